@@ -1,0 +1,129 @@
+"""CallCompleted from JSON: the shape integrators push (``callstream publish``, the demo, webhooks).
+
+JSON uses ISO-8601 timestamps and a plain customer number; this module turns it into the Avro
+record, hashing the number so joins never need the raw value, and reports every problem with its
+field path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from schemas.validation import InvalidCall, call_problems
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+SAMPLE_CALLS = SAMPLES_DIR / "calls.jsonl"
+STEREO_DEFAULT = {"0": "agent", "1": "customer"}
+
+
+def hash_number(number: str) -> str:
+    """sha256 of the digits of a phone number (with a leading + when E.164)."""
+    digits = re.sub(r"\D", "", number)
+    return hashlib.sha256(f"+{digits}".encode()).hexdigest()
+
+
+def _timestamp(
+    obj: Mapping[str, Any], field: str, problems: list[str], required: bool = True
+) -> datetime | None:
+    value = obj.get(field)
+    if value is None:
+        if required:
+            problems.append(f"{field}: required")
+        return None
+    try:
+        if isinstance(value, int | float):
+            ts = datetime.fromtimestamp(value, UTC)
+        else:
+            ts = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except (ValueError, TypeError, OverflowError):
+        problems.append(f"{field}: not an ISO-8601 timestamp or epoch seconds: {value!r}")
+        return None
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def _str_map(obj: Mapping[str, Any], field: str, problems: list[str]) -> dict[str, str]:
+    value = obj.get(field) or {}
+    if not isinstance(value, Mapping):
+        problems.append(f"{field}: must be an object")
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, Any]:
+    """A CallCompleted record from its JSON form; raises :class:`InvalidCall` listing every problem."""
+    if not isinstance(obj, Mapping):
+        raise InvalidCall([f"expected a JSON object, got {type(obj).__name__}"])
+    problems: list[str] = []
+    for field in ("call_id", "recording_uri"):
+        if not isinstance(obj.get(field), str):
+            problems.append(f"{field}: required string")
+    agent = obj.get("agent")
+    if not isinstance(agent, Mapping) or not isinstance(agent.get("id"), str | int):
+        problems.append("agent.id: required")
+        agent = {}
+    customer = obj.get("customer") or {}
+    if not isinstance(customer, Mapping):
+        problems.append("customer: must be an object")
+        customer = {}
+    number = customer.get("number")
+    audio = obj.get("audio") or {}
+    if not isinstance(audio, Mapping):
+        problems.append("audio: must be an object")
+        audio = {}
+    layout = audio.get("layout", "stereo")
+    channels = _str_map(audio, "channels", problems) or (STEREO_DEFAULT if layout == "stereo" else {})
+    record = {
+        "call_id": str(obj.get("call_id", "")),
+        "tenant": str(obj.get("tenant") or "default"),
+        "source": str(obj.get("source") or "api"),
+        "direction": str(obj.get("direction") or "unknown"),
+        "started_at": _timestamp(obj, "started_at", problems),
+        "ended_at": _timestamp(obj, "ended_at", problems),
+        "agent": {"id": str(agent.get("id", "")), "name": agent.get("name")},
+        "customer": {
+            "number": str(number) if number else None,
+            "number_hash": customer.get("number_hash") or (hash_number(str(number)) if number else None),
+        },
+        "queue": obj.get("queue"),
+        "recording_uri": str(obj.get("recording_uri", "")),
+        "audio": {"layout": layout, "channels": channels},
+        "language": obj.get("language") or None,
+        "crm": _str_map(obj, "crm", problems),
+        "received_at": _timestamp(obj, "received_at", problems, required=False)
+        or received_at
+        or datetime.now(UTC),
+    }
+    problems += call_problems(record)
+    if problems:
+        raise InvalidCall(problems)
+    return record
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    """One line of a JSON-lines file: the record, or why it is bad."""
+
+    lineno: int
+    raw: str
+    record: dict[str, Any] | None
+    error: str | None
+
+
+def read_jsonl(lines: Iterable[str]) -> Iterator[ParsedLine]:
+    """Parse CallCompleted JSON lines; blank lines are skipped, bad ones reported, none dropped."""
+    for lineno, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield ParsedLine(lineno, raw, call_from_json(json.loads(raw)), None)
+        except json.JSONDecodeError as exc:
+            yield ParsedLine(lineno, raw, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
+        except InvalidCall as exc:
+            yield ParsedLine(lineno, raw, None, str(exc))

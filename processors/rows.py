@@ -1,0 +1,291 @@
+"""Decoded Avro records → ClickHouse rows (pure; the sink does the I/O).
+
+Rows are dicts keyed by column; :data:`TABLE_COLUMNS` fixes the insert column order. Columns with
+a server ``DEFAULT`` (``inserted_at``) are left out so the server fills them. ``version`` becomes
+``_version``, the ReplacingMergeTree version: the newest processing of a call wins after a replay.
+
+The raw customer number (``call.customer.number``) never reaches a row: only its hash is mapped,
+and any occurrence of the raw number inside other strings (CRM fields, segment text, summary,
+reasoning) is masked, since upstream redaction may have missed it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+NUMBER_MASK = "[customer-number]"
+
+_METRICS = (
+    "agent_talk_s",
+    "customer_talk_s",
+    "silence_s",
+    "longest_silence_s",
+    "overtalk_count",
+    "overtalk_s",
+    "agent_interruptions",
+    "customer_interruptions",
+    "agent_wpm",
+    "customer_wpm",
+)
+
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "calls": [
+        "call_id",
+        "tenant",
+        "source",
+        "direction",
+        "started_at",
+        "ended_at",
+        "agent_id",
+        "agent_name",
+        "customer_number_hash",
+        "queue",
+        "recording_uri",
+        "language",
+        "duration_s",
+        "layout",
+        *_METRICS,
+        "metrics_source",
+        "segments_total",
+        "segments_kept",
+        "dropped",
+        "tokens_before",
+        "tokens_after",
+        "tokenizer",
+        "compression_level",
+        "scorecard_id",
+        "scorecard_version",
+        "scorer",
+        "model_id",
+        "prompt_version",
+        "llm_tokens_in",
+        "llm_tokens_out",
+        "price_mentions",
+        "words",
+        "agent_talk_ratio",
+        "keyword_hits",
+        "summary",
+        "latencies",
+        "crm",
+        "asr_model",
+        "received_at",
+        "scored_at",
+        "_version",
+    ],
+    "call_segments": [
+        "tenant",
+        "call_id",
+        "idx",
+        "channel",
+        "role",
+        "start",
+        "end",
+        "text",
+        "avg_logprob",
+        "no_speech_prob",
+        "kept",
+        "drop_reason",
+        "started_at",
+        "_version",
+    ],
+    "call_criteria": [
+        "tenant",
+        "call_id",
+        "criterion_id",
+        "title",
+        "kind",
+        "source",
+        "status",
+        "value",
+        "label",
+        "reasoning",
+        "scorecard_id",
+        "scorecard_version",
+        "scorer",
+        "agent_id",
+        "queue",
+        "started_at",
+        "_version",
+    ],
+    "alerts": [
+        "alert_id",
+        "call_id",
+        "tenant",
+        "rule",
+        "severity",
+        "value",
+        "threshold",
+        "agent_id",
+        "message",
+        "created_at",
+        "_version",
+    ],
+    "dead_letters": [
+        "stage",
+        "topic",
+        "partition",
+        "offset",
+        "call_id",
+        "key",
+        "payload",
+        "error_class",
+        "error_message",
+        "attempts",
+        "failed_at",
+        "_version",
+    ],
+}
+
+
+def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[str, Any]]]:
+    """Rows for ``calls`` (one), ``call_segments`` (every segment, kept or not) and ``call_criteria``."""
+    filtered = score["compressed"]["filtered"]
+    transcript = filtered["transcript"]
+    call = transcript["call"]
+    metrics = transcript["metrics"]
+    rules = score["rules"]
+    tenant, call_id, started_at = call["tenant"], score["call_id"], call["started_at"]
+
+    dropped = dict(transcript.get("dropped") or {})
+    for reason, count in (filtered.get("dropped") or {}).items():
+        dropped[reason] = dropped.get(reason, 0) + count
+
+    calls = {
+        "call_id": call_id,
+        "tenant": tenant,
+        "source": call["source"],
+        "direction": call["direction"],
+        "started_at": started_at,
+        "ended_at": call["ended_at"],
+        "agent_id": call["agent"]["id"],
+        "agent_name": call["agent"].get("name"),
+        "customer_number_hash": call["customer"].get("number_hash"),
+        "queue": call.get("queue"),
+        "recording_uri": call["recording_uri"],
+        "language": transcript["language"],
+        "duration_s": transcript["duration"],
+        "layout": call["audio"]["layout"],
+        **{name: metrics.get(name) for name in _METRICS},
+        "metrics_source": metrics.get("source", "segments"),
+        "segments_total": len(transcript["segments"]),
+        "segments_kept": filtered["kept"],
+        "dropped": dropped,
+        "tokens_before": score["compressed"]["tokens_before"],
+        "tokens_after": score["compressed"]["tokens_after"],
+        "tokenizer": score["compressed"]["tokenizer"],
+        "compression_level": score["compressed"]["level"],
+        "scorecard_id": score["scorecard_id"],
+        "scorecard_version": score["scorecard_version"],
+        "scorer": score["scorer"],
+        "model_id": score.get("model_id"),
+        "prompt_version": score.get("prompt_version"),
+        "llm_tokens_in": score.get("llm_tokens_in"),
+        "llm_tokens_out": score.get("llm_tokens_out"),
+        "price_mentions": rules["price_mentions"],
+        "words": rules["words"],
+        "agent_talk_ratio": rules.get("agent_talk_ratio"),
+        "keyword_hits": dict(rules.get("keyword_hits") or {}),
+        "summary": score.get("summary"),
+        "latencies": dict(score.get("latencies") or {}),
+        "crm": dict(call.get("crm") or {}),
+        "asr_model": transcript["model"],
+        "received_at": call["received_at"],
+        "scored_at": score["scored_at"],
+        "_version": version,
+    }
+    segments = [
+        {
+            "tenant": tenant,
+            "call_id": call_id,
+            "idx": seg["index"],
+            "channel": seg["channel"],
+            "role": seg["role"],
+            "start": seg["start"],
+            "end": seg["end"],
+            "text": seg["text"],
+            "avg_logprob": seg.get("avg_logprob"),
+            "no_speech_prob": seg.get("no_speech_prob"),
+            "kept": int(seg.get("kept", True)),
+            "drop_reason": seg.get("drop_reason"),
+            "started_at": started_at,
+            "_version": version,
+        }
+        for seg in transcript["segments"]
+    ]
+    criteria = [
+        {
+            "tenant": tenant,
+            "call_id": call_id,
+            "criterion_id": crit["id"],
+            "title": crit["title"],
+            "kind": crit["kind"],
+            "source": crit["source"],
+            "status": crit["status"],
+            "value": crit.get("value"),
+            "label": crit.get("label"),
+            "reasoning": crit.get("reasoning"),
+            "scorecard_id": score["scorecard_id"],
+            "scorecard_version": score["scorecard_version"],
+            "scorer": score["scorer"],
+            "agent_id": call["agent"]["id"],
+            "queue": call.get("queue"),
+            "started_at": started_at,
+            "_version": version,
+        }
+        for crit in score["criteria"]
+    ]
+    rows = {"calls": [calls], "call_segments": segments, "call_criteria": criteria}
+    mask = _number_masker(call["customer"].get("number"))
+    if mask is not None:
+        rows = {table: [_mask_row(row, mask) for row in table_rows] for table, table_rows in rows.items()}
+    return rows
+
+
+def dead_letter_row(dl: Mapping[str, Any], version: int) -> dict[str, Any]:
+    """A ``dead_letters`` row; key and payload stay the original bytes so the record can be replayed."""
+    return {
+        "stage": dl["stage"],
+        "topic": dl["topic"],
+        "partition": dl["partition"],
+        "offset": dl["offset"],
+        "call_id": dl.get("call_id"),
+        "key": dl.get("key"),
+        "payload": dl["payload"],
+        "error_class": dl["error_class"],
+        "error_message": dl["error_message"],
+        "attempts": dl["attempts"],
+        "failed_at": dl["failed_at"],
+        "_version": version,
+    }
+
+
+def alert_row(alert: Mapping[str, Any], version: int) -> dict[str, Any]:
+    """An ``alerts`` row: the Alert record as is, plus ``_version``."""
+    row = {column: alert.get(column) for column in TABLE_COLUMNS["alerts"] if column != "_version"}
+    row["_version"] = version
+    return row
+
+
+def _number_masker(number: str | None) -> re.Pattern[str] | None:
+    """A pattern matching the raw number as written and as bare digits (``+1 555-0100`` → ``15550100``)."""
+    if not number or not number.strip():
+        return None
+    variants = {number.strip()}
+    digits = re.sub(r"\D", "", number)
+    if len(digits) >= 5:  # shorter digit runs would mask ordinary numbers in text
+        variants.add(digits)
+    return re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)))
+
+
+def _mask_row(row: dict[str, Any], mask: re.Pattern[str]) -> dict[str, Any]:
+    return {column: _mask_value(value, mask) for column, value in row.items()}
+
+
+def _mask_value(value: Any, mask: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return mask.sub(NUMBER_MASK, value)
+    if isinstance(value, dict):
+        return {key: _mask_value(item, mask) for key, item in value.items()}
+    return value

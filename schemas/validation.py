@@ -1,0 +1,50 @@
+"""Rules a CallCompleted must satisfy beyond its Avro types (checked at ingest and again by the
+transcribe stage, since producers other than callstream's connectors may write the topic)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LAYOUTS = ("stereo", "mono")
+ROLES = ("agent", "customer")
+DIRECTIONS = ("inbound", "outbound", "internal", "unknown")
+
+
+class InvalidCall(ValueError):
+    """A CallCompleted that violates the contract; the message lists every problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def call_problems(call: Mapping[str, Any]) -> list[str]:
+    """Every contract violation of ``call`` (empty when valid)."""
+    problems = []
+    if not str(call.get("call_id") or "").strip():
+        problems.append("call_id: must not be empty")
+    if not str(call.get("recording_uri") or "").strip():
+        problems.append("recording_uri: must not be empty")
+    if call.get("direction", "unknown") not in DIRECTIONS:
+        problems.append(f"direction: must be one of {', '.join(DIRECTIONS)}")
+    started, ended = call.get("started_at"), call.get("ended_at")
+    if started is not None and ended is not None and ended < started:
+        problems.append("ended_at: is before started_at")
+    audio = call.get("audio") or {}
+    layout = audio.get("layout", "stereo")
+    if layout not in LAYOUTS:
+        problems.append(f"audio.layout: must be one of {', '.join(LAYOUTS)}")
+    for channel, role in (audio.get("channels") or {}).items():
+        if channel not in ("0", "1"):
+            problems.append(f'audio.channels: channel {channel!r} must be "0" or "1"')
+        if role not in ROLES:
+            problems.append(f"audio.channels.{channel}: role must be one of {', '.join(ROLES)}")
+    return problems
+
+
+def check_call(call: Mapping[str, Any]) -> None:
+    """Raise :class:`InvalidCall` when ``call`` breaks the contract."""
+    problems = call_problems(call)
+    if problems:
+        raise InvalidCall(problems)

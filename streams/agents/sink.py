@@ -1,0 +1,94 @@
+"""calls.scored + calls.alerts + calls.dlq → ClickHouse, in batches bounded by size and time.
+
+Faust's ``take_events`` acks a batch's events only after the loop body returns, and the body
+returns only after the flush succeeded, so offsets are committed only after the write they cover.
+A failed flush is retried (with backoff) and never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from typing import Any
+
+from processors.rows import alert_row, dead_letter_row, score_rows
+from streams import metrics
+from streams.app import Runtime
+from streams.sink import ClickHouseSink
+from streams.stage import dead_letter
+from streams.topics import ALERTS, DLQ, SCORED
+
+log = logging.getLogger(__name__)
+
+
+def _version(ts: datetime) -> int:
+    """ReplacingMergeTree version: the record's own timestamp, so a replay writes an identical row."""
+    return int(ts.timestamp() * 1000)
+
+
+def register(rt: Runtime) -> None:
+    settings = rt.settings
+    names = {settings.topic(spec.name): spec for spec in (SCORED, ALERTS, DLQ)}
+    sink = ClickHouseSink(rt.clickhouse, max_batch=settings.sink_batch_size)
+
+    def rows_for(
+        topic: str, value: bytes, key: bytes | None, partition: int, offset: int
+    ) -> tuple[dict, Any]:
+        spec = names[topic]
+        try:
+            record = rt.codec.decode(spec.record, value, topic)
+        except Exception as exc:  # undecodable: store it as a dead letter row, never drop it
+            letter = dead_letter(
+                "sink",
+                topic=topic,
+                partition=partition,
+                offset=offset,
+                key=key,
+                payload=value,
+                error=exc,
+                attempts=1,
+            )
+            metrics.RECORDS_FAILED.labels("sink", type(exc).__name__).inc()
+            return {"dead_letters": [dead_letter_row(letter, _version(letter["failed_at"]))]}, None
+        if spec is SCORED:
+            return score_rows(record, _version(record["scored_at"])), record
+        if spec is ALERTS:
+            return {"alerts": [alert_row(record, _version(record["created_at"]))]}, None
+        return {"dead_letters": [dead_letter_row(record, _version(record["failed_at"]))]}, None
+
+    async def flush(scored: list[dict[str, Any]], batch_size: int) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                written = await rt.in_clickhouse_thread(sink.flush)
+                break
+            except Exception as exc:
+                metrics.SINK_FAILURES.inc()
+                delay = min(30.0, 0.5 * 2 ** min(attempt, 6))
+                log.error("ClickHouse flush failed (attempt %d, retry in %.1fs): %s", attempt, delay, exc)
+                await asyncio.sleep(delay)
+        metrics.SINK_BATCH.observe(batch_size)
+        for table, count in written.items():
+            metrics.SINK_ROWS.labels(table).inc(count)
+        now = time.time()
+        for record in scored:
+            ended = record["compressed"]["filtered"]["transcript"]["call"]["ended_at"]
+            metrics.END_TO_END.observe(max(0.0, now - ended.timestamp()))
+
+    async def sink_agent(stream: Any) -> None:
+        async for events in stream.take_events(settings.sink_batch_size, within=settings.sink_flush_seconds):
+            scored = []
+            for event in events:
+                msg = event.message
+                metrics.RECORDS_IN.labels("sink").inc()
+                rows, record = rows_for(msg.topic, event.value, event.key, msg.partition, msg.offset)
+                sink.add_rows(rows, topic=msg.topic, partition=msg.partition, offset=msg.offset)
+                if record is not None:
+                    scored.append(record)
+            await flush(scored, len(events))
+            metrics.RECORDS_OUT.labels("sink").inc(len(events))
+
+    rt.app.agent(rt.topic(SCORED, ALERTS, DLQ), name="sink")(sink_agent)

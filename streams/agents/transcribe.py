@@ -1,0 +1,22 @@
+"""calls.completed → calls.transcribed: validate the event, then faster-whisper on its channels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from processors.transcribe import run
+from schemas.validation import check_call
+from streams import metrics
+from streams.app import Runtime
+from streams.stage import Stage, register_stage
+from streams.topics import COMPLETED, TRANSCRIBED
+
+
+def register(rt: Runtime) -> None:
+    def transcribe(call: dict[str, Any]) -> dict[str, Any]:
+        check_call(call)
+        transcript = run(call, rt.settings)
+        metrics.AUDIO_SECONDS.inc(transcript["duration"])
+        return transcript
+
+    register_stage(rt, Stage("transcribe", COMPLETED, TRANSCRIBED, transcribe, heavy=True))

@@ -1,0 +1,99 @@
+"""The Faust app and the per-worker runtime its agents share (codec, topics, executor, ClickHouse)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+from typing import Any, TypeVar
+
+import faust
+
+from schemas.codec import Codec, make_codec
+from streams.settings import Settings
+from streams.stage import StageRunner
+from streams.topics import TopicSpec
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def create_faust_app(settings: Settings, bootstrap: str) -> faust.App:
+    """A Faust app configured for at-least-once processing on ``bootstrap``."""
+    return faust.App(
+        settings.app_id,
+        broker=[f"kafka://{server.strip()}" for server in bootstrap.split(",")],
+        store="memory://",
+        datadir=str(settings.data_dir / "faust"),
+        autodiscover=False,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.broker_session_timeout,
+        broker_heartbeat_interval=1.0,
+        broker_max_poll_records=settings.broker_max_poll_records,
+        broker_max_poll_interval=settings.broker_max_poll_interval,
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+        web_enabled=False,
+        processing_guarantee="at_least_once",
+    )
+
+
+class Runtime:
+    """What a worker process holds once: settings, codec, app, topics, executors, models, ClickHouse."""
+
+    def __init__(self, settings: Settings, bootstrap: str) -> None:
+        self.settings = settings
+        self.bootstrap = bootstrap
+        self.codec: Codec = make_codec(settings.schema_registry_url)
+        self.app = create_faust_app(settings, bootstrap)
+        #: Heavy stage work (decode, ASR). One thread: models are not shared across calls at once,
+        #: and CTranslate2 parallelises inside a call.
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callstream-work")
+        #: All ClickHouse access of the process goes through one thread: chDB is sync and single-path.
+        self.clickhouse_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callstream-ch")
+        self.runner = StageRunner(self)
+        self._topics: dict[tuple[str, ...], faust.TopicT] = {}
+
+    def topic(self, *specs: TopicSpec) -> faust.TopicT:
+        """The Faust topic (raw bytes in and out) for one or more logical topics."""
+        names = tuple(self.settings.topic(s.name) for s in specs)
+        if names not in self._topics:
+            self._topics[names] = self.app.topic(
+                *names,
+                key_type=bytes,
+                value_type=bytes,
+                key_serializer="raw",
+                value_serializer="raw",
+                partitions=self.settings.partitions,
+                replicas=self.settings.replication_factor,
+            )
+        return self._topics[names]
+
+    @cached_property
+    def clickhouse(self) -> Any:
+        """The ClickHouse client, created and migrated on first use (in the ClickHouse thread)."""
+        from streams.clickhouse import connect, migrate
+
+        client = self.clickhouse_executor.submit(connect, self.settings.effective_clickhouse_dsn).result()
+        applied = self.clickhouse_executor.submit(migrate, client).result()
+        if applied:
+            log.info("ClickHouse migrations applied: %s", ", ".join(applied))
+        return client
+
+    async def in_clickhouse_thread(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.clickhouse_executor, fn, *args)
+
+    def register(self, stages: list[str] | None = None) -> None:
+        """Register the agents of ``stages`` (default: the settings' stages)."""
+        for name in stages or self.settings.stages:
+            importlib.import_module(f"streams.agents.{name}").register(self)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.clickhouse_executor.shutdown(wait=True)

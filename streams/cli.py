@@ -1,0 +1,166 @@
+"""The ``callstream`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from streams.settings import STAGES, Settings, load_settings
+
+EPILOG = """\
+configuration comes from CALLSTREAM_* environment variables (see `callstream config`);
+with none set, callstream runs the embedded stack: a Kafka-compatible broker on loopback,
+chDB under ./.callstream/ and CPU Whisper models shipped on PyPI."""
+
+
+def _settings(**overrides: object) -> Settings:
+    return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from streams.demo import run_demo
+
+    return run_demo(_settings(), args.calls, timeout=args.timeout)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from streams.worker import run_worker
+
+    return run_worker(_settings(stages=args.stages))
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from connectors.events import read_jsonl
+    from connectors.publisher import CallPublisher
+    from schemas.codec import make_codec
+    from streams.topics import ensure_topics
+    from streams.worker import kafka
+
+    settings = _settings()
+    if settings.embedded_broker:
+        print(
+            "callstream publish: no broker configured; set CALLSTREAM_KAFKA_BOOTSTRAP=host:port "
+            "(the embedded broker lives only inside `callstream demo` / `callstream worker`)",
+            file=sys.stderr,
+        )
+        return 2
+    source = "stdin" if args.file == "-" else args.file
+    with sys.stdin if args.file == "-" else open(args.file, encoding="utf-8") as fh:
+        lines = list(read_jsonl(fh))
+    with kafka(settings) as bootstrap:
+        ensure_topics(settings, bootstrap)
+        publisher = CallPublisher(settings, bootstrap, make_codec(settings.schema_registry_url))
+        bad = 0
+        for line in lines:
+            if line.record is not None:
+                publisher.publish(line.record)
+            else:
+                bad += 1
+                print(f"{source}:{line.lineno}: {line.error}", file=sys.stderr)
+                publisher.dead_letter(
+                    source=source, lineno=line.lineno, payload=line.raw.encode(), error=line.error or ""
+                )
+        publisher.flush()
+    print(
+        f"published {len(lines) - bad} call(s); {bad} bad line(s) sent to the dead-letter topic",
+        file=sys.stderr,
+    )
+    return 1 if bad else 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from streams.clickhouse import ClickHouseUnavailable, connect, migrate, query
+    from streams.table import print_json, print_table
+
+    settings = _settings()
+    try:
+        client = connect(settings.effective_clickhouse_dsn)
+        migrate(client)
+        headers, rows = query(client, args.sql)
+    except ClickHouseUnavailable as exc:
+        print(f"callstream query: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        print(f"callstream query: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    (print_json if args.format == "json" else print_table)(headers, rows)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from streams.bench import run_bench
+
+    return run_bench(_settings(), args.what, calls=args.calls)
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    settings = _settings()
+    for name, field in Settings.model_fields.items():
+        env = f"CALLSTREAM_{name.upper()}"
+        value = getattr(settings, name)
+        shown = "***" if "dsn" in name and value and "@" in str(value) else value
+        print(f"{env}={shown if shown is not None else ''}\n    {field.description}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callstream",
+        description="Event-streaming call analytics: call events → transcription → filtering → "
+        "compression → scoring → ClickHouse.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="run the embedded stack on sample (or given) calls and print the results")
+    p.add_argument(
+        "--calls", type=Path, help="CallCompleted JSON lines to process instead of the bundled samples"
+    )
+    p.add_argument("--timeout", type=float, default=900.0, help="give up waiting after this many seconds")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("worker", help="run the Faust agents until stopped (SIGINT/SIGTERM)")
+    p.add_argument(
+        "--stages",
+        help=f"comma-separated subset of {','.join(STAGES)} (default: CALLSTREAM_STAGES or all)",
+    )
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser(
+        "publish", help="validate CallCompleted JSON lines and publish them to calls.completed"
+    )
+    p.add_argument("file", help="JSON-lines file, or - for standard input")
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("query", help="run SQL on the configured ClickHouse and print the result")
+    p.add_argument("sql")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser(
+        "bench", help="benchmarks that print a ratio against a baseline measured in the same run"
+    )
+    p.add_argument("what", choices=("backbone",), help="backbone: filter→compress→score→sink vs raw Kafka")
+    p.add_argument("--calls", type=int, default=2000, help="Transcript records to push through")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("config", help="print every setting, its environment variable and current value")
+    p.set_defaults(func=cmd_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

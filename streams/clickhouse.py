@@ -1,0 +1,113 @@
+"""ClickHouse access: one cached client per DSN, file-based migrations, a query helper.
+
+The embedded default is chDB through clickhouse-connect's ``chdb://`` DSN. chDB hosts one engine
+(one data path) per process and a path cannot be opened by two processes, so clients are cached
+per DSN and every reader of the data shares the writer's process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import clickhouse_connect
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import Error as ClickHouseConnectError
+
+DDL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "clickhouse"
+_MIGRATION_NAME = re.compile(r"^(\d+)_[\w.-]+\.sql$")
+_STATEMENT_END = re.compile(r";[ \t]*(?:\r?\n|$)")
+
+_clients: dict[str, Client] = {}
+_lock = threading.Lock()
+
+
+class ClickHouseUnavailable(ConnectionError):
+    """ClickHouse cannot be reached or its embedded data path cannot be opened."""
+
+
+def connect(dsn: str) -> Client:
+    """The process-wide client for ``dsn``, created on first use.
+
+    For ``chdb:///path`` the data directory is created first. A chDB path held by another process,
+    a second chDB path in this process, or an unreachable server raise :class:`ClickHouseUnavailable`.
+    """
+    with _lock:
+        client = _clients.get(dsn)
+        if client is None:
+            client = _clients[dsn] = _open(dsn)
+        return client
+
+
+def _open(dsn: str) -> Client:
+    parsed = urlparse(dsn)
+    embedded = parsed.scheme == "chdb"
+    if embedded and not parsed.netloc and parsed.path:
+        Path(parsed.path).mkdir(parents=True, exist_ok=True)
+    try:
+        return clickhouse_connect.get_client(dsn=dsn)
+    except ClickHouseConnectError as exc:
+        if embedded:
+            hint = (
+                "the data path is probably in use by another process (chDB allows one process per path), "
+                "or this process already opened a different chDB path"
+            )
+        else:
+            hint = "the server is unreachable or refused the connection"
+        raise ClickHouseUnavailable(f"cannot open ClickHouse at {_redact(dsn)}: {hint} ({exc})") from exc
+
+
+def _redact(dsn: str) -> str:
+    """The DSN without its password, for error messages."""
+    parsed = urlparse(dsn)
+    if parsed.password:
+        return dsn.replace(f":{parsed.password}@", ":***@", 1)
+    return dsn
+
+
+def split_statements(sql: str) -> list[str]:
+    """Statements of a DDL file: each ends with ``;`` at the end of a line; comment-only chunks go."""
+    statements = []
+    for chunk in _STATEMENT_END.split(sql):
+        code = [line for line in chunk.splitlines() if line.strip() and not line.strip().startswith("--")]
+        if code:
+            statements.append(chunk.strip())
+    return statements
+
+
+def migrate(client: Client, ddl_dir: Path = DDL_DIR) -> list[str]:
+    """Apply the numbered ``*.sql`` files not yet in ``schema_migrations``, in order; return their names.
+
+    Files are recorded only after all their statements ran; statements are ``IF NOT EXISTS``, so a
+    file interrupted halfway is simply applied again next time.
+    """
+    files = sorted(
+        (int(m.group(1)), path)
+        for path in Path(ddl_dir).glob("*.sql")
+        if (m := _MIGRATION_NAME.match(path.name))
+    )
+    if not files:  # e.g. a wheel install without deploy/: say so instead of silently applying nothing
+        raise FileNotFoundError(f"no NNN_name.sql migration files in {ddl_dir}")
+    applied = set()
+    if client.command("EXISTS TABLE schema_migrations") == 1:
+        applied = {
+            row[0] for row in client.query("SELECT DISTINCT version FROM schema_migrations").result_rows
+        }
+    done = []
+    for version, path in files:
+        if version in applied:
+            continue
+        for statement in split_statements(path.read_text(encoding="utf-8")):
+            client.command(statement)
+        client.insert("schema_migrations", [[version, path.name]], column_names=["version", "name"])
+        done.append(path.name)
+    return done
+
+
+def query(client: Client, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a read query; column names and rows, for the ``callstream query`` CLI."""
+    result = client.query(sql)
+    return list(result.column_names), [tuple(row) for row in result.result_rows]

@@ -1,0 +1,152 @@
+"""``callstream demo``: the whole pipeline on one machine, from call events to rows in ClickHouse.
+
+Starts the embedded stack (broker process, Faust worker with every stage, chDB), publishes the
+calls, waits until each has a row in ``calls`` or ``dead_letters``, prints one line per call and
+stops everything, the broker included, also on Ctrl-C or error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
+from connectors.publisher import CallPublisher
+from streams.app import Runtime
+from streams.settings import STAGES, Settings
+from streams.table import print_table
+from streams.worker import kafka, prepare
+
+log = logging.getLogger(__name__)
+
+RESULT_SQL = """
+SELECT c.call_id, c.agent_name, c.language, c.duration_s, c.agent_talk_s, c.customer_talk_s, c.words,
+       c.price_mentions, c.scorer,
+       (SELECT countIf(status = 'scored') FROM call_criteria FINAL WHERE call_id = c.call_id) AS scored,
+       (SELECT count() FROM call_criteria FINAL WHERE call_id = c.call_id) AS criteria
+FROM calls AS c FINAL WHERE c.call_id IN %(ids)s ORDER BY c.call_id
+"""
+DEAD_SQL = """
+SELECT call_id, any(stage), any(error_class), any(error_message) FROM dead_letters FINAL
+WHERE call_id IN %(ids)s GROUP BY call_id
+"""
+
+
+def recording_dirs(calls: Sequence[dict[str, Any]]) -> list[Path]:
+    """Directories of the calls' local recordings: the demo reads the files the user pointed it at."""
+    dirs = set()
+    for call in calls:
+        uri = call["recording_uri"]
+        if uri.startswith("file://") or uri.startswith("/"):
+            dirs.add(Path(uri.removeprefix("file://")).resolve().parent)
+    return sorted(dirs)
+
+
+def fmt_s(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}s"
+
+
+def _results(rt: Runtime, ids: list[str]) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    client = rt.clickhouse
+    done = {row[0]: row for row in client.query(RESULT_SQL, parameters={"ids": ids}).result_rows}
+    dead = {row[0]: row for row in client.query(DEAD_SQL, parameters={"ids": ids}).result_rows}
+    return done, dead
+
+
+async def _run(
+    settings: Settings, bootstrap: str, lines: list[ParsedLine], source: str, timeout: float
+) -> int:
+    calls = [line.record for line in lines if line.record is not None]
+    ids = sorted({c["call_id"] for c in calls} | {f"{source}:{line.lineno}" for line in lines if line.error})
+    rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
+    await rt.app.start()
+    try:
+        publisher = CallPublisher(rt.settings, rt.bootstrap, rt.codec)
+        for line in lines:
+            if line.record is not None:
+                publisher.publish(line.record)
+            else:
+                publisher.dead_letter(
+                    source=source,
+                    lineno=line.lineno,
+                    payload=line.raw.encode(),
+                    error=line.error or "",
+                    call_id=f"{source}:{line.lineno}",
+                )
+        await asyncio.get_running_loop().run_in_executor(None, publisher.flush)
+        print(
+            f"published {len(calls)} call(s) to {rt.settings.topic('calls.completed')}; processing...",
+            file=sys.stderr,
+        )
+        deadline = time.monotonic() + timeout
+        last = -1
+        while True:
+            done, dead = await rt.in_clickhouse_thread(_results, rt, ids)
+            finished = len(set(done) | set(dead))
+            if finished != last:
+                print(f"  {finished}/{len(ids)} call(s) in ClickHouse", file=sys.stderr, flush=True)
+                last = finished
+            if finished >= len(ids):
+                break
+            if time.monotonic() > deadline:
+                print(
+                    f"timed out after {timeout:.0f}s: {len(ids) - finished} call(s) unfinished",
+                    file=sys.stderr,
+                )
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await rt.app.stop()
+        rt.close()
+    rows = []
+    for call_id in ids:
+        if call_id in done:
+            _, agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total = done[call_id]
+            rows.append(
+                [
+                    call_id,
+                    agent or "",
+                    lang,
+                    fmt_s(dur),
+                    fmt_s(a_talk),
+                    fmt_s(c_talk),
+                    words,
+                    prices,
+                    f"{scored}/{total} ({scorer})",
+                ]
+            )
+        elif call_id in dead:
+            _, stage, err, msg = dead[call_id]
+            rows.append([call_id, "", "", "", "", "", "", "", f"DEAD LETTER at {stage}: {err}: {msg[:60]}"])
+        else:
+            rows.append([call_id, "", "", "", "", "", "", "", "not finished"])
+    print_table(
+        ["call", "agent", "lang", "duration", "agent talk", "customer talk", "words", "prices", "scores"],
+        rows,
+    )
+    return 0 if len(set(done) | set(dead)) == len(ids) else 1
+
+
+def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float = 900.0) -> int:
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    path = calls_file or SAMPLE_CALLS
+    with sys.stdin if str(path) == "-" else open(path, encoding="utf-8") as fh:
+        lines = list(read_jsonl(fh))
+    for line in lines:
+        if line.error:
+            print(f"{path}:{line.lineno}: {line.error}", file=sys.stderr)
+    calls = [line.record for line in lines if line.record is not None]
+    if calls_file and not settings.recording_roots:
+        settings = settings.model_copy(update={"recording_roots": recording_dirs(calls)})
+    settings = settings.model_copy(update={"stages": list(STAGES)})
+    with kafka(settings) as bootstrap:
+        print(
+            f"embedded stack: Kafka {bootstrap}, ClickHouse {settings.effective_clickhouse_dsn}",
+            file=sys.stderr,
+        )
+        return asyncio.run(_run(settings, bootstrap, lines, str(path), timeout))

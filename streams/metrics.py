@@ -1,0 +1,48 @@
+"""Prometheus metrics of a worker (served on ``/metrics`` by :func:`serve`)."""
+
+from __future__ import annotations
+
+import logging
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+log = logging.getLogger(__name__)
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
+
+RECORDS_IN = Counter("callstream_records_in_total", "Records read by a stage.", ["stage"])
+RECORDS_OUT = Counter("callstream_records_out_total", "Records a stage emitted.", ["stage"])
+RECORDS_FAILED = Counter(
+    "callstream_records_failed_total", "Records a stage sent to the dead-letter topic.", ["stage", "error"]
+)
+RETRIES = Counter("callstream_retries_total", "Transient failures retried.", ["stage"])
+STAGE_LATENCY = Histogram(
+    "callstream_stage_seconds", "Time a stage spent on one record.", ["stage"], buckets=_LATENCY_BUCKETS
+)
+END_TO_END = Histogram(
+    "callstream_end_to_end_seconds",
+    "From call end (ended_at) to its row written in ClickHouse.",
+    buckets=(1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600),
+)
+AUDIO_SECONDS = Counter("callstream_audio_seconds_total", "Seconds of audio transcribed.")
+TOKENS = Counter("callstream_tokens_total", "Tokens of transcripts before/after compression.", ["when"])
+SINK_BATCH = Histogram(
+    "callstream_sink_batch_records",
+    "Kafka records per ClickHouse flush.",
+    buckets=(1, 5, 10, 50, 100, 500, 1000, 5000),
+)
+SINK_ROWS = Counter("callstream_sink_rows_total", "Rows written to ClickHouse.", ["table"])
+SINK_FAILURES = Counter("callstream_sink_flush_failures_total", "Failed ClickHouse flushes (retried).")
+UP = Gauge("callstream_worker_up", "1 while the worker runs.", ["stages"])
+
+
+def serve(port: int) -> int:
+    """Expose ``/metrics`` on ``port`` (0: disabled). Returns the port, 0 when not served."""
+    if not port:
+        return 0
+    try:
+        start_http_server(port)
+    except OSError as exc:
+        log.warning("metrics endpoint not started on port %d: %s", port, exc)
+        return 0
+    return port

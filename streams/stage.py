@@ -1,0 +1,173 @@
+"""The one loop every processing agent runs: decode → process (off the event loop) → send, or dead-letter.
+
+Values arrive as raw bytes and are decoded here, not by a Faust codec: Faust answers a codec
+error by throwing into the agent's stream, while callstream must turn undecodable input into a
+dead letter and keep going (docs/decisions/0002-decode-in-stage.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from streams import metrics
+from streams.topics import DLQ, TopicSpec
+
+if TYPE_CHECKING:
+    from faust.types import EventT
+
+    from streams.app import Runtime
+
+log = logging.getLogger(__name__)
+
+#: Failures worth another try (the next attempt may succeed); anything else is a property of the
+#: input and goes to the dead-letter topic at once.
+TRANSIENT: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
+
+Processor = Callable[[dict[str, Any]], dict[str, Any] | list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One processing step: ``source`` records in, ``target`` records out (zero or more)."""
+
+    name: str
+    source: TopicSpec
+    target: TopicSpec
+    process: Processor
+    #: Runs in the worker's executor (decode, ASR, LLM) so the event loop keeps heartbeating.
+    heavy: bool = False
+
+
+def call_id_of(key: bytes | None, record: Mapping[str, Any] | None = None) -> str | None:
+    """The call id from the record, else from the message key."""
+    if record and isinstance(record.get("call_id"), str):
+        return record["call_id"]
+    if key:
+        return key.decode("utf-8", errors="replace")
+    return None
+
+
+def dead_letter(
+    stage: str,
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    payload: bytes,
+    error: BaseException,
+    attempts: int,
+    call_id: str | None = None,
+) -> dict[str, Any]:
+    """A DeadLetter record for ``payload`` that failed in ``stage``."""
+    return {
+        "stage": stage,
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "key": key,
+        "call_id": call_id if call_id is not None else call_id_of(key),
+        "payload": payload,
+        "error_class": type(error).__name__,
+        "error_message": str(error) or repr(error),
+        "attempts": attempts,
+        "failed_at": datetime.now(UTC),
+    }
+
+
+class StageRunner:
+    """Runs a :class:`Stage` on one event with retries, metrics and dead letters."""
+
+    def __init__(self, rt: Runtime, backoff: float = 0.5) -> None:
+        self.rt = rt
+        self.backoff = backoff
+
+    async def handle(self, stage: Stage, event: EventT) -> None:
+        msg = event.message
+        value: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+        key: bytes | None = event.key
+        metrics.RECORDS_IN.labels(stage.name).inc()
+        started = time.perf_counter()
+        attempts = 0
+        record: dict[str, Any] | None = None
+        try:
+            record = self.rt.codec.decode(stage.source.record, value, msg.topic)
+            while True:
+                attempts += 1
+                try:
+                    result = await self._process(stage, record)
+                    break
+                except TRANSIENT as exc:
+                    if attempts >= self.rt.settings.max_attempts:
+                        raise
+                    metrics.RETRIES.labels(stage.name).inc()
+                    log.warning(
+                        "%s: %s on %s, retrying (%d)", stage.name, exc, call_id_of(key, record), attempts
+                    )
+                    await asyncio.sleep(self.backoff * 2 ** (attempts - 1))
+            outputs = result if isinstance(result, list) else [result]
+            target = self.rt.topic(stage.target)
+            encoded = [
+                (
+                    call_id_of(key, out),
+                    self.rt.codec.encode(stage.target.record, out, target.get_topic_name()),
+                )
+                for out in outputs
+            ]
+        except Exception as exc:
+            await self.send_dead_letter(
+                dead_letter(
+                    stage.name,
+                    topic=msg.topic,
+                    partition=msg.partition,
+                    offset=msg.offset,
+                    key=key,
+                    payload=value,
+                    error=exc,
+                    attempts=max(attempts, 1),
+                    call_id=call_id_of(key, record),
+                )
+            )
+            return
+        for out_key, data in encoded:
+            await target.send(key=(out_key or "").encode(), value=data)
+        metrics.RECORDS_OUT.labels(stage.name).inc(len(encoded))
+        metrics.STAGE_LATENCY.labels(stage.name).observe(time.perf_counter() - started)
+
+    async def _process(self, stage: Stage, record: dict[str, Any]) -> dict[str, Any] | list[dict[str, Any]]:
+        if stage.heavy:
+            return await asyncio.get_running_loop().run_in_executor(self.rt.executor, stage.process, record)
+        return stage.process(record)
+
+    async def send_dead_letter(self, letter: dict[str, Any]) -> None:
+        metrics.RECORDS_FAILED.labels(letter["stage"], letter["error_class"]).inc()
+        log.warning(
+            "dead letter from %s (call %s, %s:%s@%s): %s: %s",
+            letter["stage"],
+            letter["call_id"],
+            letter["topic"],
+            letter["partition"],
+            letter["offset"],
+            letter["error_class"],
+            letter["error_message"],
+        )
+        topic = self.rt.topic(DLQ)
+        data = self.rt.codec.encode(DLQ.record, letter, topic.get_topic_name())
+        await topic.send(key=(letter["call_id"] or "").encode(), value=data)
+
+
+def register_stage(rt: Runtime, stage: Stage) -> None:
+    """Wire ``stage`` as a Faust agent: a thin loop handing each event to the runner."""
+
+    async def agent(stream: Any) -> None:
+        async for event in stream.events():
+            await rt.runner.handle(stage, event)
+
+    agent.__name__ = agent.__qualname__ = f"{stage.name}_agent"
+    rt.app.agent(rt.topic(stage.source), name=stage.name)(agent)

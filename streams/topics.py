@@ -1,0 +1,83 @@
+"""Every topic callstream reads or writes, declared once, with explicit partition counts.
+
+Topics are created by :func:`ensure_topics` (confluent-kafka's admin client) before any worker or
+publisher touches them, so a broker's auto-create defaults never decide their layout.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """A logical topic: its base name and the Avro record its values hold."""
+
+    name: str
+    record: str
+
+
+COMPLETED = TopicSpec("calls.completed", "CallCompleted")
+TRANSCRIBED = TopicSpec("calls.transcribed", "Transcript")
+FILTERED = TopicSpec("calls.filtered", "FilteredTranscript")
+COMPRESSED = TopicSpec("calls.compressed", "CompressedTranscript")
+SCORED = TopicSpec("calls.scored", "CallScore")
+ALERTS = TopicSpec("calls.alerts", "Alert")
+DLQ = TopicSpec("calls.dlq", "DeadLetter")
+
+ALL = (COMPLETED, TRANSCRIBED, FILTERED, COMPRESSED, SCORED, ALERTS, DLQ)
+
+
+class TopicSetupError(RuntimeError):
+    """Topics could not be created or have the wrong layout."""
+
+
+def ensure_topics(settings: Settings, bootstrap: str, timeout: float = 30.0) -> list[str]:
+    """Create missing callstream topics; return the names created.
+
+    An existing topic with a different partition count is reported, not altered: repartitioning
+    breaks per-call ordering and must be an operator's decision.
+    """
+    admin = AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout * 1000)})
+    try:
+        existing = admin.list_topics(timeout=timeout).topics
+    except Exception as exc:
+        raise TopicSetupError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+    wanted = [settings.topic(spec.name) for spec in ALL]
+    for name in wanted:
+        meta = existing.get(name)
+        if meta is not None and not meta.error and len(meta.partitions) != settings.partitions:
+            log.warning(
+                "topic %s has %d partitions, CALLSTREAM_PARTITIONS=%d; keeping the topic as it is",
+                name,
+                len(meta.partitions),
+                settings.partitions,
+            )
+    missing = [name for name in wanted if name not in existing or existing[name].error]
+    if not missing:
+        return []
+    futures = admin.create_topics(
+        [
+            NewTopic(name, num_partitions=settings.partitions, replication_factor=settings.replication_factor)
+            for name in missing
+        ],
+        operation_timeout=timeout,
+        request_timeout=timeout,
+    )
+    created = []
+    for name, future in futures.items():
+        try:
+            future.result(timeout=timeout)
+            created.append(name)
+        except Exception as exc:
+            if "TOPIC_ALREADY_EXISTS" in str(exc):  # a concurrent worker won the race
+                continue
+            raise TopicSetupError(f"cannot create topic {name}: {exc}") from exc
+    return created

@@ -1,0 +1,71 @@
+"""Worker entry points: the broker to use, topic setup, and running the Faust agents."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import faust
+
+from streams import metrics
+from streams.app import Runtime
+from streams.broker import EmbeddedBroker
+from streams.settings import Settings
+from streams.topics import ensure_topics
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def kafka(settings: Settings) -> Iterator[str]:
+    """Yield the bootstrap servers: the configured cluster, or an embedded broker for the block's life."""
+    if not settings.embedded_broker:
+        assert settings.kafka_bootstrap is not None
+        yield settings.kafka_bootstrap
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with EmbeddedBroker(log_file=settings.data_dir / "broker.log") as broker:
+        log.info("embedded broker on %s", broker.bootstrap)
+        yield broker.bootstrap
+
+
+def prepare(settings: Settings, bootstrap: str, stages: list[str] | None = None) -> Runtime:
+    """Create topics, build the runtime and register the agents of ``stages``."""
+    created = ensure_topics(settings, bootstrap)
+    if created:
+        log.info("created topics: %s", ", ".join(created))
+    rt = Runtime(settings, bootstrap)
+    rt.register(stages)
+    return rt
+
+
+def faust_worker(rt: Runtime, **kwargs: object) -> faust.Worker:
+    level = rt.settings.log_level.upper()
+    return faust.Worker(
+        rt.app, loglevel=level, quiet=True, redirect_stdouts=False, override_logging=False, **kwargs
+    )
+
+
+def run_worker(settings: Settings) -> int:
+    """``callstream worker``: run until SIGINT/SIGTERM; the embedded broker (if any) stops with it."""
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    port = metrics.serve(settings.metrics_port)
+    with kafka(settings) as bootstrap:
+        rt = prepare(settings, bootstrap)
+        metrics.UP.labels(",".join(settings.stages)).set(1)
+        endpoint = f":{port}/metrics" if port else "off"
+        print(
+            f"callstream worker: stages {', '.join(settings.stages)}; Kafka {bootstrap}; "
+            f"ClickHouse {settings.effective_clickhouse_dsn}; metrics {endpoint}",
+            flush=True,
+        )
+        try:
+            faust_worker(rt).execute_from_commandline()
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        finally:
+            rt.close()
+    return 0

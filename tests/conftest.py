@@ -1,0 +1,50 @@
+"""Shared fixtures.
+
+chDB hosts one engine (one data path) per process, so the whole test session shares one chDB
+directory: tests that need a clean slate take ``isolated_chdb`` (a fresh, migrated database on that
+engine) or use unique call ids / tenants on ``chdb_client``.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# The repository root, so `streams`, `processors`, `schemas` and `tests.factories` import when the
+# package is not installed into the environment.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from clickhouse_connect.driver.client import Client  # noqa: E402
+
+from streams.clickhouse import connect, migrate  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def chdb_dsn(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The session's one chDB data path, as a DSN (pass it as ``clickhouse_dsn`` to settings)."""
+    return f"chdb://{tmp_path_factory.mktemp('chdb')}"
+
+
+@pytest.fixture(scope="session")
+def chdb_client(chdb_dsn: str) -> Client:
+    """Client on the session's chDB ``default`` database, migrated."""
+    client = connect(chdb_dsn)
+    migrate(client)
+    return client
+
+
+@pytest.fixture
+def isolated_chdb(chdb_dsn: str, chdb_client: Client) -> Iterator[Client]:
+    """Client on a fresh, migrated database of the session's chDB engine; dropped afterwards."""
+    database = f"t_{uuid.uuid4().hex[:12]}"
+    chdb_client.command(f"CREATE DATABASE {database}")
+    client = connect(f"{chdb_dsn}?database={database}")
+    migrate(client)
+    yield client
+    chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")

@@ -1,0 +1,264 @@
+"""ClickHouse DDL, migrations and the idempotent sink against a real engine (chDB)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from processors.rows import alert_row, dead_letter_row, score_rows
+from streams.clickhouse import DDL_DIR, ClickHouseUnavailable, connect, migrate, query, split_statements
+from streams.sink import ClickHouseSink
+from tests.factories import RAW_NUMBER, make_alert, make_call_score, make_dead_letter
+
+pytestmark = pytest.mark.integration
+
+TABLES = {"calls", "call_segments", "call_criteria", "alerts", "dead_letters", "schema_migrations"}
+TOPIC = "calls.scored"
+
+
+def count(client, sql: str) -> int:
+    return query(client, sql)[1][0][0]
+
+
+def add_calls(sink: ClickHouseSink, call_ids: list[str], *, first_offset: int = 0, version: int = 1) -> None:
+    for offset, call_id in enumerate(call_ids, start=first_offset):
+        sink.add_rows(score_rows(make_call_score(call_id), version), topic=TOPIC, partition=0, offset=offset)
+
+
+def test_migrate_is_idempotent_and_creates_all_tables(isolated_chdb):
+    assert migrate(isolated_chdb) == []  # the fixture already applied everything
+    names = {
+        row[0]
+        for row in query(isolated_chdb, "SELECT name FROM system.tables WHERE database = currentDatabase()")[
+            1
+        ]
+    }
+    assert names >= TABLES
+    assert count(isolated_chdb, "SELECT count() FROM schema_migrations") == len(list(DDL_DIR.glob("*.sql")))
+
+
+def test_migrate_applies_new_files_only(isolated_chdb, tmp_path):
+    (tmp_path / "001_a.sql").write_text("-- first\nCREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = Memory;\n")
+    (tmp_path / "002_b.sql").write_text(
+        "CREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = Memory;\n"
+        "CREATE TABLE IF NOT EXISTS c (x UInt8)\nENGINE = Memory\n;\n-- trailing comment\n"
+    )
+    client = isolated_chdb
+    client.command("TRUNCATE TABLE schema_migrations")
+    assert migrate(client, tmp_path) == ["001_a.sql", "002_b.sql"]
+    assert migrate(client, tmp_path) == []
+    (tmp_path / "003_d.sql").write_text("CREATE TABLE IF NOT EXISTS d (x UInt8) ENGINE = Memory;")
+    assert migrate(client, tmp_path) == ["003_d.sql"]
+    assert (
+        count(
+            client,
+            "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name IN ('b','c','d')",
+        )
+        == 3
+    )
+
+
+def test_migrate_without_files_fails_loudly(isolated_chdb, tmp_path):
+    with pytest.raises(FileNotFoundError, match="migration"):
+        migrate(isolated_chdb, tmp_path)
+
+
+def test_ddl_files_are_idempotent_statements():
+    for path in sorted(DDL_DIR.glob("*.sql")):
+        for statement in split_statements(path.read_text()):
+            assert "IF NOT EXISTS" in statement.upper(), f"{path.name}: {statement[:60]}"
+
+
+def test_sink_writes_all_tables(isolated_chdb):
+    sink = ClickHouseSink(isolated_chdb)
+    add_calls(sink, ["c-1", "c-2"])
+    sink.add("alerts", alert_row(make_alert("c-1"), 1), topic="calls.alerts", partition=1, offset=7)
+    sink.add(
+        "dead_letters", dead_letter_row(make_dead_letter(3), 1), topic="calls.dlq", partition=0, offset=3
+    )
+    assert sink.pending() == 4
+
+    assert sink.flush() == {
+        "calls": 2,
+        "call_segments": 10,
+        "call_criteria": 6,
+        "alerts": 1,
+        "dead_letters": 1,
+    }
+    assert sink.pending() == 0
+    assert sink.flush() == {}
+
+    cols, rows = query(
+        isolated_chdb,
+        "SELECT call_id, tenant, segments_kept, dropped, toString(started_at), "
+        "customer_number_hash IS NOT NULL FROM calls FINAL ORDER BY call_id",
+    )
+    assert cols[0] == "call_id"
+    assert rows == [
+        ("c-1", "acme", 4, {"filler": 1, "past_end": 1}, "2025-03-14 09:30:00.250", 1),
+        ("c-2", "acme", 4, {"filler": 1, "past_end": 1}, "2025-03-14 09:30:00.250", 1),
+    ]
+    assert count(isolated_chdb, "SELECT count() FROM dead_letters WHERE payload = '\\xC3\\x01not-avro'") == 1
+
+
+def test_replayed_offsets_do_not_duplicate(isolated_chdb):
+    client = isolated_chdb
+    sink = ClickHouseSink(client)
+    add_calls(sink, ["c-1", "c-2", "c-3"], version=1)
+    sink.flush()
+
+    # An identical retried batch (same offsets, same rows): the server drops it by its dedup token.
+    add_calls(sink, ["c-1", "c-2", "c-3"], version=1)
+    assert sink.flush() == {"calls": 3, "call_segments": 15, "call_criteria": 9}
+    assert count(client, "SELECT count() FROM calls") == 3
+    assert count(client, "SELECT count() FROM call_segments") == 15
+
+    # A replay after a restart: different batch boundaries and a newer version; FINAL collapses it.
+    add_calls(sink, ["c-2", "c-3"], first_offset=1, version=2)
+    sink.flush()
+    assert count(client, "SELECT count() FROM calls FINAL") == 3
+    assert count(client, "SELECT count() FROM call_segments FINAL") == 15
+    assert count(client, "SELECT count() FROM call_criteria FINAL") == 9
+    assert query(client, "SELECT call_id, _version FROM calls FINAL ORDER BY call_id")[1] == [
+        ("c-1", 1),
+        ("c-2", 2),
+        ("c-3", 2),
+    ]
+
+
+class RecordingClient:
+    """Passes inserts through to the real client and remembers them."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.inserts: list[tuple[str, int, str]] = []
+
+    def insert(self, table, data, *, column_names, settings):
+        self.inserts.append((table, len(data), settings["insert_deduplication_token"]))
+        return self.client.insert(table, data, column_names=column_names, settings=settings)
+
+
+def test_batches_are_bounded_by_max_batch_and_tokens_name_offsets(isolated_chdb):
+    recorder = RecordingClient(isolated_chdb)
+    sink = ClickHouseSink(recorder, max_batch=2)
+    add_calls(sink, ["c-1", "c-2", "c-3", "c-4", "c-5"], first_offset=10)
+    assert sink.pending() == 5
+    assert sink.flush()["calls"] == 5
+    calls = [(table, n, token.rsplit(":", 1)[0]) for table, n, token in recorder.inserts if table == "calls"]
+    assert calls == [
+        ("calls", 2, "calls:calls.scored:0:10-11"),
+        ("calls", 2, "calls:calls.scored:0:12-13"),
+        ("calls", 1, "calls:calls.scored:0:14-14"),
+    ]
+    assert count(isolated_chdb, "SELECT count() FROM calls") == 5
+
+
+def test_failed_flush_keeps_the_buffer_and_retries(isolated_chdb, chdb_client):
+    client = isolated_chdb
+    database = query(client, "SELECT currentDatabase()")[1][0][0]
+    sink = ClickHouseSink(client)
+    add_calls(sink, ["c-1", "c-2"])
+    chdb_client.command(f"DROP TABLE {database}.call_segments SYNC")
+
+    with pytest.raises(Exception, match="call_segments"):
+        sink.flush()
+    assert sink.pending() == 2
+    add_calls(sink, ["c-3"], first_offset=2)  # arrives while ClickHouse is broken
+    assert sink.pending() == 3
+
+    chdb_client.command(f"TRUNCATE TABLE {database}.schema_migrations")
+    migrate(client)  # recreates call_segments
+    written = sink.flush()
+    # calls of c-1/c-2 went in before the failure and are not written again
+    assert written == {"call_segments": 15, "call_criteria": 9, "calls": 1}
+    assert sink.pending() == 0
+    assert count(client, "SELECT count() FROM calls") == 3
+    assert count(client, "SELECT count() FROM call_segments") == 15
+
+
+class LostReplyClient(RecordingClient):
+    """The first insert reaches the server but the client sees an error (a lost reply)."""
+
+    def insert(self, table, data, *, column_names, settings):
+        result = super().insert(table, data, column_names=column_names, settings=settings)
+        if len(self.inserts) == 1:
+            raise ConnectionResetError("reply lost")
+        return result
+
+
+def test_insert_retried_after_a_lost_reply_is_deduplicated_by_token(isolated_chdb):
+    client = LostReplyClient(isolated_chdb)
+    sink = ClickHouseSink(client)
+    add_calls(sink, ["c-1", "c-2"])
+    with pytest.raises(ConnectionResetError):
+        sink.flush()
+    assert sink.pending() == 2
+    assert sink.flush() == {"calls": 2, "call_segments": 10, "call_criteria": 6}
+    assert client.inserts[0] == client.inserts[1]  # the same batch, the same token
+    assert count(isolated_chdb, "SELECT count() FROM calls") == 2  # without FINAL
+
+
+def test_new_calls_at_reused_offsets_are_not_dropped(isolated_chdb):
+    """The embedded broker loses its topics on restart and numbers offsets from 0 again."""
+    sink = ClickHouseSink(isolated_chdb)
+    add_calls(sink, ["c-1", "c-2"])
+    sink.flush()
+    add_calls(sink, ["c-8", "c-9"])  # same topic, partition and offsets
+    sink.flush()
+    assert query(isolated_chdb, "SELECT call_id FROM calls FINAL ORDER BY call_id")[1] == [
+        ("c-1",),
+        ("c-2",),
+        ("c-8",),
+        ("c-9",),
+    ]
+
+
+def test_add_rejects_bad_rows_up_front(isolated_chdb):
+    sink = ClickHouseSink(isolated_chdb)
+    with pytest.raises(ValueError, match="unknown table"):
+        sink.add("nope", {}, topic=TOPIC, partition=0, offset=0)
+    rows = score_rows(make_call_score("c-1"), 1)
+    del rows["call_criteria"][0]["title"]
+    with pytest.raises(KeyError):
+        sink.add_rows(rows, topic=TOPIC, partition=0, offset=0)
+    assert sink.pending() == 0
+
+
+def test_raw_customer_number_is_never_stored(isolated_chdb):
+    sink = ClickHouseSink(isolated_chdb)
+    add_calls(sink, ["c-1"])
+    sink.flush()
+    digits = "".join(ch for ch in RAW_NUMBER if ch.isdigit())
+    for table in ("calls", "call_segments", "call_criteria"):
+        dump = repr(query(isolated_chdb, f"SELECT * FROM {table}")[1])
+        assert RAW_NUMBER not in dump and digits not in dump, table
+
+
+def test_connect_caches_one_client_per_dsn(chdb_dsn, chdb_client):
+    assert connect(chdb_dsn) is chdb_client
+
+
+def test_second_process_gets_a_clear_error(chdb_dsn, chdb_client):
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(DDL_DIR.parents[1])!r})
+        from streams.clickhouse import ClickHouseUnavailable, connect
+        try:
+            connect({chdb_dsn!r})
+        except ClickHouseUnavailable as exc:
+            print(exc)
+            sys.exit(3)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3, result.stderr
+    assert "another process" in result.stdout
+
+
+def test_unreachable_server_is_a_clear_error():
+    with pytest.raises(ClickHouseUnavailable, match="unreachable"):
+        connect("http://127.0.0.1:9/")

@@ -1,0 +1,199 @@
+"""Recording resolution (only inside the roots) and decoding (formats, channels, every failure)."""
+
+from __future__ import annotations
+
+import os
+import wave
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from processors import audio
+from processors.audio import (
+    SAMPLES_DIR,
+    AudioError,
+    CorruptRecording,
+    EmptyRecording,
+    RecordingNotAllowed,
+    RecordingNotFound,
+    RecordingTooLong,
+    load_call_audio,
+    resolve_recording,
+)
+
+
+def tone(seconds: float, rate: int, freq: float) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def encode(path: Path, channels: list[np.ndarray], rate: int, codec: str = "pcm_s16le") -> Path:
+    """Write float channels with PyAV in any codec it encodes (WAV PCM/μ-law/A-law, FLAC, MP3, Opus)."""
+    layout = "stereo" if len(channels) == 2 else "mono"
+    pcm = (np.stack(channels) * 32767).astype(np.int16)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate, layout=layout)
+        frame = av.AudioFrame.from_ndarray(pcm.T.reshape(1, -1).copy(), format="s16", layout=layout)
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+def rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
+
+
+# --- resolve_recording ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "rec").mkdir()
+    encode(tmp_path / "rec" / "call.wav", [tone(1, 8000, 440)], 8000)
+    return tmp_path / "rec"
+
+
+def test_file_uri_and_plain_path_inside_root(root: Path) -> None:
+    expected = (root / "call.wav").resolve()
+    assert resolve_recording(f"file://{root}/call.wav", [root]) == expected
+    assert resolve_recording(str(root / "call.wav"), [root]) == expected
+
+
+def test_percent_encoded_file_uri(root: Path) -> None:
+    (root / "my call.wav").write_bytes((root / "call.wav").read_bytes())
+    assert resolve_recording(f"file://{root}/my%20call.wav", [root]).name == "my call.wav"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "file://{root}/../../../../etc/passwd",
+        "samples/../../../../../../etc/passwd",
+        "file://otherhost{root}/call.wav",
+    ],
+)
+def test_outside_roots_is_not_allowed(uri: str, root: Path) -> None:
+    with pytest.raises(RecordingNotAllowed, match=r"passwd|host"):
+        resolve_recording(uri.format(root=root), [root])
+
+
+def test_symlink_escaping_root_is_not_allowed(root: Path) -> None:
+    (root / "evil.wav").symlink_to("/etc/passwd")
+    with pytest.raises(RecordingNotAllowed, match="outside the recording roots"):
+        resolve_recording(str(root / "evil.wav"), [root])
+
+
+@pytest.mark.parametrize("uri", ["https://pbx.example/rec/1.wav", "s3://bucket/1.wav", "ftp://host/1.wav"])
+def test_remote_schemes_are_not_allowed_yet(uri: str, root: Path) -> None:
+    with pytest.raises(RecordingNotAllowed, match="scheme"):
+        resolve_recording(uri, [root])
+
+
+def test_missing_and_directory_are_not_found(root: Path) -> None:
+    with pytest.raises(RecordingNotFound, match=r"nope\.wav"):
+        resolve_recording(f"file://{root}/nope.wav", [root])
+    with pytest.raises(RecordingNotFound, match="not a regular file"):
+        resolve_recording(str(root), [root])
+
+
+def test_relative_samples_path_resolves_in_connectors_package() -> None:
+    sample = next(SAMPLES_DIR.glob("*.wav"), None)
+    if sample is None:
+        pytest.skip("no bundled samples yet")
+    assert resolve_recording(f"samples/{sample.name}", []) == sample.resolve()
+
+
+# --- load_call_audio --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "codec"),
+    [
+        ("wav", "pcm_s16le"),
+        ("wav", "pcm_mulaw"),
+        ("wav", "pcm_alaw"),
+        ("flac", "flac"),
+        ("mp3", "libmp3lame"),
+        ("ogg", "libopus"),
+    ],
+)
+def test_stereo_formats_split_into_roles_at_16k(tmp_path: Path, suffix: str, codec: str) -> None:
+    rate = 48000 if codec == "libopus" else 8000
+    left, right = tone(2, rate, 440), np.zeros(2 * rate, np.float32)
+    path = encode(tmp_path / f"call.{suffix}", [left, right], rate, codec)
+    tracks, duration = load_call_audio(path, "stereo", {}, max_seconds=60)
+    assert [(t.channel, t.role) for t in tracks] == [(0, "agent"), (1, "customer")]
+    assert all(t.samples.dtype == np.float32 for t in tracks)
+    assert duration == pytest.approx(2.0, abs=0.1)
+    assert len(tracks[0].samples) == len(tracks[1].samples) == pytest.approx(32000, abs=1600)
+    assert rms(tracks[0].samples) > 0.2 > 0.01 > rms(tracks[1].samples)
+
+
+def test_channel_map_is_honoured(tmp_path: Path) -> None:
+    path = encode(tmp_path / "c.wav", [tone(1, 8000, 440), tone(1, 8000, 880)], 8000)
+    tracks, _ = load_call_audio(path, "stereo", {"0": "customer", "1": "agent"}, 60)
+    assert [t.role for t in tracks] == ["customer", "agent"]
+
+
+@pytest.mark.parametrize("layout", ["mono", "stereo"])
+def test_mono_file_is_one_unknown_track(tmp_path: Path, layout: str) -> None:
+    path = encode(tmp_path / "m.wav", [tone(1.5, 16000, 440)], 16000)
+    tracks, duration = load_call_audio(path, layout, {}, 60)
+    assert [(t.channel, t.role) for t in tracks] == [(0, "unknown")]
+    assert duration == pytest.approx(1.5, abs=0.01)
+
+
+def test_mono_layout_mixes_a_stereo_file(tmp_path: Path) -> None:
+    path = encode(tmp_path / "s.wav", [tone(1, 8000, 440), tone(1, 8000, 880)], 8000)
+    tracks, _ = load_call_audio(path, "mono", {}, 60)
+    assert [t.role for t in tracks] == ["unknown"]
+
+
+def test_zero_byte_file_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "z.wav").write_bytes(b"")
+    with pytest.raises(EmptyRecording, match=r"z\.wav.*zero bytes"):
+        load_call_audio(tmp_path / "z.wav", "stereo", {}, 60)
+
+
+def test_header_without_samples_is_empty(tmp_path: Path) -> None:
+    with wave.open(str(tmp_path / "h.wav"), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+    with pytest.raises(EmptyRecording, match=r"h\.wav.*no audio samples"):
+        load_call_audio(tmp_path / "h.wav", "stereo", {}, 60)
+
+
+@pytest.mark.parametrize("payload", [os.urandom(4096), b"RIFF" + os.urandom(4096), b"not audio at all\n"])
+def test_garbage_is_corrupt(tmp_path: Path, payload: bytes) -> None:
+    (tmp_path / "g.wav").write_bytes(payload)
+    with pytest.raises(CorruptRecording, match=r"g\.wav.*not decodable"):
+        load_call_audio(tmp_path / "g.wav", "stereo", {}, 60)
+
+
+def test_too_long_is_refused_before_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = encode(tmp_path / "long.wav", [tone(3, 8000, 440)] * 2, 8000)
+
+    def must_not_decode(*args: object, **kwargs: object) -> None:
+        raise AssertionError("decoded a recording that the header already showed was too long")
+
+    monkeypatch.setattr(audio, "decode_audio", must_not_decode)
+    with pytest.raises(RecordingTooLong, match=r"long\.wav.*3 s exceeds the 2 s limit"):
+        load_call_audio(path, "stereo", {}, max_seconds=2)
+
+
+def test_missing_file_on_load_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(RecordingNotFound):
+        load_call_audio(tmp_path / "gone.wav", "stereo", {}, 60)
+
+
+def test_all_errors_share_a_base() -> None:
+    for exc in (RecordingNotFound, RecordingNotAllowed, EmptyRecording, CorruptRecording, RecordingTooLong):
+        assert issubclass(exc, AudioError)

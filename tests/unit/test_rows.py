@@ -1,0 +1,92 @@
+"""processors.rows: CallScore / Alert / DeadLetter records → ClickHouse rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.rows import NUMBER_MASK, TABLE_COLUMNS, alert_row, dead_letter_row, score_rows
+from schemas.codec import SingleObjectCodec
+from tests.factories import RAW_NUMBER, make_alert, make_call_score, make_dead_letter, number_hash
+
+VERSION = 1_741_944_600_000
+
+
+@pytest.mark.parametrize(
+    ("name", "record"),
+    [("CallScore", make_call_score()), ("Alert", make_alert()), ("DeadLetter", make_dead_letter())],
+)
+def test_factories_are_avro_encodable(name, record):
+    codec = SingleObjectCodec()
+    assert codec.decode(name, codec.encode(name, record)) == record
+
+
+def test_score_rows_after_avro_round_trip_cover_every_column():
+    codec = SingleObjectCodec()
+    score = codec.decode("CallScore", codec.encode("CallScore", make_call_score("c-42")))
+    rows = score_rows(score, VERSION)
+
+    assert set(rows) == {"calls", "call_segments", "call_criteria"}
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            assert list(row) == TABLE_COLUMNS[table]
+            assert row["_version"] == VERSION
+
+    (call,) = rows["calls"]
+    assert call["call_id"] == "c-42"
+    assert call["tenant"] == "acme"
+    assert call["agent_id"] == "agent-7"
+    assert call["customer_number_hash"] == number_hash(RAW_NUMBER)
+    assert call["started_at"] == score["compressed"]["filtered"]["transcript"]["call"]["started_at"]
+    assert call["segments_total"] == 5
+    assert call["segments_kept"] == 4
+    assert call["dropped"] == {"past_end": 1, "filler": 1}
+    assert call["keyword_hits"] == {"contract": 1, "quote": 1}
+    assert call["agent_wpm"] == 151.8
+    assert call["tokens_before"] == 96 and call["tokens_after"] == 81
+    assert call["compression_level"] == "merge"
+    assert call["asr_model"] == "tiny.en/int8"
+
+    segments = rows["call_segments"]
+    assert [s["idx"] for s in segments] == [0, 1, 2, 3, 4]
+    assert [s["kept"] for s in segments] == [1, 1, 0, 1, 1]
+    assert segments[2]["drop_reason"] == "filler"
+
+    criteria = {c["criterion_id"]: c for c in rows["call_criteria"]}
+    assert set(criteria) == {"greeting", "price_quoted", "empathy"}
+    assert criteria["empathy"]["status"] == "pending" and criteria["empathy"]["value"] is None
+    assert criteria["greeting"]["scorecard_version"] == "3"
+    assert criteria["greeting"]["queue"] == "sales"
+
+
+def test_raw_customer_number_never_reaches_a_row():
+    rows = score_rows(make_call_score(), VERSION)
+    digits = "".join(ch for ch in RAW_NUMBER if ch.isdigit())
+    text = repr(rows)
+    assert RAW_NUMBER not in text
+    assert digits not in text
+    assert NUMBER_MASK in rows["calls"][0]["crm"]["callback"]
+    assert NUMBER_MASK in rows["call_segments"][1]["text"]
+
+
+def test_mono_call_keeps_per_role_metrics_null():
+    (call,) = score_rows(make_call_score(layout="mono"), VERSION)["calls"]
+    assert call["layout"] == "mono"
+    assert call["agent_talk_s"] is None and call["overtalk_count"] is None
+    assert call["silence_s"] == 26.3
+
+
+def test_call_without_number_is_unmasked():
+    rows = score_rows(make_call_score(number=None), VERSION)
+    assert rows["calls"][0]["customer_number_hash"] is None
+    assert NUMBER_MASK not in repr(rows)
+
+
+def test_alert_and_dead_letter_rows():
+    alert = alert_row(make_alert("c-9"), VERSION)
+    assert list(alert) == TABLE_COLUMNS["alerts"]
+    assert alert["alert_id"] == "c-9:low_score" and alert["_version"] == VERSION
+
+    dl = dead_letter_row(make_dead_letter(5), VERSION)
+    assert list(dl) == TABLE_COLUMNS["dead_letters"]
+    assert dl["payload"] == b"\xc3\x01not-avro" and dl["key"] == b"call-0001"
+    assert dl["offset"] == 5 and dl["_version"] == VERSION
