@@ -56,6 +56,14 @@ def _str_map(obj: Mapping[str, Any], field: str, problems: list[str]) -> dict[st
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
+def _opt_str(value: Any, field: str, problems: list[str]) -> str | None:
+    """An optional string: None stays None; any other non-string is a problem, not a later encode error."""
+    if value is None or isinstance(value, str):
+        return value
+    problems.append(f"{field}: must be a string or null, got {type(value).__name__}")
+    return None
+
+
 def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, Any]:
     """A CallCompleted record from its JSON form; raises :class:`InvalidCall` listing every problem."""
     if not isinstance(obj, Mapping):
@@ -86,15 +94,19 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
         "direction": str(obj.get("direction") or "unknown"),
         "started_at": _timestamp(obj, "started_at", problems),
         "ended_at": _timestamp(obj, "ended_at", problems),
-        "agent": {"id": str(agent.get("id", "")), "name": agent.get("name")},
+        "agent": {
+            "id": str(agent.get("id", "")),
+            "name": _opt_str(agent.get("name"), "agent.name", problems),
+        },
         "customer": {
             "number": str(number) if number else None,
-            "number_hash": customer.get("number_hash") or (hash_number(str(number)) if number else None),
+            "number_hash": _opt_str(customer.get("number_hash"), "customer.number_hash", problems)
+            or (hash_number(str(number)) if number else None),
         },
-        "queue": obj.get("queue"),
+        "queue": _opt_str(obj.get("queue"), "queue", problems),
         "recording_uri": str(obj.get("recording_uri", "")),
         "audio": {"layout": layout, "channels": channels},
-        "language": obj.get("language") or None,
+        "language": _opt_str(obj.get("language"), "language", problems) or None,
         "crm": _str_map(obj, "crm", problems),
         "received_at": _timestamp(obj, "received_at", problems, required=False)
         or received_at

@@ -21,8 +21,8 @@ _NUM_WORDS_RU = (
 #: A money amount: a currency sign or word next to a number (digits or number words), Russian or English.
 PRICE_RE = re.compile(
     rf"(?:[$€£₽]\s?{_NUM})"
-    rf"|(?:{_NUM}\s?(?:[$€£₽]|dollars?|bucks|euros?|pounds?|usd|eur|rub\b|руб\w*|р\.|долл\w*|евро))"
-    rf"|(?:(?:{_NUM_WORDS_EN}[\s-]+)+(?:dollars?|bucks|euros?|pounds?))"
+    rf"|(?:{_NUM}\s?(?:[$€£₽]|dollars?|bucks|euros?|pounds?|usd|eur|r(?:o?ubles?|ub)\b|руб\w*|р\.|долл\w*|евро))"
+    rf"|(?:(?:{_NUM_WORDS_EN}[\s-]+)+(?:dollars?|bucks|euros?|pounds?|r(?:o?ubles?)\b))"
     rf"|(?:(?:{_NUM_WORDS_RU}\s+)+(?:руб\w*|долл\w*|евро))",
     re.IGNORECASE | re.UNICODE,
 )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -68,8 +67,11 @@ def schema_json(name: str) -> str:
 
 
 def fingerprint_of(schema: dict[str, Any]) -> bytes:
-    """CRC-64-AVRO fingerprint of the schema's parsing canonical form, little-endian, 8 bytes."""
-    return struct.pack("<Q", int(fingerprint(to_parsing_canonical_form(schema), "CRC-64-AVRO"), 16))
+    """CRC-64-AVRO fingerprint of the schema's parsing canonical form, little-endian, 8 bytes.
+
+    fastavro already returns the hex of the little-endian bytes (as Java's SchemaNormalization does).
+    """
+    return bytes.fromhex(fingerprint(to_parsing_canonical_form(schema), "CRC-64-AVRO"))
 
 
 @cache
@@ -138,7 +140,33 @@ class SingleObjectCodec:
             raise SchemaError(f"corrupt {name} body: {type(exc).__name__}: {exc}") from exc
 
 
+def _missing_fields(schema: Any, value: Any, path: str) -> list[str]:
+    """Paths of required fields (no default) absent from ``value``, through nested records/arrays."""
+    if not isinstance(schema, dict):
+        return []
+    if schema.get("type") == "array" and isinstance(value, list):
+        return [
+            m for i, item in enumerate(value) for m in _missing_fields(schema["items"], item, f"{path}[{i}]")
+        ]
+    if schema.get("type") != "record" or not isinstance(value, Mapping):
+        return []
+    missing = []
+    for field in schema["fields"]:
+        where = f"{path}.{field['name']}"
+        if field["name"] not in value:
+            if "default" not in field:
+                missing.append(where)
+        else:
+            missing += _missing_fields(field["type"], value[field["name"]], where)
+    return missing
+
+
 def _why(schema: dict[str, Any], record: Mapping[str, Any], exc: Exception) -> str:
+    # fastavro's validator reports a missing field by dumping the whole record and schema (PII
+    # included) without naming the field: name it ourselves first.
+    missing = _missing_fields(schema, record, schema.get("name", "record"))
+    if missing:
+        return f"missing required field(s): {', '.join(missing)}"
     try:
         validate(record, schema, raise_errors=True, strict=True)
     except Exception as verr:

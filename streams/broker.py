@@ -45,6 +45,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def port_in_use(port: int) -> bool:
+    """True when something already listens on ``127.0.0.1:port`` (TIME_WAIT leftovers do not count)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -66,6 +77,10 @@ class EmbeddedBroker:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> EmbeddedBroker:
+        if port_in_use(self.port):
+            # Otherwise the readiness probe below would connect to the other listener and report
+            # success while the broker, unable to bind, exits.
+            raise BrokerError(f"cannot start the embedded broker: 127.0.0.1:{self.port} is already in use")
         url = f"tcp://127.0.0.1:{self.port}"
         cmd = [
             broker_binary(),

@@ -11,9 +11,10 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
 from connectors.publisher import CallPublisher
@@ -58,14 +59,60 @@ def _results(rt: Runtime, ids: list[str]) -> tuple[dict[str, tuple], dict[str, t
     return done, dead
 
 
-async def _run(
-    settings: Settings, bootstrap: str, lines: list[ParsedLine], source: str, timeout: float
-) -> int:
-    calls = [line.record for line in lines if line.record is not None]
-    ids = sorted({c["call_id"] for c in calls} | {f"{source}:{line.lineno}" for line in lines if line.error})
+@dataclass
+class Outcome:
+    """Where each call ended: a ``calls`` row, a ``dead_letters`` row, or nowhere yet."""
+
+    ids: list[str]
+    done: dict[str, tuple]
+    dead: dict[str, tuple]
+
+    @property
+    def finished(self) -> set[str]:
+        return set(self.done) | set(self.dead)
+
+    @property
+    def complete(self) -> bool:
+        return self.finished >= set(self.ids)
+
+
+async def process(
+    settings: Settings,
+    bootstrap: str,
+    feed: Callable[[Runtime], None],
+    ids: list[str],
+    timeout: float,
+    progress: TextIO | None = sys.stderr,
+) -> Outcome:
+    """Run every stage in this process, call ``feed(rt)`` (in a thread) to publish input, and wait
+    until each of ``ids`` has a row in ``calls`` or ``dead_letters`` (or ``timeout`` passes)."""
     rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
     await rt.app.start()
     try:
+        await asyncio.get_running_loop().run_in_executor(None, feed, rt)
+        deadline = time.monotonic() + timeout
+        last = -1
+        while True:
+            outcome = Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids))
+            if progress and len(outcome.finished) != last:
+                last = len(outcome.finished)
+                print(f"  {last}/{len(ids)} call(s) in ClickHouse", file=progress, flush=True)
+            if outcome.complete:
+                return outcome
+            if time.monotonic() > deadline:
+                if progress:
+                    print(f"timed out after {timeout:.0f}s", file=progress)
+                return outcome
+            await asyncio.sleep(0.5)
+    finally:
+        await rt.app.stop()
+        rt.close()
+
+
+def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], None]:
+    """A ``feed`` publishing good lines to calls.completed and bad ones to calls.dlq."""
+
+    def feed(rt: Runtime) -> None:
         publisher = CallPublisher(rt.settings, rt.bootstrap, rt.codec)
         for line in lines:
             if line.record is not None:
@@ -76,37 +123,24 @@ async def _run(
                     lineno=line.lineno,
                     payload=line.raw.encode(),
                     error=line.error or "",
-                    call_id=f"{source}:{line.lineno}",
+                    call_id=bad_line_id(source, line.lineno),
                 )
-        await asyncio.get_running_loop().run_in_executor(None, publisher.flush)
-        print(
-            f"published {len(calls)} call(s) to {rt.settings.topic('calls.completed')}; processing...",
-            file=sys.stderr,
-        )
-        deadline = time.monotonic() + timeout
-        last = -1
-        while True:
-            done, dead = await rt.in_clickhouse_thread(_results, rt, ids)
-            finished = len(set(done) | set(dead))
-            if finished != last:
-                print(f"  {finished}/{len(ids)} call(s) in ClickHouse", file=sys.stderr, flush=True)
-                last = finished
-            if finished >= len(ids):
-                break
-            if time.monotonic() > deadline:
-                print(
-                    f"timed out after {timeout:.0f}s: {len(ids) - finished} call(s) unfinished",
-                    file=sys.stderr,
-                )
-                break
-            await asyncio.sleep(0.5)
-    finally:
-        await rt.app.stop()
-        rt.close()
+        publisher.flush()
+        print(f"published {len(lines)} event(s); processing...", file=sys.stderr, flush=True)
+
+    return feed
+
+
+def bad_line_id(source: str, lineno: int) -> str:
+    """The id a rejected input line is tracked by in ``dead_letters``."""
+    return f"{source}:{lineno}"
+
+
+def print_outcome(outcome: Outcome) -> None:
     rows = []
-    for call_id in ids:
-        if call_id in done:
-            _, agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total = done[call_id]
+    for call_id in outcome.ids:
+        if call_id in outcome.done:
+            _, agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total = outcome.done[call_id]
             rows.append(
                 [
                     call_id,
@@ -120,16 +154,15 @@ async def _run(
                     f"{scored}/{total} ({scorer})",
                 ]
             )
-        elif call_id in dead:
-            _, stage, err, msg = dead[call_id]
-            rows.append([call_id, "", "", "", "", "", "", "", f"DEAD LETTER at {stage}: {err}: {msg[:60]}"])
+        elif call_id in outcome.dead:
+            _, stage, err, msg = outcome.dead[call_id]
+            rows.append([call_id, "", "", "", "", "", "", "", f"DEAD LETTER at {stage}: {err}: {msg[:70]}"])
         else:
             rows.append([call_id, "", "", "", "", "", "", "", "not finished"])
     print_table(
         ["call", "agent", "lang", "duration", "agent talk", "customer talk", "words", "prices", "scores"],
         rows,
     )
-    return 0 if len(set(done) | set(dead)) == len(ids) else 1
 
 
 def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float = 900.0) -> int:
@@ -146,7 +179,12 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
     settings = settings.model_copy(update={"stages": list(STAGES)})
     with kafka(settings) as bootstrap:
         print(
-            f"embedded stack: Kafka {bootstrap}, ClickHouse {settings.effective_clickhouse_dsn}",
+            f"stack: Kafka {bootstrap}, ClickHouse {settings.effective_clickhouse_dsn}",
             file=sys.stderr,
         )
-        return asyncio.run(_run(settings, bootstrap, lines, str(path), timeout))
+        ids = sorted(
+            {c["call_id"] for c in calls} | {bad_line_id(str(path), ln.lineno) for ln in lines if ln.error}
+        )
+        outcome = asyncio.run(process(settings, bootstrap, publish_lines(lines, str(path)), ids, timeout))
+    print_outcome(outcome)
+    return 0 if outcome.complete else 1

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 STAGES = ("transcribe", "filter", "compress", "score", "sink", "alerts")
@@ -126,13 +126,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with chdb://, http://, https://, clickhouse:// or clickhouses://")
         return value
 
-    @model_validator(mode="after")
-    def _models_exist(self) -> Settings:
-        for name in ("whisper_model_en", "whisper_model"):
-            path = getattr(self, name)
-            if path is not None and not (path / "model.bin").is_file():
-                raise ValueError(f"{name}: {path} is not a faster-whisper model directory (no model.bin)")
-        return self
+    @field_validator("whisper_model_en", "whisper_model")
+    @classmethod
+    def _model_exists(cls, path: Path | None) -> Path | None:
+        # A field validator (not a model one), so the error names CALLSTREAM_WHISPER_MODEL[_EN].
+        if path is not None and not (path / "model.bin").is_file():
+            raise ValueError(f"{path} is not a faster-whisper model directory (no model.bin)")
+        return path
 
     # --- derived ---------------------------------------------------------------------------------------
     @property

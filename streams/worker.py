@@ -32,6 +32,7 @@ def kafka(settings: Settings) -> Iterator[str]:
 
 def prepare(settings: Settings, bootstrap: str, stages: list[str] | None = None) -> Runtime:
     """Create topics, build the runtime and register the agents of ``stages``."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     created = ensure_topics(settings, bootstrap)
     if created:
         log.info("created topics: %s", ", ".join(created))

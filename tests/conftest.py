@@ -7,22 +7,13 @@ engine) or use unique call ids / tenants on ``chdb_client``.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from clickhouse_connect.driver.client import Client
 
-# The repository root, so `streams`, `processors`, `schemas` and `tests.factories` import when the
-# package is not installed into the environment.
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from clickhouse_connect.driver.client import Client  # noqa: E402
-
-from streams.clickhouse import connect, migrate  # noqa: E402
+from streams.clickhouse import connect, migrate
 
 
 @pytest.fixture(scope="session")

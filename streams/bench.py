@@ -1,0 +1,472 @@
+"""``callstream bench``: benchmarks that print a ratio against a baseline measured in the same run.
+
+``backbone``: N pre-made Transcript records pushed through filter → compress → score → sink (rows
+in ClickHouse) on the embedded broker, versus raw aiokafka produce + consume of the same bytes on
+the same broker in the same run. Both rates and their ratio are printed; the target is a ratio of
+at least :data:`BACKBONE_TARGET`.
+
+The bench runs on a throw-away stack: an embedded broker and chDB in a temporary directory, topics
+and consumer groups under a unique prefix, so it never touches the user's broker or data. A
+benchmark reports; it exits 0 whether or not the target is met (1 only when it could not finish).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BACKBONE_TARGET = 0.25
+BACKBONE_STAGES = ["filter", "compress", "score", "sink"]
+#: Segments in a generated call: about a five-minute conversation.
+SEGMENTS_PER_CALL = 60
+#: Give up waiting for the pipeline (or the baseline) after this many seconds.
+DEFAULT_TIMEOUT = 900.0
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- realistic records ------------------------------------------------------------------------------
+
+_AGENT_LINES = (
+    "Thank you for calling Northwind, this is {agent}. How can I help you today?",
+    "Sure, let me pull up your account. Could you confirm the email address on file?",
+    "I see you are on the starter plan at ${price} per month right now.",
+    "The professional plan is ${price} a month if you pay yearly, or ${price2} month to month.",
+    "That includes unlimited users, call recording and the analytics dashboard.",
+    "I understand, price matters. Many teams your size save about ten hours a week with it.",
+    "One of our customers, a logistics company, cut their onboarding time in half last quarter.",
+    "I can also offer a fourteen-day trial so your team can try it before you commit.",
+    "Let me check whether the discount still applies to your region, one moment please.",
+    "Good news, I can apply a twenty percent discount for the first year.",
+    "So that would be {price} dollars per seat, billed annually, with the setup fee waived.",
+    "I will send the contract and the invoice to your email right after this call.",
+    "Is there anything else I can help you with today?",
+    "Thanks for your time, have a great rest of your day.",
+)
+_CUSTOMER_LINES = (
+    "Hi, I'm calling about upgrading our subscription.",
+    "Yes, it's the one ending in northwind dot com.",
+    "Right, and what would the next tier cost us?",
+    "Hmm, that's a bit more than we budgeted for this quarter.",
+    "We have about twenty five people who would use it daily.",
+    "Honestly the other vendor quoted us {price} dollars a month for something similar.",
+    "Does that include the integration with our CRM?",
+    "Okay, and can we cancel anytime if it does not work out?",
+    "That sounds reasonable, I need to check with my manager first.",
+    "Could you send me a written quote so I can share it?",
+    "Sorry, could you repeat the last part? The line cut out.",
+    "Great, that works for us. Please send the contract.",
+    "No, that's everything. Thank you so much.",
+)
+_FILLERS = ("um", "uh-huh", "mm-hmm", "okay", "right", "yeah")
+
+
+def make_bench_transcript(
+    call_id: str, rng: random.Random, segments: int = SEGMENTS_PER_CALL
+) -> dict[str, Any]:
+    """A Transcript as the transcribe stage emits it for a ~5-minute English sales call.
+
+    Two channels (agent 0, customer 1), alternating turns with some back-to-back turns of one
+    speaker, short fillers, a few windows Whisper thinks held no speech, and several prices.
+    """
+    started = datetime(2025, 3, 14, 9, 0, tzinfo=UTC) + timedelta(seconds=rng.randrange(0, 30 * 86400))
+    agent = rng.choice(("Dana Smith", "Lee Park", "Maria Lopez", "Sam Okafor"))
+    number = f"+1415555{rng.randrange(10000):04d}"
+    segs: list[dict[str, Any]] = []
+    t = rng.uniform(0.2, 1.0)
+    role = "agent"
+    for i in range(segments):
+        if i and rng.random() < 0.8:
+            role = "customer" if role == "agent" else "agent"
+        price = rng.choice((29, 49, 79, 99, 149, 199))
+        roll = rng.random()
+        if roll < 0.10:
+            text, no_speech, logprob = rng.choice(_FILLERS), 0.3, -0.6
+        elif roll < 0.14:
+            text, no_speech, logprob = rng.choice(("", " ", "...")), 0.9, -1.4
+        elif roll < 0.17:
+            text, no_speech, logprob = "Thank you.", 0.75, -1.3  # a Whisper hallucination on silence
+        else:
+            lines = _AGENT_LINES if role == "agent" else _CUSTOMER_LINES
+            template = lines[i % len(lines)] if rng.random() < 0.5 else rng.choice(lines)
+            text = template.format(agent=agent.split()[0], price=price, price2=price + 20)
+            no_speech, logprob = rng.uniform(0.0, 0.1), rng.uniform(-0.5, -0.1)
+        length = max(0.4, len(text.split()) * rng.uniform(0.3, 0.45))
+        segs.append(
+            {
+                "index": i,
+                "channel": 0 if role == "agent" else 1,
+                "role": role,
+                "start": round(t, 2),
+                "end": round(t + length, 2),
+                "text": text,
+                "avg_logprob": round(logprob, 3),
+                "no_speech_prob": round(no_speech, 3),
+                "words": None,
+                "kept": True,
+                "drop_reason": None,
+            }
+        )
+        t += length + rng.uniform(0.1, 1.2)
+    duration = round(t + 0.5, 2)
+    agent_talk = sum(s["end"] - s["start"] for s in segs if s["role"] == "agent")
+    customer_talk = sum(s["end"] - s["start"] for s in segs if s["role"] == "customer")
+    ended = started + timedelta(seconds=duration)
+    call = {
+        "call_id": call_id,
+        "tenant": rng.choice(("acme", "globex", "initech")),
+        "source": "asterisk",
+        "direction": rng.choice(("inbound", "outbound")),
+        "started_at": started,
+        "ended_at": ended,
+        "agent": {"id": f"agent-{agent.split()[0].lower()}", "name": agent},
+        "customer": {"number": number, "number_hash": hashlib.sha256(number.encode()).hexdigest()},
+        "queue": rng.choice(("sales", "renewals", "support")),
+        "recording_uri": f"file:///var/spool/recordings/{call_id}.wav",
+        "audio": {"layout": "stereo", "channels": {"0": "agent", "1": "customer"}},
+        "language": "en",
+        "crm": {"deal_id": f"D-{rng.randrange(100000)}", "segment": rng.choice(("smb", "mid", "ent"))},
+        "received_at": ended + timedelta(seconds=2),
+    }
+    return {
+        "call_id": call_id,
+        "call": call,
+        "language": "en",
+        "language_probability": None,
+        "duration": duration,
+        "segments": segs,
+        "metrics": {
+            "duration_s": duration,
+            "agent_talk_s": round(agent_talk, 2),
+            "customer_talk_s": round(customer_talk, 2),
+            "silence_s": round(max(0.0, duration - agent_talk - customer_talk), 2),
+            "longest_silence_s": 1.2,
+            "overtalk_count": rng.randrange(4),
+            "overtalk_s": round(rng.uniform(0, 3), 2),
+            "agent_interruptions": rng.randrange(3),
+            "customer_interruptions": rng.randrange(3),
+            "agent_wpm": round(rng.uniform(130, 170), 1),
+            "customer_wpm": round(rng.uniform(110, 160), 1),
+            "source": "segments",
+        },
+        "dropped": {},
+        "model": "tiny.en/int8",
+        "timings": {"decode": 0.4, "asr": round(duration / 12, 2)},
+    }
+
+
+def make_payloads(n: int, prefix: str, seed: int = 7) -> list[tuple[bytes, bytes]]:
+    """``n`` (key, Avro single-object value) pairs of generated Transcripts, encoded once."""
+    from schemas.codec import SingleObjectCodec
+
+    codec = SingleObjectCodec()
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        call_id = f"{prefix}{i:06d}"
+        out.append((call_id.encode(), codec.encode("Transcript", make_bench_transcript(call_id, rng))))
+    return out
+
+
+# --- Kafka helpers ----------------------------------------------------------------------------------
+
+
+def create_topic(bootstrap: str, name: str, partitions: int, timeout: float = 30.0) -> None:
+    """Create ``name`` with an explicit partition count (never the broker's auto-create defaults)."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    futures = admin.create_topics(
+        [NewTopic(name, num_partitions=partitions, replication_factor=1)],
+        operation_timeout=timeout,
+        request_timeout=timeout,
+    )
+    for future in futures.values():
+        future.result(timeout=timeout)
+
+
+async def produce(bootstrap: str, topic: str, payloads: list[tuple[bytes, bytes]]) -> None:
+    """Send every (key, value) with acks=all (as Faust's producer does) and wait for every ack."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_request_size=16 * 1024 * 1024
+    )
+    await producer.start()
+    try:
+        futures = [await producer.send(topic, value=value, key=key) for key, value in payloads]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def _wait_for(predicate: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+# --- the two measurements ---------------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    records: int
+    seconds: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.records / self.seconds if self.seconds > 0 else 0.0
+
+
+async def baseline(
+    bootstrap: str, topic: str, partitions: int, payloads: list[tuple[bytes, bytes]], timeout: float
+) -> Rate:
+    """Raw aiokafka: produce the payloads and consume them back with a consumer group.
+
+    The consumer joins its group before the clock starts (as the pipeline's agents do), then
+    production and consumption run concurrently; the rate covers first send to last record read.
+    """
+    from aiokafka import AIOKafkaConsumer
+
+    create_topic(bootstrap, topic, partitions)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"{topic}.baseline",
+        auto_offset_reset="earliest",
+        enable_auto_commit=True,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not consumer.assignment():
+            if time.monotonic() > deadline:
+                raise TimeoutError("baseline consumer got no partitions in 60s")
+            await consumer.getmany(timeout_ms=200)
+        expected = len(payloads)
+        received = 0
+        nbytes = 0
+
+        async def consume() -> None:
+            nonlocal received, nbytes
+            while received < expected:
+                batches = await consumer.getmany(timeout_ms=500, max_records=10_000)
+                for messages in batches.values():
+                    received += len(messages)
+                    nbytes += sum(len(m.value or b"") for m in messages)
+
+        started = time.perf_counter()
+        reader = asyncio.create_task(consume())
+        await produce(bootstrap, topic, payloads)
+        produced = time.perf_counter() - started
+        try:
+            await asyncio.wait_for(reader, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"baseline: only {received}/{expected} records read in {timeout:.0f}s"
+            ) from None
+        elapsed = time.perf_counter() - started
+    finally:
+        await consumer.stop()
+    return Rate(expected, elapsed, {"produce_s": produced, "bytes": nbytes})
+
+
+COUNT_SQL = """
+SELECT
+    (SELECT uniqExact(call_id) FROM calls WHERE call_id LIKE %(pattern)s),
+    (SELECT uniqExact(call_id) FROM dead_letters WHERE call_id LIKE %(pattern)s)
+"""
+TOKENS_SQL = """
+SELECT sum(tokens_before), sum(tokens_after), sum(segments_total), sum(segments_kept), sum(price_mentions)
+FROM calls FINAL WHERE call_id LIKE %(pattern)s
+"""
+
+
+async def pipeline(
+    settings: Settings, bootstrap: str, payloads: list[tuple[bytes, bytes]], prefix: str, timeout: float
+) -> Rate:
+    """filter → compress → score → sink: from the first Transcript sent to the last row in ``calls``."""
+    from streams.worker import prepare
+
+    rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
+    pattern = {"pattern": f"{prefix}%"}
+
+    def counts() -> tuple[int, int]:
+        done, dead = rt.clickhouse.query(COUNT_SQL, parameters=pattern).result_rows[0]
+        return int(done), int(dead)
+
+    await rt.app.start()
+    try:
+        # Start the clock only once the agents own their partitions, as the baseline consumer does.
+        sources = len({t for agent in rt.app.agents.values() for t in agent.channel.topics})
+        wanted = sources * settings.partitions
+        await _wait_for(
+            lambda: len(rt.app.consumer.assignment()) >= wanted and not rt.app.rebalancing,
+            120,
+            "the Faust agents' partition assignment",
+        )
+        expected = len(payloads)
+        started = time.perf_counter()
+        await produce(bootstrap, settings.topic("calls.transcribed"), payloads)
+        produced = time.perf_counter() - started
+        progress(f"  pipeline: {expected} transcripts sent in {produced:.1f}s; waiting for ClickHouse rows")
+        last_report = 0.0
+        while True:
+            done, dead = await rt.in_clickhouse_thread(counts)
+            now = time.perf_counter()
+            if done + dead >= expected:
+                break
+            if now - last_report >= 5:
+                progress(f"  pipeline: {done}/{expected} calls in ClickHouse after {now - started:.0f}s")
+                last_report = now
+            if now - started > timeout:
+                raise TimeoutError(
+                    f"pipeline: only {done}/{expected} calls in ClickHouse ({dead} dead letters) "
+                    f"after {timeout:.0f}s"
+                )
+            await asyncio.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        tokens = await rt.in_clickhouse_thread(
+            lambda: rt.clickhouse.query(TOKENS_SQL, parameters=pattern).result_rows[0]
+        )
+    finally:
+        await rt.app.stop()
+        rt.close()
+    before, after, seg_total, seg_kept, prices = (int(v or 0) for v in tokens)
+    return Rate(
+        done,
+        elapsed,
+        {
+            "produce_s": produced,
+            "dead_letters": dead,
+            "tokens_before": before,
+            "tokens_after": after,
+            "segments_total": seg_total,
+            "segments_kept": seg_kept,
+            "price_mentions": prices,
+        },
+    )
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+
+
+async def _backbone(
+    settings: Settings, bootstrap: str, calls: int, prefix: str, timeout: float
+) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    payloads = make_payloads(calls, prefix)
+    size = sum(len(v) for _, v in payloads)
+    progress(
+        f"  generated {calls} transcripts ({SEGMENTS_PER_CALL} segments each, "
+        f"{size / calls / 1024:.1f} KiB avg Avro) in {time.perf_counter() - t0:.1f}s"
+    )
+    progress("  baseline: raw aiokafka produce + consume...")
+    base = await baseline(bootstrap, settings.topic("bench.baseline"), settings.partitions, payloads, timeout)
+    progress(f"  baseline: {base.per_second:,.0f} records/s")
+    progress("  pipeline: filter → compress → score → sink...")
+    pipe = await pipeline(settings, bootstrap, payloads, prefix, timeout)
+    return {"baseline": base, "pipeline": pipe, "avg_bytes": size / calls}
+
+
+def run_backbone(settings: Settings, calls: int, timeout: float = DEFAULT_TIMEOUT) -> int:
+    from streams.worker import kafka
+
+    if calls < 1:
+        print("callstream bench: --calls must be at least 1", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    run_id = uuid.uuid4().hex[:8]
+    with tempfile.TemporaryDirectory(prefix="callstream-bench-") as tmp:
+        bench_settings = settings.model_copy(
+            update={
+                "data_dir": Path(tmp),
+                "kafka_bootstrap": None,  # always the embedded broker
+                "clickhouse_dsn": None,  # always chDB under the temporary directory
+                "schema_registry_url": None,
+                "topic_prefix": f"bench-{run_id}.",
+                "app_id": f"callstream-bench-{run_id}",
+                "stages": list(BACKBONE_STAGES),
+                "metrics_port": 0,
+            }
+        )
+        with kafka(bench_settings) as bootstrap:
+            progress(
+                f"callstream bench backbone: {calls} calls; embedded broker {bootstrap}, "
+                f"chDB in {tmp}, {bench_settings.partitions} partitions"
+            )
+            try:
+                result = asyncio.run(_backbone(bench_settings, bootstrap, calls, f"bench-{run_id}-", timeout))
+            except TimeoutError as exc:
+                print(f"callstream bench: {exc}", file=sys.stderr)
+                return 1
+    base: Rate = result["baseline"]
+    pipe: Rate = result["pipeline"]
+    ratio = pipe.per_second / base.per_second if base.per_second else 0.0
+    dead = pipe.extra["dead_letters"]
+    before, after = pipe.extra["tokens_before"], pipe.extra["tokens_after"]
+    verdict = "PASS" if ratio >= BACKBONE_TARGET and dead == 0 else "BELOW TARGET"
+    if dead:
+        verdict += f" ({dead} dead letters)"
+    rows = [
+        ("calls", f"{calls} ({SEGMENTS_PER_CALL} segments, {result['avg_bytes'] / 1024:.1f} KiB Avro each)"),
+        (
+            "baseline (raw aiokafka)",
+            f"{base.per_second:,.1f} records/s  "
+            f"({base.seconds:.2f}s; produce {base.extra['produce_s']:.2f}s)",
+        ),
+        (
+            "pipeline (filter→compress→score→sink)",
+            f"{pipe.per_second:,.1f} calls/s  ({pipe.seconds:.2f}s; produce {pipe.extra['produce_s']:.2f}s)",
+        ),
+        ("ratio (pipeline/baseline)", f"{ratio:.3f}"),
+        ("target", f">= {BACKBONE_TARGET}"),
+        ("dead letters", str(dead)),
+        (
+            "segments kept",
+            f"{pipe.extra['segments_kept']}/{pipe.extra['segments_total']}",
+        ),
+        (
+            "tokens before → after",
+            f"{before:,} → {after:,}" + (f" ({1 - after / before:.1%} fewer)" if before else ""),
+        ),
+        ("result", verdict),
+    ]
+    print(_table(rows), flush=True)
+    return 0
+
+
+def run_bench(settings: Settings, what: str, calls: int = 2000, timeout: float = DEFAULT_TIMEOUT) -> int:
+    """``callstream bench WHAT``: run one benchmark and print its table; 0 unless it could not finish."""
+    if what == "backbone":
+        return run_backbone(settings, calls, timeout)
+    print(f"callstream bench: unknown benchmark {what!r}; choose from: backbone", file=sys.stderr)
+    return 2

@@ -1,0 +1,136 @@
+"""The CLI as a user runs it: `callstream demo`, `demo --calls`, `publish`, `query`, in fresh
+processes, each starting its own broker process and chDB engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from connectors.events import SAMPLE_CALLS, SAMPLES_DIR
+from schemas.codec import SingleObjectCodec
+from streams.broker import EmbeddedBroker
+from tests.integration.test_pipeline import read_topic
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+CODEC = SingleObjectCodec()
+
+
+def callstream(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None, timeout=600
+):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
+    full_env |= {"CALLSTREAM_METRICS_PORT": "0", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "streams.cli", *args],
+        cwd=cwd,
+        env=full_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def tansu_pids() -> set[int]:
+    out = subprocess.run(["pgrep", "-f", "tansu"], capture_output=True, text=True).stdout
+    return {int(pid) for pid in out.split()}
+
+
+def query_json(sql: str, cwd: Path) -> list[dict]:
+    result = callstream("query", sql, "--format", "json", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_demo_twice_on_bundled_samples(tmp_path: Path) -> None:
+    before = tansu_pids()
+    first = callstream("demo", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    sample_ids = [
+        json.loads(line)["call_id"] for line in SAMPLE_CALLS.read_text().splitlines() if line.strip()
+    ]
+    for call_id in sample_ids:
+        assert call_id in first.stdout
+    assert "DEAD LETTER" not in first.stdout
+    assert "(rules)" in first.stdout  # LLM criteria are not pretended: the scorer is named
+    assert (tmp_path / ".callstream" / "clickhouse").is_dir()
+    assert tansu_pids() <= before, "the demo left a broker process behind"
+
+    rows = query_json(
+        "SELECT call_id, language, words, price_mentions, agent_talk_s FROM calls FINAL", tmp_path
+    )
+    by_id = {row["call_id"]: row for row in rows}
+    assert set(by_id) == set(sample_ids)
+    assert by_id["sample-ru-sale"]["language"] == "ru"
+    assert by_id["sample-en-sale"]["price_mentions"] >= 2
+    assert by_id["sample-en-mono"]["agent_talk_s"] is None
+    assert all(row["words"] > 10 for row in rows)
+
+    def totals() -> dict:
+        return query_json(
+            "SELECT (SELECT count() FROM calls FINAL) AS calls,"
+            " (SELECT count() FROM call_segments FINAL) AS segs,"
+            " (SELECT count() FROM call_criteria FINAL) AS crit",
+            tmp_path,
+        )[0]
+
+    counts = totals()
+    second = callstream("demo", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert totals() == counts, "a second run over the same events added rows"
+
+
+def test_demo_with_own_calls_file(tmp_path: Path) -> None:
+    audio = tmp_path / "rec"
+    audio.mkdir()
+    shutil.copy(SAMPLES_DIR / "sample-en-complaint.wav", audio / "complaint.wav")
+    (audio / "zero.wav").write_bytes(b"")
+    base = json.loads(SAMPLE_CALLS.read_text().splitlines()[1])
+    good = dict(base, call_id="own-good", recording_uri=(audio / "complaint.wav").as_uri())
+    zero = dict(base, call_id="own-zero", recording_uri=(audio / "zero.wav").as_uri())
+    calls = tmp_path / "my.jsonl"
+    calls.write_text(json.dumps(good) + "\n" + json.dumps(zero) + "\n" + "{not json}\n")
+
+    result = callstream("demo", "--calls", str(calls), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"{calls}:3: invalid JSON" in result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
+    assert "DEAD LETTER" not in lines["own-good"]
+    assert "DEAD LETTER at transcribe: EmptyRecording" in lines["own-zero"]
+    assert "DEAD LETTER at publish" in lines[f"{calls}:3"]
+    alerts = query_json("SELECT rule, severity FROM alerts FINAL WHERE call_id = 'own-good'", tmp_path)
+    assert {"rule": "legal_threat", "severity": "critical"} in alerts
+
+
+def test_publish_reports_bad_lines_and_publishes_good_ones(tmp_path: Path) -> None:
+    good = SAMPLE_CALLS.read_text().splitlines()[0]
+    bad_type = json.dumps(dict(json.loads(good), call_id="x", started_at="yesterday"))
+    text = "\n".join([good, "[1, 2]", bad_type, ""])
+    with EmbeddedBroker() as broker:
+        result = callstream(
+            "publish", "-", cwd=tmp_path, stdin=text, env={"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
+        )
+        assert result.returncode == 1
+        assert "stdin:2: expected a JSON object" in result.stderr
+        assert "stdin:3: started_at: not an ISO-8601 timestamp" in result.stderr
+        assert "published 1 call(s); 2 bad line(s)" in result.stderr
+        published = read_topic(broker.bootstrap, "calls.completed", 1)
+        assert [m.key() for m in published] == [b"sample-en-sale"]
+        assert CODEC.decode("CallCompleted", published[0].value())["agent"]["id"] == "a-102"
+        letters = [
+            CODEC.decode("DeadLetter", m.value()) for m in read_topic(broker.bootstrap, "calls.dlq", 2)
+        ]
+        assert sorted((d["stage"], d["offset"]) for d in letters) == [("publish", 2), ("publish", 3)]
+
+
+def test_invalid_configuration_is_a_clear_error(tmp_path: Path) -> None:
+    result = callstream("demo", cwd=tmp_path, env={"CALLSTREAM_PARTITIONS": "many"})
+    assert result.returncode != 0
+    assert "CALLSTREAM_PARTITIONS" in result.stderr
+    assert "Traceback" not in result.stderr

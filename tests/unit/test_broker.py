@@ -1,0 +1,92 @@
+"""streams.broker: the embedded Tansu broker starts, listens, speaks Kafka, and never outlives its owner."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from streams.broker import BrokerError, EmbeddedBroker, free_port, is_running, port_in_use
+
+pytestmark = pytest.mark.integration
+
+
+def wait_gone(pid: int, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not is_running(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def connects(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_starts_listens_and_stops_on_exit(tmp_path):
+    log_file = tmp_path / "broker.log"
+    with EmbeddedBroker(log_file=log_file) as broker:
+        pid = broker.pid
+        assert pid is not None and is_running(pid)
+        assert broker.bootstrap == f"127.0.0.1:{broker.port}"
+        assert connects(broker.port)
+        assert port_in_use(broker.port)
+
+    assert broker.pid is None
+    assert not is_running(pid)  # stop() waits for the process: gone (and reaped) at once
+    assert not connects(broker.port)
+    assert log_file.exists()
+
+
+def test_speaks_the_kafka_protocol():
+    from confluent_kafka.admin import AdminClient
+
+    with EmbeddedBroker() as broker:
+        metadata = AdminClient({"bootstrap.servers": broker.bootstrap}).list_topics(timeout=10)
+        assert len(metadata.brokers) >= 1
+        advertised = {(b.host, b.port) for b in metadata.brokers.values()}
+        assert ("127.0.0.1", broker.port) in advertised
+
+
+def test_stops_after_an_exception_in_the_block():
+    pid = None
+    with pytest.raises(RuntimeError, match="boom"), EmbeddedBroker() as broker:
+        pid = broker.pid
+        assert pid is not None and is_running(pid)
+        raise RuntimeError("boom")
+    assert pid is not None
+    assert wait_gone(pid)
+    assert not connects(broker.port)
+
+
+def test_stop_is_idempotent():
+    broker = EmbeddedBroker().start()
+    pid = broker.pid
+    broker.stop()
+    broker.stop()
+    assert pid is not None and not is_running(pid)
+
+
+def test_port_already_in_use_is_an_error_not_a_false_start():
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        broker = EmbeddedBroker(port=port)
+        with pytest.raises(BrokerError, match="already in use"):
+            broker.start()
+        assert broker.pid is None
+
+
+def test_is_running_for_unknown_pid():
+    assert not is_running(2**22 + 12345)  # above the default pid_max
+
+
+def test_free_port_is_free():
+    assert not port_in_use(free_port())

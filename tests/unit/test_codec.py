@@ -1,0 +1,504 @@
+"""schemas.codec: single-object framing, fingerprints, schema evolution, errors, registry wire format."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import struct
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from fastavro import schemaless_writer
+from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
+
+from schemas import codec
+from schemas.codec import (
+    MAGIC,
+    RECORDS,
+    NotSingleObjectError,
+    RecordEncodeError,
+    RegistryCodec,
+    SchemaError,
+    SingleObjectCodec,
+    UnknownSchemaError,
+    fingerprint_of,
+    load,
+)
+from tests.factories import (
+    make_alert,
+    make_call_completed,
+    make_call_score,
+    make_dead_letter,
+    make_transcript,
+)
+
+
+def sample(name: str) -> dict[str, Any]:
+    """A realistic record of every type the codec knows."""
+    score = make_call_score("call-codec")
+    return {
+        "CallCompleted": lambda: make_call_completed("call-codec"),
+        "Transcript": lambda: make_transcript("call-codec"),
+        "FilteredTranscript": lambda: score["compressed"]["filtered"],
+        "CompressedTranscript": lambda: score["compressed"],
+        "CallScore": lambda: score,
+        "Alert": lambda: make_alert("call-codec"),
+        "DeadLetter": lambda: make_dead_letter(payload=b"\x00\xff\xc3\x01binary\n"),
+    }[name]()
+
+
+# --- an independent CRC-64-AVRO (Avro spec, "Schema Fingerprints") ---------------------------------
+_EMPTY64 = 0xC15D213AA4D7A795
+
+
+def _crc64_table() -> list[int]:
+    table = []
+    for i in range(256):
+        fp = i
+        for _ in range(8):
+            fp = (fp >> 1) ^ (_EMPTY64 & -(fp & 1))
+        table.append(fp)
+    return table
+
+
+_TABLE = _crc64_table()
+
+
+def crc64_avro(data: bytes) -> int:
+    fp = _EMPTY64
+    for byte in data:
+        fp = (fp >> 8) ^ _TABLE[(fp ^ byte) & 0xFF]
+    return fp
+
+
+# --- round trip ---------------------------------------------------------------------------------------
+
+
+def test_every_record_type_has_a_sample():
+    assert set(RECORDS) == {
+        "CallCompleted",
+        "Transcript",
+        "FilteredTranscript",
+        "CompressedTranscript",
+        "CallScore",
+        "Alert",
+        "DeadLetter",
+    }
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_round_trip_every_record_type(name):
+    codec_ = SingleObjectCodec()
+    record = sample(name)
+    original = copy.deepcopy(record)
+
+    data = codec_.encode(name, record)
+    decoded = codec_.decode(name, data)
+
+    assert decoded == original
+    assert record == original  # encode does not mutate its input
+
+
+def test_dead_letter_payload_bytes_survive_untouched():
+    codec_ = SingleObjectCodec()
+    payload = bytes(range(256))
+    decoded = codec_.decode("DeadLetter", codec_.encode("DeadLetter", make_dead_letter(payload=payload)))
+    assert decoded["payload"] == payload
+    assert decoded["key"] == b"call-0001"
+
+
+def test_timestamps_keep_millisecond_precision_and_drop_micros():
+    codec_ = SingleObjectCodec()
+    alert = make_alert()
+    alert["created_at"] = alert["created_at"].replace(microsecond=123456)
+    decoded = codec_.decode("Alert", codec_.encode("Alert", alert))
+    assert decoded["created_at"] == alert["created_at"].replace(microsecond=123000)
+    assert decoded["created_at"].tzinfo is not None
+
+
+def test_defaulted_fields_may_be_omitted_when_encoding():
+    codec_ = SingleObjectCodec()
+    call = make_call_completed()
+    for field in ("tenant", "direction", "queue", "language", "crm"):
+        del call[field]
+    decoded = codec_.decode("CallCompleted", codec_.encode("CallCompleted", call))
+    assert decoded["tenant"] == "default"
+    assert decoded["direction"] == "unknown"
+    assert decoded["queue"] is None
+    assert decoded["language"] is None
+    assert decoded["crm"] == {}
+
+
+# --- header and fingerprint -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_header_is_marker_plus_crc64_avro_of_canonical_form(name):
+    data = SingleObjectCodec().encode(name, sample(name))
+    canonical = to_parsing_canonical_form(load(name))
+
+    assert data[:2] == b"\xc3\x01"
+    # The spec: "the 8-byte little-endian CRC-64-AVRO fingerprint of the object's schema".
+    assert data[2:10] == struct.pack("<Q", crc64_avro(canonical.encode()))
+    # fastavro's fingerprint() is the hex of those little-endian bytes (as Java's SchemaNormalization).
+    assert data[2:10] == bytes.fromhex(fingerprint(canonical, "CRC-64-AVRO"))
+
+
+def test_crc64_avro_matches_the_avro_spec_test_vectors():
+    # share/test/data/schema-tests.txt in apache/avro: canonical form -> 64-bit fingerprint.
+    assert crc64_avro(b'"null"') == 7195948357588979594
+    assert crc64_avro(b'"int"') == 8247732601305521295
+    assert fingerprint_of("null") == struct.pack("<Q", 7195948357588979594)
+
+
+def test_record_types_have_distinct_fingerprints():
+    fps = {fingerprint_of(load(name)) for name in RECORDS}
+    assert len(fps) == len(RECORDS)
+
+
+def test_fingerprint_ignores_docs_and_defaults():
+    schema = json.loads(json.dumps(load("Alert")))
+    schema["doc"] = "something else entirely"
+    schema["fields"][0]["doc"] = "changed"
+    assert fingerprint_of(parse_schema(schema, _write_hint=False)) == fingerprint_of(load("Alert"))
+
+
+# --- schema evolution ---------------------------------------------------------------------------------
+
+
+def _current_call_schema() -> dict[str, Any]:
+    return json.loads(json.dumps(load("CallCompleted")))  # a plain, mutable, fully expanded copy
+
+
+def old_call_schema() -> dict[str, Any]:
+    """CallCompleted as an older writer had it: no ``crm`` and no ``language`` (both have defaults)."""
+    schema = _current_call_schema()
+    schema["fields"] = [f for f in schema["fields"] if f["name"] not in ("crm", "language")]
+    return schema
+
+
+def new_call_schema() -> dict[str, Any]:
+    """CallCompleted as a newer writer has it: an extra ``priority`` field with a default."""
+    schema = _current_call_schema()
+    schema["fields"].append({"name": "priority", "type": "int", "default": 0})
+    return schema
+
+
+def single_object(schema: dict[str, Any], record: dict[str, Any]) -> bytes:
+    """Single-object bytes written independently of the codec, with fastavro and the spec's header."""
+    parsed = parse_schema(schema, _write_hint=False)
+    buf = io.BytesIO()
+    buf.write(b"\xc3\x01" + struct.pack("<Q", crc64_avro(to_parsing_canonical_form(parsed).encode())))
+    schemaless_writer(buf, parsed, record)
+    return buf.getvalue()
+
+
+def test_evolved_schemas_really_differ_from_current():
+    current = fingerprint_of(load("CallCompleted"))
+    old = fingerprint_of(parse_schema(old_call_schema(), _write_hint=False))
+    new = fingerprint_of(parse_schema(new_call_schema(), _write_hint=False))
+    assert len({current, old, new}) == 3
+
+
+def test_backward_compatible_new_reader_reads_old_writer_bytes():
+    old = old_call_schema()
+    record = make_call_completed("call-old")
+    del record["crm"], record["language"]
+    data = single_object(old, record)
+
+    # Unknown until the old writer schema is registered.
+    with pytest.raises(UnknownSchemaError):
+        SingleObjectCodec().decode("CallCompleted", data)
+
+    reader = SingleObjectCodec(
+        extra_writers={data[2:10]: ("CallCompleted", parse_schema(old, _write_hint=False))}
+    )
+    decoded = reader.decode("CallCompleted", data)
+
+    assert decoded["crm"] == {}  # filled from the reader's defaults
+    assert decoded["language"] is None
+    assert decoded == {**record, "crm": {}, "language": None}
+
+
+def test_forward_compatible_old_reader_reads_new_writer_bytes():
+    new = new_call_schema()
+    record = {**make_call_completed("call-new"), "priority": 7}
+    data = single_object(new, record)
+
+    reader = SingleObjectCodec(
+        extra_writers={data[2:10]: ("CallCompleted", parse_schema(new, _write_hint=False))}
+    )
+    decoded = reader.decode("CallCompleted", data)
+
+    assert "priority" not in decoded  # the extra field is skipped, not misread
+    assert decoded == make_call_completed("call-new")
+
+
+def test_forward_compatible_with_extra_field_before_existing_ones():
+    """An extra field in the middle of the record: every later field must still be read right."""
+    schema = _current_call_schema()
+    at = [f["name"] for f in schema["fields"]].index("queue")
+    schema["fields"].insert(at, {"name": "tags", "type": {"type": "array", "items": "string"}, "default": []})
+    record = {**make_call_completed("call-mid"), "tags": ["vip", "renewal"]}
+    data = single_object(schema, record)
+
+    reader = SingleObjectCodec(
+        extra_writers={data[2:10]: ("CallCompleted", parse_schema(schema, _write_hint=False))}
+    )
+    assert reader.decode("CallCompleted", data) == make_call_completed("call-mid")
+
+
+@pytest.fixture
+def history_dir(tmp_path, monkeypatch) -> Iterator[Any]:
+    """Point codec.HISTORY_DIR at an empty tmp dir; the writer cache is cleared before and after."""
+    monkeypatch.setattr(codec, "HISTORY_DIR", tmp_path)
+    codec._known_writers.cache_clear()
+    yield tmp_path
+    monkeypatch.undo()
+    codec._known_writers.cache_clear()
+
+
+def test_history_dir_schemas_are_known_writers(history_dir):
+    old = old_call_schema()
+    record = make_call_completed("call-hist")
+    del record["crm"], record["language"]
+    data = single_object(old, record)
+
+    with pytest.raises(UnknownSchemaError):
+        SingleObjectCodec().decode("CallCompleted", data)
+
+    (history_dir / "callstream.CallCompleted.v1.avsc").write_text(json.dumps(old))
+    codec._known_writers.cache_clear()
+    decoded = SingleObjectCodec().decode("CallCompleted", data)
+
+    assert decoded == {**record, "crm": {}, "language": None}
+
+
+def test_history_cache_restored_after_history_test():
+    # Runs after the fixture's teardown in file order: the real writer set holds only current schemas
+    # (plus whatever schemas/history ships), and the tmp history schema is gone.
+    old_fp = fingerprint_of(parse_schema(old_call_schema(), _write_hint=False))
+    assert codec.HISTORY_DIR.name == "history" and codec.HISTORY_DIR.parent == codec.SCHEMA_DIR
+    assert old_fp not in codec._known_writers()
+
+
+# --- errors ---------------------------------------------------------------------------------------------
+
+
+def test_unknown_fingerprint_is_a_clear_error():
+    data = SingleObjectCodec().encode("Alert", make_alert())
+    forged = MAGIC + b"\x01\x02\x03\x04\x05\x06\x07\x08" + data[10:]
+
+    with pytest.raises(UnknownSchemaError) as info:
+        SingleObjectCodec().decode("Alert", forged)
+
+    message = str(info.value)
+    assert "0807060504030201" in message  # the fingerprint, as a big-endian hex number
+    assert "unknown" in message
+    assert "schemas/history" in message  # says what to do
+    assert isinstance(info.value, SchemaError)
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"\xc3", b"hello world, not avro", b"\x00\x00\x00\x00\x01payload", b"\xc3\x01short"]
+)
+def test_garbage_is_not_single_object(garbage):
+    with pytest.raises(NotSingleObjectError) as info:
+        SingleObjectCodec().decode("Alert", garbage)
+    assert "c301" in str(info.value)
+
+
+def test_truncated_body_is_schema_error():
+    codec_ = SingleObjectCodec()
+    data = codec_.encode("CallCompleted", make_call_completed())
+    for cut in (11, 20, len(data) // 2, len(data) - 1):
+        with pytest.raises(SchemaError, match="corrupt CallCompleted body"):
+            codec_.decode("CallCompleted", data[:cut])
+
+
+def test_wrong_record_type_is_schema_error():
+    codec_ = SingleObjectCodec()
+    data = codec_.encode("Transcript", make_transcript())
+    with pytest.raises(SchemaError, match="expected a CallCompleted record, got a Transcript record"):
+        codec_.decode("CallCompleted", data)
+
+
+def test_missing_required_field_is_named():
+    call = make_call_completed()
+    del call["source"]
+    with pytest.raises(RecordEncodeError) as info:
+        SingleObjectCodec().encode("CallCompleted", call)
+    message = str(info.value)
+    assert "CallCompleted.source" in message
+    assert "+1 (415) 555-0134" not in message  # the record (PII) is not dumped into the error
+
+
+def test_missing_nested_required_field_is_named():
+    transcript = make_transcript()
+    del transcript["segments"][1]["text"]
+    with pytest.raises(RecordEncodeError, match=re.escape("segments[1].text")):
+        SingleObjectCodec().encode("Transcript", transcript)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("started_at", "yesterday", "started_at"),
+        ("agent", {"id": 5}, "Agent.id"),
+        ("crm", {"deal": 7}, "crm"),
+    ],
+)
+def test_wrong_type_is_named(field, value, named):
+    call = make_call_completed()
+    call[field] = value
+    with pytest.raises(RecordEncodeError) as info:
+        SingleObjectCodec().encode("CallCompleted", call)
+    assert named in str(info.value)
+    assert str(info.value).startswith("CallCompleted record does not match its schema")
+
+
+# --- Confluent Schema Registry wire format ---------------------------------------------------------------
+
+
+class FakeRegistry:
+    """Just enough of the Schema Registry REST API for confluent-kafka's Avro serde."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[int, str] = {}
+        self.subjects: dict[str, list[int]] = {}
+        self.requests: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+
+    def register(self, subject: str, schema: str) -> int:
+        with self.lock:
+            known = [i for i, text in self.schemas.items() if json.loads(text) == json.loads(schema)]
+            sid = known[0] if known else len(self.schemas) + 1
+            self.schemas[sid] = self.schemas.get(sid, schema)
+            versions = self.subjects.setdefault(subject, [])
+            if sid not in versions:
+                versions.append(sid)
+            return sid
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        registry = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _reply(self, status: int, body: Any) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _body(self) -> dict[str, Any]:
+                return json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+
+            def do_POST(self) -> None:
+                path = self.path.split("?", 1)[0]
+                registry.requests.append(("POST", path))
+                if m := re.fullmatch(r"/subjects/([^/]+)/versions", path):
+                    self._reply(200, {"id": registry.register(m[1], self._body()["schema"])})
+                elif m := re.fullmatch(r"/subjects/([^/]+)", path):
+                    wanted = json.loads(self._body()["schema"])
+                    for version, sid in enumerate(registry.subjects.get(m[1], []), start=1):
+                        if json.loads(registry.schemas[sid]) == wanted:
+                            body = {"subject": m[1], "id": sid, "version": version}
+                            self._reply(200, body | {"schema": registry.schemas[sid]})
+                            return
+                    self._reply(404, {"error_code": 40403, "message": "Schema not found"})
+                else:
+                    self._reply(404, {"error_code": 404, "message": f"no route {path}"})
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                registry.requests.append(("GET", path))
+                if (m := re.fullmatch(r"/schemas/ids/(\d+)", path)) and int(m[1]) in registry.schemas:
+                    self._reply(200, {"schema": registry.schemas[int(m[1])]})
+                elif re.fullmatch(r"/schemas/ids/(\d+)", path):
+                    self._reply(404, {"error_code": 40403, "message": "Schema not found"})
+                elif m := re.fullmatch(r"/subjects/([^/]+)/versions/latest", path):
+                    versions = registry.subjects.get(m[1])
+                    if not versions:
+                        self._reply(404, {"error_code": 40401, "message": "Subject not found"})
+                    else:
+                        sid = versions[-1]
+                        body = {"subject": m[1], "id": sid, "version": len(versions)}
+                        self._reply(200, body | {"schema": registry.schemas[sid]})
+                else:
+                    self._reply(404, {"error_code": 404, "message": f"no route {path}"})
+
+        return Handler
+
+
+@pytest.fixture
+def registry() -> Iterator[tuple[str, FakeRegistry]]:
+    fake = FakeRegistry()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), fake.handler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("name", ["CallCompleted", "CallScore", "DeadLetter"])
+def test_registry_codec_wire_format_and_round_trip(registry, name):
+    url, fake = registry
+    codec_ = RegistryCodec(url)
+    record = sample(name)
+
+    data = codec_.encode(name, record, topic="calls.test")
+
+    assert data[0] == 0
+    schema_id = int.from_bytes(data[1:5], "big")
+    assert schema_id in fake.schemas
+    assert fake.subjects == {"calls.test-value": [schema_id]}  # TopicNameStrategy
+    assert json.loads(fake.schemas[schema_id]) == json.loads(codec.schema_json(name))
+
+    # A fresh codec (no client cache) must fetch the schema by id from the registry.
+    decoded = RegistryCodec(url).decode(name, data, topic="calls.test")
+    assert decoded == record
+    assert ("GET", f"/schemas/ids/{schema_id}") in fake.requests
+
+
+def test_registry_codec_reuses_the_id_for_the_same_schema(registry):
+    url, fake = registry
+    codec_ = RegistryCodec(url)
+    first = codec_.encode("Alert", make_alert("a"), topic="calls.alerts")
+    second = RegistryCodec(url).encode("Alert", make_alert("b"), topic="calls.alerts")
+    assert first[:5] == second[:5]
+    assert len(fake.schemas) == 1
+
+
+@pytest.mark.parametrize("data", [b"\xc3\x01" + b"\x00" * 20, b"\x01\x00\x00\x00\x01xx", b"\x00\x00", b""])
+def test_registry_codec_rejects_bytes_without_magic_zero(registry, data):
+    url, _ = registry
+    with pytest.raises(SchemaError, match="not Confluent wire format"):
+        RegistryCodec(url).decode("Alert", data, topic="calls.alerts")
+
+
+def test_registry_codec_unknown_schema_id(registry):
+    url, _ = registry
+    data = b"\x00" + (4242).to_bytes(4, "big") + b"\x02x"
+    with pytest.raises(UnknownSchemaError, match="4242"):
+        RegistryCodec(url).decode("Alert", data, topic="calls.alerts")
+
+
+def test_registry_codec_invalid_record_names_field(registry):
+    url, _ = registry
+    alert = make_alert()
+    del alert["severity"]
+    with pytest.raises(RecordEncodeError, match=re.escape("Alert.severity")):
+        RegistryCodec(url).encode("Alert", alert, topic="calls.alerts")

@@ -1,0 +1,227 @@
+"""connectors.events: CallCompleted from JSON, every problem with its field path, JSON lines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from connectors.events import SAMPLE_CALLS, call_from_json, hash_number, read_jsonl
+from schemas.codec import SingleObjectCodec
+from schemas.validation import InvalidCall
+
+RECEIVED = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
+
+
+def call_json(**overrides: Any) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "call_id": "pbx-1001",
+        "tenant": "acme",
+        "source": "asterisk",
+        "direction": "inbound",
+        "started_at": "2025-03-14T09:30:00Z",
+        "ended_at": "2025-03-14T09:31:30.500Z",
+        "agent": {"id": "a-7", "name": "Dana"},
+        "customer": {"number": "+1 (555) 123-4567"},
+        "queue": "sales",
+        "recording_uri": "file:///rec/pbx-1001.wav",
+        "audio": {"layout": "stereo", "channels": {"0": "agent", "1": "customer"}},
+        "language": "en",
+        "crm": {"deal_id": "D-1", "amount": 1200, "note": None},
+    }
+    obj.update(overrides)
+    return obj
+
+
+def problems_of(obj: Any) -> list[str]:
+    with pytest.raises(InvalidCall) as info:
+        call_from_json(obj, received_at=RECEIVED)
+    assert str(info.value) == "; ".join(info.value.problems)
+    return info.value.problems
+
+
+def test_happy_path_iso_z():
+    call = call_from_json(call_json(), received_at=RECEIVED)
+    assert call["call_id"] == "pbx-1001"
+    assert call["started_at"] == datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+    assert call["ended_at"] == datetime(2025, 3, 14, 9, 31, 30, 500000, tzinfo=UTC)
+    assert call["received_at"] == RECEIVED
+    assert call["agent"] == {"id": "a-7", "name": "Dana"}
+    assert call["customer"]["number"] == "+1 (555) 123-4567"
+    assert call["crm"] == {"deal_id": "D-1", "amount": "1200", "note": ""}  # map of strings
+    assert call["audio"] == {"layout": "stereo", "channels": {"0": "agent", "1": "customer"}}
+    # and it is a valid Avro record
+    codec = SingleObjectCodec()
+    assert codec.decode("CallCompleted", codec.encode("CallCompleted", call)) == call
+
+
+def test_epoch_seconds_and_offsets():
+    call = call_from_json(
+        call_json(started_at=1741944600, ended_at=1741944690.25, received_at="2025-03-14T12:30:00+03:00")
+    )
+    assert call["started_at"] == datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+    assert call["ended_at"] == datetime(2025, 3, 14, 9, 31, 30, 250000, tzinfo=UTC)
+    assert call["received_at"] == datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+
+
+def test_naive_timestamp_is_utc():
+    call = call_from_json(call_json(started_at="2025-03-14T09:30:00", ended_at="2025-03-14T09:31:00"))
+    assert call["started_at"].tzinfo is not None
+    assert call["started_at"] == datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+
+
+def test_defaults_for_optional_fields():
+    obj = {
+        "call_id": "c",
+        "recording_uri": "file:///r.wav",
+        "agent": {"id": 42},
+        "started_at": "2025-03-14T09:30:00Z",
+        "ended_at": "2025-03-14T09:30:10Z",
+    }
+    call = call_from_json(obj, received_at=RECEIVED)
+    assert call["tenant"] == "default"
+    assert call["source"] == "api"
+    assert call["direction"] == "unknown"
+    assert call["agent"] == {"id": "42", "name": None}
+    assert call["customer"] == {"number": None, "number_hash": None}
+    assert call["audio"] == {"layout": "stereo", "channels": {"0": "agent", "1": "customer"}}
+    assert call["language"] is None
+    assert call["crm"] == {}
+
+
+def test_mono_layout_has_no_channel_map():
+    call = call_from_json(call_json(audio={"layout": "mono"}))
+    assert call["audio"] == {"layout": "mono", "channels": {}}
+
+
+def test_number_is_hashed_as_e164_regardless_of_formatting():
+    expected = hashlib.sha256(b"+15551234567").hexdigest()
+    for number in ("+1 (555) 123-4567", "+15551234567", "1-555-123-4567", "+1.555.123.4567"):
+        call = call_from_json(call_json(customer={"number": number}))
+        assert call["customer"]["number_hash"] == expected, number
+    assert hash_number("+1 (555) 123-4567") == hash_number("+15551234567") == expected
+    assert hash_number("+15551234567") != hash_number("+15551234568")
+
+
+def test_given_number_hash_is_kept():
+    call = call_from_json(call_json(customer={"number": None, "number_hash": "abc"}))
+    assert call["customer"] == {"number": None, "number_hash": "abc"}
+
+
+def test_missing_call_id():
+    obj = call_json()
+    del obj["call_id"]
+    problems = problems_of(obj)
+    assert any(p.startswith("call_id:") for p in problems)
+    assert not any(p.startswith(("started_at", "agent", "recording_uri")) for p in problems)
+
+
+def test_empty_object_lists_every_required_field():
+    problems = problems_of({})
+    for field in ("call_id", "recording_uri", "agent.id", "started_at", "ended_at"):
+        assert any(p.startswith(field + ":") for p in problems), field
+
+
+def test_bad_timestamp_names_field_and_value():
+    problems = problems_of(call_json(started_at="yesterday"))
+    assert problems == ["started_at: not an ISO-8601 timestamp or epoch seconds: 'yesterday'"]
+
+
+def test_epoch_milliseconds_are_rejected_not_misread():
+    problems = problems_of(call_json(started_at=1741944600000, ended_at=1741944690000))
+    assert [p.split(":")[0] for p in problems] == ["started_at", "ended_at"]
+
+
+def test_ended_before_started():
+    problems = problems_of(call_json(ended_at="2025-03-14T09:29:59Z"))
+    assert problems == ["ended_at: is before started_at"]
+
+
+def test_bad_layout():
+    problems = problems_of(call_json(audio={"layout": "quad", "channels": {"0": "agent"}}))
+    assert any(p.startswith("audio.layout:") and "stereo, mono" in p for p in problems)
+
+
+def test_bad_channel_role_and_index():
+    problems = problems_of(call_json(audio={"layout": "stereo", "channels": {"0": "boss", "2": "agent"}}))
+    assert "audio.channels.0: role must be one of agent, customer" in problems
+    assert any(p.startswith("audio.channels:") and "'2'" in p for p in problems)
+
+
+def test_bad_direction():
+    problems = problems_of(call_json(direction="sideways"))
+    assert problems == ["direction: must be one of inbound, outbound, internal, unknown"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "path"),
+    [
+        ("customer", "bob", "customer"),
+        ("audio", ["stereo"], "audio"),
+        ("crm", [1, 2], "crm"),
+        ("agent", "a-7", "agent.id"),
+        ("queue", 5, "queue"),
+        ("language", ["en"], "language"),
+    ],
+)
+def test_wrong_shapes_are_named(field, value, path):
+    problems = problems_of(call_json(**{field: value}))
+    assert any(p.startswith(path + ":") for p in problems), problems
+
+
+def test_nested_wrong_types_are_named_not_left_for_the_encoder():
+    problems = problems_of(call_json(agent={"id": "a", "name": 12}, customer={"number_hash": 7}))
+    assert any(p.startswith("agent.name:") for p in problems)
+    assert any(p.startswith("customer.number_hash:") for p in problems)
+
+
+def test_all_problems_listed_together():
+    obj = call_json(started_at="nope", direction="sideways", audio={"layout": "quad"})
+    del obj["recording_uri"]
+    problems = problems_of(obj)
+    fields = {p.split(":")[0] for p in problems}
+    assert {"started_at", "direction", "audio.layout", "recording_uri"} <= fields
+
+
+@pytest.mark.parametrize("obj", [[1, 2], "call", 42, None])
+def test_non_object(obj):
+    problems = problems_of(obj)
+    assert len(problems) == 1 and problems[0].startswith("expected a JSON object, got ")
+
+
+def test_read_jsonl_line_numbers_blank_lines_and_errors():
+    good = json.dumps(call_json(call_id="ok-1"))
+    bad_call = json.dumps(call_json(call_id="bad", ended_at="2000-01-01T00:00:00Z"))
+    last = json.dumps(call_json(call_id="ok-2"))  # no trailing newline
+    lines = [good + "\n", "\n", "   \n", "{not json\n", bad_call + "\n", last]
+
+    parsed = list(read_jsonl(lines))
+
+    assert [p.lineno for p in parsed] == [1, 4, 5, 6]  # blank lines skipped, numbering kept
+    assert parsed[0].record["call_id"] == "ok-1" and parsed[0].error is None
+    assert parsed[1].record is None and parsed[1].error.startswith("invalid JSON:")
+    assert "column" in parsed[1].error
+    assert parsed[1].raw == "{not json\n"  # the raw line is kept for the dead-letter topic
+    assert parsed[2].record is None and "ended_at: is before started_at" in parsed[2].error
+    assert parsed[3].record["call_id"] == "ok-2"
+
+
+def test_bundled_samples_parse_and_encode():
+    with SAMPLE_CALLS.open(encoding="utf-8") as fh:
+        parsed = list(read_jsonl(fh))
+    assert parsed, "no sample calls"
+    assert [p.error for p in parsed] == [None] * len(parsed)
+    codec = SingleObjectCodec()
+    ids = set()
+    for line in parsed:
+        call = line.record
+        ids.add(call["call_id"])
+        assert call["customer"]["number_hash"] == hash_number(call["customer"]["number"])
+        decoded = codec.decode("CallCompleted", codec.encode("CallCompleted", call))
+        received = call["received_at"]  # now(), in microseconds; Avro keeps milliseconds
+        millis = received.replace(microsecond=received.microsecond // 1000 * 1000)
+        assert decoded == {**call, "received_at": millis}
+    assert len(ids) == len(parsed)
