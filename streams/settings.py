@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         description="clickhouse-connect DSN, e.g. http://user:pass@host:8123/callstream. "
         "Unset: embedded chDB under DATA_DIR/clickhouse.",
     )
+    embedded_broker_port: int = Field(
+        0, ge=0, le=65535, description="Port of the embedded broker (no KAFKA_BOOTSTRAP); 0 = any free port."
+    )
     schema_registry_url: str | None = Field(
         None, description="Confluent Schema Registry URL. Unset: Avro single-object encoding, no registry."
     )
@@ -77,9 +80,6 @@ class Settings(BaseSettings):
         "int8", description="CTranslate2 compute type (int8 on CPU, float16 on GPU)."
     )
     whisper_cpu_threads: int = Field(0, ge=0, description="CPU threads for Whisper; 0 = library default.")
-    default_language: str = Field(
-        "en", description="Language when the event has no hint and detection is off."
-    )
     tokenizer: Path | None = Field(
         None,
         description="tokenizer.json used to count LLM tokens. Unset: the multilingual Whisper tokenizer.",
@@ -92,7 +92,6 @@ class Settings(BaseSettings):
     # --- operations ------------------------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Tries per record before it becomes a dead letter.")
     metrics_port: int = Field(9464, ge=0, le=65535, description="Port of /metrics; 0 disables the endpoint.")
-    web_port: int = Field(0, ge=0, le=65535, description="Faust web port; 0 = let the OS choose.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "warning", description="Worker log level."
     )

@@ -25,7 +25,9 @@ def kafka(settings: Settings) -> Iterator[str]:
         yield settings.kafka_bootstrap
         return
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with EmbeddedBroker(log_file=settings.data_dir / "broker.log") as broker:
+    with EmbeddedBroker(
+        port=settings.embedded_broker_port or None, log_file=settings.data_dir / "broker.log"
+    ) as broker:
         log.info("embedded broker on %s", broker.bootstrap)
         yield broker.bootstrap
 
