@@ -347,7 +347,7 @@ async def pipeline(
                     f"pipeline: only {done}/{expected} calls in ClickHouse ({dead} dead letters) "
                     f"after {timeout:.0f}s"
                 )
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.2)
         elapsed = time.perf_counter() - started
         tokens = await rt.in_clickhouse_thread(
             lambda: rt.clickhouse.query(TOKENS_SQL, parameters=pattern).result_rows[0]

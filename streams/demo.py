@@ -19,8 +19,10 @@ from typing import Any, TextIO
 from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
 from connectors.publisher import CallPublisher
 from streams.app import Runtime
+from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
 from streams.table import print_table
+from streams.topics import ALL
 from streams.worker import kafka, prepare
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ async def process(
                 last = len(outcome.finished)
                 print(f"  {last}/{len(ids)} call(s) in ClickHouse", file=progress, flush=True)
             if outcome.complete:
+                await _drain(rt, deadline)
                 return outcome
             if time.monotonic() > deadline:
                 if progress:
@@ -107,6 +110,18 @@ async def process(
     finally:
         await rt.app.stop()
         rt.close()
+
+
+async def _drain(rt: Runtime, deadline: float) -> None:
+    """Wait until the worker's group has committed every record of every topic it reads, so
+    follow-up records (alerts, dead letters of late stages) are written before we stop."""
+    topics = [rt.settings.topic(spec.name) for spec in ALL]
+    loop = asyncio.get_running_loop()
+    while time.monotonic() < deadline:
+        lag = await loop.run_in_executor(None, consumer_lag, rt.bootstrap, rt.settings.app_id, topics)
+        if not any(lag.values()):
+            return
+        await asyncio.sleep(0.5)
 
 
 def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], None]:

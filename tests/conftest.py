@@ -7,6 +7,7 @@ engine) or use unique call ids / tenants on ``chdb_client``.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 
@@ -39,3 +40,13 @@ def isolated_chdb(chdb_dsn: str, chdb_client: Client) -> Iterator[Client]:
     migrate(client)
     yield client
     chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """GPU tests are opt-in: they run only with CALLSTREAM_TEST_GPU=1 (on a machine with CUDA)."""
+    if os.environ.get("CALLSTREAM_TEST_GPU") == "1":
+        return
+    skip = pytest.mark.skip(reason="GPU test: set CALLSTREAM_TEST_GPU=1 on a CUDA machine")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ml.whisper import get_asr
 from processors.transcribe import run
 from schemas.validation import check_call
 from streams import metrics
@@ -13,6 +14,8 @@ from streams.topics import COMPLETED, TRANSCRIBED
 
 
 def register(rt: Runtime) -> None:
+    get_asr(rt.settings).warm_up()  # load models at start: a bad model dir fails here, not on a call
+
     def transcribe(call: dict[str, Any]) -> dict[str, Any]:
         check_call(call)
         transcript = run(call, rt.settings)
