@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from processors.text import word_count
@@ -22,9 +23,14 @@ _NUM_WORDS_RU = (
 PRICE_RE = re.compile(
     rf"(?:[$€£₽]\s?{_NUM})"
     rf"|(?:{_NUM}\s?(?:[$€£₽]|dollars?|bucks|euros?|pounds?|usd|eur|r(?:o?ubles?|ub)\b|руб\w*|р\.|долл\w*|евро))"
-    rf"|(?:(?:{_NUM_WORDS_EN}[\s-]+)+(?:dollars?|bucks|euros?|pounds?|r(?:o?ubles?)\b))"
-    rf"|(?:(?:{_NUM_WORDS_RU}\s+)+(?:руб\w*|долл\w*|евро))",
+    rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+(?:dollars?|bucks|euros?|pounds?|r(?:o?ubles?)\b))"
+    rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+(?:руб\w*|долл\w*|евро))",
     re.IGNORECASE | re.UNICODE,
+)
+
+#: Every PRICE_RE match contains one of these: texts without any are skipped cheaply.
+_CURRENCY_HINT = re.compile(
+    r"[$€£₽]|dollar|buck|euro|pound|usd|eur|rub|roub|руб|р\.|долл|евро", re.IGNORECASE
 )
 
 #: Default phrase dictionary (per-tenant YAML dictionaries come later): name -> phrases.
@@ -40,7 +46,7 @@ DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = {
 
 def price_mentions(texts: Iterable[str]) -> int:
     """Number of money amounts named."""
-    return sum(len(PRICE_RE.findall(text)) for text in texts)
+    return sum(len(PRICE_RE.findall(text)) for text in texts if _CURRENCY_HINT.search(text))
 
 
 def keyword_hits(
@@ -50,10 +56,18 @@ def keyword_hits(
     joined = "\n".join(texts).lower()
     hits = {}
     for name, phrases in keywords.items():
-        n = sum(len(re.findall(rf"(?<!\w){re.escape(p.lower())}(?!\w)", joined)) for p in phrases)
+        n = len(_phrase_pattern(tuple(phrases)).findall(joined))
         if n:
             hits[name] = n
     return hits
+
+
+@cache
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern per dictionary entry; longest phrase first, so "too expensive" counts once, not
+    also as "expensive"."""
+    alternatives = "|".join(re.escape(p.lower()) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def rule_metrics(transcript: Mapping[str, Any]) -> dict[str, Any]:

@@ -100,6 +100,9 @@ class EmbeddedBroker:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 preexec_fn=_die_with_parent,
+                # Own session: a terminal's Ctrl-C reaches the worker, which then commits its offsets
+                # while the broker is still up; we stop the broker last (PDEATHSIG if we die).
+                start_new_session=True,
             )
         finally:
             if self.log_file:

@@ -7,15 +7,19 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from connectors.events import SAMPLE_CALLS, SAMPLES_DIR
 from schemas.codec import SingleObjectCodec
-from streams.broker import EmbeddedBroker
+from streams.broker import EmbeddedBroker, free_port
+from streams.lag import consumer_lag
+from streams.topics import ALL
 from tests.integration.test_pipeline import read_topic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -136,3 +140,42 @@ def test_invalid_configuration_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "CALLSTREAM_PARTITIONS" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_worker_runs_until_sigint_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
+    env |= {"CALLSTREAM_EMBEDDED_BROKER_PORT": str(port), "CALLSTREAM_METRICS_PORT": "0"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "worker"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "callstream worker: stages" in worker.stdout.readline()
+        mono = [line for line in SAMPLE_CALLS.read_text().splitlines() if "sample-en-mono" in line]
+        published = callstream(
+            "publish",
+            "-",
+            cwd=tmp_path,
+            stdin=mono[0],
+            env={"CALLSTREAM_KAFKA_BOOTSTRAP": f"127.0.0.1:{port}"},
+        )
+        assert published.returncode == 0, published.stderr
+        lag = {"calls.completed": 1}
+        for _ in range(120):  # the worker's group commits every record of every topic it reads
+            lag = consumer_lag(f"127.0.0.1:{port}", "callstream", [spec.name for spec in ALL])
+            if not any(lag.values()) and sum(1 for _ in lag) == len(ALL):
+                break
+            time.sleep(1)
+        assert not any(lag.values()), lag
+    finally:
+        worker.send_signal(signal.SIGINT)
+        out, _ = worker.communicate(timeout=60)
+    assert worker.returncode == 0, out[-3000:]
+    assert brokers_on(f"127.0.0.1:{port}") == []
+    rows = query_json("SELECT call_id, layout FROM calls FINAL", tmp_path)
+    assert rows == [{"call_id": "sample-en-mono", "layout": "mono"}]
