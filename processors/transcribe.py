@@ -78,6 +78,7 @@ def _segment(track: ChannelAudio, seg: Any, piece: Utterance, keep_words: bool) 
         "avg_logprob": float(seg.avg_logprob),
         "no_speech_prob": float(seg.no_speech_prob),
         "words": words,
+        "vad_speech": None,
         "kept": True,
         "drop_reason": None,
     }

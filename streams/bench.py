@@ -120,6 +120,7 @@ def make_bench_transcript(
                 "avg_logprob": round(logprob, 3),
                 "no_speech_prob": round(no_speech, 3),
                 "words": None,
+                "vad_speech": None,
                 "kept": True,
                 "drop_reason": None,
             }

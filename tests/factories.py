@@ -69,6 +69,7 @@ def make_segments(number: str | None = RAW_NUMBER) -> list[dict[str, Any]]:
             "avg_logprob": -0.21 - i / 100,
             "no_speech_prob": 0.01 if kept else 0.62,
             "words": None,
+            "vad_speech": None,
             "kept": kept,
             "drop_reason": reason,
         }
