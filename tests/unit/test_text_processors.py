@@ -33,6 +33,7 @@ def seg(
         "avg_logprob": logprob,
         "no_speech_prob": nsp,
         "words": None,
+        "vad_speech": None,
         "kept": True,
         "drop_reason": None,
     }
