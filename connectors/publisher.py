@@ -6,6 +6,7 @@ Nothing counts as published until the broker acknowledged it (delivery report); 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -21,10 +22,14 @@ class PublishError(RuntimeError):
     """The broker did not acknowledge some records."""
 
 
+class Backpressure(RuntimeError):
+    """The producer's local queue is full: the caller should retry later (HTTP 503)."""
+
+
 class CallPublisher:
     """Keyed by ``call_id`` (per-call ordering and partitioning); acks=all."""
 
-    def __init__(self, settings: Settings, bootstrap: str, codec: Codec) -> None:
+    def __init__(self, settings: Settings, bootstrap: str, codec: Codec, max_queued: int = 100_000) -> None:
         self.settings = settings
         self.codec = codec
         self._producer = Producer(
@@ -33,6 +38,7 @@ class CallPublisher:
                 "acks": "all",
                 "linger.ms": 5,
                 "message.timeout.ms": 30000,
+                "queue.buffering.max.messages": max_queued,
                 "client.id": f"{settings.app_id}-publisher",
             }
         )
@@ -44,6 +50,38 @@ class CallPublisher:
             self._errors.append(f"{msg.key()!r}: {err}")
         else:
             self.delivered += 1
+
+    async def publish_acked(self, calls: list[Mapping[str, Any]]) -> None:
+        """Publish ``calls`` and return once the broker acknowledged every one of them.
+
+        Needs :meth:`poll` running (e.g. in a thread) to serve delivery reports. Raises
+        :class:`Backpressure` when the local queue is full and :class:`PublishError` when a record
+        was not acknowledged; nothing is acknowledged to an API caller before the broker did.
+        """
+        loop = asyncio.get_running_loop()
+        topic = self.settings.topic(COMPLETED.name)
+        futures = []
+        for call in calls:
+            future: asyncio.Future[None] = loop.create_future()
+
+            def done(err: KafkaError | None, msg: Any, future: asyncio.Future[None] = future) -> None:
+                if err is None:
+                    loop.call_soon_threadsafe(future.set_result, None)
+                else:
+                    error = PublishError(f"{msg.key()!r} not acknowledged: {err}")
+                    loop.call_soon_threadsafe(future.set_exception, error)
+
+            value = self.codec.encode(COMPLETED.record, call, topic)
+            try:
+                self._producer.produce(topic, key=call["call_id"].encode(), value=value, on_delivery=done)
+            except BufferError as exc:
+                raise Backpressure("producer queue is full") from exc
+            futures.append(future)
+        await asyncio.gather(*futures)
+
+    def poll(self, timeout: float = 0.1) -> None:
+        """Serve delivery reports (call repeatedly from one thread)."""
+        self._producer.poll(timeout)
 
     def publish(self, call: Mapping[str, Any]) -> None:
         topic = self.settings.topic(COMPLETED.name)

@@ -70,6 +70,50 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from connectors.auth import TenantAuth, parse_pairs
+    from connectors.ingest import create_app
+    from connectors.publisher import CallPublisher
+    from schemas.codec import make_codec
+    from streams import metrics
+    from streams.topics import ensure_topics
+
+    settings = _settings()
+    if settings.embedded_broker:
+        print(
+            "callstream ingest: set CALLSTREAM_KAFKA_BOOTSTRAP=host:port (the broker to publish to)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        auth = TenantAuth(
+            parse_pairs(settings.ingest_tokens, "CALLSTREAM_INGEST_TOKENS"),
+            parse_pairs(settings.ingest_hmac_secrets, "CALLSTREAM_INGEST_HMAC_SECRETS"),
+        )
+    except ValueError as exc:
+        print(f"callstream ingest: {exc}", file=sys.stderr)
+        return 2
+    if not auth.tokens:
+        print(
+            "callstream ingest: warning: CALLSTREAM_INGEST_TOKENS is empty; every request gets 401",
+            file=sys.stderr,
+        )
+    assert settings.kafka_bootstrap is not None
+    ensure_topics(settings, settings.kafka_bootstrap)
+    metrics.serve(settings.metrics_port)
+    publisher = CallPublisher(
+        settings,
+        settings.kafka_bootstrap,
+        make_codec(settings.schema_registry_url),
+        settings.ingest_max_queued,
+    )
+    print(f"callstream ingest: http://{settings.ingest_host}:{settings.ingest_port}/v1/calls", flush=True)
+    web.run_app(create_app(publisher, auth), host=settings.ingest_host, port=settings.ingest_port, print=None)
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from streams.clickhouse import ClickHouseUnavailable, connect, migrate, query
     from streams.table import print_json, print_table
@@ -134,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="JSON-lines file, or - for standard input")
     p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("ingest", help="serve the HTTP ingest API (POST /v1/calls) in front of the broker")
+    p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("query", help="run SQL on the configured ClickHouse and print the result")
     p.add_argument("sql")

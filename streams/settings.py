@@ -89,6 +89,22 @@ class Settings(BaseSettings):
     sink_batch_size: int = Field(500, ge=1, description="Max records per ClickHouse insert.")
     sink_flush_seconds: float = Field(1.0, gt=0, description="Max seconds a record waits in the sink buffer.")
 
+    # --- HTTP ingest (`callstream ingest`) ----------------------------------------------------------
+    ingest_host: str = Field("127.0.0.1", description="Address the ingest API listens on.")
+    ingest_port: int = Field(8080, ge=0, le=65535, description="Port of the ingest API.")
+    ingest_tokens: str = Field(
+        "",
+        description="Bearer tokens per tenant: tenant:token[,...]. Empty: the API refuses everything.",
+    )
+    ingest_hmac_secrets: str = Field(
+        "", description="Optional HMAC-SHA256 body-signature secrets per tenant: tenant:secret[,...]."
+    )
+    ingest_max_body_bytes: int = Field(1_048_576, ge=1024, description="Larger request bodies get 413.")
+    ingest_max_batch: int = Field(500, ge=1, description="Most calls in one POST /v1/calls.")
+    ingest_max_queued: int = Field(
+        10_000, ge=1, description="Unacknowledged records before the API answers 503 + Retry-After."
+    )
+
     # --- operations ------------------------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Tries per record before it becomes a dead letter.")
     metrics_port: int = Field(9464, ge=0, le=65535, description="Port of /metrics; 0 disables the endpoint.")

@@ -1,0 +1,67 @@
+"""Per-tenant credentials for the ingest API: bearer tokens and HMAC body signatures.
+
+Configured as ``CALLSTREAM_INGEST_TOKENS="tenant:token,tenant2:token2"`` (one token per tenant)
+and optionally ``CALLSTREAM_INGEST_HMAC_SECRETS`` in the same shape. Comparisons are constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+
+class AuthError(Exception):
+    """Why a request is not authenticated; ``status`` is 401 (who are you?) or 403 (not allowed)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+def parse_pairs(value: str, what: str) -> dict[str, str]:
+    """``"a:x,b:y"`` → ``{"a": "x", "b": "y"}``; a malformed entry is a configuration error."""
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        tenant, sep, secret = item.partition(":")
+        if not sep or not tenant.strip() or not secret.strip():
+            raise ValueError(f"{what}: entry {item.split(':', 1)[0]!r}... must look like tenant:secret")
+        pairs[tenant.strip()] = secret.strip()
+    return pairs
+
+
+@dataclass(frozen=True)
+class TenantAuth:
+    """Maps credentials to the tenant they speak for."""
+
+    tokens: dict[str, str] = field(default_factory=dict)  # tenant -> bearer token
+    hmac_secrets: dict[str, str] = field(default_factory=dict)  # tenant -> HMAC-SHA256 secret
+
+    def tenant_for(self, authorization: str | None, signature: str | None, body: bytes) -> str:
+        """The authenticated tenant; raises :class:`AuthError` otherwise.
+
+        A bearer token identifies the tenant; when that tenant has an HMAC secret, the
+        ``X-Callstream-Signature: sha256=<hex>`` of the raw body is required as well.
+        """
+        if not authorization or not authorization.lower().startswith("bearer "):
+            raise AuthError(401, "missing bearer token (Authorization: Bearer <token>)")
+        token = authorization[7:].strip().encode()
+        tenant = None
+        for name, expected in self.tokens.items():  # check every entry: timing does not reveal which matched
+            if hmac.compare_digest(token, expected.encode()):
+                tenant = name
+        if tenant is None:
+            raise AuthError(401, "unknown bearer token")
+        secret = self.hmac_secrets.get(tenant)
+        if secret is not None:
+            if not signature or not signature.startswith("sha256="):
+                raise AuthError(401, "missing X-Callstream-Signature: sha256=<hex HMAC of the body>")
+            expected_sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(signature[7:].strip().lower().encode(), expected_sig.encode()):
+                raise AuthError(401, "bad X-Callstream-Signature")
+        return tenant
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The signature header value a client sends for ``body``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

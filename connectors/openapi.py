@@ -1,0 +1,141 @@
+"""The ingest API's OpenAPI 3.1 document (served at ``/openapi.json``; checked in as
+``docs/openapi.json``, which a test keeps identical)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_CALL: dict[str, Any] = {
+    "type": "object",
+    "required": ["call_id", "recording_uri", "agent", "started_at", "ended_at"],
+    "properties": {
+        "call_id": {"type": "string", "minLength": 1, "description": "Unique call id; the idempotency key."},
+        "tenant": {"type": "string", "description": "Defaults to the token's tenant; another tenant is 403."},
+        "source": {"type": "string", "description": "PBX/CRM name."},
+        "direction": {"type": "string", "enum": ["inbound", "outbound", "internal", "unknown"]},
+        "started_at": {"type": "string", "format": "date-time"},
+        "ended_at": {"type": "string", "format": "date-time"},
+        "agent": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "string"}, "name": {"type": ["string", "null"]}},
+        },
+        "customer": {
+            "type": "object",
+            "properties": {
+                "number": {"type": ["string", "null"]},
+                "number_hash": {"type": ["string", "null"]},
+            },
+        },
+        "queue": {"type": ["string", "null"]},
+        "recording_uri": {"type": "string", "minLength": 1},
+        "audio": {
+            "type": "object",
+            "properties": {
+                "layout": {"type": "string", "enum": ["stereo", "mono"]},
+                "channels": {
+                    "type": "object",
+                    "propertyNames": {"enum": ["0", "1"]},
+                    "additionalProperties": {"type": "string", "enum": ["agent", "customer"]},
+                },
+            },
+        },
+        "language": {"type": ["string", "null"], "description": "ISO-639-1 hint; null = detect."},
+        "crm": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+_ERROR: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "index": {"type": "integer"},
+                    "problems": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "callstream ingest API",
+        "version": "1",
+        "description": "Publish call-completed events; nothing is acknowledged before the broker did.",
+    },
+    "paths": {
+        "/v1/calls": {
+            "post": {
+                "summary": "Publish one call or a batch of calls",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {
+                        "name": "X-Callstream-Signature",
+                        "in": "header",
+                        "required": False,
+                        "description": "sha256=<hex HMAC of the body>; needed for tenants with a secret.",
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/CallCompleted"},
+                                    {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/CallCompleted"},
+                                    },
+                                ]
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "202": {
+                        "description": "Every call was acknowledged by the broker.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "accepted": {"type": "array", "items": {"type": "string"}}
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": _error_response(
+                        "Invalid JSON or invalid call(s), with field paths; nothing published."
+                    ),
+                    "401": _error_response("Missing or unknown token, or bad signature."),
+                    "403": _error_response("A call for another tenant."),
+                    "413": _error_response("Body or batch too large."),
+                    "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
+                },
+            }
+        },
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "OK"}}}},
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {"CallCompleted": _CALL, "Error": _ERROR},
+    },
+}

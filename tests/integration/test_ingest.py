@@ -1,0 +1,113 @@
+"""The HTTP ingest API served for real (aiohttp on loopback) in front of a real broker process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from connectors.auth import TenantAuth, sign
+from connectors.events import SAMPLE_CALLS
+from connectors.ingest import REQUESTS, create_app
+from connectors.openapi import OPENAPI
+from connectors.publisher import CallPublisher
+from schemas.codec import SingleObjectCodec
+from streams.broker import EmbeddedBroker, free_port
+from streams.settings import Settings
+from streams.topics import ensure_topics
+from tests.integration.test_pipeline import read_topic
+
+pytestmark = pytest.mark.integration
+CODEC = SingleObjectCodec()
+SAMPLE = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])  # tenant "demo"
+
+
+@pytest.fixture(scope="module")
+def broker() -> EmbeddedBroker:
+    with EmbeddedBroker() as b:
+        yield b
+
+
+def call(call_id: str, **extra: Any) -> dict[str, Any]:
+    return {**SAMPLE, "call_id": call_id, **extra}
+
+
+async def serve_and(
+    settings: Settings, bootstrap: str, requests: list[tuple[dict, bytes]]
+) -> list[tuple[int, dict]]:
+    """Start the API on loopback, send ``requests`` (headers, body) in order, return (status, json)."""
+    auth = TenantAuth({"demo": "t-demo", "other": "t-other"}, {"other": "s3cret"})
+    app = create_app(CallPublisher(settings, bootstrap, CODEC, settings.ingest_max_queued), auth)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    out = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for headers, body in requests:
+                async with session.post(
+                    f"http://127.0.0.1:{port}/v1/calls", headers=headers, data=body
+                ) as resp:
+                    out.append((resp.status, await resp.json()))
+            async with session.get(f"http://127.0.0.1:{port}/openapi.json") as resp:
+                out.append((resp.status, await resp.json()))
+    finally:
+        await runner.cleanup()
+    return out
+
+
+def test_ingest_answers_every_request_with_a_reason(broker: EmbeddedBroker, tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path, topic_prefix="ingest.", ingest_max_body_bytes=4096, ingest_max_batch=3
+    )
+    ensure_topics(settings, broker.bootstrap)
+    bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+    batch = json.dumps([call("in-1"), call("in-2")]).encode()
+    other_body = json.dumps(call("in-3", tenant="other")).encode()
+    before = {s: REQUESTS.labels(s)._value.get() for s in ("202", "400", "401", "403", "413")}
+    requests = [
+        (bearer, batch),  # 202
+        (bearer, json.dumps(call("in-1")).encode()),  # a retry: 202 again, idempotent by call id
+        ({}, batch),  # 401 no token
+        ({"Authorization": "Bearer nope"}, batch),  # 401 unknown token
+        (bearer, other_body),  # 403 another tenant's call
+        ({"Authorization": "Bearer t-other"}, other_body),  # 401 tenant "other" must sign
+        (
+            {"Authorization": "Bearer t-other", "X-Callstream-Signature": sign("wrong", other_body)},
+            other_body,
+        ),
+        (
+            {"Authorization": "Bearer t-other", "X-Callstream-Signature": sign("s3cret", other_body)},
+            other_body,
+        ),
+        (bearer, json.dumps([call("bad", started_at="soon"), {"call_id": ""}]).encode()),  # 400, field paths
+        (bearer, b"{not json"),  # 400
+        (bearer, json.dumps([call(f"x{i}") for i in range(4)]).encode()),  # 413 batch
+        (bearer, b" " * 5000),  # 413 body
+    ]
+    answers = asyncio.run(serve_and(settings, broker.bootstrap, requests))
+    statuses = [status for status, _ in answers[:-1]]
+    assert statuses == [202, 202, 401, 401, 403, 401, 401, 202, 400, 400, 413, 413]
+    assert answers[0][1] == {"accepted": ["in-1", "in-2"]}
+    problems = answers[8][1]["errors"]
+    assert problems[0]["index"] == 0 and any(p.startswith("started_at:") for p in problems[0]["problems"])
+    assert problems[1]["index"] == 1 and any(p.startswith("agent.id") for p in problems[1]["problems"])
+    assert answers[-1] == (200, OPENAPI)
+    after = {s: REQUESTS.labels(s)._value.get() for s in before}
+    assert {s: after[s] - before[s] for s in before} == {"202": 3, "400": 2, "401": 4, "403": 1, "413": 2}
+
+    # What the API acknowledged is on the topic, readable by an independent consumer.
+    messages = read_topic(broker.bootstrap, settings.topic("calls.completed"), 4)
+    got = sorted((m.key().decode(), CODEC.decode("CallCompleted", m.value())["tenant"]) for m in messages)
+    assert got == [("in-1", "demo"), ("in-1", "demo"), ("in-2", "demo"), ("in-3", "other")]
+
+
+def test_checked_in_openapi_document_is_current() -> None:
+    checked_in = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
+    assert checked_in == OPENAPI
