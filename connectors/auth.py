@@ -6,6 +6,7 @@ and optionally ``CALLSTREAM_INGEST_HMAC_SECRETS`` in the same shape. Comparisons
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from dataclasses import dataclass, field
@@ -60,6 +61,13 @@ class TenantAuth:
             if not hmac.compare_digest(signature[7:].strip().lower().encode(), expected_sig.encode()):
                 raise AuthError(401, "bad X-Callstream-Signature")
         return tenant
+
+
+def twilio_signature(auth_token: str, url: str, params: dict[str, list[str]]) -> str:
+    """Twilio's X-Twilio-Signature: base64 HMAC-SHA1 over the full URL followed by every POST
+    parameter's name and value, names sorted (Twilio's "Webhooks security" documentation)."""
+    data = url + "".join(name + value for name in sorted(params) for value in params[name])
+    return base64.b64encode(hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest()).decode()
 
 
 def sign(secret: str, body: bytes) -> str:

@@ -1,4 +1,5 @@
-"""HTTP ingest: ``POST /v1/calls`` takes one CallCompleted JSON object or a batch (a JSON array).
+"""HTTP ingest: ``POST /v1/calls`` takes one CallCompleted JSON object or a batch (a JSON array);
+``POST /v1/webhooks/{source}`` takes a vendor payload mapped by ``connectors/mappings/<source>.yaml``.
 
 Answers, each counted in ``callstream_ingest_requests_total{status}``:
 
@@ -15,16 +16,19 @@ ClickHouse sink are idempotent by it, so a client retrying after a timeout never
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import threading
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiohttp import web
 from prometheus_client import Counter
 
-from connectors.auth import AuthError, TenantAuth
+from connectors.auth import AuthError, TenantAuth, twilio_signature
 from connectors.events import call_from_json
+from connectors.mapping import MappingError, load_mapping
 from connectors.openapi import OPENAPI
 from connectors.publisher import Backpressure, CallPublisher, PublishError
 from schemas.validation import InvalidCall
@@ -45,11 +49,17 @@ def _error(status: int, message: str, **extra: Any) -> web.Response:
     return web.json_response({"error": message, **extra}, status=status, headers=headers)
 
 
-async def post_calls(request: web.Request) -> web.Response:
+async def _read(request: web.Request) -> bytes | web.Response:
     try:
-        body = await request.read()
+        return await request.read()
     except web.HTTPRequestEntityTooLarge:
         return _error(413, f"body larger than {request.app[PUBLISHER].settings.ingest_max_body_bytes} bytes")
+
+
+async def post_calls(request: web.Request) -> web.Response:
+    body = await _read(request)
+    if isinstance(body, web.Response):
+        return body
     try:
         tenant = request.app[AUTH].tenant_for(
             request.headers.get("Authorization"), request.headers.get("X-Callstream-Signature"), body
@@ -60,7 +70,63 @@ async def post_calls(request: web.Request) -> web.Response:
         payload = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return _error(400, f"body is not JSON: {exc}")
-    items = payload if isinstance(payload, list) else [payload]
+    return await _accept(request, tenant, payload if isinstance(payload, list) else [payload])
+
+
+async def post_webhook(request: web.Request) -> web.Response:
+    """A vendor payload, turned into a CallCompleted by ``connectors/mappings/<source>.yaml``."""
+    try:
+        mapping = load_mapping(request.match_info["source"])
+    except KeyError:
+        return _error(404, f"no mapping for source {request.match_info['source']!r}")
+    body = await _read(request)
+    if isinstance(body, web.Response):
+        return body
+    auth = request.app[AUTH]
+    try:
+        if mapping.format == "form":
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+            payload: Any = {name: values[-1] for name, values in form.items()}
+        else:
+            payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return _error(400, f"body is not {mapping.format}: {exc}")
+    if mapping.signature == "twilio":
+        tenant = request.query.get("tenant", "")
+        secret = auth.hmac_secrets.get(tenant)
+        given = request.headers.get("X-Twilio-Signature", "")
+        url = _public_url(request)
+        if secret is None or not hmac.compare_digest(
+            given.encode(), twilio_signature(secret, url, form).encode()
+        ):
+            return _error(401, "bad or missing X-Twilio-Signature (or unknown ?tenant=)")
+    else:
+        try:
+            tenant = auth.tenant_for(
+                request.headers.get("Authorization"), request.headers.get("X-Callstream-Signature"), body
+            )
+        except AuthError as exc:
+            return _error(exc.status, str(exc))
+    if not isinstance(payload, dict):
+        return _error(400, "expected a JSON object")
+    try:
+        call = mapping.apply(payload)
+    except MappingError as exc:
+        return _error(400, str(exc))
+    if call is None:
+        REQUESTS.labels("200").inc()
+        return web.json_response({"ignored": True, "reason": "the mapping's `when` filter did not match"})
+    return await _accept(request, tenant, [call])
+
+
+def _public_url(request: web.Request) -> str:
+    """The URL the vendor called (it signs that one): CALLSTREAM_INGEST_PUBLIC_URL behind a proxy."""
+    base = request.app[PUBLISHER].settings.ingest_public_url
+    return (base.rstrip("/") + request.path_qs) if base else str(request.url)
+
+
+async def _accept(request: web.Request, tenant: str, items: list[Any]) -> web.Response:
+    """Validate ``items`` for ``tenant`` and publish them: 202 only after the broker acknowledged."""
     if not items:
         return _error(400, "empty batch")
     if len(items) > request.app[MAX_BATCH]:
@@ -107,6 +173,7 @@ def create_app(publisher: CallPublisher, auth: TenantAuth) -> web.Application:
     app[AUTH] = auth
     app[MAX_BATCH] = settings.ingest_max_batch
     app.router.add_post("/v1/calls", post_calls)
+    app.router.add_post("/v1/webhooks/{source}", post_webhook)
     app.router.add_get("/openapi.json", openapi)
     app.router.add_get("/healthz", health)
     app.cleanup_ctx.append(_delivery_reports)

@@ -132,6 +132,39 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
+        "/v1/webhooks/{source}": {
+            "post": {
+                "summary": "A vendor webhook, mapped to a call by connectors/mappings/{source}.yaml",
+                "parameters": [
+                    {"name": "source", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {
+                        "name": "tenant",
+                        "in": "query",
+                        "required": False,
+                        "description": "Tenant of a signature-authenticated source (twilio).",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"type": "object"}},
+                        "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "Acknowledged and ignored (the mapping's `when` filter did not match)."
+                    },
+                    "202": {"description": "Mapped and acknowledged by the broker."},
+                    "400": _error_response("Payload cannot be parsed or mapped, or the call is invalid."),
+                    "401": _error_response("Bad or missing token or signature."),
+                    "404": _error_response("No mapping for this source."),
+                    "413": _error_response("Body too large."),
+                    "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
+                },
+            }
+        },
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "OK"}}}},
     },
     "components": {

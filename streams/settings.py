@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     ingest_hmac_secrets: str = Field(
         "", description="Optional HMAC-SHA256 body-signature secrets per tenant: tenant:secret[,...]."
     )
+    ingest_public_url: str = Field(
+        "",
+        description="Public base URL of the ingest API (vendors sign the URL they call). Empty: as received.",
+    )
     ingest_max_body_bytes: int = Field(1_048_576, ge=1024, description="Larger request bodies get 413.")
     ingest_max_batch: int = Field(500, ge=1, description="Most calls in one POST /v1/calls.")
     ingest_max_queued: int = Field(

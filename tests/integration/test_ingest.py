@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from connectors.auth import TenantAuth, sign
+from connectors.auth import TenantAuth, sign, twilio_signature
 from connectors.events import SAMPLE_CALLS
 from connectors.ingest import REQUESTS, create_app
 from connectors.openapi import OPENAPI
@@ -111,3 +112,95 @@ def test_ingest_answers_every_request_with_a_reason(broker: EmbeddedBroker, tmp_
 def test_checked_in_openapi_document_is_current() -> None:
     checked_in = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
     assert checked_in == OPENAPI
+
+
+TWILIO_FORM = {
+    "AccountSid": "AC0123",
+    "CallSid": "CA9f1e",
+    "RecordingSid": "RE5a2b",
+    "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC0123/Recordings/RE5a2b",
+    "RecordingStatus": "completed",
+    "RecordingDuration": "37",
+    "RecordingChannels": "2",
+    "RecordingStartTime": "Fri, 20 Nov 2026 10:00:00 +0000",
+    "RecordingSource": "DialVerb",
+    "From": "+15550002222",
+    "To": "+15550001111",
+}
+
+
+async def webhooks(
+    settings: Settings, bootstrap: str, requests: list[tuple[str, dict, bytes]]
+) -> list[tuple]:
+    auth = TenantAuth({"demo": "t-demo"}, {"twilio-tenant": "twilio-auth-token"})
+    app = create_app(CallPublisher(settings, bootstrap, CODEC), auth)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    out = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for path, headers, body in requests:
+                url = f"http://127.0.0.1:{port}{path}"
+                if headers.pop("sign-twilio", None):
+                    form = {k: [v] for k, v in urllib.parse.parse_qsl(body.decode())}
+                    headers["X-Twilio-Signature"] = twilio_signature("twilio-auth-token", url, form)
+                async with session.post(url, headers=headers, data=body) as resp:
+                    out.append((resp.status, await resp.json()))
+    finally:
+        await runner.cleanup()
+    return out
+
+
+def test_mapped_webhooks(broker: EmbeddedBroker, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, topic_prefix="hooks.")
+    ensure_topics(settings, broker.bootstrap)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    twilio_body = urllib.parse.urlencode(TWILIO_FORM).encode()
+    in_progress = urllib.parse.urlencode({**TWILIO_FORM, "RecordingStatus": "in-progress"}).encode()
+    bad_time = urllib.parse.urlencode({**TWILIO_FORM, "RecordingStartTime": "yesterday"}).encode()
+    vonage = json.dumps(
+        {
+            "start_time": "2026-11-20T10:00:00Z",
+            "end_time": "2026-11-20T10:01:00Z",
+            "recording_url": "https://api.nexmo.com/v1/files/aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
+            "recording_uuid": "e5a0c8f1",
+            "conversation_uuid": "CON-ddddaaaa-bbbb",
+            "size": 12222,
+            "timestamp": "2026-11-20T10:01:01.000Z",
+        }
+    ).encode()
+    answers = asyncio.run(
+        webhooks(
+            settings,
+            broker.bootstrap,
+            [
+                ("/v1/webhooks/twilio?tenant=twilio-tenant", {**form, "sign-twilio": True}, twilio_body),
+                (
+                    "/v1/webhooks/twilio?tenant=twilio-tenant",
+                    {**form, "X-Twilio-Signature": "AAAA"},
+                    twilio_body,
+                ),
+                ("/v1/webhooks/twilio?tenant=nobody", {**form, "sign-twilio": True}, twilio_body),
+                ("/v1/webhooks/twilio?tenant=twilio-tenant", {**form, "sign-twilio": True}, in_progress),
+                ("/v1/webhooks/twilio?tenant=twilio-tenant", {**form, "sign-twilio": True}, bad_time),
+                ("/v1/webhooks/vonage", {"Authorization": "Bearer t-demo"}, vonage),
+                ("/v1/webhooks/vonage", {}, vonage),
+                ("/v1/webhooks/no-such-pbx", {"Authorization": "Bearer t-demo"}, vonage),
+            ],
+        )
+    )
+    assert [status for status, _ in answers] == [202, 401, 401, 200, 400, 202, 401, 404]
+    assert answers[0][1] == {"accepted": ["CA9f1e"]}
+    assert "RecordingStartTime" in answers[4][1]["error"] or "started_at" in answers[4][1]["error"]
+    messages = read_topic(broker.bootstrap, settings.topic("calls.completed"), 2)
+    calls = {m.key().decode(): CODEC.decode("CallCompleted", m.value()) for m in messages}
+    twilio = calls["CA9f1e"]
+    assert twilio["tenant"] == "twilio-tenant" and twilio["source"] == "twilio"
+    assert twilio["audio"]["layout"] == "stereo"
+    assert twilio["recording_uri"].endswith("RE5a2b.wav")
+    assert (twilio["ended_at"] - twilio["started_at"]).total_seconds() == 37
+    assert twilio["customer"]["number"] == "+15550002222" and twilio["customer"]["number_hash"]
+    assert calls["CON-ddddaaaa-bbbb"]["tenant"] == "demo"
+    assert calls["CON-ddddaaaa-bbbb"]["audio"]["layout"] == "mono"

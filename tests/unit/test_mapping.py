@@ -1,0 +1,97 @@
+"""Webhook mappings: shipped files load, bad files fail with the file named, payloads map."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.auth import AuthError, TenantAuth, parse_pairs, sign, twilio_signature
+from connectors.events import call_from_json
+from connectors.mapping import MAPPINGS_DIR, MappingError, load_mapping, parse_mapping
+
+
+@pytest.mark.parametrize("path", sorted(MAPPINGS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_mappings_load(path) -> None:
+    mapping = load_mapping(path.stem)
+    assert mapping.rules and mapping.source == path.stem
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"format": "xml", "fields": {"call_id": "id"}}, "format must be"),
+        ({"signature": "twilio", "format": "json", "fields": {"call_id": "id"}}, "needs format form"),
+        ({"fields": {}}, "fields: required"),
+        ({"fields": {"call_id": "id[["}}, "bad JMESPath"),
+        ({"fields": {"call_id": 5}}, "fields.call_id"),
+    ],
+)
+def test_bad_mappings_are_named(doc, message) -> None:
+    with pytest.raises(MappingError, match=message) as info:
+        parse_mapping(doc, "acme.yaml")
+    assert "acme.yaml" in str(info.value)
+
+
+def test_mapping_builds_a_valid_call() -> None:
+    mapping = parse_mapping(
+        {
+            "source": "acme-pbx",
+            "fields": {
+                "call_id": "event.uid",
+                "recording_uri": "event.record",
+                "started_at": {"path": "event.ts", "format": "epoch"},
+                "duration_s": "event.billsec",
+                "agent.id": "event.ext",
+                "audio.layout": {"const": "mono"},
+                "crm.campaign": {"path": "event.campaign", "default": "none"},
+            },
+            "when": "event.status == 'ANSWERED'",
+        },
+        "acme.yaml",
+    )
+    payload = {
+        "event": {
+            "uid": "u1",
+            "record": "file:///r/u1.wav",
+            "ts": 1795300000,
+            "billsec": 61.5,
+            "ext": "201",
+            "status": "ANSWERED",
+        }
+    }
+    call = call_from_json({**mapping.apply(payload), "tenant": "acme"})
+    assert (
+        call["source"] == "acme-pbx" and call["agent"]["id"] == "201" and call["crm"] == {"campaign": "none"}
+    )
+    assert (call["ended_at"] - call["started_at"]).total_seconds() == 61.5
+    assert mapping.apply({"event": {**payload["event"], "status": "NO ANSWER"}}) is None
+
+
+def test_twilio_signature_matches_the_documented_example() -> None:
+    # The worked example from Twilio's webhook security documentation (token "12345").
+    params = {
+        "CallSid": ["CA1234567890ABCDE"],
+        "Caller": ["+14158675309"],
+        "Digits": ["1234"],
+        "From": ["+14158675309"],
+        "To": ["+18005551212"],
+    }
+    assert (
+        twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)
+        == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    )
+
+
+def test_tenant_auth() -> None:
+    auth = TenantAuth(parse_pairs("a:tok-a, b:tok-b", "X"), parse_pairs("b:sec", "Y"))
+    assert auth.tenant_for("Bearer tok-a", None, b"{}") == "a"
+    assert auth.tenant_for("Bearer tok-b", sign("sec", b"{}"), b"{}") == "b"
+    for header, signature in [
+        (None, None),
+        ("Bearer x", None),
+        ("Bearer tok-b", None),
+        ("Bearer tok-b", "sha256=00"),
+    ]:
+        with pytest.raises(AuthError):
+            auth.tenant_for(header, signature, b"{}")
+    with pytest.raises(ValueError, match="tenant:secret"):
+        parse_pairs("just-a-token", "CALLSTREAM_INGEST_TOKENS")
