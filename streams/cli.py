@@ -114,6 +114,70 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from connectors.backfill import STATE_FILE, ImportState, plan
+    from connectors.events import call_from_json
+    from connectors.publisher import CallPublisher
+    from schemas.codec import make_codec
+    from schemas.validation import InvalidCall
+    from streams.topics import ensure_topics
+
+    settings = _settings()
+    if settings.embedded_broker:
+        print(
+            "callstream import: set CALLSTREAM_KAFKA_BOOTSTRAP=host:port (the broker to publish to)",
+            file=sys.stderr,
+        )
+        return 2
+    directory = args.directory.resolve()
+    if not directory.is_dir():
+        print(f"callstream import: {directory} is not a directory", file=sys.stderr)
+        return 2
+    assert settings.kafka_bootstrap is not None
+    ensure_topics(settings, settings.kafka_bootstrap)
+    state = ImportState(args.state or directory / STATE_FILE)
+    publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))
+    items = list(plan(directory, args.metadata, args.tenant))
+    published = skipped = bad = 0
+    batch: list[str] = []
+    with tqdm(items, desc="import", unit="call", disable=args.quiet) as bar:
+        for path, call_json, problem in bar:
+            try:
+                if problem is None:
+                    call = call_from_json(call_json)
+                    if call["call_id"] in state.done:
+                        skipped += 1
+                        continue
+                    publisher.publish(call)
+                    batch.append(call["call_id"])
+            except InvalidCall as exc:
+                problem = str(exc)
+            if problem is not None:
+                bad += 1
+                bar.write(f"{path}: {problem}", file=sys.stderr)
+                publisher.dead_letter(
+                    source=str(directory), lineno=0, payload=str(path).encode(), error=problem
+                )
+            if len(batch) >= 100:
+                publisher.flush()
+                state.add(batch)
+                published += len(batch)
+                batch = []
+        publisher.flush()
+        state.add(batch)
+        published += len(batch)
+    print(
+        f"imported {published} call(s), skipped {skipped} already published, {bad} not importable "
+        f"(sent to the dead-letter topic); state in {state.path}",
+        file=sys.stderr,
+    )
+    if published:
+        print(f"workers must allow the recordings: CALLSTREAM_RECORDING_ROOTS={directory}", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from streams.clickhouse import ClickHouseUnavailable, connect, migrate, query
     from streams.table import print_json, print_table
@@ -181,6 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="serve the HTTP ingest API (POST /v1/calls) in front of the broker")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("import", help="publish a folder of historic recordings (resumable backfill)")
+    p.add_argument("directory", type=Path, help="folder with recordings (searched recursively)")
+    p.add_argument(
+        "--metadata", type=Path, help="Asterisk CDR Master.csv, or a CSV with a file/call_id column"
+    )
+    p.add_argument("--tenant", default="default", help="tenant of the imported calls")
+    p.add_argument("--state", type=Path, help="state file (default: DIRECTORY/.callstream-import.json)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("query", help="run SQL on the configured ClickHouse and print the result")
     p.add_argument("sql")

@@ -1,0 +1,179 @@
+"""Backfill: publish a folder of historic recordings as CallCompleted events, resumably.
+
+Metadata comes from a CSV beside the recordings: either Asterisk's CDR ``Master.csv`` (no header;
+recordings matched by the CDR ``uniqueid`` in their file name, as MixMonitor names them) or a
+generic CSV with a header (``file`` or ``call_id`` plus any CallCompleted field, e.g. ``agent_id``,
+``started_at``, ``queue``). Without metadata, the file name is the call id and the file time the
+end of the call. A state file records every call the broker acknowledged, so an interrupted
+import resumes where it stopped and a repeated one publishes nothing twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+AUDIO_SUFFIXES = {".wav", ".mp3", ".ogg", ".opus", ".flac", ".gsm", ".m4a"}
+STATE_FILE = ".callstream-import.json"
+
+#: Asterisk cdr_csv column order (Master.csv has no header); uniqueid/userfield are optional.
+ASTERISK_CDR_COLUMNS = (
+    "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
+    "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: Path
+    channels: int
+    duration: float
+
+
+def find_recordings(directory: Path) -> list[Path]:
+    """Audio files under ``directory``, in a stable order."""
+    return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+
+
+def probe(path: Path) -> Recording:
+    """Channel count and duration from the container header (PyAV), without decoding."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        duration = float(container.duration / 1_000_000) if container.duration else 0.0
+        return Recording(path, stream.codec_context.channels, duration)
+
+
+def _asterisk_time(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+
+
+def read_asterisk_cdr(path: Path) -> dict[str, dict[str, str]]:
+    """Answered calls of a ``Master.csv`` by uniqueid."""
+    rows: dict[str, dict[str, str]] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for values in csv.reader(fh):
+            row = dict(zip(ASTERISK_CDR_COLUMNS, values, strict=False))
+            if row.get("uniqueid") and row.get("disposition") == "ANSWERED":
+                rows[row["uniqueid"]] = row
+    return rows
+
+
+def read_generic_csv(path: Path) -> dict[str, dict[str, str]]:
+    """Rows of a headed CSV keyed by ``file`` name (or ``call_id``)."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not ({"file", "call_id"} & set(reader.fieldnames)):
+            raise ValueError(
+                f"{path}: a generic metadata CSV needs a header with a `file` or `call_id` column"
+            )
+        return {Path(row.get("file") or "").stem or row["call_id"]: row for row in reader}
+
+
+def is_asterisk_cdr(path: Path) -> bool:
+    with path.open(newline="", encoding="utf-8") as fh:
+        first = next(csv.reader(fh), [])
+    return len(first) >= 17 and not {"file", "call_id"} & set(first)
+
+
+def call_for(rec: Recording, meta: dict[str, str] | None, tenant: str, cdr: bool) -> dict[str, Any]:
+    """The CallCompleted JSON for one recording."""
+    stereo = rec.channels >= 2
+    call: dict[str, Any] = {
+        "call_id": rec.path.stem,
+        "tenant": tenant,
+        "source": "import",
+        "recording_uri": rec.path.resolve().as_uri(),
+        "audio": {
+            "layout": "stereo" if stereo else "mono",
+            "channels": {"0": "agent", "1": "customer"} if stereo else {},
+        },
+        "agent": {"id": "unknown"},
+    }
+    if meta is None:
+        ended = datetime.fromtimestamp(rec.path.stat().st_mtime, UTC)
+        call |= {
+            "started_at": (ended - timedelta(seconds=rec.duration)).isoformat(),
+            "ended_at": ended.isoformat(),
+        }
+    elif cdr:
+        answered = _asterisk_time(meta["answer"]) or _asterisk_time(meta["start"])
+        ended = _asterisk_time(meta["end"])
+        call |= {
+            "call_id": meta["uniqueid"],
+            "source": "asterisk",
+            "started_at": answered.isoformat() if answered else None,
+            "ended_at": ended.isoformat() if ended else None,
+            # An inbound queue call rings the agent's extension (dst); the caller is src.
+            "agent": {"id": meta.get("dst") or "unknown", "name": None},
+            "customer": {"number": meta.get("src") or None},
+            "queue": meta.get("dcontext") or None,
+            "crm": {k: meta[k] for k in ("accountcode", "userfield") if meta.get(k)},
+        }
+    else:
+        fields = dict(meta)
+        call["call_id"] = fields.pop("call_id", "") or call["call_id"]
+        fields.pop("file", None)
+        if "agent_id" in fields:
+            call["agent"] = {"id": fields.pop("agent_id"), "name": fields.pop("agent_name", None)}
+        if "customer_number" in fields:
+            call["customer"] = {"number": fields.pop("customer_number")}
+        for key in ("started_at", "ended_at", "queue", "language", "direction", "tenant"):
+            if fields.get(key):
+                call[key] = fields.pop(key)
+        call["crm"] = {k: v for k, v in fields.items() if v}
+    return call
+
+
+def match_metadata(path: Path, metadata: dict[str, dict[str, str]]) -> dict[str, str] | None:
+    """The metadata row whose key is the file's stem, or a key contained in it (MixMonitor names
+    files like ``queue-201-20261120-100000-1763632800.42.wav``, with the uniqueid at the end)."""
+    if path.stem in metadata:
+        return metadata[path.stem]
+    return next((row for key, row in metadata.items() if key and key in path.name), None)
+
+
+class ImportState:
+    """Call ids already acknowledged by the broker, persisted atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.done: set[str] = set(json.loads(path.read_text())["published"]) if path.is_file() else set()
+
+    def add(self, call_ids: list[str]) -> None:
+        self.done.update(call_ids)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".import-state-")
+        with os.fdopen(fd, "w") as fh:
+            json.dump({"published": sorted(self.done)}, fh)
+        os.replace(tmp, self.path)
+
+
+def plan(
+    directory: Path, metadata_csv: Path | None, tenant: str
+) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
+    """(recording, CallCompleted JSON or None, why not) for every recording in ``directory``."""
+    metadata: dict[str, dict[str, str]] = {}
+    cdr = False
+    if metadata_csv is not None:
+        cdr = is_asterisk_cdr(metadata_csv)
+        metadata = read_asterisk_cdr(metadata_csv) if cdr else read_generic_csv(metadata_csv)
+    for path in find_recordings(directory):
+        meta = match_metadata(path, metadata) if metadata else None
+        if metadata and meta is None:
+            yield path, None, "no metadata row matches this file"
+            continue
+        try:
+            yield path, call_for(probe(path), meta, tenant, cdr), None
+        except Exception as exc:  # an unreadable file is reported, and the import goes on
+            yield path, None, f"{type(exc).__name__}: {exc}"

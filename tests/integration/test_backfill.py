@@ -1,0 +1,86 @@
+"""`callstream import`: a folder of recordings + Asterisk CDR published to a real broker, resumably."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from connectors.events import SAMPLES_DIR
+from schemas.codec import SingleObjectCodec
+from streams.broker import EmbeddedBroker
+from tests.e2e.test_cli import callstream
+from tests.integration.test_pipeline import read_topic
+
+pytestmark = pytest.mark.integration
+CODEC = SingleObjectCodec()
+
+CDR_ROWS = [  # Asterisk cdr_csv columns, as Master.csv writes them (no header)
+    ["", "+15550101", "201", "from-queue", '"Alice" <+15550101>', "SIP/trunk-0001", "SIP/201-0002", "Dial",
+     "SIP/201", "2026-11-20 10:00:00", "2026-11-20 10:00:04", "2026-11-20 10:00:40", "40", "36", "ANSWERED",
+     "DOCUMENTATION", "1763632800.42", ""],
+    ["", "+15550102", "202", "from-queue", '"Bob" <+15550102>', "SIP/trunk-0003", "SIP/202-0004", "Dial",
+     "SIP/202", "2026-11-20 11:00:00", "2026-11-20 11:00:02", "2026-11-20 11:00:20", "20", "18", "ANSWERED",
+     "DOCUMENTATION", "1763636400.43", "vip"],
+    ["", "+15550103", "203", "from-queue", '"Eve" <+15550103>', "SIP/trunk-0005", "", "Dial", "SIP/203",
+     "2026-11-20 12:00:00", "", "2026-11-20 12:00:30", "30", "0", "NO ANSWER", "DOCUMENTATION",
+     "1763640000.44", ""],
+]  # fmt: skip
+
+
+def test_import_asterisk_folder_resumes_and_reports_bad_files(tmp_path: Path) -> None:
+    recordings = tmp_path / "monitor"
+    recordings.mkdir()
+    shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", recordings / "q-201-20261120-100004-1763632800.42.wav")
+    shutil.copy(SAMPLES_DIR / "sample-en-mono.wav", recordings / "q-202-20261120-110002-1763636400.43.wav")
+    (recordings / "q-999-orphan.wav").write_bytes((SAMPLES_DIR / "sample-en-mono.wav").read_bytes())
+    (recordings / "q-203-1763640000.44.wav").write_bytes(b"not audio at all")  # unanswered and broken
+    master = tmp_path / "Master.csv"
+    with master.open("w", newline="") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows(CDR_ROWS)
+    with EmbeddedBroker() as broker:
+        env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
+        args = ("import", str(recordings), "--metadata", str(master), "--tenant", "acme", "--quiet")
+        first = callstream(*args, cwd=tmp_path, env=env)
+        assert first.returncode == 1, first.stderr  # some files were not importable
+        assert "imported 2 call(s), skipped 0 already published, 2 not importable" in first.stderr
+        assert "q-999-orphan.wav: no metadata row matches" in first.stderr
+        state = json.loads((recordings / ".callstream-import.json").read_text())
+        assert state == {"published": ["1763632800.42", "1763636400.43"]}
+
+        calls = {
+            m.key().decode(): CODEC.decode("CallCompleted", m.value())
+            for m in read_topic(broker.bootstrap, "calls.completed", 2)
+        }
+        sale = calls["1763632800.42"]
+        assert sale["source"] == "asterisk" and sale["tenant"] == "acme"
+        assert sale["agent"]["id"] == "201" and sale["customer"]["number"] == "+15550101"
+        assert sale["started_at"].isoformat() == "2026-11-20T10:00:04+00:00"
+        assert sale["audio"]["layout"] == "stereo"
+        assert calls["1763636400.43"]["audio"]["layout"] == "mono"
+        assert calls["1763636400.43"]["crm"] == {"userfield": "vip"}
+        dlq = read_topic(broker.bootstrap, "calls.dlq", 2)
+        letters = [CODEC.decode("DeadLetter", m.value()) for m in dlq]
+        assert sorted(d["payload"].decode().rsplit("/", 1)[-1] for d in letters) == [
+            "q-203-1763640000.44.wav",
+            "q-999-orphan.wav",
+        ]
+
+        second = callstream(*args, cwd=tmp_path, env=env)
+        assert "imported 0 call(s), skipped 2 already published" in second.stderr
+
+
+def test_import_without_metadata_uses_file_names(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES_DIR / "sample-ru-sale.wav", tmp_path / "call-7.wav")
+    with EmbeddedBroker() as broker:
+        env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
+        result = callstream("import", str(tmp_path), "--quiet", cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        [message] = read_topic(broker.bootstrap, "calls.completed", 1)
+        call = CODEC.decode("CallCompleted", message.value())
+        assert call["call_id"] == "call-7" and call["source"] == "import"
+        assert round((call["ended_at"] - call["started_at"]).total_seconds()) == 30
+        assert call["recording_uri"] == (tmp_path / "call-7.wav").resolve().as_uri()
