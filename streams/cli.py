@@ -178,6 +178,48 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_connect(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from connectors.publisher import CallPublisher
+    from connectors.telephony import ami_client, esl_client, forward_to_kafka
+    from schemas.codec import make_codec
+    from streams.topics import ensure_topics
+
+    settings = _settings()
+    if settings.embedded_broker:
+        print(
+            "callstream connect: set CALLSTREAM_KAFKA_BOOTSTRAP=host:port (the broker to publish to)",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    assert settings.kafka_bootstrap is not None
+    ensure_topics(settings, settings.kafka_bootstrap)
+    publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))
+    secret = os.environ.get("CALLSTREAM_PBX_SECRET", args.secret or "")
+    if args.pbx == "asterisk":
+        port = args.port or 5038
+
+        def make(on_call, on_problem):  # type: ignore[no-untyped-def]
+            return ami_client(args.host, port, args.username, secret, on_call, on_problem)
+    else:
+        port = args.port or 8021
+
+        def make(on_call, on_problem):  # type: ignore[no-untyped-def]
+            return esl_client(args.host, port, secret or "ClueCon", on_call, on_problem)
+
+    print(f"callstream connect: {args.pbx} at {args.host}:{port} → {settings.kafka_bootstrap}", flush=True)
+    try:
+        asyncio.run(forward_to_kafka(make, publisher, args.tenant))
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from streams.clickhouse import ClickHouseUnavailable, connect, migrate, query
     from streams.table import print_json, print_table
@@ -255,6 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", type=Path, help="state file (default: DIRECTORY/.callstream-import.json)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "connect", help="follow a PBX event socket (Asterisk AMI, FreeSWITCH ESL) and publish calls"
+    )
+    p.add_argument("pbx", choices=("asterisk", "freeswitch"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, help="default: 5038 (AMI) / 8021 (ESL)")
+    p.add_argument("--username", default="callstream", help="AMI user (manager.conf)")
+    p.add_argument("--secret", help="AMI secret / ESL password (better: CALLSTREAM_PBX_SECRET)")
+    p.add_argument("--tenant", default="default")
+    p.set_defaults(func=cmd_connect)
 
     p = sub.add_parser("query", help="run SQL on the configured ClickHouse and print the result")
     p.add_argument("sql")
