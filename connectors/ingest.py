@@ -23,10 +23,12 @@ import threading
 from typing import Any
 from urllib.parse import parse_qs
 
+import httpx
 from aiohttp import web
 from prometheus_client import Counter
 
 from connectors.auth import AuthError, TenantAuth, twilio_signature
+from connectors.crm import CrmEnricher
 from connectors.events import call_from_json
 from connectors.mapping import MappingError, load_mapping
 from connectors.openapi import OPENAPI
@@ -41,6 +43,8 @@ CALLS = Counter("callstream_ingest_calls_total", "Calls accepted by the ingest A
 PUBLISHER = web.AppKey("publisher", CallPublisher)
 AUTH = web.AppKey("auth", TenantAuth)
 MAX_BATCH = web.AppKey("max_batch", int)
+ENRICHER = web.AppKey("enricher", object)
+HTTP = web.AppKey("http", httpx.AsyncClient)
 
 
 def _error(status: int, message: str, **extra: Any) -> web.Response:
@@ -165,13 +169,17 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def create_app(publisher: CallPublisher, auth: TenantAuth) -> web.Application:
+def create_app(
+    publisher: CallPublisher, auth: TenantAuth, enricher: CrmEnricher | None = None
+) -> web.Application:
     """The ingest application; the publisher's delivery reports are served by a thread it owns."""
     settings = publisher.settings
     app = web.Application(client_max_size=settings.ingest_max_body_bytes)
     app[PUBLISHER] = publisher
     app[AUTH] = auth
     app[MAX_BATCH] = settings.ingest_max_batch
+    if enricher is not None:
+        app[ENRICHER] = enricher
     app.router.add_post("/v1/calls", post_calls)
     app.router.add_post("/v1/webhooks/{source}", post_webhook)
     app.router.add_get("/openapi.json", openapi)
@@ -181,6 +189,7 @@ def create_app(publisher: CallPublisher, auth: TenantAuth) -> web.Application:
 
 
 async def _delivery_reports(app: web.Application) -> Any:
+    app[HTTP] = httpx.AsyncClient()
     stop = threading.Event()
     publisher = app[PUBLISHER]
 
@@ -194,3 +203,4 @@ async def _delivery_reports(app: web.Application) -> Any:
     await asyncio.get_running_loop().run_in_executor(None, publisher.flush, 30.0)
     stop.set()
     thread.join(timeout=5)
+    await app[HTTP].aclose()

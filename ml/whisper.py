@@ -13,11 +13,13 @@ import os
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faster_whisper import WhisperModel
+
+from ml.vad import VadConfig
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -35,21 +37,31 @@ class WhisperOptions:
     """Decoding options tuned for CPU phone-call transcription.
 
     beam_size: 1 (greedy): 5 was 1.3x slower with tiny.en on CPU and no better on the sample calls.
-    vad_filter: faster-whisper's bundled Silero VAD skips silence, which is most of a channel of a
-        two-party call, and keeps Whisper from hallucinating text into it.
+    vad_filter: run Silero VAD (``ml.vad``) once per channel and give Whisper only the speech,
+        which skips most of each channel of a two-party call and keeps Whisper from
+        hallucinating text into silence; the same intervals time the acoustic metrics. Off: each
+        channel is transcribed whole and metrics come from segment timestamps.
     condition_on_previous_text: off, so one misheard segment cannot seed a repetition loop.
     no_repeat_ngram_size: 3 stops the base model looping ("я, я, я...") past the end of audio.
     temperature: greedy only. Whisper's default fallback re-decodes every window that looks bad at
         up to five higher temperatures: on poor 8 kHz audio that made base 7x slower (worst case
         per call unbounded by audio length) and its output random; ``no_repeat_ngram_size``
         already guards the loops the fallback exists for.
-    word_timestamps: on, because with ``vad_filter`` Whisper sees the speech chunks glued together
-        and its segment ends jump to the next chunk, across the silence; word times stay accurate,
-        so segments are rebuilt from words (talk time, overtalk and dialogue order depend on it).
-        Off saves an alignment pass per segment at the price of segment times spanning pauses.
+    word_timestamps: on, because Whisper sees the speech pieces of a channel glued together into
+        30 s windows; word times map back to the recording exactly, so segments are rebuilt from
+        words. Off: every speech piece gets its own window (more encoder passes, looser times).
     split_pause_s: a pause this long between two words starts a new segment, so a backchannel
         ("uh-huh") and the turn that follows seconds later are two utterances, not one.
     keep_words: include word timings in each Segment (bigger records; off by default).
+    batch_size: Whisper windows decoded together. The stage packs both channels' speech into
+        <= 30 s windows and decodes them as one batch (``BatchedInferencePipeline``), which keeps
+        a GPU busy and amortises the CPU encoder over fewer, fuller windows.
+    min_vad_speech: a segment whose time holds less VAD speech than this share (0-1) on its own
+        channel is a hallucination (Whisper writing "Thank you." into a pause) and is dropped.
+    max_repeats: the same word or phrase (up to ``max_ngram`` words) said this many times in a row
+        is a decoding loop ("я, я, я, я"): collapsed to one, or the segment dropped when the loop
+        is most of it. Three is still ordinary speech ("no, no, no").
+    vad: Silero VAD options; its intervals select Whisper's input and time the acoustic metrics.
     """
 
     beam_size: int = 1
@@ -60,6 +72,21 @@ class WhisperOptions:
     word_timestamps: bool = True
     split_pause_s: float = 1.0
     keep_words: bool = False
+    batch_size: int = 8
+    min_vad_speech: float = 0.1
+    max_repeats: int = 4
+    max_ngram: int = 4
+    vad: VadConfig = field(default_factory=VadConfig)
+
+    def batched_kwargs(self) -> dict[str, Any]:
+        """What ``BatchedInferencePipeline.transcribe`` takes (it never conditions on previous text)."""
+        return {
+            "beam_size": self.beam_size,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "temperature": list(self.temperature),
+            "word_timestamps": self.word_timestamps,
+            "batch_size": self.batch_size,
+        }
 
     def transcribe_kwargs(self) -> dict[str, Any]:
         """The subset that ``WhisperModel.transcribe`` takes."""
@@ -182,9 +209,12 @@ class Asr:
         return f"{self.model_dir(language == 'en')} ({self.compute_type})"
 
     def warm_up(self) -> None:
-        """Load both models before the first record, so the first call does not pay for it."""
+        """Load both models and the VAD before the first record, so the first call does not pay."""
+        from ml import vad
+
         self.model_for("en")
         self.model_for(None)
+        vad.warm_up()
 
 
 @functools.cache

@@ -1,4 +1,7 @@
-"""How a call sounded, from segment timestamps: talk time, silence, overtalk, interruptions, pace.
+"""How a call sounded: talk time, silence, overtalk, interruptions, pace.
+
+Timings come from Silero VAD speech per channel (:func:`vad_metrics`, the normal path) or, when
+VAD did not run, from segment timestamps (:func:`acoustic_metrics`).
 
 Per-role numbers need one party per channel. On mono (or any segment without an agent/customer
 role) they are None, never zero, so dashboards do not average fake zeros into real values.
@@ -67,26 +70,72 @@ def _clip(segment: Mapping, duration: float) -> Interval:
     return max(0.0, float(segment["start"])), min(duration, float(segment["end"]))
 
 
-def acoustic_metrics(segments: Sequence[Mapping], duration: float, layout: str) -> dict:
-    """AcousticMetrics record (callstream.AcousticMetrics.avsc) for one call's segments."""
-    speech = union(_clip(s, duration) for s in segments)
+def _from_intervals(
+    speech: Sequence[Interval],
+    turns: Mapping[str, Sequence[Interval]] | None,
+    words: Mapping[str, int],
+    duration: float,
+    source: str,
+) -> dict:
+    """Metrics from who-spoke-when; ``turns`` None means the parties cannot be told apart."""
     silences = gaps(speech, duration)
     metrics: dict = {
         "duration_s": round(duration, 3),
         "silence_s": round(sum(silences), 3),
         "longest_silence_s": round(max(silences, default=0.0), 3),
-        "source": "segments",
+        "source": source,
     }
-    separated = layout == "stereo" and all(s["role"] in ROLES for s in segments)
-    if not separated:
+    if turns is None:
         return metrics | dict.fromkeys(SEPARATED_FIELDS)
-    turns = {role: union(_clip(s, duration) for s in segments if s["role"] == role) for role in ROLES}
     overtalk = intersection(turns["agent"], turns["customer"])
     metrics |= {"overtalk_count": len(overtalk), "overtalk_s": round(_total(overtalk), 3)}
     for role, other in (ROLES, ROLES[::-1]):
         talk = _total(turns[role])
-        words = sum(len(s["text"].split()) for s in segments if s["role"] == role)
         metrics[f"{role}_talk_s"] = round(talk, 3)
         metrics[f"{role}_interruptions"] = _interruptions(turns[role], turns[other])
-        metrics[f"{role}_wpm"] = round(words / (talk / 60), 1) if talk > 0 else None
+        metrics[f"{role}_wpm"] = round(words.get(role, 0) / (talk / 60), 1) if talk > 0 else None
     return metrics
+
+
+def _words(segments: Iterable[Mapping]) -> dict[str, int]:
+    out: dict[str, int] = dict.fromkeys(ROLES, 0)
+    for s in segments:
+        out[s["role"]] = out.get(s["role"], 0) + len(s["text"].split())
+    return out
+
+
+def acoustic_metrics(segments: Sequence[Mapping], duration: float, layout: str) -> dict:
+    """AcousticMetrics record (callstream.AcousticMetrics.avsc) for one call's segments.
+
+    The fallback when VAD did not run: ASR timestamps are looser than VAD's (they stretch over
+    pauses), so :func:`vad_metrics` is preferred.
+    """
+    speech = union(_clip(s, duration) for s in segments)
+    separated = layout == "stereo" and all(s["role"] in ROLES for s in segments)
+    turns = (
+        {role: union(_clip(s, duration) for s in segments if s["role"] == role) for role in ROLES}
+        if separated
+        else None
+    )
+    return _from_intervals(speech, turns, _words(segments), duration, "segments")
+
+
+def vad_metrics(
+    speech_by_track: Sequence[tuple[str, Sequence[Interval]]],
+    segments: Sequence[Mapping],
+    duration: float,
+    layout: str,
+) -> dict:
+    """AcousticMetrics from Silero VAD speech per track ``(role, intervals)``: ``source="vad"``.
+
+    Talk, silence and overtalk come from VAD (tight to the audio); speech rate divides the words
+    of the kept segments by VAD talk time. Per-role values need a stereo call whose two channels
+    are the agent and the customer; otherwise (mono, unknown roles) they are None.
+    """
+    clipped = [(role, [(max(0.0, s), min(duration, e)) for s, e in ivs]) for role, ivs in speech_by_track]
+    speech = union(iv for _, ivs in clipped for iv in ivs)
+    roles = [role for role, _ in clipped]
+    turns = None
+    if layout == "stereo" and sorted(roles) == sorted(ROLES):
+        turns = {role: union(ivs) for role, ivs in clipped}
+    return _from_intervals(speech, turns, _words(segments), duration, "vad")

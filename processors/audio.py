@@ -1,23 +1,36 @@
 """Recording access and decoding: turn a ``recording_uri`` into per-channel 16 kHz float32 arrays.
 
 The URI comes from outside (a PBX, a webhook), so it is treated as untrusted: only files whose real
-path lies inside a configured recording root may be read. Each failure is a distinct exception so
-the transcribe stage can dead-letter it with a message that names the file and the reason.
+path lies inside a configured recording root may be read, and ``http(s)://`` recordings are fetched
+only from allow-listed hosts, never from loopback/private/link-local addresses (checked after DNS
+resolution, and the connection is pinned to the checked address so DNS cannot change it between
+check and use), with timeouts and a size limit. Each failure is a distinct exception so the
+transcribe stage can dead-letter it with a message that names the recording and the reason.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
-from collections.abc import Mapping, Sequence
+import socket
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit
 
 import av
+import httpx
 import numpy as np
 from faster_whisper import decode_audio
 
 import connectors
+
+if TYPE_CHECKING:
+    from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +64,17 @@ class RecordingTooLong(AudioError):
     """The recording exceeds ``max_audio_seconds``; transcribing it would stall the partition."""
 
 
+class RecordingTooLarge(AudioError):
+    """A downloaded recording exceeds ``recording_max_bytes``."""
+
+
+class RecordingUnavailable(AudioError, ConnectionError):
+    """The recording server timed out, refused the connection or answered 5xx/429.
+
+    Also a ConnectionError, so the stage retries it (with backoff) before dead-lettering it.
+    """
+
+
 @dataclass
 class ChannelAudio:
     """One speaker channel (or the mixed mono track), resampled to 16 kHz float32."""
@@ -65,8 +89,13 @@ def resolve_recording(uri: str, roots: Sequence[Path]) -> Path:
     real file path inside one of ``roots`` or the bundled samples dir."""
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()
-    if scheme in ("http", "https", "s3"):
-        raise RecordingNotAllowed(f"{uri}: {scheme}:// scheme not supported yet")
+    if scheme in ("http", "https"):
+        raise RecordingNotAllowed(f"{uri}: {scheme}:// recordings are downloaded by open_recording")
+    if scheme == "s3":
+        raise RecordingNotAllowed(
+            f"{uri}: s3:// recordings are not supported; use a presigned https:// URL "
+            "(allow its host in CALLSTREAM_RECORDING_HTTP_HOSTS)"
+        )
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):
             raise RecordingNotAllowed(f"{uri}: file:// URIs must be local (host {parts.netloc!r})")
@@ -148,3 +177,141 @@ def load_call_audio(
     if duration > max_seconds:
         raise RecordingTooLong(f"{path}: {duration:.0f} s exceeds the {max_seconds:.0f} s limit")
     return tracks, duration
+
+
+# --- http(s) -----------------------------------------------------------------------------------------
+
+DOWNLOAD_DEADLINE_FACTOR = 20
+"""A whole download may take this many ``timeout_s``: a server trickling bytes cannot hold a worker."""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Where and how http(s) recordings may be downloaded (from ``CALLSTREAM_RECORDING_*``)."""
+
+    hosts: tuple[str, ...] = ()
+    allow_private: bool = False
+    timeout_s: float = 30.0
+    max_bytes: int = 512 * 1024 * 1024
+    max_redirects: int = 3
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchPolicy:
+        return cls(
+            hosts=tuple(settings.recording_http_hosts),
+            allow_private=settings.recording_http_allow_private,
+            timeout_s=settings.recording_http_timeout,
+            max_bytes=settings.recording_max_bytes,
+        )
+
+
+def host_allowed(host: str, hosts: Sequence[str]) -> bool:
+    """``host`` is listed exactly, under a listed ``.domain`` (or ``*.domain``), or ``*`` is listed."""
+    host = host.lower().rstrip(".")
+    for entry in hosts:
+        entry = entry.lower().strip().rstrip(".")
+        if entry == "*" or entry == host:
+            return True
+        suffix = entry.removeprefix("*")
+        if suffix.startswith(".") and (host.endswith(suffix) or host == suffix[1:]):
+            return True
+    return False
+
+
+def public_address(host: str, port: int, allow_private: bool) -> str:
+    """The address to connect to for ``host``, refusing any resolution into a non-public range.
+
+    Every resolved address must pass (an attacker's DNS name may return a public and a private
+    one); IPv4-mapped IPv6 is judged as the IPv4 it maps.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise RecordingNotFound(f"{host}: cannot resolve ({exc})") from None
+    addresses = []
+    for info in infos:
+        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not allow_private and (not ip.is_global or ip.is_multicast):
+            raise RecordingNotAllowed(
+                f"{host} resolves to {ip}, a non-public address "
+                "(set CALLSTREAM_RECORDING_HTTP_ALLOW_PRIVATE=true to allow)"
+            )
+        addresses.append(str(ip))
+    if not addresses:
+        raise RecordingNotFound(f"{host}: no addresses")
+    return addresses[0]
+
+
+def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
+    """Download ``url`` to ``dest`` under ``policy``; redirects are followed and re-checked."""
+    deadline = time.monotonic() + policy.timeout_s * DOWNLOAD_DEADLINE_FACTOR
+    with httpx.Client(timeout=policy.timeout_s, follow_redirects=False, trust_env=False) as client:
+        for _ in range(policy.max_redirects + 1):
+            parts = urlsplit(url)
+            if parts.scheme.lower() not in ("http", "https"):
+                raise RecordingNotAllowed(f"{url}: redirected to unsupported scheme {parts.scheme}://")
+            host = parts.hostname or ""
+            if not policy.hosts:
+                raise RecordingNotAllowed(
+                    f"{url}: http(s) recordings are off (CALLSTREAM_RECORDING_HTTP_HOSTS is empty)"
+                )
+            if not host_allowed(host, policy.hosts):
+                raise RecordingNotAllowed(f"{url}: host {host!r} is not in CALLSTREAM_RECORDING_HTTP_HOSTS")
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+            address = public_address(host, port, policy.allow_private)
+            request_url = httpx.URL(url).copy_with(host=address)
+            extensions = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
+            headers = {"Host": parts.netloc.rsplit("@", 1)[-1]}
+            try:
+                with client.stream("GET", request_url, headers=headers, extensions=extensions) as resp:
+                    if resp.is_redirect and "location" in resp.headers:
+                        url = urljoin(url, resp.headers["location"])
+                        continue
+                    _check_status(url, resp.status_code)
+                    declared = int(resp.headers.get("content-length") or 0)
+                    if declared > policy.max_bytes:
+                        raise RecordingTooLarge(
+                            f"{url}: {declared} bytes exceeds the {policy.max_bytes} limit"
+                        )
+                    size = 0
+                    with open(dest, "wb") as out:
+                        for block in resp.iter_bytes(1 << 16):
+                            size += len(block)
+                            if size > policy.max_bytes:
+                                raise RecordingTooLarge(f"{url}: more than {policy.max_bytes} bytes")
+                            if time.monotonic() > deadline:
+                                raise RecordingUnavailable(f"{url}: download too slow, gave up")
+                            out.write(block)
+                    return dest
+            except httpx.TimeoutException as exc:
+                raise RecordingUnavailable(f"{url}: timed out ({type(exc).__name__})") from None
+            except httpx.HTTPError as exc:
+                raise RecordingUnavailable(f"{url}: {type(exc).__name__}: {exc}") from None
+    raise RecordingNotAllowed(f"{url}: more than {policy.max_redirects} redirects")
+
+
+def _check_status(url: str, status: int) -> None:
+    if status == 429 or status >= 500:
+        raise RecordingUnavailable(f"{url}: HTTP {status}")
+    if status in (401, 403):
+        raise RecordingNotAllowed(f"{url}: HTTP {status} (access denied)")
+    if status >= 400:
+        raise RecordingNotFound(f"{url}: HTTP {status}")
+    if status != 200:
+        raise RecordingNotFound(f"{url}: unexpected HTTP {status}")
+
+
+@contextmanager
+def open_recording(uri: str, settings: Settings) -> Iterator[Path]:
+    """A local path for ``uri`` for the duration of the block: the file itself for local URIs,
+    a temporary download (deleted afterwards) for ``http(s)://``."""
+    parts = urlsplit(uri)
+    if parts.scheme.lower() not in ("http", "https"):
+        yield resolve_recording(uri, settings.recording_roots)
+        return
+    suffix = Path(unquote(parts.path)).suffix
+    suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
+    with tempfile.TemporaryDirectory(prefix="callstream-recording-") as tmp:
+        yield fetch_recording(uri, FetchPolicy.from_settings(settings), Path(tmp) / f"recording{suffix}")

@@ -62,10 +62,20 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "prompt_version",
         "llm_tokens_in",
         "llm_tokens_out",
+        "total",
+        "fatal_failed",
+        "llm_latency_s",
+        "cost_usd",
         "price_mentions",
         "words",
         "agent_talk_ratio",
         "keyword_hits",
+        "text_language",
+        "code_switching",
+        "silence_share",
+        "interruptions",
+        "pii_redacted",
+        "compression_density",
         "summary",
         "latencies",
         "crm",
@@ -85,6 +95,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "text",
         "avg_logprob",
         "no_speech_prob",
+        "vad_speech",
         "kept",
         "drop_reason",
         "started_at",
@@ -183,10 +194,21 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
         "prompt_version": score.get("prompt_version"),
         "llm_tokens_in": score.get("llm_tokens_in"),
         "llm_tokens_out": score.get("llm_tokens_out"),
+        "total": score.get("total"),
+        "fatal_failed": int(bool(score.get("fatal_failed"))),
+        "llm_latency_s": score.get("llm_latency_s"),
+        "cost_usd": score.get("cost_usd"),
         "price_mentions": rules["price_mentions"],
         "words": rules["words"],
         "agent_talk_ratio": rules.get("agent_talk_ratio"),
         "keyword_hits": dict(rules.get("keyword_hits") or {}),
+        "text_language": rules.get("language") or "",
+        "code_switching": rules.get("code_switching"),
+        "silence_share": rules.get("silence_share"),
+        "interruptions": rules.get("interruptions"),
+        # redacted in segment texts (filter stage) + found only in the compressed text (words → digits)
+        "pii_redacted": _add_counts(rules.get("pii"), score["compressed"].get("pii")),
+        "compression_density": score["compressed"].get("density"),
         "summary": score.get("summary"),
         "latencies": dict(score.get("latencies") or {}),
         "crm": dict(call.get("crm") or {}),
@@ -207,6 +229,7 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
             "text": seg["text"],
             "avg_logprob": seg.get("avg_logprob"),
             "no_speech_prob": seg.get("no_speech_prob"),
+            "vad_speech": seg.get("vad_speech"),
             "kept": int(seg.get("kept", True)),
             "drop_reason": seg.get("drop_reason"),
             "started_at": started_at,
@@ -241,6 +264,14 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
     if mask is not None:
         rows = {table: [_mask_row(row, mask) for row in table_rows] for table, table_rows in rows.items()}
     return rows
+
+
+def _add_counts(*maps: Mapping[str, int] | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for m in maps:
+        for key, n in (m or {}).items():
+            out[key] = out.get(key, 0) + n
+    return out
 
 
 def dead_letter_row(dl: Mapping[str, Any], version: int) -> dict[str, Any]:

@@ -1,13 +1,34 @@
-"""Algorithmic criteria: what needs no LLM (price mentions, keyword hits, talk ratio, word count)."""
+"""Algorithmic criteria: what needs no LLM.
+
+Price mentions (Russian and English forms), keyword and phrase hits from per-tenant YAML
+dictionaries, the language of the call and its share of code-switching, duration, talk ratio,
+silence share, interruptions (from the speech stage's metrics) and PII counts.
+
+Dictionaries: ``processors/dictionaries/default.yaml`` ships with the package; a tenant's
+``<tenant>.yaml`` in ``CALLSTREAM_DICTIONARIES_DIR`` (or :attr:`RuleOptions.dictionaries_dir`)
+adds entries and replaces entries of the same name.
+
+Language: each word is assigned by its script when only one configured language writes in it
+(English and Russian: Latin vs Cyrillic, exact and ~100x faster than a model); words of a script
+several configured languages share go to lingua (restricted to those languages). The call's
+language is the one most words are in; ``code_switching`` is the share of words in other languages.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from processors.text import word_count
+import yaml
+
+from processors.pii import count_placeholders
+from processors.text import phrase_pattern, word_count
 
 _NUM = r"\d[\d\s.,]*"
 _NUM_WORDS_EN = (
@@ -33,15 +54,64 @@ _CURRENCY_HINT = re.compile(
     r"[$€£₽]|dollar|buck|euro|pound|usd|eur|rub|roub|руб|р\.|долл|евро", re.IGNORECASE
 )
 
-#: Default phrase dictionary (per-tenant YAML dictionaries come later): name -> phrases.
-DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "greeting": ("hello", "good morning", "good afternoon", "здравствуйте", "добрый день", "доброе утро"),
-    "thanks": ("thank you", "thanks", "спасибо", "благодарю"),
-    "apology": ("sorry", "apologize", "apologise", "извините", "простите", "приносим извинения"),
-    "cancel": ("cancel", "terminate", "отменить", "расторгнуть", "отказаться"),
-    "legal": ("lawyer", "attorney", "court", "sue", "юрист", "адвокат", "суд"),
-    "too_expensive": ("too expensive", "expensive", "дорого"),
+DEFAULT_DICTIONARY = Path(__file__).resolve().parent / "dictionaries" / "default.yaml"
+#: Writing system of the languages lingua and callstream know by ISO 639-1 code.
+SCRIPTS = {
+    **dict.fromkeys(("en", "de", "fr", "es", "it", "pt", "nl", "pl"), "latin"),
+    **dict.fromkeys(("ru", "uk", "be", "kk", "bg", "sr"), "cyrillic"),
 }
+_LATIN = re.compile(r"[a-zA-Z\u00C0-\u024F]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
+_SCRIPT_RE = {"latin": _LATIN, "cyrillic": _CYRILLIC}
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Where tenant dictionaries live and which languages a call may be in."""
+
+    dictionaries_dir: Path | None = None
+    languages: tuple[str, ...] = ("en", "ru")
+
+
+def default_rule_options() -> RuleOptions:
+    """Options from the environment (``CALLSTREAM_DICTIONARIES_DIR``, ``CALLSTREAM_LANGUAGES``),
+    the same variables ``streams.settings`` validates."""
+    folder = os.environ.get("CALLSTREAM_DICTIONARIES_DIR") or None
+    langs = os.environ.get("CALLSTREAM_LANGUAGES") or "en,ru"
+    return RuleOptions(
+        Path(folder) if folder else None, tuple(x.strip() for x in langs.split(",") if x.strip())
+    )
+
+
+def _read_dictionary(path: Path) -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a keyword dictionary is a mapping of entry name -> list of phrases")
+    out = {}
+    for name, phrases in data.items():
+        if isinstance(phrases, str):
+            phrases = [phrases]
+        if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
+            raise ValueError(f"{path}: entry {name!r} must be a list of phrases")
+        out[str(name)] = tuple(str(p) for p in phrases)
+    return out
+
+
+@cache
+def load_dictionary(tenant: str | None = None, folder: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The default dictionary, overlaid with ``folder/<tenant>.yaml`` when that file exists
+    (loaded once per process: restart workers to pick up edits)."""
+    entries = _read_dictionary(DEFAULT_DICTIONARY)
+    if tenant and folder is not None:
+        safe = re.sub(r"[^\w.-]", "_", tenant).lstrip(".")
+        path = Path(folder) / f"{safe}.yaml"
+        if path.is_file():
+            entries |= _read_dictionary(path)
+    return entries
+
+
+#: Default phrase dictionary (``dictionaries/default.yaml``): name -> phrases.
+DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = load_dictionary()
 
 
 def price_mentions(texts: Iterable[str]) -> int:
@@ -52,26 +122,55 @@ def price_mentions(texts: Iterable[str]) -> int:
 def keyword_hits(
     texts: Iterable[str], keywords: Mapping[str, Iterable[str]] = DEFAULT_KEYWORDS
 ) -> dict[str, int]:
-    """Occurrences of each dictionary entry (case-insensitive, on word boundaries); zero counts omitted."""
-    joined = "\n".join(texts).lower()
+    """Occurrences of each dictionary entry (case-insensitive, on word boundaries); zero counts omitted.
+
+    Within one entry the longest phrase wins, so "too expensive" counts once, not also as "expensive".
+    """
+    joined = "\n".join(texts)
     hits = {}
     for name, phrases in keywords.items():
-        n = len(_phrase_pattern(tuple(phrases)).findall(joined))
+        n = len(_entry_pattern(tuple(phrases)).findall(joined))
         if n:
             hits[name] = n
     return hits
 
 
 @cache
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern per dictionary entry; longest phrase first, so "too expensive" counts once, not
-    also as "expensive"."""
-    alternatives = "|".join(re.escape(p.lower()) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+def _entry_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return phrase_pattern(phrases)
 
 
-def rule_metrics(transcript: Mapping[str, Any]) -> dict[str, Any]:
-    """RuleMetrics for a transcript whose segments carry ``kept`` flags."""
+@cache
+def _lingua(languages: tuple[str, ...]) -> Any:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
+
+
+def language_mix(texts: Iterable[str], languages: tuple[str, ...] = ("en", "ru")) -> Counter[str]:
+    """Words per language over ``texts`` (see the module doc for how words are assigned)."""
+    by_script: dict[str, list[str]] = {}
+    for code in languages:
+        by_script.setdefault(SCRIPTS.get(code, "latin"), []).append(code)
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for script, codes in by_script.items():
+            words = _SCRIPT_RE[script].findall(text)
+            if not words:
+                continue
+            if len(codes) == 1:
+                counts[codes[0]] += len(words)
+                continue
+            found = _lingua(tuple(languages)).detect_language_of(" ".join(words))
+            code = found.iso_code_639_1.name.lower() if found is not None else codes[0]
+            counts[code] += len(words)
+    return counts
+
+
+def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = None) -> dict[str, Any]:
+    """RuleMetrics for a transcript whose segments carry ``kept`` flags (and redacted text)."""
+    options = options or default_rule_options()
     texts = [s["text"] for s in transcript["segments"] if s.get("kept", True)]
     metrics = transcript["metrics"]
     agent, customer = metrics.get("agent_talk_s"), metrics.get("customer_talk_s")
@@ -80,9 +179,25 @@ def rule_metrics(transcript: Mapping[str, Any]) -> dict[str, Any]:
         if agent is not None and customer is not None and agent + customer > 0
         else None
     )
+    tenant = (transcript.get("call") or {}).get("tenant")
+    folder = options.dictionaries_dir
+    mix = language_mix(texts, options.languages)
+    words_in_lang = sum(mix.values())
+    language, main = mix.most_common(1)[0] if mix else (None, 0)
+    duration = metrics.get("duration_s") or transcript.get("duration")
+    silence = metrics.get("silence_s")
+    interruptions = [metrics.get("agent_interruptions"), metrics.get("customer_interruptions")]
     return {
         "price_mentions": price_mentions(texts),
-        "keyword_hits": keyword_hits(texts),
+        "keyword_hits": keyword_hits(texts, load_dictionary(tenant, Path(folder) if folder else None)),
         "words": sum(word_count(t) for t in texts),
         "agent_talk_ratio": ratio,
+        "language": language,
+        "code_switching": round(1 - main / words_in_lang, 4) if words_in_lang else None,
+        "duration_s": duration,
+        "silence_share": round(silence / duration, 4) if silence is not None and duration else None,
+        "interruptions": sum(i for i in interruptions if i is not None)
+        if any(i is not None for i in interruptions)
+        else None,
+        "pii": count_placeholders([s["text"] for s in transcript["segments"]]),
     }

@@ -1,76 +1,212 @@
-"""Score stage: fill a scorecard for one call.
+"""Score stage: fill the call's scorecard, compute the weighted total and fatal failures.
 
-This version fills the criteria that rules can decide and leaves the LLM criteria ``pending`` with
-no value: ``scorer="rules"`` says so in every record and row. Nothing here pretends to be an LLM.
+Who fills the LLM criteria is a setting, and every record says which one did (``scorer``):
+
+- ``llm``: an OpenAI-compatible server (:mod:`ml.llm`); ``model_id``, ``prompt_version``, tokens,
+  latency, cost and a summary are recorded;
+- ``baseline``: the lexicon scorer (:mod:`processors.baseline`), the embedded default; its reasoning
+  lists the markers that fired; no model, no summary, never presented as an LLM result;
+- ``rules``: nobody; LLM criteria stay ``pending`` with no value.
+
+Rule criteria (price named, price mentions, keyword hits) are always computed in code. The total
+and ``fatal_failed`` come from :func:`processors.scorecard.totals`, never from the model.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 
+from processors.baseline import BASELINE_VERSION, baseline_scores, turns_from_segments
 from processors.rules import rule_metrics
+from processors.scorecard import Criterion, Scorecard, ScorecardRegistry, default_scorecard, totals
+
+if TYPE_CHECKING:
+    from ml.llm import LLMResult
+
+SCORERS = ("llm", "baseline", "rules")
 
 
-@dataclass(frozen=True)
-class CriterionSpec:
-    id: str
-    title: str
-    kind: str  # score | yes_no | category | count
-    source: str  # rule | llm
+class LLMScorer(Protocol):
+    """What the score stage needs from an LLM backend (:class:`ml.llm.OpenAIBackend`)."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def score(self, card: Scorecard, dialogue: str, language: str | None = None) -> LLMResult: ...
 
 
-DEFAULT_SCORECARD_ID = "default"
-DEFAULT_SCORECARD_VERSION = "1"
-DEFAULT_CRITERIA = (
-    CriterionSpec("politeness", "Agent politeness (0-100)", "score", "llm"),
-    CriterionSpec("objection_handling", "Objection handling (0-100)", "score", "llm"),
-    CriterionSpec("sale_probability", "Sale probability (%)", "score", "llm"),
-    CriterionSpec("deal_stage", "Deal stage reached", "category", "llm"),
-    CriterionSpec("case_examples", "Case examples given", "yes_no", "llm"),
-    CriterionSpec("price_named", "Price named", "yes_no", "rule"),
-    CriterionSpec("price_mentions", "Price mentions", "count", "rule"),
-)
+_DEFAULT = default_scorecard()
+DEFAULT_SCORECARD_ID = _DEFAULT.id
+DEFAULT_SCORECARD_VERSION = _DEFAULT.version
+DEFAULT_CRITERIA: tuple[Criterion, ...] = _DEFAULT.criteria
 
 
-def _rule_value(spec: CriterionSpec, rules: Mapping[str, Any]) -> tuple[float, str | None]:
-    if spec.id == "price_named":
+def _rule_value(c: Criterion, rules: Mapping[str, Any]) -> tuple[float, str | None]:
+    rule = c.rule or c.id
+    if rule == "price_named":
         named = rules["price_mentions"] > 0
         return (1.0 if named else 0.0), ("yes" if named else "no")
-    if spec.id == "price_mentions":
+    if rule == "price_mentions":
         return float(rules["price_mentions"]), None
-    raise KeyError(f"no rule computes criterion {spec.id!r}")
+    if rule.startswith("keyword:"):
+        hits = rules.get("keyword_hits", {}).get(rule.removeprefix("keyword:"), 0)
+        if c.kind == "yes_no":
+            return (1.0 if hits else 0.0), ("yes" if hits else "no")
+        return float(hits), None
+    raise KeyError(f"no rule computes criterion {c.id!r}")
+
+
+def cost_usd(
+    latency_s: float, gpu_price_per_hour: float | None, gpu_concurrency: float = 1.0
+) -> float | None:
+    """GPU cost of one call: its latency's share of the GPU hour.
+
+    Assumes the server runs ``gpu_concurrency`` requests at once at this latency (vLLM's continuous
+    batching does; measure it with ``callstream bench scoring`` against the real server). With the
+    default 1 the figure is an upper bound.
+    """
+    if gpu_price_per_hour is None:
+        return None
+    return latency_s * gpu_price_per_hour / 3600.0 / gpu_concurrency
+
+
+class Scorer:
+    """Scores CompressedTranscripts; built once per worker (scorecards parsed, LLM client opened)."""
+
+    def __init__(
+        self,
+        registry: ScorecardRegistry | None = None,
+        scorer: str = "baseline",
+        llm: LLMScorer | None = None,
+        gpu_price_per_hour: float | None = None,
+        gpu_concurrency: float = 1.0,
+    ) -> None:
+        if scorer not in SCORERS:
+            raise ValueError(f"scorer must be one of {', '.join(SCORERS)}, got {scorer!r}")
+        if (scorer == "llm") != (llm is not None):
+            raise ValueError("an LLM backend is given exactly when scorer='llm'")
+        self.registry = registry or ScorecardRegistry([_DEFAULT])
+        self.scorer = scorer
+        self.llm = llm
+        self.gpu_price_per_hour = gpu_price_per_hour
+        self.gpu_concurrency = gpu_concurrency
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.llm is not None
+
+    def __call__(self, compressed: Mapping[str, Any]) -> dict[str, Any]:
+        return self.score(compressed)
+
+    def score(self, compressed: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
+        """CompressedTranscript -> CallScore."""
+        started = time.perf_counter()
+        transcript = compressed["filtered"]["transcript"]
+        call = transcript.get("call") or {}
+        card = self.registry.for_call(call.get("tenant", ""), call.get("queue"))
+        rules = rule_metrics(transcript)
+
+        llm_values: dict[str, tuple[float | None, str | None, str]] = {}
+        result: LLMResult | None = None
+        if self.llm is not None and card.llm_criteria:
+            result = self.llm.score(card, compressed["text"], transcript.get("language"))
+            llm_values = result.values
+        elif self.scorer == "baseline":
+            found = baseline_scores(turns_from_segments(transcript["segments"]), card.llm_criteria)
+            llm_values = {cid: (v.value, v.label, v.reasoning) for cid, v in found.items()}
+
+        criteria = []
+        for c in card.criteria:
+            row: dict[str, Any] = {"id": c.id, "title": c.title, "kind": c.kind, "source": c.source}
+            if c.source == "rule":
+                value, label = _rule_value(c, rules)
+                row |= {"status": "scored", "value": value, "label": label, "reasoning": "computed by rule"}
+            elif c.id in llm_values:
+                value, label, why = llm_values[c.id]
+                row |= {"status": "scored", "value": value, "label": label, "reasoning": why}
+            else:
+                why = (
+                    "the baseline scorer has no rule for this criterion"
+                    if self.scorer == "baseline"
+                    else None
+                )
+                row |= {"status": "pending", "value": None, "label": None, "reasoning": why}
+            criteria.append(row)
+        total, fatal = totals(card, criteria)
+
+        latencies = {f"transcribe_{k}": v for k, v in transcript.get("timings", {}).items()}
+        if result is not None:
+            latencies["llm"] = result.latency_s
+        latencies["score"] = time.perf_counter() - started
+        return {
+            "call_id": compressed["call_id"],
+            "compressed": dict(compressed),
+            "scorecard_id": card.id,
+            "scorecard_version": card.version,
+            "scorer": self.scorer,
+            "model_id": result.model_id if result else None,
+            "prompt_version": result.prompt_version
+            if result
+            else (BASELINE_VERSION if self.scorer == "baseline" else None),
+            "criteria": criteria,
+            "rules": rules,
+            "summary": result.summary if result else None,
+            "llm_tokens_in": result.tokens_in if result else None,
+            "llm_tokens_out": result.tokens_out if result else None,
+            "latencies": latencies,
+            "scored_at": now or datetime.now(UTC),
+            "total": total,
+            "fatal_failed": fatal,
+            "llm_latency_s": result.latency_s if result else None,
+            "cost_usd": cost_usd(result.latency_s, self.gpu_price_per_hour, self.gpu_concurrency)
+            if result
+            else None,
+        }
+
+
+@cache
+def _rules_scorer() -> Scorer:
+    return Scorer(scorer="rules")
 
 
 def score_call(compressed: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """CompressedTranscript -> CallScore (rule criteria scored, LLM criteria pending)."""
-    transcript = compressed["filtered"]["transcript"]
-    rules = rule_metrics(transcript)
-    criteria = []
-    for spec in DEFAULT_CRITERIA:
-        row: dict[str, Any] = {"id": spec.id, "title": spec.title, "kind": spec.kind, "source": spec.source}
-        if spec.source == "rule":
-            value, label = _rule_value(spec, rules)
-            row |= {"status": "scored", "value": value, "label": label, "reasoning": "computed by rule"}
-        else:
-            row |= {"status": "pending", "value": None, "label": None, "reasoning": None}
-        criteria.append(row)
-    latencies = {f"transcribe_{k}": v for k, v in transcript.get("timings", {}).items()}
-    return {
-        "call_id": compressed["call_id"],
-        "compressed": dict(compressed),
-        "scorecard_id": DEFAULT_SCORECARD_ID,
-        "scorecard_version": DEFAULT_SCORECARD_VERSION,
-        "scorer": "rules",
-        "model_id": None,
-        "prompt_version": None,
-        "criteria": criteria,
-        "rules": rules,
-        "summary": None,
-        "llm_tokens_in": None,
-        "llm_tokens_out": None,
-        "latencies": latencies,
-        "scored_at": now or datetime.now(UTC),
-    }
+    """CompressedTranscript -> CallScore with rule criteria only (LLM criteria pending).
+
+    The stage uses a configured :class:`Scorer` (:func:`build_scorer`); this stays for callers that
+    want rule metrics without any scorer.
+    """
+    return _rules_scorer().score(compressed, now=now)
+
+
+def build_scorer(settings: Any) -> Scorer:
+    """The scorer the settings ask for (``CALLSTREAM_LLM_*``, ``CALLSTREAM_SCORECARDS_DIR``)."""
+    registry = ScorecardRegistry.load(settings.scorecards_dir)
+    backend = settings.scoring_backend
+    if backend != "openai":
+        return Scorer(registry, scorer=backend)
+    from ml.llm import LLMConfig, OpenAIBackend
+
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    llm = OpenAIBackend(
+        LLMConfig(
+            url=settings.llm_url,
+            model=settings.llm_model,
+            api_key=key,
+            timeout_s=settings.llm_timeout,
+            max_concurrency=settings.llm_max_concurrency,
+            retries=settings.llm_retries,
+            max_tokens=settings.llm_max_tokens,
+            response_format=settings.llm_response_format,
+        )
+    )
+    return Scorer(
+        registry,
+        scorer="llm",
+        llm=llm,
+        gpu_price_per_hour=settings.gpu_price_per_hour,
+        gpu_concurrency=settings.llm_gpu_concurrency,
+    )

@@ -1,22 +1,33 @@
-"""Transcript assembly: run Whisper per channel, merge both parties into one timed dialogue.
+"""Transcript assembly: VAD per channel, Whisper on the speech only, one timed per-role dialogue.
 
 Each stereo channel holds one party, so transcribing channels separately gives speaker roles for
-free (no diarization) and keeps crosstalk out of each other's text.
+free (no diarization) and keeps crosstalk out of each other's text. Silero VAD runs once per
+channel; its speech intervals are used three times:
+
+1. Whisper input: each channel's speech (padded) is packed into <= 30 s windows, and the windows of
+   *both* channels are decoded together as one batch, so silence (most of each channel of a
+   two-party call, and all of a hold) costs nothing and the encoder runs on full windows.
+2. Guards: a segment with no VAD speech under it on its channel is a hallucination.
+3. Acoustic metrics: talk time, silence and overtalk from VAD, not from looser ASR timestamps.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from faster_whisper import BatchedInferencePipeline
 
+from ml.vad import Interval, covered, speech_intervals
 from ml.whisper import Asr, WhisperOptions, get_asr
-from processors.acoustics import acoustic_metrics
-from processors.audio import ChannelAudio, load_call_audio, resolve_recording
+from processors.acoustics import acoustic_metrics, union, vad_metrics
+from processors.audio import SAMPLE_RATE, ChannelAudio, load_call_audio, open_recording
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -25,40 +36,274 @@ WORD = re.compile(r"\w")
 """A segment without a single letter or digit (only punctuation, dashes) counts as empty."""
 PAST_END_TOLERANCE_S = 0.5
 """Whisper timestamps overshoot slightly; anything further past the end is a hallucination loop."""
+WINDOW_S = 30.0
+"""Whisper's input window: speech is packed into windows no longer than this."""
+WINDOWS_PER_CALL = 64
+"""Windows handed to faster-whisper at once: bounds the features held in memory on long calls."""
+SEAM_S = 1.0
+"""Silence put between two speech pieces packed into one window."""
+SEAM = int(SEAM_S * SAMPLE_RATE)
 
 
-def detect_language(audio: Sequence[ChannelAudio], asr: Asr) -> tuple[str, float]:
-    """Language of the call and its probability, on the channels mixed so both parties count."""
-    mix = np.mean([track.samples for track in audio], axis=0, dtype=np.float32)
-    language, probability, _ = asr.model_for(None).detect_language(audio=mix, vad_filter=True)
-    return language, float(probability)
+class TimedWord(NamedTuple):
+    start: float
+    end: float
+    word: str
+    probability: float
 
 
 class Utterance(NamedTuple):
+    track: int
     start: float
     end: float
     text: str
-    words: list[Any]
+    words: list[TimedWord]
+    avg_logprob: float
+    no_speech_prob: float
 
 
-def _utterances(seg: Any, split_pause_s: float) -> list[Utterance]:
-    """Pieces of one Whisper segment, split at long pauses between words, bounded by their words.
+class Window(NamedTuple):
+    """Pieces of one channel (sample bounds in the recording) that Whisper decodes as one window.
 
-    Without word timings the segment is kept whole, with Whisper's own (looser) bounds.
+    In the window the pieces are separated by ``SEAM_S`` of silence, so Whisper hears a pause
+    where silence was cut out (glued speech made it merge and misplace words across the cut).
+    ``offset`` is where the window starts in the batch's virtual audio, in whole seconds, so the
+    ``seek`` faster-whisper derives from it is exact and times map back without rounding drift.
+    """
+
+    track: int
+    pieces: list[tuple[int, int]]
+    offset: int
+
+    @property
+    def samples(self) -> int:
+        return sum(e - s for s, e in self.pieces) + SEAM * (len(self.pieces) - 1)
+
+    def to_original(self, t: float, is_end: bool = False) -> tuple[float, int]:
+        """Recording time (seconds) and piece index of virtual time ``t``.
+
+        A time in a seam belongs to the end of the piece before it when it ends a word and to
+        the start of the piece after it when it starts one.
+        """
+        rel = max(0.0, (t - self.offset) * SAMPLE_RATE)
+        cum = 0
+        last = len(self.pieces) - 1
+        for i, (s, e) in enumerate(self.pieces):
+            n = e - s
+            if rel <= cum + n and (rel < cum + n or is_end or i == last):
+                return (s + max(0.0, rel - cum)) / SAMPLE_RATE, i
+            if i == last or (is_end and rel < cum + n + SEAM):
+                return e / SAMPLE_RATE, i
+            cum += n + SEAM
+        raise AssertionError("unreachable")
+
+
+# --- Whisper input ----------------------------------------------------------------------------------
+
+
+def speech_windows(
+    speech: Sequence[Interval], n_samples: int, pad_s: float, pack: bool, window_s: float = WINDOW_S
+) -> list[list[tuple[int, int]]]:
+    """Pieces of one channel to transcribe, grouped into windows of at most ``window_s`` seconds.
+
+    Speech is padded by ``pad_s`` (Whisper needs the first and last phonemes), merged, and cut
+    where longer than a window. With ``pack`` consecutive pieces share a window (fewer encoder
+    passes; word timestamps tell them apart); without it every piece gets its own window.
+    """
+    duration = n_samples / SAMPLE_RATE
+    limit = int(window_s * SAMPLE_RATE)
+    pieces: list[tuple[int, int]] = []
+    for s, e in union((max(0.0, s - pad_s), min(duration, e + pad_s)) for s, e in speech):
+        a, b = round(s * SAMPLE_RATE), min(n_samples, round(e * SAMPLE_RATE))
+        while b - a > limit:
+            pieces.append((a, a + limit))
+            a += limit
+        if b > a:
+            pieces.append((a, b))
+    windows: list[list[tuple[int, int]]] = []
+    used = 0
+    for a, b in pieces:
+        if pack and windows and used + SEAM + (b - a) <= limit:
+            windows[-1].append((a, b))
+            used += SEAM + b - a
+        else:
+            windows.append([(a, b)])
+            used = b - a
+    return windows
+
+
+def _batches(audio: Sequence[ChannelAudio], pieces: Sequence[list[list[tuple[int, int]]]]):
+    """Groups of windows (both channels together) with the virtual audio that holds them."""
+    flat = [(track, w) for track, windows in enumerate(pieces) for w in windows]
+    for first in range(0, len(flat), WINDOWS_PER_CALL):
+        group, offset = [], 0
+        for track, w in flat[first : first + WINDOWS_PER_CALL]:
+            window = Window(track, w, offset)
+            group.append(window)
+            offset += math.ceil(window.samples / SAMPLE_RATE)
+        virtual = np.zeros(offset * SAMPLE_RATE, dtype=np.float32)
+        for window in group:
+            at = window.offset * SAMPLE_RATE
+            for s, e in window.pieces:
+                virtual[at : at + e - s] = audio[window.track].samples[s:e]
+                at += e - s + SEAM
+        yield group, virtual
+
+
+def _window_of(group: Sequence[Window], start: float) -> Window:
+    """The window a batched segment came from (its start is the window's whole-second offset)."""
+    best = group[0]
+    for window in group:
+        if window.offset <= start + 0.005:
+            best = window
+    return best
+
+
+def _utterances(seg: Any, window: Window, split_pause_s: float) -> list[Utterance]:
+    """Pieces of one Whisper segment in recording time: one per VAD speech piece, also split at
+    pauses of ``split_pause_s`` between words (so a backchannel and the turn after it part).
+
+    Without word timings the window (one speech piece then) is one utterance.
     """
     if not seg.words:
-        return [Utterance(seg.start, seg.end, seg.text, [])]
-    groups: list[list[Any]] = [[seg.words[0]]]
-    for word in seg.words[1:]:
-        if word.start - groups[-1][-1].end >= split_pause_s:
+        start, _ = window.to_original(seg.start)
+        end, _ = window.to_original(seg.end, is_end=True)
+        return [Utterance(window.track, start, end, seg.text, [], seg.avg_logprob, seg.no_speech_prob)]
+    groups: list[list[TimedWord]] = []
+    last_piece = -1
+    for w in seg.words:
+        start, piece = window.to_original(w.start)
+        end, end_piece = window.to_original(w.end, is_end=True)
+        if end_piece != piece:  # straddles a seam: do not stretch it over the silence cut out
+            end = window.pieces[piece][1] / SAMPLE_RATE
+        word = TimedWord(start, max(start, end), w.word, w.probability)
+        if not groups or piece != last_piece or word.start - groups[-1][-1].end >= split_pause_s:
             groups.append([])
         groups[-1].append(word)
-    return [Utterance(g[0].start, g[-1].end, "".join(w.word for w in g), g) for g in groups]
+        last_piece = piece
+    return [
+        Utterance(
+            window.track,
+            g[0].start,
+            g[-1].end,
+            "".join(w.word for w in g),
+            g,
+            seg.avg_logprob,
+            seg.no_speech_prob,
+        )
+        for g in groups
+    ]
 
 
-def _segment(track: ChannelAudio, seg: Any, piece: Utterance, keep_words: bool) -> dict:
+def whisper_utterances(
+    model: Any,
+    audio: Sequence[ChannelAudio],
+    speech: Sequence[Sequence[Interval]] | None,
+    language: str,
+    options: WhisperOptions,
+) -> Iterator[Utterance]:
+    """Utterances of every channel, decoded in batches that mix both channels' windows.
+
+    ``speech`` None (VAD off) transcribes each channel whole, in consecutive 30 s windows.
+    """
+    pad = options.vad.whisper_pad_s if speech is not None else 0.0
+    pieces = [
+        speech_windows(
+            speech[i] if speech is not None else [(0.0, len(t.samples) / SAMPLE_RATE)],
+            len(t.samples),
+            pad,
+            pack=options.word_timestamps,
+        )
+        for i, t in enumerate(audio)
+    ]
+    pipeline = BatchedInferencePipeline(model)
+    for group, virtual in _batches(audio, pieces):
+        clips = [{"start": w.offset, "end": w.offset + w.samples / SAMPLE_RATE} for w in group]
+        segments, _ = pipeline.transcribe(
+            virtual, language=language, clip_timestamps=clips, vad_filter=False, **options.batched_kwargs()
+        )
+        for seg in segments:
+            yield from _utterances(seg, _window_of(group, seg.start), options.split_pause_s)
+
+
+# --- guards ------------------------------------------------------------------------------------------
+
+
+def _norm(token: str) -> str:
+    return "".join(ch for ch in token.lower() if ch.isalnum())
+
+
+def repeat_loops(tokens: Sequence[str], max_repeats: int = 4, max_ngram: int = 4) -> list[int]:
+    """Indices of ``tokens`` to keep once every run of a word or phrase (up to ``max_ngram`` words)
+    repeated ``max_repeats`` or more times in a row is cut to one occurrence.
+
+    Case and punctuation are ignored ("я, я, Я." is one word three times).
+    """
+    norm = [_norm(t) for t in tokens]
+    keep: list[int] = []
+    i = 0
+    while i < len(norm):
+        best: tuple[int, int] | None = None  # (tokens covered by the run, n-gram size)
+        for n in range(1, max_ngram + 1):
+            gram = norm[i : i + n]
+            if len(gram) < n or not all(gram):
+                break
+            count = 1
+            while norm[i + count * n : i + (count + 1) * n] == gram:
+                count += 1
+            if count >= max_repeats and (best is None or count * n > best[0]):
+                best = (count * n, n)
+        if best:
+            keep.extend(range(i, i + best[1]))
+            i += best[0]
+        else:
+            keep.append(i)
+            i += 1
+    return keep
+
+
+def guard(
+    utt: Utterance,
+    duration: float,
+    speech: Sequence[Interval] | None,
+    options: WhisperOptions,
+) -> tuple[Utterance | None, str | None, float | None]:
+    """Apply the hallucination guards to one utterance.
+
+    Returns (the utterance, possibly with a repetition loop collapsed, or None when dropped;
+    the reason counted in ``Transcript.dropped``; the VAD speech share, None without VAD).
+    Reasons: ``empty``, ``past_end``, ``repetition`` (the loop is at least half the words: dropped),
+    ``repetition_collapsed`` (kept, loop cut to one occurrence), ``no_vad_speech``.
+    """
+    if not WORD.search(utt.text):
+        return None, "empty", None
+    if utt.end > duration + PAST_END_TOLERANCE_S:
+        return None, "past_end", None
+    reason = None
+    tokens = [w.word for w in utt.words] if utt.words else utt.text.split()
+    keep = repeat_loops(tokens, options.max_repeats, options.max_ngram)
+    if len(keep) < len(tokens):
+        if 2 * (len(tokens) - len(keep)) >= len(tokens):
+            return None, "repetition", None
+        reason = "repetition_collapsed"
+        if utt.words:
+            words = [utt.words[k] for k in keep]
+            utt = utt._replace(
+                words=words, text="".join(w.word for w in words), start=words[0].start, end=words[-1].end
+            )
+        else:
+            utt = utt._replace(text=" ".join(tokens[k] for k in keep))
+    share = None
+    if speech is not None:
+        share = round(covered(utt.start, min(utt.end, duration), speech), 3)
+        if share < options.min_vad_speech:
+            return None, "no_vad_speech", share
+    return utt, reason, share
+
+
+def _segment(track: ChannelAudio, utt: Utterance, share: float | None, keep_words: bool) -> dict:
     words = None
-    if keep_words and piece.words:
+    if keep_words and utt.words:
         words = [
             {
                 "word": w.word.strip(),
@@ -66,22 +311,51 @@ def _segment(track: ChannelAudio, seg: Any, piece: Utterance, keep_words: bool) 
                 "end": round(float(w.end), 3),
                 "probability": float(w.probability),
             }
-            for w in piece.words
+            for w in utt.words
         ]
     return {
         "index": 0,
         "channel": track.channel,
         "role": track.role,
-        "start": round(float(piece.start), 3),
-        "end": round(float(piece.end), 3),
-        "text": piece.text.strip(),
-        "avg_logprob": float(seg.avg_logprob),
-        "no_speech_prob": float(seg.no_speech_prob),
+        "start": round(float(utt.start), 3),
+        "end": round(float(utt.end), 3),
+        "text": utt.text.strip(),
+        "avg_logprob": float(utt.avg_logprob),
+        "no_speech_prob": float(utt.no_speech_prob),
         "words": words,
-        "vad_speech": None,
+        "vad_speech": share,
         "kept": True,
         "drop_reason": None,
     }
+
+
+# --- the stage ----------------------------------------------------------------------------------------
+
+
+def detect_language(
+    audio: Sequence[ChannelAudio], asr: Asr, speech: Sequence[Sequence[Interval]] | None = None
+) -> tuple[str, float]:
+    """Language of the call and its probability, on the channels mixed so both parties count.
+
+    With VAD intervals the first 30 s of speech (of either party) are used, so a call that starts
+    on hold is not judged on its music, and VAD does not run a second time.
+    """
+    mix = np.mean([track.samples for track in audio], axis=0, dtype=np.float32)
+    model = asr.model_for(None)
+    if speech is None:
+        language, probability, _ = model.detect_language(audio=mix, vad_filter=True)
+        return language, float(probability)
+    spans = union(iv for ivs in speech for iv in ivs)
+    parts, total = [], 0
+    for s, e in spans:
+        part = mix[int(s * SAMPLE_RATE) : int(e * SAMPLE_RATE)]
+        parts.append(part[: int(WINDOW_S * SAMPLE_RATE) - total])
+        total += len(parts[-1])
+        if total >= WINDOW_S * SAMPLE_RATE:
+            break
+    clip = np.concatenate(parts) if total else mix
+    language, probability, _ = model.detect_language(audio=clip, vad_filter=False)
+    return language, float(probability)
 
 
 def transcribe_call(
@@ -94,34 +368,43 @@ def transcribe_call(
     """Transcript record (callstream.Transcript.avsc) for ``call`` from its decoded channels.
 
     Uses the event's language hint when present, otherwise detects with the multilingual model.
-    Segments that are empty or end past the audio are dropped and counted in ``dropped``.
+    Segments the guards drop are counted in ``dropped`` by reason.
     """
     options = options or WhisperOptions()
     timings: dict[str, float] = {}
+    speech: list[list[Interval]] | None = None
+    if options.vad_filter:
+        started = time.perf_counter()
+        # One thread per channel: the ONNX session runs each on one core and releases the GIL.
+        with ThreadPoolExecutor(max_workers=len(audio)) as pool:
+            speech = list(pool.map(lambda track: speech_intervals(track.samples, options.vad), audio))
+        timings["vad"] = time.perf_counter() - started
     language, probability = call.get("language"), None
     if not language:
         started = time.perf_counter()
-        language, probability = detect_language(audio, asr)
+        language, probability = detect_language(audio, asr, speech)
         timings["detect"] = time.perf_counter() - started
     model = asr.model_for(language)
     started = time.perf_counter()
     segments: list[dict] = []
     dropped: Counter[str] = Counter()
-    for track in audio:
-        raw, _ = model.transcribe(track.samples, language=language, **options.transcribe_kwargs())
-        for seg in raw:
-            for piece in _utterances(seg, options.split_pause_s):
-                if not WORD.search(piece.text):
-                    dropped["empty"] += 1
-                elif piece.end > duration + PAST_END_TOLERANCE_S:
-                    dropped["past_end"] += 1
-                else:
-                    segments.append(_segment(track, seg, piece, options.keep_words))
+    for utt in whisper_utterances(model, audio, speech, language, options):
+        kept, reason, share = guard(utt, duration, speech[utt.track] if speech else None, options)
+        if reason:
+            dropped[reason] += 1
+        if kept is not None:
+            segments.append(_segment(audio[utt.track], kept, share, options.keep_words))
     timings["asr"] = time.perf_counter() - started
     segments.sort(key=lambda s: (s["start"], s["channel"]))
     for index, seg in enumerate(segments):
         seg["index"] = index
     layout = "stereo" if len(audio) > 1 else "mono"
+    if speech is not None:
+        metrics = vad_metrics(
+            [(t.role, s) for t, s in zip(audio, speech, strict=True)], segments, duration, layout
+        )
+    else:
+        metrics = acoustic_metrics(segments, duration, layout)
     return {
         "call_id": call["call_id"],
         "call": dict(call),
@@ -129,7 +412,7 @@ def transcribe_call(
         "language_probability": probability,
         "duration": duration,
         "segments": segments,
-        "metrics": acoustic_metrics(segments, duration, layout),
+        "metrics": metrics,
         "dropped": dict(dropped),
         "model": asr.model_name(language),
         "timings": timings,
@@ -139,11 +422,11 @@ def transcribe_call(
 def run(call: Mapping, settings: Settings, options: WhisperOptions | None = None) -> dict:
     """Recording URI to Transcript in one blocking call: what the transcribe agent runs in an executor."""
     started = time.perf_counter()
-    path = resolve_recording(call["recording_uri"], settings.recording_roots)
     layout = call.get("audio") or {}
-    audio, duration = load_call_audio(
-        path, layout.get("layout", "stereo"), layout.get("channels") or {}, settings.max_audio_seconds
-    )
+    with open_recording(call["recording_uri"], settings) as path:
+        audio, duration = load_call_audio(
+            path, layout.get("layout", "stereo"), layout.get("channels") or {}, settings.max_audio_seconds
+        )
     decode = time.perf_counter() - started
     transcript = transcribe_call(call, audio, duration, get_asr(settings), options)
     transcript["timings"] = {"decode": decode, **transcript["timings"]}

@@ -465,9 +465,30 @@ def run_backbone(settings: Settings, calls: int, timeout: float = DEFAULT_TIMEOU
     return 0
 
 
-def run_bench(settings: Settings, what: str, calls: int = 2000, timeout: float = DEFAULT_TIMEOUT) -> int:
+def run_bench(
+    settings: Settings,
+    what: str,
+    calls: int = 2000,
+    timeout: float = DEFAULT_TIMEOUT,
+    audio_seconds: float = 180.0,
+) -> int:
     """``callstream bench WHAT``: run one benchmark and print its table; 0 unless it could not finish."""
+    if what == "speech":
+        from streams.bench_speech import run_speech
+
+        return run_speech(settings, audio_seconds)
     if what == "backbone":
         return run_backbone(settings, calls, timeout)
-    print(f"callstream bench: unknown benchmark {what!r}; choose from: backbone", file=sys.stderr)
+    if what == "scoring":
+        from streams.bench_scoring import run_scoring_bench
+
+        return run_scoring_bench(settings, calls)
+    if what == "text":
+        from streams.bench_text import run_text_bench
+
+        return run_text_bench(calls)
+    print(
+        f"callstream bench: unknown benchmark {what!r}; choose from: backbone, scoring, text, speech",
+        file=sys.stderr,
+    )
     return 2

@@ -19,6 +19,15 @@ def _settings(**overrides: object) -> Settings:
     return load_settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
+def crm_enricher(settings: Settings):  # type: ignore[no-untyped-def]
+    """The configured CRM enricher, or None."""
+    if not settings.crm_kind:
+        return None
+    from connectors.crm import CrmEnricher
+
+    return CrmEnricher(settings.crm_kind, settings.crm_url, settings.crm_token, settings.crm_timeout)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from streams.demo import run_demo
 
@@ -110,7 +119,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         settings.ingest_max_queued,
     )
     print(f"callstream ingest: http://{settings.ingest_host}:{settings.ingest_port}/v1/calls", flush=True)
-    web.run_app(create_app(publisher, auth), host=settings.ingest_host, port=settings.ingest_port, print=None)
+    app = create_app(publisher, auth, crm_enricher(settings))
+    web.run_app(app, host=settings.ingest_host, port=settings.ingest_port, print=None)
     return 0
 
 
@@ -242,7 +252,22 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from streams.bench import run_bench
 
-    return run_bench(_settings(), args.what, calls=args.calls)
+    return run_bench(_settings(), args.what, calls=args.calls, audio_seconds=args.audio_seconds)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ml.evaluation import run_eval
+
+    return run_eval(
+        _settings(), args.labels, args.calls, args.report, scorecard_id=args.scorecard, worst=args.worst
+    )
+
+
+def cmd_llm_serve(args: argparse.Namespace) -> int:
+    from ml.llm_serve import serve
+
+    extra = args.vllm_args[1:] if args.vllm_args[:1] == ["--"] else args.vllm_args
+    return serve(_settings(), host=args.host, extra=extra, dry_run=args.dry_run)
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -317,9 +342,43 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "bench", help="benchmarks that print a ratio against a baseline measured in the same run"
     )
-    p.add_argument("what", choices=("backbone",), help="backbone: filter→compress→score→sink vs raw Kafka")
+    p.add_argument(
+        "what",
+        choices=("backbone", "scoring", "text", "speech"),
+        help="backbone: filter→compress→score→sink vs raw Kafka; scoring: calls/s and tokens per call "
+        "with vs without compression on the configured scorer; text: tokens removed, key-fact recall "
+        "and calls/s of filter+compress+rules; speech: VAD + batched Whisper vs plain transcribe",
+    )
     p.add_argument("--calls", type=int, default=2000, help="Transcript records to push through")
+    p.add_argument(
+        "--audio-seconds", type=float, default=180.0, help="speech: length of the generated stereo call"
+    )
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser(
+        "eval", help="compare scores with analysts' labels: MAE, F1, agreement, worst disagreements"
+    )
+    p.add_argument("labels", type=Path, help="CSV/XLSX: call_id, one column per criterion id, comment")
+    p.add_argument(
+        "--calls",
+        type=Path,
+        help="score these calls now (JSON lines: call_id + turns [{role, text}], or CompressedTranscripts) "
+        "instead of reading scores from ClickHouse",
+    )
+    p.add_argument("--report", type=Path, help="directory for eval.md and eval.png")
+    p.add_argument("--scorecard", default="default", help="scorecard id the labels follow")
+    p.add_argument("--worst", type=int, default=5, help="disagreements to show")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("llm", help="LLM server helpers (gpu extra)")
+    llm = p.add_subparsers(dest="llm_command", required=True, metavar="LLM_COMMAND")
+    q = llm.add_parser(
+        "serve", help="start vLLM (OpenAI-compatible) with the configured model and LoRA adapters"
+    )
+    q.add_argument("--host", default="0.0.0.0")
+    q.add_argument("--dry-run", action="store_true", help="print the vllm command and exit")
+    q.add_argument("vllm_args", nargs=argparse.REMAINDER, help="extra vllm serve arguments (after --)")
+    q.set_defaults(func=cmd_llm_serve)
 
     p = sub.add_parser("config", help="print every setting, its environment variable and current value")
     p.set_defaults(func=cmd_config)

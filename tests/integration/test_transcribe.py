@@ -192,3 +192,106 @@ def test_multilingual_model_is_assembled_once_and_repaired(tmp_path: Path) -> No
     assert multilingual_model_dir(tmp_path) == model_dir
     assert model_bin.stat().st_size == size
     assert [p.name for p in model_dir.parent.iterdir()] == ["whisper-base"]  # no temp dirs left
+
+
+# --- VAD: metrics, guards, formats ---------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def reference_metrics(call_id: str) -> dict:
+    """What the timeline implies, through the same formulas the stage uses on VAD intervals."""
+    from processors.acoustics import vad_metrics
+
+    tl = timeline(call_id)
+    by_role: dict[str, list] = {}
+    for t in tl["turns"]:
+        by_role.setdefault(t["role"], []).append((t["start"], t["end"]))
+    return vad_metrics(list(by_role.items()), [], tl["duration"], tl["layout"])
+
+
+@pytest.mark.parametrize("call_id", [*ENGLISH_STEREO, "sample-ru-sale"])
+def test_vad_metrics_within_300ms_of_timeline(call_id: str, transcribe: Callable[..., dict]) -> None:
+    transcript = transcribe(call_id)
+    got, want = transcript["metrics"], reference_metrics(call_id)
+    assert got["source"] == "vad"
+    for key in ("agent_talk_s", "customer_talk_s", "silence_s", "longest_silence_s", "overtalk_s"):
+        assert got[key] == pytest.approx(want[key], abs=0.3), key
+    for key in ("overtalk_count", "agent_interruptions", "customer_interruptions"):
+        assert got[key] == want[key], key
+    if call_id in ENGLISH_STEREO:  # base on 8 kHz espeak Russian misses words: its rate is low
+        assert got["agent_wpm"] > 60 and got["customer_wpm"] > 60
+    assert "vad" in transcript["timings"]
+    shares = [s["vad_speech"] for s in transcript["segments"]]
+    assert all(0.1 <= share <= 1 for share in shares), shares
+
+
+def test_mono_mp3_call(sample_calls: dict[str, dict], tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, recording_roots=[FIXTURES])
+    call = {**sample_calls["sample-en-mono"], "recording_uri": f"file://{FIXTURES}/sample-en-mono.mp3"}
+    transcript = run(call, settings)
+    turns = timeline("sample-en-mono")["turns"]
+    text = " ".join(s["text"] for s in transcript["segments"])
+    assert wer(" ".join(t["text"] for t in turns), text) <= 0.3, text
+    assert {s["role"] for s in transcript["segments"]} == {"unknown"}
+    metrics = transcript["metrics"]
+    assert metrics["source"] == "vad"
+    assert metrics["duration_s"] == pytest.approx(18.0, abs=0.05)
+    assert metrics["longest_silence_s"] == pytest.approx(
+        reference_metrics("sample-en-mono")["longest_silence_s"], abs=0.3
+    )
+    assert metrics["agent_talk_s"] is None and metrics["customer_wpm"] is None
+
+
+def test_silent_channel_gives_no_segments_and_zero_talk(
+    sample_calls: dict[str, dict], tmp_path: Path
+) -> None:
+    """Customer channel replaced by line hiss: Whisper never sees it, nothing is invented there."""
+    import av
+    import numpy as np
+    from faster_whisper import decode_audio
+
+    agent = decode_audio(str(SAMPLES_DIR / "sample-en-sale.wav"), 16000, split_stereo=True)[0]
+    hiss = np.random.default_rng(1).normal(0, 0.003, len(agent)).astype(np.float32)
+    pcm = (np.stack([agent, hiss]) * 32767).astype(np.int16)
+    path = tmp_path / "one-sided.wav"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("pcm_mulaw", rate=16000, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(pcm.T.reshape(1, -1).copy(), format="s16", layout="stereo")
+        frame.sample_rate = 16000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    settings = Settings(data_dir=tmp_path, recording_roots=[tmp_path])
+    transcript = run({**sample_calls["sample-en-sale"], "recording_uri": str(path)}, settings)
+    assert {s["role"] for s in transcript["segments"]} == {"agent"}
+    assert transcript["metrics"]["customer_talk_s"] == 0
+    assert transcript["metrics"]["agent_talk_s"] == pytest.approx(
+        reference_metrics("sample-en-sale")["agent_talk_s"], abs=0.3
+    )
+
+
+def test_without_vad_metrics_come_from_segments(sample_calls: dict[str, dict], tmp_path: Path) -> None:
+    from ml.whisper import WhisperOptions
+
+    transcript = run(
+        sample_calls["sample-en-mono"], Settings(data_dir=tmp_path), WhisperOptions(vad_filter=False)
+    )
+    assert transcript["metrics"]["source"] == "segments"
+    assert all(s["vad_speech"] is None for s in transcript["segments"])
+    assert "vad" not in transcript["timings"]
+    assert len(transcript["segments"]) > 0
+
+
+@pytest.mark.gpu
+def test_gpu_float16_transcribes_a_stereo_call(sample_calls: dict[str, dict], tmp_path: Path) -> None:
+    """Opt-in (CALLSTREAM_TEST_GPU=1): the same stage on CUDA with float16."""
+    settings = Settings(data_dir=tmp_path, whisper_device="cuda", whisper_compute_type="float16")
+    transcript = run(sample_calls["sample-en-sale"], settings)
+    turns = timeline("sample-en-sale")["turns"]
+    assert "float16" in transcript["model"]
+    assert {s["role"] for s in transcript["segments"]} == {"agent", "customer"}
+    text = " ".join(s["text"] for s in transcript["segments"])
+    assert wer(" ".join(t["text"] for t in turns), text) <= 0.3, text
+    assert transcript["metrics"]["agent_talk_s"] == pytest.approx(
+        reference_metrics("sample-en-sale")["agent_talk_s"], abs=0.3
+    )

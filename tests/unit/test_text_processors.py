@@ -10,7 +10,7 @@ import pytest
 
 from ml.tokenizer import TokenCounter
 from processors.alerts import evaluate
-from processors.compression import compress, dialogue_lines
+from processors.compression import CompressOptions, compress, dialogue_lines
 from processors.filtering import FilterOptions, drop_reason, filter_transcript
 from processors.rules import keyword_hits, price_mentions, rule_metrics
 from processors.scoring import DEFAULT_CRITERIA, score_call
@@ -104,11 +104,13 @@ def test_filter_resets_stale_flags_from_upstream():
     ],
 )
 def test_no_speech_needs_both_thresholds(nsp, logprob, reason):
-    assert drop_reason(seg("agent", "Some words", 0.0, nsp=nsp, logprob=logprob), FilterOptions()) == reason
+    assert (
+        drop_reason(seg("agent", "Some words here", 0.0, nsp=nsp, logprob=logprob), FilterOptions()) == reason
+    )
 
 
 def test_filter_options_are_honoured():
-    s = seg("agent", "Words", 0.0, nsp=0.5, logprob=-0.8)
+    s = seg("agent", "Some words here", 0.0, nsp=0.5, logprob=-0.8)
     assert drop_reason(s, FilterOptions()) is None
     assert drop_reason(s, FilterOptions(max_no_speech_prob=0.4, min_avg_logprob=-0.5)) == "no_speech"
 
@@ -133,8 +135,10 @@ def test_dialogue_lines_merge_same_role_turns():
 
 
 def test_compress_merges_turns_and_leaves_out_dropped(counter):
+    # The merge-only baseline (every step switched off); the steps are tested in test_compression.py.
     filtered = filter_transcript(dialogue())
-    compressed = compress(filtered, counter, counter.name)
+    merge_only = CompressOptions(structural=False, semantic=False, dynamic=False)
+    compressed = compress(filtered, counter, counter.name, merge_only)
 
     assert compressed["text"] == (
         "Agent: Hello, thank you for calling Acme. My name is Dana.\n"

@@ -1,0 +1,103 @@
+"""CRM enrichment: who is the customer (and the agent) of a call, looked up by phone number.
+
+Backends: ``bitrix24`` (an inbound webhook URL; ``crm.duplicate.findbycomm`` + ``crm.contact.get``),
+``amocrm`` (``GET /api/v4/contacts?query=``, bearer token) and ``generic`` (``GET URL?phone=``,
+any JSON, fields picked with JMESPath). Lookups are cached (TTL) and bounded by a timeout; a failed
+lookup never blocks or drops the call: it is published anyway with ``crm.enrichment`` saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import jmespath
+
+log = logging.getLogger(__name__)
+KINDS = ("generic", "bitrix24", "amocrm")
+
+
+@dataclass
+class CrmEnricher:
+    """Adds ``crm.customer_id`` / ``crm.customer_name`` (and whatever ``fields`` pick) to calls."""
+
+    kind: str
+    url: str
+    token: str = ""
+    timeout: float = 2.0
+    ttl: float = 600.0
+    #: generic backend: CallCompleted crm key -> JMESPath over the response JSON.
+    fields: dict[str, str] = field(default_factory=lambda: {"customer_id": "id", "customer_name": "name"})
+    _cache: dict[str, tuple[float, dict[str, str]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"CALLSTREAM_CRM_KIND must be one of {', '.join(KINDS)}, got {self.kind!r}")
+        self._compiled = {key: jmespath.compile(expr) for key, expr in self.fields.items()}
+
+    async def enrich(self, call: Mapping[str, Any], client: httpx.AsyncClient) -> dict[str, Any]:
+        """``call`` (CallCompleted JSON) with CRM fields added; never raises for CRM trouble."""
+        number = (call.get("customer") or {}).get("number")
+        crm = dict(call.get("crm") or {})
+        if not number:
+            return {**call, "crm": crm | {"enrichment": "skipped: no customer number"}}
+        cached = self._cache.get(number)
+        if cached and cached[0] > time.monotonic():
+            return {**call, "crm": crm | cached[1] | {"enrichment": "ok (cached)"}}
+        try:
+            found = await self._lookup(str(number), client)
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            log.warning("CRM lookup for call %s failed: %s", call.get("call_id"), exc)
+            reason = f"{type(exc).__name__}: {exc}"[:200]
+            return {**call, "crm": crm | {"enrichment": f"failed: {reason}"}}
+        self._cache[number] = (time.monotonic() + self.ttl, found)
+        status = "ok" if found else "not found"
+        return {**call, "crm": crm | found | {"enrichment": status}}
+
+    async def _lookup(self, number: str, client: httpx.AsyncClient) -> dict[str, str]:
+        if self.kind == "bitrix24":
+            base = self.url.rstrip("/")
+            resp = await client.get(
+                f"{base}/crm.duplicate.findbycomm.json",
+                params={"type": "PHONE", "values[]": number},
+                timeout=self.timeout,
+            )
+            resp.raise_for_status()
+            ids = (resp.json().get("result") or {}).get("CONTACT") or []
+            if not ids:
+                return {}
+            contact = await client.get(
+                f"{base}/crm.contact.get.json", params={"id": ids[0]}, timeout=self.timeout
+            )
+            contact.raise_for_status()
+            result = contact.json()["result"]
+            name = " ".join(filter(None, (result.get("NAME"), result.get("LAST_NAME"))))
+            return {"customer_id": str(result["ID"]), "customer_name": name}
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if self.kind == "amocrm":
+            resp = await client.get(
+                f"{self.url.rstrip('/')}/api/v4/contacts",
+                params={"query": number},
+                headers=headers,
+                timeout=self.timeout,
+            )
+            if resp.status_code == 204:  # amoCRM answers "no content" when nothing matches
+                return {}
+            resp.raise_for_status()
+            contacts = resp.json()["_embedded"]["contacts"]
+            return (
+                {"customer_id": str(contacts[0]["id"]), "customer_name": str(contacts[0]["name"])}
+                if contacts
+                else {}
+            )
+        resp = await client.get(self.url, params={"phone": number}, headers=headers, timeout=self.timeout)
+        if resp.status_code == 404:
+            return {}
+        resp.raise_for_status()
+        data = resp.json()
+        picked = {key: expr.search(data) for key, expr in self._compiled.items()}
+        return {key: str(value) for key, value in picked.items() if value is not None}

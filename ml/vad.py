@@ -1,0 +1,113 @@
+"""Silero VAD (v6 ONNX, run by onnxruntime): where each channel of a call holds speech.
+
+faster-whisper ships the model and a maintained port of Silero's ``get_speech_timestamps``
+(``faster_whisper.vad``), so we reuse both instead of importing ``silero_vad`` (which needs torch)
+or hand-rolling the state machine. The ONNX session is created once per process
+(``get_vad_model`` is cached) and onnxruntime sessions are safe to share between threads.
+
+The speech timestamps serve twice: they decide which audio Whisper sees (silence skipped) and they
+are the timings of the acoustic metrics (talk time, silence, overtalk), which is why the defaults
+are tuned against the sample calls' measured timelines rather than for ASR recall.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from faster_whisper.utils import get_assets_path
+from faster_whisper.vad import VadOptions, get_speech_timestamps, get_vad_model
+
+SAMPLE_RATE = 16000
+MODEL_FILE = "silero_vad_v6.onnx"
+
+Interval = tuple[float, float]
+
+
+class VadModelMissing(RuntimeError):
+    """The Silero ONNX file faster-whisper should ship is not there (broken install)."""
+
+
+@dataclass(frozen=True)
+class VadConfig:
+    """Silero VAD options for telephone calls (one speaker per channel, 8 kHz source).
+
+    threshold: speech probability above which a 32 ms frame is speech. 0.4, below Silero's 0.5:
+        at 0.5 soft onsets (Russian unvoiced consonants on 8 kHz audio) started up to 0.5 s late.
+    min_speech_ms: shorter bursts are clicks or line noise, not words; a short "uh-huh" is longer.
+    min_silence_ms: a pause must last this long to end a speech interval. 600 ms keeps a speaker's
+        pauses between sentences inside one turn (talk time counts them, as a listener would) while
+        the ~0.7 s gaps between two turns of the same party still split.
+    speech_pad_ms: padding added to each side of an interval. None, because the intervals are the
+        metrics' timings: on the samples Silero's onsets are ~40 ms late and its offsets ~40 ms
+        late, so unpadded talk time is unbiased (30 ms of padding cost 0.5 s of silence per call).
+    max_speech_s: longer speech is split at its last short pause, so every piece fits Whisper's
+        30 s window together with ``whisper_pad_s`` on both sides.
+    whisper_pad_s: extra audio around each interval that Whisper gets (not the metrics), so the
+        first and last phonemes of a turn are not clipped.
+    """
+
+    threshold: float = 0.4
+    min_speech_ms: int = 120
+    min_silence_ms: int = 600
+    speech_pad_ms: int = 0
+    max_speech_s: float = 28.0
+    whisper_pad_s: float = 0.4
+
+    def vad_options(self) -> VadOptions:
+        return VadOptions(
+            threshold=self.threshold,
+            min_speech_duration_ms=self.min_speech_ms,
+            min_silence_duration_ms=self.min_silence_ms,
+            speech_pad_ms=self.speech_pad_ms,
+            max_speech_duration_s=self.max_speech_s,
+        )
+
+
+@functools.cache
+def load_vad() -> object:
+    """The process's one Silero ONNX session; a clear error if the bundled file is missing."""
+    path = Path(get_assets_path()) / MODEL_FILE
+    if not path.is_file():
+        raise VadModelMissing(f"{path}: Silero VAD model missing from the faster-whisper install")
+    return get_vad_model()
+
+
+def warm_up() -> None:
+    """Create the ONNX session and run it once, so the first call does not pay for either."""
+    load_vad()
+    get_speech_timestamps(np.zeros(SAMPLE_RATE, dtype=np.float32), VadConfig().vad_options())
+
+
+def speech_intervals(samples: np.ndarray, config: VadConfig | None = None) -> list[Interval]:
+    """Speech on one 16 kHz mono channel as sorted, disjoint (start, end) seconds."""
+    config = config or VadConfig()
+    if len(samples) == 0:
+        return []
+    load_vad()
+    # Silence appended so speech that stops less than ``min_silence_ms`` before the end of the
+    # recording is closed where it stops; otherwise the interval runs to the end of the file.
+    tail = np.zeros(SAMPLE_RATE * (config.min_silence_ms + config.speech_pad_ms + 100) // 1000, np.float32)
+    audio = np.concatenate([np.asarray(samples, dtype=np.float32), tail])
+    chunks = get_speech_timestamps(audio, config.vad_options(), sampling_rate=SAMPLE_RATE)
+    duration = len(samples) / SAMPLE_RATE
+    out = [(c["start"] / SAMPLE_RATE, min(duration, c["end"] / SAMPLE_RATE)) for c in chunks]
+    return [(s, e) for s, e in out if e > s]
+
+
+def covered(start: float, end: float, speech: Sequence[Interval]) -> float:
+    """Share (0-1) of [start, end] inside ``speech`` (sorted, disjoint); a zero-length span counts
+    as 1 when it lies inside an interval, so a one-word segment with equal bounds is not lost."""
+    if end <= start:
+        i = bisect.bisect_right(speech, (start, float("inf"))) - 1
+        return 1.0 if i >= 0 and speech[i][0] <= start <= speech[i][1] else 0.0
+    overlap = 0.0
+    for s, e in speech[max(0, bisect.bisect_left(speech, (start, start)) - 1) :]:
+        if s >= end:
+            break
+        overlap += max(0.0, min(e, end) - max(s, start))
+    return min(1.0, overlap / (end - start))

@@ -1,0 +1,439 @@
+"""Baseline scorer: a transparent lexicon/rule scorer for the LLM criteria, Russian and English.
+
+It is what scores calls when no LLM is configured, so every deployment gets numbers on day one.
+It is *not* an LLM and is never presented as one: its records say ``scorer="baseline"`` and every
+reasoning string lists the markers that fired, so an analyst can see exactly why a value came out.
+It cannot hear tone or understand context ("I can't help you, but thank you for calling" looks
+polite to it); use it as a floor to compare an LLM against (``callstream eval``), not as QA truth.
+
+How each default criterion is computed (markers are the lexicons below, matched case-insensitively
+on whole words / word stems in kept segments; agent markers only in agent turns, customer markers
+only in customer turns; with unknown roles, e.g. mono calls, in every turn):
+
+- ``politeness`` (score): 40 + 12 per distinct politeness marker group used by the agent
+  (greeting, introduction, offer of help, please, thanks, apology, empathy, goodbye), − 30 per
+  rude marker; clamped to 0-100.
+- ``objection_handling`` (score): no customer objection → 80 ("nothing to handle", the rubric's
+  anchor). Otherwise 20 + 25 if the agent acknowledged it (empathy/apology) + 40 if the agent
+  answered with an offer or a fix + 15 if the agent asked a clarifying question, after the
+  objection; clamped to 0-100.
+- ``sale_probability`` (score): no sales context (no price, offer or closing words) → 5. Otherwise
+  30 + 25 customer agreement + 25 agent closing step (contract, invoice, trial start) + 10 price
+  named − 25 hesitation; a customer refusal caps it at 5.
+- ``deal_stage`` (category): the furthest stage with a marker: closing (agreement or a closing
+  step, without refusal) > objections > presentation (price or product/offer words) > needs (the
+  agent asks about needs) > start.
+- ``case_examples`` (yes_no): yes when the agent uses a case-example phrase.
+
+Any other LLM criterion of a custom scorecard stays ``pending``: the baseline does not guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from processors.rules import PRICE_RE
+
+BASELINE_VERSION = "baseline-v1"
+
+
+def _lex(*phrases: str) -> tuple[str, ...]:
+    return phrases
+
+
+#: Agent politeness marker groups. A trailing ``*`` is a word stem (Russian endings vary).
+POLITE: dict[str, tuple[str, ...]] = {
+    "greeting": _lex(
+        "hello",
+        "hi",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "здравствуйте",
+        "добрый день",
+        "доброе утро",
+        "добрый вечер",
+        "приветствую",
+    ),
+    "introduction": _lex("this is", "my name is", "speaking", "меня зовут", "компания"),
+    "offer_help": _lex(
+        "how can i help",
+        "how may i help",
+        "can i help",
+        "чем могу помочь",
+        "чем могу быть полез*",
+    ),
+    "please": _lex("please", "could you", "would you", "пожалуйста", "будьте добры", "будьте любезны"),
+    "thanks": _lex("thank you", "thanks", "спасибо", "благодар*"),
+    "apology": _lex("sorry", "apologi*", "извин*", "прошу прощения", "простите"),
+    "empathy": _lex("i understand", "i see", "понимаю", "понятно", "i hear you"),
+    "goodbye": _lex(
+        "have a great day",
+        "have a nice day",
+        "goodbye",
+        "bye",
+        "всего доброго",
+        "всего хорошего",
+        "до свидания",
+        "хорошего дня",
+    ),
+}
+RUDE = _lex(
+    "i already told you",
+    "not my problem",
+    "calm down",
+    "whatever",
+    "shut up",
+    "you people",
+    "i don't care",
+    "я же сказал*",
+    "я уже сказал*",
+    "не моя проблема",
+    "успокойтесь",
+    "мне всё равно",
+    "мне все равно",
+    "не ваше дело",
+)
+OBJECTION = _lex(
+    "too expensive",
+    "expensive",
+    "not interested",
+    "no time",
+    "i need to think",
+    "i'll think",
+    "already have",
+    "not sure",
+    "charged twice",
+    "doesn't work",
+    "does not work",
+    "not fixed",
+    "cancel",
+    "complain*",
+    "lawyer",
+    "дорого",
+    "не интересно",
+    "не интересует",
+    "нет времени",
+    "подумаю",
+    "уже есть",
+    "не уверен*",
+    "не работает",
+    "отменить",
+    "расторг*",
+    "жалоб*",
+    "юрист*",
+)
+ACKNOWLEDGE = POLITE["empathy"] + POLITE["apology"]
+RESOLVE = _lex(
+    "trial",
+    "discount",
+    "i can offer",
+    "we can offer",
+    "free",
+    "refund*",
+    "fixed",
+    "i will send",
+    "let me check",
+    "option",
+    "скидк*",
+    "могу предложить",
+    "предлагаю",
+    "бесплатн*",
+    "пробн*",
+    "верн*",
+    "исправ*",
+    "вариант*",
+)
+CLARIFY = _lex(
+    "why",
+    "what exactly",
+    "could you tell me",
+    "may i ask",
+    "почему",
+    "что именно",
+    "можно уточнить",
+    "уточните",
+)
+AGREEMENT = _lex(
+    "sounds good",
+    "let's do it",
+    "deal",
+    "i agree",
+    "that works",
+    "i'll take it",
+    "okay, a trial",
+    "send the contract",
+    "хорошо, давайте",
+    "давайте",
+    "согласен",
+    "согласна",
+    "договорились",
+    "беру",
+    "оформляйте",
+)
+CLOSING = _lex(
+    "contract",
+    "invoice",
+    "sign up",
+    "i will send you",
+    "set up your account",
+    "start your trial",
+    "договор*",
+    "счёт",
+    "счет",
+    "оформ*",
+    "пришлю",
+    "вышлю",
+    "подключ*",
+)
+HESITATION = _lex(
+    "i need to think",
+    "i'll think",
+    "check with my manager",
+    "maybe later",
+    "not now",
+    "подумаю",
+    "посоветуюсь",
+    "может быть позже",
+    "не сейчас",
+)
+REFUSAL = _lex(
+    "not interested",
+    "don't call",
+    "do not call",
+    "no thanks",
+    "no, thank you",
+    "i will cancel",
+    "не интересует",
+    "не интересно",
+    "больше не звоните",
+    "не звоните",
+    "не нужно",
+    "отказываюсь",
+)
+PRESENTATION = _lex(
+    "plan",
+    "package",
+    "includes",
+    "offer",
+    "product",
+    "тариф*",
+    "входит",
+    "пакет*",
+    "предлож*",
+    "услуг*",
+)
+NEEDS = _lex(
+    "what do you need",
+    "what are you looking for",
+    "how many",
+    "what is this about",
+    "tell me about",
+    "what would you like",
+    "что вас интересует",
+    "что для вас важно",
+    "сколько",
+    "какой вам",
+    "расскажите",
+)
+CASE_EXAMPLES = _lex(
+    "for example",
+    "for instance",
+    "one of our customers",
+    "one of our clients",
+    "our customers",
+    "a customer of ours",
+    "case study",
+    "например",
+    "один из наших клиентов",
+    "наши клиенты",
+    "к примеру",
+)
+
+
+@cache
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-phrase alternatives; ``stem*`` matches any word ending."""
+    parts = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        stem = phrase.endswith("*")
+        body = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
+        parts.append(body + (r"\w*" if stem else ""))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE)
+
+
+def find(phrases: tuple[str, ...], text: str) -> list[str]:
+    """The markers of ``phrases`` present in ``text`` (lower-cased, in order, deduplicated)."""
+    return list(dict.fromkeys(m.group(0).lower() for m in _pattern(phrases).finditer(text)))
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # agent | customer | unknown
+    text: str
+
+
+@dataclass(frozen=True)
+class BaselineValue:
+    value: float | None
+    label: str | None
+    reasoning: str
+
+
+def turns_from_segments(segments: Iterable[Mapping[str, Any]]) -> list[Turn]:
+    """Kept segments as turns (the same text the compress stage gives an LLM)."""
+    return [Turn(s.get("role") or "unknown", s["text"]) for s in segments if s.get("kept", True)]
+
+
+def _q(markers: Sequence[str]) -> str:
+    return ", ".join(f"'{m}'" for m in markers[:4]) + (" ..." if len(markers) > 4 else "")
+
+
+class _Call:
+    """Turns split by role; with no role information every turn counts for both parties."""
+
+    def __init__(self, turns: Sequence[Turn]) -> None:
+        self.turns = list(turns)
+        self.roles_known = any(t.role in ("agent", "customer") for t in self.turns)
+
+    def of(self, role: str) -> list[Turn]:
+        return [t for t in self.turns if not self.roles_known or t.role == role]
+
+    def text(self, role: str) -> str:
+        return "\n".join(t.text for t in self.of(role))
+
+    @property
+    def note(self) -> str:
+        return "" if self.roles_known else " (speaker roles unknown: markers counted in every turn)"
+
+
+def _politeness(call: _Call) -> BaselineValue:
+    agent = call.text("agent")
+    groups = {name: hits for name, phrases in POLITE.items() if (hits := find(phrases, agent))}
+    rude = find(RUDE, agent)
+    value = max(0, min(100, 40 + 12 * len(groups) - 30 * len(rude)))
+    fired = "; ".join(f"{name} {_q(hits)}" for name, hits in groups.items()) or "none"
+    why = f"agent politeness markers: {fired}; rude markers: {_q(rude) if rude else 'none'}"
+    return BaselineValue(
+        float(value), None, f"{why} → 40 + 12×{len(groups)} − 30×{len(rude)} = {value}{call.note}"
+    )
+
+
+def _first_objection(call: _Call) -> tuple[int, list[str]] | None:
+    for i, turn in enumerate(call.turns):
+        if (not call.roles_known or turn.role == "customer") and (hits := find(OBJECTION, turn.text)):
+            return i, hits
+    return None
+
+
+def _objection_handling(call: _Call) -> BaselineValue:
+    found = _first_objection(call)
+    if found is None:
+        return BaselineValue(80.0, None, f"no customer objection found → 80 (nothing to handle){call.note}")
+    index, objections = found
+    after = "\n".join(t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent")
+    ack, fix, ask = find(ACKNOWLEDGE, after), find(RESOLVE, after), find(CLARIFY, after)
+    value = 20 + 25 * bool(ack) + 40 * bool(fix) + 15 * bool(ask)
+    parts = [
+        f"objection {_q(objections)}",
+        f"acknowledged {_q(ack)} +25" if ack else "not acknowledged",
+        f"offer/fix {_q(fix)} +40" if fix else "no offer or fix",
+        f"clarifying question {_q(ask)} +15" if ask else "no clarifying question",
+    ]
+    return BaselineValue(float(min(100, value)), None, "; ".join(parts) + f" → {value}{call.note}")
+
+
+@dataclass(frozen=True)
+class _Sales:
+    price: list[str]
+    offer: list[str]
+    agreement: list[str]
+    closing: list[str]
+    hesitation: list[str]
+    refusal: list[str]
+
+    @classmethod
+    def of(cls, call: _Call) -> _Sales:
+        agent, customer = call.text("agent"), call.text("customer")
+        everything = "\n".join(t.text for t in call.turns)
+        return cls(
+            price=[m.group(0) for m in PRICE_RE.finditer(everything)],
+            offer=find(RESOLVE + PRESENTATION, agent),
+            agreement=find(AGREEMENT, customer),
+            closing=find(CLOSING, agent),
+            hesitation=find(HESITATION, customer),
+            refusal=find(REFUSAL, customer),
+        )
+
+
+def _sale_probability(call: _Call) -> BaselineValue:
+    s = _Sales.of(call)
+    if not (s.price or s.offer or s.closing):
+        return BaselineValue(
+            5.0, None, f"no price, offer or closing words: no sales conversation → 5{call.note}"
+        )
+    value = 30 + 25 * bool(s.agreement) + 25 * bool(s.closing) + 10 * bool(s.price) - 25 * bool(s.hesitation)
+    parts = [
+        f"customer agreement {_q(s.agreement)} +25" if s.agreement else "no customer agreement",
+        f"closing step {_q(s.closing)} +25" if s.closing else "no closing step",
+        f"price named {_q(s.price)} +10" if s.price else "no price",
+    ]
+    if s.hesitation:
+        parts.append(f"hesitation {_q(s.hesitation)} −25")
+    if s.refusal:
+        value = min(value, 5)
+        parts.append(f"customer refusal {_q(s.refusal)}: capped at 5")
+    value = max(0, min(100, value))
+    return BaselineValue(float(value), None, "30 base; " + "; ".join(parts) + f" → {value}{call.note}")
+
+
+def _deal_stage(call: _Call, values: Sequence[str]) -> BaselineValue:
+    s = _Sales.of(call)
+    objection = _first_objection(call)
+    needs = find(NEEDS, call.text("agent"))
+    if (s.agreement or s.closing) and not s.refusal:
+        stage, why = "closing", f"agreement/closing step {_q(s.agreement + s.closing)}"
+    elif objection:
+        stage, why = "objections", f"customer objection {_q(objection[1])}"
+    elif s.price or s.offer:
+        stage, why = "presentation", f"price/offer {_q(s.price + s.offer)}"
+    elif needs:
+        stage, why = "needs", f"needs question {_q(needs)}"
+    else:
+        stage, why = "start", "no needs, presentation, objection or closing markers"
+    if stage not in values:  # a custom scorecard with other stage names: do not guess
+        return BaselineValue(None, None, f"baseline stage {stage!r} is not one of {list(values)}")
+    return BaselineValue(None, stage, f"{why} → {stage}{call.note}")
+
+
+def _case_examples(call: _Call) -> BaselineValue:
+    hits = find(CASE_EXAMPLES, call.text("agent"))
+    if hits:
+        return BaselineValue(1.0, "yes", f"case-example phrase {_q(hits)} → yes{call.note}")
+    return BaselineValue(
+        0.0, "no", f"no case-example phrase (e.g. 'for example', 'например') → no{call.note}"
+    )
+
+
+def baseline_scores(turns: Sequence[Turn], criteria: Iterable[Any]) -> dict[str, BaselineValue]:
+    """Values for the criteria the baseline knows (by id and kind); unknown ones are left out."""
+    call = _Call(turns)
+    out: dict[str, BaselineValue] = {}
+    for c in criteria:
+        if c.id == "politeness" and c.kind == "score":
+            out[c.id] = _politeness(call)
+        elif c.id == "objection_handling" and c.kind == "score":
+            out[c.id] = _objection_handling(call)
+        elif c.id == "sale_probability" and c.kind == "score":
+            out[c.id] = _sale_probability(call)
+        elif c.id == "deal_stage" and c.kind == "category":
+            result = _deal_stage(call, c.values)
+            if result.label is not None:
+                out[c.id] = result
+        elif c.id == "case_examples" and c.kind == "yes_no":
+            out[c.id] = _case_examples(call)
+    return out

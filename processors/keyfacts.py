@@ -1,0 +1,176 @@
+"""Key facts: what compression must never cut, and what makes a call dense.
+
+A key fact is a (kind, anchor) pair found in a segment's text after number normalisation and
+PII redaction (so anchors are what the compressed text will literally contain):
+
+- ``number``: any digit run ("2990", "39", "14") — prices, quantities, dates, terms;
+- ``pii``: a redaction placeholder ("[PHONE]"): the fact that a number or card was given;
+- ``objection``: "too expensive", "need to think", "другие дешевле", ...;
+- ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", ...;
+- ``commitment``: "I'll send", "we will call", "отправлю", "перезвоню", ...;
+- ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "суд", ...).
+
+``emotion`` and ``question`` are density signals only (they decide how hard compression cuts) and
+are not facts that must survive word for word. Lexicons are plain tuples: a tenant-specific list
+can replace them through :class:`Lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from processors.numbers import normalise_numbers
+from processors.pii import redact
+from processors.text import strip_disfluencies
+
+FACT_KINDS = ("number", "pii", "objection", "refusal", "commitment", "legal")
+SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
+
+OBJECTION = (
+    "too expensive", "expensive", "a bit much", "too much", "more than we budgeted", "over budget",
+    "not in the budget", "can't afford", "cannot afford", "need to think", "think about it",
+    "not sure", "check with my manager", "other vendor", "competitor*", "cheaper", "don't need",
+    "no time", "not now", "not the right time",
+    "дорого", "дороговато", "слишком дорого", "не по карману", "нет бюджета", "не уверен*",
+    "подумаю", "надо подумать", "нужно подумать", "посоветоваться", "у конкурентов", "дешевле",
+    "не нужно", "нет времени", "не сейчас", "не актуально", "неинтересно", "не интересно",
+)  # fmt: skip
+REFUSAL = (
+    "no", "nope", "not interested", "don't want", "do not want", "won't", "will not", "refuse*",
+    "decline*", "cancel*", "terminate", "stop calling", "never", "no thanks", "no thank you",
+    "нет", "не хочу", "не буду", "не надо", "отказ*", "откаж*", "отмен*", "расторг*",
+    "не звоните", "никогда",
+)  # fmt: skip
+COMMITMENT = (
+    "i'll *", "i will *", "we'll *", "we will *", "i'm going to *", "i am going to *", "i promise",
+    "will send", "will call", "call you back", "send you", "send the contract", "send the invoice",
+    "отправлю", "пришлю", "вышлю", "перезвоню", "позвоню", "сделаю", "оформлю", "подготовлю",
+    "отправим", "пришлём", "пришлем", "вышлем", "перезвоним", "свяжемся", "оформим", "договорились",
+    "обещаю",
+)  # fmt: skip
+LEGAL = (
+    "complaint", "complain*", "lawyer", "attorney", "court", "sue", "lawsuit", "legal action",
+    "refund*", "chargeback", "consumer protection", "regulator", "ombudsman",
+    "жалоб*", "пожалуюсь", "претензи*", "суд", "суда", "судом", "в суд", "юрист*", "адвокат*",
+    "роспотребнадзор*", "прокуратур*", "возврат*", "верните деньги",
+)  # fmt: skip
+EMOTION = (
+    "angry", "furious", "ridiculous", "terrible", "awful", "unacceptable", "disappointed",
+    "frustrat*", "upset", "outrageous", "worst", "scam", "fed up",
+    "безобразие", "ужас*", "возмутительн*", "надоел*", "издевательство", "кошмар", "бесит",
+    "обман*", "разочарован*", "хамство", "достали",
+)  # fmt: skip
+QUESTION_WORDS = (
+    "what", "how", "why", "when", "where", "which", "who", "could you", "can you", "do you",
+    "is it", "are there", "does it",
+    "что", "как", "почему", "зачем", "когда", "где", "какой", "какая", "какие", "сколько",
+    "можно ли", "а если", "ли",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Phrase lists per kind (``*`` at the end = any ending; ``"i'll *"`` = "i'll" + the next word)."""
+
+    objection: tuple[str, ...] = OBJECTION
+    refusal: tuple[str, ...] = REFUSAL
+    commitment: tuple[str, ...] = COMMITMENT
+    legal: tuple[str, ...] = LEGAL
+    emotion: tuple[str, ...] = EMOTION
+    question_words: tuple[str, ...] = QUESTION_WORDS
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    alts = []
+    for p in sorted({p.lower() for p in phrases}, key=len, reverse=True):
+        if p.endswith(" *"):  # phrase + the next word: "i'll send"
+            body = re.escape(p[:-2]).replace(r"\ ", r"\s+").replace("'", "['’]") + r"\s+\w+"
+        else:
+            body = re.escape(p.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
+            body += r"\w*" if p.endswith("*") else ""
+        alts.append(body)
+    return "|".join(alts)
+
+
+@cache
+def _pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    """One pass finds every kind: named groups, legal and commitment before refusal ("I won't"
+    is a refusal, "I'll cancel" a commitment to cancel, kept either way)."""
+    groups = [
+        ("legal", _alternation(lexicon.legal)),
+        ("objection", _alternation(lexicon.objection)),
+        ("commitment", _alternation(lexicon.commitment)),
+        ("refusal", _alternation(lexicon.refusal)),
+        ("emotion", _alternation(lexicon.emotion)),
+    ]
+    words = "|".join(f"(?P<{k}>{v})" for k, v in groups if v)
+    return re.compile(
+        rf"(?P<number>\d+(?:[.,]\d+)*)|(?P<pii>\[(?:PHONE|CARD|EMAIL|ID)\])|(?<!\w)(?:{words})(?!\w)",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _question_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    return re.compile(rf"\?|^\W*(?:{_alternation(lexicon.question_words)})(?!\w)", re.IGNORECASE)
+
+
+DEFAULT_LEXICON = Lexicon()
+
+
+def signals(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, str]]:
+    """(kind, anchor) for every signal in ``text`` (anchors lower-case, whitespace collapsed)."""
+    found = [
+        (m.lastgroup or "number", " ".join(m.group().lower().split()))
+        for m in _pattern(lexicon).finditer(text)
+    ]
+    if _question_pattern(lexicon).search(text):
+        found.append(("question", "?"))
+    return found
+
+
+def facts_in(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, str]]:
+    """The key facts (kinds in :data:`FACT_KINDS`) of ``text``."""
+    return [(k, a) for k, a in signals(text, lexicon) if k in FACT_KINDS]
+
+
+#: Segments dropped for these reasons were not speech: their words are not facts of the call.
+NOT_SPEECH = frozenset({"empty", "no_speech", "no_vad"})
+
+
+def extract_key_facts(
+    transcript: Mapping[str, Any], lexicon: Lexicon = DEFAULT_LEXICON
+) -> list[dict[str, str]]:
+    """Unique key facts of a (filtered) transcript, in order: ``{"kind", "anchor", "role"}``.
+
+    Read from every segment that was speech (also the ones the filter dropped as filler or short,
+    so a test catches a filter that drops a fact), after number normalisation and disfluency
+    stripping and PII redaction, as compression sees it.
+    """
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for seg in transcript["segments"]:
+        if seg.get("drop_reason") in NOT_SPEECH:
+            continue
+        text = redact(strip_disfluencies(normalise_numbers(seg["text"])))[0]
+        for kind, anchor in facts_in(text, lexicon):
+            if (kind, anchor) not in seen:
+                seen.add((kind, anchor))
+                out.append({"kind": kind, "anchor": anchor, "role": seg["role"]})
+    return out
+
+
+def missing_facts(facts: Iterable[Mapping[str, str]], text: str) -> list[Mapping[str, str]]:
+    """The facts whose anchor does not appear (on word boundaries, case-insensitive) in ``text``."""
+    lower = " ".join(text.lower().split()).replace("’", "'")
+    missing = []
+    for f in facts:
+        anchor = re.escape(f["anchor"].replace("’", "'"))
+        edge = (r"(?<!\d)", r"(?!\d)") if f["kind"] == "number" else (r"(?<!\w)", r"(?!\w)")
+        if not re.search(edge[0] + anchor + edge[1], lower):
+            missing.append(f)
+    return missing

@@ -1,0 +1,324 @@
+"""Scorecards as config: YAML files, validated on load, chosen per tenant and queue.
+
+A scorecard lists criteria (id, title, rubric, type, weight, fatal flag, source). What the model
+answers is only the per-criterion values and reasoning; the weighted total and fatal failures are
+computed here, in code, so they are reproducible and never depend on a model's arithmetic.
+
+The packaged ``processors/scorecards/*.yaml`` are always loaded (``default.yaml`` matches every
+call); ``CALLSTREAM_SCORECARDS_DIR`` adds or overrides scorecards by id. The most specific match
+wins: tenant and queue, then tenant, then queue, then ``*``/``*``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PACKAGED_DIR = Path(__file__).resolve().parent / "scorecards"
+KINDS = ("score", "yes_no", "category", "count")
+SOURCES = ("llm", "rule")
+RULES = ("price_named", "price_mentions")  # plus keyword:<name>
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_CRITERION_KEYS = {
+    "id",
+    "title",
+    "rubric",
+    "type",
+    "source",
+    "weight",
+    "fatal",
+    "values",
+    "pass_threshold",
+    "fail_values",
+    "rule",
+}
+_CARD_KEYS = {"id", "version", "title", "tenants", "queues", "criteria", "description"}
+
+
+class ScorecardError(ValueError):
+    """A scorecard file is invalid; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One scorecard line. ``values`` (category) are ordered worst → best for the total."""
+
+    id: str
+    title: str
+    kind: str
+    source: str
+    rubric: str = ""
+    weight: float = 1.0
+    fatal: bool = False
+    values: tuple[str, ...] = ()
+    pass_threshold: float | None = None
+    fail_values: tuple[str, ...] = ()
+    rule: str | None = None
+
+    def points(self, value: float | None, label: str | None) -> float | None:
+        """The criterion's 0-100 contribution to the total (None when it has no value)."""
+        if self.kind == "score":
+            return None if value is None else max(0.0, min(100.0, value))
+        if self.kind == "yes_no":
+            return None if label is None else (100.0 if label == "yes" else 0.0)
+        if self.kind == "category":
+            if label not in self.values:
+                return None
+            return 100.0 * self.values.index(label) / max(1, len(self.values) - 1)
+        return None  # count: not on a 0-100 scale, weight is 0 by validation
+
+    def failed(self, value: float | None, label: str | None) -> bool:
+        """Whether this (fatal) criterion fails the call with this value."""
+        if not self.fatal:
+            return False
+        if self.kind in ("score", "count"):
+            threshold = self.pass_threshold if self.pass_threshold is not None else 50.0
+            return value is not None and value < threshold
+        if self.kind == "yes_no":
+            return label == "no"
+        return label is not None and label in self.fail_values
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    id: str
+    version: str
+    criteria: tuple[Criterion, ...]
+    title: str = ""
+    tenants: tuple[str, ...] = ("*",)
+    queues: tuple[str, ...] = ("*",)
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def llm_criteria(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.source == "llm")
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def specificity(self, tenant: str, queue: str | None) -> int | None:
+        """Match rank for a call (higher = more specific), or None when the card does not apply."""
+        t_exact, q_exact = tenant in self.tenants, queue is not None and queue in self.queues
+        if not (t_exact or "*" in self.tenants) or not (q_exact or "*" in self.queues):
+            return None
+        return 2 * t_exact + q_exact
+
+
+def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[float | None, bool]:
+    """(weighted total 0-100, fatal_failed) for scored criterion rows.
+
+    The total is None while any weighted criterion has no value (e.g. LLM criteria pending): a
+    total over a subset would look comparable and is not. A failing fatal criterion makes it 0.
+    """
+    rows = {row["id"]: row for row in criteria}
+    fatal = False
+    weighted = weights = 0.0
+    complete = True
+    for c in card.criteria:
+        row = rows.get(c.id)
+        value, label = (
+            (row.get("value"), row.get("label")) if row and row["status"] == "scored" else (None, None)
+        )
+        if c.failed(value, label):
+            fatal = True
+        if c.weight > 0:
+            points = c.points(value, label)
+            if points is None:
+                complete = False
+            else:
+                weighted += c.weight * points
+                weights += c.weight
+    if fatal:
+        return 0.0, True
+    if not complete or weights == 0:
+        return None, False
+    return round(weighted / weights, 2), False
+
+
+# --- loading and validation ----------------------------------------------------------------------------
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise ScorecardError(f"{where}: must be a non-empty list of strings (got {value!r})")
+    return tuple(value)
+
+
+def _criterion(raw: Any, where: str) -> Criterion:
+    if not isinstance(raw, Mapping):
+        raise ScorecardError(f"{where}: must be a mapping with id, title, type, source (got {raw!r})")
+    unknown = set(raw) - _CRITERION_KEYS
+    if unknown:
+        raise ScorecardError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("id", "title", "type", "source"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise ScorecardError(f"{where}.{key}: required string")
+    cid = raw["id"]
+    where = f"{where} ({cid})"
+    if not _ID.match(cid):
+        raise ScorecardError(f"{where}.id: must be snake_case [a-z][a-z0-9_]* (got {cid!r})")
+    kind, source = raw["type"], raw["source"]
+    if kind not in KINDS:
+        raise ScorecardError(f"{where}.type: must be one of {', '.join(KINDS)} (got {kind!r})")
+    if source not in SOURCES:
+        raise ScorecardError(f"{where}.source: must be one of {', '.join(SOURCES)} (got {source!r})")
+    weight = raw.get("weight", 1.0 if kind != "count" else 0.0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+        raise ScorecardError(f"{where}.weight: must be a number >= 0 (got {weight!r})")
+    if kind == "count" and weight:
+        raise ScorecardError(f"{where}.weight: count criteria have no 0-100 scale; use weight 0")
+    fatal = raw.get("fatal", False)
+    if not isinstance(fatal, bool):
+        raise ScorecardError(f"{where}.fatal: must be true or false (got {fatal!r})")
+    values: tuple[str, ...] = ()
+    if kind == "category":
+        values = _str_list(raw.get("values"), f"{where}.values")
+        if len(set(values)) != len(values) or len(values) < 2:
+            raise ScorecardError(f"{where}.values: need at least two distinct values")
+    elif "values" in raw:
+        raise ScorecardError(f"{where}.values: only category criteria have values")
+    fail_values: tuple[str, ...] = ()
+    if "fail_values" in raw:
+        fail_values = _str_list(raw["fail_values"], f"{where}.fail_values")
+        bad = [v for v in fail_values if v not in values]
+        if bad:
+            raise ScorecardError(f"{where}.fail_values: {', '.join(bad)} not in values")
+    if kind == "category" and fatal and not fail_values:
+        raise ScorecardError(f"{where}.fail_values: a fatal category criterion must list its failing values")
+    threshold = raw.get("pass_threshold")
+    if threshold is not None:
+        if (
+            kind not in ("score", "count")
+            or isinstance(threshold, bool)
+            or not isinstance(threshold, int | float)
+        ):
+            raise ScorecardError(f"{where}.pass_threshold: a number, for score/count criteria only")
+        if kind == "score" and not 0 <= threshold <= 100:
+            raise ScorecardError(f"{where}.pass_threshold: must be within 0-100 (got {threshold})")
+    rule = raw.get("rule")
+    if source == "rule":
+        if kind not in ("yes_no", "count"):
+            raise ScorecardError(f"{where}.type: rule criteria are yes_no or count (got {kind!r})")
+        rule = rule or cid
+        if rule not in RULES and not (rule.startswith("keyword:") and len(rule) > 8):
+            raise ScorecardError(
+                f"{where}.rule: unknown rule {rule!r}; choose from {', '.join(RULES)} or keyword:<name>"
+            )
+    elif rule is not None:
+        raise ScorecardError(f"{where}.rule: only source=rule criteria name a rule")
+    rubric = raw.get("rubric", "")
+    if not isinstance(rubric, str):
+        raise ScorecardError(f"{where}.rubric: must be text")
+    if source == "llm" and not rubric.strip():
+        raise ScorecardError(f"{where}.rubric: LLM criteria need a rubric (it is the model's instruction)")
+    return Criterion(
+        id=cid,
+        title=raw["title"].strip(),
+        kind=kind,
+        source=source,
+        rubric=" ".join(rubric.split()),
+        weight=float(weight),
+        fatal=fatal,
+        values=values,
+        pass_threshold=None if threshold is None else float(threshold),
+        fail_values=fail_values,
+        rule=rule,
+    )
+
+
+def parse_scorecard(raw: Any, where: str = "scorecard") -> Scorecard:
+    """A validated :class:`Scorecard` from parsed YAML; :class:`ScorecardError` names what is wrong."""
+    if not isinstance(raw, Mapping):
+        raise ScorecardError(f"{where}: must be a mapping with id, version, criteria")
+    unknown = set(raw) - _CARD_KEYS
+    if unknown:
+        raise ScorecardError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    card_id = raw.get("id")
+    if not isinstance(card_id, str) or not re.match(r"^[\w.-]{1,64}$", card_id):
+        raise ScorecardError(f"{where}.id: required, letters/digits/._- (got {card_id!r})")
+    version = raw.get("version")
+    if isinstance(version, bool) or not isinstance(version, str | int) or not str(version).strip():
+        raise ScorecardError(f'{where}.version: required (a string such as "3"; bump it on every change)')
+    crits = raw.get("criteria")
+    if not isinstance(crits, list) or not crits:
+        raise ScorecardError(f"{where}.criteria: required, a non-empty list")
+    criteria = tuple(_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(crits))
+    seen: set[str] = set()
+    for c in criteria:
+        if c.id in seen:
+            raise ScorecardError(f"{where}.criteria: duplicate id {c.id!r}")
+        seen.add(c.id)
+    for reserved in ("reasoning", "summary"):
+        if reserved in seen:
+            raise ScorecardError(f"{where}.criteria: {reserved!r} is reserved for the LLM answer")
+    return Scorecard(
+        id=card_id,
+        version=str(version),
+        criteria=criteria,
+        title=str(raw.get("title") or card_id),
+        tenants=_str_list(raw.get("tenants", ["*"]), f"{where}.tenants"),
+        queues=_str_list(raw.get("queues", ["*"]), f"{where}.queues"),
+    )
+
+
+def load_scorecard(path: Path) -> Scorecard:
+    """Read and validate one YAML scorecard file."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ScorecardError(f"{path}: not valid YAML: {exc}") from None
+    except OSError as exc:
+        raise ScorecardError(f"{path}: cannot read: {exc}") from None
+    card = parse_scorecard(raw, str(path))
+    return Scorecard(**{**card.__dict__, "path": Path(path)})
+
+
+class ScorecardRegistry:
+    """Every known scorecard, and the choice of one per call (tenant, queue)."""
+
+    def __init__(self, cards: Sequence[Scorecard]) -> None:
+        self.cards = {card.id: card for card in cards}
+        if not any(c.tenants == ("*",) and c.queues == ("*",) for c in self.cards.values()):
+            raise ScorecardError("no scorecard matches every call (tenants: ['*'], queues: ['*'])")
+
+    @classmethod
+    def load(cls, extra_dir: Path | None = None) -> ScorecardRegistry:
+        """Packaged scorecards, then ``extra_dir`` (same id overrides the packaged one)."""
+        paths = sorted(PACKAGED_DIR.glob("*.yaml"))
+        if extra_dir is not None:
+            if not Path(extra_dir).is_dir():
+                raise ScorecardError(f"{extra_dir}: scorecards directory does not exist")
+            paths += sorted([*Path(extra_dir).glob("*.yaml"), *Path(extra_dir).glob("*.yml")])
+        cards: dict[str, Scorecard] = {}
+        for path in paths:
+            card = load_scorecard(path)
+            cards[card.id] = card
+        return cls(list(cards.values()))
+
+    def for_call(self, tenant: str, queue: str | None) -> Scorecard:
+        """The most specific scorecard for this tenant and queue (ties: the lowest id)."""
+        ranked = [
+            (rank, card.id, card)
+            for card in self.cards.values()
+            if (rank := card.specificity(tenant, queue)) is not None
+        ]
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        return ranked[0][2]
+
+    def get(self, card_id: str) -> Scorecard:
+        return self.cards[card_id]
+
+
+def default_scorecard() -> Scorecard:
+    """The packaged default scorecard."""
+    return load_scorecard(PACKAGED_DIR / "default.yaml")

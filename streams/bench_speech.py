@@ -1,0 +1,169 @@
+"""``callstream bench speech``: the transcribe stage against plain faster-whisper, same run, same model.
+
+The call is built deterministically from the sample calls' turns (each cut from its own channel
+by the measured timeline): a stereo two-party conversation with the gaps of a real call, and a hold
+every few turns (20-40 s of line hiss on both channels), until ``audio_seconds``.
+
+* stage: Silero VAD per channel, then both channels' speech packed into 30 s windows and decoded as
+  one batch (:func:`processors.transcribe.transcribe_call`, VAD time included);
+* baseline: ``WhisperModel.transcribe()`` on the two channels mixed to mono, the same decoding
+  options (greedy, word timestamps, no previous-text conditioning) but no VAD: what a plain
+  integration does, and what the stage must beat by :data:`SPEECH_TARGET`;
+* VAD alone: audio seconds per CPU second (onnxruntime on one thread), target :data:`VAD_TARGET`;
+* peak RSS of this process with the model loaded.
+
+Both paths are warmed up first; the WER of each against the script's text is printed so a faster
+path that got worse is visible.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from streams.settings import Settings
+
+SPEECH_TARGET = 2.0
+VAD_TARGET = 300.0
+SR = 16000
+CALLS = ("sample-en-sale", "sample-en-complaint")
+
+
+def make_call(audio_seconds: float, seed: int = 11) -> tuple[list[np.ndarray], list[dict[str, Any]]]:
+    """Agent and customer channels (16 kHz float32) and the script: [{role, start, end, text}]."""
+    from faster_whisper import decode_audio
+
+    from processors.audio import SAMPLES_DIR
+
+    turns = []
+    for call_id in CALLS:
+        channels = decode_audio(str(SAMPLES_DIR / f"{call_id}.wav"), SR, split_stereo=True)
+        timeline = json.loads((SAMPLES_DIR / f"{call_id}.timeline.json").read_text())
+        for t in timeline["turns"]:
+            a, b = int((t["start"] - 0.05) * SR), int((t["end"] + 0.05) * SR)
+            turns.append((t["role"], np.asarray(channels[t["channel"]][a:b], np.float32), t["text"]))
+    rng = np.random.default_rng(seed)
+    n = int(audio_seconds * SR)
+    agent, customer = rng.normal(0, 0.002, (2, n)).astype(np.float32)  # line hiss
+    script, t, i = [], 0.7, 0
+    while True:
+        role, clip, text = turns[i % len(turns)]
+        if int(t * SR) + len(clip) > n:
+            break
+        target = agent if role == "agent" else customer
+        at = int(t * SR)
+        target[at : at + len(clip)] += clip
+        script.append({"role": role, "start": t, "end": t + len(clip) / SR, "text": text})
+        i += 1
+        t += len(clip) / SR + (rng.uniform(20, 40) if i % 6 == 0 else rng.uniform(0.4, 1.5))
+    return [agent, customer], script
+
+
+def _wer(reference: str, hypothesis: str) -> float | None:
+    try:
+        import jiwer
+    except ImportError:  # a dev dependency: the bench still runs without it
+        return None
+    norm = jiwer.Compose(
+        [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(), jiwer.Strip()]
+    )
+    return jiwer.wer(norm(reference), norm(hypothesis))
+
+
+def measure(settings: Settings, audio_seconds: float) -> dict[str, Any]:
+    from ml.vad import speech_intervals, warm_up
+    from ml.whisper import WhisperOptions, get_asr
+    from processors.audio import ChannelAudio
+    from processors.transcribe import transcribe_call
+
+    channels, script = make_call(audio_seconds)
+    duration = len(channels[0]) / SR
+    tracks = [ChannelAudio(0, "agent", channels[0]), ChannelAudio(1, "customer", channels[1])]
+    mix = np.mean(channels, axis=0, dtype=np.float32)
+    asr = get_asr(settings)
+    model = asr.model_for("en")
+    options = WhisperOptions()
+    plain = options.transcribe_kwargs() | {"vad_filter": False}
+    call = {"call_id": "bench-speech", "language": "en"}
+    warm_up()
+    short = [ChannelAudio(t.channel, t.role, t.samples[: 20 * SR]) for t in tracks]
+    transcribe_call(call, short, 20.0, asr, options)
+    list(model.transcribe(mix[: 20 * SR], language="en", **plain)[0])
+
+    started = time.perf_counter()
+    transcript = transcribe_call(call, tracks, duration, asr, options)
+    stage_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    segments = list(model.transcribe(mix, language="en", **plain)[0])
+    base_s = time.perf_counter() - started
+
+    vad_wall, vad_cpu, vad_audio = 0.0, 0.0, 0.0
+    for _ in range(3):
+        for channel in channels:
+            wall, cpu = time.perf_counter(), time.process_time()
+            speech_intervals(channel, options.vad)
+            vad_wall += time.perf_counter() - wall
+            vad_cpu += time.process_time() - cpu
+            vad_audio += duration
+    reference = " ".join(s["text"] for s in script)
+    return {
+        "duration": duration,
+        "speech": sum(s["end"] - s["start"] for s in script),
+        "turns": len(script),
+        "stage_s": stage_s,
+        "base_s": base_s,
+        "stage_wer": _wer(reference, " ".join(s["text"] for s in transcript["segments"])),
+        "base_wer": _wer(reference, " ".join(s.text for s in segments)),
+        "timings": transcript["timings"],
+        "vad_wall_rate": vad_audio / vad_wall,
+        "vad_cpu_rate": vad_audio / vad_cpu if vad_cpu > 0 else float("inf"),
+        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "model": asr.model_name("en"),
+    }
+
+
+def _pct(value: float | None) -> str:
+    return "n/a (jiwer not installed)" if value is None else f"{value:.1%}"
+
+
+def run_speech(settings: Settings, audio_seconds: float = 180.0) -> int:
+    if audio_seconds < 20:
+        print("callstream bench speech: --audio-seconds must be at least 20", file=sys.stderr)
+        return 2
+    print(
+        f"callstream bench speech: building a {audio_seconds:.0f} s stereo call...",
+        file=sys.stderr,
+        flush=True,
+    )
+    r = measure(settings, audio_seconds)
+    stage_rate, base_rate = r["duration"] / r["stage_s"], r["duration"] / r["base_s"]
+    ratio = stage_rate / base_rate
+    verdict = "PASS" if ratio >= SPEECH_TARGET else "BELOW TARGET"
+    vad_verdict = "PASS" if r["vad_cpu_rate"] >= VAD_TARGET else "BELOW TARGET"
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in r["timings"].items())
+    rows = [
+        ("audio", f"{r['duration']:.1f} s stereo, {r['turns']} turns, {r['speech']:.1f} s of speech"),
+        ("model", f"{r['model']} on {settings.whisper_device}"),
+        ("baseline (plain transcribe, mono mix)", f"{base_rate:.2f} audio s/s  ({r['base_s']:.2f}s)"),
+        (
+            "stage (VAD + batched, per channel)",
+            f"{stage_rate:.2f} audio s/s  ({r['stage_s']:.2f}s: {timings})",
+        ),
+        ("ratio (stage/baseline)", f"{ratio:.2f}x  (target >= {SPEECH_TARGET:g}x)  {verdict}"),
+        ("WER stage / baseline", f"{_pct(r['stage_wer'])} / {_pct(r['base_wer'])}"),
+        (
+            "VAD alone",
+            f"{r['vad_cpu_rate']:.0f}x real time per core (CPU time), {r['vad_wall_rate']:.0f}x wall  "
+            f"(target >= {VAD_TARGET:g}x per core)  {vad_verdict}",
+        ),
+        ("peak RSS (model loaded)", f"{r['rss_mib']:.0f} MiB"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print("\n".join(f"{k.ljust(width)}  {v}" for k, v in rows), flush=True)
+    return 0

@@ -1,0 +1,170 @@
+"""processors.compression + keyfacts + numbers: the three steps, key facts survive every fixture."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ml.tokenizer import TokenCounter
+from processors.compression import CompressOptions, compress, compress_text
+from processors.filtering import filter_transcript
+from processors.keyfacts import extract_key_facts, facts_in, missing_facts
+from processors.numbers import normalise_numbers
+from processors.text import collapse_repeats, strip_disfluencies
+from schemas.codec import SingleObjectCodec
+from streams.bench_text import FIXTURES, fixture_transcript, make_long_transcript, make_transcript_from_turns
+
+
+@pytest.fixture(scope="module")
+def counter() -> TokenCounter:
+    return TokenCounter()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("две тысячи девятьсот девяносто рублей", "2990 рублей"),
+        ("twenty nine dollars", "29 dollars"),
+        ("twenty-nine dollars", "29 dollars"),
+        ("two hundred and fifty thousand", "250000"),
+        ("пятьсот рублей", "500 рублей"),
+        ("тысяча рублей", "1000 рублей"),
+        ("Это стоит 2 990 рублей", "Это стоит 2990 рублей"),
+        ("восемь девятьсот шестнадцать сто двадцать три", "8 916 123"),  # dictated groups stay apart
+        ("no one knows, one second", "no one knows, one second"),  # a lone "one" is a word
+        ("I have three kids", "I have 3 kids"),
+    ],
+)
+def test_normalise_numbers(text, expected):
+    assert normalise_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("да-да-да-да", "да"),
+        ("yeah yeah yeah", "yeah"),
+        ("No, no, no!", "No!"),
+        ("we're, we're a team", "we're a team"),
+        ("digits 45 45 stay", "digits 45 45 stay"),
+    ],
+)
+def test_collapse_repeats(text, expected):
+    assert collapse_repeats(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Um, so I will, uh, send it.", "So I will send it."),
+        ("Ну, как бы, это дорого.", "Это дорого."),
+        ("Э-э, в общем, я подумаю.", "Я подумаю."),
+        ("Fine, uh.", "Fine."),
+        ("I'd like it", "I'd like it"),  # "like" is not stripped
+    ],
+)
+def test_strip_disfluencies(text, expected):
+    assert strip_disfluencies(text) == expected
+
+
+def test_key_fact_kinds():
+    kinds = {
+        k for k, _ in facts_in("It is too expensive. No. I'll send the contract. My lawyer. 2990. [PHONE]")
+    }
+    assert kinds == {"objection", "refusal", "commitment", "legal", "number", "pii"}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_every_fixture_keeps_its_key_facts(name, counter):
+    transcript = fixture_transcript(name)
+    filtered = filter_transcript(transcript)
+    compressed = compress(filtered, counter, counter.name)
+    text = compressed["text"].lower()
+    # the facts a human listed for this call ...
+    for fact in FIXTURES[name]["facts"]:
+        assert fact.lower() in text, (fact, compressed["text"])
+    # ... and every fact the extractor finds in the original transcript
+    facts = extract_key_facts(transcript)
+    assert missing_facts(facts, compressed["text"]) == []
+    assert compressed["tokens_after"] <= compressed["tokens_before"]
+
+
+def test_simple_calls_cut_hard_conflict_calls_keep_almost_everything(counter):
+    def run(name):
+        return compress(filter_transcript(fixture_transcript(name)), counter, counter.name)
+
+    simple, conflict = run("en_sale_simple"), run("en_complaint_conflict")
+    assert simple["level"].endswith("dynamic:deep")
+    assert simple["tokens_after"] <= 0.3 * simple["tokens_before"]
+    assert conflict["level"].endswith("dynamic:full")
+    assert conflict["tokens_after"] >= 0.9 * conflict["tokens_before"]
+    assert conflict["density"] > simple["density"]
+
+
+def test_near_duplicate_explanations_fold_with_a_count(counter):
+    compressed = compress(filter_transcript(fixture_transcript("ru_repeated_terms")), counter, counter.name)
+    assert "[×2]" in compressed["text"] or "[×3]" in compressed["text"]
+    assert compressed["text"].count("3000") < 3
+
+
+def test_a_repeat_with_a_new_number_is_not_folded():
+    segs = [
+        {"role": "agent", "text": "The plan costs 39 dollars a month per seat.", "kept": True},
+        {"role": "customer", "text": "What about the bigger one?", "kept": True},
+        {"role": "agent", "text": "The plan costs 99 dollars a month per seat.", "kept": True},
+    ]
+    text, _, _ = compress_text(segs)
+    assert "39" in text and "99" in text and "[×" not in text
+
+
+@pytest.mark.parametrize(
+    ("options", "level"),
+    [
+        (CompressOptions(structural=False, semantic=False, dynamic=False), "merge"),
+        (CompressOptions(semantic=False, dynamic=False), "structural"),
+        (CompressOptions(dynamic=False), "structural+semantic"),
+        (CompressOptions(), "structural+semantic+dynamic:deep"),
+    ],
+)
+def test_steps_are_switchable_and_recorded(options, level, counter):
+    filtered = filter_transcript(fixture_transcript("en_sale_simple"))
+    out = compress(filtered, counter, counter.name, options)
+    assert out["level"] == level
+
+
+def test_each_step_cuts_more(counter):
+    filtered = filter_transcript(make_long_transcript("g", random.Random(5), "en"))
+    sizes = [
+        compress(filtered, counter, counter.name, o)["tokens_after"]
+        for o in (
+            CompressOptions(structural=False, semantic=False, dynamic=False),
+            CompressOptions(semantic=False, dynamic=False),
+            CompressOptions(dynamic=False),
+            CompressOptions(),
+        )
+    ]
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] < sizes[0]
+
+
+def test_pii_said_in_words_is_redacted_after_normalisation(counter):
+    transcript = make_transcript_from_turns(
+        "pii-words",
+        [("customer", "Мой номер восемь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь")],
+    )
+    out = compress(filter_transcript(transcript), counter, counter.name)
+    assert "[PHONE]" in out["text"] and "916" not in out["text"]
+    assert out["pii"] == {"PHONE": 1}
+
+
+def test_all_filler_call_compresses_to_nothing(counter):
+    out = compress(filter_transcript(fixture_transcript("all_filler")), counter, counter.name)
+    assert out["text"] == "" and out["tokens_after"] == 0
+
+
+def test_compressed_record_encodes(counter):
+    codec = SingleObjectCodec()
+    filtered = filter_transcript(fixture_transcript("all_numbers"))
+    out = compress(filtered, counter, counter.name)
+    assert codec.decode("FilteredTranscript", codec.encode("FilteredTranscript", filtered)) == filtered
+    assert codec.decode("CompressedTranscript", codec.encode("CompressedTranscript", out)) == out
