@@ -101,6 +101,8 @@ OPENAPI: dict[str, Any] = {
                                     {"$ref": "#/components/schemas/CallCompleted"},
                                     {
                                         "type": "array",
+                                        "minItems": 1,
+                                        "description": "At most CALLSTREAM_INGEST_MAX_BATCH calls.",
                                         "items": {"$ref": "#/components/schemas/CallCompleted"},
                                     },
                                 ]

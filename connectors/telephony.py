@@ -172,12 +172,15 @@ def esl_client(host: str, port: int, password: str, on_call: OnCall, on_problem:
 
 
 async def forward_to_kafka(
-    make_client: Callable[[OnCall, OnProblem], PbxClient], publisher: Any, tenant: str
+    make_client: Callable[[OnCall, OnProblem], PbxClient], publisher: Any, tenant: str, enricher: Any = None
 ) -> None:
     """Run a PBX client, publishing each call (acknowledged by the broker) and dead-lettering events
-    that cannot be mapped or validated. ``publisher`` is a :class:`connectors.publisher.CallPublisher`."""
+    that cannot be mapped or validated. ``publisher`` is a :class:`connectors.publisher.CallPublisher`;
+    ``enricher`` an optional :class:`connectors.crm.CrmEnricher`."""
     import json
     import threading
+
+    import httpx
 
     from connectors.events import call_from_json
     from schemas.validation import InvalidCall
@@ -194,7 +197,11 @@ async def forward_to_kafka(
                               call_id=call_id)  # fmt: skip
         log.warning("unmappable PBX event %s: %s", call_id, why)
 
+    http = httpx.AsyncClient()
+
     async def on_call(call: dict[str, Any]) -> None:
+        if enricher is not None:
+            call = await enricher.enrich(call, http)
         try:
             record = call_from_json({**call, "tenant": tenant})
         except InvalidCall as exc:
@@ -209,4 +216,5 @@ async def forward_to_kafka(
         await make_client(on_call, on_problem).run()
     finally:
         stop.set()
+        await http.aclose()
         publisher.flush(30)

@@ -224,7 +224,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
 
     print(f"callstream connect: {args.pbx} at {args.host}:{port} → {settings.kafka_bootstrap}", flush=True)
     try:
-        asyncio.run(forward_to_kafka(make, publisher, args.tenant))
+        asyncio.run(forward_to_kafka(make, publisher, args.tenant, crm_enricher(settings)))
     except KeyboardInterrupt:
         return 0
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import urllib.parse
 from pathlib import Path
@@ -11,6 +12,9 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from aiokafka import AIOKafkaConsumer
+from fastavro import schemaless_reader
+from fastavro.schema import fingerprint, load_schema, to_parsing_canonical_form
 
 from connectors.auth import TenantAuth, sign, twilio_signature
 from connectors.events import SAMPLE_CALLS
@@ -204,3 +208,45 @@ def test_mapped_webhooks(broker: EmbeddedBroker, tmp_path: Path) -> None:
     assert twilio["customer"]["number"] == "+15550002222" and twilio["customer"]["number_hash"]
     assert calls["CON-ddddaaaa-bbbb"]["tenant"] == "demo"
     assert calls["CON-ddddaaaa-bbbb"]["audio"]["layout"] == "mono"
+
+
+def test_an_independent_client_reads_what_ingest_published(broker: EmbeddedBroker, tmp_path: Path) -> None:
+    """aiokafka (a Kafka client independent of the librdkafka producer behind ingest) reads the
+    topic, and the bytes decode with the documented schema file and single-object framing alone.
+    (Debian's kcat, librdkafka 2.0.2, cannot complete ApiVersions with the embedded Tansu broker.)"""
+    settings = Settings(data_dir=tmp_path, topic_prefix="indep.")
+    ensure_topics(settings, broker.bootstrap)
+    body = json.dumps([call("indep-1"), call("indep-2")]).encode()
+    headers = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+    [(status, _), _openapi] = asyncio.run(serve_and(settings, broker.bootstrap, [(headers, body)]))
+    assert status == 202
+
+    async def consume() -> list[tuple[bytes, bytes]]:
+        consumer = AIOKafkaConsumer(
+            settings.topic("calls.completed"),
+            bootstrap_servers=broker.bootstrap,
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        try:
+            batches = await consumer.getmany(timeout_ms=10_000)
+            while sum(len(b) for b in batches.values()) < 2:
+                more = await consumer.getmany(timeout_ms=10_000)
+                if not more:
+                    break
+                for tp, records in more.items():
+                    batches.setdefault(tp, []).extend(records)
+            return [(r.key, r.value) for records in batches.values() for r in records]
+        finally:
+            await consumer.stop()
+
+    messages = asyncio.run(consume())
+    schema_file = Path(__file__).resolve().parents[2] / "schemas"
+    schema = load_schema(schema_file / "callstream.CallCompleted.avsc", _write_hint=False)
+    decoded = {}
+    for key, raw in messages:
+        assert raw[:2] == b"\xc3\x01"  # Avro single-object marker, then the schema fingerprint
+        assert raw[2:10].hex() == fingerprint(to_parsing_canonical_form(schema), "CRC-64-AVRO")
+        decoded[key.decode()] = schemaless_reader(io.BytesIO(raw[10:]), schema)
+    assert sorted(decoded) == ["indep-1", "indep-2"]
+    assert decoded["indep-1"]["tenant"] == "demo" and decoded["indep-1"]["agent"]["id"] == "a-102"

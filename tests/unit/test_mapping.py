@@ -98,3 +98,29 @@ def test_tenant_auth() -> None:
             auth.tenant_for(header, signature, b"{}")
     with pytest.raises(ValueError, match="tenant:secret"):
         parse_pairs("just-a-token", "CALLSTREAM_INGEST_TOKENS")
+
+
+def test_freeswitch_json_cdr_mapping() -> None:
+    """The shape mod_json_cdr posts (trimmed): variables plus the callflow's caller profile."""
+    payload = {
+        "core-uuid": "f5a1",
+        "channel_data": {"state": "CS_REPORTING", "direction": "inbound"},
+        "variables": {
+            "uuid": "0b6e7c1a-5d2f-4a8e-9c3b-7e1f2a3b4c5d",
+            "direction": "inbound",
+            "answer_epoch": "1795300000",
+            "end_epoch": "1795300125",
+            "billsec": "125",
+            "hangup_cause": "NORMAL_CLEARING",
+            "record_file": "/var/lib/freeswitch/recordings/0b6e7c1a.wav",
+        },
+        "callflow": [{"caller_profile": {"caller_id_number": "+15550303", "destination_number": "1002"}}],
+    }
+    mapping = load_mapping("freeswitch-json-cdr")
+    call = call_from_json({**mapping.apply(payload), "tenant": "acme"})
+    assert call["call_id"] == "0b6e7c1a-5d2f-4a8e-9c3b-7e1f2a3b4c5d" and call["source"] == "freeswitch"
+    assert call["agent"]["id"] == "1002" and call["customer"]["number"] == "+15550303"
+    assert (call["ended_at"] - call["started_at"]).total_seconds() == 125
+    assert call["crm"] == {"hangup_cause": "NORMAL_CLEARING"}
+    unanswered = {**payload, "variables": {**payload["variables"], "billsec": "0"}}
+    assert mapping.apply(unanswered) is None
