@@ -39,6 +39,9 @@ class CallPublisher:
                 "linger.ms": 5,
                 "message.timeout.ms": 30000,
                 "queue.buffering.max.messages": max_queued,
+                # Exactly-once per partition on retries where the broker supports it; without it,
+                # a retried send may duplicate, which every stage and the sink absorb by call id.
+                "enable.idempotence": settings.producer_idempotence,
                 "client.id": f"{settings.app_id}-publisher",
             }
         )

@@ -36,3 +36,14 @@ class TokenCounter:
 
     def __call__(self, text: str) -> int:
         return len(self._tok.encode(text, add_special_tokens=False).ids) if text else 0
+
+    def many(self, texts: list[str]) -> list[int]:
+        """Token counts of several texts at once, the same as calling this counter on each: one
+        ``encode_batch`` that releases the GIL and encodes the texts in parallel."""
+        counts = [0] * len(texts)
+        todo = [i for i, text in enumerate(texts) if text]
+        if todo:
+            encodings = self._tok.encode_batch([texts[i] for i in todo], add_special_tokens=False)
+            for i, encoding in zip(todo, encodings, strict=True):
+                counts[i] = len(encoding.ids)
+        return counts

@@ -1,50 +1,657 @@
-"""Alert rules over a scored call. This first version has fixed default rules; per-tenant YAML
-rules, cool-downs and notifiers come later."""
+"""Alert rules over a scored call, as config: YAML rule sets chosen per tenant and queue.
+
+A rule names a condition on the :class:`CallScore` (a criterion's value, a rule metric, a keyword
+dictionary entry, a phrase said by a role, the fatal flag, the total; combined with ``all``/``any``)
+and a severity. :func:`evaluate` is pure: it turns one CallScore into the Alert records it raises,
+with ids deterministic per call and rule so a replay rewrites the same rows.
+
+Cool-down (:func:`apply_cooldown`) is pure as well: given the last *notified* alert of the same
+agent and rule, it says whether this one is suppressed. The state itself lives in the alerts
+agent's Faust table (``streams/agents/alerts.py``).
+
+Rule sets: the packaged ``processors/alert_rules/*.yaml`` are always loaded (``default.yaml``
+matches every call); ``CALLSTREAM_ALERT_RULES_DIR`` adds sets or replaces sets of the same id.
+Every set matching a call applies; rules are merged by id and the most specific set's version of a
+rule wins (tenant and queue, then tenant, then queue, then ``*``/``*``), so a tenant file can add
+rules, change one (same id) or switch one off (``enabled: false``) without copying the defaults.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import yaml
+
+from processors.text import phrase_pattern
+
+PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
+SEVERITIES = ("info", "warning", "critical")
+DEFAULT_COOLDOWN_S = 600.0
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_SET_KEYS = {"id", "version", "title", "description", "tenants", "queues", "cooldown", "rules"}
+_RULE_KEYS = {"id", "title", "severity", "when", "cooldown", "message", "enabled"}
+_PHRASE_KEYS = {"phrases", "by", "at_least"}
+_ROLES = ("agent", "customer", "anyone")
+
+#: Scalar fields of RuleMetrics (``rules.<name>``); the maps are ``rules.keyword_hits.<entry>`` and
+#: ``rules.pii.<TYPE>`` (absent entries count 0).
+RULE_METRICS = (
+    "price_mentions",
+    "words",
+    "agent_talk_ratio",
+    "language",
+    "code_switching",
+    "duration_s",
+    "silence_share",
+    "interruptions",
+)
+RULE_MAPS = ("keyword_hits", "pii")
+#: Fields of the transcript's AcousticMetrics (``acoustics.<name>``).
+ACOUSTICS = (
+    "duration_s",
+    "agent_talk_s",
+    "customer_talk_s",
+    "silence_s",
+    "longest_silence_s",
+    "overtalk_count",
+    "overtalk_s",
+    "agent_interruptions",
+    "customer_interruptions",
+    "agent_wpm",
+    "customer_wpm",
+)
+#: CallCompleted fields (``call.<name>``; ``call.crm.<key>`` reads a CRM field).
+CALL_FIELDS = ("tenant", "source", "direction", "queue", "language")
+_TOP = ("total", "fatal_failed", "scorer", "scorecard_id")
+
+_PATH = r"[A-Za-z_][\w-]*(?:\.[\w-]+)*"
+_COMPARE = re.compile(rf"^\s*(?P<path>{_PATH})\s*(?:(?P<op><=|>=|==|!=|<|>)\s*(?P<lit>.+?))?\s*$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNITS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_OPS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+class AlertRuleError(ValueError):
+    """An alert rules file is invalid; the message names the file, the rule and the field."""
+
+
+# --- conditions ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class KeywordRule:
-    """Fire when a keyword-dictionary entry was hit at least ``threshold`` times."""
+class Match:
+    """Why a condition holds: the value seen, the threshold it was compared with, and as text."""
 
-    name: str
-    keyword: str
-    severity: str
-    threshold: int = 1
-
-
-DEFAULT_RULES = (
-    KeywordRule("legal_threat", "legal", "critical"),
-    KeywordRule("cancellation_risk", "cancel", "warning"),
-)
+    value: float | None
+    threshold: float | None
+    text: str
 
 
-def evaluate(score: Mapping[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
-    """CallScore -> the Alert records it raises (possibly none). Ids are deterministic per call and rule."""
-    call = score["compressed"]["filtered"]["transcript"]["call"]
-    hits = score["rules"]["keyword_hits"]
-    alerts = []
-    for rule in DEFAULT_RULES:
-        count = hits.get(rule.keyword, 0)
-        if count >= rule.threshold:
-            alerts.append(
-                {
-                    "alert_id": f"{score['call_id']}:{rule.name}",
-                    "call_id": score["call_id"],
-                    "tenant": call["tenant"],
-                    "rule": rule.name,
-                    "severity": rule.severity,
-                    "value": float(count),
-                    "threshold": float(rule.threshold),
-                    "agent_id": call["agent"]["id"],
-                    "message": f"{rule.keyword} words said {count} time(s) on call {score['call_id']}",
-                    "created_at": now or datetime.now(UTC),
-                }
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``path op literal``, or a bare ``path`` (true when the value is true / non-zero).
+
+    A missing or null value never matches (not even ``!=``): a pending criterion or a mono call's
+    unknown talk ratio raises nothing.
+    """
+
+    path: str
+    op: str | None = None
+    literal: float | str | bool | None = None
+
+    def check(self, score: Mapping[str, Any]) -> Match | None:
+        value = resolve(score, self.path)
+        if value is None:
+            return None
+        if self.op is None:
+            return Match(_num(value), None, self.path) if value else None
+        left: Any = value
+        right: Any = self.literal
+        if isinstance(right, bool):
+            left = bool(value) if isinstance(value, bool | int | float) else value
+        elif isinstance(right, float):
+            left = _num(value)
+            if left is None:
+                return None
+        elif isinstance(value, bool | int | float):
+            return None  # a label compared with a number: no match
+        if not _OPS[self.op](left, right):
+            return None
+        threshold = self.literal if isinstance(self.literal, float) else None
+        return Match(_num(value), threshold, f"{self.path} = {_fmt(value)} ({self.op} {_fmt(self.literal)})")
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Phrases said in the call's kept segments (by one role or anyone), at least ``at_least`` times."""
+
+    phrases: tuple[str, ...]
+    by: str = "anyone"
+    at_least: int = 1
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _phrases(self.phrases)
+
+    def check(self, score: Mapping[str, Any]) -> Match | None:
+        segments = score["compressed"]["filtered"]["transcript"]["segments"]
+        said = [
+            s["text"]
+            for s in segments
+            if s.get("kept", True) and (self.by == "anyone" or s.get("role") == self.by)
+        ]
+        found = [m.group(0).lower() for text in said for m in self.pattern.finditer(text)]
+        if len(found) < self.at_least:
+            return None
+        quoted = ", ".join(dict.fromkeys(f'"{f}"' for f in found))
+        who = "someone" if self.by == "anyone" else f"the {self.by}"
+        return Match(float(len(found)), float(self.at_least), f"{who} said {quoted}")
+
+
+@cache
+def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return phrase_pattern(phrases)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Every condition holds; reported by the first one with a number (what ``value`` shows)."""
+
+    conditions: tuple[Condition, ...]
+
+    def check(self, score: Mapping[str, Any]) -> Match | None:
+        matches = []
+        for condition in self.conditions:
+            match = condition.check(score)
+            if match is None:
+                return None
+            matches.append(match)
+        lead = next((m for m in matches if m.value is not None), matches[0])
+        return Match(lead.value, lead.threshold, " and ".join(m.text for m in matches))
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one condition holds; reported by the first that does."""
+
+    conditions: tuple[Condition, ...]
+
+    def check(self, score: Mapping[str, Any]) -> Match | None:
+        for condition in self.conditions:
+            match = condition.check(score)
+            if match is not None:
+                return match
+        return None
+
+
+Condition = Compare | Phrases | AllOf | AnyOf
+
+
+def resolve(score: Mapping[str, Any], path: str) -> Any:
+    """The value at a (validated) condition path of a CallScore; None when absent."""
+    root, _, rest = path.partition(".")
+    if root in _TOP:
+        return score.get(root)
+    if root == "criteria":
+        cid, _, part = rest.partition(".")
+        row = next((c for c in score.get("criteria") or () if c["id"] == cid), None)
+        if row is None or row.get("status") != "scored":
+            return None
+        if part == "label":
+            return row.get("label")
+        if part == "value":
+            return row.get("value")
+        return row.get("value") if row.get("value") is not None else row.get("label")
+    if root == "rules":
+        metrics = score["rules"]
+        name, _, key = rest.partition(".")
+        if name in RULE_MAPS:
+            return (metrics.get(name) or {}).get(key, 0)
+        return metrics.get(name)
+    transcript = score["compressed"]["filtered"]["transcript"]
+    if root == "acoustics":
+        return (transcript.get("metrics") or {}).get(rest)
+    call = transcript["call"]
+    if rest.startswith("crm."):
+        return (call.get("crm") or {}).get(rest[4:])
+    return call.get(rest)
+
+
+def _check_path(path: str, where: str) -> None:
+    root, _, rest = path.partition(".")
+    parts = rest.split(".") if rest else []
+    ok = False
+    if root in _TOP:
+        ok = not parts
+    elif root == "criteria":
+        ok = len(parts) in (1, 2) and bool(_ID.match(parts[0])) and parts[1:] in ([], ["value"], ["label"])
+        if not ok:
+            raise AlertRuleError(
+                f"{where}: {path!r}: use criteria.<criterion id>[.value|.label] (ids are snake_case)"
             )
+    elif root == "rules":
+        if parts and parts[0] in RULE_MAPS:
+            ok = len(parts) == 2
+            if not ok:
+                raise AlertRuleError(f"{where}: {path!r}: use rules.{parts[0]}.<entry name>")
+        else:
+            ok = len(parts) == 1 and parts[0] in RULE_METRICS
+            if not ok:
+                raise AlertRuleError(
+                    f"{where}: {path!r}: unknown rule metric; choose from "
+                    f"{', '.join(RULE_METRICS)}, keyword_hits.<entry>, pii.<TYPE>"
+                )
+    elif root == "acoustics":
+        ok = len(parts) == 1 and parts[0] in ACOUSTICS
+        if not ok:
+            raise AlertRuleError(
+                f"{where}: {path!r}: unknown acoustic metric; choose from {', '.join(ACOUSTICS)}"
+            )
+    elif root == "call":
+        ok = (len(parts) == 1 and parts[0] in CALL_FIELDS) or (len(parts) == 2 and parts[0] == "crm")
+        if not ok:
+            raise AlertRuleError(
+                f"{where}: {path!r}: unknown call field; choose from {', '.join(CALL_FIELDS)}, crm.<key>"
+            )
+    if not ok:
+        raise AlertRuleError(
+            f"{where}: unknown path {path!r}; paths start with {', '.join(_TOP)}, criteria., rules., "
+            "acoustics. or call."
+        )
+
+
+def _literal(text: str) -> float | str | bool:
+    text = text.strip()
+    if _NUMBER.match(text):
+        return float(text)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def parse_condition(raw: Any, where: str) -> Condition:
+    """A condition from YAML: ``"path op value"``, ``{all: [...]}``, ``{any: [...]}`` or
+    ``{phrases: [...], by: customer, at_least: 1}``."""
+    if isinstance(raw, str):
+        m = _COMPARE.match(raw)
+        if not m:
+            raise AlertRuleError(
+                f"{where}: cannot parse {raw!r}; expected 'path op value' (op: < <= > >= == !=) "
+                "or a bare path"
+            )
+        path, op, lit = m.group("path"), m.group("op"), m.group("lit")
+        _check_path(path, where)
+        if op is None:
+            return Compare(path)
+        literal = _literal(lit)
+        if op in ("<", "<=", ">", ">=") and not isinstance(literal, float):
+            raise AlertRuleError(f"{where}: {raw!r}: {op} needs a number (got {lit!r})")
+        return Compare(path, op, literal)
+    if isinstance(raw, Mapping):
+        keys = set(raw)
+        if keys in ({"all"}, {"any"}):
+            (kind,) = keys
+            items = raw[kind]
+            if not isinstance(items, list) or not items:
+                raise AlertRuleError(f"{where}.{kind}: must be a non-empty list of conditions")
+            parts = tuple(parse_condition(c, f"{where}.{kind}[{i}]") for i, c in enumerate(items))
+            return AllOf(parts) if kind == "all" else AnyOf(parts)
+        if "phrases" in keys:
+            unknown = keys - _PHRASE_KEYS
+            if unknown:
+                raise AlertRuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            phrases = raw["phrases"]
+            if isinstance(phrases, str):
+                phrases = [phrases]
+            if (
+                not isinstance(phrases, list)
+                or not phrases
+                or not all(isinstance(p, str) and p.strip() for p in phrases)
+            ):
+                raise AlertRuleError(f"{where}.phrases: must be a non-empty list of phrases")
+            by = raw.get("by", "anyone")
+            if by not in _ROLES:
+                raise AlertRuleError(f"{where}.by: must be one of {', '.join(_ROLES)} (got {by!r})")
+            at_least = raw.get("at_least", 1)
+            if isinstance(at_least, bool) or not isinstance(at_least, int) or at_least < 1:
+                raise AlertRuleError(f"{where}.at_least: must be an integer >= 1 (got {at_least!r})")
+            return Phrases(tuple(p.strip() for p in phrases), by, at_least)
+    raise AlertRuleError(
+        f"{where}: a condition is 'path op value', {{all: [...]}}, {{any: [...]}} or "
+        f"{{phrases: [...], by: ...}} (got {raw!r})"
+    )
+
+
+# --- rules and rule sets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One alert: when ``when`` holds for a call, raise an Alert with ``severity``."""
+
+    id: str
+    severity: str
+    when: Condition | None
+    title: str = ""
+    cooldown_s: float = DEFAULT_COOLDOWN_S
+    message: str | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    version: str
+    rules: tuple[AlertRule, ...]
+    tenants: tuple[str, ...] = ("*",)
+    queues: tuple[str, ...] = ("*",)
+    path: Path | None = field(default=None, compare=False)
+
+    def specificity(self, tenant: str, queue: str | None) -> int | None:
+        """Match rank for a call (higher = more specific), or None when the set does not apply."""
+        t_exact, q_exact = tenant in self.tenants, queue is not None and queue in self.queues
+        if not (t_exact or "*" in self.tenants) or not (q_exact or "*" in self.queues):
+            return None
+        return 2 * t_exact + q_exact
+
+
+def parse_duration(value: Any, where: str) -> float:
+    """Seconds from ``90``, ``"90s"``, ``"15m"``, ``"2h"``, ``"1d"``; 0 switches cool-down off."""
+    if isinstance(value, bool):
+        raise AlertRuleError(f"{where}: a duration such as 15m, 1h, 90s or 0 (got {value!r})")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        m = _DURATION.match(str(value))
+        if not m:
+            raise AlertRuleError(f"{where}: a duration such as 15m, 1h, 90s or 0 (got {value!r})")
+        seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if seconds < 0:
+        raise AlertRuleError(f"{where}: must be >= 0 (got {value!r})")
+    return seconds
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise AlertRuleError(f"{where}: must be a non-empty list of strings (got {value!r})")
+    return tuple(value)
+
+
+def _rule(raw: Any, where: str, cooldown_s: float) -> AlertRule:
+    if not isinstance(raw, Mapping):
+        raise AlertRuleError(f"{where}: must be a mapping with id, severity, when (got {raw!r})")
+    rid = raw.get("id")
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise AlertRuleError(f"{where}.id: required, snake_case [a-z][a-z0-9_]* (got {rid!r})")
+    where = f"{where} ({rid})"
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise AlertRuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise AlertRuleError(f"{where}.enabled: must be true or false (got {enabled!r})")
+    if not enabled:  # a switch-off needs nothing else
+        return AlertRule(id=rid, severity="info", when=None, enabled=False)
+    severity = raw.get("severity")
+    if severity not in SEVERITIES:
+        raise AlertRuleError(f"{where}.severity: must be one of {', '.join(SEVERITIES)} (got {severity!r})")
+    if "when" not in raw:
+        raise AlertRuleError(f"{where}.when: required, the condition that raises the alert")
+    when = parse_condition(raw["when"], f"{where}.when")
+    title = raw.get("title", "")
+    message = raw.get("message")
+    for key, text in (("title", title), ("message", message)):
+        if text is not None and not isinstance(text, str):
+            raise AlertRuleError(f"{where}.{key}: must be text")
+    if message is not None:
+        try:
+            message.format_map(_MessageFields({}))
+        except (ValueError, IndexError) as exc:
+            raise AlertRuleError(f"{where}.message: bad template: {exc}") from None
+    cooldown = parse_duration(raw["cooldown"], f"{where}.cooldown") if "cooldown" in raw else cooldown_s
+    return AlertRule(
+        id=rid,
+        severity=severity,
+        when=when,
+        title=" ".join(title.split()),
+        cooldown_s=cooldown,
+        message=message,
+    )
+
+
+def parse_rule_set(raw: Any, where: str = "alert rules") -> RuleSet:
+    """A validated :class:`RuleSet` from parsed YAML; :class:`AlertRuleError` names what is wrong."""
+    if not isinstance(raw, Mapping):
+        raise AlertRuleError(f"{where}: must be a mapping with id, version, rules")
+    unknown = set(raw) - _SET_KEYS
+    if unknown:
+        raise AlertRuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    set_id = raw.get("id")
+    if not isinstance(set_id, str) or not re.match(r"^[\w.-]{1,64}$", set_id):
+        raise AlertRuleError(f"{where}.id: required, letters/digits/._- (got {set_id!r})")
+    version = raw.get("version", "1")
+    if isinstance(version, bool) or not isinstance(version, str | int) or not str(version).strip():
+        raise AlertRuleError(f'{where}.version: a string such as "2" (got {version!r})')
+    cooldown = parse_duration(raw.get("cooldown", DEFAULT_COOLDOWN_S), f"{where}.cooldown")
+    items = raw.get("rules")
+    if not isinstance(items, list) or not items:
+        raise AlertRuleError(f"{where}.rules: required, a non-empty list")
+    rules = tuple(_rule(r, f"{where}: rules[{i}]", cooldown) for i, r in enumerate(items))
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise AlertRuleError(f"{where}.rules: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+    return RuleSet(
+        id=set_id,
+        version=str(version),
+        rules=rules,
+        tenants=_str_list(raw.get("tenants", ["*"]), f"{where}.tenants"),
+        queues=_str_list(raw.get("queues", ["*"]), f"{where}.queues"),
+    )
+
+
+def load_rule_set(path: Path) -> RuleSet:
+    """Read and validate one YAML rules file."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise AlertRuleError(f"{path}: not valid YAML: {exc}") from None
+    except OSError as exc:
+        raise AlertRuleError(f"{path}: cannot read: {exc}") from None
+    rule_set = parse_rule_set(raw, str(path))
+    return RuleSet(**{**rule_set.__dict__, "path": Path(path)})
+
+
+class AlertRulebook:
+    """Every known rule set, and the rules that apply to a call (tenant, queue)."""
+
+    def __init__(self, sets: Sequence[RuleSet]) -> None:
+        self.sets = {s.id: s for s in sets}
+
+    @classmethod
+    def load(cls, extra_dir: Path | None = None) -> AlertRulebook:
+        """Packaged rule sets, then ``extra_dir`` (the same id replaces the packaged set)."""
+        paths = sorted(PACKAGED_DIR.glob("*.yaml"))
+        if extra_dir is not None:
+            if not Path(extra_dir).is_dir():
+                raise AlertRuleError(f"{extra_dir}: alert rules directory does not exist")
+            paths += sorted([*Path(extra_dir).glob("*.yaml"), *Path(extra_dir).glob("*.yml")])
+        sets: dict[str, RuleSet] = {}
+        for path in paths:
+            rule_set = load_rule_set(path)
+            sets[rule_set.id] = rule_set
+        return cls(list(sets.values()))
+
+    def rules_for(self, tenant: str, queue: str | None) -> list[AlertRule]:
+        """Enabled rules for a call: every matching set, merged by rule id, the most specific wins."""
+        ranked = sorted(
+            (
+                (rank, s.id, s)
+                for s in self.sets.values()
+                if (rank := s.specificity(tenant, queue)) is not None
+            ),
+            key=lambda item: (item[0], item[1]),
+        )
+        merged: dict[str, AlertRule] = {}
+        for _, _, rule_set in ranked:
+            for rule in rule_set.rules:
+                merged[rule.id] = rule
+        return [rule for rule in merged.values() if rule.enabled]
+
+    def rule(self, tenant: str, queue: str | None, rule_id: str) -> AlertRule | None:
+        """The rule ``rule_id`` as it applies to this tenant and queue (None: unknown or disabled)."""
+        return next((r for r in self.rules_for(tenant, queue) if r.id == rule_id), None)
+
+
+@cache
+def default_rulebook() -> AlertRulebook:
+    """The packaged rule sets only."""
+    return AlertRulebook.load()
+
+
+# --- evaluation ------------------------------------------------------------------------------------------
+
+
+class _MessageFields(dict):
+    """Template fields for ``message``: unknown names stay as written instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def evaluate(
+    score: Mapping[str, Any], rulebook: AlertRulebook | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """CallScore -> the Alert records it raises (possibly none).
+
+    ``alert_id`` is ``<call_id>:<rule>`` and ``created_at`` the call's ``scored_at`` (unless ``now``
+    is given), so evaluating the same score twice gives identical records: replays are idempotent.
+    """
+    rulebook = rulebook or default_rulebook()
+    call = score["compressed"]["filtered"]["transcript"]["call"]
+    tenant, queue = call["tenant"], call.get("queue")
+    agent = call.get("agent") or {}
+    created_at = now or score.get("scored_at") or datetime.now(UTC)
+    alerts = []
+    for rule in rulebook.rules_for(tenant, queue):
+        assert rule.when is not None  # enabled rules always have one
+        match = rule.when.check(score)
+        if match is None:
+            continue
+        fields = _MessageFields(
+            call_id=score["call_id"],
+            rule=rule.id,
+            title=rule.title or rule.id,
+            severity=rule.severity,
+            condition=match.text,
+            value=_fmt(match.value) if match.value is not None else "",
+            threshold=_fmt(match.threshold) if match.threshold is not None else "",
+            agent_id=agent.get("id") or "",
+            agent_name=agent.get("name") or agent.get("id") or "",
+            queue=queue or "",
+            tenant=tenant,
+        )
+        if rule.message:
+            message = rule.message.format_map(fields)
+        else:
+            where = f", queue {queue}" if queue else ""
+            who = f"agent {fields['agent_name']}{where}"
+            message = f"{fields['title']}: {match.text}; {who}, call {score['call_id']}"
+        alerts.append(
+            {
+                "alert_id": f"{score['call_id']}:{rule.id}",
+                "call_id": score["call_id"],
+                "tenant": tenant,
+                "rule": rule.id,
+                "severity": rule.severity,
+                "value": match.value,
+                "threshold": match.threshold,
+                "agent_id": agent.get("id"),
+                "message": message,
+                "created_at": created_at,
+                "suppressed": False,
+                "queue": queue,
+                "agent_name": agent.get("name"),
+            }
+        )
     return alerts
+
+
+# --- cool-down -------------------------------------------------------------------------------------------
+
+
+def partition_key(alert: Mapping[str, Any]) -> str:
+    """Key alerts are repartitioned by before the cool-down: every alert of one agent lands on one
+    partition, so one worker holds that agent's cool-down state."""
+    if alert.get("agent_id"):
+        return f"{alert['tenant']}/{alert['agent_id']}"
+    return alert["call_id"]
+
+
+def cooldown_key(alert: Mapping[str, Any]) -> str | None:
+    """The cool-down state key (tenant, agent, rule); None when the call has no agent."""
+    if not alert.get("agent_id"):
+        return None
+    return f"{alert['tenant']}/{alert['agent_id']}/{alert['rule']}"
+
+
+def apply_cooldown(
+    alert: Mapping[str, Any], last: Mapping[str, Any] | None, cooldown_s: float
+) -> tuple[bool, dict[str, Any] | None]:
+    """(suppressed, new state or None to keep the old one) for ``alert``.
+
+    ``last`` is ``{"call_id", "at"}`` of the last *notified* alert of the same agent and rule (``at``:
+    its ``created_at`` in epoch seconds). An alert within ``cooldown_s`` of it is suppressed and does
+    not extend the window. The same call again (a replay) is never suppressed by itself.
+    """
+    if cooldown_s <= 0 or cooldown_key(alert) is None:
+        return False, None
+    at = alert["created_at"].timestamp()
+    state = {"call_id": alert["call_id"], "at": at}
+    if not last:
+        return False, state
+    if last.get("call_id") == alert["call_id"]:
+        return False, None
+    if abs(at - float(last["at"])) < cooldown_s:
+        return True, None
+    return False, state if at >= float(last["at"]) else None
+
+
+def severity_rank(severity: str) -> int:
+    """0 info, 1 warning, 2 critical (unknown severities rank as critical: never silently dropped)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES) - 1

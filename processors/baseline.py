@@ -33,10 +33,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from processors.rules import PRICE_RE
+from processors.text import ci_findall, ci_finditer, fold
 
 BASELINE_VERSION = "baseline-v1"
 
@@ -266,9 +267,13 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE)
 
 
-def find(phrases: tuple[str, ...], text: str) -> list[str]:
-    """The markers of ``phrases`` present in ``text`` (lower-cased, in order, deduplicated)."""
-    return list(dict.fromkeys(m.group(0).lower() for m in _pattern(phrases).finditer(text)))
+def find(phrases: tuple[str, ...], text: str, folded: str | None = None) -> list[str]:
+    """The markers of ``phrases`` present in ``text`` (lower-cased, in order, deduplicated).
+
+    ``folded``: ``processors.text.fold(text)`` when the caller has it (several lexicons, one text).
+    """
+    # The pattern has no capturing group: findall gives each whole match.
+    return list(dict.fromkeys(map(str.lower, ci_findall(_pattern(phrases), text, folded))))
 
 
 @dataclass(frozen=True)
@@ -294,17 +299,40 @@ def _q(markers: Sequence[str]) -> str:
 
 
 class _Call:
-    """Turns split by role; with no role information every turn counts for both parties."""
+    """Turns split by role; with no role information every turn counts for both parties.
+
+    What several criteria read (texts per role, the sales markers, the first objection) is
+    computed once per call.
+    """
 
     def __init__(self, turns: Sequence[Turn]) -> None:
         self.turns = list(turns)
         self.roles_known = any(t.role in ("agent", "customer") for t in self.turns)
+        self._texts: dict[str, str] = {}
+        self._folded: dict[str, str | None] = {}
 
     def of(self, role: str) -> list[Turn]:
         return [t for t in self.turns if not self.roles_known or t.role == role]
 
     def text(self, role: str) -> str:
-        return "\n".join(t.text for t in self.of(role))
+        text = self._texts.get(role)
+        if text is None:
+            text = self._texts[role] = "\n".join(t.text for t in self.of(role))
+        return text
+
+    def find(self, phrases: tuple[str, ...], role: str) -> list[str]:
+        """:func:`find` in the text of ``role``."""
+        if role not in self._folded:
+            self._folded[role] = fold(self.text(role))
+        return find(phrases, self.text(role), self._folded[role])
+
+    @cached_property
+    def sales(self) -> _Sales:
+        return _Sales.of(self)
+
+    @cached_property
+    def first_objection(self) -> tuple[int, list[str]] | None:
+        return _first_objection(self)
 
     @property
     def note(self) -> str:
@@ -312,9 +340,8 @@ class _Call:
 
 
 def _politeness(call: _Call) -> BaselineValue:
-    agent = call.text("agent")
-    groups = {name: hits for name, phrases in POLITE.items() if (hits := find(phrases, agent))}
-    rude = find(RUDE, agent)
+    groups = {name: hits for name, phrases in POLITE.items() if (hits := call.find(phrases, "agent"))}
+    rude = call.find(RUDE, "agent")
     value = max(0, min(100, 40 + 12 * len(groups) - 30 * len(rude)))
     fired = "; ".join(f"{name} {_q(hits)}" for name, hits in groups.items()) or "none"
     why = f"agent politeness markers: {fired}; rude markers: {_q(rude) if rude else 'none'}"
@@ -331,12 +358,13 @@ def _first_objection(call: _Call) -> tuple[int, list[str]] | None:
 
 
 def _objection_handling(call: _Call) -> BaselineValue:
-    found = _first_objection(call)
+    found = call.first_objection
     if found is None:
         return BaselineValue(80.0, None, f"no customer objection found → 80 (nothing to handle){call.note}")
     index, objections = found
     after = "\n".join(t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent")
-    ack, fix, ask = find(ACKNOWLEDGE, after), find(RESOLVE, after), find(CLARIFY, after)
+    folded = fold(after)
+    ack, fix, ask = (find(phrases, after, folded) for phrases in (ACKNOWLEDGE, RESOLVE, CLARIFY))
     value = 20 + 25 * bool(ack) + 40 * bool(fix) + 15 * bool(ask)
     parts = [
         f"objection {_q(objections)}",
@@ -358,20 +386,19 @@ class _Sales:
 
     @classmethod
     def of(cls, call: _Call) -> _Sales:
-        agent, customer = call.text("agent"), call.text("customer")
         everything = "\n".join(t.text for t in call.turns)
         return cls(
-            price=[m.group(0) for m in PRICE_RE.finditer(everything)],
-            offer=find(RESOLVE + PRESENTATION, agent),
-            agreement=find(AGREEMENT, customer),
-            closing=find(CLOSING, agent),
-            hesitation=find(HESITATION, customer),
-            refusal=find(REFUSAL, customer),
+            price=[everything[m.start() : m.end()] for m in ci_finditer(PRICE_RE, everything)],
+            offer=call.find(RESOLVE + PRESENTATION, "agent"),
+            agreement=call.find(AGREEMENT, "customer"),
+            closing=call.find(CLOSING, "agent"),
+            hesitation=call.find(HESITATION, "customer"),
+            refusal=call.find(REFUSAL, "customer"),
         )
 
 
 def _sale_probability(call: _Call) -> BaselineValue:
-    s = _Sales.of(call)
+    s = call.sales
     if not (s.price or s.offer or s.closing):
         return BaselineValue(
             5.0, None, f"no price, offer or closing words: no sales conversation → 5{call.note}"
@@ -392,9 +419,9 @@ def _sale_probability(call: _Call) -> BaselineValue:
 
 
 def _deal_stage(call: _Call, values: Sequence[str]) -> BaselineValue:
-    s = _Sales.of(call)
-    objection = _first_objection(call)
-    needs = find(NEEDS, call.text("agent"))
+    s = call.sales
+    objection = call.first_objection
+    needs = call.find(NEEDS, "agent")
     if (s.agreement or s.closing) and not s.refusal:
         stage, why = "closing", f"agreement/closing step {_q(s.agreement + s.closing)}"
     elif objection:
@@ -411,7 +438,7 @@ def _deal_stage(call: _Call, values: Sequence[str]) -> BaselineValue:
 
 
 def _case_examples(call: _Call) -> BaselineValue:
-    hits = find(CASE_EXAMPLES, call.text("agent"))
+    hits = call.find(CASE_EXAMPLES, "agent")
     if hits:
         return BaselineValue(1.0, "yes", f"case-example phrase {_q(hits)} → yes{call.note}")
     return BaselineValue(

@@ -207,12 +207,15 @@ def compress(
     full = "\n".join(dialogue_lines(segments, merge=False))  # what an LLM would read without this stage
     text, level, score = compress_text(segments, options)
     text, pii = redact(text, options.pii)
+    # A counter with ``many`` (ml.tokenizer.TokenCounter) counts both texts in one batch.
+    many = getattr(count_tokens, "many", None)
+    before, after = many([full, text]) if many is not None else (count_tokens(full), count_tokens(text))
     return {
         "call_id": filtered["call_id"],
         "filtered": dict(filtered),
         "text": text,
-        "tokens_before": count_tokens(full),
-        "tokens_after": count_tokens(text),
+        "tokens_before": before,
+        "tokens_after": after,
         "tokenizer": tokenizer_name,
         "level": level,
         "density": score,

@@ -25,7 +25,7 @@ from typing import Any
 
 from processors.numbers import normalise_numbers
 from processors.pii import redact
-from processors.text import strip_disfluencies
+from processors.text import ci_finditer, fold, strip_disfluencies
 
 FACT_KINDS = ("number", "pii", "objection", "refusal", "commitment", "legal")
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
@@ -120,15 +120,30 @@ def _question_pattern(lexicon: Lexicon) -> re.Pattern[str]:
 
 
 DEFAULT_LEXICON = Lexicon()
+#: (lexicon, pattern, question pattern) of the lexicon used last: hashing a Lexicon (all its
+#: phrases) for the caches above on every sentence costs more than the match itself.
+_last_patterns: tuple[Lexicon, re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    global _last_patterns
+    last = _last_patterns
+    if last is not None and last[0] is lexicon:
+        return last[1], last[2]
+    found = _pattern(lexicon), _question_pattern(lexicon)
+    _last_patterns = (lexicon, *found)
+    return found
 
 
 def signals(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, str]]:
     """(kind, anchor) for every signal in ``text`` (anchors lower-case, whitespace collapsed)."""
+    pattern, question = _patterns(lexicon)
+    folded = fold(text)
     found = [
         (m.lastgroup or "number", " ".join(m.group().lower().split()))
-        for m in _pattern(lexicon).finditer(text)
+        for m in ci_finditer(pattern, text, folded)
     ]
-    if _question_pattern(lexicon).search(text):
+    if next(ci_finditer(question, text, folded), None) is not None:
         found.append(("question", "?"))
     return found
 

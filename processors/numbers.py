@@ -48,6 +48,8 @@ _WORDS = frozenset(_ALL)
 _TOKEN_RE = re.compile(r"\w+")
 _SPLIT_RE = re.compile(r"[\s‑-]+(?:and\s+)?", re.IGNORECASE)
 #: "2 990 рублей" / "1 200 000 ₽": thousands-spaced digits next to a currency.
+#: Every _SPACED_RE match holds a digit, a (no-break) space and a digit.
+_SPACED_HINT = re.compile(r"\d[  ]\d")
 _SPACED_RE = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[  ]\d{3})+)(?=\s?(?:[$€£₽]|руб|р\.|rub|dollar|usd|eur|евро|долл))",
     re.IGNORECASE,
@@ -100,6 +102,6 @@ def normalise_numbers(text: str) -> str:
     """Number words → digits and "2 990 ₽" → "2990 ₽" (see the module doc for the rules)."""
     if not _WORDS.isdisjoint(_TOKEN_RE.findall(text.lower())):  # fast path: no number word
         text = _RUN_RE.sub(_replace_run, text)
-    if " " in text or " " in text:
+    if (" " in text or " " in text) and _SPACED_HINT.search(text):
         text = _SPACED_RE.sub(lambda m: re.sub(r"\s", "", m.group(1)), text)
     return text

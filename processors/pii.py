@@ -42,6 +42,8 @@ _PHONE = re.compile(
     r")(?![\d-])"
 )
 _DIGIT_HINT = re.compile(r"\d{2}")
+#: Every card, ID and phone pattern above needs at least 8 digits: texts with fewer skip them.
+_EIGHT_DIGITS = re.compile(r"\d(?:\D*\d){7}")
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
 
     if options.emails and "@" in text:
         sub(_EMAIL, "EMAIL")
-    if _DIGIT_HINT.search(text):
+    if _DIGIT_HINT.search(text) and _EIGHT_DIGITS.search(text):
         if options.cards:
             sub(_CARD, "CARD", lambda s: luhn_ok(re.sub(r"\D", "", s)))
         if options.ids:

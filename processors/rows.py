@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 NUMBER_MASK = "[customer-number]"
@@ -131,6 +132,9 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "agent_id",
         "message",
         "created_at",
+        "suppressed",
+        "queue",
+        "agent_name",
         "_version",
     ],
     "dead_letters": [
@@ -260,10 +264,37 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
         for crit in score["criteria"]
     ]
     rows = {"calls": [calls], "call_segments": segments, "call_criteria": criteria}
-    mask = _number_masker(call["customer"].get("number"))
-    if mask is not None:
-        rows = {table: [_mask_row(row, mask) for row in table_rows] for table, table_rows in rows.items()}
+    number = call["customer"].get("number")
+    if number and number.strip():
+        _mask_rows(rows, number)
     return rows
+
+
+def _mask_rows(rows: dict[str, list[dict[str, Any]]], number: str) -> None:
+    """Mask ``number`` in every string of ``rows`` (in place). A row none of whose strings contains
+    the number (as written or as bare digits) is what masking would give back: it is left as is."""
+    variants = _variants(number)
+    mask = None
+    for table_rows in rows.values():
+        for i, row in enumerate(table_rows):
+            for value in row.values():
+                if value.__class__ not in _NOT_TEXT and _holds(value, variants):
+                    break
+            else:
+                continue
+            if mask is None:
+                mask = _number_masker(number)
+                assert mask is not None
+            table_rows[i] = _mask_row(row, mask, variants)
+
+
+def _holds(value: Any, variants: tuple[str, ...]) -> bool:
+    """Whether ``value`` (a string, or a map of them) contains one of ``variants``."""
+    if isinstance(value, str):
+        return any(v in value for v in variants)
+    if isinstance(value, dict):
+        return any(_holds(item, variants) for item in value.values())
+    return False
 
 
 def _add_counts(*maps: Mapping[str, int] | None) -> dict[str, int]:
@@ -293,30 +324,51 @@ def dead_letter_row(dl: Mapping[str, Any], version: int) -> dict[str, Any]:
 
 
 def alert_row(alert: Mapping[str, Any], version: int) -> dict[str, Any]:
-    """An ``alerts`` row: the Alert record as is, plus ``_version``."""
+    """An ``alerts`` row: the Alert record as is, plus ``_version`` (``suppressed`` false when an
+    older writer did not have it)."""
     row = {column: alert.get(column) for column in TABLE_COLUMNS["alerts"] if column != "_version"}
+    row["suppressed"] = bool(row["suppressed"])
     row["_version"] = version
     return row
+
+
+def _variants(number: str) -> tuple[str, ...]:
+    """The raw number as written and as bare digits (``+1 555-0100`` → ``15550100``), longest first."""
+    variants = {number.strip()}
+    digits = re.sub(r"\D", "", number)
+    if len(digits) >= 5:  # shorter digit runs would mask ordinary numbers in text
+        variants.add(digits)
+    return tuple(sorted(variants, key=len, reverse=True))
 
 
 def _number_masker(number: str | None) -> re.Pattern[str] | None:
     """A pattern matching the raw number as written and as bare digits (``+1 555-0100`` → ``15550100``)."""
     if not number or not number.strip():
         return None
-    variants = {number.strip()}
-    digits = re.sub(r"\D", "", number)
-    if len(digits) >= 5:  # shorter digit runs would mask ordinary numbers in text
-        variants.add(digits)
-    return re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(v) for v in _variants(number)))
 
 
-def _mask_row(row: dict[str, Any], mask: re.Pattern[str]) -> dict[str, Any]:
-    return {column: _mask_value(value, mask) for column, value in row.items()}
+#: Column values that never hold text: nothing to mask in them.
+_NOT_TEXT = frozenset({int, float, bool, type(None), datetime})
 
 
-def _mask_value(value: Any, mask: re.Pattern[str]) -> Any:
+def _mask_row(
+    row: dict[str, Any], mask: re.Pattern[str], variants: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """``row`` with the number masked in every string, also inside map values. ``variants`` (the
+    strings ``mask`` matches) let strings that contain none of them skip the regex."""
+    return {
+        column: value if value.__class__ in _NOT_TEXT else _mask_value(value, mask, variants)
+        for column, value in row.items()
+    }
+
+
+def _mask_value(value: Any, mask: re.Pattern[str], variants: tuple[str, ...] | None = None) -> Any:
     if isinstance(value, str):
+        # ``mask`` is an alternation of these literal strings: it matches only where one occurs.
+        if variants is not None and not any(v in value for v in variants):
+            return value
         return mask.sub(NUMBER_MASK, value)
     if isinstance(value, dict):
-        return {key: _mask_value(item, mask) for key, item in value.items()}
+        return {key: _mask_value(item, mask, variants) for key, item in value.items()}
     return value

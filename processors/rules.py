@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from processors.pii import count_placeholders
-from processors.text import phrase_pattern, word_count
+from processors.text import case_sensitive_twin, ci_findall, fold, phrase_pattern, word_count
 
 _NUM = r"\d[\d\s.,]*"
 _NUM_WORDS_EN = (
@@ -116,7 +116,16 @@ DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = load_dictionary()
 
 def price_mentions(texts: Iterable[str]) -> int:
     """Number of money amounts named."""
-    return sum(len(PRICE_RE.findall(text)) for text in texts if _CURRENCY_HINT.search(text))
+    price, hint = case_sensitive_twin(PRICE_RE), case_sensitive_twin(_CURRENCY_HINT)
+    total = 0
+    for text in texts:
+        folded = fold(text) if price is not None and hint is not None else None
+        if folded is None:  # see processors.text.ci_finditer
+            if _CURRENCY_HINT.search(text):
+                total += len(PRICE_RE.findall(text))
+        elif hint.search(folded):  # type: ignore[union-attr]
+            total += len(price.findall(folded))  # type: ignore[union-attr]
+    return total
 
 
 def keyword_hits(
@@ -127,9 +136,10 @@ def keyword_hits(
     Within one entry the longest phrase wins, so "too expensive" counts once, not also as "expensive".
     """
     joined = "\n".join(texts)
+    folded = fold(joined)
     hits = {}
     for name, phrases in keywords.items():
-        n = len(_entry_pattern(tuple(phrases)).findall(joined))
+        n = len(ci_findall(_entry_pattern(tuple(phrases)), joined, folded))
         if n:
             hits[name] = n
     return hits

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from fastavro import schemaless_reader, schemaless_writer
 from fastavro.schema import fingerprint, load_schema, parse_schema, to_parsing_canonical_form
@@ -75,6 +76,22 @@ def fingerprint_of(schema: dict[str, Any]) -> bytes:
 
 
 @cache
+def _fast(name: str) -> dict[str, Any]:
+    """The current schema of ``name`` parsed with fastavro's parse hint, so that fastavro does not
+    parse it again on every read and write (the hot path of every stage); :func:`load` stays free of
+    fastavro's private keys for :func:`schema_json` and fingerprints."""
+    return parse_schema(load(name))
+
+
+def _fast_writer(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with fastavro's parse hint; the very object :func:`_fast` returns when ``schema``
+    is the current one (reading then needs no schema resolution)."""
+    if name in RECORDS and schema is load(name):
+        return _fast(name)
+    return parse_schema(schema)
+
+
+@cache
 def _known_writers() -> dict[bytes, tuple[str, dict[str, Any]]]:
     """Fingerprint -> (record name, writer schema) for current and historical schemas."""
     writers: dict[bytes, tuple[str, dict[str, Any]]] = {}
@@ -89,12 +106,86 @@ def _known_writers() -> dict[bytes, tuple[str, dict[str, Any]]]:
     return writers
 
 
+class Embedded(NamedTuple):
+    """A decoded record together with its Avro body in the current schema (see
+    :meth:`SingleObjectCodec.decode_embeddable`). A record that carries it unchanged, as each
+    stage's output carries its input (docs/decisions/0003), is encoded by copying these bytes
+    instead of encoding the whole history again."""
+
+    name: str
+    body: bytes
+    record: Mapping[str, Any]
+
+
 class Codec(Protocol):
     """What stages, connectors and the sink use to turn records into bytes and back."""
 
-    def encode(self, name: str, record: Mapping[str, Any], topic: str = "") -> bytes: ...
+    def encode(
+        self, name: str, record: Mapping[str, Any], topic: str = "", embedded: Embedded | None = None
+    ) -> bytes: ...
 
     def decode(self, name: str, data: bytes, topic: str = "") -> dict[str, Any]: ...
+
+    def decode_embeddable(
+        self, name: str, data: bytes, topic: str = ""
+    ) -> tuple[dict[str, Any], Embedded | None]: ...
+
+
+#: Stands in for an embedded record while the rest of the outer record is encoded: 16 random bytes,
+#: replaced by the embedded record's body (only when they occur exactly once in the output).
+_SPLICE_MARKER = os.urandom(16)
+
+
+class _Splice(NamedTuple):
+    field: str
+    names: frozenset[str]
+    #: The outer schema with ``field`` typed as a 16-byte fixed (holding the marker).
+    schema: dict[str, Any]
+
+
+def _named_types(schema: Any) -> set[str]:
+    """Full names of the named types defined (not merely referenced) inside ``schema``."""
+    found: set[str] = set()
+    if isinstance(schema, list):
+        for branch in schema:
+            found |= _named_types(branch)
+    elif isinstance(schema, dict):
+        kind = schema.get("type")
+        if kind in ("record", "error", "enum", "fixed") and "name" in schema:
+            found.add(schema["name"])
+        if kind in ("record", "error"):
+            for field in schema.get("fields", ()):
+                found |= _named_types(field["type"])
+        elif kind == "array":
+            found |= _named_types(schema.get("items"))
+        elif kind == "map":
+            found |= _named_types(schema.get("values"))
+        elif isinstance(kind, dict | list):
+            found |= _named_types(kind)
+    return found
+
+
+@cache
+def _splice_plan(outer: str, inner: str) -> _Splice | None:
+    """How to encode an ``outer`` record around an unchanged ``inner`` one: the field of ``outer``
+    whose type is exactly the ``inner`` record (not a union), or None when there is no such field."""
+    schema = load(outer)
+    wanted = f"callstream.{inner}"
+    fields = [f for f in schema["fields"] if isinstance(f["type"], dict) and f["type"].get("name") == wanted]
+    if len(fields) != 1:
+        return None
+    field = fields[0]
+    marker = {"type": "fixed", "name": "callstream._EmbeddedRecordBody", "size": len(_SPLICE_MARKER)}
+    stub = {**schema, "fields": [{**f, "type": marker} if f is field else f for f in schema["fields"]]}
+    # Named types defined inside the replaced field may be referenced by later fields: give them to
+    # the parser, except those the stub defines itself.
+    named: dict[str, Any] = {}
+    parse_schema(schema, named_schemas=named)
+    defined = _named_types(stub)
+    known = {name: named[name] for name in _named_types(field["type"]) - defined}
+    return _Splice(
+        field["name"], frozenset(f["name"] for f in schema["fields"]), parse_schema(stub, named_schemas=known)
+    )
 
 
 class SingleObjectCodec:
@@ -104,28 +195,78 @@ class SingleObjectCodec:
         self._writers = dict(_known_writers())
         if extra_writers:
             self._writers.update(extra_writers)
+        # The same writers, parsed once with fastavro's hint (reading does not parse them again).
+        self._fast_writers = {
+            fp: (name, _fast_writer(name, schema)) for fp, (name, schema) in self._writers.items()
+        }
         self._headers = {name: MAGIC + fingerprint_of(load(name)) for name in RECORDS}
 
-    def encode(self, name: str, record: Mapping[str, Any], topic: str = "") -> bytes:
-        schema = load(name)
+    def encode(
+        self, name: str, record: Mapping[str, Any], topic: str = "", embedded: Embedded | None = None
+    ) -> bytes:
+        """``record`` as single-object bytes. With ``embedded`` (a record this codec decoded), a
+        field of ``record`` holding that record unchanged is written as the bytes it was read from:
+        the output is the same, without encoding the whole history again."""
+        if embedded is not None:
+            data = self._encode_around(name, record, embedded)
+            if data is not None:
+                return data
         buf = io.BytesIO()
         buf.write(self._headers[name])
         try:
-            schemaless_writer(buf, schema, record, strict_allow_default=True)
+            schemaless_writer(buf, _fast(name), record, strict_allow_default=True)
         except Exception as exc:  # fastavro's own errors are terse: explain with the validator
+            schema = load(name)
             raise RecordEncodeError(
                 f"{name} record does not match its schema: {_why(schema, record, exc)}"
             ) from exc
         return buf.getvalue()
 
+    def _encode_around(self, name: str, record: Mapping[str, Any], embedded: Embedded) -> bytes | None:
+        """The splice of :meth:`encode`, or None when it does not apply (then the record is encoded
+        in full, which also reports any error)."""
+        plan = _splice_plan(name, embedded.name)
+        if plan is None or not isinstance(record, Mapping) or not plan.names.issuperset(record):
+            return None
+        inner = record.get(plan.field)
+        if inner is not embedded.record and inner != embedded.record:
+            return None  # changed (or absent): its old bytes do not describe it
+        buf = io.BytesIO()
+        buf.write(self._headers[name])
+        try:
+            schemaless_writer(
+                buf, plan.schema, {**record, plan.field: _SPLICE_MARKER}, strict_allow_default=True
+            )
+        except Exception:
+            return None
+        out = buf.getvalue()
+        at = out.find(_SPLICE_MARKER)
+        if at < 0 or out.find(_SPLICE_MARKER, at + 1) >= 0:
+            return None
+        return out[:at] + embedded.body + out[at + len(_SPLICE_MARKER) :]
+
     def decode(self, name: str, data: bytes, topic: str = "") -> dict[str, Any]:
+        return self._decode(name, data)[0]
+
+    def decode_embeddable(
+        self, name: str, data: bytes, topic: str = ""
+    ) -> tuple[dict[str, Any], Embedded | None]:
+        """:meth:`decode`, plus the record's body for :meth:`encode` to reuse when it was written with
+        the current schema and nothing follows it (otherwise None: the output is encoded in full)."""
+        record, current, consumed = self._decode(name, data)
+        if not current or consumed != len(data) - 10:
+            return record, None
+        return record, Embedded(name, bytes(data[10:]), record)
+
+    def _decode(self, name: str, data: bytes) -> tuple[dict[str, Any], bool, int]:
+        """(record, written with the current schema, body bytes read)."""
         if len(data) < 10 or data[:2] != MAGIC:
             raise NotSingleObjectError(
                 f"not an Avro single-object encoded {name}: "
                 f"expected marker c301, got {data[:2].hex() or 'no bytes'}"
             )
         fp = data[2:10]
-        writer = self._writers.get(fp)
+        writer = self._fast_writers.get(fp)
         if writer is None:
             raise UnknownSchemaError(
                 f"{name}: writer schema fingerprint {fp[::-1].hex()} is unknown to this reader; "
@@ -134,10 +275,14 @@ class SingleObjectCodec:
         writer_name, writer_schema = writer
         if writer_name != name:
             raise SchemaError(f"expected a {name} record, got a {writer_name} record")
+        reader_schema = _fast(name)
+        current = writer_schema is reader_schema
+        body = io.BytesIO(data[10:])
         try:
-            return schemaless_reader(io.BytesIO(data[10:]), writer_schema, load(name))  # type: ignore[return-value]
+            record = schemaless_reader(body, writer_schema, None if current else reader_schema)
         except Exception as exc:
             raise SchemaError(f"corrupt {name} body: {type(exc).__name__}: {exc}") from exc
+        return record, current, body.tell()  # type: ignore[return-value]
 
 
 def _missing_fields(schema: Any, value: Any, path: str) -> list[str]:
@@ -192,7 +337,9 @@ class RegistryCodec:
         }
         self._de = {name: AvroDeserializer(self._client, schema_json(name)) for name in RECORDS}
 
-    def encode(self, name: str, record: Mapping[str, Any], topic: str = "") -> bytes:
+    def encode(
+        self, name: str, record: Mapping[str, Any], topic: str = "", embedded: Embedded | None = None
+    ) -> bytes:
         from confluent_kafka.serialization import MessageField, SerializationContext
 
         try:
@@ -215,6 +362,12 @@ class RegistryCodec:
             raise UnknownSchemaError(
                 f"{name}: cannot resolve schema id {int.from_bytes(data[1:5], 'big')}: {exc}"
             ) from exc
+
+    def decode_embeddable(
+        self, name: str, data: bytes, topic: str = ""
+    ) -> tuple[dict[str, Any], Embedded | None]:
+        """:meth:`decode`; the registry's serializer always encodes in full (no :class:`Embedded`)."""
+        return self.decode(name, data, topic), None
 
 
 def make_codec(schema_registry_url: str | None = None) -> Codec:

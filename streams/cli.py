@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from processors.alerts import AlertRuleError
+from processors.scorecard import ScorecardError
 from streams.settings import STAGES, Settings, load_settings
 
 EPILOG = """\
@@ -393,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except (AlertRuleError, ScorecardError) as exc:  # a wrong config file: its name, rule and field
+        print(f"callstream: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

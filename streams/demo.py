@@ -89,6 +89,10 @@ async def process(
     """Run every stage in this process, call ``feed(rt)`` (in a thread) to publish input, and wait
     until each of ``ids`` has a row in ``calls`` or ``dead_letters`` (or ``timeout`` passes)."""
     rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
+    if settings.web_port and "web_port" in settings.model_fields_set:  # opt-in: the demo is short-lived
+        from streams.web import attach
+
+        attach(rt)
     await rt.app.start()
     try:
         await asyncio.get_running_loop().run_in_executor(None, feed, rt)

@@ -34,6 +34,12 @@ SINK_BATCH = Histogram(
 SINK_ROWS = Counter("callstream_sink_rows_total", "Rows written to ClickHouse.", ["table"])
 SINK_FAILURES = Counter("callstream_sink_flush_failures_total", "Failed ClickHouse flushes (retried).")
 UP = Gauge("callstream_worker_up", "1 while the worker runs.", ["stages"])
+CONSUMER_LAG = Gauge(
+    "callstream_consumer_lag",
+    "Records of a topic the worker's consumer group has not committed yet (streams/observability.py).",
+    ["topic"],
+)
+LAG_CHECK_FAILURES = Counter("callstream_lag_check_failures_total", "Consumer-lag checks that failed.")
 
 
 def serve(port: int) -> int:

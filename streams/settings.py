@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-STAGES = ("transcribe", "filter", "compress", "score", "sink", "alerts")
+STAGES = ("transcribe", "filter", "compress", "score", "sink", "alerts", "notify")
 
 
 class Settings(BaseSettings):
@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     sink_batch_size: int = Field(500, ge=1, description="Max records per ClickHouse insert.")
     sink_flush_seconds: float = Field(1.0, gt=0, description="Max seconds a record waits in the sink buffer.")
 
+    producer_idempotence: bool = Field(
+        False,
+        description="enable.idempotence for the connectors' producer (the broker must support it; "
+        "the embedded one does not).",
+    )
+
     # --- HTTP ingest (`callstream ingest`) ----------------------------------------------------------
     ingest_host: str = Field("127.0.0.1", description="Address the ingest API listens on.")
     ingest_port: int = Field(8080, ge=0, le=65535, description="Port of the ingest API.")
@@ -132,6 +138,24 @@ class Settings(BaseSettings):
     ingest_max_batch: int = Field(500, ge=1, description="Most calls in one POST /v1/calls.")
     ingest_max_queued: int = Field(
         10_000, ge=1, description="Unacknowledged records before the API answers 503 + Retry-After."
+    )
+
+    # --- live supervisor page (served by `callstream worker`) ---------------------------------------
+    web_host: str = Field("127.0.0.1", description="Address the live supervisor page listens on.")
+    web_port: int = Field(
+        8088,
+        ge=0,
+        le=65535,
+        description="Port of the live supervisor page served by the worker; 0 disables it. "
+        "`callstream demo` serves it only when this is set explicitly.",
+    )
+    web_users: SecretStr | None = Field(
+        None,
+        description="HTTP Basic credentials for the page: user:password[,...]. Unset: no login "
+        "(keep WEB_HOST on loopback then).",
+    )
+    web_poll_seconds: float = Field(
+        1.0, gt=0, le=60, description="How often the page's live stream looks for new calls and alerts."
     )
 
     # --- scoring (LLM) ----------------------------------------------------------------------------------
@@ -181,6 +205,59 @@ class Settings(BaseSettings):
         [], description="`callstream llm serve`: LoRA adapters name=path (comma-separated)."
     )
 
+    # --- alerts and notifiers -----------------------------------------------------------------------
+    alert_rules_dir: Path | None = Field(
+        None,
+        description="Directory of alert rule YAML files (per tenant/queue) added to the packaged default.",
+    )
+    notify_min_severity: Literal["info", "warning", "critical"] = Field(
+        "warning", description="Least severe alert the notifiers send (info, warning, critical)."
+    )
+    notify_webhook_url: str | None = Field(
+        None, description="Generic webhook: alerts are POSTed here as JSON. Unset: no webhook."
+    )
+    notify_webhook_secret: SecretStr | None = Field(
+        None,
+        description="HMAC-SHA256 secret: webhook requests carry X-Callstream-Signature: "
+        "sha256=<hex of the body>.",
+    )
+    notify_slack_webhook_url: SecretStr | None = Field(
+        None, description="Slack incoming-webhook URL. Unset: no Slack messages."
+    )
+    notify_telegram_bot_token: SecretStr | None = Field(
+        None, description="Telegram bot token (sendMessage). Unset: no Telegram messages."
+    )
+    notify_telegram_chat_id: str | None = Field(
+        None,
+        validate_default=True,
+        description="Telegram chat id (or @channel) the bot writes to; needed with the bot token.",
+    )
+    notify_telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Telegram Bot API base URL (a local Bot API server)."
+    )
+    notify_smtp_host: str | None = Field(None, description="SMTP server for e-mail alerts. Unset: no e-mail.")
+    notify_smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port (587 STARTTLS, 465 TLS, 25).")
+    notify_smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
+    notify_smtp_ssl: bool = Field(False, description="Connect with implicit TLS (port 465) instead.")
+    notify_smtp_user: str | None = Field(None, description="SMTP login user, if the server needs one.")
+    notify_smtp_password: SecretStr | None = Field(None, description="SMTP login password.")
+    notify_smtp_from: str | None = Field(None, description="Sender address of alert e-mails.")
+    notify_smtp_to: Annotated[list[str], NoDecode] = Field(
+        [],
+        validate_default=True,
+        description="Recipients of alert e-mails (comma-separated); needed with SMTP_HOST.",
+    )
+    notify_timeout: float = Field(10.0, gt=0, description="Seconds per notification request.")
+    notify_retries: int = Field(
+        4, ge=0, le=20, description="Retries (backoff) on connection errors, timeouts, 429 and 5xx."
+    )
+    notify_backoff: float = Field(
+        1.0, ge=0, description="First retry delay, seconds; doubles per retry (429 Retry-After wins)."
+    )
+    notify_max_delay: float = Field(
+        60.0, ge=0, description="Longest wait between notification retries, Retry-After included."
+    )
+
     # --- CRM enrichment (ingest and PBX connectors) ------------------------------------------------
     crm_kind: Literal["", "generic", "bitrix24", "amocrm"] = Field(
         "", description="CRM to look customers up in by phone number. Empty: no enrichment."
@@ -196,11 +273,31 @@ class Settings(BaseSettings):
     # --- operations ------------------------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Tries per record before it becomes a dead letter.")
     metrics_port: int = Field(9464, ge=0, le=65535, description="Port of /metrics; 0 disables the endpoint.")
+    health_port: int = Field(
+        0,
+        ge=0,
+        le=65535,
+        description="Port of the worker's /healthz (event loop alive) and /readyz (agents started) for "
+        "Kubernetes probes; 0 disables the endpoint.",
+    )
+    lag_interval: float = Field(
+        15.0,
+        ge=0,
+        description="Seconds between consumer-lag checks exported as callstream_consumer_lag{topic}; "
+        "0 disables them.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "warning", description="Worker log level."
     )
 
-    @field_validator("stages", "recording_roots", "recording_http_hosts", "llm_lora_modules", mode="before")
+    @field_validator(
+        "stages",
+        "recording_roots",
+        "recording_http_hosts",
+        "llm_lora_modules",
+        "notify_smtp_to",
+        mode="before",
+    )
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
@@ -218,7 +315,22 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "kafka_bootstrap", "clickhouse_dsn", "schema_registry_url", "llm_url", "llm_model", mode="before"
+        "kafka_bootstrap",
+        "clickhouse_dsn",
+        "schema_registry_url",
+        "llm_url",
+        "llm_model",
+        "alert_rules_dir",
+        "notify_webhook_url",
+        "notify_webhook_secret",
+        "notify_slack_webhook_url",
+        "notify_telegram_bot_token",
+        "notify_telegram_chat_id",
+        "notify_smtp_host",
+        "notify_smtp_user",
+        "notify_smtp_password",
+        "notify_smtp_from",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -247,6 +359,20 @@ class Settings(BaseSettings):
             raise ValueError(f"expected name=path pairs, got {', '.join(bad)}")
         return value
 
+    @field_validator("web_users", mode="before")
+    @classmethod
+    def _web_user_pairs(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            pairs = [item.strip().partition(":") for item in value.split(",") if item.strip()]
+            bad = [
+                user or "(no user)" for user, colon, password in pairs if not (user and colon and password)
+            ]
+            if bad:  # names only: never echo a password into the error message
+                raise ValueError(f"expected user:password pairs; bad entries for: {', '.join(bad)}")
+        return value
+
     @field_validator("llm_backend")
     @classmethod
     def _openai_needs_url(cls, value: str, info: ValidationInfo) -> str:
@@ -257,6 +383,31 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CALLSTREAM_LLM_URL is set: set CALLSTREAM_LLM_MODEL (model or LoRA adapter name)"
             )
+        return value
+
+    @field_validator("notify_webhook_url", "notify_slack_webhook_url", "notify_telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str | SecretStr | None) -> str | SecretStr | None:
+        url = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")  # never echo a secret URL back
+        return value
+
+    @field_validator("notify_telegram_chat_id", mode="after")
+    @classmethod
+    def _telegram_pair(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("notify_telegram_bot_token") and not value:
+            raise ValueError("CALLSTREAM_NOTIFY_TELEGRAM_BOT_TOKEN is set: set the chat id to write to")
+        return value
+
+    @field_validator("notify_smtp_to", mode="after")
+    @classmethod
+    def _smtp_addresses(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("notify_smtp_host") and (not value or not info.data.get("notify_smtp_from")):
+            raise ValueError("CALLSTREAM_NOTIFY_SMTP_HOST is set: set NOTIFY_SMTP_FROM and NOTIFY_SMTP_TO")
+        bad = [addr for addr in value if "@" not in addr]
+        if bad:
+            raise ValueError(f"not e-mail addresses: {', '.join(bad)}")
         return value
 
     @property
@@ -292,5 +443,7 @@ def load_settings(**overrides: object) -> Settings:
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
             var = f"CALLSTREAM_{field.upper()}" if err["loc"] else "settings"
-            lines.append(f"  {var}: {err['msg']} (got {err.get('input')!r})")
+            secret = field.endswith(("_users", "_key", "_token", "_tokens", "_secrets"))
+            got = "***" if secret else repr(err.get("input"))  # never echo credentials
+            lines.append(f"  {var}: {err['msg']} (got {got})")
         raise SettingsError("\n".join(lines)) from None

@@ -34,7 +34,11 @@ Processor = Callable[[dict[str, Any]], dict[str, Any] | list[dict[str, Any]]]
 
 @dataclass(frozen=True)
 class Stage:
-    """One processing step: ``source`` records in, ``target`` records out (zero or more)."""
+    """One processing step: ``source`` records in, ``target`` records out (zero or more).
+
+    ``process`` is pure: it must not modify the record it is given. An output that carries its
+    input unchanged (docs/decisions/0003) is written with the input's own bytes for that part.
+    """
 
     name: str
     source: TopicSpec
@@ -97,7 +101,9 @@ class StageRunner:
         attempts = 0
         record: dict[str, Any] | None = None
         try:
-            record = self.rt.codec.decode(stage.source.record, value, msg.topic)
+            # ``embedded``: the input's own bytes, reused when the output carries the input unchanged
+            # (docs/decisions/0003), so the history is not encoded again at every hop.
+            record, embedded = self.rt.codec.decode_embeddable(stage.source.record, value, msg.topic)
             while True:
                 attempts += 1
                 try:
@@ -116,7 +122,7 @@ class StageRunner:
             encoded = [
                 (
                     call_id_of(key, out),
-                    self.rt.codec.encode(stage.target.record, out, target.get_topic_name()),
+                    self.rt.codec.encode(stage.target.record, out, target.get_topic_name(), embedded),
                 )
                 for out in outputs
             ]

@@ -30,9 +30,11 @@ FILTERED = TopicSpec("calls.filtered", "FilteredTranscript")
 COMPRESSED = TopicSpec("calls.compressed", "CompressedTranscript")
 SCORED = TopicSpec("calls.scored", "CallScore")
 ALERTS = TopicSpec("calls.alerts", "Alert")
+#: Alerts before their cool-down, keyed by tenant/agent so one worker holds each agent's state.
+ALERT_CANDIDATES = TopicSpec("calls.alerts.candidates", "Alert")
 DLQ = TopicSpec("calls.dlq", "DeadLetter")
 
-ALL = (COMPLETED, TRANSCRIBED, FILTERED, COMPRESSED, SCORED, ALERTS, DLQ)
+ALL = (COMPLETED, TRANSCRIBED, FILTERED, COMPRESSED, SCORED, ALERT_CANDIDATES, ALERTS, DLQ)
 
 
 class TopicSetupError(RuntimeError):

@@ -11,6 +11,7 @@ import faust
 from streams import metrics
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker
+from streams.observability import observe
 from streams.settings import Settings
 from streams.topics import ensure_topics
 
@@ -58,15 +59,21 @@ def run_worker(settings: Settings) -> int:
     port = metrics.serve(settings.metrics_port)
     with kafka(settings) as bootstrap:
         rt = prepare(settings, bootstrap)
+        if settings.web_port:
+            from streams.web import attach, page_url
+
+            attach(rt)
         metrics.UP.labels(",".join(settings.stages)).set(1)
         endpoint = f":{port}/metrics" if port else "off"
+        page = page_url(settings) if settings.web_port else "off"
         print(
             f"callstream worker: stages {', '.join(settings.stages)}; Kafka {bootstrap}; "
-            f"ClickHouse {settings.effective_clickhouse_dsn}; metrics {endpoint}",
+            f"ClickHouse {settings.effective_clickhouse_dsn}; metrics {endpoint}; live page {page}",
             flush=True,
         )
         try:
-            faust_worker(rt).execute_from_commandline()
+            with observe(rt, bootstrap):  # consumer-lag gauge + /healthz, /readyz (CALLSTREAM_HEALTH_PORT)
+                faust_worker(rt).execute_from_commandline()
         except SystemExit as exc:
             return int(exc.code or 0)
         finally:

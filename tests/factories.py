@@ -207,6 +207,9 @@ def make_alert(
         "agent_id": "agent-7",
         "message": "Call score 35 is below 50",
         "created_at": STARTED_AT + timedelta(minutes=3),
+        "suppressed": False,
+        "queue": "sales",
+        "agent_name": "Dana Smith",
     }
 
 

@@ -1,12 +1,130 @@
-"""calls.scored → calls.alerts: supervisor alerts from the scored call."""
+"""calls.scored → calls.alerts: supervisor alerts from the scored call, with a cool-down per agent/rule.
+
+Two thin loops, because a cool-down needs state across calls and calls are keyed by ``call_id``:
+
+1. ``alerts``: CallScore → the rules' candidate Alerts (``processors.alerts.evaluate``, pure), sent to
+   ``calls.alerts.candidates`` keyed by tenant/agent, so every alert of one agent lands on one
+   partition and one worker owns that agent's state.
+2. ``alerts_cooldown``: per candidate, the last notified alert of the same agent and rule is read
+   from a Faust table (in memory, backed by a changelog topic, restored on restart or rebalance);
+   ``processors.alerts.apply_cooldown`` (pure) decides whether it is suppressed. Every alert goes
+   to ``calls.alerts`` keyed by ``call_id`` (the sink stores suppressed ones too, for BI); only
+   unsuppressed ones are notified (``streams/agents/notify.py``).
+
+Failures become dead letters (stage ``alerts``) with the original bytes, as in every stage.
+"""
 
 from __future__ import annotations
 
-from processors.alerts import evaluate
+import logging
+import time
+from typing import Any
+
+from prometheus_client import Counter
+
+from processors.alerts import (
+    DEFAULT_COOLDOWN_S,
+    AlertRulebook,
+    apply_cooldown,
+    cooldown_key,
+    evaluate,
+    partition_key,
+)
+from streams import metrics
 from streams.app import Runtime
-from streams.stage import Stage, register_stage
-from streams.topics import ALERTS, SCORED
+from streams.stage import call_id_of, dead_letter
+from streams.topics import ALERT_CANDIDATES, ALERTS, SCORED
+
+log = logging.getLogger(__name__)
+STAGE = "alerts"
+
+ALERTS_RAISED = Counter(
+    "callstream_alerts_total",
+    "Alerts raised, by severity and whether a cool-down suppressed them.",
+    ["severity", "suppressed"],
+)
 
 
-def register(rt: Runtime) -> None:
-    register_stage(rt, Stage("alerts", SCORED, ALERTS, evaluate))
+def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
+    settings = rt.settings
+    rules = rulebook or AlertRulebook.load(settings.alert_rules_dir)  # a wrong file stops the worker here
+    cooldowns = rt.app.Table(
+        settings.topic("alerts-cooldown"),
+        default=None,
+        partitions=settings.partitions,
+        key_type=str,
+        help="Last notified alert (call_id, at) per tenant/agent/rule.",
+    )
+
+    async def fail(event: Any, value: bytes, exc: Exception, record: dict[str, Any] | None) -> None:
+        msg = event.message
+        await rt.runner.send_dead_letter(
+            dead_letter(
+                STAGE,
+                topic=msg.topic,
+                partition=msg.partition,
+                offset=msg.offset,
+                key=event.key,
+                payload=value,
+                error=exc,
+                attempts=1,
+                call_id=call_id_of(event.key, record),
+            )
+        )
+
+    async def raise_candidates(event: Any) -> None:
+        value: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+        metrics.RECORDS_IN.labels(STAGE).inc()
+        started = time.perf_counter()
+        score = None
+        try:
+            score = rt.codec.decode(SCORED.record, value, event.message.topic)
+            target = rt.topic(ALERT_CANDIDATES)
+            out = [
+                (partition_key(a), rt.codec.encode(ALERTS.record, a, target.get_topic_name()))
+                for a in evaluate(score, rules)
+            ]
+        except Exception as exc:
+            await fail(event, value, exc, score)
+            return
+        for key, data in out:
+            await target.send(key=key.encode(), value=data)
+        metrics.STAGE_LATENCY.labels(STAGE).observe(time.perf_counter() - started)
+
+    async def cool_down(event: Any) -> None:
+        value: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+        alert = None
+        try:
+            alert = rt.codec.decode(ALERTS.record, value, event.message.topic)
+            rule = rules.rule(alert["tenant"], alert.get("queue"), alert["rule"])
+            key = cooldown_key(alert)
+            last = cooldowns.get(key) if key else None
+            suppressed, state = apply_cooldown(alert, last, rule.cooldown_s if rule else DEFAULT_COOLDOWN_S)
+            alert["suppressed"] = suppressed
+            target = rt.topic(ALERTS)
+            data = rt.codec.encode(ALERTS.record, alert, target.get_topic_name())
+        except Exception as exc:
+            await fail(event, value, exc, alert)
+            return
+        if state is not None:
+            cooldowns[key] = state
+            # Each changelog record in its own batch: the embedded broker (Tansu) reports a
+            # partition's end as its last *batch* start + 1, so a restore would miss the later
+            # records of a multi-record batch. Cheap: only notified alerts write state.
+            await rt.app.producer.flush()
+        await target.send(key=alert["call_id"].encode(), value=data)
+        ALERTS_RAISED.labels(alert["severity"], str(suppressed).lower()).inc()
+        metrics.RECORDS_OUT.labels(STAGE).inc()
+        if suppressed:
+            log.info("alert %s suppressed by the cool-down of %s", alert["alert_id"], key)
+
+    async def alerts_agent(stream: Any) -> None:
+        async for event in stream.events():
+            await raise_candidates(event)
+
+    async def alerts_cooldown_agent(stream: Any) -> None:
+        async for event in stream.events():
+            await cool_down(event)
+
+    rt.app.agent(rt.topic(SCORED), name=STAGE)(alerts_agent)
+    rt.app.agent(rt.topic(ALERT_CANDIDATES), name=f"{STAGE}_cooldown")(alerts_cooldown_agent)

@@ -1,0 +1,402 @@
+"""Notifiers: alerts to a signed webhook, Slack, Telegram and e-mail, with retries.
+
+A notifier's ``send`` either returns (delivered) or raises :class:`TransientNotifyError` (another
+try may succeed: connection errors, timeouts, 408, 5xx, 429 with its Retry-After, SMTP 4xx) or
+:class:`PermanentNotifyError` (retrying cannot help: other 4xx, SMTP 5xx, a refused address).
+:func:`deliver` retries transient failures with exponential backoff and raises
+:class:`DeliveryFailed` once it gives up; the notify agent turns that into a dead letter.
+
+Only channels with a configured target exist (:func:`notifiers_from_settings`): with none, the
+notify stage reads alerts and does nothing, so the embedded demo makes no network calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import smtplib
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import Any, Protocol
+
+import certifi
+import httpx
+from prometheus_client import Counter
+
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NOTIFICATIONS = Counter(
+    "callstream_notifications_total",
+    "Alert notifications per channel: sent, retried (a transient failure) or failed (given up).",
+    ["channel", "outcome"],
+)
+SIGNATURE_HEADER = "X-Callstream-Signature"
+_ICONS = {"critical": "🚨", "warning": "⚠️", "info": "ℹ️"}
+_SLACK_ICONS = {"critical": ":rotating_light:", "warning": ":warning:", "info": ":information_source:"}
+
+
+class NotifyError(Exception):
+    """A notification was not delivered."""
+
+
+class TransientNotifyError(NotifyError):
+    """Worth another try; ``retry_after`` (seconds) when the server said how long to wait."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentNotifyError(NotifyError):
+    """Retrying cannot help (the target refused the request as such)."""
+
+
+class DeliveryFailed(NotifyError):
+    """A channel gave up on an alert: permanent failure, or transient failures past the retries."""
+
+    def __init__(self, channel: str, reason: str, attempts: int) -> None:
+        super().__init__(f"{channel}: {reason}")
+        self.channel = channel
+        self.reason = reason
+        self.attempts = attempts
+
+
+class Notifier(Protocol):
+    name: str
+
+    async def send(self, alert: Mapping[str, Any]) -> None: ...
+
+
+# --- message formats -----------------------------------------------------------------------------------
+
+
+def alert_json(alert: Mapping[str, Any]) -> dict[str, Any]:
+    """The Alert record as JSON-ready values (timestamps ISO-8601 UTC)."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in alert.items()}
+
+
+def alert_text(alert: Mapping[str, Any]) -> str:
+    """One line for chat messages: severity, then the rule's message (title, condition, agent, call)."""
+    return f"{alert['severity'].upper()}: {alert['message']}"
+
+
+def email_message(alert: Mapping[str, Any], sender: str, recipients: list[str]) -> EmailMessage:
+    msg = EmailMessage()
+    agent = alert.get("agent_name") or alert.get("agent_id") or "unknown agent"
+    msg["Subject"] = (
+        f"[callstream] {alert['severity'].upper()} {alert['rule']}: {agent}, call {alert['call_id']}"
+    )
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["X-Callstream-Alert-Id"] = alert["alert_id"]
+    fields = "\n".join(f"{k}: {'' if v is None else v}" for k, v in alert_json(alert).items())
+    msg.set_content(f"{alert['message']}\n\n{fields}\n")
+    return msg
+
+
+# --- HTTP channels -------------------------------------------------------------------------------------
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: delta-seconds or an HTTP date (None when absent or unreadable)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def classify(channel: str, response: httpx.Response) -> None:
+    """Raise for a response that is not a success: transient (408, 429, 5xx) or permanent."""
+    if 200 <= response.status_code < 300:
+        return
+    body = " ".join(response.text.split())[:300]
+    reason = f"HTTP {response.status_code}" + (f": {body}" if body else "")
+    if response.status_code == 429:
+        raise TransientNotifyError(
+            f"{channel}: {reason}", retry_after_seconds(response.headers.get("Retry-After"))
+        )
+    if response.status_code == 408 or response.status_code >= 500:
+        raise TransientNotifyError(f"{channel}: {reason}")
+    raise PermanentNotifyError(f"{channel}: {reason}")
+
+
+class HttpNotifier:
+    """POST one JSON (or raw) body per alert; failures are classified, never swallowed."""
+
+    name = "http"
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        self.timeout = timeout
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> httpx.Response:
+        try:
+            async with httpx.AsyncClient(
+                timeout=self.timeout, follow_redirects=False, verify=_tls_context()
+            ) as client:
+                return await client.post(url, content=body, headers={"User-Agent": "callstream", **headers})
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise PermanentNotifyError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
+        except httpx.TransportError as exc:  # connect/read/write errors and timeouts
+            raise TransientNotifyError(f"{self.name}: {type(exc).__name__}: {exc or 'no details'}") from exc
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every request: building one takes ~80 ms (certifi's CA bundle, as httpx)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class WebhookNotifier(HttpNotifier):
+    """Generic webhook: ``{"event": "alert", "sent_at", "alert": {...}}``, signed with HMAC-SHA256.
+
+    The signature covers the exact body, which carries ``sent_at`` (reject stale requests) and
+    ``alert.alert_id`` (the idempotency key: delivery is at-least-once).
+    """
+
+    name = "webhook"
+
+    def __init__(self, url: str, secret: str | None = None, timeout: float = 10.0) -> None:
+        super().__init__(timeout)
+        self.url = url
+        self.secret = secret
+
+    def body(self, alert: Mapping[str, Any]) -> bytes:
+        payload = {"event": "alert", "sent_at": datetime.now(UTC).isoformat(), "alert": alert_json(alert)}
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+    async def send(self, alert: Mapping[str, Any]) -> None:
+        body = self.body(alert)
+        headers = {"Content-Type": "application/json", "X-Callstream-Alert-Id": alert["alert_id"]}
+        if self.secret:
+            headers[SIGNATURE_HEADER] = sign(self.secret, body)
+        classify(self.name, await self.post(self.url, body, headers))
+
+
+def sign(secret: str, body: bytes) -> str:
+    """``sha256=<hex HMAC-SHA256 of body>``: the same scheme the ingest API verifies."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class SlackNotifier(HttpNotifier):
+    """Slack incoming webhook (``{"text": ...}``; mrkdwn, with & < > escaped as Slack requires)."""
+
+    name = "slack"
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        super().__init__(timeout)
+        self.url = url
+
+    async def send(self, alert: Mapping[str, Any]) -> None:
+        text = alert["message"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        icon = _SLACK_ICONS.get(alert["severity"], ":bell:")
+        payload = {"text": f"{icon} *{alert['severity'].upper()}* {text}"}
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        classify(self.name, await self.post(self.url, body, {"Content-Type": "application/json"}))
+
+
+class TelegramNotifier(HttpNotifier):
+    """Telegram Bot API ``sendMessage`` (plain text: nothing to escape). The token is in the URL
+    path, so it never appears in errors or logs."""
+
+    name = "telegram"
+
+    def __init__(
+        self, token: str, chat_id: str, api_url: str = "https://api.telegram.org", timeout: float = 10.0
+    ):
+        super().__init__(timeout)
+        self.url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
+        self.chat_id = chat_id
+
+    async def send(self, alert: Mapping[str, Any]) -> None:
+        icon = _ICONS.get(alert["severity"], "")
+        payload = {
+            "chat_id": self.chat_id,
+            "text": f"{icon} {alert_text(alert)}",
+            "disable_web_page_preview": True,
+        }
+        response = await self.post(
+            self.url, json.dumps(payload, ensure_ascii=False).encode(), {"Content-Type": "application/json"}
+        )
+        if response.status_code == 429:  # the Bot API says how long in the body as well
+            try:
+                wait = response.json().get("parameters", {}).get("retry_after")
+            except (ValueError, AttributeError):
+                wait = None
+            if wait is not None and not response.headers.get("Retry-After"):
+                raise TransientNotifyError(f"{self.name}: HTTP 429: {response.text[:200]}", float(wait))
+        classify(self.name, response)
+        try:
+            ok = response.json().get("ok", True)
+        except (ValueError, AttributeError):
+            ok = True
+        if ok is False:
+            raise PermanentNotifyError(f"{self.name}: not ok: {response.text[:300]}")
+
+
+# --- e-mail ----------------------------------------------------------------------------------------------
+
+
+class EmailNotifier:
+    """E-mail through an SMTP server (smtplib in a thread: it blocks)."""
+
+    name = "email"
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        recipients: list[str],
+        *,
+        starttls: bool = True,
+        use_ssl: bool = False,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.host, self.port = host, port
+        self.sender, self.recipients = sender, recipients
+        self.starttls, self.use_ssl = starttls, use_ssl
+        self.user, self.password = user, password
+        self.timeout = timeout
+
+    async def send(self, alert: Mapping[str, Any]) -> None:
+        await asyncio.to_thread(self._send, email_message(alert, self.sender, self.recipients))
+
+    def _send(self, msg: EmailMessage) -> None:
+        try:
+            context = ssl.create_default_context()
+            if self.use_ssl:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=context
+                )
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with smtp:
+                if self.starttls and not self.use_ssl:
+                    smtp.starttls(context=context)
+                if self.user:
+                    smtp.login(self.user, self.password or "")
+                refused = smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            detail = "; ".join(f"{addr}: {code} {_text(m)}" for addr, (code, m) in exc.recipients.items())
+            error = (
+                TransientNotifyError if codes and all(400 <= c < 500 for c in codes) else PermanentNotifyError
+            )
+            raise error(f"{self.name}: recipients refused: {detail}") from exc
+        except smtplib.SMTPResponseException as exc:  # sender refused, data error, auth, helo, connect
+            error = TransientNotifyError if 400 <= exc.smtp_code < 500 else PermanentNotifyError
+            raise error(f"{self.name}: SMTP {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+        except smtplib.SMTPNotSupportedError as exc:  # e.g. no STARTTLS: a configuration problem
+            raise PermanentNotifyError(f"{self.name}: {exc}") from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise PermanentNotifyError(f"{self.name}: TLS certificate: {exc}") from exc
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:  # refused, reset, timeout, DNS
+            raise TransientNotifyError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
+        if refused:
+            log.warning("email: some recipients refused: %s", ", ".join(refused))
+
+
+def _text(message: bytes | str) -> str:
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+
+
+# --- configuration and delivery --------------------------------------------------------------------------
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def notifiers_from_settings(settings: Settings) -> list[Notifier]:
+    """One notifier per configured channel (none configured: an empty list)."""
+    timeout = settings.notify_timeout
+    out: list[Notifier] = []
+    if settings.notify_webhook_url:
+        out.append(
+            WebhookNotifier(settings.notify_webhook_url, _secret(settings.notify_webhook_secret), timeout)
+        )
+    if settings.notify_slack_webhook_url:
+        out.append(SlackNotifier(_secret(settings.notify_slack_webhook_url) or "", timeout))
+    if settings.notify_telegram_bot_token and settings.notify_telegram_chat_id:
+        out.append(
+            TelegramNotifier(
+                _secret(settings.notify_telegram_bot_token) or "",
+                settings.notify_telegram_chat_id,
+                settings.notify_telegram_api_url,
+                timeout,
+            )
+        )
+    if settings.notify_smtp_host and settings.notify_smtp_from and settings.notify_smtp_to:
+        out.append(
+            EmailNotifier(
+                settings.notify_smtp_host,
+                settings.notify_smtp_port,
+                settings.notify_smtp_from,
+                list(settings.notify_smtp_to),
+                starttls=settings.notify_smtp_starttls,
+                use_ssl=settings.notify_smtp_ssl,
+                user=settings.notify_smtp_user,
+                password=_secret(settings.notify_smtp_password),
+                timeout=timeout,
+            )
+        )
+    return out
+
+
+async def deliver(
+    notifier: Notifier,
+    alert: Mapping[str, Any],
+    *,
+    retries: int = 4,
+    backoff: float = 1.0,
+    max_delay: float = 60.0,
+    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+) -> int:
+    """Send ``alert`` through ``notifier``, retrying transient failures; the attempts it took.
+
+    Waits ``backoff * 2**n`` between tries, or the server's Retry-After, capped at ``max_delay``.
+    Raises :class:`DeliveryFailed` on a permanent failure or after ``retries`` retries.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await notifier.send(alert)
+        except TransientNotifyError as exc:
+            if attempt > retries:
+                NOTIFICATIONS.labels(notifier.name, "failed").inc()
+                reason = str(exc).removeprefix(f"{notifier.name}: ")
+                raise DeliveryFailed(
+                    notifier.name, f"gave up after {attempt} attempts: {reason}", attempt
+                ) from exc
+            delay = exc.retry_after if exc.retry_after is not None else backoff * 2 ** (attempt - 1)
+            delay = min(max(delay, 0.0), max_delay)
+            NOTIFICATIONS.labels(notifier.name, "retried").inc()
+            log.warning("%s (alert %s), retry %d in %.1fs", exc, alert["alert_id"], attempt, delay)
+            await sleep(delay)
+        except Exception as exc:  # permanent, or a bug: either way the alert goes to the DLQ with why
+            NOTIFICATIONS.labels(notifier.name, "failed").inc()
+            reason = str(exc) if isinstance(exc, PermanentNotifyError) else f"{type(exc).__name__}: {exc}"
+            raise DeliveryFailed(notifier.name, reason.removeprefix(f"{notifier.name}: "), attempt) from exc
+        else:
+            NOTIFICATIONS.labels(notifier.name, "sent").inc()
+            return attempt

@@ -1,0 +1,187 @@
+"""Worker observability beyond the metrics endpoint: consumer lag as a gauge, and a health endpoint.
+
+- :class:`LagReporter` (a daemon thread, never the event loop) asks the broker every
+  ``CALLSTREAM_LAG_INTERVAL`` seconds how far the worker's consumer group trails the log end of each
+  topic the worker's agents read (:func:`streams.lag.consumer_lag`) and sets
+  ``callstream_consumer_lag{topic}``. Replicas of a stage group report the same group's lag, so
+  dashboards and alerts take ``max by (topic)``.
+- :class:`Health` + :func:`serve_health`: ``GET /healthz`` (liveness: the event loop still runs,
+  i.e. its heartbeat task ticked recently; 200 while the worker is still starting) and
+  ``GET /readyz`` (readiness: the Faust app started its agents) on ``CALLSTREAM_HEALTH_PORT``,
+  for Kubernetes probes and compose health checks. Both answer a small JSON document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from streams import metrics
+from streams.lag import consumer_lag
+
+log = logging.getLogger(__name__)
+
+LagFn = Callable[..., dict[str, int]]
+
+
+def agent_topics(app: Any) -> list[str]:
+    """Names of the topics the app's registered agents consume."""
+    names: set[str] = set()
+    for agent in app.agents.values():
+        names.update(getattr(agent.channel, "topics", ()) or ())
+    return sorted(names)
+
+
+class LagReporter:
+    """Exports the consumer lag of ``group`` on ``topics`` as ``callstream_consumer_lag{topic}``."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        group: str,
+        topics: Iterable[str],
+        interval: float,
+        *,
+        lag_fn: LagFn = consumer_lag,
+    ) -> None:
+        self.bootstrap, self.group, self.topics = bootstrap, group, sorted(set(topics))
+        self.interval = interval
+        self.lag_fn = lag_fn
+        self.last: dict[str, int] = {}
+        self.last_checked: float | None = None
+        self.last_error: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check_once(self) -> dict[str, int]:
+        """One lag check; failures are counted and logged, never raised (the worker goes on)."""
+        try:
+            lag = self.lag_fn(self.bootstrap, self.group, self.topics, timeout=min(10.0, self.interval))
+        except Exception as exc:
+            metrics.LAG_CHECK_FAILURES.inc()
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            log.warning("consumer lag check failed: %s", self.last_error)
+            return {}
+        for topic, value in lag.items():
+            metrics.CONSUMER_LAG.labels(topic).set(value)
+        self.last, self.last_checked, self.last_error = lag, time.time(), None
+        return lag
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.check_once()
+            self._stop.wait(self.interval)
+
+    def start(self) -> LagReporter:
+        if self.interval > 0 and self.topics and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="callstream-lag", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)  # a daemon: a check stuck on the broker dies with the process
+            self._thread = None
+
+
+class Health:
+    """Liveness and readiness of a worker, fed by a heartbeat task on its event loop."""
+
+    def __init__(self, stages: Iterable[str] = (), stale_after: float = 60.0) -> None:
+        self.stages = list(stages)
+        self.stale_after = stale_after
+        self.started_at = time.monotonic()
+        self.last_beat: float | None = None
+        self.lag: LagReporter | None = None
+
+    def beat(self) -> None:
+        self.last_beat = time.monotonic()
+
+    def report(self, path: str) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, JSON body) for ``/healthz`` or ``/readyz``."""
+        now = time.monotonic()
+        age = None if self.last_beat is None else now - self.last_beat
+        body: dict[str, Any] = {
+            "stages": self.stages,
+            "uptime_s": round(now - self.started_at, 1),
+            "event_loop_beat_age_s": None if age is None else round(age, 1),
+        }
+        if self.lag is not None:
+            body["consumer_lag"] = self.lag.last
+            body["lag_error"] = self.lag.last_error
+        if path == "/readyz":
+            ready = age is not None and age <= self.stale_after
+            body["status"] = "ready" if ready else "starting" if age is None else "event loop stalled"
+            return (200 if ready else 503), body
+        alive = age is None or age <= self.stale_after  # still starting (models loading) counts as alive
+        body["status"] = "ok" if alive else "event loop stalled"
+        return (200 if alive else 503), body
+
+    async def heartbeat(self, every: float = 1.0) -> None:
+        """Runs on the worker's event loop as a Faust task: a blocked loop stops beating."""
+        while True:
+            self.beat()
+            await asyncio.sleep(every)
+
+
+def serve_health(health: Health, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServer:
+    """Serve ``/healthz`` and ``/readyz`` on a daemon thread; returns the server (``.shutdown()``)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if path not in ("/healthz", "/readyz", "/livez"):
+                self.send_error(404)
+                return
+            status, body = health.report("/healthz" if path == "/livez" else path)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:  # probes every few seconds: stay quiet
+            return
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="callstream-health", daemon=True).start()
+    return server
+
+
+@contextlib.contextmanager
+def observe(rt: Any, bootstrap: str) -> Iterator[Health]:
+    """Attach the heartbeat task to the worker's app, start the lag reporter and health endpoint
+    (each when configured), and stop them when the block ends."""
+    settings = rt.settings
+    health = Health(settings.stages)
+
+    async def heartbeat() -> None:  # no parameters: Faust passes the app to tasks that take one
+        await health.heartbeat()
+
+    rt.app.task(heartbeat)
+    lag = LagReporter(bootstrap, settings.app_id, agent_topics(rt.app), settings.lag_interval)
+    health.lag = lag
+    server = None
+    if settings.health_port:
+        try:
+            server = serve_health(health, settings.health_port)
+        except OSError as exc:
+            log.warning("health endpoint not started on port %d: %s", settings.health_port, exc)
+    lag.start()
+    try:
+        yield health
+    finally:
+        lag.stop()
+        if server is not None:
+            server.shutdown()
+            server.server_close()

@@ -1,0 +1,295 @@
+"""ClickHouse reads behind the live supervisor page (:mod:`streams.web`).
+
+Every function here is synchronous and takes the client: the web server runs them in the runtime's
+ClickHouse thread (chDB is single-threaded and one process per data path, so the page must read
+through the worker that owns it). Results are plain JSON-ready dicts: datetimes become ISO-8601
+UTC strings and NaN/inf become ``None`` (JSON has neither).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+
+#: Columns of a call in the live list (the drill-down reads the whole row).
+CALL_COLUMNS = (
+    "call_id",
+    "tenant",
+    "queue",
+    "agent_id",
+    "agent_name",
+    "direction",
+    "started_at",
+    "duration_s",
+    "language",
+    "scorer",
+    "total",
+    "fatal_failed",
+    "scored_at",
+)
+ALERT_COLUMNS = (
+    "alert_id",
+    "call_id",
+    "tenant",
+    "rule",
+    "severity",
+    "value",
+    "threshold",
+    "agent_id",
+    "message",
+    "created_at",
+)
+#: Columns of ``calls`` the drill-down leaves out: bookkeeping, and the customer's number hash
+#: (a supervisor has no use for it; it is a join key for BI only).
+HIDDEN_CALL_COLUMNS = frozenset({"_version", "customer_number_hash"})
+#: Upper bound of rows one poll of the live stream reads, so a backlog cannot stall the page.
+POLL_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a supervisor narrowed the page to; ``None`` means any."""
+
+    queue: str | None = None
+    agent: str | None = None
+    tenant: str | None = None
+
+    def matches(self, row: dict[str, Any]) -> bool:
+        """Whether a call or (queue/agent-decorated) alert row passes, for the live stream."""
+        return (
+            (self.queue is None or row.get("queue") == self.queue)
+            and (self.agent is None or row.get("agent_id") == self.agent)
+            and (self.tenant is None or row.get("tenant") == self.tenant)
+        )
+
+
+def jsonable(value: Any) -> Any:
+    """A ClickHouse value as JSON can carry it (datetimes are UTC in every callstream table)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _dicts(client: Client, sql: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    result = client.query(sql, parameters=parameters)
+    names = result.column_names
+    return [
+        {name: jsonable(value) for name, value in zip(names, row, strict=True)} for row in result.result_rows
+    ]
+
+
+def _call_where(filters: Filters) -> tuple[str, dict[str, Any]]:
+    clauses, params = ["1"], {}
+    if filters.queue is not None:
+        clauses.append("queue = %(queue)s")
+        params["queue"] = filters.queue
+    if filters.agent is not None:
+        clauses.append("agent_id = %(agent)s")
+        params["agent"] = filters.agent
+    if filters.tenant is not None:
+        clauses.append("tenant = %(tenant)s")
+        params["tenant"] = filters.tenant
+    return " AND ".join(clauses), params
+
+
+def _alert_where(filters: Filters) -> tuple[str, dict[str, Any]]:
+    # Alerts carry agent and tenant but not the queue: the queue comes from the call.
+    clauses, params = ["1"], {}
+    if filters.queue is not None:
+        clauses.append("call_id IN (SELECT call_id FROM calls WHERE queue = %(queue)s)")
+        params["queue"] = filters.queue
+    if filters.agent is not None:
+        clauses.append("agent_id = %(agent)s")
+        params["agent"] = filters.agent
+    if filters.tenant is not None:
+        clauses.append("tenant = %(tenant)s")
+        params["tenant"] = filters.tenant
+    return " AND ".join(clauses), params
+
+
+def alerts_by_call(client: Client, call_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each call's alerts (id, rule, severity), for the badges of the call list."""
+    ids = sorted(set(call_ids))
+    if not ids:
+        return {}
+    rows = _dicts(
+        client,
+        "SELECT call_id, alert_id, rule, severity FROM alerts FINAL WHERE call_id IN %(ids)s "
+        "ORDER BY created_at",
+        {"ids": ids},
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row.pop("call_id"), []).append(row)
+    return out
+
+
+def call_facts(client: Client, call_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Queue and agent name per call, to show (and filter) alerts by them."""
+    ids = sorted(set(call_ids))
+    if not ids:
+        return {}
+    rows = _dicts(
+        client,
+        "SELECT call_id, any(queue) AS queue, any(agent_name) AS agent_name FROM calls "
+        "WHERE call_id IN %(ids)s GROUP BY call_id",
+        {"ids": ids},
+    )
+    return {row.pop("call_id"): row for row in rows}
+
+
+def recent_calls(client: Client, filters: Filters, limit: int) -> list[dict[str, Any]]:
+    """The most recently scored calls, with their alerts."""
+    where, params = _call_where(filters)
+    calls = _dicts(
+        client,
+        f"SELECT {', '.join(CALL_COLUMNS)} FROM calls FINAL WHERE {where} "
+        "ORDER BY scored_at DESC, call_id LIMIT %(limit)s",
+        {**params, "limit": limit},
+    )
+    alerts = alerts_by_call(client, (c["call_id"] for c in calls))
+    for call in calls:
+        call["alerts"] = alerts.get(call["call_id"], [])
+    return calls
+
+
+def decorate_alerts(client: Client, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the call's queue and agent name to each alert (``None`` while the call has no row)."""
+    facts = call_facts(client, (a["call_id"] for a in alerts))
+    for alert in alerts:
+        fact = facts.get(alert["call_id"], {})
+        alert["queue"] = fact.get("queue")
+        alert["agent_name"] = fact.get("agent_name")
+    return alerts
+
+
+def recent_alerts(client: Client, filters: Filters, limit: int) -> list[dict[str, Any]]:
+    """The newest alerts, with the queue and agent name of their call."""
+    where, params = _alert_where(filters)
+    alerts = _dicts(
+        client,
+        f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts FINAL WHERE {where} "
+        "ORDER BY created_at DESC, alert_id LIMIT %(limit)s",
+        {**params, "limit": limit},
+    )
+    return decorate_alerts(client, alerts)
+
+
+def choices(client: Client) -> dict[str, Any]:
+    """Queues, agents and tenants seen, for the page's filter menus."""
+    queues = [
+        row[0]
+        for row in client.query(
+            "SELECT DISTINCT queue FROM calls WHERE queue IS NOT NULL ORDER BY queue LIMIT 1000"
+        ).result_rows
+    ]
+    agents = _dicts(
+        client,
+        "SELECT agent_id, anyLast(agent_name) AS agent_name FROM calls GROUP BY agent_id "
+        "ORDER BY agent_name, agent_id LIMIT 5000",
+        {},
+    )
+    tenants = [
+        row[0]
+        for row in client.query("SELECT DISTINCT tenant FROM calls ORDER BY tenant LIMIT 1000").result_rows
+    ]
+    return {"queues": queues, "agents": agents, "tenants": tenants}
+
+
+def call_detail(client: Client, call_id: str, tenant: str | None = None) -> dict[str, Any] | None:
+    """Everything the drill-down shows: the call row, every segment (kept or dropped, with the
+    reason), the criteria with reasoning and the call's alerts. ``None``: no such call."""
+    params: dict[str, Any] = {"id": call_id}
+    tenant_clause = ""
+    if tenant is not None:
+        tenant_clause = " AND tenant = %(tenant)s"
+        params["tenant"] = tenant
+    calls = _dicts(
+        client,
+        f"SELECT * FROM calls FINAL WHERE call_id = %(id)s{tenant_clause} ORDER BY tenant LIMIT 1",
+        params,
+    )
+    if not calls:
+        return None
+    call = {k: v for k, v in calls[0].items() if k not in HIDDEN_CALL_COLUMNS}
+    params = {"id": call_id, "tenant": call["tenant"]}
+    segments = _dicts(
+        client,
+        "SELECT idx, channel, role, start, `end`, text, avg_logprob, no_speech_prob, vad_speech, kept, "
+        "drop_reason FROM call_segments FINAL WHERE tenant = %(tenant)s AND call_id = %(id)s ORDER BY idx",
+        params,
+    )
+    for seg in segments:
+        seg["kept"] = bool(seg["kept"])
+    criteria = _dicts(
+        client,
+        "SELECT criterion_id, title, kind, source, status, value, label, reasoning FROM call_criteria "
+        "FINAL WHERE tenant = %(tenant)s AND call_id = %(id)s ORDER BY source, criterion_id",
+        params,
+    )
+    alerts = _dicts(
+        client,
+        f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts FINAL WHERE tenant = %(tenant)s "
+        "AND call_id = %(id)s ORDER BY created_at",
+        params,
+    )
+    return {"call": call, "segments": segments, "criteria": criteria, "alerts": alerts}
+
+
+def recording_uri(client: Client, call_id: str, tenant: str | None = None) -> str | None:
+    """The call's ``recording_uri`` (the player asks for it on every range request: kept light)."""
+    params: dict[str, Any] = {"id": call_id}
+    tenant_clause = ""
+    if tenant is not None:
+        tenant_clause = " AND tenant = %(tenant)s"
+        params["tenant"] = tenant
+    rows = client.query(
+        f"SELECT recording_uri FROM calls FINAL WHERE call_id = %(id)s{tenant_clause} "
+        "ORDER BY tenant LIMIT 1",
+        parameters=params,
+    ).result_rows
+    return rows[0][0] if rows else None
+
+
+def server_now_ms(client: Client) -> int:
+    """ClickHouse's clock (ms): the live stream's first watermark, immune to worker clock skew."""
+    return int(client.command("SELECT toUnixTimestamp64Milli(now64(3))"))
+
+
+def calls_inserted_since(client: Client, since_ms: int) -> list[dict[str, Any]]:
+    """Call rows written after ``since_ms`` (server time), oldest first; no FINAL, so a replayed
+    call can come twice: the caller de-duplicates."""
+    return _dicts(
+        client,
+        f"SELECT {', '.join(CALL_COLUMNS)}, toUnixTimestamp64Milli(inserted_at) AS inserted_ms, "
+        "_version FROM calls WHERE inserted_at > fromUnixTimestamp64Milli(%(since)s, 'UTC') "
+        "ORDER BY inserted_at LIMIT %(limit)s",
+        {"since": since_ms, "limit": POLL_LIMIT},
+    )
+
+
+def alerts_created_since(client: Client, since_ms: int) -> list[dict[str, Any]]:
+    """Alert rows created after ``since_ms``, oldest first (``alerts`` has no insert time: the
+    caller looks back far enough to cover the sink's delay and de-duplicates by ``alert_id``)."""
+    return _dicts(
+        client,
+        f"SELECT {', '.join(ALERT_COLUMNS)}, toUnixTimestamp64Milli(created_at) AS created_ms "
+        "FROM alerts WHERE created_at > fromUnixTimestamp64Milli(%(since)s, 'UTC') "
+        "ORDER BY created_at LIMIT %(limit)s",
+        {"since": since_ms, "limit": POLL_LIMIT},
+    )

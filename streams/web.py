@@ -1,0 +1,542 @@
+"""The live supervisor page, served by the worker on its own event loop (aiohttp).
+
+Why in the worker: the embedded chDB allows one process per data path, so whoever reads
+ClickHouse must be the process that writes it, and through its one ClickHouse thread. The page is a
+static HTML/JS file plus a JSON API and a Server-Sent Events stream (``/api/stream``) of newly
+scored calls and alerts.
+
+The stream polls ClickHouse (one poller per worker, only while a page is open) instead of hooking
+into the sink, so a worker without the sink stage, pointed at a ClickHouse server, serves the same
+page. ``calls`` rows are found by ``inserted_at``; ``alerts`` has no insert time, so they are found
+by ``created_at`` with a look-back that covers the sink's delay, and de-duplicated by id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hmac
+import ipaddress
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+import mode
+from aiohttp import web
+from clickhouse_connect.driver.client import Client
+
+from processors.audio import (
+    AudioError,
+    RecordingNotAllowed,
+    RecordingNotFound,
+    host_allowed,
+    resolve_recording,
+)
+from streams import supervisor
+from streams.clickhouse import ClickHouseUnavailable
+from streams.settings import Settings
+from streams.supervisor import Filters
+
+if TYPE_CHECKING:
+    from streams.app import Runtime
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: The page runs only its own script and style; recordings may come from allow-listed hosts.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' http: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'none'"
+)
+MAX_LIMIT = 500
+MAX_FILTER_LEN = 200
+#: Events a slow page may fall behind by before its stream is closed (it reconnects and reloads).
+MAX_BACKLOG = 2000
+HEARTBEAT_SECONDS = 15.0
+
+
+class Reader:
+    """How the page reaches ClickHouse: one client, used only from the one ClickHouse thread.
+
+    ``connect`` runs once, lazily (first request), outside that thread: the runtime's own lazy
+    client creation submits to the ClickHouse thread and waits, so calling it there would deadlock.
+    A failed connect is retried on the next request.
+    """
+
+    def __init__(self, connect: Callable[[], Client], executor: Executor) -> None:
+        self._connect = connect
+        self._executor = executor
+        self._client: Client | None = None
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, fn: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        if self._client is None:
+            async with self._lock:
+                if self._client is None:
+                    self._client = await loop.run_in_executor(None, self._connect)
+        return await loop.run_in_executor(self._executor, fn, self._client, *args)
+
+
+def runtime_reader(rt: Runtime) -> Reader:
+    """The runtime's client and ClickHouse thread. An embedded chDB path belongs to the worker that
+    runs the sink (it writes there); any other worker opening it would lock the sink out."""
+
+    def connect() -> Client:
+        settings = rt.settings
+        if settings.effective_clickhouse_dsn.startswith("chdb://") and "sink" not in settings.stages:
+            raise ClickHouseUnavailable(
+                "the embedded chDB is owned by the worker running the sink stage: open the page there, "
+                "or set CALLSTREAM_CLICKHOUSE_DSN to a ClickHouse server"
+            )
+        return rt.clickhouse
+
+    return Reader(connect, rt.clickhouse_executor)
+
+
+# --- live stream -------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One open page: its filters and the events waiting to be written to it (``None``: close)."""
+
+    filters: Filters
+    queue: asyncio.Queue[tuple[str, dict[str, Any]] | None] = field(default_factory=asyncio.Queue)
+
+    def offer(self, kind: str, row: dict[str, Any]) -> bool:
+        """Queue ``row`` if it passes the filters; ``False`` when the page fell too far behind."""
+        if not self.filters.matches(row):
+            return True
+        if self.queue.qsize() >= MAX_BACKLOG:
+            return False
+        self.queue.put_nowait((kind, row))
+        return True
+
+
+class LiveFeed:
+    """Polls ClickHouse for new call and alert rows while at least one page is open, and hands each
+    to the pages whose filters it passes.
+
+    Watermarks are ClickHouse server time (``inserted_at``) for calls and the alert's
+    ``created_at`` for alerts; each poll re-reads an overlap window (rows become visible a little
+    after their timestamp) and drops what it already sent. An alert whose call has no row yet waits
+    up to ``hold_seconds`` for it, so a queue filter can see the alert's queue.
+    """
+
+    def __init__(
+        self,
+        read: Reader,
+        interval: float,
+        *,
+        overlap_ms: int = 10_000,
+        alert_lookback_ms: int = 300_000,
+        hold_seconds: float = 30.0,
+    ) -> None:
+        self.read = read
+        self.interval = interval
+        self.overlap_ms = overlap_ms
+        self.alert_lookback_ms = alert_lookback_ms
+        self.hold_seconds = hold_seconds
+        self.subscribers: set[Subscriber] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._start_lock = asyncio.Lock()
+        self._calls_mark = 0
+        self._alerts_mark = 0
+        self._seen_calls: dict[tuple[str, str, int], int] = {}
+        self._seen_alerts: dict[str, int] = {}
+        self._held: dict[str, tuple[dict[str, Any], float]] = {}
+
+    async def subscribe(self, filters: Filters) -> Subscriber:
+        """Register a page. The first one primes the watermarks (marks what is already there as
+        seen) before it returns, so the page's own list load covers everything before its stream."""
+        async with self._start_lock:
+            if self._task is None or self._task.done():
+                now = await self.read(supervisor.server_now_ms)
+                self._calls_mark = self._alerts_mark = now
+                self._seen_calls.clear()
+                self._seen_alerts.clear()
+                self._held.clear()
+                await self.poll(publish=False)
+                self._task = asyncio.create_task(self._run(), name="callstream-live-feed")
+            subscriber = Subscriber(filters)
+            self.subscribers.add(subscriber)
+            return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+        if not self.subscribers and self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def close(self) -> None:
+        """Tell every open stream to end (server shutdown) and stop polling."""
+        for subscriber in list(self.subscribers):
+            subscriber.queue.put_nowait(None)
+        self.subscribers.clear()
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.poll()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # ClickHouse away for a moment: keep the pages open, try again
+                log.warning("live page: polling ClickHouse failed: %s", exc)
+
+    async def poll(self, publish: bool = True) -> None:
+        """One look for new rows; sends them (calls first, then alerts) when ``publish``."""
+        calls_since = self._calls_mark - self.overlap_ms
+        alerts_since = self._alerts_mark - self.alert_lookback_ms
+        calls, alerts = await self.read(_poll, calls_since, alerts_since)
+
+        new_calls = []
+        for row in calls:
+            key = (row["tenant"], row["call_id"], row.pop("_version"))
+            inserted = row.pop("inserted_ms")
+            self._calls_mark = max(self._calls_mark, inserted)
+            if key not in self._seen_calls:
+                self._seen_calls[key] = inserted
+                new_calls.append(row)
+        for alert in alerts:
+            created = alert.pop("created_ms")
+            self._alerts_mark = max(self._alerts_mark, created)
+            if alert["alert_id"] not in self._seen_alerts:
+                self._seen_alerts[alert["alert_id"]] = created
+                self._held[alert["alert_id"]] = (alert, time.monotonic())
+        self._forget(calls_since, alerts_since)
+        if not publish:
+            self._held.clear()
+            return
+
+        ready: list[dict[str, Any]] = []
+        if new_calls or self._held:
+            held_ids = [a["call_id"] for a, _ in self._held.values()]
+            facts, call_alerts = await self.read(_facts, held_ids, [c["call_id"] for c in new_calls])
+            for call in new_calls:
+                call["alerts"] = call_alerts.get(call["call_id"], [])
+            now = time.monotonic()
+            for alert_id, (alert, since) in list(self._held.items()):
+                fact = facts.get(alert["call_id"])
+                if fact is None and now - since < self.hold_seconds:
+                    continue
+                alert["queue"] = (fact or {}).get("queue")
+                alert["agent_name"] = (fact or {}).get("agent_name")
+                ready.append(alert)
+                del self._held[alert_id]
+        events = [("call", c) for c in new_calls] + [("alert", a) for a in ready]
+        for subscriber in list(self.subscribers):
+            if not all(subscriber.offer(kind, row) for kind, row in events):
+                log.warning("live page: a page fell %d events behind; closing its stream", MAX_BACKLOG)
+                while not subscriber.queue.empty():
+                    subscriber.queue.get_nowait()
+                subscriber.queue.put_nowait(None)
+                self.subscribers.discard(subscriber)
+
+    def _forget(self, calls_since: int, alerts_since: int) -> None:
+        """Drop seen keys older than the windows: those rows are never read again."""
+        self._seen_calls = {k: t for k, t in self._seen_calls.items() if t > calls_since}
+        self._seen_alerts = {k: t for k, t in self._seen_alerts.items() if t > alerts_since}
+
+
+def _poll(client: Client, calls_since: int, alerts_since: int) -> tuple[list[dict], list[dict]]:
+    return (
+        supervisor.calls_inserted_since(client, calls_since),
+        supervisor.alerts_created_since(client, alerts_since),
+    )
+
+
+def _facts(
+    client: Client, alert_call_ids: list[str], new_call_ids: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    return supervisor.call_facts(client, alert_call_ids), supervisor.alerts_by_call(client, new_call_ids)
+
+
+# --- HTTP ----------------------------------------------------------------------------------------------
+
+READER: web.AppKey[Reader] = web.AppKey("reader", Reader)
+FEED: web.AppKey[LiveFeed] = web.AppKey("feed", LiveFeed)
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
+
+
+def _filters(request: web.Request) -> Filters:
+    def get(name: str) -> str | None:
+        value = request.query.get(name, "").strip()
+        if len(value) > MAX_FILTER_LEN:
+            raise _error(web.HTTPBadRequest, f"{name} is longer than {MAX_FILTER_LEN} characters")
+        return value or None
+
+    return Filters(queue=get("queue"), agent=get("agent"), tenant=get("tenant"))
+
+
+def _limit(request: web.Request, default: int = 100) -> int:
+    try:
+        limit = int(request.query.get("limit", default))
+    except ValueError:
+        raise _error(web.HTTPBadRequest, "limit must be an integer") from None
+    return max(1, min(limit, MAX_LIMIT))
+
+
+def _error(kind: type[web.HTTPException], message: str, **kwargs: Any) -> web.HTTPException:
+    """An HTTP error whose body is ``{"error": message}``, as the page's fetch code expects."""
+    return kind(text=json.dumps({"error": message}), content_type="application/json", **kwargs)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+async def _read(request: web.Request, fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a query; ClickHouse being unreachable is a 503 with the reason, not a stack trace."""
+    try:
+        return await request.app[READER](fn, *args)
+    except ClickHouseUnavailable as exc:
+        raise _error(web.HTTPServiceUnavailable, str(exc)) from None
+    except Exception as exc:
+        log.exception("live page: query failed")
+        message = f"ClickHouse query failed: {type(exc).__name__}: {exc}"
+        raise _error(web.HTTPServiceUnavailable, message) from None
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def health(request: web.Request) -> web.Response:
+    return _json({"status": "ok"})
+
+
+async def list_calls(request: web.Request) -> web.Response:
+    rows = await _read(request, supervisor.recent_calls, _filters(request), _limit(request))
+    return _json({"calls": rows})
+
+
+async def list_alerts(request: web.Request) -> web.Response:
+    rows = await _read(request, supervisor.recent_alerts, _filters(request), _limit(request))
+    return _json({"alerts": rows})
+
+
+async def filter_choices(request: web.Request) -> web.Response:
+    return _json(await _read(request, supervisor.choices))
+
+
+def audio_source(call_id: str, tenant: str, uri: str, settings: Settings) -> dict[str, Any]:
+    """Where the page's player gets the recording: our ``/api/audio`` for a local file inside the
+    recording roots, the recording's own URL for an allow-listed http(s) host, else why not."""
+    parts = urlsplit(uri)
+    if parts.scheme.lower() in ("http", "https"):
+        if parts.hostname and host_allowed(parts.hostname, settings.recording_http_hosts):
+            return {"url": uri, "reason": None}
+        return {"url": None, "reason": "its host is not in CALLSTREAM_RECORDING_HTTP_HOSTS"}
+    try:
+        resolve_recording(uri, settings.recording_roots)
+    except RecordingNotAllowed:
+        return {"url": None, "reason": "it is outside CALLSTREAM_RECORDING_ROOTS or not a local file"}
+    except RecordingNotFound:
+        return {"url": None, "reason": "the file is no longer there"}
+    except AudioError as exc:
+        return {"url": None, "reason": type(exc).__name__}
+    return {"url": f"/api/audio/{quote(call_id, safe='')}?tenant={quote(tenant, safe='')}", "reason": None}
+
+
+async def call_detail(request: web.Request) -> web.Response:
+    call_id = request.match_info["call_id"]
+    tenant = _filters(request).tenant
+    detail = await _read(request, supervisor.call_detail, call_id, tenant)
+    if detail is None:
+        return _json({"error": f"no call {call_id!r} in ClickHouse"}, status=404)
+    call = detail["call"]
+    detail["audio"] = await asyncio.to_thread(
+        audio_source, call["call_id"], call["tenant"], call["recording_uri"], request.app[SETTINGS]
+    )
+    return _json(detail)
+
+
+async def audio(request: web.Request) -> web.StreamResponse:
+    """The recording of a call, when it is a local file inside the recording roots (the same path
+    check the transcribe stage applies). Range requests work, so the player can seek."""
+    call_id = request.match_info["call_id"]
+    uri = await _read(request, supervisor.recording_uri, call_id, _filters(request).tenant)
+    if uri is None:
+        raise _error(web.HTTPNotFound, "no such call")
+    if urlsplit(uri).scheme.lower() in ("http", "https"):
+        raise _error(web.HTTPNotFound, "remote recording: the page plays it from its own URL")
+    try:
+        path = await asyncio.to_thread(resolve_recording, uri, request.app[SETTINGS].recording_roots)
+    except AudioError:
+        raise _error(web.HTTPNotFound, "recording not reachable") from None
+    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=300"})
+
+
+async def stream(request: web.Request) -> web.StreamResponse:
+    """Server-Sent Events: ``call`` and ``alert`` events (JSON rows) passing the page's filters."""
+    feed = request.app[FEED]
+    try:
+        subscriber = await feed.subscribe(_filters(request))
+    except ClickHouseUnavailable as exc:
+        raise _error(web.HTTPServiceUnavailable, str(exc)) from None
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/event-stream; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",  # nginx: do not buffer the stream
+        }
+    )
+    try:
+        await response.prepare(request)
+        await response.write(b"retry: 2000\nevent: ready\ndata: {}\n\n")
+        while True:
+            try:
+                item = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                await response.write(b": ping\n\n")  # keeps proxies open; finds closed pages
+                continue
+            if item is None:
+                break
+            kind, row = item
+            data = json.dumps(row, ensure_ascii=False)
+            await response.write(f"event: {kind}\ndata: {data}\n\n".encode())
+    except (ConnectionResetError, ConnectionError):
+        pass  # the page went away
+    finally:
+        feed.unsubscribe(subscriber)
+    return response
+
+
+def _basic_auth(users: dict[str, str]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
+        if request.path != "/healthz" and not _authorized(request.headers.get("Authorization", ""), users):
+            raise web.HTTPUnauthorized(
+                headers={"WWW-Authenticate": 'Basic realm="callstream", charset="UTF-8"'}
+            )
+        return await handler(request)
+
+    return middleware
+
+
+def _authorized(header: str, users: dict[str, str]) -> bool:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        user, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    expected = users.get(user)
+    # compare_digest on both branches: a wrong user takes as long as a wrong password
+    return hmac.compare_digest(password.encode(), (expected or "\0").encode()) and expected is not None
+
+
+def parse_users(settings: Settings) -> dict[str, str]:
+    if settings.web_users is None:
+        return {}
+    pairs = (item.strip().partition(":") for item in settings.web_users.get_secret_value().split(","))
+    return {user: password for user, _, password in pairs if user}
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.path == "/" or request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-cache")
+
+
+def create_app(settings: Settings, read: Reader) -> web.Application:
+    """The page's aiohttp application (routes, auth, security headers, live feed)."""
+    users = parse_users(settings)
+    app = web.Application(middlewares=[_basic_auth(users)] if users else [])
+    app[SETTINGS] = settings
+    app[READER] = read
+    app[FEED] = feed = LiveFeed(read, settings.web_poll_seconds)
+    app.router.add_get("/", index)
+    app.router.add_get("/healthz", health)
+    app.router.add_get("/api/calls", list_calls)
+    app.router.add_get("/api/calls/{call_id:.+}", call_detail)
+    app.router.add_get("/api/alerts", list_alerts)
+    app.router.add_get("/api/filters", filter_choices)
+    app.router.add_get("/api/audio/{call_id:.+}", audio)
+    app.router.add_get("/api/stream", stream)
+    app.router.add_static("/static/", STATIC_DIR)
+    app.on_response_prepare.append(_security_headers)
+
+    async def close_streams(_: web.Application) -> None:
+        await feed.close()
+
+    app.on_shutdown.append(close_streams)
+    return app
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+class WebServer:
+    """Starts and stops the page on the running event loop. A port already in use is logged and the
+    worker goes on: the pipeline matters more than the page."""
+
+    def __init__(self, settings: Settings, read: Reader) -> None:
+        self.settings = settings
+        self.app = create_app(settings, read)
+        self._runner: web.AppRunner | None = None
+        self.url: str | None = None
+
+    async def start(self) -> str | None:
+        settings = self.settings
+        if settings.web_users is None and not _loopback(settings.web_host):
+            log.warning(
+                "live page on %s without CALLSTREAM_WEB_USERS: anyone who reaches it reads transcripts",
+                settings.web_host,
+            )
+        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+        except OSError as exc:
+            log.error("live page not started on %s:%d: %s", settings.web_host, settings.web_port, exc)
+            await runner.cleanup()
+            return None
+        self._runner = runner
+        self.url = f"http://{settings.web_host}:{settings.web_port}/"
+        log.info("live supervisor page on %s", self.url)
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+def attach(rt: Runtime) -> WebServer:
+    """Serve the page for as long as the worker's Faust app runs (started with it, stopped with it)."""
+    server = WebServer(rt.settings, runtime_reader(rt))
+
+    class LivePage(mode.Service):
+        async def on_start(self) -> None:
+            await server.start()
+
+        async def on_stop(self) -> None:
+            await server.stop()
+
+    rt.app.service(LivePage)
+    return server
+
+
+def page_url(settings: Settings) -> str:
+    return f"http://{settings.web_host}:{settings.web_port}/"

@@ -1,0 +1,248 @@
+"""Realistic scored calls for BI views, docs/bi.md queries and Grafana panels.
+
+Three agents × three days (relative to now, so "this week" queries find them) × two calls, scored
+on the packaged default scorecard (totals and fatal failures computed by ``processors.scorecard``),
+plus alerts and dead letters; everything written through the real sink (``ClickHouseSink``) with
+``processors.rows`` rows, exactly as the pipeline writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+
+from processors.rows import alert_row, dead_letter_row, score_rows
+from processors.scorecard import default_scorecard, totals
+from streams.sink import ClickHouseSink
+from tests.factories import make_alert, make_call_score, make_dead_letter
+
+TENANT = "acme"
+AGENTS = {"agent-1": "Ann Lee", "agent-2": "Bob Grant", "agent-3": "Cy Novak"}
+# politeness per agent and call: agent-2 has a rude call (< 30: fatal, total 0)
+POLITENESS = {"agent-1": (90.0, 80.0), "agent-2": (20.0, 60.0), "agent-3": (70.0, 75.0)}
+DEAL_STAGES = ("presentation", "closing")
+DAYS = 3
+REPLAYED_CALL = "bi-agent-2-d0-c1"  # re-scored later with a new politeness value
+RESCORED_POLITENESS = 65.0
+
+
+@dataclass
+class BiData:
+    """What was written, for expected values in tests."""
+
+    now: datetime
+    calls: dict[str, dict[str, Any]] = field(default_factory=dict)  # call_id -> newest CallScore
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
+
+    def politeness(self, agent_id: str, day: Any) -> float:
+        """Expected agent-day average politeness (newest version of each call)."""
+        values = [
+            _criterion(score, "politeness")["value"]
+            for score in self.calls.values()
+            if _call(score)["agent"]["id"] == agent_id and _call(score)["started_at"].date() == day
+        ]
+        return sum(values) / len(values)
+
+
+def _call(score: dict[str, Any]) -> dict[str, Any]:
+    return score["compressed"]["filtered"]["transcript"]["call"]
+
+
+def _criterion(score: dict[str, Any], criterion_id: str) -> dict[str, Any]:
+    return next(c for c in score["criteria"] if c["id"] == criterion_id)
+
+
+def scored_call(
+    call_id: str,
+    *,
+    agent_id: str,
+    started_at: datetime,
+    politeness: float,
+    deal_stage: str,
+    price_mentions: int,
+    keywords: dict[str, int],
+    scorer: str = "llm",
+    scored_after: timedelta = timedelta(minutes=2),
+) -> dict[str, Any]:
+    """A CallScore on the default scorecard, its total computed by the real scorecard code."""
+    score = make_call_score(call_id, tenant=TENANT, started_at=started_at)
+    call = _call(score)
+    call["agent"] = {"id": agent_id, "name": AGENTS[agent_id]}
+    card = default_scorecard()
+    case = "yes" if politeness >= 75 else "no"
+    named = "yes" if price_mentions else "no"
+    criteria = [
+        ("politeness", "score", "llm", politeness, None, f"politeness {politeness:.0f}: tone and greeting"),
+        ("objection_handling", "score", "llm", politeness - 10, None, "objection acknowledged"),
+        ("sale_probability", "score", "llm", 70.0 if deal_stage == "closing" else 30.0, None, "next step"),
+        ("deal_stage", "category", "llm", None, deal_stage, f"reached {deal_stage}"),
+        ("case_examples", "yes_no", "llm", 1.0 if case == "yes" else 0.0, case, "case example"),
+        ("price_named", "yes_no", "rule", 1.0 if named == "yes" else 0.0, named, "computed by rule"),
+        ("price_mentions", "count", "rule", float(price_mentions), None, "computed by rule"),
+    ]
+    score["criteria"] = [
+        {
+            "id": cid,
+            "title": card.criterion(cid).title,
+            "kind": kind,
+            "source": source,
+            "status": "scored",
+            "value": value,
+            "label": label,
+            "reasoning": why,
+        }
+        for cid, kind, source, value, label, why in criteria
+    ]
+    total, fatal = totals(card, score["criteria"])
+    latency = 1.5 + price_mentions / 10
+    score.update(
+        scorecard_id=card.id,
+        scorecard_version=card.version,
+        scorer=scorer,
+        model_id="qwen2.5-7b-instruct+sales" if scorer == "llm" else None,
+        prompt_version="v3" if scorer == "llm" else "baseline-v1",
+        llm_tokens_in=800 + 10 * price_mentions if scorer == "llm" else None,
+        llm_tokens_out=220 if scorer == "llm" else None,
+        llm_latency_s=latency if scorer == "llm" else None,
+        cost_usd=round(latency * 2.5 / 3600, 6) if scorer == "llm" else None,
+        total=total,
+        fatal_failed=fatal,
+        scored_at=started_at + scored_after,
+    )
+    score["rules"]["price_mentions"] = price_mentions
+    score["rules"]["keyword_hits"] = dict(keywords)
+    return score
+
+
+def build(now: datetime | None = None) -> BiData:
+    """The calls, alerts and dead letters (not yet written)."""
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    # calls at 01:00 and 02:00 of each day (days back from today), so they stay on their day
+    today = now.replace(hour=0, minute=0, second=0)
+    if now - today < timedelta(hours=3):  # just after midnight: keep every call in the past
+        today -= timedelta(days=1)
+    data = BiData(now=now)
+    for agent_index, agent_id in enumerate(AGENTS):
+        for day in range(DAYS):
+            for c in range(2):
+                call_id = f"bi-{agent_id}-d{day}-c{c}"
+                started = today - timedelta(days=day) + timedelta(hours=1 + c, minutes=10 * agent_index)
+                keywords = {"thanks": 1, "greeting": 1}
+                if c == 1:
+                    keywords["cancel"] = 1
+                if agent_id == "agent-2":
+                    keywords["legal"] = 2
+                data.calls[call_id] = scored_call(
+                    call_id,
+                    agent_id=agent_id,
+                    started_at=started,
+                    politeness=POLITENESS[agent_id][c],
+                    deal_stage=DEAL_STAGES[c] if agent_id != "agent-2" else "presentation",
+                    price_mentions=c + agent_index % 2,
+                    keywords=keywords,
+                    scorer="llm" if day < 2 else "baseline",
+                )
+    for score in data.calls.values():
+        if score["fatal_failed"]:
+            call = _call(score)
+            alert = make_alert(score["call_id"], tenant=TENANT, rule="fatal_criterion")
+            alert.update(
+                severity="critical",
+                value=_criterion(score, "politeness")["value"],
+                threshold=30.0,
+                agent_id=call["agent"]["id"],
+                message="Fatal criterion failed: politeness",
+                created_at=score["scored_at"] + timedelta(seconds=1),
+            )
+            data.alerts.append(alert)
+        if "legal" in score["rules"]["keyword_hits"]:
+            call = _call(score)
+            alert = make_alert(score["call_id"], tenant=TENANT, rule="legal_threat")
+            alert.update(
+                agent_id=call["agent"]["id"],
+                created_at=score["scored_at"] + timedelta(seconds=1),
+                suppressed=score["call_id"].endswith("-c1"),  # within the cool-down of the c0 alert
+            )
+            data.alerts.append(alert)
+    for offset in range(3):
+        letter = make_dead_letter(offset, topic="calls.completed")
+        letter.update(stage="transcribe", error_class="RecordingNotFound", failed_at=now - timedelta(hours=1))
+        data.dead_letters.append(letter)
+    return data
+
+
+def _version(ts: datetime) -> int:
+    return int(ts.timestamp() * 1000)
+
+
+def write(client: Client, data: BiData, *, replay: bool = True) -> BiData:
+    """Write ``data`` through the sink; with ``replay``, then replay every call at new offsets (a
+    consumer that lost its commits) and re-score one call with a newer version."""
+    sink = ClickHouseSink(client)
+    offset = 0
+    for score in data.calls.values():
+        sink.add_rows(
+            score_rows(score, _version(score["scored_at"])), topic="calls.scored", partition=0, offset=offset
+        )
+        offset += 1
+    for alert in data.alerts:
+        sink.add_rows(
+            {"alerts": [alert_row(alert, _version(alert["created_at"]))]},
+            topic="calls.alerts",
+            partition=0,
+            offset=offset,
+        )
+        offset += 1
+    for letter in data.dead_letters:
+        sink.add_rows(
+            {"dead_letters": [dead_letter_row(letter, _version(letter["failed_at"]))]},
+            topic="calls.dlq",
+            partition=0,
+            offset=offset,
+        )
+        offset += 1
+    sink.flush()
+    if not replay:
+        return data
+    # 1. the same records again at other offsets: other dedup tokens, so physical duplicates
+    for score in data.calls.values():
+        sink.add_rows(
+            score_rows(score, _version(score["scored_at"])), topic="calls.scored", partition=1, offset=offset
+        )
+        offset += 1
+    for alert in data.alerts:
+        sink.add_rows(
+            {"alerts": [alert_row(alert, _version(alert["created_at"]))]},
+            topic="calls.alerts",
+            partition=1,
+            offset=offset,
+        )
+        offset += 1
+    sink.flush()
+    # 2. one call scored again later (e.g. a new model): the newest version must win
+    old = data.calls[REPLAYED_CALL]
+    call = _call(old)
+    rescored = scored_call(
+        REPLAYED_CALL,
+        agent_id=call["agent"]["id"],
+        started_at=call["started_at"],
+        politeness=RESCORED_POLITENESS,
+        deal_stage="presentation",
+        price_mentions=old["rules"]["price_mentions"],
+        keywords=old["rules"]["keyword_hits"],
+        scorer=old["scorer"],
+        scored_after=timedelta(minutes=30),
+    )
+    sink.add_rows(
+        score_rows(rescored, _version(rescored["scored_at"])),
+        topic="calls.scored",
+        partition=2,
+        offset=offset,
+    )
+    sink.flush()
+    data.calls[REPLAYED_CALL] = rescored
+    return data

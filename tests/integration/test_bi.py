@@ -1,0 +1,200 @@
+"""BI views (deploy/clickhouse/006_bi.sql) and every SQL block of docs/bi.md, on chDB."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from streams.clickhouse import DDL_DIR, split_statements
+from tests import bi_data
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+BI_DOC = ROOT / "docs" / "bi.md"
+VIEWS = re.findall(r"CREATE VIEW IF NOT EXISTS (\w+)", (DDL_DIR / "006_bi.sql").read_text())
+
+
+def sql_blocks(markdown: str) -> list[tuple[str, str]]:
+    """(heading, sql) for every ```sql block, under the heading it belongs to."""
+    blocks, heading = [], ""
+    for match in re.finditer(r"^(#{1,4} [^\n]+)$|^```sql\n(.*?)^```", markdown, re.M | re.S):
+        if match.group(1):
+            heading = match.group(1).lstrip("# ").strip()
+        else:
+            blocks.append((heading, match.group(2).strip()))
+    return blocks
+
+
+DOC_QUERIES = sql_blocks(BI_DOC.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bi(chdb_dsn, chdb_client):
+    """A database with the BI data written (with a replay and a re-score), shared by this module."""
+    import uuid
+
+    from streams.clickhouse import connect, migrate
+
+    database = f"bi_{uuid.uuid4().hex[:10]}"
+    chdb_client.command(f"CREATE DATABASE {database}")
+    client = connect(f"{chdb_dsn}?database={database}")
+    migrate(client)
+    data = bi_data.write(client, bi_data.build())
+    yield client, data
+    chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+def rows(client, sql: str) -> list[dict]:
+    result = client.query(sql)
+    return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
+
+
+def test_the_bi_migration_defines_the_views_docs_list():
+    assert set(VIEWS) >= {
+        "bi_call_scores",
+        "bi_agent_day",
+        "bi_agent_day_criteria",
+        "bi_criteria_hourly",
+        "bi_keyword_hits_daily",
+        "bi_alert_counts",
+        "bi_call_costs",
+        "bi_costs_daily",
+    }
+    doc = BI_DOC.read_text(encoding="utf-8")
+    for view in VIEWS:
+        assert f"`{view}`" in doc, f"{view} is not documented in docs/bi.md"
+    for statement in split_statements((DDL_DIR / "006_bi.sql").read_text()):
+        code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+        assert code.lstrip().startswith("CREATE VIEW IF NOT EXISTS"), statement[:60]
+        assert ";" not in code, f"a `;` inside a statement splits it: {statement[:60]}"
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_returns_rows(bi, view):
+    client, _ = bi
+    assert rows(client, f"SELECT * FROM {view}"), f"{view} is empty on realistic data"
+
+
+def test_docs_have_the_questions_bi_teams_ask():
+    headings = {h for h, _ in DOC_QUERIES}
+    assert {
+        "Worst agents this week",
+        "Objection handling trend",
+        "Calls with a price named but no close",
+    } <= headings
+    assert len(DOC_QUERIES) >= 12
+
+
+@pytest.mark.parametrize("heading,sql", DOC_QUERIES, ids=[h for h, _ in DOC_QUERIES])
+def test_every_docs_query_runs_and_answers(bi, heading, sql):
+    client, _ = bi
+    assert rows(client, sql), f"docs/bi.md '{heading}' returned no rows on realistic data"
+
+
+def test_replays_exist_physically_but_count_once(bi):
+    client, data = bi
+    physical = rows(client, "SELECT count() AS n FROM calls")[0]["n"]
+    logical = rows(client, "SELECT count() AS n FROM calls FINAL")[0]["n"]
+    assert logical == len(data.calls)
+    assert physical > logical  # the replay really wrote duplicates: the views must not count them
+    (agent_day,) = [r for r in rows(client, "SELECT sum(calls) AS calls FROM bi_agent_day")]
+    assert agent_day["calls"] == len(data.calls)
+    assert rows(client, "SELECT sum(alerts) AS n FROM bi_alert_counts")[0]["n"] == len(data.alerts)
+
+
+def test_agent_day_average_politeness_uses_the_newest_score_of_each_call(bi):
+    client, data = bi
+    replayed = data.calls[bi_data.REPLAYED_CALL]
+    call = replayed["compressed"]["filtered"]["transcript"]["call"]
+    agent, day = call["agent"]["id"], call["started_at"].date()
+    got = rows(
+        client,
+        f"""
+        SELECT avg_value, scored, calls FROM bi_agent_day_criteria
+        WHERE tenant = 'acme' AND agent_id = '{agent}' AND day = '{day}' AND criterion_id = 'politeness'
+        """,
+    )
+    assert len(got) == 1
+    # agent-2's day: 20 (the rude call) and the re-scored 65 (was 60): (20 + 65) / 2
+    assert got[0]["avg_value"] == pytest.approx(data.politeness(agent, day)) == pytest.approx(42.5)
+    assert got[0]["scored"] == got[0]["calls"] == 2
+
+
+def test_agent_day_scorecard_values(bi):
+    client, data = bi
+    for agent_id in bi_data.AGENTS:
+        for score_day in {
+            s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date()
+            for s in data.calls.values()
+        }:
+            mine = [
+                s
+                for s in data.calls.values()
+                if s["compressed"]["filtered"]["transcript"]["call"]["agent"]["id"] == agent_id
+                and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date() == score_day
+            ]
+            got = rows(
+                client,
+                f"""
+                SELECT sum(calls) AS calls, sum(scored_calls) AS scored, sum(sum_total) AS sum_total,
+                       sum(fatal_failed_calls) AS fatal, sum(price_named_calls) AS priced,
+                       sum(cost_usd_total) AS cost
+                FROM bi_agent_day WHERE tenant = 'acme' AND agent_id = '{agent_id}' AND day = '{score_day}'
+                """,
+            )[0]
+            assert got["calls"] == len(mine)
+            assert got["scored"] == sum(s["total"] is not None for s in mine)
+            assert got["sum_total"] == pytest.approx(sum(s["total"] or 0 for s in mine))
+            assert got["fatal"] == sum(bool(s["fatal_failed"]) for s in mine)
+            assert got["priced"] == sum(s["rules"]["price_mentions"] > 0 for s in mine)
+            assert got["cost"] == pytest.approx(sum(s["cost_usd"] or 0 for s in mine))
+
+
+def test_worst_agent_this_week_is_the_rude_one(bi):
+    client, _ = bi
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Worst agents this week"]
+    result = rows(client, sql)
+    assert result[0]["agent_id"] == "agent-2"
+    assert result[0]["fatal_failed"] == 3  # one rude call a day for three days
+    assert result[-1]["agent_id"] == "agent-1"
+
+
+def test_price_named_but_no_close(bi):
+    client, data = bi
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Calls with a price named but no close"]
+    got = {r["call_id"] for r in rows(client, sql)}
+    expected = set()
+    for call_id, score in data.calls.items():
+        labels = {c["id"]: c["label"] for c in score["criteria"]}
+        if labels["price_named"] == "yes" and labels["deal_stage"] != "closing":
+            expected.add(call_id)
+    assert expected and got == expected
+
+
+def test_keyword_hits_and_alert_counts(bi):
+    client, data = bi
+    legal = rows(
+        client,
+        "SELECT sum(calls) AS calls, sum(hits) AS hits FROM bi_keyword_hits_daily WHERE keyword = 'legal'",
+    )[0]
+    with_legal = [s for s in data.calls.values() if "legal" in s["rules"]["keyword_hits"]]
+    assert legal["calls"] == len(with_legal)
+    assert legal["hits"] == sum(s["rules"]["keyword_hits"]["legal"] for s in with_legal)
+    critical = rows(client, "SELECT sum(alerts) AS n FROM bi_alert_counts WHERE severity = 'critical'")
+    critical = critical[0]["n"]
+    assert critical == sum(a["severity"] == "critical" for a in data.alerts) == 3
+    suppressed = rows(client, "SELECT sum(suppressed_alerts) AS n FROM bi_alert_counts")[0]["n"]
+    assert suppressed == sum(bool(a.get("suppressed")) for a in data.alerts) == 3
+
+
+def test_cost_per_call(bi):
+    client, data = bi
+    priced = [s for s in data.calls.values() if s["cost_usd"] is not None]
+    got = rows(client, "SELECT sum(priced_calls) AS n, sum(cost_usd_total) AS cost FROM bi_costs_daily")[0]
+    assert got["n"] == len(priced)
+    assert got["cost"] == pytest.approx(sum(s["cost_usd"] for s in priced))
+    per_call = rows(client, f"SELECT cost_usd FROM bi_call_costs WHERE call_id = '{bi_data.REPLAYED_CALL}'")
+    assert len(per_call) == 1

@@ -1,0 +1,463 @@
+"""processors.alerts: YAML alert rules (thresholds, keywords, phrases, fatal, combinations, per
+tenant/queue), their validation errors, deterministic alerts, and the cool-down decision."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from processors.alerts import (
+    ACOUSTICS,
+    PACKAGED_DIR,
+    RULE_METRICS,
+    AlertRulebook,
+    AlertRuleError,
+    apply_cooldown,
+    cooldown_key,
+    default_rulebook,
+    evaluate,
+    parse_duration,
+    parse_rule_set,
+    partition_key,
+    severity_rank,
+)
+from schemas.codec import SCHEMA_DIR, SingleObjectCodec
+from tests.factories import make_call_score
+
+
+def book(*sets: str) -> AlertRulebook:
+    """A rulebook from YAML texts (no packaged default)."""
+    return AlertRulebook([parse_rule_set(yaml.safe_load(text), f"set{i}") for i, text in enumerate(sets)])
+
+
+def one(when: Any, severity: str = "warning", **extra: Any) -> AlertRulebook:
+    rule = {"id": "r", "severity": severity, "when": when, **extra}
+    return AlertRulebook([parse_rule_set({"id": "t", "rules": [rule]}, "t.yaml")])
+
+
+def score(**changes: Any) -> dict[str, Any]:
+    """A CallScore; ``criteria`` rows are added as {id: value or label}, other keys set as given."""
+    s = make_call_score("call-1")
+    for cid, v in (changes.pop("criteria", None) or {}).items():
+        s["criteria"].append(
+            {
+                "id": cid,
+                "title": cid,
+                "kind": "category" if isinstance(v, str) else "score",
+                "source": "llm",
+                "status": "pending" if v is None else "scored",
+                "value": v if isinstance(v, float | int) else None,
+                "label": v if isinstance(v, str) else None,
+                "reasoning": None,
+            }
+        )
+    for key, value in (changes.pop("rules", None) or {}).items():
+        s["rules"][key] = value
+    s.update(changes)
+    return s
+
+
+def fired(rulebook: AlertRulebook, s: dict[str, Any]) -> list[str]:
+    return [a["rule"] for a in evaluate(s, rulebook)]
+
+
+# --- the packaged default --------------------------------------------------------------------------------
+
+
+def test_packaged_default_loads_and_applies_to_every_call():
+    rules = default_rulebook().rules_for("any-tenant", None)
+    ids = [r.id for r in rules]
+    assert {"legal_threat", "cancellation_risk", "fatal_criterion_failed", "low_total"} <= set(ids)
+    assert all(r.cooldown_s == 600 for r in rules)
+    assert sorted(p.name for p in PACKAGED_DIR.glob("*.yaml")) == ["default.yaml"]
+
+
+def test_default_rules_on_a_call_that_breaks_them():
+    s = score(rules={"keyword_hits": {"legal": 2, "cancel": 1}}, total=12.0, fatal_failed=True)
+    alerts = {a["rule"]: a for a in evaluate(s)}
+    assert set(alerts) == {"legal_threat", "cancellation_risk", "fatal_criterion_failed", "low_total"}
+    legal = alerts["legal_threat"]
+    assert (legal["severity"], legal["value"], legal["threshold"]) == ("critical", 2.0, 1.0)
+    assert legal["message"] == (
+        "Legal threat (lawyer, court): rules.keyword_hits.legal = 2 (>= 1); "
+        "agent Dana Smith, queue sales, call call-1"
+    )
+    assert alerts["fatal_criterion_failed"]["value"] == 1.0
+    assert alerts["fatal_criterion_failed"]["threshold"] is None
+
+
+def test_alerts_are_deterministic_and_encode():
+    s = score(rules={"keyword_hits": {"legal": 1}})
+    alerts = evaluate(s)
+    assert alerts == evaluate(copy.deepcopy(s))  # a replay gives identical records
+    (alert,) = alerts
+    assert alert["alert_id"] == "call-1:legal_threat"
+    assert alert["created_at"] == s["scored_at"]
+    assert alert["suppressed"] is False
+    assert (alert["tenant"], alert["agent_id"], alert["agent_name"], alert["queue"]) == (
+        "acme",
+        "agent-7",
+        "Dana Smith",
+        "sales",
+    )
+    codec = SingleObjectCodec()
+    assert codec.decode("Alert", codec.encode("Alert", alert)) == alert
+
+
+# --- conditions ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "changes", "expected"),
+    [
+        ("criteria.politeness < 40", {"criteria": {"politeness": 35.0}}, (35.0, 40.0)),
+        ("criteria.politeness < 40", {"criteria": {"politeness": 40.0}}, None),
+        ("criteria.politeness < 40", {"criteria": {"politeness": None}}, None),  # pending
+        ("criteria.politeness <= 40", {"criteria": {"politeness": 40.0}}, (40.0, 40.0)),
+        ("criteria.nonexistent < 40", {}, None),
+        ("rules.price_mentions == 0", {"rules": {"price_mentions": 0}}, (0.0, 0.0)),
+        ("rules.price_mentions == 0", {}, None),  # the factory's call names a price
+        ("rules.price_mentions > 0", {}, (1.0, 0.0)),
+        ("rules.agent_talk_ratio > 0.7", {"rules": {"agent_talk_ratio": 0.8}}, (0.8, 0.7)),
+        ("rules.agent_talk_ratio > 0.7", {"rules": {"agent_talk_ratio": None}}, None),  # mono: unknown
+        ("rules.agent_talk_ratio != 0.5", {"rules": {"agent_talk_ratio": None}}, None),  # null never matches
+        ("total < 50", {"total": 49.5}, (49.5, 50.0)),
+        ("total < 50", {"total": None}, None),  # LLM criteria pending: no total yet
+        ("rules.keyword_hits.legal >= 1", {"rules": {"keyword_hits": {"legal": 3}}}, (3.0, 1.0)),
+        ("rules.keyword_hits.legal >= 1", {}, None),  # absent entry counts 0
+        ("rules.keyword_hits.legal == 0", {}, (0.0, 0.0)),
+        ("rules.pii.PHONE >= 1", {}, (1.0, 1.0)),
+        ("fatal_failed", {"fatal_failed": True}, (1.0, None)),
+        ("fatal_failed", {"fatal_failed": False}, None),
+        ("fatal_failed == true", {"fatal_failed": True}, (1.0, None)),
+        ("criteria.deal_stage == closing", {"criteria": {"deal_stage": "closing"}}, (None, None)),
+        ("criteria.deal_stage != 'closing'", {"criteria": {"deal_stage": "needs"}}, (None, None)),
+        ("criteria.deal_stage == closing", {"criteria": {"deal_stage": "needs"}}, None),
+        ("criteria.deal_stage < 3", {"criteria": {"deal_stage": "needs"}}, None),  # label vs number
+        ("criteria.greeting.label == no", {}, None),
+        ("criteria.greeting.value == 1", {}, (1.0, 1.0)),
+        ("rules.language == en", {}, (None, None)),
+        ("call.queue == sales", {}, (None, None)),
+        ("call.direction == outbound", {}, None),
+        ("call.crm.segment == smb", {}, (None, None)),
+        ("acoustics.longest_silence_s > 20", {}, (24.5, 20.0)),
+        ("scorer == baseline", {}, (None, None)),
+    ],
+)
+def test_comparisons(when, changes, expected):
+    alerts = evaluate(score(**changes), one(when))
+    if expected is None:
+        assert alerts == []
+    else:
+        (alert,) = alerts
+        assert (alert["value"], alert["threshold"]) == expected
+
+
+def test_all_needs_every_condition_and_reports_the_first_number():
+    rules = one(
+        {"all": ["call.queue == sales", "criteria.sale_probability >= 60", "rules.price_mentions == 0"]}
+    )
+    hit = score(criteria={"sale_probability": 80.0}, rules={"price_mentions": 0})
+    (alert,) = evaluate(hit, rules)
+    assert (alert["value"], alert["threshold"]) == (80.0, 60.0)
+    assert "criteria.sale_probability = 80 (>= 60) and rules.price_mentions = 0 (== 0)" in alert["message"]
+    assert evaluate(score(criteria={"sale_probability": 80.0}), rules) == []  # a price was named
+
+
+def test_any_reports_the_condition_that_held():
+    rules = one({"any": ["criteria.politeness < 30", {"all": ["total < 50", "fatal_failed"]}]})
+    assert evaluate(score(criteria={"politeness": 50.0}, total=40.0), rules) == []
+    (alert,) = evaluate(score(criteria={"politeness": 50.0}, total=0.0, fatal_failed=True), rules)
+    assert alert["value"] == 0.0 and "total = 0 (< 50) and fatal_failed" in alert["message"]
+    (alert,) = evaluate(score(criteria={"politeness": 20.0}), rules)
+    assert alert["value"] == 20.0
+
+
+def with_segments(*lines: tuple[str, str]) -> dict[str, Any]:
+    s = score()
+    segments = s["compressed"]["filtered"]["transcript"]["segments"]
+    for i, (role, text) in enumerate(lines):
+        segments.append({**segments[0], "index": 10 + i, "role": role, "text": text})
+    return s
+
+
+def test_phrases_by_role_with_stems_and_counts():
+    rules = one({"phrases": ["speak to your manager", "жалоб*"], "by": "customer"})
+    (alert,) = evaluate(with_segments(("customer", "I want to SPEAK to your manager, now.")), rules)
+    assert alert["value"] == 1.0 and 'the customer said "speak to your manager"' in alert["message"]
+    assert fired(rules, with_segments(("customer", "Я напишу жалобу."))) == ["r"]
+    assert fired(rules, with_segments(("agent", "Would you like to speak to your manager?"))) == []
+    twice = one({"phrases": "refund", "at_least": 2})
+    assert fired(twice, with_segments(("customer", "A refund please."))) == []
+    assert fired(twice, with_segments(("customer", "Refund!"), ("agent", "The refund is done."))) == ["r"]
+
+
+def test_phrases_in_dropped_segments_do_not_count():
+    s = with_segments(("customer", "I will sue you"))
+    s["compressed"]["filtered"]["transcript"]["segments"][-1]["kept"] = False
+    assert evaluate(s, one({"phrases": ["sue"]})) == []
+
+
+def test_message_template():
+    rules = one(
+        "rules.keyword_hits.legal >= 1",
+        severity="critical",
+        title="Legal",
+        message="{severity}: {agent_name} ({agent_id}) said legal words {value}x on {call_id} {unknown}",
+    )
+    (alert,) = evaluate(score(rules={"keyword_hits": {"legal": 2}}), rules)
+    assert alert["message"] == "critical: Dana Smith (agent-7) said legal words 2x on call-1 {unknown}"
+
+
+# --- per tenant and queue ----------------------------------------------------------------------------
+
+
+DEFAULT = """
+id: default
+rules:
+  - {id: legal, severity: critical, when: rules.keyword_hits.legal >= 1}
+  - {id: cancel, severity: warning, when: rules.keyword_hits.cancel >= 1}
+"""
+ACME = """
+id: acme
+tenants: [acme]
+cooldown: 1h
+rules:
+  - {id: cancel, enabled: false}
+  - {id: legal, severity: info, when: rules.keyword_hits.legal >= 2}
+  - {id: slow, severity: warning, when: acoustics.longest_silence_s > 20}
+"""
+ACME_SUPPORT = """
+id: acme-support
+tenants: [acme]
+queues: [support]
+rules:
+  - {id: legal, severity: critical, when: rules.keyword_hits.legal >= 1, cooldown: 0}
+"""
+
+
+def test_sets_merge_by_rule_id_and_the_most_specific_wins():
+    rb = book(DEFAULT, ACME, ACME_SUPPORT)
+    assert [r.id for r in rb.rules_for("other", "sales")] == ["legal", "cancel"]
+    acme = {r.id: r for r in rb.rules_for("acme", "sales")}
+    assert list(acme) == ["legal", "slow"]  # cancel switched off for acme
+    assert acme["legal"].severity == "info" and acme["slow"].cooldown_s == 3600
+    support = {r.id: r for r in rb.rules_for("acme", "support")}
+    assert support["legal"].severity == "critical" and support["legal"].cooldown_s == 0
+    assert rb.rule("acme", "sales", "cancel") is None
+    assert rb.rule("other", None, "cancel").severity == "warning"
+
+
+def test_rule_sets_from_a_directory_override_by_id(tmp_path: Path):
+    (tmp_path / "default.yaml").write_text(DEFAULT)
+    (tmp_path / "acme.yml").write_text(ACME)
+    rb = AlertRulebook.load(tmp_path)
+    assert [r.id for r in rb.rules_for("x", None)] == ["legal", "cancel"]  # the packaged default replaced
+    s = score(rules={"keyword_hits": {"legal": 1, "cancel": 1}})  # tenant acme: legal needs 2, no cancel
+    assert fired(rb, s) == ["slow"]
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "named"),
+    [
+        ({"id": "Bad Id", "severity": "info", "when": "total < 1"}, "rules[0].id: required, snake_case"),
+        ({"id": "r", "severity": "urgent", "when": "total < 1"}, "rules[0] (r).severity: must be one of"),
+        ({"id": "r", "severity": "info"}, "rules[0] (r).when: required"),
+        ({"id": "r", "severity": "info", "when": "total < 1", "colour": 1}, "(r): unknown key(s) colour"),
+        ({"id": "r", "severity": "info", "when": "totl < 1"}, "(r).when: unknown path 'totl'"),
+        ({"id": "r", "severity": "info", "when": "rules.prices > 1"}, "unknown rule metric; choose from"),
+        ({"id": "r", "severity": "info", "when": "rules.keyword_hits > 1"}, "use rules.keyword_hits.<entry"),
+        ({"id": "r", "severity": "info", "when": "criteria.Polite < 1"}, "use criteria.<criterion id>"),
+        ({"id": "r", "severity": "info", "when": "acoustics.volume > 1"}, "unknown acoustic metric"),
+        ({"id": "r", "severity": "info", "when": "call.agent == x"}, "unknown call field"),
+        ({"id": "r", "severity": "info", "when": "total < high"}, "< needs a number (got 'high')"),
+        ({"id": "r", "severity": "info", "when": "total <"}, "cannot parse 'total <'"),
+        ({"id": "r", "severity": "info", "when": {"all": []}}, "(r).when.all: must be a non-empty list"),
+        (
+            {"id": "r", "severity": "info", "when": {"any": ["total < 1", "x"]}},
+            "(r).when.any[1]: unknown path",
+        ),
+        ({"id": "r", "severity": "info", "when": {"none": ["total < 1"]}}, "(r).when: a condition is"),
+        ({"id": "r", "severity": "info", "when": {"phrases": []}}, "(r).when.phrases: must be a non-empty"),
+        (
+            {"id": "r", "severity": "info", "when": {"phrases": ["x"], "by": "boss"}},
+            "(r).when.by: must be one",
+        ),
+        (
+            {"id": "r", "severity": "info", "when": {"phrases": ["x"], "at_least": 0}},
+            "at_least: must be an int",
+        ),
+        (
+            {"id": "r", "severity": "info", "when": "total < 1", "cooldown": "soon"},
+            "(r).cooldown: a duration",
+        ),
+        ({"id": "r", "severity": "info", "when": "total < 1", "enabled": "no"}, "(r).enabled: must be true"),
+        ({"id": "r", "severity": "info", "when": "total < 1", "message": "{x"}, "(r).message: bad template"),
+    ],
+)
+def test_invalid_rules_name_the_file_rule_and_field(tmp_path: Path, rule, named):
+    path = tmp_path / "acme.yaml"
+    path.write_text(yaml.safe_dump({"id": "acme", "tenants": ["acme"], "rules": [rule]}))
+    with pytest.raises(AlertRuleError) as info:
+        AlertRulebook.load(tmp_path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: rules[0]") or message.startswith(f"{path}")
+    assert named in message, message
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("id: x\nrules: []\n", ".rules: required, a non-empty list"),
+        ("rules: [{id: r, severity: info, when: total < 1}]\n", ".id: required"),
+        (
+            "id: x\nqueues: []\nrules: [{id: r, severity: info, when: total < 1}]\n",
+            ".queues: must be a non-empty",
+        ),
+        (
+            "id: x\ncooldown: -5\nrules: [{id: r, severity: info, when: total < 1}]\n",
+            ".cooldown: must be >= 0",
+        ),
+        ("id: x\nowner: me\nrules: [{id: r, severity: info, when: total < 1}]\n", "unknown key(s) owner"),
+        (
+            "id: x\nrules: [{id: r, severity: info, when: total < 1},\n"
+            "        {id: r, severity: info, when: total < 2}]\n",
+            "duplicate rule id 'r'",
+        ),
+        ("id: x\nrules: [{id: r, severity: info, when: 'total < 1'\n", "not valid YAML"),
+        ("- just\n- a list\n", "must be a mapping with id, version, rules"),
+    ],
+)
+def test_invalid_files_name_the_file(tmp_path: Path, text, named):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(AlertRuleError) as info:
+        AlertRulebook.load(tmp_path)
+    assert str(path) in str(info.value) and named in str(info.value), str(info.value)
+
+
+def test_missing_rules_dir_is_an_error(tmp_path: Path):
+    with pytest.raises(AlertRuleError, match="alert rules directory does not exist"):
+        AlertRulebook.load(tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [(0, 0.0), (90, 90.0), ("90s", 90.0), ("15m", 900.0), ("2h", 7200.0), ("1d", 86400.0)],
+)
+def test_durations(value, seconds):
+    assert parse_duration(value, "x") == seconds
+
+
+def test_known_paths_match_the_schema():
+    def names(schema: dict, record: str) -> list[str]:
+        for f in schema["fields"]:
+            t = f["type"]
+            if isinstance(t, dict) and t.get("name") == record:
+                return [g["name"] for g in t["fields"]]
+        raise KeyError(record)
+
+    call_score = json.loads((SCHEMA_DIR / "callstream.CallScore.avsc").read_text())
+    scalars = [n for n in names(call_score, "RuleMetrics") if n not in ("keyword_hits", "pii")]
+    assert sorted(scalars) == sorted(RULE_METRICS)
+    acoustic = json.loads((SCHEMA_DIR / "callstream.AcousticMetrics.avsc").read_text())
+    assert sorted(f["name"] for f in acoustic["fields"] if f["name"] != "source") == sorted(ACOUSTICS)
+
+
+# --- cool-down ---------------------------------------------------------------------------------------
+
+
+def alert(call_id: str, minutes: float, agent: str | None = "agent-7", rule: str = "legal") -> dict[str, Any]:
+    s = make_call_score(call_id)
+    return {
+        "alert_id": f"{call_id}:{rule}",
+        "call_id": call_id,
+        "tenant": "acme",
+        "rule": rule,
+        "agent_id": agent,
+        "created_at": s["scored_at"] + timedelta(minutes=minutes),
+    }
+
+
+def test_cooldown_first_alert_opens_a_window():
+    suppressed, state = apply_cooldown(alert("c1", 0), None, 600)
+    assert not suppressed and state == {"call_id": "c1", "at": alert("c1", 0)["created_at"].timestamp()}
+
+
+def test_cooldown_suppresses_within_the_window_without_extending_it():
+    _, state = apply_cooldown(alert("c1", 0), None, 600)
+    assert apply_cooldown(alert("c2", 9.9), state, 600) == (True, None)
+    assert apply_cooldown(alert("c0", -5), state, 600) == (True, None)  # out of order, still inside
+    suppressed, new = apply_cooldown(alert("c3", 10), state, 600)
+    assert not suppressed and new["call_id"] == "c3"
+
+
+def test_cooldown_replay_of_the_notified_call_is_not_suppressed():
+    _, state = apply_cooldown(alert("c1", 0), None, 600)
+    assert apply_cooldown(alert("c1", 0), state, 600) == (False, None)
+
+
+def test_cooldown_late_old_alert_outside_the_window_keeps_the_newer_state():
+    _, state = apply_cooldown(alert("c5", 60), None, 600)
+    assert apply_cooldown(alert("c1", 0), state, 600) == (False, None)
+
+
+def test_cooldown_off_or_without_agent_never_suppresses():
+    _, state = apply_cooldown(alert("c1", 0), None, 600)
+    assert apply_cooldown(alert("c2", 1), state, 0) == (False, None)
+    assert apply_cooldown(alert("c2", 1, agent=None), state, 600) == (False, None)
+
+
+def test_cooldown_per_agent_and_rule_over_a_stream():
+    table: dict[str, dict] = {}
+    sequence = [
+        alert("c1", 0),
+        alert("c2", 1),  # same agent, same rule: suppressed
+        alert("c3", 2, rule="cancel"),  # another rule: its own window
+        alert("c4", 3, agent="agent-8"),  # another agent: its own window
+        alert("c5", 12),  # the first window is over
+        alert("c6", 13),
+    ]
+    outcome = []
+    for a in sequence:
+        key = cooldown_key(a)
+        suppressed, state = apply_cooldown(a, table.get(key), 600)
+        if state is not None:
+            table[key] = state
+        outcome.append(suppressed)
+    assert outcome == [False, True, False, False, False, True]
+    assert partition_key(sequence[0]) == "acme/agent-7" == partition_key(sequence[2])
+    assert cooldown_key(sequence[0]) == "acme/agent-7/legal"
+
+
+def test_severity_rank():
+    assert severity_rank("info") < severity_rank("warning") < severity_rank("critical") == severity_rank("??")
+
+
+def test_alerts_of_the_previous_schema_still_decode():
+    """Old writers (no suppressed/queue/agent_name) are read with the defaults: not suppressed."""
+    import io
+
+    from fastavro import parse_schema, schemaless_writer
+
+    from schemas.codec import HISTORY_DIR, MAGIC, fingerprint_of
+
+    (path,) = HISTORY_DIR.glob("callstream.Alert.*.avsc")
+    old = parse_schema(json.loads(path.read_text()), _write_hint=False)
+    record = dict(evaluate(score(rules={"keyword_hits": {"legal": 1}}))[0])
+    for new_field in ("suppressed", "queue", "agent_name"):
+        del record[new_field]
+    buf = io.BytesIO(MAGIC + fingerprint_of(old))
+    buf.seek(0, 2)
+    schemaless_writer(buf, old, record)
+    decoded = SingleObjectCodec().decode("Alert", buf.getvalue())
+    assert decoded == {**record, "suppressed": False, "queue": None, "agent_name": None}

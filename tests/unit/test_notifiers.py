@@ -1,0 +1,311 @@
+"""streams.notifiers and the notify stage against in-test HTTP and SMTP servers: success, retry then
+success (5xx, 429 + Retry-After, SMTP 4xx, refused connections), permanent failure → dead letter."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import socket
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from schemas.codec import SingleObjectCodec
+from streams.agents.notify import Notify
+from streams.notifiers import (
+    DeliveryFailed,
+    EmailNotifier,
+    SlackNotifier,
+    TelegramNotifier,
+    WebhookNotifier,
+    deliver,
+    notifiers_from_settings,
+    retry_after_seconds,
+)
+from streams.settings import Settings
+from tests.factories import make_alert
+from tests.notify_servers import http_server, smtp_server
+
+ALERT = {
+    **make_alert("call-9", rule="legal_threat"),
+    "severity": "critical",
+    "message": "Legal threat: rules.keyword_hits.legal = 1 (>= 1); agent Dana <Smith> & co, call call-9",
+    "suppressed": False,
+    "queue": "sales",
+    "agent_name": "Dana Smith",
+}
+TOKEN = "123456:SECRET-bot-token"
+
+
+class Sleeps(list):
+    """A stand-in for asyncio.sleep that records the delays."""
+
+    async def __call__(self, delay: float) -> None:
+        self.append(delay)
+
+
+def send(notifier: Any, alert: dict[str, Any] = ALERT, retries: int = 3, **kw: Any) -> tuple[int, Sleeps]:
+    sleeps = Sleeps()
+    attempts = asyncio.run(deliver(notifier, alert, retries=retries, backoff=0.5, sleep=sleeps, **kw))
+    return attempts, sleeps
+
+
+def fails(notifier: Any, alert: dict[str, Any] = ALERT, retries: int = 3) -> tuple[DeliveryFailed, Sleeps]:
+    sleeps = Sleeps()
+    with pytest.raises(DeliveryFailed) as info:
+        asyncio.run(deliver(notifier, alert, retries=retries, backoff=0.5, sleep=sleeps))
+    return info.value, sleeps
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- webhook ---------------------------------------------------------------------------------------------
+
+
+def test_webhook_posts_signed_json():
+    with http_server() as server:
+        attempts, sleeps = send(WebhookNotifier(f"{server.url}/hook", secret="s3cret"))
+    assert (attempts, sleeps) == (1, [])
+    (request,) = server.requests
+    assert request.path == "/hook"
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.headers["X-Callstream-Alert-Id"] == "call-9:legal_threat"
+    expected = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["X-Callstream-Signature"] == expected
+    body = request.json()
+    assert body["event"] == "alert"
+    assert datetime.fromisoformat(body["sent_at"]) > datetime.now(UTC) - timedelta(minutes=1)
+    assert body["alert"]["alert_id"] == "call-9:legal_threat" and body["alert"]["severity"] == "critical"
+    assert body["alert"]["created_at"] == ALERT["created_at"].isoformat()
+
+
+def test_webhook_without_secret_is_unsigned():
+    with http_server() as server:
+        send(WebhookNotifier(f"{server.url}/hook"))
+    assert "X-Callstream-Signature" not in server.requests[0].headers
+
+
+def test_webhook_retries_5xx_with_backoff_then_succeeds():
+    with http_server(script=[(503, {}, b"busy"), (502, {}, b"")]) as server:
+        attempts, sleeps = send(WebhookNotifier(server.url))
+    assert attempts == 3 and sleeps == [0.5, 1.0]
+    assert len(server.requests) == 3
+
+
+def test_webhook_429_honours_retry_after_seconds_and_dates_capped():
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    script = [(429, {"Retry-After": "7"}, b""), (429, {"Retry-After": later}, b"")]
+    with http_server(script=script) as server:
+        attempts, sleeps = send(WebhookNotifier(server.url), max_delay=20)
+    assert attempts == 3 and sleeps == [7.0, 20.0]
+
+
+def test_webhook_4xx_is_permanent_and_not_retried():
+    with http_server(script=[(404, {}, b"no such hook")]) as server:
+        failure, sleeps = fails(WebhookNotifier(server.url))
+    assert str(failure) == "webhook: HTTP 404: no such hook"
+    assert failure.attempts == 1 and sleeps == [] and len(server.requests) == 1
+
+
+def test_webhook_gives_up_after_the_retries():
+    with http_server(script=[(500, {}, b"boom")] * 5) as server:
+        failure, sleeps = fails(WebhookNotifier(server.url), retries=2)
+    assert failure.attempts == 3 and sleeps == [0.5, 1.0]
+    assert str(failure) == "webhook: gave up after 3 attempts: HTTP 500: boom"
+    assert len(server.requests) == 3
+
+
+def test_webhook_connection_refused_is_transient():
+    failure, sleeps = fails(WebhookNotifier(f"http://127.0.0.1:{free_port()}/hook", timeout=2), retries=1)
+    assert failure.attempts == 2 and sleeps == [0.5]
+    assert "gave up after 2 attempts: ConnectError" in str(failure)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [(None, None), ("", None), ("3", 3.0), ("-1", 0.0), ("soon", None)]
+)
+def test_retry_after_values(value, seconds):
+    assert retry_after_seconds(value) == seconds
+
+
+# --- Slack -----------------------------------------------------------------------------------------------
+
+
+def test_slack_message_is_escaped_mrkdwn():
+    with http_server() as server:
+        send(SlackNotifier(f"{server.url}/services/T/B/x"))
+    text = server.requests[0].json()["text"]
+    assert text.startswith(":rotating_light: *CRITICAL* Legal threat:")
+    assert "Dana &lt;Smith&gt; &amp; co" in text
+
+
+def test_slack_retry_then_success_and_permanent_failure():
+    with http_server(script=[(429, {"Retry-After": "1"}, b"rate_limited")]) as server:
+        assert send(SlackNotifier(server.url)) == (2, [1.0])
+    with http_server(script=[(404, {}, b"no_service")]) as server:
+        failure, _ = fails(SlackNotifier(server.url))
+    assert str(failure) == "slack: HTTP 404: no_service"
+
+
+# --- Telegram --------------------------------------------------------------------------------------------
+
+
+def test_telegram_send_message():
+    with http_server() as server:
+        send(TelegramNotifier(TOKEN, "-100123", api_url=server.url + "/"))
+    (request,) = server.requests
+    assert request.path == f"/bot{TOKEN}/sendMessage"
+    body = request.json()
+    assert body["chat_id"] == "-100123"
+    assert "CRITICAL: Legal threat" in body["text"] and "Dana <Smith> & co" in body["text"]
+
+
+def test_telegram_429_waits_as_the_body_says():
+    answer = json.dumps({"ok": False, "error_code": 429, "parameters": {"retry_after": 4}}).encode()
+    with http_server(script=[(429, {}, answer)]) as server:
+        assert send(TelegramNotifier(TOKEN, "1", api_url=server.url)) == (2, [4.0])
+
+
+def test_telegram_bad_chat_is_permanent_and_the_token_stays_secret():
+    answer = b'{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}'
+    with http_server(script=[(400, {}, answer)]) as server:
+        failure, sleeps = fails(TelegramNotifier(TOKEN, "1", api_url=server.url))
+    assert "telegram: HTTP 400" in str(failure) and "chat not found" in str(failure)
+    assert sleeps == [] and "SECRET" not in str(failure)
+    refused, _ = fails(TelegramNotifier(TOKEN, "1", api_url=f"http://127.0.0.1:{free_port()}"), retries=0)
+    assert "SECRET" not in str(refused)
+
+
+# --- e-mail ----------------------------------------------------------------------------------------------
+
+
+def email(port: int) -> EmailNotifier:
+    return EmailNotifier(
+        "127.0.0.1", port, "callstream@example.com", ["qa@example.com", "lead@example.com"], starttls=False
+    )
+
+
+def test_email_is_sent():
+    with smtp_server() as smtp:
+        assert send(email(smtp.port)) == (1, [])
+    ((rcpt, msg),) = smtp.messages
+    assert rcpt == ["qa@example.com", "lead@example.com"]
+    assert msg["Subject"] == "[callstream] CRITICAL legal_threat: Dana Smith, call call-9"
+    assert msg["From"] == "callstream@example.com"
+    assert msg["X-Callstream-Alert-Id"] == "call-9:legal_threat"
+    body = msg.get_payload(decode=True).decode()
+    assert body.startswith("Legal threat:") and "call_id: call-9" in body
+
+
+def test_email_4xx_is_retried_then_sent():
+    with smtp_server(script=["451 4.3.0 try again later"]) as smtp:
+        assert send(email(smtp.port)) == (2, [0.5])
+    assert smtp.attempts == 2 and len(smtp.messages) == 1
+
+
+def test_email_5xx_is_permanent():
+    with smtp_server(script=["554 5.7.1 message rejected"]) as smtp:
+        failure, sleeps = fails(email(smtp.port))
+    assert str(failure) == "email: SMTP 554 5.7.1 message rejected"
+    assert sleeps == [] and smtp.messages == []
+
+
+def test_email_server_down_is_transient():
+    failure, sleeps = fails(email(free_port()), retries=1)
+    assert sleeps == [0.5] and failure.attempts == 2 and "ConnectionRefusedError" in str(failure)
+
+
+# --- configuration ---------------------------------------------------------------------------------------
+
+
+def test_no_channel_configured_means_no_notifier():
+    assert notifiers_from_settings(Settings(_env_file=None)) == []
+
+
+def test_every_configured_channel_is_a_notifier():
+    settings = Settings(
+        _env_file=None,
+        notify_webhook_url="https://hooks.example.com/cs",
+        notify_slack_webhook_url="https://hooks.slack.com/services/T/B/X",
+        notify_telegram_bot_token=TOKEN,
+        notify_telegram_chat_id="42",
+        notify_smtp_host="smtp.example.com",
+        notify_smtp_from="cs@example.com",
+        notify_smtp_to="a@example.com, b@example.com",
+    )
+    channels = notifiers_from_settings(settings)
+    assert [n.name for n in channels] == ["webhook", "slack", "telegram", "email"]
+    assert channels[3].recipients == ["a@example.com", "b@example.com"]
+
+
+# --- the notify stage ------------------------------------------------------------------------------------
+
+
+CODEC = SingleObjectCodec()
+
+
+class Runner:
+    def __init__(self) -> None:
+        self.letters: list[dict[str, Any]] = []
+
+    async def send_dead_letter(self, letter: dict[str, Any]) -> None:
+        self.letters.append(letter)
+
+
+def stage(url: str, **settings: Any) -> tuple[Notify, Runner]:
+    runner = Runner()
+    conf = Settings(_env_file=None, notify_webhook_url=url, notify_backoff=0, **settings)
+    rt = SimpleNamespace(settings=conf, codec=CODEC, runner=runner)
+    return Notify(rt, notifiers_from_settings(conf)), runner  # type: ignore[arg-type]
+
+
+def event(value: bytes, offset: int = 5) -> SimpleNamespace:
+    message = SimpleNamespace(topic="calls.alerts", partition=1, offset=offset)
+    return SimpleNamespace(message=message, key=b"call-9", value=value)
+
+
+def test_stage_sends_unsuppressed_alerts_at_or_above_the_min_severity():
+    with http_server() as server:
+        notify, runner = stage(server.url, notify_min_severity="warning")
+        for alert in (
+            ALERT,
+            {**ALERT, "alert_id": "call-9:x", "suppressed": True},  # cool-down: stored, not sent
+            {**ALERT, "alert_id": "call-9:y", "severity": "info"},  # below the minimum
+            {**ALERT, "alert_id": "call-9:z", "severity": "warning"},
+        ):
+            asyncio.run(notify.handle(event(CODEC.encode("Alert", alert))))
+    assert [r.json()["alert"]["alert_id"] for r in server.requests] == ["call-9:legal_threat", "call-9:z"]
+    assert runner.letters == []
+
+
+def test_stage_dead_letters_a_permanent_failure_with_the_reason():
+    payload = CODEC.encode("Alert", ALERT)
+    with http_server(script=[(410, {}, b"gone")]) as server:
+        notify, runner = stage(server.url)
+        asyncio.run(notify.handle(event(payload, offset=8)))
+    (letter,) = runner.letters
+    assert letter["stage"] == "notify" and letter["error_class"] == "NotifyFailed"
+    assert letter["error_message"] == "1 of 1 channel(s) failed: webhook: HTTP 410: gone"
+    assert (letter["topic"], letter["partition"], letter["offset"]) == ("calls.alerts", 1, 8)
+    assert letter["payload"] == payload and letter["call_id"] == "call-9" and letter["attempts"] == 1
+    CODEC.encode("DeadLetter", letter)
+
+
+def test_stage_dead_letters_after_the_retries_and_undecodable_bytes():
+    with http_server(script=[(503, {}, b"")] * 3) as server:
+        notify, runner = stage(server.url, notify_retries=2)
+        asyncio.run(notify.handle(event(CODEC.encode("Alert", ALERT))))
+        asyncio.run(notify.handle(event(b"not avro")))
+    retried, garbage = runner.letters
+    assert retried["attempts"] == 3 and "gave up after 3 attempts: HTTP 503" in retried["error_message"]
+    assert garbage["error_class"] == "NotSingleObjectError" and garbage["payload"] == b"not avro"
+    assert len(server.requests) == 3

@@ -1,0 +1,130 @@
+"""Consumer-lag gauge and the worker's health endpoint (streams/observability.py), without a broker."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from prometheus_client import REGISTRY
+
+from streams.app import Runtime
+from streams.observability import Health, LagReporter, agent_topics, serve_health
+from streams.settings import Settings
+
+
+def gauge(topic: str) -> float | None:
+    return REGISTRY.get_sample_value("callstream_consumer_lag", {"topic": topic})
+
+
+def failures() -> float:
+    return REGISTRY.get_sample_value("callstream_lag_check_failures_total") or 0.0
+
+
+def test_lag_check_sets_the_gauge_per_topic():
+    calls = []
+
+    def fake_lag(bootstrap, group, topics, timeout):
+        calls.append((bootstrap, group, tuple(topics), timeout))
+        return {"unit.calls.completed": 7, "unit.calls.dlq": 0}
+
+    reporter = LagReporter(
+        "b:9092", "callstream-text", ["unit.calls.dlq", "unit.calls.completed"], 30, lag_fn=fake_lag
+    )
+    assert reporter.check_once() == {"unit.calls.completed": 7, "unit.calls.dlq": 0}
+    assert calls == [("b:9092", "callstream-text", ("unit.calls.completed", "unit.calls.dlq"), 10.0)]
+    assert gauge("unit.calls.completed") == 7
+    assert gauge("unit.calls.dlq") == 0
+    assert reporter.last_error is None and reporter.last_checked is not None
+
+
+def test_a_failed_lag_check_is_counted_and_never_raised():
+    def broken(*args, **kwargs):
+        raise RuntimeError("broker down")
+
+    before = failures()
+    reporter = LagReporter("b:9092", "g", ["unit.fail"], 5, lag_fn=broken)
+    assert reporter.check_once() == {}
+    assert failures() == before + 1
+    assert reporter.last_error == "RuntimeError: broker down"
+
+
+def test_the_reporter_thread_checks_periodically_and_stops():
+    seen = threading.Event()
+    count = 0
+
+    def fake_lag(bootstrap, group, topics, timeout):
+        nonlocal count
+        count += 1
+        if count >= 3:
+            seen.set()
+        return {"unit.periodic": count}
+
+    reporter = LagReporter("b", "g", ["unit.periodic"], 0.05, lag_fn=fake_lag).start()
+    try:
+        assert seen.wait(5), "the lag thread did not check three times"
+    finally:
+        reporter.stop()
+    after = count
+    time.sleep(0.2)
+    assert count == after  # stopped
+    assert gauge("unit.periodic") == after
+
+
+def test_interval_zero_disables_the_reporter():
+    reporter = LagReporter("b", "g", ["t"], 0, lag_fn=lambda *a, **k: pytest.fail("must not run")).start()
+    assert reporter._thread is None
+    reporter.stop()
+
+
+def test_agent_topics_are_the_topics_the_workers_agents_read():
+    rt = Runtime(Settings(topic_prefix="dev."), "127.0.0.1:1")
+    try:
+        rt.register(["filter", "compress"])  # stages that open no ClickHouse (one chDB path per process)
+        assert agent_topics(rt.app) == ["dev.calls.filtered", "dev.calls.transcribed"]
+    finally:
+        rt.close()
+
+
+def test_health_states():
+    health = Health(["filter"], stale_after=0.2)
+    assert health.report("/healthz")[0] == 200  # starting (models loading) is alive
+    status, body = health.report("/readyz")
+    assert (status, body["status"]) == (503, "starting")
+    health.beat()
+    assert health.report("/healthz")[0] == 200
+    assert health.report("/readyz") == (200, health.report("/readyz")[1])
+    time.sleep(0.3)  # the event loop stopped beating
+    status, body = health.report("/healthz")
+    assert (status, body["status"]) == (503, "event loop stalled")
+    assert health.report("/readyz")[0] == 503
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}") if exc.code != 404 else {}
+
+
+def test_health_endpoint_over_http():
+    health = Health(["transcribe"])
+    health.lag = LagReporter("b", "g", ["calls.completed"], 10, lag_fn=lambda *a, **k: {"calls.completed": 3})
+    health.lag.check_once()
+    server = serve_health(health, 0, host="127.0.0.1")
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert get(f"{base}/healthz")[0] == 200
+        assert get(f"{base}/readyz")[0] == 503
+        health.beat()
+        status, body = get(f"{base}/readyz")
+        assert status == 200
+        assert body["stages"] == ["transcribe"] and body["consumer_lag"] == {"calls.completed": 3}
+        assert get(f"{base}/nope")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
