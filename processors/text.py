@@ -7,6 +7,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parser
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -41,10 +42,8 @@ def collapse_repeats(text: str) -> str:
         return text
     words = WORD_RE.findall(text.lower())
     # fast path (the back-reference regex is the slow part): no word or word pair repeats at once
-    if not (
-        any(map(operator.eq, words, words[1:]))
-        or any(map(operator.eq, zip(words, words[1:]), zip(words[2:], words[3:])))
-    ):
+    pairs = list(pairwise(words))
+    if not (any(map(operator.eq, words, words[1:])) or any(map(operator.eq, pairs, pairs[2:]))):
         return text
     return _REPEAT_RE.sub(r"\1", text)
 

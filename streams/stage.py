@@ -174,6 +174,10 @@ def register_stage(rt: Runtime, stage: Stage) -> None:
     async def agent(stream: Any) -> None:
         async for event in stream.events():
             await rt.runner.handle(stage, event)
+            # Let the other agents run between two events: an agent with a backlog would otherwise
+            # keep the event loop until its queue is empty (taking a queued event never waits), so
+            # a burst of calls went through one stage at a time and reached ClickHouse only at the end.
+            await asyncio.sleep(0)
 
     agent.__name__ = agent.__qualname__ = f"{stage.name}_agent"
     rt.app.agent(rt.topic(stage.source), name=stage.name)(agent)
