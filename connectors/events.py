@@ -53,7 +53,17 @@ def _str_map(obj: Mapping[str, Any], field: str, problems: list[str]) -> dict[st
     if not isinstance(value, Mapping):
         problems.append(f"{field}: must be an object")
         return {}
-    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+    out = {}
+    for key, item in value.items():
+        if item is None:  # an absent vendor field: kept as an empty value
+            item = ""
+        if isinstance(item, bool | int | float) and not isinstance(item, str):
+            item = str(item)  # CRM exports are loose about numbers: keep their text
+        if not isinstance(item, str):
+            problems.append(f"{field}.{key}: must be a string, number or null, got {type(item).__name__}")
+            continue
+        out[str(key)] = item
+    return out
 
 
 def _opt_str(value: Any, field: str, problems: list[str]) -> str | None:
@@ -73,14 +83,18 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
         if not isinstance(obj.get(field), str):
             problems.append(f"{field}: required string")
     agent = obj.get("agent")
-    if not isinstance(agent, Mapping) or not isinstance(agent.get("id"), str | int):
-        problems.append("agent.id: required")
+    if (
+        not isinstance(agent, Mapping)
+        or not isinstance(agent.get("id"), str | int)
+        or isinstance(agent["id"], bool)
+    ):
+        problems.append("agent.id: required string (an extension number is accepted too)")
         agent = {}
     customer = obj.get("customer") or {}
     if not isinstance(customer, Mapping):
         problems.append("customer: must be an object")
         customer = {}
-    number = customer.get("number")
+    number = _opt_str(customer.get("number"), "customer.number", problems)
     audio = obj.get("audio") or {}
     if not isinstance(audio, Mapping):
         problems.append("audio: must be an object")
@@ -89,9 +103,9 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
     channels = _str_map(audio, "channels", problems) or (STEREO_DEFAULT if layout == "stereo" else {})
     record = {
         "call_id": str(obj.get("call_id", "")),
-        "tenant": str(obj.get("tenant") or "default"),
-        "source": str(obj.get("source") or "api"),
-        "direction": str(obj.get("direction") or "unknown"),
+        "tenant": _opt_str(obj.get("tenant"), "tenant", problems) or "default",
+        "source": _opt_str(obj.get("source"), "source", problems) or "api",
+        "direction": _opt_str(obj.get("direction"), "direction", problems) or "unknown",
         "started_at": _timestamp(obj, "started_at", problems),
         "ended_at": _timestamp(obj, "ended_at", problems),
         "agent": {
@@ -99,9 +113,9 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
             "name": _opt_str(agent.get("name"), "agent.name", problems),
         },
         "customer": {
-            "number": str(number) if number else None,
+            "number": number or None,
             "number_hash": _opt_str(customer.get("number_hash"), "customer.number_hash", problems)
-            or (hash_number(str(number)) if number else None),
+            or (hash_number(number) if number else None),
         },
         "queue": _opt_str(obj.get("queue"), "queue", problems),
         "recording_uri": str(obj.get("recording_uri", "")),

@@ -18,7 +18,7 @@ _CALL: dict[str, Any] = {
         "agent": {
             "type": "object",
             "required": ["id"],
-            "properties": {"id": {"type": "string"}, "name": {"type": ["string", "null"]}},
+            "properties": {"id": {"type": ["string", "integer"]}, "name": {"type": ["string", "null"]}},
         },
         "customer": {
             "type": "object",
@@ -41,7 +41,11 @@ _CALL: dict[str, Any] = {
             },
         },
         "language": {"type": ["string", "null"], "description": "ISO-639-1 hint; null = detect."},
-        "crm": {"type": "object", "additionalProperties": {"type": "string"}},
+        "crm": {
+            "type": "object",
+            "description": "Free-form fields, stored as text (null as an empty string).",
+            "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+        },
     },
 }
 

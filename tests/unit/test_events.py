@@ -225,3 +225,10 @@ def test_bundled_samples_parse_and_encode():
         millis = received.replace(microsecond=received.microsecond // 1000 * 1000)
         assert decoded == {**call, "received_at": millis}
     assert len(ids) == len(parsed)
+
+
+def test_a_numeric_phone_number_is_rejected_not_mangled():
+    """Found by the OpenAPI fuzzer: 15551234567 as a JSON number would lose a leading + or 0."""
+    assert any(
+        p.startswith("customer.number:") for p in problems_of(call_json(customer={"number": 15551234567}))
+    )
