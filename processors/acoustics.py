@@ -18,6 +18,20 @@ SEPARATED_FIELDS = (
     "overtalk_s",
 )
 
+#: The AcousticMetrics measures stored per call (ClickHouse ``calls`` columns, alert-rule paths).
+METRICS = (
+    "agent_talk_s",
+    "customer_talk_s",
+    "silence_s",
+    "longest_silence_s",
+    "overtalk_count",
+    "overtalk_s",
+    "agent_interruptions",
+    "customer_interruptions",
+    "agent_wpm",
+    "customer_wpm",
+)
+
 Interval = tuple[float, float]
 
 

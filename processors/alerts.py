@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from processors.acoustics import METRICS
 from processors.text import phrase_pattern
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
@@ -53,19 +54,7 @@ RULE_METRICS = (
 )
 RULE_MAPS = ("keyword_hits", "pii")
 #: Fields of the transcript's AcousticMetrics (``acoustics.<name>``).
-ACOUSTICS = (
-    "duration_s",
-    "agent_talk_s",
-    "customer_talk_s",
-    "silence_s",
-    "longest_silence_s",
-    "overtalk_count",
-    "overtalk_s",
-    "agent_interruptions",
-    "customer_interruptions",
-    "agent_wpm",
-    "customer_wpm",
-)
+ACOUSTICS = ("duration_s", *METRICS)
 #: CallCompleted fields (``call.<name>``; ``call.crm.<key>`` reads a CRM field).
 CALL_FIELDS = ("tenant", "source", "direction", "queue", "language")
 _TOP = ("total", "fatal_failed", "scorer", "scorecard_id")

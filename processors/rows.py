@@ -16,20 +16,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from processors.acoustics import METRICS
+
 NUMBER_MASK = "[customer-number]"
 
-_METRICS = (
-    "agent_talk_s",
-    "customer_talk_s",
-    "silence_s",
-    "longest_silence_s",
-    "overtalk_count",
-    "overtalk_s",
-    "agent_interruptions",
-    "customer_interruptions",
-    "agent_wpm",
-    "customer_wpm",
-)
 
 TABLE_COLUMNS: dict[str, list[str]] = {
     "calls": [
@@ -47,7 +37,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "language",
         "duration_s",
         "layout",
-        *_METRICS,
+        *METRICS,
         "metrics_source",
         "segments_total",
         "segments_kept",
@@ -182,7 +172,7 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
         "language": transcript["language"],
         "duration_s": transcript["duration"],
         "layout": call["audio"]["layout"],
-        **{name: metrics.get(name) for name in _METRICS},
+        **{name: metrics.get(name) for name in METRICS},
         "metrics_source": metrics.get("source", "segments"),
         "segments_total": len(transcript["segments"]),
         "segments_kept": filtered["kept"],
