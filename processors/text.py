@@ -218,7 +218,7 @@ def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
             return None
         if original.state.groupdict != lowered.state.groupdict:
             return None
-    except (ValueError, re.error):
+    except Exception:  # incl. a change in the engine's private parser: keep the IGNORECASE pattern
         return None
     return re.compile(source, flags)
 
