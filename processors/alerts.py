@@ -26,9 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from processors.acoustics import METRICS
+from processors.tenant_config import read_yaml, specificity, str_list, yaml_files
 from processors.text import phrase_pattern
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
@@ -370,10 +369,7 @@ class RuleSet:
 
     def specificity(self, tenant: str, queue: str | None) -> int | None:
         """Match rank for a call (higher = more specific), or None when the set does not apply."""
-        t_exact, q_exact = tenant in self.tenants, queue is not None and queue in self.queues
-        if not (t_exact or "*" in self.tenants) or not (q_exact or "*" in self.queues):
-            return None
-        return 2 * t_exact + q_exact
+        return specificity(self.tenants, self.queues, tenant, queue)
 
 
 def parse_duration(value: Any, where: str) -> float:
@@ -390,14 +386,6 @@ def parse_duration(value: Any, where: str) -> float:
     if seconds < 0:
         raise AlertRuleError(f"{where}: must be >= 0 (got {value!r})")
     return seconds
-
-
-def _str_list(value: Any, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise AlertRuleError(f"{where}: must be a non-empty list of strings (got {value!r})")
-    return tuple(value)
 
 
 def _rule(raw: Any, where: str, cooldown_s: float) -> AlertRule:
@@ -469,19 +457,14 @@ def parse_rule_set(raw: Any, where: str = "alert rules") -> RuleSet:
         id=set_id,
         version=str(version),
         rules=rules,
-        tenants=_str_list(raw.get("tenants", ["*"]), f"{where}.tenants"),
-        queues=_str_list(raw.get("queues", ["*"]), f"{where}.queues"),
+        tenants=str_list(raw.get("tenants", ["*"]), f"{where}.tenants", AlertRuleError),
+        queues=str_list(raw.get("queues", ["*"]), f"{where}.queues", AlertRuleError),
     )
 
 
 def load_rule_set(path: Path) -> RuleSet:
     """Read and validate one YAML rules file."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise AlertRuleError(f"{path}: not valid YAML: {exc}") from None
-    except OSError as exc:
-        raise AlertRuleError(f"{path}: cannot read: {exc}") from None
+    raw = read_yaml(path, AlertRuleError)
     rule_set = parse_rule_set(raw, str(path))
     return RuleSet(**{**rule_set.__dict__, "path": Path(path)})
 
@@ -495,11 +478,7 @@ class AlertRulebook:
     @classmethod
     def load(cls, extra_dir: Path | None = None) -> AlertRulebook:
         """Packaged rule sets, then ``extra_dir`` (the same id replaces the packaged set)."""
-        paths = sorted(PACKAGED_DIR.glob("*.yaml"))
-        if extra_dir is not None:
-            if not Path(extra_dir).is_dir():
-                raise AlertRuleError(f"{extra_dir}: alert rules directory does not exist")
-            paths += sorted([*Path(extra_dir).glob("*.yaml"), *Path(extra_dir).glob("*.yml")])
+        paths = yaml_files(PACKAGED_DIR, extra_dir, "alert rules", AlertRuleError)
         sets: dict[str, RuleSet] = {}
         for path in paths:
             rule_set = load_rule_set(path)

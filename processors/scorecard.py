@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from processors.tenant_config import read_yaml, specificity, str_list, yaml_files
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "scorecards"
 KINDS = ("score", "yes_no", "category", "count")
@@ -106,10 +106,7 @@ class Scorecard:
 
     def specificity(self, tenant: str, queue: str | None) -> int | None:
         """Match rank for a call (higher = more specific), or None when the card does not apply."""
-        t_exact, q_exact = tenant in self.tenants, queue is not None and queue in self.queues
-        if not (t_exact or "*" in self.tenants) or not (q_exact or "*" in self.queues):
-            return None
-        return 2 * t_exact + q_exact
+        return specificity(self.tenants, self.queues, tenant, queue)
 
 
 def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[float | None, bool]:
@@ -146,14 +143,6 @@ def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[floa
 # --- loading and validation ----------------------------------------------------------------------------
 
 
-def _str_list(value: Any, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise ScorecardError(f"{where}: must be a non-empty list of strings (got {value!r})")
-    return tuple(value)
-
-
 def _criterion(raw: Any, where: str) -> Criterion:
     if not isinstance(raw, Mapping):
         raise ScorecardError(f"{where}: must be a mapping with id, title, type, source (got {raw!r})")
@@ -182,14 +171,14 @@ def _criterion(raw: Any, where: str) -> Criterion:
         raise ScorecardError(f"{where}.fatal: must be true or false (got {fatal!r})")
     values: tuple[str, ...] = ()
     if kind == "category":
-        values = _str_list(raw.get("values"), f"{where}.values")
+        values = str_list(raw.get("values"), f"{where}.values", ScorecardError)
         if len(set(values)) != len(values) or len(values) < 2:
             raise ScorecardError(f"{where}.values: need at least two distinct values")
     elif "values" in raw:
         raise ScorecardError(f"{where}.values: only category criteria have values")
     fail_values: tuple[str, ...] = ()
     if "fail_values" in raw:
-        fail_values = _str_list(raw["fail_values"], f"{where}.fail_values")
+        fail_values = str_list(raw["fail_values"], f"{where}.fail_values", ScorecardError)
         bad = [v for v in fail_values if v not in values]
         if bad:
             raise ScorecardError(f"{where}.fail_values: {', '.join(bad)} not in values")
@@ -266,19 +255,14 @@ def parse_scorecard(raw: Any, where: str = "scorecard") -> Scorecard:
         version=str(version),
         criteria=criteria,
         title=str(raw.get("title") or card_id),
-        tenants=_str_list(raw.get("tenants", ["*"]), f"{where}.tenants"),
-        queues=_str_list(raw.get("queues", ["*"]), f"{where}.queues"),
+        tenants=str_list(raw.get("tenants", ["*"]), f"{where}.tenants", ScorecardError),
+        queues=str_list(raw.get("queues", ["*"]), f"{where}.queues", ScorecardError),
     )
 
 
 def load_scorecard(path: Path) -> Scorecard:
     """Read and validate one YAML scorecard file."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScorecardError(f"{path}: not valid YAML: {exc}") from None
-    except OSError as exc:
-        raise ScorecardError(f"{path}: cannot read: {exc}") from None
+    raw = read_yaml(path, ScorecardError)
     card = parse_scorecard(raw, str(path))
     return Scorecard(**{**card.__dict__, "path": Path(path)})
 
@@ -294,11 +278,7 @@ class ScorecardRegistry:
     @classmethod
     def load(cls, extra_dir: Path | None = None) -> ScorecardRegistry:
         """Packaged scorecards, then ``extra_dir`` (same id overrides the packaged one)."""
-        paths = sorted(PACKAGED_DIR.glob("*.yaml"))
-        if extra_dir is not None:
-            if not Path(extra_dir).is_dir():
-                raise ScorecardError(f"{extra_dir}: scorecards directory does not exist")
-            paths += sorted([*Path(extra_dir).glob("*.yaml"), *Path(extra_dir).glob("*.yml")])
+        paths = yaml_files(PACKAGED_DIR, extra_dir, "scorecards", ScorecardError)
         cards: dict[str, Scorecard] = {}
         for path in paths:
             card = load_scorecard(path)
