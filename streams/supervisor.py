@@ -93,10 +93,10 @@ def _dicts(client: Client, sql: str, parameters: dict[str, Any]) -> list[dict[st
     ]
 
 
-def _call_where(filters: Filters) -> tuple[str, dict[str, Any]]:
+def _where(filters: Filters, queue_clause: str) -> tuple[str, dict[str, Any]]:
     clauses, params = ["1"], {}
     if filters.queue is not None:
-        clauses.append("queue = %(queue)s")
+        clauses.append(queue_clause)
         params["queue"] = filters.queue
     if filters.agent is not None:
         clauses.append("agent_id = %(agent)s")
@@ -105,21 +105,15 @@ def _call_where(filters: Filters) -> tuple[str, dict[str, Any]]:
         clauses.append("tenant = %(tenant)s")
         params["tenant"] = filters.tenant
     return " AND ".join(clauses), params
+
+
+def _call_where(filters: Filters) -> tuple[str, dict[str, Any]]:
+    return _where(filters, "queue = %(queue)s")
 
 
 def _alert_where(filters: Filters) -> tuple[str, dict[str, Any]]:
     # Alerts carry agent and tenant but not the queue: the queue comes from the call.
-    clauses, params = ["1"], {}
-    if filters.queue is not None:
-        clauses.append("call_id IN (SELECT call_id FROM calls WHERE queue = %(queue)s)")
-        params["queue"] = filters.queue
-    if filters.agent is not None:
-        clauses.append("agent_id = %(agent)s")
-        params["agent"] = filters.agent
-    if filters.tenant is not None:
-        clauses.append("tenant = %(tenant)s")
-        params["tenant"] = filters.tenant
-    return " AND ".join(clauses), params
+    return _where(filters, "call_id IN (SELECT call_id FROM calls WHERE queue = %(queue)s)")
 
 
 def alerts_by_call(client: Client, call_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
