@@ -42,6 +42,20 @@ def isolated_chdb(chdb_dsn: str, chdb_client: Client) -> Iterator[Client]:
     chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
 
 
+@pytest.fixture(scope="module")
+def bi_db(chdb_dsn: str, chdb_client: Client) -> Iterator[tuple[Client, object]]:
+    """A fresh migrated database holding the BI data set (tests/bi_data.py, with a replay and a
+    re-score), shared by one test module."""
+    from tests import bi_data
+
+    database = f"bi_{uuid.uuid4().hex[:10]}"
+    chdb_client.command(f"CREATE DATABASE {database}")
+    client = connect(f"{chdb_dsn}?database={database}")
+    migrate(client)
+    yield client, bi_data.write(client, bi_data.build())
+    chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """GPU tests are opt-in: they run only with CALLSTREAM_TEST_GPU=1 (on a machine with CUDA)."""
     if os.environ.get("CALLSTREAM_TEST_GPU") == "1":

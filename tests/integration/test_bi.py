@@ -32,19 +32,9 @@ DOC_QUERIES = sql_blocks(BI_DOC.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def bi(chdb_dsn, chdb_client):
-    """A database with the BI data written (with a replay and a re-score), shared by this module."""
-    import uuid
-
-    from streams.clickhouse import connect, migrate
-
-    database = f"bi_{uuid.uuid4().hex[:10]}"
-    chdb_client.command(f"CREATE DATABASE {database}")
-    client = connect(f"{chdb_dsn}?database={database}")
-    migrate(client)
-    data = bi_data.write(client, bi_data.build())
-    yield client, data
-    chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+def bi(bi_db):
+    """The BI data set (with a replay and a re-score), shared by this module."""
+    return bi_db
 
 
 def rows(client, sql: str) -> list[dict]:

@@ -3,13 +3,10 @@ real schema (chDB, all migrations) against realistic rows, and answers something
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 
-from streams.clickhouse import connect, migrate
-from tests import bi_data
 from tests.deploy_checks import DASHBOARDS, datasource_type, expand_grafana_sql, load_dashboard, panels
 
 pytestmark = pytest.mark.integration
@@ -41,14 +38,8 @@ QUERIES = clickhouse_queries()
 
 
 @pytest.fixture(scope="module")
-def db(chdb_dsn, chdb_client):
-    database = f"dash_{uuid.uuid4().hex[:10]}"
-    chdb_client.command(f"CREATE DATABASE {database}")
-    client = connect(f"{chdb_dsn}?database={database}")
-    migrate(client)
-    data = bi_data.write(client, bi_data.build())
-    yield client, data
-    chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+def db(bi_db):
+    return bi_db
 
 
 def test_every_dashboard_has_clickhouse_queries():
