@@ -4,22 +4,26 @@ The URI comes from outside (a PBX, a webhook), so it is treated as untrusted: on
 path lies inside a configured recording root may be read, and ``http(s)://`` recordings are fetched
 only from allow-listed hosts, never from loopback/private/link-local addresses (checked after DNS
 resolution, and the connection is pinned to the checked address so DNS cannot change it between
-check and use), with timeouts and a size limit. Each failure is a distinct exception so the
-transcribe stage can dead-letter it with a message that names the recording and the reason.
+check and use), with timeouts and a size limit. ``s3://bucket/key`` recordings are read (with the
+optional ``callstream[s3]`` extra, boto3) only from allow-listed buckets, under the same size limit.
+Each failure is a distinct exception so the transcribe stage can dead-letter it with a message that
+names the recording and the reason.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import av
@@ -93,8 +97,7 @@ def resolve_recording(uri: str, roots: Sequence[Path]) -> Path:
         raise RecordingNotAllowed(f"{uri}: {scheme}:// recordings are downloaded by open_recording")
     if scheme == "s3":
         raise RecordingNotAllowed(
-            f"{uri}: s3:// recordings are not supported; use a presigned https:// URL "
-            "(allow its host in CALLSTREAM_RECORDING_HTTP_HOSTS)"
+            f"{uri}: s3:// recordings are not supported as local files (open_recording)"
         )
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):
@@ -303,15 +306,165 @@ def _check_status(url: str, status: int) -> None:
         raise RecordingNotFound(f"{url}: unexpected HTTP {status}")
 
 
+# --- s3 ----------------------------------------------------------------------------------------------
+
+S3_EXTRA_HINT = "pip install 'callstream[s3]'"
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_S3_DENIED = {"AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch"}
+_S3_BUSY = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling"}
+
+
+@dataclass(frozen=True)
+class S3Policy:
+    """Which buckets s3:// recordings may come from and how they are read (``CALLSTREAM_RECORDING_*``)."""
+
+    buckets: tuple[str, ...] = ()
+    endpoint_url: str | None = None
+    region: str | None = None
+    timeout_s: float = 30.0
+    max_bytes: int = 512 * 1024 * 1024
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> S3Policy:
+        return cls(
+            buckets=tuple(settings.recording_s3_buckets),
+            endpoint_url=settings.recording_s3_endpoint_url,
+            region=settings.recording_s3_region,
+            timeout_s=settings.recording_s3_timeout,
+            max_bytes=settings.recording_max_bytes,
+        )
+
+
+def require_s3_client(policy: S3Policy) -> Any:
+    """The client ``policy`` reads with; raises :class:`RecordingNotAllowed` (with the install hint)
+    when the extra is missing. Workers call it at start so a misconfiguration stops them early."""
+    return _s3_client(policy.endpoint_url, policy.region, policy.timeout_s)
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` to (bucket, key). The key is taken literally, as the AWS CLI does: no
+    percent-decoding, and ``?``/``#`` are part of it (S3 keys may hold them)."""
+    bucket, _, key = uri.split("://", 1)[1].partition("/")
+    if not _BUCKET_NAME.fullmatch(bucket):
+        raise RecordingNotAllowed(f"{uri}: {bucket!r} is not an S3 bucket name")
+    if not key or key.endswith("/"):
+        raise RecordingNotFound(f"{uri}: names no object (empty key or a folder)")
+    return bucket, key
+
+
+def _boto3() -> tuple[Any, Any, Any]:
+    """boto3, botocore.config and botocore.exceptions, or a refusal saying how to install them."""
+    try:
+        import boto3
+        import botocore.config
+        import botocore.exceptions
+    except ImportError:
+        raise RecordingNotAllowed(f"s3:// recordings need boto3: {S3_EXTRA_HINT}") from None
+    return boto3, botocore.config, botocore.exceptions
+
+
+@lru_cache(maxsize=4)
+def _s3_client(endpoint_url: str | None, region: str | None, timeout_s: float) -> Any:
+    """One client per configuration: building one loads botocore's service model (~100 ms), and
+    clients are thread-safe. Credentials come from boto3's default chain and are never logged."""
+    boto3, config, _ = _boto3()
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        config=config.Config(
+            connect_timeout=timeout_s,
+            read_timeout=timeout_s,
+            # No hidden retries: the stage retries RecordingUnavailable with its own backoff.
+            retries={"total_max_attempts": 1},
+            # MinIO and most S3-compatible stores have no per-bucket DNS names.
+            s3={"addressing_style": "path" if endpoint_url else "auto"},
+            user_agent_extra="callstream",
+        ),
+    )
+
+
+def fetch_s3_recording(uri: str, policy: S3Policy, dest: Path) -> Path:
+    """Download ``s3://bucket/key`` to ``dest`` under ``policy``.
+
+    One ranged GET for at most ``max_bytes + 1`` bytes: the object's total size (Content-Range) is
+    checked before any body is read, and the streamed read is capped too, so neither a large object
+    nor a server ignoring the range can fill the disk.
+    """
+    bucket, key = parse_s3_uri(uri)
+    if not policy.buckets:
+        raise RecordingNotAllowed(
+            f"{uri}: s3:// recordings are not supported while CALLSTREAM_RECORDING_S3_BUCKETS is empty"
+        )
+    if "*" not in policy.buckets and bucket not in policy.buckets:
+        raise RecordingNotAllowed(f"{uri}: bucket {bucket!r} is not in CALLSTREAM_RECORDING_S3_BUCKETS")
+    _, _, errors = _boto3()
+    deadline = time.monotonic() + policy.timeout_s * DOWNLOAD_DEADLINE_FACTOR
+    client = require_s3_client(policy)
+    try:
+        resp = client.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{policy.max_bytes}")
+        body = resp["Body"]
+        try:
+            content_range = resp.get("ContentRange") or ""
+            total = content_range.rpartition("/")[2]
+            size = int(total) if total.isdigit() else int(resp.get("ContentLength") or 0)
+            if size > policy.max_bytes:
+                raise RecordingTooLarge(f"{uri}: {size} bytes exceeds the {policy.max_bytes} limit")
+            read = 0
+            with open(dest, "wb") as out:
+                for block in body.iter_chunks(1 << 16):
+                    read += len(block)
+                    if read > policy.max_bytes:
+                        raise RecordingTooLarge(f"{uri}: more than {policy.max_bytes} bytes")
+                    if time.monotonic() > deadline:
+                        raise RecordingUnavailable(f"{uri}: download too slow, gave up")
+                    out.write(block)
+        finally:
+            body.close()
+    except errors.ClientError as exc:
+        _raise_s3_error(uri, exc.response)
+    except (errors.NoCredentialsError, errors.PartialCredentialsError) as exc:
+        raise RecordingNotAllowed(f"{uri}: no usable S3 credentials ({exc})") from None
+    except errors.ParamValidationError as exc:
+        raise RecordingNotAllowed(f"{uri}: {exc}") from None
+    except errors.BotoCoreError as exc:  # connect/read timeouts, refused connections, cut streams
+        raise RecordingUnavailable(f"{uri}: {type(exc).__name__}: {exc}") from None
+    return dest
+
+
+def _raise_s3_error(uri: str, response: Mapping[str, Any]) -> None:
+    """Map an S3 error answer onto the exceptions the http(s) path raises for the same situation."""
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    if code == "NoSuchBucket":
+        raise RecordingNotFound(f"{uri}: no such bucket")
+    if code in ("NoSuchKey", "404"):
+        raise RecordingNotFound(f"{uri}: no such key")
+    if code == "InvalidRange":  # S3 answers a range on a zero-byte object this way
+        raise EmptyRecording(f"{uri}: object is zero bytes")
+    if code in _S3_DENIED or status in (401, 403):
+        # AWS also answers a missing key this way when the credentials lack s3:ListBucket.
+        raise RecordingNotAllowed(f"{uri}: access denied ({code or status}; or no such key)")
+    if code in _S3_BUSY or status == 429 or status >= 500:
+        raise RecordingUnavailable(f"{uri}: S3 {code or status}")
+    raise RecordingNotFound(f"{uri}: S3 {code or status}")
+
+
 @contextmanager
 def open_recording(uri: str, settings: Settings) -> Iterator[Path]:
     """A local path for ``uri`` for the duration of the block: the file itself for local URIs,
-    a temporary download (deleted afterwards) for ``http(s)://``."""
+    a temporary download (deleted afterwards) for ``http(s)://`` and ``s3://``."""
     parts = urlsplit(uri)
-    if parts.scheme.lower() not in ("http", "https"):
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https", "s3"):
         yield resolve_recording(uri, settings.recording_roots)
         return
-    suffix = Path(unquote(parts.path)).suffix
+    name = uri.split("://", 1)[1].partition("/")[2] if scheme == "s3" else unquote(parts.path)
+    suffix = Path(name).suffix
     suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
     with tempfile.TemporaryDirectory(prefix="callstream-recording-") as tmp:
-        yield fetch_recording(uri, FetchPolicy.from_settings(settings), Path(tmp) / f"recording{suffix}")
+        dest = Path(tmp) / f"recording{suffix}"
+        if scheme == "s3":
+            yield fetch_s3_recording(uri, S3Policy.from_settings(settings), dest)
+        else:
+            yield fetch_recording(uri, FetchPolicy.from_settings(settings), dest)

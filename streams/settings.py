@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -82,6 +83,24 @@ class Settings(BaseSettings):
     )
     recording_max_bytes: int = Field(
         512 * 1024 * 1024, ge=1, description="Larger downloaded recordings go to the dead-letter topic."
+    )
+    recording_s3_buckets: Annotated[list[str], NoDecode] = Field(
+        [],
+        description="Buckets s3:// recordings may come from (comma-separated; * any bucket the credentials "
+        "can read). Empty: s3 recordings are refused. Needs pip install 'callstream[s3]'; credentials "
+        "from the AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance role).",
+    )
+    recording_s3_endpoint_url: str | None = Field(
+        None,
+        description="S3-compatible endpoint (MinIO, Ceph, R2), e.g. http://minio:9000; path-style "
+        "addressing. Unset: AWS S3.",
+    )
+    recording_s3_region: str | None = Field(
+        None,
+        description="Region of the recording buckets. Unset: AWS_DEFAULT_REGION or ~/.aws/config.",
+    )
+    recording_s3_timeout: float = Field(
+        30.0, gt=0, description="Seconds to connect / wait for data when fetching an s3 recording."
     )
     whisper_model_en: Path | None = Field(
         None, description="faster-whisper model directory for English. Unset: tiny.en shipped on PyPI."
@@ -294,6 +313,7 @@ class Settings(BaseSettings):
         "stages",
         "recording_roots",
         "recording_http_hosts",
+        "recording_s3_buckets",
         "llm_lora_modules",
         "notify_smtp_to",
         mode="before",
@@ -318,6 +338,8 @@ class Settings(BaseSettings):
         "kafka_bootstrap",
         "clickhouse_dsn",
         "schema_registry_url",
+        "recording_s3_endpoint_url",
+        "recording_s3_region",
         "llm_url",
         "llm_model",
         "alert_rules_dir",
@@ -385,7 +407,21 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("notify_webhook_url", "notify_slack_webhook_url", "notify_telegram_api_url")
+    @field_validator("recording_s3_buckets")
+    @classmethod
+    def _bucket_names(cls, value: list[str]) -> list[str]:
+        # Same rule processors/audio.py applies to a URI's bucket, so a typo fails at start.
+        bad = [b for b in value if b != "*" and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", b)]
+        if bad:
+            raise ValueError(f"not S3 bucket names: {', '.join(bad)}")
+        return value
+
+    @field_validator(
+        "recording_s3_endpoint_url",
+        "notify_webhook_url",
+        "notify_slack_webhook_url",
+        "notify_telegram_api_url",
+    )
     @classmethod
     def _http_url(cls, value: str | SecretStr | None) -> str | SecretStr | None:
         url = value.get_secret_value() if isinstance(value, SecretStr) else value

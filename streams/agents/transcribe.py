@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ml.whisper import get_asr
+from processors.audio import S3Policy, require_s3_client
 from processors.transcribe import run
 from schemas.validation import check_call
 from streams import metrics
@@ -15,6 +16,8 @@ from streams.topics import COMPLETED, TRANSCRIBED
 
 def register(rt: Runtime) -> None:
     get_asr(rt.settings).warm_up()  # load models at start: a bad model dir fails here, not on a call
+    if rt.settings.recording_s3_buckets:  # s3 configured without the extra: say so now, not per call
+        require_s3_client(S3Policy.from_settings(rt.settings))
 
     def transcribe(call: dict[str, Any]) -> dict[str, Any]:
         check_call(call)
