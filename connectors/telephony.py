@@ -4,14 +4,21 @@ Both speak line-based TCP protocols of ``Key: Value`` headers separated by blank
 logs in, subscribes to call-end events, turns each into a CallCompleted through the source's YAML
 mapping (``connectors/mappings/asterisk-ami.yaml``, ``freeswitch-esl.yaml``) and hands it to
 ``on_call``; it reconnects with exponential backoff whenever the connection drops.
+
+Asterisk without ``cdr_manager`` has no single call-end event, so :class:`AmiCallTracker` assembles
+one from channel events: channels are grouped by ``Linkedid``, the recording comes from MixMonitor
+(``VarSet MIXMONITOR_FILENAME``), and the ``Hangup`` of the last channel completes the call, mapped
+by ``asterisk-ami-hangup.yaml``. Whichever of that and a ``Cdr`` completes a call first wins.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -105,20 +112,231 @@ class PbxClient:
         raise NotImplementedError
 
 
+def parse_ami(block: str) -> dict[str, str]:
+    """AMI headers, keeping each ``ChanVariable: NAME=value`` line (manager.conf ``channelvars``) as
+    its own ``ChanVariable(NAME)`` key: an event carries several and they must not overwrite each other."""
+    headers = {}
+    for line in block.splitlines():
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key, value = key.strip(), value.strip()
+        if key == "ChanVariable":
+            name, _, value = value.partition("=")
+            key = f"ChanVariable({name})"
+        headers[key] = value
+    return headers
+
+
+class BoundedSet:
+    """Remembers the last ``size`` keys (insertion order): dedupe state that cannot grow forever."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._keys: dict[str, None] = {}
+
+    def add(self, key: str) -> None:
+        self._keys.pop(key, None)
+        self._keys[key] = None
+        while len(self._keys) > self.size:
+            del self._keys[next(iter(self._keys))]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+# Headers of an AMI channel snapshot (asterisk main/manager_channels.c,
+# ast_manager_build_channel_state_string_prefix) plus the Hangup event's own.
+CHANNEL_HEADERS = (
+    "Channel", "ChannelState", "ChannelStateDesc", "CallerIDNum", "CallerIDName", "ConnectedLineNum",
+    "ConnectedLineName", "Language", "AccountCode", "Context", "Exten", "Priority", "Uniqueid",
+    "Linkedid", "Tenantid", "Cause", "Cause-txt", "TechCause",
+)  # fmt: skip
+STATE_UP = "6"  # AST_STATE_UP: the channel was answered
+RECORDING_VARIABLE = "MIXMONITOR_FILENAME"  # set by MixMonitor (app and AMI action) to the file it writes
+
+
+def event_time(event: dict[str, str], now: float) -> float:
+    """The event's ``Timestamp`` (manager.conf ``timestampevents = yes``), else when it arrived."""
+    try:
+        return float(event["Timestamp"])
+    except (KeyError, ValueError):
+        return now
+
+
+@dataclass
+class AmiCall:
+    """What the AMI said so far about one call: every channel sharing its ``Linkedid``."""
+
+    linkedid: str
+    started: float
+    last_seen: float
+    live: set[str] = field(default_factory=set)
+    snapshots: dict[str, dict[str, str]] = field(default_factory=dict)  # Uniqueid -> latest headers
+    aliases: set[str] = field(default_factory=set)  # Linkedids merged into this call
+    answered: float | None = None
+    ended: float | None = None
+    recording: str | None = None
+    recording_started: bool = False  # MixMonitorStart seen (its file name may still be unknown)
+
+    def absorb(self, other: AmiCall) -> None:
+        self.live |= other.live
+        self.snapshots = {**other.snapshots, **self.snapshots}
+        self.aliases |= other.aliases | {other.linkedid}
+        self.started = min(self.started, other.started)
+        self.answered = min((t for t in (self.answered, other.answered) if t is not None), default=None)
+        self.recording = self.recording or other.recording
+        self.recording_started |= other.recording_started
+
+    def record(self) -> dict[str, str]:
+        """The flat record ``asterisk-ami-hangup.yaml`` maps: the first channel's headers at its
+        hangup (the one whose Uniqueid is the Linkedid), the recording and the call's times."""
+        first = self.snapshots.get(self.linkedid) or next(iter(self.snapshots.values()), {})
+        # Asterisk writes "<unknown>" for an empty caller id; drop it so mapping defaults apply.
+        out = {key: value for key, value in first.items() if value != "<unknown>"}
+        out |= {"Event": "Hangup", "Linkedid": self.linkedid, "StartTimestamp": f"{self.started:.6f}"}
+        if self.answered is not None:
+            out["AnswerTimestamp"] = f"{self.answered:.6f}"
+        if self.ended is not None:
+            out["HangupTimestamp"] = f"{self.ended:.6f}"
+        if self.recording:
+            out["MixMonitorFilename"] = self.recording
+        return out
+
+
+class AmiCallTracker:
+    """Correlates AMI channel events into calls until a call's last channel hangs up.
+
+    Channels are grouped by ``Linkedid``; when a bridge re-links a channel to an older call
+    (``ast_bridge_channel_update_linkedids``) the two calls merge. State is bounded: at most
+    ``max_calls`` calls, and a call silent for ``max_idle`` seconds (its Hangup was missed, e.g.
+    while disconnected) is evicted; :meth:`evict` returns what it dropped.
+    """
+
+    def __init__(self, max_calls: int = 50_000, max_idle: float = 12 * 3600) -> None:
+        self.max_calls = max_calls
+        self.max_idle = max_idle
+        self.calls: OrderedDict[str, AmiCall] = OrderedDict()  # least recently active first
+        self._channel_call: dict[str, str] = {}  # live Uniqueid -> Linkedid of its call
+        self._alias: dict[str, str] = {}  # merged-away Linkedid -> Linkedid of the call it joined
+        self._gone = BoundedSet(4 * max_calls)  # hung-up Uniqueids: late events must not revive them
+
+    def observe(self, event: dict[str, str], now: float) -> AmiCall | None:
+        """Account for one event; the finished call when it was the Hangup of the call's last channel."""
+        uniqueid, linkedid = event.get("Uniqueid", ""), event.get("Linkedid", "")
+        if not uniqueid or not linkedid or uniqueid == "none" or uniqueid in self._gone:
+            return None
+        at = event_time(event, now)
+        call = self._call_for(uniqueid, self._alias.get(linkedid, linkedid), at)
+        call.last_seen = now
+        self.calls.move_to_end(call.linkedid)
+        snapshot = call.snapshots.setdefault(uniqueid, {})
+        snapshot.update((key, event[key]) for key in CHANNEL_HEADERS if key in event)
+        if event.get("ChannelState") == STATE_UP and call.answered is None:
+            call.answered = at
+        name = event.get("Event")
+        filename = event.get(f"ChanVariable({RECORDING_VARIABLE})")
+        if name == "VarSet" and event.get("Variable") == RECORDING_VARIABLE:
+            filename = event.get("Value")
+        if filename and call.recording is None:
+            call.recording = filename
+        if name == "MixMonitorStart":
+            call.recording_started = True
+        if name != "Hangup":
+            call.live.add(uniqueid)
+            return None
+        call.live.discard(uniqueid)
+        self._channel_call.pop(uniqueid, None)
+        self._gone.add(uniqueid)
+        call.ended = at
+        if call.live:
+            return None
+        self._forget(call)
+        return call
+
+    def evict(self, now: float) -> list[AmiCall]:
+        """Drop the least recently active calls beyond ``max_calls`` or idle for ``max_idle``."""
+        dropped = []
+        while self.calls:
+            call = next(iter(self.calls.values()))
+            if len(self.calls) <= self.max_calls and now - call.last_seen <= self.max_idle:
+                break
+            self._forget(call)
+            dropped.append(call)
+        return dropped
+
+    def _call_for(self, uniqueid: str, linkedid: str, at: float) -> AmiCall:
+        call = self.calls.get(linkedid)
+        previous = self._channel_call.get(uniqueid)
+        if previous is not None and previous != linkedid and previous in self.calls:
+            # A bridge re-linked this channel: its old call and the new one are the same call.
+            old = self.calls.pop(previous)
+            if call is None:
+                old.aliases.add(old.linkedid)
+                old.linkedid = linkedid
+                call = self.calls[linkedid] = old
+            else:
+                call.absorb(old)
+            for alias in call.aliases:
+                self._alias[alias] = linkedid
+            for channel in call.live:
+                self._channel_call[channel] = linkedid
+        if call is None:
+            call = self.calls[linkedid] = AmiCall(linkedid, started=at, last_seen=at)
+        self._channel_call[uniqueid] = linkedid
+        return call
+
+    def _forget(self, call: AmiCall) -> None:
+        self.calls.pop(call.linkedid, None)
+        for channel in call.live:
+            self._channel_call.pop(channel, None)
+        for alias in call.aliases:
+            self._alias.pop(alias, None)
+
+
 @dataclass
 class AmiClient(PbxClient):
-    """Asterisk Manager Interface: ``Action: Login``, then ``Cdr`` events (cdr_manager enabled)."""
+    """Asterisk Manager Interface: ``Action: Login``, then ``Cdr`` events (cdr_manager) and the
+    channel events :class:`AmiCallTracker` turns into calls (Hangup, VarSet, MixMonitorStart...).
+
+    A call is published once, by the first of its ``Cdr`` and its last ``Hangup`` that completes
+    it (dedupe by call id). An answered call that hung up without a known recording waits
+    ``cdr_grace`` seconds for a ``Cdr`` (which cdr_manager sends right after the hangup) before it is
+    reported to ``on_problem``.
+    """
 
     username: str = ""
     secret: str = ""
+    hangup_mapping: WebhookMapping = field(default_factory=lambda: load_mapping("asterisk-ami-hangup"))
+    cdr_grace: float = 5.0
+    clock: Callable[[], float] = time.time
+    tracker: AmiCallTracker = field(default_factory=AmiCallTracker)
+    published: BoundedSet = field(default_factory=lambda: BoundedSet(100_000))
+    _pending: dict[str, tuple[asyncio.Task[None], dict[str, str], str]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    async def run(self) -> None:
+        try:
+            await super().run()
+        finally:
+            # Stopping must not lose a problem that was waiting for a Cdr: report it now.
+            for call_id in list(self._pending):
+                task, record, why = self._pending.pop(call_id)
+                task.cancel()
+                await self.on_problem(record, why)
 
     async def login(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         banner = (await reader.readline()).decode(errors="replace")
         if not banner.startswith("Asterisk Call Manager"):
             raise ProtocolError(f"not an Asterisk AMI: {banner.strip()!r}")
+        # cdr: Cdr events; call: Newchannel/Newstate/Hangup/MixMonitor*; dialplan: VarSet.
         writer.write(
             f"Action: Login\r\nActionID: callstream-login\r\nUsername: {self.username}\r\n"
-            f"Secret: {self.secret}\r\nEvents: cdr,call\r\n\r\n".encode()
+            f"Secret: {self.secret}\r\nEvents: cdr,call,dialplan\r\n\r\n".encode()
         )
         await writer.drain()
         reply = parse_headers(await read_block(reader))
@@ -127,9 +345,78 @@ class AmiClient(PbxClient):
 
     async def next_event(self, reader: asyncio.StreamReader) -> dict[str, str]:
         while True:
-            message = parse_headers(await read_block(reader))
+            message = parse_ami(await read_block(reader))
             if "Event" in message:
                 return message
+
+    async def dispatch(self, event: dict[str, str]) -> None:
+        if event.get("Event") == "Cdr":
+            await self._complete(self.mapping, event)
+            return
+        now = self.clock()
+        finished = self.tracker.observe(event, now)
+        for lost in self.tracker.evict(now):
+            if lost.recording and lost.linkedid not in self.published:
+                why = (
+                    f"AMI call {lost.linkedid} had a recording but no Hangup of its last channel "
+                    f"within {self.tracker.max_idle:.0f}s or {self.tracker.max_calls} newer calls "
+                    "(missed while disconnected?); its state was dropped"
+                )
+                await self.on_problem(lost.record(), why)
+        if finished is not None:
+            await self._finish(finished)
+
+    async def _finish(self, call: AmiCall) -> None:
+        if call.linkedid in self.published:
+            return
+        if call.answered is None:
+            log.debug("AMI call %s was never answered: nothing to publish", call.linkedid)
+            return
+        if call.recording is None:
+            why = f"AMI call {call.linkedid} was answered and hung up, but no MixMonitor recording is known"
+            if call.recording_started:
+                why += (
+                    " (MixMonitorStart was seen without its file name: give the AMI user read=dialplan "
+                    f"for VarSet, or set channelvars = {RECORDING_VARIABLE} in manager.conf)"
+                )
+            else:
+                why += f" (no VarSet {RECORDING_VARIABLE}: was MixMonitor started on any of its channels?)"
+            await self._report_unless_cdr(call.linkedid, call.record(), why)
+            return
+        await self._complete(self.hangup_mapping, call.record())
+
+    async def _complete(self, mapping: WebhookMapping, payload: dict[str, str]) -> None:
+        try:
+            call = mapping.apply(payload)
+        except MappingError as exc:
+            await self.on_problem(payload, str(exc))
+            return
+        if call is None:
+            return
+        call_id = str(call.get("call_id") or "")
+        if call_id in self.published:
+            log.debug("AMI call %s already published: %s ignored", call_id, payload.get("Event"))
+            return
+        pending = self._pending.pop(call_id, None)
+        if pending is not None:
+            pending[0].cancel()
+        await self.on_call(call)
+        self.published.add(call_id)
+
+    async def _report_unless_cdr(self, call_id: str, record: dict[str, str], why: str) -> None:
+        if self.cdr_grace <= 0:
+            await self.on_problem(record, why)
+            return
+
+        async def later() -> None:
+            await asyncio.sleep(self.cdr_grace)
+            if self._pending.pop(call_id, None) is not None and call_id not in self.published:
+                await self.on_problem(record, why)
+
+        previous = self._pending.pop(call_id, None)
+        if previous is not None:
+            previous[0].cancel()
+        self._pending[call_id] = (asyncio.create_task(later()), record, why)
 
 
 @dataclass
@@ -192,7 +479,7 @@ async def forward_to_kafka(
             publisher.poll(0.05)
 
     async def on_problem(event: dict[str, str], why: str) -> None:
-        call_id = event.get("UniqueID") or event.get("Unique-ID")
+        call_id = event.get("Linkedid") or event.get("UniqueID") or event.get("Unique-ID")
         publisher.dead_letter(source=f"pbx:{tenant}", lineno=0, payload=json.dumps(event).encode(), error=why,
                               call_id=call_id)  # fmt: skip
         log.warning("unmappable PBX event %s: %s", call_id, why)

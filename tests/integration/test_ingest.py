@@ -213,7 +213,7 @@ def test_mapped_webhooks(broker: EmbeddedBroker, tmp_path: Path) -> None:
 def test_an_independent_client_reads_what_ingest_published(broker: EmbeddedBroker, tmp_path: Path) -> None:
     """aiokafka (a Kafka client independent of the librdkafka producer behind ingest) reads the
     topic, and the bytes decode with the documented schema file and single-object framing alone.
-    (Debian's kcat, librdkafka 2.0.2, cannot complete ApiVersions with the embedded Tansu broker.)"""
+    Debian's kcat does the same in tests/integration/test_kcat.py."""
     settings = Settings(data_dir=tmp_path, topic_prefix="indep.")
     ensure_topics(settings, broker.bootstrap)
     body = json.dumps([call("indep-1"), call("indep-2")]).encode()

@@ -7,6 +7,8 @@ import socketserver
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,14 @@ import pytest
 from schemas.codec import SingleObjectCodec
 from streams.broker import EmbeddedBroker
 from tests.integration.test_pipeline import read_topic
-from tests.unit.test_telephony import AMI_BANNER, AMI_LOGIN_OK, ami_cdr
+from tests.unit.test_telephony import (
+    AMI_BANNER,
+    AMI_LOGIN_OK,
+    T0,
+    ami_cdr,
+    answered_unrecorded,
+    recorded_call,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -24,13 +33,16 @@ class FakeAmi(socketserver.StreamRequestHandler):
         self.wfile.write(AMI_BANNER)
         while self.rfile.readline() not in (b"\r\n", b""):
             pass
-        self.wfile.write(AMI_LOGIN_OK + ami_cdr("1763700000.1") + ami_cdr("1763700001.2", "BUSY"))
+        self.wfile.write(AMI_LOGIN_OK + self.server.transcript)  # type: ignore[attr-defined]
         self.wfile.flush()
         self.server.done.wait(30)  # type: ignore[attr-defined]
 
 
-def test_connect_asterisk_publishes_answered_calls(tmp_path: Path) -> None:
+@contextmanager
+def connect_asterisk(transcript: bytes, tmp_path: Path) -> Iterator[EmbeddedBroker]:
+    """A fake AMI replaying ``transcript``, a broker, and `callstream connect asterisk` between them."""
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeAmi)
+    server.transcript = transcript  # type: ignore[attr-defined]
     server.done = threading.Event()  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
@@ -46,11 +58,34 @@ def test_connect_asterisk_publishes_answered_calls(tmp_path: Path) -> None:
             text=True,
         )
         try:
-            messages = read_topic(broker.bootstrap, "calls.completed", 1, timeout=30)
+            yield broker
         finally:
             proc.terminate()
             proc.wait(10)
             server.done.set()  # type: ignore[attr-defined]
             server.shutdown()
+
+
+def test_connect_asterisk_publishes_answered_calls(tmp_path: Path) -> None:
+    with connect_asterisk(ami_cdr("1763700000.1") + ami_cdr("1763700001.2", "BUSY"), tmp_path) as broker:
+        messages = read_topic(broker.bootstrap, "calls.completed", 1, timeout=30)
     [call] = [SingleObjectCodec().decode("CallCompleted", m.value()) for m in messages]
     assert call["call_id"] == "1763700000.1" and call["tenant"] == "acme" and call["source"] == "asterisk"
+
+
+def test_connect_asterisk_without_cdr_manager_uses_hangup_and_mixmonitor(tmp_path: Path) -> None:
+    """No Cdr events: the recorded call comes from its channel events, the answered call without a
+    recording lands in calls.dlq (after the grace period a Cdr would have had)."""
+    talk, hangups = recorded_call("1763700100.7")
+    transcript = b"".join(talk + hangups + answered_unrecorded("1763700200.9"))
+    codec = SingleObjectCodec()
+    with connect_asterisk(transcript, tmp_path) as broker:
+        calls = read_topic(broker.bootstrap, "calls.completed", 1, timeout=30)
+        letters = read_topic(broker.bootstrap, "calls.dlq", 1, timeout=30)
+    [call] = [codec.decode("CallCompleted", m.value()) for m in calls]
+    assert call["call_id"] == "1763700100.7" and call["tenant"] == "acme" and call["source"] == "asterisk"
+    assert call["recording_uri"].endswith("-1763700100.7.wav") and call["agent"]["id"] == "201"
+    assert call["started_at"].timestamp() == T0 + 4.0 and call["ended_at"].timestamp() == T0 + 40.1
+    [letter] = [codec.decode("DeadLetter", m.value()) for m in letters]
+    assert letter["call_id"] == "1763700200.9" and letter["topic"] == "pbx:acme"
+    assert "no MixMonitor recording is known" in letter["error_message"]
