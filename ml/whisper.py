@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 MULTILINGUAL_DIR_NAME = "whisper-base"
+WORKERS = 2
+"""CTranslate2 replicas per model (weights shared): one per channel of a stereo call, so the stage
+decodes both channels' windows at once (``processors.transcribe.whisper_utterances``)."""
 
 
 class ModelNotFound(RuntimeError):
@@ -54,8 +57,9 @@ class WhisperOptions:
         ("uh-huh") and the turn that follows seconds later are two utterances, not one.
     keep_words: include word timings in each Segment (bigger records; off by default).
     batch_size: Whisper windows decoded together. The stage packs both channels' speech into
-        <= 30 s windows and decodes them as one batch (``BatchedInferencePipeline``), which keeps
-        a GPU busy and amortises the CPU encoder over fewer, fuller windows.
+        <= 30 s windows, shares them out between the model's workers (``WORKERS``) and each
+        decodes its share in batches (``BatchedInferencePipeline``), which keeps a GPU busy and
+        amortises the CPU encoder over fewer, fuller windows.
     min_vad_speech: a segment whose time holds less VAD speech than this share (0-1) on its own
         channel is a hallucination (Whisper writing "Thank you." into a pause) and is dropped.
     max_repeats: the same word or phrase (up to ``max_ngram`` words) said this many times in a row
@@ -158,6 +162,14 @@ def multilingual_model_dir(data_dir: Path) -> Path:
     return check_model_dir(target)
 
 
+def available_cpus() -> int:
+    """Cores this process may run on (its affinity mask, which containers narrow), not the host's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class Asr:
     """The process's Whisper models: English (tiny.en by default) and multilingual (base).
 
@@ -173,6 +185,7 @@ class Asr:
         device: str = "cpu",
         compute_type: str = "int8",
         cpu_threads: int = 0,
+        num_workers: int = WORKERS,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.english_dir = english_dir
@@ -180,6 +193,7 @@ class Asr:
         self.device = device
         self.compute_type = compute_type
         self.cpu_threads = cpu_threads
+        self.num_workers = num_workers
         self._models: dict[bool, WhisperModel] = {}
         self._lock = threading.Lock()
 
@@ -190,6 +204,16 @@ class Asr:
             return check_model_dir(self.multilingual_dir)
         return multilingual_model_dir(self.data_dir)
 
+    def threads_per_worker(self) -> int:
+        """``cpu_threads``, or when 0 this process's cores shared out between the workers.
+
+        Not CTranslate2's own default (4 threads whatever the machine): two workers with 4 threads
+        each on a 2-core box fight over the cores and decode slower than one worker.
+        """
+        if self.cpu_threads:
+            return self.cpu_threads
+        return max(1, available_cpus() // self.num_workers)
+
     def model_for(self, language: str | None) -> WhisperModel:
         """English model for ``en``; the multilingual one for other languages and for detection."""
         english = language == "en"
@@ -199,7 +223,8 @@ class Asr:
                     str(self.model_dir(english)),
                     device=self.device,
                     compute_type=self.compute_type,
-                    cpu_threads=self.cpu_threads,
+                    cpu_threads=self.threads_per_worker(),
+                    num_workers=self.num_workers,
                     local_files_only=True,
                 )
             return self._models[english]

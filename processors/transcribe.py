@@ -5,8 +5,9 @@ free (no diarization) and keeps crosstalk out of each other's text. Silero VAD r
 channel; its speech intervals are used three times:
 
 1. Whisper input: each channel's speech (padded) is packed into <= 30 s windows, and the windows of
-   *both* channels are decoded together as one batch, so silence (most of each channel of a
-   two-party call, and all of a hold) costs nothing and the encoder runs on full windows.
+   *both* channels are shared out between the model's workers and decoded in batches, so silence
+   (most of each channel of a two-party call, and all of a hold) costs nothing, the encoder runs on
+   full windows, and every core is busy.
 2. Guards: a segment with no VAD speech under it on its channel is a hallucination.
 3. Acoustic metrics: talk time, silence and overtalk from VAD, not from looser ASR timestamps.
 """
@@ -132,12 +133,13 @@ def speech_windows(
     return windows
 
 
-def _batches(audio: Sequence[ChannelAudio], pieces: Sequence[list[list[tuple[int, int]]]]):
-    """Groups of windows (both channels together) with the virtual audio that holds them."""
-    flat = [(track, w) for track, windows in enumerate(pieces) for w in windows]
-    for first in range(0, len(flat), WINDOWS_PER_CALL):
+def _batches(
+    audio: Sequence[ChannelAudio], windows: Sequence[tuple[int, list[tuple[int, int]]]]
+) -> Iterator[tuple[list[Window], np.ndarray]]:
+    """Groups of windows, ``(track, pieces)`` of any channel, with the virtual audio that holds them."""
+    for first in range(0, len(windows), WINDOWS_PER_CALL):
         group, offset = [], 0
-        for track, w in flat[first : first + WINDOWS_PER_CALL]:
+        for track, w in windows[first : first + WINDOWS_PER_CALL]:
             window = Window(track, w, offset)
             group.append(window)
             offset += math.ceil(window.samples / SAMPLE_RATE)
@@ -201,29 +203,45 @@ def whisper_utterances(
     speech: Sequence[Sequence[Interval]] | None,
     language: str,
     options: WhisperOptions,
-) -> Iterator[Utterance]:
-    """Utterances of every channel, decoded in batches that mix both channels' windows.
+) -> list[Utterance]:
+    """Utterances of every channel: the windows of both channels are shared out between the model's
+    workers (CTranslate2 replicas) and each share is decoded as batches in its own thread.
 
+    One pipeline over all windows keeps one replica busy; on CPU its decoder steps are too small to
+    spread over many threads, so two single-threaded replicas working at once finish much sooner.
     ``speech`` None (VAD off) transcribes each channel whole, in consecutive 30 s windows.
     """
     pad = options.vad.whisper_pad_s if speech is not None else 0.0
-    pieces = [
-        speech_windows(
+    windows = [
+        (i, w)
+        for i, t in enumerate(audio)
+        for w in speech_windows(
             speech[i] if speech is not None else [(0.0, len(t.samples) / SAMPLE_RATE)],
             len(t.samples),
             pad,
             pack=options.word_timestamps,
         )
-        for i, t in enumerate(audio)
     ]
-    pipeline = BatchedInferencePipeline(model)
-    for group, virtual in _batches(audio, pieces):
-        clips = [{"start": w.offset, "end": w.offset + w.samples / SAMPLE_RATE} for w in group]
-        segments, _ = pipeline.transcribe(
-            virtual, language=language, clip_timestamps=clips, vad_filter=False, **options.batched_kwargs()
-        )
-        for seg in segments:
-            yield from _utterances(seg, _window_of(group, seg.start), options.split_pause_s)
+    workers = max(1, min(getattr(model.model, "num_workers", 1), len(windows)))
+
+    def decode(share: Sequence[tuple[int, list[tuple[int, int]]]]) -> list[Utterance]:
+        pipeline = BatchedInferencePipeline(model)  # per thread: it keeps state between batches
+        out: list[Utterance] = []
+        for group, virtual in _batches(audio, share):
+            clips = [{"start": w.offset, "end": w.offset + w.samples / SAMPLE_RATE} for w in group]
+            kwargs = options.batched_kwargs()
+            segments, _ = pipeline.transcribe(
+                virtual, language=language, clip_timestamps=clips, vad_filter=False, **kwargs
+            )
+            for seg in segments:
+                out.extend(_utterances(seg, _window_of(group, seg.start), options.split_pause_s))
+        return out
+
+    if workers == 1:
+        return decode(windows)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        shares = pool.map(decode, [windows[i::workers] for i in range(workers)])
+        return [utt for share in shares for utt in share]
 
 
 # --- guards ------------------------------------------------------------------------------------------

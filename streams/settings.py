@@ -113,7 +113,12 @@ class Settings(BaseSettings):
     whisper_compute_type: str = Field(
         "int8", description="CTranslate2 compute type (int8 on CPU, float16 on GPU)."
     )
-    whisper_cpu_threads: int = Field(0, ge=0, description="CPU threads for Whisper; 0 = library default.")
+    whisper_cpu_threads: int = Field(
+        0,
+        ge=0,
+        description="CPU threads per Whisper worker (2 workers, one per channel); "
+        "0 = this process's cores split between them.",
+    )
     tokenizer: Path | None = Field(
         None,
         description="tokenizer.json used to count LLM tokens. Unset: the multilingual Whisper tokenizer.",

@@ -30,8 +30,10 @@ def test_generated_call_is_deterministic_with_holds() -> None:
 def test_bench_speech_prints_ratios(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_speech(Settings(data_dir=tmp_path), audio_seconds=60) == 0
     out = capsys.readouterr().out
-    assert re.search(r"ratio \(stage/baseline\)\s+\d+\.\d+x", out), out
+    assert re.search(r"ratio \(stage/baseline\)\s+\d+\.\d+x, \d+\.\d+x against the stage's options", out), out
     assert re.search(r"baseline \(plain transcribe, mono mix\)\s+\d+\.\d+ audio s/s", out)
+    assert re.search(r"baseline, stage's decoding options\s+\d+\.\d+ audio s/s", out)
+    assert re.search(r"best wall time of \d+ turns per path", out)
     assert re.search(r"VAD alone\s+\d+x real time per core", out)
     assert re.search(r"peak RSS \(model loaded\)\s+\d+ MiB", out)
     assert "PASS" in out or "BELOW TARGET" in out

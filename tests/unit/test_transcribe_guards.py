@@ -3,9 +3,17 @@ inputs whose answers are known (no model needed)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+import numpy as np
 import pytest
 
-from ml.whisper import WhisperOptions
+import ml.whisper
+import processors.transcribe
+from ml.whisper import Asr, WhisperOptions
+from processors.audio import ChannelAudio
 from processors.transcribe import (
     SEAM,
     TimedWord,
@@ -14,6 +22,7 @@ from processors.transcribe import (
     guard,
     repeat_loops,
     speech_windows,
+    whisper_utterances,
 )
 
 SR = 16000
@@ -115,3 +124,46 @@ def test_window_maps_virtual_time_back_to_the_recording() -> None:
     assert window.to_original(52.0 + seam / 2) == (10.0, 1)
     assert window.to_original(52.0 + seam + 0.5) == (10.5, 1)
     assert window.to_original(99.0, is_end=True) == (11.0, 1)
+
+
+@pytest.mark.parametrize(("cpus", "threads"), [(1, 1), (2, 1), (3, 1), (8, 4)])
+def test_cores_are_shared_between_workers(
+    cpus: int, threads: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ml.whisper, "available_cpus", lambda: cpus)
+    assert Asr(tmp_path, num_workers=2).threads_per_worker() == threads
+    assert Asr(tmp_path, cpu_threads=3, num_workers=2).threads_per_worker() == 3  # explicit wins
+
+
+class FakePipeline:
+    """Stands in for BatchedInferencePipeline: one word-less segment per window, calls recorded."""
+
+    calls: ClassVar[list[int]] = []
+
+    def __init__(self, model: Any) -> None:
+        pass
+
+    def transcribe(self, audio: np.ndarray, clip_timestamps: list[dict], **kwargs: Any) -> tuple:
+        FakePipeline.calls.append(len(clip_timestamps))
+        segments = [
+            SimpleNamespace(
+                start=c["start"], end=c["end"], text=" hi", words=None, avg_logprob=-0.1, no_speech_prob=0.0
+            )
+            for c in clip_timestamps
+        ]
+        return iter(segments), None
+
+
+def test_windows_are_shared_between_model_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processors.transcribe, "BatchedInferencePipeline", FakePipeline)
+    FakePipeline.calls = []
+    audio = [
+        ChannelAudio(i, role, np.zeros(60 * SR, np.float32)) for i, role in enumerate(("agent", "customer"))
+    ]
+    speech = [[(1.0, 2.0), (10.0, 11.0), (20.0, 21.0)], [(5.0, 6.0)]]
+    model = SimpleNamespace(model=SimpleNamespace(num_workers=2))
+    options = WhisperOptions(word_timestamps=False)  # one window per speech piece: four windows
+    utterances = whisper_utterances(model, audio, speech, "en", options)
+    assert FakePipeline.calls == [2, 2]  # two shares of two windows, not one batch of four
+    got = sorted((u.track, round(u.start, 2), round(u.end, 2)) for u in utterances)
+    assert got == [(0, 0.6, 2.4), (0, 9.6, 11.4), (0, 19.6, 21.4), (1, 4.6, 6.4)]
