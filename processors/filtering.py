@@ -36,7 +36,7 @@ from typing import Any
 from processors.keyfacts import signals
 from processors.numbers import normalise_numbers
 from processors.pii import PiiOptions, redact
-from processors.text import WORD_RE, collapse_repeats, has_words, phrase_pattern
+from processors.text import WORD_RE, collapse_repeats_words, has_words, phrase_pattern
 
 FILLERS_EN = (
     "uh", "um", "uhm", "er", "erm", "ah", "oh", "hmm", "mm", "mhm", "uh-huh", "mm-hmm", "hm",
@@ -105,6 +105,11 @@ class FilterOptions:
     def _keep_re(self) -> re.Pattern[str]:
         return phrase_pattern(self.keep_words)
 
+    @cached_property
+    def _memo(self) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int]]]:
+        """Verdicts on short texts (see ``_judge``), per options: they depend on every field."""
+        return {}
+
 
 def _no_speech(segment: Mapping[str, Any], options: FilterOptions) -> str | None:
     vad = segment.get("vad_speech")
@@ -134,25 +139,54 @@ def drop_reason(
         return "empty"
     if reason := _no_speech(segment, options):
         return reason
+    return _text_reason(text, options, answers_question)[0]
+
+
+def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, str]:
+    """The checks of :func:`drop_reason` that read only the text: (reason, the text with repeats
+    collapsed when ``options.collapse_repeats``)."""
+    words = None
     if options.collapse_repeats:
-        text = collapse_repeats(text)
-    words = WORD_RE.findall(text.lower())
-    answer = answers_question and options._answer_re.search(text) is not None
+        text, words = collapse_repeats_words(text)
+    if words is None:
+        words = WORD_RE.findall(text.lower())
+    answer = answers and options._answer_re.search(text) is not None
     if (
         options.drop_fillers
         and options._filler_words.issuperset(words)  # fast path: a word outside every filler
         and not has_words(options._filler_re.sub(" ", text))
     ):
-        return None if answer else "filler"
+        return (None if answer else "filler"), text
     if options.drop_short and len(words) < options.min_words:
         if answer or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
-            return None
+            return None, text
         if signals(
             normalise_numbers(text)
         ):  # number words, objections, commitments, legal, emotion, question words
-            return None
-        return "short"
-    return None
+            return None, text
+        return "short", text
+    return None, text
+
+
+#: Texts up to this long are judged once per FilterOptions and remembered: backchannels, fillers and
+#: short answers ("Угу.", "Okay.", "One second.") make up a large share of every call's segments.
+_MEMO_CHARS = 40
+_MEMO_SIZE = 4096
+
+
+def _judge(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, str, dict[str, int]]:
+    """(reason from the text, the text to store, PII counts) for a segment that is speech."""
+    memo = options._memo if len(text) <= _MEMO_CHARS else None
+    if memo is not None and (known := memo.get((text, answers))) is not None:
+        return known
+    reason, collapsed = _text_reason(text, options, answers)
+    out, found = redact(collapsed if reason is None else text, options.pii)
+    verdict = reason, out, found
+    if memo is not None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[(text, answers)] = verdict
+    return verdict
 
 
 def filter_transcript(
@@ -163,25 +197,29 @@ def filter_transcript(
     segments = []
     dropped: Counter[str] = Counter()
     pii: Counter[str] = Counter()
+    kept = 0
     last_kept_role, last_kept_asked = None, False
     for seg in transcript["segments"]:
         answers = last_kept_asked and last_kept_role not in (None, seg["role"])
-        reason = drop_reason(seg, options, answers_question=answers)
         text = seg["text"]
-        if reason is None and options.collapse_repeats:
-            text = collapse_repeats(text)
-        text, found = redact(text, options.pii)
-        pii.update(found)
+        reason = "empty" if not has_words(text) else _no_speech(seg, options)
+        if reason is None:
+            reason, text, found = _judge(text, options, answers)
+        else:
+            text, found = redact(text, options.pii)
+        if found:
+            pii.update(found)
         segments.append({**seg, "text": text, "kept": reason is None, "drop_reason": reason})
         if reason:
             dropped[reason] += 1
         else:
+            kept += 1
             last_kept_role, last_kept_asked = seg["role"], text.rstrip().endswith("?")
     out["segments"] = segments
     return {
         "call_id": transcript["call_id"],
         "transcript": out,
-        "kept": sum(1 for s in segments if s["kept"]),
+        "kept": kept,
         "dropped": dict(dropped),
         "pii": dict(pii),
     }

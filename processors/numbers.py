@@ -98,9 +98,14 @@ def _replace_run(match: re.Match[str]) -> str:
     return " ".join(str(n) for n in _parse(words))
 
 
-def normalise_numbers(text: str) -> str:
-    """Number words → digits and "2 990 ₽" → "2990 ₽" (see the module doc for the rules)."""
-    if not _WORDS.isdisjoint(_TOKEN_RE.findall(text.lower())):  # fast path: no number word
+def normalise_numbers(text: str, words: list[str] | None = None) -> str:
+    """Number words → digits and "2 990 ₽" → "2990 ₽" (see the module doc for the rules).
+
+    ``words``: ``text.lower()``'s words (``\\w+``), when the caller has them already.
+    """
+    if words is None:
+        words = _TOKEN_RE.findall(text.lower())
+    if not _WORDS.isdisjoint(words):  # fast path: no number word
         text = _RUN_RE.sub(_replace_run, text)
     if (" " in text or " " in text) and _SPACED_HINT.search(text):
         text = _SPACED_RE.sub(lambda m: re.sub(r"\s", "", m.group(1)), text)

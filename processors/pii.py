@@ -26,14 +26,19 @@ PLACEHOLDERS = ("EMAIL", "CARD", "ID", "PHONE")
 PLACEHOLDER_RE = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\]")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+# _CARD and _ID start with the digit and check what precedes it after it (``(?<![\d-]\d)`` there is
+# ``(?<![\d-])`` before the digit): a pattern that starts with a character class lets the regex
+# engine skip to the next digit instead of trying the pattern at every position (3-6x faster).
+_CARD = re.compile(r"\d(?<![\d-]\d)(?:[ -]?\d){12,18}(?![\d-])")
 _ID = re.compile(
-    r"(?<![\d-])(?:\d{3}-\d{2}-\d{4}"  # US SSN
-    r"|\d{3}-\d{3}-\d{3}[ -]\d{2}"  # SNILS
-    r"|\d{2} ?\d{2} \d{6})(?![\d-])"  # RU passport series + number
+    r"\d(?<![\d-]\d)(?:\d{2}-\d{2}-\d{4}"  # US SSN
+    r"|\d{2}-\d{3}-\d{3}[ -]\d{2}"  # SNILS
+    r"|\d ?\d{2} \d{6})(?![\d-])"  # RU passport series + number
 )
 #: 10 digits right after the word passport/паспорт (the prefix is kept).
 _ID_WORD = re.compile(r"((?:паспорт\w*|passport)(?:\s*(?:№|#|no\.?|number|номер))?[\s:]*)\d{10}(?!\d)", re.I)
+#: Every _ID_WORD match holds ten digits in a row: texts without are skipped (a much faster scan).
+_TEN_DIGITS = re.compile(r"\d{10}")
 _PHONE = re.compile(
     r"(?<![\w+])(?:"
     r"(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}"  # Russian
@@ -70,8 +75,8 @@ def luhn_ok(digits: str) -> bool:
 
 def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str, int]]:
     """``text`` with PII replaced by placeholders, and counts by placeholder type."""
-    if not options.enabled:
-        return text, {}
+    if not options.enabled or ("@" not in text and _DIGIT_HINT.search(text) is None):
+        return text, {}  # nothing to redact: every pattern needs an "@" or two digits in a row
     counts: Counter[str] = Counter()
 
     def sub(pattern: re.Pattern[str], name: str, check: Callable[[str], bool] | None = None) -> None:
@@ -93,7 +98,8 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
             sub(_CARD, "CARD", lambda s: luhn_ok(re.sub(r"\D", "", s)))
         if options.ids:
             sub(_ID, "ID")
-            sub(_ID_WORD, "ID")
+            if _TEN_DIGITS.search(text):
+                sub(_ID_WORD, "ID")
         if options.phones:
             sub(_PHONE, "PHONE")
     return text, dict(counts)

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from processors.pii import count_placeholders
-from processors.text import case_sensitive_twin, ci_findall, fold, phrase_pattern, word_count
+from processors.text import WORD_RE, WordGate, case_sensitive_twin, ci_findall, fold, phrase_pattern
 
 _NUM = r"\d[\d\s.,]*"
 _NUM_WORDS_EN = (
@@ -50,9 +52,11 @@ PRICE_RE = re.compile(
 )
 
 #: Every PRICE_RE match contains one of these: texts without any are skipped cheaply.
-_CURRENCY_HINT = re.compile(
-    r"[$€£₽]|dollar|buck|euro|pound|usd|eur|rub|roub|руб|р\.|долл|евро", re.IGNORECASE
-)
+_CURRENCY_HINTS = (
+    "$", "€", "£", "₽", "dollar", "buck", "euro", "pound", "usd", "eur", "rub", "roub",
+    "руб", "р.", "долл", "евро",
+)  # fmt: skip
+_CURRENCY_HINT = re.compile("|".join(map(re.escape, _CURRENCY_HINTS)), re.IGNORECASE)
 
 DEFAULT_DICTIONARY = Path(__file__).resolve().parent / "dictionaries" / "default.yaml"
 #: Writing system of the languages lingua and callstream know by ISO 639-1 code.
@@ -116,7 +120,17 @@ DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = load_dictionary()
 
 def price_mentions(texts: Iterable[str]) -> int:
     """Number of money amounts named."""
-    price, hint = case_sensitive_twin(PRICE_RE), case_sensitive_twin(_CURRENCY_HINT)
+    texts = list(texts)
+    price = case_sensitive_twin(PRICE_RE)
+    joined = fold("\n".join(texts)) if price is not None else None
+    if joined is not None:
+        # All texts fold-safe: find the few that hold a currency hint with plain substring search
+        # (much faster than a regex scan) and match PRICE_RE in those only.
+        total = 0
+        for i in _texts_holding(texts, joined, _CURRENCY_HINTS):
+            total += len(price.findall(fold(texts[i])))  # type: ignore[arg-type,union-attr]
+        return total
+    hint = case_sensitive_twin(_CURRENCY_HINT)
     total = 0
     for text in texts:
         folded = fold(text) if price is not None and hint is not None else None
@@ -128,6 +142,26 @@ def price_mentions(texts: Iterable[str]) -> int:
     return total
 
 
+def _texts_holding(texts: list[str], joined: str, needles: tuple[str, ...]) -> list[int]:
+    """Indices (ascending) of the ``texts`` that contain one of ``needles``; ``joined``: the texts
+    joined by one character (which no needle contains), or their lower-cased join."""
+    positions = []
+    for needle in needles:
+        at = joined.find(needle)
+        while at >= 0:
+            positions.append(at)
+            at = joined.find(needle, at + 1)
+    if not positions:
+        return []
+    starts = _starts(texts)
+    return sorted({bisect_right(starts, at) - 1 for at in positions})
+
+
+def _starts(texts: list[str]) -> list[int]:
+    """Where each of ``texts`` starts in their join by one character."""
+    return list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+
+
 def keyword_hits(
     texts: Iterable[str], keywords: Mapping[str, Iterable[str]] = DEFAULT_KEYWORDS
 ) -> dict[str, int]:
@@ -136,13 +170,29 @@ def keyword_hits(
     Within one entry the longest phrase wins, so "too expensive" counts once, not also as "expensive".
     """
     joined = "\n".join(texts)
-    folded = fold(joined)
+    return _keyword_hits(joined, fold(joined), keywords)
+
+
+def _keyword_hits(joined: str, folded: str | None, keywords: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """:func:`keyword_hits` of ``joined`` (``folded``: :func:`fold` of it)."""
     hits = {}
     for name, phrases in keywords.items():
-        n = len(ci_findall(_entry_pattern(tuple(phrases)), joined, folded))
+        pattern, gate = _entry(tuple(phrases))
+        n = None
+        if folded is not None and gate is not None:
+            n = gate.count(case_sensitive_twin(pattern), folded)  # type: ignore[arg-type]
+        if n is None:
+            n = len(ci_findall(pattern, joined, folded))
         if n:
             hits[name] = n
     return hits
+
+
+@cache
+def _entry(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], WordGate | None]:
+    """The entry's pattern and, when it has a case-sensitive twin (which the gate is about), its gate."""
+    pattern = _entry_pattern(phrases)
+    return pattern, WordGate(phrases) if case_sensitive_twin(pattern) is not None else None
 
 
 @cache
@@ -160,10 +210,29 @@ def _lingua(languages: tuple[str, ...]) -> Any:
 
 def language_mix(texts: Iterable[str], languages: tuple[str, ...] = ("en", "ru")) -> Counter[str]:
     """Words per language over ``texts`` (see the module doc for how words are assigned)."""
+    texts = list(texts)
+    return _language_mix(texts, "\n".join(texts), languages)
+
+
+def _language_mix(texts: list[str], joined: str, languages: tuple[str, ...]) -> Counter[str]:
+    """:func:`language_mix`; ``joined``: ``texts`` joined by "\\n" (no script's letter)."""
     by_script: dict[str, list[str]] = {}
     for code in languages:
         by_script.setdefault(SCRIPTS.get(code, "latin"), []).append(code)
     counts: Counter[str] = Counter()
+    if all(len(codes) == 1 for codes in by_script.values()):
+        # Every script names its language: count letter runs in one pass per script. The counter
+        # lists languages in the order a text-by-text pass meets them (most_common breaks ties so).
+        starts = _starts(texts)
+        runs = []
+        for order, (script, codes) in enumerate(by_script.items()):
+            words = _SCRIPT_RE[script].findall(joined)
+            if words:
+                first = _SCRIPT_RE[script].search(joined).start()  # type: ignore[union-attr]
+                runs.append((bisect_right(starts, first), order, codes[0], len(words)))
+        for *_, code, n in sorted(runs):
+            counts[code] += n
+        return counts
     for text in texts:
         for script, codes in by_script.items():
             words = _SCRIPT_RE[script].findall(text)
@@ -191,7 +260,9 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     )
     tenant = (transcript.get("call") or {}).get("tenant")
     folder = options.dictionaries_dir
-    mix = language_mix(texts, options.languages)
+    joined = "\n".join(texts)
+    folded = fold(joined)
+    mix = _language_mix(texts, joined, options.languages)
     words_in_lang = sum(mix.values())
     language, main = mix.most_common(1)[0] if mix else (None, 0)
     duration = metrics.get("duration_s") or transcript.get("duration")
@@ -199,8 +270,10 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     interruptions = [metrics.get("agent_interruptions"), metrics.get("customer_interruptions")]
     return {
         "price_mentions": price_mentions(texts),
-        "keyword_hits": keyword_hits(texts, load_dictionary(tenant, Path(folder) if folder else None)),
-        "words": sum(word_count(t) for t in texts),
+        "keyword_hits": _keyword_hits(
+            joined, folded, load_dictionary(tenant, Path(folder) if folder else None)
+        ),
+        "words": len(WORD_RE.findall(joined)),  # "\n" joins no two words
         "agent_talk_ratio": ratio,
         "language": language,
         "code_switching": round(1 - main / words_in_lang, 4) if words_in_lang else None,

@@ -1,0 +1,199 @@
+"""The text stages' faster forms give exactly what the plain forms give, on random text.
+
+Each plain form below is the straightforward code (or pattern) the fast one replaces; the texts mix
+lexicon phrases, fillers, number words, PII, punctuation, repeats, capitals and characters outside
+the fold-safe set (which take the IGNORECASE paths).
+"""
+
+from __future__ import annotations
+
+import operator
+import random
+import re
+from collections import Counter
+from itertools import pairwise
+
+import pytest
+
+from processors import filtering, keyfacts, numbers, pii, rules
+from processors import text as T
+from processors.filtering import FilterOptions, filter_transcript
+from streams.bench_text import make_long_transcript
+
+ODD = ["ſ", "K", "İ", "ß", "µ", "é", "Ё", "ѣ", "ᲂ", "Ω", "×"]
+PUNCT = [",", ".", "?", "!", "…", "-", "‑", ";", ":", ", ,", ",;", "...", "\u00a0", "\t", "\n"]
+PII = ["+7 916 123-45-67", "4111 1111 1111 1111", "123-45-6789", "112-233-445 95", "4510 123456",
+       "паспорт 4510123456", "jo@example.com", "+44 20 7946 0958", "2 990", "49.99", "[PHONE]"]  # fmt: skip
+
+
+def _vocab() -> list[str]:
+    lists = (
+        filtering.FILLERS_EN, filtering.FILLERS_RU, filtering.KEEP_WORDS, keyfacts.OBJECTION,
+        keyfacts.REFUSAL, keyfacts.COMMITMENT, keyfacts.LEGAL, keyfacts.EMOTION, keyfacts.QUESTION_WORDS,
+        T.DISFLUENCIES,
+    )  # fmt: skip
+    words = [p.replace("*", "ing") for phrases in lists for p in phrases]
+    words += [*numbers._VALUES, "hundred", "тысяч", "dollars", "рублей", "$", "€", "руб.", "евро", "bucks"]
+    words += ["uhhuh", "mmhmm", "ээ", "don't", "I’ll", "we", "the", "plan", "тариф", "договор", "hi", "this"]
+    words += ["a_b", "_"]
+    for entry in rules.DEFAULT_KEYWORDS.values():
+        words += list(entry)
+    return words
+
+
+def _texts(n: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    vocab = _vocab()
+    out = []
+    for _ in range(n):
+        words = []
+        for _ in range(rng.randint(0, 14)):
+            roll = rng.random()
+            if roll < 0.6:
+                word = rng.choice(vocab)
+            elif roll < 0.75:
+                word = rng.choice(PUNCT)
+            elif roll < 0.83:
+                word = rng.choice(PII)
+            elif roll < 0.9:
+                word = str(rng.choice([3, 15, 39, 120, 2990]))
+            else:
+                word = rng.choice(ODD)
+            if rng.random() < 0.15:
+                word = rng.choice([" ", "-", ", ", "... "]).join([word] * rng.randint(2, 3))
+            if rng.random() < 0.15:
+                word = rng.choice([str.upper, str.title, str.capitalize])(word)
+            words.append(word)
+        out.append(rng.choice([" ", " ", "  ", ", "]).join(words))
+    return out
+
+
+TEXTS = _texts(1500)
+
+
+def _plain_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The twin as it was: the pattern's own source lower-cased, without IGNORECASE."""
+    return re.compile(T._lower_source(pattern.pattern), pattern.flags & ~re.IGNORECASE)
+
+
+def _plain_tidy(text: str) -> str:
+    text = T._DOUBLE_PUNCT.sub(r"\1", T._SPACE_BEFORE_PUNCT.sub(r"\1", T.normalise_space(text)))
+    text = T._LEADING_PUNCT.sub("", text)
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _plain_strip(text: str) -> str:
+    if T._DISFLUENCY_FIRST.isdisjoint(T.WORD_RE.findall(text.lower())):
+        return text
+    stripped = T._DISFLUENCY_WITH_COMMA.sub("", text)
+    return _plain_tidy(stripped) if stripped != text else text
+
+
+_W = r"[^\W\d_]+(?:['’][^\W\d_]+)?"
+_PLAIN_REPEAT = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})?)(?:[\s,.!…‑-]+\1(?!\w))+", re.IGNORECASE)
+
+
+def _plain_collapse(text: str) -> str:
+    if len(text) < 3:
+        return text
+    words = T.WORD_RE.findall(text.lower())
+    pairs = list(pairwise(words))
+    if not (any(a == b for a, b in pairwise(words)) or any(map(operator.eq, pairs, pairs[2:]))):
+        return text
+    return _PLAIN_REPEAT.sub(r"\1", text)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        T._DISFLUENCY_RE,
+        FilterOptions()._filler_re,
+        FilterOptions()._keep_re,
+        FilterOptions()._answer_re,
+        *(rules._entry(tuple(p))[0] for p in rules.DEFAULT_KEYWORDS.values()),
+        keyfacts._pattern(keyfacts.DEFAULT_LEXICON),
+    ],
+)
+def test_factored_twins_match_what_the_plain_twins_match(pattern):
+    fast, plain = T.case_sensitive_twin(pattern), _plain_twin(pattern)
+    assert fast is not None
+    for text in TEXTS:
+        folded = T.fold(text)
+        if folded is None:
+            continue
+        got = [(m.span(), (m.lastgroup or "").partition("_")[0]) for m in fast.finditer(folded)]
+        assert got == [(m.span(), m.lastgroup or "") for m in plain.finditer(folded)], text
+
+
+def test_factoring_keeps_the_order_of_alternatives():
+    assert T.factored([list("abc"), list("x"), list("abd"), list("ab"), [r"\w*"], list("ay")]) == (
+        r"a(?:b(?:c|d|))|x|\w*|ay"
+    )
+
+
+def test_disfluencies_tidy_and_repeats_as_before():
+    for text in TEXTS:
+        assert T.strip_disfluencies(text) == _plain_strip(text), text
+        assert T.tidy(text) == _plain_tidy(text), text
+        assert T.collapse_repeats(text) == _plain_collapse(text), text
+        collapsed, words = T.collapse_repeats_words(text)
+        assert words is None or words == T.WORD_RE.findall(collapsed.lower())
+        assert numbers.normalise_numbers(text, T.WORD_RE.findall(text.lower())) == numbers.normalise_numbers(
+            text
+        )
+
+
+def test_signals_and_questions_as_the_ignorecase_patterns_find_them():
+    pattern = keyfacts._pattern(keyfacts.DEFAULT_LEXICON)
+    question = keyfacts._question_pattern(keyfacts.DEFAULT_LEXICON)
+    for text in TEXTS:
+        expected = [(m.lastgroup, " ".join(m.group().lower().split())) for m in pattern.finditer(text)]
+        expected += [("question", "?")] if question.search(text) else []
+        assert keyfacts.signals(text) == expected, text
+
+
+def test_rules_over_joined_texts_as_text_by_text():
+    rng = random.Random(5)
+    tenant = {"refund": ("refund*", "верните деньги", "money-back"), "odd": ("ſorry", "x"), "any": ("*",)}
+    for _ in range(300):
+        texts = rng.sample(TEXTS, rng.randint(0, 6))
+        expected = sum(len(rules.PRICE_RE.findall(t)) if rules._CURRENCY_HINT.search(t) else 0 for t in texts)
+        assert rules.price_mentions(texts) == expected, texts
+        joined = "\n".join(texts)
+        for entries in (rules.DEFAULT_KEYWORDS, tenant):
+            plain = {
+                k: n for k, p in entries.items() if (n := len(rules._entry_pattern(tuple(p)).findall(joined)))
+            }
+            assert rules.keyword_hits(texts, entries) == plain, texts
+        counts: Counter[str] = Counter()
+        for text in texts:  # text by text: the order languages first appear in breaks most_common ties
+            for code, script in (("en", rules._LATIN), ("ru", rules._CYRILLIC)):
+                if found := script.findall(text):
+                    counts[code] += len(found)
+        assert list(rules.language_mix(texts).items()) == list(counts.items()), texts
+
+
+def test_language_ties_break_as_before():
+    assert rules.language_mix(["Привет мир", "Hello world"]).most_common(1)[0][0] == "ru"
+    assert rules.language_mix(["Hello world", "Привет мир"]).most_common(1)[0][0] == "en"
+
+
+def test_pii_patterns_as_written_plainly():
+    card = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+    ident = re.compile(
+        r"(?<![\d-])(?:\d{3}-\d{2}-\d{4}|\d{3}-\d{3}-\d{3}[ -]\d{2}|\d{2} ?\d{2} \d{6})(?![\d-])"
+    )
+    for text in [*TEXTS, " ".join(PII), "-4111 1111 1111 1111", "1234-56-7890 12", "45 10 123456-"]:
+        assert [m.span() for m in pii._CARD.finditer(text)] == [m.span() for m in card.finditer(text)]
+        assert [m.span() for m in pii._ID.finditer(text)] == [m.span() for m in ident.finditer(text)]
+
+
+def test_filter_remembers_short_verdicts_without_changing_them():
+    options = FilterOptions()
+    for i in range(3):  # the same calls again: verdicts now come from the memo
+        for j in range(4):
+            transcript = make_long_transcript(f"m-{j}", random.Random(j), "en" if j % 2 else "ru")
+            fresh = filter_transcript(transcript, FilterOptions())
+            assert filter_transcript(transcript, options) == fresh, (i, j)
+    assert 0 < len(options._memo) <= filtering._MEMO_SIZE
+    assert all(len(text) <= filtering._MEMO_CHARS for text, _ in options._memo)
