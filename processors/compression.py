@@ -41,6 +41,8 @@ DENSITY_WEIGHTS = {
     "legal": 4.0,
     "emotion": 3.0,
     "commitment": 1.0,
+    "agreement": 1.0,
+    "date": 0.5,
     "number": 0.5,
     "pii": 0.5,
     "question": 0.5,

@@ -8,7 +8,12 @@ PII redaction (so anchors are what the compressed text will literally contain):
 - ``objection``: "too expensive", "need to think", "другие дешевле", ...;
 - ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", ...;
 - ``commitment``: "I'll send", "we will call", "отправлю", "перезвоню", ...;
+- ``agreement``: the customer's yes to the offer ("sounds good", "sign me up", "подключайте", ...);
+- ``date``: when something will happen ("Friday", "tomorrow", "в субботу", "завтра", ...);
 - ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "суд", ...).
+
+Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
+ignored, so "Sure, no problem" is not kept as a refusal.
 
 ``emotion`` and ``question`` are density signals only (they decide how hard compression cuts) and
 are not facts that must survive word for word. Lexicons are plain tuples: a tenant-specific list
@@ -35,7 +40,7 @@ from processors.text import (
     strip_disfluencies,
 )
 
-FACT_KINDS = ("number", "pii", "objection", "refusal", "commitment", "legal")
+FACT_KINDS = ("number", "pii", "objection", "refusal", "commitment", "agreement", "date", "legal")
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
 OBJECTION = (
@@ -46,6 +51,7 @@ OBJECTION = (
     "дорого", "дороговато", "слишком дорого", "не по карману", "нет бюджета", "не уверен*",
     "подумаю", "надо подумать", "нужно подумать", "посоветоваться", "у конкурентов", "дешевле",
     "не нужно", "нет времени", "не сейчас", "не актуально", "неинтересно", "не интересно",
+    "не подходит", "не устраивает",
 )  # fmt: skip
 REFUSAL = (
     "no", "nope", "not interested", "don't want", "do not want", "won't", "will not", "refuse*",
@@ -59,6 +65,24 @@ COMMITMENT = (
     "отправлю", "пришлю", "вышлю", "перезвоню", "позвоню", "сделаю", "оформлю", "подготовлю",
     "отправим", "пришлём", "пришлем", "вышлем", "перезвоним", "свяжемся", "оформим", "договорились",
     "обещаю",
+)  # fmt: skip
+AGREEMENT = (
+    "sounds good", "sounds great", "let's do *", "let's go with *", "let's go ahead", "go ahead",
+    "sign me up", "i agree", "agreed", "deal", "that works", "works for me", "yes please",
+    "подключайте", "подключите", "оформляйте", "оформите", "давайте оформ*", "давайте подключ*",
+    "согласен", "согласна", "беру", "берём", "берем", "возьму", "подходит", "устраивает",
+    "по рукам",
+)  # fmt: skip
+DATE = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow",
+    "tonight", "next week", "next month", "end of the month", "end of the week",
+    "понедельник*", "вторник*", "среда", "среду", "среды", "четверг*", "пятниц*", "суббот*", "воскресень*",
+    "завтра", "послезавтра", "на следующей неделе", "в конце месяца", "в конце недели",
+)  # fmt: skip
+#: Courtesy phrases that contain a refusal word; matched first and dropped (not a signal).
+COURTESY = (
+    "no problem", "no problems", "not a problem", "no worries", "no rush", "no hurry",
+    "нет проблем", "без проблем", "не за что", "не торопитесь",
 )  # fmt: skip
 LEGAL = (
     "complaint", "complain*", "lawyer", "attorney", "court", "sue", "lawsuit", "legal action",
@@ -87,6 +111,9 @@ class Lexicon:
     objection: tuple[str, ...] = OBJECTION
     refusal: tuple[str, ...] = REFUSAL
     commitment: tuple[str, ...] = COMMITMENT
+    agreement: tuple[str, ...] = AGREEMENT
+    date: tuple[str, ...] = DATE
+    courtesy: tuple[str, ...] = COURTESY
     legal: tuple[str, ...] = LEGAL
     emotion: tuple[str, ...] = EMOTION
     question_words: tuple[str, ...] = QUESTION_WORDS
@@ -115,12 +142,16 @@ _NUMBER_PII = r"(?P<number>\d+(?:[.,]\d+)*)|(?P<pii>\[(?:PHONE|CARD|EMAIL|ID)\])
 
 @cache
 def _pattern(lexicon: Lexicon) -> re.Pattern[str]:
-    """One pass finds every kind: named groups, legal and commitment before refusal ("I won't"
-    is a refusal, "I'll cancel" a commitment to cancel, kept either way)."""
+    """One pass finds every kind: named groups, courtesy first (consumed, then ignored), legal and
+    commitment before refusal ("I won't" is a refusal, "I'll cancel" a commitment to cancel, kept
+    either way), objection before agreement ("не подходит" is an objection)."""
     kinds = [
+        ("courtesy", _alternatives(lexicon.courtesy)),
         ("legal", _alternatives(lexicon.legal)),
         ("objection", _alternatives(lexicon.objection)),
         ("commitment", _alternatives(lexicon.commitment)),
+        ("agreement", _alternatives(lexicon.agreement)),
+        ("date", _alternatives(lexicon.date)),
         ("refusal", _alternatives(lexicon.refusal)),
         ("emotion", _alternatives(lexicon.emotion)),
     ]
@@ -196,9 +227,10 @@ def signals(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, st
     pattern, question, start = _patterns(lexicon)
     folded = fold(text)
     found = [
-        # a factored twin's groups are named "<kind>_<n>_<i>"
-        ((m.lastgroup or "number").partition("_")[0], " ".join(m.group().lower().split()))
+        (kind, " ".join(m.group().lower().split()))
         for m in ci_finditer(pattern, text, folded)
+        # a factored twin's groups are named "<kind>_<n>_<i>"
+        if (kind := (m.lastgroup or "number").partition("_")[0]) != "courtesy"
     ]
     if _asks(text, folded, question, start):
         found.append(("question", "?"))

@@ -69,10 +69,26 @@ def test_strip_disfluencies(text, expected):
 
 
 def test_key_fact_kinds():
-    kinds = {
-        k for k, _ in facts_in("It is too expensive. No. I'll send the contract. My lawyer. 2990. [PHONE]")
-    }
-    assert kinds == {"objection", "refusal", "commitment", "legal", "number", "pii"}
+    text = "It is too expensive. No. I'll send the contract. My lawyer. 2990. [PHONE]. Sounds good. Friday."
+    kinds = {k for k, _ in facts_in(text)}
+    assert kinds == {"objection", "refusal", "commitment", "legal", "number", "pii", "agreement", "date"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sure, no problem.", []),  # courtesy, not a refusal
+        ("Без проблем, сейчас посмотрю.", []),
+        ("No, that's too much.", [("refusal", "no"), ("objection", "too much")]),
+        ("Хорошо, подключайте.", [("agreement", "подключайте")]),
+        ("Нет, нам это не подходит.", [("refusal", "нет"), ("objection", "не подходит")]),
+        ("Okay, let's do the yearly plan.", [("agreement", "let's do the")]),
+        ("Мастер приедет в субботу.", [("date", "субботу")]),
+        ("Средний тариф, среди прочих.", []),  # "среда" is a weekday, "средний" is not
+    ],
+)
+def test_courtesy_agreement_and_dates(text, expected):
+    assert facts_in(text) == expected
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
