@@ -12,8 +12,9 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
    Dense (conflict) calls keep every sentence; simple calls keep only sentences with a key fact,
    a question or an emotion, plus the opening and closing line.
 
-Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, legal words) are
-never cut by any step; ``level`` records what was applied, e.g. ``structural+semantic+dynamic:deep``.
+Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, agreement, dates,
+legal words) are never cut by any step; ``level`` records what was applied, e.g.
+``structural+semantic+dynamic:deep``.
 PII is redacted once more on the final text: numbers said in words only become a recognisable
 phone or card after step 1. ``tokens_before`` counts the full transcript (every segment, as an LLM
 would read it without this stage), ``tokens_after`` the text produced, with the same tokenizer.
