@@ -18,7 +18,7 @@ import re
 import socket
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -278,21 +278,28 @@ def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
                         raise RecordingTooLarge(
                             f"{url}: {declared} bytes exceeds the {policy.max_bytes} limit"
                         )
-                    size = 0
-                    with open(dest, "wb") as out:
-                        for block in resp.iter_bytes(1 << 16):
-                            size += len(block)
-                            if size > policy.max_bytes:
-                                raise RecordingTooLarge(f"{url}: more than {policy.max_bytes} bytes")
-                            if time.monotonic() > deadline:
-                                raise RecordingUnavailable(f"{url}: download too slow, gave up")
-                            out.write(block)
-                    return dest
+                    return write_capped(url, resp.iter_bytes(1 << 16), dest, policy.max_bytes, deadline)
             except httpx.TimeoutException as exc:
                 raise RecordingUnavailable(f"{url}: timed out ({type(exc).__name__})") from None
             except httpx.HTTPError as exc:
                 raise RecordingUnavailable(f"{url}: {type(exc).__name__}: {exc}") from None
     raise RecordingNotAllowed(f"{url}: more than {policy.max_redirects} redirects")
+
+
+def write_capped(source: str, blocks: Iterable[bytes], dest: Path, max_bytes: int, deadline: float) -> Path:
+    """Stream ``blocks`` into ``dest``, refusing more than ``max_bytes`` (a declared size can lie)
+    and a download still running at ``deadline`` (``time.monotonic``): a trickling server must not
+    hold a worker thread."""
+    size = 0
+    with open(dest, "wb") as out:
+        for block in blocks:
+            size += len(block)
+            if size > max_bytes:
+                raise RecordingTooLarge(f"{source}: more than {max_bytes} bytes")
+            if time.monotonic() > deadline:
+                raise RecordingUnavailable(f"{source}: download too slow, gave up")
+            out.write(block)
+    return dest
 
 
 def _check_status(url: str, status: int) -> None:
@@ -410,15 +417,7 @@ def fetch_s3_recording(uri: str, policy: S3Policy, dest: Path) -> Path:
             size = int(total) if total.isdigit() else int(resp.get("ContentLength") or 0)
             if size > policy.max_bytes:
                 raise RecordingTooLarge(f"{uri}: {size} bytes exceeds the {policy.max_bytes} limit")
-            read = 0
-            with open(dest, "wb") as out:
-                for block in body.iter_chunks(1 << 16):
-                    read += len(block)
-                    if read > policy.max_bytes:
-                        raise RecordingTooLarge(f"{uri}: more than {policy.max_bytes} bytes")
-                    if time.monotonic() > deadline:
-                        raise RecordingUnavailable(f"{uri}: download too slow, gave up")
-                    out.write(block)
+            write_capped(uri, body.iter_chunks(1 << 16), dest, policy.max_bytes, deadline)
         finally:
             body.close()
     except errors.ClientError as exc:
