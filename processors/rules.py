@@ -76,15 +76,24 @@ class RuleOptions:
     dictionaries_dir: Path | None = None
     languages: tuple[str, ...] = ("en", "ru")
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> RuleOptions:
+        """From ``streams.settings.Settings`` (``CALLSTREAM_DICTIONARIES_DIR``, ``CALLSTREAM_LANGUAGES``,
+        from the environment or ``.env``)."""
+        return cls(settings.dictionaries_dir, _codes(settings.languages))
+
 
 def default_rule_options() -> RuleOptions:
     """Options from the environment (``CALLSTREAM_DICTIONARIES_DIR``, ``CALLSTREAM_LANGUAGES``),
     the same variables ``streams.settings`` validates."""
     folder = os.environ.get("CALLSTREAM_DICTIONARIES_DIR") or None
-    langs = os.environ.get("CALLSTREAM_LANGUAGES") or "en,ru"
     return RuleOptions(
-        Path(folder) if folder else None, tuple(x.strip() for x in langs.split(",") if x.strip())
+        Path(folder) if folder else None, _codes(os.environ.get("CALLSTREAM_LANGUAGES") or "en,ru")
     )
+
+
+def _codes(languages: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in languages.split(",") if x.strip())
 
 
 def _read_dictionary(path: Path) -> dict[str, tuple[str, ...]]:

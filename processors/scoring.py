@@ -21,7 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from processors.baseline import BASELINE_VERSION, baseline_scores, turns_from_segments
-from processors.rules import rule_metrics
+from processors.rules import RuleOptions, rule_metrics
 from processors.scorecard import Criterion, Scorecard, ScorecardRegistry, default_scorecard, totals
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ class Scorer:
         llm: LLMScorer | None = None,
         gpu_price_per_hour: float | None = None,
         gpu_concurrency: float = 1.0,
+        rule_options: RuleOptions | None = None,
     ) -> None:
         if scorer not in SCORERS:
             raise ValueError(f"scorer must be one of {', '.join(SCORERS)}, got {scorer!r}")
@@ -94,6 +95,8 @@ class Scorer:
         self.llm = llm
         self.gpu_price_per_hour = gpu_price_per_hour
         self.gpu_concurrency = gpu_concurrency
+        #: None: read ``CALLSTREAM_DICTIONARIES_DIR``/``CALLSTREAM_LANGUAGES`` from the environment.
+        self.rule_options = rule_options
 
     @property
     def uses_llm(self) -> bool:
@@ -108,7 +111,7 @@ class Scorer:
         transcript = compressed["filtered"]["transcript"]
         call = transcript.get("call") or {}
         card = self.registry.for_call(call.get("tenant", ""), call.get("queue"))
-        rules = rule_metrics(transcript)
+        rules = rule_metrics(transcript, self.rule_options)
 
         llm_values: dict[str, tuple[float | None, str | None, str]] = {}
         result: LLMResult | None = None
@@ -185,9 +188,11 @@ def score_call(compressed: Mapping[str, Any], now: datetime | None = None) -> di
 def build_scorer(settings: Any) -> Scorer:
     """The scorer the settings ask for (``CALLSTREAM_LLM_*``, ``CALLSTREAM_SCORECARDS_DIR``)."""
     registry = ScorecardRegistry.load(settings.scorecards_dir)
+    # From the validated settings, so values in .env count too (not only the process environment).
+    rule_options = RuleOptions.from_settings(settings)
     backend = settings.scoring_backend
     if backend != "openai":
-        return Scorer(registry, scorer=backend)
+        return Scorer(registry, scorer=backend, rule_options=rule_options)
     from ml.llm import LLMConfig, OpenAIBackend
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
@@ -209,4 +214,5 @@ def build_scorer(settings: Any) -> Scorer:
         llm=llm,
         gpu_price_per_hour=settings.gpu_price_per_hour,
         gpu_concurrency=settings.llm_gpu_concurrency,
+        rule_options=rule_options,
     )

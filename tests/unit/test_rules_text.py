@@ -65,3 +65,20 @@ def test_mono_has_no_interruptions():
     transcript = make_transcript_from_turns("mono", [("agent", "Hello there, how are you doing?")])
     transcript["metrics"] |= {"agent_interruptions": None, "customer_interruptions": None}
     assert rule_metrics(transcript)["interruptions"] is None
+
+
+def test_scorer_takes_rule_options_from_settings_including_dotenv(tmp_path, monkeypatch):
+    """CALLSTREAM_LANGUAGES / CALLSTREAM_DICTIONARIES_DIR written in .env reach the rule metrics."""
+    from processors.scoring import build_scorer
+    from streams.settings import load_settings
+
+    (tmp_path / "dicts").mkdir()
+    (tmp_path / ".env").write_text(
+        f"CALLSTREAM_LANGUAGES=en,de\nCALLSTREAM_DICTIONARIES_DIR={tmp_path / 'dicts'}\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CALLSTREAM_LANGUAGES", raising=False)
+    monkeypatch.delenv("CALLSTREAM_DICTIONARIES_DIR", raising=False)
+    scorer = build_scorer(load_settings())
+    assert scorer.rule_options.languages == ("en", "de")
+    assert scorer.rule_options.dictionaries_dir == tmp_path / "dicts"
