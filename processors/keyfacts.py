@@ -31,8 +31,8 @@ from typing import Any
 from processors.numbers import normalise_numbers
 from processors.pii import redact
 from processors.text import (
-    case_sensitive_twin,
     ci_finditer,
+    ci_view,
     factored,
     fold,
     is_char_piece,
@@ -242,10 +242,8 @@ def _asks(text: str, folded: str | None, question: re.Pattern[str], start: re.Pa
     (``start``, the same anchored; on ``folded`` text with its twin, as :func:`ci_finditer` would)."""
     if "?" in text:
         return True
-    twin = case_sensitive_twin(start)
-    if folded is not None and twin is not None:
-        return twin.match(folded) is not None
-    return start.match(text) is not None
+    matcher, subject = ci_view(start, text, folded)
+    return matcher.match(subject) is not None
 
 
 def facts_in(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, str]]:

@@ -401,16 +401,23 @@ def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(_lower_source(fast) if fast is not None else source, flags)
 
 
-def ci_findall(pattern: re.Pattern[str], text: str, folded: str | None = None) -> list[Any]:
-    """``pattern.findall(text)`` for an IGNORECASE ``pattern``, faster for fold-safe text; the matched
-    strings may come lower-cased (compare them lower-cased; counting them is exact)."""
+def ci_view(pattern: re.Pattern[str], text: str, folded: str | None = None) -> tuple[re.Pattern[str], str]:
+    """What to match an IGNORECASE ``pattern`` with, and on: its case-sensitive twin on the
+    lower-cased text (``folded``, computed when not given) where that is safe, else both unchanged."""
     twin = case_sensitive_twin(pattern)
     if twin is not None:
         if folded is None:
             folded = fold(text)
         if folded is not None:
-            return twin.findall(folded)
-    return pattern.findall(text)
+            return twin, folded
+    return pattern, text
+
+
+def ci_findall(pattern: re.Pattern[str], text: str, folded: str | None = None) -> list[Any]:
+    """``pattern.findall(text)`` for an IGNORECASE ``pattern``, faster for fold-safe text; the matched
+    strings may come lower-cased (compare them lower-cased; counting them is exact)."""
+    matcher, subject = ci_view(pattern, text, folded)
+    return matcher.findall(subject)
 
 
 def ci_finditer(pattern: re.Pattern[str], text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
@@ -420,10 +427,5 @@ def ci_finditer(pattern: re.Pattern[str], text: str, folded: str | None = None) 
     names and ``m.group().lower()`` are the same either way; ``text[m.start():m.end()]`` is the
     original spelling.
     """
-    twin = case_sensitive_twin(pattern)
-    if twin is not None:
-        if folded is None:
-            folded = fold(text)
-        if folded is not None:
-            return twin.finditer(folded)
-    return pattern.finditer(text)
+    matcher, subject = ci_view(pattern, text, folded)
+    return matcher.finditer(subject)
