@@ -3,7 +3,8 @@
 ``backbone``: N pre-made Transcript records pushed through filter → compress → score → sink (rows
 in ClickHouse) on the embedded broker, versus raw aiokafka produce + consume of the same bytes on
 the same broker in the same run. Both rates and their ratio are printed; the target is a ratio of
-at least :data:`BACKBONE_TARGET`.
+at least :data:`BACKBONE_TARGET`. With ``--workers N`` the text stages run in N ``callstream worker``
+processes (a deployment that uses more than one core) and the sink in the bench process.
 
 The bench runs on a throw-away stack: an embedded broker and chDB in a temporary directory, topics
 and consumer groups under a unique prefix, so it never touches the user's broker or data. A
@@ -15,7 +16,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import random
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 
 BACKBONE_TARGET = 0.25
 BACKBONE_STAGES = ["filter", "compress", "score", "sink"]
+TEXT_STAGES = BACKBONE_STAGES[:-1]
 #: Segments in a generated call: about a five-minute conversation.
 SEGMENTS_PER_CALL = 60
 #: Give up waiting for the pipeline (or the baseline) after this many seconds.
@@ -306,22 +311,91 @@ FROM calls FINAL WHERE call_id LIKE %(pattern)s
 """
 
 
+def spawn_text_workers(settings: Settings, bootstrap: str, count: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` ``callstream worker --stages filter,compress,score`` processes in the bench's consumer
+    group: how a deployment spreads the CPU-bound text stages over cores (one Python process uses
+    one core). The bench process itself keeps the sink, the one stage that owns chDB."""
+    procs = []
+    for i in range(count):
+        env = {
+            **os.environ,
+            "CALLSTREAM_KAFKA_BOOTSTRAP": bootstrap,
+            "CALLSTREAM_TOPIC_PREFIX": settings.topic_prefix,
+            "CALLSTREAM_APP_ID": settings.app_id,
+            "CALLSTREAM_STAGES": ",".join(TEXT_STAGES),
+            "CALLSTREAM_DATA_DIR": str(settings.data_dir / f"worker-{i}"),
+            "CALLSTREAM_METRICS_PORT": "0",
+            "CALLSTREAM_HEALTH_PORT": "0",
+            "CALLSTREAM_WEB_PORT": "0",
+            "CALLSTREAM_PARTITIONS": str(settings.partitions),
+        }
+        with (settings.data_dir / f"worker-{i}.log").open("wb") as log_file:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "streams.cli", "worker"],
+                    env=env,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    return procs
+
+
+def _worker_failure(settings: Settings, procs: list[subprocess.Popen[bytes]]) -> str | None:
+    """What the first text worker that exited printed last, or None while all run."""
+    for i, proc in enumerate(procs):
+        if proc.poll() is not None:
+            log_text = (settings.data_dir / f"worker-{i}.log").read_text(errors="replace")
+            tail = "\n".join(log_text.splitlines()[-15:])
+            return f"text worker {i} exited with status {proc.returncode}:\n{tail}"
+    return None
+
+
+def stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+WARMUP_CALLS = 32
+
+
 async def pipeline(
-    settings: Settings, bootstrap: str, payloads: list[tuple[bytes, bytes]], prefix: str, timeout: float
+    settings: Settings,
+    bootstrap: str,
+    payloads: list[tuple[bytes, bytes]],
+    prefix: str,
+    timeout: float,
+    workers: int = 0,
 ) -> Rate:
-    """filter → compress → score → sink: from the first Transcript sent to the last row in ``calls``."""
+    """filter → compress → score → sink: from the first Transcript sent to the last row in ``calls``.
+
+    ``workers`` > 0: the text stages run in that many worker processes, the sink in this one."""
     from streams.worker import prepare
 
-    rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
+    # inside the running loop: Faust binds to the current loop
+    rt = prepare(settings, bootstrap, ["sink"] if workers else None)
     pattern = {"pattern": f"{prefix}%"}
 
-    def counts() -> tuple[int, int]:
-        done, dead = rt.clickhouse.query(COUNT_SQL, parameters=pattern).result_rows[0]
+    def counts(like: dict[str, str] = pattern) -> tuple[int, int]:
+        done, dead = rt.clickhouse.query(COUNT_SQL, parameters=like).result_rows[0]
         return int(done), int(dead)
 
-    await rt.app.start()
+    procs = spawn_text_workers(settings, bootstrap, workers)
     try:
-        # Start the clock only once the agents own their partitions, as the baseline consumer does.
+        await rt.app.start()
+    except BaseException:
+        stop_workers(procs)
+        raise
+    try:
+        # Start the clock only once every stage owns its partitions and has run: a few warm-up
+        # calls must reach ClickHouse first (the baseline consumer also joins its group first).
         sources = len({t for agent in rt.app.agents.values() for t in agent.channel.topics})
         wanted = sources * settings.partitions
         await _wait_for(
@@ -329,6 +403,16 @@ async def pipeline(
             120,
             "the Faust agents' partition assignment",
         )
+        warm = make_payloads(WARMUP_CALLS, f"warmup-{prefix}", seed=3)
+        await produce(bootstrap, settings.topic("calls.transcribed"), warm)
+        warm_pattern = {"pattern": f"warmup-{prefix}%"}
+        deadline = time.monotonic() + 180
+        while sum(await rt.in_clickhouse_thread(counts, warm_pattern)) < WARMUP_CALLS:
+            if time.monotonic() > deadline:
+                raise TimeoutError("pipeline: warm-up calls did not reach ClickHouse in 180s")
+            if failure := _worker_failure(settings, procs):
+                raise TimeoutError(f"pipeline: {failure}")
+            await asyncio.sleep(0.2)
         expected = len(payloads)
         started = time.perf_counter()
         await produce(bootstrap, settings.topic("calls.transcribed"), payloads)
@@ -343,6 +427,8 @@ async def pipeline(
             if now - last_report >= 5:
                 progress(f"  pipeline: {done}/{expected} calls in ClickHouse after {now - started:.0f}s")
                 last_report = now
+            if failure := _worker_failure(settings, procs):
+                raise TimeoutError(f"pipeline: {failure}")
             if now - started > timeout:
                 raise TimeoutError(
                     f"pipeline: only {done}/{expected} calls in ClickHouse ({dead} dead letters) "
@@ -354,6 +440,7 @@ async def pipeline(
             lambda: rt.clickhouse.query(TOKENS_SQL, parameters=pattern).result_rows[0]
         )
     finally:
+        stop_workers(procs)
         await rt.app.stop()
         rt.close()
     before, after, seg_total, seg_kept, prices = (int(v or 0) for v in tokens)
@@ -381,7 +468,7 @@ def _table(rows: list[tuple[str, str]]) -> str:
 
 
 async def _backbone(
-    settings: Settings, bootstrap: str, calls: int, prefix: str, timeout: float
+    settings: Settings, bootstrap: str, calls: int, prefix: str, timeout: float, workers: int
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     payloads = make_payloads(calls, prefix)
@@ -394,15 +481,18 @@ async def _backbone(
     base = await baseline(bootstrap, settings.topic("bench.baseline"), settings.partitions, payloads, timeout)
     progress(f"  baseline: {base.per_second:,.0f} records/s")
     progress("  pipeline: filter → compress → score → sink...")
-    pipe = await pipeline(settings, bootstrap, payloads, prefix, timeout)
+    pipe = await pipeline(settings, bootstrap, payloads, prefix, timeout, workers)
     return {"baseline": base, "pipeline": pipe, "avg_bytes": size / calls}
 
 
-def run_backbone(settings: Settings, calls: int, timeout: float = DEFAULT_TIMEOUT) -> int:
+def run_backbone(settings: Settings, calls: int, timeout: float = DEFAULT_TIMEOUT, workers: int = 0) -> int:
     from streams.worker import kafka
 
     if calls < 1:
         print("callstream bench: --calls must be at least 1", file=sys.stderr)
+        return 2
+    if workers < 0:
+        print("callstream bench: --workers must be 0 or more", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     run_id = uuid.uuid4().hex[:8]
@@ -425,7 +515,9 @@ def run_backbone(settings: Settings, calls: int, timeout: float = DEFAULT_TIMEOU
                 f"chDB in {tmp}, {bench_settings.partitions} partitions"
             )
             try:
-                result = asyncio.run(_backbone(bench_settings, bootstrap, calls, f"bench-{run_id}-", timeout))
+                result = asyncio.run(
+                    _backbone(bench_settings, bootstrap, calls, f"bench-{run_id}-", timeout, workers)
+                )
             except TimeoutError as exc:
                 print(f"callstream bench: {exc}", file=sys.stderr)
                 return 1
@@ -447,6 +539,12 @@ def run_backbone(settings: Settings, calls: int, timeout: float = DEFAULT_TIMEOU
         (
             "pipeline (filter→compress→score→sink)",
             f"{pipe.per_second:,.1f} calls/s  ({pipe.seconds:.2f}s; produce {pipe.extra['produce_s']:.2f}s)",
+        ),
+        (
+            "pipeline processes",
+            f"1 + {workers} (filter, compress, score in {workers}; sink in the bench)"
+            if workers
+            else "1 (every stage in the bench process)",
         ),
         ("ratio (pipeline/baseline)", f"{ratio:.3f}"),
         ("target", f">= {BACKBONE_TARGET}"),
@@ -471,6 +569,7 @@ def run_bench(
     calls: int = 2000,
     timeout: float = DEFAULT_TIMEOUT,
     audio_seconds: float = 180.0,
+    workers: int = 0,
 ) -> int:
     """``callstream bench WHAT``: run one benchmark and print its table; 0 unless it could not finish."""
     if what == "speech":
@@ -478,7 +577,7 @@ def run_bench(
 
         return run_speech(settings, audio_seconds)
     if what == "backbone":
-        return run_backbone(settings, calls, timeout)
+        return run_backbone(settings, calls, timeout, workers)
     if what == "scoring":
         from streams.bench_scoring import run_scoring_bench
 

@@ -254,7 +254,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from streams.bench import run_bench
 
-    return run_bench(_settings(), args.what, calls=args.calls, audio_seconds=args.audio_seconds)
+    return run_bench(
+        _settings(), args.what, calls=args.calls, audio_seconds=args.audio_seconds, workers=args.workers
+    )
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -354,6 +356,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calls", type=int, default=2000, help="Transcript records to push through")
     p.add_argument(
         "--audio-seconds", type=float, default=180.0, help="speech: length of the generated stereo call"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="backbone: run filter, compress and score in N `callstream worker` processes of the same "
+        "consumer group (one Python process uses one core), the sink in the bench process; "
+        "0 (default): every stage in one process",
     )
     p.set_defaults(func=cmd_bench)
 

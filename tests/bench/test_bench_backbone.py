@@ -41,12 +41,16 @@ def test_generated_transcripts_are_valid_and_realistic() -> None:
 
 @pytest.mark.bench
 @pytest.mark.integration
-def test_bench_backbone_cli(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 1])
+def test_bench_backbone_cli(tmp_path: Path, workers: int) -> None:
+    """``--workers 1`` also proves a split deployment: the text stages in a separate
+    `callstream worker` process, the sink here, one consumer group."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
     env["CALLSTREAM_DATA_DIR"] = str(tmp_path)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    args = ["bench", "backbone", "--calls", "200", "--workers", str(workers)]
     proc = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "bench", "backbone", "--calls", "200"],
+        [sys.executable, "-m", "streams.cli", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -58,4 +62,7 @@ def test_bench_backbone_cli(tmp_path: Path) -> None:
     assert ratio, proc.stdout + proc.stderr
     assert float(ratio.group(1)) > 0
     assert re.search(r"^dead letters\s+0\s*$", proc.stdout, re.MULTILINE), proc.stdout
+    assert re.search(rf"^pipeline processes\s+1 \+ {workers} ", proc.stdout, re.MULTILINE) or (
+        workers == 0 and "1 (every stage in the bench process)" in proc.stdout
+    ), proc.stdout
     assert re.search(r"^result\s+(PASS|BELOW TARGET)", proc.stdout, re.MULTILINE), proc.stdout
