@@ -383,9 +383,31 @@ async def pipeline(
     rt = prepare(settings, bootstrap, ["sink"] if workers else None)
     pattern = {"pattern": f"{prefix}%"}
 
-    def counts(like: dict[str, str] = pattern) -> tuple[int, int]:
+    def counts(like: dict[str, str]) -> tuple[int, int]:
         done, dead = rt.clickhouse.query(COUNT_SQL, parameters=like).result_rows[0]
         return int(done), int(dead)
+
+    async def until_in_clickhouse(
+        like: dict[str, str], expected: int, started: float, timeout: float, report: bool = False
+    ) -> tuple[int, int]:
+        """(calls, dead letters) once ``expected`` calls matching ``like`` are in ClickHouse."""
+        last_report = 0.0
+        while True:
+            done, dead = await rt.in_clickhouse_thread(counts, like)
+            now = time.perf_counter()
+            if done + dead >= expected:
+                return done, dead
+            if report and now - last_report >= 5:
+                progress(f"  pipeline: {done}/{expected} calls in ClickHouse after {now - started:.0f}s")
+                last_report = now
+            if failure := _worker_failure(settings, procs):
+                raise TimeoutError(f"pipeline: {failure}")
+            if now - started > timeout:
+                raise TimeoutError(
+                    f"pipeline: only {done}/{expected} calls in ClickHouse ({dead} dead letters) "
+                    f"after {timeout:.0f}s"
+                )
+            await asyncio.sleep(0.2)
 
     procs = spawn_text_workers(settings, bootstrap, workers)
     try:
@@ -405,36 +427,13 @@ async def pipeline(
         )
         warm = make_payloads(WARMUP_CALLS, f"warmup-{prefix}", seed=3)
         await produce(bootstrap, settings.topic("calls.transcribed"), warm)
-        warm_pattern = {"pattern": f"warmup-{prefix}%"}
-        deadline = time.monotonic() + 180
-        while sum(await rt.in_clickhouse_thread(counts, warm_pattern)) < WARMUP_CALLS:
-            if time.monotonic() > deadline:
-                raise TimeoutError("pipeline: warm-up calls did not reach ClickHouse in 180s")
-            if failure := _worker_failure(settings, procs):
-                raise TimeoutError(f"pipeline: {failure}")
-            await asyncio.sleep(0.2)
+        await until_in_clickhouse({"pattern": f"warmup-{prefix}%"}, WARMUP_CALLS, time.perf_counter(), 180)
         expected = len(payloads)
         started = time.perf_counter()
         await produce(bootstrap, settings.topic("calls.transcribed"), payloads)
         produced = time.perf_counter() - started
         progress(f"  pipeline: {expected} transcripts sent in {produced:.1f}s; waiting for ClickHouse rows")
-        last_report = 0.0
-        while True:
-            done, dead = await rt.in_clickhouse_thread(counts)
-            now = time.perf_counter()
-            if done + dead >= expected:
-                break
-            if now - last_report >= 5:
-                progress(f"  pipeline: {done}/{expected} calls in ClickHouse after {now - started:.0f}s")
-                last_report = now
-            if failure := _worker_failure(settings, procs):
-                raise TimeoutError(f"pipeline: {failure}")
-            if now - started > timeout:
-                raise TimeoutError(
-                    f"pipeline: only {done}/{expected} calls in ClickHouse ({dead} dead letters) "
-                    f"after {timeout:.0f}s"
-                )
-            await asyncio.sleep(0.2)
+        done, dead = await until_in_clickhouse(pattern, expected, started, timeout, report=True)
         elapsed = time.perf_counter() - started
         tokens = await rt.in_clickhouse_thread(
             lambda: rt.clickhouse.query(TOKENS_SQL, parameters=pattern).result_rows[0]
