@@ -115,6 +115,9 @@ def test_english_stereo_words_and_roles(call_id: str, transcribe: Callable[..., 
         assert wer(role_text(turns, other), hypothesis) > 0.8, role
     call_wer = wer(" ".join(t["text"] for t in turns), " ".join(s["text"] for s in transcript["segments"]))
     print(f"{call_id}: WER agent {scores['agent']:.3f} customer {scores['customer']:.3f} call {call_wer:.3f}")
+    # 0.145-0.179 when last measured. Not the 10 %: espeak's formant voices lose what tiny.en
+    # needs above 4 kHz on 8 kHz phone audio (the same turns at 16 kHz score 0.07; the mono 16 kHz
+    # call below is held to 10 %). Real 8 kHz recordings are the missing fixture.
     assert call_wer <= 0.25
     assert max(scores.values()) <= 0.35, scores
 
@@ -159,7 +162,10 @@ def test_mono_call_has_text_but_no_per_role_metrics(transcribe: Callable[..., di
     transcript = transcribe("sample-en-mono")
     turns = timeline("sample-en-mono")["turns"]
     assert {s["role"] for s in transcript["segments"]} == {"unknown"}
-    assert wer(" ".join(t["text"] for t in turns), " ".join(s["text"] for s in transcript["segments"])) <= 0.3
+    # wideband (16 kHz) speech: the WER target holds (0.0 when last measured); the 8 kHz
+    # μ-law espeak calls above cannot reach it (their band limit, see test_english_stereo_words_and_roles)
+    text = " ".join(s["text"] for s in transcript["segments"])
+    assert wer(" ".join(t["text"] for t in turns), text) <= 0.10, text
     metrics = transcript["metrics"]
     assert metrics["duration_s"] == pytest.approx(timeline("sample-en-mono")["duration"], abs=0.05)
     assert metrics["silence_s"] is not None
@@ -232,7 +238,7 @@ def test_mono_mp3_call(sample_calls: dict[str, dict], tmp_path: Path) -> None:
     transcript = run(call, settings)
     turns = timeline("sample-en-mono")["turns"]
     text = " ".join(s["text"] for s in transcript["segments"])
-    assert wer(" ".join(t["text"] for t in turns), text) <= 0.3, text
+    assert wer(" ".join(t["text"] for t in turns), text) <= 0.10, text  # 0.033 when last measured
     assert {s["role"] for s in transcript["segments"]} == {"unknown"}
     metrics = transcript["metrics"]
     assert metrics["source"] == "vad"
@@ -291,7 +297,7 @@ def test_gpu_float16_transcribes_a_stereo_call(sample_calls: dict[str, dict], tm
     assert "float16" in transcript["model"]
     assert {s["role"] for s in transcript["segments"]} == {"agent", "customer"}
     text = " ".join(s["text"] for s in transcript["segments"])
-    assert wer(" ".join(t["text"] for t in turns), text) <= 0.3, text
+    assert wer(" ".join(t["text"] for t in turns), text) <= 0.10, text  # 0.033 when last measured
     assert transcript["metrics"]["agent_talk_s"] == pytest.approx(
         reference_metrics("sample-en-sale")["agent_talk_s"], abs=0.3
     )
