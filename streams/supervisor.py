@@ -16,6 +16,8 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from processors.rows import TABLE_COLUMNS
+
 #: Columns of a call in the live list (the drill-down reads the whole row).
 CALL_COLUMNS = (
     "call_id",
@@ -32,18 +34,9 @@ CALL_COLUMNS = (
     "fatal_failed",
     "scored_at",
 )
-ALERT_COLUMNS = (
-    "alert_id",
-    "call_id",
-    "tenant",
-    "rule",
-    "severity",
-    "value",
-    "threshold",
-    "agent_id",
-    "message",
-    "created_at",
-)
+#: What the supervisor sees of an alert: the sink's columns up to ``created_at``, without the
+#: suppression flag, routing and bookkeeping that follow.
+ALERT_COLUMNS = tuple(TABLE_COLUMNS["alerts"][: TABLE_COLUMNS["alerts"].index("created_at") + 1])
 #: Columns of ``calls`` the drill-down leaves out: bookkeeping, and the customer's number hash
 #: (a supervisor has no use for it; it is a join key for BI only).
 HIDDEN_CALL_COLUMNS = frozenset({"_version", "customer_number_hash"})
