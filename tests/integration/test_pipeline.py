@@ -4,15 +4,20 @@ input the transcribe and filter stages must dead-letter without stopping."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import uuid
+import wave
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from confluent_kafka import Consumer, Producer
+from faster_whisper import decode_audio
 
 from connectors.events import SAMPLES_DIR, call_from_json
+from processors.acoustics import METRICS
 from schemas.codec import SingleObjectCodec
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker
@@ -23,6 +28,19 @@ from streams.topics import COMPLETED, DLQ, TRANSCRIBED
 pytestmark = pytest.mark.integration
 
 CODEC = SingleObjectCodec()
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def write_long_wav(source: Path, target: Path, times: int) -> None:
+    """``source`` played ``times`` times in a row, as 16 kHz PCM stereo (a recording too long)."""
+    left, right = decode_audio(str(source), sampling_rate=16000, split_stereo=True)
+    stereo = np.stack([left, right], axis=1)
+    pcm = (np.clip(np.tile(stereo, (times, 1)), -1, 1) * 32767).astype("<i2")
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(pcm.tobytes())
 
 
 @pytest.fixture(scope="module")
@@ -87,23 +105,39 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
     shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", recordings / "good.wav")
     (recordings / "corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEthis is not audio" * 50)
     (recordings / "empty.wav").write_bytes(b"")
+    shutil.copy(FIXTURES / "sample-en-mono.mp3", recordings / "mono.mp3")
+    write_long_wav(SAMPLES_DIR / "sample-en-sale.wav", recordings / "long.wav", times=2)
+    shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", tmp_path / "outside.wav")
     settings = Settings(
         data_dir=tmp_path / "data",
         clickhouse_dsn=chdb_dsn,
         topic_prefix=prefix,
         partitions=2,
         recording_roots=[recordings],
+        max_audio_seconds=60,  # the 36 s sample passes, the 72 s one does not
+        # an allowed host name is not enough: its address (link-local, cloud metadata) is refused
+        recording_http_hosts=["169.254.169.254"],
         metrics_port=0,
     )
     good = sample_call(f"{prefix}good", (recordings / "good.wav").as_uri())
+    mp3 = sample_call(
+        f"{prefix}mp3",
+        (recordings / "mono.mp3").as_uri(),
+        ended_at="2026-11-20T10:00:18Z",
+        audio={"layout": "mono", "channels": {}},
+    )
     missing = sample_call(f"{prefix}missing", (recordings / "nope.wav").as_uri())
     corrupt = sample_call(f"{prefix}corrupt", (recordings / "corrupt.wav").as_uri())
     empty = sample_call(f"{prefix}empty", (recordings / "empty.wav").as_uri())
     outside = sample_call(f"{prefix}outside", "file:///etc/passwd")
+    # a path under a root that climbs out of it, to a file that exists
+    traversal = sample_call(f"{prefix}traversal", f"file://{recordings}/../outside.wav")
+    too_long = sample_call(f"{prefix}too-long", (recordings / "long.wav").as_uri())
+    metadata = sample_call(f"{prefix}metadata", "http://169.254.169.254/latest/meta-data/recording.wav")
     invalid = dict(good, call_id=f"{prefix}invalid", ended_at=good["started_at"] - timedelta(seconds=5))
     garbage_completed = (f"{prefix}garbage-completed", b"\x00\x01 definitely not avro")
     garbage_transcribed = (f"{prefix}garbage-transcribed", b"\xc3\x01" + b"\xff" * 8 + b"unknown schema")
-    calls = [good, missing, corrupt, empty, outside, invalid]
+    calls = [good, mp3, missing, corrupt, empty, outside, traversal, too_long, metadata, invalid]
 
     def feed(rt: Runtime) -> None:
         producer = Producer({"bootstrap.servers": rt.bootstrap, "acks": "all"})
@@ -124,12 +158,16 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
     outcome = run(settings, broker.bootstrap, feed, ids)
 
     assert outcome.complete, f"unfinished: {set(ids) - outcome.finished}"
-    assert set(outcome.done) == {good["call_id"]}
+    assert set(outcome.done) == {good["call_id"], mp3["call_id"]}
     errors = {call_id: (row[1], row[2], row[3]) for call_id, row in outcome.dead.items()}
     assert errors[missing["call_id"]][:2] == ("transcribe", "RecordingNotFound")
     assert errors[corrupt["call_id"]][:2] == ("transcribe", "CorruptRecording")
     assert errors[empty["call_id"]][:2] == ("transcribe", "EmptyRecording")
     assert errors[outside["call_id"]][:2] == ("transcribe", "RecordingNotAllowed")
+    assert errors[traversal["call_id"]][:2] == ("transcribe", "RecordingNotAllowed")
+    assert errors[too_long["call_id"]][:2] == ("transcribe", "RecordingTooLong")
+    assert errors[metadata["call_id"]][:2] == ("transcribe", "RecordingNotAllowed")
+    assert "non-public address" in errors[metadata["call_id"]][2], errors[metadata["call_id"]]
     assert errors[invalid["call_id"]][:2] == ("transcribe", "InvalidCall")
     assert "ended_at" in errors[invalid["call_id"]][2]
     assert errors[garbage_completed[0]][:2] == ("transcribe", "NotSingleObjectError")
@@ -138,7 +176,7 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
     # The dead-letter topic itself holds the untouched original payload, for replay.
     letters = [
         CODEC.decode("DeadLetter", m.value())
-        for m in read_topic(broker.bootstrap, settings.topic(DLQ.name), 8)
+        for m in read_topic(broker.bootstrap, settings.topic(DLQ.name), 11)
     ]
     by_id = {letter["call_id"]: letter for letter in letters}
     assert by_id[garbage_completed[0]]["payload"] == garbage_completed[1]
@@ -170,6 +208,43 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
         parameters={"id": good["call_id"]},
     ).result_rows
     assert price == [(2, "baseline", None, 1)]
+
+    # The stereo μ-law call's acoustic metrics, against the sample's known timeline: the customer
+    # starts "Honestly, ..." while the agent is still talking (one overlap, one interruption).
+    metrics = dict(
+        zip(
+            METRICS,
+            chdb_client.query(
+                f"SELECT {', '.join(METRICS)} FROM calls FINAL WHERE call_id = %(id)s",
+                parameters={"id": good["call_id"]},
+            ).result_rows[0],
+            strict=True,
+        )
+    )
+    turns = json.loads((SAMPLES_DIR / "sample-en-sale.timeline.json").read_text())["turns"]
+    for role in ("agent", "customer"):
+        talk = sum(t["end"] - t["start"] for t in turns if t["role"] == role)
+        assert metrics[f"{role}_talk_s"] == pytest.approx(talk, abs=1.0), (role, metrics)
+    assert (metrics["overtalk_count"], metrics["customer_interruptions"], metrics["agent_interruptions"]) == (
+        1,
+        1,
+        0,
+    ), metrics
+    assert metrics["silence_s"] > 0 and 60 < metrics["agent_wpm"] < 300, metrics
+
+    # The mono MP3: a dialogue with one unknown speaker, per-role metrics null (not zero).
+    mono = chdb_client.query(
+        "SELECT layout, round(duration_s), agent_talk_s, customer_wpm, silence_s IS NOT NULL "
+        "FROM calls FINAL WHERE call_id = %(id)s",
+        parameters={"id": mp3["call_id"]},
+    ).result_rows
+    assert mono == [("mono", 18, None, None, 1)]
+    mono_text = chdb_client.query(
+        "SELECT groupUniqArray(role), arrayStringConcat(groupArray(text), ' ') FROM "
+        "(SELECT role, text FROM call_segments FINAL WHERE call_id = %(id)s ORDER BY idx)",
+        parameters={"id": mp3["call_id"]},
+    ).result_rows[0]
+    assert mono_text[0] == ["unknown"] and "delivery address" in mono_text[1].lower(), mono_text
 
 
 def test_replaying_the_same_events_adds_no_rows(broker, chdb_dsn, chdb_client, tmp_path: Path) -> None:
