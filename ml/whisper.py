@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -17,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ctranslate2
+import numpy as np
 from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import _LANGUAGE_CODES, Tokenizer
 
 from ml.vad import VadConfig
 
@@ -25,6 +29,9 @@ if TYPE_CHECKING:
     from streams.settings import Settings
 
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
+VOCABULARY_FILES = ("vocabulary.json", "vocabulary.txt")
+"""CTranslate2 needs one of these (tiny.en ships .txt, the multilingual base .json)."""
+MODEL_SETTING = {True: "CALLSTREAM_WHISPER_MODEL_EN", False: "CALLSTREAM_WHISPER_MODEL"}
 MULTILINGUAL_DIR_NAME = "whisper-base"
 WORKERS = 2
 """CTranslate2 replicas per model (weights shared): one per channel of a stereo call, so the stage
@@ -32,7 +39,42 @@ decodes both channels' windows at once (``processors.transcribe.whisper_utteranc
 
 
 class ModelNotFound(RuntimeError):
-    """A configured model directory is missing files faster-whisper needs offline."""
+    """A model directory is missing files faster-whisper needs offline, or CTranslate2 cannot load it."""
+
+
+LANGUAGES = frozenset(_LANGUAGE_CODES)
+"""Language codes Whisper's tokenizer accepts (ISO 639-1, plus haw, yue and its own jw); faster-whisper's
+tokenizer checks hints against this same tuple, so a code outside it would fail the whole call."""
+_LANGUAGE_ALIASES = {"nb": "no", "jv": "jw", "iw": "he"}
+"""ISO codes Whisper spells differently: Norwegian Bokmål locales, Javanese, Hebrew's old code."""
+
+
+def whisper_language(hint: str | None) -> str | None:
+    """Whisper's code for an event's language hint, or None when it names no language Whisper knows.
+
+    Hints come from connectors as written: "en-US", "EN", "ru_RU", "English", "rus". The primary
+    subtag of a BCP 47 / POSIX locale is taken, then ISO 639-3 codes and English language names
+    are looked up in lingua's tables (faster-whisper has codes only).
+    """
+    primary = re.split(r"[-_\s]", (hint or "").strip().lower(), maxsplit=1)[0]
+    primary = _LANGUAGE_ALIASES.get(primary, primary)
+    if primary in LANGUAGES:
+        return primary
+    if not primary.isalpha():
+        return None
+    from lingua import IsoCode639_3, Language
+
+    try:
+        language = (
+            Language.from_iso_code_639_3(IsoCode639_3.from_str(primary))
+            if len(primary) == 3
+            else Language.from_str(primary)
+        )
+    except ValueError:
+        return None
+    code = language.iso_code_639_1.name.lower()
+    code = _LANGUAGE_ALIASES.get(code, code)
+    return code if code in LANGUAGES else None
 
 
 @dataclass(frozen=True)
@@ -82,6 +124,11 @@ class WhisperOptions:
     max_ngram: int = 4
     vad: VadConfig = field(default_factory=VadConfig)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WhisperOptions:
+        """The defaults with what a deployment may configure (``CALLSTREAM_WHISPER_KEEP_WORDS``)."""
+        return cls(keep_words=settings.whisper_keep_words)
+
     def batched_kwargs(self) -> dict[str, Any]:
         """What ``BatchedInferencePipeline.transcribe`` takes (it never conditions on previous text)."""
         return {
@@ -104,11 +151,18 @@ class WhisperOptions:
         }
 
 
-def check_model_dir(path: Path) -> Path:
-    """Fail early, naming the missing files, instead of letting faster-whisper try a hub download."""
+def check_model_dir(path: Path, origin: str = "") -> Path:
+    """Fail early, naming the missing files, instead of letting faster-whisper try a hub download
+    (or CTranslate2 fail later with a message that names no path). ``origin``: where the path came from.
+    """
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if not any((path / name).is_file() for name in VOCABULARY_FILES):
+        missing.append(" or ".join(VOCABULARY_FILES))
     if missing:
-        raise ModelNotFound(f"{path}: not a faster-whisper model directory (missing {', '.join(missing)})")
+        raise ModelNotFound(
+            f"{path}: not a faster-whisper model directory (missing {', '.join(missing)})"
+            + (f"; {origin}" if origin else "")
+        )
     return path
 
 
@@ -198,11 +252,17 @@ class Asr:
         self._lock = threading.Lock()
 
     def model_dir(self, english: bool) -> Path:
-        if english:
-            return check_model_dir(self.english_dir) if self.english_dir else english_model_dir()
-        if self.multilingual_dir:
-            return check_model_dir(self.multilingual_dir)
-        return multilingual_model_dir(self.data_dir)
+        configured = self.english_dir if english else self.multilingual_dir
+        if configured:
+            return check_model_dir(configured, self.origin(english))
+        return english_model_dir() if english else multilingual_model_dir(self.data_dir)
+
+    def origin(self, english: bool) -> str:
+        """Which setting a model directory comes from, for error messages."""
+        setting = MODEL_SETTING[english]
+        if (self.english_dir if english else self.multilingual_dir) is not None:
+            return f"set by {setting}"
+        return f"the packaged default ({setting} unset)"
 
     def threads_per_worker(self) -> int:
         """``cpu_threads``, or when 0 this process's cores shared out between the workers.
@@ -219,27 +279,59 @@ class Asr:
         english = language == "en"
         with self._lock:
             if english not in self._models:
-                self._models[english] = WhisperModel(
-                    str(self.model_dir(english)),
-                    device=self.device,
-                    compute_type=self.compute_type,
-                    cpu_threads=self.threads_per_worker(),
-                    num_workers=self.num_workers,
-                    local_files_only=True,
-                )
+                path = self.model_dir(english)
+                try:
+                    self._models[english] = WhisperModel(
+                        str(path),
+                        device=self.device,
+                        compute_type=self.compute_type,
+                        cpu_threads=self.threads_per_worker(),
+                        num_workers=self.num_workers,
+                        local_files_only=True,
+                    )
+                except (RuntimeError, ValueError, OSError) as exc:
+                    # CTranslate2's own messages ("Cannot load the vocabulary...", "invalid payload
+                    # size") name neither the directory nor the setting that chose it.
+                    raise self._load_error(english, path, exc) from exc
             return self._models[english]
+
+    def _load_error(self, english: bool, path: Path, exc: Exception) -> ModelNotFound:
+        return ModelNotFound(
+            f"{path} ({self.origin(english)}): faster-whisper cannot load this model "
+            f"on {self.device} ({self.compute_type}): {exc}"
+        )
 
     def model_name(self, language: str | None) -> str:
         """What the Transcript's ``model`` field records: model directory and compute type."""
         return f"{self.model_dir(language == 'en')} ({self.compute_type})"
 
     def warm_up(self) -> None:
-        """Load both models and the VAD before the first record, so the first call does not pay."""
+        """Load and run both models and load the VAD before the first record, so the first call does
+        not pay and a model that loads but cannot run here fails at start, not on a call."""
         from ml import vad
 
-        self.model_for("en")
-        self.model_for(None)
+        for language in ("en", None):
+            self.run_once(language)
         vad.warm_up()
+
+    def run_once(self, language: str | None) -> None:
+        """Decode a few tokens from 1 s of silence with the model for ``language``.
+
+        CTranslate2 directly, on the unpadded features: faster-whisper would pad them to a 30 s
+        window (0.4 s tiny.en, ~1 s base on 2 CPU cores); this takes ~0.05 s per model.
+        """
+        english = language == "en"
+        model = self.model_for(language)
+        try:
+            features = model.feature_extractor(np.zeros(model.feature_extractor.sampling_rate, np.float32))
+            prompt = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, "transcribe", "en")
+            model.model.generate(
+                ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
+                [prompt.sot_sequence],
+                max_length=4,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise self._load_error(english, self.model_dir(english), exc) from exc
 
 
 @functools.cache

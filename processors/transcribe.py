@@ -14,6 +14,7 @@ channel; its speech intervals are used three times:
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -26,13 +27,14 @@ import numpy as np
 from faster_whisper import BatchedInferencePipeline
 
 from ml.vad import Interval, covered, speech_intervals
-from ml.whisper import Asr, WhisperOptions, get_asr
+from ml.whisper import Asr, WhisperOptions, get_asr, whisper_language
 from processors.acoustics import acoustic_metrics, union, vad_metrics
 from processors.audio import SAMPLE_RATE, ChannelAudio, load_call_audio, open_recording
 
 if TYPE_CHECKING:
     from streams.settings import Settings
 
+log = logging.getLogger(__name__)
 WORD = re.compile(r"\w")
 """A segment without a single letter or digit (only punctuation, dashes) counts as empty."""
 PAST_END_TOLERANCE_S = 0.5
@@ -61,6 +63,9 @@ class Utterance(NamedTuple):
     words: list[TimedWord]
     avg_logprob: float
     no_speech_prob: float
+    past_end: bool = False
+    """Whisper timed it past the end of its window's audio: recording times are clamped to the
+    audio, so ``end`` alone cannot show this."""
 
 
 class Window(NamedTuple):
@@ -165,13 +170,21 @@ def _utterances(seg: Any, window: Window, split_pause_s: float) -> list[Utteranc
     """Pieces of one Whisper segment in recording time: one per VAD speech piece, also split at
     pauses of ``split_pause_s`` between words (so a backchannel and the turn after it part).
 
-    Without word timings the window (one speech piece then) is one utterance.
+    Without word timings the window (one speech piece then) is one utterance. Times further than
+    ``PAST_END_TOLERANCE_S`` past the window's audio (virtual time, before ``to_original`` clamps
+    them) mark the utterance ``past_end``.
     """
+    limit = window.offset + window.samples / SAMPLE_RATE + PAST_END_TOLERANCE_S
     if not seg.words:
         start, _ = window.to_original(seg.start)
         end, _ = window.to_original(seg.end, is_end=True)
-        return [Utterance(window.track, start, end, seg.text, [], seg.avg_logprob, seg.no_speech_prob)]
+        return [
+            Utterance(
+                window.track, start, end, seg.text, [], seg.avg_logprob, seg.no_speech_prob, seg.end > limit
+            )
+        ]
     groups: list[list[TimedWord]] = []
+    past: list[bool] = []
     last_piece = -1
     for w in seg.words:
         start, piece = window.to_original(w.start)
@@ -181,7 +194,9 @@ def _utterances(seg: Any, window: Window, split_pause_s: float) -> list[Utteranc
         word = TimedWord(start, max(start, end), w.word, w.probability)
         if not groups or piece != last_piece or word.start - groups[-1][-1].end >= split_pause_s:
             groups.append([])
+            past.append(False)
         groups[-1].append(word)
+        past[-1] = past[-1] or w.end > limit
         last_piece = piece
     return [
         Utterance(
@@ -192,8 +207,9 @@ def _utterances(seg: Any, window: Window, split_pause_s: float) -> list[Utteranc
             g,
             seg.avg_logprob,
             seg.no_speech_prob,
+            p,
         )
-        for g in groups
+        for g, p in zip(groups, past, strict=True)
     ]
 
 
@@ -295,7 +311,7 @@ def guard(
     """
     if not WORD.search(utt.text):
         return None, "empty", None
-    if utt.end > duration + PAST_END_TOLERANCE_S:
+    if utt.past_end or utt.end > duration + PAST_END_TOLERANCE_S:
         return None, "past_end", None
     reason = None
     tokens = [w.word for w in utt.words] if utt.words else utt.text.split()
@@ -385,8 +401,10 @@ def transcribe_call(
 ) -> dict:
     """Transcript record (callstream.Transcript.avsc) for ``call`` from its decoded channels.
 
-    Uses the event's language hint when present, otherwise detects with the multilingual model.
-    Segments the guards drop are counted in ``dropped`` by reason.
+    Uses the event's language hint when it names a language Whisper knows ("en-US", "English" and
+    "EN" all mean ``en``), otherwise detects with the multilingual model: a hint passed as-is made
+    the tokenizer raise and the call a dead letter. Segments the guards drop are counted in
+    ``dropped`` by reason.
     """
     options = options or WhisperOptions()
     timings: dict[str, float] = {}
@@ -397,7 +415,11 @@ def transcribe_call(
         with ThreadPoolExecutor(max_workers=len(audio)) as pool:
             speech = list(pool.map(lambda track: speech_intervals(track.samples, options.vad), audio))
         timings["vad"] = time.perf_counter() - started
-    language, probability = call.get("language"), None
+    hint = call.get("language")
+    language, probability = whisper_language(hint), None
+    if hint and not language:
+        # The event keeps the hint (Transcript.call.language); a probability shows it was detected.
+        log.warning("call %s: language hint %r is not a Whisper language; detecting", call["call_id"], hint)
     if not language:
         started = time.perf_counter()
         language, probability = detect_language(audio, asr, speech)
@@ -446,6 +468,7 @@ def run(call: Mapping, settings: Settings, options: WhisperOptions | None = None
             path, layout.get("layout", "stereo"), layout.get("channels") or {}, settings.max_audio_seconds
         )
     decode = time.perf_counter() - started
+    options = options or WhisperOptions.from_settings(settings)
     transcript = transcribe_call(call, audio, duration, get_asr(settings), options)
     transcript["timings"] = {"decode": decode, **transcript["timings"]}
     return transcript

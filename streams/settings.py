@@ -119,6 +119,10 @@ class Settings(BaseSettings):
         description="CPU threads per Whisper worker (2 workers, one per channel); "
         "0 = this process's cores split between them.",
     )
+    whisper_keep_words: bool = Field(
+        False,
+        description="Keep word timestamps in each transcript segment (Segment.words); bigger records.",
+    )
     tokenizer: Path | None = Field(
         None,
         description="tokenizer.json used to count LLM tokens. Unset: the multilingual Whisper tokenizer.",

@@ -163,6 +163,14 @@ def test_whisper_model_dir_with_model_bin(monkeypatch, tmp_path):
     assert load_settings().whisper_model == model_dir
 
 
+def test_whisper_keep_words(monkeypatch):
+    assert load_settings().whisper_keep_words is False
+    monkeypatch.setenv("CALLSTREAM_WHISPER_KEEP_WORDS", "true")
+    assert load_settings().whisper_keep_words is True
+    message = invalid(monkeypatch, CALLSTREAM_WHISPER_KEEP_WORDS="sometimes")
+    assert "CALLSTREAM_WHISPER_KEEP_WORDS:" in message and "'sometimes'" in message
+
+
 def test_effective_clickhouse_dsn_defaults_under_data_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("CALLSTREAM_DATA_DIR", str(tmp_path / "state"))
     s = load_settings()

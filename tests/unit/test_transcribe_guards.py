@@ -3,6 +3,7 @@ inputs whose answers are known (no model needed)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -21,9 +22,12 @@ from processors.transcribe import (
     Window,
     guard,
     repeat_loops,
+    run,
     speech_windows,
+    transcribe_call,
     whisper_utterances,
 )
+from streams.settings import Settings
 
 SR = 16000
 OPTIONS = WhisperOptions()
@@ -167,3 +171,82 @@ def test_windows_are_shared_between_model_workers(monkeypatch: pytest.MonkeyPatc
     assert FakePipeline.calls == [2, 2]  # two shares of two windows, not one batch of four
     got = sorted((u.track, round(u.start, 2), round(u.end, 2)) for u in utterances)
     assert got == [(0, 0.6, 2.4), (0, 9.6, 11.4), (0, 19.6, 21.4), (1, 4.6, 6.4)]
+
+
+class ScriptedPipeline:
+    """Stands in for BatchedInferencePipeline: returns ``segments`` (virtual times) whatever the audio."""
+
+    segments: ClassVar[list[SimpleNamespace]] = []
+
+    def __init__(self, model: Any) -> None:
+        pass
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple:
+        return iter(ScriptedPipeline.segments), None
+
+
+def segment(start: float, end: float, text: str, words: list[tuple[float, float, str]] | None = None) -> Any:
+    timed_words = [SimpleNamespace(start=s, end=e, word=w, probability=0.9) for s, e, w in words or []]
+    return SimpleNamespace(
+        start=start, end=end, text=text, words=timed_words or None, avg_logprob=-0.2, no_speech_prob=0.0
+    )
+
+
+class FakeAsr:
+    """What transcribe_call needs of ``ml.whisper.Asr``, without a model."""
+
+    def model_for(self, language: str | None) -> Any:
+        return SimpleNamespace(model=SimpleNamespace(num_workers=1))
+
+    def model_name(self, language: str | None) -> str:
+        return "fake"
+
+
+TEN_SECONDS = [ChannelAudio(0, "unknown", np.zeros(10 * SR, np.float32))]
+
+
+@pytest.mark.parametrize("word_timestamps", [False, True])
+def test_segment_timed_past_the_audio_is_dropped_without_vad(
+    word_timestamps: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """12-14 s on 10 s of audio: mapping clamps it to 10.0-10.0, so only its raw time shows it."""
+    monkeypatch.setattr(processors.transcribe, "BatchedInferencePipeline", ScriptedPipeline)
+    if word_timestamps:
+        real = segment(1.0, 2.0, " hello there", [(1.0, 1.4, " hello"), (1.5, 2.0, " there")])
+        loop = segment(12.0, 14.0, " thank you", [(12.0, 12.6, " thank"), (12.7, 14.0, " you")])
+    else:
+        real, loop = segment(1.0, 2.0, " hello there"), segment(12.0, 14.0, " thank you")
+    ScriptedPipeline.segments = [real, loop, segment(9.0, 10.4, " bye")]  # within tolerance: kept
+    options = WhisperOptions(vad_filter=False, word_timestamps=word_timestamps)
+    utterances = whisper_utterances(FakeAsr().model_for("en"), TEN_SECONDS, None, "en", options)
+    assert [(u.end, u.past_end) for u in utterances] == [(2.0, False), (10.0, True), (10.0, False)]
+    transcript = transcribe_call({"call_id": "c1", "language": "en"}, TEN_SECONDS, 10.0, FakeAsr(), options)
+    assert transcript["dropped"] == {"past_end": 1}
+    assert [s["text"] for s in transcript["segments"]] == ["hello there", "bye"]
+
+
+def test_past_end_of_a_window_inside_the_recording() -> None:
+    """With VAD a window (here 2-4 s of a longer recording) ends before the recording does: a time
+    past the window's 2 s of audio is past_end though it maps to 4.0, inside the recording."""
+    window = Window(track=0, pieces=[(2 * SR, 4 * SR)], offset=0)
+    (late,) = processors.transcribe._utterances(segment(1.0, 3.0, " uh"), window, 1.0)
+    assert late.past_end and late.end == 4.0
+    assert not processors.transcribe._utterances(segment(0.0, 2.4, " hi"), window, 1.0)[0].past_end
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_keep_words_setting_reaches_the_segments(
+    keep: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CALLSTREAM_WHISPER_KEEP_WORDS flows through ``run`` (what the agent calls) into the options."""
+    monkeypatch.setattr(processors.transcribe, "BatchedInferencePipeline", ScriptedPipeline)
+    monkeypatch.setattr(processors.transcribe, "open_recording", lambda uri, settings: nullcontext(uri))
+    monkeypatch.setattr(processors.transcribe, "load_call_audio", lambda *args: (TEN_SECONDS, 10.0))
+    monkeypatch.setattr(processors.transcribe, "get_asr", lambda settings: FakeAsr())
+    monkeypatch.setattr(processors.transcribe, "speech_intervals", lambda samples, config: [(0.5, 2.5)])
+    ScriptedPipeline.segments = [segment(0.1, 1.0, " hello", [(0.1, 1.0, " hello")])]
+    settings = Settings(data_dir=tmp_path, whisper_keep_words=keep)
+    assert WhisperOptions.from_settings(settings).keep_words is keep
+    transcript = run({"call_id": "c1", "language": "en", "recording_uri": "x.wav"}, settings)
+    words = transcript["segments"][0]["words"]
+    assert ([w["word"] for w in words] if words else None) == (["hello"] if keep else None)
