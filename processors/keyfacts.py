@@ -6,11 +6,11 @@ PII redaction (so anchors are what the compressed text will literally contain):
 - ``number``: any digit run ("2990", "39", "14") — prices, quantities, dates, terms;
 - ``pii``: a redaction placeholder ("[PHONE]"): the fact that a number or card was given;
 - ``objection``: "too expensive", "need to think", "другие дешевле", ...;
-- ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", ...;
-- ``commitment``: "I'll send", "we will call", "отправлю", "перезвоню", ...;
+- ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", "don't call", ...;
+- ``commitment``: "I'll send", "we will call", "отправлю", "перезвоню", "подпишу", "направим", ...;
 - ``agreement``: the customer's yes to the offer ("sounds good", "sign me up", "подключайте", ...);
 - ``date``: when something will happen ("Friday", "tomorrow", "в субботу", "завтра", ...);
-- ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "суд", ...).
+- ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "жаловаться", "мошенники", ...).
 
 Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
 ignored, so "Sure, no problem" is not kept as a refusal.
@@ -56,8 +56,9 @@ OBJECTION = (
 REFUSAL = (
     "no", "nope", "not interested", "don't want", "do not want", "won't", "will not", "refuse*",
     "decline*", "cancel*", "terminate", "stop calling", "never", "no thanks", "no thank you",
+    "don't call", "do not call", "take me off", "remove me from", "remove my number",
     "нет", "не хочу", "не буду", "не надо", "отказ*", "откаж*", "отмен*", "расторг*",
-    "не звоните", "никогда",
+    "не звоните", "никогда", "удалите мой номер", "удалите меня",
 )  # fmt: skip
 COMMITMENT = (
     "i'll *", "i will *", "we'll *", "we will *", "i'm going to *", "i am going to *", "i promise",
@@ -65,6 +66,13 @@ COMMITMENT = (
     "отправлю", "пришлю", "вышлю", "перезвоню", "позвоню", "сделаю", "оформлю", "подготовлю",
     "отправим", "пришлём", "пришлем", "вышлем", "перезвоним", "свяжемся", "оформим", "договорились",
     "обещаю",
+    # Russian has no "will": a promise is a perfective verb in the first person, listed form by form
+    # (a stem such as "оплач*" would also take "оплачивается", "оплачено").
+    "подпишу", "оплачу", "заплачу", "переведу", "направлю", "наберу", "напишу", "скину", "сообщу",
+    "передам", "свяжусь", "подключу", "верну", "привезу", "приеду",
+    "подпишем", "оплатим", "заплатим", "переведём", "переведем", "направим", "наберём", "наберем",
+    "напишем", "скинем", "сообщим", "передадим", "подключим", "вернём", "вернем", "привезём",
+    "привезем", "приедем", "подготовим", "позвоним",
 )  # fmt: skip
 AGREEMENT = (
     "sounds good", "sounds great", "let's do *", "let's go with *", "let's go ahead", "go ahead",
@@ -86,9 +94,10 @@ COURTESY = (
 )  # fmt: skip
 LEGAL = (
     "complaint", "complain*", "lawyer", "attorney", "court", "sue", "lawsuit", "legal action",
-    "refund*", "chargeback", "consumer protection", "regulator", "ombudsman",
-    "жалоб*", "пожалуюсь", "претензи*", "суд", "суда", "судом", "в суд", "юрист*", "адвокат*",
-    "роспотребнадзор*", "прокуратур*", "возврат*", "верните деньги",
+    "refund*", "chargeback", "consumer protection", "regulator", "ombudsman", "fraud", "my money back",
+    "жалоб*", "жалова*", "пожаловаться", "пожалуюсь", "претензи*", "суд", "суда", "судом", "в суд",
+    "юрист*", "адвокат*", "роспотребнадзор*", "прокуратур*", "мошенни*", "возврат*", "верните деньги",
+    "верните мои деньги", "вернуть деньги",
 )  # fmt: skip
 EMOTION = (
     "angry", "furious", "ridiculous", "terrible", "awful", "unacceptable", "disappointed",

@@ -12,6 +12,8 @@ Language: each word is assigned by its script when only one configured language 
 (English and Russian: Latin vs Cyrillic, exact and ~100x faster than a model); words of a script
 several configured languages share go to lingua (restricted to those languages). The call's
 language is the one most words are in; ``code_switching`` is the share of words in other languages.
+In a call's metrics PII placeholders ("[PHONE]") are no words, and Latin names in a segment with
+Cyrillic words ("WhatsApp", "iPhone") do not count as English.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from typing import Any
 
 import yaml
 
-from processors.pii import count_placeholders
+from processors.keyfacts import NOT_SPEECH
+from processors.pii import PLACEHOLDER_RE, count_placeholders
 from processors.text import WORD_RE, WordGate, case_sensitive_twin, ci_findall, fold, phrase_pattern
 
 _NUM = r"\d[\d\s.,]*"
@@ -42,21 +45,35 @@ _NUM_WORDS_RU = (
     r"сорок|пятьдесят|шестьдесят|семьдесят|восемьдесят|девяносто|сто|двести|триста|четыреста|\w*сот|"
     r"тысяч\w*|миллион\w*)"
 )
-#: A money amount: a currency sign or word next to a number (digits or number words), Russian or English.
+#: Currency words and codes after an amount, whole words only ("3 рубашки", "евроремонт" are no money).
+_CURRENCY = (
+    r"(?:[$€£₽]|(?:руб|долл|р)\.|(?:dollars?|bucks?|euros?|pounds?|usd|eur|gbp|rub|r(?:o?ubles?)|рубл\w*|"
+    r"руб|долл\w*|бакс\w*|евро)(?!\w))"
+)
+#: A scale word between an amount and its currency: "5 тыс. руб.", "2.5 million dollars".
+_SCALE = r"(?:(?:thousand|million|billion|k|m|bn|тыс|тысяч\w*|млн|миллион\w*|млрд|миллиард\w*)(?!\w)\.?\s?)"
+#: A money amount: a currency sign or code before a number, or a currency word after a number (digits
+#: or number words, maybe with a scale word between), Russian or English; a bare "р" only right after
+#: the digits ("2 990 р"), where it cannot be a word.
 PRICE_RE = re.compile(
-    rf"(?:[$€£₽]\s?{_NUM})"
-    rf"|(?:{_NUM}\s?(?:[$€£₽]|dollars?|bucks|euros?|pounds?|usd|eur|r(?:o?ubles?|ub)\b|руб\w*|р\.|долл\w*|евро))"
-    rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+(?:dollars?|bucks|euros?|pounds?|r(?:o?ubles?)\b))"
-    rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+(?:руб\w*|долл\w*|евро))",
+    rf"(?:[$€£₽]\s?{_NUM})|(?:(?<!\w)(?:usd|eur|gbp)\s?{_NUM})"
+    rf"|(?:{_NUM}(?:\s?{_SCALE}?{_CURRENCY}|(?<=\d) ?р(?!\w)))"
+    rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+{_SCALE}?(?:dollars?|bucks?|euros?|pounds?|r(?:o?ubles?))(?!\w))"
+    rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+{_SCALE}?(?:(?:руб|долл)\.|(?:рубл\w*|руб|долл\w*|бакс\w*|евро)(?!\w)))",
     re.IGNORECASE | re.UNICODE,
 )
 
-#: Every PRICE_RE match contains one of these: texts without any are skipped cheaply.
+#: Every PRICE_RE match contains one of these, or a bare "р" after a digit (:data:`_BARE_RUB`):
+#: texts without any are skipped cheaply.
 _CURRENCY_HINTS = (
-    "$", "€", "£", "₽", "dollar", "buck", "euro", "pound", "usd", "eur", "rub", "roub",
-    "руб", "р.", "долл", "евро",
+    "$", "€", "£", "₽", "dollar", "buck", "euro", "pound", "usd", "eur", "gbp", "rub", "roub",
+    "руб", "р.", "долл", "бакс", "евро",
 )  # fmt: skip
-_CURRENCY_HINT = re.compile("|".join(map(re.escape, _CURRENCY_HINTS)), re.IGNORECASE)
+#: A bare "р" right after a digit ("2 990 р"), lower-case; starts with its letter, so the engine
+#: finds candidates as fast as ``str.find`` would.
+_BARE_RUB = r"р(?!\w)(?:(?<=\dр)|(?<=\d р))"
+_BARE_RUB_RE = re.compile(_BARE_RUB)
+_CURRENCY_HINT = re.compile("|".join([*map(re.escape, _CURRENCY_HINTS), _BARE_RUB]), re.IGNORECASE)
 
 DEFAULT_DICTIONARY = Path(__file__).resolve().parent / "dictionaries" / "default.yaml"
 #: Writing system of the languages lingua and callstream know by ISO 639-1 code.
@@ -67,6 +84,8 @@ SCRIPTS = {
 _LATIN = re.compile(r"[a-zA-Z\u00C0-\u024F]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
 _SCRIPT_RE = {"latin": _LATIN, "cyrillic": _CYRILLIC}
+#: A Latin word, hyphenated parts included ("Wi-Fi"): a name or brand when it has a capital letter.
+_LATIN_WORD = re.compile(r"[a-zA-Z\u00C0-\u024F]+(?:-[a-zA-Z\u00C0-\u024F]+)*")
 
 
 @dataclass(frozen=True)
@@ -136,7 +155,7 @@ def price_mentions(texts: Iterable[str]) -> int:
         # All texts fold-safe: find the few that hold a currency hint with plain substring search
         # (much faster than a regex scan) and match PRICE_RE in those only.
         total = 0
-        for i in _texts_holding(texts, joined, _CURRENCY_HINTS):
+        for i in _texts_holding(texts, joined, _CURRENCY_HINTS, _BARE_RUB_RE):
             total += len(price.findall(fold(texts[i])))  # type: ignore[arg-type,union-attr]
         return total
     hint = case_sensitive_twin(_CURRENCY_HINT)
@@ -151,15 +170,20 @@ def price_mentions(texts: Iterable[str]) -> int:
     return total
 
 
-def _texts_holding(texts: list[str], joined: str, needles: tuple[str, ...]) -> list[int]:
-    """Indices (ascending) of the ``texts`` that contain one of ``needles``; ``joined``: the texts
-    joined by one character (which no needle contains), or their lower-cased join."""
+def _texts_holding(
+    texts: list[str], joined: str, needles: tuple[str, ...], pattern: re.Pattern[str] | None = None
+) -> list[int]:
+    """Indices (ascending) of the ``texts`` that contain one of ``needles`` or a match of ``pattern``;
+    ``joined``: the texts joined by one character (which no needle or match contains), or their
+    lower-cased join."""
     positions = []
     for needle in needles:
         at = joined.find(needle)
         while at >= 0:
             positions.append(at)
             at = joined.find(needle, at + 1)
+    if pattern is not None:
+        positions += [m.start() for m in pattern.finditer(joined)]
     if not positions:
         return []
     starts = _starts(texts)
@@ -256,10 +280,67 @@ def _language_mix(texts: list[str], joined: str, languages: tuple[str, ...]) -> 
     return counts
 
 
+def _call_language_mix(texts: list[str], joined: str, languages: tuple[str, ...]) -> Counter[str]:
+    """:func:`language_mix` of a call's redacted text: PII placeholders ("[PHONE]") are no words, and
+    Latin names in a Cyrillic segment are no switch to English (see :func:`_latin_names`)."""
+    if "[" in joined:
+        texts = [PLACEHOLDER_RE.sub(" ", t) if "[" in t else t for t in texts]
+        joined = "\n".join(texts)
+    mix = _language_mix(texts, joined, languages)
+    if len(mix) < 2:  # one language: no names to look for (the common case costs nothing more)
+        return mix
+    names = _latin_names(texts, joined)
+    if not names:
+        return mix
+    latin = [code for code in languages if SCRIPTS.get(code, "latin") == "latin"]
+    if len(latin) == 1:  # every Latin word was counted for that language: take the names off
+        # a name is one Latin word per hyphenated part ("Wi-Fi": 2)
+        mix[latin[0]] -= sum(texts[i].count("-", a, b) + 1 for i, spans in names.items() for a, b in spans)
+        return +mix
+    texts = [_cut(t, names[i]) if i in names else t for i, t in enumerate(texts)]  # lingua reads the rest
+    return _language_mix(texts, "\n".join(texts), languages)
+
+
+def _latin_names(texts: list[str], joined: str) -> dict[int, list[tuple[int, int]]]:
+    """Text index -> spans (in that text) of its Latin names: "Wi-Fi", "WhatsApp", "iPhone",
+    "Business" in a segment with Cyrillic words. A name has a capital after its first letter, or a
+    capital first letter not at a sentence start ("Okay, понял" is English)."""
+    starts = _starts(texts)
+    names: dict[int, list[tuple[int, int]]] = {}
+    cyrillic: dict[int, bool] = {}
+    for m in _LATIN_WORD.finditer(joined):
+        word = m.group()
+        if word.islower():
+            continue
+        i = bisect_right(starts, m.start()) - 1
+        text, at = texts[i], m.start() - starts[i]
+        if word[1:] == word[1:].lower():  # capitalised: a name unless it starts a sentence
+            before = text[:at].rstrip()
+            if not before or before[-1] in ".!?…":
+                continue
+        if i not in cyrillic:
+            cyrillic[i] = _CYRILLIC.search(text) is not None
+        if cyrillic[i]:
+            names.setdefault(i, []).append((at, at + len(word)))
+    return names
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the (ascending, disjoint) ``spans``."""
+    ends = [0, *(x for span in spans for x in span), len(text)]
+    return "".join(text[a:b] for a, b in zip(ends[::2], ends[1::2], strict=True))
+
+
 def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = None) -> dict[str, Any]:
-    """RuleMetrics for a transcript whose segments carry ``kept`` flags (and redacted text)."""
+    """RuleMetrics for a transcript whose segments carry ``kept`` flags (and redacted text).
+
+    Keyword hits read every segment that was speech, also the ones the filter dropped as short or
+    filler ("Тарифы МТС." names a competitor); the other metrics read the kept segments.
+    """
     options = options or default_rule_options()
-    texts = [s["text"] for s in transcript["segments"] if s.get("kept", True)]
+    segments = transcript["segments"]
+    texts = [s["text"] for s in segments if s.get("kept", True)]
+    speech = [s["text"] for s in segments if s.get("kept", True) or s.get("drop_reason") not in NOT_SPEECH]
     metrics = transcript["metrics"]
     agent, customer = metrics.get("agent_talk_s"), metrics.get("customer_talk_s")
     ratio = (
@@ -270,8 +351,8 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     tenant = (transcript.get("call") or {}).get("tenant")
     folder = options.dictionaries_dir
     joined = "\n".join(texts)
-    folded = fold(joined)
-    mix = _language_mix(texts, joined, options.languages)
+    spoken = joined if len(speech) == len(texts) else "\n".join(speech)
+    mix = _call_language_mix(texts, joined, options.languages)
     words_in_lang = sum(mix.values())
     language, main = mix.most_common(1)[0] if mix else (None, 0)
     duration = metrics.get("duration_s") or transcript.get("duration")
@@ -280,7 +361,7 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     return {
         "price_mentions": price_mentions(texts),
         "keyword_hits": _keyword_hits(
-            joined, folded, load_dictionary(tenant, Path(folder) if folder else None)
+            spoken, fold(spoken), load_dictionary(tenant, Path(folder) if folder else None)
         ),
         "words": len(WORD_RE.findall(joined)),  # "\n" joins no two words
         "agent_talk_ratio": ratio,

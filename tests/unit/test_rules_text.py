@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from processors.filtering import filter_transcript
-from processors.rules import RuleOptions, keyword_hits, language_mix, load_dictionary, rule_metrics
+from processors.rules import (
+    RuleOptions,
+    keyword_hits,
+    language_mix,
+    load_dictionary,
+    price_mentions,
+    rule_metrics,
+)
 from streams.bench_text import fixture_transcript, make_transcript_from_turns
 
 
@@ -82,3 +89,65 @@ def test_scorer_takes_rule_options_from_settings_including_dotenv(tmp_path, monk
     scorer = build_scorer(load_settings())
     assert scorer.rule_options.languages == ("en", "de")
     assert scorer.rule_options.dictionaries_dir == tmp_path / "dicts"
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("Я купил 3 рубашки.", 0),  # "руб..." but no rouble
+        ("Сделали 12 евроремонт.", 0),
+        ("Вышло 5 тыс. руб. в месяц.", 1),
+        ("Это пять тыс. руб.", 1),
+        ("It's 2.5 million dollars.", 1),
+        ("two million dollars", 1),
+        ("USD 50, please.", 1),
+        ("Всего 2 990 р за месяц.", 1),
+        ("Всего 2990р.", 1),
+        ("Назовите номер.", 0),  # a word ending in "р" is no rouble
+        ("It costs 50 usd.", 1),
+        ("€20 a month", 1),
+        ("10 баксов", 1),
+        ("50 eurovision fans", 0),
+        ("Это 2 990 рублей или $39.", 2),
+    ],
+)
+def test_price_mentions_anchor_currency_words(text, n):
+    assert price_mentions([text]) == n
+    assert price_mentions([text, "Straße"]) == n  # the path for text that is not fold-safe
+
+
+def test_pii_placeholders_and_brand_names_are_no_code_switching():
+    transcript = make_transcript_from_turns(
+        "r-lang",
+        [
+            ("customer", "Мой телефон [PHONE], почта [EMAIL], карта [CARD]"),
+            ("customer", "Хочу подключить Wi-Fi и WhatsApp Business на iPhone"),
+        ],
+    )
+    rules = rule_metrics(transcript)
+    assert rules["language"] == "ru" and rules["code_switching"] == 0.0
+    shared = rule_metrics(transcript, RuleOptions(languages=("en", "de", "ru")))  # Latin goes to lingua
+    assert shared["language"] == "ru" and shared["code_switching"] == 0.0
+    # English words in a Russian sentence still switch, a sentence-initial "Okay" included
+    turns = [("customer", "Okay, понял, нужен refund на iPhone.")]
+    mix = rule_metrics(make_transcript_from_turns("r-switch", turns))
+    assert mix["language"] == "ru" and mix["code_switching"] == pytest.approx(2 / 5, abs=1e-4)
+
+
+def test_keyword_hits_count_dropped_speech_but_not_noise(tmp_path):
+    (tmp_path / "acme.yaml").write_text("competitor: [мтс, билайн]\n")
+    transcript = make_transcript_from_turns(
+        "r-kw",
+        [
+            ("agent", "Здравствуйте, чем могу помочь?"),
+            ("customer", "Тарифы МТС."),
+            ("agent", "Понимаю, давайте посмотрим наши тарифы на домашний интернет."),
+            ("customer", "Билайн"),
+        ],
+    )
+    transcript["call"]["tenant"] = "acme"
+    filtered = filter_transcript(transcript)["transcript"]
+    assert filtered["segments"][1]["drop_reason"] == "short"
+    filtered["segments"][3] |= {"kept": False, "drop_reason": "no_speech"}  # a hallucination on noise
+    rules = rule_metrics(filtered, RuleOptions(tmp_path))
+    assert rules["keyword_hits"]["competitor"] == 1
