@@ -17,11 +17,12 @@ import logging
 import re
 import socket
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -188,6 +189,60 @@ DOWNLOAD_DEADLINE_FACTOR = 20
 """A whole download may take this many ``timeout_s``: a server trickling bytes cannot hold a worker."""
 
 
+class _Deadline:
+    """Holds a download to ``deadline`` (``time.monotonic``) whatever the server does.
+
+    Checking the clock between reads is not enough: one read (a header line, a body block) lasts
+    as long as a server trickling bytes just inside the read timeout wants. So a timer shuts the
+    download's connections down at the deadline, and any error that then surfaces, or a body that
+    looks complete (an EOF ends a body without a declared length), becomes "too slow".
+    """
+
+    def __init__(self, source: str, deadline: float) -> None:
+        self.source = source
+        self.fired = False
+        self._done = False
+        self._aborts: list[Callable[[], object]] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def watch(self, abort: Callable[[], object]) -> None:
+        """Call ``abort`` (which wakes a blocked read) at the deadline, or now if it has passed."""
+        with self._lock:
+            if self._done:
+                return
+            self._aborts.append(abort)
+            if self.fired:
+                self._abort(abort)
+
+    @staticmethod
+    def _abort(abort: Callable[[], object]) -> None:
+        with suppress(OSError, ValueError, RuntimeError):  # already closed or released: not blocked
+            abort()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            for abort in self._aborts:
+                self._abort(abort)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        with self._lock:
+            self._done = True  # the sockets are closed from here on: never shut down a reused one
+            self._aborts.clear()
+        self._timer.cancel()
+        keep = (RecordingTooLarge, RecordingNotAllowed, RecordingNotFound, EmptyRecording)
+        if self.fired and (exc is None or (isinstance(exc, Exception) and not isinstance(exc, keep))):
+            raise RecordingUnavailable(f"{self.source}: download too slow, gave up") from None
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     """Where and how http(s) recordings may be downloaded (from ``CALLSTREAM_RECORDING_*``)."""
@@ -221,11 +276,37 @@ def host_allowed(host: str, hosts: Sequence[str]) -> bool:
     return False
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+"""RFC 8215 local-use NAT64: translated to an operator's own IPv4 space, so never public (Python
+before 3.11.10 calls it global)."""
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip in _NAT64_LOCAL:
+        return False
+    return ip.is_global and not ip.is_multicast
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses that traffic to ``ip`` may be delivered to by a translator or tunnel."""
+    found = []
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)  # server and client
+    return found
+
+
 def public_address(host: str, port: int, allow_private: bool) -> str:
     """The address to connect to for ``host``, refusing any resolution into a non-public range.
 
     Every resolved address must pass (an attacker's DNS name may return a public and a private
-    one); IPv4-mapped IPv6 is judged as the IPv4 it maps.
+    one); IPv4-mapped IPv6 is judged as the IPv4 it maps, and an IPv6 address that embeds an IPv4
+    one (NAT64, 6to4, IPv4-compatible, Teredo) must pass as itself and as that IPv4.
     """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -236,21 +317,43 @@ def public_address(host: str, port: int, allow_private: bool) -> str:
         ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
             ip = ip.ipv4_mapped
-        if not allow_private and (not ip.is_global or ip.is_multicast):
-            raise RecordingNotAllowed(
-                f"{host} resolves to {ip}, a non-public address "
-                "(set CALLSTREAM_RECORDING_HTTP_ALLOW_PRIVATE=true to allow)"
-            )
+        if not allow_private:
+            embedded = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else []
+            for judged in (ip, *embedded):
+                if not _is_public(judged):
+                    via = f" (embedding {judged})" if judged is not ip else ""
+                    raise RecordingNotAllowed(
+                        f"{host} resolves to {ip}{via}, a non-public address "
+                        "(set CALLSTREAM_RECORDING_HTTP_ALLOW_PRIVATE=true to allow)"
+                    )
         addresses.append(str(ip))
     if not addresses:
         raise RecordingNotFound(f"{host}: no addresses")
     return addresses[0]
 
 
+def _shutdown(sock: socket.socket) -> None:
+    """Wake any thread blocked reading ``sock`` (``shutdown`` does, ``close`` does not).
+
+    The plain-socket method is called even on an ``SSLSocket``: its override would also drop the
+    TLS object under the reading thread, which then fails with a ValueError instead of an EOF.
+    """
+    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
 def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
     """Download ``url`` to ``dest`` under ``policy``; redirects are followed and re-checked."""
     deadline = time.monotonic() + policy.timeout_s * DOWNLOAD_DEADLINE_FACTOR
-    with httpx.Client(timeout=policy.timeout_s, follow_redirects=False, trust_env=False) as client:
+    with (
+        _Deadline(url, deadline) as watchdog,
+        httpx.Client(timeout=policy.timeout_s, follow_redirects=False, trust_env=False) as client,
+    ):
+
+        def trace(event: str, info: Mapping[str, Any]) -> None:
+            # httpcore's trace extension hands over each new connection's stream, before any read.
+            if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+                watchdog.watch(partial(_shutdown, info["return_value"].get_extra_info("socket")))
+
         for _ in range(policy.max_redirects + 1):
             parts = urlsplit(url)
             if parts.scheme.lower() not in ("http", "https"):
@@ -265,7 +368,9 @@ def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
             address = public_address(host, port, policy.allow_private)
             request_url = httpx.URL(url).copy_with(host=address)
-            extensions = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
+            extensions: dict[str, Any] = {"trace": trace}
+            if parts.scheme.lower() == "https":
+                extensions["sni_hostname"] = host
             headers = {"Host": parts.netloc.rsplit("@", 1)[-1]}
             try:
                 with client.stream("GET", request_url, headers=headers, extensions=extensions) as resp:
@@ -278,7 +383,8 @@ def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
                         raise RecordingTooLarge(
                             f"{url}: {declared} bytes exceeds the {policy.max_bytes} limit"
                         )
-                    return write_capped(url, resp.iter_bytes(1 << 16), dest, policy.max_bytes, deadline)
+                    # No chunk size: one block per network read, so the deadline is checked after each.
+                    return write_capped(url, resp.iter_bytes(), dest, policy.max_bytes, deadline)
             except httpx.TimeoutException as exc:
                 raise RecordingUnavailable(f"{url}: timed out ({type(exc).__name__})") from None
             except httpx.HTTPError as exc:
@@ -408,26 +514,34 @@ def fetch_s3_recording(uri: str, policy: S3Policy, dest: Path) -> Path:
     _, _, errors = _boto3()
     deadline = time.monotonic() + policy.timeout_s * DOWNLOAD_DEADLINE_FACTOR
     client = require_s3_client(policy)
-    try:
-        resp = client.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{policy.max_bytes}")
-        body = resp["Body"]
+    with _Deadline(uri, deadline) as watchdog:
         try:
-            content_range = resp.get("ContentRange") or ""
-            total = content_range.rpartition("/")[2]
-            size = int(total) if total.isdigit() else int(resp.get("ContentLength") or 0)
-            if size > policy.max_bytes:
-                raise RecordingTooLarge(f"{uri}: {size} bytes exceeds the {policy.max_bytes} limit")
-            write_capped(uri, body.iter_chunks(1 << 16), dest, policy.max_bytes, deadline)
-        finally:
-            body.close()
-    except errors.ClientError as exc:
-        _raise_s3_error(uri, exc.response)
-    except (errors.NoCredentialsError, errors.PartialCredentialsError) as exc:
-        raise RecordingNotAllowed(f"{uri}: no usable S3 credentials ({exc})") from None
-    except errors.ParamValidationError as exc:
-        raise RecordingNotAllowed(f"{uri}: {exc}") from None
-    except errors.BotoCoreError as exc:  # connect/read timeouts, refused connections, cut streams
-        raise RecordingUnavailable(f"{uri}: {type(exc).__name__}: {exc}") from None
+            resp = client.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{policy.max_bytes}")
+            body = resp["Body"]
+            try:
+                # urllib3 >= 2.3 can wake a read blocked in another thread; botocore keeps its
+                # response as the body's _raw_stream (as its own set_socket_timeout relies on).
+                shutdown = getattr(getattr(body, "_raw_stream", None), "shutdown", None)
+                if callable(shutdown):
+                    watchdog.watch(shutdown)
+                else:
+                    log.warning("%s: urllib3 < 2.3; the deadline is checked per block only", uri)
+                content_range = resp.get("ContentRange") or ""
+                total = content_range.rpartition("/")[2]
+                size = int(total) if total.isdigit() else int(resp.get("ContentLength") or 0)
+                if size > policy.max_bytes:
+                    raise RecordingTooLarge(f"{uri}: {size} bytes exceeds the {policy.max_bytes} limit")
+                write_capped(uri, body.iter_chunks(1 << 16), dest, policy.max_bytes, deadline)
+            finally:
+                body.close()
+        except errors.ClientError as exc:
+            _raise_s3_error(uri, exc.response)
+        except (errors.NoCredentialsError, errors.PartialCredentialsError) as exc:
+            raise RecordingNotAllowed(f"{uri}: no usable S3 credentials ({exc})") from None
+        except errors.ParamValidationError as exc:
+            raise RecordingNotAllowed(f"{uri}: {exc}") from None
+        except errors.BotoCoreError as exc:  # connect/read timeouts, refused connections, cut streams
+            raise RecordingUnavailable(f"{uri}: {type(exc).__name__}: {exc}") from None
     return dest
 
 

@@ -1,17 +1,22 @@
 """http(s):// recordings: downloaded from an in-test server on 127.0.0.1 (loopback allowed by
-setting), and every refusal: hosts not allowed, private/loopback/link-local addresses, redirects
-out of bounds, oversize bodies, HTTP errors and timeouts, s3://."""
+setting), and every refusal: hosts not allowed, private/loopback/link-local addresses (also embedded
+in IPv6, or reached by DNS answers and rebinding), redirects out of bounds, oversize bodies, HTTP
+errors, timeouts and trickling servers, s3://."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from processors import audio
 from processors.audio import (
     SAMPLES_DIR,
     FetchPolicy,
@@ -23,6 +28,7 @@ from processors.audio import (
     host_allowed,
     load_call_audio,
     open_recording,
+    public_address,
 )
 from streams.settings import Settings
 
@@ -41,6 +47,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _trickle(self, data: bytes) -> None:
+        """One byte per 0.1 s: every read ends well inside any read timeout."""
+        for i in range(len(data)):
+            try:
+                self.wfile.write(data[i : i + 1])
+            except OSError:
+                return  # the client gave up
+            time.sleep(0.1)
+
     def do_GET(self) -> None:
         path = self.path
         if path == "/call.wav":
@@ -49,6 +64,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(302, headers={"Location": "/call.wav"})
         elif path == "/redirect-metadata":
             self._send(302, headers={"Location": "http://169.254.169.254/latest/meta-data"})
+        elif path == "/redirect-internal":  # an allowed name, but it resolves to a private address
+            self._send(302, headers={"Location": "http://internal.pbx.example/call.wav"})
         elif path == "/loop":
             self._send(302, headers={"Location": "/loop"})
         elif path == "/chunked":  # no Content-Length: the limit must hold while streaming
@@ -61,6 +78,13 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(2)
             self._send(200, WAV)
+        elif path == "/trickle-body":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self._trickle(b"\0" * 100)
+        elif path == "/trickle-headers":
+            self._trickle(b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 100 + b"\r\nContent-Length: 0\r\n\r\n")
         elif path == "/host":
             self._send(200, self.headers.get("Host", "").encode())
         elif path == "/forbidden":
@@ -130,11 +154,116 @@ def test_loopback_refused_unless_allowed(server: str, tmp_path: Path, host: str)
         "http://[::ffff:127.0.0.1]/rec.wav",
         "http://0.0.0.0/rec.wav",
         "http://224.0.0.1/rec.wav",
+        # IPv6 forms that embed a loopback/private IPv4: judged by it too
+        "http://[64:ff9b::7f00:1]/rec.wav",  # NAT64 well-known prefix, 127.0.0.1
+        "http://[64:ff9b::a00:1]/rec.wav",  # NAT64, 10.0.0.1
+        "http://[64:ff9b:1::808:808]/rec.wav",  # NAT64 local-use prefix: the operator's own space
+        "http://[2002:7f00:1::1]/rec.wav",  # 6to4, 127.0.0.1
+        "http://[2002:c0a8:1::1]/rec.wav",  # 6to4, 192.168.0.1
+        "http://[::127.0.0.1]/rec.wav",  # IPv4-compatible
+        "http://[::169.254.169.254]/rec.wav",  # IPv4-compatible, cloud metadata
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/rec.wav",  # Teredo, client 127.0.0.1
     ],
 )
 def test_private_ranges_refused(url: str, tmp_path: Path) -> None:
     with pytest.raises(RecordingNotAllowed, match="non-public"):
         fetch_recording(url, FetchPolicy(hosts=("*",)), tmp_path / "a")
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8"])
+def test_ipv6_embedding_a_public_ipv4_is_allowed(address: str) -> None:
+    assert public_address(address, 80, allow_private=False) in (address, "8.8.8.8")
+
+
+def test_teredo_stays_refused_even_with_public_ipv4s() -> None:
+    with pytest.raises(RecordingNotAllowed, match="non-public"):
+        public_address("2001:0:4136:e378:8000:63bf:f7f7:f7f7", 80, allow_private=False)  # 8.8.8.8
+
+
+PUBLIC = "93.184.215.14"
+"""A global address; the fake network below delivers connections to it to the test server."""
+
+
+@dataclass
+class FakeNet:
+    answers: dict[str, list[list[str]]] = field(default_factory=dict)
+    """Per name, the answer to each lookup in turn (the last one repeats)."""
+    lookups: list[str] = field(default_factory=list)
+    connects: list[tuple[str, int]] = field(default_factory=list)
+
+
+@pytest.fixture
+def net(server: str, monkeypatch: pytest.MonkeyPatch) -> FakeNet:
+    """DNS answers chosen per test for names in ``answers`` (an attacker's DNS), and a network
+    where ``PUBLIC`` port 80 is the test server; records every lookup of those names and every
+    connection."""
+    fake = FakeNet()
+    port = int(server.rsplit(":", 1)[1])
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.create_connection
+
+    def getaddrinfo(host: str, service: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in fake.answers:
+            return real_getaddrinfo(host, service, *args, **kwargs)
+        fake.lookups.append(host)
+        queue = fake.answers[host]
+        answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, service, 0, 0))
+            if ":" in a
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, service))
+            for a in answer
+        ]
+
+    def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        fake.connects.append(address)
+        if address == (PUBLIC, 80):
+            address = ("127.0.0.1", port)
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return fake
+
+
+PBX = FetchPolicy(hosts=(".pbx.example",), timeout_s=5)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ["10.0.0.5"],  # an allowed name pointing inside
+        [PUBLIC, "10.0.0.5"],  # mixed answers: the client might use either
+        ["10.0.0.5", PUBLIC],
+        [PUBLIC, "::1"],
+        [PUBLIC, "64:ff9b::a9fe:a9fe"],  # NAT64 of 169.254.169.254
+    ],
+)
+def test_allowed_name_resolving_to_a_private_address_is_refused(
+    net: FakeNet, tmp_path: Path, answer: list[str]
+) -> None:
+    net.answers["rec.pbx.example"] = [answer]
+    with pytest.raises(RecordingNotAllowed, match=r"rec\.pbx\.example resolves to .*non-public"):
+        fetch_recording("http://rec.pbx.example/call.wav", PBX, tmp_path / "a")
+    assert net.connects == []
+
+
+def test_connection_is_pinned_to_the_checked_address(net: FakeNet, tmp_path: Path) -> None:
+    """DNS rebinding: a later lookup of the same name answers loopback; it is never made or used."""
+    net.answers["rec.pbx.example"] = [[PUBLIC], ["127.0.0.1"]]
+    dest = fetch_recording("http://rec.pbx.example/host", PBX, tmp_path / "a")
+    assert dest.read_bytes() == b"rec.pbx.example"  # the server saw the name, not the address
+    assert net.lookups == ["rec.pbx.example"]
+    assert net.connects == [(PUBLIC, 80)]
+
+
+def test_redirect_to_an_allowed_name_resolving_to_a_private_address_is_refused(
+    net: FakeNet, tmp_path: Path
+) -> None:
+    net.answers["pbx.example"] = [[PUBLIC]]
+    net.answers["internal.pbx.example"] = [["10.0.0.5"]]
+    with pytest.raises(RecordingNotAllowed, match=r"internal\.pbx\.example resolves to 10\.0\.0\.5"):
+        fetch_recording("http://pbx.example/redirect-internal", PBX, tmp_path / "a")
+    assert net.connects == [(PUBLIC, 80)]  # the redirect was never followed
 
 
 def test_hosts_allow_list(server: str, tmp_path: Path) -> None:
@@ -182,9 +311,22 @@ def test_timeout(server: str, tmp_path: Path) -> None:
         fetch_recording(f"{server}/slow", fast, tmp_path / "a")
 
 
-def test_connection_refused_is_unavailable(tmp_path: Path) -> None:
-    import socket
+@pytest.mark.parametrize("path", ["/trickle-body", "/trickle-headers"])
+def test_download_deadline_holds_against_a_trickling_server(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """No read times out, so only the whole-download deadline stops it, in the headers too, and
+    without waiting for a block to fill (the 100 bytes would take 10 s)."""
+    monkeypatch.setattr(audio, "DOWNLOAD_DEADLINE_FACTOR", 4)
+    policy = FetchPolicy(hosts=("127.0.0.1",), allow_private=True, timeout_s=0.5)  # a 2 s deadline
+    started = time.monotonic()
+    with pytest.raises(RecordingUnavailable, match="download too slow") as info:
+        fetch_recording(f"{server}{path}", policy, tmp_path / "a")
+    assert time.monotonic() - started < 2 + 3
+    assert isinstance(info.value, ConnectionError)  # retried with backoff, like other slow servers
 
+
+def test_connection_refused_is_unavailable(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -1,14 +1,18 @@
 """s3:// recordings against a real S3 HTTP server in the test (moto's ThreadedMotoServer on
 127.0.0.1): download and decode, the size limit (declared and streamed), missing bucket/key, empty
 objects, refusals before any request (off by default, bucket not listed, bad URIs), unreachable
-endpoints, missing credentials, the error mapping and the missing ``callstream[s3]`` extra."""
+endpoints, a trickling endpoint, missing credentials, the error mapping and the missing
+``callstream[s3]`` extra."""
 
 from __future__ import annotations
 
 import logging
 import socket
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +169,47 @@ def test_unreachable_endpoint_is_unavailable(endpoint: str, tmp_path: Path) -> N
     with pytest.raises(RecordingUnavailable, match="EndpointConnectionError") as info:
         fetch_s3_recording(f"s3://{BUCKET}/{KEY}", policy(dead_endpoint()), tmp_path / "a")
     assert isinstance(info.value, ConnectionError)  # the stage retries it before dead-lettering
+
+
+class TrickleHandler(BaseHTTPRequestHandler):
+    """Answers any GET with a 100-byte object, one byte per 0.1 s (every read well inside the read
+    timeout)."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.send_response(206)
+        self.send_header("Content-Length", "100")
+        self.send_header("Content-Range", "bytes 0-99/100")
+        self.end_headers()
+        for _ in range(100):
+            try:
+                self.wfile.write(b"\0")
+            except OSError:
+                return  # the client gave up
+            time.sleep(0.1)
+
+
+def test_download_deadline_holds_against_a_trickling_endpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var, value in AWS_ENV.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.setattr(audio, "DOWNLOAD_DEADLINE_FACTOR", 4)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), TrickleHandler)
+    httpd.handle_error = lambda *args: None  # type: ignore[method-assign]  # the client hangs up
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    started = time.monotonic()
+    try:
+        with pytest.raises(RecordingUnavailable, match="download too slow"):
+            # a 2 s deadline; without it the 64 KiB block read would wait for all 100 bytes (10 s)
+            fetch_s3_recording(f"s3://{BUCKET}/{KEY}", policy(url, timeout_s=0.5), tmp_path / "a")
+        assert time.monotonic() - started < 2 + 3
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_no_credentials_is_refused(endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
