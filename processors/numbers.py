@@ -7,13 +7,23 @@ are a closed vocabulary, so a table plus a magnitude-ordered parser is exact and
 Rules: a run of number words becomes one number while magnitudes fall ("two hundred fifty" → 250);
 a word of the same or a higher magnitude starts the next number, so a phone number said group by
 group ("восемь девятьсот шестнадцать сто двадцать три") becomes "8 916 123", which PII redaction
-can then recognise. A lone "one"/"один"/"одна" is left alone ("no one", "one second"). Digit
-groups with a thousands space ("2 990") are joined ("2990") when a currency follows them.
+can then recognise. Russian cardinals count in their oblique cases too ("около двух тысяч" → "около
+2000"), "полторы тысячи" is 1500, and a count in digits takes a multiplier word ("5 тысяч" → "5000",
+"2,5 миллиона" → "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first"
+→ "21st"). Digit groups with a thousands space ("2 990") are joined ("2990") when a currency follows.
+
+A wrong number is far worse than a number left in words, so whatever is unsure stays as it was: a
+lone "one"/"один"/"одна" ("no one", "one second"), a lone word that is also something else ("сорока"
+is a magpie, "с нуля" is "from scratch"), a lone ordinal ("в первую очередь"), a plural multiplier
+without a count ("тысячи людей", "десятки тысяч"), a multiplier after digits that may not be its
+count ("1 200 тысяч", "1,500 thousand"), and "twenty second", which is 22nd or a 20-second pause.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from fractions import Fraction
 
 _EN: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -22,31 +32,141 @@ _EN: dict[str, int] = {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _RU: dict[str, int] = {
-    "ноль": 0, "один": 1, "одна": 1, "одну": 1, "одно": 1, "два": 2, "две": 2, "три": 3,
+    "ноль": 0, "нуль": 0, "один": 1, "одна": 1, "одну": 1, "одно": 1, "два": 2, "две": 2, "три": 3,
     "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
     "одиннадцать": 11, "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15,
     "шестнадцать": 16, "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19, "двадцать": 20,
     "тридцать": 30, "сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70,
     "восемьдесят": 80, "девяносто": 90, "сто": 100, "двести": 200, "триста": 300,
     "четыреста": 400, "пятьсот": 500, "шестьсот": 600, "семьсот": 700, "восемьсот": 800,
-    "девятьсот": 900,
+    "девятьсот": 900, "полтораста": 150,
 }  # fmt: skip
-#: Multipliers: "hundred" multiplies what came before; thousand/million close a group.
+
+
+def _with_e(words: dict[str, int]) -> dict[str, int]:
+    """``words`` and their spellings with "е" for "ё" ("трёх", "трех"): both are written."""
+    return {**words, **{w.replace("ё", "е"): v for w, v in words.items() if "ё" in w}}
+
+
+#: Genitive, dative, instrumental and prepositional forms. Not "семью" (also "family"); "пятью" and
+#: the like are numbers only ("пятью пять").
+_RU_OBLIQUE: dict[str, int] = _with_e({
+    "нуля": 0, "нулю": 0, "нулём": 0, "ноля": 0, "нолю": 0, "нолём": 0,
+    "одного": 1, "одной": 1, "одному": 1, "одним": 1, "одном": 1,
+    "двух": 2, "двум": 2, "двумя": 2, "трёх": 3, "трём": 3, "тремя": 3,
+    "четырёх": 4, "четырём": 4, "четырьмя": 4, "пяти": 5, "пятью": 5, "шести": 6, "шестью": 6,
+    "семи": 7, "восьми": 8, "восемью": 8, "восьмью": 8, "девяти": 9, "девятью": 9,
+    "десяти": 10, "десятью": 10,
+    **{f"{stem}надцат{end}": value for stem, value in (
+        ("один", 11), ("две", 12), ("три", 13), ("четыр", 14), ("пят", 15), ("шест", 16),
+        ("сем", 17), ("восем", 18), ("девят", 19)) for end in ("и", "ью")},
+    "двадцати": 20, "двадцатью": 20, "тридцати": 30, "тридцатью": 30, "сорока": 40,
+    "пятидесяти": 50, "пятьюдесятью": 50, "шестидесяти": 60, "шестьюдесятью": 60,
+    "семидесяти": 70, "семьюдесятью": 70, "восьмидесяти": 80, "восемьюдесятью": 80,
+    "девяноста": 90, "ста": 100, "полутораста": 150,
+    **{word: value for value, gen, dat, ins in (
+        (200, "двух", "двум", "двумя"), (300, "трёх", "трём", "тремя"),
+        (400, "четырёх", "четырём", "четырьмя"), (500, "пяти", "пяти", "пятью"),
+        (600, "шести", "шести", "шестью"), (700, "семи", "семи", "семью"),
+        (800, "восьми", "восьми", "восемью"), (900, "девяти", "девяти", "девятью"),
+    ) for word in (gen + "сот", dat + "стам", ins + "стами", gen + "стах")},
+})  # fmt: skip
+_VALUES = {**_EN, **_RU, **_RU_OBLIQUE}
+#: "hundred" multiplies what came before ("five hundred"); Russian hundreds are words of their own.
 _HUNDRED = {"hundred": 100}
-_BIG = {
+#: Thousand and million close a group. These forms mean one thousand (million) when said alone.
+_BIG_ONE = {
     "thousand": 1000, "million": 1_000_000,
-    "тысяча": 1000, "тысячи": 1000, "тысяч": 1000, "тысячу": 1000,
-    "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000,
+    "тысяча": 1000, "тысячу": 1000, "тысяче": 1000, "тысячей": 1000, "тысячью": 1000,
+    "миллион": 1_000_000, "миллиона": 1_000_000, "миллиону": 1_000_000, "миллионом": 1_000_000,
+    "миллионе": 1_000_000,
 }  # fmt: skip
-_VALUES = {**_EN, **_RU}
-_LONE_KEEP = {"one", "один", "одна", "одну", "одно"}
-_ALL = sorted([*_VALUES, *_HUNDRED, *_BIG], key=len, reverse=True)
-_WORD = rf"(?:{'|'.join(_ALL)})"
-#: A run of number words joined by spaces, hyphens or "and" ("two hundred and fifty").
-_RUN_RE = re.compile(rf"(?<!\w){_WORD}(?:(?:[\s‑-]+|\s+and\s+){_WORD})*(?!\w)", re.IGNORECASE)
-_WORDS = frozenset(_ALL)
+#: These need a count: alone they say "thousands" ("тысячи людей", "десятки тысяч").
+_BIG_COUNTED = {
+    "тысячи": 1000, "тысяч": 1000, "тысячам": 1000, "тысячами": 1000, "тысячах": 1000,
+    "миллионов": 1_000_000, "миллионам": 1_000_000, "миллионами": 1_000_000, "миллионах": 1_000_000,
+}  # fmt: skip
+_BIG = {**_BIG_ONE, **_BIG_COUNTED}
+#: One and a half: a count only right before a thousand or a million ("полторы тысячи" = 1500).
+_HALF = frozenset({"полтора", "полторы", "полутора"})
+#: A single word that is no number when said alone.
+_LONE_KEEP = frozenset(
+    {"one", "один", "одна", "одну", "одно", "одного", "одной", "одному", "одним", "одном", "сорока", "ста"}
+    | {w for w, v in _RU_OBLIQUE.items() if v == 0}
+)
+
+_EN_ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+}  # fmt: skip
+_RU_ORDINAL_STEMS: dict[str, int] = {
+    "перв": 1, "втор": 2, "четвёрт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8,
+    "девят": 9, "десят": 10, "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13, "четырнадцат": 14,
+    "пятнадцат": 15, "шестнадцат": 16, "семнадцат": 17, "восемнадцат": 18, "девятнадцат": 19,
+    "двадцат": 20, "тридцат": 30, "сороков": 40, "пятидесят": 50, "шестидесят": 60, "семидесят": 70,
+    "восьмидесят": 80, "девяност": 90, "сот": 100, "двухсот": 200, "трёхсот": 300, "четырёхсот": 400,
+    "пятисот": 500, "шестисот": 600, "семисот": 700, "восьмисот": 800, "девятисот": 900,
+}  # fmt: skip
+_ORDINALS: dict[str, int] = {
+    **_EN_ORDINALS,
+    **{
+        stem + end: value
+        for stem, value in _with_e(_RU_ORDINAL_STEMS).items()
+        for end in ("ый", "ой", "ая", "ое", "ые", "ого", "ому", "ом", "ым", "ую", "ых", "ыми")
+    },
+    **{
+        "трет" + end: 3
+        for end in ("ий", "ья", "ье", "ьи", "ьего", "ьему", "ьем", "ьим", "ью", "ьих", "ьими", "ьей")
+    },
+}
+#: "twenty second" is 22nd, or a twenty-second pause: such a run stays in words.
+_AMBIGUOUS_ORDINALS = frozenset({"second"})
+_RU_VOWELS = frozenset("аеёиоуыэюяь")
+
+#: Every word a number can start with or go on with: texts with none of them skip the regex.
+NUMBER_WORDS = frozenset([*_VALUES, *_HUNDRED, *_BIG, *_HALF])
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A pattern for any of ``words`` (letters), as a trie: "дв(?:а|е|ух)". The regex engine tries the
+    branches of a group one by one, so a word start costs a try per distinct letter, not per word.
+    A word that is the start of another may match either way: every use checks the word ends."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [char + pattern(child) for char, child in node.items() if char]
+        if "" in node:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(tree)
+
+
+_KNOWN = NUMBER_WORDS | _ORDINALS.keys()
+#: Pattern source: one of NUMBER_WORDS, as a whole word (for IGNORECASE patterns).
+NUMBER_WORD = rf"{_alternation(NUMBER_WORDS)}(?!\w)"
+_SEP = r"(?:[\s‑-]+|\s+and\s+)"
+#: A count in digits right before a multiplier ("5 тысяч", "2,5 million"): not part of a longer
+#: number ("1 200 тысяч", "-5"), and one or two decimals only ("1,500 thousand" may be 1.5 million).
+_LEAD = (
+    r"(?<![\w,.‑-])(?<![\d,.][\s\u00a0])(?P<lead>\d+(?:[.,]\d{1,2})?)[\s\u00a0]+"
+    rf"(?=(?:{_alternation({**_HUNDRED, **_BIG})})(?!\w))"
+)
+#: A run of number words joined by spaces, hyphens or "and" ("two hundred and fifty"), maybe ending
+#: in an ordinal, maybe after a count in digits.
+_RUN_RE = re.compile(
+    rf"(?:{_LEAD})?(?P<run>(?<!\w){NUMBER_WORD}(?:{_SEP}{NUMBER_WORD})*(?:{_SEP}(?:{_alternation(_ORDINALS)})(?!\w))?)",
+    re.IGNORECASE,
+)
 _TOKEN_RE = re.compile(r"\w+")
-_SPLIT_RE = re.compile(r"[\s‑-]+(?:and\s+)?", re.IGNORECASE)
 #: "2 990 рублей" / "1 200 000 ₽": thousands-spaced digits next to a currency.
 #: Every _SPACED_RE match holds a digit, a (no-break) space and a digit.
 _SPACED_HINT = re.compile(r"\d[  ]\d")
@@ -54,6 +174,10 @@ _SPACED_RE = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[  ]\d{3})+)(?=\s?(?:[$€£₽]|руб|р\.|rub|dollar|usd|eur|евро|долл))",
     re.IGNORECASE,
 )
+
+#: One number of a run: (index of its first word, -1 for the digits before the run; index of its last
+#: word; its value, None for a word left as it is; the ordinal word it ends with, or "").
+_Piece = tuple[int, int, Fraction | int | None, str]
 
 
 def _magnitude(value: int) -> int:
@@ -67,35 +191,126 @@ def _follows(last: int | None, mag: int) -> bool:
     return last is None or (last == 3 and mag < 3) or (last == 2 and mag == 0)
 
 
-def _parse(words: list[str]) -> list[int]:
-    """Numbers said by ``words`` (all number words), split where the magnitudes stop falling."""
-    out: list[int] = []
-    total, current, last, started = 0, 0, None, False
-    for raw in words:
-        w = raw.lower()
-        if w in _BIG:
-            total += max(current, 1) * _BIG[w]
-            current, last, started = 0, None, True
+def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
+    """The numbers said by ``words`` (lower-case words of one run), split where the magnitudes stop
+    falling; ``lead`` is a count said in digits before the run. None: leave the run as it is."""
+    out: list[_Piece] = []
+    total: Fraction | int = 0
+    current: Fraction | int = lead or 0  # the addends since the last multiplier
+    last: int | None = 0 if lead else None  # the magnitude of the last addend
+    big: int | None = None  # the last multiplier: a bigger or the same one starts the next number
+    start = count_start = -1 if lead else None  # the first word of the number, of ``current``
+
+    def close(end: int) -> None:
+        nonlocal total, current, last, big, start, count_start
+        if start is not None:
+            out.append((start, end, total + current, ""))
+        total, current, last, big, start, count_start = 0, 0, None, None, None, None
+
+    for i, w in enumerate(words):
+        if w in _ORDINALS:  # only ever the last word of a run
+            value = _ORDINALS[w]
+            if start is None or not _follows(last, _magnitude(value)):
+                close(i - 1)
+                out.append((i, i, None, ""))
+            elif w in _AMBIGUOUS_ORDINALS:
+                return None
+            else:
+                out.append((start, i, total + current + value, w))
+                start = None
+        elif w in _HALF:
+            close(i - 1)
+            if i + 1 < len(words) and words[i + 1] in _BIG:
+                start, count_start, current, last = i, i, Fraction(3, 2), 0
+            else:
+                out.append((i, i, None, ""))
+        elif w in _BIG:
+            if not current and w in _BIG_COUNTED:
+                close(i - 1)
+                out.append((i, i, None, ""))
+                continue
+            value = _BIG[w]
+            if big is not None and start is not None and value >= big:  # "пять тысяч пять тысяч"
+                split = i if count_start is None else count_start  # the next number's first word
+                out.append((start, split - 1, total, ""))
+                total, start = 0, split
+            total += (current or 1) * value
+            current, last, big, count_start = 0, None, value, None
+            start = i if start is None else start
         elif w in _HUNDRED:
-            current, last, started = max(current, 1) * 100, 3, True
+            if last == 3:  # "hundred" after hundreds: not one number
+                close(i - 1)
+            start = i if start is None else start
+            count_start = i if count_start is None else count_start
+            current, last = (current or 1) * 100, 3
         else:
-            mag = _magnitude(_VALUES[w])
-            if started and not _follows(last, mag):
-                out.append(total + current)
-                total, current = 0, 0
-            current += _VALUES[w]
-            last, started = mag, True
-    if started:
-        out.append(total + current)
+            value = _VALUES[w]
+            mag = _magnitude(value)
+            if start is not None and not _follows(last, mag):
+                close(i - 1)
+            start = i if start is None else start
+            count_start = i if count_start is None else count_start
+            current += value
+            last = mag
+    close(len(words) - 1)
     return out
+
+
+def _ordinal_suffix(word: str, value: int) -> str:
+    """ "21st"; in Russian the ending's last letter, two after a consonant ("2024-м", "31-го")."""
+    if word.isascii():
+        return "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return "-" + (word[-1] if word[-2] in _RU_VOWELS else word[-2:])
+
+
+def _digits_before(text: str, at: int) -> bool:
+    """Whether digits and a space come right before ``at``: maybe a multiplier's count ("1 200 тысяч")."""
+    i = at
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i < at and i > 0 and text[i - 1].isdigit()
 
 
 def _replace_run(match: re.Match[str]) -> str:
     text = match.group()
-    words = [w for w in _SPLIT_RE.split(text) if w]
-    if len(words) == 1 and words[0].lower() in _LONE_KEEP:
+    run_at = match.start("run") - match.start()
+    tokens = [m for m in _TOKEN_RE.finditer(text, run_at) if m.group().lower() != "and"]
+    words = [m.group().lower() for m in tokens]
+    if not _KNOWN.issuperset(words):  # "ſix": a letter the pattern takes for another, left as it is
         return text
-    return " ".join(str(n) for n in _parse(words))
+    lead = None
+    if match.group("lead") is not None:
+        lead = Fraction(match.group("lead").replace(",", "."))
+        if not lead:
+            return text
+    elif (words[0] in _BIG or words[0] in _HUNDRED) and _digits_before(match.string, match.start()):
+        return text
+    pieces = _parse(words, lead)
+    if pieces is None:
+        return text
+    numbers = [(first, last, value, ordinal) for first, last, value, ordinal in pieces if value is not None]
+    if not numbers or any(value.denominator != 1 for _, _, value, _ in numbers):
+        return text
+    first, last, _, ordinal = numbers[0]
+    if len(numbers) == 1 and first == last and not ordinal and words[first] in _LONE_KEEP:
+        return text
+    out = []
+    end = 0  # where the previous piece ended in ``text``
+    was_number = False
+    for first, last, value, ordinal in pieces:
+        start = 0 if first < 0 else tokens[first].start()
+        if out:
+            gap = text[end:start]
+            if was_number and value is not None:  # numbers said one after another: one space
+                gap = " and " if "and" in gap.lower() else " "
+            out.append(gap)
+        if value is None:
+            out.append(text[start : tokens[last].end()])
+        else:
+            out.append(f"{value}{_ordinal_suffix(ordinal, int(value)) if ordinal else ''}")
+        end = tokens[last].end()
+        was_number = value is not None
+    return "".join(out)
 
 
 def normalise_numbers(text: str, words: list[str] | None = None) -> str:
@@ -105,7 +320,7 @@ def normalise_numbers(text: str, words: list[str] | None = None) -> str:
     """
     if words is None:
         words = _TOKEN_RE.findall(text.lower())
-    if not _WORDS.isdisjoint(words):  # fast path: no number word
+    if not NUMBER_WORDS.isdisjoint(words):  # fast path: no number word
         text = _RUN_RE.sub(_replace_run, text)
     if (" " in text or " " in text) and _SPACED_HINT.search(text):
         text = _SPACED_RE.sub(lambda m: re.sub(r"\s", "", m.group(1)), text)

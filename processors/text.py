@@ -6,17 +6,22 @@ import operator
 import re
 import re._constants as _sre
 import re._parser as _sre_parser
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
+from processors.numbers import NUMBER_WORD, NUMBER_WORDS
+
 WORD_RE = re.compile(r"\w+", re.UNICODE)
-#: Letters only (no digits): repeats of digits are data ("45 45" in a phone), never collapsed.
+#: Letters only (no digits): repeats of digits are data ("45 45" in a phone), never collapsed; nor
+#: are repeats of number words ("пять пять пять"), which ``_collapse`` leaves out.
 #: Possessive runs (``++``): a shorter run of letters (separators) would be followed by a letter
 #: (separator) where the pattern needs something else, so backtracking into a run never matches;
 #: the engine no longer tries it (the same matches, about twice as fast on text with a repeat).
 _W = r"[^\W\d_]++(?:['’][^\W\d_]++)?"
 _REPEAT_RE = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})?)(?:[\s,.!…‑-]++\1(?!\w))+", re.IGNORECASE | re.UNICODE)
+#: A number word among the letter runs of a repeated unit.
+_NUMBER_IN_UNIT = re.compile(rf"(?<!\w){NUMBER_WORD}", re.IGNORECASE | re.UNICODE)
 _SENTENCE_RE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _DOUBLE_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
@@ -40,7 +45,8 @@ def normalise_space(text: str) -> str:
 def collapse_repeats(text: str) -> str:
     """ "да-да-да-да" → "да", "yeah yeah yeah" → "yeah", "I mean, I mean" → "I mean".
 
-    One- and two-word runs of letters only: digit runs are data (a phone dictated "45 45").
+    One- and two-word runs of letters only, without number words: numbers are data (a phone
+    dictated "45 45" or "сорок пять сорок пять", a code "пять пять пять").
     """
     return collapse_repeats_words(text)[0]
 
@@ -56,11 +62,41 @@ def collapse_repeats_words(text: str) -> tuple[str, list[str] | None]:
     single = any(map(operator.eq, words, words[1:]))
     if not single and not any(map(operator.eq, words, words[2:])):
         return text, words
-    pairs = list(pairwise(words))
-    if not single and not any(map(operator.eq, pairs, pairs[2:])):
-        return text, words
-    out = _REPEAT_RE.sub(r"\1", text)
+    # number words never collapse, so their repeats ("пять пять пять") do not count: each one
+    # becomes an object equal to nothing else
+    keys: Sequence[object] = words
+    if not NUMBER_WORDS.isdisjoint(words):
+        keys = [object() if w in NUMBER_WORDS else w for w in words]
+        single = any(map(operator.eq, keys, keys[1:]))
+    if not single:
+        pairs = list(pairwise(keys))
+        if not any(map(operator.eq, pairs, pairs[2:])):
+            return text, words
+    out = _collapse(text)
     return out, words if out == text else None
+
+
+def _collapse(text: str) -> str:
+    """``_REPEAT_RE.sub(r"\\1", text)`` as if no letter run of ``_W`` could be a number word.
+
+    Why not a ``(?!number word)`` in ``_W``: the engine would try it at every word, which makes the
+    pattern several times slower. Where the match's unit holds a number word, no match starts at
+    that place with that check either: the engine tries the unit "X Y" before "X", and "X" could
+    repeat there only if Y were X, so X is the number word. The search goes on one character later,
+    as the engine's would.
+    """
+    parts = []
+    last = pos = 0
+    while (m := _REPEAT_RE.search(text, pos)) is not None:
+        if _NUMBER_IN_UNIT.search(m.group(1)) is None:
+            parts += (text[last : m.start()], m.group(1))
+            last = pos = m.end()
+        else:
+            pos = m.start() + 1
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def sentences(text: str) -> list[str]:

@@ -71,6 +71,22 @@ def _texts(n: int, seed: int = 3) -> list[str]:
 TEXTS = _texts(1500)
 
 
+def _number_repeats(n: int, seed: int = 4) -> list[str]:
+    """Short texts thick with repeats of number words, fillers and both, in any case."""
+    rng = random.Random(seed)
+    vocab = ["пять", "сорок", "five", "one", "двух", "ста", "тысяч", "yeah", "да", "no", "we're", "o'five"]
+    vocab += ["ſix", "сто", "стать"]
+    seps = [" ", ", ", "-", "! ", "... ", "'"]
+    out = []
+    for _ in range(n):
+        words = [rng.choice([str, str.upper, str.title])(rng.choice(vocab)) for _ in range(rng.randint(1, 7))]
+        out.append("".join(w + rng.choice(seps) for w in words).strip())
+    return out
+
+
+_NUMBER_REPEATS = _number_repeats(1500)
+
+
 def _plain_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The twin as it was: the pattern's own source lower-cased, without IGNORECASE."""
     return re.compile(T._lower_source(pattern.pattern), pattern.flags & ~re.IGNORECASE)
@@ -89,14 +105,16 @@ def _plain_strip(text: str) -> str:
     return _plain_tidy(stripped) if stripped != text else text
 
 
-_W = r"[^\W\d_]+(?:['’][^\W\d_]+)?"
+#: A run of letters that is no number word (number words, like digits, are never collapsed).
+_L = rf"(?!{numbers.NUMBER_WORD})[^\W\d_]+"
+_W = rf"{_L}(?:['’]{_L})?"
 _PLAIN_REPEAT = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})?)(?:[\s,.!…‑-]+\1(?!\w))+", re.IGNORECASE)
 
 
 def _plain_collapse(text: str) -> str:
     if len(text) < 3:
         return text
-    words = T.WORD_RE.findall(text.lower())
+    words = [w if w not in numbers.NUMBER_WORDS else object() for w in T.WORD_RE.findall(text.lower())]
     pairs = list(pairwise(words))
     if not (any(a == b for a, b in pairwise(words)) or any(map(operator.eq, pairs, pairs[2:]))):
         return text
@@ -132,7 +150,7 @@ def test_factoring_keeps_the_order_of_alternatives():
 
 
 def test_disfluencies_tidy_and_repeats_as_before():
-    for text in TEXTS:
+    for text in [*TEXTS, *_NUMBER_REPEATS]:
         assert T.strip_disfluencies(text) == _plain_strip(text), text
         assert T.tidy(text) == _plain_tidy(text), text
         assert T.collapse_repeats(text) == _plain_collapse(text), text

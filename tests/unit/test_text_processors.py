@@ -14,6 +14,7 @@ from processors.compression import CompressOptions, compress, dialogue_lines
 from processors.filtering import FilterOptions, drop_reason, filter_transcript
 from processors.rules import keyword_hits, price_mentions, rule_metrics
 from processors.scoring import DEFAULT_CRITERIA, score_call
+from processors.text import collapse_repeats, collapse_repeats_words
 from schemas.codec import SingleObjectCodec
 from tests.factories import make_transcript
 
@@ -177,6 +178,55 @@ def test_compress_of_all_dropped_is_empty(counter):
     compressed = compress(filtered, counter, counter.name)
     assert compressed["text"] == ""
     assert compressed["tokens_after"] == 0
+
+
+def test_compress_keeps_a_code_dictated_in_number_words(counter):
+    filtered = filter_transcript(
+        transcript_with(
+            seg("agent", "Назовите код из смс, пожалуйста.", 0),
+            seg("customer", "Да-да-да, код пять пять пять, номер сорок пять сорок пять.", 2),
+        )
+    )
+    assert compress(filtered, counter, counter.name)["text"].endswith("Customer: Да, код 5 5 5, номер 45 45.")
+
+
+# --- repeats ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Код пять пять пять",
+        "Номер сорок пять сорок пять, код один один один один",
+        "four one five five five five zero",
+        "Five five FIVE",
+        "для двух двух",
+        "ноль-ноль-семь",
+        "one one",
+        "twenty five twenty five",
+        "no one, no one",  # a pair with a number word is a number too
+        "o'five o'five",
+    ],
+)
+def test_repeated_number_words_are_data_and_stay(text):
+    assert collapse_repeats(text) == text
+    assert collapse_repeats_words(text)[1] is not None  # unchanged: the words come back
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("да-да-да-да", "да"),
+        ("yeah yeah yeah", "yeah"),
+        ("I mean, I mean", "I mean"),
+        ("Ну ну, пять пять", "Ну, пять пять"),
+        ("yeah one yeah one yeah yeah", "yeah one yeah one yeah"),
+        ("стоит стоит сто сто", "стоит сто сто"),
+        ("fiver fiver", "fiver"),  # not a number word
+    ],
+)
+def test_filler_repeats_still_collapse_around_numbers(text, expected):
+    assert collapse_repeats(text) == expected
 
 
 # --- rules -------------------------------------------------------------------------------------------------

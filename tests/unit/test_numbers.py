@@ -1,0 +1,114 @@
+"""processors.numbers: number words → digits, and a wrong number never comes out."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.numbers import NUMBER_WORDS, normalise_numbers
+from processors.text import WORD_RE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a count in digits takes the multiplier ("5 1000" before)
+        ("5 тысяч рублей", "5000 рублей"),
+        ("2,5 миллиона рублей", "2500000 рублей"),
+        ("1,25 тысячи", "1250"),
+        ("15 thousand dollars", "15000 dollars"),
+        ("2.5 million dollars", "2500000 dollars"),
+        ("5 hundred dollars", "500 dollars"),
+        ("5 тысяч пятьсот рублей", "5500 рублей"),
+        # an ordinal ends the number ("2020 четвёртом", "30 первого" before)
+        ("в две тысячи двадцать четвёртом году", "в 2024-м году"),
+        ("в две тысячи двадцать четвертом году", "в 2024-м году"),
+        ("в 2 тысячи двадцать четвёртом году", "в 2024-м году"),
+        ("тридцать первого числа", "31-го числа"),
+        ("тысяча девятьсот восемьдесят пятого года", "1985-го года"),
+        ("двадцать первый век", "21-й век"),
+        ("двадцать третья линия", "23-я линия"),
+        ("в две тысячи первом", "в 2001-м"),
+        ("сто одиннадцатыми", "111-ми"),
+        ("the twenty first of May", "the 21st of May"),
+        ("twenty-third", "23rd"),
+        ("one hundred and first", "101st"),
+        ("ninety-ninth", "99th"),
+        # one and a half, oblique cases ("полторы 1000", "около двух 1000" before)
+        ("полторы тысячи", "1500"),
+        ("полутора тысяч рублей", "1500 рублей"),
+        ("полтора миллиона", "1500000"),
+        ("около двух тысяч", "около 2000"),
+        ("для шести человек", "для 6 человек"),
+        ("без пяти минут", "без 5 минут"),
+        ("в трёх местах", "в 3 местах"),
+        ("в трех местах", "в 3 местах"),
+        ("около сорока пяти минут", "около 45 минут"),
+        ("со ста двадцатью рублями", "со 120 рублями"),
+        ("до двухсот рублей", "до 200 рублей"),
+        ("о четырехстах тысячах", "о 400000"),
+        ("одиннадцати", "11"),
+        ("двадцати одного года", "21 года"),
+        # a multiplier does not add up with the same or a smaller one ("10000" before)
+        ("пять тысяч пять тысяч", "5000 5000"),
+        ("три тысячи два миллиона", "3000 2000000"),
+        # "and" between two numbers stays ("5 6" before)
+        ("five and six", "5 and 6"),
+        # regressions: what worked before still does
+        ("две тысячи девятьсот девяносто рублей", "2990 рублей"),
+        ("twenty-nine dollars", "29 dollars"),
+        ("two hundred and fifty thousand", "250000"),
+        ("тысяча рублей", "1000 рублей"),
+        ("тысяча двадцать", "1020"),
+        ("Это стоит 2 990 рублей", "Это стоит 2990 рублей"),
+        ("восемь девятьсот шестнадцать сто двадцать три", "8 916 123"),
+        ("Код пять пять пять", "Код 5 5 5"),
+        ("Номер сорок пять сорок пять", "Номер 45 45"),
+        ("I have three kids", "I have 3 kids"),
+        ("Пять Тысяч", "5000"),
+        ("сто-летний", "100-летний"),
+        ("две третьих", "2 третьих"),  # a fraction: the ordinal does not follow "две"
+        ("two thirds", "2 thirds"),
+    ],
+)
+def test_number_words_become_digits(text, expected):
+    assert normalise_numbers(text) == expected
+    assert normalise_numbers(text, WORD_RE.findall(text.lower())) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no one knows, one second",
+        "с одной стороны",
+        "одним словом",
+        "около сорока минут",  # "сорока" alone is also a magpie
+        "сорока-воровка",
+        "до ста",
+        "Он хотел стать врачом",
+        "начать с нуля",
+        "люблю свою семью",  # "семью" is "family", not seven
+        "полтора часа",  # 1.5 is no integer
+        "тысячи людей",  # thousands of people
+        "десятки тысяч",
+        "миллионов клиентов",
+        "около тысячи",  # a thousand or thousands: unsure
+        "1 200 тысяч",  # "200 тысяч" would drop the "1"
+        "2 990 тысяч",
+        "1,500 thousand",  # 1.5 thousand, or an English 1500 thousand
+        "-5 тысяч",
+        "0 тысяч",
+        "a twenty second pause",  # 22nd, or twenty seconds
+        "the twenty second of May",
+        "в первую очередь",  # a lone ordinal
+        "first of all",
+        "one third",
+    ],
+)
+def test_unsure_numbers_stay_in_words(text):
+    assert normalise_numbers(text) == text
+
+
+def test_number_words_hold_every_oblique_form_spelt_with_e():
+    for word in ("трёх", "трех", "четырёхсот", "четырехсот", "трёмстам", "тремстам", "нулём", "нулем"):
+        assert word in NUMBER_WORDS
+    assert "семью" not in NUMBER_WORDS
