@@ -10,17 +10,24 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   Whisper uses to skip silent windows; either one alone is not enough).
 - ``filler``: nothing left once filler words/phrases are removed ("угу", "ага", "да-да", "мм",
   "uh-huh", "okay", "one second", "секундочку", ...), unless it answers the other speaker's
-  question (then "okay" / "да" is an agreement and is kept).
+  question or the agent's proposal (then "okay" / "да" is an agreement and is kept).
 - ``short``: fewer than ``min_words`` words and no reason to keep it. A short turn is kept when it
   holds a number, a negation or refusal ("no", "нет", "не надо"), an explicit agreement ("I agree",
-  "согласен", "deal"), a question, a politeness marker (greeting, thanks, goodbye: scoring needs
-  them), a key fact (objection, commitment, legal word), or when it is a yes/ok answering the
-  other speaker's question (agreement to a proposal).
+  "согласен", "deal"), an action ("send it", "отправьте договор", "подождите"), a question, a
+  politeness marker (greeting, thanks, goodbye: scoring needs them), a key fact (objection,
+  commitment, legal word), or when it is a yes/ok answering the other speaker's question or the
+  agent's proposal.
+
+The other speaker's previous kept turn is a question when it ends with "?", and a proposal when
+the agent said it with a number (a price) or an offer or commitment ("оформляю вам тариф за 2990
+рублей.", "I'll set you up on the pro plan."): a bare "Хорошо." / "Sure." after it is consent.
 
 Kept segments get repeats collapsed ("да-да-да-да" → "да", "yeah yeah yeah" → "yeah") and PII
 redacted (``processors.pii``), so neither the LLM nor ClickHouse sees raw personal data;
-dropped segments are redacted too (they stay queryable). Counts: ``dropped`` by reason, ``pii``
-by placeholder type.
+dropped segments are redacted too (they stay queryable). PII said in words ("восемь девятьсот
+шестнадцать ...") is looked for once more after number words become digits; when that finds
+more, the segment is stored with its number words as digits and the PII redacted ("[PHONE]").
+Counts: ``dropped`` by reason, ``pii`` by placeholder type.
 """
 
 from __future__ import annotations
@@ -33,10 +40,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from processors.keyfacts import signals
-from processors.numbers import normalise_numbers
-from processors.pii import PiiOptions, redact
-from processors.text import WORD_RE, collapse_repeats_words, has_words, phrase_pattern
+from processors.keyfacts import AGREEMENT, COMMITMENT, signals
+from processors.numbers import NUMBER_WORDS, normalise_numbers
+from processors.pii import PLACEHOLDER_RE, PiiOptions, redact
+from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
 
 FILLERS_EN = (
     "uh", "um", "uhm", "er", "erm", "ah", "oh", "hmm", "mm", "mhm", "uh-huh", "mm-hmm", "hm",
@@ -48,7 +55,7 @@ FILLERS_RU = (
     "угу", "ага", "ну", "мм", "ммм", "м", "э", "ээ", "эээ", "э-э", "а", "ой", "да", "да-да", "так",
     "ясно", "понятно", "хорошо", "ладно", "ок", "окей", "секунду", "секундочку", "минутку",
     "одну секунду", "сейчас", "сейчас посмотрю", "я уточню", "минуточку", "вот", "слушаю", "алло",
-    "как бы", "значит", "и",
+    "как бы", "значит", "и", "хм", "хмм", "мм-хм",
 )  # fmt: skip
 #: Short answers that are an agreement only when they answer a question or proposal.
 ANSWER_WORDS = (
@@ -65,6 +72,25 @@ KEEP_WORDS = (
     "hello", "hi", "good morning", "good afternoon", "good evening", "thanks", "thank you",
     "bye", "goodbye", "sorry", "здравствуйте", "добрый день", "доброе утро", "добрый вечер",
     "спасибо", "благодарю", "до свидания", "всего доброго", "извините", "простите", "привет",
+)  # fmt: skip
+#: Requests and instructions: a short turn with one is kept ("Send it.", "Отправьте договор.").
+ACTION_WORDS = (
+    "send", "call", "email", "write", "wait", "stop", "check", "confirm", "sign", "book", "schedule",
+    "transfer", "connect", "forward", "repeat", "remind", "show", "tell", "give", "ship", "deliver",
+    "отправьте", "отправь", "пришлите", "пришли", "вышлите", "скиньте", "перешлите", "напишите",
+    "напиши", "позвоните", "позвони", "перезвоните", "перезвони", "подождите", "подожди",
+    "проверьте", "уточните", "подтвердите", "запишите", "соедините", "переведите", "повторите",
+    "скажите", "расскажите", "покажите", "объясните", "дайте", "оплатите", "доставьте",
+    "остановите", "отключите",
+)  # fmt: skip
+#: An agent turn with one of these (or a number: a price, a term) is a proposal a bare yes/okay
+#: agrees to: the key-fact commitments and agreements ("i'll *", "оформим", "let's go with *") and
+#: offers in the present tense.
+PROPOSAL_WORDS = (
+    *COMMITMENT, *AGREEMENT,
+    "offer", "we can offer", "i can offer", "i'm setting *", "i am setting *", "we're setting *",
+    "предлагаю", "предлагаем", "можем предложить", "оформляю", "оформляем", "подключаю", "подключаем",
+    "записываю", "записываем", "отправляю", "отправляем",
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")
 
@@ -84,6 +110,10 @@ class FilterOptions:
     fillers: tuple[str, ...] = FILLERS_EN + FILLERS_RU
     answer_words: tuple[str, ...] = ANSWER_WORDS
     keep_words: tuple[str, ...] = KEEP_WORDS
+    #: Requests and instructions that keep a short turn, like ``keep_words``.
+    action_words: tuple[str, ...] = ACTION_WORDS
+    #: What makes an agent turn a proposal that a bare yes/okay answers (besides a number).
+    proposal_words: tuple[str, ...] = PROPOSAL_WORDS
     drop_fillers: bool = True
     drop_short: bool = True
     collapse_repeats: bool = True
@@ -103,7 +133,14 @@ class FilterOptions:
 
     @cached_property
     def _keep_re(self) -> re.Pattern[str]:
-        return phrase_pattern(self.keep_words)
+        """Keep and action words in one pattern: one scan of a short turn instead of two."""
+        return phrase_pattern(self.keep_words + self.action_words)
+
+    @cached_property
+    def _proposal_re(self) -> re.Pattern[str]:
+        # the lexicon spells "I'll" with "'", ASR may write "’"
+        curly = tuple(p.replace("'", "’") for p in self.proposal_words if "'" in p)
+        return phrase_pattern(self.proposal_words + curly)
 
     @cached_property
     def _memo(self) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int]]]:
@@ -131,8 +168,8 @@ def drop_reason(
 ) -> str | None:
     """Why ``segment`` should be dropped, or None to keep it.
 
-    ``answers_question``: the other speaker's previous kept turn asked something, so a bare
-    "yes"/"okay"/"да" is an agreement, not a backchannel.
+    ``answers_question``: the other speaker's previous kept turn asked something or was the agent's
+    proposal (see :func:`proposes`), so a bare "yes"/"okay"/"да" is an agreement, not a backchannel.
     """
     text = segment["text"]
     if not has_words(text):
@@ -142,9 +179,23 @@ def drop_reason(
     return _text_reason(text, options, answers_question)[0]
 
 
-def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, str]:
+def proposes(text: str, options: FilterOptions = FilterOptions()) -> bool:
+    """Whether an agent turn makes a proposal a bare "yes"/"okay" agrees to: a number (a price, a
+    term; also a redacted one), or an offer or commitment (``options.proposal_words``: "оформляю вам
+    тариф", "I'll set you up")."""
+    if _DIGIT.search(text) or ("[" in text and PLACEHOLDER_RE.search(text)):
+        return True
+    matcher, subject = ci_view(options._proposal_re, text)
+    if matcher.search(subject) is not None:
+        return True
+    return _DIGIT.search(normalise_numbers(text)) is not None  # a price in words
+
+
+def _text_reason(
+    text: str, options: FilterOptions, answers: bool
+) -> tuple[str | None, str, list[str] | None]:
     """The checks of :func:`drop_reason` that read only the text: (reason, the text with repeats
-    collapsed when ``options.collapse_repeats``)."""
+    collapsed when ``options.collapse_repeats``, and that text's lower-case words when known)."""
     words = None
     if options.collapse_repeats:
         text, words = collapse_repeats_words(text)
@@ -156,16 +207,34 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
         and options._filler_words.issuperset(words)  # fast path: a word outside every filler
         and not has_words(options._filler_re.sub(" ", text))
     ):
-        return (None if answer else "filler"), text
+        return (None if answer else "filler"), text, words
     if options.drop_short and len(words) < options.min_words:
         if answer or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
-            return None, text
+            return None, text, words
         if signals(
-            normalise_numbers(text)
+            normalise_numbers(text, words)
         ):  # number words, objections, commitments, legal, emotion, question words
-            return None, text
-        return "short", text
-    return None, text
+            return None, text, words
+        return "short", text, words
+    return None, text, words
+
+
+def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -> tuple[str, dict[str, int]]:
+    """:func:`redact`, and once more with number words as digits: a phone or card said in words is
+    PII only then. When that finds more, the text with digits is the one kept, so ClickHouse never
+    stores the spoken number. ``words``: the lower-case words of ``text`` (or of ``text`` with
+    repeats collapsed: the same set), when the caller has them."""
+    out, found = redact(text, options.pii)
+    if not options.pii.enabled:
+        return out, found
+    if words is None:
+        words = WORD_RE.findall(text.lower())
+    if NUMBER_WORDS.isdisjoint(words):  # the common case: no number word, nothing more to find
+        return out, found
+    spoken, spoken_found = redact(normalise_numbers(text), options.pii)
+    if sum(spoken_found.values()) > sum(found.values()):
+        return spoken, spoken_found
+    return out, found
 
 
 #: Texts up to this long are judged once per FilterOptions and remembered: backchannels, fillers and
@@ -179,8 +248,9 @@ def _judge(text: str, options: FilterOptions, answers: bool) -> tuple[str | None
     memo = options._memo if len(text) <= _MEMO_CHARS else None
     if memo is not None and (known := memo.get((text, answers))) is not None:
         return known
-    reason, collapsed = _text_reason(text, options, answers)
-    out, found = redact(collapsed if reason is None else text, options.pii)
+    reason, collapsed, words = _text_reason(text, options, answers)
+    # a dropped segment is stored as said (repeats too)
+    out, found = _redact(collapsed if reason is None else text, options, words)
     verdict = reason, out, found
     if memo is not None:
         if len(memo) >= _MEMO_SIZE:
@@ -198,15 +268,30 @@ def filter_transcript(
     dropped: Counter[str] = Counter()
     pii: Counter[str] = Counter()
     kept = 0
-    last_kept_role, last_kept_asked = None, False
+    # The previous kept turn, and whether it asked ("?") or proposed something: None until a turn
+    # of the other speaker needs to know (the proposal check scans the whole turn).
+    last_kept_role: str | None = None
+    last_kept_text = ""
+    last_kept_asked: bool | None = False
     for seg in transcript["segments"]:
-        answers = last_kept_asked and last_kept_role not in (None, seg["role"])
         text = seg["text"]
+        other = last_kept_role not in (None, seg["role"])
         reason = "empty" if not has_words(text) else _no_speech(seg, options)
         if reason is None:
-            reason, text, found = _judge(text, options, answers)
+            reason, text, found = _judge(text, options, other and last_kept_asked is True)
+            # Answering only ever keeps a turn: ask whether the agent proposed something only for
+            # a yes/okay that would be dropped without it (rare), then judge it as an answer.
+            if (
+                reason in ("filler", "short")
+                and other
+                and last_kept_asked is None
+                and options._answer_re.search(seg["text"])
+            ):
+                last_kept_asked = last_kept_role == "agent" and proposes(last_kept_text, options)
+                if last_kept_asked:
+                    reason, text, found = _judge(seg["text"], options, True)
         else:
-            text, found = redact(text, options.pii)
+            text, found = _redact(text, options)
         if found:
             pii.update(found)
         segments.append({**seg, "text": text, "kept": reason is None, "drop_reason": reason})
@@ -214,7 +299,8 @@ def filter_transcript(
             dropped[reason] += 1
         else:
             kept += 1
-            last_kept_role, last_kept_asked = seg["role"], text.rstrip().endswith("?")
+            last_kept_role, last_kept_text = seg["role"], text
+            last_kept_asked = True if text.rstrip().endswith("?") else None
     out["segments"] = segments
     return {
         "call_id": transcript["call_id"],

@@ -91,6 +91,53 @@ def test_courtesy_agreement_and_dates(text, expected):
     assert facts_in(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Я подпишу договор и оплачу счёт.", [("commitment", "подпишу"), ("commitment", "оплачу")]),
+        ("Мы направим вам счёт.", [("commitment", "направим")]),
+        ("Я наберу вам завтра.", [("commitment", "наберу"), ("date", "завтра")]),
+        ("Я буду жаловаться!", [("legal", "жаловаться")]),
+        ("Хочу пожаловаться.", [("legal", "пожаловаться")]),
+        ("Мошенники!", [("legal", "мошенники")]),
+        ("I want my money back.", [("legal", "my money back")]),
+        ("Take me off your list.", [("refusal", "take me off")]),
+        ("Don't call me again.", [("refusal", "don't call")]),
+        ("Удалите мой номер.", [("refusal", "удалите мой номер")]),
+        # not complaints: a greeting, "please", a sales pitch
+        ("Добро пожаловать! Пожалуйста, оплата по ссылке.", []),
+        ("We offer a money-back guarantee.", []),
+    ],
+)
+def test_russian_commitments_complaints_and_do_not_call(text, expected):
+    assert facts_in(text) == expected
+
+
+#: A plain Russian sale: no conflict, so it compresses deep; the promises must survive.
+RU_PROMISES = [
+    ("agent", "Добрый день, компания Телеком, меня зовут Анна."),
+    ("customer", "Здравствуйте, я по поводу подключения офиса."),
+    ("agent", "Да, я вижу вашу заявку на подключение."),
+    ("customer", "Хорошо, я всё прочитал."),
+    ("agent", "Мы направим вам счёт сегодня вечером."),
+    ("customer", "Я подпишу договор и оплачу счёт."),
+    ("agent", "Отлично, тогда я наберу вам после оплаты."),
+    ("customer", "Спасибо большое."),
+    ("agent", "Всего доброго, до свидания."),
+]
+
+
+def test_deep_compression_keeps_russian_commitments(counter):
+    transcript = make_transcript_from_turns("ru-promises", RU_PROMISES, language="ru")
+    out = compress(filter_transcript(transcript), counter, counter.name)
+    assert out["level"].endswith("dynamic:deep")
+    for sentence in ("Мы направим вам счёт", "Я подпишу договор и оплачу счёт", "я наберу вам"):
+        assert sentence in out["text"], out["text"]
+    facts = extract_key_facts(transcript)
+    assert {f["anchor"] for f in facts} >= {"направим", "подпишу", "оплачу", "наберу"}
+    assert missing_facts(facts, out["text"]) == []
+
+
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_every_fixture_keeps_its_key_facts(name, counter):
     transcript = fixture_transcript(name)
@@ -169,6 +216,9 @@ def test_pii_said_in_words_is_redacted_after_normalisation(counter):
         [("customer", "Мой номер восемь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь")],
     )
     out = compress(filter_transcript(transcript), counter, counter.name)
+    assert "[PHONE]" in out["text"] and "916" not in out["text"]
+    # compression redacts once more itself, whatever the filter caught: give it the raw segments
+    out = compress({"call_id": "pii-words", "transcript": transcript}, counter, counter.name)
     assert "[PHONE]" in out["text"] and "916" not in out["text"]
     assert out["pii"] == {"PHONE": 1}
 

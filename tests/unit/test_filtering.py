@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from processors.filtering import FilterOptions, drop_reason, filter_transcript
+from processors.filtering import FilterOptions, drop_reason, filter_transcript, proposes
 from streams.bench_text import make_transcript_from_turns
 
 
@@ -36,7 +36,8 @@ def test_vad_first_then_whisper_fallback(vad, nsp, logprob, reason):
 
 @pytest.mark.parametrize(
     "text", ["угу", "Ага.", "да-да-да", "Мм...", "uh-huh", "Okay.", "mm-hmm", "Yeah yeah yeah.",
-             "One second, let me check.", "Секундочку, сейчас посмотрю.", "Угу, угу, понятно."]
+             "One second, let me check.", "Секундочку, сейчас посмотрю.", "Угу, угу, понятно.",
+             "Мм-хм.", "Хм."]
 )  # fmt: skip
 def test_filler_only_turns_dropped(text):
     assert drop_reason(seg(text)) == "filler"
@@ -66,10 +67,21 @@ def test_agreement_answering_a_question_is_kept():
         ("До свидания.", None),
         ("Call lawyer.", None),  # legal word
         ("This is a proper sentence.", None),
+        # an action or request
+        ("Отправьте договор.", None),
+        ("Send it.", None),
+        ("Call me.", None),
+        ("Подождите.", None),
+        ("Перезвоните, пожалуйста.", None),
     ],
 )
 def test_short_turn_rule(text, reason):
     assert drop_reason(seg(text)) == reason
+
+
+def test_action_words_are_configurable():
+    assert drop_reason(seg("Send it."), FilterOptions(action_words=())) == "short"
+    assert drop_reason(seg("Сделайте скидку."), FilterOptions(action_words=("сделайте",))) is None
 
 
 def test_options_switch_rules_off():
@@ -114,3 +126,68 @@ def test_filter_record_counts_collapses_redacts_and_keeps_every_segment():
     assert segs[5]["text"] == "It's [PHONE] and mail me at [EMAIL]"
     assert out["pii"] == {"PHONE": 1, "EMAIL": 1}
     assert transcript["segments"][5]["text"].startswith("It's +1")  # input untouched
+
+
+def _reasons(turns: list[tuple[str, str]]) -> list[str | None]:
+    out = filter_transcript(make_transcript_from_turns("t", turns))
+    return [s["drop_reason"] for s in out["transcript"]["segments"]]
+
+
+@pytest.mark.parametrize(
+    ("offer", "answer"),
+    [
+        ("Тогда оформляю вам тариф за 2990 рублей.", "Хорошо."),  # a price, no "?"
+        ("Тариф стоит две тысячи девятьсот девяносто рублей в месяц.", "Да."),  # a price in words
+        ("So I'll set you up on the pro plan.", "Sure."),  # a commitment
+        ("The pro plan is 39 dollars a month per seat.", "Yeah."),
+        ("Мы можем предложить вам годовой тариф.", "Давайте."),  # an offer
+        ("Тогда оформляю вам тариф за 2990 рублей, подключаем?", "Хорошо."),  # a question, as before
+    ],
+)
+def test_yes_to_the_agents_proposal_is_consent(offer, answer):
+    assert _reasons([("agent", offer), ("customer", answer)]) == [None, None]
+
+
+def test_yes_without_a_proposal_stays_filler():
+    assert _reasons([("agent", "The weather has been crazy this week."), ("customer", "Sure.")]) == [
+        None,
+        "filler",
+    ]
+    # the customer's own number is no proposal to the customer; a dropped agent turn proposes nothing
+    assert _reasons([("customer", "We are a team of 40 people."), ("customer", "Yeah.")]) == [None, "filler"]
+    assert _reasons(
+        [("agent", "Тариф стоит 2990 рублей в месяц."), ("agent", "Угу."), ("customer", "Угу.")]
+    ) == [None, "filler", None]
+    assert _reasons([("customer", "Хорошо, я подумаю про 2990."), ("agent", "Хорошо.")]) == [None, "filler"]
+
+
+def test_proposes():
+    assert proposes("Тогда оформляю вам тариф за 2990 рублей.")
+    assert proposes("So I’ll send you the contract.")  # curly apostrophe as ASR may write it
+    assert proposes("Ваш номер [PHONE], верно.")
+    assert not proposes("Ну да, погода, конечно, странная.")
+    assert not proposes("It is pretty easy to set up.")
+
+
+def test_pii_said_in_words_is_redacted_in_the_stored_segment():
+    spoken = "Мой номер восемь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь."
+    out = filter_transcript(
+        make_transcript_from_turns(
+            "w",
+            [
+                ("customer", spoken),
+                (
+                    "customer",
+                    "Карта четыре " + " ".join(["один"] * 15),
+                ),
+                ("customer", spoken, {"vad_speech": 0.0}),  # dropped segments are stored redacted too
+                ("agent", "Тариф стоит две тысячи девятьсот девяносто рублей."),  # no PII: stored as said
+            ],
+        )
+    )
+    segs = out["transcript"]["segments"]
+    assert segs[0]["text"] == "Мой номер [PHONE]."
+    assert segs[1]["text"] == "Карта [CARD]"
+    assert segs[2]["text"] == "Мой номер [PHONE]." and segs[2]["drop_reason"] == "no_vad"
+    assert segs[3]["text"] == "Тариф стоит две тысячи девятьсот девяносто рублей."
+    assert out["pii"] == {"PHONE": 2, "CARD": 1}
