@@ -132,6 +132,11 @@ class Settings(BaseSettings):
         description="Directory of per-tenant keyword dictionaries (<tenant>.yaml) added to the packaged "
         "default. Read by the rule metrics.",
     )
+    text_config: Path | None = Field(
+        None,
+        description="YAML file with the filter, compression and PII options (word lists, thresholds, "
+        "steps); unset: the defaults. See processors/text_config.py.",
+    )
     languages: str = Field(
         "en,ru",
         pattern=r"^[a-z]{2}(,[a-z]{2})*$",
@@ -352,6 +357,7 @@ class Settings(BaseSettings):
         "llm_url",
         "llm_model",
         "alert_rules_dir",
+        "text_config",
         "notify_webhook_url",
         "notify_webhook_secret",
         "notify_slack_webhook_url",
@@ -366,6 +372,15 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("text_config")
+    @classmethod
+    def _text_config_loads(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from processors.text_config import TextConfig  # a bad file fails at start, not on a call
+
+            TextConfig.load(value)
+        return value
 
     @field_validator("clickhouse_dsn")
     @classmethod

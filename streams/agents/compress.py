@@ -6,6 +6,7 @@ from typing import Any
 
 from ml.tokenizer import TokenCounter
 from processors.compression import compress
+from processors.text_config import TextConfig
 from streams import metrics
 from streams.app import Runtime
 from streams.stage import Stage, register_stage
@@ -14,9 +15,10 @@ from streams.topics import COMPRESSED, FILTERED
 
 def register(rt: Runtime) -> None:
     counter = TokenCounter(rt.settings.tokenizer)  # loaded once per worker
+    options = TextConfig.from_settings(rt.settings).compress
 
     def run(filtered: dict[str, Any]) -> dict[str, Any]:
-        out = compress(filtered, counter, counter.name)
+        out = compress(filtered, counter, counter.name, options)
         metrics.TOKENS.labels("before").inc(out["tokens_before"])
         metrics.TOKENS.labels("after").inc(out["tokens_after"])
         return out
