@@ -162,6 +162,10 @@ def load_call_audio(
     stereo = layout == "stereo" and n_channels >= 2
     if layout == "stereo" and not stereo:
         log.info("%s: layout says stereo but the file has %d channel(s); treating as mono", path, n_channels)
+    elif n_channels > 2:
+        # the decoder downmixes to what the layout asks for: channels 2+ land in the first two
+        # (stereo) or the mix (mono), so their speakers cannot keep a role of their own
+        log.warning("%s: %d channels; downmixed to %s", path, n_channels, "two" if stereo else "one")
     try:
         decoded = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=stereo)
     except av.FFmpegError as exc:

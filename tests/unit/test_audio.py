@@ -163,6 +163,19 @@ def test_mono_layout_mixes_a_stereo_file(tmp_path: Path) -> None:
     assert [t.role for t in tracks] == ["unknown"]
 
 
+def test_more_than_two_channels_are_downmixed_with_a_warning(tmp_path: Path, caplog) -> None:
+    pcm = (np.stack([tone(1, 8000, f) for f in (440, 880, 660, 330)]) * 32767).astype("<i2")
+    with wave.open(str(tmp_path / "quad.wav"), "wb") as w:
+        w.setnchannels(4)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(pcm.T.tobytes())
+    tracks, duration = load_call_audio(tmp_path / "quad.wav", "stereo", {"0": "agent", "1": "customer"}, 60)
+    assert [(t.channel, t.role) for t in tracks] == [(0, "agent"), (1, "customer")]
+    assert duration == pytest.approx(1.0, abs=0.01)
+    assert "4 channels; downmixed to two" in caplog.text
+
+
 def test_zero_byte_file_is_empty(tmp_path: Path) -> None:
     (tmp_path / "z.wav").write_bytes(b"")
     with pytest.raises(EmptyRecording, match=r"z\.wav.*zero bytes"):
