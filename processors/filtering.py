@@ -22,11 +22,13 @@ The other speaker's previous kept turn is a question when it ends with "?", and 
 the agent said it with a number (a price) or an offer or commitment ("оформляю вам тариф за 2990
 рублей.", "I'll set you up on the pro plan."): a bare "Хорошо." / "Sure." after it is consent.
 
-Kept segments get repeats collapsed ("да-да-да-да" → "да", "yeah yeah yeah" → "yeah") and PII
-redacted (``processors.pii``), so neither the LLM nor ClickHouse sees raw personal data;
-dropped segments are redacted too (they stay queryable). PII said in words ("восемь девятьсот
-шестнадцать ...") is looked for once more after number words become digits; when that finds
-more, the segment is stored with its number words as digits and the PII redacted ("[PHONE]").
+Repeats are collapsed ("да-да-да-да" → "да", "yeah yeah yeah" → "yeah") before judging a turn, so
+"да-да-да" is a filler like "да"; the segment itself keeps its words as said (compression collapses
+them in the LLM's text), so ``call_segments`` is the original. Every segment, kept or dropped, is
+PII-redacted (``processors.pii``), so neither the LLM nor ClickHouse sees raw personal data.
+PII said in words ("восемь девятьсот шестнадцать ...") is looked for once more after number words
+become digits; when that finds more, the segment is stored with its number words as digits and the
+PII redacted ("[PHONE]").
 Counts: ``dropped`` by reason, ``pii`` by placeholder type.
 """
 
@@ -248,9 +250,10 @@ def _judge(text: str, options: FilterOptions, answers: bool) -> tuple[str | None
     memo = options._memo if len(text) <= _MEMO_CHARS else None
     if memo is not None and (known := memo.get((text, answers))) is not None:
         return known
-    reason, collapsed, words = _text_reason(text, options, answers)
-    # a dropped segment is stored as said (repeats too)
-    out, found = _redact(collapsed if reason is None else text, options, words)
+    reason, _, words = _text_reason(text, options, answers)
+    # every segment is stored as said (repeats too, only PII redacted): BI audits the original;
+    # compression collapses the repeats in what the LLM reads
+    out, found = _redact(text, options, words)
     verdict = reason, out, found
     if memo is not None:
         if len(memo) >= _MEMO_SIZE:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from processors.compression import CompressOptions, compress
 from processors.filtering import FilterOptions, drop_reason, filter_transcript, proposes
 from streams.bench_text import make_transcript_from_turns
 
@@ -122,7 +123,10 @@ def test_filter_record_counts_collapses_redacts_and_keeps_every_segment():
     ]
     assert out["dropped"] == {"filler": 1, "no_speech": 1, "no_vad": 1, "short": 1}
     assert out["kept"] == 5
-    assert segs[2]["text"] == "Да, я хочу подключить тариф."
+    # stored as said (BI audits the original); the LLM's text has the repeats collapsed
+    assert segs[2]["text"] == "Да-да-да-да, я хочу, хочу подключить тариф."
+    llm_text = compress(out, len, "chars", CompressOptions(dynamic=False))["text"]
+    assert "Да, я хочу подключить тариф." in llm_text
     assert segs[5]["text"] == "It's [PHONE] and mail me at [EMAIL]"
     assert out["pii"] == {"PHONE": 1, "EMAIL": 1}
     assert transcript["segments"][5]["text"].startswith("It's +1")  # input untouched
