@@ -11,6 +11,7 @@ reasoning) is masked, since upstream redaction may have missed it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -135,6 +136,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "call_id",
         "key",
         "payload",
+        "payload_hash",
         "error_class",
         "error_message",
         "attempts",
@@ -295,6 +297,14 @@ def _add_counts(*maps: Mapping[str, int] | None) -> dict[str, int]:
     return out
 
 
+def payload_hash(payload: bytes | str) -> int:
+    """64 bits of BLAKE2b over a dead letter's payload: part of its key in ``dead_letters``, so two
+    failures reported at the same topic/partition/offset/stage (offset 0 outside Kafka, a restarted
+    embedded broker) stay two rows."""
+    data = payload.encode() if isinstance(payload, str) else bytes(payload)
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
 def dead_letter_row(dl: Mapping[str, Any], version: int) -> dict[str, Any]:
     """A ``dead_letters`` row; key and payload stay the original bytes so the record can be replayed."""
     return {
@@ -305,6 +315,7 @@ def dead_letter_row(dl: Mapping[str, Any], version: int) -> dict[str, Any]:
         "call_id": dl.get("call_id"),
         "key": dl.get("key"),
         "payload": dl["payload"],
+        "payload_hash": payload_hash(dl["payload"]),
         "error_class": dl["error_class"],
         "error_message": dl["error_message"],
         "attempts": dl["attempts"],

@@ -237,6 +237,24 @@ def test_raw_customer_number_is_never_stored(isolated_chdb):
         assert RAW_NUMBER not in dump and digits not in dump, table
 
 
+def test_different_dead_letters_at_one_offset_stay_apart(isolated_chdb):
+    """`import`/`connect` report failures with offset 0, and a restarted embedded broker reuses
+    offsets: different payloads are different letters; the same letter again is one row."""
+    sink = ClickHouseSink(isolated_chdb)
+    letters = [make_dead_letter(0, payload=p) for p in (b"first call", b"second call", b"first call")]
+    for dlq_offset, letter in enumerate(letters):
+        sink.add(
+            "dead_letters",
+            dead_letter_row(letter, dlq_offset + 1),
+            topic="calls.dlq",
+            partition=0,
+            offset=dlq_offset,
+        )
+    sink.flush()
+    rows = query(isolated_chdb, "SELECT payload, _version FROM dead_letters FINAL ORDER BY payload")[1]
+    assert rows == [("first call", 3), ("second call", 2)]
+
+
 def test_connect_caches_one_client_per_dsn(chdb_dsn, chdb_client):
     assert connect(chdb_dsn) is chdb_client
 
