@@ -3,15 +3,35 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+log = logging.getLogger(__name__)
+
 STAGES = ("transcribe", "filter", "compress", "score", "sink", "alerts", "notify")
+# CALLSTREAM_* names read outside Settings (or by tools around it), so they are not typos.
+OTHER_VARS = frozenset(
+    {
+        "CALLSTREAM_CONFIG",  # the settings file itself (load_settings)
+        "CALLSTREAM_PBX_SECRET",  # `callstream pbx` (streams/cli.py)
+        "CALLSTREAM_IMAGE",  # deploy/compose image tags
+        "CALLSTREAM_GPU_IMAGE",
+    }
+)
+OTHER_PREFIXES = ("CALLSTREAM_TEST_",)  # opt-in test switches (CALLSTREAM_TEST_GPU, _GGUF, ...)
+# Name parts of fields whose values are credentials, or URLs that may carry or be one.
+SECRET_PARTS = frozenset(
+    {"dsn", "url", "password", "secret", "secrets", "token", "tokens", "key", "webhook", "users"}
+)
 
 
 class Settings(BaseSettings):
@@ -19,7 +39,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="CALLSTREAM_",
-        env_file=os.environ.get("CALLSTREAM_CONFIG", ".env"),
+        env_file=".env",  # load_settings passes CALLSTREAM_CONFIG instead, read when it is called
         env_file_encoding="utf-8",
         extra="ignore",
     )
@@ -338,6 +358,11 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    @field_validator("log_level", "notify_min_severity", mode="before")
+    @classmethod
+    def _lower_level(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value  # INFO, Warning, ... too
+
     @field_validator("stages")
     @classmethod
     def _known_stages(cls, value: list[str]) -> list[str]:
@@ -494,16 +519,76 @@ class SettingsError(SystemExit):
     """Raised (as a clean exit) when configuration is invalid."""
 
 
+def is_secret(name: str) -> bool:
+    """Whether the field's value must never be printed: a SecretStr, a credential or a URL/DSN."""
+    field = Settings.model_fields.get(name)
+    if field is not None and SecretStr in (field.annotation, *getattr(field.annotation, "__args__", ())):
+        return True
+    return not SECRET_PARTS.isdisjoint(name.lower().split("_"))
+
+
+def redact(name: str, value: object) -> str:
+    """How a value may be shown: as given, or for secret fields scheme://host of a URL, else ***."""
+    if not is_secret(name):
+        return repr(value)
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if isinstance(value, str):
+        try:  # userinfo, path and query may be the credential (DSN password, Slack/Telegram URL)
+            url = urlsplit(value.strip())
+            shown = f"{url.scheme}://{url.hostname}" + (f":{url.port}" if url.port else "")
+        except ValueError:  # a bad port or IPv6 literal
+            return "***"
+        if url.scheme and url.hostname:
+            return repr(shown) + (" (rest hidden)" if value.strip().rstrip("/") != shown else "")
+    return "***"
+
+
+def _config_file() -> str:
+    """The settings file: CALLSTREAM_CONFIG (must be readable) or an optional ./.env."""
+    path = os.environ.get("CALLSTREAM_CONFIG", "").strip()
+    if not path:
+        return ".env"
+    try:
+        Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # a typo must not silently start the embedded stack
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SettingsError(f"callstream: CALLSTREAM_CONFIG={path}: cannot read it ({reason})") from None
+    return path
+
+
+def _warn_unknown(env_file: str) -> None:
+    """Log CALLSTREAM_* names that no setting reads (typos), with the closest known name."""
+    fields = [f"CALLSTREAM_{name.upper()}" for name in Settings.model_fields]
+    known = set(fields) | OTHER_VARS
+    sources = {name: "environment" for name in os.environ}
+    if Path(env_file).is_file():
+        sources |= {name: env_file for name in dotenv_values(env_file) if name not in sources}
+    notes = []
+    for name, where in sources.items():
+        upper = name.upper()  # names are case-insensitive, as pydantic-settings reads them
+        if not upper.startswith("CALLSTREAM_") or upper in known or upper.startswith(OTHER_PREFIXES):
+            continue
+        close = difflib.get_close_matches(upper, fields, n=1)
+        notes.append(f"{name} ({where})" + (f": did you mean {close[0]}?" if close else ""))
+    if notes:
+        log.warning("callstream: ignoring unknown setting(s): %s", "; ".join(sorted(notes)))
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read and validate settings; exit with one line per wrong value, naming its env var."""
+    env_file = _config_file()
+    _warn_unknown(env_file)
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type,call-arg]
     except ValidationError as exc:
         lines = ["callstream: invalid configuration:"]
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
             var = f"CALLSTREAM_{field.upper()}" if err["loc"] else "settings"
-            secret = field.endswith(("_users", "_key", "_token", "_tokens", "_secrets"))
-            got = "***" if secret else repr(err.get("input"))  # never echo credentials
-            lines.append(f"  {var}: {err['msg']} (got {got})")
+            name, msg, given = str(err["loc"][0]) if err["loc"] else "", err["msg"], err.get("input")
+            got = redact(name, given)  # never echo credentials
+            if is_secret(name) and isinstance(given, str) and given.strip():
+                msg = msg.replace(given, "***")  # nor through a validator's message
+            lines.append(f"  {var}: {msg} (got {got})")
         raise SettingsError("\n".join(lines)) from None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.settings import STAGES, Settings, SettingsError, load_settings
+from streams.settings import STAGES, SettingsError, is_secret, load_settings, redact
 
 
 @pytest.fixture(autouse=True)
@@ -194,10 +194,139 @@ def test_overrides_win_over_env(monkeypatch):
     assert load_settings().partitions == 8
 
 
-@pytest.mark.skipif(Settings.model_config.get("env_file") != ".env", reason="CALLSTREAM_CONFIG set at import")
 def test_dot_env_file_is_read_and_env_wins(monkeypatch, tmp_path):
     (tmp_path / ".env").write_text("CALLSTREAM_PARTITIONS=16\nCALLSTREAM_TOPIC_PREFIX=dev.\n")
     s = load_settings()
     assert s.partitions == 16 and s.topic_prefix == "dev."
     monkeypatch.setenv("CALLSTREAM_PARTITIONS", "3")
     assert load_settings().partitions == 3
+
+
+def test_config_file_named_by_callstream_config_is_read(monkeypatch, tmp_path):
+    # Read when load_settings runs, not when the module was imported.
+    (tmp_path / ".env").write_text("CALLSTREAM_PARTITIONS=16\n")
+    conf = tmp_path / "prod.env"
+    conf.write_text("CALLSTREAM_PARTITIONS=32\nCALLSTREAM_KAFKA_BOOTSTRAP=kafka:9092\n")
+    monkeypatch.setenv("CALLSTREAM_CONFIG", str(conf))
+    s = load_settings()
+    assert s.partitions == 32 and not s.embedded_broker
+
+
+@pytest.mark.parametrize("name", ["missing.env", "a-directory"])
+def test_unreadable_callstream_config_is_an_error(monkeypatch, tmp_path, name):
+    (tmp_path / "a-directory").mkdir()
+    monkeypatch.setenv("CALLSTREAM_CONFIG", str(tmp_path / name))
+    with pytest.raises(SettingsError) as info:
+        load_settings()  # not a silent fallback to the embedded broker and chDB
+    assert f"CALLSTREAM_CONFIG={tmp_path / name}" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "secret", "shown"),
+    [
+        ("CALLSTREAM_CLICKHOUSE_DSN", "mysql://user:s3cret@db:3306/x", "s3cret", "'mysql://db:3306'"),
+        ("CALLSTREAM_CLICKHOUSE_DSN", "user:s3cret@db:8123", "s3cret", "***"),
+        (
+            "CALLSTREAM_NOTIFY_SLACK_WEBHOOK_URL",
+            "ftp://hooks.slack.com/services/T0/B0/XoXoS3cret",
+            "XoXoS3cret",
+            "'ftp://hooks.slack.com' (rest hidden)",
+        ),
+        ("CALLSTREAM_NOTIFY_SLACK_WEBHOOK_URL", "hooks.slack.com/services/T0/B0/XoXoS3cret", "XoXo", "***"),
+        (
+            "CALLSTREAM_NOTIFY_WEBHOOK_URL",
+            "ftp://hook.example/in?sig=s3cret",
+            "s3cret",
+            "'ftp://hook.example'",
+        ),
+        ("CALLSTREAM_NOTIFY_TELEGRAM_API_URL", "tg://api.example/bot123:AAs3cret", "AAs3cret", "'tg://"),
+        ("CALLSTREAM_RECORDING_S3_ENDPOINT_URL", "minio://key:s3cret@minio:9000", "s3cret", "'minio://"),
+    ],
+)
+def test_invalid_secret_values_are_not_echoed(monkeypatch, var, value, secret, shown):
+    message = invalid(monkeypatch, CALLSTREAM_PARTITIONS="0", **{var: value})
+    line = next(line for line in message.splitlines() if line.strip().startswith(var + ":"))
+    assert secret not in message
+    assert f"(got {shown}" in line  # still says where it pointed, when that is safe
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "notify_webhook_secret",
+        "notify_smtp_password",
+        "notify_telegram_bot_token",
+        "llm_api_key",
+        "crm_token",
+    ],
+)
+def test_invalid_credentials_are_not_echoed(field):
+    with pytest.raises(SettingsError) as info:
+        load_settings(**{field: ["s3cret-value"]})  # wrong type: the error carries the input
+    line = next(line for line in str(info.value).splitlines() if f"CALLSTREAM_{field.upper()}:" in line)
+    assert "s3cret" not in line and "(got ***)" in line
+
+
+def test_what_counts_as_secret():
+    for name in (
+        "clickhouse_dsn",
+        "llm_url",
+        "crm_url",
+        "ingest_tokens",
+        "web_users",
+        "notify_smtp_password",
+    ):
+        assert is_secret(name), name
+    for name in ("tokenizer", "whisper_keep_words", "notify_smtp_user", "partitions", "data_dir"):
+        assert not is_secret(name), name
+    assert redact("partitions", "zero") == "'zero'"
+    assert redact("llm_url", "http://u:pw@vllm:8000") == "'http://vllm:8000' (rest hidden)"
+    assert redact("llm_url", "http://vllm:8000/") == "'http://vllm:8000'"
+    assert redact("clickhouse_dsn", "http://u:pw@[::1") == "***"  # unparsable: nothing shown
+
+
+def test_unknown_callstream_variables_are_warned_about(monkeypatch, tmp_path, caplog):
+    conf = tmp_path / "prod.env"
+    conf.write_text("CALLSTREAM_TOPIC_PREFX=dev.\nOTHER_TOOL=1\nCALLSTREAM_PARTITIONS=2\n")
+    monkeypatch.setenv("CALLSTREAM_CONFIG", str(conf))
+    monkeypatch.setenv("CALLSTREAM_PARTITONS", "8")
+    monkeypatch.setenv("CALLSTREAM_XYZZY", "1")
+    for var in ("CALLSTREAM_TEST_GPU", "CALLSTREAM_PBX_SECRET", "CALLSTREAM_IMAGE", "CALLSTREAM_LOG_LEVEL"):
+        monkeypatch.setenv(var, "warning")  # read elsewhere (or a setting): no warning
+    with caplog.at_level("WARNING", logger="streams.settings"):
+        s = load_settings()  # a warning, not a failure
+    assert s.partitions == 2
+    [record] = [r for r in caplog.records if r.name == "streams.settings"]  # one per load
+    text = record.getMessage()
+    assert "CALLSTREAM_PARTITONS (environment): did you mean CALLSTREAM_PARTITIONS?" in text
+    assert f"CALLSTREAM_TOPIC_PREFX ({conf}): did you mean CALLSTREAM_TOPIC_PREFIX?" in text
+    assert "CALLSTREAM_XYZZY (environment)" in text
+    for quiet in (
+        "OTHER_TOOL",
+        "TEST_GPU",
+        "PBX_SECRET",
+        "CALLSTREAM_IMAGE",
+        "LOG_LEVEL",
+        "CALLSTREAM_CONFIG",
+    ):
+        assert quiet not in text
+
+
+def test_known_variables_do_not_warn(monkeypatch, caplog):
+    monkeypatch.setenv("CALLSTREAM_PARTITIONS", "8")
+    with caplog.at_level("WARNING", logger="streams.settings"):
+        load_settings()
+    assert not [r for r in caplog.records if r.name == "streams.settings"]
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "field", "want"),
+    [
+        ("CALLSTREAM_LOG_LEVEL", "INFO", "log_level", "info"),
+        ("CALLSTREAM_LOG_LEVEL", " Debug ", "log_level", "debug"),
+        ("CALLSTREAM_NOTIFY_MIN_SEVERITY", "CRITICAL", "notify_min_severity", "critical"),
+    ],
+)
+def test_levels_are_case_insensitive(monkeypatch, var, value, field, want):
+    monkeypatch.setenv(var, value)
+    assert getattr(load_settings(), field) == want
