@@ -54,6 +54,44 @@ class RecordEncodeError(SchemaError):
     """A record does not conform to its schema."""
 
 
+class RegistryUnavailableError(ConnectionError):
+    """The Schema Registry could not be reached or answered with a server error: a property of the
+    registry, not of the record, so it is a ``ConnectionError`` (the stage runner retries those)."""
+
+
+#: HTTP statuses of a registry that may answer differently on the next try (as confluent-kafka's own
+#: ``is_retriable``); any other 4xx is a verdict on the request (unknown id, incompatible schema).
+_REGISTRY_RETRY_STATUSES = frozenset({408, 429})
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """The HTTP client's network-level error classes (httpx2 or httpx, whichever confluent-kafka uses)."""
+    try:
+        from confluent_kafka.schema_registry.common._httpx_compat import httpx
+    except ImportError:  # older confluent-kafka: plain httpx
+        try:
+            import httpx
+        except ImportError:
+            return ()
+    return (httpx.TransportError,)
+
+
+def _registry_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an exception it wraps) says the registry is down rather than the data bad."""
+    transport = (ConnectionError, TimeoutError, *_transport_errors())
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, transport):
+            return True
+        status = getattr(cur, "http_status_code", None)  # confluent-kafka's SchemaRegistryError
+        if isinstance(status, int) and (status >= 500 or status in _REGISTRY_RETRY_STATUSES):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
 @cache
 def load(name: str) -> dict[str, Any]:
     """The current parsed schema of record ``name`` (e.g. ``"Transcript"``)."""
@@ -326,11 +364,12 @@ class RegistryCodec:
     first use by the writer.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, client_conf: Mapping[str, Any] | None = None) -> None:
+        """``client_conf``: extra SchemaRegistryClient settings (e.g. ``max.retries``, ``timeout``)."""
         from confluent_kafka.schema_registry import SchemaRegistryClient
         from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 
-        self._client = SchemaRegistryClient({"url": url})
+        self._client = SchemaRegistryClient({**(client_conf or {}), "url": url})
         self._ser = {
             name: AvroSerializer(self._client, schema_json(name), conf={"auto.register.schemas": True})
             for name in RECORDS
@@ -345,6 +384,10 @@ class RegistryCodec:
         try:
             return self._ser[name](dict(record), SerializationContext(topic, MessageField.VALUE))
         except Exception as exc:
+            if _registry_unavailable(exc):
+                raise RegistryUnavailableError(
+                    f"schema registry unavailable encoding {name}: {type(exc).__name__}: {exc}"
+                ) from exc
             raise RecordEncodeError(
                 f"{name} record does not match its schema: {_why(load(name), record, exc)}"
             ) from exc
@@ -359,6 +402,10 @@ class RegistryCodec:
         try:
             return self._de[name](data, SerializationContext(topic, MessageField.VALUE))
         except Exception as exc:
+            if _registry_unavailable(exc):
+                raise RegistryUnavailableError(
+                    f"schema registry unavailable decoding {name}: {type(exc).__name__}: {exc}"
+                ) from exc
             raise UnknownSchemaError(
                 f"{name}: cannot resolve schema id {int.from_bytes(data[1:5], 'big')}: {exc}"
             ) from exc

@@ -8,6 +8,7 @@ dead letter and keep going (docs/decisions/0002-decode-in-stage.md).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -98,31 +99,31 @@ class StageRunner:
         key: bytes | None = event.key
         metrics.RECORDS_IN.labels(stage.name).inc()
         started = time.perf_counter()
-        attempts = 0
+        tries = _Attempts()
         record: dict[str, Any] | None = None
+        codec = self.rt.codec
         try:
             # ``embedded``: the input's own bytes, reused when the output carries the input unchanged
-            # (docs/decisions/0003), so the history is not encoded again at every hop.
-            record, embedded = self.rt.codec.decode_embeddable(stage.source.record, value, msg.topic)
-            while True:
-                attempts += 1
-                try:
-                    result = await self._process(stage, record)
-                    break
-                except TRANSIENT as exc:
-                    if attempts >= self.rt.settings.max_attempts:
-                        raise
-                    metrics.RETRIES.labels(stage.name).inc()
-                    log.warning(
-                        "%s: %s on %s, retrying (%d)", stage.name, exc, call_id_of(key, record), attempts
-                    )
-                    await asyncio.sleep(self.backoff * 2 ** (attempts - 1))
+            # (docs/decisions/0003), so the history is not encoded again at every hop. Decode and
+            # encode are retried like processing: with a schema registry they can fail transiently.
+            source = stage.source.record
+            record, embedded = await self._retrying(
+                stage, key, None, tries, lambda: codec.decode_embeddable(source, value, msg.topic)
+            )
+            result = await self._retrying(stage, key, record, tries, lambda: self._process(stage, record))
             outputs = result if isinstance(result, list) else [result]
             target = self.rt.topic(stage.target)
+            topic_name = target.get_topic_name()
             encoded = [
                 (
                     call_id_of(key, out),
-                    self.rt.codec.encode(stage.target.record, out, target.get_topic_name(), embedded),
+                    await self._retrying(
+                        stage,
+                        key,
+                        record,
+                        tries,
+                        lambda out=out: codec.encode(stage.target.record, out, topic_name, embedded),
+                    ),
                 )
                 for out in outputs
             ]
@@ -136,15 +137,62 @@ class StageRunner:
                     key=key,
                     payload=value,
                     error=exc,
-                    attempts=max(attempts, 1),
+                    attempts=max(tries.n, 1),
                     call_id=call_id_of(key, record),
                 )
             )
             return
-        for out_key, data in encoded:
-            await target.send(key=(out_key or "").encode(), value=data)
-        metrics.RECORDS_OUT.labels(stage.name).inc(len(encoded))
+        sent = 0
+        try:
+            for out_key, data in encoded:
+                await target.send(key=(out_key or "").encode(), value=data)
+                sent += 1
+        except Exception as exc:
+            # E.g. an output over the producer's max request size: without this the agent crashed,
+            # Faust acked the event and the record was gone with neither output nor dead letter.
+            letter = dead_letter(
+                stage.name,
+                topic=msg.topic,
+                partition=msg.partition,
+                offset=msg.offset,
+                key=key,
+                payload=value,
+                error=exc,
+                attempts=1,
+                call_id=call_id_of(key, record),
+            )
+            letter["error_message"] = (
+                f"sending output {sent + 1}/{len(encoded)} ({len(encoded[sent][1])} bytes) to "
+                f"{topic_name} failed: {letter['error_message']}"
+            )
+            await self.send_dead_letter(letter)
+            return
+        finally:
+            metrics.RECORDS_OUT.labels(stage.name).inc(sent)
         metrics.STAGE_LATENCY.labels(stage.name).observe(time.perf_counter() - started)
+
+    async def _retrying(
+        self,
+        stage: Stage,
+        key: bytes | None,
+        record: Mapping[str, Any] | None,
+        tries: _Attempts,
+        step: Callable[[], Any],
+    ) -> Any:
+        """``step()`` (awaited if it returns an awaitable), tried again on a TRANSIENT error up to
+        ``max_attempts`` times with exponential backoff; ``tries.n`` counts this step's attempts."""
+        tries.n = 0
+        while True:
+            tries.n += 1
+            try:
+                result = step()
+                return await result if inspect.isawaitable(result) else result
+            except TRANSIENT as exc:
+                if tries.n >= self.rt.settings.max_attempts:
+                    raise
+                metrics.RETRIES.labels(stage.name).inc()
+                log.warning("%s: %s on %s, retrying (%d)", stage.name, exc, call_id_of(key, record), tries.n)
+                await asyncio.sleep(self.backoff * 2 ** (tries.n - 1))
 
     async def _process(self, stage: Stage, record: dict[str, Any]) -> dict[str, Any] | list[dict[str, Any]]:
         if stage.heavy:
@@ -152,6 +200,9 @@ class StageRunner:
         return stage.process(record)
 
     async def send_dead_letter(self, letter: dict[str, Any]) -> None:
+        """Send ``letter`` to the DLQ. One too large to send (its payload is the input's bytes) goes
+        without the payload, so the pointer to the input survives; if even that fails the error is
+        logged as CRITICAL and raised: a crash is better than a silent loss."""
         metrics.RECORDS_FAILED.labels(letter["stage"], letter["error_class"]).inc()
         log.warning(
             "dead letter from %s (call %s, %s:%s@%s): %s: %s",
@@ -163,9 +214,56 @@ class StageRunner:
             letter["error_class"],
             letter["error_message"],
         )
+        try:
+            await self._send_letter(letter)
+            return
+        except Exception as exc:
+            if not letter["payload"]:
+                self._lost(letter, exc)
+                raise
+            first = exc
+        where = f"{letter['topic']}/{letter['partition']}/{letter['offset']}"
+        slim = {
+            **letter,
+            "payload": b"",
+            "error_message": (
+                f"{letter['error_message']}; payload omitted ({len(letter['payload'])} bytes): replay from "
+                f"{where} (the dead letter with it failed: {type(first).__name__}: {str(first)[:200]})"
+            ),
+        }
+        try:
+            await self._send_letter(slim)
+        except Exception as exc:
+            self._lost(slim, exc)
+            raise
+        log.error("dead letter from %s for %s sent without its payload: %s", letter["stage"], where, first)
+
+    async def _send_letter(self, letter: dict[str, Any]) -> None:
         topic = self.rt.topic(DLQ)
         data = self.rt.codec.encode(DLQ.record, letter, topic.get_topic_name())
         await topic.send(key=(letter["call_id"] or "").encode(), value=data)
+
+    @staticmethod
+    def _lost(letter: dict[str, Any], exc: BaseException) -> None:
+        log.critical(
+            "cannot send the dead letter from %s for %s/%s/%s (call %s, %s: %s): %s: %s",
+            letter["stage"],
+            letter["topic"],
+            letter["partition"],
+            letter["offset"],
+            letter["call_id"],
+            letter["error_class"],
+            letter["error_message"],
+            type(exc).__name__,
+            exc,
+        )
+
+
+@dataclass
+class _Attempts:
+    """Attempts of the step being tried (reported in its dead letter when it fails)."""
+
+    n: int = 0
 
 
 def register_stage(rt: Runtime, stage: Stage) -> None:

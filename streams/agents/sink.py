@@ -84,8 +84,22 @@ def register(rt: Runtime) -> None:
             for event in events:
                 msg = event.message
                 metrics.RECORDS_IN.labels("sink").inc()
-                rows, record = rows_for(msg.topic, event.value, event.key, msg.partition, msg.offset)
-                sink.add_rows(rows, topic=msg.topic, partition=msg.partition, offset=msg.offset)
+                where = {"topic": msg.topic, "partition": msg.partition, "offset": msg.offset}
+                try:
+                    rows, record = rows_for(msg.topic, event.value, event.key, msg.partition, msg.offset)
+                    sink.add_rows(rows, **where)
+                except Exception as exc:
+                    # A record whose rows cannot be built: raising here would end the loop, and
+                    # take_events acks the whole batch in its ``finally``, unwritten. Store it as a
+                    # dead letter row instead (add_rows buffers all of a record's rows or none).
+                    letter = dead_letter(
+                        "sink", key=event.key, payload=event.value, error=exc, attempts=1, **where
+                    )
+                    metrics.RECORDS_FAILED.labels("sink", type(exc).__name__).inc()
+                    log.error("sink: cannot build rows for %s/%s/%s: %r", *where.values(), exc)
+                    row = dead_letter_row(letter, _version(letter["failed_at"]))
+                    sink.add_rows({"dead_letters": [row]}, **where)
+                    record = None
                 if record is not None:
                     scored.append(record)
             await flush(scored, len(events))

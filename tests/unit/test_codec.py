@@ -23,6 +23,7 @@ from schemas.codec import (
     NotSingleObjectError,
     RecordEncodeError,
     RegistryCodec,
+    RegistryUnavailableError,
     SchemaError,
     SingleObjectCodec,
     UnknownSchemaError,
@@ -502,3 +503,73 @@ def test_registry_codec_invalid_record_names_field(registry):
     del alert["severity"]
     with pytest.raises(RecordEncodeError, match=re.escape("Alert.severity")):
         RegistryCodec(url).encode("Alert", alert, topic="calls.alerts")
+
+
+# --- registry outages are transient, not bad data ---------------------------------------------------------
+
+#: No client-side retries: each outage test answers at once.
+NO_RETRIES = {"max.retries": 0}
+
+
+@pytest.fixture
+def registry_503() -> Iterator[str]:
+    """A registry that answers every request with 503 Service Unavailable."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _unavailable(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            data = b'{"error_code": 50301, "message": "overloaded"}'
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = _unavailable
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _wire(schema_id: int = 1) -> bytes:
+    return b"\x00" + schema_id.to_bytes(4, "big") + b"\x02x"
+
+
+def test_registry_refusing_connections_is_a_connection_error():
+    codec_ = RegistryCodec("http://127.0.0.1:1", NO_RETRIES)
+    with pytest.raises(RegistryUnavailableError, match="ConnectError") as enc:
+        codec_.encode("DeadLetter", make_dead_letter(), topic="calls.dlq")
+    with pytest.raises(RegistryUnavailableError) as dec:
+        codec_.decode("Alert", _wire(), topic="calls.alerts")
+    for info in (enc, dec):
+        assert isinstance(info.value, ConnectionError) and not isinstance(info.value, SchemaError)
+
+
+def test_registry_answering_503_is_a_connection_error(registry_503):
+    codec_ = RegistryCodec(registry_503, NO_RETRIES)
+    with pytest.raises(RegistryUnavailableError, match="503"):
+        codec_.encode("Alert", make_alert(), topic="calls.alerts")
+    with pytest.raises(RegistryUnavailableError, match="503"):
+        codec_.decode("Alert", _wire(), topic="calls.alerts")
+
+
+def test_registry_4xx_and_bad_records_stay_schema_errors(registry):
+    url, _ = registry
+    with pytest.raises(UnknownSchemaError) as info:  # 404: unknown schema id
+        RegistryCodec(url).decode("Alert", _wire(4242), topic="calls.alerts")
+    assert not isinstance(info.value, ConnectionError)
+    alert = make_alert()
+    del alert["severity"]
+    with pytest.raises(RecordEncodeError) as info2:
+        RegistryCodec(url).encode("Alert", alert, topic="calls.alerts")
+    assert not isinstance(info2.value, ConnectionError)

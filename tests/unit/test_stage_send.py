@@ -1,0 +1,226 @@
+"""StageRunner without a broker: a failed send never loses a record silently, and transient codec
+errors (a schema registry outage) are retried, not dead-lettered."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from processors.filtering import filter_transcript
+from schemas.codec import RegistryUnavailableError, SingleObjectCodec
+from streams.stage import Stage, StageRunner
+from streams.topics import DLQ, FILTERED, TRANSCRIBED, TopicSpec
+from tests.factories import make_transcript
+
+
+class TooLarge(Exception):
+    """Stands in for Faust's ProducerSendError(MessageSizeTooLargeError)."""
+
+
+@dataclass
+class FakeTopic:
+    name: str
+    #: A value longer than this is refused, as a producer refuses one over its max request size.
+    max_bytes: int | None = None
+    fail_all: bool = False
+    sent: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def get_topic_name(self) -> str:
+        return self.name
+
+    async def send(self, *, key: bytes, value: bytes) -> None:
+        if self.fail_all:
+            raise ConnectionError("broker down")
+        if self.max_bytes is not None and len(value) > self.max_bytes:
+            raise TooLarge(f"The message is {len(value)} bytes when serialized")
+        self.sent.append((key, value))
+
+
+class FakeRuntime:
+    def __init__(self, codec: Any = None, max_attempts: int = 3) -> None:
+        self.codec = codec or SingleObjectCodec()
+        self.settings = SimpleNamespace(max_attempts=max_attempts)
+        self.executor = None
+        self.topics: dict[str, FakeTopic] = {}
+
+    def topic(self, spec: TopicSpec) -> FakeTopic:
+        return self.topics.setdefault(spec.name, FakeTopic(spec.name))
+
+
+def event(value: bytes, key: bytes = b"call-0001", offset: int = 7) -> Any:
+    return SimpleNamespace(
+        key=key, value=value, message=SimpleNamespace(topic=TRANSCRIBED.name, partition=2, offset=offset)
+    )
+
+
+STAGE = Stage("filter", TRANSCRIBED, FILTERED, filter_transcript)
+
+
+def run(rt: FakeRuntime, value: bytes, stage: Stage = STAGE) -> None:
+    asyncio.run(StageRunner(rt, backoff=0).handle(stage, event(value)))  # type: ignore[arg-type]
+
+
+def letters(rt: FakeRuntime) -> list[dict[str, Any]]:
+    return [rt.codec.decode("DeadLetter", v) for _, v in rt.topic(DLQ).sent]
+
+
+def test_output_is_sent():
+    rt = FakeRuntime()
+    run(rt, rt.codec.encode("Transcript", make_transcript()))
+    assert len(rt.topic(FILTERED).sent) == 1 and not rt.topic(DLQ).sent
+
+
+def test_output_send_failure_becomes_a_dead_letter_with_the_input():
+    rt = FakeRuntime()
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, max_bytes=10)
+    value = rt.codec.encode("Transcript", make_transcript())
+
+    run(rt, value)
+
+    [letter] = letters(rt)
+    assert letter["payload"] == value
+    assert letter["stage"] == "filter" and letter["error_class"] == "TooLarge"
+    assert (letter["topic"], letter["partition"], letter["offset"]) == (TRANSCRIBED.name, 2, 7)
+    assert letter["call_id"] == "call-0001"
+    assert f"to {FILTERED.name} failed" in letter["error_message"]
+    assert "bytes when serialized" in letter["error_message"]
+
+
+def test_too_large_dead_letter_is_sent_without_its_payload(caplog):
+    rt = FakeRuntime()
+    value = rt.codec.encode("Transcript", make_transcript())
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, max_bytes=10)
+    rt.topics[DLQ.name] = FakeTopic(DLQ.name, max_bytes=len(value))  # the input does not fit in a letter
+
+    run(rt, value)
+
+    [letter] = letters(rt)
+    assert letter["payload"] == b""
+    assert letter["error_class"] == "TooLarge"
+    assert (
+        f"payload omitted ({len(value)} bytes): replay from {TRANSCRIBED.name}/2/7" in letter["error_message"]
+    )
+
+
+def test_dead_letter_that_cannot_be_sent_at_all_is_critical_and_raises(caplog):
+    rt = FakeRuntime()
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, max_bytes=10)
+    rt.topics[DLQ.name] = FakeTopic(DLQ.name, fail_all=True)
+
+    with caplog.at_level(logging.CRITICAL), pytest.raises(ConnectionError):
+        run(rt, rt.codec.encode("Transcript", make_transcript()))
+    assert any(r.levelno == logging.CRITICAL and "/2/7" in r.getMessage() for r in caplog.records)
+
+
+def test_undecodable_input_whose_dead_letter_is_too_large_keeps_the_pointer():
+    rt = FakeRuntime()
+    rt.topics[DLQ.name] = FakeTopic(DLQ.name, max_bytes=1000)
+    run(rt, b"x" * 5000)
+    [letter] = letters(rt)
+    assert letter["payload"] == b"" and letter["error_class"] == "NotSingleObjectError"
+    assert "payload omitted (5000 bytes)" in letter["error_message"]
+
+
+class FlakyCodec(SingleObjectCodec):
+    """Fails with a registry outage ``failures`` times on each of decode and encode."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.left = {"decode": failures, "encode": failures}
+
+    def _flake(self, what: str) -> None:
+        if self.left[what] > 0:
+            self.left[what] -= 1
+            raise RegistryUnavailableError("schema registry unavailable: ConnectError: Connection refused")
+
+    def decode_embeddable(self, name: str, data: bytes, topic: str = "") -> Any:
+        self._flake("decode")
+        return super().decode_embeddable(name, data, topic)
+
+    def encode(self, name: str, record: Any, topic: str = "", embedded: Any = None) -> bytes:
+        if name != "DeadLetter":
+            self._flake("encode")
+        return super().encode(name, record, topic, embedded)
+
+
+def test_registry_outage_in_decode_and_encode_is_retried():
+    codec = FlakyCodec(failures=2)
+    rt = FakeRuntime(codec, max_attempts=3)
+    run(rt, SingleObjectCodec().encode("Transcript", make_transcript()))
+    assert len(rt.topic(FILTERED).sent) == 1 and not rt.topic(DLQ).sent
+
+
+def test_registry_outage_past_max_attempts_is_a_dead_letter():
+    codec = FlakyCodec(failures=5)
+    rt = FakeRuntime(codec, max_attempts=3)
+    run(rt, SingleObjectCodec().encode("Transcript", make_transcript()))
+    [letter] = letters(rt)
+    assert letter["error_class"] == "RegistryUnavailableError" and letter["attempts"] == 3
+
+
+# --- sink: a record whose rows cannot be built must not end the batch unwritten ---------------------------
+
+
+class FakeClickHouse:
+    def __init__(self) -> None:
+        self.inserts: dict[str, list[list[Any]]] = {}
+
+    def insert(self, table: str, values: list[list[Any]], **_: Any) -> None:
+        self.inserts.setdefault(table, []).extend(values)
+
+
+class FakeStream:
+    def __init__(self, events: list[Any]) -> None:
+        self.events = events
+
+    async def take_events(self, n: int, within: float) -> Any:
+        yield self.events
+
+
+def test_sink_stores_a_record_whose_rows_cannot_be_built_as_a_dead_letter(monkeypatch):
+    from processors.rows import TABLE_COLUMNS
+    from streams.agents import sink
+    from tests.factories import make_alert, make_call_score
+
+    codec = SingleObjectCodec()
+    agents: dict[str, Any] = {}
+
+    async def in_clickhouse_thread(fn: Any, *args: Any) -> Any:
+        return fn(*args)
+
+    rt = SimpleNamespace(
+        settings=SimpleNamespace(topic=lambda name: name, sink_batch_size=10, sink_flush_seconds=1.0),
+        codec=codec,
+        clickhouse=FakeClickHouse(),
+        in_clickhouse_thread=in_clickhouse_thread,
+        topic=lambda *specs: None,
+        app=SimpleNamespace(agent=lambda topic, name: lambda fn: agents.setdefault(name, fn)),
+    )
+    sink.register(rt)  # type: ignore[arg-type]
+    good = codec.encode("Alert", make_alert("a"))
+    bad = codec.encode("CallScore", make_call_score("call-bad"))
+
+    def ev(topic: str, value: bytes, offset: int) -> Any:
+        return SimpleNamespace(
+            key=b"k", value=value, message=SimpleNamespace(topic=topic, partition=0, offset=offset)
+        )
+
+    def unbuildable(record: Any, version: int) -> Any:
+        raise KeyError("criteria")
+
+    monkeypatch.setattr(sink, "score_rows", unbuildable)
+    # Before the fix the error ended the agent: take_events then acked both events, neither written.
+    asyncio.run(agents["sink"](FakeStream([ev("calls.alerts", good, 1), ev("calls.scored", bad, 2)])))
+
+    inserts = rt.clickhouse.inserts
+    assert len(inserts["alerts"]) == 1
+    [row] = inserts["dead_letters"]
+    dl = dict(zip(TABLE_COLUMNS["dead_letters"], row, strict=True))
+    assert (dl["stage"], dl["topic"], dl["offset"]) == ("sink", "calls.scored", 2)
+    assert dl["error_class"] == "KeyError"
+    assert dl["payload"] == bad
