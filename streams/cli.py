@@ -7,14 +7,42 @@ import os
 import sys
 from pathlib import Path
 
-from processors.alerts import AlertRuleError
-from processors.scorecard import ScorecardError
-from streams.settings import STAGES, Settings, load_settings
+from streams.settings import STAGES, Settings, is_secret, load_settings, redact
 
 EPILOG = """\
 configuration comes from CALLSTREAM_* environment variables (see `callstream config`);
 with none set, callstream runs the embedded stack: a Kafka-compatible broker on loopback,
 chDB under ./.callstream/ and CPU Whisper models shipped on PyPI."""
+
+
+#: Errors that describe the user's input, configuration or environment (a wrong config file, a
+#: broker or ClickHouse that cannot be reached): one line and exit 2, not a traceback. Named, not
+#: imported: a class can only have been raised if its module is loaded, and imports cost startup.
+USER_ERRORS = (
+    ("processors.alerts", "AlertRuleError"),
+    ("processors.scorecard", "ScorecardError"),
+    ("processors.text_config", "TextConfigError"),
+    ("ml.evaluation", "LabelsError"),
+    ("ml.whisper", "ModelNotFound"),
+    ("ml.vad", "VadModelMissing"),
+    ("streams.broker", "BrokerError"),
+    ("streams.topics", "TopicSetupError"),
+    ("streams.clickhouse", "ClickHouseUnavailable"),
+    ("connectors.publisher", "PublishError"),
+)
+#: A file the user named that cannot be read (``demo --calls``, ``publish FILE``, ...).
+FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
+def user_error(exc: BaseException) -> str | None:
+    """The one-line message for an error the user can fix, or None for a bug (keep its traceback)."""
+    if isinstance(exc, FILE_ERRORS):
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+    for module, name in USER_ERRORS:
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None and isinstance(exc, cls):
+            return str(exc)
+    return None
 
 
 def _settings(**overrides: object) -> Settings:
@@ -279,7 +307,8 @@ def cmd_config(args: argparse.Namespace) -> int:
     for name, field in Settings.model_fields.items():
         env = f"CALLSTREAM_{name.upper()}"
         value = getattr(settings, name)
-        shown = "***" if "dsn" in name and value and "@" in str(value) else value
+        # credentials, and URLs that carry or are one (a DSN password, a Slack webhook), never print
+        shown = redact(name, value) if value and is_secret(name) else value
         print(f"{env}={shown if shown is not None else ''}\n    {field.description}")
     return 0
 
@@ -294,9 +323,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("demo", help="run the embedded stack on sample (or given) calls and print the results")
+    p = sub.add_parser(
+        "demo",
+        help="run the embedded stack on sample (or given) calls and print the results",
+        description="Run the embedded stack (broker, every stage, chDB) on the bundled sample calls or "
+        "on --calls, wait until each call is in `calls` or `dead_letters` and print one row per call.",
+        epilog="recording_uri: file:///abs/path.wav (percent-encoded, host empty or localhost) or "
+        "/abs/path.wav; the folders of these files are added to CALLSTREAM_RECORDING_ROOTS. "
+        "Exit status: 0 every call finished (processed or dead-lettered), 1 timed out or invalid "
+        "CALLSTREAM_* settings, 2 an unreadable file, a bad config file or an unreachable service.",
+    )
     p.add_argument(
-        "--calls", type=Path, help="CallCompleted JSON lines to process instead of the bundled samples"
+        "--calls",
+        type=Path,
+        help="CallCompleted JSON lines (- for standard input) to process instead of the bundled samples",
     )
     p.add_argument("--timeout", type=float, default=900.0, help="give up waiting after this many seconds")
     p.set_defaults(func=cmd_demo)
@@ -309,7 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser(
-        "publish", help="validate CallCompleted JSON lines and publish them to calls.completed"
+        "publish",
+        help="validate CallCompleted JSON lines and publish them to calls.completed",
+        description="Validate CallCompleted JSON lines and publish them to calls.completed on the broker "
+        "at CALLSTREAM_KAFKA_BOOTSTRAP (required: the embedded broker lives only inside demo/worker).",
+        epilog="Bad lines are reported on stderr as FILE:LINE: error and sent to calls.dlq; the good "
+        "ones are still published. Exit status: 0 all published, 1 some line was bad, "
+        "2 no broker configured, unreadable file or broker error.",
     )
     p.add_argument("file", help="JSON-lines file, or - for standard input")
     p.set_defaults(func=cmd_publish)
@@ -339,8 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_connect)
 
     p = sub.add_parser("query", help="run SQL on the configured ClickHouse and print the result")
-    p.add_argument("sql")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("sql", help="one SQL statement, e.g. 'SELECT call_id, words FROM calls FINAL'")
+    p.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default): aligned columns; json: one JSON object per row (JSON lines)",
+    )
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser(
@@ -405,8 +456,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (AlertRuleError, ScorecardError) as exc:  # a wrong config file: its name, rule and field
-        print(f"callstream: {exc}", file=sys.stderr)
+    except (OSError, RuntimeError, ValueError) as exc:  # every class in user_error() is one of these
+        message = user_error(exc)
+        if message is None:
+            raise
+        print(f"callstream: {message}", file=sys.stderr)
         return 2
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import unquote, urlsplit
 
 from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
 from connectors.publisher import CallPublisher
@@ -31,34 +32,77 @@ RESULT_SQL = """
 SELECT c.call_id, c.agent_name, c.language, c.duration_s, c.agent_talk_s, c.customer_talk_s, c.words,
        c.price_mentions, c.scorer,
        (SELECT countIf(status = 'scored') FROM call_criteria FINAL WHERE call_id = c.call_id) AS scored,
-       (SELECT count() FROM call_criteria FINAL WHERE call_id = c.call_id) AS criteria
-FROM calls AS c FINAL WHERE c.call_id IN %(ids)s ORDER BY c.call_id
+       (SELECT count() FROM call_criteria FINAL WHERE call_id = c.call_id) AS criteria,
+       c._version
+FROM calls AS c FINAL WHERE c.call_id IN %(ids)s AND c._version >= %(since)s ORDER BY c.call_id
 """
 DEAD_SQL = """
-SELECT call_id, any(stage), any(error_class), any(error_message) FROM dead_letters FINAL
-WHERE call_id IN %(ids)s GROUP BY call_id
+SELECT call_id, stage, error_class, error_message, _version FROM dead_letters FINAL
+WHERE call_id IN %(ids)s AND _version >= %(since)s
 """
+#: Stages downstream of the ``calls`` row: their dead letters concern a call's alerts, not its result.
+AFTER_CALLS_ROW = frozenset({"alerts", "notify"})
+
+
+def call_path(uri: str) -> Path | None:
+    """The local file a ``file://`` (percent-encoded, host empty or ``localhost``) or absolute
+    ``recording_uri`` names, parsed as ``processors.audio.resolve_recording`` does; else None."""
+    parts = urlsplit(uri)
+    if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+        return Path(unquote(parts.path))
+    if not parts.scheme and uri.startswith("/"):
+        return Path(uri)
+    return None
 
 
 def recording_dirs(calls: Sequence[dict[str, Any]]) -> list[Path]:
     """Directories of the calls' local recordings: the demo reads the files the user pointed it at."""
     dirs = set()
     for call in calls:
-        uri = call["recording_uri"]
-        if uri.startswith("file://") or uri.startswith("/"):
-            dirs.add(Path(uri.removeprefix("file://")).resolve().parent)
+        path = call_path(call["recording_uri"])
+        if path is not None:
+            dirs.add(path.resolve().parent)
     return sorted(dirs)
+
+
+def demo_roots(configured: Sequence[Path], calls: Sequence[dict[str, Any]]) -> list[Path]:
+    """``CALLSTREAM_RECORDING_ROOTS`` plus the folders of the recordings the user passed explicitly."""
+    roots = list(configured)
+    roots += [d for d in recording_dirs(calls) if d not in {Path(r).resolve() for r in configured}]
+    return roots
 
 
 def fmt_s(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}s"
 
 
-def _results(rt: Runtime, ids: list[str]) -> tuple[dict[str, tuple], dict[str, tuple]]:
-    client = rt.clickhouse
-    done = {row[0]: row for row in client.query(RESULT_SQL, parameters={"ids": ids}).result_rows}
-    dead = {row[0]: row for row in client.query(DEAD_SQL, parameters={"ids": ids}).result_rows}
+def newest_outcomes(
+    done_rows: Sequence[tuple], dead_rows: Sequence[tuple]
+) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """Each call's outcome: its newest row (last element: ``_version``, the processing time in ms).
+
+    A dead letter replaces a ``calls`` row only when it is newer and from a stage up to the sink
+    (the same call published again and failed); a failed alert does not undo the call's result.
+    """
+    done = {row[0]: row for row in done_rows}
+    dead: dict[str, tuple] = {}
+    for row in sorted(dead_rows, key=lambda r: r[-1]):
+        if not (row[0] in done and row[1] in AFTER_CALLS_ROW):
+            dead[row[0]] = row
+    for call_id in set(done) & set(dead):
+        if dead[call_id][-1] > done[call_id][-1]:
+            del done[call_id]
+        else:
+            del dead[call_id]
     return done, dead
+
+
+def _results(rt: Runtime, ids: list[str], since: int) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    params = {"ids": ids, "since": since}
+    client = rt.clickhouse
+    done = client.query(RESULT_SQL, parameters=params).result_rows
+    dead = client.query(DEAD_SQL, parameters=params).result_rows
+    return newest_outcomes(done, dead)
 
 
 @dataclass
@@ -85,9 +129,12 @@ async def process(
     ids: list[str],
     timeout: float,
     progress: TextIO | None = sys.stderr,
+    since: int = 0,
 ) -> Outcome:
     """Run every stage in this process, call ``feed(rt)`` (in a thread) to publish input, and wait
-    until each of ``ids`` has a row in ``calls`` or ``dead_letters`` (or ``timeout`` passes)."""
+    until each of ``ids`` has a row in ``calls`` or ``dead_letters`` (or ``timeout`` passes).
+
+    Only rows with ``_version >= since`` (epoch ms) count: earlier runs' rows are not this run's."""
     rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
     if settings.web_port and "web_port" in settings.model_fields_set:  # opt-in: the demo is short-lived
         from streams.web import attach
@@ -99,13 +146,14 @@ async def process(
         deadline = time.monotonic() + timeout
         last = -1
         while True:
-            outcome = Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids))
+            outcome = Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
             if progress and len(outcome.finished) != last:
                 last = len(outcome.finished)
                 print(f"  {last}/{len(ids)} call(s) in ClickHouse", file=progress, flush=True)
             if outcome.complete:
                 await _drain(rt, deadline)
-                return outcome
+                # Rows written while draining (a late stage's dead letter) may change an outcome.
+                return Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
             if time.monotonic() > deadline:
                 if progress:
                     print(f"timed out after {timeout:.0f}s", file=progress)
@@ -159,7 +207,9 @@ def print_outcome(outcome: Outcome) -> None:
     rows = []
     for call_id in outcome.ids:
         if call_id in outcome.done:
-            _, agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total = outcome.done[call_id]
+            agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total = outcome.done[call_id][
+                1:11
+            ]
             rows.append(
                 [
                     call_id,
@@ -174,7 +224,7 @@ def print_outcome(outcome: Outcome) -> None:
                 ]
             )
         elif call_id in outcome.dead:
-            _, stage, err, msg = outcome.dead[call_id]
+            stage, err, msg = outcome.dead[call_id][1:4]
             rows.append([call_id, "", "", "", "", "", "", "", f"DEAD LETTER at {stage}: {err}: {msg[:70]}"])
         else:
             rows.append([call_id, "", "", "", "", "", "", "", "not finished"])
@@ -186,6 +236,7 @@ def print_outcome(outcome: Outcome) -> None:
 
 def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float = 900.0) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    since = int(time.time() * 1000)  # rows from earlier runs on the same data dir are not this run's
     path = calls_file or SAMPLE_CALLS
     with sys.stdin if str(path) == "-" else open(path, encoding="utf-8") as fh:
         lines = list(read_jsonl(fh))
@@ -193,8 +244,10 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
         if line.error:
             print(f"{path}:{line.lineno}: {line.error}", file=sys.stderr)
     calls = [line.record for line in lines if line.record is not None]
-    if calls_file and not settings.recording_roots:
-        settings = settings.model_copy(update={"recording_roots": recording_dirs(calls)})
+    if calls_file:
+        settings = settings.model_copy(
+            update={"recording_roots": demo_roots(settings.recording_roots, calls)}
+        )
     settings = settings.model_copy(update={"stages": list(STAGES)})
     with kafka(settings) as bootstrap:
         print(
@@ -204,6 +257,8 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
         ids = sorted(
             {c["call_id"] for c in calls} | {bad_line_id(str(path), ln.lineno) for ln in lines if ln.error}
         )
-        outcome = asyncio.run(process(settings, bootstrap, publish_lines(lines, str(path)), ids, timeout))
+        outcome = asyncio.run(
+            process(settings, bootstrap, publish_lines(lines, str(path)), ids, timeout, since=since)
+        )
     print_outcome(outcome)
     return 0 if outcome.complete else 1

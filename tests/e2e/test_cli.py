@@ -115,6 +115,31 @@ def test_demo_with_own_calls_file(tmp_path: Path) -> None:
     assert {"rule": "legal_threat", "severity": "critical"} in alerts
 
 
+def test_demo_calls_rerun_prints_this_runs_outcome(tmp_path: Path) -> None:
+    """A percent-encoded file URI under configured roots is allowed, and a second run over the same
+    data dir prints its own outcome, not the first run's dead letter."""
+    audio = tmp_path / "my rec"
+    audio.mkdir()
+    other = tmp_path / "other"
+    other.mkdir()
+    base = json.loads(SAMPLE_CALLS.read_text().splitlines()[1])
+    call = dict(base, call_id="own-late", recording_uri=(audio / "late.wav").as_uri())
+    assert "%20" in call["recording_uri"]
+    calls = tmp_path / "late.jsonl"
+    calls.write_text(json.dumps(call) + "\n")
+    env = {"CALLSTREAM_RECORDING_ROOTS": str(other)}
+
+    first = callstream("demo", "--calls", str(calls), cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "DEAD LETTER at transcribe: RecordingNotFound" in first.stdout, first.stdout
+
+    shutil.copy(SAMPLES_DIR / "sample-en-complaint.wav", audio / "late.wav")
+    second = callstream("demo", "--calls", str(calls), cwd=tmp_path, env=env)
+    assert second.returncode == 0, second.stderr[-3000:]
+    line = next(line for line in second.stdout.splitlines() if line.startswith("own-late"))
+    assert "DEAD LETTER" not in line and "(baseline)" in line, second.stdout
+
+
 def test_publish_reports_bad_lines_and_publishes_good_ones(tmp_path: Path) -> None:
     good = SAMPLE_CALLS.read_text().splitlines()[0]
     bad_type = json.dumps(dict(json.loads(good), call_id="x", started_at="yesterday"))
