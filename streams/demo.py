@@ -42,6 +42,9 @@ WHERE call_id IN %(ids)s AND _version >= %(since)s
 """
 #: Stages downstream of the ``calls`` row: their dead letters concern a call's alerts, not its result.
 AFTER_CALLS_ROW = frozenset({"alerts", "notify"})
+#: How long stopping the in-process worker may take (a stop during start-up can wait on services
+#: that never came up); after that the demo exits and the embedded broker stops anyway.
+STOP_TIMEOUT_S = 30.0
 
 
 def call_path(uri: str) -> Path | None:
@@ -140,8 +143,10 @@ async def process(
         from streams.web import attach
 
         attach(rt)
-    await rt.app.start()
     try:
+        # inside the try: a Ctrl-C while Faust starts must stop what already started, or its
+        # services keep the process (and the embedded broker around it) alive
+        await rt.app.start()
         await asyncio.get_running_loop().run_in_executor(None, feed, rt)
         deadline = time.monotonic() + timeout
         last = -1
@@ -160,8 +165,12 @@ async def process(
                 return outcome
             await asyncio.sleep(0.5)
     finally:
-        await rt.app.stop()
-        rt.close()
+        try:
+            await asyncio.wait_for(rt.app.stop(), STOP_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("the worker did not stop within %.0f s; leaving anyway", STOP_TIMEOUT_S)
+        finally:
+            rt.close()
 
 
 async def _drain(rt: Runtime, deadline: float) -> None:

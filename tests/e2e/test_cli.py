@@ -168,6 +168,36 @@ def test_invalid_configuration_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("after_s", [0.0, 1.5, 4.0])
+def test_demo_interrupted_while_starting_exits_and_stops_its_broker(tmp_path: Path, after_s: float) -> None:
+    """Ctrl-C soon after the broker is up (Faust still starting, or the calls just published)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "demo"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in demo.stdout:
+            lines.append(line)
+            if line.startswith("stack: Kafka "):
+                break
+        bootstrap = re.match(r"stack: Kafka (\S+),", lines[-1])
+        assert bootstrap, "".join(lines)
+        time.sleep(after_s)
+        demo.send_signal(signal.SIGINT)
+        out, _ = demo.communicate(timeout=90)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    assert demo.returncode == 130, "".join(lines) + out[-3000:]
+    assert brokers_on(bootstrap.group(1)) == []
+
+
 def test_worker_runs_until_sigint_and_leaves_nothing_behind(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
