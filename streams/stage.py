@@ -102,6 +102,21 @@ class StageRunner:
         tries = _Attempts()
         record: dict[str, Any] | None = None
         codec = self.rt.codec
+
+        def letter_for(exc: Exception, attempts: int) -> dict[str, Any]:
+            """The dead letter of this event (its original bytes) failing with ``exc``."""
+            return dead_letter(
+                stage.name,
+                topic=msg.topic,
+                partition=msg.partition,
+                offset=msg.offset,
+                key=key,
+                payload=value,
+                error=exc,
+                attempts=attempts,
+                call_id=call_id_of(key, record),
+            )
+
         try:
             # ``embedded``: the input's own bytes, reused when the output carries the input unchanged
             # (docs/decisions/0003), so the history is not encoded again at every hop. Decode and
@@ -128,19 +143,7 @@ class StageRunner:
                 for out in outputs
             ]
         except Exception as exc:
-            await self.send_dead_letter(
-                dead_letter(
-                    stage.name,
-                    topic=msg.topic,
-                    partition=msg.partition,
-                    offset=msg.offset,
-                    key=key,
-                    payload=value,
-                    error=exc,
-                    attempts=max(tries.n, 1),
-                    call_id=call_id_of(key, record),
-                )
-            )
+            await self.send_dead_letter(letter_for(exc, max(tries.n, 1)))
             return
         sent = 0
         try:
@@ -150,17 +153,7 @@ class StageRunner:
         except Exception as exc:
             # E.g. an output over the producer's max request size: without this the agent crashed,
             # Faust acked the event and the record was gone with neither output nor dead letter.
-            letter = dead_letter(
-                stage.name,
-                topic=msg.topic,
-                partition=msg.partition,
-                offset=msg.offset,
-                key=key,
-                payload=value,
-                error=exc,
-                attempts=1,
-                call_id=call_id_of(key, record),
-            )
+            letter = letter_for(exc, 1)
             letter["error_message"] = (
                 f"sending output {sent + 1}/{len(encoded)} ({len(encoded[sent][1])} bytes) to "
                 f"{topic_name} failed: {letter['error_message']}"

@@ -48,6 +48,18 @@ def brokers_on(bootstrap: str) -> list[str]:
     return [line for line in out.splitlines() if "pgrep" not in line]
 
 
+def spawn(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """A long-running ``callstream`` process (output and errors on one text pipe), to signal later."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def query_json(sql: str, cwd: Path) -> list[dict]:
     result = callstream("query", sql, "--format", "json", cwd=cwd)
     assert result.returncode == 0, result.stderr
@@ -172,14 +184,7 @@ def test_invalid_configuration_is_a_clear_error(tmp_path: Path) -> None:
 def test_demo_interrupted_while_starting_exits_and_stops_its_broker(tmp_path: Path, after_s: float) -> None:
     """Ctrl-C soon after the broker is up (Faust still starting, or the calls just published)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "demo"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    demo = spawn("demo", cwd=tmp_path, env=env)
     try:
         lines = []
         for line in demo.stdout:
@@ -202,14 +207,7 @@ def test_worker_runs_until_sigint_and_leaves_nothing_behind(tmp_path: Path) -> N
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
     env |= {"CALLSTREAM_EMBEDDED_BROKER_PORT": str(port), "CALLSTREAM_METRICS_PORT": "0"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "worker"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = spawn("worker", cwd=tmp_path, env=env)
     try:
         assert "callstream worker: stages" in worker.stdout.readline()
         mono = [line for line in SAMPLE_CALLS.read_text().splitlines() if "sample-en-mono" in line]
