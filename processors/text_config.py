@@ -98,8 +98,9 @@ def _options(cls: type[Any], raw: Any, where: str, **fixed: Any) -> Any:
             f"known: {', '.join(sorted(fields))}"
         )
     values = dict(fixed)
+    defaults = cls()
     for name, value in raw.items():
-        default = getattr(cls(), name)
+        default = getattr(defaults, name)
         if isinstance(default, tuple):
             values[name] = _word_list(default, value, f"{where}.{name}")
             continue
