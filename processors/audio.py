@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 import av
 import httpx
@@ -89,6 +89,13 @@ class ChannelAudio:
     samples: np.ndarray
 
 
+def file_uri_path(parts: SplitResult) -> Path | None:
+    """The path a ``file://`` URI names (percent-decoded), or None when its host is not this one."""
+    if parts.netloc not in ("", "localhost"):
+        return None
+    return Path(unquote(parts.path))
+
+
 def resolve_recording(uri: str, roots: Sequence[Path]) -> Path:
     """Map ``file:///abs``, ``/abs`` or ``samples/...`` (relative to the connectors package) to a
     real file path inside one of ``roots`` or the bundled samples dir."""
@@ -101,9 +108,10 @@ def resolve_recording(uri: str, roots: Sequence[Path]) -> Path:
             f"{uri}: s3:// recordings are not supported as local files (open_recording)"
         )
     if scheme == "file":
-        if parts.netloc not in ("", "localhost"):
+        local = file_uri_path(parts)
+        if local is None:
             raise RecordingNotAllowed(f"{uri}: file:// URIs must be local (host {parts.netloc!r})")
-        candidate = Path(unquote(parts.path))
+        candidate = local
     elif scheme:
         raise RecordingNotAllowed(f"{uri}: unsupported scheme {scheme}://")
     else:

@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
 from connectors.publisher import CallPublisher
+from processors.audio import file_uri_path
 from streams.app import Runtime
 from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
@@ -51,8 +52,8 @@ def call_path(uri: str) -> Path | None:
     """The local file a ``file://`` (percent-encoded, host empty or ``localhost``) or absolute
     ``recording_uri`` names, parsed as ``processors.audio.resolve_recording`` does; else None."""
     parts = urlsplit(uri)
-    if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
-        return Path(unquote(parts.path))
+    if parts.scheme.lower() == "file":
+        return file_uri_path(parts)
     if not parts.scheme and uri.startswith("/"):
         return Path(uri)
     return None
