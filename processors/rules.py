@@ -33,7 +33,15 @@ import yaml
 
 from processors.keyfacts import NOT_SPEECH
 from processors.pii import PLACEHOLDER_RE, count_placeholders
-from processors.text import WORD_RE, WordGate, case_sensitive_twin, ci_findall, fold, phrase_pattern
+from processors.text import (
+    WORD_RE,
+    WordGate,
+    case_sensitive_twin,
+    ci_findall,
+    find_all,
+    fold,
+    phrase_pattern,
+)
 
 _NUM = r"\d[\d\s.,]*"
 _NUM_WORDS_EN = (
@@ -176,12 +184,7 @@ def _texts_holding(
     """Indices (ascending) of the ``texts`` that contain one of ``needles`` or a match of ``pattern``;
     ``joined``: the texts joined by one character (which no needle or match contains), or their
     lower-cased join."""
-    positions = []
-    for needle in needles:
-        at = joined.find(needle)
-        while at >= 0:
-            positions.append(at)
-            at = joined.find(needle, at + 1)
+    positions = [at for needle in needles for at in find_all(joined, needle)]
     if pattern is not None:
         positions += [m.start() for m in pattern.finditer(joined)]
     if not positions:

@@ -228,7 +228,7 @@ class WordGate:
         """
         if self.always or len(self.firsts) > 64:
             return None
-        at = sorted({i for word in self.firsts for i in _find_all(folded, word)})
+        at = sorted({i for word in self.firsts for i in find_all(folded, word)})
         n = end = 0
         for i in at:
             if i >= end and (m := twin.match(folded, i)) is not None:  # the lookbehind sees folded[i - 1]
@@ -237,7 +237,7 @@ class WordGate:
         return n
 
 
-def _find_all(text: str, sub: str) -> list[int]:
+def find_all(text: str, sub: str) -> list[int]:
     """Every index where ``sub`` (not empty) starts in ``text``, overlaps included."""
     found = []
     i = text.find(sub)
