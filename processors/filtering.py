@@ -193,11 +193,9 @@ def proposes(text: str, options: FilterOptions = FilterOptions()) -> bool:
     return _DIGIT.search(normalise_numbers(text)) is not None  # a price in words
 
 
-def _text_reason(
-    text: str, options: FilterOptions, answers: bool
-) -> tuple[str | None, str, list[str] | None]:
-    """The checks of :func:`drop_reason` that read only the text: (reason, the text with repeats
-    collapsed when ``options.collapse_repeats``, and that text's lower-case words when known)."""
+def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, list[str]]:
+    """The checks of :func:`drop_reason` that read only the text (with repeats collapsed when
+    ``options.collapse_repeats``): (reason, the lower-case words of the text judged)."""
     words = None
     if options.collapse_repeats:
         text, words = collapse_repeats_words(text)
@@ -209,16 +207,16 @@ def _text_reason(
         and options._filler_words.issuperset(words)  # fast path: a word outside every filler
         and not has_words(options._filler_re.sub(" ", text))
     ):
-        return (None if answer else "filler"), text, words
+        return (None if answer else "filler"), words
     if options.drop_short and len(words) < options.min_words:
         if answer or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
-            return None, text, words
+            return None, words
         if signals(
             normalise_numbers(text, words)
         ):  # number words, objections, commitments, legal, emotion, question words
-            return None, text, words
-        return "short", text, words
-    return None, text, words
+            return None, words
+        return "short", words
+    return None, words
 
 
 def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -> tuple[str, dict[str, int]]:
@@ -250,7 +248,7 @@ def _judge(text: str, options: FilterOptions, answers: bool) -> tuple[str | None
     memo = options._memo if len(text) <= _MEMO_CHARS else None
     if memo is not None and (known := memo.get((text, answers))) is not None:
         return known
-    reason, _, words = _text_reason(text, options, answers)
+    reason, words = _text_reason(text, options, answers)
     # every segment is stored as said (repeats too, only PII redacted): BI audits the original;
     # compression collapses the repeats in what the LLM reads
     out, found = _redact(text, options, words)
