@@ -1,0 +1,61 @@
+"""`callstream publish` as a user runs it: `--dry-run` needs no broker, and a pipe streams."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from connectors.events import SAMPLE_CALLS
+from streams.broker import EmbeddedBroker
+from tests.e2e.test_cli import callstream
+from tests.integration.test_pipeline import read_topic
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+
+def test_dry_run_validates_without_a_broker_and_publishes_nothing(tmp_path: Path) -> None:
+    good = SAMPLE_CALLS.read_text().splitlines()[0]
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text("\n".join([good, "{oops", good, ""]))
+    result = callstream("publish", "--dry-run", str(calls), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert f"{calls}:2: invalid JSON" in result.stderr
+    assert "dry run: 2 valid call(s), 1 bad line(s); nothing published" in result.stderr
+
+    calls.write_text(good + "\n")
+    assert callstream("publish", "--dry-run", str(calls), cwd=tmp_path).returncode == 0
+
+
+def test_publish_from_a_pipe_sends_each_line_before_the_input_ends(tmp_path: Path) -> None:
+    first, second = SAMPLE_CALLS.read_text().splitlines()[:2]
+    with EmbeddedBroker() as broker:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
+        env["CALLSTREAM_KAFKA_BOOTSTRAP"] = broker.bootstrap
+        publish = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "publish", "-"],
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert publish.stdin is not None
+            publish.stdin.write(first + "\n")
+            publish.stdin.flush()
+            # stdin stays open: the first call must reach the topic anyway
+            published = read_topic(broker.bootstrap, "calls.completed", 1, timeout=60)
+            assert [m.key() for m in published] == [json.loads(first)["call_id"].encode()]
+            assert publish.poll() is None
+            _, err = publish.communicate(second + "\n", timeout=60)
+        finally:
+            if publish.poll() is None:
+                publish.kill()
+        assert publish.returncode == 0, err
+        assert "published 2 call(s); 0 bad line(s)" in err
+        assert len(read_topic(broker.bootstrap, "calls.completed", 2)) == 2
