@@ -10,7 +10,9 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
    3 times". A repeat carrying a key fact the first one lacks (another price) is never folded.
 3. **dynamic**: a density score (key facts, emotions and questions per sentence) picks the depth.
    Dense (conflict) calls keep every sentence; simple calls keep only sentences with a key fact,
-   a question or an emotion, plus the opening and closing line.
+   a question or an emotion, plus the opening and closing line and the agent's answer to each
+   objection. Below "full", sentences that only repeat figures already said and clauses that repeat
+   the speaker's earlier clause go (``fold_echoes``), and openers and hedges are cut (``trim``).
 
 Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, agreement, dates,
 legal words) are never cut by any step; ``level`` records what was applied, e.g.
@@ -22,6 +24,7 @@ would read it without this stage), ``tokens_after`` the text produced, with the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +34,7 @@ from rapidfuzz import fuzz
 from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals
 from processors.numbers import normalise_numbers
 from processors.pii import PiiOptions, redact
-from processors.text import collapse_repeats_words, normalise_space, sentences, strip_disfluencies
+from processors.text import collapse_repeats_words, normalise_space, sentences, strip_disfluencies, tidy
 
 ROLE_LABELS = {"agent": "Agent", "customer": "Customer"}
 
@@ -49,6 +52,34 @@ DENSITY_WEIGHTS = {
     "question": 0.5,
 }
 
+#: Fact kinds a later sentence may only restate (the figure itself, not who commits or objects):
+#: a sentence carrying nothing else, all of them said before, is an echo.
+ECHO_KINDS = frozenset({"number", "pii"})
+#: Signals of the customer that the agent must be seen answering (objection handling is scored).
+#: (Not "refusal": a bare "no" mostly answers "anything else?".)
+PUSHBACK_KINDS = frozenset({"objection", "legal", "emotion"})
+
+#: Sentence openers that carry no meaning ("So, okay, the plan is..." -> "The plan is..."), cut when
+#: a call is not dense. Answers ("yes", "no", "да", "нет") and courtesy words are not in the list.
+LEAD_WORDS = (
+    "so", "and", "okay", "ok", "yeah", "well", "oh", "alright", "anyway", "also",
+    "то есть", "так", "значит", "смотрите", "слушайте", "вот", "ну", "а", "и",
+)  # fmt: skip
+#: Hedges that only soften ("honestly", "честно говоря"), cut anywhere in a sentence.
+HEDGES = (
+    "to be honest", "honestly", "frankly", "actually", "честно говоря", "вроде как", "в принципе",
+    "по сути", "собственно",
+)  # fmt: skip
+
+
+def _words_alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_LEAD_RE = re.compile(rf"^(?:(?:{_words_alternation(LEAD_WORDS)})(?!\w)[\s,]*)+", re.IGNORECASE)
+_HEDGE_RE = re.compile(rf",?\s*(?<!\w)(?:{_words_alternation(HEDGES)})(?!\w),?", re.IGNORECASE)
+_HEDGE_FIRST = tuple({h.split()[0] for h in HEDGES})
+
 
 @dataclass(frozen=True)
 class CompressOptions:
@@ -60,11 +91,15 @@ class CompressOptions:
     #: rapidfuzz ``token_sort_ratio`` (0-100) at or above which two sentences are near-duplicates.
     similarity: float = 75.0
     #: Density (weighted signals per sentence) at or above which nothing more is cut ("full")...
-    dense_at: float = 1.4
+    dense_at: float = 2.0
     #: ...and below which only fact/question/emotion sentences stay ("deep"); between: "medium".
     simple_below: float = 0.8
     #: In "medium", plain sentences of at least this many words are kept too.
     medium_min_words: int = 8
+    #: Below "full": drop sentences that only repeat figures already said (``_fold_echoes``).
+    fold_echoes: bool = True
+    #: Below "full": cut meaningless openers ("So, okay, ...") and hedges ("honestly").
+    trim: bool = True
     lexicon: Lexicon = DEFAULT_LEXICON
     pii: PiiOptions = field(default_factory=PiiOptions)
 
@@ -164,13 +199,120 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
     depth = "deep" if score < options.simple_below else "medium"
     kept = [s for s in items if s.keep]
     edges = {id(kept[0]), id(kept[-1])} if kept else set()
+    answers = _answers_to_pushback(kept)
     for s in kept:
-        if s.signals or id(s) in edges:
+        if s.signals or id(s) in edges or id(s) in answers:
             continue
         if depth == "medium" and len(s.text.split()) >= options.medium_min_words:
             continue
         s.keep = False
+    if options.fold_echoes:
+        _fold_echoes([s for s in kept if s.keep], edges)
+        _drop_repeated_clauses([s for s in kept if s.keep], options.similarity)
     return depth
+
+
+def _answers_to_pushback(kept: list[_Sentence]) -> set[int]:
+    """Ids of the agent's first sentence after each customer objection, refusal or complaint: how
+    the agent answered is what objection handling is scored on, even a plain "I understand"."""
+    out: set[int] = set()
+    pending = False
+    for s in kept:
+        if s.role == "customer":
+            pending = pending or any(kind in PUSHBACK_KINDS for kind, _ in s.signals)
+        elif pending and s.role == "agent":
+            out.add(id(s))
+            pending = False
+    return out
+
+
+def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
+    """Drop sentences that only repeat figures already said ("So it's 59 dollars a month", "12,
+    okay"): folded, with a count, into the speaker's own earlier sentence; another speaker's echo
+    just goes. Sentences with anything else (a question, a promise, an objection) stay."""
+    said: dict[tuple[str, str], _Sentence] = {}
+    for s in kept:
+        facts = s.facts
+        if (
+            facts
+            and id(s) not in edges
+            and all(kind in ECHO_KINDS for kind, _ in s.signals)
+            and all(f in said for f in facts)
+        ):
+            s.keep = False
+            first = said[next(iter(facts))]
+            if first.role == s.role:
+                first.count += s.count
+            continue
+        for f in facts:
+            said.setdefault(f, s)
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",")]
+
+
+def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
+    """Cut the clauses of a sentence that repeat a clause the speaker said before ("Процентов 0,
+    рассрочка на 6 месяцев, ..." after the terms were given: "Процентов 0"), when the clause brings
+    no fact the earlier sentence lacks; the earlier sentence counts one more telling. Runs on the
+    few sentences a depth keeps, so it stays cheap."""
+    said: dict[str, list[tuple[str, set[tuple[str, str]], _Sentence]]] = {}
+    for s in kept:
+        clauses = s.text.split(",")
+        earlier = said.setdefault(s.role, [])
+        if len(clauses) > 1 and earlier:
+            keep, source = [], None
+            for clause in clauses:
+                low = clause.strip().lower()
+                facts = {f for f in s.facts if _has_anchor(low, f)}
+                match = None
+                if len(low.split()) >= 3:
+                    match = next(
+                        (
+                            first
+                            for prev, before, first in earlier
+                            if facts <= before and fuzz.token_sort_ratio(low, prev, score_cutoff=similarity)
+                        ),
+                        None,
+                    )
+                if match is None:
+                    keep.append(clause)
+                else:
+                    source = source or match
+            text = ",".join(keep).rstrip(",;: ")
+            # a cut clause's facts are all in the earlier sentence (``facts <= before``), still kept
+            if source is not None and keep:
+                end = s.text[-1] if s.text[-1] in ".!?…" and text[-1:] not in (".", "!", "?", "…") else ""
+                s.text = tidy(text + end)
+                source.count += 1
+        facts = s.facts
+        earlier.extend((c.strip().lower(), facts, s) for c in clauses if len(c.split()) >= 3)
+
+
+def _has_anchor(lower: str, fact: tuple[str, str]) -> bool:
+    """Whether ``fact``'s anchor is in ``lower`` (a number not inside a longer one: "0" vs "3000")."""
+    kind, anchor = fact
+    if kind == "number":
+        return re.search(rf"(?<!\d){re.escape(anchor)}(?!\d)", lower) is not None
+    return anchor in " ".join(lower.split())
+
+
+def _trim(text: str, signals: list[tuple[str, str]]) -> str:
+    """``text`` without meaningless openers and hedges; unchanged if a signal's anchor would go."""
+    new = _LEAD_RE.sub("", text, count=1)
+    lower = new.lower()
+    if any(word in lower for word in _HEDGE_FIRST):
+        new = _HEDGE_RE.sub("", new)
+        lower = new.lower()
+    if new == text:
+        return text
+    if not any(map(str.isalnum, new)):
+        return text
+    lower = " ".join(lower.split())
+    if not all(anchor in lower for kind, anchor in signals if kind != "question"):
+        return text
+    return tidy(new)
 
 
 def compress_text(
@@ -196,13 +338,17 @@ def compress_text(
         _fold_repeats(items, options.similarity)
         level.append("semantic")
     score = density([s for s in items if s.keep])
+    depth = "full"
     if options.dynamic:
-        level.append("dynamic:" + _choose_depth(items, options))
+        depth = _choose_depth(items, options)
+        level.append("dynamic:" + depth)
+    trim = options.trim and depth != "full"  # a dense call is read word for word
     lines: list[tuple[str, list[str]]] = []
     for s in items:
         if not s.keep:
             continue
-        text = f"{s.text} [×{s.count}]" if s.count > 1 else s.text
+        text = _trim(s.text, s.signals) if trim else s.text
+        text = f"{text} [×{s.count}]" if s.count > 1 else text
         if lines and lines[-1][0] == s.role:
             lines[-1][1].append(text)
         else:

@@ -17,6 +17,9 @@ matches any ending)::
       semantic: true               # fold near-duplicate sentences into one with [×N]
       dynamic: true                # cut simple calls harder than dense ones
       similarity: 75
+      dense_at: 2.0                # density at or above which a call is kept word for word
+      fold_echoes: true            # below that: drop sentences that only repeat figures said before
+      trim: true                   # below that: cut openers ("So, okay, ...") and hedges ("honestly")
     pii:
       enabled: true                # off: nothing is redacted, neither for the LLM nor in ClickHouse
       phones: true

@@ -1,0 +1,92 @@
+"""processors.compression below "full": echoes, repeated clauses, openers and hedges go; the agent's
+answer to an objection stays; each cut is switchable."""
+
+from __future__ import annotations
+
+from processors.compression import CompressOptions, compress_text
+
+
+def _segs(*turns: tuple[str, str]) -> list[dict]:
+    return [{"role": role, "text": text, "kept": True} for role, text in turns]
+
+
+def test_a_restated_price_folds_into_the_first_telling_and_an_echo_goes():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "The team plan is 59 dollars per user per month."),
+        ("customer", "Wait, how much did you say?"),
+        ("agent", "So it is 59 dollars per user per month, as I said."),
+        ("customer", "59, right."),
+        ("customer", "Thanks, goodbye."),
+    )
+    text, level, _ = compress_text(segs)
+    assert level.endswith("dynamic:deep")
+    assert text.count("59") == 1, text
+    assert "59 dollars per user per month. [×2]" in text
+    assert "how much did you say?" in text  # a question is not an echo
+    off, _, _ = compress_text(segs, CompressOptions(fold_echoes=False))
+    assert off.count("59") == 3
+
+
+def test_a_repeated_clause_goes_and_the_new_one_stays():
+    segs = _segs(
+        ("agent", "Рассрочка на шесть месяцев без переплаты, первый платёж три тысячи рублей."),
+        ("customer", "А проценты?"),
+        ("agent", "Ноль, рассрочка на шесть месяцев без переплаты, первый платёж три тысячи рублей."),
+        ("customer", "Хорошо, оформляйте."),
+    )
+    text, _, _ = compress_text(segs)
+    assert "0." in text.splitlines()[2] and text.count("3000") == 1, text
+    assert "[×2]" in text
+
+
+def test_a_clause_with_a_new_number_is_not_cut():
+    segs = _segs(
+        ("agent", "Рассрочка на шесть месяцев без переплаты, первый платёж три тысячи рублей."),
+        ("customer", "А проценты?"),
+        ("agent", "Ноль, рассрочка на шесть месяцев без переплаты, первый платёж пять тысяч рублей."),
+        ("customer", "Хорошо, оформляйте."),
+    )
+    text, _, _ = compress_text(segs)
+    assert "3000" in text and "5000" in text, text
+
+
+def test_the_agent_answer_to_an_objection_is_kept():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "The plan is 39 dollars a month."),
+        ("customer", "That is too expensive for us."),
+        ("agent", "I hear you."),
+        ("agent", "Okay."),
+        ("customer", "Thanks, goodbye."),
+    )
+    text, level, _ = compress_text(segs)
+    assert level.endswith("dynamic:deep")
+    assert "I hear you." in text, text
+
+
+def test_openers_and_hedges_go_below_full_but_facts_stay():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "So, okay, the plan is 39 dollars a month."),
+        ("customer", "Honestly, that is too expensive for us, to be honest."),
+        ("customer", "Ну, слушайте, это, честно говоря, дорого."),
+        ("agent", "Goodbye."),
+    )
+    text, _, _ = compress_text(segs)
+    assert "The plan is 39 dollars a month." in text, text
+    assert "That is too expensive for us." in text
+    assert "Это дорого." in text
+    off, _, _ = compress_text(segs, CompressOptions(trim=False))
+    assert "So, okay, the plan" in off and "Honestly" in off
+
+
+def test_a_dense_call_is_not_trimmed():
+    segs = _segs(
+        ("customer", "So, honestly, this is unacceptable, I want a refund!"),
+        ("agent", "I understand."),
+        ("customer", "No, I will call my lawyer and file a complaint."),
+    )
+    text, level, _ = compress_text(segs)
+    assert level.endswith("dynamic:full")
+    assert "So, honestly, this is unacceptable" in text
