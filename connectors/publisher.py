@@ -43,6 +43,7 @@ class CallPublisher:
                 # a retried send may duplicate, which every stage and the sink absorb by call id.
                 "enable.idempotence": settings.producer_idempotence,
                 "client.id": f"{settings.app_id}-publisher",
+                **settings.kafka_client_config(),
             }
         )
         self._errors: list[str] = []

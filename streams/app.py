@@ -29,7 +29,10 @@ def create_faust_app(settings: Settings, bootstrap: str) -> faust.App:
     """A Faust app configured for at-least-once processing on ``bootstrap``."""
     return faust.App(
         settings.app_id,
+        # kafka:// picks faust's aiokafka transport whatever the security protocol: TLS and SASL
+        # come from broker_credentials, which faust passes to every aiokafka client it makes.
         broker=[f"kafka://{server.strip()}" for server in bootstrap.split(",")],
+        broker_credentials=settings.faust_broker_credentials(),
         store="memory://",
         datadir=str(settings.data_dir / "faust"),
         autodiscover=False,

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from confluent_kafka import Consumer, TopicPartition
 
 
-def consumer_lag(bootstrap: str, group: str, topics: Iterable[str], timeout: float = 10.0) -> dict[str, int]:
-    """Records not yet committed by ``group``, per topic (a partition never committed counts from 0)."""
+def consumer_lag(
+    bootstrap: str,
+    group: str,
+    topics: Iterable[str],
+    timeout: float = 10.0,
+    *,
+    security: Mapping[str, str] | None = None,
+) -> dict[str, int]:
+    """Records not yet committed by ``group``, per topic (a partition never committed counts from 0).
+
+    ``security``: :meth:`Settings.kafka_client_config` of a secured cluster.
+    """
     consumer = Consumer(
         {
             "bootstrap.servers": bootstrap,
             "group.id": group,
             "client.id": f"callstream-lag-{uuid.uuid4().hex[:8]}",
             "enable.auto.commit": False,
+            **(security or {}),
         }
     )
     try:

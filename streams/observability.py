@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -169,7 +170,13 @@ def observe(rt: Any, bootstrap: str) -> Iterator[Health]:
         await health.heartbeat()
 
     rt.app.task(heartbeat)
-    lag = LagReporter(bootstrap, settings.app_id, agent_topics(rt.app), settings.lag_interval)
+    lag = LagReporter(
+        bootstrap,
+        settings.app_id,
+        agent_topics(rt.app),
+        settings.lag_interval,
+        lag_fn=functools.partial(consumer_lag, security=settings.kafka_client_config()),
+    )
     health.lag = lag
     server = None
     if settings.health_port:

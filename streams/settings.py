@@ -7,13 +7,17 @@ import difflib
 import logging
 import os
 import re
+import ssl
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from faust.types.auth import CredentialsT
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,38 @@ class Settings(BaseSettings):
     )
     stages: Annotated[list[str], NoDecode] = Field(
         list(STAGES), description="Agents this worker runs (comma-separated)."
+    )
+
+    # --- Kafka security (a cluster set by KAFKA_BOOTSTRAP; the embedded broker is PLAINTEXT) -------
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT",
+        description="How every Kafka client connects: PLAINTEXT, SSL (TLS), SASL_PLAINTEXT or SASL_SSL "
+        "(SASL over TLS: Confluent Cloud, MSK, Redpanda Cloud).",
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        None,
+        description="SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. Unset: PLAIN (with SASL_*).",
+    )
+    kafka_sasl_username: str | None = Field(
+        None, description="SASL user (Confluent Cloud: the API key); needed with a SASL protocol."
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        None,
+        validate_default=True,
+        description="SASL password (Confluent Cloud: the API secret); needed with a SASL protocol.",
+    )
+    kafka_ssl_cafile: Path | None = Field(
+        None,
+        description="PEM file of the CA(s) that signed the brokers' certificates (SSL, SASL_SSL). "
+        "Unset: the system CA store.",
+    )
+    kafka_ssl_certfile: Path | None = Field(
+        None, description="PEM client certificate for mutual TLS (SSL, SASL_SSL); needs KAFKA_SSL_KEYFILE."
+    )
+    kafka_ssl_keyfile: Path | None = Field(
+        None,
+        validate_default=True,
+        description="PEM private key (unencrypted) of KAFKA_SSL_CERTFILE.",
     )
 
     # --- speech ------------------------------------------------------------------------------------
@@ -375,6 +411,12 @@ class Settings(BaseSettings):
 
     @field_validator(
         "kafka_bootstrap",
+        "kafka_sasl_mechanism",
+        "kafka_sasl_username",
+        "kafka_sasl_password",
+        "kafka_ssl_cafile",
+        "kafka_ssl_certfile",
+        "kafka_ssl_keyfile",
         "clickhouse_dsn",
         "schema_registry_url",
         "recording_s3_endpoint_url",
@@ -397,6 +439,80 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("kafka_security_protocol", "kafka_sasl_mechanism", mode="before")
+    @classmethod
+    def _upper_kafka(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value  # sasl_ssl, scram-sha-512 too
+
+    @field_validator("kafka_security_protocol")
+    @classmethod
+    def _security_needs_cluster(cls, value: str, info: ValidationInfo) -> str:
+        if value != "PLAINTEXT" and info.data.get("kafka_bootstrap", "") is None:
+            raise ValueError(
+                f"{value} needs CALLSTREAM_KAFKA_BOOTSTRAP: the embedded broker speaks PLAINTEXT only"
+            )
+        return value
+
+    @field_validator("kafka_sasl_mechanism")
+    @classmethod
+    def _mechanism_needs_sasl(cls, value: str | None, info: ValidationInfo) -> str | None:
+        protocol = info.data.get("kafka_security_protocol")
+        if value and protocol and not protocol.startswith("SASL_"):
+            raise ValueError(
+                f"a SASL mechanism needs CALLSTREAM_KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT "
+                f"(it is {protocol})"
+            )
+        return value
+
+    @field_validator("kafka_sasl_password")
+    @classmethod
+    def _sasl_login(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        protocol, user = info.data.get("kafka_security_protocol"), info.data.get("kafka_sasl_username")
+        if protocol and protocol.startswith("SASL_") and not (user and value):
+            raise ValueError(
+                f"CALLSTREAM_KAFKA_SECURITY_PROTOCOL={protocol}: set CALLSTREAM_KAFKA_SASL_USERNAME and "
+                "CALLSTREAM_KAFKA_SASL_PASSWORD"
+            )
+        if protocol and not protocol.startswith("SASL_") and (user or value):
+            # Credentials a PLAINTEXT/SSL client would silently not send: say so instead.
+            raise ValueError(
+                f"SASL credentials are set but CALLSTREAM_KAFKA_SECURITY_PROTOCOL={protocol}: "
+                "use SASL_SSL or SASL_PLAINTEXT"
+            )
+        return value
+
+    @field_validator("kafka_ssl_cafile", "kafka_ssl_certfile", "kafka_ssl_keyfile")
+    @classmethod
+    def _tls_file_exists(cls, path: Path | None) -> Path | None:
+        # A field validator, so the error names the variable; clients would only fail at connect time.
+        if path is not None and not path.is_file():
+            raise ValueError(f"{path} is not a readable file")
+        return path
+
+    @field_validator("kafka_ssl_keyfile")
+    @classmethod
+    def _tls_files_fit(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        protocol, cert = info.data.get("kafka_security_protocol"), info.data.get("kafka_ssl_certfile")
+        given = [
+            f"CALLSTREAM_KAFKA_SSL_{name.upper()}"
+            for name, path in (
+                ("cafile", info.data.get("kafka_ssl_cafile")),
+                ("certfile", cert),
+                ("keyfile", value),
+            )
+            if path is not None
+        ]
+        if given and protocol in ("PLAINTEXT", "SASL_PLAINTEXT"):
+            raise ValueError(
+                f"{', '.join(given)} set but CALLSTREAM_KAFKA_SECURITY_PROTOCOL={protocol}: "
+                "use SSL or SASL_SSL"
+            )
+        if bool(cert) != bool(value) and "kafka_ssl_certfile" in info.data:
+            raise ValueError(
+                "mutual TLS needs both CALLSTREAM_KAFKA_SSL_CERTFILE and CALLSTREAM_KAFKA_SSL_KEYFILE"
+            )
+        return value
 
     @field_validator("text_config")
     @classmethod
@@ -513,6 +629,57 @@ class Settings(BaseSettings):
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+    def kafka_client_config(self) -> dict[str, str]:
+        """Security properties for every librdkafka (confluent-kafka) client; empty for PLAINTEXT."""
+        protocol = self.kafka_security_protocol
+        config: dict[str, str] = {}
+        if protocol == "PLAINTEXT":
+            return config
+        config["security.protocol"] = protocol.lower()
+        if protocol.startswith("SASL_"):
+            assert self.kafka_sasl_username and self.kafka_sasl_password  # validated
+            # librdkafka's default mechanism is GSSAPI: always name the one meant.
+            config["sasl.mechanism"] = self.kafka_sasl_mechanism or "PLAIN"
+            config["sasl.username"] = self.kafka_sasl_username
+            config["sasl.password"] = self.kafka_sasl_password.get_secret_value()
+        for key, path in (
+            ("ssl.ca.location", self.kafka_ssl_cafile),
+            ("ssl.certificate.location", self.kafka_ssl_certfile),
+            ("ssl.key.location", self.kafka_ssl_keyfile),
+        ):
+            if path is not None:
+                config[key] = str(path)
+        return config
+
+    def kafka_ssl_context(self) -> ssl.SSLContext | None:
+        """The TLS context of the Faust app's (aiokafka) clients; None unless SSL or SASL_SSL."""
+        if self.kafka_security_protocol not in ("SSL", "SASL_SSL"):
+            return None
+        from aiokafka.helpers import create_ssl_context
+
+        # Verifies the broker's certificate and host name, like librdkafka's defaults.
+        return create_ssl_context(
+            cafile=self.kafka_ssl_cafile, certfile=self.kafka_ssl_certfile, keyfile=self.kafka_ssl_keyfile
+        )
+
+    def faust_broker_credentials(self) -> CredentialsT | None:
+        """``broker_credentials`` for faust.App (faust maps them onto aiokafka); None for PLAINTEXT."""
+        import faust
+
+        protocol = self.kafka_security_protocol
+        if protocol == "SSL":
+            return faust.SSLCredentials(self.kafka_ssl_context())
+        if protocol.startswith("SASL_"):
+            assert self.kafka_sasl_username and self.kafka_sasl_password  # validated
+            # faust picks SASL_SSL when an ssl_context is given, SASL_PLAINTEXT otherwise.
+            return faust.SASLCredentials(
+                username=self.kafka_sasl_username,
+                password=self.kafka_sasl_password.get_secret_value(),
+                mechanism=self.kafka_sasl_mechanism or "PLAIN",
+                ssl_context=self.kafka_ssl_context(),
+            )
+        return None
 
 
 class SettingsError(SystemExit):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from streams.settings import Settings
@@ -47,7 +48,11 @@ def ensure_topics(settings: Settings, bootstrap: str, timeout: float = 30.0) -> 
     An existing topic with a different partition count is reported, not altered: repartitioning
     breaks per-call ordering and must be an operator's decision.
     """
-    admin = AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout * 1000)})
+    config = {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout * 1000)}
+    try:  # librdkafka checks the security settings here: an unreadable CA or key fails at once
+        admin = AdminClient(config | settings.kafka_client_config())
+    except KafkaException as exc:
+        raise TopicSetupError(f"invalid Kafka client settings: {exc.args[0].str()}") from exc
     try:
         existing = admin.list_topics(timeout=timeout).topics
     except Exception as exc:
