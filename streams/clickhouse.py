@@ -7,6 +7,7 @@ per DSN and every reader of the data shares the writer's process.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 from pathlib import Path
@@ -17,7 +18,22 @@ import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import Error as ClickHouseConnectError
 
-DDL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "clickhouse"
+MIGRATIONS_PACKAGE = "streams.migrations"
+SOURCE_DDL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "clickhouse"
+
+
+def _ddl_dir() -> Path:
+    """Where the migrations are: the ``streams.migrations`` package, which pyproject.toml maps to
+    deploy/clickhouse (package data of an installed wheel, or the tree itself in an editable
+    install); a source checkout that was never installed has no such package and reads the tree."""
+    spec = importlib.util.find_spec(MIGRATIONS_PACKAGE)
+    # A namespace package (no __init__.py among the SQL files): one directory on disk.
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return SOURCE_DDL_DIR
+
+
+DDL_DIR = _ddl_dir()
 _MIGRATION_NAME = re.compile(r"^(\d+)_[\w.-]+\.sql$")
 _STATEMENT_END = re.compile(r";[ \t]*(?:\r?\n|$)")
 
@@ -89,7 +105,7 @@ def migrate(client: Client, ddl_dir: Path = DDL_DIR) -> list[str]:
         for path in Path(ddl_dir).glob("*.sql")
         if (m := _MIGRATION_NAME.match(path.name))
     )
-    if not files:  # e.g. a wheel install without deploy/: say so instead of silently applying nothing
+    if not files:  # e.g. a wheel built without its package data: say so instead of applying nothing
         raise FileNotFoundError(f"no NNN_name.sql migration files in {ddl_dir}")
     applied = set()
     if client.command("EXISTS TABLE schema_migrations") == 1:
