@@ -3,7 +3,10 @@
 The caller adds rows tagged with the Kafka coordinates of the record they came from, calls
 :meth:`ClickHouseSink.flush` on size or time, and commits offsets only after ``flush`` returns.
 A failed flush raises and keeps every unwritten batch, unchanged, for the next ``flush``: records
-are retried, never skipped.
+are retried, never skipped. The one exception is a record whose rows ClickHouse refuses for their
+data (:func:`rejects_data`), which no retry can fix: the table's batch is retried record by record,
+and each refused record is written as a ``dead_letters`` row instead, with ClickHouse's error, by
+the same ``flush``.
 
 Duplicates are prevented twice: each insert carries an ``insert_deduplication_token`` derived
 from table, topic, partition, offset range and a digest of the rows, so a retried identical
@@ -16,12 +19,60 @@ and the tables are ReplacingMergeTree on ``_version``, so a replay after a crash
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import DatabaseError, DataError
 
-from processors.rows import TABLE_COLUMNS
+from processors.rows import TABLE_COLUMNS, dead_letter_row
+from streams import metrics
+from streams.stage import dead_letter
+
+log = logging.getLogger(__name__)
+
+# ClickHouse errors about the inserted values themselves (names from ``errorCodeToName``): the
+# same rows fail the same way on every retry. Anything else (network, timeouts, memory, too many
+# parts, a missing table or column after a bad deploy) may pass later and is retried.
+DATA_ERROR_CODES = frozenset(
+    {
+        6,  # CANNOT_PARSE_TEXT
+        25,  # CANNOT_PARSE_ESCAPE_SEQUENCE
+        26,  # CANNOT_PARSE_QUOTED_STRING
+        27,  # CANNOT_PARSE_INPUT_ASSERTION_FAILED
+        38,  # CANNOT_PARSE_DATE
+        41,  # CANNOT_PARSE_DATETIME
+        53,  # TYPE_MISMATCH
+        69,  # ARGUMENT_OUT_OF_BOUND
+        70,  # CANNOT_CONVERT_TYPE
+        72,  # CANNOT_PARSE_NUMBER
+        117,  # INCORRECT_DATA
+        131,  # TOO_LARGE_STRING_SIZE
+        190,  # SIZES_OF_ARRAYS_DONT_MATCH
+        321,  # VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+        349,  # CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+        395,  # FUNCTION_THROW_IF_VALUE_IS_NON_ZERO
+        407,  # DECIMAL_OVERFLOW
+        469,  # VIOLATED_CONSTRAINT
+        691,  # UNKNOWN_ELEMENT_OF_ENUM
+    }
+)
+# clickhouse-connect serializes rows in the client: a value its column type cannot take raises
+# DataError or, from the conversion code, one of these, before anything is sent.
+_SERIALIZATION_ERRORS = (ValueError, TypeError, AttributeError, OverflowError, struct.error)
+
+
+def rejects_data(exc: BaseException) -> bool:
+    """Whether ``exc`` from an insert is ClickHouse refusing the rows' values (permanent), as
+    opposed to a failure to reach or use the server (transient: retry, lose nothing)."""
+    if isinstance(exc, DataError):
+        return True
+    if isinstance(exc, DatabaseError):  # server errors (chDB's too) carry the ClickHouse code
+        return exc.code in DATA_ERROR_CODES
+    return isinstance(exc, _SERIALIZATION_ERRORS) and not isinstance(exc, OSError)
 
 
 @dataclass
@@ -33,11 +84,31 @@ class _Batch:
     offsets: list[int] = field(default_factory=list)
     rows: dict[str, list[list[Any]]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)
+    # The record (offset) of each row, parallel to ``rows``, to retry a refused table per record.
+    owners: dict[str, list[int]] = field(default_factory=dict)
+    # Original Kafka key and value per offset, when the caller gave them, for dead letters.
+    sources: dict[int, tuple[bytes | None, bytes]] = field(default_factory=dict)
+    split: set[str] = field(default_factory=set)  # tables being written record by record
+    records_written: set[tuple[str, int]] = field(default_factory=set)
+    rejected: set[int] = field(default_factory=set)  # offsets sent to the dead letters
+    letters: bool = False  # the sink's own dead letters
+
+    def add(self, table: str, offset: int, values: list[list[Any]]) -> None:
+        self.rows.setdefault(table, []).extend(values)
+        self.owners.setdefault(table, []).extend([offset] * len(values))
+
+    def values(self, table: str, offset: int | None = None) -> list[list[Any]]:
+        """Rows of ``table`` (of one record when ``offset`` is given), less rejected records'."""
+        return [
+            row
+            for row, owner in zip(self.rows[table], self.owners[table], strict=True)
+            if owner not in self.rejected and (offset is None or owner == offset)
+        ]
 
     def token(self, table: str) -> str:
         """Same batch, same token. The digest of the rows keeps new data at reused offsets (the
         embedded broker restarts its topics at offset 0; chDB keeps its data) from being dropped."""
-        digest = hashlib.blake2b(repr(self.rows[table]).encode(), digest_size=8).hexdigest()
+        digest = hashlib.blake2b(repr(self.values(table)).encode(), digest_size=8).hexdigest()
         return f"{table}:{self.topic}:{self.partition}:{self.offsets[0]}-{self.offsets[-1]}:{digest}"
 
 
@@ -53,23 +124,45 @@ class ClickHouseSink:
         # Batches a flush has started on: retried first and unchanged, so their tokens stay the same.
         self._sealed: list[_Batch] = []
 
-    def add(self, table: str, row: dict[str, Any], *, topic: str, partition: int, offset: int) -> None:
+    def add(
+        self,
+        table: str,
+        row: dict[str, Any],
+        *,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None = None,
+        payload: bytes | None = None,
+    ) -> None:
         """Buffer one row of the record at ``topic``/``partition``/``offset``.
 
         Raises ``ValueError`` (unknown table) or ``KeyError`` (missing column) here, not at flush
-        time, so the caller can dead-letter the one bad record.
+        time, so the caller can dead-letter the one bad record. ``key`` and ``payload`` (the Kafka
+        record) go into its dead letter should ClickHouse refuse the row; without them the dead
+        letter carries the refused rows as JSON.
         """
-        values = _values(table, row)
-        self._batch_for(topic, partition, offset).rows.setdefault(table, []).append(values)
+        self.add_rows(
+            {table: [row]}, topic=topic, partition=partition, offset=offset, key=key, payload=payload
+        )
 
     def add_rows(
-        self, rows_by_table: dict[str, list[dict[str, Any]]], *, topic: str, partition: int, offset: int
+        self,
+        rows_by_table: dict[str, list[dict[str, Any]]],
+        *,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None = None,
+        payload: bytes | None = None,
     ) -> None:
         """Buffer all rows of one record (e.g. :func:`processors.rows.score_rows` output), all or none."""
         prepared = [(table, [_values(table, row) for row in rows]) for table, rows in rows_by_table.items()]
         batch = self._batch_for(topic, partition, offset)
         for table, values in prepared:
-            batch.rows.setdefault(table, []).extend(values)
+            batch.add(table, offset, values)
+        if payload is not None:
+            batch.sources[offset] = (key, payload)
 
     def pending(self) -> int:
         """Kafka records buffered and not yet written."""
@@ -79,26 +172,100 @@ class ClickHouseSink:
         """Write every buffered batch; rows written per table.
 
         On failure the exception propagates and the unwritten batches stay buffered; already
-        written tables of a half-written batch are not written again on retry.
+        written tables of a half-written batch are not written again on retry. Records whose rows
+        ClickHouse refuses become ``dead_letters`` rows instead (see the module docstring).
         """
         self._sealed.extend(self._open.values())
         self._open.clear()
         written: dict[str, int] = {}
         while self._sealed:
             batch = self._sealed[0]
-            for table, values in batch.rows.items():
-                if table in batch.written or not values:
-                    continue
-                self.client.insert(
-                    table,
-                    values,
-                    column_names=TABLE_COLUMNS[table],
-                    settings={"insert_deduplication_token": batch.token(table)},
-                )
-                batch.written.add(table)
-                written[table] = written.get(table, 0) + len(values)
+            for table in batch.rows:
+                if table not in batch.written:
+                    self._write(batch, table, written)
+                    batch.written.add(table)
             self._sealed.pop(0)
         return written
+
+    def _write(self, batch: _Batch, table: str, written: dict[str, int]) -> None:
+        """Insert ``batch``'s rows of ``table``; on a data refusal, record by record."""
+        if table not in batch.split:
+            values = batch.values(table)
+            if not values:
+                return
+            try:
+                self._insert(table, values, batch.token(table))
+            except Exception as exc:
+                # The sink's own dead letters are plain values: a refusal there is a schema
+                # problem, retried like an outage rather than dead-lettered again.
+                if batch.letters or not rejects_data(exc):
+                    raise
+                log.warning("ClickHouse refused a %s batch, retrying it record by record: %s", table, exc)
+                batch.split.add(table)
+            else:
+                written[table] = written.get(table, 0) + len(values)
+                return
+        for offset in batch.offsets:
+            values = batch.values(table, offset)
+            if not values or (table, offset) in batch.records_written:
+                continue
+            single = _Batch(batch.topic, batch.partition, [offset])
+            single.add(table, offset, values)
+            try:
+                self._insert(table, values, single.token(table))
+            except Exception as exc:
+                if not rejects_data(exc):
+                    raise
+                self._reject(batch, table, offset, exc)
+            else:
+                batch.records_written.add((table, offset))
+                written[table] = written.get(table, 0) + len(values)
+
+    def _insert(self, table: str, values: list[list[Any]], token: str) -> None:
+        self.client.insert(
+            table,
+            values,
+            column_names=TABLE_COLUMNS[table],
+            settings={"insert_deduplication_token": token},
+        )
+
+    def _reject(self, batch: _Batch, table: str, offset: int, exc: Exception) -> None:
+        """Dead-letter the record at ``offset``: its rows not yet written are dropped (tables
+        already written keep theirs) and a ``dead_letters`` row, written next, says why."""
+        key, payload = batch.sources.get(offset, (None, None))
+        if payload is None:
+            refused = {
+                name: [dict(zip(TABLE_COLUMNS[name], row, strict=True)) for row in batch.values(name, offset)]
+                for name in batch.rows
+                if batch.values(name, offset)
+            }
+            payload = json.dumps(refused, default=str).encode()
+        batch.rejected.add(offset)
+        letter = dead_letter(
+            "sink",
+            topic=batch.topic,
+            partition=batch.partition,
+            offset=offset,
+            key=key,
+            payload=payload,
+            error=exc,
+            attempts=1,
+        )
+        letter["error_message"] = f"ClickHouse refused the {table} rows: {letter['error_message']}"
+        metrics.RECORDS_FAILED.labels("sink", letter["error_class"]).inc()
+        log.error(
+            "sink: %s/%s/%s refused by ClickHouse, dead-lettered: %s",
+            batch.topic,
+            batch.partition,
+            offset,
+            exc,
+        )
+        row = dead_letter_row(letter, int(letter["failed_at"].timestamp() * 1000))
+        letters = _Batch(batch.topic, batch.partition, letters=True)
+        letters.offsets.append(offset)
+        letters.add("dead_letters", offset, [_values("dead_letters", row)])
+        # Right after the current batch, so this flush writes it before offsets can commit.
+        self._sealed.insert(1, letters)
 
     def _batch_for(self, topic: str, partition: int, offset: int) -> _Batch:
         """The open batch taking ``offset``; a full batch or an offset going back starts a new one."""

@@ -87,7 +87,7 @@ def register(rt: Runtime) -> None:
                 where = {"topic": msg.topic, "partition": msg.partition, "offset": msg.offset}
                 try:
                     rows, record = rows_for(msg.topic, event.value, event.key, msg.partition, msg.offset)
-                    sink.add_rows(rows, **where)
+                    sink.add_rows(rows, **where, key=event.key, payload=event.value)
                 except Exception as exc:
                     # A record whose rows cannot be built: raising here would end the loop, and
                     # take_events acks the whole batch in its ``finally``, unwritten. Store it as a
