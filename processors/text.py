@@ -153,11 +153,17 @@ def factored(alternatives: list[list[str]]) -> str:
     place, so alternatives that start with different characters may change places, and
     ``ab|ac`` is ``a(?:b|c)``. An alternative that starts with anything else keeps its place.
     """
+    return "|".join(first + rest for first, rest in _factored_parts(alternatives))
+
+
+def _factored_parts(alternatives: list[list[str]]) -> list[tuple[str, str]]:
+    """The top-level parts of :func:`factored`: (first character piece, the rest), or ("", part) for a
+    part that starts with anything else."""
     parts = []
     i = 0
     while i < len(alternatives):
         if not alternatives[i] or not is_char_piece(alternatives[i][0]):
-            parts.append("".join(alternatives[i]))
+            parts.append(("", "".join(alternatives[i])))
             i += 1
             continue
         by_first: dict[str, list[list[str]]] = {}
@@ -165,8 +171,28 @@ def factored(alternatives: list[list[str]]) -> str:
             by_first.setdefault(alternatives[i][0], []).append(alternatives[i][1:])
             i += 1
         for first, rests in by_first.items():
-            parts.append(first + (f"(?:{factored(rests)})" if len(rests) > 1 else "".join(rests[0])))
-    return "|".join(parts)
+            parts.append((first, f"(?:{factored(rests)})" if len(rests) > 1 else "".join(rests[0])))
+    return parts
+
+
+#: ``(?<!\w)`` one character later: right after a part's first character, it looks at the one before.
+_WORD_START_AFTER_FIRST = r"(?<!\w[\s\S])"
+
+
+def word_start_factored(alternatives: list[list[str]]) -> str:
+    r"""``(?<!\w)(?:factored(alternatives))`` with the same matches, the lookbehind checked right after
+    each part's first character instead (a lookbehind that reaches before the string start holds, as
+    ``(?<!\w)`` does there).
+
+    Why: a pattern that starts with a lookbehind is tried at every position; one whose alternatives all
+    start with a plain character lets the regex engine skip to the next position holding one of them.
+    """
+    return "(?:{})".format(
+        "|".join(
+            first + _WORD_START_AFTER_FIRST + rest if first else r"(?<!\w)" + rest
+            for first, rest in _factored_parts(alternatives)
+        )
+    )
 
 
 #: (source, flags) of an IGNORECASE pattern -> the source of a pattern with the same matches that
@@ -199,7 +225,7 @@ def phrase_pattern(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> re.
         return re.compile(r"(?!x)x")
     pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alts)})(?!\w)", re.IGNORECASE | re.UNICODE)
     if all("".join(p) == alt for p, alt in zip(pieces, alts, strict=True)):
-        register_fast_twin(pattern, rf"(?<!\w)(?:{factored(pieces)})(?!\w)")
+        register_fast_twin(pattern, rf"{word_start_factored(pieces)}(?!\w)")
     return pattern
 
 

@@ -1,0 +1,104 @@
+"""Golden outputs of the text stages: an optimisation must not change what they produce.
+
+Each case's outputs (filter, rule metrics, key facts, signals and the text helpers compression
+uses) are hashed as JSON; the hashes were recorded before the speed work of issue 4. When a change
+is meant to alter an output, fix the code or record the new hash with the reason in the commit.
+The inputs live here (not in the bench fixtures, which are tuned for the benchmark) so that editing
+a fixture does not trip this test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from typing import Any
+
+import pytest
+
+from processors import keyfacts, text
+from processors.filtering import filter_transcript
+from processors.numbers import normalise_numbers
+from processors.pii import redact
+from processors.rules import RuleOptions, rule_metrics
+from streams.bench_text import make_long_transcript, make_transcript_from_turns
+
+TURNS = [
+    ("agent", "Hi, thank you for calling Northwind, this is Dana, how can I help you today?"),
+    ("customer", "Um, hi. Yeah, hi, I'm, uh, I'm calling about the, um, the pro plan."),
+    ("agent", "Uh-huh."),
+    ("agent", "So, um, the pro plan is $39 a month per user if you pay yearly, you know."),
+    ("customer", "Yeah yeah yeah."),
+    ("customer", "I mean, I mean, that's too expensive, honestly, I need to think about it."),
+    ("agent", "And it's forty nine dollars month to month, kind of cheaper yearly."),
+    ("customer", "Okay, okay, sounds good. Sign me up, no problem."),
+    ("agent", "Great, I'll send the invoice to ivan at gmail dot com on Friday."),
+    ("customer", "My card is 4111 1111 1111 1111 and my phone +7 916 123-45-67."),
+    ("customer", "Thank you for watching!", {"no_speech_prob": 0.92, "avg_logprob": -1.3}),
+    ("agent", "Ну, э-э, как бы, тариф стоит две тысячи девятьсот девяносто рублей в месяц."),
+    ("customer", "Угу, угу. Да-да-да. Это, ну, дорого, у конкурентов дешевле."),
+    ("customer", "Пять пять пять, ну, код такой. Сорок пять сорок пять."),
+    ("agent", "Хорошо, я отправлю договор, WhatsApp и iPhone тоже, завтра?"),
+    ("customer", "Я буду жаловаться в Роспотребнадзор, верните деньги! Это безобразие."),
+    ("agent", "Okay, понял, то есть две недели extra, deadline в пятницу."),
+    ("customer", "Нет, не надо. Отказываюсь."),
+    ("customer", "ſix İstanbul Kelvin K, um, uh-huh uhhuh"),
+    ("agent", ""),
+    ("customer", "Mm-hmm."),
+]  # fmt: skip
+
+#: sha256 of each case's outputs, recorded before issue 4's speed work.
+EXPECTED = {
+    "turns": "9c8347825a4fe88113ec8b2f2bdac22ddfd63146176bcc92f8ca2e397d3cb911",
+    "generated-0": "8319b7dc0f161ead8a3a53f27baaa6ee746d48d0b032026052b27bd33f9e1041",
+    "generated-1": "6bff8f2a1cdb5a0bccbfb10259181333c641ef29cdedcd34166f0bf6944952a4",
+    "generated-2": "5e14e92360c842a76ae1da01529cd444f3c6a3eca10c25387be7e8d525444379",
+    "generated-3": "e4bfaef006f75334027325fa6e398d09e9efdbd5e70411dc06effe10c3fad8e9",
+}
+
+
+def _cases() -> dict[str, dict[str, Any]]:
+    rng = random.Random(11)
+    cases = {"turns": make_transcript_from_turns("golden", TURNS, "ru")}
+    for i in range(4):
+        cases[f"generated-{i}"] = make_long_transcript(f"gen-{i}", rng, "en" if i % 2 else "ru")
+    return cases
+
+
+def _outputs(transcript: dict[str, Any]) -> dict[str, Any]:
+    filtered = filter_transcript(transcript)
+    helpers = []
+    for seg in transcript["segments"]:
+        raw = seg["text"]
+        stripped = text.strip_disfluencies(text.normalise_space(raw))
+        cleaned, words = text.collapse_repeats_words(stripped)
+        numbered = normalise_numbers(cleaned, words)
+        helpers.append(
+            [
+                stripped,
+                cleaned,
+                words,
+                numbered,
+                text.collapse_repeats(raw),
+                text.tidy(raw),
+                text.sentences(numbered),
+                [keyfacts.signals(s) for s in text.sentences(numbered)],
+                redact(numbered),
+            ]
+        )
+    return {
+        # the segments and counts only: the rest of the record is the input's (its timestamps too)
+        "filtered": [filtered["transcript"]["segments"], *(filtered[k] for k in ("kept", "dropped", "pii"))],
+        "rules": rule_metrics(filtered["transcript"], RuleOptions()),
+        "facts": keyfacts.extract_key_facts(filtered["transcript"]),
+        "helpers": helpers,
+    }
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_text_stage_outputs_unchanged(name):
+    assert _digest(_outputs(_cases()[name])) == EXPECTED[name]
