@@ -60,7 +60,15 @@ def collapse_repeats_words(text: str) -> tuple[str, list[str] | None]:
     # fast path (the back-reference regex is the slow part): no word or word pair repeats at once;
     # a pair repeat needs words[i] == words[i + 2], which is cheaper to rule out than pairs
     single = any(map(operator.eq, words, words[1:]))
-    if not single and not any(map(operator.eq, words, words[2:])):
+    # a unit with an apostrophe is more \w+ runs than words ("we've been" is three), so its
+    # repeat is three or four runs on
+    apostrophe = "'" in text or "’" in text
+    if (
+        not single
+        and not any(map(operator.eq, words, words[2:]))
+        and not (apostrophe and any(map(operator.eq, words, words[3:])))
+        and not (apostrophe and any(map(operator.eq, words, words[4:])))
+    ):
         return text, words
     # number words never collapse, so their repeats ("пять пять пять") do not count: each one
     # becomes an object equal to nothing else
@@ -68,7 +76,7 @@ def collapse_repeats_words(text: str) -> tuple[str, list[str] | None]:
     if not NUMBER_WORDS.isdisjoint(words):
         keys = [object() if w in NUMBER_WORDS else w for w in words]
         single = any(map(operator.eq, keys, keys[1:]))
-    if not single:
+    if not single and not apostrophe:
         pairs = list(pairwise(keys))
         if not any(map(operator.eq, pairs, pairs[2:])):
             return text, words

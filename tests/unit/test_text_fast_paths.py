@@ -7,11 +7,9 @@ the fold-safe set (which take the IGNORECASE paths).
 
 from __future__ import annotations
 
-import operator
 import random
 import re
 from collections import Counter
-from itertools import pairwise
 
 import pytest
 
@@ -85,6 +83,15 @@ def _number_repeats(n: int, seed: int = 4) -> list[str]:
 
 
 _NUMBER_REPEATS = _number_repeats(1500)
+#: Units with apostrophes are more \w+ runs than words ("we've been" is three).
+_APOSTROPHES = [
+    "We've been we've been looking at a competitor.",
+    "don't won't, don't won't",
+    "it’s it’s fine, I'm I'm sure",
+    "they'd say they'd say пять пять",
+    "o'clock o'clock o'clock",
+    "we've been we're been",
+]
 
 
 def _plain_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -113,10 +120,6 @@ _PLAIN_REPEAT = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})?)(?:[\s,.!…‑-]+\1(?!\w
 
 def _plain_collapse(text: str) -> str:
     if len(text) < 3:
-        return text
-    words = [w if w not in numbers.NUMBER_WORDS else object() for w in T.WORD_RE.findall(text.lower())]
-    pairs = list(pairwise(words))
-    if not (any(a == b for a, b in pairwise(words)) or any(map(operator.eq, pairs, pairs[2:]))):
         return text
     return _PLAIN_REPEAT.sub(r"\1", text)
 
@@ -150,7 +153,7 @@ def test_factoring_keeps_the_order_of_alternatives():
 
 
 def test_disfluencies_tidy_and_repeats_as_before():
-    for text in [*TEXTS, *_NUMBER_REPEATS]:
+    for text in [*TEXTS, *_NUMBER_REPEATS, *_APOSTROPHES]:
         assert T.strip_disfluencies(text) == _plain_strip(text), text
         assert T.tidy(text) == _plain_tidy(text), text
         assert T.collapse_repeats(text) == _plain_collapse(text), text
