@@ -8,13 +8,16 @@ stops everything, the broker included, also on Ctrl-C or error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from types import FrameType, TracebackType
+from typing import Any, TextIO, TypeVar
 from urllib.parse import urlsplit
 
 from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
@@ -28,6 +31,7 @@ from streams.topics import ALL
 from streams.worker import kafka, prepare
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RESULT_SQL = """
 SELECT c.call_id, c.agent_name, c.language, c.duration_s, c.agent_talk_s, c.customer_talk_s, c.words,
@@ -46,6 +50,105 @@ AFTER_CALLS_ROW = frozenset({"alerts", "notify"})
 #: How long stopping the in-process worker may take (a stop during start-up can wait on services
 #: that never came up); after that the demo exits and the embedded broker stops anyway.
 STOP_TIMEOUT_S = 30.0
+#: How long an interrupted step may take to end once cancelled before the demo stops without it.
+CANCEL_WAIT_S = 5.0
+
+
+class Interrupted(Exception):
+    """The demo was asked to stop by SIGINT or SIGTERM."""
+
+
+class Interrupt:
+    """SIGINT/SIGTERM handling for the demo's life that does not depend on what Faust does with a
+    cancelled task.
+
+    ``asyncio.run`` turns the first Ctrl-C into a single cancellation of its main task; a cancellation
+    that lands in Faust's start-up can be caught there, and the demo then ran to the end and exited 0.
+    Here the first signal is recorded, :meth:`race` gives up on what it awaits and the demo stops the
+    worker (bounded) and then the broker; a second one raises KeyboardInterrupt at once. Where no
+    worker runs and no event loop is being set up or torn down (``graceful`` off: starting the broker,
+    :func:`prepare`), the first one raises KeyboardInterrupt at once too, as Python's own handler does.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.graceful = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Interrupt:
+        with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._on_signal)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous.clear()
+
+    @contextlib.contextmanager
+    def immediate(self) -> Iterator[None]:
+        """A block a signal may interrupt anywhere (it holds nothing that needs stopping)."""
+        self.check()
+        self.graceful = False
+        try:
+            yield
+        finally:
+            self.graceful = True
+        self.check()
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        first = self.signum is None
+        self.signum = signum if first else self.signum
+        if not first or not self.graceful:
+            raise KeyboardInterrupt
+        if self._loop is not None:
+            # Not set() or log here: the handler may run in the middle of the loop's or a stream's code.
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing waits any more
+                self._loop.call_soon_threadsafe(self._wake, signum)
+
+    def _wake(self, signum: int) -> None:
+        log.warning("%s: stopping (again to stop at once)", signal.Signals(signum).name)
+        if self._event is not None:
+            self._event.set()
+
+    def bind(self) -> None:
+        """Wake :meth:`race` in the running loop on a signal (call from inside that loop)."""
+        self._loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+        if self.signum is not None:
+            self._event.set()
+
+    def check(self) -> None:
+        if self.signum is not None:
+            raise Interrupted(signal.Signals(self.signum).name)
+
+    async def race(self, aw: Awaitable[T]) -> T:
+        """``await aw``, unless a signal comes first: then cancel it, give it ``CANCEL_WAIT_S`` to end
+        (it may swallow the cancellation) and raise :class:`Interrupted`."""
+        if self._event is None:
+            self.bind()
+        assert self._event is not None
+        task = asyncio.ensure_future(aw)
+        stop = asyncio.ensure_future(self._event.wait())
+        try:
+            await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=CANCEL_WAIT_S)
+        if self.signum is None:
+            return task.result()
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: the interruption is what the caller hears of
+        raise Interrupted(signal.Signals(self.signum).name)
 
 
 def call_path(uri: str) -> Path | None:
@@ -134,37 +237,25 @@ async def process(
     timeout: float,
     progress: TextIO | None = sys.stderr,
     since: int = 0,
+    interrupt: Interrupt | None = None,
 ) -> Outcome:
     """Run every stage in this process, call ``feed(rt)`` (in a thread) to publish input, and wait
     until each of ``ids`` has a row in ``calls`` or ``dead_letters`` (or ``timeout`` passes).
 
-    Only rows with ``_version >= since`` (epoch ms) count: earlier runs' rows are not this run's."""
-    rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
-    if settings.web_port and "web_port" in settings.model_fields_set:  # opt-in: the demo is short-lived
-        from streams.web import attach
+    Only rows with ``_version >= since`` (epoch ms) count: earlier runs' rows are not this run's.
+    With ``interrupt`` (installed), a signal stops the worker and raises :class:`Interrupted`."""
+    interrupt = interrupt or Interrupt()
+    interrupt.bind()
+    with interrupt.immediate():
+        rt = prepare(settings, bootstrap)  # inside the running loop: Faust binds to the current loop
+        if settings.web_port and "web_port" in settings.model_fields_set:  # opt-in: short-lived demo
+            from streams.web import attach
 
-        attach(rt)
+            attach(rt)
     try:
         # inside the try: a Ctrl-C while Faust starts must stop what already started, or its
         # services keep the process (and the embedded broker around it) alive
-        await rt.app.start()
-        await asyncio.get_running_loop().run_in_executor(None, feed, rt)
-        deadline = time.monotonic() + timeout
-        last = -1
-        while True:
-            outcome = Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
-            if progress and len(outcome.finished) != last:
-                last = len(outcome.finished)
-                print(f"  {last}/{len(ids)} call(s) in ClickHouse", file=progress, flush=True)
-            if outcome.complete:
-                await _drain(rt, deadline)
-                # Rows written while draining (a late stage's dead letter) may change an outcome.
-                return Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
-            if time.monotonic() > deadline:
-                if progress:
-                    print(f"timed out after {timeout:.0f}s", file=progress)
-                return outcome
-            await asyncio.sleep(0.5)
+        return await interrupt.race(_run(rt, feed, ids, timeout, progress, since, interrupt))
     finally:
         try:
             await asyncio.wait_for(rt.app.stop(), STOP_TIMEOUT_S)
@@ -172,6 +263,41 @@ async def process(
             log.warning("the worker did not stop within %.0f s; leaving anyway", STOP_TIMEOUT_S)
         finally:
             rt.close()
+
+
+async def _run(
+    rt: Runtime,
+    feed: Callable[[Runtime], None],
+    ids: list[str],
+    timeout: float,
+    progress: TextIO | None,
+    since: int,
+    interrupt: Interrupt,
+) -> Outcome:
+    """Start the worker, feed it and wait for the outcome; ``interrupt.check()`` after each step, as
+    Faust may swallow the cancellation that :meth:`Interrupt.race` sends."""
+    await rt.app.start()
+    interrupt.check()
+    await asyncio.get_running_loop().run_in_executor(None, feed, rt)
+    interrupt.check()
+    deadline = time.monotonic() + timeout
+    last = -1
+    while True:
+        outcome = Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
+        interrupt.check()
+        if progress and len(outcome.finished) != last:
+            last = len(outcome.finished)
+            print(f"  {last}/{len(ids)} call(s) in ClickHouse", file=progress, flush=True)
+        if outcome.complete:
+            await _drain(rt, deadline)
+            interrupt.check()
+            # Rows written while draining (a late stage's dead letter) may change an outcome.
+            return Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
+        if time.monotonic() > deadline:
+            if progress:
+                print(f"timed out after {timeout:.0f}s", file=progress)
+            return outcome
+        await asyncio.sleep(0.5)
 
 
 async def _drain(rt: Runtime, deadline: float) -> None:
@@ -259,16 +385,30 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
             update={"recording_roots": demo_roots(settings.recording_roots, calls)}
         )
     settings = settings.model_copy(update={"stages": list(STAGES)})
-    with kafka(settings) as bootstrap:
-        print(
-            f"stack: Kafka {bootstrap}, ClickHouse {settings.effective_clickhouse_dsn}",
-            file=sys.stderr,
-        )
-        ids = sorted(
-            {c["call_id"] for c in calls} | {bad_line_id(str(path), ln.lineno) for ln in lines if ln.error}
-        )
-        outcome = asyncio.run(
-            process(settings, bootstrap, publish_lines(lines, str(path)), ids, timeout, since=since)
-        )
+    interrupt = Interrupt()
+    try:
+        # The handler is in place before the broker starts and stays until it has stopped.
+        with interrupt, kafka(settings) as bootstrap:
+            print(
+                f"stack: Kafka {bootstrap}, ClickHouse {settings.effective_clickhouse_dsn}",
+                file=sys.stderr,
+            )
+            ids = sorted(
+                {c["call_id"] for c in calls}
+                | {bad_line_id(str(path), ln.lineno) for ln in lines if ln.error}
+            )
+            feed = publish_lines(lines, str(path))
+            interrupt.graceful = True  # a KeyboardInterrupt inside asyncio.run's loop set-up breaks it
+            outcome = asyncio.run(
+                process(settings, bootstrap, feed, ids, timeout, since=since, interrupt=interrupt)
+            )
+    except (Interrupted, KeyboardInterrupt):
+        if interrupt.signum is None:
+            raise
+    if interrupt.signum is not None:
+        if interrupt.signum == signal.SIGINT:
+            raise KeyboardInterrupt  # `callstream` reports it and exits 130
+        print(f"stopped by {signal.Signals(interrupt.signum).name}", file=sys.stderr)
+        return 128 + interrupt.signum
     print_outcome(outcome)
     return 0 if outcome.complete else 1
