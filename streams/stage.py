@@ -8,10 +8,11 @@ dead letter and keep going (docs/decisions/0002-decode-in-stage.md).
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -93,7 +94,9 @@ class StageRunner:
         self.rt = rt
         self.backoff = backoff
 
-    async def handle(self, stage: Stage, event: EventT) -> None:
+    async def handle(self, stage: Stage, event: EventT) -> asyncio.Future[None]:
+        """Decode, process and send the outputs of ``event`` (or dead-letter it). Returns a future done
+        once the broker acknowledged every output or the dead letter: the caller acks the event then."""
         msg = event.message
         value: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
         key: bytes | None = event.key
@@ -144,25 +147,50 @@ class StageRunner:
             ]
         except Exception as exc:
             await self.send_dead_letter(letter_for(exc, max(tries.n, 1)))
-            return
-        sent = 0
+            return _settled()
+        deliveries: list[Awaitable[Any]] = []
         try:
             for out_key, data in encoded:
-                await target.send(key=(out_key or "").encode(), value=data)
-                sent += 1
+                deliveries.append(await target.send(key=(out_key or "").encode(), value=data))
         except Exception as exc:
-            # E.g. an output over the producer's max request size: without this the agent crashed,
-            # Faust acked the event and the record was gone with neither output nor dead letter.
-            letter = letter_for(exc, 1)
-            letter["error_message"] = (
-                f"sending output {sent + 1}/{len(encoded)} ({len(encoded[sent][1])} bytes) to "
-                f"{topic_name} failed: {letter['error_message']}"
-            )
+            # E.g. an output over the producer's max request size, refused by send() itself: without
+            # this the agent crashed, Faust acked the event and the record was gone.
+            letter = self._send_failed(letter_for(exc, 1), len(deliveries), encoded, topic_name)
             await self.send_dead_letter(letter)
-            return
-        finally:
-            metrics.RECORDS_OUT.labels(stage.name).inc(sent)
+            return _settled()
+        delivered = self._deliver(stage, deliveries, encoded, topic_name, letter_for, started)
+        return asyncio.ensure_future(delivered)
+
+    async def _deliver(
+        self,
+        stage: Stage,
+        deliveries: list[Awaitable[Any]],
+        encoded: list[tuple[str | None, bytes]],
+        topic_name: str,
+        letter_for: Callable[[Exception, int], dict[str, Any]],
+        started: float,
+    ) -> None:
+        """Wait for the broker's answer to each output; an output it refused dead-letters the input.
+        ``send()`` only enqueues, and the producer flush Faust runs before committing offsets does not
+        raise when a batch failed: the event is acked only when this is done (:func:`register_stage`)."""
+        for sent, delivery in enumerate(deliveries):
+            try:
+                await delivery
+            except Exception as exc:
+                await self.send_dead_letter(self._send_failed(letter_for(exc, 1), sent, encoded, topic_name))
+                return
+            metrics.RECORDS_OUT.labels(stage.name).inc()
         metrics.STAGE_LATENCY.labels(stage.name).observe(time.perf_counter() - started)
+
+    @staticmethod
+    def _send_failed(
+        letter: dict[str, Any], sent: int, encoded: list[tuple[str | None, bytes]], topic_name: str
+    ) -> dict[str, Any]:
+        letter["error_message"] = (
+            f"sending output {sent + 1}/{len(encoded)} ({len(encoded[sent][1])} bytes) to "
+            f"{topic_name} failed: {letter['error_message']}"
+        )
+        return letter
 
     async def _retrying(
         self,
@@ -234,7 +262,7 @@ class StageRunner:
     async def _send_letter(self, letter: dict[str, Any]) -> None:
         topic = self.rt.topic(DLQ)
         data = self.rt.codec.encode(DLQ.record, letter, topic.get_topic_name())
-        await topic.send(key=(letter["call_id"] or "").encode(), value=data)
+        await _delivered(await topic.send(key=(letter["call_id"] or "").encode(), value=data))
 
     @staticmethod
     def _lost(letter: dict[str, Any], exc: BaseException) -> None:
@@ -252,6 +280,17 @@ class StageRunner:
         )
 
 
+async def _delivered(delivery: Awaitable[Any]) -> None:
+    """Wait for the broker's answer to a send (``topic.send()`` only enqueues the record)."""
+    await delivery
+
+
+def _settled() -> asyncio.Future[None]:
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    done.set_result(None)
+    return done
+
+
 @dataclass
 class _Attempts:
     """Attempts of the step being tried (reported in its dead letter when it fails)."""
@@ -263,8 +302,24 @@ def register_stage(rt: Runtime, stage: Stage) -> None:
     """Wire ``stage`` as a Faust agent: a thin loop handing each event to the runner."""
 
     async def agent(stream: Any) -> None:
-        async for event in stream.events():
-            await rt.runner.handle(stage, event)
+        failed: list[BaseException] = []
+
+        def ack(event: EventT, settled: asyncio.Future[None]) -> None:
+            # Acked only once its outputs (or its dead letter) are on the broker, so Faust never
+            # commits past a record whose output was lost. Not acked (re-read after a restart) when
+            # even its dead letter could not be sent (logged CRITICAL) or the worker stopped first.
+            if settled.cancelled():
+                return
+            if (exc := settled.exception()) is not None:
+                failed.append(exc)
+                return
+            event.ack()
+
+        async for event in stream.noack().events():
+            if failed:  # crash the agent, as a dead letter that cannot be sent did inline before
+                raise failed[0]
+            settled = await rt.runner.handle(stage, event)
+            settled.add_done_callback(functools.partial(ack, event))
             # Let the other agents run between two events: an agent with a backlog would otherwise
             # keep the event loop until its queue is empty (taking a queued event never waits), so
             # a burst of calls went through one stage at a time and reached ClickHouse only at the end.

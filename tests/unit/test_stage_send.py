@@ -22,23 +22,37 @@ class TooLarge(Exception):
     """Stands in for Faust's ProducerSendError(MessageSizeTooLargeError)."""
 
 
+class BrokerRefused(Exception):
+    """Stands in for the error a delivery future fails with when the broker refuses the batch."""
+
+
 @dataclass
 class FakeTopic:
     name: str
     #: A value longer than this is refused, as a producer refuses one over its max request size.
     max_bytes: int | None = None
     fail_all: bool = False
+    #: A value longer than this is accepted by send() but its delivery fails, as when the broker
+    #: refuses a batch (over the topic's max.message.bytes) after send() returned.
+    broker_max_bytes: int | None = None
     sent: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     def get_topic_name(self) -> str:
         return self.name
 
-    async def send(self, *, key: bytes, value: bytes) -> None:
+    async def send(self, *, key: bytes, value: bytes) -> asyncio.Future[None]:
+        """Like Faust's: raises if the producer refuses the record, else returns its delivery future."""
         if self.fail_all:
             raise ConnectionError("broker down")
         if self.max_bytes is not None and len(value) > self.max_bytes:
             raise TooLarge(f"The message is {len(value)} bytes when serialized")
-        self.sent.append((key, value))
+        delivery: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self.broker_max_bytes is not None and len(value) > self.broker_max_bytes:
+            delivery.set_exception(BrokerRefused("[Error 10] MessageSizeTooLargeError"))
+        else:
+            self.sent.append((key, value))
+            delivery.set_result(None)
+        return delivery
 
 
 class FakeRuntime:
@@ -62,7 +76,10 @@ STAGE = Stage("filter", TRANSCRIBED, FILTERED, filter_transcript)
 
 
 def run(rt: FakeRuntime, value: bytes, stage: Stage = STAGE) -> None:
-    asyncio.run(StageRunner(rt, backoff=0).handle(stage, event(value)))  # type: ignore[arg-type]
+    async def handle_and_settle() -> None:
+        await (await StageRunner(rt, backoff=0).handle(stage, event(value)))  # type: ignore[arg-type]
+
+    asyncio.run(handle_and_settle())
 
 
 def letters(rt: FakeRuntime) -> list[dict[str, Any]]:
@@ -89,6 +106,33 @@ def test_output_send_failure_becomes_a_dead_letter_with_the_input():
     assert letter["call_id"] == "call-0001"
     assert f"to {FILTERED.name} failed" in letter["error_message"]
     assert "bytes when serialized" in letter["error_message"]
+
+
+def test_output_the_broker_refuses_after_send_returned_becomes_a_dead_letter():
+    # Faust commits the input's offset after a producer flush that does not raise on a failed
+    # batch: unless the delivery is awaited, the output is lost and nothing says so.
+    rt = FakeRuntime()
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, broker_max_bytes=10)
+    value = rt.codec.encode("Transcript", make_transcript())
+
+    run(rt, value)
+
+    assert not rt.topic(FILTERED).sent
+    [letter] = letters(rt)
+    assert letter["payload"] == value and letter["error_class"] == "BrokerRefused"
+    assert f"to {FILTERED.name} failed" in letter["error_message"]
+
+
+def test_dead_letter_the_broker_refuses_is_sent_again_without_its_payload():
+    rt = FakeRuntime()
+    value = rt.codec.encode("Transcript", make_transcript())
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, max_bytes=10)
+    rt.topics[DLQ.name] = FakeTopic(DLQ.name, broker_max_bytes=len(value))
+
+    run(rt, value)
+
+    [letter] = letters(rt)
+    assert letter["payload"] == b"" and "BrokerRefused" in letter["error_message"]
 
 
 def test_too_large_dead_letter_is_sent_without_its_payload(caplog):
@@ -224,3 +268,59 @@ def test_sink_stores_a_record_whose_rows_cannot_be_built_as_a_dead_letter(monkey
     assert (dl["stage"], dl["topic"], dl["offset"]) == ("sink", "calls.scored", 2)
     assert dl["error_class"] == "KeyError"
     assert dl["payload"] == bad
+
+
+# --- the agent acks an event only once its outputs (or its dead letter) are on the broker -----------
+
+
+class AckEvent(SimpleNamespace):
+    acked = False
+
+    def ack(self) -> bool:
+        self.acked = True
+        return True
+
+
+class EventStream:
+    """``stream.noack().events()`` over ``events``, the shape :func:`register_stage` iterates."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self._events = events
+
+    def noack(self) -> EventStream:
+        return self
+
+    async def events(self) -> Any:
+        for e in self._events:
+            yield e
+
+
+def test_agent_acks_after_delivery_and_never_acks_a_lost_record():
+    from streams.stage import register_stage
+
+    agents: dict[str, Any] = {}
+    rt = FakeRuntime()
+    rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
+    rt.app = SimpleNamespace(agent=lambda topic, name: lambda fn: agents.setdefault(name, fn))  # type: ignore[attr-defined]
+    register_stage(rt, STAGE)  # type: ignore[arg-type]
+    good = rt.codec.encode("Transcript", make_transcript("call-good"))
+    long = make_transcript("call-big")
+    long["segments"][0]["text"] = "the price is fine " * 2000
+    big = rt.codec.encode("Transcript", long)
+
+    def ev(value: bytes, offset: int) -> AckEvent:
+        where = SimpleNamespace(topic=TRANSCRIBED.name, partition=0, offset=offset)
+        return AckEvent(key=b"k", value=value, message=where)
+
+    # the broker refuses the big output after send() returned, and the DLQ refuses its letter too
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, broker_max_bytes=len(good) * 2)
+    rt.topics[DLQ.name] = FakeTopic(DLQ.name, broker_max_bytes=0)
+    events = [ev(good, 1), ev(big, 2), ev(good, 3)]
+
+    async def main() -> None:
+        await agents["filter"](EventStream(events))
+        await asyncio.sleep(0.05)  # the last deliveries settle
+
+    asyncio.run(main())
+    # the big record's output and dead letter were both lost: not acked, so Faust never commits past it
+    assert [e.acked for e in events] == [True, False, True]
