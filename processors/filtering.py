@@ -30,6 +30,10 @@ PII said in words ("восемь девятьсот шестнадцать ...")
 become digits; when that finds more, the segment is stored with its number words as digits and the
 PII redacted ("[PHONE]").
 Counts: ``dropped`` by reason, ``pii`` by placeholder type.
+
+What the ASR guards dropped (``Transcript.dropped_segments``: ``past_end``, ``repetition``,
+``no_vad_speech``) is passed through for ``call_segments``: PII-redacted, dropped with the guard's
+reason, never judged again and not counted here (``Transcript.dropped`` counts it).
 """
 
 from __future__ import annotations
@@ -303,6 +307,10 @@ def filter_transcript(
             last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if text.rstrip().endswith("?") else None
     out["segments"] = segments
+    out["dropped_segments"] = [
+        {**seg, "text": _redact(seg["text"], options)[0], "kept": False}
+        for seg in transcript.get("dropped_segments") or ()
+    ]
     return {
         "call_id": transcript["call_id"],
         "transcript": out,

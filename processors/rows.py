@@ -231,7 +231,9 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
             "started_at": started_at,
             "_version": version,
         }
-        for seg in transcript["segments"]
+        # the dialogue, then what the ASR guards dropped (kept false, the guard's reason): BI sees
+        # everything Whisper heard; indices do not overlap (transcribe numbers these after)
+        for seg in (*transcript["segments"], *(transcript.get("dropped_segments") or ()))
     ]
     criteria = [
         {

@@ -335,7 +335,9 @@ def guard(
     return utt, reason, share
 
 
-def _segment(track: ChannelAudio, utt: Utterance, share: float | None, keep_words: bool) -> dict:
+def _segment(
+    track: ChannelAudio, utt: Utterance, share: float | None, keep_words: bool, drop_reason: str | None = None
+) -> dict:
     words = None
     if keep_words and utt.words:
         words = [
@@ -358,8 +360,8 @@ def _segment(track: ChannelAudio, utt: Utterance, share: float | None, keep_word
         "no_speech_prob": float(utt.no_speech_prob),
         "words": words,
         "vad_speech": share,
-        "kept": True,
-        "drop_reason": None,
+        "kept": drop_reason is None,
+        "drop_reason": drop_reason,
     }
 
 
@@ -404,7 +406,9 @@ def transcribe_call(
     Uses the event's language hint when it names a language Whisper knows ("en-US", "English" and
     "EN" all mean ``en``), otherwise detects with the multilingual model: a hint passed as-is made
     the tokenizer raise and the call a dead letter. Segments the guards drop are counted in
-    ``dropped`` by reason.
+    ``dropped`` by reason and, but for ``empty`` ones (no text), kept as Whisper heard them in
+    ``dropped_segments`` (``kept`` false, ``drop_reason`` the guard's), numbered after the
+    dialogue: BI can audit them, no later stage reads them as dialogue.
     """
     options = options or WhisperOptions()
     timings: dict[str, float] = {}
@@ -427,6 +431,7 @@ def transcribe_call(
     model = asr.model_for(language)
     started = time.perf_counter()
     segments: list[dict] = []
+    removed: list[dict] = []
     dropped: Counter[str] = Counter()
     for utt in whisper_utterances(model, audio, speech, language, options):
         kept, reason, share = guard(utt, duration, speech[utt.track] if speech else None, options)
@@ -434,9 +439,14 @@ def transcribe_call(
             dropped[reason] += 1
         if kept is not None:
             segments.append(_segment(audio[utt.track], kept, share, options.keep_words))
+        elif reason != "empty":  # the original utterance (a loop uncollapsed): what Whisper heard
+            removed.append(_segment(audio[utt.track], utt, share, options.keep_words, reason))
     timings["asr"] = time.perf_counter() - started
     segments.sort(key=lambda s: (s["start"], s["channel"]))
-    for index, seg in enumerate(segments):
+    removed.sort(key=lambda s: (s["start"], s["channel"]))
+    # Dropped ones are numbered after the dialogue: the dialogue's indices stay its positions, and
+    # every segment of the call has its own (call_segments' key).
+    for index, seg in enumerate(segments + removed):
         seg["index"] = index
     layout = "stereo" if len(audio) > 1 else "mono"
     if speech is not None:
@@ -456,6 +466,7 @@ def transcribe_call(
         "dropped": dict(dropped),
         "model": asr.model_name(language),
         "timings": timings,
+        "dropped_segments": removed,
     }
 
 

@@ -88,6 +88,7 @@ def make_transcript(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
         "language_probability": None,
         "duration": duration,
         "segments": make_segments(call["customer"]["number"]),
+        "dropped_segments": [],
         "metrics": {
             "duration_s": duration,
             "agent_talk_s": 8.3 if stereo else None,

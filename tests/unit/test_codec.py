@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from fastavro import schemaless_writer
+from fastavro import schemaless_reader, schemaless_writer
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
 
 from schemas import codec
@@ -252,6 +252,70 @@ def test_forward_compatible_with_extra_field_before_existing_ones():
         extra_writers={data[2:10]: ("CallCompleted", parse_schema(schema, _write_hint=False))}
     )
     assert reader.decode("CallCompleted", data) == make_call_completed("call-mid")
+
+
+#: Where each record type holds its Transcript.
+TRANSCRIPT_AT = {
+    "Transcript": (),
+    "FilteredTranscript": ("transcript",),
+    "CompressedTranscript": ("filtered", "transcript"),
+    "CallScore": ("compressed", "filtered", "transcript"),
+}
+
+
+def _transcript_in(record: dict[str, Any], name: str) -> dict[str, Any]:
+    for key in TRANSCRIPT_AT[name]:
+        record = record[key]
+    return record
+
+
+def _before_dropped_segments(name: str) -> dict[str, Any]:
+    """The writer schema of ``name`` before Transcript.dropped_segments, as schemas/history ships it."""
+    path = codec.HISTORY_DIR / f"callstream.{name}.fc1e46b.avsc"
+    return parse_schema(json.loads(path.read_text()), _write_hint=False)
+
+
+@pytest.mark.parametrize("name", TRANSCRIPT_AT)
+def test_records_from_before_dropped_segments_decode_with_the_default(name):
+    """Backward: bytes of a writer without Transcript.dropped_segments decode with the current reader
+    (no extra writers needed: schemas/history knows them); the field reads as its default, []."""
+    old = _before_dropped_segments(name)
+    assert fingerprint_of(old) != fingerprint_of(load(name))
+    record = sample(name)
+    _transcript_in(record, name).pop("dropped_segments", None)
+    data = single_object(old, record)
+
+    decoded = SingleObjectCodec().decode(name, data)
+
+    assert _transcript_in(decoded, name)["dropped_segments"] == []
+    _transcript_in(record, name)["dropped_segments"] = []
+    assert decoded == record
+
+
+@pytest.mark.parametrize("name", TRANSCRIPT_AT)
+def test_old_readers_skip_dropped_segments(name):
+    """Forward: a reader still on the old schema reads the new bytes and skips the guard-dropped
+    segments (an old filter never sees them as dialogue)."""
+    record = sample(name)
+    transcript = _transcript_in(record, name)
+    transcript["dropped_segments"] = [
+        {
+            **transcript["segments"][0],
+            "index": 9,
+            "text": "Subscribe!",
+            "kept": False,
+            "drop_reason": "past_end",
+        }
+    ]
+    data = SingleObjectCodec().encode(name, record)
+
+    old_view = schemaless_reader(
+        io.BytesIO(data[10:]), parse_schema(load(name)), _before_dropped_segments(name)
+    )
+
+    assert "dropped_segments" not in _transcript_in(old_view, name)
+    del transcript["dropped_segments"]
+    assert old_view == record
 
 
 @pytest.fixture

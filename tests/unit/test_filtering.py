@@ -195,3 +195,29 @@ def test_pii_said_in_words_is_redacted_in_the_stored_segment():
     assert segs[2]["text"] == "Мой номер [PHONE]." and segs[2]["drop_reason"] == "no_vad"
     assert segs[3]["text"] == "Тариф стоит две тысячи девятьсот девяносто рублей."
     assert out["pii"] == {"PHONE": 2, "CARD": 1}
+
+
+def test_guard_dropped_segments_pass_through_redacted_and_never_judged():
+    """What the ASR guards dropped reaches call_segments with the guard's reason, PII-redacted; the
+    filter neither keeps nor counts it, and compression never reads it."""
+    transcript = make_transcript_from_turns("g-1", [("agent", "Hello, this is Dana from Acme.")])
+    hallucination = {
+        **transcript["segments"][0],
+        "index": 1,
+        "text": "Call me at +1 (415) 555-0134, please call me at once.",  # would be kept if judged
+        "vad_speech": 0.0,
+        "kept": False,
+        "drop_reason": "no_vad_speech",
+    }
+    transcript["dropped_segments"] = [hallucination]
+    out = filter_transcript(transcript)
+
+    (stored,) = out["transcript"]["dropped_segments"]
+    assert stored["kept"] is False and stored["drop_reason"] == "no_vad_speech"
+    assert stored["text"] == "Call me at [PHONE], please call me at once."
+    assert [s["text"] for s in out["transcript"]["segments"]] == ["Hello, this is Dana from Acme."]
+    assert out["kept"] == 1 and out["dropped"] == {} and out["pii"] == {}  # Transcript.dropped counts it
+    assert "call me" not in compress(out, len, "chars")["text"].lower()
+    assert transcript["dropped_segments"][0]["text"].startswith("Call me at +1")  # input untouched
+    # a transcript without any (an older writer's) gets the schema's default
+    assert filter_transcript(make_transcript_from_turns("g-2", []))["transcript"]["dropped_segments"] == []

@@ -58,6 +58,40 @@ def test_score_rows_after_avro_round_trip_cover_every_column():
     assert criteria["greeting"]["queue"] == "sales"
 
 
+def test_guard_dropped_segments_become_dropped_rows():
+    """Transcript.dropped_segments (what the ASR guards dropped) are call_segments rows with kept = 0
+    and the guard's reason, masked like the rest; the call's counts stay the dialogue's."""
+    score = make_call_score("c-43")
+    transcript = score["compressed"]["filtered"]["transcript"]
+    loop = {
+        **transcript["segments"][0],
+        "index": 5,
+        "start": 40.2,
+        "end": 41.0,
+        "text": f"Call {RAW_NUMBER} call call call call",
+        "kept": False,
+        "drop_reason": "past_end",
+    }
+    transcript["dropped_segments"] = [loop]
+    codec = SingleObjectCodec()
+    rows = score_rows(codec.decode("CallScore", codec.encode("CallScore", score)), VERSION)
+
+    segments = rows["call_segments"]
+    assert [(s["idx"], s["kept"], s["drop_reason"]) for s in segments] == [
+        (0, 1, None),
+        (1, 1, None),
+        (2, 0, "filler"),
+        (3, 1, None),
+        (4, 1, None),
+        (5, 0, "past_end"),
+    ]
+    assert segments[5]["start"] == 40.2 and list(segments[5]) == TABLE_COLUMNS["call_segments"]
+    assert segments[5]["text"] == f"Call {NUMBER_MASK} call call call call"
+    (call,) = rows["calls"]
+    assert call["segments_total"] == 5 and call["segments_kept"] == 4
+    assert call["dropped"] == {"past_end": 1, "filler": 1}
+
+
 def test_raw_customer_number_never_reaches_a_row():
     rows = score_rows(make_call_score(), VERSION)
     digits = "".join(ch for ch in RAW_NUMBER if ch.isdigit())

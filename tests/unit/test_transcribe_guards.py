@@ -250,3 +250,32 @@ def test_keep_words_setting_reaches_the_segments(
     transcript = run({"call_id": "c1", "language": "en", "recording_uri": "x.wav"}, settings)
     words = transcript["segments"][0]["words"]
     assert ([w["word"] for w in words] if words else None) == (["hello"] if keep else None)
+
+
+def test_guard_dropped_utterances_travel_as_dropped_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everything the guards drop but ``empty`` is kept for call_segments, as Whisper heard it, with
+    the guard's reason and an index after the dialogue's; the dialogue and the counts are as before."""
+    heard = [
+        utt("Hello there.", 1.0, 2.0),
+        utt(" bye bye bye bye bye", 2.0, 2.8),  # a loop: repetition
+        utt(" Thank you.", 5.0, 6.0),  # over silence: no_vad_speech
+        utt(" ...", 6.0, 6.5),  # empty: nothing to store
+        Utterance(0, 9.0, 10.0, " Subscribe!", [], -0.9, 0.5, past_end=True),
+        utt(" Uh.", 0.5, 0.9),
+    ]
+    monkeypatch.setattr(processors.transcribe, "whisper_utterances", lambda *args: list(heard))
+    monkeypatch.setattr(processors.transcribe, "speech_intervals", lambda samples, config: [(0.0, 3.0)])
+    transcript = transcribe_call({"call_id": "c1", "language": "en"}, TEN_SECONDS, 10.0, FakeAsr(), OPTIONS)
+
+    assert transcript["dropped"] == {"repetition": 1, "no_vad_speech": 1, "empty": 1, "past_end": 1}
+    assert [(s["index"], s["text"], s["kept"]) for s in transcript["segments"]] == [
+        (0, "Uh.", True),
+        (1, "Hello there.", True),
+    ]
+    dropped = transcript["dropped_segments"]
+    assert [(s["index"], s["text"], s["kept"], s["drop_reason"]) for s in dropped] == [
+        (2, "bye bye bye bye bye", False, "repetition"),
+        (3, "Thank you.", False, "no_vad_speech"),
+        (4, "Subscribe!", False, "past_end"),
+    ]
+    assert dropped[1]["vad_speech"] == 0.0 and dropped[1]["start"] == 5.0
