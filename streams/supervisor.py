@@ -217,8 +217,10 @@ def call_detail(client: Client, call_id: str, tenant: str | None = None) -> dict
     params = {"id": call_id, "tenant": call["tenant"]}
     segments = _dicts(
         client,
+        # in time order: the speech stage's guard drops are numbered after the dialogue
         "SELECT idx, channel, role, start, `end`, text, avg_logprob, no_speech_prob, vad_speech, kept, "
-        "drop_reason FROM call_segments FINAL WHERE tenant = %(tenant)s AND call_id = %(id)s ORDER BY idx",
+        "drop_reason FROM call_segments FINAL WHERE tenant = %(tenant)s AND call_id = %(id)s "
+        "ORDER BY start, idx",
         params,
     )
     for seg in segments:
