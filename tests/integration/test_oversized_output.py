@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka import Consumer, Message, Producer
+from confluent_kafka import Producer
 
 from processors.filtering import filter_transcript
 from schemas.codec import SingleObjectCodec
@@ -24,6 +24,7 @@ from streams.stage import Stage, register_stage
 from streams.topics import DLQ, FILTERED, TRANSCRIBED
 from streams.worker import prepare
 from tests.factories import make_transcript
+from tests.integration.test_pipeline import read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -50,31 +51,6 @@ def big_transcript(call_id: str) -> dict[str, Any]:
     return transcript
 
 
-def read(bootstrap: str, topic: str, expected: int, timeout: float = 60.0) -> list[Message]:
-    """Up to ``expected`` messages of ``topic``, read by an independent consumer group."""
-    consumer = Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": f"check-{uuid.uuid4()}",
-            "auto.offset.reset": "earliest",
-            "session.timeout.ms": 6000,
-            "heartbeat.interval.ms": 1000,
-        }
-    )
-    consumer.subscribe([topic])
-    out: list[Message] = []
-    try:
-        for _ in range(int(timeout / 0.5)):
-            msg = consumer.poll(0.5)
-            if msg is not None and not msg.error():
-                out.append(msg)
-            if len(out) >= expected:
-                break
-    finally:
-        consumer.close()
-    return out
-
-
 async def run_filter_worker(settings: Settings, bootstrap: str, values: list[bytes]) -> dict[str, list]:
     """Run the filter stage in a real Faust worker, push ``values`` to its input topic in order and
     return what reached the output topic and the dead-letter topic."""
@@ -87,8 +63,8 @@ async def run_filter_worker(settings: Settings, bootstrap: str, values: list[byt
         for i, value in enumerate(values):
             producer.produce(settings.topic(TRANSCRIBED.name), key=f"call-{i}".encode(), value=value)
         assert await loop.run_in_executor(None, producer.flush, 30) == 0
-        out = await loop.run_in_executor(None, read, bootstrap, settings.topic(FILTERED.name), 2)
-        dlq = await loop.run_in_executor(None, read, bootstrap, settings.topic(DLQ.name), 1)
+        out = await loop.run_in_executor(None, read_topic, bootstrap, settings.topic(FILTERED.name), 2, 60)
+        dlq = await loop.run_in_executor(None, read_topic, bootstrap, settings.topic(DLQ.name), 1, 60)
         return {"out": out, "dlq": dlq, "crashed": [rt.app._crash_reason]}
     finally:
         await rt.app.stop()
@@ -155,8 +131,8 @@ async def run_while_broker_stalls(settings: Settings, broker: EmbeddedBroker) ->
             "lag": await loop.run_in_executor(
                 None, consumer_lag, bootstrap, settings.app_id, [topic(TRANSCRIBED.name)]
             ),
-            "out": await loop.run_in_executor(None, read, bootstrap, topic(FILTERED.name), 1, 5),
-            "dlq": await loop.run_in_executor(None, read, bootstrap, topic(DLQ.name), 1, 20),
+            "out": await loop.run_in_executor(None, read_topic, bootstrap, topic(FILTERED.name), 1, 5),
+            "dlq": await loop.run_in_executor(None, read_topic, bootstrap, topic(DLQ.name), 1, 20),
         }
     finally:
         await rt.app.stop()
