@@ -303,6 +303,7 @@ def register_stage(rt: Runtime, stage: Stage) -> None:
 
     async def agent(stream: Any) -> None:
         failed: list[BaseException] = []
+        pending: set[asyncio.Future[None]] = set()  # a strong reference to each delivery in flight
 
         def ack(event: EventT, settled: asyncio.Future[None]) -> None:
             # Acked only once its outputs (or its dead letter) are on the broker, so Faust never
@@ -319,6 +320,8 @@ def register_stage(rt: Runtime, stage: Stage) -> None:
             if failed:  # crash the agent, as a dead letter that cannot be sent did inline before
                 raise failed[0]
             settled = await rt.runner.handle(stage, event)
+            pending.add(settled)
+            settled.add_done_callback(pending.discard)
             settled.add_done_callback(functools.partial(ack, event))
             # Let the other agents run between two events: an agent with a backlog would otherwise
             # keep the event loop until its queue is empty (taking a queued event never waits), so
