@@ -87,8 +87,14 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
         except Exception as exc:
             await fail(event, value, exc, score)
             return
-        for key, data in out:
-            await target.send(key=key.encode(), value=data)
+        try:
+            for key, data in out:
+                # Awaited to the broker's answer (alerts are few): the event is acked when this
+                # returns, and a refused alert must not be lost behind a committed offset.
+                await (await target.send(key=key.encode(), value=data))
+        except Exception as exc:
+            await fail(event, value, exc, score)
+            return
         metrics.STAGE_LATENCY.labels(STAGE).observe(time.perf_counter() - started)
 
     async def cool_down(event: Any) -> None:
@@ -112,7 +118,11 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
             # partition's end as its last *batch* start + 1, so a restore would miss the later
             # records of a multi-record batch. Cheap: only notified alerts write state.
             await rt.app.producer.flush()
-        await target.send(key=alert["call_id"].encode(), value=data)
+        try:
+            await (await target.send(key=alert["call_id"].encode(), value=data))
+        except Exception as exc:
+            await fail(event, value, exc, alert)
+            return
         ALERTS_RAISED.labels(alert["severity"], str(suppressed).lower()).inc()
         metrics.RECORDS_OUT.labels(STAGE).inc()
         if suppressed:

@@ -324,3 +324,31 @@ def test_agent_acks_after_delivery_and_never_acks_a_lost_record():
     asyncio.run(main())
     # the big record's output and dead letter were both lost: not acked, so Faust never commits past it
     assert [e.acked for e in events] == [True, False, True]
+
+
+def test_alert_the_broker_refuses_dead_letters_the_score():
+    """An alert whose delivery fails is not lost behind the acked score: the score is dead-lettered."""
+    from processors.alerts import AlertRulebook
+    from streams.agents import alerts
+    from streams.topics import ALERT_CANDIDATES, SCORED
+    from tests.unit.test_alert_rules import score
+
+    agents: dict[str, Any] = {}
+    rt = FakeRuntime()
+    rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
+    rt.settings = SimpleNamespace(topic=lambda name: name, partitions=1, max_attempts=1)  # type: ignore[assignment]
+    rt.app = SimpleNamespace(  # type: ignore[attr-defined]
+        agent=lambda topic, name: lambda fn: agents.setdefault(name, fn), Table=lambda *a, **k: {}
+    )
+    alerts.register(rt, AlertRulebook.load(None))  # type: ignore[arg-type]
+    rt.topics[ALERT_CANDIDATES.name] = FakeTopic(ALERT_CANDIDATES.name, broker_max_bytes=0)
+    value = rt.codec.encode("CallScore", score(rules={"keyword_hits": {"legal": 2}}))
+    ev = AckEvent(
+        key=b"call-1", value=value, message=SimpleNamespace(topic=SCORED.name, partition=0, offset=5)
+    )
+
+    asyncio.run(agents["alerts"](EventStream([ev])))
+
+    [letter] = letters(rt)
+    assert (letter["stage"], letter["offset"], letter["payload"]) == ("alerts", 5, value)
+    assert "MessageSizeTooLargeError" in letter["error_message"]
