@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 import time
@@ -78,6 +79,8 @@ class Interrupt:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._event: asyncio.Event | None = None
         self._previous: dict[int, Any] = {}
+        #: Called before a forced exit (second signal while the worker runs), e.g. the broker's stop.
+        self.on_force: list[Callable[[], object]] = []
 
     def __enter__(self) -> Interrupt:
         with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
@@ -106,12 +109,26 @@ class Interrupt:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         first = self.signum is None
         self.signum = signum if first else self.signum
+        if not first and self.graceful:
+            self._force_exit(signum)
         if not first or not self.graceful:
             raise KeyboardInterrupt
         if self._loop is not None:
             # Not set() or log here: the handler may run in the middle of the loop's or a stream's code.
             with contextlib.suppress(RuntimeError):  # the loop has closed: nothing waits any more
                 self._loop.call_soon_threadsafe(self._wake, signum)
+
+    def _force_exit(self, signum: int) -> None:
+        """A second signal while the worker runs: stop what must not outlive us (the embedded
+        broker) and exit now. Unwinding instead can hang: ``asyncio.run`` then waits for every task
+        to finish, and Faust's stop waits for events the cancelled agents never acked."""
+        for stop in self.on_force:
+            with contextlib.suppress(Exception):
+                stop()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(128 + signum)
 
     def _wake(self, signum: int) -> None:
         log.warning("%s: stopping (again to stop at once)", signal.Signals(signum).name)
@@ -388,7 +405,8 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
     interrupt = Interrupt()
     try:
         # The handler is in place before the broker starts and stays until it has stopped.
-        with interrupt, kafka(settings) as bootstrap:
+        force_stop = interrupt.on_force.append
+        with interrupt, kafka(settings, on_start=lambda broker: force_stop(broker.stop)) as bootstrap:
             print(
                 f"stack: Kafka {bootstrap}, ClickHouse {settings.effective_clickhouse_dsn}",
                 file=sys.stderr,
@@ -399,9 +417,12 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
             )
             feed = publish_lines(lines, str(path))
             interrupt.graceful = True  # a KeyboardInterrupt inside asyncio.run's loop set-up breaks it
-            outcome = asyncio.run(
-                process(settings, bootstrap, feed, ids, timeout, since=since, interrupt=interrupt)
-            )
+            try:
+                outcome = asyncio.run(
+                    process(settings, bootstrap, feed, ids, timeout, since=since, interrupt=interrupt)
+                )
+            finally:
+                interrupt.graceful = False  # the loop is gone: a signal now just unwinds (broker stop)
     except (Interrupted, KeyboardInterrupt):
         if interrupt.signum is None:
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import faust
 
@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def kafka(settings: Settings) -> Iterator[str]:
-    """Yield the bootstrap servers: the configured cluster, or an embedded broker for the block's life."""
+def kafka(settings: Settings, on_start: Callable[[EmbeddedBroker], object] | None = None) -> Iterator[str]:
+    """Yield the bootstrap servers: the configured cluster, or an embedded broker for the block's life
+    (``on_start`` gets it, e.g. to stop it from a signal handler)."""
     if not settings.embedded_broker:
         assert settings.kafka_bootstrap is not None
         yield settings.kafka_bootstrap
@@ -30,6 +31,8 @@ def kafka(settings: Settings) -> Iterator[str]:
         port=settings.embedded_broker_port or None, log_file=settings.data_dir / "broker.log"
     ) as broker:
         log.info("embedded broker on %s", broker.bootstrap)
+        if on_start is not None:
+            on_start(broker)
         yield broker.bootstrap
 
 

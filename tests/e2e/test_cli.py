@@ -259,6 +259,7 @@ def test_interrupt_stops_a_wait_that_swallows_its_cancellation() -> None:
         started = time.monotonic()
         with pytest.raises(Interrupted):
             asyncio.run(main(interrupt))
+        interrupt.graceful = False  # as run_demo does once the loop is gone
         assert time.monotonic() - started < CANCEL_WAIT_S + 5
         assert interrupt.signum == signal.SIGINT
         with pytest.raises(KeyboardInterrupt):
@@ -297,3 +298,23 @@ def test_worker_runs_until_sigint_and_leaves_nothing_behind(tmp_path: Path) -> N
     assert brokers_on(f"127.0.0.1:{port}") == []
     rows = query_json("SELECT call_id, layout FROM calls FINAL", tmp_path)
     assert rows == [{"call_id": "sample-en-mono", "layout": "mono"}]
+
+
+def test_second_signal_while_the_worker_runs_stops_the_broker_and_exits_now(monkeypatch) -> None:
+    """Unwinding after a second Ctrl-C could hang (asyncio.run waits for tasks Faust's stop keeps
+    waiting in); the demo stops the broker and exits with 128 + signal instead."""
+    import streams.demo
+
+    def exit_now(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(streams.demo.os, "_exit", exit_now)
+    stopped: list[str] = []
+    interrupt = Interrupt()
+    interrupt.on_force.append(lambda: stopped.append("broker"))
+    interrupt.graceful = True
+    interrupt._on_signal(signal.SIGINT, None)  # first: recorded, the worker is asked to stop
+    assert interrupt.signum == signal.SIGINT and stopped == []
+    with pytest.raises(SystemExit) as exited:
+        interrupt._on_signal(signal.SIGINT, None)
+    assert exited.value.code == 130 and stopped == ["broker"]
