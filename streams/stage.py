@@ -302,23 +302,24 @@ def register_stage(rt: Runtime, stage: Stage) -> None:
     """Wire ``stage`` as a Faust agent: a thin loop handing each event to the runner."""
 
     async def agent(stream: Any) -> None:
-        failed: list[BaseException] = []
         pending: set[asyncio.Future[None]] = set()  # a strong reference to each delivery in flight
 
         def ack(event: EventT, settled: asyncio.Future[None]) -> None:
             # Acked only once its outputs (or its dead letter) are on the broker, so Faust never
             # commits past a record whose output was lost. Not acked (re-read after a restart) when
-            # even its dead letter could not be sent (logged CRITICAL) or the worker stopped first.
+            # the worker stopped first, or when even its dead letter could not be sent (logged
+            # CRITICAL): then the worker crashes, since Faust's next rebalance would wait forever
+            # for the unacked record (``stream_wait_empty``).
             if settled.cancelled():
                 return
             if (exc := settled.exception()) is not None:
-                failed.append(exc)
+                crash = asyncio.ensure_future(rt.app.crash(exc))
+                pending.add(crash)
+                crash.add_done_callback(pending.discard)
                 return
             event.ack()
 
         async for event in stream.noack().events():
-            if failed:  # crash the agent, as a dead letter that cannot be sent did inline before
-                raise failed[0]
             settled = await rt.runner.handle(stage, event)
             pending.add(settled)
             settled.add_done_callback(pending.discard)

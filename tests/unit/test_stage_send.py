@@ -301,7 +301,14 @@ def test_agent_acks_after_delivery_and_never_acks_a_lost_record():
     agents: dict[str, Any] = {}
     rt = FakeRuntime()
     rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
-    rt.app = SimpleNamespace(agent=lambda topic, name: lambda fn: agents.setdefault(name, fn))  # type: ignore[attr-defined]
+    crashes: list[BaseException] = []
+
+    async def crash(reason: BaseException) -> None:
+        crashes.append(reason)
+
+    rt.app = SimpleNamespace(  # type: ignore[attr-defined]
+        agent=lambda topic, name: lambda fn: agents.setdefault(name, fn), crash=crash
+    )
     register_stage(rt, STAGE)  # type: ignore[arg-type]
     good = rt.codec.encode("Transcript", make_transcript("call-good"))
     long = make_transcript("call-big")
@@ -324,6 +331,8 @@ def test_agent_acks_after_delivery_and_never_acks_a_lost_record():
     asyncio.run(main())
     # the big record's output and dead letter were both lost: not acked, so Faust never commits past it
     assert [e.acked for e in events] == [True, False, True]
+    # ...and the worker crashes (restart, re-read) rather than stall its next rebalance on it
+    assert [type(c) for c in crashes] == [BrokerRefused]
 
 
 def test_alert_the_broker_refuses_dead_letters_the_score():
