@@ -23,6 +23,7 @@ import json
 import logging
 import struct
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
@@ -63,6 +64,11 @@ DATA_ERROR_CODES = frozenset(
 # clickhouse-connect serializes rows in the client: a value its column type cannot take raises
 # DataError or, from the conversion code, one of these, before anything is sent.
 _SERIALIZATION_ERRORS = (ValueError, TypeError, AttributeError, OverflowError, struct.error)
+
+
+def row_version(ts: datetime) -> int:
+    """ReplacingMergeTree version: the record's own timestamp, so a replay writes an identical row."""
+    return int(ts.timestamp() * 1000)
 
 
 def rejects_data(exc: BaseException) -> bool:
@@ -234,10 +240,11 @@ class ClickHouseSink:
         already written keep theirs) and a ``dead_letters`` row, written next, says why."""
         key, payload = batch.sources.get(offset, (None, None))
         if payload is None:
+            rows = {name: batch.values(name, offset) for name in batch.rows}
             refused = {
-                name: [dict(zip(TABLE_COLUMNS[name], row, strict=True)) for row in batch.values(name, offset)]
-                for name in batch.rows
-                if batch.values(name, offset)
+                name: [dict(zip(TABLE_COLUMNS[name], row, strict=True)) for row in values]
+                for name, values in rows.items()
+                if values
             }
             payload = json.dumps(refused, default=str).encode()
         batch.rejected.add(offset)
@@ -260,7 +267,7 @@ class ClickHouseSink:
             offset,
             exc,
         )
-        row = dead_letter_row(letter, int(letter["failed_at"].timestamp() * 1000))
+        row = dead_letter_row(letter, row_version(letter["failed_at"]))
         letters = _Batch(batch.topic, batch.partition, letters=True)
         letters.offsets.append(offset)
         letters.add("dead_letters", offset, [_values("dead_letters", row)])

@@ -10,22 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime
 from typing import Any
 
 from processors.rows import alert_row, dead_letter_row, score_rows
 from streams import metrics
 from streams.app import Runtime
-from streams.sink import ClickHouseSink
+from streams.sink import ClickHouseSink, row_version
 from streams.stage import dead_letter
 from streams.topics import ALERTS, DLQ, SCORED
 
 log = logging.getLogger(__name__)
-
-
-def _version(ts: datetime) -> int:
-    """ReplacingMergeTree version: the record's own timestamp, so a replay writes an identical row."""
-    return int(ts.timestamp() * 1000)
 
 
 def register(rt: Runtime) -> None:
@@ -51,12 +45,12 @@ def register(rt: Runtime) -> None:
                 attempts=1,
             )
             metrics.RECORDS_FAILED.labels("sink", type(exc).__name__).inc()
-            return {"dead_letters": [dead_letter_row(letter, _version(letter["failed_at"]))]}, None
+            return {"dead_letters": [dead_letter_row(letter, row_version(letter["failed_at"]))]}, None
         if spec is SCORED:
-            return score_rows(record, _version(record["scored_at"])), record
+            return score_rows(record, row_version(record["scored_at"])), record
         if spec is ALERTS:
-            return {"alerts": [alert_row(record, _version(record["created_at"]))]}, None
-        return {"dead_letters": [dead_letter_row(record, _version(record["failed_at"]))]}, None
+            return {"alerts": [alert_row(record, row_version(record["created_at"]))]}, None
+        return {"dead_letters": [dead_letter_row(record, row_version(record["failed_at"]))]}, None
 
     async def flush(scored: list[dict[str, Any]], batch_size: int) -> None:
         attempt = 0
@@ -97,7 +91,7 @@ def register(rt: Runtime) -> None:
                     )
                     metrics.RECORDS_FAILED.labels("sink", type(exc).__name__).inc()
                     log.error("sink: cannot build rows for %s/%s/%s: %r", *where.values(), exc)
-                    row = dead_letter_row(letter, _version(letter["failed_at"]))
+                    row = dead_letter_row(letter, row_version(letter["failed_at"]))
                     sink.add_rows({"dead_letters": [row]}, **where)
                     record = None
                 if record is not None:
