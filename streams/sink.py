@@ -6,7 +6,8 @@ A failed flush raises and keeps every unwritten batch, unchanged, for the next `
 are retried, never skipped. The one exception is a record whose rows ClickHouse refuses for their
 data (:func:`rejects_data`), which no retry can fix: the table's batch is retried record by record,
 and each refused record is written as a ``dead_letters`` row instead, with ClickHouse's error, by
-the same ``flush``.
+the same ``flush``; :meth:`ClickHouseSink.take_dead_letters` hands those letters to the caller,
+which publishes them on the DLQ topic as well.
 
 Duplicates are prevented twice: each insert carries an ``insert_deduplication_token`` derived
 from table, topic, partition, offset range and a digest of the rows, so a retried identical
@@ -129,6 +130,8 @@ class ClickHouseSink:
         self._open: dict[tuple[str, int], _Batch] = {}
         # Batches a flush has started on: retried first and unchanged, so their tokens stay the same.
         self._sealed: list[_Batch] = []
+        # Dead letters of records ClickHouse refused, written as rows: for the caller to publish.
+        self._letters: list[dict[str, Any]] = []
 
     def add(
         self,
@@ -169,6 +172,12 @@ class ClickHouseSink:
             batch.add(table, offset, values)
         if payload is not None:
             batch.sources[offset] = (key, payload)
+
+    def take_dead_letters(self) -> list[dict[str, Any]]:
+        """The dead letters :meth:`flush` wrote as rows since the last call (to publish them on the
+        DLQ topic too); each is returned once."""
+        letters, self._letters = self._letters, []
+        return letters
 
     def pending(self) -> int:
         """Kafka records buffered and not yet written."""
@@ -268,6 +277,7 @@ class ClickHouseSink:
             exc,
         )
         row = dead_letter_row(letter, row_version(letter["failed_at"]))
+        self._letters.append(letter)
         letters = _Batch(batch.topic, batch.partition, letters=True)
         letters.offsets.append(offset)
         letters.add("dead_letters", offset, [_values("dead_letters", row)])

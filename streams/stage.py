@@ -235,8 +235,16 @@ class StageRunner:
             letter["error_class"],
             letter["error_message"],
         )
+        await self.deliver_dead_letter(letter)
+
+    async def deliver_dead_letter(
+        self, letter: dict[str, Any], headers: Mapping[str, bytes] | None = None
+    ) -> None:
+        """Send ``letter`` to the DLQ and wait for the broker's ack (no metrics, no log: see
+        :meth:`send_dead_letter`). Too large with its payload, it goes without (a pointer to the
+        input); raises, logged CRITICAL, if even that fails."""
         try:
-            await self._send_letter(letter)
+            await self._send_letter(letter, headers)
             return
         except Exception as exc:
             if not letter["payload"]:
@@ -253,16 +261,17 @@ class StageRunner:
             ),
         }
         try:
-            await self._send_letter(slim)
+            await self._send_letter(slim, headers)
         except Exception as exc:
             self._lost(slim, exc)
             raise
         log.error("dead letter from %s for %s sent without its payload: %s", letter["stage"], where, first)
 
-    async def _send_letter(self, letter: dict[str, Any]) -> None:
+    async def _send_letter(self, letter: dict[str, Any], headers: Mapping[str, bytes] | None = None) -> None:
         topic = self.rt.topic(DLQ)
         data = self.rt.codec.encode(DLQ.record, letter, topic.get_topic_name())
-        await _delivered(await topic.send(key=(letter["call_id"] or "").encode(), value=data))
+        key = (letter["call_id"] or "").encode()
+        await _delivered(await topic.send(key=key, value=data, headers=dict(headers) if headers else None))
 
     @staticmethod
     def _lost(letter: dict[str, Any], exc: BaseException) -> None:

@@ -40,7 +40,9 @@ class FakeTopic:
     def get_topic_name(self) -> str:
         return self.name
 
-    async def send(self, *, key: bytes, value: bytes) -> asyncio.Future[None]:
+    async def send(
+        self, *, key: bytes, value: bytes, headers: dict[str, bytes] | None = None
+    ) -> asyncio.Future[None]:
         """Like Faust's: raises if the producer refuses the record, else returns its delivery future."""
         if self.fail_all:
             raise ConnectionError("broker down")
