@@ -46,6 +46,7 @@ DENSITY_WEIGHTS = {
     "emotion": 3.0,
     "commitment": 1.0,
     "agreement": 1.0,
+    "offer": 1.0,
     "date": 0.5,
     "number": 0.5,
     "pii": 0.5,

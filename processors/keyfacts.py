@@ -9,7 +9,9 @@ PII redaction (so anchors are what the compressed text will literally contain):
 - ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", "don't call", ...;
 - ``commitment``: "I'll send", "we will call", "отправлю", "перезвоню", "подпишу", "направим", ...;
 - ``agreement``: the customer's yes to the offer ("sounds good", "sign me up", "подключайте", ...);
-- ``date``: when something will happen ("Friday", "tomorrow", "в субботу", "завтра", ...);
+- ``offer``: a concession the agent makes ("a discount", "for free", "a credit", "скидка", "бесплатно"),
+  which objection handling is judged on;
+- ``date``: when something will happen ("Friday", "tomorrow", "June", "в субботу", "завтра", "в июне", ...);
 - ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "жаловаться", "мошенники", ...).
 
 Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
@@ -40,18 +42,22 @@ from processors.text import (
     strip_disfluencies,
 )
 
-FACT_KINDS = ("number", "pii", "objection", "refusal", "commitment", "agreement", "date", "legal")
+FACT_KINDS = ("number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal")
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
 OBJECTION = (
     "too expensive", "expensive", "a bit much", "too much", "more than we budgeted", "over budget",
     "not in the budget", "can't afford", "cannot afford", "need to think", "think about it",
     "not sure", "check with my manager", "other vendor", "competitor*", "cheaper", "don't need",
-    "no time", "not now", "not the right time",
+    "no time", "not now", "not the right time", "didn't sign up", "did not sign up", "didn't ask for",
+    "did not ask for", "didn't order", "not paying", "won't pay", "not going to pay", "already using",
+    "already use", "already have", "talk to my boss", "check with my boss", "ask my boss",
+    "talk to my manager", "can't sign off",
     "дорого", "дороговато", "слишком дорого", "не по карману", "нет бюджета", "не уверен*",
     "подумаю", "надо подумать", "нужно подумать", "посоветоваться", "у конкурентов", "дешевле",
     "не нужно", "нет времени", "не сейчас", "не актуально", "неинтересно", "не интересно",
-    "не подходит", "не устраивает",
+    "не подходит", "не устраивает", "посоветуюсь", "не подписывал*", "не заказывал*", "не буду платить",
+    "платить не буду", "уже пользуемся", "уже пользуюсь", "у нас уже есть",
 )  # fmt: skip
 REFUSAL = (
     "no", "nope", "not interested", "don't want", "do not want", "won't", "will not", "refuse*",
@@ -81,11 +87,21 @@ AGREEMENT = (
     "согласен", "согласна", "беру", "берём", "берем", "возьму", "подходит", "устраивает",
     "по рукам",
 )  # fmt: skip
+OFFER = (
+    "discount*", "percent off", "for free", "free of charge", "free delivery", "free shipping",
+    "free trial", "free installation", "free month*", "no charge", "waive*", "a credit", "one-time credit",
+    "credit you", "credit your", "credited", "price match",
+    "скидк*", "бесплатн*", "в подарок", "по акции", "без переплат*", "перерасч*",
+)  # fmt: skip
 DATE = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow",
     "tonight", "next week", "next month", "end of the month", "end of the week",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december",
     "понедельник*", "вторник*", "среда", "среду", "среды", "четверг*", "пятниц*", "суббот*", "воскресень*",
     "завтра", "послезавтра", "на следующей неделе", "в конце месяца", "в конце недели",
+    "январ*", "феврал*", "марта", "в марте", "апрел*", "мая", "в мае", "июн*", "июл*", "август*",
+    "сентябр*", "октябр*", "ноябр*", "декабр*",
 )  # fmt: skip
 #: Courtesy phrases that contain a refusal word; matched first and dropped (not a signal).
 COURTESY = (
@@ -121,6 +137,7 @@ class Lexicon:
     refusal: tuple[str, ...] = REFUSAL
     commitment: tuple[str, ...] = COMMITMENT
     agreement: tuple[str, ...] = AGREEMENT
+    offer: tuple[str, ...] = OFFER
     date: tuple[str, ...] = DATE
     courtesy: tuple[str, ...] = COURTESY
     legal: tuple[str, ...] = LEGAL
@@ -153,13 +170,15 @@ _NUMBER_PII = r"(?P<number>\d+(?:[.,]\d+)*)|(?P<pii>\[(?:PHONE|CARD|EMAIL|ID)\])
 def _pattern(lexicon: Lexicon) -> re.Pattern[str]:
     """One pass finds every kind: named groups, courtesy first (consumed, then ignored), legal and
     commitment before refusal ("I won't" is a refusal, "I'll cancel" a commitment to cancel, kept
-    either way), objection before agreement ("не подходит" is an objection)."""
+    either way), objection before agreement ("не подходит" is an objection), offer before refusal
+    ("no charge" is an offer)."""
     kinds = [
         ("courtesy", _alternatives(lexicon.courtesy)),
         ("legal", _alternatives(lexicon.legal)),
         ("objection", _alternatives(lexicon.objection)),
         ("commitment", _alternatives(lexicon.commitment)),
         ("agreement", _alternatives(lexicon.agreement)),
+        ("offer", _alternatives(lexicon.offer)),
         ("date", _alternatives(lexicon.date)),
         ("refusal", _alternatives(lexicon.refusal)),
         ("emotion", _alternatives(lexicon.emotion)),

@@ -113,6 +113,41 @@ def test_russian_commitments_complaints_and_do_not_call(text, expected):
     assert facts_in(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # objections the blind full-length fixtures found missing (streams/bench_calls)
+        ("I didn't sign up for anything.", [("objection", "didn't sign up")]),
+        (
+            "I'm not paying for something I didn't ask for.",
+            [("objection", "not paying"), ("objection", "didn't ask for")],
+        ),
+        ("We're already using ShelfLogic.", [("objection", "already using")]),
+        ("I'd have to talk to my boss.", [("objection", "talk to my boss")]),
+        ("Я подумаю, с женой посоветуюсь.", [("objection", "подумаю"), ("objection", "посоветуюсь")]),
+        (
+            "Я ничего не заказывал и платить не буду.",
+            [("objection", "не заказывал"), ("objection", "платить не буду")],
+        ),
+        # concessions: what objection handling is judged on
+        ("I can give you a one-time credit of 15 dollars.", [("offer", "one-time credit"), ("number", "15")]),
+        ("I can waive the setup fee, no charge.", [("offer", "waive"), ("offer", "no charge")]),
+        (
+            "Могу сделать доставку бесплатно и скидку 5%.",
+            [("offer", "бесплатно"), ("offer", "скидку"), ("number", "5")],
+        ),
+        ("Сделаем перерасчёт за 5 дней.", [("offer", "перерасчёт"), ("number", "5")]),
+        # month names are dates; "may" (a verb too) and "март" alone are not listed
+        ("It comes off before the June bill.", [("date", "june")]),
+        ("Оплата до десятого июля.", [("date", "июля")]),
+        ("May I ask who is calling?", []),
+        ("Feel free to call us.", []),
+    ],
+)
+def test_objections_offers_and_months(text, expected):
+    assert facts_in(text) == expected
+
+
 #: A plain Russian sale: no conflict, so it compresses deep; the promises must survive.
 RU_PROMISES = [
     ("agent", "Добрый день, компания Телеком, меня зовут Анна."),
