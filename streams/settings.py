@@ -113,7 +113,12 @@ class Settings(BaseSettings):
     kafka_ssl_keyfile: Path | None = Field(
         None,
         validate_default=True,
-        description="PEM private key (unencrypted) of KAFKA_SSL_CERTFILE.",
+        description="PEM private key of KAFKA_SSL_CERTFILE (encrypted: set KAFKA_SSL_KEY_PASSWORD).",
+    )
+    kafka_ssl_key_password: SecretStr | None = Field(
+        None,
+        validate_default=True,
+        description="Password of an encrypted KAFKA_SSL_KEYFILE; checked at start (the key must load).",
     )
 
     # --- speech ------------------------------------------------------------------------------------
@@ -417,6 +422,7 @@ class Settings(BaseSettings):
         "kafka_ssl_cafile",
         "kafka_ssl_certfile",
         "kafka_ssl_keyfile",
+        "kafka_ssl_key_password",
         "clickhouse_dsn",
         "schema_registry_url",
         "recording_s3_endpoint_url",
@@ -512,6 +518,29 @@ class Settings(BaseSettings):
             raise ValueError(
                 "mutual TLS needs both CALLSTREAM_KAFKA_SSL_CERTFILE and CALLSTREAM_KAFKA_SSL_KEYFILE"
             )
+        return value
+
+    @field_validator("kafka_ssl_key_password")
+    @classmethod
+    def _client_key_loads(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # Load the pair now: a wrong password (or an encrypted key without one) would otherwise
+        # surface as a TLS failure deep inside a client, or as an interactive password prompt.
+        cert, key = info.data.get("kafka_ssl_certfile"), info.data.get("kafka_ssl_keyfile")
+        if cert is None or key is None:
+            if value is not None and "kafka_ssl_keyfile" in info.data:
+                raise ValueError("set only with CALLSTREAM_KAFKA_SSL_KEYFILE (an encrypted client key)")
+            return value
+        password = value.get_secret_value() if value is not None else ""
+        try:
+            ssl.create_default_context().load_cert_chain(cert, key, password=password)
+        except ssl.SSLError as exc:
+            if exc.reason == "KEY_VALUES_MISMATCH":
+                hint = "the key does not belong to the certificate"
+            elif value is not None:
+                hint = "wrong CALLSTREAM_KAFKA_SSL_KEY_PASSWORD?"
+            else:
+                hint = "is the key encrypted? then set CALLSTREAM_KAFKA_SSL_KEY_PASSWORD"
+            raise ValueError(f"cannot load the client key {key} with {cert}: {hint} ({exc})") from None
         return value
 
     @field_validator("text_config")
@@ -650,6 +679,8 @@ class Settings(BaseSettings):
         ):
             if path is not None:
                 config[key] = str(path)
+        if self.kafka_ssl_key_password is not None:
+            config["ssl.key.password"] = self.kafka_ssl_key_password.get_secret_value()
         return config
 
     def kafka_ssl_context(self) -> ssl.SSLContext | None:
@@ -659,8 +690,12 @@ class Settings(BaseSettings):
         from aiokafka.helpers import create_ssl_context
 
         # Verifies the broker's certificate and host name, like librdkafka's defaults.
+        password = self.kafka_ssl_key_password
         return create_ssl_context(
-            cafile=self.kafka_ssl_cafile, certfile=self.kafka_ssl_certfile, keyfile=self.kafka_ssl_keyfile
+            cafile=self.kafka_ssl_cafile,
+            certfile=self.kafka_ssl_certfile,
+            keyfile=self.kafka_ssl_keyfile,
+            password=password.get_secret_value() if password is not None else None,
         )
 
     def faust_broker_credentials(self) -> CredentialsT | None:
