@@ -13,7 +13,10 @@ Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD
 - ``[PHONE]``: Russian ``+7 / 7 / 8 (916) 123-45-67``, without the prefix when grouped
   ``916 123-45-67`` or a 10-digit mobile ``9161234567``, North American ``+1 (415) 555-0134`` /
   ``415-555-0134`` / ``4155550134`` (a valid area code and exchange), and any ``+`` international
-  number of 8-15 digits.
+  number of 8-15 digits; and a phone dictated digit by digit or in groups with commas, as ASR writes
+  speech ("5 5 5, 2 1 8, 4 4 0 7", "555, 218, 4407", "8 9 1 6, 123, 45, 67"): a Russian or North
+  American number whose groups are mostly single digits or exactly a phone's (3-3-4, 3-3-2-2),
+  so a list of prices or counting ("1 2 3 ... 10") stays.
 
 Order matters: cards and IDs are tried before phones (a spaced passport looks like digits a
 phone could start with). Money is never touched: every pattern needs at least 9 digits in a phone
@@ -26,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 PLACEHOLDERS = ("EMAIL", "CARD", "ID", "PHONE")
 PLACEHOLDER_RE = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\]")
@@ -67,6 +71,15 @@ _PHONE = re.compile(
     r"|\+\d(?:[\s().-]?\d){7,14}"  # any international
     r")(?![\d-])"
 )
+#: A run of 1-4 digit groups separated by spaces, hyphens or commas: a number as ASR writes it dictated.
+#: Redacted as a phone only when :func:`dictated_phone` agrees.
+_DICTATED = re.compile(r"\d(?<![\w+.,]\d)\d{0,3}(?:(?:\s*,\s*|\s+|-)\d{1,4}){2,14}(?![\w-])")
+_GROUPS = re.compile(r"\d+")
+#: Group sizes of a phone said in groups: 415 555 0134, 916 123 45 67, with the 7/8/1 prefix.
+_PHONE_GROUPS = frozenset({(3, 3, 4), (3, 3, 2, 2), (1, 3, 3, 4), (1, 3, 3, 2, 2)})
+#: A Russian number (7/8 + a 3xx/4xx/8xx/9xx code, or the code alone) or a North American one
+#: without its 1 (area code and exchange never start with 0 or 1), as the digits of a dictated run.
+_DICTATED_DIGITS = re.compile(r"[78]?[3489]\d{9}|[2-9]\d{2}[2-9]\d{6}")
 #: Every card, ID and phone pattern above needs at least 8 digits: texts with fewer skip them. Not
 #: 8 in a row: a card read out digit by digit ("4 1 1 1 ...") has no two. ``\D*+`` is possessive:
 #: giving back a non-digit never lets ``\d`` match, so the engine need not try.
@@ -124,6 +137,20 @@ def snils_ok(digits: str) -> bool:
     return total % 101 % 100 == int(digits[9:])
 
 
+def dictated_phone(run: str) -> bool:
+    """Whether ``run`` (a :data:`_DICTATED` match) is a phone number read out: its digits form one, and
+    its groups are mostly single digits or a phone's grouping. Not a list of numbers ("45, 90, 120,
+    300") nor counting ("8 9 10 11 12 13")."""
+    groups = _GROUPS.findall(run)
+    sizes = tuple(map(len, groups))
+    if sizes not in _PHONE_GROUPS and 2 * sizes.count(1) < len(sizes):
+        return False
+    numbers = [int(g) for g in groups]
+    if all(b - a == 1 for a, b in pairwise(numbers)):
+        return False
+    return _DICTATED_DIGITS.fullmatch("".join(groups)) is not None
+
+
 def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str, int]]:
     """``text`` with PII replaced by placeholders, and counts by placeholder type."""
     if not options.enabled:
@@ -164,6 +191,7 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
                 sub(_ID_WORD, "ID")
         if options.phones:
             sub(_PHONE, "PHONE")
+            sub(_DICTATED, "PHONE", dictated_phone)
         if options.ids and _TEN_DIGITS.search(text):  # after phones: "89161234567" is a phone
             sub(_ID_11, "ID", snils_ok)
     return text, dict(counts)

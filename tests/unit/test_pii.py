@@ -43,6 +43,12 @@ def test_redacts_ru_and_en_formats(text, expected, counts):
         ("номер 9161234567.", "номер [PHONE].", {"PHONE": 1}),
         ("это 7 916 123 45 67", "это [PHONE]", {"PHONE": 1}),
         ("call 4155550134 now", "call [PHONE] now", {"PHONE": 1}),
+        # phones dictated digit by digit or in groups with commas, as ASR writes speech
+        ("my number is 5 5 5 2 1 8 4 4 0 7", "my number is [PHONE]", {"PHONE": 1}),
+        ("It's 5 5 5, 2 1 8, 4 4 0 7.", "It's [PHONE].", {"PHONE": 1}),
+        ("call me at 555, 218, 4407", "call me at [PHONE]", {"PHONE": 1}),
+        ("номер 8 9 1 6, 123, 45, 67, записали?", "номер [PHONE], записали?", {"PHONE": 1}),
+        ("9 1 6 1 2 3 4 5 6 7", "[PHONE]", {"PHONE": 1}),
         # passport series and number as said, SNILS spaced or in a row (checksum), SSN spaced
         ("серия 45 10 номер 123456", "серия [ID]", {"ID": 1}),
         ("паспорт серии 4510 № 123456", "паспорт серии [ID]", {"ID": 1}),
@@ -82,6 +88,9 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
         "итого 1 200 000 ₽ за 12 месяцев, 2 000 000 ₽ за 24",
         "from 2019 to 2024 we grew 300 percent to 15000 users",
         "1 2 3 4 5 6 7 8 9 10",  # counting
+        "8 9 10 11 12 13 14",  # counting, though its digits would be a phone
+        "prices 45, 90, 120, 300 and 29, 49, 79, 99, 149",  # lists of numbers, phone-like digits
+        "zip 9 7 2 1 4, apartment 4 0",
         "СНИЛС 11223344596",  # 11 digits, SNILS checksum wrong
         "order 1234567890 or 5551234567",  # 10 digits: no valid North American exchange
         # spoken "at" without an e-mail
