@@ -71,6 +71,7 @@ class EmbeddedBroker:
         self.log_file = log_file
         self.start_timeout = start_timeout
         self._proc: subprocess.Popen[bytes] | None = None
+        self._stopping = False
 
     @property
     def bootstrap(self) -> str:
@@ -124,15 +125,29 @@ class EmbeddedBroker:
         raise BrokerError(f"embedded broker did not listen on {self.bootstrap} within {self.start_timeout}s")
 
     def stop(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
+        """Terminate the broker and wait for it (killed after 5 s). Called again while a stop waits
+        (a second Ctrl-C's handler, which exits right after), it kills the broker and waits for it:
+        returning at once would leave a broker that outlives the process."""
+        proc = self._proc
+        if proc is None:
             return
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+        if self._stopping:
             proc.kill()
-            proc.wait(timeout=5)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
+            return
+        self._stopping = True
+        try:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+        finally:
+            self._proc = None
+            self._stopping = False
 
     @property
     def pid(self) -> int | None:

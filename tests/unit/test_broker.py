@@ -73,6 +73,27 @@ def test_stop_is_idempotent():
     assert pid is not None and not is_running(pid)
 
 
+def test_stop_called_again_while_stopping_leaves_no_broker():
+    """A second Ctrl-C's handler runs broker.stop() while the first stop waits for the broker, then
+    exits the process at once: the broker must be gone when that inner stop returns."""
+    broker = EmbeddedBroker().start()
+    proc = broker._proc
+    assert proc is not None
+    real_wait = proc.wait
+    inner: list[bool] = []
+
+    def wait(timeout: float | None = None) -> int:
+        proc.wait = real_wait  # type: ignore[method-assign]
+        broker.stop()  # the outer stop's wait, interrupted by the "signal handler"
+        inner.append(is_running(proc.pid))
+        return real_wait(timeout)
+
+    proc.wait = wait  # type: ignore[method-assign]
+    broker.stop()
+    assert inner == [False]
+    assert broker.pid is None
+
+
 def test_port_already_in_use_is_an_error_not_a_false_start():
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))
