@@ -7,7 +7,9 @@ are a closed vocabulary, so a table plus a magnitude-ordered parser is exact and
 Rules: a run of number words becomes one number while magnitudes fall ("two hundred fifty" → 250);
 a word of the same or a higher magnitude starts the next number, so a phone number said group by
 group ("восемь девятьсот шестнадцать сто двадцать три") becomes "8 916 123", which PII redaction
-can then recognise. Russian cardinals count in their oblique cases too ("около двух тысяч" → "около
+can then recognise. Zero is always a digit of its own ("семьдесят ноль один" → "70 0 1"), and a
+Russian singular "тысяча"/"миллион" takes only a count ending in one ("двадцать одна тысяча"), so a
+card said in groups ("четыре тысячи сто одиннадцать тысяча сто одиннадцать") is "4111 1111". Russian cardinals count in their oblique cases too ("около двух тысяч" → "около
 2000"), "полторы тысячи" is 1500, and a count in digits takes a multiplier word ("5 тысяч" → "5000",
 "2,5 миллиона" → "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first"
 → "21st"). Digit groups with a thousands space ("2 990") are joined ("2990") when a currency follows.
@@ -87,6 +89,10 @@ _BIG_COUNTED = {
     "миллионов": 1_000_000, "миллионам": 1_000_000, "миллионами": 1_000_000, "миллионах": 1_000_000,
 }  # fmt: skip
 _BIG = {**_BIG_ONE, **_BIG_COUNTED}
+#: Russian singular forms a count takes only when it ends in one ("двадцать одна тысяча", not "сто
+#: одиннадцать тысяча"): after any other count they start the next number (a card said in groups,
+#: "четыре тысячи сто одиннадцать тысяча сто одиннадцать", is "4111 1111", not "4111 111000").
+_RU_SINGULAR_BIG = frozenset({"тысяча", "тысячу", "миллион"})
 #: One and a half: a count only right before a thousand or a million ("полторы тысячи" = 1500).
 _HALF = frozenset({"полтора", "полторы", "полутора"})
 #: A single word that is no number when said alone.
@@ -180,6 +186,11 @@ _SPACED_RE = re.compile(
 _Piece = tuple[int, int, Fraction | int | None, str]
 
 
+def _ends_in_one(count: Fraction | int) -> bool:
+    """Whether a Russian count takes a singular noun: 1, 21, 101, ... (not 11, 111)."""
+    return count == int(count) and int(count) % 10 == 1 and int(count) % 100 != 11
+
+
 def _magnitude(value: int) -> int:
     """3 hundreds, 2 tens, 1 teens (10-19), 0 units."""
     return 0 if value < 10 else 1 if value < 20 else 2 if value < 100 else 3
@@ -225,6 +236,8 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
             else:
                 out.append((i, i, None, ""))
         elif w in _BIG:
+            if w in _RU_SINGULAR_BIG and current and not _ends_in_one(current):
+                close(i - 1)
             if not current and w in _BIG_COUNTED:
                 close(i - 1)
                 out.append((i, i, None, ""))
@@ -243,6 +256,9 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
             start = i if start is None else start
             count_start = i if count_start is None else count_start
             current, last = (current or 1) * 100, 3
+        elif _VALUES[w] == 0:  # "ноль", "zero": a digit of its own ("семьдесят ноль один" is 70 0 1)
+            close(i - 1)
+            out.append((i, i, 0, ""))
         else:
             value = _VALUES[w]
             mag = _magnitude(value)

@@ -11,6 +11,15 @@ from processors.text import WORD_RE
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # zero is a digit of its own ("70 1" before: the zero of a dictated number vanished)
+        ("семьдесят ноль один", "70 0 1"),
+        ("восемь девятьсот сорок ноль двенадцать", "8 940 0 12"),
+        ("twenty zero one", "20 0 1"),
+        # a singular "тысяча" takes only a count that ends in one ("4111 111000 ..." before)
+        ("четыре тысячи сто одиннадцать тысяча сто одиннадцать", "4111 1111"),
+        ("двадцать одна тысяча", "21000"),
+        ("двадцать одну тысячу рублей", "21000 рублей"),
+        ("сто одиннадцать тысяч", "111000"),
         # a count in digits takes the multiplier ("5 1000" before)
         ("5 тысяч рублей", "5000 рублей"),
         ("2,5 миллиона рублей", "2500000 рублей"),
