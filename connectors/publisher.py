@@ -14,6 +14,7 @@ from typing import Any
 from confluent_kafka import KafkaError, Producer
 
 from schemas.codec import Codec
+from streams.kafka_errors import ClientErrors
 from streams.settings import Settings
 from streams.topics import COMPLETED, DLQ
 
@@ -32,6 +33,7 @@ class CallPublisher:
     def __init__(self, settings: Settings, bootstrap: str, codec: Codec, max_queued: int = 100_000) -> None:
         self.settings = settings
         self.codec = codec
+        self._client_errors = ClientErrors()  # why nothing was acknowledged, when librdkafka knows
         self._producer = Producer(
             {
                 "bootstrap.servers": bootstrap,
@@ -43,15 +45,20 @@ class CallPublisher:
                 # a retried send may duplicate, which every stage and the sink absorb by call id.
                 "enable.idempotence": settings.producer_idempotence,
                 "client.id": f"{settings.app_id}-publisher",
+                "error_cb": self._client_errors,
                 **settings.kafka_client_config(),
             }
         )
         self._errors: list[str] = []
         self.delivered = 0
 
+    def _why(self, err: KafkaError | str) -> str:
+        reason = self._client_errors.reason()
+        return f"{err} ({reason})" if reason else str(err)
+
     def _on_delivery(self, err: KafkaError | None, msg: Any) -> None:
         if err is not None:
-            self._errors.append(f"{msg.key()!r}: {err}")
+            self._errors.append(f"{msg.key()!r}: {self._why(err)}")
         else:
             self.delivered += 1
 
@@ -72,7 +79,7 @@ class CallPublisher:
                 if err is None:
                     loop.call_soon_threadsafe(future.set_result, None)
                 else:
-                    error = PublishError(f"{msg.key()!r} not acknowledged: {err}")
+                    error = PublishError(f"{msg.key()!r} not acknowledged: {self._why(err)}")
                     loop.call_soon_threadsafe(future.set_exception, error)
 
             value = self.codec.encode(COMPLETED.record, call, topic)
@@ -124,7 +131,9 @@ class CallPublisher:
         """Wait for every acknowledgement; raise when any record was not delivered."""
         remaining = self._producer.flush(timeout)
         if remaining:
-            raise PublishError(f"{remaining} record(s) not acknowledged by the broker within {timeout}s")
+            raise PublishError(
+                self._why(f"{remaining} record(s) not acknowledged by the broker within {timeout}s")
+            )
         if self._errors:
             errors, self._errors = self._errors, []
             raise PublishError(f"{len(errors)} record(s) failed: " + "; ".join(errors[:5]))

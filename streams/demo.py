@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -322,8 +323,11 @@ async def _drain(rt: Runtime, deadline: float) -> None:
     follow-up records (alerts, dead letters of late stages) are written before we stop."""
     topics = [rt.settings.topic(spec.name) for spec in ALL]
     loop = asyncio.get_running_loop()
+    lag_of = functools.partial(
+        consumer_lag, rt.bootstrap, rt.settings.app_id, topics, security=rt.settings.kafka_client_config()
+    )
     while time.monotonic() < deadline:
-        lag = await loop.run_in_executor(None, consumer_lag, rt.bootstrap, rt.settings.app_id, topics)
+        lag = await loop.run_in_executor(None, lag_of)
         if not any(lag.values()):
             return
         await asyncio.sleep(0.5)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from streams.kafka_errors import ClientErrors
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ def ensure_topics(settings: Settings, bootstrap: str, timeout: float = 30.0) -> 
     An existing topic with a different partition count is reported, not altered: repartitioning
     breaks per-call ordering and must be an operator's decision.
     """
-    config = {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout * 1000)}
+    errors = ClientErrors()
+    config = {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout * 1000), "error_cb": errors}
     try:  # librdkafka checks the security settings here: an unreadable CA or key fails at once
         admin = AdminClient(config | settings.kafka_client_config())
     except KafkaException as exc:
@@ -56,7 +58,8 @@ def ensure_topics(settings: Settings, bootstrap: str, timeout: float = 30.0) -> 
     try:
         existing = admin.list_topics(timeout=timeout).topics
     except Exception as exc:
-        raise TopicSetupError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+        admin.poll(0)  # serve error_cb: the authentication or TLS error behind "transport failure"
+        raise TopicSetupError(f"cannot reach Kafka at {bootstrap}: {errors.reason() or exc}") from exc
     wanted = [settings.topic(spec.name) for spec in ALL]
     for name in wanted:
         meta = existing.get(name)
