@@ -1,6 +1,6 @@
 """CALLSTREAM_KAFKA_SECURITY_PROTOCOL=SSL against a real broker: the embedded Tansu broker behind a
-TLS-terminating proxy (this Tansu build serves no TLS itself, and its SASL users can only be created
-over an authenticated connection to its in-memory store, so SASL has no real test here).
+TLS-terminating proxy (this Tansu build serves no TLS itself; SASL is tested in test_kafka_sasl.py,
+through a proxy that speaks the SASL exchange, as Tansu users cannot be created here).
 
 The broker advertises the proxy's address, so every connection (bootstrap and per-broker) is TLS,
 verified against the test CA: topic setup, the publisher, the lag check and the Faust app's aiokafka
