@@ -224,10 +224,10 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
 
 
 def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -> tuple[str, dict[str, int]]:
-    """:func:`redact`, and once more with number words as digits: a phone or card said in words is
-    PII only then. When that finds more, the text with digits is the one kept, so ClickHouse never
-    stores the spoken number. ``words``: the lower-case words of ``text`` (or of ``text`` with
-    repeats collapsed: the same set), when the caller has them."""
+    """:func:`redact`, and once more on its output with number words as digits: a phone or card said
+    in words is PII only then. When that finds any, the text with digits is the one kept, so
+    ClickHouse never stores the spoken number. ``words``: the lower-case words of ``text`` (or of
+    ``text`` with repeats collapsed: the same set), when the caller has them."""
     out, found = redact(text, options.pii)
     if not options.pii.enabled:
         return out, found
@@ -235,9 +235,11 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
         words = WORD_RE.findall(text.lower())
     if NUMBER_WORDS.isdisjoint(words):  # the common case: no number word, nothing more to find
         return out, found
-    spoken, spoken_found = redact(normalise_numbers(text), options.pii)
-    if sum(spoken_found.values()) > sum(found.values()):
-        return spoken, spoken_found
+    # On the redacted text: what the first pass found stays redacted, whatever the digits of the
+    # spoken numbers next to it do to the shapes (a card's "1111" and a following "два раза").
+    spoken, spoken_found = redact(normalise_numbers(out), options.pii)
+    if spoken_found:
+        return spoken, dict(Counter(found) + Counter(spoken_found))
     return out, found
 
 

@@ -9,10 +9,10 @@ a word of the same or a higher magnitude starts the next number, so a phone numb
 group ("восемь девятьсот шестнадцать сто двадцать три") becomes "8 916 123", which PII redaction
 can then recognise. Zero is always a digit of its own ("семьдесят ноль один" → "70 0 1"), and a
 Russian singular "тысяча"/"миллион" takes only a count ending in one ("двадцать одна тысяча"), so a
-card said in groups ("четыре тысячи сто одиннадцать тысяча сто одиннадцать") is "4111 1111". Russian cardinals count in their oblique cases too ("около двух тысяч" → "около
-2000"), "полторы тысячи" is 1500, and a count in digits takes a multiplier word ("5 тысяч" → "5000",
-"2,5 миллиона" → "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first"
-→ "21st"). Digit groups with a thousands space ("2 990") are joined ("2990") when a currency follows.
+card said in groups ("четыре тысячи сто одиннадцать тысяча сто одиннадцать") is "4111 1111".
+Russian cardinals count in their oblique cases too ("около двух тысяч" → "около 2000"), "полторы
+тысячи" is 1500, and a count in digits takes a multiplier word ("5 тысяч" → "5000", "2,5 миллиона"
+→ "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first" → "21st"). Digit groups with a thousands space ("2 990") are joined ("2990") when a currency follows.
 
 A wrong number is far worse than a number left in words, so whatever is unsure stays as it was: a
 lone "one"/"один"/"одна" ("no one", "one second"), a lone word that is also something else ("сорока"

@@ -186,6 +186,9 @@ def test_pii_said_in_words_is_redacted_in_the_stored_segment():
                 ),
                 ("customer", spoken, {"vad_speech": 0.0}),  # dropped segments are stored redacted too
                 ("agent", "Тариф стоит две тысячи девятьсот девяносто рублей."),  # no PII: stored as said
+                # a card in digits and a phone in words: the words' digits next to the card ("2 раза")
+                # once spoiled its shape, and the raw text, phone in words, was the one stored
+                ("customer", f"Карта 4111 1111 1111 1111 два раза проверила, телефон {spoken[10:]}"),
             ],
         )
     )
@@ -194,7 +197,8 @@ def test_pii_said_in_words_is_redacted_in_the_stored_segment():
     assert segs[1]["text"] == "Карта [CARD]"
     assert segs[2]["text"] == "Мой номер [PHONE]." and segs[2]["drop_reason"] == "no_vad"
     assert segs[3]["text"] == "Тариф стоит две тысячи девятьсот девяносто рублей."
-    assert out["pii"] == {"PHONE": 2, "CARD": 1}
+    assert segs[4]["text"] == "Карта [CARD] 2 раза проверила, телефон [PHONE]."
+    assert out["pii"] == {"PHONE": 3, "CARD": 2}
 
 
 def test_guard_dropped_segments_pass_through_redacted_and_never_judged():
