@@ -12,7 +12,8 @@ Russian singular "тысяча"/"миллион" takes only a count ending in on
 card said in groups ("четыре тысячи сто одиннадцать тысяча сто одиннадцать") is "4111 1111".
 Russian cardinals count in their oblique cases too ("около двух тысяч" → "около 2000"), "полторы
 тысячи" is 1500, and a count in digits takes a multiplier word ("5 тысяч" → "5000", "2,5 миллиона"
-→ "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first" → "21st"). Digit groups with a thousands space ("2 990") are joined ("2990") when a currency follows.
+→ "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first" → "21st").
+Digit groups with a thousands space ("2 990") are joined ("2990") when a currency follows.
 
 A wrong number is far worse than a number left in words, so whatever is unsure stays as it was: a
 lone "one"/"один"/"одна" ("no one", "one second"), a lone word that is also something else ("сорока"
