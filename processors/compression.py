@@ -77,9 +77,11 @@ def _words_alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-_LEAD_RE = re.compile(rf"^(?:(?:{_words_alternation(LEAD_WORDS)})(?!\w)[\s,]*)+", re.IGNORECASE)
+#: Not before a digit: "Oh one three four" is "0 1 3 4" said aloud, and "So 5" keeps its lead-in.
+_LEAD_RE = re.compile(rf"^(?:(?:{_words_alternation(LEAD_WORDS)})(?!\w)(?![\s,]*\d)[\s,]*)+", re.IGNORECASE)
 _HEDGE_RE = re.compile(rf",?\s*(?<!\w)(?:{_words_alternation(HEDGES)})(?!\w),?", re.IGNORECASE)
 _HEDGE_FIRST = tuple({h.split()[0] for h in HEDGES})
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
     firsts: dict[str, list[tuple[_Sentence, int, set[tuple[str, str]]]]] = {}
     exact: dict[tuple[str, str], tuple[_Sentence, set[tuple[str, str]]]] = {}
     for s in items:
+        if not _LETTER.search(s.text):
+            continue  # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat
         facts = s.facts
         key = (s.role, s.text.lower())
         known = exact.get(key)
@@ -237,6 +241,7 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
         if (
             facts
             and id(s) not in edges
+            and _LETTER.search(s.text)  # digits only: a piece of a number dictated, not an echo
             and all(kind in ECHO_KINDS for kind, _ in s.signals)
             and all(f in said for f in facts)
         ):

@@ -269,3 +269,11 @@ def test_compressed_record_encodes(counter):
     out = compress(filtered, counter, counter.name)
     assert codec.decode("FilteredTranscript", codec.encode("FilteredTranscript", filtered)) == filtered
     assert codec.decode("CompressedTranscript", codec.encode("CompressedTranscript", out)) == out
+
+
+def test_a_number_dictated_in_pieces_is_never_folded_or_trimmed():
+    """Whisper splits a dictated number into digit-only sentences: folding them as repeats or echoes
+    ("4111. 1111. [×3]") or trimming "Oh" (a zero) before digits gave the LLM a wrong number."""
+    said = ["My number is 4 1 5.", "5 5 5.", "Oh one three four.", "Card 4111.", "1111.", "1111.", "1111."]
+    text, _, _ = compress_text([{"role": "customer", "text": t, "kept": True} for t in said])
+    assert text == "Customer: My number is 4 1 5. 5 5 5. Oh 1 3 4. Card 4111. 1111. 1111. 1111."
