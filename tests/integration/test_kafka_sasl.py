@@ -13,19 +13,14 @@ records who authenticated so the test proves it happened.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import hmac
 import os
-import socket
 import struct
-import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import faust
 import pytest
@@ -38,10 +33,11 @@ from connectors.events import SAMPLE_CALLS, read_jsonl
 from connectors.publisher import CallPublisher, PublishError
 from schemas.codec import SingleObjectCodec
 from streams.app import create_faust_app
-from streams.broker import broker_binary, free_port
 from streams.lag import consumer_lag
 from streams.settings import Settings, load_settings
 from streams.topics import COMPLETED, TopicSetupError, ensure_topics
+from tests.integration.test_kafka_security import RelayProxy, hidden_broker
+from tests.integration.test_kafka_security import clean_env as clean_env  # autouse: no CALLSTREAM_* leaks
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -164,26 +160,16 @@ def frame(payload: bytes) -> bytes:
     return struct.pack(">i", len(payload)) + payload
 
 
-class SaslPlainProxy:
+class SaslPlainProxy(RelayProxy):
     """Authenticates SASL/PLAIN on ``127.0.0.1:port`` for one user, then relays to ``target_port``."""
 
     def __init__(self, port: int, target_port: int, user: str, password: str) -> None:
-        self.port, self.target_port = port, target_port
+        super().__init__(port, target_port)
         self.user, self.password = user.encode(), password.encode()
         self.sessions: list[Session] = []
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.server: asyncio.Server | None = None
 
     def outcomes(self) -> list[tuple[str | None, str | None, str]]:
         return [(s.client_id, s.software, s.outcome) for s in self.sessions]
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(OSError, asyncio.IncompleteReadError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.close()
 
     async def _answer(
         self,
@@ -284,25 +270,6 @@ class SaslPlainProxy:
             if upstream is not None:
                 upstream[1].close()
 
-    def __enter__(self) -> SaslPlainProxy:
-        self.thread.start()
-        start = asyncio.start_server(self._serve, "127.0.0.1", self.port)
-        self.server = asyncio.run_coroutine_threadsafe(start, self.loop).result(10)
-        return self
-
-    async def _stop(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-
 
 @dataclass
 class Broker:
@@ -313,28 +280,9 @@ class Broker:
 @pytest.fixture(scope="module")
 def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """A SASL_PLAINTEXT-only broker: Tansu on a hidden port, advertised as the proxy."""
-    inner, outer = free_port(), free_port()
     log = tmp_path_factory.mktemp("broker") / "broker.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [broker_binary(), "broker", "--listener-url", f"tcp://127.0.0.1:{inner}",
-             "--advertised-listener-url", f"tcp://127.0.0.1:{outer}", "--storage-engine", "memory://tansu/"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", inner), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
-                time.sleep(0.05)
-        with SaslPlainProxy(outer, inner, USER, PASSWORD) as proxy:
-            yield Broker(f"127.0.0.1:{outer}", proxy)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with hidden_broker(log) as (inner, outer), SaslPlainProxy(outer, inner, USER, PASSWORD) as proxy:
+        yield Broker(f"127.0.0.1:{outer}", proxy)
 
 
 def sasl_settings(bootstrap: str, password: str = PASSWORD, **extra: object) -> Settings:
@@ -352,13 +300,6 @@ def sasl_settings(bootstrap: str, password: str = PASSWORD, **extra: object) -> 
         partitions=1,
         **extra,
     )
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
 
 
 def sample_calls() -> list[dict]:

@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 import pytest
 from aiokafka import AIOKafkaConsumer
@@ -38,13 +39,12 @@ from tests.unit.test_kafka_security import make_tls_files
 pytestmark = pytest.mark.timeout(120)
 
 
-class TlsProxy:
-    """Accepts TLS on ``127.0.0.1:port`` and relays the plaintext to ``target_port``."""
+class RelayProxy:
+    """Accepts connections on ``127.0.0.1:port`` (TLS with ``context``) and relays them to
+    ``target_port``, in a thread of its own; subclasses override :meth:`_serve` to speak first."""
 
-    def __init__(self, port: int, target_port: int, cert: Path, key: Path) -> None:
-        self.port, self.target_port = port, target_port
-        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.context.load_cert_chain(cert, key)
+    def __init__(self, port: int, target_port: int, context: ssl.SSLContext | None = None) -> None:
+        self.port, self.target_port, self.context = port, target_port, context
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server: asyncio.Server | None = None
@@ -64,7 +64,7 @@ class TlsProxy:
             return
         await asyncio.gather(self._relay(reader, up_writer), self._relay(up_reader, writer))
 
-    def __enter__(self) -> TlsProxy:
+    def __enter__(self) -> Self:
         self.thread.start()
         start = asyncio.start_server(self._serve, "127.0.0.1", self.port, ssl=self.context)
         self.server = asyncio.run_coroutine_threadsafe(start, self.loop).result(10)
@@ -84,16 +84,18 @@ class TlsProxy:
         self.thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
+def tls_proxy(port: int, target_port: int, cert: Path, key: Path) -> RelayProxy:
+    """Accepts TLS on ``127.0.0.1:port`` and relays the plaintext to ``target_port``."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return RelayProxy(port, target_port, context)
 
 
-@pytest.fixture(scope="module")
-def tls_broker(tls: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Bootstrap address of a TLS-only broker (Tansu on a hidden port, advertised as the proxy)."""
+@contextlib.contextmanager
+def hidden_broker(log: Path) -> Iterator[tuple[int, int]]:
+    """(inner, outer) ports: Tansu listens on ``inner`` and advertises ``outer``, where the caller's
+    proxy goes, so every client connection (bootstrap and per-broker) passes the proxy."""
     inner, outer = free_port(), free_port()
-    log = tmp_path_factory.mktemp("broker") / "broker.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [broker_binary(), "broker", "--listener-url", f"tcp://127.0.0.1:{inner}",
@@ -109,11 +111,23 @@ def tls_broker(tls: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -
             except OSError:
                 assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
                 time.sleep(0.05)
-        with TlsProxy(outer, inner, tls["cert"], tls["key"]):
-            yield f"127.0.0.1:{outer}"
+        yield inner, outer
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def tls_broker(tls: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Bootstrap address of a TLS-only broker (Tansu on a hidden port, advertised as the proxy)."""
+    log = tmp_path_factory.mktemp("broker") / "broker.log"
+    with hidden_broker(log) as (inner, outer), tls_proxy(outer, inner, tls["cert"], tls["key"]):
+        yield f"127.0.0.1:{outer}"
 
 
 def ssl_settings(bootstrap: str, cafile: Path, **extra: object) -> Settings:
