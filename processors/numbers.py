@@ -135,9 +135,11 @@ _RU_VOWELS = frozenset("аеёиоуыэюяь")
 
 #: Every word a number can start with or go on with: texts with none of them skip the regex.
 NUMBER_WORDS = frozenset([*_VALUES, *_HUNDRED, *_BIG, *_HALF])
+#: The Russian ones, every case ("двадцати", "полутора", "тысяч"): for patterns of other modules.
+RU_NUMBER_WORDS = frozenset([*_RU, *_RU_OBLIQUE, *(w for w in _BIG if not w.isascii()), *_HALF])
 
 
-def _alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A pattern for any of ``words`` (letters), as a trie: "дв(?:а|е|ух)". The regex engine tries the
     branches of a group one by one, so a word start costs a try per distinct letter, not per word.
     A word that is the start of another may match either way: every use checks the word ends."""
@@ -159,18 +161,18 @@ def _alternation(words: Iterable[str]) -> str:
 
 _KNOWN = NUMBER_WORDS | _ORDINALS.keys()
 #: Pattern source: one of NUMBER_WORDS, as a whole word (for IGNORECASE patterns).
-NUMBER_WORD = rf"{_alternation(NUMBER_WORDS)}(?!\w)"
+NUMBER_WORD = rf"{alternation(NUMBER_WORDS)}(?!\w)"
 _SEP = r"(?:[\s‑-]+|\s+and\s+)"
 #: A count in digits right before a multiplier ("5 тысяч", "2,5 million"): not part of a longer
 #: number ("1 200 тысяч", "-5"), and one or two decimals only ("1,500 thousand" may be 1.5 million).
 _LEAD = (
     r"(?<![\w,.‑-])(?<![\d,.][\s\u00a0])(?P<lead>\d+(?:[.,]\d{1,2})?)[\s\u00a0]+"
-    rf"(?=(?:{_alternation({**_HUNDRED, **_BIG})})(?!\w))"
+    rf"(?=(?:{alternation({**_HUNDRED, **_BIG})})(?!\w))"
 )
 #: A run of number words joined by spaces, hyphens or "and" ("two hundred and fifty"), maybe ending
 #: in an ordinal, maybe after a count in digits.
 _RUN_RE = re.compile(
-    rf"(?:{_LEAD})?(?P<run>(?<!\w){NUMBER_WORD}(?:{_SEP}{NUMBER_WORD})*(?:{_SEP}(?:{_alternation(_ORDINALS)})(?!\w))?)",
+    rf"(?:{_LEAD})?(?P<run>(?<!\w){NUMBER_WORD}(?:{_SEP}{NUMBER_WORD})*(?:{_SEP}(?:{alternation(_ORDINALS)})(?!\w))?)",
     re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(r"\w+")
@@ -178,7 +180,9 @@ _TOKEN_RE = re.compile(r"\w+")
 #: Every _SPACED_RE match holds a digit, a (no-break) space and a digit.
 _SPACED_HINT = re.compile(r"\d[  ]\d")
 _SPACED_RE = re.compile(
-    r"(?<![\d,.])(\d{1,3}(?:[  ]\d{3})+)(?=\s?(?:[$€£₽]|руб|р\.|rub|dollar|usd|eur|евро|долл))",
+    # From the start of a run only, possessive: a long run of groups with no currency after it
+    # ("сто сто сто ..." said) is tried once, not from each group (that was quadratic).
+    r"(?<![\d,.])(?<!\d[  ])(\d{1,3}(?:[  ]\d{3})++)(?=\s?(?:[$€£₽]|руб|р\.|rub|dollar|usd|eur|евро|долл))",
     re.IGNORECASE,
 )
 

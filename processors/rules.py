@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from processors.keyfacts import NOT_SPEECH
+from processors.numbers import RU_NUMBER_WORDS, alternation
 from processors.pii import PLACEHOLDER_RE, count_placeholders
 from processors.text import (
     WORD_RE,
@@ -43,43 +44,75 @@ from processors.text import (
     phrase_pattern,
 )
 
-_NUM = r"\d[\d\s.,]*"
+#: An amount in digits ("2 990", "39.99", "1,500"), from the start of its run only and possessive: a
+#: long run of digit groups with no currency after it is tried once, not from each of its digits.
+_NUM = r"(?<![\d.,])(?<!\d\s)\d(?:[.,]?\d|\s(?=\d))*+"
 _NUM_WORDS_EN = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)"
 )
-_NUM_WORDS_RU = (
-    r"(?:од(?:ин|на|ну)|дв[аеу]|три|четыре|пять|шесть|семь|восемь|девять|десять|\w*надцать|двадцать|тридцать|"
-    r"сорок|пятьдесят|шестьдесят|семьдесят|восемьдесят|девяносто|сто|двести|триста|четыреста|\w*сот|"
-    r"тысяч\w*|миллион\w*)"
+#: Every Russian number word in every case ("от двадцати рублей", "полтора рубля"): the vocabulary of
+#: processors.numbers, so the two never disagree on what a number is.
+_NUM_WORDS_RU = f"(?:{alternation(RU_NUMBER_WORDS)})"
+#: Russian currency nouns (not the adjectives "рублёвый", "долларовый": "10 рублёвых монет").
+_RUB_WORD = r"(?:рубл(?:ь|я|ю|ем|е|ей|ям|ями|ях)|доллар(?:а|у|ом|е|ов|ам|ами|ах)?|бакс(?:а|у|ов|ами?|ах)?)"
+#: A country adjective between an amount and its currency ("100 американских долларов", "100 US dollars").
+_COUNTRY = (
+    r"(?:(?:us|american|canadian|australian|hong\s+kong|singapore|new\s+zealand|американск\w+|канадск\w+|"
+    r"австралийск\w+|белорусск\w+|российск\w+|гонконгск\w+|сингапурск\w+)\s+)"
 )
-#: Currency words and codes after an amount, whole words only ("3 рубашки", "евроремонт" are no money).
+#: Small change after an amount: "2 рубля 50 копеек", "$39 and 99 cents" are one amount.
+_CHANGE = r"(?:\s+(?:and\s+|и\s+)?\d{1,2}\s?(?:коп(?:еек|ейк[аиу]?)?\.?|cents?|¢)(?![\w-]))?"
+#: Currency words and codes after an amount, whole words only ("3 рубашки", "евроремонт", "евро-окна"
+#: are no money). Not bare "rub" (a verb; Whisper writes "rubles").
 _CURRENCY = (
-    r"(?:[$€£₽]|(?:руб|долл|р)\.|(?:dollars?|bucks?|euros?|pounds?|usd|eur|gbp|rub|r(?:o?ubles?)|рубл\w*|"
-    r"руб|долл\w*|бакс\w*|евро)(?!\w))"
+    r"(?:[$€£₽₸₴¢]|(?:руб|долл|р|коп|грн|у\.\s?е)\.|(?:dollars?|bucks?|euros?|pounds?|quid|cents?|usd|eur|gbp|"
+    rf"r(?:o?ubles?)|{_RUB_WORD}|руб|евро|тенге|гривен|гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|грн|"
+    r"коп(?:еек|ейк[аиу]?))(?![\w-]))"
 )
-#: A scale word between an amount and its currency: "5 тыс. руб.", "2.5 million dollars".
-_SCALE = r"(?:(?:thousand|million|billion|k|m|bn|тыс|тысяч\w*|млн|миллион\w*|млрд|миллиард\w*)(?!\w)\.?\s?)"
+#: A scale word between an amount and its currency: "5 тыс. руб.", "2.5 million dollars", "40к рублей".
+_SCALE = (
+    r"(?:(?:thousand|million|billion|k|m|bn|тыс|тысяч\w*|млн|миллион\w*|млрд|миллиард\w*|(?<=\d)к)"
+    r"(?!\w)\.?\s?)"
+)
 #: A money amount: a currency sign or code before a number, or a currency word after a number (digits
-#: or number words, maybe with a scale word between), Russian or English; a bare "р" only right after
-#: the digits ("2 990 р"), where it cannot be a word.
+#: or number words, maybe with a scale word or a country between), Russian or English; a bare "р" only
+#: right after the digits ("2 990 р"), where it cannot be a word.
 PRICE_RE = re.compile(
-    rf"(?:[$€£₽]\s?{_NUM})|(?:(?<!\w)(?:usd|eur|gbp)\s?{_NUM})"
-    rf"|(?:{_NUM}(?:\s?{_SCALE}?{_CURRENCY}|(?<=\d) ?р(?!\w)))"
-    rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+{_SCALE}?(?:dollars?|bucks?|euros?|pounds?|r(?:o?ubles?))(?!\w))"
-    rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+{_SCALE}?(?:(?:руб|долл)\.|(?:рубл\w*|руб|долл\w*|бакс\w*|евро)(?!\w)))",
+    rf"(?:[$€£₽]\s?{_NUM}{_CHANGE})|(?:(?<!\w)(?:usd|eur|gbp)\s?{_NUM})"
+    rf"|(?:{_NUM}(?:\s?{_SCALE}?{_COUNTRY}?{_CURRENCY}{_CHANGE}|(?<=\d) ?р(?![\w-])))"
+    rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+{_SCALE}?{_COUNTRY}?(?:dollars?|bucks?|euros?|pounds?|quid|cents?|"
+    rf"r(?:o?ubles?))(?![\w-])(?:\s+and\s+(?:{_NUM_WORDS_EN}[\s-]+)+cents?(?!\w))?)"
+    rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+{_SCALE}?{_COUNTRY}?(?:(?:руб|долл|коп)\.|(?:{_RUB_WORD}|руб|евро|тенге|"
+    r"гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|гривен|коп(?:еек|ейк[аиу]?))(?![\w-])))",
     re.IGNORECASE | re.UNICODE,
+)
+#: The amounts of a list that names its currency once, before the priced amount: "990, 1490 и 2990
+#: рублей", "от 500 до 1000 рублей", "29, 49 or 99 dollars", "500-1000 рублей". A list needs a word or
+#: a dash between two amounts ("заказ 4417, 2990 рублей" is no list), and ends right at the priced one.
+_LIST_ITEM = rf"{_NUM}\s*(?:,\s*|[-–—]\s*|\s(?:и|или|до|to|or|and)\s+)(?:(?:за|от|from)\s+)?"
+_PRICE_LIST_RE = re.compile(
+    rf"(?<![\w.,])(?:(?:от|from)\s+)?(?:{_LIST_ITEM})+(?={_NUM}\s?{_SCALE}?{_COUNTRY}?{_CURRENCY})",
+    re.IGNORECASE | re.UNICODE,
+)
+_LIST_JOINER = re.compile(r"[-–—]|(?<!\w)(?:и|или|до|to|or|and)(?!\w)", re.IGNORECASE)
+_AMOUNT = re.compile(_NUM)
+#: "pounds" of weight, not money ("the package weighs 5 pounds", "I lost ten pounds").
+_WEIGHT_CUE = re.compile(
+    r"(?<!\w)(?:weigh\w*|lost|lose|losing|gain\w*|heav\w*|light\w*|lbs?|kilos?)(?!\w)|pounds?\s+of\b",
+    re.IGNORECASE,
 )
 
 #: Every PRICE_RE match contains one of these, or a bare "р" after a digit (:data:`_BARE_RUB`):
 #: texts without any are skipped cheaply.
 _CURRENCY_HINTS = (
-    "$", "€", "£", "₽", "dollar", "buck", "euro", "pound", "usd", "eur", "gbp", "rub", "roub",
-    "руб", "р.", "долл", "бакс", "евро",
+    "$", "€", "£", "₽", "₸", "₴", "¢", "dollar", "buck", "euro", "pound", "quid", "cent", "usd", "eur",
+    "gbp", "roub", "rubl", "руб", "р.", "долл", "доллар", "бакс", "евро", "тенге", "гривн", "гривен", "грн",
+    "коп", "у.е", "у. е",
 )  # fmt: skip
 #: A bare "р" right after a digit ("2 990 р"), lower-case; starts with its letter, so the engine
 #: finds candidates as fast as ``str.find`` would.
-_BARE_RUB = r"р(?!\w)(?:(?<=\dр)|(?<=\d р))"
+_BARE_RUB = r"р(?![\w-])(?:(?<=\dр)|(?<=\d р))"
 _BARE_RUB_RE = re.compile(_BARE_RUB)
 _CURRENCY_HINT = re.compile("|".join([*map(re.escape, _CURRENCY_HINTS), _BARE_RUB]), re.IGNORECASE)
 
@@ -155,27 +188,45 @@ DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = load_dictionary()
 
 
 def price_mentions(texts: Iterable[str]) -> int:
-    """Number of money amounts named."""
+    """Number of money amounts named: each amount of a list that names its currency once ("990, 1490
+    и 2990 рублей": 3); "pounds" next to a weight word are no money."""
     texts = list(texts)
     price = case_sensitive_twin(PRICE_RE)
     joined = fold("\n".join(texts)) if price is not None else None
     if joined is not None:
         # All texts fold-safe: find the few that hold a currency hint with plain substring search
         # (much faster than a regex scan) and match PRICE_RE in those only.
-        total = 0
-        for i in _texts_holding(texts, joined, _CURRENCY_HINTS, _BARE_RUB_RE):
-            total += len(price.findall(fold(texts[i])))  # type: ignore[arg-type,union-attr]
-        return total
+        return sum(
+            _amounts(folded, price)  # type: ignore[arg-type]
+            for i in _texts_holding(texts, joined, _CURRENCY_HINTS, _BARE_RUB_RE)
+            if (folded := fold(texts[i])) is not None
+        )
     hint = case_sensitive_twin(_CURRENCY_HINT)
     total = 0
     for text in texts:
         folded = fold(text) if price is not None and hint is not None else None
         if folded is None:  # see processors.text.ci_finditer
             if _CURRENCY_HINT.search(text):
-                total += len(PRICE_RE.findall(text))
+                total += _amounts(text, PRICE_RE)
         elif hint.search(folded):  # type: ignore[union-attr]
-            total += len(price.findall(folded))  # type: ignore[union-attr]
+            total += _amounts(folded, price)  # type: ignore[arg-type]
     return total
+
+
+def _amounts(text: str, price: re.Pattern[str]) -> int:
+    """The amounts in one text (``price``: :data:`PRICE_RE` or its twin for folded text)."""
+    found = [m.span() for m in price.finditer(text)]
+    if not found:
+        return 0
+    n = len(found)
+    if "pound" in text.lower() and _WEIGHT_CUE.search(text):
+        n -= sum(1 for a, b in found if "pound" in text[a:b].lower())
+    for m in _PRICE_LIST_RE.finditer(text):
+        if _LIST_JOINER.search(m.group()):
+            # list items not already inside an amount ("$39 and 99 cents" is one)
+            starts = (m.start() + item.start() for item in _AMOUNT.finditer(m.group()))
+            n += sum(1 for at in starts if not any(a <= at < b for a, b in found))
+    return n
 
 
 def _texts_holding(

@@ -116,6 +116,49 @@ def test_price_mentions_anchor_currency_words(text, n):
     assert price_mentions([text, "Straße"]) == n  # the path for text that is not fold-safe
 
 
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # a list names its currency once: each amount counts
+        ("Есть тарифы за 990, 1490 и 2990 рублей.", 3),
+        ("От 500 до 1000 рублей в месяц.", 2),
+        ("Можно за 990 или за 1490 рублей.", 2),
+        ("Обычно 500-1000 рублей в месяц.", 2),
+        ("Anywhere from 29 to 49 dollars.", 2),
+        ("29, 49 or 99 dollars a month.", 3),
+        ("$29, $49 or $99", 3),
+        ("Заказ 4417, 2990 рублей.", 1),  # a comma alone makes no list
+        ("Приеду 2 или 3 раза, а стоит 500 рублей.", 1),
+        # Russian number words in every case, one and a half, small change, "к", countries
+        ("От двадцати рублей и выше.", 1),
+        ("Около сорока долларов.", 1),
+        ("Не больше ста рублей.", 1),
+        ("Полтора рубля за минуту.", 1),
+        ("Плюс 50 копеек.", 1),
+        ("2 рубля 50 копеек", 1),
+        ("It's only 99 cents.", 1),
+        ("$39 and 99 cents", 1),
+        ("It's thirty-nine dollars and ninety-nine cents.", 1),
+        ("Это 40к рублей.", 1),
+        ("100 американских долларов", 1),
+        ("100 US dollars", 1),
+        ("5000 тенге, 300 гривен, 100 у.е.", 3),
+        ("twenty quid", 1),
+        # no money: weight, compounds, adjectives, a verb
+        ("The package weighs 5 pounds.", 0),
+        ("I lost ten pounds this month.", 0),
+        ("It costs 20 pounds.", 1),
+        ("Сделаем 2 евро-окна.", 0),
+        ("Офис в 5 р-не города.", 0),
+        ("Дайте 10 рублёвых монет.", 0),
+        ("Apply 2 rub of cream.", 0),
+    ],
+)
+def test_price_lists_cases_change_and_look_alikes(text, n):
+    assert price_mentions([text]) == n
+    assert price_mentions([text, "Straße"]) == n
+
+
 def test_pii_placeholders_and_brand_names_are_no_code_switching():
     transcript = make_transcript_from_turns(
         "r-lang",
