@@ -8,6 +8,10 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   (``vad_speech``). When VAD did not run (``vad_speech`` is null) the fallback is Whisper's own
   pair: ``no_speech`` when ``no_speech_prob`` is high *and* ``avg_logprob`` low (the thresholds
   Whisper uses to skip silent windows; either one alone is not enough).
+- ``hallucination``: text Whisper writes on silence or music, learnt from subtitled video
+  ("Продолжение следует...", "Субтитры сделал DimaTorzok", "Thank you for watching!", "[MUSIC]"):
+  the whole segment is one of ``hallucinations``, or holds a subtitle credit; a closing ("Thank
+  you.", "Спасибо.") only when Whisper's no-speech probability is high and VAD heard no speech.
 - ``filler``: nothing left once filler words/phrases are removed ("угу", "ага", "да-да", "мм",
   "uh-huh", "okay", "one second", "секундочку", ...), unless it answers the other speaker's
   question or the agent's proposal (then "okay" / "да" is an agreement and is kept).
@@ -15,10 +19,12 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   holds a number, a negation or refusal ("no", "нет", "не надо"), an explicit agreement ("I agree",
   "согласен", "deal"), an action ("send it", "отправьте договор", "подождите"), a question, a
   politeness marker (greeting, thanks, goodbye: scoring needs them), a key fact (objection,
-  commitment, legal word), or when it is a yes/ok answering the other speaker's question or the
-  agent's proposal.
+  commitment, legal word), or when it answers the other speaker's question or the agent's
+  proposal (a name, a place, a choice: "Сергей.", "Monthly.", "Верно.").
+- ``repeat``: the same text as the same speaker's previous kept segment, nobody else in between
+  (Whisper looping on hold music); the first copy stays.
 
-The other speaker's previous kept turn is a question when it ends with "?", and a proposal when
+The other speaker's previous kept turn is a question when it holds a "?", and a proposal when
 the agent said it with a number (a price) or an offer or commitment ("оформляю вам тариф за 2990
 рублей.", "I'll set you up on the pro plan."): a bare "Хорошо." / "Sure." after it is consent.
 
@@ -65,19 +71,23 @@ FILLERS_RU = (
 )  # fmt: skip
 #: Short answers that are an agreement only when they answer a question or proposal.
 ANSWER_WORDS = (
-    "yes", "yeah", "yep", "okay", "ok", "sure", "alright", "all right", "fine", "right",
-    "да", "ага", "угу", "хорошо", "ладно", "ок", "окей", "давайте", "конечно", "можно",
+    "yes", "yeah", "yep", "okay", "ok", "sure", "alright", "all right", "fine", "right", "correct",
+    "exactly", "absolutely", "definitely", "of course", "certainly",
+    "да", "ага", "угу", "хорошо", "ладно", "ок", "окей", "давайте", "конечно", "можно", "верно",
+    "точно", "именно", "правильно", "разумеется",
 )  # fmt: skip
 #: Kept wherever they appear in a short turn.
 KEEP_WORDS = (
     # negation / refusal
-    "no", "not", "don't", "won't", "never", "nope", "нет", "не", "ни", "никогда", "нельзя",
+    "no", "not", "don't", "won't", "never", "nope", "nah", "no way", "нет", "не", "ни", "никогда",
+    "нельзя", "неа", "стоп", "хватит", "стойте",
     # explicit agreement
     "agree", "agreed", "deal", "согласен", "согласна", "договорились", "беру", "берём", "оформляйте",
     # politeness markers scoring needs
     "hello", "hi", "good morning", "good afternoon", "good evening", "thanks", "thank you",
     "bye", "goodbye", "sorry", "здравствуйте", "добрый день", "доброе утро", "добрый вечер",
     "спасибо", "благодарю", "до свидания", "всего доброго", "извините", "простите", "привет",
+    "you too", "likewise", "same to you", "и вам", "взаимно", "слушаю вас",
 )  # fmt: skip
 #: Requests and instructions: a short turn with one is kept ("Send it.", "Отправьте договор.").
 ACTION_WORDS = (
@@ -87,7 +97,8 @@ ACTION_WORDS = (
     "напиши", "позвоните", "позвони", "перезвоните", "перезвони", "подождите", "подожди",
     "проверьте", "уточните", "подтвердите", "запишите", "соедините", "переведите", "повторите",
     "скажите", "расскажите", "покажите", "объясните", "дайте", "оплатите", "доставьте",
-    "остановите", "отключите",
+    "остановите", "отключите", "do it", "делайте", "отпишите*", "unsubscribe", "remove me", "позовите",
+    "supervisor", "manager", "руководител*", "escalate",
 )  # fmt: skip
 #: An agent turn with one of these (or a number: a price, a term) is a proposal a bare yes/okay
 #: agrees to: the key-fact commitments and agreements ("i'll *", "оформим", "let's go with *") and
@@ -98,6 +109,30 @@ PROPOSAL_WORDS = (
     "предлагаю", "предлагаем", "можем предложить", "оформляю", "оформляем", "подключаю", "подключаем",
     "записываю", "записываем", "отправляю", "отправляем",
 )  # fmt: skip
+#: What Whisper writes on silence, music or noise (learnt from subtitled video): a segment that is
+#: exactly one of these (case, punctuation and spaces aside) is dropped as ``hallucination``.
+HALLUCINATIONS = (
+    "thank you for watching", "thanks for watching", "thank you so much for watching",
+    "please subscribe", "please like and subscribe", "like and subscribe", "subscribe to my channel",
+    "don't forget to subscribe", "see you in the next video", "i'll see you in the next video",
+    "subtitles by the amara.org community", "music", "applause", "laughter", "blank_audio",
+    "продолжение следует", "спасибо за просмотр", "подписывайтесь на канал", "подписывайтесь на наш канал",
+    "ставьте лайки", "ставьте лайк и подписывайтесь на канал", "до новых встреч", "музыка",
+    "аплодисменты", "смех",
+)  # fmt: skip
+#: Never said in a call, anywhere in a segment: subtitle credits Whisper learnt with the speech.
+_HALLUCINATION_MARKERS = re.compile(
+    r"dimatorzok|amara\.org|редактор субтитров|корректор а\.\s?егорова|"
+    r"субтитры (?:сделал|создавал|делал|подогнал|подготовил)|игорь негода",
+    re.IGNORECASE,
+)
+#: Closings that are real speech at a call's end and a hallucination on its silence: dropped only
+#: when Whisper itself doubted the window (see ``_hallucination``).
+CLOSINGS = (
+    "thank you", "thanks", "bye", "bye bye", "goodbye", "see you", "see you next time",
+    "спасибо", "спасибо большое", "до свидания", "пока", "всего доброго", "спасибо за внимание",
+)  # fmt: skip
+_NOT_LETTERS = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
 
 
@@ -120,6 +155,10 @@ class FilterOptions:
     action_words: tuple[str, ...] = ACTION_WORDS
     #: What makes an agent turn a proposal that a bare yes/okay answers (besides a number).
     proposal_words: tuple[str, ...] = PROPOSAL_WORDS
+    #: Whole-segment Whisper hallucinations (``hallucination``), and closings dropped as one when
+    #: Whisper's no-speech probability is above ``max_no_speech_prob`` and VAD did not hear speech.
+    hallucinations: tuple[str, ...] = HALLUCINATIONS
+    closings: tuple[str, ...] = CLOSINGS
     drop_fillers: bool = True
     drop_short: bool = True
     collapse_repeats: bool = True
@@ -149,9 +188,37 @@ class FilterOptions:
         return phrase_pattern(self.proposal_words + curly)
 
     @cached_property
+    def _hallucination_keys(self) -> frozenset[str]:
+        return frozenset(_key(p) for p in self.hallucinations)
+
+    @cached_property
+    def _closing_keys(self) -> frozenset[str]:
+        return frozenset(_key(p) for p in self.closings)
+
+    @cached_property
     def _memo(self) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int]]]:
         """Verdicts on short texts (see ``_judge``), per options: they depend on every field."""
         return {}
+
+
+def _key(text: str) -> str:
+    """``text`` lower-case with everything but letters and digits taken out: how a hallucination is
+    recognised whatever Whisper's punctuation ("Продолжение следует...", "[MUSIC]", "♪ music ♪")."""
+    return _NOT_LETTERS.sub(" ", text.lower()).strip()
+
+
+def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
+    """Whether the segment is text Whisper writes on silence (see :data:`HALLUCINATIONS`)."""
+    text = segment["text"]
+    if len(text) > 120:
+        return _HALLUCINATION_MARKERS.search(text) is not None
+    key = _key(text)
+    if key in options._hallucination_keys or _HALLUCINATION_MARKERS.search(text):
+        return True
+    if key in options._closing_keys:
+        nsp, vad = segment.get("no_speech_prob"), segment.get("vad_speech")
+        return nsp is not None and nsp > options.max_no_speech_prob and (vad is None or vad < 0.5)
+    return False
 
 
 def _no_speech(segment: Mapping[str, Any], options: FilterOptions) -> str | None:
@@ -182,6 +249,8 @@ def drop_reason(
         return "empty"
     if reason := _no_speech(segment, options):
         return reason
+    if _hallucination(segment, options):
+        return "hallucination"
     return _text_reason(text, options, answers_question)[0]
 
 
@@ -213,7 +282,8 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
     ):
         return (None if answer else "filler"), words
     if options.drop_short and len(words) < options.min_words:
-        if answer or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
+        # not a filler, and the other speaker asked or proposed: an answer ("Сергей.", "Monthly.")
+        if answers or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
             return None, words
         if signals(
             normalise_numbers(text, words)
@@ -280,10 +350,13 @@ def filter_transcript(
     last_kept_role: str | None = None
     last_kept_text = ""
     last_kept_asked: bool | None = False
+    last_key = ""  # of the last kept segment: the same text again from the same speaker is a loop
     for seg in transcript["segments"]:
         text = seg["text"]
         other = last_kept_role not in (None, seg["role"])
         reason = "empty" if not has_words(text) else _no_speech(seg, options)
+        if reason is None and _hallucination(seg, options):
+            reason = "hallucination"
         if reason is None:
             reason, text, found = _judge(text, options, other and last_kept_asked is True)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
@@ -299,6 +372,8 @@ def filter_transcript(
                     reason, text, found = _judge(seg["text"], options, True)
         else:
             text, found = _redact(text, options)
+        if reason is None and not other and last_kept_role is not None and _key(text) == last_key:
+            reason = "repeat"  # Whisper looping on hold music ("Thank you." x4); the first copy stays
         if found:
             pii.update(found)
         segments.append({**seg, "text": text, "kept": reason is None, "drop_reason": reason})
@@ -306,8 +381,8 @@ def filter_transcript(
             dropped[reason] += 1
         else:
             kept += 1
-            last_kept_role, last_kept_text = seg["role"], text
-            last_kept_asked = True if text.rstrip().endswith("?") else None
+            last_kept_role, last_kept_text, last_key = seg["role"], text, _key(text)
+            last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
     out["segments"] = segments
     out["dropped_segments"] = [
         {**seg, "text": _redact(seg["text"], options)[0], "kept": False}

@@ -280,7 +280,7 @@ def facts_in(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, s
 
 
 #: Segments dropped for these reasons were not speech: their words are not facts of the call.
-NOT_SPEECH = frozenset({"empty", "no_speech", "no_vad"})
+NOT_SPEECH = frozenset({"empty", "no_speech", "no_vad", "hallucination"})
 
 
 def extract_key_facts(

@@ -225,3 +225,72 @@ def test_guard_dropped_segments_pass_through_redacted_and_never_judged():
     assert transcript["dropped_segments"][0]["text"].startswith("Call me at +1")  # input untouched
     # a transcript without any (an older writer's) gets the schema's default
     assert filter_transcript(make_transcript_from_turns("g-2", []))["transcript"]["dropped_segments"] == []
+
+
+# --- found by a red team of real Whisper output (hallucinations, short answers, loops) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Продолжение следует...",
+        "Субтитры сделал DimaTorzok",
+        "Редактор субтитров А.Синецкая Корректор А.Егорова",
+        "Спасибо за просмотр!",
+        "ПОДПИСЫВАЙТЕСЬ НА КАНАЛ",
+        "Thank you for watching!",
+        "Subtitles by the Amara.org community",
+        "[MUSIC]",
+        "♪ Music ♪",
+    ],
+)
+def test_whisper_hallucinations_are_dropped_even_when_whisper_is_confident(text):
+    assert drop_reason(seg(text, no_speech_prob=0.1, avg_logprob=-0.3)) == "hallucination"
+    assert drop_reason(seg(text, no_speech_prob=0.1, avg_logprob=-0.3, vad_speech=0.6)) == "hallucination"
+
+
+@pytest.mark.parametrize("text", ["Thank you.", "Спасибо.", "Bye.", "До свидания."])
+def test_a_closing_is_a_hallucination_only_when_whisper_doubted_the_window(text):
+    assert drop_reason(seg(text, no_speech_prob=0.05, vad_speech=0.9)) is None  # said
+    assert drop_reason(seg(text, no_speech_prob=0.85, avg_logprob=-0.45)) == "hallucination"
+    assert drop_reason(seg(text, no_speech_prob=0.85, avg_logprob=-0.45, vad_speech=0.3)) == "hallucination"
+    assert drop_reason(seg(text, no_speech_prob=0.85, avg_logprob=-0.45, vad_speech=0.8)) is None
+
+
+def test_a_phrase_that_only_contains_a_hallucination_is_speech():
+    assert drop_reason(seg("Спасибо за просмотр квартиры, нам понравилось.")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Как к вам можно обращаться?", "Сергей."),
+        ("What's the street address?", "Main Street."),
+        ("Monthly or yearly?", "Monthly."),
+        ("Это ваш номер, верно?", "Верно."),
+        ("Is that the right email?", "Correct."),
+        ("Вам удобно? Я могу ещё рассказать про другие тарифы.", "Да."),  # the "?" is mid-turn
+    ],
+)
+def test_a_short_answer_to_a_question_is_kept(question, answer):
+    assert _reasons([("agent", question), ("customer", answer)]) == [None, None]
+    assert _reasons([("agent", "Хорошо."), ("customer", answer)])[1] in ("short", "filler")  # no question
+
+
+@pytest.mark.parametrize(
+    "text", ["Стоп.", "Хватит.", "Неа.", "Nah.", "Unsubscribe.", "Позовите руководителя."]
+)
+def test_stop_refusal_and_escalation_words_keep_a_short_turn(text):
+    assert drop_reason(seg(text)) is None
+
+
+def test_the_same_text_again_from_the_same_speaker_is_a_loop():
+    turns = [
+        ("agent", "Оставайтесь на линии."),
+        ("customer", "Thank you."),
+        ("customer", "Thank you."),
+        ("customer", "Thank you!"),
+        ("agent", "Спасибо за ожидание."),
+        ("customer", "Thank you."),  # the other speaker came in between: said again, kept
+    ]
+    assert _reasons(turns) == [None, None, "repeat", "repeat", None, None]

@@ -182,7 +182,7 @@ def test_keyword_hits_count_dropped_speech_but_not_noise(tmp_path):
     transcript = make_transcript_from_turns(
         "r-kw",
         [
-            ("agent", "Здравствуйте, чем могу помочь?"),
+            ("agent", "Здравствуйте, компания Северный ветер."),  # no question: the reply is no answer
             ("customer", "Тарифы МТС."),
             ("agent", "Понимаю, давайте посмотрим наши тарифы на домашний интернет."),
             ("customer", "Билайн"),

