@@ -268,6 +268,8 @@ def _mask_rows(rows: dict[str, list[dict[str, Any]]], number: str) -> None:
     """Mask ``number`` in every string of ``rows`` (in place). A row none of whose strings contains
     the number (as written or as bare digits) is what masking would give back: it is left as is."""
     variants = _variants(number)
+    if not variants:
+        return
     mask = None
     for table_rows in rows.values():
         for i, row in enumerate(table_rows):
@@ -336,21 +338,24 @@ def alert_row(alert: Mapping[str, Any], version: int) -> dict[str, Any]:
 
 
 def _variants(number: str) -> tuple[str, ...]:
-    """The raw number as written and as bare digits (``+1 555-0100`` → ``15550100``), longest first."""
-    variants = {number.strip()}
+    """The raw number as written and as bare digits (``+1 555-0100`` → ``15550100``), longest first;
+    none for a number of under 5 digits (an extension "101", "0"): masking it would mask ordinary
+    numbers in the text, and a short non-number ("Dana") would mask names."""
     digits = re.sub(r"\D", "", number)
-    if len(digits) >= 5:  # shorter digit runs would mask ordinary numbers in text
-        variants.add(digits)
-    return tuple(sorted(variants, key=len, reverse=True))
+    if len(digits) < 5:
+        return ()
+    return tuple(sorted({number.strip(), digits}, key=len, reverse=True))
 
 
 def _number_masker(number: str | None) -> re.Pattern[str] | None:
     """A pattern matching the raw number as written and as bare digits (``+1 555-0100`` → ``15550100``)."""
-    if not number or not number.strip():
-        return None
-    return re.compile("|".join(re.escape(v) for v in _variants(number)))
+    variants = _variants(number) if number else ()
+    return re.compile("|".join(re.escape(v) for v in variants)) if variants else None
 
 
+#: Join keys are never masked: a call id or agent id that happens to hold the number must still
+#: join with alerts and the other tables.
+_KEY_COLUMNS = frozenset({"call_id", "tenant", "agent_id"})
 #: Column values that never hold text: nothing to mask in them.
 _NOT_TEXT = frozenset({int, float, bool, type(None), datetime})
 
@@ -361,7 +366,9 @@ def _mask_row(
     """``row`` with the number masked in every string, also inside map values. ``variants`` (the
     strings ``mask`` matches) let strings that contain none of them skip the regex."""
     return {
-        column: value if value.__class__ in _NOT_TEXT else _mask_value(value, mask, variants)
+        column: value
+        if value.__class__ in _NOT_TEXT or column in _KEY_COLUMNS
+        else _mask_value(value, mask, variants)
         for column, value in row.items()
     }
 

@@ -115,6 +115,24 @@ def test_call_without_number_is_unmasked():
     assert NUMBER_MASK not in repr(rows)
 
 
+@pytest.mark.parametrize("number", ["0", "7", "101", "Dana"])
+def test_a_short_customer_number_masks_nothing(number):
+    """An extension or a short non-number is no phone: masking it rewrote ids ("agent-7" became
+    "agent-[customer-number]") and names."""
+    score = make_call_score("probe-007", number=number)
+    rows = score_rows(score, VERSION)
+    assert NUMBER_MASK not in repr(rows)
+    assert rows["calls"][0]["call_id"] == "probe-007"
+
+
+def test_join_keys_are_never_masked():
+    number = "+79161234567"
+    score = make_call_score(f"call-{number}", number=number)
+    rows = score_rows(score, VERSION)
+    assert {r["call_id"] for table in rows.values() for r in table} == {f"call-{number}"}
+    assert NUMBER_MASK in rows["call_segments"][1]["text"]  # the text is still masked
+
+
 def test_alert_and_dead_letter_rows():
     alert = alert_row(make_alert("c-9"), VERSION)
     assert list(alert) == TABLE_COLUMNS["alerts"]
