@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from processors.baseline import BASELINE_VERSION, baseline_scores, turns_from_segments
 from processors.rules import RuleOptions, rule_metrics
 from processors.scorecard import Criterion, Scorecard, ScorecardRegistry, default_scorecard, totals
+from processors.text import has_words
 
 if TYPE_CHECKING:
     from ml.llm import LLMResult
@@ -115,10 +116,13 @@ class Scorer:
 
         llm_values: dict[str, tuple[float | None, str | None, str]] = {}
         result: LLMResult | None = None
-        if self.llm is not None and card.llm_criteria:
+        # Nothing was said (no segments, all silence, noise or fillers): there is no dialogue to
+        # judge, and scoring an empty one would rate the agent (and raise low-score alerts).
+        speech = any(seg.get("kept", True) and has_words(seg["text"]) for seg in transcript["segments"])
+        if speech and self.llm is not None and card.llm_criteria:
             result = self.llm.score(card, compressed["text"], transcript.get("language"))
             llm_values = result.values
-        elif self.scorer == "baseline":
+        elif speech and self.scorer == "baseline":
             found = baseline_scores(turns_from_segments(transcript["segments"]), card.llm_criteria)
             llm_values = {cid: (v.value, v.label, v.reasoning) for cid, v in found.items()}
 
@@ -131,6 +135,9 @@ class Scorer:
             elif c.id in llm_values:
                 value, label, why = llm_values[c.id]
                 row |= {"status": "scored", "value": value, "label": label, "reasoning": why}
+            elif not speech:
+                why = "the call has no kept speech to judge"
+                row |= {"status": "no_speech", "value": None, "label": None, "reasoning": why}
             else:
                 why = (
                     "the baseline scorer has no rule for this criterion"

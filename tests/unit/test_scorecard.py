@@ -225,3 +225,21 @@ def test_rules_scorer_leaves_llm_criteria_pending():
     score = Scorer(scorer="rules").score(make_call_score("c-rules")["compressed"])
     assert score["scorer"] == "rules" and score["total"] is None
     assert {c["status"] for c in score["criteria"] if c["source"] == "llm"} == {"pending"}
+
+
+@pytest.mark.parametrize("kept", [[], ["filler", "no_speech"]])
+def test_a_call_without_speech_is_not_judged(kept):
+    """No kept speech (no segments; only noise and fillers): the baseline once rated the empty
+    dialogue (politeness 40, total 30.62) and the agent got a low_total alert."""
+    from processors.alerts import evaluate
+
+    compressed = copy.deepcopy(make_call_score("c-silent")["compressed"])
+    segments = compressed["filtered"]["transcript"]["segments"]
+    segments[:] = [dict(segments[0], kept=False, drop_reason=reason) for reason in kept]
+    compressed["text"] = ""
+    score = Scorer(scorer="baseline").score(compressed)
+    llm = [c for c in score["criteria"] if c["source"] == "llm"]
+    assert llm and all(c["status"] == "no_speech" and c["value"] is None for c in llm)
+    assert score["total"] is None
+    assert not [a for a in evaluate(score) if a["rule"] == "low_total"]
+    SingleObjectCodec().encode("CallScore", score)
