@@ -18,6 +18,7 @@ Cyrillic words ("WhatsApp", "iPhone") do not count as English.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from bisect import bisect_right
@@ -385,6 +386,12 @@ def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(text[a:b] for a, b in zip(ends[::2], ends[1::2], strict=True))
 
 
+def _measure(value: float | None) -> float | None:
+    """A duration from the speech stage, or None when it is none (NaN, infinite or negative: a
+    share or ratio of it would be nonsense in BI, and one NaN spoils every average it joins)."""
+    return value if value is not None and math.isfinite(value) and value >= 0 else None
+
+
 def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = None) -> dict[str, Any]:
     """RuleMetrics for a transcript whose segments carry ``kept`` flags (and redacted text).
 
@@ -396,7 +403,7 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     texts = [s["text"] for s in segments if s.get("kept", True)]
     speech = [s["text"] for s in segments if s.get("kept", True) or s.get("drop_reason") not in NOT_SPEECH]
     metrics = transcript["metrics"]
-    agent, customer = metrics.get("agent_talk_s"), metrics.get("customer_talk_s")
+    agent, customer = _measure(metrics.get("agent_talk_s")), _measure(metrics.get("customer_talk_s"))
     ratio = (
         agent / (agent + customer)
         if agent is not None and customer is not None and agent + customer > 0
@@ -409,9 +416,14 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     mix = _call_language_mix(texts, joined, options.languages)
     words_in_lang = sum(mix.values())
     language, main = mix.most_common(1)[0] if mix else (None, 0)
-    duration = metrics.get("duration_s") or transcript.get("duration")
-    silence = metrics.get("silence_s")
-    interruptions = [metrics.get("agent_interruptions"), metrics.get("customer_interruptions")]
+    duration = _measure(metrics.get("duration_s")) or _measure(transcript.get("duration"))
+    silence = _measure(metrics.get("silence_s"))
+    share = silence / duration if silence is not None and duration else None
+    interruptions = [
+        n
+        for n in (metrics.get("agent_interruptions"), metrics.get("customer_interruptions"))
+        if n is not None
+    ]
     return {
         "price_mentions": price_mentions(texts),
         "keyword_hits": _keyword_hits(
@@ -422,9 +434,8 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
         "language": language,
         "code_switching": round(1 - main / words_in_lang, 4) if words_in_lang else None,
         "duration_s": duration,
-        "silence_share": round(silence / duration, 4) if silence is not None and duration else None,
-        "interruptions": sum(i for i in interruptions if i is not None)
-        if any(i is not None for i in interruptions)
-        else None,
+        "silence_share": round(share, 4) if share is not None and share <= 1 else None,
+        # an Avro int: counts past it (or below 0) are no count
+        "interruptions": total if interruptions and 0 <= (total := sum(interruptions)) < 2**31 else None,
         "pii": count_placeholders([s["text"] for s in transcript["segments"]]),
     }

@@ -194,3 +194,37 @@ def test_keyword_hits_count_dropped_speech_but_not_noise(tmp_path):
     filtered["segments"][3] |= {"kept": False, "drop_reason": "no_speech"}  # a hallucination on noise
     rules = rule_metrics(filtered, RuleOptions(tmp_path))
     assert rules["keyword_hits"]["competitor"] == 1
+
+
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        {"agent_talk_s": -5.0, "customer_talk_s": 10.0, "silence_s": 2.0, "duration_s": 20.0},
+        {
+            "agent_talk_s": float("nan"),
+            "customer_talk_s": 10.0,
+            "silence_s": float("inf"),
+            "duration_s": 20.0,
+        },
+        {"agent_talk_s": 5.0, "customer_talk_s": 10.0, "silence_s": 50.0, "duration_s": 20.0},
+        {
+            "duration_s": float("nan"),
+            "silence_s": 2.0,
+            "agent_interruptions": 2**31,
+            "customer_interruptions": 1,
+        },
+    ],
+)
+def test_impossible_speech_metrics_give_no_ratio_instead_of_nonsense(metrics):
+    """NaN, infinite, negative or inconsistent durations from upstream: a ratio or share of them
+    was -1.72 or NaN in ClickHouse, and one NaN spoils every average it joins."""
+    transcript = make_transcript_from_turns("r-bad", [("agent", "Здравствуйте, тариф стоит 500 рублей.")])
+    transcript["metrics"] |= metrics
+    transcript["duration"] = float("nan") if metrics.get("duration_s") != 20.0 else 20.0
+    rules = rule_metrics(filter_transcript(transcript)["transcript"])
+    ratio, share = rules["agent_talk_ratio"], rules["silence_share"]
+    assert ratio is None or 0 <= ratio <= 1
+    assert share is None or 0 <= share <= 1
+    assert rules["duration_s"] is None or rules["duration_s"] == 20.0
+    assert rules["interruptions"] is None or 0 <= rules["interruptions"] < 2**31
+    assert rules["price_mentions"] == 1
