@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -171,7 +171,7 @@ def _read_dictionary(path: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
-@cache
+@lru_cache(maxsize=1024)  # per tenant; bounded, as tenants come from the events
 def load_dictionary(tenant: str | None = None, folder: Path | None = None) -> dict[str, tuple[str, ...]]:
     """The default dictionary, overlaid with ``folder/<tenant>.yaml`` when that file exists
     (loaded once per process: restart workers to pick up edits)."""
@@ -179,7 +179,11 @@ def load_dictionary(tenant: str | None = None, folder: Path | None = None) -> di
     if tenant and folder is not None:
         safe = re.sub(r"[^\w.-]", "_", tenant).lstrip(".")
         path = Path(folder) / f"{safe}.yaml"
-        if path.is_file():
+        try:
+            exists = path.is_file()
+        except OSError:  # a tenant name too long for a file name: no such dictionary
+            exists = False
+        if exists:
             entries |= _read_dictionary(path)
     return entries
 

@@ -228,3 +228,8 @@ def test_impossible_speech_metrics_give_no_ratio_instead_of_nonsense(metrics):
     assert rules["duration_s"] is None or rules["duration_s"] == 20.0
     assert rules["interruptions"] is None or 0 <= rules["interruptions"] < 2**31
     assert rules["price_mentions"] == 1
+
+
+def test_a_tenant_name_too_long_for_a_file_name_gets_the_default_dictionary(tmp_path):
+    """``Path.is_file`` raises (not False) on a name over 255 bytes: the call was dead-lettered."""
+    assert load_dictionary("я" * 200, tmp_path) == load_dictionary()
