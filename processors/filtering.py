@@ -133,6 +133,8 @@ CLOSINGS = (
     "спасибо", "спасибо большое", "до свидания", "пока", "всего доброго", "спасибо за внимание",
 )  # fmt: skip
 _NOT_LETTERS = re.compile(r"[\W_]+")
+#: Control characters (C0 but tab and newline, DEL, C1): not speech, dropped from the stored text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DIGIT = re.compile(r"\d")
 
 
@@ -352,6 +354,8 @@ def filter_transcript(
     last_kept_asked: bool | None = False
     last_key = ""  # of the last kept segment: the same text again from the same speaker is a loop
     for seg in transcript["segments"]:
+        if _CONTROL.search(seg["text"]):  # never speech; an escape sequence would reach the LLM and BI
+            seg = {**seg, "text": " ".join(_CONTROL.sub(" ", seg["text"]).split())}
         text = seg["text"]
         other = last_kept_role not in (None, seg["role"])
         reason = "empty" if not has_words(text) else _no_speech(seg, options)

@@ -294,3 +294,10 @@ def test_the_same_text_again_from_the_same_speaker_is_a_loop():
         ("customer", "Thank you."),  # the other speaker came in between: said again, kept
     ]
     assert _reasons(turns) == [None, None, "repeat", "repeat", None, None]
+
+
+def test_control_characters_are_taken_out_of_the_stored_text():
+    out = filter_transcript(
+        make_transcript_from_turns("t", [("customer", "Мой тариф\x00 стоит\x1b[31m 500 рублей.")])
+    )
+    assert out["transcript"]["segments"][0]["text"] == "Мой тариф стоит [31m 500 рублей."
