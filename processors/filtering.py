@@ -121,11 +121,13 @@ HALLUCINATIONS = (
     "аплодисменты", "смех",
 )  # fmt: skip
 #: Never said in a call, anywhere in a segment: subtitle credits Whisper learnt with the speech.
-_HALLUCINATION_MARKERS = re.compile(
-    r"dimatorzok|amara\.org|редактор субтитров|корректор а\.\s?егорова|"
-    r"субтитры (?:сделал|создавал|делал|подогнал|подготовил)|игорь негода",
-    re.IGNORECASE,
-)
+_HALLUCINATION_MARKERS = (
+    "dimatorzok", "amara.org", "редактор субтитров", "корректор а.егорова", "корректор а. егорова",
+    "субтитры сделал", "субтитры создавал", "субтитры делал", "субтитры подогнал", "субтитры подготовил",
+    "игорь негода",
+)  # fmt: skip
+#: The same, one scan of the lower-cased text (the engine skips to a marker's first letter).
+_MARKERS_RE = re.compile("|".join(map(re.escape, _HALLUCINATION_MARKERS)))
 #: Closings that are real speech at a call's end and a hallucination on its silence: dropped only
 #: when Whisper itself doubted the window (see ``_hallucination``).
 CLOSINGS = (
@@ -198,6 +200,12 @@ class FilterOptions:
         return frozenset(_key(p) for p in self.closings)
 
     @cached_property
+    def _max_key_chars(self) -> int:
+        """Texts longer than this are none of ``hallucinations`` and ``closings``: Whisper's
+        punctuation, brackets and spaces around a phrase add a few characters ("♪ Music ♪")."""
+        return max(map(len, (*self.hallucinations, *self.closings)), default=0) + 12
+
+    @cached_property
     def _memo(self) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int]]]:
         """Verdicts on short texts (see ``_judge``), per options: they depend on every field."""
         return {}
@@ -212,10 +220,13 @@ def _key(text: str) -> str:
 def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
     """Whether the segment is text Whisper writes on silence (see :data:`HALLUCINATIONS`)."""
     text = segment["text"]
-    if len(text) > 120:
-        return _HALLUCINATION_MARKERS.search(text) is not None
-    key = _key(text)
-    if key in options._hallucination_keys or _HALLUCINATION_MARKERS.search(text):
+    low = text.lower()
+    if _MARKERS_RE.search(low):
+        return True
+    if len(text) > options._max_key_chars:  # longer than any listed phrase with its punctuation
+        return False
+    key = _key(low)
+    if key in options._hallucination_keys:
         return True
     if key in options._closing_keys:
         nsp, vad = segment.get("no_speech_prob"), segment.get("vad_speech")
@@ -352,9 +363,8 @@ def filter_transcript(
     last_kept_role: str | None = None
     last_kept_text = ""
     last_kept_asked: bool | None = False
-    last_key = ""  # of the last kept segment: the same text again from the same speaker is a loop
     for seg in transcript["segments"]:
-        if _CONTROL.search(seg["text"]):  # never speech; an escape sequence would reach the LLM and BI
+        if not seg["text"].isprintable() and _CONTROL.search(seg["text"]):  # not speech, never stored
             seg = {**seg, "text": " ".join(_CONTROL.sub(" ", seg["text"]).split())}
         text = seg["text"]
         other = last_kept_role not in (None, seg["role"])
@@ -376,7 +386,13 @@ def filter_transcript(
                     reason, text, found = _judge(seg["text"], options, True)
         else:
             text, found = _redact(text, options)
-        if reason is None and not other and last_kept_role is not None and _key(text) == last_key:
+        if (
+            reason is None
+            and not other
+            and last_kept_role is not None
+            and abs(len(text) - len(last_kept_text)) <= 3  # the same words, other punctuation
+            and _key(text) == _key(last_kept_text)
+        ):
             reason = "repeat"  # Whisper looping on hold music ("Thank you." x4); the first copy stays
         if found:
             pii.update(found)
@@ -385,7 +401,7 @@ def filter_transcript(
             dropped[reason] += 1
         else:
             kept += 1
-            last_kept_role, last_kept_text, last_key = seg["role"], text, _key(text)
+            last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
     out["segments"] = segments
     out["dropped_segments"] = [
