@@ -34,7 +34,14 @@ from rapidfuzz import fuzz
 from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals
 from processors.numbers import normalise_numbers
 from processors.pii import PiiOptions, redact
-from processors.text import collapse_repeats_words, normalise_space, sentences, strip_disfluencies, tidy
+from processors.text import (
+    WORD_RE,
+    collapse_repeats_words,
+    normalise_space,
+    sentences,
+    strip_disfluencies,
+    tidy,
+)
 
 ROLE_LABELS = {"agent": "Agent", "customer": "Customer"}
 
@@ -244,6 +251,7 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
             and _LETTER.search(s.text)  # digits only: a piece of a number dictated, not an echo
             and all(kind in ECHO_KINDS for kind, _ in s.signals)
             and all(f in said for f in facts)
+            and not _new_words(s, [said[f] for f in facts])
         ):
             s.keep = False
             first = said[next(iter(facts))]
@@ -252,6 +260,75 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
             continue
         for f in facts:
             said.setdefault(f, s)
+
+
+#: Words an echo says around the figure without adding to it ("so it is 59, as I said, right").
+_ECHO_WORDS = frozenset(
+    [
+        "said",
+        "says",
+        "right",
+        "okay",
+        "yeah",
+        "again",
+        "just",
+        "that",
+        "this",
+        "what",
+        "with",
+        "your",
+        "have",
+        "there",
+        "then",
+        "also",
+        "well",
+        "like",
+        "sure",
+        "here",
+        "will",
+        "would",
+        "that's",
+        "it's",
+        "basically",
+        "exactly",
+        "correct",
+        "total",
+        "totally",
+        "perfect",
+        "great",
+        "thank",
+        "thanks",
+        "сказал",
+        "сказала",
+        "говорил",
+        "говорила",
+        "говорю",
+        "значит",
+        "ладно",
+        "хорошо",
+        "понятно",
+        "верно",
+        "точно",
+        "опять",
+        "тоже",
+        "итого",
+        "всего",
+        "получается",
+        "выходит",
+        "отлично",
+        "спасибо",
+    ]
+)
+
+
+def _new_words(s: _Sentence, earlier: list[_Sentence]) -> bool:
+    """Whether ``s`` says a content word (4+ letters) none of ``earlier`` said: "$49 per month,
+    billed yearly" after "$49" brings the billing terms and is no echo."""
+    before = {w[:4] for e in earlier for w in WORD_RE.findall(e.text.lower())}  # a stem: "рубля", "рублей"
+    return any(
+        len(w) >= 4 and not w.isdigit() and w not in _ECHO_WORDS and w[:4] not in before
+        for w in WORD_RE.findall(s.text.lower())
+    )
 
 
 def _clauses(text: str) -> list[str]:

@@ -90,3 +90,18 @@ def test_a_dense_call_is_not_trimmed():
     text, level, _ = compress_text(segs)
     assert level.endswith("dynamic:full")
     assert "So, honestly, this is unacceptable" in text
+
+
+def test_a_restated_figure_with_new_terms_is_no_echo():
+    """ "$49 per month, billed yearly" after "$49" brings the billing terms: folding it as an echo
+    lost them and said the agent repeated something they did not."""
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "The standard plan is $49."),
+        ("customer", "How does billing work?"),
+        ("agent", "The standard plan costs $49 per month, billed yearly."),
+        ("customer", "Thanks, goodbye."),
+    )
+    text, level, _ = compress_text(segs)
+    assert level.endswith("dynamic:deep")
+    assert "billed yearly" in text and "[×2]" not in text, text
