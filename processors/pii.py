@@ -2,25 +2,40 @@
 
 Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD]"):
 
-- ``[EMAIL]``: e-mail addresses, also as ASR writes them spoken ("ivan at gmail dot com",
-  "иван собака гмейл точка ком": only with a domain that ends in a known top-level domain);
-- ``[CARD]``: 13-19 digit runs (spaces/dashes allowed, so also read out digit by digit) that pass
-  the Luhn check, so an order number of the same length is not mistaken for a card;
-- ``[ID]``: US SSN ``123-45-6789`` / ``123 45 6789``, Russian SNILS ``123-456-789 01`` /
-  ``123 456 789 01`` / 11 digits in a row with a valid SNILS checksum, Russian passport
-  ``4510 123456`` (series + number, spaced, ``серия 45 10 номер 123456``, or 10 digits after the
-  word паспорт/passport);
+- ``[EMAIL]``: e-mail addresses, also as ASR writes them spoken: a local part of up to six words
+  or spelled letters ("ivan petrov", "i v a n", "ivan underscore petrov 85", "иван нижнее
+  подчёркивание петров"), "at"/"at sign"/"собака"/"собачка" (or "@"; any case, commas around),
+  and a domain that ends in a dot (said or written) and a known top-level domain, or in any two
+  letters after a said "dot"; a mail provider needs no dot ("gmail com", "мейл ру"), one that is
+  only mail not even a top-level domain ("at gmail"). The word right before "at" is not one that
+  comes before "at" in plain speech ("look at google dot com", "the phone at amazon dot com");
+- ``[CARD]``: 13-19 digits that pass the Luhn check, so an order number of the same length is not
+  mistaken for a card, in a row or grouped as cards are read: 4-4-4-4, 4-6-5, 4-4-4-4-3 (also
+  over the comma-separated parts: "42 76, 3800, 12 34, 56 79"), digit by digit, Whisper's
+  thousands commas (``4,111,111,111,111,111``), in pairs after the word card/карта; digits after
+  it (an expiry date) stay;
+- ``[ID]``: US SSN ``123-45-6789`` / ``123 45 6789`` / ``123.45.6789`` (any grouping after SSN or
+  social), Russian SNILS ``123-456-789 01`` / ``123 456 789 01`` (other separators, any grouping
+  after СНИЛС, or 11 digits in a row: with a valid checksum), Russian passport ``4510 123456``
+  (series + number, ``серия 45 10, номер 123 456``, or 10 digits grouped anyhow after паспорт);
 - ``[PHONE]``: Russian ``+7 / 7 / 8 (916) 123-45-67``, without the prefix when grouped
-  ``916 123-45-67`` or a 10-digit mobile ``9161234567``, North American ``+1 (415) 555-0134`` /
-  ``415-555-0134`` / ``4155550134`` (a valid area code and exchange), and any ``+`` international
-  number of 8-15 digits; and a phone dictated digit by digit or in groups with commas, as ASR writes
-  speech ("5 5 5, 2 1 8, 4 4 0 7", "555, 218, 4407", "8 9 1 6, 123, 45, 67"): a Russian or North
-  American number whose groups are mostly single digits or exactly a phone's (3-3-4, 3-3-2-2),
-  so a list of prices or counting ("1 2 3 ... 10") stays.
+  ``916 123-45-67`` (also Kazakh 7xx) or a 10-digit mobile ``9161234567``, North American
+  ``+1 (415) 555-0134`` / ``415-555-0134`` / ``4155550134`` (a valid area code and exchange), any
+  international number after ``+``/"plus"/"плюс"/``00``/``8 10``, a local 7-digit number after
+  a phone word ("городской 123-45-67", "call 555-0134"), and a Russian or North American number
+  dictated as ASR writes speech: groups between spaces, commas, pause dots (``8.916.123.45.67``,
+  ``415... 555... 0134``), dashes, a slash or brackets, with "oh" for zero, "double five", a lone
+  "one"/"один" left in words. Such a run is a phone when its groups are mostly single digits or a
+  phone's grouping (3-3-4, 3-3-2-2, also over the comma-separated parts: "9 16, 1 23, 45, 67"), or
+  grouped anyhow right after a phone word (номер, телефон, записывайте, number, call, ...).
 
-Order matters: cards and IDs are tried before phones (a spaced passport looks like digits a
-phone could start with). Money is never touched: every pattern needs at least 9 digits in a phone
-or ID shape. Counts by placeholder type are returned so each stage can record what it redacted.
+Not redacted: lists of prices, dates and decimals ("9.5, 8.5"), counting ("1 2 3 ... 10", "10,
+20, 30, 40"), years; digits right after an order/contract/INN/account/tracking/rating word ("номер
+заказа 9123456789", "Order number 9161234567", "Оценки 5 4 5 ...") or before a unit ("415 555 1340
+units", "9161234567 рублей"). Order matters: cards and IDs are tried before phones (a spaced
+passport looks like digits a phone could start with). Money is never touched: every pattern needs
+at least 8 digits in a phone, card or ID shape (7 after a phone word). Counts by placeholder type
+are returned so each stage can record what it redacted.
 """
 
 from __future__ import annotations
@@ -37,7 +52,8 @@ PLACEHOLDER_RE = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\]")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
 # _CARD and _ID start with the digit and check what precedes it after it (``(?<![\d-]\d)`` there is
 # ``(?<![\d-])`` before the digit): a pattern that starts with a character class lets the regex
-# engine skip to the next digit instead of trying the pattern at every position (3-6x faster).
+# engine skip to the next digit instead of trying the pattern at every position (3-6x faster). The
+# patterns that start otherwise open with a lookahead of their first characters for the same reason.
 _CARD = re.compile(r"\d(?<![\d-]\d)(?:[ -]?\d){12,18}(?![\d-])")
 _ID = re.compile(
     r"\d(?<![\d-]\d)(?:\d{2}-\d{2}-\d{4}"  # US SSN
@@ -50,63 +66,103 @@ _ID_SPACED = re.compile(
     r"|\d{2} \d{2} \d{4})(?![\d-]| \d)"  # US SSN 123 45 6789 (not the middle of a list of numbers)
 )
 #: 10 digits right after the word passport/паспорт (the prefix is kept).
-_ID_WORD = re.compile(r"((?:паспорт\w*|passport)(?:\s*(?:№|#|no\.?|number|номер))?[\s:]*)\d{10}(?!\d)", re.I)
-#: Passport series and number as said: "серия 45 10 номер 123456" (the word серия is kept).
+_ID_WORD = re.compile(
+    r"(?=[пp])((?:паспорт\w*|passport)(?:\s*(?:№|#|no\.?|number|номер))?[\s:]*)\d{10}(?!\d)", re.I
+)
+#: Passport series and number as said: "серия 45 10 номер 123456", "Серия 45 10. Номер 123 456"
+#: (the word серия is kept).
 _ID_SERIES = re.compile(
-    r"((?:сери[яиюей]|series)\s*)\d{2} ?\d{2}[\s,]*(?:(?:номер|№|number)\s*)?\d{6}(?!\d)", re.I
+    r"(?=[сs])((?:сери[яиюей]|series)\s*)\d{2}[\s-]?\d{2}[\s,.]*(?:(?:номер|№|number)\s*)?\d(?:[\s-]?\d){5}(?!\d)",
+    re.I,
 )
 #: SNILS written without separators: 11 digits, redacted only with a valid checksum (see snils_ok).
 _ID_11 = re.compile(r"\d(?<![\d-]\d)\d{10}(?![\d-])")
 #: Every _ID_WORD match holds ten digits in a row: texts without are skipped (a much faster scan).
 _TEN_DIGITS = re.compile(r"\d{10}")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:"
+    r"(?=[\d(+])(?<![\w+])(?:"
     r"(?:\+?7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}"  # Russian
-    # Russian without +7/8: a geographic (3xx, 4xx, 8xx) or mobile (9xx) code grouped 3-3-2-2, or
-    # a mobile number in a row
-    r"|\(?[3489]\d{2}\)?[\s-]?\d{3}[\s-]\d{2}[\s-]\d{2}|9\d{9}"
+    # Russian (and Kazakh 7xx) without +7/8: a geographic (3xx, 4xx, 8xx) or mobile (9xx) code
+    # grouped 3-3-2-2, or a mobile number in a row
+    r"|\(?[34789]\d{2}\)?[\s-]?\d{3}[\s-]\d{2}[\s-]\d{2}|9\d{9}"
     r"|(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}"  # North American, separated
     # North American in a row: area code and exchange never start with 0 or 1 (not "1234567890")
     r"|[2-9]\d{2}[2-9]\d{6}"
     r"|\+\d(?:[\s().-]?\d){7,14}"  # any international
     r")(?![\d-])"
 )
-#: A run of 1-4 digit groups separated by spaces, hyphens or commas: a number as ASR writes it dictated.
-#: Redacted as a phone only when :func:`dictated_phone` agrees.
-_DICTATED = re.compile(r"\d(?<![\w+.,]\d)\d{0,3}(?:(?:\s*,\s*|\s+|-)\d{1,4}){2,14}(?![\w-])")
-_GROUPS = re.compile(r"\d+")
-#: Group sizes of a phone said in groups: 415 555 0134, 916 123 45 67, with the 7/8/1 prefix.
-_PHONE_GROUPS = frozenset({(3, 3, 4), (3, 3, 2, 2), (1, 3, 3, 4), (1, 3, 3, 2, 2)})
-#: A Russian number (7/8 + a 3xx/4xx/8xx/9xx code, or the code alone) or a North American one
-#: without its 1 (area code and exchange never start with 0 or 1), as the digits of a dictated run.
-_DICTATED_DIGITS = re.compile(r"[78]?[3489]\d{9}|[2-9]\d{2}[2-9]\d{6}")
-#: Every card, ID and phone pattern above needs at least 8 digits: texts with fewer skip them. Not
-#: 8 in a row: a card read out digit by digit ("4 1 1 1 ...") has no two. ``\D*+`` is possessive:
-#: giving back a non-digit never lets ``\d`` match, so the engine need not try.
-_EIGHT_DIGITS = re.compile(r"\d(?:\D*+\d){7}")
-#: E-mail as ASR writes it spoken: local part, "at"/"собака" (or "@"), and a domain that ends in a
-#: dot (said "dot"/"точка" or written) and a known top-level domain, so "meet at the office dot" and
-#: "look at the site" stay. The local part is not a common word that comes before "at" in speech.
-_TLDS = (
-    "com", "net", "org", "info", "biz", "edu", "gov", "io", "co", "ru", "su", "uk", "de", "us", "me",
-    "by", "kz", "ua", "рф", "ком", "нет", "орг", "инфо", "ру",
-)  # fmt: skip
-_NOT_LOCAL = (
-    "i", "me", "us", "we", "you", "it", "he", "she", "they", "them", "him", "her", "is", "am", "are",
-    "was", "were", "be", "look", "looking", "visit", "find", "found", "available", "online", "live",
-    "work", "meet", "arrive", "stay", "here", "there", "this", "that", "and", "or", "but", "site",
-    "website", "page", "home", "office", "stuff", "things",
-)  # fmt: skip
-_SAID_DOT = r"(?:\.|\s+(?:dot|точка)\s+)"
-_SPOKEN_AT = r"(?:\s+(?:at|собака)\s+|\s*@\s*)"
-_SPOKEN_DOMAIN = rf"[\w-]+(?:{_SAID_DOT}[\w-]+)*{_SAID_DOT}(?:{'|'.join(_TLDS)})(?!\w)"
-_SPOKEN_EMAIL = re.compile(
-    rf"(?<![\w.+'’-])(?!(?:{'|'.join(_NOT_LOCAL)})\s)[\w+-]+(?:{_SAID_DOT}[\w+-]+)*{_SPOKEN_AT}{_SPOKEN_DOMAIN}",
+#: Every card, ID and phone pattern needs at least 8 digits, a local phone after a phone word 7:
+#: texts with fewer skip them; the group tells whether there is an 8th. Not 8 in a row: a card read
+#: out digit by digit ("4 1 1 1 ...") has no two. ``\D*+`` is possessive: giving back a non-digit
+#: never lets ``\d`` match, so the engine need not try.
+_SEVEN_DIGITS = re.compile(r"\d(?:\D*+\d){6}(\D*+\d)?")
+
+# --- numbers as ASR writes them said: a run of digit groups ------------------------------------------
+#: What may stand between two groups: spaces, commas, Whisper's pause dots and ellipses, dashes,
+#: slashes, brackets ("8 (9 1 6) 1 2 3", "415... 555... 0134", "4,111,111,...").
+_SEP_CHARS = r"\s.,/()\-–—‑…"
+#: A group: digits, or (inside a run only) a digit said as a word that number normalisation leaves
+#: alone: "oh"/"o" for zero, a lone "one"/"один"/"одна"; "double 5", "triple 5" in English dictation.
+_WORD_DIGIT = r"(?:oh?|one|один|одна)(?![^\W\d_])"
+_ITEM = rf"(?:(?i:(?:double|triple)\s+)?(?:\d+|(?i:{_WORD_DIGIT})\d*))"
+#: A run of groups that starts with a digit (so the engine skips to digits), or one group of 9+.
+_RUN = re.compile(rf"\d(?<![^\W_]\d)\d*+(?:(?:[{_SEP_CHARS}]{{1,6}}+{_ITEM})++|(?<=\d{{9}}))")
+#: What may lead a run: a plus, zeros or ones said as words, "double", an opening bracket.
+_LEAD = re.compile(
+    rf"(?:(?<![^\W\d_])(?:plus|плюс)\s*|\+\s*)?"
+    rf"(?:(?<![^\W\d_]){_WORD_DIGIT}[{_SEP_CHARS}]{{1,6}})*"
+    rf"(?:(?<![^\W\d_])(?:double|triple)\s+)?(?:\(\s*)?$",
     re.I,
 )
-#: Its at and domain only: tried where a whitespace or "@" is, it rules out most texts with " at "
-#: ten times faster than _SPOKEN_EMAIL, which is tried at every word.
-_SPOKEN_TAIL = re.compile(rf"(?:\s(?:at|собака)\s+|@\s*){_SPOKEN_DOMAIN}", re.I)
+_TOKEN = re.compile(
+    rf"(?P<plus>\+|plus|плюс)|(?:(?P<mult>double|triple)\s+)?(?:(?P<d>\d+)|(?P<w>{_WORD_DIGIT})(?P<wd>\d*))",
+    re.I,
+)
+_WORD_VALUE = {"o": "0", "oh": "0", "one": "1", "один": "1", "одна": "1"}
+#: Group sizes of a phone said in groups: 415 555 0134, 916 123 45 67, with the 7/8/1 prefix.
+_PHONE_GROUPS = frozenset(
+    {(3, 3, 4), (3, 3, 2, 2), (1, 3, 3, 4), (1, 3, 3, 2, 2), (3, 7), (1, 3, 7), (4, 3, 2, 2)}
+)
+#: A local number (7 digits) as said: 123-45-67, 555-0134.
+_LOCAL_GROUPS = frozenset({(3, 2, 2), (3, 4)})
+#: A Russian (or Kazakh 7xx) number (7/8 + the code, or the code alone) or a North American one
+#: (area code and exchange never start with 0 or 1) with or without its 1.
+_DICTATED_DIGITS = re.compile(r"[78]?[34789]\d{9}|1?[2-9]\d{2}[2-9]\d{6}")
+#: Card groupings as read out (13-19 digits).
+_CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4)})
+#: The word said last before a number tells what it is; "номер"/"number" only when nothing else does.
+_CUE = re.compile(
+    r"(?<![^\W\d_])(?:"
+    r"(?P<card>карт|card|visa|виза|mastercard|мастеркард|amex|american\s+express|мир\b)"
+    r"|(?P<passport>паспорт|passport|сери[яиюей]\b|series\b)"
+    r"|(?P<snils>снилс|snils)"
+    r"|(?P<ssn>ssn\b|social\b)"
+    r"|(?P<phone>телефон|мобильн|сотов|позвоните|звоните|звонить|набирайте|записывайте|запишите|phone|"
+    r"cell|mobile|call\b|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап)"
+    r"|(?P<number>номер|number)"
+    r")",
+    re.I,
+)
+#: A word that makes the digits right after it (at most two words between) something else than a
+#: phone: "номер заказа 9123456789", "Order number 9161234567", "ИНН компании ...", "Оценки 5 4 5 ...".
+_NOT_PHONE = re.compile(
+    r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
+    r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
+    r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
+    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt)"
+    r"[\w-]*(?:[\s:#№.]+[\w-]+){0,2}[\s:#№.]*$",
+    re.I,
+)
+#: A unit or currency right after the digits: a count or an amount, not a phone.
+_UNIT_AFTER = re.compile(
+    r"\s*(?:[%₽$€]|(?:units?|items?|pieces?|users?|customers?|people|dollars?|bucks|rub|руб|штук|шт|"
+    r"человек|клиент|абонент|пользовател|долл|евро|euros?|percent|процент|минут|minutes?|times\b|раз\b)"
+    r"(?![^\W\d_]{6}))",
+    re.I,
+)
+_CUE_CHARS = 40
+_DIGIT_BEFORE = re.compile(r"\d[\s,]*$")
+_DIGIT_AFTER = re.compile(r"[\s,]*\d")
 
 
 @dataclass(frozen=True)
@@ -137,37 +193,413 @@ def snils_ok(digits: str) -> bool:
     return total % 101 % 100 == int(digits[9:])
 
 
-def dictated_phone(run: str) -> bool:
-    """Whether ``run`` (a :data:`_DICTATED` match) is a phone number read out: its digits form one, and
-    its groups are mostly single digits or a phone's grouping. Not a list of numbers ("45, 90, 120,
-    300") nor counting ("8 9 10 11 12 13")."""
-    groups = _GROUPS.findall(run)
-    sizes = tuple(map(len, groups))
-    if sizes not in _PHONE_GROUPS and 2 * sizes.count(1) < len(sizes):
+def _ssn_ok(digits: str) -> bool:
+    """A US SSN as issued: area not 000, 666 or 9xx, group not 00, serial not 0000."""
+    return (
+        digits[:3] not in ("000", "666") and digits[0] != "9" and digits[3:5] != "00" and digits[5:] != "0000"
+    )
+
+
+def _not_phone_context(text: str, start: int, end: int) -> bool:
+    """An order/contract/... word right before, or a unit right after: the digits are not a phone."""
+    return (
+        _NOT_PHONE.search(text, max(0, start - _CUE_CHARS), start) is not None
+        or _UNIT_AFTER.match(text, end) is not None
+    )
+
+
+def _phone_match_ok(m: re.Match[str]) -> bool:
+    """A _PHONE match in its context: not after an order word or before a unit, and not in the middle
+    of a list of numbers ("77 817 704 300 42 70 2028"); a phone dictated among other digits is the
+    run pass's to judge."""
+    text, start, end = m.string, m.start(), m.end()
+    if _not_phone_context(text, start, end):
         return False
-    numbers = [int(g) for g in groups]
-    if all(b - a == 1 for a, b in pairwise(numbers)):
+    return not (_DIGIT_BEFORE.search(text, max(0, start - 3), start) and _DIGIT_AFTER.match(text, end))
+
+
+def _cue(text: str, start: int) -> str | None:
+    """The kind of the number starting at ``start`` as the words before it tell (see _CUE): card,
+    passport, snils, ssn, phone, or number (номер/number: a phone unless a word says otherwise)."""
+    kind = None
+    for m in _CUE.finditer(text, max(0, start - _CUE_CHARS), start):
+        if m.lastgroup != "number" or kind in (None, "number"):
+            kind = m.lastgroup
+    return kind
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    start: int
+    end: int
+    digits: str
+    single: bool  # one digit said alone ("5", "oh", "double 5")
+    word: bool  # a bare "oh"/"one" that may be speech around the number rather than a digit
+    after: str  # the separator before the next group ("" for the last)
+
+
+def _groups(text: str, start: int, end: int) -> tuple[list[_Group], bool]:
+    """The digit groups of the run ``text[start:end]`` and whether it is led by a plus."""
+    tokens = list(_TOKEN.finditer(text, start, end))
+    plus = bool(tokens) and tokens[0].group("plus") is not None
+    found = [t for t in tokens if t.group("plus") is None]
+    groups = []
+    for t, nxt in zip(found, [*found[1:], None], strict=True):
+        digits = t.group("d") or _WORD_VALUE[t.group("w").lower()] + t.group("wd")
+        mult = t.group("mult")
+        if mult:
+            digits = digits[0] * (2 if mult.lower() == "double" else 3) + digits[1:]
+        after = text[t.end() : nxt.start()] if nxt is not None else ""
+        single = len(digits) == 1 or (mult is not None and len(t.group("d") or t.group("wd") or "x") == 1)
+        word = t.group("w") is not None and not t.group("wd") and mult is None
+        groups.append(_Group(t.start(), t.end(), digits, single, word, after))
+    return groups, plus
+
+
+def _chunks(groups: list[_Group]) -> tuple[int, ...]:
+    """Digits per part of ``groups`` between separators that hold more than spaces (commas, pauses)."""
+    sizes = []
+    size = 0
+    for g in groups[:-1]:
+        size += len(g.digits)
+        if not g.after.isspace():
+            sizes.append(size)
+            size = 0
+    sizes.append(size + len(groups[-1].digits))
+    return tuple(sizes)
+
+
+def _kinds(groups: list[_Group]) -> set[str]:
+    """The separators between ``groups`` by their punctuation ("" for spaces), brackets left out."""
+    return {g.after.strip(" \t\n()") for g in groups[:-1]}
+
+
+def _tidy(groups: list[_Group]) -> bool:
+    """Separators a number read out uses: at most two kinds ("8 916, 123, 45, 67"), and a bare dot
+    (or two bare slashes) only as the one separator: "8.916.123.45.67", not decimals or dates in a
+    list ("9.5, 8.5, 7.5", "3.8, 24, 1999")."""
+    afters = [g.after for g in groups[:-1]]
+    if len(_kinds(groups)) > 2:
         return False
-    return _DICTATED_DIGITS.fullmatch("".join(groups)) is not None
+    return ("." not in afters and afters.count("/") < 2) or len(set(afters)) == 1
+
+
+def _year(digits: str) -> bool:
+    return len(digits) == 4 and 1950 <= int(digits) <= 2039
+
+
+def _counting(groups: list[_Group]) -> bool:
+    """Numbers in steps: "1 2 3 ... 10", "8 9 10 11", "10, 20, 30, 40", "8 10 12 14 16"."""
+    if len(groups) < 3:
+        return False
+    steps = {int(b.digits) - int(a.digits) for a, b in pairwise(groups)}
+    return steps == {1} or (len(groups) > 3 and len(steps) == 1 and 0 not in steps)
+
+
+def _card(groups: list[_Group], cue: str | None) -> bool:
+    digits = "".join(g.digits for g in groups)
+    if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or not _tidy(groups):
+        return False
+    if _counting(groups) or sum(_year(g.digits) for g in groups) > 1:
+        return False  # a list of years
+    sizes = tuple(len(g.digits) for g in groups)
+    if sizes in _CARD_GROUPS or _chunks(groups) in _CARD_GROUPS or all(g.single for g in groups):
+        return True
+    if all(g.after == "," for g in groups[:-1]) and sizes[0] <= 3 and set(sizes[1:]) == {3}:
+        return True  # Whisper's thousands commas: 4,111,111,111,111,111
+    return cue == "card" and max(sizes) <= 2  # "сорок два семьдесят шесть тридцать восемь ноль ноль ..."
+
+
+def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:
+    """SNILS, passport or SSN: after its word, or (``plain``: not before a unit) in its own shape."""
+    digits = "".join(g.digits for g in groups)
+    sizes = tuple(len(g.digits) for g in groups)
+    if len(digits) == 11:
+        shaped = plain and _tidy(groups) and (3, 3, 3, 2) in (sizes, _chunks(groups))
+        return snils_ok(digits) and (cue == "snils" or shaped)
+    if len(digits) == 10:
+        return cue == "passport"
+    if len(digits) == 9 and _ssn_ok(digits):
+        kinds = _kinds(groups)
+        return cue == "ssn" or (
+            plain and sizes == (3, 2, 4) and len(kinds) == 1 and kinds < {"-", "–", "—", "."}
+        )
+    return False
+
+
+def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool) -> bool:
+    digits = "".join(g.digits for g in groups)
+    sizes = tuple(len(g.digits) for g in groups)
+    if plus:  # any international number; "plus" said is a word ASR also writes for "and more"
+        return (10 if spoken_plus else 8) <= len(digits) <= 15 and max(sizes) <= 4 + 6 * (not spoken_plus)
+    if _counting(groups):
+        return False
+    if digits.startswith("00") and digits[2] != "0" and 11 <= len(digits) <= 17 and sizes[0] in (2, 4):
+        return True  # 0044 20 7946 0958
+    if sizes[:2] == (1, 2) and digits.startswith("810") and 13 <= len(digits) <= 18:
+        return True  # 8 10 375 29 123 45 67: Russian dialling abroad
+    singles = 3 * sum(g.single for g in groups) >= 2 * len(groups)
+    if len(digits) == 7:  # a local number: only after a phone word ("городской", "call"), as written
+        return (
+            cue == "phone"
+            and digits[0] != "0"
+            and _kinds(groups) <= {"", "-", "–", "—"}
+            and (sizes in _LOCAL_GROUPS or (singles and len(groups) > 5))
+        )
+    if (
+        _DICTATED_DIGITS.fullmatch(digits) is None
+        or not _tidy(groups)
+        or sum("/" in g.after for g in groups) > 1
+    ):
+        return False  # not a phone's digits; mixed separators; "300/968/1000" is a ratio or a date
+    if cue in ("phone", "number") and max(sizes) <= 4 and 4 not in sizes[:-1]:
+        return True  # any grouping after a phone word: "8 916 12 34 567", "41 55 55 01 34"
+    chunks = _chunks(groups)
+    return (
+        sizes in _PHONE_GROUPS
+        or (len(chunks) > 2 and chunks in _PHONE_GROUPS)
+        or (singles and len(groups) > 5)
+    )
+
+
+def _redact_runs(text: str, options: PiiOptions, counts: Counter[str]) -> str:
+    """Cards, IDs and phones in runs of digit groups the fixed patterns above do not take."""
+    out: list[str] = []
+    done = 0
+    for run in _RUN.finditer(text):
+        if sum(map(str.isdigit, run.group())) < 6:  # "oh", "double 5" add a few
+            continue
+        lead = _LEAD.search(text, max(0, run.start() - 30), run.start())
+        start = lead.start() if lead is not None else run.start()
+        groups, plus = _groups(text, start, run.end())
+        size = sum(len(g.digits) for g in groups)
+        if size < 7:
+            continue
+        cue = _cue(text, start)
+        if size == 7 and (cue != "phone" or not options.phones):
+            continue
+        spoken_plus = plus and text[start] != "+"
+        not_phone = _not_phone_context(text, start, run.end())
+        for a, b, name in _find(groups, cue, plus, spoken_plus, not_phone, options):
+            counts[name] += 1
+            out.append(text[done : start if a == 0 else groups[a].start])
+            out.append(f"[{name}]")
+            done = groups[b].end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _find(
+    groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool, not_phone: bool, options: PiiOptions
+) -> list[tuple[int, int, str]]:
+    """(first group, last group, placeholder) of each card, ID or phone in a run, left to right.
+
+    A card may be followed by more digits (an expiry date: the 16-digit reading is tried first, then
+    the longest); a phone or an ID takes the rest of the run but for "oh"/"one" words at its ends
+    ("Oh, 5 5 5, ..."). After a card, the rest is judged again. Words before the run (``cue``, the
+    plus) speak for it only from its first group."""
+    found: list[tuple[int, int, str]] = []
+    n = len(groups)
+    last = n - 1
+    while last > 0 and groups[last].word:
+        last -= 1
+    i = 0
+    while i < n:
+        kind = cue if not found else None
+        hit = None
+        if options.cards:
+            ends, size = [], 0
+            for j in range(i, n):
+                size += len(groups[j].digits)
+                if size > 19:
+                    break
+                if size >= 13:
+                    ends.append((size != 16, -size, j))
+            for *_, j in sorted(ends):
+                if _card(groups[i : j + 1], kind):
+                    hit = (i, j, "CARD")
+                    break
+        rest = sum(len(g.digits) for g in groups[i : last + 1])  # a phone or an ID: up to 18 digits
+        for j in range(n - 1, max(i, last) - 1, -1) if hit is None and rest <= 18 else ():
+            part = groups[i : j + 1]
+            if options.ids and _ident(part, kind, not not_phone):
+                hit = (i, j, "ID")
+            elif options.phones and not not_phone and _phone(part, kind, plus and i == 0, spoken_plus):
+                hit = (i, j, "PHONE")
+            if hit is not None:
+                break
+        if hit is not None:
+            found.append(hit)
+            i = hit[1] + 1
+        elif groups[i].word:  # speech before the number ("Oh, 5 5 5, ...")
+            i += 1
+        else:
+            break  # not a number of ours from here on: a list, counting, prices
+    return found
+
+
+# --- e-mail as said ----------------------------------------------------------------------------------
+_TLDS = (
+    "com", "net", "org", "info", "biz", "edu", "gov", "io", "co", "ru", "su", "uk", "de", "us", "me",
+    "by", "kz", "ua", "рф", "ком", "нет", "орг", "инфо", "ру",
+)  # fmt: skip
+#: Mail providers: with a top-level domain said without "dot" ("gmail com", "мейл ру").
+_PROVIDERS = (
+    "gmail", "googlemail", "hotmail", "icloud", "protonmail", "outlook", "yahoo", "yandex", "rambler",
+    "mail", "inbox", "list", "bk", "ya", "гмейл", "гмайл", "джимейл", "джимайл", "яндекс", "рамблер",
+    "мейл", "майл", r"g\s+mail",
+)  # fmt: skip
+#: Providers that are nothing but mail: also alone ("at gmail"); not "yandex" ("works at Yandex").
+_MAIL_ONLY = (
+    "gmail", "googlemail", "hotmail", "icloud", "protonmail", "гмейл", "гмайл", "джимейл", "джимайл",
+)  # fmt: skip
+_AT = r"(?:\s(?:at|собака|собачка|эт)(?:\s+(?:sign|symbol|the\s+rate))?,?\s+|@\s*)"
+_ANY_DOT = r"(?:\.|,?\s+(?:dot|точка),?\s+)"
+_SAID_DOT = r",?\s+(?:dot|точка),?\s+"
+_WORD = r"[\w-]++"
+#: The at and domain: tried where a whitespace or "@" is, it rules out most texts with " at " at
+#: once; the local part before it is then read backwards (see _local_start).
+_TLD = "|".join(_TLDS)
+_SPOKEN_TAIL = re.compile(
+    rf"(?=\s[aсэ]|@){_AT}(?P<domain>"
+    rf"{_WORD}(?:\s+{_WORD})?(?:{_ANY_DOT}{_WORD})*"  # one or two words, more parts after dots
+    rf"(?:\.(?:{_TLD})|{_SAID_DOT}(?:{_TLD}|[^\W\d_]{{2}}))"  # a known TLD, or any two letters said
+    rf"|(?:{'|'.join(_PROVIDERS)})\s+(?:{_TLD})"  # "gmail com", "мейл ру"
+    rf"|(?:{'|'.join(_MAIL_ONLY)})"  # "at gmail"
+    rf")(?!\w)",
+    re.I,
+)
+#: Words a domain said in two words does not hold: "at the office dot com", "at home dot com".
+_NOT_DOMAIN = frozenset(
+    ("the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "home", "office",
+     "work", "school", "least", "all", "once", "first", "last", "night", "дома", "работе", "месте")
+)  # fmt: skip
+#: Words that come before "at" in plain speech, and e-mail cue words: never the start of a local part.
+_NOT_LOCAL = frozenset(
+    ("i", "me", "us", "we", "you", "it", "he", "she", "they", "them", "him", "her", "is", "am", "are",
+     "was", "were", "be", "been", "look", "looking", "looked", "visit", "find", "found", "available",
+     "online", "live", "work", "works", "worked", "working", "meet", "met", "arrive", "stay", "here",
+     "there", "this", "that", "and", "or", "but", "site", "website", "page", "home", "office",
+     "stuff", "things", "the", "a", "an", "to", "my", "your", "our", "his", "their", "its", "email",
+     "e-mail", "address", "so", "okay", "ok", "yes", "yeah", "no", "not", "well", "um", "uh", "please",
+     "thanks", "thank", "send", "sent", "write", "reach", "contact", "at", "on", "in", "for", "from",
+     "with", "by", "of", "as", "via", "now", "today", "also", "just", "only", "still", "too", "phone",
+     "order", "orders", "ordered", "buy", "bought", "pay", "paid", "purchase", "purchased", "shop",
+     "shopping", "sell", "sold", "sign", "signed", "log", "logged", "register", "registered",
+     "subscribe", "subscribed", "book", "booked", "check", "checked", "price", "prices", "product",
+     "products", "item", "items", "deal", "deals", "account", "accounts", "app", "store", "job",
+     "team", "friend", "friends", "saw", "seen", "see", "listed", "sale", "sales", "offer", "free",
+     "get", "got", "go", "went", "call", "called", "cheaper", "cheapest", "discount", "discounts", "up",
+     "out", "more", "details", "info", "information", "download", "apply", "booking", "ticket", "tickets",
+     "registration", "watch", "read", "delivery", "payment", "checkout", "cart", "catalog", "link",
+     "portal", "form", "service", "services", "offers", "listing", "review", "reviews", "something",
+     "anything", "everything", "nothing", "looks",
+     "почта", "почту", "почты", "почтой", "адрес", "адресу", "емейл", "имейл", "мой", "моя", "мою",
+     "это", "вот", "на", "в", "к", "по", "у", "и", "или", "а", "но", "пишите", "напишите",
+     "отправьте", "отправлю", "сайт", "сайте", "купил", "купила", "купили", "заказал", "заказала",
+     "заказали", "оплатить", "оплатите", "оплатил", "оплата", "платите", "пожалуйста", "да", "нет",
+     "ну", "так", "там", "тут", "есть", "меня", "мне", "его", "её", "ее", "их", "дома", "собака",
+     "собачка", "эт", "он", "она", "они", "мы", "вы", "я", "работаю", "работает")
+)  # fmt: skip
+#: Said separators inside a local part: "ivan dot petrov", "иван нижнее подчёркивание петров".
+_JOINERS = frozenset(
+    ("dot", "точка", "underscore", "dash", "hyphen", "подчёркивание", "подчеркивание", "нижнее",
+     "дефис", "тире")
+)  # fmt: skip
+#: Said between a local part and "at": skipped.
+_THATS = frozenset(("that's", "that’s", "thats", "это"))
+_LOCAL_TOKEN = re.compile(r"[\w+'’-]+")
+_LOCAL_WORDS = 6
+
+
+def _local_start(text: str, end: int) -> int | None:
+    """Where the local part that ends at ``end`` (where "at" starts) begins: up to six words or
+    spelled letters, with said dots/underscores/dashes between; None when the word right before
+    "at" is one that comes before "at" in plain speech."""
+    start = None
+    words = 0
+    joiner = spelled = False
+    pos = end
+    for tok in reversed(list(_LOCAL_TOKEN.finditer(text, max(0, end - 120), end))):
+        word = tok.group()
+        low = word.lower()
+        gap = text[tok.end() : pos]
+        letter = len(word) == 1 and word.isalpha()
+        if start is None:  # the word right before "at"
+            if gap.strip() not in ("", ",", "."):
+                return None
+            if low in _THATS and pos == end:  # "ivan dot petrov, that's at gmail dot com"
+                pos = tok.start()
+                continue
+            if not letter and (low in _NOT_LOCAL or low in _JOINERS or "'" in word or "’" in word):
+                return None
+            start, words, spelled, pos = tok.start(), 1, letter, tok.start()
+            continue
+        if not (gap.isspace() or gap == "." or (letter and spelled and gap.strip() in (",", "."))):
+            break
+        if low in _JOINERS:
+            if joiner and low != "нижнее":
+                break
+            joiner, pos = True, tok.start()
+            continue
+        if not (letter and spelled) and (
+            low in _NOT_LOCAL or "'" in word or "’" in word or words >= _LOCAL_WORDS
+        ):
+            break
+        start, words, spelled, joiner, pos = tok.start(), words + 1, letter, False, tok.start()
+    return start
+
+
+def _redact_spoken_emails(text: str, pos: int, counts: Counter[str]) -> str:
+    """Spoken e-mails from ``pos`` on (where _SPOKEN_TAIL first matched)."""
+    out: list[str] = []
+    done = 0
+    for tail in _SPOKEN_TAIL.finditer(text, pos):
+        if tail.start() < done:
+            continue
+        if not _NOT_DOMAIN.isdisjoint(tail.group("domain").lower().split()[:2]):
+            continue
+        start = _local_start(text, tail.start())
+        if start is None or start < done:
+            continue
+        counts["EMAIL"] += 1
+        out.append(text[done:start])
+        out.append("[EMAIL]")
+        done = tail.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str, int]]:
     """``text`` with PII replaced by placeholders, and counts by placeholder type."""
     if not options.enabled:
         return text, {}
-    # Cheap gates: an e-mail needs "@" or a spoken at (lower-case mid-sentence in ASR text; "обака"
-    # also finds "Собака"), every digit pattern 8 digits.
-    spoken_at = options.emails and ("@" in text or " at " in text or "обака" in text)
-    digits = _EIGHT_DIGITS.search(text) is not None
-    if not (spoken_at or digits):
+    # Cheap gates: an e-mail needs "@" or a spoken at ("обак"/"обач" also find "Собака", "собачка";
+    # the rare forms are looked for behind a more common substring), every digit pattern 7 digits.
+    spoken_at = options.emails and (
+        "@" in text
+        or " at " in text
+        or ("оба" in text and ("обак" in text or "обач" in text))
+        or (" A" in text and (" At " in text or " AT " in text))
+        or " эт " in text
+    )
+    seven = _SEVEN_DIGITS.search(text)
+    if not (spoken_at or seven):
         return text, {}
+    digits = seven is not None and seven.group(1) is not None
     counts: Counter[str] = Counter()
 
-    def sub(pattern: re.Pattern[str], name: str, check: Callable[[str], bool] | None = None) -> None:
+    def sub(
+        pattern: re.Pattern[str], name: str, check: Callable[[re.Match[str]], bool] | None = None
+    ) -> None:
         nonlocal text
 
         def repl(m: re.Match[str]) -> str:
-            if check is not None and not check(m.group()):
+            if check is not None and not check(m):
                 return m.group()
             counts[name] += 1
             prefix = m.group(1) if pattern.groups else ""
@@ -178,11 +610,11 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
     if spoken_at:
         if "@" in text:
             sub(_EMAIL, "EMAIL")
-        if _SPOKEN_TAIL.search(text):
-            sub(_SPOKEN_EMAIL, "EMAIL")
+        if (tail := _SPOKEN_TAIL.search(text)) is not None:
+            text = _redact_spoken_emails(text, tail.start(), counts)
     if digits:
         if options.cards:
-            sub(_CARD, "CARD", lambda s: luhn_ok(re.sub(r"\D", "", s)))
+            sub(_CARD, "CARD", lambda m: luhn_ok(re.sub(r"\D", "", m.group())))
         if options.ids:
             sub(_ID, "ID")
             sub(_ID_SPACED, "ID")
@@ -190,10 +622,13 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
             if _TEN_DIGITS.search(text):
                 sub(_ID_WORD, "ID")
         if options.phones:
-            sub(_PHONE, "PHONE")
-            sub(_DICTATED, "PHONE", dictated_phone)
+            sub(_PHONE, "PHONE", _phone_match_ok)
+        if options.cards or options.ids or options.phones:
+            text = _redact_runs(text, options, counts)
         if options.ids and _TEN_DIGITS.search(text):  # after phones: "89161234567" is a phone
-            sub(_ID_11, "ID", snils_ok)
+            sub(_ID_11, "ID", lambda m: snils_ok(m.group()))
+    elif seven is not None and options.phones:  # 7 digits: a local number after a phone word only
+        text = _redact_runs(text, options, counts)
     return text, dict(counts)
 
 
