@@ -145,6 +145,11 @@ class EmbeddedBroker:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(timeout=5)
+        except BaseException:  # a Ctrl-C raised in the wait: the broker must not outlive us either
+            proc.kill()
+            with contextlib.suppress(Exception):
+                proc.wait(timeout=5)
+            raise
         finally:
             self._proc = None
             self._stopping = False

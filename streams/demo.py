@@ -430,6 +430,13 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
     except (Interrupted, KeyboardInterrupt):
         if interrupt.signum is None:
             raise
+    except Exception:
+        # The KeyboardInterrupt our handler raised inside a C extension can come out as that
+        # library's own error (confluent-kafka's client constructor: "TypeError: expected
+        # configuration property name ..."): after a signal, stopping is what was asked for.
+        if interrupt.signum is None:
+            raise
+        log.debug("error while stopping on %s", signal.Signals(interrupt.signum).name, exc_info=True)
     if interrupt.signum is not None:
         if interrupt.signum == signal.SIGINT:
             raise KeyboardInterrupt  # `callstream` reports it and exits 130

@@ -111,3 +111,21 @@ def test_is_running_for_unknown_pid():
 
 def test_free_port_is_free():
     assert not port_in_use(free_port())
+
+
+def test_a_ctrl_c_in_the_wait_of_stop_still_leaves_no_broker():
+    """A signal handler that raises KeyboardInterrupt inside stop()'s wait (the demo unwinding on a
+    second Ctrl-C) once left the terminated broker running when the process exited at once."""
+    broker = EmbeddedBroker().start()
+    proc = broker._proc
+    assert proc is not None
+    real_wait = proc.wait
+
+    def wait(timeout: float | None = None) -> int:
+        proc.wait = real_wait  # type: ignore[method-assign]
+        raise KeyboardInterrupt
+
+    proc.wait = wait  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        broker.stop()
+    assert not is_running(proc.pid)
