@@ -216,6 +216,7 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
     last: int | None = 0 if lead else None  # the magnitude of the last addend
     big: int | None = None  # the last multiplier: a bigger or the same one starts the next number
     start = count_start = -1 if lead else None  # the first word of the number, of ``current``
+    addend: tuple[int, int] | None = None  # the last plain number word and its value
 
     def close(end: int) -> None:
         nonlocal total, current, last, big, start, count_start
@@ -258,6 +259,10 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
         elif w in _HUNDRED:
             if last == 3:  # "hundred" after hundreds: not one number
                 close(i - 1)
+            elif current >= 100 and addend is not None:  # "five hundred six hundred": 500, then 600
+                at, value = addend
+                out.append((start, at - 1, total + current - value, ""))  # type: ignore[arg-type]
+                total, current, big, start, count_start = 0, value, None, at, at
             start = i if start is None else start
             count_start = i if count_start is None else count_start
             current, last = (current or 1) * 100, 3
@@ -273,6 +278,7 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
             count_start = i if count_start is None else count_start
             current += value
             last = mag
+            addend = (i, value)
     close(len(words) - 1)
     return out
 
@@ -323,7 +329,8 @@ def _replace_run(match: re.Match[str]) -> str:
         if out:
             gap = text[end:start]
             if was_number and value is not None:  # numbers said one after another: one space
-                gap = " and " if "and" in gap.lower() else " "
+                # ... or the hyphen of a range ("двести-триста" is 200-300, never 200300)
+                gap = " and " if "and" in gap.lower() else "-" if any(c in gap for c in "-‑–") else " "
             out.append(gap)
         if value is None:
             out.append(text[start : tokens[last].end()])
@@ -341,8 +348,10 @@ def normalise_numbers(text: str, words: list[str] | None = None) -> str:
     """
     if words is None:
         words = _TOKEN_RE.findall(text.lower())
-    if not NUMBER_WORDS.isdisjoint(words):  # fast path: no number word
-        text = _RUN_RE.sub(_replace_run, text)
+    # Digits written with a thousands space first: numbers said one after another become digits with
+    # a space too ("триста пятьсот рублей", 300 500), and those are two amounts, never 300500.
     if (" " in text or " " in text) and _SPACED_HINT.search(text):
         text = _SPACED_RE.sub(lambda m: re.sub(r"\s", "", m.group(1)), text)
+    if not NUMBER_WORDS.isdisjoint(words):  # fast path: no number word
+        text = _RUN_RE.sub(_replace_run, text)
     return text

@@ -121,3 +121,20 @@ def test_number_words_hold_every_oblique_form_spelt_with_e():
     for word in ("трёх", "трех", "четырёхсот", "четырехсот", "трёмстам", "тремстам", "нулём", "нулем"):
         assert word in NUMBER_WORDS
     assert "семью" not in NUMBER_WORDS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a range keeps its hyphen: "200 300 рублей" was then joined as thousands (200300)
+        ("двести-триста рублей", "200-300 рублей"),
+        ("сто-сто пятьдесят рублей", "100-150 рублей"),
+        ("триста пятьсот рублей", "300 500 рублей"),  # two amounts said in a row, never 300500
+        ("2 990 рублей", "2990 рублей"),  # digits written with a thousands space still join
+        # "hundred" after hundreds starts the next number ("50600" before)
+        ("five hundred six hundred dollars", "500 600 dollars"),
+        ("five hundred six dollars", "506 dollars"),
+    ],
+)
+def test_ranges_and_amounts_said_in_a_row_stay_apart(text, expected):
+    assert normalise_numbers(text) == expected
