@@ -10,8 +10,9 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
    3 times". A repeat carrying a key fact the first one lacks (another price) is never folded.
 3. **dynamic**: a density score (key facts, emotions and questions per sentence) picks the depth.
    Dense (conflict) calls keep every sentence; simple calls keep only sentences with a key fact,
-   a question or an emotion, plus the opening and closing line and the agent's answer to each
-   objection. Below "full", sentences that only repeat figures already said and clauses that repeat
+   a question or an emotion, plus the opening and closing line, the agent's answer to each
+   objection, and a short answer to each question or offer ("Yes.", "Давайте."). Below "full",
+   sentences that only repeat figures already said and clauses that repeat
    the speaker's earlier clause go (``fold_echoes``), and openers and hedges are cut (``trim``).
 
 Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, agreement, dates,
@@ -172,23 +173,31 @@ def density(items: list[_Sentence]) -> float:
 
 
 def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
-    """Mark near-duplicate sentences of the same speaker as folded into their first occurrence."""
-    # per first occurrence: the sentence, its length and its facts (read once, compared many times)
-    firsts: dict[str, list[tuple[_Sentence, int, set[tuple[str, str]]]]] = {}
+    """Mark near-duplicate sentences of the same speaker as folded into their first occurrence.
+
+    Never folded: short answers ("Yes.", "Нет, спасибо.": what they mean depends on the question),
+    and a sentence whose negations or question mark differ from the candidate's ("The router is
+    not included." is no repeat of "The router is included.", whatever the token similarity)."""
+    # per first occurrence: the sentence, its length, facts and polarity (read once, compared often)
+    firsts: dict[str, list[tuple[_Sentence, int, set[tuple[str, str]], tuple[str, ...]]]] = {}
     exact: dict[tuple[str, str], tuple[_Sentence, set[tuple[str, str]]]] = {}
     for s in items:
         if not _LETTER.search(s.text):
             continue  # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat
+        if len(s.text.split()) < _MIN_FOLD_WORDS:
+            continue
         facts = s.facts
         key = (s.role, s.text.lower())
         known = exact.get(key)
         first = None
+        polarity = _polarity(s.text)
         if known is None:
             n = len(s.text)
-            for cand, m, cand_facts in firsts.get(s.role, ()):
+            for cand, m, cand_facts, cand_polarity in firsts.get(s.role, ()):
                 if (
                     abs(m - n) <= max(m, n) * 0.3
                     and facts <= cand_facts
+                    and polarity == cand_polarity
                     and fuzz.token_sort_ratio(cand.text, s.text, score_cutoff=similarity)
                 ):
                     first = cand
@@ -197,10 +206,24 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
             first = known[0]
         if first is None:
             exact[key] = (s, facts)
-            firsts.setdefault(s.role, []).append((s, len(s.text), facts))
+            firsts.setdefault(s.role, []).append((s, len(s.text), facts, polarity))
         else:
             first.count += 1
             s.keep = False
+
+
+#: Sentences shorter than this are answers, not explanations: never folded as repeats.
+_MIN_FOLD_WORDS = 4
+_NEGATION = re.compile(
+    r"(?<!\w)(?:not|no|never|none|nothing|nobody|cannot|не|нет|ни|без|никогда|ничего|нельзя)(?!\w)|n['’]t(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _polarity(text: str) -> tuple[str, ...]:
+    """The negations of ``text`` and whether it asks: two sentences that differ in these say
+    different things however alike their words are."""
+    return (*sorted(m.group().lower() for m in _NEGATION.finditer(text)), "?" if "?" in text else "")
 
 
 def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
@@ -211,7 +234,7 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
     depth = "deep" if score < options.simple_below else "medium"
     kept = [s for s in items if s.keep]
     edges = {id(kept[0]), id(kept[-1])} if kept else set()
-    answers = _answers_to_pushback(kept)
+    answers = _answers_to_pushback(kept) | _answers_to_asks(kept)
     for s in kept:
         if s.signals or id(s) in edges or id(s) in answers:
             continue
@@ -235,6 +258,29 @@ def _answers_to_pushback(kept: list[_Sentence]) -> set[int]:
         elif pending and s.role == "agent":
             out.add(id(s))
             pending = False
+    return out
+
+
+#: What a speaker says that the other one's next sentence answers: a question, or the agent's offer.
+ASK_KINDS = frozenset({"question"})
+OFFER_KINDS = frozenset({"number", "offer", "commitment"})
+_SHORT_ANSWER_WORDS = 5
+
+
+def _answers_to_asks(kept: list[_Sentence]) -> set[int]:
+    """Ids of the other speaker's first sentence after a question, or after an agent sentence with a
+    price, an offer or a commitment, when it is short: "Yes.", "Давайте.", "Not really." carry no
+    signal of their own, and without them a sale (or a refusal) disappears from what the LLM reads."""
+    out: set[int] = set()
+    asker: str | None = None
+    for s in kept:
+        if asker is not None and s.role != asker:
+            if len(s.text.split()) <= _SHORT_ANSWER_WORDS:  # a longer answer stands on its own signals
+                out.add(id(s))
+            asker = None
+        kinds = {kind for kind, _ in s.signals}
+        if kinds & ASK_KINDS or (s.role == "agent" and kinds & OFFER_KINDS):
+            asker = s.role
     return out
 
 
@@ -331,8 +377,8 @@ def _new_words(s: _Sentence, earlier: list[_Sentence]) -> bool:
     )
 
 
-def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in text.split(",")]
+#: A clause ends at a comma, not at one inside a number ("$1,500", "2,5 миллиона").
+_CLAUSE_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 
 
 def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
@@ -342,7 +388,7 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
     few sentences a depth keeps, so it stays cheap."""
     said: dict[str, list[tuple[str, set[tuple[str, str]], _Sentence]]] = {}
     for s in kept:
-        clauses = s.text.split(",")
+        clauses = _CLAUSE_COMMA.split(s.text)
         earlier = said.setdefault(s.role, [])
         if len(clauses) > 1 and earlier:
             keep, source = [], None

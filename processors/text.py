@@ -24,7 +24,8 @@ _W = r"[^\W\d_]++(?:['’][^\W\d_]++)?"
 _REPEAT_RE = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]++\1(?!\w))+", re.IGNORECASE | re.UNICODE)
 #: A number word among the letter runs of a repeated unit.
 _NUMBER_IN_UNIT = re.compile(rf"(?<!\w){NUMBER_WORD}", re.IGNORECASE | re.UNICODE)
-_SENTENCE_RE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
+#: Not at a "." between digits ("$49.99", "12.03"): that splits an amount in two.
+_SENTENCE_RE = re.compile(r"(?:[^.!?…]|(?<=\d)\.(?=\d))+(?:[.!?…]+|$)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _DOUBLE_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 _LEADING_CHARS = frozenset(",;:.…-")
@@ -110,8 +111,19 @@ def _collapse(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split on sentence-ending punctuation, keeping it; blank pieces are dropped."""
-    return [s for m in _SENTENCE_RE.finditer(text) if (s := m.group().strip()) and has_words(s)]
+    """Split on sentence-ending punctuation, keeping it; blank pieces are dropped. A piece that
+    starts with a lower-case letter goes on the sentence before: the "." was an abbreviation's
+    ("500 руб. в месяц", "т.е.", "approx. 5"), as Whisper starts every sentence with a capital."""
+    spans: list[list[int]] = []  # [start, end] in ``text``, so a joined sentence is as written
+    for m in _SENTENCE_RE.finditer(text):
+        piece = m.group().strip()
+        if not piece or not has_words(piece):
+            continue
+        if spans and piece[0].islower() and text[: spans[-1][1]].rstrip()[-1:] == ".":
+            spans[-1][1] = m.end()
+        else:
+            spans.append([m.start(), m.end()])
+    return [text[a:b].strip() for a, b in spans]
 
 
 #: Whether _SPACE_BEFORE_PUNCT and _DOUBLE_PUNCT have anything to do in tidy (see there): searches

@@ -105,3 +105,44 @@ def test_a_restated_figure_with_new_terms_is_no_echo():
     text, level, _ = compress_text(segs)
     assert level.endswith("dynamic:deep")
     assert "billed yearly" in text and "[×2]" not in text, text
+
+
+# --- meaning the LLM must still read (found by a red team) -----------------------------------------
+
+
+def test_a_bare_answer_to_a_question_or_offer_survives_deep_compression():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "Would you like to upgrade to the pro plan for 49 dollars a month?"),
+        ("customer", "Yes."),
+        ("customer", "Does it include the router?"),
+        ("agent", "Yes, it is included."),
+        ("customer", "Thanks, bye."),
+    )
+    text, level, _ = compress_text(segs)
+    assert level.endswith("dynamic:deep")
+    assert "Customer: Yes." in text and "Agent: Yes, it is included." in text, text
+
+
+def test_a_negated_or_questioned_sentence_is_no_repeat():
+    segs = _segs(
+        ("customer", "I was charged twice, that is unacceptable, I want a refund now!"),
+        ("agent", "The router is included in the price of the plan."),
+        ("customer", "Is the router included in the price of the plan?"),
+        ("agent", "The router is not included in the price of the plan."),
+        ("customer", "That is ridiculous, I will complain!"),
+    )
+    text, _, _ = compress_text(segs)
+    assert "not included" in text and "[×" not in text, text
+
+
+def test_amounts_with_a_decimal_point_or_a_thousands_comma_stay_whole():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "It is 500 dollars per month for one site."),
+        ("agent", "So for three sites it is $1,500 dollars per month, okay."),
+        ("agent", "The basic plan is $49.99 a month and the pro plan is $59.99 a month."),
+        ("customer", "Thanks, bye."),
+    )
+    text, _, _ = compress_text(segs)
+    assert "$1,500" in text and "$49.99" in text and "$59.99" in text, text
