@@ -308,6 +308,39 @@ _DISFLUENCY_FIRST = first_words(DISFLUENCIES)
 _DISFLUENCY_WITH_COMMA = re.compile(rf",?\s*{_DISFLUENCY_RE.pattern},*", re.IGNORECASE | re.UNICODE)
 
 
+#: Disfluencies that are also words ("do you know the price?", "I mean it", "это самое дешёвое",
+#: "какого типа", "в общем доступе", "как бы мне отключить"): stripped only when set off on both
+#: sides by punctuation or the text's edges, as Whisper writes a filler ("It's, you know, great").
+AMBIGUOUS_DISFLUENCIES = frozenset(
+    {
+        "you know",
+        "i mean",
+        "kind of",
+        "sort of",
+        "basically",
+        "это самое",
+        "типа",
+        "короче",
+        "в общем",
+        "как бы",
+    }
+)
+_SET_OFF = frozenset(",.!?…;:—–-()")
+
+
+def _set_off(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands between punctuation (or the text's edges)."""
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    return (not before or before[-1] in _SET_OFF) and (not after or after[0] in _SET_OFF)
+
+
+def _strippable(text: str, start: int, end: int) -> bool:
+    """Whether the disfluency matched at ``text[start:end]`` goes (see :data:`AMBIGUOUS_DISFLUENCIES`)."""
+    phrase = " ".join(text[start:end].lower().split())
+    return phrase not in AMBIGUOUS_DISFLUENCIES or _set_off(text, start, end)
+
+
 #: Every disfluency starts with a word character (what ``_strip_spans`` relies on).
 _DISFLUENCIES_START_WITH_WORDS = all(WORD_RE.match(p) for p in DISFLUENCIES)
 
@@ -348,6 +381,12 @@ def _strip_spans(core: re.Pattern[str], folded: str) -> list[tuple[int, int]]:
     end = 0
     first_word = False
     for m in core.finditer(folded):
+        if not _strippable(folded, m.start(), m.end()):
+            # kept, with the commas right after it, as the one-regex removal would keep them
+            end = m.end()
+            while end < len(folded) and folded[end] == ",":
+                end += 1
+            continue
         start = m.start()
         while start > end and folded[start - 1].isspace():
             start -= 1
@@ -372,6 +411,10 @@ def _remove(pattern: re.Pattern[str], text: str) -> str:
     parts = []
     last = 0
     for m in ci_finditer(pattern, text):
+        core = m.group().strip(" ,\t\n")
+        at = m.start() + m.group().find(core)
+        if pattern is _DISFLUENCY_WITH_COMMA and not _strippable(text, at, at + len(core)):
+            continue
         parts.append(text[last : m.start()])
         last = m.end()
     if not parts:

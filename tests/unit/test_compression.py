@@ -290,3 +290,20 @@ def test_a_number_dictated_in_pieces_is_never_folded_or_trimmed():
 )
 def test_phrases_across_a_comma_and_today(text, expected):
     assert facts_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Do you know the price?", "Do you know the price?"),  # a question, not a filler
+        ("I mean it.", "I mean it."),
+        ("Это самое дешёвое предложение.", "Это самое дешёвое предложение."),
+        ("Какого типа подключение?", "Какого типа подключение?"),
+        ("Как бы мне отключить?", "Как бы мне отключить?"),
+        ("We are, you know, a small team.", "We are a small team."),  # set off by commas: a filler
+        ("Ну, как бы, тариф стоит 500.", "Тариф стоит 500."),
+        ("Э-э, в общем, я подумаю.", "Я подумаю."),
+    ],
+)
+def test_a_filler_that_is_also_words_goes_only_when_set_off(text, expected):
+    assert strip_disfluencies(text) == expected

@@ -108,14 +108,21 @@ def _plain_tidy(text: str) -> str:
 def _plain_strip(text: str) -> str:
     if T._DISFLUENCY_FIRST.isdisjoint(T.WORD_RE.findall(text.lower())):
         return text
-    stripped = T._DISFLUENCY_WITH_COMMA.sub("", text)
+
+    def repl(m: re.Match[str]) -> str:
+        # an ambiguous filler ("you know", "как бы") goes only when set off by punctuation
+        core = m.group().strip(" ,\t\n")
+        at = m.start() + m.group().find(core)
+        return "" if T._strippable(text, at, at + len(core)) else m.group()
+
+    stripped = T._DISFLUENCY_WITH_COMMA.sub(repl, text)
     return _plain_tidy(stripped) if stripped != text else text
 
 
 #: A run of letters that is no number word (number words, like digits, are never collapsed).
 _L = rf"(?!{numbers.NUMBER_WORD})[^\W\d_]+"
 _W = rf"{_L}(?:['’]{_L})?"
-_PLAIN_REPEAT = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})?)(?:[\s,.!…‑-]+\1(?!\w))+", re.IGNORECASE)
+_PLAIN_REPEAT = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]+\1(?!\w))+", re.IGNORECASE)
 
 
 def _plain_collapse(text: str) -> str:

