@@ -88,26 +88,37 @@ def collapse_repeats_words(text: str) -> tuple[str, list[str] | None]:
 
 
 def _collapse(text: str) -> str:
-    """``_REPEAT_RE.sub(r"\\1", text)`` as if no letter run of ``_W`` could be a number word.
+    """``_REPEAT_RE.sub(r"\\1", text)`` as if no letter run of ``_W`` could be a number word, and
+    keeping a word doubled with a hyphen ("so-so", "Baden-Baden") unless it is a backchannel
+    ("да-да", "yeah-yeah"): a hyphenated pair is a word of its own.
 
     Why not a ``(?!number word)`` in ``_W``: the engine would try it at every word, which makes the
-    pattern several times slower. Where the match's unit holds a number word, no match starts at
-    that place with that check either: the engine tries the unit "X Y" before "X", and "X" could
-    repeat there only if Y were X, so X is the number word. The search goes on one character later,
-    as the engine's would.
+    pattern several times slower. A match whose unit holds a number word is skipped, and the search
+    goes on one character later, as the engine's would: every unit tried at that place starts with
+    the same word, so none without the number word was missed.
     """
     parts = []
     last = pos = 0
     while (m := _REPEAT_RE.search(text, pos)) is not None:
-        if _NUMBER_IN_UNIT.search(m.group(1)) is None:
-            parts += (text[last : m.start()], m.group(1))
-            last = pos = m.end()
-        else:
+        unit = m.group(1)
+        if _NUMBER_IN_UNIT.search(unit) is not None:
             pos = m.start() + 1
+        elif m.group() == f"{unit}-{unit}" and " " not in unit and unit.lower() not in _HYPHEN_REPEATS:
+            pos = m.end()
+        else:
+            parts += (text[last : m.start()], unit)
+            last = pos = m.end()
     if not parts:
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
+#: Backchannels written doubled with a hyphen, collapsed like any repeat ("да-да" → "да").
+_HYPHEN_REPEATS = frozenset(
+    "да нет ага угу ну так э эм м мм а ой ох ах хм yeah yes no ok okay bye uh um mm hmm yep nope right "
+    "sure well".split()
+)
 
 
 def sentences(text: str) -> list[str]:

@@ -307,3 +307,17 @@ def test_phrases_across_a_comma_and_today(text, expected):
 )
 def test_a_filler_that_is_also_words_goes_only_when_set_off(text, expected):
     assert strip_disfluencies(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The service is so-so.", "The service is so-so."),  # a word of its own
+        ("We drove to Baden-Baden.", "We drove to Baden-Baden."),
+        ("Да-да, конечно.", "Да, конечно."),  # a backchannel doubled
+        ("Yeah-yeah, sure.", "Yeah, sure."),
+        ("Э-э, ну, так-так.", "Э, ну, так."),
+    ],
+)
+def test_a_word_doubled_with_a_hyphen_stays_unless_a_backchannel(text, expected):
+    assert collapse_repeats(text) == expected

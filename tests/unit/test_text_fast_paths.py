@@ -128,7 +128,13 @@ _PLAIN_REPEAT = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]+\1(?!\
 def _plain_collapse(text: str) -> str:
     if len(text) < 3:
         return text
-    return _PLAIN_REPEAT.sub(r"\1", text)
+
+    def repl(m: re.Match[str]) -> str:
+        unit = m.group(1)  # a word doubled with a hyphen ("so-so") is a word, unless a backchannel
+        keep = m.group() == f"{unit}-{unit}" and " " not in unit and unit.lower() not in T._HYPHEN_REPEATS
+        return m.group() if keep else unit
+
+    return _PLAIN_REPEAT.sub(repl, text)
 
 
 @pytest.mark.parametrize(
