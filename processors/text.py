@@ -116,9 +116,9 @@ def _collapse(text: str) -> str:
 
 #: Backchannels written doubled with a hyphen, collapsed like any repeat ("да-да" → "да").
 _HYPHEN_REPEATS = frozenset(
-    "да нет ага угу ну так э эм м мм а ой ох ах хм yeah yes no ok okay bye uh um mm hmm yep nope right "
-    "sure well".split()
-)
+    ("да", "нет", "ага", "угу", "ну", "так", "э", "эм", "м", "мм", "а", "ой", "ох", "ах", "хм", "yeah", "yes",
+     "no", "ok", "okay", "bye", "uh", "um", "mm", "hmm", "yep", "nope", "right", "sure", "well")
+)  # fmt: skip
 
 
 def sentences(text: str) -> list[str]:
