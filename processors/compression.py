@@ -72,12 +72,12 @@ PUSHBACK_KINDS = frozenset({"objection", "legal", "emotion"})
 #: a call is not dense. Answers ("yes", "no", "да", "нет") and courtesy words are not in the list.
 LEAD_WORDS = (
     "so", "and", "okay", "ok", "yeah", "well", "oh", "alright", "anyway", "also",
-    "то есть", "так", "значит", "смотрите", "слушайте", "вот", "ну", "а", "и",
+    "так что", "то есть", "так", "значит", "смотрите", "слушайте", "вот", "ну", "а", "и",
 )  # fmt: skip
-#: Hedges that only soften ("honestly", "честно говоря"), cut anywhere in a sentence.
+#: Hedges that only soften ("honestly", "честно говоря"), cut anywhere in a sentence. Not "actually"
+#: (a correction: "No, actually, yes"), "вроде как" or "в принципе" (they make a yes tentative).
 HEDGES = (
-    "to be honest", "honestly", "frankly", "actually", "честно говоря", "вроде как", "в принципе",
-    "по сути", "собственно",
+    "to be honest", "honestly", "frankly", "честно говоря", "по сути", "собственно",
 )  # fmt: skip
 
 

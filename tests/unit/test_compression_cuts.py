@@ -146,3 +146,16 @@ def test_amounts_with_a_decimal_point_or_a_thousands_comma_stay_whole():
     )
     text, _, _ = compress_text(segs)
     assert "$1,500" in text and "$49.99" in text and "$59.99" in text, text
+
+
+def test_a_correction_and_a_tentative_yes_are_not_trimmed():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind. The plan is 39 dollars a month, shall I add it?"),
+        ("customer", "No, actually, yes."),
+        ("agent", "Тогда подключаю тариф за 500 рублей, договорились?"),
+        ("customer", "Вроде как договорились."),
+        ("customer", "Так что я отказываюсь от старого тарифа."),
+    )
+    text, _, _ = compress_text(segs)
+    assert "No, actually, yes." in text and "Вроде как договорились." in text, text
+    assert "Я отказываюсь от старого тарифа." in text, text  # "так что" is one opener, not "так"
