@@ -242,7 +242,8 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
             continue
         s.keep = False
     if options.fold_echoes:
-        _fold_echoes([s for s in kept if s.keep], edges)
+        # an answer to a question is no echo ("the 49 or the 59 dollar plan?" "59, yes.")
+        _fold_echoes([s for s in kept if s.keep], edges | _answers_to_asks(kept, offers=False))
         _drop_repeated_clauses([s for s in kept if s.keep], options.similarity)
     return depth
 
@@ -267,7 +268,7 @@ OFFER_KINDS = frozenset({"number", "offer", "commitment"})
 _SHORT_ANSWER_WORDS = 5
 
 
-def _answers_to_asks(kept: list[_Sentence]) -> set[int]:
+def _answers_to_asks(kept: list[_Sentence], offers: bool = True) -> set[int]:
     """Ids of the other speaker's first sentence after a question, or after an agent sentence with a
     price, an offer or a commitment, when it is short: "Yes.", "Давайте.", "Not really." carry no
     signal of their own, and without them a sale (or a refusal) disappears from what the LLM reads."""
@@ -279,7 +280,7 @@ def _answers_to_asks(kept: list[_Sentence]) -> set[int]:
                 out.add(id(s))
             asker = None
         kinds = {kind for kind, _ in s.signals}
-        if kinds & ASK_KINDS or (s.role == "agent" and kinds & OFFER_KINDS):
+        if kinds & ASK_KINDS or (offers and s.role == "agent" and kinds & OFFER_KINDS):
             asker = s.role
     return out
 
@@ -298,6 +299,7 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
             and all(kind in ECHO_KINDS for kind, _ in s.signals)
             and all(f in said for f in facts)
             and not _new_words(s, [said[f] for f in facts])
+            and _polarity(s.text) == _polarity(said[next(iter(facts))].text)  # "You said 20" after "not 20"
         ):
             s.keep = False
             first = said[next(iter(facts))]
@@ -367,12 +369,18 @@ _ECHO_WORDS = frozenset(
 )
 
 
+#: Short words that change what a restated figure means: "not 20", "ещё 500", "also 20 dollars".
+_ADDING = frozenset(
+    ("not", "no", "plus", "also", "extra", "more", "не", "нет", "ни", "ещё", "еще", "плюс", "тоже")
+)
+
+
 def _new_words(s: _Sentence, earlier: list[_Sentence]) -> bool:
     """Whether ``s`` says a content word (4+ letters) none of ``earlier`` said: "$49 per month,
     billed yearly" after "$49" brings the billing terms and is no echo."""
     before = {w[:4] for e in earlier for w in WORD_RE.findall(e.text.lower())}  # a stem: "рубля", "рублей"
     return any(
-        len(w) >= 4 and not w.isdigit() and w not in _ECHO_WORDS and w[:4] not in before
+        (w in _ADDING or len(w) >= 4) and not w.isdigit() and w not in _ECHO_WORDS and w[:4] not in before
         for w in WORD_RE.findall(s.text.lower())
     )
 

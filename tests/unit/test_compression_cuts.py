@@ -159,3 +159,19 @@ def test_a_correction_and_a_tentative_yes_are_not_trimmed():
     text, _, _ = compress_text(segs)
     assert "No, actually, yes." in text and "Вроде как договорились." in text, text
     assert "Я отказываюсь от старого тарифа." in text, text  # "так что" is one opener, not "так"
+
+
+def test_a_choice_a_dispute_or_an_extra_charge_is_no_echo():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "Do you want the 49 or the 59 dollar plan?"),
+        ("customer", "59, yes."),
+        ("agent", "Стоимость 500 рублей в месяц."),
+        ("agent", "И ещё 500 рублей."),
+        ("customer", "That is not 20 dollars."),
+        ("customer", "You said 20 dollars."),
+        ("customer", "Thanks, bye."),
+    )
+    text, _, _ = compress_text(segs)
+    assert "59, yes." in text and "Ещё 500 рублей." in text, text
+    assert "That is not 20 dollars." in text and "You said 20 dollars." in text and "[×" not in text, text
