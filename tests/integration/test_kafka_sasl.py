@@ -429,7 +429,9 @@ def test_a_wrong_password_is_refused_and_nothing_is_published(
     assert (f"{settings.app_id}-publisher", "confluent-kafka-python") in failed
     assert any(software is None for _, software in failed)  # aiokafka
     assert {s.user for s in sessions if s.outcome == "failed"} == {USER}
-    del publisher
+    publisher._producer.purge()  # its queued record's delivery callback holds the publisher
+    publisher._producer.poll(0)
+    del publisher, setup, published  # their tracebacks hold the clients too
     gc.collect()  # librdkafka clients kept alive (ensure_topics' traceback) retry until destroyed
 
 
