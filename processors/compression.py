@@ -249,17 +249,27 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
 
 
 def _answers_to_pushback(kept: list[_Sentence]) -> set[int]:
-    """Ids of the agent's first sentence after each customer objection, refusal or complaint: how
-    the agent answered is what objection handling is scored on, even a plain "I understand"."""
+    """Ids of the agent's answer after each customer objection, refusal or complaint (the first
+    :data:`_ANSWER_SENTENCES` sentences of that turn): how the agent answered is what objection
+    handling is scored on, and "I hear you." is often only the start ("... I can move you to the
+    basic plan instead.")."""
     out: set[int] = set()
     pending = False
+    turn: int | None = None
+    taken = 0
     for s in kept:
         if s.role == "customer":
             pending = pending or any(kind in PUSHBACK_KINDS for kind, _ in s.signals)
+            turn = None
         elif pending and s.role == "agent":
+            turn, taken, pending = s.turn, 0, False
+        if turn is not None and s.turn == turn and taken < _ANSWER_SENTENCES:
             out.add(id(s))
-            pending = False
+            taken += 1
     return out
+
+
+_ANSWER_SENTENCES = 3
 
 
 #: What a speaker says that the other one's next sentence answers: a question, or the agent's offer.

@@ -175,3 +175,16 @@ def test_a_choice_a_dispute_or_an_extra_charge_is_no_echo():
     text, _, _ = compress_text(segs)
     assert "59, yes." in text and "Ещё 500 рублей." in text, text
     assert "That is not 20 dollars." in text and "You said 20 dollars." in text and "[×" not in text, text
+
+
+def test_the_whole_answer_to_an_objection_stays_not_only_its_first_sentence():
+    segs = _segs(
+        ("agent", "Hello, this is Dana from Northwind."),
+        ("agent", "The pro plan is 49 dollars a month."),
+        ("customer", "That is too expensive for us."),
+        ("agent", "I hear you, that is a fair concern. I can move you to the basic plan instead."),
+        ("customer", "Okay, thanks, bye."),
+    )
+    text, level, _ = compress_text(segs)
+    assert level.endswith("dynamic:deep")
+    assert "I can move you to the basic plan instead." in text, text
