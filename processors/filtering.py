@@ -55,6 +55,7 @@ from typing import Any
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
 from processors.numbers import NUMBER_WORDS, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, redact
+from processors.rules import price_mentions
 from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
 
 FILLERS_EN = (
@@ -79,7 +80,7 @@ ANSWER_WORDS = (
 #: Kept wherever they appear in a short turn.
 KEEP_WORDS = (
     # negation / refusal
-    "no", "not", "don't", "won't", "never", "nope", "nah", "no way", "нет", "не", "ни", "никогда",
+    "no", "not", "don't", "won't", "never", "nope", "nah", "no way", "uh-uh", "нет", "не", "ни", "никогда",
     "нельзя", "неа", "стоп", "хватит", "стойте",
     # explicit agreement
     "agree", "agreed", "deal", "согласен", "согласна", "договорились", "беру", "берём", "оформляйте",
@@ -144,8 +145,10 @@ _DIGIT = re.compile(r"\d")
 class FilterOptions:
     """Thresholds and word lists for dropping segments (all overridable per deployment)."""
 
-    #: Drop (``no_vad``) when VAD heard speech under less than this share of the segment.
-    min_vad_speech: float = 0.2
+    #: Drop (``no_vad``) when VAD heard speech under less than this share of the segment. The speech
+    #: stage's guard uses the same 0.1: a short real answer ("Нет.") in a loosely timed segment has
+    #: a small share, and a higher bar here dropped what the guard had let through.
+    min_vad_speech: float = 0.1
     #: Without VAD: Whisper's no-speech probability above which a segment is suspect...
     max_no_speech_prob: float = 0.6
     #: ...and dropped (``no_speech``) when its average log-probability is also below this.
@@ -271,17 +274,32 @@ def proposes(text: str, options: FilterOptions = FilterOptions()) -> bool:
     """Whether an agent turn makes a proposal a bare "yes"/"okay" agrees to: a number (a price, a
     term; also a redacted one), or an offer or commitment (``options.proposal_words``: "оформляю вам
     тариф", "I'll set you up")."""
-    if _DIGIT.search(text) or ("[" in text and PLACEHOLDER_RE.search(text)):
+    if ("[" in text and PLACEHOLDER_RE.search(text)) or (_DIGIT.search(text) and _offers_terms(text)):
         return True
     matcher, subject = ci_view(options._proposal_re, text)
     if matcher.search(subject) is not None:
         return True
-    return _DIGIT.search(normalise_numbers(text)) is not None  # a price in words
+    spoken = normalise_numbers(text)  # a price in words
+    return spoken != text and _DIGIT.search(spoken) is not None and _offers_terms(spoken)
+
+
+#: What makes a number in an agent's turn an offer: a price or a term ("2990 в месяц", "20% off"),
+#: not a fact ("Деньги вернутся в течение 3 дней", "Our office is open until 6").
+_TERMS = re.compile(
+    r"%|процент|в месяц|в год|за \d|per (?:month|year|user|seat)|a (?:month|year)|off\b|скидк|discount",
+    re.IGNORECASE,
+)
+
+
+def _offers_terms(text: str) -> bool:
+    return _TERMS.search(text) is not None or price_mentions([text]) > 0
 
 
 def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, list[str]]:
     """The checks of :func:`drop_reason` that read only the text (with repeats collapsed when
     ``options.collapse_repeats``): (reason, the lower-case words of the text judged)."""
+    if "uh-uh" in text.lower():  # "no" in American speech; "uh" alone is a filler
+        return None, WORD_RE.findall(text.lower())
     words = None
     if options.collapse_repeats:
         text, words = collapse_repeats_words(text)

@@ -60,8 +60,8 @@ OBJECTION = (
     "платить не буду", "уже пользуемся", "уже пользуюсь", "у нас уже есть",
 )  # fmt: skip
 REFUSAL = (
-    "no", "nope", "not interested", "don't want", "do not want", "won't", "will not", "refuse*",
-    "decline*", "cancel*", "terminate", "stop calling", "never", "no thanks", "no thank you",
+    "no", "nope", "uh-uh", "nah", "not interested", "don't want", "do not want", "won't", "will not",
+    "refuse*", "decline*", "cancel*", "terminate", "stop calling", "never", "no thanks", "no thank you",
     "don't call", "do not call", "take me off", "remove me from", "remove my number",
     "нет", "не хочу", "не буду", "не надо", "отказ*", "откаж*", "отмен*", "расторг*",
     "не звоните", "никогда", "удалите мой номер", "удалите меня",

@@ -117,7 +117,7 @@ def _collapse(text: str) -> str:
 #: Backchannels written doubled with a hyphen, collapsed like any repeat ("да-да" → "да").
 _HYPHEN_REPEATS = frozenset(
     ("да", "нет", "ага", "угу", "ну", "так", "э", "эм", "м", "мм", "а", "ой", "ох", "ах", "хм", "yeah", "yes",
-     "no", "ok", "okay", "bye", "uh", "um", "mm", "hmm", "yep", "nope", "right", "sure", "well")
+     "no", "ok", "okay", "bye", "um", "mm", "hmm", "yep", "nope", "right", "sure", "well")
 )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ matches any ending)::
 
     filter:
       min_words: 3                 # shorter turns are dropped unless something keeps them
-      min_vad_speech: 0.2
+      min_vad_speech: 0.1
       drop_fillers: true
       drop_short: true
       collapse_repeats: true

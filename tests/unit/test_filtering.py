@@ -301,3 +301,17 @@ def test_control_characters_are_taken_out_of_the_stored_text():
         make_transcript_from_turns("t", [("customer", "Мой тариф\x00 стоит\x1b[31m 500 рублей.")])
     )
     assert out["transcript"]["segments"][0]["text"] == "Мой тариф стоит [31m 500 рублей."
+
+
+def test_a_number_is_an_offer_only_with_a_price_or_a_term():
+    assert proposes("Тариф 2990 в месяц.") and proposes("The pro plan is 39 dollars a month.")
+    assert not proposes("Деньги вернутся в течение трёх дней.")  # a fact: "Угу." after it is no consent
+    assert not proposes("Our office is open until 6.")
+    assert _reasons([("agent", "Деньги вернутся в течение 3 дней."), ("customer", "Угу.")])[1] == "filler"
+
+
+def test_uh_uh_is_a_no_and_a_short_answer_with_little_vad_is_kept():
+    assert drop_reason(seg("Uh-uh.")) is None and drop_reason(seg("Uh-huh.")) == "filler"
+    # the speech stage's guard lets through 0.1 and more: the filter no longer re-drops it
+    assert drop_reason(seg("Нет.", vad_speech=0.15)) is None
+    assert drop_reason(seg("Нет.", vad_speech=0.05)) == "no_vad"
