@@ -5,9 +5,10 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
 
 - ``empty``: no letter or digit at all.
 - ``no_vad``: Silero VAD heard speech under less than ``min_vad_speech`` of the segment's time
-  (``vad_speech``). When VAD did not run (``vad_speech`` is null) the fallback is Whisper's own
-  pair: ``no_speech`` when ``no_speech_prob`` is high *and* ``avg_logprob`` low (the thresholds
-  Whisper uses to skip silent windows; either one alone is not enough).
+  (``vad_speech``). When VAD did not run, or heard speech under less than half of it (breath,
+  music, line noise fire it too), Whisper's own pair decides: ``no_speech`` when
+  ``no_speech_prob`` is high *and* ``avg_logprob`` low (the thresholds Whisper uses to skip
+  silent windows; either one alone is not enough).
 - ``hallucination``: text Whisper writes on silence or music, learnt from subtitled video
   ("Продолжение следует...", "Субтитры сделал DimaTorzok", "Thank you for watching!", "[MUSIC]"):
   the whole segment is one of ``hallucinations``, or holds a subtitle credit; a closing ("Thank
@@ -237,10 +238,17 @@ def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
     return False
 
 
+#: A VAD speech share from which Whisper's no-speech pair is not asked.
+_VAD_SURE = 0.5
+
+
 def _no_speech(segment: Mapping[str, Any], options: FilterOptions) -> str | None:
     vad = segment.get("vad_speech")
-    if vad is not None:
-        return "no_vad" if vad < options.min_vad_speech else None
+    if vad is not None and vad < options.min_vad_speech:
+        return "no_vad"
+    if vad is not None and vad >= _VAD_SURE:
+        return None  # VAD heard speech under most of it: Whisper's doubt does not count
+    # no VAD, or VAD heard a little (breath, music, line noise): Whisper's own pair decides
     nsp, logprob = segment.get("no_speech_prob"), segment.get("avg_logprob")
     if (
         nsp is not None

@@ -28,6 +28,8 @@ def seg(text: str, role: str = "customer", **extra: Any) -> dict[str, Any]:
         (0.9, 0.95, -2.0, None),  # VAD heard speech: Whisper's no-speech guess is not used
         (None, 0.95, -2.0, "no_speech"),  # no VAD: the Whisper pair decides
         (None, 0.95, -0.3, None),
+        (0.35, 0.92, -1.3, "no_speech"),  # VAD heard a little (breath, line noise): the pair decides
+        (0.35, 0.1, -0.3, None),
     ],
 )
 def test_vad_first_then_whisper_fallback(vad, nsp, logprob, reason):
