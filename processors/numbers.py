@@ -176,6 +176,12 @@ _RUN_RE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(r"\w+")
+#: After a count: a range or choice whose second count takes a multiplier ("... до шести тысяч").
+_SHARED_BIG = re.compile(
+    rf"\s*(?:-|–|до|to|or|или|and|и)\s*(?:{NUMBER_WORD}[\s-]+){{1,3}}?"
+    r"(?:тысяч\w*|тысяча|тысячу|миллион\w*|thousand|million)(?!\w)",
+    re.IGNORECASE,
+)
 #: "2 990 рублей" / "1 200 000 ₽": thousands-spaced digits next to a currency.
 #: Every _SPACED_RE match holds a digit, a (no-break) space and a digit.
 _SPACED_HINT = re.compile(r"\d[  ]\d")
@@ -321,6 +327,17 @@ def _replace_run(match: re.Match[str]) -> str:
     first, last, _, ordinal = numbers[0]
     if len(numbers) == 1 and first == last and not ordinal and words[first] in _LONE_KEEP:
         return text
+    if lead is None and len(pieces) == 2 and len(numbers) == 2 and not any(o for *_, o in numbers):
+        # "two ninety-nine", "девять девяносто девять": 2.99 or 299 said the short way, not "2 99"
+        (f1, l1, a, _), (f2, l2, b, _) = numbers
+        if f1 == l1 and a < 20 and l2 == f2 + 1 and 20 < b < 100 and b % 10:
+            return text
+    if lead is None and not _BIG.keys() & set(words) and _SHARED_BIG.match(match.string, match.end()):
+        return text  # "от пяти до шести тысяч": the multiplier is the range's, not "5 до 6000"
+    if lead is None and len(numbers) == 2:  # in one run: "семь-восемь тысяч", "five and six thousand"
+        (f1, l1, _, _), (f2, l2, _, _) = numbers
+        if not _BIG.keys() & set(words[f1 : l1 + 1]) and _BIG.keys() & set(words[f2 : l2 + 1]):
+            return text
     out = []
     end = 0  # where the previous piece ended in ``text``
     was_number = False

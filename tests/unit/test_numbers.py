@@ -138,3 +138,22 @@ def test_number_words_hold_every_oblique_form_spelt_with_e():
 )
 def test_ranges_and_amounts_said_in_a_row_stay_apart(text, expected):
     assert normalise_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two ninety-nine a month",  # 2.99 or 299 said the short way, never "2 99"
+        "девять девяносто девять рублей",
+        "от пяти до шести тысяч рублей",  # the multiplier is the range's: never "от 5 до 6000"
+        "between five and six thousand dollars",
+        "семь-восемь тысяч",
+    ],
+)
+def test_a_colloquial_price_or_a_range_with_one_multiplier_stays_in_words(text):
+    assert normalise_numbers(text) == text
+
+
+def test_dictated_pairs_still_become_digits():
+    assert normalise_numbers("сорок пять сорок пять") == "45 45"
+    assert normalise_numbers("nine sixteen") == "9 16"
