@@ -176,6 +176,8 @@ _RUN_RE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(r"\w+")
+#: Before a count: a count in words and a range or choice word ("от пяти до ", "five or ").
+_RANGE_BEFORE = re.compile(rf"(?<!\w){NUMBER_WORD}\s*(?:-|–|до|to|or|или|and|и)\s*$", re.IGNORECASE)
 #: After a count: a range or choice whose second count takes a multiplier ("... до шести тысяч").
 _SHARED_BIG = re.compile(
     rf"\s*(?:-|–|до|to|or|или|and|и)\s*(?:{NUMBER_WORD}[\s-]+){{1,3}}?"
@@ -332,8 +334,12 @@ def _replace_run(match: re.Match[str]) -> str:
         (f1, l1, a, _), (f2, l2, b, _) = numbers
         if f1 == l1 and a < 20 and l2 == f2 + 1 and 20 < b < 100 and b % 10:
             return text
-    if lead is None and not _BIG.keys() & set(words) and _SHARED_BIG.match(match.string, match.end()):
+    big = _BIG.keys() & set(words)
+    if lead is None and not big and _SHARED_BIG.match(match.string, match.end()):
         return text  # "от пяти до шести тысяч": the multiplier is the range's, not "5 до 6000"
+    before = match.string[max(0, match.start() - 40) : match.start()]
+    if lead is None and big and _RANGE_BEFORE.search(before):
+        return text  # ... and its second count stays in words with the first
     if lead is None and len(numbers) == 2:  # in one run: "семь-восемь тысяч", "five and six thousand"
         (f1, l1, _, _), (f2, l2, _, _) = numbers
         if not _BIG.keys() & set(words[f1 : l1 + 1]) and _BIG.keys() & set(words[f2 : l2 + 1]):
