@@ -47,12 +47,18 @@ class WebhookMapping:
 
     def apply(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The CallCompleted JSON for ``payload``, or None when ``when`` says to ignore it."""
-        if self.when is not None and not self.when.search(payload):
-            return None
+        try:
+            if self.when is not None and not self.when.search(payload):
+                return None
+        except JMESPathError as exc:
+            raise MappingError(f"when: {exc}") from exc
         out: dict[str, Any] = {"source": self.source}
         duration = None
         for rule in self.rules:
-            value = rule.const if rule.is_const else rule.expression.search(payload)
+            try:
+                value = rule.const if rule.is_const else rule.expression.search(payload)
+            except JMESPathError as exc:  # e.g. join() over a missing header: bad input, not a crash
+                raise MappingError(f"{rule.target}: {exc}") from exc
             if value is None:
                 value = rule.default
             if value is not None and rule.time_format:

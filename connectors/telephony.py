@@ -45,10 +45,14 @@ def parse_headers(block: str) -> dict[str, str]:
 
 
 async def read_block(reader: asyncio.StreamReader) -> str:
-    """One message: lines up to a blank line (AMI, ESL headers)."""
+    """One message: lines up to a blank line (AMI, ESL headers). A line over the reader's limit is a
+    :class:`ProtocolError` (the client reconnects), not a crash."""
     lines = []
     while True:
-        raw = await reader.readline()
+        try:
+            raw = await reader.readline()
+        except (ValueError, asyncio.LimitOverrunError) as exc:  # a line over the stream's limit
+            raise ProtocolError(f"a line over {STREAM_LIMIT} bytes from the PBX: {exc}") from exc
         if not raw:
             raise ConnectionError("connection closed by the PBX")
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
@@ -57,6 +61,11 @@ async def read_block(reader: asyncio.StreamReader) -> str:
                 return "\n".join(lines)
             continue
         lines.append(line)
+
+
+#: Longest line read from a PBX (AMI header, ESL header): a dialplan variable can hold a whole
+#: CURL result; asyncio's default is 64 KiB.
+STREAM_LIMIT = 1024 * 1024
 
 
 @dataclass
@@ -76,7 +85,7 @@ class PbxClient:
         delay = 0.5
         while True:
             try:
-                reader, writer = await asyncio.open_connection(self.host, self.port)
+                reader, writer = await asyncio.open_connection(self.host, self.port, limit=STREAM_LIMIT)
                 try:
                     await self.login(reader, writer)
                     log.info("%s connected to %s:%d", type(self).__name__, self.host, self.port)
@@ -89,7 +98,7 @@ class PbxClient:
                     writer.close()
             except asyncio.CancelledError:
                 raise
-            except (OSError, ConnectionError) as exc:
+            except (OSError, ConnectionError, ProtocolError, asyncio.IncompleteReadError) as exc:
                 if self.connected is not None:
                     self.connected.clear()
                 log.warning("%s: %s; reconnecting in %.1fs", type(self).__name__, exc, delay)
@@ -103,7 +112,24 @@ class PbxClient:
             await self.on_problem(event, str(exc))
             return
         if call is not None:
-            await self.on_call(call)
+            await self.deliver(call)
+
+    async def deliver(self, call: dict[str, Any]) -> None:
+        """``on_call(call)``, retried with backoff while the broker does not acknowledge: AMI and ESL
+        never replay an event, so giving up (or crashing) loses the call. Meanwhile the socket is
+        not read, and TCP holds the PBX's next events back."""
+        delay = 0.5
+        while True:
+            try:
+                await self.on_call(call)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # PublishError, Backpressure, a broker outage
+                log.error("%s: call %s not published (%s); retrying in %.1fs", type(self).__name__,
+                          call.get("call_id"), exc, delay)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(self.max_backoff, delay * 2)
 
     async def login(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         raise NotImplementedError
@@ -400,7 +426,7 @@ class AmiClient(PbxClient):
         pending = self._pending.pop(call_id, None)
         if pending is not None:
             pending[0].cancel()
-        await self.on_call(call)
+        await self.deliver(call)
         self.published.add(call_id)
 
     async def _report_unless_cdr(self, call_id: str, record: dict[str, str], why: str) -> None:
@@ -439,7 +465,10 @@ class EslClient(PbxClient):
     async def next_event(self, reader: asyncio.StreamReader) -> dict[str, str]:
         while True:
             headers = parse_headers(await read_block(reader))
-            length = int(headers.get("Content-Length", "0"))
+            raw_length = headers.get("Content-Length", "0")
+            if not raw_length.isdigit() or int(raw_length) > STREAM_LIMIT * 16:
+                raise ProtocolError(f"ESL Content-Length {raw_length[:20]!r} is no body length")
+            length = int(raw_length)
             body = (await reader.readexactly(length)).decode("utf-8", errors="replace") if length else ""
             if headers.get("Content-Type") == "text/event-plain":
                 # Event bodies are url-encoded header lines.

@@ -408,3 +408,75 @@ def test_tracker_merges_relinked_channels_and_evicts_stale_calls() -> None:
     assert [c.linkedid for c in tracker.evict(12.0)] == ["200.0"]
     assert [c.linkedid for c in tracker.evict(111.5)] == ["200.1"]  # idle for more than 100 s
     assert list(tracker.calls) == ["200.2"]
+
+
+# --- input that used to end `callstream connect` (found by a red team) -------------------------------
+
+
+def test_ami_bad_input_and_a_broker_outage_never_end_the_client() -> None:
+    """A header line over 64 KiB, a Cdr whose mapping fails inside JMESPath (no UniqueID) and a
+    broker that refuses the first publish each ended run() with a traceback; AMI replays nothing."""
+    connections: list[int] = []
+
+    async def pbx(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(AMI_BANNER)
+        await reader.readuntil(b"\r\n\r\n")
+        connections.append(1)
+        writer.write(AMI_LOGIN_OK)
+        if len(connections) == 1:
+            writer.write(b"Event: VarSet\r\nValue: " + b"x" * 100_000 + b"\r\n\r\n")  # a CURL result
+            no_id = ami_cdr("1763632800.40").replace(b"UniqueID: 1763632800.40\r\n", b"")
+            writer.write(no_id + ami_cdr("1763632800.41"))
+        else:
+            writer.write(b"Event: VarSet\r\nValue: " + b"y" * 2_000_000 + b"\r\n\r\n")  # over any limit
+        await writer.drain()
+        await asyncio.sleep(0.3)
+        writer.close()
+
+    async def main() -> tuple[list, list]:
+        server = await asyncio.start_server(pbx, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        calls: list = []
+        problems: list = []
+        refused: list = []
+
+        async def on_call(call: dict) -> None:
+            if not refused:
+                refused.append(call["call_id"])
+                raise RuntimeError("broker did not acknowledge")
+            calls.append(call)
+
+        async def on_problem(event: dict, why: str) -> None:
+            problems.append(why)
+
+        async with server:
+            client = ami_client("127.0.0.1", port, "callstream", "s3cret", on_call, on_problem)
+            task = asyncio.create_task(client.run())
+            try:
+                async with asyncio.timeout(15):
+                    while not calls or len(connections) < 2:
+                        await asyncio.sleep(0.05)
+            finally:
+                task.cancel()
+        return calls, problems
+
+    calls, problems = asyncio.run(main())
+    assert [c["call_id"] for c in calls] == ["1763632800.41"]  # retried after the refusal
+    assert len(problems) == 1 and problems[0].startswith("recording_uri: "), problems  # no UniqueID
+    assert len(connections) >= 2  # the 2 MB line: a reconnect, not a crash
+
+
+def test_esl_content_length_that_is_no_length_reconnects() -> None:
+    async def main() -> list:
+        from connectors.telephony import EslClient, ProtocolError  # noqa: F401
+
+        reader = asyncio.StreamReader()
+        reader.feed_data(b"Content-Type: text/event-plain\nContent-Length: abc\n\n")
+        client = esl_client("127.0.0.1", 1, "ClueCon", None, None)  # type: ignore[arg-type]
+        try:
+            await client.next_event(reader)
+        except ProtocolError as exc:
+            return [str(exc)]
+        return []
+
+    assert asyncio.run(main()) == ["ESL Content-Length 'abc' is no body length"]
