@@ -127,6 +127,10 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
         or datetime.now(UTC),
     }
     problems += call_problems(record)
+    try:  # a lone UTF-16 surrogate ("\ud83d": an emoji cut in half) cannot be encoded downstream
+        json.dumps(record, default=str, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        problems.append(f"text that is not valid Unicode ({exc.reason}: {exc.object[exc.start : exc.end]!r})")
     if problems:
         raise InvalidCall(problems)
     return record
@@ -140,16 +144,39 @@ class ParsedLine:
     raw: str
     record: dict[str, Any] | None
     error: str | None
+    #: The line's bytes as read, when read as bytes: what the dead letter carries.
+    data: bytes | None = None
+
+    @property
+    def payload(self) -> bytes:
+        return self.data if self.data is not None else self.raw.encode("utf-8", errors="surrogateescape")
 
 
-def read_jsonl(lines: Iterable[str]) -> Iterator[ParsedLine]:
-    """Parse CallCompleted JSON lines; blank lines are skipped, bad ones reported, none dropped."""
-    for lineno, raw in enumerate(lines, start=1):
+def read_jsonl(lines: Iterable[str] | Iterable[bytes]) -> Iterator[ParsedLine]:
+    """Parse CallCompleted JSON lines; blank lines are skipped, bad ones reported, none dropped.
+
+    Lines may be bytes (a file opened in binary): a line that is not UTF-8 (a cp1251 export) is a
+    bad line with its reason and its bytes, not an exception that ends the run; a BOM on the first
+    line is taken off."""
+    for lineno, data in enumerate(lines, start=1):
+        raw_bytes = None
+        if isinstance(data, bytes):
+            try:
+                raw = data.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                text = data.decode("utf-8", errors="replace")
+                bad = data[exc.start : exc.start + 1]
+                why = f"not UTF-8 text (byte {exc.start + 1}: {bad!r}); save the file as UTF-8"
+                yield ParsedLine(lineno, text, None, why, data)
+                continue
+            raw_bytes = data
+        else:
+            raw = data.removeprefix("\ufeff") if lineno == 1 else data
         if not raw.strip():
             continue
         try:
-            yield ParsedLine(lineno, raw, call_from_json(json.loads(raw)), None)
+            yield ParsedLine(lineno, raw, call_from_json(json.loads(raw)), None, raw_bytes)
         except json.JSONDecodeError as exc:
-            yield ParsedLine(lineno, raw, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            yield ParsedLine(lineno, raw, None, f"invalid JSON: {exc.msg} at column {exc.colno}", raw_bytes)
         except InvalidCall as exc:
-            yield ParsedLine(lineno, raw, None, str(exc))
+            yield ParsedLine(lineno, raw, None, str(exc), raw_bytes)

@@ -80,7 +80,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     settings = _settings()
     source = "stdin" if args.file == "-" else args.file
     if args.dry_run:
-        with sys.stdin if args.file == "-" else open(args.file, encoding="utf-8") as fh:
+        with sys.stdin.buffer if args.file == "-" else open(args.file, "rb") as fh:
             good = bad = 0
             for line in read_jsonl(fh):
                 if line.record is not None:
@@ -100,7 +100,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     # The input is opened before the broker is contacted (a missing file fails fast) and read line by
     # line while publishing, so `tail -f calls.jsonl | callstream publish -` streams.
     with (
-        sys.stdin if args.file == "-" else open(args.file, encoding="utf-8") as fh,
+        sys.stdin.buffer if args.file == "-" else open(args.file, "rb") as fh,  # bytes: see read_jsonl
         kafka(settings) as bootstrap,
     ):
         ensure_topics(settings, bootstrap)
@@ -114,7 +114,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 bad += 1
                 print(f"{source}:{line.lineno}: {line.error}", file=sys.stderr)
                 publisher.dead_letter(
-                    source=source, lineno=line.lineno, payload=line.raw.encode(), error=line.error or ""
+                    source=source, lineno=line.lineno, payload=line.payload, error=line.error or ""
                 )
         publisher.flush()
     print(f"published {good} call(s); {bad} bad line(s) sent to the dead-letter topic", file=sys.stderr)

@@ -345,7 +345,7 @@ def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], N
                 publisher.dead_letter(
                     source=source,
                     lineno=line.lineno,
-                    payload=line.raw.encode(),
+                    payload=line.payload,
                     error=line.error or "",
                     call_id=bad_line_id(source, line.lineno),
                 )
@@ -395,7 +395,7 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     since = int(time.time() * 1000)  # rows from earlier runs on the same data dir are not this run's
     path = calls_file or SAMPLE_CALLS
-    with sys.stdin if str(path) == "-" else open(path, encoding="utf-8") as fh:
+    with sys.stdin.buffer if str(path) == "-" else open(path, "rb") as fh:  # bytes: see read_jsonl
         lines = list(read_jsonl(fh))
     for line in lines:
         if line.error:

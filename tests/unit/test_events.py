@@ -232,3 +232,21 @@ def test_a_numeric_phone_number_is_rejected_not_mangled():
     assert any(
         p.startswith("customer.number:") for p in problems_of(call_json(customer={"number": 15551234567}))
     )
+
+
+def test_lines_read_as_bytes_report_what_is_not_utf8_and_keep_its_bytes():
+    """A cp1251 line used to end `callstream publish` with a UnicodeDecodeError (lines already read
+    unpublished, the bad one not dead-lettered); a lone surrogate crashed the Avro encoding."""
+    good = {"call_id": "ok-1", "recording_uri": "file:///r/1.wav", "agent": {"id": "1"},
+            "started_at": "2026-11-20T10:00:00Z", "ended_at": "2026-11-20T10:01:00Z"}  # fmt: skip
+    cp1251 = '{"call_id": "Привет"}'.encode("cp1251")
+    lines = [
+        b"\xef\xbb\xbf" + json.dumps(good).encode(),  # a BOM on the first line
+        cp1251,
+        json.dumps({**good, "call_id": "half", "queue": "\ud83d"}).encode(),
+    ]
+    parsed = list(read_jsonl(lines))
+    assert parsed[0].record is not None and parsed[0].record["call_id"] == "ok-1"
+    assert parsed[1].record is None and parsed[1].error.startswith("not UTF-8 text (byte 14")
+    assert parsed[1].payload == cp1251  # the dead letter carries the bytes as they were
+    assert parsed[2].record is None and "not valid Unicode" in parsed[2].error
