@@ -11,8 +11,11 @@ import resumes where it stopped and a repeated one publishes nothing twice.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +31,8 @@ ASTERISK_CDR_COLUMNS = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
     "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
 )  # fmt: skip
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,21 @@ def _asterisk_time(value: str) -> datetime | None:
     return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
 
 
+def read_text(path: Path) -> str:
+    """A CSV export as text: UTF-8 (a BOM, as Excel writes, taken off) or, failing that, cp1251 (a
+    Russian PBX or Excel's default), not a UnicodeDecodeError that stops the import."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        log.warning("%s is not UTF-8: read as cp1251", path)
+        return data.decode("cp1251", errors="replace")
+
+
 def read_asterisk_cdr(path: Path) -> dict[str, dict[str, str]]:
     """Answered calls of a ``Master.csv`` by uniqueid."""
     rows: dict[str, dict[str, str]] = {}
-    with path.open(newline="", encoding="utf-8") as fh:
+    with io.StringIO(read_text(path), newline="") as fh:
         for values in csv.reader(fh):
             row = dict(zip(ASTERISK_CDR_COLUMNS, values, strict=False))
             if row.get("uniqueid") and row.get("disposition") == "ANSWERED":
@@ -72,7 +88,7 @@ def read_asterisk_cdr(path: Path) -> dict[str, dict[str, str]]:
 
 def read_generic_csv(path: Path) -> dict[str, dict[str, str]]:
     """Rows of a headed CSV keyed by ``file`` name (or ``call_id``)."""
-    with path.open(newline="", encoding="utf-8") as fh:
+    with io.StringIO(read_text(path), newline="") as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or not ({"file", "call_id"} & set(reader.fieldnames)):
             raise ValueError(
@@ -82,7 +98,7 @@ def read_generic_csv(path: Path) -> dict[str, dict[str, str]]:
 
 
 def is_asterisk_cdr(path: Path) -> bool:
-    with path.open(newline="", encoding="utf-8") as fh:
+    with io.StringIO(read_text(path), newline="") as fh:
         first = next(csv.reader(fh), [])
     return len(first) >= 17 and not {"file", "call_id"} & set(first)
 
@@ -137,11 +153,18 @@ def call_for(rec: Recording, meta: dict[str, str] | None, tenant: str, cdr: bool
 
 
 def match_metadata(path: Path, metadata: dict[str, dict[str, str]]) -> dict[str, str] | None:
-    """The metadata row whose key is the file's stem, or a key contained in it (MixMonitor names
-    files like ``queue-201-20261120-100000-1763632800.42.wav``, with the uniqueid at the end)."""
+    """The metadata row whose key is the file's stem, or a key contained in it as a whole token
+    (MixMonitor names files like ``queue-201-20261120-100000-1763632800.42.wav``, with the uniqueid
+    at the end): uniqueid ``1763632800.4`` is not in ``...-1763632800.42.wav``, nor call ``7`` in
+    ``call-17.wav``. The longest such key wins."""
     if path.stem in metadata:
         return metadata[path.stem]
-    return next((row for key, row in metadata.items() if key and key in path.name), None)
+    found = [
+        key
+        for key in metadata
+        if key and key in path.name and re.search(rf"(?<![\w.]){re.escape(key)}(?!\w|\.\d)", path.name)
+    ]
+    return metadata[max(found, key=len)] if found else None
 
 
 class ImportState:
