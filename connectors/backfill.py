@@ -19,7 +19,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +57,12 @@ def probe(path: Path) -> Recording:
         return Recording(path, stream.codec_context.channels, duration)
 
 
-def _asterisk_time(value: str) -> datetime | None:
+def _asterisk_time(value: str, tz: tzinfo = UTC) -> datetime | None:
+    """A ``Master.csv`` time: the PBX's local time (cdr_csv's default ``usegmtime=no``), in ``tz``."""
     value = value.strip()
     if not value:
         return None
-    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=tz)
 
 
 def read_text(path: Path) -> str:
@@ -103,7 +104,9 @@ def is_asterisk_cdr(path: Path) -> bool:
     return len(first) >= 17 and not {"file", "call_id"} & set(first)
 
 
-def call_for(rec: Recording, meta: dict[str, str] | None, tenant: str, cdr: bool) -> dict[str, Any]:
+def call_for(
+    rec: Recording, meta: dict[str, str] | None, tenant: str, cdr: bool, tz: tzinfo = UTC
+) -> dict[str, Any]:
     """The CallCompleted JSON for one recording."""
     stereo = rec.channels >= 2
     call: dict[str, Any] = {
@@ -124,8 +127,8 @@ def call_for(rec: Recording, meta: dict[str, str] | None, tenant: str, cdr: bool
             "ended_at": ended.isoformat(),
         }
     elif cdr:
-        answered = _asterisk_time(meta["answer"]) or _asterisk_time(meta["start"])
-        ended = _asterisk_time(meta["end"])
+        answered = _asterisk_time(meta["answer"], tz) or _asterisk_time(meta["start"], tz)
+        ended = _asterisk_time(meta["end"], tz)
         call |= {
             "call_id": meta["uniqueid"],
             "source": "asterisk",
@@ -183,9 +186,10 @@ class ImportState:
 
 
 def plan(
-    directory: Path, metadata_csv: Path | None, tenant: str
+    directory: Path, metadata_csv: Path | None, tenant: str, tz: tzinfo = UTC
 ) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
-    """(recording, CallCompleted JSON or None, why not) for every recording in ``directory``."""
+    """(recording, CallCompleted JSON or None, why not) for every recording in ``directory``;
+    ``tz``: the PBX's time zone, for the naive times of an Asterisk ``Master.csv``."""
     metadata: dict[str, dict[str, str]] = {}
     cdr = False
     if metadata_csv is not None:
@@ -197,6 +201,6 @@ def plan(
             yield path, None, "no metadata row matches this file"
             continue
         try:
-            yield path, call_for(probe(path), meta, tenant, cdr), None
+            yield path, call_for(probe(path), meta, tenant, cdr, tz), None
         except Exception as exc:  # an unreadable file is reported, and the import goes on
             yield path, None, f"{type(exc).__name__}: {exc}"

@@ -9,7 +9,7 @@ timestamps. ``duration_s`` derives ``ended_at`` from ``started_at``. See ``conne
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,8 @@ class WebhookMapping:
     signature: str
     when: Any
     rules: tuple[FieldRule, ...]
+    #: The time zone of naive times in the payload (an Asterisk CDR is in the PBX's local time).
+    tz: tzinfo = UTC
 
     def apply(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The CallCompleted JSON for ``payload``, or None when ``when`` says to ignore it."""
@@ -62,7 +64,7 @@ class WebhookMapping:
             if value is None:
                 value = rule.default
             if value is not None and rule.time_format:
-                value = _parse_time(rule.target, value, rule.time_format)
+                value = _parse_time(rule.target, value, rule.time_format, self.tz)
             if rule.target == "duration_s":
                 duration = value
                 continue
@@ -76,7 +78,7 @@ class WebhookMapping:
         return out
 
 
-def _parse_time(target: str, value: Any, fmt: str) -> str:
+def _parse_time(target: str, value: Any, fmt: str, tz: tzinfo = UTC) -> str:
     try:
         if fmt == "epoch":
             ts = datetime.fromtimestamp(float(value), UTC)
@@ -84,7 +86,7 @@ def _parse_time(target: str, value: Any, fmt: str) -> str:
             ts = datetime.strptime(str(value), fmt)
     except (TypeError, ValueError, OverflowError) as exc:
         raise MappingError(f"{target}: {value!r} does not match time format {fmt!r}") from exc
-    return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).isoformat()
+    return (ts if ts.tzinfo else ts.replace(tzinfo=tz)).isoformat()
 
 
 def _set(out: dict[str, Any], dotted: str, value: Any) -> None:

@@ -14,11 +14,13 @@ by ``asterisk-ami-hangup.yaml``. Whichever of that and a ``Cdr`` completes a cal
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from typing import Any
 from urllib.parse import unquote
 
@@ -476,11 +478,18 @@ class EslClient(PbxClient):
 
 
 def ami_client(
-    host: str, port: int, username: str, secret: str, on_call: OnCall, on_problem: OnProblem
+    host: str,
+    port: int,
+    username: str,
+    secret: str,
+    on_call: OnCall,
+    on_problem: OnProblem,
+    tz: tzinfo = UTC,
 ) -> AmiClient:
-    return AmiClient(
-        host, port, load_mapping("asterisk-ami"), on_call, on_problem, username=username, secret=secret
-    )
+    """``tz``: the PBX's time zone, for the Cdr event's naive local times (cdr_manager writes them
+    in the PBX's time zone; the channel-event path uses epoch times and needs none)."""
+    mapping = dataclasses.replace(load_mapping("asterisk-ami"), tz=tz)
+    return AmiClient(host, port, mapping, on_call, on_problem, username=username, secret=secret)
 
 
 def esl_client(host: str, port: int, password: str, on_call: OnCall, on_problem: OnProblem) -> EslClient:

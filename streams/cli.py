@@ -191,7 +191,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     ensure_topics(settings, settings.kafka_bootstrap)
     state = ImportState(args.state or directory / STATE_FILE)
     publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))
-    items = list(plan(directory, args.metadata, args.tenant))
+    items = list(plan(directory, args.metadata, args.tenant, settings.pbx_tzinfo))
     published = skipped = bad = 0
     batch: list[str] = []
     with tqdm(items, desc="import", unit="call", disable=args.quiet) as bar:
@@ -257,7 +257,9 @@ def cmd_connect(args: argparse.Namespace) -> int:
         port = args.port or 5038
 
         def make(on_call, on_problem):  # type: ignore[no-untyped-def]
-            return ami_client(args.host, port, args.username, secret, on_call, on_problem)
+            return ami_client(
+                args.host, port, args.username, secret, on_call, on_problem, settings.pbx_tzinfo
+            )
     else:
         port = args.port or 8021
 

@@ -8,9 +8,11 @@ import logging
 import os
 import re
 import ssl
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -119,6 +121,13 @@ class Settings(BaseSettings):
         None,
         validate_default=True,
         description="Password of an encrypted KAFKA_SSL_KEYFILE; checked at start (the key must load).",
+    )
+
+    pbx_timezone: str | None = Field(
+        None,
+        description="IANA time zone of a PBX's naive local times (Asterisk Cdr events and Master.csv: "
+        "cdr_manager and cdr_csv write local time), e.g. Europe/Moscow, for `connect` and `import`. "
+        "Unset: UTC.",
     )
 
     # --- speech ------------------------------------------------------------------------------------
@@ -423,6 +432,7 @@ class Settings(BaseSettings):
         "kafka_ssl_certfile",
         "kafka_ssl_keyfile",
         "kafka_ssl_key_password",
+        "pbx_timezone",
         "clickhouse_dsn",
         "schema_registry_url",
         "recording_s3_endpoint_url",
@@ -543,6 +553,18 @@ class Settings(BaseSettings):
             raise ValueError(f"cannot load the client key {key} with {cert}: {hint} ({exc})") from None
         return value
 
+    @field_validator("pbx_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r}: use an IANA name such as Europe/Moscow"
+                ) from None
+        return value
+
     @field_validator("text_config")
     @classmethod
     def _text_config_loads(cls, value: Path | None) -> Path | None:
@@ -658,6 +680,11 @@ class Settings(BaseSettings):
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+    @property
+    def pbx_tzinfo(self) -> tzinfo:
+        """:attr:`pbx_timezone` as a tzinfo (UTC when unset)."""
+        return ZoneInfo(self.pbx_timezone) if self.pbx_timezone else UTC
 
     def kafka_client_config(self) -> dict[str, str]:
         """Security properties for every librdkafka (confluent-kafka) client; empty for PLAINTEXT."""

@@ -29,3 +29,14 @@ def test_cp1251_and_bom_exports_are_read(tmp_path: Path):
     generic = tmp_path / "calls.csv"
     generic.write_bytes("\ufeffcall_id,file,agent_id\nCRM-777,a.wav,201\n".encode())  # Excel's BOM
     assert read_generic_csv(generic) == {"a": {"call_id": "CRM-777", "file": "a.wav", "agent_id": "201"}}
+
+
+def test_master_csv_times_are_the_pbx_local_time(tmp_path: Path):
+    """cdr_csv writes local time: read as UTC, every call of a Moscow PBX was 3 hours off."""
+    from zoneinfo import ZoneInfo
+
+    from connectors.backfill import _asterisk_time
+
+    moscow = _asterisk_time("2026-11-20 10:00:04", ZoneInfo("Europe/Moscow"))
+    assert moscow is not None and moscow.isoformat() == "2026-11-20T10:00:04+03:00"
+    assert _asterisk_time("2026-11-20 10:00:04").isoformat() == "2026-11-20T10:00:04+00:00"  # type: ignore[union-attr]

@@ -124,3 +124,17 @@ def test_freeswitch_json_cdr_mapping() -> None:
     assert call["crm"] == {"hangup_cause": "NORMAL_CLEARING"}
     unanswered = {**payload, "variables": {**payload["variables"], "billsec": "0"}}
     assert mapping.apply(unanswered) is None
+
+
+def test_ami_cdr_times_are_read_in_the_pbx_time_zone():
+    import dataclasses
+    from zoneinfo import ZoneInfo
+
+    mapping = dataclasses.replace(load_mapping("asterisk-ami"), tz=ZoneInfo("Europe/Moscow"))
+    event = {
+        "Event": "Cdr", "Disposition": "ANSWERED", "UniqueID": "1763632800.42", "Destination": "201",
+        "Source": "+79161234567", "StartTime": "2026-11-20 10:00:00", "AnswerTime": "2026-11-20 10:00:04",
+        "EndTime": "2026-11-20 10:00:40", "BillableSeconds": "36", "DestinationContext": "q",
+    }  # fmt: skip
+    call = mapping.apply(event)
+    assert call is not None and call["started_at"] == "2026-11-20T10:00:04+03:00"

@@ -330,3 +330,12 @@ def test_known_variables_do_not_warn(monkeypatch, caplog):
 def test_levels_are_case_insensitive(monkeypatch, var, value, field, want):
     monkeypatch.setenv(var, value)
     assert getattr(load_settings(), field) == want
+
+
+def test_pbx_timezone_is_an_iana_name(monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setenv("CALLSTREAM_PBX_TIMEZONE", "Europe/Moscow")
+    assert load_settings().pbx_tzinfo == ZoneInfo("Europe/Moscow")
+    message = invalid(monkeypatch, CALLSTREAM_PBX_TIMEZONE="MSK+3")
+    assert "CALLSTREAM_PBX_TIMEZONE: " in message and "use an IANA name such as Europe/Moscow" in message
