@@ -51,8 +51,10 @@ class CrmEnricher:
         try:
             found = await self._lookup(str(number), client)
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-            log.warning("CRM lookup for call %s failed: %s", call.get("call_id"), exc)
-            reason = f"{type(exc).__name__}: {exc}"[:200]
+            # Never the exception's text: an httpx error holds the URL, with the CRM's webhook
+            # secret (Bitrix24 puts it in the path) and the customer's raw number in the query.
+            reason = _reason(exc)
+            log.warning("CRM lookup for call %s failed: %s", call.get("call_id"), reason)
             return {**call, "crm": crm | {"enrichment": f"failed: {reason}"}}
         self._cache[number] = (time.monotonic() + self.ttl, found)
         status = "ok" if found else "not found"
@@ -101,3 +103,10 @@ class CrmEnricher:
         data = resp.json()
         picked = {key: expr.search(data) for key, expr in self._compiled.items()}
         return {key: str(value) for key, value in picked.items() if value is not None}
+
+
+def _reason(exc: Exception) -> str:
+    """Why a lookup failed, without the request's URL."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__

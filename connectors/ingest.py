@@ -72,7 +72,7 @@ async def post_calls(request: web.Request) -> web.Response:
         return _error(exc.status, str(exc))
     try:
         payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # nesting too deep: bad input
         return _error(400, f"body is not JSON: {exc}")
     return await _accept(request, tenant, payload if isinstance(payload, list) else [payload])
 
@@ -93,7 +93,7 @@ async def post_webhook(request: web.Request) -> web.Response:
             payload: Any = {name: values[-1] for name, values in form.items()}
         else:
             payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # nesting too deep: bad input
         return _error(400, f"body is not {mapping.format}: {exc}")
     if mapping.signature == "twilio":
         tenant = request.query.get("tenant", "")
@@ -149,6 +149,9 @@ async def _accept(request: web.Request, tenant: str, items: list[Any]) -> web.Re
             errors.append({"index": index, "problems": exc.problems})
     if errors:
         return _error(400, "invalid call(s); nothing was published", errors=errors)
+    enricher = request.app.get(ENRICHER)
+    if enricher is not None:  # CRM fields by the customer's number; a failed lookup never holds a call
+        calls = list(await asyncio.gather(*(enricher.enrich(c, request.app[HTTP]) for c in calls)))  # type: ignore[attr-defined]
     try:
         await request.app[PUBLISHER].publish_acked(calls)
     except Backpressure:

@@ -498,7 +498,7 @@ def run_eval(
     if not report.calls_matched:
         print(
             f"callstream eval: none of the {report.calls_labelled} labelled call(s) has scores "
-            + ("in --calls" if calls_path else f"in ClickHouse ({settings.effective_clickhouse_dsn})"),
+            + ("in --calls" if calls_path else f"in ClickHouse ({settings.clickhouse_dsn_display})"),
             file=sys.stderr,
         )
         return 2

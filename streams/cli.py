@@ -232,12 +232,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_connect(args: argparse.Namespace) -> int:
     import asyncio
-    import logging
 
     from connectors.publisher import CallPublisher
     from connectors.telephony import ami_client, esl_client, forward_to_kafka
     from schemas.codec import make_codec
     from streams.topics import ensure_topics
+    from streams.worker import setup_logging
 
     settings = _settings()
     if settings.embedded_broker:
@@ -246,9 +246,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging(settings)
     assert settings.kafka_bootstrap is not None
     ensure_topics(settings, settings.kafka_bootstrap)
     publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))

@@ -412,7 +412,7 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
         force_stop = interrupt.on_force.append
         with interrupt, kafka(settings, on_start=lambda broker: force_stop(broker.stop)) as bootstrap:
             print(
-                f"stack: Kafka {bootstrap}, ClickHouse {settings.effective_clickhouse_dsn}",
+                f"stack: Kafka {bootstrap}, ClickHouse {settings.clickhouse_dsn_display}",
                 file=sys.stderr,
             )
             ids = sorted(

@@ -678,6 +678,13 @@ class Settings(BaseSettings):
     def effective_clickhouse_dsn(self) -> str:
         return self.clickhouse_dsn or f"chdb://{(self.data_dir / 'clickhouse').resolve()}"
 
+    @property
+    def clickhouse_dsn_display(self) -> str:
+        """:attr:`effective_clickhouse_dsn` without its password: what is printed and logged."""
+        dsn = self.effective_clickhouse_dsn
+        password = urlsplit(dsn).password
+        return dsn.replace(f":{password}@", ":***@", 1) if password else dsn
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 

@@ -458,7 +458,10 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
 def create_app(settings: Settings, read: Reader) -> web.Application:
     """The page's aiohttp application (routes, auth, security headers, live feed)."""
     users = parse_users(settings)
-    app = web.Application(middlewares=[_basic_auth(users)] if users else [])
+    # Without a login the page serves loopback only, and only to a loopback Host: otherwise any web
+    # page the supervisor opens could read the calls through DNS rebinding (its host resolving to
+    # 127.0.0.1 makes it same-origin with the page).
+    app = web.Application(middlewares=[_basic_auth(users)] if users else [_loopback_host(settings)])
     app[SETTINGS] = settings
     app[READER] = read
     app[FEED] = feed = LiveFeed(read, settings.web_poll_seconds)
@@ -478,6 +481,22 @@ def create_app(settings: Settings, read: Reader) -> web.Application:
 
     app.on_shutdown.append(close_streams)
     return app
+
+
+def _loopback_host(settings: Settings) -> Callable[..., Awaitable[web.StreamResponse]]:
+    allowed = {"localhost", "127.0.0.1", "::1", settings.web_host.strip("[]").lower()}
+
+    @web.middleware
+    async def check(
+        request: web.Request, handler: Callable[..., Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        host = (request.host or "").lower()
+        name = host[1 : host.index("]")] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+        if name not in allowed:
+            raise web.HTTPMisdirectedRequest(text="this page answers only to a loopback host name\n")
+        return await handler(request)
+
+    return check
 
 
 def _loopback(host: str) -> bool:

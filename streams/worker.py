@@ -54,11 +54,23 @@ def faust_worker(rt: Runtime, **kwargs: object) -> faust.Worker:
     )
 
 
-def run_worker(settings: Settings) -> int:
-    """``callstream worker``: run until SIGINT/SIGTERM; the embedded broker (if any) stops with it."""
+#: Libraries that log every request URL at INFO: a Telegram bot token, a Slack or CRM webhook, a
+#: presigned recording URL. Their warnings still show.
+QUIET_LOGGERS = ("httpx", "httpcore")
+
+
+def setup_logging(settings: Settings) -> None:
+    """Log at ``CALLSTREAM_LOG_LEVEL`` with timestamps; secrets in request URLs stay out."""
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def run_worker(settings: Settings) -> int:
+    """``callstream worker``: run until SIGINT/SIGTERM; the embedded broker (if any) stops with it."""
+    setup_logging(settings)
     port = metrics.serve(settings.metrics_port)
     with kafka(settings) as bootstrap:
         rt = prepare(settings, bootstrap)
@@ -71,7 +83,7 @@ def run_worker(settings: Settings) -> int:
         page = page_url(settings) if settings.web_port else "off"
         print(
             f"callstream worker: stages {', '.join(settings.stages)}; Kafka {bootstrap}; "
-            f"ClickHouse {settings.effective_clickhouse_dsn}; metrics {endpoint}; live page {page}",
+            f"ClickHouse {settings.clickhouse_dsn_display}; metrics {endpoint}; live page {page}",
             flush=True,
         )
         try:

@@ -250,3 +250,49 @@ def test_an_independent_client_reads_what_ingest_published(broker: EmbeddedBroke
         decoded[key.decode()] = schemaless_reader(io.BytesIO(raw[10:]), schema)
     assert sorted(decoded) == ["indep-1", "indep-2"]
     assert decoded["indep-1"]["tenant"] == "demo" and decoded["indep-1"]["agent"]["id"] == "a-102"
+
+
+def test_calls_through_the_api_are_enriched_from_the_crm(broker: EmbeddedBroker, tmp_path: Path) -> None:
+    """The enricher was given to the app and never called: the README promises CRM fields on calls
+    that come through the ingest API."""
+    from connectors.crm import CrmEnricher
+
+    settings = Settings(data_dir=tmp_path, topic_prefix="ingest-crm.")
+    ensure_topics(settings, broker.bootstrap)
+
+    async def lookup(request: web.Request) -> web.Response:
+        if request.query.get("phone") == "+15550101":
+            return web.json_response({"contact": {"uid": "c-17", "full_name": "Alice Smith"}})
+        return web.json_response({}, status=404)
+
+    async def main() -> int:
+        crm = web.Application()
+        crm.router.add_get("/lookup", lookup)
+        crm_runner = web.AppRunner(crm)
+        await crm_runner.setup()
+        crm_port = free_port()
+        await web.TCPSite(crm_runner, "127.0.0.1", crm_port).start()
+        fields = {"customer_id": "contact.uid", "customer_name": "contact.full_name"}
+        enricher = CrmEnricher("generic", f"http://127.0.0.1:{crm_port}/lookup", fields=fields)
+        auth = TenantAuth({"demo": "t-demo"}, {})
+        app = create_app(CallPublisher(settings, broker.bootstrap, CODEC), auth, enricher)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            body = json.dumps(call("crm-1", customer={"number": "+15550101"})).encode()
+            headers = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(f"http://127.0.0.1:{port}/v1/calls", headers=headers, data=body) as resp,
+            ):
+                return resp.status
+        finally:
+            await runner.cleanup()
+            await crm_runner.cleanup()
+
+    assert asyncio.run(main()) == 202
+    [message] = read_topic(broker.bootstrap, settings.topic("calls.completed"), 1)
+    crm = CODEC.decode("CallCompleted", message.value())["crm"]
+    assert crm["enrichment"] == "ok" and crm.get("customer_name") == "Alice Smith"

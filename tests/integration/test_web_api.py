@@ -344,3 +344,21 @@ def test_embedded_chdb_is_read_only_by_the_worker_that_runs_the_sink(tmp_path: P
     asyncio.run(main())
     rt.clickhouse_executor.shutdown()
     assert not (tmp_path / "clickhouse").exists()
+
+
+def test_without_a_login_only_a_loopback_host_name_is_served(tmp_path: Path) -> None:
+    """DNS rebinding: a web page whose host name resolves to 127.0.0.1 is same-origin with the page
+    and could read the calls; without users the page answers only to a loopback Host."""
+    settings = Settings(data_dir=tmp_path, stages=["transcribe"], web_poll_seconds=0.2)
+    rt = SimpleNamespace(settings=settings, clickhouse_executor=ThreadPoolExecutor(max_workers=1))
+
+    async def main() -> None:
+        app = create_app(settings, runtime_reader(rt))  # type: ignore[arg-type]
+        async with TestClient(TestServer(app)) as http:
+            assert (await http.get("/healthz")).status == 200
+            assert (await http.get("/healthz", headers={"Host": "localhost:8765"})).status == 200
+            assert (await http.get("/api/calls", headers={"Host": "attacker.example"})).status == 421
+            assert (await http.get("/", headers={"Host": "attacker.example:8765"})).status == 421
+
+    asyncio.run(main())
+    rt.clickhouse_executor.shutdown()

@@ -339,3 +339,20 @@ def test_pbx_timezone_is_an_iana_name(monkeypatch):
     assert load_settings().pbx_tzinfo == ZoneInfo("Europe/Moscow")
     message = invalid(monkeypatch, CALLSTREAM_PBX_TIMEZONE="MSK+3")
     assert "CALLSTREAM_PBX_TIMEZONE: " in message and "use an IANA name such as Europe/Moscow" in message
+
+
+def test_clickhouse_dsn_is_printed_without_its_password(monkeypatch):
+    monkeypatch.setenv("CALLSTREAM_CLICKHOUSE_DSN", "http://default:CH-S3CRET@clickhouse:8123/callstream")
+    settings = load_settings()
+    assert settings.clickhouse_dsn_display == "http://default:***@clickhouse:8123/callstream"
+    assert "CH-S3CRET" in settings.effective_clickhouse_dsn  # what the client connects with
+
+
+def test_request_urls_with_secrets_stay_out_of_info_logs(monkeypatch):
+    import logging
+
+    from streams.worker import QUIET_LOGGERS, setup_logging
+
+    monkeypatch.setenv("CALLSTREAM_LOG_LEVEL", "debug")
+    setup_logging(load_settings())
+    assert all(logging.getLogger(name).getEffectiveLevel() >= logging.WARNING for name in QUIET_LOGGERS)
