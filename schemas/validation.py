@@ -3,6 +3,7 @@ transcribe stage, since producers other than callstream's connectors may write t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,7 +41,23 @@ def call_problems(call: Mapping[str, Any]) -> list[str]:
             problems.append(f'audio.channels: channel {channel!r} must be "0" or "1"')
         if role not in ROLES:
             problems.append(f"audio.channels.{channel}: role must be one of {', '.join(ROLES)}")
+    agent = call.get("agent") or {}
+    for name, value in (
+        ("call_id", call.get("call_id")),
+        ("tenant", call.get("tenant")),
+        ("queue", call.get("queue")),
+        ("agent.id", agent.get("id")),
+        ("agent.name", agent.get("name")),
+    ):
+        # names and ids end up in alert ids, e-mail subjects and HTTP headers: a line break there
+        # makes a notifier refuse the alert (a header injection it rightly blocks)
+        if isinstance(value, str) and (_CONTROL.search(value) or len(value) > MAX_NAME):
+            problems.append(f"{name}: no control characters (line breaks) and at most {MAX_NAME} characters")
     return problems
+
+
+MAX_NAME = 256
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_call(call: Mapping[str, Any]) -> None:

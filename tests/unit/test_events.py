@@ -250,3 +250,19 @@ def test_lines_read_as_bytes_report_what_is_not_utf8_and_keep_its_bytes():
     assert parsed[1].record is None and parsed[1].error.startswith("not UTF-8 text (byte 14")
     assert parsed[1].payload == cp1251  # the dead letter carries the bytes as they were
     assert parsed[2].record is None and "not valid Unicode" in parsed[2].error
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("call_id", "c-1\r\nX-Injected: 1"),
+        ("queue", "sales\nsupport"),
+        ("agent", {"id": "201", "name": "A" * 300}),
+    ],
+)
+def test_names_with_line_breaks_or_of_any_length_are_refused(field, value):
+    """They reach alert ids, e-mail subjects and webhook headers, where a notifier refuses them."""
+    good = {"call_id": "ok-1", "recording_uri": "file:///r/1.wav", "agent": {"id": "1"},
+            "started_at": "2026-11-20T10:00:00Z", "ended_at": "2026-11-20T10:01:00Z"}  # fmt: skip
+    with pytest.raises(InvalidCall, match="no control characters"):
+        call_from_json({**good, field: value})
