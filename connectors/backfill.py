@@ -170,12 +170,27 @@ def match_metadata(path: Path, metadata: dict[str, dict[str, str]]) -> dict[str,
     return metadata[max(found, key=len)] if found else None
 
 
+class ImportStateError(ValueError):
+    """The import's state file cannot be read."""
+
+
 class ImportState:
     """Call ids already acknowledged by the broker, persisted atomically."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.done: set[str] = set(json.loads(path.read_text())["published"]) if path.is_file() else set()
+        self.done: set[str] = set()
+        if path.is_file():
+            try:
+                published = json.loads(path.read_text())["published"]
+                if not isinstance(published, list) or not all(isinstance(c, str) for c in published):
+                    raise TypeError("'published' is not a list of call ids")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ImportStateError(
+                    f"{path}: not an import state file ({type(exc).__name__}: {exc}); move it away to "
+                    "start over (calls already published are sent again: the pipeline dedupes by call id)"
+                ) from exc
+            self.done = set(published)
 
     def add(self, call_ids: list[str]) -> None:
         self.done.update(call_ids)

@@ -169,7 +169,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from connectors.backfill import STATE_FILE, ImportState, plan
+    from connectors.backfill import STATE_FILE, ImportState, ImportStateError, plan
     from connectors.events import call_from_json
     from connectors.publisher import CallPublisher
     from schemas.codec import make_codec
@@ -188,8 +188,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"callstream import: {directory} is not a directory", file=sys.stderr)
         return 2
     assert settings.kafka_bootstrap is not None
+    try:  # before the broker: a bad state file is the user's to fix, said in one line
+        state = ImportState(args.state or directory / STATE_FILE)
+    except ImportStateError as exc:
+        print(f"callstream import: {exc}", file=sys.stderr)
+        return 2
     ensure_topics(settings, settings.kafka_bootstrap)
-    state = ImportState(args.state or directory / STATE_FILE)
     publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))
     items = list(plan(directory, args.metadata, args.tenant, settings.pbx_tzinfo))
     published = skipped = bad = 0

@@ -40,3 +40,17 @@ def test_master_csv_times_are_the_pbx_local_time(tmp_path: Path):
     moscow = _asterisk_time("2026-11-20 10:00:04", ZoneInfo("Europe/Moscow"))
     assert moscow is not None and moscow.isoformat() == "2026-11-20T10:00:04+03:00"
     assert _asterisk_time("2026-11-20 10:00:04").isoformat() == "2026-11-20T10:00:04+00:00"  # type: ignore[union-attr]
+
+
+def test_a_state_file_that_is_no_state_is_a_clear_error(tmp_path: Path):
+    import pytest
+
+    from connectors.backfill import ImportState, ImportStateError
+
+    for content in ("{not json", '{"published": 5}', "[]"):
+        path = tmp_path / "state.json"
+        path.write_text(content)
+        with pytest.raises(ImportStateError, match="not an import state file"):
+            ImportState(path)
+    path.write_text('{"published": ["a", "b"]}')
+    assert ImportState(path).done == {"a", "b"}
