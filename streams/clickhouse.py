@@ -18,6 +18,8 @@ import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import Error as ClickHouseConnectError
 
+from streams.settings import redact_dsn
+
 MIGRATIONS_PACKAGE = "streams.migrations"
 SOURCE_DDL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "clickhouse"
 
@@ -73,15 +75,7 @@ def _open(dsn: str) -> Client:
             )
         else:
             hint = "the server is unreachable or refused the connection"
-        raise ClickHouseUnavailable(f"cannot open ClickHouse at {_redact(dsn)}: {hint} ({exc})") from exc
-
-
-def _redact(dsn: str) -> str:
-    """The DSN without its password, for error messages."""
-    parsed = urlparse(dsn)
-    if parsed.password:
-        return dsn.replace(f":{parsed.password}@", ":***@", 1)
-    return dsn
+        raise ClickHouseUnavailable(f"cannot open ClickHouse at {redact_dsn(dsn)}: {hint} ({exc})") from exc
 
 
 def split_statements(sql: str) -> list[str]:

@@ -681,9 +681,7 @@ class Settings(BaseSettings):
     @property
     def clickhouse_dsn_display(self) -> str:
         """:attr:`effective_clickhouse_dsn` without its password: what is printed and logged."""
-        dsn = self.effective_clickhouse_dsn
-        password = urlsplit(dsn).password
-        return dsn.replace(f":{password}@", ":***@", 1) if password else dsn
+        return redact_dsn(self.effective_clickhouse_dsn)
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
@@ -749,6 +747,12 @@ class Settings(BaseSettings):
                 ssl_context=self.kafka_ssl_context(),
             )
         return None
+
+
+def redact_dsn(dsn: str) -> str:
+    """``dsn`` without its password, for what is printed, logged or raised."""
+    password = urlsplit(dsn).password
+    return dsn.replace(f":{password}@", ":***@", 1) if password else dsn
 
 
 class SettingsError(SystemExit):
