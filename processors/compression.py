@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 
 from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals
 from processors.numbers import normalise_numbers
-from processors.pii import PiiOptions, redact
+from processors.pii import PiiOptions, redact, trim_seam
 from processors.text import (
     WORD_RE,
     collapse_repeats_words,
@@ -144,7 +144,11 @@ def _turns(segments: Iterable[Mapping[str, Any]], merge: bool, clean: bool) -> l
             continue
         role = seg["role"]
         if merge and turns and turns[-1][0] == role:
-            turns[-1][1].append(text)
+            parts = turns[-1][1]
+            parts[-1] = trim_seam(parts[-1], text)
+            if not parts[-1]:
+                parts.pop()
+            parts.append(text)
         else:
             turns.append((role, [text]))
     return turns

@@ -35,7 +35,8 @@ them in the LLM's text), so ``call_segments`` is the original. Every segment, ke
 PII-redacted (``processors.pii``), so neither the LLM nor ClickHouse sees raw personal data.
 PII said in words ("восемь девятьсот шестнадцать ...") is looked for once more after number words
 become digits; when that finds more, the segment is stored with its number words as digits and the
-PII redacted ("[PHONE]").
+PII redacted ("[PHONE]"). PII that Whisper cut across segments of one speaker (a pause in a
+dictated number) is found on the pieces joined, and each piece stores the placeholder.
 Counts: ``dropped`` by reason, ``pii`` by placeholder type.
 
 What the ASR guards dropped (``Transcript.dropped_segments``: ``past_end``, ``repetition``,
@@ -46,6 +47,7 @@ reason, never judged again and not counted here (``Transcript.dropped`` counts i
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -55,7 +57,7 @@ from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
 from processors.numbers import NUMBER_WORDS, normalise_numbers
-from processors.pii import PLACEHOLDER_RE, PiiOptions, redact
+from processors.pii import PLACEHOLDER_RE, PiiOptions, cue_at_end, redact
 from processors.rules import price_mentions
 from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
 
@@ -375,6 +377,95 @@ def _judge(text: str, options: FilterOptions, answers: bool) -> tuple[str | None
     return verdict
 
 
+#: Segments of one speaker this close (seconds) may split one dictated number or e-mail address.
+SEAM_GAP = 4.0
+#: Words an e-mail said aloud continues with ("ivan dot petrov" / "at gmail dot com").
+_EMAIL_JOINS = frozenset({"at", "dot", "собака", "собачка", "точка", "@"})
+_EMAIL_ENDS = tuple(_EMAIL_JOINS)
+_NUMBERISH = NUMBER_WORDS | {"oh", "double"}
+_HEAD = re.compile(r"[^\w@]*(@|\w+)")
+
+
+def _last_word(text: str) -> str:
+    word = text[text.rfind(" ", 0, len(text) - 1) + 1 :].strip(" .,!?;:")
+    return word[-1:] if word.endswith("@") else word.lower()
+
+
+def _seam(before: str, after: str) -> bool:
+    """Whether PII may run from the end of ``before`` into the start of ``after`` (the next segment
+    of the same speaker): digits after digits or after a cue ("my number is" / "8 916 ..."), or an
+    e-mail's "at"/"dot"/"@" at the seam. Cheap (about a microsecond): most pairs are decided by
+    the first word of ``after`` and the last of ``before``."""
+    m = _HEAD.match(after)
+    head = m.group(1).lower() if m is not None else ""
+    if head.isdigit() or head in _NUMBERISH:
+        tail = _last_word(before)
+        return tail.isdigit() or tail in _NUMBERISH or tail in _EMAIL_JOINS or cue_at_end(before)
+    if head in _EMAIL_JOINS:
+        return True
+    # "ivan dot petrov at" / "gmail dot com": the suffix test spares most pairs the word split
+    return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
+
+
+def _split_back(parts: list[str], joined: str, redacted: str) -> list[str]:
+    """``redacted`` (the redaction of ``parts`` joined by spaces) cut back into one text per part: a
+    change inside a part stays there, one across a seam ("8 916" + "123 45 67" → "[PHONE]") goes
+    into every part it touched, so no part keeps a piece of the number."""
+    bounds, pos = [], 0
+    for part in parts:
+        bounds.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    pieces: list[list[str]] = [[] for _ in parts]
+    matcher = difflib.SequenceMatcher(None, joined, redacted, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for k, (lo, hi) in enumerate(bounds):
+                a, b = max(i1, lo), min(i2, hi)
+                if a < b:
+                    pieces[k].append(redacted[j1 + a - i1 : j1 + b - i1])
+            continue
+        touched = [k for k, (lo, hi) in enumerate(bounds) if max(i1, lo) < min(i2, hi)]
+        if not touched:  # an insertion: into the part it sits in (or ends)
+            touched = [next(k for k, (lo, hi) in enumerate(bounds) if i1 <= hi)]
+        for k in touched:
+            pieces[k].append(redacted[j1:j2])
+    return [" ".join("".join(p).split()) for p in pieces]
+
+
+def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> None:
+    """Redact PII said across segments of one speaker: Whisper cuts a dictated phone, card or
+    e-mail wherever the speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."),
+    and each piece alone is no PII. Runs of the speaker's segments joined at seams (:func:`_seam`)
+    are redacted together; what that finds is cut back into the segments, in place."""
+    last: dict[str, int] = {}  # role -> index of its previous segment
+    runs: list[list[int]] = []
+    open_run: dict[str, list[int]] = {}
+    for i, seg in enumerate(segments):
+        role = seg.get("role")
+        j = last.get(role)
+        last[role] = i
+        if j is None:
+            continue
+        prev = segments[j]
+        near = (seg.get("start") or 0.0) - (prev.get("end") or 0.0) <= SEAM_GAP
+        if near and _seam(prev["text"], seg["text"]):
+            run = open_run.get(role)
+            if run is None or run[-1] != j:
+                run = open_run[role] = [j]
+                runs.append(run)
+            run.append(i)
+    for run in runs:
+        parts = [segments[i]["text"] for i in run]
+        joined = " ".join(parts)
+        redacted, found = _redact(joined, options)
+        if not found:
+            continue
+        pii.update(found)
+        for i, text in zip(run, _split_back(parts, joined, redacted), strict=True):
+            if text != segments[i]["text"]:
+                segments[i] = {**segments[i], "text": text}
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -429,6 +520,8 @@ def filter_transcript(
             kept += 1
             last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
+    if options.pii.enabled:
+        _redact_seams(segments, options, pii)
     out["segments"] = segments
     out["dropped_segments"] = [
         {**seg, "text": _redact(seg["text"], options)[0], "kept": False}

@@ -215,6 +215,15 @@ def _follows(last: int | None, mag: int) -> bool:
     return last is None or (last == 3 and mag < 3) or (last == 2 and mag == 0)
 
 
+def _dictated(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is a digit said on its own: a unit word not counting hundreds or more."""
+    return (
+        i < len(words)
+        and _VALUES.get(words[i], 10) < 10
+        and (i + 1 == len(words) or (words[i + 1] not in _HUNDRED and words[i + 1] not in _BIG))
+    )
+
+
 def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
     """The numbers said by ``words`` (lower-case words of one run), split where the magnitudes stop
     falling; ``lead`` is a count said in digits before the run. None: leave the run as it is."""
@@ -280,7 +289,12 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
         else:
             value = _VALUES[w]
             mag = _magnitude(value)
-            if start is not None and not _follows(last, mag):
+            if start is not None and (
+                not _follows(last, mag)
+                # digits dictated after hundreds: "eight hundred five five five" is 800 5 5 5 (a
+                # toll-free number), not 805 5 5; "nine hundred two six hundred" stays 902 600
+                or (last == 3 and mag == 0 and _dictated(words, i + 1))
+            ):
                 close(i - 1)
             start = i if start is None else start
             count_start = i if count_start is None else count_start

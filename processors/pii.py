@@ -228,6 +228,12 @@ def _cue(text: str, start: int) -> str | None:
     return kind
 
 
+def cue_at_end(text: str) -> bool:
+    """Whether the last words of ``text`` say what digits after them are ("my number is", "карта"):
+    digits in the next segment may then be PII only together with it."""
+    return _CUE.search(text, max(0, len(text) - _CUE_CHARS)) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class _Group:
     start: int
@@ -632,10 +638,41 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
     return text, dict(counts)
 
 
-def count_placeholders(texts: list[str] | tuple[str, ...]) -> dict[str, int]:
-    """Placeholders already in ``texts`` by type: what an upstream stage redacted."""
+_LEADING = re.compile(r"\s*\[(EMAIL|CARD|ID|PHONE)\]")
+_TRAILING = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\][\s.,;:!?]*$")
+
+
+def trim_seam(before: str, after: str) -> str:
+    """``before`` without the placeholder it ends with when ``after`` (the same speaker's next
+    segment) starts with the same one: one number the filter found cut across the two, which a
+    merged turn should show once ("It's [PHONE]" + "[PHONE]." → "It's" + "[PHONE].")."""
+    if "[" not in after[:3]:
+        return before
+    tail, lead = _TRAILING.search(before), _LEADING.match(after)
+    if tail is None or lead is None or tail.group(1) != lead.group(1):
+        return before
+    return before[: tail.start()].rstrip()
+
+
+def count_placeholders(
+    texts: list[str] | tuple[str, ...], roles: list[str] | tuple[str, ...] | None = None
+) -> dict[str, int]:
+    """Placeholders already in ``texts`` by type: what an upstream stage redacted. With the
+    segments' ``roles``, a placeholder that ends a speaker's segment and starts their next one is
+    one number cut by Whisper's segmentation (the filter puts it in both pieces), counted once."""
     counts: Counter[str] = Counter()
-    for text in texts:
-        if "[" in text:
-            counts.update(PLACEHOLDER_RE.findall(text))
+    ending: dict[str, str | None] = {}  # role -> the placeholder its previous segment ended with
+    for i, text in enumerate(texts):
+        if "[" not in text:
+            if roles is not None:
+                ending[roles[i]] = None
+            continue
+        counts.update(PLACEHOLDER_RE.findall(text))
+        if roles is not None:
+            role = roles[i]
+            lead = _LEADING.match(text)
+            if lead is not None and ending.get(role) == lead.group(1):
+                counts[lead.group(1)] -= 1
+            tail = _TRAILING.search(text)
+            ending[role] = tail.group(1) if tail is not None else None
     return dict(counts)

@@ -441,5 +441,7 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
         "silence_share": round(share, 4) if share is not None and share <= 1 else None,
         # an Avro int: counts past it (or below 0) are no count
         "interruptions": total if interruptions and 0 <= (total := sum(interruptions)) < 2**31 else None,
-        "pii": count_placeholders([s["text"] for s in transcript["segments"]]),
+        "pii": count_placeholders(
+            [s["text"] for s in transcript["segments"]], [s["role"] for s in transcript["segments"]]
+        ),
     }

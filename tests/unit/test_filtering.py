@@ -317,3 +317,92 @@ def test_uh_uh_is_a_no_and_a_short_answer_with_little_vad_is_kept():
     # the speech stage's guard lets through 0.1 and more: the filter no longer re-drops it
     assert drop_reason(seg("Нет.", vad_speech=0.15)) is None
     assert drop_reason(seg("Нет.", vad_speech=0.05)) == "no_vad"
+
+
+@pytest.mark.parametrize(
+    ("turns", "texts", "pii"),
+    [
+        (  # a phone cut by a pause: neither piece alone is a phone
+            [("agent", "What's your phone number?"), ("customer", "It's 8 916"), ("customer", "123 45 67.")],
+            ["What's your phone number?", "It's [PHONE]", "[PHONE]."],
+            {"PHONE": 1},
+        ),
+        (  # said in words, with the agent's backchannel between the pieces
+            [
+                ("agent", "Ваш номер телефона?"),
+                ("customer", "Восемь девятьсот шестнадцать"),
+                ("agent", "Угу."),
+                ("customer", "сто двадцать три сорок пять шестьдесят семь."),
+            ],
+            ["Ваш номер телефона?", "[PHONE]", "Угу.", "[PHONE]."],
+            {"PHONE": 1},
+        ),
+        (
+            [("agent", "Card number?"), ("customer", "4111 1111"), ("customer", "1111 1111.")],
+            ["Card number?", "[CARD]", "[CARD]."],
+            {"CARD": 1},
+        ),
+        (  # a cue ending one segment, a local number starting the next
+            [("customer", "My cell is"), ("customer", "555 0134, call me after six.")],
+            ["My cell is", "[PHONE], call me after six."],
+            {"PHONE": 1},
+        ),
+        (
+            [("customer", "It's ivan dot petrov at"), ("customer", "gmail dot com.")],
+            ["It's [EMAIL]", "[EMAIL]."],
+            {"EMAIL": 1},
+        ),
+        (  # a toll-free number: "eight hundred" then digits, not 805
+            [("customer", "Call eight hundred five five five"), ("customer", "one two three four.")],
+            ["Call [PHONE]", "[PHONE]."],
+            {"PHONE": 1},
+        ),
+        (  # numbers in a row that are no PII stay as said
+            [
+                ("customer", "We have 12"),
+                ("customer", "40 more next year."),
+                ("agent", "It's 2 990"),
+                ("agent", "12 months."),
+            ],
+            ["We have 12", "40 more next year.", "It's 2 990", "12 months."],
+            {},
+        ),
+    ],
+)
+def test_pii_cut_across_segments_is_redacted_in_every_piece(turns, texts, pii):
+    out = filter_transcript(make_transcript_from_turns("seam", turns))
+    assert [s["text"] for s in out["transcript"]["segments"]] == texts
+    assert out["pii"] == pii
+
+
+def test_pii_across_segments_counted_once_by_the_rules():
+    from processors.rules import rule_metrics
+
+    turns = [
+        ("customer", "Восемь девятьсот шестнадцать"),
+        ("agent", "Угу."),
+        ("customer", "сто двадцать три сорок пять шестьдесят семь."),
+    ]
+    filtered = filter_transcript(make_transcript_from_turns("seam", turns, language="ru"))
+    assert rule_metrics(filtered["transcript"])["pii"] == {"PHONE": 1}
+
+
+def test_segments_far_apart_are_not_joined():
+    transcript = make_transcript_from_turns("seam", [("customer", "It's 8 916"), ("customer", "123 45 67.")])
+    transcript["segments"][1] |= {"start": 60.0, "end": 62.0}
+    assert [s["text"] for s in filter_transcript(transcript)["transcript"]["segments"]] == [
+        "It's 8 916",
+        "123 45 67.",
+    ]
+
+
+def test_a_number_cut_across_segments_reads_once_in_the_compressed_text():
+    turns = [
+        ("agent", "What is your phone number?"),
+        ("customer", "It is 8 916"),
+        ("customer", "123 45 67. And my card is"),
+        ("customer", "4111 1111"),
+        ("customer", "1111 1111."),
+    ]
+    text = compress(filter_transcript(make_transcript_from_turns("seam", turns)), len, "x")["text"]
+    assert text.splitlines()[1] == "Customer: It is [PHONE]. My card is [CARD]."

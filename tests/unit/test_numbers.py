@@ -134,6 +134,10 @@ def test_number_words_hold_every_oblique_form_spelt_with_e():
         # "hundred" after hundreds starts the next number ("50600" before)
         ("five hundred six hundred dollars", "500 600 dollars"),
         ("five hundred six dollars", "506 dollars"),
+        # digits dictated after hundreds (a toll-free number) are digits, not "805 5 5"
+        ("eight hundred five five five one two", "800 5 5 5 1 2"),
+        ("восемьсот пять пять пять", "800 5 5 5"),
+        ("nine hundred two six hundred", "902 600"),  # "six" counts the next hundreds
     ],
 )
 def test_ranges_and_amounts_said_in_a_row_stay_apart(text, expected):

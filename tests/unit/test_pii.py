@@ -319,3 +319,10 @@ def test_options_and_counting():
     assert redact("a@b.com", PiiOptions(enabled=False)) == ("a@b.com", {})
     assert redact("a@b.com +7 916 123-45-67", PiiOptions(emails=False))[0] == "a@b.com [PHONE]"
     assert count_placeholders(["[PHONE] x [PHONE]", "[CARD]", "no pii"]) == {"PHONE": 2, "CARD": 1}
+    # a number the filter cut across one speaker's segments is in both pieces: counted once
+    texts, roles = (
+        ["It's [PHONE]", "Угу.", "[PHONE].", "[PHONE] again"],
+        ["customer", "agent", "customer", "agent"],
+    )
+    assert count_placeholders(texts, roles) == {"PHONE": 2}
+    assert count_placeholders(texts) == {"PHONE": 3}
