@@ -391,13 +391,16 @@ def _last_word(text: str) -> str:
     return word[-1:] if word.endswith("@") else word.lower()
 
 
-def _seam(before: str, after: str) -> bool:
-    """Whether PII may run from the end of ``before`` into the start of ``after`` (the next segment
-    of the same speaker): digits after digits or after a cue ("my number is" / "8 916 ..."), or an
-    e-mail's "at"/"dot"/"@" at the seam. Cheap (about a microsecond): most pairs are decided by
-    the first word of ``after`` and the last of ``before``."""
-    m = _HEAD.match(after)
-    head = m.group(1).lower() if m is not None else ""
+def _head(text: str) -> str:
+    m = _HEAD.match(text)
+    return m.group(1).lower() if m is not None else ""
+
+
+def _seam(before: str, head: str) -> bool:
+    """Whether PII may run from the end of ``before`` into the next segment of the same speaker,
+    which starts with the word ``head``: digits after digits or after a cue ("my number is" /
+    "8 916 ..."), or an e-mail's "at"/"dot"/"@" at the seam. Cheap (about a microsecond): most
+    pairs are decided by the first word of the next segment and the last of ``before``."""
     if head.isdigit() or head in _NUMBERISH:
         tail = _last_word(before)
         return tail.isdigit() or tail in _NUMBERISH or tail in _EMAIL_JOINS or cue_at_end(before)
@@ -405,6 +408,10 @@ def _seam(before: str, after: str) -> bool:
         return True
     # "ivan dot petrov at" / "gmail dot com": the suffix test spares most pairs the word split
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
+
+
+def _near(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    return (after.get("start") or 0.0) - (before.get("end") or 0.0) <= SEAM_GAP
 
 
 def _split_back(parts: list[str], joined: str, redacted: str) -> list[str]:
@@ -432,36 +439,59 @@ def _split_back(parts: list[str], joined: str, redacted: str) -> list[str]:
     return [" ".join("".join(p).split()) for p in pieces]
 
 
+@dataclass
+class _Run:
+    """Segments of one speaker redacted together; ``cue``: the other speaker's segment just
+    before, read for its cue ("What's your phone number?") and never changed."""
+
+    segments: list[int]
+    cue: int | None = None
+
+
 def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> None:
-    """Redact PII said across segments of one speaker: Whisper cuts a dictated phone, card or
-    e-mail wherever the speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."),
-    and each piece alone is no PII. Runs of the speaker's segments joined at seams (:func:`_seam`)
-    are redacted together; what that finds is cut back into the segments, in place."""
+    """Redact PII said across segments: Whisper cuts a dictated phone, card or e-mail wherever the
+    speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."), and each piece alone
+    is no PII; a bare local number ("555 0134.") is a phone only as the answer to "What's your
+    phone number?". Runs of one speaker's segments joined at seams (:func:`_seam`), after the
+    other speaker's cue when there is one, are redacted together; what that finds is cut back
+    into the speaker's segments, in place."""
     last: dict[str, int] = {}  # role -> index of its previous segment
-    runs: list[list[int]] = []
-    open_run: dict[str, list[int]] = {}
+    runs: list[_Run] = []
+    open_run: dict[str, _Run] = {}
     for i, seg in enumerate(segments):
         role = seg.get("role")
         j = last.get(role)
         last[role] = i
-        if j is None:
-            continue
-        prev = segments[j]
-        near = (seg.get("start") or 0.0) - (prev.get("end") or 0.0) <= SEAM_GAP
-        if near and _seam(prev["text"], seg["text"]):
+        head = _head(seg["text"])
+        if j is not None and _near(segments[j], seg) and _seam(segments[j]["text"], head):
             run = open_run.get(role)
-            if run is None or run[-1] != j:
-                run = open_run[role] = [j]
+            if run is None or run.segments[-1] != j:
+                run = open_run[role] = _Run([j])
                 runs.append(run)
-            run.append(i)
+            run.segments.append(i)
+        elif (
+            (head.isdigit() or head in _NUMBERISH)
+            and i > 0
+            and segments[i - 1].get("role") != role
+            and _near(segments[i - 1], seg)
+            and cue_at_end(segments[i - 1]["text"])
+        ):
+            run = open_run[role] = _Run([i], cue=i - 1)
+            runs.append(run)
     for run in runs:
-        parts = [segments[i]["text"] for i in run]
+        parts = [segments[i]["text"] for i in run.segments]
+        if run.cue is not None:
+            parts.insert(0, segments[run.cue]["text"])
         joined = " ".join(parts)
         redacted, found = _redact(joined, options)
         if not found:
             continue
+        texts = _split_back(parts, joined, redacted)
+        if run.cue is not None:
+            # what the cue itself held was redacted with it (placeholders are no digits)
+            texts = texts[1:]
         pii.update(found)
-        for i, text in zip(run, _split_back(parts, joined, redacted), strict=True):
+        for i, text in zip(run.segments, texts, strict=True):
             if text != segments[i]["text"]:
                 segments[i] = {**segments[i], "text": text}
 

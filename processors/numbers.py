@@ -291,9 +291,10 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
             mag = _magnitude(value)
             if start is not None and (
                 not _follows(last, mag)
-                # digits dictated after hundreds: "eight hundred five five five" is 800 5 5 5 (a
-                # toll-free number), not 805 5 5; "nine hundred two six hundred" stays 902 600
-                or (last == 3 and mag == 0 and _dictated(words, i + 1))
+                # digits dictated after a toll-free "eight hundred": "eight hundred five five five"
+                # is 800 5 5 5, not 805 5 5 (other hundreds take their units: "девятьсот три
+                # ноль десять" is a phone code 903, "nine hundred two six hundred" 902 600)
+                or (current == 800 and last == 3 and mag == 0 and _dictated(words, i + 1))
             ):
                 close(i - 1)
             start = i if start is None else start

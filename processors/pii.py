@@ -138,7 +138,7 @@ _CUE = re.compile(
     r"|(?P<snils>снилс|snils)"
     r"|(?P<ssn>ssn\b|social\b)"
     r"|(?P<phone>телефон|мобильн|сотов|позвоните|звоните|звонить|набирайте|записывайте|запишите|phone|"
-    r"cell|mobile|call\b|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап)"
+    r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап)"
     r"|(?P<number>номер|number)"
     r")",
     re.I,
@@ -149,8 +149,8 @@ _NOT_PHONE = re.compile(
     r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
     r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
-    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt)"
-    r"[\w-]*(?:[\s:#№.]+[\w-]+){0,2}[\s:#№.]*$",
+    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет)"
+    r"[\w-]*(?:[\s:#№.?]+[\w-]+){0,2}[\s:#№.?]*$",
     re.I,
 )
 #: A unit or currency right after the digits: a count or an amount, not a phone.
@@ -347,10 +347,11 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
     singles = 3 * sum(g.single for g in groups) >= 2 * len(groups)
     if len(digits) == 7:  # a local number: only after a phone word ("городской", "call"), as written
         return (
-            cue == "phone"
+            cue in ("phone", "number")
             and digits[0] != "0"
             and _kinds(groups) <= {"", "-", "–", "—"}
-            and (sizes in _LOCAL_GROUPS or (singles and len(groups) > 5))
+            # "my number is 555 0134": номер/number alone only with a local number's grouping
+            and (sizes in _LOCAL_GROUPS or (cue == "phone" and singles and len(groups) > 5))
         )
     if (
         _DICTATED_DIGITS.fullmatch(digits) is None
@@ -382,7 +383,7 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str]) -> str:
         if size < 7:
             continue
         cue = _cue(text, start)
-        if size == 7 and (cue != "phone" or not options.phones):
+        if size == 7 and (cue not in ("phone", "number") or not options.phones):
             continue
         spoken_plus = plus and text[start] != "+"
         not_phone = _not_phone_context(text, start, run.end())

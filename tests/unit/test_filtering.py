@@ -406,3 +406,17 @@ def test_a_number_cut_across_segments_reads_once_in_the_compressed_text():
     ]
     text = compress(filter_transcript(make_transcript_from_turns("seam", turns)), len, "x")["text"]
     assert text.splitlines()[1] == "Customer: It is [PHONE]. My card is [CARD]."
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "stored"),
+    [
+        ("What is the best callback number?", "555 0134.", "[PHONE]."),  # a local number, cued by the agent
+        ("Номер телефона для связи?", "сто двадцать три сорок пять шестьдесят семь", "[PHONE]"),
+        ("How many seats do you need?", "555 0134.", "555 0134."),  # no phone asked for: a count
+        ("What is your order number?", "555 0134.", "555 0134."),
+    ],
+)
+def test_a_bare_local_number_answering_a_phone_question_is_redacted(question, answer, stored):
+    out = filter_transcript(make_transcript_from_turns("cue", [("agent", question), ("customer", answer)]))
+    assert [s["text"] for s in out["transcript"]["segments"]] == [question, stored]

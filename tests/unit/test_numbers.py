@@ -138,6 +138,7 @@ def test_number_words_hold_every_oblique_form_spelt_with_e():
         ("eight hundred five five five one two", "800 5 5 5 1 2"),
         ("восемьсот пять пять пять", "800 5 5 5"),
         ("nine hundred two six hundred", "902 600"),  # "six" counts the next hundreds
+        ("девятьсот три ноль десять", "903 0 10"),  # a phone code: only 800 is said that way
     ],
 )
 def test_ranges_and_amounts_said_in_a_row_stay_apart(text, expected):

@@ -143,6 +143,11 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
         ("Рабочий городской 123-45-67.", "Рабочий городской [PHONE].", {"PHONE": 1}),
         ("Рабочий городской 123 45 67.", "Рабочий городской [PHONE].", {"PHONE": 1}),
         ("Just call 555-0134.", "Just call [PHONE].", {"PHONE": 1}),
+        # "номер"/"number" alone: only with a local number's grouping, not after a room or an order
+        ("My number is 555 0134.", "My number is [PHONE].", {"PHONE": 1}),
+        ("Мой номер 123-45-67.", "Мой номер [PHONE].", {"PHONE": 1}),
+        ("Room number 555 0134.", "Room number 555 0134.", {}),
+        ("The number is 1 234 567.", "The number is 1 234 567.", {}),
         # IDs: other separators, any grouping after their word, SNILS digit by digit (checksum)
         ("СНИЛС 112.233.445 95.", "СНИЛС [ID].", {"ID": 1}),
         ("СНИЛС 112, 233, 445, 95.", "СНИЛС [ID].", {"ID": 1}),
