@@ -203,6 +203,7 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
                     and facts <= cand_facts
                     and polarity == cand_polarity
                     and fuzz.token_sort_ratio(cand.text, s.text, score_cutoff=similarity)
+                    and not _contrast(cand.text, s.text)
                 ):
                     first = cand
                     break
@@ -214,6 +215,18 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
         else:
             first.count += 1
             s.keep = False
+
+
+def _contrast(first: str, later: str) -> bool:
+    """Whether two alike sentences differ in exactly one word, both of them words of content: the
+    same sentence about another thing ("The pro plan is 49 dollars." / "The team plan is 49
+    dollars.", "Тариф базовый ..." / "Тариф премиум ..."), which folding would lose. A retelling
+    differs in more than one word or in their number."""
+    a, b = WORD_RE.findall(first.lower()), WORD_RE.findall(later.lower())
+    if len(a) != len(b):
+        return False
+    swaps = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(swaps) == 1 and all(len(w) >= 3 and w.isalpha() for w in swaps[0])
 
 
 #: Sentences shorter than this are answers, not explanations: never folded as repeats.

@@ -217,6 +217,39 @@ def test_a_repeat_with_a_new_number_is_not_folded():
 
 
 @pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "The pro plan is 49 dollars a month with all features.",
+            "The team plan is 49 dollars a month with all features.",
+        ),
+        (
+            "Тариф базовый стоит 500 рублей в месяц без ограничений.",
+            "Тариф премиум стоит 500 рублей в месяц без ограничений.",
+        ),
+    ],
+)
+def test_the_same_sentence_about_another_thing_is_not_folded(first, second):
+    segs = [
+        {"role": "agent", "text": first, "kept": True},
+        {"role": "customer", "text": "And the other one?", "kept": True},
+        {"role": "agent", "text": second, "kept": True},
+    ]
+    text, _, _ = compress_text(segs)
+    assert first in text and second in text and "[×" not in text
+
+
+def test_a_retelling_in_other_words_still_folds():
+    segs = [
+        {"role": "agent", "text": "The pro plan is 49 dollars a month with all the features.", "kept": True},
+        {"role": "customer", "text": "Sorry?", "kept": True},
+        {"role": "agent", "text": "So the pro plan is 49 dollars a month, with all features.", "kept": True},
+    ]
+    text, _, _ = compress_text(segs)
+    assert "[×2]" in text
+
+
+@pytest.mark.parametrize(
     ("options", "level"),
     [
         (CompressOptions(structural=False, semantic=False, dynamic=False), "merge"),
