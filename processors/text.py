@@ -121,19 +121,37 @@ _HYPHEN_REPEATS = frozenset(
 )  # fmt: skip
 
 
+#: Abbreviations a number follows ("т.е. 2990 рублей", "approx. 500", "до 15 янв. 2027", "п. 3").
+_ABBREVIATION = re.compile(
+    r"(?<![^\W\d_])(?:т\.\s?[едкпн]|напр|см|п|ст|гл|ок|прим|тыс|млн|млрд|руб|коп|янв|фев|мар|апр|авг|"
+    r"сент?|окт|нояб?|дек|approx|e\.g|i\.e|no|nos|vs|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.$",
+    re.IGNORECASE,
+)
+#: Titles a name follows ("Mr. Smith"), whatever its case.
+_TITLES = ("mr.", "mrs.", "ms.", "dr.")
+
+
 def sentences(text: str) -> list[str]:
     """Split on sentence-ending punctuation, keeping it; blank pieces are dropped. A piece that
     starts with a lower-case letter goes on the sentence before: the "." was an abbreviation's
-    ("500 руб. в месяц", "т.е.", "approx. 5"), as Whisper starts every sentence with a capital."""
+    ("500 руб. в месяц", "т.е. вы", "approx. five"), as Whisper starts every sentence with a
+    capital. So does a number after a known abbreviation ("т.е. 2990", "п. 3") and a name after
+    a title ("Mr. Smith")."""
     spans: list[list[int]] = []  # [start, end] in ``text``, so a joined sentence is as written
     for m in _SENTENCE_RE.finditer(text):
         piece = m.group().strip()
         if not piece or not has_words(piece):
             continue
-        if spans and piece[0].islower() and text[: spans[-1][1]].rstrip()[-1:] == ".":
-            spans[-1][1] = m.end()
-        else:
-            spans.append([m.start(), m.end()])
+        if spans and (before := text[: spans[-1][1]].rstrip())[-1:] == ".":
+            first = piece[0]
+            if (
+                first.islower()
+                or (first.isdigit() and _ABBREVIATION.search(before, max(0, len(before) - 8)) is not None)
+                or before[-4:].lower().endswith(_TITLES)
+            ):
+                spans[-1][1] = m.end()
+                continue
+        spans.append([m.start(), m.end()])
     return [text[a:b].strip() for a, b in spans]
 
 

@@ -14,7 +14,7 @@ from processors.compression import CompressOptions, compress, dialogue_lines
 from processors.filtering import FilterOptions, drop_reason, filter_transcript
 from processors.rules import keyword_hits, price_mentions, rule_metrics
 from processors.scoring import DEFAULT_CRITERIA, score_call
-from processors.text import collapse_repeats, collapse_repeats_words
+from processors.text import collapse_repeats, collapse_repeats_words, sentences
 from schemas.codec import SingleObjectCodec
 from tests.factories import make_transcript
 
@@ -415,3 +415,20 @@ def test_chain_output_encodes_for_every_record_type(counter):
         *[("Alert", a) for a in alerts],
     ]:
         assert codec.decode(name, codec.encode(name, record)) == record, name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a number after an abbreviation's "." continues the sentence: "т.е." once cut off the price
+        ("Это стоит, т.е. 2990 рублей в месяц.", ["Это стоит, т.е. 2990 рублей в месяц."]),
+        ("It costs approx. 500 dollars.", ["It costs approx. 500 dollars."]),
+        ("Оплата до 15 янв. 2027 года.", ["Оплата до 15 янв. 2027 года."]),
+        ("Mr. Smith will call you.", ["Mr. Smith will call you."]),
+        # after a sentence's "." a number starts the next one
+        ("I have two kids. 5 and 7 years old.", ["I have two kids.", "5 and 7 years old."]),
+        ("Хорошо. 500 рублей.", ["Хорошо.", "500 рублей."]),
+    ],
+)
+def test_sentences_join_after_abbreviations_only(text, expected):
+    assert sentences(text) == expected
