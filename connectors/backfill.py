@@ -3,8 +3,9 @@
 Metadata comes from a CSV beside the recordings: either Asterisk's CDR ``Master.csv`` (no header;
 recordings matched by the CDR ``uniqueid`` in their file name, as MixMonitor names them) or a
 generic CSV with a header (``file`` or ``call_id`` plus any CallCompleted field, e.g. ``agent_id``,
-``started_at``, ``queue``). Without metadata, the file name is the call id and the file time the
-end of the call. A state file records every call the broker acknowledged, so an interrupted
+``started_at``, ``queue``). Without metadata, the file name is the call id (``--call-id-from path``:
+its path below the folder) and the file time the end of the call; one call id names one recording.
+A state file records every call the broker acknowledged, so an interrupted
 import resumes where it stopped and a repeated one publishes nothing twice.
 """
 
@@ -26,13 +27,22 @@ from typing import Any
 AUDIO_SUFFIXES = {".wav", ".mp3", ".ogg", ".opus", ".flac", ".gsm", ".m4a"}
 STATE_FILE = ".callstream-import.json"
 
-#: Asterisk cdr_csv column order (Master.csv has no header); uniqueid/userfield are optional.
+#: Asterisk cdr_csv column order (Master.csv has no header); uniqueid (``loguniqueid=yes``) and
+#: userfield (``loguserfield=yes``) are only written when cdr.conf asks for them.
 ASTERISK_CDR_COLUMNS = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
     "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
 )  # fmt: skip
 
+#: Where a recording's own call id comes from: its file name's stem, or its path below the folder.
+CALL_ID_FROM = ("stem", "path")
+_ASTERISK_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
 log = logging.getLogger(__name__)
+
+
+class MetadataError(ValueError):
+    """The metadata CSV cannot be used; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +87,25 @@ def read_text(path: Path) -> str:
 
 
 def read_asterisk_cdr(path: Path) -> dict[str, dict[str, str]]:
-    """Answered calls of a ``Master.csv`` by uniqueid."""
+    """Answered calls of a ``Master.csv`` by uniqueid; :class:`MetadataError` when no row has one."""
     rows: dict[str, dict[str, str]] = {}
+    widest = 0
     with io.StringIO(read_text(path), newline="") as fh:
         for values in csv.reader(fh):
+            widest = max(widest, len(values))
             row = dict(zip(ASTERISK_CDR_COLUMNS, values, strict=False))
             if row.get("uniqueid") and row.get("disposition") == "ANSWERED":
                 rows[row["uniqueid"]] = row
+    if widest and widest <= ASTERISK_CDR_COLUMNS.index("uniqueid"):
+        # cdr_csv's default (no loguniqueid): without a uniqueid no row can be matched to a
+        # recording, and every file would be reported as having no metadata row.
+        raise MetadataError(
+            f"{path}: this Asterisk CDR has no uniqueid column ({widest} columns), so no recording "
+            "can be matched to its row. Set loguniqueid=yes in the [csv] section of cdr.conf "
+            "(Asterisk >= 1.8 cdr_csv; rows written before keep lacking it), or pass --metadata a "
+            "CSV with a header: a file or call_id column plus any CallCompleted field "
+            "(agent_id, started_at, queue, ...)"
+        )
     return rows
 
 
@@ -92,25 +114,44 @@ def read_generic_csv(path: Path) -> dict[str, dict[str, str]]:
     with io.StringIO(read_text(path), newline="") as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or not ({"file", "call_id"} & set(reader.fieldnames)):
-            raise ValueError(
+            raise MetadataError(
                 f"{path}: a generic metadata CSV needs a header with a `file` or `call_id` column"
             )
         return {Path(row.get("file") or "").stem or row["call_id"]: row for row in reader}
 
 
 def is_asterisk_cdr(path: Path) -> bool:
+    """A headerless cdr_csv file: 17 or 18 columns, or 16 (no uniqueid, which
+    :func:`read_asterisk_cdr` refuses with the reason) with a start time where cdr_csv writes it."""
     with io.StringIO(read_text(path), newline="") as fh:
         first = next(csv.reader(fh), [])
-    return len(first) >= 17 and not {"file", "call_id"} & set(first)
+    if {"file", "call_id"} & set(first):
+        return False
+    start = ASTERISK_CDR_COLUMNS.index("start")
+    return len(first) >= 17 or (len(first) == 16 and bool(_ASTERISK_TIME.fullmatch(first[start].strip())))
+
+
+def file_call_id(path: Path, directory: Path, call_id_from: str = "stem") -> str:
+    """The call id a recording gets from its name: its stem (``0001``), or with ``path`` its path below
+    ``directory`` without the suffix, ``/``-separated (``2026-11-01/0001``)."""
+    if call_id_from == "path":
+        return path.relative_to(directory).with_suffix("").as_posix()
+    return path.stem
 
 
 def call_for(
-    rec: Recording, meta: dict[str, str] | None, tenant: str, cdr: bool, tz: tzinfo = UTC
+    rec: Recording,
+    meta: dict[str, str] | None,
+    tenant: str,
+    cdr: bool,
+    tz: tzinfo = UTC,
+    file_id: str | None = None,
 ) -> dict[str, Any]:
-    """The CallCompleted JSON for one recording."""
+    """The CallCompleted JSON for one recording; ``file_id``: its call id unless the metadata gives
+    one (default: the file's stem)."""
     stereo = rec.channels >= 2
     call: dict[str, Any] = {
-        "call_id": rec.path.stem,
+        "call_id": file_id or rec.path.stem,
         "tenant": tenant,
         "source": "import",
         "recording_uri": rec.path.resolve().as_uri(),
@@ -201,21 +242,67 @@ class ImportState:
 
 
 def plan(
-    directory: Path, metadata_csv: Path | None, tenant: str, tz: tzinfo = UTC
+    directory: Path,
+    metadata_csv: Path | None,
+    tenant: str,
+    tz: tzinfo = UTC,
+    call_id_from: str = "stem",
 ) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
     """(recording, CallCompleted JSON or None, why not) for every recording in ``directory``;
-    ``tz``: the PBX's time zone, for the naive times of an Asterisk ``Master.csv``."""
+    ``tz``: the PBX's time zone, for the naive times of an Asterisk ``Master.csv``;
+    ``call_id_from``: see :func:`file_call_id` (ids from metadata are kept).
+
+    The metadata is read now: an unusable CSV raises :class:`MetadataError` before any recording is
+    probed (or anything published). A recording whose call id an earlier one of the plan already has
+    is not importable: the pipeline and the sink keep one call per id, so it would replace the other.
+    """
     metadata: dict[str, dict[str, str]] = {}
     cdr = False
     if metadata_csv is not None:
         cdr = is_asterisk_cdr(metadata_csv)
         metadata = read_asterisk_cdr(metadata_csv) if cdr else read_generic_csv(metadata_csv)
+    return _plan(directory, metadata, cdr, tenant, tz, call_id_from)
+
+
+def _plan(
+    directory: Path,
+    metadata: dict[str, dict[str, str]],
+    cdr: bool,
+    tenant: str,
+    tz: tzinfo,
+    call_id_from: str,
+) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
+    first_with: dict[str, Path] = {}  # call id -> the recording that has it
     for path in find_recordings(directory):
         meta = match_metadata(path, metadata) if metadata else None
         if metadata and meta is None:
             yield path, None, "no metadata row matches this file"
             continue
+        file_id = file_call_id(path, directory, call_id_from)
         try:
-            yield path, call_for(probe(path), meta, tenant, cdr, tz), None
+            call = call_for(probe(path), meta, tenant, cdr, tz, file_id)
         except Exception as exc:  # an unreadable file is reported, and the import goes on
             yield path, None, f"{type(exc).__name__}: {exc}"
+            continue
+        other = first_with.setdefault(call["call_id"], path)
+        if other != path:
+            yield path, None, _reused_id(call["call_id"], other, path, directory, file_id, call_id_from)
+            continue
+        yield path, call, None
+
+
+def _reused_id(
+    call_id: str, other: Path, path: Path, directory: Path, file_id: str, call_id_from: str
+) -> str:
+    """Why ``path`` is not imported: ``other`` has its call id; and how to give it its own."""
+    why = f"call id {call_id!r} is already that of {other.relative_to(directory)} in this import"
+    if call_id != file_id:
+        fix = "its metadata row matches both files: merge the recordings into one, or move one of them"
+    elif call_id_from == "stem":
+        fix = (
+            "import with --call-id-from path (ids from the path below the folder: this file would be "
+            f"{file_call_id(path, directory, 'path')!r}), or rename one of the files"
+        )
+    else:
+        fix = "rename one of the files (the id leaves the suffix out)"
+    return f"{why}; one call id names one recording, or one call replaces the other: {fix}"

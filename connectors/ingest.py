@@ -6,7 +6,9 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
 - 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all);
 - 400 ``{"errors": [{"index": i, "problems": [...]}]}`` with field paths; a batch is all or nothing;
 - 401 no/unknown token or bad signature, 403 a call for another tenant;
-- 413 body over ``CALLSTREAM_INGEST_MAX_BODY_BYTES`` or batch over ``CALLSTREAM_INGEST_MAX_BATCH``;
+- 413 body over ``CALLSTREAM_INGEST_MAX_BODY_BYTES``, batch over ``CALLSTREAM_INGEST_MAX_BATCH``, or a
+  call whose record is over the producer's ``message.max.bytes`` (``errors`` names it; calls before
+  it in the batch may have been published: resending them is safe);
 - 503 + ``Retry-After`` when the producer cannot keep up (backpressure).
 
 Publishing is idempotent by call id: the record key is the call id, and every stage and the
@@ -32,7 +34,7 @@ from connectors.crm import CrmEnricher
 from connectors.events import call_from_json
 from connectors.mapping import MappingError, load_mapping
 from connectors.openapi import OPENAPI
-from connectors.publisher import Backpressure, CallPublisher, PublishError
+from connectors.publisher import Backpressure, CallPublisher, PublishError, RecordTooLarge
 from schemas.validation import InvalidCall
 
 log = logging.getLogger(__name__)
@@ -156,6 +158,10 @@ async def _accept(request: web.Request, tenant: str, items: list[Any]) -> web.Re
         await request.app[PUBLISHER].publish_acked(calls)
     except Backpressure:
         return _error(503, "busy: retry later")
+    except RecordTooLarge as exc:  # resending it never helps: the caller's to fix, not a 503 (or a 500)
+        index = exc.index or 0
+        sent = f"; calls 0-{index - 1} of the batch were sent (resending them is safe)" if index else ""
+        return _error(413, f"call {index}: {exc}{sent}", errors=[{"index": index, "problems": [str(exc)]}])
     except PublishError as exc:
         log.error("ingest: publish failed: %s", exc)
         return _error(503, "the broker did not acknowledge the call(s); retry later")

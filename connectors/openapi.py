@@ -133,7 +133,9 @@ OPENAPI: dict[str, Any] = {
                     ),
                     "401": _error_response("Missing or unknown token, or bad signature."),
                     "403": _error_response("A call for another tenant."),
-                    "413": _error_response("Body or batch too large."),
+                    "413": _error_response(
+                        "Body or batch too large, or a call over the message size limit (errors names it)."
+                    ),
                     "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
                 },
             }

@@ -1,7 +1,8 @@
 """Publish CallCompleted records to ``calls.completed`` with confluent-kafka.
 
 Nothing counts as published until the broker acknowledged it (delivery report); bad input goes to
-``calls.dlq`` with its reason instead of disappearing.
+``calls.dlq`` with its reason instead of disappearing. A record librdkafka refuses for its size
+(``message.max.bytes``) is :class:`RecordTooLarge`: the caller reports it as bad input.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from confluent_kafka import KafkaError, Producer
+from confluent_kafka import KafkaError, KafkaException, Producer
 
 from schemas.codec import Codec
 from streams.kafka_errors import ClientErrors
@@ -23,32 +24,64 @@ class PublishError(RuntimeError):
     """The broker did not acknowledge some records."""
 
 
+class RecordTooLarge(PublishError):
+    """librdkafka refused a record over the producer's (or the broker's) message size limit: sending
+    it again never helps. ``index``: its place in the batch given to :meth:`CallPublisher.publish_acked`."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+#: librdkafka's default ``message.max.bytes`` (the producer cannot be asked for its configuration).
+LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
+
+
 class Backpressure(RuntimeError):
     """The producer's local queue is full: the caller should retry later (HTTP 503)."""
+
+
+def _over_size_limit(exc: KafkaException) -> bool:
+    """librdkafka's own size check refused the record in ``produce()`` (message.max.bytes)."""
+    return bool(exc.args) and exc.args[0].code() == KafkaError.MSG_SIZE_TOO_LARGE
+
+
+def _size(msg: Any) -> int:
+    """A message's key + value bytes: what librdkafka holds against message.max.bytes."""
+    return len(msg.key() or b"") + len(msg.value() or b"")
 
 
 class CallPublisher:
     """Keyed by ``call_id`` (per-call ordering and partitioning); acks=all."""
 
-    def __init__(self, settings: Settings, bootstrap: str, codec: Codec, max_queued: int = 100_000) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        bootstrap: str,
+        codec: Codec,
+        max_queued: int = 100_000,
+        config: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``config``: more librdkafka producer properties (they win over the defaults)."""
         self.settings = settings
         self.codec = codec
         self._client_errors = ClientErrors()  # why nothing was acknowledged, when librdkafka knows
-        self._producer = Producer(
-            {
-                "bootstrap.servers": bootstrap,
-                "acks": "all",
-                "linger.ms": 5,
-                "message.timeout.ms": 30000,
-                "queue.buffering.max.messages": max_queued,
-                # Exactly-once per partition on retries where the broker supports it; without it,
-                # a retried send may duplicate, which every stage and the sink absorb by call id.
-                "enable.idempotence": settings.producer_idempotence,
-                "client.id": f"{settings.app_id}-publisher",
-                "error_cb": self._client_errors,
-                **settings.kafka_client_config(),
-            }
-        )
+        producer_config = {
+            "bootstrap.servers": bootstrap,
+            "acks": "all",
+            "linger.ms": 5,
+            "message.timeout.ms": 30000,
+            "queue.buffering.max.messages": max_queued,
+            # Exactly-once per partition on retries where the broker supports it; without it,
+            # a retried send may duplicate, which every stage and the sink absorb by call id.
+            "enable.idempotence": settings.producer_idempotence,
+            "client.id": f"{settings.app_id}-publisher",
+            "error_cb": self._client_errors,
+            **settings.kafka_client_config(),
+            **(config or {}),
+        }
+        self._max_bytes = int(producer_config.get("message.max.bytes", LIBRDKAFKA_MESSAGE_MAX_BYTES))
+        self._producer = Producer(producer_config)
         self._errors: list[str] = []
         self.delivered = 0
 
@@ -56,8 +89,18 @@ class CallPublisher:
         reason = self._client_errors.reason()
         return f"{err} ({reason})" if reason else str(err)
 
+    def _too_large(self, size: int, refused_by_broker: bool, index: int | None = None) -> RecordTooLarge:
+        """The reason librdkafka (or the broker) refused a record of ``size`` bytes (key + value)."""
+        if refused_by_broker:  # within the producer's limit, over the broker's or the topic's
+            limit = "the broker's limit (its message.max.bytes, or the topic's max.message.bytes)"
+        else:
+            limit = f"the producer's limit of {self._max_bytes} bytes (message.max.bytes)"
+        return RecordTooLarge(f"record is {size} bytes, over {limit}", index)
+
     def _on_delivery(self, err: KafkaError | None, msg: Any) -> None:
-        if err is not None:
+        if err is not None and err.code() == KafkaError.MSG_SIZE_TOO_LARGE:
+            self._errors.append(f"{msg.key()!r}: {self._too_large(_size(msg), True)}")
+        elif err is not None:
             self._errors.append(f"{msg.key()!r}: {self._why(err)}")
         else:
             self.delivered += 1
@@ -66,27 +109,41 @@ class CallPublisher:
         """Publish ``calls`` and return once the broker acknowledged every one of them.
 
         Needs :meth:`poll` running (e.g. in a thread) to serve delivery reports. Raises
-        :class:`Backpressure` when the local queue is full and :class:`PublishError` when a record
-        was not acknowledged; nothing is acknowledged to an API caller before the broker did.
+        :class:`Backpressure` when the local queue is full, :class:`RecordTooLarge` (with the call's
+        index) when a record is over the size limit and :class:`PublishError` when a record was not
+        acknowledged; nothing is acknowledged to an API caller before the broker did. The records
+        before a refused one may have been published (the call id makes resending them safe).
         """
         loop = asyncio.get_running_loop()
         topic = self.settings.topic(COMPLETED.name)
         futures = []
-        for call in calls:
+        for index, call in enumerate(calls):
             future: asyncio.Future[None] = loop.create_future()
 
-            def done(err: KafkaError | None, msg: Any, future: asyncio.Future[None] = future) -> None:
+            def done(
+                err: KafkaError | None, msg: Any, future: asyncio.Future[None] = future, index: int = index
+            ) -> None:
                 if err is None:
                     loop.call_soon_threadsafe(future.set_result, None)
+                    return
+                error: PublishError
+                if err.code() == KafkaError.MSG_SIZE_TOO_LARGE:
+                    error = self._too_large(_size(msg), True, index)
                 else:
                     error = PublishError(f"{msg.key()!r} not acknowledged: {self._why(err)}")
-                    loop.call_soon_threadsafe(future.set_exception, error)
+                loop.call_soon_threadsafe(future.set_exception, error)
 
-            value = self.codec.encode(COMPLETED.record, call, topic)
+            key, value = call["call_id"].encode(), self.codec.encode(COMPLETED.record, call, topic)
             try:
-                self._producer.produce(topic, key=call["call_id"].encode(), value=value, on_delivery=done)
+                self._producer.produce(topic, key=key, value=value, on_delivery=done)
             except BufferError as exc:
                 raise Backpressure("producer queue is full") from exc
+            except KafkaException as exc:
+                if not _over_size_limit(exc):
+                    raise
+                # the answer comes after the records queued before it are settled: none is left behind
+                await asyncio.gather(*futures, return_exceptions=True)
+                raise self._too_large(len(key) + len(value), False, index) from exc
             futures.append(future)
         await asyncio.gather(*futures)
 
@@ -116,15 +173,24 @@ class CallPublisher:
             "attempts": 1,
             "failed_at": datetime.now(UTC),
         }
-        self._produce(topic, call_id or "", self.codec.encode(DLQ.record, letter, topic))
+        try:
+            self._produce(topic, call_id or "", self.codec.encode(DLQ.record, letter, topic))
+        except RecordTooLarge as exc:  # the payload is what is too large: the letter goes without it
+            letter |= {"payload": b"", "error_message": f"{error} (payload left out: {exc})"}
+            self._produce(topic, call_id or "", self.codec.encode(DLQ.record, letter, topic))
 
     def _produce(self, topic: str, key: str, value: bytes) -> None:
+        """Queue one record; :class:`RecordTooLarge` when librdkafka refuses it for its size."""
         while True:
             try:
                 self._producer.produce(topic, key=key.encode(), value=value, on_delivery=self._on_delivery)
                 break
             except BufferError:  # local queue full: serve delivery reports, then retry
                 self._producer.poll(0.5)
+            except KafkaException as exc:
+                if not _over_size_limit(exc):
+                    raise
+                raise self._too_large(len(key.encode()) + len(value), False) from exc
         self._producer.poll(0)
 
     def flush(self, timeout: float = 60.0) -> None:

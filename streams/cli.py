@@ -72,7 +72,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from connectors.events import read_jsonl
-    from connectors.publisher import CallPublisher
+    from connectors.publisher import CallPublisher, RecordTooLarge
     from schemas.codec import make_codec
     from streams.topics import ensure_topics
     from streams.worker import kafka
@@ -107,15 +107,23 @@ def cmd_publish(args: argparse.Namespace) -> int:
         publisher = CallPublisher(settings, bootstrap, make_codec(settings.schema_registry_url))
         good = bad = 0
         for line in read_jsonl(fh):
+            error = line.error
             if line.record is not None:
-                publisher.publish(line.record)
-                good += 1
-            else:
-                bad += 1
-                print(f"{source}:{line.lineno}: {line.error}", file=sys.stderr)
-                publisher.dead_letter(
-                    source=source, lineno=line.lineno, payload=line.payload, error=line.error or ""
-                )
+                try:
+                    publisher.publish(line.record)
+                    good += 1
+                    continue
+                except RecordTooLarge as exc:  # librdkafka's message.max.bytes: a bad line, not the end
+                    error = str(exc)
+            bad += 1
+            print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
+            publisher.dead_letter(
+                source=source,
+                lineno=line.lineno,
+                payload=line.payload,
+                error=error or "",
+                call_id=line.record["call_id"] if line.record is not None else None,
+            )
         publisher.flush()
     print(f"published {good} call(s); {bad} bad line(s) sent to the dead-letter topic", file=sys.stderr)
     return 1 if bad else 0
@@ -169,9 +177,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from connectors.backfill import STATE_FILE, ImportState, ImportStateError, plan
+    from connectors.backfill import STATE_FILE, ImportState, ImportStateError, MetadataError, plan
     from connectors.events import call_from_json
-    from connectors.publisher import CallPublisher
+    from connectors.publisher import CallPublisher, RecordTooLarge
     from schemas.codec import make_codec
     from schemas.validation import InvalidCall
     from streams.topics import ensure_topics
@@ -188,14 +196,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"callstream import: {directory} is not a directory", file=sys.stderr)
         return 2
     assert settings.kafka_bootstrap is not None
-    try:  # before the broker: a bad state file is the user's to fix, said in one line
+    try:  # before the broker: a bad state file or metadata CSV is the user's to fix, said in one line
         state = ImportState(args.state or directory / STATE_FILE)
-    except ImportStateError as exc:
+        planned = plan(directory, args.metadata, args.tenant, settings.pbx_tzinfo, args.call_id_from)
+    except (ImportStateError, MetadataError) as exc:
         print(f"callstream import: {exc}", file=sys.stderr)
         return 2
     ensure_topics(settings, settings.kafka_bootstrap)
     publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))
-    items = list(plan(directory, args.metadata, args.tenant, settings.pbx_tzinfo))
+    items = list(planned)
     published = skipped = bad = 0
     batch: list[str] = []
     with tqdm(items, desc="import", unit="call", disable=args.quiet) as bar:
@@ -208,7 +217,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                         continue
                     publisher.publish(call)
                     batch.append(call["call_id"])
-            except InvalidCall as exc:
+            except (InvalidCall, RecordTooLarge) as exc:
                 problem = str(exc)
             if problem is not None:
                 bad += 1
@@ -387,6 +396,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--metadata", type=Path, help="Asterisk CDR Master.csv, or a CSV with a file/call_id column"
     )
     p.add_argument("--tenant", default="default", help="tenant of the imported calls")
+    p.add_argument(
+        "--call-id-from",
+        choices=("stem", "path"),  # connectors.backfill.CALL_ID_FROM (not imported: startup time)
+        default="stem",
+        help="call id of a recording without one in the metadata: stem (default: 2026-11-01/0001.wav is "
+        "0001) or path (below DIRECTORY, without the suffix: 2026-11-01/0001); keep it across re-runs",
+    )
     p.add_argument("--state", type=Path, help="state file (default: DIRECTORY/.callstream-import.json)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_import)

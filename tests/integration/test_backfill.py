@@ -84,3 +84,26 @@ def test_import_without_metadata_uses_file_names(tmp_path: Path) -> None:
         assert call["call_id"] == "call-7" and call["source"] == "import"
         assert round((call["ended_at"] - call["started_at"]).total_seconds()) == 30
         assert call["recording_uri"] == (tmp_path / "call-7.wav").resolve().as_uri()
+
+
+def test_import_never_publishes_two_recordings_under_one_call_id(tmp_path: Path) -> None:
+    """`0001.wav` of two days was published twice as call `0001`; the sink kept one (found by a red team)."""
+    monitor = tmp_path / "monitor"
+    for day in ("2026-11-01", "2026-11-02"):
+        (monitor / day).mkdir(parents=True)
+        shutil.copy(SAMPLES_DIR / "sample-en-mono.wav", monitor / day / "0001.wav")
+    with EmbeddedBroker() as broker:
+        env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
+        by_stem = callstream("import", str(monitor), "--quiet", cwd=tmp_path, env=env)
+        assert by_stem.returncode == 1, by_stem.stderr
+        assert "imported 1 call(s), skipped 0 already published, 1 not importable" in by_stem.stderr
+        assert "2026-11-02/0001.wav: call id '0001' is already that of 2026-11-01/0001.wav" in by_stem.stderr
+        assert "--call-id-from path" in by_stem.stderr
+        [letter] = read_topic(broker.bootstrap, "calls.dlq", 1)
+        assert CODEC.decode("DeadLetter", letter.value())["payload"].decode().endswith("2026-11-02/0001.wav")
+
+        state = ["--state", str(tmp_path / "by-path.json")]
+        by_path = callstream("import", str(monitor), "--call-id-from", "path", *state, cwd=tmp_path, env=env)
+        assert by_path.returncode == 0, by_path.stderr
+        keys = [m.key().decode() for m in read_topic(broker.bootstrap, "calls.completed", 3)]
+        assert sorted(keys) == ["0001", "2026-11-01/0001", "2026-11-02/0001"]

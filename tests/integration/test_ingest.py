@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from schemas.codec import SingleObjectCodec
 from streams.broker import EmbeddedBroker, free_port
 from streams.settings import Settings
 from streams.topics import ensure_topics
+from tests.e2e.test_cli import callstream
 from tests.integration.test_pipeline import read_topic
 
 pytestmark = pytest.mark.integration
@@ -296,3 +298,36 @@ def test_calls_through_the_api_are_enriched_from_the_crm(broker: EmbeddedBroker,
     [message] = read_topic(broker.bootstrap, settings.topic("calls.completed"), 1)
     crm = CODEC.decode("CallCompleted", message.value())["crm"]
     assert crm["enrichment"] == "ok" and crm.get("customer_name") == "Alice Smith"
+
+
+def test_a_call_over_the_size_limit_is_a_bad_line_and_a_413(broker: EmbeddedBroker, tmp_path: Path) -> None:
+    """A record over librdkafka's message.max.bytes (1 MB by default) raised KafkaException
+    MSG_SIZE_TOO_LARGE from produce(): a traceback from `callstream publish` (the calls read before it
+    never sent) and a 500 from the API (found by a red team)."""
+    big = call("big", crm={"notes": "x" * 1_100_000})
+    too_large = r"record is \d+ bytes, over the producer's limit of 1000000 bytes \(message\.max\.bytes\)"
+
+    settings = Settings(data_dir=tmp_path, topic_prefix="limits.", ingest_max_body_bytes=4_000_000)
+    ensure_topics(settings, broker.bootstrap)
+    bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+    requests = [(bearer, json.dumps(big).encode()), (bearer, json.dumps([call("fits"), big]).encode())]
+    (one, one_body), (batch, batch_body), _ = asyncio.run(serve_and(settings, broker.bootstrap, requests))
+    assert (one, batch) == (413, 413)
+    assert re.search(too_large, one_body["error"]) and one_body["errors"][0]["index"] == 0
+    [refused] = batch_body["errors"]
+    assert refused["index"] == 1 and re.search(too_large, refused["problems"][0])
+    assert "calls 0-0 of the batch were sent" in batch_body["error"]
+
+    lines = tmp_path / "calls.jsonl"
+    lines.write_text("\n".join(json.dumps(c) for c in (call("ok-1"), big, call("ok-2"))) + "\n")
+    env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap, "CALLSTREAM_TOPIC_PREFIX": "cli-limits."}
+    result = callstream("publish", str(lines), cwd=tmp_path, env=env)
+    assert result.returncode == 1, result.stderr
+    assert re.search(rf"calls\.jsonl:2: {too_large}", result.stderr), result.stderr
+    assert "published 2 call(s); 1 bad line(s)" in result.stderr and "Traceback" not in result.stderr
+    published = read_topic(broker.bootstrap, "cli-limits.calls.completed", 2)
+    assert sorted(m.key().decode() for m in published) == ["ok-1", "ok-2"]
+    [dead] = read_topic(broker.bootstrap, "cli-limits.calls.dlq", 1)
+    letter = CODEC.decode("DeadLetter", dead.value())
+    assert letter["call_id"] == "big" and letter["offset"] == 2 and letter["payload"] == b""
+    assert "payload left out" in letter["error_message"]

@@ -3,9 +3,13 @@ them (found by a red team)."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
-from connectors.backfill import match_metadata, read_asterisk_cdr, read_generic_csv
+import pytest
+
+from connectors.backfill import MetadataError, match_metadata, plan, read_asterisk_cdr, read_generic_csv
+from streams.cli import main
 
 
 def test_a_key_matches_a_file_name_only_as_a_whole_token():
@@ -43,8 +47,6 @@ def test_master_csv_times_are_the_pbx_local_time(tmp_path: Path):
 
 
 def test_a_state_file_that_is_no_state_is_a_clear_error(tmp_path: Path):
-    import pytest
-
     from connectors.backfill import ImportState, ImportStateError
 
     for content in ("{not json", '{"published": 5}', "[]"):
@@ -54,3 +56,31 @@ def test_a_state_file_that_is_no_state_is_a_clear_error(tmp_path: Path):
             ImportState(path)
     path.write_text('{"published": ["a", "b"]}')
     assert ImportState(path).done == {"a", "b"}
+
+
+def test_a_master_csv_without_uniqueid_is_one_clear_error(tmp_path: Path, monkeypatch, capsys) -> None:
+    """cdr_csv writes 16 columns unless loguniqueid=yes: it was taken for a generic CSV without a
+    header (a misleading ValueError, printed as a traceback)."""
+    root = tmp_path / "monitor"
+    root.mkdir()
+    (root / "q-201-1763632800.42.wav").write_bytes(b"")  # never probed: the CSV is refused first
+    master = tmp_path / "Master.csv"
+    row = ["", "+15550101", "201", "from-queue", '"Alice" <+15550101>', "SIP/t-1", "SIP/201-2", "Dial",
+           "SIP/201", "2026-11-20 10:00:00", "2026-11-20 10:00:04", "2026-11-20 10:00:40", "40", "36",
+           "ANSWERED", "DOCUMENTATION"]  # fmt: skip
+    with master.open("w", newline="") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([row, row])
+    with pytest.raises(MetadataError, match=r"no uniqueid column.*loguniqueid=yes.*cdr\.conf"):
+        plan(root, master, "acme")
+
+    # the command says it in one line, before any broker is contacted (nothing listens on port 1)
+    monkeypatch.setenv("CALLSTREAM_KAFKA_BOOTSTRAP", "127.0.0.1:1")
+    assert main(["import", str(root), "--metadata", str(master), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("callstream import: ") and "no uniqueid column" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+    # a generic CSV whose header happens to have 16 columns is still told it lacks file/call_id
+    master.write_text(",".join(f"col{i}" for i in range(16)) + "\n" + ",".join(row) + "\n")
+    with pytest.raises(MetadataError, match="needs a header with a `file` or `call_id` column"):
+        plan(root, master, "acme")

@@ -1,0 +1,68 @@
+"""A record over librdkafka's ``message.max.bytes`` is a bad record with its size and the limit, not a
+KafkaException that ends ``callstream publish`` or answers the ingest API with a 500 (found by a red
+team). A real producer with a small limit refuses in ``produce()``: no broker is needed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.events import SAMPLE_CALLS, call_from_json
+from connectors.publisher import CallPublisher, RecordTooLarge
+from schemas.codec import SingleObjectCodec
+from streams.settings import Settings
+
+LIMIT = 1000  # the smallest message.max.bytes librdkafka accepts
+SAMPLE = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])
+TOO_LARGE = rf"record is \d+ bytes, over the producer's limit of {LIMIT} bytes \(message\.max\.bytes\)"
+
+
+def record(call_id: str, notes: str = "") -> dict[str, Any]:
+    return call_from_json({**SAMPLE, "call_id": call_id, "crm": {"notes": notes}})
+
+
+def publisher(tmp_path: Path, **config: Any) -> CallPublisher:
+    # nothing listens on port 1: records are only queued, which is all produce() needs
+    config = {"message.max.bytes": LIMIT, "log_level": 0, **config}
+    return CallPublisher(Settings(data_dir=tmp_path), "127.0.0.1:1", SingleObjectCodec(), config=config)
+
+
+def test_publish_refuses_a_record_over_message_max_bytes_with_its_size(tmp_path: Path) -> None:
+    pub = publisher(tmp_path)
+    pub.publish(record("small"))  # queued
+    with pytest.raises(RecordTooLarge, match=TOO_LARGE):
+        pub.publish(record("big", "x" * 2 * LIMIT))
+    pub.publish(record("after"))  # the producer goes on
+    assert len(pub._producer) == 2
+
+    # its dead letter carries the (too large) line as payload: it goes without it, saying so
+    pub.dead_letter(source="calls.jsonl", lineno=2, payload=b"x" * 2 * LIMIT, error="too big", call_id="big")
+    assert len(pub._producer) == 3
+
+
+def test_publish_acked_names_the_call_over_the_limit(tmp_path: Path) -> None:
+    pub = publisher(tmp_path, **{"message.timeout.ms": 500})
+    stop = threading.Event()
+
+    def serve_reports() -> None:
+        while not stop.is_set():
+            pub.poll(0.05)
+
+    reports = threading.Thread(target=serve_reports)
+    reports.start()
+    try:
+        with pytest.raises(RecordTooLarge, match=TOO_LARGE) as refused:
+            asyncio.run(pub.publish_acked([record("big", "x" * 2 * LIMIT)]))
+        assert refused.value.index == 0
+        # the call before it is settled (here: not acknowledged, no broker) before the answer
+        with pytest.raises(RecordTooLarge, match=TOO_LARGE) as refused:
+            asyncio.run(pub.publish_acked([record("ok"), record("big", "x" * 2 * LIMIT)]))
+        assert refused.value.index == 1
+    finally:
+        stop.set()
+        reports.join()
