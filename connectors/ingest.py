@@ -6,6 +6,7 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
 - 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all);
 - 400 ``{"errors": [{"index": i, "problems": [...]}]}`` with field paths; a batch is all or nothing;
 - 401 no/unknown token or bad signature, 403 a call for another tenant;
+- 408 body not received within ``CALLSTREAM_INGEST_READ_TIMEOUT_S`` (a stalled or trickling client);
 - 413 body over ``CALLSTREAM_INGEST_MAX_BODY_BYTES``, batch over ``CALLSTREAM_INGEST_MAX_BATCH``, or a
   call whose record is over the producer's ``message.max.bytes`` (``errors`` names it; calls before
   it in the batch may have been published: resending them is safe);
@@ -56,10 +57,16 @@ def _error(status: int, message: str, **extra: Any) -> web.Response:
 
 
 async def _read(request: web.Request) -> bytes | web.Response:
+    """The body, read within ``CALLSTREAM_INGEST_READ_TIMEOUT_S``: a client that stalls mid-body
+    (or trickles it, a byte at a time) would hold its connection and memory for ever."""
+    settings = request.app[PUBLISHER].settings
     try:
-        return await request.read()
+        async with asyncio.timeout(settings.ingest_read_timeout_s):
+            return await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return _error(413, f"body larger than {request.app[PUBLISHER].settings.ingest_max_body_bytes} bytes")
+        return _error(413, f"body larger than {settings.ingest_max_body_bytes} bytes")
+    except TimeoutError:
+        return _error(408, f"body not received within {settings.ingest_read_timeout_s:g} s")
 
 
 async def post_calls(request: web.Request) -> web.Response:

@@ -133,6 +133,7 @@ OPENAPI: dict[str, Any] = {
                     ),
                     "401": _error_response("Missing or unknown token, or bad signature."),
                     "403": _error_response("A call for another tenant."),
+                    "408": _error_response("Body not received within CALLSTREAM_INGEST_READ_TIMEOUT_S."),
                     "413": _error_response(
                         "Body or batch too large, or a call over the message size limit (errors names it)."
                     ),
@@ -168,6 +169,7 @@ OPENAPI: dict[str, Any] = {
                     "400": _error_response("Payload cannot be parsed or mapped, or the call is invalid."),
                     "401": _error_response("Bad or missing token or signature."),
                     "404": _error_response("No mapping for this source."),
+                    "408": _error_response("Body not received within CALLSTREAM_INGEST_READ_TIMEOUT_S."),
                     "413": _error_response("Body too large."),
                     "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
                 },

@@ -239,6 +239,11 @@ class Settings(BaseSettings):
     )
     ingest_max_body_bytes: int = Field(1_048_576, ge=1024, description="Larger request bodies get 413.")
     ingest_max_batch: int = Field(500, ge=1, description="Most calls in one POST /v1/calls.")
+    ingest_read_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="A request body not read in full within this gets 408 (a slow or stalled client).",
+    )
     ingest_max_queued: int = Field(
         10_000, ge=1, description="Unacknowledged records before the API answers 503 + Retry-After."
     )
