@@ -341,13 +341,15 @@ def audio_source(call_id: str, tenant: str, uri: str, settings: Settings) -> dic
             return {"url": uri, "reason": None}
         return {"url": None, "reason": "its host is not in CALLSTREAM_RECORDING_HTTP_HOSTS"}
     try:
-        resolve_recording(uri, settings.recording_roots)
+        path = resolve_recording(uri, settings.recording_roots)
     except RecordingNotAllowed:
         return {"url": None, "reason": "it is outside CALLSTREAM_RECORDING_ROOTS or not a local file"}
     except RecordingNotFound:
         return {"url": None, "reason": "the file is no longer there"}
     except AudioError as exc:
         return {"url": None, "reason": type(exc).__name__}
+    if _audio_type(path) is None:
+        return {"url": None, "reason": "it is not an audio file the page can play"}
     return {"url": f"/api/audio/{quote(call_id, safe='')}?tenant={quote(tenant, safe='')}", "reason": None}
 
 
@@ -377,7 +379,39 @@ async def audio(request: web.Request) -> web.StreamResponse:
         path = await asyncio.to_thread(resolve_recording, uri, request.app[SETTINGS].recording_roots)
     except AudioError:
         raise _error(web.HTTPNotFound, "recording not reachable") from None
-    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=300"})
+    content_type = _audio_type(path)
+    if content_type is None:
+        # served from the page's origin, an .html or .svg under a recording root (named by any
+        # producer's recording_uri) would run as the page itself
+        raise _error(web.HTTPNotFound, "not an audio file")
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": content_type,
+            "Cache-Control": "private, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+        },
+    )
+
+
+#: What the player may be given, by file suffix (a container the browser can play, or try to).
+AUDIO_TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".flac": "audio/flac",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".webm": "audio/webm",
+    ".gsm": "audio/x-gsm",
+}
+
+
+def _audio_type(path: Path) -> str | None:
+    return AUDIO_TYPES.get(path.suffix.lower())
 
 
 async def stream(request: web.Request) -> web.StreamResponse:

@@ -182,7 +182,9 @@ def test_recording_is_served_only_from_the_recording_roots(isolated_chdb: Client
     gone = scored("rec-gone", recording_uri=(roots / "deleted.wav").as_uri())
     remote = scored("rec-remote", recording_uri="https://recordings.example.com/r/1.wav")
     sample = scored("rec-sample", recording_uri="samples/sample-en-mono.wav")
-    write(isolated_chdb, [inside, outside, gone, remote, sample])
+    (roots / "page.html").write_text("<script>alert(document.cookie)</script>")
+    html = scored("rec-html", recording_uri=(roots / "page.html").as_uri())  # inside the roots, not audio
+    write(isolated_chdb, [inside, outside, gone, remote, sample, html])
     settings = Settings(
         recording_roots=[roots], recording_http_hosts=["recordings.example.com"], web_poll_seconds=0.2
     )
@@ -193,7 +195,8 @@ def test_recording_is_served_only_from_the_recording_roots(isolated_chdb: Client
         response = await http.get(audio["url"])
         assert response.status == 200
         assert await response.read() == (roots / "r1.wav").read_bytes()
-        assert response.headers["Content-Type"] in ("audio/x-wav", "audio/wav")
+        assert response.headers["Content-Type"] == "audio/wav"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
         ranged = await http.get(audio["url"], headers={"Range": "bytes=0-3"})
         assert ranged.status == 206 and await ranged.read() == b"RIFF"  # the player can seek
 
@@ -211,6 +214,9 @@ def test_recording_is_served_only_from_the_recording_roots(isolated_chdb: Client
         assert remote_audio["url"] == "https://recordings.example.com/r/1.wav"  # the browser plays it itself
         assert (await http.get("/api/audio/rec-remote")).status == 404  # never proxied: no SSRF
         assert (await http.get("/api/audio/unknown")).status == 404
+        assert (await get_json(http, "/api/calls/rec-html"))["audio"]["url"] is None
+        refused = await http.get("/api/audio/rec-html")  # would run as the page: never served
+        assert refused.status == 404 and "<script>" not in await refused.text()
 
     serve(isolated_chdb, body, settings=settings)
 
