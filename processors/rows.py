@@ -235,6 +235,7 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
         # everything Whisper heard; indices do not overlap (transcribe numbers these after)
         for seg in (*transcript["segments"], *(transcript.get("dropped_segments") or ()))
     ]
+    _check_indices(segments)
     criteria = [
         {
             "tenant": tenant,
@@ -262,6 +263,23 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
     if number and number.strip():
         _mask_rows(rows, number)
     return rows
+
+
+def _check_indices(segments: list[dict[str, Any]]) -> None:
+    """``call_segments`` keeps one row per (call, idx): a transcript from another producer with an
+    index twice (or below 0, which UInt32 cannot hold) would lose segments without a word. Such
+    a call is refused with the reason (the sink dead-letters it)."""
+    seen: set[int] = set()
+    for seg in segments:
+        idx = seg["idx"]
+        if idx < 0 or idx >= 2**32:
+            raise ValueError(f"segment index {idx} is outside 0..2^32-1")
+        if idx in seen:
+            raise ValueError(
+                f"segment index {idx} appears more than once (segments and dropped_segments share one "
+                "numbering): call_segments keeps one row per index, so segments would be lost"
+            )
+        seen.add(idx)
 
 
 def _mask_rows(rows: dict[str, list[dict[str, Any]]], number: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from processors.rows import NUMBER_MASK, TABLE_COLUMNS, alert_row, dead_letter_row, score_rows
@@ -142,3 +144,13 @@ def test_alert_and_dead_letter_rows():
     assert list(dl) == TABLE_COLUMNS["dead_letters"]
     assert dl["payload"] == b"\xc3\x01not-avro" and dl["key"] == b"call-0001"
     assert dl["offset"] == 5 and dl["_version"] == VERSION
+
+
+@pytest.mark.parametrize(("index", "why"), [(1, "appears more than once"), (-1, "outside 0..2^32-1")])
+def test_a_segment_index_call_segments_cannot_keep_is_refused_with_the_reason(index, why):
+    """Another producer's transcript numbering a segment twice lost a row in ReplacingMergeTree."""
+    score = make_call_score("c-44")
+    transcript = score["compressed"]["filtered"]["transcript"]
+    transcript["dropped_segments"] = [{**transcript["segments"][0], "index": index, "kept": False}]
+    with pytest.raises(ValueError, match=re.escape(why)):
+        score_rows(score, VERSION)
