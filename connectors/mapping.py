@@ -4,18 +4,28 @@ A mapping names the payload format (``json`` or ``form``), how requests are auth
 optional ``when`` filter, and for each CallCompleted field (dotted path, e.g. ``agent.id``) either a
 JMESPath expression over the payload, ``{const: value}``, or ``{path: expr, format: strptime}`` for
 timestamps. ``duration_s`` derives ``ended_at`` from ``started_at``. See ``connectors/mappings/``.
+
+Optional, for sources whose fields depend on one another (a PBX's call direction decides which
+number is the agent's): ``vars``, named expressions (or ``{const: value}``) evaluated in order,
+which later vars, ``problem``, ``when`` and the fields read as ``vars.<name>``; and ``problem``, an
+expression that refuses the payload with its (string) result as the reason, so that input which
+must not be ignored is reported rather than filtered out. Besides JMESPath's own functions,
+``regex_search(subject, pattern)`` gives the first matching group of a Python regular expression
+(the whole match when it has no group), or null.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jmespath
 import yaml
+from jmespath import functions
 from jmespath.exceptions import JMESPathError
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
@@ -25,6 +35,29 @@ SIGNATURES = ("none", "hmac", "twilio")
 
 class MappingError(ValueError):
     """A mapping file is invalid (configuration error) or a payload cannot be mapped (400)."""
+
+
+@lru_cache(maxsize=64)  # patterns normally come from the mapping file: a few
+def _regex(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise MappingError(f"regex_search: bad pattern {pattern!r}: {exc}") from exc
+
+
+class _Functions(functions.Functions):
+    """JMESPath's functions plus what header values need (a PBX channel name holds the extension)."""
+
+    @functions.signature({"types": ["string", "null"]}, {"types": ["string"]})
+    def _func_regex_search(self, subject: str | None, pattern: str) -> str | None:
+        match = _regex(pattern).search(subject) if subject is not None else None
+        if match is None:
+            return None
+        return next((group for group in match.groups() if group is not None), match.group(0))
+
+
+OPTIONS = jmespath.Options(custom_functions=_Functions())
+VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -46,21 +79,29 @@ class WebhookMapping:
     rules: tuple[FieldRule, ...]
     #: The time zone of naive times in the payload (an Asterisk CDR is in the PBX's local time).
     tz: tzinfo = UTC
+    #: ``vars``: evaluated in order into ``payload["vars"]`` before anything else.
+    variables: tuple[FieldRule, ...] = ()
+    #: ``problem``: a string result refuses the payload with that reason.
+    problem: Any = None
 
     def apply(self, payload: dict[str, Any]) -> dict[str, Any] | None:
-        """The CallCompleted JSON for ``payload``, or None when ``when`` says to ignore it."""
-        try:
-            if self.when is not None and not self.when.search(payload):
-                return None
-        except JMESPathError as exc:
-            raise MappingError(f"when: {exc}") from exc
+        """The CallCompleted JSON for ``payload``, or None when ``when`` says to ignore it; raises
+        :class:`MappingError` when ``problem`` names one."""
+        if self.variables:
+            values: dict[str, Any] = {}
+            payload = {**payload, "vars": values}  # a payload's own "vars" key is hidden
+            for var in self.variables:
+                where = f"vars.{var.target}"
+                values[var.target] = var.const if var.is_const else _search(var.expression, payload, where)
+        why = _search(self.problem, payload, "problem") if self.problem is not None else None
+        if why:
+            raise MappingError(str(why))
+        if self.when is not None and not _search(self.when, payload, "when"):
+            return None
         out: dict[str, Any] = {"source": self.source}
         duration = None
         for rule in self.rules:
-            try:
-                value = rule.const if rule.is_const else rule.expression.search(payload)
-            except JMESPathError as exc:  # e.g. join() over a missing header: bad input, not a crash
-                raise MappingError(f"{rule.target}: {exc}") from exc
+            value = rule.const if rule.is_const else _search(rule.expression, payload, rule.target)
             if value is None:
                 value = rule.default
             if value is not None and rule.time_format:
@@ -76,6 +117,13 @@ class WebhookMapping:
             except (TypeError, ValueError) as exc:
                 raise MappingError(f"duration_s: cannot derive ended_at: {exc}") from exc
         return out
+
+
+def _search(expression: Any, payload: dict[str, Any], where: str) -> Any:
+    try:
+        return expression.search(payload, options=OPTIONS)
+    except JMESPathError as exc:  # e.g. join() over a missing header: bad input, not a crash
+        raise MappingError(f"{where}: {exc}") from exc
 
 
 def _parse_time(target: str, value: Any, fmt: str, tz: tzinfo = UTC) -> str:
@@ -133,11 +181,31 @@ def parse_mapping(doc: Any, name: str) -> WebhookMapping:
                     f"fields.{target}: use an expression, {{const: ...}} or {{path: ..., format: ...}}"
                 )
         when = jmespath.compile(doc["when"]) if doc.get("when") else None
+        problem = jmespath.compile(doc["problem"]) if doc.get("problem") else None
+        variables = _parse_vars(doc.get("vars") or {})
     except JMESPathError as exc:
         raise MappingError(f"{name}: bad JMESPath expression: {exc}") from exc
     except MappingError as exc:
         raise MappingError(f"{name}: {exc}") from exc
-    return WebhookMapping(str(doc.get("source", name)), fmt, signature, when, tuple(rules))
+    return WebhookMapping(
+        str(doc.get("source", name)), fmt, signature, when, tuple(rules), variables=variables, problem=problem
+    )
+
+
+def _parse_vars(spec: Any) -> tuple[FieldRule, ...]:
+    if not isinstance(spec, dict):
+        raise MappingError("vars: expected a mapping of name -> expression")
+    out = []
+    for var, rule in spec.items():
+        if not isinstance(var, str) or not VAR_NAME.fullmatch(var):
+            raise MappingError(f"vars.{var}: a name is letters, digits and _")
+        if isinstance(rule, str):
+            out.append(FieldRule(var, expression=jmespath.compile(rule)))
+        elif isinstance(rule, dict) and set(rule) == {"const"}:
+            out.append(FieldRule(var, const=rule["const"], is_const=True))
+        else:
+            raise MappingError(f"vars.{var}: use an expression or {{const: ...}}")
+    return tuple(out)
 
 
 @cache

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -185,6 +186,11 @@ CHANNEL_HEADERS = (
 )  # fmt: skip
 STATE_UP = "6"  # AST_STATE_UP: the channel was answered
 RECORDING_VARIABLE = "MIXMONITOR_FILENAME"  # set by MixMonitor (app and AMI action) to the file it writes
+#: Dialplan variables kept from VarSet events for the mapping (e.g. CALLSTREAM_DIRECTION), under the
+#: key manager.conf ``channelvars`` gives them; other VarSets (FreePBX sets hundreds) are not kept.
+MAPPED_VARIABLE_PREFIX = "CALLSTREAM_"
+UNIQUEID_EPOCH = re.compile(r"(?:^|-)([0-9]{9,11})\.[0-9]+$")  # ast_channel_internal_set_uniqueid
+MAX_CALL_SECONDS = 24 * 3600  # a Uniqueid epoch further back than this is no call's start
 
 
 def event_time(event: dict[str, str], now: float) -> float:
@@ -197,7 +203,13 @@ def event_time(event: dict[str, str], now: float) -> float:
 
 @dataclass
 class AmiCall:
-    """What the AMI said so far about one call: every channel sharing its ``Linkedid``."""
+    """What the AMI said so far about one call: every channel sharing its ``Linkedid``.
+
+    Times are exact only for what was seen happen: ``started`` when the first channel's Newchannel
+    was seen (``start_seen``), ``answered`` when the call's first Up state was a change to Up (a
+    Newstate, or an Up Newchannel). A connector started (or reconnected) mid-call first sees
+    channels already Up: ``answer_missed``, and :meth:`start_estimate` falls back to the creation
+    time Asterisk writes into the first channel's Uniqueid."""
 
     linkedid: str
     started: float
@@ -206,18 +218,53 @@ class AmiCall:
     snapshots: dict[str, dict[str, str]] = field(default_factory=dict)  # Uniqueid -> latest headers
     aliases: set[str] = field(default_factory=set)  # Linkedids merged into this call
     answered: float | None = None
+    answer_missed: bool = False  # first seen Up without the change to Up: answered earlier, unknown when
+    start_seen: bool = False
     ended: float | None = None
     recording: str | None = None
+    recording_channel: str | None = None  # Uniqueid whose events carried the file name: MixMonitor's
+    #: Further files of the same call (file -> Uniqueid), e.g. the consultation call of an attended
+    #: transfer that merged into this one: reported, not dropped (the call has one recording).
+    extra_recordings: dict[str, str] = field(default_factory=dict)
     recording_started: bool = False  # MixMonitorStart seen (its file name may still be unknown)
+    peer: str | None = None  # Uniqueid of the first other channel that was Up: the party reached
+
+    @property
+    def up(self) -> bool:
+        return self.answered is not None or self.answer_missed
 
     def absorb(self, other: AmiCall) -> None:
         self.live |= other.live
         self.snapshots = {**other.snapshots, **self.snapshots}
         self.aliases |= other.aliases | {other.linkedid}
-        self.started = min(self.started, other.started)
+        if other.started < self.started:
+            self.started, self.start_seen = other.started, other.start_seen
         self.answered = min((t for t in (self.answered, other.answered) if t is not None), default=None)
-        self.recording = self.recording or other.recording
+        self.answer_missed |= other.answer_missed
+        if self.recording is None:
+            self.recording, self.recording_channel = other.recording, other.recording_channel
+        elif other.recording is not None:
+            self.add_recording(other.recording, other.recording_channel or other.linkedid)
+        for filename, uniqueid in other.extra_recordings.items():
+            self.add_recording(filename, uniqueid)
         self.recording_started |= other.recording_started
+        self.peer = self.peer or other.peer
+
+    def add_recording(self, filename: str, uniqueid: str) -> None:
+        if self.recording is None:
+            self.recording, self.recording_channel = filename, uniqueid
+        elif filename != self.recording:
+            self.extra_recordings.setdefault(filename, uniqueid)
+
+    def start_estimate(self) -> float | None:
+        """When the call began: seen, else the epoch in the first channel's Uniqueid
+        (``[systemname-]<epoch>.<sequence>``) when it is plausible; None when unknown."""
+        if self.start_seen:
+            return self.started
+        match = UNIQUEID_EPOCH.search(self.linkedid)
+        if match is not None and 0 <= self.started - int(match.group(1)) <= MAX_CALL_SECONDS:
+            return float(match.group(1))
+        return None
 
     def record(self) -> dict[str, str]:
         """The flat record ``asterisk-ami-hangup.yaml`` maps: the first channel's headers at its
@@ -225,13 +272,19 @@ class AmiCall:
         first = self.snapshots.get(self.linkedid) or next(iter(self.snapshots.values()), {})
         # Asterisk writes "<unknown>" for an empty caller id; drop it so mapping defaults apply.
         out = {key: value for key, value in first.items() if value != "<unknown>"}
-        out |= {"Event": "Hangup", "Linkedid": self.linkedid, "StartTimestamp": f"{self.started:.6f}"}
-        if self.answered is not None:
+        start = self.start_estimate()
+        start = self.started if start is None else start
+        out |= {"Event": "Hangup", "Linkedid": self.linkedid, "StartTimestamp": f"{start:.6f}"}
+        if self.answered is not None and not self.answer_missed:
             out["AnswerTimestamp"] = f"{self.answered:.6f}"
         if self.ended is not None:
             out["HangupTimestamp"] = f"{self.ended:.6f}"
         if self.recording:
             out["MixMonitorFilename"] = self.recording
+        for header, uniqueid in (("MixMonitorChannel", self.recording_channel), ("DestChannel", self.peer)):
+            name = self.snapshots.get(uniqueid or "", {}).get("Channel")
+            if name:
+                out[header] = name
         return out
 
 
@@ -262,15 +315,31 @@ class AmiCallTracker:
         call.last_seen = now
         self.calls.move_to_end(call.linkedid)
         snapshot = call.snapshots.setdefault(uniqueid, {})
+        before = snapshot.get("ChannelState")
         snapshot.update((key, event[key]) for key in CHANNEL_HEADERS if key in event)
-        if event.get("ChannelState") == STATE_UP and call.answered is None:
-            call.answered = at
+        snapshot.update((key, value) for key, value in event.items() if key.startswith("ChanVariable("))
         name = event.get("Event")
+        if name == "Newchannel" and uniqueid == call.linkedid and not call.start_seen:
+            call.started, call.start_seen = at, True
+        if event.get("ChannelState") == STATE_UP:
+            if not call.up:
+                # The change to Up is a Newstate (or a channel created Up); any other event showing
+                # Up first means the answer happened before this connector was listening.
+                if name in ("Newstate", "Newchannel") or before not in (None, STATE_UP):
+                    call.answered = at
+                else:
+                    call.answer_missed = True
+            if call.peer is None and uniqueid != call.linkedid:
+                call.peer = uniqueid
         filename = event.get(f"ChanVariable({RECORDING_VARIABLE})")
-        if name == "VarSet" and event.get("Variable") == RECORDING_VARIABLE:
-            filename = event.get("Value")
-        if filename and call.recording is None:
-            call.recording = filename
+        if name == "VarSet":
+            variable = event.get("Variable", "").lstrip("_")  # __NAME: inherited by later channels
+            if variable == RECORDING_VARIABLE:
+                filename = event.get("Value")
+            elif variable.startswith(MAPPED_VARIABLE_PREFIX):
+                snapshot[f"ChanVariable({variable})"] = event.get("Value", "")
+        if filename:
+            call.add_recording(filename, uniqueid)
         if name == "MixMonitorStart":
             call.recording_started = True
         if name != "Hangup":
@@ -331,9 +400,12 @@ class AmiClient(PbxClient):
     channel events :class:`AmiCallTracker` turns into calls (Hangup, VarSet, MixMonitorStart...).
 
     A call is published once, by the first of its ``Cdr`` and its last ``Hangup`` that completes
-    it (dedupe by call id). An answered call that hung up without a known recording waits
-    ``cdr_grace`` seconds for a ``Cdr`` (which cdr_manager sends right after the hangup) before it is
-    reported to ``on_problem``.
+    it (dedupe by call id). Two kinds of call wait ``cdr_grace`` seconds for a ``Cdr`` (which
+    cdr_manager sends right after the hangup) before the channel events decide: an answered call
+    without a known recording (then reported to ``on_problem``), and a call whose answer this client
+    did not see (started or reconnected mid-call: the Cdr has its exact times; without one it is
+    published from its Uniqueid's creation time, or reported when even that is unknown; never with
+    a start time that is merely when the client first heard of it).
     """
 
     username: str = ""
@@ -343,7 +415,8 @@ class AmiClient(PbxClient):
     clock: Callable[[], float] = time.time
     tracker: AmiCallTracker = field(default_factory=AmiCallTracker)
     published: BoundedSet = field(default_factory=lambda: BoundedSet(100_000))
-    _pending: dict[str, tuple[asyncio.Task[None], dict[str, str], str]] = field(
+    #: call id -> (the grace timer, what to do when no Cdr completes the call)
+    _pending: dict[str, tuple[asyncio.Task[None], Callable[[], Awaitable[None]]]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -351,11 +424,12 @@ class AmiClient(PbxClient):
         try:
             await super().run()
         finally:
-            # Stopping must not lose a problem that was waiting for a Cdr: report it now.
+            # Stopping must not lose a call or a problem that was waiting for a Cdr: settle it now.
             for call_id in list(self._pending):
-                task, record, why = self._pending.pop(call_id)
+                task, fallback = self._pending.pop(call_id)
                 task.cancel()
-                await self.on_problem(record, why)
+                if call_id not in self.published:
+                    await fallback()
 
     async def login(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         banner = (await reader.readline()).decode(errors="replace")
@@ -395,10 +469,12 @@ class AmiClient(PbxClient):
             await self._finish(finished)
 
     async def _finish(self, call: AmiCall) -> None:
-        if call.linkedid in self.published:
-            return
-        if call.answered is None:
+        if not call.up:
             log.debug("AMI call %s was never answered: nothing to publish", call.linkedid)
+            return
+        for filename, uniqueid in call.extra_recordings.items():
+            await self._report_extra_recording(call, filename, uniqueid)
+        if call.linkedid in self.published:
             return
         if call.recording is None:
             why = f"AMI call {call.linkedid} was answered and hung up, but no MixMonitor recording is known"
@@ -409,8 +485,42 @@ class AmiClient(PbxClient):
                 )
             else:
                 why += f" (no VarSet {RECORDING_VARIABLE}: was MixMonitor started on any of its channels?)"
-            await self._report_unless_cdr(call.linkedid, call.record(), why)
+            record = call.record()
+            await self._unless_cdr(call.linkedid, lambda: self.on_problem(record, why))
             return
+        if call.answer_missed:
+            await self._unless_cdr(call.linkedid, lambda: self._publish_partial(call))
+            return
+        await self._complete(self.hangup_mapping, call.record())
+
+    async def _report_extra_recording(self, call: AmiCall, filename: str, uniqueid: str) -> None:
+        """A second file in one call: a Cdr whose party A is its channel publishes it as that call;
+        without one it is dead-lettered, never dropped. Its record has that channel's Uniqueid as
+        its id, so that a replay of the letter is not taken for the call itself."""
+        if uniqueid in self.published:
+            return
+        extra = call.record() | {
+            "Linkedid": uniqueid, "LinkedTo": call.linkedid, "MixMonitorFilename": filename,
+            "MixMonitorChannel": call.snapshots.get(uniqueid, {}).get("Channel", ""),
+        }  # fmt: skip
+        why = (
+            f"AMI call {call.linkedid} had a second MixMonitor recording, {filename} (channel {uniqueid}; "
+            f"a transfer merged two calls?): the call is published with {call.recording} only"
+        )
+        await self._unless_cdr(uniqueid, lambda: self.on_problem(extra, why))
+
+    async def _publish_partial(self, call: AmiCall) -> None:
+        """A call whose answer was not seen and no Cdr came: its creation time (from the Uniqueid)
+        as its start, or a problem when that is unknown too."""
+        if call.start_estimate() is None:
+            why = (
+                f"AMI call {call.linkedid} was already answered when this client first saw it (started "
+                "or reconnected mid-call), no Cdr came and its Uniqueid holds no start time: its times "
+                "are unknown (enable cdr_manager for exact times)"
+            )
+            await self.on_problem(call.record(), why)
+            return
+        log.info("AMI call %s: answer not seen and no Cdr; start taken from its Uniqueid", call.linkedid)
         await self._complete(self.hangup_mapping, call.record())
 
     async def _complete(self, mapping: WebhookMapping, payload: dict[str, str]) -> None:
@@ -431,20 +541,21 @@ class AmiClient(PbxClient):
         await self.deliver(call)
         self.published.add(call_id)
 
-    async def _report_unless_cdr(self, call_id: str, record: dict[str, str], why: str) -> None:
+    async def _unless_cdr(self, call_id: str, fallback: Callable[[], Awaitable[None]]) -> None:
+        """``fallback()`` after ``cdr_grace`` seconds, unless a Cdr publishes ``call_id`` first."""
         if self.cdr_grace <= 0:
-            await self.on_problem(record, why)
+            await fallback()
             return
 
         async def later() -> None:
             await asyncio.sleep(self.cdr_grace)
             if self._pending.pop(call_id, None) is not None and call_id not in self.published:
-                await self.on_problem(record, why)
+                await fallback()
 
         previous = self._pending.pop(call_id, None)
         if previous is not None:
             previous[0].cancel()
-        self._pending[call_id] = (asyncio.create_task(later()), record, why)
+        self._pending[call_id] = (asyncio.create_task(later()), fallback)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from tests.unit.test_telephony import (
     T0,
     ami_cdr,
     answered_unrecorded,
+    outbound_call,
     recorded_call,
 )
 
@@ -74,18 +75,27 @@ def test_connect_asterisk_publishes_answered_calls(tmp_path: Path) -> None:
 
 
 def test_connect_asterisk_without_cdr_manager_uses_hangup_and_mixmonitor(tmp_path: Path) -> None:
-    """No Cdr events: the recorded call comes from its channel events, the answered call without a
-    recording lands in calls.dlq (after the grace period a Cdr would have had)."""
+    """No Cdr events: the recorded calls come from their channel events (an inbound one, and an
+    outbound one with the agent's voice on the left), the answered call without a recording lands
+    in calls.dlq (after the grace period a Cdr would have had)."""
     talk, hangups = recorded_call("1763700100.7")
-    transcript = b"".join(talk + hangups + answered_unrecorded("1763700200.9"))
+    transcript = b"".join(
+        talk + hangups + outbound_call("1763700150.3") + answered_unrecorded("1763700200.9")
+    )
     codec = SingleObjectCodec()
     with connect_asterisk(transcript, tmp_path) as broker:
-        calls = read_topic(broker.bootstrap, "calls.completed", 1, timeout=30)
+        calls = read_topic(broker.bootstrap, "calls.completed", 2, timeout=30)
         letters = read_topic(broker.bootstrap, "calls.dlq", 1, timeout=30)
-    [call] = [codec.decode("CallCompleted", m.value()) for m in calls]
+    call, outbound = sorted(
+        (codec.decode("CallCompleted", m.value()) for m in calls), key=lambda c: c["call_id"]
+    )
     assert call["call_id"] == "1763700100.7" and call["tenant"] == "acme" and call["source"] == "asterisk"
     assert call["recording_uri"].endswith("-1763700100.7.wav") and call["agent"]["id"] == "201"
     assert call["started_at"].timestamp() == T0 + 4.0 and call["ended_at"].timestamp() == T0 + 40.1
+    assert call["direction"] == "inbound" and call["audio"]["channels"] == {"0": "customer", "1": "agent"}
+    assert outbound["call_id"] == "1763700150.3" and outbound["direction"] == "outbound"
+    assert outbound["agent"]["id"] == "201" and outbound["customer"]["number"] == "5551234"
+    assert outbound["audio"]["channels"] == {"0": "agent", "1": "customer"}
     [letter] = [codec.decode("DeadLetter", m.value()) for m in letters]
     assert letter["call_id"] == "1763700200.9" and letter["topic"] == "pbx:acme"
     assert "no MixMonitor recording is known" in letter["error_message"]

@@ -138,3 +138,44 @@ def test_ami_cdr_times_are_read_in_the_pbx_time_zone():
     }  # fmt: skip
     call = mapping.apply(event)
     assert call is not None and call["started_at"] == "2026-11-20T10:00:04+03:00"
+
+
+def test_vars_problem_and_regex_search() -> None:
+    """``vars`` are evaluated in order (later ones and the fields read earlier ones); ``problem``
+    refuses a payload with its reason instead of letting ``when`` drop it; regex_search gives the
+    first group that matched."""
+    mapping = parse_mapping(
+        {
+            "vars": {
+                "pattern": {"const": "^(?:PJSIP|SIP)/([0-9]+)-|^Local/([0-9]+)@"},
+                "ext": "regex_search(chan, vars.pattern)",
+                "outbound": "vars.ext != `null`",
+            },
+            "problem": "answered && file == `null` && 'answered, but no file'",
+            "when": "file != `null`",
+            "fields": {
+                "call_id": "id",
+                "recording_uri": "file",
+                "started_at": "ts",
+                "ended_at": "ts",
+                "agent.id": "(vars.outbound && [vars.ext] || [callee])[0]",
+                "direction": "vars.outbound && 'outbound' || 'inbound'",
+            },
+        },
+        "acme.yaml",
+    )
+    base = {"id": "c1", "file": "file:///r/c1.wav", "ts": "2026-11-20T10:00:00Z", "callee": "7"}
+    assert mapping.apply({**base, "chan": "PJSIP/201-0000002a"})["agent"] == {"id": "201"}
+    out = mapping.apply({**base, "chan": "Local/305@from-queue-00000001;2"})
+    assert out["agent"] == {"id": "305"} and out["direction"] == "outbound"
+    out = mapping.apply({**base, "chan": "PJSIP/trunk-0000002b", "vars": "hidden"})
+    assert out["agent"] == {"id": "7"} and out["direction"] == "inbound"
+    assert mapping.apply({**base, "chan": None})["direction"] == "inbound"  # a missing header: null
+    with pytest.raises(MappingError, match="answered, but no file"):
+        mapping.apply({"id": "c2", "answered": True})
+    assert mapping.apply({"id": "c3", "answered": False}) is None
+    with pytest.raises(MappingError, match=r"vars\.ext"):  # bad input is a MappingError, not a crash
+        mapping.apply({**base, "chan": 5})
+    for bad, message in [({"1x": "a"}, r"vars\.1x"), ({"a": {"path": "b"}}, r"vars\.a"), (["a"], "vars:")]:
+        with pytest.raises(MappingError, match=message):
+            parse_mapping({"vars": bad, "fields": {"call_id": "id"}}, "acme.yaml")

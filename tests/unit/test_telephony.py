@@ -367,7 +367,8 @@ def test_ami_recording_from_channelvars_and_stop_reports_pending_problems() -> N
     other = "ChanVariable: CDR(userfield)=vip\r\n"
     hangup = ami_event("Hangup", snap, None, **{"Cause": "16", "Cause-txt": "Normal Clearing"})
     hangup = hangup[:-2] + (wav + other + "\r\n").encode()
-    sessions = [b"".join(answered_unrecorded("1763633100.6")) + hangup]
+    answer = ami_event("Newstate", snap, None)  # seen answered: published at once, no Cdr awaited
+    sessions = [b"".join(answered_unrecorded("1763633100.6")) + answer + hangup]
     # A long grace: the unrecorded call is still waiting for a Cdr when the client stops.
     calls, problems, _, _ = asyncio.run(run_ami(sessions, 1, grace=60.0, hold=0.2))
     assert [c["recording_uri"] for c in calls] == [f"file:///var/spool/asterisk/monitor/{uid}.wav"]
@@ -480,3 +481,292 @@ def test_esl_content_length_that_is_no_length_reconnects() -> None:
         return []
 
     assert asyncio.run(main()) == ["ESL Content-Length 'abc' is no body length"]
+
+
+# --- direction, agent/customer and the stereo channels (found by a red team) -------------------------
+# MixMonitor D (or r()/t() merged by sox -M) and FreeSWITCH RECORD_STEREO both put the audio READ from
+# the recording channel on the left: the voice of that channel's own party. The dialplan records on
+# the channel it runs on, the caller's: the customer on an inbound call, the agent on an outbound one.
+AGENT_LEFT = {"0": "agent", "1": "customer"}
+CUSTOMER_LEFT = {"0": "customer", "1": "agent"}
+
+
+def _cdr(**over: str) -> dict:
+    from connectors.telephony import parse_ami
+
+    return {**parse_ami(ami_cdr("1763632800.50").decode()), **over}
+
+
+def test_ami_cdr_direction_from_the_channels() -> None:
+    """An outbound call used to publish the dialled number as the agent and the agent as the customer,
+    with the customer's channel role on the agent's voice."""
+    from connectors.mapping import load_mapping
+
+    mapping = load_mapping("asterisk-ami")
+
+    def mapped(**over: str) -> tuple:
+        call = call_from_json({**mapping.apply(_cdr(**over)), "tenant": "acme"})
+        return call["direction"], call["agent"]["id"], call["customer"]["number"], call["audio"]["channels"]
+
+    # Inbound to a queue: party B is the member's Local channel, Destination the queue's number.
+    queue = {"Destination": "400", "DestinationChannel": "Local/201@from-queue-00000003;1"}
+    assert mapped(**queue) == ("inbound", "201", "+15550101", CUSTOMER_LEFT)
+    # Outbound: party A is extension 201's phone; the outbound route set the trunk's caller id.
+    outbound = {
+        "Channel": "PJSIP/201-00000005", "DestinationChannel": "PJSIP/trunk-00000006",
+        "Source": "+15550100", "Destination": "5551234", "DestinationContext": "from-internal",
+    }  # fmt: skip
+    assert mapped(**outbound) == ("outbound", "201", "5551234", AGENT_LEFT)
+    internal = {**outbound, "Source": "201", "Destination": "202", "DestinationChannel": "PJSIP/202-00000006"}
+    assert mapped(**internal) == ("internal", "201", "202", AGENT_LEFT)
+    # Phones whose names the pattern does not know: the dialplan says it through cdr_manager [mappings].
+    named = {**outbound, "Channel": "PJSIP/alice-00000005", "Source": "alice"}
+    assert mapped(**named)[0] == "inbound"
+    assert mapped(**named, CallstreamDirection="outbound") == ("outbound", "alice", "5551234", AGENT_LEFT)
+
+
+def _tracked(events: list[bytes]) -> dict:
+    """The CallCompleted the channel-event path publishes for ``events`` (one call)."""
+    from connectors.mapping import load_mapping
+    from connectors.telephony import AmiCallTracker, parse_ami
+
+    tracker = AmiCallTracker()
+    done = [tracker.observe(parse_ami(raw.decode()), T0 + 100) for raw in events]
+    [call] = [c for c in done if c is not None]
+    return call_from_json({**load_mapping("asterisk-ami-hangup").apply(call.record()), "tenant": "acme"})
+
+
+def outbound_call(uid: str = "1795168800.60", override: str | None = None) -> list[bytes]:
+    """Extension 201 dials 5551234 through the trunk; MixMonitor runs on 201's channel (the one that
+    runs the outbound route), and the route sets the trunk's caller id on it."""
+    epoch, seq = uid.split(".")
+    trunk_uid = f"{epoch}.{int(seq) + 1}"
+    phone = channel("PJSIP/201-00000010", uid, uid, "201", "Bob", ChannelState="4", Context="from-internal")
+    trunk = channel("PJSIP/trunk-00000011", trunk_uid, uid, "5551234", "", Context="from-internal")
+    wav = {"Variable": "MIXMONITOR_FILENAME", "Value": f"/var/spool/asterisk/monitor/out-{uid}.wav"}
+    up = {"ChannelState": "6"}
+    phone_up = {**phone, **up, "CallerIDNum": "+15550100", "ConnectedLineNum": "5551234"}
+    events = [ami_event("Newchannel", phone, 0.0), ami_event("VarSet", phone, 0.1, "dialplan,all", **wav)]
+    if override:
+        direction = {"Variable": "__CALLSTREAM_DIRECTION", "Value": override}
+        events.append(ami_event("VarSet", phone, 0.1, "dialplan,all", **direction))
+    return [
+        *events,
+        ami_event("Newchannel", trunk, 0.2),
+        ami_event("Newstate", {**trunk, **up}, 5.0),
+        ami_event("Newstate", phone_up, 5.0),
+        ami_event("Hangup", phone_up, 60.0, Cause="16"),
+        ami_event("Hangup", {**trunk, **up, "ConnectedLineNum": "+15550100"}, 60.1, Cause="16"),
+    ]
+
+
+def test_ami_channel_events_direction_and_which_channel_recorded() -> None:
+    talk, hangups = recorded_call("1795168800.42")
+    call = _tracked(talk + hangups)  # inbound, MixMonitor on the caller's (trunk) channel
+    assert (call["direction"], call["agent"]["id"], call["customer"]["number"]) == (
+        "inbound",
+        "201",
+        "+15550101",
+    )
+    assert call["audio"]["channels"] == CUSTOMER_LEFT
+    call = _tracked(outbound_call())
+    assert (call["direction"], call["agent"]["id"], call["customer"]["number"]) == (
+        "outbound",
+        "201",
+        "5551234",
+    )
+    assert call["audio"]["channels"] == AGENT_LEFT
+    assert call["started_at"].timestamp() == T0 + 5.0 and call["ended_at"].timestamp() == T0 + 60.1
+    # MixMonitor started on the agent's channel (Dial's b()/U() handler): the agent's voice is read there.
+    agent = channel("PJSIP/201-00000002", "1795168800.43", "1795168800.42", "201", "Bob", ChannelState="6")
+    wav = {"Variable": "MIXMONITOR_FILENAME", "Value": "/var/spool/asterisk/monitor/x.wav"}
+    moved = [raw for raw in talk if b"Event: VarSet" not in raw]
+    call = _tracked([*moved, ami_event("VarSet", agent, 4.1, "dialplan,all", **wav), *hangups])
+    assert call["direction"] == "inbound" and call["audio"]["channels"] == AGENT_LEFT
+    # The dialplan's word wins where names cannot tell (VarSet of __CALLSTREAM_DIRECTION).
+    call = _tracked(outbound_call(override="internal"))
+    assert call["direction"] == "internal" and call["audio"]["channels"] == AGENT_LEFT
+
+
+def esl_leg(**over: str) -> dict[str, str]:
+    """A CHANNEL_HANGUP_COMPLETE (trimmed) of an answered leg."""
+    return {
+        "Event-Name": "CHANNEL_HANGUP_COMPLETE", "Unique-ID": "a-leg", "Call-Direction": "inbound",
+        "Caller-Caller-ID-Number": "+15550202", "Caller-Destination-Number": "5550100",
+        "Hangup-Cause": "NORMAL_CLEARING", "variable_answer_epoch": "1795300000",
+        "variable_end_epoch": "1795300061", "variable_billsec": "61",
+        "variable_record_file": "/var/lib/freeswitch/recordings/a-leg.wav", **over,
+    }  # fmt: skip
+
+
+def test_esl_direction_and_roles_follow_the_far_end_of_the_recording_leg() -> None:
+    """Call-Direction is the leg's direction seen from FreeSWITCH: an agent's outbound call arrives
+    from the phone, so its A-leg is "inbound". The mapping published it as an inbound call with the
+    dialled number as the agent, and left every call with the default agent-left channels."""
+    from connectors.mapping import load_mapping
+
+    mapping = load_mapping("freeswitch-esl")
+
+    def mapped(**over: str) -> tuple:
+        call = call_from_json({**mapping.apply(esl_leg(**over)), "tenant": "acme"})
+        return call["direction"], call["agent"]["id"], call["customer"]["number"], call["audio"]["channels"]
+
+    # A carrier's caller bridged to user/1001: the A-leg records, its read stream is the customer.
+    carrier = {"variable_sip_gateway": "carrier", "variable_dialed_user": "1001"}
+    assert mapped(**carrier) == ("inbound", "1001", "+15550202", CUSTOMER_LEFT)
+    assert mapped(**carrier, variable_RECORD_STEREO_SWAP="true")[3] == AGENT_LEFT
+    # Extension 1001 (a directory user) dials out: its A-leg's far end is the agent.
+    phone = {
+        "Caller-Caller-ID-Number": "1001",
+        "Caller-Destination-Number": "5551234",
+        "variable_user_name": "1001",
+    }
+    assert mapped(**phone) == ("outbound", "1001", "5551234", AGENT_LEFT)
+    assert mapped(**phone, variable_dialed_user="1002")[:3] == ("internal", "1001", "5551234")
+    # A dialer's originated leg to the customer, bridged to user/1001 afterwards.
+    dialer = {
+        "Call-Direction": "outbound", "Caller-Caller-ID-Number": "5550100",
+        "Caller-Destination-Number": "5551234", "variable_sip_gateway_name": "carrier",
+        "variable_dialed_user": "1001", "Other-Type": "originatee",
+    }  # fmt: skip
+    assert mapped(**dialer) == ("outbound", "1001", "5551234", CUSTOMER_LEFT)
+    # Phones FreeSWITCH did not authenticate: the dialplan sets callstream_direction on the leg.
+    unauthenticated = {"Caller-Caller-ID-Number": "1001", "Caller-Destination-Number": "5551234"}
+    assert mapped(**unauthenticated)[0] == "inbound"
+    assert mapped(**unauthenticated, variable_callstream_direction="outbound") == (
+        "outbound", "1001", "5551234", AGENT_LEFT,
+    )  # fmt: skip
+
+
+def test_esl_answered_leg_without_recording_is_reported_not_its_b_legs() -> None:
+    """An answered call without variable_record_file used to vanish in the `when` filter. Now the leg
+    that ran the dialplan is dead-lettered; the B-legs of bridges (no dialplan, no record_file of
+    their own) are not, and a B-leg that only inherited an exported record_file is no second call."""
+    recorded = esl_leg(variable_dialed_user="1001")
+    del recorded["variable_record_file"]
+    b_leg = {
+        **recorded, "Unique-ID": "b-leg", "Call-Direction": "outbound", "Caller-Destination-Number": "1001",
+        "variable_originating_leg_uuid": "a-leg", "Other-Type": "originator",
+    }  # fmt: skip
+    ivr = {**recorded, "Unique-ID": "ivr-leg"}  # answered by FreeSWITCH, no recording configured
+    cc_agent = {**b_leg, "Unique-ID": "cc-agent"}  # mod_callcenter: originated, then uuid_bridge'd
+    del cc_agent["variable_originating_leg_uuid"]
+    exported = {**b_leg, "Unique-ID": "b-leg-exported", "variable_record_file": "/r/a-leg2.wav"}
+    a_leg = esl_leg(**{"Unique-ID": "a-leg2", "variable_record_file": "/r/a-leg2.wav"})
+    legs = [b_leg, recorded | {"variable_record_file": "/r/a-leg.wav"}, ivr, cc_agent, exported, a_leg]
+
+    async def pbx(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"Content-Type: auth/request\n\n")
+        for _ in range(2):
+            await reader.readuntil(b"\n\n")
+            writer.write(b"Content-Type: command/reply\nReply-Text: +OK\n\n")
+        writer.write(b"".join(esl_event(leg) for leg in legs))
+        await writer.drain()
+        await asyncio.sleep(5)
+
+    async def main() -> tuple[list, list]:
+        server = await asyncio.start_server(pbx, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        calls: list = []
+        problems: list = []
+
+        async def on_call(call: dict) -> None:
+            calls.append(call_from_json({**call, "tenant": "acme"}))
+
+        async def on_problem(event: dict, why: str) -> None:
+            problems.append((event["Unique-ID"], why))
+
+        async with server:
+            await collect(esl_client("127.0.0.1", port, "ClueCon", on_call, on_problem), calls, 2)
+            await asyncio.sleep(0.3)
+        return calls, problems
+
+    calls, problems = asyncio.run(main())
+    assert [c["call_id"] for c in calls] == ["a-leg", "a-leg2"]
+    assert [leg for leg, _ in problems] == ["ivr-leg"] and "without record_file" in problems[0][1]
+
+
+# --- a connector that starts mid-call (found by a red team) ------------------------------------------
+
+
+def mid_call(uid: str, ts: bool = True) -> list[bytes]:
+    """Only the Hangups of an inbound call answered at T0+4 (the talk happened before the client
+    connected); manager.conf channelvars = MIXMONITOR_FILENAME names the recording on them."""
+    epoch, _, seq = uid.rpartition(".")
+    agent_uid = f"{epoch}.{int(seq) + 1}" if epoch.isdigit() else f"{uid}-b"
+    up = {"ChannelState": "6"}
+    trunk = channel("PJSIP/trunk-00000021", uid, uid, "+15550101", "Alice", ConnectedLineNum="201", **up)
+    agent = channel(
+        "PJSIP/201-00000022",
+        agent_uid,
+        uid,
+        "201",
+        "Bob",
+        ConnectedLineNum="+15550101",
+        Context="from-internal",
+        **up,
+    )
+    wav = f"ChanVariable: MIXMONITOR_FILENAME=/var/spool/asterisk/monitor/{uid}.wav\r\n\r\n".encode()
+    hangups = [
+        ami_event("Hangup", agent, 40.0 if ts else None, Cause="16"),
+        ami_event("Hangup", trunk, 40.1 if ts else None, Cause="16"),
+    ]
+    hangups[1] = hangups[1][:-2] + wav
+    return hangups
+
+
+def test_ami_call_first_seen_mid_call_is_never_published_with_zero_duration() -> None:
+    """A client that connects mid-call first sees channels already Up: it used to take that moment as
+    the answer (duration ~0). Now it waits for the Cdr's exact times, else takes the start from the
+    Uniqueid (<epoch>.<sequence>), else reports the call."""
+    with_cdr = f"{int(T0)}.11"  # created at T0 (2026-11-20 10:00:00): what ami_cdr's times say too
+    without_cdr = f"{int(T0)}.21"
+    unknown = "pbx-call-7"  # no epoch: the start is nowhere
+    sessions = [
+        b"".join(mid_call(with_cdr)) + ami_cdr(with_cdr) + b"".join(mid_call(without_cdr) + mid_call(unknown))
+    ]
+    calls, problems, _, _ = asyncio.run(run_ami(sessions, 2, grace=0.3, hold=1.0))
+    by_id = {c["call_id"]: c for c in calls}
+    assert sorted(by_id) == sorted([with_cdr, without_cdr])
+    cdr_call = by_id[with_cdr]  # the Cdr's exact answer time
+    assert cdr_call["started_at"].timestamp() == T0 + 4 and cdr_call["ended_at"].timestamp() == T0 + 40
+    estimated = by_id[without_cdr]  # the channel's creation: includes the ringing, but is no 0
+    assert estimated["started_at"].timestamp() == T0 and estimated["ended_at"].timestamp() == T0 + 40.1
+    assert estimated["recording_uri"] == f"file:///var/spool/asterisk/monitor/{without_cdr}.wav"
+    [(event, why)] = problems
+    assert event["Linkedid"] == unknown and "times are unknown" in why
+
+
+def test_ami_attended_transfer_keeps_the_consultation_recording() -> None:
+    """Agent 201 puts the customer on hold, calls 202 (recorded as an internal call) and completes the
+    transfer: the bridge re-links 202 to the customer's call, the two calls merge, and the
+    consultation call's file used to vanish. The call is published once with its own file; the other
+    file is dead-lettered under the consultation call's id (a Cdr for that id would publish it)."""
+    customer, first, consult, target = "1795168800.1", "1795168800.2", "1795168830.3", "1795168830.4"
+    up = {"ChannelState": "6"}
+    trunk = channel("PJSIP/trunk-00000001", customer, customer, "+15550101", "Alice", **up)
+    agent = channel("PJSIP/201-00000002", first, customer, "201", "Bob", Context="from-internal", **up)
+    agent2 = channel("PJSIP/201-00000003", consult, consult, "201", "Bob", Context="from-internal", **up)
+    other = channel("PJSIP/202-00000004", target, consult, "202", "Carl", Context="from-internal", **up)
+
+    def wav(snap: dict, name: str, at: float) -> bytes:
+        value = f"/var/spool/asterisk/monitor/{name}.wav"
+        return ami_event("VarSet", snap, at, "dialplan,all", Variable="MIXMONITOR_FILENAME", Value=value)
+
+    ring = {"ChannelState": "4"}
+    events = [
+        ami_event("Newchannel", {**trunk, **ring}, 0.0), wav(trunk, "in", 0.1),
+        ami_event("Newchannel", {**agent, **ring}, 0.5), ami_event("Newstate", agent, 4.0),
+        ami_event("Newchannel", {**agent2, **ring}, 30.0), wav(agent2, "internal", 30.1),
+        ami_event("Newchannel", {**other, **ring}, 30.5), ami_event("Newstate", other, 33.0),
+        ami_event("Hangup", agent, 50.0, Cause="16"), ami_event("Hangup", agent2, 50.0, Cause="16"),
+        ami_event("BridgeEnter", {**other, "Linkedid": customer}, 50.1),
+        ami_event("Hangup", {**other, "Linkedid": customer}, 90.0, Cause="16"),
+        ami_event("Hangup", trunk, 90.1, Cause="16"),
+    ]  # fmt: skip
+    calls, problems, _, _ = asyncio.run(run_ami([b"".join(events)], 1, grace=0.2, hold=0.8))
+    [call] = calls
+    assert call["call_id"] == customer and call["recording_uri"].endswith("/in.wav")
+    [(event, why)] = problems
+    assert event["Linkedid"] == consult and event["MixMonitorFilename"].endswith("/internal.wav")
+    assert "second MixMonitor recording" in why
