@@ -18,7 +18,9 @@ rules, change one (same id) or switch one off (``enabled: false``) without copyi
 
 from __future__ import annotations
 
+import math
 import re
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +35,9 @@ from processors.text import phrase_pattern
 PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
 SEVERITIES = ("info", "warning", "critical")
 DEFAULT_COOLDOWN_S = 600.0
+#: Longest text value quoted in an alert's message (a CRM note, a label): the message keeps its
+#: agent and call id, which a notifier's length limit would otherwise cut off.
+MAX_QUOTED = 200
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _SET_KEYS = {"id", "version", "title", "description", "tenants", "queues", "cooldown", "rules"}
 _RULE_KEYS = {"id", "title", "severity", "when", "cooldown", "message", "enabled"}
@@ -61,6 +66,9 @@ _TOP = ("total", "fatal_failed", "scorer", "scorecard_id")
 _PATH = r"[A-Za-z_][\w-]*(?:\.[\w-]+)*"
 _COMPARE = re.compile(rf"^\s*(?P<path>{_PATH})\s*(?:(?P<op><=|>=|==|!=|<|>)\s*(?P<lit>.+?))?\s*$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: An unquoted text literal is one word: spaces or operators in it mean a mistyped condition (``a ==
+#: b && total < 40``, ``queue == sales and ...``) that would otherwise never match, silently.
+_WORD = re.compile(r"""^[^\s"'<>=!&|]+$""")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNITS = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _OPS = {
@@ -97,8 +105,21 @@ def _num(value: Any) -> float | None:
     return None
 
 
+def _text_value(text: str) -> float | bool | str:
+    """A text value (CRM fields are all text) read as a number or true/false where it is one, so
+    ``call.crm.amount > 1000`` and ``call.crm.vip == true`` can match; other text stays text."""
+    stripped = text.strip()
+    if _NUMBER.match(stripped):
+        return float(stripped)
+    if stripped.lower() in ("true", "false"):
+        return stripped.lower() == "true"
+    return text
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) >= 1e15:
+            return f"{value:.6g}"  # not 300 digits of a huge (or a bogus) number
         return f"{value:.2f}".rstrip("0").rstrip(".")
     if isinstance(value, bool):
         return str(value).lower()
@@ -119,24 +140,30 @@ class Compare:
 
     def check(self, score: Mapping[str, Any]) -> Match | None:
         value = resolve(score, self.path)
-        if value is None:
-            return None
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None  # NaN is no measurement: like null, it never matches (not even !=)
+        # Text (every CRM field is text) tested as a flag or against a number / true / false is read
+        # as one: "5000" > 1000, "True" == true, "0" is false.
+        typed = _text_value(value) if isinstance(value, str) and not isinstance(self.literal, str) else value
         if self.op is None:
-            return Match(_num(value), None, self.path) if value else None
-        left: Any = value
+            return Match(_num(typed), None, self.path) if typed else None
+        left: Any = typed
         right: Any = self.literal
         if isinstance(right, bool):
-            left = bool(value) if isinstance(value, bool | int | float) else value
+            left = bool(left) if isinstance(left, bool | int | float) else left
         elif isinstance(right, float):
-            left = _num(value)
+            left = _num(left)
             if left is None:
                 return None
-        elif isinstance(value, bool | int | float):
+        elif isinstance(left, bool | int | float):
             return None  # a label compared with a number: no match
         if not _OPS[self.op](left, right):
             return None
         threshold = self.literal if isinstance(self.literal, float) else None
-        return Match(_num(value), threshold, f"{self.path} = {_fmt(value)} ({self.op} {_fmt(self.literal)})")
+        shown = _fmt(value)
+        if len(shown) > MAX_QUOTED:
+            shown = shown[: MAX_QUOTED - 1] + "…"
+        return Match(_num(typed), threshold, f"{self.path} = {shown} ({self.op} {_fmt(self.literal)})")
 
 
 @dataclass(frozen=True)
@@ -278,14 +305,21 @@ def _check_path(path: str, where: str) -> None:
         )
 
 
-def _literal(text: str) -> float | str | bool:
+def _literal(text: str, where: str) -> float | str | bool:
     text = text.strip()
     if _NUMBER.match(text):
         return float(text)
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'" and text[0] not in text[1:-1]:
         return text[1:-1]
+    if text.lower() in ("null", "none", "~"):
+        raise AlertRuleError(f"{where}: {text!r}: a missing or null value never matches; name a value")
+    if not _WORD.match(text):
+        raise AlertRuleError(
+            f'{where}: {text!r}: one word, or "quoted text"; combine conditions with {{all: [...]}} '
+            "or {any: [...]}"
+        )
     return text
 
 
@@ -303,7 +337,7 @@ def parse_condition(raw: Any, where: str) -> Condition:
         _check_path(path, where)
         if op is None:
             return Compare(path)
-        literal = _literal(lit)
+        literal = _literal(lit, where)
         if op in ("<", "<=", ">", ">=") and not isinstance(literal, float):
             raise AlertRuleError(f"{where}: {raw!r}: {op} needs a number (got {lit!r})")
         return Compare(path, op, literal)
@@ -416,6 +450,11 @@ def _rule(raw: Any, where: str, cooldown_s: float) -> AlertRule:
             raise AlertRuleError(f"{where}.{key}: must be text")
     if message is not None:
         try:
+            # Only plain {name} fields: "{value[0]}" or "{agent_name.x}" passes a check on
+            # placeholders but fails (or reads attributes) on some calls, losing all their alerts.
+            for _, name, _, _ in string.Formatter().parse(message):
+                if name is not None and not name.isidentifier():
+                    raise ValueError(f"{{{name}}}: use a plain field name such as {{agent_name}}")
             message.format_map(_MessageFields({}))
         except (ValueError, IndexError) as exc:
             raise AlertRuleError(f"{where}.message: bad template: {exc}") from None
@@ -482,6 +521,11 @@ class AlertRulebook:
         sets: dict[str, RuleSet] = {}
         for path in paths:
             rule_set = load_rule_set(path)
+            earlier = sets.get(rule_set.id)
+            # Replacing a packaged set is the point of the id; two files of the rules dir with one
+            # id (a copy left next to its original) would silently drop the first file's rules.
+            if earlier is not None and earlier.path is not None and earlier.path.parent != PACKAGED_DIR:
+                raise AlertRuleError(f"{path}.id: {rule_set.id!r} is the id of {earlier.path} as well")
             sets[rule_set.id] = rule_set
         return cls(list(sets.values()))
 

@@ -17,6 +17,8 @@ import hashlib
 import hmac
 import json
 import logging
+import math
+import re
 import smtplib
 import ssl
 import time
@@ -26,6 +28,7 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import certifi
 import httpx
@@ -43,6 +46,17 @@ NOTIFICATIONS = Counter(
 SIGNATURE_HEADER = "X-Callstream-Signature"
 _ICONS = {"critical": "🚨", "warning": "⚠️", "info": "ℹ️"}
 _SLACK_ICONS = {"critical": ":rotating_light:", "warning": ":warning:", "info": ":information_source:"}
+#: Longest text sent, so an over-long alert is cut, not refused (a refused alert is a lost alert):
+#: Telegram's sendMessage takes 4096 characters (UTF-16 code units), Slack advises at most 4000.
+TELEGRAM_MAX_TEXT = 4096
+SLACK_MAX_TEXT = 4000
+EMAIL_MAX_SUBJECT = 200
+ELLIPSIS = "…"
+#: Characters that end a header line for Python's e-mail package (it refuses such a header) or are
+#: controls: an agent name or call id carrying one must not cost the alert its e-mail.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: What an alert id may carry as is in a header (printable ASCII but %); the rest is %-encoded UTF-8.
+_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
 
 
 class NotifyError(Exception):
@@ -81,8 +95,44 @@ class Notifier(Protocol):
 
 
 def alert_json(alert: Mapping[str, Any]) -> dict[str, Any]:
-    """The Alert record as JSON-ready values (timestamps ISO-8601 UTC)."""
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in alert.items()}
+    """The Alert record as JSON-ready values (timestamps ISO-8601 UTC; a NaN or infinite number is
+    null, since JSON has none: ``NaN`` in a body makes strict receivers refuse it)."""
+    return {k: _json_value(v) for k, v in alert.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def header_alert_id(alert_id: str) -> str:
+    """``alert_id`` for the ``X-Callstream-Alert-Id`` header: as is when printable ASCII without
+    ``%`` (the usual case), otherwise %-encoded UTF-8 (``звонок-1:legal_threat`` →
+    ``%D0%B7...:legal_threat``). HTTP clients refuse non-ASCII header values, and a line break
+    would be a header injection; the encoding is one-to-one, so it still de-duplicates."""
+    return quote(alert_id, safe=_HEADER_SAFE)
+
+
+def truncate(text: str, limit: int, *, utf16: bool = False) -> str:
+    """``text`` cut to at most ``limit`` characters (UTF-16 code units with ``utf16``), ending in
+    an ellipsis when cut."""
+    size = len(text.encode("utf-16-le")) // 2 if utf16 else len(text)
+    if size <= limit:
+        return text
+    if utf16:  # a cut through a surrogate pair drops the half
+        head = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", "ignore")
+    else:
+        head = text[: limit - 1]
+    return head + ELLIPSIS
+
+
+def slack_escape(text: str) -> str:
+    """Slack mrkdwn text: ``&``, ``<``, ``>`` escaped as Slack requires, so ``<!channel>``,
+    ``<@U123>`` or ``<http://evil|click>`` in a name or a CRM field is shown, not acted upon."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def alert_text(alert: Mapping[str, Any]) -> str:
@@ -91,14 +141,15 @@ def alert_text(alert: Mapping[str, Any]) -> str:
 
 
 def email_message(alert: Mapping[str, Any], sender: str, recipients: list[str]) -> EmailMessage:
+    """Plain text (no HTML: nothing in it is markup); the subject has no line breaks and at most
+    :data:`EMAIL_MAX_SUBJECT` characters."""
     msg = EmailMessage()
     agent = alert.get("agent_name") or alert.get("agent_id") or "unknown agent"
-    msg["Subject"] = (
-        f"[callstream] {alert['severity'].upper()} {alert['rule']}: {agent}, call {alert['call_id']}"
-    )
+    subject = f"[callstream] {alert['severity'].upper()} {alert['rule']}: {agent}, call {alert['call_id']}"
+    msg["Subject"] = truncate(_HEADER_BREAKS.sub(" ", subject), EMAIL_MAX_SUBJECT)
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
-    msg["X-Callstream-Alert-Id"] = alert["alert_id"]
+    msg["X-Callstream-Alert-Id"] = header_alert_id(alert["alert_id"])
     fields = "\n".join(f"{k}: {'' if v is None else v}" for k, v in alert_json(alert).items())
     msg.set_content(f"{alert['message']}\n\n{fields}\n")
     return msg
@@ -179,11 +230,14 @@ class WebhookNotifier(HttpNotifier):
 
     def body(self, alert: Mapping[str, Any]) -> bytes:
         payload = {"event": "alert", "sent_at": datetime.now(UTC).isoformat(), "alert": alert_json(alert)}
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
     async def send(self, alert: Mapping[str, Any]) -> None:
         body = self.body(alert)
-        headers = {"Content-Type": "application/json", "X-Callstream-Alert-Id": alert["alert_id"]}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Callstream-Alert-Id": header_alert_id(alert["alert_id"]),
+        }
         if self.secret:
             headers[SIGNATURE_HEADER] = sign(self.secret, body)
         classify(self.name, await self.post(self.url, body, headers))
@@ -195,7 +249,8 @@ def sign(secret: str, body: bytes) -> str:
 
 
 class SlackNotifier(HttpNotifier):
-    """Slack incoming webhook (``{"text": ...}``; mrkdwn, with & < > escaped as Slack requires)."""
+    """Slack incoming webhook (``{"text": ...}``; mrkdwn, with & < > escaped as Slack requires, at
+    most :data:`SLACK_MAX_TEXT` characters, links not unfurled)."""
 
     name = "slack"
 
@@ -204,16 +259,20 @@ class SlackNotifier(HttpNotifier):
         self.url = url
 
     async def send(self, alert: Mapping[str, Any]) -> None:
-        text = alert["message"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         icon = _SLACK_ICONS.get(alert["severity"], ":bell:")
-        payload = {"text": f"{icon} *{alert['severity'].upper()}* {text}"}
+        severity = slack_escape(alert["severity"].upper())
+        text = truncate(f"{icon} *{severity}* {slack_escape(alert['message'])}", SLACK_MAX_TEXT)
+        text = re.sub(r"&[a-z]{0,3}…$", ELLIPSIS, text)  # no entity cut in half ("&am…")
+        # No previews: a link in a producer's text must not make Slack fetch it and show its page.
+        payload = {"text": text, "unfurl_links": False, "unfurl_media": False}
         body = json.dumps(payload, ensure_ascii=False).encode()
         classify(self.name, await self.post(self.url, body, {"Content-Type": "application/json"}))
 
 
 class TelegramNotifier(HttpNotifier):
-    """Telegram Bot API ``sendMessage`` (plain text: nothing to escape). The token is in the URL
-    path, so it never appears in errors or logs."""
+    """Telegram Bot API ``sendMessage`` (plain text, no ``parse_mode``: nothing to escape, so no
+    "can't parse entities"; at most :data:`TELEGRAM_MAX_TEXT` UTF-16 code units). The token is in
+    the URL path, so it never appears in errors or logs."""
 
     name = "telegram"
 
@@ -228,7 +287,7 @@ class TelegramNotifier(HttpNotifier):
         icon = _ICONS.get(alert["severity"], "")
         payload = {
             "chat_id": self.chat_id,
-            "text": f"{icon} {alert_text(alert)}",
+            "text": truncate(f"{icon} {alert_text(alert)}", TELEGRAM_MAX_TEXT, utf16=True),
             "disable_web_page_preview": True,
         }
         response = await self.post(

@@ -112,17 +112,20 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
         except Exception as exc:
             await fail(event, value, exc, alert)
             return
-        if state is not None:
-            cooldowns[key] = state
-            # Each changelog record in its own batch: the embedded broker (Tansu) reports a
-            # partition's end as its last *batch* start + 1, so a restore would miss the later
-            # records of a multi-record batch. Cheap: only notified alerts write state.
-            await rt.app.producer.flush()
         try:
             await (await target.send(key=alert["call_id"].encode(), value=data))
         except Exception as exc:
             await fail(event, value, exc, alert)
             return
+        if state is not None:
+            # Only once calls.alerts took the alert: an alert that went to the DLQ instead was never
+            # notified, so it must not open a window that suppresses the agent's next ones. (A crash
+            # between the two re-reads the candidate: same decision, a duplicate the receivers drop.)
+            cooldowns[key] = state
+            # Each changelog record in its own batch: the embedded broker (Tansu) reports a
+            # partition's end as its last *batch* start + 1, so a restore would miss the later
+            # records of a multi-record batch. Cheap: only notified alerts write state.
+            await rt.app.producer.flush()
         ALERTS_RAISED.labels(alert["severity"], str(suppressed).lower()).inc()
         metrics.RECORDS_OUT.labels(STAGE).inc()
         if suppressed:
