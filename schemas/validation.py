@@ -57,7 +57,7 @@ def call_problems(call: Mapping[str, Any]) -> list[str]:
 
 
 MAX_NAME = 256
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1 (NEL) and the Unicode line breaks
 
 
 def check_call(call: Mapping[str, Any]) -> None:

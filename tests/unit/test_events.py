@@ -257,6 +257,8 @@ def test_lines_read_as_bytes_report_what_is_not_utf8_and_keep_its_bytes():
     [
         ("call_id", "c-1\r\nX-Injected: 1"),
         ("queue", "sales\nsupport"),
+        ("call_id", "c-1\u2028X-Injected: 1"),  # Unicode line separator: Python's str.splitlines breaks there
+        ("queue", "sales\x85support"),  # NEL (C1)
         ("agent", {"id": "201", "name": "A" * 300}),
     ],
 )
