@@ -125,6 +125,8 @@ async def post_webhook(request: web.Request) -> web.Response:
     try:
         call = mapping.apply(payload)
     except MappingError as exc:
+        # some senders (FreeSWITCH mod_json_cdr) drop the answer's body: the reason lives here
+        log.warning("ingest: %s payload refused by its mapping: %s", mapping.source, exc)
         return _error(400, str(exc))
     if call is None:
         REQUESTS.labels("200").inc()
