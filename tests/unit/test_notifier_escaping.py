@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from schemas.codec import SingleObjectCodec
 from streams.agents.notify import Notify
 from streams.notifiers import (
     EMAIL_MAX_SUBJECT,
@@ -33,6 +32,7 @@ from streams.notifiers import (
 from streams.settings import Settings
 from tests.factories import make_alert
 from tests.notify_servers import http_server, smtp_server
+from tests.unit.test_notifiers import CODEC, Runner  # the notify stage's test doubles
 
 HOSTILE = "Dana <!channel> <!here> <@U123> <http://evil.example|click> & *bold* _x_ [a](b) `c` #1"
 ALERT = {
@@ -200,17 +200,6 @@ def test_webhook_body_is_strict_json_for_any_number(value):
 
 
 # --- the notify stage: none of these is a dead letter ----------------------------------------------------
-
-
-CODEC = SingleObjectCodec()
-
-
-class Runner:
-    def __init__(self) -> None:
-        self.letters: list[dict[str, Any]] = []
-
-    async def send_dead_letter(self, letter: dict[str, Any]) -> None:
-        self.letters.append(letter)
 
 
 def test_stage_delivers_hostile_and_odd_alerts_on_every_channel():
