@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -50,6 +51,31 @@ async def collect(client: Any, calls: list, until: int, timeout: float = 10.0) -
         task.cancel()
 
 
+async def serve_pbx(
+    pbx: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+    make_client: Callable[[int, Callable, Callable], Any],
+    until: int,
+    hold: float = 0.0,
+) -> tuple[list, list]:
+    """(calls, (event, why) problems) of ``make_client(port, on_call, on_problem)`` run against the
+    fake PBX ``pbx`` on loopback until ``until`` calls came, and ``hold`` seconds more."""
+    server = await asyncio.start_server(pbx, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    calls: list = []
+    problems: list = []
+
+    async def on_call(call: dict) -> None:
+        calls.append(call_from_json({**call, "tenant": "acme"}))
+
+    async def on_problem(event: dict, why: str) -> None:
+        problems.append((event, why))
+
+    async with server:
+        await collect(make_client(port, on_call, on_problem), calls, until)
+        await asyncio.sleep(hold)
+    return calls, problems
+
+
 def test_ami_client_logs_in_maps_cdr_events_and_reconnects() -> None:
     connections: list[bytes] = []
 
@@ -67,25 +93,10 @@ def test_ami_client_logs_in_maps_cdr_events_and_reconnects() -> None:
         await writer.drain()
         writer.close()
 
-    async def main() -> tuple[list, list]:
-        server = await asyncio.start_server(pbx, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        calls: list = []
-        problems: list = []
+    def client(port: int, on_call: Callable, on_problem: Callable) -> Any:
+        return ami_client("127.0.0.1", port, "callstream", "s3cret", on_call, on_problem)
 
-        async def on_call(call: dict) -> None:
-            calls.append(call_from_json({**call, "tenant": "acme"}))
-
-        async def on_problem(event: dict, why: str) -> None:
-            problems.append(why)
-
-        async with server:
-            await collect(
-                ami_client("127.0.0.1", port, "callstream", "s3cret", on_call, on_problem), calls, 2
-            )
-        return calls, problems
-
-    calls, problems = asyncio.run(main())
+    calls, problems = asyncio.run(serve_pbx(pbx, client, 2))
     assert [c["call_id"] for c in calls] == ["1763632800.42", "1763632900.44"]  # NO ANSWER ignored
     assert b"Username: callstream\r\nSecret: s3cret\r\n" in connections[0]
     assert len(connections) >= 2, "the client did not reconnect"
@@ -289,24 +300,18 @@ async def run_ami(sessions: list[bytes], until: int, grace: float = 0.2, hold: f
         else:
             await asyncio.sleep(30)
 
-    server = await asyncio.start_server(pbx, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    calls: list = []
-    problems: list = []
+    clients: list = []
 
-    async def on_call(call: dict) -> None:
-        calls.append(call_from_json({**call, "tenant": "acme"}))
+    def make_client(port: int, on_call: Callable, on_problem: Callable) -> Any:
+        client = ami_client("127.0.0.1", port, "callstream", "s3cret", on_call, on_problem)
+        client.cdr_grace = grace
+        client.max_backoff = 0.2
+        clients.append(client)
+        return client
 
-    async def on_problem(event: dict, why: str) -> None:
-        problems.append((event, why))
-
-    client = ami_client("127.0.0.1", port, "callstream", "s3cret", on_call, on_problem)
-    client.cdr_grace = grace
-    client.max_backoff = 0.2
-    async with server:
-        await collect(client, calls, until)
-        await asyncio.sleep(hold)  # later events (duplicates, problems after the grace) land too
-    return calls, problems, logins, client
+    # ``hold``: later events (duplicates, problems after the grace) land too
+    calls, problems = await serve_pbx(pbx, make_client, until, hold)
+    return calls, problems, logins, clients[0]
 
 
 def test_ami_hangup_of_last_channel_publishes_recorded_call_once_across_reconnect() -> None:
@@ -664,26 +669,13 @@ def test_esl_answered_leg_without_recording_is_reported_not_its_b_legs() -> None
         await writer.drain()
         await asyncio.sleep(5)
 
-    async def main() -> tuple[list, list]:
-        server = await asyncio.start_server(pbx, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        calls: list = []
-        problems: list = []
+    def client(port: int, on_call: Callable, on_problem: Callable) -> Any:
+        return esl_client("127.0.0.1", port, "ClueCon", on_call, on_problem)
 
-        async def on_call(call: dict) -> None:
-            calls.append(call_from_json({**call, "tenant": "acme"}))
-
-        async def on_problem(event: dict, why: str) -> None:
-            problems.append((event["Unique-ID"], why))
-
-        async with server:
-            await collect(esl_client("127.0.0.1", port, "ClueCon", on_call, on_problem), calls, 2)
-            await asyncio.sleep(0.3)
-        return calls, problems
-
-    calls, problems = asyncio.run(main())
+    calls, problems = asyncio.run(serve_pbx(pbx, client, 2, hold=0.3))
     assert [c["call_id"] for c in calls] == ["a-leg", "a-leg2"]
-    assert [leg for leg, _ in problems] == ["ivr-leg"] and "without record_file" in problems[0][1]
+    assert [event["Unique-ID"] for event, _ in problems] == ["ivr-leg"]
+    assert "without record_file" in problems[0][1]
 
 
 # --- a connector that starts mid-call (found by a red team) ------------------------------------------
