@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -216,28 +216,45 @@ class ImportStateError(ValueError):
 
 
 class ImportState:
-    """Call ids already acknowledged by the broker, persisted atomically."""
+    """Call ids already acknowledged by the broker, with the recording each was published for (its
+    path below the imported folder), persisted atomically."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.done: set[str] = set()
+        self.files: dict[str, str] = {}  # call id -> recording (state files of older versions: none)
         if path.is_file():
             try:
-                published = json.loads(path.read_text())["published"]
+                doc = json.loads(path.read_text())
+                published, files = doc["published"], doc.get("files", {})
                 if not isinstance(published, list) or not all(isinstance(c, str) for c in published):
                     raise TypeError("'published' is not a list of call ids")
-            except (ValueError, KeyError, TypeError) as exc:
+                if not isinstance(files, dict) or not all(isinstance(f, str) for f in files.values()):
+                    raise TypeError("'files' is not a map of call id to recording")
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise ImportStateError(
                     f"{path}: not an import state file ({type(exc).__name__}: {exc}); move it away to "
                     "start over (calls already published are sent again: the pipeline dedupes by call id)"
                 ) from exc
-            self.done = set(published)
+            self.done, self.files = set(published), files
 
-    def add(self, call_ids: list[str]) -> None:
-        self.done.update(call_ids)
+    def published_for(self, call_id: str, recording: str) -> str | None:
+        """Why ``recording`` is not to be published as ``call_id``: None when the id is new. When
+        it is done, "" for the same recording (or one an older state file did not record), else
+        the other recording's name: a same-named file added since, which would replace that call."""
+        if call_id not in self.done:
+            return None
+        other = self.files.get(call_id)
+        return other if other is not None and other != recording else ""
+
+    def add(self, published: list[tuple[str, str]]) -> None:
+        """Record (call id, recording) pairs the broker acknowledged."""
+        for call_id, recording in published:
+            self.done.add(call_id)
+            self.files[call_id] = recording
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".import-state-")
         with os.fdopen(fd, "w") as fh:
-            json.dump({"published": sorted(self.done)}, fh)
+            json.dump({"published": sorted(self.done), "files": dict(sorted(self.files.items()))}, fh)
         os.replace(tmp, self.path)
 
 
@@ -247,6 +264,7 @@ def plan(
     tenant: str,
     tz: tzinfo = UTC,
     call_id_from: str = "stem",
+    published: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
     """(recording, CallCompleted JSON or None, why not) for every recording in ``directory``;
     ``tz``: the PBX's time zone, for the naive times of an Asterisk ``Master.csv``;
@@ -255,13 +273,15 @@ def plan(
     The metadata is read now: an unusable CSV raises :class:`MetadataError` before any recording is
     probed (or anything published). A recording whose call id an earlier one of the plan already has
     is not importable: the pipeline and the sink keep one call per id, so it would replace the other.
+    ``published``: call id -> recording (path below ``directory``) of earlier runs (the state file):
+    those recordings keep their ids, whatever sorts before them now.
     """
     metadata: dict[str, dict[str, str]] = {}
     cdr = False
     if metadata_csv is not None:
         cdr = is_asterisk_cdr(metadata_csv)
         metadata = read_asterisk_cdr(metadata_csv) if cdr else read_generic_csv(metadata_csv)
-    return _plan(directory, metadata, cdr, tenant, tz, call_id_from)
+    return _plan(directory, metadata, cdr, tenant, tz, call_id_from, published or {})
 
 
 def _plan(
@@ -271,8 +291,9 @@ def _plan(
     tenant: str,
     tz: tzinfo,
     call_id_from: str,
+    published: Mapping[str, str],
 ) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
-    first_with: dict[str, Path] = {}  # call id -> the recording that has it
+    first_with = {call_id: directory / name for call_id, name in published.items()}  # -> its recording
     for path in find_recordings(directory):
         meta = match_metadata(path, metadata) if metadata else None
         if metadata and meta is None:
@@ -286,18 +307,27 @@ def _plan(
             continue
         other = first_with.setdefault(call["call_id"], path)
         if other != path:
-            yield path, None, _reused_id(call["call_id"], other, path, directory, file_id, call_id_from)
+            earlier = published.get(call["call_id"]) == other.relative_to(directory).as_posix()
+            yield (
+                path,
+                None,
+                _reused_id(call["call_id"], other, path, directory, file_id, call_id_from, earlier),
+            )
             continue
         yield path, call, None
 
 
 def _reused_id(
-    call_id: str, other: Path, path: Path, directory: Path, file_id: str, call_id_from: str
+    call_id: str, other: Path, path: Path, directory: Path, file_id: str, call_id_from: str, earlier: bool
 ) -> str:
-    """Why ``path`` is not imported: ``other`` has its call id; and how to give it its own."""
-    why = f"call id {call_id!r} is already that of {other.relative_to(directory)} in this import"
+    """Why ``path`` is not imported: ``other`` (of this run, or published by an ``earlier`` one) has
+    its call id; and how to give it its own."""
+    where = "published by an earlier import" if earlier else "in this import"
+    why = f"call id {call_id!r} is already that of {other.relative_to(directory)} {where}"
     if call_id != file_id:
         fix = "its metadata row matches both files: merge the recordings into one, or move one of them"
+    elif earlier:  # another --call-id-from now would publish every recording again, under new ids
+        fix = "rename this file"
     elif call_id_from == "stem":
         fix = (
             "import with --call-id-from path (ids from the path below the folder: this file would be "

@@ -198,7 +198,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     assert settings.kafka_bootstrap is not None
     try:  # before the broker: a bad state file or metadata CSV is the user's to fix, said in one line
         state = ImportState(args.state or directory / STATE_FILE)
-        planned = plan(directory, args.metadata, args.tenant, settings.pbx_tzinfo, args.call_id_from)
+        planned = plan(
+            directory, args.metadata, args.tenant, settings.pbx_tzinfo, args.call_id_from, state.files
+        )
     except (ImportStateError, MetadataError) as exc:
         print(f"callstream import: {exc}", file=sys.stderr)
         return 2
@@ -206,17 +208,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))
     items = list(planned)
     published = skipped = bad = 0
-    batch: list[str] = []
+    batch: list[tuple[str, str]] = []
     with tqdm(items, desc="import", unit="call", disable=args.quiet) as bar:
         for path, call_json, problem in bar:
             try:
                 if problem is None:
                     call = call_from_json(call_json)
-                    if call["call_id"] in state.done:
+                    recording = path.relative_to(directory).as_posix()
+                    other = state.published_for(call["call_id"], recording)
+                    if other == "":
                         skipped += 1
                         continue
-                    publisher.publish(call)
-                    batch.append(call["call_id"])
+                    if other is not None:  # a same-named file added since that import
+                        problem = (
+                            f"call id {call['call_id']!r} was published by an earlier import for {other}; "
+                            "one call id names one recording, or this one would replace that call: "
+                            "rename this file"
+                        )
+                    else:
+                        publisher.publish(call)
+                        batch.append((call["call_id"], recording))
             except (InvalidCall, RecordTooLarge) as exc:
                 problem = str(exc)
             if problem is not None:

@@ -49,7 +49,8 @@ def test_import_asterisk_folder_resumes_and_reports_bad_files(tmp_path: Path) ->
         assert "imported 2 call(s), skipped 0 already published, 2 not importable" in first.stderr
         assert "q-999-orphan.wav: no metadata row matches" in first.stderr
         state = json.loads((recordings / ".callstream-import.json").read_text())
-        assert state == {"published": ["1763632800.42", "1763636400.43"]}
+        assert state["published"] == ["1763632800.42", "1763636400.43"]
+        assert state["files"]["1763632800.42"] == "q-201-20261120-100004-1763632800.42.wav"
 
         calls = {
             m.key().decode(): CODEC.decode("CallCompleted", m.value())
@@ -101,6 +102,19 @@ def test_import_never_publishes_two_recordings_under_one_call_id(tmp_path: Path)
         assert "--call-id-from path" in by_stem.stderr
         [letter] = read_topic(broker.bootstrap, "calls.dlq", 1)
         assert CODEC.decode("DeadLetter", letter.value())["payload"].decode().endswith("2026-11-02/0001.wav")
+
+        # a same-named file added since, sorting first, neither takes the published call's id nor is
+        # skipped as if published: the recording published as 0001 keeps it
+        (monitor / "2026-10-31").mkdir()
+        shutil.copy(SAMPLES_DIR / "sample-en-mono.wav", monitor / "2026-10-31" / "0001.wav")
+        again = callstream("import", str(monitor), "--quiet", cwd=tmp_path, env=env)
+        assert again.returncode == 1, again.stderr
+        assert "imported 0 call(s), skipped 1 already published, 2 not importable" in again.stderr
+        assert (
+            "2026-10-31/0001.wav: call id '0001' is already that of 2026-11-01/0001.wav published by an "
+            "earlier import" in again.stderr
+        )
+        shutil.rmtree(monitor / "2026-10-31")
 
         state = ["--state", str(tmp_path / "by-path.json")]
         by_path = callstream("import", str(monitor), "--call-id-from", "path", *state, cwd=tmp_path, env=env)
