@@ -26,6 +26,7 @@ from tests.e2e.test_cli import callstream
 pytestmark = pytest.mark.e2e
 
 CALLS = 300
+LONG = 900  # the rebalance test: still streaming once a second worker has joined
 STAGES = "filter,compress,score,sink"
 SOURCES = ["calls.transcribed", "calls.filtered", "calls.compressed", "calls.scored"]
 
@@ -41,11 +42,11 @@ def committed(bootstrap: str, group: str, topic: str) -> int:
         consumer.close()
 
 
-def start_worker(data_dir: Path, bootstrap: str, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(data_dir: Path, bootstrap: str, log: Path, stages: str = STAGES) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
     env |= {
         "CALLSTREAM_KAFKA_BOOTSTRAP": bootstrap,
-        "CALLSTREAM_STAGES": STAGES,
+        "CALLSTREAM_STAGES": stages,
         "CALLSTREAM_DATA_DIR": str(data_dir),
         "CALLSTREAM_METRICS_PORT": "0",
         "CALLSTREAM_HEALTH_PORT": "0",
@@ -66,6 +67,24 @@ def wait_until(predicate, timeout: float, what: str, worker: subprocess.Popen[by
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}:\n" + log.read_text(errors="replace")[-3000:])
         time.sleep(0.2)
+
+
+def stored(data_dir: Path, cwd: Path) -> tuple[int, int, int]:
+    """(distinct calls, rows of ``calls FINAL``, dead letters) in the chDB under ``data_dir``, read
+    through the CLI: one process holds one chDB engine (pytest's may hold another)."""
+    result = callstream(
+        "query",
+        "SELECT uniqExact(call_id) AS distinct_calls,"
+        " (SELECT count() FROM calls FINAL WHERE call_id LIKE 'crash-%') AS final_rows,"
+        " (SELECT count() FROM dead_letters) AS letters FROM calls WHERE call_id LIKE 'crash-%'",
+        "--format",
+        "json",
+        cwd=cwd,
+        env={"CALLSTREAM_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    row = json.loads(result.stdout.splitlines()[0])
+    return int(row["distinct_calls"]), int(row["final_rows"]), int(row["letters"])
 
 
 def test_a_worker_killed_mid_stream_loses_and_duplicates_no_call(tmp_path: Path) -> None:
@@ -98,20 +117,7 @@ def test_a_worker_killed_mid_stream_loses_and_duplicates_no_call(tmp_path: Path)
                 time.sleep(2)  # a last flush in flight is written before the stop
                 worker.send_signal(signal.SIGTERM)
                 worker.wait(60)
-                # through the CLI: one process holds one chDB engine (pytest's may hold another)
-                result = callstream(
-                    "query",
-                    "SELECT uniqExact(call_id) AS distinct_calls,"
-                    " (SELECT count() FROM calls FINAL WHERE call_id LIKE 'crash-%') AS final_rows,"
-                    " (SELECT count() FROM dead_letters) AS letters FROM calls WHERE call_id LIKE 'crash-%'",
-                    "--format",
-                    "json",
-                    cwd=tmp_path,
-                    env={"CALLSTREAM_DATA_DIR": str(data_dir)},
-                )
-                assert result.returncode == 0, result.stderr
-                row = json.loads(result.stdout.splitlines()[0])
-                distinct, final, letters = (int(row[k]) for k in ("distinct_calls", "final_rows", "letters"))
+                distinct, final, letters = stored(data_dir, tmp_path)
                 if distinct == CALLS:
                     break
         finally:
@@ -121,3 +127,52 @@ def test_a_worker_killed_mid_stream_loses_and_duplicates_no_call(tmp_path: Path)
     assert distinct == CALLS, f"{CALLS - distinct} call(s) lost after the crash"
     assert final == CALLS, "a call counted twice after the restart"
     assert letters == 0
+
+
+def test_a_text_worker_killed_while_another_runs_hands_its_partitions_over(tmp_path: Path) -> None:
+    """Two text workers share the consumer group; one is SIGKILLed mid-stream: after the group
+    rebalances, the survivor processes the dead one's partitions from their committed offsets."""
+    data_dir, log = tmp_path / "data", tmp_path / "worker.log"
+    text = "filter,compress,score"
+    with EmbeddedBroker() as broker:
+        settings = Settings(kafka_bootstrap=broker.bootstrap, data_dir=data_dir)
+        ensure_topics(settings, broker.bootstrap)
+        group = settings.app_id
+        sink = start_worker(data_dir, broker.bootstrap, log, "sink")
+        victim = start_worker(tmp_path / "w1", broker.bootstrap, log, text)
+        workers = [sink, victim]
+        try:
+            asyncio.run(produce(broker.bootstrap, "calls.transcribed", make_payloads(LONG, "crash-")))
+
+            def scoring() -> bool:
+                return committed(broker.bootstrap, group, "calls.compressed") > 0
+
+            # the victim alone owns every text partition and is scoring when a second worker joins;
+            # then the victim dies, and the survivor must take its partitions over (a rebalance)
+            wait_until(scoring, 240, "the victim's first score commit", victim, log)
+            survivor = start_worker(tmp_path / "w2", broker.bootstrap, log, text)
+            workers.append(survivor)
+            time.sleep(4)  # its join: the group rebalances, the two share the text partitions
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(30)
+            assert committed(broker.bootstrap, group, "calls.scored") < LONG, "nothing left to hand over"
+
+            def drained() -> bool:
+                lag = consumer_lag(broker.bootstrap, group, SOURCES)
+                return sum(lag.values()) == 0 and committed(broker.bootstrap, group, "calls.scored") >= LONG
+
+            wait_until(drained, 300, "the survivor to take the dead worker's partitions over", survivor, log)
+            time.sleep(2)
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                try:
+                    worker.wait(60)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait(30)
+    distinct, final, letters = stored(data_dir, tmp_path)
+    assert distinct == LONG, f"{LONG - distinct} call(s) lost after the rebalance"
+    assert final == LONG and letters == 0
