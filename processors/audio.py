@@ -96,9 +96,28 @@ def file_uri_path(parts: SplitResult) -> Path | None:
     return Path(unquote(parts.path))
 
 
-def resolve_recording(uri: str, roots: Sequence[Path]) -> Path:
+#: A tenant that may stand for ``{tenant}`` in a recording root or bucket: one plain path segment.
+_TENANT_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+def for_tenant(entries: Sequence[str | Path], tenant: str | None) -> list[str]:
+    """``entries`` (recording roots, S3 buckets) with ``{tenant}`` filled in with the call's tenant,
+    so one tenant's calls cannot name another tenant's recordings (``/recordings/{tenant}``,
+    ``recordings-{tenant}``). An entry with ``{tenant}`` gives nothing for a call without a tenant
+    that is a plain path segment ("..", "a/b": never a way out of the entry)."""
+    out = []
+    for entry in map(str, entries):
+        if "{tenant}" not in entry:
+            out.append(entry)
+        elif tenant is not None and _TENANT_SEGMENT.fullmatch(tenant) and ".." not in tenant:
+            out.append(entry.replace("{tenant}", tenant))
+    return out
+
+
+def resolve_recording(uri: str, roots: Sequence[Path], tenant: str | None = None) -> Path:
     """Map ``file:///abs``, ``/abs`` or ``samples/...`` (relative to the connectors package) to a
-    real file path inside one of ``roots`` or the bundled samples dir."""
+    real file path inside one of ``roots`` (``{tenant}`` in a root: the call's ``tenant``, see
+    :func:`for_tenant`) or the bundled samples dir."""
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
@@ -122,7 +141,7 @@ def resolve_recording(uri: str, roots: Sequence[Path]) -> Path:
         real = candidate.resolve()
     except (OSError, ValueError) as exc:
         raise RecordingNotAllowed(f"{uri}: cannot resolve path ({exc})") from None
-    allowed = [SAMPLES_DIR, *(Path(root).resolve() for root in roots)]
+    allowed = [SAMPLES_DIR, *(Path(root).resolve() for root in for_tenant(roots, tenant))]
     if not any(real.is_relative_to(root) for root in allowed):
         raise RecordingNotAllowed(f"{uri}: resolves to {real}, outside the recording roots")
     if not real.exists():
@@ -450,9 +469,10 @@ class S3Policy:
     max_bytes: int = 512 * 1024 * 1024
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> S3Policy:
+    def from_settings(cls, settings: Settings, tenant: str | None = None) -> S3Policy:
+        """``tenant``: the call's, for ``{tenant}`` in a bucket name (:func:`for_tenant`)."""
         return cls(
-            buckets=tuple(settings.recording_s3_buckets),
+            buckets=tuple(for_tenant(settings.recording_s3_buckets, tenant)),
             endpoint_url=settings.recording_s3_endpoint_url,
             region=settings.recording_s3_region,
             timeout_s=settings.recording_s3_timeout,
@@ -576,13 +596,14 @@ def _raise_s3_error(uri: str, response: Mapping[str, Any]) -> None:
 
 
 @contextmanager
-def open_recording(uri: str, settings: Settings) -> Iterator[Path]:
+def open_recording(uri: str, settings: Settings, tenant: str | None = None) -> Iterator[Path]:
     """A local path for ``uri`` for the duration of the block: the file itself for local URIs,
-    a temporary download (deleted afterwards) for ``http(s)://`` and ``s3://``."""
+    a temporary download (deleted afterwards) for ``http(s)://`` and ``s3://``. ``tenant``: the
+    call's, for ``{tenant}`` in the recording roots and buckets."""
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https", "s3"):
-        yield resolve_recording(uri, settings.recording_roots)
+        yield resolve_recording(uri, settings.recording_roots, tenant)
         return
     name = uri.split("://", 1)[1].partition("/")[2] if scheme == "s3" else unquote(parts.path)
     suffix = Path(name).suffix
@@ -590,6 +611,6 @@ def open_recording(uri: str, settings: Settings) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="callstream-recording-") as tmp:
         dest = Path(tmp) / f"recording{suffix}"
         if scheme == "s3":
-            yield fetch_s3_recording(uri, S3Policy.from_settings(settings), dest)
+            yield fetch_s3_recording(uri, S3Policy.from_settings(settings, tenant), dest)
         else:
             yield fetch_recording(uri, FetchPolicy.from_settings(settings), dest)

@@ -474,7 +474,7 @@ def run(call: Mapping, settings: Settings, options: WhisperOptions | None = None
     """Recording URI to Transcript in one blocking call: what the transcribe agent runs in an executor."""
     started = time.perf_counter()
     layout = call.get("audio") or {}
-    with open_recording(call["recording_uri"], settings) as path:
+    with open_recording(call["recording_uri"], settings, call.get("tenant")) as path:
         audio, duration = load_call_audio(
             path, layout.get("layout", "stereo"), layout.get("channels") or {}, settings.max_audio_seconds
         )

@@ -133,8 +133,8 @@ class Settings(BaseSettings):
     # --- speech ------------------------------------------------------------------------------------
     recording_roots: Annotated[list[Path], NoDecode] = Field(
         [],
-        description="Directories file:// recordings may come from (comma-separated). "
-        "Empty: the samples dir only.",
+        description="Directories file:// recordings may come from (comma-separated; {tenant} in one "
+        "stands for the call's tenant, e.g. /recordings/{tenant}). Empty: the samples dir only.",
     )
     max_audio_seconds: float = Field(
         4 * 3600, gt=0, description="Longer recordings go to the dead-letter topic."
@@ -157,8 +157,9 @@ class Settings(BaseSettings):
     recording_s3_buckets: Annotated[list[str], NoDecode] = Field(
         [],
         description="Buckets s3:// recordings may come from (comma-separated; * any bucket the credentials "
-        "can read). Empty: s3 recordings are refused. Needs pip install 'callstream[s3]'; credentials "
-        "from the AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance role).",
+        "can read; {tenant} stands for the call's tenant). Empty: s3 recordings are refused. Needs pip "
+        "install 'callstream[s3]'; credentials from the AWS chain (AWS_ACCESS_KEY_ID/"
+        "AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance role).",
     )
     recording_s3_endpoint_url: str | None = Field(
         None,
@@ -632,7 +633,11 @@ class Settings(BaseSettings):
     @classmethod
     def _bucket_names(cls, value: list[str]) -> list[str]:
         # Same rule processors/audio.py applies to a URI's bucket, so a typo fails at start.
-        bad = [b for b in value if b != "*" and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", b)]
+        bad = [
+            b
+            for b in value
+            if b != "*" and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", b.replace("{tenant}", "t"))
+        ]
         if bad:
             raise ValueError(f"not S3 bucket names: {', '.join(bad)}")
         return value

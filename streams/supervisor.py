@@ -240,19 +240,20 @@ def call_detail(client: Client, call_id: str, tenant: str | None = None) -> dict
     return {"call": call, "segments": segments, "criteria": criteria, "alerts": alerts}
 
 
-def recording_uri(client: Client, call_id: str, tenant: str | None = None) -> str | None:
-    """The call's ``recording_uri`` (the player asks for it on every range request: kept light)."""
+def recording_uri(client: Client, call_id: str, tenant: str | None = None) -> tuple[str, str] | None:
+    """The call's (``recording_uri``, tenant) (the player asks for it on every range request: kept
+    light)."""
     params: dict[str, Any] = {"id": call_id}
     tenant_clause = ""
     if tenant is not None:
         tenant_clause = " AND tenant = %(tenant)s"
         params["tenant"] = tenant
     rows = client.query(
-        f"SELECT recording_uri FROM calls FINAL WHERE call_id = %(id)s{tenant_clause} "
+        f"SELECT recording_uri, tenant FROM calls FINAL WHERE call_id = %(id)s{tenant_clause} "
         "ORDER BY tenant LIMIT 1",
         parameters=params,
     ).result_rows
-    return rows[0][0] if rows else None
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def server_now_ms(client: Client) -> int:

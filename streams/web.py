@@ -341,7 +341,7 @@ def audio_source(call_id: str, tenant: str, uri: str, settings: Settings) -> dic
             return {"url": uri, "reason": None}
         return {"url": None, "reason": "its host is not in CALLSTREAM_RECORDING_HTTP_HOSTS"}
     try:
-        path = resolve_recording(uri, settings.recording_roots)
+        path = resolve_recording(uri, settings.recording_roots, tenant)
     except RecordingNotAllowed:
         return {"url": None, "reason": "it is outside CALLSTREAM_RECORDING_ROOTS or not a local file"}
     except RecordingNotFound:
@@ -370,13 +370,14 @@ async def audio(request: web.Request) -> web.StreamResponse:
     """The recording of a call, when it is a local file inside the recording roots (the same path
     check the transcribe stage applies). Range requests work, so the player can seek."""
     call_id = request.match_info["call_id"]
-    uri = await _read(request, supervisor.recording_uri, call_id, _filters(request).tenant)
-    if uri is None:
+    found = await _read(request, supervisor.recording_uri, call_id, _filters(request).tenant)
+    if found is None:
         raise _error(web.HTTPNotFound, "no such call")
+    uri, tenant = found
     if urlsplit(uri).scheme.lower() in ("http", "https"):
         raise _error(web.HTTPNotFound, "remote recording: the page plays it from its own URL")
     try:
-        path = await asyncio.to_thread(resolve_recording, uri, request.app[SETTINGS].recording_roots)
+        path = await asyncio.to_thread(resolve_recording, uri, request.app[SETTINGS].recording_roots, tenant)
     except AudioError:
         raise _error(web.HTTPNotFound, "recording not reachable") from None
     content_type = _audio_type(path)

@@ -173,6 +173,25 @@ def test_drill_down_has_dialogue_drops_scores_rules_and_alerts(isolated_chdb: Cl
     serve(isolated_chdb, body)
 
 
+def test_the_player_serves_a_tenant_its_own_recordings_only(isolated_chdb: Client, tmp_path: Path) -> None:
+    """With ``{tenant}`` in the recording roots, a call of acme naming beta's file is not played."""
+    for tenant in ("acme", "beta"):
+        (tmp_path / tenant).mkdir()
+        shutil.copy(SAMPLES_DIR / "sample-en-complaint.wav", tmp_path / tenant / "r.wav")
+    own = scored("own", recording_uri=(tmp_path / "acme" / "r.wav").as_uri())
+    other = scored("other", recording_uri=(tmp_path / "beta" / "r.wav").as_uri())
+    write(isolated_chdb, [own, other])
+    settings = Settings(recording_roots=[tmp_path / "{tenant}"], web_poll_seconds=0.2)
+
+    async def body(http: TestClient) -> None:
+        assert (await get_json(http, "/api/calls/own"))["audio"]["url"] == "/api/audio/own?tenant=acme"
+        assert (await http.get("/api/audio/own")).status == 200
+        assert (await get_json(http, "/api/calls/other"))["audio"]["url"] is None
+        assert (await http.get("/api/audio/other")).status == 404
+
+    serve(isolated_chdb, body, settings=settings)
+
+
 def test_recording_is_served_only_from_the_recording_roots(isolated_chdb: Client, tmp_path: Path) -> None:
     roots = tmp_path / "recordings"
     roots.mkdir()

@@ -217,3 +217,44 @@ def test_missing_file_on_load_is_not_found(tmp_path: Path) -> None:
 def test_all_errors_share_a_base() -> None:
     for exc in (RecordingNotFound, RecordingNotAllowed, EmptyRecording, CorruptRecording, RecordingTooLong):
         assert issubclass(exc, AudioError)
+
+
+@pytest.mark.parametrize("tenant", [None, "..", "a/b", "", "../beta"])
+def test_a_tenant_root_serves_its_tenant_only(tmp_path: Path, tenant: str | None) -> None:
+    """With ``{tenant}`` in a root, a call of one tenant cannot name another tenant's recording, and
+    a tenant that is no plain path segment never escapes the root."""
+    for name in ("acme", "beta"):
+        (tmp_path / name).mkdir()
+        encode(tmp_path / name / "call.wav", [tone(1, 8000, 440)], 8000)
+    roots = [tmp_path / "{tenant}"]
+    assert (
+        resolve_recording(f"file://{tmp_path}/acme/call.wav", roots, "acme") == tmp_path / "acme" / "call.wav"
+    )
+    with pytest.raises(RecordingNotAllowed, match="outside the recording roots"):
+        resolve_recording(f"file://{tmp_path}/beta/call.wav", roots, "acme")
+    with pytest.raises(RecordingNotAllowed, match="outside the recording roots"):
+        resolve_recording(f"file://{tmp_path}/beta/call.wav", roots, tenant)
+    # roots without {tenant} serve every tenant, as before
+    assert resolve_recording(f"file://{tmp_path}/beta/call.wav", [tmp_path], "acme").name == "call.wav"
+
+
+def test_tenant_buckets() -> None:
+    from processors.audio import S3Policy, for_tenant
+    from streams.settings import Settings
+
+    settings = Settings(recording_s3_buckets=["rec-{tenant}", "shared"])
+    assert S3Policy.from_settings(settings, "acme").buckets == ("rec-acme", "shared")
+    assert S3Policy.from_settings(settings).buckets == ("shared",)
+    assert for_tenant(["/r/{tenant}/in"], "a.b-c_1") == ["/r/a.b-c_1/in"]
+
+
+def test_the_transcribe_stage_opens_recordings_as_the_calls_tenant(tmp_path: Path) -> None:
+    from processors.transcribe import run
+    from streams.settings import Settings
+
+    (tmp_path / "beta").mkdir()
+    encode(tmp_path / "beta" / "call.wav", [tone(1, 8000, 440)], 8000)
+    settings = Settings(recording_roots=[tmp_path / "{tenant}"], data_dir=tmp_path)
+    call = {"call_id": "x", "tenant": "acme", "recording_uri": f"file://{tmp_path}/beta/call.wav"}
+    with pytest.raises(RecordingNotAllowed, match="outside the recording roots"):
+        run(call, settings)  # refused before any model loads
