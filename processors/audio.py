@@ -101,10 +101,10 @@ _TENANT_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 def for_tenant(entries: Sequence[str | Path], tenant: str | None) -> list[str]:
-    """``entries`` (recording roots, S3 buckets) with ``{tenant}`` filled in with the call's tenant,
-    so one tenant's calls cannot name another tenant's recordings (``/recordings/{tenant}``,
-    ``recordings-{tenant}``). An entry with ``{tenant}`` gives nothing for a call without a tenant
-    that is a plain path segment ("..", "a/b": never a way out of the entry)."""
+    """``entries`` (recording roots, S3 buckets, http hosts) with ``{tenant}`` filled in with the
+    call's tenant, so one tenant's calls cannot name another tenant's recordings
+    (``/recordings/{tenant}``, ``recordings-{tenant}``). An entry with ``{tenant}`` gives nothing
+    for a call without a tenant that is a plain path segment ("..", "a/b": never a way out)."""
     out = []
     for entry in map(str, entries):
         if "{tenant}" not in entry:
@@ -285,9 +285,10 @@ class FetchPolicy:
     max_redirects: int = 3
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> FetchPolicy:
+    def from_settings(cls, settings: Settings, tenant: str | None = None) -> FetchPolicy:
+        """``tenant``: the call's, for ``{tenant}`` in a host (:func:`for_tenant`)."""
         return cls(
-            hosts=tuple(settings.recording_http_hosts),
+            hosts=tuple(for_tenant(settings.recording_http_hosts, tenant)),
             allow_private=settings.recording_http_allow_private,
             timeout_s=settings.recording_http_timeout,
             max_bytes=settings.recording_max_bytes,
@@ -613,4 +614,4 @@ def open_recording(uri: str, settings: Settings, tenant: str | None = None) -> I
         if scheme == "s3":
             yield fetch_s3_recording(uri, S3Policy.from_settings(settings, tenant), dest)
         else:
-            yield fetch_recording(uri, FetchPolicy.from_settings(settings), dest)
+            yield fetch_recording(uri, FetchPolicy.from_settings(settings, tenant), dest)

@@ -142,7 +142,8 @@ class Settings(BaseSettings):
     recording_http_hosts: Annotated[list[str], NoDecode] = Field(
         [],
         description="Hosts http(s):// recordings may come from (comma-separated; .example.com also "
-        "matches subdomains, * any host). Empty: http(s) recordings are refused.",
+        "matches subdomains, * any host, {tenant} stands for the call's tenant). Empty: http(s) "
+        "recordings are refused.",
     )
     recording_http_allow_private: bool = Field(
         False,

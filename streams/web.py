@@ -36,6 +36,7 @@ from processors.audio import (
     AudioError,
     RecordingNotAllowed,
     RecordingNotFound,
+    for_tenant,
     host_allowed,
     resolve_recording,
 )
@@ -337,7 +338,7 @@ def audio_source(call_id: str, tenant: str, uri: str, settings: Settings) -> dic
     recording roots, the recording's own URL for an allow-listed http(s) host, else why not."""
     parts = urlsplit(uri)
     if parts.scheme.lower() in ("http", "https"):
-        if parts.hostname and host_allowed(parts.hostname, settings.recording_http_hosts):
+        if parts.hostname and host_allowed(parts.hostname, for_tenant(settings.recording_http_hosts, tenant)):
             return {"url": uri, "reason": None}
         return {"url": None, "reason": "its host is not in CALLSTREAM_RECORDING_HTTP_HOSTS"}
     try:
