@@ -56,8 +56,8 @@ from functools import cached_property
 from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
-from processors.numbers import NUMBER_WORDS, normalise_numbers
-from processors.pii import PLACEHOLDER_RE, PiiOptions, cue_at_end, redact
+from processors.numbers import NUMBER_WORDS, dictated_digits, normalise_numbers
+from processors.pii import PLACEHOLDER_RE, PiiOptions, cue_at_end, has_cue, redact
 from processors.rules import price_mentions
 from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
 
@@ -351,6 +351,12 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
     spoken, spoken_found = redact(normalise_numbers(out), options.pii)
     if spoken_found:
         return spoken, dict(Counter(found) + Counter(spoken_found))
+    # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 5+ number words
+    # after a cue (a phone is 7+ digits), which few turns have: each costs a redaction more
+    if sum(w in NUMBER_WORDS for w in words) >= 5 and has_cue(out):
+        dictated, dictated_found = redact(dictated_digits(out), options.pii)
+        if dictated_found:
+            return dictated, dict(Counter(found) + Counter(dictated_found))
     return out, found
 
 

@@ -393,3 +393,44 @@ def normalise_numbers(text: str, words: list[str] | None = None) -> str:
     if not NUMBER_WORDS.isdisjoint(words):  # fast path: no number word
         text = _RUN_RE.sub(_replace_run, text)
     return text
+
+
+#: A number word, or "oh" next to one: what :func:`dictated_digits` reads.
+_DICTATION_RE = re.compile(rf"(?<!\w)(?:{NUMBER_WORD}|oh(?=[\s,.]+{NUMBER_WORD}))", re.IGNORECASE)
+_JOIN_GAP = re.compile(r"[\s‑-]+")
+
+
+def dictated_digits(text: str) -> str:
+    """``text`` with every number word read as the digits it says on its own, as a phone or card is
+    dictated in groups: "four fifteen, five fifty-five, oh one thirty-four" → "4 15, 5 55, 0 1 34",
+    "сорок два семьдесят шесть" → "42 76"; "hundred" → "00", "thousand" → "000", "oh" (next to a
+    number word) → "0". Only for finding PII: as arithmetic it is wrong ("five hundred" is "5 00")."""
+    words = list(_DICTATION_RE.finditer(text))
+    if not words:
+        return text
+    out: list[str] = []
+    done = 0
+    i = 0
+    while i < len(words):
+        m = words[i]
+        word = m.group().lower()
+        value = 0 if word == "oh" else _VALUES.get(word)
+        end = m.end()
+        if isinstance(value, int) and 20 <= value < 100 and value % 10 == 0 and i + 1 < len(words):
+            nxt = words[i + 1]
+            unit = _VALUES.get(nxt.group().lower())
+            # a tens word and a unit ("fifty-five", "сорок два"): one group of two digits
+            if isinstance(unit, int) and 1 <= unit <= 9 and _JOIN_GAP.fullmatch(text, end, nxt.start()):
+                value, end = value + unit, nxt.end()
+                i += 1
+        if word in _BIG:
+            digits = "0" * (len(str(_BIG[word])) - 1)
+        elif word in _HUNDRED:
+            digits = "00"
+        else:
+            digits = str(value) if isinstance(value, int) else m.group()
+        out += (text[done : m.start()], digits)
+        done = end
+        i += 1
+    out.append(text[done:])
+    return "".join(out)

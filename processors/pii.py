@@ -228,6 +228,11 @@ def _cue(text: str, start: int) -> str | None:
     return kind
 
 
+def has_cue(text: str) -> bool:
+    """Whether ``text`` says a word that announces PII ("номер", "card", "call me at")."""
+    return _CUE.search(text) is not None
+
+
 def cue_at_end(text: str) -> bool:
     """Whether the last words of ``text`` say what digits after them are ("my number is", "карта"):
     digits in the next segment may then be PII only together with it."""
@@ -349,7 +354,7 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
         return (
             cue in ("phone", "number")
             and digits[0] != "0"
-            and _kinds(groups) <= {"", "-", "–", "—"}
+            and _kinds(groups) <= ({"", "-", "–", "—", ","} if cue == "phone" else {"", "-", "–", "—"})
             # "my number is 555 0134": номер/number alone only with a local number's grouping
             and (sizes in _LOCAL_GROUPS or (cue == "phone" and singles and len(groups) > 5))
         )

@@ -420,3 +420,23 @@ def test_a_number_cut_across_segments_reads_once_in_the_compressed_text():
 def test_a_bare_local_number_answering_a_phone_question_is_redacted(question, answer, stored):
     out = filter_transcript(make_transcript_from_turns("cue", [("agent", question), ("customer", answer)]))
     assert [s["text"] for s in out["transcript"]["segments"]] == [question, stored]
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # dictated in groups the number reading keeps in words ("five fifty-five" may be a price)
+        ("My number is four fifteen, five fifty-five, oh one thirty-four.", "My number is [PHONE]."),
+        (
+            "Карта сорок два семьдесят шесть, тридцать восемь ноль ноль, двенадцать тридцать четыре, "
+            "пятьдесят шесть семьдесят девять.",
+            "Карта [CARD].",
+        ),
+        ("Just call five five five, oh one three four.", "Just call [PHONE]."),
+        # no cue: numbers said in a row stay as said
+        ("We sold four fifteen, five fifty-five, and two hundred units.", None),
+    ],
+)
+def test_pii_dictated_in_groups_after_a_cue_is_redacted(said, stored):
+    out = filter_transcript(make_transcript_from_turns("dict", [("customer", said)]))
+    assert out["transcript"]["segments"][0]["text"] == (stored or said)

@@ -162,3 +162,19 @@ def test_a_colloquial_price_or_a_range_with_one_multiplier_stays_in_words(text):
 def test_dictated_pairs_still_become_digits():
     assert normalise_numbers("сорок пять сорок пять") == "45 45"
     assert normalise_numbers("nine sixteen") == "9 16"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("four fifteen, five fifty-five, oh one thirty-four", "4 15, 5 55, 0 1 34"),
+        ("сорок два семьдесят шесть, тридцать восемь ноль ноль", "42 76, 38 0 0"),
+        ("thirty-eight hundred", "38 00"),
+        ("двенадцать тридцать четыре", "12 34"),  # a tens word takes the unit after it, not the one before
+        ("no numbers here", "no numbers here"),
+    ],
+)
+def test_dictated_digits_reads_each_group_as_said(text, expected):
+    from processors.numbers import dictated_digits
+
+    assert dictated_digits(text) == expected
