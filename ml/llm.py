@@ -6,18 +6,21 @@ client is synchronous (httpx): the score stage runs it in the worker's executor,
 
 Error policy, matching the stage runner's:
 
-- connection errors, timeouts, HTTP 429 and 5xx are retried here with exponential backoff; when the
-  retries are spent :class:`LLMUnavailable` (a ``ConnectionError``) lets the stage retry the record
-  later and, after ``CALLSTREAM_MAX_ATTEMPTS``, dead-letter it;
+- connection errors, timeouts, HTTP 408, 429 and 5xx, and a 200 whose body is no JSON object are
+  retried here with exponential backoff; when the retries are spent :class:`LLMUnavailable` (a
+  ``ConnectionError``) lets the stage retry the record later and, after
+  ``CALLSTREAM_MAX_ATTEMPTS``, dead-letter it;
 - an answer that is not valid JSON or breaks the scorecard (range, enum, missing field) gets one
-  retry with the error appended to the conversation; a second invalid answer raises
-  :class:`LLMAnswerError` (not transient: the record is dead-lettered with the raw answer);
+  retry with the error appended to the conversation (an answer cut off by ``max_tokens`` or a
+  content filter says so); a second invalid answer raises :class:`LLMAnswerError` (not transient:
+  the record is dead-lettered with the reason and the raw answer);
 - other 4xx (bad model name, request too long) raise :class:`LLMRequestError`: retrying cannot help.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -39,6 +42,14 @@ log = logging.getLogger(__name__)
 
 #: How much of a raw answer a dead letter keeps.
 RAW_LIMIT = 2000
+#: Statuses another try may get past: request timeout, rate limit (5xx are retried too).
+_RETRY_STATUSES = (408, 429)
+#: Why a server stopped an answer early, as the error (and the retry prompt) explains it.
+_STOPPED = {
+    "length": "the answer was cut off at max_tokens={max_tokens} (finish_reason length): keep every "
+    "reasoning to one short sentence",
+    "content_filter": "the server's content filter stopped the answer (finish_reason content_filter)",
+}
 
 
 class LLMUnavailable(ConnectionError):
@@ -81,6 +92,26 @@ class LLMResult:
     prompt_version: str = PROMPT_VERSION
 
 
+def _tokens(usage: Any, key: str) -> int:
+    """A token count from ``usage``; 0 when a server reports none or nonsense (never negative)."""
+    value = usage.get(key) if isinstance(usage, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return max(0, value)
+
+
+def _content(data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(``choices[0].message.content``, ``finish_reason``); content None when there is none."""
+    try:
+        choice = data["choices"][0]
+        content, finish = choice["message"].get("content"), choice.get("finish_reason")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None, None
+    if content is None and finish == "content_filter":
+        content = ""
+    return (content if isinstance(content, str) else None), (finish if isinstance(finish, str) else None)
+
+
 def chat_url(base: str) -> str:
     """``…/v1/chat/completions`` from a base URL given with or without ``/v1``."""
     base = base.rstrip("/")
@@ -119,7 +150,8 @@ class OpenAIBackend:
             return {
                 "type": "json_schema",
                 "json_schema": {
-                    "name": f"scorecard_{card.id}".replace("-", "_"),
+                    # OpenAI refuses names outside [A-Za-z0-9_-]{1,64}; scorecard ids may hold dots.
+                    "name": re.sub(r"[^A-Za-z0-9_-]", "_", f"scorecard_{card.id}")[:64],
                     "schema": schema,
                     "strict": True,
                 },
@@ -142,7 +174,7 @@ class OpenAIBackend:
             except httpx.TransportError as exc:
                 last = f"{type(exc).__name__}: {exc}"
             else:
-                if response.status_code == 429 or response.status_code >= 500:
+                if response.status_code in _RETRY_STATUSES or response.status_code >= 500:
                     last = f"HTTP {response.status_code}: {response.text[:200]}"
                 elif response.status_code >= 400:
                     raise LLMRequestError(
@@ -150,11 +182,12 @@ class OpenAIBackend:
                     )
                 else:
                     try:
-                        return response.json()
-                    except ValueError:
-                        last = (
-                            f"HTTP {response.status_code} with a body that is not JSON: {response.text[:200]}"
-                        )
+                        data = response.json()
+                    except (ValueError, RecursionError):
+                        data = None
+                    if isinstance(data, dict):
+                        return data
+                    last = f"HTTP {response.status_code}, body is no JSON object: {response.text[:200]}"
             log.warning("LLM request to %s failed (%s), attempt %d", self._url, last, attempt + 1)
         raise LLMUnavailable(
             f"LLM server {self._url} unavailable after {self.config.retries + 1} tries: {last}"
@@ -177,19 +210,20 @@ class OpenAIBackend:
             if fmt is not None:
                 body["response_format"] = fmt
             data = self._post(body)
-            usage = data.get("usage") or {}
-            tokens_in += int(usage.get("prompt_tokens") or 0)
-            tokens_out += int(usage.get("completion_tokens") or 0)
-            try:
-                raw = data["choices"][0]["message"]["content"] or ""
-            except (KeyError, IndexError, TypeError):
+            tokens_in += _tokens(data.get("usage"), "prompt_tokens")
+            tokens_out += _tokens(data.get("usage"), "completion_tokens")
+            content, finish = _content(data)
+            if content is None:
                 raw = str(data)[:RAW_LIMIT]
-                error = "response has no choices[0].message.content"
+                error = "response has no choices[0].message.content string"
             else:
+                raw = content
                 try:
                     parsed = parse_answer(card, raw)
                 except AnswerInvalid as exc:
                     error = str(exc)
+                    if finish in _STOPPED:  # the cause, not only the symptom (unterminated JSON)
+                        error = f"{_STOPPED[finish].format(max_tokens=self.config.max_tokens)}; {error}"
                 else:
                     return LLMResult(
                         values=parsed["values"],

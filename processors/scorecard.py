@@ -11,6 +11,7 @@ wins: tenant and queue, then tenant, then queue, then ``*``/``*``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,11 @@ _CRITERION_KEYS = {
     "rule",
 }
 _CARD_KEYS = {"id", "version", "title", "tenants", "queues", "criteria", "description"}
+#: A title is stored with every criterion row; a rubric is sent in every prompt.
+MAX_TITLE = 200
+MAX_RUBRIC = 4000
+#: Weights are relative; a bound keeps ``weight x 100`` summed over criteria finite.
+MAX_WEIGHT = 1e6
 
 
 class ScorecardError(ValueError):
@@ -114,6 +120,8 @@ def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[floa
 
     The total is None while any weighted criterion has no value (e.g. LLM criteria pending): a
     total over a subset would look comparable and is not. A failing fatal criterion makes it 0.
+    A value that is not a finite number (NaN, inf) counts as no value, so it never becomes points
+    (``min(100, nan)`` is 100) nor passes a fatal threshold (``nan < 30`` is false).
     """
     rows = {row["id"]: row for row in criteria}
     fatal = False
@@ -124,6 +132,8 @@ def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[floa
         value, label = (
             (row.get("value"), row.get("label")) if row and row["status"] == "scored" else (None, None)
         )
+        if value is not None and not (isinstance(value, int | float) and math.isfinite(value)):
+            value = None
         if c.failed(value, label):
             fatal = True
         if c.weight > 0:
@@ -161,9 +171,15 @@ def _criterion(raw: Any, where: str) -> Criterion:
         raise ScorecardError(f"{where}.type: must be one of {', '.join(KINDS)} (got {kind!r})")
     if source not in SOURCES:
         raise ScorecardError(f"{where}.source: must be one of {', '.join(SOURCES)} (got {source!r})")
+    if len(raw["title"]) > MAX_TITLE:
+        raise ScorecardError(f"{where}.title: at most {MAX_TITLE} characters (got {len(raw['title'])})")
     weight = raw.get("weight", 1.0 if kind != "count" else 0.0)
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-        raise ScorecardError(f"{where}.weight: must be a number >= 0 (got {weight!r})")
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, int | float)
+        or not 0 <= weight <= MAX_WEIGHT  # also false for .nan
+    ):
+        raise ScorecardError(f"{where}.weight: must be a number >= 0 and <= {MAX_WEIGHT:g} (got {weight!r})")
     if kind == "count" and weight:
         raise ScorecardError(f"{where}.weight: count criteria have no 0-100 scale; use weight 0")
     fatal = raw.get("fatal", False)
@@ -190,8 +206,9 @@ def _criterion(raw: Any, where: str) -> Criterion:
             kind not in ("score", "count")
             or isinstance(threshold, bool)
             or not isinstance(threshold, int | float)
+            or not math.isfinite(threshold)
         ):
-            raise ScorecardError(f"{where}.pass_threshold: a number, for score/count criteria only")
+            raise ScorecardError(f"{where}.pass_threshold: a finite number, for score/count criteria only")
         if kind == "score" and not 0 <= threshold <= 100:
             raise ScorecardError(f"{where}.pass_threshold: must be within 0-100 (got {threshold})")
     rule = raw.get("rule")
@@ -210,6 +227,8 @@ def _criterion(raw: Any, where: str) -> Criterion:
         raise ScorecardError(f"{where}.rubric: must be text")
     if source == "llm" and not rubric.strip():
         raise ScorecardError(f"{where}.rubric: LLM criteria need a rubric (it is the model's instruction)")
+    if len(rubric) > MAX_RUBRIC:
+        raise ScorecardError(f"{where}.rubric: at most {MAX_RUBRIC} characters (got {len(rubric)})")
     return Criterion(
         id=cid,
         title=raw["title"].strip(),
@@ -250,6 +269,8 @@ def parse_scorecard(raw: Any, where: str = "scorecard") -> Scorecard:
     for reserved in ("reasoning", "summary"):
         if reserved in seen:
             raise ScorecardError(f"{where}.criteria: {reserved!r} is reserved for the LLM answer")
+    if not any(c.weight > 0 for c in criteria):
+        raise ScorecardError(f"{where}.criteria: every weight is 0, so no call would ever get a total")
     return Scorecard(
         id=card_id,
         version=str(version),

@@ -146,7 +146,9 @@ class Scorer:
                 )
                 row |= {"status": "pending", "value": None, "label": None, "reasoning": why}
             criteria.append(row)
-        total, fatal = totals(card, criteria)
+        # Without speech nothing is judged, rule criteria included: a fatal rule ("disclaimer said")
+        # fails on silence, and a 0 total would rate the agent for an empty recording.
+        total, fatal = totals(card, criteria) if speech else (None, False)
 
         latencies = {f"transcribe_{k}": v for k, v in transcript.get("timings", {}).items()}
         if result is not None:
