@@ -142,6 +142,7 @@ _NOT_LETTERS = re.compile(r"[\W_]+")
 #: Control characters (C0 but tab and newline, DEL, C1): not speech, dropped from the stored text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DIGIT = re.compile(r"\d")
+_NO_PUNCT = str.maketrans({c: " " for c in ",.!?;:…\"«»()"})
 
 
 @dataclass(frozen=True)
@@ -416,18 +417,36 @@ def _seam(before: str, head: str) -> bool:
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _says_number(text: str, head: str) -> bool:
+    """Whether ``text`` may hold a number: a digit, or number words ("Yeah, it's nine one seven")."""
+    if head.isdigit() or head in _NUMBERISH or _DIGIT.search(text):
+        return True
+    # words split on spaces, their punctuation off: a third of WORD_RE's cost on every segment
+    return len(_NUMBERISH.intersection(text.lower().translate(_NO_PUNCT).split())) >= 2
+
+
 def _near(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
     return (after.get("start") or 0.0) - (before.get("end") or 0.0) <= SEAM_GAP
 
 
-def _split_back(parts: list[str], joined: str, redacted: str) -> list[str]:
-    """``redacted`` (the redaction of ``parts`` joined by spaces) cut back into one text per part: a
-    change inside a part stays there, one across a seam ("8 916" + "123 45 67" → "[PHONE]") goes
+#: Join the pieces of a seam run: first with one separator kind for the whole number ("8 917..." +
+#: "800." + "61 70," read as "8 917, 800, 61 70"), whatever pause dots Whisper ended each piece
+#: with; then with a space, as an e-mail said aloud reads ("ivan dot petrov at" + "gmail dot com").
+_SEAM_JOINS = (", ", " ")
+_PIECE_END = " .,…"
+
+
+def _split_back(parts: list[str], joined: str, redacted: str, sep: str) -> list[str]:
+    """``redacted`` (the redaction of ``parts`` joined by ``sep``) cut back into one text per part:
+    a change inside a part stays there, one across a seam ("8 916" + "123 45 67" → "[PHONE]") goes
     into every part it touched, so no part keeps a piece of the number."""
     bounds, pos = [], 0
     for part in parts:
         bounds.append((pos, pos + len(part)))
-        pos += len(part) + 1
+        pos += len(part) + len(sep)
     pieces: list[list[str]] = [[] for _ in parts]
     matcher = difflib.SequenceMatcher(None, joined, redacted, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -464,6 +483,17 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     last: dict[str, int] = {}  # role -> index of its previous segment
     runs: list[_Run] = []
     open_run: dict[str, _Run] = {}
+
+    def cued(i: int) -> bool:
+        """Whether the other speaker asked for PII right before segment ``i``."""
+        before = segments[i - 1] if i > 0 else None
+        return (
+            before is not None
+            and before.get("role") != segments[i].get("role")
+            and _near(before, segments[i])
+            and cue_at_end(before["text"])
+        )
+
     for i, seg in enumerate(segments):
         role = seg.get("role")
         j = last.get(role)
@@ -472,34 +502,28 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         if j is not None and _near(segments[j], seg) and _seam(segments[j]["text"], head):
             run = open_run.get(role)
             if run is None or run.segments[-1] != j:
-                run = open_run[role] = _Run([j])
+                run = open_run[role] = _Run([j], cue=j - 1 if cued(j) else None)
                 runs.append(run)
             run.segments.append(i)
-        elif (
-            (head.isdigit() or head in _NUMBERISH)
-            and i > 0
-            and segments[i - 1].get("role") != role
-            and _near(segments[i - 1], seg)
-            and cue_at_end(segments[i - 1]["text"])
-        ):
+        elif cued(i) and _says_number(seg["text"], head):
             run = open_run[role] = _Run([i], cue=i - 1)
             runs.append(run)
     for run in runs:
-        parts = [segments[i]["text"] for i in run.segments]
-        if run.cue is not None:
-            parts.insert(0, segments[run.cue]["text"])
-        joined = " ".join(parts)
-        redacted, found = _redact(joined, options)
-        if not found:
+        indices = [run.cue, *run.segments] if run.cue is not None else run.segments
+        parts = [segments[i]["text"].rstrip(_PIECE_END) for i in indices]
+        for sep in _SEAM_JOINS:
+            joined = sep.join(parts)
+            redacted, found = _redact(joined, options)
+            if found:
+                break
+        else:
             continue
-        texts = _split_back(parts, joined, redacted)
-        if run.cue is not None:
-            # what the cue itself held was redacted with it (placeholders are no digits)
-            texts = texts[1:]
         pii.update(found)
-        for i, text in zip(run.segments, texts, strict=True):
-            if text != segments[i]["text"]:
-                segments[i] = {**segments[i], "text": text}
+        for i, part, text in zip(indices, parts, _split_back(parts, joined, redacted, sep), strict=True):
+            if i == run.cue or text == part:
+                continue  # the cue is the other speaker's, never changed; an unchanged piece keeps its end
+            original = segments[i]["text"]
+            segments[i] = {**segments[i], "text": text + original[len(part) :]}
 
 
 def filter_transcript(

@@ -347,7 +347,8 @@ def _replace_run(match: re.Match[str]) -> str:
     if lead is None and len(pieces) == 2 and len(numbers) == 2 and not any(o for *_, o in numbers):
         # "two ninety-nine", "девять девяносто девять": 2.99 or 299 said the short way, not "2 99"
         (f1, l1, a, _), (f2, l2, b, _) = numbers
-        if f1 == l1 and a < 20 and l2 == f2 + 1 and 20 < b < 100 and b % 10:
+        # (never after a zero: "ноль сорок три" is a phone's 0 43, no price is said that way)
+        if f1 == l1 and 0 < a < 20 and l2 == f2 + 1 and 20 < b < 100 and b % 10:
             return text
     big = _BIG.keys() & set(words)
     if lead is None and not big and _SHARED_BIG.match(match.string, match.end()):
@@ -397,6 +398,31 @@ def normalise_numbers(text: str, words: list[str] | None = None) -> str:
 
 #: A number word, or "oh" next to one: what :func:`dictated_digits` reads.
 _DICTATION_RE = re.compile(rf"(?<!\w)(?:{NUMBER_WORD}|oh(?=[\s,.]+{NUMBER_WORD}))", re.IGNORECASE)
+#: Repeated digits as dictated: "double seven", "triple oh", "три семёрки", "две двойки", "два нуля".
+_DIGIT_NOUNS = {
+    "единицы": "1", "единички": "1", "двойки": "2", "тройки": "3", "четвёрки": "4", "четверки": "4",
+    "пятёрки": "5", "пятерки": "5", "шестёрки": "6", "шестерки": "6", "семёрки": "7", "семерки": "7",
+    "восьмёрки": "8", "восьмерки": "8", "девятки": "9", "нуля": "0", "ноля": "0",
+}  # fmt: skip
+_REPEATS = {"double": 2, "triple": 3, "два": 2, "две": 2, "три": 3, "четыре": 4}
+_REPEAT_RE = re.compile(
+    rf"(?<!\w)(?:(?P<en>double|triple)\s+(?P<digit>oh|zero|one|two|three|four|five|six|seven|eight|nine|\d)"
+    rf"|(?P<ru>два|две|три|четыре)\s+(?P<noun>{'|'.join(_DIGIT_NOUNS)}))(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _expand_repeats(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        if m.group("en"):
+            digit = m.group("digit").lower()
+            digit = "0" if digit == "oh" else digit if digit.isdigit() else str(_VALUES[digit])
+            return " ".join(digit * _REPEATS[m.group("en").lower()])
+        return " ".join(_DIGIT_NOUNS[m.group("noun").lower()] * _REPEATS[m.group("ru").lower()])
+
+    return _REPEAT_RE.sub(repl, text)
+
+
 _JOIN_GAP = re.compile(r"[\s‑-]+")
 
 
@@ -404,7 +430,9 @@ def dictated_digits(text: str) -> str:
     """``text`` with every number word read as the digits it says on its own, as a phone or card is
     dictated in groups: "four fifteen, five fifty-five, oh one thirty-four" → "4 15, 5 55, 0 1 34",
     "сорок два семьдесят шесть" → "42 76"; "hundred" → "00", "thousand" → "000", "oh" (next to a
-    number word) → "0". Only for finding PII: as arithmetic it is wrong ("five hundred" is "5 00")."""
+    number word) → "0", "double seven" / "три семёрки" → "7 7" / "7 7 7". Only for finding PII: as
+    arithmetic it is wrong ("five hundred" is "5 00")."""
+    text = _expand_repeats(text)
     words = list(_DICTATION_RE.finditer(text))
     if not words:
         return text
@@ -416,13 +444,24 @@ def dictated_digits(text: str) -> str:
         word = m.group().lower()
         value = 0 if word == "oh" else _VALUES.get(word)
         end = m.end()
-        if isinstance(value, int) and 20 <= value < 100 and value % 10 == 0 and i + 1 < len(words):
+        # a hundreds word ("девятьсот") takes the tens and units after it, a tens word ("fifty",
+        # "сорок") the unit after it: "девятьсот двадцать пять" is 925, "сорок два" 42
+        place = 100 if isinstance(value, int) and 100 <= value < 1000 and value % 100 == 0 else None
+        if isinstance(value, int) and 20 <= value < 100 and value % 10 == 0:
+            place = 10
+        while place is not None and i + 1 < len(words):
             nxt = words[i + 1]
-            unit = _VALUES.get(nxt.group().lower())
-            # a tens word and a unit ("fifty-five", "сорок два"): one group of two digits
-            if isinstance(unit, int) and 1 <= unit <= 9 and _JOIN_GAP.fullmatch(text, end, nxt.start()):
-                value, end = value + unit, nxt.end()
-                i += 1
+            addend = _VALUES.get(nxt.group().lower())
+            if not isinstance(addend, int) or not _JOIN_GAP.fullmatch(text, end, nxt.start()):
+                break
+            if place == 100 and 10 <= addend < 100:  # tens or teens after hundreds
+                place = 10 if addend >= 20 and addend % 10 == 0 else None
+            elif 1 <= addend <= 9:
+                place = None
+            else:
+                break
+            value, end = value + addend, nxt.end()
+            i += 1
         if word in _BIG:
             digits = "0" * (len(str(_BIG[word])) - 1)
         elif word in _HUNDRED:

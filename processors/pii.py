@@ -67,12 +67,14 @@ _ID_SPACED = re.compile(
 )
 #: 10 digits right after the word passport/паспорт (the prefix is kept).
 _ID_WORD = re.compile(
-    r"(?=[пp])((?:паспорт\w*|passport)(?:\s*(?:№|#|no\.?|number|номер))?[\s:]*)\d{10}(?!\d)", re.I
+    r"(?=[пp])((?:паспорт\w*|passport)(?:\s*(?:№|#|no\.?|number|номер|серия|series))?[\s:]*)"
+    r"\d{2}[\s-]?\d{2}[\s,.]*(?:(?:№|#|номер|number|no\.?)\s*)?\d(?:[\s-]?\d){5}(?!\d)",
+    re.I,
 )
 #: Passport series and number as said: "серия 45 10 номер 123456", "Серия 45 10. Номер 123 456"
 #: (the word серия is kept).
 _ID_SERIES = re.compile(
-    r"(?=[сs])((?:сери[яиюей]|series)\s*)\d{2}[\s-]?\d{2}[\s,.]*(?:(?:номер|№|number)\s*)?\d(?:[\s-]?\d){5}(?!\d)",
+    r"(?=[сs])((?:сери[яиюей]|series)\s*)\d{2}[\s-]?\d{2}[\s,.]*(?:(?:номер|№|number)\s*)?\d(?:[\s,.-]{0,2}\d){5}(?!\d)",
     re.I,
 )
 #: SNILS written without separators: 11 digits, redacted only with a valid checksum (see snils_ok).
@@ -137,7 +139,7 @@ _CUE = re.compile(
     r"|(?P<passport>паспорт|passport|сери[яиюей]\b|series\b)"
     r"|(?P<snils>снилс|snils)"
     r"|(?P<ssn>ssn\b|social\b)"
-    r"|(?P<phone>телефон|мобильн|сотов|позвоните|звоните|звонить|набирайте|записывайте|запишите|phone|"
+    r"|(?P<phone>телефон|мобильн|сотов|домашн|позвоните|звоните|звонить|набирайте|записывайте|запишите|пишите|phone|"
     r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап)"
     r"|(?P<number>номер|number)"
     r")",
@@ -149,8 +151,8 @@ _NOT_PHONE = re.compile(
     r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
     r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
-    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет)"
-    r"[\w-]*(?:[\s:#№.?]+[\w-]+){0,2}[\s:#№.?]*$",
+    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени)"
+    r"[\w-]*(?:[\s:#№.?,]+[\w-]+){0,2}[\s:#№.?,]*$",
     re.I,
 )
 #: A unit or currency right after the digits: a count or an amount, not a phone.
@@ -349,6 +351,16 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
         return True  # 0044 20 7946 0958
     if sizes[:2] == (1, 2) and digits.startswith("810") and 13 <= len(digits) <= 18:
         return True  # 8 10 375 29 123 45 67: Russian dialling abroad
+    if (
+        cue in ("phone", "number")
+        and digits[0] == "0"
+        and (digits[1] != "0")
+        and 10 <= len(digits) <= 12
+        and _tidy(groups)
+    ):
+        return True  # a national trunk 0 after a phone word: UK 020 8582 3218, DE 0157 4001 3675
+    if cue in ("phone", "number") and digits.startswith("80") and len(digits) == 11 and sizes[0] == 2:
+        return True  # Belarus dialled at home: 80 17 570-58-63
     singles = 3 * sum(g.single for g in groups) >= 2 * len(groups)
     if len(digits) == 7:  # a local number: only after a phone word ("городской", "call"), as written
         return (
@@ -364,8 +376,13 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
         or sum("/" in g.after for g in groups) > 1
     ):
         return False  # not a phone's digits; mixed separators; "300/968/1000" is a ratio or a date
-    if cue in ("phone", "number") and max(sizes) <= 4 and 4 not in sizes[:-1]:
+    # a city code in brackets is no card group: "8 (8182) 37-82-48"
+    inner = [len(g.digits) for prev, g in pairwise(groups) if not ("(" in prev.after and ")" in g.after)]
+    inner = [len(groups[0].digits), *inner][:-1]
+    if cue in ("phone", "number") and max(sizes) <= 4 and 4 not in inner:
         return True  # any grouping after a phone word: "8 916 12 34 567", "41 55 55 01 34"
+    if sizes[0] == 1 and digits[0] in "78" and digits[1] == "9" and len(digits) == 11 and sizes[1] == 3:
+        return True  # a Russian mobile in any grouping after "8 9xx": "8 995 732, 0 8, 83"
     chunks = _chunks(groups)
     return (
         sizes in _PHONE_GROUPS
@@ -631,7 +648,7 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
             sub(_ID, "ID")
             sub(_ID_SPACED, "ID")
             sub(_ID_SERIES, "ID")
-            if _TEN_DIGITS.search(text):
+            if "асп" in text or "assp" in text or "АСП" in text or "ASSP" in text:  # паспорт, passport
                 sub(_ID_WORD, "ID")
         if options.phones:
             sub(_PHONE, "PHONE", _phone_match_ok)

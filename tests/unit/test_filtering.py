@@ -440,3 +440,29 @@ def test_a_bare_local_number_answering_a_phone_question_is_redacted(question, an
 def test_pii_dictated_in_groups_after_a_cue_is_redacted(said, stored):
     out = filter_transcript(make_transcript_from_turns("dict", [("customer", said)]))
     assert out["transcript"]["segments"][0]["text"] == (stored or said)
+
+
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        (  # the agent asked; the customer answers without a cue of their own
+            [("agent", "Could you give me your phone number?"),
+             ("customer", "Yeah, it's nine one seven, triple five, double seven double eight.")],
+            ["Could you give me your phone number?", "Yeah, it's [PHONE]."],
+        ),
+        (  # pieces ended with Whisper's pause dots and commas, a backchannel between them
+            [("agent", "Как с вами можно связаться?"), ("customer", "8 917..."), ("agent", "Угу."),
+             ("customer", "800."), ("agent", "Да-да."), ("customer", "61 70,")],
+            ["Как с вами можно связаться?", "[PHONE]...", "Угу.", "[PHONE].", "Да-да.", "[PHONE],"],
+        ),
+        (
+            [("agent", "Оставьте номер для связи, пожалуйста."),
+             ("customer", "Восемь, девятьсот двадцать пять, три семёрки, две двойки, две единицы.")],
+            ["Оставьте номер для связи, пожалуйста.", "[PHONE]."],
+        ),
+    ],
+)  # fmt: skip
+def test_pii_answering_the_other_speakers_question_is_redacted(turns, stored):
+    out = filter_transcript(make_transcript_from_turns("cue2", turns))
+    assert [s["text"] for s in out["transcript"]["segments"]] == stored
+    assert out["pii"] == {"PHONE": 1}

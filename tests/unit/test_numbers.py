@@ -138,6 +138,7 @@ def test_number_words_hold_every_oblique_form_spelt_with_e():
         ("eight hundred five five five one two", "800 5 5 5 1 2"),
         ("восемьсот пять пять пять", "800 5 5 5"),
         ("nine hundred two six hundred", "902 600"),  # "six" counts the next hundreds
+        ("ноль сорок три", "0 43"),  # a phone's group after a zero, never a colloquial price
         ("девятьсот три ноль десять", "903 0 10"),  # a phone code: only 800 is said that way
     ],
 )
@@ -171,6 +172,8 @@ def test_dictated_pairs_still_become_digits():
         ("сорок два семьдесят шесть, тридцать восемь ноль ноль", "42 76, 38 0 0"),
         ("thirty-eight hundred", "38 00"),
         ("двенадцать тридцать четыре", "12 34"),  # a tens word takes the unit after it, not the one before
+        ("девятьсот двадцать пять, три семёрки, две двойки", "925, 7 7 7, 2 2"),
+        ("nine one seven, triple five, double seven double eight", "9 1 7, 5 5 5, 7 7 8 8"),
         ("no numbers here", "no numbers here"),
     ],
 )

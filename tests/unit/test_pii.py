@@ -147,6 +147,21 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
         ("My number is 555 0134.", "My number is [PHONE].", {"PHONE": 1}),
         ("Мой номер 123-45-67.", "Мой номер [PHONE].", {"PHONE": 1}),
         ("Room number 555 0134.", "Room number 555 0134.", {}),
+        # found by a blind probe: foreign numbers with a trunk 0, bracketed city codes, passports with №
+        ("It's a UK number, 020 8582 3218.", "It's a UK number, [PHONE].", {"PHONE": 1}),
+        (
+            "I'm in Berlin, the number is 0157 4001 3675.",
+            "I'm in Berlin, the number is [PHONE].",
+            {"PHONE": 1},
+        ),
+        ("Я из Минска, номер 80 17 570-58-63.", "Я из Минска, номер [PHONE].", {"PHONE": 1}),
+        ("Телефон 8 (8182) 37-82-48, добавочного нет.", "Телефон [PHONE], добавочного нет.", {"PHONE": 1}),
+        ("8 995 732, 0 8, 83.", "[PHONE].", {"PHONE": 1}),  # a Russian mobile needs no cue
+        ("Домашний 350 48 04", "Домашний [PHONE]", {"PHONE": 1}),
+        ("Паспорт 67 17 № 673282, выдан ОВД.", "Паспорт [ID], выдан ОВД.", {"ID": 1}),
+        ("Паспорт 21 17 номер 692891.", "Паспорт [ID].", {"ID": 1}),
+        ("Номер обращения 906 1310630.", "Номер обращения 906 1310630.", {}),
+        ("Card number 4111 1111 1111 1112", "Card number 4111 1111 1111 1112", {}),  # no Luhn, no card
         ("The number is 1 234 567.", "The number is 1 234 567.", {}),
         # IDs: other separators, any grouping after their word, SNILS digit by digit (checksum)
         ("СНИЛС 112.233.445 95.", "СНИЛС [ID].", {"ID": 1}),
