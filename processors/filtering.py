@@ -57,7 +57,7 @@ from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
 from processors.numbers import NUMBER_WORDS, dictated_digits, normalise_numbers
-from processors.pii import PLACEHOLDER_RE, PiiOptions, cue_at_end, has_cue, redact
+from processors.pii import PLACEHOLDER_RE, PiiOptions, asks_for_reference, cue_at_end, has_cue, redact
 from processors.rules import price_mentions
 from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
 
@@ -142,7 +142,7 @@ _NOT_LETTERS = re.compile(r"[\W_]+")
 #: Control characters (C0 but tab and newline, DEL, C1): not speech, dropped from the stored text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DIGIT = re.compile(r"\d")
-_NO_PUNCT = str.maketrans({c: " " for c in ",.!?;:…\"«»()"})
+_NO_PUNCT = str.maketrans({c: " " for c in ',.!?;:…"«»()'})
 
 
 @dataclass(frozen=True)
@@ -352,9 +352,9 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
     spoken, spoken_found = redact(normalise_numbers(out), options.pii)
     if spoken_found:
         return spoken, dict(Counter(found) + Counter(spoken_found))
-    # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 5+ number words
-    # after a cue (a phone is 7+ digits), which few turns have: each costs a redaction more
-    if sum(w in NUMBER_WORDS for w in words) >= 5 and has_cue(out):
+    # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
+    # after a cue, which few turns have: each costs a redaction more
+    if sum(w in NUMBER_WORDS for w in words) >= 3 and has_cue(out):
         dictated, dictated_found = redact(dictated_digits(out), options.pii)
         if dictated_found:
             return dictated, dict(Counter(found) + Counter(dictated_found))
@@ -473,6 +473,31 @@ class _Run:
     cue: int | None = None
 
 
+def _answers_reference(
+    segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
+) -> None:
+    """A bare number answering the other speaker's question about a reference ("Ваш ИНН?" /
+    "7707083893.", "What's your order number?" / "seven one one ...") is that reference, not the
+    phone its shape suggests: such a segment is redacted again as said (``said``), after the
+    question, and keeps what that finds."""
+    for i, seg in enumerate(segments):
+        if i == 0 or "[PHONE]" not in seg["text"]:
+            continue
+        before = segments[i - 1]
+        if before.get("role") == seg.get("role") or not _near(before, seg):
+            continue
+        if not asks_for_reference(before["text"]):
+            continue
+        part = before["text"].rstrip(_PIECE_END)
+        answer = said[i] if said[i].isprintable() else " ".join(_CONTROL.sub(" ", said[i]).split())
+        joined = f"{part}, {answer}"
+        redacted, found = _redact(joined, options)
+        if found.get("PHONE", 0) == 0:  # the question says what the number is
+            pii.subtract({"PHONE": seg["text"].count("[PHONE]")})
+            pii.update(found)
+            segments[i] = {**seg, "text": _split_back([part, answer], joined, redacted, ", ")[1]}
+
+
 def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> None:
     """Redact PII said across segments: Whisper cuts a dictated phone, card or e-mail wherever the
     speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."), and each piece alone
@@ -581,7 +606,9 @@ def filter_transcript(
             last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
     if options.pii.enabled:
+        _answers_reference(segments, [s["text"] for s in transcript["segments"]], options, pii)
         _redact_seams(segments, options, pii)
+        pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [
         {**seg, "text": _redact(seg["text"], options)[0], "kept": False}

@@ -140,21 +140,27 @@ _CUE = re.compile(
     r"|(?P<snils>снилс|snils)"
     r"|(?P<ssn>ssn\b|social\b)"
     r"|(?P<phone>телефон|мобильн|сотов|домашн|позвоните|звоните|звонить|набирайте|записывайте|запишите|пишите|phone|"
-    r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап)"
+    r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап|\[phone\])"
     r"|(?P<number>номер|number)"
     r")",
     re.I,
 )
 #: A word that makes the digits right after it (at most two words between) something else than a
 #: phone: "номер заказа 9123456789", "Order number 9161234567", "ИНН компании ...", "Оценки 5 4 5 ...".
-_NOT_PHONE = re.compile(
+_REFERENCE_WORDS = (
     r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
     r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
     r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени)"
-    r"[\w-]*(?:[\s:#№.?,]+[\w-]+){0,2}[\s:#№.?,]*$",
-    re.I,
 )
+_NOT_PHONE = re.compile(rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}}[\s:#№.?,]*$", re.I)
+_REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
+
+
+def asks_for_reference(text: str) -> bool:
+    """Whether the end of ``text`` names a number that is no phone ("Ваш ИНН?", "What's your order
+    number?"): a bare number answering it is that reference, whatever its shape."""
+    return _REFERENCE.search(text, max(0, len(text) - _CUE_CHARS)) is not None
 #: A unit or currency right after the digits: a count or an amount, not a phone.
 _UNIT_AFTER = re.compile(
     r"\s*(?:[%₽$€]|(?:units?|items?|pieces?|users?|customers?|people|dollars?|bucks|rub|руб|штук|шт|"
@@ -320,7 +326,8 @@ def _card(groups: list[_Group], cue: str | None) -> bool:
         return True
     if all(g.after == "," for g in groups[:-1]) and sizes[0] <= 3 and set(sizes[1:]) == {3}:
         return True  # Whisper's thousands commas: 4,111,111,111,111,111
-    return cue == "card" and max(sizes) <= 2  # "сорок два семьдесят шесть тридцать восемь ноль ноль ..."
+    # after a card word, any grouping: "сорок два семьдесят шесть ...", "5536 9102, 0 861, 4570"
+    return cue == "card" and max(sizes) <= 4
 
 
 def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:
@@ -658,7 +665,46 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
             sub(_ID_11, "ID", lambda m: snils_ok(m.group()))
     elif seven is not None and options.phones:  # 7 digits: a local number after a phone word only
         text = _redact_runs(text, options, counts)
+    if counts and "[" in text:
+        text = _redact_taken_back(text)
     return text, dict(counts)
+
+
+#: A speaker taking digits back: "ой, нет", "подождите", "sorry, no", "I mean".
+_TAKE_BACK = re.compile(
+    r"(?<![^\W\d_])(?:ой|нет|подождите|точнее|вернее|извините|простите|sorry|no\s+wait|wait|i\s+mean|oops|"
+    r"scratch\s+that)(?![^\W\d_])",
+    re.I,
+)
+#: Digit groups of a number said in part: 4 digits or more ("903, 717", "70-36").
+_PIECE = re.compile(r"\d(?:[\s,.\-–—…]{0,4}\d){3,}")
+_TAKE_BACK_CHARS = 80
+
+
+def _redact_taken_back(text: str) -> str:
+    """Digits said and taken back next to a redacted number ("903, 717... нет, подождите, [PHONE]",
+    "[PHONE], ой, нет, 36 в конце, 70-36"): part of the same number, redacted with its placeholder.
+    Not counted again: it is the same number."""
+    spans: list[tuple[int, int, str]] = []
+    for m in PLACEHOLDER_RE.finditer(text):
+        lo = max(0, m.start() - _TAKE_BACK_CHARS)
+        before = list(_TAKE_BACK.finditer(text, lo, m.start()))
+        if before:  # pieces before the last take-back word
+            spans += [(p.start(), p.end(), m.group()) for p in _PIECE.finditer(text, lo, before[-1].start())]
+        after = _TAKE_BACK.search(text, m.end(), m.end() + _TAKE_BACK_CHARS)
+        if after is not None:
+            hi = min(len(text), after.end() + _TAKE_BACK_CHARS)
+            spans += [(p.start(), p.end(), m.group()) for p in _PIECE.finditer(text, after.end(), hi)]
+    if not spans:
+        return text
+    out, done = [], 0
+    for start, end, placeholder in sorted(set(spans)):
+        if start < done:
+            continue
+        out += (text[done:start], placeholder)
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 _LEADING = re.compile(r"\s*\[(EMAIL|CARD|ID|PHONE)\]")

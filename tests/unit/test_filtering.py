@@ -466,3 +466,31 @@ def test_pii_answering_the_other_speakers_question_is_redacted(turns, stored):
     out = filter_transcript(make_transcript_from_turns("cue2", turns))
     assert [s["text"] for s in out["transcript"]["segments"]] == stored
     assert out["pii"] == {"PHONE": 1}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Ваш ИНН?", "7707083893."),
+        ("What's your order number?", "seven one one eight seven eight one five nine two."),
+        ("Назовите номер договора.", "4459568205."),
+    ],
+)
+def test_a_bare_number_answering_a_reference_question_is_no_phone(question, answer):
+    """Its shape is a phone's, but the question says what it is (a blind probe's false positives)."""
+    out = filter_transcript(make_transcript_from_turns("ref", [("agent", question), ("customer", answer)]))
+    assert "[PHONE]" not in out["transcript"]["segments"][1]["text"]
+    assert out["pii"] == {}
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("903, 717... нет, подождите, 8 903 717 85 32.", "[PHONE]... нет, подождите, [PHONE]."),
+        ("8 995 982 70 63, ой, нет, 36 в конце, 70-36.", "[PHONE], ой, нет, 36 в конце, [PHONE]."),
+    ],
+)
+def test_digits_taken_back_next_to_a_redacted_number_are_redacted_too(said, stored):
+    out = filter_transcript(make_transcript_from_turns("back", [("customer", said)]))
+    assert out["transcript"]["segments"][0]["text"] == stored
+    assert out["pii"] == {"PHONE": 1}  # the same number, counted once

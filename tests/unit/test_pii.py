@@ -162,6 +162,11 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
         ("Паспорт 21 17 номер 692891.", "Паспорт [ID].", {"ID": 1}),
         ("Номер обращения 906 1310630.", "Номер обращения 906 1310630.", {}),
         ("Card number 4111 1111 1111 1112", "Card number 4111 1111 1111 1112", {}),  # no Luhn, no card
+        (
+            "Давайте я карту продиктую: 5536 9102, 0 861, 4570.",
+            "Давайте я карту продиктую: [CARD].",
+            {"CARD": 1},
+        ),
         ("The number is 1 234 567.", "The number is 1 234 567.", {}),
         # IDs: other separators, any grouping after their word, SNILS digit by digit (checksum)
         ("СНИЛС 112.233.445 95.", "СНИЛС [ID].", {"ID": 1}),
