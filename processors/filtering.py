@@ -56,7 +56,7 @@ from functools import cached_property
 from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
-from processors.numbers import NUMBER_WORDS, dictated_digits, normalise_numbers
+from processors.numbers import NUMBER_WORDS, dictated_digits, expand_repeats, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, asks_for_reference, cue_at_end, has_cue, redact
 from processors.rules import price_mentions
 from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
@@ -349,7 +349,8 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
         return out, found
     # On the redacted text: what the first pass found stays redacted, whatever the digits of the
     # spoken numbers next to it do to the shapes (a card's "1111" and a following "два раза").
-    spoken, spoken_found = redact(normalise_numbers(out), options.pii)
+    # "три семёрки, две пятёрки", "triple five": repeated digits are digits only when dictated
+    spoken, spoken_found = redact(normalise_numbers(expand_repeats(out)), options.pii)
     if spoken_found:
         return spoken, dict(Counter(found) + Counter(spoken_found))
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words

@@ -412,7 +412,8 @@ _REPEAT_RE = re.compile(
 )
 
 
-def _expand_repeats(text: str) -> str:
+def expand_repeats(text: str) -> str:
+    """Repeated digits as dictated, as digits: "double seven" → "7 7", "три семёрки" → "7 7 7"."""
     def repl(m: re.Match[str]) -> str:
         if m.group("en"):
             digit = m.group("digit").lower()
@@ -432,7 +433,7 @@ def dictated_digits(text: str) -> str:
     "сорок два семьдесят шесть" → "42 76"; "hundred" → "00", "thousand" → "000", "oh" (next to a
     number word) → "0", "double seven" / "три семёрки" → "7 7" / "7 7 7". Only for finding PII: as
     arithmetic it is wrong ("five hundred" is "5 00")."""
-    text = _expand_repeats(text)
+    text = expand_repeats(text)
     words = list(_DICTATION_RE.finditer(text))
     if not words:
         return text

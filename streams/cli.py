@@ -316,6 +316,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.what == "pii":  # needs no settings: no broker, no ClickHouse, no model
+        from streams.bench_pii import DEFAULT_SEED, run_pii_bench
+
+        return run_pii_bench(DEFAULT_SEED if args.seed is None else args.seed, verbose=args.verbose)
     from streams.bench import run_bench
 
     return run_bench(
@@ -444,10 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "what",
-        choices=("backbone", "scoring", "text", "speech"),
+        choices=("backbone", "scoring", "text", "speech", "pii"),
         help="backbone: filter→compress→score→sink vs raw Kafka; scoring: calls/s and tokens per call "
         "with vs without compression on the configured scorer; text: tokens removed, key-fact recall "
-        "and calls/s of filter+compress+rules; speech: VAD + batched Whisper vs plain transcribe",
+        "and calls/s of filter+compress+rules; speech: VAD + batched Whisper vs plain transcribe; "
+        "pii: phones, cards, e-mails and IDs (RU/EN) still readable after filter+compress (leaks) and "
+        "placeholders in prices, dates, order numbers (false positives), vs no redaction",
     )
     p.add_argument("--calls", type=int, default=2000, help="Transcript records to push through")
     p.add_argument(
@@ -460,6 +466,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="backbone: run filter, compress and score in N `callstream worker` processes of the same "
         "consumer group (one Python process uses one core), the sink in the bench process; "
         "0 (default): every stage in one process",
+    )
+    p.add_argument(
+        "--seed", type=int, default=None, help="pii: seed of the generated cases (default: a fixed one)"
+    )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="pii: list every leak and false positive with its input and stored text (by default only "
+        "when there are at most 20)",
     )
     p.set_defaults(func=cmd_bench)
 
