@@ -12,8 +12,10 @@ Error policy, matching the stage runner's:
   ``CALLSTREAM_MAX_ATTEMPTS``, dead-letter it;
 - an answer that is not valid JSON or breaks the scorecard (range, enum, missing field) gets one
   retry with the error appended to the conversation (an answer cut off by ``max_tokens`` or a
-  content filter says so); a second invalid answer raises :class:`LLMAnswerError` (not transient:
-  the record is dead-lettered with the reason and the raw answer);
+  content filter says so); a second invalid answer raises :class:`LLMAnswerError` (not transient)
+  carrying what of that answer validated (``result``: the criteria that did, and ``failed`` with
+  the reason of each that did not), so the score stage stores a partial score and dead-letters
+  only the answer, with the reason and the raw text;
 - other 4xx (bad model name, request too long) raise :class:`LLMRequestError`: retrying cannot help.
 """
 
@@ -23,17 +25,17 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from ml.prompts import (
     PROMPT_VERSION,
-    AnswerInvalid,
+    CheckedAnswer,
     answer_schema,
     build_messages,
-    parse_answer,
+    check_answer,
     retry_message,
 )
 from processors.scorecard import Scorecard
@@ -61,7 +63,15 @@ class LLMRequestError(RuntimeError):
 
 
 class LLMAnswerError(ValueError):
-    """The model answered twice with JSON that does not satisfy the scorecard."""
+    """The model answered twice with JSON that does not satisfy the scorecard.
+
+    ``result`` holds what of the last answer validated (``values``, ``summary`` or None) and why
+    each other criterion failed (``failed``), with the tokens and latency of both requests.
+    """
+
+    def __init__(self, message: str, result: LLMResult) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -82,14 +92,20 @@ class LLMConfig:
 
 @dataclass
 class LLMResult:
+    #: ``{id: (value, label, reasoning)}`` of the criteria that validated.
     values: dict[str, tuple[float | None, str | None, str]]
-    summary: str
+    #: None only in an invalid answer's partial result, when the summary itself was invalid.
+    summary: str | None
     tokens_in: int
     tokens_out: int
     latency_s: float
     attempts: int
     model_id: str
     prompt_version: str = PROMPT_VERSION
+    #: ``{id: why}`` of the LLM criteria that failed validation (only in :attr:`LLMAnswerError.result`).
+    failed: dict[str, str] = field(default_factory=dict)
+    #: The last raw answer, capped at :data:`RAW_LIMIT`, when it was invalid.
+    raw_answer: str | None = None
 
 
 def _tokens(usage: Any, key: str) -> int:
@@ -200,6 +216,7 @@ class OpenAIBackend:
         tokens_in = tokens_out = 0
         started = time.perf_counter()
         error = raw = ""
+        checked: CheckedAnswer | None = None
         for attempt in (1, 2):
             body: dict[str, Any] = {
                 "model": self.config.model,
@@ -216,24 +233,42 @@ class OpenAIBackend:
             if content is None:
                 raw = str(data)[:RAW_LIMIT]
                 error = "response has no choices[0].message.content string"
+                checked = None
             else:
                 raw = content
-                try:
-                    parsed = parse_answer(card, raw)
-                except AnswerInvalid as exc:
-                    error = str(exc)
-                    if finish in _STOPPED:  # the cause, not only the symptom (unterminated JSON)
-                        error = f"{_STOPPED[finish].format(max_tokens=self.config.max_tokens)}; {error}"
-                else:
+                checked = check_answer(card, raw)
+                if not checked.problems:
                     return LLMResult(
-                        values=parsed["values"],
-                        summary=parsed["summary"],
+                        values=checked.values,
+                        summary=checked.summary,
                         tokens_in=tokens_in,
                         tokens_out=tokens_out,
                         latency_s=time.perf_counter() - started,
                         attempts=attempt,
                         model_id=self.config.model,
                     )
+                error = "; ".join(checked.problems)
+                if finish in _STOPPED:  # the cause, not only the symptom (unterminated JSON)
+                    error = f"{_STOPPED[finish].format(max_tokens=self.config.max_tokens)}; {error}"
             log.info("invalid LLM answer (attempt %d): %s", attempt, error)
             messages = [*messages, {"role": "assistant", "content": raw}, retry_message(error)]
-        raise LLMAnswerError(f"invalid LLM answer after one retry: {error}; raw answer: {raw[:RAW_LIMIT]!r}")
+        # What of the last answer validated is kept: only the criteria that did not fail. An answer
+        # with nothing to read (no content, no JSON object) fails every criterion with the whole error.
+        if checked is not None and checked.parsed:
+            values, summary, failed = checked.values, checked.summary, checked.failed
+        else:
+            values, summary, failed = {}, None, {c.id: error for c in card.llm_criteria}
+        partial = LLMResult(
+            values=values,
+            summary=summary,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+            latency_s=time.perf_counter() - started,
+            attempts=2,
+            model_id=self.config.model,
+            failed=failed,
+            raw_answer=raw[:RAW_LIMIT],
+        )
+        raise LLMAnswerError(
+            f"invalid LLM answer after one retry: {error}; raw answer: {raw[:RAW_LIMIT]!r}", partial
+        )

@@ -15,6 +15,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from processors.scorecard import Criterion, Scorecard
@@ -213,17 +214,39 @@ def _label(v: Any, allowed: list[str]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def parse_answer(card: Scorecard, raw: str) -> dict[str, Any]:
-    """Parse and validate a raw answer; return ``{id: (value, label, reasoning)}`` + summary.
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """A raw answer checked criterion by criterion (:func:`check_answer`)."""
+
+    #: ``{id: (value, label, reasoning)}`` of the criteria whose value and reasoning validate.
+    values: dict[str, tuple[float | None, str | None, str]]
+    #: The summary, None when it is missing or empty.
+    summary: str | None
+    #: ``{id: why}`` of every LLM criterion that did not validate (all of them when the answer is
+    #: no JSON object).
+    failed: dict[str, str]
+    #: Every problem, in order: the retry prompt and the dead letter quote them. Empty when valid.
+    problems: list[str]
+    #: Whether a JSON object was read at all (else every criterion failed with the same reason).
+    parsed: bool = True
+
+
+def check_answer(card: Scorecard, raw: str) -> CheckedAnswer:
+    """Parse and validate a raw answer, keeping what validates: each criterion stands on its own
+    fields (its value and ``reasoning.<id>``), so one bad value does not discard the others.
 
     Repaired: a Markdown fence or prose around one JSON object, a BOM, numbers given as numeric
     strings, labels in another case, lone surrogates, overlong text. Never guessed: a value out of
-    range or outside the labels, a missing or null value, a key given twice. Raises
-    :class:`AnswerInvalid` listing every problem (so one retry can fix them all).
+    range or outside the labels, a missing or null value, a key given twice (the whole answer is then
+    ambiguous: every criterion fails).
     """
-    data = _decode(raw)
-    if not isinstance(data, Mapping):
-        raise AnswerInvalid(f"expected a JSON object, got {type(data).__name__}")
+    try:
+        data = _decode(raw)
+        if not isinstance(data, Mapping):
+            raise AnswerInvalid(f"expected a JSON object, got {type(data).__name__}")
+    except AnswerInvalid as exc:
+        why = str(exc)
+        return CheckedAnswer({}, None, {c.id: why for c in card.llm_criteria}, [why], parsed=False)
     problems: list[str] = []
     reasoning = data.get("reasoning")
     if not isinstance(reasoning, Mapping):
@@ -232,34 +255,53 @@ def parse_answer(card: Scorecard, raw: str) -> dict[str, Any]:
     summary = data.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         problems.append("'summary' must be a non-empty string")
+        summary = None
     values: dict[str, tuple[float | None, str | None, str]] = {}
+    failed: dict[str, str] = {}
     for c in card.llm_criteria:
+        wrong: list[str] = []
         why = reasoning.get(c.id)
         if not isinstance(why, str) or not re.search(r"\w", why):  # "..." copied from the format is no reason
-            problems.append(f"reasoning.{c.id} must explain the value in words")
+            wrong.append(f"reasoning.{c.id} must explain the value in words")
             why = ""
-        why = _clean_text(why)
+        value: tuple[float | None, str | None, str] | None = None
         if c.id not in data:
-            problems.append(f"{c.id} is missing")
-            continue
-        v = data[c.id]
-        if c.kind in ("score", "count"):
+            wrong.append(f"{c.id} is missing")
+        elif c.kind in ("score", "count"):
+            v = data[c.id]
             number = _number(v)
             if number is None:
-                problems.append(f"{c.id} must be a number, got {_show(v)}")
+                wrong.append(f"{c.id} must be a number, got {_show(v)}")
             elif c.kind == "score" and not 0 <= number <= 100:
-                problems.append(f"{c.id} must be within 0-100, got {_show(v)}")
+                wrong.append(f"{c.id} must be within 0-100, got {_show(v)}")
             elif c.kind == "count" and (number < 0 or not number.is_integer()):
-                problems.append(f"{c.id} must be a whole number >= 0, got {_show(v)}")
+                wrong.append(f"{c.id} must be a whole number >= 0, got {_show(v)}")
             else:
-                values[c.id] = (number, None, why)
+                value = (number, None, _clean_text(why))
         else:
+            v = data[c.id]
             allowed = ["yes", "no"] if c.kind == "yes_no" else list(c.values)
             label = _label(v, allowed)
             if label is None:
-                problems.append(f"{c.id} must be one of {allowed}, got {_show(v)}")
+                wrong.append(f"{c.id} must be one of {allowed}, got {_show(v)}")
             else:
-                values[c.id] = ((1.0 if label == "yes" else 0.0) if c.kind == "yes_no" else None, label, why)
-    if problems:
-        raise AnswerInvalid("; ".join(problems))
-    return {"values": values, "summary": _clean_text(summary)}  # type: ignore[arg-type]
+                number = (1.0 if label == "yes" else 0.0) if c.kind == "yes_no" else None
+                value = (number, label, _clean_text(why))
+        if wrong:
+            problems.extend(wrong)
+            failed[c.id] = "; ".join(wrong)
+        elif value is not None:
+            values[c.id] = value
+    return CheckedAnswer(values, None if summary is None else _clean_text(summary), failed, problems)
+
+
+def parse_answer(card: Scorecard, raw: str) -> dict[str, Any]:
+    """A fully valid answer as ``{"values": {id: (value, label, reasoning)}, "summary": str}``.
+
+    Raises :class:`AnswerInvalid` listing every problem :func:`check_answer` found (so one retry
+    can fix them all).
+    """
+    checked = check_answer(card, raw)
+    if checked.problems:
+        raise AnswerInvalid("; ".join(checked.problems))
+    return {"values": checked.values, "summary": checked.summary}

@@ -118,8 +118,12 @@ class Scorecard:
 def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[float | None, bool]:
     """(weighted total 0-100, fatal_failed) for scored criterion rows.
 
-    The total is None while any weighted criterion has no value (e.g. LLM criteria pending): a
-    total over a subset would look comparable and is not. A failing fatal criterion makes it 0.
+    The total is None while any weighted criterion has no value (status ``pending``, ``no_speech``
+    or ``failed``: the model's answer for it did not validate): a total over a subset would look
+    comparable and is not. A fatal criterion that fails its threshold makes it 0 (whatever the
+    others are); a fatal criterion with no value leaves it None, weighted or not, since it might
+    have failed the call. ``fatal_failed`` is then false: not known to have failed (the schema's
+    boolean has no "unknown"; the null total and the criterion's status say it).
     A value that is not a finite number (NaN, inf) counts as no value, so it never becomes points
     (``min(100, nan)`` is 100) nor passes a fatal threshold (``nan < 30`` is false).
     """
@@ -136,6 +140,8 @@ def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[floa
             value = None
         if c.failed(value, label):
             fatal = True
+        elif c.fatal and value is None and label is None:
+            complete = False
         if c.weight > 0:
             points = c.points(value, label)
             if points is None:

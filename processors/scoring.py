@@ -3,7 +3,11 @@
 Who fills the LLM criteria is a setting, and every record says which one did (``scorer``):
 
 - ``llm``: an OpenAI-compatible server (:mod:`ml.llm`); ``model_id``, ``prompt_version``, tokens,
-  latency, cost and a summary are recorded;
+  latency, cost and a summary are recorded. An answer still invalid after its retry keeps the
+  criteria that validated; each other LLM criterion gets status ``failed``, no value and the reason
+  as its reasoning (all of them when the answer is no JSON object), so the total is null, and
+  :meth:`Scorer.outcome` reports the answer as :class:`InvalidLlmAnswer` for the stage to
+  dead-letter (the call itself goes on);
 - ``baseline``: the lexicon scorer (:mod:`processors.baseline`), the embedded default; its reasoning
   lists the markers that fired; no model, no summary, never presented as an LLM result;
 - ``rules``: nobody; LLM criteria stay ``pending`` with no value.
@@ -18,7 +22,7 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from processors.baseline import BASELINE_VERSION, baseline_scores, turns_from_segments
 from processors.rules import RuleOptions, rule_metrics
@@ -31,8 +35,30 @@ if TYPE_CHECKING:
 SCORERS = ("llm", "baseline", "rules")
 
 
+class InvalidLlmAnswer(ValueError):
+    """The LLM's answer was still invalid after its retry: the call is scored without the criteria
+    that failed. The message names them with the reasons and quotes the raw answer (capped)."""
+
+    def __init__(self, message: str, failed: Mapping[str, str], raw_answer: str | None) -> None:
+        super().__init__(message)
+        self.failed = dict(failed)
+        self.raw_answer = raw_answer
+
+
+class Scored(NamedTuple):
+    """A CallScore, and the invalid LLM answer it was scored without (None when there was none)."""
+
+    score: dict[str, Any]
+    invalid: InvalidLlmAnswer | None = None
+
+
 class LLMScorer(Protocol):
-    """What the score stage needs from an LLM backend (:class:`ml.llm.OpenAIBackend`)."""
+    """What the score stage needs from an LLM backend (:class:`ml.llm.OpenAIBackend`).
+
+    ``score`` raises :class:`ml.llm.LLMAnswerError` (its ``result``: what validated, and why each
+    other criterion failed) for an answer still invalid after the retry, and a ``ConnectionError``
+    (:class:`ml.llm.LLMUnavailable`) when the server did not answer.
+    """
 
     @property
     def model_id(self) -> str: ...
@@ -107,7 +133,15 @@ class Scorer:
         return self.score(compressed)
 
     def score(self, compressed: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
-        """CompressedTranscript -> CallScore."""
+        """CompressedTranscript -> CallScore (LLM criteria the model's answer failed: ``failed``)."""
+        return self.outcome(compressed, now).score
+
+    def outcome(self, compressed: Mapping[str, Any], now: datetime | None = None) -> Scored:
+        """CompressedTranscript -> CallScore, with the invalid LLM answer it holds failed criteria for.
+
+        Raises what the LLM backend raises otherwise (:class:`ml.llm.LLMUnavailable` is transient:
+        the stage retries the record).
+        """
         started = time.perf_counter()
         transcript = compressed["filtered"]["transcript"]
         call = transcript.get("call") or {}
@@ -116,11 +150,26 @@ class Scorer:
 
         llm_values: dict[str, tuple[float | None, str | None, str]] = {}
         result: LLMResult | None = None
+        invalid: InvalidLlmAnswer | None = None
         # Nothing was said (no segments, all silence, noise or fillers): there is no dialogue to
         # judge, and scoring an empty one would rate the agent (and raise low-score alerts).
         speech = any(seg.get("kept", True) and has_words(seg["text"]) for seg in transcript["segments"])
         if speech and self.llm is not None and card.llm_criteria:
-            result = self.llm.score(card, compressed["text"], transcript.get("language"))
+            from ml.llm import LLMAnswerError  # loaded already: the backend comes from ml.llm
+
+            try:
+                result = self.llm.score(card, compressed["text"], transcript.get("language"))
+            except LLMAnswerError as exc:
+                # A definitive answer, not a transient failure: what validated is kept, the rest
+                # fails, and the answer is reported (the stage dead-letters it, not the call).
+                result = exc.result
+                failed = ", ".join(result.failed)
+                invalid = InvalidLlmAnswer(
+                    f"scored without {failed} ({len(result.failed)} of {len(card.llm_criteria)} LLM "
+                    f"criteria failed): {exc}",
+                    result.failed,
+                    result.raw_answer,
+                )
             llm_values = result.values
         elif speech and self.scorer == "baseline":
             found = baseline_scores(turns_from_segments(transcript["segments"]), card.llm_criteria)
@@ -135,6 +184,9 @@ class Scorer:
             elif c.id in llm_values:
                 value, label, why = llm_values[c.id]
                 row |= {"status": "scored", "value": value, "label": label, "reasoning": why}
+            elif result is not None and c.id in result.failed:
+                why = f"invalid LLM answer after one retry: {result.failed[c.id]}"
+                row |= {"status": "failed", "value": None, "label": None, "reasoning": why}
             elif not speech:
                 why = "the call has no kept speech to judge"
                 row |= {"status": "no_speech", "value": None, "label": None, "reasoning": why}
@@ -154,7 +206,7 @@ class Scorer:
         if result is not None:
             latencies["llm"] = result.latency_s
         latencies["score"] = time.perf_counter() - started
-        return {
+        score = {
             "call_id": compressed["call_id"],
             "compressed": dict(compressed),
             "scorecard_id": card.id,
@@ -178,6 +230,7 @@ class Scorer:
             if result
             else None,
         }
+        return Scored(score, invalid)
 
 
 @cache

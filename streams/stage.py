@@ -31,7 +31,25 @@ log = logging.getLogger(__name__)
 #: input and goes to the dead-letter topic at once.
 TRANSIENT: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
 
-Processor = Callable[[dict[str, Any]], dict[str, Any] | list[dict[str, Any]]]
+Output = dict[str, Any] | list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class WithProblem:
+    """A processor's output with a problem beside it: the record goes on with ``output``, and
+    ``problem`` becomes a dead letter of its own (the input's position and bytes, for a re-run),
+    acknowledged by the broker before the output is sent. E.g. a call scored without an LLM answer
+    that stayed invalid: BI keeps the call, the bad answer is auditable."""
+
+    output: Output
+    problem: Exception
+    attempts: int = 1
+    #: The letter's ``failed_at`` (default: now); readers where the newest row wins need it no
+    #: newer than the output's own time.
+    failed_at: datetime | None = None
+
+
+Processor = Callable[[dict[str, Any]], Output | WithProblem]
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,14 @@ class StageRunner:
                 stage, key, None, tries, lambda: codec.decode_embeddable(source, value, msg.topic)
             )
             result = await self._retrying(stage, key, record, tries, lambda: self._process(stage, record))
+            if isinstance(result, WithProblem):
+                letter = letter_for(result.problem, result.attempts)
+                if result.failed_at is not None:
+                    letter["failed_at"] = result.failed_at
+                # Not send_dead_letter: its metric counts failed records, and this record goes on. A
+                # letter the broker refuses raises: the record is then dead-lettered whole.
+                await self.deliver_dead_letter(letter)
+                result = result.output
             outputs = result if isinstance(result, list) else [result]
             target = self.rt.topic(stage.target)
             topic_name = target.get_topic_name()
@@ -215,7 +241,7 @@ class StageRunner:
                 log.warning("%s: %s on %s, retrying (%d)", stage.name, exc, call_id_of(key, record), tries.n)
                 await asyncio.sleep(self.backoff * 2 ** (tries.n - 1))
 
-    async def _process(self, stage: Stage, record: dict[str, Any]) -> dict[str, Any] | list[dict[str, Any]]:
+    async def _process(self, stage: Stage, record: dict[str, Any]) -> Output | WithProblem:
         if stage.heavy:
             return await asyncio.get_running_loop().run_in_executor(self.rt.executor, stage.process, record)
         return stage.process(record)

@@ -161,6 +161,12 @@ def test_out_of_range_twice_is_a_dead_letter_error_with_the_raw_answer(server):
     assert '\\"politeness\\": 140' in message or '"politeness": 140' in message  # raw answer kept
     assert "within 0-100" in server.requests[1]["messages"][-1]["content"]
     assert not isinstance(err.value, TRANSIENT)  # not retried by the stage: straight to the DLQ
+    # what validated comes with it: the score stage stores the call with politeness failed
+    partial = err.value.result
+    assert partial.failed == {"politeness": "politeness must be within 0-100, got 140"}
+    assert set(partial.values) == {c.id for c in CARD.llm_criteria} - {"politeness"}
+    assert partial.values["objection_handling"] == (88.0, None, "why objection_handling")
+    assert partial.raw_answer == bad and partial.attempts == 2 and partial.summary
 
 
 def test_enum_and_missing_fields_are_all_reported(server):
@@ -171,6 +177,7 @@ def test_enum_and_missing_fields_are_all_reported(server):
         backend(server).score(CARD, "Agent: Hello.")
     assert "sale_probability is missing" in str(err.value)
     assert "deal_stage must be one of" in str(err.value) and "got 'won'" in str(err.value)
+    assert set(err.value.result.failed) == {"deal_stage", "sale_probability"}
 
 
 def test_500_then_success_is_retried_with_backoff(server):

@@ -1,8 +1,9 @@
 """Red team of the score stage: hostile model output, server failures, transcript injection, scorecards.
 
 Each case names the outcome it must have: repaired (the value is unambiguous), invalid (one retry,
-then a dead letter with the reason and the raw answer), or refused at load (scorecards). Never a
-crash that hides the reason, and never a value the model did not give.
+then the criteria that did not validate are stored as ``failed`` and the answer is a dead letter with
+the reason and the raw answer: tests/unit/test_partial_scores.py), or refused at load (scorecards).
+Never a crash that hides the reason, and never a value the model did not give.
 """
 
 from __future__ import annotations
@@ -184,8 +185,10 @@ def test_content_that_is_not_a_string_is_an_invalid_answer(server):
     reply = completion(GOOD)
     reply["choices"][0]["message"]["content"] = good_answer()  # an object, not its JSON text
     server.replies = [(200, reply)] * 2
-    with pytest.raises(LLMAnswerError, match=r"no choices\[0\]\.message\.content string"):
+    with pytest.raises(LLMAnswerError, match=r"no choices\[0\]\.message\.content string") as err:
         backend(server).score(CARD, "Agent: Hello.")
+    assert set(err.value.result.failed) == {c.id for c in CARD.llm_criteria}  # nothing to keep
+    assert not err.value.result.values and err.value.result.summary is None
 
 
 @pytest.mark.parametrize(
@@ -199,9 +202,12 @@ def test_an_answer_stopped_early_says_why_in_the_retry_and_the_dead_letter(serve
     reply = completion(GOOD)
     reply["choices"][0] |= {"finish_reason": finish, "message": {"role": "assistant", "content": content}}
     server.replies = [(200, reply)] * 2
-    with pytest.raises(LLMAnswerError, match=reason):
+    with pytest.raises(LLMAnswerError, match=reason) as err:
         backend(server).score(CARD, "Agent: Hello.")
     assert reason in server.requests[1]["messages"][-1]["content"]
+    # every criterion fails, each with the cause (its reasoning in ClickHouse says why)
+    assert all(reason in why for why in err.value.result.failed.values())
+    assert set(err.value.result.failed) == {c.id for c in CARD.llm_criteria}
 
 
 def test_an_answer_at_the_token_limit_that_parses_is_kept(server):

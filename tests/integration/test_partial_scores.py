@@ -1,0 +1,116 @@
+"""The score stage on the real Faust app, embedded broker and chDB, with a fake LLM server whose
+answer stays invalid after the retry: the call still reaches ``calls`` (total null, the failed
+criterion in ``call_criteria`` without a value, the others with theirs), and the answer reaches
+``dead_letters`` once (stage score, InvalidLlmAnswer), read back by the sink from ``calls.dlq``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from confluent_kafka import Producer
+
+from processors.rows import payload_hash
+from schemas.codec import SingleObjectCodec
+from streams.broker import EmbeddedBroker
+from streams.lag import consumer_lag
+from streams.settings import Settings
+from streams.topics import COMPRESSED, DLQ, SCORED
+from streams.worker import prepare
+from tests.factories import make_call_score
+from tests.unit.test_llm import FakeServer, completion, good_answer
+
+pytestmark = pytest.mark.integration
+
+CODEC = SingleObjectCodec()
+CALL = "call-partial"
+
+
+async def run(settings: Settings, bootstrap: str) -> dict[str, Any]:
+    rt = prepare(settings, bootstrap, ["score", "sink"])
+    loop = asyncio.get_running_loop()
+    topics = [settings.topic(t.name) for t in (COMPRESSED, SCORED, DLQ)]
+
+    def query(sql: str) -> list[tuple]:
+        return rt.clickhouse.query(sql).result_rows
+
+    try:
+        await rt.app.start()
+        producer = Producer({"bootstrap.servers": bootstrap})
+        value = CODEC.encode(COMPRESSED.record, make_call_score(CALL)["compressed"])
+        producer.produce(settings.topic(COMPRESSED.name), key=CALL.encode(), value=value)
+        assert await loop.run_in_executor(None, producer.flush, 30) == 0
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            lag = await loop.run_in_executor(None, consumer_lag, bootstrap, settings.app_id, topics)
+            sql = "SELECT (SELECT count() FROM calls) * (SELECT count() FROM dead_letters)"
+            done = await rt.in_clickhouse_thread(query, sql)
+            if done[0][0] and lag == dict.fromkeys(topics, 0):
+                break
+            await asyncio.sleep(0.5)
+        return {
+            "payload": value,
+            "calls": await rt.in_clickhouse_thread(query, "SELECT call_id, total, fatal_failed FROM calls"),
+            "criteria": {
+                row[0]: row[1:]
+                for row in await rt.in_clickhouse_thread(
+                    query, "SELECT criterion_id, status, value, reasoning FROM call_criteria FINAL"
+                )
+            },
+            # no FINAL: one row, not one per read of the letter
+            "letters": await rt.in_clickhouse_thread(
+                query,
+                "SELECT stage, topic, call_id, error_class, error_message, payload_hash, attempts "
+                "FROM dead_letters",
+            ),
+        }
+    finally:
+        await rt.app.stop()
+        rt.close()
+
+
+def test_an_invalid_answer_scores_the_call_partially_and_stores_the_answer_as_a_dead_letter(
+    tmp_path: Path, chdb_dsn: str, isolated_chdb: Any
+) -> None:
+    server = FakeServer()
+    server.replies = [(200, completion(json.dumps(good_answer(objection_handling=150))))] * 2
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        clickhouse_dsn=f"{chdb_dsn}?database={isolated_chdb.database}",
+        topic_prefix=f"it-{uuid.uuid4().hex[:8]}.",
+        partitions=1,
+        stages=["score", "sink"],
+        sink_flush_seconds=0.5,
+        llm_url=server.url,
+        llm_model="sales-lora",
+        llm_timeout=5.0,
+    )
+    try:
+        with EmbeddedBroker() as broker:
+            got = asyncio.run(run(settings, broker.bootstrap))
+    finally:
+        server.close()
+
+    assert len(server.requests) == 2  # the answer and its one retry, no more
+    assert got["calls"] == [(CALL, None, 0)]
+    criteria = got["criteria"]
+    status, value, reasoning = criteria["objection_handling"]
+    assert (status, value) == ("failed", None)
+    assert "objection_handling must be within 0-100, got 150" in reasoning
+    assert criteria["politeness"][:2] == ("scored", 92.0)
+    assert criteria["price_mentions"][0] == "scored"
+    [(stage, topic, call_id, error_class, message, stored_hash, attempts)] = got["letters"]
+    assert (stage, topic, call_id, error_class) == (
+        "score",
+        settings.topic(COMPRESSED.name),
+        CALL,
+        "InvalidLlmAnswer",
+    )
+    assert "objection_handling must be within 0-100, got 150" in message and "raw answer" in message
+    assert stored_hash == payload_hash(got["payload"])  # the input's bytes, to score the call again
+    assert attempts == 2
