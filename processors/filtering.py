@@ -394,9 +394,16 @@ _NUMBERISH = NUMBER_WORDS | {"oh", "double"}
 _HEAD = re.compile(r"[^\w@]*(@|\w+)")
 
 
+_WORD_TAIL = re.compile(r"[^\W_]+$")
+
+
 def _last_word(text: str) -> str:
-    word = text[text.rfind(" ", 0, len(text) - 1) + 1 :].strip(" .,!?;:")
-    return word[-1:] if word.endswith("@") else word.lower()
+    """The last word of ``text``: "715" of "524-715.", "@" of "ivan@"."""
+    word = text[text.rfind(" ", 0, len(text) - 1) + 1 :].strip(" .,!?;:…")
+    if word.endswith("@"):
+        return "@"
+    m = _WORD_TAIL.search(word)
+    return m.group().lower() if m is not None else ""
 
 
 def _head(text: str) -> str:

@@ -494,3 +494,15 @@ def test_digits_taken_back_next_to_a_redacted_number_are_redacted_too(said, stor
     out = filter_transcript(make_transcript_from_turns("back", [("customer", said)]))
     assert out["transcript"]["segments"][0]["text"] == stored
     assert out["pii"] == {"PHONE": 1}  # the same number, counted once
+
+
+def test_a_snils_dictated_over_turns_after_its_request_is_redacted():
+    turns = [
+        ("agent", "Продиктуйте СНИЛС."),
+        ("customer", "524-715"),
+        ("agent", "Угу."),
+        ("customer", "534, 80."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("snils", turns, language="ru"))
+    assert [s["text"] for s in out["transcript"]["segments"]][1::2] == ["[ID]", "[ID]."]
+    assert out["pii"] == {"ID": 1}
