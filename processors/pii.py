@@ -135,7 +135,8 @@ _CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4)})
 #: The word said last before a number tells what it is; "номер"/"number" only when nothing else does.
 _CUE = re.compile(
     r"(?<![^\W\d_])(?:"
-    r"(?P<card>карт|card|visa|виза|mastercard|мастеркард|amex|american\s+express|мир\b)"
+    r"(?P<card>карт|card|visa|виза|mastercard|мастеркард|amex|american\s+express|мир\b|cvv|cvc|"
+    r"код\s+на\s+обороте|security\s+code)"
     r"|(?P<passport>паспорт|passport|сери[яиюей]\b|series\b)"
     r"|(?P<snils>снилс|snils)"
     r"|(?P<ssn>ssn\b|social\b)"
@@ -161,6 +162,8 @@ def asks_for_reference(text: str) -> bool:
     """Whether the end of ``text`` names a number that is no phone ("Ваш ИНН?", "What's your order
     number?"): a bare number answering it is that reference, whatever its shape."""
     return _REFERENCE.search(text, max(0, len(text) - _CUE_CHARS)) is not None
+
+
 #: A unit or currency right after the digits: a count or an amount, not a phone.
 _UNIT_AFTER = re.compile(
     r"\s*(?:[%₽$€]|(?:units?|items?|pieces?|users?|customers?|people|dollars?|bucks|rub|руб|штук|шт|"
@@ -610,6 +613,39 @@ def _redact_spoken_emails(text: str, pos: int, counts: Counter[str]) -> str:
     return "".join(out)
 
 
+#: A card's security code after its word: "CVV 172", "CVV-код 580", "код на обороте 123", "security
+#: code 4 5 6", "три цифры сзади: 5, 1, 3" (the word is kept). Card data: the card's placeholder.
+_CVV_WORDS = (
+    r"(?<![^\W\d_])(?:cvv2?|cvc2?|cvn|cid|security\s+code|card\s+code|код\s+безопасности|"
+    r"код\s+на\s+обороте|(?:the\s+)?(?:three|3|four|4)\s+digits(?:\s+on\s+the\s+back)?|"
+    r"(?:три|3|четыре|4)\s+цифры(?:\s+(?:на\s+обороте|сзади|с\s+обратной\s+стороны))?)"
+)
+#: A digit of a code said one by one: normalisation leaves a lone "one"/"oh" in words.
+_CODE_DIGIT = r"(?:\d|(?:one|один|oh)(?![^\W\d_]))"
+_CVV = re.compile(
+    rf"({_CVV_WORDS}(?:[\s:,-]*(?:код|code|is|are|это|—))?[\s:,.—-]*)"
+    rf"{_CODE_DIGIT}(?:[\s,.-]{{0,2}}{_CODE_DIGIT}){{2,3}}(?![\d])",
+    re.I,
+)
+_CVV_WORD = re.compile(_CVV_WORDS, re.I)
+#: "Код 827." after the code was asked for ("…и код на обороте, пожалуйста."): the bare word will do.
+_BARE_CODE = re.compile(r"(?<![^\W\d_])((?:код|code)[\s:—-]*)\d{3,4}(?!\d)", re.I)
+_CVV_HINTS = (
+    "CV",
+    "cv",
+    "Cv",
+    "ecurity",
+    "ECURITY",
+    "ard code",
+    "цифр",
+    "оборот",
+    "езопасн",
+    "igits",
+    "CID",
+    "CVN",
+)
+
+
 def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str, int]]:
     """``text`` with PII replaced by placeholders, and counts by placeholder type."""
     if not options.enabled:
@@ -624,7 +660,9 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
         or " эт " in text
     )
     seven = _SEVEN_DIGITS.search(text)
-    if not (spoken_at or seven):
+    # a card's security code: 3-4 digits after its word (cheap gate: "cv", "ecurity", "цифр", "оборот")
+    cvv = options.cards and any(hint in text for hint in _CVV_HINTS)
+    if not (spoken_at or seven or cvv):
         return text, {}
     digits = seven is not None and seven.group(1) is not None
     counts: Counter[str] = Counter()
@@ -665,6 +703,10 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
             sub(_ID_11, "ID", lambda m: snils_ok(m.group()))
     elif seven is not None and options.phones:  # 7 digits: a local number after a phone word only
         text = _redact_runs(text, options, counts)
+    if cvv:
+        sub(_CVV, "CARD")
+        if _CVV_WORD.search(text):
+            sub(_BARE_CODE, "CARD")
     if counts and "[" in text:
         text = _redact_taken_back(text)
     return text, dict(counts)

@@ -506,3 +506,12 @@ def test_a_snils_dictated_over_turns_after_its_request_is_redacted():
     out = filter_transcript(make_transcript_from_turns("snils", turns, language="ru"))
     assert [s["text"] for s in out["transcript"]["segments"]][1::2] == ["[ID]", "[ID]."]
     assert out["pii"] == {"ID": 1}
+
+
+def test_a_security_code_answering_its_request_is_redacted():
+    turns = [
+        ("agent", "Срок действия и код на обороте, пожалуйста."),
+        ("customer", "До 12 30 года. Код 827."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("cvv", turns, language="ru"))
+    assert out["transcript"]["segments"][1]["text"] == "До 12 30 года. Код [CARD]."
