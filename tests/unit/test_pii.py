@@ -167,6 +167,15 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
             "Давайте я карту продиктую: [CARD].",
             {"CARD": 1},
         ),
+        # a card's security code (PCI DSS forbids storing it): after its word
+        ("Expires 10/26, and the CVV is 172.", "Expires 10/26, and the CVV is [CARD].", {"CARD": 1}),
+        ("Действует до 07.28, CVV-код 580.", "Действует до 07.28, CVV-код [CARD].", {"CARD": 1}),
+        ("Три цифры сзади: 5, 1, 3.", "Три цифры сзади: [CARD].", {"CARD": 1}),
+        (
+            "The CV of the candidate has 3 pages from 2019",
+            "The CV of the candidate has 3 pages from 2019",
+            {},
+        ),
         ("The number is 1 234 567.", "The number is 1 234 567.", {}),
         # IDs: other separators, any grouping after their word, SNILS digit by digit (checksum)
         ("СНИЛС 112.233.445 95.", "СНИЛС [ID].", {"ID": 1}),
