@@ -414,6 +414,7 @@ _REPEAT_RE = re.compile(
 
 def expand_repeats(text: str) -> str:
     """Repeated digits as dictated, as digits: "double seven" → "7 7", "три семёрки" → "7 7 7"."""
+
     def repl(m: re.Match[str]) -> str:
         if m.group("en"):
             digit = m.group("digit").lower()
