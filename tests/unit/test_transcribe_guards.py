@@ -240,7 +240,9 @@ def test_keep_words_setting_reaches_the_segments(
 ) -> None:
     """CALLSTREAM_WHISPER_KEEP_WORDS flows through ``run`` (what the agent calls) into the options."""
     monkeypatch.setattr(processors.transcribe, "BatchedInferencePipeline", ScriptedPipeline)
-    monkeypatch.setattr(processors.transcribe, "open_recording", lambda uri, settings: nullcontext(uri))
+    monkeypatch.setattr(
+        processors.transcribe, "open_recording", lambda uri, settings, tenant=None: nullcontext(uri)
+    )
     monkeypatch.setattr(processors.transcribe, "load_call_audio", lambda *args: (TEN_SECONDS, 10.0))
     monkeypatch.setattr(processors.transcribe, "get_asr", lambda settings: FakeAsr())
     monkeypatch.setattr(processors.transcribe, "speech_intervals", lambda samples, config: [(0.5, 2.5)])
