@@ -12,10 +12,12 @@ names the recording and the reason.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
 import re
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -30,7 +32,6 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 import av
 import httpx
 import numpy as np
-from faster_whisper import decode_audio
 
 import connectors
 
@@ -139,34 +140,230 @@ def resolve_recording(uri: str, roots: Sequence[Path], tenant: str | None = None
         candidate = CONNECTORS_DIR / candidate
     try:
         real = candidate.resolve()
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop
         raise RecordingNotAllowed(f"{uri}: cannot resolve path ({exc})") from None
     allowed = [SAMPLES_DIR, *(Path(root).resolve() for root in for_tenant(roots, tenant))]
     if not any(real.is_relative_to(root) for root in allowed):
         raise RecordingNotAllowed(f"{uri}: resolves to {real}, outside the recording roots")
-    if not real.exists():
-        raise RecordingNotFound(f"{uri}: no such file {real}")
-    if not real.is_file():
+    try:
+        mode = real.stat().st_mode
+    except FileNotFoundError:
+        raise RecordingNotFound(f"{uri}: no such file {real}") from None
+    except OSError as exc:  # a folder we may not enter, a name too long, a hung mount
+        raise _unreadable(real, exc) from None
+    if not stat.S_ISREG(mode):
         raise RecordingNotFound(f"{uri}: {real} is not a regular file")
     return real
 
 
-def _probe(path: Path) -> tuple[int, float | None]:
-    """Channel count and container-estimated duration, read from headers without decoding."""
+_SLIN_RATES = {".sln": 8000, ".raw": 8000, ".sln12": 12000, ".sln16": 16000, ".sln24": 24000}
+_SLIN_RATES |= {".sln32": 32000, ".sln44": 44100, ".sln48": 48000, ".sln96": 96000, ".sln192": 192000}
+HEADERLESS: Mapping[str, tuple[str, int]] = {
+    **{suffix: ("s16le", rate) for suffix, rate in _SLIN_RATES.items()},
+    **dict.fromkeys((".ulaw", ".ul", ".mu", ".ulw", ".pcmu"), ("mulaw", 8000)),
+    **dict.fromkeys((".alaw", ".al", ".alw", ".pcma"), ("alaw", 8000)),
+}
+"""Headerless mono formats a PBX writes, by suffix: (FFmpeg demuxer, sample rate). FFmpeg cannot tell
+them by their content: it takes a ``.raw`` for an image, refuses ``.ulaw`` and reads ``.ul``/``.al``
+at 44.1 kHz (5.5 times too fast). The names are Asterisk's (MixMonitor: signed linear ``.sln``,
+``.raw``, ``.sln16``...; μ-law; A-law) and FreeSWITCH's native ``.PCMU``/``.PCMA``. A file with such
+a suffix whose content FFmpeg recognises as a container (a WAV named ``.raw``) is read as that."""
+_RAW_DEMUXERS = {"s16le", "mulaw", "alaw", "sln", "image2"}
+"""Demuxers FFmpeg guesses from a headerless file's suffix (``image2``: no audio at all)."""
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1000, 768000
+"""Sample rates a header may declare; anything else is a corrupt header (read at face value, 1 Hz
+made an 8 s call "64000 s long" and 2 GHz made it empty)."""
+DECODE_BLOCK = 1 << 16
+"""Input samples resampled at once: fewer filter-graph calls than one per codec frame."""
+SILENT_ENERGY = 1e-8
+"""Mean square below which a block of samples is silence (-80 dBFS)."""
+SAME_CHANNEL_RATIO = 1e-3
+"""Two channels whose difference is 30 dB below their signal are one signal written twice."""
+
+
+_ACCESS_ERRNOS = {
+    errno.EACCES,
+    errno.ENOENT,
+    errno.EISDIR,
+    errno.ENOTDIR,
+    errno.EIO,
+    errno.ESTALE,
+    errno.ETIMEDOUT,
+}
+"""Errors opening a file that are about reaching it, not its bytes. Only trusted when FFmpeg opens the
+file: its decoders return errno codes for bad data too (AAC: EPERM, which PyAV raises as a
+PermissionError, on a damaged frame)."""
+
+
+def _unreadable(path: Path, exc: OSError) -> AudioError:
+    """The AudioError for an OS error on ``path``: denied access is refused (as an HTTP 403 is), a
+    timeout or dropped connection (a hung network mount) stays retryable, anything else is unreadable."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, PermissionError):
+        return RecordingNotAllowed(f"{path}: access denied ({reason})")
+    if isinstance(exc, (TimeoutError, ConnectionError)):
+        return RecordingUnavailable(f"{path}: {reason}")
+    return RecordingNotFound(f"{path}: cannot read ({reason})")
+
+
+def _av_open(path: Path, **kwargs: Any) -> av.container.InputContainer:
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        return av.open(str(path), metadata_errors="ignore", **kwargs)
+    except av.FFmpegError as exc:
+        if isinstance(exc, OSError) and exc.errno in _ACCESS_ERRNOS:
+            raise _unreadable(path, exc) from None
+        raise
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    """``path`` opened by PyAV; a headerless suffix (:data:`HEADERLESS`) names the format FFmpeg cannot
+    find from the content. An error reaching the file is an AudioError (:func:`_unreadable`)."""
+    forced = HEADERLESS.get(path.suffix.lower())
+    if forced is None:
+        return _av_open(path)
+    try:
+        container = _av_open(path)
+    except av.error.InvalidDataError:
+        pass
+    else:
+        if container.streams.audio and container.format.name not in _RAW_DEMUXERS:
+            return container
+        container.close()
+    demuxer, rate = forced
+    return _av_open(path, format=demuxer, options={"sample_rate": str(rate), "ch_layout": "mono"})
+
+
+def _probe(path: Path) -> tuple[int, float | None]:
+    """Channel count and container-estimated duration, read from headers without decoding. A header
+    no decoder can honour (unknown codec, no channels, an impossible sample rate) is corrupt."""
+    try:
+        with _open(path) as container:
             if not container.streams.audio:
                 raise CorruptRecording(f"{path}: no audio stream")
             stream = container.streams.audio[0]
+            codec = stream.codec_context
+            if codec is None:  # a codec id FFmpeg has no decoder for (a corrupt format tag)
+                raise CorruptRecording(f"{path}: no decoder for its audio codec (corrupt header?)")
+            if codec.channels < 1:
+                raise CorruptRecording(f"{path}: header declares {codec.channels} audio channels")
+            if not MIN_SAMPLE_RATE <= codec.sample_rate <= MAX_SAMPLE_RATE:
+                raise CorruptRecording(
+                    f"{path}: header declares an impossible {codec.sample_rate} Hz sample rate"
+                )
             if stream.duration is not None and stream.time_base is not None:
                 duration = float(stream.duration * stream.time_base)
             elif container.duration is not None:
                 duration = container.duration / av.time_base
             else:
                 duration = None
-            return stream.codec_context.channels, duration
+            return codec.channels, duration
     except av.FFmpegError as exc:
         raise CorruptRecording(f"{path}: not decodable audio ({exc})") from None
+
+
+def decode_channels(path: Path, stereo: bool, max_seconds: float) -> np.ndarray:
+    """``path`` as float32 16 kHz audio, shape (2, n) for ``stereo``, else (1, n) (channels mixed).
+
+    What ``faster_whisper.decode_audio`` returns (16-bit samples, FFmpeg's downmix), but decoding
+    stops with :class:`RecordingTooLong` once more than ``max_seconds`` came out, so a file whose
+    header hid its length never fills memory; a packet the decoder rejects is skipped (a damaged
+    frame mid-call loses that frame, not the rest of the call), and a damaged container ends the
+    audio where the damage is, with a warning; a mid-stream change of sample rate or channels
+    (concatenated recordings) gets a resampler of its own instead of raising ValueError.
+    """
+    layout = "stereo" if stereo else "mono"
+    limit = max_seconds * SAMPLE_RATE
+    chunks: list[np.ndarray] = []
+    decoded = skipped = 0
+    first_error: av.FFmpegError | None = None
+    fifo: av.AudioFifo | None = None
+    resampler: av.AudioResampler | None = None
+    params: tuple[str, str, int] | None = None
+
+    def take(frames: Iterable[av.AudioFrame]) -> None:
+        nonlocal decoded
+        for frame in frames:
+            block = frame.to_ndarray()
+            chunks.append(block)
+            decoded += block.shape[1]
+        if decoded > limit:
+            raise RecordingTooLong(
+                f"{path}: longer than the {max_seconds:.0f} s limit (decoding stopped at "
+                f"{decoded / SAMPLE_RATE:.0f} s; its header understated its length)"
+            )
+
+    def flush() -> None:
+        if fifo is not None and resampler is not None:
+            if fifo.samples:
+                take(resampler.resample(fifo.read()))
+            take(resampler.resample(None))
+
+    try:
+        with _open(path) as container:
+            packets = container.demux(container.streams.audio[0])
+            while True:
+                try:
+                    packet = next(packets)
+                except StopIteration:
+                    break
+                except av.error.InvalidDataError as exc:
+                    if not decoded and fifo is None:
+                        raise
+                    log.warning(
+                        "%s: container damaged after %.1f s of audio; keeping that (%s)",
+                        path,
+                        decoded / SAMPLE_RATE,
+                        exc,
+                    )
+                    break
+                try:
+                    frames = packet.decode()
+                except av.FFmpegError as exc:  # a damaged frame: the decoder goes on with the next
+                    skipped += 1
+                    first_error = first_error or exc
+                    continue
+                for frame in frames:
+                    key = (frame.format.name, frame.layout.name, frame.sample_rate)
+                    if key != params:
+                        flush()
+                        params, fifo = key, av.AudioFifo()
+                        resampler = av.AudioResampler(format="s16p", layout=layout, rate=SAMPLE_RATE)
+                    frame.pts = None  # damaged timestamps must not make the fifo refuse a frame
+                    fifo.write(frame)
+                    if fifo.samples >= DECODE_BLOCK:
+                        take(resampler.resample(fifo.read()))
+            flush()
+    except av.FFmpegError as exc:
+        raise CorruptRecording(f"{path}: decoding failed ({exc})") from None
+    if skipped and not decoded:
+        raise CorruptRecording(f"{path}: none of its audio decodes ({skipped} packets failed: {first_error})")
+    if skipped:
+        log.warning("%s: %d damaged packet(s) skipped (%s)", path, skipped, first_error)
+    # 16-bit blocks into one float array: 1.5 times the audio's size at most, not 2 (concatenate)
+    out = np.empty((2 if stereo else 1, decoded), np.float32)
+    at = 0
+    for block in chunks:
+        out[:, at : at + block.shape[1]] = block
+        at += block.shape[1]
+    chunks.clear()
+    out *= 1 / 32768
+    return out
+
+
+def _same_signal(left: np.ndarray, right: np.ndarray) -> bool:
+    """Whether two channels carry one signal (a mono mix written twice): wherever either has sound,
+    their difference is far below it. Stops at the first block where they differ."""
+    sound = False
+    for start in range(0, len(left), 1 << 20):
+        a, b = left[start : start + (1 << 20)], right[start : start + (1 << 20)]
+        energy = (float(np.dot(a, a)) + float(np.dot(b, b))) / (2 * len(a))
+        if energy < SILENT_ENERGY:
+            continue
+        diff = a - b
+        if float(np.dot(diff, diff)) / len(a) > SAME_CHANNEL_RATIO * energy:
+            return False
+        sound = True
+    return sound
 
 
 def load_call_audio(
@@ -175,12 +372,14 @@ def load_call_audio(
     """Decode ``path`` into one ChannelAudio per speaker (stereo) or one mixed track (mono).
 
     A stereo layout on a one-channel file is decoded as mono with role ``unknown``: the parties
-    are mixed, so claiming roles would be wrong. Returns the channels and the duration in seconds.
+    are mixed, so claiming roles would be wrong. So is a stereo file whose two channels carry the
+    same signal (a mono mix written to both): transcribed per channel, every word came out twice,
+    once per role, all of it overtalk. Returns the channels and the duration in seconds.
     """
     try:
         size = path.stat().st_size
-    except FileNotFoundError:
-        raise RecordingNotFound(f"{path}: no such file") from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     if size == 0:
         raise EmptyRecording(f"{path}: file is zero bytes")
     n_channels, estimate = _probe(path)
@@ -193,22 +392,18 @@ def load_call_audio(
         # the decoder downmixes to what the layout asks for: channels 2+ land in the first two
         # (stereo) or the mix (mono), so their speakers cannot keep a role of their own
         log.warning("%s: %d channels; downmixed to %s", path, n_channels, "two" if stereo else "one")
-    try:
-        decoded = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=stereo)
-    except av.FFmpegError as exc:
-        raise CorruptRecording(f"{path}: decoding failed ({exc})") from None
+    decoded = decode_channels(path, stereo, max_seconds)
+    if decoded.shape[1] == 0:
+        raise EmptyRecording(f"{path}: no audio samples")
+    if stereo and _same_signal(decoded[0], decoded[1]):
+        log.warning("%s: both channels carry the same audio (a mono mix); transcribing it as mono", path)
+        decoded, stereo = decoded[:1].copy(), False  # a copy: a view would keep both channels alive
     if stereo:
         roles = channels or DEFAULT_STEREO_ROLES
-        tracks = [
-            ChannelAudio(i, roles.get(str(i), "unknown"), np.ascontiguousarray(samples))
-            for i, samples in enumerate(decoded)
-        ]
+        tracks = [ChannelAudio(i, roles.get(str(i), "unknown"), samples) for i, samples in enumerate(decoded)]
     else:
-        tracks = [ChannelAudio(0, "unknown", decoded)]
-    n_samples = len(tracks[0].samples)
-    if n_samples == 0:
-        raise EmptyRecording(f"{path}: no audio samples")
-    duration = n_samples / SAMPLE_RATE
+        tracks = [ChannelAudio(0, "unknown", decoded[0])]
+    duration = decoded.shape[1] / SAMPLE_RATE
     if duration > max_seconds:
         raise RecordingTooLong(f"{path}: {duration:.0f} s exceeds the {max_seconds:.0f} s limit")
     return tracks, duration

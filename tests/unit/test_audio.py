@@ -204,7 +204,7 @@ def test_too_long_is_refused_before_decoding(tmp_path: Path, monkeypatch: pytest
     def must_not_decode(*args: object, **kwargs: object) -> None:
         raise AssertionError("decoded a recording that the header already showed was too long")
 
-    monkeypatch.setattr(audio, "decode_audio", must_not_decode)
+    monkeypatch.setattr(audio, "decode_channels", must_not_decode)
     with pytest.raises(RecordingTooLong, match=r"long\.wav.*3 s exceeds the 2 s limit"):
         load_call_audio(path, "stereo", {}, max_seconds=2)
 
