@@ -41,6 +41,9 @@ def call_problems(call: Mapping[str, Any]) -> list[str]:
             problems.append(f'audio.channels: channel {channel!r} must be "0" or "1"')
         if role not in ROLES:
             problems.append(f"audio.channels.{channel}: role must be one of {', '.join(ROLES)}")
+    roles = [r for r in (audio.get("channels") or {}).values() if r in ("agent", "customer")]
+    if len(roles) != len(set(roles)):  # both channels one speaker: the other's words would be theirs
+        problems.append(f"audio.channels: two channels cannot both be the {roles[0]}")
     agent = call.get("agent") or {}
     for name, value in (
         ("call_id", call.get("call_id")),

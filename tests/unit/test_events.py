@@ -268,3 +268,10 @@ def test_names_with_line_breaks_or_of_any_length_are_refused(field, value):
             "started_at": "2026-11-20T10:00:00Z", "ended_at": "2026-11-20T10:01:00Z"}  # fmt: skip
     with pytest.raises(InvalidCall, match="no control characters"):
         call_from_json({**good, field: value})
+
+
+def test_two_channels_of_one_speaker_are_refused():
+    good = {"call_id": "ok-1", "recording_uri": "file:///r/1.wav", "agent": {"id": "1"},
+            "started_at": "2026-11-20T10:00:00Z", "ended_at": "2026-11-20T10:01:00Z"}  # fmt: skip
+    with pytest.raises(InvalidCall, match="cannot both be the agent"):
+        call_from_json({**good, "audio": {"layout": "stereo", "channels": {"0": "agent", "1": "agent"}}})
