@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 
 import faust
@@ -47,9 +50,44 @@ def prepare(settings: Settings, bootstrap: str, stages: list[str] | None = None)
     return rt
 
 
+#: Seconds a graceful stop may take after SIGINT/SIGTERM (offset commits, the sink's last flush)
+#: before the process ends anyway: Kubernetes' default grace period is 30 s more than this needs.
+SHUTDOWN_TIMEOUT_S = 60.0
+
+
+def force_exit(why: str) -> None:
+    """End the process now: a stop that hangs must not leave a worker nobody can signal away (the
+    embedded broker dies with its parent; uncommitted records are read again: at-least-once)."""
+    log.error("callstream worker: %s; exiting without a clean stop", why)
+    logging.shutdown()
+    os._exit(1)
+
+
+class Worker(faust.Worker):
+    """``faust.Worker`` whose shutdown cannot hang. mode schedules one stop on the first signal and
+    ignores every later one, so a stop stuck on a service (seen when SIGINT came during start-up on
+    a loaded machine) left the process deaf to SIGINT and SIGTERM. Here a second signal, or a stop
+    longer than :data:`SHUTDOWN_TIMEOUT_S`, ends the process."""
+
+    shutdown_timeout_s: float = SHUTDOWN_TIMEOUT_S
+
+    def _schedule_shutdown(self, signal: signal.Signals) -> None:
+        if self._signal_stop_time:
+            force_exit(f"{signal.name} again while stopping")
+            return
+        super()._schedule_shutdown(signal)
+        timer = threading.Timer(
+            self.shutdown_timeout_s,
+            force_exit,
+            (f"stop not done {self.shutdown_timeout_s:g} s after {signal.name}",),
+        )
+        timer.daemon = True  # a clean exit does not wait for it
+        timer.start()
+
+
 def faust_worker(rt: Runtime, **kwargs: object) -> faust.Worker:
     level = rt.settings.log_level.upper()
-    return faust.Worker(
+    return Worker(
         rt.app, loglevel=level, quiet=True, redirect_stdouts=False, override_logging=False, **kwargs
     )
 

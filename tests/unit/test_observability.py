@@ -128,3 +128,30 @@ def test_health_endpoint_over_http():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_second_signal_or_a_stop_that_hangs_ends_the_worker(monkeypatch):
+    """mode ignores every signal after the first, so a stop stuck during start-up left a worker that
+    SIGINT and SIGTERM could not end (seen in CI on a loaded machine)."""
+    import signal
+    import time
+
+    import faust
+
+    from streams import worker
+
+    exits: list[str] = []
+    monkeypatch.setattr(worker, "force_exit", exits.append)
+
+    def first_signal(self, sig):  # what mode does: remember the stop, start it
+        self._signal_stop_time = 1.0
+
+    monkeypatch.setattr(faust.Worker, "_schedule_shutdown", first_signal)
+    w = object.__new__(worker.Worker)
+    w._signal_stop_time = None
+    w.shutdown_timeout_s = 0.05
+    w._schedule_shutdown(signal.SIGTERM)
+    time.sleep(0.5)
+    assert exits == ["stop not done 0.05 s after SIGTERM"]
+    w._schedule_shutdown(signal.SIGINT)
+    assert exits[-1] == "SIGINT again while stopping"
