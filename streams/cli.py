@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from streams.settings import STAGES, Settings, is_secret, load_settings, redact
+from streams.settings import STAGES, Settings, SettingsError, is_secret, load_settings, redact
 
 EPILOG = """\
 configuration comes from CALLSTREAM_* environment variables (see `callstream config`);
@@ -43,6 +46,49 @@ def user_error(exc: BaseException) -> str | None:
         if cls is not None and isinstance(exc, cls):
             return str(exc)
     return None
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _count(1)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535, got {value}")
+    return value
+
+
+def _stages(text: str) -> str:
+    """``--stages``: checked here, so the error names the option rather than CALLSTREAM_STAGES."""
+    given = [stage.strip() for stage in text.split(",") if stage.strip()]
+    unknown = [stage for stage in given if stage not in STAGES]
+    if unknown or not given:
+        problem = f"unknown stage(s) {', '.join(unknown)}" if unknown else "no stage given"
+        raise argparse.ArgumentTypeError(f"{problem}; choose from {','.join(STAGES)}")
+    return text
 
 
 def _settings(**overrides: object) -> Settings:
@@ -296,22 +342,62 @@ def cmd_connect(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What ``cmd_query`` skips when it looks for a second statement: string literals, quoted
+#: identifiers and comments.
+_SQL_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`\\]|\\.)*`|--[^\n]*|/\*.*?\*/", re.S)
+#: What the ClickHouse client appends to the SQL, and the list of every token the parser would have
+#: accepted: both only bury the error the user needs.
+_SQL_ERROR_NOISE = re.compile(
+    r"\s*SETTINGS readonly = '2'|\s*FORMAT Native|\. Expected one of: .*?(?= \([A-Z_]+\)$)"
+)
+
+
+def _query_error(exc: BaseException) -> str:
+    """A ClickHouse error on one line, without what the client added to the user's SQL."""
+    text = _SQL_ERROR_NOISE.sub("", " ".join(str(exc).split()))
+    return text if "DB::Exception" in text else f"{type(exc).__name__}: {text}"
+
+
 def cmd_query(args: argparse.Namespace) -> int:
-    from streams.clickhouse import ClickHouseUnavailable, connect, migrate, query
+    from streams.clickhouse import ClickHouseUnavailable, connect, migrate
     from streams.table import print_json, print_table
 
+    code = _SQL_QUOTED.sub(" ", args.sql).strip().rstrip(";").strip()
+    if not code:
+        print("callstream query: no SQL given", file=sys.stderr)
+        return 2
+    if ";" in code:  # chDB would run each one and print their rows under the first one's columns
+        print("callstream query: one statement at a time (this SQL has several, split by ;)", file=sys.stderr)
+        return 2
     settings = _settings()
+    store = settings.data_dir / "clickhouse"
+    fresh = settings.clickhouse_dsn is None and not store.is_dir()
+    limit: dict[str, object] = {}
     try:
         client = connect(settings.effective_clickhouse_dsn)
         migrate(client)
-        headers, rows = query(client, args.sql)
+        readonly = client.server_settings.get("readonly")
+        # readonly=2: reads (and SETTINGS clauses) only; a user the server made read-only already is.
+        limit = {} if args.write or (readonly is not None and readonly.value != "0") else {"readonly": 2}
+        result = client.query(args.sql.strip().rstrip(";"), settings=limit)
     except ClickHouseUnavailable as exc:
         print(f"callstream query: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        print(f"callstream query: {type(exc).__name__}: {exc}", file=sys.stderr)
+        message = _query_error(exc)
+        if limit and "(READONLY)" in message:
+            message += "; callstream query only reads unless given --write"
+        print(f"callstream query: {message}", file=sys.stderr)
         return 1
-    (print_json if args.format == "json" else print_table)(headers, rows)
+    (print_json if args.format == "json" else print_table)(
+        list(result.column_names), [tuple(row) for row in result.result_rows]
+    )
+    if fresh:  # an empty result from the wrong directory must not look like "no calls"
+        print(
+            f"callstream query: note: {store.resolve()} held no data (created empty now); run it where "
+            "`callstream demo` or the sink ran, or set CALLSTREAM_DATA_DIR",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -353,6 +439,13 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    try:
+        return version("callstream")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="callstream",
@@ -361,6 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -368,22 +462,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the embedded stack on sample (or given) calls and print the results",
         description="Run the embedded stack (broker, every stage, chDB) on the bundled sample calls or "
         "on --calls, wait until each call is in `calls` or `dead_letters` and print one row per call.",
-        epilog="recording_uri: file:///abs/path.wav (percent-encoded, host empty or localhost) or "
-        "/abs/path.wav; the folders of these files are added to CALLSTREAM_RECORDING_ROOTS. "
-        "Exit status: 0 every call finished (processed or dead-lettered), 1 timed out or invalid "
-        "CALLSTREAM_* settings, 2 an unreadable file, a bad config file or an unreachable service.",
+        epilog="recording_uri: file:///abs/path.wav (percent-encoded, host empty or localhost), "
+        "/abs/path.wav, or a path relative to the folder of FILE (of the working directory for -); "
+        "the folders of these files are added to CALLSTREAM_RECORDING_ROOTS. "
+        "Exit status: 0 every call finished (processed or dead-lettered), 1 timed out, "
+        "2 invalid CALLSTREAM_* settings, an unreadable file, a file without a valid call, a bad config "
+        "file or an unreachable service, 130 interrupted (Ctrl-C).",
     )
     p.add_argument(
         "--calls",
         type=Path,
+        metavar="FILE",
         help="CallCompleted JSON lines (- for standard input) to process instead of the bundled samples",
     )
-    p.add_argument("--timeout", type=float, default=900.0, help="give up waiting after this many seconds")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=900.0,
+        metavar="SECONDS",
+        help="give up waiting after this many seconds (default: %(default).0f)",
+    )
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("worker", help="run the Faust agents until stopped (SIGINT/SIGTERM)")
+    p = sub.add_parser(
+        "worker",
+        help="run the Faust agents until stopped (SIGINT/SIGTERM)",
+        description="Run the chosen stages until SIGINT/SIGTERM, on the broker at "
+        "CALLSTREAM_KAFKA_BOOTSTRAP (unset: an embedded broker on loopback that stops with the worker), "
+        "writing to CALLSTREAM_CLICKHOUSE_DSN (unset: chDB under CALLSTREAM_DATA_DIR); serves "
+        "/metrics and the live page (see `callstream config`).",
+        epilog="Example: callstream worker --stages filter,compress,score,sink,alerts,notify",
+    )
     p.add_argument(
         "--stages",
+        type=_stages,
         help=f"comma-separated subset of {','.join(STAGES)} (default: CALLSTREAM_STAGES or all)",
     )
     p.set_defaults(func=cmd_worker)
@@ -402,7 +514,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="validate only; publish nothing, need no broker")
     p.set_defaults(func=cmd_publish)
 
-    p = sub.add_parser("ingest", help="serve the HTTP ingest API (POST /v1/calls) in front of the broker")
+    p = sub.add_parser(
+        "ingest",
+        help="serve the HTTP ingest API (POST /v1/calls) in front of the broker",
+        description="Serve POST /v1/calls and POST /v1/webhooks/{source} on CALLSTREAM_INGEST_HOST:"
+        "CALLSTREAM_INGEST_PORT and publish to the broker at CALLSTREAM_KAFKA_BOOTSTRAP (required). "
+        "Tenants' bearer tokens: CALLSTREAM_INGEST_TOKENS=tenant:token[,...] (empty: every request "
+        "gets 401).",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("import", help="publish a folder of historic recordings (resumable backfill)")
@@ -425,16 +544,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "connect", help="follow a PBX event socket (Asterisk AMI, FreeSWITCH ESL) and publish calls"
     )
-    p.add_argument("pbx", choices=("asterisk", "freeswitch"))
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, help="default: 5038 (AMI) / 8021 (ESL)")
+    p.add_argument(
+        "pbx", choices=("asterisk", "freeswitch"), help="asterisk: AMI; freeswitch: event socket (ESL)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="PBX address (default: %(default)s)")
+    p.add_argument("--port", type=_port, help="default: 5038 (AMI) / 8021 (ESL)")
     p.add_argument("--username", default="callstream", help="AMI user (manager.conf)")
     p.add_argument("--secret", help="AMI secret / ESL password (better: CALLSTREAM_PBX_SECRET)")
-    p.add_argument("--tenant", default="default")
+    p.add_argument("--tenant", default="default", help="tenant of the published calls (default: %(default)s)")
     p.set_defaults(func=cmd_connect)
 
-    p = sub.add_parser("query", help="run SQL on the configured ClickHouse and print the result")
+    p = sub.add_parser(
+        "query",
+        help="run SQL on the configured ClickHouse and print the result",
+        description="Run one SQL statement on CALLSTREAM_CLICKHOUSE_DSN (unset: chDB under "
+        "CALLSTREAM_DATA_DIR, which one process at a time may open: not while a worker of the same "
+        "directory runs). Read-only unless --write.",
+        epilog='Example: callstream query "SELECT call_id, words FROM calls FINAL" --format json. '
+        "Exit status: 0 done, 1 ClickHouse refused the statement, 2 no or several statements, invalid "
+        "settings or ClickHouse unreachable.",
+    )
     p.add_argument("sql", help="one SQL statement, e.g. 'SELECT call_id, words FROM calls FINAL'")
+    p.add_argument(
+        "--write",
+        action="store_true",
+        help="also allow statements that change data or tables (INSERT, ALTER, DROP, OPTIMIZE, ...)",
+    )
     p.add_argument(
         "--format",
         choices=("table", "json"),
@@ -455,13 +590,21 @@ def build_parser() -> argparse.ArgumentParser:
         "pii: phones, cards, e-mails and IDs (RU/EN) still readable after filter+compress (leaks) and "
         "placeholders in prices, dates, order numbers (false positives), vs no redaction",
     )
-    p.add_argument("--calls", type=int, default=2000, help="Transcript records to push through")
     p.add_argument(
-        "--audio-seconds", type=float, default=180.0, help="speech: length of the generated stereo call"
+        "--calls",
+        type=_count(1),
+        default=2000,
+        help="backbone, scoring, text: calls to push through (default: %(default)s)",
+    )
+    p.add_argument(
+        "--audio-seconds",
+        type=_seconds,
+        default=180.0,
+        help="speech: length of the generated stereo call (default: %(default).0f)",
     )
     p.add_argument(
         "--workers",
-        type=int,
+        type=_count(0),
         default=0,
         help="backbone: run filter, compress and score in N `callstream worker` processes of the same "
         "consumer group (one Python process uses one core), the sink in the bench process; "
@@ -489,8 +632,10 @@ def build_parser() -> argparse.ArgumentParser:
         "instead of reading scores from ClickHouse",
     )
     p.add_argument("--report", type=Path, help="directory for eval.md and eval.png")
-    p.add_argument("--scorecard", default="default", help="scorecard id the labels follow")
-    p.add_argument("--worst", type=int, default=5, help="disagreements to show")
+    p.add_argument(
+        "--scorecard", default="default", help="scorecard id the labels follow (default: %(default)s)"
+    )
+    p.add_argument("--worst", type=_count(0), default=5, help="disagreements to show (default: %(default)s)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("llm", help="LLM server helpers (gpu extra)")
@@ -498,12 +643,18 @@ def build_parser() -> argparse.ArgumentParser:
     q = llm.add_parser(
         "serve", help="start vLLM (OpenAI-compatible) with the configured model and LoRA adapters"
     )
-    q.add_argument("--host", default="0.0.0.0")
+    q.add_argument("--host", default="0.0.0.0", help="address vLLM listens on (default: %(default)s)")
     q.add_argument("--dry-run", action="store_true", help="print the vllm command and exit")
     q.add_argument("vllm_args", nargs=argparse.REMAINDER, help="extra vllm serve arguments (after --)")
     q.set_defaults(func=cmd_llm_serve)
 
-    p = sub.add_parser("config", help="print every setting, its environment variable and current value")
+    p = sub.add_parser(
+        "config",
+        help="print every setting, its environment variable and current value",
+        description="Print every setting: its CALLSTREAM_* variable, its value (from the environment, "
+        "./.env or the file named by CALLSTREAM_CONFIG; credentials hidden) and what it means. "
+        "Exit status 2 when a value is invalid, with one line per wrong variable.",
+    )
     p.set_defaults(func=cmd_config)
     return parser
 
@@ -513,9 +664,17 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         return args.func(args)
+    except SettingsError as exc:  # a SystemExit, whose string would exit 1: configuration is exit 2
+        print(exc, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`callstream query ... | head`): stop quietly, as cat does, and keep
+        # the interpreter's final flush of stdout from raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # SIGPIPE
     except (OSError, RuntimeError, ValueError) as exc:  # every class in user_error() is one of these
         message = user_error(exc)
         if message is None:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
 from connectors.publisher import CallPublisher
-from processors.audio import file_uri_path
+from processors.audio import CONNECTORS_DIR, file_uri_path
 from streams.app import Runtime
 from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
@@ -54,6 +54,9 @@ AFTER_CALLS_ROW = frozenset({"alerts", "notify"})
 STOP_TIMEOUT_S = 30.0
 #: How long an interrupted step may take to end once cancelled before the demo stops without it.
 CANCEL_WAIT_S = 5.0
+#: With no call finished for this long, the progress line is repeated with the calls still waited
+#: for: a long recording on CPU takes minutes, which must not look like a hang.
+PROGRESS_EVERY_S = 30.0
 
 
 class Interrupted(Exception):
@@ -180,6 +183,19 @@ def call_path(uri: str) -> Path | None:
     return None
 
 
+def anchor_relative(calls: Sequence[dict[str, Any]], base: Path) -> None:
+    """Make the calls' relative ``recording_uri`` paths absolute, from ``base`` (the calls file's
+    folder), as a user writing ``rec/a.wav`` next to the file means; the workers would read them
+    from the connectors package. A path only found there (``samples/...``) is left as it is."""
+    for call in calls:
+        uri = call["recording_uri"]
+        if urlsplit(uri).scheme or uri.startswith("/"):
+            continue
+        here = base / uri
+        if here.exists() or not (CONNECTORS_DIR / uri).exists():
+            call["recording_uri"] = here.resolve().as_uri()
+
+
 def recording_dirs(calls: Sequence[dict[str, Any]]) -> list[Path]:
     """Directories of the calls' local recordings: the demo reads the files the user pointed it at."""
     dirs = set()
@@ -298,14 +314,21 @@ async def _run(
     interrupt.check()
     await asyncio.get_running_loop().run_in_executor(None, feed, rt)
     interrupt.check()
-    deadline = time.monotonic() + timeout
+    started = said = time.monotonic()
+    deadline = started + timeout
     last = -1
     while True:
         outcome = Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
         interrupt.check()
-        if progress and len(outcome.finished) != last:
-            last = len(outcome.finished)
-            print(f"  {last}/{len(ids)} call(s) in ClickHouse", file=progress, flush=True)
+        now = time.monotonic()
+        if progress and (len(outcome.finished) != last or now - said >= PROGRESS_EVERY_S):
+            line = f"  {len(outcome.finished)}/{len(ids)} call(s) in ClickHouse"
+            if len(outcome.finished) == last:
+                waiting = [call_id for call_id in ids if call_id not in outcome.finished]
+                more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
+                line += f"; {now - started:.0f} s, still processing {', '.join(waiting[:3])}{more}"
+            print(line, file=progress, flush=True)
+            last, said = len(outcome.finished), now
         if outcome.complete:
             await _drain(rt, deadline)
             interrupt.check()
@@ -401,7 +424,12 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
         if line.error:
             print(f"{path}:{line.lineno}: {line.error}", file=sys.stderr)
     calls = [line.record for line in lines if line.record is not None]
+    if not calls:  # nothing to run the stack for: not a table of dead letters and exit 0
+        problem = f"{len(lines)} line(s), none a valid call (see above)" if lines else "no calls in it"
+        print(f"callstream demo: {path}: {problem}", file=sys.stderr)
+        return 2
     if calls_file:
+        anchor_relative(calls, Path.cwd() if str(path) == "-" else Path(path).parent)
         settings = settings.model_copy(
             update={"recording_roots": demo_roots(settings.recording_roots, calls)}
         )

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -34,6 +35,8 @@ OTHER_VARS = frozenset(
     }
 )
 OTHER_PREFIXES = ("CALLSTREAM_TEST_",)  # opt-in test switches (CALLSTREAM_TEST_GPU, _GGUF, ...)
+#: One bootstrap server: a host name or IPv4 address, or an IPv6 address in brackets, and a port.
+_BROKER = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
 # Name parts of fields whose values are credentials, or URLs that may carry or be one.
 SECRET_PARTS = frozenset(
     {"dsn", "url", "password", "secret", "secrets", "token", "tokens", "key", "webhook", "users"}
@@ -48,6 +51,7 @@ class Settings(BaseSettings):
         env_file=".env",  # load_settings passes CALLSTREAM_CONFIG instead, read when it is called
         env_file_encoding="utf-8",
         extra="ignore",
+        allow_inf_nan=False,  # "inf" seconds or bytes is a typo, and a timeout of inf a hang
     )
 
     # --- where things live -------------------------------------------------------------------
@@ -382,11 +386,18 @@ class Settings(BaseSettings):
 
     # --- operations ------------------------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Tries per record before it becomes a dead letter.")
-    metrics_port: int = Field(9464, ge=0, le=65535, description="Port of /metrics; 0 disables the endpoint.")
+    metrics_port: int = Field(
+        9464,
+        ge=0,
+        le=65535,
+        validate_default=True,
+        description="Port of /metrics; 0 disables the endpoint.",
+    )
     health_port: int = Field(
         0,
         ge=0,
         le=65535,
+        validate_default=True,
         description="Port of the worker's /healthz (event loop alive) and /readyz (agents started) for "
         "Kubernetes probes; 0 disables the endpoint.",
     )
@@ -462,6 +473,32 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _broker_addresses(cls, value: str | None) -> str | None:
+        # librdkafka reads "host:notaport" as port 0 and "host:99999" as 34463, and "host" as 9092:
+        # a wrong address would only show as a 30 s connection timeout, or reach another service.
+        if value is not None:
+            bad = [
+                entry.strip() or "(empty)"
+                for entry in value.split(",")
+                if not (found := _BROKER.fullmatch(entry.strip())) or not 1 <= int(found["port"]) <= 65535
+            ]
+            if bad:
+                raise ValueError(f"expected host:port[,host:port] with ports 1-65535; bad: {', '.join(bad)}")
+        return value
+
+    @field_validator("metrics_port", "health_port")
+    @classmethod
+    def _ports_differ(cls, value: int, info: ValidationInfo) -> int:
+        # One worker serves these itself (and `ingest` its API and metrics): the same port twice
+        # leaves one endpoint silently unserved.
+        others = ("web_port", "ingest_port" if info.field_name == "metrics_port" else "metrics_port")
+        same = [f"CALLSTREAM_{name.upper()}" for name in others if value and info.data.get(name) == value]
+        if same:
+            raise ValueError(f"port {value} is also {' and '.join(same)}: one process serves both")
+        return value
 
     @field_validator("kafka_security_protocol", "kafka_sasl_mechanism", mode="before")
     @classmethod
@@ -770,6 +807,15 @@ class SettingsError(SystemExit):
     """Raised (as a clean exit) when configuration is invalid."""
 
 
+def invalid_configuration(problems: list[str]) -> SettingsError:
+    """The error for ``problems`` (``  VAR: what is wrong`` each): one line for one problem, else a
+    header and a line per problem."""
+    header = "callstream: invalid configuration:"
+    if len(problems) == 1:
+        return SettingsError(f"{header} {problems[0].strip()}")
+    return SettingsError("\n".join([header, *problems]))
+
+
 def is_secret(name: str) -> bool:
     """Whether the field's value must never be printed: a SecretStr, a credential or a URL/DSN."""
     field = Settings.model_fields.get(name)
@@ -808,6 +854,55 @@ def _config_file() -> str:
     return path
 
 
+class _DotenvParseWarnings(logging.Filter):
+    """Drops python-dotenv's "could not parse statement" warnings: :func:`_check_env_file` reports
+    those lines once, with the file, instead of twice (once per reader) without it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "could not parse statement" not in str(record.msg)
+
+
+logging.getLogger("dotenv.main").addFilter(_DotenvParseWarnings())
+
+
+def _check_env_file(env_file: str) -> None:
+    """Stop on a line of the settings file that cannot be parsed and names (or swallows) a
+    CALLSTREAM_* setting: python-dotenv skips it, so the setting would silently keep its default.
+    Other unparsable lines (another tool's) are only warned about."""
+    path = Path(env_file)
+    if not path.is_file():
+        return
+    try:
+        with path.open(encoding="utf-8") as fh:
+            bad = [binding.original for binding in parse_stream(fh) if binding.error]
+    except (OSError, UnicodeDecodeError) as exc:  # as _config_file: a typo must not go unnoticed
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SettingsError(f"callstream: {env_file}: cannot read it ({reason})") from None
+    errors, warnings = [], []
+    for original in bad:
+        lines = original.string.splitlines()
+        # A quote left open runs on to the next quote: one bad statement can hide several lines.
+        lost = [
+            found[1]
+            for line in lines
+            if (found := re.match(r"\s*(?:export\s+)?(CALLSTREAM_\w*)", line, re.IGNORECASE))
+        ]
+        where = f"{env_file} line {original.line}"
+        why = "expected NAME=value" + (
+            f"; a quote is not closed, so lines {original.line}-{original.line + len(lines) - 1} are lost"
+            if len(lines) > 1
+            else ""
+        )
+        if lost:
+            errors.append(f"  {lost[0].upper()}: {where} cannot be parsed ({why})")
+        else:
+            warnings.append(f"{where} ({why})")
+    if warnings:
+        log.warning("callstream: ignoring unparsable line(s): %s", "; ".join(warnings))
+    if errors:
+        raise invalid_configuration(errors)
+
+
 def _warn_unknown(env_file: str) -> None:
     """Log CALLSTREAM_* names that no setting reads (typos), with the closest known name."""
     fields = [f"CALLSTREAM_{name.upper()}" for name in Settings.model_fields]
@@ -829,11 +924,12 @@ def _warn_unknown(env_file: str) -> None:
 def load_settings(**overrides: object) -> Settings:
     """Read and validate settings; exit with one line per wrong value, naming its env var."""
     env_file = _config_file()
+    _check_env_file(env_file)
     _warn_unknown(env_file)
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type,call-arg]
     except ValidationError as exc:
-        lines = ["callstream: invalid configuration:"]
+        lines = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
             var = f"CALLSTREAM_{field.upper()}" if err["loc"] else "settings"
@@ -842,4 +938,4 @@ def load_settings(**overrides: object) -> Settings:
             if is_secret(name) and isinstance(given, str) and given.strip():
                 msg = msg.replace(given, "***")  # nor through a validator's message
             lines.append(f"  {var}: {msg} (got {got})")
-        raise SettingsError("\n".join(lines)) from None
+        raise invalid_configuration(lines) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -37,10 +38,23 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and ±inf (in arrays, tuples and maps too) as None: JSON has no such numbers."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    return value
+
+
 def print_json(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout) -> None:
-    """One JSON object per row (JSON lines)."""
+    """One JSON object per row (JSON lines); NaN and ±inf are null, which every JSON reader accepts."""
     for row in rows:
-        print(
-            json.dumps(dict(zip(headers, row, strict=True)), default=_json_default, ensure_ascii=False),
-            file=out,
-        )
+        record = dict(zip(headers, row, strict=True))
+        try:
+            text = json.dumps(record, default=_json_default, ensure_ascii=False, allow_nan=False)
+        except ValueError:  # a non-finite float somewhere: the rare row pays for the walk
+            text = json.dumps(_finite(record), default=_json_default, ensure_ascii=False)
+        print(text, file=out)

@@ -1,10 +1,16 @@
-"""`callstream` turns the user's mistakes (missing file, unreachable broker or ClickHouse, bad config)
-into one line and exit 2; the demo's recording roots and per-run outcome selection."""
+"""`callstream` turns the user's mistakes (missing file, unreachable broker or ClickHouse, bad config,
+bad option values, no or several SQL statements) into one line and exit 2; the demo's recording
+roots, relative recordings, progress and per-run outcome selection; JSON output."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import io
+import json
+import math
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +18,8 @@ import pytest
 import streams.cli as cli
 from connectors.events import SAMPLE_CALLS
 from streams.cli import USER_ERRORS, build_parser, main
-from streams.demo import call_path, demo_roots, newest_outcomes, recording_dirs
+from streams.demo import anchor_relative, call_path, demo_roots, newest_outcomes, recording_dirs
+from streams.table import print_json
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +171,163 @@ def test_config_never_prints_credentials(
     assert "s3cret" not in out
     assert "CALLSTREAM_CLICKHOUSE_DSN='http://clickhouse:8123' (rest hidden)" in out
     assert "CALLSTREAM_PARTITIONS=7" in out  # the rest is shown as set
+
+
+# --- red-team findings ---------------------------------------------------------------------------------
+
+
+def test_invalid_settings_exit_2_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("CALLSTREAM_PARTITIONS", "many")
+    assert main(["config"]) == 2  # was 1: SystemExit with a message
+    err = capsys.readouterr().err
+    assert err.startswith("callstream: invalid configuration: CALLSTREAM_PARTITIONS: ")
+    assert err.count("\n") == 1
+
+
+def test_version(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert re.fullmatch(r"callstream \d+\.\d+\.\d+\S*\n", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["worker", "--stages", "nonsense"], "argument --stages: unknown stage(s) nonsense; choose from"),
+        (["worker", "--stages", ","], "argument --stages: no stage given"),
+        (["bench", "text", "--calls", "-5"], "argument --calls: must be at least 1, got -5"),
+        (["bench", "backbone", "--workers", "-1"], "argument --workers: must be at least 0"),
+        (
+            ["bench", "speech", "--audio-seconds", "0"],
+            "argument --audio-seconds: must be a number of seconds",
+        ),
+        (["demo", "--timeout", "-1"], "argument --timeout: must be a number of seconds above 0"),
+        (["demo", "--timeout", "inf"], "argument --timeout: must be a number of seconds above 0"),
+        (["demo", "--timeout", "soon"], "argument --timeout: expected a number of seconds, got 'soon'"),
+        (["connect", "asterisk", "--port", "70000"], "argument --port: must be a port from 1 to 65535"),
+        (["eval", "labels.csv", "--worst", "-1"], "argument --worst: must be at least 0"),
+    ],
+)
+def test_wrong_option_values_are_usage_errors(argv: list[str], says: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("sql", "says"),
+    [
+        ("", "no SQL given"),
+        ("  ;  ", "no SQL given"),
+        ("-- only a comment", "no SQL given"),
+        ("SELECT 1 AS a; SELECT 'x' AS b", "one statement at a time"),  # chDB mixed their rows
+        ("SELECT count() FROM calls; DROP TABLE calls", "one statement at a time"),
+    ],
+)
+def test_query_refuses_no_or_several_statements(sql: str, says: str, capsys, tmp_path: Path) -> None:
+    assert main(["query", sql]) == 2
+    assert capsys.readouterr().err.startswith(f"callstream query: {says}")
+    assert not (tmp_path / ".callstream").exists()  # refused before ClickHouse is opened
+
+
+@pytest.mark.parametrize(
+    "sql", ["SELECT ';' AS x", "SELECT 1; -- the end", "SELECT `a;b` FROM t;", "SELECT 1 /* ; */"]
+)
+def test_semicolons_in_literals_and_comments_are_one_statement(sql: str) -> None:
+    assert ";" not in cli._SQL_QUOTED.sub(" ", sql).strip().rstrip(";")
+
+
+def test_query_error_is_one_line_without_what_the_client_added() -> None:
+    raw = (
+        "Code: 62. DB::Exception: Syntax error: failed at position 7 (1) (line 1, col 7): 1\n"
+        " SETTINGS readonly = '2'\n FORMAT Native. Expected one of: token sequence, Dot, token, OR, AND, "
+        "end of query. (SYNTAX_ERROR)"
+    )
+    assert cli._query_error(RuntimeError(raw)) == (
+        "Code: 62. DB::Exception: Syntax error: failed at position 7 (1) (line 1, col 7): 1 (SYNTAX_ERROR)"
+    )
+    assert cli._query_error(ValueError("odd\nreply")) == "ValueError: odd reply"
+
+
+def test_json_lines_have_no_nan_or_infinity() -> None:
+    out = io.StringIO()
+    print_json(
+        ["t", "n", "x", "arr", "m"],
+        [("Привет", None, math.nan, [1.5, math.inf], {"a": -math.inf}), ("ok", 1, 2.5, [], {})],
+        out,
+    )
+    lines = out.getvalue().splitlines()
+    rows = [
+        json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} is not JSON")) for line in lines
+    ]
+    assert rows[0] == {"t": "Привет", "n": None, "x": None, "arr": [1.5, None], "m": {"a": None}}
+    assert "Привет" in lines[0]  # non-ASCII as is, not \u escapes
+    assert rows[1] == {"t": "ok", "n": 1, "x": 2.5, "arr": [], "m": {}}
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "not json\n[1]\n"])
+def test_demo_without_a_valid_call_exits_2_before_starting_anything(
+    content: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streams.demo
+
+    def no_stack(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the embedded stack was started")
+
+    monkeypatch.setattr(streams.demo, "kafka", no_stack)
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text(content)
+    assert main(["demo", "--calls", str(calls)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith(f"callstream demo: {calls}: ")
+
+
+def test_relative_recordings_are_read_next_to_the_calls_file(tmp_path: Path) -> None:
+    (tmp_path / "rec").mkdir()
+    (tmp_path / "rec" / "a b.wav").write_bytes(b"RIFF")
+    calls = [
+        {"recording_uri": "rec/a b.wav"},  # next to the calls file
+        {"recording_uri": "samples/sample-en-sale.wav"},  # only in the package: the bundled sample
+        {"recording_uri": "rec/missing.wav"},  # nowhere: named where the user meant it
+        {"recording_uri": "/abs/c.wav"},
+        {"recording_uri": "https://example.com/d.wav"},
+    ]
+    anchor_relative(calls, tmp_path)
+    assert [c["recording_uri"] for c in calls] == [
+        (tmp_path / "rec" / "a b.wav").as_uri(),
+        "samples/sample-en-sale.wav",
+        (tmp_path / "rec" / "missing.wav").as_uri(),
+        "/abs/c.wav",
+        "https://example.com/d.wav",
+    ]
+    assert recording_dirs(calls[:1]) == [(tmp_path / "rec").resolve()]
+
+
+def test_demo_says_what_it_still_waits_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 10-minute recording takes minutes on CPU: the progress line is repeated with the calls still
+    being processed, so the wait does not look like a hang."""
+    import streams.demo
+
+    class App:
+        async def start(self) -> None:
+            pass
+
+    class Rt:
+        app = App()
+
+        async def in_clickhouse_thread(self, fn: object, *args: object) -> tuple[dict, dict]:
+            return {"short": ("short",)}, {}
+
+    monkeypatch.setattr(streams.demo, "PROGRESS_EVERY_S", 0.4)
+    out = io.StringIO()
+    interrupt = streams.demo.Interrupt()
+    outcome = asyncio.run(
+        streams.demo._run(Rt(), lambda rt: None, ["long", "short"], 1.6, out, 0, interrupt)  # type: ignore[arg-type]
+    )
+    assert not outcome.complete
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "  1/2 call(s) in ClickHouse"
+    assert any(re.fullmatch(r"  1/2 call\(s\) in ClickHouse; \d+ s, still processing long", x) for x in lines)
+    assert lines[-1] == "timed out after 2s"

@@ -150,7 +150,7 @@ def test_whisper_model_dir_without_model_bin(monkeypatch, tmp_path, var):
     model_dir.mkdir()
     (model_dir / "config.json").write_text("{}")
     message = invalid(monkeypatch, **{var: str(model_dir)})
-    line = next(line for line in message.splitlines() if line.strip().startswith(var + ":"))
+    line = next(line for line in message.splitlines() if f"{var}: " in line)  # one problem: one line
     assert "model.bin" in line
     assert str(model_dir) in line
 
@@ -356,3 +356,109 @@ def test_request_urls_with_secrets_stay_out_of_info_logs(monkeypatch):
     monkeypatch.setenv("CALLSTREAM_LOG_LEVEL", "debug")
     setup_logging(load_settings())
     assert all(logging.getLogger(name).getEffectiveLevel() >= logging.WARNING for name in QUIET_LOGGERS)
+
+
+# --- red-team findings: each value set wrong stops the command with the variable named ---------------
+
+
+def test_one_wrong_value_is_one_line(monkeypatch):
+    message = invalid(monkeypatch, CALLSTREAM_PARTITIONS="many")
+    assert "\n" not in message
+    assert message.startswith("callstream: invalid configuration: CALLSTREAM_PARTITIONS: ")
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("CALLSTREAM_LLM_TIMEOUT", "inf"),  # a request that never times out: a silent hang
+        ("CALLSTREAM_SINK_FLUSH_SECONDS", "Infinity"),
+        ("CALLSTREAM_MAX_AUDIO_SECONDS", "inf"),
+        ("CALLSTREAM_GPU_PRICE_PER_HOUR", "nan"),
+        ("CALLSTREAM_NOTIFY_BACKOFF", "-inf"),
+    ],
+)
+def test_non_finite_numbers_are_refused(monkeypatch, var, value):
+    message = invalid(monkeypatch, **{var: value})
+    assert f"{var}: Input should be a finite number" in message
+
+
+@pytest.mark.parametrize(
+    "bootstrap",
+    [
+        "localhost",  # librdkafka would silently use 9092
+        "kafka:notaport",  # ... port 0
+        "127.0.0.1:99999",  # ... port 34463
+        ":9092",
+        "kafka:9092,",
+        "PLAINTEXT://kafka:9092",  # faust's kafka:// is prepended per entry
+        "kafka 1:9092",
+    ],
+)
+def test_bad_broker_address_is_named(monkeypatch, bootstrap):
+    message = invalid(monkeypatch, CALLSTREAM_KAFKA_BOOTSTRAP=bootstrap)
+    assert "CALLSTREAM_KAFKA_BOOTSTRAP: " in message and "expected host:port[,host:port]" in message
+
+
+@pytest.mark.parametrize("bootstrap", ["kafka-1:9092, kafka-2:9092", "10.0.0.5:9093", "[::1]:9092"])
+def test_good_broker_addresses(monkeypatch, bootstrap):
+    monkeypatch.setenv("CALLSTREAM_KAFKA_BOOTSTRAP", bootstrap)
+    assert load_settings().kafka_bootstrap == bootstrap
+
+
+@pytest.mark.parametrize(
+    ("env", "var", "other"),
+    [
+        ({"CALLSTREAM_WEB_PORT": "9464"}, "CALLSTREAM_METRICS_PORT", "CALLSTREAM_WEB_PORT"),
+        ({"CALLSTREAM_INGEST_PORT": "9464"}, "CALLSTREAM_METRICS_PORT", "CALLSTREAM_INGEST_PORT"),
+        ({"CALLSTREAM_HEALTH_PORT": "8088"}, "CALLSTREAM_HEALTH_PORT", "CALLSTREAM_WEB_PORT"),
+        (
+            {"CALLSTREAM_HEALTH_PORT": "9000", "CALLSTREAM_METRICS_PORT": "9000"},
+            "CALLSTREAM_HEALTH_PORT",
+            "CALLSTREAM_METRICS_PORT",
+        ),
+    ],
+)
+def test_ports_one_process_serves_must_differ(monkeypatch, env, var, other):
+    message = invalid(monkeypatch, **env)
+    assert f"{var}: " in message and f"is also {other}" in message
+
+
+def test_disabled_ports_never_clash(monkeypatch):
+    for var in ("CALLSTREAM_WEB_PORT", "CALLSTREAM_METRICS_PORT", "CALLSTREAM_HEALTH_PORT"):
+        monkeypatch.setenv(var, "0")
+    assert load_settings().metrics_port == 0
+
+
+def test_unparsable_callstream_line_in_env_file_is_an_error(tmp_path):
+    # python-dotenv skips the line: the log level would silently stay at its default.
+    (tmp_path / ".env").write_text('CALLSTREAM_PARTITIONS=2\nCALLSTREAM_LOG_LEVEL="info\n')
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert str(info.value) == (
+        "callstream: invalid configuration: CALLSTREAM_LOG_LEVEL: .env line 2 cannot be parsed "
+        "(expected NAME=value)"
+    )
+
+
+def test_quote_that_swallows_a_setting_is_an_error(tmp_path):
+    # The quote opened on line 1 closes on line 3, where text follows it: all three lines are lost.
+    (tmp_path / ".env").write_text('OTHER_TOOL="a\nCALLSTREAM_PARTITIONS=2\nCALLSTREAM_APP_ID="x" y\n')
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "CALLSTREAM_PARTITIONS: .env line 1 cannot be parsed" in str(info.value)
+    assert "a quote is not closed, so lines 1-3 are lost" in str(info.value)
+
+
+def test_other_unparsable_lines_are_warned_about_once(tmp_path, caplog):
+    (tmp_path / ".env").write_text("CALLSTREAM_PARTITIONS=2\nthis is no setting\n")
+    with caplog.at_level("WARNING"):
+        assert load_settings().partitions == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["callstream: ignoring unparsable line(s): .env line 2 (expected NAME=value)"]
+
+
+def test_env_file_that_is_not_utf8_is_an_error(tmp_path):
+    (tmp_path / ".env").write_bytes(b"CALLSTREAM_TOPIC_PREFIX=\xe4\xe5v.\n")  # cp1251
+    with pytest.raises(SettingsError) as info:
+        load_settings()  # not a traceback
+    assert str(info.value).startswith("callstream: .env: cannot read it (")
