@@ -22,14 +22,22 @@ _FATAL_CONNECT = frozenset(
 
 
 class ClientErrors:
-    """An ``error_cb`` that keeps the last authentication/TLS error librdkafka reported."""
+    """An ``error_cb`` that keeps the last authentication/TLS error librdkafka reported, and the last
+    error of any kind (``latest``: "Connect to ipv4#10.0.0.5:9092 failed: Connection refused")."""
 
     def __init__(self) -> None:
         self.last: KafkaError | None = None
+        self.latest: KafkaError | None = None
 
     def __call__(self, error: KafkaError) -> None:
+        self.latest = error
         if error.code() in _FATAL_CONNECT:
             self.last = error
+
+    @property
+    def fatal(self) -> bool:
+        """Whether a retry cannot help: the credentials or certificates were refused."""
+        return self.last is not None
 
     def reason(self) -> str | None:
         """``"authentication failed: ..."`` (or the TLS error) with a hint of the settings to check,

@@ -7,9 +7,11 @@ publisher touches them, so a broker's auto-create defaults never decide their la
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from typing import Any
 
-from confluent_kafka import KafkaException
+from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from streams.kafka_errors import ClientErrors
@@ -43,6 +45,29 @@ class TopicSetupError(RuntimeError):
     """Topics could not be created or have the wrong layout."""
 
 
+#: Seconds a broker may refuse connections before topic setup gives up (one starting up accepts soon).
+REFUSED_GRACE_S = 5.0
+
+
+def _list_topics(admin: AdminClient, errors: ClientErrors, bootstrap: str, timeout: float) -> dict[str, Any]:
+    """The cluster's topics; a broker refusing connections for :data:`REFUSED_GRACE_S`, or refusing
+    the credentials, is a :class:`TopicSetupError` at once instead of after ``timeout``."""
+    started = time.monotonic()
+    while True:
+        remaining = timeout - (time.monotonic() - started)
+        try:
+            return admin.list_topics(timeout=max(0.1, min(1.0, remaining))).topics
+        except Exception as exc:
+            admin.poll(0)  # serve error_cb: the authentication, TLS or connection error behind it
+            down = errors.latest is not None and errors.latest.code() in _UNREACHABLE
+            if errors.fatal or remaining <= 1.0 or (down and time.monotonic() - started > REFUSED_GRACE_S):
+                why = errors.reason() or (errors.latest.str() if errors.latest is not None else exc)
+                raise TopicSetupError(f"cannot reach Kafka at {bootstrap}: {why}") from exc
+
+
+_UNREACHABLE = frozenset({KafkaError._ALL_BROKERS_DOWN, KafkaError._TRANSPORT, KafkaError._RESOLVE})
+
+
 def ensure_topics(settings: Settings, bootstrap: str, timeout: float = 30.0) -> list[str]:
     """Create missing callstream topics; return the names created.
 
@@ -50,16 +75,19 @@ def ensure_topics(settings: Settings, bootstrap: str, timeout: float = 30.0) -> 
     breaks per-call ordering and must be an operator's decision.
     """
     errors = ClientErrors()
-    config = {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout * 1000), "error_cb": errors}
+    config = {
+        "bootstrap.servers": bootstrap,
+        "socket.timeout.ms": int(timeout * 1000),
+        "error_cb": errors,
+        # its connection failures come to error_cb and end in one line below, not as a log line
+        # every 50 ms (580 lines for an unreachable broker)
+        "log_level": 2,
+    }
     try:  # librdkafka checks the security settings here: an unreadable CA or key fails at once
         admin = AdminClient(config | settings.kafka_client_config())
     except KafkaException as exc:
         raise TopicSetupError(f"invalid Kafka client settings: {exc.args[0].str()}") from exc
-    try:
-        existing = admin.list_topics(timeout=timeout).topics
-    except Exception as exc:
-        admin.poll(0)  # serve error_cb: the authentication or TLS error behind "transport failure"
-        raise TopicSetupError(f"cannot reach Kafka at {bootstrap}: {errors.reason() or exc}") from exc
+    existing = _list_topics(admin, errors, bootstrap, timeout)
     wanted = [settings.topic(spec.name) for spec in ALL]
     for name in wanted:
         meta = existing.get(name)

@@ -406,3 +406,18 @@ def test_config_command_hides_the_sasl_password(
     assert "CALLSTREAM_KAFKA_SASL_PASSWORD=***" in out
     assert "CALLSTREAM_KAFKA_SECURITY_PROTOCOL=SASL_SSL" in out
     assert "CALLSTREAM_KAFKA_SASL_USERNAME=api-key" in out
+
+
+def test_an_unreachable_broker_is_one_named_reason_not_30_s_of_log_lines(capfd) -> None:
+    """A refused connection used to give ~580 librdkafka log lines and "Broker transport failure"
+    after the whole 30 s; now the connection error itself, once the refusals outlast a short grace."""
+    import pytest
+
+    from streams.broker import free_port
+    from streams.settings import Settings
+    from streams.topics import TopicSetupError, ensure_topics
+
+    bootstrap = f"127.0.0.1:{free_port()}"  # nothing listens there
+    with pytest.raises(TopicSetupError, match="Connection refused"):
+        ensure_topics(Settings(kafka_bootstrap=bootstrap), bootstrap)
+    assert "|FAIL|" not in capfd.readouterr().err
