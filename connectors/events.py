@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from schemas.validation import InvalidCall, call_problems
 
@@ -180,3 +181,19 @@ def read_jsonl(lines: Iterable[str] | Iterable[bytes]) -> Iterator[ParsedLine]:
             yield ParsedLine(lineno, raw, None, f"invalid JSON: {exc.msg} at column {exc.colno}", raw_bytes)
         except InvalidCall as exc:
             yield ParsedLine(lineno, raw, None, str(exc), raw_bytes)
+
+
+_CONNECTORS_DIR = Path(__file__).resolve().parent
+
+
+def anchor_relative(calls: Iterable[dict[str, Any]], base: Path) -> None:
+    """Make the calls' relative ``recording_uri`` paths absolute, from ``base`` (the calls file's
+    folder), as a user writing ``rec/a.wav`` next to the file means; the workers would read them
+    from the connectors package. A path only found there (``samples/...``) is left as it is."""
+    for call in calls:
+        uri = call["recording_uri"]
+        if urlsplit(uri).scheme or uri.startswith("/"):
+            continue
+        here = base / uri
+        if here.exists() or not (_CONNECTORS_DIR / uri).exists():
+            call["recording_uri"] = here.resolve().as_uri()

@@ -117,7 +117,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from connectors.events import read_jsonl
+    from connectors.events import anchor_relative, read_jsonl
     from connectors.publisher import CallPublisher, RecordTooLarge
     from schemas.codec import make_codec
     from streams.topics import ensure_topics
@@ -152,9 +152,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         ensure_topics(settings, bootstrap)
         publisher = CallPublisher(settings, bootstrap, make_codec(settings.schema_registry_url))
         good = bad = 0
+        base = Path.cwd() if args.file == "-" else Path(args.file).parent
         for line in read_jsonl(fh):
             error = line.error
             if line.record is not None:
+                anchor_relative([line.record], base)  # "rec/a.wav" next to the file, not in the package
                 try:
                     publisher.publish(line.record)
                     good += 1

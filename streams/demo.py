@@ -22,9 +22,9 @@ from types import FrameType, TracebackType
 from typing import Any, TextIO, TypeVar
 from urllib.parse import urlsplit
 
-from connectors.events import SAMPLE_CALLS, ParsedLine, read_jsonl
+from connectors.events import SAMPLE_CALLS, ParsedLine, anchor_relative, read_jsonl
 from connectors.publisher import CallPublisher
-from processors.audio import CONNECTORS_DIR, file_uri_path
+from processors.audio import file_uri_path
 from streams.app import Runtime
 from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
@@ -181,19 +181,6 @@ def call_path(uri: str) -> Path | None:
     if not parts.scheme and uri.startswith("/"):
         return Path(uri)
     return None
-
-
-def anchor_relative(calls: Sequence[dict[str, Any]], base: Path) -> None:
-    """Make the calls' relative ``recording_uri`` paths absolute, from ``base`` (the calls file's
-    folder), as a user writing ``rec/a.wav`` next to the file means; the workers would read them
-    from the connectors package. A path only found there (``samples/...``) is left as it is."""
-    for call in calls:
-        uri = call["recording_uri"]
-        if urlsplit(uri).scheme or uri.startswith("/"):
-            continue
-        here = base / uri
-        if here.exists() or not (CONNECTORS_DIR / uri).exists():
-            call["recording_uri"] = here.resolve().as_uri()
 
 
 def recording_dirs(calls: Sequence[dict[str, Any]]) -> list[Path]:

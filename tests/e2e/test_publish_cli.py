@@ -59,3 +59,25 @@ def test_publish_from_a_pipe_sends_each_line_before_the_input_ends(tmp_path: Pat
         assert publish.returncode == 0, err
         assert "published 2 call(s); 0 bad line(s)" in err
         assert len(read_topic(broker.bootstrap, "calls.completed", 2)) == 2
+
+
+def test_relative_recordings_are_published_from_the_calls_files_folder(tmp_path: Path) -> None:
+    """ "rec/a.wav" next to calls.jsonl was published as is, and workers read it from the package."""
+    from schemas.codec import SingleObjectCodec
+
+    call = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])
+    (tmp_path / "in" / "rec").mkdir(parents=True)
+    (tmp_path / "in" / "rec" / "a.wav").write_bytes(b"RIFF")
+    calls = tmp_path / "in" / "calls.jsonl"
+    calls.write_text(json.dumps({**call, "recording_uri": "rec/a.wav"}) + "\n" + json.dumps(call) + "\n")
+    with EmbeddedBroker() as broker:
+        result = callstream(
+            "publish", str(calls), cwd=tmp_path, env={"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
+        )
+        assert result.returncode == 0, result.stderr
+        values = [
+            SingleObjectCodec().decode("CallCompleted", m.value())
+            for m in read_topic(broker.bootstrap, "calls.completed", 2)
+        ]
+    uris = sorted(v["recording_uri"] for v in values)
+    assert uris == sorted([(tmp_path / "in" / "rec" / "a.wav").resolve().as_uri(), call["recording_uri"]])

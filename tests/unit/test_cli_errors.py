@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import streams.cli as cli
-from connectors.events import SAMPLE_CALLS
+from connectors.events import SAMPLE_CALLS, anchor_relative
 from streams.cli import USER_ERRORS, build_parser, main
-from streams.demo import anchor_relative, call_path, demo_roots, newest_outcomes, recording_dirs
+from streams.demo import call_path, demo_roots, newest_outcomes, recording_dirs
 from streams.table import print_json
 
 
