@@ -16,21 +16,9 @@ from pathlib import Path
 import pytest
 
 from connectors.events import SAMPLE_CALLS, SAMPLES_DIR
+from tests.e2e.test_cli import callstream
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-
-
-def callstream(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    full_env |= {"CALLSTREAM_METRICS_PORT": "0", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "streams.cli", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def test_version(tmp_path: Path) -> None:

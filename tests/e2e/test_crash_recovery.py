@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from streams.bench import make_payloads, produce
+from streams.bench import make_payloads, produce, stop_workers
 from streams.broker import EmbeddedBroker
 from streams.lag import consumer_lag
 from streams.settings import Settings
@@ -164,15 +164,7 @@ def test_a_text_worker_killed_while_another_runs_hands_its_partitions_over(tmp_p
             wait_until(drained, 300, "the survivor to take the dead worker's partitions over", survivor, log)
             time.sleep(2)
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.send_signal(signal.SIGTERM)
-            for worker in workers:
-                try:
-                    worker.wait(60)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    worker.wait(30)
+            stop_workers(workers)
     distinct, final, letters = stored(data_dir, tmp_path)
     assert distinct == LONG, f"{LONG - distinct} call(s) lost after the rebalance"
     assert final == LONG and letters == 0
