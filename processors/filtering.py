@@ -50,7 +50,7 @@ import copy
 import difflib
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -425,9 +425,6 @@ def _seam(before: str, head: str) -> bool:
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
 
 
-_DIGIT = re.compile(r"\d")
-
-
 def _says_number(text: str, head: str) -> bool:
     """Whether ``text`` may hold a number: a digit, or number words ("Yeah, it's nine one seven")."""
     if head.isdigit() or head in _NUMBERISH or _DIGIT.search(text):
@@ -438,6 +435,22 @@ def _says_number(text: str, head: str) -> bool:
 
 def _near(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
     return (after.get("start") or 0.0) - (before.get("end") or 0.0) <= SEAM_GAP
+
+
+def _after_other(segments: list[dict[str, Any]], i: int, says: Callable[[str], bool]) -> bool:
+    """Whether the other speaker's segment right before ``segments[i]`` (and close to it) ``says``
+    something about it: asks for PII (:func:`cue_at_end`), or for a reference (:func:`asks_for_reference`)."""
+    if i == 0:
+        return False
+    before = segments[i - 1]
+    return (
+        before.get("role") != segments[i].get("role") and _near(before, segments[i]) and says(before["text"])
+    )
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters (not speech, never stored)."""
+    return text if text.isprintable() else " ".join(_CONTROL.sub(" ", text).split())
 
 
 #: Join the pieces of a seam run: first with one separator kind for the whole number ("8 917..." +
@@ -489,15 +502,10 @@ def _answers_reference(
     phone its shape suggests: such a segment is redacted again as said (``said``), after the
     question, and keeps what that finds."""
     for i, seg in enumerate(segments):
-        if i == 0 or "[PHONE]" not in seg["text"]:
+        if "[PHONE]" not in seg["text"] or not _after_other(segments, i, asks_for_reference):
             continue
-        before = segments[i - 1]
-        if before.get("role") == seg.get("role") or not _near(before, seg):
-            continue
-        if not asks_for_reference(before["text"]):
-            continue
-        part = before["text"].rstrip(_PIECE_END)
-        answer = said[i] if said[i].isprintable() else " ".join(_CONTROL.sub(" ", said[i]).split())
+        part = segments[i - 1]["text"].rstrip(_PIECE_END)
+        answer = _printable(said[i])
         joined = f"{part}, {answer}"
         redacted, found = _redact(joined, options)
         if found.get("PHONE", 0) == 0:  # the question says what the number is
@@ -517,16 +525,6 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     runs: list[_Run] = []
     open_run: dict[str, _Run] = {}
 
-    def cued(i: int) -> bool:
-        """Whether the other speaker asked for PII right before segment ``i``."""
-        before = segments[i - 1] if i > 0 else None
-        return (
-            before is not None
-            and before.get("role") != segments[i].get("role")
-            and _near(before, segments[i])
-            and cue_at_end(before["text"])
-        )
-
     for i, seg in enumerate(segments):
         role = seg.get("role")
         j = last.get(role)
@@ -535,10 +533,10 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         if j is not None and _near(segments[j], seg) and _seam(segments[j]["text"], head):
             run = open_run.get(role)
             if run is None or run.segments[-1] != j:
-                run = open_run[role] = _Run([j], cue=j - 1 if cued(j) else None)
+                run = open_run[role] = _Run([j], cue=j - 1 if _after_other(segments, j, cue_at_end) else None)
                 runs.append(run)
             run.segments.append(i)
-        elif cued(i) and _says_number(seg["text"], head):
+        elif _after_other(segments, i, cue_at_end) and _says_number(seg["text"], head):
             run = open_run[role] = _Run([i], cue=i - 1)
             runs.append(run)
     for run in runs:
@@ -575,7 +573,7 @@ def filter_transcript(
     last_kept_asked: bool | None = False
     for seg in transcript["segments"]:
         if not seg["text"].isprintable() and _CONTROL.search(seg["text"]):  # not speech, never stored
-            seg = {**seg, "text": " ".join(_CONTROL.sub(" ", seg["text"]).split())}
+            seg = {**seg, "text": _printable(seg["text"])}
         text = seg["text"]
         other = last_kept_role not in (None, seg["role"])
         reason = "empty" if not has_words(text) else _no_speech(seg, options)

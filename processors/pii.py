@@ -763,8 +763,8 @@ def _redact_taken_back(text: str) -> str:
     return "".join(out)
 
 
-_LEADING = re.compile(r"\s*\[(EMAIL|CARD|ID|PHONE)\]")
-_TRAILING = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\][\s.,;:!?]*$")
+_LEADING = re.compile(rf"\s*{PLACEHOLDER_RE.pattern}")
+_TRAILING = re.compile(rf"{PLACEHOLDER_RE.pattern}[\s.,;:!?]*$")
 
 
 def trim_seam(before: str, after: str) -> str:
