@@ -251,7 +251,7 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
     depth = "deep" if score < options.simple_below else "medium"
     kept = [s for s in items if s.keep]
     edges = {id(kept[0]), id(kept[-1])} if kept else set()
-    answers = _answers_to_pushback(kept) | _answers_to_asks(kept)
+    answers = _answers_to_pushback(kept) | _answers_to_asks(kept) | _first_names(kept)
     for s in kept:
         if s.signals or id(s) in edges or id(s) in answers:
             continue
@@ -287,6 +287,27 @@ def _answers_to_pushback(kept: list[_Sentence]) -> set[int]:
 
 
 _ANSWER_SENTENCES = 3
+
+
+#: A capitalised word inside a sentence (not after its start or a title's dot): a name as ASR writes it.
+_NAME_RE = re.compile(r"(?<=\s)(?<![.!?…]\s)[A-ZА-ЯЁ][^\W\d_]*(?:['’-][^\W\d_]+)?")
+#: Capitalised words that name nobody.
+_NOT_NAMES = frozenset(("I", "I'm", "I'll", "I've", "I'd", "OK", "Okay"))
+
+
+def _first_names(kept: list[_Sentence]) -> set[int]:
+    """Ids of the sentences that first say a name: a product, plan, company or person ("there's an
+    add-on called Cloud Backup Plus", "тариф Домашний плюс", "That's Mike Hanlon, he's the ops
+    director"). Without it "Cloud what?" answers nothing, and a scorer cannot tell which plan was
+    sold or whether the agent introduced themself."""
+    out: set[int] = set()
+    seen: set[str] = set()
+    for s in kept:
+        names = {w.lower() for w in _NAME_RE.findall(s.text) if w not in _NOT_NAMES}
+        if not names <= seen:
+            out.add(id(s))
+            seen |= names
+    return out
 
 
 #: What a speaker says that the other one's next sentence answers: a question, or the agent's offer.

@@ -19,9 +19,12 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 #: (separator) where the pattern needs something else, so backtracking into a run never matches;
 #: the engine no longer tries it (the same matches, about twice as fast on text with a repeat).
 _W = r"[^\W\d_]++(?:['’][^\W\d_]++)?"
+#: A unit never starts inside a hyphenated word: "add-on on the account" keeps its "on".
 #: The unit is one word before two (``??``): with two first, "я я я я я" was the unit "я я" twice
 #: plus "я", three words left, and "да да да да" became "да да".
-_REPEAT_RE = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]++\1(?!\w))+", re.IGNORECASE | re.UNICODE)
+_REPEAT_RE = re.compile(
+    rf"(?<!\w)(?<!\w[‑-])({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]++\1(?!\w))+", re.IGNORECASE | re.UNICODE
+)
 #: A number word among the letter runs of a repeated unit.
 _NUMBER_IN_UNIT = re.compile(rf"(?<!\w){NUMBER_WORD}", re.IGNORECASE | re.UNICODE)
 #: Not at a "." between digits ("$49.99", "12.03"): that splits an amount in two.

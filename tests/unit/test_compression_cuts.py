@@ -124,6 +124,22 @@ def test_a_bare_answer_to_a_question_or_offer_survives_deep_compression():
     assert "Customer: Yes." in text and "Agent: Yes, it is included." in text, text
 
 
+def test_the_sentence_that_first_names_a_product_or_person_survives_deep_compression():
+    segs = _segs(
+        ("agent", "Thank you for calling, how can I help you?"),
+        ("customer", "My bill went up and I do not know why."),
+        ("agent", "It looks like there is an add-on on the account called Cloud Backup Plus."),
+        ("customer", "Cloud what?"),
+        ("agent", "Cloud Backup Plus, it is an online storage add-on."),
+        ("agent", "That is 25 dollars a month."),
+        ("customer", "Okay, thanks, bye."),
+    )
+    text, level, _ = compress_text(segs)
+    assert level.endswith("dynamic:deep")
+    assert "add-on on the account called Cloud Backup Plus" in text, text
+    assert "online storage" not in text  # named once already: a second naming is no new name
+
+
 def test_a_negated_or_questioned_sentence_is_no_repeat():
     segs = _segs(
         ("customer", "I was charged twice, that is unacceptable, I want a refund now!"),

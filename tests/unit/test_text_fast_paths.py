@@ -122,7 +122,7 @@ def _plain_strip(text: str) -> str:
 #: A run of letters that is no number word (number words, like digits, are never collapsed).
 _L = rf"(?!{numbers.NUMBER_WORD})[^\W\d_]+"
 _W = rf"{_L}(?:['’]{_L})?"
-_PLAIN_REPEAT = re.compile(rf"(?<!\w)({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]+\1(?!\w))+", re.IGNORECASE)
+_PLAIN_REPEAT = re.compile(rf"(?<!\w)(?<!\w[‑-])({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]+\1(?!\w))+", re.IGNORECASE)
 
 
 def _plain_collapse(text: str) -> str:

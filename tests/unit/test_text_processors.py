@@ -229,6 +229,19 @@ def test_filler_repeats_still_collapse_around_numbers(text, expected):
     assert collapse_repeats(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there's an add-on on the account",
+        "a follow-up up front",
+        "the check-in in the morning",
+        "взять из-за за свой счёт",
+    ],
+)
+def test_the_end_of_a_hyphenated_word_is_no_repeat_of_the_next_word(text):
+    assert collapse_repeats(text) == text
+
+
 # --- rules -------------------------------------------------------------------------------------------------
 
 
