@@ -7,7 +7,8 @@ client is synchronous (httpx): the score stage runs it in the worker's executor,
 Error policy, matching the stage runner's:
 
 - connection errors, timeouts, HTTP 408, 429 and 5xx, and a 200 whose body is no JSON object are
-  retried here with exponential backoff; when the retries are spent :class:`LLMUnavailable` (a
+  retried here with exponential backoff (a 429/503 ``Retry-After`` replaces the backoff, capped at
+  :attr:`LLMConfig.max_retry_after_s`); when the retries are spent :class:`LLMUnavailable` (a
   ``ConnectionError``) lets the stage retry the record later and, after
   ``CALLSTREAM_MAX_ATTEMPTS``, dead-letter it;
 - an answer that is not valid JSON or breaks the scorecard (range, enum, missing field) gets one
@@ -16,16 +17,22 @@ Error policy, matching the stage runner's:
   carrying what of that answer validated (``result``: the criteria that did, and ``failed`` with
   the reason of each that did not), so the score stage stores a partial score and dead-letters
   only the answer, with the reason and the raw text;
-- other 4xx (bad model name, request too long) raise :class:`LLMRequestError`: retrying cannot help.
+- a 400 saying the prompt exceeds the model's context gets one retry with the dialogue cut in the
+  middle to fit (:func:`cut_dialogue`; the result's ``warnings`` say so); still too long, it raises
+  :class:`LLMContextTooLong`, an :class:`LLMRequestError`;
+- other 4xx (bad model name, bad request) raise :class:`LLMRequestError`: retrying cannot help.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -46,6 +53,35 @@ log = logging.getLogger(__name__)
 RAW_LIMIT = 2000
 #: Statuses another try may get past: request timeout, rate limit (5xx are retried too).
 _RETRY_STATUSES = (408, 429)
+#: Statuses whose ``Retry-After`` header is honoured (RFC 9110: rate limit, unavailable).
+_RETRY_AFTER_STATUSES = (429, 503)
+#: A 400 refusing a prompt longer than the model's context (vLLM, OpenAI, llama.cpp wordings).
+_CONTEXT_TOO_LONG = re.compile(
+    r"context[_ ]length|max_model_len|maximum model length|exceeds? the (?:available )?context", re.I
+)
+_LIMIT = (
+    re.compile(
+        r"(?:maximum context length|max_model_len|maximum model length|context length)\D{0,20}?(\d+)", re.I
+    ),
+    re.compile(r"limit of (\d+)", re.I),
+)
+_PROMPT = (
+    re.compile(r"(\d+) (?:tokens )?in the messages", re.I),
+    re.compile(r"(\d+) input tokens", re.I),
+    re.compile(r"messages resulted in (\d+) tokens", re.I),
+    re.compile(r"prompt(?: length| \(| tokens)\D{0,5}(\d+)", re.I),
+    re.compile(r"total length (\d+)", re.I),
+)
+_COMPLETION = (
+    re.compile(r"(\d+) in the completion", re.I),
+    re.compile(r"(\d+) output tokens", re.I),
+    re.compile(r"max_tokens\D{0,5}(\d+)", re.I),
+)
+_REQUESTED = re.compile(r"requested (\d+) tokens", re.I)
+#: Share of the prompt budget a cut dialogue aims at: token counts are estimated from characters.
+_FIT_MARGIN = 0.85
+#: Share of the dialogue kept when the refusal gives no token counts to size the cut with.
+_FALLBACK_KEEP = 0.5
 #: Why a server stopped an answer early, as the error (and the retry prompt) explains it.
 _STOPPED = {
     "length": "the answer was cut off at max_tokens={max_tokens} (finish_reason length): keep every "
@@ -60,6 +96,18 @@ class LLMUnavailable(ConnectionError):
 
 class LLMRequestError(RuntimeError):
     """The server refused the request (4xx other than 429): configuration, not load."""
+
+
+class LLMContextTooLong(LLMRequestError):
+    """HTTP 400: the prompt does not fit the model's context; the counts are those the message gave."""
+
+    def __init__(
+        self, message: str, limit: int | None, prompt_tokens: int | None, completion_tokens: int | None
+    ) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
 
 
 class LLMAnswerError(ValueError):
@@ -88,6 +136,10 @@ class LLMConfig:
     #: json_schema (vLLM, llama.cpp's llama-server, OpenAI) | json_object (llama-cpp-python's server:
     #: the schema goes in ``response_format.schema``) | none (prompt only; validation still applies).
     response_format: str = "json_schema"
+    #: The longest a 429/503 ``Retry-After`` may hold a worker between two tries, in seconds. A server
+    #: asking more ("Retry-After: 3600") is logged and waited this long instead: the stage retries the
+    #: record later anyway, and a worker asleep for an hour scores nothing else.
+    max_retry_after_s: float = 30.0
 
 
 @dataclass
@@ -106,6 +158,8 @@ class LLMResult:
     failed: dict[str, str] = field(default_factory=dict)
     #: The last raw answer, capped at :data:`RAW_LIMIT`, when it was invalid.
     raw_answer: str | None = None
+    #: What the score was judged on short of the whole call (the transcript cut to fit the context).
+    warnings: tuple[str, ...] = ()
 
 
 def _tokens(usage: Any, key: str) -> int:
@@ -126,6 +180,89 @@ def _content(data: dict[str, Any]) -> tuple[str | None, str | None]:
     if content is None and finish == "content_filter":
         content = ""
     return (content if isinstance(content, str) else None), (finish if isinstance(finish, str) else None)
+
+
+def retry_after_s(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delay-seconds or an HTTP date; a date in the
+    past is 0); None when there is none or it is unreadable (the backoff applies then)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # an HTTP date is GMT; a naive result means "-0000"
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _first_int(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
+    for pattern in patterns:
+        if match := pattern.search(text):
+            return int(match.group(1))
+    return None
+
+
+def context_counts(text: str) -> tuple[int | None, int | None, int | None] | None:
+    """(context limit, prompt tokens, completion tokens) a 400 body names when it refuses a prompt
+    longer than the model's context (a count it does not give is None); None for any other 400."""
+    if not _CONTEXT_TOO_LONG.search(text):
+        return None
+    completion = _first_int(_COMPLETION, text)
+    prompt = _first_int(_PROMPT, text)
+    if prompt is None and completion is not None and (requested := _REQUESTED.search(text)):
+        prompt = int(requested.group(1)) - completion
+    return _first_int(_LIMIT, text), prompt, completion
+
+
+def cut_dialogue(dialogue: str, keep_chars: int) -> tuple[str, int, int]:
+    """(the dialogue's first and last lines within ``keep_chars`` with a visible marker where the
+    middle was cut, lines cut, lines in all). The start (greeting, need) and the end (outcome,
+    agreement) carry most of what a scorecard asks; a single line too long is cut in characters."""
+    lines = dialogue.strip().splitlines()
+    budget = max(0, keep_chars)
+    head: list[str] = []
+    tail: list[str] = []
+    used, i, j = 0, 0, len(lines) - 1
+    while i <= j and used + len(lines[i]) + 1 <= budget // 2:
+        used += len(lines[i]) + 1
+        head.append(lines[i])
+        i += 1
+    while j >= i and used + len(lines[j]) + 1 <= budget:
+        used += len(lines[j]) + 1
+        tail.append(lines[j])
+        j -= 1
+    cut = j - i + 1
+    if cut == 0:
+        return dialogue, 0, len(lines)
+    if not head and not tail:  # no whole line fits: keep both ends of the text itself
+        text = dialogue.strip()
+        half = budget // 2
+        marker = f"[… {len(text) - 2 * half} characters cut to fit the model's context …]"
+        return f"{text[:half]}\n{marker}\n{text[len(text) - half :]}", cut, len(lines)
+    marker = f"[… {cut} lines cut to fit the model's context …]"
+    return "\n".join([*head, marker, *reversed(tail)]), cut, len(lines)
+
+
+def _keep_share(
+    exc: LLMContextTooLong, messages: list[dict[str, str]], dialogue: str, max_tokens: int
+) -> float:
+    """Share of the dialogue to keep so the prompt fits, from the counts the refusal gave (with a
+    margin); :data:`_FALLBACK_KEEP` without them; 0 or less when cutting the dialogue cannot help."""
+    if exc.limit is None or exc.prompt_tokens is None or exc.prompt_tokens <= 0:
+        return _FALLBACK_KEEP
+    budget = (exc.limit - (exc.completion_tokens or max_tokens)) * _FIT_MARGIN
+    # The dialogue's share of the prompt's tokens, estimated by its share of the characters.
+    chars = sum(len(m["content"]) for m in messages) or 1
+    dialogue_tokens = exc.prompt_tokens * len(dialogue) / chars
+    if dialogue_tokens <= 0:
+        return 0.0
+    return (dialogue_tokens - (exc.prompt_tokens - budget)) / dialogue_tokens
 
 
 def chat_url(base: str) -> str:
@@ -177,11 +314,14 @@ class OpenAIBackend:
         return None
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        """One completion, retrying transport failures, 429 and 5xx with exponential backoff."""
+        """One completion, retrying transport failures, 429 and 5xx with exponential backoff, or as
+        long as a 429/503's ``Retry-After`` asks (capped)."""
         last = ""
+        wait: float | None = None  # what the last answer's Retry-After asked
         for attempt in range(self.config.retries + 1):
             if attempt:
-                time.sleep(self.config.backoff_s * 2 ** (attempt - 1))
+                time.sleep(self.config.backoff_s * 2 ** (attempt - 1) if wait is None else wait)
+            wait = None
             try:
                 with self._slots:
                     response = self._client.post(self._url, json=body)
@@ -192,6 +332,12 @@ class OpenAIBackend:
             else:
                 if response.status_code in _RETRY_STATUSES or response.status_code >= 500:
                     last = f"HTTP {response.status_code}: {response.text[:200]}"
+                    if response.status_code in _RETRY_AFTER_STATUSES:
+                        wait = self._retry_after(response)
+                elif response.status_code == 400 and (counts := context_counts(response.text[:4000])):
+                    raise LLMContextTooLong(
+                        f"{self._url} refused the request: HTTP 400: {response.text[:500]}", *counts
+                    )
                 elif response.status_code >= 400:
                     raise LLMRequestError(
                         f"{self._url} refused the request: HTTP {response.status_code}: {response.text[:500]}"
@@ -209,24 +355,74 @@ class OpenAIBackend:
             f"LLM server {self._url} unavailable after {self.config.retries + 1} tries: {last}"
         )
 
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        """The response's ``Retry-After`` in seconds, at most :attr:`LLMConfig.max_retry_after_s`."""
+        header = response.headers.get("Retry-After")
+        seconds = retry_after_s(header)
+        cap = self.config.max_retry_after_s
+        if seconds is not None and seconds > cap:
+            log.warning(
+                "LLM server %s asks to retry after %r (%.0fs); waiting the cap max_retry_after_s=%gs",
+                self._url,
+                header,
+                seconds,
+                cap,
+            )
+            return cap
+        return seconds
+
+    def _fit(self, dialogue: str, messages: list[dict[str, str]], exc: LLMContextTooLong) -> tuple[str, str]:
+        """(the dialogue cut to fit the context the refusal names, a warning saying so); raises
+        :class:`LLMContextTooLong` when no cut of the dialogue can make the prompt fit."""
+        share = _keep_share(exc, messages, dialogue, self.config.max_tokens)
+        if share <= 0:
+            raise LLMContextTooLong(
+                f"{exc} (the prompt cannot fit the model's context even without the transcript)",
+                exc.limit,
+                exc.prompt_tokens,
+                exc.completion_tokens,
+            ) from exc
+        cut, lines, total = cut_dialogue(dialogue, int(len(dialogue.strip()) * min(share, 1.0)))
+        context = f" ({exc.limit} tokens)" if exc.limit else ""
+        warning = f"transcript cut to fit the model's context{context}: {lines} of {total} lines cut"
+        log.warning("LLM %s: %s", self._url, warning)
+        return cut, warning
+
     def score(self, card: Scorecard, dialogue: str, language: str | None = None) -> LLMResult:
-        """Score one dialogue; at most two completions (the second after an invalid answer)."""
+        """Score one dialogue; at most two completions (the second after an invalid answer), and one
+        more when the server refuses a prompt longer than its context (then with the dialogue cut)."""
         messages: list[dict[str, str]] = build_messages(card, dialogue, language)
+        extra: list[dict[str, str]] = []  # the invalid answer and the retry prompt, after attempt 1
         fmt = self._response_format(card)
         tokens_in = tokens_out = 0
         started = time.perf_counter()
         error = raw = ""
+        warnings: tuple[str, ...] = ()
         checked: CheckedAnswer | None = None
         for attempt in (1, 2):
-            body: dict[str, Any] = {
-                "model": self.config.model,
-                "messages": messages,
-                "temperature": self.config.temperature,
-                "max_tokens": self.config.max_tokens,
-            }
-            if fmt is not None:
-                body["response_format"] = fmt
-            data = self._post(body)
+            while True:
+                body: dict[str, Any] = {
+                    "model": self.config.model,
+                    "messages": [*messages, *extra],
+                    "temperature": self.config.temperature,
+                    "max_tokens": self.config.max_tokens,
+                }
+                if fmt is not None:
+                    body["response_format"] = fmt
+                try:
+                    data = self._post(body)
+                    break
+                except LLMContextTooLong as exc:
+                    if warnings:  # cut once already: a second cut would guess again, so stop
+                        raise LLMContextTooLong(
+                            f"{exc} (even with the {warnings[0]})",
+                            exc.limit,
+                            exc.prompt_tokens,
+                            exc.completion_tokens,
+                        ) from exc
+                    dialogue, warning = self._fit(dialogue, body["messages"], exc)
+                    warnings = (warning,)
+                    messages = build_messages(card, dialogue, language)
             tokens_in += _tokens(data.get("usage"), "prompt_tokens")
             tokens_out += _tokens(data.get("usage"), "completion_tokens")
             content, finish = _content(data)
@@ -246,12 +442,13 @@ class OpenAIBackend:
                         latency_s=time.perf_counter() - started,
                         attempts=attempt,
                         model_id=self.config.model,
+                        warnings=warnings,
                     )
                 error = "; ".join(checked.problems)
                 if finish in _STOPPED:  # the cause, not only the symptom (unterminated JSON)
                     error = f"{_STOPPED[finish].format(max_tokens=self.config.max_tokens)}; {error}"
             log.info("invalid LLM answer (attempt %d): %s", attempt, error)
-            messages = [*messages, {"role": "assistant", "content": raw}, retry_message(error)]
+            extra = [{"role": "assistant", "content": raw}, retry_message(error)]
         # What of the last answer validated is kept: only the criteria that did not fail. An answer
         # with nothing to read (no content, no JSON object) fails every criterion with the whole error.
         if checked is not None and checked.parsed:
@@ -268,6 +465,7 @@ class OpenAIBackend:
             model_id=self.config.model,
             failed=failed,
             raw_answer=raw[:RAW_LIMIT],
+            warnings=warnings,
         )
         raise LLMAnswerError(
             f"invalid LLM answer after one retry: {error}; raw answer: {raw[:RAW_LIMIT]!r}", partial

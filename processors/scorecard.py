@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -324,6 +324,50 @@ class ScorecardRegistry:
 
     def get(self, card_id: str) -> Scorecard:
         return self.cards[card_id]
+
+
+def keyword_rules(card: Scorecard) -> list[tuple[Criterion, str]]:
+    """(criterion, dictionary entry name) of each ``keyword:<name>`` rule criterion of a card."""
+    return [
+        (c, c.rule.removeprefix("keyword:"))
+        for c in card.criteria
+        if c.source == "rule" and c.rule and c.rule.startswith("keyword:")
+    ]
+
+
+def check_keyword_rules(
+    cards: Iterable[Scorecard],
+    dictionary: Callable[[str | None], Mapping[str, Any]],
+    tenants_with_dictionaries: Iterable[str] = (),
+) -> None:
+    """Raise :class:`ScorecardError` for a ``keyword:<name>`` criterion no keyword dictionary defines.
+
+    ``dictionary(tenant)`` is the dictionary a call of that tenant is matched with (the default one
+    for None); ``tenants_with_dictionaries`` are the tenants with their own file. A card naming
+    tenants must find the name in each one's dictionary. A ``*`` card must find it in the default
+    dictionary or at least one tenant's: a name only some tenants define is allowed (the score stage
+    marks the criterion ``failed`` for calls of the others), one defined nowhere is a typo.
+    """
+    tenant_names = list(tenants_with_dictionaries)
+    anywhere: set[str] | None = None
+    for card in cards:
+        where = str(card.path or f"scorecard {card.id}")
+        for c, name in keyword_rules(card):
+            for tenant in card.tenants:
+                if tenant == "*":
+                    if name in dictionary(None):
+                        continue
+                    if anywhere is None:  # read tenant files only when the default one lacks a name
+                        anywhere = {n for t in [None, *tenant_names] for n in dictionary(t)}
+                    defined, scope = anywhere, "any keyword dictionary"
+                else:
+                    defined, scope = set(dictionary(tenant)), f"the keyword dictionary of tenant {tenant!r}"
+                if name not in defined:
+                    raise ScorecardError(
+                        f"{where}: criterion {c.id!r} has rule keyword:{name} but {scope} defines no "
+                        f"entry {name!r} (defined: {', '.join(sorted(defined)) or 'none'}); it would "
+                        "never count a hit"
+                    )
 
 
 def default_scorecard() -> Scorecard:

@@ -12,8 +12,13 @@ Who fills the LLM criteria is a setting, and every record says which one did (``
   lists the markers that fired; no model, no summary, never presented as an LLM result;
 - ``rules``: nobody; LLM criteria stay ``pending`` with no value.
 
-Rule criteria (price named, price mentions, keyword hits) are always computed in code. The total
-and ``fatal_failed`` come from :func:`processors.scorecard.totals`, never from the model.
+Rule criteria (price named, price mentions, keyword hits) are always computed in code; a
+``keyword:<name>`` criterion whose name the call's keyword dictionary lacks is ``failed`` with the
+reason, never a silent 0 (:func:`build_scorer` refuses names no dictionary defines at start). The
+total and ``fatal_failed`` come from :func:`processors.scorecard.totals`, never from the model.
+
+When the LLM scored a transcript cut to fit its context (:attr:`ml.llm.LLMResult.warnings`), the
+summary starts with that warning in brackets: CallScore has no field of its own for it.
 """
 
 from __future__ import annotations
@@ -22,11 +27,20 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from processors.baseline import BASELINE_VERSION, baseline_scores, turns_from_segments
-from processors.rules import RuleOptions, rule_metrics
-from processors.scorecard import Criterion, Scorecard, ScorecardRegistry, default_scorecard, totals
+from processors.rules import RuleOptions, default_rule_options, load_dictionary, rule_metrics
+from processors.scorecard import (
+    Criterion,
+    Scorecard,
+    ScorecardRegistry,
+    check_keyword_rules,
+    default_scorecard,
+    keyword_rules,
+    totals,
+)
 from processors.text import has_words
 
 if TYPE_CHECKING:
@@ -72,7 +86,14 @@ DEFAULT_SCORECARD_VERSION = _DEFAULT.version
 DEFAULT_CRITERIA: tuple[Criterion, ...] = _DEFAULT.criteria
 
 
-def _rule_value(c: Criterion, rules: Mapping[str, Any]) -> tuple[float, str | None]:
+class UnknownKeyword(LookupError):
+    """A ``keyword:<name>`` criterion whose name the call's keyword dictionary does not define."""
+
+
+def _rule_value(
+    c: Criterion, rules: Mapping[str, Any], keywords: Mapping[str, Any] | None = None
+) -> tuple[float, str | None]:
+    """(value, label) of a rule criterion; ``keywords``: the call's dictionary (its entry names)."""
     rule = c.rule or c.id
     if rule == "price_named":
         named = rules["price_mentions"] > 0
@@ -80,7 +101,14 @@ def _rule_value(c: Criterion, rules: Mapping[str, Any]) -> tuple[float, str | No
     if rule == "price_mentions":
         return float(rules["price_mentions"]), None
     if rule.startswith("keyword:"):
-        hits = rules.get("keyword_hits", {}).get(rule.removeprefix("keyword:"), 0)
+        name = rule.removeprefix("keyword:")
+        # keyword_hits omits zero counts: only the dictionary tells "no hit" from "no such entry".
+        if keywords is not None and name not in keywords:
+            raise UnknownKeyword(
+                f"rule keyword:{name}: the call's keyword dictionary defines no entry {name!r} "
+                f"(defined: {', '.join(sorted(keywords)) or 'none'})"
+            )
+        hits = rules.get("keyword_hits", {}).get(name, 0)
         if c.kind == "yes_no":
             return (1.0 if hits else 0.0), ("yes" if hits else "no")
         return float(hits), None
@@ -125,6 +153,12 @@ class Scorer:
         #: None: read ``CALLSTREAM_DICTIONARIES_DIR``/``CALLSTREAM_LANGUAGES`` from the environment.
         self.rule_options = rule_options
 
+    def _keywords(self, tenant: str | None) -> Mapping[str, Any]:
+        """The keyword dictionary :func:`rule_metrics` matches a call of this tenant with."""
+        options = self.rule_options or default_rule_options()
+        folder = options.dictionaries_dir
+        return load_dictionary(tenant, Path(folder) if folder else None)
+
     @property
     def uses_llm(self) -> bool:
         return self.llm is not None
@@ -147,6 +181,7 @@ class Scorer:
         call = transcript.get("call") or {}
         card = self.registry.for_call(call.get("tenant", ""), call.get("queue"))
         rules = rule_metrics(transcript, self.rule_options)
+        keywords = self._keywords(call.get("tenant")) if keyword_rules(card) else None
 
         llm_values: dict[str, tuple[float | None, str | None, str]] = {}
         result: LLMResult | None = None
@@ -179,8 +214,13 @@ class Scorer:
         for c in card.criteria:
             row: dict[str, Any] = {"id": c.id, "title": c.title, "kind": c.kind, "source": c.source}
             if c.source == "rule":
-                value, label = _rule_value(c, rules)
-                row |= {"status": "scored", "value": value, "label": label, "reasoning": "computed by rule"}
+                try:
+                    value, label = _rule_value(c, rules, keywords)
+                except UnknownKeyword as exc:
+                    row |= {"status": "failed", "value": None, "label": None, "reasoning": exc.args[0]}
+                else:
+                    why = "computed by rule"
+                    row |= {"status": "scored", "value": value, "label": label, "reasoning": why}
             elif c.id in llm_values:
                 value, label, why = llm_values[c.id]
                 row |= {"status": "scored", "value": value, "label": label, "reasoning": why}
@@ -202,6 +242,12 @@ class Scorer:
         # fails on silence, and a 0 total would rate the agent for an empty recording.
         total, fatal = totals(card, criteria) if speech else (None, False)
 
+        summary = result.summary if result else None
+        if result is not None and result.warnings:
+            # CallScore has no warnings field: the summary is where a reader of the score sees it.
+            note = "; ".join(result.warnings)
+            summary = f"[{note}] {summary}" if summary else f"[{note}]"
+
         latencies = {f"transcribe_{k}": v for k, v in transcript.get("timings", {}).items()}
         if result is not None:
             latencies["llm"] = result.latency_s
@@ -218,7 +264,7 @@ class Scorer:
             else (BASELINE_VERSION if self.scorer == "baseline" else None),
             "criteria": criteria,
             "rules": rules,
-            "summary": result.summary if result else None,
+            "summary": summary,
             "llm_tokens_in": result.tokens_in if result else None,
             "llm_tokens_out": result.tokens_out if result else None,
             "latencies": latencies,
@@ -247,11 +293,20 @@ def score_call(compressed: Mapping[str, Any], now: datetime | None = None) -> di
     return _rules_scorer().score(compressed, now=now)
 
 
+def check_dictionaries(registry: ScorecardRegistry, options: RuleOptions) -> None:
+    """Refuse (:class:`processors.scorecard.ScorecardError`) a ``keyword:<name>`` criterion that no
+    keyword dictionary defines, naming the criterion, the name and the names that exist."""
+    folder = Path(options.dictionaries_dir) if options.dictionaries_dir else None
+    tenants = sorted(p.stem for p in folder.glob("*.yaml")) if folder and folder.is_dir() else []
+    check_keyword_rules(registry.cards.values(), lambda tenant: load_dictionary(tenant, folder), tenants)
+
+
 def build_scorer(settings: Any) -> Scorer:
     """The scorer the settings ask for (``CALLSTREAM_LLM_*``, ``CALLSTREAM_SCORECARDS_DIR``)."""
     registry = ScorecardRegistry.load(settings.scorecards_dir)
     # From the validated settings, so values in .env count too (not only the process environment).
     rule_options = RuleOptions.from_settings(settings)
+    check_dictionaries(registry, rule_options)
     backend = settings.scoring_backend
     if backend != "openai":
         return Scorer(registry, scorer=backend, rule_options=rule_options)
@@ -266,6 +321,7 @@ def build_scorer(settings: Any) -> Scorer:
             timeout_s=settings.llm_timeout,
             max_concurrency=settings.llm_max_concurrency,
             retries=settings.llm_retries,
+            max_retry_after_s=settings.llm_max_retry_after,
             max_tokens=settings.llm_max_tokens,
             response_format=settings.llm_response_format,
         )

@@ -297,6 +297,11 @@ class Settings(BaseSettings):
     llm_retries: int = Field(
         3, ge=0, le=10, description="Retries (backoff) on LLM connection errors, timeouts, 429 and 5xx."
     )
+    llm_max_retry_after: float = Field(
+        30.0,
+        ge=0,
+        description="Longest wait (s) a 429/503 Retry-After header is honoured for; a longer one is capped.",
+    )
     llm_response_format: Literal["json_schema", "json_object", "none"] = Field(
         "json_schema",
         description="Structured output: json_schema (vLLM, llama-server), "

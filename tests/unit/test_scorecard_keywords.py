@@ -1,0 +1,113 @@
+"""keyword:<name> rule criteria: a name no keyword dictionary defines is refused at worker start
+(naming the criterion, the name and the names that exist), and scores ``failed`` with the reason,
+never a silent 0, for a call whose tenant's dictionary lacks it."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from processors.rules import RuleOptions
+from processors.scorecard import ScorecardError, ScorecardRegistry, parse_scorecard
+from processors.scoring import Scorer, build_scorer, check_dictionaries
+from streams.settings import load_settings
+from tests.factories import make_call_score
+
+
+def card(rule: str, tenants: list[str] | None = None, card_id: str = "kw") -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "id": card_id,
+        "version": "1",
+        "criteria": [
+            {"id": "price_named", "title": "Price named", "type": "yes_no", "source": "rule"},
+            {
+                "id": "competitor",
+                "title": "Competitor named",
+                "type": "yes_no",
+                "source": "rule",
+                "rule": rule,
+                "weight": 0,
+            },
+        ],
+    }
+    if tenants:
+        raw["tenants"] = tenants
+    return raw
+
+
+def registry(*cards: dict[str, Any]) -> ScorecardRegistry:
+    parsed = [parse_scorecard(c) for c in cards]
+    if not any(c.tenants == ("*",) for c in parsed):
+        parsed.append(parse_scorecard(card("keyword:legal", card_id="fallback")))
+    return ScorecardRegistry(parsed)
+
+
+@pytest.fixture
+def dicts(tmp_path: Path) -> Path:
+    folder = tmp_path / "dicts"
+    folder.mkdir()
+    (folder / "acme.yaml").write_text("rival: [globex, initech]\n", encoding="utf-8")
+    return folder
+
+
+def test_a_name_no_dictionary_defines_is_refused_with_the_names_that_exist(dicts):
+    with pytest.raises(ScorecardError) as err:
+        check_dictionaries(registry(card("keyword:competiton")), RuleOptions(dicts))
+    message = str(err.value)
+    assert "'competitor'" in message and "keyword:competiton" in message
+    assert "greeting" in message and "legal" in message and "rival" in message
+
+
+def test_a_tenant_card_needs_the_name_in_that_tenants_dictionary(dicts):
+    check_dictionaries(registry(card("keyword:rival", ["acme"])), RuleOptions(dicts))
+    check_dictionaries(registry(card("keyword:legal", ["other"])), RuleOptions(dicts))
+    with pytest.raises(ScorecardError, match=r"tenant 'other' defines no entry 'rival'"):
+        check_dictionaries(registry(card("keyword:rival", ["other"])), RuleOptions(dicts))
+
+
+def test_a_wildcard_card_may_use_a_name_only_some_tenants_define(dicts):
+    check_dictionaries(registry(card("keyword:rival")), RuleOptions(dicts))
+    with pytest.raises(ScorecardError):
+        check_dictionaries(registry(card("keyword:rival")), RuleOptions(None))
+
+
+def test_build_scorer_refuses_an_undefined_keyword_at_start(tmp_path, monkeypatch):
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "kw.yaml").write_text(
+        "id: kw\nversion: 1\ntenants: [acme]\ncriteria:\n"
+        "  - {id: price_named, title: Price, type: yes_no, source: rule}\n"
+        "  - {id: rival, title: Rival, type: count, source: rule, rule: 'keyword:rival', weight: 0}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CALLSTREAM_SCORECARDS_DIR", str(cards))
+    monkeypatch.delenv("CALLSTREAM_DICTIONARIES_DIR", raising=False)
+    monkeypatch.setenv("CALLSTREAM_LLM_BACKEND", "rules")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScorecardError, match=r"kw\.yaml: criterion 'rival' has rule keyword:rival"):
+        build_scorer(load_settings())
+
+
+def rows(score: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in score["criteria"]}
+
+
+def test_a_call_whose_dictionary_lacks_the_name_fails_the_criterion(dicts):
+    scorer = Scorer(registry(card("keyword:rival")), scorer="rules", rule_options=RuleOptions(dicts))
+    other = copy.deepcopy(make_call_score("c-other", tenant="other")["compressed"])
+    row = rows(scorer.score(other))["competitor"]
+    assert row["status"] == "failed" and row["value"] is None
+    assert "defines no entry 'rival'" in row["reasoning"] and "greeting" in row["reasoning"]
+
+    acme = copy.deepcopy(make_call_score("c-acme", tenant="acme")["compressed"])
+    row = rows(scorer.score(acme))["competitor"]
+    assert (row["status"], row["value"], row["label"]) == ("scored", 0.0, "no")
+
+
+def test_a_defined_entry_without_hits_still_scores_zero(dicts):
+    scorer = Scorer(registry(card("keyword:legal")), scorer="rules", rule_options=RuleOptions(dicts))
+    row = rows(scorer.score(copy.deepcopy(make_call_score("c-legal")["compressed"])))["competitor"]
+    assert (row["status"], row["value"], row["label"]) == ("scored", 0.0, "no")
