@@ -18,6 +18,7 @@ rules, change one (same id) or switch one off (``enabled: false``) without copyi
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import string
@@ -27,12 +28,15 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from processors.acoustics import METRICS
 from processors.tenant_config import read_yaml, specificity, str_list, yaml_files
 from processors.text import phrase_pattern
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
+#: The schema's default tenant: its alert ids keep the historical ``<call_id>:<rule>`` form.
+DEFAULT_TENANT = "default"
 SEVERITIES = ("info", "warning", "critical")
 DEFAULT_COOLDOWN_S = 600.0
 #: Longest text value quoted in an alert's message (a CRM note, a label): the message keeps its
@@ -571,8 +575,8 @@ def evaluate(
 ) -> list[dict[str, Any]]:
     """CallScore -> the Alert records it raises (possibly none).
 
-    ``alert_id`` is ``<call_id>:<rule>`` and ``created_at`` the call's ``scored_at`` (unless ``now``
-    is given), so evaluating the same score twice gives identical records: replays are idempotent.
+    ``alert_id`` is :func:`alert_id_for` and ``created_at`` the call's ``scored_at`` (unless ``now`` is
+    given), so evaluating the same score twice gives identical records: replays are idempotent.
     """
     rulebook = rulebook or default_rulebook()
     call = score["compressed"]["filtered"]["transcript"]["call"]
@@ -606,7 +610,7 @@ def evaluate(
             message = f"{fields['title']}: {match.text}; {who}, call {score['call_id']}"
         alerts.append(
             {
-                "alert_id": f"{score['call_id']}:{rule.id}",
+                "alert_id": alert_id_for(tenant, score["call_id"], rule.id),
                 "call_id": score["call_id"],
                 "tenant": tenant,
                 "rule": rule.id,
@@ -624,6 +628,23 @@ def evaluate(
     return alerts
 
 
+def alert_id_for(tenant: str | None, call_id: str, rule: str) -> str:
+    """The alert's id, unique across tenants (receivers de-duplicate by it: the webhook's
+    ``X-Callstream-Alert-Id``, the live page; call ids are only trusted to be unique per tenant).
+
+    ``<call_id>:<rule>`` for the default tenant (or none): the ids single-tenant deployments have
+    always had, so a replay after an upgrade rewrites the same rows and receivers still drop it.
+    Any other tenant: ``<call_id>:<rule>@<tenant>``, the tenant %-encoded (no ``@``, ``:``, ``/``).
+    One-to-one: a rule id is ``[a-z0-9_]`` only, so after the last ``:`` a tenant's id has an ``@``
+    that a default-tenant id cannot have; the tenant is what follows the last ``@``, the rule what
+    follows the last ``:`` before it.
+    """
+    base = f"{call_id}:{rule}"
+    if not tenant or tenant == DEFAULT_TENANT:
+        return base
+    return f"{base}@{quote(tenant, safe='')}"
+
+
 # --- cool-down -------------------------------------------------------------------------------------------
 
 
@@ -636,10 +657,17 @@ def partition_key(alert: Mapping[str, Any]) -> str:
 
 
 def cooldown_key(alert: Mapping[str, Any]) -> str | None:
-    """The cool-down state key (tenant, agent, rule); None when the call has no agent."""
+    """The cool-down state key: ``["<tenant>","<agent>","<rule>"]`` as compact JSON (a str, as the
+    Faust table wants), so no tenant or agent id can pass for another (a ``/`` join made agent
+    ``a/b`` rule ``c`` agent ``a`` rule ``b/c``). None when the call has no agent.
+
+    Keys written before this format (``tenant/agent/rule``) stay in the changelog but are never read
+    again: on upgrade each agent/rule loses its open window once (at most one extra notification).
+    """
     if not alert.get("agent_id"):
         return None
-    return f"{alert['tenant']}/{alert['agent_id']}/{alert['rule']}"
+    parts = [alert["tenant"], alert["agent_id"], alert["rule"]]
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
 
 
 def apply_cooldown(

@@ -100,7 +100,7 @@ def test_rule_breaking_call_reaches_webhook_and_clickhouse_with_cooldown(
     assert len(rows) == 3
     notified = rows[0]
     assert notified[0] in (first["call_id"], second["call_id"])
-    assert notified[1] == f"{notified[0]}:legal_threat"
+    assert notified[1] == f"{notified[0]}:legal_threat@demo"  # a named tenant: its id says so
     assert [r[3] for r in rows] == [False, True, True]
     assert rows[2][0] == later["call_id"], "suppressed after the restart too"
     assert notified[2] == "critical"

@@ -98,7 +98,7 @@ def test_unicode_names_are_carried_and_replays_are_identical():
     s["rules"]["keyword_hits"]["legal"] = 1
     s = CODEC.decode("CallScore", CODEC.encode("CallScore", s))
     (alert,) = evaluate(s)
-    assert alert["alert_id"] == "звонок-1:legal_threat"
+    assert alert["alert_id"] == "звонок-1:legal_threat@acme"
     assert "agent Дана 👩‍💼 O'Brien <!channel>, queue продажи, call звонок-1" in alert["message"]
     assert CODEC.decode("Alert", CODEC.encode("Alert", alert)) == alert
     assert evaluate(copy.deepcopy(s)) == [alert]  # reprocessing after a restart: the same record
@@ -247,4 +247,4 @@ def test_an_alert_calls_alerts_refused_opens_no_cooldown_window():
     asyncio.run(agents["alerts_cooldown"](EventStream([candidate("c2", 1), candidate("c3", 2)])))
     sent = [CODEC.decode("Alert", value) for _, value in out.sent]
     assert [(a["call_id"], a["suppressed"]) for a in sent] == [("c2", False), ("c3", True)]
-    assert table["acme/agent-7/legal_threat"]["call_id"] == "c2"
+    assert table['["acme","agent-7","legal_threat"]']["call_id"] == "c2"

@@ -387,7 +387,7 @@ def test_legal_words_raise_a_critical_alert_with_deterministic_id(counter):
     assert alerts == again
     assert [a["rule"] for a in alerts] == ["legal_threat"]
     alert = alerts[0]
-    assert alert["alert_id"] == "call-tp:legal_threat"
+    assert alert["alert_id"] == "call-tp:legal_threat@acme"
     assert alert["severity"] == "critical"
     assert alert["value"] == 2.0 and alert["threshold"] == 1.0
     assert alert["tenant"] == "acme" and alert["agent_id"] == "agent-7"
