@@ -514,6 +514,37 @@ def _answers_reference(
             segments[i] = {**seg, "text": _split_back([part, answer], joined, redacted, ", ")[1]}
 
 
+#: Words before the last digits of a number read back ("Ending in 9848, right?", "Окончание 83-03, да?").
+_READ_BACK_CUE = (
+    r"(?<![^\W\d_])(?:(?:ending|ends)(?:\s+(?:in|with))?|last\s+(?:four|4)(?:\s+digits)?(?:\s+(?:are|is))?|"
+    r"окончани[еяю]|заканчивается\s+на|на\s+конце|последние\s+(?:цифры|четыре(?:\s+цифры)?))"
+)
+_READ_BACK_WORDS = re.compile(_READ_BACK_CUE, re.IGNORECASE)
+_READ_BACK = re.compile(rf"({_READ_BACK_CUE}[\s:,—–-]*)\d(?:[\s‑–-]?\d){{3}}(?!\d)", re.IGNORECASE)
+#: Segments back a read-back may refer to.
+_READ_BACK_SEGMENTS = 3
+_CARD_WORDS = re.compile(r"(?<![^\W\d_])(?:card|visa|master|карт|виза|мир)", re.IGNORECASE)
+
+
+def _read_backs(segments: list[dict[str, Any]]) -> None:
+    """The last four digits of a phone read back right after it was given ("It's [PHONE]." /
+    "Ending in 9848, right?", also in words) are that phone's: redacted with its placeholder, not
+    counted again. A card's last four ("card ending in 4242", or after a [CARD]) are no PII and stay."""
+    for i, seg in enumerate(segments):
+        text = seg["text"]
+        if _READ_BACK_WORDS.search(text) is None or _CARD_WORDS.search(text) is not None:
+            continue
+        if _READ_BACK.search(text) is None:
+            text = normalise_numbers(text)  # "ending in nine eight four eight"
+            if _READ_BACK.search(text) is None:
+                continue
+        recent = PLACEHOLDER_RE.findall(
+            " ".join(s["text"] for s in segments[max(0, i - _READ_BACK_SEGMENTS) : i])
+        )
+        if recent and recent[-1] == "PHONE":
+            segments[i] = {**seg, "text": _READ_BACK.sub(r"\1[PHONE]", text)}
+
+
 def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> None:
     """Redact PII said across segments: Whisper cuts a dictated phone, card or e-mail wherever the
     speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."), and each piece alone
@@ -614,6 +645,8 @@ def filter_transcript(
     if options.pii.enabled:
         _answers_reference(segments, [s["text"] for s in transcript["segments"]], options, pii)
         _redact_seams(segments, options, pii)
+        if pii.get("PHONE"):
+            _read_backs(segments)
         pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [

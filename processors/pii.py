@@ -664,6 +664,10 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
     """``text`` with PII replaced by placeholders, and counts by placeholder type."""
     if not options.enabled:
         return text, {}
+    return _redact(text, options)
+
+
+def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[str, dict[str, int]]:
     # Cheap gates: an e-mail needs "@" or a spoken at ("обак"/"обач" also find "Собака", "собачка";
     # the rare forms are looked for behind a more common substring), every digit pattern 7 digits.
     spoken_at = options.emails and (
@@ -679,6 +683,10 @@ def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str
     if not (spoken_at or seven or cvv):
         return text, {}
     digits = seven is not None and seven.group(1) is not None
+    if corrections and seven is not None and _TAKE_BACK.search(text) is not None:
+        corrected = _corrected(text, options)
+        if corrected is not None:
+            return corrected
     counts: Counter[str] = Counter()
 
     def sub(
@@ -732,6 +740,32 @@ _TAKE_BACK = re.compile(
     r"scratch\s+that)(?![^\W\d_])",
     re.I,
 )
+#: The group a speaker stops in before taking it back ("three seven... no wait, three seven six
+#: one"): digits or digit words joined by spaces or hyphens, then the pause.
+_PARTIAL = re.compile(rf"(?<![^\W_]){_ITEM}(?:[ \-]{{1,2}}{_ITEM})*[\s.,…—–-]*$")
+#: What follows a take-back word before the number goes on: punctuation and more such words.
+_TAKE_BACK_GAP = re.compile(rf"(?:[\s,.:;!…—–-]|{_TAKE_BACK.pattern})*", re.I)
+
+
+def _corrected(text: str, options: PiiOptions) -> tuple[str, dict[str, int]] | None:
+    """The redaction of ``text`` as the speaker meant it, when a number only exists that way: the
+    group they stopped in and the take-back words dropped ("202, 658, 37... no wait, 3761." →
+    "202, 658, [PHONE]."), or None. Only when the joined text holds more PII than its two sides
+    apart, so a take-back that is no correction of a number changes nothing."""
+    for m in _TAKE_BACK.finditer(text):
+        part = _PARTIAL.search(text, 0, m.start())
+        if part is None or not any(c.isdigit() for c in part.group()):
+            continue
+        head = text[: part.start()]
+        tail = text[_TAKE_BACK_GAP.match(text, m.end()).end() :]  # type: ignore[union-attr]
+        joined = f"{head}{tail}" if not head or head[-1].isspace() else f"{head} {tail}"
+        out, found = _redact(joined, options, corrections=False)
+        apart = [_redact(side, options, corrections=False)[1] for side in (head, tail)]
+        if sum(found.values()) > sum(n for counts in apart for n in counts.values()):
+            return out, found
+    return None
+
+
 #: Digit groups of a number said in part: 4 digits or more ("903, 717", "70-36").
 _PIECE = re.compile(r"\d(?:[\s,.\-–—…]{0,4}\d){3,}")
 _TAKE_BACK_CHARS = 80

@@ -496,6 +496,61 @@ def test_digits_taken_back_next_to_a_redacted_number_are_redacted_too(said, stor
     assert out["pii"] == {"PHONE": 1}  # the same number, counted once
 
 
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("two zero two, six five eight, three seven... no wait, three seven six one.", "[PHONE]."),
+        ("It's three zero five, five six eight, four oh... no wait, four oh six oh.", "It's [PHONE]."),
+        ("Девятьсот три, семьсот... ой, нет, семьсот восемнадцать, семьдесят, тридцать шесть.", "[PHONE]."),
+    ],
+)
+def test_a_group_taken_back_and_said_again_completes_the_number(said, stored):
+    """Only the number as corrected is a phone: the group the speaker stopped in and the take-back
+    words go with it (a blind probe's leaks, where the phone stayed in words)."""
+    turns = [("agent", "What's the best number to reach you?"), ("customer", said)]
+    out = filter_transcript(make_transcript_from_turns("fix", turns))
+    assert out["transcript"]["segments"][1]["text"] == stored
+    assert out["pii"] == {"PHONE": 1}
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["It's 49 dollars... no wait, 59 dollars a month.", "Order 12345678... sorry, 12345679."],
+)
+def test_a_take_back_that_makes_no_phone_changes_nothing(said):
+    out = filter_transcript(make_transcript_from_turns("fix", [("agent", said)]))
+    assert out["transcript"]["segments"][0]["text"] == said
+
+
+@pytest.mark.parametrize(
+    ("read_back", "stored"),
+    [
+        ("Ending in 9848, right?", "Ending in [PHONE], right?"),
+        ("Ending in nine eight four eight, right?", "Ending in [PHONE], right?"),
+        ("Окончание 83-03, да?", "Окончание [PHONE], да?"),
+        ("Последние цифры 92 98?", "Последние цифры [PHONE]?"),
+    ],
+)
+def test_the_last_four_of_a_phone_read_back_are_the_phone(read_back, stored):
+    turns = [("customer", "It's two zero six, eight three two, nine eight four eight."), ("agent", read_back)]
+    out = filter_transcript(make_transcript_from_turns("back", turns))
+    assert out["transcript"]["segments"][1]["text"] == stored
+    assert out["pii"] == {"PHONE": 1}  # the same number, counted once
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [("agent", "Which card?"), ("customer", "The one ending in 4242.")],  # no phone before
+        [("customer", "It's 206 832 9848."), ("agent", "And your Visa ending in 4242?")],
+        [("customer", "My card is [CARD]."), ("agent", "Ending in 4242, right?")],
+    ],
+)
+def test_a_cards_last_four_are_no_phone_read_back(turns):
+    out = filter_transcript(make_transcript_from_turns("card", turns))
+    assert "4242" in out["transcript"]["segments"][1]["text"]
+
+
 def test_a_snils_dictated_over_turns_after_its_request_is_redacted():
     turns = [
         ("agent", "Продиктуйте СНИЛС."),
