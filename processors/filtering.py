@@ -57,7 +57,15 @@ from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
 from processors.numbers import NUMBER_WORDS, dictated_digits, expand_repeats, normalise_numbers
-from processors.pii import PLACEHOLDER_RE, PiiOptions, asks_for_reference, cue_at_end, has_cue, redact
+from processors.pii import (
+    PLACEHOLDER_RE,
+    READ_BACK_CUE,
+    PiiOptions,
+    asks_for_reference,
+    cue_at_end,
+    has_cue,
+    redact,
+)
 from processors.rules import price_mentions
 from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
 
@@ -514,13 +522,8 @@ def _answers_reference(
             segments[i] = {**seg, "text": _split_back([part, answer], joined, redacted, ", ")[1]}
 
 
-#: Words before the last digits of a number read back ("Ending in 9848, right?", "Окончание 83-03, да?").
-_READ_BACK_CUE = (
-    r"(?<![^\W\d_])(?:(?:ending|ends)(?:\s+(?:in|with))?|last\s+(?:four|4)(?:\s+digits)?(?:\s+(?:are|is))?|"
-    r"окончани[еяю]|заканчивается\s+на|на\s+конце|последние\s+(?:цифры|четыре(?:\s+цифры)?))"
-)
-_READ_BACK_WORDS = re.compile(_READ_BACK_CUE, re.IGNORECASE)
-_READ_BACK = re.compile(rf"({_READ_BACK_CUE}[\s:,—–-]*)\d(?:[\s‑–-]?\d){{3}}(?!\d)", re.IGNORECASE)
+_READ_BACK_WORDS = re.compile(READ_BACK_CUE, re.IGNORECASE)
+_READ_BACK = re.compile(rf"({READ_BACK_CUE}[\s:,—–-]*)\d(?:[\s‑–-]?\d){{3}}(?!\d)", re.IGNORECASE)
 #: Segments back a read-back may refer to.
 _READ_BACK_SEGMENTS = 3
 _CARD_WORDS = re.compile(r"(?<![^\W\d_])(?:card|visa|master|карт|виза|мир)", re.IGNORECASE)

@@ -797,6 +797,18 @@ def _redact_taken_back(text: str) -> str:
     return "".join(out)
 
 
+#: Words before the last digits of a number read back ("Ending in 9848, right?", "Окончание 83-03, да?").
+READ_BACK_CUE = (
+    r"(?<![^\W\d_])(?:(?:ending|ends)(?:\s+(?:in|with))?|last\s+(?:four|4)(?:\s+digits)?(?:\s+(?:are|is))?|"
+    r"окончани[еяю]|заканчивается\s+на|на\s+конце|последние\s+(?:цифры|четыре(?:\s+цифры)?))"
+)
+#: Placeholders that stand for a number already counted: its last four read back ("Ending in
+#: [PHONE], right?"), or the piece of it the speaker took back ("[PHONE]... нет, подождите, [PHONE]").
+_READ_BACK_PLACEHOLDER = re.compile(rf"{READ_BACK_CUE}[\s:,—–-]*\[(EMAIL|CARD|ID|PHONE)\]", re.IGNORECASE)
+_TAKEN_BACK_PLACEHOLDER = re.compile(
+    rf"\[(EMAIL|CARD|ID|PHONE)\](?=[^\[\]]{{0,{_TAKE_BACK_CHARS}}}?{_TAKE_BACK.pattern}[^\[\]]{{0,{_TAKE_BACK_CHARS}}}?\[\1\])",
+    re.IGNORECASE,
+)
 _LEADING = re.compile(rf"\s*{PLACEHOLDER_RE.pattern}")
 _TRAILING = re.compile(rf"{PLACEHOLDER_RE.pattern}[\s.,;:!?]*$")
 
@@ -827,6 +839,8 @@ def count_placeholders(
                 ending[roles[i]] = None
             continue
         counts.update(PLACEHOLDER_RE.findall(text))
+        if "[" in text[1:]:  # a second placeholder, or one after a read-back cue
+            counts.subtract(_READ_BACK_PLACEHOLDER.findall(text) + _TAKEN_BACK_PLACEHOLDER.findall(text))
         if roles is not None:
             role = roles[i]
             lead = _LEADING.match(text)
