@@ -105,39 +105,42 @@ def _call_where(filters: Filters) -> tuple[str, dict[str, Any]]:
 
 
 def _alert_where(filters: Filters) -> tuple[str, dict[str, Any]]:
-    # Alerts carry agent and tenant but not the queue: the queue comes from the call.
-    return _where(filters, "call_id IN (SELECT call_id FROM calls WHERE queue = %(queue)s)")
+    # Alerts carry agent and tenant but not the queue: the queue comes from the call (of the same
+    # tenant: two tenants may use the same call id).
+    return _where(filters, "(tenant, call_id) IN (SELECT tenant, call_id FROM calls WHERE queue = %(queue)s)")
 
 
-def alerts_by_call(client: Client, call_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """Each call's alerts (id, rule, severity), for the badges of the call list."""
-    ids = sorted(set(call_ids))
-    if not ids:
+def alerts_by_call(
+    client: Client, calls: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Each (tenant, call_id)'s alerts (id, rule, severity), for the badges of the call list."""
+    keys = sorted(set(calls))
+    if not keys:
         return {}
     rows = _dicts(
         client,
-        "SELECT call_id, alert_id, rule, severity FROM alerts FINAL WHERE call_id IN %(ids)s "
-        "ORDER BY created_at",
-        {"ids": ids},
+        "SELECT tenant, call_id, alert_id, rule, severity FROM alerts FINAL "
+        "WHERE (tenant, call_id) IN %(keys)s ORDER BY created_at",
+        {"keys": keys},
     )
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
-        out.setdefault(row.pop("call_id"), []).append(row)
+        out.setdefault((row.pop("tenant"), row.pop("call_id")), []).append(row)
     return out
 
 
-def call_facts(client: Client, call_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Queue and agent name per call, to show (and filter) alerts by them."""
-    ids = sorted(set(call_ids))
-    if not ids:
+def call_facts(client: Client, calls: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Queue and agent name per (tenant, call_id), to show (and filter) alerts by them."""
+    keys = sorted(set(calls))
+    if not keys:
         return {}
     rows = _dicts(
         client,
-        "SELECT call_id, any(queue) AS queue, any(agent_name) AS agent_name FROM calls "
-        "WHERE call_id IN %(ids)s GROUP BY call_id",
-        {"ids": ids},
+        "SELECT tenant, call_id, any(queue) AS queue, any(agent_name) AS agent_name FROM calls "
+        "WHERE (tenant, call_id) IN %(keys)s GROUP BY tenant, call_id",
+        {"keys": keys},
     )
-    return {row.pop("call_id"): row for row in rows}
+    return {(row.pop("tenant"), row.pop("call_id")): row for row in rows}
 
 
 def recent_calls(client: Client, filters: Filters, limit: int) -> list[dict[str, Any]]:
@@ -149,17 +152,17 @@ def recent_calls(client: Client, filters: Filters, limit: int) -> list[dict[str,
         "ORDER BY scored_at DESC, call_id LIMIT %(limit)s",
         {**params, "limit": limit},
     )
-    alerts = alerts_by_call(client, (c["call_id"] for c in calls))
+    alerts = alerts_by_call(client, ((c["tenant"], c["call_id"]) for c in calls))
     for call in calls:
-        call["alerts"] = alerts.get(call["call_id"], [])
+        call["alerts"] = alerts.get((call["tenant"], call["call_id"]), [])
     return calls
 
 
 def decorate_alerts(client: Client, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add the call's queue and agent name to each alert (``None`` while the call has no row)."""
-    facts = call_facts(client, (a["call_id"] for a in alerts))
+    facts = call_facts(client, ((a["tenant"], a["call_id"]) for a in alerts))
     for alert in alerts:
-        fact = facts.get(alert["call_id"], {})
+        fact = facts.get((alert["tenant"], alert["call_id"]), {})
         alert["queue"] = fact.get("queue")
         alert["agent_name"] = fact.get("agent_name")
     return alerts

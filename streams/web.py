@@ -224,13 +224,14 @@ class LiveFeed:
 
         ready: list[dict[str, Any]] = []
         if new_calls or self._held:
-            held_ids = [a["call_id"] for a, _ in self._held.values()]
-            facts, call_alerts = await self.read(_facts, held_ids, [c["call_id"] for c in new_calls])
+            held = [(a["tenant"], a["call_id"]) for a, _ in self._held.values()]
+            fresh = [(c["tenant"], c["call_id"]) for c in new_calls]
+            facts, call_alerts = await self.read(_facts, held, fresh)
             for call in new_calls:
-                call["alerts"] = call_alerts.get(call["call_id"], [])
+                call["alerts"] = call_alerts.get((call["tenant"], call["call_id"]), [])
             now = time.monotonic()
             for alert_id, (alert, since) in list(self._held.items()):
-                fact = facts.get(alert["call_id"])
+                fact = facts.get((alert["tenant"], alert["call_id"]))
                 if fact is None and now - since < self.hold_seconds:
                     continue
                 alert["queue"] = (fact or {}).get("queue")
@@ -260,9 +261,10 @@ def _poll(client: Client, calls_since: int, alerts_since: int) -> tuple[list[dic
 
 
 def _facts(
-    client: Client, alert_call_ids: list[str], new_call_ids: list[str]
-) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    return supervisor.call_facts(client, alert_call_ids), supervisor.alerts_by_call(client, new_call_ids)
+    client: Client, alert_calls: list[tuple[str, str]], new_calls: list[tuple[str, str]]
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[dict[str, Any]]]]:
+    """(tenant, call_id) keyed: two tenants may use the same call id."""
+    return supervisor.call_facts(client, alert_calls), supervisor.alerts_by_call(client, new_calls)
 
 
 # --- HTTP ----------------------------------------------------------------------------------------------
@@ -307,7 +309,8 @@ async def _read(request: web.Request, fn: Callable[..., Any], *args: Any) -> Any
         raise _error(web.HTTPServiceUnavailable, str(exc)) from None
     except Exception as exc:
         log.exception("live page: query failed")
-        message = f"ClickHouse query failed: {type(exc).__name__}: {exc}"
+        # the driver's message quotes the whole SQL (schema, bound values): it stays in the log
+        message = f"ClickHouse query failed ({type(exc).__name__}); the worker's log has the details"
         raise _error(web.HTTPServiceUnavailable, message) from None
 
 
@@ -451,6 +454,32 @@ async def stream(request: web.Request) -> web.StreamResponse:
     return response
 
 
+@web.middleware
+async def _json_errors(
+    request: web.Request, handler: Callable[..., Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Errors under ``/api/`` that aiohttp or a middleware raised as plain text (unknown route, wrong
+    method, login, host check) get the ``{"error": ...}`` body every API error has."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or not request.path.startswith("/api/") or exc.content_type == "application/json":
+            raise
+        text = (exc.text or "").strip()
+        message = exc.reason if text in ("", f"{exc.status}: {exc.reason}") else text
+        if exc.status == 404:
+            message = f"no such API endpoint: {request.path}"
+        headers = {
+            k: v for k, v in exc.headers.items() if k.lower() not in ("content-type", "content-length")
+        }
+        return web.Response(
+            status=exc.status,
+            text=json.dumps({"error": message}, ensure_ascii=False),
+            content_type="application/json",
+            headers=headers,
+        )
+
+
 def _basic_auth(users: dict[str, str]) -> Callable[..., Awaitable[web.StreamResponse]]:
     @web.middleware
     async def middleware(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
@@ -497,7 +526,8 @@ def create_app(settings: Settings, read: Reader) -> web.Application:
     # Without a login the page serves loopback only, and only to a loopback Host: otherwise any web
     # page the supervisor opens could read the calls through DNS rebinding (its host resolving to
     # 127.0.0.1 makes it same-origin with the page).
-    app = web.Application(middlewares=[_basic_auth(users)] if users else [_loopback_host(settings)])
+    guard = _basic_auth(users) if users else _loopback_host(settings)
+    app = web.Application(middlewares=[_json_errors, guard])
     app[SETTINGS] = settings
     app[READER] = read
     app[FEED] = feed = LiveFeed(read, settings.web_poll_seconds)

@@ -185,7 +185,8 @@
     const call = state.calls.get(key(row.tenant, row.call_id));
     if (call && !call.alerts.some((a) => a.alert_id === row.alert_id))
       call.alerts.push({ alert_id: row.alert_id, rule: row.rule, severity: row.severity });
-    if (state.detail && state.detail.callId === row.call_id && live) openDetail(row.tenant, row.call_id, false);
+    // two tenants may use the same call id: only the open call's own tenant refreshes it
+    if (live && isOpen(row.tenant, row.call_id)) openDetail(row.tenant, row.call_id, false);
     scheduleRender();
   }
 
@@ -326,6 +327,8 @@
   }
 
   // --- drill-down -------------------------------------------------------------------------------
+  const isOpen = (tenant, callId) => !!state.detail && state.detail.tenant === tenant && state.detail.callId === callId;
+
   async function openDetail(tenant, callId, scroll = true) {
     state.detail = { tenant, callId };
     writeUrl();
@@ -334,7 +337,11 @@
     panel.dataset.state = "loading";
     try {
       const data = await getJson(`/api/calls/${encodeURIComponent(callId)}?${new URLSearchParams({ tenant })}`);
-      if (!state.detail || state.detail.callId !== callId) return; // another call was picked meanwhile
+      if (!isOpen(tenant, callId)) return; // another call was picked meanwhile
+      if (!tenant) {
+        state.detail = { tenant: data.call.tenant, callId }; // a #call= link without its tenant
+        writeUrl();
+      }
       renderDetail(data);
       if (scroll) panel.scrollIntoView({ block: "start" });
     } catch (error) {

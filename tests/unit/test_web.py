@@ -38,8 +38,8 @@ class FakeClickHouse:
                 [dict(a) for a in self.alerts if a["created_ms"] > alerts_since],
             )
         if fn is web._facts:
-            alert_call_ids, _ = args
-            return {i: self.facts[i] for i in alert_call_ids if i in self.facts}, {}
+            alert_calls, _ = args
+            return {k: self.facts[k[1]] for k in alert_calls if k[1] in self.facts}, {}
         raise AssertionError(fn)
 
     def add_call(self, call_id: str, at: int, queue: str = "sales", version: int = 1) -> None:
