@@ -358,8 +358,16 @@ def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:
         return cue == "passport"
     if len(digits) == 9 and _ssn_ok(digits):
         kinds = _kinds(groups)
+        dictated = (
+            all(g.single for g in groups)
+            and _chunks(groups) == (3, 2, 4)
+            and kinds <= {"", ","}
+            and not _counting(groups)
+        )
         return cue == "ssn" or (
-            plain and sizes == (3, 2, 4) and len(kinds) == 1 and kinds < {"-", "–", "—", "."}
+            plain
+            # "123-45-6789", or dictated digit by digit in its groups: "one seven seven, five zero, ..."
+            and ((sizes == (3, 2, 4) and len(kinds) == 1 and kinds < {"-", "–", "—", "."}) or dictated)
         )
     return False
 

@@ -191,6 +191,8 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
         ("My social is 078, 05, 1120.", "My social is [ID].", {"ID": 1}),
         ("SSN 2 1 9, 0 9, 9 9 9 9.", "SSN [ID].", {"ID": 1}),
         ("SSN 2 19, oh 9, 99 99.", "SSN [ID].", {"ID": 1}),
+        # an SSN dictated digit by digit in its 3-2-4 groups needs no word before it
+        ("It's 1 7 7, 5 0, 8 9 5 6.", "It's [ID].", {"ID": 1}),
     ],
 )
 def test_redacts_numbers_as_read_out(text, expected, counts):
@@ -314,6 +316,8 @@ def test_redacts_spoken_emails_whole(cue, spoken):
         "Call volume was 1,234,567 last year.",
         "The invoice total is 1,234,567.89 dollars.",
         "Oh oh 1 2 3 4 5 6 7 8 9 10.",
+        "1 2 3, 4 5, 6 7 8 9.",  # counting in an SSN's groups
+        "Rows 9 1 2, 3 4, 5 6 7 8.",  # no valid SSN (area 9xx)
         "Код из смс 4 5 6 7 8 9.",
         "плюс 10 20 30 40 50 рублей",
         # spoken "at" without an e-mail
