@@ -42,13 +42,17 @@ CONSUMER_LAG = Gauge(
 LAG_CHECK_FAILURES = Counter("callstream_lag_check_failures_total", "Consumer-lag checks that failed.")
 
 
-def serve(port: int) -> int:
-    """Expose ``/metrics`` on ``port`` (0: disabled). Returns the port, 0 when not served."""
+def serve(port: int, host: str = "0.0.0.0") -> int:
+    """Expose ``/metrics`` on ``host:port`` (port 0: disabled). Returns the port, 0 when not served.
+
+    Callers pass ``settings.metrics_host`` (loopback unless set); the default here only keeps a
+    caller that passes no host where it was."""
     if not port:
         return 0
     try:
-        start_http_server(port)
+        start_http_server(port, addr=host)
     except OSError as exc:
-        log.warning("metrics endpoint not started on port %d: %s", port, exc)
+        log.warning("metrics endpoint not started on %s:%d: %s", host, port, exc)
         return 0
+    log.info("metrics on http://%s:%d/metrics", host if ":" not in host else f"[{host}]", port)
     return port

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import logging
 import os
 import re
@@ -37,6 +38,9 @@ OTHER_VARS = frozenset(
 OTHER_PREFIXES = ("CALLSTREAM_TEST_",)  # opt-in test switches (CALLSTREAM_TEST_GPU, _GGUF, ...)
 #: One bootstrap server: a host name or IPv4 address, or an IPv6 address in brackets, and a port.
 _BROKER = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
+#: A host name a server may listen on (letters, digits, hyphens, underscores; dot-separated labels).
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 # Name parts of fields whose values are credentials, or URLs that may carry or be one.
 SECRET_PARTS = frozenset(
     {"dsn", "url", "password", "secret", "secrets", "token", "tokens", "key", "webhook", "users"}
@@ -268,8 +272,28 @@ class Settings(BaseSettings):
         description="HTTP Basic credentials for the page: user:password[,...]. Unset: no login "
         "(keep WEB_HOST on loopback then).",
     )
+    web_allow_anonymous: bool = Field(
+        False,
+        validate_default=True,
+        description="Serve the page without WEB_USERS on a non-loopback WEB_HOST: only on a trusted network "
+        "behind an auth proxy (the page shows every tenant's calls, transcripts and recordings). "
+        "Otherwise that combination is refused at start.",
+    )
     web_poll_seconds: float = Field(
         1.0, gt=0, le=60, description="How often the page's live stream looks for new calls and alerts."
+    )
+    web_max_streams: int = Field(
+        100,
+        ge=1,
+        le=100_000,
+        description="Live streams (GET /api/stream) a worker keeps open at once; more get 503 + Retry-After.",
+    )
+    web_stream_write_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=3600,
+        description="Seconds one live-stream event may wait for the page to read it; a page that stops "
+        "reading is dropped (a browser reconnects).",
     )
 
     # --- scoring (LLM) ----------------------------------------------------------------------------------
@@ -398,6 +422,12 @@ class Settings(BaseSettings):
         validate_default=True,
         description="Port of /metrics; 0 disables the endpoint.",
     )
+    metrics_host: str = Field(
+        "127.0.0.1",
+        description="Address /metrics listens on. Loopback, like WEB_HOST and INGEST_HOST: /metrics has no "
+        "login, and a worker on a laptop or shared host should not open a port unasked. Set "
+        "0.0.0.0 where Prometheus scrapes from another host or pod (the container image does).",
+    )
     health_port: int = Field(
         0,
         ge=0,
@@ -503,6 +533,38 @@ class Settings(BaseSettings):
         same = [f"CALLSTREAM_{name.upper()}" for name in others if value and info.data.get(name) == value]
         if same:
             raise ValueError(f"port {value} is also {' and '.join(same)}: one process serves both")
+        return value
+
+    @field_validator("web_host", "metrics_host", "ingest_host")
+    @classmethod
+    def _listen_address(cls, value: str) -> str:
+        # An empty host binds every interface, and "host:port" or a URL fails only when the server
+        # starts (the page's failure is only logged): both are refused here, naming the variable.
+        host = value.strip()
+        if not host:
+            raise ValueError("empty: use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            if re.fullmatch(r"[0-9.]+", host) or not _HOSTNAME.fullmatch(host) or len(host) > 253:
+                raise ValueError(
+                    "expected an IP address (IPv6 without brackets) or a host name, without port or scheme"
+                ) from None
+        return host
+
+    @field_validator("web_allow_anonymous")
+    @classmethod
+    def _page_login(cls, value: bool, info: ValidationInfo) -> bool:
+        host, users = info.data.get("web_host"), info.data.get("web_users")
+        if value or not info.data.get("web_port") or host is None or "web_users" not in info.data:
+            return value  # opted in, page off, or WEB_HOST/WEB_USERS already reported as invalid
+        if users is None and not is_loopback(host):
+            raise ValueError(
+                f"CALLSTREAM_WEB_HOST={host} without CALLSTREAM_WEB_USERS would show every tenant's "
+                "calls, transcripts and recordings to anyone on the network: set "
+                "CALLSTREAM_WEB_USERS=user:password, or CALLSTREAM_WEB_HOST=127.0.0.1, or "
+                "CALLSTREAM_WEB_ALLOW_ANONYMOUS=true (only on a trusted network behind an auth proxy)"
+            )
         return value
 
     @field_validator("kafka_security_protocol", "kafka_sasl_mechanism", mode="before")
@@ -800,6 +862,14 @@ class Settings(BaseSettings):
                 ssl_context=self.kafka_ssl_context(),
             )
         return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a listen address reaches this machine only (a loopback IP or ``localhost``)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
 
 
 def redact_dsn(dsn: str) -> str:

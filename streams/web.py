@@ -17,7 +17,6 @@ import asyncio
 import base64
 import binascii
 import hmac
-import ipaddress
 import json
 import logging
 import time
@@ -42,7 +41,7 @@ from processors.audio import (
 )
 from streams import supervisor
 from streams.clickhouse import ClickHouseUnavailable
-from streams.settings import Settings
+from streams.settings import Settings, is_loopback
 from streams.supervisor import Filters
 
 if TYPE_CHECKING:
@@ -62,6 +61,8 @@ MAX_FILTER_LEN = 200
 #: Events a slow page may fall behind by before its stream is closed (it reconnects and reloads).
 MAX_BACKLOG = 2000
 HEARTBEAT_SECONDS = 15.0
+#: Seconds a page refused for too many open streams is told to wait (its own retry is 3 s).
+STREAM_RETRY_AFTER = 10
 
 
 class Reader:
@@ -267,11 +268,21 @@ def _facts(
     return supervisor.call_facts(client, alert_calls), supervisor.alerts_by_call(client, new_calls)
 
 
+@dataclass
+class StreamSlots:
+    """Live streams open now: each holds a connection and a queue, so their number is capped."""
+
+    limit: int
+    open: int = 0
+    warned: bool = False  # the cap was logged; again only after a stream closed
+
+
 # --- HTTP ----------------------------------------------------------------------------------------------
 
 READER: web.AppKey[Reader] = web.AppKey("reader", Reader)
 FEED: web.AppKey[LiveFeed] = web.AppKey("feed", LiveFeed)
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
+SLOTS: web.AppKey[StreamSlots] = web.AppKey("stream_slots", StreamSlots)
 
 
 def _filters(request: web.Request) -> Filters:
@@ -419,9 +430,44 @@ def _audio_type(path: Path) -> str | None:
     return AUDIO_TYPES.get(path.suffix.lower())
 
 
+class StreamStalled(Exception):
+    """The page did not read an event within the write timeout."""
+
+
+async def _send(response: web.StreamResponse, data: bytes, timeout: float) -> None:
+    # write() waits while the socket's buffers are full: a page that stopped reading (a suspended
+    # laptop, a hostile client) would hold this handler, its queue and its connection forever.
+    try:
+        async with asyncio.timeout(timeout):
+            await response.write(data)
+    except TimeoutError:
+        raise StreamStalled from None
+
+
 async def stream(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events: ``call`` and ``alert`` events (JSON rows) passing the page's filters."""
+    slots = request.app[SLOTS]
+    if slots.open >= slots.limit:
+        if not slots.warned:
+            log.warning("live page: %d streams open (CALLSTREAM_WEB_MAX_STREAMS); refusing more", slots.limit)
+            slots.warned = True
+        raise _error(
+            web.HTTPServiceUnavailable,
+            f"too many live streams open on this worker ({slots.limit}, CALLSTREAM_WEB_MAX_STREAMS); "
+            f"try again in {STREAM_RETRY_AFTER} seconds",
+            headers={"Retry-After": str(STREAM_RETRY_AFTER)},
+        )
+    slots.open += 1  # no await since the check: no other handler can take the slot in between
+    try:
+        return await _stream(request)
+    finally:
+        slots.open -= 1
+        slots.warned = False  # below the cap again: a new burst is worth a new line
+
+
+async def _stream(request: web.Request) -> web.StreamResponse:
     feed = request.app[FEED]
+    timeout = request.app[SETTINGS].web_stream_write_timeout
     try:
         subscriber = await feed.subscribe(_filters(request))
     except ClickHouseUnavailable as exc:
@@ -435,20 +481,30 @@ async def stream(request: web.Request) -> web.StreamResponse:
     )
     try:
         await response.prepare(request)
-        await response.write(b"retry: 2000\nevent: ready\ndata: {}\n\n")
+        await _send(response, b"retry: 2000\nevent: ready\ndata: {}\n\n", timeout)
         while True:
             try:
                 item = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
-                await response.write(b": ping\n\n")  # keeps proxies open; finds closed pages
+                await _send(response, b": ping\n\n", timeout)  # keeps proxies open; finds closed pages
                 continue
             if item is None:
                 break
             kind, row = item
             data = json.dumps(row, ensure_ascii=False)
-            await response.write(f"event: {kind}\ndata: {data}\n\n".encode())
+            await _send(response, f"event: {kind}\ndata: {data}\n\n".encode(), timeout)
     except (ConnectionResetError, ConnectionError):
         pass  # the page went away
+    except StreamStalled:
+        log.info(
+            "live page: dropped the stream of %s: it read nothing for %gs "
+            "(CALLSTREAM_WEB_STREAM_WRITE_TIMEOUT)",
+            request.remote,
+            timeout,
+        )
+        # Abort, not close: closing (and aiohttp ending the response) would wait on the same full buffer.
+        if request.transport is not None:
+            request.transport.abort()
     finally:
         feed.unsubscribe(subscriber)
     return response
@@ -531,6 +587,7 @@ def create_app(settings: Settings, read: Reader) -> web.Application:
     app[SETTINGS] = settings
     app[READER] = read
     app[FEED] = feed = LiveFeed(read, settings.web_poll_seconds)
+    app[SLOTS] = StreamSlots(settings.web_max_streams)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", health)
     app.router.add_get("/api/calls", list_calls)
@@ -565,13 +622,6 @@ def _loopback_host(settings: Settings) -> Callable[..., Awaitable[web.StreamResp
     return check
 
 
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 class WebServer:
     """Starts and stops the page on the running event loop. A port already in use is logged and the
     worker goes on: the pipeline matters more than the page."""
@@ -584,9 +634,11 @@ class WebServer:
 
     async def start(self) -> str | None:
         settings = self.settings
-        if settings.web_users is None and not _loopback(settings.web_host):
+        if settings.web_users is None and not is_loopback(settings.web_host):
+            # only with CALLSTREAM_WEB_ALLOW_ANONYMOUS (settings refuse it otherwise)
             log.warning(
-                "live page on %s without CALLSTREAM_WEB_USERS: anyone who reaches it reads transcripts",
+                "live page on %s without CALLSTREAM_WEB_USERS (CALLSTREAM_WEB_ALLOW_ANONYMOUS): anyone "
+                "who reaches it reads every tenant's transcripts; keep it behind an auth proxy",
                 settings.web_host,
             )
         runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)

@@ -109,7 +109,7 @@ def setup_logging(settings: Settings) -> None:
 def run_worker(settings: Settings) -> int:
     """``callstream worker``: run until SIGINT/SIGTERM; the embedded broker (if any) stops with it."""
     setup_logging(settings)
-    port = metrics.serve(settings.metrics_port)
+    port = metrics.serve(settings.metrics_port, settings.metrics_host)
     with kafka(settings) as bootstrap:
         rt = prepare(settings, bootstrap)
         if settings.web_port:
