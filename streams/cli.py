@@ -7,10 +7,13 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from streams.settings import STAGES, Settings, SettingsError, is_secret, load_settings, redact
+# Only the standard library at import time: main() reports a Ctrl-C (one line, exit 130) only once it
+# runs, and the entry point imports this module before that; pydantic (settings) comes in main().
+if TYPE_CHECKING:
+    from streams.settings import Settings
 
 EPILOG = """\
 configuration comes from CALLSTREAM_* environment variables (see `callstream config`);
@@ -83,6 +86,8 @@ def _port(text: str) -> int:
 
 def _stages(text: str) -> str:
     """``--stages``: checked here, so the error names the option rather than CALLSTREAM_STAGES."""
+    from streams.settings import STAGES
+
     given = [stage.strip() for stage in text.split(",") if stage.strip()]
     unknown = [stage for stage in given if stage not in STAGES]
     if unknown or not given:
@@ -92,6 +97,8 @@ def _stages(text: str) -> str:
 
 
 def _settings(**overrides: object) -> Settings:
+    from streams.settings import load_settings
+
     return load_settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -104,16 +111,70 @@ def crm_enricher(settings: Settings):  # type: ignore[no-untyped-def]
     return CrmEnricher(settings.crm_kind, settings.crm_url, settings.crm_token, settings.crm_timeout)
 
 
+def chdb_holder(settings: Settings) -> str | None:
+    """Who holds the embedded chDB of ``settings.data_dir``, if another process does ("PID 123").
+
+    chDB, like clickhouse-server, keeps an flock on ``<path>/status`` (which holds its PID) while the
+    engine is open and lets no second process open the path; asking first fails a command before it
+    starts a broker, instead of after, amid chDB's own lock error. A remote ClickHouse: None.
+    """
+    import fcntl
+
+    if settings.clickhouse_dsn is not None:
+        return None
+    status = settings.data_dir / "clickhouse" / "status"
+    try:
+        fd = os.open(status, os.O_RDONLY)
+    except OSError:  # no engine has run here, or it ended cleanly
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        text = os.read(fd, 200).decode(errors="replace")
+        pid = re.search(r"^PID: (\d+)", text, re.M)
+        if pid and int(pid.group(1)) == os.getpid():  # this process opened it already: chDB shares it
+            return None
+        return f"PID {pid.group(1)}" if pid else "another process"
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _data_dir_busy(command: str, settings: Settings) -> int | None:
+    """Exit status 2 with one line when another process holds this data folder's chDB, else None."""
+    holder = chdb_holder(settings)
+    if holder is None:
+        return None
+    print(
+        f"callstream {command}: another callstream demo/worker/query ({holder}) is using "
+        f"{settings.data_dir.resolve()} (its embedded ClickHouse); stop it, or give this one another "
+        "folder: CALLSTREAM_DATA_DIR=...",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    settings = _settings()
+    busy = _data_dir_busy("demo", settings)
+    if busy is not None:
+        return busy
     from streams.demo import run_demo
 
-    return run_demo(_settings(), args.calls, timeout=args.timeout)
+    return run_demo(settings, args.calls, timeout=args.timeout)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    settings = _settings(stages=args.stages)
+    # only the sink (and the live page beside it) opens chDB: other stages may share the folder
+    busy = _data_dir_busy("worker", settings) if "sink" in settings.stages else None
+    if busy is not None:
+        return busy
     from streams.worker import run_worker
 
-    return run_worker(_settings(stages=args.stages))
+    return run_worker(settings)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -209,7 +270,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
     assert settings.kafka_bootstrap is not None
     ensure_topics(settings, settings.kafka_bootstrap)
-    metrics.serve(settings.metrics_port)
+    metrics.serve(settings.metrics_port, settings.metrics_host)
     publisher = CallPublisher(
         settings,
         settings.kafka_bootstrap,
@@ -360,8 +421,14 @@ def _query_error(exc: BaseException) -> str:
     return text if "DB::Exception" in text else f"{type(exc).__name__}: {text}"
 
 
+#: Rows of a ``query --format table`` result whose cells set the column widths (held in memory).
+TABLE_SAMPLE_ROWS = 1000
+
+
 def cmd_query(args: argparse.Namespace) -> int:
-    from streams.clickhouse import ClickHouseUnavailable, connect, migrate
+    from clickhouse_connect.driver.exceptions import Error as ClickHouseConnectError
+
+    from streams.clickhouse import ClickHouseUnavailable, connect, migrate, stream_query
     from streams.table import print_json, print_table
 
     code = _SQL_QUOTED.sub(" ", args.sql).strip().rstrip(";").strip()
@@ -372,28 +439,42 @@ def cmd_query(args: argparse.Namespace) -> int:
         print("callstream query: one statement at a time (this SQL has several, split by ;)", file=sys.stderr)
         return 2
     settings = _settings()
+    busy = _data_dir_busy("query", settings)
+    if busy is not None:
+        return busy
     store = settings.data_dir / "clickhouse"
     fresh = settings.clickhouse_dsn is None and not store.is_dir()
     limit: dict[str, object] = {}
+
+    def refused(exc: BaseException) -> int:
+        message = _query_error(exc)
+        if limit and "(READONLY)" in message:
+            message += "; callstream query only reads unless given --write"
+        sys.stdout.flush()  # rows printed before a mid-result error come first
+        print(f"callstream query: {message}", file=sys.stderr)
+        return 1
+
     try:
         client = connect(settings.effective_clickhouse_dsn)
         migrate(client)
         readonly = client.server_settings.get("readonly")
         # readonly=2: reads (and SETTINGS clauses) only; a user the server made read-only already is.
         limit = {} if args.write or (readonly is not None and readonly.value != "0") else {"readonly": 2}
-        result = client.query(args.sql.strip().rstrip(";"), settings=limit)
+        headers, rows, stream = stream_query(client, args.sql.strip().rstrip(";"), limit)
     except ClickHouseUnavailable as exc:
         print(f"callstream query: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        message = _query_error(exc)
-        if limit and "(READONLY)" in message:
-            message += "; callstream query only reads unless given --write"
-        print(f"callstream query: {message}", file=sys.stderr)
-        return 1
-    (print_json if args.format == "json" else print_table)(
-        list(result.column_names), [tuple(row) for row in result.result_rows]
-    )
+        return refused(exc)
+    # Rows are printed as they arrive: memory stays flat however large the result.
+    try:
+        with stream:
+            if args.format == "json":
+                print_json(headers, rows, out=sys.stdout)
+            else:
+                print_table(headers, rows, out=sys.stdout, sample=TABLE_SAMPLE_ROWS)
+    except ClickHouseConnectError as exc:  # the server failed halfway through the result
+        return refused(exc)
     if fresh:  # an empty result from the wrong directory must not look like "no calls"
         print(
             f"callstream query: note: {store.resolve()} held no data (created empty now); run it where "
@@ -431,6 +512,8 @@ def cmd_llm_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    from streams.settings import Settings, is_secret, redact
+
     settings = _settings()
     for name, field in Settings.model_fields.items():
         env = f"CALLSTREAM_{name.upper()}"
@@ -442,6 +525,8 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("callstream")
     except PackageNotFoundError:  # run from a source tree that was never installed
@@ -449,6 +534,8 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from streams.settings import STAGES
+
     parser = argparse.ArgumentParser(
         prog="callstream",
         description="Event-streaming call analytics: call events → transcription → filtering → "
@@ -576,7 +663,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("table", "json"),
         default="table",
-        help="table (default): aligned columns; json: one JSON object per row (JSON lines)",
+        help="table (default): aligned columns, as wide as the longest value in the first "
+        f"{TABLE_SAMPLE_ROWS} rows (a longer value after those shifts its row; use json for large or "
+        "machine-read results); json: one JSON object per row (JSON lines). Both print rows as they "
+        "arrive, so memory stays flat however large the result",
     )
     p.set_defaults(func=cmd_query)
 
@@ -662,6 +752,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C anywhere (the imports of pydantic, faust or faster-whisper included) is one line and
+        # 130, as for any command SIGINT ended. demo and worker catch the signal themselves and stop
+        # their stack before anything reaches here.
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
+    from streams.settings import SettingsError
+
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
@@ -669,9 +772,6 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:  # a SystemExit, whose string would exit 1: configuration is exit 2
         print(exc, file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # The reader went away (`callstream query ... | head`): stop quietly, as cat does, and keep
         # the interpreter's final flush of stdout from raising again.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import re
 import threading
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -121,3 +123,26 @@ def query(client: Client, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a read query; column names and rows, for the ``callstream query`` CLI."""
     result = client.query(sql)
     return list(result.column_names), [tuple(row) for row in result.result_rows]
+
+
+#: chDB's refusal to stream a statement that is not a SELECT (SHOW, DESCRIBE, EXISTS, DDL, OPTIMIZE):
+#: raised before the statement runs, so running it again unstreamed does not run it twice.
+_NOT_STREAMABLE = "Streaming query is not supported"
+
+
+def stream_query(
+    client: Client, sql: str, settings: dict[str, Any] | None = None
+) -> tuple[list[str], Iterable[Sequence[Any]], AbstractContextManager[Any]]:
+    """Column names, rows as they arrive and the context that must be open while they are read.
+
+    Rows come block by block (about 65k rows), so memory does not grow with the result. A
+    statement chDB cannot stream (all of them small results) is run the ordinary way.
+    """
+    try:
+        stream = client.query_rows_stream(sql, settings=settings)
+    except ClickHouseConnectError as exc:
+        if _NOT_STREAMABLE not in str(exc):
+            raise
+        result = client.query(sql, settings=settings)
+        return list(result.column_names), result.result_rows, nullcontext()
+    return list(stream.source.column_names), stream, stream

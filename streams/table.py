@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import islice
 from typing import Any, TextIO
 
 
@@ -18,16 +19,33 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout) -> None:
-    """Left-aligned columns separated by two spaces, with a rule under the header."""
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+def print_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    out: TextIO = sys.stdout,
+    sample: int | None = None,
+) -> None:
+    """Left-aligned columns separated by two spaces, with a rule under the header.
+
+    With ``sample``, the widths come from the first ``sample`` rows and the rest are printed as they
+    arrive, so a result of any size needs memory for ``sample`` rows only; a longer value after those
+    is printed in full and shifts the rest of its row.
+    """
+    rows = iter(rows)
+    head = [[_cell(v) for v in row] for row in islice(rows, sample)]
+    widths = [max([len(h)] + [len(r[i]) for r in head]) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line.rstrip(), file=out)
     print("  ".join("-" * w for w in widths), file=out)
-    for row in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(), file=out)
-    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+    count = 0
+    for cells in head:
+        print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip(), file=out)
+        count += 1
+    for row in rows:
+        cells = [_cell(v) for v in row]
+        print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip(), file=out)
+        count += 1
+    print(f"({count} row{'s' if count != 1 else ''})", file=out)
 
 
 def _json_default(value: Any) -> Any:
@@ -49,8 +67,9 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def print_json(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout) -> None:
-    """One JSON object per row (JSON lines); NaN and ±inf are null, which every JSON reader accepts."""
+def print_json(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO = sys.stdout) -> None:
+    """One JSON object per row (JSON lines), each printed as it comes; NaN and ±inf are null, which every
+    JSON reader accepts."""
     for row in rows:
         record = dict(zip(headers, row, strict=True))
         try:

@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import faust
 
@@ -70,6 +71,13 @@ class Worker(faust.Worker):
     longer than :data:`SHUTDOWN_TIMEOUT_S`, ends the process."""
 
     shutdown_timeout_s: float = SHUTDOWN_TIMEOUT_S
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # faust's spinner only draws on a terminal, but its finish() writes "\b" and ESC[?25h (show
+        # cursor) whatever the output is: stray bytes in a pipe, a log file or `kubectl logs`.
+        if self.spinner is not None and not self.spinner.file.isatty():
+            self.spinner = None
 
     def _schedule_shutdown(self, signal: signal.Signals) -> None:
         if self._signal_stop_time:

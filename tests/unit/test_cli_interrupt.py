@@ -1,0 +1,48 @@
+"""Ctrl-C while `callstream` is still importing (pydantic for the settings, faust for the worker) ends
+with one line, "interrupted", and exit status 130: no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# The entry point's own code (`from streams.cli import main; sys.exit(main())`), with a real SIGINT
+# sent to itself the moment the named module starts importing: as early as a user's Ctrl-C can come.
+PROGRAM = """
+import os, signal, sys
+
+class InterruptOn:
+    def find_spec(self, name, path=None, target=None):
+        if name == sys.argv[1]:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, InterruptOn())
+from streams.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "args"),
+    [
+        ("pydantic", ["config"]),  # streams.settings, needed by every command
+        ("faust", ["worker", "--stages", "sink"]),
+    ],
+)
+def test_ctrl_c_during_imports_is_one_line(module: str, args: list[str], tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM, module, *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (130, "interrupted\n")
+    assert not (tmp_path / ".callstream").exists()  # nothing was started
