@@ -6,7 +6,8 @@ and a severity. :func:`evaluate` is pure: it turns one CallScore into the Alert 
 with ids deterministic per call and rule so a replay rewrites the same rows.
 
 Cool-down (:func:`apply_cooldown`) is pure as well: given the last *notified* alert of the same
-agent and rule, it says whether this one is suppressed. The state itself lives in the alerts
+agent and rule, it says whether this one is suppressed; :func:`release_cooldown` says what happens
+when that alert reached no supervisor (every channel failed). The state itself lives in the alerts
 agent's Faust table (``streams/agents/alerts.py``).
 
 Rule sets: the packaged ``processors/alert_rules/*.yaml`` are always loaded (``default.yaml``
@@ -24,7 +25,7 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
 DEFAULT_TENANT = "default"
 SEVERITIES = ("info", "warning", "critical")
 DEFAULT_COOLDOWN_S = 600.0
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Longest text value quoted in an alert's message (a CRM note, a label): the message keeps its
 #: agent and call id, which a notifier's length limit would otherwise cut off.
 MAX_QUOTED = 200
@@ -676,8 +678,10 @@ def apply_cooldown(
     """(suppressed, new state or None to keep the old one) for ``alert``.
 
     ``last`` is ``{"call_id", "at"}`` of the last *notified* alert of the same agent and rule (``at``:
-    its ``created_at`` in epoch seconds). An alert within ``cooldown_s`` of it is suppressed and does
-    not extend the window. The same call again (a replay) is never suppressed by itself.
+    its ``created_at`` in epoch seconds), plus ``held``: the latest alert the window suppressed (see
+    :func:`release_cooldown`). An alert within ``cooldown_s`` of it is suppressed and does not extend
+    the window, but is held in it when it is the latest suppressed one. The same call again (a
+    replay) is never suppressed by itself.
     """
     if cooldown_s <= 0 or cooldown_key(alert) is None:
         return False, None
@@ -688,8 +692,54 @@ def apply_cooldown(
     if last.get("call_id") == alert["call_id"]:
         return False, None
     if abs(at - float(last["at"])) < cooldown_s:
-        return True, None
+        held = last.get("held")
+        # The latest by created_at, not the last seen: a replay of an older one changes nothing.
+        if held and held["created_at"] >= _millis(alert["created_at"]):
+            return True, None
+        return True, {**last, "held": _hold(alert)}
     return False, state if at >= float(last["at"]) else None
+
+
+@dataclass(frozen=True)
+class Release:
+    """What the cool-down does with an alert no channel delivered (:func:`release_cooldown`).
+
+    ``action``: ``keep`` (it does not own the window: nothing changes), ``delete`` (drop the
+    state: the next alert is notified) or ``handover`` (send ``resend``, the alert the window held,
+    unsuppressed, and store ``state``: it owns the window now).
+    """
+
+    action: str
+    resend: dict[str, Any] | None = None
+    state: dict[str, Any] | None = None
+
+
+def release_cooldown(undelivered: Mapping[str, Any], last: Mapping[str, Any] | None) -> Release:
+    """The cool-down's answer to ``undelivered``, an alert the notify stage failed to deliver on
+    every channel, given the state of its agent and rule.
+
+    Only the alert that opened the window releases it (a later window, or one already handed over,
+    is not that alert's). If the window suppressed an alert meanwhile, the latest one is notified in
+    its place and owns the window from its own time; otherwise the window is closed.
+    """
+    if not last or cooldown_key(undelivered) is None or last.get("call_id") != undelivered["call_id"]:
+        return Release("keep")
+    held = last.get("held")
+    if not held:
+        return Release("delete")
+    alert = {**held, "created_at": _EPOCH + timedelta(milliseconds=held["created_at"]), "suppressed": False}
+    return Release("handover", alert, {"call_id": alert["call_id"], "at": alert["created_at"].timestamp()})
+
+
+def _millis(at: datetime) -> int:
+    """``created_at`` as the Alert schema stores it (timestamp-millis), exactly (no float rounding:
+    the re-sent alert must rewrite its stored row, not add one a millisecond off)."""
+    return (at.replace(tzinfo=at.tzinfo or UTC) - _EPOCH) // timedelta(milliseconds=1)
+
+
+def _hold(alert: Mapping[str, Any]) -> dict[str, Any]:
+    """The alert as JSON-ready values, for the cool-down state (``created_at`` in epoch ms)."""
+    return {**alert, "created_at": _millis(alert["created_at"])}
 
 
 def severity_rank(severity: str) -> int:

@@ -36,6 +36,9 @@ SCORED = TopicSpec("calls.scored", "CallScore")
 ALERTS = TopicSpec("calls.alerts", "Alert")
 #: Alerts before their cool-down, keyed by tenant/agent so one worker holds each agent's state.
 ALERT_CANDIDATES = TopicSpec("calls.alerts.candidates", "Alert")
+#: Header of an alert the notify stage sends back to ``calls.alerts.candidates`` because every
+#: channel failed: the cool-down releases the window that alert opened (no schema change needed).
+UNDELIVERED_HEADER = "callstream-undelivered"
 DLQ = TopicSpec("calls.dlq", "DeadLetter")
 
 ALL = (COMPLETED, TRANSCRIBED, FILTERED, COMPRESSED, SCORED, ALERT_CANDIDATES, ALERTS, DLQ)

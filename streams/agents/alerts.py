@@ -9,7 +9,10 @@ Two thin loops, because a cool-down needs state across calls and calls are keyed
    from a Faust table (in memory, backed by a changelog topic, restored on restart or rebalance);
    ``processors.alerts.apply_cooldown`` (pure) decides whether it is suppressed. Every alert goes
    to ``calls.alerts`` keyed by ``call_id`` (the sink stores suppressed ones too, for BI); only
-   unsuppressed ones are notified (``streams/agents/notify.py``).
+   unsuppressed ones are notified (``streams/agents/notify.py``). The state also holds the latest
+   alert the window suppressed: when the notify stage sends back the window's alert as undelivered
+   (every channel failed; header ``callstream-undelivered``), ``processors.alerts.release_cooldown``
+   hands the window over to that held alert (re-sent unsuppressed) or closes it.
 
 Failures become dead letters (stage ``alerts``) with the original bytes, as in every stage.
 """
@@ -29,11 +32,12 @@ from processors.alerts import (
     cooldown_key,
     evaluate,
     partition_key,
+    release_cooldown,
 )
 from streams import metrics
 from streams.app import Runtime
 from streams.stage import call_id_of, dead_letter
-from streams.topics import ALERT_CANDIDATES, ALERTS, SCORED
+from streams.topics import ALERT_CANDIDATES, ALERTS, SCORED, UNDELIVERED_HEADER
 
 log = logging.getLogger(__name__)
 STAGE = "alerts"
@@ -53,7 +57,7 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
         default=None,
         partitions=settings.partitions,
         key_type=str,
-        help="Last notified alert (call_id, at) per tenant/agent/rule.",
+        help="Last notified alert (call_id, at) and latest suppressed one per tenant/agent/rule.",
     )
 
     async def fail(event: Any, value: bytes, exc: Exception, record: dict[str, Any] | None) -> None:
@@ -97,8 +101,50 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
             return
         metrics.STAGE_LATENCY.labels(STAGE).observe(time.perf_counter() - started)
 
+    async def save(key: str, state: dict[str, Any] | None) -> None:
+        """Write (None: delete) the state, each changelog record in its own batch: the embedded
+        broker (Tansu) reports a partition's end as its last *batch* start + 1, so a restore would
+        miss the later records of a multi-record batch. Cheap: alerts are few."""
+        if state is None:
+            del cooldowns[key]
+        else:
+            cooldowns[key] = state
+        try:
+            await rt.app.producer.flush()
+        except Exception as exc:  # the table holds the state; its changelog catches up later
+            log.error("alerts: cool-down changelog not flushed for %s: %r", key, exc)
+
+    async def release(event: Any, value: bytes) -> None:
+        """An alert no channel delivered: release the window it opened (see release_cooldown)."""
+        alert = None
+        try:
+            alert = rt.codec.decode(ALERTS.record, value, event.message.topic)
+            key = cooldown_key(alert)
+            decision = release_cooldown(alert, cooldowns.get(key) if key else None)
+            if decision.resend is not None:
+                target = rt.topic(ALERTS)
+                data = rt.codec.encode(ALERTS.record, decision.resend, target.get_topic_name())
+                await (await target.send(key=decision.resend["call_id"].encode(), value=data))
+        except Exception as exc:
+            await fail(event, value, exc, alert)
+            return
+        if key is None or decision.action == "keep":
+            return
+        # After calls.alerts took the re-sent alert: a crash before re-reads the undelivered record
+        # and decides the same (a duplicate the receivers drop by alert_id).
+        await save(key, decision.state)
+        log.info(
+            "alert %s reached no channel: cool-down of %s %s",
+            alert["alert_id"],
+            key,
+            f"handed over to {decision.resend['alert_id']}" if decision.resend else "closed",
+        )
+
     async def cool_down(event: Any) -> None:
         value: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+        if (getattr(event, "headers", None) or {}).get(UNDELIVERED_HEADER):
+            await release(event, value)
+            return
         alert = None
         try:
             alert = rt.codec.decode(ALERTS.record, value, event.message.topic)
@@ -117,18 +163,11 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
         except Exception as exc:
             await fail(event, value, exc, alert)
             return
-        if state is not None:
+        if state is not None and key is not None:
             # Only once calls.alerts took the alert: an alert that went to the DLQ instead was never
             # notified, so it must not open a window that suppresses the agent's next ones. (A crash
             # between the two re-reads the candidate: same decision, a duplicate the receivers drop.)
-            cooldowns[key] = state
-            # Each changelog record in its own batch: the embedded broker (Tansu) reports a
-            # partition's end as its last *batch* start + 1, so a restore would miss the later
-            # records of a multi-record batch. Cheap: only notified alerts write state.
-            try:
-                await rt.app.producer.flush()
-            except Exception as exc:  # the table holds the state; its changelog catches up later
-                log.error("alerts: cool-down changelog not flushed for %s: %r", key, exc)
+            await save(key, state)
         ALERTS_RAISED.labels(alert["severity"], str(suppressed).lower()).inc()
         metrics.RECORDS_OUT.labels(STAGE).inc()
         if suppressed:

@@ -4,6 +4,9 @@ Suppressed alerts (cool-down) and alerts below ``CALLSTREAM_NOTIFY_MIN_SEVERITY`
 An alert goes to every configured channel at once; each channel retries its transient failures
 (``streams/notifiers.deliver``). A channel that gives up makes the alert a dead letter (stage
 ``notify``, the reason per failed channel, the original Alert bytes for replay); the loop goes on.
+When *every* channel gave up, the alert also goes back to ``calls.alerts.candidates`` (keyed by
+agent, header ``callstream-undelivered``) so the cool-down does not keep the window it opened:
+no supervisor heard of it, so the agent's next alert must not be suppressed by it.
 The event is acknowledged only after every channel delivered or gave up (at-least-once: receivers
 de-duplicate by ``alert_id``).
 """
@@ -15,12 +18,12 @@ import logging
 import time
 from typing import Any
 
-from processors.alerts import severity_rank
+from processors.alerts import cooldown_key, partition_key, severity_rank
 from streams import metrics
 from streams.app import Runtime
 from streams.notifiers import DeliveryFailed, Notifier, deliver, notifiers_from_settings
 from streams.stage import call_id_of, dead_letter
-from streams.topics import ALERTS
+from streams.topics import ALERT_CANDIDATES, ALERTS, UNDELIVERED_HEADER
 
 log = logging.getLogger(__name__)
 STAGE = "notify"
@@ -29,9 +32,11 @@ STAGE = "notify"
 class NotifyFailed(Exception):
     """One or more channels gave up on an alert; the message names each with its reason."""
 
-    def __init__(self, message: str, attempts: int) -> None:
+    def __init__(self, message: str, attempts: int, every: bool = False) -> None:
         super().__init__(message)
         self.attempts = attempts
+        #: Every channel failed: no supervisor got the alert.
+        self.every = every
 
 
 class Notify:
@@ -71,8 +76,27 @@ class Notify:
             attempts = max((f.attempts for f in failed if isinstance(f, DeliveryFailed)), default=1)
             reasons = "; ".join(str(f) for f in failed)
             raise NotifyFailed(
-                f"{len(failed)} of {len(self.channels)} channel(s) failed: {reasons}", attempts
+                f"{len(failed)} of {len(self.channels)} channel(s) failed: {reasons}",
+                attempts,
+                every=len(failed) == len(self.channels),
             )
+
+    async def send_back(self, alert: dict[str, Any]) -> None:
+        """Return an alert no channel delivered to the cool-down stage, keyed as its candidates are
+        (the partition holding its agent's state), marked undelivered. A failure is logged, not
+        raised: the dead letter is already out, and the cost is a window kept as before."""
+        if cooldown_key(alert) is None:
+            return  # no agent: it opened no window
+        try:
+            target = self.rt.topic(ALERT_CANDIDATES)
+            data = self.rt.codec.encode(ALERTS.record, alert, target.get_topic_name())
+            await (
+                await target.send(
+                    key=partition_key(alert).encode(), value=data, headers={UNDELIVERED_HEADER: b"1"}
+                )
+            )
+        except Exception as exc:
+            log.error("notify: alert %s not sent back to its cool-down: %r", alert["alert_id"], exc)
 
     async def handle(self, event: Any) -> None:
         msg = event.message
@@ -99,6 +123,8 @@ class Notify:
                     call_id=call_id_of(event.key, alert),
                 )
             )
+            if alert is not None and isinstance(exc, NotifyFailed) and exc.every:
+                await self.send_back(alert)
         metrics.STAGE_LATENCY.labels(STAGE).observe(time.perf_counter() - started)
 
 

@@ -248,3 +248,62 @@ def test_an_alert_calls_alerts_refused_opens_no_cooldown_window():
     sent = [CODEC.decode("Alert", value) for _, value in out.sent]
     assert [(a["call_id"], a["suppressed"]) for a in sent] == [("c2", False), ("c3", True)]
     assert table['["acme","agent-7","legal_threat"]']["call_id"] == "c2"
+
+
+def test_an_alert_no_channel_delivered_releases_its_cooldown_window():
+    """c1 is notified but every channel fails (the notify stage sends it back, undelivered): c2,
+    suppressed meanwhile, is re-sent unsuppressed and owns the window; when c2 fails as well, with
+    nothing held, the window closes and c3 is notified."""
+    from datetime import timedelta
+
+    from streams.agents import alerts as stage
+    from streams.stage import StageRunner
+    from streams.topics import ALERT_CANDIDATES, ALERTS, UNDELIVERED_HEADER
+    from tests.unit.test_stage_send import AckEvent, EventStream, FakeRuntime, letters
+
+    agents: dict[str, Any] = {}
+    table: dict[str, Any] = {}
+
+    async def flush() -> None:
+        pass
+
+    rt = FakeRuntime()
+    rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
+    rt.settings = SimpleNamespace(topic=lambda name: name, partitions=1, max_attempts=1)  # type: ignore[assignment]
+    rt.app = SimpleNamespace(  # type: ignore[attr-defined]
+        agent=lambda topic, name: lambda fn: agents.setdefault(name, fn),
+        Table=lambda *a, **k: table,
+        producer=SimpleNamespace(flush=flush),
+    )
+    stage.register(rt, default_rulebook())  # type: ignore[arg-type]
+    out = rt.topic(ALERTS)
+    alerts: dict[str, dict[str, Any]] = {}
+
+    def candidate(call_id: str, minutes: int, undelivered: bool = False) -> AckEvent:
+        if call_id not in alerts:
+            s = make_call_score(call_id)
+            s["rules"]["keyword_hits"]["legal"] = 1
+            s["scored_at"] += timedelta(minutes=minutes)
+            (alerts[call_id],) = evaluate(s)
+        where = SimpleNamespace(topic=ALERT_CANDIDATES.name, partition=0, offset=minutes)
+        headers = {UNDELIVERED_HEADER: b"1"} if undelivered else {}
+        value = CODEC.encode("Alert", alerts[call_id])
+        return AckEvent(key=b"acme/agent-7", value=value, message=where, headers=headers)
+
+    def run(*events: AckEvent) -> list[tuple[str, bool]]:
+        before = len(out.sent)
+        asyncio.run(agents["alerts_cooldown"](EventStream(list(events))))
+        sent = [CODEC.decode("Alert", value) for _, value in out.sent[before:]]
+        return [(a["call_id"], a["suppressed"]) for a in sent]
+
+    key = '["acme","agent-7","legal_threat"]'
+    assert run(candidate("c1", 0), candidate("c2", 1)) == [("c1", False), ("c2", True)]
+    assert table[key]["held"]["call_id"] == "c2"
+    assert run(candidate("c2", 1, undelivered=True)) == []  # not the window's alert: nothing changes
+    assert run(candidate("c1", 0, undelivered=True)) == [("c2", False)]  # handed over
+    resent = CODEC.decode("Alert", out.sent[-1][1])
+    assert out.sent[-1][0] == b"c2" and resent == {**alerts["c2"], "suppressed": False}
+    assert table[key] == {"call_id": "c2", "at": alerts["c2"]["created_at"].timestamp()}
+    assert run(candidate("c2", 1, undelivered=True)) == [] and key not in table  # closed
+    assert run(candidate("c3", 2)) == [("c3", False)]  # notified, not suppressed
+    assert letters(rt) == []

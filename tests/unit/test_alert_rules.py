@@ -18,6 +18,7 @@ from processors.alerts import (
     RULE_METRICS,
     AlertRulebook,
     AlertRuleError,
+    Release,
     alert_id_for,
     apply_cooldown,
     cooldown_key,
@@ -26,6 +27,7 @@ from processors.alerts import (
     parse_duration,
     parse_rule_set,
     partition_key,
+    release_cooldown,
     severity_rank,
 )
 from schemas.codec import SCHEMA_DIR, SingleObjectCodec
@@ -423,10 +425,58 @@ def test_cooldown_first_alert_opens_a_window():
 
 def test_cooldown_suppresses_within_the_window_without_extending_it():
     _, state = apply_cooldown(alert("c1", 0), None, 600)
-    assert apply_cooldown(alert("c2", 9.9), state, 600) == (True, None)
-    assert apply_cooldown(alert("c0", -5), state, 600) == (True, None)  # out of order, still inside
-    suppressed, new = apply_cooldown(alert("c3", 10), state, 600)
-    assert not suppressed and new["call_id"] == "c3"
+    suppressed, held = apply_cooldown(alert("c2", 9.9), state, 600)
+    assert suppressed and held["at"] == state["at"] and held["call_id"] == "c1"  # not extended
+    suppressed, kept = apply_cooldown(alert("c0", -5), held, 600)  # out of order, still inside
+    assert suppressed and kept is None  # c2 is the later one: it stays held
+    suppressed, new = apply_cooldown(alert("c3", 10), held, 600)
+    assert not suppressed and new == {"call_id": "c3", "at": alert("c3", 10)["created_at"].timestamp()}
+
+
+def test_cooldown_holds_the_latest_suppressed_alert_as_json():
+    _, state = apply_cooldown(alert("c1", 0), None, 600)
+    _, state = apply_cooldown(alert("c2", 1), state, 600)
+    _, state = apply_cooldown(alert("c3", 2), state, 600)
+    assert state["call_id"] == "c1" and state["held"]["call_id"] == "c3"
+    assert json.loads(json.dumps(state)) == state  # what the Faust table's changelog stores
+    assert apply_cooldown(alert("c3", 2), state, 600) == (True, None)  # a replay changes nothing
+
+
+def window(*calls: tuple[str, float]) -> dict[str, Any] | None:
+    state = None
+    for call_id, minutes in calls:
+        _, new = apply_cooldown(alert(call_id, minutes), state, 600)
+        state = new if new is not None else state
+    return state
+
+
+def test_release_of_an_undelivered_alert_without_a_suppressed_one_closes_the_window():
+    state = window(("c1", 0))
+    assert release_cooldown(alert("c1", 0), state) == Release("delete")
+    suppressed, _ = apply_cooldown(alert("c2", 1), None, 600)  # the state deleted: c2 is notified
+    assert not suppressed
+
+
+def test_release_hands_the_window_over_to_the_latest_suppressed_alert():
+    state = window(("c1", 0), ("c2", 1), ("c3", 2))
+    decision = release_cooldown(alert("c1", 0), state)
+    assert decision.action == "handover"
+    resent = decision.resend
+    original = alert("c3", 2)
+    assert resent == {**original, "suppressed": False}  # created_at exact: it rewrites c3's row
+    assert resent["created_at"] == original["created_at"] and resent["created_at"].tzinfo is not None
+    assert decision.state == {"call_id": "c3", "at": original["created_at"].timestamp()}
+    # c3 owns the window now: a later alert inside it is suppressed, and held for c3's release.
+    suppressed, held = apply_cooldown(alert("c4", 5), decision.state, 600)
+    assert suppressed and held["held"]["call_id"] == "c4"
+    assert release_cooldown(alert("c3", 2), held).resend["call_id"] == "c4"
+
+
+def test_release_by_an_alert_that_does_not_own_the_window_changes_nothing():
+    state = window(("c1", 0), ("c2", 1))
+    assert release_cooldown(alert("c2", 1), state) == Release("keep")  # suppressed, never sent
+    assert release_cooldown(alert("c9", 0), None) == Release("keep")  # no window (expired, cool-down 0)
+    assert release_cooldown(alert("c1", 0, agent=None), state) == Release("keep")
 
 
 def test_cooldown_replay_of_the_notified_call_is_not_suppressed():

@@ -256,15 +256,34 @@ CODEC = SingleObjectCodec()
 class Runner:
     def __init__(self) -> None:
         self.letters: list[dict[str, Any]] = []
+        self.sent: list[tuple[str, bytes, bytes, dict[str, bytes]]] = []
 
     async def send_dead_letter(self, letter: dict[str, Any]) -> None:
         self.letters.append(letter)
 
 
+class Topic:
+    """A Faust topic's ``send`` that records what was sent (``runner.sent``)."""
+
+    def __init__(self, name: str, sent: list[tuple[str, bytes, bytes, dict[str, bytes]]]) -> None:
+        self.name, self.sent = name, sent
+
+    def get_topic_name(self) -> str:
+        return self.name
+
+    async def send(self, *, key: bytes, value: bytes, headers: dict[str, bytes]) -> asyncio.Future[None]:
+        self.sent.append((self.name, key, value, headers))
+        delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        delivered.set_result(None)
+        return delivered
+
+
 def stage(url: str, **settings: Any) -> tuple[Notify, Runner]:
     runner = Runner()
     conf = Settings(_env_file=None, notify_webhook_url=url, notify_backoff=0, **settings)
-    rt = SimpleNamespace(settings=conf, codec=CODEC, runner=runner)
+    rt = SimpleNamespace(
+        settings=conf, codec=CODEC, runner=runner, topic=lambda spec: Topic(spec.name, runner.sent)
+    )
     return Notify(rt, notifiers_from_settings(conf)), runner  # type: ignore[arg-type]
 
 
@@ -298,6 +317,24 @@ def test_stage_dead_letters_a_permanent_failure_with_the_reason():
     assert (letter["topic"], letter["partition"], letter["offset"]) == ("calls.alerts", 1, 8)
     assert letter["payload"] == payload and letter["call_id"] == "call-9" and letter["attempts"] == 1
     CODEC.encode("DeadLetter", letter)
+    # No channel delivered it: back to its cool-down, on the agent's partition, marked undelivered.
+    ((topic, key, value, headers),) = runner.sent
+    assert (topic, key) == ("calls.alerts.candidates", b"acme/agent-7")
+    assert headers == {"callstream-undelivered": b"1"}
+    assert CODEC.decode("Alert", value) == CODEC.decode("Alert", payload)
+
+
+def test_stage_sends_back_only_alerts_that_no_channel_delivered():
+    with http_server(routes={"/slack": (404, {}, b"no_service")}) as server:
+        notify, runner = stage(f"{server.url}/hook", notify_slack_webhook_url=f"{server.url}/slack")
+        asyncio.run(notify.handle(event(CODEC.encode("Alert", ALERT))))  # the webhook got it
+        (letter,) = runner.letters
+        assert letter["error_message"] == "1 of 2 channel(s) failed: slack: HTTP 404: no_service"
+        assert runner.sent == []  # a supervisor got it: its cool-down window stands
+        no_agent = {**ALERT, "agent_id": None}
+        notify, runner = stage(f"{server.url}/slack")
+        asyncio.run(notify.handle(event(CODEC.encode("Alert", no_agent))))
+        assert len(runner.letters) == 1 and runner.sent == []  # no agent: no window to release
 
 
 def test_stage_dead_letters_after_the_retries_and_undecodable_bytes():
