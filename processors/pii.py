@@ -635,6 +635,39 @@ def _redact_spoken_emails(text: str, pos: int, counts: Counter[str]) -> str:
     return "".join(out)
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+#: Between the letters of a word spelled out: "P-E-T-R-O-V", "M, O, R, O, Z", "p e t r o v".
+_SPELL_GAP = r"[\s,.\-–—]{1,3}"
+#: Characters between an e-mail and its spelling that one placeholder takes ("..., petrov is ").
+_SPELL_AFTER = 60
+
+
+def _redact_spelled(said: str, text: str) -> str:
+    """``text`` (``said`` with its e-mails redacted) without the e-mail's words spelled out after it
+    ("..., petrov is P-E-T-R-O-V", "morozova латиницей, M, O, R, O, Z, O, V, A"): the spelling, and
+    the word said again right before it, are the e-mail's (not counted again). A word of the e-mail
+    said again without its spelling ("our company") stays: it may be an ordinary word."""
+    gone = Counter(w.lower() for w in _LETTERS.findall(said))
+    gone.subtract(w.lower() for w in _LETTERS.findall(text))
+    for word in (w for w, n in gone.items() if n > 0 and len(w) >= 3 and w not in _TLDS):
+        spelled = _SPELL_GAP.join(map(re.escape, word))
+        # right after the e-mail: one placeholder for both (one e-mail in calls.pii_redacted)
+        text = re.sub(
+            rf"\[EMAIL\][^\[\]]{{0,{_SPELL_AFTER}}}?(?<![^\W\d_]){spelled}(?![^\W\d_])",
+            "[EMAIL]",
+            text,
+            flags=re.IGNORECASE,
+        )
+        text = re.sub(
+            rf"(?:(?<![^\W\d_]){re.escape(word)}(?:\s+[^\W\d_]+){{0,2}}[\s,:—-]*)?"
+            rf"(?<![^\W\d_]){spelled}(?![^\W\d_])",
+            "[EMAIL]",
+            text,
+            flags=re.IGNORECASE,
+        )
+    return text
+
+
 #: A card's security code after its word: "CVV 172", "CVV-код 580", "код на обороте 123", "security
 #: code 4 5 6", "три цифры сзади: 5, 1, 3" (the word is kept). Card data: the card's placeholder.
 _CVV_WORDS = (
@@ -712,10 +745,13 @@ def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[s
         text = pattern.sub(repl, text)
 
     if spoken_at:
+        said = text
         if "@" in text:
             sub(_EMAIL, "EMAIL")
         if (tail := _SPOKEN_TAIL.search(text)) is not None:
             text = _redact_spoken_emails(text, tail.start(), counts)
+        if text is not said and "EMAIL" in counts:
+            text = _redact_spelled(said, text)
     if digits:
         if options.cards:
             sub(_CARD, "CARD", lambda m: luhn_ok(re.sub(r"\D", "", m.group())))

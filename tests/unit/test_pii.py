@@ -380,3 +380,24 @@ def test_a_read_back_or_taken_back_placeholder_is_the_same_number(texts):
     where the number was already counted."""
     assert count_placeholders(texts) == {"PHONE": 1}
     assert count_placeholders(["[PHONE] and [CARD]", "Ending in [CARD]"]) == {"PHONE": 1, "CARD": 1}
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("Sure, it's dmitry dot petrov at gmail dot com, petrov is P-E-T-R-O-V.", "Sure, it's [EMAIL]."),
+        (
+            "Пишите на n точка petrov собака yandex ру, petrov латиницей, P, E, T, R, O, V",
+            "Пишите на [EMAIL]",
+        ),
+        ("Mail anna@petrova.ru, that is A-N-N-A.", "Mail [EMAIL]."),
+    ],
+)
+def test_an_email_word_spelled_after_the_email_is_the_emails(said, stored):
+    """A blind probe's leaks: the surname of the e-mail said and spelled again after it."""
+    assert redact(said) == (stored, {"EMAIL": 1})
+
+
+def test_an_email_word_said_again_without_its_spelling_stays():
+    text = "It's sales@acme.com, and sales will call you back."
+    assert redact(text) == ("It's [EMAIL], and sales will call you back.", {"EMAIL": 1})
