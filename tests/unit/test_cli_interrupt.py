@@ -4,6 +4,7 @@ with one line, "interrupted", and exit status 130: no traceback."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,9 @@ def test_ctrl_c_during_imports_is_one_line(module: str, args: list[str], tmp_pat
         capture_output=True,
         text=True,
         timeout=120,
+        # a suite run as a background job (CI under nohup) ignores SIGINT, and a child inherits that:
+        # Python then installs no KeyboardInterrupt handler, as with a Ctrl-C it never gets
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
     assert not (tmp_path / ".callstream").exists()  # nothing was started
