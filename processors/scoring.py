@@ -18,7 +18,7 @@ reason, never a silent 0 (:func:`build_scorer` refuses names no dictionary defin
 total and ``fatal_failed`` come from :func:`processors.scorecard.totals`, never from the model.
 
 When the LLM scored a transcript cut to fit its context (:attr:`ml.llm.LLMResult.warnings`), the
-summary starts with that warning in brackets: CallScore has no field of its own for it.
+score's ``warnings`` say so.
 """
 
 from __future__ import annotations
@@ -242,12 +242,6 @@ class Scorer:
         # fails on silence, and a 0 total would rate the agent for an empty recording.
         total, fatal = totals(card, criteria) if speech else (None, False)
 
-        summary = result.summary if result else None
-        if result is not None and result.warnings:
-            # CallScore has no warnings field: the summary is where a reader of the score sees it.
-            note = "; ".join(result.warnings)
-            summary = f"[{note}] {summary}" if summary else f"[{note}]"
-
         latencies = {f"transcribe_{k}": v for k, v in transcript.get("timings", {}).items()}
         if result is not None:
             latencies["llm"] = result.latency_s
@@ -264,7 +258,8 @@ class Scorer:
             else (BASELINE_VERSION if self.scorer == "baseline" else None),
             "criteria": criteria,
             "rules": rules,
-            "summary": summary,
+            "summary": result.summary if result else None,
+            "warnings": list(result.warnings) if result else [],
             "llm_tokens_in": result.tokens_in if result else None,
             "llm_tokens_out": result.tokens_out if result else None,
             "latencies": latencies,

@@ -191,6 +191,7 @@ def make_call_score(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
         "fatal_failed": False,
         "llm_latency_s": None,
         "cost_usd": None,
+        "warnings": [],
     }
 
 

@@ -315,7 +315,23 @@ def test_old_readers_skip_dropped_segments(name):
 
     assert "dropped_segments" not in _transcript_in(old_view, name)
     del transcript["dropped_segments"]
+    record.pop("warnings", None)  # a later CallScore field, which that reader does not know either
     assert old_view == record
+
+
+def test_call_scores_from_before_warnings_decode_with_no_warnings():
+    """Backward: a CallScore written before ``warnings`` (schemas/history) reads as []; forward: a
+    reader on that schema reads the new bytes without it."""
+    old = parse_schema(
+        json.loads((codec.HISTORY_DIR / "callstream.CallScore.2969b54.avsc").read_text()), _write_hint=False
+    )
+    record = sample("CallScore")
+    record.pop("warnings", None)
+    decoded = SingleObjectCodec().decode("CallScore", single_object(old, record))
+    assert decoded["warnings"] == []
+    new = {**record, "warnings": ["transcript cut to fit the model's context"]}
+    data = SingleObjectCodec().encode("CallScore", new)
+    assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
 
 
 @pytest.fixture

@@ -22,8 +22,10 @@ from ml.llm import (
     cut_dialogue,
     retry_after_s,
 )
+from processors.rows import score_rows
 from processors.scorecard import default_scorecard
 from processors.scoring import Scorer
+from schemas.codec import SingleObjectCodec
 from tests.factories import make_call_score
 from tests.unit.test_llm import completion, good_answer
 
@@ -147,13 +149,21 @@ def test_context_too_long_is_retried_once_with_the_middle_cut(waits):
     assert result.values["sale_probability"][0] == 94.0
 
 
-def test_the_cut_reaches_the_score_summary():
+def test_the_cut_reaches_the_score_warnings_and_clickhouse_rows():
     fake = Fake((400, error("prompt is longer than the maximum model length of 4096")), OK)
     compressed = make_call_score("c-long")["compressed"]
     compressed = {**compressed, "text": long_dialogue()}
     score = Scorer(scorer="llm", llm=fake.backend()).score(compressed)
-    assert score["summary"].startswith("[transcript cut to fit the model's context")
-    assert score["summary"].endswith(good_answer()["summary"])
+    assert len(score["warnings"]) == 1 and score["warnings"][0].startswith("transcript cut to fit")
+    assert score["summary"] == good_answer()["summary"]
+    codec = SingleObjectCodec()
+    assert codec.decode("CallScore", codec.encode("CallScore", score))["warnings"] == score["warnings"]
+    assert score_rows(score, 1)["calls"][0]["warnings"] == score["warnings"]
+
+
+def test_a_score_without_a_cut_has_no_warnings():
+    score = Scorer(scorer="llm", llm=Fake(OK).backend()).score(make_call_score("c-ok")["compressed"])
+    assert score["warnings"] == []
 
 
 def test_still_too_long_after_the_cut_raises_a_request_error(waits):
