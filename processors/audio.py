@@ -21,6 +21,7 @@ import stat
 import tempfile
 import threading
 import time
+import wave
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -175,6 +176,9 @@ MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 1000, 768000
 made an 8 s call "64000 s long" and 2 GHz made it empty)."""
 DECODE_BLOCK = 1 << 16
 """Input samples resampled at once: fewer filter-graph calls than one per codec frame."""
+TRUNCATED_SHARE = 0.95
+"""A file decoding to less than this share of the length its header declares (less a second) ended
+early: a copy or upload cut short. Still transcribed, with a warning naming both lengths."""
 SILENT_ENERGY = 1e-8
 """Mean square below which a block of samples is silence (-80 dBFS)."""
 SAME_CHANNEL_RATIO = 1e-3
@@ -406,7 +410,27 @@ def load_call_audio(
     duration = decoded.shape[1] / SAMPLE_RATE
     if duration > max_seconds:
         raise RecordingTooLong(f"{path}: {duration:.0f} s exceeds the {max_seconds:.0f} s limit")
+    declared = _declared_seconds(path, estimate)
+    # a header past the limit is a placeholder (a WAV still being written says 0xFFFFFFFF bytes)
+    if declared is not None and declared <= max_seconds and duration < declared * TRUNCATED_SHARE - 1.0:
+        log.warning(
+            "%s: %.1f s of audio where its header says %.1f s: the file ends early (an upload or copy "
+            "cut short?); transcribing what is there",
+            path,
+            duration,
+            declared,
+        )
     return tracks, duration
+
+
+def _declared_seconds(path: Path, estimate: float | None) -> float | None:
+    """The length ``path``'s header declares: a PCM WAV's data chunk size (FFmpeg estimates a WAV's
+    length from the file size, which a cut-short copy shrinks too), else FFmpeg's estimate."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() / w.getframerate() if w.getframerate() else estimate
+    except (wave.Error, EOFError, OSError, ValueError):  # no PCM WAV (μ-law, MP3, ...): FFmpeg's word
+        return estimate
 
 
 # --- http(s) -----------------------------------------------------------------------------------------

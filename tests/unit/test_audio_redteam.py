@@ -265,3 +265,22 @@ def test_a_duplicated_mono_mix_is_transcribed_once(tmp_path: Path) -> None:
     assert {(s["channel"], s["role"]) for s in transcript["segments"]} == {(0, "unknown")}
     assert "Daniel" in " ".join(s["text"] for s in transcript["segments"])
     assert transcript["metrics"]["overtalk_s"] is None and transcript["metrics"]["agent_talk_s"] is None
+
+
+def test_a_file_cut_short_is_transcribed_with_a_warning(tmp_path: Path, caplog) -> None:
+    """A WAV whose copy stopped at a third: the header still says 30 s. What is there is kept, and
+    the log names both lengths (a shorter call with no word of why was all an operator saw)."""
+    path = pcm_wav(tmp_path / "cut.wav", [tone(30, 8000, 440), tone(30, 8000, 300)])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with caplog.at_level(logging.WARNING, logger=audio.log.name):
+        tracks, duration = load_call_audio(path, "stereo", {}, 600)
+    assert 9 < duration < 11 and len(tracks) == 2
+    assert "header says 30.0 s" in caplog.text and "ends early" in caplog.text
+
+
+def test_a_whole_file_gives_no_truncation_warning(tmp_path: Path, caplog) -> None:
+    path = pcm_wav(tmp_path / "whole.wav", [tone(30, 8000, 440), tone(30, 8000, 300)])
+    with caplog.at_level(logging.WARNING, logger=audio.log.name):
+        load_call_audio(path, "stereo", {}, 600)
+    assert "ends early" not in caplog.text
