@@ -182,9 +182,17 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
     Never folded: short answers ("Yes.", "Нет, спасибо.": what they mean depends on the question),
     and a sentence whose negations or question mark differ from the candidate's ("The router is
     not included." is no repeat of "The router is included.", whatever the token similarity)."""
-    # per first occurrence: the sentence, its length, facts and polarity (read once, compared often)
-    firsts: dict[str, list[tuple[_Sentence, int, set[tuple[str, str]], tuple[str, ...]]]] = {}
+    # per first occurrence: the sentence, its length and facts (read once, compared often)
+    firsts: dict[str, list[tuple[_Sentence, int, set[tuple[str, str]]]]] = {}
     exact: dict[tuple[str, str], tuple[_Sentence, set[tuple[str, str]]]] = {}
+    polarities: dict[int, tuple[str, ...]] = {}  # id(sentence) -> _polarity, read when first needed
+
+    def polarity(sentence: _Sentence) -> tuple[str, ...]:
+        known = polarities.get(id(sentence))
+        if known is None:
+            known = polarities[id(sentence)] = _polarity(sentence.text)
+        return known
+
     for s in items:
         if not _LETTER.search(s.text):
             continue  # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat
@@ -194,15 +202,14 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
         key = (s.role, s.text.lower())
         known = exact.get(key)
         first = None
-        polarity = _polarity(s.text)
         if known is None:
             n = len(s.text)
-            for cand, m, cand_facts, cand_polarity in firsts.get(s.role, ()):
+            for cand, m, cand_facts in firsts.get(s.role, ()):
                 if (
                     abs(m - n) <= max(m, n) * 0.3
                     and facts <= cand_facts
-                    and polarity == cand_polarity
                     and fuzz.token_sort_ratio(cand.text, s.text, score_cutoff=similarity)
+                    and polarity(s) == polarity(cand)
                     and not _contrast(cand.text, s.text)
                 ):
                     first = cand
@@ -211,7 +218,7 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
             first = known[0]
         if first is None:
             exact[key] = (s, facts)
-            firsts.setdefault(s.role, []).append((s, len(s.text), facts, polarity))
+            firsts.setdefault(s.role, []).append((s, len(s.text), facts))
         else:
             first.count += 1
             s.keep = False
