@@ -11,7 +11,7 @@ import re
 import ssl
 from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -269,8 +269,11 @@ class Settings(BaseSettings):
     )
     web_users: SecretStr | None = Field(
         None,
-        description="HTTP Basic credentials for the page: user:password[,...]. Unset: no login "
-        "(keep WEB_HOST on loopback then).",
+        description="HTTP Basic credentials for the page: user:password[,...] sees every tenant; "
+        "user[tenantA|tenantB]:password sees only those tenants (calls, alerts, recordings, filter menus, "
+        "live events). The user name ends at the first ':' and may not contain '[' or ']'; the password "
+        "runs to the next ',' (it may hold ':', '@', '[', '|', not ','). Unset: no login (keep WEB_HOST "
+        "on loopback then).",
     )
     web_allow_anonymous: bool = Field(
         False,
@@ -714,12 +717,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             if not value.strip():
                 return None
-            pairs = [item.strip().partition(":") for item in value.split(",") if item.strip()]
-            bad = [
-                user or "(no user)" for user, colon, password in pairs if not (user and colon and password)
-            ]
-            if bad:  # names only: never echo a password into the error message
-                raise ValueError(f"expected user:password pairs; bad entries for: {', '.join(bad)}")
+            parse_web_users(value)
         return value
 
     @field_validator("llm_backend")
@@ -876,6 +874,51 @@ def redact_dsn(dsn: str) -> str:
     """``dsn`` without its password, for what is printed, logged or raised."""
     password = urlsplit(dsn).password
     return dsn.replace(f":{password}@", ":***@", 1) if password else dsn
+
+
+class WebUser(NamedTuple):
+    """One login of the supervisor page: its password and the tenants it may see (``None``: all)."""
+
+    password: str
+    tenants: frozenset[str] | None
+
+
+#: ``user[tenantA|tenantB]``: the part of a CALLSTREAM_WEB_USERS entry before its first ':'. The
+#: scope sits with the user name because a password may hold any character but ','.
+_SCOPED_USER = re.compile(r"(?P<user>[^\[\]]+)\[(?P<tenants>[^\[\]]*)\]")
+
+
+def parse_web_users(raw: str) -> dict[str, WebUser]:
+    """CALLSTREAM_WEB_USERS as logins by user name; ValueError naming the bad entries by user only
+    (never a password)."""
+    users: dict[str, WebUser] = {}
+    bad: list[str] = []
+    for item in raw.split(","):
+        name, colon, password = item.strip().partition(":")
+        if not (name or colon or password):
+            continue  # an empty entry (a trailing comma)
+        if not (name and colon and password):
+            bad.append(f"{name or '(no user)'} (expected user:password)")
+            continue
+        tenants: frozenset[str] | None = None
+        if "[" in name or "]" in name:
+            scoped = _SCOPED_USER.fullmatch(name)
+            if scoped is None:
+                bad.append(f"{name} (expected user[tenantA|tenantB]:password)")
+                continue
+            listed = [tenant.strip() for tenant in scoped["tenants"].split("|")]
+            name = scoped["user"].strip()
+            if not name or not all(listed):
+                bad.append(
+                    f"{scoped['user'].strip() or '(no user)'} "
+                    "(empty user or tenant name in [...]; leave out [...] for every tenant)"
+                )
+                continue
+            tenants = frozenset(listed)
+        users[name] = WebUser(password, tenants)
+    if bad:
+        raise ValueError(f"bad entries for: {', '.join(bad)}")
+    return users
 
 
 class SettingsError(SystemExit):

@@ -45,6 +45,34 @@ POLL_LIMIT = 1000
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The tenants one login may see (``None``: every tenant). Every query here takes one as a
+    required argument, so a new route cannot read past it by forgetting a filter."""
+
+    tenants: frozenset[str] | None
+
+    def allows(self, tenant: str | None) -> bool:
+        return self.tenants is None or tenant in self.tenants
+
+
+#: No restriction: a login without a tenant list, the page without login (loopback), and the live
+#: feed's shared poll (each page's stream is narrowed to its scope when the rows are handed out).
+EVERY_TENANT = Scope(None)
+
+
+def _in_scope(scope: Scope, params: dict[str, Any]) -> str:
+    """The SQL condition keeping ``scope``'s rows (``tenant`` column), its values bound in ``params``."""
+    if not isinstance(scope, Scope):  # a Filters or a tenant string in its place must not mean "all"
+        raise TypeError(f"expected a Scope, got {type(scope).__name__}")
+    if scope.tenants is None:
+        return "1"
+    if not scope.tenants:
+        return "0"
+    params["scope"] = sorted(scope.tenants)
+    return "tenant IN %(scope)s"
+
+
+@dataclass(frozen=True)
 class Filters:
     """What a supervisor narrowed the page to; ``None`` means any."""
 
@@ -86,8 +114,9 @@ def _dicts(client: Client, sql: str, parameters: dict[str, Any]) -> list[dict[st
     ]
 
 
-def _where(filters: Filters, queue_clause: str) -> tuple[str, dict[str, Any]]:
-    clauses, params = ["1"], {}
+def _where(filters: Filters, scope: Scope, queue_clause: str) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    clauses = [_in_scope(scope, params)]
     if filters.queue is not None:
         clauses.append(queue_clause)
         params["queue"] = filters.queue
@@ -100,28 +129,31 @@ def _where(filters: Filters, queue_clause: str) -> tuple[str, dict[str, Any]]:
     return " AND ".join(clauses), params
 
 
-def _call_where(filters: Filters) -> tuple[str, dict[str, Any]]:
-    return _where(filters, "queue = %(queue)s")
+def _call_where(filters: Filters, scope: Scope) -> tuple[str, dict[str, Any]]:
+    return _where(filters, scope, "queue = %(queue)s")
 
 
-def _alert_where(filters: Filters) -> tuple[str, dict[str, Any]]:
+def _alert_where(filters: Filters, scope: Scope) -> tuple[str, dict[str, Any]]:
     # Alerts carry agent and tenant but not the queue: the queue comes from the call (of the same
     # tenant: two tenants may use the same call id).
-    return _where(filters, "(tenant, call_id) IN (SELECT tenant, call_id FROM calls WHERE queue = %(queue)s)")
+    return _where(
+        filters, scope, "(tenant, call_id) IN (SELECT tenant, call_id FROM calls WHERE queue = %(queue)s)"
+    )
 
 
 def alerts_by_call(
-    client: Client, calls: Iterable[tuple[str, str]]
+    client: Client, scope: Scope, calls: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Each (tenant, call_id)'s alerts (id, rule, severity), for the badges of the call list."""
     keys = sorted(set(calls))
     if not keys:
         return {}
+    params: dict[str, Any] = {"keys": keys}
     rows = _dicts(
         client,
         "SELECT tenant, call_id, alert_id, rule, severity FROM alerts FINAL "
-        "WHERE (tenant, call_id) IN %(keys)s ORDER BY created_at",
-        {"keys": keys},
+        f"WHERE (tenant, call_id) IN %(keys)s AND {_in_scope(scope, params)} ORDER BY created_at",
+        params,
     )
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
@@ -129,38 +161,41 @@ def alerts_by_call(
     return out
 
 
-def call_facts(client: Client, calls: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+def call_facts(
+    client: Client, scope: Scope, calls: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
     """Queue and agent name per (tenant, call_id), to show (and filter) alerts by them."""
     keys = sorted(set(calls))
     if not keys:
         return {}
+    params: dict[str, Any] = {"keys": keys}
     rows = _dicts(
         client,
         "SELECT tenant, call_id, any(queue) AS queue, any(agent_name) AS agent_name FROM calls "
-        "WHERE (tenant, call_id) IN %(keys)s GROUP BY tenant, call_id",
-        {"keys": keys},
+        f"WHERE (tenant, call_id) IN %(keys)s AND {_in_scope(scope, params)} GROUP BY tenant, call_id",
+        params,
     )
     return {(row.pop("tenant"), row.pop("call_id")): row for row in rows}
 
 
-def recent_calls(client: Client, filters: Filters, limit: int) -> list[dict[str, Any]]:
-    """The most recently scored calls, with their alerts."""
-    where, params = _call_where(filters)
+def recent_calls(client: Client, scope: Scope, filters: Filters, limit: int) -> list[dict[str, Any]]:
+    """The most recently scored calls of ``scope``, with their alerts."""
+    where, params = _call_where(filters, scope)
     calls = _dicts(
         client,
         f"SELECT {', '.join(CALL_COLUMNS)} FROM calls FINAL WHERE {where} "
         "ORDER BY scored_at DESC, call_id LIMIT %(limit)s",
         {**params, "limit": limit},
     )
-    alerts = alerts_by_call(client, ((c["tenant"], c["call_id"]) for c in calls))
+    alerts = alerts_by_call(client, scope, ((c["tenant"], c["call_id"]) for c in calls))
     for call in calls:
         call["alerts"] = alerts.get((call["tenant"], call["call_id"]), [])
     return calls
 
 
-def decorate_alerts(client: Client, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def decorate_alerts(client: Client, scope: Scope, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add the call's queue and agent name to each alert (``None`` while the call has no row)."""
-    facts = call_facts(client, ((a["tenant"], a["call_id"]) for a in alerts))
+    facts = call_facts(client, scope, ((a["tenant"], a["call_id"]) for a in alerts))
     for alert in alerts:
         fact = facts.get((alert["tenant"], alert["call_id"]), {})
         alert["queue"] = fact.get("queue")
@@ -168,52 +203,63 @@ def decorate_alerts(client: Client, alerts: list[dict[str, Any]]) -> list[dict[s
     return alerts
 
 
-def recent_alerts(client: Client, filters: Filters, limit: int) -> list[dict[str, Any]]:
-    """The newest alerts, with the queue and agent name of their call."""
-    where, params = _alert_where(filters)
+def recent_alerts(client: Client, scope: Scope, filters: Filters, limit: int) -> list[dict[str, Any]]:
+    """The newest alerts of ``scope``, with the queue and agent name of their call."""
+    where, params = _alert_where(filters, scope)
     alerts = _dicts(
         client,
         f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts FINAL WHERE {where} "
         "ORDER BY created_at DESC, alert_id LIMIT %(limit)s",
         {**params, "limit": limit},
     )
-    return decorate_alerts(client, alerts)
+    return decorate_alerts(client, scope, alerts)
 
 
-def choices(client: Client) -> dict[str, Any]:
-    """Queues, agents and tenants seen, for the page's filter menus."""
+def choices(client: Client, scope: Scope) -> dict[str, Any]:
+    """Queues, agents and tenants seen in ``scope``, for the page's filter menus."""
+    params: dict[str, Any] = {}
+    where = _in_scope(scope, params)
     queues = [
-        row[0]
-        for row in client.query(
-            "SELECT DISTINCT queue FROM calls WHERE queue IS NOT NULL ORDER BY queue LIMIT 1000"
-        ).result_rows
+        row["queue"]
+        for row in _dicts(
+            client,
+            f"SELECT DISTINCT queue FROM calls WHERE queue IS NOT NULL AND {where} ORDER BY queue LIMIT 1000",
+            params,
+        )
     ]
     agents = _dicts(
         client,
-        "SELECT agent_id, anyLast(agent_name) AS agent_name FROM calls GROUP BY agent_id "
+        f"SELECT agent_id, anyLast(agent_name) AS agent_name FROM calls WHERE {where} GROUP BY agent_id "
         "ORDER BY agent_name, agent_id LIMIT 5000",
-        {},
+        params,
     )
     tenants = [
-        row[0]
-        for row in client.query("SELECT DISTINCT tenant FROM calls ORDER BY tenant LIMIT 1000").result_rows
+        row["tenant"]
+        for row in _dicts(
+            client, f"SELECT DISTINCT tenant FROM calls WHERE {where} ORDER BY tenant LIMIT 1000", params
+        )
     ]
     return {"queues": queues, "agents": agents, "tenants": tenants}
 
 
-def call_detail(client: Client, call_id: str, tenant: str | None = None) -> dict[str, Any] | None:
-    """Everything the drill-down shows: the call row, every segment (kept or dropped, with the
-    reason), the criteria with reasoning and the call's alerts. ``None``: no such call."""
+def _one_call(call_id: str, tenant: str | None, scope: Scope) -> tuple[str, dict[str, Any]]:
+    """WHERE clause and parameters finding a call by id (and tenant, when given) within ``scope``:
+    outside it the call reads as missing, so its existence is not revealed."""
     params: dict[str, Any] = {"id": call_id}
-    tenant_clause = ""
+    where = f"call_id = %(id)s AND {_in_scope(scope, params)}"
     if tenant is not None:
-        tenant_clause = " AND tenant = %(tenant)s"
+        where += " AND tenant = %(tenant)s"
         params["tenant"] = tenant
-    calls = _dicts(
-        client,
-        f"SELECT * FROM calls FINAL WHERE call_id = %(id)s{tenant_clause} ORDER BY tenant LIMIT 1",
-        params,
-    )
+    return where, params
+
+
+def call_detail(
+    client: Client, scope: Scope, call_id: str, tenant: str | None = None
+) -> dict[str, Any] | None:
+    """Everything the drill-down shows: the call row, every segment (kept or dropped, with the
+    reason), the criteria with reasoning and the call's alerts. ``None``: no such call in ``scope``."""
+    where, params = _one_call(call_id, tenant, scope)
+    calls = _dicts(client, f"SELECT * FROM calls FINAL WHERE {where} ORDER BY tenant LIMIT 1", params)
     if not calls:
         return None
     call = {k: v for k, v in calls[0].items() if k not in HIDDEN_CALL_COLUMNS}
@@ -243,17 +289,14 @@ def call_detail(client: Client, call_id: str, tenant: str | None = None) -> dict
     return {"call": call, "segments": segments, "criteria": criteria, "alerts": alerts}
 
 
-def recording_uri(client: Client, call_id: str, tenant: str | None = None) -> tuple[str, str] | None:
-    """The call's (``recording_uri``, tenant) (the player asks for it on every range request: kept
-    light)."""
-    params: dict[str, Any] = {"id": call_id}
-    tenant_clause = ""
-    if tenant is not None:
-        tenant_clause = " AND tenant = %(tenant)s"
-        params["tenant"] = tenant
+def recording_uri(
+    client: Client, scope: Scope, call_id: str, tenant: str | None = None
+) -> tuple[str, str] | None:
+    """The call's (``recording_uri``, tenant) within ``scope`` (the player asks for it on every
+    range request: kept light)."""
+    where, params = _one_call(call_id, tenant, scope)
     rows = client.query(
-        f"SELECT recording_uri, tenant FROM calls FINAL WHERE call_id = %(id)s{tenant_clause} "
-        "ORDER BY tenant LIMIT 1",
+        f"SELECT recording_uri, tenant FROM calls FINAL WHERE {where} ORDER BY tenant LIMIT 1",
         parameters=params,
     ).result_rows
     return (rows[0][0], rows[0][1]) if rows else None
@@ -264,25 +307,28 @@ def server_now_ms(client: Client) -> int:
     return int(client.command("SELECT toUnixTimestamp64Milli(now64(3))"))
 
 
-def calls_inserted_since(client: Client, since_ms: int) -> list[dict[str, Any]]:
-    """Call rows written after ``since_ms`` (server time), oldest first; no FINAL, so a replayed
-    call can come twice: the caller de-duplicates."""
+def calls_inserted_since(client: Client, scope: Scope, since_ms: int) -> list[dict[str, Any]]:
+    """Call rows of ``scope`` written after ``since_ms`` (server time), oldest first; no FINAL, so
+    a replayed call can come twice: the caller de-duplicates."""
+    params: dict[str, Any] = {"since": since_ms, "limit": POLL_LIMIT}
     return _dicts(
         client,
         f"SELECT {', '.join(CALL_COLUMNS)}, toUnixTimestamp64Milli(inserted_at) AS inserted_ms, "
         "_version FROM calls WHERE inserted_at > fromUnixTimestamp64Milli(%(since)s, 'UTC') "
-        "ORDER BY inserted_at LIMIT %(limit)s",
-        {"since": since_ms, "limit": POLL_LIMIT},
+        f"AND {_in_scope(scope, params)} ORDER BY inserted_at LIMIT %(limit)s",
+        params,
     )
 
 
-def alerts_created_since(client: Client, since_ms: int) -> list[dict[str, Any]]:
-    """Alert rows created after ``since_ms``, oldest first (``alerts`` has no insert time: the
-    caller looks back far enough to cover the sink's delay and de-duplicates by ``alert_id``)."""
+def alerts_created_since(client: Client, scope: Scope, since_ms: int) -> list[dict[str, Any]]:
+    """Alert rows of ``scope`` created after ``since_ms``, oldest first (``alerts`` has no insert
+    time: the caller looks back far enough to cover the sink's delay and de-duplicates by
+    ``alert_id``)."""
+    params: dict[str, Any] = {"since": since_ms, "limit": POLL_LIMIT}
     return _dicts(
         client,
         f"SELECT {', '.join(ALERT_COLUMNS)}, toUnixTimestamp64Milli(created_at) AS created_ms "
         "FROM alerts WHERE created_at > fromUnixTimestamp64Milli(%(since)s, 'UTC') "
-        "ORDER BY created_at LIMIT %(limit)s",
-        {"since": since_ms, "limit": POLL_LIMIT},
+        f"AND {_in_scope(scope, params)} ORDER BY created_at LIMIT %(limit)s",
+        params,
     )

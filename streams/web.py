@@ -41,8 +41,8 @@ from processors.audio import (
 )
 from streams import supervisor
 from streams.clickhouse import ClickHouseUnavailable
-from streams.settings import Settings, is_loopback
-from streams.supervisor import Filters
+from streams.settings import Settings, WebUser, is_loopback, parse_web_users
+from streams.supervisor import EVERY_TENANT, Filters, Scope
 
 if TYPE_CHECKING:
     from streams.app import Runtime
@@ -109,14 +109,17 @@ def runtime_reader(rt: Runtime) -> Reader:
 
 @dataclass(eq=False)
 class Subscriber:
-    """One open page: its filters and the events waiting to be written to it (``None``: close)."""
+    """One open page: its login's tenants, its filters and the events waiting to be written to it
+    (``None``: close)."""
 
+    scope: Scope
     filters: Filters
     queue: asyncio.Queue[tuple[str, dict[str, Any]] | None] = field(default_factory=asyncio.Queue)
 
     def offer(self, kind: str, row: dict[str, Any]) -> bool:
-        """Queue ``row`` if it passes the filters; ``False`` when the page fell too far behind."""
-        if not self.filters.matches(row):
+        """Queue ``row`` if it is in scope and passes the filters; ``False`` when the page fell too
+        far behind."""
+        if not (self.scope.allows(row.get("tenant")) and self.filters.matches(row)):
             return True
         if self.queue.qsize() >= MAX_BACKLOG:
             return False
@@ -157,9 +160,10 @@ class LiveFeed:
         self._seen_alerts: dict[str, int] = {}
         self._held: dict[str, tuple[dict[str, Any], float]] = {}
 
-    async def subscribe(self, filters: Filters) -> Subscriber:
-        """Register a page. The first one primes the watermarks (marks what is already there as
-        seen) before it returns, so the page's own list load covers everything before its stream."""
+    async def subscribe(self, scope: Scope, filters: Filters) -> Subscriber:
+        """Register a page (it gets only ``scope``'s rows). The first one primes the watermarks
+        (marks what is already there as seen) before it returns, so the page's own list load covers
+        everything before its stream."""
         async with self._start_lock:
             if self._task is None or self._task.done():
                 now = await self.read(supervisor.server_now_ms)
@@ -169,7 +173,7 @@ class LiveFeed:
                 self._held.clear()
                 await self.poll(publish=False)
                 self._task = asyncio.create_task(self._run(), name="callstream-live-feed")
-            subscriber = Subscriber(filters)
+            subscriber = Subscriber(scope, filters)
             self.subscribers.add(subscriber)
             return subscriber
 
@@ -254,10 +258,14 @@ class LiveFeed:
         self._seen_alerts = {k: t for k, t in self._seen_alerts.items() if t > alerts_since}
 
 
+# The feed reads once for every open page, so its reads span every tenant: each page gets only
+# its own scope's rows, in Subscriber.offer.
+
+
 def _poll(client: Client, calls_since: int, alerts_since: int) -> tuple[list[dict], list[dict]]:
     return (
-        supervisor.calls_inserted_since(client, calls_since),
-        supervisor.alerts_created_since(client, alerts_since),
+        supervisor.calls_inserted_since(client, EVERY_TENANT, calls_since),
+        supervisor.alerts_created_since(client, EVERY_TENANT, alerts_since),
     )
 
 
@@ -265,7 +273,10 @@ def _facts(
     client: Client, alert_calls: list[tuple[str, str]], new_calls: list[tuple[str, str]]
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[dict[str, Any]]]]:
     """(tenant, call_id) keyed: two tenants may use the same call id."""
-    return supervisor.call_facts(client, alert_calls), supervisor.alerts_by_call(client, new_calls)
+    return (
+        supervisor.call_facts(client, EVERY_TENANT, alert_calls),
+        supervisor.alerts_by_call(client, EVERY_TENANT, new_calls),
+    )
 
 
 @dataclass
@@ -283,6 +294,27 @@ READER: web.AppKey[Reader] = web.AppKey("reader", Reader)
 FEED: web.AppKey[LiveFeed] = web.AppKey("feed", LiveFeed)
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 SLOTS: web.AppKey[StreamSlots] = web.AppKey("stream_slots", StreamSlots)
+#: The tenants the request's login may see, set by the login (or loopback) middleware.
+SCOPE: web.RequestKey[Scope] = web.RequestKey("scope", Scope)
+
+
+def _scope(request: web.Request) -> Scope:
+    """The request's tenant scope. Every query takes one: a request that did not pass the login
+    middleware has none and is refused, never served unscoped."""
+    scope = request.get(SCOPE)
+    if not isinstance(scope, Scope):
+        log.error("live page: %s reached a handler without a login scope", request.path)
+        raise _error(web.HTTPForbidden, "no tenant scope for this request")
+    return scope
+
+
+def _scoped_filters(request: web.Request) -> tuple[Scope, Filters]:
+    """Scope and filters of a list or stream request: a ``tenant=`` outside the login's tenants is
+    a 403 that says so (an empty list would hide why)."""
+    scope, filters = _scope(request), _filters(request)
+    if filters.tenant is not None and not scope.allows(filters.tenant):
+        raise _error(web.HTTPForbidden, f"tenant {filters.tenant!r} is not one this login may see")
+    return scope, filters
 
 
 def _filters(request: web.Request) -> Filters:
@@ -334,17 +366,17 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def list_calls(request: web.Request) -> web.Response:
-    rows = await _read(request, supervisor.recent_calls, _filters(request), _limit(request))
+    rows = await _read(request, supervisor.recent_calls, *_scoped_filters(request), _limit(request))
     return _json({"calls": rows})
 
 
 async def list_alerts(request: web.Request) -> web.Response:
-    rows = await _read(request, supervisor.recent_alerts, _filters(request), _limit(request))
+    rows = await _read(request, supervisor.recent_alerts, *_scoped_filters(request), _limit(request))
     return _json({"alerts": rows})
 
 
 async def filter_choices(request: web.Request) -> web.Response:
-    return _json(await _read(request, supervisor.choices))
+    return _json(await _read(request, supervisor.choices, _scope(request)))
 
 
 def audio_source(call_id: str, tenant: str, uri: str, settings: Settings) -> dict[str, Any]:
@@ -371,7 +403,8 @@ def audio_source(call_id: str, tenant: str, uri: str, settings: Settings) -> dic
 async def call_detail(request: web.Request) -> web.Response:
     call_id = request.match_info["call_id"]
     tenant = _filters(request).tenant
-    detail = await _read(request, supervisor.call_detail, call_id, tenant)
+    # a call of a tenant outside the scope reads as missing: its existence is not revealed
+    detail = await _read(request, supervisor.call_detail, _scope(request), call_id, tenant)
     if detail is None:
         return _json({"error": f"no call {call_id!r} in ClickHouse"}, status=404)
     call = detail["call"]
@@ -385,7 +418,7 @@ async def audio(request: web.Request) -> web.StreamResponse:
     """The recording of a call, when it is a local file inside the recording roots (the same path
     check the transcribe stage applies). Range requests work, so the player can seek."""
     call_id = request.match_info["call_id"]
-    found = await _read(request, supervisor.recording_uri, call_id, _filters(request).tenant)
+    found = await _read(request, supervisor.recording_uri, _scope(request), call_id, _filters(request).tenant)
     if found is None:
         raise _error(web.HTTPNotFound, "no such call")
     uri, tenant = found
@@ -469,7 +502,7 @@ async def _stream(request: web.Request) -> web.StreamResponse:
     feed = request.app[FEED]
     timeout = request.app[SETTINGS].web_stream_write_timeout
     try:
-        subscriber = await feed.subscribe(_filters(request))
+        subscriber = await feed.subscribe(*_scoped_filters(request))
     except ClickHouseUnavailable as exc:
         raise _error(web.HTTPServiceUnavailable, str(exc)) from None
     response = web.StreamResponse(
@@ -536,36 +569,40 @@ async def _json_errors(
         )
 
 
-def _basic_auth(users: dict[str, str]) -> Callable[..., Awaitable[web.StreamResponse]]:
+def _basic_auth(users: dict[str, WebUser]) -> Callable[..., Awaitable[web.StreamResponse]]:
     @web.middleware
     async def middleware(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
-        if request.path != "/healthz" and not _authorized(request.headers.get("Authorization", ""), users):
-            raise web.HTTPUnauthorized(
-                headers={"WWW-Authenticate": 'Basic realm="callstream", charset="UTF-8"'}
-            )
+        if request.path != "/healthz":
+            scope = _authorized(request.headers.get("Authorization", ""), users)
+            if scope is None:
+                raise web.HTTPUnauthorized(
+                    headers={"WWW-Authenticate": 'Basic realm="callstream", charset="UTF-8"'}
+                )
+            request[SCOPE] = scope
         return await handler(request)
 
     return middleware
 
 
-def _authorized(header: str, users: dict[str, str]) -> bool:
+def _authorized(header: str, users: dict[str, WebUser]) -> Scope | None:
+    """The tenant scope of the login in a Basic ``header``; ``None``: no valid login."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
-        return False
+        return None
     try:
         user, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        return False
+        return None
     expected = users.get(user)
     # compare_digest on both branches: a wrong user takes as long as a wrong password
-    return hmac.compare_digest(password.encode(), (expected or "\0").encode()) and expected is not None
+    matches = hmac.compare_digest(password.encode(), (expected.password if expected else "\0").encode())
+    return Scope(expected.tenants) if matches and expected is not None else None
 
 
-def parse_users(settings: Settings) -> dict[str, str]:
+def parse_users(settings: Settings) -> dict[str, WebUser]:
     if settings.web_users is None:
         return {}
-    pairs = (item.strip().partition(":") for item in settings.web_users.get_secret_value().split(","))
-    return {user: password for user, _, password in pairs if user}
+    return parse_web_users(settings.web_users.get_secret_value())
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -617,6 +654,7 @@ def _loopback_host(settings: Settings) -> Callable[..., Awaitable[web.StreamResp
         name = host[1 : host.index("]")] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
         if name not in allowed:
             raise web.HTTPMisdirectedRequest(text="this page answers only to a loopback host name\n")
+        request[SCOPE] = EVERY_TENANT  # no login: every tenant, as the settings' checks allow
         return await handler(request)
 
     return check

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from streams import supervisor, web
-from streams.settings import Settings, SettingsError, load_settings
-from streams.supervisor import Filters, jsonable
+from streams.settings import Settings, SettingsError, WebUser, load_settings
+from streams.supervisor import EVERY_TENANT, Filters, Scope, jsonable
 
 NOW = 1_800_000_000_000
 
@@ -42,11 +42,13 @@ class FakeClickHouse:
             return {k: self.facts[k[1]] for k in alert_calls if k[1] in self.facts}, {}
         raise AssertionError(fn)
 
-    def add_call(self, call_id: str, at: int, queue: str = "sales", version: int = 1) -> None:
+    def add_call(
+        self, call_id: str, at: int, queue: str = "sales", version: int = 1, tenant: str = "acme"
+    ) -> None:
         self.calls.append(
             {
                 "call_id": call_id,
-                "tenant": "acme",
+                "tenant": tenant,
                 "queue": queue,
                 "agent_id": "a-1",
                 "inserted_ms": at,
@@ -55,12 +57,12 @@ class FakeClickHouse:
         )
         self.facts[call_id] = {"queue": queue, "agent_name": "Ann"}
 
-    def add_alert(self, call_id: str, at: int) -> None:
+    def add_alert(self, call_id: str, at: int, tenant: str = "acme") -> None:
         self.alerts.append(
             {
                 "alert_id": f"{call_id}:rule",
                 "call_id": call_id,
-                "tenant": "acme",
+                "tenant": tenant,
                 "agent_id": "a-1",
                 "created_ms": at,
             }
@@ -81,8 +83,8 @@ def test_feed_sends_each_new_row_once_to_the_pages_it_matches() -> None:
         ch.add_call("before", NOW - 2000)  # already there when the page opened: its list load has it
         ch.add_alert("before", NOW - 2000)
         feed = web.LiveFeed(ch, interval=3600)  # type: ignore[arg-type]
-        everything = await feed.subscribe(Filters())
-        support = await feed.subscribe(Filters(queue="support"))
+        everything = await feed.subscribe(EVERY_TENANT, Filters())
+        support = await feed.subscribe(EVERY_TENANT, Filters(queue="support"))
         await feed.poll()
         assert drain(everything) == [] and drain(support) == []
 
@@ -113,7 +115,7 @@ def test_alert_waits_for_its_call_row_to_know_the_queue() -> None:
     async def main() -> None:
         ch = FakeClickHouse()
         feed = web.LiveFeed(ch, interval=3600, hold_seconds=60)  # type: ignore[arg-type]
-        support = await feed.subscribe(Filters(queue="support"))
+        support = await feed.subscribe(EVERY_TENANT, Filters(queue="support"))
         ch.add_alert("late", NOW + 100)  # the sink wrote the alert before the call row
         await feed.poll()
         assert drain(support) == []
@@ -122,7 +124,7 @@ def test_alert_waits_for_its_call_row_to_know_the_queue() -> None:
         assert drain(support) == [("call", "late"), ("alert", "late")]
 
         feed.hold_seconds = 0  # a call that never gets a row: the alert goes out without a queue
-        everything = await feed.subscribe(Filters())
+        everything = await feed.subscribe(EVERY_TENANT, Filters())
         ch.add_alert("orphan", NOW + 300)
         await feed.poll()
         assert drain(everything) == [("alert", "orphan")]
@@ -138,7 +140,7 @@ def test_a_page_that_falls_behind_is_closed_not_buffered_forever(monkeypatch: py
     async def main() -> None:
         ch = FakeClickHouse()
         feed = web.LiveFeed(ch, interval=3600)  # type: ignore[arg-type]
-        slow = await feed.subscribe(Filters())
+        slow = await feed.subscribe(EVERY_TENANT, Filters())
         for i in range(3):
             ch.add_call(f"c{i}", NOW + 100 + i)
         await feed.poll()
@@ -171,14 +173,57 @@ def header(user: str, password: str) -> str:
 
 def test_basic_credentials() -> None:
     users = web.parse_users(Settings(web_users="lead:s3cret, night:pa:ss"))
-    assert users == {"lead": "s3cret", "night": "pa:ss"}
-    assert web._authorized(header("lead", "s3cret"), users)
-    assert web._authorized(header("night", "pa:ss"), users)
-    assert not web._authorized(header("lead", "S3cret"), users)
-    assert not web._authorized(header("ghost", "s3cret"), users)
-    assert not web._authorized("Bearer s3cret", users)
-    assert not web._authorized("Basic %%%", users)
+    assert users == {"lead": WebUser("s3cret", None), "night": WebUser("pa:ss", None)}
+    assert web._authorized(header("lead", "s3cret"), users) == EVERY_TENANT
+    assert web._authorized(header("night", "pa:ss"), users) == EVERY_TENANT
+    assert web._authorized(header("lead", "S3cret"), users) is None
+    assert web._authorized(header("ghost", "s3cret"), users) is None
+    assert web._authorized("Bearer s3cret", users) is None
+    assert web._authorized("Basic %%%", users) is None
     assert web.parse_users(Settings()) == {}
+
+
+def test_a_login_with_tenants_is_scoped_to_them() -> None:
+    """``user[a|b]:password``: the scope rides with the user name, since a password may hold any
+    character but ',' (here '@', '|', ':' and brackets, all of them part of the password)."""
+    raw = "all:pw, acme-lead[acme]:p@ss|w:rd[x], two[ acme | globex ]:s"
+    users = web.parse_users(Settings(web_users=raw))
+    assert users == {
+        "all": WebUser("pw", None),
+        "acme-lead": WebUser("p@ss|w:rd[x]", frozenset({"acme"})),
+        "two": WebUser("s", frozenset({"acme", "globex"})),
+    }
+    assert web._authorized(header("acme-lead", "p@ss|w:rd[x]"), users) == Scope(frozenset({"acme"}))
+    assert web._authorized(header("acme-lead[acme]", "p@ss|w:rd[x]"), users) is None  # the name is acme-lead
+    assert web._authorized(header("two", "s"), users) == Scope(frozenset({"acme", "globex"}))
+    # a password with '@' keeps meaning what it meant before: every tenant
+    email = web.parse_users(Settings(web_users="dana@acme.com:pa@ss"))
+    assert email == {"dana@acme.com": WebUser("pa@ss", None)}
+
+
+def test_scope_allows_only_its_tenants_and_queries_demand_one() -> None:
+    assert EVERY_TENANT.allows("anyone") and Scope(frozenset({"acme"})).allows("acme")
+    assert not Scope(frozenset({"acme"})).allows("globex") and not Scope(frozenset()).allows("acme")
+    with pytest.raises(TypeError):  # a Filters where the scope goes must not read as "every tenant"
+        supervisor.recent_calls(None, Filters(), Filters(), 10)  # type: ignore[arg-type]
+
+
+def test_the_live_feed_hands_a_page_only_its_scope_s_tenants() -> None:
+    async def main() -> None:
+        ch = FakeClickHouse()
+        feed = web.LiveFeed(ch, interval=3600)  # type: ignore[arg-type]
+        acme = await feed.subscribe(Scope(frozenset({"acme"})), Filters())
+        globex = await feed.subscribe(Scope(frozenset({"globex"})), Filters())
+        everything = await feed.subscribe(EVERY_TENANT, Filters())
+        ch.add_call("a", NOW + 100)
+        ch.add_call("g", NOW + 200, tenant="globex")
+        ch.add_alert("g", NOW + 150, tenant="globex")
+        await feed.poll()
+        assert drain(acme) == [("call", "a")]
+        assert drain(globex) == [("call", "g"), ("alert", "g")]
+        assert drain(everything) == [("call", "a"), ("call", "g"), ("alert", "g")]
+
+    asyncio.run(main())
 
 
 def test_player_source(tmp_path: Path) -> None:
