@@ -61,13 +61,21 @@ from processors.pii import (
     PLACEHOLDER_RE,
     READ_BACK_CUE,
     PiiOptions,
+    asks_cvv,
     asks_for_reference,
     cue_at_end,
     has_cue,
     redact,
 )
 from processors.rules import price_mentions
-from processors.text import WORD_RE, ci_view, collapse_repeats_words, has_words, phrase_pattern
+from processors.text import (
+    WORD_RE,
+    ci_view,
+    collapse_repeats_words,
+    has_words,
+    phrase_pattern,
+    strip_disfluencies,
+)
 
 FILLERS_EN = (
     "uh", "um", "uhm", "er", "erm", "ah", "oh", "hmm", "mm", "mhm", "uh-huh", "mm-hmm", "hm",
@@ -343,7 +351,42 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
     return None, words
 
 
+#: Digits and number words a text needs to be read again without its disfluencies.
+_NUMBERISH_MIN = 6
+
+
 def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -> tuple[str, dict[str, int]]:
+    """:func:`_redact_said`, and when that finds nothing in a text with digits or number words, once
+    more without its disfluencies: "it's, uh, 206, uh, 868, uh, 2910" is a phone only without the
+    "uh"s, and is then stored without them (as compression would show it to the LLM)."""
+    out, found = _redact_said(text, options, words)
+    if found or not options.pii.enabled:
+        return out, found
+    # a phone, card or ID holds 7+ digits: a price or a count among fillers is no reason to look again
+    if _DIGIT.search(text) is None:
+        if words is None:
+            words = WORD_RE.findall(text.lower())
+        if NUMBER_WORDS.isdisjoint(words) or sum(w in NUMBER_WORDS for w in words) < _NUMBERISH_MIN:
+            return out, found
+    elif (digits := len(_DIGIT.findall(text))) < _NUMBERISH_MIN:
+        if words is None:
+            words = WORD_RE.findall(text.lower())
+        if digits + sum(w in NUMBER_WORDS for w in words) < _NUMBERISH_MIN:
+            return out, found
+    plain = strip_disfluencies(text)
+    if plain == text:
+        return out, found
+    plain_out, plain_found = _redact_said(plain, options)
+    return (plain_out, plain_found) if plain_found else (out, found)
+
+
+#: Number words in a turn that may be a number dictated in groups even with no cue word before it.
+_DICTATED_WITHOUT_CUE = 6
+
+
+def _redact_said(
+    text: str, options: FilterOptions, words: list[str] | None = None
+) -> tuple[str, dict[str, int]]:
     """:func:`redact`, and once more on its output with number words as digits: a phone or card said
     in words is PII only then. When that finds any, the text with digits is the one kept, so
     ClickHouse never stores the spoken number. ``words``: the lower-case words of ``text`` (or of
@@ -362,8 +405,10 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
     if spoken_found:
         return spoken, dict(Counter(found) + Counter(spoken_found))
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
-    # after a cue, which few turns have: each costs a redaction more
-    if sum(w in NUMBER_WORDS for w in words) >= 3 and has_cue(out):
+    # after a cue, or 6+ without one ("four sixty-nine, eight oh five, eighteen sixteen"), which
+    # few turns have: each costs a redaction more
+    said = sum(w in NUMBER_WORDS for w in words)
+    if said >= _DICTATED_WITHOUT_CUE or (said >= 3 and has_cue(out)):
         dictated, dictated_found = redact(dictated_digits(out), options.pii)
         if dictated_found:
             return dictated, dict(Counter(found) + Counter(dictated_found))
@@ -548,6 +593,60 @@ def _read_backs(segments: list[dict[str, Any]]) -> None:
             segments[i] = {**seg, "text": _READ_BACK.sub(r"\1[PHONE]", text)}
 
 
+#: Words of a short answer that gives a security code ("Um, it's 2, 8, 2.", "Один восемь четыре.").
+_CVV_ANSWER_WORDS = 8
+#: The digits of a code in an answer: 3 or 4, grouped any way ("1 87", "2, 8, 2", "9... 6 6").
+_CODE_SPAN = re.compile(r"\d(?:[\s,.…-]{0,4}\d)*")
+
+
+def _code_view(text: str) -> str:
+    """``text`` without disfluencies, its number words as digits, as a code is read out: "One
+    eighty-seven" (1 87), "Один восемь четыре" (1 8 4), "two, three, three"."""
+    plain = strip_disfluencies(text)
+    view = normalise_numbers(plain)
+    return view if _DIGIT.search(view) else dictated_digits(plain)
+
+
+def _cvv_answers(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
+    """A security code given in answer to its request ("And the three-digit code on the back?" / "One
+    eighty-seven."; also over two segments, "nine..." / "six six."), and the asker reading it back:
+    the card's placeholder (PCI DSS forbids storing it). Only 3-4 digits in a short answer."""
+    for i, seg in enumerate(segments):
+        if not asks_cvv(seg["text"]):
+            continue
+        asker = seg["role"]
+        answer = [j for j in range(i + 1, min(i + 4, len(segments))) if segments[j]["role"] != asker]
+        views = {j: _code_view(segments[j]["text"]) for j in answer}
+        code = ""
+        taken = []
+        for j in answer:
+            if len(views[j].split()) > _CVV_ANSWER_WORDS or "[" in views[j]:
+                break
+            digits = re.sub(r"\D", "", views[j])
+            if not digits:
+                if code:
+                    break
+                continue
+            code += digits
+            taken.append(j)
+            if len(code) >= 3:
+                break
+        if not 3 <= len(code) <= 4:
+            continue
+        for j in taken:
+            segments[j] = {**segments[j], "text": _CODE_SPAN.sub("[CARD]", views[j])}
+        pii["CARD"] += 1
+        after = taken[-1] + 1
+        for j in range(after, min(after + 2, len(segments))):  # the asker reading the code back
+            if segments[j]["role"] != asker:
+                continue
+            plain = strip_disfluencies(segments[j]["text"])
+            for view in (normalise_numbers(plain), dictated_digits(plain)):  # "один, девять, один"
+                if re.sub(r"\D", "", view) == code:
+                    segments[j] = {**segments[j], "text": _CODE_SPAN.sub("[CARD]", view)}
+                    break
+
+
 def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> None:
     """Redact PII said across segments: Whisper cuts a dictated phone, card or e-mail wherever the
     speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."), and each piece alone
@@ -650,6 +749,8 @@ def filter_transcript(
         _redact_seams(segments, options, pii)
         if pii.get("PHONE"):
             _read_backs(segments)
+        if options.pii.cards and asks_cvv("\n".join(s["text"] for s in segments)):
+            _cvv_answers(segments, pii)
         pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [

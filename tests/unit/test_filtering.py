@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -570,3 +571,76 @@ def test_a_security_code_answering_its_request_is_redacted():
     ]
     out = filter_transcript(make_transcript_from_turns("cvv", turns, language="ru"))
     assert out["transcript"]["segments"][1]["text"] == "До 12 30 года. Код [CARD]."
+
+
+# --- a blind probe's leaks (third round) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        # the "uh"s between groups hid the phone
+        ([("customer", "Um, it's, uh, 206, uh, 868, uh, 2910.")], "It's [PHONE]."),
+        # dictated in groups with no cue word at all
+        ([("customer", "Um, four sixty-nine, eight oh five, eighteen sixteen.")], "Um, [PHONE]."),
+        # a restart taken back
+        (
+            [("customer", "305, 92... hold on, let me start over. (305) 928-8380.")],
+            "[PHONE]... hold on, let me start over. [PHONE].",
+        ),
+        # passports said in parts, in any order and grouping
+        ([("customer", "Серия четыре два один один, номер два четыре пять шесть два четыре.")], None),
+        ([("customer", "Номер паспорта 280251, серия 1504.")], "Номер паспорта [ID], серия [ID]."),
+        ([("customer", "Паспортные данные: 22 12 № 423822, код подразделения 770-012.")], None),
+    ],
+)
+def test_pii_said_around_fillers_restarts_and_in_parts_is_redacted(turns, stored):
+    out = filter_transcript(make_transcript_from_turns("probe", turns, language="en"))
+    text = out["transcript"]["segments"][-1]["text"]
+    if stored is not None:
+        assert text == stored
+    assert out["pii"] and sum(out["pii"].values()) == 1, (text, out["pii"])
+    assert not re.search(r"\d{4}|два четыре пять|2910|423822", text), text
+    if "770-012" in turns[-1][1]:
+        assert "770-012" in text  # the issuing office's code is no ID
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [("agent", "And the three-digit code on the back?"), ("customer", "One eighty-seven.")],
+        [("agent", "Три цифры на обороте карты, пожалуйста."), ("customer", "Один восемь четыре.")],
+        [("agent", "What's the security code?"), ("customer", "Um, it's two, eight, two.")],
+        [("agent", "CVV, please."), ("customer", "nine..."), ("customer", "six six.")],
+    ],
+)
+def test_a_security_code_answering_its_request_is_the_cards(turns):
+    out = filter_transcript(make_transcript_from_turns("cvv", turns))
+    answer = " ".join(s["text"] for s in out["transcript"]["segments"][1:])
+    assert "[CARD]" in answer and not re.search(r"\d", answer), answer
+    assert out["pii"] == {"CARD": 1}
+
+
+def test_the_askers_read_back_of_a_security_code_is_redacted_too():
+    turns = [
+        ("agent", "Код с обратной стороны?"),
+        ("customer", "Один девять один."),
+        ("agent", "один, девять, один, спасибо."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("cvv", turns, language="ru"))
+    assert [s["text"] for s in out["transcript"]["segments"]][1:] == ["[CARD].", "[CARD], спасибо."]
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            ("agent", "What is the CVV?"),
+            ("customer", "I don't have the card with me, call me in 10 minutes."),
+        ],
+        [("agent", "Security code on the back, please."), ("customer", "Sorry, which one, the 16 digits?")],
+    ],
+)
+def test_a_security_code_request_answered_without_a_code_changes_nothing(turns):
+    out = filter_transcript(make_transcript_from_turns("cvv", turns))
+    assert out["transcript"]["segments"][1]["text"] == turns[1][1]
