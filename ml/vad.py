@@ -24,6 +24,12 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps, get_vad_model
 
 SAMPLE_RATE = 16000
 MODEL_FILE = "silero_vad_v6.onnx"
+RESCAN_S = 10.0
+"""Silero's recurrent state goes deaf after ~20 s of hold music: the next "Hello?" or "Yes." was
+missed and "Thanks for holding" started 1-2 s late. Non-speech stretches at least this long are
+scanned again in pieces of this length, each with a fresh state (10 s of music left it intact)."""
+SILENT_MEAN_SQUARE = 1e-8
+"""A piece quieter than this (-80 dBFS: digital silence) holds no speech and is not scanned again."""
 
 Interval = tuple[float, float]
 
@@ -83,12 +89,8 @@ def warm_up() -> None:
     get_speech_timestamps(np.zeros(SAMPLE_RATE, dtype=np.float32), VadConfig().vad_options())
 
 
-def speech_intervals(samples: np.ndarray, config: VadConfig | None = None) -> list[Interval]:
-    """Speech on one 16 kHz mono channel as sorted, disjoint (start, end) seconds."""
-    config = config or VadConfig()
-    if len(samples) == 0:
-        return []
-    load_vad()
+def _scan(samples: np.ndarray, config: VadConfig) -> list[Interval]:
+    """One Silero pass (one recurrent state) over ``samples``."""
     # Silence appended so speech that stops less than ``min_silence_ms`` before the end of the
     # recording is closed where it stops; otherwise the interval runs to the end of the file.
     tail = np.zeros(SAMPLE_RATE * (config.min_silence_ms + config.speech_pad_ms + 100) // 1000, np.float32)
@@ -97,6 +99,49 @@ def speech_intervals(samples: np.ndarray, config: VadConfig | None = None) -> li
     duration = len(samples) / SAMPLE_RATE
     out = [(c["start"] / SAMPLE_RATE, min(duration, c["end"] / SAMPLE_RATE)) for c in chunks]
     return [(s, e) for s, e in out if e > s]
+
+
+def _rescan(samples: np.ndarray, found: list[Interval], config: VadConfig) -> list[Interval]:
+    """Speech in the long non-speech stretches of ``found`` (and the first seconds after each, where
+    a late onset hides), scanned in ``RESCAN_S`` pieces with fresh state (see ``RESCAN_S``)."""
+    duration = len(samples) / SAMPLE_RATE
+    extra: list[Interval] = []
+    bounds = [0.0, *(t for iv in found for t in iv), duration]
+    for gap_start, gap_end in zip(bounds[::2], bounds[1::2], strict=True):
+        if gap_end - gap_start < RESCAN_S:
+            continue
+        # past the gap by up to 2 s: a pass-1 onset that late is one the deaf state delayed
+        stop, at = min(duration, gap_end + 2.0), gap_start
+        while at < stop:
+            end = min(stop, at + RESCAN_S)
+            piece = samples[round(at * SAMPLE_RATE) : round(end * SAMPLE_RATE)]
+            if len(piece) and float(np.mean(np.square(piece, dtype=np.float32))) >= SILENT_MEAN_SQUARE:
+                extra.extend((at + s, at + e) for s, e in _scan(piece, config))
+            at = end
+    return extra
+
+
+def _merge(intervals: list[Interval], min_gap: float) -> list[Interval]:
+    """Sorted, disjoint cover of ``intervals``; gaps shorter than ``min_gap`` are closed."""
+    out: list[Interval] = []
+    for s, e in sorted(intervals):
+        if out and s - out[-1][1] < min_gap:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def speech_intervals(samples: np.ndarray, config: VadConfig | None = None) -> list[Interval]:
+    """Speech on one 16 kHz mono channel as sorted, disjoint (start, end) seconds."""
+    config = config or VadConfig()
+    if len(samples) == 0:
+        return []
+    load_vad()
+    found = _scan(samples, config)
+    extra = _rescan(samples, found, config)
+    # a pause shorter than min_silence_ms never ends speech in one pass: nor between two passes
+    return _merge(found + extra, config.min_silence_ms / 1000) if extra else found
 
 
 def covered(start: float, end: float, speech: Sequence[Interval]) -> float:
