@@ -206,15 +206,11 @@ def test_two_files_of_the_rules_dir_with_one_id_are_refused(tmp_path: Path):
 # --- the cool-down stage -------------------------------------------------------------------------------
 
 
-def test_an_alert_calls_alerts_refused_opens_no_cooldown_window():
-    """c1's alert is refused (dead letter, never notified): c2 of the same agent and rule, a minute
-    later, must be notified, not suppressed by a window c1 never earned."""
-    from datetime import timedelta
-
+def _cooldown_stage() -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """The cool-down stage registered on a fake runtime: (its agents by name, its table, the runtime)."""
     from streams.agents import alerts as stage
     from streams.stage import StageRunner
-    from streams.topics import ALERT_CANDIDATES, ALERTS
-    from tests.unit.test_stage_send import AckEvent, EventStream, FakeRuntime, FakeTopic, letters
+    from tests.unit.test_stage_send import FakeRuntime
 
     agents: dict[str, Any] = {}
     table: dict[str, Any] = {}
@@ -231,6 +227,18 @@ def test_an_alert_calls_alerts_refused_opens_no_cooldown_window():
         producer=SimpleNamespace(flush=flush),
     )
     stage.register(rt, default_rulebook())  # type: ignore[arg-type]
+    return agents, table, rt
+
+
+def test_an_alert_calls_alerts_refused_opens_no_cooldown_window():
+    """c1's alert is refused (dead letter, never notified): c2 of the same agent and rule, a minute
+    later, must be notified, not suppressed by a window c1 never earned."""
+    from datetime import timedelta
+
+    from streams.topics import ALERT_CANDIDATES, ALERTS
+    from tests.unit.test_stage_send import AckEvent, EventStream, FakeTopic, letters
+
+    agents, table, rt = _cooldown_stage()
     out = rt.topics[ALERTS.name] = FakeTopic(ALERTS.name, fail_all=True)
 
     def candidate(call_id: str, minutes: int) -> AckEvent:
@@ -256,26 +264,10 @@ def test_an_alert_no_channel_delivered_releases_its_cooldown_window():
     nothing held, the window closes and c3 is notified."""
     from datetime import timedelta
 
-    from streams.agents import alerts as stage
-    from streams.stage import StageRunner
     from streams.topics import ALERT_CANDIDATES, ALERTS, UNDELIVERED_HEADER
-    from tests.unit.test_stage_send import AckEvent, EventStream, FakeRuntime, letters
+    from tests.unit.test_stage_send import AckEvent, EventStream, letters
 
-    agents: dict[str, Any] = {}
-    table: dict[str, Any] = {}
-
-    async def flush() -> None:
-        pass
-
-    rt = FakeRuntime()
-    rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
-    rt.settings = SimpleNamespace(topic=lambda name: name, partitions=1, max_attempts=1)  # type: ignore[assignment]
-    rt.app = SimpleNamespace(  # type: ignore[attr-defined]
-        agent=lambda topic, name: lambda fn: agents.setdefault(name, fn),
-        Table=lambda *a, **k: table,
-        producer=SimpleNamespace(flush=flush),
-    )
-    stage.register(rt, default_rulebook())  # type: ignore[arg-type]
+    agents, table, rt = _cooldown_stage()
     out = rt.topic(ALERTS)
     alerts: dict[str, dict[str, Any]] = {}
 
