@@ -391,7 +391,15 @@ def guard(
             utt = utt._replace(text=" ".join(tokens[k] for k in keep))
     share = None
     if speech is not None:
-        share = round(covered(utt.start, min(utt.end, duration), speech), 3)
+        start, end = utt.start, min(utt.end, duration)
+        if end <= start:
+            # a word Whisper gave no length sits where it placed it in the audio it heard: speech
+            # with its padding, so a point in the padding is as much speech ("Okay." 0.3 s after
+            # its VAD interval, right before the next one, was dropped)
+            pad = options.vad.whisper_pad_s
+            share = float(any(s - pad <= start <= e + pad for s, e in speech))
+        else:
+            share = round(covered(start, end, speech), 3)
         if share < options.min_vad_speech:
             return None, "no_vad_speech", share
     return utt, reason, share

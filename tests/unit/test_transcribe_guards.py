@@ -53,6 +53,16 @@ def test_segment_over_speech_is_kept_with_its_share() -> None:
     assert kept is not None and reason is None and share == 0.5
 
 
+@pytest.mark.parametrize(("at", "kept"), [(31.39, True), (30.1, True), (31.55, False), (35.0, False)])
+def test_a_zero_length_word_counts_as_speech_within_the_padding_whisper_heard(at: float, kept: bool) -> None:
+    """The bundled complaint's "Okay." came back at 31.388-31.388, 0.3 s after its VAD interval
+    (30.46-31.09): within the 0.4 s of padding Whisper got, so it is speech, not a hallucination."""
+    speech = [(30.46, 31.09), (32.0, 33.44)]
+    got, reason, share = guard(utt("Okay.", at, at), 40.0, speech, OPTIONS)
+    assert (got is not None, reason) == (kept, None if kept else "no_vad_speech")
+    assert share == (1.0 if kept else 0.0)
+
+
 def test_without_vad_there_is_no_share_and_no_vad_guard() -> None:
     kept, reason, share = guard(utt("hello", 5.0, 6.0), 10.0, None, OPTIONS)
     assert kept is not None and (reason, share) == (None, None)
