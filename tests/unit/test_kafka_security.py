@@ -420,4 +420,6 @@ def test_an_unreachable_broker_is_one_named_reason_not_30_s_of_log_lines(capfd) 
     bootstrap = f"127.0.0.1:{free_port()}"  # nothing listens there
     with pytest.raises(TopicSetupError, match="Connection refused"):
         ensure_topics(Settings(kafka_bootstrap=bootstrap), bootstrap)
-    assert "|FAIL|" not in capfd.readouterr().err
+    # lines about this broker only: a producer another test left to its fate may still be logging
+    err = capfd.readouterr().err
+    assert not [line for line in err.splitlines() if "|FAIL|" in line and bootstrap in line], err[-2000:]
