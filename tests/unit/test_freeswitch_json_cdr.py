@@ -177,7 +177,7 @@ def test_webhook_answers_200_for_a_b_leg_and_400_for_an_unrecorded_a_leg() -> No
 
     async def post(*docs: dict[str, Any]) -> list[tuple[int, dict]]:
         # Nothing is published for these, so the producer never reaches a broker.
-        publisher = CallPublisher(Settings(), "127.0.0.1:1", SingleObjectCodec())
+        publisher = CallPublisher(Settings(), "127.0.0.1:1", SingleObjectCodec(), config={"log_level": 0})
         answers = []
         async with TestClient(TestServer(create_app(publisher, TenantAuth({"demo": "t"}, {})))) as client:
             for doc in docs:

@@ -20,7 +20,8 @@ async def _stalled_post(path: str) -> tuple[bytes, float]:
     settings = Settings(ingest_read_timeout_s=0.5)
     # nothing is published: the body never arrives, so the producer never connects
     app = create_app(
-        CallPublisher(settings, "127.0.0.1:1", SingleObjectCodec()), TenantAuth({"demo": "t"}, {})
+        CallPublisher(settings, "127.0.0.1:1", SingleObjectCodec(), config={"log_level": 0}),
+        TenantAuth({"demo": "t"}, {}),
     )
     runner = web.AppRunner(app)
     await runner.setup()
