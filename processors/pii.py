@@ -317,9 +317,15 @@ def _chunks(groups: list[_Group]) -> tuple[int, ...]:
     return tuple(sizes)
 
 
+#: Separators that are one kind: a pause, written by Whisper as a comma or as dots either way.
+_PAUSES = frozenset((",", "...", "…", ",...", "...,"))
+
+
 def _kinds(groups: list[_Group]) -> set[str]:
-    """The separators between ``groups`` by their punctuation ("" for spaces), brackets left out."""
-    return {g.after.strip(" \t\n()") for g in groups[:-1]}
+    """The separators between ``groups`` by their punctuation ("" for spaces), brackets left out;
+    every pause (",", "...", "…") is one kind: "five oh three... two forty-two, fifty-two ninety-nine"."""
+    kinds = {g.after.strip(" \t\n()") for g in groups[:-1]}
+    return {"," if kind in _PAUSES else kind for kind in kinds}
 
 
 def _tidy(groups: list[_Group]) -> bool:

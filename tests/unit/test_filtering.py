@@ -583,6 +583,11 @@ def test_a_security_code_answering_its_request_is_redacted():
         ([("customer", "Um, it's, uh, 206, uh, 868, uh, 2910.")], "It's [PHONE]."),
         # dictated in groups with no cue word at all
         ([("customer", "Um, four sixty-nine, eight oh five, eighteen sixteen.")], "Um, [PHONE]."),
+        # pauses written as "..." and "," are one kind of separator
+        (
+            [("customer", "Okay, it's five oh three... two forty-two, fifty-two ninety-nine.")],
+            "Okay, it's [PHONE].",
+        ),
         # a restart taken back
         (
             [("customer", "305, 92... hold on, let me start over. (305) 928-8380.")],
