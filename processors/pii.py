@@ -677,6 +677,13 @@ def _redact_spoken_emails(text: str, pos: int, counts: Counter[str]) -> str:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+#: Words of an e-mail said aloud that name nobody: its joiners, the at, domains, mail providers.
+_NOT_NAME_PARTS = frozenset(
+    (*_TLDS, *(p for p in _PROVIDERS if " " not in p and "\\" not in p), "dot", "underscore", "dash",
+     "hyphen", "точка", "тире", "дефис", "нижнее", "подчёркивание", "подчеркивание", "собака", "собачка")
+)  # fmt: skip
+#: Words joining the parts of an e-mail said aloud ("jenny underscore kowalski", "точка", "тире").
+_EMAIL_JOINER = r"(?:dot|underscore|dash|hyphen|точка|тире|дефис|(?:нижнее\s+)?подч[её]ркивание)"
 #: Between the letters of a word spelled out: "P-E-T-R-O-V", "M, O, R, O, Z", "p e t r o v".
 _SPELL_GAP = r"[\s,.\-–—]{1,3}"
 #: Characters between an e-mail and its spelling that one placeholder takes ("..., petrov is ").
@@ -690,7 +697,14 @@ def _redact_spelled(said: str, text: str) -> str:
     said again without its spelling ("our company") stays: it may be an ordinary word."""
     gone = Counter(w.lower() for w in _LETTERS.findall(said))
     gone.subtract(w.lower() for w in _LETTERS.findall(text))
-    for word in (w for w, n in gone.items() if n > 0 and len(w) >= 3 and w not in _TLDS):
+    words = [w for w, n in gone.items() if n > 0 and len(w) >= 3 and w not in _NOT_NAME_PARTS]
+    if words and _TAKE_BACK.search(text) is not None:
+        # an attempt taken back ("jenny underscore kowalski... no, sorry, with a dot, [EMAIL]"): its
+        # words are the e-mail's; the run of them with their joiners goes into one placeholder
+        name = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        run = rf"(?<![^\W\d_])(?:{name})(?:\s+{_EMAIL_JOINER}\s+[\w-]+)*(?![^\W\d_])"
+        text = re.sub(run, "[EMAIL]", text, flags=re.I)
+    for word in words:
         spelled = _SPELL_GAP.join(map(re.escape, word))
         # right after the e-mail: one placeholder for both (one e-mail in calls.pii_redacted)
         text = re.sub(

@@ -401,3 +401,10 @@ def test_an_email_word_spelled_after_the_email_is_the_emails(said, stored):
 def test_an_email_word_said_again_without_its_spelling_stays():
     text = "It's sales@acme.com, and sales will call you back."
     assert redact(text) == ("It's [EMAIL], and sales will call you back.", {"EMAIL": 1})
+
+
+def test_an_email_attempt_taken_back_goes_with_the_email():
+    said = "It's jenny underscore kowalski... no, sorry, with a dot, jenny dot kowalski at yahoo dot com."
+    text, counts = redact(said)
+    assert text == "It's [EMAIL]... no, sorry, with a dot, [EMAIL]." and counts == {"EMAIL": 1}
+    assert count_placeholders([text]) == {"EMAIL": 1}  # the attempt is the same e-mail
