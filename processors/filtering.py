@@ -219,6 +219,15 @@ class FilterOptions:
         return frozenset(_key(p) for p in self.hallucinations)
 
     @cached_property
+    def _hallucination_start(self) -> re.Pattern[str]:
+        """A text that starts with one of ``hallucinations`` of two or more words ("Спасибо за
+        просмотр, мой сеймин-панейл…"): Whisper went on past its stock phrase."""
+        keys = sorted((k for k in self._hallucination_keys if " " in k), key=len, reverse=True)
+        # the phrase as a sentence or clause of its own: "Спасибо за просмотр квартиры" stays speech
+        phrases = "|".join(r"\W+".join(map(re.escape, k.split())) for k in keys)
+        return re.compile(rf"\W*(?:{phrases})\s*[,.!?…:;—–-]" if keys else r"(?!)")
+
+    @cached_property
     def _closing_keys(self) -> frozenset[str]:
         return frozenset(_key(p) for p in self.closings)
 
@@ -246,13 +255,19 @@ def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
     low = text.lower()
     if _MARKERS_RE.search(low):
         return True
+    nsp = segment.get("no_speech_prob")
     if len(text) > options._max_key_chars:  # longer than any listed phrase with its punctuation
-        return False
+        # unless it starts with one and Whisper doubted the window: it went on past the phrase
+        return (
+            nsp is not None
+            and nsp > options.max_no_speech_prob
+            and bool(options._hallucination_start.match(low))
+        )
     key = _key(low)
     if key in options._hallucination_keys:
         return True
     if key in options._closing_keys:
-        nsp, vad = segment.get("no_speech_prob"), segment.get("vad_speech")
+        vad = segment.get("vad_speech")
         return nsp is not None and nsp > options.max_no_speech_prob and (vad is None or vad < 0.5)
     return False
 

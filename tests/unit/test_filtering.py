@@ -262,6 +262,22 @@ def test_a_closing_is_a_hallucination_only_when_whisper_doubted_the_window(text)
 
 def test_a_phrase_that_only_contains_a_hallucination_is_speech():
     assert drop_reason(seg("Спасибо за просмотр квартиры, нам понравилось.")) is None
+    # also when Whisper doubted the window: the stock phrase is no clause of its own here
+    text = "Спасибо за просмотр квартиры, нам очень понравилось, мы подумаем и перезвоним вам."
+    assert drop_reason(seg(text, no_speech_prob=0.85, avg_logprob=-0.45)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо за просмотр, мой сеймин-панейл и до новых встреч в следующем видео на канале.",
+        "Thanks for watching! Don't forget to hit the bell and check the links in the description.",
+    ],
+)
+def test_a_stock_phrase_whisper_went_on_from_is_a_hallucination_when_it_doubted(text):
+    """A language hint that did not match the speech: Whisper writes its stock phrase and more."""
+    assert drop_reason(seg(text, no_speech_prob=0.85, avg_logprob=-0.45, vad_speech=0.7)) == "hallucination"
+    assert drop_reason(seg(text, no_speech_prob=0.05, avg_logprob=-0.3)) is None  # said, surely
 
 
 @pytest.mark.parametrize(
