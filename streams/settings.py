@@ -915,6 +915,9 @@ def parse_web_users(raw: str) -> dict[str, WebUser]:
                 )
                 continue
             tenants = frozenset(listed)
+        if name in users:  # which password (and tenants) would win is no guess to leave to order
+            bad.append(f"{name} (listed twice)")
+            continue
         users[name] = WebUser(password, tenants)
     if bad:
         raise ValueError(f"bad entries for: {', '.join(bad)}")

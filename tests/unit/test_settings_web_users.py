@@ -64,3 +64,10 @@ def test_a_bad_scope_is_a_clear_error_without_the_password(
 def test_the_description_documents_the_scope_syntax() -> None:
     text = Settings.model_fields["web_users"].description or ""
     assert "user[tenantA|tenantB]:password" in text and "'@'" in text
+
+
+@pytest.mark.parametrize("raw", ["lead:a,lead:b", "lead:a, lead[acme]:b"])
+def test_a_user_listed_twice_is_an_error_not_the_last_entry(raw: str) -> None:
+    with pytest.raises(ValueError, match=r"lead \(listed twice\)") as caught:
+        parse_web_users(raw)
+    assert ":a" not in str(caught.value) and ":b" not in str(caught.value)  # no password shown
