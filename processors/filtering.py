@@ -50,7 +50,7 @@ import copy
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -614,12 +614,19 @@ _CVV_ANSWER_WORDS = 8
 _CODE_SPAN = re.compile(r"\d(?:[\s,.…-]{0,4}\d)*")
 
 
-def _code_view(text: str) -> str:
-    """``text`` without disfluencies, its number words as digits, as a code is read out: "One
-    eighty-seven" (1 87), "Один восемь четыре" (1 8 4), "two, three, three"."""
+def _code_views(text: str) -> Iterator[str]:
+    """``text`` without disfluencies, its number words as digits: as numbers ("Один восемь четыре"
+    → 1 8 4), then as digits read out in groups ("One eighty-seven" → 1 87, "один, девять, один")."""
     plain = strip_disfluencies(text)
-    view = normalise_numbers(plain)
-    return view if _DIGIT.search(view) else dictated_digits(plain)
+    yield normalise_numbers(plain)
+    yield dictated_digits(plain)
+
+
+def _code_view(text: str) -> str:
+    """The first of :func:`_code_views` with a digit (else the last): a code as it is read out."""
+    views = _code_views(text)
+    view = next(views)
+    return view if _DIGIT.search(view) else next(views)
 
 
 def _cvv_answers(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
@@ -655,8 +662,7 @@ def _cvv_answers(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
         for j in range(after, min(after + 2, len(segments))):  # the asker reading the code back
             if segments[j]["role"] != asker:
                 continue
-            plain = strip_disfluencies(segments[j]["text"])
-            for view in (normalise_numbers(plain), dictated_digits(plain)):  # "один, девять, один"
+            for view in _code_views(segments[j]["text"]):
                 if re.sub(r"\D", "", view) == code:
                     segments[j] = {**segments[j], "text": _CODE_SPAN.sub("[CARD]", view)}
                     break
