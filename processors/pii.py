@@ -700,9 +700,15 @@ def _redact_spelled(said: str, text: str) -> str:
     words = [w for w, n in gone.items() if n > 0 and len(w) >= 3 and w not in _NOT_NAME_PARTS]
     if words and _TAKE_BACK.search(text) is not None:
         # an attempt taken back ("jenny underscore kowalski... no, sorry, with a dot, [EMAIL]"): its
-        # words are the e-mail's; the run of them with their joiners goes into one placeholder
+        # words are the e-mail's; the run of them with their joiners goes into one placeholder. Only
+        # right before a take-back that leads to the e-mail: elsewhere in the call ("Linda Ortiz",
+        # "Thank you, Linda") the words are a name, not an e-mail.
         name = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-        run = rf"(?<![^\W\d_])(?:{name})(?:\s+{_EMAIL_JOINER}\s+[\w-]+)*(?![^\W\d_])"
+        run = (
+            rf"(?<![^\W\d_])(?:{name})(?:\s+{_EMAIL_JOINER}\s+[\w-]+)*(?![^\W\d_])"
+            rf"(?=[\s.,…—–-]*(?:(?:no|nope|нет)[\s.,…—–-]+)?{_TAKE_BACK.pattern}"
+            rf"[^\[\]]{{0,{_TAKE_BACK_CHARS}}}?\[EMAIL\])"
+        )
         text = re.sub(run, "[EMAIL]", text, flags=re.I)
     for word in words:
         spelled = _SPELL_GAP.join(map(re.escape, word))

@@ -408,3 +408,15 @@ def test_an_email_attempt_taken_back_goes_with_the_email():
     text, counts = redact(said)
     assert text == "It's [EMAIL]... no, sorry, with a dot, [EMAIL]." and counts == {"EMAIL": 1}
     assert count_placeholders([text]) == {"EMAIL": 1}  # the attempt is the same e-mail
+
+
+def test_a_name_that_is_also_the_email_stays_elsewhere_in_the_call():
+    # the whole compressed call is redacted at once: a "sorry" anywhere in it must not turn the
+    # customer's name, said long before the e-mail, into an [EMAIL] attempt
+    said = (
+        "Customer: It's Linda Ortiz. Agent: Thank you, Linda. Customer: Sorry, can you say that again? "
+        "Agent: Is the email on file still good, it's linda dot ortiz at mailbox dot com?"
+    )
+    text, counts = redact(said)
+    assert text.startswith("Customer: It's Linda Ortiz. Agent: Thank you, Linda. Customer: Sorry,")
+    assert text.endswith("it's [EMAIL]?") and counts == {"EMAIL": 1}
