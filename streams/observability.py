@@ -133,7 +133,7 @@ class Health:
             await asyncio.sleep(every)
 
 
-def serve_health(health: Health, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServer:
+def serve_health(health: Health, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """Serve ``/healthz`` and ``/readyz`` on a daemon thread; returns the server (``.shutdown()``)."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -181,7 +181,8 @@ def observe(rt: Any, bootstrap: str) -> Iterator[Health]:
     server = None
     if settings.health_port:
         try:
-            server = serve_health(health, settings.health_port)
+            # the metrics address: both endpoints answer probes/scrapes from the same network
+            server = serve_health(health, settings.health_port, settings.metrics_host)
         except OSError as exc:
             log.warning("health endpoint not started on port %d: %s", settings.health_port, exc)
     lag.start()

@@ -427,9 +427,10 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field(
         "127.0.0.1",
-        description="Address /metrics listens on. Loopback, like WEB_HOST and INGEST_HOST: /metrics has no "
-        "login, and a worker on a laptop or shared host should not open a port unasked. Set "
-        "0.0.0.0 where Prometheus scrapes from another host or pod (the container image does).",
+        description="Address /metrics (and /healthz, /readyz) listen on. Loopback, like WEB_HOST and "
+        "INGEST_HOST: they have no login, and a worker on a laptop or shared host should not open a port "
+        "unasked. Set 0.0.0.0 where Prometheus scrapes from another host or pod, and for Kubernetes "
+        "probes (the container image does).",
     )
     health_port: int = Field(
         0,

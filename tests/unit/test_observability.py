@@ -155,3 +155,34 @@ def test_a_second_signal_or_a_stop_that_hangs_ends_the_worker(monkeypatch):
     assert exits == ["stop not done 0.05 s after SIGTERM"]
     w._schedule_shutdown(signal.SIGINT)
     assert exits[-1] == "SIGINT again while stopping"
+
+
+def test_health_endpoint_binds_the_metrics_address(monkeypatch):
+    """/healthz has no login: loopback unless CALLSTREAM_METRICS_HOST opens it (it bound 0.0.0.0)."""
+    health = Health(["filter"])
+    server = serve_health(health, 0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    import types
+
+    from streams import observability
+    from streams.settings import Settings
+
+    bound: list[str] = []
+
+    def fake_serve(health, port, host="127.0.0.1"):
+        bound.append(host)
+        return serve_health(health, 0, host)
+
+    monkeypatch.setattr(observability, "serve_health", fake_serve)
+    monkeypatch.setattr(LagReporter, "start", lambda self: None)
+    monkeypatch.setattr(LagReporter, "stop", lambda self: None)
+    settings = Settings(health_port=18081, metrics_host="0.0.0.0", stages=["filter"])
+    rt = types.SimpleNamespace(settings=settings, app=types.SimpleNamespace(task=lambda fn: fn, agents={}))
+    with observability.observe(rt, "127.0.0.1:9092"):
+        pass
+    assert bound == ["0.0.0.0"]
