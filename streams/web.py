@@ -679,7 +679,10 @@ class WebServer:
                 "who reaches it reads every tenant's transcripts; keep it behind an auth proxy",
                 settings.web_host,
             )
-        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
+        # handler_cancellation: a page that goes away cancels its handler (aiohttp's default leaves
+        # it running), so a closed live page frees its CALLSTREAM_WEB_MAX_STREAMS slot at once, not
+        # at the next heartbeat write, and an abandoned query's wait ends
+        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0, handler_cancellation=True)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.web_host, settings.web_port).start()

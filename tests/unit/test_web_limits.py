@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, ClientSession
 from aiohttp import web as aioweb
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -97,3 +97,32 @@ def test_streams_over_the_cap_get_503_with_retry_after() -> None:
             response.close()
 
     serve(Settings(web_max_streams=2, web_poll_seconds=0.2), body)
+
+
+def test_a_closed_page_frees_its_slot_before_the_next_heartbeat() -> None:
+    """On the server the worker runs (not aiohttp's TestServer, which cancels handlers itself)."""
+
+    async def main() -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = web.WebServer(
+            Settings(web_port=port, web_max_streams=1, web_poll_seconds=0.2), QuietClickHouse()
+        )
+        assert await server.start() is not None
+        try:
+            app = server.app
+            async with ClientSession() as session:
+                response = await session.get(f"{server.url}api/stream")
+                assert await response.content.readuntil(b"\n\n") == b"retry: 2000\nevent: ready\ndata: {}\n\n"
+                assert app[web.SLOTS].open == 1
+                response.close()  # the page is closed: no event is due, so no write notices it
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + web.HEARTBEAT_SECONDS / 3
+            while app[web.SLOTS].open or app[web.FEED].subscribers:
+                assert loop.time() < deadline, "a closed page held its stream slot until the heartbeat"
+                await asyncio.sleep(0.05)
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
