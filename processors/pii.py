@@ -438,6 +438,10 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
         sizes in _PHONE_GROUPS
         or (len(chunks) > 2 and chunks in _PHONE_GROUPS)
         or (singles and len(groups) > 5)
+        # read out in digits and pairs in one breath: "two oh six five sixty-five seventy-four
+        # twenty-seven" (the digits passed the numbering plan; a list, "8, 9, 16, 12, 34 и 67 раз", has
+        # commas, and prices or ages have no single digits)
+        or (len(chunks) == 1 and len(groups) > 4 and max(sizes) <= 2 and sum(g.single for g in groups) >= 2)
     )
 
 

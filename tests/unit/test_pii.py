@@ -420,3 +420,28 @@ def test_a_name_that_is_also_the_email_stays_elsewhere_in_the_call():
     text, counts = redact(said)
     assert text.startswith("Customer: It's Linda Ortiz. Agent: Thank you, Linda. Customer: Sorry,")
     assert text.endswith("it's [EMAIL]?") and counts == {"EMAIL": 1}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I have 2 0 6 5 65 74 27 on file, is that still a good number for you?",
+        "It's 4 69 8 0 5 18 16.",
+        "It's 2 oh 6 5 65 74 27.",
+    ],
+)
+def test_a_phone_read_out_in_digits_and_pairs_in_one_breath(said):
+    text, counts = redact(said)
+    assert counts == {"PHONE": 1} and not any(d in text for d in ("65", "69", "16"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "We sold 2 5 65 74 27 99 units.",
+        "Plans are 29 49 79 99 19 dollars.",
+        "Звонили 8, 9, 16, 12, 34 и 67 раз.",
+    ],
+)
+def test_digits_and_pairs_that_are_no_phone_stay(said):
+    assert redact(said) == (said, {})
