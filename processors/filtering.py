@@ -63,6 +63,7 @@ from processors.pii import (
     PiiOptions,
     asks_cvv,
     asks_for_reference,
+    asks_id_last_four,
     cue_at_end,
     has_cue,
     redact,
@@ -623,18 +624,25 @@ def _code_views(text: str) -> Iterator[str]:
 
 
 def _code_view(text: str) -> str:
-    """The first of :func:`_code_views` with a digit (else the last): a code as it is read out."""
-    views = _code_views(text)
-    view = next(views)
-    return view if _DIGIT.search(view) else next(views)
+    """The one of :func:`_code_views` that reads the most digits as one code (the first on a tie):
+    "it's one, four, nine" is 1, 4, 9 dictated (as numbers "one" stays a word), but "which one, the
+    16 digits?" is no "1 ... 16"."""
+
+    def reading(view: str) -> tuple[bool, int]:
+        return len(_CODE_SPAN.findall(view)) <= 1, len(_DIGIT.findall(view))
+
+    return max(_code_views(text), key=reading)
 
 
-def _cvv_answers(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
-    """A security code given in answer to its request ("And the three-digit code on the back?" / "One
-    eighty-seven."; also over two segments, "nine..." / "six six."), and the asker reading it back:
-    the card's placeholder (PCI DSS forbids storing it). Only 3-4 digits in a short answer."""
+def _code_answers(
+    segments: list[dict[str, Any]], pii: Counter[str], asks: Callable[[str], bool], name: str, sizes: range
+) -> None:
+    """A short code given in answer to its request (``asks``: a card's security code, "And the
+    three-digit code on the back?" / "One eighty-seven."; the last four of a social security number),
+    also over two segments ("nine..." / "six six."), and the asker reading it back: redacted as
+    ``name``. Only ``sizes`` digits in a short answer."""
     for i, seg in enumerate(segments):
-        if not asks_cvv(seg["text"]):
+        if not asks(seg["text"]):
             continue
         asker = seg["role"]
         answer = [j for j in range(i + 1, min(i + 4, len(segments))) if segments[j]["role"] != asker]
@@ -651,20 +659,20 @@ def _cvv_answers(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
                 continue
             code += digits
             taken.append(j)
-            if len(code) >= 3:
+            if len(code) >= sizes.start:
                 break
-        if not 3 <= len(code) <= 4:
+        if len(code) not in sizes:
             continue
         for j in taken:
-            segments[j] = {**segments[j], "text": _CODE_SPAN.sub("[CARD]", views[j])}
-        pii["CARD"] += 1
+            segments[j] = {**segments[j], "text": _CODE_SPAN.sub(f"[{name}]", views[j])}
+        pii[name] += 1
         after = taken[-1] + 1
         for j in range(after, min(after + 2, len(segments))):  # the asker reading the code back
             if segments[j]["role"] != asker:
                 continue
             for view in _code_views(segments[j]["text"]):
                 if re.sub(r"\D", "", view) == code:
-                    segments[j] = {**segments[j], "text": _CODE_SPAN.sub("[CARD]", view)}
+                    segments[j] = {**segments[j], "text": _CODE_SPAN.sub(f"[{name}]", view)}
                     break
 
 
@@ -770,8 +778,13 @@ def filter_transcript(
         _redact_seams(segments, options, pii)
         if pii.get("PHONE"):
             _read_backs(segments)
-        if options.pii.cards and asks_cvv("\n".join(s["text"] for s in segments)):
-            _cvv_answers(segments, pii)
+        said = "\n".join(s["text"] for s in segments)
+        last_four = options.pii.ids and asks_id_last_four(said)
+        if last_four:  # "the last 4 digits of the SSN" is no card's "4 digits" code
+            _code_answers(segments, pii, asks_id_last_four, "ID", range(4, 5))
+        if options.pii.cards and asks_cvv(said):  # PCI DSS forbids storing it: the card's placeholder
+            asks = (lambda text: asks_cvv(text) and not asks_id_last_four(text)) if last_four else asks_cvv
+            _code_answers(segments, pii, asks, "CARD", range(3, 5))
         pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [

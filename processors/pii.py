@@ -758,6 +758,21 @@ def asks_cvv(text: str) -> bool:
     return any(hint in text for hint in _CVV_ASK_HINTS) and CVV_ASK.search(text) is not None
 
 
+#: A request for the last four digits of an identity number: "And the last four of your social?",
+#: "last 4 digits of the SSN", "последние четыре цифры паспорта / СНИЛС".
+_ID_LAST_FOUR = re.compile(
+    r"(?<![^\W\d_])(?:last\s+(?:four|4)(?:\s+digits)?\s+(?:of\s+)?(?:your\s+|the\s+)?"
+    r"(?:social|ssn|sin|passport|id\b|driver)|(?:social|ssn)\b[^.?!]{0,30}\blast\s+(?:four|4)\b|"
+    r"последни[еих]\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:вашего\s+|от\s+)?(?:паспорт|снилс|инн))",
+    re.I,
+)
+
+
+def asks_id_last_four(text: str) -> bool:
+    """Whether ``text`` asks for the last four digits of an identity number (:data:`_ID_LAST_FOUR`)."""
+    return ("ast" in text or "оследн" in text) and _ID_LAST_FOUR.search(text) is not None
+
+
 #: A digit of a code said one by one: normalisation leaves a lone "one"/"oh" in words.
 _CODE_DIGIT = r"(?:\d|(?:one|один|oh)(?![^\W\d_]))"
 _CVV = re.compile(

@@ -633,6 +633,7 @@ def test_pii_said_around_fillers_restarts_and_in_parts_is_redacted(turns, stored
         [("agent", "Три цифры на обороте карты, пожалуйста."), ("customer", "Один восемь четыре.")],
         [("agent", "What's the security code?"), ("customer", "Um, it's two, eight, two.")],
         [("agent", "CVV, please."), ("customer", "nine..."), ("customer", "six six.")],
+        [("agent", "What's the security code?"), ("customer", "Um, it's one, four, nine.")],
     ],
 )
 def test_a_security_code_answering_its_request_is_the_cards(turns):
@@ -665,3 +666,27 @@ def test_the_askers_read_back_of_a_security_code_is_redacted_too():
 def test_a_security_code_request_answered_without_a_code_changes_nothing(turns):
     out = filter_transcript(make_transcript_from_turns("cvv", turns))
     assert out["transcript"]["segments"][1]["text"] == turns[1][1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        ([("agent", "And the last four of your social?"), ("customer", "Four one five five.")], "en"),
+        ([("agent", "Last 4 digits of the SSN, please."), ("customer", "Sixty-nine forty-five.")], "en"),
+        ([("agent", "Назовите последние четыре цифры паспорта."), ("customer", "Три ноль, два один.")], "ru"),
+    ],
+)
+def test_the_last_four_of_an_identity_number_answering_its_request_is_an_id(turns, language):
+    out = filter_transcript(make_transcript_from_turns("ssn", turns, language=language))
+    answer = out["transcript"]["segments"][1]["text"]
+    assert "[ID]" in answer and not re.search(r"\d", answer), answer
+    assert out["pii"] == {"ID": 1}
+
+
+def test_the_last_four_of_a_card_or_an_unrelated_answer_stay():
+    turns = [("agent", "And the last four of the card?"), ("customer", "Four two four two.")]
+    out = filter_transcript(make_transcript_from_turns("card4", turns))
+    assert out["transcript"]["segments"][1]["text"] == "Four two four two." and not out["pii"]
+    turns = [("agent", "Last four of your social?"), ("customer", "I'd rather not, call me back at 5.")]
+    out = filter_transcript(make_transcript_from_turns("ssn", turns))
+    assert out["transcript"]["segments"][1]["text"] == turns[1][1] and not out["pii"]
