@@ -464,6 +464,68 @@ def detect_language(
     return language, float(probability)
 
 
+class Decoded(NamedTuple):
+    """One Whisper pass over a call, through the guards."""
+
+    segments: list[dict]
+    removed: list[dict]
+    dropped: Counter[str]
+
+
+def _decode(
+    asr: Asr,
+    audio: Sequence[ChannelAudio],
+    speech: list[list[Interval]] | None,
+    duration: float,
+    language: str,
+    options: WhisperOptions,
+) -> Decoded:
+    """Whisper in ``language`` on the call, its utterances through the guards (kept and removed)."""
+    segments: list[dict] = []
+    removed: list[dict] = []
+    dropped: Counter[str] = Counter()
+    model = asr.model_for(language)
+    for utt in whisper_utterances(model, audio, speech, language, options):
+        kept, reason, share = guard(utt, duration, speech[utt.track] if speech else None, options)
+        if reason:
+            dropped[reason] += 1
+        if kept is not None:
+            segments.append(_segment(audio[utt.track], kept, share, options.keep_words))
+        elif reason != "empty":  # the original utterance (a loop uncollapsed): what Whisper heard
+            removed.append(_segment(audio[utt.track], utt, share, options.keep_words, reason))
+    return Decoded(segments, removed, dropped)
+
+
+def mean_logprob(segments: Sequence[Mapping]) -> float | None:
+    """Mean ``avg_logprob`` of ``segments`` weighted by their duration; None without segments.
+
+    Weighted so a confident "Okay." does not offset a long turn decoded in the wrong language.
+    """
+    if not segments:
+        return None
+    weights = [max(0.0, s["end"] - s["start"]) for s in segments]
+    if sum(weights) <= 0:
+        weights = [1.0] * len(segments)
+    return sum(w * s["avg_logprob"] for w, s in zip(weights, segments, strict=True)) / sum(weights)
+
+
+def hint_doubtful(segments: Sequence[Mapping], options: WhisperOptions) -> bool:
+    """Whether the kept text decoded in the hinted language is unlikely enough to check the hint.
+
+    Nothing kept is no evidence either way (silence, music): no check.
+    """
+    score = mean_logprob(segments)
+    return options.hint_check_logprob is not None and score is not None and score < options.hint_check_logprob
+
+
+def other_language(hinted: str, detected: str, probability: float, options: WhisperOptions) -> str | None:
+    """The language to transcribe a doubted call in again: the detected one when it is not the hint
+    and detection is confident, else None (keep the hint)."""
+    if detected != hinted and probability >= options.hint_switch_probability:
+        return detected
+    return None
+
+
 def transcribe_call(
     call: Mapping,
     audio: Sequence[ChannelAudio],
@@ -475,9 +537,12 @@ def transcribe_call(
 
     Uses the event's language hint when it names a language Whisper knows ("en-US", "English" and
     "EN" all mean ``en``), otherwise detects with the multilingual model: a hint passed as-is made
-    the tokenizer raise and the call a dead letter. Segments the guards drop are counted in
-    ``dropped`` by reason and, but for ``empty`` ones (no text), kept as Whisper heard them in
-    ``dropped_segments`` (``kept`` false, ``drop_reason`` the guard's), numbered after the
+    the tokenizer raise and the call a dead letter. A hint is checked only when the text decoded in
+    it is unlikely (``hint_doubtful``): then the language is detected and, when detection confidently
+    names another one, the call is transcribed again in it and the likelier of the two kept, with
+    ``language_probability`` set when the detected language won. Segments the guards drop are
+    counted in ``dropped`` by reason and, but for ``empty`` ones (no text), kept as Whisper heard
+    them in ``dropped_segments`` (``kept`` false, ``drop_reason`` the guard's), numbered after the
     dialogue: BI can audit them, no later stage reads them as dialogue.
     """
     options = options or WhisperOptions()
@@ -492,6 +557,7 @@ def transcribe_call(
         timings["vad"] = time.perf_counter() - started
     hint = call.get("language")
     language, probability = whisper_language(hint), None
+    hinted = language is not None
     if hint and not language:
         # The event keeps the hint (Transcript.call.language); a probability shows it was detected.
         log.warning("call %s: language hint %r is not a Whisper language; detecting", call["call_id"], hint)
@@ -499,20 +565,46 @@ def transcribe_call(
         started = time.perf_counter()
         language, probability = detect_language(audio, asr, speech)
         timings["detect"] = time.perf_counter() - started
-    model = asr.model_for(language)
     started = time.perf_counter()
-    segments: list[dict] = []
-    removed: list[dict] = []
-    dropped: Counter[str] = Counter()
-    for utt in whisper_utterances(model, audio, speech, language, options):
-        kept, reason, share = guard(utt, duration, speech[utt.track] if speech else None, options)
-        if reason:
-            dropped[reason] += 1
-        if kept is not None:
-            segments.append(_segment(audio[utt.track], kept, share, options.keep_words))
-        elif reason != "empty":  # the original utterance (a loop uncollapsed): what Whisper heard
-            removed.append(_segment(audio[utt.track], utt, share, options.keep_words, reason))
+    decoded = _decode(asr, audio, speech, duration, language, options)
     timings["asr"] = time.perf_counter() - started
+    if hinted and hint_doubtful(decoded.segments, options):
+        # A wrong hint (a PBX tagging every call "ru") makes Whisper translate into it, and VAD
+        # keeps that text: detection, paid only here, says whether another language fits better.
+        started = time.perf_counter()
+        detected, detected_probability = detect_language(audio, asr, speech)
+        timings["detect"] = time.perf_counter() - started
+        retry = other_language(language, detected, detected_probability, options)
+        if retry:
+            started = time.perf_counter()
+            again = _decode(asr, audio, speech, duration, retry, options)
+            timings["asr_retry"] = time.perf_counter() - started
+            hinted_score, retry_score = mean_logprob(decoded.segments), mean_logprob(again.segments)
+            better = retry_score is not None and hinted_score is not None and retry_score > hinted_score
+            log.warning(
+                "call %s: language hint %r doubtful (mean avg_logprob %.2f in %s); detected %s "
+                "(p=%.2f, mean avg_logprob %s); transcript in %s",
+                call["call_id"],
+                hint,
+                hinted_score,
+                language,
+                retry,
+                detected_probability,
+                "none" if retry_score is None else f"{retry_score:.2f}",
+                retry if better else language,
+            )
+            if better:
+                decoded, language, probability = again, retry, detected_probability
+        else:
+            log.info(
+                "call %s: language hint %r doubtful (mean avg_logprob %.2f); detected %s (p=%.2f): hint kept",
+                call["call_id"],
+                hint,
+                mean_logprob(decoded.segments),
+                detected,
+                detected_probability,
+            )
+    segments, removed, dropped = decoded
     segments.sort(key=lambda s: (s["start"], s["channel"]))
     removed.sort(key=lambda s: (s["start"], s["channel"]))
     # Dropped ones are numbered after the dialogue: the dialogue's indices stay its positions, and

@@ -203,6 +203,19 @@ class Settings(BaseSettings):
         False,
         description="Keep word timestamps in each transcript segment (Segment.words); bigger records.",
     )
+    whisper_hint_check_logprob: float | None = Field(
+        -1.0,
+        le=0,
+        description="A call transcribed in its event's language hint whose text scores below this mean "
+        "avg_logprob is checked: the language is detected and, when another is likely enough, the call "
+        "transcribed again in it (a wrong hint makes Whisper translate into it). Unset: trust hints.",
+    )
+    whisper_hint_switch_probability: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Detection probability another language needs to replace a doubted hint.",
+    )
     tokenizer: Path | None = Field(
         None,
         description="tokenizer.json used to count LLM tokens. Unset: the multilingual Whisper tokenizer.",
@@ -507,6 +520,7 @@ class Settings(BaseSettings):
         "notify_smtp_user",
         "notify_smtp_password",
         "notify_smtp_from",
+        "whisper_hint_check_logprob",
         mode="before",
     )
     @classmethod
