@@ -563,18 +563,35 @@ class _Run:
     cue: int | None = None
 
 
+_PLUS = re.compile(r"(?:\+|(?<![^\W\d_])(?:plus|плюс)(?![^\W\d_]))\s*,?\s*(?:\d|[^\W\d_]+)", re.IGNORECASE)
+_RU_MOBILE = re.compile(r"[78]9\d{9}")
+
+
+def _only_a_phone(text: str) -> bool:
+    """Whether the number in ``text`` has a shape only phones have: an international prefix, or a
+    Russian mobile with its trunk prefix (8/7 9xx, 11 digits; without it, "916 203 47 18" after
+    "Лицевой счёт?" may be the account)."""
+    if _PLUS.search(text) is not None:
+        return True
+    digits = re.sub(r"\D", "", normalise_numbers(strip_disfluencies(text)))
+    return _RU_MOBILE.fullmatch(digits) is not None
+
+
 def _answers_reference(
     segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
 ) -> None:
     """A bare number answering the other speaker's question about a reference ("Ваш ИНН?" /
     "7707083893.", "What's your order number?" / "seven one one ...") is that reference, not the
     phone its shape suggests: such a segment is redacted again as said (``said``), after the
-    question, and keeps what that finds."""
+    question, and keeps what that finds. A number only a phone is shaped like (a plus, a Russian
+    mobile) stays a phone: "Назовите номер, привязанный к договору." asks for a phone."""
     for i, seg in enumerate(segments):
         if "[PHONE]" not in seg["text"] or not _after_other(segments, i, asks_for_reference):
             continue
         part = segments[i - 1]["text"].rstrip(_PIECE_END)
         answer = _printable(said[i])
+        if _only_a_phone(answer):
+            continue
         joined = f"{part}, {answer}"
         redacted, found = _redact(joined, options)
         if found.get("PHONE", 0) == 0:  # the question says what the number is

@@ -145,6 +145,12 @@ _DICTATED_DIGITS = re.compile(r"[78]?[34789]\d{9}|1?[2-9]\d{2}[2-9]\d{6}")
 #: Card groupings as read out (13-19 digits).
 _CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4)})
 #: The word said last before a number tells what it is; "номер"/"number" only when nothing else does.
+#: Words that announce a phone number.
+_PHONE_WORDS = (
+    r"телефон|мобильн|сотов|домашн|(?:по)?звон(?:ит|ите|ить|им|ю)\b|набирайте|записывайте|запишите|пишите|phone|"
+    r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап|\[phone\]"
+)
+_PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
 _CUE = re.compile(
     r"(?<![^\W\d_])(?:"
     r"(?P<card>карт|card|visa|виза|mastercard|мастеркард|amex|american\s+express|мир\b|cvv|cvc|"
@@ -152,8 +158,7 @@ _CUE = re.compile(
     r"|(?P<passport>паспорт|passport|сери[яиюей]\b|series\b)"
     r"|(?P<snils>снилс|snils)"
     r"|(?P<ssn>ssn\b|social\b)"
-    r"|(?P<phone>телефон|мобильн|сотов|домашн|позвоните|звоните|звонить|набирайте|записывайте|запишите|пишите|phone|"
-    r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап|\[phone\])"
+    rf"|(?P<phone>{_PHONE_WORDS})"
     r"|(?P<number>номер|number)"
     r")",
     re.I,
@@ -170,10 +175,27 @@ _NOT_PHONE = re.compile(rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}
 _REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
 
 
+#: Before a reference word, a place: the number is one *on* the account, *linked to* the contract
+#: ("Назовите номер, привязанный к договору", "the number on the account"), not the reference's own.
+_LOCATED = re.compile(
+    r"(?<![^\W\d_])(?:к|ко|в|во|на|при|у|on|in|to|with|under)\s+(?:[^\W\d_]+\s+){0,2}$", re.I
+)
+
+
+def _names_reference(text: str, match: re.Match[str]) -> bool:
+    """Whether the reference word ``match`` names the number, rather than where it is kept."""
+    return _LOCATED.search(text, max(0, match.start() - 30), match.start()) is None
+
+
 def asks_for_reference(text: str) -> bool:
     """Whether the end of ``text`` names a number that is no phone ("Ваш ИНН?", "What's your order
-    number?"): a bare number answering it is that reference, whatever its shape."""
-    return _REFERENCE.search(text, max(0, len(text) - _CUE_CHARS)) is not None
+    number?"): a bare number answering it is that reference, whatever its shape. Not when ``text``
+    names a phone too ("the phone number on the account?", "What is your phone number? I see your
+    order here."), or the reference only as a place (:data:`_LOCATED`): a phone wrongly redacted
+    costs a reference; a reference wrongly kept, a phone."""
+    if _PHONE_WORD.search(text) is not None:
+        return False
+    return any(_names_reference(text, m) for m in _REFERENCE.finditer(text, max(0, len(text) - _CUE_CHARS)))
 
 
 #: A unit or currency right after the digits: a count or an amount, not a phone.
@@ -224,11 +246,19 @@ def _ssn_ok(digits: str) -> bool:
 
 
 def _not_phone_context(text: str, start: int, end: int) -> bool:
-    """An order/contract/... word right before, or a unit right after: the digits are not a phone."""
-    return (
-        _NOT_PHONE.search(text, max(0, start - _CUE_CHARS), start) is not None
-        or _UNIT_AFTER.match(text, end) is not None
-    )
+    """An order/contract/... word right before (with no phone word before it: "the phone number on
+    the account is ...", "номер, привязанный к договору, телефон ..."), or a unit right after: the
+    digits are not a phone."""
+    lo = max(0, start - _CUE_CHARS)
+    # the phone word may open a longer question: "What phone number do you have on your account?"
+    reference = _NOT_PHONE.search(text, lo, start)
+    if (
+        reference is not None
+        and _names_reference(text, reference)
+        and _PHONE_WORD.search(text, max(0, lo - 40), start) is None
+    ):
+        return True
+    return _UNIT_AFTER.match(text, end) is not None
 
 
 def _phone_match_ok(m: re.Match[str]) -> bool:

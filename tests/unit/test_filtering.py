@@ -690,3 +690,26 @@ def test_the_last_four_of_a_card_or_an_unrelated_answer_stay():
     turns = [("agent", "Last four of your social?"), ("customer", "I'd rather not, call me back at 5.")]
     out = filter_transcript(make_transcript_from_turns("ssn", turns))
     assert out["transcript"]["segments"][1]["text"] == turns[1][1] and not out["pii"]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "language", "redacted"),
+    [
+        ("What is your phone number? I see your order here.", "415 555 0134.", "en", True),
+        ("Could you confirm the mobile number on the account?", "415 555 0134.", "en", True),
+        ("What phone number do you have on your account?", "It's 415 555 0134.", "en", True),
+        ("Назовите номер, привязанный к договору.", "921, 489, 26, 64.", "ru", True),
+        ("По какому номеру курьер позвонит насчёт заказа?", "916 203 47 18.", "ru", True),
+        ("Номер договора?", "+7 916 203 47 18.", "ru", True),  # only a phone has a plus
+        ("Номер договора?", "916 203 47 18.", "ru", False),
+        ("What's your order number?", "415 555 0134.", "en", False),
+        ("Лицевой счёт?", "Девятьсот шестнадцать, двести три, сорок семь, восемнадцать.", "ru", False),
+    ],
+)
+def test_a_reference_question_makes_a_number_no_phone_only_when_it_names_the_number(
+    question, answer, language, redacted
+):
+    turns = [("agent", question), ("customer", answer)]
+    out = filter_transcript(make_transcript_from_turns("ref", turns, language=language))
+    text = out["transcript"]["segments"][1]["text"]
+    assert ("[PHONE]" in text) is redacted, text
