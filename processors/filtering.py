@@ -64,8 +64,10 @@ from processors.pii import (
     asks_cvv,
     asks_for_reference,
     asks_id_last_four,
+    asks_inn,
     cue_at_end,
     has_cue,
+    inn_ok,
     redact,
 )
 from processors.rules import price_mentions
@@ -652,12 +654,17 @@ def _code_view(text: str) -> str:
 
 
 def _code_answers(
-    segments: list[dict[str, Any]], pii: Counter[str], asks: Callable[[str], bool], name: str, sizes: range
+    segments: list[dict[str, Any]],
+    pii: Counter[str],
+    asks: Callable[[str], bool],
+    name: str,
+    sizes: range,
+    valid: Callable[[str], bool] | None = None,
 ) -> None:
     """A short code given in answer to its request (``asks``: a card's security code, "And the
-    three-digit code on the back?" / "One eighty-seven."; the last four of a social security number),
-    also over two segments ("nine..." / "six six."), and the asker reading it back: redacted as
-    ``name``. Only ``sizes`` digits in a short answer."""
+    three-digit code on the back?" / "One eighty-seven."; the last four of a social security number;
+    a person's INN), also over two segments ("nine..." / "six six."), and the asker reading it back:
+    redacted as ``name``. Only ``sizes`` digits in a short answer (that pass ``valid``)."""
     for i, seg in enumerate(segments):
         if not asks(seg["text"]):
             continue
@@ -678,7 +685,7 @@ def _code_answers(
             taken.append(j)
             if len(code) >= sizes.start:
                 break
-        if len(code) not in sizes:
+        if len(code) not in sizes or (valid is not None and not valid(code)):
             continue
         for j in taken:
             segments[j] = {**segments[j], "text": _CODE_SPAN.sub(f"[{name}]", views[j])}
@@ -796,6 +803,8 @@ def filter_transcript(
         if pii.get("PHONE"):
             _read_backs(segments)
         said = "\n".join(s["text"] for s in segments)
+        if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
+            _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)
         last_four = options.pii.ids and asks_id_last_four(said)
         if last_four:  # "the last 4 digits of the SSN" is no card's "4 digits" code
             _code_answers(segments, pii, asks_id_last_four, "ID", range(4, 5))

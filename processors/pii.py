@@ -17,7 +17,9 @@ Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD
 - ``[ID]``: US SSN ``123-45-6789`` / ``123 45 6789`` / ``123.45.6789`` (any grouping after SSN or
   social), Russian SNILS ``123-456-789 01`` / ``123 456 789 01`` (other separators, any grouping
   after СНИЛС, or 11 digits in a row: with a valid checksum), Russian passport ``4510 123456``
-  (series + number, ``серия 45 10, номер 123 456``, or 10 digits grouped anyhow after паспорт);
+  (series + number, ``серия 45 10, номер 123 456``, or 10 digits grouped anyhow after паспорт), a
+  person's 12-digit INN after its word (or, checksum-valid, answering a question that names it; a
+  company's 10-digit INN is no personal data and stays);
 - ``[PHONE]``: Russian ``+7 / 7 / 8 (916) 123-45-67``, without the prefix when grouped
   ``916 123-45-67`` (also Kazakh 7xx) or a 10-digit mobile ``9161234567``, North American
   ``+1 (415) 555-0134`` / ``415-555-0134`` / ``4155550134`` (a valid area code and exchange), any
@@ -236,6 +238,35 @@ def snils_ok(digits: str) -> bool:
     """The SNILS checksum: the first nine digits weighted 9..1, summed, mod 101 (100 counts as 0)."""
     total = sum((ord(ch) - 48) * w for ch, w in zip(digits, range(9, 0, -1), strict=False))
     return total % 101 % 100 == int(digits[9:])
+
+
+def inn_ok(digits: str) -> bool:
+    """The checksum of a Russian personal INN (12 digits; a company's has 10 and is no PII)."""
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    d = [ord(ch) - 48 for ch in digits]
+    first = sum(a * b for a, b in zip((7, 2, 4, 10, 3, 5, 9, 4, 6, 8), d, strict=False)) % 11 % 10
+    second = sum(a * b for a, b in zip((3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8), d, strict=False)) % 11 % 10
+    return d[10] == first and d[11] == second
+
+
+#: A personal INN after its word: "мой ИНН 5024 1234 5678", "ИНН: 640, 565, 627, 833" (the word kept).
+_INN_12 = re.compile(
+    r"((?<![^\W\d_])(?:инн|inn)(?![^\W\d_])[^\d\[\]]{0,25}?)\d(?:[\s,.-]{0,2}\d){11}(?![\s,.-]{0,2}\d)", re.I
+)
+_INN_WORD = re.compile(r"(?<![^\W\d_])(?:инн|inn)(?![^\W\d_])", re.I)
+
+
+def _not_an_inn(m: re.Match[str]) -> bool:
+    """Whether the digits of ``m`` are not right after the word INN (a company's 10-digit INN)."""
+    return _INN_WORD.search(m.string, max(0, m.start() - 25), m.start()) is None
+
+
+def asks_inn(text: str) -> bool:
+    """Whether ``text`` names an INN (a 12-digit answer to it is a person's)."""
+    return ("нн" in text or "НН" in text or "nn" in text or "NN" in text) and _INN_WORD.search(
+        text
+    ) is not None
 
 
 def _ssn_ok(digits: str) -> bool:
@@ -884,9 +915,13 @@ def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[s
         if options.cards:
             sub(_CARD, "CARD", lambda m: luhn_ok(re.sub(r"\D", "", m.group())))
         if options.ids:
-            sub(_ID, "ID")
-            sub(_ID_SPACED, "ID")
-            sub(_ID_SERIES, "ID")
+            check = None
+            if asks_inn(text):
+                sub(_INN_12, "ID")
+                check = _not_an_inn  # a company's INN grouped 4-6 is no passport
+            sub(_ID, "ID", check)
+            sub(_ID_SPACED, "ID", check)
+            sub(_ID_SERIES, "ID", check)
             if "асп" in text or "assp" in text or "АСП" in text or "ASSP" in text:  # паспорт, passport
                 sub(_ID_WORD, "ID")
             text = _redact_passport_parts(text, counts)

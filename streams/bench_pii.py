@@ -1322,7 +1322,7 @@ class _CaseMaker:
                 f"Заказ № {o}, доставка завтра.",
                 f"Договор номер {o[:4]}-{o[4:]} от прошлого месяца.",
                 "ИНН 7707083893.",
-                "ИНН нашей компании 500100732259.",
+                "ИНН нашей компании 7728168971.",
                 f"Order number {o}.",
                 f"Your order {o[:3]}-{o[3:]} shipped today.",
                 f"Номер договора {o}, посмотрите.",
@@ -1354,7 +1354,7 @@ class _CaseMaker:
             else:
                 answer = en_digits(o)
             if "ИНН" in ask:
-                answer = ["7707083893", "500100732259"][i // 5]
+                answer = ["7707083893", "7736207543"][i // 5]
             thanks = "Спасибо, нашла." if lang == "ru" else "Thanks, found it."
             self._neg(
                 "ctx_order_number", lang, [("agent", ask), ("customer", answer + "."), ("agent", thanks)]
@@ -1374,8 +1374,8 @@ class _CaseMaker:
             w2 = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]
             return b + c1 + str(sum(int(d) * k for d, k in zip(b + c1, w2, strict=True)) % 11 % 10)
 
-        for i in range(12):  # INN with valid checksums
-            inn = inn10() if i % 2 == 0 else inn12()
+        for i in range(12):  # a company's INN, valid checksums (a person's 12-digit INN is an [ID])
+            inn = inn10()
             text = [
                 f"ИНН {inn}.",
                 f"ИНН у нас {inn[:4]} {inn[4:]}.",

@@ -713,3 +713,16 @@ def test_a_reference_question_makes_a_number_no_phone_only_when_it_names_the_num
     out = filter_transcript(make_transcript_from_turns("ref", turns, language=language))
     text = out["transcript"]["segments"][1]["text"]
     assert ("[PHONE]" in text) is redacted, text
+
+
+def test_a_persons_inn_answering_its_request_is_an_id():
+    turns = [
+        ("agent", "Назовите ИНН, пожалуйста."),
+        ("customer", "так, пятьсот, сто, семьсот тридцать два, двести пятьдесят девять."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("inn", turns, language="ru"))
+    answer = out["transcript"]["segments"][1]["text"]
+    assert "[ID]" in answer and not re.search(r"\d", answer), answer
+    turns = [("agent", "Ваш ИНН?"), ("customer", "500100732258.")]  # checksum fails: not a person's INN
+    out = filter_transcript(make_transcript_from_turns("inn", turns, language="ru"))
+    assert out["transcript"]["segments"][1]["text"] == "500100732258."

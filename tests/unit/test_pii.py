@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from processors.pii import PiiOptions, count_placeholders, luhn_ok, redact, snils_ok
+from processors.pii import PiiOptions, count_placeholders, inn_ok, luhn_ok, redact, snils_ok
 
 
 @pytest.mark.parametrize(
@@ -444,4 +444,29 @@ def test_a_phone_read_out_in_digits_and_pairs_in_one_breath(said):
     ],
 )
 def test_digits_and_pairs_that_are_no_phone_stay(said):
+    assert redact(said) == (said, {})
+
+
+def test_inn_checksum():
+    assert inn_ok("500100732259") and not inn_ok("500100732258") and not inn_ok("7707083893")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Мой ИНН 5001 0073 2259.", "ИНН: 500, 100, 732, 259.", "ИНН у меня 500100732259, записали?"],
+)
+def test_a_persons_inn_after_its_word_is_an_id(said):
+    text, counts = redact(said)
+    assert counts == {"ID": 1} and "[ID]" in text and "2259" not in text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "ИНН организации 7728168971, КПП 772801001.",
+        "ИНН у нас 5410 956550.",  # a company's INN grouped like a passport
+        "ИНН у меня 7702 356 78 9012 3.",  # 13 digits: no INN of a person
+    ],
+)
+def test_a_companys_inn_or_other_digits_after_the_word_stay(said):
     assert redact(said) == (said, {})
