@@ -391,11 +391,21 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
             words = WORD_RE.findall(text.lower())
         if digits + sum(w in NUMBER_WORDS for w in words) < _NUMBERISH_MIN:
             return out, found
-    plain = strip_disfluencies(text)
+    plain = _HESITATION.sub(",", strip_disfluencies(text))
     if plain == text:
         return out, found
     plain_out, plain_found = _redact_said(plain, options)
     return (plain_out, plain_found) if plain_found else (out, found)
+
+
+#: A speaker searching for the rest of a number ("seven one eight, let me see, five eight seven",
+#: "восемь девятьсот три, так, сто двадцать пять"): left out when the number is read again. Not the
+#: take-back words ("wait", "подождите"): a correction is judged with them.
+_HESITATION = re.compile(
+    r"(?<=[\w.…])[,.…]*\s+(?:let\s+me\s+(?:see|check|think|look)|hold\s+on|one\s+sec(?:ond)?|just\s+a\s+sec(?:ond)?|"
+    r"секунд(?:у|очку)|сейчас|щас|минутку|так|значит|как\s+там|вот)[,.…]*(?=\s+[\w+])",
+    re.IGNORECASE,
+)
 
 
 #: Number words in a turn that may be a number dictated in groups even with no cue word before it.

@@ -726,3 +726,18 @@ def test_a_persons_inn_answering_its_request_is_an_id():
     turns = [("agent", "Ваш ИНН?"), ("customer", "500100732258.")]  # checksum fails: not a person's INN
     out = filter_transcript(make_transcript_from_turns("inn", turns, language="ru"))
     assert out["transcript"]["segments"][1]["text"] == "500100732258."
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "redacted"),
+    [
+        ("yes, seven one eight, let me see, five eight seven, thirteen seventy-eight", "en", True),
+        ("восемь девятьсот три, так, сто двадцать пять, пятьдесят четыре, тридцать четыре", "ru", True),
+        ("It's 415, hold on, 555, 0134.", "en", True),
+        ("Это две тысячи девятьсот, так, плюс доставка триста пятьдесят, итого три двести.", "ru", False),
+    ],
+)
+def test_a_number_with_a_hesitation_between_its_groups(said, language, redacted):
+    out = filter_transcript(make_transcript_from_turns("pause", [("customer", said)], language=language))
+    text = out["transcript"]["segments"][0]["text"]
+    assert ("[PHONE]" in text) is redacted, text
