@@ -371,17 +371,27 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
 
 #: Digits and number words a text needs to be read again without its disfluencies.
 _NUMBERISH_MIN = 6
+#: A spoken at and a spoken dot after it: an e-mail said aloud may be in the text.
+_SPOKEN_EMAIL = re.compile(r"\s(?:at|собака|собачка|эт)\W.*?\s(?:dot|точка|period)\s", re.IGNORECASE)
 
 
 def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -> tuple[str, dict[str, int]]:
-    """:func:`_redact_said`, and when that finds nothing in a text with digits or number words, once
-    more without its disfluencies: "it's, uh, 206, uh, 868, uh, 2910" is a phone only without the
-    "uh"s, and is then stored without them (as compression would show it to the LLM)."""
+    """:func:`_redact_said`, and when that finds nothing in a text with digits or number words (or
+    may have missed part of an e-mail said aloud), once more without its disfluencies: "it's, uh,
+    206, uh, 868, uh, 2910" is a phone only without the "uh"s, and is then stored without them (as
+    compression would show it to the LLM)."""
     out, found = _redact_said(text, options, words)
-    if found or not options.pii.enabled:
+    if not options.pii.enabled:
         return out, found
-    # a phone, card or ID holds 7+ digits: a price or a count among fillers is no reason to look again
-    if _DIGIT.search(text) is None:
+    # an e-mail said with a filler in it ("linda dot ortiz at, um, mailbox dot com", "ivan, э-э,
+    # petrov собака ..."): read again even when a part was found; else a phone, card or ID holds 7+
+    # digits: a price or a count among fillers is no reason to look again
+    email = _SPOKEN_EMAIL.search(text) is not None
+    if found and not email:
+        return out, found
+    if email:
+        pass
+    elif _DIGIT.search(text) is None:
         if words is None:
             words = WORD_RE.findall(text.lower())
         if NUMBER_WORDS.isdisjoint(words) or sum(w in NUMBER_WORDS for w in words) < _NUMBERISH_MIN:
@@ -395,7 +405,9 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
     if plain == text:
         return out, found
     plain_out, plain_found = _redact_said(plain, options)
-    return (plain_out, plain_found) if plain_found else (out, found)
+    if not plain_found or sum(plain_found.values()) < sum(found.values()):
+        return out, found
+    return plain_out, plain_found
 
 
 #: A speaker searching for the rest of a number ("seven one eight, let me see, five eight seven",

@@ -623,8 +623,8 @@ _MAIL_ONLY = (
     "gmail", "googlemail", "hotmail", "icloud", "protonmail", "гмейл", "гмайл", "джимейл", "джимайл",
 )  # fmt: skip
 _AT = r"(?:\s(?:at|собака|собачка|эт)(?:\s+(?:sign|symbol|the\s+rate))?,?\s+|@\s*)"
-_ANY_DOT = r"(?:\.|,?\s+(?:dot|точка),?\s+)"
-_SAID_DOT = r",?\s+(?:dot|точка),?\s+"
+_ANY_DOT = r"(?:\.|,?\s+(?:dot|period|точка),?\s+)"
+_SAID_DOT = r",?\s+(?:dot|period|точка),?\s+"
 _WORD = r"[\w-]++"
 #: The at and domain: tried where a whitespace or "@" is, it rules out most texts with " at " at
 #: once; the local part before it is then read backwards (see _local_start).
@@ -672,7 +672,7 @@ _NOT_LOCAL = frozenset(
 )  # fmt: skip
 #: Said separators inside a local part: "ivan dot petrov", "иван нижнее подчёркивание петров".
 _JOINERS = frozenset(
-    ("dot", "точка", "underscore", "dash", "hyphen", "подчёркивание", "подчеркивание", "нижнее",
+    ("dot", "period", "точка", "underscore", "dash", "hyphen", "подчёркивание", "подчеркивание", "нижнее",
      "дефис", "тире")
 )  # fmt: skip
 #: Said between a local part and "at": skipped.
@@ -744,11 +744,12 @@ def _redact_spoken_emails(text: str, pos: int, counts: Counter[str]) -> str:
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: Words of an e-mail said aloud that name nobody: its joiners, the at, domains, mail providers.
 _NOT_NAME_PARTS = frozenset(
-    (*_TLDS, *(p for p in _PROVIDERS if " " not in p and "\\" not in p), "dot", "underscore", "dash",
-     "hyphen", "точка", "тире", "дефис", "нижнее", "подчёркивание", "подчеркивание", "собака", "собачка")
+    (*_TLDS, *(p for p in _PROVIDERS if " " not in p and "\\" not in p), "dot", "period", "underscore",
+     "dash", "hyphen", "точка", "тире", "дефис", "нижнее", "подчёркивание", "подчеркивание", "собака",
+     "собачка")
 )  # fmt: skip
 #: Words joining the parts of an e-mail said aloud ("jenny underscore kowalski", "точка", "тире").
-_EMAIL_JOINER = r"(?:dot|underscore|dash|hyphen|точка|тире|дефис|(?:нижнее\s+)?подч[её]ркивание)"
+_EMAIL_JOINER = r"(?:dot|period|underscore|dash|hyphen|точка|тире|дефис|(?:нижнее\s+)?подч[её]ркивание)"
 #: Between the letters of a word spelled out: "P-E-T-R-O-V", "M, O, R, O, Z", "p e t r o v".
 _SPELL_GAP = r"[\s,.\-–—]{1,3}"
 #: Characters between an e-mail and its spelling that one placeholder takes ("..., petrov is ").

@@ -741,3 +741,17 @@ def test_a_number_with_a_hesitation_between_its_groups(said, language, redacted)
     out = filter_transcript(make_transcript_from_turns("pause", [("customer", said)], language=language))
     text = out["transcript"]["segments"][0]["text"]
     assert ("[PHONE]" in text) is redacted, text
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Is the email on file still good, it's, uh, linda dot ortiz at, um, mailbox dot com?",
+        "Почта ivan, э-э, petrov собака mail точка ru.",
+    ],
+)
+def test_an_email_said_with_a_filler_in_it_is_stored_redacted(said):
+    out = filter_transcript(make_transcript_from_turns("mail", [("customer", said)]))
+    text = out["transcript"]["segments"][0]["text"]
+    assert "[EMAIL]" in text and not re.search(r"linda|ortiz|ivan|petrov|mailbox", text), text
+    assert out["pii"] == {"EMAIL": 1}

@@ -470,3 +470,16 @@ def test_a_persons_inn_after_its_word_is_an_id(said):
 )
 def test_a_companys_inn_or_other_digits_after_the_word_stay(said):
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    "said", ["It is kate period kuznetsov at techstroy period ru.", "It's s sokolov @ yahoo period com."]
+)
+def test_an_email_said_with_period_for_the_dot(said):
+    text, counts = redact(said)
+    assert counts == {"EMAIL": 1} and "sokolov" not in text and "kuznetsov" not in text
+
+
+def test_period_in_plain_speech_is_no_email():
+    said = "That is the end of the period at school period."
+    assert redact(said) == (said, {})
