@@ -799,7 +799,8 @@ def _redact_spelled(said: str, text: str) -> str:
 #: code 4 5 6", "три цифры сзади: 5, 1, 3" (the word is kept). Card data: the card's placeholder.
 _CVV_WORDS = (
     r"(?<![^\W\d_])(?:cvv2?|cvc2?|cvn|cid|security\s+code|card\s+code|код\s+безопасности|"
-    r"код\s+на\s+обороте|(?:the\s+)?(?:three|3|four|4)\s+digits(?:\s+on\s+the\s+back)?|"
+    r"код\s+на\s+обороте|код\s+с\s+обратной\s+стороны|(?:three|3)[\s-]digit\s+code|code\s+on\s+the\s+back|"
+    r"(?:the\s+)?(?:three|3|four|4)\s+digits(?:\s+on\s+the\s+back)?|"
     r"(?:три|3|четыре|4)\s+цифры(?:\s+(?:на\s+обороте|сзади|с\s+обратной\s+стороны))?)"
 )
 #: A request for a card's security code, which the other speaker's next words answer ("And the
@@ -858,6 +859,9 @@ _CVV_HINTS = (
     "igits",
     "CID",
     "CVN",
+    "on the back",
+    "igit code",
+    "обратной",
 )
 
 

@@ -483,3 +483,12 @@ def test_an_email_said_with_period_for_the_dot(said):
 def test_period_in_plain_speech_is_no_email():
     said = "That is the end of the period at school period."
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["and the code on the back is 352", "The three-digit code is 4 1 7.", "Код с обратной стороны 123."],
+)
+def test_a_security_code_after_its_words_in_other_forms(said):
+    text, counts = redact(said)
+    assert counts == {"CARD": 1} and not any(ch.isdigit() for ch in text)
