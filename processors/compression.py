@@ -449,7 +449,7 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
     рассрочка на 6 месяцев, ..." after the terms were given: "Процентов 0"), when the clause brings
     no fact the earlier sentence lacks; the earlier sentence counts one more telling. Runs on the
     few sentences a depth keeps, so it stays cheap."""
-    said: dict[str, list[tuple[str, set[tuple[str, str]], _Sentence]]] = {}
+    said: dict[str, list[tuple[str, set[tuple[str, str]], _Sentence, tuple[str, ...]]]] = {}
     for s in kept:
         clauses = _CLAUSE_COMMA.split(s.text)
         earlier = said.setdefault(s.role, [])
@@ -463,8 +463,11 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                     match = next(
                         (
                             first
-                            for prev, before, first in earlier
-                            if facts <= before and fuzz.token_sort_ratio(low, prev, score_cutoff=similarity)
+                            for prev, before, first, polarity in earlier
+                            # "doesn't include installation" repeats no "includes installation"
+                            if facts <= before
+                            and polarity == _polarity(low)
+                            and fuzz.token_sort_ratio(low, prev, score_cutoff=similarity)
                         ),
                         None,
                     )
@@ -479,7 +482,9 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                 s.text = tidy(text + end)
                 source.count += 1
         facts = s.facts
-        earlier.extend((c.strip().lower(), facts, s) for c in clauses if len(c.split()) >= 3)
+        earlier.extend(
+            (low, facts, s, _polarity(low)) for c in clauses if len((low := c.strip().lower()).split()) >= 3
+        )
 
 
 def _has_anchor(lower: str, fact: tuple[str, str]) -> bool:

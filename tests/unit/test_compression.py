@@ -354,3 +354,16 @@ def test_a_filler_that_is_also_words_goes_only_when_set_off(text, expected):
 )
 def test_a_word_doubled_with_a_hyphen_stays_unless_a_backchannel(text, expected):
     assert collapse_repeats(text) == expected
+
+
+def test_a_clause_that_negates_an_earlier_sentence_is_no_repeat_of_it():
+    """A correction ("We will not charge ..., sorry, my mistake.") was cut as a repeat of the
+    statement it corrects, which then read as said twice: the meaning flipped."""
+    from processors.compression import _drop_repeated_clauses, _Sentence
+
+    said = _Sentence("agent", 0, "We will charge a fee for the cancellation of the plan.", [])
+    fixed = _Sentence(
+        "agent", 2, "We will not charge a fee for the cancellation of the plan, sorry, my mistake.", []
+    )
+    _drop_repeated_clauses([said, fixed], CompressOptions().similarity)
+    assert said.count == 1 and "will not charge a fee" in fixed.text
