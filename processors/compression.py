@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -165,7 +166,10 @@ class _Sentence:
 
     @property
     def facts(self) -> set[tuple[str, str]]:
-        return {s for s in self.signals if s[0] in FACT_KINDS}
+        return {s for s in self.signals if s[0] in _FACT_KINDS}
+
+
+_FACT_KINDS = frozenset(FACT_KINDS)
 
 
 def density(items: list[_Sentence]) -> float:
@@ -203,10 +207,10 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
         known = exact.get(key)
         first = None
         if known is None:
-            n = len(s.text)
+            lo, hi = _length_window(len(s.text))
             for cand, m, cand_facts in firsts.get(s.role, ()):
                 if (
-                    abs(m - n) <= max(m, n) * 0.3
+                    lo <= m <= hi
                     and facts <= cand_facts
                     and fuzz.token_sort_ratio(cand.text, s.text, score_cutoff=similarity)
                     and polarity(s) == polarity(cand)
@@ -222,6 +226,20 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
         else:
             first.count += 1
             s.keep = False
+
+
+@cache
+def _length_window(n: int) -> tuple[int, int]:
+    """The lengths ``m`` of a sentence that may repeat one of length ``n``: ``abs(m - n) <= max(m, n) *
+    0.3``, which holds on an interval (its left side grows by 1 a step, its right side by 0.3), so
+    the candidate loop compares two integers. Per length, so computed a few hundred times at most."""
+    lo = n
+    while lo > 0 and abs(lo - 1 - n) <= max(lo - 1, n) * 0.3:
+        lo -= 1
+    hi = n
+    while abs(hi + 1 - n) <= max(hi + 1, n) * 0.3:
+        hi += 1
+    return lo, hi
 
 
 def _contrast(first: str, later: str) -> bool:
@@ -460,13 +478,14 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                 facts = {f for f in s.facts if _has_anchor(low, f)}
                 match = None
                 if len(low.split()) >= 3:
+                    said_so = _polarity(low)  # the same for every earlier clause: read once
                     match = next(
                         (
                             first
                             for prev, before, first, polarity in earlier
                             # "doesn't include installation" repeats no "includes installation"
                             if facts <= before
-                            and polarity == _polarity(low)
+                            and polarity == said_so
                             and fuzz.token_sort_ratio(low, prev, score_cutoff=similarity)
                         ),
                         None,

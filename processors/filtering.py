@@ -75,6 +75,7 @@ from processors.text import (
     WORD_RE,
     ci_view,
     collapse_repeats_words,
+    fold_safe,
     has_words,
     phrase_pattern,
     strip_disfluencies,
@@ -151,6 +152,9 @@ _HALLUCINATION_MARKERS = (
 )  # fmt: skip
 #: The same, one scan of the lower-cased text (the engine skips to a marker's first letter).
 _MARKERS_RE = re.compile("|".join(map(re.escape, _HALLUCINATION_MARKERS)))
+#: The markers' first words: a text holding none of them (``in``, much faster than the scan above,
+#: whose first letters are common Cyrillic ones) holds no marker.
+_MARKER_FIRST_WORDS = tuple(sorted({m.split()[0] for m in _HALLUCINATION_MARKERS}))
 #: Closings that are real speech at a call's end and a hallucination on its silence: dropped only
 #: when Whisper itself doubted the window (see ``_hallucination``).
 CLOSINGS = (
@@ -256,7 +260,7 @@ def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
     """Whether the segment is text Whisper writes on silence (see :data:`HALLUCINATIONS`)."""
     text = segment["text"]
     low = text.lower()
-    if _MARKERS_RE.search(low):
+    if _has_marker(low):
         return True
     nsp = segment.get("no_speech_prob")
     if len(text) > options._max_key_chars:  # longer than any listed phrase with its punctuation
@@ -266,12 +270,20 @@ def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
             and nsp > options.max_no_speech_prob
             and bool(options._hallucination_start.match(low))
         )
-    key = _key(low)
+    key = _NOT_LETTERS.sub(" ", low).strip()  # _key(low): low is lower-case already
     if key in options._hallucination_keys:
         return True
     if key in options._closing_keys:
         vad = segment.get("vad_speech")
         return nsp is not None and nsp > options.max_no_speech_prob and (vad is None or vad < 0.5)
+    return False
+
+
+def _has_marker(low: str) -> bool:
+    """Whether the lower-cased ``low`` holds one of :data:`_HALLUCINATION_MARKERS`."""
+    for word in _MARKER_FIRST_WORDS:
+        if word in low:
+            return _MARKERS_RE.search(low) is not None
     return False
 
 
@@ -343,13 +355,16 @@ def _offers_terms(text: str) -> bool:
 def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, list[str]]:
     """The checks of :func:`drop_reason` that read only the text (with repeats collapsed when
     ``options.collapse_repeats``): (reason, the lower-case words of the text judged)."""
-    if "uh-uh" in text.lower():  # "no" in American speech; "uh" alone is a filler
-        return None, WORD_RE.findall(text.lower())
-    words = None
+    low = text.lower()
+    words = WORD_RE.findall(low)
+    if "uh-uh" in low:  # "no" in American speech; "uh" alone is a filler
+        return None, words
     if options.collapse_repeats:
-        text, words = collapse_repeats_words(text)
-    if words is None:
-        words = WORD_RE.findall(text.lower())
+        if _kept_whatever_repeats(text, words, options):
+            return None, words
+        text, same = collapse_repeats_words(text, words)
+        if same is None:
+            words = WORD_RE.findall(text.lower())
     answer = answers and options._answer_re.search(text) is not None
     if (
         options.drop_fillers
@@ -367,6 +382,25 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
             return None, words
         return "short", words
     return None, words
+
+
+def _kept_whatever_repeats(text: str, words: list[str], options: FilterOptions) -> bool:
+    """Whether :func:`_text_reason` keeps ``text`` (words ``words``) however its repeats collapse, and
+    its collapsed words would tell :func:`_redact` nothing ``words`` does not: then the (costly)
+    collapse is skipped.
+
+    Why that holds: collapsing takes out copies of a word or word pair that stays, at word
+    boundaries, so the collapsed words are ``words`` less some repeats, the same set (for fold-safe
+    text, where lower-casing is the regex engine's case folding). So a word outside every filler
+    stays one, at least ``len(set(words))`` words remain, and with no number word among ``words``
+    there is none after either (all :func:`_redact` reads of the words).
+    """
+    return (
+        not (options.drop_fillers and options._filler_words.issuperset(words))
+        and not (options.drop_short and len(set(words)) < options.min_words)
+        and NUMBER_WORDS.isdisjoint(words)
+        and fold_safe(text)
+    )
 
 
 #: Digits and number words a text needs to be read again without its disfluencies.

@@ -33,6 +33,7 @@ from typing import Any
 from processors.numbers import normalise_numbers
 from processors.pii import redact
 from processors.text import (
+    case_sensitive_twin,
     ci_finditer,
     ci_view,
     factored,
@@ -236,32 +237,51 @@ def _question_start(lexicon: Lexicon) -> re.Pattern[str]:
 
 
 DEFAULT_LEXICON = Lexicon()
-#: (lexicon, pattern, question pattern, its start) of the lexicon used last: hashing a Lexicon (all
-#: its phrases) for the caches above on every sentence costs more than the match itself.
-_last_patterns: tuple[Lexicon, re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+#: (lexicon, pattern, question pattern, its start, the twins of the pattern and the start) of the
+#: lexicon used last: hashing a Lexicon (all its phrases) for the caches above on every sentence
+#: costs more than the match itself.
+_last_patterns: tuple[Any, ...] | None = None
 
 
-def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns(
+    lexicon: Lexicon,
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The pattern, question pattern and its start of ``lexicon``, and the case-sensitive twins
+    (:func:`case_sensitive_twin`) of the pattern and the start."""
     global _last_patterns
     last = _last_patterns
     if last is not None and last[0] is lexicon:
-        return last[1], last[2], last[3]
-    found = _pattern(lexicon), _question_pattern(lexicon), _question_start(lexicon)
+        return last[1:]  # type: ignore[return-value]
+    pattern, question, start = _pattern(lexicon), _question_pattern(lexicon), _question_start(lexicon)
+    found = pattern, question, start, case_sensitive_twin(pattern), case_sensitive_twin(start)
     _last_patterns = (lexicon, *found)
     return found
 
 
 def signals(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, str]]:
     """(kind, anchor) for every signal in ``text`` (anchors lower-case, whitespace collapsed)."""
-    pattern, question, start = _patterns(lexicon)
+    pattern, question, start, twin, start_twin = _patterns(lexicon)
     folded = fold(text)
-    found = [
-        (kind, " ".join(m.group().lower().split()))
-        for m in ci_finditer(pattern, text, folded)
-        # a factored twin's groups are named "<kind>_<n>_<i>"
-        if (kind := (m.lastgroup or "number").partition("_")[0]) != "courtesy"
-    ]
-    if _asks(text, folded, question, start):
+    if folded is not None and twin is not None:
+        # as ci_finditer would; the folded text is lower-case already
+        found = [
+            (kind, " ".join(m.group().split()))
+            for m in twin.finditer(folded)
+            # a factored twin's groups are named "<kind>_<n>_<i>"
+            if (kind := (m.lastgroup or "number").partition("_")[0]) != "courtesy"
+        ]
+    else:
+        found = [
+            (kind, " ".join(m.group().lower().split()))
+            for m in ci_finditer(pattern, text, folded)
+            if (kind := (m.lastgroup or "number").partition("_")[0]) != "courtesy"
+        ]
+    if "?" in text:
+        found.append(("question", "?"))
+    elif folded is not None and start_twin is not None:
+        if start_twin.match(folded) is not None:
+            found.append(("question", "?"))
+    elif _asks(text, folded, question, start):
         found.append(("question", "?"))
     return found
 

@@ -27,8 +27,11 @@ _REPEAT_RE = re.compile(
 )
 #: A number word among the letter runs of a repeated unit.
 _NUMBER_IN_UNIT = re.compile(rf"(?<!\w){NUMBER_WORD}", re.IGNORECASE | re.UNICODE)
-#: Not at a "." between digits ("$49.99", "12.03"): that splits an amount in two.
-_SENTENCE_RE = re.compile(r"(?:[^.!?…]|(?<=\d)\.(?=\d))+(?:[.!?…]+|$)")
+#: Not at a "." between digits ("$49.99", "12.03"): that splits an amount in two. The run of other
+#: characters is possessive: the ending that follows always matches where the run stops (at an
+#: end mark or the text's end), so giving characters back never helps, and the engine takes a
+#: run in one step instead of one alternation per character (about 2.5x as fast, the same matches).
+_SENTENCE_RE = re.compile(r"(?:[^.!?…]++|(?<=\d)\.(?=\d))+(?:[.!?…]+|$)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _DOUBLE_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 _LEADING_CHARS = frozenset(",;:.…-")
@@ -45,6 +48,10 @@ def word_count(text: str) -> int:
 
 
 def normalise_space(text: str) -> str:
+    # Already normal (the common case) when " " is its only whitespace (a printable text has no
+    # other character str.split splits on), never doubled nor at an end: no list of words to build.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -57,12 +64,14 @@ def collapse_repeats(text: str) -> str:
     return collapse_repeats_words(text)[0]
 
 
-def collapse_repeats_words(text: str) -> tuple[str, list[str] | None]:
+def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[str, list[str] | None]:
     """:func:`collapse_repeats` of ``text`` and, when that is ``text`` unchanged, the words of
-    ``text.lower()`` (``WORD_RE``) found on the way, which callers need too (else None)."""
+    ``text.lower()`` (``WORD_RE``) found on the way, which callers need too (else None).
+    ``words``: those words, when the caller has them already."""
     if len(text) < 3:
         return text, None
-    words = WORD_RE.findall(text.lower())
+    if words is None:
+        words = WORD_RE.findall(text.lower())
     # fast path (the back-reference regex is the slow part): no word or word pair repeats at once;
     # a pair repeat needs words[i] == words[i + 2], which is cheaper to rule out than pairs
     single = any(map(operator.eq, words, words[1:]))
@@ -373,6 +382,8 @@ def _strippable(text: str, start: int, end: int) -> bool:
     return phrase not in AMBIGUOUS_DISFLUENCIES or _set_off(text, start, end)
 
 
+#: Disfluencies of one word (no space) that are no word of their own: stripped wherever found.
+_ALWAYS_STRIPPED = frozenset(p.lower() for p in DISFLUENCIES if " " not in p) - AMBIGUOUS_DISFLUENCIES
 #: Every disfluency starts with a word character (what ``_strip_spans`` relies on).
 _DISFLUENCIES_START_WITH_WORDS = all(WORD_RE.match(p) for p in DISFLUENCIES)
 
@@ -412,25 +423,30 @@ def _strip_spans(core: re.Pattern[str], folded: str) -> list[tuple[int, int]]:
     spans = []
     end = 0
     first_word = False
+    size = len(folded)
     for m in core.finditer(folded):
-        if not _strippable(folded, m.start(), m.end()):
+        found = m.group()
+        start, stop = m.span()
+        # a one-word disfluency that is no word of its own is always stripped (see _strippable)
+        if found not in _ALWAYS_STRIPPED and not _strippable(folded, start, stop):
             # kept, with the commas right after it, as the one-regex removal would keep them
-            end = m.end()
-            while end < len(folded) and folded[end] == ",":
+            end = stop
+            while end < size and folded[end] == ",":
                 end += 1
             continue
-        start = m.start()
         while start > end and folded[start - 1].isspace():
             start -= 1
         if start > end and folded[start - 1] == ",":
             start -= 1
-        stop = m.end()
-        while stop < len(folded) and folded[stop] == ",":
+        while stop < size and folded[stop] == ",":
             stop += 1
         spans.append((start, stop))
         end = stop
         if not first_word:
-            first_word = WORD_RE.match(folded, m.start()).group() in _DISFLUENCY_FIRST  # type: ignore[union-attr]
+            # a first word found whole is the \w+ run the match starts with (it ends at a non-word)
+            first_word = found in _DISFLUENCY_FIRST or (
+                WORD_RE.match(folded, m.start()).group() in _DISFLUENCY_FIRST  # type: ignore[union-attr]
+            )
     if spans and not first_word and _DISFLUENCY_FIRST.isdisjoint(WORD_RE.findall(folded)):
         return []  # e.g. only "uhhuh" (= "uh-huh"), which the first-word prefilter never let through
     return spans
@@ -470,6 +486,12 @@ def _remove(pattern: re.Pattern[str], text: str) -> str:
 #: ASCII, Latin-1 punctuation (not µ), Cyrillic (not Ѣ ѣ), general punctuation, currency signs.
 _FOLD_SAFE = "\x00-\x7f\u00a0-\u00b4\u00b6-\u00bf\u0400-\u0461\u0464-\u04ff\u2000-\u206f\u20a0-\u20cf"
 _FOLD_SAFE_RE = re.compile(f"[{_FOLD_SAFE}]*")
+
+
+def fold_safe(text: str) -> bool:
+    """Whether ``text`` is made only of the characters :func:`fold` accepts: lower-casing it is one
+    character to one, with no context (no final sigma) and as the regex engine's case folding does."""
+    return _FOLD_SAFE_RE.fullmatch(text) is not None
 
 
 def fold(text: str) -> str | None:
