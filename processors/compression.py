@@ -363,6 +363,7 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
     okay"): folded, with a count, into the speaker's own earlier sentence; another speaker's echo
     just goes. Sentences with anything else (a question, a promise, an objection) stay."""
     said: dict[tuple[str, str], _Sentence] = {}
+    position = {id(s): i for i, s in enumerate(kept)}
     for s in kept:
         facts = s.facts
         if (
@@ -372,10 +373,12 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
             and all(kind in ECHO_KINDS for kind, _ in s.signals)
             and all(f in said for f in facts)
             and not _new_words(s, [said[f] for f in facts])
-            and _polarity(s.text) == _polarity(said[next(iter(facts))].text)  # "You said 20" after "not 20"
-        ):
+            # the earliest sentence that said them (not a set's arbitrary first: that changed the
+            # text with the interpreter's hash seed)
+            and _polarity(s.text)
+            == _polarity((first := min((said[f] for f in facts), key=lambda x: position[id(x)])).text)
+        ):  # "You said 20" after "not 20" is no echo
             s.keep = False
-            first = said[next(iter(facts))]
             if first.role == s.role:
                 first.count += s.count
             continue
