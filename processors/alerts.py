@@ -50,8 +50,9 @@ _RULE_KEYS = {"id", "title", "severity", "when", "cooldown", "message", "enabled
 _PHRASE_KEYS = {"phrases", "by", "at_least"}
 _ROLES = ("agent", "customer", "anyone")
 
-#: Scalar fields of RuleMetrics (``rules.<name>``); the maps are ``rules.keyword_hits.<entry>`` and
-#: ``rules.pii.<TYPE>`` (absent entries count 0).
+#: Scalar fields of RuleMetrics (``rules.<name>``); the maps are ``rules.keyword_hits.<entry>``,
+#: ``rules.agent_keyword_hits.<entry>`` (the agent's words only) and ``rules.pii.<TYPE>`` (absent
+#: entries count 0).
 RULE_METRICS = (
     "price_mentions",
     "words",
@@ -62,7 +63,7 @@ RULE_METRICS = (
     "silence_share",
     "interruptions",
 )
-RULE_MAPS = ("keyword_hits", "pii")
+RULE_MAPS = ("keyword_hits", "agent_keyword_hits", "pii")
 #: Fields of the transcript's AcousticMetrics (``acoustics.<name>``).
 ACOUSTICS = ("duration_s", *METRICS)
 #: CallCompleted fields (``call.<name>``; ``call.crm.<key>`` reads a CRM field).
@@ -290,7 +291,7 @@ def _check_path(path: str, where: str) -> None:
             if not ok:
                 raise AlertRuleError(
                     f"{where}: {path!r}: unknown rule metric; choose from "
-                    f"{', '.join(RULE_METRICS)}, keyword_hits.<entry>, pii.<TYPE>"
+                    f"{', '.join(RULE_METRICS)}, keyword_hits.<entry>, agent_keyword_hits.<entry>, pii.<TYPE>"
                 )
     elif root == "acoustics":
         ok = len(parts) == 1 and parts[0] in ACOUSTICS

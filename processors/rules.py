@@ -405,7 +405,8 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     options = options or default_rule_options()
     segments = transcript["segments"]
     texts = [s["text"] for s in segments if s.get("kept", True)]
-    speech = [s["text"] for s in segments if s.get("kept", True) or s.get("drop_reason") not in NOT_SPEECH]
+    said = [s for s in segments if s.get("kept", True) or s.get("drop_reason") not in NOT_SPEECH]
+    speech = [s["text"] for s in said]
     metrics = transcript["metrics"]
     agent, customer = _measure(metrics.get("agent_talk_s")), _measure(metrics.get("customer_talk_s"))
     ratio = (
@@ -428,11 +429,13 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
         for n in (metrics.get("agent_interruptions"), metrics.get("customer_interruptions"))
         if n is not None
     ]
+    dictionary = load_dictionary(tenant, Path(folder) if folder else None)
+    by_agent = "\n".join(s["text"] for s in said if s.get("role") == "agent")
     return {
         "price_mentions": price_mentions(texts),
-        "keyword_hits": _keyword_hits(
-            spoken, fold(spoken), load_dictionary(tenant, Path(folder) if folder else None)
-        ),
+        "keyword_hits": _keyword_hits(spoken, fold(spoken), dictionary),
+        # by the agent only: "did the agent apologise / greet" (a customer's "Sorry?" is no apology)
+        "agent_keyword_hits": _keyword_hits(by_agent, fold(by_agent), dictionary) if by_agent else {},
         "words": len(WORD_RE.findall(joined)),  # "\n" joins no two words
         "agent_talk_ratio": ratio,
         "language": language,

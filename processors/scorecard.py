@@ -23,7 +23,7 @@ from processors.tenant_config import read_yaml, specificity, str_list, yaml_file
 PACKAGED_DIR = Path(__file__).resolve().parent / "scorecards"
 KINDS = ("score", "yes_no", "category", "count")
 SOURCES = ("llm", "rule")
-RULES = ("price_named", "price_mentions")  # plus keyword:<name>
+RULES = ("price_named", "price_mentions")  # plus keyword:<name>, agent_keyword:<name>
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _CRITERION_KEYS = {
     "id",
@@ -222,9 +222,10 @@ def _criterion(raw: Any, where: str) -> Criterion:
         if kind not in ("yes_no", "count"):
             raise ScorecardError(f"{where}.type: rule criteria are yes_no or count (got {kind!r})")
         rule = rule or cid
-        if rule not in RULES and not (rule.startswith("keyword:") and len(rule) > 8):
+        if rule not in RULES and keyword_rule(rule) is None:
             raise ScorecardError(
-                f"{where}.rule: unknown rule {rule!r}; choose from {', '.join(RULES)} or keyword:<name>"
+                f"{where}.rule: unknown rule {rule!r}; choose from {', '.join(RULES)}, keyword:<name> "
+                "or agent_keyword:<name>"
             )
     elif rule is not None:
         raise ScorecardError(f"{where}.rule: only source=rule criteria name a rule")
@@ -326,12 +327,25 @@ class ScorecardRegistry:
         return self.cards[card_id]
 
 
+#: Keyword rules: ``keyword:<name>`` counts a dictionary entry in what either speaker said,
+#: ``agent_keyword:<name>`` in what the agent said (RuleMetrics field of the hits).
+KEYWORD_RULES = {"keyword:": "keyword_hits", "agent_keyword:": "agent_keyword_hits"}
+
+
+def keyword_rule(rule: str) -> tuple[str, str] | None:
+    """(RuleMetrics map, dictionary entry name) of a keyword rule, None for any other rule."""
+    for prefix, hits in KEYWORD_RULES.items():
+        if rule.startswith(prefix) and len(rule) > len(prefix):
+            return hits, rule.removeprefix(prefix)
+    return None
+
+
 def keyword_rules(card: Scorecard) -> list[tuple[Criterion, str]]:
-    """(criterion, dictionary entry name) of each ``keyword:<name>`` rule criterion of a card."""
+    """(criterion, dictionary entry name) of each keyword rule criterion of a card."""
     return [
-        (c, c.rule.removeprefix("keyword:"))
+        (c, found[1])
         for c in card.criteria
-        if c.source == "rule" and c.rule and c.rule.startswith("keyword:")
+        if c.source == "rule" and c.rule and (found := keyword_rule(c.rule)) is not None
     ]
 
 
@@ -364,7 +378,7 @@ def check_keyword_rules(
                     defined, scope = set(dictionary(tenant)), f"the keyword dictionary of tenant {tenant!r}"
                 if name not in defined:
                     raise ScorecardError(
-                        f"{where}: criterion {c.id!r} has rule keyword:{name} but {scope} defines no "
+                        f"{where}: criterion {c.id!r} has rule {c.rule} but {scope} defines no "
                         f"entry {name!r} (defined: {', '.join(sorted(defined)) or 'none'}); it would "
                         "never count a hit"
                     )

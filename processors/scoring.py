@@ -38,6 +38,7 @@ from processors.scorecard import (
     ScorecardRegistry,
     check_keyword_rules,
     default_scorecard,
+    keyword_rule,
     keyword_rules,
     totals,
 )
@@ -100,15 +101,15 @@ def _rule_value(
         return (1.0 if named else 0.0), ("yes" if named else "no")
     if rule == "price_mentions":
         return float(rules["price_mentions"]), None
-    if rule.startswith("keyword:"):
-        name = rule.removeprefix("keyword:")
-        # keyword_hits omits zero counts: only the dictionary tells "no hit" from "no such entry".
+    if (found := keyword_rule(rule)) is not None:
+        field, name = found
+        # the hits omit zero counts: only the dictionary tells "no hit" from "no such entry".
         if keywords is not None and name not in keywords:
             raise UnknownKeyword(
-                f"rule keyword:{name}: the call's keyword dictionary defines no entry {name!r} "
+                f"rule {rule}: the call's keyword dictionary defines no entry {name!r} "
                 f"(defined: {', '.join(sorted(keywords)) or 'none'})"
             )
-        hits = rules.get("keyword_hits", {}).get(name, 0)
+        hits = (rules.get(field) or {}).get(name, 0)
         if c.kind == "yes_no":
             return (1.0 if hits else 0.0), ("yes" if hits else "no")
         return float(hits), None

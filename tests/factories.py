@@ -173,6 +173,7 @@ def make_call_score(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
         "rules": {
             "price_mentions": 1,
             "keyword_hits": {"contract": 1, "quote": 1},
+            "agent_keyword_hits": {"quote": 1},
             "words": 44,
             "agent_talk_ratio": 0.51,
             "language": "en",

@@ -173,6 +173,12 @@ def test_keyword_hits_and_alert_counts(bi):
     with_legal = [s for s in data.calls.values() if "legal" in s["rules"]["keyword_hits"]]
     assert legal["calls"] == len(with_legal)
     assert legal["hits"] == sum(s["rules"]["keyword_hits"]["legal"] for s in with_legal)
+    stored = {
+        r["call_id"]: r["hits"]
+        for r in rows(client, "SELECT call_id, agent_keyword_hits AS hits FROM calls FINAL")
+    }
+    assert stored == {call_id: s["rules"].get("agent_keyword_hits", {}) for call_id, s in data.calls.items()}
+    assert any(stored.values())  # the agent's own words, stored per call (migration 009)
     critical = rows(client, "SELECT sum(alerts) AS n FROM bi_alert_counts WHERE severity = 'critical'")
     critical = critical[0]["n"]
     assert critical == sum(a["severity"] == "critical" for a in data.alerts) == 3

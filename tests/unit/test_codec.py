@@ -283,6 +283,8 @@ def test_records_from_before_dropped_segments_decode_with_the_default(name):
     assert fingerprint_of(old) != fingerprint_of(load(name))
     record = sample(name)
     _transcript_in(record, name).pop("dropped_segments", None)
+    if name == "CallScore":
+        record["rules"]["agent_keyword_hits"] = {}  # a later field: that writer leaves its default
     data = single_object(old, record)
 
     decoded = SingleObjectCodec().decode(name, data)
@@ -315,7 +317,9 @@ def test_old_readers_skip_dropped_segments(name):
 
     assert "dropped_segments" not in _transcript_in(old_view, name)
     del transcript["dropped_segments"]
-    record.pop("warnings", None)  # a later CallScore field, which that reader does not know either
+    record.pop("warnings", None)  # later CallScore fields, which that reader does not know either
+    if "rules" in record:
+        record["rules"].pop("agent_keyword_hits", None)
     assert old_view == record
 
 
@@ -327,9 +331,26 @@ def test_call_scores_from_before_warnings_decode_with_no_warnings():
     )
     record = sample("CallScore")
     record.pop("warnings", None)
+    record["rules"]["agent_keyword_hits"] = {}  # a later field, left at its default by that writer
     decoded = SingleObjectCodec().decode("CallScore", single_object(old, record))
-    assert decoded["warnings"] == []
+    assert decoded["warnings"] == [] and decoded == {**record, "warnings": []}
     new = {**record, "warnings": ["transcript cut to fit the model's context"]}
+    data = SingleObjectCodec().encode("CallScore", new)
+    del record["rules"]["agent_keyword_hits"]
+    assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
+
+
+def test_call_scores_from_before_agent_keyword_hits_decode_with_none():
+    """Backward: a CallScore written before ``rules.agent_keyword_hits`` (schemas/history) reads {};
+    forward: a reader on that schema reads the new bytes without it."""
+    old = parse_schema(
+        json.loads((codec.HISTORY_DIR / "callstream.CallScore.e4c00de.avsc").read_text()), _write_hint=False
+    )
+    record = sample("CallScore")
+    record["rules"].pop("agent_keyword_hits", None)
+    decoded = SingleObjectCodec().decode("CallScore", single_object(old, record))
+    assert decoded["rules"]["agent_keyword_hits"] == {}
+    new = {**record, "rules": {**record["rules"], "agent_keyword_hits": {"apology": 2}}}
     data = SingleObjectCodec().encode("CallScore", new)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
 

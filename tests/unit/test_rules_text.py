@@ -251,3 +251,22 @@ def test_the_default_dictionary_hears_common_russian_forms_and_phrases():
     hits = keyword_hits(texts)
     assert hits["legal"] == 3 and hits["cancel"] == 2 and hits["apology"] == 1
     assert hits["too_expensive"] == 1 and hits["greeting"] == 2
+
+
+def test_agent_keyword_hits_count_the_agents_words_only():
+    from processors.filtering import filter_transcript
+    from processors.rules import rule_metrics
+    from streams.bench_text import make_transcript_from_turns
+
+    turns = [
+        ("agent", "Hi, thank you for calling, how can I help?"),
+        ("customer", "Hello? Sorry, can you say that again?"),
+        ("agent", "I'm sorry about the line, I will cancel the old plan."),
+    ]
+    rules = rule_metrics(filter_transcript(make_transcript_from_turns("kw-role", turns))["transcript"])
+    assert rules["keyword_hits"]["apology"] == 2 and rules["agent_keyword_hits"]["apology"] == 1
+    assert rules["keyword_hits"]["greeting"] == 3 and rules["agent_keyword_hits"]["greeting"] == 2
+    mono = make_transcript_from_turns("kw-mono", turns)
+    for seg in mono["segments"]:
+        seg["role"] = "unknown"
+    assert rule_metrics(filter_transcript(mono)["transcript"])["agent_keyword_hits"] == {}

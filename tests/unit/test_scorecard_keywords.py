@@ -111,3 +111,34 @@ def test_a_defined_entry_without_hits_still_scores_zero(dicts):
     scorer = Scorer(registry(card("keyword:legal")), scorer="rules", rule_options=RuleOptions(dicts))
     row = rows(scorer.score(copy.deepcopy(make_call_score("c-legal")["compressed"])))["competitor"]
     assert (row["status"], row["value"], row["label"]) == ("scored", 0.0, "no")
+
+
+def test_an_agent_keyword_rule_counts_only_what_the_agent_said(dicts):
+    """ "Did the agent apologise": the customer's "Sorry, can you repeat?" is no agent apology."""
+    compressed = copy.deepcopy(make_call_score("c-sorry")["compressed"])
+    segments = compressed["filtered"]["transcript"]["segments"]
+    for seg in segments:
+        seg["text"] = (
+            "Sorry, can you say that again?" if seg["role"] == "customer" else "Let me check the plan."
+        )
+    assert {s["role"] for s in segments} >= {"agent", "customer"}
+    cards = registry(card("keyword:apology", card_id="any"), card("agent_keyword:apology", ["acme"], "agent"))
+    scorer = Scorer(cards, scorer="rules", rule_options=RuleOptions(dicts))
+    score = scorer.score(copy.deepcopy(compressed))
+    assert score["rules"]["keyword_hits"].get("apology", 0) >= 1
+    assert score["rules"]["agent_keyword_hits"].get("apology", 0) == 0
+    compressed["filtered"]["transcript"]["call"]["tenant"] = "acme"
+    row = rows(scorer.score(compressed))["competitor"]
+    assert (row["status"], row["label"]) == ("scored", "no")
+
+
+@pytest.mark.parametrize("rule", ["agent_keyword:", "agentkeyword:apology", "customer_keyword:apology"])
+def test_a_malformed_keyword_rule_is_refused(rule):
+    with pytest.raises(ScorecardError, match="keyword:<name> or agent_keyword:<name>"):
+        parse_scorecard(card(rule))
+
+
+def test_an_agent_keyword_rule_needs_the_entry_in_the_dictionary(dicts):
+    check_dictionaries(registry(card("agent_keyword:apology")), RuleOptions(dicts))
+    with pytest.raises(ScorecardError, match="agent_keyword:apologies"):
+        check_dictionaries(registry(card("agent_keyword:apologies")), RuleOptions(dicts))

