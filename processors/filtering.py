@@ -730,7 +730,11 @@ def _code_answers(
         code = ""
         taken = []
         for j in answer:
-            if len(views[j].split()) > _CVV_ANSWER_WORDS or "[" in views[j]:
+            # words besides the digits: a code read digit by digit ("9 4 8 6 ...") is still short
+            if (
+                sum(not w.strip(",.…;:!?-").isdigit() for w in views[j].split()) > _CVV_ANSWER_WORDS
+                or "[" in views[j]
+            ):
                 break
             digits = re.sub(r"\D", "", views[j])
             if not digits:

@@ -723,6 +723,13 @@ def test_a_persons_inn_answering_its_request_is_an_id():
     out = filter_transcript(make_transcript_from_turns("inn", turns, language="ru"))
     answer = out["transcript"]["segments"][1]["text"]
     assert "[ID]" in answer and not re.search(r"\d", answer), answer
+    turns = [
+        ("agent", "Нужен ваш ИНН."),
+        ("customer", "так, пять ноль ноль один ноль ноль семь три два два пять девять."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("inn", turns, language="ru"))
+    answer = out["transcript"]["segments"][1]["text"]  # read digit by digit: still a short answer
+    assert "[ID]" in answer and not re.search(r"\d|девять", answer), answer
     turns = [("agent", "Ваш ИНН?"), ("customer", "500100732258.")]  # checksum fails: not a person's INN
     out = filter_transcript(make_transcript_from_turns("inn", turns, language="ru"))
     assert out["transcript"]["segments"][1]["text"] == "500100732258."
