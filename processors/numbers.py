@@ -321,6 +321,47 @@ def _digits_before(text: str, at: int) -> bool:
     return i < at and i > 0 and text[i - 1].isdigit()
 
 
+#: "you two", "you three": a lone count right after these words names people, no figure.
+_PRONOUN_COUNTS = frozenset({"two", "three"})
+_PRONOUN_BEFORE = re.compile(r"(?<!\w)you\s+$", re.IGNORECASE)
+#: Before a time said as hour and minutes ("at three thirty", "в три тридцать"), or after it ("p.m.").
+_TIME_BEFORE = re.compile(
+    r"(?<!\w)(?:at|by|around|until|till|before|after|from|в|к|до|после|с)\s+$", re.IGNORECASE
+)
+_TIME_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?|o['’]clock)(?!\w)", re.IGNORECASE)
+#: A digit or a number word next to a run, across commas and spaces only (a dictated sequence).
+_NUMBER_BEFORE = re.compile(rf"(?:\d|(?<!\w){NUMBER_WORD})[\s,]+$", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(rf"[\s,]+(?:\d|{NUMBER_WORD})", re.IGNORECASE)
+_END_AFTER = re.compile(r"\s*(?:[.!?…]|$)")
+
+
+def _at_time(match: re.Match[str]) -> bool:
+    """Whether the run of ``match`` is said where a time of day goes ("at ...", "... p.m.")."""
+    text = match.string
+    return (
+        _TIME_BEFORE.search(text, max(0, match.start() - 10), match.start()) is not None
+        or _TIME_AFTER.match(text, match.end()) is not None
+    )
+
+
+def _number_next_to(match: re.Match[str]) -> bool:
+    """Whether a digit or number word comes right before or after the run, across commas or spaces."""
+    text = match.string
+    return (
+        _NUMBER_BEFORE.search(text, max(0, match.start() - 40), match.start()) is not None
+        or _NUMBER_AFTER.match(text, match.end()) is not None
+    )
+
+
+def _in_dictation(match: re.Match[str]) -> bool:
+    """Whether a lone "one"/"один" is a digit of a dictated sequence ("два, один, восемь"): a number
+    right before it, and a number or the sentence's end right after it."""
+    text = match.string
+    return _NUMBER_BEFORE.search(text, max(0, match.start() - 40), match.start()) is not None and (
+        _NUMBER_AFTER.match(text, match.end()) is not None or _END_AFTER.match(text, match.end()) is not None
+    )
+
+
 def _replace_run(match: re.Match[str]) -> str:
     text = match.group()
     run_at = match.start("run") - match.start()
@@ -341,12 +382,26 @@ def _replace_run(match: re.Match[str]) -> str:
     numbers = [(first, last, value, ordinal) for first, last, value, ordinal in pieces if value is not None]
     if not numbers or any(value.denominator != 1 for _, _, value, _ in numbers):
         return text
-    first, last, _, ordinal = numbers[0]
-    if len(numbers) == 1 and first == last and not ordinal and words[first] in _LONE_KEEP:
-        return text
+    first, last, value, ordinal = numbers[0]
+    if len(numbers) == 1 and first == last and not ordinal:
+        if words[first] in _LONE_KEEP and not (value == 1 and _in_dictation(match)):
+            return text
+        if words[first] in _PRONOUN_COUNTS and _PRONOUN_BEFORE.search(match.string, 0, match.start()):
+            return text  # "for you two?": the people spoken to, not a figure
     if lead is None and len(pieces) == 2 and len(numbers) == 2 and not any(o for *_, o in numbers):
         # "two ninety-nine", "девять девяносто девять": 2.99 or 299 said the short way, not "2 99"
         (f1, l1, a, _), (f2, l2, b, _) = numbers
+        if f1 == l1 and f2 == l1 + 1:
+            if 1 <= a <= 12 and 10 <= b < 60 and _at_time(match):
+                return f"{a}:{b:02d}"  # "at three thirty" is 3:30, not "3 30"
+            if (
+                not words[f1].isascii()
+                and 2 <= a <= 9
+                and 100 <= b < 1000
+                and b % 10 == 0
+                and not _number_next_to(match)
+            ):
+                return str(a * 1000 + b)  # "три пятьсот" is 3500 said the short way, not "3 500"
         # (never after a zero: "ноль сорок три" is a phone's 0 43, no price is said that way)
         if f1 == l1 and 0 < a < 20 and l2 == f2 + 1 and 20 < b < 100 and b % 10:
             return text

@@ -99,7 +99,7 @@ def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[s
     return out, words if out == text else None
 
 
-def _collapse(text: str) -> str:
+def _collapse(text: str, pattern: re.Pattern[str] = _REPEAT_RE) -> str:
     """``_REPEAT_RE.sub(r"\\1", text)`` as if no letter run of ``_W`` could be a number word, and
     keeping a word doubled with a hyphen ("so-so", "Baden-Baden") unless it is a backchannel
     ("да-да", "yeah-yeah"): a hyphenated pair is a word of its own.
@@ -111,7 +111,7 @@ def _collapse(text: str) -> str:
     """
     parts = []
     last = pos = 0
-    while (m := _REPEAT_RE.search(text, pos)) is not None:
+    while (m := pattern.search(text, pos)) is not None:
         unit = m.group(1)
         if _NUMBER_IN_UNIT.search(unit) is not None:
             pos = m.start() + 1
@@ -610,3 +610,116 @@ def ci_finditer(pattern: re.Pattern[str], text: str, folded: str | None = None) 
     """
     matcher, subject = ci_view(pattern, text, folded)
     return matcher.finditer(subject)
+
+
+# --- speech clean-up: fillers out, the sentence around them mended ---------------------------------------
+#
+# strip_disfluencies and collapse_repeats keep their answers (other stages and their tests rely on them);
+# clean_speech does both and mends what a removed filler leaves behind.
+
+#: A self-repair of three words ("I need to, um, I need to check"): collapsed once the filler between
+#: the two goes. Kept apart from _REPEAT_RE, whose one- and two-word units every stage shares.
+_REPEAT3_RE = re.compile(
+    rf"(?<!\w)(?<!\w[‑-])({_W}(?:\s+{_W}){{2}})(?:[\s,.!…‑-]++\1(?!\w))+", re.IGNORECASE | re.UNICODE
+)
+#: "ну что", "ну как": a question ("well, how is it going?"), not a filler; "ну как бы" is two fillers.
+_NU_QUESTION = re.compile(r"\s+(?:что|как(?!\s+бы(?!\w)))(?!\w)", re.IGNORECASE)
+#: Words that start a new clause or a repair: a filler set off by commas before one of them stood at a
+#: clause boundary, whose comma stays ("the team plan, um, it includes" → "the team plan, it includes";
+#: "I will, uh, send" keeps no comma).
+_CLAUSE_STARTS = frozenset(
+    ("i", "we", "he", "she", "they", "it", "there", "я", "мы", "ты", "он", "она", "оно", "они", "это",
+     "сам", "сама", "само", "сами")
+)  # fmt: skip
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_FIRST_WORD = re.compile(r"[\s,]*(\w+)")
+
+
+def _sentence_ended(before: str) -> bool:
+    """Whether ``before`` (stripped) ends a sentence: ".", "!" or "?", not an ellipsis or an abbreviation."""
+    last = before[-1:]
+    if last in ("!", "?"):
+        return True
+    if last != "." or before.endswith(".."):
+        return False
+    return _ABBREVIATION.search(before, max(0, len(before) - 8)) is None and not before[-4:].lower().endswith(
+        _TITLES
+    )
+
+
+def _filler_spans(text: str) -> list[tuple[int, int]]:
+    """The spans :func:`strip_disfluencies` removes from ``text``, less "ну" asking a question ("ну что?"),
+    and each one taking the comma a kept filler left before it ("kind of, you know, really")."""
+    folded = fold(text)
+    core = case_sensitive_twin(_DISFLUENCY_RE)
+    if folded is not None and core is not None and _DISFLUENCIES_START_WITH_WORDS:
+        found = _strip_spans(core, folded)
+    else:
+        if _DISFLUENCY_FIRST.isdisjoint(WORD_RE.findall(text.lower())):
+            return []
+        found = []
+        for m in ci_finditer(_DISFLUENCY_WITH_COMMA, text):
+            word = m.group().strip(" ,\t\n")
+            at = m.start() + m.group().find(word)
+            if _strippable(text, at, at + len(word)):
+                found.append(m.span())
+    spans: list[tuple[int, int]] = []
+    for start, stop in found:
+        word_end = stop
+        while word_end > start and text[word_end - 1] == ",":
+            word_end -= 1
+        if text[start:word_end].strip(" ,\t\n").lower() == "ну" and _NU_QUESTION.match(text, word_end):
+            continue
+        limit = spans[-1][1] if spans else 0
+        before = text[limit:start].rstrip()
+        if text[start] != "," and before.endswith(","):
+            start = limit + len(before) - 1
+        spans.append((start, stop))
+    return spans
+
+
+def strip_fillers(text: str) -> str:
+    """:func:`strip_disfluencies`, mending what a removed filler leaves: a capital where it opened a
+    sentence ("Хм. Ну, это дорого" → "Хм. Это дорого"), the comma of a clause boundary it sat on, no
+    comma left after a kept filler, and "ну что" (a question) kept."""
+    spans = _filler_spans(text)
+    if not spans:
+        return text
+    parts: list[str] = []
+    last = 0
+    for start, stop in spans:
+        parts.append(text[last:start])
+        last = stop
+        removed = text[start:stop]
+        word = _FIRST_WORD.match(text, stop)
+        set_off = removed.startswith(",") and removed.endswith(",")
+        if set_off and word is not None and word.group(1).lower() in _CLAUSE_STARTS:
+            parts.append(", ")
+        elif _sentence_ended("".join(parts).rstrip()) and (letter := _LETTER_RE.search(text, stop)):
+            # the filler opened a sentence: what now opens it gets the capital Whisper gave the filler
+            parts.append(text[stop : letter.start()] + letter.group().upper())
+            last = letter.end()
+    parts.append(text[last:])
+    return tidy("".join(parts))
+
+
+def _collapse_long(text: str, words: list[str] | None) -> tuple[str, list[str] | None]:
+    """Three-word repeats of ``text`` (``words``: its lower-case words, or None) collapsed, as
+    :func:`collapse_repeats_words` answers."""
+    if words is None:
+        words = WORD_RE.findall(text.lower())
+    keys: Sequence[object] = [object() if w in NUMBER_WORDS else w for w in words]
+    # a unit with apostrophes is three to six \w+ runs
+    gaps = range(3, 7) if "'" in text or "’" in text else (3,)
+    if not any(any(map(operator.eq, keys, keys[gap:])) for gap in gaps):
+        return text, words
+    out = _collapse(text, _REPEAT3_RE)
+    return out, words if out == text else None
+
+
+def clean_speech(text: str) -> tuple[str, list[str] | None]:
+    """``collapse_repeats_words(strip_disfluencies(text))`` with the joins mended (:func:`strip_fillers`)
+    and three-word self-repairs collapsed too ("let me just, uh, let me just pull" → "let me just pull"):
+    the cleaned text, and its lower-case words when found on the way (else None)."""
+    out, words = collapse_repeats_words(strip_fillers(text))
+    return _collapse_long(out, words)
