@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -38,10 +39,9 @@ from processors.numbers import normalise_numbers
 from processors.pii import PiiOptions, redact, trim_seam
 from processors.text import (
     WORD_RE,
-    collapse_repeats_words,
+    clean_speech,
     normalise_space,
     sentences,
-    strip_disfluencies,
     tidy,
 )
 
@@ -56,6 +56,7 @@ DENSITY_WEIGHTS = {
     "commitment": 1.0,
     "agreement": 1.0,
     "offer": 1.0,
+    "issue": 1.0,
     "date": 0.5,
     "number": 0.5,
     "pii": 0.5,
@@ -72,7 +73,7 @@ PUSHBACK_KINDS = frozenset({"objection", "legal", "emotion"})
 #: Sentence openers that carry no meaning ("So, okay, the plan is..." -> "The plan is..."), cut when
 #: a call is not dense. Answers ("yes", "no", "да", "нет") and courtesy words are not in the list.
 LEAD_WORDS = (
-    "so", "and", "okay", "ok", "yeah", "well", "oh", "alright", "anyway", "also",
+    "so", "and", "okay", "ok", "yeah", "well", "oh", "alright", "anyway", "also", "again",
     "так что", "то есть", "так", "значит", "смотрите", "слушайте", "вот", "ну", "а", "и",
 )  # fmt: skip
 #: Hedges that only soften ("honestly", "честно говоря"), cut anywhere in a sentence. Not "actually"
@@ -133,7 +134,9 @@ def _render(role: str, parts: list[str]) -> str:
 
 
 def _clean(text: str) -> str:
-    text, words = collapse_repeats_words(strip_disfluencies(normalise_space(text)))
+    # fillers out with their joins mended, repeats and self-repairs collapsed ("I need to, um, I need
+    # to check" → "I need to check"; "Хм. Ну, это дорого" → "Хм. Это дорого")
+    text, words = clean_speech(normalise_space(text))
     return normalise_numbers(text, words)  # the words collapse_repeats found, when still valid
 
 
@@ -277,41 +280,91 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
     kept = [s for s in items if s.keep]
     edges = {id(kept[0]), id(kept[-1])} if kept else set()
     answers = _answers_to_pushback(kept) | _answers_to_asks(kept) | _first_names(kept)
+    answers |= _reason_for_call(kept)
     for s in kept:
         if s.signals or id(s) in edges or id(s) in answers:
             continue
         if depth == "medium" and len(s.text.split()) >= options.medium_min_words:
             continue
         s.keep = False
+    _keep_what_is_answered(kept)
     if options.fold_echoes:
-        # an answer to a question is no echo ("the 49 or the 59 dollar plan?" "59, yes.")
-        _fold_echoes([s for s in kept if s.keep], edges | _answers_to_asks(kept, offers=False))
+        # a short answer to a question is no echo ("the 49 or the 59 dollar plan?" "59, yes."); a
+        # longer one restating the price is ("how much?" "So it is 59 dollars, as I said.")
+        answered = {id(s) for s in kept if len(s.text.split()) <= _SHORT_ANSWER_WORDS}
+        _fold_echoes([s for s in kept if s.keep], edges | (_answers_to_asks(kept, offers=False) & answered))
         _drop_repeated_clauses([s for s in kept if s.keep], options.similarity)
     return depth
 
 
 def _answers_to_pushback(kept: list[_Sentence]) -> set[int]:
-    """Ids of the agent's answer after each customer objection, refusal or complaint (the first
-    :data:`_ANSWER_SENTENCES` sentences of that turn): how the agent answered is what objection
-    handling is scored on, and "I hear you." is often only the start ("... I can move you to the
-    basic plan instead.")."""
+    """Ids of the agent's answer after each customer objection or complaint: its next
+    :data:`_ANSWER_SENTENCES` sentences of 3+ words, over several turns if the agent first asks
+    something ("Там какая ткань?" ... "Просто у нас гарантия полтора года"), hold phrases not
+    counted or kept. How the agent answered is what objection handling is scored on, and "I hear
+    you." is often only the start ("... I can move you to the basic plan instead.")."""
     out: set[int] = set()
-    pending = False
-    turn: int | None = None
-    taken = 0
+    taken = _ANSWER_SENTENCES  # nothing pending
+    turns: set[int] = set()  # the turns of the answer pending
     for s in kept:
         if s.role == "customer":
-            pending = pending or any(kind in PUSHBACK_KINDS for kind, _ in s.signals)
-            turn = None
-        elif pending and s.role == "agent":
-            turn, taken, pending = s.turn, 0, False
-        if turn is not None and s.turn == turn and taken < _ANSWER_SENTENCES:
-            out.add(id(s))
-            taken += 1
+            if any(kind in PUSHBACK_KINDS for kind, _ in s.signals):
+                taken, turns = 0, set()
+        elif taken < _ANSWER_SENTENCES and not _is_hold(s):
+            words = len(s.text.split())
+            if words >= 3 or s.turn not in turns:  # "Понимаю." answers nothing yet; later "Okay." neither
+                out.add(id(s))
+            turns.add(s.turn)
+            taken += words >= 3
     return out
 
 
 _ANSWER_SENTENCES = 3
+
+#: Hold phrases: what the agent says while looking something up, no answer to anything.
+HOLD_PHRASES = (
+    "one second", "one moment", "just a second", "just a moment", "hold on", "bear with me",
+    "let me check", "let me see", "on hold", "thanks for holding", "thank you for holding",
+    "thanks for waiting", "thank you for waiting", "for your patience", "sorry about the wait",
+    "sorry for the wait", "a couple more minutes", "pull that up", "pull it up", "pull up your",
+    "секунду", "секундочку", "секунда", "минутку", "минуточку", "одну минуту", "не кладите трубку",
+    "подождите", "сейчас посмотрю", "сейчас проверю", "открою", "спасибо, что подождали",
+    "спасибо за ожидание",
+)  # fmt: skip
+_HOLD_RE = re.compile(rf"(?<!\w)(?:{_words_alternation(HOLD_PHRASES)})(?!\w)", re.IGNORECASE)
+
+
+def _is_hold(s: _Sentence) -> bool:
+    """Whether ``s`` is a hold phrase: one carrying no fact ("Минутку, не кладите трубку.")."""
+    return not s.facts and _HOLD_RE.search(s.text) is not None
+
+
+#: Sentences that answer the other speaker's last sentence and mean nothing without it.
+_ANSWER_START = re.compile(r"\W*(?:yes|no|nope|yep|of course|да|нет|конечно)(?!\w)", re.IGNORECASE)
+
+
+def _keep_what_is_answered(kept: list[_Sentence]) -> None:
+    """Keep the other speaker's sentence right before a kept "Yes, ..." / "Нет, ...": without it
+    the answer reads as an answer to an earlier line ("Нет" to "Раньше никак?" instead of to
+    "Ещё неделю ждать.")."""
+    for prev, s in pairwise(kept):
+        if s.keep and not prev.keep and prev.role != s.role and _ANSWER_START.match(s.text):
+            prev.keep = True
+
+
+#: A sentence of the customer's with this many words is past the greeting: the reason for the call.
+_REASON_MIN_WORDS = 4
+_REASON_SENTENCES = 3
+
+
+def _reason_for_call(kept: list[_Sentence]) -> set[int]:
+    """Ids of the first :data:`_REASON_SENTENCES` sentences of the customer's first substantive turn
+    (one with a sentence of :data:`_REASON_MIN_WORDS`+ words): why they call ("I'm calling about
+    the pro plan. We're a small team and want to upgrade."), which a bare "Hi." does not say."""
+    turn = next(
+        (s.turn for s in kept if s.role == "customer" and len(s.text.split()) >= _REASON_MIN_WORDS), None
+    )
+    return {id(s) for s in [s for s in kept if s.turn == turn][:_REASON_SENTENCES]}
 
 
 #: A capitalised word inside a sentence (not after its start or a title's dot): a name as ASR writes it.
@@ -342,20 +395,37 @@ _SHORT_ANSWER_WORDS = 5
 
 
 def _answers_to_asks(kept: list[_Sentence], offers: bool = True) -> set[int]:
-    """Ids of the other speaker's first sentence after a question, or after an agent sentence with a
-    price, an offer or a commitment, when it is short: "Yes.", "Давайте.", "Not really." carry no
-    signal of their own, and without them a sale (or a refusal) disappears from what the LLM reads."""
+    """Ids of the other speaker's answer to a question: its first sentence whatever its length, and
+    the next one of that turn when the first is short ("Sure. It's about the warehouse side.");
+    hold phrases are skipped. After an agent sentence with a price, an offer or a commitment, the
+    customer's first sentence when it is short: "Yes.", "Давайте.", "Not really." carry no signal
+    of their own, and without them a sale (or a refusal) disappears from what the LLM reads. Without
+    the answers, questions merge and a later "Нет" answers the wrong one."""
     out: set[int] = set()
     asker: str | None = None
+    asked = False  # a question, not an offer
+    turn: int | None = None  # the turn of a question's answer still going on
+    taken = 0
     for s in kept:
-        if asker is not None and s.role != asker:
-            if len(s.text.split()) <= _SHORT_ANSWER_WORDS:  # a longer answer stands on its own signals
+        short = len(s.text.split()) <= _SHORT_ANSWER_WORDS
+        if turn is not None and s.turn == turn and taken < _QUESTION_ANSWER_SENTENCES:
+            out.add(id(s))
+            taken += 1
+            turn = turn if short else None
+        elif asker is not None and s.role != asker and not _is_hold(s):
+            if asked or short:  # a longer answer to an offer stands on its own signals
                 out.add(id(s))
+            turn, taken = (s.turn, 1) if asked and short else (None, 0)
             asker = None
+        else:
+            turn = None if turn is not None and s.turn != turn else turn
         kinds = {kind for kind, _ in s.signals}
         if kinds & ASK_KINDS or (offers and s.role == "agent" and kinds & OFFER_KINDS):
-            asker = s.role
+            asker, asked, turn = s.role, bool(kinds & ASK_KINDS), None
     return out
+
+
+_QUESTION_ANSWER_SENTENCES = 2
 
 
 def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
@@ -445,10 +515,12 @@ _ECHO_WORDS = frozenset(
 )
 
 
-#: Short words that change what a restated figure means: "not 20", "ещё 500", "also 20 dollars".
+#: Short words that change what a restated figure means: "not 20", "ещё 500", "also 20 dollars",
+#: and contrasts: "Я 5 дней без интернета, а вы мне 150 рублей" is a complaint, not a restatement.
 _ADDING = frozenset(
-    ("not", "no", "plus", "also", "extra", "more", "не", "нет", "ни", "ещё", "еще", "плюс", "тоже")
-)
+    ("not", "no", "plus", "also", "extra", "more", "but", "whereas", "не", "нет", "ни", "ещё", "еще", "плюс",
+     "тоже", "а", "но", "зато")
+)  # fmt: skip
 
 
 def _new_words(s: _Sentence, earlier: list[_Sentence]) -> bool:
@@ -465,17 +537,28 @@ def _new_words(s: _Sentence, earlier: list[_Sentence]) -> bool:
 _CLAUSE_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 
 
+#: Words that tie a clause to the one before it: "Я 5 дней без интернета, а вы мне 150 рублей" loses
+#: its point, and its grammar, without the first clause.
+_CONNECTIVES = frozenset(
+    ("а", "но", "и", "зато", "хотя", "потому", "поэтому", "так", "то", "что", "чтобы", "если",
+     "and", "but", "or", "so", "because", "while", "whereas", "though", "although", "which", "then")
+)  # fmt: skip
+
+
 def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
     """Cut the clauses of a sentence that repeat a clause the speaker said before ("Процентов 0,
     рассрочка на 6 месяцев, ..." after the terms were given: "Процентов 0"), when the clause brings
-    no fact the earlier sentence lacks; the earlier sentence counts one more telling. Runs on the
-    few sentences a depth keeps, so it stays cheap."""
+    no fact the earlier sentence lacks and the next clause does not lean on it ("..., а вы мне").
+    The earlier sentence counts one more telling only when the cut clauses are at least 2/3 of
+    its length: "[×N]" says that sentence was said N times, and a cut "more or less" is no retelling
+    of the figure before it. Runs on the few sentences a depth keeps, so it stays cheap."""
     said: dict[str, list[tuple[str, set[tuple[str, str]], _Sentence, tuple[str, ...]]]] = {}
     for s in kept:
         clauses = _CLAUSE_COMMA.split(s.text)
         earlier = said.setdefault(s.role, [])
         if len(clauses) > 1 and earlier:
-            keep, source = [], None
+            keep: list[str | None] = []
+            source: _Sentence | None = None
             for clause in clauses:
                 low = clause.strip().lower()
                 facts = {f for f in s.facts if _has_anchor(low, f)}
@@ -497,16 +580,30 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                     keep.append(clause)
                 else:
                     source = source or match
-            text = ",".join(keep).rstrip(",;: ")
+                    keep.append(None)
+            # a clause the next kept one starts from with "а", "but", ... stays
+            for i in range(len(clauses) - 1):
+                if keep[i] is None and keep[i + 1] is not None and _leans_back(clauses[i + 1]):
+                    keep[i] = clauses[i]
+            kept_clauses = [c for c in keep if c is not None]
+            text = ",".join(kept_clauses).rstrip(",;: ")
             # a cut clause's facts are all in the earlier sentence (``facts <= before``), still kept
-            if source is not None and keep:
+            if source is not None and kept_clauses and len(kept_clauses) < len(clauses):
+                cut_words = sum(len(c.split()) for c, k in zip(clauses, keep, strict=True) if k is None)
+                if cut_words * 3 >= len(source.text.split()) * 2:
+                    source.count += 1
                 end = s.text[-1] if s.text[-1] in ".!?…" and text[-1:] not in (".", "!", "?", "…") else ""
                 s.text = tidy(text + end)
-                source.count += 1
         facts = s.facts
         earlier.extend(
             (low, facts, s, _polarity(low)) for c in clauses if len((low := c.strip().lower()).split()) >= 3
         )
+
+
+def _leans_back(clause: str) -> bool:
+    """Whether ``clause`` starts with a connective (:data:`_CONNECTIVES`)."""
+    first = WORD_RE.match(clause.strip())
+    return first is not None and first.group().lower() in _CONNECTIVES
 
 
 def _has_anchor(lower: str, fact: tuple[str, str]) -> bool:

