@@ -518,6 +518,9 @@ SEAM_GAP = 4.0
 _EMAIL_JOINS = frozenset({"at", "dot", "собака", "собачка", "точка", "@"})
 _EMAIL_ENDS = tuple(_EMAIL_JOINS)
 _NUMBERISH = NUMBER_WORDS | {"oh", "double"}
+#: The word a passport's number starts with when its series was said in the segment before.
+_NUMBER_PART_HEADS = frozenset({"номер", "number", "no"})
+_SERIES_WORD = re.compile(r"(?<![^\W\d_])(?:сери[яию]|series)(?![^\W\d_])", re.IGNORECASE)
 _HEAD = re.compile(r"[^\w@]*(@|\w+)")
 
 
@@ -525,8 +528,8 @@ _WORD_TAIL = re.compile(r"[^\W_]+$")
 
 
 def _last_word(text: str) -> str:
-    """The last word of ``text``: "715" of "524-715.", "@" of "ivan@"."""
-    word = text[text.rfind(" ", 0, len(text) - 1) + 1 :].strip(" .,!?;:…")
+    """The last word of ``text``: "715" of "524-715.", "415" of "(415)", "@" of "ivan@"."""
+    word = text[text.rfind(" ", 0, len(text) - 1) + 1 :].strip(" .,!?;:…)]")
     if word.endswith("@"):
         return "@"
     m = _WORD_TAIL.search(word)
@@ -546,6 +549,9 @@ def _seam(before: str, head: str) -> bool:
     if head.isdigit() or head in _NUMBERISH:
         tail = _last_word(before)
         return tail.isdigit() or tail in _NUMBERISH or tail in _EMAIL_JOINS or cue_at_end(before)
+    if head in _NUMBER_PART_HEADS:  # "серия 98 14" / "номер 242282": a passport said in two breaths
+        tail = _last_word(before)
+        return (tail.isdigit() or tail in _NUMBERISH) and _SERIES_WORD.search(before) is not None
     if head in _EMAIL_JOINS:
         return True
     # "ivan dot petrov at" / "gmail dot com": the suffix test spares most pairs the word split

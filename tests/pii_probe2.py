@@ -4,7 +4,8 @@ seed, and its own leak checker (digits and EN/RU number words read back as digit
 also when spelled). Written blind on 2026-11-22 by a tester who had not read callstream's redaction code;
 run through the public filter + compress API it measured 47/396 leaks (11.9 %) before that day's fixes
 and 16/396 (4.0 %) after, 14/396 (3.5 %) once a code read digit by digit counted as a short answer,
-with 0/124 false positives. No longer blind: the redaction has been looked at
+7/396 (1.8 %) once PII said in two breaths joined across the other speaker's "(415)" / "Got it, and?" /
+"597-4968", with 0/124 false positives. No longer blind: the redaction has been looked at
 against it, so write a fresh probe now and then."""
 
 from __future__ import annotations

@@ -762,3 +762,54 @@ def test_an_email_said_with_a_filler_in_it_is_stored_redacted(said):
     text = out["transcript"]["segments"][0]["text"]
     assert "[EMAIL]" in text and not re.search(r"linda|ortiz|ivan|petrov|mailbox", text), text
     assert out["pii"] == {"EMAIL": 1}
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "kind"),
+    [
+        (
+            [
+                ("agent", "Для проверки назовите серию и номер паспорта."),
+                ("customer", "так, серия 98 14"),
+                ("agent", "Да-да, слушаю."),
+                ("customer", "номер 242282."),
+            ],
+            "ru",
+            "ID",
+        ),
+        (
+            [
+                ("agent", "Мне нужны серия и номер паспорта."),
+                ("customer", "ага, серия девяносто пять двадцать три"),
+                ("agent", "Угу."),
+                ("customer", "номер восемьсот шестьдесят восемь восемьсот пятьдесят."),
+            ],
+            "ru",
+            "ID",
+        ),
+        (
+            [
+                ("agent", "And if we get disconnected, what number do I call you back on?"),
+                ("customer", "okay, so it's (415)"),
+                ("agent", "Got it, and?"),
+                ("customer", "597-4968..."),
+            ],
+            "en",
+            "PHONE",
+        ),
+    ],
+)
+def test_pii_said_in_two_breaths_with_the_other_speaker_between(turns, language, kind):
+    out = filter_transcript(make_transcript_from_turns("breaths", turns, language=language))
+    said = " ".join(s["text"] for s in out["transcript"]["segments"][1:])
+    assert out["pii"] == {kind: 1} and not re.search(r"\d|девяносто|восемьсот", said), said
+
+
+def test_a_series_followed_by_another_number_word_is_no_passport():
+    turns = [
+        ("agent", "Назовите серию."),
+        ("customer", "Серия 45 10"),
+        ("customer", "номер телефона у вас есть?"),
+    ]
+    out = filter_transcript(make_transcript_from_turns("series", turns, language="ru"))
+    assert [s["text"] for s in out["transcript"]["segments"]][1:] == [t for _, t in turns[1:]]
