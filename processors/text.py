@@ -678,6 +678,13 @@ def _filler_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _output_tail(parts: list[str]) -> str:
+    """``"".join(parts).rstrip()``, or as much of its end as :func:`_sentence_ended` reads (its last
+    12 characters suffice): joining every part again for each filler made long turns quadratic."""
+    last = parts[-1].rstrip() if parts else ""
+    return last if len(last) >= 12 else "".join(parts).rstrip()
+
+
 def strip_fillers(text: str) -> str:
     """:func:`strip_disfluencies`, mending what a removed filler leaves: a capital where it opened a
     sentence ("Хм. Ну, это дорого" → "Хм. Это дорого"), the comma of a clause boundary it sat on, no
@@ -695,7 +702,7 @@ def strip_fillers(text: str) -> str:
         set_off = removed.startswith(",") and removed.endswith(",")
         if set_off and word is not None and word.group(1).lower() in _CLAUSE_STARTS:
             parts.append(", ")
-        elif _sentence_ended("".join(parts).rstrip()) and (letter := _LETTER_RE.search(text, stop)):
+        elif _sentence_ended(_output_tail(parts)) and (letter := _LETTER_RE.search(text, stop)):
             # the filler opened a sentence: what now opens it gets the capital Whisper gave the filler
             parts.append(text[stop : letter.start()] + letter.group().upper())
             last = letter.end()
