@@ -82,7 +82,8 @@ REFUSAL = (
     "к сожалению", "не могу", "не можем", "не получится", "невозможно",
     # churn: leaving for another provider
     "switch to another", "switching to another", "go with another", "another provider",
-    "другому провайдеру", "другого провайдера", "к другому оператору", "перейду", "уйду", "уходим",
+    "другому провайдеру", "другого провайдера", "к другому оператору", "к конкурентам", "уйду к",
+    "уйду от вас", "уходим от вас", "уходим к",
 )  # fmt: skip
 COMMITMENT = (
     "i'll *", "i will *", "we'll *", "we will *", "i'm going to *", "i am going to *", "i promise",
@@ -99,7 +100,9 @@ COMMITMENT = (
     "привезем", "приедем", "подготовим", "позвоним", "укажу", "отмечу", "запишу", "записываю",
     "восстановим", "починим", "исправим",
     # what someone else will do for the customer: "мастер позвонит", "вам позвонят", "they'll call"
-    "he'll *", "she'll *", "they'll *", "he will *", "she will *", "they will *", "someone will *",
+    "he'll call", "she'll call", "they'll call", "he will call", "she will call", "they will call",
+    "they'll send", "they will send", "they'll come", "they will come", "they'll fix", "they will fix",
+    "they'll contact", "they will contact", "someone will call", "someone will contact",
     "позвонит", "позвонят", "перезвонит", "перезвонят", "свяжется", "свяжутся",
     "пришлют", "привезут", "обеща*",
     # what the customer may do later, as the agent assures it ("you can add users any time")
@@ -112,7 +115,8 @@ AGREEMENT = (
     "согласен", "согласна", "беру", "берём", "берем", "возьму", "подходит", "устраивает",
     "по рукам",
     # a choice or a reluctant yes: "Yearly then.", "Okay, fine."
-    "then.", "okay fine", "ok fine", "alright fine", "fine then", "давайте тогда", "тогда давайте",
+    "yearly then", "monthly then", "annually then", "that one then", "this one then", "let's do it then",
+    "let's go with", "okay fine", "ok fine", "alright fine", "fine then", "давайте тогда", "тогда давайте",
     "выбираю", "выберу", "остановимся на", "возьмём", "возьмем",
     # buying signals
     "what we need", "the part we need", "exactly what", "sounds interesting", "that would help",

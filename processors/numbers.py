@@ -321,9 +321,14 @@ def _digits_before(text: str, at: int) -> bool:
     return i < at and i > 0 and text[i - 1].isdigit()
 
 
-#: "you two", "you three": a lone count right after these words names people, no figure.
+#: "you two", "you three": a lone count right after these words names people, no figure, when the
+#: phrase ends there ("for you two?", "you two are") - "give you two months" counts months.
 _PRONOUN_COUNTS = frozenset({"two", "three"})
 _PRONOUN_BEFORE = re.compile(r"(?<!\w)you\s+$", re.IGNORECASE)
+_PRONOUN_AFTER = re.compile(
+    r"\s*(?:[,.?!;:…]|$|(?:are|were|have|had|can|could|will|would|should|both|together|guys)(?!\w))",
+    re.IGNORECASE,
+)
 #: Before a time said as hour and minutes ("at three thirty", "в три тридцать"), or after it ("p.m.").
 _TIME_BEFORE = re.compile(
     r"(?<!\w)(?:at|by|around|until|till|before|after|from|в|к|до|после|с)\s+$", re.IGNORECASE
@@ -335,12 +340,29 @@ _NUMBER_AFTER = re.compile(rf"[\s,]+(?:\d|{NUMBER_WORD})", re.IGNORECASE)
 _END_AFTER = re.compile(r"\s*(?:[.!?…]|$)")
 
 
+#: After a figure: money or a rate, so no time of day ("at four forty-nine a month", "в три сорок рублей").
+_MONEY_AFTER = re.compile(
+    r"\s*(?:a|per|each|an|dollars?|bucks|cents?|euros?|pounds?|руб|рубл|долл|евро|за|в\s+месяц|в\s+год)(?!\w)",
+    re.IGNORECASE,
+)
+#: Before a figure: a price is named ("costs", "обойдётся в", "стоит"), so no time of day.
+_PRICE_BEFORE = re.compile(
+    r"(?<!\w)(?:costs?|price|priced|pay|paying|for|обойд[её]тся|стоит|стоимость|цена|плат\w*|заплат\w*)\b[^.?!]{0,15}$",
+    re.IGNORECASE,
+)
+
+
 def _at_time(match: re.Match[str]) -> bool:
-    """Whether the run of ``match`` is said where a time of day goes ("at ...", "... p.m.")."""
+    """Whether the run of ``match`` is said where a time of day goes: a time word after it ("p.m.",
+    "o'clock"), or "at"/"в" before it with no price around ("at three thirty", not "at four forty-nine
+    a month", "обойдётся в три сорок")."""
     text = match.string
+    if _TIME_AFTER.match(text, match.end()) is not None:
+        return True
     return (
         _TIME_BEFORE.search(text, max(0, match.start() - 10), match.start()) is not None
-        or _TIME_AFTER.match(text, match.end()) is not None
+        and _MONEY_AFTER.match(text, match.end()) is None
+        and _PRICE_BEFORE.search(text, max(0, match.start() - 40), match.start()) is None
     )
 
 
@@ -386,7 +408,11 @@ def _replace_run(match: re.Match[str]) -> str:
     if len(numbers) == 1 and first == last and not ordinal:
         if words[first] in _LONE_KEEP and not (value == 1 and _in_dictation(match)):
             return text
-        if words[first] in _PRONOUN_COUNTS and _PRONOUN_BEFORE.search(match.string, 0, match.start()):
+        if (
+            words[first] in _PRONOUN_COUNTS
+            and _PRONOUN_BEFORE.search(match.string, 0, match.start())
+            and _PRONOUN_AFTER.match(match.string, match.end())
+        ):
             return text  # "for you two?": the people spoken to, not a figure
     if lead is None and len(pieces) == 2 and len(numbers) == 2 and not any(o for *_, o in numbers):
         # "two ninety-nine", "девять девяносто девять": 2.99 or 299 said the short way, not "2 99"

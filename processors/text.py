@@ -364,6 +364,9 @@ AMBIGUOUS_DISFLUENCIES = frozenset(
         "короче",
         "в общем",
         "как бы",
+        # units after a figure ("15 м", "2 мм"); a hum only when set off ("Мм, да")
+        "м",
+        "мм",
     }
 )
 _SET_OFF = frozenset(",.!?…;:—–-()")
@@ -678,6 +681,29 @@ def _filler_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: Fillers that mark a clause boundary when set off by commas ("It's been fine, you know, the team
+#: uses it"; "Tuesday, I mean, Thursday"), unlike a hesitation inside one ("I will, uh, send").
+_BOUNDARY_MARKERS = frozenset(("you know", "i mean"))
+#: Hedges a speaker keeps before the next word ("kind of, you know, really like": no comma after it).
+_KEPT_HEDGES = ("kind of", "sort of", "как бы", "типа")
+
+
+def _boundary(before: str, removed: str, next_word: str) -> bool:
+    """Whether a filler ``removed`` between commas sat on a boundary whose comma stays: before a new
+    clause ("the team plan, um, it includes"), as a boundary marker ("you know", "I mean"), or
+    between two numbers ("пять, э-э, двести" is 5 and 200, not 5200)."""
+    if next_word in _CLAUSE_STARTS:
+        return True
+    if before.lower().endswith(_KEPT_HEDGES):
+        return False
+    if " ".join(removed.strip(" ,").lower().split()) in _BOUNDARY_MARKERS:
+        return True
+    last = before.rsplit(None, 1)[-1].lower().strip(",") if before else ""
+    return (last[-1:].isdigit() or last in NUMBER_WORDS) and (
+        next_word[:1].isdigit() or next_word in NUMBER_WORDS
+    )
+
+
 def _output_tail(parts: list[str]) -> str:
     """``"".join(parts).rstrip()``, or as much of its end as :func:`_sentence_ended` reads (its last
     12 characters suffice): joining every part again for each filler made long turns quadratic."""
@@ -700,10 +726,15 @@ def strip_fillers(text: str) -> str:
         removed = text[start:stop]
         word = _FIRST_WORD.match(text, stop)
         set_off = removed.startswith(",") and removed.endswith(",")
-        if set_off and word is not None and word.group(1).lower() in _CLAUSE_STARTS:
+        if set_off and word is not None and _boundary(_output_tail(parts), removed, word.group(1).lower()):
             parts.append(", ")
-        elif _sentence_ended(_output_tail(parts)) and (letter := _LETTER_RE.search(text, stop)):
+        elif (
+            _sentence_ended(_output_tail(parts))
+            and (letter := _LETTER_RE.search(text, stop)) is not None
+            and not text[stop : letter.start()].strip(" ,")
+        ):
             # the filler opened a sentence: what now opens it gets the capital Whisper gave the filler
+            # (a figure opening it stays as it is: "Um, 300 dollars" is no "300 Dollars")
             parts.append(text[stop : letter.start()] + letter.group().upper())
             last = letter.end()
     parts.append(text[last:])

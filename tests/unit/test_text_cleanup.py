@@ -115,3 +115,69 @@ def test_shared_stages_keep_their_answers() -> None:
     # strip_disfluencies and collapse_repeats are shared with filtering and key facts: unchanged
     assert strip_disfluencies("Хм. Ну, это дорого.") == "Хм. это дорого."
     assert collapse_repeats_words("I need to I need to check")[0] == "I need to I need to check"
+
+
+# --- second review: what the first fixes broke --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "It starts at four forty-nine a month.",
+        "It's around three forty a month.",
+        "They are at two thirty-five dollars each.",
+        "Обойдётся в три сорок.",
+        "Стоит в районе три сорок рублей.",
+    ],
+)
+def test_a_price_is_no_time_of_day(said):
+    assert ":" not in normalise_numbers(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "time"),
+    [
+        ("Let's meet at three thirty.", "3:30"),
+        ("В три тридцать приедет мастер.", "3:30"),
+        ("two forty-five p.m.", "2:45"),
+    ],
+)
+def test_a_time_of_day_still_reads_as_one(said, time):
+    assert time in normalise_numbers(said)
+
+
+def test_you_two_is_people_only_where_the_phrase_ends():
+    assert normalise_numbers("What does next week look like for you two?").endswith("you two?")
+    assert "2 months" in normalise_numbers("I can give you two months free.")
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("Квартиры пять, э-э, двести, и ещё семь.", "пять, двести"),  # two numbers, not 5200
+        ("Tuesday, I mean, Thursday.", "Tuesday, Thursday"),  # the correction keeps its comma
+        ("Oh, it's been fine, you know, the team uses it every day.", "fine, the team"),
+        ("Okay. Um, 300 dollars.", "300 dollars"),  # no capital for a word after a figure
+        ("Кабель нужен 15 м, а толщина 2 мм.", "15 м, а толщина 2 мм"),  # units, not hums
+    ],
+)
+def test_clean_speech_keeps_what_the_review_found_lost(said, kept):
+    assert kept in clean_speech(said)[0]
+    assert "5200" not in normalise_numbers(clean_speech(said)[0])
+
+
+def test_harmless_words_raise_no_legal_or_cancel_hit():
+    from processors.rules import keyword_hits
+
+    texts = ["Нет, претензий нет, всё отлично.", "Сервис отменный.", "There is a fee for the cancellation."]
+    assert keyword_hits(texts) == {}
+    assert keyword_hits(["Я подам претензию.", "Отмените заказ."]) == {"legal": 1, "cancel": 1}
+
+
+@pytest.mark.parametrize(
+    "said", ["Call back then.", "They'll be upset.", "Перейду к следующему вопросу.", "Ладно, уйду на обед."]
+)
+def test_ordinary_phrases_are_no_agreement_commitment_or_churn(said):
+    from processors.keyfacts import signals
+
+    assert not {kind for kind, _ in signals(said)} & {"agreement", "commitment", "refusal"}
