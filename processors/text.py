@@ -746,7 +746,8 @@ def _collapse_long(text: str, words: list[str] | None) -> tuple[str, list[str] |
     :func:`collapse_repeats_words` answers."""
     if words is None:
         words = WORD_RE.findall(text.lower())
-    keys: Sequence[object] = [object() if w in NUMBER_WORDS else w for w in words]
+    # a number word or a spelled letter ("K L M K L M" is a code read out) never repeats a unit
+    keys: Sequence[object] = [object() if w in NUMBER_WORDS or len(w) == 1 else w for w in words]
     # a unit with apostrophes is three to six \w+ runs
     gaps = range(3, 7) if "'" in text or "’" in text else (3,)
     if not any(any(map(operator.eq, keys, keys[gap:])) for gap in gaps):

@@ -181,3 +181,7 @@ def test_ordinary_phrases_are_no_agreement_commitment_or_churn(said):
     from processors.keyfacts import signals
 
     assert not {kind for kind, _ in signals(said)} & {"agreement", "commitment", "refusal"}
+
+
+def test_a_code_spelled_twice_is_no_self_repair():
+    assert clean_speech("The code is K L M K L M.")[0] == "The code is K L M K L M."
