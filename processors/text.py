@@ -694,11 +694,11 @@ def _boundary(before: str, removed: str, next_word: str) -> bool:
     between two numbers ("пять, э-э, двести" is 5 and 200, not 5200)."""
     if next_word in _CLAUSE_STARTS:
         return True
-    if before.lower().endswith(_KEPT_HEDGES):
+    if before[-8:].lower().endswith(_KEPT_HEDGES):
         return False
-    if " ".join(removed.strip(" ,").lower().split()) in _BOUNDARY_MARKERS:
+    if removed.strip(" ,\t\n").lower() in _BOUNDARY_MARKERS:
         return True
-    last = before.rsplit(None, 1)[-1].lower().strip(",") if before else ""
+    last = before[before.rfind(" ") + 1 :].lower().strip(",") if before else ""
     return (last[-1:].isdigit() or last in NUMBER_WORDS) and (
         next_word[:1].isdigit() or next_word in NUMBER_WORDS
     )
@@ -723,13 +723,17 @@ def strip_fillers(text: str) -> str:
     for start, stop in spans:
         parts.append(text[last:start])
         last = stop
-        removed = text[start:stop]
-        word = _FIRST_WORD.match(text, stop)
-        set_off = removed.startswith(",") and removed.endswith(",")
-        if set_off and word is not None and _boundary(_output_tail(parts), removed, word.group(1).lower()):
+        tail = _output_tail(parts)
+        if (
+            text[start] == ","
+            and text[stop - 1] == ","
+            and (word := _FIRST_WORD.match(text, stop)) is not None
+            and _boundary(tail, text[start:stop], word.group(1).lower())
+        ):
             parts.append(", ")
         elif (
-            _sentence_ended(_output_tail(parts))
+            tail[-1:] in (".", "!", "?")
+            and _sentence_ended(tail)
             and (letter := _LETTER_RE.search(text, stop)) is not None
             and not text[stop : letter.start()].strip(" ,")
         ):
