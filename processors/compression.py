@@ -145,7 +145,13 @@ def _turns(segments: Iterable[Mapping[str, Any]], merge: bool, clean: bool) -> l
     for seg in segments:
         text = _clean(seg["text"]) if clean else normalise_space(seg["text"])
         if not any(map(str.isalnum, text)):
-            continue
+            if not clean or not seg.get("kept", True):
+                continue
+            # all filler, yet kept by the filter: it answers a question ("Вы согласны?" / "Угу."),
+            # and the consent must reach the LLM as said
+            text = normalise_space(seg["text"])
+            if not any(map(str.isalnum, text)):
+                continue
         role = seg["role"]
         if merge and turns and turns[-1][0] == role:
             parts = turns[-1][1]

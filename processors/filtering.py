@@ -93,11 +93,13 @@ FILLERS_RU = (
     "одну секунду", "сейчас", "сейчас посмотрю", "я уточню", "минуточку", "вот", "слушаю", "алло",
     "как бы", "значит", "и", "хм", "хмм", "мм-хм",
 )  # fmt: skip
+#: Backchannels: an answer to a question ("Do you agree to the terms?" / "Mm-hmm."), not to a proposal.
+_BACKCHANNEL = re.compile(r"(?:mm-hmm|uh-huh|mhm|мм-хм)[.!,…]*", re.IGNORECASE)
 #: Short answers that are an agreement only when they answer a question or proposal.
 ANSWER_WORDS = (
     "yes", "yeah", "yep", "okay", "ok", "sure", "alright", "all right", "fine", "right", "correct",
-    "exactly", "absolutely", "definitely", "of course", "certainly",
-    "да", "ага", "угу", "хорошо", "ладно", "ок", "окей", "давайте", "конечно", "можно", "верно",
+    "exactly", "absolutely", "definitely", "of course", "certainly", "mm-hmm", "uh-huh", "mhm",
+    "да", "ага", "угу", "мм-хм", "хорошо", "ладно", "ок", "окей", "давайте", "конечно", "можно", "верно",
     "точно", "именно", "правильно", "разумеется",
 )  # fmt: skip
 #: Kept wherever they appear in a short turn.
@@ -840,6 +842,8 @@ def filter_transcript(
                 and other
                 and last_kept_asked is None
                 and options._answer_re.search(seg["text"])
+                # "Mm-hmm" answers a question ("Do you agree?"); after a statement it only listens
+                and not _BACKCHANNEL.fullmatch(seg["text"].strip())
             ):
                 last_kept_asked = last_kept_role == "agent" and proposes(last_kept_text, options)
                 if last_kept_asked:

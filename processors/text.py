@@ -631,7 +631,7 @@ _NU_QUESTION = re.compile(r"\s+(?:что|как(?!\s+бы(?!\w)))(?!\w)", re.IGN
 #: clause boundary, whose comma stays ("the team plan, um, it includes" → "the team plan, it includes";
 #: "I will, uh, send" keeps no comma).
 _CLAUSE_STARTS = frozenset(
-    ("i", "we", "he", "she", "they", "it", "there", "я", "мы", "ты", "он", "она", "оно", "они", "это",
+    ("i", "we", "he", "she", "they", "it", "there", "the", "я", "мы", "ты", "он", "она", "оно", "они", "это",
      "сам", "сама", "само", "сами")
 )  # fmt: skip
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -681,9 +681,9 @@ def _filler_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-#: Fillers that mark a clause boundary when set off by commas ("It's been fine, you know, the team
-#: uses it"; "Tuesday, I mean, Thursday"), unlike a hesitation inside one ("I will, uh, send").
-_BOUNDARY_MARKERS = frozenset(("you know", "i mean"))
+#: Fillers that mark a boundary when set off by commas ("Tuesday, I mean, Thursday": a correction),
+#: unlike a hesitation inside a clause ("I will, uh, send", "We're, you know, a small team").
+_BOUNDARY_MARKERS = frozenset(("i mean",))
 #: Hedges a speaker keeps before the next word ("kind of, you know, really like": no comma after it).
 _KEPT_HEDGES = ("kind of", "sort of", "как бы", "типа")
 

@@ -240,3 +240,37 @@ def test_the_answer_to_an_objection_is_kept_not_the_hold_phrases():
     )
     assert "механизм усиленный" in text, text
     assert "не кладите трубку" not in text and "секундочку" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "answer"),
+    [
+        (
+            [("agent", "Do you agree to the terms and conditions?"), ("customer", "Mm-hmm.")],
+            "en",
+            "Customer: Mm-hmm.",
+        ),
+        ([("agent", "Вы согласны с условиями договора?"), ("customer", "Угу.")], "ru", "Customer: Угу."),
+    ],
+)
+def test_a_consent_said_as_a_backchannel_reaches_the_llm(turns, language, answer):
+    """The filter kept "Угу." as the answer, then compression stripped it as a filler: the LLM read a
+    question nobody answered."""
+    out = compress(filter_transcript(make_transcript_from_turns("consent", turns, language)), len, "t")
+    assert answer in out["text"], out["text"]
+
+
+def test_a_backchannel_after_a_statement_is_still_dropped():
+    turns = [
+        ("agent", "So the total is 49 dollars a month."),
+        ("customer", "Uh-huh."),
+        ("agent", "And the setup fee."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("ack", turns))
+    assert [s["drop_reason"] for s in out["transcript"]["segments"]] == [None, "filler", None]
+
+
+def test_an_action_in_progress_is_no_short_turn():
+    turns = [("customer", "Да, согласен."), ("agent", "Отлично, оформляю.")]
+    out = filter_transcript(make_transcript_from_turns("act", turns, "ru"))
+    assert out["transcript"]["segments"][1]["kept"]
