@@ -666,6 +666,32 @@ def _answers_reference(
             segments[i] = {**seg, "text": _split_back([part, answer], joined, redacted, ", ")[1]}
 
 
+#: A segment that ends in a placeholder, and one that is nothing but a short digit group.
+_ENDS_IN_PLACEHOLDER = re.compile(r"\[(?:PHONE|CARD|ID)\][\s.,…]*$")
+_BARE_GROUP = re.compile(r"[\s,]*\d{2,4}[\s.,…]*")
+
+
+def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
+    """The last group of a number said in the next breath after the rest was redacted ("my cell is
+    +44 20 8617" / "Yes, I'm listening." / "5921..."): the same placeholder, not counted again. Only a
+    bare group of 2-4 digits, close in time, with no question of the other speaker in between."""
+    for i, seg in enumerate(segments):
+        found = _ENDS_IN_PLACEHOLDER.search(seg["text"])
+        if found is None:
+            continue
+        placeholder = found.group().strip(" .,…")
+        for j in range(i + 1, min(i + 4, len(segments))):
+            nxt = segments[j]
+            if nxt["role"] != seg["role"]:
+                if "?" in nxt["text"]:
+                    break
+                continue
+            if _near(segments[j - 1], nxt) and _BARE_GROUP.fullmatch(nxt["text"]):
+                tail = nxt["text"][len(nxt["text"].rstrip(" .,…")) :]
+                segments[j] = {**nxt, "text": placeholder + tail}
+            break
+
+
 _READ_BACK_WORDS = re.compile(READ_BACK_CUE, re.IGNORECASE)
 _READ_BACK = re.compile(rf"({READ_BACK_CUE}[\s:,—–-]*)\d(?:[\s‑–-]?\d){{3}}(?!\d)", re.IGNORECASE)
 #: Segments back a read-back may refer to.
@@ -870,6 +896,8 @@ def filter_transcript(
     if options.pii.enabled:
         _answers_reference(segments, [s["text"] for s in transcript["segments"]], options, pii)
         _redact_seams(segments, options, pii)
+        if pii:
+            _placeholder_tails(segments)
         if pii.get("PHONE"):
             _read_backs(segments)
         said = "\n".join(s["text"] for s in segments)

@@ -813,3 +813,20 @@ def test_a_series_followed_by_another_number_word_is_no_passport():
     ]
     out = filter_transcript(make_transcript_from_turns("series", turns, language="ru"))
     assert [s["text"] for s in out["transcript"]["segments"]][1:] == [t for _, t in turns[1:]]
+
+
+def test_the_last_group_of_a_number_in_the_next_breath_takes_its_placeholder():
+    turns = [
+        ("agent", "What number should the courier call?"),
+        ("customer", "my cell is +44 20 8617"),
+        ("agent", "Yes, I'm listening."),
+        ("customer", "5921..."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("tail", turns))
+    assert [s["text"] for s in out["transcript"]["segments"]][3] == "[PHONE]..."
+    assert out["pii"] == {"PHONE": 1}
+    # an answer to a question asked in between is that answer
+    turns[2] = ("agent", "How many boxes?")
+    turns[3] = ("customer", "12.")
+    out = filter_transcript(make_transcript_from_turns("tail", turns))
+    assert [s["text"] for s in out["transcript"]["segments"]][3] == "12."
