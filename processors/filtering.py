@@ -718,6 +718,36 @@ def _read_backs(segments: list[dict[str, Any]]) -> None:
             segments[i] = {**seg, "text": _READ_BACK.sub(r"\1[PHONE]", text)}
 
 
+#: A number read back: 7+ digits in groups ("0151 31197074", "0 20, 38 61, 38 64").
+_READ_BACK_RUN = re.compile(r"\d(?:[\s,.\-–—()]{0,3}\d){6,}")
+
+
+def _full_read_backs(segments: list[dict[str, Any]], said: list[str]) -> None:
+    """A number read back in full by the other speaker right after it was redacted ("okay, so it's
+    [PHONE]" / "Let me read that back: 0151 31197074, is that correct?"), whatever its shape or cue:
+    its digits are among those the first speaker said (``said``: the segments as said), so it takes
+    that placeholder, not counted again."""
+    for i, seg in enumerate(segments):
+        found = PLACEHOLDER_RE.search(seg["text"])
+        if found is None or found.group(1) == "EMAIL":
+            continue
+        heard = {re.sub(r"\D", "", view) for view in _code_views(said[i])}
+        for j in range(i + 1, min(i + 3, len(segments))):
+            if segments[j]["role"] == seg["role"]:
+                continue
+            for view in _code_views(segments[j]["text"]):
+                runs = [
+                    m
+                    for m in _READ_BACK_RUN.finditer(view)
+                    if any(re.sub(r"\D", "", m.group()) in d for d in heard)
+                ]
+                if runs:
+                    for m in reversed(runs):
+                        view = f"{view[: m.start()]}{found.group()}{view[m.end() :]}"
+                    segments[j] = {**segments[j], "text": view}
+                    break
+
+
 #: Words of a short answer that gives a security code ("Um, it's 2, 8, 2.", "Один восемь четыре.").
 _CVV_ANSWER_WORDS = 8
 #: The digits of a code in an answer: 3 or 4, grouped any way ("1 87", "2, 8, 2", "9... 6 6").
@@ -900,6 +930,8 @@ def filter_transcript(
             _placeholder_tails(segments)
         if pii.get("PHONE"):
             _read_backs(segments)
+        if pii:
+            _full_read_backs(segments, [s["text"] for s in transcript["segments"]])
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
             _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)

@@ -5,9 +5,9 @@ also when spelled). Written blind on 2026-11-22 by a tester who had not read cal
 run through the public filter + compress API it measured 47/396 leaks (11.9 %) before that day's fixes
 and 16/396 (4.0 %) after, 14/396 (3.5 %) once a code read digit by digit counted as a short answer,
 7/396 (1.8 %) once PII said in two breaths joined across the other speaker's "(415)" / "Got it, and?" /
-"597-4968", 5/396 (1.3 %) once a number's last group in the next breath took its placeholder, with
-0/124 false positives. No longer blind: the redaction has been looked at
-against it, so write a fresh probe now and then."""
+"597-4968", 5/396 (1.3 %) once a number's last group in the next breath took its placeholder, 3/396
+(0.8 %) once a full read-back took it too, with 0/124 false positives. No longer blind: the redaction
+has been looked at against it, so write a fresh probe now and then."""
 
 from __future__ import annotations
 

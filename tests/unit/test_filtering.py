@@ -830,3 +830,34 @@ def test_the_last_group_of_a_number_in_the_next_breath_takes_its_placeholder():
     turns[3] = ("customer", "12.")
     out = filter_transcript(make_transcript_from_turns("tail", turns))
     assert [s["text"] for s in out["transcript"]["segments"]][3] == "12."
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            ("agent", "What number should the courier call?"),
+            ("customer", "okay, so it's 0151 31197074"),
+            ("agent", "Let me read that back: 0151 31197074, is that correct?"),
+        ],
+        [
+            ("agent", "На какой номер вам перезвонить?"),
+            ("customer", "ага, plus four four, oh twenty, thirty-eight sixty-one, thirty-eight sixty four."),
+            ("agent", "Повторяю: oh twenty, thirty-eight sixty-one, thirty-eight sixty four, верно?"),
+        ],
+    ],
+)
+def test_a_number_read_back_in_full_takes_its_placeholder(turns):
+    out = filter_transcript(make_transcript_from_turns("readback", turns))
+    back = out["transcript"]["segments"][2]["text"]
+    assert "[PHONE]" in back and not re.search(r"\d|sixty|thirty", back), back
+
+
+def test_other_digits_after_a_number_are_no_read_back():
+    turns = [
+        ("agent", "Your number?"),
+        ("customer", "It's 415 555 0134."),
+        ("agent", "Total 1 234 567 dollars?"),
+    ]
+    out = filter_transcript(make_transcript_from_turns("readback", turns))
+    assert out["transcript"]["segments"][2]["text"] == "Total 1 234 567 dollars?"
