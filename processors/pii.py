@@ -625,13 +625,15 @@ _MAIL_ONLY = (
 _AT = r"(?:\s(?:at|собака|собачка|эт)(?:\s+(?:sign|symbol|the\s+rate))?,?\s+|@\s*)"
 _ANY_DOT = r"(?:\.|,?\s+(?:dot|period|точка),?\s+)"
 _SAID_DOT = r",?\s+(?:dot|period|точка),?\s+"
+_SAID_DASH = r"\s+(?:dash|hyphen|тире|дефис)\s+"
 _WORD = r"[\w-]++"
 #: The at and domain: tried where a whitespace or "@" is, it rules out most texts with " at " at
 #: once; the local part before it is then read backwards (see _local_start).
 _TLD = "|".join(_TLDS)
 _SPOKEN_TAIL = re.compile(
     rf"(?=\s[aсэ]|@){_AT}(?P<domain>"
-    rf"{_WORD}(?:\s+{_WORD})?(?:{_ANY_DOT}{_WORD})*"  # one or two words, more parts after dots
+    # one or two words, more parts after dots; a said dash joins a label ("ромашка тире трейд")
+    rf"{_WORD}(?:{_SAID_DASH}{_WORD})*(?:\s+{_WORD})?(?:{_ANY_DOT}{_WORD}(?:{_SAID_DASH}{_WORD})*)*"
     rf"(?:\.(?:{_TLD})|{_SAID_DOT}(?:{_TLD}|[^\W\d_]{{2}}))"  # a known TLD, or any two letters said
     rf"|(?:{'|'.join(_PROVIDERS)})\s+(?:{_TLD})"  # "gmail com", "мейл ру"
     rf"|(?:{'|'.join(_MAIL_ONLY)})"  # "at gmail"

@@ -492,3 +492,20 @@ def test_period_in_plain_speech_is_no_email():
 def test_a_security_code_after_its_words_in_other_forms(said):
     text, counts = redact(said)
     assert counts == {"CARD": 1} and not any(ch.isdigit() for ch in text)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Email is rachel dot brandt at harbourfreight dash logistics dot com.",
+        "Пишите на журавлёв нижнее подчёркивание а собака ромашка тире трейд точка ру.",
+    ],
+)
+def test_an_email_domain_with_a_said_dash(said):
+    text, counts = redact(said)
+    assert counts == {"EMAIL": 1} and not any(w in text for w in ("logistics", "трейд", "brandt"))
+
+
+def test_a_said_dash_in_plain_speech_is_no_domain():
+    said = "I work at the dash board dot com company."
+    assert redact(said) == (said, {})
