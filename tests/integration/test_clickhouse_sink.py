@@ -280,3 +280,17 @@ def test_second_process_gets_a_clear_error(chdb_dsn, chdb_client):
 def test_unreachable_server_is_a_clear_error():
     with pytest.raises(ClickHouseUnavailable, match="unreachable"):
         connect("http://127.0.0.1:9/")
+
+
+def test_the_client_resolves_pandas_at_open_not_on_the_first_insert(tmp_path):
+    """clickhouse-connect imports pandas lazily on the first insert (~0.4 s on the sink's first flush)."""
+    script = textwrap.dedent(
+        f"""
+        import clickhouse_connect.driver.options as options
+        from streams.clickhouse import connect
+        assert "pd" not in vars(options)
+        connect("chdb://{tmp_path / "ch"}")
+        assert "pd" in vars(options)
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
