@@ -88,7 +88,11 @@ def _words_alternation(words: Iterable[str]) -> str:
 
 
 #: Not before a digit: "Oh one three four" is "0 1 3 4" said aloud, and "So 5" keeps its lead-in.
-_LEAD_RE = re.compile(rf"^(?:(?:{_words_alternation(LEAD_WORDS)})(?!\w)(?![\s,]*\d)[\s,]*)+", re.IGNORECASE)
+#: "Ну что, подумали?", "Ну как?": a question, whose "ну" is no lead word to trim.
+_NU_ASKS = r"(?!(?<=ну)[\s,]*(?:что|как(?![\s,]+бы(?!\w)))(?!\w))"
+_LEAD_RE = re.compile(
+    rf"^(?:(?:{_words_alternation(LEAD_WORDS)})(?!\w){_NU_ASKS}(?![\s,]*\d)[\s,]*)+", re.IGNORECASE
+)
 _HEDGE_RE = re.compile(rf",?\s*(?<!\w)(?:{_words_alternation(HEDGES)})(?!\w),?", re.IGNORECASE)
 _HEDGE_FIRST = tuple({h.split()[0] for h in HEDGES})
 _LETTER = re.compile(r"[^\W\d_]")

@@ -274,3 +274,10 @@ def test_an_action_in_progress_is_no_short_turn():
     turns = [("customer", "Да, согласен."), ("agent", "Отлично, оформляю.")]
     out = filter_transcript(make_transcript_from_turns("act", turns, "ru"))
     assert out["transcript"]["segments"][1]["kept"]
+
+
+def test_a_question_opened_by_nu_keeps_it():
+    """ "Ну что, подумали?" is a question; trimming "Ну" as a lead word left "Что, подумали?"."""
+    turns = [("agent", "Ну что, подумали над предложением?"), ("customer", "Ну, дороговато.")]
+    out = compress(filter_transcript(make_transcript_from_turns("nu", turns, "ru")), len, "t")
+    assert "Agent: Ну что, подумали над предложением?" in out["text"], out["text"]
