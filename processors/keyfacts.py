@@ -335,11 +335,20 @@ def signals(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, st
     if "?" in text:
         found.append(("question", "?"))
     elif folded is not None and start_twin is not None:
-        if start_twin.match(folded) is not None:
+        if start_twin.match(folded) is not None or _REQUEST.search(folded) is not None:
             found.append(("question", "?"))
-    elif _asks(text, folded, question, start):
+    elif _asks(text, folded, question, start) or _REQUEST.search(text) is not None:
         found.append(("question", "?"))
     return found
+
+
+#: A request for information said without a "?" ("подскажите, пожалуйста, ваш адрес.", "Can I get
+#: your full name, please."): a question whose answer compression keeps with it.
+_REQUEST = re.compile(
+    r"(?<![^\W\d_])(?:подскажите|назовите|продиктуйте|уточните|скажите|напомните|"
+    r"can i get|could i get|can i have|could i have|please give me|tell me your|i need your)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 def _asks(text: str, folded: str | None, question: re.Pattern[str], start: re.Pattern[str]) -> bool:

@@ -281,3 +281,12 @@ def test_a_question_opened_by_nu_keeps_it():
     turns = [("agent", "Ну что, подумали над предложением?"), ("customer", "Ну, дороговато.")]
     out = compress(filter_transcript(make_transcript_from_turns("nu", turns, "ru")), len, "t")
     assert "Agent: Ну что, подумали над предложением?" in out["text"], out["text"]
+
+
+def test_a_request_said_without_a_question_mark_keeps_its_answer_paired():
+    """ "Подскажите, пожалуйста, ваш адрес." was cut, and the address then read as if unasked."""
+    from processors.keyfacts import signals
+
+    assert ("question", "?") in signals("Да, конечно, подскажите, пожалуйста, ваш адрес.")
+    assert ("question", "?") in signals("Before I pull up the account, can I get your full name, please.")
+    assert ("question", "?") not in signals("Скажу честно, это дорого.")
