@@ -974,12 +974,19 @@ def _corrected(text: str, options: PiiOptions) -> tuple[str, dict[str, int]] | N
             continue
         head = text[: part.start()]
         tail = text[_TAKE_BACK_GAP.match(text, m.end()).end() :]  # type: ignore[union-attr]
-        joined = f"{head}{tail}" if not head or head[-1].isspace() else f"{head} {tail}"
-        out, found = _redact(joined, options, corrections=False)
-        apart = [_redact(side, options, corrections=False)[1] for side in (head, tail)]
-        if sum(found.values()) > sum(n for counts in apart for n in counts.values()):
-            return out, found
+        apart = sum(n for side in (head, tail) for n in _redact(side, options, corrections=False)[1].values())
+        # the groups said again may be written with other separators than the ones before them
+        # ("901 167, 39... ой, нет, 54-32"): joined, that mix is no phone's; read with the head's too
+        for again in dict.fromkeys((tail, _GROUP_DASH.sub(" ", tail))):
+            joined = f"{head}{again}" if not head or head[-1].isspace() else f"{head} {again}"
+            out, found = _redact(joined, options, corrections=False)
+            if sum(found.values()) > apart:
+                return out, found
     return None
+
+
+#: A dash between two digit groups ("54-32").
+_GROUP_DASH = re.compile(r"(?<=\d)[-–—](?=\d)")
 
 
 #: Digit groups of a number said in part: 4 digits or more ("903, 717", "70-36").

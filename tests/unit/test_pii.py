@@ -509,3 +509,10 @@ def test_an_email_domain_with_a_said_dash(said):
 def test_a_said_dash_in_plain_speech_is_no_domain():
     said = "I work at the dash board dot com company."
     assert redact(said) == (said, {})
+
+
+def test_a_group_said_again_with_other_separators_after_a_take_back():
+    text, counts = redact("901 167, 39... ой, нет, подождите, 54-32.")
+    assert counts == {"PHONE": 1} and not any(ch.isdigit() for ch in text)
+    said = "Номер заказа 123... ой, нет, 45-67."
+    assert redact(said) == (said, {})
