@@ -423,20 +423,8 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
     # petrov собака ..."): read again even when a part was found; else a phone, card or ID holds 7+
     # digits: a price or a count among fillers is no reason to look again
     email = _SPOKEN_EMAIL.search(text) is not None
-    if found and not email:
+    if not email and (found or not _numberish(text, words)):
         return out, found
-    if email:
-        pass
-    elif _DIGIT.search(text) is None:
-        if words is None:
-            words = WORD_RE.findall(text.lower())
-        if NUMBER_WORDS.isdisjoint(words) or sum(w in NUMBER_WORDS for w in words) < _NUMBERISH_MIN:
-            return out, found
-    elif (digits := len(_DIGIT.findall(text))) < _NUMBERISH_MIN:
-        if words is None:
-            words = WORD_RE.findall(text.lower())
-        if digits + sum(w in NUMBER_WORDS for w in words) < _NUMBERISH_MIN:
-            return out, found
     plain = _HESITATION.sub(",", strip_disfluencies(text))
     if plain == text:
         return out, found
@@ -444,6 +432,17 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
     if not plain_found or sum(plain_found.values()) < sum(found.values()):
         return out, found
     return plain_out, plain_found
+
+
+def _numberish(text: str, words: list[str] | None) -> bool:
+    """Whether ``text`` holds :data:`_NUMBERISH_MIN` digits and number words (``words``: its
+    lower-case words, when the caller has them): enough for a phone, card or ID."""
+    digits = len(_DIGIT.findall(text))
+    if digits >= _NUMBERISH_MIN:
+        return True
+    if words is None:
+        words = WORD_RE.findall(text.lower())
+    return digits + sum(w in NUMBER_WORDS for w in words) >= _NUMBERISH_MIN
 
 
 #: A speaker searching for the rest of a number ("seven one eight, let me see, five eight seven",
@@ -639,8 +638,7 @@ def _only_a_phone(text: str) -> bool:
     "Лицевой счёт?" may be the account)."""
     if _PLUS.search(text) is not None:
         return True
-    digits = re.sub(r"\D", "", normalise_numbers(strip_disfluencies(text)))
-    return _RU_MOBILE.fullmatch(digits) is not None
+    return _RU_MOBILE.fullmatch(re.sub(r"\D", "", next(_code_views(text)))) is not None
 
 
 def _answers_reference(
@@ -650,7 +648,7 @@ def _answers_reference(
     "7707083893.", "What's your order number?" / "seven one one ...") is that reference, not the
     phone its shape suggests: such a segment is redacted again as said (``said``), after the
     question, and keeps what that finds. A number only a phone is shaped like (a plus, a Russian
-    mobile) stays a phone: "Назовите номер, привязанный к договору." asks for a phone."""
+    mobile with its 8) stays a phone: "Номер договора?" / "+7 916 203 47 18" answers with a phone."""
     for i, seg in enumerate(segments):
         if "[PHONE]" not in seg["text"] or not _after_other(segments, i, asks_for_reference):
             continue
