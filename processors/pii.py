@@ -250,11 +250,11 @@ def inn_ok(digits: str) -> bool:
     return d[10] == first and d[11] == second
 
 
+_INN_WORD = re.compile(r"(?<![^\W\d_])(?:инн|inn)(?![^\W\d_])", re.I)
 #: A personal INN after its word: "мой ИНН 5024 1234 5678", "ИНН: 640, 565, 627, 833" (the word kept).
 _INN_12 = re.compile(
-    r"((?<![^\W\d_])(?:инн|inn)(?![^\W\d_])[^\d\[\]]{0,25}?)\d(?:[\s,.-]{0,2}\d){11}(?![\s,.-]{0,2}\d)", re.I
+    rf"({_INN_WORD.pattern}[^\d\[\]]{{0,25}}?)\d(?:[\s,.-]{{0,2}}\d){{11}}(?![\s,.-]{{0,2}}\d)", re.I
 )
-_INN_WORD = re.compile(r"(?<![^\W\d_])(?:инн|inn)(?![^\W\d_])", re.I)
 
 
 def _not_an_inn(m: re.Match[str]) -> bool:
