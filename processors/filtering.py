@@ -425,13 +425,20 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
     email = _SPOKEN_EMAIL.search(text) is not None
     if not email and (found or not _numberish(text, words)):
         return out, found
-    plain = _HESITATION.sub(",", strip_disfluencies(text))
-    if plain == text:
-        return out, found
-    plain_out, plain_found = _redact_said(plain, options)
-    if not plain_found or sum(plain_found.values()) < sum(found.values()):
-        return out, found
-    return plain_out, plain_found
+    bare = strip_disfluencies(text)
+    # the hesitation first as a pause between groups ("восемь девятьсот три, так, сто двадцать
+    # пять"), then as nothing: it may split one number word group ("девятьсот восемьдесят, секунду,
+    # пять" is 985)
+    tried = {text}
+    for pause in (",", " "):
+        plain = _HESITATION.sub(pause, bare)
+        if plain in tried:
+            continue
+        tried.add(plain)
+        plain_out, plain_found = _redact_said(plain, options)
+        if plain_found and sum(plain_found.values()) >= sum(found.values()):
+            return plain_out, plain_found
+    return out, found
 
 
 def _numberish(text: str, words: list[str] | None) -> bool:

@@ -147,9 +147,12 @@ _DICTATED_DIGITS = re.compile(r"[78]?[34789]\d{9}|1?[2-9]\d{2}[2-9]\d{6}")
 #: Card groupings as read out (13-19 digits).
 _CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4)})
 #: The word said last before a number tells what it is; "номер"/"number" only when nothing else does.
+#: Words that ask to write down what follows: a phone unless a word before them says what it is
+#: ("Продиктуйте номер карты." / "Пишите: 4532, 4605, ...").
+_DICTATE_WORDS = r"записывайте|запишите|пишите"
 #: Words that announce a phone number.
 _PHONE_WORDS = (
-    r"телефон|мобильн|сотов|домашн|(?:по)?звон(?:ит|ите|ить|им|ю)\b|набирайте|записывайте|запишите|пишите|phone|"
+    rf"телефон|мобильн|сотов|домашн|(?:по)?звон(?:ит|ите|ить|им|ю)\b|набирайте|{_DICTATE_WORDS}|phone|"
     r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап|\[phone\]"
 )
 _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
@@ -160,6 +163,7 @@ _CUE = re.compile(
     r"|(?P<passport>паспорт|passport|сери[яиюей]\b|series\b)"
     r"|(?P<snils>снилс|snils)"
     r"|(?P<ssn>ssn\b|social\b)"
+    rf"|(?P<dictate>{_DICTATE_WORDS})"
     rf"|(?P<phone>{_PHONE_WORDS})"
     r"|(?P<number>номер|number)"
     r")",
@@ -304,12 +308,17 @@ def _phone_match_ok(m: re.Match[str]) -> bool:
 
 def _cue(text: str, start: int) -> str | None:
     """The kind of the number starting at ``start`` as the words before it tell (see _CUE): card,
-    passport, snils, ssn, phone, or number (номер/number: a phone unless a word says otherwise)."""
+    passport, snils, ssn, phone, or number (номер/number: a phone unless a word says otherwise). A
+    word asking to write it down (:data:`_DICTATE_WORDS`) is a phone's only when no word before it
+    names another kind."""
     kind = None
     for m in _CUE.finditer(text, max(0, start - _CUE_CHARS), start):
-        if m.lastgroup != "number" or kind in (None, "number"):
-            kind = m.lastgroup
-    return kind
+        said = m.lastgroup
+        if said == "number":
+            kind = kind or said
+        elif said != "dictate" or kind in (None, "number", "phone"):
+            kind = said
+    return "phone" if kind == "dictate" else kind
 
 
 def has_cue(text: str) -> bool:

@@ -741,6 +741,15 @@ def test_a_persons_inn_answering_its_request_is_an_id():
         ("yes, seven one eight, let me see, five eight seven, thirteen seventy-eight", "en", True),
         ("восемь девятьсот три, так, сто двадцать пять, пятьдесят четыре, тридцать четыре", "ru", True),
         ("It's 415, hold on, 555, 0134.", "en", True),
+        # the hesitation splits one group's words: "девятьсот восемьдесят ... пять" is 985
+        (
+            "так, восемь девятьсот восемьдесят секунду, пять, сто семьдесят девять, шестьдесят восемь, "
+            "восемьдесят восемь",
+            "ru",
+            True,
+        ),
+        ("area code four fifteen, my cell is five fifty, let me see, five, oh one three four", "en", True),
+        ("Тариф стоит девятьсот, секунду, девяносто девять рублей в месяц.", "ru", False),
         ("Это две тысячи девятьсот, так, плюс доставка триста пятьдесят, итого три двести.", "ru", False),
     ],
 )
@@ -861,3 +870,36 @@ def test_other_digits_after_a_number_are_no_read_back():
     ]
     out = filter_transcript(make_transcript_from_turns("readback", turns))
     assert out["transcript"]["segments"][2]["text"] == "Total 1 234 567 dollars?"
+
+
+@pytest.mark.parametrize(
+    ("turns", "kind"),
+    [
+        # "пишите" asks to write down whatever follows: the card asked for before it says what it is
+        (
+            [
+                ("agent", "Продиктуйте номер карты, пожалуйста."),
+                ("customer", "пишите: 4532, 4605, э-э, сорок девять девяносто восемь, ноль пять ноль один"),
+            ],
+            "CARD",
+        ),
+        (
+            [("customer", "Карта у меня Сбер, записывайте: 4532 4605 49 98 0 5 0 1.")],
+            "CARD",
+        ),
+        # with no other word before it, it still announces a phone
+        (
+            [("customer", "Записывайте: восемь девятьсот шестнадцать, сто двадцать три, 45, 70.")],
+            "PHONE",
+        ),
+        (
+            [("agent", "Номер карты не нужен."), ("customer", "Хорошо, телефон запишите: 8 916 123 45 67.")],
+            "PHONE",
+        ),
+    ],
+)
+def test_a_word_asking_to_write_down_yields_to_the_kind_named_before_it(turns, kind):
+    out = filter_transcript(make_transcript_from_turns("dictate", turns, language="ru"))
+    text = out["transcript"]["segments"][-1]["text"]
+    assert f"[{kind}]" in text and not re.search(r"\d{2}", text), text
+    assert out["pii"] == {kind: 1}, out["pii"]
