@@ -960,8 +960,9 @@ def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[s
 
 #: A speaker taking digits back: "ой, нет", "подождите", "sorry, no", "I mean".
 _TAKE_BACK = re.compile(
-    r"(?<![^\W\d_])(?:ой|нет|подождите|точнее|вернее|извините|простите|сначала|заново|секундочку|секунду|"
-    r"sorry|no\s+wait|wait|i\s+mean|oops|scratch\s+that|hold\s+on|start\s+(?:it\s+)?over|one\s+sec(?:ond)?)"
+    r"(?<![^\W\d_])(?:ой|нет|не\s+так|неправильно|подождите|точнее|вернее|извините|простите|сначала|заново|"
+    r"секундочку|секунду|sorry|no\s+wait|wait|i\s+mean|oops|scratch\s+that|hold\s+on|start\s+(?:it\s+)?over|"
+    r"one\s+sec(?:ond)?|that'?s\s+wrong|not\s+right)"
     r"(?![^\W\d_])",
     re.I,
 )
@@ -981,16 +982,34 @@ def _corrected(text: str, options: PiiOptions) -> tuple[str, dict[str, int]] | N
         part = _PARTIAL.search(text, 0, m.start())
         if part is None or not any(c.isdigit() for c in part.group()):
             continue
-        head = text[: part.start()]
         tail = text[_TAKE_BACK_GAP.match(text, m.end()).end() :]  # type: ignore[union-attr]
-        apart = sum(n for side in (head, tail) for n in _redact(side, options, corrections=False)[1].values())
-        # the groups said again may be written with other separators than the ones before them
-        # ("901 167, 39... ой, нет, 54-32"): joined, that mix is no phone's; read with the head's too
-        for again in dict.fromkeys((tail, _GROUP_DASH.sub(" ", tail))):
-            joined = f"{head}{again}" if not head or head[-1].isspace() else f"{head} {again}"
-            out, found = _redact(joined, options, corrections=False)
-            if sum(found.values()) > apart:
-                return out, found
+        found = _joined_again(text[: part.start()], tail, options)
+        if found is not None:
+            return found
+        # groups said with spaces only ("4279 3887 0331 6030, sorry, that's wrong, 6070"): the run
+        # is the whole number, the group taken back its last; only when the text as said holds no
+        # PII (else that reading stands: "8 995 982 70 63, ой, нет, 36 в конце, 70-36")
+        said = part.group().rstrip(_PAUSE_CHARS)
+        if " " in said and not _redact(text, options, corrections=False)[1]:
+            found = _joined_again(text[: part.start() + said.rfind(" ") + 1], tail, options)
+            if found is not None:
+                return found
+    return None
+
+
+_PAUSE_CHARS = " .,…—–-"
+
+
+def _joined_again(head: str, tail: str, options: PiiOptions) -> tuple[str, dict[str, int]] | None:
+    """The redaction of ``head`` and ``tail`` joined, when it finds more PII than the two apart."""
+    apart = sum(n for side in (head, tail) for n in _redact(side, options, corrections=False)[1].values())
+    # the groups said again may be written with other separators than the ones before them
+    # ("901 167, 39... ой, нет, 54-32"): joined, that mix is no phone's; read with the head's too
+    for again in dict.fromkeys((tail, _GROUP_DASH.sub(" ", tail))):
+        joined = f"{head}{again}" if not head or head[-1].isspace() else f"{head} {again}"
+        out, found = _redact(joined, options, corrections=False)
+        if sum(found.values()) > apart:
+            return out, found
     return None
 
 

@@ -516,3 +516,26 @@ def test_a_group_said_again_with_other_separators_after_a_take_back():
     assert counts == {"PHONE": 1} and not any(ch.isdigit() for ch in text)
     said = "Номер заказа 123... ой, нет, 45-67."
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "4 2 7 9, 3 8 8 7, 0 3 3 1, 6 0 3 0... ой, нет, не так, 6 0 7 0.",
+        "4279, 3887, 0331, 6030... неправильно, 6070.",
+        "4279 3887 0331 6030, sorry, that's wrong, 6070.",
+    ],
+)
+def test_a_card_group_taken_back_with_other_words(said):
+    text, counts = redact(said)
+    assert counts == {"CARD": 1} and not any(ch.isdigit() for ch in text), text
+
+
+def test_the_last_group_said_with_spaces_only_is_the_one_taken_back():
+    text, counts = redact("It's 202 658 37... no wait, 3761.")
+    assert counts == {"PHONE": 1} and not any(ch.isdigit() for ch in text), text
+
+
+def test_not_so_without_a_number_changes_nothing():
+    said = "Нет, не так, я звонил 12 марта, а не 13."
+    assert redact(said) == (said, {})
