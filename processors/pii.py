@@ -144,8 +144,8 @@ _LOCAL_GROUPS = frozenset({(3, 2, 2), (3, 4)})
 #: A Russian (or Kazakh 7xx) number (7/8 + the code, or the code alone) or a North American one
 #: (area code and exchange never start with 0 or 1) with or without its 1.
 _DICTATED_DIGITS = re.compile(r"[78]?[34789]\d{9}|1?[2-9]\d{2}[2-9]\d{6}")
-#: Card groupings as read out (13-19 digits).
-_CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4)})
+#: Card groupings as read out (13-19 digits): in fours, Amex 4-6-5, or in pairs ("forty-one eleven ...").
+_CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (2,) * 8})
 #: The word said last before a number tells what it is; "номер"/"number" only when nothing else does.
 #: Words that ask to write down what follows: a phone unless a word before them says what it is
 #: ("Продиктуйте номер карты." / "Пишите: 4532, 4605, ...").

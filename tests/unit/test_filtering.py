@@ -903,3 +903,19 @@ def test_a_word_asking_to_write_down_yields_to_the_kind_named_before_it(turns, k
     text = out["transcript"]["segments"][-1]["text"]
     assert f"[{kind}]" in text and not re.search(r"\d{2}", text), text
     assert out["pii"] == {kind: 1}, out["pii"]
+
+
+def test_a_card_read_in_pairs_across_the_agents_okay():
+    turns = [
+        ("customer", "forty-one eleven eighty-five fifty-four"),
+        ("agent", "Okay."),
+        ("customer", "twelve sixty-nine, sixteen fifteen."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("pairs", turns, language="en"))
+    texts = [s["text"] for s in out["transcript"]["segments"]]
+    assert "[CARD]" in texts[0] and "[CARD]" in texts[2], texts
+    assert not re.search(r"\d|eleven|twelve|sixteen", texts[0] + texts[2]), texts
+    # eight pairs that fail the Luhn check stay: a list of scores, not a card
+    said = "Scores this week: 41 11 85 54 12 69 16 16."
+    out = filter_transcript(make_transcript_from_turns("scores", [("agent", said)], language="en"))
+    assert out["transcript"]["segments"][0]["text"] == said
