@@ -803,7 +803,34 @@ def _redact_spelled(said: str, text: str) -> str:
             text,
             flags=re.IGNORECASE,
         )
+    return _said_before_its_spelling(said, text)
+
+
+#: A word spelled out letter by letter: "K-U-Z-N-E-T-S-O-V-A", "p e t r o v" (4 letters or more).
+_SPELLED_RUN = re.compile(r"(?<![^\W\d_])[^\W\d_](?:[\s,.\-–—]{1,3}[^\W\d_](?![^\W\d_])){3,}")
+
+
+def _said_before_its_spelling(said: str, text: str) -> str:
+    """``text`` without the word an e-mail's spelled local part repeats, said before it in the same
+    sentence ("Электронка kuznetsova85... по буквам: K-U-Z-N-E-T-S-O-V-A, собака ...", "It's
+    jsmith77, let me spell it, J-S-M-I-T-H at ..."): the spelling went into the placeholder, the word
+    (digits and all) is the same address. A name in a sentence before ("My name is Petrov. Email:
+    p-e-t-r-o-v at ...") stays."""
+    for run in _SPELLED_RUN.finditer(said):
+        if run.group() in text:
+            continue  # a spelling that is no part of an e-mail redacted here
+        word = re.escape("".join(_LETTERS.findall(run.group())).lower())
+        text = re.sub(
+            rf"(?<![^\W\d_]){word}(?:(?!{_SENTENCE_END})[^\[\]]){{0,{_SPELL_AFTER}}}?\[EMAIL\]",
+            "[EMAIL]",
+            text,
+            flags=re.IGNORECASE,
+        )
     return text
+
+
+#: The end of a sentence: a full stop, question or exclamation mark before a capital.
+_SENTENCE_END = r"[.!?]+\s+(?-i:[A-ZА-ЯЁ])"
 
 
 #: A card's security code after its word: "CVV 172", "CVV-код 580", "код на обороте 123", "security

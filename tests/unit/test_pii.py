@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from processors.pii import PiiOptions, count_placeholders, inn_ok, luhn_ok, redact, snils_ok
@@ -539,3 +541,23 @@ def test_the_last_group_said_with_spaces_only_is_the_one_taken_back():
 def test_not_so_without_a_number_changes_nothing():
     said = "Нет, не так, я звонил 12 марта, а не 13."
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Электронка kuznetsova85... по буквам: K-U-Z-N-E-T-S-O-V-A, собака джимейл точка ком.",
+        "It's jsmith77, let me spell it, J-S-M-I-T-H at outlook dot com.",
+    ],
+)
+def test_the_word_an_emails_spelling_repeats_goes_with_it(said):
+    text, counts = redact(said)
+    assert counts == {"EMAIL": 1}, text
+    assert not re.search(r"kuznetsova|jsmith|\d", text, re.IGNORECASE), text
+
+
+def test_a_name_before_an_emails_spelling_in_another_sentence_stays():
+    assert redact("My name is Petrov. Email: p-e-t-r-o-v at gmail dot com.") == (
+        "My name is Petrov. Email: [EMAIL].",
+        {"EMAIL": 1},
+    )
