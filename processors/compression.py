@@ -39,8 +39,12 @@ from processors.numbers import normalise_numbers
 from processors.pii import PiiOptions, redact, trim_seam
 from processors.text import (
     WORD_RE,
+    ci_findall,
     clean_speech,
+    factored_parts,
+    fold_safe,
     normalise_space,
+    register_fast_twin,
     sentences,
     tidy,
 )
@@ -95,6 +99,9 @@ _LEAD_RE = re.compile(
 )
 _HEDGE_RE = re.compile(rf",?\s*(?<!\w)(?:{_words_alternation(HEDGES)})(?!\w),?", re.IGNORECASE)
 _HEDGE_FIRST = tuple({h.split()[0] for h in HEDGES})
+#: The longest word of each hedge: every match of _HEDGE_RE in lower-cased fold-safe text holds one
+#: ("to" and "по", first words, are in most sentences; "honest" and "сути" are in few).
+_HEDGE_WORDS = tuple({max(h.split(), key=len) for h in HEDGES})
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -269,16 +276,26 @@ def _contrast(first: str, later: str) -> bool:
 
 #: Sentences shorter than this are answers, not explanations: never folded as repeats.
 _MIN_FOLD_WORDS = 4
-_NEGATION = re.compile(
-    r"(?<!\w)(?:not|no|never|none|nothing|nobody|cannot|не|нет|ни|без|никогда|ничего|нельзя)(?!\w)|n['’]t(?!\w)",
-    re.IGNORECASE,
+_NEGATION_WORDS = (
+    "not", "no", "never", "none", "nothing", "nobody", "cannot",
+    "не", "нет", "ни", "без", "никогда", "ничего", "нельзя",
+)  # fmt: skip
+_NEGATION = re.compile(rf"(?<!\w)(?:{'|'.join(_NEGATION_WORDS)})(?!\w)|n['’]t(?!\w)", re.IGNORECASE)
+# Its twin with every alternative starting with its first letter (the words' lookbehind checked right
+# after it, see processors.text.word_start_factored): the regex engine then skips to the next "n",
+# "c", "н" or "б" instead of trying the pattern at every character (about 2.5x as fast, the same matches).
+_NEGATION_PARTS = factored_parts([list(word) for word in _NEGATION_WORDS])
+register_fast_twin(
+    _NEGATION,
+    "|".join(rf"{first}(?<!\w[\s\S]){rest}(?!\w)" for first, rest in _NEGATION_PARTS) + r"|n['’]t(?!\w)",
 )
 
 
 def _polarity(text: str) -> tuple[str, ...]:
     """The negations of ``text`` and whether it asks: two sentences that differ in these say
     different things however alike their words are."""
-    return (*sorted(m.group().lower() for m in _NEGATION.finditer(text)), "?" if "?" in text else "")
+    # ci_findall: the matched strings, as finditer's (lower-cased either way), found faster
+    return (*sorted(map(str.lower, ci_findall(_NEGATION, text))), "?" if "?" in text else "")
 
 
 def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
@@ -378,7 +395,9 @@ def _reason_for_call(kept: list[_Sentence]) -> set[int]:
 
 
 #: A capitalised word inside a sentence (not after its start or a title's dot): a name as ASR writes it.
-_NAME_RE = re.compile(r"(?<=\s)(?<![.!?…]\s)[A-ZА-ЯЁ][^\W\d_]*(?:['’-][^\W\d_]+)?")
+#: (The capital first, the lookbehinds after it: the regex engine then skips to the next capital
+#: instead of trying the lookbehinds at every character; the same matches, about 2.5x as fast.)
+_NAME_RE = re.compile(r"[A-ZА-ЯЁ](?<=\s[A-ZА-ЯЁ])(?<![.!?…]\s[A-ZА-ЯЁ])[^\W\d_]*(?:['’-][^\W\d_]+)?")
 #: Capitalised words that name nobody.
 _NOT_NAMES = frozenset(("I", "I'm", "I'll", "I've", "I'd", "OK", "Okay"))
 
@@ -544,7 +563,9 @@ def _new_words(s: _Sentence, earlier: list[_Sentence]) -> bool:
 
 
 #: A clause ends at a comma, not at one inside a number ("$1,500", "2,5 миллиона").
-_CLAUSE_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
+#: (The comma first, the lookbehind after it: the regex engine then skips to the next comma instead of
+#: trying the lookbehind at every character.)
+_CLAUSE_COMMA = re.compile(r",(?<!\d,)|,(?!\d)")
 
 
 #: Words that tie a clause to the one before it: "Я 5 дней без интернета, а вы мне 150 рублей" loses
@@ -566,15 +587,20 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
     for s in kept:
         clauses = _CLAUSE_COMMA.split(s.text)
         earlier = said.setdefault(s.role, [])
+        # the clauses of 3+ words, lower-cased, and their polarity: compared below, then remembered
+        lows = [(i, low) for i, c in enumerate(clauses) if len((low := c.strip().lower()).split()) >= 3]
+        polarities: dict[int, tuple[str, ...]] = {}
         if len(clauses) > 1 and earlier:
             keep: list[str | None] = []
             source: _Sentence | None = None
-            for clause in clauses:
-                low = clause.strip().lower()
-                facts = {f for f in s.facts if _has_anchor(low, f)}
+            long = dict(lows)
+            all_facts = s.facts
+            for i, clause in enumerate(clauses):
                 match = None
-                if len(low.split()) >= 3:
-                    said_so = _polarity(low)  # the same for every earlier clause: read once
+                if (low := long.get(i)) is not None:
+                    facts = {f for f in all_facts if _has_anchor(low, f)}
+                    # the same for every earlier clause: read once
+                    said_so = polarities[i] = _polarity(low)
                     match = next(
                         (
                             first
@@ -606,7 +632,7 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                 s.text = tidy(text + end)
         facts = s.facts
         earlier.extend(
-            (low, facts, s, _polarity(low)) for c in clauses if len((low := c.strip().lower()).split()) >= 3
+            (low, facts, s, polarities[i] if i in polarities else _polarity(low)) for i, low in lows
         )
 
 
@@ -620,7 +646,8 @@ def _has_anchor(lower: str, fact: tuple[str, str]) -> bool:
     """Whether ``fact``'s anchor is in ``lower`` (a number not inside a longer one: "0" vs "3000")."""
     kind, anchor = fact
     if kind == "number":
-        return re.search(rf"(?<!\d){re.escape(anchor)}(?!\d)", lower) is not None
+        # (a number not in the text at all, the common case, needs no pattern)
+        return anchor in lower and re.search(rf"(?<!\d){re.escape(anchor)}(?!\d)", lower) is not None
     return anchor in " ".join(lower.split())
 
 
@@ -628,7 +655,11 @@ def _trim(text: str, signals: list[tuple[str, str]]) -> str:
     """``text`` without meaningless openers and hedges; unchanged if a signal's anchor would go."""
     new = _LEAD_RE.sub("", text, count=1)
     lower = new.lower()
-    if any(word in lower for word in _HEDGE_FIRST):
+    if any(map(lower.__contains__, _HEDGE_FIRST)) and (
+        # in fold-safe text (where lower-casing is the engine's case folding) only where a hedge's
+        # longest word is there too
+        not fold_safe(new) or any(map(lower.__contains__, _HEDGE_WORDS))
+    ):
         new = _HEDGE_RE.sub("", new)
         lower = new.lower()
     if new == text:

@@ -96,6 +96,8 @@ _PRICE_LIST_RE = re.compile(
     rf"(?<![\w.,])(?:(?:от|from)\s+)?(?:{_LIST_ITEM})+(?={_NUM}\s?{_SCALE}?{_COUNTRY}?{_CURRENCY})",
     re.IGNORECASE | re.UNICODE,
 )
+#: What every match of _PRICE_LIST_RE holds (an amount, a joiner, and the next amount it looks ahead to).
+_TWO_NUMBERS = re.compile(r"\d\D++\d")
 _LIST_JOINER = re.compile(r"[-–—]|(?<!\w)(?:и|или|до|to|or|and)(?!\w)", re.IGNORECASE)
 _AMOUNT = re.compile(_NUM)
 #: "pounds" of weight, not money ("the package weighs 5 pounds", "I lost ten pounds").
@@ -226,7 +228,8 @@ def _amounts(text: str, price: re.Pattern[str]) -> int:
     n = len(found)
     if "pound" in text.lower() and _WEIGHT_CUE.search(text):
         n -= sum(1 for a, b in found if "pound" in text[a:b].lower())
-    for m in _PRICE_LIST_RE.finditer(text):
+    # a list holds two amounts with a joiner between them: digits, then no digit, then digits
+    for m in _PRICE_LIST_RE.finditer(text) if _TWO_NUMBERS.search(text) is not None else ():
         if _LIST_JOINER.search(m.group()):
             # list items not already inside an amount ("$39 and 99 cents" is one)
             starts = (m.start() + item.start() for item in _AMOUNT.finditer(m.group()))

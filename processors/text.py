@@ -154,15 +154,20 @@ def sentences(text: str) -> list[str]:
         piece = m.group().strip()
         if not piece or not has_words(piece):
             continue
-        if spans and (before := text[: spans[-1][1]].rstrip())[-1:] == ".":
-            first = piece[0]
-            if (
-                first.islower()
-                or (first.isdigit() and _ABBREVIATION.search(before, max(0, len(before) - 8)) is not None)
-                or before[-4:].lower().endswith(_TITLES)
-            ):
-                spans[-1][1] = m.end()
-                continue
+        if spans:
+            # the text before, ``text[:spans[-1][1]].rstrip()``, read in place: it is ``text[:end]``
+            end = spans[-1][1]
+            while end and text[end - 1].isspace():
+                end -= 1
+            if text[end - 1 : end] == ".":
+                first = piece[0]
+                if (
+                    first.islower()
+                    or (first.isdigit() and _ABBREVIATION.search(text, max(0, end - 8), end) is not None)
+                    or text[max(0, end - 4) : end].lower().endswith(_TITLES)
+                ):
+                    spans[-1][1] = m.end()
+                    continue
         spans.append([m.start(), m.end()])
     return [text[a:b].strip() for a, b in spans]
 
@@ -216,10 +221,10 @@ def factored(alternatives: list[list[str]]) -> str:
     place, so alternatives that start with different characters may change places, and
     ``ab|ac`` is ``a(?:b|c)``. An alternative that starts with anything else keeps its place.
     """
-    return "|".join(first + rest for first, rest in _factored_parts(alternatives))
+    return "|".join(first + rest for first, rest in factored_parts(alternatives))
 
 
-def _factored_parts(alternatives: list[list[str]]) -> list[tuple[str, str]]:
+def factored_parts(alternatives: list[list[str]]) -> list[tuple[str, str]]:
     """The top-level parts of :func:`factored`: (first character piece, the rest), or ("", part) for a
     part that starts with anything else."""
     parts = []
@@ -253,7 +258,7 @@ def word_start_factored(alternatives: list[list[str]]) -> str:
     return "(?:{})".format(
         "|".join(
             first + _WORD_START_AFTER_FIRST + rest if first else r"(?<!\w)" + rest
-            for first, rest in _factored_parts(alternatives)
+            for first, rest in factored_parts(alternatives)
         )
     )
 
@@ -292,6 +297,11 @@ def phrase_pattern(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> re.
     return pattern
 
 
+#: How long a first word :class:`WordGate` looks for may be: shorter finds more places the pattern
+#: fails at, longer needs more scans for the forms of one word.
+_GATE_PREFIX = 5
+
+
 class WordGate:
     """Where a match of :func:`phrase_pattern` (``phrases``) can start: at a phrase's first word (the
     word a match starts with, or the start of it: "отмен*" matches "отменить", "uh-huh" "uhhuh").
@@ -307,6 +317,12 @@ class WordGate:
             else:
                 firsts.add(first.group())
         self.firsts = frozenset(firsts)
+        # What count() looks for: the first words cut to _GATE_PREFIX characters, less those that
+        # start with another one ("thank" finds "thanks" too; "отмен" finds "отменить", "отмену"):
+        # every first word starts with one of them, so they find every place a match can start,
+        # with a scan of the text fewer per word they stand for. No two of them start at one place.
+        cut = {word[:_GATE_PREFIX] for word in firsts}
+        self.needles = tuple(sorted(w for w in cut if not any(o != w and w.startswith(o) for o in cut)))
 
     def count(self, twin: re.Pattern[str], folded: str) -> int | None:
         """``len(twin.findall(folded))`` for the case-sensitive twin of the phrase pattern, or None
@@ -317,7 +333,7 @@ class WordGate:
         """
         if self.always or len(self.firsts) > 64:
             return None
-        at = sorted({i for word in self.firsts for i in find_all(folded, word)})
+        at = sorted([i for word in self.needles for i in find_all(folded, word)])
         n = end = 0
         for i in at:
             if i >= end and (m := twin.match(folded, i)) is not None:  # the lookbehind sees folded[i - 1]
@@ -374,9 +390,16 @@ _SET_OFF = frozenset(",.!?…;:—–-()")
 
 def _set_off(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` stands between punctuation (or the text's edges)."""
-    before = text[:start].rstrip()
-    after = text[end:].lstrip()
-    return (not before or before[-1] in _SET_OFF) and (not after or after[0] in _SET_OFF)
+    # the last character before it and the first after it that are no space (read in place: copying
+    # the text on either side to strip it cost more than the rest)
+    while start and text[start - 1].isspace():
+        start -= 1
+    if start and text[start - 1] not in _SET_OFF:
+        return False
+    size = len(text)
+    while end < size and text[end].isspace():
+        end += 1
+    return end == size or text[end] in _SET_OFF
 
 
 def _strippable(text: str, start: int, end: int) -> bool:
@@ -711,6 +734,9 @@ def _output_tail(parts: list[str]) -> str:
     return last if len(last) >= 12 else "".join(parts).rstrip()
 
 
+_SENTENCE_ENDS = (".", "!", "?")
+
+
 def strip_fillers(text: str) -> str:
     """:func:`strip_disfluencies`, mending what a removed filler leaves: a capital where it opened a
     sentence ("Хм. Ну, это дорого" → "Хм. Это дорого"), the comma of a clause boundary it sat on, no
@@ -721,28 +747,42 @@ def strip_fillers(text: str) -> str:
     parts: list[str] = []
     last = 0
     for start, stop in spans:
-        parts.append(text[last:start])
-        last = stop
-        tail = _output_tail(parts)
-        if (
-            text[start] == ","
-            and text[stop - 1] == ","
-            and (word := _FIRST_WORD.match(text, stop)) is not None
-            and _boundary(tail, text[start:stop], word.group(1).lower())
-        ):
-            parts.append(", ")
-        elif (
-            tail[-1:] in (".", "!", "?")
-            and _sentence_ended(tail)
-            and (letter := _LETTER_RE.search(text, stop)) is not None
-            and not text[stop : letter.start()].strip(" ,")
-        ):
-            # the filler opened a sentence: what now opens it gets the capital Whisper gave the filler
-            # (a figure opening it stays as it is: "Um, 300 dollars" is no "300 Dollars")
-            parts.append(text[stop : letter.start()] + letter.group().upper())
-            last = letter.end()
+        last = _mend(text, parts, last, start, stop)
     parts.append(text[last:])
     return tidy("".join(parts))
+
+
+def _mend(text: str, parts: list[str], last: int, start: int, stop: int) -> int:
+    """Take the filler ``text[start:stop]`` out: append to ``parts`` (the output so far, ``text`` up to
+    ``last`` mended) the text before it and what mends the join; answer where the rest starts."""
+    piece = text[last:start]
+    parts.append(piece)
+    # _output_tail(parts) only where it is read: for _boundary past its first test, and where the
+    # output so far (its last character that is no space) may end a sentence
+    tail = None
+    if (
+        text[start] == ","
+        and text[stop - 1] == ","
+        and (word := _FIRST_WORD.match(text, stop)) is not None
+        and (
+            (next_word := word.group(1).lower()) in _CLAUSE_STARTS
+            or _boundary(tail := _output_tail(parts), text[start:stop], next_word)
+        )
+    ):
+        parts.append(", ")
+    elif (
+        # the tail's last character is the piece's, unless the piece is only spaces
+        ((rest := piece.rstrip())[-1:] in _SENTENCE_ENDS or not rest)
+        and (tail := _output_tail(parts) if tail is None else tail)[-1:] in _SENTENCE_ENDS
+        and _sentence_ended(tail)
+        and (letter := _LETTER_RE.search(text, stop)) is not None
+        and not text[stop : letter.start()].strip(" ,")
+    ):
+        # the filler opened a sentence: what now opens it gets the capital Whisper gave the filler
+        # (a figure opening it stays as it is: "Um, 300 dollars" is no "300 Dollars")
+        parts.append(text[stop : letter.start()] + letter.group().upper())
+        return letter.end()
+    return stop
 
 
 def _collapse_long(text: str, words: list[str] | None) -> tuple[str, list[str] | None]:
@@ -750,6 +790,8 @@ def _collapse_long(text: str, words: list[str] | None) -> tuple[str, list[str] |
     :func:`collapse_repeats_words` answers."""
     if words is None:
         words = WORD_RE.findall(text.lower())
+    if len(set(words)) == len(words):
+        return text, words  # no word said twice: no unit repeats (the common case, read faster)
     # a number word or a spelled letter ("K L M K L M" is a code read out) never repeats a unit
     keys: Sequence[object] = [object() if w in NUMBER_WORDS or len(w) == 1 else w for w in words]
     # a unit with apostrophes is three to six \w+ runs
@@ -764,5 +806,12 @@ def clean_speech(text: str) -> tuple[str, list[str] | None]:
     """``collapse_repeats_words(strip_disfluencies(text))`` with the joins mended (:func:`strip_fillers`)
     and three-word self-repairs collapsed too ("let me just, uh, let me just pull" → "let me just pull"):
     the cleaned text, and its lower-case words when found on the way (else None)."""
-    out, words = collapse_repeats_words(strip_fillers(text))
+    out = strip_fillers(text)
+    if len(out) < 3:
+        return _collapse_long(out, None)  # what collapse_repeats_words leaves it: no words found
+    words = WORD_RE.findall(out.lower())
+    if len(set(words)) == len(words):
+        # no word said twice: no unit of any length repeats, and both collapses return the text as is
+        return out, words
+    out, words = collapse_repeats_words(out, words)
     return _collapse_long(out, words)
