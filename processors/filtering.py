@@ -36,7 +36,11 @@ PII-redacted (``processors.pii``), so neither the LLM nor ClickHouse sees raw pe
 PII said in words ("восемь девятьсот шестнадцать ...") is looked for once more after number words
 become digits; when that finds more, the segment is stored with its number words as digits and the
 PII redacted ("[PHONE]"). PII that Whisper cut across segments of one speaker (a pause in a
-dictated number) is found on the pieces joined, and each piece stores the placeholder.
+dictated number, the other speaker's echo of a group between) is found on the pieces joined, and
+each piece stores the placeholder. Digits answering the other speaker's request for an identity
+number ("Could you give me your driver's license number?") are that number. Digits that say again
+a number redacted just before (repeated, read back, also with one digit misheard, a group echoed
+while it is dictated, a corrected group) take its placeholder.
 Counts: ``dropped`` by reason, ``pii`` by placeholder type.
 
 What the ASR guards dropped (``Transcript.dropped_segments``: ``past_end``, ``repetition``,
@@ -60,7 +64,9 @@ from processors.numbers import NUMBER_WORDS, dictated_digits, expand_repeats, no
 from processors.pii import (
     PLACEHOLDER_RE,
     READ_BACK_CUE,
+    SAID_RUN,
     PiiOptions,
+    asked_id,
     asks_cvv,
     asks_for_reference,
     asks_id_last_four,
@@ -68,7 +74,11 @@ from processors.pii import (
     cue_at_end,
     has_cue,
     inn_ok,
+    is_amount,
+    is_plain_number,
+    names_reference,
     redact,
+    said_digits,
 )
 from processors.rules import price_mentions
 from processors.text import (
@@ -247,8 +257,9 @@ class FilterOptions:
         return max(map(len, (*self.hallucinations, *self.closings)), default=0) + 12
 
     @cached_property
-    def _memo(self) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int]]]:
-        """Verdicts on short texts (see ``_judge``), per options: they depend on every field."""
+    def _memo(self) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int], bool | None]]:
+        """Verdicts on short texts (see ``_judge``), per options: they depend on every field; with
+        whether the text may hold an identity number (see ``_may_be_id``; None: not asked yet)."""
         return {}
 
 
@@ -411,19 +422,25 @@ _NUMBERISH_MIN = 6
 _SPOKEN_EMAIL = re.compile(r"\s(?:at|собака|собачка|эт)\W.*?\s(?:dot|точка|period)\s", re.IGNORECASE)
 
 
-def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -> tuple[str, dict[str, int]]:
+def _redact(
+    text: str, options: FilterOptions, words: list[str] | None = None, asked: str | None = None
+) -> tuple[str, dict[str, int]]:
     """:func:`_redact_said`, and when that finds nothing in a text with digits or number words (or
     may have missed part of an e-mail said aloud), once more without its disfluencies: "it's, uh,
     206, uh, 868, uh, 2910" is a phone only without the "uh"s, and is then stored without them (as
-    compression would show it to the LLM)."""
-    out, found = _redact_said(text, options, words)
+    compression would show it to the LLM). ``asked``: the identity number the other speaker asked
+    for (:func:`processors.pii.asked_id`)."""
+    out, found = _redact_said(text, options, words, asked)
     if not options.pii.enabled:
         return out, found
     # an e-mail said with a filler in it ("linda dot ortiz at, um, mailbox dot com", "ivan, э-э,
     # petrov собака ..."): read again even when a part was found; else a phone, card or ID holds 7+
     # digits: a price or a count among fillers is no reason to look again
     email = _SPOKEN_EMAIL.search(text) is not None
-    if not email and (found or not _numberish(text, words)):
+    # a number found in part, its last groups left after a filler ("[PHONE], ну, 4 3, э, 9 2"): read
+    # again too, and that reading kept only when it leaves fewer digits
+    partial = bool(found) and _TAIL_LEFT.search(out) is not None
+    if not email and not partial and (found or not _numberish(text, words)):
         return out, found
     bare = strip_disfluencies(text)
     # the hesitation first as a pause between groups ("восемь девятьсот три, так, сто двадцать
@@ -435,10 +452,18 @@ def _redact(text: str, options: FilterOptions, words: list[str] | None = None) -
         if plain in tried:
             continue
         tried.add(plain)
-        plain_out, plain_found = _redact_said(plain, options)
-        if plain_found and sum(plain_found.values()) >= sum(found.values()):
+        plain_out, plain_found = _redact_said(plain, options, asked=asked)
+        if (
+            plain_found
+            and sum(plain_found.values()) >= sum(found.values())
+            and (not partial or len(_DIGIT.findall(plain_out)) < len(_DIGIT.findall(out)))
+        ):
             return plain_out, plain_found
     return out, found
+
+
+#: Digits left right after a placeholder, a filler word at most between ("[PHONE], ну, 4 3").
+_TAIL_LEFT = re.compile(r"\[(?:PHONE|CARD|ID)\][\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+)?\d")
 
 
 def _numberish(text: str, words: list[str] | None) -> bool:
@@ -449,15 +474,17 @@ def _numberish(text: str, words: list[str] | None) -> bool:
         return True
     if words is None:
         words = WORD_RE.findall(text.lower())
-    return digits + sum(w in NUMBER_WORDS for w in words) >= _NUMBERISH_MIN
+    return digits + sum(map(NUMBER_WORDS.__contains__, words)) >= _NUMBERISH_MIN
 
 
 #: A speaker searching for the rest of a number ("seven one eight, let me see, five eight seven",
-#: "восемь девятьсот три, так, сто двадцать пять"): left out when the number is read again. Not the
-#: take-back words ("wait", "подождите"): a correction is judged with them.
+#: "восемь девятьсот три, так, сто двадцать пять", "um", "эм"): left out when the number is read
+#: again. Not the take-back words ("wait", "подождите"): a correction is judged with them.
 _HESITATION = re.compile(
     r"(?<=[\w.…])[,.…]*\s+(?:let\s+me\s+(?:see|check|think|look)|hold\s+on|one\s+sec(?:ond)?|just\s+a\s+sec(?:ond)?|"
-    r"секунд(?:у|очку)|сейчас|щас|минутку|так|значит|как\s+там|вот)[,.…]*(?=\s+[\w+])",
+    r"секунд(?:у|очку)|сейчас|щас|минутку|так|значит|как\s+там|вот|"
+    # fillers the disfluency list leaves ("восемь, эм, четыреста девяносто девять", "ну")
+    r"э+м*|м{2,}|ну|u+m+|u+h+|e+r+m*|h+m+)[,.…]*(?=\s+[\w+])",
     re.IGNORECASE,
 )
 
@@ -467,13 +494,13 @@ _DICTATED_WITHOUT_CUE = 6
 
 
 def _redact_said(
-    text: str, options: FilterOptions, words: list[str] | None = None
+    text: str, options: FilterOptions, words: list[str] | None = None, asked: str | None = None
 ) -> tuple[str, dict[str, int]]:
     """:func:`redact`, and once more on its output with number words as digits: a phone or card said
     in words is PII only then. When that finds any, the text with digits is the one kept, so
     ClickHouse never stores the spoken number. ``words``: the lower-case words of ``text`` (or of
     ``text`` with repeats collapsed: the same set), when the caller has them."""
-    out, found = redact(text, options.pii)
+    out, found = redact(text, options.pii, asked)
     if not options.pii.enabled:
         return out, found
     if words is None:
@@ -483,7 +510,7 @@ def _redact_said(
     # On the redacted text: what the first pass found stays redacted, whatever the digits of the
     # spoken numbers next to it do to the shapes (a card's "1111" and a following "два раза").
     # "три семёрки, две пятёрки", "triple five": repeated digits are digits only when dictated
-    spoken, spoken_found = redact(normalise_numbers(expand_repeats(out)), options.pii)
+    spoken, spoken_found = redact(normalise_numbers(expand_repeats(out)), options.pii, asked)
     if spoken_found:
         return spoken, dict(Counter(found) + Counter(spoken_found))
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
@@ -491,9 +518,16 @@ def _redact_said(
     # few turns have: each costs a redaction more
     said = sum(w in NUMBER_WORDS for w in words)
     if said >= _DICTATED_WITHOUT_CUE or (said >= 3 and has_cue(out)):
-        dictated, dictated_found = redact(dictated_digits(out), options.pii)
+        dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
         if dictated_found:
             return dictated, dict(Counter(found) + Counter(dictated_found))
+        # both ways in one number: "пять тысяч сто тридцать семь, ..., десять девяносто шесть" (the
+        # thousands read as numbers, the pair "10 96" only as dictated)
+        mixed = dictated_digits(spoken)
+        if mixed not in (spoken, dictated):
+            mixed, mixed_found = redact(mixed, options.pii, asked)
+            if mixed_found:
+                return mixed, dict(Counter(found) + Counter(mixed_found))
     return out, found
 
 
@@ -503,21 +537,83 @@ _MEMO_CHARS = 40
 _MEMO_SIZE = 4096
 
 
-def _judge(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, str, dict[str, int]]:
-    """(reason from the text, the text to store, PII counts) for a segment that is speech."""
+def _judge(
+    text: str, options: FilterOptions, answers: bool, asked: Callable[[], str | None] | None = None
+) -> tuple[str | None, str, dict[str, int]]:
+    """(reason from the text, the text to store, PII counts) for a segment that is speech. ``asked``
+    tells the identity number the other speaker asked for (:func:`_asked`); called only for a text
+    with a digit or a number word, the few that may answer it (such verdicts are not remembered)."""
     memo = options._memo if len(text) <= _MEMO_CHARS else None
     if memo is not None and (known := memo.get((text, answers))) is not None:
-        return known
+        if asked is None:
+            return known[:3]
+        if (may := known[3]) is None:  # not yet asked of this text
+            may = _may_be_id(text, WORD_RE.findall(text.lower()))
+            memo[(text, answers)] = (*known[:3], may)
+        if not may or asked() is None:
+            return known[:3]
+        memo = None
     reason, words = _text_reason(text, options, answers)
+    may = _may_be_id(text, words) if asked is not None else None
+    kind = asked() if may else None
     # every segment is stored as said (repeats too, only PII redacted): BI audits the original;
     # compression collapses the repeats in what the LLM reads
-    out, found = _redact(text, options, words)
-    verdict = reason, out, found
-    if memo is not None:
+    out, found = _redact(text, options, words, kind)
+    if memo is not None and kind is None:
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
-        memo[(text, answers)] = verdict
-    return verdict
+        memo[(text, answers)] = (reason, out, found, may)
+    return reason, out, found
+
+
+def _says_digits(text: str, words: list[str]) -> bool:
+    """Whether ``text`` (its lower-case ``words``) holds a digit or a number word (ASR writes digits
+    in ASCII: that class scans a third faster than the Unicode one)."""
+    return not NUMBER_WORDS.isdisjoint(words) or _ASCII_DIGIT.search(text) is not None
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _may_be_id(text: str, words: list[str]) -> bool:
+    """Whether ``text`` (its lower-case ``words``) holds enough digits and number words for an
+    identity number (:func:`_numberish`: a National Insurance number has six; a piece of one said in
+    a breath of its own is read with the others); most texts hold none, which two scans in C tell."""
+    return _says_digits(text, words) and _numberish(text, words)
+
+
+#: Segments back a request for an identity number speaks for the answer: it may come in pieces with
+#: the asker's "Okay, and?" between, or again after "Sorry, could you repeat that?".
+_ASK_SEGMENTS = 6
+#: Words of a request for an e-mail address: the identity number asked before is no longer asked.
+_EMAIL_ASK = re.compile(r"e-?mail|почт|адрес", re.IGNORECASE)
+
+
+def _asked(
+    segments: list[dict[str, Any]],
+    role: str,
+    end: int | None = None,
+    seen: dict[int, str | None] | None = None,
+) -> str | None:
+    """The identity number (a kind of :data:`processors.pii.ID_KINDS`) the other speaker than
+    ``role`` asked for in the segments before ``end`` ("Could you give me your driver's license
+    number?"), while nothing they said since asks for something else (their "Okay, and?", "Sorry,
+    could you repeat that?" do not): digits ``role`` says next are that number. ``seen``: what each
+    segment asks for, by index, kept across calls on the same segments."""
+    end = len(segments) if end is None else end
+    for k in range(end - 1, max(-1, end - 1 - _ASK_SEGMENTS), -1):
+        if segments[k]["role"] == role:
+            continue
+        kind = seen.get(k, False) if seen is not None else False
+        if kind is False:
+            kind = asked_id(segments[k]["text"])
+            if seen is not None:
+                seen[k] = kind
+        if kind is not None:
+            # a phone, a card, an e-mail asked for since
+            since = (s["text"] for s in segments[k + 1 : end] if s["role"] != role)
+            return None if any(has_cue(t) or _EMAIL_ASK.search(t) is not None for t in since) else kind
+    return None
 
 
 #: Segments of one speaker this close (seconds) may split one dictated number or e-mail address.
@@ -576,6 +672,29 @@ def _says_number(text: str, head: str) -> bool:
 
 def _near(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
     return (after.get("start") or 0.0) - (before.get("end") or 0.0) <= SEAM_GAP
+
+
+#: Words besides digits and number words of the other speaker's turn that keeps a dictation going
+#: ("двадцать два ноль ноль двадцать девять, так, дальше.", "Okay, and?"): more, and it is a turn.
+_BRIDGE_WORDS = 4
+
+
+def _bridged(segments: list[dict[str, Any]], j: int, i: int) -> bool:
+    """Whether only the other speaker's short echoes and go-aheads, each close to the one before,
+    stand between ``segments[j]`` and ``segments[i]`` of one speaker: the speaker waited for them, so
+    the pause is no end of the number ("... двадцать девять двадцать три." / the agent echoing it /
+    "ноль сто девяносто пять.")."""
+    for k in range(j + 1, i + 1):
+        if not _near(segments[k - 1], segments[k]):
+            return False
+        if k < i:
+            text = segments[k]["text"]
+            if "[" in text and PLACEHOLDER_RE.search(text):  # a number of their own
+                return False
+            words = text.lower().translate(_NO_PUNCT).split()
+            if sum(not (w.isdigit() or w in _NUMBERISH) for w in words) > _BRIDGE_WORDS:
+                return False
+    return j + 1 < i
 
 
 def _after_other(segments: list[dict[str, Any]], i: int, says: Callable[[str], bool]) -> bool:
@@ -691,10 +810,57 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
                 if "?" in nxt["text"]:
                     break
                 continue
-            if _near(segments[j - 1], nxt) and _BARE_GROUP.fullmatch(nxt["text"]):
+            if _near(segments[j - 1], nxt) and (
+                _BARE_GROUP.fullmatch(nxt["text"]) or _bare_group_said(nxt["text"])
+            ):
                 tail = nxt["text"][len(nxt["text"].rstrip(" .,…")) :]
                 segments[j] = {**nxt, "text": placeholder + tail}
             break
+
+
+def _bare_group_said(text: str) -> bool:
+    """Whether ``text`` is nothing but a group of 2-4 digits said in words ("nine six six nine.")."""
+    words = text.lower().translate(_NO_PUNCT).split()
+    return (
+        bool(words)
+        and all(w in _NUMBERISH for w in words)
+        and 2 <= len(said_digits(dictated_digits(text))) <= 4
+    )
+
+
+#: A segment that starts with a placeholder.
+_STARTS_WITH_PLACEHOLDER = re.compile(r"\W*\[(PHONE|CARD|ID)\]")
+#: Digits a number's first group said before the breath the rest is redacted in holds.
+_HEAD_DIGITS = range(2, 7)
+
+
+def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
+    """The first group of a number said at the end of a breath whose rest, in the speaker's next
+    segment, was redacted ("The policy number is H X ninety fifty-nine." / "Okay, and?" / "[ID]."):
+    the same placeholder, not counted again. Only a group of 2-6 digits that ends its segment right
+    after a word that announces a number (not a year, an amount or a reference), with nothing but the
+    other speaker's short go-aheads between."""
+    for i, seg in enumerate(segments):
+        lead = _STARTS_WITH_PLACEHOLDER.match(seg["text"])
+        if lead is None:
+            continue
+        j = next((k for k in range(i - 1, max(-1, i - 4), -1) if segments[k]["role"] == seg["role"]), None)
+        if j is None or not (_near(segments[j], seg) if j == i - 1 else _bridged(segments, j, i)):
+            continue
+        view = normalise_numbers(strip_disfluencies(segments[j]["text"]))
+        end = len(view.rstrip(" .,…"))
+        head = next((m for m in SAID_RUN.finditer(view) if m.end() == end), None)
+        if (
+            head is None
+            or is_amount(view, head.start(), head.end())
+            or names_reference(view, head.start())
+            or not cue_at_end(view[: head.start()].rstrip(" ,:"))
+        ):
+            continue
+        digits = said_digits(head.group())
+        if len(digits) in _HEAD_DIGITS and not (len(digits) == 4 and 1950 <= int(digits) <= 2039):
+            placeholder = f"[{lead.group(1)}]"
+            segments[j] = {**segments[j], "text": f"{view[: head.start()]}{placeholder}{view[end:]}"}
 
 
 _READ_BACK_WORDS = re.compile(READ_BACK_CUE, re.IGNORECASE)
@@ -723,34 +889,89 @@ def _read_backs(segments: list[dict[str, Any]]) -> None:
             segments[i] = {**seg, "text": _READ_BACK.sub(r"\1[PHONE]", text)}
 
 
-#: A number read back: 7+ digits in groups ("0151 31197074", "0 20, 38 61, 38 64").
-_READ_BACK_RUN = re.compile(r"\d(?:[\s,.\-–—()]{0,3}\d){6,}")
+#: Segments after a redacted number in which its digits said again are that number's.
+_ECHO_SEGMENTS = 4
+#: Digits a number said again holds at least in full (7, any segment), at least with one of them
+#: misheard (9), and in part (3, a short segment: at most _ECHO_WORDS words besides the digits, 3
+#: words for a part of 3 digits: "661, mm-hmm.").
+_ECHO_FULL, _ECHO_MISHEARD, _ECHO_PART = 7, 9, 3
+_ECHO_WORDS, _ECHO_WORDS_3 = 6, 3
+#: Variants of a number kept when its pieces are joined (each piece read two ways).
+_ECHO_VARIANTS = 4
 
 
-def _full_read_backs(segments: list[dict[str, Any]], said: list[str]) -> None:
-    """A number read back in full by the other speaker right after it was redacted ("okay, so it's
-    [PHONE]" / "Let me read that back: 0151 31197074, is that correct?"), whatever its shape or cue:
-    its digits are among those the first speaker said (``said``: the segments as said), so it takes
-    that placeholder, not counted again."""
-    for i, seg in enumerate(segments):
-        found = PLACEHOLDER_RE.search(seg["text"])
+def _one_off(digits: str, heard: str) -> bool:
+    """Whether ``digits`` are ``heard``'s, or a stretch of them, with at most one digit other."""
+    n = len(digits)
+    return any(
+        sum(a != b for a, b in zip(digits, heard[k : k + n], strict=True)) <= 1
+        for k in range(len(heard) - n + 1)
+    )
+
+
+def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
+    """Digits that say again a number redacted in the segments just before (``said``: the segments
+    as said) are that number's, whatever their shape or cue, and take its placeholder (not counted
+    again): its speaker repeating it ("Sorry, could you repeat that?" / "five seven two seven ..."),
+    the other reading it back in full, also with one digit misheard ("So that's 804 520 045,
+    correct?"), a group of it echoed while it is dictated ("859 332, okay, go on.") or named in a
+    correction ("No, not sixty sixty-one, it's sixty eleven."). In full: 7 digits or more, in any
+    segment; a part (3-6 digits) only in a short one, and never a card's last four (no PII: "card
+    ending in 4242")."""
+    numbers: list[tuple[int, str, set[str]]] = []  # (segment, placeholder, digits said: alone, joined)
+    chains: dict[str, tuple[int, set[str]]] = {}  # role -> its last redacted segment, its digits so far
+    for j, seg in enumerate(segments):
+        text = seg["text"]
+        numbers = [n for n in numbers if j - n[0] <= _ECHO_SEGMENTS]
+        if numbers and _says_digits(text, WORD_RE.findall(text.lower())):
+            replaced = _echo(text, numbers)
+            if replaced is not None:
+                segments[j] = {**seg, "text": replaced}
+                continue
+        found = PLACEHOLDER_RE.search(segments[j]["text"])
         if found is None or found.group(1) == "EMAIL":
             continue
-        heard = {re.sub(r"\D", "", view) for view in _code_views(said[i])}
-        for j in range(i + 1, min(i + 3, len(segments))):
-            if segments[j]["role"] == seg["role"]:
+        own = {d for view in _code_views(said[j]) if (d := said_digits(view))}
+        role = seg.get("role", "")
+        chain = chains.get(role)
+        # the pieces of a number dictated over segments, the other speaker's between
+        joined = {a + b for a in chain[1] for b in own} if chain is not None and j - chain[0] <= 3 else set()
+        joined = set(sorted(joined, key=len, reverse=True)[:_ECHO_VARIANTS])
+        chains[role] = (j, joined or own)
+        numbers.append((j, found.group(), own | joined))
+
+
+def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
+    """``text`` (a view of it) with the digits that say again one of ``numbers`` replaced by its
+    placeholder (see :func:`_echoes`), or None when none do."""
+    for view in _code_views(text):
+        words = sum(not w.strip(",.…;:!?-").isdigit() for w in view.split())
+        hits: list[tuple[int, int, str]] = []
+        for m in SAID_RUN.finditer(view):
+            digits = said_digits(m.group())
+            n = len(digits)
+            if n < _ECHO_PART or (
+                n < _ECHO_FULL
+                and (
+                    words > (_ECHO_WORDS_3 if n == 3 else _ECHO_WORDS)
+                    or is_plain_number(view, m.start(), m.end())  # "That's 416 dollars.", "Room 512."
+                )
+            ):
                 continue
-            for view in _code_views(segments[j]["text"]):
-                runs = [
-                    m
-                    for m in _READ_BACK_RUN.finditer(view)
-                    if any(re.sub(r"\D", "", m.group()) in d for d in heard)
-                ]
-                if runs:
-                    for m in reversed(runs):
-                        view = f"{view[: m.start()]}{found.group()}{view[m.end() :]}"
-                    segments[j] = {**segments[j], "text": view}
+            for _, placeholder, heard in reversed(numbers):
+                if any(digits in h for h in heard) or (
+                    n >= _ECHO_MISHEARD and any(_one_off(digits, h) for h in heard)
+                ):
+                    # a card's last four read back ("ending in 4242") are no PII: they stay
+                    last_four = placeholder == "[CARD]" and n == 4 and _READ_BACK_WORDS.search(view)
+                    if not last_four:
+                        hits.append((m.start(), m.end(), placeholder))
                     break
+        if hits:
+            for start, end, placeholder in reversed(hits):
+                view = f"{view[:start]}{placeholder}{view[end:]}"
+            return view
+    return None
 
 
 #: Words of a short answer that gives a security code ("Um, it's 2, 8, 2.", "Один восемь четыре.").
@@ -837,6 +1058,7 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     other speaker's cue when there is one, are redacted together; what that finds is cut back
     into the speaker's segments, in place."""
     last: dict[str, int] = {}  # role -> index of its previous segment
+    ids = options.pii.enabled and options.pii.ids
     runs: list[_Run] = []
     open_run: dict[str, _Run] = {}
 
@@ -845,7 +1067,16 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         j = last.get(role)
         last[role] = i
         head = _head(seg["text"])
-        if j is not None and _near(segments[j], seg) and _seam(segments[j]["text"], head):
+        near = j is not None and _near(segments[j], seg)
+        if (
+            j is not None
+            # over the other speaker's turns: digits, the last of those turns close to this one
+            and (
+                near or (i - j > 1 and (head.isdigit() or head in _NUMBERISH) and _near(segments[i - 1], seg))
+            )
+            and _seam(segments[j]["text"], head)
+            and (near or _bridged(segments, j, i))
+        ):
             run = open_run.get(role)
             if run is None or run.segments[-1] != j:
                 run = open_run[role] = _Run([j], cue=j - 1 if _after_other(segments, j, cue_at_end) else None)
@@ -855,11 +1086,17 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             run = open_run[role] = _Run([i], cue=i - 1)
             runs.append(run)
     for run in runs:
+        first = run.segments[0]
+        # an identity number asked for: the request speaks for the pieces, not its words (a card in
+        # it may be where the number is written: "the policy number off your card?")
+        asked = _asked(segments, segments[first].get("role"), first) if ids else None
+        if asked is not None:
+            run.cue = None
         indices = [run.cue, *run.segments] if run.cue is not None else run.segments
         parts = [segments[i]["text"].rstrip(_PIECE_END) for i in indices]
         for sep in _SEAM_JOINS:
             joined = sep.join(parts)
-            redacted, found = _redact(joined, options)
+            redacted, found = _redact(joined, options, asked=asked)
             if found:
                 break
         else:
@@ -886,6 +1123,13 @@ def filter_transcript(
     last_kept_role: str | None = None
     last_kept_text = ""
     last_kept_asked: bool | None = False
+    ids = options.pii.enabled and options.pii.ids
+    seen: dict[int, str | None] = {}  # what each segment asks for (see _asked)
+    role: str | None = None
+
+    def asked_before() -> str | None:
+        return _asked(segments, role, seen=seen)  # type: ignore[arg-type]
+
     for seg in transcript["segments"]:
         if not seg["text"].isprintable() and _CONTROL.search(seg["text"]):  # not speech, never stored
             seg = {**seg, "text": _printable(seg["text"])}
@@ -895,7 +1139,12 @@ def filter_transcript(
         if reason is None and _hallucination(seg, options):
             reason = "hallucination"
         if reason is None:
-            reason, text, found = _judge(text, options, other and last_kept_asked is True)
+            # the identity number the other speaker asked for: looked up for a turn that may answer
+            # it, right after theirs (kept or not: "Так, дальше." is dropped as a filler)
+            role = seg["role"]
+            answering = ids and (other or (bool(segments) and segments[-1]["role"] != role))
+            asked = asked_before if answering else None
+            reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.
             if (
@@ -908,7 +1157,7 @@ def filter_transcript(
             ):
                 last_kept_asked = last_kept_role == "agent" and proposes(last_kept_text, options)
                 if last_kept_asked:
-                    reason, text, found = _judge(seg["text"], options, True)
+                    reason, text, found = _judge(seg["text"], options, True, asked)
         else:
             text, found = _redact(text, options)
         if (
@@ -933,10 +1182,11 @@ def filter_transcript(
         _redact_seams(segments, options, pii)
         if pii:
             _placeholder_tails(segments)
+            _placeholder_heads(segments)
         if pii.get("PHONE"):
             _read_backs(segments)
         if pii:
-            _full_read_backs(segments, [s["text"] for s in transcript["segments"]])
+            _echoes(segments, [s["text"] for s in transcript["segments"]])
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
             _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)

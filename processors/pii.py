@@ -18,8 +18,16 @@ Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD
   social), Russian SNILS ``123-456-789 01`` / ``123 456 789 01`` (other separators, any grouping
   after СНИЛС, or 11 digits in a row: with a valid checksum), Russian passport ``4510 123456``
   (series + number, ``серия 45 10, номер 123 456``, or 10 digits grouped anyhow after паспорт), a
-  person's 12-digit INN after its word (or, checksum-valid, answering a question that names it; a
-  company's 10-digit INN is no personal data and stays);
+  foreign (RU) or US passport (9 digits after паспорт/загран/passport), a person's 12-digit INN after
+  its word (or, checksum-valid, in a row or answering a question that names it; a company's 10-digit
+  INN is no personal data and stays), a UK National Insurance number by its shape (``NP 82 93 14 D``,
+  letters spelled), a Russian bank account of a person (20 digits from 408/423, however grouped), and
+  6-20 digits (letters run into them too: ``W365 182 370``) after a word naming an identity number
+  with no shape of its own: driver's licence / водительское удостоверение / права / ВУ, NHS number,
+  National Insurance number, insurance policy / member ID, полис (ОМС, ДМС; not a car's ОСАГО, КАСКО:
+  a contract), bank account. Those words, said by the other speaker as a request just before
+  (``asked``, :func:`asked_id`), speak for the digits the same way; so does an agent reading the
+  customer's record ("I have 953 466 040 on file", "Вижу в анкете ...") for 9-20 digits no phone's;
 - ``[PHONE]``: Russian ``+7 / 7 / 8 (916) 123-45-67``, without the prefix when grouped
   ``916 123-45-67`` (also Kazakh 7xx) or a 10-digit mobile ``9161234567``, North American
   ``+1 (415) 555-0134`` / ``415-555-0134`` / ``4155550134`` (a valid area code and exchange), any
@@ -34,10 +42,12 @@ Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD
 Not redacted: lists of prices, dates and decimals ("9.5, 8.5"), counting ("1 2 3 ... 10", "10,
 20, 30, 40"), years; digits right after an order/contract/INN/account/tracking/rating word ("номер
 заказа 9123456789", "Order number 9161234567", "Оценки 5 4 5 ...") or before a unit ("415 555 1340
-units", "9161234567 рублей"). Order matters: cards and IDs are tried before phones (a spaced
-passport looks like digits a phone could start with). Money is never touched: every pattern needs
-at least 8 digits in a phone, card or ID shape (7 after a phone word). Counts by placeholder type
-are returned so each stage can record what it redacted.
+units", "9161234567 рублей"); after an order, tracking, contract, claim ... word they are never a
+card, phone or ID, whatever their shape ("Трек-номер 87179673490254"). Order matters: cards and
+IDs are tried before phones (a spaced passport looks like digits a phone could start with). Money
+is never touched: every pattern needs at least 8 digits in a phone, card or ID shape (7 after a
+phone word, 6 after an identity word, not with a currency sign or a unit). Counts by placeholder
+type are returned so each stage can record what it redacted.
 """
 
 from __future__ import annotations
@@ -95,6 +105,35 @@ _PASSPORT_WORD = re.compile(r"паспорт|passport", re.I)
 _ID_11 = re.compile(r"\d(?<![\d-]\d)\d{10}(?![\d-])")
 #: Every _ID_WORD match holds ten digits in a row: texts without are skipped (a much faster scan).
 _TEN_DIGITS = re.compile(r"\d{10}")
+#: A person's INN written without separators: 12 digits, redacted only with a valid checksum.
+_ID_12 = re.compile(r"\d(?<![\d-]\d)\d{11}(?![\d-])")
+#: A Russian bank account of a person: 20 digits from 408 (current accounts of individuals) or 423
+#: (their deposits), grouped anyhow (see _personal_account); a company's (407...) is no personal data.
+_ACCOUNT = re.compile(r"4(?<!\d4)(?:[\s,.-]{0,2}\d){19}(?![\s,.-]{0,2}\d)")
+#: A UK National Insurance number: two capital letters, six digits (in pairs or not), a letter A-D
+#: ("NP 82 93 14 D", "QQ604980 C", "A B 06, 19, 18 C").
+_NI_DIGIT = r"(?:\d|(?<![^\W\d_])oh?(?![^\W\d_]))"  # "oh" for zero, as a number read out says it
+_NI = re.compile(
+    rf"(?<![^\W\d_])[A-Z][\s-]?[A-Z][\s-]?{_NI_DIGIT}(?:[\s,.-]{{0,3}}{_NI_DIGIT}){{5}}[\s,.-]{{0,3}}[A-D]"
+    r"(?![^\W\d_])"
+)
+#: Digits of an identity number after its word or request, letters run into them too ("W365 182
+#: 370", "AUT-2412 5113 07"), or in one group of 6-8 (the runs below take 9 or more): redacted with
+#: the letters (see _ident for what digits each kind takes).
+_NAMED_ID = re.compile(
+    r"(?:(?<![^\W\d_])[A-Z]{1,3}-?|(?<![^\W_]))\d(?:[\s-]?\d){5,19}(?![\s,.-]{0,3}\d)(?!-?[^\W\d_])"
+)
+
+
+def _personal_account(m: re.Match[str]) -> bool:
+    """An _ACCOUNT match whose digits start 408/423 and are no part of a longer number."""
+    digits = re.sub(r"\D", "", m.group())
+    return (
+        digits.startswith(("408", "423"))
+        and _DIGIT_BEFORE.search(m.string, max(0, m.start() - 3), m.start()) is None
+    )
+
+
 _PHONE = re.compile(
     r"(?=[\d(+])(?<![\w+])(?:"
     r"(?:\+?7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}"  # Russian
@@ -107,11 +146,12 @@ _PHONE = re.compile(
     r"|\+\d(?:[\s().-]?\d){7,14}"  # any international
     r")(?![\d-])"
 )
-#: Every card, ID and phone pattern needs at least 8 digits, a local phone after a phone word 7:
-#: texts with fewer skip them; the group tells whether there is an 8th. Not 8 in a row: a card read
-#: out digit by digit ("4 1 1 1 ...") has no two. ``\D*+`` is possessive: giving back a non-digit
-#: never lets ``\d`` match, so the engine need not try.
-_SEVEN_DIGITS = re.compile(r"\d(?:\D*+\d){6}(\D*+\d)?")
+#: Every card, ID and phone pattern needs at least 8 digits, a local phone after a phone word 7, a
+#: National Insurance number or an identity number after its word 6: texts with fewer skip them; the
+#: groups tell whether there is a 7th and an 8th. Not 8 in a row: a card read out digit by digit ("4
+#: 1 1 1 ...") has no two. ``\D*+`` is possessive: giving back a non-digit never lets ``\d`` match,
+#: so the engine need not try.
+_SIX_DIGITS = re.compile(r"\d(?:\D*+\d){5}(\D*+\d)?(\D*+\d)?")
 
 # --- numbers as ASR writes them said: a run of digit groups ------------------------------------------
 #: What may stand between two groups: spaces, commas, Whisper's pause dots and ellipses, dashes,
@@ -135,6 +175,25 @@ _TOKEN = re.compile(
     re.I,
 )
 _WORD_VALUE = {"o": "0", "oh": "0", "one": "1", "один": "1", "одна": "1"}
+#: Digit groups as a number read out says them, "oh" and "double 5" too (a run's groups, any words
+#: around): what is said again of a number is looked for with it (see :func:`said_digits`).
+SAID_RUN = re.compile(rf"(?<![^\W_]){_ITEM}(?:[{_SEP_CHARS}]{{1,3}}{_ITEM})*")
+
+
+def said_digits(text: str) -> str:
+    """The digits of ``text`` as a number read out says them: "oh"/"o" and a lone "one"/"один" are
+    digits, "double 5" is 55 ("five double oh seven" is 5007)."""
+    out = []
+    for t in _TOKEN.finditer(text):
+        if t.group("plus") is not None:
+            continue
+        digits = t.group("d") or _WORD_VALUE[t.group("w").lower()] + t.group("wd")
+        if (mult := t.group("mult")) is not None:
+            digits = digits[0] * (2 if mult.lower() == "double" else 3) + digits[1:]
+        out.append(digits)
+    return "".join(out)
+
+
 #: Group sizes of a phone said in groups: 415 555 0134, 916 123 45 67, with the 7/8/1 prefix.
 _PHONE_GROUPS = frozenset(
     {(3, 3, 4), (3, 3, 2, 2), (1, 3, 3, 4), (1, 3, 3, 2, 2), (3, 7), (1, 3, 7), (4, 3, 2, 2)}
@@ -156,19 +215,41 @@ _PHONE_WORDS = (
     r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап|\[phone\]"
 )
 _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
+#: Words naming a person's identity number that has no shape of its own: any 6-20 digits after one
+#: are that number (a driver's licence, NHS and National Insurance numbers, a health-insurance policy
+#: or member ID, a bank account of a person).
+_IDENT_WORDS = (
+    r"driv(?:er'?s?|ing)\s+licen[cs]e|licen[cs]e\s+(?:number|no\b|#)|nhs\s+(?:number|no\b|#)|"
+    r"national\s+insurance\s+(?:number|no\b|#)|ni\s+number|(?:insurance\s+)?policy\s+(?:number|no\b|#|id\b)|"
+    r"member\s+(?:id|number|no)\b|insurance\s+(?:id|number)\b|subscriber\s+id\b|bank\s+account|"
+    # a car's insurance (ОСАГО, КАСКО) is the car's contract, a reference
+    r"водительск|удостоверени|ву\b|права\b|полис\w*+(?!\s+(?:осаго|каско))|омс\b|дмс\b"
+)
+#: Words after which digits are a reference, not a person's identity number: "the claim number under
+#: your policy", "полис, номер договора ...". They end what an identity word said before them named.
+_NOT_IDENT_WORDS = (
+    r"заказ|order|договор|contract|invoice|tracking|трек|накладн|ticket|тикет|заявк|claim|case\b|"
+    r"обращени|confirmation|reference|transaction|транзакц|квитанц|receipt|артикул|sku\b|serial|серийн"
+)
 _CUE = re.compile(
     r"(?<![^\W\d_])(?:"
     r"(?P<card>карт|card|visa|виза|mastercard|мастеркард|amex|american\s+express|мир\b|cvv|cvc|"
     r"код\s+на\s+обороте|security\s+code)"
-    r"|(?P<passport>паспорт|passport|сери[яиюей]\b|series\b)"
+    r"|(?P<passport>паспорт|passport|загран|сери[яиюей]\b|series\b)"
     r"|(?P<snils>снилс|snils)"
     r"|(?P<ssn>ssn\b|social\b)"
+    r"|(?P<inn>инн\b|inn\b)"
+    rf"|(?P<ident>{_IDENT_WORDS})"
+    rf"|(?P<reference>{_NOT_IDENT_WORDS})"
     rf"|(?P<dictate>{_DICTATE_WORDS})"
     rf"|(?P<phone>{_PHONE_WORDS})"
     r"|(?P<number>номер|number)"
     r")",
     re.I,
 )
+#: Kinds of identity numbers (see _CUE): digits after their word, or answering a request that names
+#: it, are that number and never a phone or a card.
+ID_KINDS = frozenset({"passport", "snils", "ssn", "inn", "ident"})
 #: A word that makes the digits right after it (at most two words between) something else than a
 #: phone: "номер заказа 9123456789", "Order number 9161234567", "ИНН компании ...", "Оценки 5 4 5 ...".
 _REFERENCE_WORDS = (
@@ -179,6 +260,18 @@ _REFERENCE_WORDS = (
 )
 _NOT_PHONE = re.compile(rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}}[\s:#№.?,]*$", re.I)
 _REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
+#: An order, tracking, contract ... word right before digits (at most two words between, in the same
+#: sentence): they are that reference, never a card, phone or identity number ("Трек-номер
+#: 87179673490254").
+_NAMED_REFERENCE = re.compile(
+    rf"(?<![^\W\d_])(?:{_NOT_IDENT_WORDS})[\w-]*(?:[\s:#№,]+[\w-]+){{0,2}}[\s:#№,]*$", re.I
+)
+
+
+def _reference_before(text: str, start: int) -> bool:
+    """Whether an order/tracking/contract ... word names the digits at ``start`` (see _NAMED_REFERENCE)."""
+    m = _NAMED_REFERENCE.search(text, max(0, start - _CUE_CHARS), start)
+    return m is not None and _names_reference(text, m)
 
 
 #: Before a reference word, a place: the number is one *on* the account, *linked to* the contract
@@ -197,9 +290,10 @@ def asks_for_reference(text: str) -> bool:
     """Whether the end of ``text`` names a number that is no phone ("Ваш ИНН?", "What's your order
     number?"): a bare number answering it is that reference, whatever its shape. Not when ``text``
     names a phone too ("the phone number on the account?", "What is your phone number? I see your
-    order here."), or the reference only as a place (:data:`_LOCATED`): a phone wrongly redacted
-    costs a reference; a reference wrongly kept, a phone."""
-    if _PHONE_WORD.search(text) is not None:
+    order here."), or the reference only as a place (:data:`_LOCATED`), or when ``text`` gives a
+    number and asks nothing ("Your case number is 5447609, keep it for reference."): a phone wrongly
+    redacted costs a reference; a reference wrongly kept, a phone."""
+    if _PHONE_WORD.search(text) is not None or ("?" not in text and _DIGIT_ANY.search(text) is not None):
         return False
     return any(_names_reference(text, m) for m in _REFERENCE.finditer(text, max(0, len(text) - _CUE_CHARS)))
 
@@ -212,7 +306,50 @@ _UNIT_AFTER = re.compile(
     re.I,
 )
 _CUE_CHARS = 40
+#: Words of an agent reading the customer's record ("I have ... on file", "Вижу в анкете ..."): a
+#: long number they read out in the same sentence is the customer's data, whatever its word.
+_RECORD = re.compile(
+    r"(?<![^\W\d_])(?:on\s+file|on\s+(?:the|your)\s+(?:account|profile|record)|in\s+(?:our|the|your)\s+"
+    r"(?:records?|system|file|profile)|в\s+(?:анкете|системе|базе|карточке|профиле|личном\s+кабинете))"
+    r"(?![^\W\d_])",
+    re.I,
+)
+#: How far around the digits a record word is looked for (it may come after: "I have ... on file").
+_RECORD_BEFORE, _RECORD_AFTER = 40, 30
+#: The end of a sentence.
+_SENTENCE_STOP = re.compile(r"[.?!]")
+
+
+def _read_from_record(text: str, start: int, end: int) -> bool:
+    """Whether a record word (:data:`_RECORD`) is in the sentence of ``text[start:end]``, close by."""
+    before = text[max(0, start - _RECORD_BEFORE) : start]
+    before = before[max(before.rfind(". "), before.rfind("? "), before.rfind("! ")) + 1 :]
+    after = _SENTENCE_STOP.split(text[end : end + _RECORD_AFTER], maxsplit=1)[0]
+    return _RECORD.search(before) is not None or _RECORD.search(after) is not None
+
+
+#: A Russian mobile with its trunk prefix (8/7 9xx, 11 digits): a shape only phones have.
+_RU_MOBILE_TRUNK = re.compile(r"[78]9\d{9}")
+
+
+def _only_a_phone(number: str) -> bool:
+    """Whether ``number`` (as written, or its digits) has a shape only phones have: a plus, or a
+    Russian mobile with its trunk prefix."""
+    return (
+        number.lstrip().startswith("+") or _RU_MOBILE_TRUNK.fullmatch(re.sub(r"\D", "", number)) is not None
+    )
+
+
+#: A country code right before digits: they are the rest of a phone.
+_COUNTRY_CODE_BEFORE = re.compile(r"\+\d{1,3}[\s-]*$")
+#: A UK number with its country code said without the plus: 44 and a geographic (1-3) or mobile (7)
+#: number ("forty four seventy-seven eleven ...").
+_UK_WITHOUT_PLUS = re.compile(r"44[1237]\d{9}")
+_DIGIT_ANY = re.compile(r"\d")  # any digit
+#: A currency sign right before digits: an amount.
+_MONEY_BEFORE = re.compile(r"[$€£₽]\s*$")
 _DIGIT_BEFORE = re.compile(r"\d[\s,]*$")
+_GROUP_BEFORE = re.compile(r"\d[\s,.-]{0,3}$")
 _DIGIT_AFTER = re.compile(r"[\s,]*\d")
 
 
@@ -280,6 +417,26 @@ def _ssn_ok(digits: str) -> bool:
     )
 
 
+def names_reference(text: str, start: int) -> bool:
+    """Whether an order/tracking/contract ... word names the digits at ``start`` ("order 5521")."""
+    return _reference_before(text, start)
+
+
+def is_amount(text: str, start: int, end: int) -> bool:
+    """Whether the digits ``text[start:end]`` are an amount or a count: a currency sign before them,
+    a unit or currency after ("$150", "150 рублей", "300 minutes")."""
+    return (
+        _MONEY_BEFORE.search(text, max(0, start - 3), start) is not None
+        or _UNIT_AFTER.match(text, end) is not None
+    )
+
+
+def is_plain_number(text: str, start: int, end: int) -> bool:
+    """Whether the digits ``text[start:end]`` are an amount, a count or a reference by the words
+    around them ("$150", "300 minutes", "room 512", "заказ 5521"): no part of a person's number."""
+    return is_amount(text, start, end) or _not_phone_context(text, start, end)
+
+
 def _not_phone_context(text: str, start: int, end: int) -> bool:
     """An order/contract/... word right before (with no phone word before it: "the phone number on
     the account is ...", "номер, привязанный к договору, телефон ..."), or a unit right after: the
@@ -306,16 +463,20 @@ def _phone_match_ok(m: re.Match[str]) -> bool:
     return not (_DIGIT_BEFORE.search(text, max(0, start - 3), start) and _DIGIT_AFTER.match(text, end))
 
 
-def _cue(text: str, start: int) -> str | None:
+def _cue(text: str, start: int, asked: str | None = None) -> str | None:
     """The kind of the number starting at ``start`` as the words before it tell (see _CUE): card,
-    passport, snils, ssn, phone, or number (номер/number: a phone unless a word says otherwise). A
-    word asking to write it down (:data:`_DICTATE_WORDS`) is a phone's only when no word before it
-    names another kind."""
-    kind = None
+    passport, snils, ssn, inn, ident, phone, or number (номер/number: a phone unless a word says
+    otherwise). A word asking to write it down (:data:`_DICTATE_WORDS`) is a phone's only when no word
+    before it names another kind. ``asked``: the identity kind the other speaker just asked for
+    (:func:`asked_id`), which speaks for the digits as a word before them would; a reference word
+    ("order", "claim") after an identity word ends what it named."""
+    kind = asked
     for m in _CUE.finditer(text, max(0, start - _CUE_CHARS), start):
         said = m.lastgroup
         if said == "number":
             kind = kind or said
+        elif said == "reference":
+            kind = None if kind in ID_KINDS else kind
         elif said != "dictate" or kind in (None, "number", "phone"):
             kind = said
     return "phone" if kind == "dictate" else kind
@@ -323,7 +484,10 @@ def _cue(text: str, start: int) -> str | None:
 
 def has_cue(text: str) -> bool:
     """Whether ``text`` says a word that announces PII ("номер", "card", "call me at")."""
-    return _CUE.search(text) is not None
+    m = _CUE.search(text)
+    while m is not None and m.lastgroup == "reference":  # an order word announces no PII
+        m = _CUE.search(text, m.end())
+    return m is not None
 
 
 #: How every _CUE word starts: a cheap test of a text's last words before the regex (which tries its
@@ -343,7 +507,42 @@ def cue_at_end(text: str) -> bool:
     tail = text[-_CUE_CHARS:].lower()
     if not any(word.lstrip('("«').startswith(_CUE_STEMS) for word in tail.split()):
         return False
-    return _CUE.search(text, max(0, len(text) - _CUE_CHARS)) is not None
+    return any(m.lastgroup != "reference" for m in _CUE.finditer(text, max(0, len(text) - _CUE_CHARS)))
+
+
+#: Substrings one of which every identity word of :data:`_CUE` holds (lower-cased): a text without
+#: any asks for no identity number, and skips the full pattern (this scan of the lower-cased text,
+#: without IGNORECASE, is over ten times faster).
+_ID_HINTS = re.compile(
+    "паспорт|passport|загран|сери|series|снилс|snils|ssn|social|инн|inn|licen|nhs|insurance|ni number|"
+    "policy|member|subscriber|bank|водительск|удостоверени|ву|права|полис|омс|дмс"
+)
+#: What makes a text naming an identity number a request for it ("Назовите ваш ИНН", "Do you have your
+#: NHS number handy?"), not a mention ("Хочу продлить полис.").
+_REQUEST = re.compile(
+    r"\?|номер|number|(?<![^\W\d_])id\b|назов|продикт|подскаж|скаж|нуж|need|give|read|tell|provide", re.I
+)
+
+
+def asked_id(text: str) -> str | None:
+    """The identity number ``text`` asks for (a kind of :data:`ID_KINDS`: "Could you give me your
+    driver's license number?", "Продиктуйте номер полиса ОМС."), or None when it asks for none (a
+    mention is no request: "Хочу продлить полис."), or something else after it (a phone, a card). A
+    card in the same sentence after the identity word is where the number is written ("the member ID
+    from your insurance card")."""
+    if _ID_HINTS.search(text.lower()) is None or _REQUEST.search(text) is None:
+        return None
+    kind, ident_end = None, -1
+    for m in _CUE.finditer(text):
+        said = m.lastgroup
+        if said in ("number", "dictate"):
+            continue
+        if said == "card" and kind in ID_KINDS and not _SENTENCE_STOP.search(text, ident_end, m.start()):
+            continue
+        kind = None if said == "reference" else said
+        if kind in ID_KINDS:
+            ident_end = m.end()
+    return kind if kind in ID_KINDS else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,9 +635,31 @@ def _card(groups: list[_Group], cue: str | None) -> bool:
 
 
 def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:
-    """SNILS, passport or SSN: after its word, or (``plain``: not before a unit) in its own shape."""
+    """SNILS, passport, SSN, a person's INN or another identity number: after its word, or
+    (``plain``: not before a unit) in its own shape."""
     digits = "".join(g.digits for g in groups)
     sizes = tuple(len(g.digits) for g in groups)
+    if cue == "ident":  # a licence, policy, member ID ...: any 6-20 digits as a number is read out
+        return (
+            6 <= len(digits) <= 20
+            and _tidy(groups)
+            and not _counting(groups)
+            and not (len(digits) <= 8 and any(_year(g.digits) for g in groups))  # a date
+        )
+    if cue == "inn":
+        return len(digits) == 12 and inn_ok(digits)
+    if cue == "record":  # a long number read from the customer's record: theirs, a phone's shape aside
+        return (
+            9 <= len(digits) <= 20
+            and _tidy(groups)
+            and not _counting(groups)
+            and _DICTATED_DIGITS.fullmatch(digits) is None
+            and not any(_year(g.digits) for g in groups)
+        )
+    if len(digits) == 20:  # a bank account of a person, however grouped
+        return digits.startswith(("408", "423")) and _tidy(groups)
+    if len(digits) == 9 and cue == "passport":  # a foreign passport: RU 9 digits, US 9
+        return not _counting(groups)
     if len(digits) == 11:
         shaped = plain and _tidy(groups) and (3, 3, 3, 2) in (sizes, _chunks(groups))
         return snils_ok(digits) and (cue == "snils" or shaped)
@@ -481,6 +702,8 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
         return True  # a national trunk 0 after a phone word: UK 020 8582 3218, DE 0157 4001 3675
     if cue in ("phone", "number") and digits.startswith("80") and len(digits) == 11 and sizes[0] == 2:
         return True  # Belarus dialled at home: 80 17 570-58-63
+    if cue in ("phone", "number") and _UK_WITHOUT_PLUS.fullmatch(digits) and _tidy(groups):
+        return True  # the UK's 44 said without its plus: 44 7711 266559
     singles = 3 * sum(g.single for g in groups) >= 2 * len(groups)
     if len(digits) == 7:  # a local number: only after a phone word ("городской", "call"), as written
         return (
@@ -515,11 +738,12 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
     )
 
 
-def _redact_passport_parts(text: str, counts: Counter[str]) -> str:
+def _redact_passport_parts(text: str, counts: Counter[str], asked: bool = False) -> str:
     """A passport's series and number said apart (:data:`_SERIES_PART`, :data:`_NUMBER_PART`): both
-    together, or either one with the word passport; one ID counted."""
+    together, or either one with the word passport (or ``asked``: answering a request for it); one
+    ID counted."""
     series = "ери" in text or "ERI" in text or "eri" in text  # серия, series
-    passport = _PASSPORT_WORD.search(text) is not None
+    passport = asked or _PASSPORT_WORD.search(text) is not None
     if not (series or passport):
         return text
     found = 0
@@ -538,7 +762,7 @@ def _redact_passport_parts(text: str, counts: Counter[str]) -> str:
     return text
 
 
-def _redact_runs(text: str, options: PiiOptions, counts: Counter[str]) -> str:
+def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: str | None = None) -> str:
     """Cards, IDs and phones in runs of digit groups the fixed patterns above do not take."""
     out: list[str] = []
     done = 0
@@ -549,13 +773,23 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str]) -> str:
         start = lead.start() if lead is not None else run.start()
         groups, plus = _groups(text, start, run.end())
         size = sum(len(g.digits) for g in groups)
-        if size < 7:
+        if size < 6:
             continue
-        cue = _cue(text, start)
-        if size == 7 and (cue not in ("phone", "number") or not options.phones):
+        cue = _cue(text, start, asked)
+        if size < 8 and not (
+            (size == 7 and cue in ("phone", "number") and options.phones) or (cue in ID_KINDS and options.ids)
+        ):
             continue
+        if cue in (None, "number") and _reference_before(text, start):
+            continue  # "Трек-номер 8717 9673 4902 54": the reference, whatever its shape
+        if cue is None and size >= 9 and _read_from_record(text, start, run.end()):
+            cue = "record"
+        if cue in ID_KINDS and is_amount(text, start, run.end()):
+            continue  # after an identity word too, a unit or currency makes the digits an amount
         spoken_plus = plus and text[start] != "+"
         not_phone = _not_phone_context(text, start, run.end())
+        if cue == "inn" and not plus and not _only_a_phone("".join(g.digits for g in groups)):
+            not_phone = True  # answering "Ваш ИНН?": a company's INN, unless only a phone has its shape
         for a, b, name in _find(groups, cue, plus, spoken_plus, not_phone, options):
             counts[name] += 1
             out.append(text[done : start if a == 0 else groups[a].start])
@@ -584,8 +818,11 @@ def _find(
     i = 0
     while i < n:
         kind = cue if not found else None
+        # digits after a word of an identity number with no shape of its own are that number, never
+        # a card or a phone (a passport, SNILS, SSN word leaves digits not of its shape to them)
+        named = kind == "ident"
         hit = None
-        if options.cards:
+        if options.cards and not named:
             ends, size = [], 0
             for j in range(i, n):
                 size += len(groups[j].digits)
@@ -597,12 +834,19 @@ def _find(
                 if _card(groups[i : j + 1], kind):
                     hit = (i, j, "CARD")
                     break
-        rest = sum(len(g.digits) for g in groups[i : last + 1])  # a phone or an ID: up to 18 digits
-        for j in range(n - 1, max(i, last) - 1, -1) if hit is None and rest <= 18 else ():
+        # a phone or an ID: up to 18 digits, an identity number after its word 20 (a bank account)
+        rest = sum(len(g.digits) for g in groups[i : last + 1])
+        for j in range(n - 1, max(i, last) - 1, -1) if hit is None and rest <= (20 if named else 18) else ():
             part = groups[i : j + 1]
             if options.ids and _ident(part, kind, not not_phone):
                 hit = (i, j, "ID")
-            elif options.phones and not not_phone and _phone(part, kind, plus and i == 0, spoken_plus):
+            elif (
+                options.phones
+                and not not_phone
+                and not named
+                # read from the record, as after a phone word: "I see 1 303 9 30 67 80 on the account"
+                and _phone(part, "number" if kind == "record" else kind, plus and i == 0, spoken_plus)
+            ):
                 hit = (i, j, "PHONE")
             if hit is not None:
                 break
@@ -903,16 +1147,23 @@ _CVV_HINTS = (
 )
 
 
-def redact(text: str, options: PiiOptions = PiiOptions()) -> tuple[str, dict[str, int]]:
-    """``text`` with PII replaced by placeholders, and counts by placeholder type."""
+def redact(
+    text: str, options: PiiOptions = PiiOptions(), asked: str | None = None
+) -> tuple[str, dict[str, int]]:
+    """``text`` with PII replaced by placeholders, and counts by placeholder type. ``asked``: the kind
+    of identity number (:data:`ID_KINDS`) the other speaker just asked for (:func:`asked_id`): digits
+    in ``text`` are that number unless a word in it says otherwise."""
     if not options.enabled:
         return text, {}
-    return _redact(text, options)
+    return _redact(text, options, True, asked)
 
 
-def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[str, dict[str, int]]:
+def _redact(
+    text: str, options: PiiOptions, corrections: bool = True, asked: str | None = None
+) -> tuple[str, dict[str, int]]:
     # Cheap gates: an e-mail needs "@" or a spoken at ("обак"/"обач" also find "Собака", "собачка";
-    # the rare forms are looked for behind a more common substring), every digit pattern 7 digits.
+    # the rare forms are looked for behind a more common substring), every digit pattern 7 digits
+    # but a National Insurance number's and an identity number's after its word (6).
     spoken_at = options.emails and (
         "@" in text
         or " at " in text
@@ -920,31 +1171,128 @@ def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[s
         or (" A" in text and (" At " in text or " AT " in text))
         or " эт " in text
     )
-    seven = _SEVEN_DIGITS.search(text)
+    counted = _SIX_DIGITS.search(text)
     # a card's security code: 3-4 digits after its word (cheap gate: "cv", "ecurity", "цифр", "оборот")
     cvv = options.cards and any(hint in text for hint in _CVV_HINTS)
-    if not (spoken_at or seven or cvv):
-        return text, {}
-    digits = seven is not None and seven.group(1) is not None
-    if corrections and seven is not None and _TAKE_BACK.search(text) is not None:
-        corrected = _corrected(text, options)
+    if counted is None:
+        if not (spoken_at or cvv):
+            return text, {}
+        seven = six = digits = False
+    else:
+        seven = counted.group(1) is not None
+        # exactly six: an identity number this short only after its word or request (a price list
+        # has six digits too: "$149 a month, or $169"), a National Insurance number with its letters
+        six = (
+            not seven
+            and options.ids
+            and (
+                asked in ID_KINDS
+                or _ID_HINTS.search(text.lower()) is not None
+                or _NI.search(text) is not None
+            )
+        )
+        digits = seven and counted.group(2) is not None
+        if not (spoken_at or seven or cvv or six):
+            return text, {}
+    if corrections and (seven or six) and _TAKE_BACK.search(text) is not None:
+        corrected = _corrected(text, options, asked)
         if corrected is not None:
             return corrected
+    return _redact_gated(text, options, asked, spoken_at, digits, seven, six, cvv)
+
+
+def _redact_gated(
+    text: str,
+    options: PiiOptions,
+    asked: str | None,
+    spoken_at: bool,
+    digits: bool,
+    seven: bool,
+    six: bool,
+    cvv: bool,
+) -> tuple[str, dict[str, int]]:
+    """:func:`_redact` past its cheap gates (apart, so that the texts they turn away never set up
+    the closures below): ``spoken_at`` an e-mail may be said, ``digits`` 8 digits or more, ``seven``
+    7 or more, ``six`` exactly 6, ``cvv`` a card's security code may be named."""
     counts: Counter[str] = Counter()
 
     def sub(
-        pattern: re.Pattern[str], name: str, check: Callable[[re.Match[str]], bool] | None = None
+        pattern: re.Pattern[str],
+        name: str | Callable[[re.Match[str]], str | None],
+        check: Callable[[re.Match[str]], bool] | None = None,
     ) -> None:
         nonlocal text
 
         def repl(m: re.Match[str]) -> str:
             if check is not None and not check(m):
                 return m.group()
-            counts[name] += 1
+            kind = name if isinstance(name, str) else name(m)
+            if kind is None:
+                return m.group()
+            counts[kind] += 1
             prefix = m.group(1) if pattern.groups else ""
-            return f"{prefix}[{name}]"
+            return f"{prefix}[{kind}]"
 
         text = pattern.sub(repl, text)
+
+    def card_or_id(m: re.Match[str]) -> str | None:
+        """A Luhn-valid card shape: an identity number after a word or request of one with no shape
+        of its own ("полис ОМС"), no card after a reference word ("Трек-номер ..."), else a card."""
+        kind = id_cue(m)
+        if kind == "ident":
+            return "ID" if options.ids else None
+        if kind != "card" and _reference_before(m.string, m.start()):
+            return None
+        return "CARD"
+
+    def id_cue(m: re.Match[str]) -> str | None:
+        """The kind _cue tells for ``m``, when it may be an identity number's (else None): no word of
+        one in the words before and none asked, the common case, is told by a plain substring scan."""
+        start = m.start()
+        if (
+            asked not in ID_KINDS
+            and _ID_HINTS.search(m.string[max(0, start - _CUE_CHARS) : start].lower()) is None
+        ):
+            return None
+        return _cue(m.string, start, asked)
+
+    def no_reference(m: re.Match[str]) -> bool:
+        # not after an order word, nor after a country code or a phone word, nor after another group
+        # ("+44 7723 750598", "my mobile is 44 7911 123456" are phones)
+        return (
+            not _reference_before(m.string, m.start())
+            and _COUNTRY_CODE_BEFORE.search(m.string, max(0, m.start() - 6), m.start()) is None
+            and _DIGIT_BEFORE.search(m.string, max(0, m.start() - 3), m.start()) is None
+            and _cue(m.string, m.start(), asked) != "phone"
+        )
+
+    def no_inn_nor_reference(m: re.Match[str]) -> bool:
+        return _not_an_inn(m) and no_reference(m)
+
+    def not_an_id_asked(m: re.Match[str]) -> bool:
+        # after an identity word or request, digits of that number's shape are that number (the
+        # runs below take them), a shapeless one's any
+        kind = id_cue(m)
+        if kind == "ident" or (kind == "inn" and not _only_a_phone(m.group())):
+            return False
+        if kind in ID_KINDS and _ident(_groups(m.string, m.start(), m.end())[0], kind, True):
+            return False
+        return _phone_match_ok(m)
+
+    def named_id(m: re.Match[str]) -> bool:
+        kind = id_cue(m)
+        if kind not in ID_KINDS or is_amount(m.string, m.start(), m.end()):
+            return False
+        if _GROUP_BEFORE.search(m.string, max(0, m.start() - 4), m.start()) is not None:
+            return False  # the rest of a number said in groups: the runs below read it whole
+        first = next(i for i in range(m.start(), m.end()) if m.string[i].isdigit())
+        return _ident(_groups(m.string, first, m.end())[0], kind, True)
+
+    def letter_ids() -> None:
+        """A National Insurance number by its shape; an identity number after its word or request
+        with letters run into its digits ("member ID W365 182 370") or in one group of 6-8."""
+        sub(_NI, "ID")
+        sub(_NAMED_ID, "ID", named_id)
 
     if spoken_at:
         said = text
@@ -955,27 +1303,34 @@ def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[s
         if text is not said and "EMAIL" in counts:
             text = _redact_spelled(said, text)
     if digits:
+        if options.ids:  # before cards: a card's shape fits the first 19 of its 20 digits
+            sub(_ACCOUNT, "ID", _personal_account)
         if options.cards:
-            sub(_CARD, "CARD", lambda m: luhn_ok(re.sub(r"\D", "", m.group())))
+            sub(_CARD, card_or_id, lambda m: luhn_ok(re.sub(r"\D", "", m.group())))
         if options.ids:
-            check = None
+            check = no_reference
             if asks_inn(text):
                 sub(_INN_12, "ID")
-                check = _not_an_inn  # a company's INN grouped 4-6 is no passport
+                check = no_inn_nor_reference  # a company's INN grouped 4-6 is no passport
             sub(_ID, "ID", check)
             sub(_ID_SPACED, "ID", check)
             sub(_ID_SERIES, "ID", check)
             if "асп" in text or "assp" in text or "АСП" in text or "ASSP" in text:  # паспорт, passport
                 sub(_ID_WORD, "ID")
-            text = _redact_passport_parts(text, counts)
+            text = _redact_passport_parts(text, counts, asked == "passport")
+            letter_ids()
         if options.phones:
-            sub(_PHONE, "PHONE", _phone_match_ok)
+            sub(_PHONE, "PHONE", not_an_id_asked)
         if options.cards or options.ids or options.phones:
-            text = _redact_runs(text, options, counts)
+            text = _redact_runs(text, options, counts, asked)
         if options.ids and _TEN_DIGITS.search(text):  # after phones: "89161234567" is a phone
             sub(_ID_11, "ID", lambda m: snils_ok(m.group()))
-    elif seven is not None and options.phones:  # 7 digits: a local number after a phone word only
-        text = _redact_runs(text, options, counts)
+            sub(_ID_12, "ID", lambda m: inn_ok(m.group()) and no_reference(m))
+    elif seven or six:  # 6-7 digits: a local number after a phone word, an identity number
+        if options.ids:
+            letter_ids()
+        if options.phones or options.ids:
+            text = _redact_runs(text, options, counts, asked)
     if cvv:
         sub(_CVV, "CARD")
         if _CVV_WORD.search(text):
@@ -989,7 +1344,7 @@ def _redact(text: str, options: PiiOptions, corrections: bool = True) -> tuple[s
 _TAKE_BACK = re.compile(
     r"(?<![^\W\d_])(?:ой|нет|не\s+так|неправильно|подождите|точнее|вернее|извините|простите|сначала|заново|"
     r"секундочку|секунду|sorry|no\s+wait|wait|i\s+mean|oops|scratch\s+that|hold\s+on|start\s+(?:it\s+)?over|"
-    r"one\s+sec(?:ond)?|that'?s\s+wrong|not\s+right)"
+    r"one\s+sec(?:ond)?|that'?s\s+wrong|not\s+right|то\s+есть)"
     r"(?![^\W\d_])",
     re.I,
 )
@@ -1000,41 +1355,59 @@ _PARTIAL = re.compile(rf"(?<![^\W_]){_ITEM}(?:[ \-]{{1,2}}{_ITEM})*[\s.,…—�
 _TAKE_BACK_GAP = re.compile(rf"(?:[\s,.:;!…—–-]|{_TAKE_BACK.pattern})*", re.I)
 
 
-def _corrected(text: str, options: PiiOptions) -> tuple[str, dict[str, int]] | None:
+def _corrected(text: str, options: PiiOptions, asked: str | None = None) -> tuple[str, dict[str, int]] | None:
     """The redaction of ``text`` as the speaker meant it, when a number only exists that way: the
     group they stopped in and the take-back words dropped ("202, 658, 37... no wait, 3761." →
     "202, 658, [PHONE]."), or None. Only when the joined text holds more PII than its two sides
     apart, so a take-back that is no correction of a number changes nothing."""
+    first = None  # the first reading that finds more, kept when none leaves no digits by it
     for m in _TAKE_BACK.finditer(text):
         part = _PARTIAL.search(text, 0, m.start())
         if part is None or not any(c.isdigit() for c in part.group()):
             continue
         tail = text[_TAKE_BACK_GAP.match(text, m.end()).end() :]  # type: ignore[union-attr]
-        found = _joined_again(text[: part.start()], tail, options)
+        found = _joined_again(text[: part.start()], tail, options, asked)
         if found is not None:
-            return found
-        # groups said with spaces only ("4279 3887 0331 6030, sorry, that's wrong, 6070"): the run
-        # is the whole number, the group taken back its last; only when the text as said holds no
-        # PII (else that reading stands: "8 995 982 70 63, ой, нет, 36 в конце, 70-36")
-        said = part.group().rstrip(_PAUSE_CHARS)
-        if " " in said and not _redact(text, options, corrections=False)[1]:
-            found = _joined_again(text[: part.start() + said.rfind(" ") + 1], tail, options)
-            if found is not None:
+            if _DIGITS_BY_PLACEHOLDER.search(found[0]) is None:
                 return found
-    return None
+            first = first or found
+        # groups said with spaces only ("4279 3887 0331 6030, sorry, that's wrong, 6070"): the run
+        # is the whole number, the group taken back its last (or, said in words, its last two or
+        # more: "сорок пять десять, ой, нет, четыре тысячи пятьсот тринадцать" takes "45 10" back);
+        # only when the text as said holds no PII (else that reading stands: "8 995 982 70 63, ой,
+        # нет, 36 в конце, 70-36"). A reading that leaves digits by its placeholder cut the number
+        # in the wrong place ("[CARD] 2340"): the next is tried.
+        said = part.group().rstrip(_PAUSE_CHARS)
+        if " " in said and not _redact(text, options, corrections=False, asked=asked)[1]:
+            cut = len(said)
+            while (cut := said.rfind(" ", 0, cut)) > 0:
+                found = _joined_again(text[: part.start() + cut + 1], tail, options, asked)
+                if found is not None:
+                    if _DIGITS_BY_PLACEHOLDER.search(found[0]) is None:
+                        return found
+                    first = first or found
+    return first
+
+
+#: Digits right by a placeholder: a number cut in the wrong place ("[CARD] 2340").
+_DIGITS_BY_PLACEHOLDER = re.compile(r"\d[\s,]*\[(?:CARD|ID|PHONE)\]|\[(?:CARD|ID|PHONE)\][\s,]*\d")
 
 
 _PAUSE_CHARS = " .,…—–-"
 
 
-def _joined_again(head: str, tail: str, options: PiiOptions) -> tuple[str, dict[str, int]] | None:
+def _joined_again(
+    head: str, tail: str, options: PiiOptions, asked: str | None = None
+) -> tuple[str, dict[str, int]] | None:
     """The redaction of ``head`` and ``tail`` joined, when it finds more PII than the two apart."""
-    apart = sum(n for side in (head, tail) for n in _redact(side, options, corrections=False)[1].values())
+    apart = sum(
+        n for side in (head, tail) for n in _redact(side, options, corrections=False, asked=asked)[1].values()
+    )
     # the groups said again may be written with other separators than the ones before them
     # ("901 167, 39... ой, нет, 54-32"): joined, that mix is no phone's; read with the head's too
     for again in dict.fromkeys((tail, _GROUP_DASH.sub(" ", tail))):
         joined = f"{head}{again}" if not head or head[-1].isspace() else f"{head} {again}"
-        out, found = _redact(joined, options, corrections=False)
+        out, found = _redact(joined, options, corrections=False, asked=asked)
         if sum(found.values()) > apart:
             return out, found
     return None

@@ -1,7 +1,10 @@
 """Regression guard on the third blind PII probe (tests/pii_probe3.py): its leak and false-positive counts
 may not get worse. Measured when the probe was written: 108 of 449 secrets readable (24.1 %; 88 of them
 with >= 60 % of the digits in one stretch), 1 of 566 must-keep numbers lost (a 14-digit Russian Post
-tracking number turned into [CARD]). Lower the limits as fixes land; there is no slack on purpose."""
+tracking number turned into [CARD]), 16 secrets redacted under another type than theirs. After the
+fixes for it: 1 of 449 readable (a National Insurance number said with "oh oh" and corrected in the
+middle: 4 digits of it), none lost, none of another type. Lower the limits as fixes land; there is no
+slack on purpose."""
 
 from __future__ import annotations
 
@@ -18,10 +21,11 @@ from tests.pii_probe3 import (
     summarise,
 )
 
-MAX_LEAKS = 108
-MAX_MAJOR_LEAKS = 88
-MAX_LOST_KEEPS = 1
-MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 1
+MAX_LEAKS = 1
+MAX_MAJOR_LEAKS = 1
+MAX_LOST_KEEPS = 0
+MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 0
+MAX_MISTYPED = 0  # secrets not leaked but redacted under another placeholder type than theirs
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,11 @@ def test_the_third_probe_leak_count_does_not_regress(results):
     leaked = [f"{r.case.cid}:{sec.sub}" for r in results for sec, _, _ in r.leaks]
     assert len(leaked) <= MAX_LEAKS, leaked
     assert summarise(results)["major_leaks"] <= MAX_MAJOR_LEAKS
+
+
+def test_the_third_probe_secrets_take_their_own_placeholder_type(results):
+    mistyped = [f"{r.case.cid}:{sec.sub}" for r in results for sec in r.mistyped]
+    assert len(mistyped) <= MAX_MISTYPED, mistyped
 
 
 def test_the_third_probe_false_positives_do_not_regress(results):

@@ -9,6 +9,7 @@ import pytest
 
 from processors.compression import CompressOptions, compress
 from processors.filtering import FilterOptions, drop_reason, filter_transcript, proposes
+from processors.pii import luhn_ok
 from streams.bench_text import make_transcript_from_turns
 
 
@@ -919,3 +920,213 @@ def test_a_card_read_in_pairs_across_the_agents_okay():
     said = "Scores this week: 41 11 85 54 12 69 16 16."
     out = filter_transcript(make_transcript_from_turns("scores", [("agent", said)], language="en"))
     assert out["transcript"]["segments"][0]["text"] == said
+
+
+_RU_DIGITS = ("ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять")
+
+
+def _luhn(prefix: str) -> str:
+    """``prefix`` and the check digit that makes it pass the Luhn check."""
+    return next(v for d in "0123456789" if luhn_ok(v := prefix + d))
+
+
+def _texts(turns: list[tuple[str, str]], language: str = "en") -> list[str]:
+    out = filter_transcript(make_transcript_from_turns("probe", turns, language=language))
+    return [s["text"] for s in out["transcript"]["segments"]]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        (
+            [
+                ("agent", "Could you give me your driver's license number?"),
+                ("customer", "Sure, 582 004 913."),
+            ],
+            "en",
+        ),
+        # a phone's shape: the request says what it is
+        ([("agent", "Do you have your NHS number handy?"), ("customer", "Yes, it's 943-476-5919.")], "en"),
+        ([("agent", "Продиктуйте номер полиса ОМС."), ("customer", "Так, 7700 1234 5678 9012.")], "ru"),
+        ([("agent", "Номер загранпаспорта, пожалуйста."), ("customer", "Так, 75 1234567.")], "ru"),
+        # in pieces, the asker's go-ahead between
+        (
+            [
+                ("agent", "I'll need your passport number for the booking."),
+                ("customer", "It's four one two."),
+                ("agent", "Yep."),
+                ("customer", "oh seven seven three one nine."),
+            ],
+            "en",
+        ),
+        # the card in the request is where the number is written
+        (
+            [
+                ("agent", "Can you read me the member ID from your insurance card?"),
+                ("customer", "It's M B R four hundred eighty-two, nineteen, three seventy-seven."),
+            ],
+            "en",
+        ),
+    ],
+)
+def test_digits_answering_a_request_for_an_identity_number_are_an_id(turns, language):
+    texts = _texts(turns, language)
+    answer = " ".join(texts[1:])
+    assert "[ID]" in answer and "[PHONE]" not in answer and "[CARD]" not in answer, texts
+    assert not re.search(r"\d|seven|nine|three|hundred", answer), texts
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # a reference named in the answer stays one
+        (
+            [
+                ("agent", "Could you give me your driver's license number?"),
+                ("customer", "I don't have it on me, my order 55512345 should be in the system."),
+            ],
+            "en",
+        ),
+        # a policy mentioned is no request: the agent's reading after it is the phone it looks like
+        ([("customer", "Хочу продлить полис."), ("agent", "Вижу в анкете 8(916)5550134, всё верно?")], "ru"),
+    ],
+)
+def test_an_identity_number_not_asked_for_makes_no_id(turns, language):
+    texts = _texts(turns, language)
+    assert "[ID]" not in " ".join(texts), texts
+
+
+def test_a_group_echoed_while_a_number_is_dictated_takes_its_placeholder():
+    texts = _texts(
+        [
+            ("agent", "Can I get a good callback number?"),
+            ("customer", "Um, it's four one five five five five."),
+            ("agent", "415 555, okay, go on."),
+            ("customer", "zero one three four."),
+        ]
+    )
+    assert texts[2] == "[PHONE], okay, go on.", texts
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        (
+            [
+                ("agent", "Can I get a good callback number?"),
+                ("customer", "It's (415) 613-1418."),
+                ("agent", "Sorry, could you repeat that?"),
+                ("customer", "Okay, four hundred fifteen six one three fourteen eighteen."),
+            ],
+            "en",
+        ),
+        (
+            [
+                ("agent", "Назовите ваш мобильный, пожалуйста."),
+                ("customer", "Номер 916-204-0811."),
+                ("agent", "Повторите, пожалуйста, медленно."),
+                ("customer", "Так, девятьсот шестнадцать двести четыре ноль восемь одиннадцать."),
+            ],
+            "ru",
+        ),
+    ],
+)
+def test_a_number_repeated_in_words_when_asked_to_takes_its_placeholder(turns, language):
+    texts = _texts(turns, language)
+    assert texts[3].endswith(", [PHONE].") and not re.search(r"\d", texts[3]), texts
+
+
+def test_a_read_back_with_a_digit_misheard_and_the_group_corrected_take_the_placeholder():
+    card = _luhn("510912345678901")
+    wrong = f"{card[:11]}{(int(card[11]) + 3) % 10}{card[12:]}"
+    texts = _texts(
+        [
+            ("agent", "What's the card number, please?"),
+            ("customer", f"It's {card[:4]} {card[4:8]} {card[8:12]} {card[12:]}."),
+            ("agent", f"So that's {wrong[:4]} {wrong[4:8]} {wrong[8:12]} {wrong[12:]}, correct?"),
+            ("customer", f"No, that group is {card[8:12]}."),
+        ]
+    )
+    assert texts[2] == "So that's [CARD], correct?" and texts[3] == "No, that group is [CARD].", texts
+
+
+def test_amounts_and_references_after_a_redacted_number_stay():
+    said = "Thanks. Room 555 is ready, and that's 415 dollars."
+    texts = _texts([("agent", "What's your phone?"), ("customer", "It's 415 555 0134."), ("agent", said)])
+    assert texts[1] == "It's [PHONE]." and texts[2] == said, texts
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Номер восемь, эм, девятьсот шестнадцать, ну, сто двадцать три, эм, сорок пять, шестьдесят семь.",
+        # the groups after a filler are no tail left by the placeholder
+        "Пишите, восемь, девять один шесть, один два три, ну, четыре пять, э, шесть семь.",
+    ],
+)
+def test_fillers_between_the_groups_of_a_number_said_in_words(said):
+    texts = _texts(
+        [("agent", "Продиктуйте, пожалуйста, контактный номер телефона."), ("customer", said)], "ru"
+    )
+    assert "[PHONE]" in texts[1] and not re.search(r"\d|шест|сорок|пять", texts[1]), texts
+
+
+def test_a_uk_number_said_in_words_with_its_country_code():
+    texts = _texts(
+        [
+            ("agent", "What's the best number to reach you on?"),
+            ("customer", "Sure, my mobile is forty four seventy-nine eleven one two three four five six."),
+        ]
+    )
+    assert texts[1] == "Sure, my mobile is [PHONE].", texts
+
+
+def test_pieces_of_a_number_joined_over_the_other_speakers_echo():
+    card = _luhn("220029230195292")
+    turns = [
+        ("agent", "Продиктуйте номер карты, на которую вернуть деньги."),
+        ("customer", "Записывайте, две тысячи двести, двадцать девять двадцать три."),
+        # a long echo: the customer waited for it, more than a seam's pause
+        ("agent", "двадцать два ноль ноль двадцать девять двадцать три, так, дальше."),
+        ("customer", "ноль сто девяносто пять."),
+        ("customer", f"двадцать девять двадцать {_RU_DIGITS[int(card[-1])]}."),
+    ]
+    transcript = make_transcript_from_turns("bridge", turns, language="ru")
+    assert transcript["segments"][3]["start"] - transcript["segments"][1]["end"] > 4.0
+    out = filter_transcript(transcript)
+    texts = [s["text"] for s in out["transcript"]["segments"]]
+    assert all("[CARD]" in texts[k] for k in (1, 2, 3, 4)), texts
+    assert not re.search(r"\d|двадцать|девяносто", " ".join(texts[1:])), texts
+
+
+def test_the_first_group_of_a_number_said_before_the_breath_redacted_after_it():
+    texts = _texts(
+        [
+            ("agent", "What's your policy number?"),
+            ("customer", "The policy number is H X forty-two eleven."),
+            ("agent", "Okay, and?"),
+            ("customer", "fifty-eight oh three nineteen."),
+        ]
+    )
+    assert texts[1] == "The policy number is H X [ID]." and texts[3] == "[ID].", texts
+
+
+def test_the_last_group_of_a_number_said_in_words_in_the_next_breath():
+    texts = _texts(
+        [
+            ("customer", "My cell is +44 20 8617."),
+            ("agent", "Yes, I'm listening."),
+            ("customer", "five nine two one."),
+        ]
+    )
+    assert texts[0] == "My cell is [PHONE]." and texts[2] == "[PHONE].", texts
+
+
+def test_a_number_said_both_as_numbers_and_as_dictated_pairs():
+    card = _luhn("513719543386109")
+    said = (
+        "Да, номер карты пять тысяч сто тридцать семь, тысяча девятьсот пятьдесят четыре, тридцать три "
+        f"восемьдесят шесть, десять девяносто {_RU_DIGITS[int(card[-1])]}."
+    )
+    texts = _texts([("agent", "Продиктуйте номер карты."), ("customer", said)], "ru")
+    assert "[CARD]" in texts[1] and not re.search(r"\d|десять|девяносто", texts[1]), texts

@@ -6,7 +6,16 @@ import re
 
 import pytest
 
-from processors.pii import PiiOptions, count_placeholders, inn_ok, luhn_ok, redact, snils_ok
+from processors.pii import (
+    PiiOptions,
+    asked_id,
+    asks_for_reference,
+    count_placeholders,
+    inn_ok,
+    luhn_ok,
+    redact,
+    snils_ok,
+)
 
 
 @pytest.mark.parametrize(
@@ -293,7 +302,7 @@ def test_redacts_spoken_emails_whole(cue, spoken):
         "Выручка 9 161 234 567 рублей.",
         "Revenue was 9,161,234,567 dollars.",
         "Tracking number 1Z999AA10123456784.",
-        "Лицевой счёт 40817810099910004312.",
+        "Лицевой счёт 40702810099910004312.",  # a company's account (407...): no personal data
         "ОГРН 1027700132195.",
         "Serial 4 8 15 16 23 42.",
         # dates, decimals, times, versions, addresses, lists, counting in steps
@@ -561,3 +570,198 @@ def test_a_name_before_an_emails_spelling_in_another_sentence_stays():
         "My name is Petrov. Email: [EMAIL].",
         {"EMAIL": 1},
     )
+
+
+def _luhn(prefix: str) -> str:
+    """``prefix`` and the check digit that makes it pass the Luhn check."""
+    return next(v for d in "0123456789" if luhn_ok(v := prefix + d))
+
+
+def _inn12(prefix: str) -> str:
+    """``prefix`` (10 digits) and the two check digits of a person's INN."""
+    return next(v for n in range(100) if inn_ok(v := f"{prefix}{n:02d}"))
+
+
+_A_CARD = _luhn("427638001234567")
+_IN_FOURS = " ".join(_A_CARD[k : k + 4] for k in range(0, 16, 4))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "My driver's licence number is 582 004 913.",
+        "Driving licence: 5820049.",
+        "NHS number 943 476 5919, thanks.",  # a phone's shape: the word says what it is
+        "National Insurance number 12 34 56, the letters later.",
+        "My policy number is 4821 0937 55.",
+        "Member ID W482 019 377, please.",  # the letter goes with the digits
+        "My bank account number is 12345678.",
+        "Номер водительского удостоверения 77 12 345678.",
+        "Права: 7712 345678.",
+        f"Полис ОМС {_luhn('770012345678901')}.",  # Luhn-valid, yet no card: the word says a policy
+        "Номер полиса 7700 1234 5678 9012.",
+        "Загранпаспорт 75 1234567.",  # a foreign passport: 9 digits
+        "The passport number is 294 761 052.",
+    ],
+)
+def test_a_number_after_the_word_of_an_identity_number_is_an_id(said):
+    text, counts = redact(said)
+    assert counts == {"ID": 1} and not re.search(r"\d{2}", text), text
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Номер полиса ОСАГО ХХХ 9054829508.",  # a car's insurance: the contract, a reference
+        "Your policy renews on 12 05 2027.",  # a date after the word
+        "The policy costs 1 250 000 rubles.",  # an amount
+        "My driver's license expired, my claim number is 55512345.",  # the reference named last
+    ],
+)
+def test_dates_amounts_and_references_after_an_identity_word_stay(said):
+    assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "expected"),
+    [
+        ("It's 482 019 377.", "ident", "It's [ID]."),
+        ("It's 860-292-8823.", "ident", "It's [ID]."),  # a phone's shape, a licence asked for
+        ("Так, 7700 1234 5678 9012.", "ident", "Так, [ID]."),
+        ("Записывайте: 46 06 № 062664.", "passport", "Записывайте: [ID]."),
+        (f"Так, {_inn12('5001007322')}.", "inn", "Так, [ID]."),
+        ("My cell is 415 555 0134.", "ident", "My cell is [PHONE]."),  # a word in the turn says otherwise
+        ("It costs $1,250,000.", "ident", "It costs $1,250,000."),
+        ("Так, 7707083893.", "inn", "Так, 7707083893."),  # a company's INN: no person's
+    ],
+)
+def test_digits_answering_a_request_for_an_identity_number_are_that_number(said, asked, expected):
+    assert redact(said, asked=asked)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Could you give me your driver's license number?", "ident"),
+        ("Продиктуйте номер полиса ОМС.", "ident"),
+        ("Can you read me the member ID from your insurance card?", "ident"),  # the card holds the ID
+        ("I'll need your passport number.", "passport"),
+        ("Для брони нужен номер загранпаспорта.", "passport"),
+        ("I'll need your social to run the credit check.", "ssn"),
+        ("Назовите ваш ИНН, пожалуйста.", "inn"),
+        ("Хочу продлить полис.", None),  # a mention, no request
+        ("Which card would you like to use?", None),
+        ("Thanks for the passport. What's your phone number?", None),  # asks for something else after
+    ],
+)
+def test_a_request_for_an_identity_number_is_told_from_a_mention(text, kind):
+    assert asked_id(text) == kind
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "It's NP 82 93 14 D.",
+        "I have NP82 93 14 D on file.",
+        "QQ123456C",
+        "Sure, A B 06, 19, 18 C.",
+    ],
+)
+def test_a_national_insurance_number_is_an_id_by_its_shape(said):
+    text, counts = redact(said)
+    assert counts == {"ID": 1} and not re.search(r"\d", text), text
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Номер счёта 40817 810 5 1155 9765706.", "Номер счёта [ID]."),
+        ("Так, 40817810099910004312.", "Так, [ID]."),  # a card's shape fits its first 19 digits
+        ("Лицевой счёт 42301810099910004312.", "Лицевой счёт [ID]."),  # a deposit of a person
+        (f"Вижу в анкете {_inn12('7787516006')}, всё верно?", "Вижу в анкете [ID], всё верно?"),
+    ],
+)
+def test_a_persons_account_and_inn_are_ids_by_their_shape(said, expected):
+    assert redact(said)[0] == expected
+
+
+def test_an_inn_shape_failing_its_checksum_stays():
+    good = _inn12("7787516006")
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    assert redact(f"Вот: {good}.") == ("Вот: [ID].", {"ID": 1})
+    assert redact(f"Вот: {bad}.") == (f"Вот: {bad}.", {})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        f"Трек-номер {_luhn('8123456789012')}, посылка едет.",  # 14 digits passing the Luhn check
+        f"Order number {_IN_FOURS}.",
+        "Номер заказа 4510 123456.",  # a passport's shape
+        "Номер договора 112-233-445 95.",  # a SNILS shape with its checksum
+    ],
+)
+def test_a_number_named_as_a_reference_is_never_a_card_phone_or_id(said):
+    assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("It's +44 7723 750598.", "It's [PHONE]."),  # not a passport's 4-6 after the country code
+        ("my mobile is 44 7911 123456", "my mobile is [PHONE]"),  # the UK's 44 said without its plus
+    ],
+)
+def test_a_uk_number_after_its_country_code_is_a_phone(said, expected):
+    assert redact(said) == (expected, {"PHONE": 1})
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # "то есть" takes the group before it back
+        (
+            f"Так, карта {_IN_FOURS[:10]}1111, ой, то есть {_IN_FOURS[10:]}.",
+            "CARD",
+        ),
+        ("Okay, the passport number is 481 220, sorry, 229 614.", "ID"),
+        # the two groups a pair said in words made are taken back together
+        ("номер карты 2 2 0 2 45 10, ой, нет, не так, 4513 7 9 5 5 6258", "CARD"),
+    ],
+)
+def test_a_group_taken_back_in_the_middle_of_a_number(said, kind):
+    text, counts = redact(said)
+    assert counts == {kind: 1} and not re.search(r"\d{2}", text), text
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("I have 512 884 190 on file, is that right?", "I have [ID] on file, is that right?"),
+        ("У меня в системе 77 7272414, актуально?", "У меня в системе [ID], актуально?"),
+        ("I see 415 555 0134 on the account, right?", "I see [PHONE] on the account, right?"),
+        ("I see 2 orders on file.", "I see 2 orders on file."),
+        ("I have order 512884190 on file.", "I have order 512884190 on file."),
+    ],
+)
+def test_a_long_number_read_from_the_customers_record_is_theirs(said, expected):
+    assert redact(said)[0] == expected
+
+
+def test_a_statement_giving_a_reference_asks_for_none():
+    assert asks_for_reference("What's your order number?")
+    assert not asks_for_reference("Your case number is 5447609, keep it for reference.")
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "expected"),
+    [
+        ("Паспорт 4510 123456, 8 916 123 45 67", None, "Паспорт [ID], [PHONE]"),
+        ("СНИЛС 112-233-445 95, мой 8 916 123 45 67", None, "СНИЛС [ID], мой [PHONE]"),
+        ("It's 916 123 45 67.", "passport", "It's [ID]."),  # a passport's 10 digits
+        ("It's 8 916 123 45 67.", "passport", "It's [PHONE]."),  # 11: no passport's
+        ("Так, 89161234567.", "inn", "Так, [PHONE]."),  # only a phone has this shape
+    ],
+)
+def test_digits_not_of_an_identity_numbers_shape_stay_what_they_are(said, asked, expected):
+    assert redact(said, asked=asked)[0] == expected
