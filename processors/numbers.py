@@ -545,10 +545,13 @@ def dictated_digits(text: str) -> str:
                 break
             value, end = value + addend, nxt.end()
             i += 1
+        # after a count ("пять тысяч", "four hundred") the zeros it adds; said alone ("тысяча шестьсот
+        # двадцать два", "a hundred"), the number itself
+        counted = i > 0 and _JOIN_GAP.fullmatch(text, words[i - 1].end(), m.start()) is not None
         if word in _BIG:
-            digits = "0" * (len(str(_BIG[word])) - 1)
+            digits = "0" * (len(str(_BIG[word])) - 1) if counted or word not in _BIG_ONE else str(_BIG[word])
         elif word in _HUNDRED:
-            digits = "00"
+            digits = "00" if counted else "100"
         else:
             digits = str(value) if isinstance(value, int) else m.group()
         out += (text[done : m.start()], digits)

@@ -175,6 +175,10 @@ def test_dictated_pairs_still_become_digits():
         ("девятьсот двадцать пять, три семёрки, две двойки", "925, 7 7 7, 2 2"),
         ("nine one seven, triple five, double seven double eight", "9 1 7, 5 5 5, 7 7 8 8"),
         ("no numbers here", "no numbers here"),
+        # a thousand or a hundred said alone is the number, not its zeros (the 1 was lost)
+        ("ой, то есть тысяча шестьсот двадцать два", "ой, то есть 1000 622"),
+        ("a hundred and five", "a 100 and 5"),
+        ("пять тысяч сто", "5 000 100"),
     ],
 )
 def test_dictated_digits_reads_each_group_as_said(text, expected):
