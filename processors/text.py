@@ -657,6 +657,13 @@ _CLAUSE_STARTS = frozenset(
     ("i", "we", "he", "she", "they", "it", "there", "the", "я", "мы", "ты", "он", "она", "оно", "они", "это",
      "сам", "сама", "само", "сами")
 )  # fmt: skip
+#: Words after which "the" goes on with their clause (a preposition's or a verb's object, a
+#: conjunction's clause), not a new one after a filler.
+_TAKES_THE = frozenset(
+    ("to", "for", "with", "of", "on", "in", "at", "about", "from", "into", "by", "and", "but", "or", "get",
+     "got", "have", "had", "need", "want", "see", "saw", "check", "send", "give", "take", "confirm",
+     "verify", "update", "change", "cancel", "pull", "is", "are", "was", "were", "be", "like", "use")
+)  # fmt: skip
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _FIRST_WORD = re.compile(r"[\s,]*(\w+)")
 
@@ -715,13 +722,15 @@ def _boundary(before: str, removed: str, next_word: str) -> bool:
     """Whether a filler ``removed`` between commas sat on a boundary whose comma stays: before a new
     clause ("the team plan, um, it includes"), as a boundary marker ("you know", "I mean"), or
     between two numbers ("пять, э-э, двести" is 5 and 200, not 5200)."""
+    last = before[before.rfind(" ") + 1 :].lower().strip(",") if before else ""
     if next_word in _CLAUSE_STARTS:
-        return True
+        # "the" after a word that wants what follows continues its clause: "Could I get, um, the
+        # name" is no "Could I get, the name"
+        return next_word != "the" or last not in _TAKES_THE
     if before[-8:].lower().endswith(_KEPT_HEDGES):
         return False
     if removed.strip(" ,\t\n").lower() in _BOUNDARY_MARKERS:
         return True
-    last = before[before.rfind(" ") + 1 :].lower().strip(",") if before else ""
     return (last[-1:].isdigit() or last in NUMBER_WORDS) and (
         next_word[:1].isdigit() or next_word in NUMBER_WORDS
     )
@@ -765,7 +774,7 @@ def _mend(text: str, parts: list[str], last: int, start: int, stop: int) -> int:
         and text[stop - 1] == ","
         and (word := _FIRST_WORD.match(text, stop)) is not None
         and (
-            (next_word := word.group(1).lower()) in _CLAUSE_STARTS
+            ((next_word := word.group(1).lower()) in _CLAUSE_STARTS and next_word != "the")
             or _boundary(tail := _output_tail(parts), text[start:stop], next_word)
         )
     ):

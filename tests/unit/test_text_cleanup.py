@@ -76,6 +76,10 @@ def test_dictated_run_after_a_filler_is_all_digits() -> None:
         ("мастер, ну, это для проверки.", "Мастер, это для проверки."),
         ("So the team plan, um, it includes", "So the team plan, it includes"),
         ("I will, uh, send it", "I will send it"),
+        # "the" after a verb or a preposition is its object, no new clause
+        ("Could I get, um, the name on the account, please?", "Could I get the name on the account, please?"),
+        ("We saw, uh, the house yesterday.", "We saw the house yesterday."),
+        ("It's fine, you know, the team uses it.", "It's fine, the team uses it."),
         # abbreviations and ellipses are no sentence end
         ("500 руб. ну в месяц", "500 руб. в месяц"),
         ("I was... um, thinking", "I was... thinking"),
