@@ -129,6 +129,10 @@ OFFER = (
     "скидк*", "бесплатн*", "в подарок", "по акции", "без переплат*", "перерасч*",
     # value arguments: the answer to "too expensive" is often not a concession
     "saves you", "save you", "pays for itself", "worth it", "выгодн*", "экономи*", "окупа*", "гаранти*",
+    # whether it can be had at all: "по вашему адресу подключение есть", "that model is out of stock"
+    "in stock", "out of stock", "not available", "unavailable", "is available", "are available",
+    "we can connect", "в наличии", "подключение есть", "подключения нет", "подключение возможно",
+    "можем подключить", "техническая возможность", "технической возможности",
 )  # fmt: skip
 DATE = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "today",

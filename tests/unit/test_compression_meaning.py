@@ -118,6 +118,8 @@ def test_a_no_keeps_the_line_it_answers():
         ("Перейду к другому провайдеру, и всё.", "refusal"),  # churn
         ("У нас в вашем районе была авария на линии.", "issue"),  # the root cause
         ("Я, ну, хотел узнать насчёт интернета.", "issue"),  # the reason for the call
+        ("Так, да, смотрите, по вашему адресу подключение есть.", "offer"),  # whether it can be had
+        ("Sorry, the blue one is out of stock until March.", "offer"),
     ],
 )
 def test_decisions_pain_churn_and_causes_are_key_facts(sentence, kind):
@@ -290,3 +292,18 @@ def test_a_request_said_without_a_question_mark_keeps_its_answer_paired():
     assert ("question", "?") in signals("Да, конечно, подскажите, пожалуйста, ваш адрес.")
     assert ("question", "?") in signals("Before I pull up the account, can I get your full name, please.")
     assert ("question", "?") not in signals("Скажу честно, это дорого.")
+
+
+def test_whether_the_service_can_be_had_survives_deep_compression():
+    text, _ = _compress(
+        [
+            ("agent", "Добрый день, компания Сетьлайн, меня зовут Ольга."),
+            ("customer", "Здравствуйте, я хотел узнать насчёт интернета."),
+            ("agent", "Секундочку, сейчас проверю, есть ли у нас там подключение."),
+            ("customer", "Угу."),
+            ("agent", "Так, да, смотрите, по вашему адресу подключение есть."),
+            ("customer", "А, хорошо."),
+        ],
+        "ru",
+    )
+    assert "подключение есть" in text, text
