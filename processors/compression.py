@@ -435,8 +435,19 @@ def _answers_to_asks(kept: list[_Sentence], offers: bool = True) -> set[int]:
     asked = False  # a question, not an offer
     turn: int | None = None  # the turn of a question's answer still going on
     taken = 0
+    # an open question ("what's this about?") answered with a preamble ("I'll be quick, I promise")
+    # and a backchannel of the asker ("Okay.") before the substance: (answerer, the answer's turn)
+    going_on: tuple[str, int] | None = None
+    open_question = False
     for s in kept:
         short = len(s.text.split()) <= _SHORT_ANSWER_WORDS
+        if going_on is not None and s.role == going_on[0] and s.turn != going_on[1]:
+            out.add(id(s))  # the answerer goes on after the asker's backchannel
+            going_on = None
+        elif going_on is not None and (s.role == going_on[0] or _backchannel(s)):
+            pass
+        else:
+            going_on = None
         if turn is not None and s.turn == turn and taken < _QUESTION_ANSWER_SENTENCES:
             out.add(id(s))
             taken += 1
@@ -444,6 +455,8 @@ def _answers_to_asks(kept: list[_Sentence], offers: bool = True) -> set[int]:
         elif asker is not None and s.role != asker and not _is_hold(s):
             if asked or short:  # a longer answer to an offer stands on its own signals
                 out.add(id(s))
+            if open_question:
+                going_on = (s.role, s.turn)
             turn, taken = (s.turn, 1) if asked and short else (None, 0)
             asker = None
         else:
@@ -451,7 +464,24 @@ def _answers_to_asks(kept: list[_Sentence], offers: bool = True) -> set[int]:
         kinds = {kind for kind, _ in s.signals}
         if kinds & ASK_KINDS or (offers and s.role == "agent" and kinds & OFFER_KINDS):
             asker, asked, turn = s.role, bool(kinds & ASK_KINDS), None
+            open_question = asked and _OPEN_QUESTION.search(s.text) is not None
     return out
+
+
+#: A question asking what something is about, not yes or no: its answer may take more than a breath.
+_OPEN_QUESTION = re.compile(
+    r"(?<!\w)(?:what(?:'s|\s+is)\s+(?:this|it|that)\s+(?:about|regarding)|what\s+do\s+you\s+(?:do|want|offer)|"
+    r"what\s+(?:company|product)|regarding|о\s+ч[её]м|по\s+какому\s+(?:вопросу|поводу)|что\s+за\s+(?:компания|предложение)|"
+    r"что\s+вы\s+(?:предлагаете|продаёте|продаете|хотели))(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _backchannel(s: _Sentence) -> bool:
+    """Whether ``s`` only acknowledges ("Okay.", "Угу.", "Sure, go ahead."): no question, no fact."""
+    return len(s.text.split()) <= 3 and not any(
+        kind in ASK_KINDS or kind in _FACT_KINDS for kind, _ in s.signals
+    )
 
 
 _QUESTION_ANSWER_SENTENCES = 2

@@ -307,3 +307,21 @@ def test_whether_the_service_can_be_had_survives_deep_compression():
         "ru",
     )
     assert "подключение есть" in text, text
+
+
+def test_what_a_call_is_about_survives_a_preamble_and_a_backchannel():
+    text, _ = _compress(
+        [
+            ("agent", "Hi Dana, it's Jake from Stackwise, how are you doing today?"),
+            ("customer", "Uh, I got a few minutes, what's this about?"),
+            ("agent", "Okay, perfect, I'll be quick, I promise."),
+            ("customer", "Okay."),
+            ("agent", "So, um, we make software for warehouse teams, for labor planning and pick paths."),
+            ("customer", "Mm-hmm."),
+            ("agent", "And I just wanted to ask a couple of quick questions, see if it's even a fit."),
+            ("customer", "Sure, go ahead."),
+            ("agent", "How big is the team over there, roughly?"),
+            ("customer", "We're about forty two people."),
+        ]
+    )
+    assert "software for warehouse teams" in text, text
