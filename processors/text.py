@@ -89,7 +89,8 @@ def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[s
     # becomes an object equal to nothing else
     keys: Sequence[object] = words
     if not NUMBER_WORDS.isdisjoint(words):
-        keys = [object() if w in NUMBER_WORDS else w for w in words]
+        # "oh" among number words may be a zero ("one oh oh three"): _collapse tells which
+        keys = [object() if w in NUMBER_WORDS or w == "oh" else w for w in words]
         single = any(map(operator.eq, keys, keys[1:]))
     if not single and not apostrophe:
         pairs = list(pairwise(keys))
@@ -113,7 +114,9 @@ def _collapse(text: str, pattern: re.Pattern[str] = _REPEAT_RE) -> str:
     last = pos = 0
     while (m := pattern.search(text, pos)) is not None:
         unit = m.group(1)
-        if _NUMBER_IN_UNIT.search(unit) is not None:
+        if _NUMBER_IN_UNIT.search(unit) is not None or (
+            unit.lower() == "oh" and _digit_oh(text, m.start(), m.end())
+        ):
             pos = m.start() + 1
         elif m.group() == f"{unit}-{unit}" and " " not in unit and unit.lower() not in _HYPHEN_REPEATS:
             pos = m.end()
@@ -124,6 +127,19 @@ def _collapse(text: str, pattern: re.Pattern[str] = _REPEAT_RE) -> str:
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_WORD_AFTER = re.compile(r"\W*(\w+)")
+
+
+def _digit_oh(text: str, start: int, end: int) -> bool:
+    """Whether "oh oh" at ``text[start:end]`` is zeros read out: a number word or digits next to it
+    ("one oh oh three" is 1003, not "one oh three"); "Oh oh, that is bad" is a sigh."""
+    before = _WORD_BEFORE.search(text, max(0, start - 20), start)
+    after = _WORD_AFTER.match(text, end)
+    words = [m.group(1) for m in (before, after) if m is not None]
+    return any(w.isdigit() or w.lower() in NUMBER_WORDS for w in words)
 
 
 #: Backchannels written doubled with a hyphen, collapsed like any repeat ("да-да" → "да").

@@ -189,3 +189,16 @@ def test_ordinary_phrases_are_no_agreement_commitment_or_churn(said):
 
 def test_a_code_spelled_twice_is_no_self_repair():
     assert clean_speech("The code is K L M K L M.")[0] == "The code is K L M K L M."
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("It is one oh oh three.", "It is one oh oh three."),  # 1003, not 103
+        ("order one oh oh seven two five", "order one oh oh seven two five"),
+        ("Room 2 oh oh 5.", "Room 2 oh oh 5."),
+        ("Oh oh, that is bad.", "Oh, that is bad."),  # a sigh still collapses
+    ],
+)
+def test_zeros_read_as_oh_are_no_repeat(said, expected):
+    assert clean_speech(said)[0] == expected
