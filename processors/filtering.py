@@ -697,6 +697,20 @@ def _bridged(segments: list[dict[str, Any]], j: int, i: int) -> bool:
     return j + 1 < i
 
 
+def _asks_between(segments: list[dict[str, Any]], j: int, i: int) -> bool:
+    """Whether the other speaker asks for an identity number (or another number, by a question)
+    between ``segments[j]`` and ``segments[i]``: what follows answers it, a new number, not the rest
+    of the one before ("по убытку 377168." / "Номер полиса ДМС, пожалуйста." / "семьдесят пять
+    восемьдесят пять, ...")."""
+    return any(_asks(segments[k]["text"]) for k in range(j + 1, i))
+
+
+def _asks(text: str) -> bool:
+    """Whether ``text`` asks for an identity number, or asks a question naming what it wants next
+    ("Ваш номер?", "And your phone number?")."""
+    return asked_id(text) is not None or (text.rstrip().endswith("?") and cue_at_end(text))
+
+
 def _after_other(segments: list[dict[str, Any]], i: int, says: Callable[[str], bool]) -> bool:
     """Whether the other speaker's segment right before ``segments[i]`` (and close to it) ``says``
     something about it: asks for PII (:func:`cue_at_end`), or for a reference (:func:`asks_for_reference`)."""
@@ -838,8 +852,9 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
     """The first group of a number said at the end of a breath whose rest, in the speaker's next
     segment, was redacted ("The policy number is H X ninety fifty-nine." / "Okay, and?" / "[ID]."):
     the same placeholder, not counted again. Only a group of 2-6 digits that ends its segment right
-    after a word that announces a number (not a year, an amount or a reference), with nothing but the
-    other speaker's short go-aheads between."""
+    after a word that announces a number (not a year, an amount or a reference), or is the whole
+    segment right after the other speaker asked for a number, with nothing but the other speaker's
+    short go-aheads between."""
     for i, seg in enumerate(segments):
         lead = _STARTS_WITH_PLACEHOLDER.match(seg["text"])
         if lead is None:
@@ -854,7 +869,12 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
             head is None
             or is_amount(view, head.start(), head.end())
             or names_reference(view, head.start())
-            or not cue_at_end(view[: head.start()].rstrip(" ,:"))
+            or not (
+                cue_at_end(view[: head.start()].rstrip(" ,:"))
+                # the whole breath is the group, right after the other speaker's request ("Номер
+                # полиса ДМС, пожалуйста." / "семьдесят пять восемьдесят пять," / "Да." / "[ID].")
+                or (not view[: head.start()].strip(" ,:.") and _after_other(segments, j, cue_at_end))
+            )
         ):
             continue
         digits = said_digits(head.group())
@@ -985,7 +1005,16 @@ def _code_views(text: str) -> Iterator[str]:
     → 1 8 4), then as digits read out in groups ("One eighty-seven" → 1 87, "один, девять, один")."""
     plain = strip_disfluencies(text)
     yield normalise_numbers(plain)
-    yield dictated_digits(plain)
+    dictated = dictated_digits(plain)
+    yield dictated
+    if "o" in dictated:  # "two two nine oh": an "oh" after a digit is a zero
+        zeros = _OH_AFTER_DIGIT.sub(r"\g<1>0", _OH_AFTER_DIGIT.sub(r"\g<1>0", dictated))
+        if zeros != dictated:
+            yield zeros
+
+
+#: An "oh"/"o" said right after a digit: a zero ("two two nine oh", "1 oh 0 3").
+_OH_AFTER_DIGIT = re.compile(r"(?<=\d)([\s,.-]{1,2})oh?(?![^\W\d_])", re.IGNORECASE)
 
 
 def _code_view(text: str) -> str:
@@ -1076,6 +1105,7 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             )
             and _seam(segments[j]["text"], head)
             and (near or _bridged(segments, j, i))
+            and not _asks_between(segments, j, i)
         ):
             run = open_run.get(role)
             if run is None or run.segments[-1] != j:

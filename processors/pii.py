@@ -99,7 +99,10 @@ _NUMBER_PART = re.compile(
     r"((?:номер(?:\s+паспорта)?|№|number)[\s:№,-]*)\d(?:[\s,-]{0,2}\d){5}(?![\s,-]{0,2}\d)", re.I
 )
 #: "22 12 № 423822": series and number around "№", after the word passport somewhere in the text.
-_SERIES_NUMBER = re.compile(r"\d(?<![\d-]\d)\d[\s-]?\d{2}\s*№\s*\d(?:[\s-]?\d){5}(?![\d])")
+#: A foreign (RU) passport: a 2-digit series and 7 digits ("72 № 6391811").
+_SERIES_NUMBER = re.compile(
+    r"\d(?<![\d-]\d)\d(?:[\s-]?\d{2}\s*№\s*\d(?:[\s-]?\d){5}|\s*№\s*\d(?:[\s-]?\d){6})(?![\d])"
+)
 _PASSPORT_WORD = re.compile(r"паспорт|passport", re.I)
 #: SNILS written without separators: 11 digits, redacted only with a valid checksum (see snils_ok).
 _ID_11 = re.compile(r"\d(?<![\d-]\d)\d{10}(?![\d-])")
@@ -229,7 +232,14 @@ _IDENT_WORDS = (
 #: your policy", "полис, номер договора ...". They end what an identity word said before them named.
 _NOT_IDENT_WORDS = (
     r"заказ|order|договор|contract|invoice|tracking|трек|накладн|ticket|тикет|заявк|claim|case\b|"
-    r"обращени|confirmation|reference|transaction|транзакц|квитанц|receipt|артикул|sku\b|serial|серийн"
+    r"обращени|confirmation|reference|transaction|транзакц|квитанц|receipt|артикул|sku\b|serial|серийн|"
+    # an application (Госуслуги), an e-ticket, an insurance claim: references too (not a booking:
+    # "your passport number for the booking" asks for the passport)
+    r"заявлени|application|билет|убыт|"
+    # a company's registration numbers: never a card, phone or a person's number
+    r"огрн|ogrn|кпп|бик\b|"
+    # a measure ends what a request or word named: "пробег 143 814" after a policy was asked for
+    r"пробег|mileage|odometer|километраж"
 )
 _CUE = re.compile(
     r"(?<![^\W\d_])(?:"
@@ -256,15 +266,21 @@ _REFERENCE_WORDS = (
     r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
     r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
-    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени)"
+    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени|"
+    r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer)"
 )
-_NOT_PHONE = re.compile(rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}}[\s:#№.?,]*$", re.I)
+#: An airline's three-digit code (or another short group) may lead the reference's digits: "билет 555
+#: 8905378357", "my e-ticket number is 016 3557002664".
+_LEADING_GROUP = r"(?:\d{1,4}[\s-]+)?"
+_NOT_PHONE = re.compile(
+    rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}}[\s:#№.?,]*{_LEADING_GROUP}$", re.I
+)
 _REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
 #: An order, tracking, contract ... word right before digits (at most two words between, in the same
 #: sentence): they are that reference, never a card, phone or identity number ("Трек-номер
 #: 87179673490254").
 _NAMED_REFERENCE = re.compile(
-    rf"(?<![^\W\d_])(?:{_NOT_IDENT_WORDS})[\w-]*(?:[\s:#№,]+[\w-]+){{0,2}}[\s:#№,]*$", re.I
+    rf"(?<![^\W\d_])(?:{_NOT_IDENT_WORDS})[\w-]*(?:[\s:#№,]+[\w-]+){{0,2}}[\s:#№,]*{_LEADING_GROUP}$", re.I
 )
 
 
@@ -463,6 +479,23 @@ def _phone_match_ok(m: re.Match[str]) -> bool:
     return not (_DIGIT_BEFORE.search(text, max(0, start - 3), start) and _DIGIT_AFTER.match(text, end))
 
 
+#: A car's insurance said before "полис"/"policy" in the same sentence ("КАСКО, полис AI164956119", "По
+#: ОСАГО ремонт, полис ААС 5222331058"): the policy is the car's contract, a reference, no identity number.
+_CAR_INSURANCE = re.compile(
+    r"(?<![^\W\d_])(?:осаго|каско|osago|kasko|car\s+insurance|auto\s+insurance)", re.I
+)
+_CAR_POLICY_CHARS = 40
+
+
+def _car_policy(text: str, m: re.Match[str]) -> bool:
+    """Whether the identity word ``m`` is a policy word (полис/policy) after a car's insurance."""
+    if m.group()[:1] not in "пПpP":
+        return False
+    before = text[max(0, m.start() - _CAR_POLICY_CHARS) : m.start()]
+    before = _SENTENCE_STOP.split(before)[-1]
+    return _CAR_INSURANCE.search(before) is not None
+
+
 def _cue(text: str, start: int, asked: str | None = None) -> str | None:
     """The kind of the number starting at ``start`` as the words before it tell (see _CUE): card,
     passport, snils, ssn, inn, ident, phone, or number (номер/number: a phone unless a word says
@@ -473,6 +506,8 @@ def _cue(text: str, start: int, asked: str | None = None) -> str | None:
     kind = asked
     for m in _CUE.finditer(text, max(0, start - _CUE_CHARS), start):
         said = m.lastgroup
+        if said == "ident" and _car_policy(text, m):
+            said = "reference"
         if said == "number":
             kind = kind or said
         elif said == "reference":
@@ -535,6 +570,8 @@ def asked_id(text: str) -> str | None:
     kind, ident_end = None, -1
     for m in _CUE.finditer(text):
         said = m.lastgroup
+        if said == "ident" and _car_policy(text, m):
+            said = "reference"
         if said in ("number", "dictate"):
             continue
         if said == "card" and kind in ID_KINDS and not _SENTENCE_STOP.search(text, ident_end, m.start()):
@@ -1106,7 +1143,9 @@ def asks_cvv(text: str) -> bool:
 #: A request for the last four digits of an identity number: "And the last four of your social?",
 #: "last 4 digits of the SSN", "последние четыре цифры паспорта / СНИЛС".
 _ID_LAST_FOUR = re.compile(
-    r"(?<![^\W\d_])(?:last\s+(?:four|4)(?:\s+digits)?\s+(?:of\s+)?(?:your\s+|the\s+)?"
+    r"(?<![^\W\d_])(?:last\s+(?:four|4)(?:\s+digits)?\s+(?:of\s+)?(?:(?:your|the|his|her|their|my)\s+)?"
+    # whose number it is: "the account holder's Social", "the primary holder's SSN"
+    r"(?:[^\W\d_]+\s+)?(?:[^\W\d_]+(?:'s|’s)\s+)?"
     r"(?:social|ssn|sin|passport|id\b|driver)|(?:social|ssn)\b[^.?!]{0,30}\blast\s+(?:four|4)\b|"
     r"последни[еих]\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:вашего\s+|от\s+)?(?:паспорт|снилс|инн))",
     re.I,

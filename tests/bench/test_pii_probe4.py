@@ -5,7 +5,10 @@ a Russian foreign passport written "72 № 6391811", phones read with case forms
 шестнадцати") and the first half of a number split over two turns; 50 of 1860 must-keep numbers lost
 (Gosuslugi application numbers, 13-digit e-ticket numbers, KASKO/OSAGO policies, a DMS claim number,
 mileage after "пробег"), 23 of 130 negative dialogues touched, 3 secrets under another placeholder type
-(a phone read back by the agent as [ID]). Lower the limits as fixes land; there is no slack on purpose."""
+(a phone read back by the agent as [ID]). After the first fixes (reference words: application, ticket,
+claim, OGRN, mileage; a car's policy; a request between two breaths): 48 readable, no keep lost, 3 of
+another type; then a spoken SSN last four and a foreign passport with "№": 32 readable.
+Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -15,23 +18,19 @@ import pytest
 
 from tests.pii_probe4 import N_NEG_PER_LANG, N_POS_PER_LANG, evaluate, generate, self_check
 
-MAX_LEAKS = 51
-MAX_LEAKS_PER_LANG = {"en": 23, "ru": 28}
+MAX_LEAKS = 32
+MAX_LEAKS_PER_LANG = {"en": 11, "ru": 21}
 MAX_LEAKS_PER_TYPE = {
     "cvv/en": 5,
     "cvv/ru": 6,
     "driver_licence/en": 4,
-    "insurance_policy/ru": 1,
     "ni_uk/en": 1,
-    "oms/ru": 1,
-    "passport_ru_foreign/ru": 5,
     "phone/en": 1,
     "phone/ru": 15,
-    "ssn_last4/en": 12,
 }  # every other type: 0
-MAX_LOST_KEEPS = 50
-MAX_NEGATIVE_CASES_WITH_LOST_KEEP = 23
-MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 23
+MAX_LOST_KEEPS = 0
+MAX_NEGATIVE_CASES_WITH_LOST_KEEP = 0
+MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 0
 MAX_MISTYPED = 3  # secrets not leaked but redacted under another placeholder type than theirs
 
 

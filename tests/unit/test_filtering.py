@@ -1130,3 +1130,39 @@ def test_a_number_said_both_as_numbers_and_as_dictated_pairs():
     )
     texts = _texts([("agent", "Продиктуйте номер карты."), ("customer", said)], "ru")
     assert "[CARD]" in texts[1] and not re.search(r"\d|десять|девяносто", texts[1]), texts
+
+
+def test_a_request_between_two_breaths_starts_a_new_number():
+    """A claim number, then the policy asked for and said in two breaths, then a phone asked for: the
+    claim stays, the policy's first half is the policy's, the phone is a phone (no ID asked before it)."""
+    turns = [
+        ("agent", "Страховая компания, отдел ДМС, Сергей."),
+        ("customer", "Здравствуйте, хочу узнать по убытку 406993."),
+        ("agent", "Номер полиса ДМС, пожалуйста."),
+        ("customer", "восемьдесят семь восемьдесят восемь,"),
+        ("agent", "Да."),
+        ("customer", "шестьсот пятнадцать, семьдесят один, восемнадцать."),
+        ("agent", "Передам куратору. Ваш номер?"),
+        ("customer", "8 910 922 76..."),
+        ("agent", "Ага, дальше."),
+        ("customer", "30."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("dms", turns, language="ru"))
+    texts = [s["text"] for s in out["transcript"]["segments"]]
+    assert texts[1] == "Здравствуйте, хочу узнать по убытку 406993."
+    assert texts[3].startswith("[ID]") and texts[5] == "[ID]."
+    assert "[PHONE]" in texts[7] and "[ID]" not in texts[7] + texts[9]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Okay. Can I get the last four of the account holder's Social?", "eight six three five."),
+        ("For verification, can I get the last four of your Social?", "two two nine oh."),
+        ("For verification, can I get the last four of your Social?", "one oh oh three."),
+    ],
+)
+def test_the_last_four_of_a_social_said_in_words_is_an_id(question, answer):
+    turns = [("agent", question), ("customer", answer)]
+    out = filter_transcript(make_transcript_from_turns("ssn", turns))
+    assert out["transcript"]["segments"][1]["text"] == "[ID]."

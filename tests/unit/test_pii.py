@@ -10,6 +10,7 @@ from processors.pii import (
     PiiOptions,
     asked_id,
     asks_for_reference,
+    asks_id_last_four,
     count_placeholders,
     inn_ok,
     luhn_ok,
@@ -764,4 +765,73 @@ def test_a_statement_giving_a_reference_asks_for_none():
     ],
 )
 def test_digits_not_of_an_identity_numbers_shape_stay_what_they_are(said, asked, expected):
+    assert redact(said, asked=asked)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "expected"),
+    [
+        # an e-ticket's carrier code leads its 10 digits: the ticket word names both
+        (
+            "Здравствуйте, билет 555 7892661208, рейс SU 2344.",
+            None,
+            "Здравствуйте, билет 555 7892661208, рейс SU 2344.",
+        ),
+        ("Номер билета у вас 555 4475490246, верно?", None, "Номер билета у вас 555 4475490246, верно?"),
+        ("My e-ticket number is 016 3557002664.", None, "My e-ticket number is 016 3557002664."),
+        # a Gosuslugi application number, also after the word passport
+        (
+            "Номер заявления 3647547212, хочу перенести запись.",
+            None,
+            "Номер заявления 3647547212, хочу перенести запись.",
+        ),
+        (
+            "Заявление на замену паспорта, номер заявления 1095173567.",
+            None,
+            "Заявление на замену паспорта, номер заявления 1095173567.",
+        ),
+        # a claim under a health policy
+        ("Полис ДМС 62995822740, по убытку номер 178275.", None, "Полис ДМС [ID], по убытку номер 178275."),
+        # a company's OGRN is never a card, whatever its checksum
+        ("ОГРН 1027700132196.", None, "ОГРН 1027700132196."),
+        # a measure after a request for an identity number is no part of it
+        ("Да. Машина 2020 года, пробег 153 405.", "ident", "Да. Машина 2020 года, пробег 153 405."),
+    ],
+)
+def test_references_named_by_their_word_stay(said, asked, expected):
+    assert redact(said, asked=asked)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("И у вас ещё КАСКО, полис AI164956119?", "И у вас ещё КАСКО, полис AI164956119?"),
+        ("КАСКО, полис 4730-3910060.", "КАСКО, полис 4730-3910060."),
+        (
+            "По ОСАГО ремонт, полис ААС 5222331058, телефон 8 916 123 45 67.",
+            "По ОСАГО ремонт, полис ААС 5222331058, телефон [PHONE].",
+        ),
+        ("Полис ОМС 7812680072104100.", "Полис ОМС [ID]."),  # a health policy stays an identity number
+    ],
+)
+def test_a_car_insurance_policy_is_a_contract_not_an_identity_number(said, expected):
+    assert redact(said)[0] == expected
+    assert asked_id("У вас КАСКО, номер полиса?") is None
+    assert asked_id("Номер полиса ОМС, пожалуйста.") == "ident"
+
+
+def test_the_last_four_of_someone_elses_social_is_asked_too():
+    assert asks_id_last_four("Okay. Can I get the last four of the account holder's Social?")
+    assert not asks_id_last_four("Can I get the last four of the card?")
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "expected"),
+    [
+        ("72 № 6391811.", "passport", "[ID]."),
+        ("Загранпаспорт 72 № 6391811.", None, "Загранпаспорт [ID]."),
+        ("Счёт 72 № 6391811.", None, "Счёт 72 № 6391811."),  # no passport named or asked
+    ],
+)
+def test_a_foreign_passport_written_with_its_number_sign(said, asked, expected):
     assert redact(said, asked=asked)[0] == expected
