@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import islice
 from typing import Any
 
 from processors.rules import PRICE_RE
@@ -294,8 +295,15 @@ def turns_from_segments(segments: Iterable[Mapping[str, Any]]) -> list[Turn]:
     return [Turn(s.get("role") or "unknown", s["text"]) for s in segments if s.get("kept", True)]
 
 
+#: Markers a reasoning names; " ..." says there were more.
+_SHOWN = 4
+#: Prices :class:`_Sales` keeps: whether there is one and those a reasoning shows (with or without
+#: the offer markers after them) are all that is read.
+_PRICES_KEPT = _SHOWN + 1
+
+
 def _q(markers: Sequence[str]) -> str:
-    return ", ".join(f"'{m}'" for m in markers[:4]) + (" ..." if len(markers) > 4 else "")
+    return ", ".join(f"'{m}'" for m in markers[:_SHOWN]) + (" ..." if len(markers) > _SHOWN else "")
 
 
 class _Call:
@@ -377,7 +385,7 @@ def _objection_handling(call: _Call) -> BaselineValue:
 
 @dataclass(frozen=True)
 class _Sales:
-    price: list[str]
+    price: list[str]  # the first _PRICES_KEPT only
     offer: list[str]
     agreement: list[str]
     closing: list[str]
@@ -387,8 +395,10 @@ class _Sales:
     @classmethod
     def of(cls, call: _Call) -> _Sales:
         everything = "\n".join(t.text for t in call.turns)
+        # The scan stops at the last price read instead of running over the whole call.
+        prices = islice(ci_finditer(PRICE_RE, everything), _PRICES_KEPT)
         return cls(
-            price=[everything[m.start() : m.end()] for m in ci_finditer(PRICE_RE, everything)],
+            price=[everything[m.start() : m.end()] for m in prices],
             offer=call.find(RESOLVE + PRESENTATION, "agent"),
             agreement=call.find(AGREEMENT, "customer"),
             closing=call.find(CLOSING, "agent"),

@@ -293,7 +293,12 @@ def _mask_rows(rows: dict[str, list[dict[str, Any]]], number: str) -> None:
     if not variants:
         return
     mask = None
+    # One substring search over a table's strings rules out most tables (the number rarely shows);
+    # the separator cannot be part of a match unless a variant holds it.
+    quick = not any(_SEPARATOR in v for v in variants)
     for table_rows in rows.values():
+        if quick and not _may_hold(table_rows, variants):
+            continue
         for i, row in enumerate(table_rows):
             for value in row.values():
                 if value.__class__ not in _NOT_TEXT and _holds(value, variants):
@@ -304,6 +309,24 @@ def _mask_rows(rows: dict[str, list[dict[str, Any]]], number: str) -> None:
                 mask = _number_masker(number)
                 assert mask is not None
             table_rows[i] = _mask_row(row, mask, variants)
+
+
+_SEPARATOR = "\x00"
+
+
+def _may_hold(table_rows: list[dict[str, Any]], variants: tuple[str, ...]) -> bool:
+    """False when no string of ``table_rows`` contains one of ``variants`` (maps are not looked
+    into: a row with one may hold them)."""
+    texts = []
+    for row in table_rows:
+        for value in row.values():
+            cls = value.__class__
+            if cls is str:
+                texts.append(value)
+            elif cls not in _NOT_TEXT:
+                return True
+    joined = _SEPARATOR.join(texts)
+    return any(v in joined for v in variants)
 
 
 def _holds(value: Any, variants: tuple[str, ...]) -> bool:

@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
 import pickle
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -116,11 +118,33 @@ class _Batch:
     def token(self, table: str) -> str:
         """Same batch, same token. The digest of the rows keeps new data at reused offsets (the
         embedded broker restarts its topics at offset 0; chDB keeps its data) from being dropped."""
-        # pickle, not repr: ~40x faster on a batch of segment rows, and this runs on every insert
-        # (holding the GIL the agents need); a retry reuses the same row objects, so the same bytes.
-        data = pickle.dumps(self.values(table), protocol=5)
-        digest = hashlib.blake2b(data, digest_size=8).hexdigest()
-        return f"{table}:{self.topic}:{self.partition}:{self.offsets[0]}-{self.offsets[-1]}:{digest}"
+        return _token(table, [self], self.values(table))
+
+    def where(self) -> str:
+        return f"{self.topic}:{self.partition}:{self.offsets[0]}-{self.offsets[-1]}"
+
+
+def _token(table: str, batches: list[_Batch], values: list[list[Any]]) -> str:
+    """The dedup token of an insert of ``values``, the rows of ``table`` from ``batches``."""
+    # pickle, not repr: ~40x faster on a batch of segment rows, and this runs on every insert
+    # (holding the GIL the agents need); a retry reuses the same row objects, so the same bytes.
+    data = pickle.dumps(values, protocol=5)
+    digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+    return f"{table}:{','.join(b.where() for b in batches)}:{digest}"
+
+
+@dataclass
+class _Group:
+    """Batches of one flush written together: one insert per table for all of them. An insert costs
+    chDB a fixed ~10-40 ms whatever its size, and a flush of records from every partition of three
+    topics made one per topic-partition and table."""
+
+    batches: list[_Batch]
+    #: Tables ClickHouse refused as a whole: written batch by batch (then record by record).
+    split: set[str] = field(default_factory=set)
+
+    def tables(self) -> list[str]:
+        return list(dict.fromkeys(table for batch in self.batches for table in batch.rows))
 
 
 class ClickHouseSink:
@@ -132,8 +156,11 @@ class ClickHouseSink:
         self.client = client
         self.max_batch = max_batch
         self._open: dict[tuple[str, int], _Batch] = {}
-        # Batches a flush has started on: retried first and unchanged, so their tokens stay the same.
+        # Full batches no flush has started on yet.
         self._sealed: list[_Batch] = []
+        # Batches a flush has started on, grouped: retried first and unchanged (the same groups of
+        # the same batches), so their tokens stay the same.
+        self._groups: list[_Group] = []
         # Dead letters of records ClickHouse refused, written as rows: for the caller to publish.
         self._letters: list[dict[str, Any]] = []
 
@@ -185,7 +212,8 @@ class ClickHouseSink:
 
     def pending(self) -> int:
         """Kafka records buffered and not yet written."""
-        return sum(len(b.offsets) for b in self._sealed) + sum(len(b.offsets) for b in self._open.values())
+        started = (b for group in self._groups for b in group.batches)
+        return sum(len(b.offsets) for b in (*started, *self._sealed, *self._open.values()))
 
     def flush(self) -> dict[str, int]:
         """Write every buffered batch; rows written per table.
@@ -196,15 +224,57 @@ class ClickHouseSink:
         """
         self._sealed.extend(self._open.values())
         self._open.clear()
+        self._group_sealed()
         written: dict[str, int] = {}
-        while self._sealed:
-            batch = self._sealed[0]
-            for table in batch.rows:
-                if table not in batch.written:
-                    self._write(batch, table, written)
-                    batch.written.add(table)
-            self._sealed.pop(0)
+        while self._groups:
+            group = self._groups[0]
+            for table in group.tables():
+                self._write_group(group, table, written)
+            self._groups.pop(0)
         return written
+
+    def _group_sealed(self) -> None:
+        """Group the sealed batches, in order, into groups of at most ``max_batch`` records (a batch
+        holds at most that many: it is never split)."""
+        group: _Group | None = None
+        size = 0
+        for batch in self._sealed:
+            if group is None or size + len(batch.offsets) > self.max_batch:
+                group = _Group([])
+                self._groups.append(group)
+                size = 0
+            group.batches.append(batch)
+            size += len(batch.offsets)
+        self._sealed.clear()
+
+    def _write_group(self, group: _Group, table: str, written: dict[str, int]) -> None:
+        """Insert the rows of ``table`` of the group's batches not written yet, as one insert; when
+        ClickHouse refuses it for the data, batch by batch (:meth:`_write`)."""
+        batches = [b for b in group.batches if table in b.rows and table not in b.written]
+        if len(batches) > 1 and table not in group.split:
+            values = [row for batch in batches for row in batch.values(table)]
+            try:
+                if values:
+                    self._insert(table, values, _token(table, batches, values))
+            except Exception as exc:
+                if any(b.letters for b in batches) or not rejects_data(exc):
+                    raise
+                log.warning(
+                    "ClickHouse refused a %s insert of %d batches, retrying it batch by batch: %s",
+                    table,
+                    len(batches),
+                    exc,
+                )
+                group.split.add(table)
+            else:
+                if values:
+                    written[table] = written.get(table, 0) + len(values)
+                for batch in batches:
+                    batch.written.add(table)
+                return
+        for batch in batches:
+            self._write(batch, table, written)
+            batch.written.add(table)
 
     def _write(self, batch: _Batch, table: str, written: dict[str, int]) -> None:
         """Insert ``batch``'s rows of ``table``; on a data refusal, record by record."""
@@ -285,8 +355,8 @@ class ClickHouseSink:
         letters = _Batch(batch.topic, batch.partition, letters=True)
         letters.offsets.append(offset)
         letters.add("dead_letters", offset, [_values("dead_letters", row)])
-        # Right after the current batch, so this flush writes it before offsets can commit.
-        self._sealed.insert(1, letters)
+        # Right after the current group, so this flush writes it before offsets can commit.
+        self._groups.insert(1, _Group([letters]))
 
     def _batch_for(self, topic: str, partition: int, offset: int) -> _Batch:
         """The open batch taking ``offset``; a full batch or an offset going back starts a new one."""
@@ -305,9 +375,16 @@ class ClickHouseSink:
         return batch
 
 
+#: A row's values in insert column order, per table (itemgetter: one C call for the whole row).
+_COLUMN_GETTERS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
+    table: operator.itemgetter(*columns) if len(columns) > 1 else (lambda row, c=columns[0]: (row[c],))
+    for table, columns in TABLE_COLUMNS.items()
+}
+
+
 def _values(table: str, row: dict[str, Any]) -> list[Any]:
     """The row as a list in insert column order."""
-    columns = TABLE_COLUMNS.get(table)
-    if columns is None:
+    getter = _COLUMN_GETTERS.get(table)
+    if getter is None:
         raise ValueError(f"unknown table {table!r}; known: {', '.join(TABLE_COLUMNS)}")
-    return [row[column] for column in columns]
+    return list(getter(row))
