@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -226,6 +227,25 @@ def _splice_plan(outer: str, inner: str) -> _Splice | None:
     )
 
 
+class _Spliced(NamedTuple):
+    """How :meth:`SingleObjectCodec.encode` wrote a record around an embedded one's bytes: enough to
+    read those bytes back without decoding the embedded record again."""
+
+    plan: _Splice
+    #: The outer record's encoding with the marker where the embedded record's body went.
+    stub: bytes
+    #: The embedded record, decoded from the body that was spliced in.
+    inner: Mapping[str, Any]
+
+
+#: Spliced encodings a codec remembers (the newest): in one process the next stage decodes what this
+#: one sent, and reading it back from the stub skips ~0.3 ms of decoding the call's history per hop.
+#: Up to ~60 KiB each (the bytes, and the decoded history that consecutive hops share): ~30 MiB. The
+#: bench's 400-call burst ran two stages up to ~300 records apart (256 entries: half missed); a miss
+#: only costs the full decode.
+SPLICED_KEEP = 512
+
+
 class SingleObjectCodec:
     """Avro single-object encoding with writer schemas resolved by fingerprint."""
 
@@ -238,6 +258,8 @@ class SingleObjectCodec:
             fp: (name, _fast_writer(name, schema)) for fp, (name, schema) in self._writers.items()
         }
         self._headers = {name: MAGIC + fingerprint_of(load(name)) for name in RECORDS}
+        self._spliced: dict[bytes, _Spliced] = {}
+        self._spliced_lock = threading.Lock()  # stages may encode and decode from several threads
 
     def encode(
         self, name: str, record: Mapping[str, Any], topic: str = "", embedded: Embedded | None = None
@@ -281,7 +303,12 @@ class SingleObjectCodec:
         at = out.find(_SPLICE_MARKER)
         if at < 0 or out.find(_SPLICE_MARKER, at + 1) >= 0:
             return None
-        return out[:at] + embedded.body + out[at + len(_SPLICE_MARKER) :]
+        data = out[:at] + embedded.body + out[at + len(_SPLICE_MARKER) :]
+        with self._spliced_lock:
+            self._spliced[data] = _Spliced(plan, out, embedded.record)
+            while len(self._spliced) > SPLICED_KEEP:
+                del self._spliced[next(iter(self._spliced))]
+        return data
 
     def decode(self, name: str, data: bytes, topic: str = "") -> dict[str, Any]:
         return self._decode(name, data)[0]
@@ -315,12 +342,32 @@ class SingleObjectCodec:
             raise SchemaError(f"expected a {name} record, got a {writer_name} record")
         reader_schema = _fast(name)
         current = writer_schema is reader_schema
+        if current and type(data) is bytes:
+            spliced = self._spliced.get(data)
+            if spliced is not None:
+                record = self._read_spliced(spliced)
+                if record is not None:
+                    return record, True, len(data) - 10
         body = io.BytesIO(data[10:])
         try:
             record = schemaless_reader(body, writer_schema, None if current else reader_schema)
         except Exception as exc:
             raise SchemaError(f"corrupt {name} body: {type(exc).__name__}: {exc}") from exc
         return record, current, body.tell()  # type: ignore[return-value]
+
+    @staticmethod
+    def _read_spliced(spliced: _Spliced) -> dict[str, Any] | None:
+        """The record of bytes :meth:`encode` spliced: the outer fields read from the stub, the
+        embedded record as it was decoded (what reading its body again gives; processors never
+        modify their input). None when the stub does not read back with the marker in place."""
+        try:
+            record = schemaless_reader(io.BytesIO(spliced.stub[10:]), spliced.plan.schema, None)
+        except Exception:
+            return None
+        if not isinstance(record, dict) or record.get(spliced.plan.field) != _SPLICE_MARKER:
+            return None
+        record[spliced.plan.field] = spliced.inner
+        return record
 
 
 def _missing_fields(schema: Any, value: Any, path: str) -> list[str]:

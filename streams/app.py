@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import Any, TypeVar
 
+import aiokafka
 import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
 
 from schemas.codec import Codec, make_codec
 from streams.settings import Settings
@@ -23,11 +26,49 @@ T = TypeVar("T")
 #: bytes of one batch (Kafka's 16 KiB default holds about two records of a 5-minute call).
 PRODUCER_LINGER_S = 0.005
 PRODUCER_MAX_BATCH_BYTES = 256 * 1024
+#: The longest a consumer's fetch waits for data on the embedded broker. Kafka answers a waiting fetch
+#: as soon as data arrives, so the wait only paces an idle consumer; Tansu answers when the wait is
+#: over, so each hop of a record that arrives during a wait was delayed by up to Faust's fixed
+#: 1.5 s (measured with one idle consumer: 1.5 s -> ~480 ms per record, 100 ms -> ~12 ms).
+EMBEDDED_FETCH_MAX_WAIT_MS = 100
+
+
+class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    def _create_worker_consumer(self, transport: faust_aiokafka.Transport) -> aiokafka.AIOKafkaConsumer:
+        consumer = super()._create_worker_consumer(transport)
+        wait = self.app.fetch_max_wait_ms  # type: ignore[attr-defined]
+        if wait is not None:
+            # No Faust setting for it (Faust passes 1500); read by aiokafka when it starts its fetcher.
+            consumer._fetch_max_wait_ms = wait
+        return consumer
+
+
+class _Consumer(faust_aiokafka.Consumer):
+    def _new_consumer_thread(self) -> faust_aiokafka.AIOKafkaConsumerThread:
+        return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class _Transport(faust_aiokafka.Transport):
+    Consumer = _Consumer
+
+
+class App(faust.App):
+    """``faust.App`` whose worker consumer waits at most ``fetch_max_wait_ms`` (None: Faust's wait)
+    for a fetch to bring data."""
+
+    def __init__(self, *args: Any, fetch_max_wait_ms: int | None = None, **kwargs: Any) -> None:
+        self.fetch_max_wait_ms = fetch_max_wait_ms  # before Faust may build the transport
+        super().__init__(*args, **kwargs)
+
+    def _new_transport(self) -> Any:
+        if self.fetch_max_wait_ms is None:
+            return super()._new_transport()
+        return _Transport(self.conf.broker_consumer, self)
 
 
 def create_faust_app(settings: Settings, bootstrap: str) -> faust.App:
     """A Faust app configured for at-least-once processing on ``bootstrap``."""
-    return faust.App(
+    return App(
         settings.app_id,
         # kafka:// picks faust's aiokafka transport whatever the security protocol: TLS and SASL
         # come from broker_credentials, which faust passes to every aiokafka client it makes.
@@ -53,6 +94,7 @@ def create_faust_app(settings: Settings, bootstrap: str) -> faust.App:
         producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
         web_enabled=False,
         processing_guarantee="at_least_once",
+        fetch_max_wait_ms=EMBEDDED_FETCH_MAX_WAIT_MS if settings.embedded_broker else None,
     )
 
 
@@ -109,3 +151,4 @@ class Runtime:
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.clickhouse_executor.shutdown(wait=True)
+        gc.unfreeze()  # what streams.worker.prepare froze can be collected again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -48,6 +49,11 @@ def prepare(settings: Settings, bootstrap: str, stages: list[str] | None = None)
         log.info("created topics: %s", ", ".join(created))
     rt = Runtime(settings, bootstrap)
     rt.register(stages)
+    # What exists now (models, dictionaries, compiled patterns, the Faust app) lives as long as the
+    # runtime: out of the cyclic collector's sight (until Runtime.close), whose full passes walked
+    # it all while holding the event loop (~0.2 s each, two in a 400-call bench run).
+    gc.collect()
+    gc.freeze()
     return rt
 
 
