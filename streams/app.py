@@ -66,6 +66,14 @@ class App(faust.App):
         return _Transport(self.conf.broker_consumer, self)
 
 
+def fetch_max_wait_ms(settings: Settings) -> int | None:
+    """The consumer's fetch wait: the setting, else :data:`EMBEDDED_FETCH_MAX_WAIT_MS` on the embedded
+    broker, else None (Faust's)."""
+    if settings.broker_fetch_max_wait_ms is not None:
+        return settings.broker_fetch_max_wait_ms
+    return EMBEDDED_FETCH_MAX_WAIT_MS if settings.embedded_broker else None
+
+
 def create_faust_app(settings: Settings, bootstrap: str) -> faust.App:
     """A Faust app configured for at-least-once processing on ``bootstrap``."""
     return App(
@@ -94,7 +102,7 @@ def create_faust_app(settings: Settings, bootstrap: str) -> faust.App:
         producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
         web_enabled=False,
         processing_guarantee="at_least_once",
-        fetch_max_wait_ms=EMBEDDED_FETCH_MAX_WAIT_MS if settings.embedded_broker else None,
+        fetch_max_wait_ms=fetch_max_wait_ms(settings),
     )
 
 

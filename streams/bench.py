@@ -315,6 +315,8 @@ def spawn_text_workers(settings: Settings, bootstrap: str, count: int) -> list[s
     """``count`` ``callstream worker --stages filter,compress,score`` processes in the bench's consumer
     group: how a deployment spreads the CPU-bound text stages over cores (one Python process uses
     one core). The bench process itself keeps the sink, the one stage that owns chDB."""
+    from streams.app import fetch_max_wait_ms
+
     procs = []
     for i in range(count):
         env = {
@@ -328,6 +330,8 @@ def spawn_text_workers(settings: Settings, bootstrap: str, count: int) -> list[s
             "CALLSTREAM_HEALTH_PORT": "0",
             "CALLSTREAM_WEB_PORT": "0",
             "CALLSTREAM_PARTITIONS": str(settings.partitions),
+            # the bench's broker is embedded, though the workers reach it by its address
+            "CALLSTREAM_BROKER_FETCH_MAX_WAIT_MS": str(fetch_max_wait_ms(settings)),
         }
         with (settings.data_dir / f"worker-{i}.log").open("wb") as log_file:
             procs.append(

@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     broker_max_poll_records: int = Field(
         10, ge=1, description="Records fetched per poll: small, so long calls do not trip rebalances."
     )
+    broker_fetch_max_wait_ms: int | None = Field(
+        None,
+        ge=1,
+        le=60_000,
+        description="Longest a consumer fetch waits for data, ms. Unset: 100 on the embedded broker (it "
+        "answers a waiting fetch only when the wait ends), Faust's 1500 on Kafka (answers at once).",
+    )
     stages: Annotated[list[str], NoDecode] = Field(
         list(STAGES), description="Agents this worker runs (comma-separated)."
     )

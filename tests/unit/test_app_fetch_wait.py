@@ -40,3 +40,30 @@ def test_a_kafka_cluster_keeps_fausts_fetch_wait(monkeypatch: pytest.MonkeyPatch
     # Kafka answers a waiting fetch as soon as data arrives: a short wait would only poll more.
     monkeypatch.setenv("CALLSTREAM_KAFKA_BOOTSTRAP", NOWHERE)
     assert fetch_wait_ms(load_settings(), NOWHERE) == 1500
+
+
+def test_the_setting_sets_the_fetch_wait_on_any_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bench's worker processes reach its embedded broker by address: they are told its wait
+    monkeypatch.setenv("CALLSTREAM_KAFKA_BOOTSTRAP", NOWHERE)
+    monkeypatch.setenv("CALLSTREAM_BROKER_FETCH_MAX_WAIT_MS", "250")
+    settings = load_settings()
+    assert not settings.embedded_broker
+    assert fetch_wait_ms(settings, NOWHERE) == 250
+
+
+def test_the_bench_tells_its_workers_the_embedded_wait(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    import subprocess
+
+    from streams import bench
+
+    seen: list[dict[str, str]] = []
+
+    class _Popen:
+        def __init__(self, args, env, **kwargs):
+            seen.append(env)
+
+    monkeypatch.setattr(subprocess, "Popen", _Popen)
+    monkeypatch.delenv("CALLSTREAM_KAFKA_BOOTSTRAP", raising=False)
+    settings = load_settings().model_copy(update={"data_dir": tmp_path})
+    bench.spawn_text_workers(settings, NOWHERE, 1)
+    assert seen[0]["CALLSTREAM_BROKER_FETCH_MAX_WAIT_MS"] == str(EMBEDDED_FETCH_MAX_WAIT_MS)
