@@ -78,6 +78,7 @@ from processors.pii import (
     is_plain_number,
     names_reference,
     redact,
+    redact_card_code,
     said_digits,
 )
 from processors.rules import price_mentions
@@ -702,7 +703,22 @@ def _asks_between(segments: list[dict[str, Any]], j: int, i: int) -> bool:
     between ``segments[j]`` and ``segments[i]``: what follows answers it, a new number, not the rest
     of the one before ("по убытку 377168." / "Номер полиса ДМС, пожалуйста." / "семьдесят пять
     восемьдесят пять, ...")."""
-    return any(_asks(segments[k]["text"]) for k in range(j + 1, i))
+    for k in range(j + 1, i):
+        text = segments[k]["text"]
+        if not _asks(text):
+            continue
+        # "Так, номер?" after a passport's series asks for the rest of that passport: its number
+        if (
+            asked_id(text) is None
+            and not has_cue(_NUMBER_WORD.sub(" ", text))
+            and _asked(segments, segments[j]["role"], j) == "passport"
+        ):
+            continue
+        return True
+    return False
+
+
+_NUMBER_WORD = re.compile(r"(?<![^\W\d_])(?:номер|number)(?![^\W\d_])", re.IGNORECASE)
 
 
 def _asks(text: str) -> bool:
@@ -994,6 +1010,24 @@ def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
     return None
 
 
+def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
+    """A card's code after the bare word in a later turn than the card ("Вижу карту [CARD]" / "Код
+    шесть один два я никому не говорила"): once a card is in the call, "код"/"code" and 3-4 digits
+    are its code (PCI DSS forbids storing it). Number words are read as digits only when that finds
+    a code ("Код триста пятьдесят четыре")."""
+    first = next((i for i, seg in enumerate(segments) if "[CARD]" in seg["text"]), None)
+    if first is None:
+        return
+    for i in range(first + 1, len(segments)):
+        text = segments[i]["text"]
+        out, found = redact_card_code(text)
+        if not found:
+            out, found = redact_card_code(normalise_numbers(text))
+        if found:
+            segments[i] = {**segments[i], "text": out}
+            pii["CARD"] += found
+
+
 #: Words of a short answer that gives a security code ("Um, it's 2, 8, 2.", "Один восемь четыре.").
 _CVV_ANSWER_WORDS = 8
 #: The digits of a code in an answer: 3 or 4, grouped any way ("1 87", "2, 8, 2", "9... 6 6").
@@ -1226,6 +1260,8 @@ def filter_transcript(
         if options.pii.cards and asks_cvv(said):  # PCI DSS forbids storing it: the card's placeholder
             asks = (lambda text: asks_cvv(text) and not asks_id_last_four(text)) if last_four else asks_cvv
             _code_answers(segments, pii, asks, "CARD", range(3, 5))
+        if options.pii.cards and pii.get("CARD"):
+            _card_codes(segments, pii)
         pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [

@@ -120,6 +120,9 @@ _NI = re.compile(
     rf"(?<![^\W\d_])[A-Z][\s-]?[A-Z][\s-]?{_NI_DIGIT}(?:[\s,.-]{{0,3}}{_NI_DIGIT}){{5}}[\s,.-]{{0,3}}[A-D]"
     r"(?![^\W\d_])"
 )
+#: A UK (DVLA) driving licence number by its shape: 5 of the surname (9s pad a short one), 6 digits of
+#: the birth date, 2 initials (9 pads), a digit and 2 check characters: "MORGA284838SM9IJ".
+_DVLA = re.compile(r"(?<![\w-])[A-Z][A-Z9]{4}\s?\d{6}\s?[A-Z][A-Z9]\s?\d[A-Z0-9]{2}(?![\w-])")
 #: Digits of an identity number after its word or request, letters run into them too ("W365 182
 #: 370", "AUT-2412 5113 07"), or in one group of 6-8 (the runs below take 9 or more): redacted with
 #: the letters (see _ident for what digits each kind takes).
@@ -149,6 +152,17 @@ _PHONE = re.compile(
     r"|\+\d(?:[\s().-]?\d){7,14}"  # any international
     r")(?![\d-])"
 )
+#: A Russian number said in two parts, its code first and the rest after "дальше"/"потом"/"then"
+#: ("начинается с 8 950, дальше 313 90 96", case forms read as "с 8950"): one phone. The rest must be
+#: exactly 7 digits, so a code and a count ("8 950, потом 12") never join.
+_PHONE_THEN = re.compile(
+    r"(?<![\w+])[78][\s-]?\(?[3489]\d{2}\)?,?\s+(?:а\s+|и\s+|and\s+)?(?:дальше|потом|затем|then)[,:]?\s+"
+    r"\d(?:[\s,.-]{0,3}\d){6}(?![\d]|[\s,.-]{1,3}\d)",
+    re.I,
+)
+_THEN_HINTS = ("дальш", "потом", "затем", "then")
+
+
 #: Every card, ID and phone pattern needs at least 8 digits, a local phone after a phone word 7, a
 #: National Insurance number or an identity number after its word 6: texts with fewer skip them; the
 #: groups tell whether there is a 7th and an 8th. Not 8 in a row: a card read out digit by digit ("4
@@ -356,6 +370,11 @@ def _only_a_phone(number: str) -> bool:
     )
 
 
+#: A plus right before digits, written or said ("+", "плюс", "plus"): what follows is a phone.
+#: Its country and area codes may come between ("+7 (977) 293-11-86").
+_PLUS_BEFORE = re.compile(
+    r"(?:\+|(?<![^\W\d_])(?:плюс|plus))\s*(?:\d{1,3}[\s-]*)?(?:\(?\d{3}\)?[\s-]*)?$", re.I
+)
 #: A country code right before digits: they are the rest of a phone.
 _COUNTRY_CODE_BEFORE = re.compile(r"\+\d{1,3}[\s-]*$")
 #: A UK number with its country code said without the plus: 44 and a geographic (1-3) or mobile (7)
@@ -813,6 +832,8 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
         if size < 6:
             continue
         cue = _cue(text, start, asked)
+        if cue == "ident" and (plus or _only_a_phone("".join(g.digits for g in groups))):
+            cue = "phone"  # "Права ...?" / "Аккаунт на номер плюс 7 9 0 5 ...": only a phone has this shape
         if size < 8 and not (
             (size == 7 and cue in ("phone", "number") and options.phones) or (cue in ID_KINDS and options.ids)
         ):
@@ -960,7 +981,11 @@ _NOT_LOCAL = frozenset(
      "отправьте", "отправлю", "сайт", "сайте", "купил", "купила", "купили", "заказал", "заказала",
      "заказали", "оплатить", "оплатите", "оплатил", "оплата", "платите", "пожалуйста", "да", "нет",
      "ну", "так", "там", "тут", "есть", "меня", "мне", "его", "её", "ее", "их", "дома", "собака",
-     "собачка", "эт", "он", "она", "они", "мы", "вы", "я", "работаю", "работает")
+     "собачка", "эт", "он", "она", "они", "мы", "вы", "я", "работаю", "работает",
+     # which address it is ("старая ..., новая ivan at ..."): said before one, never part of it
+     "new", "old", "second", "other", "another", "correct", "right", "personal", "work", "новая",
+     "новый", "новую", "старая", "старый", "старую", "рабочая", "рабочий", "рабочую", "личная", "личный",
+     "личную", "другая", "другой", "другую", "правильная", "правильный", "правильную", "вторая", "второй")
 )  # fmt: skip
 #: Said separators inside a local part: "ivan dot petrov", "иван нижнее подчёркивание петров".
 _JOINERS = frozenset(
@@ -1167,6 +1192,42 @@ _CVV = re.compile(
 _CVV_WORD = re.compile(_CVV_WORDS, re.I)
 #: "Код 827." after the code was asked for ("…и код на обороте, пожалуйста."): the bare word will do.
 _BARE_CODE = re.compile(r"(?<![^\W\d_])((?:код|code)[\s:—-]*)\d{3,4}(?!\d)", re.I)
+#: A digit said as a word in a card's code ("the code is eight-five-two-seven", "код пять шесть три").
+_DIGIT_WORD = (
+    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ноль|нуль|один|одна|два|две|три|четыре|"
+    r"пять|шесть|семь|восемь|девять)(?![^\W\d_])"
+)
+_CODE_ITEM = rf"(?:\d|{_DIGIT_WORD})"
+#: A card's code after the bare word, once a card was given in the call: "and the code is 852",
+#: "код 7 2 6", "Код 354 я никому не говорила". The code's digits follow "код"/"code" directly, so
+#: "код подтверждения 4821" and "код города 495" never match; "area code", "zip code", "promo code"
+#: are other codes; a price or count after the digits ("код 300 рублей") is no code.
+_CARD_CODE = re.compile(
+    r"(?<![^\W\d_])((?<!area\s)(?<!zip\s)(?<!postal\s)(?<!promo\s)(?<!access\s)(?<!sms\s)"
+    r"(?<!смс\s)(?<!промо\s)(?:the\s+)?(?:code|код)(?:\s+(?:is|это))?[\s:,—-]*)"
+    rf"{_CODE_ITEM}(?:(?:[\s,-]{{1,2}}|\.\s?){_CODE_ITEM}){{2,3}}(?![\d-]|[\s,.-]{{0,2}}\d)"
+    rf"(?![\s,.-]{{0,2}}{_DIGIT_WORD}|{_UNIT_AFTER.pattern})"
+    r"|(?<![^\W\d_])((?<!area\s)(?<!zip\s)(?<!promo\s)(?:the\s+)?(?:code|код)(?:\s+(?:is|это))?[\s:,—-]*)"
+    rf"\d{{3,4}}(?!\d|[\s,.-]{{0,2}}\d|{_UNIT_AFTER.pattern})",
+    re.I,
+)
+
+
+def redact_card_code(text: str) -> tuple[str, int]:
+    """``text`` with a card's code said after the bare word "код"/"code" (:data:`_CARD_CODE`) as the
+    card's placeholder, and how many: for text in a call where a card was given."""
+    if "од" not in text and "ode" not in text and "ОД" not in text and "ODE" not in text:
+        return text, 0
+    found = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal found
+        found += 1
+        return f"{m.group(1) or m.group(2)}[CARD]"
+
+    return _CARD_CODE.sub(repl, text), found
+
+
 _CVV_HINTS = (
     "CV",
     "cv",
@@ -1228,6 +1289,7 @@ def _redact(
                 asked in ID_KINDS
                 or _ID_HINTS.search(text.lower()) is not None
                 or _NI.search(text) is not None
+                or _DVLA.search(text) is not None
             )
         )
         digits = seven and counted.group(2) is not None
@@ -1312,8 +1374,9 @@ def _redact_gated(
         # after an identity word or request, digits of that number's shape are that number (the
         # runs below take them), a shapeless one's any
         kind = id_cue(m)
-        if kind == "ident" or (kind == "inn" and not _only_a_phone(m.group())):
-            return False
+        if kind in ("ident", "inn"):
+            # a plus or a Russian mobile's shape is a phone's even after an ID's request
+            return _only_a_phone(m.group()) and _phone_match_ok(m)
         if kind in ID_KINDS and _ident(_groups(m.string, m.start(), m.end())[0], kind, True):
             return False
         return _phone_match_ok(m)
@@ -1322,6 +1385,10 @@ def _redact_gated(
         kind = id_cue(m)
         if kind not in ID_KINDS or is_amount(m.string, m.start(), m.end()):
             return False
+        if _PLUS_BEFORE.search(m.string, max(0, m.start() - 20), m.start()) is not None or (
+            kind == "ident" and _only_a_phone(m.group())
+        ):
+            return False  # a number after a plus, or a Russian mobile's shape: a phone's (the runs take it)
         if _GROUP_BEFORE.search(m.string, max(0, m.start() - 4), m.start()) is not None:
             return False  # the rest of a number said in groups: the runs below read it whole
         first = next(i for i in range(m.start(), m.end()) if m.string[i].isdigit())
@@ -1331,6 +1398,7 @@ def _redact_gated(
         """A National Insurance number by its shape; an identity number after its word or request
         with letters run into its digits ("member ID W365 182 370") or in one group of 6-8."""
         sub(_NI, "ID")
+        sub(_DVLA, "ID")
         sub(_NAMED_ID, "ID", named_id)
 
     if spoken_at:
@@ -1359,6 +1427,8 @@ def _redact_gated(
             text = _redact_passport_parts(text, counts, asked == "passport")
             letter_ids()
         if options.phones:
+            if any(hint in text for hint in _THEN_HINTS):
+                sub(_PHONE_THEN, "PHONE", lambda m: not is_amount(m.string, m.start(), m.end()))
             sub(_PHONE, "PHONE", not_an_id_asked)
         if options.cards or options.ids or options.phones:
             text = _redact_runs(text, options, counts, asked)
@@ -1374,6 +1444,12 @@ def _redact_gated(
         sub(_CVV, "CARD")
         if _CVV_WORD.search(text):
             sub(_BARE_CODE, "CARD")
+    if options.cards and "[CARD]" in text:  # the card given, its code after the bare word
+        card_at = text.index("[CARD]")
+        rest, found = redact_card_code(text[card_at:])
+        if found:
+            text = text[:card_at] + rest
+            counts["CARD"] += found
     if counts and "[" in text:
         text = _redact_taken_back(text)
     return text, dict(counts)

@@ -7,7 +7,9 @@ a Russian foreign passport written "72 № 6391811", phones read with case forms
 mileage after "пробег"), 23 of 130 negative dialogues touched, 3 secrets under another placeholder type
 (a phone read back by the agent as [ID]). After the first fixes (reference words: application, ticket,
 claim, OGRN, mileage; a car's policy; a request between two breaths): 48 readable, no keep lost, 3 of
-another type; then a spoken SSN last four and a foreign passport with "№": 32 readable.
+another type; then a spoken SSN last four and a foreign passport with "№": 32 readable; then a card's
+code after the bare "код"/"code" once a card is given, a phone's code joined to the rest after "дальше",
+a DVLA licence by its shape, and a plus making a phone after an ID's word: 3 readable, 0 of another type.
 Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
@@ -18,20 +20,17 @@ import pytest
 
 from tests.pii_probe4 import N_NEG_PER_LANG, N_POS_PER_LANG, evaluate, generate, self_check
 
-MAX_LEAKS = 32
-MAX_LEAKS_PER_LANG = {"en": 11, "ru": 21}
+MAX_LEAKS = 3
+MAX_LEAKS_PER_LANG = {"en": 2, "ru": 1}
 MAX_LEAKS_PER_TYPE = {
-    "cvv/en": 5,
-    "cvv/ru": 6,
-    "driver_licence/en": 4,
     "ni_uk/en": 1,
     "phone/en": 1,
-    "phone/ru": 15,
+    "phone/ru": 1,
 }  # every other type: 0
 MAX_LOST_KEEPS = 0
 MAX_NEGATIVE_CASES_WITH_LOST_KEEP = 0
 MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 0
-MAX_MISTYPED = 3  # secrets not leaked but redacted under another placeholder type than theirs
+MAX_MISTYPED = 0  # secrets not leaked but redacted under another placeholder type than theirs
 
 
 @pytest.fixture(scope="module")

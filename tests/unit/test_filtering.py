@@ -1166,3 +1166,41 @@ def test_the_last_four_of_a_social_said_in_words_is_an_id(question, answer):
     turns = [("agent", question), ("customer", answer)]
     out = filter_transcript(make_transcript_from_turns("ssn", turns))
     assert out["transcript"]["segments"][1]["text"] == "[ID]."
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Да, моя. Код шесть один два я никому не говорила.", "Да, моя. Код [CARD] я никому не говорила."),
+        ("Код триста пятьдесят четыре я никому не говорила.", "Код [CARD] я никому не говорила."),
+        ("Код из СМС никому не говорила.", "Код из СМС никому не говорила."),
+    ],
+)
+def test_a_cards_code_in_a_later_turn_than_the_card(answer, expected):
+    turns = [
+        ("agent", "Вижу карту 4817-1369-3638-5159, это ваша?"),
+        ("customer", answer),
+        ("agent", "Карту блокирую, перевыпуск займёт до 9 рабочих дней."),
+    ]
+    segs = filter_transcript(make_transcript_from_turns("c", turns, language="ru"))["transcript"]["segments"]
+    assert segs[0]["text"] == "Вижу карту [CARD], это ваша?"
+    assert segs[1]["text"] == expected
+
+
+def test_the_bare_word_code_in_a_call_without_a_card_stays():
+    turns = [("agent", "Назовите код домофона."), ("customer", "Код триста пятьдесят четыре.")]
+    segs = filter_transcript(make_transcript_from_turns("d", turns, language="ru"))["transcript"]["segments"]
+    assert "[CARD]" not in segs[1]["text"]
+
+
+def test_a_passports_series_and_number_asked_apart_are_one_id():
+    turns = [
+        ("agent", "Серия паспорта?"),
+        ("customer", "сорок два ноль шесть."),
+        ("agent", "Так, номер?"),
+        ("customer", "пятьсот тридцать девять восемьсот пятнадцать."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("series", turns, language="ru"))
+    texts = [s["text"] for s in out["transcript"]["segments"]]
+    assert "[ID]" in texts[1] and "[ID]" in texts[3], texts
+    assert not re.search(r"\d|сорок|пятьсот", texts[1] + texts[3]), texts

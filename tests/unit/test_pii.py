@@ -835,3 +835,83 @@ def test_the_last_four_of_someone_elses_social_is_asked_too():
 )
 def test_a_foreign_passport_written_with_its_number_sign(said, asked, expected):
     assert redact(said, asked=asked)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        (
+            "the number is 4485 3251 3159 7608, expiry oh-eight twenty-eight, and the code is four-one-two.",
+            "the number is [CARD], expiry oh-eight twenty-eight, and the code is [CARD].",
+        ),
+        (
+            "Записывайте, 4279 3289 0651 4733, срок до 01/29, код пять шесть три.",
+            "Записывайте, [CARD], срок до 01/29, код [CARD].",
+        ),
+        ("Карта 4279 3289 0651 4733, код 7 2 6.", "Карта [CARD], код [CARD]."),
+        # other codes, and amounts, stay
+        ("Карта 4279 3289 0651 4733, код города 495.", "Карта [CARD], код города 495."),
+        ("Карта 4279 3289 0651 4733, код подтверждения 4821.", "Карта [CARD], код подтверждения 4821."),
+        ("Card 4485 3251 3159 7608, area code is 415.", "Card [CARD], area code is 415."),
+        ("Карта 4279 3289 0651 4733, промокод 300 рублей.", "Карта [CARD], промокод 300 рублей."),
+    ],
+)
+def test_a_cards_code_after_the_bare_word_once_the_card_is_given(said, expected):
+    assert redact(said)[0] == expected
+
+
+def test_the_bare_word_code_without_a_card_is_no_cvv():
+    assert redact("Код 726, подъезд третий, квартира 4.")[0] == "Код 726, подъезд третий, квартира 4."
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("номер начинается с 8950, дальше 313 90 96.", "номер начинается с [PHONE]."),
+        ("Мой номер начинается с 8 965, дальше 334, 74, 59, а ИНН", "Мой номер начинается с [PHONE], а ИНН"),
+        ("начинается с 8 812, потом 234 25 96.", "начинается с [PHONE]."),
+        # a code and a count are no phone
+        ("Код 8 950, потом 12 штук.", "Код 8 950, потом 12 штук."),
+        ("Сначала 8 400, потом 1 250 000 рублей.", "Сначала 8 400, потом 1 250 000 рублей."),
+    ],
+)
+def test_a_phone_said_as_its_code_then_the_rest_is_one_phone(said, expected):
+    assert redact(said)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("it's MORGA284838SM9IJ.", "it's [ID]."),
+        ("Licence number MORGA 284838 SM 9IJ, thanks.", "Licence number [ID], thanks."),
+        ("Order MORGAN 284838, thanks.", "Order MORGAN 284838, thanks."),
+    ],
+)
+def test_a_uk_driving_licence_by_its_shape(said, expected):
+    assert redact(said)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "я сменила почту, старая ivan at mail dot ru, новая petrov at mail dot ru.",
+        "my old one was ivan at gmail dot com, the new one is petrov at gmail dot com.",
+    ],
+)
+def test_the_word_telling_which_address_stays_out_of_the_local_part(said):
+    out = redact(said)[0]
+    assert out.count("[EMAIL]") == 2
+    assert ("старая" in out and "новая" in out) or ("old" in out and "new" in out)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Аккаунт на номер +79858498474, верно?",
+        "Аккаунт на номер +7 (977) 293-11-86, верно?",
+        "Аккаунт на номер плюс 7 9 0 5 5 1 0 5 1 9 6, верно?",
+        "Аккаунт на номер 8, 977, 707, 62, 87, верно?",
+    ],
+)
+def test_a_number_after_a_plus_is_a_phone_even_after_an_ids_word(said):
+    assert redact(said, asked="ident")[0] == "Аккаунт на номер [PHONE], верно?"
