@@ -77,6 +77,7 @@ from processors.pii import (
     is_amount,
     is_plain_number,
     names_reference,
+    only_a_phone,
     redact,
     redact_card_code,
     said_digits,
@@ -785,7 +786,6 @@ class _Run:
 
 
 _PLUS = re.compile(r"(?:\+|(?<![^\W\d_])(?:plus|плюс)(?![^\W\d_]))\s*,?\s*(?:\d|[^\W\d_]+)", re.IGNORECASE)
-_RU_MOBILE = re.compile(r"[78]9\d{9}")
 
 
 def _only_a_phone(text: str) -> bool:
@@ -794,7 +794,7 @@ def _only_a_phone(text: str) -> bool:
     "Лицевой счёт?" may be the account)."""
     if _PLUS.search(text) is not None:
         return True
-    return _RU_MOBILE.fullmatch(re.sub(r"\D", "", next(_code_views(text)))) is not None
+    return only_a_phone(next(_code_views(text)))
 
 
 def _answers_reference(

@@ -362,7 +362,7 @@ def _read_from_record(text: str, start: int, end: int) -> bool:
 _RU_MOBILE_TRUNK = re.compile(r"[78]9\d{9}")
 
 
-def _only_a_phone(number: str) -> bool:
+def only_a_phone(number: str) -> bool:
     """Whether ``number`` (as written, or its digits) has a shape only phones have: a plus, or a
     Russian mobile with its trunk prefix."""
     return (
@@ -832,7 +832,7 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
         if size < 6:
             continue
         cue = _cue(text, start, asked)
-        if cue == "ident" and (plus or _only_a_phone("".join(g.digits for g in groups))):
+        if cue == "ident" and (plus or only_a_phone("".join(g.digits for g in groups))):
             cue = "phone"  # "Права ...?" / "Аккаунт на номер плюс 7 9 0 5 ...": only a phone has this shape
         if size < 8 and not (
             (size == 7 and cue in ("phone", "number") and options.phones) or (cue in ID_KINDS and options.ids)
@@ -846,7 +846,7 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
             continue  # after an identity word too, a unit or currency makes the digits an amount
         spoken_plus = plus and text[start] != "+"
         not_phone = _not_phone_context(text, start, run.end())
-        if cue == "inn" and not plus and not _only_a_phone("".join(g.digits for g in groups)):
+        if cue == "inn" and not plus and not only_a_phone("".join(g.digits for g in groups)):
             not_phone = True  # answering "Ваш ИНН?": a company's INN, unless only a phone has its shape
         for a, b, name in _find(groups, cue, plus, spoken_plus, not_phone, options):
             counts[name] += 1
@@ -1376,7 +1376,7 @@ def _redact_gated(
         kind = id_cue(m)
         if kind in ("ident", "inn"):
             # a plus or a Russian mobile's shape is a phone's even after an ID's request
-            return _only_a_phone(m.group()) and _phone_match_ok(m)
+            return only_a_phone(m.group()) and _phone_match_ok(m)
         if kind in ID_KINDS and _ident(_groups(m.string, m.start(), m.end())[0], kind, True):
             return False
         return _phone_match_ok(m)
@@ -1386,7 +1386,7 @@ def _redact_gated(
         if kind not in ID_KINDS or is_amount(m.string, m.start(), m.end()):
             return False
         if _PLUS_BEFORE.search(m.string, max(0, m.start() - 20), m.start()) is not None or (
-            kind == "ident" and _only_a_phone(m.group())
+            kind == "ident" and only_a_phone(m.group())
         ):
             return False  # a number after a plus, or a Russian mobile's shape: a phone's (the runs take it)
         if _GROUP_BEFORE.search(m.string, max(0, m.start() - 4), m.start()) is not None:
