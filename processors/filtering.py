@@ -76,6 +76,7 @@ from processors.pii import (
     inn_ok,
     is_amount,
     is_plain_number,
+    is_year,
     names_reference,
     only_a_phone,
     redact,
@@ -894,7 +895,7 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
         ):
             continue
         digits = said_digits(head.group())
-        if len(digits) in _HEAD_DIGITS and not (len(digits) == 4 and 1950 <= int(digits) <= 2039):
+        if len(digits) in _HEAD_DIGITS and not is_year(digits):
             placeholder = f"[{lead.group(1)}]"
             segments[j] = {**segments[j], "text": f"{view[: head.start()]}{placeholder}{view[end:]}"}
 

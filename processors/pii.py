@@ -663,7 +663,8 @@ def _tidy(groups: list[_Group]) -> bool:
     return ("." not in afters and afters.count("/") < 2) or len(set(afters)) == 1
 
 
-def _year(digits: str) -> bool:
+def is_year(digits: str) -> bool:
+    """Whether ``digits`` read as a recent year ("1999", "2027"): no part of an identifier."""
     return len(digits) == 4 and 1950 <= int(digits) <= 2039
 
 
@@ -679,7 +680,7 @@ def _card(groups: list[_Group], cue: str | None) -> bool:
     digits = "".join(g.digits for g in groups)
     if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or not _tidy(groups):
         return False
-    if _counting(groups) or sum(_year(g.digits) for g in groups) > 1:
+    if _counting(groups) or sum(is_year(g.digits) for g in groups) > 1:
         return False  # a list of years
     sizes = tuple(len(g.digits) for g in groups)
     if sizes in _CARD_GROUPS or _chunks(groups) in _CARD_GROUPS or all(g.single for g in groups):
@@ -700,7 +701,7 @@ def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:
             6 <= len(digits) <= 20
             and _tidy(groups)
             and not _counting(groups)
-            and not (len(digits) <= 8 and any(_year(g.digits) for g in groups))  # a date
+            and not (len(digits) <= 8 and any(is_year(g.digits) for g in groups))  # a date
         )
     if cue == "inn":
         return len(digits) == 12 and inn_ok(digits)
@@ -710,7 +711,7 @@ def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:
             and _tidy(groups)
             and not _counting(groups)
             and _DICTATED_DIGITS.fullmatch(digits) is None
-            and not any(_year(g.digits) for g in groups)
+            and not any(is_year(g.digits) for g in groups)
         )
     if len(digits) == 20:  # a bank account of a person, however grouped
         return digits.startswith(("408", "423")) and _tidy(groups)
