@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -757,7 +759,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         # Ctrl-C anywhere (the imports of pydantic, faust or faster-whisper included) is one line and
         # 130, as for any command SIGINT ended. demo and worker catch the signal themselves and stop
-        # their stack before anything reaches here.
+        # their stack before anything reaches here. From here on we are exiting: a further Ctrl-C
+        # (users press it twice) must not kill the interpreter with SIGINT instead of exit 130.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("interrupted", file=sys.stderr)
         return 130
 

@@ -50,3 +50,31 @@ def test_ctrl_c_during_imports_is_one_line(module: str, args: list[str], tmp_pat
     )
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
     assert not (tmp_path / ".callstream").exists()  # nothing was started
+
+
+# A Ctrl-C has been handled ("interrupted" printed, 130 on its way out) when the user presses it again:
+# the second must not kill the exiting interpreter with SIGINT (status -2 instead of 130).
+PROGRAM_AGAIN = """
+import os, signal, sys
+import streams.cli as cli
+
+def interrupted(argv):
+    raise KeyboardInterrupt
+
+cli._main = interrupted
+code = cli.main([])
+os.kill(os.getpid(), signal.SIGINT)
+sys.exit(code)
+"""
+
+
+def test_ctrl_c_again_while_exiting_keeps_130(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM_AGAIN],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert (done.returncode, done.stderr) == (130, "interrupted\n")
