@@ -60,7 +60,13 @@ from functools import cached_property
 from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
-from processors.numbers import NUMBER_WORDS, dictated_digits, expand_repeats, normalise_numbers
+from processors.numbers import (
+    NUMBER_WORDS,
+    dictated_digits,
+    dictated_pieces,
+    expand_repeats,
+    normalise_numbers,
+)
 from processors.pii import (
     PLACEHOLDER_RE,
     READ_BACK_CUE,
@@ -523,15 +529,47 @@ def _redact_said(
     if said >= _DICTATED_WITHOUT_CUE or (said >= 3 and has_cue(out)):
         dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
         if dictated_found:
-            return dictated, dict(Counter(found) + Counter(dictated_found))
+            return _said_again(out, dictated, options, asked), dict(Counter(found) + Counter(dictated_found))
         # both ways in one number: "пять тысяч сто тридцать семь, ..., десять девяносто шесть" (the
         # thousands read as numbers, the pair "10 96" only as dictated)
         mixed = dictated_digits(spoken)
         if mixed not in (spoken, dictated):
-            mixed, mixed_found = redact(mixed, options.pii, asked)
+            redacted, mixed_found = redact(mixed, options.pii, asked)
             if mixed_found:
-                return mixed, dict(Counter(found) + Counter(mixed_found))
+                counts = dict(Counter(found) + Counter(mixed_found))
+                return _said_again(spoken, redacted, options, asked), counts
     return out, found
+
+
+def _said_again(text: str, redacted: str, options: FilterOptions, asked: str | None) -> str:
+    """``redacted`` (the redaction of ``text`` read as dictated digits) with every number it left
+    as the words ``text`` said: "five hundred twenty dollars" next to a redacted phone stays a price,
+    not "5 00 20". Only when that is provably no leak: read as dictated again it is ``redacted``, and
+    read as numbers no PII shows; else ``redacted`` itself."""
+    source, dictated, pieces = dictated_pieces(text)
+    if not pieces:
+        return redacted
+    blocks = difflib.SequenceMatcher(None, dictated, redacted, autojunk=False).get_matching_blocks()
+    out: list[str] = []
+    done = 0  # in ``redacted``
+    block = 0
+    for start, end, digits_start, digits_end in pieces:
+        while block < len(blocks) and blocks[block].a + blocks[block].size < digits_end:
+            block += 1
+        if block == len(blocks):
+            break
+        a, b, size = blocks[block]
+        if not a <= digits_start or digits_end > a + size:  # redacted, or changed: its digits stay
+            continue
+        shift = b - a
+        out += (redacted[done : digits_start + shift], source[start:end])
+        done = digits_end + shift
+    if not out:
+        return redacted
+    said = "".join(out) + redacted[done:]
+    if dictated_digits(said) != redacted or redact(normalise_numbers(said), options.pii, asked)[1]:
+        return redacted
+    return said
 
 
 #: Texts up to this long are judged once per FilterOptions and remembered: backchannels, fillers and

@@ -515,10 +515,23 @@ def dictated_digits(text: str) -> str:
     "сорок два семьдесят шесть" → "42 76"; "hundred" → "00", "thousand" → "000", "oh" (next to a
     number word) → "0", "double seven" / "три семёрки" → "7 7" / "7 7 7". Only for finding PII: as
     arithmetic it is wrong ("five hundred" is "5 00")."""
+    return dictated_pieces(text)[1]
+
+
+#: One number read as dictated: (start, end) of its words in the source, (start, end) of its digits.
+Piece = tuple[int, int, int, int]
+
+
+def dictated_pieces(text: str) -> tuple[str, str, list[Piece]]:
+    """:func:`dictated_digits` with where each of its numbers came from: (the source, i.e. ``text``
+    with repeats expanded, the dictated text, the pieces in source order). Outside the pieces the two
+    texts are the same, so a span of the dictated text maps back to the words that said it."""
     text = expand_repeats(text)
     words = list(_DICTATION_RE.finditer(text))
     if not words:
-        return text
+        return text, text, []
+    pieces: list[Piece] = []
+    length = 0
     out: list[str] = []
     done = 0
     i = 0
@@ -554,8 +567,11 @@ def dictated_digits(text: str) -> str:
             digits = "00" if counted else "100"
         else:
             digits = str(value) if isinstance(value, int) else m.group()
+        length += m.start() - done
+        pieces.append((m.start(), end, length, length + len(digits)))
+        length += len(digits)
         out += (text[done : m.start()], digits)
         done = end
         i += 1
     out.append(text[done:])
-    return "".join(out)
+    return text, "".join(out), pieces

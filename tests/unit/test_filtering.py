@@ -461,6 +461,40 @@ def test_pii_dictated_in_groups_after_a_cue_is_redacted(said, stored):
 
 
 @pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        (
+            "My number is four fifteen, five fifty-five, oh one thirty-four, and the plan is five hundred "
+            "twenty dollars.",
+            "My number is [PHONE], and the plan is five hundred twenty dollars.",
+        ),
+        (  # the price next to the card read as digits said "5 00 20"; in words it stays the price
+            "Card forty two seventy six, thirty eight oh oh, twelve thirty four, fifty six seventy nine, "
+            "the charge was five hundred twenty dollars.",
+            "Card [CARD], the charge was five hundred twenty dollars.",
+        ),
+    ],
+)
+def test_numbers_next_to_a_dictated_number_keep_their_words(said, stored):
+    """Only the redacted number is read as dictated digits in the stored text: a price in the same
+    breath stays a price ("5 00 20 dollars" was what ClickHouse and the LLM saw)."""
+    out = filter_transcript(make_transcript_from_turns("dict", [("customer", said)]))
+    assert out["transcript"]["segments"][0]["text"] == stored
+
+
+def test_words_said_again_only_when_that_reveals_nothing() -> None:
+    """:func:`_said_again` keeps the dictated reading where words back would change what it reads."""
+    from processors.filtering import FilterOptions, _said_again
+
+    text = "Call four fifteen, five fifty-five, oh one thirty-four."
+    # a redaction that kept some digits of the number: the words back would read another number
+    assert _said_again(text, "Call 4 15, [PHONE].", FilterOptions(), None) == "Call four fifteen, [PHONE]."
+    # "hundred" after a redacted count reads 100 in words, 00 as the redaction left it: kept as left
+    said = "Five hundred."
+    assert _said_again(said, "[ID] 00.", FilterOptions(), None) == "[ID] 00."
+
+
+@pytest.mark.parametrize(
     ("turns", "stored"),
     [
         (  # the agent asked; the customer answers without a cue of their own
