@@ -56,7 +56,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 PLACEHOLDERS = ("EMAIL", "CARD", "ID", "PHONE")
 PLACEHOLDER_RE = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\]")
@@ -781,8 +781,10 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
     inner = [len(groups[0].digits), *inner][:-1]
     if cue in ("phone", "number") and max(sizes) <= 4 and 4 not in inner:
         return True  # any grouping after a phone word: "8 916 12 34 567", "41 55 55 01 34"
-    if sizes[0] == 1 and digits[0] in "78" and digits[1] == "9" and len(digits) == 11 and sizes[1] == 3:
-        return True  # a Russian mobile in any grouping after "8 9xx": "8 995 732, 0 8, 83"
+    if digits[0] in "78" and digits[1] == "9" and len(digits) == 11 and {1, 4} <= set(accumulate(sizes)):
+        # a Russian mobile in any grouping after its trunk and operator code, said as "8 9xx" or digit
+        # by digit: "8 995 732, 0 8, 83", "8 9 6 5 995 56 93"
+        return True
     chunks = _chunks(groups)
     return (
         sizes in _PHONE_GROUPS

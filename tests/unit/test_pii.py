@@ -169,6 +169,8 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
         ("Я из Минска, номер 80 17 570-58-63.", "Я из Минска, номер [PHONE].", {"PHONE": 1}),
         ("Телефон 8 (8182) 37-82-48, добавочного нет.", "Телефон [PHONE], добавочного нет.", {"PHONE": 1}),
         ("8 995 732, 0 8, 83.", "[PHONE].", {"PHONE": 1}),  # a Russian mobile needs no cue
+        # ... also with its "8 9xx" said digit by digit (a blind probe's ported number)
+        ("а временный выдали 8 9 6 5 995 56 93.", "а временный выдали [PHONE].", {"PHONE": 1}),
         ("Домашний 350 48 04", "Домашний [PHONE]", {"PHONE": 1}),
         ("Паспорт 67 17 № 673282, выдан ОВД.", "Паспорт [ID], выдан ОВД.", {"ID": 1}),
         ("Паспорт 21 17 номер 692891.", "Паспорт [ID].", {"ID": 1}),
