@@ -372,7 +372,7 @@ def find_all(text: str, sub: str) -> list[int]:
 DISFLUENCIES = (
     "uh", "um", "uhm", "erm", "er", "ah", "hmm", "mm", "mhm", "uh-huh", "mm-hmm", "you know",
     "i mean", "kind of", "sort of", "basically",
-    "э", "ээ", "эээ", "э-э", "э-э-э", "м", "мм", "ммм", "угу", "ага", "ну", "как бы", "типа",
+    "э", "ээ", "эээ", "э-э", "э-э-э", "эм", "эмм", "м", "мм", "ммм", "угу", "ага", "ну", "как бы", "типа",
     "короче", "в общем", "вот", "это самое", "так сказать", "значит так",
 )  # fmt: skip
 _DISFLUENCY_RE = phrase_pattern(DISFLUENCIES)
@@ -399,8 +399,13 @@ AMBIGUOUS_DISFLUENCIES = frozenset(
         # units after a figure ("15 м", "2 мм"); a hum only when set off ("Мм, да")
         "м",
         "мм",
+        # the letter M spelled out ("эн-эм-эй", "эр эм"); a hum only when set off ("Эм, да")
+        "эм",
     }
 )
+#: Ambiguous disfluencies that a hyphen next to them joins to a word instead of setting them off: a
+#: letter name in a spelling ("эн-эм-эй").
+_JOINED_BY_HYPHEN = frozenset({"эм"})
 _SET_OFF = frozenset(",.!?…;:—–-()")
 
 
@@ -421,7 +426,11 @@ def _set_off(text: str, start: int, end: int) -> bool:
 def _strippable(text: str, start: int, end: int) -> bool:
     """Whether the disfluency matched at ``text[start:end]`` goes (see :data:`AMBIGUOUS_DISFLUENCIES`)."""
     phrase = " ".join(text[start:end].lower().split())
-    return phrase not in AMBIGUOUS_DISFLUENCIES or _set_off(text, start, end)
+    if phrase not in AMBIGUOUS_DISFLUENCIES:
+        return True
+    if phrase in _JOINED_BY_HYPHEN and "-" in text[max(start - 1, 0) : start] + text[end : end + 1]:
+        return False
+    return _set_off(text, start, end)
 
 
 #: Disfluencies of one word (no space) that are no word of their own: stripped wherever found.

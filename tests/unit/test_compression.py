@@ -62,6 +62,12 @@ def test_collapse_repeats(text, expected):
         ("Э-э, в общем, я подумаю.", "Я подумаю."),
         ("Fine, uh.", "Fine."),
         ("I'd like it", "I'd like it"),  # "like" is not stripped
+        ("Эм, я хотела узнать про тариф.", "Я хотела узнать про тариф."),
+        ("Номер восемь, эм, девятьсот шестнадцать.", "Номер восемь девятьсот шестнадцать."),
+        ("Эмм... да, давайте.", "Да, давайте."),
+        # the letter M spelled out stays: joined by hyphens, or among words
+        ("Почта: эн-эм-эй собака мейл точка ру.", "Почта: эн-эм-эй собака мейл точка ру."),
+        ("Письмо на эр эм.", "Письмо на эр эм."),
     ],
 )
 def test_strip_disfluencies(text, expected):
