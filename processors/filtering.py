@@ -523,10 +523,11 @@ def _redact_said(
     if spoken_found:
         return spoken, dict(Counter(found) + Counter(spoken_found))
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
-    # after a cue, or 6+ without one ("four sixty-nine, eight oh five, eighteen sixteen"), which
+    # after a cue or in answer to a request for an identity number ("S K, oh five, four oh, six four,
+    # B"), or 6+ without either ("four sixty-nine, eight oh five, eighteen sixteen"), which
     # few turns have: each costs a redaction more
     said = sum(w in NUMBER_WORDS for w in words)
-    if said >= _DICTATED_WITHOUT_CUE or (said >= 3 and has_cue(out)):
+    if said >= _DICTATED_WITHOUT_CUE or (said >= 3 and (asked is not None or has_cue(out))):
         dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
         if dictated_found:
             return _said_again(out, dictated, options, asked), dict(Counter(found) + Counter(dictated_found))

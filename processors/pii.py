@@ -114,10 +114,10 @@ _ID_12 = re.compile(r"\d(?<![\d-]\d)\d{11}(?![\d-])")
 #: (their deposits), grouped anyhow (see _personal_account); a company's (407...) is no personal data.
 _ACCOUNT = re.compile(r"4(?<!\d4)(?:[\s,.-]{0,2}\d){19}(?![\s,.-]{0,2}\d)")
 #: A UK National Insurance number: two capital letters, six digits (in pairs or not), a letter A-D
-#: ("NP 82 93 14 D", "QQ604980 C", "A B 06, 19, 18 C").
+#: ("NP 82 93 14 D", "QQ604980 C", "A B 06, 19, 18 C", "S K, 0 5, 4 0, 6 4, B").
 _NI_DIGIT = r"(?:\d|(?<![^\W\d_])oh?(?![^\W\d_]))"  # "oh" for zero, as a number read out says it
 _NI = re.compile(
-    rf"(?<![^\W\d_])[A-Z][\s-]?[A-Z][\s-]?{_NI_DIGIT}(?:[\s,.-]{{0,3}}{_NI_DIGIT}){{5}}[\s,.-]{{0,3}}[A-D]"
+    rf"(?<![^\W\d_])[A-Z][\s,.-]{{0,2}}[A-Z][\s,.-]{{0,3}}{_NI_DIGIT}(?:[\s,.-]{{0,3}}{_NI_DIGIT}){{5}}[\s,.-]{{0,3}}[A-D]"
     r"(?![^\W\d_])"
 )
 #: A UK (DVLA) driving licence number by its shape: 5 of the surname (9s pad a short one), 6 digits of

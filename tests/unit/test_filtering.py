@@ -1166,6 +1166,19 @@ def test_a_number_said_both_as_numbers_and_as_dictated_pairs():
     assert "[CARD]" in texts[1] and not re.search(r"\d|десять|девяносто", texts[1]), texts
 
 
+def test_an_identity_number_asked_for_is_read_as_dictated_without_a_cue_of_its_own():
+    """Three number words answering a request for an identity number are read in groups, as after a
+    cue word: the letters and pairs of a National Insurance number (a blind probe's leak)."""
+    turns = [
+        ("agent", "Department for Work and Pensions, can I take your National Insurance number please?"),
+        ("customer", "Yes, it's S K, oh five, four oh, six four, B."),
+        ("agent", "Thanks. Your payment of £60.21 a week goes out on the 21st."),
+    ]
+    texts = _texts(turns, "en")
+    assert texts[1] == "Yes, it's [ID].", texts
+    assert texts[2] == turns[2][1]
+
+
 def test_a_request_between_two_breaths_starts_a_new_number():
     """A claim number, then the policy asked for and said in two breaths, then a phone asked for: the
     claim stays, the policy's first half is the policy's, the phone is a phone (no ID asked before it)."""

@@ -668,6 +668,7 @@ def test_a_request_for_an_identity_number_is_told_from_a_mention(text, kind):
         "I have NP82 93 14 D on file.",
         "QQ123456C",
         "Sure, A B 06, 19, 18 C.",
+        "Yes, it's S K, 0 5, 4 0, 6 4, B.",  # its letters set off by a comma too
     ],
 )
 def test_a_national_insurance_number_is_an_id_by_its_shape(said):
