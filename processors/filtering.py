@@ -520,14 +520,24 @@ def _redact_said(
     # spoken numbers next to it do to the shapes (a card's "1111" and a following "два раза").
     # "три семёрки, две пятёрки", "triple five": repeated digits are digits only when dictated
     spoken, spoken_found = redact(normalise_numbers(expand_repeats(out)), options.pii, asked)
-    if spoken_found:
-        return spoken, dict(Counter(found) + Counter(spoken_found))
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
     # after a cue or in answer to a request for an identity number ("S K, oh five, four oh, six four,
     # B"), or 6+ without either ("four sixty-nine, eight oh five, eighteen sixteen"), which
     # few turns have: each costs a redaction more
     said = sum(w in NUMBER_WORDS for w in words)
-    if said >= _DICTATED_WITHOUT_CUE or (said >= 3 and (asked is not None or has_cue(out))):
+    dictation = said >= _DICTATED_WITHOUT_CUE or (said >= 3 and (asked is not None or has_cue(out)))
+    if spoken_found:
+        counts = dict(Counter(found) + Counter(spoken_found))
+        # number words left next to what the number reading found may be the rest of a number said
+        # in groups ("..., it's [PHONE], ten thirty-four" of "two zero six, six double one, ten
+        # thirty-four"): the dictated reading is kept when it leaves fewer digits readable
+        if dictation and sum(w in NUMBER_WORDS for w in WORD_RE.findall(spoken.lower())) >= 2:
+            dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
+            if dictated_found and _readable_digits(dictated) < _readable_digits(spoken):
+                counts = dict(Counter(found) + Counter(dictated_found))
+                return _said_again(out, dictated, options, asked), counts
+        return spoken, counts
+    if dictation:
         dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
         if dictated_found:
             return _said_again(out, dictated, options, asked), dict(Counter(found) + Counter(dictated_found))
@@ -540,6 +550,11 @@ def _redact_said(
                 counts = dict(Counter(found) + Counter(mixed_found))
                 return _said_again(spoken, redacted, options, asked), counts
     return out, found
+
+
+def _readable_digits(text: str) -> int:
+    """How many digits ``text`` says, its number words read as dictated."""
+    return sum(c.isdigit() for c in dictated_digits(text))
 
 
 def _said_again(text: str, redacted: str, options: FilterOptions, asked: str | None) -> str:

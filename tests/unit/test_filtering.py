@@ -1166,6 +1166,17 @@ def test_a_number_said_both_as_numbers_and_as_dictated_pairs():
     assert "[CARD]" in texts[1] and not re.search(r"\d|десять|девяносто", texts[1]), texts
 
 
+def test_a_corrected_number_said_in_groups_is_redacted_to_its_last_group():
+    """The number reading finds the first phone and the corrected one's head; the dictated reading
+    also takes the tail said as pairs ("ten thirty-four"): a blind probe's leak."""
+    said = (
+        "It's two oh six, six double one, one oh oh six, oh, no, sorry, I always mess that up, it's two "
+        "zero six, six double one, ten thirty-four."
+    )
+    texts = _texts([("agent", "What's the best callback number?"), ("customer", said)], "en")
+    assert texts[1] == "It's [PHONE], oh, no, sorry, I always mess that up, it's [PHONE].", texts
+
+
 def test_an_identity_number_asked_for_is_read_as_dictated_without_a_cue_of_its_own():
     """Three number words answering a request for an identity number are read in groups, as after a
     cue word: the letters and pairs of a National Insurance number (a blind probe's leak)."""
