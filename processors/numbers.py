@@ -477,8 +477,11 @@ def normalise_numbers(text: str, words: list[str] | None = None) -> str:
     return text
 
 
-#: A number word, or "oh" next to one: what :func:`dictated_digits` reads.
-_DICTATION_RE = re.compile(rf"(?<!\w)(?:{NUMBER_WORD}|oh(?=[\s,.]+{NUMBER_WORD}))", re.IGNORECASE)
+#: A number word, or "oh" before one, also in a run ("seven oh oh two"): what :func:`dictated_digits`
+#: reads.
+_DICTATION_RE = re.compile(
+    rf"(?<!\w)(?:{NUMBER_WORD}|oh(?=(?:[\s,.]+oh)*[\s,.]+{NUMBER_WORD}))", re.IGNORECASE
+)
 #: Repeated digits as dictated: "double seven", "triple oh", "три семёрки", "две двойки", "два нуля".
 _DIGIT_NOUNS = {
     "единицы": "1", "единички": "1", "двойки": "2", "тройки": "3", "четвёрки": "4", "четверки": "4",

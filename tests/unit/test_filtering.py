@@ -1188,6 +1188,11 @@ def test_an_identity_number_asked_for_is_read_as_dictated_without_a_cue_of_its_o
     texts = _texts(turns, "en")
     assert texts[1] == "Yes, it's [ID].", texts
     assert texts[2] == turns[2][1]
+    # its digits said with "oh oh" and its last pair corrected: the six said first are gone (the pair
+    # said again, "eleven", stays: two digits alone tell nothing)
+    said = "Sure, T L seven oh oh two twenty one, no wait, sorry, eleven B."
+    texts = _texts([("agent", "And your National Insurance number?"), ("customer", said)], "en")
+    assert not re.search(r"\d|seven|two", texts[1]) and "[ID]" in texts[1], texts
 
 
 def test_a_request_between_two_breaths_starts_a_new_number():

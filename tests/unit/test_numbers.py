@@ -179,6 +179,9 @@ def test_dictated_pairs_still_become_digits():
         ("ой, то есть тысяча шестьсот двадцать два", "ой, то есть 1000 622"),
         ("a hundred and five", "a 100 and 5"),
         ("пять тысяч сто", "5 000 100"),
+        # "oh" in a run before a number word is a zero each; alone, a word
+        ("T L seven oh oh two twenty one", "T L 7 0 0 2 21"),
+        ("Oh oh, I see.", "Oh oh, I see."),
     ],
 )
 def test_dictated_digits_reads_each_group_as_said(text, expected):
