@@ -1535,8 +1535,8 @@ def _joined_again(
 _GROUP_DASH = re.compile(r"(?<=\d)[-–—](?=\d)")
 
 
-#: Digit groups of a number said in part: 4 digits or more ("903, 717", "70-36").
-_PIECE = re.compile(r"\d(?:[\s,.\-–—…]{0,4}\d){3,}")
+#: Digit groups of a number said in part: 4 digits or more ("903, 717", "70-36", "1 9 oh 9").
+_PIECE = re.compile(rf"\d(?:[\s,.\-–—…]{{0,4}}{_NI_DIGIT}){{3,}}")
 _TAKE_BACK_CHARS = 80
 
 

@@ -1177,6 +1177,12 @@ def test_a_corrected_number_said_in_groups_is_redacted_to_its_last_group():
     assert texts[1] == "It's [PHONE], oh, no, sorry, I always mess that up, it's [PHONE].", texts
 
 
+def test_a_group_said_again_with_oh_after_a_take_back_is_redacted():
+    """The group a speaker says again after "wait, no" is part of the number, "oh" for zero too."""
+    said = "My social is oh oh two... one two, zero four zero eight... wait, no, one nine oh nine."
+    assert _texts([("customer", said)], "en") == ["My social is [ID]... wait, no, [ID]."]
+
+
 def test_an_identity_number_asked_for_is_read_as_dictated_without_a_cue_of_its_own():
     """Three number words answering a request for an identity number are read in groups, as after a
     cue word: the letters and pairs of a National Insurance number (a blind probe's leak)."""
