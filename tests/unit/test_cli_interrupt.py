@@ -35,12 +35,12 @@ sys.exit(main(sys.argv[2:]))
         ("faust", ["worker", "--stages", "sink"]),
     ],
 )
-def test_ctrl_c_during_imports_is_one_line(module: str, args: list[str], tmp_path: Path) -> None:
+def run_program(program: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    done = subprocess.run(
-        [sys.executable, "-c", PROGRAM, module, *args],
+    return subprocess.run(
+        [sys.executable, "-c", program, *args],
         env=env,
-        cwd=tmp_path,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
@@ -48,6 +48,10 @@ def test_ctrl_c_during_imports_is_one_line(module: str, args: list[str], tmp_pat
         # Python then installs no KeyboardInterrupt handler, as with a Ctrl-C it never gets
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+
+
+def test_ctrl_c_during_imports_is_one_line(module: str, args: list[str], tmp_path: Path) -> None:
+    done = run_program(PROGRAM, [module, *args], tmp_path)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
     assert not (tmp_path / ".callstream").exists()  # nothing was started
 
@@ -69,12 +73,5 @@ sys.exit(code)
 
 
 def test_ctrl_c_again_while_exiting_keeps_130(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROGRAM_AGAIN],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    done = run_program(PROGRAM_AGAIN, [], tmp_path)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
