@@ -28,13 +28,6 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-@pytest.mark.parametrize(
-    ("module", "args"),
-    [
-        ("pydantic", ["config"]),  # streams.settings, needed by every command
-        ("faust", ["worker", "--stages", "sink"]),
-    ],
-)
 def run_program(program: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
     return subprocess.run(
@@ -50,6 +43,13 @@ def run_program(program: str, args: list[str], cwd: Path) -> subprocess.Complete
     )
 
 
+@pytest.mark.parametrize(
+    ("module", "args"),
+    [
+        ("pydantic", ["config"]),  # streams.settings, needed by every command
+        ("faust", ["worker", "--stages", "sink"]),
+    ],
+)
 def test_ctrl_c_during_imports_is_one_line(module: str, args: list[str], tmp_path: Path) -> None:
     done = run_program(PROGRAM, [module, *args], tmp_path)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
