@@ -1022,7 +1022,8 @@ def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
         found = PLACEHOLDER_RE.search(segments[j]["text"])
         if found is None or found.group(1) == "EMAIL":
             continue
-        own = {d for view in _code_views(said[j]) if (d := said_digits(view))}
+        alone = _without_kept(said[j], segments[j]["text"])
+        own = {d for view in _code_views(alone) if (d := said_digits(view))}
         role = seg.get("role", "")
         chain = chains.get(role)
         # the pieces of a number dictated over segments, the other speaker's between
@@ -1030,6 +1031,15 @@ def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
         joined = set(sorted(joined, key=len, reverse=True)[:_ECHO_VARIANTS])
         chains[role] = (j, joined or own)
         numbers.append((j, found.group(), own | joined))
+
+
+def _without_kept(said: str, stored: str) -> str:
+    """``said`` without the numbers its redaction ``stored`` kept ("order 4453993" next to a phone):
+    their digits are no part of the redacted number, and an echo of them is no echo of it."""
+    for m in SAID_RUN.finditer(stored):
+        if sum(c.isdigit() for c in m.group()) >= 3:
+            said = re.sub(rf"(?<![\d-]){re.escape(m.group())}(?![\d-])", " ", said, count=1)
+    return said
 
 
 def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
@@ -1041,12 +1051,18 @@ def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
         for m in SAID_RUN.finditer(view):
             digits = said_digits(m.group())
             n = len(digits)
-            if n < _ECHO_PART or (
-                n < _ECHO_FULL
-                and (
-                    words > (_ECHO_WORDS_3 if n == 3 else _ECHO_WORDS)
-                    or is_plain_number(view, m.start(), m.end())  # "That's 416 dollars.", "Room 512."
+            if (
+                n < _ECHO_PART
+                or (
+                    n < _ECHO_FULL
+                    and (
+                        words > (_ECHO_WORDS_3 if n == 3 else _ECHO_WORDS)
+                        or is_plain_number(view, m.start(), m.end())  # "That's 416 dollars.", "Room 512."
+                    )
                 )
+                # an amount said in words is no echo whatever its digits read as dictated ("Возврат
+                # четырнадцать тысяч семьсот сорок рублей" is "14 000 700 40" then)
+                or is_amount(view, m.start(), m.end())
             ):
                 continue
             for _, placeholder, heard in reversed(numbers):
@@ -1168,7 +1184,7 @@ def _code_answers(
                     break
 
 
-def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> None:
+def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> bool:
     """Redact PII said across segments: Whisper cuts a dictated phone, card or e-mail wherever the
     speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."), and each piece alone
     is no PII; a bare local number ("555 0134.") is a phone only as the answer to "What's your
@@ -1178,6 +1194,7 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     last: dict[str, int] = {}  # role -> index of its previous segment
     ids = options.pii.enabled and options.pii.ids
     runs: list[_Run] = []
+    changed = False  # returned: whether any segment took a redaction
     open_run: dict[str, _Run] = {}
 
     for i, seg in enumerate(segments):
@@ -1226,6 +1243,8 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
                 continue  # the cue is the other speaker's, never changed; an unchanged piece keeps its end
             original = segments[i]["text"]
             segments[i] = {**segments[i], "text": text + original[len(part) :]}
+            changed = True
+    return changed
 
 
 def filter_transcript(
@@ -1297,8 +1316,12 @@ def filter_transcript(
             last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
     if options.pii.enabled:
-        _answers_reference(segments, [s["text"] for s in transcript["segments"]], options, pii)
-        _redact_seams(segments, options, pii)
+        # before and after the seams: a bare answer to "Назовите номер заказа" joined with the same
+        # speaker's digits before the question ("02.06 в 17:52." / ... / "4782572799.") is no phone
+        said_texts = [s["text"] for s in transcript["segments"]]
+        _answers_reference(segments, said_texts, options, pii)
+        if _redact_seams(segments, options, pii):
+            _answers_reference(segments, said_texts, options, pii)
         if pii:
             _placeholder_tails(segments)
             _placeholder_heads(segments)

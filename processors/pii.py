@@ -476,6 +476,8 @@ def _not_phone_context(text: str, start: int, end: int) -> bool:
     """An order/contract/... word right before (with no phone word before it: "the phone number on
     the account is ...", "номер, привязанный к договору, телефон ..."), or a unit right after: the
     digits are not a phone."""
+    if start >= 2 and text[start - 1] == "/" and text[start - 2].isdigit():
+        return True  # the part after a slash of a contract's number: "Договор 757/8903-4184916"
     lo = max(0, start - _CUE_CHARS)
     # the phone word may open a longer question: "What phone number do you have on your account?"
     reference = _NOT_PHONE.search(text, lo, start)
@@ -555,13 +557,32 @@ _CUE_STEMS = (
 )  # fmt: skip
 
 
+#: What may stand between a number word and the reference it names: "номер заказа", "номер вашего
+#: заказа", "your order number".
+_NEXT_TO = re.compile(r"\s+(?:[^\W\d_]+\s+)?")
+
+
 def cue_at_end(text: str) -> bool:
     """Whether the last words of ``text`` say what digits after them are ("my number is", "карта"):
     digits in the next segment may then be PII only together with it."""
     tail = text[-_CUE_CHARS:].lower()
     if not any(word.lstrip('("«').startswith(_CUE_STEMS) for word in tail.split()):
         return False
-    return any(m.lastgroup != "reference" for m in _CUE.finditer(text, max(0, len(text) - _CUE_CHARS)))
+    found = list(_CUE.finditer(text, max(0, len(text) - _CUE_CHARS)))
+    if any(m.lastgroup not in ("reference", "number", "dictate") for m in found):
+        return True  # a phone, card or identity word ("номер телефона, привязанный к договору")
+    # a bare "номер"/"number" (or "write it down") asks for the reference named with it ("Назовите
+    # номер заказа", "your order number"), not for one said elsewhere ("a number in case we get cut")
+    refs = [m for m in found if m.lastgroup == "reference"]
+    return any(not any(_names(text, m, r) for r in refs) for m in found if m.lastgroup != "reference")
+
+
+def _names(text: str, word: re.Match[str], ref: re.Match[str]) -> bool:
+    """Whether the reference word ``ref`` names what the number word ``word`` is: after "номер"
+    ("номер (вашего) заказа"), before "number" ("order number")."""
+    if word.group()[:1].lower() == "н":
+        return _NEXT_TO.fullmatch(text, word.end(), ref.start()) is not None
+    return _NEXT_TO.fullmatch(text, ref.end(), word.start()) is not None
 
 
 #: Substrings one of which every identity word of :data:`_CUE` holds (lower-cased): a text without

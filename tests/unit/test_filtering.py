@@ -1177,6 +1177,56 @@ def test_a_corrected_number_said_in_groups_is_redacted_to_its_last_group():
     assert texts[1] == "It's [PHONE], oh, no, sorry, I always mess that up, it's [PHONE].", texts
 
 
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        (  # the order said next to the phone, repeated by the agent: no echo of the phone
+            [
+                (
+                    "customer",
+                    "I called from my cell, 312 336 9606, and they said order 4453993 ships Friday.",
+                ),
+                ("agent", "I see order 4453993. I've refunded the duplicate charge."),
+            ],
+            [
+                "I called from my cell, [PHONE], and they said order 4453993 ships Friday.",
+                "I see order 4453993. I've refunded the duplicate charge.",
+            ],
+        ),
+        (  # an amount said in words reads as dictated digits that a phone's digits may hold
+            [
+                (
+                    "customer",
+                    "Звонила с номера девять один три, два пять восемь, семь два, пять два, "
+                    "деньги, четырнадцать тысяч семьсот сорок рублей, не вернули.",
+                ),
+                ("agent", "Возврат четырнадцать тысяч семьсот сорок рублей оформлен."),
+            ],
+            [
+                "Звонила с номера [PHONE], деньги, 14740 рублей, не вернули.",
+                "Возврат четырнадцать тысяч семьсот сорок рублей оформлен.",
+            ],
+        ),
+        (  # a bare answer to a request for an order number, the same speaker's digits before it
+            [
+                ("customer", "Обращение номер 9565831, я писал"),
+                ("customer", "02.06 в 17:52."),
+                ("agent", "Назовите номер заказа, пожалуйста."),
+                ("customer", "4782572799."),
+            ],
+            [
+                "Обращение номер 9565831, я писал",
+                "02.06 в 17:52.",
+                "Назовите номер заказа, пожалуйста.",
+                "4782572799.",
+            ],
+        ),
+    ],
+)
+def test_numbers_a_blind_probe_lost_next_to_a_phone_stay(turns, stored):
+    assert _texts(turns, "ru" if "а" in turns[0][1] else "en") == stored
+
+
 def test_a_group_said_again_with_oh_after_a_take_back_is_redacted():
     """The group a speaker says again after "wait, no" is part of the number, "oh" for zero too."""
     said = "My social is oh oh two... one two, zero four zero eight... wait, no, one nine oh nine."

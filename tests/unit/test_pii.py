@@ -12,6 +12,7 @@ from processors.pii import (
     asks_for_reference,
     asks_id_last_four,
     count_placeholders,
+    cue_at_end,
     inn_ok,
     luhn_ok,
     redact,
@@ -918,3 +919,23 @@ def test_the_word_telling_which_address_stays_out_of_the_local_part(said):
 )
 def test_a_number_after_a_plus_is_a_phone_even_after_an_ids_word(said):
     assert redact(said, asked="ident")[0] == "Аккаунт на номер [PHONE], верно?"
+
+
+def test_a_contract_number_with_a_slash_is_no_phone():
+    """The part after the slash looks like a Russian mobile (8 903 ...): a blind probe's lost keep."""
+    assert redact("Договор 757/8903-4184916.") == ("Договор 757/8903-4184916.", {})
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_for_pii"),
+    [
+        ("Назовите номер заказа, пожалуйста.", False),  # the number word names the order
+        ("Назовите номер вашего заказа.", False),
+        ("What is your order number?", False),
+        ("Назовите номер телефона, привязанный к договору?", True),  # a phone word still asks for it
+        ("Could I get a callback number in case we get disconnected?", True),  # "case" names nothing
+        ("Ваш номер?", True),
+    ],
+)
+def test_a_question_ending_in_a_number_word_asks_for_the_reference_it_names(question, asks_for_pii):
+    assert cue_at_end(question) is asks_for_pii
