@@ -87,6 +87,7 @@ from processors.pii import (
     only_a_phone,
     redact,
     redact_card_code,
+    redact_code_after_expiry,
     said_digits,
 )
 from processors.rules import price_mentions
@@ -1085,10 +1086,20 @@ def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
     """A card's code after the bare word in a later turn than the card ("Вижу карту [CARD]" / "Код
     шесть один два я никому не говорила"): once a card is in the call, "код"/"code" and 3-4 digits
     are its code (PCI DSS forbids storing it). Number words are read as digits only when that finds
-    a code ("Код триста пятьдесят четыре")."""
+    a code ("Код триста пятьдесят четыре"). Also the code said right after the card and its expiry
+    date (:func:`processors.pii.redact_code_after_expiry`)."""
     first = next((i for i, seg in enumerate(segments) if "[CARD]" in seg["text"]), None)
     if first is None:
         return
+    # the code said right after the card and its expiry, in the same breath ("[CARD], 10 29, 227")
+    for i in range(first, len(segments)):
+        text = segments[i]["text"]
+        for view in (text, *_code_views(text)) if "[CARD]" in text else ():
+            out, found = redact_code_after_expiry(view)
+            if found:
+                segments[i] = {**segments[i], "text": out}
+                pii["CARD"] += found
+                break
     for i in range(first + 1, len(segments)):
         text = segments[i]["text"]
         out, found = redact_card_code(text)

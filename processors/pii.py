@@ -1252,6 +1252,35 @@ def redact_card_code(text: str) -> tuple[str, int]:
     return _CARD_CODE.sub(repl, text), found
 
 
+#: A card's code said right after the card and its expiry date, in one breath ("[CARD], 10 29, 227",
+#: "[CARD], expires 09/31, and the code is 9 15", "[CARD], до 12/30, код 427").
+_CODE_AFTER_EXPIRY = re.compile(
+    r"(\[CARD\][\s,.;:–—-]+"
+    r"(?:(?:exp(?:ires|iry|iration)?(?:\s+date)?|valid\s+(?:thru|through|until)|до|срок(?:\s+действия)?)[\s:,]*)?"
+    r"(?:0?\s?[1-9]|1[0-2])\s?[/.\s-]\s?(?:20)?\d{2}[\s,.;:–—-]+"
+    r"(?:(?:and\s+)?(?:the\s+)?(?:cvv|cvc|cvv2|security\s+code|code|код|cvv-код)(?:\s+is)?[\s,:–—-]*)?)"
+    r"\d(?:[\s,.-]{0,2}\d){2,3}(?![\s,.-]{0,2}\d)",
+    re.IGNORECASE,
+)
+
+
+def redact_code_after_expiry(text: str) -> tuple[str, int]:
+    """``text`` with a card's code said right after the card's placeholder and its expiry date (see
+    :data:`_CODE_AFTER_EXPIRY`) as the card's placeholder, and how many."""
+    if "[CARD]" not in text:
+        return text, 0
+    found = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal found
+        if is_amount(text, m.end(1), m.end()):  # "[CARD], 12/30, 4000 dollars": the amount charged
+            return m.group()
+        found += 1
+        return f"{m.group(1)}[CARD]"
+
+    return _CODE_AFTER_EXPIRY.sub(repl, text), found
+
+
 _CVV_HINTS = (
     "CV",
     "cv",

@@ -1227,6 +1227,25 @@ def test_numbers_a_blind_probe_lost_next_to_a_phone_stay(turns, stored):
     assert _texts(turns, "ru" if "а" in turns[0][1] else "en") == stored
 
 
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("ну, 5475 4212 1192 9016, 10 29, 227", "ну, [CARD], 10 29, [CARD]"),
+        ("Ну, 2200 7214 4689 3682, 12/30, 4 9 8.", "Ну, [CARD], 12/30, [CARD]."),
+        (
+            "It's 4111 1111 1111 1111, expires oh nine thirty-one, and the code is nine fifteen.",
+            "It's [CARD], expires 0 9 31, and the code is [CARD].",
+        ),
+        # after the expiry an amount, not a code
+        ("It's 4111 1111 1111 1111, 12 30, 4000 dollars.", "It's [CARD], 12 30, 4000 dollars."),
+    ],
+)
+def test_a_card_code_said_right_after_the_expiry_is_redacted(said, stored):
+    """The security code in one breath with the card and its expiry, no word before it (a blind
+    probe's most common card leak)."""
+    assert _texts([("agent", "Диктуйте номер карты."), ("customer", said)], "ru")[1] == stored
+
+
 def test_a_group_said_again_with_oh_after_a_take_back_is_redacted():
     """The group a speaker says again after "wait, no" is part of the number, "oh" for zero too."""
     said = "My social is oh oh two... one two, zero four zero eight... wait, no, one nine oh nine."
