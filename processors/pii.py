@@ -21,7 +21,8 @@ Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD
   foreign (RU) or US passport (9 digits after паспорт/загран/passport), a person's 12-digit INN after
   its word (or, checksum-valid, in a row or answering a question that names it; a company's 10-digit
   INN is no personal data and stays), a UK National Insurance number by its shape (``NP 82 93 14 D``,
-  letters spelled), a Russian bank account of a person (20 digits from 408/423, however grouped), and
+  letters spelled), a Russian bank account of a person (20 digits from 408/423, however grouped), an
+  IBAN (``GB22 MIDL 1432 2243 3659 50``, also spelled; by its country's length and mod-97 check), and
   6-20 digits (letters run into them too: ``W365 182 370``) after a word naming an identity number
   with no shape of its own: driver's licence / водительское удостоверение / права / ВУ, NHS number,
   National Insurance number, insurance policy / member ID, полис (ОМС, ДМС; not a car's ОСАГО, КАСКО:
@@ -120,6 +121,58 @@ _NI = re.compile(
     rf"(?<![^\W\d_])[A-Z][\s,.-]{{0,2}}[A-Z][\s,.-]{{0,3}}{_NI_DIGIT}(?:[\s,.-]{{0,3}}{_NI_DIGIT}){{5}}[\s,.-]{{0,3}}[A-D]"
     r"(?![^\W\d_])"
 )
+#: IBAN lengths by country (ISO 13616 registry, the countries callers of a European or CIS contact
+#: centre bank with): with the mod-97 check, what tells an IBAN from capitals and digits in a row.
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AT": 20, "AZ": 28, "BE": 16, "BG": 22, "BY": 28, "CH": 21, "CY": 28, "CZ": 24,
+    "DE": 22, "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GE": 22, "GR": 27, "HR": 21,
+    "HU": 28, "IE": 22, "IL": 23, "IS": 26, "IT": 27, "KZ": 20, "LI": 21, "LT": 20, "LU": 20, "LV": 21,
+    "MC": 27, "MD": 24, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SA": 24, "SE": 24,
+    "SI": 19, "SK": 24, "TR": 26, "UA": 29,
+}  # fmt: skip
+_IBAN_CHAR = r"(?:[A-Z0-9]|(?<![^\W\d_])oh?(?![^\W\d_]))"  # "oh" for zero, as read out
+#: An IBAN as written ("GB22 MIDL 1432 2243 3659 50") or spelled out and read as digits ("I E 7 0, A I
+#: B K, 2 2 2 6, ..."): country letters, check digits, then letters and digits in any grouping.
+_IBAN = re.compile(
+    rf"(?<![^\W_])[A-Z][\s,.-]{{0,2}}[A-Z][\s,.-]{{0,2}}\d[\s,.-]{{0,2}}\d(?:[\s,.…-]{{0,4}}{_IBAN_CHAR}){{11,30}}"
+)
+_IBAN_UNIT = re.compile(r"[A-Z0-9]|oh?")  # a capital O is a letter (RABO), "o"/"oh" read out a zero
+
+
+def _iban_end(candidate: str) -> int | None:
+    """Where in ``candidate`` (an :data:`_IBAN` match) a valid IBAN ends, or None: its country's
+    length in letters and digits, and the ISO 7064 mod-97 check."""
+    units = list(_IBAN_UNIT.finditer(candidate))
+    length = _IBAN_LENGTHS.get("".join(m.group() for m in units[:2]))
+    if length is None or len(units) < length:
+        return None
+    chars = "".join("0" if m.group() in ("o", "oh") else m.group() for m in units[:length])
+    rearranged = chars[4:] + chars[:4]
+    if int("".join(str(int(c, 36)) for c in rearranged)) % 97 != 1:
+        return None
+    return units[length - 1].end()
+
+
+def redact_ibans(text: str) -> tuple[str, int]:
+    """``text`` with every IBAN (see :data:`_IBAN`) as ``[ID]`` (a person's bank account), and how
+    many."""
+    found = 0
+    out, done = [], 0
+    for m in _IBAN.finditer(text):
+        if m.start() < done:
+            continue
+        end = _iban_end(m.group())
+        if end is None:
+            continue
+        out += (text[done : m.start()], "[ID]")
+        done = m.start() + end
+        found += 1
+    if not found:
+        return text, 0
+    out.append(text[done:])
+    return "".join(out), found
+
+
 #: A UK (DVLA) driving licence number by its shape: 5 of the surname (9s pad a short one), 6 digits of
 #: the birth date, 2 initials (9 pads), a digit and 2 check characters: "MORGA284838SM9IJ".
 _DVLA = re.compile(r"(?<![\w-])[A-Z][A-Z9]{4}\s?\d{6}\s?[A-Z][A-Z9]\s?\d[A-Z0-9]{2}(?![\w-])")
@@ -1450,6 +1503,10 @@ def _redact_gated(
     def letter_ids() -> None:
         """A National Insurance number by its shape; an identity number after its word or request
         with letters run into its digits ("member ID W365 182 370") or in one group of 6-8."""
+        nonlocal text
+        text, ibans = redact_ibans(text)
+        if ibans:
+            counts["ID"] += ibans
         sub(_NI, "ID")
         sub(_DVLA, "ID")
         sub(_NAMED_ID, "ID", named_id)

@@ -939,3 +939,17 @@ def test_a_contract_number_with_a_slash_is_no_phone():
 )
 def test_a_question_ending_in_a_number_word_asks_for_the_reference_it_names(question, asks_for_pii):
     assert cue_at_end(question) is asks_for_pii
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("GB22 MIDL 1432 2243 3659 50.", "[ID]."),
+        ("It's DE89 3704 0044 0532 0130 00, thanks.", "It's [ID], thanks."),
+        ("it's NL81 RABO 3788 4854 99.", "it's [ID]."),  # the bank's O is a letter
+        ("it's I E 7 0, A I B K, 2 2 2 6, 7 7 3 2, 9 0 2 1, 6 4.", "it's [ID]."),  # spelled, as dictated
+        ("GB22 MIDL 1432 2243 3659 51.", "GB22 MIDL 1432 2243 3659 51."),  # the check digits fail
+    ],
+)
+def test_an_iban_is_a_bank_account_id(said, stored):
+    assert redact(said)[0] == stored
