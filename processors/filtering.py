@@ -647,6 +647,29 @@ _ASK_SEGMENTS = 6
 _EMAIL_ASK = re.compile(r"e-?mail|почт|адрес", re.IGNORECASE)
 
 
+#: A request for an account number ("And the account number?", "Номер счёта?"), and words that make
+#: it a bank account's, said in the segments before it: a customer's account with the company is a
+#: reference, their bank account personal data (a direct deposit, a refund to it).
+_ACCOUNT_ASK = re.compile(r"(?<![^\W\d_])(?:account\s+(?:number|#)|номер\s+сч[её]та|сч[её]т\s*\?)", re.I)
+_BANK_CONTEXT = re.compile(
+    r"(?<![^\W\d_])(?:routing|direct\s+deposit|checking|savings|bank|банк|реквизит|бик\b)", re.I
+)
+_BANK_CONTEXT_SEGMENTS = 8
+#: A request for a bank's own code after the account ("И БИК банка?", "And the routing number?"):
+#: public data, no longer the account asked for.
+_BANK_CODE_ASK = re.compile(r"(?<![^\W\d_])(?:бик|bic|swift|routing|sort\s+code)(?![^\W\d_])", re.I)
+
+
+def _asks_bank_account(segments: list[dict[str, Any]], k: int) -> str | None:
+    """ "ident" when ``segments[k]`` asks for an account number in a call about a bank account (see
+    :data:`_ACCOUNT_ASK`), else None."""
+    text = segments[k]["text"]
+    if _ACCOUNT_ASK.search(text) is None:
+        return None
+    before = segments[max(0, k - _BANK_CONTEXT_SEGMENTS) : k + 1]
+    return "ident" if any(_BANK_CONTEXT.search(s["text"]) for s in before) else None
+
+
 def _asked(
     segments: list[dict[str, Any]],
     role: str,
@@ -664,13 +687,14 @@ def _asked(
             continue
         kind = seen.get(k, False) if seen is not None else False
         if kind is False:
-            kind = asked_id(segments[k]["text"])
+            kind = asked_id(segments[k]["text"]) or _asks_bank_account(segments, k)
             if seen is not None:
                 seen[k] = kind
         if kind is not None:
-            # a phone, a card, an e-mail asked for since
+            # a phone, a card, an e-mail, a bank's code asked for since
             since = (s["text"] for s in segments[k + 1 : end] if s["role"] != role)
-            return None if any(has_cue(t) or _EMAIL_ASK.search(t) is not None for t in since) else kind
+            other = (has_cue(t) or _EMAIL_ASK.search(t) or _BANK_CODE_ASK.search(t) for t in since)
+            return None if any(other) else kind
     return None
 
 

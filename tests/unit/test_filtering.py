@@ -1246,6 +1246,33 @@ def test_a_card_code_said_right_after_the_expiry_is_redacted(said, stored):
     assert _texts([("agent", "Диктуйте номер карты."), ("customer", said)], "ru")[1] == stored
 
 
+def test_an_account_number_asked_for_in_a_call_about_a_bank_is_an_id():
+    """An account number asked for after a routing number: the digits that answer, said in words and
+    split by a backchannel, are a person's bank account; the routing number asked before stays."""
+    turns = [
+        ("customer", "Hi, I changed banks, I need my direct deposit switched before the 15th."),
+        ("agent", "Sure. What's the routing number?"),
+        ("customer", "121000358."),
+        ("agent", "And the account number?"),
+        ("customer", "nine double two five three oh, six double two"),
+        ("agent", "Okay."),
+        ("customer", "seven three."),
+    ]
+    texts = _texts(turns, "en")
+    assert texts[2] == "121000358."
+    assert not re.search(r"\d|nine|two|six|seven", texts[4] + texts[6]) and "[ID]" in texts[4], texts
+
+
+def test_a_bank_code_asked_for_after_the_account_stays():
+    turns = [
+        ("agent", "Назовите номер счёта для возврата."),
+        ("customer", "Счёт 40817810702543977915."),
+        ("agent", "И БИК банка?"),
+        ("customer", "044525974."),
+    ]
+    assert _texts(turns, "ru")[1:] == ["Счёт [ID].", "И БИК банка?", "044525974."]
+
+
 def test_a_group_said_again_with_oh_after_a_take_back_is_redacted():
     """The group a speaker says again after "wait, no" is part of the number, "oh" for zero too."""
     said = "My social is oh oh two... one two, zero four zero eight... wait, no, one nine oh nine."
