@@ -72,6 +72,7 @@ from processors.pii import (
     READ_BACK_CUE,
     SAID_RUN,
     PiiOptions,
+    abandoned_digits,
     asked_id,
     asks_cvv,
     asks_for_reference,
@@ -1012,17 +1013,26 @@ _ECHO_SEGMENTS = 4
 #: words for a part of 3 digits: "661, mm-hmm.").
 _ECHO_FULL, _ECHO_MISHEARD, _ECHO_PART = 7, 9, 3
 _ECHO_WORDS, _ECHO_WORDS_3 = 6, 3
+#: A word naming a group of a number ("Третья группа 1468, а не 1486", "the second group is ..."): a
+#: segment about the number's digits, however long, whose groups are echoes of it.
+_GROUP_WORD = re.compile(r"(?<![^\W\d_])(?:групп[аеуы]|group|block|блок)(?![^\W\d_])", re.I)
 #: Variants of a number kept when its pieces are joined (each piece read two ways).
 _ECHO_VARIANTS = 4
 
 
 def _one_off(digits: str, heard: str) -> bool:
-    """Whether ``digits`` are ``heard``'s, or a stretch of them, with at most one digit other."""
+    """Whether ``digits`` are ``heard``'s, or a stretch of them, with at most one digit other or two
+    next to each other swapped (a read-back's "1540" for "1504")."""
     n = len(digits)
-    return any(
-        sum(a != b for a, b in zip(digits, heard[k : k + n], strict=True)) <= 1
-        for k in range(len(heard) - n + 1)
-    )
+    for k in range(len(heard) - n + 1):
+        other = [i for i, (a, b) in enumerate(zip(digits, heard[k : k + n], strict=True)) if a != b]
+        if len(other) <= 1:
+            return True
+        if len(other) == 2 and other[1] == other[0] + 1:
+            i = other[0]
+            if digits[i] == heard[k + i + 1] and digits[i + 1] == heard[k + i]:
+                return True
+    return False
 
 
 def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
@@ -1067,11 +1077,34 @@ def _without_kept(said: str, stored: str) -> str:
     return said
 
 
+def _abandoned(segments: list[dict[str, Any]], said: list[str]) -> None:
+    """Digits a speaker stopped on and took back ("4216 2611 8236... ой, нет, давайте заново") are
+    the start of the number they then say in full and is redacted (its first 4 digits the same, in
+    the next few segments): its placeholder, not counted again."""
+    for i, seg in enumerate(segments):
+        run = abandoned_digits(seg["text"])
+        if run is None:
+            continue
+        start = said_digits(run.group())[:4]
+        for j in range(i + 1, min(len(segments), i + 1 + _ECHO_SEGMENTS)):
+            placeholder = PLACEHOLDER_RE.search(segments[j]["text"])
+            if segments[j].get("role") != seg.get("role") or placeholder is None:
+                continue
+            if any(said_digits(view).startswith(start) for view in _code_views(said[j])):
+                text = seg["text"]
+                segments[i] = {
+                    **seg,
+                    "text": f"{text[: run.start()]}{placeholder.group()}{text[run.end() :]}",
+                }
+                break
+
+
 def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
     """``text`` (a view of it) with the digits that say again one of ``numbers`` replaced by its
     placeholder (see :func:`_echoes`), or None when none do."""
+    about_groups = _GROUP_WORD.search(text) is not None
     for view in _code_views(text):
-        words = sum(not w.strip(",.…;:!?-").isdigit() for w in view.split())
+        words = 0 if about_groups else sum(not w.strip(",.…;:!?-").isdigit() for w in view.split())
         hits: list[tuple[int, int, str]] = []
         for m in SAID_RUN.finditer(view):
             digits = said_digits(m.group())
@@ -1363,7 +1396,8 @@ def filter_transcript(
         if pii.get("PHONE"):
             _read_backs(segments)
         if pii:
-            _echoes(segments, [s["text"] for s in transcript["segments"]])
+            _echoes(segments, said_texts)
+            _abandoned(segments, said_texts)
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
             _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)

@@ -1573,6 +1573,16 @@ _TAKE_BACK = re.compile(
     r"(?![^\W\d_])",
     re.I,
 )
+#: Digits (7 or more, in groups) a speaker stops on and takes back: "4216 2611 8236... ой, нет, не так".
+_ABANDONED = re.compile(rf"\d(?:[\s,.\-–—]{{0,3}}\d){{6,}}(?=[\s.,…—–-]*{_TAKE_BACK.pattern})", re.I)
+
+
+def abandoned_digits(text: str) -> re.Match[str] | None:
+    """The digits ``text`` stops on and takes back (a number started again from its beginning), or
+    None."""
+    return _ABANDONED.search(text) if _TAKE_BACK.search(text) is not None else None
+
+
 #: The group a speaker stops in before taking it back ("three seven... no wait, three seven six
 #: one"): digits or digit words joined by spaces or hyphens, then the pause.
 _PARTIAL = re.compile(rf"(?<![^\W_]){_ITEM}(?:[ \-]{{1,2}}{_ITEM})*[\s.,…—–-]*$")

@@ -1273,6 +1273,32 @@ def test_a_bank_code_asked_for_after_the_account_stays():
     assert _texts(turns, "ru")[1:] == ["Счёт [ID].", "И БИК банка?", "044525974."]
 
 
+def test_a_card_read_back_with_a_group_misheard_and_its_correction_are_redacted():
+    """The agent's read-back swaps two digits of a group; the customer names the group to correct
+    it: both are the card's (a blind probe's leaks)."""
+    turns = [
+        ("agent", "Диктуйте номер карты."),
+        ("customer", "Так, 5420 6098 1504 5025"),
+        ("agent", "Записала: 5420 6098 1540 5025, верно?"),
+        ("customer", "Нет, не так. Третья группа тысяча пятьсот четыре, а не 1540."),
+    ]
+    texts = _texts(turns, "ru")
+    assert texts[1:3] == ["Так, [CARD]", "Записала: [CARD], верно?"]
+    # the group as it is (1504) is gone; the misheard one, no digits of the card in a row, may stay
+    assert texts[3].startswith("Нет, не так. Третья группа [CARD]"), texts
+
+
+def test_a_card_started_taken_back_and_said_again_is_redacted_from_its_start():
+    turns = [
+        ("agent", "Диктуйте номер карты."),
+        ("customer", "Эм, 4216 2611 8236... ой, нет, не так, давайте заново."),
+        ("agent", "Да, конечно."),
+        ("customer", "4216 2611 2375 9078."),
+    ]
+    texts = _texts(turns, "ru")
+    assert texts[1] == "Эм, [CARD]... ой, нет, не так, давайте заново." and texts[3] == "[CARD].", texts
+
+
 def test_a_group_said_again_with_oh_after_a_take_back_is_redacted():
     """The group a speaker says again after "wait, no" is part of the number, "oh" for zero too."""
     said = "My social is oh oh two... one two, zero four zero eight... wait, no, one nine oh nine."
