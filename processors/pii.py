@@ -59,6 +59,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
+from processors.numbers import NUMBER_WORDS
+
 PLACEHOLDERS = ("EMAIL", "CARD", "ID", "PHONE")
 PLACEHOLDER_RE = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\]")
 
@@ -1361,7 +1363,74 @@ def redact(
     in ``text`` are that number unless a word in it says otherwise."""
     if not options.enabled:
         return text, {}
-    return _redact(text, options, True, asked)
+    out, counts = _redact(text, options, True, asked)
+    if "[EMAIL]" in out:
+        out = _with_its_spelling(out)
+    return out, counts
+
+
+#: Letters as spoken when an address is spelled: Latin and Cyrillic letter names in Russian ("эм",
+#: "гэ", "эй", "дабл-ю") besides single letters.
+_LETTER_NAMES = (
+    "эй|би|си|ди|эф|джи|эйч|ай|джей|кей|эл|эль|эм|эн|оу|пи|кью|ар|эс|ти|ю|ви|дабл-ю|дабл|экс|икс|уай|вай|зед|зи|"
+    "бэ|вэ|гэ|дэ|жэ|зэ|ка|тэ|ха|цэ|че|ша|ща|игрек|йот"
+)
+_SPELLED = re.compile(rf"(?:[^\W\d_]|{_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}))*", re.IGNORECASE)
+_ADDRESS_JOINS = frozenset(
+    {"точка", "dot", "period", "underscore", "нижнее", "подчёркивание", "подчеркивание", "тире", "дефис",
+     "dash", "hyphen"}
+)  # fmt: skip
+#: Words that introduce an address and are never part of it.
+_NOT_ADDRESS = frozenset(
+    {"it's", "its", "is", "my", "the", "email", "e-mail", "address", "mail", "yeah", "yes", "sure", "okay",
+     "ok", "well", "so", "um", "uh", "это", "мой", "моя", "моё", "мое", "почта", "почту", "адрес",
+     "электронка", "значит", "так", "да", "ну", "вот", "пишите", "записывайте", "запишите", "на", "email's"}
+)  # fmt: skip
+_ADDRESS_TOKEN = re.compile(r"[^\s,;:!?]+")
+_ADDRESS_WORDS = 2  # words not spelled (the handle said before its spelling) an address may take
+
+
+def _with_its_spelling(text: str) -> str:
+    """``text`` with the spelled local part said right before an ``[EMAIL]`` placeholder taken into
+    it: letters, letter names ("гэ, эр, о, эм"), "M as in mary", "точка"/"underscore", its digits and
+    the handle said before its spelling ("громов, гэ, эр, о, эм, о, вэ [EMAIL]" → "[EMAIL]"). Only
+    where at least two letters are spelled."""
+    out, done = [], 0
+    for m in re.finditer(r"\[EMAIL\]", text):
+        tokens = list(_ADDRESS_TOKEN.finditer(text, done, m.start()))
+        start, letters, words, k = m.start(), 0, 0, len(tokens) - 1
+        while k >= 0:
+            token = tokens[k].group().strip(".…").lower()
+            gap = text[tokens[k].end() : start]
+            if re.search(r"[.?!…]\s", gap + " ") and start != m.start() and not gap.strip().startswith(","):
+                break  # a sentence ended between it and the address
+            if token == "in" and k >= 1 and tokens[k - 1].group().lower() == "as":
+                k -= 1  # "t as in" + [EMAIL]: its word went into the address
+                start = tokens[k].start()
+                k -= 1
+                continue
+            if k >= 2 and tokens[k - 1].group().lower() == "in" and tokens[k - 2].group().lower() == "as":
+                k -= 2  # "M as in mary": the word, "in", "as"; the letter next
+                start = tokens[k].start()
+                k -= 1
+                continue
+            if _SPELLED.fullmatch(token):
+                letters += token.count("-") + 1
+            elif token in _ADDRESS_JOINS or token.isdigit() or token in NUMBER_WORDS:
+                pass
+            elif token.isalpha() and token not in _NOT_ADDRESS and words < _ADDRESS_WORDS and letters:
+                words += 1
+            else:
+                break
+            start = tokens[k].start()
+            k -= 1
+        if letters >= 2 and start < m.start():
+            out += (text[done:start], "[EMAIL]")
+            done = m.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _redact(

@@ -953,3 +953,21 @@ def test_a_question_ending_in_a_number_word_asks_for_the_reference_it_names(ques
 )
 def test_an_iban_is_a_bank_account_id(said, stored):
     assert redact(said)[0] == stored
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("зэ точка громов, гэ, эр, о, эм, о, вэ две тысячи два собака яндекс ру.", "[EMAIL]."),
+        ("Значит, глеб, гэ-эль-е-бэ точка тэ, и, тэ, о, вэ собака ya.ru.", "Значит, [EMAIL]."),
+        ("yeah, it's R-A-M-O-N underscore mckenna, M-C-K-E-N-N-A 23 at icloud.com.", "yeah, it's [EMAIL]."),
+        ("Yeah, it's M as in mary, A, R, C as in charlie, U, S dot h at yahoo.com.", "Yeah, it's [EMAIL]."),
+        # no spelling before it: the words before the address stay
+        ("Send it to a new address, anna at mail.ru.", "Send it to a new address, [EMAIL]."),
+        ("Телефон 8 916 123 45 67, и почта ivan@mail.ru.", "Телефон [PHONE], и почта [EMAIL]."),
+    ],
+)
+def test_an_email_spelled_before_its_address_is_redacted_with_it(said, stored):
+    """The letters of the local part spelled out ("гэ, эр, о", "M as in mary", "R-A-M-O-N") and the
+    handle said before its spelling go with the address (a blind probe's most common e-mail leak)."""
+    assert redact(said)[0] == stored
