@@ -1,0 +1,66 @@
+"""Regression guard on the fifth blind PII probe (tests/pii_probe5.py): its leak and false-positive counts
+may not get worse. Measured blind when the probe was written: 78 of 441 secrets readable (17.7 %; EN
+44/208, RU 34/233) — IBANs and US bank accounts, a card's code right after its expiry, e-mails spelled
+letter by letter before the address, cards taken back and started again or read back with two digits
+swapped, identity numbers given as bare answers; 25 of 2 014 must-keep numbers lost (an order number said
+next to a phone then repeated by the agent, a bare answer to "Назовите номер заказа", a contract's part
+after a slash, an amount in words). After the fixes: 25 readable (5.7 %), none lost. Lower the limits as
+fixes land; there is no slack on purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.pii_probe5 import evaluate, generate, self_check
+
+MAX_LEAKS = 25
+MAX_LEAKS_PER_TYPE = {
+    "bank_account/ru": 1,
+    "card/en": 3,
+    "cvv/en": 1,
+    "driver_licence/en": 1,
+    "driver_licence/ru": 3,
+    "email/ru": 3,
+    "iban/en": 1,
+    "passport/en": 3,
+    "passport/ru": 5,
+    "phone/ru": 4,
+}  # every other type: 0
+MAX_LOST_KEEPS = 0
+MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 0
+MAX_MISTYPED = 2  # redacted, but an IBAN as [CARD] and an abandoned card start as [ID]
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return evaluate()
+
+
+def _leaked(result: dict[str, Any]) -> list[str]:
+    return [f"{f['case'].cid}:{sec.kind}" for f in result["failures"] for sec, _ in f["leaks"]]
+
+
+def test_the_fifth_probe_has_the_cases_it_was_measured_on(result):
+    assert (result["cases"], result["positive"], result["negative"]) == (460, 340, 120)
+    assert (result["secrets"], result["keeps"]) == (441, 2014)
+
+
+def test_the_fifth_probe_leak_count_does_not_regress(result):
+    assert result["leaked"] <= MAX_LEAKS, _leaked(result)
+    for key, (leaked, _total) in result["per_type"].items():
+        assert leaked <= MAX_LEAKS_PER_TYPE.get(key, 0), (key, _leaked(result))
+
+
+def test_the_fifth_probe_false_positives_do_not_regress(result):
+    lost = [f"{f['case'].cid}:{k.kind}={k.surface}" for f in result["failures"] for k, _ in f["lost"]]
+    assert result["lost_keeps"] <= MAX_LOST_KEEPS, lost
+    assert result["negative_with_placeholder"] <= MAX_NEGATIVE_CASES_WITH_PLACEHOLDER
+    assert result["wrong_type"] <= MAX_MISTYPED
+
+
+def test_the_fifth_probe_checker_sees_every_secret_raw_and_nothing_after_a_perfect_redaction():
+    """The checker itself: with no redaction every secret leaks and no keep is lost; with a perfect
+    hand redaction nothing leaks or is lost; a wrong placeholder and a redacted keep are seen."""
+    self_check(generate())
