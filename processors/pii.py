@@ -1355,6 +1355,15 @@ _CVV_HINTS = (
 )
 
 
+#: A bare answer to a request for a passport ("Серия?" / "55 15", "Номер паспорта?" / "856 998."): its
+#: series (4 digits), number (6) or both (10), with no word that would say what they are.
+_BARE_PASSPORT_PART = re.compile(
+    r"\s*(?:(?:да|так|ну|пишите|записывайте|yes|sure|it's)[,.\s]+)?"
+    r"(\d(?:[\s,.-]{0,2}\d){3}|\d(?:[\s,.-]{0,2}\d){5}|\d(?:[\s,.-]{0,2}\d){9})[\s.,…]*",
+    re.IGNORECASE,
+)
+
+
 def redact(
     text: str, options: PiiOptions = PiiOptions(), asked: str | None = None
 ) -> tuple[str, dict[str, int]]:
@@ -1363,6 +1372,9 @@ def redact(
     in ``text`` are that number unless a word in it says otherwise."""
     if not options.enabled:
         return text, {}
+    bare = _BARE_PASSPORT_PART.fullmatch(text) if asked == "passport" and options.ids else None
+    if bare is not None and not is_year(said_digits(bare.group(1))):  # "В каком году выдан?" / "2015."
+        return f"{text[: bare.start(1)]}[ID]{text[bare.end(1) :]}", {"ID": 1}
     out, counts = _redact(text, options, True, asked)
     if "[EMAIL]" in out:
         out = _with_its_spelling(out)

@@ -4,7 +4,7 @@ may not get worse. Measured blind when the probe was written: 78 of 441 secrets 
 letter by letter before the address, cards taken back and started again or read back with two digits
 swapped, identity numbers given as bare answers; 25 of 2 014 must-keep numbers lost (an order number said
 next to a phone then repeated by the agent, a bare answer to "Назовите номер заказа", a contract's part
-after a slash, an amount in words). After the fixes: 25 readable (5.7 %), none lost. Lower the limits as
+after a slash, an amount in words). After the fixes: 21 readable (4.8 %), none lost. Lower the limits as
 fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from tests.pii_probe5 import evaluate, generate, self_check
 
-MAX_LEAKS = 25
+MAX_LEAKS = 21
 MAX_LEAKS_PER_TYPE = {
     "bank_account/ru": 1,
     "card/en": 3,
@@ -25,7 +25,7 @@ MAX_LEAKS_PER_TYPE = {
     "email/ru": 3,
     "iban/en": 1,
     "passport/en": 3,
-    "passport/ru": 5,
+    "passport/ru": 1,
     "phone/ru": 4,
 }  # every other type: 0
 MAX_LOST_KEEPS = 0

@@ -1299,6 +1299,20 @@ def test_a_card_started_taken_back_and_said_again_is_redacted_from_its_start():
     assert texts[1] == "Эм, [CARD]... ой, нет, не так, давайте заново." and texts[3] == "[CARD].", texts
 
 
+def test_a_passport_given_as_bare_answers_to_its_series_and_number_is_redacted():
+    turns = [
+        ("agent", "Хорошо, для заявки нужны паспортные данные."),
+        ("agent", "Серия?"),
+        ("customer", "пятьдесят пять, пятнадцать"),
+        ("agent", "Записала. Номер паспорта?"),
+        ("customer", "856 998."),
+        ("agent", "Кем выдан и в каком году?"),
+        ("customer", "2015."),  # a year answers, not a passport's series
+    ]
+    texts = _texts(turns, "ru")
+    assert (texts[2], texts[4], texts[6]) == ("[ID]", "[ID].", "2015."), texts
+
+
 def test_a_group_said_again_with_oh_after_a_take_back_is_redacted():
     """The group a speaker says again after "wait, no" is part of the number, "oh" for zero too."""
     said = "My social is oh oh two... one two, zero four zero eight... wait, no, one nine oh nine."
