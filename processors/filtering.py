@@ -970,7 +970,11 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
                 cue_at_end(view[: head.start()].rstrip(" ,:"))
                 # the whole breath is the group, right after the other speaker's request ("Номер
                 # полиса ДМС, пожалуйста." / "семьдесят пять восемьдесят пять," / "Да." / "[ID].")
-                or (not view[: head.start()].strip(" ,:.") and _after_other(segments, j, cue_at_end))
+                # (or after one word naming it: "Права: 54 46" / "ага." / "[ID]")
+                or (
+                    len(view[: head.start()].split()) <= 1
+                    and _after_other(segments, j, lambda text: cue_at_end(text) or asked_id(text) is not None)
+                )
             )
         ):
             continue
@@ -978,6 +982,29 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
         if len(digits) in _HEAD_DIGITS and not is_year(digits):
             placeholder = f"[{lead.group(1)}]"
             segments[j] = {**segments[j], "text": f"{view[: head.start()]}{placeholder}{view[end:]}"}
+
+
+#: Four digits said right before an identity number's placeholder in the same breath: its series
+#: ("Серия и номер девяносто девять семьдесят три, [ID]").
+_SERIES_BEFORE_ID = re.compile(r"(?<![\w\d])(\d\d[\s-]?\d\d)[\s,:;-]+(?=\[ID\])")
+
+
+def _series_heads(segments: list[dict[str, Any]]) -> None:
+    """A 4-digit series said right before a redacted identity number (see :data:`_SERIES_BEFORE_ID`)
+    goes into its placeholder (not counted again); not a year, an amount or a reference."""
+    for i, seg in enumerate(segments):
+        if "[ID]" not in seg["text"]:
+            continue
+        view = normalise_numbers(seg["text"])
+        m = _SERIES_BEFORE_ID.search(view)
+        if (
+            m is None
+            or is_year(said_digits(m.group(1)))
+            or is_amount(view, m.start(1), m.end(1))
+            or names_reference(view, m.start(1))
+        ):
+            continue
+        segments[i] = {**seg, "text": view[: m.start()] + view[m.end() :]}
 
 
 _READ_BACK_WORDS = re.compile(READ_BACK_CUE, re.IGNORECASE)
@@ -1393,6 +1420,8 @@ def filter_transcript(
         if pii:
             _placeholder_tails(segments)
             _placeholder_heads(segments)
+            if pii.get("ID"):
+                _series_heads(segments)
         if pii.get("PHONE"):
             _read_backs(segments)
         if pii:

@@ -1313,6 +1313,24 @@ def test_a_passport_given_as_bare_answers_to_its_series_and_number_is_redacted()
     assert (texts[2], texts[4], texts[6]) == ("[ID]", "[ID].", "2015."), texts
 
 
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        (  # the series after one word naming it, the number in the next breath
+            [("customer", "Права: 54 46"), ("agent", "ага."), ("customer", "949-078, стаж с 2019 года.")],
+            ["Права: [ID]", "ага.", "[ID], стаж с 2019 года."],
+        ),
+        (  # the series in words right before the number, in one breath
+            [("customer", "Серия и номер девяносто девять семьдесят три, 286892, стаж с 2023 года.")],
+            ["Серия и номер [ID], стаж с 2023 года."],
+        ),
+    ],
+)
+def test_a_licence_series_said_before_its_number_is_redacted_with_it(turns, stored):
+    ask = ("agent", "Хорошо. Продиктуйте данные водительского удостоверения сына.")
+    assert _texts([ask, *turns], "ru")[1:] == stored
+
+
 def test_a_group_said_again_with_oh_after_a_take_back_is_redacted():
     """The group a speaker says again after "wait, no" is part of the number, "oh" for zero too."""
     said = "My social is oh oh two... one two, zero four zero eight... wait, no, one nine oh nine."
