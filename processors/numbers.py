@@ -477,10 +477,10 @@ def normalise_numbers(text: str, words: list[str] | None = None) -> str:
     return text
 
 
-#: A number word, or "oh" before one, also in a run ("seven oh oh two"): what :func:`dictated_digits`
-#: reads.
+#: A number word, or "oh" before one or a digit, also in a run ("seven oh oh two", "four oh double
+#: one" once the double is digits): what :func:`dictated_digits` reads.
 _DICTATION_RE = re.compile(
-    rf"(?<!\w)(?:{NUMBER_WORD}|oh(?=(?:[\s,.]+oh)*[\s,.]+{NUMBER_WORD}))", re.IGNORECASE
+    rf"(?<!\w)(?:{NUMBER_WORD}|oh(?=(?:[\s,.]+oh)*[\s,.]+(?:{NUMBER_WORD}|\d)))", re.IGNORECASE
 )
 #: Repeated digits as dictated: "double seven", "triple oh", "три семёрки", "две двойки", "два нуля".
 _DIGIT_NOUNS = {

@@ -96,7 +96,7 @@ _ID_SERIES = re.compile(
 #: "Номер паспорта 280251, серия 1504", "серия 16 04, номер 626 608"): the series (4 digits) after
 #: its word, the number (6 digits) after "номер"/"№"; each redacted (the word kept), one ID for both.
 _SERIES_PART = re.compile(
-    r"(?=[сsСS])((?:сери[яиюей]|series)[\s:№,-]*)\d(?:[\s-]{0,2}\d){3}(?![\s-]{0,2}\d)", re.I
+    r"(?=[сsСS])((?:сери[яиюей]|series)[\s:№,-]*)\d(?:[\s,-]{0,2}\d){3}(?![\s,-]{0,2}\d)", re.I
 )
 _NUMBER_PART = re.compile(
     r"((?:номер(?:\s+паспорта)?|№|number)[\s:№,-]*)\d(?:[\s,-]{0,2}\d){5}(?![\s,-]{0,2}\d)", re.I
@@ -1358,8 +1358,10 @@ _CVV_HINTS = (
 #: A bare answer to a request for a passport ("Серия?" / "55 15", "Номер паспорта?" / "856 998."): its
 #: series (4 digits), number (6) or both (10), with no word that would say what they are.
 _BARE_PASSPORT_PART = re.compile(
-    r"\s*(?:(?:да|так|ну|пишите|записывайте|yes|sure|it's)[,.\s]+)?"
-    r"(\d(?:[\s,.-]{0,2}\d){3}|\d(?:[\s,.-]{0,2}\d){5}|\d(?:[\s,.-]{0,2}\d){9})[\s.,…]*",
+    r"\s*(?:(?:да|так|ну|пишите|записывайте|yes|sure|it's|okay|ok)[,.\s]+)?"
+    r"(\d(?:[\s,.-]{0,2}\d){3}|\d(?:[\s,.-]{0,2}\d){5}|\d(?:[\s,.-]{0,2}\d){9}"
+    # a US passport: a letter and 8 digits ("A61934553", "A, 8 8 4 0 1 1 5 4")
+    r"|[A-Z][\s,.-]{0,2}\d(?:[\s,.-]{0,2}\d){7})[\s.,…]*",
     re.IGNORECASE,
 )
 

@@ -1313,6 +1313,12 @@ def test_a_passport_given_as_bare_answers_to_its_series_and_number_is_redacted()
     assert (texts[2], texts[4], texts[6]) == ("[ID]", "[ID].", "2015."), texts
 
 
+@pytest.mark.parametrize("answer", ["Okay, A61934553.", "Okay, A, eight eight four oh double one five four."])
+def test_a_us_passport_given_as_a_bare_answer_is_redacted(answer):
+    texts = _texts([("agent", "What's the correct passport number?"), ("customer", answer)], "en")
+    assert texts[1] == "Okay, [ID].", texts
+
+
 @pytest.mark.parametrize(
     ("turns", "stored"),
     [

@@ -182,6 +182,7 @@ def test_dictated_pairs_still_become_digits():
         # "oh" in a run before a number word is a zero each; alone, a word
         ("T L seven oh oh two twenty one", "T L 7 0 0 2 21"),
         ("Oh oh, I see.", "Oh oh, I see."),
+        ("four oh double one", "4 0 1 1"),  # before a digit too, once the double is digits
     ],
 )
 def test_dictated_digits_reads_each_group_as_said(text, expected):

@@ -175,6 +175,8 @@ def test_redacts_spoken_and_unseparated_forms(text, expected, counts):
         ("Домашний 350 48 04", "Домашний [PHONE]", {"PHONE": 1}),
         ("Паспорт 67 17 № 673282, выдан ОВД.", "Паспорт [ID], выдан ОВД.", {"ID": 1}),
         ("Паспорт 21 17 номер 692891.", "Паспорт [ID].", {"ID": 1}),
+        # the series after the number, its pairs split by a comma
+        ("Номер паспорта 857220, серия 99, 0 7", "Номер паспорта [ID], серия [ID]", {"ID": 1}),
         ("Номер обращения 906 1310630.", "Номер обращения 906 1310630.", {}),
         ("Card number 4111 1111 1111 1112", "Card number 4111 1111 1111 1112", {}),  # no Luhn, no card
         (
