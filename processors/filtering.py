@@ -1126,10 +1126,20 @@ def _abandoned(segments: list[dict[str, Any]], said: list[str]) -> None:
                 break
 
 
+_LETTER_BEFORE_DIGITS = re.compile(r"(?<=\b[A-Z])(?=\d{5})")
+_LETTER_THEN_PLACEHOLDER = re.compile(r"\b[A-Z] (\[(?:ID|PHONE|CARD)\])")
+
+
 def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
     """``text`` (a view of it) with the digits that say again one of ``numbers`` replaced by its
     placeholder (see :func:`_echoes`), or None when none do."""
     about_groups = _GROUP_WORD.search(text) is not None
+    # a licence's letter run into its digits ("so that's Y4054594"): the digits read on their own,
+    # the letter then goes with them
+    text, glued = _LETTER_BEFORE_DIGITS.subn(" ", text)
+    if glued:
+        echoed = _echo(text, numbers)
+        return None if echoed is None else _LETTER_THEN_PLACEHOLDER.sub(r"\1", echoed)
     for view in _code_views(text):
         words = 0 if about_groups else sum(not w.strip(",.…;:!?-").isdigit() for w in view.split())
         hits: list[tuple[int, int, str]] = []

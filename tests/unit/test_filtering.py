@@ -1319,6 +1319,15 @@ def test_a_us_passport_given_as_a_bare_answer_is_redacted(answer):
     assert texts[1] == "Okay, [ID].", texts
 
 
+def test_a_licence_read_back_with_its_letter_run_into_the_digits_is_redacted():
+    turns = [
+        ("agent", "I just need your driver's license number and state."),
+        ("customer", "It's CA, Y4054594."),
+        ("agent", "thanks, so that's Y4054594."),
+    ]
+    assert _texts(turns, "en")[1:] == ["It's CA, [ID].", "thanks, so that's [ID]."]
+
+
 @pytest.mark.parametrize(
     ("turns", "stored"),
     [
