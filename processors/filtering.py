@@ -662,8 +662,8 @@ _BANK_CODE_ASK = re.compile(r"(?<![^\W\d_])(?:бик|bic|swift|routing|sort\s+co
 
 
 def _asks_bank_account(segments: list[dict[str, Any]], k: int) -> str | None:
-    """ "ident" when ``segments[k]`` asks for an account number in a call about a bank account (see
-    :data:`_ACCOUNT_ASK`), else None."""
+    """The kind "ident" when ``segments[k]`` asks for an account number in a call about a bank account
+    (see :data:`_ACCOUNT_ASK`), else None."""
     text = segments[k]["text"]
     if _ACCOUNT_ASK.search(text) is None:
         return None
