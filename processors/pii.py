@@ -132,7 +132,7 @@ _IBAN_LENGTHS = {
     "MC": 27, "MD": 24, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SA": 24, "SE": 24,
     "SI": 19, "SK": 24, "TR": 26, "UA": 29,
 }  # fmt: skip
-_IBAN_CHAR = r"(?:[A-Z0-9]|(?<![^\W\d_])oh?(?![^\W\d_]))"  # "oh" for zero, as read out
+_IBAN_CHAR = rf"(?:[A-Z]|{_NI_DIGIT})"  # a digit as a National Insurance number's reads it ("oh" too)
 #: An IBAN as written ("GB22 MIDL 1432 2243 3659 50") or spelled out and read as digits ("I E 7 0, A I
 #: B K, 2 2 2 6, ..."): country letters, check digits, then letters and digits in any grouping.
 _IBAN = re.compile(
