@@ -57,6 +57,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
@@ -1188,7 +1189,8 @@ def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
     # the code said right after the card and its expiry, in the same breath ("[CARD], 10 29, 227")
     for i in range(first, len(segments)):
         text = segments[i]["text"]
-        for view in (text, *_code_views(text)) if "[CARD]" in text else ():
+        # the views lazily: most texts answer as said, and the rest are read only when needed
+        for view in chain((text,), _code_views(text)) if "[CARD]" in text else ():
             out, found = redact_code_after_expiry(view)
             if found:
                 segments[i] = {**segments[i], "text": out}
