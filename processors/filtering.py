@@ -62,6 +62,7 @@ from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
 from processors.numbers import (
+    DIGIT_NOUNS,
     NUMBER_WORDS,
     dictated_digits,
     dictated_pieces,
@@ -705,7 +706,7 @@ SEAM_GAP = 4.0
 #: Words an e-mail said aloud continues with ("ivan dot petrov" / "at gmail dot com").
 _EMAIL_JOINS = frozenset({"at", "dot", "собака", "собачка", "точка", "@"})
 _EMAIL_ENDS = tuple(_EMAIL_JOINS)
-_NUMBERISH = NUMBER_WORDS | {"oh", "double"}
+_NUMBERISH = NUMBER_WORDS | DIGIT_NOUNS | {"oh", "double", "triple"}
 #: The word a passport's number starts with when its series was said in the segment before.
 _NUMBER_PART_HEADS = frozenset({"номер", "number", "no"})
 _SERIES_WORD = re.compile(r"(?<![^\W\d_])(?:сери[яию]|series)(?![^\W\d_])", re.IGNORECASE)

@@ -488,6 +488,8 @@ _DIGIT_NOUNS = {
     "пятёрки": "5", "пятерки": "5", "шестёрки": "6", "шестерки": "6", "семёрки": "7", "семерки": "7",
     "восьмёрки": "8", "восьмерки": "8", "девятки": "9", "нуля": "0", "ноля": "0",
 }  # fmt: skip
+#: The digit nouns of a dictation ("две тройки"): a number goes on after one as after a number word.
+DIGIT_NOUNS = frozenset(_DIGIT_NOUNS)
 _REPEATS = {"double": 2, "triple": 3, "два": 2, "две": 2, "три": 3, "четыре": 4}
 _REPEAT_RE = re.compile(
     rf"(?<!\w)(?:(?P<en>double|triple)\s+(?P<digit>oh|zero|one|two|three|four|five|six|seven|eight|nine|\d)"

@@ -615,6 +615,26 @@ def test_a_snils_dictated_over_turns_after_its_request_is_redacted():
     assert out["pii"] == {"ID": 1}
 
 
+@pytest.mark.parametrize(
+    ("lang", "pieces"),
+    [
+        # a piece ending in a digit noun ("две тройки" = 33) goes on into the next like a number word
+        ("ru", ["так, восемь...", "девять два три...", "семь шесть один...", "две тройки", "девять один."]),
+        ("ru", ["Восемь,", "три девятки", "один девять три...", "два шесть семь четыре."]),
+        ("en", ["eight one seven", "triple five", "oh one two three."]),
+    ],
+)
+def test_a_phone_dictated_over_turns_with_digit_nouns_between_go_aheads_is_redacted(lang, pieces):
+    ask, go = {"ru": ("Телефон водителю?", "угу, дальше"), "en": ("Callback number?", "Uh-huh, go on.")}[lang]
+    turns = [("agent", ask)]
+    for piece in pieces:
+        turns += [("customer", piece), ("agent", go)]
+    out = filter_transcript(make_transcript_from_turns("dict", turns[:-1], language=lang))
+    said = [s["text"] for s in out["transcript"]["segments"]][1::2]
+    assert all("[PHONE]" in text for text in said), said
+    assert out["pii"] == {"PHONE": 1}
+
+
 def test_a_security_code_answering_its_request_is_redacted():
     turns = [
         ("agent", "Срок действия и код на обороте, пожалуйста."),
