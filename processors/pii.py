@@ -53,6 +53,7 @@ type are returned so each stage can record what it redacted.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -1379,7 +1380,7 @@ def redact(
         return f"{text[: bare.start(1)]}[ID]{text[bare.end(1) :]}", {"ID": 1}
     out, counts = _redact(text, options, True, asked)
     if "[EMAIL]" in out:
-        out = _with_its_spelling(out)
+        out = _with_its_spelling(out, text)
     return out, counts
 
 
@@ -1387,7 +1388,7 @@ def redact(
 #: "гэ", "эй", "дабл-ю") besides single letters.
 _LETTER_NAMES = (
     "эй|би|си|ди|эф|джи|эйч|ай|джей|кей|эл|эль|эм|эн|оу|пи|кью|ар|эс|ти|ю|ви|дабл-ю|дабл|экс|икс|уай|вай|зед|зи|"
-    "бэ|вэ|гэ|дэ|жэ|зэ|ка|тэ|ха|цэ|че|ша|ща|игрек|йот"
+    "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет"
 )
 _SPELLED = re.compile(rf"(?:[^\W\d_]|{_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}))*", re.IGNORECASE)
 _ADDRESS_JOINS = frozenset(
@@ -1404,15 +1405,61 @@ _ADDRESS_TOKEN = re.compile(r"[^\s,;:!?]+")
 _ADDRESS_WORDS = 2  # words not spelled (the handle said before its spelling) an address may take
 
 
-def _with_its_spelling(text: str) -> str:
+#: What a spelled letter's name stands for ("эр" → "r", "дабл-ю" → "w"); a single letter stands for
+#: itself, a Cyrillic one for its transliteration (:data:`_TRANSLIT`).
+_LETTER_VALUES = {
+    "эй": "a", "би": "b", "бэ": "b", "си": "c", "цэ": "c", "ди": "d", "дэ": "d", "эф": "f", "джи": "g",
+    "гэ": "g", "эйч": "h", "ха": "h", "ай": "i", "джей": "j", "йот": "j", "жэ": "zh", "кей": "k", "ка": "k",
+    "эл": "l", "эль": "l", "эм": "m", "эн": "n", "оу": "o", "пи": "p", "пэ": "p", "кью": "q", "ар": "r",
+    "эр": "r", "эс": "s", "ти": "t", "тэ": "t", "ю": "u", "ви": "v", "вэ": "v", "дабл-ю": "w", "дабл": "w",
+    "экс": "x", "икс": "x", "уай": "y", "вай": "y", "игрек": "y", "зед": "z", "зи": "z", "зэ": "z",
+    "зет": "z", "че": "ch", "ша": "sh", "ща": "sch",
+}  # fmt: skip
+_TRANSLIT = str.maketrans(
+    {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+     "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+     "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+     "э": "e", "ю": "yu", "я": "ya"}
+)  # fmt: skip
+
+
+def _spelled_after(word: re.Match[str], text: str, source: str) -> int:
+    """How many letters ``source`` (``text`` before redaction) spells right after the ``word`` of
+    ``text`` when they spell that word ("ирина, и-эр-и-эн-а ..." → 5): the address that swallowed
+    them starts with its spelling, and the word is its handle said first. 0 otherwise ("under,
+    k-a-t-e ...": the word only led to the address)."""
+    name = word.group().strip(".…").lower()
+    if len(name) < 2 or not name.isalpha() or name in _NOT_ADDRESS:
+        return 0
+    at = re.compile(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", re.IGNORECASE)
+    nth = len(at.findall(text, 0, word.start()))
+    found = list(at.finditer(source))
+    if nth >= len(found):
+        return 0
+    letters, spelled = 0, []
+    for token in _ADDRESS_TOKEN.finditer(source, found[nth].end()):
+        if not _SPELLED.fullmatch(token.group()):
+            break
+        for letter in token.group().lower().split("-"):
+            letters += 1
+            spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
+    handle = name.translate(_TRANSLIT)
+    said = "".join(spelled)[: len(handle) + 1]
+    return letters if difflib.SequenceMatcher(None, handle, said).ratio() >= 0.75 else 0
+
+
+def _with_its_spelling(text: str, source: str | None = None) -> str:
     """``text`` with the spelled local part said right before an ``[EMAIL]`` placeholder taken into
     it: letters, letter names ("гэ, эр, о, эм"), "M as in mary", "точка"/"underscore", its digits and
-    the handle said before its spelling ("громов, гэ, эр, о, эм, о, вэ [EMAIL]" → "[EMAIL]"). Only
-    where at least two letters are spelled."""
+    the handle said before its spelling ("громов, гэ, эр, о, эм, о, вэ [EMAIL]" → "[EMAIL]"), also when
+    the placeholder took the spelling (``source``, the text before redaction, shows it: "ирина,
+    и-эр-и-эн-а точка ..." → "ирина, [EMAIL]" → "[EMAIL]"). Only where at least two letters are spelled."""
     out, done = [], 0
     for m in re.finditer(r"\[EMAIL\]", text):
         tokens = list(_ADDRESS_TOKEN.finditer(text, done, m.start()))
         start, letters, words, k = m.start(), 0, 0, len(tokens) - 1
+        if source is not None and tokens and not text[tokens[-1].end() : m.start()].strip(" ,"):
+            letters = _spelled_after(tokens[-1], text, source)
         while k >= 0:
             token = tokens[k].group().strip(".…").lower()
             gap = text[tokens[k].end() : start]

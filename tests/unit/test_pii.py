@@ -964,6 +964,12 @@ def test_an_iban_is_a_bank_account_id(said, stored):
         ("Значит, глеб, гэ-эль-е-бэ точка тэ, и, тэ, о, вэ собака ya.ru.", "Значит, [EMAIL]."),
         ("yeah, it's R-A-M-O-N underscore mckenna, M-C-K-E-N-N-A 23 at icloud.com.", "yeah, it's [EMAIL]."),
         ("Yeah, it's M as in mary, A, R, C as in charlie, U, S dot h at yahoo.com.", "Yeah, it's [EMAIL]."),
+        # the handle said, then spelled; the address took the spelling ("эр" is a letter too)
+        ("ирина, и-эр-и-эн-а точка игрек собачка гмейл ком.", "[EMAIL]."),
+        ("Так, жанна, зэ ха а эн эн а точка титов, тэ-и-тэ-о-вэ собака гмейл ком.", "Так, [EMAIL]."),
+        ("э, артём, а, эр, тэ, е, эм точка тарасов, тэ, а, эр, а, эс, о, вэ собака rambler.ru.", "[EMAIL]."),
+        # a word that only leads to a spelled address is no handle of it
+        ("Записала, и-вэ-а-эн точка пэ собака mail.ru.", "Записала, [EMAIL]."),
         # no spelling before it: the words before the address stay
         ("Send it to a new address, anna at mail.ru.", "Send it to a new address, [EMAIL]."),
         ("Телефон 8 916 123 45 67, и почта ivan@mail.ru.", "Телефон [PHONE], и почта [EMAIL]."),
