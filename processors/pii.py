@@ -1423,6 +1423,29 @@ _TRANSLIT = str.maketrans(
 )  # fmt: skip
 
 
+def _spelling(text: str, at: int) -> tuple[int, str]:
+    """The letters spelled in ``text`` from ``at`` on ("гэ, эр, о" → 3, "gro"; "d as in david, e" → 2,
+    "de"): how many, and what they spell."""
+    letters, spelled, skip = 0, [], 0
+    for token in _ADDRESS_TOKEN.finditer(text, at):
+        word = token.group().strip(".…").lower()
+        if skip or (word == "as" and spelled and text.startswith(" in ", token.end())):
+            skip = (skip or 3) - 1  # "d as in david": "as", "in" and the word say the letter again
+            continue
+        if not _SPELLED.fullmatch(word):
+            break
+        for letter in word.split("-"):
+            letters += 1
+            spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
+    return letters, "".join(spelled)
+
+
+def _spells(word: str, spelled: str) -> bool:
+    """Whether ``spelled`` (:func:`_spelling`) starts with ``word``, in any script ("громов", "gromov")."""
+    handle = word.lower().translate(_TRANSLIT)
+    return difflib.SequenceMatcher(None, handle, spelled[: len(handle) + 1]).ratio() >= 0.75
+
+
 def _spelled_after(word: re.Match[str], text: str, source: str) -> int:
     """How many letters ``source`` (``text`` before redaction) spells right after the ``word`` of
     ``text`` when they spell that word ("ирина, и-эр-и-эн-а ..." → 5): the address that swallowed
@@ -1436,29 +1459,21 @@ def _spelled_after(word: re.Match[str], text: str, source: str) -> int:
     found = list(at.finditer(source))
     if nth >= len(found):
         return 0
-    letters, spelled = 0, []
-    for token in _ADDRESS_TOKEN.finditer(source, found[nth].end()):
-        if not _SPELLED.fullmatch(token.group()):
-            break
-        for letter in token.group().lower().split("-"):
-            letters += 1
-            spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
-    handle = name.translate(_TRANSLIT)
-    said = "".join(spelled)[: len(handle) + 1]
-    return letters if difflib.SequenceMatcher(None, handle, said).ratio() >= 0.75 else 0
+    letters, spelled = _spelling(source, found[nth].end())
+    return letters if _spells(name, spelled) else 0
 
 
-def _with_its_spelling(text: str, source: str | None = None) -> str:
+def _with_its_spelling(text: str, source: str) -> str:
     """``text`` with the spelled local part said right before an ``[EMAIL]`` placeholder taken into
     it: letters, letter names ("гэ, эр, о, эм"), "M as in mary", "точка"/"underscore", its digits and
     the handle said before its spelling ("громов, гэ, эр, о, эм, о, вэ [EMAIL]" → "[EMAIL]"), also when
-    the placeholder took the spelling (``source``, the text before redaction, shows it: "ирина,
-    и-эр-и-эн-а точка ..." → "ирина, [EMAIL]" → "[EMAIL]"). Only where at least two letters are spelled."""
+    the placeholder took the spelling ("ирина, и-эр-и-эн-а точка ..." → "ирина, [EMAIL]" → "[EMAIL]"):
+    ``source``, the text before redaction, tells. Only where at least two letters are spelled."""
     out, done = [], 0
     for m in re.finditer(r"\[EMAIL\]", text):
         tokens = list(_ADDRESS_TOKEN.finditer(text, done, m.start()))
         start, letters, words, k = m.start(), 0, 0, len(tokens) - 1
-        if source is not None and tokens and not text[tokens[-1].end() : m.start()].strip(" ,"):
+        if tokens and not text[tokens[-1].end() : m.start()].strip(" ,"):
             letters = _spelled_after(tokens[-1], text, source)
         while k >= 0:
             token = tokens[k].group().strip(".…").lower()
@@ -1479,7 +1494,14 @@ def _with_its_spelling(text: str, source: str | None = None) -> str:
                 letters += token.count("-") + 1
             elif token in _ADDRESS_JOINS or token.isdigit() or token in NUMBER_WORDS:
                 pass
-            elif token.isalpha() and token not in _NOT_ADDRESS and words < _ADDRESS_WORDS and letters:
+            elif (
+                token.isalpha()
+                and token not in _NOT_ADDRESS
+                and words < _ADDRESS_WORDS
+                and letters
+                # the handle said before its spelling, not a word leading to it ("under k-a-t-e")
+                and _spelled_after(tokens[k], text, source)
+            ):
                 words += 1
             else:
                 break

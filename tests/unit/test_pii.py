@@ -970,6 +970,13 @@ def test_an_iban_is_a_bank_account_id(said, stored):
         ("э, артём, а, эр, тэ, е, эм точка тарасов, тэ, а, эр, а, эс, о, вэ собака rambler.ru.", "[EMAIL]."),
         # a word that only leads to a spelled address is no handle of it
         ("Записала, и-вэ-а-эн точка пэ собака mail.ru.", "Записала, [EMAIL]."),
+        ("Записывайте, новая, эс, эм, и, тэ собака mail.ru", "Записывайте, новая, [EMAIL]"),
+        ("У меня в системе ivansmirnova собака рамблер точка ру, актуально?", "У меня в [EMAIL], актуально?"),
+        # the handle's spelling read with "as in" ("d as in david")
+        (
+            "Sure, a, i, s, h, a underscore delgado, d as in david, e, l, g, a, d as in david, o at aol.com.",
+            "Sure, [EMAIL].",
+        ),
         # no spelling before it: the words before the address stay
         ("Send it to a new address, anna at mail.ru.", "Send it to a new address, [EMAIL]."),
         ("Телефон 8 916 123 45 67, и почта ivan@mail.ru.", "Телефон [PHONE], и почта [EMAIL]."),
