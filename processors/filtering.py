@@ -730,6 +730,11 @@ def _head(text: str) -> str:
     return m.group(1).lower() if m is not None else ""
 
 
+#: An IBAN's country code and check digits, and maybe its bank code, ending a breath ("it's NL23
+#: ABNA," / "0685 0337 40."): its digits go on in the next.
+_IBAN_START = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{1,4}){0,3}[\s,.…-]*$")
+
+
 def _seam(before: str, head: str) -> bool:
     """Whether PII may run from the end of ``before`` into the next segment of the same speaker,
     which starts with the word ``head``: digits after digits or after a cue ("my number is" /
@@ -737,7 +742,13 @@ def _seam(before: str, head: str) -> bool:
     pairs are decided by the first word of the next segment and the last of ``before``."""
     if head.isdigit() or head in _NUMBERISH:
         tail = _last_word(before)
-        return tail.isdigit() or tail in _NUMBERISH or tail in _EMAIL_JOINS or cue_at_end(before)
+        return (
+            tail.isdigit()
+            or tail in _NUMBERISH
+            or tail in _EMAIL_JOINS
+            or cue_at_end(before)
+            or (_IBAN_START.search(before[-40:]) is not None)
+        )
     if head in _NUMBER_PART_HEADS:  # "серия 98 14" / "номер 242282": a passport said in two breaths
         tail = _last_word(before)
         return (tail.isdigit() or tail in _NUMBERISH) and _SERIES_WORD.search(before) is not None
@@ -906,12 +917,17 @@ def _answers_reference(
 #: A segment that ends in a placeholder, and one that is nothing but a short digit group.
 _ENDS_IN_PLACEHOLDER = re.compile(r"\[(?:PHONE|CARD|ID)\][\s.,…]*$")
 _BARE_GROUP = re.compile(r"[\s,]*\d{2,4}[\s.,…]*")
+#: A number's placeholder the speaker broke off after ("счёт [ID]..."), and a group of 2-4 digits that
+#: opens the next breath before a comma and more ("6020, БИК 044525225"): the number's last group.
+_BROKEN_OFF = re.compile(r"\[(?:PHONE|CARD|ID)\]\s*(?:\.\.\.|…|,)\s*$")
+_LEADING_GROUP = re.compile(r"[\s,]*\d{2,4}(?=,\s*\S)")
 
 
 def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
     """The last group of a number said in the next breath after the rest was redacted ("my cell is
     +44 20 8617" / "Yes, I'm listening." / "5921..."): the same placeholder, not counted again. Only a
-    bare group of 2-4 digits, close in time, with no question of the other speaker in between."""
+    bare group of 2-4 digits, close in time, with no question of the other speaker in between, or
+    one opening its breath before a comma when the number broke off ("счёт [ID]..." / "6020, БИК ...")."""
     for i, seg in enumerate(segments):
         found = _ENDS_IN_PLACEHOLDER.search(seg["text"])
         if found is None:
@@ -923,11 +939,17 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
                 if "?" in nxt["text"]:
                     break
                 continue
-            if _near(segments[j - 1], nxt) and (
-                _BARE_GROUP.fullmatch(nxt["text"]) or _bare_group_said(nxt["text"])
-            ):
+            if not _near(segments[j - 1], nxt):
+                break
+            if _BARE_GROUP.fullmatch(nxt["text"]) or _bare_group_said(nxt["text"]):
                 tail = nxt["text"][len(nxt["text"].rstrip(" .,…")) :]
                 segments[j] = {**nxt, "text": placeholder + tail}
+            elif (
+                _BROKEN_OFF.search(seg["text"])
+                and (group := _LEADING_GROUP.match(nxt["text"])) is not None
+                and not is_amount(nxt["text"], group.start(), group.end())
+            ):
+                segments[j] = {**nxt, "text": placeholder + nxt["text"][group.end() :]}
             break
 
 

@@ -896,6 +896,32 @@ def test_the_last_group_of_a_number_in_the_next_breath_takes_its_placeholder():
     assert [s["text"] for s in out["transcript"]["segments"]][3] == "12."
 
 
+def test_an_iban_split_after_its_bank_code_is_redacted_in_both_breaths():
+    turns = [
+        ("agent", "I'll need her IBAN"),
+        ("customer", "it's NL23 ABNA,"),
+        ("customer", "0685 0337 40."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("iban", turns))
+    assert [s["text"] for s in out["transcript"]["segments"]][1:] == ["it's [ID],", "[ID]."]
+    assert out["pii"] == {"ID": 1}
+
+
+def test_the_last_group_opening_the_breath_after_a_number_broke_off_takes_its_placeholder():
+    turns = [
+        ("agent", "Продиктуйте номер счёта и БИК банка."),
+        ("customer", "счёт 4081 7810-5033 2951..."),
+        ("customer", "6020, БИК 044525225"),
+    ]
+    out = filter_transcript(make_transcript_from_turns("acct", turns, language="ru"))
+    assert [s["text"] for s in out["transcript"]["segments"]][1:] == ["счёт [ID]...", "[ID], БИК 044525225"]
+    # a number said to its end (no pause after it): the next breath's figures are their own
+    turns[1] = ("customer", "счёт 4081 7810 5033 2951 6020.")
+    turns[2] = ("customer", "15, нет, 16 числа переведите.")
+    out = filter_transcript(make_transcript_from_turns("acct", turns, language="ru"))
+    assert [s["text"] for s in out["transcript"]["segments"]][2] == "15, нет, 16 числа переведите."
+
+
 @pytest.mark.parametrize(
     "turns",
     [
