@@ -916,7 +916,7 @@ def _answers_reference(
 
 #: A segment that ends in a placeholder, and one that is nothing but a short digit group.
 _ENDS_IN_PLACEHOLDER = re.compile(r"\[(?:PHONE|CARD|ID)\][\s.,…]*$")
-_BARE_GROUP = re.compile(r"[\s,]*\d{2,4}[\s.,…]*")
+_BARE_GROUP = re.compile(r"[\s,]*(?:\d{2,4}|\d\d[\s-]\d\d)[\s.,…]*")  # "5921", "94 12"
 #: A number's placeholder the speaker broke off after ("счёт [ID]..."), and a group of 2-4 digits that
 #: opens the next breath before a comma and more ("6020, БИК 044525225"): the number's last group.
 _BROKEN_OFF = re.compile(r"\[(?:PHONE|CARD|ID)\]\s*(?:\.\.\.|…|,)\s*$")

@@ -896,6 +896,19 @@ def test_the_last_group_of_a_number_in_the_next_breath_takes_its_placeholder():
     assert [s["text"] for s in out["transcript"]["segments"]][3] == "12."
 
 
+def test_the_last_two_pairs_of_a_number_in_the_next_breath_take_its_placeholder():
+    turns = [
+        ("customer", "Запишите, пожалуйста, мой киргизский номер для связи"),
+        ("agent", "Да, диктуйте"),
+        ("customer", "Ну, +996 559 65..."),
+        ("agent", "Да"),
+        ("customer", "94 12."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("kg", turns, language="ru"))
+    assert [s["text"] for s in out["transcript"]["segments"]][2::2] == ["Ну, [PHONE]...", "[PHONE]."]
+    assert out["pii"] == {"PHONE": 1}
+
+
 def test_an_iban_split_after_its_bank_code_is_redacted_in_both_breaths():
     turns = [
         ("agent", "I'll need her IBAN"),
