@@ -1806,23 +1806,30 @@ _GROUP_DASH = re.compile(r"(?<=\d)[-–—](?=\d)")
 
 #: Digit groups of a number said in part: 4 digits or more ("903, 717", "70-36", "1 9 oh 9").
 _PIECE = re.compile(rf"\d(?:[\s,.\-–—…]{{0,4}}{_NI_DIGIT}){{3,}}")
+#: A card's code is 3 digits: a piece of one taken back or corrected ("CVV [CARD], no, 1, 7, 8").
+_CODE_PIECE = re.compile(rf"\d(?:[\s,.\-–—…]{{0,4}}{_NI_DIGIT}){{2,}}")
 _TAKE_BACK_CHARS = 80
+#: A bare "no" right after a redacted number, before the digits that correct it ("[CARD], no, 1, 7, 8").
+_NO_THEN_DIGITS = re.compile(r"[\s,.…]*(?<![^\W\d_])no[\s,.…]+(?=\d)", re.IGNORECASE)
 
 
 def _redact_taken_back(text: str) -> str:
     """Digits said and taken back next to a redacted number ("903, 717... нет, подождите, [PHONE]",
-    "[PHONE], ой, нет, 36 в конце, 70-36"): part of the same number, redacted with its placeholder.
-    Not counted again: it is the same number."""
+    "[PHONE], ой, нет, 36 в конце, 70-36", "The CVV is [CARD], no, 1, 7, 8."): part of the same
+    number, redacted with its placeholder. Not counted again: it is the same number."""
     spans: list[tuple[int, int, str]] = []
     for m in PLACEHOLDER_RE.finditer(text):
         lo = max(0, m.start() - _TAKE_BACK_CHARS)
         before = list(_TAKE_BACK.finditer(text, lo, m.start()))
         if before:  # pieces before the last take-back word
             spans += [(p.start(), p.end(), m.group()) for p in _PIECE.finditer(text, lo, before[-1].start())]
-        after = _TAKE_BACK.search(text, m.end(), m.end() + _TAKE_BACK_CHARS)
+        after = _TAKE_BACK.search(text, m.end(), m.end() + _TAKE_BACK_CHARS) or _NO_THEN_DIGITS.match(
+            text, m.end()
+        )
         if after is not None:
             hi = min(len(text), after.end() + _TAKE_BACK_CHARS)
-            spans += [(p.start(), p.end(), m.group()) for p in _PIECE.finditer(text, after.end(), hi)]
+            piece = _CODE_PIECE if m.group() == "[CARD]" else _PIECE
+            spans += [(p.start(), p.end(), m.group()) for p in piece.finditer(text, after.end(), hi)]
     if not spans:
         return text
     out, done = [], 0

@@ -553,6 +553,12 @@ def test_the_last_group_said_with_spaces_only_is_the_one_taken_back():
     assert counts == {"PHONE": 1} and not any(ch.isdigit() for ch in text), text
 
 
+def test_a_card_code_corrected_after_a_bare_no_takes_its_placeholder():
+    assert redact("The CVV is 171, no, 1, 7, 8.") == ("The CVV is [CARD], no, [CARD].", {"CARD": 1})
+    # a "no" before a small number that corrects nothing leaves it
+    assert redact("Card 4111 1111 1111 1111, no, 2 payments.")[0] == "Card [CARD], no, 2 payments."
+
+
 def test_not_so_without_a_number_changes_nothing():
     said = "Нет, не так, я звонил 12 марта, а не 13."
     assert redact(said) == (said, {})
