@@ -528,12 +528,18 @@ def is_plain_number(text: str, start: int, end: int) -> bool:
     return is_amount(text, start, end) or _not_phone_context(text, start, end)
 
 
+#: A UPS tracking number's head ("1Z" and up to 15 of its 16 letters and digits) right before digits.
+_UPS_HEAD = re.compile(r"(?<![^\W_])1Z(?:[\s-]?[0-9A-Z]){2,15}[\s-]*$")
+
+
 def _not_phone_context(text: str, start: int, end: int) -> bool:
     """An order/contract/... word right before (with no phone word before it: "the phone number on
     the account is ...", "номер, привязанный к договору, телефон ..."), or a unit right after: the
     digits are not a phone."""
     if start >= 2 and text[start - 1] == "/" and text[start - 2].isdigit():
         return True  # the part after a slash of a contract's number: "Договор 757/8903-4184916"
+    if "1Z" in text[max(0, start - 24) : start] and _UPS_HEAD.search(text, max(0, start - 24), start):
+        return True  # a UPS tracking number's tail: "1Z 999 AA1 01 2345 6784"
     lo = max(0, start - _CUE_CHARS)
     # the phone word may open a longer question: "What phone number do you have on your account?"
     reference = _NOT_PHONE.search(text, lo, start)

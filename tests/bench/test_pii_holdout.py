@@ -1,6 +1,6 @@
 """Regression guard on the held-out PII probe (tests/pii_holdout.py): its leak and false-positive
 rates may not get worse. Measured: 3 of 373 secrets readable (0.8 %; the
-redaction leaked 63, 16.9 %, when the probe was blind), 2 of 126 negatives touched (1.6 %)."""
+redaction leaked 63, 16.9 %, when the probe was blind), 1 of 126 negatives touched (0.8 %)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from tests.pii_holdout import evaluate, load_cases
 
 MAX_LEAK_RATE = 0.009  # 3 of 373 measured
-MAX_FALSE_POSITIVES = 2
+MAX_FALSE_POSITIVES = 1
 
 
 @pytest.fixture(scope="module")

@@ -712,6 +712,7 @@ def test_an_inn_shape_failing_its_checksum_stays():
         f"Order number {_IN_FOURS}.",
         "Номер заказа 4510 123456.",  # a passport's shape
         "Номер договора 112-233-445 95.",  # a SNILS shape with its checksum
+        "Tracking number 1Z 999 AA1 01 2345 6784, it says delivered.",  # a UPS number's tail is no phone
     ],
 )
 def test_a_number_named_as_a_reference_is_never_a_card_phone_or_id(said):
