@@ -51,6 +51,7 @@ reason, never judged again and not counted here (``Transcript.dropped`` counts i
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import re
 from collections import Counter
@@ -222,6 +223,11 @@ class FilterOptions:
     drop_short: bool = True
     collapse_repeats: bool = True
     pii: PiiOptions = field(default_factory=PiiOptions)
+
+    @cached_property
+    def _without_phones(self) -> FilterOptions:
+        """These options with phones off: for a number the question it answers says is no phone."""
+        return dataclasses.replace(self, pii=dataclasses.replace(self.pii, phones=False))
 
     @cached_property
     def _filler_re(self) -> re.Pattern[str]:
@@ -908,10 +914,19 @@ def _answers_reference(
             continue
         joined = f"{part}, {answer}"
         redacted, found = _redact(joined, options)
-        if found.get("PHONE", 0) == 0:  # the question says what the number is
-            pii.subtract({"PHONE": seg["text"].count("[PHONE]")})
-            pii.update(found)
-            segments[i] = {**seg, "text": _split_back([part, answer], joined, redacted, ", ")[1]}
+        if found.get("PHONE", 0):
+            # the reference named further from the question's end than the digits' context reaches
+            # ("What's the account number on the bill?" / "It's 646 203 7718."): when the answer is
+            # that one number and nothing more, no phone either
+            alone, alone_found = _redact(answer, options)
+            if alone_found != {"PHONE": 1} or _DIGIT.search(alone) is not None:
+                continue
+            redacted, found = _redact(answer, options._without_phones)
+            joined, part = answer, ""
+        pii.subtract({"PHONE": seg["text"].count("[PHONE]")})
+        pii.update(found)
+        text = _split_back([part, answer], joined, redacted, ", ")[1] if part else redacted
+        segments[i] = {**seg, "text": text}
 
 
 #: A segment that ends in a placeholder, and one that is nothing but a short digit group.

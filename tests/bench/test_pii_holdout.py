@@ -9,7 +9,7 @@ import pytest
 from tests.pii_holdout import evaluate, load_cases
 
 MAX_LEAK_RATE = 0.009  # 3 of 373 measured
-MAX_FALSE_POSITIVES = 1
+MAX_FALSE_POSITIVES = 1  # neg-400: stored right; the LLM text, redacted again without the question, not
 
 
 @pytest.fixture(scope="module")

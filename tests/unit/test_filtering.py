@@ -526,6 +526,8 @@ def test_pii_answering_the_other_speakers_question_is_redacted(turns, stored):
         ("Ваш ИНН?", "7707083893."),
         ("What's your order number?", "seven one one eight seven eight one five nine two."),
         ("Назовите номер договора.", "4459568205."),
+        # the reference named further from the question's end ("... number on the bill?")
+        ("What's the account number on the bill?", "It's 646 203 7718."),
     ],
 )
 def test_a_bare_number_answering_a_reference_question_is_no_phone(question, answer):
@@ -533,6 +535,16 @@ def test_a_bare_number_answering_a_reference_question_is_no_phone(question, answ
     out = filter_transcript(make_transcript_from_turns("ref", [("agent", question), ("customer", answer)]))
     assert "[PHONE]" not in out["transcript"]["segments"][1]["text"]
     assert out["pii"] == {}
+
+
+def test_a_phone_said_with_the_reference_a_question_asked_for_stays_a_phone():
+    turns = [
+        ("agent", "What's the account number on the bill?"),
+        ("customer", "It's 4459568205, and call me back at 646 203 7718."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("ref", turns))
+    # the answer is more than the number asked for: the phone in it is no reference
+    assert out["transcript"]["segments"][1]["text"].endswith("and call me back at [PHONE].")
 
 
 @pytest.mark.parametrize(
