@@ -1086,6 +1086,18 @@ _GROUP_WORD = re.compile(r"(?<![^\W\d_])(?:групп[аеуы]|group|block|бл
 _ECHO_VARIANTS = 4
 
 
+def _mostly_heard(said: str, heard: str) -> bool:
+    """Whether the groups of ``said`` ("3774 8787 27693") that are groups of ``heard``, 3 digits or
+    more each, are at least two and hold at least two thirds of its digits: a read-back with a
+    group misheard ("8787" for "877831")."""
+    groups = _DIGIT_GROUP.findall(said)
+    known = [g for g in groups if len(g) >= 3 and g in heard]
+    return len(known) >= 2 and 3 * sum(map(len, known)) >= 2 * sum(map(len, groups))
+
+
+_DIGIT_GROUP = re.compile(r"\d+")
+
+
 def _one_off(digits: str, heard: str) -> bool:
     """Whether ``digits`` are ``heard``'s, or a stretch of them, with at most one digit other or two
     next to each other swapped (a read-back's "1540" for "1504")."""
@@ -1200,8 +1212,10 @@ def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
             ):
                 continue
             for _, placeholder, heard in reversed(numbers):
-                if any(digits in h for h in heard) or (
-                    n >= _ECHO_MISHEARD and any(_one_off(digits, h) for h in heard)
+                if (
+                    any(digits in h for h in heard)
+                    or (n >= _ECHO_MISHEARD and any(_one_off(digits, h) for h in heard))
+                    or (n >= _ECHO_MISHEARD and any(_mostly_heard(m.group(), h) for h in heard))
                 ):
                     # a card's last four read back ("ending in 4242") are no PII: they stay
                     last_four = placeholder == "[CARD]" and n == 4 and _READ_BACK_WORDS.search(view)

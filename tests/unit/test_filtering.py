@@ -1359,6 +1359,20 @@ def test_a_card_read_back_with_a_group_misheard_and_its_correction_are_redacted(
     assert texts[3].startswith("Нет, не так. Третья группа [CARD]"), texts
 
 
+def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
+    """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
+    last groups are the card's, so the whole read-back is (a blind probe's leak)."""
+    turns = [
+        ("agent", "Great, and which card would you like to use?"),
+        ("customer", "Okay, 3774 877831 27693."),
+        ("agent", "Let me read that back, 3774 8787 27693?"),
+        ("agent", "And the order number is 3774 555 120, right?"),
+    ]
+    texts = _texts(turns, "en")
+    assert texts[1:3] == ["Okay, [CARD].", "Let me read that back, [CARD]?"], texts
+    assert texts[3] == turns[3][1]  # one group of the card is no read-back of it
+
+
 def test_a_card_started_taken_back_and_said_again_is_redacted_from_its_start():
     turns = [
         ("agent", "Диктуйте номер карты."),
