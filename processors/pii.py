@@ -285,7 +285,9 @@ _DICTATE_WORDS = r"записывайте|запишите|пишите"
 #: Words that announce a phone number.
 _PHONE_WORDS = (
     rf"телефон|мобильн|сотов|домашн|(?:по)?звон(?:ит|ите|ить|им|ю)\b|набирайте|{_DICTATE_WORDS}|phone|"
-    r"cell|mobile|call\b|callback|перезвон|reach\s+me|text\s+me|городск|whatsapp|ватсап|вотсап|\[phone\]"
+    r"cell|mobile|call\b|callback|перезвон|reach\s+(?:me|you|us)\b|text\s+me|городск|whatsapp|ватсап|вотсап|"
+    # a question how to reach the other: "How can we reach you?", "Как с вами связаться?"
+    r"contact\s+(?:me|you)\b|get\s+in\s+touch|связаться|\[phone\]"
 )
 _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
 #: Words naming a person's identity number that has no shape of its own: any 6-20 digits after one
@@ -615,7 +617,8 @@ _CUE_STEMS = (
     "passport", "сери", "series", "снилс", "snils", "ssn", "social", "телефон", "мобильн", "сотов",
     "домашн", "позвоните", "звоните", "звонить", "набирайте", "записывайте", "запишите", "пишите",
     "phone", "cell", "mobile", "call", "перезвон", "reach", "text", "городск", "whatsapp", "ватсап",
-    "вотсап", "[phone]", "номер", "number", "cvv", "cvc", "код", "security",
+    "вотсап", "[phone]", "номер", "number", "cvv", "cvc", "код", "security", "позвон", "contact", "touch",
+    "связаться",
 )  # fmt: skip
 
 

@@ -512,6 +512,12 @@ def test_words_said_again_only_when_that_reveals_nothing() -> None:
              ("customer", "Восемь, девятьсот двадцать пять, три семёрки, две двойки, две единицы.")],
             ["Оставьте номер для связи, пожалуйста.", "[PHONE]."],
         ),
+        # asked how to reach them, with no phone word
+        ([("agent", "How can we reach you?"), ("customer", "Okay, 312 889, oh nine seventy-five.")],
+         ["How can we reach you?", "Okay, [PHONE]."]),
+        ([("agent", "Куда вам позвонить?"),
+          ("customer", "Девятьсот три, сто двадцать, сорок пять, шестьдесят семь.")],
+         ["Куда вам позвонить?", "[PHONE]."]),
     ],
 )  # fmt: skip
 def test_pii_answering_the_other_speakers_question_is_redacted(turns, stored):
