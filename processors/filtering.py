@@ -78,6 +78,7 @@ from processors.pii import (
     abandoned_digits,
     asked_id,
     asks_cvv,
+    asks_for_card,
     asks_for_reference,
     asks_id_last_four,
     asks_inn,
@@ -1387,6 +1388,10 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         asked = _asked(segments, segments[first].get("role"), first) if ids else None
         if asked is not None:
             run.cue = None
+        elif run.cue is not None and options.pii.cards and asks_for_card(segments[run.cue]["text"]):
+            # "Can I get the card number, please?" / "Yeah, go ahead and charge 5106 2163, ...": the
+            # card word may be further from the digits than the words naming them are read
+            asked = "card"
         indices = [run.cue, *run.segments] if run.cue is not None else run.segments
         parts = [segments[i]["text"].rstrip(_PIECE_END) for i in indices]
         for sep in _SEAM_JOINS:

@@ -602,6 +602,12 @@ def _cue(text: str, start: int, asked: str | None = None) -> str | None:
     return "phone" if kind == "dictate" else kind
 
 
+def asks_for_card(text: str) -> bool:
+    """Whether the last words of ``text`` ask for a card ("Can I get the card number, please?"):
+    the digits answering it are read as a card's whatever the words before them in the answer."""
+    return _cue(text, len(text)) == "card"
+
+
 def has_cue(text: str) -> bool:
     """Whether ``text`` says a word that announces PII ("номер", "card", "call me at")."""
     m = _CUE.search(text)
@@ -1380,8 +1386,9 @@ def redact(
     text: str, options: PiiOptions = PiiOptions(), asked: str | None = None
 ) -> tuple[str, dict[str, int]]:
     """``text`` with PII replaced by placeholders, and counts by placeholder type. ``asked``: the kind
-    of identity number (:data:`ID_KINDS`) the other speaker just asked for (:func:`asked_id`): digits
-    in ``text`` are that number unless a word in it says otherwise."""
+    of identity number (:data:`ID_KINDS`) the other speaker just asked for (:func:`asked_id`), or
+    "card" (:func:`asks_for_card`): digits in ``text`` are that number unless a word in it says
+    otherwise."""
     if not options.enabled:
         return text, {}
     bare = _BARE_PASSPORT_PART.fullmatch(text) if asked == "passport" and options.ids else None

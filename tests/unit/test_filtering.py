@@ -1365,6 +1365,17 @@ def test_a_card_read_back_with_a_group_misheard_and_its_correction_are_redacted(
     assert texts[3].startswith("Нет, не так. Третья группа [CARD]"), texts
 
 
+def test_a_card_answering_its_request_with_words_before_its_digits_is_redacted():
+    turns = [
+        ("agent", "Can I get the card number, please?"),
+        ("customer", "Yeah, go ahead and charge 5106 2163, seventy-eight forty-five, 1912."),
+    ]
+    assert _texts(turns, "en")[1] == "Yeah, go ahead and charge [CARD]."
+    # asked for a card, a phone said with its word is a phone
+    turns[1] = ("customer", "Sure, but first my phone, 646 203 7718, in case we get cut off.")
+    assert _texts(turns, "en")[1] == "Sure, but first my phone, [PHONE], in case we get cut off."
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
