@@ -708,6 +708,38 @@ def _asked(
     return None
 
 
+def _cut_in_the_middle(text: str) -> bool:
+    """Whether a placeholder in ``text`` has digits or number words right next to it, with only a
+    space between ("[CARD] две тысячи ..."): a reading that cut the number in the wrong place."""
+    return any(
+        (word := m.group(1).strip(".,…").lower())[:1].isdigit() or word[-1:].isdigit() or word in _NUMBERISH
+        for pattern in (_WORD_BEFORE_PLACEHOLDER, _WORD_AFTER_PLACEHOLDER)
+        for m in pattern.finditer(text)
+    )
+
+
+_WORD_BEFORE_PLACEHOLDER = re.compile(r"(\S+) (?=\[(?:PHONE|CARD|ID)\])")
+_WORD_AFTER_PLACEHOLDER = re.compile(r"\[(?:PHONE|CARD|ID)\] (\S+)")
+
+
+def _card_answer(text: str, segments: list[dict[str, Any]], role: str) -> bool:
+    """Whether ``text`` of ``role`` says enough digits for a card (13) right after the other speaker
+    asked for one in their last segments, and for nothing else since (:func:`_asked`'s look back)."""
+    if _ASCII_DIGIT.search(text) is None and NUMBER_WORDS.isdisjoint(text.lower().split()):
+        return False
+    if _readable_digits(text) < 13:
+        return False
+    for k in range(len(segments) - 1, max(-1, len(segments) - 1 - _ASK_SEGMENTS), -1):
+        if segments[k]["role"] == role:
+            continue
+        said = segments[k]["text"]
+        if asks_for_card(said):
+            return True
+        if has_cue(said) or _EMAIL_ASK.search(said) or _BANK_CODE_ASK.search(said):
+            return False  # asked for something else since
+    return False
+
+
 #: Segments of one speaker this close (seconds) may split one dictated number or e-mail address.
 SEAM_GAP = 4.0
 #: Words an e-mail said aloud continues with ("ivan dot petrov" / "at gmail dot com").
@@ -1460,6 +1492,12 @@ def filter_transcript(
                 last_kept_asked = last_kept_role == "agent" and proposes(last_kept_text, options)
                 if last_kept_asked:
                     reason, text, found = _judge(seg["text"], options, True, asked)
+            if not found and answering and options.pii.cards and _card_answer(seg["text"], segments, role):
+                # a card asked for a few turns back ("which card?" / "... let me start over." / "Okay.
+                # 2597, twenty-seven sixteen three eight nine one, ..."): its digits read as a card's
+                carded, card_found = _redact(seg["text"], options, asked="card")
+                if not _cut_in_the_middle(carded):
+                    text, found = carded, card_found
         else:
             text, found = _redact(text, options)
         if (

@@ -4,7 +4,7 @@ may not get worse. Measured blind when the probe was written: 78 of 441 secrets 
 letter by letter before the address, cards taken back and started again or read back with two digits
 swapped, identity numbers given as bare answers; 25 of 2 014 must-keep numbers lost (an order number said
 next to a phone then repeated by the agent, a bare answer to "Назовите номер заказа", a contract's part
-after a slash, an amount in words). After the fixes: 3 readable (0.7 %), none lost. Lower the limits as
+after a slash, an amount in words). After the fixes: 2 readable (0.5 %), none lost. Lower the limits as
 fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pytest
 
 from tests.pii_probe5 import evaluate, generate, self_check
 
-MAX_LEAKS = 3
+MAX_LEAKS = 2
 MAX_LEAKS_PER_TYPE = {
-    "card/en": 2,
+    "card/en": 1,
     "cvv/en": 1,
 }  # every other type: 0
 MAX_LOST_KEEPS = 0

@@ -1376,6 +1376,23 @@ def test_a_card_answering_its_request_with_words_before_its_digits_is_redacted()
     assert _texts(turns, "en")[1] == "Sure, but first my phone, [PHONE], in case we get cut off."
 
 
+def test_a_card_said_again_after_a_restart_answers_the_request_turns_back():
+    """The card was asked for before the customer's false start; said again in mixed words and digits
+    after the agent's "take your time", it is still the card asked for (a blind probe's leak)."""
+    turns = [
+        ("agent", "Great, and which card would you like to use?"),
+        ("customer", "It's 2597 2716 4373... hold on, that's not right, let me start over."),
+        ("agent", "No problem, take your time"),
+        ("customer", "Okay. 2597, twenty-seven sixteen three eight nine one, two double oh eight."),
+    ]
+    texts = _texts(turns, "en")
+    assert texts[3] == "Okay. [CARD].", texts
+    assert texts[1] == "It's [CARD]... hold on, that's not right, let me start over."
+    # asked for something else since, the digits are not read as a card's
+    turns[2] = ("agent", "Sorry, first the phone number on the account?")
+    assert "[CARD]" not in _texts(turns, "en")[3]
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
