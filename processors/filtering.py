@@ -88,6 +88,7 @@ from processors.pii import (
     is_amount,
     is_plain_number,
     is_year,
+    names_phone,
     names_reference,
     only_a_phone,
     redact,
@@ -943,7 +944,8 @@ def _answers_reference(
             continue
         part = segments[i - 1]["text"].rstrip(_PIECE_END)
         answer = _printable(said[i])
-        if _only_a_phone(answer):
+        # a phone by its shape, or named in the answer itself ("не помню, давайте по телефону: ...")
+        if _only_a_phone(answer) or names_phone(answer):
             continue
         joined = f"{part}, {answer}"
         redacted, found = _redact(joined, options)

@@ -602,6 +602,11 @@ def _cue(text: str, start: int, asked: str | None = None) -> str | None:
     return "phone" if kind == "dictate" else kind
 
 
+def names_phone(text: str) -> bool:
+    """Whether ``text`` says a word that names a phone ("по телефону", "by the phone I ordered with")."""
+    return _PHONE_WORD.search(text) is not None
+
+
 def asks_for_card(text: str) -> bool:
     """Whether the last words of ``text`` ask for a card ("Can I get the card number, please?"):
     the digits answering it are read as a card's whatever the words before them in the answer."""

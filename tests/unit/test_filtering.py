@@ -543,6 +543,22 @@ def test_a_bare_number_answering_a_reference_question_is_no_phone(question, answ
     assert out["pii"] == {}
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "answer"),
+    [
+        ("ru", "Назовите номер заказа.", "Ой, номер заказа не помню, давайте по телефону, на который "
+         "оформляла: девять два шесть девятьсот тридцать пять, двадцать два, семнадцать."),
+        ("en", "What's your order number?", "I don't have it handy, can you look it up by the phone I "
+         "ordered with? three zero five, two three five 8107."),
+    ],
+)  # fmt: skip
+def test_a_phone_the_answer_names_instead_of_the_reference_asked_for_is_redacted(lang, question, answer):
+    turns = [("agent", question), ("customer", answer)]
+    out = filter_transcript(make_transcript_from_turns("ref", turns, lang))
+    assert out["transcript"]["segments"][1]["text"].endswith("[PHONE].")
+    assert out["pii"] == {"PHONE": 1}
+
+
 def test_a_phone_said_with_the_reference_a_question_asked_for_stays_a_phone():
     turns = [
         ("agent", "What's the account number on the bill?"),
