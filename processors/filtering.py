@@ -798,6 +798,35 @@ def _seam(before: str, head: str) -> bool:
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
 
 
+#: Words leading a group of a number dictated a group a breath ("the next four are 1621", "следующие
+#: четыре 3523", "дальше 0961", "and the last four are 5775"): no digits of it ("четыре" counts them).
+_GROUP_LEAD = re.compile(
+    r"(?:[\s,]*(?:так|ну|и|а|дальше|потом|затем|and|okay|ok|so|then)(?![^\W\d_]))*[\s,]*"
+    r"(?:(?:the\s+)?(?:first|next|last|final|second|third|fourth|other)\s+(?:(?:four|three|two|five|six)\s+)?"
+    r"(?:digits\s+|numbers\s+|group\s+)?(?:(?:are|is)\s+)?"
+    r"|(?:первые|следующие|последние|вторые|третьи|четв[её]ртые)\s+(?:(?:четыре|три|две|пять|шесть)\s+)?"
+    r"(?:цифры\s+)?)?[\s,:]*",
+    re.IGNORECASE,
+)
+
+
+_GROUP_LEAD_WORD = re.compile(
+    r"first|next|last|final|second|third|fourth|other|then|первые|следующие|последние|вторые|третьи|четв"
+    r"|дальше|потом|затем",
+    re.IGNORECASE,
+)
+
+
+def _lead_end(text: str) -> int:
+    """Where the digits of ``text`` start after the words leading a dictated group (:data:`_GROUP_LEAD`):
+    0 when none lead them, or what follows is no number."""
+    end = _GROUP_LEAD.match(text).end()  # type: ignore[union-attr]  # it matches the empty string
+    if end == 0 or _GROUP_LEAD_WORD.search(text, 0, end) is None:
+        return 0  # "Так, двадцать два ...": a filler, no group named
+    head = _head(text[end:])
+    return end if head.isdigit() or head in _NUMBERISH else 0
+
+
 def _says_number(text: str, head: str) -> bool:
     """Whether ``text`` may hold a number: a digit, or number words ("Yeah, it's nine one seven")."""
     if head.isdigit() or head in _NUMBERISH or _DIGIT.search(text):
@@ -1395,7 +1424,7 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         role = seg.get("role")
         j = last.get(role)
         last[role] = i
-        head = _head(seg["text"])
+        head = _head(seg["text"][_lead_end(seg["text"]) :])
         near = j is not None and _near(segments[j], seg)
         if (
             j is not None
@@ -1428,6 +1457,15 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             asked = "card"
         indices = [run.cue, *run.segments] if run.cue is not None else run.segments
         parts = [segments[i]["text"].rstrip(_PIECE_END) for i in indices]
+        # a number dictated a group a breath is read without the words leading each group ("the
+        # next four are"), put back before each piece's redaction
+        leads = [part[: _lead_end(part)] for part in parts]
+        if run.cue is not None:
+            leads[0] = ""  # the other speaker's cue is read whole
+        if len(run.segments) > 1 and any(leads):
+            parts = [part[len(lead) :] for lead, part in zip(leads, parts, strict=True)]
+        else:
+            leads = [""] * len(parts)
         for sep in _SEAM_JOINS:
             joined = sep.join(parts)
             redacted, found = _redact(joined, options, asked=asked)
@@ -1436,11 +1474,12 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         else:
             continue
         pii.update(found)
-        for i, part, text in zip(indices, parts, _split_back(parts, joined, redacted, sep), strict=True):
+        pieces = _split_back(parts, joined, redacted, sep)
+        for i, lead, part, text in zip(indices, leads, parts, pieces, strict=True):
             if i == run.cue or text == part:
                 continue  # the cue is the other speaker's, never changed; an unchanged piece keeps its end
             original = segments[i]["text"]
-            segments[i] = {**segments[i], "text": text + original[len(part) :]}
+            segments[i] = {**segments[i], "text": lead + text + original[len(lead) + len(part) :]}
             changed = True
     return changed
 

@@ -1409,6 +1409,31 @@ def test_a_card_said_again_after_a_restart_answers_the_request_turns_back():
     assert "[CARD]" not in _texts(turns, "en")[3]
 
 
+@pytest.mark.parametrize(
+    ("lang", "turns"),
+    [
+        ("ru", [("agent", "Диктуйте номер карты, я внесу платёж."),
+                ("customer", "Так, первые четыре четыре пять шесть один."), ("agent", "Так."),
+                ("customer", "следующие четыре 3523."), ("agent", "Угу, дальше."),
+                ("customer", "дальше три пять один восемь."), ("agent", "Да-да."),
+                ("customer", "и последние четырнадцать один шесть.")]),
+        ("en", [("agent", "I can take the payment now, what's the card number?"),
+                ("customer", "Okay, the first four are double five three six."), ("agent", "Go on."),
+                ("customer", "the next four are 1621."), ("agent", "Mm-hmm."),
+                ("customer", "then zero seven forty-six."), ("agent", "Go on."),
+                ("customer", "and the last four are 5775.")]),
+    ],
+)  # fmt: skip
+def test_a_card_dictated_a_group_a_breath_with_words_naming_each_group_is_redacted(lang, turns):
+    """Words leading each group ("the next four are ...") are no digits of it ("четыре" counts them)
+    and stay; every group takes the card's placeholder (a blind probe's leaks, 12 of 12)."""
+    out = filter_transcript(make_transcript_from_turns("groups", turns, language=lang))
+    said = [s["text"] for s in out["transcript"]["segments"]][1::2]
+    assert all(text.endswith("[CARD].") for text in said), said
+    assert said[1] in ("следующие четыре [CARD].", "the next four are [CARD].")
+    assert out["pii"] == {"CARD": 1}
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
