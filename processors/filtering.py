@@ -744,7 +744,10 @@ def _card_answer(text: str, segments: list[dict[str, Any]], role: str) -> bool:
 #: Segments of one speaker this close (seconds) may split one dictated number or e-mail address.
 SEAM_GAP = 4.0
 #: Words an e-mail said aloud continues with ("ivan dot petrov" / "at gmail dot com").
-_EMAIL_JOINS = frozenset({"at", "dot", "собака", "собачка", "точка", "@"})
+_EMAIL_JOINS = frozenset(
+    {"at", "dot", "собака", "собачка", "точка", "@", "эт", "period", "underscore", "подчёркивание",
+     "подчеркивание", "нижнее", "нижний", "дефис", "тире", "dash", "hyphen"}
+)  # fmt: skip
 _EMAIL_ENDS = tuple(_EMAIL_JOINS)
 _NUMBERISH = NUMBER_WORDS | DIGIT_NOUNS | {"oh", "double", "triple"}
 #: The word a passport's number starts with when its series was said in the segment before.
@@ -810,6 +813,10 @@ _GROUP_LEAD = re.compile(
 )
 
 
+_FILLER_LEAD = re.compile(
+    r"(?:[\s,.]*(?:так|ну|э+(?:-э+)*|дальше|потом|затем|so|um|uh|and|then|okay|ok)(?![^\W\d_]))*[\s,.]*",
+    re.IGNORECASE,
+)
 _GROUP_LEAD_WORD = re.compile(
     r"first|next|last|final|second|third|fourth|other|then|первые|следующие|последние|вторые|третьи|четв"
     r"|дальше|потом|затем",
@@ -818,13 +825,17 @@ _GROUP_LEAD_WORD = re.compile(
 
 
 def _lead_end(text: str) -> int:
-    """Where the digits of ``text`` start after the words leading a dictated group (:data:`_GROUP_LEAD`):
-    0 when none lead them, or what follows is no number."""
+    """Where the digits of ``text`` start after the words leading a dictated group (:data:`_GROUP_LEAD`),
+    or the next piece of an e-mail after fillers; 0 when none lead them."""
     end = _GROUP_LEAD.match(text).end()  # type: ignore[union-attr]  # it matches the empty string
-    if end == 0 or _GROUP_LEAD_WORD.search(text, 0, end) is None:
-        return 0  # "Так, двадцать два ...": a filler, no group named
-    head = _head(text[end:])
-    return end if head.isdigit() or head in _NUMBERISH else 0
+    # "Так, двадцать два ...": a filler, no group named
+    if end and _GROUP_LEAD_WORD.search(text, 0, end) is not None:
+        head = _head(text[end:])
+        if head.isdigit() or head in _NUMBERISH:
+            return end
+    # an e-mail dictated a piece a breath: "Так, собака бэ ка", "So, at gmail", "Then dot com"
+    end = _FILLER_LEAD.match(text).end()  # type: ignore[union-attr]
+    return end if end and _head(text[end:]) in _EMAIL_JOINS else 0
 
 
 def _says_number(text: str, head: str) -> bool:
@@ -1473,6 +1484,13 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
                 break
         else:
             continue
+        if sep != _SEAM_JOINS[-1] and "EMAIL" in found:
+            # an address read with the pauses as commas may stop at one ("снегирь, подчёркивание
+            # белкин, собака ..."): read as said aloud too, the reading that leaves less kept
+            spoken = _SEAM_JOINS[-1].join(parts)
+            again, again_found = _redact(spoken, options, asked=asked)
+            if len(again) < len(redacted) - len(joined) + len(spoken) and "EMAIL" in again_found:
+                joined, redacted, found, sep = spoken, again, again_found, _SEAM_JOINS[-1]
         pii.update(found)
         pieces = _split_back(parts, joined, redacted, sep)
         for i, lead, part, text in zip(indices, leads, parts, pieces, strict=True):

@@ -1434,6 +1434,28 @@ def test_a_card_dictated_a_group_a_breath_with_words_naming_each_group_is_redact
     assert out["pii"] == {"CARD": 1}
 
 
+@pytest.mark.parametrize(
+    ("lang", "turns"),
+    [
+        ("ru", [("agent", "На какую почту отправить договор?"), ("customer", "Э-э, снегирь"),
+                ("agent", "Да-да."), ("customer", "подчёркивание белкин"), ("agent", "Ага."),
+                ("customer", "Так, собака бэ ка"), ("agent", "Записываю."), ("customer", "Дальше точка ру")]),
+        ("en", [("agent", "What email should I send the receipt to?"), ("customer", "nate"),
+                ("agent", "Okay."), ("customer", "underscore jensen"), ("agent", "Mm-hmm."),
+                ("customer", "So, at gmail"), ("agent", "Mm-hmm."), ("customer", "Then dot com")]),
+    ],
+)  # fmt: skip
+def test_an_email_dictated_a_piece_a_breath_is_redacted(lang, turns):
+    """Each piece after the other speaker's backchannel, some led by a filler ("Так, собака ...",
+    "So, at gmail"): one address, none of its words left (a blind probe's leaks, 10 of 10)."""
+    out = filter_transcript(make_transcript_from_turns("mail", turns, language=lang))
+    said = [s["text"] for s in out["transcript"]["segments"]][1::2]
+    assert all("[EMAIL]" in text for text in said), said
+    left = " ".join(said).lower()
+    assert not any(word in left for word in ("снегирь", "белкин", "nate", "jensen", "gmail")), said
+    assert out["pii"] == {"EMAIL": 1}
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
