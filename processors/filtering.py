@@ -76,6 +76,7 @@ from processors.pii import (
     SAID_RUN,
     PiiOptions,
     abandoned_digits,
+    abandoned_said,
     asked_id,
     asks_cvv,
     asks_for_card,
@@ -1236,14 +1237,23 @@ def _abandoned(segments: list[dict[str, Any]], said: list[str]) -> None:
     the next few segments): its placeholder, not counted again."""
     for i, seg in enumerate(segments):
         run = abandoned_digits(seg["text"])
-        if run is None:
-            continue
-        start = said_digits(run.group())[:4]
+        if run is not None:
+            starts = {said_digits(run.group())[:4]}
+            begins = True
+        else:
+            # in words, and short: "восемь девятьсот десять, три... ой, нет, давайте сначала" (its
+            # digits anywhere in the number said again: its 8 may be a +7 then), read every way
+            run = abandoned_said(seg["text"])
+            if run is None:
+                continue
+            starts = {d[:4] for view in _said_views(run.group()) if len(d := said_digits(view)) >= 4}
+            begins = False
         for j in range(i + 1, min(len(segments), i + 1 + _ECHO_SEGMENTS)):
             placeholder = PLACEHOLDER_RE.search(segments[j]["text"])
             if segments[j].get("role") != seg.get("role") or placeholder is None:
                 continue
-            if any(said_digits(view).startswith(start) for view in _code_views(said[j])):
+            numbers = [said_digits(view) for view in _said_views(said[j])]
+            if any((d.startswith(start) if begins else start in d) for d in numbers for start in starts):
                 text = seg["text"]
                 segments[i] = {
                     **seg,
@@ -1350,6 +1360,11 @@ def _code_views(text: str) -> Iterator[str]:
         zeros = _OH_AFTER_DIGIT.sub(r"\g<1>0", _OH_AFTER_DIGIT.sub(r"\g<1>0", dictated))
         if zeros != dictated:
             yield zeros
+
+
+def _said_views(text: str) -> tuple[str, ...]:
+    """:func:`_code_views` of ``text``, and its repeats ("две шестёрки", "double five") as digits."""
+    return (*_code_views(text), *_code_views(expand_repeats(text)))
 
 
 #: An "oh"/"o" said right after a digit: a zero ("two two nine oh", "1 oh 0 3").

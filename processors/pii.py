@@ -60,7 +60,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
-from processors.numbers import NUMBER_WORDS
+from processors.numbers import DIGIT_NOUNS, NUMBER_WORD, NUMBER_WORDS
 
 PLACEHOLDERS = ("EMAIL", "CARD", "ID", "PHONE")
 PLACEHOLDER_RE = re.compile(r"\[(EMAIL|CARD|ID|PHONE)\]")
@@ -1738,6 +1738,7 @@ def _redact_gated(
     return text, dict(counts)
 
 
+_DIGIT_NOUN_WORD = rf"(?:{'|'.join(sorted(DIGIT_NOUNS))})(?![^\W\d_])"
 #: A speaker taking digits back: "ой, нет", "подождите", "sorry, no", "I mean".
 _TAKE_BACK = re.compile(
     r"(?<![^\W\d_])(?:ой|нет|не\s+так|неправильно|подождите|точнее|вернее|извините|простите|сначала|заново|"
@@ -1754,6 +1755,22 @@ def abandoned_digits(text: str) -> re.Match[str] | None:
     """The digits ``text`` stops on and takes back (a number started again from its beginning), or
     None."""
     return _ABANDONED.search(text) if _TAKE_BACK.search(text) is not None else None
+
+
+#: Digits or number words a speaker stops on and takes back, the number said in words ("восемь
+#: девятьсот десять, три... ой, нет, давайте сначала"): see :func:`abandoned_said`.
+_ABANDONED_SAID = re.compile(
+    rf"(?<![^\W\d_])(?:\d+|{NUMBER_WORD}|{_DIGIT_NOUN_WORD})"
+    rf"(?:[\s,.\-–—]{{1,3}}(?:\d+|oh(?![^\W\d_])|{NUMBER_WORD}|{_DIGIT_NOUN_WORD}))*"
+    rf"(?=[\s.,…—–-]*{_TAKE_BACK.pattern})",
+    re.IGNORECASE,
+)
+
+
+def abandoned_said(text: str) -> re.Match[str] | None:
+    """The digits or number words ``text`` stops on and takes back, or None: what
+    :func:`abandoned_digits` finds, also said in words and short."""
+    return _ABANDONED_SAID.search(text) if _TAKE_BACK.search(text) is not None else None
 
 
 #: The group a speaker stops in before taking it back ("three seven... no wait, three seven six

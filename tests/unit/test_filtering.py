@@ -1456,6 +1456,38 @@ def test_an_email_dictated_a_piece_a_breath_is_redacted(lang, turns):
     assert out["pii"] == {"EMAIL": 1}
 
 
+@pytest.mark.parametrize(
+    ("lang", "start", "again"),
+    [
+        ("ru", "восемь девятьсот десять, три... ой, нет, давайте сначала, я сбилась.",
+         "восемь девятьсот десять, триста десять, сорок пять, восемьдесят два."),
+        ("ru", "восемь, девятьсот шестьдесят два три две шестёрки... ой, нет, давайте сначала.",
+         "восемь девятьсот шестьдесят два, триста шестьдесят шесть, ноль шесть, семьдесят три."),
+        ("en", "So, five oh three forty-six... sorry, let me start over.",
+         "five zero three... four six five, ninety-two forty."),
+        ("en", "Um, two hundred six, four hundred sixty-six... sorry, let me start over.",
+         "two zero six four hundred and sixty-six, uh, five seven one two."),
+    ],
+)  # fmt: skip
+def test_a_false_start_said_in_words_takes_the_placeholder_of_the_number_said_again(lang, start, again):
+    ask = {"ru": "Продиктуйте номер телефона.", "en": "Can I get a phone number for the account?"}[lang]
+    turns = [("agent", ask), ("customer", start), ("agent", "Sure."), ("customer", again)]
+    texts = _texts(turns, lang)
+    assert texts[3] == "[PHONE].", texts
+    assert texts[1].split("...")[0].endswith("[PHONE]"), texts
+
+
+def test_digits_taken_back_that_the_number_said_next_does_not_hold_stay():
+    turns = [
+        ("agent", "Продиктуйте номер телефона."),
+        ("customer", "Я платила две тысячи триста... ой, нет, три тысячи рублей."),
+        ("agent", "Хорошо."),
+        ("customer", "восемь девятьсот десять, триста десять, сорок пять, восемьдесят два."),
+    ]
+    texts = _texts(turns, "ru")
+    assert texts[1] == turns[1][1] and texts[3] == "[PHONE].", texts
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
