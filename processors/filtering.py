@@ -1403,17 +1403,17 @@ def _code_answers(
         code = ""
         taken = []
         for j in answer:
+            digits = re.sub(r"\D", "", views[j])
+            if not digits:
+                if code:
+                    break
+                continue  # "Hang on, let me flip it over...": a stall before the answer
             # words besides the digits: a code read digit by digit ("9 4 8 6 ...") is still short
             if (
                 sum(not w.strip(",.…;:!?-").isdigit() for w in views[j].split()) > _CVV_ANSWER_WORDS
                 or "[" in views[j]
             ):
                 break
-            digits = re.sub(r"\D", "", views[j])
-            if not digits:
-                if code:
-                    break
-                continue
             code += digits
             taken.append(j)
             if len(code) >= sizes.start:

@@ -1329,12 +1329,15 @@ def redact_card_code(text: str) -> tuple[str, int]:
 
 
 #: A card's code said right after the card and its expiry date, in one breath ("[CARD], 10 29, 227",
-#: "[CARD], expires 09/31, and the code is 9 15", "[CARD], до 12/30, код 427").
+#: "[CARD], expires 09/31, and the code is 9 15", "[CARD], до 12/30, код 427", "[CARD], действует до
+#: 01/27, а сзади 425", "[CARD], exp 01/26, and on the back 8, 2, 9").
 _CODE_AFTER_EXPIRY = re.compile(
     r"(\[CARD\][\s,.;:–—-]+"
-    r"(?:(?:exp(?:ires|iry|iration)?(?:\s+date)?|valid\s+(?:thru|through|until)|до|срок(?:\s+действия)?)[\s:,]*)?"
+    r"(?:(?:exp(?:ires|iry|iration)?(?:\s+date)?|valid\s+(?:thru|through|until)"
+    r"|(?:(?:срок(?:\s+действия)?|действует|действительна|годна)\s+)?до|срок(?:\s+действия)?)[\s:,]*)?"
     r"(?:0?\s?[1-9]|1[0-2])\s?[/.\s-]\s?(?:20)?\d{2}[\s,.;:–—-]+"
-    r"(?:(?:and\s+)?(?:the\s+)?(?:cvv|cvc|cvv2|security\s+code|code|код|cvv-код)(?:\s+is)?[\s,:–—-]*)?)"
+    r"(?:(?:and\s+|а\s+)?(?:the\s+)?(?:cvv|cvc|cvv2|security\s+code|code|код|cvv-код|on\s+the\s+back"
+    r"|сзади|на\s+обороте|с\s+обратной\s+стороны)(?:\s+(?:is|it's))?[\s,:–—-]*)?)"
     r"\d(?:[\s,.-]{0,2}\d){2,3}(?![\s,.-]{0,2}\d)",
     re.IGNORECASE,
 )

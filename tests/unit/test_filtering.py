@@ -1329,14 +1329,32 @@ def test_numbers_a_blind_probe_lost_next_to_a_phone_stay(turns, stored):
             "It's 4111 1111 1111 1111, expires oh nine thirty-one, and the code is nine fifteen.",
             "It's [CARD], expires 0 9 31, and the code is [CARD].",
         ),
+        # the expiry and the code after words of their own ("действует до", "а сзади", "on the back")
+        ("5106 6030 1435 2903, действует до 06/27, а сзади 068.",
+         "[CARD], действует до 06/27, а сзади [CARD]."),
+        ("4111 1111 1111 1111, срок до 02/28, девять, семь, ноль.", "[CARD], срок до 02/28, [CARD]."),
+        ("4111 1111 1111 1111, exp 01/26, and on the back eight, two, nine.",
+         "[CARD], exp 01/26, and on the back [CARD]."),
         # after the expiry an amount, not a code
         ("It's 4111 1111 1111 1111, 12 30, 4000 dollars.", "It's [CARD], 12 30, 4000 dollars."),
     ],
-)
+)  # fmt: skip
 def test_a_card_code_said_right_after_the_expiry_is_redacted(said, stored):
     """The security code in one breath with the card and its expiry, no word before it (a blind
     probe's most common card leak)."""
     assert _texts([("agent", "Диктуйте номер карты."), ("customer", said)], "ru")[1] == stored
+
+
+@pytest.mark.parametrize("answer", ["Alright, it's five, four, two.", "Okay... 542."])
+def test_a_card_code_answering_its_request_after_a_stall_is_redacted(answer):
+    turns = [
+        ("agent", "And the three-digit code on the back?"),
+        ("customer", "Hang on, let me flip it over... it's kind of worn off."),
+        ("agent", "No rush."),
+        ("customer", answer),
+    ]
+    texts = _texts(turns, "en")
+    assert "[CARD]" in texts[3] and not any(ch.isdigit() for ch in texts[3]), texts
 
 
 def test_an_account_number_asked_for_in_a_call_about_a_bank_is_an_id():
