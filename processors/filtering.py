@@ -900,7 +900,11 @@ _NUMBER_WORD = re.compile(r"(?<![^\W\d_])(?:номер|number)(?![^\W\d_])", re.
 def _asks(text: str) -> bool:
     """Whether ``text`` asks for an identity number, or asks a question naming what it wants next
     ("Ваш номер?", "And your phone number?")."""
-    return asked_id(text) is not None or (text.rstrip().endswith("?") and cue_at_end(text))
+    return (
+        asked_id(text) is not None
+        or (text.rstrip().endswith("?") and cue_at_end(text))
+        or asks_for_reference(text)  # "Проверяю: ..., КПП?": the next number is the KPP
+    )
 
 
 def _after_other(segments: list[dict[str, Any]], i: int, says: Callable[[str], bool]) -> bool:

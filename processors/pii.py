@@ -307,7 +307,7 @@ _NOT_IDENT_WORDS = (
     r"обращени|confirmation|reference|transaction|транзакц|квитанц|receipt|артикул|sku\b|serial|серийн|"
     # an application (Госуслуги), an e-ticket, an insurance claim: references too (not a booking:
     # "your passport number for the booking" asks for the passport)
-    r"заявлени|application|билет|убыт|"
+    r"заявлени|application|билет|убыт|осаго|каско|"
     # a company's registration numbers: never a card, phone or a person's number
     r"огрн|ogrn|кпп|бик\b|"
     # a measure ends what a request or word named: "пробег 143 814" after a policy was asked for
@@ -338,7 +338,7 @@ _REFERENCE_WORDS = (
     r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
     r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
-    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени|"
+    r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени|case\b|"
     r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer)"
 )
 #: An airline's three-digit code (or another short group) may lead the reference's digits: "билет 555
@@ -545,12 +545,17 @@ def _not_phone_context(text: str, start: int, end: int) -> bool:
     lo = max(0, start - _CUE_CHARS)
     # the phone word may open a longer question: "What phone number do you have on your account?"
     reference = _NOT_PHONE.search(text, lo, start)
-    if (
-        reference is not None
-        and _names_reference(text, reference)
-        and _PHONE_WORD.search(text, max(0, lo - 40), start) is None
-    ):
-        return True
+    if reference is not None and _names_reference(text, reference):
+        phone = None
+        for phone in _PHONE_WORD.finditer(text, max(0, lo - 40), start):  # noqa: B007  (the last one)
+            pass
+        # a phone word before the reference word names the digits, unless it had its own number
+        # ("звоните мне на [PHONE], ... и ещё трек-номер CDEK-6627272391")
+        if phone is None or (
+            phone.start() < reference.start()
+            and _DIGIT_ANY.search(text, phone.end(), reference.start()) is not None
+        ):
+            return True
     return _UNIT_AFTER.match(text, end) is not None
 
 

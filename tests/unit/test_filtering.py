@@ -1506,6 +1506,30 @@ def test_digits_taken_back_that_the_number_said_next_does_not_hold_stay():
     assert texts[1] == turns[1][1] and texts[3] == "[PHONE].", texts
 
 
+def test_references_a_blind_probe_lost_stay():
+    """An ОСАГО policy after a driver's licence in one breath, a case number read in words, a company's
+    INN and KPP answering the agent's questions, a CDEK tracking number after the caller's phone."""
+    texts = _texts([("customer", "Права 54 67 917978, полис ОСАГО ХХХ 0135579402, пробег 134 609 км.")], "ru")
+    assert texts == ["Права [ID], полис ОСАГО ХХХ 0135579402, пробег 134 609 км."]
+    turns = [
+        ("agent", "Can you read me the case number?"),
+        ("customer", "two oh two four, um, six thirty, um, zero ninety-four."),
+        ("agent", "So that's 20 24 63 00 94?"),
+    ]
+    assert _texts(turns, "en")[1:] == [turns[1][1], turns[2][1]]
+    turns = [
+        ("agent", "Назовите ИНН организации."),
+        ("customer", "2325 пять ноль ноль 095."),
+        ("agent", "Проверяю: 23 25 50 00 95, КПП?"),
+        ("customer", "770401002, ОГРН 1277774528162, БИК банка 044525323."),
+    ]
+    assert _texts(turns, "ru") == [t for _, t in turns]
+    said = "звоните мне на 999 999 27-19, только после шести, и ещё трек-номер CDEK-4394673634 завис."
+    assert _texts([("customer", said)], "ru") == [
+        "звоните мне на [PHONE], только после шести, и ещё трек-номер CDEK-4394673634 завис."
+    ]
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
