@@ -77,6 +77,7 @@ from processors.pii import (
     PiiOptions,
     abandoned_digits,
     abandoned_said,
+    address_letters,
     asked_id,
     asks_cvv,
     asks_for_card,
@@ -1226,6 +1227,33 @@ def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
         numbers.append((j, found.group(), own | joined))
 
 
+#: A local part said alone ("vera.zvezda", "jess.ironoak"): Latin letters and digits joined by dots,
+#: underscores or hyphens, no "@" after it.
+_LOCAL_PART = re.compile(r"(?<![\w@.])[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+(?![\w@])")
+_PART_SEPARATORS = re.compile(r"[._-]")
+
+
+def _email_echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
+    """A local part said alone in the segments just after an address was redacted, whoever says it
+    (a correction: "Нет-нет, не подчёркивание, а точка: vera.zvezda."), when its letters are part of
+    what was said there: the address's placeholder, not counted again."""
+    heard: list[tuple[int, str]] = []  # (segment, the letters said in it)
+    for j, seg in enumerate(segments):
+        heard = [h for h in heard if j - h[0] <= _ECHO_SEGMENTS]
+        text = seg["text"]
+        if heard and _LOCAL_PART.search(text) is not None:
+
+            def placeholder(m: re.Match[str], heard: list[tuple[int, str]] = heard) -> str:
+                if all(len(part) == 1 for part in _PART_SEPARATORS.split(m.group())):
+                    return m.group()  # a name spelled letter by letter ("C-A-R-T-E-R") is a name
+                letters = address_letters(m.group())
+                return "[EMAIL]" if len(letters) >= 4 and any(letters in h for _, h in heard) else m.group()
+
+            segments[j] = {**seg, "text": _LOCAL_PART.sub(placeholder, text)}
+        if "[EMAIL]" in text:
+            heard.append((j, address_letters(said[j])))
+
+
 def _without_kept(said: str, stored: str) -> str:
     """``said`` without the numbers its redaction ``stored`` kept ("order 4453993" next to a phone):
     their digits are no part of the redacted number, and an echo of them is no echo of it."""
@@ -1612,6 +1640,8 @@ def filter_transcript(
         if pii:
             _echoes(segments, said_texts)
             _abandoned(segments, said_texts)
+        if pii.get("EMAIL"):
+            _email_echoes(segments, said_texts)
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
             _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)

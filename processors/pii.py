@@ -1475,6 +1475,21 @@ def _spells(word: str, spelled: str) -> bool:
     return difflib.SequenceMatcher(None, handle, spelled[: len(handle) + 1]).ratio() >= 0.75
 
 
+#: Words an address said aloud is joined by, left out of its letters (see :func:`address_letters`).
+_SAID_JOINS = re.compile(
+    r"(?<![^\W\d_])(?:at|dot|собака|собачка|точка|эт|underscore|подч[её]ркивание|нижн(?:ее|ий)|пробел|дефис"
+    r"|тире|dash|hyphen)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def address_letters(text: str) -> str:
+    """The letters and digits of ``text`` as an address writes them: lower-case, Cyrillic
+    transliterated, the joining words ("точка", "dot") and all separators out ("vera точка zvezda" →
+    "verazvezda"): what a local part said again is compared with."""
+    return re.sub(r"[^a-z0-9]", "", _SAID_JOINS.sub("", text.lower()).translate(_TRANSLIT))
+
+
 def _spelled_after(word: re.Match[str], text: str, source: str) -> int:
     """How many letters ``source`` (``text`` before redaction) spells right after the ``word`` of
     ``text`` when they spell that word ("ирина, и-эр-и-эн-а ..." → 5): the address that swallowed

@@ -1530,6 +1530,27 @@ def test_references_a_blind_probe_lost_stay():
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "turns"),
+    [
+        ("ru", [("agent", "На какую почту отправить договор?"),
+                ("customer", "vera точка zvezda собака inbox.ru"),
+                ("agent", "Записываю: vera_zvezda@inbox.ru?"),
+                ("customer", "Нет-нет, не подчёркивание, а точка: vera.zvezda.")]),
+        ("en", [("agent", "What email should I send the receipt to?"),
+                ("customer", "jess dot ironoak at outlook dot com"),
+                ("agent", "So that's jess_ironoak@outlook.com?"),
+                ("customer", "No, no, not an underscore, a dot: jess.ironoak.")]),
+    ],
+)  # fmt: skip
+def test_a_local_part_said_again_alone_to_correct_an_address_takes_its_placeholder(lang, turns):
+    texts = _texts(turns, lang)
+    assert texts[3].endswith(": [EMAIL]."), texts
+    # a name spelled letter by letter, in the address or not, is a name
+    turns[3] = ("customer", "И фамилия: Z-V-E-Z-D-A." if lang == "ru" else "And the surname: I-R-O-N-O-A-K.")
+    assert _texts(turns, lang)[3] == turns[3][1]
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
