@@ -1095,12 +1095,13 @@ _NOT_LOCAL = frozenset(
 #: Said separators inside a local part: "ivan dot petrov", "иван нижнее подчёркивание петров".
 _JOINERS = frozenset(
     ("dot", "period", "точка", "underscore", "dash", "hyphen", "подчёркивание", "подчеркивание", "нижнее",
-     "дефис", "тире")
+     "дефис", "тире", "нижний", "пробел")  # "нижний пробел": the underscore as many say it
 )  # fmt: skip
 #: Said between a local part and "at": skipped.
 _THATS = frozenset(("that's", "that’s", "thats", "это"))
 _LOCAL_TOKEN = re.compile(r"[\w+'’-]+")
 _LOCAL_WORDS = 6
+_LOCAL_NUMBER_WORDS = 16  # a phone number's digits said one by one, as a local part
 
 
 def _local_start(text: str, end: int) -> int | None:
@@ -1108,10 +1109,10 @@ def _local_start(text: str, end: int) -> int | None:
     spelled letters, with said dots/underscores/dashes between; None when the word right before
     "at" is one that comes before "at" in plain speech."""
     start = None
-    words = 0
-    joiner = spelled = False
+    words = digits = 0
+    joiner = spelled = after_digits = False
     pos = end
-    for tok in reversed(list(_LOCAL_TOKEN.finditer(text, max(0, end - 120), end))):
+    for tok in reversed(list(_LOCAL_TOKEN.finditer(text, max(0, end - 160), end))):
         word = tok.group()
         low = word.lower()
         gap = text[tok.end() : pos]
@@ -1125,19 +1126,34 @@ def _local_start(text: str, end: int) -> int | None:
             if not letter and (low in _NOT_LOCAL or low in _JOINERS or "'" in word or "’" in word):
                 return None
             start, words, spelled, pos = tok.start(), 1, letter, tok.start()
+            after_digits = word.isdigit() or low in NUMBER_WORDS
             continue
-        if not (gap.isspace() or gap == "." or (letter and spelled and gap.strip() in (",", "."))):
+        numeric = word.isdigit() or low in NUMBER_WORDS
+        if not (
+            gap.isspace()
+            or gap == "."
+            or (letter and spelled and gap.strip() in (",", "."))
+            or (numeric and after_digits and gap.strip() == ",")  # "two oh six, three six nine ..."
+        ):
             break
         if low in _JOINERS:
-            if joiner and low != "нижнее":
+            if joiner and low not in ("нижнее", "нижний"):
                 break
             joiner, pos = True, tok.start()
             continue
+        # the digits of a local part said as number words ("восемь девятьсот семьдесят семь ... собака")
+        # count as one word
         if not (letter and spelled) and (
-            low in _NOT_LOCAL or "'" in word or "’" in word or words >= _LOCAL_WORDS
+            low in _NOT_LOCAL or "'" in word or "’" in word or (words >= _LOCAL_WORDS and not numeric)
         ):
             break
-        start, words, spelled, joiner, pos = tok.start(), words + 1, letter, False, tok.start()
+        if numeric:
+            digits += 1
+            if digits > _LOCAL_NUMBER_WORDS:
+                break
+        else:
+            words += 1
+        start, spelled, joiner, pos, after_digits = tok.start(), letter, False, tok.start(), numeric
     return start
 
 

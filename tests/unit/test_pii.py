@@ -967,6 +967,24 @@ def test_an_iban_is_a_bank_account_id(said, stored):
 @pytest.mark.parametrize(
     ("said", "stored"),
     [
+        # a local part of digits said as number words, in groups with commas
+        ("восемь девятьсот семьдесят семь семьсот тридцать четыре девять три шесть четыре собака mail.ru",
+         "[EMAIL]"),
+        ("Uh, two oh six, three six nine six three seven nine at yahoo dot com.", "Uh, [EMAIL]."),
+        ("восемь 925 158, пятьдесят девять, шестьдесят собака mail точка ru, всё", "[EMAIL], всё"),
+        # "нижний пробел": the underscore as many say it
+        ("волна нижний пробел котофей нижний пробел 1978 собачка инбокс точка ру.", "[EMAIL]."),
+        # numbers before a comma that is no part of it stay
+        ("Заказ 12345, ivan собака mail.ru", "Заказ 12345, [EMAIL]"),
+    ],
+)  # fmt: skip
+def test_an_email_whose_local_part_is_said_in_words_is_redacted_whole(said, stored):
+    assert redact(said)[0] == stored
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
         ("зэ точка громов, гэ, эр, о, эм, о, вэ две тысячи два собака яндекс ру.", "[EMAIL]."),
         ("Значит, глеб, гэ-эль-е-бэ точка тэ, и, тэ, о, вэ собака ya.ru.", "Значит, [EMAIL]."),
         ("yeah, it's R-A-M-O-N underscore mckenna, M-C-K-E-N-N-A 23 at icloud.com.", "yeah, it's [EMAIL]."),
