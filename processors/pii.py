@@ -780,7 +780,9 @@ def _counting(groups: list[_Group]) -> bool:
 
 def _card(groups: list[_Group], cue: str | None) -> bool:
     digits = "".join(g.digits for g in groups)
-    if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or not _tidy(groups):
+    # after a card word, a card read in pieces may mix three separators ("4532-1959, один три четыре
+    # два, шестьдесят восемь ...")
+    if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or not (_tidy(groups) or cue == "card"):
         return False
     if _counting(groups) or sum(is_year(g.digits) for g in groups) > 1:
         return False  # a list of years

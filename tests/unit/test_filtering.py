@@ -1551,6 +1551,16 @@ def test_a_local_part_said_again_alone_to_correct_an_address_takes_its_placehold
     assert _texts(turns, lang)[3] == turns[3][1]
 
 
+def test_a_card_read_in_two_pieces_with_mixed_separators_after_its_request_is_redacted():
+    turns = [
+        ("agent", "Диктуйте номер карты, я внесу платёж."),
+        ("customer", "4532-1959..."),
+        ("agent", "Так, 45 32 19 59, дальше?"),
+        ("customer", "один три четыре два, шестьдесят восемь семьдесят семь."),
+    ]
+    assert _texts(turns, "ru")[1:] == ["[CARD]...", "Так, [CARD], дальше?", "[CARD]."]
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
