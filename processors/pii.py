@@ -676,7 +676,9 @@ _ID_HINTS = re.compile(
 #: What makes a text naming an identity number a request for it ("Назовите ваш ИНН", "Do you have your
 #: NHS number handy?"), not a mention ("Хочу продлить полис.").
 _REQUEST = re.compile(
-    r"\?|номер|number|(?<![^\W\d_])id\b|назов|продикт|подскаж|скаж|нуж|need|give|read|tell|provide", re.I
+    r"\?|номер|number|(?<![^\W\d_])id\b|назов|продикт|подскаж|скаж|нуж|понадоб|требу|дайте|сообщ|need|give|read|"
+    r"tell|provide",
+    re.I,
 )
 
 

@@ -1561,6 +1561,19 @@ def test_a_card_read_in_two_pieces_with_mixed_separators_after_its_request_is_re
     assert _texts(turns, "ru")[1:] == ["[CARD]...", "Так, [CARD], дальше?", "[CARD]."]
 
 
+def test_an_inn_asked_for_and_read_in_two_breaths_after_a_stall_is_redacted():
+    turns = [
+        ("agent", "Для проверки личности мне понадобится ваш личный ИНН."),
+        ("customer", "Сейчас, он в сумке, достану..."),
+        ("agent", "Хорошо, жду."),
+        ("customer", "Так, нашла. семь восемь девять девять семь восемь"),
+        ("agent", "Угу."),
+        ("customer", "481, 605."),
+    ]
+    texts = _texts(turns, "ru")
+    assert texts[3] == "Так, нашла. [ID]" and texts[5] == "[ID].", texts
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""

@@ -661,6 +661,8 @@ def test_digits_answering_a_request_for_an_identity_number_are_that_number(said,
         ("Для брони нужен номер загранпаспорта.", "passport"),
         ("I'll need your social to run the credit check.", "ssn"),
         ("Назовите ваш ИНН, пожалуйста.", "inn"),
+        ("Для проверки личности мне понадобится ваш личный ИНН.", "inn"),
+        ("Для проверки личности мне понадобится СНИЛС.", "snils"),
         ("Хочу продлить полис.", None),  # a mention, no request
         ("Which card would you like to use?", None),
         ("Thanks for the passport. What's your phone number?", None),  # asks for something else after
