@@ -64,6 +64,7 @@ from typing import Any
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
 from processors.numbers import (
     DIGIT_NOUNS,
+    NUMBER_WORD,
     NUMBER_WORDS,
     dictated_digits,
     dictated_pieces,
@@ -534,6 +535,12 @@ def _redact_said(
     # spoken numbers next to it do to the shapes (a card's "1111" and a following "два раза").
     # "три семёрки, две пятёрки", "triple five": repeated digits are digits only when dictated
     spoken, spoken_found = redact(normalise_numbers(expand_repeats(out)), options.pii, asked)
+    if found and not spoken_found and _WORDS_AFTER_PLACEHOLDER.search(out) is not None:
+        # the number's rest said in words right after what its digits gave ("NHS number is 517 402
+        # ninety-seven three four" → "[ID] ninety-seven three four"): the whole read as numbers
+        whole, whole_found = redact(normalise_numbers(expand_repeats(text)), options.pii, asked)
+        if whole_found and _readable_digits(whole) < _readable_digits(out):
+            return whole, whole_found
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
     # after a cue or in answer to a request for an identity number ("S K, oh five, four oh, six four,
     # B"), or 6+ without either ("four sixty-nine, eight oh five, eighteen sixteen"), which
@@ -564,6 +571,10 @@ def _redact_said(
                 counts = dict(Counter(found) + Counter(mixed_found))
                 return _said_again(spoken, redacted, options, asked), counts
     return out, found
+
+
+#: Number words right after a placeholder: the rest of its number, perhaps.
+_WORDS_AFTER_PLACEHOLDER = re.compile(rf"\[(?:PHONE|CARD|ID)\][\s,]*{NUMBER_WORD}", re.IGNORECASE)
 
 
 def _readable_digits(text: str) -> int:

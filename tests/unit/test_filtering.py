@@ -1574,6 +1574,14 @@ def test_an_inn_asked_for_and_read_in_two_breaths_after_a_stall_is_redacted():
     assert texts[3] == "Так, нашла. [ID]" and texts[5] == "[ID].", texts
 
 
+def test_the_rest_of_a_number_said_in_words_after_its_digits_goes_with_it():
+    said = "And the NHS number is 517 402 ninety-seven three four."
+    assert _texts([("customer", said)], "en") == ["And the NHS number is [ID]."]
+    # number words after a redacted number that are no part of it stay words
+    said = "My cell is 415 555 0134, call after three."
+    assert _texts([("customer", said)], "en") == ["My cell is [PHONE], call after three."]
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
