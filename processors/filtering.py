@@ -1026,8 +1026,11 @@ _ENDS_IN_PLACEHOLDER = re.compile(r"\[(?:PHONE|CARD|ID)\][\s.,…]*$")
 _BARE_GROUP = re.compile(r"[\s,]*(?:\d{2,4}|\d\d[\s-]\d\d)[\s.,…]*")  # "5921", "94 12"
 #: A number's placeholder the speaker broke off after ("счёт [ID]..."), and a group of 2-4 digits that
 #: opens the next breath before a comma and more ("6020, БИК 044525225"): the number's last group.
-_BROKEN_OFF = re.compile(r"\[(?:PHONE|CARD|ID)\]\s*(?:\.\.\.|…|,)\s*$")
-_LEADING_GROUP = re.compile(r"[\s,]*\d{2,4}(?=,\s*\S)")
+_BROKEN_OFF = re.compile(r"\[(?:PHONE|CARD|ID)\]\s*(?:\.\.\.|…|,)?\s*$")
+_LEADING_GROUP = re.compile(
+    rf"[\s,]*(?:\d{{2,4}}|(?:{NUMBER_WORD}|oh(?![^\W\d_]))(?:[\s-]+(?:{NUMBER_WORD}|oh(?![^\W\d_])))*)(?=,\s*\S)",
+    re.IGNORECASE,
+)
 
 
 def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
@@ -1054,6 +1057,7 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
             elif (
                 _BROKEN_OFF.search(seg["text"])
                 and (group := _LEADING_GROUP.match(nxt["text"])) is not None
+                and 2 <= _readable_digits(group.group()) <= 4
                 and not is_amount(nxt["text"], group.start(), group.end())
             ):
                 segments[j] = {**nxt, "text": placeholder + nxt["text"][group.end() :]}

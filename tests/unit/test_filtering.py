@@ -1574,6 +1574,17 @@ def test_an_inn_asked_for_and_read_in_two_breaths_after_a_stall_is_redacted():
     assert texts[3] == "Так, нашла. [ID]" and texts[5] == "[ID].", texts
 
 
+def test_the_last_group_said_in_words_opening_the_next_breath_takes_the_placeholder():
+    turns = [
+        ("agent", "What number should we use to contact you?"),
+        ("customer", "My cell, same as WhatsApp, plus one, three hundred five five hundred ninety-seven"),
+        ("agent", "Got it."),
+        ("customer", "oh nine fifty-six, you can call or text that one."),
+    ]
+    texts = _texts(turns, "en")
+    assert texts[3] == "[PHONE], you can call or text that one.", texts
+
+
 def test_the_rest_of_a_number_said_in_words_after_its_digits_goes_with_it():
     said = "And the NHS number is 517 402 ninety-seven three four."
     assert _texts([("customer", said)], "en") == ["And the NHS number is [ID]."]
