@@ -916,6 +916,7 @@ def _asks(text: str) -> bool:
         asked_id(text) is not None
         or (text.rstrip().endswith("?") and cue_at_end(text))
         or asks_for_reference(text)  # "Проверяю: ..., КПП?": the next number is the KPP
+        or asks_for_card(text)  # "Диктуйте номер карты, я внесу платёж.": a card, not the order before
     )
 
 

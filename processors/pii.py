@@ -613,9 +613,18 @@ def names_phone(text: str) -> bool:
 
 
 def asks_for_card(text: str) -> bool:
-    """Whether the last words of ``text`` ask for a card ("Can I get the card number, please?"):
-    the digits answering it are read as a card's whatever the words before them in the answer."""
-    return _cue(text, len(text)) == "card"
+    """Whether the last words of ``text`` ask for a card's number ("Can I get the card number,
+    please?"; not its code: "Теперь срок действия и CVV."): the digits answering it are read as a
+    card's whatever the words before them in the answer."""
+    if _cue(text, len(text)) != "card":
+        return False
+    last = None
+    for last in _CUE.finditer(text, max(0, len(text) - _CUE_CHARS)):  # noqa: B007  (the last one)
+        pass
+    return last is not None and _CODE_WORD.match(last.group()) is None
+
+
+_CODE_WORD = re.compile(r"cvv|cvc|код|security", re.IGNORECASE)
 
 
 def has_cue(text: str) -> bool:

@@ -1593,6 +1593,26 @@ def test_the_rest_of_a_number_said_in_words_after_its_digits_goes_with_it():
     assert _texts([("customer", said)], "en") == ["My cell is [PHONE], call after three."]
 
 
+def test_a_request_for_the_card_ends_the_number_said_before_it():
+    """The order number said before the agent asks for the card is no first piece of the card."""
+    turns = [
+        ("customer", "Да, здравствуйте, хочу оформить возврат, номер заказа 2556-8246."),
+        ("agent", "Диктуйте номер карты, я внесу платёж."),
+        ("customer", "4276 7465..."),
+        ("agent", "Так, 42 76 74 65, дальше?"),
+        ("customer", "семьдесят шесть девяносто пять, пять шесть четыре два."),
+    ]
+    texts = _texts(turns, "ru")
+    assert texts[0] == turns[0][1] and texts[2] == "[CARD]..." and texts[4] == "[CARD].", texts
+    # asked for the card's expiry and code, the expiry stays
+    turns = [
+        ("customer", "Номер карты 4147 2015 7990 4657."),
+        ("agent", "Теперь срок действия и CVV."),
+        ("customer", "ноль девять тридцать один, а CVV шестьсот девяносто семь."),
+    ]
+    assert _texts(turns, "ru")[2].startswith("0 9 31"), _texts(turns, "ru")
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
