@@ -818,14 +818,19 @@ def _seam(before: str, head: str) -> bool:
 #: четыре 3523", "дальше 0961", "and the last four are 5775"): no digits of it ("четыре" counts them).
 _GROUP_LEAD = re.compile(
     r"(?:[\s,]*(?:так|ну|и|а|дальше|потом|затем|and|okay|ok|so|then)(?![^\W\d_]))*[\s,]*"
-    r"(?:(?:the\s+)?(?:first|next|last|final|second|third|fourth|other)\s+(?:(?:four|three|two|five|six)\s+)?"
+    r"(?:(?:the\s+)?(?:first|next|last|final|second|third|fourth|other)\s+(?:(?P<count>four|three|two|five|six)\s+)?"
     r"(?:digits\s+|numbers\s+|group\s+)?(?:(?:are|is)\s+)?"
-    r"|(?:первые|следующие|последние|вторые|третьи|четв[её]ртые)\s+(?:(?:четыре|три|две|пять|шесть)\s+)?"
+    r"|(?:первые|следующие|последние|вторые|третьи|четв[её]ртые)\s+(?:(?P<count_ru>четыре|три|две|пять|шесть)\s+)?"
     r"(?:цифры\s+)?)?[\s,:]*",
     re.IGNORECASE,
 )
 
 
+#: What a count word before a dictated group counts ("the first four are", "последние пять").
+_COUNTS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
+}  # fmt: skip
 _FILLER_LEAD = re.compile(
     r"(?:[\s,.]*(?:так|ну|э+(?:-э+)*|дальше|потом|затем|so|um|uh|and|then|okay|ok)(?![^\W\d_]))*[\s,.]*",
     re.IGNORECASE,
@@ -840,11 +845,18 @@ _GROUP_LEAD_WORD = re.compile(
 def _lead_end(text: str) -> int:
     """Where the digits of ``text`` start after the words leading a dictated group (:data:`_GROUP_LEAD`),
     or the next piece of an e-mail after fillers; 0 when none lead them."""
-    end = _GROUP_LEAD.match(text).end()  # type: ignore[union-attr]  # it matches the empty string
+    lead = _GROUP_LEAD.match(text)
+    end = lead.end()  # type: ignore[union-attr]  # it matches the empty string
     # "Так, двадцать два ...": a filler, no group named
     if end and _GROUP_LEAD_WORD.search(text, 0, end) is not None:
         head = _head(text[end:])
         if head.isdigit() or head in _NUMBERISH:
+            # "и последние пять две девятки три": "пять" is a digit when fewer follow than it counts
+            group = "count" if lead.group("count") else "count_ru"  # type: ignore[union-attr]
+            count = lead.group(group)  # type: ignore[union-attr]
+            said = said_digits(dictated_digits(expand_repeats(text[end:])))
+            if count and len(said) != _COUNTS[count.lower()]:
+                return lead.start(group)  # type: ignore[union-attr]
             return end
     # an e-mail dictated a piece a breath: "Так, собака бэ ка", "So, at gmail", "Then dot com"
     end = _FILLER_LEAD.match(text).end()  # type: ignore[union-attr]

@@ -1435,6 +1435,12 @@ def test_a_card_said_again_after_a_restart_answers_the_request_turns_back():
                 ("customer", "следующие четыре 3523."), ("agent", "Угу, дальше."),
                 ("customer", "дальше три пять один восемь."), ("agent", "Да-да."),
                 ("customer", "и последние четырнадцать один шесть.")]),
+        # a count word followed by fewer digits than it counts is a digit: "последние пять две девятки три"
+        ("ru", [("agent", "Для оплаты назовите номер карты."),
+                ("customer", "Так, первые четыре две двойки ноль два."), ("agent", "Записываю."),
+                ("customer", "следующие четыре 8348."), ("agent", "Угу."),
+                ("customer", "дальше тридцать пять две единицы."), ("agent", "Да-да."),
+                ("customer", "и последние пять две девятки три.")]),
         ("en", [("agent", "I can take the payment now, what's the card number?"),
                 ("customer", "Okay, the first four are double five three six."), ("agent", "Go on."),
                 ("customer", "the next four are 1621."), ("agent", "Mm-hmm."),
