@@ -72,6 +72,7 @@ from processors.numbers import (
     normalise_numbers,
 )
 from processors.pii import (
+    EMAIL_WORDS,
     PLACEHOLDER_RE,
     READ_BACK_CUE,
     SAID_RUN,
@@ -757,10 +758,7 @@ def _card_answer(text: str, segments: list[dict[str, Any]], role: str) -> bool:
 #: Segments of one speaker this close (seconds) may split one dictated number or e-mail address.
 SEAM_GAP = 4.0
 #: Words an e-mail said aloud continues with ("ivan dot petrov" / "at gmail dot com").
-_EMAIL_JOINS = frozenset(
-    {"at", "dot", "собака", "собачка", "точка", "@", "эт", "period", "underscore", "подчёркивание",
-     "подчеркивание", "нижнее", "нижний", "дефис", "тире", "dash", "hyphen"}
-)  # fmt: skip
+_EMAIL_JOINS = EMAIL_WORDS | {"@"}
 _EMAIL_ENDS = tuple(_EMAIL_JOINS)
 _NUMBERISH = NUMBER_WORDS | DIGIT_NOUNS | {"oh", "double", "triple"}
 #: The word a passport's number starts with when its series was said in the segment before.
@@ -1040,7 +1038,7 @@ _BARE_GROUP = re.compile(r"[\s,]*(?:\d{2,4}|\d\d[\s-]\d\d)[\s.,…]*")  # "5921"
 #: A number's placeholder the speaker broke off after ("счёт [ID]..."), and a group of 2-4 digits that
 #: opens the next breath before a comma and more ("6020, БИК 044525225"): the number's last group.
 _BROKEN_OFF = re.compile(r"\[(?:PHONE|CARD|ID)\]\s*(?:\.\.\.|…|,)?\s*$")
-_LEADING_GROUP = re.compile(
+_OPENING_GROUP = re.compile(
     rf"[\s,]*(?:\d{{2,4}}|(?:{NUMBER_WORD}|oh(?![^\W\d_]))(?:[\s-]+(?:{NUMBER_WORD}|oh(?![^\W\d_])))*)(?=,\s*\S)",
     re.IGNORECASE,
 )
@@ -1069,7 +1067,7 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
                 segments[j] = {**nxt, "text": placeholder + tail}
             elif (
                 _BROKEN_OFF.search(seg["text"])
-                and (group := _LEADING_GROUP.match(nxt["text"])) is not None
+                and (group := _OPENING_GROUP.match(nxt["text"])) is not None
                 and 2 <= _readable_digits(group.group()) <= 4
                 and not is_amount(nxt["text"], group.start(), group.end())
             ):

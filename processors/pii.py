@@ -1110,6 +1110,8 @@ _JOINERS = frozenset(
     ("dot", "period", "точка", "underscore", "dash", "hyphen", "подчёркивание", "подчеркивание", "нижнее",
      "дефис", "тире", "нижний", "пробел")  # "нижний пробел": the underscore as many say it
 )  # fmt: skip
+#: The words of an address said aloud that are none of its own: the joiners and the at.
+EMAIL_WORDS = _JOINERS | {"at", "собака", "собачка", "эт"}
 #: Said between a local part and "at": skipped.
 _THATS = frozenset(("that's", "that’s", "thats", "это"))
 _LOCAL_TOKEN = re.compile(r"[\w+'’-]+")
@@ -1449,10 +1451,7 @@ _LETTER_NAMES = (
     "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет"
 )
 _SPELLED = re.compile(rf"(?:[^\W\d_]|{_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}))*", re.IGNORECASE)
-_ADDRESS_JOINS = frozenset(
-    {"точка", "dot", "period", "underscore", "нижнее", "подчёркивание", "подчеркивание", "тире", "дефис",
-     "dash", "hyphen"}
-)  # fmt: skip
+_ADDRESS_JOINS = _JOINERS
 #: Words that introduce an address and are never part of it.
 _NOT_ADDRESS = frozenset(
     {"it's", "its", "is", "my", "the", "email", "e-mail", "address", "mail", "yeah", "yes", "sure", "okay",
@@ -1506,9 +1505,7 @@ def _spells(word: str, spelled: str) -> bool:
 
 #: Words an address said aloud is joined by, left out of its letters (see :func:`address_letters`).
 _SAID_JOINS = re.compile(
-    r"(?<![^\W\d_])(?:at|dot|собака|собачка|точка|эт|underscore|подч[её]ркивание|нижн(?:ее|ий)|пробел|дефис"
-    r"|тире|dash|hyphen)(?![^\W\d_])",
-    re.IGNORECASE,
+    rf"(?<![^\W\d_])(?:{'|'.join(sorted(EMAIL_WORDS, key=len, reverse=True))})(?![^\W\d_])", re.IGNORECASE
 )
 
 
