@@ -1220,7 +1220,7 @@ def _one_off(digits: str, heard: str) -> bool:
     return False
 
 
-def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
+def _echoes(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) -> None:
     """Digits that say again a number redacted in the segments just before (``said``: the segments
     as said) are that number's, whatever their shape or cue, and take its placeholder (not counted
     again): its speaker repeating it ("Sorry, could you repeat that?" / "five seven two seven ..."),
@@ -1228,7 +1228,7 @@ def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
     correct?"), a group of it echoed while it is dictated ("859 332, okay, go on.") or named in a
     correction ("No, not sixty sixty-one, it's sixty eleven."). In full: 7 digits or more, in any
     segment; a part (3-6 digits) only in a short one, and never a card's last four (no PII: "card
-    ending in 4242")."""
+    ending in 4242"). A read-back that took a phone's shape is retyped (``pii``: its count taken back)."""
     numbers: list[tuple[int, str, set[str]]] = []  # (segment, placeholder, digits said: alone, joined)
     chains: dict[str, tuple[int, set[str]]] = {}  # role -> its last redacted segment, its digits so far
     for j, seg in enumerate(segments):
@@ -1244,6 +1244,14 @@ def _echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
             continue
         alone = _without_kept(said[j], segments[j]["text"])
         own = {d for view in _code_views(alone) if (d := said_digits(view))}
+        if found.group() == "[PHONE]" and segments[j]["text"].count("[") == 1:
+            # a read-back regrouped so that it took a phone's shape ("Повторю: семь четыре девять ..."
+            # of a SNILS): the number it says again, by its digits, and no phone more
+            again = next((n for n in reversed(numbers) if n[1] != "[PHONE]" and own & n[2]), None)
+            if again is not None:
+                segments[j] = {**segments[j], "text": segments[j]["text"].replace("[PHONE]", again[1])}
+                pii["PHONE"] -= 1
+                continue
         role = seg.get("role", "")
         chain = chains.get(role)
         # the pieces of a number dictated over segments, the other speaker's between
@@ -1664,7 +1672,7 @@ def filter_transcript(
         if pii.get("PHONE"):
             _read_backs(segments)
         if pii:
-            _echoes(segments, said_texts)
+            _echoes(segments, said_texts, pii)
             _abandoned(segments, said_texts)
         if pii.get("EMAIL"):
             _email_echoes(segments, said_texts)

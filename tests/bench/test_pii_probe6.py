@@ -23,7 +23,7 @@ MAX_LEAKS_PER_TYPE = {
 }  # every other type: 0
 MAX_LOST_KEEPS = 8
 MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 0
-MAX_MISTYPED = 4
+MAX_MISTYPED = 0
 
 
 @pytest.fixture(scope="module")

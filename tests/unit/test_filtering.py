@@ -1619,6 +1619,24 @@ def test_a_request_for_the_card_ends_the_number_said_before_it():
     assert _texts(turns, "ru")[2].startswith("0 9 31"), _texts(turns, "ru")
 
 
+@pytest.mark.parametrize(
+    ("lang", "turns"),
+    [
+        ("ru", [("agent", "Для проверки личности мне понадобится СНИЛС."),
+                ("customer", "семьсот сорок девять восемь девять ноль, 628 семьдесят девять."),
+                ("agent", "Повторю: семь четыре девять восемь девять ноль шесть два восемь семь девять?")]),
+        ("en", [("agent", "What's your NHS number?"),
+                ("customer", "900, three double six, one one three eight."),
+                ("agent", "Let me repeat: nine zero oh three six six one one, three eight?")]),
+    ],
+)  # fmt: skip
+def test_a_read_back_regrouped_into_a_phones_shape_keeps_the_numbers_placeholder(lang, turns):
+    out = filter_transcript(make_transcript_from_turns("back", turns, language=lang))
+    texts = [s["text"] for s in out["transcript"]["segments"]]
+    assert "[ID]" in texts[1] and "[ID]" in texts[2], texts
+    assert out["pii"] == {"ID": 1}
+
+
 def test_a_card_read_back_with_a_group_cut_short_is_the_cards():
     """An Amex read back with its middle group misheard shorter ("8787" for "877831"): its first and
     last groups are the card's, so the whole read-back is (a blind probe's leak)."""
