@@ -1119,6 +1119,11 @@ _LOCAL_WORDS = 6
 _LOCAL_NUMBER_WORDS = 16  # a phone number's digits said one by one, as a local part
 
 
+def _said_number(word: str) -> bool:
+    """Whether ``word`` (lower-case) is digits or number words ("fifty-five")."""
+    return word.isdigit() or all(part in NUMBER_WORDS for part in word.split("-"))
+
+
 def _local_start(text: str, end: int) -> int | None:
     """Where the local part that ends at ``end`` (where "at" starts) begins: up to six words or
     spelled letters, with said dots/underscores/dashes between; None when the word right before
@@ -1141,9 +1146,9 @@ def _local_start(text: str, end: int) -> int | None:
             if not letter and (low in _NOT_LOCAL or low in _JOINERS or "'" in word or "’" in word):
                 return None
             start, words, spelled, pos = tok.start(), 1, letter, tok.start()
-            after_digits = word.isdigit() or low in NUMBER_WORDS
+            after_digits = _said_number(low)
             continue
-        numeric = word.isdigit() or low in NUMBER_WORDS
+        numeric = _said_number(low)
         if not (
             gap.isspace()
             or gap == "."

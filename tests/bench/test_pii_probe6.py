@@ -5,7 +5,7 @@ an e-mail dictated a piece a breath, a phone given for the order asked for, a re
 first attempt, a corrected local part said alone, security codes after a pause or bare after the
 expiry; 30 of 1 091 must-keep numbers lost (ОСАГО policies, dictated case and ticket numbers, a
 company's INN and KPP, CDEK tracking numbers), 4 wrong placeholder types, 7 of 100 negative
-dialogues touched. After the fixes: 4 readable, 8 lost (5 of them ОСАГО policies in the LLM text
+dialogues touched. After the fixes: 3 readable, 8 lost (5 of them ОСАГО policies in the LLM text
 only), no negative touched. Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import pytest
 
 from tests.pii_probe6 import evaluate, self_check
 
-MAX_LEAKS = 4
+MAX_LEAKS = 3
 MAX_LEAKS_PER_TYPE = {
-    "email/en": 1,
     "phone/en": 3,
 }  # every other type: 0
 MAX_LOST_KEEPS = 8

@@ -973,6 +973,7 @@ def test_an_iban_is_a_bank_account_id(said, stored):
         ("восемь девятьсот семьдесят семь семьсот тридцать четыре девять три шесть четыре собака mail.ru",
          "[EMAIL]"),
         ("Uh, two oh six, three six nine six three seven nine at yahoo dot com.", "Uh, [EMAIL]."),
+        ("So that's D underscore harlow fifty-five, five at outlook dot com.", "So that's [EMAIL]."),
         ("восемь 925 158, пятьдесят девять, шестьдесят собака mail точка ru, всё", "[EMAIL], всё"),
         # "нижний пробел": the underscore as many say it
         ("волна нижний пробел котофей нижний пробел 1978 собачка инбокс точка ру.", "[EMAIL]."),
