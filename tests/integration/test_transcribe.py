@@ -147,13 +147,20 @@ def test_dialogue_is_time_ordered_and_encodes(
     assert codec.decode("Transcript", codec.encode("Transcript", transcript))["call_id"] == call_id
 
 
+#: Letters the base model writes at least for the 8 kHz espeak Russian sample. It hears that sample
+#: badly (ENVIRONMENT.md), and what it writes depends on the CPU: CTranslate2's int8 kernels differ by
+#: instruction set, and on one AMD EPYC the AVX2 kernels give 42 letters where AVX-512 gives 86
+#: (``CT2_FORCE_CPU_ISA`` shows it). The script and the roles are what this test holds.
+RU_LETTERS = 25
+
+
 def test_russian_with_base_model(transcribe: Callable[..., dict]) -> None:
     transcript = transcribe("sample-ru-sale")
     assert transcript["language"] == "ru"
     assert "whisper-base" in transcript["model"]
     letters = re.findall(r"[^\W\d_]", " ".join(s["text"] for s in transcript["segments"]))
     cyrillic = [ch for ch in letters if "\u0400" <= ch <= "\u04ff"]
-    assert len(letters) > 50
+    assert len(letters) > RU_LETTERS
     assert len(cyrillic) / len(letters) > 0.9
     assert {s["role"] for s in transcript["segments"]} == {"agent", "customer"}
 

@@ -17,6 +17,7 @@ from ml.whisper import WhisperOptions
 from processors.audio import SAMPLES_DIR
 from processors.transcribe import run
 from streams.settings import Settings
+from tests.integration.test_transcribe import RU_LETTERS
 
 pytestmark = pytest.mark.integration
 
@@ -83,7 +84,8 @@ def test_weak_detection_keeps_the_hint(transcribe: Callable[..., tuple]) -> None
     transcript, records = transcribe("sample-ru-sale", "ru")
     assert transcript["language"] == "ru" and transcript["language_probability"] is None
     assert "asr_retry" not in transcript["timings"]
-    assert len(CYRILLIC.findall(text_of(transcript))) > 50
+    # some Russian words (how many depends on the CPU: see test_transcribe.RU_LETTERS)
+    assert len(CYRILLIC.findall(text_of(transcript))) > RU_LETTERS
     assert not [r for r in records if r.levelno >= logging.WARNING]
 
 
