@@ -703,24 +703,43 @@ def _asked(
 ) -> str | None:
     """The identity number (a kind of :data:`processors.pii.ID_KINDS`) the other speaker than
     ``role`` asked for in the segments before ``end`` ("Could you give me your driver's license
-    number?"), while nothing they said since asks for something else (their "Okay, and?", "Sorry,
-    could you repeat that?" do not): digits ``role`` says next are that number. ``seen``: what each
-    segment asks for, by index, kept across calls on the same segments."""
+    number?"), as :func:`_request` finds it: digits ``role`` says next are that number. ``seen``: what
+    each segment asks for, by index, kept across calls on the same segments."""
+
+    def asks(k: int) -> str | None:
+        if seen is not None and k in seen:
+            return seen[k]
+        kind = asked_id(segments[k]["text"]) or _asks_bank_account(segments, k)
+        if seen is not None:
+            seen[k] = kind
+        return kind
+
+    return _request(segments, role, asks, end)
+
+
+def _request(
+    segments: list[dict[str, Any]], role: str, asks: Callable[[int], str | None], end: int | None = None
+) -> str | None:
+    """What the other speaker than ``role`` asked for in their last segments before ``end``
+    (``asks(k)``: what segment ``k`` asks for, or None), while nothing they said since asks for
+    something else: a phone, a card, an e-mail, a bank's code (their "Okay, and?", "Sorry, could you
+    repeat that?" do not)."""
     end = len(segments) if end is None else end
+    since: list[str] = []
     for k in range(end - 1, max(-1, end - 1 - _ASK_SEGMENTS), -1):
         if segments[k]["role"] == role:
             continue
-        kind = seen.get(k, False) if seen is not None else False
-        if kind is False:
-            kind = asked_id(segments[k]["text"]) or _asks_bank_account(segments, k)
-            if seen is not None:
-                seen[k] = kind
+        kind = asks(k)
         if kind is not None:
-            # a phone, a card, an e-mail, a bank's code asked for since
-            since = (s["text"] for s in segments[k + 1 : end] if s["role"] != role)
-            other = (has_cue(t) or _EMAIL_ASK.search(t) or _BANK_CODE_ASK.search(t) for t in since)
-            return None if any(other) else kind
+            # read only once a request is found: most answers follow none
+            return None if any(map(_asks_something, since)) else kind
+        since.append(segments[k]["text"])
     return None
+
+
+def _asks_something(text: str) -> bool:
+    """Whether ``text`` asks for a phone, a card, an e-mail or a bank's code."""
+    return has_cue(text) or _EMAIL_ASK.search(text) is not None or _BANK_CODE_ASK.search(text) is not None
 
 
 def _cut_in_the_middle(text: str) -> bool:
@@ -739,20 +758,13 @@ _WORD_AFTER_PLACEHOLDER = re.compile(r"\[(?:PHONE|CARD|ID)\] (\S+)")
 
 def _card_answer(text: str, segments: list[dict[str, Any]], role: str) -> bool:
     """Whether ``text`` of ``role`` says enough digits for a card (13) right after the other speaker
-    asked for one in their last segments, and for nothing else since (:func:`_asked`'s look back)."""
+    asked for one (:func:`_request`)."""
     if _ASCII_DIGIT.search(text) is None and NUMBER_WORDS.isdisjoint(text.lower().split()):
         return False
     if _readable_digits(text) < 13:
         return False
-    for k in range(len(segments) - 1, max(-1, len(segments) - 1 - _ASK_SEGMENTS), -1):
-        if segments[k]["role"] == role:
-            continue
-        said = segments[k]["text"]
-        if asks_for_card(said):
-            return True
-        if has_cue(said) or _EMAIL_ASK.search(said) or _BANK_CODE_ASK.search(said):
-            return False  # asked for something else since
-    return False
+    card = _request(segments, role, lambda k: "card" if asks_for_card(segments[k]["text"]) else None)
+    return card is not None
 
 
 #: Segments of one speaker this close (seconds) may split one dictated number or e-mail address.
