@@ -593,7 +593,13 @@ def _cue(text: str, start: int, asked: str | None = None) -> str | None:
     before it names another kind. ``asked``: the identity kind the other speaker just asked for
     (:func:`asked_id`), which speaks for the digits as a word before them would; a reference word
     ("order", "claim") after an identity word ends what it named."""
+    return _cue_and_word(text, start, asked)[0]
+
+
+def _cue_and_word(text: str, start: int, asked: str | None = None) -> tuple[str | None, re.Match[str] | None]:
+    """:func:`_cue`, and the last word of :data:`_CUE` it read (None when it read none)."""
     kind = asked
+    m = None
     for m in _CUE.finditer(text, max(0, start - _CUE_CHARS), start):
         said = m.lastgroup
         if said == "ident" and _car_policy(text, m):
@@ -604,7 +610,7 @@ def _cue(text: str, start: int, asked: str | None = None) -> str | None:
             kind = None if kind in ID_KINDS else kind
         elif said != "dictate" or kind in (None, "number", "phone"):
             kind = said
-    return "phone" if kind == "dictate" else kind
+    return ("phone" if kind == "dictate" else kind), m
 
 
 def names_phone(text: str) -> bool:
@@ -616,12 +622,8 @@ def asks_for_card(text: str) -> bool:
     """Whether the last words of ``text`` ask for a card's number ("Can I get the card number,
     please?"; not its code: "Теперь срок действия и CVV."): the digits answering it are read as a
     card's whatever the words before them in the answer."""
-    if _cue(text, len(text)) != "card":
-        return False
-    last = None
-    for last in _CUE.finditer(text, max(0, len(text) - _CUE_CHARS)):  # noqa: B007  (the last one)
-        pass
-    return last is not None and _CODE_WORD.match(last.group()) is None
+    kind, last = _cue_and_word(text, len(text))
+    return kind == "card" and last is not None and _CODE_WORD.match(last.group()) is None
 
 
 _CODE_WORD = re.compile(r"cvv|cvc|код|security", re.IGNORECASE)
