@@ -1498,10 +1498,19 @@ def _spelling(text: str, at: int) -> tuple[int, str]:
             continue
         if not _SPELLED.fullmatch(word):
             break
-        for letter in word.split("-"):
+        for letter in _letters(word):
             letters += 1
             spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
     return letters, "".join(spelled)
+
+
+#: The letters of a spelled word ("и-эр-и-эн-а"): "дабл-ю" (W) is one, its hyphen no break.
+_LETTER = re.compile(r"дабл-ю|[^-]+")
+
+
+def _letters(spelled: str) -> list[str]:
+    """The letters a word :data:`_SPELLED` matches spells, lower-case ("дабл-ю-и-эл" → 3)."""
+    return _LETTER.findall(spelled.lower())
 
 
 def _spells(word: str, spelled: str) -> bool:
@@ -1568,7 +1577,7 @@ def _with_its_spelling(text: str, source: str) -> str:
                 k -= 1
                 continue
             if _SPELLED.fullmatch(token):
-                letters += token.count("-") + 1
+                letters += len(_letters(token))
             elif token in _ADDRESS_JOINS or token.isdigit() or token in NUMBER_WORDS:
                 pass
             elif (

@@ -994,6 +994,8 @@ def test_an_email_whose_local_part_is_said_in_words_is_redacted_whole(said, stor
         ("Yeah, it's M as in mary, A, R, C as in charlie, U, S dot h at yahoo.com.", "Yeah, it's [EMAIL]."),
         # the handle said, then spelled; the address took the spelling ("эр" is a letter too)
         ("ирина, и-эр-и-эн-а точка игрек собачка гмейл ком.", "[EMAIL]."),
+        # "дабл-ю" is one letter (W): "вилл" is what "дабл-ю-и-эл-эл" spells
+        ("Пишите: вилл, дабл-ю-и-эл-эл собака mail.ru.", "Пишите: [EMAIL]."),
         ("Так, жанна, зэ ха а эн эн а точка титов, тэ-и-тэ-о-вэ собака гмейл ком.", "Так, [EMAIL]."),
         ("э, артём, а, эр, тэ, е, эм точка тарасов, тэ, а, эр, а, эс, о, вэ собака rambler.ru.", "[EMAIL]."),
         # a word that only leads to a spelled address is no handle of it
