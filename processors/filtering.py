@@ -1264,6 +1264,7 @@ def _echoes(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) 
                 segments[j] = {**segments[j], "text": segments[j]["text"].replace("[PHONE]", again[1])}
                 pii["PHONE"] -= 1
                 continue
+        _said_again_whole(segments[j]["text"], own, numbers, pii)
         role = seg.get("role", "")
         chain = chains.get(role)
         # the pieces of a number dictated over segments, the other speaker's between
@@ -1271,6 +1272,27 @@ def _echoes(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) 
         joined = set(sorted(joined, key=len, reverse=True)[:_ECHO_VARIANTS])
         chains[role] = (j, joined or own)
         numbers.append((j, found.group(), own | joined))
+
+
+def _said_again_whole(
+    text: str, said: set[str], numbers: list[tuple[int, str, set[str]]], pii: Counter[str]
+) -> None:
+    """Take back the count of each number ``text`` redacted that says again, whole, one redacted in
+    ``numbers`` (the segments just before, with their digits): "Проверяю целиком: [CARD]?" after the
+    card was dictated in pieces, a phone repeated next to a card. ``said``: the digits of ``text`` as
+    said (its views). One number, counted once; every type keeps at least its first count."""
+    for kind in set(PLACEHOLDER_RE.findall(text)):
+        placeholder = f"[{kind}]"
+        heard = {
+            d
+            for n in numbers
+            if n[1] == placeholder
+            for d in n[2]
+            if len(d) >= _ECHO_FULL and any(d in v for v in said)
+        }
+        # a number dictated in pieces is heard as each piece and as them joined: counted as one
+        again = sum(not any(d != other and d in other for other in heard) for d in heard)
+        pii[kind] -= max(0, min(again, text.count(placeholder), pii[kind] - 1))
 
 
 #: A local part said alone ("vera.zvezda", "jess.ironoak"): Latin letters and digits joined by dots,

@@ -202,7 +202,7 @@ def test_pii_said_in_words_is_redacted_in_the_stored_segment():
     assert segs[2]["text"] == "Мой номер [PHONE]." and segs[2]["drop_reason"] == "no_vad"
     assert segs[3]["text"] == "Тариф стоит две тысячи девятьсот девяносто рублей."
     assert segs[4]["text"] == "Карта [CARD] 2 раза проверила, телефон [PHONE]."
-    assert out["pii"] == {"PHONE": 3, "CARD": 2}
+    assert out["pii"] == {"PHONE": 1, "CARD": 1}  # one phone and one card, each said again: counted once
 
 
 def test_guard_dropped_segments_pass_through_redacted_and_never_judged():
@@ -606,6 +606,34 @@ def test_a_group_taken_back_and_said_again_completes_the_number(said, stored):
 def test_a_take_back_that_makes_no_phone_changes_nothing(said):
     out = filter_transcript(make_transcript_from_turns("fix", [("agent", said)]))
     assert out["transcript"]["segments"][0]["text"] == said
+
+
+def test_a_number_said_again_whole_is_counted_once():
+    """A card dictated in pieces and read back whole, a phone given and repeated: one number each
+    (``calls.pii_redacted`` counts numbers, not the places they were said)."""
+    turns = [
+        ("agent", "Для оплаты назовите номер карты."),
+        ("customer", "четыре три две семёрки три семь ноль четыре..."),
+        ("agent", "Так, 43 77 37 04, дальше?"),
+        ("customer", "сорок три шестьдесят четыре семь четыре три семь."),
+        ("agent", "Проверяю целиком: 437 737 044 364 7437?"),
+        ("customer", "Да, правильно. И телефон для связи 8 916 203 47 18."),
+        ("agent", "Телефон 8 916 203 47 18, верно?"),
+    ]
+    out = filter_transcript(make_transcript_from_turns("again", turns))
+    assert "[CARD]" in out["transcript"]["segments"][4]["text"]
+    assert out["pii"] == {"CARD": 1, "PHONE": 1}
+
+
+def test_different_numbers_are_each_counted():
+    turns = [
+        ("customer", "Мой номер 8 916 203 47 18."),
+        ("agent", "А второй?"),
+        ("customer", "Второй 8 903 555 12 34, и первый ещё раз: 8 916 203 47 18."),
+        ("customer", "Карта 4111 1111 1111 1111, и ещё одна 5500 0000 0000 0004."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("two", turns))
+    assert out["pii"] == {"PHONE": 2, "CARD": 2}
 
 
 @pytest.mark.parametrize(
