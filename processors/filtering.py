@@ -1279,8 +1279,9 @@ def _said_again_whole(
 ) -> None:
     """Take back the count of each number ``text`` redacted that says again, whole, one redacted in
     ``numbers`` (the segments just before, with their digits): "Проверяю целиком: [CARD]?" after the
-    card was dictated in pieces, a phone repeated next to a card. ``said``: the digits of ``text`` as
-    said (its views). One number, counted once; every type keeps at least its first count."""
+    card was dictated in pieces, a phone repeated next to a card, a read-back with a digit misheard
+    and its correction. ``said``: the digits of ``text`` as said (its views). One number, counted
+    once; every type keeps at least its first count."""
     for kind in set(PLACEHOLDER_RE.findall(text)):
         placeholder = f"[{kind}]"
         heard = {
@@ -1288,7 +1289,8 @@ def _said_again_whole(
             for n in numbers
             if n[1] == placeholder
             for d in n[2]
-            if len(d) >= _ECHO_FULL and any(d in v for v in said)
+            if len(d) >= _ECHO_FULL
+            and any(d in v or (len(d) >= _ECHO_MISHEARD and _one_off(d, v)) for v in said)
         }
         # a number dictated in pieces is heard as each piece and as them joined: counted as one
         again = sum(not any(d != other and d in other for other in heard) for d in heard)

@@ -625,6 +625,30 @@ def test_a_number_said_again_whole_is_counted_once():
     assert out["pii"] == {"CARD": 1, "PHONE": 1}
 
 
+def test_a_read_back_with_a_digit_misheard_and_its_correction_are_one_number():
+    turns = [
+        ("agent", "Оставьте номер, мастер перезвонит."),
+        ("customer", "8 952 570 44 91."),
+        (
+            "agent",
+            "Записываю: восемь, девятьсот пятьдесят два, пятьсот семьдесят, сорок четыре, двадцать один,"
+            " верно?",
+        ),
+        (
+            "customer",
+            "Нет, не так. восемь, девятьсот пятьдесят два, пятьсот семьдесят сорок четыре девяносто один.",
+        ),
+        (
+            "agent",
+            "Извините, исправил: восемь, девятьсот пятьдесят два, пятьсот семьдесят, сорок четыре"
+            " девяносто один.",
+        ),
+    ]
+    out = filter_transcript(make_transcript_from_turns("misheard", turns))
+    assert [s["text"].count("[PHONE]") for s in out["transcript"]["segments"]] == [0, 1, 1, 1, 1]
+    assert out["pii"] == {"PHONE": 1}
+
+
 def test_different_numbers_are_each_counted():
     turns = [
         ("customer", "Мой номер 8 916 203 47 18."),
