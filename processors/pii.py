@@ -1445,10 +1445,37 @@ def redact(
     bare = _BARE_PASSPORT_PART.fullmatch(text) if asked == "passport" and options.ids else None
     if bare is not None and not is_year(said_digits(bare.group(1))):  # "В каком году выдан?" / "2015."
         return f"{text[: bare.start(1)]}[ID]{text[bare.end(1) :]}", {"ID": 1}
+    if "8" in text and _TOLL_FREE_HINT.search(text) is not None:
+        marks: dict[str, str] = {}
+
+        def mark(m: re.Match[str]) -> str:
+            if _TOLL_FREE_DIGITS.fullmatch(re.sub(r"\D", "", m.group())) is None:
+                return m.group()
+            marks[key := chr(_MARK + len(marks))] = m.group()
+            return key
+
+        masked = _TOLL_FREE.sub(mark, text)
+        if marks:  # each hotline read as a mark no pattern takes for a digit, a word or a space
+            out, counts = redact(masked, options, asked)
+            return out.translate({ord(key): number for key, number in marks.items()}), counts
     out, counts = _redact(text, options, True, asked)
     if "[EMAIL]" in out:
         out = _with_its_spelling(out, text)
     return out, counts
+
+
+#: A toll-free number as written ("8 800 290-96-36", "1-800-979-2841", "0800 123 4567"): a company's
+#: hotline (the agent's "звоните на горячую линию ..."), no person's; it stays, like a company's INN.
+_TOLL_FREE = re.compile(
+    r"(?<![\d+])(?<!\d[\s.-])(?:(?:\+\s?7|8|7)[\s-]*\(?800\)?|(?:\+?1[\s.-]*)?\(?8(?:00|33|44|55|66|77|88)\)?"
+    r"|(?:\+44[\s-]*)?\(?0?80[08]\)?)(?:[\s.-]*\d){6,7}(?![\s.-]*\d)"
+)
+#: Its digits: Russia's 8 800 (+7 800) and 7 more, North America's 8xx toll-free codes and 7 more,
+#: the UK's 0800/0808 and 6-7 more.
+_TOLL_FREE_DIGITS = re.compile(r"[78]?800\d{7}|1?8(?:00|33|44|55|66|77|88)\d{7}|(?:44|0)80[08]\d{6,7}")
+_TOLL_FREE_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)|080")
+#: The first private-use character a hotline is masked with while the rest is redacted.
+_MARK = 0xE100
 
 
 #: Letters as spoken when an address is spelled: Latin and Cyrillic letter names in Russian ("эм",

@@ -641,6 +641,8 @@ def _spec_phone(lang: str, rng: random.Random) -> Spec:
                      "Can I take a mobile number for the courier?"],
                     ["Yeah, it's", "It's", "Sure, my mobile is"])
     area = str(rng.randint(2, 9)) + str(rng.randint(0, 8)) + str(rng.randint(0, 9))
+    if area in ("800", "833", "844", "855", "866", "877", "888"):
+        area = "7" + area[1:]  # a toll-free code is a company's line, no person's (same draws as before)
     exch = str(rng.randint(2, 9)) + _rd(rng, 2)
     gs = ([rng.choice(["1"])] if rng.random() < 0.2 else []) + [area, exch, _rd(rng, 4)]
     o = len(gs) - 3

@@ -1016,3 +1016,39 @@ def test_an_email_spelled_before_its_address_is_redacted_with_it(said, stored):
     """The letters of the local part spelled out ("гэ, эр, о", "M as in mary", "R-A-M-O-N") and the
     handle said before its spelling go with the address (a blind probe's most common e-mail leak)."""
     assert redact(said)[0] == stored
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Если что, звоните на горячую линию 8-800-962-02-18, круглосуточно.",
+        "Справочная 8 800 290-96-36.",
+        "Телефон поддержки +7 800 100 00 00.",
+        "Done, call 1-800-979-2841 if anything changes.",
+        "You can also reach us 24/7 at 1 (888) 555-0100.",
+        "Or call us free on 0800 123 4567.",
+    ],
+)
+def test_a_toll_free_hotline_is_a_companys_and_stays(said):
+    assert redact(said) == (said, {})
+
+
+def test_a_personal_phone_next_to_a_hotline_is_redacted():
+    said = (
+        "Мой 8 916 203 47 18, а ваша линия 8 800 555 35 35? And mine is 212 555 0199, yours 1-800-555-0100."
+    )
+    assert redact(said) == (
+        "Мой [PHONE], а ваша линия 8 800 555 35 35? And mine is [PHONE], yours 1-800-555-0100.",
+        {"PHONE": 2},
+    )
+
+
+def test_a_hotline_said_in_words_stays_through_the_filter():
+    from processors.compression import compress
+    from processors.filtering import filter_transcript
+    from streams.bench_text import make_transcript_from_turns
+
+    said = "Звоните на горячую линию восемь восемьсот пятьсот пятьдесят пять тридцать пять тридцать пять."
+    out = filter_transcript(make_transcript_from_turns("hotline", [("agent", said)]))
+    assert "[PHONE]" not in out["transcript"]["segments"][0]["text"] and out["pii"] == {}
+    assert "8 800 555 35 35" in compress(out, len, "t")["text"]  # in the LLM's text too
