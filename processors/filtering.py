@@ -1324,6 +1324,53 @@ def _email_echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
             heard.append((j, address_letters(said[j])))
 
 
+#: A local part's start ending a breath ("Пишите: dima_nik...", "It's john.sm—"): Latin letters, digits,
+#: dots, underscores; what breaks it off after it.
+_LOCAL_START = re.compile(r"(?<![\w@.\[\]])([A-Za-z0-9][A-Za-z0-9._-]*?)(\.\.\.|…|-|—|–)?[\s.,]*$")
+#: A segment opening with an address, a few words at most before it ("olaev96@...", "Да, [EMAIL]").
+_OPENS_WITH_ADDRESS = re.compile(r"(?:[^\W\d_]+[,.]?\s+){0,2}\[EMAIL\]")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z]")
+#: Segments back (the other speaker's backchannels between) a local part's start may be.
+_LOCAL_START_SEGMENTS = 3
+
+
+def _email_starts(segments: list[dict[str, Any]]) -> None:
+    """The start of a local part said in the breath before the rest of its address, the other
+    speaker's backchannel between ("Пишите: dima_nik..." / "Так." / "olaev96@mail.ru."): the
+    address's placeholder, not counted again. Only a start that is broken off ("...", a dash), has an
+    address's marks (a dot, an underscore, a digit) or stands out in Latin letters in a Russian
+    sentence: "Send it to my work address" / "jane@acme.com" keeps its "address"."""
+    for k, seg in enumerate(segments):
+        if _OPENS_WITH_ADDRESS.match(seg["text"]) is None:
+            continue
+        for j in range(k - 1, max(-1, k - 1 - _LOCAL_START_SEGMENTS), -1):
+            before = segments[j]
+            if before["role"] != seg["role"]:
+                continue
+            if not _near(before, seg) or not all(_backchannel(segments[i]) for i in range(j + 1, k)):
+                break
+            start = _LOCAL_START.search(before["text"])
+            if (
+                start is not None
+                and _LATIN.search(token := start.group(1)) is not None
+                and (
+                    start.group(2)
+                    or any(c in token for c in "._0123456789")
+                    or _CYRILLIC.search(before["text"], 0, start.start()) is not None
+                )
+            ):
+                text = before["text"]
+                segments[j] = {**before, "text": text[: start.start(1)] + "[EMAIL]" + text[start.end(1) :]}
+            break
+
+
+def _backchannel(other: Mapping[str, Any]) -> bool:
+    """Whether ``other``, the other speaker's, only lets a dictation go on ("Так.", "Mm-hmm, go on."):
+    no question, a few words."""
+    return "?" not in other["text"] and len(other["text"].split()) <= 3
+
+
 def _without_kept(said: str, stored: str) -> str:
     """``said`` without the numbers its redaction ``stored`` kept ("order 4453993" next to a phone):
     their digits are no part of the redacted number, and an echo of them is no echo of it."""
@@ -1712,6 +1759,7 @@ def filter_transcript(
             _abandoned(segments, said_texts)
         if pii.get("EMAIL"):
             _email_echoes(segments, said_texts)
+            _email_starts(segments)
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
             _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)

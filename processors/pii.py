@@ -1460,7 +1460,7 @@ def redact(
             return out.translate({ord(key): number for key, number in marks.items()}), counts
     out, counts = _redact(text, options, True, asked)
     if "[EMAIL]" in out:
-        out = _with_its_spelling(out, text)
+        out = _with_spelling_after(_with_its_spelling(out, text), text)
     return out, counts
 
 
@@ -1482,7 +1482,7 @@ _MARK = 0xE100
 #: "гэ", "эй", "дабл-ю") besides single letters.
 _LETTER_NAMES = (
     "эй|би|си|ди|эф|джи|эйч|ай|джей|кей|эл|эль|эм|эн|оу|пи|кью|ар|эс|ти|ю|ви|дабл-ю|дабл|экс|икс|уай|вай|зед|зи|"
-    "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет"
+    "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет|аш|ar"
 )
 _SPELLED = re.compile(rf"(?:[^\W\d_]|{_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}))*", re.IGNORECASE)
 _ADDRESS_JOINS = _JOINERS
@@ -1504,7 +1504,7 @@ _LETTER_VALUES = {
     "эл": "l", "эль": "l", "эм": "m", "эн": "n", "оу": "o", "пи": "p", "пэ": "p", "кью": "q", "ар": "r",
     "эр": "r", "эс": "s", "ти": "t", "тэ": "t", "ю": "u", "ви": "v", "вэ": "v", "дабл-ю": "w", "дабл": "w",
     "экс": "x", "икс": "x", "уай": "y", "вай": "y", "игрек": "y", "зед": "z", "зи": "z", "зэ": "z",
-    "зет": "z", "че": "ch", "ша": "sh", "ща": "sch",
+    "зет": "z", "че": "ch", "ша": "sh", "ща": "sch", "аш": "h", "ar": "r",
 }  # fmt: skip
 _TRANSLIT = str.maketrans(
     {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
@@ -1514,21 +1514,61 @@ _TRANSLIT = str.maketrans(
 )  # fmt: skip
 
 
-def _spelling(text: str, at: int) -> tuple[int, str]:
+def _spelling(text: str, at: int, started: bool = False) -> tuple[int, str, int]:
     """The letters spelled in ``text`` from ``at`` on ("гэ, эр, о" → 3, "gro"; "d as in david, e" → 2,
-    "de"): how many, and what they spell."""
-    letters, spelled, skip = 0, [], 0
+    "de"): how many, what they spell, and where the spelling ends (``at`` when nothing is spelled).
+    ``started``: ``at`` is in a spelling ("as in Lima" may come first)."""
+    letters, spelled, skip, end = 0, [], 0, at
     for token in _ADDRESS_TOKEN.finditer(text, at):
         word = token.group().strip(".…").lower()
-        if skip or (word == "as" and spelled and text.startswith(" in ", token.end())):
+        if skip or (word == "as" and (spelled or started) and text.startswith(" in ", token.end())):
             skip = (skip or 3) - 1  # "d as in david": "as", "in" and the word say the letter again
-            continue
-        if not _SPELLED.fullmatch(word):
+            if not skip and _SPELLED.fullmatch(rest := word.partition("-")[2]):
+                # the letters after it, hyphenated on: "D-U as in uniform-N-M as in ..."
+                for letter in _letters(rest):
+                    letters += 1
+                    spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
+        elif not _SPELLED.fullmatch(word):
             break
-        for letter in _letters(word):
-            letters += 1
-            spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
-    return letters, "".join(spelled)
+        else:
+            for letter in _letters(word):
+                letters += 1
+                spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
+        end = token.start() + len(token.group().rstrip(".…"))
+    return letters, "".join(spelled), end
+
+
+#: Words that announce a spelling after the address ("[EMAIL], по буквам ка, у, зэ", "that's D-U-N").
+_SPELLING_LEAD = re.compile(
+    r"[\s,]*(?:(?:that's|that\s+is|i\.e\.|spelled|spelt|по\s+буквам|буквами|латиницей|то\s+есть)[\s,:—-]*)?",
+    re.IGNORECASE,
+)
+#: Letters a spelling after an address holds at least, and the share of them its letters must show.
+_SPELLING_MIN, _SPELLING_SHARE = 3, 0.75
+
+
+def _with_spelling_after(text: str, source: str) -> str:
+    """``text`` with a spelling right after an ``[EMAIL]`` taken into it when its letters are the
+    address's ("[EMAIL], по буквам ка, у, зэ, эн, е, тэ" of artem_kuznetsov@...; "[EMAIL], that's H O L
+    L as in Lima"): ``source``, the text before redaction, has the address. Not counted again."""
+    out, done = [], 0
+    for m in re.finditer(r"\[EMAIL\]", text):
+        at = _SPELLING_LEAD.match(text, m.end()).end()  # type: ignore[union-attr]  # may match empty
+        # the address took the spelling's first letters and left "as in Lima I ...": its rest
+        started = text.startswith(" as in ", m.end())
+        letters, spelled, end = _spelling(text, at, started)
+        if letters < (1 if started else _SPELLING_MIN):
+            continue
+        where = source.find(text[at:end])
+        address = address_letters(source[:where]) if where > 0 else ""
+        match = difflib.SequenceMatcher(None, spelled, address, autojunk=False).find_longest_match()
+        if match.size >= _SPELLING_SHARE * len(spelled):
+            out += (text[done : m.end()],)
+            done = end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 #: The letters of a spelled word ("и-эр-и-эн-а"): "дабл-ю" (W) is one, its hyphen no break.
@@ -1572,7 +1612,7 @@ def _spelled_after(word: re.Match[str], text: str, source: str) -> int:
     found = list(at.finditer(source))
     if nth >= len(found):
         return 0
-    letters, spelled = _spelling(source, found[nth].end())
+    letters, spelled, _ = _spelling(source, found[nth].end())
     return letters if _spells(name, spelled) else 0
 
 

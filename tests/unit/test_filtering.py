@@ -1857,3 +1857,36 @@ def test_a_passports_series_and_number_asked_apart_are_one_id():
     texts = [s["text"] for s in out["transcript"]["segments"]]
     assert "[ID]" in texts[1] and "[ID]" in texts[3], texts
     assert not re.search(r"\d|сорок|пятьсот", texts[1] + texts[3]), texts
+
+
+@pytest.mark.parametrize(
+    ("first", "between", "rest"),
+    [
+        ("Пишите: dima_nik...", "Так.", "olaev96@mail.ru."),
+        ("Да, olga.ni...", "Записываю.", "kolaev@yandex.ru."),
+        ("It's john.sm—", "Mm-hmm.", "ith@gmail.com."),
+    ],
+)
+def test_a_local_parts_start_said_in_the_breath_before_the_address_goes_with_it(first, between, rest):
+    turns = [
+        ("agent", "Куда прислать, на почту?"),
+        ("customer", first),
+        ("agent", between),
+        ("customer", rest),
+    ]
+    segs = filter_transcript(make_transcript_from_turns("start", turns))["transcript"]["segments"]
+    assert "[EMAIL]" in segs[1]["text"] and not re.search(r"nik|\.ni|sm\b", segs[1]["text"]), segs[1]["text"]
+    assert segs[3]["text"].startswith("[EMAIL]")
+
+
+@pytest.mark.parametrize(
+    ("first", "between"),
+    [
+        ("Send it to my work address", "Okay."),  # an ordinary word
+        ("My order is AB12...", "What's your email?"),  # a question between: a new answer
+    ],
+)
+def test_a_word_before_an_address_in_the_next_breath_stays_unless_it_starts_it(first, between):
+    turns = [("customer", first), ("agent", between), ("customer", "jane@acme.com.")]
+    segs = filter_transcript(make_transcript_from_turns("start", turns))["transcript"]["segments"]
+    assert segs[0]["text"] == first

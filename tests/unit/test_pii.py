@@ -1052,3 +1052,32 @@ def test_a_hotline_said_in_words_stays_through_the_filter():
     out = filter_transcript(make_transcript_from_turns("hotline", [("agent", said)]))
     assert "[PHONE]" not in out["transcript"]["segments"][0]["text"] and out["pii"] == {}
     assert "8 800 555 35 35" in compress(out, len, "t")["text"]  # in the LLM's text too
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("artem_kuznetsov1994@gmail.com, по буквам ка, у, зэ, эн, е, тэ, эс, о, вэ.", "[EMAIL]."),
+        ("Почта zhukov.p@mail.ru, по буквам зэ, аш, у, ка, о, вэ.", "Почта [EMAIL]."),
+        ("Sure, dunmore.tony@gmail.com, that's D-U-N-M-O-ar-E.", "Sure, [EMAIL]."),
+        ("holl.is@aol.com, that's H O L L as in Lima I as in India S as in Sam.", "[EMAIL]."),
+        ("mike.lindqvist@x.com, that's L-I-N-D-Q-V as in Victor-I-S-T.", "[EMAIL]."),
+        # the letters after an "as in" word, hyphenated on
+        ("dunmoren@outlook.com, that's D-U as in uniform-N-M as in Mary-O-ar-E as in Edward-N.", "[EMAIL]."),
+    ],
+)
+def test_a_spelling_after_the_address_goes_with_it(said, stored):
+    assert redact(said) == (stored, {"EMAIL": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # letters that are not the address's: a name spelled after it stays
+        "ivan@mail.ru, фамилия по буквам пэ, е, тэ, эр, о, вэ.",
+        # two letters are no spelling
+        "ivan@mail.ru, а, бэ.",
+    ],
+)
+def test_letters_after_the_address_that_do_not_spell_it_stay(said):
+    assert redact(said) == (said.replace("ivan@mail.ru", "[EMAIL]"), {"EMAIL": 1})
