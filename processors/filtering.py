@@ -784,6 +784,7 @@ _WORD_TAIL = re.compile(r"[^\W_]+$")
 
 def _last_word(text: str) -> str:
     """The last word of ``text``: "715" of "524-715.", "415" of "(415)", "@" of "ivan@"."""
+    text = text.rstrip(" —–-")  # a dash that breaks the number off ("212 —" / "2482486.")
     word = text[text.rfind(" ", 0, len(text) - 1) + 1 :].strip(" .,!?;:…)]")
     if word.endswith("@"):
         return "@"
@@ -962,7 +963,7 @@ def _printable(text: str) -> str:
 #: "800." + "61 70," read as "8 917, 800, 61 70"), whatever pause dots Whisper ended each piece
 #: with; then with a space, as an e-mail said aloud reads ("ivan dot petrov at" + "gmail dot com").
 _SEAM_JOINS = (", ", " ")
-_PIECE_END = " .,…"
+_PIECE_END = " .,…—–"
 
 
 def _split_back(parts: list[str], joined: str, redacted: str, sep: str) -> list[str]:

@@ -1890,3 +1890,27 @@ def test_a_word_before_an_address_in_the_next_breath_stays_unless_it_starts_it(f
     turns = [("customer", first), ("agent", between), ("customer", "jane@acme.com.")]
     segs = filter_transcript(make_transcript_from_turns("start", turns))["transcript"]["segments"]
     assert segs[0]["text"] == first
+
+
+@pytest.mark.parametrize(
+    ("ask", "pieces", "placeholder"),
+    [
+        ("Phone number for reminders?", ["212 —", "2482486."], "[PHONE]"),
+        ("Phone?", ["Uh, 07830 628 —", "640."], "[PHONE]"),
+        (
+            "I'll need your Social Security number.",
+            ["Okay, seven eleven thirty-nine —", "sixty-nine thirty-eight."],
+            "[ID]",
+        ),
+        (
+            "Номер телефона?",
+            ["Восемь девятьсот шестнадцать —", "двести три сорок семь восемнадцать."],
+            "[PHONE]",
+        ),
+    ],
+)
+def test_a_number_broken_off_with_a_dash_goes_on_in_the_next_breath(ask, pieces, placeholder):
+    turns = [("agent", ask), ("customer", pieces[0]), ("agent", "Yeah."), ("customer", pieces[1])]
+    segs = filter_transcript(make_transcript_from_turns("dash", turns))["transcript"]["segments"]
+    assert placeholder in segs[1]["text"] and placeholder in segs[3]["text"], [s["text"] for s in segs]
+    assert not re.search(r"\d|seven|sixty|девят|двести", segs[1]["text"] + segs[3]["text"])
