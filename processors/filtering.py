@@ -738,8 +738,14 @@ def _request(
 
 
 def _asks_something(text: str) -> bool:
-    """Whether ``text`` asks for a phone, a card, an e-mail or a bank's code."""
-    return has_cue(text) or _EMAIL_ASK.search(text) is not None or _BANK_CODE_ASK.search(text) is not None
+    """Whether ``text`` asks for a phone, a card, an e-mail, a bank's code or a reference ("The
+    employer's EIN on your W-2?" after the SSN asked for)."""
+    return (
+        has_cue(text)
+        or _EMAIL_ASK.search(text) is not None
+        or _BANK_CODE_ASK.search(text) is not None
+        or asks_for_reference(text)
+    )
 
 
 def _cut_in_the_middle(text: str) -> bool:

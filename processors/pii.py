@@ -339,7 +339,9 @@ _REFERENCE_WORDS = (
     r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
     r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени|case\b|"
-    r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer)"
+    r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer|"
+    # an employer's identification number is a company's; a card dispute's number is the bank's
+    r"ein\b|employer\s+identification|dispute)"
 )
 #: An airline's three-digit code (or another short group) may lead the reference's digits: "билет 555
 #: 8905378357", "my e-ticket number is 016 3557002664".
@@ -550,10 +552,14 @@ def _not_phone_context(text: str, start: int, end: int) -> bool:
         for phone in _PHONE_WORD.finditer(text, max(0, lo - 40), start):  # noqa: B007  (the last one)
             pass
         # a phone word before the reference word names the digits, unless it had its own number
-        # ("звоните мне на [PHONE], ... и ещё трек-номер CDEK-6627272391")
+        # ("звоните мне на [PHONE], ... и ещё трек-номер CDEK-6627272391") or a sentence of its own
+        # ("Оплатим по телефону? Да, за три месяца, счёт 338-6887")
         if phone is None or (
             phone.start() < reference.start()
-            and _DIGIT_ANY.search(text, phone.end(), reference.start()) is not None
+            and (
+                _DIGIT_ANY.search(text, phone.end(), reference.start()) is not None
+                or _SENTENCE_STOP.search(text, phone.end(), reference.start()) is not None
+            )
         ):
             return True
     return _UNIT_AFTER.match(text, end) is not None

@@ -1081,3 +1081,30 @@ def test_a_spelling_after_the_address_goes_with_it(said, stored):
 )
 def test_letters_after_the_address_that_do_not_spell_it_stay(said):
     assert redact(said) == (said.replace("ivan@mail.ru", "[EMAIL]"), {"EMAIL": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # the phone word in a sentence of its own names no later reference's digits
+        "Оплатим по телефону? Да, за три месяца, счёт 338-6887.",
+        "Card is frozen. Your dispute number is 4775619692.",
+        "The employer's EIN is 19-8550439.",
+    ],
+)
+def test_a_reference_after_a_phone_words_sentence_stays(said):
+    assert redact(said) == (said, {})
+
+
+def test_an_employers_ein_answering_its_request_after_the_ssn_stays():
+    from processors.filtering import filter_transcript
+    from streams.bench_text import make_transcript_from_turns
+
+    turns = [
+        ("agent", "I'll need your Social Security number."),
+        ("customer", "It's 497-28-2977."),
+        ("agent", "Thanks. The employer's EIN on your W-2?"),
+        ("customer", "19-8550439."),
+    ]
+    segs = filter_transcript(make_transcript_from_turns("ein", turns))["transcript"]["segments"]
+    assert [s["text"] for s in segs[1::2]] == ["It's [ID].", "19-8550439."]
