@@ -508,8 +508,8 @@ def _numberish(text: str, words: list[str] | None) -> bool:
 _HESITATION = re.compile(
     r"(?<=[\w.…])[,.…]*\s+(?:let\s+me\s+(?:see|check|think|look)|hold\s+on|one\s+sec(?:ond)?|just\s+a\s+sec(?:ond)?|"
     r"секунд(?:у|очку)|сейчас|щас|минутку|так|значит|как\s+там|вот|"
-    # fillers the disfluency list leaves ("восемь, эм, четыреста девяносто девять", "ну")
-    r"э+м*|м{2,}|ну|u+m+|u+h+|e+r+m*|h+m+)[,.…]*(?=\s+[\w+])",
+    # fillers the disfluency list leaves ("восемь, эм, четыреста девяносто девять", "ну", ", like,")
+    r"э+м*|м{2,}|ну|u+m+|u+h+|e+r+m*|h+m+|(?<=,\s)(?:like|you\s+know)(?=,))[,.…]*(?=\s+[\w+])",
     re.IGNORECASE,
 )
 
@@ -1503,6 +1503,16 @@ def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
 _CVV_ANSWER_WORDS = 8
 #: The digits of a code in an answer: 3 or 4, grouped any way ("1 87", "2, 8, 2", "9... 6 6").
 _CODE_SPAN = re.compile(r"\d(?:[\s,.…-]{0,4}\d)*")
+#: What stands for a date while a code is read (a private-use character: no digit, word or space).
+_DATE_MARK = "\ue200"
+#: A date with its year ("March 14, 1994", "14 марта 1994", "14.03.1994"): no code's digits.
+_DATE = re.compile(
+    r"(?<![^\W\d_])(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*,?\s+"
+    r"|\d{1,2}\s+(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*\s+"
+    r"|\d{1,2}[./]\d{1,2}[./])(?:19|20)\d\d(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def _code_views(text: str) -> Iterator[str]:
@@ -1555,7 +1565,10 @@ def _code_answers(
             continue
         asker = seg["role"]
         answer = [j for j in range(i + 1, min(i + 4, len(segments))) if segments[j]["role"] != asker]
-        views = {j: _code_view(segments[j]["text"]) for j in answer}
+        # a date said first is the other thing asked ("your date of birth and the last four of your
+        # social?" / "March 14, 1994, and..." / "4300."); "triple four nine" is 4 4 4 9
+        dates: dict[int, list[str]] = {j: _DATE.findall(segments[j]["text"]) for j in answer}
+        views = {j: _code_view(_DATE.sub(_DATE_MARK, expand_repeats(segments[j]["text"]))) for j in answer}
         code = ""
         taken = []
         for j in answer:
@@ -1577,7 +1590,10 @@ def _code_answers(
         if len(code) not in sizes or (valid is not None and not valid(code)):
             continue
         for j in taken:
-            segments[j] = {**segments[j], "text": _CODE_SPAN.sub(f"[{name}]", views[j])}
+            stored = _CODE_SPAN.sub(f"[{name}]", views[j])
+            for date in dates[j]:  # put back as said
+                stored = stored.replace(_DATE_MARK, date, 1)
+            segments[j] = {**segments[j], "text": stored}
         pii[name] += 1
         after = taken[-1] + 1
         for j in range(after, min(after + 2, len(segments))):  # the asker reading the code back

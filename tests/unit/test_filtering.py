@@ -1914,3 +1914,33 @@ def test_a_number_broken_off_with_a_dash_goes_on_in_the_next_breath(ask, pieces,
     segs = filter_transcript(make_transcript_from_turns("dash", turns))["transcript"]["segments"]
     assert placeholder in segs[1]["text"] and placeholder in segs[3]["text"], [s["text"] for s in segs]
     assert not re.search(r"\d|seven|sixty|девят|двести", segs[1]["text"] + segs[3]["text"])
+
+
+@pytest.mark.parametrize(
+    ("answers", "stored"),
+    [
+        (["March 14, 1994, and...", "4300."], ["March 14, 1994, and...", "[ID]."]),
+        (["March 5, 1958, and...", "triple four nine."], ["March 5, 1958, and...", "[ID]."]),
+        (["March 27, 1974, and double four double six."], ["March 27, 1974, and [ID]."]),
+    ],
+)
+def test_the_last_four_after_the_date_of_birth_asked_with_them(answers, stored):
+    turns = [("agent", "To verify, your date of birth and the last four of your social?")]
+    turns += [("customer", a) for a in answers]
+    segs = filter_transcript(make_transcript_from_turns("dob", turns))["transcript"]["segments"]
+    assert [s["text"] for s in segs[1:]] == stored
+
+
+def test_a_number_with_like_set_off_between_its_groups():
+    turns = [
+        ("agent", "I'll need your Social Security number."),
+        ("customer", "four ninety-seven, like, 28 two nine seven seven."),
+    ]
+    segs = filter_transcript(make_transcript_from_turns("like", turns))["transcript"]["segments"]
+    assert segs[1]["text"] == "[ID]."
+    # "like" in a sentence stays
+    said = "I've reset my password like 5 times, my number is 8 916 203 47 18."
+    segs = filter_transcript(make_transcript_from_turns("like", [("customer", said)]))["transcript"][
+        "segments"
+    ]
+    assert segs[0]["text"] == "I've reset my password like 5 times, my number is [PHONE]."
