@@ -946,7 +946,16 @@ def _asks(text: str) -> bool:
         or (text.rstrip().endswith("?") and cue_at_end(text))
         or asks_for_reference(text)  # "Проверяю: ..., КПП?": the next number is the KPP
         or asks_for_card(text)  # "Диктуйте номер карты, я внесу платёж.": a card, not the order before
+        # a card's expiry or code after the card: "Срок действия?" / "03/27." is no more of the card
+        or _EXPIRY_ASK.search(text) is not None
+        or asks_cvv(text)
     )
+
+
+_EXPIRY_ASK = re.compile(
+    r"(?<![^\W\d_])(?:срок\w*\s+действия|действует\s+до|expir\w*|valid\s+(?:thru|through|until))",
+    re.IGNORECASE,
+)
 
 
 def _after_other(segments: list[dict[str, Any]], i: int, says: Callable[[str], bool]) -> bool:
@@ -1503,8 +1512,11 @@ def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
 _CVV_ANSWER_WORDS = 8
 #: The digits of a code in an answer: 3 or 4, grouped any way ("1 87", "2, 8, 2", "9... 6 6").
 _CODE_SPAN = re.compile(r"\d(?:[\s,.…-]{0,4}\d)*")
-#: What stands for a date while a code is read (a private-use character: no digit, word or space).
-_DATE_MARK = "\ue200"
+#: What stands for a date, and for a card's expiry, while a code is read (private-use characters: no
+#: digit, word or space).
+_DATE_MARK, _EXPIRY_MARK = "\ue200", "\ue201"
+#: A card's expiry as a code's answer reads it: month and year ("12 30", "0 9 31", "06/27").
+_EXPIRY_IN_VIEW = re.compile(r"(?<!\d)(?:0\s?[1-9]|1\s?[0-2]|[1-9])\s*[/.\s]\s*(?:20)?[2-4]\d(?!\d)")
 #: A date with its year ("March 14, 1994", "14 марта 1994", "14.03.1994"): no code's digits.
 _DATE = re.compile(
     r"(?<![^\W\d_])(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+"
@@ -1548,6 +1560,16 @@ def _code_view(text: str) -> str:
     return max(_code_views(text), key=reading)
 
 
+def _code_views_of(text: str) -> list[str]:
+    """:func:`_code_views` of ``text``, :func:`_code_view`'s choice first."""
+    first = _code_view(text)
+    return [first, *(v for v in _code_views(text) if v != first)]
+
+
+def _digit_count(text: str) -> int:
+    return sum(map(str.isdigit, text))
+
+
 def _code_answers(
     segments: list[dict[str, Any]],
     pii: Counter[str],
@@ -1568,10 +1590,20 @@ def _code_answers(
         # a date said first is the other thing asked ("your date of birth and the last four of your
         # social?" / "March 14, 1994, and..." / "4300."); "triple four nine" is 4 4 4 9
         dates: dict[int, list[str]] = {j: _DATE.findall(segments[j]["text"]) for j in answer}
-        views = {j: _code_view(_DATE.sub(_DATE_MARK, expand_repeats(segments[j]["text"]))) for j in answer}
+        views = {
+            j: _code_views_of(_DATE.sub(_DATE_MARK, expand_repeats(segments[j]["text"]))) for j in answer
+        }
         code = ""
         taken = []
+        expiry = _EXPIRY_ASK.search(seg["text"]) is not None
+        expiries: dict[int, str] = {}
         for j in answer:
+            if expiry and (said := _EXPIRY_IN_VIEW.search(views[j][0])) is not None:
+                # "Срок действия и код?" / "До 12 30 года. Код 827.": the expiry is no code's digits
+                expiries[j] = said.group()
+                views[j] = [v.replace(said.group(), _EXPIRY_MARK, 1) for v in views[j]]
+            # the reading that keeps the code in size: "four hundred eighty-six" is 486, not 4 00 86
+            views[j] = next((v for v in views[j] if len(code) + _digit_count(v) < sizes.stop), views[j][0])
             digits = re.sub(r"\D", "", views[j])
             if not digits:
                 if code:
@@ -1593,6 +1625,7 @@ def _code_answers(
             stored = _CODE_SPAN.sub(f"[{name}]", views[j])
             for date in dates[j]:  # put back as said
                 stored = stored.replace(_DATE_MARK, date, 1)
+            stored = stored.replace(_EXPIRY_MARK, expiries.get(j, ""), 1)
             segments[j] = {**segments[j], "text": stored}
         pii[name] += 1
         after = taken[-1] + 1
@@ -1639,7 +1672,13 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
                 run = open_run[role] = _Run([j], cue=j - 1 if _after_other(segments, j, cue_at_end) else None)
                 runs.append(run)
             run.segments.append(i)
-        elif _after_other(segments, i, cue_at_end) and _says_number(seg["text"], head):
+        elif (
+            _after_other(segments, i, cue_at_end)
+            and _says_number(seg["text"], head)
+            # "Срок действия и CVV?": the expiry comes first, no code's digits (the code is
+            # _code_answers')
+            and _EXPIRY_ASK.search(segments[i - 1]["text"]) is None
+        ):
             run = open_run[role] = _Run([i], cue=i - 1)
             runs.append(run)
     for run in runs:

@@ -1299,14 +1299,15 @@ _CVV_WORDS = (
 #: A request for a card's security code, which the other speaker's next words answer ("And the
 #: three-digit code on the back?" / "One eighty-seven.").
 CVV_ASK = re.compile(
-    rf"{_CVV_WORDS}|code\s+on\s+the\s+back|(?:three|3)[\s-]digit\s+code|код\s+с\s+обратной\s+стороны|"
-    r"тр[её]хзначный\s+код",
+    rf"{_CVV_WORDS}|code\s+on\s+the\s+(?:back|front)|(?:three|four|3|4)[\s-]digit\s+code|"
+    # an Amex's four-digit code is on its front
+    r"код\s+с\s+(?:обратной|лицевой)\s+стороны|(?:тр[её]х|четыр[её]х)значный\s+код",
     re.I,
 )
 #: Substrings every :data:`CVV_ASK` match holds one of: a call without any skips the regex, which
 #: costs half a millisecond on a 5-minute call's text.
 _CVV_ASK_HINTS = ("CV", "cv", "Cv", "ecurity", "ECURITY", "ard code", "цифр", "оборот", "обратной",
-                  "igit", "CID", "cid", "CVN", "cvn", "back", "значный")  # fmt: skip
+                  "igit", "CID", "cid", "CVN", "cvn", "back", "front", "значный", "лицевой")  # fmt: skip
 
 
 def asks_cvv(text: str) -> bool:

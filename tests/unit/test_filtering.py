@@ -1944,3 +1944,51 @@ def test_a_number_with_like_set_off_between_its_groups():
         "segments"
     ]
     assert segs[0]["text"] == "I've reset my password like 5 times, my number is [PHONE]."
+
+
+def test_a_cards_expiry_and_code_asked_after_it_are_no_more_of_the_card():
+    turns = [
+        ("agent", "Продиктуйте номер карты."),
+        ("customer", "4530 2169"),
+        ("customer", "девять две тройки семь 0017."),
+        ("agent", "Срок действия?"),
+        ("customer", "03/27."),
+        ("agent", "CVC-код, пожалуйста."),
+        ("customer", "2, 3, 9."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("expiry", turns, "ru"))
+    stored = [s["text"] for s in out["transcript"]["segments"]]
+    assert stored[1:3] == ["[CARD]", "[CARD]."] and stored[4] == "03/27." and stored[6] == "[CARD]."
+    assert out["pii"] == {"CARD": 2}  # the card and its code
+
+
+@pytest.mark.parametrize(
+    ("ask", "answer", "read_back"),
+    [
+        ("And the CVV?", "Uh, four hundred eighty-six.", None),
+        (
+            "And the four-digit code on the front?",
+            "Uh, thirteen thirty-eight.",
+            "thirteen thirty-eight, thanks.",
+        ),
+    ],
+)
+def test_a_card_code_said_as_a_number_in_words(ask, answer, read_back):
+    turns = [("customer", "It's 4111 1111 1111 1111."), ("agent", ask), ("customer", answer)]
+    turns += [("agent", read_back)] if read_back else []
+    segs = filter_transcript(make_transcript_from_turns("words", turns))["transcript"]["segments"]
+    assert segs[2]["text"] == "[CARD]."  # stored as read: the filler out
+    if read_back:
+        assert segs[3]["text"] == "[CARD], thanks."
+
+
+def test_the_expiry_said_before_the_code_asked_with_it_stays():
+    turns = [
+        ("customer", "Номер карты 4147 2015 7990 4657."),
+        ("agent", "Теперь срок действия и CVV."),
+        ("customer", "ноль девять тридцать один, а CVV шестьсот девяносто семь."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("expiry", turns, "ru"))
+    stored = out["transcript"]["segments"][2]["text"]
+    assert stored.endswith("а CVV [CARD].") and "[CARD]," not in stored, stored
+    assert out["pii"] == {"CARD": 2}
