@@ -464,7 +464,7 @@ def _redact(
     email = _SPOKEN_EMAIL.search(text) is not None
     # a number found in part, its last groups left after a filler ("[PHONE], ну, 4 3, э, 9 2"): read
     # again too, and that reading kept only when it leaves fewer digits
-    partial = bool(found) and _TAIL_LEFT.search(out) is not None
+    partial = bool(found) and (_TAIL_LEFT.search(out) is not None or _HEAD_LEFT.search(out) is not None)
     if not email and not partial and (found or not _numberish(text, words)):
         return out, found
     bare = strip_disfluencies(text)
@@ -487,6 +487,8 @@ def _redact(
     return out, found
 
 
+#: Digits left right before a placeholder, two filler words at most between ("8 903, ну вот, [PHONE]").
+_HEAD_LEFT = re.compile(r"\d[\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+){0,2}\[(?:PHONE|CARD|ID)\]")
 #: Digits left right after a placeholder, a filler word at most between ("[PHONE], ну, 4 3").
 _TAIL_LEFT = re.compile(r"\[(?:PHONE|CARD|ID)\][\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+)?\d")
 
@@ -509,7 +511,7 @@ _HESITATION = re.compile(
     r"(?<=[\w.…])[,.…]*\s+(?:let\s+me\s+(?:see|check|think|look)|hold\s+on|one\s+sec(?:ond)?|just\s+a\s+sec(?:ond)?|"
     r"секунд(?:у|очку)|сейчас|щас|минутку|так|значит|как\s+там|вот|"
     # fillers the disfluency list leaves ("восемь, эм, четыреста девяносто девять", "ну", ", like,")
-    r"э+м*|м{2,}|ну|u+m+|u+h+|e+r+m*|h+m+|(?<=,\s)(?:like|you\s+know)(?=,))[,.…]*(?=\s+[\w+])",
+    r"э+м*|м{2,}|ну|u+m+|u+h+|e+r+m*|h+m+|(?<=,\s)(?:like|you\s+know)(?=,)|(?:so|okay|ok|well|вот)(?=,))[,.…]*(?=\s+[\w+])",
     re.IGNORECASE,
 )
 

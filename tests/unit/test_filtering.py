@@ -1992,3 +1992,21 @@ def test_the_expiry_said_before_the_code_asked_with_it_stays():
     stored = out["transcript"]["segments"][2]["text"]
     assert stored.endswith("а CVV [CARD].") and "[CARD]," not in stored, stored
     assert out["pii"] == {"CARD": 2}
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a filler left before the rest and the digits before it: read again without it
+        (
+            "Ну пишите, восемь девятьсот три, ну вот, сто тридцать пять шестьдесят семь пятьдесят пять.",
+            "Пишите, [PHONE].",
+        ),
+        ("My number, uh, two one two four seventeen, uh, so, seventy-nine nineteen.", "My number [PHONE]."),
+        ("Phone, 206 658, uh, so, 54 86.", "Phone, [PHONE]."),
+        ("Mobile 07475, um, okay, 539 373.", "Mobile [PHONE]."),
+    ],
+)
+def test_so_okay_and_nu_vot_between_a_numbers_groups_are_hesitations(said, stored):
+    segs = filter_transcript(make_transcript_from_turns("so", [("customer", said)]))["transcript"]["segments"]
+    assert segs[0]["text"] == stored
