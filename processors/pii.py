@@ -1053,7 +1053,7 @@ _TLDS = (
 _PROVIDERS = (
     "gmail", "googlemail", "hotmail", "icloud", "protonmail", "outlook", "yahoo", "yandex", "rambler",
     "mail", "inbox", "list", "bk", "ya", "гмейл", "гмайл", "джимейл", "джимайл", "яндекс", "рамблер",
-    "мейл", "майл", r"g\s+mail",
+    "мейл", "майл", r"g\s+mail", "бк", r"бэ\s+ка", r"би\s+кей", "инбокс", "лист",
 )  # fmt: skip
 #: Providers that are nothing but mail: also alone ("at gmail"); not "yandex" ("works at Yandex").
 _MAIL_ONLY = (

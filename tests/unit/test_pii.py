@@ -1108,3 +1108,16 @@ def test_an_employers_ein_answering_its_request_after_the_ssn_stays():
     ]
     segs = filter_transcript(make_transcript_from_turns("ein", turns))["transcript"]["segments"]
     assert [s["text"] for s in segs[1::2]] == ["It's [ID].", "19-8550439."]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Конечно: pavelvasilenko собака бэ ка ру.",
+        "dima точка nikolaev семьдесят восемь собака бэ ка ру.",
+        "yulia точка frolova собака би кей ру.",
+    ],
+)
+def test_an_address_at_bk_ru_said_in_letter_names(said):
+    text, counts = redact(said)
+    assert counts == {"EMAIL": 1} and not re.search(r"pavel|nikolaev|frolov|семьдесят", text), text
