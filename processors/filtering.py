@@ -951,6 +951,8 @@ def _asks(text: str) -> bool:
         # a card's expiry or code after the card: "Срок действия?" / "03/27." is no more of the card
         or _EXPIRY_ASK.search(text) is not None
         or asks_cvv(text)
+        # "И телефон, мастер перезвонит.": a phone asked for without a question mark
+        or (names_phone(text) and _DIGIT.search(text) is None)
     )
 
 
@@ -1136,7 +1138,7 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
         if j is None or not (_near(segments[j], seg) if j == i - 1 else _bridged(segments, j, i)):
             continue
         view = normalise_numbers(strip_disfluencies(segments[j]["text"]))
-        end = len(view.rstrip(" .,…"))
+        end = len(view.rstrip(_PIECE_END))  # "Сейчас, 7505 —" / "Да." / "[ID]."
         head = next((m for m in SAID_RUN.finditer(view) if m.end() == end), None)
         if (
             head is None

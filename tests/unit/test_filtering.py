@@ -2010,3 +2010,29 @@ def test_the_expiry_said_before_the_code_asked_with_it_stays():
 def test_so_okay_and_nu_vot_between_a_numbers_groups_are_hesitations(said, stored):
     segs = filter_transcript(make_transcript_from_turns("so", [("customer", said)]))["transcript"]["segments"]
     assert segs[0]["text"] == stored
+
+
+def test_a_numbers_first_group_broken_off_with_a_dash_takes_the_rests_placeholder():
+    turns = [
+        ("agent", "Полис ОМС у вас есть? Продиктуйте номер полиса."),
+        ("customer", "Сейчас, 7505 —"),
+        ("agent", "Да."),
+        ("customer", "5160 4168 0195."),
+    ]
+    segs = filter_transcript(make_transcript_from_turns("head", turns, "ru"))["transcript"]["segments"]
+    assert [segs[1]["text"], segs[3]["text"]] == ["Сейчас, [ID] —", "[ID]."]
+
+
+def test_a_phone_asked_for_without_a_question_mark_ends_the_number_before():
+    turns = [
+        ("agent", "Водительское удостоверение нужно для оформления: серия и номер?"),
+        ("customer", "Права: 13 71 —"),
+        ("customer", "291028."),
+        ("agent", "И телефон, мастер перезвонит."),
+        ("customer", "8 916"),
+        ("agent", "Записываю."),
+        ("customer", "1518772."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("two", turns, "ru"))
+    stored = [s["text"] for s in out["transcript"]["segments"]]
+    assert stored[1:3] == ["Права: [ID] —", "[ID]."] and stored[4] == "[PHONE]" and stored[6] == "[PHONE]."
