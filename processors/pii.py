@@ -276,6 +276,8 @@ _LOCAL_GROUPS = frozenset({(3, 2, 2), (3, 4)})
 #: A Russian (or Kazakh 7xx) number (7/8 + the code, or the code alone) or a North American one
 #: (area code and exchange never start with 0 or 1) with or without its 1.
 _DICTATED_DIGITS = re.compile(r"[78]?[34789]\d{9}|1?[2-9]\d{2}[2-9]\d{6}")
+#: A North American number's ten digits (area code and exchange never start with 0 or 1).
+_NANP = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
 #: Card groupings as read out (13-19 digits): in fours, Amex 4-6-5, or in pairs ("forty-one eleven ...").
 _CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (2,) * 8})
 #: The word said last before a number tells what it is; "номер"/"number" only when nothing else does.
@@ -904,6 +906,8 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
     inner = [len(groups[0].digits), *inner][:-1]
     if cue in ("phone", "number") and max(sizes) <= 4 and 4 not in inner:
         return True  # any grouping after a phone word: "8 916 12 34 567", "41 55 55 01 34"
+    if cue == "phone" and _NANP.fullmatch(digits) and len(groups) <= 3 and sizes[-1] == 7:
+        return True  # the area code said in words, the rest as one group: "two twelve 8094226"
     if digits[0] in "78" and digits[1] == "9" and len(digits) == 11 and {1, 4} <= set(accumulate(sizes)):
         # a Russian mobile in any grouping after its trunk and operator code, said as "8 9xx" or digit
         # by digit: "8 995 732, 0 8, 83", "8 9 6 5 995 56 93"

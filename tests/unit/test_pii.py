@@ -1121,3 +1121,8 @@ def test_an_employers_ein_answering_its_request_after_the_ssn_stays():
 def test_an_address_at_bk_ru_said_in_letter_names(said):
     text, counts = redact(said)
     assert counts == {"EMAIL": 1} and not re.search(r"pavel|nikolaev|frolov|семьдесят", text), text
+
+
+def test_a_us_number_with_its_area_code_apart_and_the_rest_in_one_group_after_a_phone_word():
+    assert redact("My phone is 2 12 8094226.") == ("My phone is [PHONE].", {"PHONE": 1})
+    assert redact("Order 2 12 8094226.") == ("Order 2 12 8094226.", {})  # no phone word: a reference
