@@ -487,8 +487,9 @@ def _redact(
     return out, found
 
 
-#: Digits left right before a placeholder, two filler words at most between ("8 903, ну вот, [PHONE]").
-_HEAD_LEFT = re.compile(r"\d[\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+){0,2}\[(?:PHONE|CARD|ID)\]")
+#: Digits left right before a placeholder, four short words at most between ("8 903, ну вот, [PHONE]",
+#: "4 2 8 4, uh, so, oh oh [PHONE]").
+_HEAD_LEFT = re.compile(r"\d[\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+){0,4}\[(?:PHONE|CARD|ID)\]")
 #: Digits left right after a placeholder, a filler word at most between ("[PHONE], ну, 4 3").
 _TAIL_LEFT = re.compile(r"\[(?:PHONE|CARD|ID)\][\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+)?\d")
 

@@ -2036,3 +2036,10 @@ def test_a_phone_asked_for_without_a_question_mark_ends_the_number_before():
     out = filter_transcript(make_transcript_from_turns("two", turns, "ru"))
     stored = [s["text"] for s in out["transcript"]["segments"]]
     assert stored[1:3] == ["Права: [ID] —", "[ID]."] and stored[4] == "[PHONE]" and stored[6] == "[PHONE]."
+
+
+def test_a_cards_first_group_before_a_hesitation_and_zeros_said_as_oh():
+    said = "Sure, it's four two eight four, uh, so, oh oh six zero six eight seven three oh six three five."
+    turns = [("agent", "Can I have the full card number, please?"), ("customer", said)]
+    segs = filter_transcript(make_transcript_from_turns("oh", turns))["transcript"]["segments"]
+    assert segs[1]["text"] == "Sure, it's [CARD]."
