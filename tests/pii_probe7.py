@@ -42,6 +42,9 @@ the hotline). Worst scenarios: insurance_claim 45.5 % (an SSN's last four said a
 e-mails spelled after the address), marketplace_return 25.7 %, utilities_meter 22.0 %, en phone_payment
 and bank_card_block; e-mails spelled letter by letter after the address: 27 of 30 readable; phones
 split across a backchannel, and 5-digit tails of cards, leak more than phones said in one breath.
+
+After the fixes it led to (guard: tests/bench/test_pii_probe7.py): 7/592 readable (1.2 %), 7/1892 keeps
+lost, no wrong type, no negative touched.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Regression guard on the second held-out PII probe (tests/pii_probe2.py): its leak and false-positive
-counts may not get worse. Measured: 1 of 396 secret-bearing snippets readable (0.3 %; the redaction
-leaked 47, 11.9 %, when the probe was blind), 0 of 124 negatives touched."""
+counts may not get worse. Measured: none of 396 secret-bearing snippets readable (the redaction leaked
+47, 11.9 %, when the probe was blind; the last, "+1 404 let me see, [PHONE]", went with the seventh
+probe's fixes), 0 of 124 negatives touched."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from tests.pii_probe2 import build_cases, clean, evaluate, leaks, reference
 
-MAX_LEAKS = 3  # a little room over the 1 measured
+MAX_LEAKS = 0
 MAX_FALSE_POSITIVES = 0
 
 

@@ -5,8 +5,9 @@ letter after the address (27 of 30), the last four of a social said in the breat
 birth asked with them, numbers broken off with a dash ("212 —" / "Yeah." / "2482486."), a local part's
 start said in the breath before the address, codes said as numbers in words; 92 of 1 892 must-keep
 numbers lost (71 the company's toll-free hotline, an employer's EIN, a reference after a sentence with a
-phone word), 1 wrong placeholder type, 27 of 100 negative dialogues touched (all by the hotline). Lower
-the limits as fixes land; there is no slack on purpose."""
+phone word), 1 wrong placeholder type, 27 of 100 negative dialogues touched (all by the hotline). After
+the fixes: 7 readable (1.2 %), 7 lost (meter readings joined to the account number before them, a
+reference said in words), none touched. Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -16,17 +17,14 @@ import pytest
 
 from tests.pii_probe7 import evaluate, self_check
 
-MAX_LEAKS = 22
+MAX_LEAKS = 7
 MAX_LEAKS_PER_TYPE = {
-    "card/en": 2,
     "card/ru": 1,
-    "email/ru": 4,
+    "email/ru": 1,
     "iban/en": 1,
-    "licence/ru": 1,
-    "oms/ru": 2,
-    "passport/en": 1,
-    "phone/en": 8,
-    "phone/ru": 2,
+    "oms/ru": 1,
+    "phone/en": 2,
+    "phone/ru": 1,
 }  # every other type: 0
 MAX_LOST_KEEPS = 7
 MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 0
