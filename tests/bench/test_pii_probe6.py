@@ -14,24 +14,21 @@ from typing import Any
 
 import pytest
 
+from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe6 import evaluate, self_check
 
-MAX_LEAKS = 3
-MAX_LEAKS_PER_TYPE = {
-    "phone/en": 3,
-}  # every other type: 0
-MAX_LOST_KEEPS = 8
-MAX_NEGATIVE_CASES_WITH_PLACEHOLDER = 0
-MAX_MISTYPED = 0
+LIMITS = ProbeLimits(
+    leaks=3,
+    leaks_per_type={"phone/en": 3},  # every other type: 0
+    lost_keeps=8,
+    negatives_touched=0,
+    mistyped=0,
+)
 
 
 @pytest.fixture(scope="module")
 def result() -> dict[str, Any]:
     return evaluate()
-
-
-def _leaked(result: dict[str, Any]) -> list[str]:
-    return [f"{f['case']}:{sec.kind}" for f in result["failures"] for sec, _ in f["leaks"]]
 
 
 def test_the_sixth_probe_has_the_cases_it_was_measured_on(result):
@@ -40,16 +37,11 @@ def test_the_sixth_probe_has_the_cases_it_was_measured_on(result):
 
 
 def test_the_sixth_probe_leak_count_does_not_regress(result):
-    assert result["leaked"] <= MAX_LEAKS, _leaked(result)
-    for key, (leaked, _total) in result["per_type"].items():
-        assert leaked <= MAX_LEAKS_PER_TYPE.get(key, 0), (key, _leaked(result))
+    LIMITS.check_leaks(result)
 
 
 def test_the_sixth_probe_false_positives_do_not_regress(result):
-    lost = [f"{f['case']}:{k.kind}" for f in result["failures"] for k, _ in f["lost"]]
-    assert result["lost_keeps"] <= MAX_LOST_KEEPS, lost
-    assert result["negative_with_placeholder"] <= MAX_NEGATIVE_CASES_WITH_PLACEHOLDER
-    assert result["wrong_type"] <= MAX_MISTYPED
+    LIMITS.check_false_positives(result)
 
 
 def test_the_sixth_probe_checker_sees_every_secret_raw_and_nothing_after_a_perfect_redaction():

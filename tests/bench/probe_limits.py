@@ -1,0 +1,37 @@
+"""The limits a blind PII probe's guard holds its result to (tests/bench/test_pii_probe5..7.py): a probe's
+``evaluate()`` answers the same keys, and each guard names only its own numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _cid(failure: dict[str, Any]) -> str:
+    case = failure["case"]
+    return getattr(case, "cid", case)  # probe 5 keeps the case, later probes its id
+
+
+@dataclass(frozen=True)
+class ProbeLimits:
+    """How many secrets may be readable (in all, and per ``type/lang``: 0 for a type not named), how
+    many numbers that must stay may be lost, negatives touched and secrets under another type's
+    placeholder."""
+
+    leaks: int
+    leaks_per_type: dict[str, int] = field(default_factory=dict)
+    lost_keeps: int = 0
+    negatives_touched: int = 0
+    mistyped: int = 0
+
+    def check_leaks(self, result: dict[str, Any]) -> None:
+        leaked = [f"{_cid(f)}:{sec.kind}" for f in result["failures"] for sec, _ in f["leaks"]]
+        assert result["leaked"] <= self.leaks, leaked
+        for key, (count, _total) in result["per_type"].items():
+            assert count <= self.leaks_per_type.get(key, 0), (key, leaked)
+
+    def check_false_positives(self, result: dict[str, Any]) -> None:
+        lost = [f"{_cid(f)}:{k.kind}={k.surface}" for f in result["failures"] for k, _ in f["lost"]]
+        assert result["lost_keeps"] <= self.lost_keeps, lost
+        assert result["negative_with_placeholder"] <= self.negatives_touched
+        assert result["wrong_type"] <= self.mistyped
