@@ -1529,24 +1529,26 @@ def _spelling(text: str, at: int, started: bool = False) -> tuple[int, str, int]
     """The letters spelled in ``text`` from ``at`` on ("гэ, эр, о" → 3, "gro"; "d as in david, e" → 2,
     "de"): how many, what they spell, and where the spelling ends (``at`` when nothing is spelled).
     ``started``: ``at`` is in a spelling ("as in Lima" may come first)."""
-    letters, spelled, skip, end = 0, [], 0, at
+    spelled: list[str] = []
+    skip, end = 0, at
     for token in _ADDRESS_TOKEN.finditer(text, at):
         word = token.group().strip(".…").lower()
         if skip or (word == "as" and (spelled or started) and text.startswith(" in ", token.end())):
             skip = (skip or 3) - 1  # "d as in david": "as", "in" and the word say the letter again
             if not skip and _SPELLED.fullmatch(rest := word.partition("-")[2]):
                 # the letters after it, hyphenated on: "D-U as in uniform-N-M as in ..."
-                for letter in _letters(rest):
-                    letters += 1
-                    spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
+                spelled += map(_letter_value, _letters(rest))
         elif not _SPELLED.fullmatch(word):
             break
         else:
-            for letter in _letters(word):
-                letters += 1
-                spelled.append(_LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT))
+            spelled += map(_letter_value, _letters(word))
         end = token.start() + len(token.group().rstrip(".…"))
-    return letters, "".join(spelled), end
+    return len(spelled), "".join(spelled), end
+
+
+def _letter_value(letter: str) -> str:
+    """What a spelled letter stands for: its name's letter, a Cyrillic one transliterated."""
+    return _LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT)
 
 
 #: Words that announce a spelling after the address ("[EMAIL], по буквам ка, у, зэ", "that's D-U-N").
