@@ -1369,7 +1369,7 @@ def _email_starts(segments: list[dict[str, Any]]) -> None:
             before = segments[j]
             if before["role"] != seg["role"]:
                 continue
-            if not _near(before, seg) or not all(_backchannel(segments[i]) for i in range(j + 1, k)):
+            if not _near(before, seg) or not all(_lets_it_go_on(segments[i]) for i in range(j + 1, k)):
                 break
             start = _LOCAL_START.search(before["text"])
             if (
@@ -1386,7 +1386,7 @@ def _email_starts(segments: list[dict[str, Any]]) -> None:
             break
 
 
-def _backchannel(other: Mapping[str, Any]) -> bool:
+def _lets_it_go_on(other: Mapping[str, Any]) -> bool:
     """Whether ``other``, the other speaker's, only lets a dictation go on ("Так.", "Mm-hmm, go on."):
     no question, a few words."""
     return "?" not in other["text"] and len(other["text"].split()) <= 3
