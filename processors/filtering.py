@@ -1446,7 +1446,12 @@ def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
     if glued:
         echoed = _echo(text, numbers)
         return None if echoed is None else _LETTER_THEN_PLACEHOLDER.sub(r"\1", echoed)
-    for view in _code_views(text):
+    views = list(_code_views(text))
+    # number words read both ways in one read-back: "six twenty-eight" dictated, "six hundred forty" a
+    # number ("zero seventy-eight thirty, six twenty-eight, six hundred forty")
+    views.append(dictated_digits(views[0]))
+    best: str | None = None
+    for view in views:
         words = 0 if about_groups else sum(not w.strip(",.…;:!?-").isdigit() for w in view.split())
         hits: list[tuple[int, int, str]] = []
         for m in SAID_RUN.finditer(view):
@@ -1480,8 +1485,10 @@ def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
         if hits:
             for start, end, placeholder in reversed(hits):
                 view = f"{view[:start]}{placeholder}{view[end:]}"
-            return view
-    return None
+            # the reading that leaves the fewest digits (the first on a tie)
+            if best is None or _readable_digits(view) < _readable_digits(best):
+                best = view
+    return best
 
 
 def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:

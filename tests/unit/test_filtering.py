@@ -2043,3 +2043,14 @@ def test_a_cards_first_group_before_a_hesitation_and_zeros_said_as_oh():
     turns = [("agent", "Can I have the full card number, please?"), ("customer", said)]
     segs = filter_transcript(make_transcript_from_turns("oh", turns))["transcript"]["segments"]
     assert segs[1]["text"] == "Sure, it's [CARD]."
+
+
+def test_a_read_back_mixing_dictated_groups_and_numbers_in_words_is_an_echo():
+    turns = [
+        ("agent", "Sure, what's the number on the account?"),
+        ("customer", "Uh, 07830 628 —"),
+        ("customer", "640."),
+        ("agent", "So that's zero seventy-eight thirty, six twenty-eight, six hundred forty, correct?"),
+    ]
+    segs = filter_transcript(make_transcript_from_turns("mixed", turns))["transcript"]["segments"]
+    assert segs[3]["text"] == "So that's [PHONE], correct?"
