@@ -1175,7 +1175,8 @@ def _local_start(text: str, end: int) -> int | None:
             continue
         # the digits of a local part said as number words ("восемь девятьсот семьдесят семь ... собака")
         # count as one word
-        if not (letter and spelled) and (
+        # a letter before digits is an initial ("frolov точка a девятнадцать семьдесят шесть"), no article
+        if not (letter and (spelled or after_digits)) and (
             low in _NOT_LOCAL or "'" in word or "’" in word or (words >= _LOCAL_WORDS and not numeric)
         ):
             break

@@ -1126,3 +1126,8 @@ def test_an_address_at_bk_ru_said_in_letter_names(said):
 def test_a_us_number_with_its_area_code_apart_and_the_rest_in_one_group_after_a_phone_word():
     assert redact("My phone is 2 12 8094226.") == ("My phone is [PHONE].", {"PHONE": 1})
     assert redact("Order 2 12 8094226.") == ("Order 2 12 8094226.", {})  # no phone word: a reference
+
+
+def test_an_initial_before_the_digits_of_a_spoken_local_part_is_in_it():
+    said = "frolov точка a девятнадцать семьдесят шесть собака джимейл ком."
+    assert redact(said) == ("[EMAIL].", {"EMAIL": 1})
