@@ -1,4 +1,4 @@
-"""The limits a blind PII probe's guard holds its result to (tests/bench/test_pii_probe5..7.py): a probe's
+"""The limits a blind PII probe's guard holds its result to (tests/bench/test_pii_probe5..8.py): a probe's
 ``evaluate()`` answers the same keys, and each guard names only its own numbers."""
 
 from __future__ import annotations

@@ -1,0 +1,66 @@
+"""Regression guard on the eighth blind PII probe (tests/pii_probe8.py): its leak and false-positive
+counts may not get worse. Measured blind when the probe was written (after every fix the first seven
+probes led to): 100 of 671 secrets readable (14.9 %; EN 84/329, RU 16/342; 52 of the English leaks
+have a homophone in the number: "for", "to", "won", "ate"); 40 of 1 615 must-keep numbers lost (28 a
+toll-free hotline said in words), 19 of 100 negative dialogues touched. Lower the limits as fixes land;
+there is no slack on purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.bench.probe_limits import ProbeLimits
+from tests.pii_probe8 import evaluate, self_check
+
+LIMITS = ProbeLimits(
+    leaks=100,
+    leaks_per_type={
+        "account/ru": 2,
+        "card/en": 15,
+        "card/ru": 4,
+        "cvv/en": 2,
+        "email/en": 8,
+        "email/ru": 2,
+        "iban/en": 2,
+        "inn/ru": 2,
+        "licence/en": 14,
+        "nhs/en": 1,
+        "ni/en": 4,
+        "passport/en": 9,
+        "passport/ru": 1,
+        "phone/en": 21,
+        "phone/ru": 3,
+        "snils/ru": 2,
+        "ssn/en": 5,
+        "ssn4/en": 3,
+    },  # every other type: 0
+    lost_keeps=40,
+    negatives_touched=19,
+    mistyped=0,
+)
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return evaluate()
+
+
+def test_the_eighth_probe_has_the_cases_it_was_measured_on(result):
+    assert (result["cases"], result["positive"], result["negative"]) == (400, 300, 100)
+    assert (result["secrets"], result["keeps"]) == (671, 1615)
+
+
+def test_the_eighth_probe_leak_count_does_not_regress(result):
+    LIMITS.check_leaks(result)
+
+
+def test_the_eighth_probe_false_positives_do_not_regress(result):
+    LIMITS.check_false_positives(result)
+
+
+def test_the_eighth_probe_checker_sees_every_secret_raw_and_nothing_after_a_perfect_redaction():
+    """The checker itself: with no redaction every secret leaks and no keep is lost; with a perfect
+    hand redaction nothing leaks or is lost; a wrong placeholder and a redacted keep are seen."""
+    self_check()
