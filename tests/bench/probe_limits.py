@@ -12,6 +12,15 @@ def _cid(failure: dict[str, Any]) -> str:
     return getattr(case, "cid", case)  # probe 5 keeps the case, later probes its id
 
 
+def _named(item: tuple[Any, ...]) -> str:
+    """A leak or a lost keep as ``kind=surface``: ``(secret, where)`` / ``(keep, where)``, or probe 8's
+    ``(kind, value, where, ...)`` / ``(kind, surface, turn, where)``."""
+    first = item[0]
+    if isinstance(first, str):
+        return f"{first}={item[1]}"
+    return f"{first.kind}={getattr(first, 'surface', getattr(first, 'value', ''))}"
+
+
 @dataclass(frozen=True)
 class ProbeLimits:
     """How many secrets may be readable (in all, and per ``type/lang``: 0 for a type not named), how
@@ -25,13 +34,13 @@ class ProbeLimits:
     mistyped: int = 0
 
     def check_leaks(self, result: dict[str, Any]) -> None:
-        leaked = [f"{_cid(f)}:{sec.kind}" for f in result["failures"] for sec, _ in f["leaks"]]
+        leaked = [f"{_cid(f)}:{_named(leak)}" for f in result["failures"] for leak in f["leaks"]]
         assert result["leaked"] <= self.leaks, leaked
         for key, (count, _total) in result["per_type"].items():
             assert count <= self.leaks_per_type.get(key, 0), (key, leaked)
 
     def check_false_positives(self, result: dict[str, Any]) -> None:
-        lost = [f"{_cid(f)}:{k.kind}={k.surface}" for f in result["failures"] for k, _ in f["lost"]]
+        lost = [f"{_cid(f)}:{_named(keep)}" for f in result["failures"] for keep in f["lost"]]
         assert result["lost_keeps"] <= self.lost_keeps, lost
         assert result["negative_with_placeholder"] <= self.negatives_touched
         assert result["wrong_type"] <= self.mistyped
