@@ -1479,13 +1479,13 @@ def redact(
 #: A toll-free number as written ("8 800 290-96-36", "1-800-979-2841", "0800 123 4567"): a company's
 #: hotline (the agent's "звоните на горячую линию ..."), no person's; it stays, like a company's INN.
 _TOLL_FREE = re.compile(
-    r"(?<![\d+])(?<!\d[\s.-])(?:(?:\+\s?7|8|7)[\s-]*\(?800\)?|(?:\+?1[\s.-]*)?\(?8(?:00|33|44|55|66|77|88)\)?"
-    r"|(?:\+44[\s-]*)?\(?0?80[08]\)?)(?:[\s.-]*\d){6,7}(?![\s.-]*\d)"
+    r"(?<![\d+])(?<!\d[\s.,-])(?:(?:\+\s?7|8|7)[\s,-]*\(?800\)?|(?:\+?1[\s.,-]*)?\(?8\s?(?:00|33|44|55|66|77|88)\)?"
+    r"|(?:\+44[\s-]*)?\(?0?80[08]\)?)(?:[\s.,-]*\d){6,7}(?![\s.,-]*\d)"
 )
 #: Its digits: Russia's 8 800 (+7 800) and 7 more, North America's 8xx toll-free codes and 7 more,
 #: the UK's 0800/0808 and 6-7 more.
 _TOLL_FREE_DIGITS = re.compile(r"[78]?800\d{7}|1?8(?:00|33|44|55|66|77|88)\d{7}|(?:44|0)80[08]\d{6,7}")
-_TOLL_FREE_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)|080")
+_TOLL_FREE_HINT = re.compile(r"8\s?(?:00|33|44|55|66|77|88)|080")
 #: The first private-use character a hotline is masked with while the rest is redacted.
 _MARK = 0xE100
 

@@ -370,8 +370,8 @@ def test_uh_uh_is_a_no_and_a_short_answer_with_little_vad_is_kept():
             ["It's [EMAIL]", "[EMAIL]."],
             {"EMAIL": 1},
         ),
-        (  # a toll-free number: "eight hundred" then digits, not 805
-            [("customer", "Call eight hundred five five five"), ("customer", "one two three four.")],
+        (  # an area code as "five hundred" then digits, not 505 (an 800 number, toll-free, would stay)
+            [("customer", "Call five hundred five five five"), ("customer", "one two three four.")],
             ["Call [PHONE]", "[PHONE]."],
             {"PHONE": 1},
         ),

@@ -1052,6 +1052,13 @@ def test_a_hotline_said_in_words_stays_through_the_filter():
     out = filter_transcript(make_transcript_from_turns("hotline", [("agent", said)]))
     assert "[PHONE]" not in out["transcript"]["segments"][0]["text"] and out["pii"] == {}
     assert "8 800 555 35 35" in compress(out, len, "t")["text"]  # in the LLM's text too
+    # in groups with pauses, and in English read digit by digit
+    for said in (
+        "Горячая линия банка восемь восемьсот шестьсот сорок, пятьдесят четыре, семнадцать.",
+        "Call one eight hundred, two five five, 8322.",
+    ):
+        out = filter_transcript(make_transcript_from_turns("hotline", [("agent", said)]))
+        assert out["transcript"]["segments"][0]["text"] == said and out["pii"] == {}
 
 
 @pytest.mark.parametrize(
