@@ -1494,7 +1494,7 @@ _MARK = 0xE100
 #: "гэ", "эй", "дабл-ю") besides single letters.
 _LETTER_NAMES = (
     "эй|би|си|ди|эф|джи|эйч|ай|джей|кей|эл|эль|эм|эн|оу|пи|кью|ар|эс|ти|ю|ви|дабл-ю|дабл|экс|икс|уай|вай|зед|зи|"
-    "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет|аш|ar"
+    "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет|аш|жи|ar"
 )
 _SPELLED = re.compile(rf"(?:[^\W\d_]|{_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}))*", re.IGNORECASE)
 _ADDRESS_JOINS = _JOINERS
@@ -1516,8 +1516,23 @@ _LETTER_VALUES = {
     "эл": "l", "эль": "l", "эм": "m", "эн": "n", "оу": "o", "пи": "p", "пэ": "p", "кью": "q", "ар": "r",
     "эр": "r", "эс": "s", "ти": "t", "тэ": "t", "ю": "u", "ви": "v", "вэ": "v", "дабл-ю": "w", "дабл": "w",
     "экс": "x", "икс": "x", "уай": "y", "вай": "y", "игрек": "y", "зед": "z", "зи": "z", "зэ": "z",
-    "зет": "z", "че": "ch", "ша": "sh", "ща": "sch", "аш": "h", "ar": "r",
+    "зет": "z", "че": "ch", "ша": "sh", "ща": "sch", "аш": "h", "жи": "g", "ar": "r",
+    # English letter names, read only in a spelling checked against the address (_with_spelling_after)
+    "ay": "a", "bee": "b", "cee": "c", "see": "c", "dee": "d", "ee": "e", "ef": "f", "gee": "g",
+    "aitch": "h", "eye": "i", "jay": "j", "kay": "k", "el": "l", "em": "m", "en": "n", "oh": "o",
+    "pee": "p", "cue": "q", "are": "r", "es": "s", "ess": "s", "tee": "t", "you": "u", "vee": "v",
+    "double-u": "w", "ex": "x", "why": "y", "wye": "y", "zee": "z", "zed": "z",
 }  # fmt: skip
+#: English letter names as said ("bee, ee, en"): words too ("are", "you", "see"), so they spell only
+#: where the letters are checked against the address.
+_EN_LETTER_NAMES = (
+    "ay|bee|cee|see|dee|ee|ef|gee|aitch|eye|jay|kay|el|em|en|oh|pee|cue|are|es|ess|tee|you|vee|double-u|ex|why|"
+    "wye|zee|zed"
+)
+_SPELLED_EN = re.compile(
+    rf"(?:[^\W\d_]|{_LETTER_NAMES}|{_EN_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}|{_EN_LETTER_NAMES}))*",
+    re.IGNORECASE,
+)
 _TRANSLIT = str.maketrans(
     {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
      "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
@@ -1526,20 +1541,23 @@ _TRANSLIT = str.maketrans(
 )  # fmt: skip
 
 
-def _spelling(text: str, at: int, started: bool = False) -> tuple[int, str, int]:
+def _spelling(
+    text: str, at: int, started: bool = False, names: re.Pattern[str] = _SPELLED
+) -> tuple[int, str, int]:
     """The letters spelled in ``text`` from ``at`` on ("гэ, эр, о" → 3, "gro"; "d as in david, e" → 2,
     "de"): how many, what they spell, and where the spelling ends (``at`` when nothing is spelled).
-    ``started``: ``at`` is in a spelling ("as in Lima" may come first)."""
+    ``started``: ``at`` is in a spelling ("as in Lima" may come first); ``names``: what a spelled
+    word may be (:data:`_SPELLED_EN` also takes English letter names)."""
     spelled: list[str] = []
     skip, end = 0, at
     for token in _ADDRESS_TOKEN.finditer(text, at):
         word = token.group().strip(".…").lower()
         if skip or (word == "as" and (spelled or started) and text.startswith(" in ", token.end())):
             skip = (skip or 3) - 1  # "d as in david": "as", "in" and the word say the letter again
-            if not skip and _SPELLED.fullmatch(rest := word.partition("-")[2]):
+            if not skip and names.fullmatch(rest := word.partition("-")[2]):
                 # the letters after it, hyphenated on: "D-U as in uniform-N-M as in ..."
                 spelled += map(_letter_value, _letters(rest))
-        elif not _SPELLED.fullmatch(word):
+        elif not names.fullmatch(word):
             break
         else:
             spelled += map(_letter_value, _letters(word))
@@ -1570,19 +1588,32 @@ def _with_spelling_after(text: str, source: str) -> str:
         at = _SPELLING_LEAD.match(text, m.end()).end()  # type: ignore[union-attr]  # may match empty
         # the address took the spelling's first letters and left "as in Lima I ...": its rest
         started = text.startswith(" as in ", m.end())
-        letters, spelled, end = _spelling(text, at, started)
+        letters, spelled, end = _spelling(text, at, started, _SPELLED_EN)
         if letters < (1 if started else _SPELLING_MIN):
             continue
         where = source.find(text[at:end])
         address = address_letters(source[:where]) if where > 0 else ""
-        match = difflib.SequenceMatcher(None, spelled, address, autojunk=False).find_longest_match()
-        if match.size >= _SPELLING_SHARE * len(spelled):
+        if _spelled_in(spelled, address):
             out += (text[done : m.end()],)
             done = end
     if not out:
         return text
     out.append(text[done:])
     return "".join(out)
+
+
+def _spelled_in(spelled: str, address: str) -> bool:
+    """Whether ``address`` (its letters) shows most of the ``spelled`` letters in order, around where
+    they match best: a letter may be named the Russian way ("и" for E in "эс, и, эр, жи" of sergey)."""
+    matcher = difflib.SequenceMatcher(None, spelled, address, autojunk=False)
+    best = matcher.find_longest_match()
+    if not best.size:
+        return False
+    window = address[max(0, best.b - best.a - 2) : best.b + len(spelled) - best.a + 2]
+    shared = sum(
+        b.size for b in difflib.SequenceMatcher(None, spelled, window, autojunk=False).get_matching_blocks()
+    )
+    return shared >= _SPELLING_SHARE * len(spelled)
 
 
 #: The letters of a spelled word ("и-эр-и-эн-а"): "дабл-ю" (W) is one, its hyphen no break.

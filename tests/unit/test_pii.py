@@ -1071,6 +1071,10 @@ def test_a_hotline_said_in_words_stays_through_the_filter():
         ("mike.lindqvist@x.com, that's L-I-N-D-Q-V as in Victor-I-S-T.", "[EMAIL]."),
         # the letters after an "as in" word, hyphenated on
         ("dunmoren@outlook.com, that's D-U as in uniform-N-M as in Mary-O-ar-E as in Edward-N.", "[EMAIL]."),
+        # English letter names ("bee, ee, en"), English letters named the Russian way ("и" for E)
+        ("k.bennett@hotmail.co.uk, that's bee, ee, en, en, ee, tee, tee.", "[EMAIL]."),
+        ("ramirez51@northgate-dental.com, that's are, ay, em, eye, are, ee, zee.", "[EMAIL]."),
+        ("sergey1977@stroyalyans.ru, по буквам: эс, и, эр, жи, э, уай.", "[EMAIL]."),
     ],
 )
 def test_a_spelling_after_the_address_goes_with_it(said, stored):
@@ -1084,6 +1088,8 @@ def test_a_spelling_after_the_address_goes_with_it(said, stored):
         "ivan@mail.ru, фамилия по буквам пэ, е, тэ, эр, о, вэ.",
         # two letters are no spelling
         "ivan@mail.ru, а, бэ.",
+        # English words that name letters, not spelling the address
+        "ivan@mail.ru, you see, are you there?",
     ],
 )
 def test_letters_after_the_address_that_do_not_spell_it_stay(said):
