@@ -467,7 +467,7 @@ def _redact(
     partial = bool(found) and (_TAIL_LEFT.search(out) is not None or _HEAD_LEFT.search(out) is not None)
     if not email and not partial and (found or not _numberish(text, words)):
         return out, found
-    bare = strip_disfluencies(text)
+    bare = _homophones_as_digits(strip_disfluencies(text))
     # the hesitation first as a pause between groups ("восемь девятьсот три, так, сто двадцать
     # пять"), then as nothing: it may split one number word group ("девятьсот восемьдесят, секунду,
     # пять" is 985)
@@ -487,6 +487,32 @@ def _redact(
     return out, found
 
 
+#: Words Whisper writes for a digit it heard ("five six five won six", "D double eight ... three to"):
+#: digits only between other digits or number words.
+_HOMOPHONES = {"won": "1", "to": "2", "too": "2", "for": "4", "ate": "8"}
+_HOMOPHONE = re.compile(r"(?<![^\W\d_])(?:won|to|too|for|ate)(?![^\W\d_])", re.IGNORECASE)
+# a neighbour may be one too ("ate won"), the run's ends are digits or number words
+_NUMBER_BEFORE = re.compile(
+    rf"(?:\d|(?<![^\W\d_])(?:{NUMBER_WORD}|oh|won|too?|for|ate))[\s,]*$", re.IGNORECASE
+)
+_NUMBER_AFTER = re.compile(
+    rf"[\s,]*(?:\d|(?:{NUMBER_WORD}|oh|won|too?|for|ate)(?![^\W\d_]))|[\s,.…]*$", re.IGNORECASE
+)
+
+
+def _homophones_as_digits(text: str) -> str:
+    """``text`` with "won", "to", "too", "for", "ate" as digits where a number runs through them (a
+    digit or number word before, and one after or the end): read again only to find a number."""
+    if _HOMOPHONE.search(text) is None:
+        return text
+
+    def digit(m: re.Match[str]) -> str:
+        before = _NUMBER_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        return _HOMOPHONES[m.group().lower()] if before and _NUMBER_AFTER.match(text, m.end()) else m.group()
+
+    return _HOMOPHONE.sub(digit, text)
+
+
 #: Digits left right before a placeholder, four short words at most between ("8 903, ну вот, [PHONE]",
 #: "4 2 8 4, uh, so, oh oh [PHONE]").
 _HEAD_LEFT = re.compile(r"\d[\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+){0,4}\[(?:PHONE|CARD|ID)\]")
@@ -502,7 +528,15 @@ def _numberish(text: str, words: list[str] | None) -> bool:
         return True
     if words is None:
         words = WORD_RE.findall(text.lower())
-    return digits + sum(map(NUMBER_WORDS.__contains__, words)) >= _NUMBERISH_MIN
+    said = digits + sum(map(NUMBER_WORDS.__contains__, words))
+    if said >= _NUMBERISH_MIN or said < _NUMBERISH_MIN // 2:
+        return said >= _NUMBERISH_MIN
+    # with a few: "double", "triple" and the homophones ("won", "ate") count too ("two won to, seven
+    # double oh, ate won, three ate")
+    return said + sum(map(_REPEATS_AND_HOMOPHONES.__contains__, words)) >= _NUMBERISH_MIN
+
+
+_REPEATS_AND_HOMOPHONES = frozenset({"double", "triple", "won", "to", "too", "for", "ate"})
 
 
 #: A speaker searching for the rest of a number ("seven one eight, let me see, five eight seven",

@@ -2054,3 +2054,28 @@ def test_a_read_back_mixing_dictated_groups_and_numbers_in_words_is_an_echo():
     ]
     segs = filter_transcript(make_transcript_from_turns("mixed", turns))["transcript"]["segments"]
     assert segs[3]["text"] == "So that's [PHONE], correct?"
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("Okay, so passport number five six five won six won six oh one.", "Okay, so passport number [ID]."),
+        ("Sure, it's 8 nine for five three eight one won oh nine four.", "Sure, it's [PHONE]."),
+        ("My number is two won to, seven double oh, ate won, three ate.", "My number is [PHONE]."),
+    ],
+)
+def test_homophones_of_digits_inside_a_number_are_its_digits(said, stored):
+    segs = filter_transcript(make_transcript_from_turns("won", [("customer", said)]))["transcript"][
+        "segments"
+    ]
+    assert segs[0]["text"] == stored
+
+
+@pytest.mark.parametrize(
+    "said", ["From 9 to 5 for 3 days, and I ate 2 apples.", "I need it for 2 weeks, to 10 people."]
+)
+def test_to_for_and_ate_between_a_few_numbers_stay_words(said):
+    segs = filter_transcript(make_transcript_from_turns("won", [("customer", said)]))["transcript"][
+        "segments"
+    ]
+    assert segs[0]["text"] == said
