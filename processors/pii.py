@@ -812,8 +812,9 @@ def _card(groups: list[_Group], cue: str | None) -> bool:
         return True
     if all(g.after == "," for g in groups[:-1]) and sizes[0] <= 3 and set(sizes[1:]) == {3}:
         return True  # Whisper's thousands commas: 4,111,111,111,111,111
-    # after a card word, any grouping: "сорок два семьдесят шесть ...", "5536 9102, 0 861, 4570"
-    return cue == "card" and max(sizes) <= 4
+    # after a card word, any grouping: "сорок два семьдесят шесть ...", "5536 9102, 0 861, 4570", or its
+    # end read in one breath ("5690... 3190... 40101766")
+    return cue == "card" and (max(sizes) <= 4 or len(groups) <= 4)
 
 
 def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:
@@ -908,9 +909,14 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
         return True  # any grouping after a phone word: "8 916 12 34 567", "41 55 55 01 34"
     if cue == "phone" and _NANP.fullmatch(digits) and len(groups) <= 3 and sizes[-1] == 7:
         return True  # the area code said in words, the rest as one group: "two twelve 8094226"
-    if digits[0] in "78" and digits[1] == "9" and len(digits) == 11 and {1, 4} <= set(accumulate(sizes)):
+    if (
+        digits[0] in "78"
+        and digits[1] == "9"
+        and len(digits) == 11
+        and ({1, 4} <= set(accumulate(sizes)) or (sizes[0] == 1 and max(sizes[1:]) <= 2))
+    ):
         # a Russian mobile in any grouping after its trunk and operator code, said as "8 9xx" or digit
-        # by digit: "8 995 732, 0 8, 83", "8 9 6 5 995 56 93"
+        # by digit: "8 995 732, 0 8, 83", "8 9 6 5 995 56 93", or its trunk and then pairs: "8 91 82 20 34 28"
         return True
     chunks = _chunks(groups)
     return (

@@ -1144,3 +1144,13 @@ def test_a_us_number_with_its_area_code_apart_and_the_rest_in_one_group_after_a_
 def test_an_initial_before_the_digits_of_a_spoken_local_part_is_in_it():
     said = "frolov точка a девятнадцать семьдесят шесть собака джимейл ком."
     assert redact(said) == ("[EMAIL].", {"EMAIL": 1})
+
+
+def test_a_card_asked_for_read_in_three_pieces_the_last_one_long():
+    assert redact("5690... 3190... 40101766", asked="card") == ("[CARD]", {"CARD": 1})
+    assert redact("5690... 3190... 40101766") == ("5690... 3190... 40101766", {})  # not asked: no shape
+
+
+def test_a_russian_mobile_read_in_pairs_after_its_trunk():
+    said = "Это мой личный, не рабочий: 8 91 82 20 34 28"
+    assert redact(said) == ("Это мой личный, не рабочий: [PHONE]", {"PHONE": 1})
