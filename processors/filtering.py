@@ -493,22 +493,28 @@ _HOMOPHONES = {"won": "1", "to": "2", "too": "2", "for": "4", "ate": "8"}
 _HOMOPHONE = re.compile(r"(?<![^\W\d_])(?:won|to|too|for|ate)(?![^\W\d_])", re.IGNORECASE)
 # a neighbour may be one too ("ate won"), the run's ends are digits or number words
 _NUMBER_BEFORE = re.compile(
-    rf"(?:\d|(?<![^\W\d_])(?:{NUMBER_WORD}|oh|won|too?|for|ate))[\s,]*$", re.IGNORECASE
+    rf"(?:\d|(?<![^\W\d_])(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple))[\s,]*$", re.IGNORECASE
+)
+_TWO_NUMBERS_AFTER = re.compile(
+    rf"(?:[\s,]*(?:\d+|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))){{2}}", re.IGNORECASE
 )
 _NUMBER_AFTER = re.compile(
-    rf"[\s,]*(?:\d|(?:{NUMBER_WORD}|oh|won|too?|for|ate)(?![^\W\d_]))|[\s,.…]*$", re.IGNORECASE
+    rf"[\s,]*(?:\d|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))|[\s,.…]*$", re.IGNORECASE
 )
 
 
 def _homophones_as_digits(text: str) -> str:
     """``text`` with "won", "to", "too", "for", "ate" as digits where a number runs through them (a
-    digit or number word before, and one after or the end): read again only to find a number."""
+    digit or number word before, and one after or the end) or starts with them (two after: "for zero
+    for, too five one"; not "for 2 weeks"): read again only to find a number."""
     if _HOMOPHONE.search(text) is None:
         return text
 
     def digit(m: re.Match[str]) -> str:
         before = _NUMBER_BEFORE.search(text, max(0, m.start() - 24), m.start())
-        return _HOMOPHONES[m.group().lower()] if before and _NUMBER_AFTER.match(text, m.end()) else m.group()
+        if (before and _NUMBER_AFTER.match(text, m.end())) or _TWO_NUMBERS_AFTER.match(text, m.end()):
+            return _HOMOPHONES[m.group().lower()]
+        return m.group()
 
     return _HOMOPHONE.sub(digit, text)
 

@@ -2062,6 +2062,9 @@ def test_a_read_back_mixing_dictated_groups_and_numbers_in_words_is_an_echo():
         ("Okay, so passport number five six five won six won six oh one.", "Okay, so passport number [ID]."),
         ("Sure, it's 8 nine for five three eight one won oh nine four.", "Sure, it's [PHONE]."),
         ("My number is two won to, seven double oh, ate won, three ate.", "My number is [PHONE]."),
+        # a number starting with one ("for zero for"), one before "double"
+        ("Um, for zero for, too five one, double nine won for.", "[PHONE]."),
+        ("Sure, it's for won five, five eight won, for double one six.", "Sure, it's [PHONE]."),
     ],
 )
 def test_homophones_of_digits_inside_a_number_are_its_digits(said, stored):
