@@ -297,6 +297,8 @@ _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
 #: or member ID, a bank account of a person).
 _IDENT_WORDS = (
     r"driv(?:er'?s?|ing)\s+licen[cs]e|licen[cs]e\s+(?:number|no\b|#)|nhs\s+(?:number|no\b|#)|"
+    # "the number on your license"
+    r"(?<=number\son\syour\s)licen[cs]e|(?<=number\son\sthe\s)licen[cs]e|"
     r"national\s+insurance\s+(?:number|no\b|#)|ni\s+number|(?:insurance\s+)?policy\s+(?:number|no\b|#|id\b)|"
     r"member\s+(?:id|number|no)\b|insurance\s+(?:id|number)\b|subscriber\s+id\b|bank\s+account|"
     # a car's insurance (ОСАГО, КАСКО) is the car's contract, a reference

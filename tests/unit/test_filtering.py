@@ -2082,3 +2082,10 @@ def test_to_for_and_ate_between_a_few_numbers_stay_words(said):
         "segments"
     ]
     assert segs[0]["text"] == said
+
+
+@pytest.mark.parametrize("said", ["Um, S, 114, 956, 707, 743.", "Okay, S, 925, 258, 285, 590."])
+def test_a_licence_asked_for_as_the_number_on_the_license(said):
+    turns = [("agent", "Can you read me the number on your license?"), ("customer", said)]
+    segs = filter_transcript(make_transcript_from_turns("licence", turns))["transcript"]["segments"]
+    assert "[ID]" in segs[1]["text"] and not re.search(r"\d", segs[1]["text"]), segs[1]["text"]
