@@ -83,6 +83,7 @@ from processors.pii import (
     asked_id,
     asks_cvv,
     asks_for_card,
+    asks_for_phone,
     asks_for_reference,
     asks_id_last_four,
     asks_inn,
@@ -473,7 +474,8 @@ def _redact(
     # пять" is 985)
     tried = {text}
     for pause in (",", " "):
-        plain = _HESITATION.sub(pause, bare)
+        # the pauses a hesitation leaves between groups ("720... uh... 986" → "720...... 986") are one
+        plain = _PAUSES.sub(pause + " ", _HESITATION.sub(pause, bare))
         if plain in tried:
             continue
         tried.add(plain)
@@ -487,6 +489,8 @@ def _redact(
     return out, found
 
 
+#: Ellipses and commas between two digits: a pause between a number's groups.
+_PAUSES = re.compile(r"(?<=\d)(?:\s*(?:\.{2,}|…|,))+\s*(?=\d)")
 #: Words Whisper writes for a digit it heard ("five six five won six", "D double eight ... three to"):
 #: digits only between other digits or number words.
 _HOMOPHONES = {"won": "1", "to": "2", "too": "2", "for": "4", "ate": "8"}
@@ -1744,6 +1748,10 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             # "Can I get the card number, please?" / "Yeah, go ahead and charge 5106 2163, ...": the
             # card word may be further from the digits than the words naming them are read
             asked = "card"
+        elif run.cue is not None and options.pii.phones and asks_for_phone(segments[run.cue]["text"]):
+            asked = (
+                "phone"  # the same for a phone ("Can I get a callback number?" / "One sec, ... 1... 720...")
+            )
         indices = [run.cue, *run.segments] if run.cue is not None else run.segments
         parts = [segments[i]["text"].rstrip(_PIECE_END) for i in indices]
         # a number dictated a group a breath is read without the words leading each group ("the

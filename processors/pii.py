@@ -639,6 +639,16 @@ def asks_for_card(text: str) -> bool:
 _CODE_WORD = re.compile(r"cvv|cvc|код|security", re.IGNORECASE)
 
 
+def asks_for_phone(text: str) -> bool:
+    """Whether the last words of ``text`` ask for a phone ("Can I get a callback number?", "What's the
+    best phone number to reach you?"): the digits answering it are read as a phone's however far from
+    those words the answer says them ("One sec, it's in my wallet... 1... let me see... 720...")."""
+    return (
+        _PHONE_WORD.search(text, max(0, len(text) - _CUE_CHARS)) is not None
+        and _cue(text, len(text)) == "phone"
+    )
+
+
 def has_cue(text: str) -> bool:
     """Whether ``text`` says a word that announces PII ("номер", "card", "call me at")."""
     m = _CUE.search(text)

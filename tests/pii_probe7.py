@@ -43,7 +43,7 @@ e-mails spelled after the address), marketplace_return 25.7 %, utilities_meter 2
 and bank_card_block; e-mails spelled letter by letter after the address: 27 of 30 readable; phones
 split across a backchannel, and 5-digit tails of cards, leak more than phones said in one breath.
 
-After the fixes it led to (guard: tests/bench/test_pii_probe7.py): 5/592 readable (0.8 %), 7/1892 keeps
+After the fixes it led to (guard: tests/bench/test_pii_probe7.py): 4/592 readable (0.7 %), 7/1892 keeps
 lost, no wrong type, no negative touched.
 """
 

@@ -2089,3 +2089,16 @@ def test_a_licence_asked_for_as_the_number_on_the_license(said):
     turns = [("agent", "Can you read me the number on your license?"), ("customer", said)]
     segs = filter_transcript(make_transcript_from_turns("licence", turns))["transcript"]["segments"]
     assert "[ID]" in segs[1]["text"] and not re.search(r"\d", segs[1]["text"]), segs[1]["text"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "One sec, it's in my wallet... 1... let me see... 720... uh... 986... let me see... 39... 87",
+        "Hang on, let me grab it... okay... 07... 915... 043... uh... 146",
+    ],
+)
+def test_a_phone_read_out_with_pauses_far_from_the_request_words(said):
+    turns = [("agent", "Can I get a callback number?"), ("customer", said)]
+    segs = filter_transcript(make_transcript_from_turns("pauses", turns))["transcript"]["segments"]
+    assert segs[1]["text"].endswith("[PHONE]") and not re.search(r"\d", segs[1]["text"]), segs[1]["text"]
