@@ -475,7 +475,7 @@ def _redact(
     tried = {text}
     for pause in (",", " "):
         # the pauses a hesitation leaves between groups ("720... uh... 986" → "720...... 986") are one
-        plain = _PAUSES.sub(pause + " ", _HESITATION.sub(pause, bare))
+        plain = _PAUSES.sub(pause.strip() + " ", _HESITATION.sub(pause, bare))
         if plain in tried:
             continue
         tried.add(plain)
@@ -489,8 +489,9 @@ def _redact(
     return out, found
 
 
-#: Ellipses and commas between two digits: a pause between a number's groups.
-_PAUSES = re.compile(r"(?<=\d)(?:\s*(?:\.{2,}|…|,))+\s*(?=\d)")
+#: Ellipses and commas between two words or digits: a pause between a number's groups ("5271...
+#: сейчас... шесть один пять четыре... э-э... девять").
+_PAUSES = re.compile(r"(?<=\w)(?:,?\s*(?:\.{2,}|…))+,?\s*(?=\w)")
 #: Words Whisper writes for a digit it heard ("five six five won six", "D double eight ... three to"):
 #: digits only between other digits or number words.
 _HOMOPHONES = {"won": "1", "to": "2", "too": "2", "for": "4", "ate": "8"}

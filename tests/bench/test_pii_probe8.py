@@ -4,7 +4,7 @@ probes led to): 100 of 671 secrets readable (14.9 %; EN 84/329, RU 16/342; 52 of
 have a homophone in the number: "for", "to", "won", "ate"); 40 of 1 615 must-keep numbers lost (28 a
 toll-free hotline said in words), 19 of 100 negative dialogues touched. After this session's first
 fixes (hotlines in words, spellings in English letter names, homophones inside a number, pauses read
-from a document): 43 readable (6.4 %), 31 lost, 5 touched. Lower the limits as fixes land; there is no
+from a document): 37 readable (5.5 %), 31 lost, 5 touched. Lower the limits as fixes land; there is no
 slack on purpose."""
 
 from __future__ import annotations
@@ -17,19 +17,17 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe8 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=43,
+    leaks=37,
     leaks_per_type={
-        "account/ru": 2,
+        "account/ru": 1,
         "card/en": 5,
-        "card/ru": 2,
         "cvv/en": 2,
         "email/en": 3,
         "inn/ru": 2,
-        "licence/en": 6,
+        "licence/en": 5,
         "ni/en": 3,
-        "passport/en": 3,
+        "passport/en": 2,
         "phone/en": 9,
-        "phone/ru": 1,
         "ssn/en": 2,
         "ssn4/en": 3,
     },  # every other type: 0

@@ -2102,3 +2102,14 @@ def test_a_phone_read_out_with_pauses_far_from_the_request_words(said):
     turns = [("agent", "Can I get a callback number?"), ("customer", said)]
     segs = filter_transcript(make_transcript_from_turns("pauses", turns))["transcript"]["segments"]
     assert segs[1]["text"].endswith("[PHONE]") and not re.search(r"\d", segs[1]["text"]), segs[1]["text"]
+
+
+def test_a_card_read_from_the_card_with_pauses_and_fillers_between_its_groups():
+    said = (
+        "Ой, секунду, где же он... вот. 5271... сейчас... шесть один пять четыре... э-э... девять ноль восемь"
+        " семь... девяносто семь восемьдесят шесть"
+    )
+    turns = [("agent", "Назовите, пожалуйста, номер карты."), ("customer", said)]
+    segs = filter_transcript(make_transcript_from_turns("pauses", turns, "ru"))["transcript"]["segments"]
+    stored = segs[1]["text"]
+    assert stored.endswith("[CARD]") and not re.search(r"\d|шест|девят|восем", stored), stored
