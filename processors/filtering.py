@@ -1611,16 +1611,19 @@ def _code_view(text: str) -> str:
     "it's one, four, nine" is 1, 4, 9 dictated (as numbers "one" stays a word), but "which one, the
     16 digits?" is no "1 ... 16"."""
 
-    def reading(view: str) -> tuple[bool, int]:
-        return len(_CODE_SPAN.findall(view)) <= 1, len(_DIGIT.findall(view))
+    return max(_code_views(text), key=_code_reading)
 
-    return max(_code_views(text), key=reading)
+
+def _code_reading(view: str) -> tuple[bool, int]:
+    """How well ``view`` reads as one code: one run of digits, then the most digits."""
+    return len(_CODE_SPAN.findall(view)) <= 1, len(_DIGIT.findall(view))
 
 
 def _code_views_of(text: str) -> list[str]:
-    """:func:`_code_views` of ``text``, :func:`_code_view`'s choice first."""
-    first = _code_view(text)
-    return [first, *(v for v in _code_views(text) if v != first)]
+    """:func:`_code_views` of ``text``, :func:`_code_view`'s choice first (the views read once)."""
+    views = list(_code_views(text))
+    first = max(views, key=_code_reading)
+    return [first, *(v for v in views if v != first)]
 
 
 def _digit_count(text: str) -> int:
