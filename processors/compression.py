@@ -26,6 +26,7 @@ would read it without this stage), ``tokens_after`` the text produced, with the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,7 +37,7 @@ from rapidfuzz import fuzz
 
 from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals
 from processors.numbers import normalise_numbers
-from processors.pii import PiiOptions, redact, trim_seam
+from processors.pii import PLACEHOLDER_RE, PiiOptions, redact, trim_seam
 from processors.text import (
     WORD_RE,
     ci_findall,
@@ -743,6 +744,30 @@ def compress_text(
     return "\n".join(_render(role, parts) for role, parts in lines), "+".join(level), round(score, 3)
 
 
+def _redact_lines(text: str, options: PiiOptions) -> tuple[str, dict[str, int]]:
+    """PII redacted once more, one speaker's line at a time read after the line before it: a number a
+    merge or step 1 made recognisable is in one line, the line before may say what it is ("Какой
+    номер обращения?" / "5783107958"), and a line further up must not ("Паспортные данные
+    продиктуйте" three lines up, then "Договор № 29-2025/767")."""
+    counts: Counter[str] = Counter()
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        redacted, found = redact(line if i == 0 else f"{lines[i - 1]}\n{line}", options)
+        if i and found:
+            # the line before was redacted on its own turn: this line's part, its new placeholders
+            # counted (a speaker prefix starts every line, so no number runs over the newline)
+            redacted = redacted.split("\n", 1)[-1]
+            found = dict(_placeholders(redacted) - _placeholders(line))
+        out.append(redacted if found else line)
+        counts.update(found)
+    return "\n".join(out), dict(counts)
+
+
+def _placeholders(text: str) -> Counter[str]:
+    return Counter(PLACEHOLDER_RE.findall(text))
+
+
 def compress(
     filtered: Mapping[str, Any],
     count_tokens: Callable[[str], int],
@@ -753,7 +778,7 @@ def compress(
     segments = filtered["transcript"]["segments"]
     full = "\n".join(dialogue_lines(segments, merge=False))  # what an LLM would read without this stage
     text, level, score = compress_text(segments, options)
-    text, pii = redact(text, options.pii)
+    text, pii = _redact_lines(text, options.pii)
     # A counter with ``many`` (ml.tokenizer.TokenCounter) counts both texts in one batch.
     many = getattr(count_tokens, "many", None)
     before, after = many([full, text]) if many is not None else (count_tokens(full), count_tokens(text))

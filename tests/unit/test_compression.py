@@ -401,3 +401,24 @@ def test_the_compressed_text_does_not_depend_on_the_hash_seed():
         for seed in ("1", "3")
     }
     assert len(digests) == 1
+
+
+def test_the_llm_text_is_redacted_a_line_at_a_time_after_the_line_before():
+    """A passport asked for lines above does not make the agent's contract an [ID] in the LLM text,
+    and a question in the line before still tells what a bare answer is."""
+    from streams.bench_text import make_transcript_from_turns
+
+    turns = [
+        ("agent", "Паспортные данные продиктуйте, серию и номер."),
+        ("customer", "Записывайте: 43-21-871-927."),
+        ("agent", "Ваш ИНН, пожалуйста, двенадцать цифр."),
+        ("customer", "шесть два два девять, сорок девяносто три тридцать три, пять один"),
+        ("agent", "Угу."),
+        ("agent", "Договор на оказание услуг № 29-2025/767."),
+        ("agent", "Какой номер обращения?"),
+        ("customer", "5783107958"),
+    ]
+    filtered = filter_transcript(make_transcript_from_turns("lines", turns, "ru"))
+    text = compress(filtered, len, "t")["text"]
+    assert "29-2025/767" in text and "5783107958" in text, text
+    assert "871" not in text and "[ID]" in text, text
