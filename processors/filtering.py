@@ -465,7 +465,11 @@ def _redact(
     email = _SPOKEN_EMAIL.search(text) is not None
     # a number found in part, its last groups left after a filler ("[PHONE], ну, 4 3, э, 9 2"): read
     # again too, and that reading kept only when it leaves fewer digits
-    partial = bool(found) and (_TAIL_LEFT.search(out) is not None or _HEAD_LEFT.search(out) is not None)
+    # and so is one found beside another number still said in full after it ("Social is [ID], and
+    # phone number is oh 7, 9 6 9, 7 1 too, 3 won for": read with its homophones only the second time)
+    partial = bool(found) and (
+        _TAIL_LEFT.search(out) is not None or _HEAD_LEFT.search(out) is not None or _numberish(out, None)
+    )
     if not email and not partial and (found or not _numberish(text, words)):
         return out, found
     bare = _homophones_as_digits(strip_disfluencies(text))
@@ -504,14 +508,16 @@ _TWO_NUMBERS_AFTER = re.compile(
     rf"(?:[\s,]*(?:\d+|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))){{2}}", re.IGNORECASE
 )
 _NUMBER_AFTER = re.compile(
-    rf"[\s,]*(?:\d|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))|[\s,.…]*$", re.IGNORECASE
+    rf"[\s,]*(?:\d|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))|[\s,.…]*$|\s*[,;—–]",
+    re.IGNORECASE,
 )
 
 
 def _homophones_as_digits(text: str) -> str:
     """``text`` with "won", "to", "too", "for", "ate" as digits where a number runs through them (a
-    digit or number word before, and one after or the end) or starts with them (two after: "for zero
-    for, too five one"; not "for 2 weeks"): read again only to find a number."""
+    digit or number word before, and one after, the end or a pause: "seven three six to, in case")
+    or starts with them (two after: "for zero for, too five one"; not "for 2 weeks"): read again only
+    to find a number."""
     if _HOMOPHONE.search(text) is None:
         return text
 
@@ -557,7 +563,8 @@ _HESITATION = re.compile(
     r"(?<=[\w.…])[,.…]*\s+(?:let\s+me\s+(?:see|check|think|look)|hold\s+on|one\s+sec(?:ond)?|just\s+a\s+sec(?:ond)?|"
     r"секунд(?:у|очку)|сейчас|щас|минутку|так|значит|как\s+там|вот|"
     # fillers the disfluency list leaves ("восемь, эм, четыреста девяносто девять", "ну", ", like,")
-    r"э+м*|м{2,}|ну|u+m+|u+h+|e+r+m*|h+m+|(?<=,\s)(?:like|you\s+know)(?=,)|(?:so|okay|ok|well|вот)(?=,))[,.…]*(?=\s+[\w+])",
+    r"э+м*|м{2,}|ну|u+m+|u+h+|e+r+m*|h+m+|(?<=,\s)(?:like|you\s+know)(?=,)|"
+    r"(?:so|okay|ok|well|вот)(?=,|\.{2,}|…))[,.…]*(?=\s+[\w+])",
     re.IGNORECASE,
 )
 
@@ -723,7 +730,10 @@ _EMAIL_ASK = re.compile(r"e-?mail|почт|адрес", re.IGNORECASE)
 #: A request for an account number ("And the account number?", "Номер счёта?"), and words that make
 #: it a bank account's, said in the segments before it: a customer's account with the company is a
 #: reference, their bank account personal data (a direct deposit, a refund to it).
-_ACCOUNT_ASK = re.compile(r"(?<![^\W\d_])(?:account\s+(?:number|#)|номер\s+сч[её]та|сч[её]т\s*\?)", re.I)
+#: Not an invoice ("Номер счёта-фактуры какой?": a company's document, a reference).
+_ACCOUNT_ASK = re.compile(
+    r"(?<![^\W\d_])(?:account\s+(?:number|#)|номер\s+сч[её]та(?![\s-]*фактур)|сч[её]т\s*\?)", re.I
+)
 _BANK_CONTEXT = re.compile(
     r"(?<![^\W\d_])(?:routing|direct\s+deposit|checking|savings|bank|банк|реквизит|бик\b)", re.I
 )
@@ -757,12 +767,32 @@ def _asked(
     def asks(k: int) -> str | None:
         if seen is not None and k in seen:
             return seen[k]
-        kind = asked_id(segments[k]["text"]) or _asks_bank_account(segments, k)
+        text = segments[k]["text"]
+        kind = asked_id(text) or _asks_bank_account(segments, k)
+        read = text.rfind("[ID]")
+        if kind is not None and read >= 0 and asked_id(text[read + 4 :]) is None and _confirmed(segments, k):
+            # a number read back (or from the record), confirmed: "вижу в системе паспорт: [ID].
+            # Актуально?" / "Да, правильно." asks for nothing more ("Номер брони у меня ..." next)
+            kind = None
         if seen is not None:
             seen[k] = kind
         return kind
 
     return _request(segments, role, asks, end)
+
+
+def _confirmed(segments: list[dict[str, Any]], k: int) -> bool:
+    """Whether the other speaker's next segment after ``segments[k]`` is a bare yes ("Да, правильно.",
+    "Yep, correct.")."""
+    role = segments[k].get("role")
+    after = next((s for s in segments[k + 1 :] if s.get("role") != role), None)
+    if after is None:
+        return False
+    words = WORD_RE.findall(after["text"].lower())
+    return bool(words) and all(word in _YES_WORDS for word in words)
+
+
+_YES_WORDS = frozenset(w for phrase in ANSWER_WORDS for w in phrase.split()) | {"всё", "все", "that's", "it"}
 
 
 def _request(
@@ -999,7 +1029,17 @@ def _asks(text: str) -> bool:
         or asks_cvv(text)
         # "И телефон, мастер перезвонит.": a phone asked for without a question mark
         or (names_phone(text) and _DIGIT.search(text) is None)
+        # "Какая сумма была?": an amount next, no more of the number before ("104220729595" / ... /
+        # "4 639 рублей")
+        or (_AMOUNT_ASK.search(text) is not None and text.rstrip().endswith("?"))
     )
+
+
+_AMOUNT_ASK = re.compile(
+    r"(?<![^\W\d_])(?:сумм[аыуе]|сколько\s+(?:стоит|стоил|было|заплатил|списал|денег|спишут)|how\s+much|"
+    r"(?:what|which)\s+(?:was\s+the\s+|is\s+the\s+)?amount|the\s+amount)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 _EXPIRY_ASK = re.compile(
@@ -1781,8 +1821,15 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             again, again_found = _redact(spoken, options, asked=asked)
             if len(again) < len(redacted) - len(joined) + len(spoken) and "EMAIL" in again_found:
                 joined, redacted, found, sep = spoken, again, again_found, _SEAM_JOINS[-1]
-        pii.update(found)
         pieces = _split_back(parts, joined, redacted, sep)
+        # only what landed in the run's own segments counts (a number split over them leaves its
+        # placeholder in each): what the cue's words took stays theirs, uncounted ("member ID ...,
+        # [ID], group number 168912" read before the agent's "Okay, so 60 tablets ...")
+        own = len(parts) - len(run.segments)
+        landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces[own:]))) - Counter(
+            PLACEHOLDER_RE.findall(" ".join(parts[own:]))
+        )
+        pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
         for i, lead, part, text in zip(indices, leads, parts, pieces, strict=True):
             if i == run.cue or text == part:
                 continue  # the cue is the other speaker's, never changed; an unchanged piece keeps its end

@@ -234,6 +234,8 @@ _SEP_CHARS = r"\s.,/()\-–—‑…"
 #: alone: "oh"/"o" for zero, a lone "one"/"один"/"одна"; "double 5", "triple 5" in English dictation.
 _WORD_DIGIT = r"(?:oh?|one|один|одна)(?![^\W\d_])"
 _ITEM = rf"(?:(?i:(?:double|triple)\s+)?(?:\d+|(?i:{_WORD_DIGIT})\d*))"
+#: A digit said as a word and then more digits: a number goes on ("2 9 0 2 8 4 oh 3 7 7 8 0").
+_WORD_DIGIT_AFTER = re.compile(rf"[\s,.-]{{1,3}}(?i:{_WORD_DIGIT})[\s,.-]{{0,3}}\d")
 #: A run of groups that starts with a digit (so the engine skips to digits), or one group of 9+.
 _RUN = re.compile(rf"\d(?<![^\W_]\d)\d*+(?:(?:[{_SEP_CHARS}]{{1,6}}+{_ITEM})++|(?<=\d{{9}}))")
 #: What may lead a run: a plus, zeros or ones said as words, "double", an opening bracket.
@@ -287,7 +289,7 @@ _DICTATE_WORDS = r"записывайте|запишите|пишите"
 #: Words that announce a phone number.
 _PHONE_WORDS = (
     rf"телефон|мобильн|сотов|домашн|(?:по)?звон(?:ит|ите|ить|им|ю)\b|набирайте|{_DICTATE_WORDS}|phone|"
-    r"cell|mobile|call\b|callback|перезвон|reach\s+(?:me|you|us)\b|text\s+me|городск|whatsapp|ватсап|вотсап|"
+    r"cell|mobile|call\b|callback|перезвон|reach\s+(?:me|you|us)\b|text\s+(?:me|you|the\s+code|it)\b|городск|whatsapp|ватсап|вотсап|"
     # a question how to reach the other: "How can we reach you?", "Как с вами связаться?"
     r"contact\s+(?:me|you)\b|get\s+in\s+touch|связаться|\[phone\]"
 )
@@ -557,11 +559,13 @@ def _not_phone_context(text: str, start: int, end: int) -> bool:
             pass
         # a phone word before the reference word names the digits, unless it had its own number
         # ("звоните мне на [PHONE], ... и ещё трек-номер CDEK-6627272391") or a sentence of its own
-        # ("Оплатим по телефону? Да, за три месяца, счёт 338-6887")
+        # ("Оплатим по телефону? Да, за три месяца, счёт 338-6887"), or was a number given ("Номер
+        # телефона [PHONE]" / "Номер обращения 7329844989")
         if phone is None or (
             phone.start() < reference.start()
             and (
-                _DIGIT_ANY.search(text, phone.end(), reference.start()) is not None
+                phone.group() == "[PHONE]"
+                or _DIGIT_ANY.search(text, phone.end(), reference.start()) is not None
                 or _SENTENCE_STOP.search(text, phone.end(), reference.start()) is not None
             )
         ):
@@ -643,10 +647,9 @@ def asks_for_phone(text: str) -> bool:
     """Whether the last words of ``text`` ask for a phone ("Can I get a callback number?", "What's the
     best phone number to reach you?"): the digits answering it are read as a phone's however far from
     those words the answer says them ("One sec, it's in my wallet... 1... let me see... 720...")."""
-    return (
-        _PHONE_WORD.search(text, max(0, len(text) - _CUE_CHARS)) is not None
-        and _cue(text, len(text)) == "phone"
-    )
+    words = [m.group() for m in _PHONE_WORD.finditer(text, max(0, len(text) - _CUE_CHARS))]
+    # "Номер телефона [PHONE]." gave one: the agent's "Номер обращения 7329844989." after it is no answer
+    return bool(words) and words[-1] != "[PHONE]" and _cue(text, len(text)) == "phone"
 
 
 def has_cue(text: str) -> bool:
@@ -996,7 +999,12 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
         not_phone = _not_phone_context(text, start, run.end())
         if cue == "inn" and not plus and not only_a_phone("".join(g.digits for g in groups)):
             not_phone = True  # answering "Ваш ИНН?": a company's INN, unless only a phone has its shape
-        for a, b, name in _find(groups, cue, plus, spoken_plus, not_phone, options):
+        found = _find(groups, cue, plus, spoken_plus, not_phone, options)
+        if not found and cue == "card" and asked in ID_KINDS:
+            # "What's your driver's license number?" / "I've got the card right here, S, 302, 922, ...":
+            # no card's digits, the card the asked number is written on
+            found = _find(groups, asked, plus, spoken_plus, not_phone, options)
+        for a, b, name in found:
             counts[name] += 1
             out.append(text[done : start if a == 0 else groups[a].start])
             out.append(f"[{name}]")
@@ -1863,8 +1871,13 @@ def _redact_gated(
             kind == "ident" and only_a_phone(m.group())
         ):
             return False  # a number after a plus, or a Russian mobile's shape: a phone's (the runs take it)
-        if _GROUP_BEFORE.search(m.string, max(0, m.start() - 4), m.start()) is not None:
-            return False  # the rest of a number said in groups: the runs below read it whole
+        if (
+            _GROUP_BEFORE.search(m.string, max(0, m.start() - 4), m.start()) is not None
+            or _WORD_DIGIT_AFTER.match(m.string, m.end()) is not None
+        ):
+            # the rest of a number said in groups, or its start before "oh 3 7 7 8 0": the runs below
+            # read it whole
+            return False
         first = next(i for i in range(m.start(), m.end()) if m.string[i].isdigit())
         return _ident(_groups(m.string, first, m.end())[0], kind, True)
 

@@ -4,8 +4,11 @@ probes led to): 100 of 671 secrets readable (14.9 %; EN 84/329, RU 16/342; 52 of
 have a homophone in the number: "for", "to", "won", "ate"); 40 of 1 615 must-keep numbers lost (28 a
 toll-free hotline said in words), 19 of 100 negative dialogues touched. After this session's first
 fixes (hotlines in words, spellings in English letter names, homophones inside a number, pauses read
-from a document): 37 readable (5.5 %), 31 lost, 5 touched. Lower the limits as fixes land; there is no
-slack on purpose."""
+from a document): 37 readable (5.5 %), 31 lost, 5 touched. Then (homophones beside another number or
+before a pause, "text the code to", a licence read off "the card", a reference after a phone given, the
+LLM text redacted a line at a time; the checker reads a comma as the end of a group said in words):
+18 readable (2.7 %), none lost, none touched. Lower the limits as fixes land; there is no slack on
+purpose."""
 
 from __future__ import annotations
 
@@ -17,22 +20,22 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe8 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=37,
+    leaks=18,
     leaks_per_type={
         "account/ru": 1,
-        "card/en": 5,
+        "card/en": 2,
         "cvv/en": 2,
         "email/en": 3,
         "inn/ru": 2,
-        "licence/en": 5,
-        "ni/en": 3,
-        "passport/en": 2,
-        "phone/en": 9,
-        "ssn/en": 2,
+        "licence/en": 1,
+        "ni/en": 1,
+        "passport/en": 1,
+        "phone/en": 1,
+        "ssn/en": 1,
         "ssn4/en": 3,
     },  # every other type: 0
-    lost_keeps=31,
-    negatives_touched=5,
+    lost_keeps=0,
+    negatives_touched=0,
     mistyped=1,  # an IBAN said with homophones, its digits read as a card (pos-en-089)
 )
 

@@ -2113,3 +2113,140 @@ def test_a_card_read_from_the_card_with_pauses_and_fillers_between_its_groups():
     segs = filter_transcript(make_transcript_from_turns("pauses", turns, "ru"))["transcript"]["segments"]
     stored = segs[1]["text"]
     assert stored.endswith("[CARD]") and not re.search(r"\d|шест|девят|восем", stored), stored
+
+
+def _stored(turns: list[tuple[str, str]], language: str = "en") -> list[str]:
+    segs = filter_transcript(make_transcript_from_turns("t", turns, language))["transcript"]["segments"]
+    return [s["text"] for s in segs]
+
+
+_DIGIT_OR_HOMOPHONE = re.compile(r"\d|(?<![^\W\d_])(?:won|too?|for|ate|oh)(?![^\W\d_])", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("said", "placeholders"),
+    [
+        # another number found first in the same breath: the phone is read again with its homophones
+        (
+            "Social is three five five, nine five, seven six three five, and phone number is oh seven, "
+            "nine six nine, seven one too, three won for.",
+            ["[ID]", "[PHONE]"],
+        ),
+        (
+            "Okay, so National Insurance number XY three four nine zero four eight D, phone number for won"
+            " five nine seven three eight double eight seven.",
+            ["[ID]", "[PHONE]"],
+        ),
+        # a homophone ending a number before a pause
+        (
+            "Oh, and my phone number is 1 nine won nine seven eight to seven three six to, in case we get"
+            " cut off.",
+            ["[PHONE]"],
+        ),
+    ],
+)
+def test_a_phone_with_homophones_next_to_another_number_or_before_a_pause(said, placeholders):
+    stored = _stored([("agent", "Can I get your details, please?"), ("customer", said)])[1]
+    assert [p for p in re.findall(r"\[[A-Z]+\]", stored)] == placeholders, stored
+    assert not _DIGIT_OR_HOMOPHONE.search(stored.split(placeholders[0], 1)[1]), stored
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Yeah, 44 79 15 94 37 99.",
+        # "so..." is a hesitation between groups like "so,"
+        "One sec, it's in my wallet... +1... three one two... four eight five... so... six oh four six",
+        "One sec, it's in my wallet... one... um... five zero three... five sixty-six... sixty-two... so..."
+        " sixty-two",
+    ],
+)
+def test_a_phone_answering_which_number_to_text_the_code_to(said):
+    stored = _stored([("agent", "Which number should we text the code to?"), ("customer", said)])[1]
+    assert stored.endswith("[PHONE]") or stored.endswith("[PHONE]."), stored
+    assert not re.search(r"\d|three|four|five|six", stored), stored
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("What's your driver's license number?", "Okay I've got the card right here, S, 302, 922, 362, 349"),
+        (
+            "Can you read me the number on your license?",
+            "Okay I've got the card right here, D 649 429 995 671",
+        ),
+        # "oh" for a zero inside it does not end it
+        (
+            "Can you read me the number on your license?",
+            "Sure, it's B two nine zero two eight four oh three seven seven eight zero.",
+        ),
+    ],
+)
+def test_a_licence_read_off_the_card_it_is_written_on(asked, said):
+    stored = _stored([("agent", asked), ("customer", said)])[1]
+    assert "[ID]" in stored and not re.search(r"\d|(?<![^\W\d_])(?:oh|zero|seven|eight)\b", stored), stored
+
+
+def test_a_reference_after_a_phone_given_is_no_phone():
+    turns = [
+        ("agent", "Давайте контактные данные и документы."),
+        ("customer", "Номер телефона 954 601 9385."),
+        ("agent", "Номер обращения 7329844989."),
+    ]
+    assert _stored(turns, "ru")[1:] == ["Номер телефона [PHONE].", "Номер обращения 7329844989."]
+
+
+def test_an_amount_asked_for_ends_the_number_before_it():
+    turns = [
+        ("agent", "Назовите номер заказа, пожалуйста."),
+        ("customer", "104220729595"),
+        ("agent", "Какая сумма была?"),
+        ("customer", "4 639 рублей, по-моему."),
+    ]
+    assert _stored(turns, "ru")[1::2] == ["104220729595", "4 639 рублей, по-моему."]
+
+
+def test_a_confirmed_read_back_asks_for_no_more_of_its_number():
+    turns = [
+        ("agent", "Так, вижу в системе паспорт: 9800 242935. Актуально?"),
+        ("customer", "Да, правильно."),
+        ("agent", "Понятно, спасибо."),
+        ("customer", "Номер брони у меня 8297488478."),
+    ]
+    stored = _stored(turns, "ru")
+    assert stored[0] == "Так, вижу в системе паспорт: [ID]. Актуально?"
+    assert stored[3] == "Номер брони у меня 8297488478."
+
+
+def test_a_read_back_corrected_is_still_the_number_asked_for():
+    turns = [
+        ("agent", "I'll need your passport number for the booking."),
+        ("customer", "Okay, the passport number is seven seven seven five hundred thirty seven 952."),
+        ("agent", "Let me read that back: 777 537 932."),
+        ("customer", "Sorry, no, nine hundred fifty-two, not nine thirty-two."),
+    ]
+    assert _stored(turns)[3] == "Sorry, no, [ID], not [ID]."
+
+
+def test_an_invoice_asked_for_in_a_bank_call_is_no_account():
+    turns = [
+        ("agent", "Банк «Восход», кредитный отдел, Игорь, здравствуйте!"),
+        ("customer", "Здравствуйте, хочу узнать статус заявки."),
+        ("agent", "Номер счёта-фактуры какой?"),
+        ("customer", "Счёт-фактура 1589/60."),
+    ]
+    assert _stored(turns, "ru")[3] == "Счёт-фактура 1589/60."
+
+
+def test_a_cue_s_own_number_read_with_the_next_turn_is_not_counted_again():
+    turns = [
+        ("agent", "And did her insurance change at all?"),
+        (
+            "customer",
+            "Yes, it's Aetna now, member ID X J H, seven eight five, seven zero nine, three nine zero, group "
+            "number 168912.",
+        ),
+        ("agent", "Okay, so 60 tablets of the 500 milligram, and the copay is $40.25."),
+    ]
+    filtered = filter_transcript(make_transcript_from_turns("count", turns))
+    assert filtered["pii"] == {"ID": 1}, filtered["pii"]
