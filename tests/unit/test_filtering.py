@@ -2250,3 +2250,138 @@ def test_a_cue_s_own_number_read_with_the_next_turn_is_not_counted_again():
     ]
     filtered = filter_transcript(make_transcript_from_turns("count", turns))
     assert filtered["pii"] == {"ID": 1}, filtered["pii"]
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            ("agent", "Ваш ИНН, пожалуйста, двенадцать цифр."),
+            ("customer", "пятьдесят один пятнадцать тринадцать тридцать три семьдесят семь сорок девять"),
+            ("agent", "Простите, не расслышала, ещё раз?"),
+            ("customer", "Последние: тринадцать тридцать три, семьдесят семь сорок девять."),
+        ],
+        [
+            ("agent", "Ваш ИНН, пожалуйста, двенадцать цифр."),
+            ("customer", "Да, 04-87-087541-18."),
+            ("agent", "Повторите, пожалуйста?"),
+            ("customer", "Последние: 087541 18."),
+        ],
+    ],
+)
+def test_the_end_of_an_inn_said_again_after_a_request_to_repeat(turns):
+    """An INN is redacted by the answers to its request; what repeats its end is read after that."""
+    assert _stored(turns, "ru")[3] == "Последние: [ID].", _stored(turns, "ru")
+
+
+@pytest.mark.parametrize(
+    ("turns", "placeholder"),
+    [
+        (
+            [
+                ("agent", "What's the best phone number to reach you?"),
+                ("customer", "Um, 1, three oh five, six for nine, five six, to nine."),
+                ("agent", "Just the end again?"),
+                ("customer", "five six, to nine."),
+            ],
+            "[PHONE]",
+        ),
+        (
+            [
+                ("agent", "Go ahead with the card number whenever you're ready."),
+                (
+                    "customer",
+                    "Sure, it's three for oh three, to double eight for six won, five ate one three won.",
+                ),
+                ("agent", "Just the end again?"),
+                ("customer", "to double eight for six won five ate one three won."),
+            ],
+            "[CARD]",
+        ),
+    ],
+)
+def test_a_part_said_again_with_homophones_takes_the_number_s_placeholder(turns, placeholder):
+    assert _stored(turns)[3] == f"{placeholder}.", _stored(turns)
+
+
+@pytest.mark.parametrize(
+    ("asked", "said", "placeholder"),
+    [
+        ("And the last four of your social?", "It's ate seven oh too.", "It's [ID]."),
+        ("And the last four of your social?", "Uh, won three five oh.", "[ID]."),
+        ("The security code on the back of the card?", "Um, seven for won.", "[CARD]."),
+        ("The security code on the back of the card?", "Um, ate oh to.", "[CARD]."),
+    ],
+)
+def test_a_code_said_with_homophones(asked, said, placeholder):
+    turns = [
+        ("agent", "Can I have the card number, please?"),
+        ("customer", "Yep, 5512 5542 2082 4292."),
+        ("agent", asked),
+        ("customer", said),
+    ]
+    assert _stored(turns)[3] == placeholder, _stored(turns)
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        (
+            "Can I get your details, please?",
+            "Okay, so email fitzgerald.s@icloud.com, passport number six double two, ate for three, "
+            "double three nine.",
+        ),
+        (
+            "I'll need your social to verify, please.",
+            "Let me find it... here. three nine ate... three ate... nine six double seven",
+        ),
+        (
+            "What's your National Insurance number?",
+            "Hang on, let me grab it... okay... O L... for oh... let me see... seven ate... uh... four two..."
+            " uh... A",
+        ),
+    ],
+)
+def test_an_identity_number_with_homophones_and_pauses(asked, said):
+    stored = _stored([("agent", asked), ("customer", said)])[1]
+    assert stored.endswith("[ID].") or stored.endswith("[ID]"), stored
+    assert not _DIGIT_OR_HOMOPHONE.search(stored) and not re.search(r"seven|three|nine|six", stored), stored
+
+
+def test_a_card_with_homophones_split_over_a_backchannel():
+    turns = [
+        ("agent", "What's the long number on the card?"),
+        ("customer", "It's three for seven for...."),
+        ("agent", "Right."),
+        ("customer", "nine oh oh five won ate three seven won five six."),
+    ]
+    assert _stored(turns)[1::2] == ["It's [CARD]....", "[CARD]."]
+
+
+def test_an_account_s_head_said_before_a_go_ahead_takes_its_rest_s_placeholder():
+    turns = [
+        ("agent", "Номер вашего счёта, куда перечислять, продиктуйте."),
+        ("customer", "Так, сорок восемьдесят один семь...."),
+        ("agent", "Угу, дальше."),
+        (
+            "customer",
+            "восемьсот десять четыре восемьдесят три пятьдесят семь восемьдесят два восемьдесят пять"
+            " шестьдесят пять ноль.",
+        ),
+    ]
+    stored = _stored(turns, "ru")
+    assert re.fullmatch(r"Так, \[[A-Z]+\]\.\.\.\.", stored[1]) and not re.search(r"\d|сорок", stored[1]), (
+        stored
+    )
+
+
+def test_an_expiry_asked_for_stays_before_the_code_s_placeholder():
+    turns = [
+        ("agent", "Назовите номер карты."),
+        ("customer", "4276 3800 1234 5675."),
+        ("agent", "Срок действия?"),
+        ("customer", "12/26."),
+        ("agent", "И код с обратной стороны?"),
+        ("customer", "123."),
+    ]
+    assert _stored(turns, "ru")[3::2] == ["12/26.", "[CARD]."]

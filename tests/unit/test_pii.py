@@ -1154,3 +1154,19 @@ def test_a_card_asked_for_read_in_three_pieces_the_last_one_long():
 def test_a_russian_mobile_read_in_pairs_after_its_trunk():
     said = "Это мой личный, не рабочий: 8 91 82 20 34 28"
     assert redact(said) == ("Это мой личный, не рабочий: [PHONE]", {"PHONE": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Okay, R, A as in apple, es, H, I, dee, 1, 9, 8, 3, at gmail dot com.",
+        "Okay, M, N as in nancy, gee, you, why, E as in edward, N as in nancy, at yahoo dot com.",
+        "Yeah, oh, K as in king, ay, F as in frank, O, are, 7, 1, at hotmail.co.uk.",
+    ],
+)
+def test_a_local_part_spelled_in_english_letter_names_before_the_address(said):
+    assert redact(said) == (said.split(",", 1)[0] + ", [EMAIL].", {"EMAIL": 1})
+
+
+def test_english_letter_names_alone_before_an_address_are_words():
+    assert redact("Thank you, it is anna at gmail dot com.")[0] == "Thank you, it is [EMAIL]."
