@@ -87,6 +87,7 @@ from processors.pii import (
     asks_for_reference,
     asks_id_last_four,
     asks_inn,
+    card_grouped,
     cue_at_end,
     has_cue,
     inn_ok,
@@ -235,6 +236,11 @@ class FilterOptions:
     def _without_phones(self) -> FilterOptions:
         """These options with phones off: for a number the question it answers says is no phone."""
         return dataclasses.replace(self, pii=dataclasses.replace(self.pii, phones=False))
+
+    @cached_property
+    def _without_cards(self) -> FilterOptions:
+        """These options with cards off: for a number the question it answers says is no card."""
+        return dataclasses.replace(self, pii=dataclasses.replace(self.pii, cards=False))
 
     @cached_property
     def _filler_re(self) -> re.Pattern[str]:
@@ -1042,15 +1048,16 @@ def _asks(text: str) -> bool:
         or asks_cvv(text)
         # "И телефон, мастер перезвонит.": a phone asked for without a question mark
         or (names_phone(text) and _DIGIT.search(text) is None)
-        # "Какая сумма была?": an amount next, no more of the number before ("104220729595" / ... /
-        # "4 639 рублей")
-        or (_AMOUNT_ASK.search(text) is not None and text.rstrip().endswith("?"))
+        # "Какая сумма была?", "Показания горячей воды?": an amount or a meter reading next, no more of
+        # the number before ("104220729595" / ... / "4 639 рублей", "158426575." / ... / "05457")
+        or (_MEASURE_ASK.search(text) is not None and text.rstrip().endswith("?"))
     )
 
 
-_AMOUNT_ASK = re.compile(
+_MEASURE_ASK = re.compile(
     r"(?<![^\W\d_])(?:сумм[аыуе]|сколько\s+(?:стоит|стоил|было|заплатил|списал|денег|спишут)|how\s+much|"
-    r"(?:what|which)\s+(?:was\s+the\s+|is\s+the\s+)?amount|the\s+amount)(?![^\W\d_])",
+    r"(?:what|which)\s+(?:was\s+the\s+|is\s+the\s+)?amount|the\s+amount|показани[яей]|"
+    r"(?:meter\s+)?readings?)(?![^\W\d_])",
     re.IGNORECASE,
 )
 
@@ -1139,7 +1146,11 @@ def _answers_reference(
     question, and keeps what that finds. A number only a phone is shaped like (a plus, a Russian
     mobile with its 8) stays a phone: "Номер договора?" / "+7 916 203 47 18" answers with a phone."""
     for i, seg in enumerate(segments):
-        if "[PHONE]" not in seg["text"] or not _after_other(segments, i, asks_for_reference):
+        if "[PHONE]" not in seg["text"]:
+            if "[CARD]" in seg["text"] and _after_other(segments, i, asks_for_reference):
+                _reference_not_card(segments, i, _printable(said[i]), options, pii)
+            continue
+        if not _after_other(segments, i, asks_for_reference):
             continue
         part = segments[i - 1]["text"].rstrip(_PIECE_END)
         answer = _printable(said[i])
@@ -1161,6 +1172,21 @@ def _answers_reference(
         pii.update(found)
         text = _split_back([part, answer], joined, redacted, ", ")[1] if part else redacted
         segments[i] = {**seg, "text": text}
+
+
+def _reference_not_card(
+    segments: list[dict[str, Any]], i: int, answer: str, options: FilterOptions, pii: Counter[str]
+) -> None:
+    """A card found in the answer to a question about a reference ("Order number?" /
+    "111-3078854-8048057.", "what's the tracking number?" / "It's 9400 1407 0028 3824 3677 71."):
+    Luhn passes one number in ten, so only a card read out as one (:func:`processors.pii.card_grouped`)
+    stays a card; else the answer is redacted again without cards."""
+    if asks_for_card(segments[i - 1]["text"]) or card_grouped(normalise_numbers(strip_disfluencies(answer))):
+        return
+    redacted, found = _redact(answer, options._without_cards)
+    pii.subtract({"CARD": segments[i]["text"].count("[CARD]")})
+    pii.update(found)
+    segments[i] = {**segments[i], "text": redacted}
 
 
 #: A segment that ends in a placeholder, and one that is nothing but a short digit group.

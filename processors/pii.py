@@ -343,7 +343,7 @@ ID_KINDS = frozenset({"passport", "snils", "ssn", "inn", "ident"})
 _REFERENCE_WORDS = (
     r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
     r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
-    r"postcode|version|верси|лицев|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
+    r"postcode|version|верси|лицев(?!\w*\s+сторон)|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
     r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени|case\b|"
     r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer|"
     # an employer's identification number is a company's; a card dispute's number is the bank's
@@ -830,6 +830,23 @@ def _card(groups: list[_Group], cue: str | None) -> bool:
     # after a card word, any grouping: "сорок два семьдесят шесть ...", "5536 9102, 0 861, 4570", or its
     # end read in one breath ("5690... 3190... 40101766")
     return cue == "card" and (max(sizes) <= 4 or len(groups) <= 4)
+
+
+def card_grouped(text: str) -> bool:
+    """Whether ``text`` (digits as digits) reads out a card: a run of 13-19 Luhn-valid digits in a
+    card's groups, one block of 15-16, or digit by digit. "9400 1407 0028 3824 3677 71" (a tracking
+    number, its first 16 Luhn-valid by chance) and "111-3078854-8048057" (an order) are none."""
+    for run in _RUN.finditer(text):
+        groups, _ = _groups(text, run.start(), run.end())
+        digits = "".join(g.digits for g in groups)
+        if not (13 <= len(digits) <= 19 and luhn_ok(digits)):
+            continue
+        sizes = tuple(len(g.digits) for g in groups)
+        if sizes in _CARD_GROUPS or _chunks(groups) in _CARD_GROUPS or sizes in ((15,), (16,)):
+            return True
+        if all(g.single for g in groups):
+            return True
+    return False
 
 
 def _ident(groups: list[_Group], cue: str | None, plain: bool) -> bool:

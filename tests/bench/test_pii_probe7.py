@@ -26,7 +26,7 @@ LIMITS = ProbeLimits(
         "oms/ru": 1,
         "phone/ru": 1,
     },  # every other type: 0
-    lost_keeps=5,
+    lost_keeps=2,
     negatives_touched=0,
     mistyped=0,
 )

@@ -2385,3 +2385,39 @@ def test_an_expiry_asked_for_stays_before_the_code_s_placeholder():
         ("customer", "123."),
     ]
     assert _stored(turns, "ru")[3::2] == ["12/26.", "[CARD]."]
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("Sorry about that. Order number?", "111-3078854-8048057."),
+        ("No problem, what's the tracking number?", "It's 9400 1407 0028 3824 3677 71."),
+    ],
+)
+def test_a_reference_asked_for_is_no_card_when_luhn_passes_by_chance(asked, said):
+    digits = re.sub(r"\D", "", said)
+    assert any(luhn_ok(digits[:n]) or luhn_ok(digits) for n in (16, 17)), (
+        "the case needs a Luhn-valid card shape"
+    )
+    assert _stored([("agent", asked), ("customer", said)])[1] == said
+
+
+def test_a_card_read_out_as_one_after_a_reference_question_stays_a_card():
+    card = _luhn("427638001234567")
+    said = f"{card[:4]} {card[4:8]} {card[8:12]} {card[12:]}."
+    assert _stored([("agent", "What's the order number?"), ("customer", said)])[1] == "[CARD]."
+    turns = [
+        ("agent", "Шестнадцать цифр с лицевой стороны карты продиктуйте."),
+        ("customer", "Записывайте, 5105 0122 61273161"),
+    ]
+    assert _stored(turns, "ru")[1] == "Записывайте, [CARD]"
+
+
+def test_a_meter_reading_asked_for_ends_the_account_number_before_it():
+    turns = [
+        ("agent", "Лицевой счёт?"),
+        ("customer", "158426575."),
+        ("agent", "Показания горячей воды?"),
+        ("customer", "05457, холодная 1142."),
+    ]
+    assert _stored(turns, "ru")[1::2] == ["158426575.", "05457, холодная 1142."]
