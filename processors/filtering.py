@@ -1094,7 +1094,11 @@ _PIECE_END = " .,…—–"
 def _split_back(parts: list[str], joined: str, redacted: str, sep: str) -> list[str]:
     """``redacted`` (the redaction of ``parts`` joined by ``sep``) cut back into one text per part:
     a change inside a part stays there, one across a seam ("8 916" + "123 45 67" → "[PHONE]") goes
-    into every part it touched, so no part keeps a piece of the number."""
+    into every part it touched, so no part keeps a piece of the number. A placeholder is aligned
+    whole: its letters never match the text's ("[PHO" / "NE]" of "…two six" / "Nine sixty-four …")."""
+    parts = [PLACEHOLDER_RE.sub(_placeholder_char, part) for part in parts]
+    joined = sep.join(parts)
+    redacted = PLACEHOLDER_RE.sub(_placeholder_char, redacted)
     bounds, pos = [], 0
     for part in parts:
         bounds.append((pos, pos + len(part)))
@@ -1113,7 +1117,16 @@ def _split_back(parts: list[str], joined: str, redacted: str, sep: str) -> list[
             touched = [next(k for k, (lo, hi) in enumerate(bounds) if i1 <= hi)]
         for k in touched:
             pieces[k].append(redacted[j1:j2])
-    return [" ".join("".join(p).split()) for p in pieces]
+    return [" ".join("".join(p).split()).translate(_PLACEHOLDER_OF_CHAR) for p in pieces]
+
+
+#: Each placeholder as one private-use character while texts are aligned (see :func:`_split_back`).
+_PLACEHOLDER_CHARS = {kind: chr(0xE020 + i) for i, kind in enumerate(("PHONE", "CARD", "ID", "EMAIL"))}
+_PLACEHOLDER_OF_CHAR = {ord(char): f"[{kind}]" for kind, char in _PLACEHOLDER_CHARS.items()}
+
+
+def _placeholder_char(m: re.Match[str]) -> str:
+    return _PLACEHOLDER_CHARS[m.group(1)]
 
 
 @dataclass

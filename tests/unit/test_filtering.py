@@ -2421,3 +2421,15 @@ def test_a_meter_reading_asked_for_ends_the_account_number_before_it():
         ("customer", "05457, холодная 1142."),
     ]
     assert _stored(turns, "ru")[1::2] == ["158426575.", "05457, холодная 1142."]
+
+
+def test_a_number_split_over_breaths_leaves_whole_placeholders():
+    """Aligning the redaction back onto the breaths matched the placeholder's letters with the text's
+    ("Yeah, it's [PHO," / "NE]...")."""
+    turns = [
+        ("agent", "And your cell phone number?"),
+        ("customer", "Yeah, it's oh seven seven two six,"),
+        ("agent", "Mm-hmm."),
+        ("customer", "Nine sixty-four five sixteen..."),
+    ]
+    assert _stored(turns)[1::2] == ["Yeah, it's [PHONE],", "[PHONE]..."]
