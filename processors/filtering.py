@@ -1461,6 +1461,35 @@ def _said_again_whole(
         pii[kind] -= max(0, min(again, text.count(placeholder), pii[kind] - 1))
 
 
+def _kept_said_again(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) -> None:
+    """A number said again just after it was said and kept ("Трек-номер для отслеживания 3698932730." /
+    "Записала, 3698932730."): kept again, whatever its shape alone tells. Only a segment whose one
+    placeholder took one number of 7+ digits and nothing else of what was said."""
+    for j, seg in enumerate(segments):
+        text = seg["text"]
+        if "[" not in text or j == 0:
+            continue
+        found = PLACEHOLDER_RE.findall(text)
+        if len(found) != 1 or found[0] == "EMAIL":
+            continue
+        before, _, after = PLACEHOLDER_RE.split(text, 1)
+        answer = _printable(said[j])
+        if not (answer.startswith(before) and answer.endswith(after)):
+            continue
+        number = said_digits(answer[len(before) : len(answer) - len(after)])
+        if len(number) < 7:
+            continue
+        recent = segments[max(0, j - _ECHO_SEGMENTS) : j]
+        if any(number in kept for s in recent for kept in _kept_digits(s["text"])):
+            segments[j] = {**seg, "text": answer}
+            pii[found[0]] -= 1
+
+
+def _kept_digits(text: str) -> set[str]:
+    """The numbers a stored text still says as digits (groups joined: "8 800 555 35 35" → 88005553535)."""
+    return {said_digits(m.group()) for m in SAID_RUN.finditer(text)} if _DIGIT.search(text) else set()
+
+
 #: A local part said alone ("vera.zvezda", "jess.ironoak"): Latin letters and digits joined by dots,
 #: underscores or hyphens, no "@" after it.
 _LOCAL_PART = re.compile(r"(?<![\w@.])[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+(?![\w@])")
@@ -1485,7 +1514,9 @@ def _email_echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
 
             segments[j] = {**seg, "text": _LOCAL_PART.sub(placeholder, text)}
         if "[EMAIL]" in text:
-            heard.append((j, address_letters(said[j])))
+            # what the addresses took, not the rest of the breath ("Contract LS-69687 ... my email's
+            # [EMAIL]": the agent's "contract LS-69687" later is no echo of it)
+            heard.append((j, address_letters(_taken(said[j], text))))
 
 
 #: A local part's start ending a breath ("Пишите: dima_nik...", "It's john.sm—"): Latin letters, digits,
@@ -1533,6 +1564,21 @@ def _lets_it_go_on(other: Mapping[str, Any]) -> bool:
     """Whether ``other``, the other speaker's, only lets a dictation go on ("Так.", "Mm-hmm, go on."):
     no question, a few words."""
     return "?" not in other["text"] and len(other["text"].split()) <= 3
+
+
+_TOKENS = re.compile(r"[\w@+'’-]+(?:\.[\w@+'’-]+)*")
+
+
+def _taken(said: str, stored: str) -> str:
+    """The words of ``said`` its redaction ``stored`` no longer has: what its placeholders took."""
+    kept = Counter(_TOKENS.findall(stored.lower()))
+    taken = []
+    for word in _TOKENS.findall(said.lower()):
+        if kept[word] > 0:
+            kept[word] -= 1
+        else:
+            taken.append(word)
+    return " ".join(taken)
 
 
 def _without_kept(said: str, stored: str) -> str:
@@ -2008,6 +2054,8 @@ def filter_transcript(
         if pii.get("EMAIL"):
             _email_echoes(segments, said_texts)
             _email_starts(segments)
+        if pii:
+            _kept_said_again(segments, said_texts, pii)
         pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [

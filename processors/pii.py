@@ -306,18 +306,30 @@ _IDENT_WORDS = (
     # a car's insurance (ОСАГО, КАСКО) is the car's contract, a reference
     r"водительск|удостоверени|ву\b|права\b|полис\w*+(?!\s+(?:осаго|каско))|омс\b|дмс\b"
 )
+_SERIAL_OF_DEVICE = (
+    r"серийн\w*\s+номер\w*\s+(?:телефона|смартфона|устройства|аппарата|планшета)|"
+    r"serial\s+number\s+(?:on|of)\s+the\s+(?:box|back|phone|device|label|unit)"
+)
 #: Words after which digits are a reference, not a person's identity number: "the claim number under
 #: your policy", "полис, номер договора ...". They end what an identity word said before them named.
 _NOT_IDENT_WORDS = (
     r"заказ|order|договор|contract|invoice|tracking|трек|накладн|ticket|тикет|заявк|claim|case\b|"
-    r"обращени|confirmation|reference|transaction|транзакц|квитанц|receipt|артикул|sku\b|serial|серийн|"
+    r"обращени|confirmation|reference|transaction|транзакц|квитанц|receipt|артикул|sku\b|serial|"
+    # the serial of a phone is the device's ("Серийный номер телефона на коробке 35 317609 679933 4")
+    rf"{_SERIAL_OF_DEVICE}|серийн|"
+    # an invoice to pay is a company's document, no account of a person
+    r"сч[её]т\w*\s+на\s+оплату|"
     # an application (Госуслуги), an e-ticket, an insurance claim: references too (not a booking:
     # "your passport number for the booking" asks for the passport)
     r"заявлени|application|билет|убыт|осаго|каско|"
     # a company's registration numbers: never a card, phone or a person's number
     r"огрн|ogrn|кпп|бик\b|"
     # a measure ends what a request or word named: "пробег 143 814" after a policy was asked for
-    r"пробег|mileage|odometer|километраж"
+    r"пробег|mileage|odometer|километраж|"
+    # a device's or a payment's own numbers: an IMEI and a pet's chip pass Luhn, a payment order is
+    # phone-long; a bank's correspondent account; a work certificate or act
+    r"imei|чип\b|chip\b|microchip|операци|operation\b|поручени|корсч[её]т|корреспондентск|"
+    r"акт[аеу]?\b|certificate|сертификат|request\b|запрос"
 )
 _CUE = re.compile(
     r"(?<![^\W\d_])(?:"
@@ -341,13 +353,15 @@ ID_KINDS = frozenset({"passport", "snils", "ssn", "inn", "ident"})
 #: A word that makes the digits right after it (at most two words between) something else than a
 #: phone: "номер заказа 9123456789", "Order number 9161234567", "ИНН компании ...", "Оценки 5 4 5 ...".
 _REFERENCE_WORDS = (
-    r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т|account|invoice|"
-    r"tracking|трек|накладн|артикул|sku\b|serial|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
+    r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т\w*\s+на\s+оплату|сч[её]т|"
+    r"account|invoice|"
+    rf"tracking|трек|накладн|артикул|sku\b|serial|{_SERIAL_OF_DEVICE}|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев(?!\w*\s+сторон)|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
     r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени|case\b|"
     r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer|"
     # an employer's identification number is a company's; a card dispute's number is the bank's
-    r"ein\b|employer\s+identification|dispute)"
+    r"ein\b|employer\s+identification|dispute|imei|чип\b|chip\b|microchip|операци|operation\b|поручени|"
+    r"корсч[её]т|корреспондентск|акт[аеу]?\b|certificate|сертификат|request\b|запрос)"
 )
 #: An airline's three-digit code (or another short group) may lead the reference's digits: "билет 555
 #: 8905378357", "my e-ticket number is 016 3557002664".
@@ -359,9 +373,23 @@ _REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
 #: An order, tracking, contract ... word right before digits (at most two words between, in the same
 #: sentence): they are that reference, never a card, phone or identity number ("Трек-номер
 #: 87179673490254").
+#: Up to three words between ("Номер заказа у меня длинный, 2415-1252-7254-4248").
 _NAMED_REFERENCE = re.compile(
-    rf"(?<![^\W\d_])(?:{_NOT_IDENT_WORDS})[\w-]*(?:[\s:#№,]+[\w-]+){{0,2}}[\s:#№,]*{_LEADING_GROUP}$", re.I
+    rf"(?<![^\W\d_])(?:{_NOT_IDENT_WORDS})[\w-]*(?:[\s:#№,]+[\w'’-]+){{0,3}}[\s:#№,]*{_LEADING_GROUP}$", re.I
 )
+
+
+_ACCOUNT_WORD = re.compile(r"сч[её]т|account|лицев", re.IGNORECASE)
+
+
+def _named_by_reference(text: str, start: int) -> bool:
+    """Whether a reference word (an order, a booking, a room: :data:`_NOT_PHONE`) names the digits at
+    ``start``, and no word of a person's number comes after it. Not an account: it may be a person's
+    ("the account is 4159 1221 7867" as asked)."""
+    m = _NOT_PHONE.search(text, max(0, start - _CUE_CHARS), start)
+    if m is None or _ACCOUNT_WORD.match(m.group()) is not None or not _names_reference(text, m):
+        return False
+    return _cue(text[m.start() : start], start - m.start()) in (None, "number")
 
 
 def _reference_before(text: str, start: int) -> bool:
@@ -542,13 +570,22 @@ def is_plain_number(text: str, start: int, end: int) -> bool:
 _UPS_HEAD = re.compile(r"(?<![^\W_])1Z(?:[\s-]?[0-9A-Z]){2,15}[\s-]*$")
 
 
+def _ups_tail(text: str, start: int) -> bool:
+    """Whether the digits at ``start`` end a UPS tracking number ("1Z 999 AA1 01 2345 6784",
+    "1Z756E40398824702")."""
+    return (
+        "1Z" in text[max(0, start - 24) : start]
+        and _UPS_HEAD.search(text, max(0, start - 24), start) is not None
+    )
+
+
 def _not_phone_context(text: str, start: int, end: int) -> bool:
     """An order/contract/... word right before (with no phone word before it: "the phone number on
     the account is ...", "номер, привязанный к договору, телефон ..."), or a unit right after: the
     digits are not a phone."""
     if start >= 2 and text[start - 1] == "/" and text[start - 2].isdigit():
         return True  # the part after a slash of a contract's number: "Договор 757/8903-4184916"
-    if "1Z" in text[max(0, start - 24) : start] and _UPS_HEAD.search(text, max(0, start - 24), start):
+    if _ups_tail(text, start):
         return True  # a UPS tracking number's tail: "1Z 999 AA1 01 2345 6784"
     lo = max(0, start - _CUE_CHARS)
     # the phone word may open a longer question: "What phone number do you have on your account?"
@@ -637,7 +674,13 @@ def asks_for_card(text: str) -> bool:
     please?"; not its code: "Теперь срок действия и CVV."): the digits answering it are read as a
     card's whatever the words before them in the answer."""
     kind, last = _cue_and_word(text, len(text))
-    return kind == "card" and last is not None and _CODE_WORD.match(last.group()) is None
+    return (
+        kind == "card"
+        and last is not None
+        and _CODE_WORD.match(last.group()) is None
+        # "я лучше карту продиктую, ...: [CARD]." gave one
+        and "[CARD]" not in text[last.end() :]
+    )
 
 
 _CODE_WORD = re.compile(r"cvv|cvc|код|security", re.IGNORECASE)
@@ -1006,8 +1049,16 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
             (size == 7 and cue in ("phone", "number") and options.phones) or (cue in ID_KINDS and options.ids)
         ):
             continue
-        if cue in (None, "number") and _reference_before(text, start):
-            continue  # "Трек-номер 8717 9673 4902 54": the reference, whatever its shape
+        if _reference_before(text, start) and (
+            cue in (None, "number") or _cue(text, start) in (None, "number")
+        ):
+            # "Трек-номер 8717 9673 4902 54": the reference, whatever its shape or what was asked
+            # ("Назовите номер карты." / ... / "IMEI 350354071170622, правильно?")
+            continue
+        if cue == asked and cue in ID_KINDS and _named_by_reference(text, start):
+            # "Can I get your driver's license number?" / "Booking 673558, and my license number's
+            # D, ...": the booking word names the digits right after it, not the request
+            continue
         if cue is None and size >= 9 and _read_from_record(text, start, run.end()):
             cue = "record"
         if cue in ID_KINDS and is_amount(text, start, run.end()):
@@ -1844,8 +1895,8 @@ def _redact_gated(
         kind = id_cue(m)
         if kind == "ident":
             return "ID" if options.ids else None
-        if kind != "card" and _reference_before(m.string, m.start()):
-            return None
+        if _reference_before(m.string, m.start()) and (kind != "card" or _cue(m.string, m.start()) != "card"):
+            return None  # a card asked for, a card word in the text says it is one
         return "CARD"
 
     def id_cue(m: re.Match[str]) -> str | None:
@@ -1887,6 +1938,10 @@ def _redact_gated(
         kind = id_cue(m)
         if kind not in ID_KINDS or is_amount(m.string, m.start(), m.end()):
             return False
+        if kind == asked and _named_by_reference(m.string, m.start()):
+            return False  # "Booking BK-156688, and my license number's ...": the booking's
+        if _ups_tail(m.string, m.start()):
+            return False  # a UPS tracking number's tail ("1Z756E40398824702")
         if _PLUS_BEFORE.search(m.string, max(0, m.start() - 20), m.start()) is not None or (
             kind == "ident" and only_a_phone(m.group())
         ):
@@ -1944,7 +1999,7 @@ def _redact_gated(
         if options.cards or options.ids or options.phones:
             text = _redact_runs(text, options, counts, asked)
         if options.ids and _TEN_DIGITS.search(text):  # after phones: "89161234567" is a phone
-            sub(_ID_11, "ID", lambda m: snils_ok(m.group()))
+            sub(_ID_11, "ID", lambda m: snils_ok(m.group()) and not _ups_tail(m.string, m.start()))
             sub(_ID_12, "ID", lambda m: inn_ok(m.group()) and no_reference(m))
     elif seven or six:  # 6-7 digits: a local number after a phone word, an identity number
         if options.ids:

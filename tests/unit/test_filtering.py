@@ -2433,3 +2433,33 @@ def test_a_number_split_over_breaths_leaves_whole_placeholders():
         ("customer", "Nine sixty-four five sixteen..."),
     ]
     assert _stored(turns)[1::2] == ["Yeah, it's [PHONE],", "[PHONE]..."]
+
+
+@pytest.mark.parametrize(
+    ("said", "again"),
+    [
+        ("Трек-номер для отслеживания 3698932730.", "Записала, 3698932730."),
+        ("Your tracking number is 9400 6865 7082 0756 0052 55.", "Got it, 9400 6865 7082 0756 0052 55."),
+    ],
+)
+def test_a_kept_number_said_again_stays(said, again):
+    assert _stored([("agent", said), ("customer", again)])[1] == again
+
+
+def test_a_card_given_asks_for_no_card_after_it():
+    turns = [
+        ("customer", "Сейчас, я лучше карту продиктую, с неё платила: 5536 7834 3979 8649."),
+        ("agent", "Повторяю номер карты: 5536 7834 3979 8649."),
+        ("customer", "Да, всё так."),
+        ("agent", "IMEI 350354071170622, правильно?"),
+    ]
+    assert _stored(turns, "ru")[3] == "IMEI 350354071170622, правильно?"
+
+
+def test_an_address_echo_is_read_from_the_address_not_the_whole_breath():
+    said = (
+        "Please call me back as soon as you know anything. Contract LS-69687, my inverter isn't showing "
+        "production. And my email's Carla_Fedo95@Proton.me, just so you have it."
+    )
+    turns = [("customer", said), ("agent", "Survey 4 August, contract LS-69687, estimate $13,300.")]
+    assert _stored(turns)[1] == "Survey 4 August, contract LS-69687, estimate $13,300."

@@ -1170,3 +1170,39 @@ def test_a_local_part_spelled_in_english_letter_names_before_the_address(said):
 
 def test_english_letter_names_alone_before_an_address_are_words():
     assert redact("Thank you, it is anna at gmail dot com.")[0] == "Thank you, it is [EMAIL]."
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # an IMEI and a pet's chip pass Luhn; a phone's serial is the device's
+        "IMEI 35 317609 679933 4.",
+        "IMEI 350354071170622, правильно?",
+        "Чип 985 3295 2306 2059.",
+        "Chip 985052573417045.",
+        "Серийный номер телефона на коробке 35 317609 679933 4.",
+        "The serial number on the box is 86 260256 117431 9.",
+        # an order named a few words before its digits
+        "Номер заказа у меня длинный, 2415-1252-7254-4248.",
+        "The order number's long, it's 7956456961071522.",
+        # a company's documents and accounts
+        "Счёт на оплату номер 6833015672 от 6 июля 2025 года.",
+        "Номер платёжного поручения 5716326283.",
+        "Вижу, номер операции 32972841, вернём за 7 дней.",
+        "Корсчёт 30101810200000000667.",
+        "Your tracking number is 1Z756E40398824702.",
+    ],
+)
+def test_device_payment_and_order_numbers_that_look_like_pii_stay(said):
+    assert redact(said) == (said, {})
+
+
+def test_a_reference_word_names_the_digits_even_when_a_card_or_an_id_was_asked_for():
+    assert redact("IMEI 350354071170622, правильно?", asked="card") == (
+        "IMEI 350354071170622, правильно?",
+        {},
+    )
+    said = "Booking 673558, and my license number's D 368 912 3345."
+    assert redact(said, asked="ident") == ("Booking 673558, and my license number's D [ID].", {"ID": 1})
+    # an account may be a person's: it stays the number asked for
+    assert redact("The account is 4159 1221 7867.", asked="ident")[0] == "The account is [ID]."

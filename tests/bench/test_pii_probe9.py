@@ -1,0 +1,72 @@
+"""Regression guard on the ninth blind PII probe (tests/pii_probe9.py): its leak and false-positive counts
+may not get worse. Measured blind when the probe was written (after every fix the first eight probes led
+to): 101 of 503 secrets readable (20.1 %), 280 of 9 031 numbers that must stay lost (158 IMEIs, 68
+Luhn-valid order numbers as [CARD]), 57 of 100 negatives touched, 8 placeholders cut across segments.
+After the first fixes (placeholders aligned whole, IMEIs, chips, serials, invoices to pay, payment
+orders, operations, correspondent accounts and orders named a few words back are references, a kept
+number said again stays): 99 readable, 7 lost, 5 touched. Lower the limits as fixes land; there is no
+slack on purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.bench.probe_limits import ProbeLimits
+from tests.pii_probe9 import evaluate, self_check
+
+LIMITS = ProbeLimits(
+    leaks=99,
+    leaks_per_type={
+        "account/ru": 8,
+        "card/en": 5,
+        "card/ru": 3,
+        "cvv/en": 1,
+        "cvv/ru": 4,
+        "email/en": 12,
+        "email/ru": 10,
+        "iban/en": 1,
+        "inn/ru": 2,
+        "licence/en": 4,
+        "licence/ru": 1,
+        "ni/en": 1,
+        "oms/ru": 5,
+        "passport/ru": 8,
+        "phone/en": 6,
+        "phone/ru": 4,
+        "snils/ru": 3,
+        "ssn/en": 1,
+        "ssn4/en": 20,
+    },  # every other type: 0
+    lost_keeps=7,
+    negatives_touched=5,
+    mistyped=0,
+)
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return evaluate()
+
+
+def test_the_ninth_probe_has_the_cases_it_was_measured_on(result):
+    assert (result["cases"], result["positive"], result["negative"]) == (400, 300, 100)
+    assert (result["secrets"], result["keeps"]) == (503, 9031)
+
+
+def test_the_ninth_probe_leak_count_does_not_regress(result):
+    LIMITS.check_leaks(result)
+
+
+def test_the_ninth_probe_false_positives_do_not_regress(result):
+    LIMITS.check_false_positives(result)
+
+
+def test_the_ninth_probe_leaves_no_piece_of_a_placeholder(result):
+    """A number cut over breaths once left "[PHO" in one stored segment and "NE]" in the next."""
+    assert result["broken_placeholders"] == 0
+
+
+def test_the_ninth_probe_checker_sees_every_secret_raw_and_nothing_after_a_perfect_redaction():
+    self_check()
