@@ -101,6 +101,7 @@ from processors.pii import (
     redact_card_code,
     redact_code_after_expiry,
     said_digits,
+    spelling_of,
 )
 from processors.rules import price_mentions
 from processors.text import (
@@ -1461,6 +1462,24 @@ def _said_again_whole(
         pii[kind] -= max(0, min(again, text.count(placeholder), pii[kind] - 1))
 
 
+def _spellings_after(segments: list[dict[str, Any]], said: list[str]) -> None:
+    """An address spelled in the speaker's next breath ("It's [EMAIL]." / "That's N, A, D, Y, A, V, E,
+    T, R."; "По буквам: эс, е, эр, гэ, е, игрек."): the spelling takes the address's placeholder when
+    its letters are the address's, not counted again."""
+    for j, seg in enumerate(segments):
+        if "[EMAIL]" not in seg["text"]:
+            continue
+        address = address_letters(_taken(said[j], seg["text"]))
+        for k in range(j + 1, min(j + 3, len(segments))):
+            if segments[k]["role"] != seg["role"]:
+                continue  # the other speaker's "Okay." between
+            text = segments[k]["text"]
+            span = spelling_of(text, address)
+            if span is not None:
+                segments[k] = {**segments[k], "text": f"{text[: span[0]]}[EMAIL]{text[span[1] :]}"}
+            break
+
+
 def _kept_said_again(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) -> None:
     """A number said again just after it was said and kept ("Трек-номер для отслеживания 3698932730." /
     "Записала, 3698932730."): kept again, whatever its shape alone tells. Only a segment whose one
@@ -1715,7 +1734,7 @@ _CVV_ANSWER_WORDS = 8
 _CODE_SPAN = re.compile(r"\d(?:[\s,.…-]{0,4}\d)*")
 #: What stands for a date, and for a card's expiry, while a code is read (private-use characters: no
 #: digit, word or space).
-_DATE_MARK, _EXPIRY_MARK = "\ue200", "\ue201"
+_DATE_MARK, _EXPIRY_MARK, _LAST_N_MARK = "\ue200", "\ue201", "\ue202"
 #: A card's expiry as a code's answer reads it: month and year ("12 30", "0 9 31", "06/27").
 _EXPIRY_IN_VIEW = re.compile(r"(?<!\d)(?:0\s?[1-9]|1\s?[0-2]|[1-9])\s*[/.\s]\s*(?:20)?[2-4]\d(?!\d)")
 #: A date with its year ("March 14, 1994", "14 марта 1994", "14.03.1994"): no code's digits.
@@ -1779,6 +1798,14 @@ def _digit_count(text: str) -> int:
     return sum(map(str.isdigit, text))
 
 
+#: Words naming which digits an answer gives ("Last four are 8536."): their number is no digit of it.
+_LAST_N = re.compile(
+    r"(?<![^\W\d_])(?:last|final|first|последние|первые)\s+(?:four|three|4|3|четыре|три)(?:\s+(?:digits|цифры))?"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
 def _code_answers(
     segments: list[dict[str, Any]],
     pii: Counter[str],
@@ -1799,8 +1826,13 @@ def _code_answers(
         # a date said first is the other thing asked ("your date of birth and the last four of your
         # social?" / "March 14, 1994, and..." / "4300."); "triple four nine" is 4 4 4 9
         dates: dict[int, list[str]] = {j: _DATE.findall(segments[j]["text"]) for j in answer}
+        # "Last four are 8536.": which digits they are is said in words that are no digits of them
+        named = {j: _LAST_N.findall(segments[j]["text"]) for j in answer}
         views = {
-            j: _code_views_of(_DATE.sub(_DATE_MARK, expand_repeats(segments[j]["text"]))) for j in answer
+            j: _code_views_of(
+                _DATE.sub(_DATE_MARK, expand_repeats(_LAST_N.sub(_LAST_N_MARK, segments[j]["text"])))
+            )
+            for j in answer
         }
         code = ""
         taken = []
@@ -1834,6 +1866,8 @@ def _code_answers(
             stored = _CODE_SPAN.sub(f"[{name}]", views[j])
             for date in dates[j]:  # put back as said
                 stored = stored.replace(_DATE_MARK, date, 1)
+            for words in named[j]:
+                stored = stored.replace(_LAST_N_MARK, words, 1)
             stored = stored.replace(_EXPIRY_MARK, expiries.get(j, ""), 1)
             segments[j] = {**segments[j], "text": stored}
         pii[name] += 1
@@ -2054,6 +2088,7 @@ def filter_transcript(
         if pii.get("EMAIL"):
             _email_echoes(segments, said_texts)
             _email_starts(segments)
+            _spellings_after(segments, said_texts)
         if pii:
             _kept_said_again(segments, said_texts, pii)
         pii = +pii  # counts the reference pass took back to 0 go

@@ -1548,6 +1548,26 @@ def redact(
     otherwise."""
     if not options.enabled:
         return text, {}
+    if options.ids and ("ast four" in text or "ast 4" in text or "ast fo" in text):
+        # "the last four of my social are 4735": a social's last four named, asked for or not
+        said, named = _SSN_LAST_FOUR_SAID.subn(r"\1[ID]", text)
+        if named:
+            out, counts = _redact_text(said, options, asked)
+            return out, dict(Counter(counts) + Counter({"ID": named}))
+    return _redact_text(text, options, asked)
+
+
+#: The last four of a social security number named with their words (a card's last four are no PII).
+_SSN_LAST_FOUR_SAID = re.compile(
+    r"(?<![^\W\d_])((?:the\s+)?last\s+(?:four|4)(?:\s+digits)?\s+of\s+(?:my|his|her|the|your|our)\s+"
+    r"(?:social(?:\s+security(?:\s+number)?)?|ssn|s\.s\.n\.)\s*(?:(?:are|is|were|would\s+be)(?![^\W\d_]))?[\s:,—#№-]*)"
+    r"(\d{4}|\d\d[\s-]\d\d|\d(?:[\s,-]{1,2}\d){3})(?![\d]|[\s,-]{1,2}\d)",
+    re.IGNORECASE,
+)
+
+
+def _redact_text(text: str, options: PiiOptions, asked: str | None) -> tuple[str, dict[str, int]]:
+    """:func:`redact` past the last four of a social."""
     bare = _BARE_PASSPORT_PART.fullmatch(text) if asked == "passport" and options.ids else None
     if bare is not None and not is_year(said_digits(bare.group(1))):  # "В каком году выдан?" / "2015."
         return f"{text[: bare.start(1)]}[ID]{text[bare.end(1) :]}", {"ID": 1}
@@ -1562,7 +1582,7 @@ def redact(
 
         masked = _TOLL_FREE.sub(mark, text)
         if marks:  # each hotline read as a mark no pattern takes for a digit, a word or a space
-            out, counts = redact(masked, options, asked)
+            out, counts = _redact_text(masked, options, asked)
             return out.translate({ord(key): number for key, number in marks.items()}), counts
     out, counts = _redact(text, options, True, asked)
     if "[EMAIL]" in out:
@@ -1666,7 +1686,7 @@ def _letter_value(letter: str) -> str:
 
 #: Words that announce a spelling after the address ("[EMAIL], по буквам ка, у, зэ", "that's D-U-N").
 _SPELLING_LEAD = re.compile(
-    r"[\s,]*(?:(?:that's|that\s+is|i\.e\.|spelled|spelt|по\s+буквам|буквами|латиницей|то\s+есть)[\s,:—-]*)?",
+    r"[\s,]*(?:(?:that's|that’s|that\s+is|i\.e\.|spelled|spelt|по\s+буквам|буквами|латиницей|то\s+есть)[\s,:—-]*)?",
     re.IGNORECASE,
 )
 #: Letters a spelling after an address holds at least, and the share of them its letters must show.
@@ -1694,6 +1714,17 @@ def _with_spelling_after(text: str, source: str) -> str:
         return text
     out.append(text[done:])
     return "".join(out)
+
+
+def spelling_of(text: str, address: str) -> tuple[int, int] | None:
+    """Where ``text`` (a breath after the one that gave an address) spells ``address`` (its letters,
+    :func:`address_letters`) right at its start, after a lead ("That's N, A, D, Y, A ...", "По буквам:
+    эс, е, эр ..."): the span of the letters, or None."""
+    at = _SPELLING_LEAD.match(text).end()  # type: ignore[union-attr]  # may match empty
+    letters, spelled, end = _spelling(text, at, False, _SPELLED_EN)
+    if letters < _SPELLING_MIN or not _spelled_in(spelled, address):
+        return None
+    return at, end
 
 
 def _spelled_in(spelled: str, address: str) -> bool:

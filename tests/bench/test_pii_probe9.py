@@ -4,8 +4,9 @@ to): 101 of 503 secrets readable (20.1 %), 280 of 9 031 numbers that must stay l
 Luhn-valid order numbers as [CARD]), 57 of 100 negatives touched, 8 placeholders cut across segments.
 After the first fixes (placeholders aligned whole, IMEIs, chips, serials, invoices to pay, payment
 orders, operations, correspondent accounts and orders named a few words back are references, a kept
-number said again stays): 99 readable, 7 lost, 5 touched. Lower the limits as fixes land; there is no
-slack on purpose."""
+number said again stays): 99 readable, 7 lost, 5 touched. Then (a social's last four named in words or
+answered with "Last four are", an address spelled in the next breath): 67 readable. Lower the limits as
+fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -17,15 +18,15 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=99,
+    leaks=67,
     leaks_per_type={
         "account/ru": 8,
         "card/en": 5,
         "card/ru": 3,
         "cvv/en": 1,
         "cvv/ru": 4,
-        "email/en": 12,
-        "email/ru": 10,
+        "email/en": 3,
+        "email/ru": 3,
         "iban/en": 1,
         "inn/ru": 2,
         "licence/en": 4,
@@ -37,7 +38,7 @@ LIMITS = ProbeLimits(
         "phone/ru": 4,
         "snils/ru": 3,
         "ssn/en": 1,
-        "ssn4/en": 20,
+        "ssn4/en": 4,
     },  # every other type: 0
     lost_keeps=7,
     negatives_touched=5,

@@ -2463,3 +2463,41 @@ def test_an_address_echo_is_read_from_the_address_not_the_whole_breath():
     )
     turns = [("customer", said), ("agent", "Survey 4 August, contract LS-69687, estimate $13,300.")]
     assert _stored(turns)[1] == "Survey 4 August, contract LS-69687, estimate $13,300."
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("And the last four of your social?", "Last four are 8536."),
+        ("Can you verify the last four of your SSN?", "Last four are thirty-one fifty-three."),
+    ],
+)
+def test_the_last_four_answered_with_the_words_last_four(asked, said):
+    assert _stored([("agent", asked), ("customer", said)])[1] == "Last four are [ID]."
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        (
+            [
+                ("agent", "Can I get an email address?"),
+                ("customer", "It's Nadya.Vetrov@Icloud.com."),
+                ("customer", "That's N, A, D, Y, A, V, E, T, R."),
+            ],
+            "en",
+        ),
+        (
+            [
+                ("agent", "Куда прислать договор?"),
+                ("customer", "Sergey_Zimi97@Ya.ru"),
+                ("agent", "Так."),
+                ("customer", "По буквам: эс, е, эр, гэ, е, игрек."),
+            ],
+            "ru",
+        ),
+    ],
+)
+def test_an_address_spelled_in_the_next_breath_takes_its_placeholder(turns, language):
+    stored = _stored(turns, language)
+    assert stored[-1].endswith("[EMAIL].") and not re.search(r"\b(?:N|A|эс|игрек)\b", stored[-1]), stored

@@ -17,6 +17,7 @@ from processors.pii import (
     luhn_ok,
     redact,
     snils_ok,
+    spelling_of,
 )
 
 
@@ -1206,3 +1207,38 @@ def test_a_reference_word_names_the_digits_even_when_a_card_or_an_id_was_asked_f
     assert redact(said, asked="ident") == ("Booking 673558, and my license number's D [ID].", {"ID": 1})
     # an account may be a person's: it stays the number asked for
     assert redact("The account is 4159 1221 7867.", asked="ident")[0] == "The account is [ID]."
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        (
+            "My zip? Sorry, the last four of my social are 4735.",
+            "My zip? Sorry, the last four of my social are [ID].",
+        ),
+        (
+            "The last four of my social are6831, and contract 462668.",
+            "The last four of my social are[ID], and contract 462668.",
+        ),
+        ("Sorry, the last four of my social are #2654.", "Sorry, the last four of my social are #[ID]."),
+        (
+            "The last four of my social are 49 55, and contract LS-40357.",
+            "The last four of my social are [ID], and contract LS-40357.",
+        ),
+    ],
+)
+def test_a_social_s_last_four_named_with_their_words_unasked(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
+
+
+def test_a_card_s_last_four_stay():
+    assert redact("Yes, the last four of the card are 4242.") == (
+        "Yes, the last four of the card are 4242.",
+        {},
+    )
+
+
+def test_a_spelling_of_the_address_in_the_next_breath():
+    assert spelling_of("That's N, A, D, Y, A, V, E, T, R.", "nadyavetrovicloudcom") == (7, 32)
+    assert spelling_of("По буквам: эс, е, эр, гэ, е, игрек.", "sergeyzimi97yaru") is not None
+    assert spelling_of("That's B, R, E, N, N, A, G, H.", "ortega81aolcom") is None  # another word
