@@ -932,7 +932,9 @@ def _seam(before: str, head: str) -> bool:
 #: Words leading a group of a number dictated a group a breath ("the next four are 1621", "следующие
 #: четыре 3523", "дальше 0961", "and the last four are 5775"): no digits of it ("четыре" counts them).
 _GROUP_LEAD = re.compile(
-    r"(?:[\s,]*(?:так|ну|и|а|дальше|потом|затем|and|okay|ok|so|then)(?![^\W\d_]))*[\s,]*"
+    # "Нет, я говорю, дальше 22 ...", "Да, и дальше 4106" after "а дальше?"
+    r"(?:[\s,]*(?:так|ну|и|а|дальше|потом|затем|and|okay|ok|so|then|нет|да|no|yes|yeah|я\s+говорю|i\s+said)"
+    r"(?![^\W\d_]))*[\s,]*"
     r"(?:(?:the\s+)?(?:first|next|last|final|second|third|fourth|other)\s+(?:(?P<count>four|three|two|five|six)\s+)?"
     r"(?:digits\s+|numbers\s+|group\s+)?(?:(?:are|is)\s+)?"
     r"|(?:первые|следующие|последние|вторые|третьи|четв[её]ртые)\s+(?:(?P<count_ru>четыре|три|две|пять|шесть)\s+)?"
@@ -1020,8 +1022,8 @@ def _asks_between(segments: list[dict[str, Any]], j: int, i: int) -> bool:
     восемьдесят пять, ...")."""
     for k in range(j + 1, i):
         text = segments[k]["text"]
-        if not _asks(text):
-            continue
+        if not _asks(text) or _GO_ON_ASK.search(text) is not None:
+            continue  # "Подождите, это начало номера было?" asks for the rest of the same number
         # "Так, номер?" after a passport's series asks for the rest of that passport: its number
         if (
             asked_id(text) is None
@@ -1228,14 +1230,16 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
         for j in range(i + 1, min(i + 4, len(segments))):
             nxt = segments[j]
             if nxt["role"] != seg["role"]:
-                if "?" in nxt["text"]:
-                    break
+                if "?" in nxt["text"] and _GO_ON_ASK.search(nxt["text"]) is None:
+                    break  # a question of its own; "а дальше?" asks for the rest
                 continue
             if not _near(segments[j - 1], nxt):
                 break
-            if _BARE_GROUP.fullmatch(nxt["text"]) or _bare_group_said(nxt["text"]):
-                tail = nxt["text"][len(nxt["text"].rstrip(" .,…")) :]
-                segments[j] = {**nxt, "text": placeholder + tail}
+            lead = _lead_end(nxt["text"])  # "Да, и дальше 4106."
+            rest = nxt["text"][lead:]
+            if _BARE_GROUP.fullmatch(rest) or _bare_group_said(rest):
+                tail = rest[len(rest.rstrip(" .,…")) :]
+                segments[j] = {**nxt, "text": nxt["text"][:lead] + placeholder + tail}
             elif (
                 _BROKEN_OFF.search(seg["text"])
                 and (group := _OPENING_GROUP.match(nxt["text"])) is not None
@@ -1246,14 +1250,26 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
             break
 
 
+#: The other speaker asking for the rest of a number ("Простите, вы пропадаете, а дальше?").
+_GO_ON_ASK = re.compile(
+    r"(?<![^\W\d_])(?:(?:а\s+дальше|и\s+дальше|дальше|and\s+then|then\s+what|go\s+on|what'?s\s+next|"
+    r"начало\s+номера|продолжайте)\s*\?"
+    # which digit it was: "Извините, там пять или девять было?", "Sorry, was that a five or a nine?"
+    rf"|(?:{NUMBER_WORD}|\d)\s+(?:или|or)\s+(?:an?\s+)?(?:{NUMBER_WORD}|\d)[^?]{{0,20}}\?)",
+    re.IGNORECASE,
+)
+
+
 def _bare_group_said(text: str) -> bool:
     """Whether ``text`` is nothing but a group of 2-4 digits said in words ("nine six six nine.")."""
     words = text.lower().translate(_NO_PUNCT).split()
-    return (
-        bool(words)
-        and all(w in _NUMBERISH for w in words)
-        and 2 <= len(said_digits(dictated_digits(text))) <= 4
-    )
+    if not words or not all(w in _NUMBERISH or w in _THOUSANDS for w in words):
+        return False
+    # "Девять тысяч двести двадцать девять" is 9229, "nine six six nine" 9669
+    return any(2 <= len(said_digits(view)) <= 4 for view in (normalise_numbers(text), dictated_digits(text)))
+
+
+_THOUSANDS = frozenset({"тысяча", "тысячи", "тысяч", "thousand"})
 
 
 #: A segment that starts with a placeholder.
@@ -1665,21 +1681,20 @@ def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
         for m in SAID_RUN.finditer(view):
             digits = said_digits(m.group())
             n = len(digits)
+            # "That's 416 dollars.", "Room 512.": no part of a phone or card; an ID's own word may name
+            # it ("Полис на двадцать шесть семьдесят пять заканчивается?")
+            plain = n < _ECHO_FULL and is_plain_number(view, m.start(), m.end())
             if (
                 n < _ECHO_PART
-                or (
-                    n < _ECHO_FULL
-                    and (
-                        words > (_ECHO_WORDS_3 if n == 3 else _ECHO_WORDS)
-                        or is_plain_number(view, m.start(), m.end())  # "That's 416 dollars.", "Room 512."
-                    )
-                )
+                or (n < _ECHO_FULL and words > (_ECHO_WORDS_3 if n == 3 else _ECHO_WORDS))
                 # an amount said in words is no echo whatever its digits read as dictated ("Возврат
                 # четырнадцать тысяч семьсот сорок рублей" is "14 000 700 40" then)
                 or is_amount(view, m.start(), m.end())
             ):
                 continue
             for _, placeholder, heard in reversed(numbers):
+                if plain and placeholder != "[ID]":
+                    continue
                 if (
                     any(digits in h for h in heard)
                     or (n >= _ECHO_MISHEARD and any(_one_off(digits, h) for h in heard))

@@ -1391,7 +1391,7 @@ _SENTENCE_END = r"[.!?]+\s+(?-i:[A-ZА-ЯЁ])"
 #: code 4 5 6", "три цифры сзади: 5, 1, 3" (the word is kept). Card data: the card's placeholder.
 _CVV_WORDS = (
     r"(?<![^\W\d_])(?:cvv2?|cvc2?|cvn|cid|security\s+code|card\s+code|код\s+безопасности|"
-    r"код\s+на\s+обороте|код\s+с\s+обратной\s+стороны|(?:three|3)[\s-]digit\s+code|code\s+on\s+the\s+back|"
+    r"код\s+на\s+обороте|код\s+с\s+обратной\s+стороны|код\s+с\s+оборота|код\s+сзади|(?:three|3)[\s-]digit\s+code|code\s+on\s+the\s+back|"
     r"(?:the\s+)?(?:three|3|four|4)\s+digits(?:\s+on\s+the\s+back)?|"
     r"(?:три|3|четыре|4)\s+цифры(?:\s+(?:на\s+обороте|сзади|с\s+обратной\s+стороны))?)"
 )

@@ -5,8 +5,10 @@ Luhn-valid order numbers as [CARD]), 57 of 100 negatives touched, 8 placeholders
 After the first fixes (placeholders aligned whole, IMEIs, chips, serials, invoices to pay, payment
 orders, operations, correspondent accounts and orders named a few words back are references, a kept
 number said again stays): 99 readable, 7 lost, 5 touched. Then (a social's last four named in words or
-answered with "Last four are", an address spelled in the next breath): 67 readable. Lower the limits as
-fixes land; there is no slack on purpose."""
+answered with "Last four are", an address spelled in the next breath): 67 readable. Then (the rest of a
+number after "а дальше?" or "пять или девять?", led by "Нет, я говорю, дальше"; a tail in thousands;
+"код с оборота"; an ID's end read back with its own word): 52 readable. Lower the limits as fixes land;
+there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -18,24 +20,23 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=67,
+    leaks=52,
     leaks_per_type={
-        "account/ru": 8,
-        "card/en": 5,
-        "card/ru": 3,
+        "account/ru": 5,
+        "card/en": 4,
+        "card/ru": 2,
         "cvv/en": 1,
-        "cvv/ru": 4,
+        "cvv/ru": 1,
         "email/en": 3,
         "email/ru": 3,
         "iban/en": 1,
         "inn/ru": 2,
         "licence/en": 4,
         "licence/ru": 1,
-        "ni/en": 1,
-        "oms/ru": 5,
-        "passport/ru": 8,
+        "oms/ru": 3,
+        "passport/ru": 6,
         "phone/en": 6,
-        "phone/ru": 4,
+        "phone/ru": 2,
         "snils/ru": 3,
         "ssn/en": 1,
         "ssn4/en": 4,

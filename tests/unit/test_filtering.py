@@ -2501,3 +2501,70 @@ def test_the_last_four_answered_with_the_words_last_four(asked, said):
 def test_an_address_spelled_in_the_next_breath_takes_its_placeholder(turns, language):
     stored = _stored(turns, language)
     assert stored[-1].endswith("[EMAIL].") and not re.search(r"\b(?:N|A|эс|игрек)\b", stored[-1]), stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        (
+            [
+                ("agent", "Паспорт назовите, пожалуйста."),
+                ("customer", "Так, 46"),
+                ("agent", "Простите, вы пропадаете, а дальше?"),
+                ("customer", "Нет, я говорю, дальше 22 пятьсот десять тысяч семьсот четырнадцать."),
+            ],
+            ["Так, [ID]", "Нет, я говорю, дальше [ID]."],
+        ),
+        (
+            [
+                ("agent", "Продиктуйте серию и номер паспорта."),
+                ("customer", "Ну, 03 10 63..."),
+                ("agent", "Простите, вы пропадаете, а дальше?"),
+                ("customer", "Да, и дальше 4106."),
+            ],
+            ["Ну, [ID]...", "Да, и дальше [ID]."],
+        ),
+        (
+            [
+                ("agent", "Полис ОМС у вас с собой?"),
+                ("customer", "Ну, 5452 4902 1345"),
+                ("agent", "Угу."),
+                ("customer", "Девять тысяч двести двадцать девять,"),
+            ],
+            ["Ну, [ID]", "[ID],"],
+        ),
+    ],
+)
+def test_the_rest_of_a_number_after_a_request_to_go_on(turns, stored):
+    assert _stored(turns, "ru")[1::2] == stored
+
+
+def test_a_question_which_digit_it_was_does_not_end_the_number():
+    turns = [
+        ("agent", "Для возврата нужен номер вашего счёта, двадцать цифр."),
+        ("customer", "Так, 40817 810"),
+        ("agent", "Извините, там пять или девять было?"),
+        ("customer", "4 6366 8812 123."),
+    ]
+    stored = _stored(turns, "ru")
+    assert not re.search(r"\d", stored[1] + stored[3]), stored
+
+
+def test_a_code_from_the_back_of_the_card_in_russian():
+    turns = [
+        ("agent", "Продиктуйте номер карты."),
+        ("customer", "5536 7834 3979 8649."),
+        ("agent", "Код с оборота карты назовите."),
+        ("customer", "Так, на обороте 852."),
+    ]
+    assert _stored(turns, "ru")[3] == "Так, на обороте [CARD]."
+
+
+def test_an_identity_number_s_end_read_back_in_words_with_its_own_word():
+    turns = [
+        ("agent", "Полис ОМС у вас с собой?"),
+        ("customer", "Да, 7836..."),
+        ("customer", "4828 1802 2675."),
+        ("agent", "Полис на двадцать шесть семьдесят пять заканчивается?"),
+    ]
+    assert _stored(turns, "ru")[3] == "Полис на [ID] заканчивается?"
