@@ -952,6 +952,9 @@ _FILLER_LEAD = re.compile(
     r"(?:[\s,.]*(?:так|ну|э+(?:-э+)*|дальше|потом|затем|so|um|uh|and|then|okay|ok)(?![^\W\d_]))*[\s,.]*",
     re.IGNORECASE,
 )
+_SAID_AGAIN_LEAD = re.compile(
+    r"[\s,]*(?:no|нет|okay|ok|да|yes)[\s,]+(?:(?:i\s+said|я\s+говорю)[\s,]+)?(?=\d|\w)", re.I
+)
 _GROUP_LEAD_WORD = re.compile(
     r"first|next|last|final|second|third|fourth|other|then|первые|следующие|последние|вторые|третьи|четв"
     r"|дальше|потом|затем",
@@ -964,8 +967,11 @@ def _lead_end(text: str) -> int:
     or the next piece of an e-mail after fillers; 0 when none lead them."""
     lead = _GROUP_LEAD.match(text)
     end = lead.end()  # type: ignore[union-attr]  # it matches the empty string
-    # "Так, двадцать два ...": a filler, no group named
-    if end and _GROUP_LEAD_WORD.search(text, 0, end) is not None:
+    # "Так, двадцать два ...": a filler, no group named; "No, I said, two six three." / "Okay, 5753."
+    # after "keep going" / "repeat the last bit?": the rest of the number
+    if end and (
+        _GROUP_LEAD_WORD.search(text, 0, end) is not None or _SAID_AGAIN_LEAD.match(text) is not None
+    ):
         head = _head(text[end:])
         if head.isdigit() or head in _NUMBERISH:
             # "и последние пять две девятки три": "пять" is a digit when fewer follow than it counts
@@ -1253,7 +1259,10 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
 #: The other speaker asking for the rest of a number ("Простите, вы пропадаете, а дальше?").
 _GO_ON_ASK = re.compile(
     r"(?<![^\W\d_])(?:(?:а\s+дальше|и\s+дальше|дальше|and\s+then|then\s+what|go\s+on|what'?s\s+next|"
-    r"начало\s+номера|продолжайте)\s*\?"
+    r"начало\s+номера|продолжайте|(?:repeat|say)\s+the\s+last\s+(?:bit|part|digits?|few)|"
+    r"ещё\s+раз\s+последн\w*)\s*\?"
+    # "Hold on, I'm writing it down, keep going."
+    r"|keep\s+going|carry\s+on|продолжайте|диктуйте\s+дальше"
     # which digit it was: "Извините, там пять или девять было?", "Sorry, was that a five or a nine?"
     rf"|(?:{NUMBER_WORD}|\d)\s+(?:или|or)\s+(?:an?\s+)?(?:{NUMBER_WORD}|\d)[^?]{{0,20}}\?)",
     re.IGNORECASE,

@@ -1548,6 +1548,12 @@ def redact(
     otherwise."""
     if not options.enabled:
         return text, {}
+    if _FUSED.search(text) is not None:
+        # "it's under my phone6542007729": Whisper ran a word into the digits; read them apart
+        apart = _FUSED.sub(r"\1 \2", text)
+        out, counts = redact(apart, options, asked)
+        if counts:
+            return out, counts
     if options.ids and ("ast four" in text or "ast 4" in text or "ast fo" in text):
         # "the last four of my social are 4735": a social's last four named, asked for or not
         said, named = _SSN_LAST_FOUR_SAID.subn(r"\1[ID]", text)
@@ -1557,6 +1563,9 @@ def redact(
     return _redact_text(text, options, asked)
 
 
+#: A lower-case word run into 7 digits or more (or a plus and them), not an address's local part
+#: ("ivan19831212@mail.ru") nor a code in capitals ("WVWWGCSP0S3304565").
+_FUSED = re.compile(r"(?<![\w.@+-])([a-zа-яё]{3,}(?:['’][a-z]+)?)(\+?\d{7,})(?![\d@]|\.\w)")
 #: The last four of a social security number named with their words (a card's last four are no PII).
 _SSN_LAST_FOUR_SAID = re.compile(
     r"(?<![^\W\d_])((?:the\s+)?last\s+(?:four|4)(?:\s+digits)?\s+of\s+(?:my|his|her|the|your|our)\s+"

@@ -7,8 +7,9 @@ orders, operations, correspondent accounts and orders named a few words back are
 number said again stays): 99 readable, 7 lost, 5 touched. Then (a social's last four named in words or
 answered with "Last four are", an address spelled in the next breath): 67 readable. Then (the rest of a
 number after "а дальше?" or "пять или девять?", led by "Нет, я говорю, дальше"; a tail in thousands;
-"код с оборота"; an ID's end read back with its own word): 52 readable. Lower the limits as fixes land;
-there is no slack on purpose."""
+"код с оборота"; an ID's end read back with its own word): 52 readable. Then (digits run into the word
+before them; the rest after "keep going" or "repeat the last bit?", led by "No, I said" or "Okay"): 42
+readable (8.3 %). Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=52,
+    leaks=42,
     leaks_per_type={
         "account/ru": 5,
-        "card/en": 4,
+        "card/en": 2,
         "card/ru": 2,
         "cvv/en": 1,
         "cvv/ru": 1,
@@ -34,9 +35,9 @@ LIMITS = ProbeLimits(
         "licence/en": 4,
         "licence/ru": 1,
         "oms/ru": 3,
-        "passport/ru": 6,
-        "phone/en": 6,
-        "phone/ru": 2,
+        "passport/ru": 4,
+        "phone/en": 1,
+        "phone/ru": 1,
         "snils/ru": 3,
         "ssn/en": 1,
         "ssn4/en": 4,

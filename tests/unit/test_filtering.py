@@ -2568,3 +2568,26 @@ def test_an_identity_number_s_end_read_back_in_words_with_its_own_word():
         ("agent", "Полис на двадцать шесть семьдесят пять заканчивается?"),
     ]
     assert _stored(turns, "ru")[3] == "Полис на [ID] заканчивается?"
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            ("agent", "What's the best number to reach you on?"),
+            ("customer", "It's, um, +1 247 338..."),
+            ("agent", "Sorry, could you repeat the last bit?"),
+            ("customer", "Okay, 5753."),
+        ],
+        [
+            ("agent", "Can I get a callback number?"),
+            ("customer", "Yeah, it's oh seven four nine seven five oh seven"),
+            ("agent", "Hold on, I'm writing it down, keep going."),
+            ("customer", "No, I said, two six three."),
+        ],
+    ],
+)
+def test_the_rest_of_a_phone_after_keep_going_or_repeat_the_last_bit(turns):
+    stored = _stored(turns)
+    assert not _DIGIT_OR_HOMOPHONE.search(stored[1] + stored[3]), stored
+    assert not re.search(r"seven|two|six|three", stored[1] + stored[3]), stored

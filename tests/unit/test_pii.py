@@ -1242,3 +1242,20 @@ def test_a_spelling_of_the_address_in_the_next_breath():
     assert spelling_of("That's N, A, D, Y, A, V, E, T, R.", "nadyavetrovicloudcom") == (7, 32)
     assert spelling_of("По буквам: эс, е, эр, гэ, е, игрек.", "sergeyzimi97yaru") is not None
     assert spelling_of("That's B, R, E, N, N, A, G, H.", "ortega81aolcom") is None  # another word
+
+
+@pytest.mark.parametrize(
+    ("said", "stored", "kind"),
+    [
+        ("It's under my phone6542007729.", "It's under my phone [PHONE].", "PHONE"),
+        ("My number's+447717616978, and booking 78709.", "My number's [PHONE], and booking 78709.", "PHONE"),
+        ("Паспорт у меня в руках, сразу4526201938.", "Паспорт у меня в руках, сразу [ID].", "ID"),
+    ],
+)
+def test_digits_run_into_the_word_before_them(said, stored, kind):
+    assert redact(said) == (stored, {kind: 1})
+
+
+@pytest.mark.parametrize("said", ["VIN WVWWGCSP0S3304565.", "Invoice INV-66120034 for $5,600."])
+def test_codes_with_letters_run_into_digits_stay(said):
+    assert redact(said) == (said, {})
