@@ -486,8 +486,20 @@ _DICTATION_RE = re.compile(
 _DIGIT_NOUNS = {
     "единицы": "1", "единички": "1", "двойки": "2", "тройки": "3", "четвёрки": "4", "четверки": "4",
     "пятёрки": "5", "пятерки": "5", "шестёрки": "6", "шестерки": "6", "семёрки": "7", "семерки": "7",
-    "восьмёрки": "8", "восьмерки": "8", "девятки": "9", "нуля": "0", "ноля": "0",
+    "восьмёрки": "8", "восьмерки": "8", "девятки": "9", "нуля": "0", "ноля": "0", "нолика": "0",
 }  # fmt: skip
+#: One digit named by its noun ("пятёрка", "на семёрку"): a digit only among others of a dictation
+#: ("Две тройки, пять, пятёрка, две девятки"), not a grade or a bus ("получил пятёрку").
+_DIGIT_NOUN = {
+    "единица": "1", "единицу": "1", "единичка": "1", "двойка": "2", "двойку": "2", "тройка": "3",
+    "тройку": "3", "четвёрка": "4", "четверка": "4", "четвёрку": "4", "четверку": "4", "пятёрка": "5",
+    "пятерка": "5", "пятёрку": "5", "пятерку": "5", "шестёрка": "6", "шестерка": "6", "шестёрку": "6",
+    "шестерку": "6", "семёрка": "7", "семерка": "7", "семёрку": "7", "семерку": "7", "восьмёрка": "8",
+    "восьмерка": "8", "восьмёрку": "8", "восьмерку": "8", "девятка": "9", "девятку": "9", "нолик": "0",
+}  # fmt: skip
+_DIGIT_NOUN_RE = re.compile(rf"(?<!\w)(?:{'|'.join(_DIGIT_NOUN)})(?!\w)", re.IGNORECASE)
+#: A digit or a number word right next to a noun (a comma, a dash or spaces between).
+_DIGIT_BESIDE = re.compile(rf"\d+|{alternation(NUMBER_WORDS)}", re.IGNORECASE)
 #: The digit nouns of a dictation ("две тройки"): a number goes on after one as after a number word.
 DIGIT_NOUNS = frozenset(_DIGIT_NOUNS)
 _REPEATS = {"double": 2, "triple": 3, "два": 2, "две": 2, "три": 3, "четыре": 4}
@@ -508,7 +520,22 @@ def expand_repeats(text: str) -> str:
             return " ".join(digit * _REPEATS[m.group("en").lower()])
         return " ".join(_DIGIT_NOUNS[m.group("noun").lower()] * _REPEATS[m.group("ru").lower()])
 
-    return _REPEAT_RE.sub(repl, text)
+    text = _REPEAT_RE.sub(repl, text)
+    if ("к" in text or "иц" in text) and _DIGIT_NOUN_RE.search(text) is not None:
+        text = _DIGIT_NOUN_RE.sub(_noun_digit, text)
+    return text
+
+
+def _noun_digit(m: re.Match[str]) -> str:
+    """A digit's noun as its digit when a digit or number word is its neighbour in a dictation."""
+    text = m.string
+    before = re.search(r"(\S+)[\s,.-]+$", text[max(0, m.start() - 30) : m.start()])
+    after = re.match(r"[\s,.-]+(\S+)", text[m.end() : m.end() + 30])
+    for near in (before, after):
+        word = near.group(1).strip(",.-").lower() if near is not None else ""
+        if word and (_DIGIT_BESIDE.fullmatch(word) or word[:1].isdigit() or _DIGIT_NOUN_RE.fullmatch(word)):
+            return _DIGIT_NOUN[m.group().lower()]
+    return m.group()
 
 
 _JOIN_GAP = re.compile(r"[\s‑-]+")

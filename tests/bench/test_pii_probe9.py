@@ -9,7 +9,8 @@ answered with "Last four are", an address spelled in the next breath): 67 readab
 number after "а дальше?" or "пять или девять?", led by "Нет, я говорю, дальше"; a tail in thousands;
 "код с оборота"; an ID's end read back with its own word): 52 readable. Then (digits run into the word
 before them; the rest after "keep going" or "repeat the last bit?", led by "No, I said" or "Okay"): 42
-readable (8.3 %). Lower the limits as fixes land; there is no slack on purpose."""
+readable. Then (a digit named by its noun in a dictation: "пятёрка", "два нолика"): 33 readable (6.6 %).
+Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -21,24 +22,23 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=42,
+    leaks=33,
     leaks_per_type={
-        "account/ru": 5,
+        "account/ru": 3,
         "card/en": 2,
-        "card/ru": 2,
+        "card/ru": 1,
         "cvv/en": 1,
         "cvv/ru": 1,
         "email/en": 3,
         "email/ru": 3,
         "iban/en": 1,
-        "inn/ru": 2,
         "licence/en": 4,
         "licence/ru": 1,
         "oms/ru": 3,
-        "passport/ru": 4,
+        "passport/ru": 1,
         "phone/en": 1,
         "phone/ru": 1,
-        "snils/ru": 3,
+        "snils/ru": 2,
         "ssn/en": 1,
         "ssn4/en": 4,
     },  # every other type: 0

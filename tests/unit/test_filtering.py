@@ -2591,3 +2591,12 @@ def test_the_rest_of_a_phone_after_keep_going_or_repeat_the_last_bit(turns):
     stored = _stored(turns)
     assert not _DIGIT_OR_HOMOPHONE.search(stored[1] + stored[3]), stored
     assert not re.search(r"seven|two|six|three", stored[1] + stored[3]), stored
+
+
+def test_a_snils_dictated_with_digit_nouns():
+    turns = [
+        ("agent", "Назовите СНИЛС."),
+        ("customer", "Две тройки, пять, пятёрка, две девятки, 784, 36, это СНИЛС."),
+    ]
+    stored = _stored(turns, "ru")[1]
+    assert "[ID]" in stored and not re.search(r"\d|тройк|девятк|пятёрк", stored), stored

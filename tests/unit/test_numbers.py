@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from processors.numbers import NUMBER_WORDS, normalise_numbers
+from processors.numbers import NUMBER_WORDS, expand_repeats, normalise_numbers
 from processors.text import WORD_RE
 
 
@@ -189,3 +189,23 @@ def test_dictated_digits_reads_each_group_as_said(text, expected):
     from processors.numbers import dictated_digits
 
     assert dictated_digits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("Две тройки, пять, пятёрка, две девятки, 784, 36", "3 3, 5, 5, 9 9, 784, 36"),
+        ("Один, два нолика, восьмёрка, пять, четыре", "Один, 0 0, 8, 5, 4"),
+        (
+            "1892, девятка, две единицы, шесть, два, четыре, единица, это счёт.",
+            "1892, 9, 1 1, 6, 2, 4, 1, это счёт.",
+        ),
+    ],
+)
+def test_a_digit_named_by_its_noun_in_a_dictation(said, digits):
+    assert normalise_numbers(expand_repeats(said)) == digits
+
+
+@pytest.mark.parametrize("said", ["Сын получил пятёрку по математике.", "Автобус семёрка идёт до вокзала."])
+def test_a_digit_noun_alone_is_a_word(said):
+    assert expand_repeats(said) == said
