@@ -178,7 +178,7 @@ def redact_ibans(text: str) -> tuple[str, int]:
 
 #: A UK (DVLA) driving licence number by its shape: 5 of the surname (9s pad a short one), 6 digits of
 #: the birth date, 2 initials (9 pads), a digit and 2 check characters: "MORGA284838SM9IJ".
-_DVLA = re.compile(r"(?<![\w-])[A-Z][A-Z9]{4}\s?\d{6}\s?[A-Z][A-Z9]\s?\d[A-Z0-9]{2}(?![\w-])")
+_DVLA = re.compile(r"(?<![\w-])[A-Z][A-Z9]{4}[\s-]?\d{6}[\s-]?[A-Z][A-Z9]\s?\d[A-Z0-9]{2}(?![\w-])")
 #: Digits of an identity number after its word or request, letters run into them too ("W365 182
 #: 370", "AUT-2412 5113 07"), or in one group of 6-8 (the runs below take 9 or more): redacted with
 #: the letters (see _ident for what digits each kind takes).
@@ -301,6 +301,8 @@ _IDENT_WORDS = (
     r"driv(?:er'?s?|ing)\s+licen[cs]e|licen[cs]e\s+(?:number|no\b|#)|nhs\s+(?:number|no\b|#)|"
     # "the number on your license"
     r"(?<=number\son\syour\s)licen[cs]e|(?<=number\son\sthe\s)licen[cs]e|"
+    # "my license is 657-212-410"
+    r"(?<=my\s)licen[cs]e(?=\s+is\b)|"
     r"national\s+insurance\s+(?:number|no\b|#)|ni\s+number|(?:insurance\s+)?policy\s+(?:number|no\b|#|id\b)|"
     r"member\s+(?:id|number|no)\b|insurance\s+(?:id|number)\b|subscriber\s+id\b|bank\s+account|"
     # a car's insurance (ОСАГО, КАСКО) is the car's contract, a reference

@@ -9,8 +9,9 @@ answered with "Last four are", an address spelled in the next breath): 67 readab
 number after "а дальше?" or "пять или девять?", led by "Нет, я говорю, дальше"; a tail in thousands;
 "код с оборота"; an ID's end read back with its own word): 52 readable. Then (digits run into the word
 before them; the rest after "keep going" or "repeat the last bit?", led by "No, I said" or "Okay"): 42
-readable. Then (a digit named by its noun in a dictation: "пятёрка", "два нолика"): 33 readable (6.6 %).
-Lower the limits as fixes land; there is no slack on purpose."""
+readable. Then (a digit named by its noun in a dictation: "пятёрка", "два нолика"): 33 readable. Then
+("my license is ...", a UK licence with dashes): 30 readable (6.0 %). Lower the limits as fixes land;
+there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=33,
+    leaks=30,
     leaks_per_type={
         "account/ru": 3,
         "card/en": 2,
@@ -32,7 +33,7 @@ LIMITS = ProbeLimits(
         "email/en": 3,
         "email/ru": 3,
         "iban/en": 1,
-        "licence/en": 4,
+        "licence/en": 1,
         "licence/ru": 1,
         "oms/ru": 3,
         "passport/ru": 1,

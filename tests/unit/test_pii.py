@@ -1259,3 +1259,22 @@ def test_digits_run_into_the_word_before_them(said, stored, kind):
 @pytest.mark.parametrize("said", ["VIN WVWWGCSP0S3304565.", "Invoice INV-66120034 for $5,600."])
 def test_codes_with_letters_run_into_digits_stay(said):
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("License number GJOFD-974879-BM9PR.", "License number [ID]."),
+        (
+            "I don't have the citation here, but my license is 657-212-410.",
+            "I don't have the citation here, but my license is [ID].",
+        ),
+        ("But my license is S-364-2084.", "But my license is [ID]."),
+    ],
+)
+def test_a_driving_licence_said_as_my_license_or_with_dashes(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
+
+
+def test_my_license_without_its_number_stays():
+    assert redact("My license is expired since 2021.") == ("My license is expired since 2021.", {})
