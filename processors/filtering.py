@@ -94,6 +94,7 @@ from processors.pii import (
     is_amount,
     is_plain_number,
     is_year,
+    names_card,
     names_phone,
     names_reference,
     only_a_phone,
@@ -1203,7 +1204,11 @@ def _reference_not_card(
     "111-3078854-8048057.", "what's the tracking number?" / "It's 9400 1407 0028 3824 3677 71."):
     Luhn passes one number in ten, so only a card read out as one (:func:`processors.pii.card_grouped`)
     stays a card; else the answer is redacted again without cards."""
-    if asks_for_card(segments[i - 1]["text"]) or card_grouped(normalise_numbers(strip_disfluencies(answer))):
+    if (
+        asks_for_card(segments[i - 1]["text"])
+        or names_card(answer)  # "I'll just give you the card I paid with, 3495 zero two ..."
+        or card_grouped(normalise_numbers(strip_disfluencies(answer)))
+    ):
         return
     redacted, found = _redact(answer, options._without_cards)
     pii.subtract({"CARD": segments[i]["text"].count("[CARD]")})

@@ -666,6 +666,11 @@ def _cue_and_word(text: str, start: int, asked: str | None = None) -> tuple[str 
     return ("phone" if kind == "dictate" else kind), m
 
 
+def names_card(text: str) -> bool:
+    """Whether ``text`` says a word that names a card ("the card I paid with", "картой")."""
+    return any(m.lastgroup == "card" for m in _CUE.finditer(text))
+
+
 def names_phone(text: str) -> bool:
     """Whether ``text`` says a word that names a phone ("по телефону", "by the phone I ordered with")."""
     return _PHONE_WORD.search(text) is not None

@@ -10,8 +10,8 @@ number after "а дальше?" or "пять или девять?", led by "Не
 "код с оборота"; an ID's end read back with its own word): 52 readable. Then (digits run into the word
 before them; the rest after "keep going" or "repeat the last bit?", led by "No, I said" or "Okay"): 42
 readable. Then (a digit named by its noun in a dictation: "пятёрка", "два нолика"): 33 readable. Then
-("my license is ...", a UK licence with dashes): 30 readable (6.0 %). Lower the limits as fixes land;
-there is no slack on purpose."""
+("my license is ...", a UK licence with dashes; a card named in the answer to a reference question): 28
+readable (5.6 %). Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -23,10 +23,9 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=30,
+    leaks=28,
     leaks_per_type={
         "account/ru": 3,
-        "card/en": 2,
         "card/ru": 1,
         "cvv/en": 1,
         "cvv/ru": 1,

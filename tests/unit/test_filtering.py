@@ -2600,3 +2600,15 @@ def test_a_snils_dictated_with_digit_nouns():
     ]
     stored = _stored(turns, "ru")[1]
     assert "[ID]" in stored and not re.search(r"\d|тройк|девятк|пятёрк", stored), stored
+
+
+def test_a_card_named_in_the_answer_to_a_reference_question_stays_a_card():
+    turns = [
+        ("agent", "Do you have the transaction reference?"),
+        (
+            "customer",
+            "Hang on, I'll just give you the card I paid with, 3495 zero two five two two five four "
+            "eight eight two zero.",
+        ),
+    ]
+    assert _stored(turns)[1] == "Hang on, I'll just give you the card I paid with, [CARD]."
