@@ -18,9 +18,10 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
 Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, agreement, dates,
 legal words) are never cut by any step; ``level`` records what was applied, e.g.
 ``structural+semantic+dynamic:deep``.
-PII is redacted once more on the final text: numbers said in words only become a recognisable
-phone or card after step 1. ``tokens_before`` counts the full transcript (every segment, as an LLM
-would read it without this stage), ``tokens_after`` the text produced, with the same tokenizer.
+PII is redacted once more on the final text, a line at a time read after the line before it:
+numbers said in words only become a recognisable phone or card after step 1. ``tokens_before``
+counts the full transcript (every segment, as an LLM would read it without this stage),
+``tokens_after`` the text produced, with the same tokenizer.
 """
 
 from __future__ import annotations
