@@ -1555,13 +1555,7 @@ def redact(
     otherwise."""
     if not options.enabled:
         return text, {}
-    if _FUSED.search(text) is not None:
-        # "it's under my phone6542007729": Whisper ran a word into the digits; read them apart
-        apart = _FUSED.sub(r"\1 \2", text)
-        out, counts = redact(apart, options, asked)
-        if counts:
-            return out, counts
-    if options.ids and ("ast four" in text or "ast 4" in text or "ast fo" in text):
+    if options.ids and ("ast fo" in text or "ast 4" in text):
         # "the last four of my social are 4735": a social's last four named, asked for or not
         said, named = _SSN_LAST_FOUR_SAID.subn(r"\1[ID]", text)
         if named:
@@ -1872,6 +1866,11 @@ def _redact(
         or " эт " in text
     )
     counted = _SIX_DIGITS.search(text)
+    if counted is not None and _FUSED.search(text) is not None:
+        # "it's under my phone6542007729": Whisper ran a word into the digits; read them apart
+        out, counts = _redact(_FUSED.sub(r"\1 \2", text), options, corrections, asked)
+        if counts:
+            return out, counts
     # a card's security code: 3-4 digits after its word (cheap gate: "cv", "ecurity", "цифр", "оборот")
     cvv = options.cards and any(hint in text for hint in _CVV_HINTS)
     if counted is None:
