@@ -1264,7 +1264,7 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
 #: The other speaker asking for the rest of a number ("Простите, вы пропадаете, а дальше?").
 _GO_ON_ASK = re.compile(
     r"(?<![^\W\d_])(?:(?:а\s+дальше|и\s+дальше|дальше|and\s+then|then\s+what|go\s+on|what'?s\s+next|"
-    r"начало\s+номера|продолжайте|(?:repeat|say)\s+the\s+last\s+(?:bit|part|digits?|few)|"
+    r"начало\s+номера|(?:repeat|say)\s+the\s+last\s+(?:bit|part|digits?|few)|"
     r"ещё\s+раз\s+последн\w*)\s*\?"
     # "Hold on, I'm writing it down, keep going."
     r"|keep\s+going|carry\s+on|продолжайте|диктуйте\s+дальше"
