@@ -2011,6 +2011,57 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     return changed
 
 
+def _rejoin_taken_pieces(
+    segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
+) -> None:
+    """Two breaths of one number where one was redacted alone as something else ("Счёт для возврата
+    4081," / "Извините, там пять или девять было?" / "7840 9507 8024 3023." whose 16 digits alone pass
+    Luhn): the seam pass reads redacted texts, so it never joins them. They are read again as said,
+    joined, and that reading is kept when it leaves fewer digits readable; counts follow it."""
+    for i, seg in enumerate(segments):
+        role = seg.get("role")
+        j = next((k for k in range(i - 1, max(-1, i - 4), -1) if segments[k].get("role") == role), None)
+        if j is None or not ("[" in seg["text"] or "[" in segments[j]["text"]):
+            continue
+        first = _printable(said[j]).rstrip()
+        if first.endswith((".", "?", "!")) and not first.endswith(("..", "…")):
+            continue  # a breath ended with a full stop said all it had ("HO-14401326." / "5/19, ...")
+        if any(
+            "?" in segments[k]["text"] and _GO_ON_ASK.search(segments[k]["text"]) is None
+            for k in range(j + 1, i)
+        ):
+            continue  # "When did it happen?": the next breath answers that
+        before, after = first.rstrip(_PIECE_END), _printable(said[i]).rstrip(_PIECE_END)
+        head = _head(after[_lead_end(after) :])
+        if not (head.isdigit() or head in _NUMBERISH) or not (
+            _last_word(before).isdigit() or _last_word(before) in _NUMBERISH
+        ):
+            continue
+        if not (
+            (_near(segments[j], seg) if j == i - 1 else _bridged(segments, j, i))
+            and not _asks_between(segments, j, i)
+        ):
+            continue
+        texts = [segments[j]["text"], seg["text"]]
+        joined = f"{before}, {after}"
+        redacted, found = _redact(joined, options, asked=_asked(segments, role, j))
+        if not found or _readable_digits(redacted) >= _readable_digits(" ".join(texts)):
+            continue
+        pieces = _split_back([before, after], joined, redacted, ", ")
+        taken = Counter(PLACEHOLDER_RE.findall(" ".join(texts)))
+        end, start = _ENDS_IN_PLACEHOLDER.search(texts[0]), _STARTS_WITH_PLACEHOLDER.match(texts[1])
+        if end is not None and start is not None and end.group().strip(" .,…") == f"[{start.group(1)}]":
+            taken[start.group(1)] -= 1  # one number already split over the two, counted once
+        pii.subtract(taken)
+        landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
+        pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+        for k, piece, text in ((j, pieces[0], said[j]), (i, pieces[1], said[i])):
+            segments[k] = {
+                **segments[k],
+                "text": piece + _printable(text)[len(_printable(text).rstrip(_PIECE_END)) :],
+            }
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -2092,6 +2143,8 @@ def filter_transcript(
         _answers_reference(segments, said_texts, options, pii)
         if _redact_seams(segments, options, pii):
             _answers_reference(segments, said_texts, options, pii)
+        if pii:
+            _rejoin_taken_pieces(segments, said_texts, options, pii)
         # the answers to a code's request first: what they redact may be said again ("Последние: ...")
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."

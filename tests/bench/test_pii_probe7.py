@@ -7,7 +7,9 @@ start said in the breath before the address, codes said as numbers in words; 92 
 numbers lost (71 the company's toll-free hotline, an employer's EIN, a reference after a sentence with a
 phone word), 1 wrong placeholder type, 27 of 100 negative dialogues touched (all by the hotline). After
 the fixes: 4 readable (0.7 %), 7 lost (meter readings joined to the account number before them, a
-reference said in words), none touched. Lower the limits as fixes land; there is no slack on purpose."""
+reference said in words), none touched; then (meter readings and amounts asked end a number, an OMS
+policy's breaths read again together): 3 readable (0.5 %), 2 lost. Lower the limits as fixes land;
+there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -19,11 +21,10 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe7 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=4,
+    leaks=3,
     leaks_per_type={
         "card/ru": 1,
         "iban/en": 1,
-        "oms/ru": 1,
         "phone/ru": 1,
     },  # every other type: 0
     lost_keeps=2,

@@ -25,9 +25,8 @@ LIMITS = ProbeLimits(
     leaks=0,
     lost_keeps=0,
     negatives_touched=0,
-    # an IBAN said with homophones, its digits read as a card (pos-en-089); a personal account dictated
-    # in two breaths, its 15-digit rest Luhn-valid by chance, read as a card (pos-ru-074)
-    mistyped=2,
+    # an IBAN said with homophones, its digits read as a card (pos-en-089)
+    mistyped=1,
 )
 
 

@@ -11,7 +11,8 @@ number after "а дальше?" or "пять или девять?", led by "Не
 before them; the rest after "keep going" or "repeat the last bit?", led by "No, I said" or "Okay"): 42
 readable. Then (a digit named by its noun in a dictation: "пятёрка", "два нолика"): 33 readable. Then
 ("my license is ...", a UK licence with dashes; a card named in the answer to a reference question): 28
-readable (5.6 %). Lower the limits as fixes land; there is no slack on purpose."""
+readable. Then (two breaths of one number read again as said when one was redacted alone as something
+else): 27 readable (5.4 %). Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=28,
+    leaks=27,
     leaks_per_type={
-        "account/ru": 3,
+        "account/ru": 2,
         "card/ru": 1,
         "cvv/en": 1,
         "cvv/ru": 1,

@@ -2612,3 +2612,27 @@ def test_a_card_named_in_the_answer_to_a_reference_question_stays_a_card():
         ),
     ]
     assert _stored(turns)[1] == "Hang on, I'll just give you the card I paid with, [CARD]."
+
+
+def test_a_number_s_rest_redacted_alone_as_a_card_is_read_again_with_its_start():
+    """The rest's 16 digits pass Luhn alone; with the start the breath before they are an account."""
+    turns = [
+        ("agent", "Для возврата нужен номер вашего счёта, двадцать цифр."),
+        ("customer", "Счёт для возврата 4081,"),
+        ("agent", "Извините, там пять или девять было?"),
+        ("customer", "7840 9507 8024 3023."),
+    ]
+    filtered = filter_transcript(make_transcript_from_turns("rejoin", turns, "ru"))
+    stored = [s["text"] for s in filtered["transcript"]["segments"]]
+    assert stored[1::2] == ["Счёт для возврата [ID],", "[ID]."], stored
+    assert filtered["pii"] == {"ID": 1}
+
+
+def test_an_answer_ended_with_a_full_stop_is_not_read_with_the_next_one():
+    turns = [
+        ("agent", "Policy number?"),
+        ("customer", "HO-14401326."),
+        ("agent", "When did it happen?"),
+        ("customer", "5/19, around 15:30."),
+    ]
+    assert _stored(turns)[3] == "5/19, around 15:30."
