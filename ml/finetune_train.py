@@ -49,11 +49,16 @@ def train(opts: TrainOptions) -> Path:
             bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=torch.bfloat16,
         ),
-        torch_dtype=torch.bfloat16,
+        dtype=torch.bfloat16,
         device_map="auto",
     )
     dataset = load_dataset("json", data_files=str(opts.dataset), split="train")
-    dataset = dataset.select_columns(["messages"])
+    # prompt = the system + user turns, completion = the analyst's answer: for prompt-completion data
+    # TRL masks the prompt (completion_only_loss=None means True), so the loss is on the answer only.
+    dataset = dataset.select_columns(["messages"]).map(
+        lambda e: {"prompt": e["messages"][:-1], "completion": e["messages"][-1:]},
+        remove_columns=["messages"],
+    )
     peft_config = LoraConfig(
         r=opts.lora_r,
         lora_alpha=opts.lora_alpha,

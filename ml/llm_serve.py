@@ -17,6 +17,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 DEFAULT_PORT = 8000
+#: JSON answers are read by code: whitespace between their tokens has no use, and a small or
+#: freshly tuned model can emit it without end (seen on vLLM with SmolLM2-135M: hundreds of
+#: newlines after a key until max_tokens cut the answer). Disabled unless the user passes this.
+STRUCTURED_OUTPUTS = ["--structured-outputs-config", '{"backend": "xgrammar", "disable_any_whitespace": true}']
 
 
 def vllm_command(settings: Any, host: str = "0.0.0.0", extra: Sequence[str] = ()) -> list[str]:
@@ -34,6 +38,8 @@ def vllm_command(settings: Any, host: str = "0.0.0.0", extra: Sequence[str] = ()
         # Without adapters the worker's model name must be the served name.
         cmd += ["--served-model-name", settings.llm_model]
     cmd += ["--max-num-seqs", str(max(settings.llm_max_concurrency, 8))]
+    if not any(a.startswith(STRUCTURED_OUTPUTS[0]) for a in extra):
+        cmd += STRUCTURED_OUTPUTS
     return [*cmd, *extra]
 
 

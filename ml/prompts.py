@@ -20,7 +20,7 @@ from typing import Any
 
 from processors.scorecard import Criterion, Scorecard
 
-PROMPT_VERSION = "score-v2"
+PROMPT_VERSION = "score-v3"
 
 SYSTEM = (
     "You are a quality analyst of a call centre. You read the transcript of one phone call between "
@@ -36,6 +36,11 @@ SYSTEM = (
 
 #: Longest reasoning or summary kept from an answer (a record carries one per criterion).
 TEXT_LIMIT = 4000
+#: Longest reasoning or summary the answer schema allows (the prompt asks for one or two sentences).
+#: A server that enforces the schema (vLLM, llama.cpp) then closes every string in time: a model
+#: caught in a loop inside one (seen on vLLM: "1.1.11: 1.1.11: ..." until max_tokens) still gives
+#: whole JSON to validate, and six strings stay well inside the default max_tokens.
+REASONING_MAX_CHARS = 400
 #: How much of an invalid value an error message (and so the retry prompt) repeats.
 _SHOW_LIMIT = 80
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
@@ -64,11 +69,11 @@ def answer_schema(card: Scorecard) -> dict[str, Any]:
         "properties": {
             "reasoning": {
                 "type": "object",
-                "properties": {cid: {"type": "string"} for cid in ids},
+                "properties": {cid: {"type": "string", "maxLength": REASONING_MAX_CHARS} for cid in ids},
                 "required": ids,
                 "additionalProperties": False,
             },
-            "summary": {"type": "string"},
+            "summary": {"type": "string", "maxLength": REASONING_MAX_CHARS},
             **{c.id: _value_schema(c) for c in crits},
         },
         "required": ["reasoning", "summary", *ids],

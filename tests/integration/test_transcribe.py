@@ -296,15 +296,34 @@ def test_without_vad_metrics_come_from_segments(sample_calls: dict[str, dict], t
 
 
 @pytest.mark.gpu
-def test_gpu_float16_transcribes_a_stereo_call(sample_calls: dict[str, dict], tmp_path: Path) -> None:
-    """Opt-in (CALLSTREAM_TEST_GPU=1): the same stage on CUDA with float16."""
-    settings = Settings(data_dir=tmp_path, whisper_device="cuda", whisper_compute_type="float16")
-    transcript = run(sample_calls["sample-en-sale"], settings)
+def test_gpu_float16_transcribes_a_stereo_and_a_mono_call(
+    sample_calls: dict[str, dict], tmp_path: Path
+) -> None:
+    """Opt-in (CALLSTREAM_TEST_GPU=1): the same stage on CUDA with float16, as accurate as on CPU.
+
+    The 8 kHz stereo call is held to the CPU tests' limits (espeak at 8 kHz: see
+    test_english_stereo_words_and_roles) and to the CPU int8 result of the same run; the 16 kHz
+    mono MP3 to the issue's 10 %.
+    """
+    gpu = Settings(data_dir=tmp_path, whisper_device="cuda", whisper_compute_type="float16")
+    cpu = Settings(data_dir=tmp_path, whisper_device="cpu", whisper_compute_type="int8")
     turns = timeline("sample-en-sale")["turns"]
+    reference = " ".join(t["text"] for t in turns)
+    transcript = run(sample_calls["sample-en-sale"], gpu)
     assert "float16" in transcript["model"]
     assert {s["role"] for s in transcript["segments"]} == {"agent", "customer"}
-    text = " ".join(s["text"] for s in transcript["segments"])
-    assert wer(" ".join(t["text"] for t in turns), text) <= 0.10, text  # 0.033 when last measured
+    gpu_wer = wer(reference, " ".join(s["text"] for s in transcript["segments"]))
+    cpu_wer = wer(
+        reference, " ".join(s["text"] for s in run(sample_calls["sample-en-sale"], cpu)["segments"])
+    )
+    print(f"sample-en-sale WER: cuda float16 {gpu_wer:.3f}, cpu int8 {cpu_wer:.3f}")
+    assert gpu_wer <= 0.25 and gpu_wer <= cpu_wer + 0.05
     assert transcript["metrics"]["agent_talk_s"] == pytest.approx(
         reference_metrics("sample-en-sale")["agent_talk_s"], abs=0.3
     )
+    mono = Settings(
+        data_dir=tmp_path, recording_roots=[FIXTURES], whisper_device="cuda", whisper_compute_type="float16"
+    )
+    call = {**sample_calls["sample-en-mono"], "recording_uri": f"file://{FIXTURES}/sample-en-mono.mp3"}
+    text = " ".join(s["text"] for s in run(call, mono)["segments"])
+    assert wer(" ".join(t["text"] for t in timeline("sample-en-mono")["turns"]), text) <= 0.10, text

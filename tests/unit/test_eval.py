@@ -212,9 +212,14 @@ def test_vllm_serve_command_from_settings():
         "support=/adapters/support",
         "--max-num-seqs",
         "16",
+        "--structured-outputs-config",
+        '{"backend": "xgrammar", "disable_any_whitespace": true}',
         "--max-model-len",
         "8192",
     ]
+    # The user's own structured-output settings win over the default.
+    own = ["--structured-outputs-config.backend", "guidance"]
+    assert vllm_command(settings, extra=own)[-4:] == ["--max-num-seqs", "16", *own]
 
 
 def test_vllm_serve_without_adapters_serves_the_model_name(capsys):

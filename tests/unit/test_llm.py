@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ml.llm import LLMAnswerError, LLMConfig, LLMRequestError, LLMUnavailable, OpenAIBackend, chat_url
-from ml.prompts import PROMPT_VERSION, answer_schema
+from ml.prompts import PROMPT_VERSION, REASONING_MAX_CHARS, answer_schema
 from processors.scorecard import default_scorecard
 from processors.scoring import Scorer, cost_usd
 from streams.stage import TRANSIENT
@@ -123,6 +123,9 @@ def test_valid_answer_with_structured_output_request(server):
     schema = body["response_format"]["json_schema"]["schema"]
     assert schema == answer_schema(CARD)
     assert list(schema["properties"])[:2] == ["reasoning", "summary"]  # explain first, score second
+    # Every text is capped, so a grammar-enforcing server closes a looping string (whole JSON).
+    texts = [schema["properties"]["summary"], *schema["properties"]["reasoning"]["properties"].values()]
+    assert all(t == {"type": "string", "maxLength": REASONING_MAX_CHARS} for t in texts), texts
     assert schema["properties"]["politeness"] == {"type": "integer", "minimum": 0, "maximum": 100}
     assert schema["properties"]["deal_stage"]["enum"] == [
         "start",
