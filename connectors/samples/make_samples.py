@@ -1,6 +1,7 @@
 """Generate deterministic sample telephone calls for tests and demos.
 
-Each call is a declarative list of turns. Every turn is synthesized with ``espeak-ng``, resampled
+Each call is a declarative list of turns. Every turn is synthesized (English with Festival's
+``ked_diphone`` and ``cmu_us_slt_arctic_hts`` voices, Russian with ``espeak-ng``), resampled
 with ``sox`` and placed on the call timeline on its role's channel (agent = left/0, customer =
 right/1; mono calls mix both roles into one channel). For every call the script writes:
 
@@ -8,13 +9,15 @@ right/1; mono calls mix both roles into one channel). For every call the script 
 * ``<call_id>.timeline.json`` -- ground-truth turn boundaries measured on the synthesized audio,
 * one ``CallCompleted`` event line in ``calls.jsonl``.
 
-Usage: ``python connectors/samples/make_samples.py`` (needs ``espeak-ng`` and ``sox`` on PATH).
+Usage: ``python connectors/samples/make_samples.py`` (needs ``espeak-ng``, ``sox`` and Festival's
+``text2wave`` on PATH: ``apt-get install espeak-ng sox festival festvox-kdlpc16k festvox-us-slt-hts``).
 Output is byte-identical between runs.
 """
 
 from __future__ import annotations
 
 import array
+import itertools
 import json
 import math
 import random
@@ -38,10 +41,21 @@ ESPEAK_SPEED = 140  # words per minute
 ESPEAK_PITCH = 50
 ESPEAK_WORD_GAP = 2  # extra pause between words, units of 10 ms
 SPEECH_THRESHOLD = 0.005  # fraction of full scale that counts as speech when measuring boundaries
+MAX_PAUSE = 0.3  # longer pauses inside a Festival turn are cut to this, seconds (its sentence breaks
+# run to 0.7 s: VAD would split the turn in two and talk time would fall short of the timeline). Silero's
+# onsets move by up to 0.2 s when a call shifts by a few ms, so caps 0.25-0.35 were each tried with the
+# calls shifted by 0-21 ms: from 0.3 to 0.35 the English calls' VAD metrics stay within 0.29 s of the
+# timeline; none was better on all counts (tiny.en dropped two short turns at 0.34), 0.3 has the best WER
+FESTIVAL_TAIL_THRESHOLD = 0.01  # a Festival turn ends at its last sample above this fraction of full scale
+# (-40 dBFS): both voices leave up to 0.11 s of residue at about -45 dBFS after the last phoneme, which
+# VAD does not hear as speech; kept, it put the timeline's ends past the speech (silence_s 0.3 s short)
 TURN_PEAK_DBFS = -3.0  # every turn is peak-normalized to this level
 NOISE_AMPLITUDE = 6  # deterministic background hiss, in 16-bit LSBs (about -75 dBFS)
 TAIL_SILENCE = 0.5  # minimum silence after the last turn, seconds
 FULL_SCALE = 32767
+FESTIVAL = "festival:"  # voice prefix: synthesize with Festival's text2wave instead of espeak-ng
+EN_MALE = FESTIVAL + "ked_diphone"  # festvox-kdlpc16k: US English male diphone voice
+EN_FEMALE = FESTIVAL + "cmu_us_slt_arctic_hts"  # festvox-us-slt-hts: US English female HTS voice
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,7 @@ CALLS: tuple[CallSpec, ...] = (
         layout="stereo",
         sample_rate=8000,
         encoding="u-law",
-        voices={"agent": "en-gb-x-rp", "customer": "en-gb-x-rp+f3"},
+        voices={"agent": EN_MALE, "customer": EN_FEMALE},
         turns=(
             _t("agent", 0.5, "Good morning, this is Daniel from Brightline Telecom."),
             _t("customer", "+0.8", "Hi. Sure, what is this about?"),
@@ -121,7 +135,7 @@ CALLS: tuple[CallSpec, ...] = (
         layout="stereo",
         sample_rate=8000,
         encoding="pcm16",
-        voices={"agent": "en-gb-x-rp+f3", "customer": "en-gb-x-rp"},
+        voices={"agent": EN_FEMALE, "customer": EN_MALE},
         turns=(
             _t("agent", 0.4, "Brightline support, this is Emily. How can I help you?"),
             _t("customer", "+0.7", "Hi. I was charged twice for my subscription."),
@@ -170,7 +184,7 @@ CALLS: tuple[CallSpec, ...] = (
         layout="mono",
         sample_rate=16000,
         encoding="pcm16",
-        voices={"agent": "en-gb-x-rp", "customer": "en-gb-x-rp+f3"},
+        voices={"agent": EN_MALE, "customer": EN_FEMALE},
         turns=(
             _t("agent", 0.4, "Hello, this is Mark. How can I help?"),
             _t("customer", "+0.7", "Hi Mark, I want to change my delivery address."),
@@ -194,25 +208,40 @@ def _run(cmd: list[str]) -> None:
 
 
 def synthesize(text: str, voice: str, rate: int, workdir: Path) -> array.array:
-    """Speak ``text`` with espeak-ng and return trimmed, peak-normalized mono int16 samples at ``rate``."""
-    raw_wav = workdir / "espeak.wav"
+    """Speak ``text`` with Festival (``festival:<voice>``) or espeak-ng and return trimmed,
+    peak-normalized mono int16 samples at ``rate``."""
+    raw_wav = workdir / "tts.wav"
     pcm = workdir / "turn.raw"
-    _run(
-        [
-            "espeak-ng",
-            "-v",
-            voice,
-            "-s",
-            str(ESPEAK_SPEED),
-            "-p",
-            str(ESPEAK_PITCH),
-            "-g",
-            str(ESPEAK_WORD_GAP),
-            "-w",
-            str(raw_wav),
-            text,
-        ]
-    )
+    if voice.startswith(FESTIVAL):
+        text_file = workdir / "turn.txt"
+        text_file.write_text(text + "\n", encoding="utf-8")
+        _run(
+            [
+                "text2wave",
+                "-eval",
+                f"(voice_{voice.removeprefix(FESTIVAL)})",
+                "-o",
+                str(raw_wav),
+                str(text_file),
+            ]
+        )
+    else:
+        _run(
+            [
+                "espeak-ng",
+                "-v",
+                voice,
+                "-s",
+                str(ESPEAK_SPEED),
+                "-p",
+                str(ESPEAK_PITCH),
+                "-g",
+                str(ESPEAK_WORD_GAP),
+                "-w",
+                str(raw_wav),
+                text,
+            ]
+        )
     _run(
         [
             "sox",
@@ -242,8 +271,21 @@ def synthesize(text: str, voice: str, rate: int, workdir: Path) -> array.array:
     threshold = SPEECH_THRESHOLD * FULL_SCALE
     loud = [i for i, s in enumerate(samples) if abs(s) > threshold]
     if not loud:
-        raise RuntimeError(f"espeak-ng produced silence for {text!r}")
-    return samples[loud[0] : loud[-1] + 1]
+        raise RuntimeError(f"{voice} produced silence for {text!r}")
+    if not voice.startswith(FESTIVAL):
+        return samples[loud[0] : loud[-1] + 1]
+    tail = FESTIVAL_TAIL_THRESHOLD * FULL_SCALE
+    while abs(samples[loud[-1]]) <= tail:  # drop the residue after the last phoneme
+        loud.pop()
+    half = round(MAX_PAUSE * rate) // 2
+    speech = array.array("h")
+    keep_from = loud[0]
+    for prev, nxt in itertools.pairwise(loud):
+        if nxt - prev > 2 * half:  # a long pause: keep its first and last MAX_PAUSE / 2
+            speech.extend(samples[keep_from : prev + 1 + half])
+            keep_from = nxt - half
+    speech.extend(samples[keep_from : loud[-1] + 1])
+    return speech
 
 
 def render(call: CallSpec, workdir: Path) -> tuple[list[array.array], list[dict[str, object]], float]:
@@ -348,9 +390,12 @@ def call_completed(call: CallSpec, duration: float) -> dict[str, object]:
 
 def main() -> None:
     """Regenerate every sample call, timeline and ``calls.jsonl`` in place."""
-    for tool in ("espeak-ng", "sox"):
+    for tool in ("espeak-ng", "sox", "text2wave"):
         if shutil.which(tool) is None:
-            sys.exit(f"{tool} not found on PATH (apt-get install espeak-ng sox)")
+            sys.exit(
+                f"{tool} not found on PATH "
+                "(apt-get install espeak-ng sox festival festvox-kdlpc16k festvox-us-slt-hts)"
+            )
     events: list[str] = []
     with tempfile.TemporaryDirectory(prefix="callstream-samples-") as tmp:
         workdir = Path(tmp)
