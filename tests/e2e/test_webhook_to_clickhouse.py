@@ -4,6 +4,7 @@ every stage (the recording fetched over http from the "Twilio" server) → a sco
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import urllib.parse
 from functools import partial
@@ -25,6 +26,8 @@ from streams.settings import Settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
+TIMELINE = SAMPLES_DIR / "sample-en-sale.timeline.json"
+
 
 class Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
@@ -45,7 +48,7 @@ def test_twilio_callback_ends_as_a_scored_call(tmp_path: Path, chdb_dsn: str, ch
         "RecordingSid": "RE77",
         "RecordingUrl": recording_url,
         "RecordingStatus": "completed",
-        "RecordingDuration": "36",
+        "RecordingDuration": str(round(json.loads(TIMELINE.read_text())["duration"])),
         "RecordingChannels": "2",
         "RecordingStartTime": "Fri, 20 Nov 2026 10:00:00 +0000",
         "From": "+15550002222",

@@ -29,6 +29,15 @@ pytestmark = pytest.mark.integration
 
 CODEC = SingleObjectCodec()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SALE_S, MONO_S = (
+    json.loads((SAMPLES_DIR / f"{call_id}.timeline.json").read_text())["duration"]
+    for call_id in ("sample-en-sale", "sample-en-mono")
+)
+
+
+def ended_at(seconds: float) -> str:
+    """A call starting at 2026-11-20T10:00:00Z that lasted ``seconds`` (under a minute)."""
+    return f"2026-11-20T10:00:{round(seconds):02d}Z"
 
 
 def write_long_wav(source: Path, target: Path, times: int) -> None:
@@ -57,7 +66,7 @@ def sample_call(call_id: str, uri: str, **extra: object) -> dict:
             "source": "test",
             "direction": "inbound",
             "started_at": "2026-11-20T10:00:00Z",
-            "ended_at": "2026-11-20T10:00:36Z",
+            "ended_at": ended_at(SALE_S),
             "agent": {"id": "a-1", "name": "Test Agent"},
             "customer": {"number": "+15550001111"},
             "recording_uri": uri,
@@ -114,7 +123,7 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
         topic_prefix=prefix,
         partitions=2,
         recording_roots=[recordings],
-        max_audio_seconds=60,  # the 36 s sample passes, the 72 s one does not
+        max_audio_seconds=1.5 * SALE_S,  # the sale sample passes, played twice it does not
         # an allowed host name is not enough: its address (link-local, cloud metadata) is refused
         recording_http_hosts=["169.254.169.254"],
         metrics_port=0,
@@ -123,7 +132,7 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
     mp3 = sample_call(
         f"{prefix}mp3",
         (recordings / "mono.mp3").as_uri(),
-        ended_at="2026-11-20T10:00:18Z",
+        ended_at=ended_at(MONO_S),
         audio={"layout": "mono", "channels": {}},
     )
     missing = sample_call(f"{prefix}missing", (recordings / "nope.wav").as_uri())
@@ -238,7 +247,7 @@ def test_good_and_bad_calls_all_end_in_clickhouse(broker, chdb_dsn, chdb_client,
         "FROM calls FINAL WHERE call_id = %(id)s",
         parameters={"id": mp3["call_id"]},
     ).result_rows
-    assert mono == [("mono", 18, None, None, 1)]
+    assert mono == [("mono", round(MONO_S), None, None, 1)]
     mono_text = chdb_client.query(
         "SELECT groupUniqArray(role), arrayStringConcat(groupArray(text), ' ') FROM "
         "(SELECT role, text FROM call_segments FINAL WHERE call_id = %(id)s ORDER BY idx)",

@@ -115,11 +115,11 @@ def test_english_stereo_words_and_roles(call_id: str, transcribe: Callable[..., 
         assert wer(role_text(turns, other), hypothesis) > 0.8, role
     call_wer = wer(" ".join(t["text"] for t in turns), " ".join(s["text"] for s in transcript["segments"]))
     print(f"{call_id}: WER agent {scores['agent']:.3f} customer {scores['customer']:.3f} call {call_wer:.3f}")
-    # 0.145-0.179 when last measured. Not the 10 %: espeak's formant voices lose what tiny.en
-    # needs above 4 kHz on 8 kHz phone audio (the same turns at 16 kHz score 0.07; the mono 16 kHz
-    # call below is held to 10 %). Real 8 kHz recordings are the missing fixture.
-    assert call_wer <= 0.25
-    assert max(scores.values()) <= 0.35, scores
+    # The 10 %. Last measured (Festival voices, 8 kHz): sale 0.030 (agent 0.022, customer 0.048),
+    # complaint 0.000. A role says 21-46 words, so one missed word is up to 0.05 of it: roles are held
+    # to 0.15 (three words of the shortest). The espeak-ng voices used before scored 0.145-0.179 per call.
+    assert call_wer <= 0.10
+    assert max(scores.values()) <= 0.15, scores
 
 
 @pytest.mark.parametrize("call_id", ENGLISH_STEREO)
@@ -169,8 +169,8 @@ def test_mono_call_has_text_but_no_per_role_metrics(transcribe: Callable[..., di
     transcript = transcribe("sample-en-mono")
     turns = timeline("sample-en-mono")["turns"]
     assert {s["role"] for s in transcript["segments"]} == {"unknown"}
-    # wideband (16 kHz) speech: the WER target holds (0.0 when last measured); the 8 kHz
-    # μ-law espeak calls above cannot reach it (their band limit, see test_english_stereo_words_and_roles)
+    # the WER target, as for the 8 kHz calls above (0.067 when last measured: "Springfield"
+    # is written "Spring Field")
     text = " ".join(s["text"] for s in transcript["segments"])
     assert wer(" ".join(t["text"] for t in turns), text) <= 0.10, text
     metrics = transcript["metrics"]
@@ -232,7 +232,7 @@ def test_vad_metrics_within_300ms_of_timeline(call_id: str, transcribe: Callable
         assert got[key] == pytest.approx(want[key], abs=0.3), key
     for key in ("overtalk_count", "agent_interruptions", "customer_interruptions"):
         assert got[key] == want[key], key
-    if call_id in ENGLISH_STEREO:  # base on 8 kHz espeak Russian misses words: its rate is low
+    if call_id in ENGLISH_STEREO:  # base on 8 kHz espeak-ng Russian misses words: its rate is low
         assert got["agent_wpm"] > 60 and got["customer_wpm"] > 60
     assert "vad" in transcript["timings"]
     shares = [s["vad_speech"] for s in transcript["segments"]]
@@ -245,11 +245,11 @@ def test_mono_mp3_call(sample_calls: dict[str, dict], tmp_path: Path) -> None:
     transcript = run(call, settings)
     turns = timeline("sample-en-mono")["turns"]
     text = " ".join(s["text"] for s in transcript["segments"])
-    assert wer(" ".join(t["text"] for t in turns), text) <= 0.10, text  # 0.033 when last measured
+    assert wer(" ".join(t["text"] for t in turns), text) <= 0.10, text  # 0.067 when last measured
     assert {s["role"] for s in transcript["segments"]} == {"unknown"}
     metrics = transcript["metrics"]
     assert metrics["source"] == "vad"
-    assert metrics["duration_s"] == pytest.approx(18.0, abs=0.05)
+    assert metrics["duration_s"] == pytest.approx(timeline("sample-en-mono")["duration"], abs=0.05)
     assert metrics["longest_silence_s"] == pytest.approx(
         reference_metrics("sample-en-mono")["longest_silence_s"], abs=0.3
     )

@@ -5,6 +5,7 @@ errors, timeouts and trickling servers, s3://."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -33,6 +34,7 @@ from processors.audio import (
 from streams.settings import Settings
 
 WAV = (SAMPLES_DIR / "sample-en-sale.wav").read_bytes()
+WAV_DURATION = json.loads((SAMPLES_DIR / "sample-en-sale.timeline.json").read_text())["duration"]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -121,7 +123,7 @@ def test_download_and_decode_through_open_recording(server: str, tmp_path: Path)
         assert path.suffix == ".wav" and path.read_bytes() == WAV
         tracks, duration = load_call_audio(path, "stereo", {"0": "agent", "1": "customer"}, 3600)
     assert not path.exists()  # the temporary download is gone
-    assert [t.role for t in tracks] == ["agent", "customer"] and duration == pytest.approx(36.0)
+    assert [t.role for t in tracks] == ["agent", "customer"] and duration == pytest.approx(WAV_DURATION)
 
 
 def test_redirect_is_followed_and_host_header_kept(server: str, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ endpoints, a trickling endpoint, missing credentials, the error mapping and the 
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import sys
@@ -36,6 +37,7 @@ from processors.audio import (
 from streams.settings import Settings, SettingsError, load_settings
 
 WAV = (SAMPLES_DIR / "sample-en-sale.wav").read_bytes()
+WAV_DURATION = json.loads((SAMPLES_DIR / "sample-en-sale.timeline.json").read_text())["duration"]
 BUCKET = "recordings"
 KEY = "pbx/2026/call 1.wav"  # taken literally, as the AWS CLI does
 AWS_ENV = {
@@ -84,7 +86,7 @@ def test_download_and_decode_through_open_recording(endpoint: str, tmp_path: Pat
         assert path.suffix == ".wav" and path.read_bytes() == WAV
         tracks, duration = load_call_audio(path, "stereo", {"0": "agent", "1": "customer"}, 3600)
     assert not path.exists()  # the temporary download is gone
-    assert [t.role for t in tracks] == ["agent", "customer"] and duration == pytest.approx(36.0)
+    assert [t.role for t in tracks] == ["agent", "customer"] and duration == pytest.approx(WAV_DURATION)
 
 
 def test_wildcard_allows_any_bucket(endpoint: str, tmp_path: Path) -> None:
