@@ -112,10 +112,10 @@ class WhisperOptions:
         ``avg_logprob`` (weighted by duration) is below this is doubted: the language is detected and,
         when another language is likely enough, the call transcribed again in it. A wrong hint makes
         Whisper translate or transliterate into the hinted language (English calls hinted "ru":
-        -1.36 to -1.64 on the samples), while the right hint scores -0.2 to -0.4 on English; only
+        -1.23 to -1.43 on the samples), while the right hint scores -0.13 to -0.21 on English; only
         doubted calls pay for detection. None: hints are trusted as before.
     hint_switch_probability: a doubted hint is replaced only by a detected language at least this
-        probable (the English samples detect at 0.85-0.91): a weak detection (the 8 kHz espeak
+        probable (the English samples detect at 0.96): a weak detection (the 8 kHz espeak
         Russian sample: "la" at 0.18) is noise, not evidence against the hint.
     """
 
