@@ -301,9 +301,9 @@ def test_gpu_float16_transcribes_a_stereo_and_a_mono_call(
 ) -> None:
     """Opt-in (CALLSTREAM_TEST_GPU=1): the same stage on CUDA with float16, as accurate as on CPU.
 
-    The 8 kHz stereo call is held to the CPU tests' limits (espeak at 8 kHz: see
-    test_english_stereo_words_and_roles) and to the CPU int8 result of the same run; the 16 kHz
-    mono MP3 to the issue's 10 %.
+    Both held to the issue's 10 % and the stereo call to the CPU int8 result of the same run too.
+    Passed on an H100 (2026-11-23) with the earlier espeak-ng samples (0.179 on both devices, under
+    the limits of that day), not yet with the Festival ones.
     """
     gpu = Settings(data_dir=tmp_path, whisper_device="cuda", whisper_compute_type="float16")
     cpu = Settings(data_dir=tmp_path, whisper_device="cpu", whisper_compute_type="int8")
@@ -317,7 +317,7 @@ def test_gpu_float16_transcribes_a_stereo_and_a_mono_call(
         reference, " ".join(s["text"] for s in run(sample_calls["sample-en-sale"], cpu)["segments"])
     )
     print(f"sample-en-sale WER: cuda float16 {gpu_wer:.3f}, cpu int8 {cpu_wer:.3f}")
-    assert gpu_wer <= 0.25 and gpu_wer <= cpu_wer + 0.05
+    assert gpu_wer <= 0.10 and gpu_wer <= cpu_wer + 0.05
     assert transcript["metrics"]["agent_talk_s"] == pytest.approx(
         reference_metrics("sample-en-sale")["agent_talk_s"], abs=0.3
     )
