@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ml.llm import LLMAnswerError, LLMConfig, OpenAIBackend
 from processors.scorecard import default_scorecard
 from processors.scoring import Scorer
 from tests.factories import make_call_score
+from tests.llm_servers import free_port, openai_server
 
 pytestmark = pytest.mark.llm_server
 
@@ -50,59 +47,17 @@ def gguf_path() -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if importlib.util.find_spec("llama_cpp") is None:
         require("llama-cpp-python (pip install 'callstream[llmserver]')")
     port = free_port()
     log = tmp_path_factory.mktemp("llm") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(gguf_path()),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "4096",
-                "--model_alias",
-                "smollm2",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()), "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2"]
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama-cpp server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama-cpp server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
+    with openai_server(cmd, url, log, "llama-cpp server", start_timeout_s=120):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 # llama-cpp-python's server takes the schema as {"type": "json_object", "schema": ...}; it refuses

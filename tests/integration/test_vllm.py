@@ -17,10 +17,7 @@ token usage and cost on the score.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +30,7 @@ from processors.scorecard import default_scorecard
 from processors.scoring import Scorer
 from streams.settings import Settings
 from tests.factories import make_call_score
+from tests.llm_servers import free_port, openai_server
 
 pytestmark = pytest.mark.gpu
 
@@ -43,12 +41,6 @@ TRAINED = "callstream-trained"
 #: Not the random adapter: its garbled answers run to max_tokens, and a cut answer is no JSON.
 SCORED = ["base"] + ([TRAINED] if os.environ.get("CALLSTREAM_TEST_LORA") else [])
 START_TIMEOUT_S = 600  # first start compiles kernels; a 7B model also loads for minutes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def random_adapter(base: str, out: Path) -> Path:
@@ -100,34 +92,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Sett
     extra = ["--max-model-len", "4096", "--gpu-memory-utilization", "0.5"]
     extra += ["--max-lora-rank", "16", "--max-loras", "2"]
     log = tmp / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "llm", "serve", "--host", "127.0.0.1", "--", *extra],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    cmd = [sys.executable, "-m", "streams.cli", "llm", "serve", "--host", "127.0.0.1", "--", *extra]
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"callstream llm serve exited {proc.returncode}: {log.read_text()[-4000:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"vLLM did not start in {START_TIMEOUT_S}s: {log.read_text()[-4000:]}")
-            time.sleep(1)
-        yield url, settings
+        with openai_server(
+            cmd, url, log, "callstream llm serve", START_TIMEOUT_S, stop_timeout_s=60, cwd=ROOT, env=env
+        ):
+            yield url, settings
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         print(f"vLLM log tail:\n{log.read_text()[-1500:]}")
 
 
