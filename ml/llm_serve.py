@@ -20,7 +20,10 @@ DEFAULT_PORT = 8000
 #: JSON answers are read by code: whitespace between their tokens has no use, and a small or
 #: freshly tuned model can emit it without end (seen on vLLM with SmolLM2-135M: hundreds of
 #: newlines after a key until max_tokens cut the answer). Disabled unless the user passes this.
-STRUCTURED_OUTPUTS = ["--structured-outputs-config", '{"backend": "xgrammar", "disable_any_whitespace": true}']
+STRUCTURED_OUTPUTS = [
+    "--structured-outputs-config",
+    '{"backend": "xgrammar", "disable_any_whitespace": true}',
+]
 
 
 def vllm_command(settings: Any, host: str = "0.0.0.0", extra: Sequence[str] = ()) -> list[str]:
