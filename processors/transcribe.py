@@ -46,6 +46,9 @@ WINDOWS_PER_CALL = 64
 SEAM_S = 1.0
 """Silence put between two speech pieces packed into one window."""
 SEAM = int(SEAM_S * SAMPLE_RATE)
+MAX_REDECODES = 3
+"""Times the speech pieces a packed window's decoding stopped before are decoded again (see
+``whisper_utterances``): each time the unheard tail is shorter, so this only bounds the cost."""
 BLEED_DB = 15.0
 """A channel's speech this much quieter than the other channel's at the same time may be bleed
 (line echo, crosstalk of a headset): real overtalk between two parties is seldom this uneven."""
@@ -75,6 +78,8 @@ class Utterance(NamedTuple):
     past_end: bool = False
     """Whisper timed it past the end of its window's audio: recording times are clamped to the
     audio, so ``end`` alone cannot show this."""
+    piece: int = 0
+    """Index of the window's speech piece it lies in (an utterance never spans a seam)."""
 
 
 class Window(NamedTuple):
@@ -194,16 +199,27 @@ def _utterances(seg: Any, window: Window, split_pause_s: float) -> list[Utteranc
         ]
     groups: list[list[TimedWord]] = []
     past: list[bool] = []
+    pieces: list[int] = []
     last_piece = -1
     for w in seg.words:
         start, piece = window.to_original(w.start)
         end, end_piece = window.to_original(w.end, is_end=True)
-        if end_piece != piece:  # straddles a seam: do not stretch it over the silence cut out
-            end = window.pieces[piece][1] / SAMPLE_RATE
+        if end_piece != piece:
+            # Straddles a seam (Whisper gives the pause before a word to that word, or after it to
+            # the word before): it belongs to the piece holding more of its time, and is not
+            # stretched over the silence cut out. By its start, the "The" opening a turn was
+            # glued to the end of the previous turn of the channel, seconds earlier.
+            head = window.pieces[piece][1] / SAMPLE_RATE - start
+            tail = end - window.pieces[end_piece][0] / SAMPLE_RATE
+            if tail > head:
+                start, piece = window.pieces[end_piece][0] / SAMPLE_RATE, end_piece
+            else:
+                end = window.pieces[piece][1] / SAMPLE_RATE
         word = TimedWord(start, max(start, end), w.word, w.probability)
         if not groups or piece != last_piece or word.start - groups[-1][-1].end >= split_pause_s:
             groups.append([])
             past.append(False)
+            pieces.append(piece)
         groups[-1].append(word)
         past[-1] = past[-1] or w.end > limit
         last_piece = piece
@@ -217,8 +233,9 @@ def _utterances(seg: Any, window: Window, split_pause_s: float) -> list[Utteranc
             seg.avg_logprob,
             seg.no_speech_prob,
             p,
+            n,
         )
-        for g, p in zip(groups, past, strict=True)
+        for g, p, n in zip(groups, past, pieces, strict=True)
     ]
 
 
@@ -235,6 +252,12 @@ def whisper_utterances(
     One pipeline over all windows keeps one replica busy; on CPU its decoder steps are too small to
     spread over many threads, so two single-threaded replicas working at once finish much sooner.
     ``speech`` None (VAD off) transcribes each channel whole, in consecutive 30 s windows.
+
+    The batched pipeline decodes each window once, and Whisper may end it early: after "Thank you.
+    Goodbye." and a seam it emitted end-of-text, and the three turns packed after it (24 words of
+    a 180 s call) were lost. Plain ``transcribe()`` seeks past the last text and goes on; here the
+    pieces after the last one with a word are packed into a window of their own and decoded again
+    (up to ``MAX_REDECODES`` times), which costs one window only where words were lost.
     """
     pad = options.vad.whisper_pad_s if speech is not None else 0.0
     windows = [
@@ -249,17 +272,40 @@ def whisper_utterances(
     ]
     workers = max(1, min(getattr(model.model, "num_workers", 1), len(windows)))
 
-    def decode(share: Sequence[tuple[int, list[tuple[int, int]]]]) -> list[Utterance]:
-        pipeline = BatchedInferencePipeline(model)  # per thread: it keeps state between batches
-        out: list[Utterance] = []
-        for group, virtual in _batches(audio, share):
+    def decode_windows(
+        pipeline: BatchedInferencePipeline, todo: Sequence[tuple[int, list[tuple[int, int]]]]
+    ) -> list[list[Utterance]]:
+        """The utterances of each window of ``todo``, in its order."""
+        out: list[list[Utterance]] = []
+        for group, virtual in _batches(audio, todo):
             clips = [{"start": w.offset, "end": w.offset + w.samples / SAMPLE_RATE} for w in group]
             kwargs = options.batched_kwargs()
             segments, _ = pipeline.transcribe(
                 virtual, language=language, clip_timestamps=clips, vad_filter=False, **kwargs
             )
+            heard: dict[int, list[Utterance]] = {w.offset: [] for w in group}
             for seg in segments:
-                out.extend(_utterances(seg, _window_of(group, seg.start), options.split_pause_s))
+                window = _window_of(group, seg.start)
+                heard[window.offset].extend(_utterances(seg, window, options.split_pause_s))
+            out.extend(heard[w.offset] for w in group)
+        return out
+
+    def decode(share: Sequence[tuple[int, list[tuple[int, int]]]]) -> list[Utterance]:
+        # Each worker decodes again the unheard tails of its own share: while it does, the other
+        # workers are still busy with theirs, so a tail seldom adds to the call's wall time.
+        pipeline = BatchedInferencePipeline(model)  # per thread: it keeps state between batches
+        out: list[Utterance] = []
+        todo = list(share)
+        for _ in range(MAX_REDECODES + 1):
+            if not todo:
+                break
+            retry = []
+            for (track, pieces), heard in zip(todo, decode_windows(pipeline, todo), strict=True):
+                out.extend(heard)
+                last = max((u.piece for u in heard if u.words), default=None)
+                if last is not None and last < len(pieces) - 1:
+                    retry.append((track, pieces[last + 1 :]))
+            todo = retry
         return out
 
     if workers == 1:

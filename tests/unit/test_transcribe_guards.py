@@ -183,6 +183,54 @@ def test_windows_are_shared_between_model_workers(monkeypatch: pytest.MonkeyPatc
     assert got == [(0, 0.6, 2.4), (0, 9.6, 11.4), (0, 19.6, 21.4), (1, 4.6, 6.4)]
 
 
+class FirstWordPipeline:
+    """Stands in for BatchedInferencePipeline: hears one word at the start of each window and then
+    stops, as Whisper did after "Thank you. Goodbye." (calls recorded as window counts)."""
+
+    calls: ClassVar[list[int]] = []
+
+    def __init__(self, model: Any) -> None:
+        pass
+
+    def transcribe(self, audio: np.ndarray, clip_timestamps: list[dict], **kwargs: Any) -> tuple:
+        FirstWordPipeline.calls.append(len(clip_timestamps))
+        return iter(
+            segment(c["start"], c["start"] + 0.5, " hi", [(c["start"], c["start"] + 0.5, " hi")])
+            for c in clip_timestamps
+        ), None
+
+
+@pytest.mark.parametrize(("redecodes", "heard"), [(0, [0.6]), (1, [0.6, 9.6]), (3, [0.6, 9.6, 19.6])])
+def test_pieces_after_the_last_heard_one_are_decoded_again(
+    redecodes: int, heard: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(processors.transcribe, "BatchedInferencePipeline", FirstWordPipeline)
+    monkeypatch.setattr(processors.transcribe, "MAX_REDECODES", redecodes)
+    FirstWordPipeline.calls = []
+    audio = [ChannelAudio(0, "agent", np.zeros(30 * SR, np.float32))]
+    speech = [[(1.0, 2.0), (10.0, 11.0), (20.0, 21.0)]]  # one packed window of three pieces
+    model = SimpleNamespace(model=SimpleNamespace(num_workers=2))
+    utterances = whisper_utterances(model, audio, speech, "en", OPTIONS)
+    assert [round(u.start, 2) for u in utterances] == heard
+    assert FirstWordPipeline.calls == [1] * len(heard)  # the last piece heard: no further pass
+
+
+def test_word_straddling_a_seam_belongs_to_the_piece_holding_more_of_it() -> None:
+    """Virtual 0-2 s is recording 2-4 s, 2-3 s the seam, 3-4 s recording 10-11 s. Whisper gives
+    the pause to a word: "The" from the end of "Telecom" into the next turn is that turn's first
+    word (it was glued to the turn before, 6 s early); "us." ending just past the seam is not."""
+    window = Window(track=0, pieces=[(2 * SR, 4 * SR), (10 * SR, 11 * SR)], offset=0)
+    words = [(0.4, 1.8, " Telecom"), (1.8, 3.5, " The"), (3.5, 3.8, " plan")]
+    first, second = processors.transcribe._utterances(segment(0.4, 3.8, "", words), window, 1.0)
+    assert (first.text, first.piece, first.end) == (" Telecom", 0, 3.8)
+    assert (second.text, second.piece, second.start) == (" The plan", 1, 10.0)
+    assert second.words[0].end == pytest.approx(10.5)
+    (late,) = processors.transcribe._utterances(
+        segment(1.0, 3.2, "", [(1.0, 1.4, " for"), (1.4, 3.2, " us.")]), window, 1.0
+    )
+    assert (late.text, late.piece, late.end) == (" for us.", 0, 4.0)
+
+
 class ScriptedPipeline:
     """Stands in for BatchedInferencePipeline: returns ``segments`` (virtual times) whatever the audio."""
 
