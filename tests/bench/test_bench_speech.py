@@ -34,6 +34,8 @@ def test_bench_speech_prints_ratios(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert re.search(r"baseline \(plain transcribe, mono mix\)\s+\d+\.\d+ audio s/s", out)
     assert re.search(r"baseline, stage's decoding options\s+\d+\.\d+ audio s/s", out)
     assert re.search(r"best wall time of \d+ turns per path", out)
+    assert re.search(r"WER stage / baseline / baseline, stage's options\s+(\d+\.\d+%|n/a)", out)
+    assert re.search(r"WER stage per role\s+agent (\d+\.\d+%|n/a).*, customer (\d+\.\d+%|n/a)", out)
     assert re.search(r"VAD alone\s+\d+x real time per core", out)
     assert re.search(r"peak RSS \(model loaded\)\s+\d+ MiB", out)
     assert "PASS" in out or "BELOW TARGET" in out

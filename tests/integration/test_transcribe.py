@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import jiwer
 import pytest
 
+from ml.wer import wer
 from ml.whisper import Asr, ModelNotFound, multilingual_model_dir
 from processors.acoustics import union
 from processors.audio import SAMPLES_DIR
@@ -26,26 +26,6 @@ from streams.settings import Settings
 pytestmark = pytest.mark.integration
 
 ENGLISH_STEREO = ["sample-en-sale", "sample-en-complaint"]
-NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty"
-)
-NUMBERS = {word: str(n) for n, word in enumerate(NUMBER_WORDS.split())}
-NORMALISE = jiwer.Compose(
-    [
-        jiwer.ToLowerCase(),
-        jiwer.SubstituteRegexes({r"\$(\d+)": r"\1 dollars"}),
-        jiwer.RemovePunctuation(),
-        jiwer.SubstituteWords(NUMBERS),
-        jiwer.RemoveMultipleSpaces(),
-        jiwer.Strip(),
-        jiwer.ReduceToListOfListOfWords(),
-    ]
-)
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    return jiwer.wer(reference, hypothesis, reference_transform=NORMALISE, hypothesis_transform=NORMALISE)
 
 
 def timeline(call_id: str) -> dict:
