@@ -16,10 +16,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ml.llm import LLMAnswerError, LLMConfig, OpenAIBackend
+from ml.prompts import PROMPT_VERSION
 from processors.scorecard import default_scorecard
 from processors.scoring import Scorer
 from tests.factories import make_call_score
@@ -90,3 +92,49 @@ def test_real_server_answers_are_parsed_or_rejected_by_validation(server_url, re
     )
     assert score["scorer"] == "llm" and score["model_id"] == "smollm2" and score["summary"]
     assert score["cost_usd"] > 0
+
+
+def test_real_server_scores_reach_clickhouse_through_the_worker(
+    server_url: str, tmp_path: Path, chdb_dsn: str, isolated_chdb: Any
+) -> None:
+    """CALLSTREAM_LLM_URL pointed at the real server: the score and sink stages on the real Faust app,
+    embedded broker and chDB put the call in ClickHouse scored by the LLM. Every LLM criterion is
+    either scored with its reasoning or failed with the validation error (then the answer is a dead
+    letter): nothing is left pending or scored without a reason."""
+    import asyncio
+    import uuid
+
+    from streams.broker import EmbeddedBroker
+    from streams.settings import Settings
+    from tests.integration.test_partial_scores import CALL, run
+
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        clickhouse_dsn=f"{chdb_dsn}?database={isolated_chdb.database}",
+        topic_prefix=f"it-{uuid.uuid4().hex[:8]}.",
+        partitions=1,
+        stages=["score", "sink"],
+        sink_flush_seconds=0.5,
+        llm_url=server_url,
+        llm_model="smollm2",
+        llm_timeout=300,
+        llm_max_tokens=600,
+        llm_response_format="json_object",
+    )
+    with EmbeddedBroker() as broker:
+        got = asyncio.run(run(settings, broker.bootstrap, done_sql="SELECT count() FROM calls"))
+
+    assert [row[0] for row in got["calls"]] == [CALL]
+    [(scorer, model_id, prompt_version, tokens_in)] = got["scores"]
+    assert (scorer, model_id, prompt_version) == ("llm", "smollm2", PROMPT_VERSION)
+    assert tokens_in > 100
+    llm = {c.id for c in default_scorecard().llm_criteria}
+    statuses = {cid: got["criteria"][cid][0] for cid in llm}
+    assert set(statuses.values()) <= {"scored", "failed"}, statuses
+    assert all(got["criteria"][cid][2] for cid in llm)  # a reasoning, or why it failed
+    failed = [cid for cid, status in statuses.items() if status == "failed"]
+    print(f"scored by the real server: {statuses}")
+    if failed:
+        assert [letter[3] for letter in got["letters"]] == ["InvalidLlmAnswer"]
+    else:
+        assert got["letters"] == []

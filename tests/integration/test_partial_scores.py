@@ -31,7 +31,13 @@ CODEC = SingleObjectCodec()
 CALL = "call-partial"
 
 
-async def run(settings: Settings, bootstrap: str) -> dict[str, Any]:
+#: The call is in ``calls`` and its invalid answer in ``dead_letters``.
+BOTH_STORED = "SELECT (SELECT count() FROM calls) * (SELECT count() FROM dead_letters)"
+
+
+async def run(settings: Settings, bootstrap: str, done_sql: str = BOTH_STORED) -> dict[str, Any]:
+    """Publish CALL's CompressedTranscript, run the score and sink stages until ``done_sql`` is
+    non-zero and every topic is consumed, and return what ClickHouse holds."""
     rt = prepare(settings, bootstrap, ["score", "sink"])
     loop = asyncio.get_running_loop()
     topics = [settings.topic(t.name) for t in (COMPRESSED, SCORED, DLQ)]
@@ -48,14 +54,16 @@ async def run(settings: Settings, bootstrap: str) -> dict[str, Any]:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             lag = await loop.run_in_executor(None, consumer_lag, bootstrap, settings.app_id, topics)
-            sql = "SELECT (SELECT count() FROM calls) * (SELECT count() FROM dead_letters)"
-            done = await rt.in_clickhouse_thread(query, sql)
+            done = await rt.in_clickhouse_thread(query, done_sql)
             if done[0][0] and lag == dict.fromkeys(topics, 0):
                 break
             await asyncio.sleep(0.5)
         return {
             "payload": value,
             "calls": await rt.in_clickhouse_thread(query, "SELECT call_id, total, fatal_failed FROM calls"),
+            "scores": await rt.in_clickhouse_thread(
+                query, "SELECT scorer, model_id, prompt_version, llm_tokens_in FROM calls FINAL"
+            ),
             "criteria": {
                 row[0]: row[1:]
                 for row in await rt.in_clickhouse_thread(
