@@ -102,19 +102,14 @@ def test_real_server_scores_reach_clickhouse_through_the_worker(
     either scored with its reasoning or failed with the validation error (then the answer is a dead
     letter): nothing is left pending or scored without a reason."""
     import asyncio
-    import uuid
 
     from streams.broker import EmbeddedBroker
-    from streams.settings import Settings
-    from tests.integration.test_partial_scores import CALL, run
+    from tests.integration.test_partial_scores import CALL, run, score_sink_settings
 
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        clickhouse_dsn=f"{chdb_dsn}?database={isolated_chdb.database}",
-        topic_prefix=f"it-{uuid.uuid4().hex[:8]}.",
-        partitions=1,
-        stages=["score", "sink"],
-        sink_flush_seconds=0.5,
+    settings = score_sink_settings(
+        tmp_path,
+        chdb_dsn,
+        isolated_chdb,
         llm_url=server_url,
         llm_model="smollm2",
         llm_timeout=300,

@@ -82,21 +82,26 @@ async def run(settings: Settings, bootstrap: str, done_sql: str = BOTH_STORED) -
         rt.close()
 
 
-def test_an_invalid_answer_scores_the_call_partially_and_stores_the_answer_as_a_dead_letter(
-    tmp_path: Path, chdb_dsn: str, isolated_chdb: Any
-) -> None:
-    server = FakeServer()
-    server.replies = [(200, completion(json.dumps(good_answer(objection_handling=150))))] * 2
-    settings = Settings(
+def score_sink_settings(tmp_path: Path, chdb_dsn: str, isolated_chdb: Any, **llm: Any) -> Settings:
+    """Settings of a worker running the score and sink stages on a fresh database and topics."""
+    return Settings(
         data_dir=tmp_path / "data",
         clickhouse_dsn=f"{chdb_dsn}?database={isolated_chdb.database}",
         topic_prefix=f"it-{uuid.uuid4().hex[:8]}.",
         partitions=1,
         stages=["score", "sink"],
         sink_flush_seconds=0.5,
-        llm_url=server.url,
-        llm_model="sales-lora",
-        llm_timeout=5.0,
+        **llm,
+    )
+
+
+def test_an_invalid_answer_scores_the_call_partially_and_stores_the_answer_as_a_dead_letter(
+    tmp_path: Path, chdb_dsn: str, isolated_chdb: Any
+) -> None:
+    server = FakeServer()
+    server.replies = [(200, completion(json.dumps(good_answer(objection_handling=150))))] * 2
+    settings = score_sink_settings(
+        tmp_path, chdb_dsn, isolated_chdb, llm_url=server.url, llm_model="sales-lora", llm_timeout=5.0
     )
     try:
         with EmbeddedBroker() as broker:
