@@ -115,7 +115,7 @@ class WhisperOptions:
         -1.23 to -1.43 on the samples), while the right hint scores -0.13 to -0.21 on English; only
         doubted calls pay for detection. None: hints are trusted as before.
     hint_switch_probability: a doubted hint is replaced only by a detected language at least this
-        probable (the English samples detect at 0.96): a weak detection (the 8 kHz espeak
+        probable (the English samples detect at 0.96): a weak detection (an 8 kHz espeak-ng
         Russian sample: "la" at 0.18) is noise, not evidence against the hint.
     """
 

@@ -127,22 +127,29 @@ def test_dialogue_is_time_ordered_and_encodes(
     assert codec.decode("Transcript", codec.encode("Transcript", transcript))["call_id"] == call_id
 
 
-#: Letters the base model writes at least for the 8 kHz espeak Russian sample. It hears that sample
-#: badly (ENVIRONMENT.md), and what it writes depends on the CPU: CTranslate2's int8 kernels differ by
-#: instruction set, and on one AMD EPYC the AVX2 kernels give 42 letters where AVX-512 gives 86
-#: (``CT2_FORCE_CPU_ISA`` shows it). The script and the roles are what this test holds.
-RU_LETTERS = 25
+#: The Russian sample's WER with the multilingual base model. Last measured 0.33-0.38 (Festival's
+#: Russian voice at 8 kHz; CTranslate2's int8 kernels differ by instruction set, and AVX-512, AVX2,
+#: AVX and generic builds gave 0.375, 0.375, 0.354 and 0.333): base writes figures where the script
+#: spells them ("20%" for "двадцать процентов") and mishears a few words ("Тарри" for "Тариф"). The
+#: espeak-ng voice used before was heard as noise (0.98).
+RU_WER = 0.5
 
 
 def test_russian_with_base_model(transcribe: Callable[..., dict]) -> None:
     transcript = transcribe("sample-ru-sale")
+    turns = timeline("sample-ru-sale")["turns"]
     assert transcript["language"] == "ru"
     assert "whisper-base" in transcript["model"]
-    letters = re.findall(r"[^\W\d_]", " ".join(s["text"] for s in transcript["segments"]))
-    cyrillic = [ch for ch in letters if "\u0400" <= ch <= "\u04ff"]
-    assert len(letters) > RU_LETTERS
-    assert len(cyrillic) / len(letters) > 0.9
-    assert {s["role"] for s in transcript["segments"]} == {"agent", "customer"}
+    assert {(s["channel"], s["role"]) for s in transcript["segments"]} == {(0, "agent"), (1, "customer")}
+    text = " ".join(s["text"] for s in transcript["segments"])
+    letters = re.findall(r"[^\W\d_]", text)
+    assert sum("\u0400" <= ch <= "\u04ff" for ch in letters) / len(letters) > 0.9
+    call_wer = wer(" ".join(t["text"] for t in turns), text)
+    print(f"sample-ru-sale: WER {call_wer:.3f}: {text}")
+    assert call_wer <= RU_WER, text
+    for role, other in (("agent", "customer"), ("customer", "agent")):
+        # the other party's words are not on this role's channel
+        assert wer(role_text(turns, other), role_text(transcript["segments"], role)) > 0.8, role
 
 
 def test_mono_call_has_text_but_no_per_role_metrics(transcribe: Callable[..., dict]) -> None:
@@ -212,8 +219,7 @@ def test_vad_metrics_within_300ms_of_timeline(call_id: str, transcribe: Callable
         assert got[key] == pytest.approx(want[key], abs=0.3), key
     for key in ("overtalk_count", "agent_interruptions", "customer_interruptions"):
         assert got[key] == want[key], key
-    if call_id in ENGLISH_STEREO:  # base on 8 kHz espeak-ng Russian misses words: its rate is low
-        assert got["agent_wpm"] > 60 and got["customer_wpm"] > 60
+    assert got["agent_wpm"] > 60 and got["customer_wpm"] > 60
     assert "vad" in transcript["timings"]
     shares = [s["vad_speech"] for s in transcript["segments"]]
     assert all(0.1 <= share <= 1 for share in shares), shares
