@@ -42,11 +42,8 @@ class VadModelMissing(RuntimeError):
 class VadConfig:
     """Silero VAD options for telephone calls (one speaker per channel, 8 kHz source).
 
-    threshold: speech probability above which a 32 ms frame is speech. 0.3, below Silero's 0.5:
-        at 0.5 soft onsets (Russian unvoiced consonants on 8 kHz audio) started up to 0.5 s late; at
-        0.4 the Russian sample's turns (Festival's unit-selection voice) still started 0.1-0.15 s
-        late, talk time 0.34 s short per role. Over the three stereo samples the five timing metrics
-        are off by 1.3 s in all at 0.3 (2.2 s at 0.4), and hold music and line noise stay silence.
+    threshold: speech probability above which a 32 ms frame is speech. 0.4, below Silero's 0.5:
+        at 0.5 soft onsets (Russian unvoiced consonants on 8 kHz audio) started up to 0.5 s late.
     min_speech_ms: shorter bursts are clicks or line noise, not words; a short "uh-huh" is longer.
     min_silence_ms: a pause must last this long to end a speech interval. 600 ms keeps a speaker's
         pauses between sentences inside one turn (talk time counts them, as a listener would) while
@@ -60,7 +57,7 @@ class VadConfig:
         first and last phonemes of a turn are not clipped.
     """
 
-    threshold: float = 0.3
+    threshold: float = 0.4
     min_speech_ms: int = 120
     min_silence_ms: int = 600
     speech_pad_ms: int = 0
