@@ -58,13 +58,12 @@ FULL_SCALE = 32767
 FESTIVAL = "festival:"  # voice prefix: synthesize with Festival's text2wave instead of espeak-ng
 EN_MALE = FESTIVAL + "ked_diphone"  # festvox-kdlpc16k: US English male diphone voice
 EN_FEMALE = FESTIVAL + "cmu_us_slt_arctic_hts"  # festvox-us-slt-hts: US English female HTS voice
-# festvox-ru: Russian male unit-selection voice, Debian's only Russian one. Whisper base heard espeak-ng's
-# Russian as noise (WER 0.98 on these turns at 8 kHz); this voice 0.31, spoken 1.2x slower (0.38 at
-# its own pace). A ``+cents`` suffix pitches a voice up: the agent sounds like a second speaker.
+# festvox-ru: Russian male unit-selection voice, Debian's only Russian one (its durations are the
+# recorded units': Duration_Stretch changes nothing). Whisper base heard espeak-ng's Russian as noise
+# (WER 0.98 on these turns at 8 kHz), this voice at 0.33-0.38. A ``+cents`` suffix pitches a voice up:
+# the agent sounds like a second speaker.
 RU_MALE = FESTIVAL + "msu_ru_nsh_clunits"
 RU_FEMALE = RU_MALE + "+350"
-#: Festival settings per voice, evaluated after it is selected.
-FESTIVAL_SETTINGS = {"msu_ru_nsh_clunits": "(Parameter.set 'Duration_Stretch 1.2)"}
 
 
 @dataclass(frozen=True)
@@ -226,8 +225,7 @@ def synthesize(text: str, voice: str, rate: int, workdir: Path) -> array.array:
         name = voice.removeprefix(FESTIVAL)
         text_file = workdir / "turn.txt"
         text_file.write_text(text + "\n", encoding="utf-8")
-        settings = ["-eval", FESTIVAL_SETTINGS[name]] if name in FESTIVAL_SETTINGS else []
-        _run(["text2wave", "-eval", f"(voice_{name})", *settings, "-o", str(raw_wav), str(text_file)])
+        _run(["text2wave", "-eval", f"(voice_{name})", "-o", str(raw_wav), str(text_file)])
     else:
         _run(
             [
