@@ -22,15 +22,11 @@ from processors.audio import SAMPLES_DIR
 from processors.transcribe import run
 from schemas.codec import SingleObjectCodec
 from streams.settings import Settings
-from tests.unit.test_vad import tolerance
+from tests.unit.test_vad import reference_metrics, timeline, tolerance
 
 pytestmark = pytest.mark.integration
 
 ENGLISH_STEREO = ["sample-en-sale", "sample-en-complaint"]
-
-
-def timeline(call_id: str) -> dict:
-    return json.loads((SAMPLES_DIR / f"{call_id}.timeline.json").read_text())
 
 
 def reference_talk(call_id: str, role: str) -> float:
@@ -198,17 +194,6 @@ def test_multilingual_model_is_assembled_once_and_repaired(tmp_path: Path) -> No
 # --- VAD: metrics, guards, formats ---------------------------------------------------------------------
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def reference_metrics(call_id: str) -> dict:
-    """What the timeline implies, through the same formulas the stage uses on VAD intervals."""
-    from processors.acoustics import vad_metrics
-
-    tl = timeline(call_id)
-    by_role: dict[str, list] = {}
-    for t in tl["turns"]:
-        by_role.setdefault(t["role"], []).append((t["start"], t["end"]))
-    return vad_metrics(list(by_role.items()), [], tl["duration"], tl["layout"])
 
 
 @pytest.mark.parametrize("call_id", [*ENGLISH_STEREO, "sample-ru-sale"])
