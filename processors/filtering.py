@@ -963,15 +963,19 @@ _GROUP_LEAD_WORD = re.compile(
 )
 
 
-def _lead_end(text: str) -> int:
+def _lead_end(text: str, asked_on: bool = False) -> int:
     """Where the digits of ``text`` start after the words leading a dictated group (:data:`_GROUP_LEAD`),
-    or the next piece of an e-mail after fillers; 0 when none lead them."""
+    or the next piece of an e-mail after fillers; 0 when none lead them. ``asked_on``: the other
+    speaker just asked for the rest (:data:`_GO_ON_ASK`), so fillers alone lead it too."""
     lead = _GROUP_LEAD.match(text)
     end = lead.end()  # type: ignore[union-attr]  # it matches the empty string
-    # "Так, двадцать два ...": a filler, no group named; "No, I said, two six three." / "Okay, 5753."
-    # after "keep going" / "repeat the last bit?": the rest of the number
+    # "Так, двадцать два ...": a filler, no group named, unless the rest was asked for ("повторите
+    # конец?" / "Так, 118 739 40."); "No, I said, two six three." / "Okay, 5753." after "keep going" /
+    # "repeat the last bit?": the rest of the number
     if end and (
-        _GROUP_LEAD_WORD.search(text, 0, end) is not None or _SAID_AGAIN_LEAD.match(text) is not None
+        asked_on
+        or _GROUP_LEAD_WORD.search(text, 0, end) is not None
+        or _SAID_AGAIN_LEAD.match(text) is not None
     ):
         head = _head(text[end:])
         if head.isdigit() or head in _NUMBERISH:
@@ -1002,6 +1006,9 @@ def _near(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
 #: Words besides digits and number words of the other speaker's turn that keeps a dictation going
 #: ("двадцать два ноль ноль двадцать девять, так, дальше.", "Okay, and?"): more, and it is a turn.
 _BRIDGE_WORDS = 4
+#: Words of an ask for the rest of a dictation that still bridges it ("Секунду, я не успеваю записывать,
+#: ещё раз последнее?"): more, and it says something of its own.
+_GO_ON_WORDS = 10
 
 
 def _bridged(segments: list[dict[str, Any]], j: int, i: int) -> bool:
@@ -1017,7 +1024,10 @@ def _bridged(segments: list[dict[str, Any]], j: int, i: int) -> bool:
             if "[" in text and PLACEHOLDER_RE.search(text):  # a number of their own
                 return False
             words = text.lower().translate(_NO_PUNCT).split()
-            if sum(not (w.isdigit() or w in _NUMBERISH) for w in words) > _BRIDGE_WORDS:
+            if sum(not (w.isdigit() or w in _NUMBERISH) for w in words) > _BRIDGE_WORDS and not (
+                # "Алло, вас плохо слышно, повторите конец?": a longer ask for the rest is no turn
+                len(words) <= _GO_ON_WORDS and _GO_ON_ASK.search(text) is not None
+            ):
                 return False
     return j + 1 < i
 
@@ -1263,15 +1273,26 @@ def _placeholder_tails(segments: list[dict[str, Any]]) -> None:
 
 #: The other speaker asking for the rest of a number ("Простите, вы пропадаете, а дальше?").
 _GO_ON_ASK = re.compile(
-    r"(?<![^\W\d_])(?:(?:а\s+дальше|и\s+дальше|дальше|and\s+then|then\s+what|go\s+on|what'?s\s+next|"
-    r"начало\s+номера|(?:repeat|say)\s+the\s+last\s+(?:bit|part|digits?|few)|"
-    r"ещё\s+раз\s+последн\w*)\s*\?"
-    # "Hold on, I'm writing it down, keep going."
-    r"|keep\s+going|carry\s+on|продолжайте|диктуйте\s+дальше"
+    r"(?<![^\W\d_])(?:(?:а\s+дальше|и\s+дальше|дальше|and\s+then|then\s+what|what'?s\s+next|"
+    r"начало\s+номера(?:\s+было)?|(?:start|beginning)\s+of\s+it|"
+    r"(?:repeat|say)\s+the\s+last\s+(?:bit|part|digits?|few)|"
+    r"ещё\s+раз\s+последн\w*|повторите(?:\s+(?:конец|последн\w*|ещё\s+раз))?)\s*\?"
+    # "Hold on, I'm writing it down, keep going.", "You're breaking up a little, go on." ("Go ahead with
+    # the card number." asks for a new one)
+    r"|keep\s+going|carry\s+on|go\s+(?:on|ahead)(?=[\s.?!]*$)|продолжайте|диктуйте\s+дальше"
     # which digit it was: "Извините, там пять или девять было?", "Sorry, was that a five or a nine?"
     rf"|(?:{NUMBER_WORD}|\d)\s+(?:или|or)\s+(?:an?\s+)?(?:{NUMBER_WORD}|\d)[^?]{{0,20}}\?)",
     re.IGNORECASE,
 )
+
+
+def _asked_on(segments: list[dict[str, Any]], i: int) -> bool:
+    """Whether the turn before ``segments[i]`` is the other speaker's ask for the rest of a dictation."""
+    return (
+        i > 0
+        and segments[i - 1].get("role") != segments[i].get("role")
+        and _GO_ON_ASK.search(segments[i - 1]["text"]) is not None
+    )
 
 
 def _bare_group_said(text: str) -> bool:
@@ -1609,10 +1630,25 @@ def _email_starts(segments: list[dict[str, Any]]) -> None:
             break
 
 
+#: The other speaker's ask about how an address is written, between its pieces ("Так, это латиницей?",
+#: "Sorry, is that with a dot?"): the next breath goes on with the address.
+_ADDRESS_ASK = re.compile(
+    r"(?<![^\W\d_])(?:латиниц\w*|через\s+(?:точку|дефис|тире)|подч[её]ркивани\w*|точк\w*|"
+    r"with\s+an?\s+(?:dot|dash|hyphen|period)|underscore|dot|hyphen)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
 def _lets_it_go_on(other: Mapping[str, Any]) -> bool:
-    """Whether ``other``, the other speaker's, only lets a dictation go on ("Так.", "Mm-hmm, go on."):
-    no question, a few words."""
-    return "?" not in other["text"] and len(other["text"].split()) <= 3
+    """Whether ``other``, the other speaker's, only lets a dictation go on: a few words and no question
+    ("Так.", "Mm-hmm, go on."), or a short ask for the rest or about how it is written ("Секунду,
+    записываю, дальше?", "Hang on, I'm typing it, go ahead.", "Sorry, is that with a dot?")."""
+    text = other["text"]
+    if "?" not in text and len(text.split()) <= 3:
+        return True
+    return len(text.split()) <= _GO_ON_WORDS and (
+        _GO_ON_ASK.search(text) is not None or _ADDRESS_ASK.search(text) is not None
+    )
 
 
 _TOKENS = re.compile(r"[\w@+'’-]+(?:\.[\w@+'’-]+)*")
@@ -1927,7 +1963,7 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         role = seg.get("role")
         j = last.get(role)
         last[role] = i
-        head = _head(seg["text"][_lead_end(seg["text"]) :])
+        head = _head(seg["text"][_lead_end(seg["text"], _asked_on(segments, i)) :])
         near = j is not None and _near(segments[j], seg)
         if (
             j is not None
@@ -1972,7 +2008,9 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         parts = [segments[i]["text"].rstrip(_PIECE_END) for i in indices]
         # a number dictated a group a breath is read without the words leading each group ("the
         # next four are"), put back before each piece's redaction
-        leads = [part[: _lead_end(part)] for part in parts]
+        leads = [
+            part[: _lead_end(part, _asked_on(segments, i))] for i, part in zip(indices, parts, strict=True)
+        ]
         if run.cue is not None:
             leads[0] = ""  # the other speaker's cue is read whole
         if len(run.segments) > 1 and any(leads):
@@ -2032,7 +2070,10 @@ def _rejoin_taken_pieces(
         ):
             continue  # "When did it happen?": the next breath answers that
         before, after = first.rstrip(_PIECE_END), _printable(said[i]).rstrip(_PIECE_END)
-        head = _head(after[_lead_end(after) :])
+        # the words leading the rest stay out of the number read ("Yeah, and then seven thousand ...")
+        lead = after[: _lead_end(after, _asked_on(segments, i))]
+        after = after[len(lead) :]
+        head = _head(after)
         if not (head.isdigit() or head in _NUMBERISH) or not (
             _last_word(before).isdigit() or _last_word(before) in _NUMBERISH
         ):
@@ -2055,7 +2096,7 @@ def _rejoin_taken_pieces(
         pii.subtract(taken)
         landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
         pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
-        for k, piece, text in ((j, pieces[0], said[j]), (i, pieces[1], said[i])):
+        for k, piece, text in ((j, pieces[0], said[j]), (i, lead + pieces[1], said[i])):
             segments[k] = {
                 **segments[k],
                 "text": piece + _printable(text)[len(_printable(text).rstrip(_PIECE_END)) :],

@@ -1558,6 +1558,10 @@ def redact(
     if options.ids and ("ast fo" in text or "ast 4" in text):
         # "the last four of my social are 4735": a social's last four named, asked for or not
         said, named = _SSN_LAST_FOUR_SAID.subn(r"\1[ID]", text)
+        if not named and asked != "card" and not names_card(text):
+            # "For my daughter's account, the last four are 1866.": the last four of what is not said,
+            # no card named nor asked for (a card's last four are no PII): an identity number's
+            said, named = _redact_last_four_of_whose(text)
         if named:
             out, counts = _redact_text(said, options, asked)
             return out, dict(Counter(counts) + Counter({"ID": named}))
@@ -1574,6 +1578,37 @@ _SSN_LAST_FOUR_SAID = re.compile(
     r"(\d{4}|\d\d[\s-]\d\d|\d(?:[\s,-]{1,2}\d){3})(?![\d]|[\s,-]{1,2}\d)",
     re.IGNORECASE,
 )
+
+
+#: The last four digits of a number whose kind is not named ("the last four are 1866").
+_LAST_FOUR_SAID = re.compile(
+    r"(?<![^\W\d_])((?:the\s+)?last\s+(?:four|4)(?:\s+digits)?\s+(?:are|is)(?![^\W\d_])[\s:,—#№-]*)"
+    r"(\d{4}|\d\d[\s-]\d\d|\d(?:[\s,-]{1,2}\d){3})(?![\d]|[\s,-]{1,2}\d)",
+    re.IGNORECASE,
+)
+
+
+#: Whose or which account's last four they are, said before them ("For my daughter's account, the last
+#: four are 1866."): an identity check, not the last group of a dictation ("and the last four are
+#: 5775") nor a correction of one ("No, no, the last four are oh four eight nine").
+_WHOSE_LAST_FOUR = re.compile(
+    r"(?<![^\W\d_])(?:account|(?:my|his|her|their|our)\s+\w+['’]s)(?![^\W\d_])", re.I
+)
+
+
+def _redact_last_four_of_whose(text: str) -> tuple[str, int]:
+    """``text`` with :data:`_LAST_FOUR_SAID` redacted where :data:`_WHOSE_LAST_FOUR` says whose they
+    are; and how many were."""
+    named = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal named
+        if _WHOSE_LAST_FOUR.search(m.string, 0, m.start()) is None:
+            return m.group()
+        named += 1
+        return f"{m.group(1)}[ID]"
+
+    return _LAST_FOUR_SAID.sub(repl, text), named
 
 
 def _redact_text(text: str, options: PiiOptions, asked: str | None) -> tuple[str, dict[str, int]]:

@@ -12,7 +12,11 @@ before them; the rest after "keep going" or "repeat the last bit?", led by "No, 
 readable. Then (a digit named by its noun in a dictation: "пятёрка", "два нолика"): 33 readable. Then
 ("my license is ...", a UK licence with dashes; a card named in the answer to a reference question): 28
 readable. Then (two breaths of one number read again as said when one was redacted alone as something
-else): 27 readable (5.4 %). Lower the limits as fixes land; there is no slack on purpose."""
+else): 27 readable (5.4 %). Then (the rest of a number or an address after a longer ask for it or
+about how it is written: "Алло, вас плохо слышно, повторите конец?", "Sorry, is that with a dot?", and
+led by a filler only: "Так, 118 739 40."; the last four of an account whose it is said: "For my
+daughter's account, the last four are 1866."): 7 readable (1.4 %). Lower the limits as fixes land;
+there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -24,24 +28,15 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=27,
+    leaks=7,
     leaks_per_type={
-        "account/ru": 2,
-        "card/ru": 1,
         "cvv/en": 1,
         "cvv/ru": 1,
-        "email/en": 3,
-        "email/ru": 3,
+        "email/ru": 1,
         "iban/en": 1,
         "licence/en": 1,
         "licence/ru": 1,
-        "oms/ru": 3,
-        "passport/ru": 1,
         "phone/en": 1,
-        "phone/ru": 1,
-        "snils/ru": 2,
-        "ssn/en": 1,
-        "ssn4/en": 4,
     },  # every other type: 0
     lost_keeps=7,
     negatives_touched=5,

@@ -1880,6 +1880,22 @@ def test_a_local_parts_start_said_in_the_breath_before_the_address_goes_with_it(
 
 
 @pytest.mark.parametrize(
+    ("first", "between", "rest"),
+    [
+        ("Yeah, it's kostyak...", "Sorry, is that with a dot?", "62@proton.me."),
+        ("Ну, pembe...", "Так, это латиницей?", "rton.z@mail.ru."),
+        ("Записывайте, irin...", "Секунду, записываю, дальше?", "Ab1986@bk.ru."),
+        ("Yeah, it's vera_whit...", "Hang on, I'm typing it, go ahead.", "Okay, 1983@aol.com."),
+    ],
+)
+def test_a_local_parts_start_goes_with_the_address_over_an_ask_for_the_rest(first, between, rest):
+    turns = [("agent", "Your email?"), ("customer", first), ("agent", between), ("customer", rest)]
+    segs = filter_transcript(make_transcript_from_turns("start", turns))["transcript"]["segments"]
+    assert segs[1]["text"].endswith(("[EMAIL]...", "[EMAIL]")), segs[1]["text"]
+    assert "[EMAIL]" in segs[3]["text"] and "@" not in segs[3]["text"]
+
+
+@pytest.mark.parametrize(
     ("first", "between"),
     [
         ("Send it to my work address", "Okay."),  # an ordinary word
@@ -2589,6 +2605,44 @@ def test_an_identity_number_s_end_read_back_in_words_with_its_own_word():
 )
 def test_the_rest_of_a_phone_after_keep_going_or_repeat_the_last_bit(turns):
     stored = _stored(turns)
+    assert not _DIGIT_OR_HOMOPHONE.search(stored[1] + stored[3]), stored
+    assert not re.search(r"seven|two|six|three", stored[1] + stored[3]), stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        (  # a longer ask for the rest, and the rest led by a filler only
+            [
+                ("agent", "СНИЛС ребёнка подскажете?"),
+                ("customer", "Да, 610..."),
+                ("agent", "Алло, вас плохо слышно, повторите конец?"),
+                ("customer", "Так, 118 739 40."),
+            ],
+            "ru",
+        ),
+        (
+            [
+                ("agent", "Продиктуйте серию и номер паспорта."),
+                ("customer", "Сейчас... 45 10 4455..."),
+                ("agent", "Подождите, это начало номера было?"),
+                ("customer", "11."),
+            ],
+            "ru",
+        ),
+        (
+            [
+                ("agent", "And your SSN?"),
+                ("customer", "Right, 233 58,"),
+                ("agent", "Hold on, I'm writing it down, keep going."),
+                ("customer", "Yeah, and then seven thousand five hundred fifty-two."),
+            ],
+            "en",
+        ),
+    ],
+)
+def test_the_rest_of_a_number_after_a_longer_ask_for_it(turns, language):
+    stored = _stored(turns, language)
     assert not _DIGIT_OR_HOMOPHONE.search(stored[1] + stored[3]), stored
     assert not re.search(r"seven|two|six|three", stored[1] + stored[3]), stored
 

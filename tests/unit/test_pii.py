@@ -1231,6 +1231,22 @@ def test_a_social_s_last_four_named_with_their_words_unasked(said, stored):
     assert redact(said) == (stored, {"ID": 1})
 
 
+def test_the_last_four_of_whose_account_named_before_them():
+    assert redact("For my daughter's account, the last four are 1866.") == (
+        "For my daughter's account, the last four are [ID].",
+        {"ID": 1},
+    )
+    # the last group of a dictation, a correction of one, a card's: not said whose, they stay here (the
+    # pieces together, or the card, tell what they are)
+    for said in (
+        "and the last four are 5775.",
+        "No, no, the last four are 0489.",
+        "For my card, the last four are 4242.",
+    ):
+        assert redact(said) == (said, {})
+    assert redact("For my son's account, the last four are 8691.", asked="card")[1] == {}
+
+
 def test_a_card_s_last_four_stay():
     assert redact("Yes, the last four of the card are 4242.") == (
         "Yes, the last four of the card are 4242.",
