@@ -57,7 +57,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain
 from typing import Any
 
@@ -963,19 +963,20 @@ _GROUP_LEAD_WORD = re.compile(
 )
 
 
-def _lead_end(text: str, asked_on: bool = False) -> int:
+def _lead_end(text: str, asked_on: Callable[[], bool] | None = None) -> int:
     """Where the digits of ``text`` start after the words leading a dictated group (:data:`_GROUP_LEAD`),
-    or the next piece of an e-mail after fillers; 0 when none lead them. ``asked_on``: the other
-    speaker just asked for the rest (:data:`_GO_ON_ASK`), so fillers alone lead it too."""
+    or the next piece of an e-mail after fillers; 0 when none lead them. ``asked_on``: whether the
+    other speaker just asked for the rest (:data:`_GO_ON_ASK`), so fillers alone lead it too (asked
+    last: most texts never need it)."""
     lead = _GROUP_LEAD.match(text)
     end = lead.end()  # type: ignore[union-attr]  # it matches the empty string
     # "Так, двадцать два ...": a filler, no group named, unless the rest was asked for ("повторите
     # конец?" / "Так, 118 739 40."); "No, I said, two six three." / "Okay, 5753." after "keep going" /
     # "repeat the last bit?": the rest of the number
     if end and (
-        asked_on
-        or _GROUP_LEAD_WORD.search(text, 0, end) is not None
+        _GROUP_LEAD_WORD.search(text, 0, end) is not None
         or _SAID_AGAIN_LEAD.match(text) is not None
+        or (asked_on is not None and asked_on())
     ):
         head = _head(text[end:])
         if head.isdigit() or head in _NUMBERISH:
@@ -1963,7 +1964,7 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         role = seg.get("role")
         j = last.get(role)
         last[role] = i
-        head = _head(seg["text"][_lead_end(seg["text"], _asked_on(segments, i)) :])
+        head = _head(seg["text"][_lead_end(seg["text"], partial(_asked_on, segments, i)) :])
         near = j is not None and _near(segments[j], seg)
         if (
             j is not None
@@ -2009,7 +2010,8 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         # a number dictated a group a breath is read without the words leading each group ("the
         # next four are"), put back before each piece's redaction
         leads = [
-            part[: _lead_end(part, _asked_on(segments, i))] for i, part in zip(indices, parts, strict=True)
+            part[: _lead_end(part, partial(_asked_on, segments, i))]
+            for i, part in zip(indices, parts, strict=True)
         ]
         if run.cue is not None:
             leads[0] = ""  # the other speaker's cue is read whole
@@ -2071,7 +2073,7 @@ def _rejoin_taken_pieces(
             continue  # "When did it happen?": the next breath answers that
         before, after = first.rstrip(_PIECE_END), _printable(said[i]).rstrip(_PIECE_END)
         # the words leading the rest stay out of the number read ("Yeah, and then seven thousand ...")
-        lead = after[: _lead_end(after, _asked_on(segments, i))]
+        lead = after[: _lead_end(after, partial(_asked_on, segments, i))]
         after = after[len(lead) :]
         head = _head(after)
         if not (head.isdigit() or head in _NUMBERISH) or not (
