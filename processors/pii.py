@@ -1460,10 +1460,10 @@ _CODE_ITEM = rf"(?:\d|{_DIGIT_WORD})"
 #: are other codes; a price or count after the digits ("код 300 рублей") is no code.
 _CARD_CODE = re.compile(
     r"(?<![^\W\d_])((?<!area\s)(?<!zip\s)(?<!postal\s)(?<!promo\s)(?<!access\s)(?<!sms\s)"
-    r"(?<!смс\s)(?<!промо\s)(?:the\s+)?(?:code|код)(?:\s+(?:is|это))?[\s:,—-]*)"
+    r"(?<!смс\s)(?<!промо\s)(?:the\s+)?(?:code|код)(?:['’]s|\s+(?:is|это))?[\s:,—-]*)"
     rf"{_CODE_ITEM}(?:(?:[\s,-]{{1,2}}|\.\s?){_CODE_ITEM}){{2,3}}(?![\d-]|[\s,.-]{{0,2}}\d)"
     rf"(?![\s,.-]{{0,2}}{_DIGIT_WORD}|{_UNIT_AFTER.pattern})"
-    r"|(?<![^\W\d_])((?<!area\s)(?<!zip\s)(?<!promo\s)(?:the\s+)?(?:code|код)(?:\s+(?:is|это))?[\s:,—-]*)"
+    r"|(?<![^\W\d_])((?<!area\s)(?<!zip\s)(?<!promo\s)(?:the\s+)?(?:code|код)(?:['’]s|\s+(?:is|это))?[\s:,—-]*)"
     rf"\d{{3,4}}(?!\d|[\s,.-]{{0,2}}\d|{_UNIT_AFTER.pattern})",
     re.I,
 )
@@ -1486,14 +1486,14 @@ def redact_card_code(text: str) -> tuple[str, int]:
 
 #: A card's code said right after the card and its expiry date, in one breath ("[CARD], 10 29, 227",
 #: "[CARD], expires 09/31, and the code is 9 15", "[CARD], до 12/30, код 427", "[CARD], действует до
-#: 01/27, а сзади 425", "[CARD], exp 01/26, and on the back 8, 2, 9").
+#: 01/27, а сзади 425", "[CARD], exp 01/26, and on the back 8, 2, 9", "[CARD], 03/30, the code's 920").
 _CODE_AFTER_EXPIRY = re.compile(
     r"(\[CARD\][\s,.;:–—-]+"
     r"(?:(?:exp(?:ires|iry|iration)?(?:\s+date)?|valid\s+(?:thru|through|until)"
     r"|(?:(?:срок(?:\s+действия)?|действует|действительна|годна)\s+)?до|срок(?:\s+действия)?)[\s:,]*)?"
     r"(?:0?\s?[1-9]|1[0-2])\s?[/.\s-]\s?(?:20)?\d{2}[\s,.;:–—-]+"
     r"(?:(?:and\s+|а\s+)?(?:the\s+)?(?:cvv|cvc|cvv2|security\s+code|code|код|cvv-код|on\s+the\s+back"
-    r"|сзади|на\s+обороте|с\s+обратной\s+стороны)(?:\s+(?:is|it's))?[\s,:–—-]*)?)"
+    r"|сзади|на\s+обороте|с\s+обратной\s+стороны)(?:['’]s|\s+(?:is|it's))?[\s,:–—-]*)?)"
     r"\d(?:[\s,.-]{0,2}\d){2,3}(?![\s,.-]{0,2}\d)",
     re.IGNORECASE,
 )
@@ -1532,6 +1532,7 @@ _CVV_HINTS = (
     "on the back",
     "igit code",
     "обратной",
+    "сзади",  # "код сзади 816"
 )
 
 

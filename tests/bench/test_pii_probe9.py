@@ -15,8 +15,8 @@ readable. Then (two breaths of one number read again as said when one was redact
 else): 27 readable (5.4 %). Then (the rest of a number or an address after a longer ask for it or
 about how it is written: "Алло, вас плохо слышно, повторите конец?", "Sorry, is that with a dot?", and
 led by a filler only: "Так, 118 739 40."; the last four of an account whose it is said: "For my
-daughter's account, the last four are 1866."): 7 readable (1.4 %). Lower the limits as fixes land;
-there is no slack on purpose."""
+daughter's account, the last four are 1866."): 7 readable (1.4 %). Then (a card code after "the
+code's 920"): 6 (1.2 %). Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -28,9 +28,8 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=7,
+    leaks=6,
     leaks_per_type={
-        "cvv/en": 1,
         "cvv/ru": 1,
         "email/ru": 1,
         "iban/en": 1,

@@ -16,6 +16,7 @@ from processors.pii import (
     inn_ok,
     luhn_ok,
     redact,
+    redact_card_code,
     snils_ok,
     spelling_of,
 )
@@ -1245,6 +1246,12 @@ def test_the_last_four_of_whose_account_named_before_them():
     ):
         assert redact(said) == (said, {})
     assert redact("For my son's account, the last four are 8691.", asked="card")[1] == {}
+
+
+def test_a_card_code_after_code_s_and_the_code_on_the_back():
+    assert redact_card_code("03 30, and the code's 920.") == ("03 30, and the code's [CARD].", 1)
+    assert redact("Код сзади 816.") == ("Код сзади [CARD].", {"CARD": 1})
+    assert redact_card_code("The zip code's 94107.")[1] == 0
 
 
 def test_a_card_s_last_four_stay():
