@@ -22,7 +22,7 @@ from processors.audio import SAMPLES_DIR
 from processors.transcribe import run
 from schemas.codec import SingleObjectCodec
 from streams.settings import Settings
-from tests.unit.test_vad import reference_metrics, timeline, tolerance
+from tests.unit.test_vad import TOLERANCE_S, reference_metrics, timeline
 
 pytestmark = pytest.mark.integration
 
@@ -202,7 +202,7 @@ def test_vad_metrics_match_the_timeline(call_id: str, transcribe: Callable[..., 
     got, want = transcript["metrics"], reference_metrics(call_id)
     assert got["source"] == "vad"
     for key in ("agent_talk_s", "customer_talk_s", "silence_s", "longest_silence_s", "overtalk_s"):
-        assert got[key] == pytest.approx(want[key], abs=tolerance(call_id, key)), key
+        assert got[key] == pytest.approx(want[key], abs=TOLERANCE_S), key
     for key in ("overtalk_count", "agent_interruptions", "customer_interruptions"):
         assert got[key] == want[key], key
     assert got["agent_wpm"] > 60 and got["customer_wpm"] > 60

@@ -11,24 +11,12 @@ import json
 import numpy as np
 import pytest
 
-from ml.vad import VadConfig, covered, speech_intervals
+from ml.vad import VadConfig, covered, refine_edges, speech_intervals
 from processors.acoustics import vad_metrics
 from processors.audio import SAMPLES_DIR, load_call_audio
 
 STEREO = ["sample-en-sale", "sample-en-complaint", "sample-ru-sale"]
 TOLERANCE_S = 0.3
-
-#: Seconds a timing metric may be off where :data:`TOLERANCE_S` (the issue's) is not met. Silero
-#: (threshold 0.4) starts each turn of the Russian sample's unit-selection voice 0.1-0.15 s late even
-#: where it opens loud (-15 dBFS): its five agent turns come out 0.34 s short, and silence, between
-#: both channels' talk, 0.66 s long. A threshold of 0.3 brought them within 0.3 s but cost the
-#: ``bench speech`` call 2.3 points of WER (2.8 % -> 5.1 %), so the VAD stays and the bias is held
-#: here: talk time within 0.4 s per role, silence within 0.7 s.
-TIMING_TOLERANCE_S = {"sample-ru-sale": {"agent_talk_s": 0.4, "customer_talk_s": 0.4, "silence_s": 0.7}}
-
-
-def tolerance(call_id: str, key: str) -> float:
-    return TIMING_TOLERANCE_S.get(call_id, {}).get(key, TOLERANCE_S)
 
 
 def timeline(call_id: str) -> dict:
@@ -58,7 +46,7 @@ def test_vad_metrics_match_the_timeline(call_id: str) -> None:
     print(call_id, {k: (got[k], want[k]) for k in want if isinstance(want[k], float)})
     assert got["source"] == "vad"
     for key in ("agent_talk_s", "customer_talk_s", "silence_s", "longest_silence_s", "overtalk_s"):
-        assert got[key] == pytest.approx(want[key], abs=tolerance(call_id, key)), key
+        assert got[key] == pytest.approx(want[key], abs=TOLERANCE_S), key
     for key in ("overtalk_count", "agent_interruptions", "customer_interruptions"):
         assert got[key] == want[key], key
 
@@ -72,16 +60,17 @@ def test_mono_vad_metrics_have_silence_but_no_roles() -> None:
     assert got["agent_talk_s"] is None and got["overtalk_count"] is None and got["customer_wpm"] is None
 
 
-#: Per turn boundary. Silero starts some of Festival's onsets late: "Okay, a trial sounds good." by
-#: 0.161 s, every other sale boundary within 0.09 s. Regenerated with the turns moved by 0-21 ms the
-#: call's worst boundary ranged 0.07-0.16 s (up to 0.21 s with other pause caps of make_samples.py);
-#: espeak-ng's sharper onsets stayed within 0.15 s.
-BOUNDARY_S = 0.2
+#: Per turn boundary. Silero starts some turns late (Festival's "Okay, a trial sounds good." by 0.161 s,
+#: the Russian unit-selection voice's by up to 0.158 s) and ends them ~40 ms late; with the edges
+#: refined on the channel's energy (:func:`ml.vad.refine_edges`) every boundary of the three stereo
+#: samples is within 10 ms but two of the English sale (0.051 s and that soft "Okay", 0.129 s).
+BOUNDARY_S = 0.15
 
 
-def test_turn_boundaries_within_tolerance() -> None:
-    tl = timeline("sample-en-sale")
-    tracks, _ = load_call_audio(SAMPLES_DIR / "sample-en-sale.wav", "stereo", {}, 3600)
+@pytest.mark.parametrize("call_id", STEREO)
+def test_turn_boundaries_within_tolerance(call_id: str) -> None:
+    tl = timeline(call_id)
+    tracks, _ = load_call_audio(SAMPLES_DIR / f"{call_id}.wav", "stereo", {}, 3600)
     for track in tracks:
         found = speech_intervals(track.samples)
         turns = [(t["start"], t["end"]) for t in tl["turns"] if t["channel"] == track.channel]
@@ -117,3 +106,31 @@ def test_covered_share() -> None:
     assert covered(0.0, 5.0, speech) == pytest.approx(0.4)
     assert covered(1.2, 1.2, speech) == 1 and covered(2.5, 2.5, speech) == 0
     assert covered(5.0, 6.0, []) == 0
+
+
+def _burst(duration: float, speech: list[tuple[float, float]], floor: float = 0.0) -> np.ndarray:
+    """``duration`` seconds of noise at ``floor`` (RMS) with loud noise (0.1 RMS) over ``speech``."""
+    rng = np.random.default_rng(1)
+    out = rng.normal(0, floor, int(duration * 16000)).astype(np.float32)
+    for s, e in speech:
+        out[int(s * 16000) : int(e * 16000)] = rng.normal(0, 0.1, int(e * 16000) - int(s * 16000))
+    return out
+
+
+def test_edges_snap_to_where_the_energy_starts_and_stops() -> None:
+    samples = _burst(4.0, [(1.0, 2.0)], floor=0.0005)
+    # Silero's late onset and trailing offset
+    ((start, end),) = refine_edges(samples, [(1.13, 2.04)])
+    assert start == pytest.approx(1.0, abs=0.011) and end == pytest.approx(2.0, abs=0.011)
+    # never more than edge_shift_s, never into the interval before
+    assert refine_edges(samples, [(1.5, 2.0)])[0][0] == pytest.approx(1.25)
+    assert refine_edges(samples, [(0.2, 1.05), (1.13, 2.0)])[1][0] == pytest.approx(1.05)
+    assert refine_edges(samples, [(1.13, 2.04)], VadConfig(edge_shift_s=0)) == [(1.13, 2.04)]
+
+
+def test_edges_stay_where_nothing_tells_noise_from_speech() -> None:
+    # all speech: no silence to measure the floor in
+    assert refine_edges(_burst(2.0, [(0.0, 2.0)]), [(0.1, 1.9)]) == [(0.1, 1.9)]
+    # a loud floor (hold music level): speech no louder than it moves nothing
+    samples = _burst(4.0, [(1.0, 2.0)], floor=0.1)
+    assert refine_edges(samples, [(1.13, 2.04)]) == [(1.13, 2.04)]
