@@ -56,8 +56,8 @@ class VadConfig:
         30 s window together with ``whisper_pad_s`` on both sides.
     whisper_pad_s: extra audio around each interval that Whisper gets (not the metrics), so the
         first and last phonemes of a turn are not clipped.
-    edge_shift_s: how far each interval's edges may move to where the channel's energy rises above
-        its noise floor and falls back (:func:`refine_edges`). Silero's onsets lag soft or
+    edge_shift_s: how far each interval's edges may move, for the metrics, to where the channel's
+        energy rises above its noise floor and falls back (:func:`refine_edges`). Silero's onsets lag soft or
         unit-selection speech by 0.1-0.15 s (the Russian sample's turns: talk time 0.34 s short per
         role) and its offsets trail by ~40 ms; 0 keeps Silero's edges.
     edge_margin_db: how far above the noise floor (the median level where Silero hears no speech) a
@@ -150,8 +150,7 @@ def speech_intervals(samples: np.ndarray, config: VadConfig | None = None) -> li
     found = _scan(samples, config)
     extra = _rescan(samples, found, config)
     # a pause shorter than min_silence_ms never ends speech in one pass: nor between two passes
-    found = _merge(found + extra, config.min_silence_ms / 1000) if extra else found
-    return refine_edges(samples, found, config)
+    return _merge(found + extra, config.min_silence_ms / 1000) if extra else found
 
 
 FRAMES_PER_S = 100
@@ -176,9 +175,11 @@ def refine_edges(
 ) -> list[Interval]:
     """``speech`` with each interval's onset moved back over the energy it starts inside of, and its
     offset back to its last loud frame, by at most ``config.edge_shift_s`` (never past the previous
-    interval). Silero decides where speech is; the energy where exactly it starts and stops, which
-    the acoustic metrics (talk time, silence, overtalk) are measured with. A frame is loud when it
-    is ``config.edge_margin_db`` above the median level of the frames Silero hears no speech in."""
+    interval). Silero decides where speech is (and what Whisper hears); the energy where exactly it
+    starts and stops, which the acoustic metrics (talk time, silence, overtalk) are measured with.
+    A frame is loud when it is ``config.edge_margin_db`` above the median level of the frames Silero
+    hears no speech in. Whisper keeps Silero's edges: fed the refined ones, the sample calls each
+    lost a word (its windows start and end elsewhere, with the same padding)."""
     config = config or VadConfig()
     n = len(samples) * FRAMES_PER_S // SAMPLE_RATE
     if not speech or config.edge_shift_s <= 0 or n == 0:

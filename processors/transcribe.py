@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from faster_whisper import BatchedInferencePipeline
 
-from ml.vad import Interval, covered, speech_intervals
+from ml.vad import Interval, covered, refine_edges, speech_intervals
 from ml.whisper import Asr, WhisperOptions, get_asr, whisper_language
 from processors.acoustics import acoustic_metrics, union, vad_metrics
 from processors.audio import SAMPLE_RATE, ChannelAudio, load_call_audio, open_recording
@@ -659,9 +659,11 @@ def transcribe_call(
         seg["index"] = index
     layout = "stereo" if len(audio) > 1 else "mono"
     if speech is not None:
-        metrics = vad_metrics(
-            [(t.role, s) for t, s in zip(audio, speech, strict=True)], segments, duration, layout
-        )
+        # the timings on the audio's energy edges (Silero's onsets lag soft speech): metrics only
+        timed = [
+            (t.role, refine_edges(t.samples, s, options.vad)) for t, s in zip(audio, speech, strict=True)
+        ]
+        metrics = vad_metrics(timed, segments, duration, layout)
     else:
         metrics = acoustic_metrics(segments, duration, layout)
     return {

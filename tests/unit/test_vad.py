@@ -36,7 +36,7 @@ def measured_metrics(call_id: str) -> dict:
     tl = timeline(call_id)
     roles = {"0": "agent", "1": "customer"}
     tracks, duration = load_call_audio(SAMPLES_DIR / f"{call_id}.wav", tl["layout"], roles, 3600)
-    speech = [(t.role, speech_intervals(t.samples)) for t in tracks]
+    speech = [(t.role, refine_edges(t.samples, speech_intervals(t.samples))) for t in tracks]
     return vad_metrics(speech, [], duration, tl["layout"])
 
 
@@ -72,7 +72,7 @@ def test_turn_boundaries_within_tolerance(call_id: str) -> None:
     tl = timeline(call_id)
     tracks, _ = load_call_audio(SAMPLES_DIR / f"{call_id}.wav", "stereo", {}, 3600)
     for track in tracks:
-        found = speech_intervals(track.samples)
+        found = refine_edges(track.samples, speech_intervals(track.samples))
         turns = [(t["start"], t["end"]) for t in tl["turns"] if t["channel"] == track.channel]
         assert len(found) == len(turns)
         for (s, e), (ts, te) in zip(found, turns, strict=True):
