@@ -1517,11 +1517,20 @@ def _said_again_whole(
 def _spellings_after(segments: list[dict[str, Any]], said: list[str]) -> None:
     """An address spelled in the speaker's next breath ("It's [EMAIL]." / "That's N, A, D, Y, A, V, E,
     T, R."; "По буквам: эс, е, эр, гэ, е, игрек."): the spelling takes the address's placeholder when
-    its letters are the address's, not counted again."""
+    its letters are the address's, not counted again. An address said over two breaths ("ann..." /
+    "A_orte1987@yandex.ru" / "По буквам: а эн эн а о эр тэ е.") is spelled whole: its letters are
+    both breaths'."""
+    broken: dict[Any, str] = {}  # role -> letters of an address its last breath ended in
     for j, seg in enumerate(segments):
-        if "[EMAIL]" not in seg["text"]:
+        role, text = seg["role"], seg["text"]
+        before = broken.pop(role, "")
+        if "[EMAIL]" not in text:
             continue
-        address = address_letters(_taken(said[j], seg["text"]))
+        address = address_letters(_taken(said[j], text))
+        if text.startswith("[EMAIL]"):
+            address = before + address
+        if text.rstrip(" .,…").endswith("[EMAIL]"):
+            broken[role] = address
         for k in range(j + 1, min(j + 3, len(segments))):
             if segments[k]["role"] != seg["role"]:
                 continue  # the other speaker's "Okay." between

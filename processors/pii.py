@@ -1441,7 +1441,9 @@ def asks_id_last_four(text: str) -> bool:
 #: A digit of a code said one by one: normalisation leaves a lone "one"/"oh" in words.
 _CODE_DIGIT = r"(?:\d|(?:one|один|oh)(?![^\W\d_]))"
 _CVV = re.compile(
-    rf"({_CVV_WORDS}(?:[\s:,-]*(?:код|code|is|are|это|—))?[\s:,.—-]*)"
+    # a filler between the words and the digits too: "И код сзади сразу: 816."
+    rf"({_CVV_WORDS}(?:\s+(?:сразу|тогда|вот|там|ну|then|so|here|there)(?![^\W\d_]))?"
+    rf"(?:[\s:,-]*(?:код|code|is|are|это|—))?[\s:,.—-]*)"
     rf"{_CODE_DIGIT}(?:[\s,.-]{{0,2}}{_CODE_DIGIT}){{2,3}}(?![\d])",
     re.I,
 )

@@ -16,7 +16,8 @@ else): 27 readable (5.4 %). Then (the rest of a number or an address after a lon
 about how it is written: "Алло, вас плохо слышно, повторите конец?", "Sorry, is that with a dot?", and
 led by a filler only: "Так, 118 739 40."; the last four of an account whose it is said: "For my
 daughter's account, the last four are 1866."): 7 readable (1.4 %). Then (a card code after "the
-code's 920"): 6 (1.2 %). Lower the limits as fixes land; there is no slack on purpose."""
+code's 920", "код сзади сразу: 816"; an address said over two breaths spelled in the next): 4 (0.8 %).
+Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -28,15 +29,8 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=6,
-    leaks_per_type={
-        "cvv/ru": 1,
-        "email/ru": 1,
-        "iban/en": 1,
-        "licence/en": 1,
-        "licence/ru": 1,
-        "phone/en": 1,
-    },  # every other type: 0
+    leaks=4,
+    leaks_per_type={"iban/en": 1, "licence/en": 1, "licence/ru": 1, "phone/en": 1},  # every other type: 0
     lost_keeps=7,
     negatives_touched=5,
     mistyped=0,

@@ -2512,6 +2512,15 @@ def test_the_last_four_answered_with_the_words_last_four(asked, said):
             ],
             "ru",
         ),
+        (  # the address itself said over two breaths: the spelling is of both
+            [
+                ("agent", "Электронный адрес для уведомлений?"),
+                ("customer", "Сейчас... ann..."),
+                ("customer", "A_orte1987@yandex.ru"),
+                ("customer", "По буквам: а эн эн а о эр тэ е."),
+            ],
+            "ru",
+        ),
     ],
 )
 def test_an_address_spelled_in_the_next_breath_takes_its_placeholder(turns, language):

@@ -1251,6 +1251,7 @@ def test_the_last_four_of_whose_account_named_before_them():
 def test_a_card_code_after_code_s_and_the_code_on_the_back():
     assert redact_card_code("03 30, and the code's 920.") == ("03 30, and the code's [CARD].", 1)
     assert redact("Код сзади 816.") == ("Код сзади [CARD].", {"CARD": 1})
+    assert redact("И код сзади сразу: 816.") == ("И код сзади сразу: [CARD].", {"CARD": 1})
     assert redact_card_code("The zip code's 94107.")[1] == 0
 
 
