@@ -1171,6 +1171,14 @@ def _only_a_phone(text: str) -> bool:
     return only_a_phone(next(_code_views(text)))
 
 
+#: An answer opening by saying it has not got what was asked: the number it gives is something else.
+_DECLINES = re.compile(
+    r"\W*(?:(?:no|нет|ну|so|um|uh|hmm|хм)\W+)*(?:i'?m\s+)?(?:not\s+sure|no\s+idea|i\s+don'?t\s+(?:know|have|remember)"
+    r"|(?:я\s+)?не\s+(?:знаю|помню)|не\s+могу\s+найти|(?:у\s+меня\s+)?нет\s+под\s+рукой)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
 def _answers_reference(
     segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
 ) -> None:
@@ -1188,8 +1196,9 @@ def _answers_reference(
             continue
         part = segments[i - 1]["text"].rstrip(_PIECE_END)
         answer = _printable(said[i])
-        # a phone by its shape, or named in the answer itself ("не помню, давайте по телефону: ...")
-        if _only_a_phone(answer) or names_phone(answer):
+        # a phone by its shape, or named in the answer itself ("не помню, давайте по телефону: ..."),
+        # or given instead of the reference ("Not sure, try looking it up by my number, 214-889-9147.")
+        if _only_a_phone(answer) or names_phone(answer) or _DECLINES.match(answer) is not None:
             continue
         joined = f"{part}, {answer}"
         redacted, found = _redact(joined, options)

@@ -17,7 +17,8 @@ about how it is written: "Алло, вас плохо слышно, повтор
 led by a filler only: "Так, 118 739 40."; the last four of an account whose it is said: "For my
 daughter's account, the last four are 1866."): 7 readable (1.4 %). Then (a card code after "the
 code's 920", "код сзади сразу: 816"; an address said over two breaths spelled in the next): 4 (0.8 %).
-Lower the limits as fixes land; there is no slack on purpose."""
+Then (a phone given instead of the reference asked for: "Not sure, try looking it up by my number,
+..."): 3 (0.6 %). Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=4,
-    leaks_per_type={"iban/en": 1, "licence/en": 1, "licence/ru": 1, "phone/en": 1},  # every other type: 0
+    leaks=3,
+    leaks_per_type={"iban/en": 1, "licence/en": 1, "licence/ru": 1},  # every other type: 0
     lost_keeps=7,
     negatives_touched=5,
     mistyped=0,

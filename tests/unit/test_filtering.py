@@ -550,6 +550,8 @@ def test_a_bare_number_answering_a_reference_question_is_no_phone(question, answ
          "оформляла: девять два шесть девятьсот тридцать пять, двадцать два, семнадцать."),
         ("en", "What's your order number?", "I don't have it handy, can you look it up by the phone I "
          "ordered with? three zero five, two three five 8107."),
+        # not named a phone, but given instead of what was asked
+        ("en", "What's the account under?", "Not sure, try looking it up by my number, 214-889-9147."),
     ],
 )  # fmt: skip
 def test_a_phone_the_answer_names_instead_of_the_reference_asked_for_is_redacted(lang, question, answer):
