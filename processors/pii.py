@@ -394,6 +394,14 @@ def _named_by_reference(text: str, start: int) -> bool:
     return _cue(text[m.start() : start], start - m.start()) in (None, "number")
 
 
+def _cued_by_line_before(text: str, start: int) -> bool:
+    """Whether what tells the kind of the digits at ``start`` is in the line before theirs only: the
+    other speaker's request, as compression reads a line after the one before it ("Agent: Can I get
+    your driver's license number?\nCustomer: Booking 673558, ..."): it speaks as ``asked`` would."""
+    line = text.rfind("\n", 0, start) + 1
+    return line > 0 and _cue(text[line:], start - line) in (None, "number")
+
+
 def _reference_before(text: str, start: int) -> bool:
     """Whether an order/tracking/contract ... word names the digits at ``start`` (see _NAMED_REFERENCE)."""
     m = _NAMED_REFERENCE.search(text, max(0, start - _CUE_CHARS), start)
@@ -1062,7 +1070,11 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
             # "Трек-номер 8717 9673 4902 54": the reference, whatever its shape or what was asked
             # ("Назовите номер карты." / ... / "IMEI 350354071170622, правильно?")
             continue
-        if cue == asked and cue in ID_KINDS and _named_by_reference(text, start):
+        if (
+            cue in ID_KINDS
+            and (cue == asked or _cued_by_line_before(text, start))
+            and _named_by_reference(text, start)
+        ):
             # "Can I get your driver's license number?" / "Booking 673558, and my license number's
             # D, ...": the booking word names the digits right after it, not the request
             continue
@@ -2022,7 +2034,9 @@ def _redact_gated(
         kind = id_cue(m)
         if kind not in ID_KINDS or is_amount(m.string, m.start(), m.end()):
             return False
-        if kind == asked and _named_by_reference(m.string, m.start()):
+        if (kind == asked or _cued_by_line_before(m.string, m.start())) and _named_by_reference(
+            m.string, m.start()
+        ):
             return False  # "Booking BK-156688, and my license number's ...": the booking's
         if _ups_tail(m.string, m.start()):
             return False  # a UPS tracking number's tail ("1Z756E40398824702")

@@ -18,7 +18,9 @@ led by a filler only: "Так, 118 739 40."; the last four of an account whose i
 daughter's account, the last four are 1866."): 7 readable (1.4 %). Then (a card code after "the
 code's 920", "код сзади сразу: 816"; an address said over two breaths spelled in the next): 4 (0.8 %).
 Then (a phone given instead of the reference asked for: "Not sure, try looking it up by my number,
-..."): 3 (0.6 %). Lower the limits as fixes land; there is no slack on purpose."""
+..."): 3 (0.6 %); a reference named in an answer kept in the LLM text though the line before asked
+for an ID ("Booking 673558, and my license number's ..."): 5 numbers lost. Lower the limits as fixes
+land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from tests.pii_probe9 import evaluate, self_check
 LIMITS = ProbeLimits(
     leaks=3,
     leaks_per_type={"iban/en": 1, "licence/en": 1, "licence/ru": 1},  # every other type: 0
-    lost_keeps=7,
+    lost_keeps=5,
     negatives_touched=5,
     mistyped=0,
 )

@@ -422,3 +422,12 @@ def test_the_llm_text_is_redacted_a_line_at_a_time_after_the_line_before():
     text = compress(filtered, len, "t")["text"]
     assert "29-2025/767" in text and "5783107958" in text, text
     assert "871" not in text and "[ID]" in text, text
+
+
+def test_a_reference_named_in_the_answer_stays_though_the_line_before_asked_for_an_id():
+    turns = [
+        ("agent", "Can I get your driver's license number?"),
+        ("customer", "Booking 673558, and my license number's D, three sixty-eight, nineteen eighty-two."),
+    ]
+    text = compress(filter_transcript(make_transcript_from_turns("booking", turns)), len, "t")["text"]
+    assert "Booking 673558" in text and "[ID]" in text and "1982" not in text, text
