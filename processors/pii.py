@@ -133,13 +133,18 @@ _IBAN_LENGTHS = {
     "MC": 27, "MD": 24, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SA": 24, "SE": 24,
     "SI": 19, "SK": 24, "TR": 26, "UA": 29,
 }  # fmt: skip
-_IBAN_CHAR = rf"(?:[A-Z]|{_NI_DIGIT})"  # a digit as a National Insurance number's reads it ("oh" too)
+#: A digit of an IBAN read out as a word ("... 7819 oh one oh four 15").
+_IBAN_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+               "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
+_IBAN_WORD = rf"(?<![^\W\d_])(?:{'|'.join(sorted(_IBAN_WORDS, key=len, reverse=True))})(?![^\W\d_])"
+_IBAN_CHAR = rf"(?:[A-Z]|\d|{_IBAN_WORD})"
 #: An IBAN as written ("GB22 MIDL 1432 2243 3659 50") or spelled out and read as digits ("I E 7 0, A I
 #: B K, 2 2 2 6, ..."): country letters, check digits, then letters and digits in any grouping.
 _IBAN = re.compile(
     rf"(?<![^\W_])[A-Z][\s,.-]{{0,2}}[A-Z][\s,.-]{{0,2}}\d[\s,.-]{{0,2}}\d(?:[\s,.…-]{{0,4}}{_IBAN_CHAR}){{11,30}}"
 )
-_IBAN_UNIT = re.compile(r"[A-Z0-9]|oh?")  # a capital O is a letter (RABO), "o"/"oh" read out a zero
+#: A capital O is a letter (RABO); "o"/"oh" read out a zero, and the other digit words their digits.
+_IBAN_UNIT = re.compile(rf"{_IBAN_WORD}|[A-Z0-9]")
 
 
 def _iban_end(candidate: str) -> int | None:
@@ -149,7 +154,7 @@ def _iban_end(candidate: str) -> int | None:
     length = _IBAN_LENGTHS.get("".join(m.group() for m in units[:2]))
     if length is None or len(units) < length:
         return None
-    chars = "".join("0" if m.group() in ("o", "oh") else m.group() for m in units[:length])
+    chars = "".join(_IBAN_WORDS.get(m.group(), m.group()) for m in units[:length])
     rearranged = chars[4:] + chars[:4]
     if int("".join(str(int(c, 36)) for c in rearranged)) % 97 != 1:
         return None

@@ -19,8 +19,9 @@ daughter's account, the last four are 1866."): 7 readable (1.4 %). Then (a card 
 code's 920", "код сзади сразу: 816"; an address said over two breaths spelled in the next): 4 (0.8 %).
 Then (a phone given instead of the reference asked for: "Not sure, try looking it up by my number,
 ..."): 3 (0.6 %); a reference named in an answer kept in the LLM text though the line before asked
-for an ID ("Booking 673558, and my license number's ..."): 5 numbers lost. Lower the limits as fixes
-land; there is no slack on purpose."""
+for an ID ("Booking 673558, and my license number's ..."): 5 numbers lost. Then (an IBAN's digits
+read as words: "oh one oh four"): 2 readable (0.4 %). Lower the limits as fixes land; there is no
+slack on purpose."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe9 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=3,
-    leaks_per_type={"iban/en": 1, "licence/en": 1, "licence/ru": 1},  # every other type: 0
+    leaks=2,
+    leaks_per_type={"licence/en": 1, "licence/ru": 1},  # every other type: 0
     lost_keeps=5,
     negatives_touched=5,
     mistyped=0,

@@ -962,6 +962,8 @@ def test_a_question_ending_in_a_number_word_asks_for_the_reference_it_names(ques
         ("it's NL81 RABO 3788 4854 99.", "it's [ID]."),  # the bank's O is a letter
         ("it's I E 7 0, A I B K, 2 2 2 6, 7 7 3 2, 9 0 2 1, 6 4.", "it's [ID]."),  # spelled, as dictated
         ("GB22 MIDL 1432 2243 3659 51.", "GB22 MIDL 1432 2243 3659 51."),  # the check digits fail
+        # digits read out as words
+        ("here's my IBAN, GB09 HBUK 4925 7819 oh one oh four 15.", "here's my IBAN, [ID]."),
     ],
 )
 def test_an_iban_is_a_bank_account_id(said, stored):
