@@ -129,6 +129,19 @@ def test_demo_with_own_calls_file(tmp_path: Path) -> None:
     alerts = query_json("SELECT rule, severity FROM alerts FINAL WHERE call_id = 'own-good'", tmp_path)
     assert {"rule": "legal_threat", "severity": "critical"} in alerts
 
+    # the same events again: this run's outcome printed, and no row twice (a dead letter's payload
+    # differs on every publish: its receipt time)
+    again = callstream("demo", "--calls", str(calls), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "DEAD LETTER at transcribe: EmptyRecording" in again.stdout, again.stdout
+    counts = query_json(
+        "SELECT (SELECT count() FROM calls FINAL WHERE call_id = 'own-good') AS calls, "
+        "(SELECT count() FROM dead_letters FINAL WHERE call_id = 'own-zero') AS zero, "
+        "(SELECT count() FROM dead_letters FINAL WHERE stage = 'publish') AS bad_lines",
+        tmp_path,
+    )
+    assert counts == [{"calls": 1, "zero": 1, "bad_lines": 1}], counts
+
 
 def test_demo_calls_rerun_prints_this_runs_outcome(tmp_path: Path) -> None:
     """A percent-encoded file URI under configured roots is allowed, and a second run over the same

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from confluent_kafka import Producer
 
-from processors.rows import payload_hash
+from processors.rows import failure_hash
 from schemas.codec import SingleObjectCodec
 from streams.broker import EmbeddedBroker
 from streams.lag import consumer_lag
@@ -125,5 +125,8 @@ def test_an_invalid_answer_scores_the_call_partially_and_stores_the_answer_as_a_
         "InvalidLlmAnswer",
     )
     assert "objection_handling must be within 0-100, got 150" in message and "raw answer" in message
-    assert stored_hash == payload_hash(got["payload"])  # the input's bytes, to score the call again
+    # the failure's identity: one row however often the same event fails the same way
+    assert stored_hash == failure_hash(
+        {"call_id": CALL, "error_class": error_class, "error_message": message}
+    )
     assert attempts == 2

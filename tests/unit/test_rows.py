@@ -146,6 +146,21 @@ def test_alert_and_dead_letter_rows():
     assert dl["offset"] == 5 and dl["_version"] == VERSION
 
 
+def test_a_dead_letters_identity_is_its_call_and_error_else_its_payload():
+    """The same event failing again the same way is one row, though its payload holds a new receipt
+    time; another error, another call or (without a call id) another payload is another row."""
+    one = make_dead_letter(5)
+    key = dead_letter_row(one, VERSION)["payload_hash"]
+    assert dead_letter_row({**one, "payload": b"received again"}, VERSION)["payload_hash"] == key
+    assert dead_letter_row({**one, "error_message": "other"}, VERSION)["payload_hash"] != key
+    assert dead_letter_row({**one, "call_id": "call-0002"}, VERSION)["payload_hash"] != key
+    bare = {**one, "call_id": None}
+    assert (
+        dead_letter_row(bare, VERSION)["payload_hash"]
+        != dead_letter_row({**bare, "payload": b"other bytes"}, VERSION)["payload_hash"]
+    )
+
+
 @pytest.mark.parametrize(("index", "why"), [(1, "appears more than once"), (-1, "outside 0..2^32-1")])
 def test_a_segment_index_call_segments_cannot_keep_is_refused_with_the_reason(index, why):
     """Another producer's transcript numbering a segment twice lost a row in ReplacingMergeTree."""
