@@ -33,6 +33,22 @@ class RecordTooLarge(PublishError):
         self.index = index
 
 
+def _over_producer_limit(size: int, limit: int, index: int | None = None) -> RecordTooLarge:
+    return RecordTooLarge(
+        f"record is {size} bytes, over the producer's limit of {limit} bytes (message.max.bytes)", index
+    )
+
+
+def too_large(settings: Settings, codec: Codec, call: Mapping[str, Any]) -> RecordTooLarge | None:
+    """Why the producer would refuse ``call`` for its size (key + encoded value over the configured
+    message.max.bytes), or None: what ``publish --dry-run`` checks without a broker. librdkafka adds
+    a few bytes of its own, so a record within a few bytes of the limit may still be refused."""
+    topic = settings.topic(COMPLETED.name)
+    size = len(call["call_id"].encode()) + len(codec.encode(COMPLETED.record, call, topic))
+    limit = int(settings.kafka_client_config().get("message.max.bytes", LIBRDKAFKA_MESSAGE_MAX_BYTES))
+    return _over_producer_limit(size, limit) if size > limit else None
+
+
 #: librdkafka's default ``message.max.bytes`` (the producer cannot be asked for its configuration).
 LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
 
@@ -92,10 +108,12 @@ class CallPublisher:
     def _too_large(self, size: int, refused_by_broker: bool, index: int | None = None) -> RecordTooLarge:
         """The reason librdkafka (or the broker) refused a record of ``size`` bytes (key + value)."""
         if refused_by_broker:  # within the producer's limit, over the broker's or the topic's
-            limit = "the broker's limit (its message.max.bytes, or the topic's max.message.bytes)"
-        else:
-            limit = f"the producer's limit of {self._max_bytes} bytes (message.max.bytes)"
-        return RecordTooLarge(f"record is {size} bytes, over {limit}", index)
+            return RecordTooLarge(
+                f"record is {size} bytes, over the broker's limit (its message.max.bytes, or the topic's "
+                "max.message.bytes)",
+                index,
+            )
+        return _over_producer_limit(size, self._max_bytes, index)
 
     def _on_delivery(self, err: KafkaError | None, msg: Any) -> None:
         if err is not None and err.code() == KafkaError.MSG_SIZE_TOO_LARGE:

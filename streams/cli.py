@@ -189,14 +189,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
     settings = _settings()
     source = "stdin" if args.file == "-" else args.file
     if args.dry_run:
+        from connectors.publisher import too_large
+
+        codec = make_codec(None)  # only to measure: no schema registry contacted
         with sys.stdin.buffer if args.file == "-" else open(args.file, "rb") as fh:
             good = bad = 0
             for line in read_jsonl(fh):
-                if line.record is not None:
+                # a record over message.max.bytes is a bad line, as a real publish finds
+                error = line.error if line.record is None else too_large(settings, codec, line.record)
+                if error is None:
                     good += 1
                 else:
                     bad += 1
-                    print(f"{source}:{line.lineno}: {line.error}", file=sys.stderr)
+                    print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
         print(f"dry run: {good} valid call(s), {bad} bad line(s); nothing published", file=sys.stderr)
         return 1 if bad else 0
     if settings.embedded_broker:

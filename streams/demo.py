@@ -23,7 +23,7 @@ from typing import Any, TextIO, TypeVar
 from urllib.parse import urlsplit
 
 from connectors.events import SAMPLE_CALLS, ParsedLine, anchor_relative, read_jsonl
-from connectors.publisher import CallPublisher
+from connectors.publisher import CallPublisher, RecordTooLarge
 from processors.audio import file_uri_path
 from streams.app import Runtime
 from streams.lag import consumer_lag
@@ -348,19 +348,27 @@ def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], N
 
     def feed(rt: Runtime) -> None:
         publisher = CallPublisher(rt.settings, rt.bootstrap, rt.codec)
+        bad = 0
         for line in lines:
+            call_id, error = bad_line_id(source, line.lineno), line.error
             if line.record is not None:
-                publisher.publish(line.record)
-            else:
-                publisher.dead_letter(
-                    source=source,
-                    lineno=line.lineno,
-                    payload=line.payload,
-                    error=line.error or "",
-                    call_id=bad_line_id(source, line.lineno),
-                )
+                try:
+                    publisher.publish(line.record)
+                    continue
+                except RecordTooLarge as exc:  # message.max.bytes: a bad line, as `publish` says, not the end
+                    call_id, error = line.record["call_id"], str(exc)
+                    print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
+            bad += 1
+            publisher.dead_letter(
+                source=source, lineno=line.lineno, payload=line.payload, error=error or "", call_id=call_id
+            )
         publisher.flush()
-        print(f"published {len(lines)} event(s); processing...", file=sys.stderr, flush=True)
+        print(
+            f"published {len(lines) - bad} call(s), {bad} bad line(s) to the dead-letter topic; "
+            "processing...",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return feed
 

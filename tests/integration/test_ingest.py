@@ -321,6 +321,10 @@ def test_a_call_over_the_size_limit_is_a_bad_line_and_a_413(broker: EmbeddedBrok
     lines = tmp_path / "calls.jsonl"
     lines.write_text("\n".join(json.dumps(c) for c in (call("ok-1"), big, call("ok-2"))) + "\n")
     env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap, "CALLSTREAM_TOPIC_PREFIX": "cli-limits."}
+    dry = callstream("publish", "--dry-run", str(lines), cwd=tmp_path, env=env)
+    assert dry.returncode == 1, dry.stderr  # what a real publish will find, found without a broker
+    assert re.search(rf"calls\.jsonl:2: {too_large}", dry.stderr), dry.stderr
+    assert "dry run: 2 valid call(s), 1 bad line(s)" in dry.stderr
     result = callstream("publish", str(lines), cwd=tmp_path, env=env)
     assert result.returncode == 1, result.stderr
     assert re.search(rf"calls\.jsonl:2: {too_large}", result.stderr), result.stderr
