@@ -176,7 +176,9 @@ def read_jsonl(lines: Iterable[str] | Iterable[bytes]) -> Iterator[ParsedLine]:
         if not raw.strip():
             continue
         try:
-            yield ParsedLine(lineno, raw, call_from_json(json.loads(raw)), None, raw_bytes)
+            # without its line end: an error at the end of a cut-off line is at its last column, not
+            # at "line 2, column 1"
+            yield ParsedLine(lineno, raw, call_from_json(json.loads(raw.rstrip("\r\n"))), None, raw_bytes)
         except json.JSONDecodeError as exc:
             yield ParsedLine(lineno, raw, None, f"invalid JSON: {exc.msg} at column {exc.colno}", raw_bytes)
         except InvalidCall as exc:

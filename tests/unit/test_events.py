@@ -209,6 +209,12 @@ def test_read_jsonl_line_numbers_blank_lines_and_errors():
     assert parsed[3].record["call_id"] == "ok-2"
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", ""])
+def test_a_cut_off_line_s_error_is_at_its_own_end(end):
+    [parsed] = read_jsonl([b'{"call_id": "x", "tenant": "a"' + end.encode()])
+    assert parsed.error == "invalid JSON: Expecting ',' delimiter at column 31", parsed.error
+
+
 def test_bundled_samples_parse_and_encode():
     with SAMPLE_CALLS.open(encoding="utf-8") as fh:
         parsed = list(read_jsonl(fh))
