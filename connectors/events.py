@@ -152,6 +152,19 @@ class ParsedLine:
     def payload(self) -> bytes:
         return self.data if self.data is not None else self.raw.encode("utf-8", errors="surrogateescape")
 
+    @property
+    def call_id(self) -> str | None:
+        """The call id the line names, also when it is bad for another reason (so its dead letter can
+        be found by it), or None."""
+        if self.record is not None:
+            return self.record["call_id"]
+        try:
+            value = json.loads(self.raw.rstrip("\r\n"))
+        except ValueError:
+            return None
+        call_id = value.get("call_id") if isinstance(value, dict) else None
+        return call_id.strip() or None if isinstance(call_id, str) else None
+
 
 def read_jsonl(lines: Iterable[str] | Iterable[bytes]) -> Iterator[ParsedLine]:
     """Parse CallCompleted JSON lines; blank lines are skipped, bad ones reported, none dropped.

@@ -238,7 +238,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 lineno=line.lineno,
                 payload=line.payload,
                 error=error or "",
-                call_id=line.record["call_id"] if line.record is not None else None,
+                call_id=line.call_id,
             )
         publisher.flush()
     print(f"published {good} call(s); {bad} bad line(s) sent to the dead-letter topic", file=sys.stderr)

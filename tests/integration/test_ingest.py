@@ -319,19 +319,28 @@ def test_a_call_over_the_size_limit_is_a_bad_line_and_a_413(broker: EmbeddedBrok
     assert "calls 0-0 of the batch were sent" in batch_body["error"]
 
     lines = tmp_path / "calls.jsonl"
-    lines.write_text("\n".join(json.dumps(c) for c in (call("ok-1"), big, call("ok-2"))) + "\n")
+    invalid = call("bad-times", ended_at="2000-01-01T00:00:00Z")  # before it started
+    lines.write_text("\n".join(json.dumps(c) for c in (call("ok-1"), big, call("ok-2"), invalid)) + "\n")
     env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap, "CALLSTREAM_TOPIC_PREFIX": "cli-limits."}
     dry = callstream("publish", "--dry-run", str(lines), cwd=tmp_path, env=env)
     assert dry.returncode == 1, dry.stderr  # what a real publish will find, found without a broker
     assert re.search(rf"calls\.jsonl:2: {too_large}", dry.stderr), dry.stderr
-    assert "dry run: 2 valid call(s), 1 bad line(s)" in dry.stderr
+    assert "dry run: 2 valid call(s), 2 bad line(s)" in dry.stderr
     result = callstream("publish", str(lines), cwd=tmp_path, env=env)
     assert result.returncode == 1, result.stderr
     assert re.search(rf"calls\.jsonl:2: {too_large}", result.stderr), result.stderr
-    assert "published 2 call(s); 1 bad line(s)" in result.stderr and "Traceback" not in result.stderr
+    assert "published 2 call(s); 2 bad line(s)" in result.stderr and "Traceback" not in result.stderr
     published = read_topic(broker.bootstrap, "cli-limits.calls.completed", 2)
     assert sorted(m.key().decode() for m in published) == ["ok-1", "ok-2"]
-    [dead] = read_topic(broker.bootstrap, "cli-limits.calls.dlq", 1)
-    letter = CODEC.decode("DeadLetter", dead.value())
-    assert letter["call_id"] == "big" and letter["offset"] == 2 and letter["payload"] == b""
+    letters = {
+        letter["offset"]: letter
+        for letter in (
+            CODEC.decode("DeadLetter", m.value())
+            for m in read_topic(broker.bootstrap, "cli-limits.calls.dlq", 2)
+        )
+    }
+    letter = letters[2]
+    assert letter["call_id"] == "big" and letter["payload"] == b""
     assert "payload left out" in letter["error_message"]
+    # a line that names its call but fails validation is found by that call too
+    assert letters[4]["call_id"] == "bad-times" and "ended_at" in letters[4]["error_message"]

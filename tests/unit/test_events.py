@@ -207,6 +207,8 @@ def test_read_jsonl_line_numbers_blank_lines_and_errors():
     assert parsed[1].raw == "{not json\n"  # the raw line is kept for the dead-letter topic
     assert parsed[2].record is None and "ended_at: is before started_at" in parsed[2].error
     assert parsed[3].record["call_id"] == "ok-2"
+    # the call a bad line names, for its dead letter: also when it fails validation
+    assert [p.call_id for p in parsed] == ["ok-1", None, "bad", "ok-2"]
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n", ""])
