@@ -239,9 +239,12 @@ def test_raw_customer_number_is_never_stored(isolated_chdb):
 
 def test_different_dead_letters_at_one_offset_stay_apart(isolated_chdb):
     """`import`/`connect` report failures with offset 0, and a restarted embedded broker reuses
-    offsets: different payloads are different letters; the same letter again is one row."""
+    offsets: different calls' failures (or, without a call id, different payloads) are different
+    letters; the same letter again is one row."""
     sink = ClickHouseSink(isolated_chdb)
-    letters = [make_dead_letter(0, payload=p) for p in (b"first call", b"second call", b"first call")]
+    said = ((b"first call", "c-1"), (b"second call", "c-2"), (b"first call", "c-1"))
+    letters = [{**make_dead_letter(0, payload=p), "call_id": c} for p, c in said]
+    letters += [{**make_dead_letter(0, payload=p), "call_id": None} for p in (b"no id", b"no id either")]
     for dlq_offset, letter in enumerate(letters):
         sink.add(
             "dead_letters",
@@ -252,7 +255,7 @@ def test_different_dead_letters_at_one_offset_stay_apart(isolated_chdb):
         )
     sink.flush()
     rows = query(isolated_chdb, "SELECT payload, _version FROM dead_letters FINAL ORDER BY payload")[1]
-    assert rows == [("first call", 3), ("second call", 2)]
+    assert rows == [("first call", 3), ("no id", 4), ("no id either", 5), ("second call", 2)]
 
 
 def test_connect_caches_one_client_per_dsn(chdb_dsn, chdb_client):
