@@ -15,6 +15,14 @@ batch (e.g. an insert that reached the server but whose reply was lost) is dropp
 and the tables are ReplacingMergeTree on ``_version``, so a replay after a crash or rebalance
 (new versions, other batch boundaries, other tokens) still collapses to one row per key in
 ``FINAL`` queries.
+
+A call processed again (re-sent by its connector, re-scored with another scorecard, a transcript
+fixed) writes its child rows under a newer ``_version``, but ``FINAL`` only replaces rows with the
+same key: segments past the new last ``idx`` and criteria the new scorecard lacks would outlive it
+and mix two processings in one call. After writing, each flush therefore retires them
+(:meth:`ClickHouseSink.retire_superseded`): the calls whose child rows hold a key that only older
+versions have lose those older rows to a lightweight ``DELETE``. A first processing (the common
+case) costs one query per flush: its rows have a single version.
 """
 
 from __future__ import annotations
@@ -38,6 +46,33 @@ from streams import metrics
 from streams.stage import dead_letter
 
 log = logging.getLogger(__name__)
+
+#: A call's child tables and the column keying a row within the call.
+CHILD_KEYS = {"call_segments": "idx", "call_criteria": "criterion_id"}
+#: Calls (of ``%(calls)s``) whose child rows hold more than one version: only those can have
+#: superseded rows (a first processing, the common case, has one), so only those get the join below.
+_MIXED_SQL = " UNION ALL ".join(
+    f"SELECT tenant, call_id FROM {table} WHERE (tenant, call_id) IN %(calls)s "
+    "GROUP BY tenant, call_id HAVING min(_version) < max(_version)"
+    for table in CHILD_KEYS
+)
+#: Calls (of ``%(calls)s``) with a child row whose key only older versions than the call's have.
+_SUPERSEDED_SQL = """
+SELECT k.tenant, k.call_id, c.version
+FROM (
+    SELECT tenant, call_id, max(_version) AS newest FROM {table}
+    WHERE (tenant, call_id) IN %(calls)s GROUP BY tenant, call_id, {key}
+) AS k
+INNER JOIN (
+    SELECT tenant, call_id, max(_version) AS version FROM calls
+    WHERE (tenant, call_id) IN %(calls)s GROUP BY tenant, call_id
+) AS c ON k.tenant = c.tenant AND k.call_id = c.call_id
+WHERE k.newest < c.version
+GROUP BY k.tenant, k.call_id, c.version
+"""
+#: Calls looked up per query and retired per ``DELETE`` (the statement lists each).
+RETIRE_CHUNK = 500
+_CALL_COLUMNS = (TABLE_COLUMNS["calls"].index("tenant"), TABLE_COLUMNS["calls"].index("call_id"))
 
 # ClickHouse errors about the inserted values themselves (names from ``errorCodeToName``): the
 # same rows fail the same way on every retry. Anything else (network, timeouts, memory, too many
@@ -163,6 +198,8 @@ class ClickHouseSink:
         self._groups: list[_Group] = []
         # Dead letters of records ClickHouse refused, written as rows: for the caller to publish.
         self._letters: list[dict[str, Any]] = []
+        # (tenant, call_id) of calls rows written whose superseded child rows are not retired yet.
+        self._written_calls: set[tuple[str, str]] = set()
 
     def add(
         self,
@@ -220,7 +257,9 @@ class ClickHouseSink:
 
         On failure the exception propagates and the unwritten batches stay buffered; already
         written tables of a half-written batch are not written again on retry. Records whose rows
-        ClickHouse refuses become ``dead_letters`` rows instead (see the module docstring).
+        ClickHouse refuses become ``dead_letters`` rows instead (see the module docstring). Child
+        rows the written calls superseded are retired last (:meth:`retire_superseded`); should that
+        fail, the next flush does it.
         """
         self._sealed.extend(self._open.values())
         self._open.clear()
@@ -230,8 +269,46 @@ class ClickHouseSink:
             group = self._groups[0]
             for table in group.tables():
                 self._write_group(group, table, written)
+            for batch in group.batches:
+                if "calls" in batch.rows:
+                    self._written_calls.update(
+                        (row[_CALL_COLUMNS[0]], row[_CALL_COLUMNS[1]]) for row in batch.values("calls")
+                    )
             self._groups.pop(0)
+        self.retire_superseded()
         return written
+
+    def retire_superseded(self) -> dict[str, int]:
+        """Delete the child rows of older processings of the calls written since the last call,
+        where the newest processing has fewer keys; calls retired per table.
+
+        Runs after the write, so a crash in between leaves the old rows to the next processing of
+        the call, never a call without rows. Idempotent: a retry finds nothing left to delete.
+        """
+        calls = sorted(self._written_calls)
+        retired: dict[str, int] = {}
+        for start in range(0, len(calls), RETIRE_CHUNK):
+            chunk = tuple(calls[start : start + RETIRE_CHUNK])
+            mixed = tuple(sorted(set(self.client.query(_MIXED_SQL, parameters={"calls": chunk}).result_rows)))
+            for table, key in CHILD_KEYS.items() if mixed else ():
+                sql = _SUPERSEDED_SQL.format(table=table, key=key)
+                stale = self.client.query(sql, parameters={"calls": mixed}).result_rows
+                if stale:
+                    self._delete_older(table, stale)
+                    retired[table] = retired.get(table, 0) + len(stale)
+            self._written_calls.difference_update(chunk)
+        if retired:
+            log.info("sink: retired child rows of earlier processings: %s calls", retired)
+        return retired
+
+    def _delete_older(self, table: str, stale: list[tuple[str, str, int]]) -> None:
+        """Lightweight ``DELETE`` of ``table``'s rows of each (tenant, call, version) older than it."""
+        parameters: dict[str, Any] = {}
+        conditions = []
+        for i, (tenant, call_id, version) in enumerate(stale):
+            parameters.update({f"t{i}": tenant, f"c{i}": call_id, f"v{i}": version})
+            conditions.append(f"(tenant = %(t{i})s AND call_id = %(c{i})s AND _version < %(v{i})s)")
+        self.client.command(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}", parameters=parameters)
 
     def _group_sealed(self) -> None:
         """Group the sealed batches, in order, into groups of at most ``max_batch`` records (a batch

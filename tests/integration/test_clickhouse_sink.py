@@ -136,6 +136,9 @@ class RecordingClient:
         self.client = client
         self.inserts: list[tuple[str, int, str]] = []
 
+    def __getattr__(self, name):  # query, command: straight to the real client
+        return getattr(self.client, name)
+
     def insert(self, table, data, *, column_names, settings):
         self.inserts.append((table, len(data), settings["insert_deduplication_token"]))
         return self.client.insert(table, data, column_names=column_names, settings=settings)
@@ -225,6 +228,87 @@ def test_add_rejects_bad_rows_up_front(isolated_chdb):
     with pytest.raises(KeyError):
         sink.add_rows(rows, topic=TOPIC, partition=0, offset=0)
     assert sink.pending() == 0
+
+
+def processed_again(call_id: str) -> dict:
+    """``call_id`` scored again: two of its five segments and another scorecard's criteria."""
+    score = make_call_score(call_id)
+    transcript = score["compressed"]["filtered"]["transcript"]
+    transcript["segments"] = transcript["segments"][:2]
+    first = dict(score["criteria"][0])
+    score["criteria"] = [first, {**first, "id": "closing", "title": "Agent closed the call"}]
+    return score
+
+
+def child_rows(client, call_id: str) -> tuple[list, list]:
+    segments = query(client, f"SELECT idx, _version FROM call_segments FINAL WHERE call_id = '{call_id}'")
+    criteria = query(
+        client, f"SELECT criterion_id, _version FROM call_criteria FINAL WHERE call_id = '{call_id}'"
+    )
+    return sorted(segments[1]), sorted(criteria[1])
+
+
+class StatementClient(RecordingClient):
+    """Also remembers DDL/DML statements (``DELETE``) and can fail the first ``fail`` of them."""
+
+    def __init__(self, client, fail: int = 0) -> None:
+        super().__init__(client)
+        self.commands: list[str] = []
+        self.fail = fail
+
+    def command(self, sql, *args, **kwargs):
+        self.commands.append(sql)
+        if self.fail:
+            self.fail -= 1
+            raise ConnectionResetError("server went away")
+        return self.client.command(sql, *args, **kwargs)
+
+
+def test_a_call_processed_again_keeps_only_its_newest_child_rows(isolated_chdb):
+    """Segments past the new last idx and criteria the new scorecard lacks were left in FINAL."""
+    client = StatementClient(isolated_chdb)
+    sink = ClickHouseSink(client)
+    add_calls(sink, ["c-1", "c-2"], version=1)
+    sink.flush()
+    assert client.commands == []  # a first processing deletes nothing
+    assert len(child_rows(isolated_chdb, "c-1")[0]) == 5
+
+    sink.add_rows(score_rows(processed_again("c-1"), 2), topic=TOPIC, partition=0, offset=2)
+    sink.flush()
+    assert child_rows(isolated_chdb, "c-1") == ([(0, 2), (1, 2)], [("closing", 2), ("greeting", 2)])
+    assert [sql.split(" WHERE")[0] for sql in client.commands] == [
+        "DELETE FROM call_segments",
+        "DELETE FROM call_criteria",
+    ]
+    assert len(child_rows(isolated_chdb, "c-2")[0]) == 5  # other calls keep theirs
+    assert len(child_rows(isolated_chdb, "c-2")[1]) == 3
+
+    # The first processing replayed after the second (at-least-once): the newest still wins whole.
+    add_calls(sink, ["c-1"], version=1)
+    sink.flush()
+    assert query(isolated_chdb, "SELECT _version FROM calls FINAL WHERE call_id = 'c-1'")[1] == [(2,)]
+    assert child_rows(isolated_chdb, "c-1") == ([(0, 2), (1, 2)], [("closing", 2), ("greeting", 2)])
+
+    # The same call processed again with the same keys: FINAL replaces them, nothing to delete.
+    before = len(client.commands)
+    sink.add_rows(score_rows(processed_again("c-1"), 3), topic=TOPIC, partition=0, offset=3)
+    sink.flush()
+    assert len(client.commands) == before
+    assert child_rows(isolated_chdb, "c-1") == ([(0, 3), (1, 3)], [("closing", 3), ("greeting", 3)])
+
+
+def test_a_failed_retirement_is_done_by_the_next_flush(isolated_chdb):
+    client = StatementClient(isolated_chdb, fail=1)
+    sink = ClickHouseSink(client)
+    add_calls(sink, ["c-1"], version=1)
+    sink.flush()
+    sink.add_rows(score_rows(processed_again("c-1"), 2), topic=TOPIC, partition=0, offset=1)
+    with pytest.raises(ConnectionResetError):
+        sink.flush()
+    assert sink.pending() == 0  # the rows are written; only the retirement is owed
+    assert len(child_rows(isolated_chdb, "c-1")[0]) == 5
+    assert sink.flush() == {}
+    assert child_rows(isolated_chdb, "c-1") == ([(0, 2), (1, 2)], [("closing", 2), ("greeting", 2)])
 
 
 def test_raw_customer_number_is_never_stored(isolated_chdb):

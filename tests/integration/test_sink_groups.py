@@ -25,6 +25,9 @@ class RecordingClient:
         self.inserts: list[tuple[str, int, str]] = []
         self.lose_reply_of = lose_reply_of
 
+    def __getattr__(self, name):  # query, command: straight to the real client
+        return getattr(self.client, name)
+
     def insert(self, table, data, *, column_names, settings):
         self.inserts.append((table, len(data), settings["insert_deduplication_token"]))
         result = self.client.insert(table, data, column_names=column_names, settings=settings)
