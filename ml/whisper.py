@@ -114,6 +114,13 @@ class WhisperOptions:
         Whisper translate or transliterate into the hinted language (English calls hinted "ru":
         -1.23 to -1.43 on the samples), while the right hint scores -0.13 to -0.21 on English; only
         doubted calls pay for detection. None: hints are trusted as before.
+    expected_languages: the languages a deployment's calls may be in (``CALLSTREAM_LANGUAGES``). A
+        hint outside them is doubted whatever its text scores: Whisper forced into a wrong language
+        often translates fluently (the English complaint hinted "de" scores -0.76, inside the
+        logprob threshold). A hint inside them is doubted too when over ``hint_other_text_share``
+        of the words Whisper wrote are in another of these languages (it writes the spoken language
+        in spite of the hint). Empty: neither check.
+    hint_other_text_share: see ``expected_languages``.
     hint_switch_probability: a doubted hint is replaced only by a detected language at least this
         probable (the English samples detect at 0.96): a weak detection (an 8 kHz espeak-ng
         Russian sample: "la" at 0.18) is noise, not evidence against the hint.
@@ -133,6 +140,8 @@ class WhisperOptions:
     max_ngram: int = 4
     vad: VadConfig = field(default_factory=VadConfig)
     hint_check_logprob: float | None = -1.0
+    expected_languages: frozenset[str] = frozenset()
+    hint_other_text_share: float = 0.2
     hint_switch_probability: float = 0.8
 
     @classmethod
@@ -141,6 +150,7 @@ class WhisperOptions:
         return cls(
             keep_words=settings.whisper_keep_words,
             hint_check_logprob=settings.whisper_hint_check_logprob,
+            expected_languages=frozenset(settings.languages.split(",")),
             hint_switch_probability=settings.whisper_hint_switch_probability,
         )
 

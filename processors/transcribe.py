@@ -30,6 +30,7 @@ from ml.vad import Interval, covered, refine_edges, speech_intervals
 from ml.whisper import Asr, WhisperOptions, get_asr, whisper_language
 from processors.acoustics import acoustic_metrics, union, vad_metrics
 from processors.audio import SAMPLE_RATE, ChannelAudio, load_call_audio, open_recording
+from processors.rules import language_mix
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -555,13 +556,38 @@ def mean_logprob(segments: Sequence[Mapping]) -> float | None:
     return sum(w * s["avg_logprob"] for w, s in zip(weights, segments, strict=True)) / sum(weights)
 
 
-def hint_doubtful(segments: Sequence[Mapping], options: WhisperOptions) -> bool:
-    """Whether the kept text decoded in the hinted language is unlikely enough to check the hint.
-
-    Nothing kept is no evidence either way (silence, music): no check.
+def hint_doubt(segments: Sequence[Mapping], options: WhisperOptions, hint: str | None = None) -> str | None:
+    """Why the text decoded in the hinted language (``hint``) is unlikely enough to check the hint,
+    or None: its mean log-probability is low, the hint is not one of the deployment's languages, or
+    much of the text came out in another of them (see :class:`WhisperOptions`). Never with the check
+    off. Nothing kept is no evidence either way (silence, music), unless the hint is foreign.
     """
+    if options.hint_check_logprob is None:
+        return None
+    expected = options.expected_languages
+    if hint is not None and expected and hint not in expected:
+        return f"not one of the expected languages {','.join(sorted(expected))}"
     score = mean_logprob(segments)
-    return options.hint_check_logprob is not None and score is not None and score < options.hint_check_logprob
+    if score is None:
+        return None
+    if score < options.hint_check_logprob:
+        return f"mean avg_logprob {score:.2f}"
+    if hint is not None and len(expected) > 1:
+        share = other_text_share(segments, hint, expected)
+        if share > options.hint_other_text_share:
+            return f"{share:.0%} of its words written in another language"
+    return None
+
+
+def _score(value: float | None) -> str:
+    return "none" if value is None else f"{value:.2f}"
+
+
+def other_text_share(segments: Sequence[Mapping], hint: str, languages: frozenset[str]) -> float:
+    """Share of the words of ``segments`` written in one of ``languages`` other than ``hint``."""
+    mix = language_mix((s["text"] for s in segments), tuple(sorted(languages)))
+    total = sum(mix.values())
+    return (total - mix.get(hint, 0)) / total if total else 0.0
 
 
 def other_language(hinted: str, detected: str, probability: float, options: WhisperOptions) -> str | None:
@@ -584,7 +610,7 @@ def transcribe_call(
     Uses the event's language hint when it names a language Whisper knows ("en-US", "English" and
     "EN" all mean ``en``), otherwise detects with the multilingual model: a hint passed as-is made
     the tokenizer raise and the call a dead letter. A hint is checked only when the text decoded in
-    it is unlikely (``hint_doubtful``): then the language is detected and, when detection confidently
+    it is unlikely (``hint_doubt``): then the language is detected and, when detection confidently
     names another one, the call is transcribed again in it and the likelier of the two kept, with
     ``language_probability`` set when the detected language won. Segments the guards drop are
     counted in ``dropped`` by reason and, but for ``empty`` ones (no text), kept as Whisper heard
@@ -614,7 +640,8 @@ def transcribe_call(
     started = time.perf_counter()
     decoded = _decode(asr, audio, speech, duration, language, options)
     timings["asr"] = time.perf_counter() - started
-    if hinted and hint_doubtful(decoded.segments, options):
+    doubt = hint_doubt(decoded.segments, options, language) if hinted else None
+    if doubt:
         # A wrong hint (a PBX tagging every call "ru") makes Whisper translate into it, and VAD
         # keeps that text: detection, paid only here, says whether another language fits better.
         started = time.perf_counter()
@@ -626,27 +653,29 @@ def transcribe_call(
             again = _decode(asr, audio, speech, duration, retry, options)
             timings["asr_retry"] = time.perf_counter() - started
             hinted_score, retry_score = mean_logprob(decoded.segments), mean_logprob(again.segments)
-            better = retry_score is not None and hinted_score is not None and retry_score > hinted_score
+            # a foreign hint with nothing kept (silence in it) is no better than any transcript
+            better = retry_score is not None and (hinted_score is None or retry_score > hinted_score)
             log.warning(
-                "call %s: language hint %r doubtful (mean avg_logprob %.2f in %s); detected %s "
+                "call %s: language hint %r doubtful (%s; mean avg_logprob %s in %s); detected %s "
                 "(p=%.2f, mean avg_logprob %s); transcript in %s",
                 call["call_id"],
                 hint,
-                hinted_score,
+                doubt,
+                _score(hinted_score),
                 language,
                 retry,
                 detected_probability,
-                "none" if retry_score is None else f"{retry_score:.2f}",
+                _score(retry_score),
                 retry if better else language,
             )
             if better:
                 decoded, language, probability = again, retry, detected_probability
         else:
             log.info(
-                "call %s: language hint %r doubtful (mean avg_logprob %.2f); detected %s (p=%.2f): hint kept",
+                "call %s: language hint %r doubtful (%s); detected %s (p=%.2f): hint kept",
                 call["call_id"],
                 hint,
-                mean_logprob(decoded.segments),
+                doubt,
                 detected,
                 detected_probability,
             )

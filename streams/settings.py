@@ -215,7 +215,9 @@ class Settings(BaseSettings):
         le=0,
         description="A call transcribed in its event's language hint whose text scores below this mean "
         "avg_logprob is checked: the language is detected and, when another is likely enough, the call "
-        "transcribed again in it (a wrong hint makes Whisper translate into it). Unset: trust hints.",
+        "transcribed again in it (a wrong hint makes Whisper translate into it). A hint outside "
+        "CALLSTREAM_LANGUAGES, or whose transcript is over a fifth in another of them, is checked whatever "
+        "it scores. Unset: trust hints.",
     )
     whisper_hint_switch_probability: float = Field(
         0.8,
@@ -240,7 +242,8 @@ class Settings(BaseSettings):
     languages: str = Field(
         "en,ru",
         pattern=r"^[a-z]{2}(,[a-z]{2})*$",
-        description="ISO 639-1 codes a call may be in (comma-separated): language and code-switching rules.",
+        description="ISO 639-1 codes a call may be in (comma-separated): language and code-switching rules; "
+        "an event's language hint outside them is checked by detection.",
     )
 
     # --- sink ----------------------------------------------------------------------------------------

@@ -104,3 +104,22 @@ def test_check_can_be_switched_off(transcribe: Callable[..., tuple]) -> None:
     assert transcript["language"] == "ru"  # the hint trusted as before: Whisper's "translation"
     assert "detect" not in transcript["timings"]
     assert CYRILLIC.search(text_of(transcript))
+
+
+def test_hint_outside_the_deployment_languages_is_checked(transcribe: Callable[..., tuple]) -> None:
+    """Hinted "de", Whisper translated the English complaint into fluent German (mean avg_logprob
+    -0.76, inside the logprob bar): German is not one of CALLSTREAM_LANGUAGES (en,ru), so it is doubted."""
+    transcript, records = transcribe("sample-en-complaint", "de")
+    assert transcript["language"] == "en" and transcript["language_probability"] >= 0.8
+    assert "charged twice" in text_of(transcript)
+    warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "not one of the expected languages en,ru" in warnings[0], warnings
+
+
+def test_hint_whose_text_comes_out_in_another_language_is_checked(transcribe: Callable[..., tuple]) -> None:
+    """German a deployment language too: over half the words Whisper wrote in "de" were English."""
+    options = WhisperOptions(expected_languages=frozenset({"en", "ru", "de"}))
+    transcript, records = transcribe("sample-en-complaint", "de", options)
+    assert transcript["language"] == "en"
+    warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "of its words written in another language" in warnings[0], warnings
