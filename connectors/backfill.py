@@ -58,13 +58,15 @@ def find_recordings(directory: Path) -> list[Path]:
 
 
 def probe(path: Path) -> Recording:
-    """Channel count and duration from the container header (PyAV), without decoding."""
-    import av
+    """Channel count and duration from the headers, without decoding: the transcribe stage's own
+    probe, so a file it could not read is reported here, with its reason ("file is zero bytes",
+    "no audio stream")."""
+    from processors.audio import EmptyRecording, probe_header  # PyAV: only when importing files
 
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        duration = float(container.duration / 1_000_000) if container.duration else 0.0
-        return Recording(path, stream.codec_context.channels, duration)
+    if path.stat().st_size == 0:
+        raise EmptyRecording(f"{path}: file is zero bytes")
+    channels, duration = probe_header(path)
+    return Recording(path, channels, duration or 0.0)
 
 
 def _asterisk_time(value: str, tz: tzinfo = UTC) -> datetime | None:

@@ -127,7 +127,10 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
         or received_at
         or datetime.now(UTC),
     }
-    problems += call_problems(record)
+    # a field already reported (wrong type, missing) is not reported again as the contract's
+    # consequence ("recording_uri: required string; recording_uri: must not be empty")
+    reported = {problem.split(":", 1)[0] for problem in problems}
+    problems += [problem for problem in call_problems(record) if problem.split(":", 1)[0] not in reported]
     try:  # a lone UTF-16 surrogate ("\ud83d": an emoji cut in half) cannot be encoded downstream
         json.dumps(record, default=str, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:

@@ -237,7 +237,7 @@ def _open(path: Path) -> av.container.InputContainer:
     return _av_open(path, format=demuxer, options={"sample_rate": str(rate), "ch_layout": "mono"})
 
 
-def _probe(path: Path) -> tuple[int, float | None]:
+def probe_header(path: Path) -> tuple[int, float | None]:
     """Channel count and container-estimated duration, read from headers without decoding. A header
     no decoder can honour (unknown codec, no channels, an impossible sample rate) is corrupt."""
     try:
@@ -386,7 +386,7 @@ def load_call_audio(
         raise _unreadable(path, exc) from None
     if size == 0:
         raise EmptyRecording(f"{path}: file is zero bytes")
-    n_channels, estimate = _probe(path)
+    n_channels, estimate = probe_header(path)
     if estimate is not None and estimate > max_seconds:
         raise RecordingTooLong(f"{path}: {estimate:.0f} s exceeds the {max_seconds:.0f} s limit")
     stereo = layout == "stereo" and n_channels >= 2

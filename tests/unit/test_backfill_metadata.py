@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from connectors.backfill import MetadataError, match_metadata, plan, read_asterisk_cdr, read_generic_csv
+from connectors.backfill import (
+    MetadataError,
+    match_metadata,
+    plan,
+    probe,
+    read_asterisk_cdr,
+    read_generic_csv,
+)
+from connectors.events import SAMPLES_DIR
+from processors.audio import CorruptRecording, EmptyRecording
 from streams.cli import main
 
 
@@ -84,3 +93,17 @@ def test_a_master_csv_without_uniqueid_is_one_clear_error(tmp_path: Path, monkey
     master.write_text(",".join(f"col{i}" for i in range(16)) + "\n" + ",".join(row) + "\n")
     with pytest.raises(MetadataError, match="needs a header with a `file` or `call_id` column"):
         plan(root, master, "acme")
+
+
+def test_unreadable_recordings_are_reported_with_their_reason(tmp_path: Path) -> None:
+    """An empty .wav was reported as PyAV's "InvalidDataError: [Errno 1094995529] Invalid data ..."."""
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    with pytest.raises(EmptyRecording, match="file is zero bytes"):
+        probe(empty)
+    garbage = tmp_path / "garbage.wav"
+    garbage.write_bytes(b"not audio at all" * 64)
+    with pytest.raises(CorruptRecording, match=r"garbage\.wav"):
+        probe(garbage)
+    recording = probe(SAMPLES_DIR / "sample-en-sale.wav")
+    assert recording.channels == 2 and 20 < recording.duration < 40

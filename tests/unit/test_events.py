@@ -125,6 +125,13 @@ def test_empty_object_lists_every_required_field():
         assert any(p.startswith(field + ":") for p in problems), field
 
 
+def test_a_missing_field_is_reported_once():
+    obj = call_json()
+    del obj["recording_uri"]
+    assert problems_of(obj) == ["recording_uri: required string"]  # not also "must not be empty"
+    assert problems_of(call_json(recording_uri=" ")) == ["recording_uri: must not be empty"]
+
+
 def test_bad_timestamp_names_field_and_value():
     problems = problems_of(call_json(started_at="yesterday"))
     assert problems == ["started_at: not an ISO-8601 timestamp or epoch seconds: 'yesterday'"]
