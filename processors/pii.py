@@ -1949,7 +1949,15 @@ def _redact(
         digits = seven and counted.group(2) is not None
         if not (spoken_at or seven or cvv or six):
             return text, {}
-    if corrections and (seven or six) and _TAKE_BACK.search(text) is not None:
+    # a take-back word, or a digit named wrong ("... 3 5, не 5, а 6"; "не "/"not " a cheap gate first)
+    if (
+        corrections
+        and (seven or six)
+        and (
+            _TAKE_BACK.search(text) is not None
+            or (("не " in text or "not " in text) and _NOT_THIS.search(text) is not None)
+        )
+    ):
         corrected = _corrected(text, options, asked)
         if corrected is not None:
             return corrected
@@ -2172,6 +2180,17 @@ def _corrected(text: str, options: PiiOptions, asked: str | None = None) -> tupl
     "202, 658, [PHONE]."), or None. Only when the joined text holds more PII than its two sides
     apart, so a take-back that is no correction of a number changes nothing."""
     first = None  # the first reading that finds more, kept when none leaves no digits by it
+    for m in _NOT_THIS.finditer(text):
+        # the digit(s) named as wrong replaced by the ones after them: "8 5... ой, нет, не 5, а 8, 4 9"
+        # is "8 8 4 9" (dropping the whole group stopped in would lose its good digits)
+        cut = _cut_named(text, m)
+        if cut is None:
+            continue
+        found = _joined_again(text[:cut], text[m.end() :], options, asked, named=True)
+        if found is not None:
+            if _DIGITS_BY_PLACEHOLDER.search(found[0]) is None:
+                return found
+            first = first or found
     for m in _TAKE_BACK.finditer(text):
         part = _PARTIAL.search(text, 0, m.start())
         if part is None or not any(c.isdigit() for c in part.group()):
@@ -2200,6 +2219,42 @@ def _corrected(text: str, options: PiiOptions, asked: str | None = None) -> tupl
     return first
 
 
+#: A digit named wrong and the one meant after it, a speaker fixing what they just said ("ой, нет, не
+#: пять, а восемь", "no, sorry, not nine, four five", "not 6 but 8"): ``x`` the digits taken back.
+_NOT_THIS = re.compile(
+    rf"(?<![^\W\d_])(?:не|not)\s+(?P<x>{_ITEM}(?:[\s-]{{1,2}}{_ITEM}){{0,2}})"
+    rf"(?:[\s,.…—–:-]*(?:а|but|it'?s|it\s+is|i\s+mean)(?![^\W\d_]))?[\s,.…—–:-]*(?={_ITEM})",
+    re.I,
+)
+#: What a speaker says between the digits they take back and the "не"/"not" naming them: pauses,
+#: take-back words, a bare no ("... 8 5... ой, нет, не 5", "6 1 3... no, sorry, not 3").
+_BEFORE_NOT = re.compile(rf"(?:[\s,.:;!…—–-]|{_TAKE_BACK.pattern}|(?<![^\W\d_])no(?![^\W\d_]))*$", re.I)
+#: How far before "не"/"not" the digits it names may end.
+_NOT_GAP_CHARS = 40
+
+
+def _cut_named(text: str, m: re.Match[str]) -> int | None:
+    """Where the digits that :data:`_NOT_THIS` match ``m`` names as wrong start, when they are the
+    last digits said before it (else it names no digit just said: "не 5, а 7 дней" is no fix)."""
+    wrong = said_digits(m.group("x"))
+    lo = max(0, m.start() - _NOT_GAP_CHARS)
+    gap = _BEFORE_NOT.search(text, lo, m.start())
+    i = gap.start() if gap is not None else m.start()
+    j = len(wrong)
+    while j:
+        i -= 1
+        if i < 0:
+            return None
+        c = text[i]
+        if c.isdigit():
+            if c != wrong[j - 1]:
+                return None
+            j -= 1
+        elif c not in _PAUSE_CHARS:
+            return None
+    return i if i and any(c.isdigit() for c in text[max(0, i - 4) : i]) else None
+
+
 #: Digits right by a placeholder: a number cut in the wrong place ("[CARD] 2340").
 _DIGITS_BY_PLACEHOLDER = re.compile(r"\d[\s,]*\[(?:CARD|ID|PHONE)\]|\[(?:CARD|ID|PHONE)\][\s,]*\d")
 
@@ -2208,9 +2263,11 @@ _PAUSE_CHARS = " .,…—–-"
 
 
 def _joined_again(
-    head: str, tail: str, options: PiiOptions, asked: str | None = None
+    head: str, tail: str, options: PiiOptions, asked: str | None = None, named: bool = False
 ) -> tuple[str, dict[str, int]] | None:
-    """The redaction of ``head`` and ``tail`` joined, when it finds more PII than the two apart."""
+    """The redaction of ``head`` and ``tail`` joined, when it finds more PII than the two apart (as
+    much, ``named``: the speaker named the digits they fixed, so the joined number is the one meant;
+    its head alone may look like another, "6 9 1, 5 4 6, 3 8 6, 3" a phone)."""
     apart = sum(
         n for side in (head, tail) for n in _redact(side, options, corrections=False, asked=asked)[1].values()
     )
@@ -2219,7 +2276,7 @@ def _joined_again(
     for again in dict.fromkeys((tail, _GROUP_DASH.sub(" ", tail))):
         joined = f"{head}{again}" if not head or head[-1].isspace() else f"{head} {again}"
         out, found = _redact(joined, options, corrections=False, asked=asked)
-        if sum(found.values()) > apart:
+        if sum(found.values()) > apart or (named and found and sum(found.values()) >= apart):
             return out, found
     return None
 

@@ -602,6 +602,55 @@ def test_a_group_taken_back_and_said_again_completes_the_number(said, stored):
 
 
 @pytest.mark.parametrize(
+    ("lang", "asked", "said", "stored"),
+    [
+        (
+            "ru",
+            "Какой у вас мобильный?",
+            "Девятьсот шестнадцать, двести тридцать, четыре пять... ой, нет, не пять, а шесть, семь восемь.",
+            "[PHONE].",
+        ),
+        (
+            "ru",
+            "Назовите номер карты, пожалуйста.",
+            "4276 3800, один два четыре... то есть не четыре, а пять, шесть, 7991.",
+            "[CARD].",
+        ),
+        (
+            "ru",
+            "Продиктуйте СНИЛС.",
+            "сто двенадцать, двести тридцать три, триста сорок девять... ой, не девять, а ноль, 87.",
+            "[ID].",
+        ),
+        (
+            "en",
+            "What's a good callback number?",
+            "It's four one five, five five five, oh one three... sorry, not three, four, two.",
+            "It's [PHONE].",
+        ),
+        (
+            "en",
+            "Can I get your social security number?",
+            "Sure, five two three, four one... no, not one, seven, six eight nine zero.",
+            "Sure, [ID].",
+        ),
+    ],
+)
+def test_a_digit_named_wrong_and_replaced_mid_number_completes_it(lang, asked, said, stored):
+    """A digit fixed in the breath ("не пять, а шесть", "not three, four"): the digit named is the last
+    one said, the one after it replaces it and the number goes on (dropping the whole group stopped in
+    lost the number)."""
+    out = filter_transcript(make_transcript_from_turns("fix", [("agent", asked), ("customer", said)], lang))
+    assert out["transcript"]["segments"][1]["text"] == stored
+
+
+def test_a_not_this_but_that_about_no_digit_just_said_changes_nothing():
+    said = "Заказ 1234567 шёл не пять, а семь дней."
+    out = filter_transcript(make_transcript_from_turns("fix", [("customer", said)], "ru"))
+    assert out["transcript"]["segments"][0]["text"] == said
+
+
+@pytest.mark.parametrize(
     "said",
     ["It's 49 dollars... no wait, 59 dollars a month.", "Order 12345678... sorry, 12345679."],
 )
