@@ -33,6 +33,11 @@ SINK_BATCH = Histogram(
 )
 SINK_ROWS = Counter("callstream_sink_rows_total", "Rows written to ClickHouse.", ["table"])
 SINK_FAILURES = Counter("callstream_sink_flush_failures_total", "Failed ClickHouse flushes (retried).")
+SINK_RETIRED = Counter(
+    "callstream_sink_superseded_calls_total",
+    "Calls processed again whose older processing's extra child rows the sink deleted, or could not.",
+    ["outcome"],  # deleted | refused (ClickHouse refused the DELETE: the older rows stay in FINAL)
+)
 UP = Gauge("callstream_worker_up", "1 while the worker runs.", ["stages"])
 CONSUMER_LAG = Gauge(
     "callstream_consumer_lag",

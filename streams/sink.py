@@ -70,6 +70,11 @@ INNER JOIN (
 WHERE k.newest < c.version
 GROUP BY k.tenant, k.call_id, c.version
 """
+#: ClickHouse refusing the retirement for good (the sink's user lacks ALTER DELETE, a read-only
+#: replica, a table with projections): logged and counted, never retried, so that the sink does not
+#: stall on the one re-processed call: ACCESS_DENIED, READONLY, NOT_IMPLEMENTED, SUPPORT_IS_DISABLED,
+#: QUERY_IS_PROHIBITED.
+RETIRE_REFUSED_CODES = frozenset({497, 164, 48, 344, 392})
 #: Calls looked up per query and retired per ``DELETE`` (the statement lists each).
 RETIRE_CHUNK = 500
 _CALL_COLUMNS = (TABLE_COLUMNS["calls"].index("tenant"), TABLE_COLUMNS["calls"].index("call_id"))
@@ -289,17 +294,33 @@ class ClickHouseSink:
         retired: dict[str, int] = {}
         for start in range(0, len(calls), RETIRE_CHUNK):
             chunk = tuple(calls[start : start + RETIRE_CHUNK])
-            mixed = tuple(sorted(set(self.client.query(_MIXED_SQL, parameters={"calls": chunk}).result_rows)))
-            for table, key in CHILD_KEYS.items() if mixed else ():
-                sql = _SUPERSEDED_SQL.format(table=table, key=key)
-                stale = self.client.query(sql, parameters={"calls": mixed}).result_rows
-                if stale:
-                    self._delete_older(table, stale)
-                    retired[table] = retired.get(table, 0) + len(stale)
+            try:
+                self._retire(chunk, retired)
+            except DatabaseError as exc:
+                if exc.code not in RETIRE_REFUSED_CODES:
+                    raise
+                metrics.SINK_RETIRED.labels("refused").inc(len(chunk))
+                log.error(
+                    "sink: ClickHouse refused to delete the superseded child rows of calls processed "
+                    "again (grant the sink's user SELECT and ALTER DELETE on call_segments and "
+                    "call_criteria); their older processing's extra rows stay in FINAL: %s",
+                    exc,
+                )
             self._written_calls.difference_update(chunk)
         if retired:
             log.info("sink: retired child rows of earlier processings: %s calls", retired)
         return retired
+
+    def _retire(self, calls: tuple[tuple[str, str], ...], retired: dict[str, int]) -> None:
+        """:meth:`retire_superseded` of ``calls``, counting the calls retired per table in ``retired``."""
+        mixed = tuple(sorted(set(self.client.query(_MIXED_SQL, parameters={"calls": calls}).result_rows)))
+        for table, key in CHILD_KEYS.items() if mixed else ():
+            sql = _SUPERSEDED_SQL.format(table=table, key=key)
+            stale = self.client.query(sql, parameters={"calls": mixed}).result_rows
+            if stale:
+                self._delete_older(table, stale)
+                retired[table] = retired.get(table, 0) + len(stale)
+                metrics.SINK_RETIRED.labels("deleted").inc(len(stale))
 
     def _delete_older(self, table: str, stale: list[tuple[str, str, int]]) -> None:
         """Lightweight ``DELETE`` of ``table``'s rows of each (tenant, call, version) older than it."""

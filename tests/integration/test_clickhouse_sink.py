@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
 
 import pytest
+from clickhouse_connect.driver.exceptions import DatabaseError
 
 from processors.rows import alert_row, dead_letter_row, score_rows
 from streams.clickhouse import DDL_DIR, ClickHouseUnavailable, connect, migrate, query, split_statements
@@ -309,6 +311,26 @@ def test_a_failed_retirement_is_done_by_the_next_flush(isolated_chdb):
     assert len(child_rows(isolated_chdb, "c-1")[0]) == 5
     assert sink.flush() == {}
     assert child_rows(isolated_chdb, "c-1") == ([(0, 2), (1, 2)], [("closing", 2), ("greeting", 2)])
+
+
+def test_a_refused_retirement_is_logged_not_retried_forever(isolated_chdb, caplog):
+    """A sink user without ALTER DELETE must not stall every flush on one call processed again."""
+
+    class NoDelete(StatementClient):
+        def command(self, sql, *args, **kwargs):
+            self.commands.append(sql)
+            raise DatabaseError("Code: 497. DB::Exception: Not enough privileges. (ACCESS_DENIED)", code=497)
+
+    client = NoDelete(isolated_chdb)
+    sink = ClickHouseSink(client)
+    add_calls(sink, ["c-1"], version=1)
+    sink.flush()
+    sink.add_rows(score_rows(processed_again("c-1"), 2), topic=TOPIC, partition=0, offset=1)
+    with caplog.at_level(logging.ERROR, logger="streams.sink"):
+        assert sink.flush() == {"calls": 1, "call_segments": 2, "call_criteria": 2}
+    assert "ALTER DELETE" in caplog.text
+    assert sink.flush() == {} and len(client.commands) == 1  # not tried again
+    assert len(child_rows(isolated_chdb, "c-1")[0]) == 5  # the older rows stay, as logged
 
 
 def test_raw_customer_number_is_never_stored(isolated_chdb):
