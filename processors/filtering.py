@@ -2123,6 +2123,67 @@ def _rejoin_taken_pieces(
             }
 
 
+#: The other speaker saying how the number asked for starts, as their screen shows it, and asking for
+#: the rest ("У меня в анкете начало 437, а дальше?", "I have it starting with 4417, what's the rest?",
+#: "Первые цифры 40817. Продолжайте."): ``head`` the digits read, the turn ending soon after them.
+_NUMBER_ITEM = rf"(?:\d+|{NUMBER_WORD}|oh(?![^\W\d_]))"
+_STARTED = re.compile(
+    r"(?<![^\W\d_])(?:начало|начинается\s+(?:на|с)|первые\s+(?:[^\W\d_]+\s+)?цифры|"
+    r"starting(?:\s+with)?|starts\s+with|begins\s+with|beginning\s+with|"
+    r"(?:the\s+)?first\s+(?:[^\W\d_]+\s+)?digits)"
+    # a few words before the digits: "Первые цифры у меня 4276", "the first three digits I have are 523"
+    r"(?:[\s:,—–-]+[^\W\d_]+){0,3}?[\s:,—–-]*"
+    rf"(?P<head>{_NUMBER_ITEM}(?:[\s,.\-–—]{{1,3}}{_NUMBER_ITEM})*)"
+    r"[^\d.?!]{0,30}(?:[.?!…]+\s*[^\d.?!]{1,30})?[.?!…]*\s*$",  # "..., а дальше?", "... 437. Продолжайте."
+    re.IGNORECASE,
+)
+#: Substrings every :data:`_STARTED` start word holds (a cheap test before the regex).
+_STARTED_HINTS = ("начал", "начина", "перв", "start", "begin", "first")
+#: A number said: digits and number words in a row.
+_SAID_NUMBER = re.compile(rf"(?<![^\W\d_]){_NUMBER_ITEM}(?:[\s,.\-–—…:]{{1,4}}{_NUMBER_ITEM})*", re.I)
+_PLACEHOLDER_AT_END = re.compile(r"\[(CARD|ID|PHONE)\][\s.,!?…]*$")
+
+
+def _started_by_other(
+    segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
+) -> None:
+    """A number the other speaker started from the record and the speaker finished ("Продиктуйте
+    СНИЛС. У меня в анкете начало 437, а дальше?" / "Ага, 460 335 82."): neither piece alone has the
+    number's shape. Read as one after the request, and when that is one number, its placeholder
+    replaces both pieces (counted once, in the answer)."""
+    for i in range(1, len(segments)):
+        if segments[i - 1].get("role") == segments[i].get("role"):
+            continue
+        low = said[i - 1].lower()
+        if not any(hint in low for hint in _STARTED_HINTS):
+            continue
+        ask = expand_repeats(_printable(said[i - 1]))
+        m = _STARTED.search(ask)
+        if m is None:
+            continue
+        answer = expand_repeats(_printable(said[i]))
+        rest = _SAID_NUMBER.search(answer)
+        if rest is None:
+            continue
+        request = ask[: m.start()].rstrip()
+        kind = asked_id(request) or ("card" if asks_for_card(request) else None)
+        kind = kind or ("phone" if asks_for_phone(request) else None)
+        joined = f"{request} {m.group('head')}, {rest.group()}"
+        redacted, found = _redact(joined, options, asked=kind)
+        end = _PLACEHOLDER_AT_END.search(redacted)
+        # one number: the placeholder ends the reading and no digit is left but the request's
+        if not found or end is None or _readable_digits(redacted) > _readable_digits(request):
+            continue
+        placeholder = f"[{end.group(1)}]"
+        if segments[i - 1]["text"] == _printable(said[i - 1]):
+            text = ask[: m.start("head")] + placeholder + ask[m.end("head") :]
+            segments[i - 1] = {**segments[i - 1], "text": text}
+        if segments[i]["text"] == _printable(said[i]):
+            text = answer[: rest.start()] + placeholder + answer[rest.end() :]
+            segments[i] = {**segments[i], "text": text}
+            pii[end.group(1)] += 1
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -2206,6 +2267,7 @@ def filter_transcript(
             _answers_reference(segments, said_texts, options, pii)
         if pii:
             _rejoin_taken_pieces(segments, said_texts, options, pii)
+        _started_by_other(segments, said_texts, options, pii)
         # the answers to a code's request first: what they redact may be said again ("Последние: ...")
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."

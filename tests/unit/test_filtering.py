@@ -651,6 +651,65 @@ def test_a_not_this_but_that_about_no_digit_just_said_changes_nothing():
 
 
 @pytest.mark.parametrize(
+    ("lang", "ask", "answer", "ask_stored", "answer_stored", "kind"),
+    [
+        (
+            "ru",
+            "Назовите СНИЛС. В системе он начинается на сто двенадцать, продолжайте.",
+            "Да, двести тридцать три, триста сорок, восемьдесят семь.",
+            "Назовите СНИЛС. В системе он начинается на [ID], продолжайте.",
+            "Да, [ID].",
+            "ID",
+        ),
+        (
+            "ru",
+            "Назовите номер карты. Первые цифры у меня 4276. Дальше?",
+            "3800 1256 7991.",
+            "Назовите номер карты. Первые цифры у меня [CARD]. Дальше?",
+            "[CARD].",
+            "CARD",
+        ),
+        (
+            "en",
+            "What's your cell number? I've got it starting with four one five, what's the rest?",
+            "Yeah, five five five, oh one four two.",
+            "What's your cell number? I've got it starting with [PHONE], what's the rest?",
+            "Yeah, [PHONE].",
+            "PHONE",
+        ),
+        (
+            "en",
+            "And your social? The first three digits I have are five two three.",
+            "Then four seven, six eight nine zero.",
+            "And your social? The first three digits I have are [ID].",
+            "Then [ID].",
+            "ID",
+        ),
+    ],
+)
+def test_a_number_the_other_speaker_started_and_the_caller_finished(
+    lang, ask, answer, ask_stored, answer_stored, kind
+):
+    """The agent reads the start from the record and asks for the rest: neither piece alone has the
+    number's shape; together they are one number, redacted in both and counted once."""
+    out = filter_transcript(make_transcript_from_turns("start", [("agent", ask), ("customer", answer)], lang))
+    assert [s["text"] for s in out["transcript"]["segments"]] == [ask_stored, answer_stored]
+    assert out["pii"] == {kind: 1}
+
+
+@pytest.mark.parametrize(
+    ("lang", "ask", "answer"),
+    [
+        ("ru", "Номер заказа начинается на 7712, а дальше?", "Дальше 3456 789."),
+        ("en", "Flight number starts with BA two one, and then?", "Two one seven, at nine fifteen."),
+    ],
+)
+def test_a_reference_the_other_speaker_started_stays(lang, ask, answer):
+    out = filter_transcript(make_transcript_from_turns("start", [("agent", ask), ("customer", answer)], lang))
+    assert [s["text"] for s in out["transcript"]["segments"]] == [ask, answer]
+
+
+@pytest.mark.parametrize(
     "said",
     ["It's 49 dollars... no wait, 59 dollars a month.", "Order 12345678... sorry, 12345679."],
 )
