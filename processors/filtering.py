@@ -73,6 +73,7 @@ from processors.numbers import (
 )
 from processors.pii import (
     EMAIL_WORDS,
+    NOT_ADDRESS_WORDS,
     PLACEHOLDER_RE,
     READ_BACK_CUE,
     SAID_RUN,
@@ -1617,6 +1618,16 @@ _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z]")
 #: Segments back (the other speaker's backchannels between) a local part's start may be.
 _LOCAL_START_SEGMENTS = 3
+#: A breath that is one word broken off, perhaps with the joiner said after it ("соколов...", "brennan
+#: underscore..."; or the joiner already an address's, "brennan [EMAIL]..."): an address's first word
+#: when its rest opens the next breath.
+_BROKEN_OFF_WORD = re.compile(
+    r"\s*([^\W\d_]{3,}(?:\s+(?:underscore|dot|dash|hyphen|точка|тире|дефис|(?:нижнее\s+)?подч[её]ркивание))?)"
+    r"(?:\s+\[EMAIL\])?(?:\.\.\.|…|-|—|–)[\s.]*",
+    re.IGNORECASE,
+)
+#: Words such a breath may be that start no address: fillers, words leading to one ("Пишите...").
+_NOT_A_HANDLE = frozenset(FILLERS_EN + FILLERS_RU) | NOT_ADDRESS_WORDS
 
 
 def _email_starts(segments: list[dict[str, Any]]) -> None:
@@ -1633,6 +1644,13 @@ def _email_starts(segments: list[dict[str, Any]]) -> None:
             if before["role"] != seg["role"]:
                 continue
             if not _near(before, seg) or not all(_lets_it_go_on(segments[i]) for i in range(j + 1, k)):
+                break
+            broken = _BROKEN_OFF_WORD.fullmatch(before["text"])
+            if broken is not None and broken.group(1).split()[0].lower() not in _NOT_A_HANDLE:
+                text = before["text"]
+                end = text.find("[EMAIL]", broken.end(1))
+                end = end + len("[EMAIL]") if end >= 0 else broken.end(1)
+                segments[j] = {**before, "text": text[: broken.start(1)] + "[EMAIL]" + text[end:]}
                 break
             start = _LOCAL_START.search(before["text"])
             if (

@@ -1673,7 +1673,7 @@ _MARK = 0xE100
 #: "гэ", "эй", "дабл-ю") besides single letters.
 _LETTER_NAMES = (
     "эй|би|си|ди|эф|джи|эйч|ай|джей|кей|эл|эль|эм|эн|оу|пи|кью|ар|эс|ти|ю|ви|дабл-ю|дабл|экс|икс|уай|вай|зед|зи|"
-    "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет|аш|жи|ar"
+    "бэ|вэ|гэ|дэ|жэ|зэ|ка|пэ|эр|тэ|ха|цэ|че|ша|ща|игрек|йот|зет|зэт|аш|жи|ar"
 )
 _SPELLED = re.compile(rf"(?:[^\W\d_]|{_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}))*", re.IGNORECASE)
 _ADDRESS_JOINS = _JOINERS
@@ -1683,6 +1683,8 @@ _NOT_ADDRESS = frozenset(
      "ok", "well", "so", "um", "uh", "это", "мой", "моя", "моё", "мое", "почта", "почту", "адрес",
      "электронка", "значит", "так", "да", "ну", "вот", "пишите", "записывайте", "запишите", "на", "email's"}
 )  # fmt: skip
+#: The same, for the filter's pieces of an address said a breath at a time.
+NOT_ADDRESS_WORDS = _NOT_ADDRESS
 _ADDRESS_TOKEN = re.compile(r"[^\s,;:!?]+")
 _ADDRESS_WORDS = 2  # words not spelled (the handle said before its spelling) an address may take
 
@@ -1695,7 +1697,7 @@ _LETTER_VALUES = {
     "эл": "l", "эль": "l", "эм": "m", "эн": "n", "оу": "o", "пи": "p", "пэ": "p", "кью": "q", "ар": "r",
     "эр": "r", "эс": "s", "ти": "t", "тэ": "t", "ю": "u", "ви": "v", "вэ": "v", "дабл-ю": "w", "дабл": "w",
     "экс": "x", "икс": "x", "уай": "y", "вай": "y", "игрек": "y", "зед": "z", "зи": "z", "зэ": "z",
-    "зет": "z", "че": "ch", "ша": "sh", "ща": "sch", "аш": "h", "жи": "g", "ar": "r",
+    "зет": "z", "зэт": "z", "че": "ch", "ша": "sh", "ща": "sch", "аш": "h", "жи": "g", "ar": "r",
     # English letter names, read only in a spelling checked against the address (_with_spelling_after)
     "ay": "a", "bee": "b", "cee": "c", "see": "c", "dee": "d", "ee": "e", "ef": "f", "gee": "g",
     "aitch": "h", "eye": "i", "jay": "j", "kay": "k", "el": "l", "em": "m", "en": "n", "oh": "o",
@@ -1708,8 +1710,24 @@ _EN_LETTER_NAMES = (
     "ay|bee|cee|see|dee|ee|ef|gee|aitch|eye|jay|kay|el|em|en|oh|pee|cue|are|es|ess|tee|you|vee|double-u|ex|why|"
     "wye|zee|zed"
 )
+#: Spelling alphabets, a word a letter ("Kilo Alpha Tango", "Константин, Ольга, Зинаида"): words and
+#: names too, so, like English letter names, they spell only where the letters are checked.
+_ALPHABET_WORDS = {
+    **{w: w[0] for w in (
+        "alpha", "alfa", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+        "juliett", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+        "uniform", "victor", "whiskey", "whisky", "xray", "yankee", "zulu",
+    )},
+    "анна": "a", "борис": "b", "василий": "v", "григорий": "g", "дмитрий": "d", "елена": "e", "женя": "zh",
+    "зинаида": "z", "иван": "i", "константин": "k", "леонид": "l", "михаил": "m", "николай": "n",
+    "ольга": "o", "павел": "p", "роман": "r", "семён": "s", "семен": "s", "сергей": "s", "татьяна": "t",
+    "ульяна": "u", "фёдор": "f", "федор": "f", "харитон": "h", "цапля": "c", "человек": "ch", "шура": "sh",
+    "эхо": "e", "юрий": "yu", "яков": "ya",
+}  # fmt: skip
+_ALPHABET = "|".join(sorted(_ALPHABET_WORDS, key=len, reverse=True))
 _SPELLED_EN = re.compile(
-    rf"(?:[^\W\d_]|{_LETTER_NAMES}|{_EN_LETTER_NAMES})(?:-(?:[^\W\d_]|{_LETTER_NAMES}|{_EN_LETTER_NAMES}))*",
+    rf"(?:[^\W\d_]|{_LETTER_NAMES}|{_EN_LETTER_NAMES}|{_ALPHABET})"
+    rf"(?:-(?:[^\W\d_]|{_LETTER_NAMES}|{_EN_LETTER_NAMES}))*",
     re.IGNORECASE,
 )
 _TRANSLIT = str.maketrans(
@@ -1731,8 +1749,12 @@ def _spelling(
     skip, end = 0, at
     for token in _ADDRESS_TOKEN.finditer(text, at):
         word = token.group().strip(".…").lower()
-        if skip or (word == "as" and (spelled or started) and text.startswith(" in ", token.end())):
-            skip = (skip or 3) - 1  # "d as in david": "as", "in" and the word say the letter again
+        if skip or (
+            (spelled or started)
+            and ((word == "as" and text.startswith(" in ", token.end())) or word == "как")
+        ):
+            # "d as in david", "эм как Михаил": "as", "in" / "как" and the word say the letter again
+            skip = (skip or (2 if word == "как" else 3)) - 1
             if not skip and names.fullmatch(rest := word.partition("-")[2]):
                 # the letters after it, hyphenated on: "D-U as in uniform-N-M as in ..."
                 spelled += map(_letter_value, _letters(rest))
@@ -1746,7 +1768,7 @@ def _spelling(
 
 def _letter_value(letter: str) -> str:
     """What a spelled letter stands for: its name's letter, a Cyrillic one transliterated."""
-    return _LETTER_VALUES.get(letter) or letter.translate(_TRANSLIT)
+    return _LETTER_VALUES.get(letter) or _ALPHABET_WORDS.get(letter) or letter.translate(_TRANSLIT)
 
 
 #: Words that announce a spelling after the address ("[EMAIL], по буквам ка, у, зэ", "that's D-U-N").
@@ -1769,6 +1791,13 @@ def _with_spelling_after(text: str, source: str) -> str:
         started = text.startswith(" as in ", m.end())
         letters, spelled, end = _spelling(text, at, started, _SPELLED_EN)
         if letters < (1 if started else _SPELLING_MIN):
+            # a word of the address said again before its spelling ("[EMAIL], kozlova по буквам: ...")
+            where = source.find(text[m.end() :])
+            address = address_letters(source[:where]) if where > 0 else ""
+            span = _word_then_spelling(text, m.end(), address) if address else None
+            if span is not None:
+                out += (text[done : m.end()],)
+                done = span[1]
             continue
         where = source.find(text[at:end])
         address = address_letters(source[:where]) if where > 0 else ""
@@ -1784,12 +1813,37 @@ def _with_spelling_after(text: str, source: str) -> str:
 def spelling_of(text: str, address: str) -> tuple[int, int] | None:
     """Where ``text`` (a breath after the one that gave an address) spells ``address`` (its letters,
     :func:`address_letters`) right at its start, after a lead ("That's N, A, D, Y, A ...", "По буквам:
-    эс, е, эр ..."): the span of the letters, or None."""
+    эс, е, эр ..."), or a word of it said again first ("Нет, morozov, по буквам эм, о, эр ...", a
+    read-back fixed): the span of the letters (and that word), or None."""
     at = _SPELLING_LEAD.match(text).end()  # type: ignore[union-attr]  # may match empty
     letters, spelled, end = _spelling(text, at, False, _SPELLED_EN)
     if letters < _SPELLING_MIN or not _spelled_in(spelled, address):
-        return None
+        return _word_then_spelling(text, 0, address)
     return at, end
+
+
+#: A word said again before its spelling, a no may lead it ("Нет, morozov, по буквам ...", "No, oliver,
+#: that's O L I V E R", "[EMAIL], kozlova по буквам: ...").
+_WORD_BEFORE_SPELLING = re.compile(
+    r"[\s,]*(?:(?:no|nope|нет)[\s,.!]+)?(?P<word>[^\W\d_]{3,})(?=[\s,:—-])", re.IGNORECASE
+)
+
+
+def _word_then_spelling(text: str, at: int, address: str) -> tuple[int, int] | None:
+    """(where the word starts, where its spelling ends) when ``text`` from ``at`` says a word of
+    ``address`` (its letters) again and then spells it, else None: the word is a piece of the address
+    and the letters are the address's."""
+    m = _WORD_BEFORE_SPELLING.match(text, at)
+    if m is None or m.group("word").lower() in _NOT_ADDRESS:
+        return None
+    word = address_letters(m.group("word"))
+    if len(word) < _SPELLING_MIN or word not in address:
+        return None
+    lead = _SPELLING_LEAD.match(text, m.end()).end()  # type: ignore[union-attr]  # may match empty
+    letters, spelled, end = _spelling(text, lead, False, _SPELLED_EN)
+    if letters < _SPELLING_MIN or not _spelled_in(spelled, address):
+        return None
+    return m.start("word"), end
 
 
 def _spelled_in(spelled: str, address: str) -> bool:
@@ -1862,6 +1916,7 @@ def _with_its_spelling(text: str, source: str) -> str:
         tokens = list(_ADDRESS_TOKEN.finditer(text, done, m.start()))
         start, letters, words, k = m.start(), 0, 0, len(tokens) - 1
         named = 0  # English letter names ("dee", "are", "you"): words too, so letters must be among them
+        alphabet = 0  # spelling alphabet words ("Lima India", "Григорий, Анна"): three in a row spell
         if tokens and not text[tokens[-1].end() : m.start()].strip(" ,"):
             letters = _spelled_after(tokens[-1], text, source)
         while k >= 0:
@@ -1879,10 +1934,16 @@ def _with_its_spelling(text: str, source: str) -> str:
                 start = tokens[k].start()
                 k -= 1
                 continue
+            if k >= 1 and token in _ALPHABET_WORDS and tokens[k - 1].group().lower() == "как":
+                k -= 1  # "эм как Михаил": the name, "как"; the letter next
+                start = tokens[k].start()
+                k -= 1
+                continue
             if _SPELLED.fullmatch(token):
                 letters += len(_letters(token))
             elif _SPELLED_EN.fullmatch(token):
                 named += 1  # "R, A as in apple, es, H, I, dee, 1, 9, 8, 3, at gmail dot com"
+                alphabet += token in _ALPHABET_WORDS
             elif token in _ADDRESS_JOINS or token.isdigit() or token in NUMBER_WORDS:
                 pass
             elif (
@@ -1898,7 +1959,8 @@ def _with_its_spelling(text: str, source: str) -> str:
                 break
             start = tokens[k].start()
             k -= 1
-        if (letters >= 2 if not named else letters and letters + named >= 3) and start < m.start():
+        spelled = letters >= 2 if not named else letters and letters + named >= 3
+        if (spelled or alphabet >= _SPELLING_MIN) and start < m.start():
             out += (text[done:start], "[EMAIL]")
             done = m.end()
     if not out:

@@ -2639,6 +2639,95 @@ def test_an_address_spelled_in_the_next_breath_takes_its_placeholder(turns, lang
 
 
 @pytest.mark.parametrize(
+    ("turns", "language", "last"),
+    [
+        (  # a read-back with a letter wrong: the word fixed and spelled
+            [
+                ("agent", "Ваша почта?"),
+                ("customer", "smirnova точка лена собака yandex точка ru."),
+                ("agent", "Повторяю: smirrnova.lena@yandex.ru?"),
+                ("customer", "Нет, smirnova, по буквам эс, эм, и, эр, эн, о, вэ, а."),
+            ],
+            "ru",
+            "Нет, [EMAIL].",
+        ),
+        (
+            [
+                ("agent", "Your email?"),
+                ("customer", "whitaker dot jo at aol dot com."),
+                ("agent", "Let me check: whiteaker.jo@aol.com?"),
+                ("customer", "No, whitaker, that's W H I T A K E R."),
+            ],
+            "en",
+            "No, [EMAIL].",
+        ),
+        (  # the word said again after the address and spelled with the Russian name alphabet
+            [
+                ("agent", "Куда прислать договор?"),
+                (
+                    "customer",
+                    "sokolova точка anna собака mail точка ru, sokolova по буквам: Сергей, Ольга, "
+                    "Константин, Ольга, Леонид, Ольга, Василий, Анна.",
+                ),
+            ],
+            "ru",
+            "[EMAIL].",
+        ),
+        (  # "эм как Михаил": a letter and the name saying it again
+            [
+                ("agent", "Ваша почта?"),
+                ("customer", "Пишите: эм как Михаил, и как Иван, эр как Роман, а как Анна собака bk.ru."),
+            ],
+            "ru",
+            "Пишите: [EMAIL].",
+        ),
+    ],
+)
+def test_an_address_word_said_again_and_spelled_takes_its_placeholder(turns, language, last):
+    assert _stored(turns, language)[-1] == last
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        (
+            [
+                ("agent", "Ваша почта?"),
+                ("customer", "волкова..."),
+                ("agent", "Так."),
+                ("customer", "irina девяносто один собака mail точка ru."),
+            ],
+            "ru",
+            ["[EMAIL]...", "[EMAIL]."],
+        ),
+        (
+            [
+                ("agent", "Your email?"),
+                ("customer", "hughes dot..."),
+                ("agent", "Mm-hmm."),
+                ("customer", "carter 71 at aol dot com."),
+            ],
+            "en",
+            ["[EMAIL]...", "[EMAIL]."],
+        ),
+        (  # a filler broken off is no address's word
+            [
+                ("agent", "Ваша почта?"),
+                ("customer", "Секунду..."),
+                ("agent", "Да."),
+                ("customer", "irina91 собака mail точка ru."),
+            ],
+            "ru",
+            ["Секунду...", "[EMAIL]."],
+        ),
+    ],
+)
+def test_an_address_word_broken_off_in_the_breath_before_its_rest(turns, language, stored):
+    out = _stored(turns, language)
+    assert [out[1], out[3]] == stored
+
+
+@pytest.mark.parametrize(
     ("turns", "stored"),
     [
         (
