@@ -77,6 +77,7 @@ from processors.pii import (
     PLACEHOLDER_RE,
     READ_BACK_CUE,
     SAID_RUN,
+    TAKE_BACK,
     PiiOptions,
     abandoned_digits,
     abandoned_said,
@@ -1834,6 +1835,33 @@ def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
 _CVV_ANSWER_WORDS = 8
 #: The digits of a code in an answer: 3 or 4, grouped any way ("1 87", "2, 8, 2", "9... 6 6").
 _CODE_SPAN = re.compile(r"\d(?:[\s,.…-]{0,4}\d)*")
+#: A speaker taking back the start of a short code: the take-back words, or a bare no ("4 7 9 6... no,
+#: 4 7 9 2", "5 1 7... нет, 5 1 9").
+_CODE_TAKE_BACK = re.compile(rf"{TAKE_BACK.pattern}|(?<![^\W\d_])no(?![^\W\d_])", re.IGNORECASE)
+
+
+def _code_start(view: str) -> int:
+    """Where the code in an answer starts: after the last take-back with a few digits before it and
+    the code said again from its start after it ("5 3 8, no wait, 5310": the false start is a piece
+    of the code, redacted with it, not counted in its size), else 0. A number before that starts
+    otherwise is something else ("Карта 2019 года, нет, код 123")."""
+    start = 0
+    for m in _CODE_TAKE_BACK.finditer(view):
+        head = view[start : m.start()]
+        first, again = _DIGIT.search(head), _DIGIT.search(view, m.end())
+        if (
+            first is not None
+            and again is not None
+            and first.group() == again.group()
+            and _digit_count(head) < _CODE_FALSE_START
+            and len(head.split()) <= _CVV_ANSWER_WORDS
+        ):
+            start = m.end()
+    return start
+
+
+#: Digits a false start of a short code holds at most.
+_CODE_FALSE_START = 5
 #: What stands for a date, and for a card's expiry, while a code is read (private-use characters: no
 #: digit, word or space).
 _DATE_MARK, _EXPIRY_MARK, _LAST_N_MARK = "\ue200", "\ue201", "\ue202"
@@ -1946,15 +1974,19 @@ def _code_answers(
                 expiries[j] = said.group()
                 views[j] = [v.replace(said.group(), _EXPIRY_MARK, 1) for v in views[j]]
             # the reading that keeps the code in size: "four hundred eighty-six" is 486, not 4 00 86
-            views[j] = next((v for v in views[j] if len(code) + _digit_count(v) < sizes.stop), views[j][0])
-            digits = re.sub(r"\D", "", views[j])
+            views[j] = next(
+                (v for v in views[j] if len(code) + _digit_count(v[_code_start(v) :]) < sizes.stop),
+                views[j][0],
+            )
+            fixed = _code_start(views[j])  # the code said again after a false start
+            digits = re.sub(r"\D", "", views[j][fixed:])
             if not digits:
                 if code:
                     break
                 continue  # "Hang on, let me flip it over...": a stall before the answer
             # words besides the digits: a code read digit by digit ("9 4 8 6 ...") is still short
             if (
-                sum(not w.strip(",.…;:!?-").isdigit() for w in views[j].split()) > _CVV_ANSWER_WORDS
+                sum(not w.strip(",.…;:!?-").isdigit() for w in views[j][fixed:].split()) > _CVV_ANSWER_WORDS
                 or "[" in views[j]
             ):
                 break

@@ -2203,6 +2203,8 @@ _TAKE_BACK = re.compile(
     r"(?![^\W\d_])",
     re.I,
 )
+#: The same, for the filter (a short code's false start: "five three eight, no wait, 5310").
+TAKE_BACK = _TAKE_BACK
 #: Digits (7 or more, in groups) a speaker stops on and takes back: "4216 2611 8236... ой, нет, не так".
 _ABANDONED = re.compile(rf"\d(?:[\s,.\-–—]{{0,3}}\d){{6,}}(?=[\s.,…—–-]*{_TAKE_BACK.pattern})", re.I)
 

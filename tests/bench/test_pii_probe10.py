@@ -3,9 +3,10 @@ may not get worse. Measured blind when the probe was written (after every fix th
 to): 108 of 417 secrets readable (25.9 %), 25 of 3 655 numbers that must stay lost, 4 of 60 negatives
 touched. Its worst patterns: a digit corrected in the middle of a number ("... пять шесть девять... ой,
 нет, не девять, а один, ..."), the agent reading the start from the screen and the caller the rest,
-an address's word spelled or fixed outside the address, a false start on a short code. Now: 28 leaked
-(6.7 %; a digit fixed in the breath 33 -> 1 of 45, the start read by the agent 30 -> 1 of 43, e-mails
-19 -> 0 of 44), 25 lost, 4 negatives touched. Lower the limits as fixes land; there is no slack on purpose."""
+an address's word spelled or fixed outside the address, a false start on a short code. Now: 13 leaked
+(3.1 %; a digit fixed in the breath 33 -> 1 of 45, the start read by the agent 30 -> 1 of 43, e-mails
+19 -> 0 of 44, a short code's false start 15 -> 0 of 18), 25 lost, 4 negatives touched. Lower the
+limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ import pytest
 
 from tests.pii_probe10 import evaluate, self_check
 
-LEAKS = 28
+LEAKS = 13
 LEAKS_PER_TYPE = {
-    "account/ru": 1, "cvv/en": 6, "cvv/ru": 1, "iban/en": 5, "licence/ru": 1, "ni/en": 1, "oms/ru": 3,
-    "passport/ru": 1, "ssn/en": 1, "ssn4/en": 8,
+    "account/ru": 1, "iban/en": 5, "licence/ru": 1, "ni/en": 1, "oms/ru": 3, "passport/ru": 1, "ssn/en": 1,
 }  # fmt: skip  # every other type/language: 0
 LOST = 25
 NEGATIVES_TOUCHED = 4

@@ -2603,6 +2603,38 @@ def test_the_last_four_answered_with_the_words_last_four(asked, said):
 
 
 @pytest.mark.parametrize(
+    ("asked", "said", "stored", "language"),
+    [
+        (
+            "Can you confirm the last four digits of your social?",
+            "Uh, six two one, sorry, six two one eight.",
+            "[ID], sorry, [ID].",
+            "en",
+        ),
+        (
+            "And the security code on the back of the card?",
+            "three eight... no, three nine one.",
+            "[CARD]... no, [CARD].",
+            "en",
+        ),
+        (
+            "Назовите CVV-код с обратной стороны карты.",
+            "семь ноль... нет, семь ноль четыре.",
+            "[CARD]... нет, [CARD].",
+            "ru",
+        ),
+    ],
+)
+def test_a_short_code_said_again_after_a_false_start(asked, said, stored, language):
+    """The false start is a piece of the code (its first digits), redacted with it; the code's size is
+    the one said after the take-back, and it is counted once."""
+    turns = [("agent", asked), ("customer", said)]
+    out = filter_transcript(make_transcript_from_turns("code", turns, language))
+    assert out["transcript"]["segments"][1]["text"] == stored
+    assert out["pii"] == {stored[1:].split("]")[0]: 1}
+
+
+@pytest.mark.parametrize(
     ("turns", "language"),
     [
         (
