@@ -336,7 +336,9 @@ _NOT_IDENT_WORDS = (
     # a device's or a payment's own numbers: an IMEI and a pet's chip pass Luhn, a payment order is
     # phone-long; a bank's correspondent account; a work certificate or act
     r"imei|чип\b|chip\b|microchip|операци|operation\b|поручени|корсч[её]т|корреспондентск|"
-    r"акт[аеу]?\b|certificate|сертификат|request\b|запрос"
+    r"акт[аеу]?\b|certificate|сертификат|request\b|запрос|"
+    # a bag's tag: an airline's code and the bag's serial, the passenger's no more than a ticket is
+    r"бирк|tag\b"
 )
 _CUE = re.compile(
     r"(?<![^\W\d_])(?:"
@@ -368,7 +370,7 @@ _REFERENCE_WORDS = (
     r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer|"
     # an employer's identification number is a company's; a card dispute's number is the bank's
     r"ein\b|employer\s+identification|dispute|imei|чип\b|chip\b|microchip|операци|operation\b|поручени|"
-    r"корсч[её]т|корреспондентск|акт[аеу]?\b|certificate|сертификат|request\b|запрос)"
+    r"корсч[её]т|корреспондентск|акт[аеу]?\b|certificate|сертификат|request\b|запрос|бирк|tag\b)"
 )
 #: An airline's three-digit code (or another short group) may lead the reference's digits: "билет 555
 #: 8905378357", "my e-ticket number is 016 3557002664".

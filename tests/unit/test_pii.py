@@ -1304,3 +1304,15 @@ def test_a_driving_licence_said_as_my_license_or_with_dashes(said, stored):
 
 def test_my_license_without_its_number_stays():
     assert redact("My license is expired since 2021.") == ("My license is expired since 2021.", {})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Чемодан синий, бирка 0555 218734, рейс из Сочи.",
+        "My suitcase is missing, the bag tag reads 0016 734512.",
+    ],
+)
+def test_a_bag_tag_is_a_reference(said):
+    """An airline's code and the bag's serial (4 + 6 digits, a passport's shape): the bag's, no person's."""
+    assert redact(said) == (said, {})
