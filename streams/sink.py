@@ -21,8 +21,8 @@ fixed) writes its child rows under a newer ``_version``, but ``FINAL`` only repl
 same key: segments past the new last ``idx`` and criteria the new scorecard lacks would outlive it
 and mix two processings in one call. After writing, each flush therefore retires them
 (:meth:`ClickHouseSink.retire_superseded`): the calls whose child rows hold a key that only older
-versions have lose those older rows to a lightweight ``DELETE``. A first processing (the common
-case) costs one query per flush: its rows have a single version.
+versions than the call's newest have lose those older rows to a lightweight ``DELETE``. A first
+processing (the common case) costs one query per flush: it has no older rows.
 """
 
 from __future__ import annotations
@@ -49,12 +49,20 @@ log = logging.getLogger(__name__)
 
 #: A call's child tables and the column keying a row within the call.
 CHILD_KEYS = {"call_segments": "idx", "call_criteria": "criterion_id"}
-#: Calls (of ``%(calls)s``) whose child rows hold more than one version: only those can have
-#: superseded rows (a first processing, the common case, has one), so only those get the join below.
-_MIXED_SQL = " UNION ALL ".join(
-    f"SELECT tenant, call_id FROM {table} WHERE (tenant, call_id) IN %(calls)s "
-    "GROUP BY tenant, call_id HAVING min(_version) < max(_version)"
-    for table in CHILD_KEYS
+#: Calls (of ``%(calls)s``) with a child row older than the call's newest ``calls`` row: only those
+#: can have superseded rows (a first processing, the common case, has none), so only those get the
+#: join below. Against ``calls``, not the child rows' own versions: a call processed again into no
+#: segments has only old ones left, and merges may have folded its criteria to one version.
+_OLDER_SQL = (
+    "SELECT k.tenant, k.call_id FROM ("
+    + " UNION ALL ".join(
+        f"SELECT tenant, call_id, min(_version) AS oldest FROM {table} "
+        "WHERE (tenant, call_id) IN %(calls)s GROUP BY tenant, call_id"
+        for table in CHILD_KEYS
+    )
+    + ") AS k INNER JOIN (SELECT tenant, call_id, max(_version) AS version FROM calls "
+    "WHERE (tenant, call_id) IN %(calls)s GROUP BY tenant, call_id) AS c "
+    "ON k.tenant = c.tenant AND k.call_id = c.call_id WHERE k.oldest < c.version"
 )
 #: Calls (of ``%(calls)s``) with a child row whose key only older versions than the call's have.
 _SUPERSEDED_SQL = """
@@ -313,10 +321,10 @@ class ClickHouseSink:
 
     def _retire(self, calls: tuple[tuple[str, str], ...], retired: dict[str, int]) -> None:
         """:meth:`retire_superseded` of ``calls``, counting the calls retired per table in ``retired``."""
-        mixed = tuple(sorted(set(self.client.query(_MIXED_SQL, parameters={"calls": calls}).result_rows)))
-        for table, key in CHILD_KEYS.items() if mixed else ():
+        older = tuple(sorted(set(self.client.query(_OLDER_SQL, parameters={"calls": calls}).result_rows)))
+        for table, key in CHILD_KEYS.items() if older else ():
             sql = _SUPERSEDED_SQL.format(table=table, key=key)
-            stale = self.client.query(sql, parameters={"calls": mixed}).result_rows
+            stale = self.client.query(sql, parameters={"calls": older}).result_rows
             if stale:
                 self._delete_older(table, stale)
                 retired[table] = retired.get(table, 0) + len(stale)
