@@ -37,11 +37,13 @@ T = TypeVar("T")
 
 RESULT_SQL = """
 SELECT c.call_id, c.agent_name, c.language, c.duration_s, c.agent_talk_s, c.customer_talk_s, c.words,
-       c.price_mentions, c.scorer,
-       (SELECT countIf(status = 'scored') FROM call_criteria FINAL WHERE call_id = c.call_id) AS scored,
-       (SELECT count() FROM call_criteria FINAL WHERE call_id = c.call_id) AS criteria,
-       c._version
-FROM calls AS c FINAL WHERE c.call_id IN %(ids)s AND c._version >= %(since)s ORDER BY c.call_id
+       c.price_mentions, c.scorer, k.scored, k.criteria, c._version
+FROM calls AS c FINAL
+LEFT JOIN (
+    SELECT tenant, call_id, countIf(status = 'scored') AS scored, count() AS criteria
+    FROM call_criteria FINAL WHERE call_id IN %(ids)s GROUP BY tenant, call_id
+) AS k ON k.tenant = c.tenant AND k.call_id = c.call_id
+WHERE c.call_id IN %(ids)s AND c._version >= %(since)s ORDER BY c.call_id
 """
 DEAD_SQL = """
 SELECT call_id, stage, error_class, error_message, _version FROM dead_letters FINAL
@@ -212,7 +214,8 @@ def newest_outcomes(
     A dead letter replaces a ``calls`` row only when it is newer and from a stage up to the sink
     (the same call published again and failed); a failed alert does not undo the call's result.
     """
-    done = {row[0]: row for row in done_rows}
+    # one call id under two tenants (an event's tenant corrected): the newest processing shows
+    done = {row[0]: row for row in sorted(done_rows, key=lambda r: r[-1])}
     dead: dict[str, tuple] = {}
     for row in sorted(dead_rows, key=lambda r: r[-1]):
         if not (row[0] in done and row[1] in AFTER_CALLS_ROW):

@@ -313,6 +313,24 @@ def test_a_failed_retirement_is_done_by_the_next_flush(isolated_chdb):
     assert child_rows(isolated_chdb, "c-1") == ([(0, 2), (1, 2)], [("closing", 2), ("greeting", 2)])
 
 
+def test_a_call_processed_again_into_silence_loses_its_old_segments_after_merges(isolated_chdb):
+    """No new segments, and the criteria merged to the new version before the retirement ran: the
+    call's child rows no longer showed two versions side by side, but they are older than the call."""
+    client = StatementClient(isolated_chdb, fail=1)
+    sink = ClickHouseSink(client)
+    add_calls(sink, ["c-1"], version=1)
+    sink.flush()
+    silent = make_call_score("c-1")  # the same criteria, no segments
+    silent["compressed"]["filtered"]["transcript"]["segments"] = []
+    sink.add_rows(score_rows(silent, 2), topic=TOPIC, partition=0, offset=1)
+    with pytest.raises(ConnectionResetError):
+        sink.flush()  # the DELETE fails; the next flush owes it
+    isolated_chdb.command("OPTIMIZE TABLE call_criteria FINAL")
+    sink.flush()
+    segments, criteria = child_rows(isolated_chdb, "c-1")
+    assert segments == [] and len(criteria) == 3 and {version for _, version in criteria} == {2}
+
+
 def test_a_refused_retirement_is_logged_not_retried_forever(isolated_chdb, caplog):
     """A sink user without ALTER DELETE must not stall every flush on one call processed again."""
 
@@ -331,6 +349,18 @@ def test_a_refused_retirement_is_logged_not_retried_forever(isolated_chdb, caplo
     assert "ALTER DELETE" in caplog.text
     assert sink.flush() == {} and len(client.commands) == 1  # not tried again
     assert len(child_rows(isolated_chdb, "c-1")[0]) == 5  # the older rows stay, as logged
+
+
+def test_the_demo_counts_a_call_s_criteria_under_its_own_tenant(isolated_chdb):
+    """An event's tenant corrected: the call id has rows under both tenants; the demo printed 14/14."""
+    from streams.demo import RESULT_SQL
+
+    sink = ClickHouseSink(isolated_chdb)
+    sink.add_rows(score_rows(make_call_score("c-1", tenant="old"), 1), topic=TOPIC, partition=0, offset=0)
+    sink.add_rows(score_rows(make_call_score("c-1", tenant="new"), 2), topic=TOPIC, partition=0, offset=1)
+    sink.flush()
+    rows = query(isolated_chdb, RESULT_SQL.replace("%(ids)s", "['c-1']").replace("%(since)s", "2"))[1]
+    assert [(row[0], row[-3], row[-2], row[-1]) for row in rows] == [("c-1", 2, 3, 2)]
 
 
 def test_raw_customer_number_is_never_stored(isolated_chdb):

@@ -144,6 +144,12 @@ def test_newest_outcome_wins() -> None:
     assert failed["lost"][2] == "EmptyRecording"
 
 
+def test_a_call_moved_to_another_tenant_shows_its_newest_row() -> None:
+    newer, older = done("moved", 300), done("moved", 200)
+    finished, _ = newest_outcomes([newer, older], [])
+    assert finished["moved"] == newer
+
+
 def test_help_documents_arguments_and_exit_codes() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[attr-defined]
