@@ -144,9 +144,45 @@ def chdb_holder(settings: Settings) -> str | None:
         os.close(fd)
 
 
+#: Data folders this process has claimed (:func:`claim_data_dir`): path → the open, flocked file.
+_CLAIMED: dict[Path, int] = {}
+CLAIM_FILE = "callstream.pid"
+
+
+def claim_data_dir(settings: Settings) -> str | None:
+    """Claim ``settings.data_dir`` for this process's lifetime; who holds it instead ("PID 123"), if
+    another process does.
+
+    chDB's own lock (:func:`chdb_holder`) exists only once the engine is open, seconds after a demo
+    starts (its broker comes first): a second demo started meanwhile passed that check, started a
+    broker and failed on chDB's lock error. An flock on ``<data dir>/callstream.pid`` taken first
+    closes that gap; the kernel drops it when the process ends, however it ends. A remote
+    ClickHouse: None, nothing claimed.
+    """
+    import fcntl
+
+    if settings.clickhouse_dsn is not None:
+        return None
+    folder = settings.data_dir.resolve()
+    if folder in _CLAIMED:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / CLAIM_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        text = os.read(fd, 32).decode(errors="replace").strip()
+        os.close(fd)
+        return f"PID {text}" if text.isdigit() else "another process"
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    _CLAIMED[folder] = fd
+    return None
+
+
 def _data_dir_busy(command: str, settings: Settings) -> int | None:
     """Exit status 2 with one line when another process holds this data folder's chDB, else None."""
-    holder = chdb_holder(settings)
+    holder = chdb_holder(settings) or claim_data_dir(settings)
     if holder is None:
         return None
     print(

@@ -77,3 +77,41 @@ def test_remote_clickhouse_is_not_checked(
     monkeypatch.setenv("CALLSTREAM_CLICKHOUSE_DSN", "http://127.0.0.1:1/x")
     assert main(["demo"]) == 0
     assert started == ["demo"]
+
+
+HOLD_CLAIM = """
+import sys
+from streams.cli import claim_data_dir
+from streams.settings import Settings
+assert claim_data_dir(Settings(data_dir=sys.argv[1])) is None
+print("claimed", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_demo_still_starting_holds_the_folder_before_its_chdb_is_open(
+    tmp_path: Path, started: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    """A second demo 3 s after the first passed the chDB check (the first one's engine was not open
+    yet), started a broker and died on chDB's lock error; the folder is claimed first now."""
+    import subprocess
+    import sys
+
+    data = tmp_path / ".callstream"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_CLAIM, str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "claimed\n"
+        assert main(["demo"]) == 2
+        err = capsys.readouterr().err
+        assert err == MESSAGE.replace("4242", str(holder.pid)).format(command="demo", data=data.resolve())
+        assert started == []
+    finally:
+        holder.communicate("", timeout=60)
+    assert main(["demo"]) == 0  # the holder is gone: its lock with it
+    assert main(["demo"]) == 0  # this process's own claim is no conflict
+    assert started == ["demo", "demo"]
