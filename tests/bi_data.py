@@ -172,6 +172,18 @@ def build(now: datetime | None = None) -> BiData:
         letter = make_dead_letter(offset, topic="calls.completed")
         letter.update(stage="transcribe", error_class="RecordingNotFound", failed_at=now - timedelta(hours=1))
         data.dead_letters.append(letter)
+    # a call re-sent with a recording that cannot be read: its last good result stays in `calls`
+    resent = next(iter(data.calls.values()))
+    letter = make_dead_letter(3, topic="calls.completed")
+    letter.update(
+        stage="transcribe",
+        call_id=resent["call_id"],
+        key=resent["call_id"].encode(),
+        error_class="EmptyRecording",
+        error_message="file is zero bytes",
+        failed_at=now - timedelta(minutes=30),
+    )
+    data.dead_letters.append(letter)
     return data
 
 
