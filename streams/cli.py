@@ -181,7 +181,8 @@ def claim_data_dir(settings: Settings) -> str | None:
 
 
 def _data_dir_busy(command: str, settings: Settings) -> int | None:
-    """Exit status 2 with one line when another process holds this data folder's chDB, else None."""
+    """Exit status 2 with one line when another process holds this data folder's chDB or has
+    claimed the folder (:func:`claim_data_dir`, which claims it for this one otherwise), else None."""
     holder = chdb_holder(settings) or claim_data_dir(settings)
     if holder is None:
         return None

@@ -322,13 +322,15 @@ class ClickHouseSink:
     def _retire(self, calls: tuple[tuple[str, str], ...], retired: dict[str, int]) -> None:
         """:meth:`retire_superseded` of ``calls``, counting the calls retired per table in ``retired``."""
         older = tuple(sorted(set(self.client.query(_OLDER_SQL, parameters={"calls": calls}).result_rows)))
+        done: set[tuple[str, str]] = set()  # calls retired in either table: counted once
         for table, key in CHILD_KEYS.items() if older else ():
             sql = _SUPERSEDED_SQL.format(table=table, key=key)
             stale = self.client.query(sql, parameters={"calls": older}).result_rows
             if stale:
                 self._delete_older(table, stale)
                 retired[table] = retired.get(table, 0) + len(stale)
-                metrics.SINK_RETIRED.labels("deleted").inc(len(stale))
+                done.update((tenant, call_id) for tenant, call_id, _ in stale)
+        metrics.SINK_RETIRED.labels("deleted").inc(len(done))
 
     def _delete_older(self, table: str, stale: list[tuple[str, str, int]]) -> None:
         """Lightweight ``DELETE`` of ``table``'s rows of each (tenant, call, version) older than it."""
