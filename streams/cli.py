@@ -197,22 +197,22 @@ def _data_dir_busy(command: str, settings: Settings) -> int | None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings()
+    from streams.demo import run_demo  # first: a Ctrl-C during the imports leaves no data folder
+
     busy = _data_dir_busy("demo", settings)
     if busy is not None:
         return busy
-    from streams.demo import run_demo
-
     return run_demo(settings, args.calls, timeout=args.timeout)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings(stages=args.stages)
+    from streams.worker import run_worker  # first: a Ctrl-C during the imports leaves no data folder
+
     # only the sink (and the live page beside it) opens chDB: other stages may share the folder
     busy = _data_dir_busy("worker", settings) if "sink" in settings.stages else None
     if busy is not None:
         return busy
-    from streams.worker import run_worker
-
     return run_worker(settings)
 
 
