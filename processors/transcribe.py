@@ -571,7 +571,7 @@ def hint_doubt(segments: Sequence[Mapping], options: WhisperOptions, hint: str |
     if score is None:
         return None
     if score < options.hint_check_logprob:
-        return f"mean avg_logprob {score:.2f}"
+        return f"its text is unlikely: mean avg_logprob below {options.hint_check_logprob:.2f}"
     if hint is not None and len(expected) > 1:
         share = other_text_share(segments, hint, expected)
         if share > options.hint_other_text_share:
@@ -672,10 +672,13 @@ def transcribe_call(
                 decoded, language, probability = again, retry, detected_probability
         else:
             log.info(
-                "call %s: language hint %r doubtful (%s); detected %s (p=%.2f): hint kept",
+                "call %s: language hint %r doubtful (%s; mean avg_logprob %s in %s); detected %s "
+                "(p=%.2f): hint kept",
                 call["call_id"],
                 hint,
                 doubt,
+                _score(mean_logprob(decoded.segments)),
+                language,
                 detected,
                 detected_probability,
             )

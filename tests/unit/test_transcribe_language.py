@@ -29,7 +29,8 @@ def test_confident_hint_is_not_checked() -> None:
 
 def test_unlikely_text_doubts_the_hint() -> None:
     # the English samples hinted "ru": -1.36 to -1.64
-    assert hint_doubt([seg(0, 4, -1.36), seg(5, 8, -1.64)], WhisperOptions())
+    doubt = hint_doubt([seg(0, 4, -1.36), seg(5, 8, -1.64)], WhisperOptions())
+    assert doubt == "its text is unlikely: mean avg_logprob below -1.00"  # the log adds the score
 
 
 def test_nothing_kept_or_check_off_is_no_doubt() -> None:
