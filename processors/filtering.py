@@ -974,21 +974,24 @@ def _lead_end(text: str, asked_on: Callable[[], bool] | None = None) -> int:
     end = lead.end()  # type: ignore[union-attr]  # it matches the empty string
     # "Так, двадцать два ...": a filler, no group named, unless the rest was asked for ("повторите
     # конец?" / "Так, 118 739 40."); "No, I said, two six three." / "Okay, 5753." after "keep going" /
-    # "repeat the last bit?": the rest of the number
-    if end and (
-        _GROUP_LEAD_WORD.search(text, 0, end) is not None
-        or _SAID_AGAIN_LEAD.match(text) is not None
-        or (asked_on is not None and asked_on())
+    # "repeat the last bit?": the rest of the number. (The digits after the lead are looked at
+    # first: most texts open with "So, ..." or "Okay, ..." and no number, and those tests cost more.)
+    if (
+        end
+        and ((head := _head(text[end:])).isdigit() or head in _NUMBERISH)
+        and (
+            _GROUP_LEAD_WORD.search(text, 0, end) is not None
+            or _SAID_AGAIN_LEAD.match(text) is not None
+            or (asked_on is not None and asked_on())
+        )
     ):
-        head = _head(text[end:])
-        if head.isdigit() or head in _NUMBERISH:
-            # "и последние пять две девятки три": "пять" is a digit when fewer follow than it counts
-            group = "count" if lead.group("count") else "count_ru"  # type: ignore[union-attr]
-            count = lead.group(group)  # type: ignore[union-attr]
-            said = said_digits(dictated_digits(expand_repeats(text[end:])))
-            if count and len(said) != _COUNTS[count.lower()]:
-                return lead.start(group)  # type: ignore[union-attr]
-            return end
+        # "и последние пять две девятки три": "пять" is a digit when fewer follow than it counts
+        group = "count" if lead.group("count") else "count_ru"  # type: ignore[union-attr]
+        count = lead.group(group)  # type: ignore[union-attr]
+        said = said_digits(dictated_digits(expand_repeats(text[end:])))
+        if count and len(said) != _COUNTS[count.lower()]:
+            return lead.start(group)  # type: ignore[union-attr]
+        return end
     # an e-mail dictated a piece a breath: "Так, собака бэ ка", "So, at gmail", "Then dot com"
     end = _FILLER_LEAD.match(text).end()  # type: ignore[union-attr]
     return end if end and _head(text[end:]) in _EMAIL_JOINS else 0
@@ -2050,8 +2053,13 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
                 runs.append(run)
             run.segments.append(i)
         elif (
-            _after_other(segments, i, cue_at_end)
+            # _after_other(segments, i, cue_at_end), with the text's own number asked before the cue
+            # (most texts hold none, and that test costs less)
+            i
+            and segments[i - 1].get("role") != role
+            and _near(segments[i - 1], seg)
             and _says_number(seg["text"], head)
+            and cue_at_end(segments[i - 1]["text"])
             # "Срок действия и CVV?": the expiry comes first, no code's digits (the code is
             # _code_answers')
             and _EXPIRY_ASK.search(segments[i - 1]["text"]) is None
