@@ -549,11 +549,24 @@ def _not_an_inn(m: re.Match[str]) -> bool:
     return _INN_WORD.search(m.string, max(0, m.start() - 25), m.start()) is None
 
 
+#: The second and third letters of every :data:`_INN_WORD` match, in each case ("ИНН", "Инн", "iNN").
+_INN_PAIRS = ("нн", "нН", "Нн", "НН", "nn", "nN", "Nn", "NN")
+
+
 def asks_inn(text: str) -> bool:
     """Whether ``text`` names an INN (a 12-digit answer to it is a person's)."""
-    return ("нн" in text or "НН" in text or "nn" in text or "NN" in text) and _INN_WORD.search(
-        text
-    ) is not None
+    if not ("нн" in text or "НН" in text or "nn" in text or "NN" in text):
+        return False
+    # _INN_WORD.search(text), tried only a letter before each pair of its letters: on a call's text
+    # ("нн" is in many Russian words) a few finds and matches instead of the lookbehind at every
+    # character (the match sees the character before where it starts)
+    for pair in _INN_PAIRS:
+        at = text.find(pair, 1)
+        while at >= 0:
+            if _INN_WORD.match(text, at - 1) is not None:
+                return True
+            at = text.find(pair, at + 1)
+    return False
 
 
 def _ssn_ok(digits: str) -> bool:
@@ -1437,7 +1450,7 @@ _CVV_ASK_HINTS = ("CV", "cv", "Cv", "ecurity", "ECURITY", "ard code", "цифр"
 
 def asks_cvv(text: str) -> bool:
     """Whether ``text`` asks for a card's security code (:data:`CVV_ASK`)."""
-    return any(hint in text for hint in _CVV_ASK_HINTS) and CVV_ASK.search(text) is not None
+    return any(map(text.__contains__, _CVV_ASK_HINTS)) and CVV_ASK.search(text) is not None
 
 
 #: A request for the last four digits of an identity number: "And the last four of your social?",
@@ -1991,7 +2004,7 @@ def _redact(
         if counts:
             return out, counts
     # a card's security code: 3-4 digits after its word (cheap gate: "cv", "ecurity", "цифр", "оборот")
-    cvv = options.cards and any(hint in text for hint in _CVV_HINTS)
+    cvv = options.cards and any(map(text.__contains__, _CVV_HINTS))
     if counted is None:
         if not (spoken_at or cvv):
             return text, {}
@@ -2168,7 +2181,7 @@ def _redact_gated(
             text = _redact_passport_parts(text, counts, asked == "passport")
             letter_ids()
         if options.phones:
-            if any(hint in text for hint in _THEN_HINTS):
+            if any(map(text.__contains__, _THEN_HINTS)):
                 sub(_PHONE_THEN, "PHONE", lambda m: not is_amount(m.string, m.start(), m.end()))
             sub(_PHONE, "PHONE", not_an_id_asked)
         if options.cards or options.ids or options.phones:
