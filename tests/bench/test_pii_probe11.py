@@ -1,0 +1,49 @@
+"""Regression guard on the eleventh blind PII probe (tests/pii_probe11.py): its leak and false-positive counts
+may not get worse. Measured blind when the probe was written (at b6ee997, after every fix the first ten
+probes led to): 141 of 431 secrets readable (32.7 %; ru 71/220, en 70/211), 71 of 1 856 numbers that must
+stay lost, 17 of 60 negatives touched. Its worst patterns: Russian number words as fast speech is written
+("писят один шисят девять", "восем", "девятсот") 19/21; the caller's digits heard in the agent's channel
+(crosstalk) 31/37; English digits written as homophones ("to two zero for", "won", "ate", "niner",
+"nought") 18/23; digits split or merged wrongly by ASR ("55-756-0251-3-3-7850") 28/46; a letter O for a
+zero or look-alike Cyrillic/Latin letters in IDs ("DЕ, O9, 2O63", "ТХ, 7O, 28, 68, А") 18/40. Lost:
+contract numbers "договор номер 0933-678275" as [PHONE] 30/113. Lower the limits as fixes land; there is
+no slack on purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.pii_probe11 import evaluate, self_check
+
+LEAKS = 141
+LEAKS_PER_TYPE = {
+    "account/ru": 7, "card/en": 4, "card/ru": 11, "email/ru": 1, "iban/en": 23, "inn/ru": 8, "licence/en": 10,
+    "licence/ru": 11, "ni/en": 13, "passport/en": 5, "passport/ru": 15, "phone/en": 7, "phone/ru": 4,
+    "snils/ru": 14, "ssn/en": 8,
+}  # fmt: skip  # every other type/language: 0
+LOST = 71
+NEGATIVES_TOUCHED = 17
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return evaluate()
+
+
+def test_the_eleventh_probe_has_the_cases_it_was_measured_on(result):
+    assert self_check() == {"cases": 300, "secrets": 431, "keeps": 1856, "negatives": 60}
+    assert (result["cases"], result["secrets"], result["keeps"]) == (300, 431, 1856)
+
+
+def test_the_eleventh_probe_leak_count_does_not_regress(result):
+    assert result["leaked"] <= LEAKS
+    for key, counts in result["per_type"].items():
+        if "/" in key:
+            assert counts["leaked"] <= LEAKS_PER_TYPE.get(key, 0), key
+
+
+def test_the_eleventh_probe_false_positives_do_not_regress(result):
+    assert result["lost"] <= LOST
+    assert result["negatives_touched"] <= NEGATIVES_TOUCHED
