@@ -203,7 +203,10 @@ _NOT_LETTERS = re.compile(r"[\W_]+")
 #: Control characters (C0 but tab and newline, DEL, C1): not speech, dropped from the stored text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DIGIT = re.compile(r"\d")
-_NO_PUNCT = str.maketrans({c: " " for c in ',.!?;:…"«»()'})
+#: The punctuation a text's words are split apart at (``_NO_PUNCT.sub(" ", text).split()``): a
+#: substitution of one character class runs about twice as fast as ``str.translate`` with a table
+#: on Cyrillic text, with the same result (each of them one space).
+_NO_PUNCT = re.compile(r'[,.!?;:…"«»()]')
 
 
 @dataclass(frozen=True)
@@ -1002,7 +1005,7 @@ def _says_number(text: str, head: str) -> bool:
     if head.isdigit() or head in _NUMBERISH or _DIGIT.search(text):
         return True
     # words split on spaces, their punctuation off: a third of WORD_RE's cost on every segment
-    return len(_NUMBERISH.intersection(text.lower().translate(_NO_PUNCT).split())) >= 2
+    return len(_NUMBERISH.intersection(_NO_PUNCT.sub(" ", text.lower()).split())) >= 2
 
 
 def _near(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
@@ -1029,7 +1032,7 @@ def _bridged(segments: list[dict[str, Any]], j: int, i: int) -> bool:
             text = segments[k]["text"]
             if "[" in text and PLACEHOLDER_RE.search(text):  # a number of their own
                 return False
-            words = text.lower().translate(_NO_PUNCT).split()
+            words = _NO_PUNCT.sub(" ", text.lower()).split()
             if sum(not (w.isdigit() or w in _NUMBERISH) for w in words) > _BRIDGE_WORDS and not (
                 # "Алло, вас плохо слышно, повторите конец?": a longer ask for the rest is no turn
                 len(words) <= _GO_ON_WORDS and _GO_ON_ASK.search(text) is not None
@@ -1312,7 +1315,7 @@ def _asked_on(segments: list[dict[str, Any]], i: int) -> bool:
 
 def _bare_group_said(text: str) -> bool:
     """Whether ``text`` is nothing but a group of 2-4 digits said in words ("nine six six nine.")."""
-    words = text.lower().translate(_NO_PUNCT).split()
+    words = _NO_PUNCT.sub(" ", text.lower()).split()
     if not words or not all(w in _NUMBERISH or w in _THOUSANDS for w in words):
         return False
     # "Девять тысяч двести двадцать девять" is 9229, "nine six six nine" 9669
@@ -2213,7 +2216,7 @@ def _started_by_other(
         if segments[i - 1].get("role") == segments[i].get("role"):
             continue
         low = said[i - 1].lower()
-        if not any(hint in low for hint in _STARTED_HINTS):
+        if not any(map(low.__contains__, _STARTED_HINTS)):
             continue
         ask = expand_repeats(_printable(said[i - 1]))
         m = _STARTED.search(ask)
