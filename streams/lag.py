@@ -1,11 +1,48 @@
-"""Consumer lag of callstream's consumer group: how far its committed offsets trail the log end."""
+"""Consumer lag of callstream's consumer group: how far its committed offsets trail the log end.
+
+The log end of a partition is the larger of two answers of the broker: ListOffsets (what
+``get_watermark_offsets`` asks) and the high watermark of a Fetch response. On Kafka the two agree.
+Tansu 0.6 (the embedded broker) answers ListOffsets with the base offset of the partition's last
+record batch plus one, not its log end: 8 records produced in one batch read as a log end of 1, so
+ListOffsets alone under-reports the lag of any group that has not read the whole last batch (and
+reads 0 once the group has committed one record of it). Its Fetch responses carry the true high
+watermark, so the lag takes the larger of both, and is never below what a consumer can read.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import OFFSET_INVALID, Consumer, TopicPartition
+
+#: How long one fetch of the high-watermark probe waits for data. Tansu answers a fetch only when
+#: this wait is over, so it paces the probe; the response carries the high watermark with or
+#: without records.
+PROBE_FETCH_WAIT_MS = 20
+
+
+def _fetched_highs(
+    consumer: Consumer, starts: list[TopicPartition], timeout: float
+) -> dict[tuple[str, int], int]:
+    """High watermarks that Fetch responses report for ``starts`` (fetched from their offsets), read
+    from the consumer's cached watermarks; partitions with no response within ``timeout`` are left out."""
+    deadline = time.monotonic() + timeout
+    consumer.assign(starts)
+    highs: dict[tuple[str, int], int] = {}
+    pending = [TopicPartition(tp.topic, tp.partition) for tp in starts]
+    while pending and time.monotonic() < deadline:
+        consumer.consume(num_messages=1000, timeout=0.05)  # records and errors alike are not needed
+        still = []
+        for tp in pending:
+            _, high = consumer.get_watermark_offsets(tp, cached=True)
+            if high is None or high == OFFSET_INVALID or high < 0:
+                still.append(tp)
+            else:
+                highs[(tp.topic, tp.partition)] = high
+        pending = still
+    return highs
 
 
 def consumer_lag(
@@ -26,6 +63,13 @@ def consumer_lag(
             "group.id": group,
             "client.id": f"callstream-lag-{uuid.uuid4().hex[:8]}",
             "enable.auto.commit": False,
+            "enable.auto.offset.store": False,
+            "fetch.wait.max.ms": PROBE_FETCH_WAIT_MS,
+            # the probe fetches from the listed end: at most the last batches, and only their first
+            # KiB per partition is asked for (the response carries the high watermark all the same)
+            "fetch.max.bytes": 1024 * 1024,
+            "max.partition.fetch.bytes": 1024,
+            "queued.max.messages.kbytes": 1024,
             **(security or {}),
         }
     )
@@ -37,10 +81,23 @@ def consumer_lag(
             if topic in metadata
             for p in metadata[topic].partitions
         ]
-        committed = consumer.committed(partitions, timeout=timeout) if partitions else []
+        if not partitions:
+            return {}
+        committed = consumer.committed(partitions, timeout=timeout)
+        listed = {
+            (tp.topic, tp.partition): consumer.get_watermark_offsets(tp, timeout=timeout)[1]
+            for tp in committed
+        }
+        # Fetch from the listed end: on Kafka that is the log end (an empty fetch), on Tansu it is at
+        # or below it; never from beyond it, which a broker may answer with OFFSET_OUT_OF_RANGE.
+        starts = [
+            TopicPartition(tp.topic, tp.partition, max(0, listed[tp.topic, tp.partition])) for tp in committed
+        ]
+        fetched = _fetched_highs(consumer, starts, timeout)
         lag: dict[str, int] = {}
         for tp in committed:
-            _, high = consumer.get_watermark_offsets(tp, timeout=timeout)
+            key = (tp.topic, tp.partition)
+            high = max(listed[key], fetched.get(key, listed[key]))
             done = tp.offset if tp.offset >= 0 else 0
             lag[tp.topic] = lag.get(tp.topic, 0) + max(0, high - done)
         return lag
