@@ -590,7 +590,8 @@ def run_bench(
 
         return run_text_bench(calls)
     print(
-        f"callstream bench: unknown benchmark {what!r}; choose from: backbone, scoring, text, speech",
+        f"callstream bench: unknown benchmark {what!r}; choose from: backbone, scoring, text, speech, "
+        "pii, alerts",
         file=sys.stderr,
     )
     return 2

@@ -533,10 +533,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from streams.bench_pii import DEFAULT_SEED, run_pii_bench
 
         return run_pii_bench(DEFAULT_SEED if args.seed is None else args.seed, verbose=args.verbose)
+    if args.what == "alerts":
+        from streams.bench_alerts import run_alerts_bench
+
+        return run_alerts_bench(_settings(), 50 if args.calls is None else args.calls)
     from streams.bench import run_bench
 
+    calls = 2000 if args.calls is None else args.calls
     return run_bench(
-        _settings(), args.what, calls=args.calls, audio_seconds=args.audio_seconds, workers=args.workers
+        _settings(), args.what, calls=calls, audio_seconds=args.audio_seconds, workers=args.workers
     )
 
 
@@ -719,18 +724,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "what",
-        choices=("backbone", "scoring", "text", "speech", "pii"),
+        choices=("backbone", "scoring", "text", "speech", "pii", "alerts"),
         help="backbone: filter→compress→score→sink vs raw Kafka; scoring: calls/s and tokens per call "
         "with vs without compression on the configured scorer; text: tokens removed, key-fact recall "
         "and calls/s of filter+compress+rules; speech: VAD + batched Whisper vs plain transcribe; "
         "pii: phones, cards, e-mails and IDs (RU/EN) still readable after filter+compress (leaks) and "
-        "placeholders in prices, dates, order numbers (false positives), vs no redaction",
+        "placeholders in prices, dates, order numbers (false positives), vs no redaction; alerts: "
+        "latency from a scored call to its alert at a webhook (alerts, cool-down, notify) vs one raw "
+        "Kafka hop",
     )
     p.add_argument(
         "--calls",
         type=_count(1),
-        default=2000,
-        help="backbone, scoring, text: calls to push through (default: %(default)s)",
+        default=None,
+        help="backbone, scoring, text: calls to push through (default: 2000); alerts: calls sent one "
+        "at a time (default: 50)",
     )
     p.add_argument(
         "--audio-seconds",
