@@ -320,7 +320,7 @@ _SERIAL_OF_DEVICE = (
 #: Words after which digits are a reference, not a person's identity number: "the claim number under
 #: your policy", "полис, номер договора ...". They end what an identity word said before them named.
 _NOT_IDENT_WORDS = (
-    r"заказ|order|договор|contract|invoice|tracking|трек|накладн|ticket|тикет|заявк|claim|case\b|"
+    r"заказ|order|договор|contract|agreement|invoice|tracking|трек|накладн|ticket|тикет|заявк|claim|case\b|"
     r"обращени|confirmation|reference|transaction|транзакц|квитанц|receipt|артикул|sku\b|serial|"
     # the serial of a phone is the device's ("Серийный номер телефона на коробке 35 317609 679933 4")
     rf"{_SERIAL_OF_DEVICE}|серийн|"
@@ -362,12 +362,12 @@ ID_KINDS = frozenset({"passport", "snils", "ssn", "inn", "ident"})
 #: A word that makes the digits right after it (at most two words between) something else than a
 #: phone: "номер заказа 9123456789", "Order number 9161234567", "ИНН компании ...", "Оценки 5 4 5 ...".
 _REFERENCE_WORDS = (
-    r"(?<![^\W\d_])(?:заказ|order|договор|contract|инн|inn\b|огрн|кпп|бик|сч[её]т\w*\s+на\s+оплату|сч[её]т|"
+    r"(?<![^\W\d_])(?:заказ|order|договор|contract|agreement|инн|inn\b|огрн|кпп|бик|сч[её]т\w*\s+на\s+оплату|сч[её]т|"
     r"account|invoice|"
     rf"tracking|трек|накладн|артикул|sku\b|serial|{_SERIAL_OF_DEVICE}|серийн|оценк|rated|rating|score|балл|индекс|zip\b|"
     r"postcode|version|верси|лицев(?!\w*\s+сторон)|ticket|тикет|заявк|claim|полис|policy|confirmation|reference|"
     r"transaction|транзакц|купон|coupon|promo|промокод|квитанц|receipt|room|комнат|квартир|кабинет|обращени|case\b|"
-    r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|pnr\b|убыт|пробег|mileage|odometer|"
+    r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|reservation|pnr\b|убыт|пробег|mileage|odometer|"
     # an employer's identification number is a company's; a card dispute's number is the bank's
     r"ein\b|employer\s+identification|dispute|imei|чип\b|chip\b|microchip|операци|operation\b|поручени|"
     r"корсч[её]т|корреспондентск|акт[аеу]?\b|certificate|сертификат|request\b|запрос|бирк|tag\b)"
@@ -417,8 +417,17 @@ def _reference_before(text: str, start: int) -> bool:
 
 #: Before a reference word, a place: the number is one *on* the account, *linked to* the contract
 #: ("Назовите номер, привязанный к договору", "the number on the account"), not the reference's own.
+#: After such a preposition, whose it is or where it is looked up, no place of the number: "У меня тут
+#: квитанция номер ...", "Вижу у вас трек-номер ...", "В системе бронирование ...", "in the system".
+_NOT_A_PLACE = (
+    r"(?:меня|тебя|вас|нас|него|неё|нее|них|системе|базе|анкете|карточке|профиле|"
+    r"(?:the|our|your)\s+(?:system|records?|file|profile))(?![^\W\d_])"
+)
 _LOCATED = re.compile(
-    r"(?<![^\W\d_])(?:к|ко|в|во|на|при|у|on|in|to|with|under)\s+(?:[^\W\d_]+\s+){0,2}$", re.I
+    r"(?<![^\W\d_])(?:к|ко|в|во|на|при|у|on|in|to|with|under)\s+(?!"
+    rf"{_NOT_A_PLACE}"
+    r")(?:[^\W\d_]+\s+){0,2}$",
+    re.I,
 )
 
 
@@ -688,7 +697,9 @@ def _cue_and_word(text: str, start: int, asked: str | None = None) -> tuple[str 
         if said == "number":
             kind = kind or said
         elif said == "reference":
-            kind = None if kind in ID_KINDS else kind
+            # "Пишите: договор номер ...": a word asking to write down is a phone's only when nothing
+            # after it names the number either
+            kind = None if kind in ID_KINDS or kind == "dictate" else kind
         elif said != "dictate" or kind in (None, "number", "phone"):
             kind = said
     return ("phone" if kind == "dictate" else kind), m
@@ -1099,7 +1110,9 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
             # D, ...": the booking word names the digits right after it, not the request
             continue
         if cue is None and size >= 9 and _read_from_record(text, start, run.end()):
-            cue = "record"
+            # ... unless a reference word names it: "В системе бронирование 251487047", "in the system,
+            # reservation 924295811"
+            cue = None if _named_by_reference(text, start) else "record"
         if cue in ID_KINDS and is_amount(text, start, run.end()):
             continue  # after an identity word too, a unit or currency makes the digits an amount
         spoken_plus = plus and text[start] != "+"

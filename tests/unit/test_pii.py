@@ -1316,3 +1316,56 @@ def test_my_license_without_its_number_stays():
 def test_a_bag_tag_is_a_reference(said):
     """An airline's code and the bag's serial (4 + 6 digits, a passport's shape): the bag's, no person's."""
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Пишите: договор номер 250 42 789 76.",
+        "Да, записывайте: квитанция номер 935 72 616 18.",
+        "I have agreement number 0612-990197 here.",
+        "Okay, agreement number 0413-961304, that's right.",
+    ],
+)
+def test_a_reference_word_after_a_word_to_write_down_names_the_number(said):
+    """ "Пишите" asks for a phone only when nothing after it says what the number is; an agreement's
+    number is a contract's."""
+    assert redact(said) == (said, {})
+
+
+def test_a_word_to_write_down_still_announces_a_phone():
+    assert redact("Пишите: 8 916 123 45 67, договор номер 250.") == (
+        "Пишите: [PHONE], договор номер 250.",
+        {"PHONE": 1},
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "У меня тут квитанция номер 7024832117.",
+        "Вижу у вас трек-номер 19000096443451.",
+        "У меня в системе накладная СДЭК 1650589005.",
+        "У меня в системе бронирование 251487047.",
+        "I see in the system reservation 924295811.",
+    ],
+)
+def test_whose_or_where_looked_up_is_no_place_of_the_number(said):
+    """ "у меня", "у вас", "в системе" say who has the reference or where it is read, not that the
+    number is one kept on it ("номер, привязанный к договору")."""
+    assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        (
+            "Назовите номер, привязанный к договору: 8 916 123 45 67",
+            "Назовите номер, привязанный к договору: [PHONE]",
+        ),
+        ("the number on the account is 202 555 0134", "the number on the account is [PHONE]"),
+        ("I have on file 4081 7810 0999 1000 4312.", "I have on file [ID]."),
+    ],
+)
+def test_a_number_kept_on_a_reference_or_read_from_the_record_is_still_redacted(said, stored):
+    assert redact(said)[0] == stored
