@@ -74,31 +74,40 @@ _RU_OBLIQUE: dict[str, int] = _with_e({
         (800, "восьми", "восьми", "восемью"), (900, "девяти", "девяти", "девятью"),
     ) for word in (gen + "сот", dat + "стам", ins + "стами", gen + "стах")},
 })  # fmt: skip
-_VALUES = {**_EN, **_RU, **_RU_OBLIQUE}
+#: Digits as fast speech says them and ASR writes them down ("пятсот писят сем", "восемсот шисят",
+#: "niner" and "nought" of radio and British English): the same numbers, no other words.
+_SPOKEN: dict[str, int] = {
+    "сем": 7, "восем": 8, "писят": 50, "пийсят": 50, "шисят": 60, "шейсят": 60, "пятсот": 500,
+    "семсот": 700, "восемсот": 800, "девятсот": 900, "niner": 9, "nought": 0,
+}  # fmt: skip
+_VALUES = {**_EN, **_RU, **_RU_OBLIQUE, **_SPOKEN}
 #: "hundred" multiplies what came before ("five hundred"); Russian hundreds are words of their own.
 _HUNDRED = {"hundred": 100}
 #: Thousand and million close a group. These forms mean one thousand (million) when said alone.
 _BIG_ONE = {
     "thousand": 1000, "million": 1_000_000,
     "тысяча": 1000, "тысячу": 1000, "тысяче": 1000, "тысячей": 1000, "тысячью": 1000,
+    "тыща": 1000, "тыщу": 1000,
     "миллион": 1_000_000, "миллиона": 1_000_000, "миллиону": 1_000_000, "миллионом": 1_000_000,
     "миллионе": 1_000_000,
 }  # fmt: skip
 #: These need a count: alone they say "thousands" ("тысячи людей", "десятки тысяч").
 _BIG_COUNTED = {
     "тысячи": 1000, "тысяч": 1000, "тысячам": 1000, "тысячами": 1000, "тысячах": 1000,
+    "тыщи": 1000, "тыщ": 1000,
     "миллионов": 1_000_000, "миллионам": 1_000_000, "миллионами": 1_000_000, "миллионах": 1_000_000,
 }  # fmt: skip
 _BIG = {**_BIG_ONE, **_BIG_COUNTED}
 #: Russian singular forms a count takes only when it ends in one ("двадцать одна тысяча", not "сто
 #: одиннадцать тысяча"): after any other count they start the next number (a card said in groups,
 #: "четыре тысячи сто одиннадцать тысяча сто одиннадцать", is "4111 1111", not "4111 111000").
-_RU_SINGULAR_BIG = frozenset({"тысяча", "тысячу", "миллион"})
+_RU_SINGULAR_BIG = frozenset({"тысяча", "тысячу", "тыща", "тыщу", "миллион"})
 #: One and a half: a count only right before a thousand or a million ("полторы тысячи" = 1500).
 _HALF = frozenset({"полтора", "полторы", "полутора"})
 #: A single word that is no number when said alone.
 _LONE_KEEP = frozenset(
     {"one", "один", "одна", "одну", "одно", "одного", "одной", "одному", "одним", "одном", "сорока", "ста"}
+    | {"сем"}  # "о сем": "about this", as old speech says
     | {w for w, v in _RU_OBLIQUE.items() if v == 0}
 )
 
@@ -136,7 +145,15 @@ _RU_VOWELS = frozenset("аеёиоуыэюяь")
 #: Every word a number can start with or go on with: texts with none of them skip the regex.
 NUMBER_WORDS = frozenset([*_VALUES, *_HUNDRED, *_BIG, *_HALF])
 #: The Russian ones, every case ("двадцати", "полутора", "тысяч"): for patterns of other modules.
-RU_NUMBER_WORDS = frozenset([*_RU, *_RU_OBLIQUE, *(w for w in _BIG if not w.isascii()), *_HALF])
+RU_NUMBER_WORDS = frozenset(
+    [
+        *_RU,
+        *_RU_OBLIQUE,
+        *(w for w in _SPOKEN if not w.isascii()),
+        *(w for w in _BIG if not w.isascii()),
+        *_HALF,
+    ]
+)
 
 
 def alternation(words: Iterable[str]) -> str:

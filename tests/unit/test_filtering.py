@@ -2930,3 +2930,27 @@ def test_an_answer_ended_with_a_full_stop_is_not_read_with_the_next_one():
         ("customer", "5/19, around 15:30."),
     ]
     assert _stored(turns)[3] == "5/19, around 15:30."
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        (
+            "Номер карты: писят один шисят девять, восемьдесят два сорок, триста девяносто два девять, "
+            "восемсот семьдесят сем два.",
+            "Номер карты: [CARD].",
+        ),
+        (
+            "Паспорт: семьдесят сем, нолик восем, девяносто восем шисят восем семьдесят один.",
+            "Паспорт: [ID].",
+        ),
+        (
+            "My card number is five five ate six, won won three six, oh three six niner, nine two one eight.",
+            "My card number is [CARD].",
+        ),
+    ],
+)
+def test_a_number_said_as_fast_speech_or_radio_writes_it_is_redacted(said, stored):
+    """ "писят", "шисят", "сем", "восем", "восемсот" (Russian fast speech), "niner": the same digits."""
+    out = filter_transcript(make_transcript_from_turns("s", [("customer", said)]))
+    assert out["transcript"]["segments"][0]["text"] == stored

@@ -209,3 +209,21 @@ def test_a_digit_named_by_its_noun_in_a_dictation(said, digits):
 @pytest.mark.parametrize("said", ["Сын получил пятёрку по математике.", "Автобус семёрка идёт до вокзала."])
 def test_a_digit_noun_alone_is_a_word(said):
     assert expand_repeats(said) == said
+
+
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("писят один шисят девять восемсот семьдесят сем два", "51 69 877 2"),
+        ("пятсот двадцать девять, сто шейсят семь, девятсот", "529, 167, 900"),
+        ("две тыщи семсот рублей", "2700 рублей"),
+        ("nine oh five niner", "9 oh 5 9"),
+        ("nought seven", "0 7"),
+    ],
+)
+def test_digits_as_fast_speech_and_radio_say_them(said, digits):
+    assert normalise_numbers(said) == digits
+
+
+def test_a_lone_archaic_sem_stays_a_word():
+    assert normalise_numbers("и о сем забудем") == "и о сем забудем"
