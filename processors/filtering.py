@@ -2245,6 +2245,111 @@ def _started_by_other(
             pii[end.group(1)] += 1
 
 
+#: A backchannel of the listener before the caller's digits their channel picked up ("угу... 08",
+#: "mm-hmm... 1127"): left out of the number read, put back before its piece.
+_CROSSTALK_LEAD = re.compile(
+    r"(?:[\s,.…]*(?:угу|ага|ага-ага|м+|м-м|mm-hmm|uh-huh|mhm|m+|okay|ok|yeah|да|так)(?![^\W\d_]))*[\s,.…]*",
+    re.IGNORECASE,
+)
+#: Breaths of the caller before a fragment in the other channel read with it (a number dictated a
+#: group a breath: "45..." / "19..." / agent: "угу... 953782").
+_CROSSTALK_BACK = 3
+
+
+def _number_fragment(text: str) -> bool:
+    """Whether ``text`` (a backchannel lead left out) says nothing but a piece of a number: digits,
+    number words, digit homophones, a letter or two of an ID ("95, seventy-six, 16, C"), one
+    number at least."""
+    words = _NO_PUNCT.sub(" ", text).replace("-", " ").split()  # "seventy-six", "2161-70"
+    numbers = 0
+    for word in words:
+        low = word.lower()
+        if word.isdigit() or low in _NUMBERISH or low in _HOMOPHONES:
+            numbers += 1
+        elif not (len(word) <= 2 and word.isalpha() and word.isupper()):
+            return False
+    return numbers > 0
+
+
+def _ends_a_number(text: str) -> bool:
+    """Whether ``text`` breaks off in a number (its last word a digit, a number word or an ID's
+    letters: "Пишите: 63...", "Sure, it's C...") or in its cue ("my number is...")."""
+    tail = text.rstrip(" .,…—–-")
+    word = tail[max(tail.rfind(" "), tail.rfind("-")) + 1 :].strip("(:")  # "seventy-five..."
+    low = word.lower()
+    return (
+        word.isdigit()
+        or low in _NUMBERISH
+        or (len(word) <= 2 and word.isalpha() and word.isupper())
+        or cue_at_end(text)
+    )
+
+
+def _crosstalk(
+    segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
+) -> None:
+    """A piece of the caller's number in the other speaker's channel: on a call recorded a channel a
+    speaker, the listener's microphone picks up the caller while they talk, and Whisper writes what
+    it heard as the listener's segment ("Сейчас, шестьдесят..." / agent: "08" / "шестьсот сорок семь
+    сто девятнадцать."). Such a segment overlaps the caller's in time and says nothing but digits (a
+    backchannel before them at most): it is read with the caller's breaths around it as one number,
+    and that reading is kept when it leaves fewer digits readable; counts follow it."""
+    ids = options.pii.enabled and options.pii.ids
+    for i in range(1, len(segments)):
+        seg, before = segments[i], segments[i - 1]
+        role = before.get("role")
+        # overlapping the caller's breath: the cheap test first, most segments follow one another
+        if (seg.get("start") or 0.0) >= (before.get("end") or 0.0) or seg.get("role") == role:
+            continue
+        text = _printable(said[i])
+        lead = _CROSSTALK_LEAD.match(text).end()  # type: ignore[union-attr]  # matches ""
+        body = text[lead:].rstrip(_PIECE_END)
+        if not body or not _number_fragment(body) or not _ends_a_number(_printable(said[i - 1])):
+            continue
+        indices = [i - 1]
+        k = i - 2
+        while len(indices) < _CROSSTALK_BACK and k >= 0:
+            if segments[k].get("role") != role:
+                # the listener's own "ага, пишу" between two breaths: passed over, a question not
+                if "?" in said[k] or _DIGIT.search(said[k]) is not None or len(said[k].split()) > 3:
+                    break
+                k -= 1
+                continue
+            if not (_printable(said[k]).rstrip().endswith(("...", "…", ",")) and _ends_a_number(said[k])):
+                break
+            indices.insert(0, k)
+            k -= 1
+        indices.append(i)
+        nxt = i + 1
+        if nxt < len(segments) and segments[nxt].get("role") == role and _near(seg, segments[nxt]):
+            head = _printable(said[nxt])
+            if _number_fragment(head.rstrip(_PIECE_END)) or _seam(body, _head(head)):
+                indices.append(nxt)
+        parts = [
+            text[lead:].rstrip(_PIECE_END) if k == i else _printable(said[k]).rstrip(_PIECE_END)
+            for k in indices
+        ]
+        stored = [segments[k]["text"] for k in indices]
+        asked = _asked(segments, role, indices[0]) if ids else None  # type: ignore[arg-type]
+        for sep in _SEAM_JOINS:
+            joined = sep.join(parts)
+            redacted, found = _redact(joined, options, asked=asked)
+            if found:
+                break
+        else:
+            continue
+        if _readable_digits(redacted) >= _readable_digits(" ".join(stored)):
+            continue
+        pieces = _split_back(parts, joined, redacted, sep)
+        pii.subtract(Counter(PLACEHOLDER_RE.findall(" ".join(stored))))
+        landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
+        pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+        for k, part, piece in zip(indices, parts, pieces, strict=True):
+            original = _printable(said[k])
+            start = lead if k == i else 0
+            segments[k] = {**segments[k], "text": original[:start] + piece + original[start + len(part) :]}
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -2329,6 +2434,7 @@ def filter_transcript(
         if pii:
             _rejoin_taken_pieces(segments, said_texts, options, pii)
         _started_by_other(segments, said_texts, options, pii)
+        _crosstalk(segments, said_texts, options, pii)
         # the answers to a code's request first: what they redact may be said again ("Последние: ...")
         said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."

@@ -2954,3 +2954,60 @@ def test_a_number_said_as_fast_speech_or_radio_writes_it_is_redacted(said, store
     """ "писят", "шисят", "сем", "восем", "восемсот" (Russian fast speech), "niner": the same digits."""
     out = filter_transcript(make_transcript_from_turns("s", [("customer", said)]))
     assert out["transcript"]["segments"][0]["text"] == stored
+
+
+def _overlapping(turns: list[tuple[str, str]], heard: int) -> dict[str, Any]:
+    """A transcript of ``turns`` whose turn ``heard`` starts before the one before it ends."""
+    transcript = make_transcript_from_turns("x", turns)
+    segs = transcript["segments"]
+    length = segs[heard]["end"] - segs[heard]["start"]
+    segs[heard]["start"] = round(segs[heard - 1]["end"] - 0.5, 2)
+    segs[heard]["end"] = round(segs[heard]["start"] + length, 2)
+    return transcript
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            ("agent", "Назовите серию и номер паспорта."),
+            ("customer", "Сейчас, шестьдесят..."),
+            ("agent", "08"),
+            ("customer", "шестьсот сорок семь сто девятнадцать."),
+        ],
+        [
+            ("agent", "Для проверки мне нужны серия и номер паспорта."),
+            ("customer", "45..."),
+            ("agent", "ага, пишу"),
+            ("customer", "19..."),
+            ("agent", "угу... 953782"),
+        ],
+        [
+            ("agent", "And your Social Security number?"),
+            ("customer", "It's six hundred fourteen, thirty-three..."),
+            ("agent", "mm-hmm... 7480,"),
+        ],
+        [
+            ("agent", "And your National Insurance number, please?"),
+            ("customer", "Yeah, G S..."),
+            ("agent", "mm-hmm... 95, seventy-six, 16, C"),
+        ],
+    ],
+)
+def test_the_callers_digits_heard_in_the_other_channel_are_read_with_the_caller(turns):
+    """Crosstalk: the listener's microphone picks up the caller, and Whisper writes a piece of the
+    caller's number as the listener's segment, overlapping the caller's in time."""
+    out = filter_transcript(_overlapping(turns, len(turns) - 1 if turns[-1][0] == "agent" else 2))
+    texts = [s["text"] for s in out["transcript"]["segments"]]
+    assert not any(re.search(r"\d", t) for t in texts[1:]), texts
+    assert any("[" in t for t in texts[1:])
+
+
+def test_the_listeners_own_digits_in_turn_are_no_crosstalk():
+    """The agent reading an order number after the caller, not over them, stays as said."""
+    turns = [
+        ("customer", "Мой заказ 45..."),
+        ("agent", "Вижу, заказ 953782, доставка завтра."),
+    ]
+    out = filter_transcript(_overlapping(turns, 1))
+    assert [s["text"] for s in out["transcript"]["segments"]] == [t for _, t in turns]
