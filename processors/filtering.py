@@ -497,6 +497,7 @@ def _redact(
         plain = _homophones_as_digits(plain)
         if "o" in plain:
             plain = _OH_AFTER_DIGIT.sub(r"\g<1>0", plain)
+        plain = _lookalikes_as_said(plain)
         if plain in tried:
             continue
         tried.add(plain)
@@ -508,6 +509,40 @@ def _redact(
         ):
             return plain_out, plain_found
     return out, found
+
+
+#: A letter O written for a zero in a group of digits ("1797O2", "4O8", "O5", "9OO1"; Latin or
+#: Cyrillic): a token of digits and O's, a digit in it.
+_O_FOR_ZERO = re.compile(r"(?<!\w)(?=[OО]*\d)(?=\d*[OО])[\dOО]+(?!\w)")
+#: Capitals of an ID ("DЕ", "ТХ", "GВ", "WЕST", "МH"): letters alike in both scripts, up to four.
+_CAPS = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{1,4}(?!\w)")
+_TO_LATIN = str.maketrans("АВЕКМНОРСТХУ", "ABEKMHOPCTXY")
+_TO_CYRILLIC = str.maketrans("ABEKMHOPCTXY", "АВЕКМНОРСТХУ")
+_RU_LOWER = re.compile(r"[а-яё]")
+_EN_LOWER = re.compile(r"[a-z]")
+_LOOKALIKE_CAPS = frozenset("АВЕКМНОРСТХУABEKMHOPCTXYDFGIJLNQRSUVWZ")
+
+
+def _lookalikes_as_said(text: str) -> str:
+    """``text`` read as said where ASR wrote look-alike characters in a number or ID: a letter O in a
+    group of digits a zero, the capitals of an ID in one script (Latin in English speech: "DЕ" with a
+    Cyrillic Е is DE; Cyrillic in Russian: "МH" is МН). Read again only to find a number."""
+    if "O" in text or "О" in text:
+        text = _O_FOR_ZERO.sub(lambda m: m.group().replace("O", "0").replace("О", "0"), text)
+    # English speech: lower-case Latin letters and no lower-case Cyrillic ("ОГРН 1027770366625." is none)
+    russian = _RU_LOWER.search(text) is not None or _EN_LOWER.search(text) is None
+    table = _TO_CYRILLIC if russian else _TO_LATIN
+
+    def one_script(m: re.Match[str]) -> str:
+        caps = m.group()
+        latin = caps.isascii()
+        # in English speech only: a Russian call writes Latin words ("IMEI") and its own look-alikes
+        # ("OГPH" for ОГРН, a reference word) that a reading in one script takes for something else
+        if latin or russian or not _LOOKALIKE_CAPS.issuperset(caps):  # "ОГРН": a word of its own
+            return caps
+        return caps.translate(table)
+
+    return _CAPS.sub(one_script, text)
 
 
 def _said_left(text: str) -> int:

@@ -7,7 +7,14 @@ stay lost, 17 of 60 negatives touched. Its worst patterns: Russian number words 
 "nought") 18/23; digits split or merged wrongly by ASR ("55-756-0251-3-3-7850") 28/46; a letter O for a
 zero or look-alike Cyrillic/Latin letters in IDs ("DЕ, O9, 2O63", "ТХ, 7O, 28, 68, А") 18/40. Lost:
 contract numbers "договор номер 0933-678275" as [PHONE] 30/113. Lower the limits as fixes land; there is
-no slack on purpose."""
+no slack on purpose.
+
+Now (branch pii11): 48 of 431 readable (11.1 %), 21 lost, 3 negatives touched. Reference words after
+"Пишите:", "agreement"/"reservation", "у меня"/"в системе" no place of a number: lost 71 -> 29, touched
+17 -> 3. Fast-speech and radio digit words ("писят", "восемсот", "niner"): colloquial 19 -> 2, homophone
+18 -> 6. Crosstalk read with the caller's breaths: crosstalk 31 -> 4 (asr_split 28 -> 7). A letter O for
+a zero and Cyrillic look-alike capitals in English speech: lookalike 18 -> 3. Left: digit nouns over
+breaths 7/22, IBANs interrupted or in thousands, low-confidence pieces."""
 
 from __future__ import annotations
 
@@ -17,11 +24,11 @@ import pytest
 
 from tests.pii_probe11 import evaluate, self_check
 
-LEAKS = 63
+LEAKS = 48
 LEAKS_PER_TYPE = {
-    "account/ru": 2, "card/en": 1, "card/ru": 1, "email/ru": 1, "iban/en": 17, "inn/ru": 1, "licence/en": 5,
-    "licence/ru": 7, "ni/en": 4, "passport/en": 3, "passport/ru": 5, "phone/en": 4, "phone/ru": 3,
-    "snils/ru": 8, "ssn/en": 1,
+    "account/ru": 2, "card/en": 1, "card/ru": 1, "email/ru": 1, "iban/en": 14, "inn/ru": 1, "licence/en": 4,
+    "licence/ru": 4, "ni/en": 4, "passport/en": 1, "passport/ru": 4, "phone/en": 4, "phone/ru": 3,
+    "snils/ru": 3, "ssn/en": 1,
 }  # fmt: skip  # every other type/language: 0
 LOST = 21
 NEGATIVES_TOUCHED = 3

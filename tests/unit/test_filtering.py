@@ -3011,3 +3011,31 @@ def test_the_listeners_own_digits_in_turn_are_no_crosstalk():
     ]
     out = filter_transcript(_overlapping(turns, 1))
     assert [s["text"] for s in out["transcript"]["segments"]] == [t for _, t in turns]
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("Мой СНИЛС: 375, 4O8, 485, O5.", "Мой СНИЛС: [ID]."),  # a letter O for a zero
+        ("Водительское удостоверение: 78, МH, 52O639.", "Водительское удостоверение: 78, МH, [ID]."),
+        ("Sure, it's DЕ, O9, 2O63, 2539, 8633, 7O27, 86.", "Sure, it's [ID]."),  # a Cyrillic Е, O for 0
+        ("My IBAN is GВ, 95, WЕST, 7548, 6745, 7931, 36.", "My IBAN is [ID]."),  # Cyrillic В and Е
+    ],
+)
+def test_look_alike_characters_in_a_number_or_id_are_read_as_said(said, stored):
+    out = filter_transcript(make_transcript_from_turns("l", [("customer", said)]))
+    assert out["transcript"]["segments"][0]["text"] == stored
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "My O2 contract ends in 2026, order 5501.",
+        "ОГРН 1027770366625, БИК 044500593.",
+        "IMEI 350354071170622.",
+    ],
+)
+def test_words_in_capitals_and_a_letter_o_in_speech_are_left_as_written(said):
+    """A brand ("O2"), a Russian word in capitals ("ОГРН", its letters not all look-alikes): no ID's."""
+    out = filter_transcript(make_transcript_from_turns("l", [("customer", said)]))
+    assert out["transcript"]["segments"][0]["text"] == said
