@@ -1155,6 +1155,20 @@ _SEAM_JOINS = (", ", " ")
 _PIECE_END = " .,…—–"
 
 
+def _read_joined(
+    parts: list[str], options: FilterOptions, asked: str | None
+) -> tuple[str, str, str, dict[str, int]] | None:
+    """``parts`` (breaths of one number) joined as a pause (", "), then as run-on speech, and
+    redacted: (the join, the joined text, its redaction, the counts) of the first join in which
+    something was found, or None."""
+    for sep in _SEAM_JOINS:
+        joined = sep.join(parts)
+        redacted, found = _redact(joined, options, asked=asked)
+        if found:
+            return sep, joined, redacted, found
+    return None
+
+
 def _split_back(parts: list[str], joined: str, redacted: str, sep: str) -> list[str]:
     """``redacted`` (the redaction of ``parts`` joined by ``sep``) cut back into one text per part:
     a change inside a part stays there, one across a seam ("8 916" + "123 45 67" → "[PHONE]") goes
@@ -2133,13 +2147,10 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             parts = [part[len(lead) :] for lead, part in zip(leads, parts, strict=True)]
         else:
             leads = [""] * len(parts)
-        for sep in _SEAM_JOINS:
-            joined = sep.join(parts)
-            redacted, found = _redact(joined, options, asked=asked)
-            if found:
-                break
-        else:
+        read = _read_joined(parts, options, asked)
+        if read is None:
             continue
+        sep, joined, redacted, found = read
         if sep != _SEAM_JOINS[-1] and "EMAIL" in found:
             # an address read with the pauses as commas may stop at one ("снегирь, подчёркивание
             # белкин, собака ..."): read as said aloud too, the reading that leaves less kept
@@ -2366,13 +2377,10 @@ def _crosstalk(
         ]
         stored = [segments[k]["text"] for k in indices]
         asked = _asked(segments, role, indices[0]) if ids else None  # type: ignore[arg-type]
-        for sep in _SEAM_JOINS:
-            joined = sep.join(parts)
-            redacted, found = _redact(joined, options, asked=asked)
-            if found:
-                break
-        else:
+        read = _read_joined(parts, options, asked)
+        if read is None:
             continue
+        sep, joined, redacted, found = read
         if _readable_digits(redacted) >= _readable_digits(" ".join(stored)):
             continue
         pieces = _split_back(parts, joined, redacted, sep)
