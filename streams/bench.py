@@ -465,6 +465,26 @@ async def pipeline(
 # --- the command ------------------------------------------------------------------------------------
 
 
+def throwaway_stack(
+    settings: Settings, data_dir: Path, run_id: str, stages: list[str], **update: Any
+) -> Settings:
+    """``settings`` for a bench run: always the embedded broker and chDB under ``data_dir``, topics and
+    consumer groups of their own (``run_id``), no metrics port, so it never touches the user's data."""
+    return settings.model_copy(
+        update={
+            "data_dir": data_dir,
+            "kafka_bootstrap": None,
+            "clickhouse_dsn": None,
+            "schema_registry_url": None,
+            "topic_prefix": f"bench-{run_id}.",
+            "app_id": f"callstream-bench-{run_id}",
+            "stages": stages,
+            "metrics_port": 0,
+            **update,
+        }
+    )
+
+
 def _table(rows: list[tuple[str, str]]) -> str:
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
@@ -500,18 +520,7 @@ def run_backbone(settings: Settings, calls: int, timeout: float = DEFAULT_TIMEOU
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     run_id = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory(prefix="callstream-bench-") as tmp:
-        bench_settings = settings.model_copy(
-            update={
-                "data_dir": Path(tmp),
-                "kafka_bootstrap": None,  # always the embedded broker
-                "clickhouse_dsn": None,  # always chDB under the temporary directory
-                "schema_registry_url": None,
-                "topic_prefix": f"bench-{run_id}.",
-                "app_id": f"callstream-bench-{run_id}",
-                "stages": list(BACKBONE_STAGES),
-                "metrics_port": 0,
-            }
-        )
+        bench_settings = throwaway_stack(settings, Path(tmp), run_id, list(BACKBONE_STAGES))
         with kafka(bench_settings) as bootstrap:
             progress(
                 f"callstream bench backbone: {calls} calls; embedded broker {bootstrap}, "

@@ -28,7 +28,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from streams.bench import create_topic, progress
+from streams.bench import create_topic, progress, throwaway_stack
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -232,23 +232,18 @@ def run_alerts_bench(settings: Settings, calls: int = 50) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     run_id = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory(prefix="callstream-bench-") as tmp:
-        bench_settings = settings.model_copy(
-            update={
-                "data_dir": Path(tmp),
-                "kafka_bootstrap": None,  # always the embedded broker
-                "clickhouse_dsn": None,  # always chDB under the temporary directory
-                "schema_registry_url": None,
-                "topic_prefix": f"bench-{run_id}.",
-                "app_id": f"callstream-bench-{run_id}",
-                "stages": ["alerts", "notify"],
-                "metrics_port": 0,
-                "alert_rules_dir": None,
-                "notify_min_severity": "info",
-                "notify_webhook_secret": None,
-                "notify_slack_webhook_url": None,
-                "notify_telegram_bot_token": None,
-                "notify_smtp_host": None,
-            }
+        # the packaged rules, and the bench's webhook the only channel
+        bench_settings = throwaway_stack(
+            settings,
+            Path(tmp),
+            run_id,
+            ["alerts", "notify"],
+            alert_rules_dir=None,
+            notify_min_severity="info",
+            notify_webhook_secret=None,
+            notify_slack_webhook_url=None,
+            notify_telegram_bot_token=None,
+            notify_smtp_host=None,
         )
         started = time.perf_counter()
         prefix = f"bench-{run_id}-"
