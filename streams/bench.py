@@ -245,14 +245,10 @@ class Rate:
         return self.records / self.seconds if self.seconds > 0 else 0.0
 
 
-async def baseline(
-    bootstrap: str, topic: str, partitions: int, payloads: list[tuple[bytes, bytes]], timeout: float
-) -> Rate:
-    """Raw aiokafka: produce the payloads and consume them back with a consumer group.
-
-    The consumer joins its group before the clock starts (as the pipeline's agents do), then
-    production and consumption run concurrently; the rate covers first send to last record read.
-    """
+async def joined_consumer(bootstrap: str, topic: str, partitions: int, **config: Any) -> Any:
+    """A started aiokafka consumer of ``topic`` (created with ``partitions``) in a group of its own
+    that already owns its partitions: a baseline's clock starts after the join, as the pipeline's
+    does after its agents'. The caller stops it."""
     from aiokafka import AIOKafkaConsumer
 
     create_topic(bootstrap, topic, partitions)
@@ -261,9 +257,7 @@ async def baseline(
         bootstrap_servers=bootstrap,
         group_id=f"{topic}.baseline",
         auto_offset_reset="earliest",
-        enable_auto_commit=True,
-        max_partition_fetch_bytes=16 * 1024 * 1024,
-        fetch_max_bytes=64 * 1024 * 1024,
+        **config,
     )
     await consumer.start()
     try:
@@ -272,6 +266,40 @@ async def baseline(
             if time.monotonic() > deadline:
                 raise TimeoutError("baseline consumer got no partitions in 60s")
             await consumer.getmany(timeout_ms=200)
+    except BaseException:
+        await consumer.stop()
+        raise
+    return consumer
+
+
+async def agents_assigned(rt: Any, partitions: int) -> None:
+    """Wait until the Faust agents of ``rt`` own every partition of their topics, no rebalance on."""
+    sources = len({t for agent in rt.app.agents.values() for t in agent.channel.topics})
+    wanted = sources * partitions
+    await _wait_for(
+        lambda: len(rt.app.consumer.assignment()) >= wanted and not rt.app.rebalancing,
+        120,
+        "the Faust agents' partition assignment",
+    )
+
+
+async def baseline(
+    bootstrap: str, topic: str, partitions: int, payloads: list[tuple[bytes, bytes]], timeout: float
+) -> Rate:
+    """Raw aiokafka: produce the payloads and consume them back with a consumer group.
+
+    The consumer joins its group before the clock starts (as the pipeline's agents do), then
+    production and consumption run concurrently; the rate covers first send to last record read.
+    """
+    consumer = await joined_consumer(
+        bootstrap,
+        topic,
+        partitions,
+        enable_auto_commit=True,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+    try:
         expected = len(payloads)
         received = 0
         nbytes = 0
@@ -422,13 +450,7 @@ async def pipeline(
     try:
         # Start the clock only once every stage owns its partitions and has run: a few warm-up
         # calls must reach ClickHouse first (the baseline consumer also joins its group first).
-        sources = len({t for agent in rt.app.agents.values() for t in agent.channel.topics})
-        wanted = sources * settings.partitions
-        await _wait_for(
-            lambda: len(rt.app.consumer.assignment()) >= wanted and not rt.app.rebalancing,
-            120,
-            "the Faust agents' partition assignment",
-        )
+        await agents_assigned(rt, settings.partitions)
         warm = make_payloads(WARMUP_CALLS, f"warmup-{prefix}", seed=3)
         await produce(bootstrap, settings.topic("calls.transcribed"), warm)
         await until_in_clickhouse({"pattern": f"warmup-{prefix}%"}, WARMUP_CALLS, time.perf_counter(), 180)

@@ -28,7 +28,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from streams.bench import create_topic, progress, throwaway_stack
+from streams.bench import agents_assigned, joined_consumer, progress, throwaway_stack
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -133,35 +133,24 @@ async def _producer(bootstrap: str) -> Any:
 
 async def raw_latencies(settings: Settings, bootstrap: str, payloads: list[tuple[str, bytes]]) -> list[float]:
     """One raw hop per record: produce (acked), then read back by a consumer group already joined."""
-    from aiokafka import AIOKafkaConsumer
-
     from streams.app import fetch_max_wait_ms
 
     topic = settings.topic("bench.alerts-baseline")
-    create_topic(bootstrap, topic, settings.partitions)
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"{topic}.baseline",
-        auto_offset_reset="earliest",
-        fetch_max_wait_ms=fetch_max_wait_ms(settings) or 500,
+    consumer = await joined_consumer(
+        bootstrap, topic, settings.partitions, fetch_max_wait_ms=fetch_max_wait_ms(settings) or 500
     )
     producer = await _producer(bootstrap)
-    await consumer.start()
     try:
-        deadline = time.monotonic() + 60
-        while not consumer.assignment():
-            if time.monotonic() > deadline:
-                raise TimeoutError("baseline consumer got no partitions in 60s")
-            await consumer.getmany(timeout_ms=200)
         out = []
         for key, value in payloads:
             started = time.perf_counter()
             await producer.send_and_wait(topic, value=value, key=key.encode())
             while True:
-                batches = await asyncio.wait_for(consumer.getmany(timeout_ms=1000), PER_CALL_TIMEOUT_S)
+                batches = await consumer.getmany(timeout_ms=1000)
                 if any(m.key == key.encode() for ms in batches.values() for m in ms):
                     break
+                if time.perf_counter() - started > PER_CALL_TIMEOUT_S:
+                    raise TimeoutError(f"baseline: {key} not read back within {PER_CALL_TIMEOUT_S:.0f}s")
             out.append(time.perf_counter() - started)
         return out
     finally:
@@ -184,12 +173,7 @@ async def pipeline_latencies(
     scored = settings.topic("calls.scored")
     try:
         await rt.app.start()
-        sources = len({t for agent in rt.app.agents.values() for t in agent.channel.topics})
-        deadline = time.monotonic() + 120
-        while len(rt.app.consumer.assignment()) < sources * settings.partitions or rt.app.rebalancing:
-            if time.monotonic() > deadline:
-                raise TimeoutError("pipeline: the agents got no partitions in 120s")
-            await asyncio.sleep(0.1)
+        await agents_assigned(rt, settings.partitions)
         for call_id, value in warmup:
             await producer.send_and_wait(scored, value=value, key=call_id.encode())
         for call_id, _ in warmup:
