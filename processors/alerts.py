@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from processors.acoustics import METRICS
-from processors.tenant_config import read_yaml, specificity, str_list, yaml_files
+from processors.tenant_config import document_header, read_yaml, specificity, str_list, yaml_files
 from processors.text import phrase_pattern
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
@@ -478,17 +478,10 @@ def _rule(raw: Any, where: str, cooldown_s: float) -> AlertRule:
 
 def parse_rule_set(raw: Any, where: str = "alert rules") -> RuleSet:
     """A validated :class:`RuleSet` from parsed YAML; :class:`AlertRuleError` names what is wrong."""
-    if not isinstance(raw, Mapping):
-        raise AlertRuleError(f"{where}: must be a mapping with id, version, rules")
-    unknown = set(raw) - _SET_KEYS
-    if unknown:
-        raise AlertRuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    set_id = raw.get("id")
-    if not isinstance(set_id, str) or not re.match(r"^[\w.-]{1,64}$", set_id):
-        raise AlertRuleError(f"{where}.id: required, letters/digits/._- (got {set_id!r})")
-    version = raw.get("version", "1")
-    if isinstance(version, bool) or not isinstance(version, str | int) or not str(version).strip():
-        raise AlertRuleError(f'{where}.version: a string such as "2" (got {version!r})')
+    raw = {"version": "1", **raw} if isinstance(raw, Mapping) else raw  # a rule set's version may be left out
+    set_id, version = document_header(
+        raw, where, _SET_KEYS, AlertRuleError, body="rules", version_hint='a string such as "2"'
+    )
     cooldown = parse_duration(raw.get("cooldown", DEFAULT_COOLDOWN_S), f"{where}.cooldown")
     items = raw.get("rules")
     if not isinstance(items, list) or not items:
@@ -501,7 +494,7 @@ def parse_rule_set(raw: Any, where: str = "alert rules") -> RuleSet:
         seen.add(rule.id)
     return RuleSet(
         id=set_id,
-        version=str(version),
+        version=version,
         rules=rules,
         tenants=str_list(raw.get("tenants", ["*"]), f"{where}.tenants", AlertRuleError),
         queues=str_list(raw.get("queues", ["*"]), f"{where}.queues", AlertRuleError),

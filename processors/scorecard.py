@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from processors.tenant_config import read_yaml, specificity, str_list, yaml_files
+from processors.tenant_config import document_header, read_yaml, specificity, str_list, yaml_files
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "scorecards"
 KINDS = ("score", "yes_no", "category", "count")
@@ -253,17 +253,14 @@ def _criterion(raw: Any, where: str) -> Criterion:
 
 def parse_scorecard(raw: Any, where: str = "scorecard") -> Scorecard:
     """A validated :class:`Scorecard` from parsed YAML; :class:`ScorecardError` names what is wrong."""
-    if not isinstance(raw, Mapping):
-        raise ScorecardError(f"{where}: must be a mapping with id, version, criteria")
-    unknown = set(raw) - _CARD_KEYS
-    if unknown:
-        raise ScorecardError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    card_id = raw.get("id")
-    if not isinstance(card_id, str) or not re.match(r"^[\w.-]{1,64}$", card_id):
-        raise ScorecardError(f"{where}.id: required, letters/digits/._- (got {card_id!r})")
-    version = raw.get("version")
-    if isinstance(version, bool) or not isinstance(version, str | int) or not str(version).strip():
-        raise ScorecardError(f'{where}.version: required (a string such as "3"; bump it on every change)')
+    card_id, version = document_header(
+        raw,
+        where,
+        _CARD_KEYS,
+        ScorecardError,
+        body="criteria",
+        version_hint='required (a string such as "3"; bump it on every change)',
+    )
     crits = raw.get("criteria")
     if not isinstance(crits, list) or not crits:
         raise ScorecardError(f"{where}.criteria: required, a non-empty list")
@@ -280,7 +277,7 @@ def parse_scorecard(raw: Any, where: str = "scorecard") -> Scorecard:
         raise ScorecardError(f"{where}.criteria: every weight is 0, so no call would ever get a total")
     return Scorecard(
         id=card_id,
-        version=str(version),
+        version=version,
         criteria=criteria,
         title=str(raw.get("title") or card_id),
         tenants=str_list(raw.get("tenants", ["*"]), f"{where}.tenants", ScorecardError),

@@ -4,6 +4,8 @@ exception type so each file kind keeps its own message prefix."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,29 @@ def yaml_files(packaged: Path, extra_dir: Path | None, what: str, error: type[Ex
             raise error(f"{extra_dir}: {what} directory does not exist")
         paths += sorted([*Path(extra_dir).glob("*.yaml"), *Path(extra_dir).glob("*.yml")])
     return paths
+
+
+_ID_RE = re.compile(r"[\w.-]{1,64}")
+
+
+def document_header(
+    raw: Any, where: str, keys: frozenset[str], error: type[Exception], *, body: str, version_hint: str
+) -> tuple[str, str]:
+    """The ``id`` and ``version`` of a config document after checking its shape: a mapping of only
+    ``keys``, a file-name-safe id and a non-empty version (``body`` names the list it must hold, for
+    the message; ``version_hint`` says what a missing or bad version should be)."""
+    if not isinstance(raw, Mapping):
+        raise error(f"{where}: must be a mapping with id, version, {body}")
+    unknown = set(raw) - keys
+    if unknown:
+        raise error(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    doc_id = raw.get("id")
+    if not isinstance(doc_id, str) or not _ID_RE.fullmatch(doc_id):
+        raise error(f"{where}.id: required, letters/digits/._- (got {doc_id!r})")
+    version = raw.get("version")
+    if isinstance(version, bool) or not isinstance(version, str | int) or not str(version).strip():
+        raise error(f"{where}.version: {version_hint} (got {version!r})")
+    return doc_id, str(version)
 
 
 def str_list(value: Any, where: str, error: type[Exception]) -> tuple[str, ...]:
