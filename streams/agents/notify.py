@@ -7,8 +7,13 @@ An alert goes to every configured channel at once; each channel retries its tran
 When *every* channel gave up, the alert also goes back to ``calls.alerts.candidates`` (keyed by
 agent, header ``callstream-undelivered``) so the cool-down does not keep the window it opened:
 no supervisor heard of it, so the agent's next alert must not be suppressed by it.
-The event is acknowledged only after every channel delivered or gave up (at-least-once: receivers
-de-duplicate by ``alert_id``).
+The event is acknowledged only after every channel delivered or gave up (at-least-once). An alert
+read again (a worker crashed or lost its partition before committing the offset) is not sent again
+to a channel that already took it: the channels each alert reached are kept in a windowed Faust table
+(``<prefix>notify-delivered``, restored from its changelog; see :class:`TableDelivered`), flushed to
+the broker before the stage moves on; a replay of a dead-lettered alert within about a day goes only to
+the channels that failed. What is left is the moment between a channel's answer and that flush;
+receivers that can de-duplicate do so by ``alert_id`` (webhook header ``X-Callstream-Alert-Id``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 from processors.alerts import cooldown_key, partition_key, severity_rank
 from streams import metrics
@@ -27,6 +33,13 @@ from streams.topics import ALERT_CANDIDATES, ALERTS, UNDELIVERED_HEADER
 
 log = logging.getLogger(__name__)
 STAGE = "notify"
+
+#: The channels each alert reached are kept in windows of its ``created_at`` (the call's scored_at, the
+#: same on every re-read and replay of the alert); a window is dropped from memory once its end is
+#: older than the expiry (wall clock), and from the changelog by its retention, so the table holds
+#: about two days of alerts, not all of them. An alert replayed later is sent to every channel again.
+DELIVERED_WINDOW = timedelta(days=1)
+DELIVERED_EXPIRES = timedelta(days=1)
 
 
 class NotifyFailed(Exception):
@@ -39,13 +52,66 @@ class NotifyFailed(Exception):
         self.every = every
 
 
+class Delivered(Protocol):
+    """Which channels already took an alert."""
+
+    def get(self, alert: dict[str, Any]) -> frozenset[str]: ...
+
+    async def add(self, alert: dict[str, Any], channels: frozenset[str]) -> None: ...
+
+
+class MemoryDelivered:
+    """:class:`Delivered` in a dict: for code driving :class:`Notify` outside a Faust stream."""
+
+    def __init__(self) -> None:
+        self.channels: dict[str, frozenset[str]] = {}
+
+    def get(self, alert: dict[str, Any]) -> frozenset[str]:
+        return self.channels.get(alert["alert_id"], frozenset())
+
+    async def add(self, alert: dict[str, Any], channels: frozenset[str]) -> None:
+        self.channels[alert["alert_id"]] = channels
+
+
+class TableDelivered:
+    """:class:`Delivered` in a windowed Faust table (memory, changelog topic), keyed by ``alert_id`` and
+    the window of the alert's ``created_at``; written inside the notify agent's stream, so a write goes
+    to the changelog partition of the alert's own partition and is restored with it. Each write is
+    flushed on its own: the embedded broker reports a partition's end as its last *batch* start + 1,
+    so a restore would miss the later records of a multi-record batch."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.table = rt.app.Table(
+            rt.settings.topic("notify-delivered"),
+            default=list,
+            partitions=rt.settings.partitions,
+            help="Channels each alert reached (an alert read again is not sent to them again).",
+        ).tumbling(DELIVERED_WINDOW, expires=DELIVERED_EXPIRES)
+
+    def _key(self, alert: dict[str, Any]) -> tuple[str, Any]:
+        window = self.table.table.window
+        return alert["alert_id"], window.current(alert["created_at"].timestamp())
+
+    def get(self, alert: dict[str, Any]) -> frozenset[str]:
+        return frozenset(self.table.table[self._key(alert)])
+
+    async def add(self, alert: dict[str, Any], channels: frozenset[str]) -> None:
+        self.table.table[self._key(alert)] = sorted(channels)
+        try:
+            await self.rt.app.producer.flush()
+        except Exception as exc:  # the table holds it; its changelog catches up later
+            log.error("notify: delivered channels of %s not flushed: %r", alert["alert_id"], exc)
+
+
 class Notify:
     """The notify stage's work on one event (kept out of the agent so tests can drive it)."""
 
-    def __init__(self, rt: Runtime, channels: list[Notifier]) -> None:
+    def __init__(self, rt: Runtime, channels: list[Notifier], delivered: Delivered | None = None) -> None:
         self.rt = rt
         self.channels = channels
         self.least = severity_rank(rt.settings.notify_min_severity)
+        self.delivered: Delivered = delivered if delivered is not None else MemoryDelivered()
 
     def wanted(self, alert: dict[str, Any]) -> bool:
         """Whether to send: a channel exists, no cool-down suppressed it, severe enough."""
@@ -55,10 +121,34 @@ class Notify:
             and severity_rank(alert["severity"]) >= self.least
         )
 
-    async def send(self, alert: dict[str, Any]) -> None:
-        """Deliver to every channel at once; :class:`NotifyFailed` names each channel that gave up."""
+    async def send(self, alert: dict[str, Any]) -> int:
+        """Deliver to every channel that has not taken the alert yet, at once, and remember which took
+        it; :class:`NotifyFailed` names each channel that gave up. Returns the number of deliveries."""
+        done = self.delivered.get(alert)
+        channels = [n for n in self.channels if n.name not in done]
+        if not channels:
+            log.info("alert %s read again: every channel already has it, not sent again", alert["alert_id"])
+            return 0
+        results = await self._deliver(alert, channels)
+        took = frozenset(
+            n.name for n, r in zip(channels, results, strict=True) if not isinstance(r, BaseException)
+        )
+        if took:
+            await self.delivered.add(alert, done | took)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            attempts = max((f.attempts for f in failed if isinstance(f, DeliveryFailed)), default=1)
+            reasons = "; ".join(str(f) for f in failed)
+            raise NotifyFailed(
+                f"{len(failed)} of {len(channels)} channel(s) failed: {reasons}",
+                attempts,
+                every=not done and not took,
+            )
+        return len(channels)
+
+    async def _deliver(self, alert: dict[str, Any], channels: list[Notifier]) -> list[int | BaseException]:
         settings = self.rt.settings
-        results = await asyncio.gather(
+        return await asyncio.gather(
             *(
                 deliver(
                     n,
@@ -67,19 +157,10 @@ class Notify:
                     backoff=settings.notify_backoff,
                     max_delay=settings.notify_max_delay,
                 )
-                for n in self.channels
+                for n in channels
             ),
             return_exceptions=True,
         )
-        failed = [r for r in results if isinstance(r, BaseException)]
-        if failed:
-            attempts = max((f.attempts for f in failed if isinstance(f, DeliveryFailed)), default=1)
-            reasons = "; ".join(str(f) for f in failed)
-            raise NotifyFailed(
-                f"{len(failed)} of {len(self.channels)} channel(s) failed: {reasons}",
-                attempts,
-                every=len(failed) == len(self.channels),
-            )
 
     async def send_back(self, alert: dict[str, Any]) -> None:
         """Return an alert no channel delivered to the cool-down stage, keyed as its candidates are
@@ -107,8 +188,7 @@ class Notify:
         try:
             alert = self.rt.codec.decode(ALERTS.record, value, msg.topic)
             if self.wanted(alert):
-                await self.send(alert)
-                metrics.RECORDS_OUT.labels(STAGE).inc(len(self.channels))
+                metrics.RECORDS_OUT.labels(STAGE).inc(await self.send(alert))
         except Exception as exc:
             await self.rt.runner.send_dead_letter(
                 dead_letter(
@@ -135,7 +215,7 @@ def register(rt: Runtime, notifiers: list[Notifier] | None = None) -> None:
         log.info("notifiers: %s (severity >= %s)", names, rt.settings.notify_min_severity)
     else:
         log.info("no notifier configured: alerts are stored, not sent")
-    notify = Notify(rt, channels)
+    notify = Notify(rt, channels, TableDelivered(rt))
 
     async def notify_agent(stream: Any) -> None:
         async for event in stream.events():

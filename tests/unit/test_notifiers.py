@@ -29,7 +29,7 @@ from streams.notifiers import (
 )
 from streams.settings import Settings
 from tests.factories import make_alert
-from tests.notify_servers import http_server, smtp_server
+from tests.notify_servers import OK, http_server, smtp_server
 
 ALERT = {
     **make_alert("call-9", rule="legal_threat"),
@@ -346,3 +346,38 @@ def test_stage_dead_letters_after_the_retries_and_undecodable_bytes():
     assert retried["attempts"] == 3 and "gave up after 3 attempts: HTTP 503" in retried["error_message"]
     assert garbage["error_class"] == "NotSingleObjectError" and garbage["payload"] == b"not avro"
     assert len(server.requests) == 3
+
+
+def test_stage_sends_an_alert_read_again_only_to_the_channels_that_did_not_take_it():
+    # A worker that crashed before committing reads its alerts again: the webhook took this one, the
+    # Slack call failed; the re-read sends to Slack only, and a third read to no one.
+    script = [(404, {}, b"no_service")]  # Slack's first answer; then 200
+    with http_server(script=script, routes={"/hook": OK}) as server:
+        notify, runner = stage(f"{server.url}/hook", notify_slack_webhook_url=f"{server.url}/slack")
+        payload = CODEC.encode("Alert", ALERT)
+        asyncio.run(notify.handle(event(payload)))
+        assert notify.delivered.get(ALERT) == {"webhook"}
+        asyncio.run(notify.handle(event(payload)))
+        assert sorted(r.path for r in server.requests) == ["/hook", "/slack", "/slack"]
+        asyncio.run(notify.handle(event(payload)))
+        assert len(server.requests) == 3
+        other = {**ALERT, "alert_id": "call-9:other"}  # another alert is its own
+        asyncio.run(notify.handle(event(CODEC.encode("Alert", other))))
+    assert sorted(r.path for r in server.requests) == ["/hook", "/hook", "/slack", "/slack", "/slack"]
+    assert notify.delivered.get(ALERT) == {"webhook", "slack"}
+    (letter,) = runner.letters  # the first read's Slack failure; the re-read delivered
+    assert letter["error_message"] == "1 of 2 channel(s) failed: slack: HTTP 404: no_service"
+    assert runner.sent == [], "a supervisor got it on the first read: no send-back to the cool-down"
+
+
+def test_stage_sends_back_a_re_read_alert_only_when_no_channel_ever_took_it():
+    with http_server(script=[(200, {}, b"ok"), (410, {}, b"gone")]) as server:
+        notify, runner = stage(server.url)
+        payload = CODEC.encode("Alert", ALERT)
+        asyncio.run(notify.handle(event(payload)))
+        asyncio.run(notify.handle(event(payload)))  # read again: the webhook has it, nothing sent
+        assert len(server.requests) == 1 and runner.letters == [] and runner.sent == []
+        notify.delivered = type(notify.delivered)()  # a worker that lost the record: sends again
+        asyncio.run(notify.handle(event(payload)))
+    assert len(server.requests) == 2 and len(runner.letters) == 1
+    assert runner.sent and runner.sent[0][0] == "calls.alerts.candidates"
