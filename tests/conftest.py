@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from clickhouse_connect.driver.client import Client
@@ -54,6 +55,15 @@ def bi_db(chdb_dsn: str, chdb_client: Client) -> Iterator[tuple[Client, object]]
     migrate(client)
     yield client, bi_data.write(client, bi_data.build())
     chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No CALLSTREAM_* from the outer environment (a developer's or CI's settings) and no stray .env:
+    deletes every CALLSTREAM_* variable (restored afterwards) and runs the test in ``tmp_path``."""
+    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -20,6 +20,7 @@ from processors.alerts import AlertRulebook, evaluate
 from schemas.codec import SingleObjectCodec
 from streams.bench_alerts import RULE, make_scores, percentile, summary
 from streams.settings import Settings
+from tests.cli_env import cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,8 +45,7 @@ def test_percentiles() -> None:
 @pytest.mark.bench
 @pytest.mark.integration
 def test_bench_alerts_cli(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    env["CALLSTREAM_DATA_DIR"] = str(tmp_path)
+    env = cli_env({"CALLSTREAM_DATA_DIR": str(tmp_path)})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     proc = subprocess.run(
         [sys.executable, "-m", "streams.cli", "bench", "alerts", "--calls", "8"],

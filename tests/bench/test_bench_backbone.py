@@ -20,6 +20,7 @@ from processors.filtering import filter_transcript
 from processors.rules import price_mentions
 from schemas.codec import SingleObjectCodec
 from streams.bench import SEGMENTS_PER_CALL, make_bench_transcript, make_payloads
+from tests.cli_env import cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,8 +46,7 @@ def test_generated_transcripts_are_valid_and_realistic() -> None:
 def test_bench_backbone_cli(tmp_path: Path, workers: int) -> None:
     """``--workers 1`` also proves a split deployment: the text stages in a separate
     `callstream worker` process, the sink here, one consumer group."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    env["CALLSTREAM_DATA_DIR"] = str(tmp_path)
+    env = cli_env({"CALLSTREAM_DATA_DIR": str(tmp_path)})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     args = ["bench", "backbone", "--calls", "200", "--workers", str(workers)]
     proc = subprocess.run(

@@ -23,6 +23,7 @@ from streams.broker import EmbeddedBroker, free_port
 from streams.demo import CANCEL_WAIT_S, Interrupt, Interrupted
 from streams.lag import consumer_lag
 from streams.topics import ALL
+from tests.cli_env import cli_env
 from tests.integration.test_pipeline import read_topic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -32,8 +33,7 @@ CODEC = SingleObjectCodec()
 def callstream(
     *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None, timeout=600
 ):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    full_env |= {"CALLSTREAM_METRICS_PORT": "0", **(env or {})}
+    full_env = cli_env({"CALLSTREAM_METRICS_PORT": "0", **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "streams.cli", *args],
         cwd=cwd,
@@ -208,8 +208,7 @@ TABLE_HEADER = "customer talk"
 def interrupt_demo(tmp_path: Path, marker: str, after_s: float, signals: int = 1) -> tuple[int, str, str]:
     """Run ``callstream demo``, send SIGINT ``after_s`` after the line starting with ``marker`` (and
     again 0.2 s later for ``signals=2``); return its exit code, output and broker address."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    demo = spawn("demo", cwd=tmp_path, env=env)
+    demo = spawn("demo", cwd=tmp_path, env=cli_env())
     lines: list[str] = []
     try:
         assert demo.stdout is not None
@@ -288,8 +287,7 @@ def test_interrupt_stops_a_wait_that_swallows_its_cancellation() -> None:
 
 def test_worker_runs_until_sigint_and_leaves_nothing_behind(tmp_path: Path) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    env |= {"CALLSTREAM_EMBEDDED_BROKER_PORT": str(port), "CALLSTREAM_METRICS_PORT": "0"}
+    env = cli_env({"CALLSTREAM_EMBEDDED_BROKER_PORT": str(port), "CALLSTREAM_METRICS_PORT": "0"})
     worker = spawn("worker", cwd=tmp_path, env=env)
     try:
         # librdkafka may log a line first ("...|BGQUEUE|... Purging 1 unserved events ...")

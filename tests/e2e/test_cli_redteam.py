@@ -6,7 +6,6 @@ silent wrong result or a lying exit code before."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from connectors.events import SAMPLE_CALLS, SAMPLES_DIR
+from tests.cli_env import cli_env
 from tests.e2e.test_cli import callstream
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -114,11 +114,10 @@ def test_query_is_read_only_clear_and_valid_json(tmp_path: Path) -> None:
 
 
 def test_query_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "query", "SELECT number FROM numbers(200000)"],
         cwd=tmp_path,
-        env=env,
+        env=cli_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

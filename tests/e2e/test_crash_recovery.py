@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from streams.broker import EmbeddedBroker
 from streams.lag import consumer_lag
 from streams.settings import Settings
 from streams.topics import ensure_topics
+from tests.cli_env import cli_env
 from tests.e2e.test_cli import callstream
 
 pytestmark = pytest.mark.e2e
@@ -45,18 +45,19 @@ def committed(bootstrap: str, group: str, topic: str) -> int:
 
 
 def start_worker(data_dir: Path, bootstrap: str, log: Path, stages: str = STAGES) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    env |= {
-        "CALLSTREAM_KAFKA_BOOTSTRAP": bootstrap,
-        "CALLSTREAM_STAGES": stages,
-        "CALLSTREAM_DATA_DIR": str(data_dir),
-        "CALLSTREAM_METRICS_PORT": "0",
-        "CALLSTREAM_HEALTH_PORT": "0",
-        "CALLSTREAM_WEB_PORT": "0",
-        # small sink batches: the first commit comes early, with most of the stream still to go (with
-        # the default 500 a fast run scored all 300 calls before the first one-second flush)
-        "CALLSTREAM_SINK_BATCH_SIZE": "20",
-    }
+    env = cli_env(
+        {
+            "CALLSTREAM_KAFKA_BOOTSTRAP": bootstrap,
+            "CALLSTREAM_STAGES": stages,
+            "CALLSTREAM_DATA_DIR": str(data_dir),
+            "CALLSTREAM_METRICS_PORT": "0",
+            "CALLSTREAM_HEALTH_PORT": "0",
+            "CALLSTREAM_WEB_PORT": "0",
+            # small sink batches: the first commit comes early, with most of the stream still to go (with
+            # the default 500 a fast run scored all 300 calls before the first one-second flush)
+            "CALLSTREAM_SINK_BATCH_SIZE": "20",
+        }
+    )
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from connectors.events import SAMPLE_CALLS
 from streams.broker import EmbeddedBroker
+from tests.cli_env import cli_env
 from tests.e2e.test_cli import callstream
 from tests.integration.test_pipeline import read_topic
 
@@ -34,12 +34,10 @@ def test_dry_run_validates_without_a_broker_and_publishes_nothing(tmp_path: Path
 def test_publish_from_a_pipe_sends_each_line_before_the_input_ends(tmp_path: Path) -> None:
     first, second = SAMPLE_CALLS.read_text().splitlines()[:2]
     with EmbeddedBroker() as broker:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-        env["CALLSTREAM_KAFKA_BOOTSTRAP"] = broker.bootstrap
         publish = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "publish", "-"],
             cwd=tmp_path,
-            env=env,
+            env=cli_env({"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}),
             stdin=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -3,12 +3,13 @@ open says so in one line and starts nothing (no broker, no chDB lock error of it
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_env import cli_env
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +23,7 @@ sys.stdin.read()
 
 
 def test_second_demo_on_a_held_data_dir_fails_fast(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
+    env = cli_env()
     store = tmp_path / ".callstream" / "clickhouse"
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, f"chdb://{store}"],

@@ -37,9 +37,8 @@ from streams.lag import consumer_lag
 from streams.settings import Settings, load_settings
 from streams.topics import COMPLETED, TopicSetupError, ensure_topics
 from tests.integration.test_kafka_security import RelayProxy, hidden_broker
-from tests.integration.test_kafka_security import clean_env as clean_env  # autouse: no CALLSTREAM_* leaks
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("clean_env")]  # no CALLSTREAM_* leaks
 
 USER, PASSWORD = "callstream-it", "sasl-pw-0k"
 CHECK_CLIENT = "tansu-check"

@@ -36,7 +36,7 @@ from streams.settings import Settings, load_settings
 from streams.topics import COMPLETED, TopicSetupError, ensure_topics
 from tests.unit.test_kafka_security import make_tls_files
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.usefixtures("clean_env")]  # clean_env: tests/conftest.py
 
 
 class RelayProxy:
@@ -141,13 +141,6 @@ def ssl_settings(bootstrap: str, cafile: Path, **extra: object) -> Settings:
         partitions=1,
         **extra,
     )
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
 
 
 def test_clients_work_over_tls(tls_broker: str, tls: dict[str, Path]) -> None:

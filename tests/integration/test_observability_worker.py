@@ -4,7 +4,6 @@ uncommitted records, and a real `callstream worker` process."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from streams.broker import EmbeddedBroker, free_port
 from streams.observability import LagReporter
 from streams.settings import Settings
 from streams.topics import ensure_topics
+from tests.cli_env import cli_env
 from tests.factories import make_call_score
 
 pytestmark = pytest.mark.integration
@@ -62,14 +62,15 @@ def test_sink_worker_serves_health_lag_and_end_to_end_latency(tmp_path: Path) ->
     """A real `callstream worker --stages sink`: /readyz, callstream_consumer_lag{topic} and the
     end-to-end histogram (call end → row in ClickHouse) for a call published to calls.scored."""
     health_port, metrics_port, broker_port = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    env |= {
-        "CALLSTREAM_EMBEDDED_BROKER_PORT": str(broker_port),
-        "CALLSTREAM_METRICS_PORT": str(metrics_port),
-        "CALLSTREAM_HEALTH_PORT": str(health_port),
-        "CALLSTREAM_LAG_INTERVAL": "1",
-        "CALLSTREAM_WEB_PORT": "0",
-    }
+    env = cli_env(
+        {
+            "CALLSTREAM_EMBEDDED_BROKER_PORT": str(broker_port),
+            "CALLSTREAM_METRICS_PORT": str(metrics_port),
+            "CALLSTREAM_HEALTH_PORT": str(health_port),
+            "CALLSTREAM_LAG_INTERVAL": "1",
+            "CALLSTREAM_WEB_PORT": "0",
+        }
+    )
     worker = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "worker", "--stages", "sink"],
         cwd=tmp_path,

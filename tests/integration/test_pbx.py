@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socketserver
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 
 from schemas.codec import SingleObjectCodec
 from streams.broker import EmbeddedBroker
+from tests.cli_env import cli_env
 from tests.integration.test_pipeline import read_topic
 from tests.unit.test_telephony import (
     AMI_BANNER,
@@ -46,9 +46,8 @@ def connect_asterisk(transcript: bytes, tmp_path: Path) -> Iterator[EmbeddedBrok
     server.transcript = transcript  # type: ignore[attr-defined]
     server.done = threading.Event()  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
     with EmbeddedBroker() as broker:
-        env |= {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap, "CALLSTREAM_PBX_SECRET": "s3cret"}
+        env = cli_env({"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap, "CALLSTREAM_PBX_SECRET": "s3cret"})
         port = str(server.server_address[1])
         proc = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "connect", "asterisk", "--port", port, "--tenant", "acme"],

@@ -4,12 +4,13 @@ far below what holding the rows would take (about 150 MB of tuples for this resu
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_env import cli_env
 
 pytestmark = pytest.mark.integration
 
@@ -46,8 +47,7 @@ sys.stderr.write(f"RESULT {code} {out.lines} {peak} {out.last.strip()}\\n")
 
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_large_result_streams_in_bounded_memory(fmt: str, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
-    env["CALLSTREAM_DATA_DIR"] = str(tmp_path / "data")
+    env = cli_env({"CALLSTREAM_DATA_DIR": str(tmp_path / "data")})
     done = subprocess.run(
         [sys.executable, "-c", PROGRAM, f"SELECT number FROM numbers({ROWS})", fmt],
         env=env,

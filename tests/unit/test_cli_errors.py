@@ -9,7 +9,6 @@ import importlib
 import io
 import json
 import math
-import os
 import re
 from pathlib import Path
 
@@ -21,12 +20,7 @@ from streams.cli import USER_ERRORS, build_parser, main
 from streams.demo import call_path, demo_roots, newest_outcomes, recording_dirs
 from streams.table import print_json
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
 
 def error_class(module: str, name: str) -> type[BaseException]:

@@ -3,13 +3,14 @@ with one line, "interrupted", and exit status 130: no traceback."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_env import cli_env
 
 # The entry point's own code (`from streams.cli import main; sys.exit(main())`), with a real SIGINT
 # sent to itself the moment the named module starts importing: as early as a user's Ctrl-C can come.
@@ -29,10 +30,9 @@ sys.exit(main(sys.argv[2:]))
 
 
 def run_program(program: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSTREAM_")}
     return subprocess.run(
         [sys.executable, "-c", program, *args],
-        env=env,
+        env=cli_env(),
         cwd=cwd,
         capture_output=True,
         text=True,

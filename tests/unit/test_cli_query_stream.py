@@ -4,10 +4,8 @@ TABLE_SAMPLE_ROWS rows (which set the widths); a statement chDB cannot stream st
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -18,12 +16,7 @@ from streams.cli import TABLE_SAMPLE_ROWS, main
 from streams.clickhouse import stream_query
 from streams.table import print_table
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
 
 class Lines(io.StringIO):

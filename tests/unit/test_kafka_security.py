@@ -5,7 +5,6 @@ and the SASL password never printed."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import ssl
 import subprocess
@@ -62,11 +61,7 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
 
 def settings_from(monkeypatch: pytest.MonkeyPatch, **env: str | Path) -> Settings:

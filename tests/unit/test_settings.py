@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from streams.settings import STAGES, SettingsError, is_secret, load_settings, redact
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    """No CALLSTREAM_* from the outer environment and no stray .env in the working directory."""
-    for var in list(os.environ):
-        if var.startswith("CALLSTREAM_"):
-            monkeypatch.delenv(var)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
 
 def invalid(monkeypatch, **env: str) -> str:

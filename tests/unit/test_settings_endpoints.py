@@ -3,20 +3,12 @@ and the live stream's limits."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from streams.cli import main
 from streams.settings import SettingsError, load_settings
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    for var in list(os.environ):
-        if var.startswith("CALLSTREAM_"):
-            monkeypatch.delenv(var)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
 
 def invalid(monkeypatch: pytest.MonkeyPatch, **env: str) -> str:

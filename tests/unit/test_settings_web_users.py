@@ -4,20 +4,12 @@ password."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from streams.cli import main
 from streams.settings import Settings, SettingsError, WebUser, load_settings, parse_web_users
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in [v for v in os.environ if v.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(var)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
 
 def test_plain_and_scoped_entries() -> None:

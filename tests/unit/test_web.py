@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import math
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -244,13 +243,6 @@ def test_player_source(tmp_path: Path) -> None:
     assert source("https://rec.example.com/a.wav")["url"] == "https://rec.example.com/a.wav"
     assert source("https://evil.test/a.wav")["url"] is None
     assert source("s3://bucket/a.wav")["url"] is None
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in [v for v in os.environ if v.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(var)
-    monkeypatch.chdir(tmp_path)
 
 
 @pytest.mark.usefixtures("clean_env")
