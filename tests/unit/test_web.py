@@ -170,6 +170,7 @@ def header(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
+@pytest.mark.usefixtures("clean_env")  # Settings() reads CALLSTREAM_* from the environment
 def test_basic_credentials() -> None:
     users = web.parse_users(Settings(web_users="lead:s3cret, night:pa:ss"))
     assert users == {"lead": WebUser("s3cret", None), "night": WebUser("pa:ss", None)}
@@ -182,6 +183,7 @@ def test_basic_credentials() -> None:
     assert web.parse_users(Settings()) == {}
 
 
+@pytest.mark.usefixtures("clean_env")  # Settings() reads CALLSTREAM_* from the environment
 def test_a_login_with_tenants_is_scoped_to_them() -> None:
     """``user[a|b]:password``: the scope rides with the user name, since a password may hold any
     character but ',' (here '@', '|', ':' and brackets, all of them part of the password)."""
@@ -225,6 +227,7 @@ def test_the_live_feed_hands_a_page_only_its_scope_s_tenants() -> None:
     asyncio.run(main())
 
 
+@pytest.mark.usefixtures("clean_env")  # Settings() reads CALLSTREAM_* from the environment
 def test_player_source(tmp_path: Path) -> None:
     (tmp_path / "r.wav").write_bytes(b"RIFF")
     settings = Settings(recording_roots=[tmp_path], recording_http_hosts=[".example.com"])
