@@ -1,0 +1,50 @@
+"""Regression guard on the twelfth blind PII probe (tests/pii_probe12.py): its leak and false-positive counts
+may not get worse. Measured blind when the probe was written (at 457b342; the redaction code unchanged
+since e1dfb84): 146 of 454 secrets readable (32.2 %; ru 71/231, en 75/223), 57 of 2 596 numbers that must
+stay lost, 10 of 60 negatives touched. Its worst patterns: a number in two halves with the call's business
+between ("подождите, остальное в другой сумке") 53/57; the part said alone ("the last four of your
+social", "первые шесть") 22/57; spelling alphabets ("Romeo Bravo", "У как Ульяна") 21/56; read from a
+document 21/55; the agent's wrong read-back and the correction 15/57. Per type: birth certificates 19/19
+(not named in the README's [ID] list), RU passports 13/21. Lost: auto policy numbers as [ID] 11/37, UK
+0800 hotlines in words as [PHONE] 9, Госуслуги application numbers 7/57. Lower the limits as fixes land;
+there is no slack on purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.pii_probe12 import evaluate, self_check
+
+LEAKS = 146
+LEAKS_PER_TYPE = {
+    "account/ru": 4, "account_us/en": 5, "birth_cert/ru": 19, "card/en": 10, "card/ru": 7, "dl_ca/en": 6,
+    "email/en": 6, "email/ru": 1, "iban/en": 8, "inn_person/ru": 7, "licence_ru/ru": 6, "member_id/en": 2,
+    "nhs/en": 2, "ni/en": 1, "oms/ru": 6, "passport_ru/ru": 13, "passport_uk/en": 9, "passport_us/en": 6,
+    "phone_ru/ru": 1, "phone_uk/en": 9, "phone_us/en": 3, "snils/ru": 5, "ssn/en": 8, "zagran/ru": 2,
+}  # fmt: skip  # every other type/language: 0
+LOST = 57
+NEGATIVES_TOUCHED = 10
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return evaluate()
+
+
+def test_the_twelfth_probe_has_the_cases_it_was_measured_on(result):
+    assert self_check() == {"cases": 300, "secrets": 454, "keeps": 2596, "negatives": 60}
+    assert (result["cases"], result["secrets"], result["keeps"]) == (300, 454, 2596)
+
+
+def test_the_twelfth_probe_leak_count_does_not_regress(result):
+    assert result["leaked"] <= LEAKS
+    for key, counts in result["per_type"].items():
+        if "/" in key:
+            assert counts["leaked"] <= LEAKS_PER_TYPE.get(key, 0), key
+
+
+def test_the_twelfth_probe_false_positives_do_not_regress(result):
+    assert result["lost"] <= LOST
+    assert result["negatives_touched"] <= NEGATIVES_TOUCHED
