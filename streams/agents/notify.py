@@ -215,7 +215,7 @@ def register(rt: Runtime, notifiers: list[Notifier] | None = None) -> None:
         log.info("notifiers: %s (severity >= %s)", names, rt.settings.notify_min_severity)
     else:
         log.info("no notifier configured: alerts are stored, not sent")
-    notify = Notify(rt, channels, TableDelivered(rt))
+    notify = Notify(rt, channels, TableDelivered(rt) if channels else None)  # no channel: nothing to keep
 
     async def notify_agent(stream: Any) -> None:
         async for event in stream.events():
