@@ -58,11 +58,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 from processors.keyfacts import AGREEMENT, COMMITMENT, signals
 from processors.numbers import (
+    DIGIT_NOUN,
     DIGIT_NOUNS,
     NUMBER_WORD,
     NUMBER_WORDS,
@@ -450,11 +451,13 @@ def _kept_whatever_repeats(text: str, words: list[str], options: FilterOptions) 
     return (
         not (options.drop_fillers and options._filler_words.issuperset(words))
         and not (options.drop_short and len(set(words)) < options.min_words)
-        and NUMBER_WORDS.isdisjoint(words)
+        and _SAID_NUMBER_WORDS.isdisjoint(words)
         and fold_safe(text)
     )
 
 
+#: Number words and a digit's nouns ("семёрка, нолик, тройка" is a dictation with no number word).
+_SAID_NUMBER_WORDS = NUMBER_WORDS | DIGIT_NOUN
 #: Digits and number words a text needs to be read again without its disfluencies.
 _NUMBERISH_MIN = 6
 #: A spoken at and a spoken dot after it: an e-mail said aloud may be in the text.
@@ -604,7 +607,7 @@ def _numberish(text: str, words: list[str] | None) -> bool:
         return True
     if words is None:
         words = WORD_RE.findall(text.lower())
-    said = digits + sum(map(NUMBER_WORDS.__contains__, words))
+    said = digits + sum(map(_SAID_NUMBER_WORDS.__contains__, words))
     if said >= _NUMBERISH_MIN or said < _NUMBERISH_MIN // 2:
         return said >= _NUMBERISH_MIN
     # with a few: "double", "triple" and the homophones ("won", "ate") count too ("two won to, seven
@@ -644,15 +647,20 @@ def _redact_said(
         return out, found
     if words is None:
         words = WORD_RE.findall(text.lower())
-    if NUMBER_WORDS.isdisjoint(words):  # the common case: no number word, nothing more to find
+    if _SAID_NUMBER_WORDS.isdisjoint(words):  # the common case: no number word, nothing more to find
         return out, found
     # On the redacted text: what the first pass found stays redacted, whatever the digits of the
     # spoken numbers next to it do to the shapes (a card's "1111" and a following "два раза").
     # "три семёрки, две пятёрки", "triple five": repeated digits are digits only when dictated
     spoken, spoken_found = redact(normalise_numbers(expand_repeats(out)), options.pii, asked)
-    if found and not spoken_found and _WORDS_AFTER_PLACEHOLDER.search(out) is not None:
+    if (
+        found
+        and not spoken_found
+        and (_WORDS_AFTER_PLACEHOLDER.search(out) or _WORDS_BEFORE_PLACEHOLDER.search(out)) is not None
+    ):
         # the number's rest said in words right after what its digits gave ("NHS number is 517 402
-        # ninety-seven three four" → "[ID] ninety-seven three four"): the whole read as numbers
+        # ninety-seven three four" → "[ID] ninety-seven three four"), or its start right before
+        # ("Пишите: пятьдесят, тридцать, 909114" → "..., тридцать, [ID]"): the whole read as numbers
         whole, whole_found = redact(normalise_numbers(expand_repeats(text)), options.pii, asked)
         if whole_found and _readable_digits(whole) < _readable_digits(out):
             return whole, whole_found
@@ -690,6 +698,10 @@ def _redact_said(
 
 #: Number words right after a placeholder: the rest of its number, perhaps.
 _WORDS_AFTER_PLACEHOLDER = re.compile(rf"\[(?:PHONE|CARD|ID)\][\s,]*{NUMBER_WORD}", re.IGNORECASE)
+#: Number words right before a placeholder: the start of its number, perhaps.
+_WORDS_BEFORE_PLACEHOLDER = re.compile(
+    rf"(?<![^\W\d_]){NUMBER_WORD}[\s,.…-]*\[(?:PHONE|CARD|ID)\]", re.IGNORECASE
+)
 
 
 def _readable_digits(text: str) -> int:
@@ -766,7 +778,7 @@ def _judge(
 def _says_digits(text: str, words: list[str]) -> bool:
     """Whether ``text`` (its lower-case ``words``) holds a digit or a number word (ASR writes digits
     in ASCII: that class scans a third faster than the Unicode one)."""
-    return not NUMBER_WORDS.isdisjoint(words) or _ASCII_DIGIT.search(text) is not None
+    return not _SAID_NUMBER_WORDS.isdisjoint(words) or _ASCII_DIGIT.search(text) is not None
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -915,7 +927,7 @@ SEAM_GAP = 4.0
 #: Words an e-mail said aloud continues with ("ivan dot petrov" / "at gmail dot com").
 _EMAIL_JOINS = EMAIL_WORDS | {"@"}
 _EMAIL_ENDS = tuple(_EMAIL_JOINS)
-_NUMBERISH = NUMBER_WORDS | DIGIT_NOUNS | {"oh", "double", "triple"}
+_NUMBERISH = NUMBER_WORDS | DIGIT_NOUNS | DIGIT_NOUN | {"oh", "double", "triple"}
 #: The word a passport's number starts with when its series was said in the segment before.
 _NUMBER_PART_HEADS = frozenset({"номер", "number", "no"})
 _SERIES_WORD = re.compile(r"(?<![^\W\d_])(?:сери[яию]|series)(?![^\W\d_])", re.IGNORECASE)
@@ -1348,7 +1360,9 @@ _GO_ON_ASK = re.compile(
     # the card number." asks for a new one)
     r"|keep\s+going|carry\s+on|go\s+(?:on|ahead)(?=[\s.?!]*$)|продолжайте|диктуйте\s+дальше"
     # which digit it was: "Извините, там пять или девять было?", "Sorry, was that a five or a nine?"
-    rf"|(?:{NUMBER_WORD}|\d)\s+(?:или|or)\s+(?:an?\s+)?(?:{NUMBER_WORD}|\d)[^?]{{0,20}}\?)",
+    rf"|(?:{NUMBER_WORD}|\d)\s+(?:или|or)\s+(?:an?\s+)?(?:{NUMBER_WORD}|\d)[^?]{{0,20}}\?"
+    # a bare "and?" after a go-ahead is all the turn says ("Okay, and?", "Так, и?"): the rest, please
+    r"|^\W*(?:(?:okay|ok|right|yes|yeah|uh-huh|mm-hmm|так|да|угу|ага)\W+)*(?:and|и)\s*\?\W*$)",
     re.IGNORECASE,
 )
 
@@ -1398,6 +1412,8 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
         j = next((k for k in range(i - 1, max(-1, i - 4), -1) if segments[k]["role"] == seg["role"]), None)
         if j is None or not (_near(segments[j], seg) if j == i - 1 else _bridged(segments, j, i)):
             continue
+        if j < i - 1 and _asks_between(segments, j, i):
+            continue  # "Мой номер 422." / "Назовите СНИЛС." / "[ID].": the answer is a number of its own
         view = normalise_numbers(strip_disfluencies(segments[j]["text"]))
         end = len(view.rstrip(_PIECE_END))  # "Сейчас, 7505 —" / "Да." / "[ID]."
         head = next((m for m in SAID_RUN.finditer(view) if m.end() == end), None)
@@ -2176,58 +2192,92 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     return changed
 
 
+#: Breaths of one number read together when one was redacted alone: a passport over three ("Сейчас,
+#: 45..." / "08..." / "265452.": the last alone took [ID], the series stayed readable).
+_REJOIN_BREATHS = 4
+
+
+def _rejoin_link(segments: list[dict[str, Any]], said: list[str], j: int, i: int) -> str | None:
+    """Whether ``segments[j]`` and ``segments[i]`` (one speaker's, ``j`` the one before) may be two
+    breaths of one number: the first broke off (no full stop), the second goes on with digits, the
+    other speaker asked nothing else between. The words leading the second's digits ("Yeah, and
+    then"), or None when they are no breaths of one number."""
+    first = _printable(said[j]).rstrip()
+    if first.endswith((".", "?", "!")) and not first.endswith(("..", "…")):
+        return None  # a breath ended with a full stop said all it had ("HO-14401326." / "5/19, ...")
+    between = (segments[k]["text"] for k in range(j + 1, i))
+    if any("?" in text and _GO_ON_ASK.search(text) is None for text in between):
+        return None  # "When did it happen?": the next breath answers that
+    before, after = first.rstrip(_PIECE_END), _printable(said[i]).rstrip(_PIECE_END)
+    lead = after[: _lead_end(after, partial(_asked_on, segments, i))]
+    head = _head(after[len(lead) :])
+    tail = _last_word(before)
+    if not (head.isdigit() or head in _NUMBERISH) or not (tail.isdigit() or tail in _NUMBERISH):
+        return None
+    if not (_near(segments[j], segments[i]) if j == i - 1 else _bridged(segments, j, i)):
+        return None
+    return None if _asks_between(segments, j, i) else lead
+
+
 def _rejoin_taken_pieces(
     segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
 ) -> None:
-    """Two breaths of one number where one was redacted alone as something else ("Счёт для возврата
+    """Breaths of one number where one was redacted alone as something else ("Счёт для возврата
     4081," / "Извините, там пять или девять было?" / "7840 9507 8024 3023." whose 16 digits alone pass
-    Luhn): the seam pass reads redacted texts, so it never joins them. They are read again as said,
-    joined, and that reading is kept when it leaves fewer digits readable; counts follow it."""
+    Luhn), or redacted alone while the breaths before stayed readable ("Сейчас, 45..." / "08..." /
+    "265452." as [ID]): the seam pass reads redacted texts, so it never joins them. They are read
+    again as said, joined (two breaths first, then up to :data:`_REJOIN_BREATHS`), and the first
+    reading that leaves fewer digits readable is kept; counts follow it."""
     for i, seg in enumerate(segments):
         role = seg.get("role")
-        j = next((k for k in range(i - 1, max(-1, i - 4), -1) if segments[k].get("role") == role), None)
-        if j is None or not ("[" in seg["text"] or "[" in segments[j]["text"]):
-            continue
-        first = _printable(said[j]).rstrip()
-        if first.endswith((".", "?", "!")) and not first.endswith(("..", "…")):
-            continue  # a breath ended with a full stop said all it had ("HO-14401326." / "5/19, ...")
-        if any(
-            "?" in segments[k]["text"] and _GO_ON_ASK.search(segments[k]["text"]) is None
-            for k in range(j + 1, i)
-        ):
-            continue  # "When did it happen?": the next breath answers that
-        before, after = first.rstrip(_PIECE_END), _printable(said[i]).rstrip(_PIECE_END)
-        # the words leading the rest stay out of the number read ("Yeah, and then seven thousand ...")
-        lead = after[: _lead_end(after, partial(_asked_on, segments, i))]
-        after = after[len(lead) :]
-        head = _head(after)
-        if not (head.isdigit() or head in _NUMBERISH) or not (
-            _last_word(before).isdigit() or _last_word(before) in _NUMBERISH
-        ):
-            continue
-        if not (
-            (_near(segments[j], seg) if j == i - 1 else _bridged(segments, j, i))
-            and not _asks_between(segments, j, i)
-        ):
-            continue
-        texts = [segments[j]["text"], seg["text"]]
-        joined = f"{before}, {after}"
-        redacted, found = _redact(joined, options, asked=_asked(segments, role, j))
-        if not found or _readable_digits(redacted) >= _readable_digits(" ".join(texts)):
-            continue
-        pieces = _split_back([before, after], joined, redacted, ", ")
-        taken = Counter(PLACEHOLDER_RE.findall(" ".join(texts)))
-        end, start = _ENDS_IN_PLACEHOLDER.search(texts[0]), _STARTS_WITH_PLACEHOLDER.match(texts[1])
+        breaths, leads = [i], [""]
+        while len(breaths) < _REJOIN_BREATHS:
+            k = breaths[0]
+            j = next((m for m in range(k - 1, max(-1, k - 4), -1) if segments[m].get("role") == role), None)
+            if j is None or (lead := _rejoin_link(segments, said, j, k)) is None:
+                break
+            breaths.insert(0, j)
+            leads[0] = lead  # the words leading the digits of each breath but the first
+            leads.insert(0, "")
+        for n in range(len(breaths), 1, -1):  # all the breaths first: a number's start left readable leaks
+            if any("[" in segments[k]["text"] for k in breaths[-n:]) and _rejoin(
+                segments, said, breaths[-n:], leads[-n:], options, pii
+            ):
+                break
+
+
+def _rejoin(
+    segments: list[dict[str, Any]],
+    said: list[str],
+    breaths: list[int],
+    leads: list[str],
+    options: FilterOptions,
+    pii: Counter[str],
+) -> bool:
+    """Read the breaths ``breaths`` (their leads ``leads`` left out) joined as said; when that leaves
+    fewer digits readable than they store, store it (see :func:`_rejoin_taken_pieces`)."""
+    parts = [
+        _printable(said[k]).rstrip(_PIECE_END)[len(lead) :] for k, lead in zip(breaths, leads, strict=True)
+    ]
+    texts = [segments[k]["text"] for k in breaths]
+    joined = ", ".join(parts)
+    first = breaths[0]
+    redacted, found = _redact(joined, options, asked=_asked(segments, segments[first].get("role"), first))
+    if not found or _readable_digits(redacted) >= _readable_digits(" ".join(texts)):
+        return False
+    pieces = _split_back(parts, joined, redacted, ", ")
+    taken = Counter(PLACEHOLDER_RE.findall(" ".join(texts)))
+    for first, second in pairwise(texts):
+        end, start = _ENDS_IN_PLACEHOLDER.search(first), _STARTS_WITH_PLACEHOLDER.match(second)
         if end is not None and start is not None and end.group().strip(" .,…") == f"[{start.group(1)}]":
             taken[start.group(1)] -= 1  # one number already split over the two, counted once
-        pii.subtract(taken)
-        landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
-        pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
-        for k, piece, text in ((j, pieces[0], said[j]), (i, lead + pieces[1], said[i])):
-            segments[k] = {
-                **segments[k],
-                "text": piece + _printable(text)[len(_printable(text).rstrip(_PIECE_END)) :],
-            }
+    pii.subtract(taken)
+    landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
+    pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+    for k, lead, piece in zip(breaths, leads, pieces, strict=True):
+        text = _printable(said[k])
+        segments[k] = {**segments[k], "text": lead + piece + text[len(text.rstrip(_PIECE_END)) :]}
+    return True
 
 
 #: The other speaker saying how the number asked for starts, as their screen shows it, and asking for

@@ -519,6 +519,8 @@ _DIGIT_NOUN_RE = re.compile(rf"(?<!\w)(?:{'|'.join(_DIGIT_NOUN)})(?!\w)", re.IGN
 _DIGIT_BESIDE = re.compile(rf"\d+|{alternation(NUMBER_WORDS)}", re.IGNORECASE)
 #: The digit nouns of a dictation ("две тройки"): a number goes on after one as after a number word.
 DIGIT_NOUNS = frozenset(_DIGIT_NOUNS)
+#: One digit's noun ("шестёрка", "нолик"): a digit of a dictation among others (see :func:`expand_repeats`).
+DIGIT_NOUN = frozenset(_DIGIT_NOUN)
 _REPEATS = {"double": 2, "triple": 3, "два": 2, "две": 2, "три": 3, "четыре": 4}
 _REPEAT_RE = re.compile(
     rf"(?<!\w)(?:(?P<en>double|triple)\s+(?P<digit>oh|zero|one|two|three|four|five|six|seven|eight|nine|\d)"

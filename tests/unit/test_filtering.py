@@ -3039,3 +3039,87 @@ def test_words_in_capitals_and_a_letter_o_in_speech_are_left_as_written(said):
     """A brand ("O2"), a Russian word in capitals ("ОГРН", its letters not all look-alikes): no ID's."""
     out = filter_transcript(make_transcript_from_turns("l", [("customer", said)]))
     assert out["transcript"]["segments"][0]["text"] == said
+
+
+def test_digit_nouns_over_several_breaths_are_read_as_one_number():
+    """ "двойка, пятёрка, ..." said over breaths, the listener's "угу" between: one SNILS."""
+    turns = [
+        ("agent", "Продиктуйте номер СНИЛС, пожалуйста."),
+        ("customer", "Так, семёрка, нолик, тройка..."),
+        ("agent", "угу"),
+        ("customer", "четвёрка, двойка, девятка..."),
+        ("agent", "ага"),
+        ("customer", "пятёрка, единичка, восьмёрка, семь, восьмёрка."),
+    ]
+    stored = _stored(turns, "ru")
+    assert stored[1::2] == ["Так, [ID]...", "[ID]...", "[ID]."], stored
+
+
+def test_a_number_before_the_request_keeps_its_digits_when_the_answer_is_redacted():
+    """ "номер 305" before "Назовите СНИЛС": the answer after the request is a number of its own."""
+    turns = [
+        ("customer", "Я живу в номер 305."),
+        ("agent", "Назовите СНИЛС."),
+        (
+            "customer",
+            "семёрка, нолик, тройка, четвёрка, двойка, девятка, пятёрка, единичка, восьмёрка, семь, 8.",
+        ),
+    ]
+    stored = _stored(turns, "ru")
+    assert stored[0] == "Я живу в номер 305." and stored[2] == "[ID].", stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        (
+            [
+                ("agent", "Серию и номер паспорта продиктуйте."),
+                ("customer", "Да, 71..."),
+                ("agent", "угу"),
+                ("customer", "14..."),
+                ("agent", "так"),
+                ("customer", "360582."),
+            ],
+            "ru",
+        ),
+        (
+            [
+                ("agent", "Номер водительского удостоверения?"),
+                ("customer", "Записывайте: семьдесят..."),
+                ("agent", "ага"),
+                ("customer", "двенадцать..."),
+                ("agent", "угу"),
+                ("customer", "480315."),
+            ],
+            "ru",
+        ),
+        (
+            [
+                ("agent", "Can I have your Social Security number?"),
+                ("customer", "Yeah, it's three hundred twelve..."),
+                ("agent", "Okay, and?"),
+                ("customer", "forty-eight..."),
+                ("agent", "mm-hmm"),
+                ("customer", "two thousand five hundred ninety-one."),
+            ],
+            "en",
+        ),
+    ],
+)
+def test_an_identity_number_over_three_breaths_redacted_only_in_the_last(turns, language):
+    """The last breath alone has an identity number's shape ("360582." answering a passport request);
+    the series said in the breaths before stays readable unless all are read together."""
+    stored = _stored(turns, language)
+    assert not any(re.search(r"\d|семьдесят|двенадцать|twelve|forty", t) for t in stored[1::2]), stored
+    assert all("[ID]" in t for t in stored[1::2]), stored
+
+
+def test_a_snils_said_in_digit_nouns_only():
+    """No number word at all, only a digit's nouns: still a dictation."""
+    turns = [
+        ("agent", "Ваш СНИЛС?"),
+        ("customer", "Так, семёрка, нолик, тройка, четвёрка, двойка, девятка, пятёрка, единичка, восьмёрка, "
+         "семёрка, восьмёрка."),
+    ]  # fmt: skip
+    assert _stored(turns, "ru")[1] == "Так, [ID]."
