@@ -2100,6 +2100,8 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     open_run: dict[str, _Run] = {}
 
     for i, seg in enumerate(segments):
+        if seg.get("drop_reason") == "repeat":
+            continue  # Whisper looping on the breath before: no more of its number (stores the kept copy)
         role = seg.get("role")
         j = last.get(role)
         last[role] = i
@@ -2443,6 +2445,24 @@ def _crosstalk(
             segments[k] = {**segments[k], "text": original[:start] + piece + original[start + len(part) :]}
 
 
+def _repeats_as_kept(segments: list[dict[str, Any]], said: list[str]) -> None:
+    """A segment dropped as a repeat (Whisper looping: the caller's breath written twice in a row)
+    stores what the copy it repeats stores: the passes over several segments redact the kept copy
+    with the other speaker's request before it, which the repeat, a seam away, never saw."""
+    kept = None  # the last kept segment
+    for i, seg in enumerate(segments):
+        if seg["kept"]:
+            kept = i
+        elif (
+            seg["drop_reason"] == "repeat"
+            and kept is not None
+            and said[i] == said[kept]
+            and seg["text"] != (text := segments[kept]["text"])
+            and "[" in text
+        ):
+            segments[i] = {**seg, "text": text}
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -2556,6 +2576,8 @@ def filter_transcript(
             _spellings_after(segments, said_texts)
         if pii:
             _kept_said_again(segments, said_texts, pii)
+        if pii and dropped.get("repeat"):
+            _repeats_as_kept(segments, said_texts)
         pii = +pii  # counts the reference pass took back to 0 go
     out["segments"] = segments
     out["dropped_segments"] = [

@@ -1028,6 +1028,10 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
     inner = [len(groups[0].digits), *inner][:-1]
     if cue in ("phone", "number") and max(sizes) <= 4 and 4 not in inner:
         return True  # any grouping after a phone word: "8 916 12 34 567", "41 55 55 01 34"
+    if cue == "phone" and (_RU_MOBILE_TRUNK.fullmatch(digits) or _NANP.fullmatch(digits[-10:])):
+        # after a phone word or request, a mobile with its trunk or a North American number however ASR
+        # split or merged its groups: "8915-3913-92-9", "374 37858 9 2"
+        return True
     if cue == "phone" and _NANP.fullmatch(digits) and len(groups) <= 3 and sizes[-1] == 7:
         return True  # the area code said in words, the rest as one group: "two twelve 8094226"
     if (

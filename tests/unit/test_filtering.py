@@ -3123,3 +3123,27 @@ def test_a_snils_said_in_digit_nouns_only():
          "семёрка, восьмёрка."),
     ]  # fmt: skip
     assert _stored(turns, "ru")[1] == "Так, [ID]."
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        ([("agent", "Продиктуйте номер мобильного, пожалуйста."), ("customer", "Да, 8916-4472-05-3.")], "ru"),
+        ([("agent", "What's the best number to reach you at?"), ("customer", "415 55501 9 3.")], "en"),
+    ],
+)
+def test_a_phone_asked_for_is_redacted_however_asr_grouped_it(turns, language):
+    """A mobile with its trunk or a North American number, its groups split or merged wrongly."""
+    assert re.fullmatch(r"(?:Да, )?\[PHONE\]\.", _stored(turns, language)[1])
+
+
+def test_a_phone_written_twice_by_a_whisper_loop_is_redacted_in_both_copies():
+    """The copy dropped as a repeat is no more of the number, and stores what the kept one does."""
+    turns = [
+        ("agent", "What's a good callback number?"),
+        ("customer", "Okay so zero seven nine one one, two hundred, 345."),
+        ("customer", "Okay so zero seven nine one one, two hundred, 345."),
+    ]
+    segments = filter_transcript(make_transcript_from_turns("r", turns))["transcript"]["segments"]
+    assert [s["text"] for s in segments[1:]] == ["Okay so [PHONE]."] * 2
+    assert segments[2]["drop_reason"] == "repeat"
