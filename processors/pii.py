@@ -133,15 +133,20 @@ _IBAN_LENGTHS = {
     "MC": 27, "MD": 24, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SA": 24, "SE": 24,
     "SI": 19, "SK": 24, "TR": 26, "UA": 29,
 }  # fmt: skip
+#: The countries whose IBANs are read (see :data:`_IBAN_LENGTHS`).
+IBAN_COUNTRIES = frozenset(_IBAN_LENGTHS)
 #: A digit of an IBAN read out as a word ("... 7819 oh one oh four 15").
 _IBAN_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
 _IBAN_WORD = rf"(?<![^\W\d_])(?:{'|'.join(sorted(_IBAN_WORDS, key=len, reverse=True))})(?![^\W\d_])"
-_IBAN_CHAR = rf"(?:[A-Z]|\d|{_IBAN_WORD})"
+_IBAN_DIGIT = rf"(?:\d|{_IBAN_WORD})"
+_IBAN_CHAR = rf"(?:[A-Z]|{_IBAN_DIGIT})"
 #: An IBAN as written ("GB22 MIDL 1432 2243 3659 50") or spelled out and read as digits ("I E 7 0, A I
-#: B K, 2 2 2 6, ..."): country letters, check digits, then letters and digits in any grouping.
+#: B K, 2 2 2 6, ..."): country letters, check digits ("D E, oh five, ..."), then letters and digits
+#: in any grouping.
 _IBAN = re.compile(
-    rf"(?<![^\W_])[A-Z][\s,.-]{{0,2}}[A-Z][\s,.-]{{0,2}}\d[\s,.-]{{0,2}}\d(?:[\s,.…-]{{0,4}}{_IBAN_CHAR}){{11,30}}"
+    rf"(?<![^\W_])[A-Z][\s,.-]{{0,2}}[A-Z][\s,.-]{{0,2}}{_IBAN_DIGIT}[\s,.-]{{0,2}}{_IBAN_DIGIT}"
+    rf"(?:[\s,.…-]{{0,4}}{_IBAN_CHAR}){{11,30}}"
 )
 #: A capital O is a letter (RABO); "o"/"oh" read out a zero, and the other digit words their digits.
 _IBAN_UNIT = re.compile(rf"{_IBAN_WORD}|[A-Z0-9]")
@@ -155,10 +160,22 @@ def _iban_end(candidate: str) -> int | None:
     if length is None or len(units) < length:
         return None
     chars = "".join(_IBAN_WORDS.get(m.group(), m.group()) for m in units[:length])
-    rearranged = chars[4:] + chars[:4]
-    if int("".join(str(int(c, 36)) for c in rearranged)) % 97 != 1:
-        return None
+    if not _mod97(chars):
+        # the bank code's letters heard in the wrong place among digits still in order ("GB 9739 LOYD
+        # 8829 ...", "GB-08706-BARC-97-..." of GB97 LOYD 3988 ..., GB08 BARC 7069 ...): they follow
+        # the check digits, as in every IBAN with letters
+        body = chars[2:]
+        letters = "".join(c for c in body if c.isalpha())
+        digits = "".join(c for c in body if c.isdigit())
+        if not letters or len(digits) < 2 or not _mod97(chars[:2] + digits[:2] + letters + digits[2:]):
+            return None
     return units[length - 1].end()
+
+
+def _mod97(iban: str) -> bool:
+    """The ISO 7064 mod-97 check of an IBAN's letters and digits."""
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
 def redact_ibans(text: str) -> tuple[str, int]:

@@ -1369,3 +1369,22 @@ def test_whose_or_where_looked_up_is_no_place_of_the_number(said):
 )
 def test_a_number_kept_on_a_reference_or_read_from_the_record_is_still_redacted(said, stored):
     assert redact(said)[0] == stored
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # the check digits said as words, "oh" for the zero
+        ("It's D E, oh eight, 3704 0044 0532 0130 03.", "It's [ID]."),
+        # the bank code's letters heard among the digits, the digits in order (GB29 NWBK 6016 ...)
+        ("Okay, GB 2960 NWBK 1613 3192 6819.", "Okay, [ID]."),
+    ],
+)
+def test_an_iban_read_with_its_check_digits_in_words_or_its_letters_misplaced(said, stored):
+    assert redact(said, PiiOptions())[0] == stored
+
+
+def test_capitals_and_digits_failing_the_iban_check_stay():
+    """The same shape, one digit off: no IBAN."""
+    said = "Okay, GB 2960 NWBK 1613 3192 6818."
+    assert redact(said, PiiOptions())[0] == said
