@@ -74,6 +74,7 @@ from processors.numbers import (
 )
 from processors.pii import (
     EMAIL_WORDS,
+    IBAN_COUNTRIES,
     NOT_ADDRESS_WORDS,
     PLACEHOLDER_RE,
     READ_BACK_CUE,
@@ -2463,6 +2464,105 @@ def _repeats_as_kept(segments: list[dict[str, Any]], said: list[str]) -> None:
             segments[i] = {**seg, "text": text}
 
 
+#: An IBAN's country code as a word of its own, its letters said apart or not ("GB", "D E", "G, B").
+_IBAN_COUNTRY = re.compile(r"(?<![^\W_])([A-Z])[\s,.-]{0,2}([A-Z])(?![^\W_])")
+#: The same for a whole call, only the countries' codes: a scan a fifth as costly (no look-behind)
+_IBAN_COUNTRY_HINT = re.compile(
+    "|".join(
+        rf"{first}[\s,.-]{{0,2}}[{''.join(sorted(c[1] for c in IBAN_COUNTRIES if c[0] == first))}](?![^\W_])"
+        for first in sorted({c[0] for c in IBAN_COUNTRIES})
+    )
+)
+#: Breaths (the other speaker's crosstalk among them) an IBAN's reading may take after its country code.
+_IBAN_BREATHS = 6
+#: A word of a piece of an IBAN: a bank code's capitals ("HBUK", "W E S T"), digits, number words.
+_IBAN_PIECE_WORD = re.compile(r"[A-Z]{1,4}|\d+")
+
+
+def _iban_piece(text: str) -> bool:
+    """Whether ``text`` (a backchannel lead left out) says nothing but a piece of an IBAN: digits,
+    number words, a bank code's capitals ("27, HBUK", "W E S T, 2269")."""
+    words = _NO_PUNCT.sub(" ", text).replace("-", " ").split()
+    return bool(words) and all(_IBAN_PIECE_WORD.fullmatch(w) or w.lower() in _NUMBERISH for w in words)
+
+
+def _ibans_over_breaths(
+    segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
+) -> bool:
+    """An IBAN read out over breaths ("Yeah, GB, ninety-four..." / "WEST..." / "eighty-four thirty-seven,
+    3797..." / ...), a bank code or a country code alone in a breath ("D E..."), pieces of it in the
+    other speaker's channel (crosstalk: "mm-hmm... 27, HBUK,"): the seam pass joins breaths on digits
+    at their ends, so it never reads past the letters. From a country code on, the speaker's next
+    breaths, the other speaker's pieces and short go-aheads between, are read as one; that reading is
+    kept when it holds an IBAN (its country's length and mod-97 check) and leaves fewer digits
+    readable; counts follow it. Whether any segment changed."""
+    changed = False
+    for k, seg in enumerate(segments):
+        text = _printable(said[k])
+        code = next(
+            (m for m in _IBAN_COUNTRY.finditer(text) if m.group(1) + m.group(2) in IBAN_COUNTRIES), None
+        )
+        if code is None:
+            continue
+        role = seg.get("role")
+        indices, leads = [k], [code.start()]
+        j = k + 1
+        while j < len(segments) and len(indices) < _IBAN_BREATHS:
+            last = indices[-1]
+            end = _printable(said[last]).rstrip()
+            if end.endswith((".", "?", "!")) and not end.endswith(("..", "…")):
+                break  # "..., 3787, 10.": the number is said
+            other, nxt = segments[j], _printable(said[j])
+            lead = _CROSSTALK_LEAD.match(nxt).end()  # type: ignore[union-attr]  # matches ""
+            piece = nxt[lead:].rstrip(_PIECE_END)
+            if other.get("role") == role:
+                if not _near(segments[last], other):
+                    break
+                if not (_says_number(nxt, _head(nxt)) or _iban_piece(piece)):
+                    break
+            elif (other.get("start") or 0.0) >= (segments[last].get("end") or 0.0) or not _iban_piece(piece):
+                # not the caller heard in the listener's channel: a go-ahead passed over ("sorry, one
+                # sec, go ahead"), a turn of their own ends the number
+                words = len(nxt.split())
+                go_on = words <= _GO_ON_WORDS and _GO_ON_ASK.search(nxt) is not None
+                if not go_on and ("?" in nxt or words > _BRIDGE_WORDS):
+                    break
+                j += 1
+                continue
+            indices.append(j)
+            leads.append(lead)
+            j += 1
+        if len(indices) < 2:
+            continue
+        parts = [
+            _printable(said[i])[lead:].rstrip(_PIECE_END) for i, lead in zip(indices, leads, strict=True)
+        ]
+        stored = [segments[i]["text"] for i in indices]
+        read = _read_joined(parts, options, None)
+        if read is None or "ID" not in read[3]:
+            continue
+        sep, joined, redacted, found = read
+        if _readable_digits(redacted) >= _readable_digits(" ".join(stored)):
+            continue
+        pieces = _split_back(parts, joined, redacted, sep)
+        if not pieces[0].startswith("[ID]"):
+            continue  # an identity number after the letters, no IBAN from them
+        # what the breath said before the code was redacted ("my e-mail is [EMAIL], and the IBAN is GB
+        # ..."): that part read again, never stored as said
+        head = text[: code.start()]
+        if not segments[k]["text"].startswith(head):
+            head = _redact(head, options)[0]
+        pii.subtract(Counter(PLACEHOLDER_RE.findall(" ".join(stored))))
+        landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
+        pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+        for i, lead, part, piece in zip(indices, leads, parts, pieces, strict=True):
+            original = _printable(said[i])
+            before = head if i == k else original[:lead]
+            segments[i] = {**segments[i], "text": before + piece + original[lead + len(part) :]}
+        changed = True
+    return changed
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -2550,6 +2650,13 @@ def filter_transcript(
         _crosstalk(segments, said_texts, options, pii)
         # the answers to a code's request first: what they redact may be said again ("Последние: ...")
         said = "\n".join(s["text"] for s in segments)
+        # an IBAN's country code still stored (rare: the cheap scan first)
+        if (
+            ids
+            and _IBAN_COUNTRY_HINT.search(said)
+            and _ibans_over_breaths(segments, said_texts, options, pii)
+        ):
+            said = "\n".join(s["text"] for s in segments)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
             _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)
         last_four = options.pii.ids and asks_id_last_four(said)

@@ -3147,3 +3147,70 @@ def test_a_phone_written_twice_by_a_whisper_loop_is_redacted_in_both_copies():
     segments = filter_transcript(make_transcript_from_turns("r", turns))["transcript"]["segments"]
     assert [s["text"] for s in segments[1:]] == ["Okay so [PHONE]."] * 2
     assert segments[2]["drop_reason"] == "repeat"
+
+
+@pytest.mark.parametrize(
+    ("turns", "heard"),
+    [
+        (
+            [
+                ("agent", "And the IBAN for the refund?"),
+                ("customer", "Yeah, GB, twenty-nine..."),
+                ("agent", "okay"),
+                ("customer", "N W B K..."),
+                ("agent", "uh-huh, go on"),
+                ("customer", "sixty sixteen, 1331..."),
+                ("agent", "sorry, one sec, go ahead"),
+                ("customer", "ninety-two sixty-eight, nineteen."),
+            ],
+            None,
+        ),
+        (
+            [
+                ("agent", "And the IBAN for the refund?"),
+                ("customer", "Uh, D E..."),
+                ("agent", "mm-hmm"),
+                ("customer", "oh eight, 3704..."),
+                ("customer", "0044 0532 0130 03."),
+            ],
+            None,
+        ),
+        (
+            [
+                ("agent", "And the IBAN for the refund?"),
+                ("customer", "Sure, G B..."),
+                ("agent", "mm-hmm... 29, NWBK,"),  # the caller heard in the agent's channel
+                ("customer", "6016 1331, nine two six eight one nine."),
+            ],
+            2,
+        ),
+    ],
+)
+def test_an_iban_over_breaths_with_its_letters_in_breaths_of_their_own(turns, heard):
+    """The seam pass joins breaths on digits; an IBAN's country or bank code alone in a breath ("N W B
+    K...", "D E...") or in the other channel ("29, NWBK,") is read with the rest from the country code."""
+    transcript = _overlapping(turns, heard) if heard else make_transcript_from_turns("i", turns)
+    out = filter_transcript(transcript)
+    texts = [s["text"] for s in out["transcript"]["segments"]]
+    number = re.compile(r"\d|twenty|sixty|ninety|nine|\b(?:G B|GB|D E|N W B K|NWBK)\b")
+    assert not any(number.search(t) for t in texts[1:]), texts
+    assert out["pii"] == {"ID": 1}, out["pii"]
+
+
+def test_a_country_s_capitals_before_other_digits_are_no_iban():
+    """A country's capitals ("DE") and digits that make no IBAN (an order, a postcode) stay as said."""
+    turns = [
+        ("customer", "I ordered from DE..."),
+        ("customer", "order 4471 2209, postcode 10115."),
+    ]
+    assert _stored(turns)[1] == "order 4471 2209, postcode 10115."
+
+
+def test_what_a_breath_said_before_an_iban_s_country_code_stays_redacted():
+    turns = [
+        ("agent", "Your e-mail and the IBAN for the refund?"),
+        ("customer", "It's anna.berg@mail.de, and the IBAN, D E..."),
+        ("customer", "oh eight, 3704..."),
+        ("customer", "0044 0532 0130 03."),
+    ]
+    assert _stored(turns)[1:] == ["It's [EMAIL], and the IBAN, [ID]...", "[ID]...", "[ID]."]
