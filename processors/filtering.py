@@ -565,7 +565,7 @@ _HOMOPHONE = re.compile(r"(?<![^\W\d_])(?:won|to|too|for|ate)(?![^\W\d_])", re.I
 # between ("three nine ate... three ate... nine")
 _GAP = r"(?:[\s,…]|\.{2,}+)*+"
 _NUMBER_BEFORE = re.compile(
-    rf"(?:\d|(?<![^\W\d_])(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)){_GAP}$", re.IGNORECASE
+    rf"(?:\d|(?<![^\W\d_])(?:{NUMBER_WORD}|oh?|won|too?|for|ate|double|triple)){_GAP}$", re.IGNORECASE
 )
 _TWO_NUMBERS_AFTER = re.compile(
     rf"(?:{_GAP}(?:\d+|(?:{NUMBER_WORD}|oh|won|too?|for|ate|double|triple)(?![^\W\d_]))){{2}}", re.IGNORECASE
@@ -973,6 +973,17 @@ def _seam(before: str, head: str) -> bool:
             or (_IBAN_START.search(before[-40:]) is not None)
             # a digit Whisper wrote as a word ("It's three for seven for...." / "Right." / "nine oh ...")
             or (tail in _HOMOPHONES and _last_word(_homophones_as_digits(before[-60:])).isdigit())
+            or (tail == "o" and _said_digit_before(before))  # "oh seven seven five o..." / "niner ..."
+        )
+    if head in _HOMOPHONES:
+        # the next breath opens with a digit Whisper wrote as a word ("AJ, five ate..." / "ate two, three
+        # for, A."): only after a digit or number word ("... for the deposit" is no digit)
+        tail = _last_word(before)
+        return (
+            tail.isdigit()
+            or tail in _NUMBERISH
+            or (tail in _HOMOPHONES and _last_word(_homophones_as_digits(before[-60:])).isdigit())
+            or (tail == "o" and _said_digit_before(before))
         )
     if head in _NUMBER_PART_HEADS:  # "серия 98 14" / "номер 242282": a passport said in two breaths
         tail = _last_word(before)
@@ -981,6 +992,13 @@ def _seam(before: str, head: str) -> bool:
         return True
     # "ivan dot petrov at" / "gmail dot com": the suffix test spares most pairs the word split
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
+
+
+def _said_digit_before(text: str) -> bool:
+    """Whether the word before the last of ``text`` is a digit or a number word (a letter "o" after it
+    is a zero: "five o...")."""
+    words = _NO_PUNCT.sub(" ", text[-40:]).split()
+    return len(words) > 1 and (words[-2].isdigit() or words[-2].lower() in _NUMBERISH)
 
 
 #: Words leading a group of a number dictated a group a breath ("the next four are 1621", "следующие

@@ -3214,3 +3214,36 @@ def test_what_a_breath_said_before_an_iban_s_country_code_stays_redacted():
         ("customer", "0044 0532 0130 03."),
     ]
     assert _stored(turns)[1:] == ["It's [EMAIL], and the IBAN, [ID]...", "[ID]...", "[ID]."]
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            ("agent", "For verification I need your passport number."),
+            ("customer", "Sure, four ate five..."),
+            ("agent", "right"),
+            ("customer", "won too six..."),
+            ("agent", "mm-hmm, keep going"),
+            ("customer", "nine three seven."),
+        ],
+        [
+            ("agent", "What's the best mobile number for you?"),
+            ("customer", "oh seven nine o..."),
+            ("customer", "niner for two..."),
+            ("customer", "three three six won."),
+        ],
+    ],
+)
+def test_digits_written_as_homophones_at_the_seams_of_breaths(turns):
+    """Digits written as words ("ate", "won", "for", a letter "o") at a breath's end or start."""
+    stored = _stored(turns)
+    customer = [t for (role, _), t in zip(turns, stored, strict=True) if role == "customer"]
+    assert all("[" in t for t in customer), customer
+    said = re.compile(r"\bo\b|nine|seven")
+    assert not any(_DIGIT_OR_HOMOPHONE.search(t) or said.search(t) for t in customer), customer
+
+
+def test_a_homophone_opening_a_breath_after_words_is_no_digit():
+    turns = [("customer", "I paid it last week..."), ("customer", "for the deposit, 4521 8890.")]
+    assert _stored(turns)[1] == "for the deposit, 4521 8890."
