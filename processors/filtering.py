@@ -2448,6 +2448,14 @@ def _crosstalk(
         ]
         stored = [segments[k]["text"] for k in indices]
         asked = _asked(segments, role, indices[0]) if ids else None  # type: ignore[arg-type]
+        if asked is None and _after_other(segments, indices[0], cue_at_end):
+            # the card or phone the other speaker asked for right before ("What's the best cell number
+            # to reach you?" / "85 1..." / agent: "3839" / "402."), as the seam pass reads it
+            cue = segments[indices[0] - 1]["text"]
+            if options.pii.cards and asks_for_card(cue):
+                asked = "card"
+            elif options.pii.phones and asks_for_phone(cue):
+                asked = "phone"
         read = _read_joined(parts, options, asked)
         if read is None:
             continue
@@ -2637,7 +2645,13 @@ def filter_transcript(
                 if not _cut_in_the_middle(carded):
                     text, found = carded, card_found
         else:
-            text, found = _redact(text, options)
+            # a breath the filter drops is stored all the same: read as the answer to the identity
+            # number asked just before, as a kept one would be ("And your driver's license number?" /
+            # a noisy "sixty-eight fifteen three hundred one.")
+            asked_kind = None
+            if ids and _may_be_id(text, WORD_RE.findall(text.lower())):
+                asked_kind = _asked(segments, seg["role"], seen=seen)
+            text, found = _redact(text, options, asked=asked_kind)
         if (
             reason is None
             and not other

@@ -3247,3 +3247,27 @@ def test_digits_written_as_homophones_at_the_seams_of_breaths(turns):
 def test_a_homophone_opening_a_breath_after_words_is_no_digit():
     turns = [("customer", "I paid it last week..."), ("customer", "for the deposit, 4521 8890.")]
     assert _stored(turns)[1] == "for the deposit, 4521 8890."
+
+
+def test_a_noisy_breath_the_filter_drops_is_read_as_the_answer_to_the_request_before():
+    noisy = {"no_speech_prob": 0.75, "avg_logprob": -1.3}
+    turns = [
+        ("agent", "And your driver's license number?"),
+        ("customer", "It's B..."),
+        ("agent", "mm-hmm"),
+        ("customer", "four hundred twelve zero zero sixty-three.", noisy),
+    ]
+    segments = filter_transcript(make_transcript_from_turns("n", turns))["transcript"]["segments"]
+    assert segments[3]["drop_reason"] == "no_speech"
+    assert segments[3]["text"] == "[ID]."
+
+
+def test_a_phone_asked_for_with_a_piece_in_the_other_channel():
+    """The agent's request cues the caller's breaths read with their crosstalk piece."""
+    turns = [
+        ("agent", "Продиктуйте номер мобильного, пожалуйста."),
+        ("customer", "8 9261 44 30..."),
+        ("agent", "угу... 17,"),
+    ]
+    texts = [s["text"] for s in filter_transcript(_overlapping(turns, 2))["transcript"]["segments"]]
+    assert texts[1:] == ["[PHONE]...", "угу... [PHONE],"], texts
