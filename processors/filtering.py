@@ -606,6 +606,10 @@ def _numberish(text: str, words: list[str] | None) -> bool:
     digits = len(_DIGIT.findall(text))
     if digits >= _NUMBERISH_MIN:
         return True
+    if digits and ("O" in text or "О" in text):  # a letter O for a zero among digits ("O9", "666O9O1")
+        digits += sum(m.group().count("O") + m.group().count("О") for m in _O_FOR_ZERO.finditer(text))
+        if digits >= _NUMBERISH_MIN:
+            return True
     if words is None:
         words = WORD_RE.findall(text.lower())
     said = digits + sum(map(_SAID_NUMBER_WORDS.__contains__, words))

@@ -3271,3 +3271,21 @@ def test_a_phone_asked_for_with_a_piece_in_the_other_channel():
     ]
     texts = [s["text"] for s in filter_transcript(_overlapping(turns, 2))["transcript"]["segments"]]
     assert texts[1:] == ["[PHONE]...", "угу... [PHONE],"], texts
+
+
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        # Cyrillic Т, Х, А in English speech, a letter O for a zero: five digits as written, six as said
+        (
+            [("agent", "Your National Insurance number, please?"), ("customer", "It's ТХ, 4O, 19, 27, А.")],
+            "It's [ID].",
+        ),
+        (
+            [("agent", "And your driver's license number?"), ("customer", "Sure, it's У, 73O8O15.")],
+            "Sure, it's Y, [ID].",
+        ),
+    ],
+)
+def test_an_id_with_few_digits_as_written_and_letters_o_for_zeros(turns, stored):
+    assert _stored(turns)[1] == stored
