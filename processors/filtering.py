@@ -998,6 +998,22 @@ def _seam(before: str, head: str) -> bool:
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
 
 
+#: An ID's letters, a breath of their own between its digits ("девяносто девять..." / "ТК..." / ...).
+_SERIES_LETTERS = re.compile(r"[A-ZА-ЯЁ](?:[\s-]?[A-ZА-ЯЁ]){0,2}")
+
+
+def _series_letters_between(before: str, text: str, head: str) -> bool:
+    """Whether ``text`` (its first word ``head``) is nothing but an ID's capitals said after digits
+    ("99..." / "ТК..."), or digits after such a breath ("ТК..." / "91 30 38."): breaths of one number
+    the seam pass joins as it joins digits to digits."""
+    if head.isdigit() or head in _NUMBERISH:
+        return before[:1].isupper() and _SERIES_LETTERS.fullmatch(before.strip(_PIECE_END)) is not None
+    if not text[:1].isupper() or _SERIES_LETTERS.fullmatch(text.strip(_PIECE_END)) is None:
+        return False
+    tail = _last_word(before)
+    return tail.isdigit() or tail in _NUMBERISH
+
+
 def _said_digit_before(text: str) -> bool:
     """Whether the word before the last of ``text`` is a digit or a number word (a letter "o" after it
     is a zero: "five o...")."""
@@ -2136,7 +2152,10 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             and (
                 near or (i - j > 1 and (head.isdigit() or head in _NUMBERISH) and _near(segments[i - 1], seg))
             )
-            and _seam(segments[j]["text"], head)
+            and (
+                _seam(segments[j]["text"], head)
+                or _series_letters_between(segments[j]["text"], seg["text"], head)
+            )
             and (near or _bridged(segments, j, i))
             and not _asks_between(segments, j, i)
         ):

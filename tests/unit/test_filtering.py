@@ -3289,3 +3289,18 @@ def test_a_phone_asked_for_with_a_piece_in_the_other_channel():
 )
 def test_an_id_with_few_digits_as_written_and_letters_o_for_zeros(turns, stored):
     assert _stored(turns)[1] == stored
+
+
+def test_an_id_s_letters_in_a_breath_of_their_own_join_its_digits():
+    """The region digits, the series letters and the number each in a breath: one licence."""
+    turns = [
+        ("agent", "Номер водительского удостоверения, пожалуйста."),
+        ("customer", "Пишите: семьдесят семь..."),
+        ("agent", "ага"),
+        ("customer", "МН..."),
+        ("agent", "угу"),
+        ("customer", "сорок два ноль восемь пятнадцать."),
+    ]
+    stored = _stored(turns, "ru")
+    assert stored[5] == "[ID].", stored
+    assert not re.search(r"сорок|пятнадцать|\d{3}", " ".join(stored[1::2])), stored
