@@ -355,7 +355,9 @@ _NOT_IDENT_WORDS = (
     r"imei|чип\b|chip\b|microchip|операци|operation\b|поручени|корсч[её]т|корреспондентск|"
     r"акт[аеу]?\b|certificate|сертификат|request\b|запрос|"
     # a bag's tag: an airline's code and the bag's serial, the passenger's no more than a ticket is
-    r"бирк|tag\b"
+    r"бирк|tag\b|"
+    # a pharmacy's prescription: its number, dictated after a word asking to write it down too
+    r"рецепт|prescription"
 )
 _CUE = re.compile(
     r"(?<![^\W\d_])(?:"
@@ -387,7 +389,9 @@ _REFERENCE_WORDS = (
     r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|reservation|pnr\b|убыт|пробег|mileage|odometer|"
     # an employer's identification number is a company's; a card dispute's number is the bank's
     r"ein\b|employer\s+identification|dispute|imei|чип\b|chip\b|microchip|операци|operation\b|поручени|"
-    r"корсч[её]т|корреспондентск|акт[аеу]?\b|certificate|сертификат|request\b|запрос|бирк|tag\b)"
+    r"корсч[её]т|корреспондентск|акт[аеу]?\b|certificate|сертификат|request\b|запрос|бирк|tag\b|"
+    # a pharmacy's prescription number ("Пишите: рецепт номер два, четвёрка, ...")
+    r"рецепт|prescription)"
 )
 #: An airline's three-digit code (or another short group) may lead the reference's digits: "билет 555
 #: 8905378357", "my e-ticket number is 016 3557002664".
@@ -1045,9 +1049,14 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
     inner = [len(groups[0].digits), *inner][:-1]
     if cue in ("phone", "number") and max(sizes) <= 4 and 4 not in inner:
         return True  # any grouping after a phone word: "8 916 12 34 567", "41 55 55 01 34"
-    if cue == "phone" and (_RU_MOBILE_TRUNK.fullmatch(digits) or _NANP.fullmatch(digits[-10:])):
+    if (
+        cue == "phone"
+        and (_RU_MOBILE_TRUNK.fullmatch(digits) or _NANP.fullmatch(digits[-10:]))
+        and not any("/" in g.after for g in groups)
+    ):
         # after a phone word or request, a mobile with its trunk or a North American number however ASR
-        # split or merged its groups: "8915-3913-92-9", "374 37858 9 2"
+        # split or merged its groups: "8915-3913-92-9", "374 37858 9 2" (a slash is a contract's or a
+        # date's: "Договор 55-3386/2024")
         return True
     if cue == "phone" and _NANP.fullmatch(digits) and len(groups) <= 3 and sizes[-1] == 7:
         return True  # the area code said in words, the rest as one group: "two twelve 8094226"

@@ -1388,3 +1388,14 @@ def test_capitals_and_digits_failing_the_iban_check_stay():
     """The same shape, one digit off: no IBAN."""
     said = "Okay, GB 2960 NWBK 1613 3192 6818."
     assert redact(said, PiiOptions())[0] == said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Пишите: рецепт номер 4, 1, 7, 0, 5, 5, 2.",  # a word asking to write it down names no phone here
+        "The prescription number is 5 5 5 0 1 3 4.",
+    ],
+)
+def test_a_prescription_number_is_a_reference(said):
+    assert redact(said, PiiOptions())[0] == said
