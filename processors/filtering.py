@@ -8,7 +8,9 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   (``vad_speech``). When VAD did not run, or heard speech under less than half of it (breath,
   music, line noise fire it too), Whisper's own pair decides: ``no_speech`` when
   ``no_speech_prob`` is high *and* ``avg_logprob`` low (the thresholds Whisper uses to skip
-  silent windows; either one alone is not enough).
+  silent windows; either one alone is not enough). A breath so doubted that goes on (or starts) a
+  number the same speaker's kept breaths dictate ("заказ номер 412..." / "307..." / "95.") is kept
+  with them: the LLM reads the whole number.
 - ``hallucination``: text Whisper writes on silence or music, learnt from subtitled video
   ("Продолжение следует...", "Субтитры сделал DimaTorzok", "Thank you for watching!", "[MUSIC]"):
   the whole segment is one of ``hallucinations``, or holds a subtitle credit; a closing ("Thank
@@ -17,11 +19,12 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   "uh-huh", "okay", "one second", "секундочку", ...), unless it answers the other speaker's
   question or the agent's proposal (then "okay" / "да" is an agreement and is kept).
 - ``short``: fewer than ``min_words`` words and no reason to keep it. A short turn is kept when it
-  holds a number, a negation or refusal ("no", "нет", "не надо"), an explicit agreement ("I agree",
-  "согласен", "deal"), an action ("send it", "отправьте договор", "подождите"), a question, a
-  politeness marker (greeting, thanks, goodbye: scoring needs them), a key fact (objection,
-  commitment, legal word), or when it answers the other speaker's question or the agent's
-  proposal (a name, a place, a choice: "Сергей.", "Monthly.", "Верно.").
+  holds a number (a digit's noun too: "тройка."), a negation or refusal ("no", "нет", "не надо"),
+  an explicit agreement ("I agree", "согласен", "deal"), an action ("send it", "отправьте
+  договор", "подождите"), a question, a politeness marker (greeting, thanks, goodbye: scoring
+  needs them), a key fact (objection, commitment, legal word), or when it answers the other
+  speaker's question or the agent's proposal (a name, a place, a choice: "Сергей.", "Monthly.",
+  "Верно.").
 - ``repeat``: the same text as the same speaker's previous kept segment, nobody else in between
   (Whisper looping on hold music); the first copy stays.
 
@@ -429,6 +432,8 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
     if options.drop_short and len(words) < options.min_words:
         # not a filler, and the other speaker asked or proposed: an answer ("Сергей.", "Monthly.")
         if answers or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
+            return None, words
+        if not DIGIT_NOUN.isdisjoint(words):  # a digit's noun ends a dictation ("... двойка..." / "тройка.")
             return None, words
         if signals(
             normalise_numbers(text, words)
@@ -2495,6 +2500,34 @@ def _crosstalk(
             segments[k] = {**segments[k], "text": original[:start] + piece + original[start + len(part) :]}
 
 
+def _number_pieces_kept(segments: list[dict[str, Any]], said: list[str]) -> int:
+    """Breaths Whisper doubted (``no_speech``: a noisy line) that are pieces of a number whose other
+    breaths, the same speaker's, were kept ("Ну, заказ номер пятьсот семьдесят..." / "так-так" / a
+    doubted "пятьсот шестьдесят пять, ноль."): kept too, or the LLM reads half a reference. Only
+    breaths joined as :func:`_rejoin_link` joins them (no full stop between, nothing asked, close in
+    time). How many were kept."""
+    flipped = 0
+    for i, seg in enumerate(segments):
+        if seg["drop_reason"] != "no_speech":
+            continue
+        role = seg.get("role")
+        own = [k for k in range(max(0, i - 3), min(len(segments), i + 4)) if segments[k].get("role") == role]
+        before = next((k for k in reversed(own) if k < i), None)
+        after = next((k for k in own if k > i), None)
+        if (
+            before is not None
+            and segments[before]["kept"]
+            and _rejoin_link(segments, said, before, i) is not None
+        ) or (
+            after is not None
+            and segments[after]["kept"]
+            and _rejoin_link(segments, said, i, after) is not None
+        ):
+            segments[i] = {**seg, "kept": True, "drop_reason": None}
+            flipped += 1
+    return flipped
+
+
 def _repeats_as_kept(segments: list[dict[str, Any]], said: list[str]) -> None:
     """A segment dropped as a repeat (Whisper looping: the caller's breath written twice in a row)
     stores what the copy it repeats stores: the passes over several segments redact the kept copy
@@ -2692,6 +2725,12 @@ def filter_transcript(
             kept += 1
             last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
+    if dropped.get("no_speech"):
+        flipped = _number_pieces_kept(segments, [s["text"] for s in transcript["segments"]])
+        if flipped:
+            kept += flipped
+            dropped["no_speech"] -= flipped
+            dropped = +dropped
     if options.pii.enabled:
         # before and after the seams: a bare answer to "Назовите номер заказа" joined with the same
         # speaker's digits before the question ("02.06 в 17:52." / ... / "4782572799.") is no phone

@@ -3304,3 +3304,41 @@ def test_an_id_s_letters_in_a_breath_of_their_own_join_its_digits():
     stored = _stored(turns, "ru")
     assert stored[5] == "[ID].", stored
     assert not re.search(r"сорок|пятнадцать|\d{3}", " ".join(stored[1::2])), stored
+
+
+def test_a_contract_number_with_a_slash_after_a_phone_request_stays():
+    """Asked for a contract and a phone: the contract's "47-2291/2023" has a North American number's
+    ten digits, but a slash is no ASR split of a phone."""
+    turns = [
+        ("agent", "Назовите номер договора и контактный телефон."),
+        (
+            "customer",
+            "Договор 47-2291/2023, телефон восемь девять один шесть два ноль четыре три три один восемь.",
+        ),
+    ]
+    assert _stored(turns, "ru")[1] == "Договор 47-2291/2023, телефон [PHONE]."
+
+
+def test_a_doubted_breath_of_a_dictated_reference_is_kept_with_the_others():
+    """Whisper doubted the middle breath of an order number (a noisy line): kept, so the LLM reads the
+    whole number; a doubted breath alone stays dropped."""
+    noisy = {"no_speech_prob": 0.75, "avg_logprob": -1.3}
+    turns = [
+        ("agent", "Назовите номер заказа."),
+        ("customer", "Так, заказ номер четыреста двенадцать..."),
+        ("agent", "угу"),
+        ("customer", "триста семь...", noisy),
+        ("agent", "ага"),
+        ("customer", "девяносто пять."),
+        ("customer", "шум на линии", noisy),
+    ]
+    out = filter_transcript(make_transcript_from_turns("d", turns, "ru"))
+    segments = out["transcript"]["segments"]
+    assert segments[3]["kept"] and segments[3]["drop_reason"] is None
+    assert segments[6]["drop_reason"] == "no_speech"
+    text = compress(out, len, "d")["text"]
+    assert "412... 307... 95" in text, text
+
+
+def test_a_digit_s_noun_alone_ending_a_dictation_is_no_short_turn():
+    assert drop_reason(seg("тройка.")) is None
