@@ -1005,6 +1005,8 @@ def _seam(before: str, head: str) -> bool:
 
 #: An ID's letters, a breath of their own between its digits ("девяносто девять..." / "ТК..." / ...).
 _SERIES_LETTERS = re.compile(r"[A-ZА-ЯЁ](?:[\s-]?[A-ZА-ЯЁ]){0,2}")
+#: The longest breath such letters make ("Т-К...", "A B C..."): longer ones are looked at no further.
+_SERIES_CHARS = 8
 
 
 def _series_letters_between(before: str, text: str, head: str) -> bool:
@@ -1012,9 +1014,9 @@ def _series_letters_between(before: str, text: str, head: str) -> bool:
     ("99..." / "ТК..."), or digits after such a breath ("ТК..." / "91 30 38."): breaths of one number
     the seam pass joins as it joins digits to digits."""
     if head.isdigit() or head in _NUMBERISH:
-        return before[:1].isupper() and _SERIES_LETTERS.fullmatch(before.strip(_PIECE_END)) is not None
-    if not text[:1].isupper() or _SERIES_LETTERS.fullmatch(text.strip(_PIECE_END)) is None:
-        return False
+        return before[:2].isupper() and _SERIES_LETTERS.fullmatch(before.strip(_PIECE_END)) is not None
+    if not text[:2].isupper() or _SERIES_LETTERS.fullmatch(text.strip(_PIECE_END)) is None:
+        return False  # ("Okay." is told by its first two letters)
     tail = _last_word(before)
     return tail.isdigit() or tail in _NUMBERISH
 
@@ -2159,7 +2161,11 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             )
             and (
                 _seam(segments[j]["text"], head)
-                or _series_letters_between(segments[j]["text"], seg["text"], head)
+                # (one of the two a breath of a few letters: most pairs are told by their lengths)
+                or (
+                    min(len(segments[j]["text"]), len(seg["text"])) <= _SERIES_CHARS
+                    and _series_letters_between(segments[j]["text"], seg["text"], head)
+                )
             )
             and (near or _bridged(segments, j, i))
             and not _asks_between(segments, j, i)
@@ -2277,12 +2283,19 @@ def _rejoin_taken_pieces(
     "265452." as [ID]): the seam pass reads redacted texts, so it never joins them. They are read
     again as said, joined (two breaths first, then up to :data:`_REJOIN_BREATHS`), and the first
     reading that leaves fewer digits readable is kept; counts follow it."""
+
+    def before(k: int, role: str | None) -> int | None:  # the speaker's breath before ``k``, 3 back at most
+        return next((m for m in range(k - 1, max(-1, k - 4), -1) if segments[m].get("role") == role), None)
+
     for i, seg in enumerate(segments):
         role = seg.get("role")
+        j = before(i, role)
+        if j is None or not ("[" in seg["text"] or "[" in segments[j]["text"]):
+            continue  # (the cheap test: most breaths took no placeholder, nor did the one before)
         breaths, leads = [i], [""]
         while len(breaths) < _REJOIN_BREATHS:
             k = breaths[0]
-            j = next((m for m in range(k - 1, max(-1, k - 4), -1) if segments[m].get("role") == role), None)
+            j = j if k == i else before(k, role)
             if j is None or (lead := _rejoin_link(segments, said, j, k)) is None:
                 break
             breaths.insert(0, j)
