@@ -37,7 +37,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals
-from processors.numbers import normalise_numbers
+from processors.numbers import DIGIT_NOUN, expand_repeats, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, redact, trim_seam
 from processors.text import (
     WORD_RE,
@@ -150,6 +150,10 @@ def _clean(text: str) -> str:
     # fillers out with their joins mended, repeats and self-repairs collapsed ("I need to, um, I need
     # to check" → "I need to check"; "Хм. Ну, это дорого" → "Хм. Это дорого")
     text, words = clean_speech(normalise_space(text))
+    if "к" in text and not DIGIT_NOUN.isdisjoint(WORD_RE.findall(text.lower()) if words is None else words):
+        # a digit's nouns in a dictation as its digits ("нолик, шестёрка, четвёрка..." → "0, 6, 4..."):
+        # a number, a key fact no step cuts
+        text, words = expand_repeats(text), None
     return normalise_numbers(text, words)  # the words collapse_repeats found, when still valid
 
 

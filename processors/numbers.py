@@ -521,6 +521,8 @@ _DIGIT_BESIDE = re.compile(rf"\d+|{alternation(NUMBER_WORDS)}", re.IGNORECASE)
 DIGIT_NOUNS = frozenset(_DIGIT_NOUNS)
 #: One digit's noun ("шестёрка", "нолик"): a digit of a dictation among others (see :func:`expand_repeats`).
 DIGIT_NOUN = frozenset(_DIGIT_NOUN)
+#: A pattern for any of them as a word of its own (its end), for patterns of other modules.
+DIGIT_NOUN_WORD = rf"{alternation(_DIGIT_NOUN)}(?!\w)"
 _REPEATS = {"double": 2, "triple": 3, "два": 2, "две": 2, "три": 3, "четыре": 4}
 _REPEAT_RE = re.compile(
     rf"(?<!\w)(?:(?P<en>double|triple)\s+(?P<digit>oh|zero|one|two|three|four|five|six|seven|eight|nine|\d)"

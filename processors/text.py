@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
-from processors.numbers import NUMBER_WORD, NUMBER_WORDS
+from processors.numbers import DIGIT_NOUN, DIGIT_NOUN_WORD, NUMBER_WORD, NUMBER_WORDS
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 #: Letters only (no digits): repeats of digits are data ("45 45" in a phone), never collapsed; nor
@@ -26,7 +26,9 @@ _REPEAT_RE = re.compile(
     rf"(?<!\w)(?<!\w[‑-])({_W}(?:\s+{_W})??)(?:[\s,.!…‑-]++\1(?!\w))+", re.IGNORECASE | re.UNICODE
 )
 #: A number word among the letter runs of a repeated unit.
-_NUMBER_IN_UNIT = re.compile(rf"(?<!\w){NUMBER_WORD}", re.IGNORECASE | re.UNICODE)
+_NUMBER_IN_UNIT = re.compile(rf"(?<!\w)(?:{NUMBER_WORD}|{DIGIT_NOUN_WORD})", re.IGNORECASE | re.UNICODE)
+#: Words that never collapse: number words and a digit's nouns ("двойка, двойка" dictates 2 2).
+_COUNTING_WORDS = NUMBER_WORDS | DIGIT_NOUN
 #: Not at a "." between digits ("$49.99", "12.03"): that splits an amount in two. The run of other
 #: characters is possessive: the ending that follows always matches where the run stops (at an
 #: end mark or the text's end), so giving characters back never helps, and the engine takes a
@@ -85,12 +87,12 @@ def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[s
         and not (apostrophe and any(map(operator.eq, words, words[4:])))
     ):
         return text, words
-    # number words never collapse, so their repeats ("пять пять пять") do not count: each one
-    # becomes an object equal to nothing else
+    # number words (and a digit's nouns) never collapse, so their repeats ("пять пять пять", "двойка,
+    # двойка") do not count: each one becomes an object equal to nothing else
     keys: Sequence[object] = words
-    if not NUMBER_WORDS.isdisjoint(words):
+    if not _COUNTING_WORDS.isdisjoint(words):
         # "oh" among number words may be a zero ("one oh oh three"): _collapse tells which
-        keys = [object() if w in NUMBER_WORDS or w == "oh" else w for w in words]
+        keys = [object() if w in _COUNTING_WORDS or w == "oh" else w for w in words]
         single = any(map(operator.eq, keys, keys[1:]))
     if not single and not apostrophe:
         pairs = list(pairwise(keys))

@@ -48,6 +48,7 @@ def test_normalise_numbers(text, expected):
         ("No, no, no!", "No!"),
         ("we're, we're a team", "we're a team"),
         ("digits 45 45 stay", "digits 45 45 stay"),
+        ("показания семёрка, двойка, двойка, шесть", "показания семёрка, двойка, двойка, шесть"),  # digits
     ],
 )
 def test_collapse_repeats(text, expected):
@@ -431,3 +432,13 @@ def test_a_reference_named_in_the_answer_stays_though_the_line_before_asked_for_
     ]
     text = compress(filter_transcript(make_transcript_from_turns("booking", turns)), len, "t")["text"]
     assert "Booking 673558" in text and "[ID]" in text and "1982" not in text, text
+
+
+def test_a_digit_s_nouns_in_a_dictation_reach_the_llm_as_digits():
+    """ "нолик, четвёрка, четвёрка, девять": the digits 0 4 4 9, no repeat to collapse."""
+    turns = [
+        ("agent", "Какие показания счётчика?"),
+        ("customer", "Пишите: нолик, четвёрка, четвёрка, девять, один."),
+    ]
+    text = compress(filter_transcript(make_transcript_from_turns("n", turns, "ru")), len, "n")["text"]
+    assert "0, 4, 4, 9, 1" in text, text
