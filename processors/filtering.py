@@ -2462,7 +2462,12 @@ def _crosstalk(
         text = _printable(said[i])
         lead = _CROSSTALK_LEAD.match(text).end()  # type: ignore[union-attr]  # matches ""
         body = text[lead:].rstrip(_PIECE_END)
-        if not body or not _number_fragment(body) or not _ends_a_number(_printable(said[i - 1])):
+        if not body:
+            continue
+        # the rest of an e-mail address the caller broke off ("Так, elenamorozova две тысячи пять..." /
+        # agent: "угу... собака gmail точка com"), or a piece of a number
+        email = _head(body) in _EMAIL_JOINS and _printable(said[i - 1]).rstrip().endswith(("...", "…", ","))
+        if not email and not (_number_fragment(body) and _ends_a_number(_printable(said[i - 1]))):
             continue
         indices = [i - 1]
         k = i - 2
@@ -2501,7 +2506,9 @@ def _crosstalk(
         if read is None:
             continue
         sep, joined, redacted, found = read
-        if _readable_digits(redacted) >= _readable_digits(" ".join(stored)):
+        if _readable_digits(redacted) >= _readable_digits(" ".join(stored)) and not (
+            email and "EMAIL" in found and "[EMAIL]" not in " ".join(stored)
+        ):
             continue
         pieces = _split_back(parts, joined, redacted, sep)
         pii.subtract(Counter(PLACEHOLDER_RE.findall(" ".join(stored))))

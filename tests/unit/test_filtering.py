@@ -3342,3 +3342,24 @@ def test_a_doubted_breath_of_a_dictated_reference_is_kept_with_the_others():
 
 def test_a_digit_s_noun_alone_ending_a_dictation_is_no_short_turn():
     assert drop_reason(seg("тройка.")) is None
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            ("agent", "Какая у вас электронная почта?"),
+            ("customer", "Так, sergey.volkov восемьдесят восемь..."),
+            ("agent", "угу... собака yandex точка ru"),
+        ],
+        [
+            ("agent", "What's your e-mail address?"),
+            ("customer", "It's megan underscore hart..."),
+            ("agent", "mm-hmm... at outlook dot com"),
+        ],
+    ],
+)
+def test_an_e_mail_s_rest_heard_in_the_other_channel_is_read_with_the_caller(turns):
+    texts = [s["text"] for s in filter_transcript(_overlapping(turns, 2))["transcript"]["segments"]]
+    assert "[EMAIL]" in texts[1] and "[EMAIL]" in texts[2], texts
+    assert not re.search(r"volkov|yandex|hart|outlook|восемьдесят", " ".join(texts)), texts
