@@ -51,14 +51,14 @@ def _with_e(words: dict[str, int]) -> dict[str, int]:
     return {**words, **{w.replace("ё", "е"): v for w, v in words.items() if "ё" in w}}
 
 
-#: Genitive, dative, instrumental and prepositional forms. Not "семью" (also "family"); "пятью" and
-#: the like are numbers only ("пятью пять").
+#: Genitive, dative, instrumental and prepositional forms; "пятью" and the like are numbers only
+#: ("пятью пять"). "семью" is also "family": a number only in a run (see :data:`_LONE_KEEP`).
 _RU_OBLIQUE: dict[str, int] = _with_e({
     "нуля": 0, "нулю": 0, "нулём": 0, "ноля": 0, "нолю": 0, "нолём": 0,
     "одного": 1, "одной": 1, "одному": 1, "одним": 1, "одном": 1,
     "двух": 2, "двум": 2, "двумя": 2, "трёх": 3, "трём": 3, "тремя": 3,
     "четырёх": 4, "четырём": 4, "четырьмя": 4, "пяти": 5, "пятью": 5, "шести": 6, "шестью": 6,
-    "семи": 7, "восьми": 8, "восемью": 8, "восьмью": 8, "девяти": 9, "девятью": 9,
+    "семи": 7, "семью": 7, "восьми": 8, "восемью": 8, "восьмью": 8, "девяти": 9, "девятью": 9,
     "десяти": 10, "десятью": 10,
     **{f"{stem}надцат{end}": value for stem, value in (
         ("один", 11), ("две", 12), ("три", 13), ("четыр", 14), ("пят", 15), ("шест", 16),
@@ -107,6 +107,7 @@ _HALF = frozenset({"полтора", "полторы", "полутора"})
 #: A single word that is no number when said alone.
 _LONE_KEEP = frozenset(
     {"one", "один", "одна", "одну", "одно", "одного", "одной", "одному", "одним", "одном", "сорока", "ста"}
+    | {"семью"}  # "кормлю семью": "family"; "семьюдесятью семью" is 77
     | {"сем"}  # "о сем": "about this", as old speech says
     | {w for w, v in _RU_OBLIQUE.items() if v == 0}
 )

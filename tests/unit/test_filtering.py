@@ -3363,3 +3363,16 @@ def test_an_e_mail_s_rest_heard_in_the_other_channel_is_read_with_the_caller(tur
     texts = [s["text"] for s in filter_transcript(_overlapping(turns, 2))["transcript"]["segments"]]
     assert "[EMAIL]" in texts[1] and "[EMAIL]" in texts[2], texts
     assert not re.search(r"volkov|yandex|hart|outlook|восемьдесят", " ".join(texts)), texts
+
+
+def test_a_phone_said_in_instrumental_case_forms_over_breaths():
+    """A tens word and "семью" in the instrumental case are 77 ("семью" alone stays "family")."""
+    turns = [
+        ("agent", "Продиктуйте номер мобильного."),
+        ("customer", "Пишите: совпадает с восемь..."),
+        ("customer", "девятьюстами шестьюдесятью семью..."),
+        ("customer", "тремястами двадцатью, сорока четырьмя..."),
+        ("customer", "пятьюдесятью одним."),
+    ]
+    stored = _stored(turns, "ru")
+    assert not re.search(r"\d|сем|дцат|сорок", " ".join(stored[1:])), stored
