@@ -3376,3 +3376,17 @@ def test_a_phone_said_in_instrumental_case_forms_over_breaths():
     ]
     stored = _stored(turns, "ru")
     assert not re.search(r"\d|сем|дцат|сорок", " ".join(stored[1:])), stored
+
+
+def test_a_booking_number_over_breaths_is_no_card_by_chance():
+    """Read run-on, "four hundred sixty-two seven hundred sixty-one ..." reads as dictated "4 00 62 7 00
+    61 ...", 15 digits that pass Luhn by chance: in no card's groups, after a booking word, no card."""
+    turns = [
+        ("agent", "What's the reservation number?"),
+        ("customer", "reservation four hundred sixty-two..."),
+        ("agent", "mm-hmm"),
+        ("customer", "seven hundred sixty-one..."),
+        ("agent", "okay"),
+        ("customer", "seven hundred thirty-five."),
+    ]
+    assert not any("[" in t for t in _stored(turns)), _stored(turns)

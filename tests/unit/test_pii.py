@@ -1399,3 +1399,7 @@ def test_capitals_and_digits_failing_the_iban_check_stay():
 )
 def test_a_prescription_number_is_a_reference(said):
     assert redact(said, PiiOptions())[0] == said
+
+
+def test_a_card_in_its_groups_after_a_booking_word_is_still_a_card():
+    assert redact("Booking 4111 1111 1111 1111, please.", PiiOptions())[0] == "Booking [CARD], please."
