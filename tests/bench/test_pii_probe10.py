@@ -6,7 +6,8 @@ touched. Its worst patterns: a digit corrected in the middle of a number ("... Ð
 an address's word spelled or fixed outside the address, a false start on a short code. Now: 13 leaked
 (3.1 %; a digit fixed in the breath 33 -> 1 of 45, the start read by the agent 30 -> 1 of 43, e-mails
 19 -> 0 of 44, a short code's false start 15 -> 0 of 18), 16 lost (bag tags 9 -> 0 of 21), 4
-negatives touched. Lower the limits as fixes land; there is no slack on purpose."""
+negatives touched. After the eleventh probe's fixes: 8 leaked (1.9 %; OMS policies, an account, a licence
+over breaths read again together). Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ import pytest
 
 from tests.pii_probe10 import evaluate, self_check
 
-LEAKS = 13
-LEAKS_PER_TYPE = {
-    "account/ru": 1, "iban/en": 5, "licence/ru": 1, "ni/en": 1, "oms/ru": 3, "passport/ru": 1, "ssn/en": 1,
-}  # fmt: skip  # every other type/language: 0
+LEAKS = 8
+LEAKS_PER_TYPE = {"iban/en": 5, "ni/en": 1, "passport/ru": 1, "ssn/en": 1}  # every other type/language: 0
 LOST = 16
 NEGATIVES_TOUCHED = 4
 

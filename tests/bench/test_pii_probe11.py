@@ -14,7 +14,17 @@ Now (branch pii11): 48 of 431 readable (11.1 %), 21 lost, 3 negatives touched. R
 17 -> 3. Fast-speech and radio digit words ("писят", "восемсот", "niner"): colloquial 19 -> 2, homophone
 18 -> 6. Crosstalk read with the caller's breaths: crosstalk 31 -> 4 (asr_split 28 -> 7). A letter O for
 a zero and Cyrillic look-alike capitals in English speech: lookalike 18 -> 3. Left: digit nouns over
-breaths 7/22, IBANs interrupted or in thousands, low-confidence pieces."""
+breaths 7/22, IBANs interrupted or in thousands, low-confidence pieces.
+
+Now (branch pii11b): 1 of 431 readable (0.2 %), 4 lost, no negative touched. A digit's nouns over breaths
+and with no number word, an identity number over three or four breaths read again when only the last
+was redacted, an IBAN read from its country code over breaths (letters alone in a breath, crosstalk,
+check digits in words, bank code misplaced), homophones and a letter "o" at the seams of breaths, a
+noisy breath redacted as the answer it is, a phone asked for in any ASR grouping, "семью" in a run of
+number words: 48 -> 1 leaked. A doubted breath of a dictated reference kept with its others, a
+prescription number a reference: lost 21 -> 4, touched 3 -> 0. Left: an IBAN group "eight hundred
+eight five" read as a hotline's 800 8 5; lost: references whose digit nouns or homophones ("seven ate
+ate") the compressor folds as repeats or echoes."""
 
 from __future__ import annotations
 
@@ -24,14 +34,10 @@ import pytest
 
 from tests.pii_probe11 import evaluate, self_check
 
-LEAKS = 48
-LEAKS_PER_TYPE = {
-    "account/ru": 2, "card/en": 1, "card/ru": 1, "email/ru": 1, "iban/en": 14, "inn/ru": 1, "licence/en": 4,
-    "licence/ru": 4, "ni/en": 4, "passport/en": 1, "passport/ru": 4, "phone/en": 4, "phone/ru": 3,
-    "snils/ru": 3, "ssn/en": 1,
-}  # fmt: skip  # every other type/language: 0
-LOST = 21
-NEGATIVES_TOUCHED = 3
+LEAKS = 1
+LEAKS_PER_TYPE = {"iban/en": 1}  # every other type/language: 0
+LOST = 4
+NEGATIVES_TOUCHED = 0
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ numbers lost (71 the company's toll-free hotline, an employer's EIN, a reference
 phone word), 1 wrong placeholder type, 27 of 100 negative dialogues touched (all by the hotline). After
 the fixes: 4 readable (0.7 %), 7 lost (meter readings joined to the account number before them, a
 reference said in words), none touched; then (meter readings and amounts asked end a number, an OMS
-policy's breaths read again together): 3 readable (0.5 %), 2 lost. Lower the limits as fixes land;
-there is no slack on purpose."""
+policy's breaths read again together): 3 readable (0.5 %), 2 lost; then (the eleventh probe's fixes): 2
+readable (0.3 %), 1 lost. Lower the limits as fixes land; there is no slack on purpose."""
 
 from __future__ import annotations
 
@@ -21,13 +21,12 @@ from tests.bench.probe_limits import ProbeLimits
 from tests.pii_probe7 import evaluate, self_check
 
 LIMITS = ProbeLimits(
-    leaks=3,
+    leaks=2,
     leaks_per_type={
         "card/ru": 1,
         "iban/en": 1,
-        "phone/ru": 1,
     },  # every other type: 0
-    lost_keeps=2,
+    lost_keeps=1,
     negatives_touched=0,
     mistyped=0,
 )
