@@ -151,7 +151,7 @@ def _clean(text: str) -> str:
     # to check" → "I need to check"; "Хм. Ну, это дорого" → "Хм. Это дорого")
     text, words = clean_speech(normalise_space(text))
     if "к" in text and not DIGIT_NOUN.isdisjoint(WORD_RE.findall(text.lower()) if words is None else words):
-        # a digit's nouns in a dictation as its digits ("нолик, шестёрка, четвёрка..." → "0, 6, 4..."):
+        # a digit's nouns in a dictation as its digits ("нолик, четвёрка, четвёрка..." → "0, 4, 4..."):
         # a number, a key fact no step cuts
         text, words = expand_repeats(text), None
     return normalise_numbers(text, words)  # the words collapse_repeats found, when still valid

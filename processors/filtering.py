@@ -611,7 +611,7 @@ def _numberish(text: str, words: list[str] | None) -> bool:
     digits = len(_DIGIT.findall(text))
     if digits >= _NUMBERISH_MIN:
         return True
-    if digits and ("O" in text or "О" in text):  # a letter O for a zero among digits ("O9", "666O9O1")
+    if digits and ("O" in text or "О" in text):  # a letter O for a zero among digits ("O9", "73O8O15")
         digits += sum(m.group().count("O") + m.group().count("О") for m in _O_FOR_ZERO.finditer(text))
         if digits >= _NUMBERISH_MIN:
             return True
@@ -670,7 +670,7 @@ def _redact_said(
     ):
         # the number's rest said in words right after what its digits gave ("NHS number is 517 402
         # ninety-seven three four" → "[ID] ninety-seven three four"), or its start right before
-        # ("Пишите: пятьдесят, тридцать, 909114" → "..., тридцать, [ID]"): the whole read as numbers
+        # ("Записывайте: семьдесят, двенадцать, 480315" → "..., двенадцать, [ID]"): the whole read as numbers
         whole, whole_found = redact(normalise_numbers(expand_repeats(text)), options.pii, asked)
         if whole_found and _readable_digits(whole) < _readable_digits(out):
             return whole, whole_found
@@ -982,11 +982,11 @@ def _seam(before: str, head: str) -> bool:
             or (_IBAN_START.search(before[-40:]) is not None)
             # a digit Whisper wrote as a word ("It's three for seven for...." / "Right." / "nine oh ...")
             or (tail in _HOMOPHONES and _last_word(_homophones_as_digits(before[-60:])).isdigit())
-            or (tail == "o" and _said_digit_before(before))  # "oh seven seven five o..." / "niner ..."
+            or (tail == "o" and _said_digit_before(before))  # "oh seven nine o..." / "niner for two..."
         )
     if head in _HOMOPHONES:
-        # the next breath opens with a digit Whisper wrote as a word ("AJ, five ate..." / "ate two, three
-        # for, A."): only after a digit or number word ("... for the deposit" is no digit)
+        # the next breath opens with a digit Whisper wrote as a word ("Sure, four ate five..." / "won too
+        # six..."): only after a digit or number word ("... for the deposit" is no digit)
         tail = _last_word(before)
         return (
             tail.isdigit()
@@ -1003,15 +1003,15 @@ def _seam(before: str, head: str) -> bool:
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
 
 
-#: An ID's letters, a breath of their own between its digits ("девяносто девять..." / "ТК..." / ...).
+#: An ID's letters, a breath of their own between its digits ("семьдесят семь..." / "МН..." / ...).
 _SERIES_LETTERS = re.compile(r"[A-ZА-ЯЁ](?:[\s-]?[A-ZА-ЯЁ]){0,2}")
-#: The longest breath such letters make ("Т-К...", "A B C..."): longer ones are looked at no further.
+#: The longest breath such letters make ("М-Н...", "A B C..."): longer ones are looked at no further.
 _SERIES_CHARS = 8
 
 
 def _series_letters_between(before: str, text: str, head: str) -> bool:
     """Whether ``text`` (its first word ``head``) is nothing but an ID's capitals said after digits
-    ("99..." / "ТК..."), or digits after such a breath ("ТК..." / "91 30 38."): breaths of one number
+    ("77..." / "МН..."), or digits after such a breath ("МН..." / "42 08 15."): breaths of one number
     the seam pass joins as it joins digits to digits."""
     if head.isdigit() or head in _NUMBERISH:
         return before[:2].isupper() and _SERIES_LETTERS.fullmatch(before.strip(_PIECE_END)) is not None
@@ -1459,7 +1459,7 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
         if j is None or not (_near(segments[j], seg) if j == i - 1 else _bridged(segments, j, i)):
             continue
         if j < i - 1 and _asks_between(segments, j, i):
-            continue  # "Мой номер 422." / "Назовите СНИЛС." / "[ID].": the answer is a number of its own
+            continue  # "Мой номер 305." / "Назовите СНИЛС." / "[ID].": the answer is a number of its own
         view = normalise_numbers(strip_disfluencies(segments[j]["text"]))
         end = len(view.rstrip(_PIECE_END))  # "Сейчас, 7505 —" / "Да." / "[ID]."
         head = next((m for m in SAID_RUN.finditer(view) if m.end() == end), None)
@@ -2247,8 +2247,8 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
     return changed
 
 
-#: Breaths of one number read together when one was redacted alone: a passport over three ("Сейчас,
-#: 45..." / "08..." / "265452.": the last alone took [ID], the series stayed readable).
+#: Breaths of one number read together when one was redacted alone: a passport over three ("Да, 71..."
+#: / "14..." / "360582.": the last alone took [ID], the series stayed readable).
 _REJOIN_BREATHS = 4
 
 
@@ -2279,8 +2279,8 @@ def _rejoin_taken_pieces(
 ) -> None:
     """Breaths of one number where one was redacted alone as something else ("Счёт для возврата
     4081," / "Извините, там пять или девять было?" / "7840 9507 8024 3023." whose 16 digits alone pass
-    Luhn), or redacted alone while the breaths before stayed readable ("Сейчас, 45..." / "08..." /
-    "265452." as [ID]): the seam pass reads redacted texts, so it never joins them. They are read
+    Luhn), or redacted alone while the breaths before stayed readable ("Да, 71..." / "14..." /
+    "360582." as [ID]): the seam pass reads redacted texts, so it never joins them. They are read
     again as said, joined (two breaths first, then up to :data:`_REJOIN_BREATHS`), and the first
     reading that leaves fewer digits readable is kept; counts follow it."""
 
@@ -2464,8 +2464,8 @@ def _crosstalk(
         body = text[lead:].rstrip(_PIECE_END)
         if not body:
             continue
-        # the rest of an e-mail address the caller broke off ("Так, elenamorozova две тысячи пять..." /
-        # agent: "угу... собака gmail точка com"), or a piece of a number
+        # the rest of an e-mail address the caller broke off ("Так, sergey.volkov восемьдесят восемь..." /
+        # agent: "угу... собака yandex точка ru"), or a piece of a number
         email = _head(body) in _EMAIL_JOINS and _printable(said[i - 1]).rstrip().endswith(("...", "…", ","))
         if not email and not (_number_fragment(body) and _ends_a_number(_printable(said[i - 1]))):
             continue
@@ -2495,8 +2495,8 @@ def _crosstalk(
         stored = [segments[k]["text"] for k in indices]
         asked = _asked(segments, role, indices[0]) if ids else None  # type: ignore[arg-type]
         if asked is None and _after_other(segments, indices[0], cue_at_end):
-            # the card or phone the other speaker asked for right before ("What's the best cell number
-            # to reach you?" / "85 1..." / agent: "3839" / "402."), as the seam pass reads it
+            # the card or phone the other speaker asked for right before ("Продиктуйте номер мобильного." /
+            # "8 9261 44 30..." / agent: "угу... 17,"), as the seam pass reads it
             cue = segments[indices[0] - 1]["text"]
             if options.pii.cards and asks_for_card(cue):
                 asked = "card"
@@ -2522,8 +2522,8 @@ def _crosstalk(
 
 def _number_pieces_kept(segments: list[dict[str, Any]], said: list[str]) -> int:
     """Breaths Whisper doubted (``no_speech``: a noisy line) that are pieces of a number whose other
-    breaths, the same speaker's, were kept ("Ну, заказ номер пятьсот семьдесят..." / "так-так" / a
-    doubted "пятьсот шестьдесят пять, ноль."): kept too, or the LLM reads half a reference. Only
+    breaths, the same speaker's, were kept ("Так, заказ номер четыреста двенадцать..." / "угу" / a
+    doubted "триста семь..."): kept too, or the LLM reads half a reference. Only
     breaths joined as :func:`_rejoin_link` joins them (no full stop between, nothing asked, close in
     time). How many were kept."""
     flipped = 0
@@ -2577,13 +2577,13 @@ _IBAN_COUNTRY_HINT = re.compile(
 )
 #: Breaths (the other speaker's crosstalk among them) an IBAN's reading may take after its country code.
 _IBAN_BREATHS = 6
-#: A word of a piece of an IBAN: a bank code's capitals ("HBUK", "W E S T"), digits, number words.
+#: A word of a piece of an IBAN: a bank code's capitals ("NWBK", "N W B K"), digits, number words.
 _IBAN_PIECE_WORD = re.compile(r"[A-Z]{1,4}|\d+")
 
 
 def _iban_piece(text: str) -> bool:
     """Whether ``text`` (a backchannel lead left out) says nothing but a piece of an IBAN: digits,
-    number words, a bank code's capitals ("27, HBUK", "W E S T, 2269")."""
+    number words, a bank code's capitals ("29, NWBK", "N W B K, 6016")."""
     words = _NO_PUNCT.sub(" ", text).replace("-", " ").split()
     return bool(words) and all(_IBAN_PIECE_WORD.fullmatch(w) or w.lower() in _NUMBERISH for w in words)
 
@@ -2591,9 +2591,9 @@ def _iban_piece(text: str) -> bool:
 def _ibans_over_breaths(
     segments: list[dict[str, Any]], said: list[str], options: FilterOptions, pii: Counter[str]
 ) -> bool:
-    """An IBAN read out over breaths ("Yeah, GB, ninety-four..." / "WEST..." / "eighty-four thirty-seven,
-    3797..." / ...), a bank code or a country code alone in a breath ("D E..."), pieces of it in the
-    other speaker's channel (crosstalk: "mm-hmm... 27, HBUK,"): the seam pass joins breaths on digits
+    """An IBAN read out over breaths ("Yeah, GB, twenty-nine..." / "N W B K..." / "sixty sixteen,
+    1331..." / ...), a bank code or a country code alone in a breath ("D E..."), pieces of it in the
+    other speaker's channel (crosstalk: "mm-hmm... 29, NWBK,"): the seam pass joins breaths on digits
     at their ends, so it never reads past the letters. From a country code on, the speaker's next
     breaths, the other speaker's pieces and short go-aheads between, are read as one; that reading is
     kept when it holds an IBAN (its country's length and mod-97 check) and leaves fewer digits
@@ -2613,7 +2613,7 @@ def _ibans_over_breaths(
             last = indices[-1]
             end = _printable(said[last]).rstrip()
             if end.endswith((".", "?", "!")) and not end.endswith(("..", "…")):
-                break  # "..., 3787, 10.": the number is said
+                break  # "..., 6819.": the number is said
             other, nxt = segments[j], _printable(said[j])
             lead = _CROSSTALK_LEAD.match(nxt).end()  # type: ignore[union-attr]  # matches ""
             piece = nxt[lead:].rstrip(_PIECE_END)
@@ -2623,8 +2623,8 @@ def _ibans_over_breaths(
                 if not (_says_number(nxt, _head(nxt)) or _iban_piece(piece)):
                     break
             elif (other.get("start") or 0.0) >= (segments[last].get("end") or 0.0) or not _iban_piece(piece):
-                # not the caller heard in the listener's channel: a go-ahead passed over ("sorry, one
-                # sec, go ahead"), a turn of their own ends the number
+                # not the caller heard in the listener's channel: a go-ahead passed over ("hang on,
+                # writing, go ahead"), a turn of their own ends the number
                 words = len(nxt.split())
                 go_on = words <= _GO_ON_WORDS and _GO_ON_ASK.search(nxt) is not None
                 if not go_on and ("?" in nxt or words > _BRIDGE_WORDS):

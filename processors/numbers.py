@@ -107,7 +107,7 @@ _HALF = frozenset({"полтора", "полторы", "полутора"})
 #: A single word that is no number when said alone.
 _LONE_KEEP = frozenset(
     {"one", "один", "одна", "одну", "одно", "одного", "одной", "одному", "одним", "одном", "сорока", "ста"}
-    | {"семью"}  # "кормлю семью": "family"; "семьюдесятью семью" is 77
+    | {"семью"}  # "кормлю семью": "family"; "шестьюдесятью семью" is 67
     | {"сем"}  # "о сем": "about this", as old speech says
     | {w for w, v in _RU_OBLIQUE.items() if v == 0}
 )

@@ -161,9 +161,9 @@ def _iban_end(candidate: str) -> int | None:
         return None
     chars = "".join(_IBAN_WORDS.get(m.group(), m.group()) for m in units[:length])
     if not _mod97(chars):
-        # the bank code's letters heard in the wrong place among digits still in order ("GB 9739 LOYD
-        # 8829 ...", "GB-08706-BARC-97-..." of GB97 LOYD 3988 ..., GB08 BARC 7069 ...): they follow
-        # the check digits, as in every IBAN with letters
+        # the bank code's letters heard in the wrong place among digits still in order ("GB 2960 NWBK
+        # 1613 ..." of GB29 NWBK 6016 1331 ...): they follow the check digits, as in every IBAN with
+        # letters
         body = chars[2:]
         letters = "".join(c for c in body if c.isalpha())
         digits = "".join(c for c in body if c.isdigit())
@@ -1055,8 +1055,8 @@ def _phone(groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool)
         and not any("/" in g.after for g in groups)
     ):
         # after a phone word or request, a mobile with its trunk or a North American number however ASR
-        # split or merged its groups: "8915-3913-92-9", "374 37858 9 2" (a slash is a contract's or a
-        # date's: "Договор 55-3386/2024")
+        # split or merged its groups: "8916-4472-05-3", "415 55501 9 3" (a slash is a contract's or a
+        # date's: "Договор 47-2291/2023")
         return True
     if cue == "phone" and _NANP.fullmatch(digits) and len(groups) <= 3 and sizes[-1] == 7:
         return True  # the area code said in words, the rest as one group: "two twelve 8094226"
@@ -2127,8 +2127,8 @@ def _redact_gated(
         if _reference_before(m.string, m.start()) and (kind != "card" or _cue(m.string, m.start()) != "card"):
             return None  # a card asked for, a card word in the text says it is one
         if kind != "card" and _named_by_reference(m.string, m.start()) and not card_grouped(m.group()):
-            # a booking's number in no card's groups, Luhn-valid by chance ("reservation 7 00 82 5 00 63
-            # ...", the reading of "seven hundred eighty-two five hundred sixty-three ...")
+            # a booking's number in no card's groups, Luhn-valid by chance ("reservation 4 00 62 7 00 61
+            # ...", the reading of "four hundred sixty-two seven hundred sixty-one ...")
             return None
         return "CARD"
 
