@@ -7,7 +7,11 @@ social", "первые шесть") 22/57; spelling alphabets ("Romeo Bravo", "�
 document 21/55; the agent's wrong read-back and the correction 15/57. Per type: birth certificates 19/19
 (not named in the README's [ID] list), RU passports 13/21. Lost: auto policy numbers as [ID] 11/37, UK
 0800 hotlines in words as [PHONE] 9, Госуслуги application numbers 7/57. Lower the limits as fixes land;
-there is no slack on purpose."""
+there is no slack on purpose.
+
+After the eleventh probe's fixes (48 -> 1 leaked there): no leak fewer here (146), lost 57 -> 54, touched
+10 -> 9: those fixes read digit nouns, IBANs, homophones and crosstalk over breaths, none of this probe's
+ways."""
 
 from __future__ import annotations
 
@@ -24,8 +28,8 @@ LEAKS_PER_TYPE = {
     "nhs/en": 2, "ni/en": 1, "oms/ru": 6, "passport_ru/ru": 13, "passport_uk/en": 9, "passport_us/en": 6,
     "phone_ru/ru": 1, "phone_uk/en": 9, "phone_us/en": 3, "snils/ru": 5, "ssn/en": 8, "zagran/ru": 2,
 }  # fmt: skip  # every other type/language: 0
-LOST = 57
-NEGATIVES_TOUCHED = 10
+LOST = 54
+NEGATIVES_TOUCHED = 9
 
 
 @pytest.fixture(scope="module")
