@@ -975,25 +975,15 @@ def _seam(before: str, head: str) -> bool:
     if head.isdigit() or head in _NUMBERISH:
         tail = _last_word(before)
         return (
-            tail.isdigit()
-            or tail in _NUMBERISH
+            _ends_in_digit(before, tail)
             or tail in _EMAIL_JOINS
             or cue_at_end(before)
             or (_IBAN_START.search(before[-40:]) is not None)
-            # a digit Whisper wrote as a word ("It's three for seven for...." / "Right." / "nine oh ...")
-            or (tail in _HOMOPHONES and _last_word(_homophones_as_digits(before[-60:])).isdigit())
-            or (tail == "o" and _said_digit_before(before))  # "oh seven nine o..." / "niner for two..."
         )
     if head in _HOMOPHONES:
         # the next breath opens with a digit Whisper wrote as a word ("Sure, four ate five..." / "won too
         # six..."): only after a digit or number word ("... for the deposit" is no digit)
-        tail = _last_word(before)
-        return (
-            tail.isdigit()
-            or tail in _NUMBERISH
-            or (tail in _HOMOPHONES and _last_word(_homophones_as_digits(before[-60:])).isdigit())
-            or (tail == "o" and _said_digit_before(before))
-        )
+        return _ends_in_digit(before, _last_word(before))
     if head in _NUMBER_PART_HEADS:  # "серия 98 14" / "номер 242282": a passport said in two breaths
         tail = _last_word(before)
         return (tail.isdigit() or tail in _NUMBERISH) and _SERIES_WORD.search(before) is not None
@@ -1019,6 +1009,18 @@ def _series_letters_between(before: str, text: str, head: str) -> bool:
         return False  # ("Okay." is told by its first two letters)
     tail = _last_word(before)
     return tail.isdigit() or tail in _NUMBERISH
+
+
+def _ends_in_digit(before: str, tail: str) -> bool:
+    """Whether ``before``, its last word ``tail``, ends in a digit as said: a digit, a number word, a
+    digit Whisper wrote as a word ("It's three for seven for...." / "nine oh ..."), or a letter "o"
+    after one ("oh seven nine o..." / "niner for two...")."""
+    return (
+        tail.isdigit()
+        or tail in _NUMBERISH
+        or (tail in _HOMOPHONES and _last_word(_homophones_as_digits(before[-60:])).isdigit())
+        or (tail == "o" and _said_digit_before(before))
+    )
 
 
 def _said_digit_before(text: str) -> bool:
@@ -2308,6 +2310,14 @@ def _rejoin_taken_pieces(
                 break
 
 
+def _recount(pii: Counter[str], taken: Counter[str], pieces: list[str], found: Mapping[str, int]) -> None:
+    """The counts after texts that held ``taken`` placeholders are stored as ``pieces``, read again as
+    one text that found ``found``: a kind counts as often as it found and landed in the pieces."""
+    pii.subtract(taken)
+    landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
+    pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+
+
 def _rejoin(
     segments: list[dict[str, Any]],
     said: list[str],
@@ -2333,9 +2343,7 @@ def _rejoin(
         end, start = _ENDS_IN_PLACEHOLDER.search(first), _STARTS_WITH_PLACEHOLDER.match(second)
         if end is not None and start is not None and end.group().strip(" .,…") == f"[{start.group(1)}]":
             taken[start.group(1)] -= 1  # one number already split over the two, counted once
-    pii.subtract(taken)
-    landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
-    pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+    _recount(pii, taken, pieces, found)
     for k, lead, piece in zip(breaths, leads, pieces, strict=True):
         text = _printable(said[k])
         segments[k] = {**segments[k], "text": lead + piece + text[len(text.rstrip(_PIECE_END)) :]}
@@ -2511,9 +2519,7 @@ def _crosstalk(
         ):
             continue
         pieces = _split_back(parts, joined, redacted, sep)
-        pii.subtract(Counter(PLACEHOLDER_RE.findall(" ".join(stored))))
-        landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
-        pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+        _recount(pii, Counter(PLACEHOLDER_RE.findall(" ".join(stored))), pieces, found)
         for k, part, piece in zip(indices, parts, pieces, strict=True):
             original = _printable(said[k])
             start = lead if k == i else 0
@@ -2654,9 +2660,7 @@ def _ibans_over_breaths(
         head = text[: code.start()]
         if not segments[k]["text"].startswith(head):
             head = _redact(head, options)[0]
-        pii.subtract(Counter(PLACEHOLDER_RE.findall(" ".join(stored))))
-        landed = Counter(PLACEHOLDER_RE.findall(" ".join(pieces)))
-        pii.update({kind: min(n, landed[kind]) for kind, n in found.items()})
+        _recount(pii, Counter(PLACEHOLDER_RE.findall(" ".join(stored))), pieces, found)
         for i, lead, part, piece in zip(indices, leads, parts, pieces, strict=True):
             original = _printable(said[i])
             before = head if i == k else original[:lead]
