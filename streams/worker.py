@@ -7,13 +7,14 @@ import gc
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import faust
 
-from streams import metrics
+from streams import metrics, spool
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker
 from streams.observability import observe
@@ -24,9 +25,17 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def kafka(settings: Settings, on_start: Callable[[EmbeddedBroker], object] | None = None) -> Iterator[str]:
+def kafka(
+    settings: Settings,
+    on_start: Callable[[EmbeddedBroker], object] | None = None,
+    *,
+    keep_unprocessed: bool = False,
+) -> Iterator[str]:
     """Yield the bootstrap servers: the configured cluster, or an embedded broker for the block's life
-    (``on_start`` gets it, e.g. to stop it from a signal handler)."""
+    (``on_start`` gets it, e.g. to stop it from a signal handler).
+
+    ``keep_unprocessed`` (``callstream worker``): the embedded broker starts with what the last clean
+    stop left unprocessed (:mod:`streams.spool`), and a clean end of the block saves it again."""
     if not settings.embedded_broker:
         assert settings.kafka_bootstrap is not None
         yield settings.kafka_bootstrap
@@ -36,9 +45,37 @@ def kafka(settings: Settings, on_start: Callable[[EmbeddedBroker], object] | Non
         port=settings.embedded_broker_port or None, log_file=settings.data_dir / "broker.log"
     ) as broker:
         log.info("embedded broker on %s", broker.bootstrap)
+        if keep_unprocessed:
+            restored = spool.restore(broker.bootstrap, settings.data_dir)
+            if restored is not None:
+                print(
+                    f"callstream worker: restored {restored.total} record(s) the last run left unprocessed "
+                    f"({restored.summary()}) from {restored.path}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if on_start is not None:
             on_start(broker)
         yield broker.bootstrap
+        if keep_unprocessed:
+            _save_unprocessed(settings, broker.bootstrap)
+
+
+def _save_unprocessed(settings: Settings, bootstrap: str) -> None:
+    """Spool what the embedded broker holds unprocessed before it stops (memory storage forgets it)."""
+    try:
+        kept = spool.save(bootstrap, settings.app_id, settings.data_dir)
+    except Exception as exc:  # the stop goes on: the worker must not hang or die on its way out
+        log.error("could not save the embedded broker's unprocessed records: %s", exc)
+        return
+    if kept is not None:
+        what = "kept" if kept.complete else "kept only part of"
+        print(
+            f"callstream worker: {what} {kept.total} unprocessed record(s) ({kept.summary()}) in "
+            f"{kept.path}; the next `callstream worker` publishes them again",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def prepare(settings: Settings, bootstrap: str, stages: list[str] | None = None) -> Runtime:
@@ -124,7 +161,7 @@ def run_worker(settings: Settings) -> int:
     """``callstream worker``: run until SIGINT/SIGTERM; the embedded broker (if any) stops with it."""
     setup_logging(settings)
     port = metrics.serve(settings.metrics_port, settings.metrics_host)
-    with kafka(settings) as bootstrap:
+    with kafka(settings, keep_unprocessed=True) as bootstrap:
         rt = prepare(settings, bootstrap)
         if settings.web_port:
             from streams.web import attach, page_url
@@ -133,8 +170,10 @@ def run_worker(settings: Settings) -> int:
         metrics.UP.labels(",".join(settings.stages)).set(1)
         endpoint = f":{port}/metrics" if port else "off"
         page = page_url(settings) if settings.web_port else "off"
+        # the embedded broker keeps records in memory: say so where an integrator points `publish`
+        kept = " (embedded, in memory: kept over a clean stop, lost in a crash)" * settings.embedded_broker
         print(
-            f"callstream worker: stages {', '.join(settings.stages)}; Kafka {bootstrap}; "
+            f"callstream worker: stages {', '.join(settings.stages)}; Kafka {bootstrap}{kept}; "
             f"ClickHouse {settings.clickhouse_dsn_display}; metrics {endpoint}; live page {page}",
             flush=True,
         )

@@ -75,14 +75,14 @@ def wait_until(predicate, timeout: float, what: str, worker: subprocess.Popen[by
         time.sleep(0.2)
 
 
-def stored(data_dir: Path, cwd: Path) -> tuple[int, int, int]:
+def stored(data_dir: Path, cwd: Path, prefix: str = "crash-") -> tuple[int, int, int]:
     """(distinct calls, rows of ``calls FINAL``, dead letters) in the chDB under ``data_dir``, read
     through the CLI: one process holds one chDB engine (pytest's may hold another)."""
     result = callstream(
         "query",
         "SELECT uniqExact(call_id) AS distinct_calls,"
-        " (SELECT count() FROM calls FINAL WHERE call_id LIKE 'crash-%') AS final_rows,"
-        " (SELECT count() FROM dead_letters) AS letters FROM calls WHERE call_id LIKE 'crash-%'",
+        f" (SELECT count() FROM calls FINAL WHERE call_id LIKE '{prefix}%') AS final_rows,"
+        f" (SELECT count() FROM dead_letters) AS letters FROM calls WHERE call_id LIKE '{prefix}%'",
         "--format",
         "json",
         cwd=cwd,

@@ -1,0 +1,86 @@
+"""Records published to a stand-alone `callstream worker`'s embedded broker survive a clean restart:
+the first worker (no stage reads them) stops on SIGINT and keeps them in the data directory, the
+next one restores them and carries every call into ClickHouse. Real `callstream worker` processes,
+their own Tansu broker, real chDB."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from streams.bench import make_payloads, produce
+from streams.broker import free_port
+from streams.lag import consumer_lag
+from streams.spool import SPOOL_NAME
+from tests.cli_env import cli_env
+from tests.e2e.test_crash_recovery import SOURCES, committed, stored, wait_until
+
+pytestmark = pytest.mark.e2e
+
+CALLS = 20
+
+
+def start(data_dir: Path, port: int, stages: str, log: Path) -> subprocess.Popen[bytes]:
+    env = cli_env(
+        {
+            "CALLSTREAM_EMBEDDED_BROKER_PORT": str(port),
+            "CALLSTREAM_STAGES": stages,
+            "CALLSTREAM_DATA_DIR": str(data_dir),
+            "CALLSTREAM_METRICS_PORT": "0",
+            "CALLSTREAM_HEALTH_PORT": "0",
+            "CALLSTREAM_WEB_PORT": "0",
+        }
+    )
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def stop(worker: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGINT) -> int:
+    worker.send_signal(sig)
+    return worker.wait(90)
+
+
+def test_calls_published_to_a_stand_alone_worker_survive_its_restart(tmp_path: Path) -> None:
+    data_dir, port = tmp_path / "data", free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
+
+    first = start(data_dir, port, "sink", first_log)
+    try:
+        wait_until(lambda: "worker: stages" in first_log.read_text(), 120, "the start", first, first_log)
+        assert "in memory" in first_log.read_text()  # the start line says what a crash would cost
+        asyncio.run(produce(bootstrap, "calls.transcribed", make_payloads(CALLS, "spool-")))
+        assert stop(first) == 0, first_log.read_text()[-3000:]
+    finally:
+        if first.poll() is None:
+            first.kill()
+    said = first_log.read_text()
+    assert f"kept {CALLS} unprocessed record(s) (calls.transcribed {CALLS})" in said, said[-3000:]
+    assert (data_dir / SPOOL_NAME).exists()
+
+    second = start(data_dir, port, "filter,compress,score,sink", second_log)
+    try:
+
+        def drained() -> bool:
+            lag = consumer_lag(bootstrap, "callstream", SOURCES)
+            return sum(lag.values()) == 0 and committed(bootstrap, "callstream", "calls.scored") >= CALLS
+
+        wait_until(lambda: "worker: stages" in second_log.read_text(), 120, "the start", second, second_log)
+        wait_until(drained, 240, "the restored calls to reach the sink", second, second_log)
+        time.sleep(2)  # the sink's last flush
+        assert stop(second, signal.SIGTERM) == 0, second_log.read_text()[-3000:]
+    finally:
+        if second.poll() is None:
+            second.kill()
+    assert f"restored {CALLS} record(s)" in second_log.read_text()
+    assert not (data_dir / SPOOL_NAME).exists()  # all processed: nothing left to keep
+    distinct, final, letters = stored(data_dir, tmp_path, prefix="spool-")
+    assert (distinct, final, letters) == (CALLS, CALLS, 0)

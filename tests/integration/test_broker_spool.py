@@ -1,0 +1,121 @@
+"""The embedded broker's unprocessed records survive a clean worker restart (streams/spool.py), on
+real Tansu broker processes: what a group has not committed is saved, a changelog whole, and a new
+broker gets each record back in its partition, in order, with its key and headers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import TopicPartition as TP
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from streams import spool
+from streams.broker import EmbeddedBroker
+
+pytestmark = pytest.mark.integration
+
+CALLS, CHANGELOG = "calls.completed", "callstream-notify-delivered-changelog"
+
+
+def create(bootstrap: str, topics: dict[str, int]) -> None:
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    for future in admin.create_topics([NewTopic(t, n, 1) for t, n in topics.items()]).values():
+        future.result(timeout=15)
+
+
+def produce(bootstrap: str, records: list[tuple[str, int, bytes, bytes]]) -> None:
+    producer = Producer({"bootstrap.servers": bootstrap})
+    for topic, partition, key, value in records:
+        producer.produce(topic, value, key, partition=partition, headers=[("attempt", key + b"-h")])
+    assert producer.flush(15) == 0
+
+
+def commit(bootstrap: str, group: str, offsets: dict[TP, int]) -> None:
+    """Commit as a member of ``group`` (Tansu refuses commits from a consumer outside the group)."""
+
+    async def run() -> None:
+        consumer = AIOKafkaConsumer(
+            *sorted({tp.topic for tp in offsets}), bootstrap_servers=bootstrap, group_id=group,
+            enable_auto_commit=False,
+        )  # fmt: skip
+        await consumer.start()
+        try:
+            while not consumer.assignment():
+                await asyncio.sleep(0.1)
+            await consumer.commit(offsets)
+        finally:
+            await consumer.stop()
+
+    asyncio.run(run())
+
+
+Read = dict[tuple[str, int], list[tuple[bytes, bytes, list]]]
+
+
+def read_all(bootstrap: str, topics: dict[str, int]) -> Read:
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "reader", "enable.auto.commit": False})
+    out: Read = {}
+    try:
+        consumer.assign([TopicPartition(t, p, 0) for t, n in topics.items() for p in range(n)])
+        idle = 0
+        while idle < 10:
+            batch = consumer.consume(100, timeout=0.3)
+            idle = 0 if batch else idle + 1
+            for msg in batch:
+                if msg.error() is None:
+                    out.setdefault((msg.topic(), msg.partition()), []).append(
+                        (msg.key(), msg.value(), msg.headers() or [])
+                    )
+    finally:
+        consumer.close()
+    return out
+
+
+def test_unprocessed_records_and_changelogs_come_back_in_a_new_broker(tmp_path: Path) -> None:
+    topics = {CALLS: 2, CHANGELOG: 1, "calls.dlq": 1}
+    with EmbeddedBroker() as broker:
+        create(broker.bootstrap, topics)
+        produce(broker.bootstrap, [(CALLS, 0, f"a{i}".encode(), f"v{i}".encode()) for i in range(5)])
+        produce(broker.bootstrap, [(CALLS, 1, f"b{i}".encode(), f"w{i}".encode()) for i in range(3)])
+        produce(broker.bootstrap, [(CHANGELOG, 0, f"c{i}".encode(), b"1") for i in range(4)])
+        # the group processed two records of partition 0, none of partition 1; a changelog offset a
+        # group committed never shortens a table's history
+        commit(broker.bootstrap, "callstream", {TP(CALLS, 0): 2, TP(CHANGELOG, 0): 4})
+        report = spool.save(broker.bootstrap, "callstream", tmp_path)
+    assert report is not None and report.complete
+    assert report.records == {CALLS: 6, CHANGELOG: 4}
+    assert report.path == tmp_path / spool.SPOOL_NAME
+
+    with EmbeddedBroker() as fresh:
+        restored = spool.restore(fresh.bootstrap, tmp_path)
+        assert restored is not None and restored.total == 10
+        got = read_all(fresh.bootstrap, topics)
+    assert not (tmp_path / spool.SPOOL_NAME).exists()
+    assert [(k, v) for k, v, _ in got[CALLS, 0]] == [(f"a{i}".encode(), f"v{i}".encode()) for i in (2, 3, 4)]
+    assert [k for k, _, _ in got[CALLS, 1]] == [b"b0", b"b1", b"b2"]
+    assert got[CALLS, 1][0][2] == [("attempt", b"b0-h")]
+    assert [k for k, _, _ in got[CHANGELOG, 0]] == [b"c0", b"c1", b"c2", b"c3"]
+    assert ("calls.dlq", 0) not in got
+
+
+def test_nothing_unprocessed_leaves_no_spool(tmp_path: Path) -> None:
+    (tmp_path / spool.SPOOL_NAME).write_text("stale\n")  # restored at start, so replaced now
+    with EmbeddedBroker() as broker:
+        create(broker.bootstrap, {CALLS: 1})
+        produce(broker.bootstrap, [(CALLS, 0, b"k", b"v")])
+        commit(broker.bootstrap, "callstream", {TP(CALLS, 0): 1})
+        assert spool.save(broker.bootstrap, "callstream", tmp_path) is None
+    assert not (tmp_path / spool.SPOOL_NAME).exists()
+
+
+def test_a_file_that_is_no_spool_is_a_clear_error_and_stays(tmp_path: Path) -> None:
+    path = tmp_path / spool.SPOOL_NAME
+    path.write_text(json.dumps({"format": "something else"}) + "\n")
+    with EmbeddedBroker() as broker, pytest.raises(spool.SpoolError, match="not a callstream broker spool"):
+        spool.restore(broker.bootstrap, tmp_path)
+    assert path.exists()
