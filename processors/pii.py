@@ -201,6 +201,11 @@ def redact_ibans(text: str) -> tuple[str, int]:
 #: A UK (DVLA) driving licence number by its shape: 5 of the surname (9s pad a short one), 6 digits of
 #: the birth date, 2 initials (9 pads), a digit and 2 check characters: "MORGA284838SM9IJ".
 _DVLA = re.compile(r"(?<![\w-])[A-Z][A-Z9]{4}[\s-]?\d{6}[\s-]?[A-Z][A-Z9]\s?\d[A-Z0-9]{2}(?![\w-])")
+#: A Russian birth certificate by its shape: a Roman numeral, two Cyrillic capitals, six digits ("II-ЖР
+#: 604213", "XI АБ № 030517"): an identity document of a child, no reference has that series.
+_BIRTH_CERT = re.compile(
+    r"(?<![\w-])(?:X{0,2}(?:IX|IV|V?I{0,3})|[ХX]{1,2})(?<=[IVXХ])[\s-]?[А-ЯЁ]{2}[\s-]*(?:№\s*)?\d{6}(?!\d)"
+)
 #: Digits of an identity number after its word or request, letters run into them too ("W365 182
 #: 370", "AUT-2412 5113 07"), or in one group of 6-8 (the runs below take 9 or more): redacted with
 #: the letters (see _ident for what digits each kind takes).
@@ -328,7 +333,9 @@ _IDENT_WORDS = (
     r"national\s+insurance\s+(?:number|no\b|#)|ni\s+number|(?:insurance\s+)?policy\s+(?:number|no\b|#|id\b)|"
     r"member\s+(?:id|number|no)\b|insurance\s+(?:id|number)\b|subscriber\s+id\b|bank\s+account|"
     # a car's insurance (ОСАГО, КАСКО) is the car's contract, a reference
-    r"водительск|удостоверени|ву\b|права\b|полис\w*+(?!\s+(?:осаго|каско))|омс\b|дмс\b"
+    r"водительск|удостоверени|ву\b|права\b|полис\w*+(?!\s+(?:осаго|каско))|омс\b|дмс\b|"
+    # a child's birth certificate: an identity document ("свидетельство о рождении сына")
+    r"свидетельств\w*\s+о\s+рождени\w*|birth\s+certificate"
 )
 _SERIAL_OF_DEVICE = (
     r"серийн\w*\s+номер\w*\s+(?:телефона|смартфона|устройства|аппарата|планшета)|"
@@ -346,6 +353,10 @@ _NOT_IDENT_WORDS = (
     # an application (Госуслуги), an e-ticket, an insurance claim: references too (not a booking:
     # "your passport number for the booking" asks for the passport)
     r"заявлени|application|билет|убыт|осаго|каско|"
+    # a booking named with its number sign or word ("бронь № ...", "booking number ..."), after an
+    # identity number read from the same paper: the booking's, not the passport's
+    r"брон[ьиеюя]?(?=\s*(?:№|#|номер\b))|(?<=номер\s)брон\w*|booking\s+(?:number|no\b|#|reference|code)|"
+    r"reservation\s+(?:number|no\b|#|code)|"
     # a company's registration numbers: never a card, phone or a person's number
     r"огрн|ogrn|кпп|бик\b|"
     # a measure ends what a request or word named: "пробег 143 814" after a policy was asked for
@@ -353,7 +364,7 @@ _NOT_IDENT_WORDS = (
     # a device's or a payment's own numbers: an IMEI and a pet's chip pass Luhn, a payment order is
     # phone-long; a bank's correspondent account; a work certificate or act
     r"imei|чип\b|chip\b|microchip|операци|operation\b|поручени|корсч[её]т|корреспондентск|"
-    r"акт[аеу]?\b|certificate|сертификат|request\b|запрос|"
+    r"акт[аеу]?\b|(?<!birth\s)certificate|сертификат|request\b|запрос|"
     # a bag's tag: an airline's code and the bag's serial, the passenger's no more than a ticket is
     r"бирк|tag\b|"
     # a pharmacy's prescription: its number, dictated after a word asking to write it down too
@@ -389,7 +400,7 @@ _REFERENCE_WORDS = (
     r"заявлени|application|билет|брон[ьиеяю]|бронировани|booking|reservation|pnr\b|убыт|пробег|mileage|odometer|"
     # an employer's identification number is a company's; a card dispute's number is the bank's
     r"ein\b|employer\s+identification|dispute|imei|чип\b|chip\b|microchip|операци|operation\b|поручени|"
-    r"корсч[её]т|корреспондентск|акт[аеу]?\b|certificate|сертификат|request\b|запрос|бирк|tag\b|"
+    r"корсч[её]т|корреспондентск|акт[аеу]?\b|(?<!birth\s)certificate|сертификат|request\b|запрос|бирк|tag\b|"
     # a pharmacy's prescription number ("Пишите: рецепт номер два, четвёрка, ...")
     r"рецепт|prescription)"
 )
@@ -694,7 +705,11 @@ def _car_policy(text: str, m: re.Match[str]) -> bool:
         return False
     before = text[max(0, m.start() - _CAR_POLICY_CHARS) : m.start()]
     before = _SENTENCE_STOP.split(before)[-1]
-    return _CAR_INSURANCE.search(before) is not None
+    return _CAR_INSURANCE.search(before) is not None or _VEHICLE_RIGHT_BEFORE.search(before) is not None
+
+
+#: A vehicle word right before the policy word: "your auto policy number", "the motor policy".
+_VEHICLE_RIGHT_BEFORE = re.compile(r"(?<![^\W\d_])(?:auto|car|motor|vehicle|автомобил\w*|машин\w*)\s+$", re.I)
 
 
 def _cue(text: str, start: int, asked: str | None = None) -> str | None:
@@ -724,6 +739,18 @@ def _cue_and_word(text: str, start: int, asked: str | None = None) -> tuple[str 
         elif said != "dictate" or kind in (None, "number", "phone"):
             kind = said
     return ("phone" if kind == "dictate" else kind), m
+
+
+def reference_named_before(text: str, start: int) -> bool:
+    """Whether the words right before ``start`` that tell what a number is name a reference ("номер
+    заказа, так... 4417", "the claim, it starts 2291"), no identity or phone word after them."""
+    last = None
+    for m in _CUE.finditer(text, max(0, start - _CUE_CHARS), start):
+        if m.lastgroup not in ("number", "dictate"):
+            last = m
+    return last is not None and (
+        last.lastgroup == "reference" or (last.lastgroup == "ident" and _car_policy(text, last))
+    )
 
 
 def names_card(text: str) -> bool:
@@ -815,7 +842,7 @@ def _names(text: str, word: re.Match[str], ref: re.Match[str]) -> bool:
 #: without IGNORECASE, is over ten times faster).
 _ID_HINTS = re.compile(
     "паспорт|passport|загран|сери|series|снилс|snils|ssn|social|инн|inn|licen|nhs|insurance|ni number|"
-    "policy|member|subscriber|bank|водительск|удостоверени|ву|права|полис|омс|дмс"
+    "policy|member|subscriber|bank|водительск|удостоверени|ву|права|полис|омс|дмс|свидетельств|birth"
 )
 #: What makes a text naming an identity number a request for it ("Назовите ваш ИНН", "Do you have your
 #: NHS number handy?"), not a mention ("Хочу продлить полис.").
@@ -2064,6 +2091,7 @@ def _redact(
                 or _ID_HINTS.search(text.lower()) is not None
                 or _NI.search(text) is not None
                 or _DVLA.search(text) is not None
+                or _BIRTH_CERT.search(text) is not None
             )
         )
         digits = seven and counted.group(2) is not None
@@ -2200,6 +2228,8 @@ def _redact_gated(
             counts["ID"] += ibans
         sub(_NI, "ID")
         sub(_DVLA, "ID")
+        if "I" in text or "V" in text or "X" in text or "Х" in text:
+            sub(_BIRTH_CERT, "ID")
         sub(_NAMED_ID, "ID", named_id)
 
     if spoken_at:

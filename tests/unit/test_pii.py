@@ -17,6 +17,7 @@ from processors.pii import (
     luhn_ok,
     redact,
     redact_card_code,
+    reference_named_before,
     snils_ok,
     spelling_of,
 )
@@ -1403,3 +1404,67 @@ def test_a_prescription_number_is_a_reference(said):
 
 def test_a_card_in_its_groups_after_a_booking_word_is_still_a_card():
     assert redact("Booking 4111 1111 1111 1111, please.", PiiOptions())[0] == "Booking [CARD], please."
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a Russian birth certificate by its shape: a Roman numeral, two Cyrillic capitals, six digits
+        ("Свидетельство о рождении XII-ЛО № 330187 у сына.", "Свидетельство о рождении [ID] у сына."),
+        ("у дочки свидетельство I-ИР 904512", "у дочки свидетельство [ID]"),
+        # after its word, in any language: an identity document
+        ("The birth certificate number is 7730 2215 6.", "The birth certificate number is [ID]."),
+    ],
+)
+def test_a_birth_certificate_is_an_identity_number(said, stored):
+    assert redact(said)[0] == stored
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Назовите номер свидетельства о рождении дочери.", "Could you read me the birth certificate number?"],
+)
+def test_a_request_for_a_birth_certificate_asks_for_an_identity_number(text):
+    assert asked_id(text) == "ident"
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a booking named with its number sign or word ends what an identity word before it named
+        ("полис ДМС 7700 1234 5678 9012, бронь № 604311", "полис ДМС [ID], бронь № 604311"),
+        ("member ID 8841 2290 17, booking number 553120", "member ID [ID], booking number 553120"),
+        # no shape of a birth certificate without its Latin numeral, nor its word
+        ("сертификат XI-AB 123456", "сертификат XI-AB 123456"),
+        ("Том II, глава АБ 123456", "Том II, глава АБ 123456"),
+    ],
+)
+def test_a_booking_after_an_identity_number_and_look_alike_series_stay(said, stored):
+    assert redact(said)[0] == stored
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a vehicle word right before the policy word: the car's contract, a reference (as ОСАГО is)
+        "My auto policy number is 5512-0933-71.",
+        "Your motor policy no. 88 1204 7736",
+        "автомобильный полис 7741 2290 55, вот",
+    ],
+)
+def test_a_car_policy_named_by_its_vehicle_word_stays(said):
+    assert redact(said)[0] == said
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("the claim number, so 5521", True),
+        ("номер заказа, так... 77", True),
+        ("your auto policy number, it starts 31", True),
+        ("паспорт, так... 77", False),
+        ("my number, it's 917", False),
+    ],
+)
+def test_a_reference_named_before_a_number(text, named):
+    assert reference_named_before(text, len(text) - len(text.split()[-1])) is named
