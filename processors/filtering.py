@@ -70,6 +70,7 @@ from processors.numbers import (
     DIGIT_NOUNS,
     NUMBER_WORD,
     NUMBER_WORDS,
+    alternation,
     dictated_digits,
     dictated_pieces,
     expand_repeats,
@@ -108,6 +109,7 @@ from processors.pii import (
     redact,
     redact_card_code,
     redact_code_after_expiry,
+    reference_named_before,
     said_digits,
     spelling_of,
 )
@@ -2572,6 +2574,153 @@ def _repeats_as_kept(segments: list[dict[str, Any]], said: list[str]) -> None:
             segments[i] = {**seg, "text": text}
 
 
+#: A number's part said alone, its end in a later breath ("first" / "then"): what each item of it is.
+_PART_ITEM = rf"(?:\d+|oh|{NUMBER_WORD}|{alternation(DIGIT_NOUN | DIGIT_NOUNS)}(?![^\W\d_]))"
+#: Digits and number words said as one number: "fifty-five sixty-five, eight three", "2200 2898 6028",
+#: "ноль шестьдесят пять, пятьсот два".
+_PART_RUN = re.compile(
+    rf"(?<![^\W\d_])(?:(?:double|triple)\s+)?{_PART_ITEM}"
+    rf"(?:(?:[\s,.\-–—…]{{1,4}}|\s+and\s+)(?:(?:double|triple)\s+)?{_PART_ITEM})*",
+    re.IGNORECASE,
+)
+#: Words a speaker breaks a number off with to look for the rest of it, right after its digits and a
+#: pause ("4417 02... hold on, it's on the back", "девяносто один... минутку, не вижу дальше").
+_LOOKING = re.compile(
+    r"(?<![^\W\d_])(?:hang\s+on|hold\s+on|one\s+sec(?:ond)?|just\s+a\s+(?:sec(?:ond)?|moment|minute)|"
+    r"give\s+me\s+a\s+(?:sec(?:ond)?|moment|minute)|bear\s+with\s+me|the\s+rest|let\s+me\s+(?:find|look|check)|"
+    r"подожди\w*|погоди\w*|секунд\w*|минутк\w*|минуточк\w*|сейчас\s+(?:найду|посмотрю|гляну)|"
+    r"не\s+вижу|остальн\w+)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: Such words after a pause (dots, a dash or a comma) and at most two other words ("... ой, секунду").
+_BROKEN_OFF_TO_LOOK = re.compile(
+    rf"\s*(?:\.{{2,}}|…|—|–|-|,)[\s,.…]*(?:[^\W\d_]+[\s,.…]+){{0,2}}?{_LOOKING.pattern}", re.IGNORECASE
+)
+#: Words that say the digits after them are a number's start: "the first six are", "it starts with",
+#: "первые пять:", "начало номера".
+_PART_START = re.compile(
+    r"(?<![^\W\d_])(?:(?:the\s+)?first\s+(?:[^\W\d_]+\s+)?(?:(?:digits|numbers)\s+)?(?:(?:are|is)\s+)?|"
+    r"it\s+(?:starts|begins)(?:\s+with)?\s+|(?:starts|begins)\s+with\s+|"
+    r"первые\s+(?:[^\W\d_]+\s+)?(?:цифры\s+)?|начало(?:\s+номера)?|начинается\s+(?:на|с)\s+)[\s,:—–-]*$",
+    re.IGNORECASE,
+)
+#: Words opening the breath that says the rest of a number begun before (after "found it" and the
+#: like): "the rest is", "and after that", "so it continues", "остальные:", "дальше", "продолжаю".
+_PART_REST = re.compile(
+    r"[^\d\[\]]{0,40}?(?<![^\W\d_])(?:the\s+rest(?:\s+(?:is|are))?|the\s+remaining\s+(?:[^\W\d_]+\s+)?"
+    r"(?:are|is)?|(?:and\s+)?after\s+that|(?:and\s+)?then|(?:so\s+)?it\s+(?:continues|goes\s+on)|continuing|"
+    r"(?:and\s+)?the\s+(?:last|next|other)\s+(?:[^\W\d_]+\s+)?(?:(?:digits|numbers)\s+)?(?:are|is)?|"
+    r"дальше|остальн\w+|продолжаю|продолжение|потом|затем|следующ\w+(?:\s+[^\W\d_]+)?|последние(?:\s+[^\W\d_]+)?)"
+    r"[\s,:—–-]*(?=\d|[^\W\d_])",
+    re.IGNORECASE,
+)
+#: Same-speaker breaths after a number's first part its rest may be said in (the other's business
+#: between: "I'll check your file meanwhile", an amount, a date).
+_PART_REST_SEGMENTS = 10
+#: Segments after the rest where the other speaker may read the whole number back.
+_PART_READ_BACK_SEGMENTS = 3
+_IBAN_ASK = re.compile(r"(?<![^\W\d_])iban(?![^\W\d_])", re.IGNORECASE)
+
+
+def _asked_placeholder(segments: list[dict[str, Any]], role: str, end: int) -> str | None:
+    """The placeholder of the personal number the other speaker than ``role`` asked for right before
+    ``end`` (a card, an identity number or a bank account, a phone), or None."""
+
+    def asks(k: int) -> str | None:
+        text = segments[k]["text"]
+        if asks_for_card(text):
+            return "CARD"
+        if asked_id(text) or asks_inn(text) or _IBAN_ASK.search(text) or _asks_bank_account(segments, k):
+            return "ID"
+        return "PHONE" if asks_for_phone(text) else None
+
+    return _request(segments, role, asks, end)
+
+
+def _part_digits(run: str) -> str:
+    return said_digits(dictated_digits(run))
+
+
+def _first_part(text: str) -> re.Match[str] | None:
+    """The digits ``text`` says as the start of a number it does not finish: broken off to look for the
+    rest ("6011 43... hang on, it's on the back"), or led by words naming them the start ("the first
+    five are ...", "первые шесть: ..."); of two digits or more, no amount nor a reference's."""
+    for run in _PART_RUN.finditer(text):
+        if len(_part_digits(run.group())) < 2 or is_amount(text, run.start(), run.end()):
+            continue
+        broken = _BROKEN_OFF_TO_LOOK.match(text, run.end()) is not None
+        led = _PART_START.search(text, max(0, run.start() - 40), run.start()) is not None
+        if (broken or led) and not reference_named_before(text, run.start()):
+            return run
+    return None
+
+
+def _rest_runs(text: str) -> list[re.Match[str]]:
+    """The digits of a breath that opens by saying they are the rest of a number ("Found it. The rest
+    is 0719 33", "нашла, дальше: 16, номер 480 211"), or none."""
+    lead = _PART_REST.match(text)
+    if lead is None:
+        return []
+    runs = [
+        r
+        for r in _PART_RUN.finditer(text, lead.end())
+        if len(_part_digits(r.group())) >= 2 and not is_amount(text, r.start(), r.end())
+    ]
+    return runs if runs and runs[0].start() == lead.end() else []
+
+
+def _replace_runs(text: str, runs: list[re.Match[str]], placeholder: str) -> str:
+    for run in reversed(runs):
+        text = f"{text[: run.start()]}{placeholder}{text[run.end() :]}"
+    return text
+
+
+def _parts_apart(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
+    """A personal number the other speaker asked for, said in parts with other talk between: its start
+    broken off to look for the rest, or named as its start ("the first five are ..."), and its rest
+    in a later breath of the same speaker named as the rest ("OK, found it, the rest is ...",
+    "остальные: ..."), then maybe the other speaker's read-back of it whole: each part takes the
+    placeholder of what was asked for (counted once), as does the read-back. A reference given so is
+    no answer to a request for a personal number and stays."""
+    for i, seg in enumerate(segments):
+        text = seg["text"]
+        head = _first_part(text)
+        if head is None:
+            continue
+        kind = _asked_placeholder(segments, seg["role"], i)
+        if kind is None:
+            continue
+        placeholder = f"[{kind}]"
+        said = _part_digits(head.group())
+        segments[i] = {**seg, "text": _replace_runs(text, [head], placeholder)}
+        pii[kind] += 1
+        rest_at = None
+        for j in range(i + 1, min(len(segments), i + _PART_REST_SEGMENTS)):
+            if segments[j]["role"] != seg["role"]:
+                continue
+            if _first_part(segments[j]["text"]) is not None:
+                break  # a number started again
+            runs = _rest_runs(segments[j]["text"])
+            if runs:
+                said += "".join(_part_digits(r.group()) for r in runs)
+                segments[j] = {**segments[j], "text": _replace_runs(segments[j]["text"], runs, placeholder)}
+                rest_at = j
+                break
+        if rest_at is None:
+            continue
+        # the whole number read back ("So altogether 4417 0219 33?"), one digit misheard or not
+        for k in range(rest_at + 1, min(len(segments), rest_at + 1 + _PART_READ_BACK_SEGMENTS)):
+            back = segments[k]["text"]
+            heard = [
+                r
+                for r in _PART_RUN.finditer(back)
+                if len(digits := _part_digits(r.group())) >= 4
+                and (_one_off(said, digits) or _one_off(digits, said))
+            ]
+            if heard:
+                segments[k] = {**segments[k], "text": _replace_runs(back, heard, placeholder)}
+
+
 #: An IBAN's country code as a word of its own, its letters said apart or not ("GB", "D E", "G, B").
 _IBAN_COUNTRY = re.compile(r"(?<![^\W_])([A-Z])[\s,.-]{0,2}([A-Z])(?![^\W_])")
 #: The same for a whole call, only the countries' codes: a scan a fifth as costly (no look-behind)
@@ -2783,6 +2932,8 @@ def filter_transcript(
         if options.pii.cards and asks_cvv(said):  # PCI DSS forbids storing it: the card's placeholder
             asks = (lambda text: asks_cvv(text) and not asks_id_last_four(text)) if last_four else asks_cvv
             _code_answers(segments, pii, asks, "CARD", range(3, 5))
+        if ids or options.pii.cards or options.pii.phones:
+            _parts_apart(segments, pii)
         if options.pii.cards and pii.get("CARD"):
             _card_codes(segments, pii)
         if pii:

@@ -3390,3 +3390,81 @@ def test_a_booking_number_over_breaths_is_no_card_by_chance():
         ("customer", "seven hundred thirty-five."),
     ]
     assert not any("[" in t for t in _stored(turns)), _stored(turns)
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "placeholder"),
+    [
+        (
+            [
+                ("agent", "Which card should the refund go to?"),
+                (
+                    "customer",
+                    "Okay, forty-four seventeen, oh two one nine... hold on, it's in the other wallet.",
+                ),
+                ("agent", "Sure, meanwhile your refund of $85 is approved."),
+                ("agent", "It should arrive by May 3."),
+                ("customer", "Got it. The rest is 3305 8812."),
+                ("agent", "So that's 4417 0219 3305 8812?"),
+            ],
+            "en",
+            "[CARD]",
+        ),
+        (
+            [
+                ("agent", "Продиктуйте, пожалуйста, номер СНИЛС."),
+                ("customer", "сейчас, сто сорок два, ноль восемь... минутку, не вижу дальше."),
+                ("agent", "Ничего, я пока проверю вашу запись на 14 июня."),
+                ("customer", "вот, продолжаю: 331 20"),
+                ("agent", "Полностью: 142 08 331 20, так?"),
+            ],
+            "ru",
+            "[ID]",
+        ),
+        (
+            [
+                ("agent", "What number can we text you on?"),
+                ("customer", "The first five are 31295."),
+                ("agent", "Mm-hmm."),
+                ("customer", "and then six six oh two, eight."),
+            ],
+            "en",
+            "[PHONE]",
+        ),
+    ],
+)
+def test_a_number_asked_for_and_said_in_parts_with_talk_between(turns, language, placeholder):
+    """Its start broken off to look for the rest (or named as the start), its rest in a later breath
+    named as the rest, and the read-back of it whole: every part takes the asked number's placeholder."""
+    texts = _texts(turns, language)
+    said = " ".join(texts)
+    assert placeholder in texts[1] and placeholder in texts[-1 if len(turns) == 4 else -2]
+    assert not re.search(r"\d{3}|forty|сорок|ноль|six six", said.replace("14 июня", "").replace("$85", ""))
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        (
+            [
+                ("agent", "Can I get a phone number for the file?"),
+                ("customer", "the order number, so... 55812... one second, I can't see the rest."),
+                ("agent", "No problem."),
+                ("customer", "okay, then 4471"),
+            ],
+            "en",
+        ),
+        (
+            [
+                ("agent", "Какой у вас телефон?"),
+                ("customer", "номер договора, начало: 3309... подождите."),
+                ("customer", "вот, дальше 1184"),
+            ],
+            "ru",
+        ),
+    ],
+)
+def test_a_reference_said_in_parts_stays(turns, language):
+    """A reference named in the breath that starts it is no answer to the request for a phone."""
+    texts = _texts(turns, language)
+    assert not any("[" in t for t in texts), texts
