@@ -2594,14 +2594,23 @@ _LOOKING = re.compile(
 )
 #: Such words after a pause (dots, a dash or a comma) and at most two other words ("... ой, секунду").
 _BROKEN_OFF_TO_LOOK = re.compile(
-    rf"\s*(?:\.{{2,}}|…|—|–|-|,)[\s,.…]*(?:[^\W\d_]+[\s,.…]+){{0,2}}?{_LOOKING.pattern}", re.IGNORECASE
+    rf"(?:\s+(?:номер|number|no|№))?\s*(?:\.{{2,}}|…|—|–|-|,)[\s,.…]*(?:[^\W\d_]+[\s,.…]+){{0,2}}?"
+    rf"{_LOOKING.pattern}",
+    re.IGNORECASE,
+)
+#: The same after a placeholder or a word: a number's start already redacted, or none of its digits
+#: said yet, or too few to tell ("серия... секунду, не вижу"; "[ID]... hang on"; "DE12... one sec").
+_BROKEN_OFF_AFTER_WORD = re.compile(
+    rf"(?:\[(?P<placeholder>PHONE|CARD|ID)\]|(?<=\w))\s*(?:\.{{2,}}|…)[\s,.…]*"
+    rf"(?:[^\W\d_]+[\s,.…]+){{0,2}}?{_LOOKING.pattern}",
+    re.IGNORECASE,
 )
 #: Words that say the digits after them are a number's start: "the first six are", "it starts with",
 #: "первые пять:", "начало номера".
 _PART_START = re.compile(
-    r"(?<![^\W\d_])(?:(?:the\s+)?first\s+(?:[^\W\d_]+\s+)?(?:(?:digits|numbers)\s+)?(?:(?:are|is)\s+)?|"
+    r"(?<![^\W\d_])(?:(?:the\s+)?first\s+(?:[^\W\d_]+[\s,:]+)?(?:(?:digits|numbers)[\s,:]+)?(?:(?:are|is)\s+)?|"
     r"it\s+(?:starts|begins)(?:\s+with)?\s+|(?:starts|begins)\s+with\s+|"
-    r"первые\s+(?:[^\W\d_]+\s+)?(?:цифры\s+)?|начало(?:\s+номера)?|начинается\s+(?:на|с)\s+)[\s,:—–-]*$",
+    r"первые\s+(?:[^\W\d_]+[\s,:]+)?(?:цифры[\s,:]+)?|начало(?:\s+номера)?|начинается\s+(?:на|с)\s+)[\s,:—–-]*$",
     re.IGNORECASE,
 )
 #: Words opening the breath that says the rest of a number begun before (after "found it" and the
@@ -2619,20 +2628,33 @@ _PART_REST = re.compile(
 _PART_REST_SEGMENTS = 10
 #: Segments after the rest where the other speaker may read the whole number back.
 _PART_READ_BACK_SEGMENTS = 3
+#: A request for a number to call or text back on ("What number can I ring you back on?").
+_CALLBACK_ASK = re.compile(
+    r"(?<![^\W\d_])(?:number|номер)\b[^.?!]{0,30}(?:ring|call|text|reach)\s+(?:you|me)\b"
+    r"|(?:ring|call|text|reach)\s+(?:you|me)\s+(?:back\s+)?(?:on|at)\s*\??$",
+    re.IGNORECASE,
+)
 _IBAN_ASK = re.compile(r"(?<![^\W\d_])iban(?![^\W\d_])", re.IGNORECASE)
 
 
-def _asked_placeholder(segments: list[dict[str, Any]], role: str, end: int) -> str | None:
+def _asked_placeholder(segments: list[dict[str, Any]], role: str, end: int, digits: str = "") -> str | None:
     """The placeholder of the personal number the other speaker than ``role`` asked for right before
-    ``end`` (a card, an identity number or a bank account, a phone), or None."""
+    ``end`` (a card, an identity number or a bank account, a phone), or None. An account asked for
+    is a person's bank account when its ``digits`` start as one does (408.., 423..)."""
 
     def asks(k: int) -> str | None:
         text = segments[k]["text"]
         if asks_for_card(text):
             return "CARD"
-        if asked_id(text) or asks_inn(text) or _IBAN_ASK.search(text) or _asks_bank_account(segments, k):
+        if (
+            asked_id(text)
+            or asks_inn(text)
+            or _IBAN_ASK.search(text)
+            or _asks_bank_account(segments, k)
+            or (digits.startswith(("408", "423")) and _ACCOUNT_ASK.search(text) is not None)
+        ):
             return "ID"
-        return "PHONE" if asks_for_phone(text) else None
+        return "PHONE" if asks_for_phone(text) or _CALLBACK_ASK.search(text) is not None else None
 
     return _request(segments, role, asks, end)
 
@@ -2641,17 +2663,23 @@ def _part_digits(run: str) -> str:
     return said_digits(dictated_digits(run))
 
 
-def _first_part(text: str) -> re.Match[str] | None:
-    """The digits ``text`` says as the start of a number it does not finish: broken off to look for the
-    rest ("6011 43... hang on, it's on the back"), or led by words naming them the start ("the first
-    five are ...", "первые шесть: ..."); of two digits or more, no amount nor a reference's."""
+def _first_part(text: str) -> tuple[int, int, str] | None:
+    """(start, end, digits) of what ``text`` says as the start of a number it does not finish: digits
+    broken off to look for the rest ("6011 43... hang on, it's on the back"), or led by words naming
+    them the start ("the first five are ...", "первые шесть: ..."), of two digits or more, no amount
+    nor a reference's; or an empty span where the breath breaks off so with its start already
+    redacted or none of its digits said ("[ID]... hold on", "серия... секунду, не вижу"). None when
+    it says no such start."""
     for run in _PART_RUN.finditer(text):
-        if len(_part_digits(run.group())) < 2 or is_amount(text, run.start(), run.end()):
+        if len(digits := _part_digits(run.group())) < 2 or is_amount(text, run.start(), run.end()):
             continue
         broken = _BROKEN_OFF_TO_LOOK.match(text, run.end()) is not None
         led = _PART_START.search(text, max(0, run.start() - 40), run.start()) is not None
         if (broken or led) and not reference_named_before(text, run.start()):
-            return run
+            return run.start(), run.end(), digits
+    m = _BROKEN_OFF_AFTER_WORD.search(text)
+    if m is not None and not reference_named_before(text, m.start()):
+        return m.start(), m.start(), ""
     return None
 
 
@@ -2666,12 +2694,19 @@ def _rest_runs(text: str) -> list[re.Match[str]]:
         for r in _PART_RUN.finditer(text, lead.end())
         if len(_part_digits(r.group())) >= 2 and not is_amount(text, r.start(), r.end())
     ]
-    return runs if runs and runs[0].start() == lead.end() else []
+    # the rest may open with a group of letters ("so it continues NWBK 4575 ...")
+    start = _LETTER_GROUP.match(text, lead.end())
+    return runs if runs and runs[0].start() in (lead.end(), start.end() if start else -1) else []
 
 
-def _replace_runs(text: str, runs: list[re.Match[str]], placeholder: str) -> str:
+#: Capitals said as a group before a number's digits: an IBAN's bank code, a licence's letters.
+_LETTER_GROUP = re.compile(r"[A-ZА-ЯЁ]{1,4}[\s-]+")
+
+
+def _replace_runs(text: str, runs: list[re.Match[str]] | list[tuple[int, int]], placeholder: str) -> str:
     for run in reversed(runs):
-        text = f"{text[: run.start()]}{placeholder}{text[run.end() :]}"
+        start, end = (run.start(), run.end()) if isinstance(run, re.Match) else run
+        text = f"{text[:start]}{placeholder}{text[end:]}"
     return text
 
 
@@ -2687,13 +2722,14 @@ def _parts_apart(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
         head = _first_part(text)
         if head is None:
             continue
-        kind = _asked_placeholder(segments, seg["role"], i)
+        start, end, said = head
+        kind = _asked_placeholder(segments, seg["role"], i, said)
         if kind is None:
             continue
         placeholder = f"[{kind}]"
-        said = _part_digits(head.group())
-        segments[i] = {**seg, "text": _replace_runs(text, [head], placeholder)}
-        pii[kind] += 1
+        if said:
+            segments[i] = {**seg, "text": _replace_runs(text, [(start, end)], placeholder)}
+            pii[kind] += 1
         rest_at = None
         for j in range(i + 1, min(len(segments), i + _PART_REST_SEGMENTS)):
             if segments[j]["role"] != seg["role"]:

@@ -3468,3 +3468,47 @@ def test_a_reference_said_in_parts_stays(turns, language):
     """A reference named in the breath that starts it is no answer to the request for a phone."""
     texts = _texts(turns, language)
     assert not any("[" in t for t in texts), texts
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "gone"),
+    [
+        # none of its digits said before the break: the whole number is the rest
+        (
+            [
+                ("agent", "Серию и номер паспорта, пожалуйста."),
+                ("customer", "да, серия... минутку, не вижу."),
+                ("agent", "Конечно, я пока оформлю заявку на 3 марта."),
+                ("customer", "так, дальше: 71 04 номер 338 915"),
+            ],
+            "ru",
+            "338",
+        ),
+        # the rest opening with a group of letters
+        (
+            [
+                ("agent", "Could you give me the IBAN?"),
+                ("customer", "GB37... bear with me, it's on the statement."),
+                ("agent", "Take your time."),
+                ("customer", "okay, then BARC 2004 1178 5503 22"),
+            ],
+            "en",
+            "1178",
+        ),
+        # a request for a number to ring back on
+        (
+            [
+                ("agent", "What number can I ring you back on?"),
+                ("customer", "The first six are 079 113."),
+                ("agent", "Right."),
+                ("customer", "and after that four four two eight one"),
+            ],
+            "en",
+            "four four",
+        ),
+    ],
+)
+def test_the_rest_of_a_number_asked_for_when_its_start_was_not_said_or_had_letters(turns, language, gone):
+    texts = _texts(turns, language)
+    assert gone not in " ".join(texts), texts
+    assert "[" in texts[-1]
