@@ -106,6 +106,7 @@ from processors.pii import (
     names_phone,
     names_reference,
     only_a_phone,
+    placeholder_named_before,
     redact,
     redact_card_code,
     redact_code_after_expiry,
@@ -2634,6 +2635,7 @@ _CALLBACK_ASK = re.compile(
     r"|(?:ring|call|text|reach)\s+(?:you|me)\s+(?:back\s+)?(?:on|at)\s*\??$",
     re.IGNORECASE,
 )
+_ACCOUNT_WORD = re.compile(r"(?<![^\W\d_])(?:сч[её]т\w*|account)(?![^\W\d_])", re.IGNORECASE)
 _IBAN_ASK = re.compile(r"(?<![^\W\d_])iban(?![^\W\d_])", re.IGNORECASE)
 
 
@@ -2663,6 +2665,13 @@ def _part_digits(run: str) -> str:
     return said_digits(dictated_digits(run))
 
 
+#: A number broken off by an aside that trails off too, the breath ending on it: "СНИЛС 320 786...
+#: ой, плохо видно..." / "Policy 0421... sorry, the print's faded...".
+_ASIDE_BREAK = re.compile(r"\s*(?:\.{2,}|…)\s*[^\d\[\]]{1,50}?(?:\.{2,}|…)\s*$")
+#: A breath opening with a number: the rest of one broken off by an aside ("... 598 41, claim ...").
+_OPENS_WITH_NUMBER = re.compile(r"[\W_]*(?=\d|[^\W\d_]+)")
+
+
 def _first_part(text: str) -> tuple[int, int, str] | None:
     """(start, end, digits) of what ``text`` says as the start of a number it does not finish: digits
     broken off to look for the rest ("6011 43... hang on, it's on the back"), or led by words naming
@@ -2673,7 +2682,10 @@ def _first_part(text: str) -> tuple[int, int, str] | None:
     for run in _PART_RUN.finditer(text):
         if len(digits := _part_digits(run.group())) < 2 or is_amount(text, run.start(), run.end()):
             continue
-        broken = _BROKEN_OFF_TO_LOOK.match(text, run.end()) is not None
+        broken = (
+            _BROKEN_OFF_TO_LOOK.match(text, run.end()) is not None
+            or _ASIDE_BREAK.match(text, run.end()) is not None
+        )
         led = _PART_START.search(text, max(0, run.start() - 40), run.start()) is not None
         if (broken or led) and not reference_named_before(text, run.start()):
             return run.start(), run.end(), digits
@@ -2683,10 +2695,21 @@ def _first_part(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def _rest_runs(text: str) -> list[re.Match[str]]:
+def _rest_runs(text: str, bare: bool = False) -> list[re.Match[str]]:
     """The digits of a breath that opens by saying they are the rest of a number ("Found it. The rest
-    is 0719 33", "нашла, дальше: 16, номер 480 211"), or none."""
+    is 0719 33", "нашла, дальше: 16, номер 480 211"), or (``bare``: right after the start, only the
+    other's go-ahead between) that opens with them, up to the first word that names something else
+    ("598 41, claim 2290"); or none."""
     lead = _PART_REST.match(text)
+    if lead is None and bare:
+        first = _PART_RUN.match(text, _OPENS_WITH_NUMBER.match(text).end())  # type: ignore[union-attr]
+        if (
+            first is None
+            or len(_part_digits(first.group())) < 2
+            or is_amount(text, first.start(), first.end())
+        ):
+            return []
+        return [first]
     if lead is None:
         return []
     runs = [
@@ -2725,18 +2748,29 @@ def _parts_apart(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
         start, end, said = head
         kind = _asked_placeholder(segments, seg["role"], i, said)
         if kind is None:
+            # no request: the number's own word in the breath ("читаю: СНИЛС 320 786... мелко..."), or
+            # its start already redacted ("it says IBAN [ID]... hold on")
+            kind = placeholder_named_before(text, start) or (
+                m.group("placeholder") if (m := _BROKEN_OFF_AFTER_WORD.match(text, start)) else None
+            )
+            if kind is None and said.startswith(("408", "423")) and _ACCOUNT_WORD.search(text, 0, start):
+                kind = "ID"  # "Счёт получателя 40817 810..." is a person's account
+        if kind is None:
             continue
         placeholder = f"[{kind}]"
         if said:
             segments[i] = {**seg, "text": _replace_runs(text, [(start, end)], placeholder)}
             pii[kind] += 1
         rest_at = None
+        bare = True  # only the other speaker's go-aheads since the start
         for j in range(i + 1, min(len(segments), i + _PART_REST_SEGMENTS)):
             if segments[j]["role"] != seg["role"]:
+                bare = bare and len(segments[j]["text"].split()) <= _BRIDGE_WORDS
                 continue
             if _first_part(segments[j]["text"]) is not None:
                 break  # a number started again
-            runs = _rest_runs(segments[j]["text"])
+            runs = _rest_runs(segments[j]["text"], bare)
+            bare = False
             if runs:
                 said += "".join(_part_digits(r.group()) for r in runs)
                 segments[j] = {**segments[j], "text": _replace_runs(segments[j]["text"], runs, placeholder)}

@@ -741,6 +741,16 @@ def _cue_and_word(text: str, start: int, asked: str | None = None) -> tuple[str 
     return ("phone" if kind == "dictate" else kind), m
 
 
+def placeholder_named_before(text: str, start: int) -> str | None:
+    """The placeholder kind (ID, CARD, PHONE) the words right before ``start`` name for the number
+    there ("Passport No. ...", "СНИЛС ...", "the card ..."), or None when they name none or a
+    reference."""
+    kind = _cue(text, start)
+    if kind in ID_KINDS:
+        return "ID"
+    return {"card": "CARD", "phone": "PHONE"}.get(kind or "")
+
+
 def reference_named_before(text: str, start: int) -> bool:
     """Whether the words right before ``start`` that tell what a number is name a reference ("номер
     заказа, так... 4417", "the claim, it starts 2291"), no identity or phone word after them."""

@@ -3512,3 +3512,44 @@ def test_the_rest_of_a_number_asked_for_when_its_start_was_not_said_or_had_lette
     texts = _texts(turns, language)
     assert gone not in " ".join(texts), texts
     assert "[" in texts[-1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "gone"),
+    [
+        # read from a paper, broken off by an aside, the rest right after the other's go-ahead
+        (
+            [
+                ("customer", "так, на бланке: СНИЛС 208 331... ой, плохо пропечатано..."),
+                ("agent", "угу"),
+                ("customer", "504 17, запись на 12 число"),
+            ],
+            "ru",
+            ("208", "504"),
+        ),
+        (
+            [
+                ("customer", "the letter says SSN 611 42... sorry, the print's faded..."),
+                ("agent", "okay"),
+                ("customer", "7093, and a reference 55120"),
+            ],
+            "en",
+            ("611", "7093"),
+        ),
+        # its start already redacted by its own word and shape
+        (
+            [
+                ("customer", "it says member ID 4471 0932... hold on, my glasses..."),
+                ("agent", "mm-hmm"),
+                ("customer", "five five one eight, and the invoice is 2231"),
+            ],
+            "en",
+            ("4471", "five five"),
+        ),
+    ],
+)
+def test_a_number_read_from_a_paper_and_broken_off_by_an_aside(turns, language, gone):
+    texts = _texts(turns, language)
+    assert not any(g in " ".join(texts) for g in gone), texts
+    # what comes after the number in the same breath stays
+    assert re.search(r"12|55120|2231", texts[-1])
