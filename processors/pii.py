@@ -408,7 +408,7 @@ _REFERENCE_WORDS = (
 #: 8905378357", "my e-ticket number is 016 3557002664".
 _LEADING_GROUP = r"(?:\d{1,4}[\s-]+)?"
 _NOT_PHONE = re.compile(
-    rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}}[\s:#№.?,]*{_LEADING_GROUP}$", re.I
+    rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}}[\s:#№.?,—–]*{_LEADING_GROUP}$", re.I
 )
 _REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
 #: An order, tracking, contract ... word right before digits (at most two words between, in the same
@@ -416,7 +416,8 @@ _REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
 #: 87179673490254").
 #: Up to three words between ("Номер заказа у меня длинный, 2415-1252-7254-4248").
 _NAMED_REFERENCE = re.compile(
-    rf"(?<![^\W\d_])(?:{_NOT_IDENT_WORDS})[\w-]*(?:[\s:#№,]+[\w'’-]+){{0,3}}[\s:#№,]*{_LEADING_GROUP}$", re.I
+    rf"(?<![^\W\d_])(?:{_NOT_IDENT_WORDS})[\w-]*(?:[\s:#№,]+[\w'’-]+){{0,3}}[\s:#№,—–]*{_LEADING_GROUP}$",
+    re.I,
 )
 
 
@@ -1754,10 +1755,10 @@ def _redact_text(text: str, options: PiiOptions, asked: str | None) -> tuple[str
 #: hotline (the agent's "звоните на горячую линию ..."), no person's; it stays, like a company's INN.
 _TOLL_FREE = re.compile(
     r"(?<![\d+])(?<!\d[\s.,-])(?:(?:\+\s?7|8|7)[\s,-]*\(?800\)?|(?:\+?1[\s.,-]*)?\(?8\s?(?:00|33|44|55|66|77|88)\)?"
-    r"|(?:\+44[\s-]*)?\(?0?80[08]\)?)(?:[\s.,-]*\d){6,7}(?![\s.,-]*\d)"
+    r"|(?:\+44[\s-]*)?\(?(?:0\s?)?8\s?0[08]\)?)(?:[\s.,-]*\d){6,7}(?![\s.,-]*\d)"
 )
 #: Its digits: Russia's 8 800 (+7 800) and 7 more, North America's 8xx toll-free codes and 7 more,
-#: the UK's 0800/0808 and 6-7 more.
+#: the UK's 0800/0808 and 6-7 more (said in words "oh eight hundred", read "0 8 00").
 _TOLL_FREE_DIGITS = re.compile(r"[78]?800\d{7}|1?8(?:00|33|44|55|66|77|88)\d{7}|(?:44|0)80[08]\d{6,7}")
 _TOLL_FREE_HINT = re.compile(r"8\s?(?:00|33|44|55|66|77|88)|080")
 #: The first private-use character a hotline is masked with while the rest is redacted.

@@ -1468,3 +1468,23 @@ def test_a_car_policy_named_by_its_vehicle_word_stays(said):
 )
 def test_a_reference_named_before_a_number(text, named):
     assert reference_named_before(text, len(text) - len(text.split()[-1])) is named
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a reference word, then a dash before its digits: still the reference's
+        "номер обращения — 9034417265",
+        "Order number – 415 555 0134",
+    ],
+)
+def test_a_reference_before_a_dash_stays(said):
+    assert redact(said)[0] == said
+
+
+def test_a_uk_freephone_said_as_oh_eight_hundred_stays():
+    """Dictated, "oh eight hundred" is read "0 8 00": still the 0800 of a company's line."""
+    said = "our freephone is 0 8 00, 4 1 2, 6 6 0 9."
+    assert redact(said)[0] == said
+    # a mobile said so is still a person's
+    assert redact("my mobile is 0 7 8 00, 2 7 7, 3 1 3.")[0] == "my mobile is [PHONE]."
