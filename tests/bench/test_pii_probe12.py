@@ -11,7 +11,13 @@ there is no slack on purpose.
 
 After the eleventh probe's fixes (48 -> 1 leaked there): no leak fewer here (146), lost 57 -> 54, touched
 10 -> 9: those fixes read digit nouns, IBANs, homophones and crosstalk over breaths, none of this probe's
-ways."""
+ways.
+
+After this probe's fixes (birth certificates as [ID]; a number asked for or named and said in parts with
+talk between, its read-back whole; car policies, references before a dash, "oh eight hundred" hotlines
+kept): 146 -> 49 leaked (10.8 %; ru 15, en 34), lost 54 -> 35, touched 9 -> 5. Left: the agent's wrong
+read-back and its correction (13), spelling alphabets (11), a last four or first six said again alone
+after the whole (8), lettered licences and passports, e-mails at "a o l"."""
 
 from __future__ import annotations
 
@@ -21,15 +27,14 @@ import pytest
 
 from tests.pii_probe12 import evaluate, self_check
 
-LEAKS = 146
+LEAKS = 49
 LEAKS_PER_TYPE = {
-    "account/ru": 4, "account_us/en": 5, "birth_cert/ru": 19, "card/en": 10, "card/ru": 7, "dl_ca/en": 6,
-    "email/en": 6, "email/ru": 1, "iban/en": 8, "inn_person/ru": 7, "licence_ru/ru": 6, "member_id/en": 2,
-    "nhs/en": 2, "ni/en": 1, "oms/ru": 6, "passport_ru/ru": 13, "passport_uk/en": 9, "passport_us/en": 6,
-    "phone_ru/ru": 1, "phone_uk/en": 9, "phone_us/en": 3, "snils/ru": 5, "ssn/en": 8, "zagran/ru": 2,
+    "account/ru": 1, "account_us/en": 3, "birth_cert/ru": 1, "card/en": 4, "card/ru": 1, "dl_ca/en": 5,
+    "email/en": 6, "email/ru": 1, "iban/en": 3, "licence_ru/ru": 6, "member_id/en": 1, "oms/ru": 1,
+    "passport_ru/ru": 4, "passport_uk/en": 1, "passport_us/en": 5, "phone_uk/en": 5, "phone_us/en": 1,
 }  # fmt: skip  # every other type/language: 0
-LOST = 54
-NEGATIVES_TOUCHED = 9
+LOST = 35
+NEGATIVES_TOUCHED = 5
 
 
 @pytest.fixture(scope="module")
