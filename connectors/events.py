@@ -207,11 +207,17 @@ _CONNECTORS_DIR = Path(__file__).resolve().parent
 def anchor_relative(calls: Iterable[dict[str, Any]], base: Path) -> None:
     """Make the calls' relative ``recording_uri`` paths absolute, from ``base`` (the calls file's
     folder), as a user writing ``rec/a.wav`` next to the file means; the workers would read them
-    from the connectors package. A path only found there (``samples/...``) is left as it is."""
+    from the connectors package.
+
+    The path is only made absolute, not resolved: a symlink or ``..`` in it stays visible, so the
+    worker (which resolves it) and the demo's recording roots judge the path as written, not where a
+    link leads. A path found only in the package (``samples/sample-en-sale.wav``: events written for
+    the bundled samples before they named their files from their own folder) is left as it is: the
+    workers read ``samples/...`` from the package's bundled samples, wherever the event comes from."""
     for call in calls:
         uri = call["recording_uri"]
         if urlsplit(uri).scheme or uri.startswith("/"):
             continue
-        here = base / uri
+        here = base.absolute() / uri
         if here.exists() or not (_CONNECTORS_DIR / uri).exists():
-            call["recording_uri"] = here.resolve().as_uri()
+            call["recording_uri"] = here.as_uri()

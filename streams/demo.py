@@ -186,19 +186,25 @@ def call_path(uri: str) -> Path | None:
 
 
 def recording_dirs(calls: Sequence[dict[str, Any]]) -> list[Path]:
-    """Directories of the calls' local recordings: the demo reads the files the user pointed it at."""
+    """Directories of the calls' local recordings, as written: the demo reads the files the user
+    pointed it at, and nothing a link or ``..`` in those paths leads to.
+
+    Not resolved: a symlinked recording's folder is its link's folder, so the worker (which resolves
+    the file and its roots) refuses a link out of it as ``RecordingNotAllowed``. A path with a ``..``
+    component names no folder of its own (``../calls/../../../etc/hosts``) and adds none; such a
+    recording is read only from a root allowed otherwise."""
     dirs = set()
     for call in calls:
         path = call_path(call["recording_uri"])
-        if path is not None:
-            dirs.add(path.resolve().parent)
+        if path is not None and path.is_absolute() and ".." not in path.parts:
+            dirs.add(path.parent)
     return sorted(dirs)
 
 
 def demo_roots(configured: Sequence[Path], calls: Sequence[dict[str, Any]]) -> list[Path]:
     """``CALLSTREAM_RECORDING_ROOTS`` plus the folders of the recordings the user passed explicitly."""
     roots = list(configured)
-    roots += [d for d in recording_dirs(calls) if d not in {Path(r).resolve() for r in configured}]
+    roots += [d for d in recording_dirs(calls) if d not in {Path(r) for r in configured}]
     return roots
 
 
