@@ -168,6 +168,33 @@ class ParsedLine:
         call_id = value.get("call_id") if isinstance(value, dict) else None
         return call_id.strip() or None if isinstance(call_id, str) else None
 
+    def dead_letter_id(self, source: str) -> str:
+        """The ``call_id`` this line's dead letter gets: the event's own when the line names one, else
+        ``SOURCE:LINE`` (what ``publish`` and ``demo --calls`` both use; the letter's ``topic`` and
+        ``offset`` hold the source and line number as well)."""
+        return self.call_id or f"{source}:{self.lineno}"
+
+
+class RepeatedIds:
+    """Notes a call id that an earlier valid line of the same input already had.
+
+    Both lines are published (re-sending a call is legal: the stages and the sink are idempotent by
+    call id and the later record wins in ClickHouse), but a user who put two calls under one id by
+    mistake would otherwise see one call merge into the other without a word."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, int] = {}  # call id -> line it first appeared on
+
+    def note(self, line: ParsedLine) -> str | None:
+        """Why ``line`` (a valid one) repeats a call id, or None for the id's first line."""
+        if line.record is None:
+            return None
+        call_id = line.record["call_id"]
+        first = self._first.setdefault(call_id, line.lineno)
+        if first == line.lineno:
+            return None
+        return f"call_id {call_id} already on line {first}; the later line replaces it"
+
 
 def read_jsonl(lines: Iterable[str] | Iterable[bytes]) -> Iterator[ParsedLine]:
     """Parse CallCompleted JSON lines; blank lines are skipped, bad ones reported, none dropped.

@@ -217,7 +217,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from connectors.events import anchor_relative, read_jsonl
+    from connectors.events import RepeatedIds, anchor_relative, read_jsonl
     from connectors.publisher import CallPublisher, RecordTooLarge
     from schemas.codec import make_codec
     from streams.topics import ensure_topics
@@ -231,14 +231,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
         codec = make_codec(None)  # only to measure: no schema registry contacted
         with sys.stdin.buffer if args.file == "-" else open(args.file, "rb") as fh:
             good = bad = 0
+            repeated = RepeatedIds()
             for line in read_jsonl(fh):
                 # a record over message.max.bytes is a bad line, as a real publish finds
                 error = line.error if line.record is None else too_large(settings, codec, line.record)
                 if error is None:
                     good += 1
+                    if note := repeated.note(line):
+                        print(f"{source}:{line.lineno}: {note}", file=sys.stderr)
                 else:
                     bad += 1
                     print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
+        if not good + bad:
+            print(f"callstream publish: {source}: no calls in it", file=sys.stderr)
         print(f"dry run: {good} valid call(s), {bad} bad line(s); nothing published", file=sys.stderr)
         return 1 if bad else 0
     if settings.embedded_broker:
@@ -258,6 +263,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         publisher = CallPublisher(settings, bootstrap, make_codec(settings.schema_registry_url))
         good = bad = 0
         base = Path.cwd() if args.file == "-" else Path(args.file).parent
+        repeated = RepeatedIds()  # both lines are published (the later wins), but not in silence
         for line in read_jsonl(fh):
             error = line.error
             if line.record is not None:
@@ -265,6 +271,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 try:
                     publisher.publish(line.record)
                     good += 1
+                    if note := repeated.note(line):
+                        print(f"{source}:{line.lineno}: {note}", file=sys.stderr)
                     continue
                 except RecordTooLarge as exc:  # librdkafka's message.max.bytes: a bad line, not the end
                     error = str(exc)
@@ -275,9 +283,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 lineno=line.lineno,
                 payload=line.payload,
                 error=error or "",
-                call_id=line.call_id,
+                call_id=line.dead_letter_id(source),  # the event's own id, else SOURCE:LINE, as the demo
             )
         publisher.flush()
+    if not good + bad:  # exit 0 (nothing bad was read), but an empty file is rarely what was meant
+        print(f"callstream publish: {source}: no calls in it", file=sys.stderr)
     print(f"published {good} call(s); {bad} bad line(s) sent to the dead-letter topic", file=sys.stderr)
     return 1 if bad else 0
 

@@ -22,7 +22,7 @@ from types import FrameType, TracebackType
 from typing import Any, TextIO, TypeVar
 from urllib.parse import urlsplit
 
-from connectors.events import SAMPLE_CALLS, ParsedLine, anchor_relative, read_jsonl
+from connectors.events import SAMPLE_CALLS, ParsedLine, RepeatedIds, anchor_relative, read_jsonl
 from connectors.publisher import CallPublisher, RecordTooLarge
 from processors.audio import file_uri_path
 from streams.app import Runtime
@@ -359,17 +359,21 @@ def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], N
         publisher = CallPublisher(rt.settings, rt.bootstrap, rt.codec)
         bad = 0
         for line in lines:
-            call_id, error = bad_line_id(source, line.lineno), line.error
+            error = line.error
             if line.record is not None:
                 try:
                     publisher.publish(line.record)
                     continue
                 except RecordTooLarge as exc:  # message.max.bytes: a bad line, as `publish` says, not the end
-                    call_id, error = line.record["call_id"], str(exc)
+                    error = str(exc)
                     print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
             bad += 1
             publisher.dead_letter(
-                source=source, lineno=line.lineno, payload=line.payload, error=error or "", call_id=call_id
+                source=source,
+                lineno=line.lineno,
+                payload=line.payload,
+                error=error or "",
+                call_id=line.dead_letter_id(source),  # as `callstream publish` names it
             )
         publisher.flush()
         print(
@@ -380,11 +384,6 @@ def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], N
         )
 
     return feed
-
-
-def bad_line_id(source: str, lineno: int) -> str:
-    """The id a rejected input line is tracked by in ``dead_letters``."""
-    return f"{source}:{lineno}"
 
 
 def print_outcome(outcome: Outcome) -> None:
@@ -422,15 +421,18 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     since = int(time.time() * 1000)  # rows from earlier runs on the same data dir are not this run's
     path = calls_file or SAMPLE_CALLS
+    source = "stdin" if str(path) == "-" else str(path)  # as `publish` names it (messages, dead letters)
     with sys.stdin.buffer if str(path) == "-" else open(path, "rb") as fh:  # bytes: see read_jsonl
         lines = list(read_jsonl(fh))
+    repeated = RepeatedIds()
     for line in lines:
-        if line.error:
-            print(f"{path}:{line.lineno}: {line.error}", file=sys.stderr)
+        problem = line.error or repeated.note(line)
+        if problem:
+            print(f"{source}:{line.lineno}: {problem}", file=sys.stderr)
     calls = [line.record for line in lines if line.record is not None]
     if not calls:  # nothing to run the stack for: not a table of dead letters and exit 0
         problem = f"{len(lines)} line(s), none a valid call (see above)" if lines else "no calls in it"
-        print(f"callstream demo: {path}: {problem}", file=sys.stderr)
+        print(f"callstream demo: {source}: {problem}", file=sys.stderr)
         return 2
     if calls_file:
         anchor_relative(calls, Path.cwd() if str(path) == "-" else Path(path).parent)
@@ -447,11 +449,11 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
                 f"stack: Kafka {bootstrap}, ClickHouse {settings.clickhouse_dsn_display}",
                 file=sys.stderr,
             )
+            # one row per distinct call: a repeated id is one call, published twice
             ids = sorted(
-                {c["call_id"] for c in calls}
-                | {bad_line_id(str(path), ln.lineno) for ln in lines if ln.error}
+                {c["call_id"] for c in calls} | {ln.dead_letter_id(source) for ln in lines if ln.error}
             )
-            feed = publish_lines(lines, str(path))
+            feed = publish_lines(lines, source)
             interrupt.graceful = True  # a KeyboardInterrupt inside asyncio.run's loop set-up breaks it
             try:
                 outcome = asyncio.run(

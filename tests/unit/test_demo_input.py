@@ -1,15 +1,31 @@
 """What `callstream demo --calls` and `callstream publish` make of their input file (found by a user
-acceptance review): recording roots that a link or `..` cannot widen."""
+acceptance review): recording roots that a link or `..` cannot widen, repeated call ids said aloud,
+one dead-letter id for a bad line in both commands and an empty file named."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from connectors.events import anchor_relative
+from connectors.events import SAMPLE_CALLS, RepeatedIds, anchor_relative, read_jsonl
 from processors.audio import RecordingNotAllowed, resolve_recording
+from streams.cli import main
 from streams.demo import demo_roots, recording_dirs
+from streams.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
+
+GOOD = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])
+
+
+def line(**fields: Any) -> str:
+    return json.dumps({**GOOD, **fields})
+
 
 # -- 1. recording roots: the folders as written, no link or `..` out of them --------------------------
 
@@ -51,3 +67,90 @@ def test_absolute_recording_folders_count_as_written(tmp_path: Path) -> None:
     ]
     assert recording_dirs(calls) == [tmp_path / "alias"]
     assert resolve_recording(calls[0]["recording_uri"], demo_roots([], calls)) == real / "a.wav"
+
+
+# -- 2. and 3.: repeated ids, dead-letter ids ----------------------------------------------------------
+
+
+def test_repeated_ids_name_the_first_line_and_what_happens() -> None:
+    lines = list(read_jsonl([line(call_id="dup-1"), "", line(call_id="dup-1"), line(call_id="other")]))
+    repeated = RepeatedIds()
+    assert [repeated.note(x) for x in lines] == [
+        None,
+        "call_id dup-1 already on line 1; the later line replaces it",
+        None,
+    ]
+
+
+def test_a_bad_line_is_dead_lettered_under_its_own_id_else_file_and_line() -> None:
+    named, unnamed, not_json = read_jsonl(
+        [line(call_id="uat-invalid", started_at="soon"), line(call_id=" "), "{nope"]
+    )
+    assert named.error and named.dead_letter_id("calls.jsonl") == "uat-invalid"
+    assert unnamed.error and unnamed.dead_letter_id("calls.jsonl") == "calls.jsonl:2"
+    assert not_json.error and not_json.dead_letter_id("calls.jsonl") == "calls.jsonl:3"
+
+
+class FakePublisher:
+    """CallPublisher without a broker: what `publish` sent where."""
+
+    sent: list[str]
+    letters: list[dict[str, Any]]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        FakePublisher.sent, FakePublisher.letters = [], []
+
+    def publish(self, call: dict[str, Any]) -> None:
+        self.sent.append(call["call_id"])
+
+    def dead_letter(self, **letter: Any) -> None:
+        self.letters.append(letter)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.fixture
+def no_broker(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import connectors.publisher
+    import streams.topics
+    import streams.worker
+
+    @contextlib.contextmanager
+    def kafka(settings: Settings, **kwargs: object) -> Iterator[str]:
+        yield "127.0.0.1:1"
+
+    monkeypatch.setenv("CALLSTREAM_KAFKA_BOOTSTRAP", "127.0.0.1:1")
+    monkeypatch.setattr(streams.worker, "kafka", kafka)
+    monkeypatch.setattr(streams.topics, "ensure_topics", lambda *args, **kwargs: [])
+    monkeypatch.setattr(connectors.publisher, "CallPublisher", FakePublisher)
+
+
+@pytest.mark.usefixtures("no_broker")
+def test_publish_says_a_repeated_id_and_names_bad_lines_as_the_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    calls = tmp_path / "edge.jsonl"
+    calls.write_text(
+        "\n".join(
+            [line(call_id="dup-1"), line(call_id="dup-1"), line(call_id="uat-invalid", ended_at=3), "{x"]
+        )
+        + "\n"
+    )
+    assert main(["publish", str(calls)]) == 1
+    err = capsys.readouterr().err
+    assert f"{calls}:2: call_id dup-1 already on line 1; the later line replaces it\n" in err
+    assert FakePublisher.sent == ["dup-1", "dup-1"]  # both published: a re-publish is legal
+    assert [x["call_id"] for x in FakePublisher.letters] == ["uat-invalid", f"{calls}:4"]
+    assert [(x["source"], x["lineno"]) for x in FakePublisher.letters] == [(str(calls), 3), (str(calls), 4)]
+
+
+@pytest.mark.usefixtures("no_broker")
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_publish_of_a_file_without_calls_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture, dry_run: bool
+) -> None:
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n  \n")
+    assert main(["publish", *(["--dry-run"] if dry_run else []), str(blank)]) == 0
+    assert f"callstream publish: {blank}: no calls in it\n" in capsys.readouterr().err
