@@ -283,16 +283,22 @@ async def process(
 
             attach(rt)
     try:
-        # inside the try: a Ctrl-C while Faust starts must stop what already started, or its
-        # services keep the process (and the embedded broker around it) alive
-        return await interrupt.race(_run(rt, feed, ids, timeout, progress, since, interrupt))
-    finally:
         try:
-            await asyncio.wait_for(rt.app.stop(), STOP_TIMEOUT_S)
-        except TimeoutError:
-            log.warning("the worker did not stop within %.0f s; leaving anyway", STOP_TIMEOUT_S)
+            # inside the try: a Ctrl-C while Faust starts must stop what already started, or its
+            # services keep the process (and the embedded broker around it) alive
+            outcome = await interrupt.race(_run(rt, feed, ids, timeout, progress, since, interrupt))
         finally:
-            rt.close()
+            try:
+                await asyncio.wait_for(rt.app.stop(), STOP_TIMEOUT_S)
+            except TimeoutError:
+                log.warning("the worker did not stop within %.0f s; leaving anyway", STOP_TIMEOUT_S)
+        if not outcome.complete:
+            # After a timeout the sink flushes what it holds while stopping: a row that landed then
+            # is done, not "not finished".
+            outcome = Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
+        return outcome
+    finally:
+        rt.close()
 
 
 async def _run(

@@ -1,10 +1,13 @@
 """What `callstream demo --calls` and `callstream publish` make of their input file (found by a user
 acceptance review): recording roots that a link or `..` cannot widen, repeated call ids said aloud,
-one dead-letter id for a bad line in both commands and an empty file named."""
+one dead-letter id for a bad line in both commands, an empty file named, and the demo's final table
+read after the worker stopped."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,3 +157,44 @@ def test_publish_of_a_file_without_calls_warns(
     blank.write_text("\n  \n")
     assert main(["publish", *(["--dry-run"] if dry_run else []), str(blank)]) == 0
     assert f"callstream publish: {blank}: no calls in it\n" in capsys.readouterr().err
+
+
+# -- 5. the final table after the worker stopped ------------------------------------------------------
+
+
+def test_demo_reads_outcomes_again_after_the_worker_stopped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`demo --timeout 3`: the sink flushed a row while stopping, and the table still said
+    "not finished"."""
+    import streams.demo
+
+    class App:
+        stopped = False
+
+        async def start(self) -> None:
+            pass
+
+        async def stop(self) -> None:
+            self.stopped = True
+
+    class Rt:
+        app = App()
+        closed = False
+
+        async def in_clickhouse_thread(self, fn: object, *args: object) -> tuple[dict, dict]:
+            done = {"slow": ("slow",)} if self.app.stopped else {}
+            return done, {}
+
+        def close(self) -> None:
+            self.closed = True
+
+    rt = Rt()
+    monkeypatch.setattr(streams.demo, "prepare", lambda settings, bootstrap: rt)
+    outcome = asyncio.run(
+        streams.demo.process(
+            Settings(data_dir=tmp_path), "127.0.0.1:1", lambda rt: None, ["slow"], 0.2, io.StringIO()
+        )
+    )
+    assert outcome.complete and "slow" in outcome.done
+    assert rt.closed
