@@ -206,6 +206,14 @@ _DVLA = re.compile(r"(?<![\w-])[A-Z][A-Z9]{4}[\s-]?\d{6}[\s-]?[A-Z][A-Z9]\s?\d[A
 _BIRTH_CERT = re.compile(
     r"(?<![\w-])(?:X{0,2}(?:IX|IV|V?I{0,3})|[ХX]{1,2})(?<=[IVXХ])[\s-]?[А-ЯЁ]{2}[\s-]*(?:№\s*)?\d{6}(?!\d)"
 )
+#: A Russian driver's licence of the old form by its shape: a region's two digits, two Cyrillic capitals
+#: of the ones alike in Latin, six digits ("77 ТО 035118", "39, Н Р, 204 611"), each letter perhaps
+#: spelled with a name ("Р как Роман"): a person's document; an ОСАГО policy has three letters, ten digits.
+_RU_LICENCE_LETTER = r"[АВЕКМНОРСТУХ](?:\s+как\s+[А-ЯЁ][а-яё]+)?"
+_RU_LICENCE = re.compile(
+    rf"(?<![\w-])\d[\s,.-]{{0,2}}\d[\s,.…-]{{0,4}}{_RU_LICENCE_LETTER}[\s,.…-]{{0,3}}{_RU_LICENCE_LETTER}"
+    r"[\s,.…-]{0,4}(?:№\s*)?\d(?:[\s,.-]{0,2}\d){5}(?![\s,.-]{0,2}\d)"
+)
 #: Digits of an identity number after its word or request, letters run into them too ("W365 182
 #: 370", "AUT-2412 5113 07"), or in one group of 6-8 (the runs below take 9 or more): redacted with
 #: the letters (see _ident for what digits each kind takes).
@@ -2103,6 +2111,7 @@ def _redact(
                 or _NI.search(text) is not None
                 or _DVLA.search(text) is not None
                 or _BIRTH_CERT.search(text) is not None
+                or _RU_LICENCE.search(text) is not None
             )
         )
         digits = seven and counted.group(2) is not None
@@ -2241,6 +2250,7 @@ def _redact_gated(
         sub(_DVLA, "ID")
         if "I" in text or "V" in text or "X" in text or "Х" in text:
             sub(_BIRTH_CERT, "ID")
+        sub(_RU_LICENCE, "ID")
         sub(_NAMED_ID, "ID", named_id)
 
     if spoken_at:

@@ -1488,3 +1488,31 @@ def test_a_uk_freephone_said_as_oh_eight_hundred_stays():
     assert redact(said)[0] == said
     # a mobile said so is still a person's
     assert redact("my mobile is 0 7 8 00, 2 7 7, 3 1 3.")[0] == "my mobile is [PHONE]."
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # an old Russian driver's licence: a region's two digits, two Cyrillic capitals, six digits
+        ("Права у меня 39 НР 204611, старые ещё.", "Права у меня [ID], старые ещё."),
+        ("записывайте: 61, Т О, 118 035", "записывайте: [ID]"),
+        # its letters spelled with names, as a caller spells them to be sure
+        ("ну, 12, Р как Роман, К как Кирилл... 550 071", "ну, [ID]"),
+    ],
+)
+def test_an_old_russian_driving_licence_by_its_shape(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # an ОСАГО policy has three letters and ten digits: the car's, it stays
+        "полис ОСАГО ХХХ 0314477290",
+        # two Latin capitals between numbers in an English call are no licence of this shape
+        "gate 14 AB, flight 220415 leaves at nine",
+        "that's 12 boxes, 450 units",
+    ],
+)
+def test_other_numbers_with_two_capitals_stay(said):
+    assert redact(said)[0] == said
