@@ -334,6 +334,8 @@ _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
 #: or member ID, a bank account of a person).
 _IDENT_WORDS = (
     r"driv(?:er'?s?|ing)\s+licen[cs]e|licen[cs]e\s+(?:number|no\b|#)|nhs\s+(?:number|no\b|#)|"
+    # "DL" before a letter or a number word ("DL F 475 ..."), not Delta's code before a flight or a tag
+    r"(?-i:DL)(?=[\s:#]+(?:(?-i:[A-Z])(?![^\W\d_])|number|no\b|#))|"
     # "the number on your license"
     r"(?<=number\son\syour\s)licen[cs]e|(?<=number\son\sthe\s)licen[cs]e|"
     # "my license is 657-212-410"
@@ -860,7 +862,7 @@ def _names(text: str, word: re.Match[str], ref: re.Match[str]) -> bool:
 #: any asks for no identity number, and skips the full pattern (this scan of the lower-cased text,
 #: without IGNORECASE, is over ten times faster).
 _ID_HINTS = re.compile(
-    "паспорт|passport|загран|сери|series|снилс|snils|ssn|social|инн|inn|licen|nhs|insurance|ni number|"
+    "паспорт|passport|загран|сери|series|снилс|snils|ssn|social|инн|inn|licen|dl|nhs|insurance|ni number|"
     "policy|member|subscriber|bank|водительск|удостоверени|ву|права|полис|омс|дмс|свидетельств|birth"
 )
 #: What makes a text naming an identity number a request for it ("Назовите ваш ИНН", "Do you have your
@@ -2237,7 +2239,10 @@ def _redact_gated(
             # read it whole
             return False
         first = next(i for i in range(m.start(), m.end()) if m.string[i].isdigit())
-        return _ident(_groups(m.string, first, m.end())[0], kind, True)
+        groups = _groups(m.string, first, m.end())[0]
+        if kind == "passport" and first == m.start() + 1 and sum(len(g.digits) for g in groups) == 8:
+            return True  # a US passport of the new kind: a letter, eight digits ("Z40718325")
+        return _ident(groups, kind, True)
 
     def letter_ids() -> None:
         """A National Insurance number by its shape; an identity number after its word or request

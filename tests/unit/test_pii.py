@@ -1516,3 +1516,34 @@ def test_an_old_russian_driving_licence_by_its_shape(said, stored):
 )
 def test_other_numbers_with_two_capitals_stay(said):
     assert redact(said)[0] == said
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a US passport of the new kind: a letter run into eight digits, after the passport's word
+        ("Passport number Z40718325, the trip is booked.", "Passport number [ID], the trip is booked."),
+        ("У дочери американский паспорт, номер Z40718325.", "У дочери американский паспорт, номер [ID]."),
+        # "DL" before a letter names a driver's licence: its digits after the letter spoken apart
+        ("it's on the card: DL K 602 3391, expires in May", "it's on the card: DL K [ID], expires in May"),
+        ("DL number 602 3391 0, from Nevada", "DL number [ID], from Nevada"),
+    ],
+)
+def test_a_lettered_passport_and_a_licence_named_dl(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a letter and eight digits after a reference word, or a passport word without one, stay
+        "Booking reference K52281904 for the passport holder.",
+        "заказ R40718325 оформлен на паспорт",
+        # Delta's code ("DL") before digits: a flight, a bag's tag; lower-case "dl" names nothing
+        "flight DL 2231 boards at 10:40",
+        "the bag tag reads DL 530 118",
+        "download 4418822 dl files",
+    ],
+)
+def test_a_letter_and_eight_digits_elsewhere_stay(said):
+    assert redact(said)[0] == said
