@@ -102,6 +102,7 @@ from processors.pii import (
     is_amount,
     is_plain_number,
     is_year,
+    join_pieces,
     names_card,
     names_phone,
     names_reference,
@@ -2908,6 +2909,20 @@ def _ibans_over_breaths(
     return changed
 
 
+def _pieces_joined(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
+    """Digits a read-back left between or beside the pieces of one redacted number (see
+    :func:`processors.pii.join_pieces`) taken into its placeholder, in each segment that has one and
+    a pause or two placeholders (substring tests first)."""
+    for seg in segments:
+        text = seg["text"]
+        if not text or "]" not in text or not ("..." in text or "…" in text or text.count("]") > 1):
+            continue
+        joined_text, joined = join_pieces(text)
+        if joined:
+            seg["text"] = joined_text
+            pii.update(joined)
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -3036,6 +3051,7 @@ def filter_transcript(
         if pii:
             _echoes(segments, said_texts, pii)
             _abandoned(segments, said_texts)
+            _pieces_joined(segments, pii)
         if pii.get("EMAIL"):
             _email_echoes(segments, said_texts)
             _email_starts(segments)

@@ -1672,6 +1672,44 @@ _BARE_PASSPORT_PART = re.compile(
 )
 
 
+#: Digit groups a read-back leaves after an ellipsis between two pieces of one number it redacted, or
+#: right before or after one, up to the question ("I have [CARD]... 61 04, 3 3... [CARD], correct?",
+#: "Проверяю: [PHONE]... 71, 20 0 4?"): the number's middle, start or end, said with its pauses (not a
+#: card's expiry between it and its code).
+_PIECE_ITEM = r"(?:\d+|(?<![^\W\d_])oh?(?![^\W\d_]))"
+_BETWEEN_PIECES = re.compile(
+    rf"\[(CARD|PHONE|ID)\]\s*(?:\.{{3}}|…)\s*{_PIECE_ITEM}(?:[\s,.…-]+{_PIECE_ITEM})*[\s,.…-]+\[\1\]"
+)
+_PIECE_DIGITS = r"\d(?:(?:[\s,-]{1,2}|\s*(?:\.{3}|…)\s*)?\d)*"
+_PIECE_BEFORE = re.compile(rf"(?<![^\W_])({_PIECE_DIGITS})\s*(?:\.{{3}}|…)\s*\[(CARD|PHONE|ID)\]")
+_PIECE_AFTER = re.compile(
+    rf"\[(CARD|PHONE|ID)\]\s*(?:\.{{3}}|…)\s*({_PIECE_DIGITS})(?![\w-])(?=\s*(?:[,.?!]|$))"
+)
+
+
+def join_pieces(text: str) -> tuple[str, Counter[str]]:
+    """``text`` with the digits :data:`_BETWEEN_PIECES`, :data:`_PIECE_BEFORE` and :data:`_PIECE_AFTER`
+    find taken into their placeholder (4 digits or more for a piece on one side, not a year alone),
+    and how many placeholders took some."""
+    joined: Counter[str] = Counter()
+
+    def between(m: re.Match[str]) -> str:
+        joined[m.group(1)] += 1
+        return f"[{m.group(1)}]"
+
+    def one_side(m: re.Match[str], digits: str, kind: str) -> str:
+        said = re.sub(r"\D", "", digits)
+        if len(said) < 4 or (said == digits and is_year(said)):
+            return m.group()
+        joined[kind] += 1
+        return f"[{kind}]"
+
+    text = _BETWEEN_PIECES.sub(between, text)
+    text = _PIECE_BEFORE.sub(lambda m: one_side(m, m.group(1), m.group(2)), text)
+    text = _PIECE_AFTER.sub(lambda m: one_side(m, m.group(2), m.group(1)), text)
+    return text, joined
+
+
 def redact(
     text: str, options: PiiOptions = PiiOptions(), asked: str | None = None
 ) -> tuple[str, dict[str, int]]:

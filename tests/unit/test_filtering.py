@@ -3553,3 +3553,45 @@ def test_a_number_read_from_a_paper_and_broken_off_by_an_aside(turns, language, 
     assert not any(g in " ".join(texts) for g in gone), texts
     # what comes after the number in the same breath stays
     assert re.search(r"12|55120|2231", texts[-1])
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # the read-back redacted only at its ends: the groups between, after pauses, are its middle
+        (
+            [("agent", "Can I have the card number?"), ("customer", "um, 4716 3301 2285"),
+             ("customer", "9067"),
+             ("agent", "Let me read that back: forty-seven sixteen... thirty-three oh one, twenty-two "
+                       "eighty-four... ninety sixty-seven, correct?")],
+            "en",
+            "Let me read that back: [CARD], correct?",
+        ),
+        (
+            [("agent", "Назовите номер карты."), ("customer", "так, 22007310"), ("customer", "4451 2089"),
+             ("agent", "Проверяю: двадцать два ноль ноль... семьдесят три десять, сорок четыре пятьдесят "
+                       "два... двадцать ноль восемь, девяносто, так?")],
+            "ru",
+            "Проверяю: [CARD], так?",
+        ),
+    ],
+)  # fmt: skip
+def test_a_read_back_s_groups_between_its_redacted_pieces_are_taken(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("I have 5 3 0 0, 1 8 4 2... [CARD]... [CARD], right?", "I have [CARD]... [CARD], right?"),
+        ("записываю: [PHONE]... 40, 5 2, верно?", "записываю: [PHONE], верно?"),
+        # a year after a pause, an expiry between a card and its code, a price: no piece of the number
+        ("паспорт [ID]... 2019.", "паспорт [ID]... 2019."),
+        ("card [CARD], 10 29, [CARD]", "card [CARD], 10 29, [CARD]"),
+        ("[PHONE]... 1500 рублей, верно?", "[PHONE]... 1500 рублей, верно?"),
+    ],
+)
+def test_join_pieces_beside_a_placeholder(text, stored):
+    from processors.pii import join_pieces
+
+    assert join_pieces(text)[0] == stored
