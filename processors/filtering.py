@@ -1495,7 +1495,10 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
 
 #: Four digits said right before an identity number's placeholder in the same breath: its series
 #: ("Серия и номер девяносто девять семьдесят три, [ID]").
-_SERIES_BEFORE_ID = re.compile(r"(?<![\w\d])(\d\d[\s-]?\d\d)[\s,:;-]+(?=\[ID\])")
+#: Also with the number's word or sign between ("45 07 № [ID]", "52 11, номер, [ID]").
+_SERIES_BEFORE_ID = re.compile(
+    r"(?<![\w\d])(\d\d[\s-]?\d\d)(?=[\s,:;№-])[\s,:;-]*(?:(?:№|номер|number)[\s,:;-]*)?(?=\[ID\])", re.I
+)
 
 
 def _series_heads(segments: list[dict[str, Any]]) -> None:

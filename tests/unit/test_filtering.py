@@ -3595,3 +3595,32 @@ def test_join_pieces_beside_a_placeholder(text, stored):
     from processors.pii import join_pieces
 
     assert join_pieces(text)[0] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # the series said again before the number's sign or word: it goes with the number
+        ([("agent", "Назовите серию и номер паспорта."), ("customer", "61 09 номер 418275")], "ru", "[ID]"),
+        ([("agent", "Продиктуйте паспорт."), ("customer", "так... 33 17, номер, 502 664")], "ru",
+         "так... [ID]"),
+        ([("agent", "What's the passport series and number?"), ("customer", "it's 81 40 number 771 209")],
+         "en", "it's [ID]"),
+    ],
+)  # fmt: skip
+def test_a_series_before_the_number_sign_or_word_goes_with_the_number(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # a reference's or a year's four digits before the number's word are no series
+        ([("agent", "Назовите серию и номер паспорта."), ("customer", "заказ 5521, номер 418275")], "ru",
+         "заказ 5521, номер [ID]"),
+        ([("agent", "What's the passport number?"), ("customer", "since 2016, number 418275112")], "en",
+         "since 2016, number [ID]"),
+    ],
+)  # fmt: skip
+def test_four_digits_that_are_no_series_stay_before_the_number_word(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
