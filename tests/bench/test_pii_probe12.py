@@ -17,7 +17,15 @@ After this probe's fixes (birth certificates as [ID]; a number asked for or name
 talk between, its read-back whole; car policies, references before a dash, "oh eight hundred" hotlines
 kept): 146 -> 49 leaked (10.8 %; ru 15, en 34), lost 54 -> 35, touched 9 -> 5. Left: the agent's wrong
 read-back and its correction (13), spelling alphabets (11), a last four or first six said again alone
-after the whole (8), lettered licences and passports, e-mails at "a o l"."""
+after the whole (8), lettered licences and passports, e-mails at "a o l".
+
+After a second round (old RU licences by their shape "77 ТО 035118", a letter spelled "Р как Роман"; a
+letter and eight digits after the passport's word; "DL F ..."; a read-back's groups left after an
+ellipsis beside or between its redacted pieces; a series before "№"/"номер" and its [ID]): 49 -> 31
+leaked (6.8 %; ru 7, en 24; readback_wrong 13 -> 5, phonetic 11 -> 8, from_doc 5 -> 2, adjacent_keep
+2 -> 0, prefix 3 -> 2), lost 35 and touched 5 unchanged. Left: NATO spelling (IBANs, passports,
+e-mails), the part said alone after the whole (8), "a o l" e-mails with digits, read-backs of a
+lettered ID glued ("I have S2633702?")."""
 
 from __future__ import annotations
 
@@ -27,11 +35,11 @@ import pytest
 
 from tests.pii_probe12 import evaluate, self_check
 
-LEAKS = 49
+LEAKS = 31
 LEAKS_PER_TYPE = {
-    "account/ru": 1, "account_us/en": 3, "birth_cert/ru": 1, "card/en": 4, "card/ru": 1, "dl_ca/en": 5,
-    "email/en": 6, "email/ru": 1, "iban/en": 3, "licence_ru/ru": 6, "member_id/en": 1, "oms/ru": 1,
-    "passport_ru/ru": 4, "passport_uk/en": 1, "passport_us/en": 5, "phone_uk/en": 5, "phone_us/en": 1,
+    "account/ru": 1, "account_us/en": 3, "birth_cert/ru": 1, "card/en": 1, "card/ru": 1, "dl_ca/en": 2,
+    "email/en": 6, "email/ru": 1, "iban/en": 3, "member_id/en": 1, "oms/ru": 1, "passport_ru/ru": 2,
+    "passport_uk/en": 1, "passport_us/en": 3, "phone_uk/en": 3, "phone_us/en": 1,
 }  # fmt: skip  # every other type/language: 0
 LOST = 35
 NEGATIVES_TOUCHED = 5
