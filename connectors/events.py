@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 from schemas.validation import InvalidCall, call_problems
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
-#: The bundled calls; their ``recording_uri`` is relative to this file's folder, as in any calls file
-#: (``sample-en-sale.wav``): read them with :func:`sample_events` to send them on as they are.
 SAMPLE_CALLS = SAMPLES_DIR / "calls.jsonl"
 STEREO_DEFAULT = {"0": "agent", "1": "customer"}
 
@@ -250,14 +248,3 @@ def anchor_relative(calls: Iterable[dict[str, Any]], base: Path) -> None:
         here = base.absolute() / uri
         if here.exists() or not (_CONNECTORS_DIR / uri).exists():
             call["recording_uri"] = here.as_uri()
-
-
-def sample_events() -> list[dict[str, Any]]:
-    """The bundled calls' JSON objects with each ``recording_uri`` made absolute from the samples'
-    folder (what ``callstream publish connectors/samples/calls.jsonl`` sends): a line taken out of the
-    file and sent elsewhere (stdin, the ingest API) no longer has the file's folder to be read from."""
-    events = [
-        json.loads(line) for line in SAMPLE_CALLS.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    anchor_relative(events, SAMPLES_DIR)
-    return events

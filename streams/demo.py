@@ -440,9 +440,8 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
         problem = f"{len(lines)} line(s), none a valid call (see above)" if lines else "no calls in it"
         print(f"callstream demo: {source}: {problem}", file=sys.stderr)
         return 2
-    # the bundled samples too: their paths are relative to their own file, as in any calls file
-    anchor_relative(calls, Path.cwd() if str(path) == "-" else Path(path).parent)
     if calls_file:
+        anchor_relative(calls, Path.cwd() if str(path) == "-" else Path(path).parent)
         settings = settings.model_copy(
             update={"recording_roots": demo_roots(settings.recording_roots, calls)}
         )

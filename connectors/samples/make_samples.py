@@ -383,7 +383,7 @@ def call_completed(call: CallSpec, duration: float) -> dict[str, object]:
         "agent": call.agent,
         "customer": {"number": call.customer_number},
         "queue": call.queue,
-        "recording_uri": f"{call.call_id}.wav",  # from calls.jsonl's own folder, as any calls file
+        "recording_uri": f"samples/{call.call_id}.wav",
         "audio": audio,
         "language": call.language,
         "crm": call.crm,

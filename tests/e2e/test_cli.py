@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.events import SAMPLE_CALLS, SAMPLES_DIR, sample_events
+from connectors.events import SAMPLE_CALLS, SAMPLES_DIR
 from schemas.codec import SingleObjectCodec
 from streams.broker import EmbeddedBroker, free_port
 from streams.demo import CANCEL_WAIT_S, Interrupt, Interrupted
@@ -295,8 +295,7 @@ def test_worker_runs_until_sigint_and_leaves_nothing_behind(tmp_path: Path) -> N
         while "callstream worker: stages" not in first[-1] and first[-1] and len(first) < 20:
             first.append(worker.stdout.readline())
         assert "callstream worker: stages" in first[-1], first
-        # from stdin a relative recording is read from the current folder: the sample goes absolute
-        mono = [json.dumps(event) for event in sample_events() if event["call_id"] == "sample-en-mono"]
+        mono = [line for line in SAMPLE_CALLS.read_text().splitlines() if "sample-en-mono" in line]
         published = callstream(
             "publish",
             "-",

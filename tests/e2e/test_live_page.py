@@ -19,7 +19,7 @@ import pytest
 from clickhouse_connect.driver.client import Client
 from confluent_kafka import Producer
 
-from connectors.events import SAMPLE_CALLS, call_from_json, sample_events
+from connectors.events import SAMPLE_CALLS, call_from_json
 from schemas.codec import SingleObjectCodec
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker, free_port
@@ -46,7 +46,7 @@ def broker() -> EmbeddedBroker:
 
 def complaint(call_id: str, tenant: str) -> dict[str, Any]:
     """The bundled complaint sample (the customer threatens to cancel and to call a lawyer)."""
-    line = next(event for event in sample_events() if event["call_id"] == "sample-en-complaint")
+    line = next(json.loads(x) for x in SAMPLE_CALLS.read_text().splitlines() if "sample-en-complaint" in x)
     now = datetime.now(UTC).replace(microsecond=0)
     line.update(
         call_id=call_id,

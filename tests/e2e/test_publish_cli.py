@@ -67,9 +67,7 @@ def test_relative_recordings_are_published_from_the_calls_files_folder(tmp_path:
     (tmp_path / "in" / "rec").mkdir(parents=True)
     (tmp_path / "in" / "rec" / "a.wav").write_bytes(b"RIFF")
     calls = tmp_path / "in" / "calls.jsonl"
-    # the second: an event written for the bundled samples by their package path, read from there
-    legacy = {**call, "recording_uri": "samples/sample-en-sale.wav"}
-    calls.write_text(json.dumps({**call, "recording_uri": "rec/a.wav"}) + "\n" + json.dumps(legacy) + "\n")
+    calls.write_text(json.dumps({**call, "recording_uri": "rec/a.wav"}) + "\n" + json.dumps(call) + "\n")
     with EmbeddedBroker() as broker:
         result = callstream(
             "publish", str(calls), cwd=tmp_path, env={"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
@@ -80,4 +78,4 @@ def test_relative_recordings_are_published_from_the_calls_files_folder(tmp_path:
             for m in read_topic(broker.bootstrap, "calls.completed", 2)
         ]
     uris = sorted(v["recording_uri"] for v in values)
-    assert uris == sorted([(tmp_path / "in" / "rec" / "a.wav").resolve().as_uri(), legacy["recording_uri"]])
+    assert uris == sorted([(tmp_path / "in" / "rec" / "a.wav").resolve().as_uri(), call["recording_uri"]])

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Producer
 
-from connectors.events import call_from_json, sample_events
+from connectors.events import SAMPLE_CALLS, call_from_json
 from schemas.codec import SingleObjectCodec
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker
@@ -44,7 +44,7 @@ def broker() -> EmbeddedBroker:
 
 def complaint(call_id: str) -> dict:
     """The sample complaint ("... I will cancel, and talk to my lawyer.", agent a-103) renamed."""
-    raw = next(event for event in sample_events() if "complaint" in event["call_id"])
+    raw = next(json.loads(line) for line in SAMPLE_CALLS.read_text().splitlines() if "complaint" in line)
     raw["call_id"] = call_id
     return call_from_json(raw)
 

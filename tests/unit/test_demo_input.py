@@ -1,7 +1,7 @@
 """What `callstream demo --calls` and `callstream publish` make of their input file (found by a user
 acceptance review): recording roots that a link or `..` cannot widen, repeated call ids said aloud,
-one dead-letter id for a bad line in both commands, an empty file named, the demo's final table read
-after the worker stopped, and the bundled calls file naming its recordings by its own rule."""
+one dead-letter id for a bad line in both commands, an empty file named, and the demo's final table
+read after the worker stopped."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from connectors.events import SAMPLE_CALLS, RepeatedIds, anchor_relative, read_jsonl, sample_events
+from connectors.events import SAMPLE_CALLS, RepeatedIds, anchor_relative, read_jsonl
 from processors.audio import RecordingNotAllowed, resolve_recording
 from streams.cli import main
 from streams.demo import demo_roots, recording_dirs
@@ -198,18 +198,3 @@ def test_demo_reads_outcomes_again_after_the_worker_stopped(
     )
     assert outcome.complete and "slow" in outcome.done
     assert rt.closed
-
-
-# -- 6. the bundled calls file follows the rule it documents --------------------------------------------
-
-
-def test_the_bundled_calls_name_their_recordings_from_their_own_folder() -> None:
-    """Relative paths in a calls file are read from its folder; the bundled file said `samples/x.wav`
-    and worked only through the workers' package-relative reading of `samples/...`."""
-    raw = [json.loads(x) for x in SAMPLE_CALLS.read_text().splitlines() if x.strip()]
-    for event, sent in zip(raw, sample_events(), strict=True):
-        assert (SAMPLE_CALLS.parent / event["recording_uri"]).is_file(), event["recording_uri"]
-        wav = SAMPLE_CALLS.parent / event["recording_uri"]
-        assert resolve_recording(sent["recording_uri"], []) == wav.resolve()  # no root needed for the samples
-    # events written the old way (package path) are still read from the bundled samples
-    assert resolve_recording("samples/sample-en-sale.wav", []) == (SAMPLE_CALLS.parent / "sample-en-sale.wav")
