@@ -462,16 +462,75 @@ def cmd_connect(args: argparse.Namespace) -> int:
 #: What ``cmd_query`` skips when it looks for a second statement: string literals, quoted
 #: identifiers and comments.
 _SQL_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`\\]|\\.)*`|--[^\n]*|/\*.*?\*/", re.S)
-#: What the ClickHouse client appends to the SQL, and the list of every token the parser would have
-#: accepted: both only bury the error the user needs.
+#: What the ClickHouse client appends to the SQL, and a long list of every token the parser would
+#: have accepted: both only bury the error the user needs (a short one, "BY, end of query", stays).
 _SQL_ERROR_NOISE = re.compile(
-    r"\s*SETTINGS readonly = '2'|\s*FORMAT Native|\. Expected one of: .*?(?= \([A-Z_]+\)$)"
+    r"\s*SETTINGS readonly = '\d'|\s*FORMAT Native|\. Expected one of: (?:[^,]*, ){3,}.*?(?= \([A-Z_]+\)$)"
 )
+#: Where ClickHouse's parser stopped: a byte position from 1 in the text it was sent, the token there
+#: and, for text of several lines, its line and column; then ": " and the text from there on.
+_SYNTAX_WHERE = re.compile(
+    r"failed at position (?P<pos>\d+)(?P<token> \(.*?\))??(?: \(line \d+, col \d+\))?"
+    r": (?P<rest>.*?)(?=\. Expected|: In scope| \([A-Z_]+\)$|$)"
+)
+#: What ClickHouse adds to an error of the ``formatQuery`` check (``reparse``): the check's own SQL.
+_REPARSE_SCOPE = re.compile(r": In scope SELECT formatQuery\(.*\)(?=\. \([A-Z_]+\)$)")
+#: An identifier ClickHouse met only in what the client appended ("SELECT 1 +" reads "+ FORMAT").
+_APPENDED_WORD = re.compile(r"identifier `(?:FORMAT|Native|SETTINGS|readonly)`")
 
 
-def _query_error(exc: BaseException) -> str:
-    """A ClickHouse error on one line, without what the client added to the user's SQL."""
-    text = _SQL_ERROR_NOISE.sub("", " ".join(str(exc).split()))
+def _user_position(text: str, sql: str, *, alone: bool = False) -> tuple[str, bool]:
+    """``text`` with a syntax error's position (and line and column, for ``sql`` of several lines)
+    counted in characters of ``sql``, and whether the parser stopped past its end.
+
+    Past the end, the parser of the sent text stopped in what the client appended: the place is "the
+    end of the query", without that text, nor (unless the error is of ``sql`` parsed ``alone``) the
+    tokens the parser expected instead of the appended ones.
+    """
+    where = _SYNTAX_WHERE.search(text)
+    if where is None:  # e.g. "SELECT 1 +" read "+ FORMAT" and found no column FORMAT
+        return text, bool(_APPENDED_WORD.search(text)) and not re.search(r"\b(?:FORMAT|SETTINGS)\b", sql)
+    sent = sql.encode()
+    pos = int(where["pos"])
+    tail = text[where.end() :]
+    if pos > len(sent):
+        if not alone:
+            tail = re.sub(r"^\. Expected .*?(?= \([A-Z_]+\)$)", "", tail)
+        return f"{text[: where.start()]}failed at the end of the query{tail}", True
+    offset = len(sent[: pos - 1].decode(errors="ignore"))
+    place = f"failed at position {offset + 1}{where['token'] or ''}"
+    if "\n" in sql:
+        line = sql.count("\n", 0, offset) + 1
+        place += f" (line {line}, col {offset - sql.rfind(chr(10), 0, offset)})"
+    return f"{text[: where.start()]}{place}: {where['rest']}{tail}", False
+
+
+def _query_error(
+    exc: BaseException, sql: str | None = None, reparse: Callable[[str], str] | None = None
+) -> str:
+    """A ClickHouse error on one line, without what the client added to the user's ``sql``.
+
+    The client appends ``SETTINGS`` and ``FORMAT Native`` to the statement, so ClickHouse counts its
+    positions in a text the user never wrote, and a statement that ends too early fails in the
+    appended part. Positions are counted in ``sql`` again; a failure past its end is "at the end of
+    the query", and ``reparse`` (ClickHouse's ``formatQuery`` of ``sql`` alone) says more: the error
+    of the statement by itself, or how ClickHouse reads it when it parses alone.
+    """
+    text = " ".join(str(exc).split())
+    if sql is not None:
+        text, past_end = _user_position(text, sql)
+        if past_end and reparse is not None:
+            try:
+                reading = reparse(sql)
+            except Exception as again:  # any failure of the check keeps the first error
+                alone = _REPARSE_SCOPE.sub("", " ".join(str(again).split()))
+                if "Syntax error" in alone:  # about the statement alone: its positions are the user's
+                    text, _ = _user_position(alone, sql, alone=True)
+            else:
+                said = f"; ClickHouse reads it as: {' '.join(reading.split())}"
+                code = re.search(r"\.? \([A-Z_]+\)$", text)
+                text = f"{text[: code.start()]}{said}{text[code.start() :]}" if code else text + said
+    text = _SQL_ERROR_NOISE.sub("", text)
     return text if "DB::Exception" in text else f"{type(exc).__name__}: {text}"
 
 
@@ -482,7 +541,7 @@ TABLE_SAMPLE_ROWS = 1000
 def cmd_query(args: argparse.Namespace) -> int:
     from clickhouse_connect.driver.exceptions import Error as ClickHouseConnectError
 
-    from streams.clickhouse import ClickHouseUnavailable, connect, migrate, stream_query
+    from streams.clickhouse import ClickHouseUnavailable, connect, format_query, migrate, stream_query
     from streams.table import print_json, print_table
 
     code = _SQL_QUOTED.sub(" ", args.sql).strip().rstrip(";").strip()
@@ -499,9 +558,13 @@ def cmd_query(args: argparse.Namespace) -> int:
     store = settings.data_dir / "clickhouse"
     fresh = settings.clickhouse_dsn is None and not store.is_dir()
     limit: dict[str, object] = {}
+    # Leading blanks stay: ClickHouse counts an error's position from the first character sent.
+    sql = args.sql.rstrip().rstrip(";")
+    client = None
 
     def refused(exc: BaseException) -> int:
-        message = _query_error(exc)
+        reparse = None if client is None else lambda text: format_query(client, text)
+        message = _query_error(exc, sql, reparse)
         if limit and "(READONLY)" in message:
             message += "; callstream query only reads unless given --write"
         sys.stdout.flush()  # rows printed before a mid-result error come first
@@ -514,7 +577,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         readonly = client.server_settings.get("readonly")
         # readonly=2: reads (and SETTINGS clauses) only; a user the server made read-only already is.
         limit = {} if args.write or (readonly is not None and readonly.value != "0") else {"readonly": 2}
-        headers, rows, stream = stream_query(client, args.sql.strip().rstrip(";"), limit)
+        headers, rows, stream = stream_query(client, sql, limit)
     except ClickHouseUnavailable as exc:
         print(f"callstream query: {exc}", file=sys.stderr)
         return 2

@@ -129,6 +129,12 @@ def query(client: Client, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     return list(result.column_names), [tuple(row) for row in result.result_rows]
 
 
+def format_query(client: Client, sql: str) -> str:
+    """``sql`` as ClickHouse's parser reads it (its ``formatQuery``), parsed alone: the client appends
+    FORMAT (and SETTINGS) to what it runs, so a statement's own syntax error is found only so."""
+    return str(client.query("SELECT formatQuery({sql:String})", parameters={"sql": sql}).result_rows[0][0])
+
+
 #: chDB's refusal to stream a statement that is not a SELECT (SHOW, DESCRIBE, EXISTS, DDL, OPTIMIZE):
 #: raised before the statement runs, so running it again unstreamed does not run it twice.
 _NOT_STREAMABLE = "Streaming query is not supported"
@@ -148,5 +154,16 @@ def stream_query(
         if _NOT_STREAMABLE not in str(exc):
             raise
         result = client.query(sql, settings=settings)
-        return list(result.column_names), result.result_rows, nullcontext()
-    return list(stream.source.column_names), stream, stream
+        return list(result.column_names) or _columns(client, sql, settings), result.result_rows, nullcontext()
+    return list(stream.source.column_names) or _columns(client, sql, settings), stream, stream
+
+
+def _columns(client: Client, sql: str, settings: dict[str, Any] | None) -> list[str]:
+    """The column names of the result of ``sql``, which has no rows: chDB sends no block for an empty
+    result, so no names either. DESCRIBE analyses the query without running it again; a statement it
+    cannot describe (SHOW, DDL, ...): none."""
+    try:  # newlines: a trailing -- comment in sql must not swallow the closing parenthesis
+        described = client.query(f"DESCRIBE TABLE (\n{sql}\n)", settings=settings)
+    except ClickHouseConnectError:
+        return []
+    return [str(row[0]) for row in described.result_rows]

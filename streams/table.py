@@ -34,9 +34,10 @@ def print_table(
     rows = iter(rows)
     head = [[_cell(v) for v in row] for row in islice(rows, sample)]
     widths = [max([len(h)] + [len(r[i]) for r in head]) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
-    print(line.rstrip(), file=out)
-    print("  ".join("-" * w for w in widths), file=out)
+    if headers:  # a statement without columns (DDL, OPTIMIZE): only the count, not two blank lines
+        line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+        print(line.rstrip(), file=out)
+        print("  ".join("-" * w for w in widths), file=out)
     count = 0
     for cells in head:
         print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip(), file=out)
