@@ -7,10 +7,12 @@ per DSN and every reader of the data shares the writer's process.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,36 @@ class ClickHouseUnavailable(ConnectionError):
     """ClickHouse cannot be reached or its embedded data path cannot be opened."""
 
 
+#: Loggers that narrate a failed first connection (urllib3's "Retrying ...", clickhouse-connect's
+#: "Unexpected Http Driver Exception") ahead of the one line ClickHouseUnavailable says it in.
+_CONNECT_NOISE = ("urllib3.connectionpool", "clickhouse_connect.driver._backend.http_sync")
+
+
+class _OtherThreads(logging.Filter):
+    """Lets through records of other threads, and errors: only this thread's check goes quiet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread = threading.get_ident()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread != self.thread or record.levelno >= logging.ERROR
+
+
+@contextlib.contextmanager
+def _quiet_connect() -> Iterator[None]:
+    """Silence :data:`_CONNECT_NOISE` for this thread while the block runs; other threads' (a sink's
+    retries later on) still log."""
+    quiet = _OtherThreads()
+    for name in _CONNECT_NOISE:
+        logging.getLogger(name).addFilter(quiet)
+    try:
+        yield
+    finally:
+        for name in _CONNECT_NOISE:
+            logging.getLogger(name).removeFilter(quiet)
+
+
 def connect(dsn: str) -> Client:
     """The process-wide client for ``dsn``, created on first use.
 
@@ -68,7 +100,8 @@ def _open(dsn: str) -> Client:
     if embedded and not parsed.netloc and parsed.path:
         Path(parsed.path).mkdir(parents=True, exist_ok=True)
     try:
-        client = clickhouse_connect.get_client(dsn=dsn)
+        with _quiet_connect():  # its failure is said once, below
+            client = clickhouse_connect.get_client(dsn=dsn)
     except ClickHouseConnectError as exc:
         if embedded:
             hint = (

@@ -88,3 +88,29 @@ def test_http_errors_end_in_format_only() -> None:
     assert cli._query_error(RuntimeError(raw), sql, reparse=lambda sql: 1 / 0) == (
         "Code: 62. DB::Exception: Syntax error: failed at the end of the query (SYNTAX_ERROR)"
     )
+
+
+def test_unreachable_clickhouse_is_one_line_without_retry_warnings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    import threading
+
+    monkeypatch.setenv("CALLSTREAM_CLICKHOUSE_DSN", "http://127.0.0.1:1/db")  # nothing listens on port 1
+    with caplog.at_level(logging.DEBUG):
+        assert main(["query", "SELECT 1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("callstream query: cannot open ClickHouse at http://127.0.0.1:1/db: the server")
+    assert err.count("\n") == 1
+    noisy = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert noisy == [], [r.getMessage() for r in noisy]
+    # other threads, and this one after the check, keep their warnings
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger("urllib3.connectionpool").warning("retrying later")
+        thread = threading.Thread(
+            target=logging.getLogger("clickhouse_connect.driver._backend.http_sync").warning, args=("x",)
+        )
+        thread.start()
+        thread.join()
+    assert [r.getMessage() for r in caplog.records] == ["retrying later", "x"]
