@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from time import monotonic
 from typing import Any
 
 import faust
@@ -111,9 +112,17 @@ class Worker(faust.Worker):
     """``faust.Worker`` whose shutdown cannot hang. mode schedules one stop on the first signal and
     ignores every later one, so a stop stuck on a service (seen when SIGINT came during start-up on
     a loaded machine) left the process deaf to SIGINT and SIGTERM. Here a second signal, or a stop
-    longer than :data:`SHUTDOWN_TIMEOUT_S`, ends the process."""
+    longer than :data:`SHUTDOWN_TIMEOUT_S`, ends the process.
+
+    The same signal again within :attr:`echo_window_s` of the first is not a second one: coreutils
+    ``timeout`` signals the worker and then its own process group, which holds the worker too, so
+    one SIGINT arrives twice, microseconds apart. A second Ctrl-C comes later and still ends it."""
 
     shutdown_timeout_s: float = SHUTDOWN_TIMEOUT_S
+    echo_window_s: float = 1.0
+    #: The signal that began the stop, and when (monotonic seconds).
+    _first_signal: signal.Signals | None = None
+    _first_signal_at: float = 0.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,9 +132,18 @@ class Worker(faust.Worker):
             self.spinner = None
 
     def _schedule_shutdown(self, signal: signal.Signals) -> None:
+        now = monotonic()
         if self._signal_stop_time:
+            if signal == self._first_signal and now - self._first_signal_at < self.echo_window_s:
+                log.debug(
+                    "%s again %.6f s after the first: the same one, delivered twice",
+                    signal.name,
+                    now - self._first_signal_at,
+                )
+                return
             force_exit(f"{signal.name} again while stopping")
             return
+        self._first_signal, self._first_signal_at = signal, now
         super()._schedule_shutdown(signal)
         timer = threading.Timer(
             self.shutdown_timeout_s,
