@@ -6,6 +6,7 @@ import contextlib
 import gc
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -108,21 +109,42 @@ def force_exit(why: str) -> None:
     os._exit(1)
 
 
+#: Seconds after a stop signal in which the same signal again is that one delivered twice.
+SIGNAL_ECHO_S = 1.0
+
+
+class FirstSignal:
+    """The signal that began a stop, to tell a second signal from the first one delivered twice:
+    coreutils ``timeout`` signals its child and then its own process group, which holds the child
+    too, so one SIGINT arrives twice, microseconds apart. A second Ctrl-C comes later than
+    :data:`SIGNAL_ECHO_S`."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.at = 0.0
+
+    def echo(self, signum: int) -> bool:
+        """Whether ``signum`` repeats the first signal within :data:`SIGNAL_ECHO_S` (to be ignored);
+        the first signal is recorded. It does not log, so a raw signal handler may call it."""
+        now = monotonic()
+        if self.signum is None:
+            self.signum, self.at = signum, now
+            return False
+        return signum == self.signum and now - self.at < SIGNAL_ECHO_S
+
+
 class Worker(faust.Worker):
     """``faust.Worker`` whose shutdown cannot hang. mode schedules one stop on the first signal and
     ignores every later one, so a stop stuck on a service (seen when SIGINT came during start-up on
     a loaded machine) left the process deaf to SIGINT and SIGTERM. Here a second signal, or a stop
     longer than :data:`SHUTDOWN_TIMEOUT_S`, ends the process.
 
-    The same signal again within :attr:`echo_window_s` of the first is not a second one: coreutils
-    ``timeout`` signals the worker and then its own process group, which holds the worker too, so
-    one SIGINT arrives twice, microseconds apart. A second Ctrl-C comes later and still ends it."""
+    The same signal again within :data:`SIGNAL_ECHO_S` of the first is that one delivered twice
+    (:class:`FirstSignal`) and ignored. Once the stop begins, aiokafka's complaints about the broker
+    going away are dropped (:func:`quiet_kafka_shutdown`)."""
 
     shutdown_timeout_s: float = SHUTDOWN_TIMEOUT_S
-    echo_window_s: float = 1.0
-    #: The signal that began the stop, and when (monotonic seconds).
-    _first_signal: signal.Signals | None = None
-    _first_signal_at: float = 0.0
+    _first: FirstSignal | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,18 +154,17 @@ class Worker(faust.Worker):
             self.spinner = None
 
     def _schedule_shutdown(self, signal: signal.Signals) -> None:
-        now = monotonic()
+        if self._first is None:
+            self._first = FirstSignal()
+        if self._first.echo(signal):
+            log.debug(
+                "%s again within %g s of the first: the same one, delivered twice", signal.name, SIGNAL_ECHO_S
+            )
+            return
         if self._signal_stop_time:
-            if signal == self._first_signal and now - self._first_signal_at < self.echo_window_s:
-                log.debug(
-                    "%s again %.6f s after the first: the same one, delivered twice",
-                    signal.name,
-                    now - self._first_signal_at,
-                )
-                return
             force_exit(f"{signal.name} again while stopping")
             return
-        self._first_signal, self._first_signal_at = signal, now
+        quiet_kafka_shutdown()
         super()._schedule_shutdown(signal)
         timer = threading.Timer(
             self.shutdown_timeout_s,
@@ -173,6 +194,38 @@ def setup_logging(settings: Settings) -> None:
     )
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+#: What aiokafka logs when the broker goes away under it: "Failed fetch messages from 111:
+#: KafkaConnectionError: Connection at ... closed", "Unable to update metadata from [111]", ...
+_BROKER_GONE = re.compile(r"connect|metadata|NodeNotReady|RequestTimedOut|coordinator", re.I)
+
+
+class _BrokerGone(logging.Filter):
+    """Drops aiokafka's records about a lost broker connection: once a stop began they are the stop
+    (the embedded broker ends with the process), not a fault, and they buried its one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("aiokafka"):
+            return True
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" {type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        return not _BROKER_GONE.search(text)
+
+
+_BROKER_GONE_FILTER = _BrokerGone()
+
+
+def quiet_kafka_shutdown() -> None:
+    """From now on, hide aiokafka's errors about the broker going away; call once a stop begins.
+
+    The filter sits on the root logger's handlers (a logger's own filter would not see its children's
+    records), those that :func:`setup_logging` or ``logging.basicConfig`` made. Adding it again is a
+    no-op, and adding a filter takes no lock, so a signal handler may call this.
+    """
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_BROKER_GONE_FILTER)
 
 
 def run_worker(settings: Settings) -> int:
