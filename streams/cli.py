@@ -88,13 +88,14 @@ def _port(text: str) -> int:
 
 def _stages(text: str) -> str:
     """``--stages``: checked here, so the error names the option rather than CALLSTREAM_STAGES."""
-    from streams.settings import STAGES
+    from streams.settings import STAGES, split_stages, stages_problem
 
-    given = [stage.strip() for stage in text.split(",") if stage.strip()]
-    unknown = [stage for stage in given if stage not in STAGES]
-    if unknown or not given:
-        problem = f"unknown stage(s) {', '.join(unknown)}" if unknown else "no stage given"
-        raise argparse.ArgumentTypeError(f"{problem}; choose from {','.join(STAGES)}")
+    given = split_stages(text)
+    if not given:
+        raise argparse.ArgumentTypeError(f"no stage given; choose from {','.join(STAGES)}")
+    problem = stages_problem(given, sep=",")
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 

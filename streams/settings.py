@@ -473,8 +473,12 @@ class Settings(BaseSettings):
         "warning", description="Worker log level."
     )
 
+    @field_validator("stages", mode="before")
+    @classmethod
+    def _split_stages(cls, value: object) -> object:
+        return split_stages(value) if isinstance(value, str) else value
+
     @field_validator(
-        "stages",
         "recording_roots",
         "recording_http_hosts",
         "recording_s3_buckets",
@@ -496,11 +500,9 @@ class Settings(BaseSettings):
     @field_validator("stages")
     @classmethod
     def _known_stages(cls, value: list[str]) -> list[str]:
-        unknown = [s for s in value if s not in STAGES]
-        if unknown:
-            raise ValueError(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
-        if not value:
-            raise ValueError("at least one stage is required")
+        problem = stages_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator(
@@ -947,6 +949,29 @@ def parse_web_users(raw: str) -> dict[str, WebUser]:
     if bad:
         raise ValueError(f"bad entries for: {', '.join(bad)}")
     return users
+
+
+def split_stages(text: str) -> list[str]:
+    """Stage names of ``CALLSTREAM_STAGES`` / ``--stages``: a comma at either end is allowed, but an
+    empty item between two commas stays, as "", for :func:`stages_problem` to name."""
+    text = text.strip().strip(",")
+    return [item.strip() for item in text.split(",")] if text.strip() else []
+
+
+def stages_problem(stages: list[str], sep: str = ", ") -> str | None:
+    """What is wrong with a list of stage names, or None: unknown or empty names, one listed twice
+    (it would look like two agents and run one), none at all. ``sep`` joins the allowed names (","
+    where the answer is an option's value)."""
+    unknown = [s for s in stages if s and s not in STAGES]
+    twice = sorted({s for s in stages if s and stages.count(s) > 1})
+    problems = [f"unknown stage(s) {', '.join(unknown)}"] if unknown else []
+    if "" in stages:
+        problems.append("an empty stage name (two commas in a row)")
+    if twice:
+        problems.append(f"stage(s) listed twice: {', '.join(twice)}")
+    if problems:
+        return f"{'; '.join(problems)}; choose from {sep.join(STAGES)}"
+    return None if stages else "at least one stage is required"
 
 
 class SettingsError(SystemExit):

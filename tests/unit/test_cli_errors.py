@@ -196,6 +196,9 @@ def test_version(capsys: pytest.CaptureFixture) -> None:
     [
         (["worker", "--stages", "nonsense"], "argument --stages: unknown stage(s) nonsense; choose from"),
         (["worker", "--stages", ","], "argument --stages: no stage given"),
+        (["worker", "--stages", "filter,,score"], "argument --stages: an empty stage name (two commas"),
+        (["worker", "--stages", "filter,,filter"], "stage name (two commas in a row); stage(s) listed twice"),
+        (["worker", "--stages", "score, filter,score"], "argument --stages: stage(s) listed twice: score;"),
         (["bench", "text", "--calls", "-5"], "argument --calls: must be at least 1, got -5"),
         (["bench", "backbone", "--workers", "-1"], "argument --workers: must be at least 0"),
         (

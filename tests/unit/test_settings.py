@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,21 @@ def test_stages_and_roots_are_comma_separated(monkeypatch):
     s = load_settings()
     assert s.stages == ["transcribe", "filter"]
     assert s.recording_roots == [Path("/a"), Path("/b")]
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("filter,,score", "an empty stage name (two commas in a row)"),
+        ("sink, filter,sink", "stage(s) listed twice: sink"),
+        ("filter,nope,filter", "unknown stage(s) nope; stage(s) listed twice: filter"),
+        (" , ", "at least one stage is required"),
+    ],
+)
+def test_stages_with_an_empty_name_or_listed_twice_are_refused(monkeypatch, value, says):
+    monkeypatch.setenv("CALLSTREAM_STAGES", value)
+    with pytest.raises(SettingsError, match=re.escape(says)):
+        load_settings()
 
 
 def test_numbers_and_literals_from_env(monkeypatch):
