@@ -26,6 +26,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STAGES = ("transcribe", "filter", "compress", "score", "sink", "alerts", "notify")
+#: CTranslate2's compute types (opennmt.net/CTranslate2/quantization.html): a typo here failed only
+#: at model load, after the demo or worker had started its broker.
+COMPUTE_TYPES = (
+    "default",
+    "auto",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
 # CALLSTREAM_* names read outside Settings (or by tools around it), so they are not typos.
 OTHER_VARS = frozenset(
     {
@@ -198,7 +212,8 @@ class Settings(BaseSettings):
     )
     whisper_device: Literal["cpu", "cuda", "auto"] = Field("cpu", description="Where Whisper runs.")
     whisper_compute_type: str = Field(
-        "int8", description="CTranslate2 compute type (int8 on CPU, float16 on GPU)."
+        "int8",
+        description=f"CTranslate2 compute type (int8 on CPU, float16 on GPU): {', '.join(COMPUTE_TYPES)}.",
     )
     whisper_cpu_threads: int = Field(
         0,
@@ -496,6 +511,17 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_level(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value  # INFO, Warning, ... too
+
+    @field_validator("whisper_compute_type", mode="before")
+    @classmethod
+    def _compute_type(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if value not in COMPUTE_TYPES:
+                raise ValueError(
+                    f"unknown CTranslate2 compute type {value!r}; choose from {', '.join(COMPUTE_TYPES)}"
+                )
+        return value
 
     @field_validator("stages")
     @classmethod

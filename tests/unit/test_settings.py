@@ -470,3 +470,18 @@ def test_env_file_that_is_not_utf8_is_an_error(tmp_path):
     with pytest.raises(SettingsError) as info:
         load_settings()  # not a traceback
     assert str(info.value).startswith("callstream: .env: cannot read it (")
+
+
+def test_whisper_compute_type_is_one_of_ctranslate2s(monkeypatch):
+    """A typo failed only at model load, after the demo had started its broker."""
+    monkeypatch.setenv("CALLSTREAM_WHISPER_COMPUTE_TYPE", "int3")
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    message = str(refused.value)
+    assert "CALLSTREAM_WHISPER_COMPUTE_TYPE" in message and "'int3'" in message
+    assert (
+        "default, auto, int8, int8_float32, int8_float16, int8_bfloat16, int16, float16, bfloat16, float32"
+        in (message)
+    )
+    monkeypatch.setenv("CALLSTREAM_WHISPER_COMPUTE_TYPE", " Float16 ")
+    assert load_settings().whisper_compute_type == "float16"
