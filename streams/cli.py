@@ -438,7 +438,9 @@ def cmd_connect(args: argparse.Namespace) -> int:
     assert settings.kafka_bootstrap is not None
     ensure_topics(settings, settings.kafka_bootstrap)
     publisher = CallPublisher(settings, settings.kafka_bootstrap, make_codec(settings.schema_registry_url))
-    secret = os.environ.get("CALLSTREAM_PBX_SECRET", args.secret or "")
+    # the flag wins over the setting, as everywhere; the setting keeps the secret out of `ps`
+    pbx_secret = settings.pbx_secret.get_secret_value() if settings.pbx_secret else ""
+    secret = pbx_secret if args.secret is None else args.secret
     if args.pbx == "asterisk":
         port = args.port or 5038
 
@@ -762,7 +764,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="PBX address (default: %(default)s)")
     p.add_argument("--port", type=_port, help="default: 5038 (AMI) / 8021 (ESL)")
     p.add_argument("--username", default="callstream", help="AMI user (manager.conf)")
-    p.add_argument("--secret", help="AMI secret / ESL password (better: CALLSTREAM_PBX_SECRET)")
+    p.add_argument(
+        "--secret",
+        help="AMI secret / ESL password; wins over CALLSTREAM_PBX_SECRET, which is better: a flag is "
+        "visible to every user in `ps`",
+    )
     p.add_argument("--tenant", default="default", help="tenant of the published calls (default: %(default)s)")
     p.set_defaults(func=cmd_connect)
 

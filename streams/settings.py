@@ -44,7 +44,6 @@ COMPUTE_TYPES = (
 OTHER_VARS = frozenset(
     {
         "CALLSTREAM_CONFIG",  # the settings file itself (load_settings)
-        "CALLSTREAM_PBX_SECRET",  # `callstream pbx` (streams/cli.py)
         "CALLSTREAM_IMAGE",  # deploy/compose image tags
         "CALLSTREAM_GPU_IMAGE",
     }
@@ -152,6 +151,11 @@ class Settings(BaseSettings):
         description="Password of an encrypted KAFKA_SSL_KEYFILE; checked at start (the key must load).",
     )
 
+    pbx_secret: SecretStr | None = Field(
+        None,
+        description="`connect`: AMI secret (manager.conf) or FreeSWITCH event-socket password; "
+        "`--secret` wins over it. Unset: none for AMI, ClueCon (FreeSWITCH's default) for ESL.",
+    )
     pbx_timezone: str | None = Field(
         None,
         description="IANA time zone of a PBX's naive local times (Asterisk Cdr events and Master.csv: "
@@ -540,6 +544,7 @@ class Settings(BaseSettings):
         "kafka_ssl_certfile",
         "kafka_ssl_keyfile",
         "kafka_ssl_key_password",
+        "pbx_secret",
         "pbx_timezone",
         "clickhouse_dsn",
         "schema_registry_url",
