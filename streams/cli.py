@@ -867,7 +867,13 @@ def build_parser() -> argparse.ArgumentParser:
     q = llm.add_parser(
         "serve", help="start vLLM (OpenAI-compatible) with the configured model and LoRA adapters"
     )
-    q.add_argument("--host", default="0.0.0.0", help="address vLLM listens on (default: %(default)s)")
+    q.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address vLLM listens on (default: %(default)s, this machine only, like every other "
+        "callstream server); --host 0.0.0.0 listens on all interfaces, for workers on other machines "
+        "(then set CALLSTREAM_LLM_API_KEY)",
+    )
     q.add_argument("--dry-run", action="store_true", help="print the vllm command and exit")
     q.add_argument("vllm_args", nargs=argparse.REMAINDER, help="extra vllm serve arguments (after --)")
     q.set_defaults(func=cmd_llm_serve)

@@ -1,5 +1,6 @@
 """`callstream connect`: the PBX secret comes from --secret, else CALLSTREAM_PBX_SECRET (a setting,
-listed and masked by `callstream config`); the flag wins, as flags do everywhere else."""
+listed and masked by `callstream config`); the flag wins, as flags do everywhere else. `llm serve`
+listens on loopback unless told otherwise."""
 
 from __future__ import annotations
 
@@ -71,3 +72,14 @@ def test_config_lists_the_pbx_secret_masked(
     out = capsys.readouterr().out
     assert "CALLSTREAM_PBX_SECRET=***\n    `connect`: AMI secret" in out
     assert "s3cret-ami" not in out
+
+
+def test_llm_serve_listens_on_loopback_unless_told(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Every other callstream server listens on 127.0.0.1 by default; vLLM listened on 0.0.0.0."""
+    monkeypatch.setenv("CALLSTREAM_LLM_SERVE_MODEL", "/models/qwen")
+    assert main(["llm", "serve", "--dry-run"]) == 0
+    assert "vllm serve /models/qwen --host 127.0.0.1 " in capsys.readouterr().err
+    assert main(["llm", "serve", "--host", "0.0.0.0", "--dry-run"]) == 0
+    assert " --host 0.0.0.0 " in capsys.readouterr().err
