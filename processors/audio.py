@@ -237,6 +237,39 @@ def _open(path: Path) -> av.container.InputContainer:
     return _av_open(path, format=demuxer, options={"sample_rate": str(rate), "ch_layout": "mono"})
 
 
+def _ffmpeg_text(exc: av.FFmpegError) -> str:
+    """FFmpeg's own words for ``exc`` ("Invalid data found when processing input"), without PyAV's
+    "[Errno 1094995529]" (an AVERROR tag as a number) and the file or function name it appends."""
+    return exc.strerror or str(exc)
+
+
+def _wav_header_only(path: Path) -> bool:
+    """Whether ``path`` is a RIFF/WAVE file with a usable ``fmt`` chunk that ends before any sample:
+    cut at 44 bytes (a recorder killed early, ``head -c 44``) after a LIST chunk, it lacks even the
+    ``data`` chunk header, and FFmpeg refuses it as invalid data rather than as empty."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return False
+    at, usable = 12, False
+    while at + 8 <= len(head):
+        chunk, size = head[at : at + 4], int.from_bytes(head[at + 4 : at + 8], "little")
+        body = head[at + 8 : at + 8 + size]
+        if chunk == b"data":
+            return usable and not body
+        if chunk == b"fmt ":
+            if len(body) < 16:
+                return False
+            channels = int.from_bytes(body[2:4], "little")
+            rate = int.from_bytes(body[4:8], "little")
+            usable = channels >= 1 and MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE
+        at += 8 + size + (size & 1)  # chunks are padded to an even size
+    return usable and len(head) < 1 << 16  # the file ended (in or after a chunk) with no data chunk
+
+
 def probe_header(path: Path) -> tuple[int, float | None]:
     """Channel count and container-estimated duration, read from headers without decoding. A header
     no decoder can honour (unknown codec, no channels, an impossible sample rate) is corrupt."""
@@ -262,7 +295,9 @@ def probe_header(path: Path) -> tuple[int, float | None]:
                 duration = None
             return codec.channels, duration
     except av.FFmpegError as exc:
-        raise CorruptRecording(f"{path}: not decodable audio ({exc})") from None
+        if isinstance(exc, av.error.InvalidDataError) and _wav_header_only(path):
+            raise EmptyRecording(f"{path}: no audio samples (a WAV header only)") from None
+        raise CorruptRecording(f"{path}: not decodable audio ({_ffmpeg_text(exc)})") from None
 
 
 def decode_channels(path: Path, stereo: bool, max_seconds: float) -> np.ndarray:
@@ -317,7 +352,7 @@ def decode_channels(path: Path, stereo: bool, max_seconds: float) -> np.ndarray:
                         "%s: container damaged after %.1f s of audio; keeping that (%s)",
                         path,
                         decoded / SAMPLE_RATE,
-                        exc,
+                        _ffmpeg_text(exc),
                     )
                     break
                 try:
@@ -338,11 +373,13 @@ def decode_channels(path: Path, stereo: bool, max_seconds: float) -> np.ndarray:
                         take(resampler.resample(fifo.read()))
             flush()
     except av.FFmpegError as exc:
-        raise CorruptRecording(f"{path}: decoding failed ({exc})") from None
-    if skipped and not decoded:
-        raise CorruptRecording(f"{path}: none of its audio decodes ({skipped} packets failed: {first_error})")
-    if skipped:
-        log.warning("%s: %d damaged packet(s) skipped (%s)", path, skipped, first_error)
+        raise CorruptRecording(f"{path}: decoding failed ({_ffmpeg_text(exc)})") from None
+    if first_error is not None and not decoded:
+        raise CorruptRecording(
+            f"{path}: none of its audio decodes ({skipped} packets failed: {_ffmpeg_text(first_error)})"
+        )
+    if first_error is not None:
+        log.warning("%s: %d damaged packet(s) skipped (%s)", path, skipped, _ffmpeg_text(first_error))
     # 16-bit blocks into one float array: 1.5 times the audio's size at most, not 2 (concatenate)
     out = np.empty((2 if stereo else 1, decoded), np.float32)
     at = 0

@@ -203,6 +203,48 @@ def test_garbage_is_corrupt(tmp_path: Path, payload: bytes) -> None:
         load_call_audio(tmp_path / "g.wav", "stereo", {}, 60)
 
 
+@pytest.mark.parametrize("payload", [NOISE, b"RIFF" + NOISE, b"not audio at all\n"])
+def test_corrupt_messages_keep_ffmpegs_words_without_its_error_number(tmp_path: Path, payload: bytes) -> None:
+    (tmp_path / "g.wav").write_bytes(payload)
+    with pytest.raises(CorruptRecording) as refused:
+        load_call_audio(tmp_path / "g.wav", "stereo", {}, 60)
+    message = str(refused.value)
+    assert "Errno" not in message and "1094995529" not in message
+    assert message.count("g.wav") == 1  # PyAV appended the file name again
+
+
+def wav_with_list_chunk(path: Path) -> bytes:
+    """The bytes of a short WAV as FFmpeg writes it: fmt, a LIST (INFO) chunk, then data at 70."""
+    with av.open(str(path), "w", format="wav") as out:
+        stream = out.add_stream("pcm_s16le", rate=8000, layout="mono")
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, 800), np.int16), format="s16", layout="mono")
+        frame.sample_rate = 8000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("size", [44, 60, 78])
+def test_a_wav_cut_before_its_samples_is_empty(tmp_path: Path, size: int) -> None:
+    """Cut at 44 bytes (``head -c 44``, a recorder killed early) it ends inside the LIST chunk, with no
+    data chunk at all: FFmpeg calls that invalid data, and it was reported as a corrupt recording."""
+    whole = wav_with_list_chunk(tmp_path / "whole.wav")
+    assert whole.index(b"data") == 70
+    (tmp_path / "h.wav").write_bytes(whole[:size])
+    with pytest.raises(EmptyRecording, match=r"h\.wav: no audio samples"):
+        load_call_audio(tmp_path / "h.wav", "stereo", {}, 60)
+
+
+def test_a_wav_without_a_usable_format_stays_corrupt(tmp_path: Path) -> None:
+    whole = wav_with_list_chunk(tmp_path / "whole.wav")
+    no_rate = whole[:24] + bytes(4) + whole[28:44]  # sample rate 0
+    (tmp_path / "r.wav").write_bytes(no_rate)
+    (tmp_path / "f.wav").write_bytes(whole[:12] + whole[36:44])  # no fmt chunk
+    for name in ("r.wav", "f.wav"):
+        with pytest.raises(CorruptRecording, match="not decodable audio"):
+            load_call_audio(tmp_path / name, "stereo", {}, 60)
+
+
 def test_too_long_is_refused_before_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = encode(tmp_path / "long.wav", [tone(3, 8000, 440)] * 2, 8000)
 
