@@ -30,7 +30,7 @@ from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
 from streams.table import print_table
 from streams.topics import ALL
-from streams.worker import kafka, prepare
+from streams.worker import FirstSignal, kafka, prepare, quiet_kafka_shutdown
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -85,6 +85,7 @@ class Interrupt:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._event: asyncio.Event | None = None
         self._previous: dict[int, Any] = {}
+        self._first = FirstSignal()
         #: Called before a forced exit (second signal while the worker runs), e.g. the broker's stop.
         self.on_force: list[Callable[[], object]] = []
 
@@ -113,6 +114,8 @@ class Interrupt:
         self.check()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._first.echo(signum):
+            return  # timeout(1) signals us, then our process group: one signal delivered twice
         first = self.signum is None
         self.signum = signum if first else self.signum
         if not first and self.graceful:
@@ -128,6 +131,7 @@ class Interrupt:
         """A second signal while the worker runs: stop what must not outlive us (the embedded
         broker) and exit now. Unwinding instead can hang: ``asyncio.run`` then waits for every task
         to finish, and Faust's stop waits for events the cancelled agents never acked."""
+        quiet_kafka_shutdown()  # the consumer thread still fetches from the broker stopped next
         for stop in self.on_force:
             with contextlib.suppress(Exception):
                 stop()
@@ -137,6 +141,7 @@ class Interrupt:
         os._exit(128 + signum)
 
     def _wake(self, signum: int) -> None:
+        quiet_kafka_shutdown()  # the broker goes away under the consumer during the stop
         log.warning("%s: stopping (again to stop at once)", signal.Signals(signum).name)
         if self._event is not None:
             self._event.set()

@@ -6,7 +6,8 @@ first attempt, a corrected local part said alone, security codes after a pause o
 expiry; 30 of 1 091 must-keep numbers lost (ОСАГО policies, dictated case and ticket numbers, a
 company's INN and KPP, CDEK tracking numbers), 4 wrong placeholder types, 7 of 100 negative
 dialogues touched. After the fixes: 3 readable, 8 lost (5 of them ОСАГО policies in the LLM text
-only), no negative touched; later probes' fixes: 2 readable, 7 lost. Lower the limits as fixes land; there is no slack on purpose."""
+only), no negative touched; later probes' fixes: 2 readable, 7 lost. Lower the limits as fixes land;
+there is no slack on purpose."""
 
 from __future__ import annotations
 

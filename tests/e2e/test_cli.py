@@ -335,6 +335,9 @@ def test_second_signal_while_the_worker_runs_stops_the_broker_and_exits_now(monk
     interrupt.graceful = True
     interrupt._on_signal(signal.SIGINT, None)  # first: recorded, the worker is asked to stop
     assert interrupt.signum == signal.SIGINT and stopped == []
+    interrupt._on_signal(signal.SIGINT, None)  # the same signal at once: timeout(1)'s echo, ignored
+    assert stopped == []
+    interrupt._first.at -= 2.0  # a second Ctrl-C comes later than the echo window
     with pytest.raises(SystemExit) as exited:
         interrupt._on_signal(signal.SIGINT, None)
     assert exited.value.code == 130 and stopped == ["broker"]
