@@ -44,10 +44,14 @@ def committed(bootstrap: str, group: str, topic: str) -> int:
         consumer.close()
 
 
-def start_worker(data_dir: Path, bootstrap: str, log: Path, stages: str = STAGES) -> subprocess.Popen[bytes]:
+def start_worker(
+    data_dir: Path, bootstrap: str, log: Path, stages: str = STAGES, *, embedded: bool = False
+) -> subprocess.Popen[bytes]:
+    """A `callstream worker` on ``bootstrap``; ``embedded``: its own embedded broker on that port."""
+    where = {"CALLSTREAM_EMBEDDED_BROKER_PORT": bootstrap.rsplit(":", 1)[1]} if embedded else {}
     env = cli_env(
         {
-            "CALLSTREAM_KAFKA_BOOTSTRAP": bootstrap,
+            **(where or {"CALLSTREAM_KAFKA_BOOTSTRAP": bootstrap}),
             "CALLSTREAM_STAGES": stages,
             "CALLSTREAM_DATA_DIR": str(data_dir),
             "CALLSTREAM_METRICS_PORT": "0",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,29 +17,11 @@ from streams.bench import make_payloads, produce
 from streams.broker import free_port
 from streams.lag import consumer_lag
 from streams.spool import SPOOL_NAME
-from tests.cli_env import cli_env
-from tests.e2e.test_crash_recovery import SOURCES, committed, stored, wait_until
+from tests.e2e.test_crash_recovery import SOURCES, committed, start_worker, stored, wait_until
 
 pytestmark = pytest.mark.e2e
 
 CALLS = 20
-
-
-def start(data_dir: Path, port: int, stages: str, log: Path) -> subprocess.Popen[bytes]:
-    env = cli_env(
-        {
-            "CALLSTREAM_EMBEDDED_BROKER_PORT": str(port),
-            "CALLSTREAM_STAGES": stages,
-            "CALLSTREAM_DATA_DIR": str(data_dir),
-            "CALLSTREAM_METRICS_PORT": "0",
-            "CALLSTREAM_HEALTH_PORT": "0",
-            "CALLSTREAM_WEB_PORT": "0",
-        }
-    )
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
 
 
 def stop(worker: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGINT) -> int:
@@ -53,7 +34,7 @@ def test_calls_published_to_a_stand_alone_worker_survive_its_restart(tmp_path: P
     bootstrap = f"127.0.0.1:{port}"
     first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
 
-    first = start(data_dir, port, "sink", first_log)
+    first = start_worker(data_dir, bootstrap, first_log, "sink", embedded=True)
     try:
         wait_until(lambda: "worker: stages" in first_log.read_text(), 120, "the start", first, first_log)
         assert "in memory" in first_log.read_text()  # the start line says what a crash would cost
@@ -66,7 +47,7 @@ def test_calls_published_to_a_stand_alone_worker_survive_its_restart(tmp_path: P
     assert f"kept {CALLS} unprocessed record(s) (calls.transcribed {CALLS})" in said, said[-3000:]
     assert (data_dir / SPOOL_NAME).exists()
 
-    second = start(data_dir, port, "filter,compress,score,sink", second_log)
+    second = start_worker(data_dir, bootstrap, second_log, "filter,compress,score,sink", embedded=True)
     try:
 
         def drained() -> bool:
