@@ -30,7 +30,7 @@ from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
 from streams.table import print_table
 from streams.topics import ALL
-from streams.worker import FirstSignal, kafka, prepare, quiet_kafka_shutdown
+from streams.worker import FirstSignal, kafka, loud_kafka, prepare, quiet_kafka_shutdown
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -101,6 +101,7 @@ class Interrupt:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         self._previous.clear()
+        loud_kafka()
 
     @contextlib.contextmanager
     def immediate(self) -> Iterator[None]:

@@ -228,6 +228,13 @@ def quiet_kafka_shutdown() -> None:
         handler.addFilter(_BROKER_GONE_FILTER)
 
 
+def loud_kafka() -> None:
+    """Undo :func:`quiet_kafka_shutdown` once the stop is over, for a process that lives on (the demo
+    called from Python, a test run): a broker lost later is a fault again."""
+    for handler in logging.getLogger().handlers:
+        handler.removeFilter(_BROKER_GONE_FILTER)
+
+
 def run_worker(settings: Settings) -> int:
     """``callstream worker``: run until SIGINT/SIGTERM; the embedded broker (if any) stops with it."""
     setup_logging(settings)

@@ -57,6 +57,16 @@ def bi_db(chdb_dsn: str, chdb_client: Client) -> Iterator[tuple[Client, object]]
     chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
 
 
+@pytest.fixture(autouse=True)
+def _kafka_logs_stay_loud() -> Iterator[None]:
+    """A test that began a stop in-process (the demo's signal handler) leaves aiokafka's connection
+    errors hidden on pytest's own log handlers, which live the whole session: show them again."""
+    yield
+    from streams.worker import loud_kafka
+
+    loud_kafka()
+
+
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No CALLSTREAM_* from the outer environment (a developer's or CI's settings) and no stray .env:
