@@ -105,6 +105,30 @@ def dead_letter(
     }
 
 
+def event_dead_letter(
+    stage: str,
+    event: EventT,
+    payload: bytes,
+    error: BaseException,
+    attempts: int = 1,
+    record: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """:func:`dead_letter` for a Faust ``event`` whose value ``payload`` failed (``record``: what it
+    decoded to, when it did, for its call id)."""
+    msg = event.message
+    return dead_letter(
+        stage,
+        topic=msg.topic,
+        partition=msg.partition,
+        offset=msg.offset,
+        key=event.key,
+        payload=payload,
+        error=error,
+        attempts=attempts,
+        call_id=call_id_of(event.key, record),
+    )
+
+
 class StageRunner:
     """Runs a :class:`Stage` on one event with retries, metrics and dead letters."""
 
@@ -126,17 +150,7 @@ class StageRunner:
 
         def letter_for(exc: Exception, attempts: int) -> dict[str, Any]:
             """The dead letter of this event (its original bytes) failing with ``exc``."""
-            return dead_letter(
-                stage.name,
-                topic=msg.topic,
-                partition=msg.partition,
-                offset=msg.offset,
-                key=key,
-                payload=value,
-                error=exc,
-                attempts=attempts,
-                call_id=call_id_of(key, record),
-            )
+            return event_dead_letter(stage.name, event, value, exc, attempts, record)
 
         try:
             # ``embedded``: the input's own bytes, reused when the output carries the input unchanged

@@ -36,7 +36,7 @@ from processors.alerts import (
 )
 from streams import metrics
 from streams.app import Runtime
-from streams.stage import call_id_of, dead_letter
+from streams.stage import event_dead_letter
 from streams.topics import ALERT_CANDIDATES, ALERTS, SCORED, UNDELIVERED_HEADER
 
 log = logging.getLogger(__name__)
@@ -61,20 +61,7 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
     )
 
     async def fail(event: Any, value: bytes, exc: Exception, record: dict[str, Any] | None) -> None:
-        msg = event.message
-        await rt.runner.send_dead_letter(
-            dead_letter(
-                STAGE,
-                topic=msg.topic,
-                partition=msg.partition,
-                offset=msg.offset,
-                key=event.key,
-                payload=value,
-                error=exc,
-                attempts=1,
-                call_id=call_id_of(event.key, record),
-            )
-        )
+        await rt.runner.send_dead_letter(event_dead_letter(STAGE, event, value, exc, record=record))
 
     async def raise_candidates(event: Any) -> None:
         value: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")

@@ -28,7 +28,7 @@ from processors.alerts import cooldown_key, partition_key, severity_rank
 from streams import metrics
 from streams.app import Runtime
 from streams.notifiers import DeliveryFailed, Notifier, deliver, notifiers_from_settings
-from streams.stage import call_id_of, dead_letter
+from streams.stage import event_dead_letter
 from streams.topics import ALERT_CANDIDATES, ALERTS, UNDELIVERED_HEADER
 
 log = logging.getLogger(__name__)
@@ -190,18 +190,9 @@ class Notify:
             if self.wanted(alert):
                 metrics.RECORDS_OUT.labels(STAGE).inc(await self.send(alert))
         except Exception as exc:
+            attempts = exc.attempts if isinstance(exc, NotifyFailed) else 1
             await self.rt.runner.send_dead_letter(
-                dead_letter(
-                    STAGE,
-                    topic=msg.topic,
-                    partition=msg.partition,
-                    offset=msg.offset,
-                    key=event.key,
-                    payload=value,
-                    error=exc,
-                    attempts=exc.attempts if isinstance(exc, NotifyFailed) else 1,
-                    call_id=call_id_of(event.key, alert),
-                )
+                event_dead_letter(STAGE, event, value, exc, attempts, record=alert)
             )
             if alert is not None and isinstance(exc, NotifyFailed) and exc.every:
                 await self.send_back(alert)
