@@ -214,6 +214,9 @@ _RU_LICENCE = re.compile(
     rf"(?<![\w-])\d[\s,.-]{{0,2}}\d[\s,.…-]{{0,4}}{_RU_LICENCE_LETTER}[\s,.…-]{{0,3}}{_RU_LICENCE_LETTER}"
     r"[\s,.…-]{0,4}(?:№\s*)?\d(?:[\s,.-]{0,2}\d){5}(?![\s,.-]{0,2}\d)"
 )
+#: A US passport of the new kind said with a pause after its letter ("F 5484... 0606", "H 15, 95, 68
+#: 0 9"): a capital alone, eight digits (read only after the passport's word or request).
+_LETTER_EIGHT = re.compile(r"(?<![^\W\d_])[A-Z][\s,.…-]{1,5}\d(?:[\s,.…-]{0,5}\d){7}(?![\s,.…-]{0,5}\d)")
 #: Digits of an identity number after its word or request, letters run into them too ("W365 182
 #: 370", "AUT-2412 5113 07"), or in one group of 6-8 (the runs below take 9 or more): redacted with
 #: the letters (see _ident for what digits each kind takes).
@@ -2113,8 +2116,101 @@ def _with_its_spelling(text: str, source: str) -> str:
     return "".join(out)
 
 
+#: NATO spelling words: a caller spells the letters of an IBAN, a passport or a licence with them ("Golf
+#: Bravo six seven", "Foxtrot 5484 ...").
+_NATO = frozenset(
+    ("alpha", "alfa", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+     "juliett", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+     "uniform", "victor", "whiskey", "whisky", "xray", "x-ray", "yankee", "zulu")
+)  # fmt: skip
+#: A letter said with a word for it: "G as in Golf", "С как Сергей", or a NATO word alone.
+_SPELLED_LETTER = re.compile(
+    r"(?<![^\W\d_])(?:(?P<letter>[A-Za-z])\s+as\s+in\s+(?P<word>[A-Za-z]+)"
+    r"|(?P<ru>[А-ЯЁа-яёA-Za-z])\s+как\s+(?P<name>(?-i:[A-ZА-ЯЁ])[^\W\d_]+)"
+    rf"|(?P<nato>{'|'.join(sorted(_NATO, key=len, reverse=True))}))(?![^\W\d_])",
+    re.I,
+)
+#: Cheap gates for :data:`_SPELLED_LETTER`: its "as in"/"как", or a NATO word's letters somewhere.
+_SPELLED_HINTS = (" as in ", " как ", "lpha", "ravo", "elta", "otel", "ndia", "ilo", "ima", "ike", "scar",
+                  "omeo", "ierra", "ango", "ictor", "hiske", "ankee", "ulu", "harlie", "cho", "oxtrot",
+                  "olf", "uliet", "ovember", "apa", "uebec", "niform", "ray")  # fmt: skip
+#: What may stand between the letters and digits of one spelled number.
+_SPELL_SEP = re.compile(r"[\s,.…-]{0,5}")
+_SPELL_DIGIT_AFTER = re.compile(r"[\s,.…-]{0,5}\d")
+_SPELL_DIGIT_BEFORE = re.compile(r"\d[\s,.…-]{0,5}$")
+
+
+def _spelled_view(text: str) -> tuple[str, list[tuple[int, int, str]]] | None:
+    """``text`` with each letter said with a word for it as the bare capital ("G as in Golf, B as in
+    Bravo 55" → "G, B 55"; "Delta Echo 91, ..." → "D E 91, ..."; "Р как Роман" → "Р"), so the shapes
+    of IBANs, passports and licences read it; and (view start, view end, said) of each letter. A NATO
+    word alone is a letter only beside another spelled letter or digits ("Romeo called" stays). None
+    when nothing is spelled."""
+    found: list[tuple[int, int, str, bool]] = []  # start, end, letter, sure (its word says it)
+    for m in _SPELLED_LETTER.finditer(text):
+        if m.group("letter"):
+            if m.group("word")[0].lower() != m.group("letter").lower():
+                continue
+            found.append((m.start(), m.end(), m.group("letter").upper(), True))
+        elif m.group("ru"):
+            if m.group("name")[0].lower() != m.group("ru").lower():
+                continue
+            found.append((m.start(), m.end(), m.group("ru").upper(), True))
+        else:
+            found.append((m.start(), m.end(), m.group("nato")[0].upper(), False))
+    spans: list[tuple[int, int, str]] = []
+    out: list[str] = []
+    done = 0
+    for i, (start, end, letter, sure) in enumerate(found):
+        if not sure:
+            beside = (
+                i > 0
+                and found[i - 1][1] <= start
+                and _SPELL_SEP.fullmatch(text, found[i - 1][1], start) is not None
+            ) or (i + 1 < len(found) and _SPELL_SEP.fullmatch(text, end, found[i + 1][0]) is not None)
+            if not (
+                beside
+                or _SPELL_DIGIT_AFTER.match(text, end) is not None
+                or _SPELL_DIGIT_BEFORE.search(text, max(0, start - 6), start) is not None
+            ):
+                continue
+        out.append(text[done:start])
+        at = sum(map(len, out))
+        out.append(letter)
+        spans.append((at, at + 1, text[start:end]))
+        done = end
+    if not spans:
+        return None
+    out.append(text[done:])
+    return "".join(out), spans
+
+
+def _said_letters_back(view: str, spans: list[tuple[int, int, str]], redacted: str) -> str:
+    """``redacted`` (the redaction of :func:`_spelled_view`'s ``view``) with each letter no
+    placeholder took said again as the text said it ("G as in Golf")."""
+    blocks = difflib.SequenceMatcher(None, view, redacted, autojunk=False).get_matching_blocks()
+    out: list[str] = []
+    done = 0
+    block = 0
+    for start, end, said in spans:
+        # the letter and a character on each side kept: a placeholder's own "D" is no letter kept
+        left, right = max(0, start - 1), min(len(view), end + 1)
+        while block < len(blocks) and blocks[block].a + blocks[block].size < right:
+            block += 1
+        if block == len(blocks):
+            break
+        a, b, _ = blocks[block]
+        if left < a:
+            continue  # taken into a placeholder
+        at = b + start - a
+        out += (redacted[done:at], said)
+        done = at + end - start
+    out.append(redacted[done:])
+    return "".join(out)
+
+
 def _redact(
-    text: str, options: PiiOptions, corrections: bool = True, asked: str | None = None
+    text: str, options: PiiOptions, corrections: bool = True, asked: str | None = None, letters: bool = True
 ) -> tuple[str, dict[str, int]]:
     # Cheap gates: an e-mail needs "@" or a spoken at ("обак"/"обач" also find "Собака", "собачка";
     # the rare forms are looked for behind a more common substring), every digit pattern 7 digits
@@ -2157,6 +2253,18 @@ def _redact(
         digits = seven and counted.group(2) is not None
         if not (spoken_at or seven or cvv or six):
             return text, {}
+    if (
+        letters
+        and (seven or six)
+        and options.ids
+        and any(map(text.__contains__, _SPELLED_HINTS))
+        and (view := _spelled_view(text)) is not None
+    ):
+        # letters spelled with words ("G as in Golf, B as in Bravo 55 ...", "Foxtrot 5484 ..."): the
+        # IBAN, passport or licence is read with them as capitals, the words said again where kept
+        redacted, counts = _redact(view[0], options, corrections, asked, False)
+        if counts:
+            return _said_letters_back(view[0], view[1], redacted), counts
     # a take-back word, or a digit named wrong ("... 3 5, не 5, а 6"; "не "/"not " a cheap gate first)
     if (
         corrections
@@ -2295,6 +2403,8 @@ def _redact_gated(
             sub(_BIRTH_CERT, "ID")
         sub(_RU_LICENCE, "ID")
         sub(_NAMED_ID, "ID", named_id)
+        if asked == "passport" or any(map(text.__contains__, ("асп", "assp", "АСП", "ASSP"))):
+            sub(_LETTER_EIGHT, "ID", lambda m: id_cue(m) == "passport")
 
     if spoken_at:
         said = text

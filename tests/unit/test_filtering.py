@@ -3624,3 +3624,42 @@ def test_a_series_before_the_number_sign_or_word_goes_with_the_number(turns, lan
 )  # fmt: skip
 def test_four_digits_that_are_no_series_stay_before_the_number_word(turns, language, stored):
     assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # an IBAN's letters in NATO words, its digits in words
+        ([("agent", "Could I have your IBAN for the refund?"),
+          ("customer", "sure, Golf Bravo two six, November Whiskey Bravo Kilo, six oh seven one, four four "
+                       "two seven, oh one nine three eight four")], "en", "sure, [ID]"),
+        # a US passport's letter as "K as in Kilo", its digits in pairs
+        ([("agent", "And your passport number?"),
+          ("customer", "it's K as in Kilo thirty-one, oh seven, fifty-two nine four")], "en", "it's [ID]"),
+        # a Russian caller reads the country code with NATO words and the rest in Russian
+        ([("agent", "Назовите IBAN для возврата."),
+          ("customer", "Delta Echo пятьдесят, пять ноль ноль один, ноль пять один семь, ноль шесть четыре "
+                       "восемь, два девять три семь, пять один")], "ru", "[ID]"),
+    ],
+)  # fmt: skip
+def test_letters_spelled_with_an_alphabet_in_a_dictated_number(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # a name, a product and an order with NATO words in them stay readable
+        ([("agent", "What's your name?"),
+          ("customer", "Romeo Santos, I was charged two thousand four hundred ninety-nine dollars on order "
+                       "five five six one two two nine zero")], "en"),
+        ([("agent", "Which model?"),
+          ("customer", "the Echo Dot, order number seven seven one oh four two two nine one, it cost "
+                       "forty-nine ninety-nine")], "en"),
+        ([("agent", "Как вас зовут?"),
+          ("customer", "Роман, заказ номер четыре четыре один пять два два девять ноль, оплатил пятнадцать "
+                       "тысяч семьсот рублей")], "ru"),
+    ],
+)  # fmt: skip
+def test_alphabet_words_beside_an_order_or_a_price_leave_them(turns, language):
+    assert _texts(turns, language)[-1] == turns[-1][1]

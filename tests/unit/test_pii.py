@@ -1547,3 +1547,44 @@ def test_a_lettered_passport_and_a_licence_named_dl(said, stored):
 )
 def test_a_letter_and_eight_digits_elsewhere_stay(said):
     assert redact(said)[0] == said
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # an IBAN's letters spelled with the NATO alphabet, "X as in Word" or the words alone
+        ("my IBAN is G as in Golf, B as in Bravo 26, N as in November, W as in Whiskey, B as in Bravo, "
+         "K as in Kilo 6071 4427 0193 84", "my IBAN is [ID]"),
+        ("it's Delta Echo 50, 5001 0517 0648 2937 51, that's the whole thing",
+         "it's [ID], that's the whole thing"),
+        ("Nederlandse rekening: November Lima 58 Romeo Alpha Bravo Oscar 0318 2644 50",
+         "Nederlandse rekening: [ID]"),
+        # a Russian caller reads the same with the Latin words
+        ("для возврата IBAN: Delta Echo, 50 5001 0517 0648 2937 51, спасибо",
+         "для возврата IBAN: [ID], спасибо"),
+        # a US passport's letter spelled, its digits after a pause
+        ("passport number Foxtrot 7702... 1468", "passport number [ID]"),
+        ("passport: it's K as in Kilo 31, 07, 52 9 4", "passport: it's [ID]"),
+        ("паспорт США: Z как Zulu, 4071 8325", "паспорт США: [ID]"),
+    ],
+)  # fmt: skip
+def test_letters_spelled_with_an_alphabet_are_read_as_capitals(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a name that is a NATO word, a spelled product name, a hotel, prices and dates stay as said
+        "Romeo from the Miami office called me on 14 March about the 2 499 dollar refund",
+        "the model is Echo Dot, order 5561 2290 shipped on 03/11/2025",
+        "we stayed at Hotel India Palace, room 1408, 3 nights for 27 400 рублей",
+        "it's spelled K as in Kilo, I, N, D, L, E, the Kindle for 129 dollars, order 77104 2291",
+        "Роман как раз оплатил 15 700 рублей по заказу 4415 2290",
+        "Bravo, the 2024 plan at 1 299 and 2 499 per year",
+        # a passport's letter and eight digits after a booking word, not the passport's
+        "booking reference Foxtrot 7702 1468",
+    ],
+)
+def test_alphabet_words_that_spell_nothing_secret_stay(said):
+    assert redact(said)[0] == said
