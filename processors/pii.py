@@ -1870,6 +1870,9 @@ _ALPHABET_WORDS = {
     "ольга": "o", "павел": "p", "роман": "r", "семён": "s", "семен": "s", "сергей": "s", "татьяна": "t",
     "ульяна": "u", "фёдор": "f", "федор": "f", "харитон": "h", "цапля": "c", "человек": "ch", "шура": "sh",
     "эхо": "e", "юрий": "yu", "яков": "ya",
+    # names many spell with besides the table's ("В как Виктор", "М как Мария")
+    "виктор": "v", "мария": "m", "пётр": "p", "петр": "p", "ирина": "i", "олег": "o", "галина": "g",
+    "тамара": "t", "надежда": "n",
 }  # fmt: skip
 _ALPHABET = "|".join(sorted(_ALPHABET_WORDS, key=len, reverse=True))
 _SPELLED_EN = re.compile(
@@ -1905,6 +1908,8 @@ def _spelling(
             if not skip and names.fullmatch(rest := word.partition("-")[2]):
                 # the letters after it, hyphenated on: "D-U as in uniform-N-M as in ..."
                 spelled += map(_letter_value, _letters(rest))
+        elif spelled and word in _JOINERS:
+            continue  # "alpha, hyphen, c as in charlie": the address's dash between its letters
         elif not names.fullmatch(word):
             break
         else:

@@ -3663,3 +3663,33 @@ def test_letters_spelled_with_an_alphabet_in_a_dictated_number(turns, language, 
 )  # fmt: skip
 def test_alphabet_words_beside_an_order_or_a_price_leave_them(turns, language):
     assert _texts(turns, language)[-1] == turns[-1][1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        ([("agent", "What's your email?"), ("customer", "it's j dash moore at gmail dot com"),
+          ("agent", "Could you spell the name part?"),
+          ("customer", "juliet, dash, mike, oscar, oscar, romeo, echo")], "en"),
+        ([("agent", "Ваша почта?"), ("customer", "вэ точка сидоров собака мейл точка ру"),
+          ("agent", "По буквам, пожалуйста."),
+          ("customer", "вэ как Виктор, точка, Сергей, Иван, Дмитрий, Ольга, Роман, Ольга, Виктор")], "ru"),
+    ],
+)  # fmt: skip
+def test_an_address_spelled_in_an_alphabet_with_its_dash_or_dot_said(turns, language):
+    assert _texts(turns, language)[-1] == "[EMAIL]"
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # names that are alphabet words after an address, spelling no part of it, stay
+        ([("agent", "What's your email?"), ("customer", "it's j dash moore at gmail dot com"),
+          ("agent", "Who referred you?"),
+          ("customer", "Victor, Oscar and Mike from sales, for order 5561 2290")], "en"),
+        ([("agent", "Ваша почта?"), ("customer", "вэ точка сидоров собака мейл точка ру"),
+          ("agent", "Кто вам звонил?"), ("customer", "Виктор, дефис, Ольга и Мария из отдела продаж")], "ru"),
+    ],
+)  # fmt: skip
+def test_alphabet_names_after_an_address_that_spell_nothing_stay(turns, language):
+    assert _texts(turns, language)[-1] == turns[-1][1]

@@ -1271,6 +1271,17 @@ def test_a_spelling_of_the_address_in_the_next_breath():
     assert spelling_of("That's B, R, E, N, N, A, G, H.", "ortega81aolcom") is None  # another word
 
 
+def test_a_spelling_in_an_alphabet_goes_over_the_said_dash_or_dot():
+    # the address's joiners said between the spelled letters do not end the spelling
+    said = "kilo, hyphen, l as in lima, e as in echo, echo"
+    assert spelling_of(said, "kleeyahoocom") == (0, len(said))
+    said = "эм как Мария, точка, Ирина, Виктор, Анна, Николай, Олег, Виктор, Анна"
+    assert spelling_of(said, "mivanovamailru") == (0, len(said))
+    # a joiner first, or letters that are another word's, spell nothing
+    assert spelling_of("hyphen, kilo, lima, echo", "kleeyahoocom") is None
+    assert spelling_of("Виктор, дефис, Тамара, Олег, Мария", "mivanovamailru") is None
+
+
 @pytest.mark.parametrize(
     ("said", "stored", "kind"),
     [
