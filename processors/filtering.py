@@ -95,6 +95,7 @@ from processors.pii import (
     asks_for_reference,
     asks_id_last_four,
     asks_inn,
+    asks_phone_last_four,
     card_grouped,
     cue_at_end,
     has_cue,
@@ -820,7 +821,10 @@ _ACCOUNT_ASK = re.compile(
     r"(?<![^\W\d_])(?:account\s+(?:number|#)|номер\s+сч[её]та(?![\s-]*фактур)|сч[её]т\s*\?)", re.I
 )
 _BANK_CONTEXT = re.compile(
-    r"(?<![^\W\d_])(?:routing|direct\s+deposit|checking|savings|bank|банк|реквизит|бик\b)", re.I
+    r"(?<![^\W\d_])(?:routing|direct\s+deposit|checking|savings|bank|банк|реквизит|бик\b|"
+    # pay goes to a bank account: a payroll desk asks for that one
+    r"payroll|paycheck|pay\s+stub|salary|wages|зарплат|заработн)",
+    re.I,
 )
 _BANK_CONTEXT_SEGMENTS = 8
 #: A request for a bank's own code after the account ("И БИК банка?", "And the routing number?"):
@@ -1874,15 +1878,40 @@ _LETTER_BEFORE_DIGITS = re.compile(r"(?<=\b[A-Z])(?=\d{5})")
 _LETTER_THEN_PLACEHOLDER = re.compile(r"\b[A-Z] (\[(?:ID|PHONE|CARD)\])")
 
 
+#: A part of a number named by its place ("the last four are ...", "первые шесть ..."): the segment is
+#: about the number's digits, however long, and the count's word is none of them.
+_PART_NAMED = re.compile(
+    r"(?<![^\W\d_])(?:last|first|последние|первые)\s+(?:two|three|four|five|six|[2-6]|две|три|четыре|пять|шесть)"
+    r"(?:\s+(?:digits|numbers|цифры|цифр))?(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_PART_HINTS = ("last", "first", "Last", "First", "оследн", "ервы")
+
+
 def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
     """``text`` (a view of it) with the digits that say again one of ``numbers`` replaced by its
     placeholder (see :func:`_echoes`), or None when none do."""
-    about_groups = _GROUP_WORD.search(text) is not None
+    if any(map(text.__contains__, _PART_HINTS)) and _PART_NAMED.search(text) is not None:
+        # "and the last four are nine oh two one": the digits read without the count's word, which
+        # is put back as said
+        named = _PART_NAMED.findall(text)
+        echoed = _echo_digits(_PART_NAMED.sub(_LAST_N_MARK, text), numbers, True)
+        if echoed is None:
+            return None
+        for words in named:
+            echoed = echoed.replace(_LAST_N_MARK, words, 1)
+        return echoed
+    return _echo_digits(text, numbers, _GROUP_WORD.search(text) is not None)
+
+
+def _echo_digits(text: str, numbers: list[tuple[int, str, set[str]]], about_groups: bool) -> str | None:
+    """:func:`_echo` past a part named by its place; ``about_groups``: the segment is about the
+    number's digits (a group or part named), its length no matter."""
     # a licence's letter run into its digits ("so that's Y4054594"): the digits read on their own,
     # the letter then goes with them
     text, glued = _LETTER_BEFORE_DIGITS.subn(" ", text)
     if glued:
-        echoed = _echo(text, numbers)
+        echoed = _echo_digits(text, numbers, about_groups)
         return None if echoed is None else _LETTER_THEN_PLACEHOLDER.sub(r"\1", echoed)
     views = list(_code_views(text))
     # number words read both ways in one read-back: "six twenty-eight" dictated, "six hundred forty" a
@@ -1915,7 +1944,11 @@ def _echo(text: str, numbers: list[tuple[int, str, set[str]]]) -> str | None:
                     or (n >= _ECHO_MISHEARD and any(_mostly_heard(m.group(), h) for h in heard))
                 ):
                     # a card's last four read back ("ending in 4242") are no PII: they stay
-                    last_four = placeholder == "[CARD]" and n == 4 and _READ_BACK_WORDS.search(view)
+                    last_four = (
+                        placeholder == "[CARD]"
+                        and n == 4
+                        and (_LAST_N_MARK in view or _READ_BACK_WORDS.search(view) is not None)
+                    )
                     if not last_four:
                         hits.append((m.start(), m.end(), placeholder))
                     break
@@ -2273,6 +2306,8 @@ def _rejoin_link(segments: list[dict[str, Any]], said: list[str], j: int, i: int
     if any("?" in text and _GO_ON_ASK.search(text) is None for text in between):
         return None  # "When did it happen?": the next breath answers that
     before, after = first.rstrip(_PIECE_END), _printable(said[i]).rstrip(_PIECE_END)
+    if "[" in segments[j]["text"] and any(map(after.__contains__, _PART_HINTS)) and _PART_NAMED.search(after):
+        return None  # "[ID]" / "and the last four are ...": a part of the number said again (see _echo)
     lead = after[: _lead_end(after, partial(_asked_on, segments, i))]
     head = _head(after[len(lead) :])
     tail = _last_word(before)
@@ -2926,6 +2961,12 @@ def _pieces_joined(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
             pii.update(joined)
 
 
+def _asks_code_only(text: str) -> bool:
+    """A card's code asked for, not the last four of an identity number or a phone ("the last four
+    digits of the SSN" is no card's "4 digits" code)."""
+    return asks_cvv(text) and not asks_id_last_four(text) and not asks_phone_last_four(text)
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -3037,8 +3078,11 @@ def filter_transcript(
         last_four = options.pii.ids and asks_id_last_four(said)
         if last_four:  # "the last 4 digits of the SSN" is no card's "4 digits" code
             _code_answers(segments, pii, asks_id_last_four, "ID", range(4, 5))
+        phone_four = options.pii.phones and asks_phone_last_four(said)
+        if phone_four:  # "the last four of your mobile number?" / "4767": a piece of a person's phone
+            _code_answers(segments, pii, asks_phone_last_four, "PHONE", range(4, 5))
         if options.pii.cards and asks_cvv(said):  # PCI DSS forbids storing it: the card's placeholder
-            asks = (lambda text: asks_cvv(text) and not asks_id_last_four(text)) if last_four else asks_cvv
+            asks = _asks_code_only if last_four or phone_four else asks_cvv
             _code_answers(segments, pii, asks, "CARD", range(3, 5))
         if ids or options.pii.cards or options.pii.phones:
             _parts_apart(segments, pii)

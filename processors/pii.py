@@ -274,6 +274,8 @@ _WORD_DIGIT = r"(?:oh?|one|один|одна)(?![^\W\d_])"
 _ITEM = rf"(?:(?i:(?:double|triple)\s+)?(?:\d+|(?i:{_WORD_DIGIT})\d*))"
 #: A digit said as a word and then more digits: a number goes on ("2 9 0 2 8 4 oh 3 7 7 8 0").
 _WORD_DIGIT_AFTER = re.compile(rf"[\s,.-]{{1,3}}(?i:{_WORD_DIGIT})[\s,.-]{{0,3}}\d")
+#: Digits and then a digit said as a word right before a group ("4 oh 3 4 9 ..."): the group goes on a number.
+_WORD_DIGIT_BEFORE = re.compile(rf"\d[\s,.-]{{1,3}}(?i:{_WORD_DIGIT})[\s,.-]{{1,3}}$")
 #: A run of groups that starts with a digit (so the engine skips to digits), or one group of 9+.
 _RUN = re.compile(rf"\d(?<![^\W_]\d)\d*+(?:(?:[{_SEP_CHARS}]{{1,6}}+{_ITEM})++|(?<=\d{{9}}))")
 #: What may lead a run: a plus, zeros or ones said as words, "double", an opening bracket.
@@ -1553,8 +1555,17 @@ _ID_LAST_FOUR = re.compile(
     r"(?<![^\W\d_])(?:last\s+(?:four|4)(?:\s+digits)?\s+(?:of\s+)?(?:(?:your|the|his|her|their|my)\s+)?"
     # whose number it is: "the account holder's Social", "the primary holder's SSN"
     r"(?:[^\W\d_]+\s+)?(?:[^\W\d_]+(?:'s|’s)\s+)?"
-    r"(?:social|ssn|sin|passport|id\b|driver)|(?:social|ssn)\b[^.?!]{0,30}\blast\s+(?:four|4)\b|"
-    r"последни[еих]\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:вашего\s+|от\s+)?(?:паспорт|снилс|инн))",
+    r"(?:social|ssn|sin|passport|id\b|driver|licen[cs]e|policy|member|nhs|national\s+insurance)"
+    r"|(?:social|ssn)\b[^.?!]{0,30}\blast\s+(?:four|4)\b|"
+    r"последни[еих]\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:вашего\s+|от\s+)?(?:паспорт|снилс|инн|полис|прав))",
+    re.I,
+)
+#: A request for the last four digits of the caller's phone ("the last four of your mobile number",
+#: "последние четыре цифры телефона"): a check of a person's number, its digits the phone's.
+_PHONE_LAST_FOUR = re.compile(
+    r"(?<![^\W\d_])(?:last\s+(?:four|4)(?:\s+digits)?\s+of\s+(?:your|the|his|her|their|my)\s+"
+    r"(?:mobile|cell|phone|telephone|contact\s+number)"
+    r"|последни[еих]\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:вашего\s+)?(?:номера\s+)?(?:телефон|мобильн))",
     re.I,
 )
 
@@ -1562,6 +1573,11 @@ _ID_LAST_FOUR = re.compile(
 def asks_id_last_four(text: str) -> bool:
     """Whether ``text`` asks for the last four digits of an identity number (:data:`_ID_LAST_FOUR`)."""
     return ("ast" in text or "оследн" in text) and _ID_LAST_FOUR.search(text) is not None
+
+
+def asks_phone_last_four(text: str) -> bool:
+    """Whether ``text`` asks for the last four digits of the caller's phone (:data:`_PHONE_LAST_FOUR`)."""
+    return ("ast" in text or "оследн" in text) and _PHONE_LAST_FOUR.search(text) is not None
 
 
 #: A digit of a code said one by one: normalisation leaves a lone "one"/"oh" in words.
@@ -2385,6 +2401,7 @@ def _redact_gated(
         if (
             _GROUP_BEFORE.search(m.string, max(0, m.start() - 4), m.start()) is not None
             or _WORD_DIGIT_AFTER.match(m.string, m.end()) is not None
+            or ("o" in m.string and _WORD_DIGIT_BEFORE.search(m.string, max(0, m.start() - 12), m.start()))
         ):
             # the rest of a number said in groups, or its start before "oh 3 7 7 8 0": the runs below
             # read it whole

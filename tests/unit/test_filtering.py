@@ -3693,3 +3693,76 @@ def test_an_address_spelled_in_an_alphabet_with_its_dash_or_dot_said(turns, lang
 )  # fmt: skip
 def test_alphabet_names_after_an_address_that_spell_nothing_stay(turns, language):
     assert _texts(turns, language)[-1] == turns[-1][1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # the last four of the caller's phone asked to check who calls: a piece of their number
+        ([("agent", "To confirm it's you, what are the last four of your phone number?"),
+          ("customer", "eight two one nine")], "en", "[PHONE]"),
+        ([("agent", "Назовите последние четыре цифры вашего номера телефона."),
+          ("customer", "три три восемь один")], "ru", "[PHONE]"),
+        # an identity document's last four: a policy's too
+        ([("agent", "Назовите последние четыре цифры полиса ОМС."), ("customer", "6604")], "ru", "[ID]"),
+    ],
+)  # fmt: skip
+def test_the_last_four_of_a_phone_or_a_policy_asked_for(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+def test_the_last_four_of_a_card_asked_for_stay():
+    turns = [("agent", "What are the last four of the card you paid with?"), ("customer", "it ends 4417")]
+    assert _texts(turns)[-1] == "it ends 4417"
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # a part of a number just redacted, said again with its place named
+        ([("agent", "What's your passport number?"), ("customer", "it's 511 402 873"), ("agent", "one sec"),
+          ("customer", "the last four are two eight seven three, to be clear")], "en",
+         "the last four are [ID], to be clear"),
+        ([("agent", "Назовите номер СНИЛС."), ("customer", "112-233-445 95"), ("agent", "Секунду."),
+          ("customer", "и последние четыре: четыре пять девять пять, если нужно")], "ru",
+         "и последние четыре: [ID], если нужно"),
+    ],
+)  # fmt: skip
+def test_a_part_of_a_redacted_number_said_again_by_its_place(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # a card's last four said again stay (no PII), as do another number's last four and a price
+        ([("agent", "What card is it?"), ("customer", "4111 1111 1111 1111"), ("agent", "thanks"),
+          ("customer", "and the last four are one one one one, the Visa")], "en"),
+        ([("agent", "What's your passport number?"), ("customer", "it's 511 402 873"), ("agent", "one sec"),
+          ("customer", "the last four of my order are 5512, and it cost 2873 dollars")], "en"),
+        ([("agent", "Назовите номер СНИЛС."), ("customer", "112-233-445 95"), ("agent", "Спасибо."),
+          ("customer", "последние четыре дня я ждала, заплатила 4 595 рублей")], "ru"),
+    ],
+)  # fmt: skip
+def test_a_part_named_by_its_place_that_says_no_redacted_number_stays(turns, language):
+    assert _texts(turns, language)[-1] == turns[-1][1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # a payroll desk asks for the account pay goes to: a bank account; its digits led by "oh"
+        ([("agent", "Payroll here. And the account number?"),
+          ("customer", "it's seven oh two five five one nine three four one")], "en", "it's [ID]"),
+        ([("agent", "Зарплату переводим на карту или счёт. Номер счёта?"),
+          ("customer", "40817810099910004312")], "ru", "[ID]"),
+    ],
+)  # fmt: skip
+def test_an_account_asked_for_by_a_payroll_desk_is_a_bank_account(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+def test_an_account_asked_for_by_a_shop_stays_a_reference():
+    turns = [("agent", "Thanks for your order. And the account number?"),
+             ("customer", "it's seven oh two five five one nine three four one")]  # fmt: skip
+    assert _texts(turns)[-1] == turns[-1][1]
