@@ -84,7 +84,7 @@ _ID_SPACED = re.compile(
 #: 10 digits right after the word passport/паспорт (the prefix is kept).
 _ID_WORD = re.compile(
     r"(?=[пp])((?:паспорт\w*|passport)(?:\s*(?:№|#|no\.?|number|номер|серия|series))?[\s:]*)"
-    r"\d{2}[\s-]?\d{2}[\s,.]*(?:(?:№|#|номер|number|no\.?)\s*)?\d(?:[\s-]?\d){5}(?!\d)",
+    r"\d{2}[\s-]?\d{2}[\s,.]*(?:(?:№|#|номер|number|no\.?)[\s,:]*)?\d(?:[\s-]?\d){5}(?!\d)",
     re.I,
 )
 #: Passport series and number as said: "серия 45 10 номер 123456", "Серия 45 10. Номер 123 456"
@@ -372,6 +372,8 @@ _NOT_IDENT_WORDS = (
     # identity number read from the same paper: the booking's, not the passport's
     r"брон[ьиеюя]?(?=\s*(?:№|#|номер\b))|(?<=номер\s)брон\w*|booking\s+(?:number|no\b|#|reference|code)|"
     r"reservation\s+(?:number|no\b|#|code)|"
+    # an appointment the same way ("запись № 1813364", "номер записи ...")
+    r"запис[ьи](?=\s*(?:№|#|номер\b))|(?<=номер\s)записи|appointment\s+(?:number|no\b|#)|"
     # a company's registration numbers: never a card, phone or a person's number
     r"огрн|ogrn|кпп|бик\b|"
     # a measure ends what a request or word named: "пробег 143 814" after a policy was asked for
@@ -1146,16 +1148,27 @@ def _redact_passport_parts(text: str, counts: Counter[str], asked: bool = False)
     if passport:
         text, found = _SERIES_NUMBER.subn("[ID]", text)
     has_series = series and _SERIES_PART.search(text) is not None
-    has_number = _NUMBER_PART.search(text) is not None
+    # "бронь № 168044, загранпаспорт № ...": a number a reference word names is the booking's
+    numbers = [m for m in _NUMBER_PART.finditer(text) if not _named_reference(text, m.end(1))]
+    has_number = bool(numbers)
     if has_series and (has_number or passport):
         text = _SERIES_PART.sub(r"\1[ID]", text)
         found += 1
+        numbers = [m for m in _NUMBER_PART.finditer(text) if not _named_reference(text, m.end(1))]
     if has_number and (has_series or passport):
-        text = _NUMBER_PART.sub(r"\1[ID]", text)
+        for m in reversed(numbers):
+            text = f"{text[: m.end(1)]}[ID]{text[m.end() :]}"
         found += not has_series
     if found:
         counts["ID"] += found
     return text
+
+
+def _named_reference(text: str, start: int) -> bool:
+    """Whether the last word before ``start`` that names a kind of number names a reference ("бронь",
+    "заказ", "запись")."""
+    word = _cue_and_word(text, start)[1]
+    return word is not None and word.lastgroup == "reference"
 
 
 def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: str | None = None) -> str:

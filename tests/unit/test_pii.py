@@ -1599,3 +1599,18 @@ def test_letters_spelled_with_an_alphabet_are_read_as_capitals(said, stored):
 )
 def test_alphabet_words_that_spell_nothing_secret_stay(said):
     assert redact(said)[0] == said
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a booking's or an order's number beside a passport in one sentence stays; the passport goes
+        ("по документам: бронь № 204417, загранпаспорт № 71 5520934",
+         "по документам: бронь № 204417, загранпаспорт № [ID]"),
+        ("паспорт серия 45 10 номер 123456, заказ № 551233", "паспорт серия [ID], заказ № 551233"),
+        ("Паспорт 46 11, номер, 208374, запись № 380512", "Паспорт [ID], запись № 380512"),
+        ("passport number 71 5520934, booking number 204417", "passport number [ID], booking number 204417"),
+    ],
+)  # fmt: skip
+def test_a_reference_number_beside_a_passport_stays(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
