@@ -25,7 +25,17 @@ ellipsis beside or between its redacted pieces; a series before "№"/"номе�
 leaked (6.8 %; ru 7, en 24; readback_wrong 13 -> 5, phonetic 11 -> 8, from_doc 5 -> 2, adjacent_keep
 2 -> 0, prefix 3 -> 2), lost 35 and touched 5 unchanged. Left: NATO spelling (IBANs, passports,
 e-mails), the part said alone after the whole (8), "a o l" e-mails with digits, read-backs of a
-lettered ID glued ("I have S2633702?")."""
+lettered ID glued ("I have S2633702?").
+
+After a third round (letters spelled with an alphabet read as capitals in a view of the text: "G as in
+Golf", "Delta Echo", "Foxtrot 5484"; a US passport's letter and eight digits after a pause; an address
+spelled over its said dash; the last four of a phone or a policy asked for; a part of a redacted number
+said again by its place, "the last four are ..."; a payroll desk's account a bank account; a booking's,
+order's or appointment's number beside a passport kept): 31 -> 20 leaked (4.4 %; ru 6, en 14;
+phonetic 8 -> 0, partial 8 -> 4), lost 35 -> 28 (a card's last four said again kept, "бронь № ...",
+"запись № ..." beside a passport), touched 5 unchanged. Left: the agent's wrong read-back of a lettered
+ID (5), "a o l" e-mails with digits (4), a number in two halves with no cue, the passport's series said
+in words before "номер"."""
 
 from __future__ import annotations
 
@@ -35,13 +45,13 @@ import pytest
 
 from tests.pii_probe12 import evaluate, self_check
 
-LEAKS = 31
+LEAKS = 20
 LEAKS_PER_TYPE = {
-    "account/ru": 1, "account_us/en": 3, "birth_cert/ru": 1, "card/en": 1, "card/ru": 1, "dl_ca/en": 2,
-    "email/en": 6, "email/ru": 1, "iban/en": 3, "member_id/en": 1, "oms/ru": 1, "passport_ru/ru": 2,
-    "passport_uk/en": 1, "passport_us/en": 3, "phone_uk/en": 3, "phone_us/en": 1,
+    "account/ru": 1, "account_us/en": 2, "birth_cert/ru": 1, "card/en": 1, "card/ru": 1, "dl_ca/en": 2,
+    "email/en": 5, "member_id/en": 1, "oms/ru": 1, "passport_ru/ru": 2, "passport_us/en": 1,
+    "phone_uk/en": 1, "phone_us/en": 1,
 }  # fmt: skip  # every other type/language: 0
-LOST = 35
+LOST = 28
 NEGATIVES_TOUCHED = 5
 
 
