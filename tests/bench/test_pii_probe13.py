@@ -1,0 +1,47 @@
+"""Regression guard on the thirteenth blind PII probe (tests/pii_probe13.py): its leak and false-positive
+counts may not get worse. Measured blind when the probe was written (at cee8e5a): 19 of 417 secrets readable
+(4.6 %; ru 6/219, en 13/198), 21 of 3 020 numbers that must stay lost, 14 of 60 negatives touched (all by
+one hotline shape: a toll-free line followed by "twenty-four seven"). Its worst patterns: an IVR robot's
+read-back ("You entered: ...", "Вы ввели ...") 10/80, a relative who takes the phone and says the number
+unasked 4/78. Lower the limits as fixes land; there is no slack on purpose.
+
+After probe 12's third round (spelling alphabets, parts said alone, a booking beside a passport): 19 leaked,
+lost 21 -> 19, touched 14."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.pii_probe13 import evaluate, self_check
+
+LEAKS = 19
+LEAKS_PER_TYPE = {
+    "account/ru": 1, "email/en": 1, "iban/en": 1, "inn/ru": 2, "ni/en": 1, "passport_ru/ru": 2,
+    "passport_uk/en": 1, "passport_us/en": 4, "phone_uk/en": 2, "phone_us/en": 1, "ssn/en": 2, "zagran/ru": 1,
+}  # fmt: skip  # every other type/language: 0
+LOST = 19
+NEGATIVES_TOUCHED = 14
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return evaluate()
+
+
+def test_the_thirteenth_probe_has_the_cases_it_was_measured_on(result):
+    assert self_check() == {"cases": 300, "secrets": 417, "keeps": 3020, "negatives": 60}
+    assert (result["cases"], result["secrets"], result["keeps"]) == (300, 417, 3020)
+
+
+def test_the_thirteenth_probe_leak_count_does_not_regress(result):
+    assert result["leaked"] <= LEAKS
+    for key, counts in result["per_type"].items():
+        if "/" in key:
+            assert counts["leaked"] <= LEAKS_PER_TYPE.get(key, 0), key
+
+
+def test_the_thirteenth_probe_false_positives_do_not_regress(result):
+    assert result["lost"] <= LOST
+    assert result["negatives_touched"] <= NEGATIVES_TOUCHED
