@@ -1,6 +1,6 @@
 -- BI layer (issue 7): ready-made views for BI tools, Grafana and `callstream query`.
 -- Example questions and their SQL: docs/bi.md. Every view here and every query there is run on
--- chDB by tests/unit/test_bi.py against rows the sink writes.
+-- chDB by tests/integration/test_bi.py against rows the sink writes.
 --
 -- Why plain views over `FINAL`, not insert-fed materialized views
 -- ---------------------------------------------------------------
