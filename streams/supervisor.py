@@ -34,9 +34,9 @@ CALL_COLUMNS = (
     "fatal_failed",
     "scored_at",
 )
-#: What the supervisor sees of an alert: the sink's columns up to ``created_at``, without the
-#: suppression flag, routing and bookkeeping that follow.
-ALERT_COLUMNS = tuple(TABLE_COLUMNS["alerts"][: TABLE_COLUMNS["alerts"].index("created_at") + 1])
+#: What the supervisor sees of an alert: the sink's columns up to ``suppressed`` (true: raised within
+#: its rule's cool-down, stored but not notified), without the routing and bookkeeping that follow.
+ALERT_COLUMNS = tuple(TABLE_COLUMNS["alerts"][: TABLE_COLUMNS["alerts"].index("suppressed") + 1])
 #: Columns of ``calls`` the drill-down leaves out: bookkeeping, and the customer's number hash
 #: (a supervisor has no use for it; it is a join key for BI only).
 HIDDEN_CALL_COLUMNS = frozenset({"_version", "customer_number_hash"})

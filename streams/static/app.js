@@ -283,6 +283,7 @@
         severityBadge(a.severity, a.severity),
         el("strong", {}, a.rule),
         el("span", { class: "message" }, a.message),
+        a.suppressed ? el("span", { class: "suppressed", title: "Raised within the rule's cool-down: stored, not notified" }, "not notified (cool-down)") : null,
         el("span", { class: "muted" }, `${a.agent_name || a.agent_id || "unknown agent"} · ${a.queue || "no queue"} · ${fmtWhen(a.created_at)}`),
       ),
     );
@@ -528,7 +529,7 @@
             el(
               "ul",
               { id: "call-alerts", class: "alerts" },
-              alerts.map((a) => el("li", { dataset: { alertId: a.alert_id } }, severityBadge(a.severity, a.severity), el("strong", {}, a.rule), el("span", { class: "message" }, a.message))),
+              alerts.map((a) => el("li", { dataset: { alertId: a.alert_id } }, severityBadge(a.severity, a.severity), el("strong", {}, a.rule), el("span", { class: "message" }, a.message), a.suppressed ? el("span", { class: "suppressed" }, "not notified (cool-down)") : null)),
             ),
           ]
         : null,

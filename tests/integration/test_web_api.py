@@ -135,6 +135,22 @@ def test_lists_filter_by_queue_agent_and_tenant(isolated_chdb: Client) -> None:
     serve(isolated_chdb, body)
 
 
+def test_a_supervisor_sees_which_alerts_were_not_notified(isolated_chdb: Client) -> None:
+    first = scored("c-first", minutes=1)
+    again = scored("c-again", minutes=2)
+    quiet = alert_for(again)
+    quiet["suppressed"] = True  # the same agent and rule within the cool-down: stored, not sent
+    write(isolated_chdb, [first, again], [alert_for(first), quiet])
+
+    async def body(http: TestClient) -> None:
+        alerts = (await get_json(http, "/api/alerts"))["alerts"]
+        assert {x["call_id"]: x["suppressed"] for x in alerts} == {"c-first": False, "c-again": True}
+        detail = await get_json(http, "/api/calls/c-again?tenant=acme")
+        assert [x["suppressed"] for x in detail["alerts"]] == [True]
+
+    serve(isolated_chdb, body)
+
+
 def test_drill_down_has_dialogue_drops_scores_rules_and_alerts(isolated_chdb: Client) -> None:
     score = scored("call/with:odd id")  # ids come from PBXs: slashes and colons must round-trip
     write(isolated_chdb, [score], [alert_for(score)])
