@@ -5,12 +5,17 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
 
 - 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all);
 - 400 ``{"errors": [{"index": i, "problems": [...]}]}`` with field paths; a batch is all or nothing;
-- 401 no/unknown token or bad signature, 403 a call for another tenant;
+- 401 no/unknown token or bad signature (before anything else is looked at: a webhook's source
+  too), 403 a call for another tenant;
 - 408 body not received within ``CALLSTREAM_INGEST_READ_TIMEOUT_S`` (a stalled or trickling client);
 - 413 body over ``CALLSTREAM_INGEST_MAX_BODY_BYTES``, batch over ``CALLSTREAM_INGEST_MAX_BATCH``, or a
   call whose record is over the producer's ``message.max.bytes`` (``errors`` names it; calls before
   it in the batch may have been published: resending them is safe);
 - 503 + ``Retry-After`` when the producer cannot keep up (backpressure).
+
+What an authenticated request sent and was refused (400, or 413 for a batch or a call too large)
+goes to ``calls.dlq`` with stage ``ingest``, its reason and call id, and is logged: bad input never
+disappears, even when the sender drops the answer. Unauthenticated requests are only answered.
 
 Publishing is idempotent by call id: the record key is the call id, and every stage and the
 ClickHouse sink are idempotent by it, so a client retrying after a timeout never duplicates a call.
@@ -19,21 +24,25 @@ ClickHouse sink are idempotent by it, so a client retrying after a timeout never
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 from aiohttp import web
+from confluent_kafka import KafkaError
 from prometheus_client import Counter
 
 from connectors.auth import AuthError, TenantAuth, twilio_signature
 from connectors.crm import CrmEnricher
 from connectors.events import call_from_json
-from connectors.mapping import MappingError, load_mapping
+from connectors.mapping import MappingError, WebhookMapping, load_webhook_mapping
 from connectors.openapi import OPENAPI
 from connectors.publisher import Backpressure, CallPublisher, PublishError, RecordTooLarge
 from schemas.validation import InvalidCall
@@ -82,35 +91,40 @@ async def post_calls(request: web.Request) -> web.Response:
     try:
         payload = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # nesting too deep: bad input
-        return _error(400, f"body is not JSON: {exc}")
-    return await _accept(request, tenant, payload if isinstance(payload, list) else [payload])
+        return _refuse(request, tenant, "calls", 400, f"body is not JSON: {exc}", [Letter(0, body)])
+    if isinstance(payload, list):  # a batch's bad call is dead-lettered alone, as JSON
+        return await _accept(request, tenant, "calls", body, payload, _item_bytes(payload))
+    return await _accept(request, tenant, "calls", body, [payload], lambda i: body)
 
 
 async def post_webhook(request: web.Request) -> web.Response:
-    """A vendor payload, turned into a CallCompleted by ``connectors/mappings/<source>.yaml``."""
+    """A vendor payload, turned into a CallCompleted by ``connectors/mappings/<source>.yaml``.
+
+    The sender is authenticated before anything else is said: a 404 or a parse error to anyone
+    would list the mapping names, or tell them which bodies get further."""
+    source = request.match_info["source"]
     try:
-        mapping = load_mapping(request.match_info["source"])
+        mapping: WebhookMapping | None = load_webhook_mapping(source)
     except KeyError:
-        return _error(404, f"no mapping for source {request.match_info['source']!r}")
+        mapping = None
     body = await _read(request)
     if isinstance(body, web.Response):
         return body
     auth = request.app[AUTH]
-    try:
-        if mapping.format == "form":
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-            payload: Any = {name: values[-1] for name, values in form.items()}
-        else:
-            payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # nesting too deep: bad input
-        return _error(400, f"body is not {mapping.format}: {exc}")
-    if mapping.signature == "twilio":
+    if mapping is not None and mapping.signature == "twilio":
         tenant = request.query.get("tenant", "")
         secret = auth.hmac_secrets.get(tenant)
+        try:
+            signed: dict[str, list[str]] | None = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            signed = None  # not what Twilio signs: it cannot be verified
         given = request.headers.get("X-Twilio-Signature", "")
-        url = _public_url(request)
-        if secret is None or not hmac.compare_digest(
-            given.encode(), twilio_signature(secret, url, form).encode()
+        if (
+            secret is None
+            or signed is None
+            or not hmac.compare_digest(
+                given.encode(), twilio_signature(secret, _public_url(request), signed).encode()
+            )
         ):
             return _error(401, "bad or missing X-Twilio-Signature (or unknown ?tenant=)")
     else:
@@ -120,18 +134,29 @@ async def post_webhook(request: web.Request) -> web.Response:
             )
         except AuthError as exc:
             return _error(exc.status, str(exc))
+    if mapping is None:
+        return _error(404, f"no mapping for source {source!r}")
+    try:
+        if mapping.format == "form":
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+            payload: Any = {name: values[-1] for name, values in form.items()}
+        else:
+            payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # nesting too deep: bad input
+        message = f"body is not {mapping.format}: {exc}"
+        return _refuse(request, tenant, source, 400, message, [Letter(0, body)])
     if not isinstance(payload, dict):
-        return _error(400, "expected a JSON object")
+        return _refuse(request, tenant, source, 400, "expected a JSON object", [Letter(0, body)])
     try:
         call = mapping.apply(payload)
     except MappingError as exc:
-        # some senders (FreeSWITCH mod_json_cdr) drop the answer's body: the reason lives here
-        log.warning("ingest: %s payload refused by its mapping: %s", mapping.source, exc)
-        return _error(400, str(exc))
+        # some senders (FreeSWITCH mod_json_cdr) drop the answer's body: the reason is in the log too
+        letter = Letter(0, body, str(exc), mapping.call_id(payload))
+        return _refuse(request, tenant, source, 400, str(exc), [letter])
     if call is None:
         REQUESTS.labels("200").inc()
         return web.json_response({"ignored": True, "reason": "the mapping's `when` filter did not match"})
-    return await _accept(request, tenant, [call])
+    return await _accept(request, tenant, source, body, [call], lambda i: body)
 
 
 def _public_url(request: web.Request) -> str:
@@ -140,16 +165,97 @@ def _public_url(request: web.Request) -> str:
     return (base.rstrip("/") + request.path_qs) if base else str(request.url)
 
 
-async def _accept(request: web.Request, tenant: str, items: list[Any]) -> web.Response:
-    """Validate ``items`` for ``tenant`` and publish them: 202 only after the broker acknowledged."""
+@dataclass(frozen=True)
+class Letter:
+    """A refused payload of an authenticated request: ``index`` in the request (a batch's call),
+    its bytes, why (default: the answer's message) and the call id it names."""
+
+    index: int
+    payload: bytes
+    why: str | None = None
+    call_id: str | None = None
+
+
+def _item_bytes(items: list[Any]) -> Callable[[int], bytes]:
+    return lambda index: json.dumps(items[index]).encode()
+
+
+def _named_id(item: Any) -> str | None:
+    call_id = item.get("call_id") if isinstance(item, dict) else None
+    return call_id if isinstance(call_id, str) and call_id else None
+
+
+def _refuse(
+    request: web.Request,
+    tenant: str,
+    source: str,
+    status: int,
+    message: str,
+    letters: list[Letter],
+    **extra: Any,
+) -> web.Response:
+    """Answer ``status`` to an authenticated request and send what it refused to ``calls.dlq``
+    (stage ``ingest``): bad input never disappears, and a client that drops our 4xx (FreeSWITCH
+    does) leaves it findable by call id. Only after authentication: anyone could fill the topic.
+    The answer never waits for the broker; a letter it cannot take is logged, not a 5xx."""
+    publisher = request.app[PUBLISHER]
+    ids = []
+    for letter in letters:
+        letter_id = letter.call_id or f"ingest:{source}:{hashlib.sha256(letter.payload).hexdigest()[:12]}"
+        ids.append(letter_id)
+
+        def delivered(err: KafkaError | None, msg: Any, letter_id: str = letter_id) -> None:
+            if err is not None:
+                log.error("ingest: dead letter %s not taken by the broker: %s", letter_id, err)
+
+        try:
+            publisher.dead_letter(
+                source=request.path,
+                lineno=letter.index,
+                payload=letter.payload,
+                error=letter.why or message,
+                call_id=letter_id,
+                stage="ingest",
+                on_delivery=delivered,
+            )
+        except Exception as exc:  # whatever the producer says, the client gets its 4xx
+            log.error("ingest: dead letter %s not sent: %s: %s", letter_id, type(exc).__name__, exc)
+    reasons = "; ".join(f"{i}: {letter.why or message}" for i, letter in zip(ids, letters, strict=True))
+    log.warning(
+        "ingest: %s from tenant %s refused with %d, sent to the dead-letter topic: %s",
+        request.path,
+        tenant,
+        status,
+        reasons or message,
+    )
+    return _error(status, message, **extra)
+
+
+async def _accept(
+    request: web.Request,
+    tenant: str,
+    source: str,
+    body: bytes,
+    items: list[Any],
+    raw: Callable[[int], bytes],
+) -> web.Response:
+    """Validate ``items`` for ``tenant`` and publish them: 202 only after the broker acknowledged.
+    ``raw(i)``: the bytes of item ``i`` as received, for its dead letter."""
     if not items:
-        return _error(400, "empty batch")
+        return _refuse(request, tenant, source, 400, "empty batch", [Letter(0, body)])
     if len(items) > request.app[MAX_BATCH]:
-        return _error(413, f"batch of {len(items)} calls; at most {request.app[MAX_BATCH]} per request")
-    calls, errors = [], []
+        message = f"batch of {len(items)} calls; at most {request.app[MAX_BATCH]} per request"
+        return _refuse(request, tenant, source, 413, message, [Letter(0, body)])
+    calls, errors, letters = [], [], []
     for index, item in enumerate(items):
         if isinstance(item, dict):
             item.setdefault("tenant", tenant)
+            if not isinstance(item["tenant"], str):  # else a 403 naming a Python repr (None)
+                kind = type(item["tenant"]).__name__
+                problem = f"tenant: must be a string (leave it out for the token's tenant), got {kind}"
+                errors.append({"index": index, "problems": [problem]})
+                letters.append(Letter(index, raw(index), problem, _named_id(item)))
+                continue
             if item["tenant"] != tenant:
                 return _error(
                     403, f"call {index} is for tenant {item['tenant']!r}; this token is for {tenant!r}"
@@ -158,8 +264,11 @@ async def _accept(request: web.Request, tenant: str, items: list[Any]) -> web.Re
             calls.append(call_from_json(item))
         except InvalidCall as exc:
             errors.append({"index": index, "problems": exc.problems})
+            letters.append(Letter(index, raw(index), str(exc), _named_id(item)))
     if errors:
-        return _error(400, "invalid call(s); nothing was published", errors=errors)
+        return _refuse(
+            request, tenant, source, 400, "invalid call(s); nothing was published", letters, errors=errors
+        )
     enricher = request.app.get(ENRICHER)
     if enricher is not None:  # CRM fields by the customer's number; a failed lookup never holds a call
         calls = list(await asyncio.gather(*(enricher.enrich(c, request.app[HTTP]) for c in calls)))  # type: ignore[attr-defined]
@@ -170,7 +279,16 @@ async def _accept(request: web.Request, tenant: str, items: list[Any]) -> web.Re
     except RecordTooLarge as exc:  # resending it never helps: the caller's to fix, not a 503 (or a 500)
         index = exc.index or 0
         sent = f"; calls 0-{index - 1} of the batch were sent (resending them is safe)" if index else ""
-        return _error(413, f"call {index}: {exc}{sent}", errors=[{"index": index, "problems": [str(exc)]}])
+        letter = Letter(index, raw(index), str(exc), calls[index]["call_id"])
+        return _refuse(
+            request,
+            tenant,
+            source,
+            413,
+            f"call {index}: {exc}{sent}",
+            [letter],
+            errors=[{"index": index, "problems": [str(exc)]}],
+        )
     except PublishError as exc:
         log.error("ingest: publish failed: %s", exc)
         return _error(503, "the broker did not acknowledge the call(s); retry later")
@@ -218,7 +336,10 @@ async def _delivery_reports(app: web.Application) -> Any:
     thread = threading.Thread(target=serve, name="callstream-ingest-delivery", daemon=True)
     thread.start()
     yield
-    await asyncio.get_running_loop().run_in_executor(None, publisher.flush, 30.0)
+    try:  # dead letters are not awaited by their requests: give them their chance to be delivered
+        await asyncio.get_running_loop().run_in_executor(None, publisher.flush, 30.0)
+    except PublishError as exc:
+        log.error("ingest: at shutdown: %s", exc)
     stop.set()
     thread.join(timeout=5)
     await app[HTTP].aclose()

@@ -1,9 +1,11 @@
 """Vendor webhooks → CallCompleted without code: a YAML mapping per source.
 
-A mapping names the payload format (``json`` or ``form``), how requests are authenticated, an
-optional ``when`` filter, and for each CallCompleted field (dotted path, e.g. ``agent.id``) either a
-JMESPath expression over the payload, ``{const: value}``, or ``{path: expr, format: strptime}`` for
-timestamps. ``duration_s`` derives ``ended_at`` from ``started_at``. See ``connectors/mappings/``.
+A mapping names the payload format (``json`` or ``form``), how requests are authenticated, its
+``transport`` (``webhook``, the default, or ``socket``: events of ``callstream connect``, which the
+ingest API does not take), an optional ``when`` filter, and for each CallCompleted field (dotted
+path, e.g. ``agent.id``) either a JMESPath expression over the payload, ``{const: value}``, or
+``{path: expr, format: strptime}`` for timestamps. ``duration_s`` derives ``ended_at`` from
+``started_at``. See ``connectors/mappings/``.
 
 Optional, for sources whose fields depend on one another (a PBX's call direction decides which
 number is the agent's): ``vars``, named expressions (or ``{const: value}``) evaluated in order,
@@ -31,6 +33,7 @@ from jmespath.exceptions import JMESPathError
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 FORMATS = ("json", "form")
 SIGNATURES = ("none", "hmac", "twilio")
+TRANSPORTS = ("webhook", "socket")
 
 
 class MappingError(ValueError):
@@ -83,16 +86,13 @@ class WebhookMapping:
     variables: tuple[FieldRule, ...] = ()
     #: ``problem``: a string result refuses the payload with that reason.
     problem: Any = None
+    #: ``socket``: events read by ``callstream connect`` (AMI/ESL), not a payload an HTTP sender posts.
+    transport: str = "webhook"
 
     def apply(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The CallCompleted JSON for ``payload``, or None when ``when`` says to ignore it; raises
         :class:`MappingError` when ``problem`` names one."""
-        if self.variables:
-            values: dict[str, Any] = {}
-            payload = {**payload, "vars": values}  # a payload's own "vars" key is hidden
-            for var in self.variables:
-                where = f"vars.{var.target}"
-                values[var.target] = var.const if var.is_const else _search(var.expression, payload, where)
+        payload = self._with_vars(payload)
         why = _search(self.problem, payload, "problem") if self.problem is not None else None
         if why:
             raise MappingError(str(why))
@@ -117,6 +117,30 @@ class WebhookMapping:
             except (TypeError, ValueError) as exc:
                 raise MappingError(f"duration_s: cannot derive ended_at: {exc}") from exc
         return out
+
+    def _with_vars(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``payload`` with ``vars`` evaluated in order (a payload's own "vars" key is hidden)."""
+        if not self.variables:
+            return payload
+        values: dict[str, Any] = {}
+        payload = {**payload, "vars": values}
+        for var in self.variables:
+            where = f"vars.{var.target}"
+            values[var.target] = var.const if var.is_const else _search(var.expression, payload, where)
+        return payload
+
+    def call_id(self, payload: dict[str, Any]) -> str | None:
+        """The call id ``payload`` names, as far as it can be read (its vars and the ``call_id``
+        rule), or None: what a refused payload's dead letter is found by."""
+        rule = next((r for r in self.rules if r.target == "call_id"), None)
+        if rule is None:
+            return None
+        try:
+            payload = self._with_vars(payload)
+            value = rule.const if rule.is_const else _search(rule.expression, payload, "call_id")
+        except MappingError:
+            return None
+        return value if isinstance(value, str) and value else None
 
 
 def _search(expression: Any, payload: dict[str, Any], where: str) -> Any:
@@ -152,6 +176,9 @@ def parse_mapping(doc: Any, name: str) -> WebhookMapping:
     try:
         fmt = doc.get("format", "json")
         signature = doc.get("signature", "none")
+        transport = doc.get("transport", "webhook")
+        if transport not in TRANSPORTS:
+            raise MappingError(f"transport must be one of {TRANSPORTS}")
         if fmt not in FORMATS:
             raise MappingError(f"format must be one of {FORMATS}")
         if signature not in SIGNATURES:
@@ -188,7 +215,14 @@ def parse_mapping(doc: Any, name: str) -> WebhookMapping:
     except MappingError as exc:
         raise MappingError(f"{name}: {exc}") from exc
     return WebhookMapping(
-        str(doc.get("source", name)), fmt, signature, when, tuple(rules), variables=variables, problem=problem
+        str(doc.get("source", name)),
+        fmt,
+        signature,
+        when,
+        tuple(rules),
+        variables=variables,
+        problem=problem,
+        transport=transport,
     )
 
 
@@ -217,3 +251,12 @@ def load_mapping(source: str, directory: Path = MAPPINGS_DIR) -> WebhookMapping:
     if not path.is_file():
         raise KeyError(source)
     return parse_mapping(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+
+
+def load_webhook_mapping(source: str) -> WebhookMapping:
+    """The mapping the ingest API serves at ``/v1/webhooks/<source>``: KeyError for none, and for a
+    ``socket`` mapping (a PBX event is not a payload to take from anyone who can POST)."""
+    mapping = load_mapping(source)
+    if mapping.transport != "webhook":
+        raise KeyError(source)
+    return mapping

@@ -129,13 +129,15 @@ OPENAPI: dict[str, Any] = {
                         },
                     },
                     "400": _error_response(
-                        "Invalid JSON or invalid call(s), with field paths; nothing published."
+                        "Invalid JSON or invalid call(s), with field paths; nothing published. Each bad "
+                        "call goes to calls.dlq (stage ingest) with the reason."
                     ),
                     "401": _error_response("Missing or unknown token, or bad signature."),
                     "403": _error_response("A call for another tenant."),
                     "408": _error_response("Body not received within CALLSTREAM_INGEST_READ_TIMEOUT_S."),
                     "413": _error_response(
-                        "Body or batch too large, or a call over the message size limit (errors names it)."
+                        "Body or batch too large, or a call over the message size limit (errors names it; "
+                        "a batch or call too large goes to calls.dlq)."
                     ),
                     "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
                 },
@@ -166,11 +168,18 @@ OPENAPI: dict[str, Any] = {
                         "description": "Acknowledged and ignored (the mapping's `when` filter did not match)."
                     },
                     "202": {"description": "Mapped and acknowledged by the broker."},
-                    "400": _error_response("Payload cannot be parsed or mapped, or the call is invalid."),
-                    "401": _error_response("Bad or missing token or signature."),
-                    "404": _error_response("No mapping for this source."),
+                    "400": _error_response(
+                        "Payload cannot be parsed or mapped, or the call is invalid; it goes to calls.dlq "
+                        "(stage ingest) with the reason."
+                    ),
+                    "401": _error_response("Bad or missing token or signature (checked before the source)."),
+                    "404": _error_response(
+                        "No webhook mapping for this source (AMI/ESL mappings are for callstream connect)."
+                    ),
                     "408": _error_response("Body not received within CALLSTREAM_INGEST_READ_TIMEOUT_S."),
-                    "413": _error_response("Body too large."),
+                    "413": _error_response(
+                        "Body too large, or the call over the message size limit (it goes to calls.dlq)."
+                    ),
                     "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
                 },
             }

@@ -8,7 +8,7 @@ Nothing counts as published until the broker acknowledged it (delivery report); 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -174,12 +174,24 @@ class CallPublisher:
         self._produce(topic, call["call_id"], self.codec.encode(COMPLETED.record, call, topic))
 
     def dead_letter(
-        self, *, source: str, lineno: int, payload: bytes, error: str, call_id: str | None = None
+        self,
+        *,
+        source: str,
+        lineno: int,
+        payload: bytes,
+        error: str,
+        call_id: str | None = None,
+        stage: str = "publish",
+        on_delivery: Callable[[KafkaError | None, Any], None] | None = None,
     ) -> None:
-        """Send unpublishable input to the DLQ (stage ``publish``; offset = line number)."""
+        """Send unpublishable input to the DLQ (``topic`` = ``source``; offset = line number).
+
+        ``on_delivery``: the letter's own delivery report, for a caller that cannot wait for
+        :meth:`flush` (the ingest API); with it, a full producer queue raises :class:`Backpressure`
+        instead of waiting for room, which would stall the caller's event loop."""
         topic = self.settings.topic(DLQ.name)
         letter = {
-            "stage": "publish",
+            "stage": stage,
             "topic": source,
             "partition": -1,
             "offset": lineno,
@@ -192,18 +204,28 @@ class CallPublisher:
             "failed_at": datetime.now(UTC),
         }
         try:
-            self._produce(topic, call_id or "", self.codec.encode(DLQ.record, letter, topic))
+            self._produce(topic, call_id or "", self.codec.encode(DLQ.record, letter, topic), on_delivery)
         except RecordTooLarge as exc:  # the payload is what is too large: the letter goes without it
             letter |= {"payload": b"", "error_message": f"{error} (payload left out: {exc})"}
-            self._produce(topic, call_id or "", self.codec.encode(DLQ.record, letter, topic))
+            self._produce(topic, call_id or "", self.codec.encode(DLQ.record, letter, topic), on_delivery)
 
-    def _produce(self, topic: str, key: str, value: bytes) -> None:
+    def _produce(
+        self,
+        topic: str,
+        key: str,
+        value: bytes,
+        on_delivery: Callable[[KafkaError | None, Any], None] | None = None,
+    ) -> None:
         """Queue one record; :class:`RecordTooLarge` when librdkafka refuses it for its size."""
         while True:
             try:
-                self._producer.produce(topic, key=key.encode(), value=value, on_delivery=self._on_delivery)
+                self._producer.produce(
+                    topic, key=key.encode(), value=value, on_delivery=on_delivery or self._on_delivery
+                )
                 break
-            except BufferError:  # local queue full: serve delivery reports, then retry
+            except BufferError as exc:  # local queue full: serve delivery reports, then retry
+                if on_delivery is not None:
+                    raise Backpressure("producer queue is full") from exc
                 self._producer.poll(0.5)
             except KafkaException as exc:
                 if not _over_size_limit(exc):

@@ -1,0 +1,103 @@
+"""The ingest API authenticates before it says anything else, and a dead letter the broker cannot take
+never changes the answer.
+
+Found by an acceptance tester: ``/v1/webhooks/vonage`` with no token and a broken body answered 400
+"body is not json", ``/v1/webhooks/avaya`` with no token 404 "no mapping for source 'avaya'" (the
+mapping names, to anyone), the AMI/ESL mappings were served as webhooks, and ``"tenant": null`` was
+a 403 naming a Python repr. No broker listens here (port 1): nothing in these requests is published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from connectors.auth import TenantAuth
+from connectors.events import SAMPLE_CALLS
+from connectors.ingest import create_app
+from connectors.mapping import MappingError, load_mapping, load_webhook_mapping, parse_mapping
+from connectors.publisher import CallPublisher
+from schemas.codec import SingleObjectCodec
+from streams.settings import Settings
+
+SAMPLE = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])  # tenant "demo"
+TOKEN = {"Authorization": "Bearer t"}
+
+
+async def post_all(requests: list[tuple[str, dict, bytes]], **config: Any) -> list[tuple[int, dict]]:
+    config = {"log_level": 0, "message.timeout.ms": 500, **config}
+    publisher = CallPublisher(Settings(), "127.0.0.1:1", SingleObjectCodec(), config=config)
+    answers = []
+    async with TestClient(TestServer(create_app(publisher, TenantAuth({"demo": "t"}, {})))) as client:
+        for path, headers, body in requests:
+            async with client.post(path, headers=headers, data=body) as resp:
+                answers.append((resp.status, await resp.json()))
+    return answers
+
+
+def test_webhooks_answer_401_before_parsing_the_body_or_looking_up_the_mapping() -> None:
+    answers = asyncio.run(
+        post_all(
+            [
+                ("/v1/webhooks/vonage", {}, b"{oops"),
+                ("/v1/webhooks/avaya", {}, b"{}"),
+                ("/v1/webhooks/avaya", {"Authorization": "Bearer nope"}, b"{}"),
+                ("/v1/webhooks/twilio", {}, b"\xff\xfe not utf-8"),  # its signature cannot be checked
+                ("/v1/webhooks/avaya", TOKEN, b"{}"),
+                ("/v1/webhooks/vonage", TOKEN, b"{oops"),
+            ]
+        )
+    )
+    assert [status for status, _ in answers] == [401, 401, 401, 401, 404, 400]
+    assert not any("avaya" in body["error"] or "json" in body["error"] for _, body in answers[:4])
+    assert answers[4][1]["error"] == "no mapping for source 'avaya'"
+
+
+def test_socket_mappings_are_not_webhooks() -> None:
+    """AMI and ESL events come from `callstream connect`; a webhook sender posting one is no PBX."""
+    names = ("asterisk-ami", "asterisk-ami-hangup", "freeswitch-esl")
+    answers = asyncio.run(post_all([(f"/v1/webhooks/{name}", TOKEN, b"{}") for name in names]))
+    assert answers == [(404, {"error": f"no mapping for source {name!r}"}) for name in names]
+    for name in names:
+        assert load_mapping(name).transport == "socket"  # connect still loads them
+        with pytest.raises(KeyError):
+            load_webhook_mapping(name)
+    assert {load_webhook_mapping(n).transport for n in ("twilio", "vonage", "freeswitch-json-cdr")} == {
+        "webhook"
+    }
+    with pytest.raises(MappingError, match="transport must be one of"):
+        parse_mapping({"transport": "carrier-pigeon", "fields": {"call_id": "id"}}, "x.yaml")
+
+
+def test_a_non_string_tenant_is_a_400_with_its_field_path() -> None:
+    bodies = [{**SAMPLE, "tenant": None}, [SAMPLE, {**SAMPLE, "call_id": "n", "tenant": 7}]]
+    answers = asyncio.run(post_all([("/v1/calls", TOKEN, json.dumps(b).encode()) for b in bodies]))
+    assert [status for status, _ in answers] == [400, 400]
+    assert answers[0][1]["errors"] == [
+        {
+            "index": 0,
+            "problems": ["tenant: must be a string (leave it out for the token's tenant), got NoneType"],
+        }
+    ]
+    assert [e["index"] for e in answers[1][1]["errors"]] == [1]
+    assert "None" not in answers[0][1]["error"]
+
+
+def test_a_dead_letter_the_broker_cannot_take_still_answers_the_400(caplog: pytest.LogCaptureFixture) -> None:
+    bad = json.dumps({**SAMPLE, "call_id": "bad", "started_at": "soon"}).encode()
+    with caplog.at_level(logging.WARNING, logger="connectors.ingest"):
+        # a queue of one: the second letter finds it full (and must not stall the event loop waiting)
+        answers = asyncio.run(
+            post_all([("/v1/calls", TOKEN, bad)] * 2, **{"queue.buffering.max.messages": 1})
+        )
+    assert [status for status, _ in answers] == [400, 400]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("dead letter bad not sent: Backpressure" in e for e in errors), errors
+    assert any("dead letter bad not taken by the broker" in e for e in errors), errors  # the first, timed out
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and "bad: started_at" in warnings[0]
