@@ -3,10 +3,11 @@
 Metadata comes from a CSV beside the recordings: either Asterisk's CDR ``Master.csv`` (no header;
 recordings matched by the CDR ``uniqueid`` in their file name, as MixMonitor names them) or a
 generic CSV with a header (``file`` or ``call_id`` plus any CallCompleted field, e.g. ``agent_id``,
-``started_at``, ``queue``). Without metadata, the file name is the call id (``--call-id-from path``:
-its path below the folder) and the file time the end of the call; one call id names one recording.
-A state file records every call the broker acknowledged, so an interrupted
-import resumes where it stopped and a repeated one publishes nothing twice.
+``started_at``, ``queue``; one of the two times is enough, the recording's length gives the other).
+Without metadata, the file name is the call id (``--call-id-from path``: its path below the folder)
+and the file time the end of the call; one call id names one recording. A state file records every
+call the broker acknowledged, so an interrupted import resumes where it stopped and a repeated one
+publishes nothing twice.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 AUDIO_SUFFIXES = {".wav", ".mp3", ".ogg", ".opus", ".flac", ".gsm", ".m4a"}
 STATE_FILE = ".callstream-import.json"
@@ -195,7 +196,26 @@ def call_for(
             if fields.get(key):
                 call[key] = fields.pop(key)
         call["crm"] = {k: v for k, v in fields.items() if v}
+        _complete_times(call, rec.duration)
     return call
+
+
+def _complete_times(call: dict[str, Any], duration: float) -> None:
+    """A row with only one of ``started_at`` / ``ended_at`` gets the other from the recording's
+    length, as a file without metadata gets both: CRM exports often carry the start alone. A time
+    that does not parse is left for validation to name."""
+    start, end = call.get("started_at"), call.get("ended_at")
+    if (start is None) == (end is None):
+        return
+    try:
+        known = datetime.fromisoformat(str(start or end).replace("Z", "+00:00"))
+    except ValueError:
+        return
+    length = timedelta(seconds=duration)
+    if start is None:
+        call["started_at"] = (known - length).isoformat()
+    else:
+        call["ended_at"] = (known + length).isoformat()
 
 
 def match_metadata(path: Path, metadata: dict[str, dict[str, str]]) -> dict[str, str] | None:
@@ -260,6 +280,16 @@ class ImportState:
         os.replace(tmp, self.path)
 
 
+class Planned(NamedTuple):
+    """One recording of a plan: its CallCompleted JSON, or None and why not. ``call_id``: the id
+    it is published (or dead-lettered) under: its metadata row's, else the one its file gives."""
+
+    path: Path
+    call: dict[str, Any] | None
+    why: str | None
+    call_id: str
+
+
 def plan(
     directory: Path,
     metadata_csv: Path | None,
@@ -267,8 +297,9 @@ def plan(
     tz: tzinfo = UTC,
     call_id_from: str = "stem",
     published: Mapping[str, str] | None = None,
-) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
-    """(recording, CallCompleted JSON or None, why not) for every recording in ``directory``;
+) -> Iterator[Planned]:
+    """A :class:`Planned` (recording, CallCompleted JSON or None, why not, call id) for every
+    recording in ``directory``;
     ``tz``: the PBX's time zone, for the naive times of an Asterisk ``Master.csv``;
     ``call_id_from``: see :func:`file_call_id` (ids from metadata are kept).
 
@@ -294,29 +325,27 @@ def _plan(
     tz: tzinfo,
     call_id_from: str,
     published: Mapping[str, str],
-) -> Iterator[tuple[Path, dict[str, Any] | None, str | None]]:
+) -> Iterator[Planned]:
     first_with = {call_id: directory / name for call_id, name in published.items()}  # -> its recording
     for path in find_recordings(directory):
         meta = match_metadata(path, metadata) if metadata else None
+        file_id = file_call_id(path, directory, call_id_from) or str(path)
+        row_id = (meta.get("uniqueid" if cdr else "call_id") if meta else None) or file_id
         if metadata and meta is None:
-            yield path, None, "no metadata row matches this file"
+            yield Planned(path, None, "no metadata row matches this file", file_id)
             continue
-        file_id = file_call_id(path, directory, call_id_from)
         try:
             call = call_for(probe(path), meta, tenant, cdr, tz, file_id)
         except Exception as exc:  # an unreadable file is reported, and the import goes on
-            yield path, None, f"{type(exc).__name__}: {exc}"
+            yield Planned(path, None, f"{type(exc).__name__}: {exc}", row_id)
             continue
         other = first_with.setdefault(call["call_id"], path)
         if other != path:
             earlier = published.get(call["call_id"]) == other.relative_to(directory).as_posix()
-            yield (
-                path,
-                None,
-                _reused_id(call["call_id"], other, path, directory, file_id, call_id_from, earlier),
-            )
+            why = _reused_id(call["call_id"], other, path, directory, file_id, call_id_from, earlier)
+            yield Planned(path, None, why, call["call_id"])
             continue
-        yield path, call, None
+        yield Planned(path, call, None, call["call_id"])
 
 
 def _reused_id(

@@ -374,7 +374,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     published = skipped = bad = 0
     batch: list[tuple[str, str]] = []
     with tqdm(items, desc="import", unit="call", disable=args.quiet) as bar:
-        for path, call_json, problem in bar:
+        for path, call_json, problem, call_id in bar:
             try:
                 if problem is None:
                     call = call_from_json(call_json)
@@ -397,8 +397,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             if problem is not None:
                 bad += 1
                 bar.write(f"{path}: {problem}", file=sys.stderr)
+                # found by its call id beside the calls; the file in the reason keeps two files with
+                # one id (a stem in two folders) two dead_letters rows
                 publisher.dead_letter(
-                    source=str(directory), lineno=0, payload=str(path).encode(), error=problem
+                    source=str(directory),
+                    lineno=0,
+                    payload=str(path).encode(),
+                    error=f"{path.relative_to(directory).as_posix()}: {problem}",
+                    call_id=call_id,
                 )
             if len(batch) >= 100:
                 publisher.flush()

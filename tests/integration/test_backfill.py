@@ -122,3 +122,45 @@ def test_import_never_publishes_two_recordings_under_one_call_id(tmp_path: Path)
         assert by_path.returncode == 0, by_path.stderr
         keys = [m.key().decode() for m in read_topic(broker.bootstrap, "calls.completed", 3)]
         assert sorted(keys) == ["0001", "2026-11-01/0001", "2026-11-02/0001"]
+
+
+def test_import_with_a_generic_csv_derives_the_missing_time_and_letters_carry_call_ids(
+    tmp_path: Path,
+) -> None:
+    """A CSV with `started_at` and no `ended_at` failed every file with `ended_at: required`, and the
+    dead letters carried no call id though the row named one (found by an acceptance tester)."""
+    recordings = tmp_path / "rec"
+    recordings.mkdir()
+    shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", recordings / "0001.wav")
+    (recordings / "0002.wav").write_bytes(b"not audio at all")
+    shutil.copy(SAMPLES_DIR / "sample-en-mono.wav", recordings / "0003.wav")  # no row
+    meta = tmp_path / "meta.csv"
+    meta.write_text(
+        "file,call_id,agent_id,agent_name,started_at,queue\n"
+        "0001.wav,bf-0001,201,Alice,2026-11-20T10:00:00Z,sales\n"
+        "0002.wav,bf-0002,202,Bob,2026-11-20T11:00:00Z,sales\n"
+    )
+    with EmbeddedBroker() as broker:
+        env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
+        args = ("import", str(recordings), "--metadata", str(meta), "--tenant", "acme", "--quiet")
+        result = callstream(*args, cwd=tmp_path, env=env)
+        assert "imported 1 call(s), skipped 0 already published, 2 not importable" in result.stderr, (
+            result.stderr
+        )
+        [message] = read_topic(broker.bootstrap, "calls.completed", 1)
+        call = CODEC.decode("CallCompleted", message.value())
+        assert call["call_id"] == "bf-0001" and call["agent"] == {"id": "201", "name": "Alice"}
+        duration = json.loads((SAMPLES_DIR / "sample-en-sale.timeline.json").read_text())["duration"]
+        assert (call["ended_at"] - call["started_at"]).total_seconds() == pytest.approx(duration, abs=0.01)
+
+        letters = {
+            letter["call_id"]: letter
+            for letter in (
+                CODEC.decode("DeadLetter", m.value()) for m in read_topic(broker.bootstrap, "calls.dlq", 2)
+            )
+        }
+        assert sorted(letters) == ["0003", "bf-0002"]  # the row's id, else the file's
+        assert letters["bf-0002"]["key"] == b"bf-0002" and letters["bf-0002"]["error_message"].startswith(
+            "0002.wav: CorruptRecording"
+        )
+        assert letters["0003"]["error_message"] == "0003.wav: no metadata row matches this file"

@@ -107,3 +107,51 @@ def test_unreadable_recordings_are_reported_with_their_reason(tmp_path: Path) ->
         probe(garbage)
     recording = probe(SAMPLES_DIR / "sample-en-sale.wav")
     assert recording.channels == 2 and 20 < recording.duration < 40
+
+
+def test_a_row_with_one_time_gets_the_other_from_the_recording(tmp_path: Path) -> None:
+    """A generic CSV with `started_at` and no `ended_at` failed every file with `ended_at: required`,
+    although the importer reads each recording's duration (found by an acceptance tester)."""
+    from connectors.events import call_from_json
+
+    root = tmp_path / "monitor"
+    root.mkdir()
+    for name in ("a.wav", "b.wav"):
+        (root / name).write_bytes((SAMPLES_DIR / "sample-en-sale.wav").read_bytes())
+    meta = tmp_path / "meta.csv"
+    meta.write_text(
+        "file,call_id,agent_id,agent_name,started_at,ended_at,queue\n"
+        "a.wav,bf-0001,201,Alice,2026-11-20T10:00:00+03:00,,sales\n"
+        "b.wav,bf-0002,202,Bob,,2026-11-20T11:00:00Z,sales\n"
+    )
+    duration = probe(SAMPLES_DIR / "sample-en-sale.wav").duration
+    calls = {p.call_id: call_from_json(p.call) for p in plan(root, meta, "acme") if p.call is not None}
+    assert sorted(calls) == ["bf-0001", "bf-0002"]
+    for call in calls.values():
+        assert (call["ended_at"] - call["started_at"]).total_seconds() == pytest.approx(duration)
+    assert calls["bf-0001"]["started_at"].isoformat() == "2026-11-20T10:00:00+03:00"
+    assert calls["bf-0002"]["ended_at"].isoformat() == "2026-11-20T11:00:00+00:00"
+
+    # a time that does not parse is left for validation to name, not guessed around
+    meta.write_text("file,call_id,started_at\na.wav,bf-0001,yesterday\n")
+    [bad, _unmatched] = plan(root, meta, "acme")
+    assert bad.call is not None and "ended_at" not in bad.call and bad.call["started_at"] == "yesterday"
+
+
+def test_a_planned_recording_names_the_call_id_its_dead_letter_gets(tmp_path: Path) -> None:
+    """Import dead letters had no call id, even when the metadata row named one."""
+    root = tmp_path / "monitor"
+    root.mkdir()
+    (root / "broken.wav").write_bytes(b"not audio at all")
+    (root / "orphan.wav").write_bytes(b"never probed")
+    (root / "good.wav").write_bytes((SAMPLES_DIR / "sample-en-mono.wav").read_bytes())
+    meta = tmp_path / "meta.csv"
+    meta.write_text(
+        "file,call_id,started_at\nbroken.wav,bf-0001,2026-11-20T10:00:00Z\ngood.wav,,2026-11-20T10:00:00Z\n"
+    )
+    got = {p.path.name: (p.call_id, p.why is None) for p in plan(root, meta, "acme")}
+    assert got == {
+        "broken.wav": ("bf-0001", False),
+        "orphan.wav": ("orphan", False),
+        "good.wav": ("good", True),
+    }
