@@ -653,9 +653,14 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                 else:
                     source = source or match
                     keep.append(None)
-            # a clause the next kept one starts from with "а", "but", ... stays
+            # a clause the next kept one starts from with "а", "but", ... stays, and so does one that ends
+            # where a number read in groups starts ("на линию 8, 800, 100, ...": the 8 is the number's)
             for i in range(len(clauses) - 1):
-                if keep[i] is None and keep[i + 1] is not None and _leans_back(clauses[i + 1]):
+                if (
+                    keep[i] is None
+                    and keep[i + 1] is not None
+                    and (_leans_back(clauses[i + 1]) or _runs_on(clauses[i], clauses[i + 1]))
+                ):
                     keep[i] = clauses[i]
             kept_clauses = [c for c in keep if c is not None]
             text = ",".join(kept_clauses).rstrip(",;: ")
@@ -670,6 +675,11 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
         earlier.extend(
             (low, facts, s, polarities[i] if i in polarities else _polarity(low)) for i, low in lows
         )
+
+
+def _runs_on(clause: str, after: str) -> bool:
+    """Whether ``clause`` ends with digits and ``after`` goes on with more: one number's groups."""
+    return clause[-1:].isdigit() and after.lstrip()[:1].isdigit()
 
 
 def _leans_back(clause: str) -> bool:

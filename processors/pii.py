@@ -1166,9 +1166,18 @@ def _redact_passport_parts(text: str, counts: Counter[str], asked: bool = False)
 
 def _named_reference(text: str, start: int) -> bool:
     """Whether the last word before ``start`` that names a kind of number names a reference ("бронь",
-    "заказ", "запись")."""
+    "заказ", "запись"), or the "номер"/"number" right after such a word ("паспорт ..., договор номер
+    79-2840/23"; not "заказ 5521, номер 418275", where the order has its own)."""
     word = _cue_and_word(text, start)[1]
+    if word is not None and word.lastgroup == "number":
+        before = _cue_and_word(text, word.start())[1]
+        if before is not None and _JUST_ITS_NUMBER.fullmatch(text, before.end(), word.start()) is not None:
+            word = before
     return word is not None and word.lastgroup == "reference"
+
+
+#: Between a reference's word and its "номер": the rest of the word and a space ("договора номер").
+_JUST_ITS_NUMBER = re.compile(r"[\w-]*[\s:,]*")
 
 
 def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: str | None = None) -> str:
@@ -1833,9 +1842,11 @@ def _redact_text(text: str, options: PiiOptions, asked: str | None) -> tuple[str
 
 #: A toll-free number as written ("8 800 290-96-36", "1-800-979-2841", "0800 123 4567"): a company's
 #: hotline (the agent's "звоните на горячую линию ..."), no person's; it stays, like a company's INN.
+#: Its hours after it ("1-800-462-0126, 24/7", "24 7", "24 на 7", "24 hours") are no more of its digits.
 _TOLL_FREE = re.compile(
     r"(?<![\d+])(?<!\d[\s.,-])(?:(?:\+\s?7|8|7)[\s,-]*\(?800\)?|(?:\+?1[\s.,-]*)?\(?8\s?(?:00|33|44|55|66|77|88)\)?"
-    r"|(?:\+44[\s-]*)?\(?(?:0\s?)?8\s?0[08]\)?)(?:[\s.,-]*\d){6,7}(?![\s.,-]*\d)"
+    r"|(?:\+44[\s-]*)?\(?(?:0\s?)?8\s?0[08]\)?)(?:[\s.,-]*\d){6,7}"
+    r"(?!(?![\s.,-]*24(?:\s*(?:/|на|x|-)?\s*7|\s+(?:hours?|час)))[\s.,-]*\d)"
 )
 #: Its digits: Russia's 8 800 (+7 800) and 7 more, North America's 8xx toll-free codes and 7 more,
 #: the UK's 0800/0808 and 6-7 more (said in words "oh eight hundred", read "0 8 00").

@@ -442,3 +442,20 @@ def test_a_digit_s_nouns_in_a_dictation_reach_the_llm_as_digits():
     ]
     text = compress(filter_transcript(make_transcript_from_turns("n", turns, "ru")), len, "n")["text"]
     assert "0, 4, 4, 9, 1" in text, text
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second", "kept"),
+    [
+        # a repeated clause that ends where a number read in groups starts keeps the number's first group
+        ("ru", "Звоните на горячую линию восемь, восемьсот, пятьсот, десять, двадцать.",
+         "Звоните на горячую линию восемь, восемьсот, двести, сорок, тридцать.", "8, 800, 200, 40, 30"),
+        ("en", "Your case number is 4, 1, 7, 7, 0, 2.", "Your case number is 7, 3, 8, 1, 6, 5.",
+         "7, 3, 8, 1, 6, 5"),
+    ],
+)  # fmt: skip
+def test_a_repeated_clause_keeps_the_first_group_of_the_number_after_it(lang, first, second, kept):
+    turns = [("agent", first), ("agent", second)]
+    medium = CompressOptions(dense_at=100.0, simple_below=0.0, medium_min_words=1)  # repeats are cut
+    text = compress(filter_transcript(make_transcript_from_turns("g", turns, lang)), len, "g", medium)["text"]
+    assert kept in text, text

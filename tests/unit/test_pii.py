@@ -1614,3 +1614,45 @@ def test_alphabet_words_that_spell_nothing_secret_stay(said):
 )  # fmt: skip
 def test_a_reference_number_beside_a_passport_stays(said, stored):
     assert redact(said) == (stored, {"ID": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a toll-free line and its hours: "24/7" is no more of its digits
+        "You can reach support at 1-888-204-7731, 24/7, or by chat.",
+        "The helpline, 1 (877) 530-6412, 24 7, is free from any phone.",
+        "Call 800-615-2290 twenty-four seven for roadside help.",
+        "Our line 1-866-402-5518 is open 24 hours a day.",
+        "Бесплатная линия 8 800 301-44-27, 24 на 7, звоните.",
+        "Горячая линия 8-800-700-12-90, 24/7, заказ 5512-7730 от 12.03.2025.",
+    ],
+)
+def test_a_hotline_and_its_hours_stay(said):
+    assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a number that only starts like a hotline, or a person's line before "24/7", still goes
+        ("my cell is 917-204-5518, 24/7 reachable", "my cell is [PHONE], 24/7 reachable"),
+        ("мой номер 8 916 204-55-18, 24 на 7 на связи", "мой номер [PHONE], 24 на 7 на связи"),
+    ],
+)
+def test_a_personal_phone_before_its_hours_still_goes(said, stored):
+    assert redact(said) == (stored, {"PHONE": 1})
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a contract's number said with its "номер" after a passport in one breath is the contract's
+        ("Паспорт 4603 512877, договор номер 41-7730/25.", "Паспорт [ID], договор номер 41-7730/25."),
+        ("серия 4603 номер 512877, номер договора 418830", "серия [ID], номер договора 418830"),
+        ("паспорт 4603 512877, заказ номер 55-1209", "паспорт [ID], заказ номер 55-1209"),
+        ("passport 4603 512877, contract number 55-1209", "passport [ID], contract number 55-1209"),
+    ],
+)  # fmt: skip
+def test_a_reference_with_its_number_word_after_a_passport_stays(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
