@@ -870,6 +870,49 @@ def _asked(
     return _request(segments, role, asks, end)
 
 
+#: A robot reading back what the caller keyed in or said ("You entered: ...", "Проверяю. Вы ввели ...",
+#: "I heard ...", "Вы назвали: ..."): the number its own prompt asked for, in the same breath or its
+#: last ones ("Для идентификации введите ИНН." / "Проверяю. Вы ввели ...").
+_ROBOT_READ_BACK = re.compile(
+    r"(?<![^\W\d_])(?:you(?:'ve|\s+have)?\s+entered|i\s+heard|вы\s+(?:ввели|набрали|назвали|указали))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: A prompt's key to end the input with, said after what is to be keyed in.
+_KEY_TAIL = re.compile(
+    r"[\s,]*(?:followed\s+by|(?:and\s+)?then\s+press|and\s+press)\s+(?:the\s+)?(?:pound|hash)(?:\s+(?:key|sign))?|"
+    r"[\s,]*(?:и|затем|а\s+затем)\s+нажмите\s+(?:решётку|решетку)",
+    re.IGNORECASE,
+)
+#: Cheap prechecks for :data:`_ROBOT_READ_BACK` (most segments hold none).
+_ROBOT_READ_BACK_HINTS = ("entered", "heard", "ввели", "набрали", "назвали", "указали")
+
+
+def _read_back_kind(segments: list[dict[str, Any]], role: str, text: str) -> str | None:
+    """The identity number, "card" or "phone" a read-back in ``text`` (:data:`_ROBOT_READ_BACK`) says
+    again: what ``role`` asked for before it in ``text``, or in their last segments (the caller's
+    answers between skipped), while nothing they said since asks for something else; None for a
+    reference ("Введите номер заказа." / "Вы ввели ...") or no read-back."""
+    if not any(hint in text for hint in _ROBOT_READ_BACK_HINTS):
+        return None
+    if (m := _ROBOT_READ_BACK.search(text)) is None:
+        return None
+    prompts = [text[: m.start()]]
+    for seg in reversed(segments[-_ASK_SEGMENTS:]):
+        if seg["role"] == role:
+            prompts.append(seg["text"])
+    for prompt in prompts:
+        # "... followed by the pound key": which key ends the input, not what it is
+        if "ound" in prompt or "ash" in prompt or "нажмите" in prompt:
+            prompt = _KEY_TAIL.sub("", prompt)
+        kind = asked_id(prompt) or ("card" if asks_for_card(prompt) else None)
+        kind = kind or ("phone" if asks_for_phone(prompt) else None)
+        if kind is not None:
+            return kind
+        if _asks_something(prompt):
+            return None
+    return None
+
+
 def _confirmed(segments: list[dict[str, Any]], k: int) -> bool:
     """Whether the other speaker's next segment after ``segments[k]`` is a bare yes ("Да, правильно.",
     "Yep, correct.")."""
@@ -3002,6 +3045,8 @@ def filter_transcript(
             role = seg["role"]
             answering = ids and (other or (bool(segments) and segments[-1]["role"] != role))
             asked = asked_before if answering else None
+            if ids and (read_back := _read_back_kind(segments, role, text)) is not None:
+                asked = lambda: read_back  # noqa: E731  # the robot's own prompt names the number
             reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.

@@ -446,8 +446,17 @@ def _replace_run(match: re.Match[str]) -> str:
                 and not _number_next_to(match)
             ):
                 return str(a * 1000 + b)  # "три пятьсот" is 3500 said the short way, not "3 500"
-        # (never after a zero: "ноль сорок три" is a phone's 0 43, no price is said that way)
-        if f1 == l1 and 0 < a < 20 and l2 == f2 + 1 and 20 < b < 100 and b % 10:
+        # (never after a zero: "ноль сорок три" is a phone's 0 43, no price is said that way; nor in a
+        # Russian dictation, after or before other groups: "..., 2981, одиннадцать сорок три" is 11 43;
+        # English ones are read whole by the redaction's dictated digits, "oh"s and all)
+        if (
+            f1 == l1
+            and 0 < a < 20
+            and l2 == f2 + 1
+            and 20 < b < 100
+            and b % 10
+            and (words[f1].isascii() or not _number_next_to(match))
+        ):
             return text
     big = _BIG.keys() & set(words)
     if lead is None and not big and _SHARED_BIG.match(match.string, match.end()):

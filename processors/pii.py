@@ -331,7 +331,9 @@ _PHONE_WORDS = (
     rf"телефон|мобильн|сотов|домашн|(?:по)?звон(?:ит|ите|ить|им|ю)\b|набирайте|{_DICTATE_WORDS}|phone|"
     r"cell|mobile|call\b|callback|перезвон|reach\s+(?:me|you|us)\b|text\s+(?:me|you|the\s+code|it)\b|городск|whatsapp|ватсап|вотсап|"
     # a question how to reach the other: "How can we reach you?", "Как с вами связаться?"
-    r"contact\s+(?:me|you)\b|get\s+in\s+touch|связаться|\[phone\]"
+    r"contact\s+(?:me|you)\b|get\s+in\s+touch|связаться|\[phone\]|"
+    # a robot reading the caller's line off the network: "We see you're calling from 0 7551 925410"
+    r"calling\s+from"
 )
 _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
 #: Words naming a person's identity number that has no shape of its own: any 6-20 digits after one
@@ -876,7 +878,8 @@ _ID_HINTS = re.compile(
 #: NHS number handy?"), not a mention ("Хочу продлить полис.").
 _REQUEST = re.compile(
     r"\?|номер|number|(?<![^\W\d_])id\b|назов|продикт|подскаж|скаж|нуж|понадоб|требу|дайте|сообщ|need|give|read|"
-    r"tell|provide",
+    # a robot's prompt: "Please enter your social", "Для идентификации введите ИНН"
+    r"tell|provide|(?<![^\W\d_])(?:enter|say)\b|введите|наберите",
     re.I,
 )
 

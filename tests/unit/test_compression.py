@@ -459,3 +459,17 @@ def test_a_repeated_clause_keeps_the_first_group_of_the_number_after_it(lang, fi
     medium = CompressOptions(dense_at=100.0, simple_below=0.0, medium_min_words=1)  # repeats are cut
     text = compress(filter_transcript(make_transcript_from_turns("g", turns, lang)), len, "g", medium)["text"]
     assert kept in text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # in a dictation a teen and a tens-and-unit are two groups; alone they stay words (a price said short)
+        ("4081, 7810, одиннадцать сорок три", "4081, 7810, 11 43"),
+        ("одиннадцать сорок три, 5152", "11 43, 5152"),
+        ("это стоило одиннадцать сорок три", "это стоило одиннадцать сорок три"),
+        ("it was two fifty-eight, 1400", "it was two fifty-eight, 1400"),
+    ],
+)
+def test_a_russian_dictation_group_in_words_becomes_digits(text, expected):
+    assert normalise_numbers(text) == expected

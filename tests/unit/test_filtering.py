@@ -3766,3 +3766,78 @@ def test_an_account_asked_for_by_a_shop_stays_a_reference():
     turns = [("agent", "Thanks for your order. And the account number?"),
              ("customer", "it's seven oh two five five one nine three four one")]  # fmt: skip
     assert _texts(turns)[-1] == turns[-1][1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # a robot reads back what its own prompt asked to key in: that kind, in the same breath or the next
+        ([("agent", "To verify your identity, enter your social security number, then press hash. "
+                    "You have entered: two one nine, four four, seven zero eight one. "
+                    "Press one to confirm.")],
+         "en", "To verify your identity, enter your social security number, then press hash. "
+               "You have entered: [ID]. Press one to confirm."),
+        ([("agent", "Please enter your passport number."),
+          ("agent", "Thank you. You entered: 5 1 8, 2 0 7, 4 4 6. Press one to continue.")],
+         "en", "Thank you. You entered: [ID]. Press one to continue."),
+        ([("agent", "Please key in your mobile number and press the pound key."),
+          ("agent", "You entered 0 7912 448 306. To confirm, press one.")],
+         "en", "You entered [PHONE]. To confirm, press one."),
+        ([("agent", "Введите ИНН и нажмите решётку."),
+          ("agent", "Спасибо. Вы ввели семь семь ноль, два четыре один, восемь восемь три, "
+                    "ноль два восемь.")],
+         "ru", "Спасибо. Вы ввели [ID]."),
+        ([("agent", "Для проверки введите серию и номер паспорта."),
+          ("agent", "Вы набрали четыре пять, один ноль, два девять три, семь один шесть. Верно?")],
+         "ru", "Вы набрали [ID]. Верно?"),
+    ],
+)  # fmt: skip
+def test_a_robot_s_read_back_is_the_number_its_prompt_asked_for(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # a robot reading back an order, an amount or a date stays
+        ([("agent", "Please enter your order number followed by the pound key."),
+          ("agent", "You entered: 4 4 0 1 7 2 9 3. If this is correct, press one.")], "en"),
+        ([("agent", "Enter the amount you wish to pay."), ("agent", "You entered: 1 250 dollars 40 cents.")],
+         "en"),
+        ([("agent", "Введите номер заказа."),
+          ("agent", "Вы ввели 5 5 1 2 7 7 3 0 1. Если верно, нажмите один.")], "ru"),
+        ([("agent", "Введите дату рождения."), ("agent", "Вы ввели 14.03.1987. Если верно, нажмите один.")],
+         "ru"),
+        ([("agent", "Введите сумму платежа."), ("agent", "Вы ввели две тысячи четыреста рублей.")], "ru"),
+    ],
+)  # fmt: skip
+def test_a_robot_s_read_back_of_a_reference_or_an_amount_stays(turns, language):
+    assert _texts(turns, language)[-1] == turns[-1][1]
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "stored"),
+    [
+        # the line a robot sees the caller on is a phone; "calling from" a place is no number
+        ("We can see you are calling from 0 7700 918244. Press two to use another number.", "en",
+         "We can see you are calling from [PHONE]. Press two to use another number."),
+        ("I see you're calling from 312 448 0917, is that the best number?", "en",
+         "I see you're calling from [PHONE], is that the best number?"),
+        ("I'm calling from Leeds about order 5510 2283.", "en", None),
+        ("Вижу, вы звоните с номера 8 921 440 17 36.", "ru", "Вижу, вы звоните с номера [PHONE]."),
+    ],
+)  # fmt: skip
+def test_a_line_the_caller_is_calling_from_is_a_phone(said, language, stored):
+    assert _texts([("agent", said)], language)[-1] == (stored or said)
+
+
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        # a Russian group "одиннадцать сорок три" in a dictation is 11 43, not a price to keep in words
+        ([("agent", "Назовите номер счёта для возврата, банк Сбербанк."),
+          ("customer", "сорок восемьдесят один, 7810, 3300, 1207, двенадцать шестьдесят пять")], "[ID]"),
+    ],
+)  # fmt: skip
+def test_the_last_group_of_a_russian_dictation_said_in_words_goes_with_it(turns, stored):
+    assert _texts(turns, "ru")[-1] == stored
