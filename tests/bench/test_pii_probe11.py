@@ -24,7 +24,10 @@ noisy breath redacted as the answer it is, a phone asked for in any ASR grouping
 number words: 48 -> 1 leaked. A doubted breath of a dictated reference kept with its others, a
 prescription number a reference: lost 21 -> 4, touched 3 -> 0. Left: an IBAN group "eight hundred
 eight five" read as a hotline's 800 8 5; lost: references whose digit nouns or homophones ("seven ate
-ate") the compressor folds as repeats or echoes."""
+ate") the compressor folds as repeats or echoes.
+
+After probe 13's first round (a repeated clause that ends where a grouped number starts keeps it): lost
+4 -> 3 (a meter reading's first digit noun no longer cut with the clause before it)."""
 
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from tests.pii_probe11 import evaluate, self_check
 
 LEAKS = 1
 LEAKS_PER_TYPE = {"iban/en": 1}  # every other type/language: 0
-LOST = 4
+LOST = 3
 NEGATIVES_TOUCHED = 0
 
 

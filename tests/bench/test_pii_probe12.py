@@ -35,7 +35,11 @@ order's or appointment's number beside a passport kept): 31 -> 20 leaked (4.4 %;
 phonetic 8 -> 0, partial 8 -> 4), lost 35 -> 28 (a card's last four said again kept, "бронь № ...",
 "запись № ..." beside a passport), touched 5 unchanged. Left: the agent's wrong read-back of a lettered
 ID (5), "a o l" e-mails with digits (4), a number in two halves with no cue, the passport's series said
-in words before "номер"."""
+in words before "номер".
+
+After probe 13's first round (a hotline's "24/7" and a repeated clause's trailing group, robots'
+read-backs): 20 leaked, lost 28 -> 27 (a hotline in words whose first group the compressor cut), touched
+5."""
 
 from __future__ import annotations
 
@@ -51,7 +55,7 @@ LEAKS_PER_TYPE = {
     "email/en": 5, "member_id/en": 1, "oms/ru": 1, "passport_ru/ru": 2, "passport_us/en": 1,
     "phone_uk/en": 1, "phone_us/en": 1,
 }  # fmt: skip  # every other type/language: 0
-LOST = 28
+LOST = 27
 NEGATIVES_TOUCHED = 5
 
 

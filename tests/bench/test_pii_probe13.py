@@ -6,7 +6,14 @@ read-back ("You entered: ...", "Вы ввели ...") 10/80, a relative who take
 unasked 4/78. Lower the limits as fixes land; there is no slack on purpose.
 
 After probe 12's third round (spelling alphabets, parts said alone, a booking beside a passport): 19 leaked,
-lost 21 -> 19, touched 14."""
+lost 21 -> 19, touched 14.
+
+After this probe's first round (a toll-free line's hours after it, "24/7", "24 7", "24 на 7", no more of
+its digits; a repeated clause that ends where a grouped number starts kept, so the hotline's "восемь" and a
+ticket's first digit reach the LLM; "договор номер ..." after a passport the contract's; a robot's
+read-back, "You entered", "Вы ввели", "Вы назвали", the number its own prompt asked for, "enter"/"введите"
+a request; "calling from" a phone's word; "одиннадцать сорок три" in a Russian dictation digits): 19 -> 9
+leaked (2.2 %; ivr 10 -> 0), lost 19 -> 0, touched 14 -> 0."""
 
 from __future__ import annotations
 
@@ -16,13 +23,13 @@ import pytest
 
 from tests.pii_probe13 import evaluate, self_check
 
-LEAKS = 19
+LEAKS = 9
 LEAKS_PER_TYPE = {
-    "account/ru": 1, "email/en": 1, "iban/en": 1, "inn/ru": 2, "ni/en": 1, "passport_ru/ru": 2,
-    "passport_uk/en": 1, "passport_us/en": 4, "phone_uk/en": 2, "phone_us/en": 1, "ssn/en": 2, "zagran/ru": 1,
+    "email/en": 1, "iban/en": 1, "ni/en": 1, "passport_ru/ru": 1, "passport_uk/en": 1, "passport_us/en": 1,
+    "phone_us/en": 1, "ssn/en": 1, "zagran/ru": 1,
 }  # fmt: skip  # every other type/language: 0
-LOST = 19
-NEGATIVES_TOUCHED = 14
+LOST = 0
+NEGATIVES_TOUCHED = 0
 
 
 @pytest.fixture(scope="module")
