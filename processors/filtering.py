@@ -104,6 +104,7 @@ from processors.pii import (
     is_plain_number,
     is_year,
     join_pieces,
+    named_id,
     names_card,
     names_phone,
     names_reference,
@@ -910,6 +911,30 @@ def _read_back_kind(segments: list[dict[str, Any]], role: str, text: str) -> str
             return kind
         if _asks_something(prompt):
             return None
+    return None
+
+
+#: The phone handed to someone else, who will say the number: "Она рядом, сейчас продиктует.", "дам
+#: трубку мужу", "He's right here, hang on.", "Let me put her on."
+_HAND_OVER = re.compile(
+    r"(?<![^\W\d_])(?:рядом|продиктует|сейчас\s+скажет|(?:дам|даю|передам|передаю)\s+(?:ему\s+|ей\s+)?трубку|"
+    r"right\s+here|hang\s+on|put\s+(?:him|her|them)\s+on|(?:pass|hand|give)\s+(?:him|her|them)\s+the\s+phone|"
+    r"(?:he|she)(?:'ll|\s+will)\s+(?:tell|read|give))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_HAND_OVER_HINTS = ("рядом", "продикт", "скажет", "трубк", "ght here", "ang on", "put ", "the phone", "ll ")
+
+
+def _handed_over_kind(segments: list[dict[str, Any]], role: str) -> str | None:
+    """The identity number ``role`` said in their last breaths (none of the other speaker's between) is
+    about to be said by someone they hand the phone to ("Это паспорт дочери. Она рядом, сейчас
+    продиктует." / "Алло. Да, ..."): the relative's digits are that number."""
+    for seg in reversed(segments[-2:]):
+        if seg["role"] != role:
+            return None
+        text = seg["text"]
+        if any(hint in text for hint in _HAND_OVER_HINTS) and _HAND_OVER.search(text) is not None:
+            return named_id(text)
     return None
 
 
@@ -3047,6 +3072,8 @@ def filter_transcript(
             asked = asked_before if answering else None
             if ids and (read_back := _read_back_kind(segments, role, text)) is not None:
                 asked = lambda: read_back  # noqa: E731  # the robot's own prompt names the number
+            elif ids and not answering and segments and (handed := _handed_over_kind(segments, role)):
+                asked = lambda: handed  # noqa: E731  # a relative given the phone says the number named
             reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.

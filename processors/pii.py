@@ -892,6 +892,12 @@ def asked_id(text: str) -> str | None:
     from your insurance card")."""
     if _ID_HINTS.search(text.lower()) is None or _REQUEST.search(text) is None:
         return None
+    return named_id(text)
+
+
+def named_id(text: str) -> str | None:
+    """The identity number ``text`` names last (:func:`asked_id` without the request: "it's my
+    husband's social", "это паспорт дочери"), or None when a reference, a phone or nothing follows."""
     kind, ident_end = None, -1
     for m in _CUE.finditer(text):
         said = m.lastgroup

@@ -3841,3 +3841,41 @@ def test_a_line_the_caller_is_calling_from_is_a_phone(said, language, stored):
 )  # fmt: skip
 def test_the_last_group_of_a_russian_dictation_said_in_words_goes_with_it(turns, stored):
     assert _texts(turns, "ru")[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # the caller names whose identity number it is and hands the phone over: the relative's digits are it
+        ([("customer", "Паспорт не мой, а сына. Он рядом, сейчас продиктует."),
+          ("customer", "Алло. Сорок шесть ноль девять, двести двенадцать триста восемьдесят пять.")], "ru",
+         "Алло. [ID]."),
+        ([("customer", "Это СНИЛС мамы, дам ей трубку."), ("customer", "Да, 112-233-445 95.")], "ru",
+         "Да, [ID]."),
+        ([("customer", "The social is my wife's, she's right here."),
+          ("customer", "Hello? Sure, it's four one two, sixty-six, oh nine three eight.")], "en",
+         "Hello? Sure, it's [ID]."),
+        ([("customer", "It's my dad's passport, let me put him on."),
+          ("customer", "Hi, yes, 5 4 8 2 0 3 7 1 6.")], "en", "Hi, yes, [ID]."),
+    ],
+)  # fmt: skip
+def test_a_relative_handed_the_phone_says_the_number_named_before(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # the phone handed over with no identity number named, or the relative saying an order or a price
+        ([("customer", "Муж рядом, сейчас продиктует."),
+          ("customer", "Алло. Заказ 5512 7730 1, оплачен 14.03.")], "ru"),
+        ([("customer", "Это паспорт дочери, она рядом."),
+          ("customer", "Алло. Номер заказа 4417 2290 5.")], "ru"),
+        ([("customer", "My husband handles the bills, he's right here."),
+          ("customer", "Hi, the invoice was 1 240 dollars on 03/14/2025.")], "en"),
+        ([("customer", "It's my son's social, hang on."),
+          ("customer", "Hi. Our hotline is 1-800-555-0199, 24/7.")], "en"),
+    ],
+)  # fmt: skip
+def test_a_relative_handed_the_phone_saying_a_reference_keeps_it(turns, language):
+    assert _texts(turns, language)[-1] == turns[-1][1]
