@@ -1324,7 +1324,8 @@ _MAIL_ONLY = (
     "gmail", "googlemail", "hotmail", "icloud", "protonmail", "гмейл", "гмайл", "джимейл", "джимайл",
 )  # fmt: skip
 _AT = r"(?:\s(?:at|собака|собачка|эт)(?:\s+(?:sign|symbol|the\s+rate))?,?\s+|@\s*)"
-_ANY_DOT = r"(?:\.|,?\s+(?:dot|period|точка),?\s+)"
+#: A dot written, also with a space each side as Whisper may write it ("yahoo . com"), or said.
+_ANY_DOT = r"(?:\.|\s\.\s|,?\s+(?:dot|period|точка),?\s+)"
 _SAID_DOT = r",?\s+(?:dot|period|точка),?\s+"
 _SAID_DASH = r"\s+(?:dash|hyphen|тире|дефис)\s+"
 _WORD = r"[\w-]++"
@@ -1335,7 +1336,7 @@ _SPOKEN_TAIL = re.compile(
     rf"(?=\s[aсэ]|@){_AT}(?P<domain>"
     # one or two words, more parts after dots; a said dash joins a label ("ромашка тире трейд")
     rf"{_WORD}(?:{_SAID_DASH}{_WORD})*(?:\s+{_WORD})?(?:{_ANY_DOT}{_WORD}(?:{_SAID_DASH}{_WORD})*)*"
-    rf"(?:\.(?:{_TLD})|{_SAID_DOT}(?:{_TLD}|[^\W\d_]{{2}}))"  # a known TLD, or any two letters said
+    rf"(?:(?:\.|\s\.\s)(?:{_TLD})|{_SAID_DOT}(?:{_TLD}|[^\W\d_]{{2}}))"  # a known TLD, or two letters said
     rf"|(?:{'|'.join(_PROVIDERS)})\s+(?:{_TLD})"  # "gmail com", "мейл ру"
     rf"|(?:{'|'.join(_MAIL_ONLY)})"  # "at gmail"
     rf")(?!\w)",
@@ -1779,12 +1780,32 @@ def redact(
         if named:
             out, counts = _redact_text(said, options, asked)
             return out, dict(Counter(counts) + Counter({"ID": named}))
+    if asked is None and options.ids and any(map(text.__contains__, _NAMED_AFTER_HINTS)):
+        # "I'm showing 4122 99998 as your passport number": the kind named after the digits
+        for m in _NAMED_AFTER.finditer(text):
+            kind = named_id(text[m.end() : m.end() + _CUE_CHARS])
+            if kind is not None:
+                head, head_counts = _redact_text(text[: m.start()], options, kind)
+                tail, tail_counts = redact(text[m.start() :], options)
+                return head + tail, dict(Counter(head_counts) + Counter(tail_counts))
     return _redact_text(text, options, asked)
 
 
-#: A lower-case word run into 7 digits or more (or a plus and them), not an address's local part
-#: ("ivan19831212@mail.ru") nor a code in capitals ("WVWWGCSP0S3304565").
-_FUSED = re.compile(r"(?<![\w.@+-])([a-zа-яё]{3,}(?:['’][a-z]+)?)(\+?\d{7,})(?![\d@]|\.\w)")
+#: Digits, then what they are: "4122 99998 as your passport number", "4512 345678 — это ваш паспорт?"
+_NAMED_AFTER = re.compile(
+    r"(?<=\d)[\s,—–-]*(?:(?:as|is)\s+(?:your|my|his|her|their|the)|(?:как|это)\s+(?:ваш|мой|его|е[её]|их)\w*)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_NAMED_AFTER_HINTS = (" as ", " is ", "как ", "это ")
+
+
+#: A word in lower case (its first letter maybe a capital: "Номер+79161234567", or a short one with its
+#: apostrophe: "it's7139319544") run into 7 digits or more (or a plus and them), not an address's local
+#: part ("ivan19831212@mail.ru") nor a code in capitals ("WVWWGCSP0S3304565").
+_FUSED = re.compile(
+    r"(?<![\w.@+-])([A-ZА-ЯЁa-zа-яё][a-zа-яё]{2,}(?:['’][a-z]+)?|[A-Za-z][a-z]?['’][a-z]+)(\+?\d{7,})(?![\d@]|\.\w)"
+)
 #: The last four of a social security number named with their words (a card's last four are no PII).
 _SSN_LAST_FOUR_SAID = re.compile(
     r"(?<![^\W\d_])((?:the\s+)?last\s+(?:four|4)(?:\s+digits)?\s+of\s+(?:my|his|her|the|your|our)\s+"
@@ -1831,6 +1852,12 @@ def _redact_text(text: str, options: PiiOptions, asked: str | None) -> tuple[str
     if bare is not None and not is_year(said_digits(bare.group(1))):  # "В каком году выдан?" / "2015."
         return f"{text[: bare.start(1)]}[ID]{text[bare.end(1) :]}", {"ID": 1}
     if "8" in text and _TOLL_FREE_HINT.search(text) is not None:
+        if options.ids and _IBAN_START.search(text) is not None:
+            # an IBAN's groups may hold 800 and 7 digits ("GB58. MIDL. 6330. 8001. 9822. 23"): it goes first
+            text, ibans = redact_ibans(text)
+            if ibans:
+                out, counts = _redact_text(text, options, asked)
+                return out, dict(Counter(counts) + Counter({"ID": ibans}))
         marks: dict[str, str] = {}
 
         def mark(m: re.Match[str]) -> str:
@@ -1861,6 +1888,8 @@ _TOLL_FREE = re.compile(
 #: the UK's 0800/0808 and 6-7 more (said in words "oh eight hundred", read "0 8 00").
 _TOLL_FREE_DIGITS = re.compile(r"[78]?800\d{7}|1?8(?:00|33|44|55|66|77|88)\d{7}|(?:44|0)80[08]\d{6,7}")
 _TOLL_FREE_HINT = re.compile(r"8\s?(?:00|33|44|55|66|77|88)|080")
+#: Where an IBAN may start: a country's two capitals, then its check digits.
+_IBAN_START = re.compile(r"[A-Z][\s,.-]{0,2}[A-Z][\s,.-]{0,2}\d")
 #: The first private-use character a hotline is masked with while the rest is redacted.
 _MARK = 0xE100
 

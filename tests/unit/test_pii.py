@@ -1656,3 +1656,40 @@ def test_a_personal_phone_before_its_hours_still_goes(said, stored):
 )  # fmt: skip
 def test_a_reference_with_its_number_word_after_a_passport_stays(said, stored):
     assert redact(said) == (stored, {"ID": 1})
+
+
+@pytest.mark.parametrize(
+    ("said", "stored", "counts"),
+    [
+        # Whisper ran a short word with its apostrophe, or a capitalised one, into the digits
+        ("Sure, it's4155550198 on my file", "Sure, it's [PHONE] on my file", {"PHONE": 1}),
+        ("Телефон+79034417722, запишите", "Телефон [PHONE], запишите", {"PHONE": 1}),
+        # digits, then the kind they are named as after them
+        ("I'm seeing 5310 77402 as your passport, correct?", "I'm seeing [ID] as your passport, correct?",
+         {"ID": 1}),
+        ("Вижу 74 5510382 — это ваш загранпаспорт?", "Вижу [ID] — это ваш загранпаспорт?", {"ID": 1}),
+        # an IBAN with a full stop after each group, one group holding 800 and seven digits
+        ("My IBAN: GB58. MIDL. 6330. 8001. 9822. 23.", "My IBAN: [ID].", {"ID": 1}),
+        # an address with a space each side of "@" and of the dot
+        ("reply to nadia.k91 @ gmail . com please", "reply to [EMAIL] please", {"EMAIL": 1}),
+        ("пишите на oleg.sokol @ yandex . ru, спасибо", "пишите на [EMAIL], спасибо", {"EMAIL": 1}),
+    ],
+)  # fmt: skip
+def test_whisper_s_written_shapes_of_a_secret(said, stored, counts):
+    assert redact(said) == (stored, counts)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a reference or an amount named after its digits, a code glued to a word, "at home . " stay
+        "I'm seeing 5310 77402 as your order number, correct?",
+        "У меня 1 240 рублей, это ваш остаток по счёту на оплату",
+        "Вижу 5510382 — это ваш номер заказа?",
+        "Order12345678 shipped on 03/14/2025",
+        "I was at home . Com was down again",
+        "The hotline 1-800-633-0800, 24/7, or chat",
+    ],
+)
+def test_written_shapes_of_references_stay(said):
+    assert redact(said) == (said, {})
