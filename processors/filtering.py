@@ -1681,7 +1681,14 @@ def _echoes(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) 
         if found is None or found.group(1) == "EMAIL":
             continue
         alone = _without_kept(said[j], segments[j]["text"])
-        own = {d for view in _code_views(alone) if (d := said_digits(view))}
+        views = list(_code_views(alone))
+        # number words read both ways in one number ("six oh six, six twenty-three, seven hundred
+        # eighty-seven"): as numbers, then the groups left in words as dictated, an "oh" a zero
+        mixed = dictated_digits(views[0])
+        views.append(
+            _OH_AFTER_DIGIT.sub(r"\g<1>0", _OH_AFTER_DIGIT.sub(r"\g<1>0", mixed)) if "o" in mixed else mixed
+        )
+        own = {d for view in views if (d := said_digits(view))}
         if found.group() == "[PHONE]" and segments[j]["text"].count("[") == 1:
             # a read-back regrouped so that it took a phone's shape ("Повторю: семь четыре девять ..."
             # of a SNILS): the number it says again, by its digits, and no phone more

@@ -117,6 +117,8 @@ _ID_12 = re.compile(r"\d(?<![\d-]\d)\d{11}(?![\d-])")
 #: A Russian bank account of a person: 20 digits from 408 (current accounts of individuals) or 423
 #: (their deposits), grouped anyhow (see _personal_account); a company's (407...) is no personal data.
 _ACCOUNT = re.compile(r"4(?<!\d4)(?:[\s,.-]{0,2}\d){19}(?![\s,.-]{0,2}\d)")
+#: An "oh" or "o" read for a zero: the cheap gate for :data:`_NI` in a text of fewer than six digits.
+_OH_HINTS = ("oh", "Oh", "OH", " o ", " o,", " O ", " O,")
 #: A UK National Insurance number: two capital letters, six digits (in pairs or not), a letter A-D
 #: ("NP 82 93 14 D", "QQ604980 C", "A B 06, 19, 18 C", "S K, 0 5, 4 0, 6 4, B").
 _NI_DIGIT = r"(?:\d|(?<![^\W\d_])oh?(?![^\W\d_]))"  # "oh" for zero, as a number read out says it
@@ -2314,9 +2316,11 @@ def _redact(
     # a card's security code: 3-4 digits after its word (cheap gate: "cv", "ecurity", "цифр", "оборот")
     cvv = options.cards and any(map(text.__contains__, _CVV_HINTS))
     if counted is None:
-        if not (spoken_at or cvv):
+        # a National Insurance number read with an "oh" for a zero has five digits ("N M, 2 6, 1 7, 5 oh, D")
+        six = options.ids and any(map(text.__contains__, _OH_HINTS)) and _NI.search(text) is not None
+        if not (spoken_at or cvv or six):
             return text, {}
-        seven = six = digits = False
+        seven = digits = False
     else:
         seven = counted.group(1) is not None
         # exactly six: an identity number this short only after its word or request (a price list

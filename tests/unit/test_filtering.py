@@ -3879,3 +3879,34 @@ def test_a_relative_handed_the_phone_says_the_number_named_before(turns, languag
 )  # fmt: skip
 def test_a_relative_handed_the_phone_saying_a_reference_keeps_it(turns, language):
     assert _texts(turns, language)[-1] == turns[-1][1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "stored"),
+    [
+        # a number said in a long breath partly as numbers, partly as dictated groups, read back in digits
+        ([("customer", "I gave them my passport number, seven oh one, three eighty-four, two hundred "
+                       "fifty-nine, and nothing. Order 55102938 for $1,200 never came, I rang 1-877-302-4411 "
+                       "and waited twenty minutes."),
+          ("agent", "Let me read that back: 701384259.")], "en", "Let me read that back: [ID]."),
+        # a National Insurance number read back with an "oh" for its zero: five digits and the "oh"
+        ([("customer", "My National Insurance number is P R four oh one nine two seven B."),
+          ("agent", "So that's P R, four oh, one nine, two seven, B?")], "en", "So that's [ID]?"),
+    ],
+)  # fmt: skip
+def test_a_read_back_of_a_number_said_in_mixed_words_or_with_an_oh(turns, language, stored):
+    assert _texts(turns, language)[-1] == stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # an order read back after a passport in the same breath, a letter and digits that are no NI number
+        ([("customer", "Паспорт я им называла, а заказ у меня 7712 4409 5."),
+          ("agent", "Записала заказ 7712 4409 5.")], "ru"),
+        ([("customer", "Flight B A four oh one, gate 12, then seat 14 C."),
+          ("agent", "Got it, B A four oh one.")], "en"),
+    ],
+)  # fmt: skip
+def test_a_read_back_of_a_reference_stays(turns, language):
+    assert _texts(turns, language)[-1] == turns[-1][1]

@@ -1693,3 +1693,22 @@ def test_whisper_s_written_shapes_of_a_secret(said, stored, counts):
 )
 def test_written_shapes_of_references_stay(said):
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        # a National Insurance number with an "oh" for its zero: five digits written, its shape still says it
+        ("So that's P R, 4 oh, 1 9, 2 7, B?", "So that's [ID]?"),
+        ("NI number: J T, 3 1, oh 8, 5 5, C", "NI number: [ID]"),
+    ],
+)
+def test_a_national_insurance_number_with_an_oh_for_a_zero(said, stored):
+    assert redact(said) == (stored, {"ID": 1})
+
+
+@pytest.mark.parametrize(
+    "said", ["Oh, we landed at 5 to 9 on BA 2 oh 1, gate C", "Oh no, room 4 oh 1 B was booked for 3 nights"]
+)
+def test_letters_and_an_oh_that_are_no_national_insurance_number_stay(said):
+    assert redact(said) == (said, {})
