@@ -13,7 +13,14 @@ its digits; a repeated clause that ends where a grouped number starts kept, so t
 ticket's first digit reach the LLM; "договор номер ..." after a passport the contract's; a robot's
 read-back, "You entered", "Вы ввели", "Вы назвали", the number its own prompt asked for, "enter"/"введите"
 a request; "calling from" a phone's word; "одиннадцать сорок три" in a Russian dictation digits): 19 -> 9
-leaked (2.2 %; ivr 10 -> 0), lost 19 -> 0, touched 14 -> 0."""
+leaked (2.2 %; ivr 10 -> 0), lost 19 -> 0, touched 14 -> 0.
+
+After a second round (a relative handed the phone says the identity number the caller named before,
+"Она рядом, сейчас продиктует." / "Алло. Да, ..."; a short word with its apostrophe or a capitalised one
+run into the digits, "it's7139319544"; the kind named after the digits, "... as your passport number";
+an IBAN read before a hotline's mask takes a group "8001. 9822"; an address with a space each side of its
+dot, "@ yahoo . com"; a number said partly as numbers, partly as dictated groups, heard both ways when
+read back; a National Insurance number with an "oh" for its zero): 9 -> 0 leaked; lost 0, touched 0."""
 
 from __future__ import annotations
 
@@ -23,11 +30,8 @@ import pytest
 
 from tests.pii_probe13 import evaluate, self_check
 
-LEAKS = 9
-LEAKS_PER_TYPE = {
-    "email/en": 1, "iban/en": 1, "ni/en": 1, "passport_ru/ru": 1, "passport_uk/en": 1, "passport_us/en": 1,
-    "phone_us/en": 1, "ssn/en": 1, "zagran/ru": 1,
-}  # fmt: skip  # every other type/language: 0
+LEAKS = 0
+LEAKS_PER_TYPE: dict[str, int] = {}  # every type/language: 0
 LOST = 0
 NEGATIVES_TOUCHED = 0
 
