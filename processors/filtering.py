@@ -893,7 +893,7 @@ def _read_back_kind(segments: list[dict[str, Any]], role: str, text: str) -> str
     again: what ``role`` asked for before it in ``text``, or in their last segments (the caller's
     answers between skipped), while nothing they said since asks for something else; None for a
     reference ("Введите номер заказа." / "Вы ввели ...") or no read-back."""
-    if not any(hint in text for hint in _ROBOT_READ_BACK_HINTS):
+    if not any(map(text.__contains__, _ROBOT_READ_BACK_HINTS)):
         return None
     if (m := _ROBOT_READ_BACK.search(text)) is None:
         return None
@@ -922,7 +922,11 @@ _HAND_OVER = re.compile(
     r"(?:he|she)(?:'ll|\s+will)\s+(?:tell|read|give))(?![^\W\d_])",
     re.IGNORECASE,
 )
-_HAND_OVER_HINTS = ("рядом", "продикт", "скажет", "трубк", "ght here", "ang on", "put ", "the phone", "ll ")
+#: Its cheap gate (most segments hold none of these).
+_HAND_OVER_HINTS = (
+    "рядом", "продикт", "скажет", "трубк", "ght here", "ang on", "m on", "r on", "the phone", "ll tell",
+    "ll read", "ll give",
+)  # fmt: skip
 
 
 def _handed_over_kind(segments: list[dict[str, Any]], role: str) -> str | None:
@@ -933,7 +937,7 @@ def _handed_over_kind(segments: list[dict[str, Any]], role: str) -> str | None:
         if seg["role"] != role:
             return None
         text = seg["text"]
-        if any(hint in text for hint in _HAND_OVER_HINTS) and _HAND_OVER.search(text) is not None:
+        if any(map(text.__contains__, _HAND_OVER_HINTS)) and _HAND_OVER.search(text) is not None:
             return named_id(text)
     return None
 

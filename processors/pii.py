@@ -118,7 +118,8 @@ _ID_12 = re.compile(r"\d(?<![\d-]\d)\d{11}(?![\d-])")
 #: (their deposits), grouped anyhow (see _personal_account); a company's (407...) is no personal data.
 _ACCOUNT = re.compile(r"4(?<!\d4)(?:[\s,.-]{0,2}\d){19}(?![\s,.-]{0,2}\d)")
 #: An "oh" or "o" read for a zero: the cheap gate for :data:`_NI` in a text of fewer than six digits.
-_OH_HINTS = ("oh", "Oh", "OH", " o ", " o,", " O ", " O,")
+_OH_HINTS = (" oh", " Oh", " OH", " o ", " o,", " O ", " O,")
+_FIVE_DIGITS = re.compile(r"\d(?:\D*+\d){4}")
 #: A UK National Insurance number: two capital letters, six digits (in pairs or not), a letter A-D
 #: ("NP 82 93 14 D", "QQ604980 C", "A B 06, 19, 18 C", "S K, 0 5, 4 0, 6 4, B").
 _NI_DIGIT = r"(?:\d|(?<![^\W\d_])oh?(?![^\W\d_]))"  # "oh" for zero, as a number read out says it
@@ -1782,7 +1783,7 @@ def redact(
         if named:
             out, counts = _redact_text(said, options, asked)
             return out, dict(Counter(counts) + Counter({"ID": named}))
-    if asked is None and options.ids and any(map(text.__contains__, _NAMED_AFTER_HINTS)):
+    if asked is None and options.ids and _NAMED_AFTER_HINT.search(text) is not None:
         # "I'm showing 4122 99998 as your passport number": the kind named after the digits
         for m in _NAMED_AFTER.finditer(text):
             kind = named_id(text[m.end() : m.end() + _CUE_CHARS])
@@ -1799,7 +1800,10 @@ _NAMED_AFTER = re.compile(
     r"(?![^\W\d_])",
     re.IGNORECASE,
 )
-_NAMED_AFTER_HINTS = (" as ", " is ", "как ", "это ")
+#: Its cheap gate: one scan for the words after "as"/"is"/"как"/"это" (" is " alone is in most texts).
+_NAMED_AFTER_HINT = re.compile(
+    r"(?:s|к|то)\s+(?:your|my|his|her|their|the|ваш|мо[йяеи]|его|е[её]|их)\s", re.IGNORECASE
+)
 
 
 #: A word in lower case (its first letter maybe a capital: "Номер+79161234567", or a short one with its
@@ -2317,7 +2321,12 @@ def _redact(
     cvv = options.cards and any(map(text.__contains__, _CVV_HINTS))
     if counted is None:
         # a National Insurance number read with an "oh" for a zero has five digits ("N M, 2 6, 1 7, 5 oh, D")
-        six = options.ids and any(map(text.__contains__, _OH_HINTS)) and _NI.search(text) is not None
+        six = (
+            options.ids
+            and any(map(text.__contains__, _OH_HINTS))
+            and _FIVE_DIGITS.search(text) is not None
+            and _NI.search(text) is not None
+        )
         if not (spoken_at or cvv or six):
             return text, {}
         seven = digits = False
