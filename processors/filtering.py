@@ -942,6 +942,25 @@ def _handed_over_kind(segments: list[dict[str, Any]], role: str) -> str | None:
     return None
 
 
+def _asked_here(
+    segments: list[dict[str, Any]], role: str, text: str, asked_before: Callable[[], str | None] | None
+) -> Callable[[], str | None]:
+    """What :func:`_judge` asks for the number ``text`` may hold, looked up only when it holds one: the
+    number a robot's own prompt named (a read-back, :func:`_read_back_kind`), else the one a relative
+    handed the phone is about to say (:func:`_handed_over_kind`, for a turn that answers no one), else
+    ``asked_before`` (the other speaker's request, for a turn that answers it)."""
+
+    def asked() -> str | None:
+        kind = _read_back_kind(segments, role, text)
+        if kind is None and asked_before is None and segments:
+            kind = _handed_over_kind(segments, role)
+        if kind is None and asked_before is not None:
+            kind = asked_before()
+        return kind
+
+    return asked
+
+
 def _confirmed(segments: list[dict[str, Any]], k: int) -> bool:
     """Whether the other speaker's next segment after ``segments[k]`` is a bare yes ("Да, правильно.",
     "Yep, correct.")."""
@@ -3080,11 +3099,7 @@ def filter_transcript(
             # it, right after theirs (kept or not: "Так, дальше." is dropped as a filler)
             role = seg["role"]
             answering = ids and (other or (bool(segments) and segments[-1]["role"] != role))
-            asked = asked_before if answering else None
-            if ids and (read_back := _read_back_kind(segments, role, text)) is not None:
-                asked = lambda: read_back  # noqa: E731  # the robot's own prompt names the number
-            elif ids and not answering and segments and (handed := _handed_over_kind(segments, role)):
-                asked = lambda: handed  # noqa: E731  # a relative given the phone says the number named
+            asked = _asked_here(segments, role, text, asked_before if answering else None) if ids else None
             reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.
