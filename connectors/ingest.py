@@ -217,6 +217,7 @@ def _refuse(
                 call_id=letter_id,
                 stage="ingest",
                 on_delivery=delivered,
+                tenant=tenant,
             )
         except Exception as exc:  # whatever the producer says, the client gets its 4xx
             log.error("ingest: dead letter %s not sent: %s: %s", letter_id, type(exc).__name__, exc)

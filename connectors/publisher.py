@@ -8,6 +8,7 @@ Nothing counts as published until the broker acknowledged it (delivery report); 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,22 @@ from schemas.codec import Codec
 from streams.kafka_errors import ClientErrors
 from streams.settings import Settings
 from streams.topics import COMPLETED, DLQ
+
+#: A payload above this is not parsed for its tenant (a bad line is usually small; a huge one is not
+#: worth the time).
+_TENANT_SCAN_MAX_BYTES = 1 << 20
+
+
+def payload_tenant(payload: bytes) -> str | None:
+    """The string ``tenant`` of a JSON object ``payload``, if it is one and names one."""
+    if len(payload) > _TENANT_SCAN_MAX_BYTES:
+        return None
+    try:
+        record = json.loads(payload)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+    tenant = record.get("tenant") if isinstance(record, dict) else None
+    return tenant if isinstance(tenant, str) and tenant else None
 
 
 class PublishError(RuntimeError):
@@ -183,8 +200,10 @@ class CallPublisher:
         call_id: str | None = None,
         stage: str = "publish",
         on_delivery: Callable[[KafkaError | None, Any], None] | None = None,
+        tenant: str | None = None,
     ) -> None:
-        """Send unpublishable input to the DLQ (``topic`` = ``source``; offset = line number).
+        """Send unpublishable input to the DLQ (``topic`` = ``source``; offset = line number);
+        ``tenant``: whose input it is, else the ``tenant`` a JSON object payload names.
 
         ``on_delivery``: the letter's own delivery report, for a caller that cannot wait for
         :meth:`flush` (the ingest API); with it, a full producer queue raises :class:`Backpressure`
@@ -192,6 +211,7 @@ class CallPublisher:
         topic = self.settings.topic(DLQ.name)
         letter = {
             "stage": stage,
+            "tenant": tenant or payload_tenant(payload),
             "topic": source,
             "partition": -1,
             "offset": lineno,

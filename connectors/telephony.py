@@ -630,7 +630,7 @@ async def forward_to_kafka(
     async def on_problem(event: dict[str, str], why: str) -> None:
         call_id = event.get("Linkedid") or event.get("UniqueID") or event.get("Unique-ID")
         publisher.dead_letter(source=f"pbx:{tenant}", lineno=0, payload=json.dumps(event).encode(), error=why,
-                              call_id=call_id)  # fmt: skip
+                              call_id=call_id, tenant=tenant)  # fmt: skip
         log.warning("unmappable PBX event %s: %s", call_id, why)
 
     http = httpx.AsyncClient()

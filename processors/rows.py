@@ -132,6 +132,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     ],
     "dead_letters": [
         "stage",
+        "tenant",
         "topic",
         "partition",
         "offset",
@@ -368,6 +369,7 @@ def dead_letter_row(dl: Mapping[str, Any], version: int) -> dict[str, Any]:
     """A ``dead_letters`` row; key and payload stay the original bytes so the record can be replayed."""
     return {
         "stage": dl["stage"],
+        "tenant": dl.get("tenant") or "",
         "topic": dl["topic"],
         "partition": dl["partition"],
         "offset": dl["offset"],

@@ -405,6 +405,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     payload=str(path).encode(),
                     error=f"{path.relative_to(directory).as_posix()}: {problem}",
                     call_id=call_id,
+                    tenant=(call_json or {}).get("tenant") or args.tenant,  # a metadata row may name one
                 )
             if len(batch) >= 100:
                 publisher.flush()

@@ -430,14 +430,14 @@ class ClickHouseSink:
         """Dead-letter the record at ``offset``: its rows not yet written are dropped (tables
         already written keep theirs) and a ``dead_letters`` row, written next, says why."""
         key, payload = batch.sources.get(offset, (None, None))
+        refused = {
+            name: [dict(zip(TABLE_COLUMNS[name], row, strict=True)) for row in values]
+            for name in batch.rows
+            if (values := batch.values(name, offset))
+        }
         if payload is None:
-            rows = {name: batch.values(name, offset) for name in batch.rows}
-            refused = {
-                name: [dict(zip(TABLE_COLUMNS[name], row, strict=True)) for row in values]
-                for name, values in rows.items()
-                if values
-            }
             payload = json.dumps(refused, default=str).encode()
+        tenant = next((r["tenant"] for rows in refused.values() for r in rows if r.get("tenant")), None)
         batch.rejected.add(offset)
         letter = dead_letter(
             "sink",
@@ -448,6 +448,7 @@ class ClickHouseSink:
             payload=payload,
             error=exc,
             attempts=1,
+            tenant=tenant if isinstance(tenant, str) else None,
         )
         letter["error_message"] = f"ClickHouse refused the {table} rows: {letter['error_message']}"
         metrics.RECORDS_FAILED.labels("sink", letter["error_class"]).inc()

@@ -77,6 +77,23 @@ def call_id_of(key: bytes | None, record: Mapping[str, Any] | None = None) -> st
     return None
 
 
+#: Where each record embeds the one before it (CallScore → ... → Transcript → its CallCompleted).
+_EMBEDS = ("compressed", "filtered", "transcript", "call")
+
+
+def tenant_of(record: Mapping[str, Any] | None) -> str | None:
+    """The tenant a decoded record names, itself or in the CallCompleted it carries; None when it
+    names none (a dead letter keeps it, so BI can count a tenant's failures without a ``calls`` row)."""
+    for _ in range(len(_EMBEDS) + 1):
+        if not isinstance(record, Mapping):
+            return None
+        tenant = record.get("tenant")
+        if isinstance(tenant, str) and tenant:
+            return tenant
+        record = next((record[k] for k in _EMBEDS if isinstance(record.get(k), Mapping)), None)
+    return None
+
+
 def dead_letter(
     stage: str,
     *,
@@ -88,10 +105,12 @@ def dead_letter(
     error: BaseException,
     attempts: int,
     call_id: str | None = None,
+    tenant: str | None = None,
 ) -> dict[str, Any]:
     """A DeadLetter record for ``payload`` that failed in ``stage``."""
     return {
         "stage": stage,
+        "tenant": tenant,
         "topic": topic,
         "partition": partition,
         "offset": offset,
@@ -126,6 +145,7 @@ def event_dead_letter(
         error=error,
         attempts=attempts,
         call_id=call_id_of(event.key, record),
+        tenant=tenant_of(record),
     )
 
 

@@ -184,6 +184,10 @@ def build(now: datetime | None = None) -> BiData:
         failed_at=now - timedelta(minutes=30),
     )
     data.dead_letters.append(letter)
+    # bytes no tenant can be read from
+    letter = make_dead_letter(4, topic="calls.transcribed", payload=b"\x00garbage")
+    letter.update(key=None, call_id=None, tenant=None, error_class="NotSingleObjectError", failed_at=now)
+    data.dead_letters.append(letter)
     return data
 
 

@@ -231,4 +231,5 @@ def make_dead_letter(
         "error_message": "corrupt Transcript body",
         "attempts": 3,
         "failed_at": STARTED_AT + timedelta(minutes=1),
+        "tenant": "acme",
     }

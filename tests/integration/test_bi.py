@@ -206,3 +206,13 @@ def test_docs_queries_never_average_scores_across_scorecard_versions_or_scorers(
     if averages_scores:
         group_by = sql[sql.index("GROUP BY") :].split("\n", 1)[0]
         assert "scorecard_version" in group_by and "scorer" in group_by, heading
+
+
+def test_dead_letters_count_per_tenant_and_undecodable_bytes_under_no_tenant(bi):
+    client, data = bi
+    sql = "SELECT tenant, sum(dead_letters) AS n FROM bi_dead_letters_hourly GROUP BY tenant"
+    by_tenant = {r["tenant"]: r["n"] for r in rows(client, sql)}
+    expected: dict[str, int] = {}
+    for letter in data.dead_letters:
+        expected[letter["tenant"] or ""] = expected.get(letter["tenant"] or "", 0) + 1
+    assert by_tenant == expected and set(by_tenant) == {"acme", ""}

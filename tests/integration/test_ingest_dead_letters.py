@@ -94,6 +94,7 @@ def test_refused_payloads_of_authenticated_requests_go_to_the_dead_letter_topic(
         assert len(letters) == len(refused)  # one per refused payload, none for the unauthenticated
         by_id = {letter["call_id"]: letter for letter in letters}
         assert {letter["stage"] for letter in letters} == {"ingest"}
+        assert {letter["tenant"] for letter in letters} == {"demo"}  # the token's, also for "{not json"
 
         fs = by_id["a-leg"]  # the event's own call id, so BI finds it beside the call
         assert fs["topic"] == "/v1/webhooks/freeswitch-json-cdr" and fs["payload"] == refused[0][2]

@@ -56,11 +56,13 @@ def test_client_side_refusal_is_dead_lettered_once(isolated_chdb):
     ]
     letters = rows(
         isolated_chdb,
-        "SELECT stage, topic, partition, offset, key, payload, error_class, error_message FROM dead_letters",
+        "SELECT stage, topic, partition, offset, key, payload, error_class, error_message, tenant "
+        "FROM dead_letters",
     )
     assert len(letters) == 1
-    stage, topic, partition, offset, key, payload, error_class, message = letters[0]
+    stage, topic, partition, offset, key, payload, error_class, message, tenant = letters[0]
     assert (stage, topic, partition, offset, key, payload) == ("sink", TOPIC, 0, 1, "c-2", "avro-c-2")
+    assert tenant == "acme"  # the refused rows' tenant
     assert error_class == "DataError"
     assert message.startswith("ClickHouse refused the call_segments rows:") and "channel" in message
     assert sink.flush() == {}

@@ -355,6 +355,20 @@ def test_call_scores_from_before_agent_keyword_hits_decode_with_none():
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
 
 
+def test_dead_letters_from_before_tenant_decode_with_none():
+    """Backward: a DeadLetter written before ``tenant`` (schemas/history) reads None; forward: a reader
+    on that schema reads the new bytes without it."""
+    old = parse_schema(
+        json.loads((codec.HISTORY_DIR / "callstream.DeadLetter.9fe47a6.avsc").read_text()), _write_hint=False
+    )
+    record = make_dead_letter()
+    del record["tenant"]
+    decoded = SingleObjectCodec().decode("DeadLetter", single_object(old, record))
+    assert decoded == {**record, "tenant": None}
+    data = SingleObjectCodec().encode("DeadLetter", {**record, "tenant": "acme"})
+    assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("DeadLetter")), old) == record
+
+
 @pytest.fixture
 def history_dir(tmp_path, monkeypatch) -> Iterator[Any]:
     """Point codec.HISTORY_DIR at an empty tmp dir; the writer cache is cleared before and after."""
