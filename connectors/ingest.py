@@ -13,9 +13,11 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
   it in the batch may have been published: resending them is safe);
 - 503 + ``Retry-After`` when the producer cannot keep up (backpressure).
 
-What an authenticated request sent and was refused (400, or 413 for a batch or a call too large)
-goes to ``calls.dlq`` with stage ``ingest``, its reason and call id, and is logged: bad input never
-disappears, even when the sender drops the answer. Unauthenticated requests are only answered.
+What an authenticated request sent and was refused (400; 403, a call for another tenant; 413 for a
+batch or a call too large) goes to ``calls.dlq`` with stage ``ingest``, its reason, call id and the
+token's tenant, and is logged: bad input never disappears, even when the sender drops the answer.
+Unauthenticated requests are only answered, and so is a body refused before it could be
+authenticated (413 over the body limit, 408 stalled: a signature covers the whole body).
 
 Publishing is idempotent by call id: the record key is the call id, and every stage and the
 ClickHouse sink are idempotent by it, so a client retrying after a timeout never duplicates a call.
@@ -257,10 +259,10 @@ async def _accept(
                 errors.append({"index": index, "problems": [problem]})
                 letters.append(Letter(index, raw(index), problem, _named_id(item)))
                 continue
-            if item["tenant"] != tenant:
-                return _error(
-                    403, f"call {index} is for tenant {item['tenant']!r}; this token is for {tenant!r}"
-                )
+            if item["tenant"] != tenant:  # a misconfigured sender: its letter is the token's tenant's
+                message = f"call {index} is for tenant {item['tenant']!r}; this token is for {tenant!r}"
+                letter = Letter(index, raw(index), message, _named_id(item))
+                return _refuse(request, tenant, source, 403, message, [letter])
         try:
             calls.append(call_from_json(item))
         except InvalidCall as exc:

@@ -31,6 +31,9 @@ from tests.integration.test_pipeline import read_topic
 
 pytestmark = pytest.mark.integration
 CODEC = SingleObjectCodec()
+#: aiohttp's app keeps its producer alive after the test's broker stops; without this, librdkafka's
+#: threads print "Connect ... failed" until the interpreter exits (delivery is asserted by the tests).
+QUIET = {"log_level": 0}
 SAMPLE = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])  # tenant "demo"
 
 
@@ -49,7 +52,7 @@ async def serve_and(
 ) -> list[tuple[int, dict]]:
     """Start the API on loopback, send ``requests`` (headers, body) in order, return (status, json)."""
     auth = TenantAuth({"demo": "t-demo", "other": "t-other"}, {"other": "s3cret"})
-    app = create_app(CallPublisher(settings, bootstrap, CODEC, settings.ingest_max_queued), auth)
+    app = create_app(CallPublisher(settings, bootstrap, CODEC, settings.ingest_max_queued, QUIET), auth)
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()
@@ -139,7 +142,7 @@ async def webhooks(
     settings: Settings, bootstrap: str, requests: list[tuple[str, dict, bytes]]
 ) -> list[tuple]:
     auth = TenantAuth({"demo": "t-demo"}, {"twilio-tenant": "twilio-auth-token"})
-    app = create_app(CallPublisher(settings, bootstrap, CODEC), auth)
+    app = create_app(CallPublisher(settings, bootstrap, CODEC, config=QUIET), auth)
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()
@@ -277,7 +280,7 @@ def test_calls_through_the_api_are_enriched_from_the_crm(broker: EmbeddedBroker,
         fields = {"customer_id": "contact.uid", "customer_name": "contact.full_name"}
         enricher = CrmEnricher("generic", f"http://127.0.0.1:{crm_port}/lookup", fields=fields)
         auth = TenantAuth({"demo": "t-demo"}, {})
-        app = create_app(CallPublisher(settings, broker.bootstrap, CODEC), auth, enricher)
+        app = create_app(CallPublisher(settings, broker.bootstrap, CODEC, config=QUIET), auth, enricher)
         runner = web.AppRunner(app)
         await runner.setup()
         port = free_port()

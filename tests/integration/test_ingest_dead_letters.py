@@ -24,6 +24,7 @@ from schemas.codec import SingleObjectCodec
 from streams.broker import EmbeddedBroker
 from streams.settings import Settings
 from streams.topics import ensure_topics
+from tests.integration.test_ingest import QUIET
 from tests.integration.test_pipeline import read_topic
 from tests.unit.test_freeswitch_json_cdr import cdr
 
@@ -44,7 +45,7 @@ def call(call_id: str, **extra: Any) -> dict[str, Any]:
 
 async def post_all(settings: Settings, bootstrap: str, requests: list[tuple[str, dict, bytes]]) -> list:
     auth = TenantAuth({"demo": "t-demo", "other": "t-other"}, {})
-    app = create_app(CallPublisher(settings, bootstrap, CODEC), auth)
+    app = create_app(CallPublisher(settings, bootstrap, CODEC, config=QUIET), auth)
     answers = []
     async with TestClient(TestServer(app)) as client:  # aiohttp on loopback; shutdown flushes
         for path, headers, body in requests:
@@ -72,19 +73,19 @@ def test_refused_payloads_of_authenticated_requests_go_to_the_dead_letter_topic(
         ("/v1/calls", BEARER, b"{not json"),
         ("/v1/calls", BEARER, json.dumps(call("null-tenant", tenant=None)).encode()),
         ("/v1/calls", BEARER, big),
+        ("/v1/calls", BEARER, json.dumps([call("mine"), call("theirs", tenant="other")]).encode()),  # 403
     ]
     unauthenticated = [
         ("/v1/calls", {}, bad_one),  # 401
         ("/v1/calls", {"Authorization": "Bearer nope"}, bad_one),  # 401
         ("/v1/webhooks/vonage", {}, json.dumps(VONAGE).encode()),  # 401
-        ("/v1/calls", BEARER, json.dumps(call("theirs", tenant="other")).encode()),  # 403
     ]
     with EmbeddedBroker() as broker:
         ensure_topics(settings, broker.bootstrap)
         with caplog.at_level(logging.WARNING, logger="connectors.ingest"):
             answers = asyncio.run(post_all(settings, broker.bootstrap, refused + unauthenticated))
         statuses = [status for status, _ in answers]
-        assert statuses == [400, 400, 400, 400, 400, 400, 400, 413, 401, 401, 401, 403], answers
+        assert statuses == [400, 400, 400, 400, 400, 400, 400, 413, 403, 401, 401, 401], answers
         assert answers[0][1]["errors"] == [{"index": 0, "problems": ["started_at: required"]}]
         null_tenant = answers[6][1]["errors"][0]["problems"]
         assert null_tenant == ["tenant: must be a string (leave it out for the token's tenant), got NoneType"]
@@ -109,6 +110,9 @@ def test_refused_payloads_of_authenticated_requests_go_to_the_dead_letter_topic(
         assert "tenant: must be a string" in by_id["null-tenant"]["error_message"]
         assert by_id["big"]["payload"] == b"" and "payload left out" in by_id["big"]["error_message"]
         assert "message.max.bytes" in by_id["big"]["error_message"]
+        theirs = by_id["theirs"]  # only the other tenant's call, under the token's tenant
+        assert theirs["offset"] == 1 and theirs["tenant"] == "demo" and "mine" not in by_id
+        assert "for tenant 'other'; this token is for 'demo'" in theirs["error_message"]
 
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == len(refused)  # one line per refused request
