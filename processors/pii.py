@@ -1816,11 +1816,13 @@ _NAMED_AFTER_HINT = re.compile(r"\d[\s,—–-]*(?:[aAiI][sS]|[кК][аА][кК]
 _FUSED = re.compile(
     r"(?<![\w.@+-])([A-ZА-ЯЁa-zа-яё][a-zа-яё]{2,}(?:['’][a-z]+)?|[A-Za-z][a-z]?['’][a-z]+)(\+?\d{7,})(?![\d@]|\.\w)"
 )
+#: Four digits said as one group, two pairs or one by one, and no more after them.
+_FOUR_DIGITS_SAID = r"(\d{4}|\d\d[\s-]\d\d|\d(?:[\s,-]{1,2}\d){3})(?![\d]|[\s,-]{1,2}\d)"
 #: The last four of a social security number named with their words (a card's last four are no PII).
 _SSN_LAST_FOUR_SAID = re.compile(
     r"(?<![^\W\d_])((?:the\s+)?last\s+(?:four|4)(?:\s+digits)?\s+of\s+(?:my|his|her|the|your|our)\s+"
     r"(?:social(?:\s+security(?:\s+number)?)?|ssn|s\.s\.n\.)\s*(?:(?:are|is|were|would\s+be)(?![^\W\d_]))?[\s:,—#№-]*)"
-    r"(\d{4}|\d\d[\s-]\d\d|\d(?:[\s,-]{1,2}\d){3})(?![\d]|[\s,-]{1,2}\d)",
+    + _FOUR_DIGITS_SAID,
     re.IGNORECASE,
 )
 
@@ -1828,7 +1830,7 @@ _SSN_LAST_FOUR_SAID = re.compile(
 #: The last four digits of a number whose kind is not named ("the last four are 1866").
 _LAST_FOUR_SAID = re.compile(
     r"(?<![^\W\d_])((?:the\s+)?last\s+(?:four|4)(?:\s+digits)?\s+(?:are|is)(?![^\W\d_])[\s:,—#№-]*)"
-    r"(\d{4}|\d\d[\s-]\d\d|\d(?:[\s,-]{1,2}\d){3})(?![\d]|[\s,-]{1,2}\d)",
+    + _FOUR_DIGITS_SAID,
     re.IGNORECASE,
 )
 
