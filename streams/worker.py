@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -58,15 +59,23 @@ def kafka(
                 )
         if on_start is not None:
             on_start(broker)
-        yield broker.bootstrap
-        if keep_unprocessed:
-            _save_unprocessed(settings, broker.bootstrap)
+        if not keep_unprocessed:
+            yield broker.bootstrap
+            return
+        # A forced exit skips the end of this block: it saves first, too.
+        last_save = functools.partial(_save_unprocessed, settings, broker.bootstrap, FORCED_SAVE_TIMEOUT_S)
+        BEFORE_FORCED_EXIT.append(last_save)
+        try:
+            yield broker.bootstrap
+        finally:
+            BEFORE_FORCED_EXIT.remove(last_save)
+        _save_unprocessed(settings, broker.bootstrap)
 
 
-def _save_unprocessed(settings: Settings, bootstrap: str) -> None:
+def _save_unprocessed(settings: Settings, bootstrap: str, timeout: float = 30.0) -> None:
     """Spool what the embedded broker holds unprocessed before it stops (memory storage forgets it)."""
     try:
-        kept = spool.save(bootstrap, settings.app_id, settings.data_dir)
+        kept = spool.save(bootstrap, settings.app_id, settings.data_dir, timeout)
     except Exception as exc:  # the stop goes on: the worker must not hang or die on its way out
         log.error("could not save the embedded broker's unprocessed records: %s", exc)
         return
@@ -97,14 +106,33 @@ def prepare(settings: Settings, bootstrap: str, stages: list[str] | None = None)
 
 
 #: Seconds a graceful stop may take after SIGINT/SIGTERM (offset commits, the sink's last flush)
-#: before the process ends anyway: Kubernetes' default grace period is 30 s more than this needs.
+#: before the process ends anyway. Give the pod or service more than this (deploy/ uses 90 s;
+#: Kubernetes' default of 30 s would SIGKILL a long stop first).
 SHUTDOWN_TIMEOUT_S = 60.0
+
+#: Bounds the embedded broker's last save on a forced exit (reading its tails is usually well under 1 s).
+FORCED_SAVE_TIMEOUT_S = 15.0
+
+#: What a forced exit still does first. The embedded broker holds its records in memory only and
+#: dies with this process: :func:`kafka` registers the spool save here, or a stop forced while a long
+#: call was being transcribed lost every call not yet processed. A real cluster needs nothing:
+#: uncommitted records are read again (at-least-once).
+BEFORE_FORCED_EXIT: list[Callable[[], None]] = []
+_forcing = threading.Lock()
 
 
 def force_exit(why: str) -> None:
-    """End the process now: a stop that hangs must not leave a worker nobody can signal away (the
-    embedded broker dies with its parent; uncommitted records are read again: at-least-once)."""
+    """End the process now: a stop that hangs must not leave a worker nobody can signal away. What
+    :data:`BEFORE_FORCED_EXIT` holds runs first, once; a forced exit asked for again during it (a
+    third signal, the stop timer) ends the process at once."""
+    if not _forcing.acquire(blocking=False):
+        os._exit(1)
     log.error("callstream worker: %s; exiting without a clean stop", why)
+    for last in list(BEFORE_FORCED_EXIT):
+        try:
+            last()
+        except Exception as exc:  # exiting whatever happens
+            log.error("callstream worker: before the forced exit: %r", exc)
     logging.shutdown()
     os._exit(1)
 

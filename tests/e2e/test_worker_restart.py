@@ -65,3 +65,25 @@ def test_calls_published_to_a_stand_alone_worker_survive_its_restart(tmp_path: P
     assert not (data_dir / SPOOL_NAME).exists()  # all processed: nothing left to keep
     distinct, final, letters = stored(data_dir, tmp_path, prefix="spool-")
     assert (distinct, final, letters) == (CALLS, CALLS, 0)
+
+
+def test_a_forced_stop_still_keeps_what_the_embedded_broker_holds(tmp_path: Path) -> None:
+    """A second signal (or a stop over its time limit, e.g. while a long call is transcribed) ends the
+    worker without a clean stop: the embedded broker dies with it, so the spool is written first."""
+    data_dir, port = tmp_path / "data", free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    log = tmp_path / "worker.log"
+    worker = start_worker(data_dir, bootstrap, log, "sink", embedded=True)
+    try:
+        wait_until(lambda: "worker: stages" in log.read_text(), 120, "the start", worker, log)
+        asyncio.run(produce(bootstrap, "calls.transcribed", make_payloads(CALLS, "forced-")))
+        worker.send_signal(signal.SIGINT)
+        worker.send_signal(signal.SIGTERM)  # another signal at once: the exit is forced
+        assert worker.wait(90) == 1, log.read_text()[-3000:]
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    said = log.read_text()
+    assert "exiting without a clean stop" in said, said[-3000:]
+    assert f"kept {CALLS} unprocessed record(s) (calls.transcribed {CALLS})" in said, said[-3000:]
+    assert (data_dir / SPOOL_NAME).exists()
