@@ -1023,7 +1023,10 @@ def is_secret(name: str) -> bool:
     field = Settings.model_fields.get(name)
     if field is not None and SecretStr in (field.annotation, *getattr(field.annotation, "__args__", ())):
         return True
-    return not SECRET_PARTS.isdisjoint(name.lower().split("_"))
+    parts = name.lower().split("_")
+    if parts[-2:] in (["max", "tokens"], ["min", "tokens"]):  # a count of LLM tokens, no credential
+        return False
+    return not SECRET_PARTS.isdisjoint(parts)
 
 
 def redact(name: str, value: object) -> str:
