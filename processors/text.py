@@ -437,6 +437,16 @@ def _strippable(text: str, start: int, end: int) -> bool:
 
 #: Disfluencies of one word (no space) that are no word of their own: stripped wherever found.
 _ALWAYS_STRIPPED = frozenset(p.lower() for p in DISFLUENCIES if " " not in p) - AMBIGUOUS_DISFLUENCIES
+_disfluency_twin: list[re.Pattern[str] | None] = []
+
+
+def _disfluency_core() -> re.Pattern[str] | None:
+    """``case_sensitive_twin(_DISFLUENCY_RE)``, looked up once."""
+    if not _disfluency_twin:
+        _disfluency_twin.append(case_sensitive_twin(_DISFLUENCY_RE))
+    return _disfluency_twin[0]
+
+
 #: Every disfluency starts with a word character (what ``_strip_spans`` relies on).
 _DISFLUENCIES_START_WITH_WORDS = all(WORD_RE.match(p) for p in DISFLUENCIES)
 
@@ -711,18 +721,16 @@ def _filler_spans(text: str) -> list[tuple[int, int]]:
     """The spans :func:`strip_disfluencies` removes from ``text``, less "ну" asking a question ("ну что?"),
     and each one taking the comma a kept filler left before it ("kind of, you know, really")."""
     folded = fold(text)
-    core = case_sensitive_twin(_DISFLUENCY_RE)
-    if folded is not None and core is not None and _DISFLUENCIES_START_WITH_WORDS:
-        found = _strip_spans(core, folded)
-    else:
-        if _DISFLUENCY_FIRST.isdisjoint(WORD_RE.findall(text.lower())):
-            return []
-        found = []
-        for m in ci_finditer(_DISFLUENCY_WITH_COMMA, text):
-            word = m.group().strip(" ,\t\n")
-            at = m.start() + m.group().find(word)
-            if _strippable(text, at, at + len(word)):
-                found.append(m.span())
+    if folded is not None and _disfluency_core() is not None and _DISFLUENCIES_START_WITH_WORDS:
+        return _folded_filler_spans(text, folded)
+    if _DISFLUENCY_FIRST.isdisjoint(WORD_RE.findall(text.lower())):
+        return []
+    found = []
+    for m in ci_finditer(_DISFLUENCY_WITH_COMMA, text):
+        word = m.group().strip(" ,\t\n")
+        at = m.start() + m.group().find(word)
+        if _strippable(text, at, at + len(word)):
+            found.append(m.span())
     spans: list[tuple[int, int]] = []
     for start, stop in found:
         word_end = stop
@@ -735,6 +743,56 @@ def _filler_spans(text: str) -> list[tuple[int, int]]:
         if text[start] != "," and before.endswith(","):
             start = limit + len(before) - 1
         spans.append((start, stop))
+    return spans
+
+
+def _folded_filler_spans(text: str, folded: str) -> list[tuple[int, int]]:
+    """:func:`_filler_spans` of fold-safe ``text`` (``folded``: its lower-case form): the spans of
+    :func:`_strip_spans` and the pass over them above in one loop, reading ``folded`` (the same
+    characters as ``text`` but for the case of letters, which no test here looks at)."""
+    spans: list[tuple[int, int]] = []
+    end = 0  # where the last match, taken or kept (with its commas), ends: _strip_spans's ``end``
+    taken = first_word = False
+    size = len(folded)
+    for m in _disfluency_core().finditer(folded):  # type: ignore[union-attr]
+        found = m.group()
+        start, stop = m.span()
+        if found not in _ALWAYS_STRIPPED and not _strippable(folded, start, stop):
+            end = stop
+            while end < size and folded[end] == ",":
+                end += 1
+            continue
+        while start > end and folded[start - 1].isspace():
+            start -= 1
+        comma = start > end and folded[start - 1] == ","
+        if comma:
+            start -= 1
+        word_end = stop
+        while stop < size and folded[stop] == ",":
+            stop += 1
+        end = stop
+        taken = True
+        if not first_word:
+            # a first word found whole is the \w+ run the match starts with (it ends at a non-word)
+            first_word = found in _DISFLUENCY_FIRST or (
+                WORD_RE.match(folded, m.start()).group() in _DISFLUENCY_FIRST  # type: ignore[union-attr]
+            )
+        if (
+            found == "ну"
+            and folded[start:word_end].strip(" ,\t\n") == "ну"
+            and _NU_QUESTION.match(text, word_end)
+        ):
+            continue
+        limit = spans[-1][1] if spans else 0
+        # a comma a kept filler left right before this one (``start`` went back to that filler's end;
+        # anywhere else the character before ``start`` is a comma taken, or no comma nor space)
+        if not comma and start > limit:
+            before = folded[limit:start].rstrip()
+            if before.endswith(","):
+                start = limit + len(before) - 1
+        spans.append((start, stop))
+    if taken and not first_word and _DISFLUENCY_FIRST.isdisjoint(WORD_RE.findall(folded)):
+        return []  # e.g. only "uhhuh" (= "uh-huh"), which the first-word prefilter never let through
     return spans
 
 
