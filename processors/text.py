@@ -807,18 +807,23 @@ def _boundary(before: str, removed: str, next_word: str) -> bool:
     """Whether a filler ``removed`` between commas sat on a boundary whose comma stays: before a new
     clause ("the team plan, um, it includes"), as a boundary marker ("you know", "I mean"), or
     between two numbers ("пять, э-э, двести" is 5 and 200, not 5200)."""
-    last = before[before.rfind(" ") + 1 :].lower().strip(",") if before else ""
     if next_word in _CLAUSE_STARTS:
         # "the" after a word that wants what follows continues its clause: "Could I get, um, the
         # name" is no "Could I get, the name"
-        return next_word != "the" or last not in _TAKES_THE
+        return next_word != "the" or _last_word(before) not in _TAKES_THE
     if before[-8:].lower().endswith(_KEPT_HEDGES):
         return False
     if removed.strip(" ,\t\n").lower() in _BOUNDARY_MARKERS:
         return True
-    return (last[-1:].isdigit() or last in NUMBER_WORDS) and (
-        next_word[:1].isdigit() or next_word in NUMBER_WORDS
+    # the next word first: the word before is read only when it may matter (rarely)
+    return (next_word[:1].isdigit() or next_word in NUMBER_WORDS) and (
+        (last := _last_word(before))[-1:].isdigit() or last in NUMBER_WORDS
     )
+
+
+def _last_word(before: str) -> str:
+    """The last word of ``before`` (stripped), lower-cased, without commas."""
+    return before[before.rfind(" ") + 1 :].lower().strip(",") if before else ""
 
 
 def _output_tail(parts: list[str]) -> str:
