@@ -21,7 +21,8 @@ STAGE_LATENCY = Histogram(
 )
 END_TO_END = Histogram(
     "callstream_end_to_end_seconds",
-    "From call end (ended_at) to its row written in ClickHouse.",
+    "From call end (ended_at), or the event's acceptance (received_at) when later, to its rows written "
+    "in ClickHouse.",
     buckets=(1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600),
 )
 AUDIO_SECONDS = Counter("callstream_audio_seconds_total", "Seconds of audio transcribed.")

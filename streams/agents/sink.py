@@ -27,6 +27,15 @@ from streams.topics import ALERTS, DLQ, SCORED
 
 log = logging.getLogger(__name__)
 
+
+def end_to_end_seconds(call: dict[str, Any], now: float) -> float:
+    """Seconds from the call's end, or from when callstream accepted its event if that was later, to
+    ``now`` (its rows written): an imported recording of last month is minutes old to the pipeline,
+    not a month (measured from ``ended_at`` alone, every backfill paged CallstreamEndToEndLatencyHigh)."""
+    start = max(call["ended_at"], call.get("received_at") or call["ended_at"])
+    return max(0.0, now - start.timestamp())
+
+
 #: Header of a dead letter the sink already wrote to ClickHouse before publishing it.
 STORED_HEADER = "callstream-stored"
 
@@ -94,8 +103,9 @@ def register(rt: Runtime) -> None:
             metrics.SINK_ROWS.labels(table).inc(count)
         now = time.time()
         for record in scored:
-            ended = record["compressed"]["filtered"]["transcript"]["call"]["ended_at"]
-            metrics.END_TO_END.observe(max(0.0, now - ended.timestamp()))
+            metrics.END_TO_END.observe(
+                end_to_end_seconds(record["compressed"]["filtered"]["transcript"]["call"], now)
+            )
 
     async def sink_agent(stream: Any) -> None:
         async for events in stream.take_events(settings.sink_batch_size, within=settings.sink_flush_seconds):

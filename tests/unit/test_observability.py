@@ -186,3 +186,17 @@ def test_health_endpoint_binds_the_metrics_address(monkeypatch):
     with observability.observe(rt, "127.0.0.1:9092"):
         pass
     assert bound == ["0.0.0.0"]
+
+
+def test_end_to_end_latency_counts_from_the_events_acceptance_when_later_than_the_calls_end():
+    from datetime import UTC, datetime, timedelta
+
+    from streams.agents.sink import end_to_end_seconds
+
+    ended = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
+    imported = {"ended_at": ended, "received_at": datetime.fromtimestamp(now - 90, UTC)}
+    assert end_to_end_seconds(imported, now) == pytest.approx(90)  # a backfill: not four days late
+    live = {"ended_at": datetime.fromtimestamp(now - 40, UTC), "received_at": ended - timedelta(days=1)}
+    assert end_to_end_seconds(live, now) == pytest.approx(40)  # acceptance before the end (clock skew)
+    assert end_to_end_seconds({"ended_at": datetime.fromtimestamp(now + 5, UTC)}, now) == 0.0
