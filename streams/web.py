@@ -19,6 +19,7 @@ import binascii
 import hmac
 import json
 import logging
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
@@ -717,4 +718,13 @@ def attach(rt: Runtime) -> WebServer:
 
 
 def page_url(settings: Settings) -> str:
+    """The page's address for the worker's start line; what stops it instead, when its port is taken
+    (checked by binding it: the page itself starts later, on Faust's event loop, and would only log)."""
+    try:
+        family = socket.AF_INET6 if ":" in settings.web_host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds it
+            probe.bind((settings.web_host, settings.web_port))
+    except OSError as exc:
+        return f"off (not started on {settings.web_host}:{settings.web_port}: {exc.strerror or exc})"
     return f"http://{settings.web_host}:{settings.web_port}/"

@@ -265,3 +265,18 @@ def test_page_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "top-secret" not in message  # credentials are never echoed
     monkeypatch.setenv("CALLSTREAM_WEB_USERS", "lead:top-secret")
     assert "top-secret" not in repr(load_settings())
+
+
+def test_the_start_line_says_the_page_is_off_when_its_port_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    from streams.broker import free_port
+
+    port = free_port()
+    settings = Settings(data_dir=tmp_path, web_port=port)
+    assert web.page_url(settings) == f"http://127.0.0.1:{port}/"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        said = web.page_url(settings)
+    assert said.startswith(f"off (not started on 127.0.0.1:{port}: ") and "in use" in said
