@@ -184,6 +184,17 @@ def build(now: datetime | None = None) -> BiData:
         failed_at=now - timedelta(minutes=30),
     )
     data.dead_letters.append(letter)
+    # a failure fixed since: the call was sent again and scored after it
+    fixed = list(data.calls.values())[1]
+    letter = make_dead_letter(5, topic="calls.completed")
+    letter.update(
+        stage="transcribe",
+        call_id=fixed["call_id"],
+        key=fixed["call_id"].encode(),
+        error_class="RecordingNotAllowed",
+        failed_at=fixed["scored_at"] - timedelta(hours=1),
+    )
+    data.dead_letters.append(letter)
     # bytes no tenant can be read from
     letter = make_dead_letter(4, topic="calls.transcribed", payload=b"\x00garbage")
     letter.update(key=None, call_id=None, tenant=None, error_class="NotSingleObjectError", failed_at=now)

@@ -216,3 +216,18 @@ def test_dead_letters_count_per_tenant_and_undecodable_bytes_under_no_tenant(bi)
     for letter in data.dead_letters:
         expected[letter["tenant"] or ""] = expected.get(letter["tenant"] or "", 0) + 1
     assert by_tenant == expected and set(by_tenant) == {"acme", ""}
+
+
+def test_unresolved_dead_letters_are_those_newer_than_their_calls_last_result(bi):
+    client, data = bi
+    [sql] = [sql for heading, sql in DOC_QUERIES if heading == "Dead letters not resolved since"]
+    got = sorted((r["call_id"], r["error_class"]) for r in rows(client, sql))
+    last = {call_id: score["scored_at"] for call_id, score in data.calls.items()}
+    expected = sorted(
+        (d["call_id"], d["error_class"])
+        for d in data.dead_letters
+        if d["tenant"] == "acme" and (d["call_id"] not in last or last[d["call_id"]] < d["failed_at"])
+    )
+    assert got == expected
+    assert any(call_id in last for call_id, _ in got)  # the re-sent call whose recording broke
+    assert "RecordingNotAllowed" not in {error for _, error in got}  # fixed and scored since
