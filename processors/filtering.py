@@ -211,6 +211,9 @@ CLOSINGS = (
     "спасибо", "спасибо большое", "до свидания", "пока", "всего доброго", "спасибо за внимание",
 )  # fmt: skip
 _NOT_LETTERS = re.compile(r"[\W_]+")
+#: Why Whisper's noise on a silence is dropped ("Продолжение следует...", "[MUSIC]", "Thank you for
+#: watching!"): with no digit or number word, no piece of a number, and nothing the other passes read.
+_NOISE = frozenset({"empty", "no_speech", "no_vad", "hallucination"})
 #: Control characters (C0 but tab and newline, DEL, C1): not speech, dropped from the stored text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DIGIT = re.compile(r"\d")
@@ -254,6 +257,12 @@ class FilterOptions:
     def _without_phones(self) -> FilterOptions:
         """These options with phones off: for a number the question it answers says is no phone."""
         return dataclasses.replace(self, pii=dataclasses.replace(self.pii, phones=False))
+
+    @cached_property
+    def _without_ids(self) -> FilterOptions:
+        """These options with identity numbers off: for a number the question it answers says is a
+        reference (its shape a passport's only by chance: "Назовите номер договора." / "2307 216876")."""
+        return dataclasses.replace(self, pii=dataclasses.replace(self.pii, ids=False))
 
     @cached_property
     def _without_cards(self) -> FilterOptions:
@@ -487,6 +496,16 @@ def _redact(
     out, found = _redact_said(text, options, words, asked)
     if not options.pii.enabled:
         return out, found
+    if words is None:
+        words = WORD_RE.findall(text.lower())
+    if not _LAYOUT_WORDS.isdisjoint(words) and (laid := _said_layout(text)) != text:
+        # the layout said aloud between the groups ("8, открываем скобку, 980, закрываем скобку, 948,
+        # чёрточка, 86", "674 hyphen 20 hyphen ...", "через пробел"): read as the separators they name
+        laid_out, laid_found = _redact(laid, options, None, asked)
+        if sum(laid_found.values()) > sum(found.values()) or (
+            laid_found and _readable_digits(laid_out) < _readable_digits(out)
+        ):
+            return laid_out, laid_found
     # an e-mail said with a filler in it ("linda dot ortiz at, um, mailbox dot com", "ivan, э-э,
     # petrov собака ..."): read again even when a part was found; else a phone, card or ID holds 7+
     # digits: a price or a count among fillers is no reason to look again
@@ -524,6 +543,38 @@ def _redact(
         ):
             return plain_out, plain_found
     return out, found
+
+
+#: Words that say a number's layout aloud: a group's separator ("пробел", "чёрточка", "тире", "dash",
+#: "hyphen", "space", "slash"), a bracket around a phone's code ("открываем скобку"), the "№" before a
+#: passport's number ("значок номера"). Only between two groups of digits or number words do they
+#: separate (:func:`_said_layout`); most texts hold none of them (one set look-up for the lot).
+_LAYOUT_WORDS = frozenset(
+    {"пробел", "пробелом", "черточка", "чёрточка", "черточку", "чёрточку", "черта", "тире", "дефис", "скобку",
+     "скобка", "дробь", "слеш", "слэш", "знак", "значок", "dash", "hyphen", "space", "slash", "stroke",
+     "bracket", "parenthesis", "paren", "dot", "точка"}
+)  # fmt: skip
+_LAYOUT_ITEM = rf"(?:\d|{NUMBER_WORD}|oh(?![^\W\d_])|(?-i:[A-Z]{{2,4}})(?![^\W\d_]))"
+_LAYOUT = re.compile(
+    rf"(\d|(?<![^\W\d_]){_LAYOUT_ITEM})"
+    r"[\s,.:;]*(?:(?:и|а|дальше|потом|then|and)[\s,]+)?"
+    r"(?:(?:открываем|открываю|открыть|закрываем|закрываю|закрыть|open|close|opening|closing)\s+"
+    r"(?:скобку|скобка|bracket|parenthesis|paren)|скобка\s+(?:открывается|закрывается)|"
+    r"(?:через\s+|потом\s+)?пробел(?:ом)?|ч[её]рточк[аиу]|(?:косая\s+)?черта|тире|дефис|дробь|сл[еэ]ш|"
+    r"(?:значок|знак)\s+номера|dash|hyphen|space|(?:forward\s+)?slash|stroke|dot|точка|"
+    r"(?:(?:the\s+)?number|pound|hash)\s+sign)"
+    r"(?![^\W\d_])[\s,.:;]*(?:(?:и|а|дальше|then|and)[\s,]+)?(?:номер\s+)?"
+    rf"(?=(?<![^\W\d_]){_LAYOUT_ITEM})",
+    re.IGNORECASE,
+)
+
+
+def _said_layout(text: str) -> str:
+    """``text`` with the layout said aloud between two groups (:data:`_LAYOUT_WORDS`) as the pause
+    between them: "948, чёрточка, 86" → "948, 86", "seventy-four hyphen twenty" → "seventy-four, twenty"."""
+    if _SPOKEN_EMAIL.search(text) is not None:  # "ivan 85 dot ru": an address said aloud keeps its dots
+        return text
+    return _LAYOUT.sub(r"\1, ", text)
 
 
 #: A letter O written for a zero in a group of digits ("1797O2", "4O8", "O5", "9OO1"; Latin or
@@ -1312,6 +1363,10 @@ def _printable(text: str) -> str:
 #: with; then with a space, as an e-mail said aloud reads ("ivan dot petrov at" + "gmail dot com").
 _SEAM_JOINS = (", ", " ")
 _PIECE_END = " .,…—–"
+
+
+#: A Russian passport's digits: the identity number a reference's ten digits may be shaped like.
+_PASSPORT_DIGITS = 10
 
 
 def _read_joined(
@@ -2361,6 +2416,18 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
         read = _read_joined(parts, options, asked)
         if read is None:
             continue
+        if (
+            read[3].keys() == {"ID"}
+            and asked is None
+            and _after_other(segments, first, asks_for_reference)
+            and named_id(read[1]) is None
+            and _readable_digits(read[1]) - _readable_digits(read[2]) == _PASSPORT_DIGITS
+        ):
+            # "Назовите номер договора." / "Сейчас... 2307..." / "Дальше 216876.": the reference asked
+            # for, in its breaths, its ten digits a passport's shape only by chance
+            read = _read_joined(parts, options._without_ids, asked)
+            if read is None:
+                continue
         sep, joined, redacted, found = read
         if sep != _SEAM_JOINS[-1] and "EMAIL" in found:
             # an address read with the pauses as commas may stop at one ("снегирь, подчёркивание
@@ -3083,10 +3150,16 @@ def filter_transcript(
     seen: dict[int, str | None] = {}  # what each segment asks for (see _asked)
     role: str | None = None
 
+    # the segments that are speech or may be (every one but Whisper's noise on a silence, "Продолжение
+    # следует...", "[MUSIC]"): what the passes over several segments read, a number's pieces and the
+    # request before them on either side of the noise (the same list as ``segments`` until one is noise)
+    speech = segments
+
     def asked_before() -> str | None:
-        return _asked(segments, role, seen=seen)  # type: ignore[arg-type]
+        return _asked(speech, role, seen=seen)  # type: ignore[arg-type]
 
     for seg in transcript["segments"]:
+        noise = False
         if not seg["text"].isprintable() and _CONTROL.search(seg["text"]):  # not speech, never stored
             seg = {**seg, "text": _printable(seg["text"])}
         text = seg["text"]
@@ -3098,8 +3171,8 @@ def filter_transcript(
             # the identity number the other speaker asked for: looked up for a turn that may answer
             # it, right after theirs (kept or not: "Так, дальше." is dropped as a filler)
             role = seg["role"]
-            answering = ids and (other or (bool(segments) and segments[-1]["role"] != role))
-            asked = _asked_here(segments, role, text, asked_before if answering else None) if ids else None
+            answering = ids and (other or (bool(speech) and speech[-1]["role"] != role))
+            asked = _asked_here(speech, role, text, asked_before if answering else None) if ids else None
             reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.
@@ -3114,7 +3187,7 @@ def filter_transcript(
                 last_kept_asked = last_kept_role == "agent" and proposes(last_kept_text, options)
                 if last_kept_asked:
                     reason, text, found = _judge(seg["text"], options, True, asked)
-            if not found and answering and options.pii.cards and _card_answer(seg["text"], segments, role):
+            if not found and answering and options.pii.cards and _card_answer(seg["text"], speech, role):
                 # a card asked for a few turns back ("which card?" / "... let me start over." / "Okay.
                 # 2597, twenty-seven sixteen three eight nine one, ..."): its digits read as a card's
                 carded, card_found = _redact(seg["text"], options, asked="card")
@@ -3125,8 +3198,18 @@ def filter_transcript(
             # number asked just before, as a kept one would be ("And your driver's license number?" /
             # a noisy "sixty-eight fifteen three hundred one.")
             asked_kind = None
-            if ids and _may_be_id(text, WORD_RE.findall(text.lower())):
-                asked_kind = _asked(segments, seg["role"], seen=seen)
+            words = WORD_RE.findall(text.lower())
+            if ids and _may_be_id(text, words):
+                asked_kind = _asked(speech, seg["role"], seen=seen)
+            # a breath Whisper doubted may be a piece of an address or a number ("dot...", "pruitt..."):
+            # noise only when its words are what Whisper writes on a silence
+            noise = (
+                reason in _NOISE
+                and (reason in ("empty", "hallucination") or _hallucination(seg, options))
+                and not _says_digits(text, words)
+            )
+            if noise and speech is segments:
+                speech = segments.copy()  # the first noise: from here on the two lists differ
             text, found = _redact(text, options, asked=asked_kind)
         if (
             reason is None
@@ -3138,15 +3221,27 @@ def filter_transcript(
             reason = "repeat"  # Whisper looping on hold music ("Thank you." x4); the first copy stays
         if found:
             pii.update(found)
-        segments.append({**seg, "text": text, "kept": reason is None, "drop_reason": reason})
+        stored = {**seg, "text": text, "kept": reason is None, "drop_reason": reason}
+        segments.append(stored)
+        if speech is not segments and not noise:
+            speech.append(stored)
         if reason:
             dropped[reason] += 1
         else:
             kept += 1
             last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
+    said_all = [s["text"] for s in transcript["segments"]]
+    # the passes over several segments read the speech only (see ``speech``), then store what they
+    # redacted in place
+    where = None
+    view = segments
+    if speech is not segments:
+        in_speech = {id(s) for s in speech}
+        where = [i for i, s in enumerate(segments) if id(s) in in_speech]
+        view = [segments[i] for i in where]
     if dropped.get("no_speech"):
-        flipped = _number_pieces_kept(segments, [s["text"] for s in transcript["segments"]])
+        flipped = _number_pieces_kept(view, [said_all[i] for i in where] if where is not None else said_all)
         if flipped:
             kept += flipped
             dropped["no_speech"] -= flipped
@@ -3154,58 +3249,57 @@ def filter_transcript(
     if options.pii.enabled:
         # before and after the seams: a bare answer to "Назовите номер заказа" joined with the same
         # speaker's digits before the question ("02.06 в 17:52." / ... / "4782572799.") is no phone
-        said_texts = [s["text"] for s in transcript["segments"]]
-        _answers_reference(segments, said_texts, options, pii)
-        if _redact_seams(segments, options, pii):
-            _answers_reference(segments, said_texts, options, pii)
+        said_texts = [said_all[i] for i in where] if where is not None else said_all
+        _answers_reference(view, said_texts, options, pii)
+        if _redact_seams(view, options, pii):
+            _answers_reference(view, said_texts, options, pii)
         if pii:
-            _rejoin_taken_pieces(segments, said_texts, options, pii)
-        _started_by_other(segments, said_texts, options, pii)
-        _crosstalk(segments, said_texts, options, pii)
+            _rejoin_taken_pieces(view, said_texts, options, pii)
+        _started_by_other(view, said_texts, options, pii)
+        _crosstalk(view, said_texts, options, pii)
         # the answers to a code's request first: what they redact may be said again ("Последние: ...")
-        said = "\n".join(s["text"] for s in segments)
+        said = "\n".join(s["text"] for s in view)
         # an IBAN's country code still stored (rare: the cheap scan first)
-        if (
-            ids
-            and _IBAN_COUNTRY_HINT.search(said)
-            and _ibans_over_breaths(segments, said_texts, options, pii)
-        ):
-            said = "\n".join(s["text"] for s in segments)
+        if ids and _IBAN_COUNTRY_HINT.search(said) and _ibans_over_breaths(view, said_texts, options, pii):
+            said = "\n".join(s["text"] for s in view)
         if options.pii.ids and asks_inn(said):  # "Назовите ИНН." / "так, 5024 1234 5678."
-            _code_answers(segments, pii, asks_inn, "ID", range(12, 13), inn_ok)
+            _code_answers(view, pii, asks_inn, "ID", range(12, 13), inn_ok)
         last_four = options.pii.ids and asks_id_last_four(said)
         if last_four:  # "the last 4 digits of the SSN" is no card's "4 digits" code
-            _code_answers(segments, pii, asks_id_last_four, "ID", range(4, 5))
+            _code_answers(view, pii, asks_id_last_four, "ID", range(4, 5))
         phone_four = options.pii.phones and asks_phone_last_four(said)
         if phone_four:  # "the last four of your mobile number?" / "4767": a piece of a person's phone
-            _code_answers(segments, pii, asks_phone_last_four, "PHONE", range(4, 5))
+            _code_answers(view, pii, asks_phone_last_four, "PHONE", range(4, 5))
         if options.pii.cards and asks_cvv(said):  # PCI DSS forbids storing it: the card's placeholder
             asks = _asks_code_only if last_four or phone_four else asks_cvv
-            _code_answers(segments, pii, asks, "CARD", range(3, 5))
+            _code_answers(view, pii, asks, "CARD", range(3, 5))
         if ids or options.pii.cards or options.pii.phones:
-            _parts_apart(segments, pii)
+            _parts_apart(view, pii)
         if options.pii.cards and pii.get("CARD"):
-            _card_codes(segments, pii)
+            _card_codes(view, pii)
         if pii:
-            _placeholder_tails(segments)
-            _placeholder_heads(segments)
+            _placeholder_tails(view)
+            _placeholder_heads(view)
             if pii.get("ID"):
-                _series_heads(segments)
+                _series_heads(view)
         if pii.get("PHONE"):
-            _read_backs(segments)
+            _read_backs(view)
         if pii:
-            _echoes(segments, said_texts, pii)
-            _abandoned(segments, said_texts)
-            _pieces_joined(segments, pii)
+            _echoes(view, said_texts, pii)
+            _abandoned(view, said_texts)
+            _pieces_joined(view, pii)
         if pii.get("EMAIL"):
-            _email_echoes(segments, said_texts)
-            _email_starts(segments)
-            _spellings_after(segments, said_texts)
+            _email_echoes(view, said_texts)
+            _email_starts(view)
+            _spellings_after(view, said_texts)
         if pii:
-            _kept_said_again(segments, said_texts, pii)
+            _kept_said_again(view, said_texts, pii)
         if pii and dropped.get("repeat"):
-            _repeats_as_kept(segments, said_texts)
+            _repeats_as_kept(view, said_texts)
         pii = +pii  # counts the reference pass took back to 0 go
+    if where is not None:
+        for k, i in enumerate(where):
+            segments[i] = view[k]
     out["segments"] = segments
     out["dropped_segments"] = [
         {**seg, "text": _redact(seg["text"], options)[0], "kept": False}

@@ -411,8 +411,9 @@ _CUE = re.compile(
 #: Kinds of identity numbers (see _CUE): digits after their word, or answering a request that names
 #: it, are that number and never a phone or a card.
 ID_KINDS = frozenset({"passport", "snils", "ssn", "inn", "ident"})
-#: A word that makes the digits right after it (at most two words between) something else than a
-#: phone: "номер заказа 9123456789", "Order number 9161234567", "ИНН компании ...", "Оценки 5 4 5 ...".
+#: A word that makes the digits right after it (at most two words between, three in its sentence:
+#: "Заявление на Госуслугах номер 3487269836") something else than a phone: "номер заказа 9123456789",
+#: "Order number 9161234567", "ИНН компании ...", "Оценки 5 4 5 ...".
 _REFERENCE_WORDS = (
     r"(?<![^\W\d_])(?:заказ|order|договор|contract|agreement|инн|inn\b|огрн|кпп|бик|сч[её]т\w*\s+на\s+оплату|сч[её]т|"
     r"account|invoice|"
@@ -430,7 +431,9 @@ _REFERENCE_WORDS = (
 #: 8905378357", "my e-ticket number is 016 3557002664".
 _LEADING_GROUP = r"(?:\d{1,4}[\s-]+)?"
 _NOT_PHONE = re.compile(
-    rf"{_REFERENCE_WORDS}[\w-]*(?:[\s:#№.?,]+[\w-]+){{0,2}}[\s:#№.?,—–]*{_LEADING_GROUP}$", re.I
+    rf"{_REFERENCE_WORDS}[\w-]*(?:(?:[\s:#№.?,]+[\w-]+){{0,2}}|(?:[\s:#№,]+[\w-]+){{3}})[\s:#№.?,—–]*"
+    rf"{_LEADING_GROUP}$",
+    re.I,
 )
 _REFERENCE = re.compile(_REFERENCE_WORDS, re.I)
 #: An order, tracking, contract ... word right before digits (at most two words between, in the same
@@ -1192,6 +1195,11 @@ def _named_reference(text: str, start: int) -> bool:
 _JUST_ITS_NUMBER = re.compile(r"[\w-]*[\s:,]*")
 
 
+#: A car insurance policy's series right before its ten digits: three capitals, Cyrillic ("ККК",
+#: "ААС", "ХХХ") or their Latin look-alikes as Whisper may write them ("XXX", "TTT").
+_POLICY_SERIES = re.compile(r"(?<![^\W\d_])(?-i:[АВЕКМНОРСТХУABEKMHOPCTXY]{3})[\s№-]*$")
+
+
 def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: str | None = None) -> str:
     """Cards, IDs and phones in runs of digit groups the fixed patterns above do not take."""
     out: list[str] = []
@@ -1212,6 +1220,8 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
             (size == 7 and cue in ("phone", "number") and options.phones) or (cue in ID_KINDS and options.ids)
         ):
             continue
+        if size == 10 and _POLICY_SERIES.search(text, max(0, start - 8), start) is not None:
+            continue  # "серия и номер ККК 0302414759": a car policy's (ОСАГО) letters, then its ten digits
         if _reference_before(text, start) and (
             cue in (None, "number") or _cue(text, start) in (None, "number")
         ):
@@ -2475,6 +2485,12 @@ def _redact_gated(
             return False  # "Booking BK-156688, and my license number's ...": the booking's
         if _ups_tail(m.string, m.start()):
             return False  # a UPS tracking number's tail ("1Z756E40398824702")
+        if (
+            m.string[m.start()].isdigit()
+            and _POLICY_SERIES.search(m.string, max(0, m.start() - 8), m.start()) is not None
+            and sum(map(str.isdigit, m.group())) == 10
+        ):
+            return False  # "серия и номер ККК 0302414759": a car policy's (ОСАГО) letters and digits
         if _PLUS_BEFORE.search(m.string, max(0, m.start() - 20), m.start()) is not None or (
             kind == "ident" and only_a_phone(m.group())
         ):

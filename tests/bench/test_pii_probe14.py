@@ -8,7 +8,16 @@ lost, 16 of 60 negatives touched. Its worst patterns: a number with Whisper's si
 but several of one kind 4/85, the agent's recap 2/68, a document read with its headings 2/79. Lost:
 Госуслуги application numbers as [PHONE] 13/23, OSAGO policies read from the policy ("серия и номер ККК
 [ID]") 8/71, an order or contract asked for and split over a hallucination 9. Lower the limits as fixes
-land; there is no slack on purpose."""
+land; there is no slack on purpose.
+
+After this probe's first round (the passes over several segments read past Whisper's noise on a silence,
+a hallucination with no digit in it, so a number's pieces and the request before them meet across it; a
+reference asked for and read in breaths keeps its ten digits even when they have a passport's shape; the
+layout said aloud between two groups, "чёрточка", "через пробел", "открываем скобку", "значок номера",
+"dash", "hyphen", "space", "slash", read as the pause between them; a reference word three words before
+its number in the same sentence, "Заявление на Госуслугах номер ..."; a car policy's three letters before
+its ten digits, "серия и номер ККК 0302414759"): 100 -> 54 leaked (11.3 %; silence_gap 43 -> 32,
+spoken_punct 41 -> 6), lost 32 -> 6, touched 16 -> 3."""
 
 from __future__ import annotations
 
@@ -18,14 +27,14 @@ import pytest
 
 from tests.pii_probe14 import evaluate, self_check
 
-LEAKS = 100
+LEAKS = 54
 LEAKS_PER_TYPE = {
-    "account/ru": 8, "card/en": 9, "card/ru": 7, "cvv/en": 1, "email/en": 2, "iban/en": 6, "inn/ru": 4,
-    "licence_ru/ru": 7, "nhs/en": 2, "ni/en": 1, "passport_ru/ru": 10, "passport_uk/en": 3,
-    "passport_us/en": 4, "phone_ru/ru": 9, "phone_uk/en": 6, "phone_us/en": 5, "snils/ru": 6, "ssn/en": 10,
+    "account/ru": 7, "card/en": 3, "card/ru": 3, "email/en": 1, "iban/en": 5, "inn/ru": 1,
+    "licence_ru/ru": 5, "ni/en": 1, "passport_ru/ru": 3, "passport_uk/en": 3,
+    "passport_us/en": 2, "phone_ru/ru": 4, "phone_uk/en": 2, "phone_us/en": 4, "snils/ru": 2, "ssn/en": 8,
 }  # fmt: skip  # every other type/language: 0
-LOST = 32
-NEGATIVES_TOUCHED = 16
+LOST = 6
+NEGATIVES_TOUCHED = 3
 
 
 @pytest.fixture(scope="module")

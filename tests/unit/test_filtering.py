@@ -3910,3 +3910,106 @@ def test_a_read_back_of_a_number_said_in_mixed_words_or_with_an_oh(turns, langua
 )  # fmt: skip
 def test_a_read_back_of_a_reference_stays(turns, language):
     assert _texts(turns, language)[-1] == turns[-1][1]
+
+
+_HALLUCINATION = {"no_speech_prob": 0.8, "avg_logprob": -1.1}
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # Whisper's text on the silence between the pieces of a dictated number (dropped as noise) is no
+        # end of the number: its pieces are read together, in the stored segments too
+        ([("agent", "Продиктуйте номер вашего счёта, двадцать цифр."),
+          ("customer", "40817, 810..."),
+          ("customer", "Продолжение следует...", _HALLUCINATION),
+          ("customer", "7, 2435, 6214380.")], "ru"),
+        ([("agent", "Продиктуйте ИНН физического лица, двенадцать цифр."),
+          ("customer", "Так, сейчас, достану..."),
+          ("customer", "ПОДПИСЫВАЙТЕСЬ НА КАНАЛ!", _HALLUCINATION),
+          ("customer", "Спасибо за просмотр!", _HALLUCINATION),
+          ("customer", "семьдесят семь сорок семь, пятьдесят один шестьдесят семь, "
+                       "сорок четыре ноль шесть.")],
+         "ru"),
+        ([("agent", "What's your phone number?"),
+          ("customer", "07730..."),
+          ("agent", "Thank you for watching!", _HALLUCINATION),
+          ("customer", "604613.")], "en"),
+    ],
+)  # fmt: skip
+def test_a_number_split_by_a_hallucination_on_the_silence_is_redacted_whole(turns, language):
+    stored = _texts(turns, language)
+    said = [t[1] for t in turns]
+    for text, original in zip(stored, said, strict=True):
+        if original[:1].isdigit() or "семьдесят" in original:
+            assert not re.search(r"\d{2}|семьдесят", text), stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # a reference asked for, read in two breaths (a hallucination between or not): ten digits in a
+        # passport's shape only by chance
+        ([("agent", "Назовите номер договора."), ("customer", "Сейчас... 2307..."),
+          ("customer", "Продолжение следует...", _HALLUCINATION), ("customer", "Дальше 216876.")], "ru"),
+        ([("agent", "Назовите номер договора."), ("customer", "Сейчас... 2307..."),
+          ("customer", "Дальше 216876.")], "ru"),
+        ([("agent", "What's the contract number?"), ("customer", "Okay... 2822..."),
+          ("agent", "Thank you for watching!", _HALLUCINATION), ("customer", "Then 182010.")], "en"),
+    ],
+)  # fmt: skip
+def test_a_reference_asked_for_in_breaths_over_a_hallucination_stays(turns, language):
+    assert _texts(turns, language) == [t[1] for t in turns]
+
+
+def test_a_doubted_breath_of_an_address_is_no_noise():
+    # "dot..." Whisper doubted (no_speech) is a piece of the address, not its noise on a silence
+    turns = [
+        ("agent", "What's your email?"),
+        ("customer", "Uh, dustin..."),
+        ("customer", "dot...", _HALLUCINATION),
+        ("customer", "pruitt..."),
+        ("customer", "at outlook dot com."),
+    ]
+    assert "pruitt" not in " ".join(_texts(turns))
+
+
+@pytest.mark.parametrize(
+    ("turns", "language", "gone"),
+    [
+        # the layout said aloud between the groups reads as their separators
+        ([("agent", "Ваш мобильный?"),
+          ("customer", "8, открываем скобку, 980, закрываем скобку, 948, чёрточка, 86, чёрточка, 84.")],
+         "ru", "948"),
+        ([("agent", "Назовите СНИЛС."),
+          ("customer", "сто тридцать четыре, чёрточка, сто шестьдесят два, чёрточка, восемьсот семьдесят "
+                       "шесть, и через пробел сорок восемь.")], "ru", "сорок"),
+        ([("agent", "Серия и номер паспорта?"),
+          ("customer", "Серия 52, 21, дальше значок номера и 162209.")], "ru", "162209"),
+        ([("agent", "And your social security number?"),
+          ("customer", "six hundred and seventy-four hyphen twenty hyphen eighty-nine twenty-eight.")],
+         "en", "twenty"),
+        ([("agent", "The card number, please."),
+          ("customer", "two two zero zero dash twenty-seven twenty-seven dash forty-four eighty-eight dash "
+                       "thirty-nine zero zero.")], "en", "forty"),
+        ([("agent", "Can I have your passport number?"), ("customer", "688, space, 070, space, 787.")],
+         "en", "070"),
+    ],
+)  # fmt: skip
+def test_the_layout_said_aloud_separates_the_groups(turns, language, gone):
+    stored = _texts(turns, language)[-1]
+    assert "[" in stored and gone not in stored, stored
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Номер договора: 74, дробь, 6752, тире, 25, от 9 апреля 2025.", "ru"),
+        ("The invoice was INV, dash, 3702512, for six thousand dollars.", "en"),
+        ("Мой адрес ivan точка petrov собака mail точка ru, это рабочий.", "ru"),
+    ],
+)
+def test_the_layout_said_aloud_in_a_reference_keeps_it(text, language):
+    turns = [("agent", "Слушаю вас." if language == "ru" else "How can I help?"), ("customer", text)]
+    stored = _texts(turns, language)[-1]
+    assert "[ID]" not in stored and "[PHONE]" not in stored and "[CARD]" not in stored, stored

@@ -1712,3 +1712,24 @@ def test_a_national_insurance_number_with_an_oh_for_a_zero(said, stored):
 )
 def test_letters_and_an_oh_that_are_no_national_insurance_number_stay(said):
     assert redact(said) == (said, {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a reference word three words before its number: "на Госуслугах" between
+        "Заявление на Госуслугах номер 3487269836, подавала 07.01.2023.",
+        # a car policy (ОСАГО) read from the paper: its three letters, then ten digits, after "серия и номер"
+        "серия и номер ККК 0302414759, срок страхования с 25 декабря 2025",
+        "Полис серия ХХХ 0140288602, премия 7 990 рублей.",
+    ],
+)
+def test_a_reference_named_further_back_or_a_car_policy_series_stays(text):
+    assert redact(text) == (text, {})
+
+
+@pytest.mark.parametrize(
+    "text", ["серия 4510 номер 123456", "Паспорт 4510 123456.", "Мой телефон на заявлении 89161234567."]
+)
+def test_a_passport_or_a_phone_beside_those_words_is_still_redacted(text):
+    assert redact(text)[1]
