@@ -493,11 +493,11 @@ def _redact(
     206, uh, 868, uh, 2910" is a phone only without the "uh"s, and is then stored without them (as
     compression would show it to the LLM). ``asked``: the identity number the other speaker asked
     for (:func:`processors.pii.asked_id`)."""
-    out, found = _redact_said(text, options, words, asked)
     if not options.pii.enabled:
-        return out, found
-    if words is None:
+        return _redact_said(text, options, words, asked)
+    if words is None:  # once, for _redact_said and the layout check below
         words = WORD_RE.findall(text.lower())
+    out, found = _redact_said(text, options, words, asked)
     if not _LAYOUT_WORDS.isdisjoint(words) and (laid := _said_layout(text)) != text:
         # the layout said aloud between the groups ("8, открываем скобку, 980, закрываем скобку, 948,
         # чёрточка, 86", "674 hyphen 20 hyphen ...", "через пробел"): read as the separators they name
@@ -3210,7 +3210,7 @@ def filter_transcript(
             )
             if noise and speech is segments:
                 speech = segments.copy()  # the first noise: from here on the two lists differ
-            text, found = _redact(text, options, asked=asked_kind)
+            text, found = _redact(text, options, words, asked_kind)
         if (
             reason is None
             and not other
