@@ -45,6 +45,10 @@ CONSUMER_LAG = Gauge(
     "Records of a topic the worker's consumer group has not committed yet (streams/observability.py).",
     ["topic"],
 )
+LAG_CHECKED = Gauge(
+    "callstream_consumer_lag_checked_timestamp_seconds",
+    "Unix time of the worker's last successful consumer-lag check.",
+)
 LAG_CHECK_FAILURES = Counter("callstream_lag_check_failures_total", "Consumer-lag checks that failed.")
 
 

@@ -7,8 +7,17 @@
   dashboards and alerts take ``max by (topic)``.
 - :class:`Health` + :func:`serve_health`: ``GET /healthz`` (liveness: the event loop still runs,
   i.e. its heartbeat task ticked recently; 200 while the worker is still starting) and
-  ``GET /readyz`` (readiness: the Faust app started its agents) on ``CALLSTREAM_HEALTH_PORT``,
-  for Kubernetes probes and compose health checks. Both answer a small JSON document.
+  ``GET /readyz`` (readiness: the Faust app started its agents, and the broker answers) on
+  ``CALLSTREAM_HEALTH_PORT``, for Kubernetes probes and compose health checks. Both answer a small
+  JSON document.
+
+While the broker cannot be reached, a worker makes no progress, yet its last lag reading would stay
+on the dashboards as if current. Once the lag checks have failed for :func:`unreachable_after`
+(three check intervals, at least a minute: one slow answer must not flap the alerts' ``for:``
+clocks), the lag gauges are dropped (a gap, not a stale number; ``CallstreamLagCheckFailing``
+fires) and ``/readyz`` answers 503 "broker unreachable". ``/healthz`` stays 200: a restart does
+not bring a broker back. ``callstream_consumer_lag_checked_timestamp_seconds`` is the time of the
+last successful check.
 """
 
 from __future__ import annotations
@@ -30,6 +39,11 @@ from streams.lag import consumer_lag
 log = logging.getLogger(__name__)
 
 LagFn = Callable[..., dict[str, int]]
+
+
+def unreachable_after(interval: float) -> float:
+    """Seconds of failed lag checks after which the broker counts as unreachable."""
+    return max(3 * interval, 60.0)
 
 
 def agent_topics(app: Any) -> list[str]:
@@ -58,6 +72,7 @@ class LagReporter:
         self.last: dict[str, int] = {}
         self.last_checked: float | None = None
         self.last_error: str | None = None
+        self.failing_since: float | None = None  # monotonic time of the first failure in a row
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -69,11 +84,27 @@ class LagReporter:
             metrics.LAG_CHECK_FAILURES.inc()
             self.last_error = f"{type(exc).__name__}: {exc}"
             log.warning("consumer lag check failed: %s", self.last_error)
+            if self.failing_since is None:
+                self.failing_since = time.monotonic()
+            if self.unreachable() and self.last:
+                for topic in self.last:  # a gap on the dashboards, not a stale number
+                    with contextlib.suppress(KeyError):
+                        metrics.CONSUMER_LAG.remove(topic)
+                self.last = {}
             return {}
         for topic, value in lag.items():
             metrics.CONSUMER_LAG.labels(topic).set(value)
         self.last, self.last_checked, self.last_error = lag, time.time(), None
+        self.failing_since = None
+        metrics.LAG_CHECKED.set(self.last_checked)
         return lag
+
+    def unreachable(self, now: float | None = None) -> bool:
+        """True once the lag checks have failed for :func:`unreachable_after` in a row."""
+        if self.failing_since is None:
+            return False
+        now = time.monotonic() if now is None else now
+        return now - self.failing_since >= unreachable_after(self.interval)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -121,6 +152,8 @@ class Health:
         if path == "/readyz":
             ready = age is not None and age <= self.stale_after
             body["status"] = "ready" if ready else "starting" if age is None else "event loop stalled"
+            if ready and self.lag is not None and self.lag.unreachable(now):
+                ready, body["status"] = False, "broker unreachable"
             return (200 if ready else 503), body
         alive = age is None or age <= self.stale_after  # still starting (models loading) counts as alive
         body["status"] = "ok" if alive else "event loop stalled"

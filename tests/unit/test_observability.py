@@ -52,6 +52,47 @@ def test_a_failed_lag_check_is_counted_and_never_raised():
     assert reporter.last_error == "RuntimeError: broker down"
 
 
+def test_a_broker_unreachable_for_a_while_drops_the_lag_and_fails_readiness():
+    """A worker whose broker is gone makes no progress: its last lag must not stay on the dashboards
+    as if current, and /readyz says why it is not ready. One failed check changes neither (a slow
+    answer must not reset the lag alerts' ``for:`` clocks); /healthz stays 200 (a restart does not
+    bring a broker back)."""
+    up = {"ok": True}
+
+    def flaky(*args, **kwargs):
+        if not up["ok"]:
+            raise ConnectionError("broker down")
+        return {"unit.unreachable": 42}
+
+    reporter = LagReporter("b", "g", ["unit.unreachable"], 15, lag_fn=flaky)
+    health = Health(["filter"])
+    health.lag = reporter
+    health.beat()
+    assert reporter.check_once() == {"unit.unreachable": 42}
+    checked = REGISTRY.get_sample_value("callstream_consumer_lag_checked_timestamp_seconds")
+    assert checked == pytest.approx(time.time(), abs=5)
+
+    up["ok"] = False
+    reporter.check_once()
+    assert gauge("unit.unreachable") == 42  # one failure: kept
+    assert health.report("/readyz")[0] == 200
+    assert not reporter.unreachable(time.monotonic() + 44)  # 3 intervals of 15 s, at least 60 s
+    assert reporter.unreachable(time.monotonic() + 61)
+
+    reporter.failing_since = time.monotonic() - 61  # the broker has been gone a minute
+    reporter.check_once()
+    assert gauge("unit.unreachable") is None
+    status, body = health.report("/readyz")
+    assert (status, body["status"]) == (503, "broker unreachable")
+    assert body["lag_error"] == "ConnectionError: broker down" and body["consumer_lag"] == {}
+    assert health.report("/healthz")[0] == 200
+
+    up["ok"] = True  # back: the gauge, readiness and the failure streak recover at the next check
+    reporter.check_once()
+    assert gauge("unit.unreachable") == 42
+    assert health.report("/readyz")[0] == 200 and reporter.failing_since is None
+
+
 def test_the_reporter_thread_checks_periodically_and_stops():
     seen = threading.Event()
     count = 0
