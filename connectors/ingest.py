@@ -9,8 +9,8 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
   too), 403 a call for another tenant;
 - 408 body not received within ``CALLSTREAM_INGEST_READ_TIMEOUT_S`` (a stalled or trickling client);
 - 413 body over ``CALLSTREAM_INGEST_MAX_BODY_BYTES``, batch over ``CALLSTREAM_INGEST_MAX_BATCH``, or a
-  call whose record is over the producer's ``message.max.bytes`` (``errors`` names it; calls before
-  it in the batch may have been published: resending them is safe);
+  call over ``CALLSTREAM_EVENT_MAX_BYTES`` or the producer's ``message.max.bytes`` (``errors`` names
+  it; calls before it in the batch may have been published: resending them is safe);
 - 503 + ``Retry-After`` when the producer cannot keep up (backpressure).
 
 What an authenticated request sent and was refused (400; 403, a call for another tenant; 413 for a

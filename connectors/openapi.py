@@ -136,7 +136,8 @@ OPENAPI: dict[str, Any] = {
                     "403": _error_response("A call for another tenant."),
                     "408": _error_response("Body not received within CALLSTREAM_INGEST_READ_TIMEOUT_S."),
                     "413": _error_response(
-                        "Body or batch too large, or a call over the message size limit (errors names it; "
+                        "Body or batch too large, or a call over the event size limit "
+                        "(CALLSTREAM_EVENT_MAX_BYTES, or the message size; errors names it; "
                         "a batch or call too large goes to calls.dlq)."
                     ),
                     "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
@@ -178,7 +179,8 @@ OPENAPI: dict[str, Any] = {
                     ),
                     "408": _error_response("Body not received within CALLSTREAM_INGEST_READ_TIMEOUT_S."),
                     "413": _error_response(
-                        "Body too large, or the call over the message size limit (it goes to calls.dlq)."
+                        "Body too large, or the call over the event size limit "
+                        "(CALLSTREAM_EVENT_MAX_BYTES, or the message size; it goes to calls.dlq)."
                     ),
                     "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
                 },

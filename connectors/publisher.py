@@ -1,8 +1,9 @@
 """Publish CallCompleted records to ``calls.completed`` with confluent-kafka.
 
 Nothing counts as published until the broker acknowledged it (delivery report); bad input goes to
-``calls.dlq`` with its reason instead of disappearing. A record librdkafka refuses for its size
-(``message.max.bytes``) is :class:`RecordTooLarge`: the caller reports it as bad input.
+``calls.dlq`` with its reason instead of disappearing. An event over ``CALLSTREAM_EVENT_MAX_BYTES``
+(room left for what the stages add) and a record librdkafka refuses for its size
+(``message.max.bytes``) are :class:`RecordTooLarge`: the caller reports it as bad input.
 """
 
 from __future__ import annotations
@@ -56,14 +57,30 @@ def _over_producer_limit(size: int, limit: int, index: int | None = None) -> Rec
     )
 
 
+def _over_event_limit(size: int, limit: int, index: int | None = None) -> RecordTooLarge | None:
+    """An event of ``size`` encoded bytes over ``CALLSTREAM_EVENT_MAX_BYTES``, or None."""
+    if size <= limit:
+        return None
+    return RecordTooLarge(
+        f"event is {size} bytes, over CALLSTREAM_EVENT_MAX_BYTES ({limit}): every stage's record carries "
+        "the event and adds the transcript, so it would fail at a later stage; move large CRM fields out "
+        "of the event",
+        index,
+    )
+
+
 def too_large(settings: Settings, codec: Codec, call: Mapping[str, Any]) -> RecordTooLarge | None:
-    """Why the producer would refuse ``call`` for its size (key + encoded value over the configured
-    message.max.bytes), or None: what ``publish --dry-run`` checks without a broker. librdkafka adds
-    a few bytes of its own, so a record within a few bytes of the limit may still be refused."""
+    """Why ``call`` would be refused for its size (an encoded event over ``CALLSTREAM_EVENT_MAX_BYTES``,
+    or key + value over the configured message.max.bytes), or None: what ``publish --dry-run`` checks
+    without a broker. librdkafka adds a few bytes of its own, so a record within a few bytes of its
+    limit may still be refused."""
     topic = settings.topic(COMPLETED.name)
-    size = len(call["call_id"].encode()) + len(codec.encode(COMPLETED.record, call, topic))
+    value = codec.encode(COMPLETED.record, call, topic)
+    size = len(call["call_id"].encode()) + len(value)
     limit = int(settings.kafka_client_config().get("message.max.bytes", LIBRDKAFKA_MESSAGE_MAX_BYTES))
-    return _over_producer_limit(size, limit) if size > limit else None
+    if size > limit:
+        return _over_producer_limit(size, limit)
+    return _over_event_limit(len(value), settings.event_max_bytes)
 
 
 #: librdkafka's default ``message.max.bytes`` (the producer cannot be asked for its configuration).
@@ -169,6 +186,9 @@ class CallPublisher:
                 loop.call_soon_threadsafe(future.set_exception, error)
 
             key, value = call["call_id"].encode(), self.codec.encode(COMPLETED.record, call, topic)
+            if (refused := _over_event_limit(len(value), self.settings.event_max_bytes, index)) is not None:
+                await asyncio.gather(*futures, return_exceptions=True)  # as for librdkafka's refusal below
+                raise refused
             try:
                 self._producer.produce(topic, key=key, value=value, on_delivery=done)
             except BufferError as exc:
@@ -187,8 +207,12 @@ class CallPublisher:
         self._producer.poll(timeout)
 
     def publish(self, call: Mapping[str, Any]) -> None:
+        """Queue one event; :class:`RecordTooLarge` over CALLSTREAM_EVENT_MAX_BYTES or message.max.bytes."""
         topic = self.settings.topic(COMPLETED.name)
-        self._produce(topic, call["call_id"], self.codec.encode(COMPLETED.record, call, topic))
+        value = self.codec.encode(COMPLETED.record, call, topic)
+        if (refused := _over_event_limit(len(value), self.settings.event_max_bytes)) is not None:
+            raise refused
+        self._produce(topic, call["call_id"], value)
 
     def dead_letter(
         self,

@@ -274,6 +274,13 @@ class Settings(BaseSettings):
         description="enable.idempotence for the connectors' producer (the broker must support it; "
         "the embedded one does not).",
     )
+    event_max_bytes: int = Field(
+        256 * 1024,
+        ge=1024,
+        description="Largest encoded CallCompleted event publish, import and the ingest API accept. Every "
+        "stage's record carries the event and adds the transcript to it, so an event near the broker's "
+        "message size (1 MB by default) would only fail at a later stage, after its transcription.",
+    )
 
     # --- HTTP ingest (`callstream ingest`) ----------------------------------------------------------
     ingest_host: str = Field("127.0.0.1", description="Address the ingest API listens on.")

@@ -310,7 +310,9 @@ def test_a_call_over_the_size_limit_is_a_bad_line_and_a_413(broker: EmbeddedBrok
     big = call("big", crm={"notes": "x" * 1_100_000})
     too_large = r"record is \d+ bytes, over the producer's limit of 1000000 bytes \(message\.max\.bytes\)"
 
-    settings = Settings(data_dir=tmp_path, topic_prefix="limits.", ingest_max_body_bytes=4_000_000)
+    settings = Settings(
+        data_dir=tmp_path, topic_prefix="limits.", ingest_max_body_bytes=4_000_000, event_max_bytes=4_000_000
+    )
     ensure_topics(settings, broker.bootstrap)
     bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
     requests = [(bearer, json.dumps(big).encode()), (bearer, json.dumps([call("fits"), big]).encode())]
@@ -324,7 +326,11 @@ def test_a_call_over_the_size_limit_is_a_bad_line_and_a_413(broker: EmbeddedBrok
     lines = tmp_path / "calls.jsonl"
     invalid = call("bad-times", ended_at="2000-01-01T00:00:00Z")  # before it started
     lines.write_text("\n".join(json.dumps(c) for c in (call("ok-1"), big, call("ok-2"), invalid)) + "\n")
-    env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap, "CALLSTREAM_TOPIC_PREFIX": "cli-limits."}
+    env = {
+        "CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap,
+        "CALLSTREAM_TOPIC_PREFIX": "cli-limits.",
+        "CALLSTREAM_EVENT_MAX_BYTES": "4000000",  # the producer's own limit is what is tested here
+    }
     dry = callstream("publish", "--dry-run", str(lines), cwd=tmp_path, env=env)
     assert dry.returncode == 1, dry.stderr  # what a real publish will find, found without a broker
     assert re.search(rf"calls\.jsonl:2: {too_large}", dry.stderr), dry.stderr
@@ -347,3 +353,31 @@ def test_a_call_over_the_size_limit_is_a_bad_line_and_a_413(broker: EmbeddedBrok
     assert "payload left out" in letter["error_message"]
     # a line that names its call but fails validation is found by that call too
     assert letters[4]["call_id"] == "bad-times" and "ended_at" in letters[4]["error_message"]
+
+
+def test_an_event_without_room_for_the_transcript_is_a_413_naming_the_setting(
+    broker: EmbeddedBroker, tmp_path: Path
+) -> None:
+    """Every stage's record carries the event and adds its transcript: an event under the broker's
+    1 MB but over CALLSTREAM_EVENT_MAX_BYTES (256 KiB) would be dead-lettered at a later stage, after
+    its transcription (operator review); the API refuses it with a reason, the calls before it go."""
+    settings = Settings(data_dir=tmp_path, topic_prefix="event-limit.")
+    ensure_topics(settings, broker.bootstrap)
+    big = call("crm-dump", crm={"notes": "x" * 400_000})
+    bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+    [(status, body), _] = asyncio.run(
+        serve_and(settings, broker.bootstrap, [(bearer, json.dumps([call("fits"), big]).encode())])
+    )
+    assert status == 413, body
+    [refused] = body["errors"]
+    assert refused["index"] == 1
+    assert re.search(
+        r"event is \d+ bytes, over CALLSTREAM_EVENT_MAX_BYTES \(262144\)", refused["problems"][0]
+    )
+    [sent] = read_topic(broker.bootstrap, settings.topic("calls.completed"), 1)
+    assert sent.key() == b"fits"
+    [letter] = (
+        CODEC.decode("DeadLetter", m.value())
+        for m in read_topic(broker.bootstrap, settings.topic("calls.dlq"), 1)
+    )
+    assert letter["call_id"] == "crm-dump" and "CALLSTREAM_EVENT_MAX_BYTES" in letter["error_message"]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from connectors.events import SAMPLE_CALLS, call_from_json
-from connectors.publisher import CallPublisher, RecordTooLarge
+from connectors.publisher import CallPublisher, RecordTooLarge, too_large
 from schemas.codec import SingleObjectCodec
 from streams.settings import Settings
 
@@ -66,3 +66,31 @@ def test_publish_acked_names_the_call_over_the_limit(tmp_path: Path) -> None:
     finally:
         stop.set()
         reports.join()
+
+
+def test_an_event_without_room_for_what_the_stages_add_is_refused_at_the_door(tmp_path: Path) -> None:
+    """Every stage's record carries the event and adds the transcript: an event within the broker's
+    message size but without room for that was dead-lettered at `score`, after its transcription
+    (operator review). The door refuses it with its size and the setting to change."""
+    settings = Settings(data_dir=tmp_path, event_max_bytes=2048)
+    config = {"log_level": 0, "message.timeout.ms": 500}  # nothing listens: queued records time out
+    pub = CallPublisher(settings, "127.0.0.1:1", SingleObjectCodec(), config=config)
+    pub.publish(record("fits", "x" * 1000))
+    over = r"event is \d+ bytes, over CALLSTREAM_EVENT_MAX_BYTES \(2048\)"
+    with pytest.raises(RecordTooLarge, match=over):
+        pub.publish(record("crm-dump", "x" * 3000))
+    assert len(pub._producer) == 1
+    assert too_large(settings, SingleObjectCodec(), record("fits", "x" * 1000)) is None  # --dry-run agrees
+    assert too_large(settings, SingleObjectCodec(), record("crm-dump", "x" * 3000)) is not None
+    stop = threading.Event()
+    reports = threading.Thread(target=lambda: [pub.poll(0.05) for _ in iter(stop.is_set, True)])
+    reports.start()
+    try:  # the ingest API's path names the call
+        with pytest.raises(RecordTooLarge, match=over) as refused:
+            asyncio.run(pub.publish_acked([record("fits"), record("crm-dump", "x" * 3000)]))
+        assert refused.value.index == 1
+    finally:
+        stop.set()
+        reports.join()
+    with pytest.raises(ValueError, match="event_max_bytes"):
+        Settings(data_dir=tmp_path, event_max_bytes=10)
