@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.settings import STAGES, SettingsError, is_secret, load_settings, redact
+from streams.settings import STAGES, Settings, SettingsError, is_secret, load_settings, redact
 
 pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
@@ -493,3 +493,16 @@ def test_whisper_compute_type_is_one_of_ctranslate2s(monkeypatch):
     )
     monkeypatch.setenv("CALLSTREAM_WHISPER_COMPUTE_TYPE", " Float16 ")
     assert load_settings().whisper_compute_type == "float16"
+
+
+def test_every_setting_has_a_row_in_the_readme_configuration_table():
+    """The README's table is how users learn a setting exists; one added without a row is invisible."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    rows = {
+        name
+        for first_cell in re.findall(r"^\| (`CALLSTREAM_[^|]+) \|", readme, re.M)
+        for name in re.findall(r"`(CALLSTREAM_[A-Z0-9_]+)`", first_cell)
+    }
+    fields = {f"CALLSTREAM_{name.upper()}" for name in Settings.model_fields}
+    assert fields - rows == set(), "settings without a README row"
+    assert rows - fields == set(), "README rows of settings that do not exist"
