@@ -161,18 +161,24 @@ class ParsedLine:
         be found by it), or None."""
         if self.record is not None:
             return self.record["call_id"]
-        try:
-            value = json.loads(self.raw.rstrip("\r\n"))
-        except ValueError:
-            return None
-        call_id = value.get("call_id") if isinstance(value, dict) else None
-        return call_id.strip() or None if isinstance(call_id, str) else None
+        return json_field(self.raw, "call_id")
 
     def dead_letter_id(self, source: str) -> str:
         """The ``call_id`` this line's dead letter gets: the event's own when the line names one, else
         ``SOURCE:LINE`` (what ``publish`` and ``demo --calls`` both use; the letter's ``topic`` and
         ``offset`` hold the source and line number as well)."""
         return self.call_id or f"{source}:{self.lineno}"
+
+
+def json_field(payload: str | bytes, name: str) -> str | None:
+    """The non-blank string ``name`` of a JSON object ``payload`` (stripped), or None: what a line
+    that failed names of itself (its call id, its tenant), so its dead letter can be found by it."""
+    try:
+        value = json.loads(payload)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+    field = value.get(name) if isinstance(value, dict) else None
+    return field.strip() or None if isinstance(field, str) else None
 
 
 class RepeatedIds:

@@ -9,33 +9,17 @@ Nothing counts as published until the broker acknowledged it (delivery report); 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Producer
 
+from connectors.events import json_field
 from schemas.codec import Codec
 from streams.kafka_errors import ClientErrors
 from streams.settings import Settings
 from streams.topics import COMPLETED, DLQ
-
-#: A payload above this is not parsed for its tenant (a bad line is usually small; a huge one is not
-#: worth the time).
-_TENANT_SCAN_MAX_BYTES = 1 << 20
-
-
-def payload_tenant(payload: bytes) -> str | None:
-    """The string ``tenant`` of a JSON object ``payload``, if it is one and names one."""
-    if len(payload) > _TENANT_SCAN_MAX_BYTES:
-        return None
-    try:
-        record = json.loads(payload)
-    except ValueError:  # also UnicodeDecodeError
-        return None
-    tenant = record.get("tenant") if isinstance(record, dict) else None
-    return tenant if isinstance(tenant, str) and tenant else None
 
 
 class PublishError(RuntimeError):
@@ -235,7 +219,7 @@ class CallPublisher:
         topic = self.settings.topic(DLQ.name)
         letter = {
             "stage": stage,
-            "tenant": tenant or payload_tenant(payload),
+            "tenant": tenant or json_field(payload, "tenant"),
             "topic": source,
             "partition": -1,
             "offset": lineno,
