@@ -210,12 +210,37 @@ def _unreadable(path: Path, exc: OSError) -> AudioError:
     return RecordingNotFound(f"{path}: cannot read ({reason})")
 
 
-def _av_open(path: Path, **kwargs: Any) -> av.container.InputContainer:
+RECORDING_DEMUXERS = (
+    # containers of recorded speech
+    "wav,w64,mp3,ogg,flac,mov,matroska,asf,avi,aiff,caf,au,voc,nistsphere,sox,ircam,wv,ape,tta,mpeg,mpegts,"
+    # elementary audio streams and telephony codecs
+    "aac,loas,ac3,eac3,dts,amr,amrnb,amrwb,gsm,g722,g723_1,g726,g726le,g729,bit,ilbc,codec2,sbc,qcp,xwma,"
+    # headerless PCM (HEADERLESS)
+    "s16le,s16be,u8,s8,mulaw,alaw"
+)
+"""FFmpeg demuxers a recording is read with (``format_whitelist``). Not playlists, manifests or
+concatenations (hls, dash, concat, imf, ...): they make FFmpeg open the files they name, so a
+playlist in one tenant's recording folder (or downloaded from an allowed host) could have another
+tenant's recording transcribed as its own call, past every root and host check."""
+_OPEN_OPTIONS = {"format_whitelist": RECORDING_DEMUXERS, "protocol_whitelist": "file"}
+"""Options of every open: a recording (or its downloaded copy) is one local file."""
+
+
+def _av_open(
+    path: Path, options: Mapping[str, str] | None = None, **kwargs: Any
+) -> av.container.InputContainer:
     try:
-        return av.open(str(path), metadata_errors="ignore", **kwargs)
+        return av.open(
+            str(path), metadata_errors="ignore", options={**_OPEN_OPTIONS, **(options or {})}, **kwargs
+        )
     except av.FFmpegError as exc:
         if isinstance(exc, OSError) and exc.errno in _ACCESS_ERRNOS:
             raise _unreadable(path, exc) from None
+        if isinstance(exc, av.error.ArgumentError):  # what FFmpeg answers a format off the whitelist
+            raise CorruptRecording(
+                f"{path}: not a recording format callstream reads ({_ffmpeg_text(exc)}); playlists and "
+                "manifests that name other files (HLS .m3u8, DASH .mpd, ffconcat) are refused"
+            ) from None
         raise
 
 
@@ -227,7 +252,7 @@ def _open(path: Path) -> av.container.InputContainer:
         return _av_open(path)
     try:
         container = _av_open(path)
-    except av.error.InvalidDataError:
+    except (av.error.InvalidDataError, CorruptRecording):  # not found by content (or guessed as image2)
         pass
     else:
         if container.streams.audio and container.format.name not in _RAW_DEMUXERS:

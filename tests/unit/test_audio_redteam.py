@@ -284,3 +284,58 @@ def test_a_whole_file_gives_no_truncation_warning(tmp_path: Path, caplog) -> Non
     with caplog.at_level(logging.WARNING, logger=audio.log.name):
         load_call_audio(path, "stereo", {}, 600)
     assert "ends early" not in caplog.text
+
+
+# --- formats that name other files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("evil.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:60\n#EXTINF:2.0,\n{target}\n#EXT-X-ENDLIST\n"),
+        ("evil.ffconcat", "ffconcat version 1.0\nfile '{target}'\n"),
+        (
+            "evil.mpd",
+            '<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static">'
+            '<Period><AdaptationSet><Representation id="a" bandwidth="1"><BaseURL>{target}</BaseURL>'
+            "</Representation></AdaptationSet></Period></MPD>",
+        ),
+    ],
+)
+def test_a_playlist_naming_another_tenants_recording_is_refused(tmp_path: Path, name: str, body: str) -> None:
+    """FFmpeg follows a playlist, manifest or concat list to the files it names: one in acme's folder
+    (or downloaded from an allowed host) had globex's recording transcribed as acme's call, past the
+    recording roots (security review). Only audio demuxers are allowed now."""
+    (tmp_path / "globex").mkdir()
+    (tmp_path / "acme").mkdir()
+    secret = encode(tmp_path / "globex" / "secret-call.mp3", [tone(2, 8000, 440)], 8000, "libmp3lame")
+    playlist = tmp_path / "acme" / name
+    playlist.write_text(body.format(target=os.path.relpath(secret, playlist.parent)))
+    path = resolve_recording(f"file://{playlist}", [str(tmp_path / "{tenant}")], "acme")  # inside acme's root
+    refused = (
+        "not a recording format callstream reads|not decodable audio"  # DASH: not built in PyAV's FFmpeg
+    )
+    with pytest.raises(CorruptRecording, match=refused):
+        load_call_audio(path, "mono", {}, 60)
+    playlist.write_text(body.format(target=secret))  # an absolute path likewise
+    with pytest.raises(CorruptRecording, match=refused):
+        load_call_audio(path, "mono", {}, 60)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "codec"),
+    [
+        ("wav", "pcm_s16le"),
+        ("flac", "flac"),
+        ("mp3", "libmp3lame"),
+        ("ogg", "libopus"),
+        ("m4a", "aac"),
+        ("mka", "pcm_s16le"),
+        ("wav", "pcm_mulaw"),
+    ],
+)
+def test_the_recording_formats_still_open(tmp_path: Path, suffix: str, codec: str) -> None:
+    rate = 48000 if codec == "libopus" else 8000
+    path = encode(tmp_path / f"call.{suffix}", [tone(2, rate, 440)], rate, codec)
+    tracks, duration = load_call_audio(path, "mono", {}, 60)
+    assert duration == pytest.approx(2.0, abs=0.25) and rms(tracks[0].samples) > 0.3
