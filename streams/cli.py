@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 # Only the standard library at import time: main() reports a Ctrl-C (one line, exit 130) only once it
 # runs, and the entry point imports this module before that; pydantic (settings) comes in main().
 if TYPE_CHECKING:
+    from clickhouse_connect.driver.client import Client
+
     from streams.settings import Settings
 
 EPILOG = """\
@@ -544,6 +546,29 @@ def _query_error(
     return text if "DB::Exception" in text else f"{type(exc).__name__}: {text}"
 
 
+#: First keywords of the statements ``callstream query`` runs without ``--write``.
+_READING_STATEMENTS = frozenset({"SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXISTS"})
+
+
+def _writing_statement(client: Client, sql: str) -> str | None:
+    """What in ``sql`` writes ("INSERT", "INTO OUTFILE"), as ClickHouse's parser reads it, or None.
+
+    ``readonly=2`` is not enough: chDB runs ``INSERT INTO FUNCTION file(...)`` and ``INTO OUTFILE``
+    under it (found by a security review), writing any file the user can. A statement the parser
+    refuses is left to run and fail with its own error."""
+    from streams.clickhouse import format_query
+
+    try:
+        text = _SQL_QUOTED.sub(" ", format_query(client, sql))
+    except Exception:  # a syntax error: running it reports it
+        return None
+    words = text.split()
+    kind = words[0].upper() if words else ""
+    if kind not in _READING_STATEMENTS:
+        return kind
+    return "INTO OUTFILE" if re.search(r"\bINTO\s+OUTFILE\b", text, re.I) else None
+
+
 #: Rows of a ``query --format table`` result whose cells set the column widths (held in memory).
 TABLE_SAMPLE_ROWS = 1000
 
@@ -587,6 +612,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         readonly = client.server_settings.get("readonly")
         # readonly=2: reads (and SETTINGS clauses) only; a user the server made read-only already is.
         limit = {} if args.write or (readonly is not None and readonly.value != "0") else {"readonly": 2}
+        if not args.write and (kind := _writing_statement(client, sql)) is not None:
+            print(
+                f"callstream query: the statement writes ({kind}); it only reads unless given --write",
+                file=sys.stderr,
+            )
+            return 1
         headers, rows, stream = stream_query(client, sql, limit)
     except ClickHouseUnavailable as exc:
         print(f"callstream query: {exc}", file=sys.stderr)

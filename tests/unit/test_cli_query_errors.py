@@ -114,3 +114,25 @@ def test_unreachable_clickhouse_is_one_line_without_retry_warnings(
         thread.start()
         thread.join()
     assert [r.getMessage() for r in caplog.records] == ["retrying later", "x"]
+
+
+@pytest.mark.usefixtures("chdb")
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        ("INSERT INTO FUNCTION file('{out}', 'CSV') SELECT 1", "INSERT"),
+        ("  insert into function file('{out}', 'LineAsString') select 'x'", "INSERT"),
+        ("SELECT 1 INTO OUTFILE '{out}'", "INTO OUTFILE"),
+    ],
+)
+def test_a_statement_that_writes_a_file_is_refused_without_write(
+    sql: str, kind: str, tmp_path, capsys: pytest.CaptureFixture
+) -> None:
+    """readonly=2 did not stop chDB writing any file the user can (a security review truncated one):
+    the statement's kind, as ClickHouse parses it, is checked first."""
+    out = tmp_path / "written.txt"
+    err = error_of([sql.format(out=out)], capsys)
+    assert f"the statement writes ({kind}); it only reads unless given --write" in err
+    assert not out.exists()
+    assert main(["query", "SELECT 'INSERT INTO OUTFILE' AS quoted"]) == 0  # a string is no statement
+    assert "INSERT INTO OUTFILE" in capsys.readouterr().out
