@@ -36,7 +36,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals
+from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals_of
 from processors.numbers import DIGIT_NOUN, expand_repeats, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, redact, trim_seam
 from processors.text import (
@@ -732,11 +732,9 @@ def compress_text(
     if not (options.semantic or options.dynamic):
         text = "\n".join(_render(role, parts) for role, parts in turns)
         return text, "+".join(level), 0.0
-    items = [
-        _Sentence(role, i, sent, signals(sent, options.lexicon))
-        for i, (role, parts) in enumerate(turns)
-        for sent in sentences(" ".join(parts))
-    ]
+    said = [(role, i, sent) for i, (role, parts) in enumerate(turns) for sent in sentences(" ".join(parts))]
+    found = signals_of([sent for _, _, sent in said], options.lexicon)
+    items = [_Sentence(role, i, sent, kinds) for (role, i, sent), kinds in zip(said, found, strict=True)]
     if options.semantic:
         _fold_repeats(items, options.similarity)
         level.append("semantic")

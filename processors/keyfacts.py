@@ -31,6 +31,7 @@ can replace them through :class:`Lexicon`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -43,6 +44,7 @@ from processors.text import (
     ci_finditer,
     ci_view,
     factored,
+    find_all,
     fold,
     is_char_piece,
     register_fast_twin,
@@ -407,6 +409,74 @@ _REQUEST_HINTS = tuple(p for p in _REQUEST_PHRASES if not any(q != p and q in p 
 def _requests(folded: str) -> bool:
     """Whether :data:`_REQUEST` has a match in ``folded`` (lower-cased text)."""
     return any(map(folded.__contains__, _REQUEST_HINTS)) and _REQUEST.search(folded) is not None
+
+
+#: What :func:`signals_of` joins texts with: a character no piece of the patterns matches (no word
+#: character, space, comma, apostrophe, digit, dot or bracket), so no match runs over it, and that a
+#: lookbehind or lookahead for a word character reads as a text's edge.
+_SEPARATOR = "\x00"
+
+
+@cache
+def _separable(lexicon: Lexicon) -> bool:
+    """Whether no phrase of ``lexicon`` holds :data:`_SEPARATOR` (it then never matches it)."""
+    return not any(_SEPARATOR in p for kind in _KIND_ORDER for p in getattr(lexicon, kind))
+
+
+def signals_of(texts: list[str], lexicon: Lexicon = DEFAULT_LEXICON) -> list[list[tuple[str, str]]]:
+    r"""``[signals(text, lexicon) for text in texts]``, the texts read as one: one fold, one scan and one
+    search per request hint for all of them, instead of one each per text (a call's sentences).
+
+    Why the same: the texts are joined by :data:`_SEPARATOR`, which no part of the scanner or its named
+    twin matches, so each match lies inside one text, and where a match of a text ends the scan goes on
+    to the next text's first match, as a scan of that text alone finds it: the only lookarounds at a
+    text's edge are ``(?<!\w)`` (also ``(?<!\w[\s\S])`` one character on) and ``(?!\w)``, which hold at
+    the separator as at the string's edge. Lower-casing fold-safe text is one character to one, so the
+    fold of the join is the join of the folds. The question's start and a request are matched within
+    their text's bounds (``pos``, ``endpos``), the lookbehind of :data:`_REQUEST` seeing the separator,
+    no letter, where the text alone has its start."""
+    *_, twin, start_twin, scanner = _patterns(lexicon)
+    folded = fold(joined := _SEPARATOR.join(texts)) if texts else None
+    if (
+        folded is None
+        or scanner is None
+        or start_twin is None
+        or joined.count(_SEPARATOR) != len(texts) - 1
+        or not _separable(lexicon)
+    ):
+        return [signals(text, lexicon) for text in texts]
+    found: list[list[tuple[str, str]]] = [[] for _ in texts]
+    bounds = []
+    at = 0
+    for text in texts:
+        bounds.append((at, at + len(text)))
+        at += len(text) + 1
+    i, end = 0, bounds[0][1]
+    for m in scanner.finditer(folded):
+        where = m.start()
+        while where > end:  # the next text (a match never starts at a separator)
+            i += 1
+            end = bounds[i][1]
+        anchor = m.group()
+        if anchor[0] in _DIGITS:
+            found[i].append(("number", anchor))
+            continue
+        named = twin.match(folded, where)  # type: ignore[union-attr]
+        kind = (named.lastgroup or "number").partition("_")[0]  # type: ignore[union-attr]
+        if kind != "courtesy":
+            found[i].append((kind, " ".join(anchor.split())))
+    hinted = set()
+    if any(map(folded.__contains__, _REQUEST_HINTS)):
+        starts = [a for a, _ in bounds]
+        hinted = {bisect_right(starts, at) - 1 for hint in _REQUEST_HINTS for at in find_all(folded, hint)}
+    for i, (a, b) in enumerate(bounds):
+        if (
+            "?" in texts[i]
+            or start_twin.match(folded, a, b) is not None
+            or (i in hinted and _REQUEST.search(folded, a, b) is not None)
+        ):
+            found[i].append(("question", "?"))
+    return found
 
 
 def _asks(text: str, folded: str | None, question: re.Pattern[str], start: re.Pattern[str]) -> bool:

@@ -1,0 +1,42 @@
+"""The batched and fused paths of the text stages (issue 4's speed work) give what the per-text code
+they stand for gives: random texts of the words the stages look for (see
+``test_text_speed_equivalence``), in random batches, fold-safe or not."""
+
+from __future__ import annotations
+
+import random
+
+from processors import keyfacts
+from processors import text as T
+from tests.unit.test_text_speed_equivalence import TEXTS
+
+_SAFE = [t for t in TEXTS if T.fold_safe(t)]
+
+
+def _batches(seed: int, n: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        texts = rng.sample(_SAFE if rng.random() < 0.9 else TEXTS, rng.randint(0, 12))
+        if rng.random() < 0.05:
+            texts.append("a\x00b, no problem")  # the separator inside a text: read one by one
+        if rng.random() < 0.1:
+            texts.append("")
+        rng.shuffle(texts)
+        out.append(texts)
+    return out
+
+
+def test_signals_of_a_batch_as_of_each_text() -> None:
+    batched = 0
+    for texts in _batches(3, 3000):
+        assert keyfacts.signals_of(texts) == [keyfacts.signals(t) for t in texts], texts
+        batched += all(map(T.fold_safe, texts)) and not any("\x00" in t for t in texts)
+    assert batched > 2000  # most batches take the joined scan
+
+
+def test_signals_of_a_lexicon_with_the_separator_reads_each_text() -> None:
+    lexicon = keyfacts.Lexicon(refusal=(*keyfacts.REFUSAL, "no\x00way"))
+    texts = ["No, nope.", "Not interested, no way?"]
+    assert not keyfacts._separable(lexicon)
+    assert keyfacts.signals_of(texts, lexicon) == [keyfacts.signals(t, lexicon) for t in texts]
