@@ -41,6 +41,7 @@ from processors.numbers import DIGIT_NOUN, expand_repeats, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, redact, trim_seam
 from processors.text import (
     WORD_RE,
+    case_sensitive_twin,
     ci_findall,
     clean_speech,
     factored_parts,
@@ -189,10 +190,25 @@ class _Sentence:
     signals: list[tuple[str, str]]
     count: int = 1
     keep: bool = True
+    # read often by the steps below: found once (the word count again when ``text`` is another string)
+    _facts: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    _words: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def facts(self) -> set[tuple[str, str]]:
-        return {s for s in self.signals if s[0] in _FACT_KINDS}
+        """The signals that are key facts (a set the caller does not change)."""
+        facts = self._facts
+        if facts is None:
+            facts = self._facts = {s for s in self.signals if s[0] in _FACT_KINDS}
+        return facts
+
+    @property
+    def words(self) -> int:
+        """``len(self.text.split())``."""
+        known = self._words
+        if known is None or known[0] is not self.text:
+            known = self._words = (self.text, len(self.text.split()))
+        return known[1]
 
 
 _FACT_KINDS = frozenset(FACT_KINDS)
@@ -226,7 +242,7 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
     for s in items:
         if not _LETTER.search(s.text):
             continue  # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat
-        if len(s.text.split()) < _MIN_FOLD_WORDS:
+        if s.words < _MIN_FOLD_WORDS:
             continue
         facts = s.facts
         key = (s.role, s.text.lower())
@@ -304,6 +320,18 @@ def _polarity(text: str) -> tuple[str, ...]:
     return (*sorted(map(str.lower, ci_findall(_NEGATION, text))), "?" if "?" in text else "")
 
 
+_NEGATION_TWIN = case_sensitive_twin(_NEGATION)
+
+
+def _polarity_of_lower(low: str) -> tuple[str, ...]:
+    """:func:`_polarity` of ``low``, lower-cased fold-safe text (a fold-safe text's lower-case form is
+    fold-safe): :func:`ci_findall` would fold it (lower-case it again: the same string) and match the
+    twin, whose matches, pieces of ``low``, are lower-case already."""
+    if _NEGATION_TWIN is None:
+        return _polarity(low)
+    return (*sorted(_NEGATION_TWIN.findall(low)), "?" if "?" in low else "")
+
+
 def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
     """Pick a depth from the density and drop the sentences that depth does not keep."""
     score = density([s for s in items if s.keep])
@@ -317,14 +345,14 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
     for s in kept:
         if s.signals or id(s) in edges or id(s) in answers:
             continue
-        if depth == "medium" and len(s.text.split()) >= options.medium_min_words:
+        if depth == "medium" and s.words >= options.medium_min_words:
             continue
         s.keep = False
     _keep_what_is_answered(kept)
     if options.fold_echoes:
         # a short answer to a question is no echo ("the 49 or the 59 dollar plan?" "59, yes."); a
         # longer one restating the price is ("how much?" "So it is 59 dollars, as I said.")
-        answered = {id(s) for s in kept if len(s.text.split()) <= _SHORT_ANSWER_WORDS}
+        answered = {id(s) for s in kept if s.words <= _SHORT_ANSWER_WORDS}
         _fold_echoes([s for s in kept if s.keep], edges | (_answers_to_asks(kept, offers=False) & answered))
         _drop_repeated_clauses([s for s in kept if s.keep], options.similarity)
     return depth
@@ -344,7 +372,7 @@ def _answers_to_pushback(kept: list[_Sentence]) -> set[int]:
             if any(kind in PUSHBACK_KINDS for kind, _ in s.signals):
                 taken, turns = 0, set()
         elif taken < _ANSWER_SENTENCES and not _is_hold(s):
-            words = len(s.text.split())
+            words = s.words
             if words >= 3 or s.turn not in turns:  # "Понимаю." answers nothing yet; later "Okay." neither
                 out.add(id(s))
             turns.add(s.turn)
@@ -394,9 +422,7 @@ def _reason_for_call(kept: list[_Sentence]) -> set[int]:
     """Ids of the first :data:`_REASON_SENTENCES` sentences of the customer's first substantive turn
     (one with a sentence of :data:`_REASON_MIN_WORDS`+ words): why they call ("I'm calling about
     the pro plan. We're a small team and want to upgrade."), which a bare "Hi." does not say."""
-    turn = next(
-        (s.turn for s in kept if s.role == "customer" and len(s.text.split()) >= _REASON_MIN_WORDS), None
-    )
+    turn = next((s.turn for s in kept if s.role == "customer" and s.words >= _REASON_MIN_WORDS), None)
     return {id(s) for s in [s for s in kept if s.turn == turn][:_REASON_SENTENCES]}
 
 
@@ -446,7 +472,7 @@ def _answers_to_asks(kept: list[_Sentence], offers: bool = True) -> set[int]:
     going_on: tuple[str, int] | None = None
     open_question = False
     for s in kept:
-        short = len(s.text.split()) <= _SHORT_ANSWER_WORDS
+        short = s.words <= _SHORT_ANSWER_WORDS
         if going_on is not None and s.role == going_on[0] and s.turn != going_on[1]:
             out.add(id(s))  # the answerer goes on after the asker's backchannel
             going_on = None
@@ -485,9 +511,7 @@ _OPEN_QUESTION = re.compile(
 
 def _backchannel(s: _Sentence) -> bool:
     """Whether ``s`` only acknowledges ("Okay.", "Угу.", "Sure, go ahead."): no question, no fact."""
-    return len(s.text.split()) <= 3 and not any(
-        kind in ASK_KINDS or kind in _FACT_KINDS for kind, _ in s.signals
-    )
+    return s.words <= 3 and not any(kind in ASK_KINDS or kind in _FACT_KINDS for kind, _ in s.signals)
 
 
 _QUESTION_ANSWER_SENTENCES = 2
@@ -626,6 +650,7 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
         # the clauses of 3+ words, lower-cased, and their polarity: compared below, then remembered
         lows = [(i, low) for i, c in enumerate(clauses) if len((low := c.strip().lower()).split()) >= 3]
         polarities: dict[int, tuple[str, ...]] = {}
+        polarity_of = _polarity_of_lower if fold_safe(s.text) else _polarity
         if len(clauses) > 1 and earlier:
             keep: list[str | None] = []
             source: _Sentence | None = None
@@ -636,7 +661,7 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                 if (low := long.get(i)) is not None:
                     facts = {f for f in all_facts if _has_anchor(low, f)}
                     # the same for every earlier clause: read once
-                    said_so = polarities[i] = _polarity(low)
+                    said_so = polarities[i] = polarity_of(low)
                     match = next(
                         (
                             first
@@ -667,13 +692,13 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
             # a cut clause's facts are all in the earlier sentence (``facts <= before``), still kept
             if source is not None and kept_clauses and len(kept_clauses) < len(clauses):
                 cut_words = sum(len(c.split()) for c, k in zip(clauses, keep, strict=True) if k is None)
-                if cut_words * 3 >= len(source.text.split()) * 2:
+                if cut_words * 3 >= source.words * 2:
                     source.count += 1
                 end = s.text[-1] if s.text[-1] in ".!?…" and text[-1:] not in (".", "!", "?", "…") else ""
                 s.text = tidy(text + end)
         facts = s.facts
         earlier.extend(
-            (low, facts, s, polarities[i] if i in polarities else _polarity(low)) for i, low in lows
+            (low, facts, s, polarities[i] if i in polarities else polarity_of(low)) for i, low in lows
         )
 
 
