@@ -98,11 +98,46 @@ def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[s
         pairs = list(pairwise(keys))
         if not any(map(operator.eq, pairs, pairs[2:])):
             return text, words
-    out = _collapse(text)
+    # a unit is one or two words of letters, each one \w+ run or two around an apostrophe
+    span = _repeat_span(text, words, (1, 2, 3, 4) if apostrophe else (1, 2))
+    if span == ():
+        return text, words
+    out = _collapse(text, _REPEAT_RE, *(span or ()))
     return out, words if out == text else None
 
 
-def _collapse(text: str, pattern: re.Pattern[str] = _REPEAT_RE) -> str:
+def _repeat_span(text: str, words: list[str], runs: Sequence[int]) -> tuple[int, int] | tuple[()] | None:
+    """Where in ``text`` (``words``: its lower-case words) a match of :data:`_REPEAT_RE` or
+    :data:`_REPEAT3_RE` whose unit is ``k`` \\w+ runs (``k`` in ``runs``) may start: (no sooner, no
+    later), () where none may, None where that is not known (``text`` not fold-safe).
+
+    Why: a unit's words are letter runs that start where no word character is before them and end
+    at a space, an apostrophe or a separator, so each is one whole \\w+ run, and its repeat
+    (``\\1``, then no word character) is the same runs with separators only between the two: the
+    unit's ``k`` runs from run ``i`` on equal the ``k`` runs after them. Equal case-insensitively,
+    which in fold-safe text is equal lower-cased (lower-casing it keeps every character's place and
+    the runs). So a match starts only at the start of such a run ``i``, which is at least the lengths
+    of the runs before it and a separator after each, and leaves room for the runs from it on."""
+    if not fold_safe(text):
+        return None
+    first = last = -1
+    for k in runs:
+        same = bytes(map(operator.eq, words, words[k:]))  # 1 where a run equals the one k runs on
+        repeat = b"\x01" * k
+        if (i := same.find(repeat)) >= 0:
+            first = i if first < 0 else min(first, i)
+            last = max(last, same.rfind(repeat))
+    if first < 0:
+        return ()
+    return (
+        sum(map(len, words[:first])) + first,
+        len(text) - sum(map(len, words[last:])) - (len(words) - 1 - last),
+    )
+
+
+def _collapse(
+    text: str, pattern: re.Pattern[str] = _REPEAT_RE, pos: int = 0, until: int | None = None
+) -> str:
     """``_REPEAT_RE.sub(r"\\1", text)`` as if no letter run of ``_W`` could be a number word, and
     keeping a word doubled with a hyphen ("so-so", "Baden-Baden") unless it is a backchannel
     ("да-да", "yeah-yeah"): a hyphenated pair is a word of its own.
@@ -111,10 +146,13 @@ def _collapse(text: str, pattern: re.Pattern[str] = _REPEAT_RE) -> str:
     pattern several times slower. A match whose unit holds a number word is skipped, and the search
     goes on one character later, as the engine's would: every unit tried at that place starts with
     the same word, so none without the number word was missed.
+
+    ``pos``, ``until``: no match starts before, or after (see :func:`_repeat_span`).
     """
     parts = []
-    last = pos = 0
-    while (m := pattern.search(text, pos)) is not None:
+    end = len(text) if until is None else until
+    last = 0
+    while pos <= end and (m := pattern.search(text, pos)) is not None:
         unit = m.group(1)
         if _NUMBER_IN_UNIT.search(unit) is not None or (
             unit.lower() == "oh" and _digit_oh(text, m.start(), m.end())
@@ -897,7 +935,10 @@ def _collapse_long(text: str, words: list[str] | None) -> tuple[str, list[str] |
     gaps = range(3, 7) if "'" in text or "’" in text else (3,)
     if not any(any(map(operator.eq, keys, keys[gap:])) for gap in gaps):
         return text, words
-    out = _collapse(text, _REPEAT3_RE)
+    span = _repeat_span(text, words, gaps)
+    if span == ():
+        return text, words
+    out = _collapse(text, _REPEAT3_RE, *(span or ()))
     return out, words if out == text else None
 
 

@@ -5,6 +5,7 @@ they stand for gives: random texts of the words the stages look for (see
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from processors import keyfacts
 from processors import text as T
@@ -40,3 +41,24 @@ def test_signals_of_a_lexicon_with_the_separator_reads_each_text() -> None:
     texts = ["No, nope.", "Not interested, no way?"]
     assert not keyfacts._separable(lexicon)
     assert keyfacts.signals_of(texts, lexicon) == [keyfacts.signals(t, lexicon) for t in texts]
+
+
+def _without_spans(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` with the repeat regexes searched from the text's start to its end."""
+    span = T._repeat_span
+    T._repeat_span = lambda *_: None
+    try:
+        return fn(*args)
+    finally:
+        T._repeat_span = span
+
+
+def test_repeats_collapse_as_searched_over_the_whole_text() -> None:
+    changed = 0
+    for text in TEXTS:
+        for said in (text, T.normalise_space(text), T.strip_fillers(T.normalise_space(text))):
+            found = T.collapse_repeats_words(said)
+            assert found == _without_spans(T.collapse_repeats_words, said), said
+            assert T._collapse_long(said, None) == _without_spans(T._collapse_long, said, None), said
+            changed += found[0] != said
+    assert changed > 1000  # the texts have repeats to collapse
