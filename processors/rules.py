@@ -130,6 +130,26 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
 _SCRIPT_RE = {"latin": _LATIN, "cyrillic": _CYRILLIC}
 
 
+#: The text :func:`_encoded` read last, and what it answered: a call's text is read by several
+#: :class:`_Runs` in a row (words, Latin and Cyrillic letters).
+_last_encoded: tuple[str, str, bytes | None] = ("", "ascii", b"")
+
+
+def _encoded(text: str) -> tuple[str, bytes | None]:
+    """The codec of :class:`_Runs` for ``text`` and ``text`` in it (None when it does not encode)."""
+    global _last_encoded
+    last = _last_encoded
+    if last[0] is text:
+        return last[1], last[2]
+    codec = "ascii" if text.isascii() else "cp1251"
+    try:
+        raw: bytes | None = text.encode(codec)
+    except UnicodeEncodeError:
+        raw = None
+    _last_encoded = (text, codec, raw)
+    return codec, raw
+
+
 class _Runs:
     """Counts the matches of ``pattern``, a run of one character class (``[class]+``, ``\\w+``), and finds
     the first, faster for most texts.
@@ -162,12 +182,8 @@ class _Runs:
     def marked(self, text: str) -> bytes | None:
         """``text`` as one byte a character: b"a" where the class matches, b" " elsewhere (None when
         ``text`` is neither ASCII nor cp1251)."""
-        codec = "ascii" if text.isascii() else "cp1251"
-        try:
-            raw = text.encode(codec)
-        except UnicodeEncodeError:
-            return None
-        return raw.translate(self.tables[codec])
+        codec, raw = _encoded(text)
+        return None if raw is None else raw.translate(self.tables[codec])
 
     def count(self, text: str) -> tuple[int, int]:
         """(how many runs, where the first starts, or -1 when there is none)."""
@@ -336,6 +352,50 @@ def _keyword_hits(joined: str, folded: str | None, keywords: Mapping[str, Iterab
     return hits
 
 
+def _keyword_hits_and_agent(
+    speech: list[str], spoken: str, agent: list[bool], keywords: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """:func:`_keyword_hits` of ``spoken`` (``speech`` joined by "\\n") and of the agent's texts of it
+    (``agent``: whether each is the agent's) joined by "\\n" ({} when that is empty).
+
+    Where first words are looked for (:meth:`WordGate.starts`), the agent's join takes the places
+    found in ``spoken`` that lie in the agent's texts, moved to where those texts are in it: a first
+    word is word characters, so it lies inside one text, which holds the same characters in either
+    join (and lower-cases alike: the agent's join is of some of the fold-safe texts of ``spoken``)."""
+    by_agent = "\n".join(text for text, own in zip(speech, agent, strict=True) if own)
+    folded = fold(spoken)
+    if folded is None or not by_agent:
+        return (
+            _keyword_hits(spoken, folded, keywords),
+            _keyword_hits(by_agent, fold(by_agent), keywords) if by_agent else {},
+        )
+    agent_folded = by_agent.lower()
+    starts = _starts(speech)
+    shift: list[int | None] = []  # per text: where the agent's join has it, less where spoken has it
+    at = 0
+    for text, start, own in zip(speech, starts, agent, strict=True):
+        shift.append(at - start if own else None)
+        at += (len(text) + 1) if own else 0
+    hits: dict[str, int] = {}
+    agent_hits: dict[str, int] = {}
+    for name, phrases in keywords.items():
+        pattern, gate = _entry(tuple(phrases))
+        found = gate.starts(folded) if gate is not None else None
+        if found is None:
+            n = len(ci_findall(pattern, spoken, folded))
+            mine = len(ci_findall(pattern, by_agent, agent_folded))
+        else:
+            twin = case_sensitive_twin(pattern)
+            n = gate.count_at(twin, folded, found)  # type: ignore[arg-type, union-attr]
+            moved = [i + by for i in found if (by := shift[bisect_right(starts, i) - 1]) is not None]
+            mine = gate.count_at(twin, agent_folded, moved)  # type: ignore[arg-type, union-attr]
+        if n:
+            hits[name] = n
+        if mine:
+            agent_hits[name] = mine
+    return hits, agent_hits
+
+
 @cache
 def _entry(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], WordGate | None]:
     """The entry's pattern and, when it has a case-sensitive twin (which the gate is about), its gate."""
@@ -485,12 +545,13 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
         if n is not None
     ]
     dictionary = load_dictionary(tenant, Path(folder) if folder else None)
-    by_agent = "\n".join(s["text"] for s in said if s.get("role") == "agent")
+    agent = [s.get("role") == "agent" for s in said]
+    # by the agent only: "did the agent apologise / greet" (a customer's "Sorry?" is no apology)
+    hits, by_agent = _keyword_hits_and_agent(speech, spoken, agent, dictionary)
     return {
         "price_mentions": price_mentions(texts),
-        "keyword_hits": _keyword_hits(spoken, fold(spoken), dictionary),
-        # by the agent only: "did the agent apologise / greet" (a customer's "Sorry?" is no apology)
-        "agent_keyword_hits": _keyword_hits(by_agent, fold(by_agent), dictionary) if by_agent else {},
+        "keyword_hits": hits,
+        "agent_keyword_hits": by_agent,
         "words": _WORD_RUNS.count(joined)[0],  # WORD_RE's words ("\n" joins no two)
         "agent_talk_ratio": ratio,
         "language": language,

@@ -387,9 +387,19 @@ class WordGate:
         Every match starts where a first word occurs, so the pattern is tried only there: finding
         a few short words with ``str.find`` is much faster than a regex scan of the text.
         """
+        at = self.starts(folded)
+        return None if at is None else self.count_at(twin, folded, at)
+
+    def starts(self, folded: str) -> list[int] | None:
+        """Where in ``folded`` a first word occurs (ascending), or None where :meth:`count` counts
+        by the pattern. Each place lies inside a word, so inside one of texts joined by a separator."""
         if self.always or len(self.firsts) > 64:
             return None
-        at = sorted([i for word in self.needles for i in find_all(folded, word)])
+        return sorted([i for word in self.needles for i in find_all(folded, word)])
+
+    @staticmethod
+    def count_at(twin: re.Pattern[str], folded: str, at: list[int]) -> int:
+        """:meth:`count`, ``at`` the places :meth:`starts` finds in ``folded``."""
         n = end = 0
         for i in at:
             if i >= end and (m := twin.match(folded, i)) is not None:  # the lookbehind sees folded[i - 1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from processors import keyfacts
+from processors import keyfacts, rules
 from processors import text as T
 from tests.unit.test_text_speed_equivalence import TEXTS
 
@@ -62,3 +62,28 @@ def test_repeats_collapse_as_searched_over_the_whole_text() -> None:
             assert T._collapse_long(said, None) == _without_spans(T._collapse_long, said, None), said
             changed += found[0] != said
     assert changed > 1000  # the texts have repeats to collapse
+
+
+def test_agent_keyword_hits_from_the_places_found_in_all_speech() -> None:
+    rng = random.Random(9)
+    dictionaries = [
+        rules.DEFAULT_KEYWORDS,
+        {"refund": ("refund*", "верните деньги", "money-back"), "stems": ("отмен*", "отменить", "от")},
+        {"short": ("no", "not", "nothing", "нет", "не", "ни"), "hyphen": ("uh-huh", "mm-hmm", "да-да")},
+        {"not a word": ("-no", "$5"), "many": tuple(f"w{i}x" for i in range(70))},
+    ]
+    agents = 0
+    for texts in _batches(11, 1500):
+        if rng.random() < 0.1:
+            texts = [*texts, "no\nrefund, да-да"]
+        agent = [rng.random() < 0.5 for _ in texts]
+        spoken = "\n".join(texts)
+        by_agent = "\n".join(t for t, own in zip(texts, agent, strict=True) if own)
+        for keywords in dictionaries:
+            expected = (
+                rules._keyword_hits(spoken, T.fold(spoken), keywords),
+                rules._keyword_hits(by_agent, T.fold(by_agent), keywords) if by_agent else {},
+            )
+            assert rules._keyword_hits_and_agent(texts, spoken, agent, keywords) == expected, (texts, agent)
+            agents += bool(expected[1])
+    assert agents > 1000
