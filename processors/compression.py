@@ -43,7 +43,7 @@ from processors.text import (
     WORD_RE,
     case_sensitive_twin,
     ci_findall,
-    clean_speech,
+    clean_speech_of,
     factored_parts,
     fold_safe,
     normalise_space,
@@ -147,10 +147,15 @@ def _render(role: str, parts: list[str]) -> str:
     return f"{ROLE_LABELS.get(role, 'Speaker')}: {' '.join(parts)}"
 
 
-def _clean(text: str) -> str:
-    # fillers out with their joins mended, repeats and self-repairs collapsed ("I need to, um, I need
-    # to check" → "I need to check"; "Хм. Ну, это дорого" → "Хм. Это дорого")
-    text, words = clean_speech(normalise_space(text))
+def _clean_all(texts: list[str]) -> list[str]:
+    """The ``texts`` cleaned: fillers out with their joins mended, repeats and self-repairs collapsed
+    ("I need to, um, I need to check" → "I need to check"; "Хм. Ну, это дорого" → "Хм. Это дорого"),
+    numbers as digits. The fillers of all are found in one pass (:func:`clean_speech_of`)."""
+    return [_with_numbers(*said) for said in clean_speech_of([normalise_space(text) for text in texts])]
+
+
+def _with_numbers(text: str, words: list[str] | None) -> str:
+    """Clean speech ``text`` (``words``: its lower-case words, or None) with its numbers as digits."""
     if "к" in text and not DIGIT_NOUN.isdisjoint(WORD_RE.findall(text.lower()) if words is None else words):
         # a digit's nouns in a dictation as its digits ("нолик, четвёрка, четвёрка..." → "0, 4, 4..."):
         # a number, a key fact no step cuts
@@ -160,8 +165,10 @@ def _clean(text: str) -> str:
 
 def _turns(segments: Iterable[Mapping[str, Any]], merge: bool, clean: bool) -> list[tuple[str, list[str]]]:
     turns: list[tuple[str, list[str]]] = []
-    for seg in segments:
-        text = _clean(seg["text"]) if clean else normalise_space(seg["text"])
+    segments = list(segments)
+    cleaned = _clean_all([seg["text"] for seg in segments]) if clean else None
+    for k, seg in enumerate(segments):
+        text = cleaned[k] if cleaned is not None else normalise_space(seg["text"])
         if not any(map(str.isalnum, text)):
             if not clean or not seg.get("kept", True):
                 continue

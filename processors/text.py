@@ -7,7 +7,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parser
 from collections.abc import Iterator, Sequence
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any
 
 from processors.numbers import DIGIT_NOUN, DIGIT_NOUN_WORD, NUMBER_WORD, NUMBER_WORDS
@@ -899,9 +899,12 @@ def strip_fillers(text: str) -> str:
     return tidy("".join(parts))
 
 
-def _mend(text: str, parts: list[str], last: int, start: int, stop: int) -> int:
+def _mend(text: str, parts: list[str], last: int, start: int, stop: int, until: int | None = None) -> int:
     """Take the filler ``text[start:stop]`` out: append to ``parts`` (the output so far, ``text`` up to
-    ``last`` mended) the text before it and what mends the join; answer where the rest starts."""
+    ``last`` mended) the text before it and what mends the join; answer where the rest starts.
+    ``until``: where the text ends in ``text`` (its end when None)."""
+    if until is None:
+        until = len(text)
     piece = text[last:start]
     parts.append(piece)
     # _output_tail(parts) only where it is read: for _boundary past its first test, and where the
@@ -910,10 +913,20 @@ def _mend(text: str, parts: list[str], last: int, start: int, stop: int) -> int:
     if (
         text[start] == ","
         and text[stop - 1] == ","
-        and (word := _FIRST_WORD.match(text, stop)) is not None
+        and (word := _FIRST_WORD.match(text, stop, until)) is not None
         and (
             ((next_word := word.group(1).lower()) in _CLAUSE_STARTS and next_word != "the")
-            or _boundary(tail := _output_tail(parts), text[start:stop], next_word)
+            or (
+                # what _boundary answers True on past a clause start: a boundary marker or a number
+                # next; else it is False whatever the output so far, which need not be joined
+                (
+                    next_word in _CLAUSE_STARTS
+                    or next_word[:1].isdigit()
+                    or next_word in NUMBER_WORDS
+                    or text[start:stop].strip(" ,\t\n").lower() in _BOUNDARY_MARKERS
+                )
+                and _boundary(tail := _output_tail(parts), text[start:stop], next_word)
+            )
         )
     ):
         parts.append(", ")
@@ -922,7 +935,7 @@ def _mend(text: str, parts: list[str], last: int, start: int, stop: int) -> int:
         ((rest := piece.rstrip())[-1:] in _SENTENCE_ENDS or not rest)
         and (tail := _output_tail(parts) if tail is None else tail)[-1:] in _SENTENCE_ENDS
         and _sentence_ended(tail)
-        and (letter := _LETTER_RE.search(text, stop)) is not None
+        and (letter := _LETTER_RE.search(text, stop, until)) is not None
         and not text[stop : letter.start()].strip(" ,")
     ):
         # the filler opened a sentence: what now opens it gets the capital Whisper gave the filler
@@ -930,6 +943,113 @@ def _mend(text: str, parts: list[str], last: int, start: int, stop: int) -> int:
         parts.append(text[stop : letter.start()] + letter.group().upper())
         return letter.end()
     return stop
+
+
+#: What :func:`strip_fillers_of` joins texts with: no character the disfluency pattern matches (no word
+#: character, space, comma or hyphen), and no word character for its lookarounds.
+_JOIN = "\x00"
+
+
+def strip_fillers_of(texts: list[str]) -> list[str]:
+    r"""``[strip_fillers(text) for text in texts]``, the texts read as one where all are fold-safe: one
+    fold and one scan for all of them (a call's segments), the spans and their mending in one pass.
+
+    Why the same: joined by :data:`_JOIN`, which no piece of the disfluency pattern matches, a match
+    lies inside one text, and where a text's matches end the scan goes on to the next text's first
+    one, as a scan of that text alone finds it (its lookbehind ``(?<!\w[\s\S])`` after a first
+    character and its ``(?!\w)`` hold at the separator as at a string's edge). Each step that reads
+    around a match (:func:`_strippable`, the commas and spaces, "ну что", the mending) is bounded by
+    the text's ends as :func:`_folded_filler_spans` and :func:`_mend` are by the string's; a span is
+    mended as soon as it is known, which is what :func:`strip_fillers` does with the spans in order."""
+    core = _disfluency_core()
+    joined = _JOIN.join(texts)
+    folded = fold(joined) if texts else None
+    if (
+        folded is None
+        or core is None
+        or not _DISFLUENCIES_START_WITH_WORDS
+        or joined.count(_JOIN) != len(texts) - 1
+    ):
+        return [strip_fillers(text) for text in texts]
+    out = list(texts)
+    i = -1  # the text of the matches read now: texts[i], at folded[a:b]
+    a = b = -1
+    parts: list[str] = []
+    last = limit = end = 0  # the mended text's end; the last span's end; the last match's end
+    taken = first_word = spanned = False
+    for m in chain(core.finditer(folded), (None,)):
+        at, stop = m.span() if m is not None else (len(folded) + 1, 0)
+        if at > b:  # the first match of another text (a match never starts at a separator), or the end
+            if spanned and not (
+                taken and not first_word and _DISFLUENCY_FIRST.isdisjoint(WORD_RE.findall(folded, a, b))
+            ):
+                parts.append(joined[last:b])
+                out[i] = tidy("".join(parts))
+            if m is None:
+                break
+            while at > b:
+                i += 1
+                a = b + 1
+                b = a + len(texts[i])
+            parts = []
+            last = limit = end = a
+            taken = first_word = spanned = False
+        found = m.group()
+        if found not in _ALWAYS_STRIPPED and not _strippable_in(folded, at, stop, a, b):
+            end = stop
+            while end < b and folded[end] == ",":
+                end += 1
+            continue
+        start = at
+        while start > end and folded[start - 1].isspace():
+            start -= 1
+        comma = start > end and folded[start - 1] == ","
+        if comma:
+            start -= 1
+        word_end = stop
+        while stop < b and folded[stop] == ",":
+            stop += 1
+        end = stop
+        taken = True
+        if not first_word:
+            first_word = found in _DISFLUENCY_FIRST or (
+                WORD_RE.match(folded, at).group() in _DISFLUENCY_FIRST  # type: ignore[union-attr]
+            )
+        if (
+            found == "ну"
+            and folded[start:word_end].strip(" ,\t\n") == "ну"
+            and _NU_QUESTION.match(joined, word_end, b)
+        ):
+            continue
+        if not comma and start > limit:
+            before = folded[limit:start].rstrip()
+            if before.endswith(","):
+                start = limit + len(before) - 1
+        limit = stop
+        spanned = True
+        last = _mend(joined, parts, last, start, stop, b)
+    return out
+
+
+def _strippable_in(text: str, start: int, end: int, lo: int, hi: int) -> bool:
+    """:func:`_strippable` of a text that is ``text[lo:hi]``, given where in ``text`` it is."""
+    phrase = " ".join(text[start:end].lower().split())
+    if phrase not in AMBIGUOUS_DISFLUENCIES:
+        return True
+    if phrase in _JOINED_BY_HYPHEN and "-" in text[max(start - 1, lo) : start] + text[end : min(end + 1, hi)]:
+        return False
+    while start > lo and text[start - 1].isspace():  # _set_off, within the text
+        start -= 1
+    if start > lo and text[start - 1] not in _SET_OFF:
+        return False
+    while end < hi and text[end].isspace():
+        end += 1
+    return end == hi or text[end] in _SET_OFF
+
+
+def clean_speech_of(texts: list[str]) -> list[tuple[str, list[str] | None]]:
+    """``[clean_speech(text) for text in texts]``, the fillers stripped by :func:`strip_fillers_of`."""
+    return [_clean_stripped(out) for out in strip_fillers_of(texts)]
 
 
 def _collapse_long(text: str, words: list[str] | None) -> tuple[str, list[str] | None]:
@@ -956,7 +1076,11 @@ def clean_speech(text: str) -> tuple[str, list[str] | None]:
     """``collapse_repeats_words(strip_disfluencies(text))`` with the joins mended (:func:`strip_fillers`)
     and three-word self-repairs collapsed too ("let me just, uh, let me just pull" → "let me just pull"):
     the cleaned text, and its lower-case words when found on the way (else None)."""
-    out = strip_fillers(text)
+    return _clean_stripped(strip_fillers(text))
+
+
+def _clean_stripped(out: str) -> tuple[str, list[str] | None]:
+    """:func:`clean_speech` of the text ``out`` is :func:`strip_fillers` of."""
     if len(out) < 3:
         return _collapse_long(out, None)  # what collapse_repeats_words leaves it: no words found
     words = WORD_RE.findall(out.lower())

@@ -87,3 +87,13 @@ def test_agent_keyword_hits_from_the_places_found_in_all_speech() -> None:
             assert rules._keyword_hits_and_agent(texts, spoken, agent, keywords) == expected, (texts, agent)
             agents += bool(expected[1])
     assert agents > 1000
+
+
+def test_fillers_stripped_from_a_batch_as_from_each_text() -> None:
+    rng = random.Random(5)
+    for texts in _batches(5, 3000):
+        texts = [T.normalise_space(t) if rng.random() < 0.7 else t for t in texts]
+        if rng.random() < 0.2:
+            texts.append(rng.choice(["Ну, что", "Ну что?", "Um", "эм-эм", ", uh,", "Ну, э-э, как бы"]))
+        assert T.strip_fillers_of(texts) == [T.strip_fillers(t) for t in texts], texts
+        assert T.clean_speech_of(texts) == [T.clean_speech(t) for t in texts], texts
