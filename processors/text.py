@@ -99,7 +99,8 @@ def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[s
         if not any(map(operator.eq, pairs, pairs[2:])):
             return text, words
     # a unit is one or two words of letters, each one \w+ run or two around an apostrophe
-    span = _repeat_span(text, words, (1, 2, 3, 4) if apostrophe else (1, 2))
+    # (in a short text the search costs less than finding where to search)
+    span = _repeat_span(text, words, (1, 2, 3, 4) if apostrophe else (1, 2)) if len(text) >= 60 else None
     if span == ():
         return text, words
     out = _collapse(text, _REPEAT_RE, *(span or ()))
