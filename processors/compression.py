@@ -43,6 +43,7 @@ from processors.text import (
     WORD_RE,
     case_sensitive_twin,
     ci_findall,
+    ci_view,
     clean_speech_of,
     factored_parts,
     fold_safe,
@@ -50,6 +51,7 @@ from processors.text import (
     register_fast_twin,
     sentences,
     tidy,
+    word_start_factored,
 )
 
 ROLE_LABELS = {"agent": "Agent", "customer": "Customer"}
@@ -400,11 +402,28 @@ HOLD_PHRASES = (
     "спасибо за ожидание",
 )  # fmt: skip
 _HOLD_RE = re.compile(rf"(?<!\w)(?:{_words_alternation(HOLD_PHRASES)})(?!\w)", re.IGNORECASE)
+# Its twin with the alternatives factored by first letter, the word start checked after it (see
+# processors.text.word_start_factored): the same matches, the engine skipping to the next letter that
+# starts a phrase instead of trying the lookbehind at every character; in the order of the alternation
+# above (longest first), each phrase a piece per character and "\s+" for a space.
+register_fast_twin(
+    _HOLD_RE,
+    word_start_factored(
+        [
+            [r"\s+" if ch == " " else re.escape(ch) for ch in phrase]
+            for phrase in sorted(HOLD_PHRASES, key=len, reverse=True)
+        ]
+    )
+    + r"(?!\w)",
+)
 
 
 def _is_hold(s: _Sentence) -> bool:
     """Whether ``s`` is a hold phrase: one carrying no fact ("Минутку, не кладите трубку.")."""
-    return not s.facts and _HOLD_RE.search(s.text) is not None
+    if s.facts:
+        return False
+    matcher, subject = ci_view(_HOLD_RE, s.text)  # on lower-cased fold-safe text, its twin
+    return matcher.search(subject) is not None
 
 
 #: Sentences that answer the other speaker's last sentence and mean nothing without it.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from processors import keyfacts, rules
+from processors import compression, keyfacts, rules
 from processors import text as T
 from tests.unit.test_text_speed_equivalence import TEXTS
 
@@ -97,3 +97,18 @@ def test_fillers_stripped_from_a_batch_as_from_each_text() -> None:
             texts.append(rng.choice(["Ну, что", "Ну что?", "Um", "эм-эм", ", uh,", "Ну, э-э, как бы"]))
         assert T.strip_fillers_of(texts) == [T.strip_fillers(t) for t in texts], texts
         assert T.clean_speech_of(texts) == [T.clean_speech(t) for t in texts], texts
+
+
+def test_hold_phrases_found_as_the_plain_pattern_finds_them() -> None:
+    twin = T.case_sensitive_twin(compression._HOLD_RE)
+    assert twin is not None and twin.pattern != compression._HOLD_RE.pattern.lower()  # the factored one
+    phrases = list(compression.HOLD_PHRASES)
+    texts = [*TEXTS, *phrases, *(p.upper() for p in phrases), "Hold  on.", "XOne second", "one secondly"]
+    texts += [f"{a}, {b}" for a in phrases for b in ("ok", "Hold on", "минутку")]
+    for text in texts:
+        plain = compression._HOLD_RE.search(text)
+        sentence = compression._Sentence("agent", 0, text, [])
+        assert compression._is_hold(sentence) == (plain is not None), text
+        if (folded := T.fold(text)) is not None:
+            found = twin.search(folded)
+            assert (found and found.span()) == (plain and plain.span()), text
