@@ -206,27 +206,31 @@ def sentences(text: str) -> list[str]:
     ("500 руб. в месяц", "т.е. вы", "approx. five"), as Whisper starts every sentence with a
     capital. So does a number after a known abbreviation ("т.е. 2990", "п. 3") and a name after
     a title ("Mr. Smith")."""
-    spans: list[list[int]] = []  # [start, end] in ``text``, so a joined sentence is as written
+    out: list[str] = []
+    start = end = 0  # where the last sentence is in ``text``, so a joined sentence is as written
+    search = WORD_RE.search
     for m in _SENTENCE_RE.finditer(text):
         piece = m.group().strip()
-        if not piece or not has_words(piece):
+        if not piece or search(piece) is None:
             continue
-        if spans:
-            # the text before, ``text[:spans[-1][1]].rstrip()``, read in place: it is ``text[:end]``
-            end = spans[-1][1]
-            while end and text[end - 1].isspace():
-                end -= 1
-            if text[end - 1 : end] == ".":
+        if out:
+            # the text before, ``text[:end].rstrip()``, read in place: ``text[:at]``
+            at = end
+            while at and text[at - 1].isspace():
+                at -= 1
+            if text[at - 1 : at] == ".":
                 first = piece[0]
                 if (
                     first.islower()
-                    or (first.isdigit() and _ABBREVIATION.search(text, max(0, end - 8), end) is not None)
-                    or text[max(0, end - 4) : end].lower().endswith(_TITLES)
+                    or (first.isdigit() and _ABBREVIATION.search(text, max(0, at - 8), at) is not None)
+                    or text[max(0, at - 4) : at].lower().endswith(_TITLES)
                 ):
-                    spans[-1][1] = m.end()
+                    end = m.end()
+                    out[-1] = text[start:end].strip()
                     continue
-        spans.append([m.start(), m.end()])
-    return [text[a:b].strip() for a, b in spans]
+        out.append(piece)  # ``text[m.start():m.end()].strip()``
+        start, end = m.span()
+    return out
 
 
 #: Whether _SPACE_BEFORE_PUNCT and _DOUBLE_PUNCT have anything to do in tidy (see there): searches
