@@ -1,6 +1,8 @@
-"""The batched and fused paths of the text stages (issue 4's speed work) give what the per-text code
-they stand for gives: random texts of the words the stages look for (see
-``test_text_speed_equivalence``), in random batches, fold-safe or not."""
+"""The batched, bounded and twinned paths of the text stages (issue 4's speed work) give what the code
+they stand for gives: a call's texts read as one (signals, fillers), the repeat regexes searched
+between bounds, the agent's keyword hits from all speech's, the hold phrases' factored twin. Random
+texts of the words the stages look for (see ``test_text_speed_equivalence``), in random batches,
+fold-safe or not."""
 
 from __future__ import annotations
 
