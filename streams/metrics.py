@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import logging
+import socket
+import threading
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram, make_wsgi_app
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,65 @@ LAG_CHECKED = Gauge(
 LAG_CHECK_FAILURES = Counter("callstream_lag_check_failures_total", "Consumer-lag checks that failed.")
 
 
+#: Connections the metrics and health endpoints serve at once, and how long one may send nothing.
+#: Neither has a login, and each connection holds a thread of the worker: a security review held 200
+#: threads open with requests that never ended. A connection over the bound is closed at once.
+ENDPOINT_MAX_CONNECTIONS = 16
+ENDPOINT_IDLE_TIMEOUT_S = 10.0
+
+
+class BoundedThreads(ThreadingMixIn):
+    """A threading server part that serves at most ``max_connections`` connections at once."""
+
+    daemon_threads = True
+    max_connections = ENDPOINT_MAX_CONNECTIONS
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        slots = self.__dict__.setdefault("_slots", threading.BoundedSemaphore(self.max_connections))
+        if not slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            slots.release()
+            raise
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that timed out or went away: no traceback on the worker's stderr."""
+        log.debug("endpoint connection from %s ended", client_address, exc_info=True)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+class _MetricsServer(BoundedThreads, WSGIServer):
+    pass
+
+
+class _QuietHandler(WSGIRequestHandler):
+    timeout = ENDPOINT_IDLE_TIMEOUT_S  # per read: a client that stops sending is dropped
+
+    def log_message(self, format: str, *args: Any) -> None:  # scraped every few seconds: stay quiet
+        return
+
+
+def start_server(port: int, host: str) -> WSGIServer:
+    """``/metrics`` served on ``host:port`` by a daemon thread (OSError when it cannot listen).
+    prometheus-client's own server has neither a bound on connections nor a timeout
+    (:data:`ENDPOINT_MAX_CONNECTIONS`), so its WSGI app is served here."""
+
+    class Server(_MetricsServer):
+        address_family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+
+    httpd = make_server(host, port, make_wsgi_app(), Server, handler_class=_QuietHandler)
+    threading.Thread(target=httpd.serve_forever, name="callstream-metrics", daemon=True).start()
+    return httpd
+
+
 def serve(port: int, host: str = "0.0.0.0") -> int:
     """Expose ``/metrics`` on ``host:port`` (port 0: disabled). Returns the port, 0 when not served.
 
@@ -60,7 +124,7 @@ def serve(port: int, host: str = "0.0.0.0") -> int:
     if not port:
         return 0
     try:
-        start_http_server(port, addr=host)
+        start_server(port, host)
     except OSError as exc:
         log.warning("metrics endpoint not started on %s:%d: %s", host, port, exc)
         return 0

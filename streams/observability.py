@@ -30,7 +30,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from streams import metrics
@@ -166,10 +166,12 @@ class Health:
             await asyncio.sleep(every)
 
 
-def serve_health(health: Health, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def serve_health(health: Health, port: int, host: str = "127.0.0.1") -> HTTPServer:
     """Serve ``/healthz`` and ``/readyz`` on a daemon thread; returns the server (``.shutdown()``)."""
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = metrics.ENDPOINT_IDLE_TIMEOUT_S  # per read: a client that stops sending is dropped
+
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path not in ("/healthz", "/readyz", "/livez"):
@@ -186,8 +188,10 @@ def serve_health(health: Health, port: int, host: str = "127.0.0.1") -> Threadin
         def log_message(self, format: str, *args: Any) -> None:  # probes every few seconds: stay quiet
             return
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
+    class Server(metrics.BoundedThreads, HTTPServer):  # no login: connections are bounded
+        pass
+
+    server = Server((host, port), Handler)
     threading.Thread(target=server.serve_forever, name="callstream-health", daemon=True).start()
     return server
 
