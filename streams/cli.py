@@ -164,13 +164,15 @@ def claim_data_dir(settings: Settings) -> str | None:
     """
     import fcntl
 
+    from streams.settings import make_data_dir
+
     if settings.clickhouse_dsn is not None:
         return None
     folder = settings.data_dir.resolve()
     if folder in _CLAIMED:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / CLAIM_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    make_data_dir(folder)
+    fd = os.open(folder / CLAIM_FILE, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

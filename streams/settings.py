@@ -1151,3 +1151,11 @@ def load_settings(**overrides: object) -> Settings:
                 msg = msg.replace(given, "***")  # nor through a validator's message
             lines.append(f"  {var}: {msg} (got {got})")
         raise invalid_configuration(lines) from None
+
+
+def make_data_dir(path: Path) -> Path:
+    """Create the data folder readable by its owner only: it holds the broker spool (calls not yet
+    processed, transcripts before PII redaction) and the embedded ClickHouse. One that exists keeps
+    its mode (an operator may have chosen it)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path

@@ -137,7 +137,10 @@ def save(bootstrap: str, group: str, data_dir: Path, timeout: float = 30.0) -> S
         records, done = _read_tails(consumer, _starts(consumer, partitions), timeout)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            with tmp.open("w", encoding="utf-8") as out:
+            # owner only: calls not yet processed, transcripts before PII redaction
+            with open(
+                os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8"
+            ) as out:
                 out.write(json.dumps({"format": FORMAT, "topics": topics}) + "\n")
                 for msg in records:
                     counts[msg.topic()] = counts.get(msg.topic(), 0) + 1

@@ -21,7 +21,7 @@ from streams import metrics, spool
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker
 from streams.observability import observe
-from streams.settings import Settings
+from streams.settings import Settings, make_data_dir
 from streams.topics import ensure_topics
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def kafka(
         assert settings.kafka_bootstrap is not None
         yield settings.kafka_bootstrap
         return
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_dir(settings.data_dir)
     with EmbeddedBroker(
         port=settings.embedded_broker_port or None, log_file=settings.data_dir / "broker.log"
     ) as broker:
@@ -91,7 +91,7 @@ def _save_unprocessed(settings: Settings, bootstrap: str, timeout: float = 30.0)
 
 def prepare(settings: Settings, bootstrap: str, stages: list[str] | None = None) -> Runtime:
     """Create topics, build the runtime and register the agents of ``stages``."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_dir(settings.data_dir)
     created = ensure_topics(settings, bootstrap)
     if created:
         log.info("created topics: %s", ", ".join(created))

@@ -90,6 +90,7 @@ def test_unprocessed_records_and_changelogs_come_back_in_a_new_broker(tmp_path: 
     assert report is not None and report.complete
     assert report.records == {CALLS: 6, CHANGELOG: 4}
     assert report.path == tmp_path / spool.SPOOL_NAME
+    assert report.path.stat().st_mode & 0o777 == 0o600  # unprocessed calls: the owner's only
 
     with EmbeddedBroker() as fresh:
         restored = spool.restore(fresh.bootstrap, tmp_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.settings import STAGES, Settings, SettingsError, is_secret, load_settings, redact
+from streams.settings import STAGES, Settings, SettingsError, is_secret, load_settings, make_data_dir, redact
 
 pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
@@ -506,3 +506,14 @@ def test_every_setting_has_a_row_in_the_readme_configuration_table():
     fields = {f"CALLSTREAM_{name.upper()}" for name in Settings.model_fields}
     assert fields - rows == set(), "settings without a README row"
     assert rows - fields == set(), "README rows of settings that do not exist"
+
+
+def test_a_new_data_folder_is_its_owners_only(tmp_path: Path) -> None:
+    """It holds the broker spool and the embedded ClickHouse: world-readable by default before
+    (security review). One that exists keeps the mode its operator chose."""
+    made = make_data_dir(tmp_path / "a" / ".callstream")
+    assert made.stat().st_mode & 0o777 == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o750)
+    make_data_dir(shared)
+    assert shared.stat().st_mode & 0o777 == 0o750
