@@ -20,6 +20,7 @@ import pytest
 from processors import audio
 from processors.audio import (
     SAMPLES_DIR,
+    AudioError,
     FetchPolicy,
     RecordingNotAllowed,
     RecordingNotFound,
@@ -30,6 +31,7 @@ from processors.audio import (
     load_call_audio,
     open_recording,
     public_address,
+    resolve_recording,
 )
 from streams.settings import Settings
 
@@ -342,3 +344,26 @@ def test_s3_is_refused_with_a_reason(tmp_path: Path) -> None:
         open_recording("s3://bucket/rec.wav", Settings(data_dir=tmp_path)),
     ):
         pass
+
+
+def test_errors_name_a_recording_url_without_its_credentials(server: str, tmp_path: Path) -> None:
+    """A URL's user:password@ and a presigned URL's signature went into dead letters and logs
+    (security review): errors keep the host and path, never those."""
+    creds = server.replace("http://", "http://recuser:RECPASSWORD@")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://recuser:RECPASSWORD@127.0.0.1:{s.getsockname()[1]}"
+    cases = [
+        (f"{creds}/nope.wav?X-Amz-Signature=SIGSECRET&token=TOKSECRET", LOCAL),
+        (f"{closed}/x.wav?sig=SIGSECRET", LOCAL),
+        (f"{creds}/call.wav?sig=SIGSECRET", FetchPolicy(hosts=("pbx.example.com",))),
+    ]
+    for url, policy in cases:
+        with pytest.raises(AudioError) as info:
+            fetch_recording(url, policy, tmp_path / "a")
+        said = str(info.value)
+        assert "RECPASSWORD" not in said and "SECRET" not in said and "recuser" not in said, said
+        assert "127.0.0.1" in said and "?(hidden)" in said, said
+    with pytest.raises(AudioError) as info:
+        resolve_recording("ftp://u:PW@host/x.wav?t=SECRET", [], None)
+    assert "PW" not in str(info.value) and "SECRET" not in str(info.value)
