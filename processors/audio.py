@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import SplitResult, unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 import av
 import httpx
@@ -123,7 +123,9 @@ def resolve_recording(uri: str, roots: Sequence[Path], tenant: str | None = None
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        raise RecordingNotAllowed(f"{uri}: {scheme}:// recordings are downloaded by open_recording")
+        raise RecordingNotAllowed(
+            f"{shown_url(uri)}: {scheme}:// recordings are downloaded by open_recording"
+        )
     if scheme == "s3":
         raise RecordingNotAllowed(
             f"{uri}: s3:// recordings are not supported as local files (open_recording)"
@@ -134,7 +136,7 @@ def resolve_recording(uri: str, roots: Sequence[Path], tenant: str | None = None
             raise RecordingNotAllowed(f"{uri}: file:// URIs must be local (host {parts.netloc!r})")
         candidate = local
     elif scheme:
-        raise RecordingNotAllowed(f"{uri}: unsupported scheme {scheme}://")
+        raise RecordingNotAllowed(f"{shown_url(uri)}: unsupported scheme {scheme}://")
     else:
         candidate = Path(uri)
     if not candidate.is_absolute():
@@ -654,11 +656,22 @@ def _shutdown(sock: socket.socket) -> None:
     socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+def shown_url(url: str) -> str:
+    """``url`` as errors, logs and dead letters name it: without ``user:password@`` and with its
+    query string hidden (a presigned URL's signature, a token), either of which may be a credential."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(a URL that does not parse)"
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "(hidden)" if parts.query else "", ""))
+
+
 def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
     """Download ``url`` to ``dest`` under ``policy``; redirects are followed and re-checked."""
     deadline = time.monotonic() + policy.timeout_s * DOWNLOAD_DEADLINE_FACTOR
     with (
-        _Deadline(url, deadline) as watchdog,
+        _Deadline(shown_url(url), deadline) as watchdog,
         httpx.Client(timeout=policy.timeout_s, follow_redirects=False, trust_env=False) as client,
     ):
 
@@ -670,14 +683,18 @@ def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
         for _ in range(policy.max_redirects + 1):
             parts = urlsplit(url)
             if parts.scheme.lower() not in ("http", "https"):
-                raise RecordingNotAllowed(f"{url}: redirected to unsupported scheme {parts.scheme}://")
+                raise RecordingNotAllowed(
+                    f"{shown_url(url)}: redirected to unsupported scheme {parts.scheme}://"
+                )
             host = parts.hostname or ""
             if not policy.hosts:
                 raise RecordingNotAllowed(
-                    f"{url}: http(s) recordings are off (CALLSTREAM_RECORDING_HTTP_HOSTS is empty)"
+                    f"{shown_url(url)}: http(s) recordings are off (CALLSTREAM_RECORDING_HTTP_HOSTS is empty)"
                 )
             if not host_allowed(host, policy.hosts):
-                raise RecordingNotAllowed(f"{url}: host {host!r} is not in CALLSTREAM_RECORDING_HTTP_HOSTS")
+                raise RecordingNotAllowed(
+                    f"{shown_url(url)}: host {host!r} is not in CALLSTREAM_RECORDING_HTTP_HOSTS"
+                )
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
             address = public_address(host, port, policy.allow_private)
             request_url = httpx.URL(url).copy_with(host=address)
@@ -690,19 +707,19 @@ def fetch_recording(url: str, policy: FetchPolicy, dest: Path) -> Path:
                     if resp.is_redirect and "location" in resp.headers:
                         url = urljoin(url, resp.headers["location"])
                         continue
-                    _check_status(url, resp.status_code)
+                    _check_status(shown_url(url), resp.status_code)
                     declared = int(resp.headers.get("content-length") or 0)
                     if declared > policy.max_bytes:
                         raise RecordingTooLarge(
-                            f"{url}: {declared} bytes exceeds the {policy.max_bytes} limit"
+                            f"{shown_url(url)}: {declared} bytes exceeds the {policy.max_bytes} limit"
                         )
                     # No chunk size: one block per network read, so the deadline is checked after each.
-                    return write_capped(url, resp.iter_bytes(), dest, policy.max_bytes, deadline)
+                    return write_capped(shown_url(url), resp.iter_bytes(), dest, policy.max_bytes, deadline)
             except httpx.TimeoutException as exc:
-                raise RecordingUnavailable(f"{url}: timed out ({type(exc).__name__})") from None
+                raise RecordingUnavailable(f"{shown_url(url)}: timed out ({type(exc).__name__})") from None
             except httpx.HTTPError as exc:
-                raise RecordingUnavailable(f"{url}: {type(exc).__name__}: {exc}") from None
-    raise RecordingNotAllowed(f"{url}: more than {policy.max_redirects} redirects")
+                raise RecordingUnavailable(f"{shown_url(url)}: {type(exc).__name__}: {exc}") from None
+    raise RecordingNotAllowed(f"{shown_url(url)}: more than {policy.max_redirects} redirects")
 
 
 def write_capped(source: str, blocks: Iterable[bytes], dest: Path, max_bytes: int, deadline: float) -> Path:
@@ -723,13 +740,13 @@ def write_capped(source: str, blocks: Iterable[bytes], dest: Path, max_bytes: in
 
 def _check_status(url: str, status: int) -> None:
     if status == 429 or status >= 500:
-        raise RecordingUnavailable(f"{url}: HTTP {status}")
+        raise RecordingUnavailable(f"{shown_url(url)}: HTTP {status}")
     if status in (401, 403):
-        raise RecordingNotAllowed(f"{url}: HTTP {status} (access denied)")
+        raise RecordingNotAllowed(f"{shown_url(url)}: HTTP {status} (access denied)")
     if status >= 400:
-        raise RecordingNotFound(f"{url}: HTTP {status}")
+        raise RecordingNotFound(f"{shown_url(url)}: HTTP {status}")
     if status != 200:
-        raise RecordingNotFound(f"{url}: unexpected HTTP {status}")
+        raise RecordingNotFound(f"{shown_url(url)}: unexpected HTTP {status}")
 
 
 # --- s3 ----------------------------------------------------------------------------------------------
