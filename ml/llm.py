@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -46,6 +47,7 @@ from ml.prompts import (
     retry_message,
 )
 from processors.scorecard import Scorecard
+from streams.settings import llm_auth_problem, redact
 
 log = logging.getLogger(__name__)
 
@@ -266,11 +268,13 @@ def _keep_share(
 
 
 def chat_url(base: str) -> str:
-    """``…/v1/chat/completions`` from a base URL given with or without ``/v1``."""
-    base = base.rstrip("/")
-    if base.endswith("/chat/completions"):
-        return base
-    return f"{base}/chat/completions" if base.endswith("/v1") else f"{base}/v1/chat/completions"
+    """``…/v1/chat/completions`` from a base URL given with or without ``/v1``; a query string (a
+    gateway's ``?api-version=`` or key) stays at the end."""
+    url = urlsplit(base.strip())
+    path = url.path.rstrip("/")
+    if not path.endswith("/chat/completions"):
+        path = f"{path}/chat/completions" if path.endswith("/v1") else f"{path}/v1/chat/completions"
+    return urlunsplit(url._replace(path=path))
 
 
 class OpenAIBackend:
@@ -279,6 +283,8 @@ class OpenAIBackend:
     name = "llm"
 
     def __init__(self, config: LLMConfig, client: httpx.Client | None = None) -> None:
+        if problem := llm_auth_problem(config.url, config.api_key):
+            raise ValueError(problem)
         self.config = config
         headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
         self._client = client or httpx.Client(
@@ -288,6 +294,19 @@ class OpenAIBackend:
         )
         self._slots = threading.BoundedSemaphore(config.max_concurrency)
         self._url = chat_url(config.url)
+        # What messages, logs and so dead letters name: the URL as `callstream config` shows it
+        # (scheme://host:port). Its user:password@ and query string may be the credential.
+        self._shown = f"LLM server {redact('llm_url', config.url)}"
+        parts = urlsplit(self._url)
+        self._secrets = tuple(s for s in (parts.password, parts.query, config.api_key) if s and len(s) > 2)
+
+    def _hide(self, text: str) -> str:
+        """``text`` (an exception's, a server's answer) without the URL's credentials or the API key,
+        should it repeat them."""
+        text = text.replace(self._url, self._shown)
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
 
     @property
     def model_id(self) -> str:
@@ -328,19 +347,23 @@ class OpenAIBackend:
             except httpx.TimeoutException as exc:
                 last = f"timeout after {self.config.timeout_s:g}s ({type(exc).__name__})"
             except httpx.TransportError as exc:
-                last = f"{type(exc).__name__}: {exc}"
+                last = self._hide(f"{type(exc).__name__}: {exc}")
             else:
                 if response.status_code in _RETRY_STATUSES or response.status_code >= 500:
-                    last = f"HTTP {response.status_code}: {response.text[:200]}"
+                    last = self._hide(f"HTTP {response.status_code}: {response.text[:200]}")
                     if response.status_code in _RETRY_AFTER_STATUSES:
                         wait = self._retry_after(response)
                 elif response.status_code == 400 and (counts := context_counts(response.text[:4000])):
                     raise LLMContextTooLong(
-                        f"{self._url} refused the request: HTTP 400: {response.text[:500]}", *counts
+                        self._hide(f"{self._shown} refused the request: HTTP 400: {response.text[:500]}"),
+                        *counts,
                     )
                 elif response.status_code >= 400:
                     raise LLMRequestError(
-                        f"{self._url} refused the request: HTTP {response.status_code}: {response.text[:500]}"
+                        self._hide(
+                            f"{self._shown} refused the request: HTTP {response.status_code}: "
+                            f"{response.text[:500]}"
+                        )
                     )
                 else:
                     try:
@@ -349,11 +372,11 @@ class OpenAIBackend:
                         data = None
                     if isinstance(data, dict):
                         return data
-                    last = f"HTTP {response.status_code}, body is no JSON object: {response.text[:200]}"
-            log.warning("LLM request to %s failed (%s), attempt %d", self._url, last, attempt + 1)
-        raise LLMUnavailable(
-            f"LLM server {self._url} unavailable after {self.config.retries + 1} tries: {last}"
-        )
+                    last = self._hide(
+                        f"HTTP {response.status_code}, body is no JSON object: {response.text[:200]}"
+                    )
+            log.warning("LLM request to %s failed (%s), attempt %d", self._shown, last, attempt + 1)
+        raise LLMUnavailable(f"{self._shown} unavailable after {self.config.retries + 1} tries: {last}")
 
     def _retry_after(self, response: httpx.Response) -> float | None:
         """The response's ``Retry-After`` in seconds, at most :attr:`LLMConfig.max_retry_after_s`."""
@@ -362,8 +385,8 @@ class OpenAIBackend:
         cap = self.config.max_retry_after_s
         if seconds is not None and seconds > cap:
             log.warning(
-                "LLM server %s asks to retry after %r (%.0fs); waiting the cap max_retry_after_s=%gs",
-                self._url,
+                "%s asks to retry after %r (%.0fs); waiting the cap max_retry_after_s=%gs",
+                self._shown,
                 header,
                 seconds,
                 cap,
@@ -385,7 +408,7 @@ class OpenAIBackend:
         cut, lines, total = cut_dialogue(dialogue, int(len(dialogue.strip()) * min(share, 1.0)))
         context = f" ({exc.limit} tokens)" if exc.limit else ""
         warning = f"transcript cut to fit the model's context{context}: {lines} of {total} lines cut"
-        log.warning("LLM %s: %s", self._url, warning)
+        log.warning("%s: %s", self._shown, warning)
         return cut, warning
 
     def score(self, card: Scorecard, dialogue: str, language: str | None = None) -> LLMResult:

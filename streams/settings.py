@@ -797,6 +797,14 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("llm_api_key")
+    @classmethod
+    def _one_llm_credential(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        url = info.data.get("llm_url")
+        if url and value is not None and (problem := llm_auth_problem(url, value.get_secret_value())):
+            raise ValueError(problem)
+        return value
+
     @field_validator("recording_s3_buckets")
     @classmethod
     def _bucket_names(cls, value: list[str]) -> list[str]:
@@ -939,6 +947,23 @@ def redact_dsn(dsn: str) -> str:
     """``dsn`` without its password, for what is printed, logged or raised."""
     password = urlsplit(dsn).password
     return dsn.replace(f":{password}@", ":***@", 1) if password else dsn
+
+
+def llm_auth_problem(url: str, api_key: str | None) -> str | None:
+    """Why an LLM ``url`` and ``api_key`` cannot be used together, or None. httpx turns a URL's
+    ``user:password@`` into an ``Authorization: Basic`` header, which replaces the key's
+    ``Authorization: Bearer`` one: the key would silently never be sent."""
+    try:
+        userinfo = urlsplit(url.strip()).username is not None
+    except ValueError:  # a bad port: the first request says so
+        return None
+    if userinfo and api_key:
+        return (
+            "CALLSTREAM_LLM_URL holds a user:password@ (sent as HTTP Basic auth) and CALLSTREAM_LLM_API_KEY "
+            "is set (a Bearer token): a request carries one Authorization header, so the key would never "
+            "be sent; keep the one the server (or the proxy in front of it) checks"
+        )
+    return None
 
 
 class WebUser(NamedTuple):

@@ -105,6 +105,63 @@ def test_chat_url_accepts_base_with_or_without_v1():
     assert chat_url("http://h:8000") == "http://h:8000/v1/chat/completions"
     assert chat_url("http://h:8000/v1/") == "http://h:8000/v1/chat/completions"
     assert chat_url("http://h/v1/chat/completions") == "http://h/v1/chat/completions"
+    # a gateway's query string stays at the end (it was appended to before: ...?k=1/v1/chat/completions)
+    assert chat_url("http://h/v1?api-version=1&k=2") == "http://h/v1/chat/completions?api-version=1&k=2"
+
+
+def with_credentials(url: str) -> str:
+    """``url`` (http://127.0.0.1:PORT/v1) with a user:password@ and a signed query string."""
+    return url.replace("http://", "http://llmuser:URLPASSWORD@") + "?token=QUERYSECRET"
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        ((401, {"error": "unauthorized"}), LLMRequestError),
+        ((400, {"error": "maximum context length is 10 tokens, 900 in the messages"}), LLMRequestError),
+        ((500, {"error": "down"}), LLMUnavailable),
+    ],
+)
+def test_url_credentials_stay_out_of_errors_and_logs(server, caplog, reply, error):
+    """Security audit M1: the URL's user:password@ and query string reached the worker log and
+    ClickHouse's dead_letters.error_message; now it is named as `callstream config` shows it."""
+    server.replies = [reply] * 3
+    with caplog.at_level("INFO", logger="ml.llm"), pytest.raises(error) as info:
+        backend(server, url=with_credentials(server.url), retries=1).score(CARD, "Agent: Hello.")
+    said = [str(info.value), *(r.getMessage() for r in caplog.records)]
+    port = server.url.split(":")[-1].split("/")[0]
+    assert f"LLM server 'http://127.0.0.1:{port}' (rest hidden)" in str(info.value)
+    for text in said:
+        assert "URLPASSWORD" not in text and "QUERYSECRET" not in text and "llmuser" not in text, text
+    assert server.headers[0]["Authorization"].startswith("Basic ")  # the URL's credentials were used
+
+
+def test_connection_errors_do_not_name_the_url_credentials(caplog):
+    srv = FakeServer()
+    url = with_credentials(srv.url)
+    srv.close()
+    llm = OpenAIBackend(LLMConfig(url=url, model="m", timeout_s=1.0, retries=1, backoff_s=0.01))
+    with caplog.at_level("WARNING", logger="ml.llm"), pytest.raises(LLMUnavailable) as info:
+        llm.score(CARD, "Agent: Hello.")
+    for text in [str(info.value), *(r.getMessage() for r in caplog.records)]:
+        assert "URLPASSWORD" not in text and "QUERYSECRET" not in text, text
+    assert "ConnectError" in str(info.value)
+
+
+def test_a_server_echoing_the_api_key_does_not_put_it_in_the_error(server):
+    server.replies = [(401, {"error": "Incorrect API key provided: sk-ECHOED-KEY"})]
+    with pytest.raises(LLMRequestError) as info:
+        backend(server, api_key="sk-ECHOED-KEY").score(CARD, "Agent: Hello.")
+    assert "sk-ECHOED-KEY" not in str(info.value) and "Incorrect API key provided: ***" in str(info.value)
+    assert server.headers[0]["Authorization"] == "Bearer sk-ECHOED-KEY"
+
+
+def test_url_credentials_and_an_api_key_are_refused_together(server):
+    """httpx sends a URL's user:password@ as Basic auth, replacing the Bearer header: the key was
+    silently never sent. Refused (here and at settings validation) rather than guessed."""
+    with pytest.raises(ValueError, match="one Authorization header") as info:
+        backend(server, url=with_credentials(server.url), api_key="sk-KEY")
+    assert "URLPASSWORD" not in str(info.value) and "sk-KEY" not in str(info.value)
 
 
 def test_valid_answer_with_structured_output_request(server):

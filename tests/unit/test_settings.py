@@ -275,6 +275,20 @@ def test_invalid_credentials_are_not_echoed(field):
     assert "s3cret" not in line and "(got ***)" in line
 
 
+def test_llm_url_credentials_and_api_key_together_are_refused(monkeypatch):
+    """Security audit M1: with user:password@ in the URL httpx sends Basic auth and the API key was
+    silently not sent. Either alone is fine; both is a configuration error that echoes neither."""
+    monkeypatch.setenv("CALLSTREAM_LLM_MODEL", "m")
+    monkeypatch.setenv("CALLSTREAM_LLM_URL", "http://u:URLPW@llm:8000/v1")
+    assert load_settings().llm_url  # Basic auth alone (a proxy in front of the server)
+    monkeypatch.setenv("CALLSTREAM_LLM_API_KEY", "sk-APIKEY")
+    message = invalid(monkeypatch)
+    assert "CALLSTREAM_LLM_API_KEY:" in message and "one Authorization header" in message
+    assert "URLPW" not in message and "sk-APIKEY" not in message
+    monkeypatch.setenv("CALLSTREAM_LLM_URL", "http://llm:8000/v1")
+    assert load_settings().llm_api_key is not None  # a Bearer key alone
+
+
 def test_what_counts_as_secret():
     for name in (
         "clickhouse_dsn",
