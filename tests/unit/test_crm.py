@@ -70,10 +70,13 @@ def crm_url() -> str:
     server.shutdown()
 
 
-def enrich(enricher: CrmEnricher, *numbers: str | None) -> list[dict]:
+def enrich(enricher: CrmEnricher, *numbers: str | None, tenant: str = "acme") -> list[dict]:
     async def main() -> list[dict]:
         async with httpx.AsyncClient() as client:
-            calls = [{"call_id": "c", "customer": {"number": n}, "crm": {"deal": "D1"}} for n in numbers]
+            calls = [
+                {"call_id": "c", "tenant": tenant, "customer": {"number": n}, "crm": {"deal": "D1"}}
+                for n in numbers
+            ]
             return [await enricher.enrich(call, client) for call in calls]
 
     return [call["crm"] for call in asyncio.run(main())]
@@ -86,6 +89,8 @@ def test_bitrix24_lookup_and_cache(crm_url: str) -> None:
     assert found == {"deal": "D1", "customer_id": "17", "customer_name": "Alice Smith", "enrichment": "ok"}
     assert again["enrichment"] == "ok (cached)" and again["customer_id"] == "17"
     assert missing == {"deal": "D1", "enrichment": "not found"}
+    [missing_again] = enrich(enricher, "+15559999")
+    assert missing_again == {"deal": "D1", "enrichment": "not found (cached)"}  # was "ok (cached)"
     assert (
         HITS.count("/rest/1/webhook-key/crm.duplicate.findbycomm.json") == 2
     )  # the cached one asked nothing
@@ -122,3 +127,37 @@ def test_failures_never_block_the_call(crm_url: str) -> None:
 def test_unknown_kind_is_a_configuration_error() -> None:
     with pytest.raises(ValueError, match="CALLSTREAM_CRM_KIND"):
         CrmEnricher("salesforce", "http://x")
+
+
+def test_the_cache_is_per_tenant(crm_url: str) -> None:
+    """Security audit M6: the cache was keyed by number alone, so one tenant's call got another
+    tenant's cached lookup (and its "cached" status said that someone had asked for the number)."""
+    enricher = CrmEnricher("bitrix24", f"{crm_url}/rest/1/webhook-key")
+    HITS.clear()
+    [acme] = enrich(enricher, "+15550101", tenant="acme")
+    [globex] = enrich(enricher, "+15550101", tenant="globex")
+    [acme_again] = enrich(enricher, "+15550101", tenant="acme")
+    assert acme["enrichment"] == globex["enrichment"] == "ok"  # globex's lookup asked the CRM
+    assert acme_again["enrichment"] == "ok (cached)"
+    assert HITS.count("/rest/1/webhook-key/crm.duplicate.findbycomm.json") == 2
+
+
+def test_the_cache_is_bounded_least_recently_used_first(crm_url: str) -> None:
+    enricher = CrmEnricher("generic", f"{crm_url}/lookup", max_entries=2)
+    enrich(enricher, "+15550101", "+15550102")
+    enrich(enricher, "+15550101")  # used again: +15550102 is now the least recently used
+    enrich(enricher, "+15550103")
+    assert list(enricher._cache) == [("acme", "+15550101"), ("acme", "+15550103")]
+    many = CrmEnricher("generic", f"{crm_url}/lookup", max_entries=50)
+    enrich(many, *(f"+1555{i:07d}" for i in range(120)))
+    assert len(many._cache) == 50
+    assert CrmEnricher("generic", "http://x").max_entries == 10_000  # a bound by default
+
+
+def test_an_expired_entry_is_looked_up_again(crm_url: str) -> None:
+    enricher = CrmEnricher("generic", f"{crm_url}/lookup", ttl=0.0)
+    HITS.clear()
+    first, second = enrich(enricher, "+15550101", "+15550101")
+    assert first["enrichment"] == second["enrichment"] == "not found"  # not "... (cached)"
+    assert HITS == ["/lookup", "/lookup"]
+    assert len(enricher._cache) == 1
