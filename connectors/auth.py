@@ -44,6 +44,14 @@ class TenantAuth:
         A bearer token identifies the tenant; when that tenant has an HMAC secret, the
         ``X-Callstream-Signature: sha256=<hex>`` of the raw body is required as well.
         """
+        tenant = self.tenant_of_headers(authorization, signature)
+        self.check_body(tenant, signature, body)
+        return tenant
+
+    def tenant_of_headers(self, authorization: str | None, signature: str | None) -> str:
+        """What the headers alone can tell, checked before the body is read: the bearer token's
+        tenant, and that a signature is there when that tenant needs one (:meth:`check_body` then
+        checks it against the body). Raises :class:`AuthError` (401) otherwise."""
         if not authorization or not authorization.lower().startswith("bearer "):
             raise AuthError(401, "missing bearer token (Authorization: Bearer <token>)")
         token = authorization[7:].strip().encode()
@@ -53,14 +61,20 @@ class TenantAuth:
                 tenant = name
         if tenant is None:
             raise AuthError(401, "unknown bearer token")
-        secret = self.hmac_secrets.get(tenant)
-        if secret is not None:
-            if not signature or not signature.startswith("sha256="):
-                raise AuthError(401, "missing X-Callstream-Signature: sha256=<hex HMAC of the body>")
-            expected_sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(signature[7:].strip().lower().encode(), expected_sig.encode()):
-                raise AuthError(401, "bad X-Callstream-Signature")
+        if tenant in self.hmac_secrets and (not signature or not signature.startswith("sha256=")):
+            raise AuthError(401, "missing X-Callstream-Signature: sha256=<hex HMAC of the body>")
         return tenant
+
+    def check_body(self, tenant: str, signature: str | None, body: bytes) -> None:
+        """Raises :class:`AuthError` (401) unless ``body`` carries the signature ``tenant`` needs."""
+        secret = self.hmac_secrets.get(tenant)
+        if secret is None:
+            return
+        if not signature or not signature.startswith("sha256="):
+            raise AuthError(401, "missing X-Callstream-Signature: sha256=<hex HMAC of the body>")
+        expected_sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(signature[7:].strip().lower().encode(), expected_sig.encode()):
+            raise AuthError(401, "bad X-Callstream-Signature")
 
 
 def twilio_signature(auth_token: str, url: str, params: dict[str, list[str]]) -> str:

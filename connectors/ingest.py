@@ -6,7 +6,9 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
 - 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all);
 - 400 ``{"errors": [{"index": i, "problems": [...]}]}`` with field paths; a batch is all or nothing;
 - 401 no/unknown token or bad signature (before anything else is looked at: a webhook's source
-  too), 403 a call for another tenant;
+  too), 403 a call for another tenant. The token (Twilio: the ``?tenant=`` and its signature
+  header) is checked from the headers before the body is read, so an unauthenticated client never
+  has its body received and held; only the signature, which covers the body, waits for it;
 - 408 body not received within ``CALLSTREAM_INGEST_READ_TIMEOUT_S`` (a stalled or trickling client);
 - 413 body over ``CALLSTREAM_INGEST_MAX_BODY_BYTES``, batch over ``CALLSTREAM_INGEST_MAX_BATCH``, or a
   call over ``CALLSTREAM_EVENT_MAX_BYTES`` or the producer's ``message.max.bytes`` (``errors`` names
@@ -80,16 +82,31 @@ async def _read(request: web.Request) -> bytes | web.Response:
         return _error(408, f"body not received within {settings.ingest_read_timeout_s:g} s")
 
 
-async def post_calls(request: web.Request) -> web.Response:
+async def _authenticated_body(request: web.Request) -> tuple[str, bytes] | web.Response:
+    """(the tenant, the body): the bearer token is checked from the headers before the body is read
+    (an unauthenticated client gets its 401 without a byte of its body held), the body's HMAC
+    signature, when the tenant has a secret, once it is read."""
+    auth = request.app[AUTH]
+    signature = request.headers.get("X-Callstream-Signature")
+    try:
+        tenant = auth.tenant_of_headers(request.headers.get("Authorization"), signature)
+    except AuthError as exc:
+        return _error(exc.status, str(exc))
     body = await _read(request)
     if isinstance(body, web.Response):
         return body
     try:
-        tenant = request.app[AUTH].tenant_for(
-            request.headers.get("Authorization"), request.headers.get("X-Callstream-Signature"), body
-        )
+        auth.check_body(tenant, signature, body)
     except AuthError as exc:
         return _error(exc.status, str(exc))
+    return tenant, body
+
+
+async def post_calls(request: web.Request) -> web.Response:
+    checked = await _authenticated_body(request)
+    if isinstance(checked, web.Response):
+        return checked
+    tenant, body = checked
     try:
         payload = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # nesting too deep: bad input
@@ -109,33 +126,31 @@ async def post_webhook(request: web.Request) -> web.Response:
         mapping: WebhookMapping | None = load_webhook_mapping(source)
     except KeyError:
         mapping = None
-    body = await _read(request)
-    if isinstance(body, web.Response):
-        return body
-    auth = request.app[AUTH]
     if mapping is not None and mapping.signature == "twilio":
+        # Twilio signs the URL and the form body: the tenant and the header are checked first,
+        # the signature once the body is read.
         tenant = request.query.get("tenant", "")
-        secret = auth.hmac_secrets.get(tenant)
+        secret = request.app[AUTH].hmac_secrets.get(tenant)
+        given = request.headers.get("X-Twilio-Signature", "")
+        refused = "bad or missing X-Twilio-Signature (or unknown ?tenant=)"
+        if secret is None or not given:
+            return _error(401, refused)
+        body = await _read(request)
+        if isinstance(body, web.Response):
+            return body
         try:
             signed: dict[str, list[str]] | None = parse_qs(body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
             signed = None  # not what Twilio signs: it cannot be verified
-        given = request.headers.get("X-Twilio-Signature", "")
-        if (
-            secret is None
-            or signed is None
-            or not hmac.compare_digest(
-                given.encode(), twilio_signature(secret, _public_url(request), signed).encode()
-            )
+        if signed is None or not hmac.compare_digest(
+            given.encode(), twilio_signature(secret, _public_url(request), signed).encode()
         ):
-            return _error(401, "bad or missing X-Twilio-Signature (or unknown ?tenant=)")
+            return _error(401, refused)
     else:
-        try:
-            tenant = auth.tenant_for(
-                request.headers.get("Authorization"), request.headers.get("X-Callstream-Signature"), body
-            )
-        except AuthError as exc:
-            return _error(exc.status, str(exc))
+        checked = await _authenticated_body(request)
+        if isinstance(checked, web.Response):
+            return checked
+        tenant, body = checked
     if mapping is None:
         return _error(404, f"no mapping for source {source!r}")
     try:
