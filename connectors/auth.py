@@ -20,14 +20,32 @@ class AuthError(Exception):
         super().__init__(message)
 
 
-def parse_pairs(value: str, what: str) -> dict[str, str]:
-    """``"a:x,b:y"`` → ``{"a": "x", "b": "y"}``; a malformed entry is a configuration error."""
+def parse_pairs(value: str, what: str, *, shared_secrets: bool = True) -> dict[str, str]:
+    """``"a:x,b:y"`` → ``{"a": "x", "b": "y"}``; a malformed entry is a configuration error.
+
+    The error names a bad entry by its tenant, or by its position when it has no ``:`` (the
+    entry may be all secret), never by its secret. A tenant listed twice is refused (which secret
+    would win is no guess to leave to order, as for ``CALLSTREAM_WEB_USERS``), and so, with
+    ``shared_secrets=False`` (bearer tokens: a token names its tenant), are two tenants with one
+    secret."""
     pairs: dict[str, str] = {}
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        tenant, sep, secret = item.partition(":")
-        if not sep or not tenant.strip() or not secret.strip():
-            raise ValueError(f"{what}: entry {item.split(':', 1)[0]!r}... must look like tenant:secret")
-        pairs[tenant.strip()] = secret.strip()
+    owners: dict[str, str] = {}  # secret -> the first tenant that has it
+    bad: list[str] = []
+    for position, item in enumerate(filter(None, (part.strip() for part in value.split(","))), start=1):
+        tenant, sep, secret = (part.strip() for part in item.partition(":"))
+        if not sep:
+            bad.append(f"entry {position} (no ':')")
+        elif not tenant or not secret:
+            bad.append(f"{tenant or f'entry {position}'} (empty tenant or secret)")
+        elif tenant in pairs:
+            bad.append(f"{tenant} (listed twice)")
+        elif not shared_secrets and secret in owners:
+            bad.append(f"{tenant} (same secret as {owners[secret]}: a request could not tell them apart)")
+        else:
+            pairs[tenant] = secret
+            owners.setdefault(secret, tenant)
+    if bad:
+        raise ValueError(f"{what}: bad entries (each must look like tenant:secret): {', '.join(bad)}")
     return pairs
 
 

@@ -316,7 +316,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     try:
         auth = TenantAuth(
-            parse_pairs(settings.ingest_tokens, "CALLSTREAM_INGEST_TOKENS"),
+            parse_pairs(settings.ingest_tokens, "CALLSTREAM_INGEST_TOKENS", shared_secrets=False),
             parse_pairs(settings.ingest_hmac_secrets, "CALLSTREAM_INGEST_HMAC_SECRETS"),
         )
     except ValueError as exc:
