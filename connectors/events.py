@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from schemas.validation import InvalidCall, call_problems
+from streams.table import escape_controls
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 SAMPLE_CALLS = SAMPLES_DIR / "calls.jsonl"
@@ -61,7 +62,10 @@ def _str_map(obj: Mapping[str, Any], field: str, problems: list[str]) -> dict[st
         if isinstance(item, bool | int | float) and not isinstance(item, str):
             item = str(item)  # CRM exports are loose about numbers: keep their text
         if not isinstance(item, str):
-            problems.append(f"{field}.{key}: must be a string, number or null, got {type(item).__name__}")
+            # the key is the sender's text: printed escaped, as a control character in it would
+            # forge a line where the problem is logged or printed
+            name = escape_controls(str(key))
+            problems.append(f"{field}.{name}: must be a string, number or null, got {type(item).__name__}")
             continue
         out[str(key)] = item
     return out

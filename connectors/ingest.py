@@ -50,6 +50,7 @@ from connectors.mapping import MappingError, WebhookMapping, load_webhook_mappin
 from connectors.openapi import OPENAPI
 from connectors.publisher import Backpressure, CallPublisher, PublishError, RecordTooLarge
 from schemas.validation import InvalidCall
+from streams.table import escape_controls
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,9 @@ def _refuse(
 
         def delivered(err: KafkaError | None, msg: Any, letter_id: str = letter_id) -> None:
             if err is not None:
-                log.error("ingest: dead letter %s not taken by the broker: %s", letter_id, err)
+                log.error(
+                    "ingest: dead letter %s not taken by the broker: %s", escape_controls(letter_id), err
+                )
 
         try:
             publisher.dead_letter(
@@ -237,14 +240,20 @@ def _refuse(
                 tenant=tenant,
             )
         except Exception as exc:  # whatever the producer says, the client gets its 4xx
-            log.error("ingest: dead letter %s not sent: %s: %s", letter_id, type(exc).__name__, exc)
+            log.error(
+                "ingest: dead letter %s not sent: %s: %s",
+                escape_controls(letter_id),
+                type(exc).__name__,
+                escape_controls(str(exc)),
+            )
     reasons = "; ".join(f"{i}: {letter.why or message}" for i, letter in zip(ids, letters, strict=True))
+    # Call ids and reasons come from the request: a newline in one would start a forged log line.
     log.warning(
         "ingest: %s from tenant %s refused with %d, sent to the dead-letter topic: %s",
-        request.path,
-        tenant,
+        escape_controls(request.path),
+        escape_controls(tenant),
         status,
-        reasons or message,
+        escape_controls(reasons or message),
     )
     return _error(status, message, **extra)
 
@@ -308,7 +317,7 @@ async def _accept(
             errors=[{"index": index, "problems": [str(exc)]}],
         )
     except PublishError as exc:
-        log.error("ingest: publish failed: %s", exc)
+        log.error("ingest: publish failed: %s", escape_controls(str(exc)))
         return _error(503, "the broker did not acknowledge the call(s); retry later")
     REQUESTS.labels("202").inc()
     CALLS.labels(tenant).inc(len(calls))

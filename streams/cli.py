@@ -225,6 +225,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from connectors.events import RepeatedIds, anchor_relative, read_jsonl
     from connectors.publisher import CallPublisher, RecordTooLarge
     from schemas.codec import make_codec
+    from streams.table import escape_controls
     from streams.topics import ensure_topics
     from streams.worker import kafka
 
@@ -246,7 +247,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                         print(f"{source}:{line.lineno}: {note}", file=sys.stderr)
                 else:
                     bad += 1
-                    print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
+                    print(f"{source}:{line.lineno}: {escape_controls(error or '')}", file=sys.stderr)
         if not good + bad:
             print(f"callstream publish: {source}: no calls in it", file=sys.stderr)
         print(f"dry run: {good} valid call(s), {bad} bad line(s); nothing published", file=sys.stderr)
@@ -282,7 +283,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 except RecordTooLarge as exc:  # librdkafka's message.max.bytes: a bad line, not the end
                     error = str(exc)
             bad += 1
-            print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
+            print(f"{source}:{line.lineno}: {escape_controls(error or '')}", file=sys.stderr)
             publisher.dead_letter(
                 source=source,
                 lineno=line.lineno,
@@ -350,6 +351,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from connectors.publisher import CallPublisher, RecordTooLarge
     from schemas.codec import make_codec
     from schemas.validation import InvalidCall
+    from streams.table import escape_controls
     from streams.topics import ensure_topics
 
     settings = _settings()
@@ -400,7 +402,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 problem = str(exc)
             if problem is not None:
                 bad += 1
-                bar.write(f"{path}: {problem}", file=sys.stderr)
+                bar.write(escape_controls(f"{path}: {problem}"), file=sys.stderr)
                 # found by its call id beside the calls; the file in the reason keeps two files with
                 # one id (a stem in two folders) two dead_letters rows
                 publisher.dead_letter(

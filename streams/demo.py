@@ -28,7 +28,7 @@ from processors.audio import file_uri_path
 from streams.app import Runtime
 from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
-from streams.table import print_table
+from streams.table import escape_controls, print_table
 from streams.topics import ALL
 from streams.worker import FirstSignal, kafka, loud_kafka, prepare, quiet_kafka_shutdown
 
@@ -378,7 +378,7 @@ def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], N
                     continue
                 except RecordTooLarge as exc:  # message.max.bytes: a bad line, as `publish` says, not the end
                     error = str(exc)
-                    print(f"{source}:{line.lineno}: {error}", file=sys.stderr)
+                    print(f"{source}:{line.lineno}: {escape_controls(error)}", file=sys.stderr)
             bad += 1
             publisher.dead_letter(
                 source=source,
@@ -440,7 +440,7 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
     for line in lines:
         problem = line.error or repeated.note(line)
         if problem:
-            print(f"{source}:{line.lineno}: {problem}", file=sys.stderr)
+            print(f"{source}:{line.lineno}: {escape_controls(problem)}", file=sys.stderr)
     calls = [line.record for line in lines if line.record is not None]
     if not calls:  # nothing to run the stack for: not a table of dead letters and exit 0
         problem = f"{len(lines)} line(s), none a valid call (see above)" if lines else "no calls in it"

@@ -290,3 +290,12 @@ def test_two_channels_of_one_speaker_are_refused():
             "started_at": "2026-11-20T10:00:00Z", "ended_at": "2026-11-20T10:01:00Z"}  # fmt: skip
     with pytest.raises(InvalidCall, match="cannot both be the agent"):
         call_from_json({**good, "audio": {"layout": "stereo", "channels": {"0": "agent", "1": "agent"}}})
+
+
+def test_a_crm_key_with_a_line_break_is_reported_escaped():
+    """Security audit L3: the problem is logged by ingest and printed by publish; a raw key could
+    forge a log line of its own."""
+    problems = problems_of(call_json(crm={"a\n2026-11-24 CRITICAL forged\x1b[2J": ["x"]}))
+    assert problems == [
+        r"crm.a\n2026-11-24 CRITICAL forged\x1b[2J: must be a string, number or null, got list"
+    ]

@@ -101,3 +101,23 @@ def test_a_dead_letter_the_broker_cannot_take_still_answers_the_400(caplog: pyte
     assert any("dead letter bad not taken by the broker" in e for e in errors), errors  # the first, timed out
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 2 and "bad: started_at" in warnings[0]
+
+
+def test_the_refusal_log_line_escapes_what_the_request_sent(caplog: pytest.LogCaptureFixture) -> None:
+    """Security audit L3: a call id with a line break (refused by validation) was logged raw, so the
+    rest of it read as a log line of its own ("... CRITICAL streams.auth: admin login accepted")."""
+    forged = "evil\n2026-11-24 06:00:00,000 CRITICAL streams.auth: admin login accepted\x1b[2J"
+    bodies = [
+        {"call_id": forged, "agent": {"id": "a1"}, "recording_uri": "x.wav"},
+        {**SAMPLE, "call_id": "c1", "crm": {"k\r\nFORGED": [1]}},
+    ]
+    with caplog.at_level(logging.WARNING, logger="connectors.ingest"):
+        answers = asyncio.run(post_all([("/v1/calls", TOKEN, json.dumps(b).encode()) for b in bodies]))
+    assert [status for status, _ in answers] == [400, 400]
+    logged = [r.getMessage() for r in caplog.records if r.name == "connectors.ingest"]
+    refusals = [m for m in logged if "refused with 400" in m]
+    assert len(refusals) == 2
+    for message in logged:
+        assert not any(ch in message for ch in "\n\r\x1b"), message
+    assert r"evil\n2026-11-24 06:00:00,000 CRITICAL" in refusals[0] and r"\x1b[2J" in refusals[0]
+    assert r"crm.k\r\nFORGED" in refusals[1]
