@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
+from urllib.parse import urlsplit
 
 from fastavro import schemaless_reader, schemaless_writer
 from fastavro.schema import fingerprint, load_schema, parse_schema, to_parsing_canonical_form
@@ -417,6 +418,13 @@ class RegistryCodec:
         from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 
         self._client = SchemaRegistryClient({**(client_conf or {}), "url": url})
+        # How errors name the registry: as `callstream config` shows its URL (its user:password@,
+        # path and query hidden).
+        from streams.settings import redact
+
+        self._shown = f"schema registry {redact('schema_registry_url', url)}"
+        password = urlsplit(url).password
+        self._hidden = (url, password) if password else (url,)
         self._ser = {
             name: AvroSerializer(self._client, schema_json(name), conf={"auto.register.schemas": True})
             for name in RECORDS
@@ -433,7 +441,7 @@ class RegistryCodec:
         except Exception as exc:
             if _registry_unavailable(exc):
                 raise RegistryUnavailableError(
-                    f"schema registry unavailable encoding {name}: {type(exc).__name__}: {exc}"
+                    f"{self._shown} unavailable encoding {name}: {self._hide(exc)}"
                 ) from exc
             raise RecordEncodeError(
                 f"{name} record does not match its schema: {_why(load(name), record, exc)}"
@@ -451,11 +459,18 @@ class RegistryCodec:
         except Exception as exc:
             if _registry_unavailable(exc):
                 raise RegistryUnavailableError(
-                    f"schema registry unavailable decoding {name}: {type(exc).__name__}: {exc}"
+                    f"{self._shown} unavailable decoding {name}: {self._hide(exc)}"
                 ) from exc
             raise UnknownSchemaError(
                 f"{name}: cannot resolve schema id {int.from_bytes(data[1:5], 'big')}: {exc}"
             ) from exc
+
+    def _hide(self, exc: BaseException) -> str:
+        """``exc`` as ``Class: text``, without the registry URL's credentials should it name them."""
+        text = f"{type(exc).__name__}: {exc}"
+        for secret in self._hidden:
+            text = text.replace(secret, "***")
+        return text
 
     def decode_embeddable(
         self, name: str, data: bytes, topic: str = ""

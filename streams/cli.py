@@ -39,6 +39,7 @@ USER_ERRORS = (
     ("streams.topics", "TopicSetupError"),
     ("streams.clickhouse", "ClickHouseUnavailable"),
     ("connectors.publisher", "PublishError"),
+    ("schemas.codec", "RegistryUnavailableError"),  # publish, import, demo: the registry is down
 )
 #: A file the user named that cannot be read (``demo --calls``, ``publish FILE``, ...).
 FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)

@@ -56,6 +56,33 @@ def test_publish_to_unreachable_kafka_is_one_line(
     assert capsys.readouterr().err == "callstream: cannot reach Kafka at 127.0.0.1:1: timed out\n"
 
 
+@pytest.mark.parametrize("command", ["publish", "import"])
+def test_an_unreachable_schema_registry_is_one_line(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Security audit L7: `callstream publish` with CALLSTREAM_SCHEMA_REGISTRY_URL unreachable died
+    with a 104-line traceback (import too; `demo --calls` the same way, from its feed thread)."""
+    import shutil
+
+    import streams.topics
+
+    monkeypatch.setenv("CALLSTREAM_KAFKA_BOOTSTRAP", "127.0.0.1:1")  # nothing is produced: encoding fails
+    monkeypatch.setenv("CALLSTREAM_SCHEMA_REGISTRY_URL", "http://sruser:SRPASS17@127.0.0.1:1/sr?k=QS")
+    monkeypatch.setattr(streams.topics, "ensure_topics", lambda *args, **kwargs: [])
+    if command == "publish":
+        argv = ["publish", str(SAMPLE_CALLS)]
+    else:
+        shutil.copy(SAMPLE_CALLS.parent / "sample-en-mono.wav", tmp_path / "call-1.wav")
+        argv = ["import", str(tmp_path), "--quiet", "--state", str(tmp_path / "state.json")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        "callstream: schema registry 'http://127.0.0.1:1' (rest hidden) unavailable encoding "
+        "CallCompleted: ConnectError: [Errno 111] Connection refused"
+    )
+    assert "Traceback" not in err and "SRPASS17" not in err and "QS" not in err
+
+
 @pytest.mark.parametrize(("module", "name"), USER_ERRORS)
 def test_user_errors_exit_2_with_their_message(
     module: str, name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
