@@ -1,13 +1,15 @@
 """CallCompleted from JSON: the shape integrators push (``callstream publish``, the demo, webhooks).
 
 JSON uses ISO-8601 timestamps and a plain customer number; this module turns it into the Avro
-record, hashing the number so joins never need the raw value, and reports every problem with its
+record, hashing the number so joins never need the raw value (keyed with
+``CALLSTREAM_CUSTOMER_HASH_KEY`` when set: :func:`hash_number`), and reports every problem with its
 field path.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,10 +27,33 @@ SAMPLE_CALLS = SAMPLES_DIR / "calls.jsonl"
 STEREO_DEFAULT = {"0": "agent", "1": "customer"}
 
 
-def hash_number(number: str) -> str:
-    """sha256 of the digits of a phone number (with a leading + when E.164)."""
+#: CALLSTREAM_CUSTOMER_HASH_KEY as bytes, once a command has loaded its settings
+#: (:func:`use_number_hash_key`); None: plain SHA-256.
+_number_hash_key: bytes | None = None
+
+
+def use_number_hash_key(key: str | None) -> None:
+    """Hash customer numbers with ``key`` (HMAC-SHA256) from now on in this process; None: plain
+    SHA-256. Every command that makes CallCompleted events (publish, import, ingest, connect, demo)
+    sets it from ``CALLSTREAM_CUSTOMER_HASH_KEY`` when it loads its settings."""
+    global _number_hash_key
+    _number_hash_key = key.strip().encode() if key and key.strip() else None
+
+
+def hash_number(number: str, key: bytes | None = None) -> str:
+    """Hex digest of the digits of a phone number (with a leading + when E.164): HMAC-SHA256 with
+    ``key`` (default: the one :func:`use_number_hash_key` set), else plain SHA-256.
+
+    Plain SHA-256 hides nothing from whoever holds the hash: there are only about 10^10 numbers
+    in a country's plan, and hashing them all takes hours on one CPU core (an area code: seconds).
+    Only the keyed hash keeps the number from anyone without the key; it stays joinable, since one
+    number gets one hash for as long as the key stays the same."""
     digits = re.sub(r"\D", "", number)
-    return hashlib.sha256(f"+{digits}".encode()).hexdigest()
+    data = f"+{digits}".encode()
+    key = key if key is not None else _number_hash_key
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 def _timestamp(

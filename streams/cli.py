@@ -103,9 +103,15 @@ def _stages(text: str) -> str:
 
 
 def _settings(**overrides: object) -> Settings:
+    from connectors.events import use_number_hash_key
     from streams.settings import load_settings
 
-    return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    # Every command that makes CallCompleted events (publish, import, ingest, connect, demo) hashes
+    # customer numbers with the one key.
+    key = settings.customer_hash_key
+    use_number_hash_key(key.get_secret_value() if key is not None else None)
+    return settings
 
 
 def crm_enricher(settings: Settings):  # type: ignore[no-untyped-def]

@@ -281,6 +281,12 @@ class Settings(BaseSettings):
         "stage's record carries the event and adds the transcript to it, so an event near the broker's "
         "message size (1 MB by default) would only fail at a later stage, after its transcription.",
     )
+    customer_hash_key: SecretStr | None = Field(
+        None,
+        description="Secret key of customer.number_hash (HMAC-SHA256 of the number) for publish, import, "
+        "ingest, connect and the demo; at least 16 characters, the same in every one. Unset: plain "
+        "SHA-256, which anyone can reverse by hashing every phone number.",
+    )
 
     # --- HTTP ingest (`callstream ingest`) ----------------------------------------------------------
     ingest_host: str = Field("127.0.0.1", description="Address the ingest API listens on.")
@@ -553,6 +559,7 @@ class Settings(BaseSettings):
         "kafka_ssl_key_password",
         "pbx_secret",
         "pbx_timezone",
+        "customer_hash_key",
         "clickhouse_dsn",
         "schema_registry_url",
         "recording_s3_endpoint_url",
@@ -795,6 +802,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CALLSTREAM_LLM_URL is set: set CALLSTREAM_LLM_MODEL (model or LoRA adapter name)"
             )
+        return value
+
+    @field_validator("customer_hash_key")
+    @classmethod
+    def _hash_key_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 16:
+            # a short key can be guessed along with the numbers: e.g. `openssl rand -hex 32`
+            raise ValueError("at least 16 characters (e.g. the output of `openssl rand -hex 32`)")
         return value
 
     @field_validator("llm_api_key")

@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS calls
     ended_at               DateTime64(3, 'UTC'),
     agent_id               String,
     agent_name             Nullable(String),
-    -- sha256 of the E.164 number from the connector; the raw number is never stored.
+    -- Hash of the number's digits from the connector (connectors/events.py hash_number): an HMAC-SHA256
+    -- with CALLSTREAM_CUSTOMER_HASH_KEY, else a plain sha256 that anyone can reverse by brute force.
+    -- This column holds no raw number; the events (and so dead-letter payloads) still carry it.
     customer_number_hash   Nullable(String),
     queue                  Nullable(String),
     recording_uri          String,

@@ -189,6 +189,7 @@ def test_config_never_prints_credentials(
         "CALLSTREAM_CLICKHOUSE_DSN": "http://callstream:s3cret-pw@clickhouse:8123/callstream",
         "CALLSTREAM_NOTIFY_SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T00/B00/s3cret-hook",
         "CALLSTREAM_NOTIFY_WEBHOOK_SECRET": "s3cret-hmac",
+        "CALLSTREAM_CUSTOMER_HASH_KEY": "s3cret-customer-hash-key",
     }
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
@@ -198,6 +199,7 @@ def test_config_never_prints_credentials(
     assert "s3cret" not in out
     assert "CALLSTREAM_CLICKHOUSE_DSN='http://clickhouse:8123' (rest hidden)" in out
     assert "CALLSTREAM_PARTITIONS=7" in out  # the rest is shown as set
+    assert "CALLSTREAM_CUSTOMER_HASH_KEY=***" in out
 
 
 # --- red-team findings ---------------------------------------------------------------------------------

@@ -106,6 +106,48 @@ def test_number_is_hashed_as_e164_regardless_of_formatting():
     assert hash_number("+15551234567") != hash_number("+15551234568")
 
 
+def test_with_a_key_the_number_hash_is_an_hmac(monkeypatch):
+    """Security audit M3: a plain SHA-256 of a phone number was reversed in seconds (one area code by
+    brute force). With CALLSTREAM_CUSTOMER_HASH_KEY it is HMAC-SHA256, still one hash per number."""
+    import hmac
+
+    import connectors.events as events
+
+    monkeypatch.setattr(events, "_number_hash_key", None)  # restored after the test
+    key = b"0123456789abcdef-deployment-key"
+    keyed = hmac.new(key, b"+15551234567", hashlib.sha256).hexdigest()
+    assert hash_number("+1 (555) 123-4567", key) == hash_number("+15551234567", key) == keyed
+    assert keyed != hash_number("+15551234567") == hashlib.sha256(b"+15551234567").hexdigest()
+    events.use_number_hash_key(key.decode())
+    call = call_from_json(call_json(customer={"number": "+1 (555) 123-4567"}))
+    assert call["customer"]["number_hash"] == keyed
+    assert hash_number("+15551234567") == keyed  # what every hash in this process is now
+    events.use_number_hash_key(None)  # unset: today's plain SHA-256, so existing joins keep working
+    assert (
+        call_from_json(call_json())["customer"]["number_hash"] == hashlib.sha256(b"+15551234567").hexdigest()
+    )
+
+
+def test_commands_hash_with_the_configured_key(monkeypatch, clean_env):
+    """publish, import, ingest, connect and demo all load their settings through the CLI's one
+    helper, which sets the key for the process."""
+    import hmac
+
+    import connectors.events as events
+    import streams.cli
+
+    monkeypatch.setattr(events, "_number_hash_key", None)
+    monkeypatch.setenv("CALLSTREAM_CUSTOMER_HASH_KEY", "a-key-of-16-chars-or-more")
+    streams.cli._settings()
+    expected = hmac.new(b"a-key-of-16-chars-or-more", b"+15551234567", hashlib.sha256).hexdigest()
+    assert call_from_json(call_json())["customer"]["number_hash"] == expected
+    monkeypatch.delenv("CALLSTREAM_CUSTOMER_HASH_KEY")
+    streams.cli._settings()
+    assert (
+        call_from_json(call_json())["customer"]["number_hash"] == hashlib.sha256(b"+15551234567").hexdigest()
+    )
+
+
 def test_given_number_hash_is_kept():
     call = call_from_json(call_json(customer={"number": None, "number_hash": "abc"}))
     assert call["customer"] == {"number": None, "number_hash": "abc"}

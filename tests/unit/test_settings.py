@@ -289,6 +289,19 @@ def test_llm_url_credentials_and_api_key_together_are_refused(monkeypatch):
     assert load_settings().llm_api_key is not None  # a Bearer key alone
 
 
+def test_customer_hash_key_is_a_secret_of_16_characters_or_more(monkeypatch):
+    assert load_settings().customer_hash_key is None  # unset: plain SHA-256, as before
+    monkeypatch.setenv("CALLSTREAM_CUSTOMER_HASH_KEY", " ")
+    assert load_settings().customer_hash_key is None
+    monkeypatch.setenv("CALLSTREAM_CUSTOMER_HASH_KEY", "short-K3Y")
+    message = invalid(monkeypatch)
+    assert "CALLSTREAM_CUSTOMER_HASH_KEY: Value error, at least 16 characters" in message
+    assert "short-K3Y" not in message and "(got ***)" in message
+    monkeypatch.setenv("CALLSTREAM_CUSTOMER_HASH_KEY", "0123456789abcdef")
+    assert load_settings().customer_hash_key.get_secret_value() == "0123456789abcdef"
+    assert is_secret("customer_hash_key") and redact("customer_hash_key", "0123456789abcdef") == "***"
+
+
 def test_what_counts_as_secret():
     for name in (
         "clickhouse_dsn",
