@@ -254,7 +254,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                         print(f"{source}:{line.lineno}: {note}", file=sys.stderr)
                 else:
                     bad += 1
-                    print(f"{source}:{line.lineno}: {escape_controls(error or '')}", file=sys.stderr)
+                    print(f"{source}:{line.lineno}: {escape_controls(str(error))}", file=sys.stderr)
         if not good + bad:
             print(f"callstream publish: {source}: no calls in it", file=sys.stderr)
         print(f"dry run: {good} valid call(s), {bad} bad line(s); nothing published", file=sys.stderr)
@@ -290,7 +290,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 except RecordTooLarge as exc:  # librdkafka's message.max.bytes: a bad line, not the end
                     error = str(exc)
             bad += 1
-            print(f"{source}:{line.lineno}: {escape_controls(error or '')}", file=sys.stderr)
+            print(f"{source}:{line.lineno}: {escape_controls(str(error))}", file=sys.stderr)
             publisher.dead_letter(
                 source=source,
                 lineno=line.lineno,

@@ -83,6 +83,21 @@ def test_an_unreachable_schema_registry_is_one_line(
     assert "Traceback" not in err and "SRPASS17" not in err and "QS" not in err
 
 
+def test_publish_prints_bad_lines_escaped(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Security audit L3: a bad line's reason quotes the sender's text (a crm key); printed raw, a
+    line break in it forged a line of output of its own. A record too large is reported as well."""
+    sample = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])
+    lines = tmp_path / "calls.jsonl"
+    bad = {**sample, "crm": {"k\nFORGED\x1b[2J": ["x"]}}
+    lines.write_text(json.dumps(bad) + "\n")
+    assert main(["publish", "--dry-run", str(lines)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        rf"{lines}:1: crm.k\nFORGED\x1b[2J: must be a string, number or null, got list",
+        "dry run: 0 valid call(s), 1 bad line(s); nothing published",
+    ]
+
+
 @pytest.mark.parametrize(("module", "name"), USER_ERRORS)
 def test_user_errors_exit_2_with_their_message(
     module: str, name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
