@@ -314,8 +314,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from schemas.codec import make_codec
     from streams import metrics
     from streams.topics import ensure_topics
+    from streams.worker import setup_logging
 
     settings = _settings()
+    setup_logging(settings)  # refusals are logged with their reason
     if settings.embedded_broker:
         print(
             "callstream ingest: set CALLSTREAM_KAFKA_BOOTSTRAP=host:port (the broker to publish to)",

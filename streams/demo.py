@@ -30,7 +30,7 @@ from streams.lag import consumer_lag
 from streams.settings import STAGES, Settings
 from streams.table import escape_controls, print_table
 from streams.topics import ALL
-from streams.worker import FirstSignal, kafka, loud_kafka, prepare, quiet_kafka_shutdown
+from streams.worker import FirstSignal, kafka, loud_kafka, prepare, quiet_kafka_shutdown, setup_logging
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -430,7 +430,7 @@ def print_outcome(outcome: Outcome) -> None:
 
 
 def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float = 900.0) -> int:
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    setup_logging(settings, "%(levelname)s %(name)s: %(message)s")
     since = int(time.time() * 1000)  # rows from earlier runs on the same data dir are not this run's
     path = calls_file or SAMPLE_CALLS
     source = "stdin" if str(path) == "-" else str(path)  # as `publish` names it (messages, dead letters)

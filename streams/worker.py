@@ -22,6 +22,7 @@ from streams.app import Runtime
 from streams.broker import EmbeddedBroker
 from streams.observability import observe
 from streams.settings import Settings, make_data_dir
+from streams.table import escape_controls
 from streams.topics import ensure_topics
 
 log = logging.getLogger(__name__)
@@ -215,11 +216,23 @@ def faust_worker(rt: Runtime, **kwargs: object) -> faust.Worker:
 QUIET_LOGGERS = ("httpx", "httpcore")
 
 
-def setup_logging(settings: Settings) -> None:
-    """Log at ``CALLSTREAM_LOG_LEVEL`` with timestamps; secrets in request URLs stay out."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+class EscapingFormatter(logging.Formatter):
+    """Writes control characters of a message escaped (``\\n``, ``\\x1b``): a call id, tenant or
+    agent name from input must not start a forged log line or drive the terminal (a producer writing
+    to the topics directly skips the ingest API's checks). A traceback keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+
+def setup_logging(settings: Settings, fmt: str = "%(asctime)s %(levelname)s %(name)s: %(message)s") -> None:
+    """Log at ``CALLSTREAM_LOG_LEVEL`` (timestamps by default); secrets in request URLs stay out,
+    control characters are escaped (:class:`EscapingFormatter`)."""
+    logging.basicConfig(level=settings.log_level.upper(), format=fmt)
+    for handler in logging.getLogger().handlers:
+        if type(handler.formatter) is logging.Formatter:  # basicConfig's, not one a caller set up
+            handler.setFormatter(EscapingFormatter(fmt))
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 

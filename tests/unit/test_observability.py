@@ -241,3 +241,34 @@ def test_end_to_end_latency_counts_from_the_events_acceptance_when_later_than_th
     live = {"ended_at": datetime.fromtimestamp(now - 40, UTC), "received_at": ended - timedelta(days=1)}
     assert end_to_end_seconds(live, now) == pytest.approx(40)  # acceptance before the end (clock skew)
     assert end_to_end_seconds({"ended_at": datetime.fromtimestamp(now + 5, UTC)}, now) == 0.0
+
+
+def test_log_lines_escape_control_characters_from_input(capsys):
+    """A call id with a line break forged a CRITICAL line in the log (security review); producers
+    writing to the topics directly skip the ingest API's checks, so every line is escaped."""
+    import logging
+
+    from streams.worker import EscapingFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("unit.escaping")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        forged = "evil\n2026-11-24 06:00:00,000 CRITICAL streams.auth: admin login accepted\x1b[31m"
+        logger.warning("dead letter for %s", forged)
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logger.exception("call %s failed", "c\r1")
+    finally:
+        logger.removeHandler(handler)
+    err = capsys.readouterr().err
+    first, second, *trace = err.splitlines()
+    assert first == (
+        "WARNING unit.escaping: dead letter for evil\\n2026-11-24 06:00:00,000 CRITICAL streams.auth: "
+        "admin login accepted\\x1b[31m"
+    )
+    assert second == "ERROR unit.escaping: call c\\r1 failed"
+    assert trace[0] == "Traceback (most recent call last):"  # a traceback keeps its lines
