@@ -1416,7 +1416,7 @@ def _local_start(text: str, end: int) -> int | None:
     "at" is one that comes before "at" in plain speech."""
     start = None
     words = digits = 0
-    joiner = spelled = after_digits = False
+    joiner = spelled = after_digits = only_digits = False
     pos = end
     for tok in reversed(list(_LOCAL_TOKEN.finditer(text, max(0, end - 160), end))):
         word = tok.group()
@@ -1432,7 +1432,7 @@ def _local_start(text: str, end: int) -> int | None:
             if not letter and (low in _NOT_LOCAL or low in _JOINERS or "'" in word or "’" in word):
                 return None
             start, words, spelled, pos = tok.start(), 1, letter, tok.start()
-            after_digits = _said_number(low)
+            after_digits = only_digits = _said_number(low)
             continue
         numeric = _said_number(low)
         if not (
@@ -1440,6 +1440,8 @@ def _local_start(text: str, end: int) -> int | None:
             or gap == "."
             or (letter and spelled and gap.strip() in (",", "."))
             or (numeric and after_digits and gap.strip() == ",")  # "two oh six, three six nine ..."
+            # a pause before the digits that end it: "pruitt dot trevor, seventy-eight at aol.com"
+            or (only_digits and gap.strip() == "," and low not in _NOT_LOCAL)
         ):
             break
         if low in _JOINERS:
@@ -1461,6 +1463,7 @@ def _local_start(text: str, end: int) -> int | None:
         else:
             words += 1
         start, spelled, joiner, pos, after_digits = tok.start(), letter, False, tok.start(), numeric
+        only_digits = only_digits and numeric
     return start
 
 

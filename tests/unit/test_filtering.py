@@ -4013,3 +4013,61 @@ def test_the_layout_said_aloud_in_a_reference_keeps_it(text, language):
     turns = [("agent", "Слушаю вас." if language == "ru" else "How can I help?"), ("customer", text)]
     stored = _texts(turns, language)[-1]
     assert "[ID]" not in stored and "[PHONE]" not in stored and "[CARD]" not in stored, stored
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо за просмотр и подписывайтесь на канал!",  # two stock phrases in one
+        "Please subscribe to my channel.",
+    ],
+)
+def test_stock_phrases_run_together_are_a_hallucination(text):
+    assert drop_reason(seg(text, no_speech_prob=0.1, avg_logprob=-0.3)) == "hallucination"
+
+
+def test_a_bare_you_is_a_hallucination_only_when_whisper_doubted_it():
+    # the word Whisper writes most often on a silence; said, surely, it is a short answer
+    assert drop_reason(seg("you", no_speech_prob=0.74, avg_logprob=-0.99)) == "hallucination"
+    assert drop_reason(seg("You.", no_speech_prob=0.05, vad_speech=0.9)) != "hallucination"
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # the agent holds the line between two pieces (their words, the queue's recording, their return)
+        ([("agent", "Назовите номер карты, пожалуйста."), ("customer", "5469 3800..."),
+          ("agent", "Одну минуту, программа зависла, не кладите трубку."),
+          ("agent", "Ваш звонок очень важен для нас, оставайтесь на линии."),
+          ("agent", "Продолжение следует...", _HALLUCINATION),
+          ("agent", "Спасибо за ожидание, слушаю вас."), ("customer", "1234 5673.")], "ru"),
+        ([("agent", "Can I get your phone number?"), ("customer", "six one seven, four nine two..."),
+          ("agent", "Sorry, my screen froze, please hold for a moment."),
+          ("agent", "Thank you for your patience."), ("customer", "eighty-three fifty.")], "en"),
+        # the line checked, the rest after a few words about it
+        ([("agent", "Продиктуйте СНИЛС."), ("customer", "218-407..."), ("agent", "Алло, вас плохо слышно."),
+          ("customer", "Да, извините, тут связь плохая. Дальше: 356 58.")], "ru"),
+        ([("agent", "What's your Social Security number?"), ("customer", "five two one, four four..."),
+          ("agent", "Hello? Can you hear me?"),
+          ("customer", "Yes, sorry about that. Then three two one nine.")], "en"),
+    ],
+)  # fmt: skip
+def test_a_number_over_a_hold_or_a_line_check_is_redacted_whole(turns, language):
+    stored = _texts(turns, language)
+    assert not re.search(r"\d{2}|four|nine|fifty", " ".join(stored[1:])), stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # the caller stalls to look for it, Whisper writes its noise on the silence, then the answer
+        ([("agent", "Could I have your passport number?"), ("customer", "Bear with me, let me find it..."),
+          ("customer", "[BLANK_AUDIO]", _HALLUCINATION),
+          ("customer", "Right, here it is. five three one, two oh eight, seven seven four.")], "en"),
+        ([("agent", "Назовите серию и номер паспорта."), ("customer", "Минуточку, сейчас достану..."),
+          ("customer", "Спасибо за просмотр и подписывайтесь на канал!", _HALLUCINATION),
+          ("customer", "Вот: сорок пять одиннадцать, двести три девятьсот сорок восемь.")], "ru"),
+    ],
+)  # fmt: skip
+def test_the_answer_after_a_stall_to_find_it_is_the_number_asked_for(turns, language):
+    assert _texts(turns, language)[-1].endswith("[ID].")

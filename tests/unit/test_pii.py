@@ -1733,3 +1733,7 @@ def test_a_reference_named_further_back_or_a_car_policy_series_stays(text):
 )
 def test_a_passport_or_a_phone_beside_those_words_is_still_redacted(text):
     assert redact(text)[1]
+
+
+def test_a_pause_before_the_digits_that_end_a_local_part_is_in_the_address():
+    assert redact("it's lena dot frost, ninety-one at yahoo dot com")[0] == "it's [EMAIL]"
