@@ -115,6 +115,7 @@ from processors.pii import (
     redact_code_after_expiry,
     reference_named_before,
     said_digits,
+    says_toll_free,
     spelling_of,
 )
 from processors.rules import price_mentions
@@ -741,6 +742,10 @@ def _redact_said(
         whole, whole_found = redact(normalise_numbers(expand_repeats(text)), options.pii, asked)
         if whole_found and _readable_digits(whole) < _readable_digits(out):
             return whole, whole_found
+        if not whole_found and sum(found.values()) == 1 and says_toll_free(whole):
+            # what the digits gave is the tail of a hotline said in words ("our line is one, eight
+            # hundred, 105, 0586", an identity number asked before): the company's line, no PII
+            return text, {}
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
     # after a cue or in answer to a request for an identity number ("S K, oh five, four oh, six four,
     # B"), or 6+ without either ("four sixty-nine, eight oh five, eighteen sixteen"), which
@@ -1045,15 +1050,38 @@ def _request(
     repeat that?" do not)."""
     end = len(segments) if end is None else end
     since: list[str] = []
+    answered = False  # ``role`` gave a number (its placeholder stored) and the asker took it since
     for k in range(end - 1, max(-1, end - 1 - _ASK_SEGMENTS), -1):
         if segments[k]["role"] == role:
+            answered = answered or (
+                bool(since) and _TOOK_IT.match(since[-1]) is not None and _gave(segments[k])
+            )
             continue
         kind = asks(k)
         if kind is not None:
             # read only once a request is found: most answers follow none
-            return None if any(map(_asks_something, since)) else kind
+            return None if answered or any(map(_asks_something, since)) else kind
         since.append(segments[k]["text"])
     return None
+
+
+#: The asker taking the number down, all their turn says ("Записала.", "Угу, есть.", "Perfect, thank
+#: you.", "Okay, got that."): the request is answered, what the other says next no answer to it.
+_TOOK_IT = re.compile(
+    r"\W*(?:(?:так|да|угу|ага|отлично|хорошо|okay|ok|perfect|great|alright|all\s+right)[\s,.!]+)*"
+    r"(?:записал[аи]?|есть|спасибо|got\s+(?:it|that)|thank\s+you|thanks|noted)"
+    r"(?:[\s,.!]+(?:записал[аи]?|спасибо|got\s+(?:it|that)|thank\s+you|thanks))?[\s,.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _gave(segment: Mapping[str, Any]) -> bool:
+    """Whether ``segment`` stores a number (its placeholder) that is all of it, not a piece broken off
+    ("[ID]...": the rest may follow)."""
+    text = segment["text"]
+    return (
+        "[" in text and PLACEHOLDER_RE.search(text) is not None and not text.rstrip().endswith(("...", "…"))
+    )
 
 
 def _asks_something(text: str) -> bool:

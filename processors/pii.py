@@ -339,6 +339,7 @@ _PHONE_WORDS = (
     r"calling\s+from"
 )
 _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
+_DICTATE_WORD = re.compile(_DICTATE_WORDS, re.I)
 #: Words naming a person's identity number that has no shape of its own: any 6-20 digits after one
 #: are that number (a driver's licence, NHS and National Insurance numbers, a health-insurance policy
 #: or member ID, a bank account of a person).
@@ -509,7 +510,9 @@ def asks_for_reference(text: str) -> bool:
 #: A unit or currency right after the digits: a count or an amount, not a phone.
 _UNIT_AFTER = re.compile(
     r"\s*(?:[%₽$€]|(?:units?|items?|pieces?|users?|customers?|people|dollars?|bucks|rub|руб|штук|шт|"
-    r"человек|клиент|абонент|пользовател|долл|евро|euros?|percent|процент|минут|minutes?|times\b|раз\b)"
+    r"человек|клиент|абонент|пользовател|долл|евро|euros?|percent|процент|минут|minutes?|times\b|раз\b|"
+    # a distance: a car's mileage ("the car's at 101,000 miles", "пробег 122 000 километров")
+    r"miles?\b|kilomet\w*|km\b|километр|км\b)"
     r"(?![^\W\d_]{6}))",
     re.I,
 )
@@ -699,6 +702,9 @@ def _not_phone_context(text: str, start: int, end: int) -> bool:
             phone.start() < reference.start()
             and (
                 phone.group() == "[PHONE]"
+                # "Записывайте: ... Номер обращения 5635294847": a word asking to write down names no
+                # phone when a reference word after it names the digits (see _cue)
+                or _DICTATE_WORD.fullmatch(phone.group()) is not None
                 or _DIGIT_ANY.search(text, phone.end(), reference.start()) is not None
                 or _SENTENCE_STOP.search(text, phone.end(), reference.start()) is not None
             )
@@ -1913,6 +1919,16 @@ _TOLL_FREE = re.compile(
 #: the UK's 0800/0808 and 6-7 more (said in words "oh eight hundred", read "0 8 00").
 _TOLL_FREE_DIGITS = re.compile(r"[78]?800\d{7}|1?8(?:00|33|44|55|66|77|88)\d{7}|(?:44|0)80[08]\d{6,7}")
 _TOLL_FREE_HINT = re.compile(r"8\s?(?:00|33|44|55|66|77|88)|080")
+
+
+def says_toll_free(text: str) -> bool:
+    """Whether ``text`` (number words as digits) says a toll-free hotline (:data:`_TOLL_FREE`)."""
+    return "8" in text and any(
+        _TOLL_FREE_DIGITS.fullmatch(re.sub(r"\D", "", m.group())) is not None
+        for m in _TOLL_FREE.finditer(text)
+    )
+
+
 #: Where an IBAN may start: a country's two capitals, then its check digits.
 _IBAN_START = re.compile(r"[A-Z][\s,.-]{0,2}[A-Z][\s,.-]{0,2}\d")
 #: The first private-use character a hotline is masked with while the rest is redacted.

@@ -4071,3 +4071,21 @@ def test_a_number_over_a_hold_or_a_line_check_is_redacted_whole(turns, language)
 )  # fmt: skip
 def test_the_answer_after_a_stall_to_find_it_is_the_number_asked_for(turns, language):
     assert _texts(turns, language)[-1].endswith("[ID].")
+
+
+def test_a_number_after_the_asked_one_was_taken_down_is_no_answer_to_it():
+    turns = [
+        ("agent", "Could I have your driver's license number?"),
+        ("customer", "It's 4412 7790 31."),
+        ("agent", "Got it, thank you."),
+        ("customer", "And the code on my voucher is 448 120 55."),
+    ]
+    assert _texts(turns)[-1] == turns[-1][1]
+
+
+def test_a_hotline_said_in_words_after_an_identity_number_stays():
+    turns = [
+        ("customer", "My policy number is H 7736 2291, can you check it?"),
+        ("agent", "Sure. For anything else, call us at one, eight hundred, 642, 7730."),
+    ]
+    assert _texts(turns)[-1] == turns[-1][1]
