@@ -761,12 +761,14 @@ def _redact_said(
             dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
             if dictated_found and _readable_digits(dictated) < _readable_digits(spoken):
                 counts = dict(Counter(found) + Counter(dictated_found))
-                return _said_again(out, dictated, options, asked), counts
+                said_out, again = _said_again(out, dictated, options, asked)
+                return said_out, dict(Counter(counts) + Counter(again))
         return spoken, counts
     if dictation:
         dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
         if dictated_found:
-            return _said_again(out, dictated, options, asked), dict(Counter(found) + Counter(dictated_found))
+            said_out, again = _said_again(out, dictated, options, asked)
+            return said_out, dict(Counter(found) + Counter(dictated_found) + Counter(again))
         # both ways in one number: "пять тысяч сто тридцать семь, ..., десять девяносто шесть" (the
         # thousands read as numbers, the pair "10 96" only as dictated)
         mixed = dictated_digits(spoken)
@@ -774,7 +776,8 @@ def _redact_said(
             redacted, mixed_found = redact(mixed, options.pii, asked)
             if mixed_found:
                 counts = dict(Counter(found) + Counter(mixed_found))
-                return _said_again(spoken, redacted, options, asked), counts
+                said_out, again = _said_again(spoken, redacted, options, asked)
+                return said_out, dict(Counter(counts) + Counter(again))
     return out, found
 
 
@@ -791,14 +794,18 @@ def _readable_digits(text: str) -> int:
     return sum(c.isdigit() for c in dictated_digits(text))
 
 
-def _said_again(text: str, redacted: str, options: FilterOptions, asked: str | None) -> str:
+def _said_again(
+    text: str, redacted: str, options: FilterOptions, asked: str | None
+) -> tuple[str, dict[str, int]]:
     """``redacted`` (the redaction of ``text`` read as dictated digits) with every number it left
     as the words ``text`` said: "five hundred twenty dollars" next to a redacted phone stays a price,
     not "5 00 20". Only when that is provably no leak: read as dictated again it is ``redacted``, and
-    read as numbers no PII shows; else ``redacted`` itself."""
+    read as numbers no PII shows; else ``redacted`` itself. When read as numbers it shows PII the
+    dictated reading garbled (a card dictated, then "call you back on three hundred twelve, five
+    hundred and sixty-six, ..." read "3 00 12, 5 00 and 66"), that reading, redacted, and what it found."""
     source, dictated, pieces = dictated_pieces(text)
     if not pieces:
-        return redacted
+        return redacted, {}
     blocks = difflib.SequenceMatcher(None, dictated, redacted, autojunk=False).get_matching_blocks()
     out: list[str] = []
     done = 0  # in ``redacted``
@@ -815,11 +822,16 @@ def _said_again(text: str, redacted: str, options: FilterOptions, asked: str | N
         out += (redacted[done : digits_start + shift], source[start:end])
         done = digits_end + shift
     if not out:
-        return redacted
+        return redacted, {}
     said = "".join(out) + redacted[done:]
-    if dictated_digits(said) != redacted or redact(normalise_numbers(said), options.pii, asked)[1]:
-        return redacted
-    return said
+    if dictated_digits(said) != redacted:
+        return redacted, {}
+    numbers, found = redact(normalise_numbers(said), options.pii, asked)
+    if not found:
+        return said, {}
+    if redact(dictated_digits(numbers), options.pii, asked)[1]:
+        return redacted, {}
+    return numbers, found
 
 
 #: Texts up to this long are judged once per FilterOptions and remembered: backchannels, fillers and

@@ -399,7 +399,7 @@ _CUE = re.compile(
     r"код\s+на\s+обороте|security\s+code)"
     r"|(?P<passport>паспорт|passport|загран|сери[яиюей]\b|series\b)"
     r"|(?P<snils>снилс|snils)"
-    r"|(?P<ssn>ssn\b|social\b)"
+    r"|(?P<ssn>ssn\b|socials?\b)"
     r"|(?P<inn>инн\b|inn\b)"
     rf"|(?P<ident>{_IDENT_WORDS})"
     rf"|(?P<reference>{_NOT_IDENT_WORDS})"
@@ -765,6 +765,8 @@ def _cue_and_word(text: str, start: int, asked: str | None = None) -> tuple[str 
         if said == "number":
             kind = kind or said
         elif said == "reference":
+            if kind in ID_KINDS and kind != asked and not _names_reference(text, m):
+                continue  # "the social on the application is ...": where the number is written
             # "Пишите: договор номер ...": a word asking to write down is a phone's only when nothing
             # after it names the number either
             kind = None if kind in ID_KINDS or kind == "dictate" else kind

@@ -488,10 +488,13 @@ def test_words_said_again_only_when_that_reveals_nothing() -> None:
 
     text = "Call four fifteen, five fifty-five, oh one thirty-four."
     # a redaction that kept some digits of the number: the words back would read another number
-    assert _said_again(text, "Call 4 15, [PHONE].", FilterOptions(), None) == "Call four fifteen, [PHONE]."
+    assert _said_again(text, "Call 4 15, [PHONE].", FilterOptions(), None) == (
+        "Call four fifteen, [PHONE].",
+        {},
+    )
     # "hundred" after a redacted count reads 100 in words, 00 as the redaction left it: kept as left
     said = "Five hundred."
-    assert _said_again(said, "[ID] 00.", FilterOptions(), None) == "[ID] 00."
+    assert _said_again(said, "[ID] 00.", FilterOptions(), None) == ("[ID] 00.", {})
 
 
 @pytest.mark.parametrize(
@@ -4089,3 +4092,18 @@ def test_a_hotline_said_in_words_after_an_identity_number_stays():
         ("agent", "Sure. For anything else, call us at one, eight hundred, 642, 7730."),
     ]
     assert _texts(turns)[-1] == turns[-1][1]
+
+
+def test_a_phone_the_dictated_reading_garbles_is_read_as_numbers():
+    # the card needs the dictated reading ("eighty, ninety-five"), which reads the phone after it as
+    # "2 00 12, 5 00 and 41": that part is read as numbers, and redacted
+    said = (
+        "To recap: the refund goes to the card forty-five double oh, twelve thirty-four, fifty-six seventy, "
+        "eighty, ninety-five, and we'll ring you on two hundred twelve, five hundred and forty-one, "
+        "thirty-three ninety."
+    )
+    out = filter_transcript(make_transcript_from_turns("recap", [("agent", said)]))
+    assert out["transcript"]["segments"][0]["text"] == (
+        "To recap: the refund goes to the card [CARD], and we'll ring you on [PHONE]."
+    )
+    assert out["pii"] == {"CARD": 1, "PHONE": 1}

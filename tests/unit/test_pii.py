@@ -1746,3 +1746,15 @@ def test_a_distance_after_the_digits_is_no_identity_number_asked_for():
 def test_a_word_asking_to_write_down_names_no_phone_before_a_reference_word():
     text = "Записывайте: номер обращения 4155550134"
     assert redact(text) == (text, {})
+
+
+def test_socials_asked_for_in_the_plural_are_asked_for():
+    assert asked_id("I'll need both socials for the joint account.") == "ssn"
+
+
+def test_a_reference_named_as_where_an_identity_number_is_written_ends_nothing():
+    # "the application" is where the social is written, not what the digits are
+    assert (
+        redact("The social on the application is 212, 51, 4487.")[0]
+        == "The social on the application is [ID]."
+    )
