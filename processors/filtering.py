@@ -115,6 +115,7 @@ from processors.pii import (
     redact_code_after_expiry,
     reference_named_before,
     said_digits,
+    says_toll_free,
     spelling_of,
 )
 from processors.rules import price_mentions
@@ -187,6 +188,7 @@ PROPOSAL_WORDS = (
 HALLUCINATIONS = (
     "thank you for watching", "thanks for watching", "thank you so much for watching",
     "please subscribe", "please like and subscribe", "like and subscribe", "subscribe to my channel",
+    "please subscribe to my channel",
     "don't forget to subscribe", "see you in the next video", "i'll see you in the next video",
     "subtitles by the amara.org community", "music", "applause", "laughter", "blank_audio",
     "продолжение следует", "спасибо за просмотр", "подписывайтесь на канал", "подписывайтесь на наш канал",
@@ -205,9 +207,10 @@ _MARKERS_RE = re.compile("|".join(map(re.escape, _HALLUCINATION_MARKERS)))
 #: whose first letters are common Cyrillic ones) holds no marker.
 _MARKER_FIRST_WORDS = tuple(sorted({m.split()[0] for m in _HALLUCINATION_MARKERS}))
 #: Closings that are real speech at a call's end and a hallucination on its silence: dropped only
-#: when Whisper itself doubted the window (see ``_hallucination``).
+#: when Whisper itself doubted the window (see ``_hallucination``). With them a bare "you", the word
+#: Whisper writes most often on a silence (a short answer when it is sure of it).
 CLOSINGS = (
-    "thank you", "thanks", "bye", "bye bye", "goodbye", "see you", "see you next time",
+    "thank you", "thanks", "bye", "bye bye", "goodbye", "see you", "see you next time", "you",
     "спасибо", "спасибо большое", "до свидания", "пока", "всего доброго", "спасибо за внимание",
 )  # fmt: skip
 _NOT_LETTERS = re.compile(r"[\W_]+")
@@ -345,10 +348,18 @@ def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
     key = _NOT_LETTERS.sub(" ", low).strip()  # _key(low): low is lower-case already
     if key in options._hallucination_keys:
         return True
+    if (" и " in key or " and " in key) and all(
+        part in options._hallucination_keys for part in _JOINED_PHRASES.split(key)
+    ):
+        return True  # two stock phrases in one: "Ставьте лайки и подписывайтесь на канал!"
     if key in options._closing_keys:
         vad = segment.get("vad_speech")
         return nsp is not None and nsp > options.max_no_speech_prob and (vad is None or vad < 0.5)
     return False
+
+
+#: What joins two of Whisper's stock phrases into one ("like and subscribe", "ставьте лайки и ...").
+_JOINED_PHRASES = re.compile(r" (?:и|and) ")
 
 
 def _has_marker(low: str) -> bool:
@@ -731,6 +742,10 @@ def _redact_said(
         whole, whole_found = redact(normalise_numbers(expand_repeats(text)), options.pii, asked)
         if whole_found and _readable_digits(whole) < _readable_digits(out):
             return whole, whole_found
+        if not whole_found and sum(found.values()) == 1 and says_toll_free(whole):
+            # what the digits gave is the tail of a hotline said in words ("our line is one, eight
+            # hundred, 105, 0586", an identity number asked before): the company's line, no PII
+            return text, {}
     # dictated in groups ("four fifteen, five fifty-five, oh one thirty-four"): 3+ number words
     # after a cue or in answer to a request for an identity number ("S K, oh five, four oh, six four,
     # B"), or 6+ without either ("four sixty-nine, eight oh five, eighteen sixteen"), which
@@ -746,12 +761,14 @@ def _redact_said(
             dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
             if dictated_found and _readable_digits(dictated) < _readable_digits(spoken):
                 counts = dict(Counter(found) + Counter(dictated_found))
-                return _said_again(out, dictated, options, asked), counts
+                said_out, again = _said_again(out, dictated, options, asked)
+                return said_out, dict(Counter(counts) + Counter(again))
         return spoken, counts
     if dictation:
         dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
         if dictated_found:
-            return _said_again(out, dictated, options, asked), dict(Counter(found) + Counter(dictated_found))
+            said_out, again = _said_again(out, dictated, options, asked)
+            return said_out, dict(Counter(found) + Counter(dictated_found) + Counter(again))
         # both ways in one number: "пять тысяч сто тридцать семь, ..., десять девяносто шесть" (the
         # thousands read as numbers, the pair "10 96" only as dictated)
         mixed = dictated_digits(spoken)
@@ -759,7 +776,8 @@ def _redact_said(
             redacted, mixed_found = redact(mixed, options.pii, asked)
             if mixed_found:
                 counts = dict(Counter(found) + Counter(mixed_found))
-                return _said_again(spoken, redacted, options, asked), counts
+                said_out, again = _said_again(spoken, redacted, options, asked)
+                return said_out, dict(Counter(counts) + Counter(again))
     return out, found
 
 
@@ -776,14 +794,18 @@ def _readable_digits(text: str) -> int:
     return sum(c.isdigit() for c in dictated_digits(text))
 
 
-def _said_again(text: str, redacted: str, options: FilterOptions, asked: str | None) -> str:
+def _said_again(
+    text: str, redacted: str, options: FilterOptions, asked: str | None
+) -> tuple[str, dict[str, int]]:
     """``redacted`` (the redaction of ``text`` read as dictated digits) with every number it left
     as the words ``text`` said: "five hundred twenty dollars" next to a redacted phone stays a price,
     not "5 00 20". Only when that is provably no leak: read as dictated again it is ``redacted``, and
-    read as numbers no PII shows; else ``redacted`` itself."""
+    read as numbers no PII shows; else ``redacted`` itself. When read as numbers it shows PII the
+    dictated reading garbled (a card dictated, then "call you back on three hundred twelve, five
+    hundred and sixty-six, ..." read "3 00 12, 5 00 and 66"), that reading, redacted, and what it found."""
     source, dictated, pieces = dictated_pieces(text)
     if not pieces:
-        return redacted
+        return redacted, {}
     blocks = difflib.SequenceMatcher(None, dictated, redacted, autojunk=False).get_matching_blocks()
     out: list[str] = []
     done = 0  # in ``redacted``
@@ -800,11 +822,16 @@ def _said_again(text: str, redacted: str, options: FilterOptions, asked: str | N
         out += (redacted[done : digits_start + shift], source[start:end])
         done = digits_end + shift
     if not out:
-        return redacted
+        return redacted, {}
     said = "".join(out) + redacted[done:]
-    if dictated_digits(said) != redacted or redact(normalise_numbers(said), options.pii, asked)[1]:
-        return redacted
-    return said
+    if dictated_digits(said) != redacted:
+        return redacted, {}
+    numbers, found = redact(normalise_numbers(said), options.pii, asked)
+    if not found:
+        return said, {}
+    if redact(dictated_digits(numbers), options.pii, asked)[1]:
+        return redacted, {}
+    return numbers, found
 
 
 #: Texts up to this long are judged once per FilterOptions and remembered: backchannels, fillers and
@@ -1035,15 +1062,38 @@ def _request(
     repeat that?" do not)."""
     end = len(segments) if end is None else end
     since: list[str] = []
+    answered = False  # ``role`` gave a number (its placeholder stored) and the asker took it since
     for k in range(end - 1, max(-1, end - 1 - _ASK_SEGMENTS), -1):
         if segments[k]["role"] == role:
+            answered = answered or (
+                bool(since) and _TOOK_IT.match(since[-1]) is not None and _gave(segments[k])
+            )
             continue
         kind = asks(k)
         if kind is not None:
             # read only once a request is found: most answers follow none
-            return None if any(map(_asks_something, since)) else kind
+            return None if answered or any(map(_asks_something, since)) else kind
         since.append(segments[k]["text"])
     return None
+
+
+#: The asker taking the number down, all their turn says ("Записала.", "Угу, есть.", "Perfect, thank
+#: you.", "Okay, got that."): the request is answered, what the other says next no answer to it.
+_TOOK_IT = re.compile(
+    r"\W*(?:(?:так|да|угу|ага|отлично|хорошо|okay|ok|perfect|great|alright|all\s+right)[\s,.!]+)*"
+    r"(?:записал[аи]?|есть|спасибо|got\s+(?:it|that)|thank\s+you|thanks|noted)"
+    r"(?:[\s,.!]+(?:записал[аи]?|спасибо|got\s+(?:it|that)|thank\s+you|thanks))?[\s,.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _gave(segment: Mapping[str, Any]) -> bool:
+    """Whether ``segment`` stores a number (its placeholder) that is all of it, not a piece broken off
+    ("[ID]...": the rest may follow)."""
+    text = segment["text"]
+    return (
+        "[" in text and PLACEHOLDER_RE.search(text) is not None and not text.rstrip().endswith(("...", "…"))
+    )
 
 
 def _asks_something(text: str) -> bool:
@@ -1069,6 +1119,28 @@ def _cut_in_the_middle(text: str) -> bool:
 
 _WORD_BEFORE_PLACEHOLDER = re.compile(r"(\S+) (?=\[(?:PHONE|CARD|ID)\])")
 _WORD_AFTER_PLACEHOLDER = re.compile(r"\[(?:PHONE|CARD|ID)\] (\S+)")
+
+
+#: A speaker's own breaths that only stall before their answer ("One sec, it's in my bag...", "Так, сейчас,
+#: достану...") the other speaker's request still speaks for.
+_STALLS = 2
+
+
+def _stalled(segments: list[dict[str, Any]], role: str) -> bool:
+    """Whether the last of ``segments`` are ``role``'s stalls to look for what the other speaker asked
+    (:data:`_LOOKING`, no digit), the other's turn right before them: what ``role`` says next answers it."""
+    for k in range(len(segments) - 1, max(-1, len(segments) - 2 - _STALLS), -1):
+        seg = segments[k]
+        if seg["role"] != role:
+            return k < len(segments) - 1
+        text = seg["text"]
+        if len(text) > _STALL_CHARS or _DIGIT.search(text) is not None or _LOOKING.search(text) is None:
+            return False
+    return False
+
+
+#: The longest stall (:func:`_stalled`): a longer breath says something of its own.
+_STALL_CHARS = 60
 
 
 def _card_answer(text: str, segments: list[dict[str, Any]], role: str) -> bool:
@@ -1240,9 +1312,29 @@ def _lead_end(text: str, asked_on: Callable[[], bool] | None = None) -> int:
         if count and len(said) != _COUNTS[count.lower()]:
             return lead.start(group)  # type: ignore[union-attr]
         return end
+    if (
+        asked_on is not None
+        and (back := _BACK_LEAD.match(text)) is not None
+        and ((head := _head(text[back.end() :])).isdigit() or head in _NUMBERISH)
+        and _NUMBERISH.isdisjoint(WORD_RE.findall(back.group().lower()))
+        and asked_on()
+    ):
+        # "Алло? Вы меня слышите?" / "Да, слышу. Дальше: 2, 3682, ...", "Sorry, you cut out." / "Yeah,
+        # sorry, bad signal. Then 1983.": a few words about the line, then the rest
+        return back.end()
     # an e-mail dictated a piece a breath: "Так, собака бэ ка", "So, at gmail", "Then dot com"
     end = _FILLER_LEAD.match(text).end()  # type: ignore[union-attr]
     return end if end and _head(text[end:]) in _EMAIL_JOINS else 0
+
+
+#: A sentence of a few words before the rest of a number (see :func:`_lead_end`), perhaps with a word
+#: that goes on ("Да, слышу. Дальше: ", "Yes, sorry. ", "Да-да, связь пропадала. Дальше ").
+_BACK_LEAD = re.compile(
+    r"\W*(?:[^\W\d_]+(?:-[^\W\d_]+)*[\s,]+){0,4}[^\W\d_]+(?:-[^\W\d_]+)*[.!:]+\s*"
+    r"(?:(?:дальше|потом|затем|then|so)(?![^\W\d_])[\s,:]*)?"
+    r"(?=\d|[^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 def _says_number(text: str, head: str) -> bool:
@@ -1271,8 +1363,8 @@ def _bridged(segments: list[dict[str, Any]], j: int, i: int) -> bool:
     the pause is no end of the number ("... двадцать девять двадцать три." / the agent echoing it /
     "ноль сто девяносто пять.")."""
     for k in range(j + 1, i + 1):
-        if not _near(segments[k - 1], segments[k]):
-            return False
+        if not _near(segments[k - 1], segments[k]) and not (k - 1 > j and _holds(segments[k - 1]["text"])):
+            return False  # (the line's silence after "please hold" is the hold's)
         if k < i:
             text = segments[k]["text"]
             if "[" in text and PLACEHOLDER_RE.search(text):  # a number of their own
@@ -1280,10 +1372,46 @@ def _bridged(segments: list[dict[str, Any]], j: int, i: int) -> bool:
             words = _NO_PUNCT.sub(" ", text.lower()).split()
             if sum(not (w.isdigit() or w in _NUMBERISH) for w in words) > _BRIDGE_WORDS and not (
                 # "Алло, вас плохо слышно, повторите конец?": a longer ask for the rest is no turn
-                len(words) <= _GO_ON_WORDS and _GO_ON_ASK.search(text) is not None
+                (len(words) <= _GO_ON_WORDS and _GO_ON_ASK.search(text) is not None)
+                # "Так, минутку, система подвисла, не кладите трубку." / the queue's recording / "Спасибо
+                # за ожидание. Да, дальше.": the agent holds the line, the dictation waits
+                or (len(words) <= _HOLD_WORDS and _holds(text))
             ):
                 return False
     return j + 1 < i
+
+
+#: The other speaker putting the line on hold, the queue's recording, their return from it, or a check
+#: that the line is still there ("не кладите трубку", "ваш звонок очень важен для нас", "спасибо за
+#: ожидание", "please hold", "thanks for holding", "I'm back", "Алло? Вы меня слышите?", "Sorry, you cut
+#: out."): between two pieces of a number, no turn of their own.
+_HOLD = re.compile(
+    r"(?<![^\W\d_])(?:не\s+кладите\s+трубку|оставайтесь\s+на\s+линии|ваш\s+звонок\s+(?:очень\s+)?важен|"
+    r"первый\s+освободивш\w+|спасибо\s+за\s+ожидание|(?:система|программа|компьютер)\s+(?:под)?завис\w*|"
+    r"вы\s+меня\s+слышите|вы\s+пропали|(?:вас\s+)?(?:не|плохо)\s+слышно|связь\s+пропал\w*|"
+    r"please\s+hold|stay\s+on\s+the\s+line|your\s+call\s+is\s+(?:very\s+)?important|"
+    r"thanks?(?:\s+you)?\s+for\s+(?:holding|waiting|your\s+patience)|be\s+with\s+you\s+shortly|i'?m\s+back|"
+    r"(?:system|computer)\s+(?:froze|is\s+frozen)|are\s+you\s+(?:still\s+)?there|can\s+you\s+hear\s+me|"
+    r"you\s+cut\s+out|you(?:'re|\s+are)\s+breaking\s+up)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: Words of such a turn that still bridges a dictation (the queue's recording is long).
+_HOLD_WORDS = 16
+#: Its cheap gate: a turn holding none of these is none (most turns).
+_HOLD_HINTS = (
+    "трубку", "на линии", "важен", "освободивш", "ожидание", "завис", "слыш", "пропал", "hold", "line",
+    "important", "waiting", "patience", "shortly", "back", "froze", "frozen", "there", "hear", "cut out",
+    "breaking",
+)  # fmt: skip
+
+
+def _holds(text: str) -> bool:
+    """Whether ``text`` holds the line (:data:`_HOLD`): no digit of its own."""
+    return (
+        any(map(text.__contains__, _HOLD_HINTS))
+        and _HOLD.search(text) is not None
+        and _DIGIT.search(text) is None
+    )
 
 
 def _asks_between(segments: list[dict[str, Any]], j: int, i: int) -> bool:
@@ -1293,8 +1421,10 @@ def _asks_between(segments: list[dict[str, Any]], j: int, i: int) -> bool:
     восемьдесят пять, ...")."""
     for k in range(j + 1, i):
         text = segments[k]["text"]
-        if not _asks(text) or _GO_ON_ASK.search(text) is not None:
-            continue  # "Подождите, это начало номера было?" asks for the rest of the same number
+        if not _asks(text) or _GO_ON_ASK.search(text) is not None or _holds(text):
+            # "Подождите, это начало номера было?" asks for the rest of the same number; "Please stay on
+            # the line" holds it (no phone line asked for)
+            continue
         # "Так, номер?" after a passport's series asks for the rest of that passport: its number
         if (
             asked_id(text) is None
@@ -1574,7 +1704,7 @@ def _asked_on(segments: list[dict[str, Any]], i: int) -> bool:
     return (
         i > 0
         and segments[i - 1].get("role") != segments[i].get("role")
-        and _GO_ON_ASK.search(segments[i - 1]["text"]) is not None
+        and (_GO_ON_ASK.search(segments[i - 1]["text"]) is not None or _holds(segments[i - 1]["text"]))
     )
 
 
@@ -1611,7 +1741,9 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
         lead = _STARTS_WITH_PLACEHOLDER.match(seg["text"])
         if lead is None:
             continue
-        j = next((k for k in range(i - 1, max(-1, i - 4), -1) if segments[k]["role"] == seg["role"]), None)
+        # (three breaths back; five when the other speaker held the line between)
+        back = i - 6 if i > 1 and _holds(segments[i - 1]["text"]) else i - 4
+        j = next((k for k in range(i - 1, max(-1, back), -1) if segments[k]["role"] == seg["role"]), None)
         if j is None or not (_near(segments[j], seg) if j == i - 1 else _bridged(segments, j, i)):
             continue
         if j < i - 1 and _asks_between(segments, j, i):
@@ -2792,8 +2924,8 @@ _PART_RUN = re.compile(
 #: pause ("4417 02... hold on, it's on the back", "девяносто один... минутку, не вижу дальше").
 _LOOKING = re.compile(
     r"(?<![^\W\d_])(?:hang\s+on|hold\s+on|one\s+sec(?:ond)?|just\s+a\s+(?:sec(?:ond)?|moment|minute)|"
-    r"give\s+me\s+a\s+(?:sec(?:ond)?|moment|minute)|bear\s+with\s+me|the\s+rest|let\s+me\s+(?:find|look|check)|"
-    r"подожди\w*|погоди\w*|секунд\w*|минутк\w*|минуточк\w*|сейчас\s+(?:найду|посмотрю|гляну)|"
+    r"give\s+me\s+a\s+(?:sec(?:ond)?|moment|minute)|bear\s+with\s+me|the\s+rest|let\s+me\s+(?:find|look|check|grab)|"
+    r"подожди\w*|погоди\w*|секунд\w*|минутк\w*|минуточк\w*|сейчас[\s,]+(?:найду|посмотрю|гляну|достану)|"
     r"не\s+вижу|остальн\w+)(?![^\W\d_])",
     re.IGNORECASE,
 )
@@ -3171,7 +3303,9 @@ def filter_transcript(
             # the identity number the other speaker asked for: looked up for a turn that may answer
             # it, right after theirs (kept or not: "Так, дальше." is dropped as a filler)
             role = seg["role"]
-            answering = ids and (other or (bool(speech) and speech[-1]["role"] != role))
+            answering = ids and (
+                other or (bool(speech) and (speech[-1]["role"] != role or _stalled(speech, role)))
+            )
             asked = _asked_here(speech, role, text, asked_before if answering else None) if ids else None
             reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for

@@ -339,6 +339,7 @@ _PHONE_WORDS = (
     r"calling\s+from"
 )
 _PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS})", re.I)
+_DICTATE_WORD = re.compile(_DICTATE_WORDS, re.I)
 #: Words naming a person's identity number that has no shape of its own: any 6-20 digits after one
 #: are that number (a driver's licence, NHS and National Insurance numbers, a health-insurance policy
 #: or member ID, a bank account of a person).
@@ -398,7 +399,7 @@ _CUE = re.compile(
     r"код\s+на\s+обороте|security\s+code)"
     r"|(?P<passport>паспорт|passport|загран|сери[яиюей]\b|series\b)"
     r"|(?P<snils>снилс|snils)"
-    r"|(?P<ssn>ssn\b|social\b)"
+    r"|(?P<ssn>ssn\b|socials?\b)"
     r"|(?P<inn>инн\b|inn\b)"
     rf"|(?P<ident>{_IDENT_WORDS})"
     rf"|(?P<reference>{_NOT_IDENT_WORDS})"
@@ -509,7 +510,9 @@ def asks_for_reference(text: str) -> bool:
 #: A unit or currency right after the digits: a count or an amount, not a phone.
 _UNIT_AFTER = re.compile(
     r"\s*(?:[%₽$€]|(?:units?|items?|pieces?|users?|customers?|people|dollars?|bucks|rub|руб|штук|шт|"
-    r"человек|клиент|абонент|пользовател|долл|евро|euros?|percent|процент|минут|minutes?|times\b|раз\b)"
+    r"человек|клиент|абонент|пользовател|долл|евро|euros?|percent|процент|минут|minutes?|times\b|раз\b|"
+    # a distance: a car's mileage ("the car's at 101,000 miles", "пробег 122 000 километров")
+    r"miles?\b|kilomet\w*|km\b|километр|км\b)"
     r"(?![^\W\d_]{6}))",
     re.I,
 )
@@ -699,6 +702,9 @@ def _not_phone_context(text: str, start: int, end: int) -> bool:
             phone.start() < reference.start()
             and (
                 phone.group() == "[PHONE]"
+                # "Записывайте: ... Номер обращения 5635294847": a word asking to write down names no
+                # phone when a reference word after it names the digits (see _cue)
+                or _DICTATE_WORD.fullmatch(phone.group()) is not None
                 or _DIGIT_ANY.search(text, phone.end(), reference.start()) is not None
                 or _SENTENCE_STOP.search(text, phone.end(), reference.start()) is not None
             )
@@ -759,6 +765,8 @@ def _cue_and_word(text: str, start: int, asked: str | None = None) -> tuple[str 
         if said == "number":
             kind = kind or said
         elif said == "reference":
+            if kind in ID_KINDS and kind != asked and not _names_reference(text, m):
+                continue  # "the social on the application is ...": where the number is written
             # "Пишите: договор номер ...": a word asking to write down is a phone's only when nothing
             # after it names the number either
             kind = None if kind in ID_KINDS or kind == "dictate" else kind
@@ -1416,7 +1424,7 @@ def _local_start(text: str, end: int) -> int | None:
     "at" is one that comes before "at" in plain speech."""
     start = None
     words = digits = 0
-    joiner = spelled = after_digits = False
+    joiner = spelled = after_digits = only_digits = False
     pos = end
     for tok in reversed(list(_LOCAL_TOKEN.finditer(text, max(0, end - 160), end))):
         word = tok.group()
@@ -1432,7 +1440,7 @@ def _local_start(text: str, end: int) -> int | None:
             if not letter and (low in _NOT_LOCAL or low in _JOINERS or "'" in word or "’" in word):
                 return None
             start, words, spelled, pos = tok.start(), 1, letter, tok.start()
-            after_digits = _said_number(low)
+            after_digits = only_digits = _said_number(low)
             continue
         numeric = _said_number(low)
         if not (
@@ -1440,6 +1448,8 @@ def _local_start(text: str, end: int) -> int | None:
             or gap == "."
             or (letter and spelled and gap.strip() in (",", "."))
             or (numeric and after_digits and gap.strip() == ",")  # "two oh six, three six nine ..."
+            # a pause before the digits that end it: "pruitt dot trevor, seventy-eight at aol.com"
+            or (only_digits and gap.strip() == "," and low not in _NOT_LOCAL)
         ):
             break
         if low in _JOINERS:
@@ -1461,6 +1471,7 @@ def _local_start(text: str, end: int) -> int | None:
         else:
             words += 1
         start, spelled, joiner, pos, after_digits = tok.start(), letter, False, tok.start(), numeric
+        only_digits = only_digits and numeric
     return start
 
 
@@ -1910,6 +1921,16 @@ _TOLL_FREE = re.compile(
 #: the UK's 0800/0808 and 6-7 more (said in words "oh eight hundred", read "0 8 00").
 _TOLL_FREE_DIGITS = re.compile(r"[78]?800\d{7}|1?8(?:00|33|44|55|66|77|88)\d{7}|(?:44|0)80[08]\d{6,7}")
 _TOLL_FREE_HINT = re.compile(r"8\s?(?:00|33|44|55|66|77|88)|080")
+
+
+def says_toll_free(text: str) -> bool:
+    """Whether ``text`` (number words as digits) says a toll-free hotline (:data:`_TOLL_FREE`)."""
+    return "8" in text and any(
+        _TOLL_FREE_DIGITS.fullmatch(re.sub(r"\D", "", m.group())) is not None
+        for m in _TOLL_FREE.finditer(text)
+    )
+
+
 #: Where an IBAN may start: a country's two capitals, then its check digits.
 _IBAN_START = re.compile(r"[A-Z][\s,.-]{0,2}[A-Z][\s,.-]{0,2}\d")
 #: The first private-use character a hotline is masked with while the rest is redacted.

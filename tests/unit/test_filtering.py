@@ -488,10 +488,13 @@ def test_words_said_again_only_when_that_reveals_nothing() -> None:
 
     text = "Call four fifteen, five fifty-five, oh one thirty-four."
     # a redaction that kept some digits of the number: the words back would read another number
-    assert _said_again(text, "Call 4 15, [PHONE].", FilterOptions(), None) == "Call four fifteen, [PHONE]."
+    assert _said_again(text, "Call 4 15, [PHONE].", FilterOptions(), None) == (
+        "Call four fifteen, [PHONE].",
+        {},
+    )
     # "hundred" after a redacted count reads 100 in words, 00 as the redaction left it: kept as left
     said = "Five hundred."
-    assert _said_again(said, "[ID] 00.", FilterOptions(), None) == "[ID] 00."
+    assert _said_again(said, "[ID] 00.", FilterOptions(), None) == ("[ID] 00.", {})
 
 
 @pytest.mark.parametrize(
@@ -4013,3 +4016,94 @@ def test_the_layout_said_aloud_in_a_reference_keeps_it(text, language):
     turns = [("agent", "Слушаю вас." if language == "ru" else "How can I help?"), ("customer", text)]
     stored = _texts(turns, language)[-1]
     assert "[ID]" not in stored and "[PHONE]" not in stored and "[CARD]" not in stored, stored
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо за просмотр и подписывайтесь на канал!",  # two stock phrases in one
+        "Please subscribe to my channel.",
+    ],
+)
+def test_stock_phrases_run_together_are_a_hallucination(text):
+    assert drop_reason(seg(text, no_speech_prob=0.1, avg_logprob=-0.3)) == "hallucination"
+
+
+def test_a_bare_you_is_a_hallucination_only_when_whisper_doubted_it():
+    # the word Whisper writes most often on a silence; said, surely, it is a short answer
+    assert drop_reason(seg("you", no_speech_prob=0.74, avg_logprob=-0.99)) == "hallucination"
+    assert drop_reason(seg("You.", no_speech_prob=0.05, vad_speech=0.9)) != "hallucination"
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # the agent holds the line between two pieces (their words, the queue's recording, their return)
+        ([("agent", "Назовите номер карты, пожалуйста."), ("customer", "5469 3800..."),
+          ("agent", "Одну минуту, программа зависла, не кладите трубку."),
+          ("agent", "Ваш звонок очень важен для нас, оставайтесь на линии."),
+          ("agent", "Продолжение следует...", _HALLUCINATION),
+          ("agent", "Спасибо за ожидание, слушаю вас."), ("customer", "1234 5673.")], "ru"),
+        ([("agent", "Can I get your phone number?"), ("customer", "six one seven, four nine two..."),
+          ("agent", "Sorry, my screen froze, please hold for a moment."),
+          ("agent", "Thank you for your patience."), ("customer", "eighty-three fifty.")], "en"),
+        # the line checked, the rest after a few words about it
+        ([("agent", "Продиктуйте СНИЛС."), ("customer", "218-407..."), ("agent", "Алло, вас плохо слышно."),
+          ("customer", "Да, извините, тут связь плохая. Дальше: 356 58.")], "ru"),
+        ([("agent", "What's your Social Security number?"), ("customer", "five two one, four four..."),
+          ("agent", "Hello? Can you hear me?"),
+          ("customer", "Yes, sorry about that. Then three two one nine.")], "en"),
+    ],
+)  # fmt: skip
+def test_a_number_over_a_hold_or_a_line_check_is_redacted_whole(turns, language):
+    stored = _texts(turns, language)
+    assert not re.search(r"\d{2}|four|nine|fifty", " ".join(stored[1:])), stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # the caller stalls to look for it, Whisper writes its noise on the silence, then the answer
+        ([("agent", "Could I have your passport number?"), ("customer", "Bear with me, let me find it..."),
+          ("customer", "[BLANK_AUDIO]", _HALLUCINATION),
+          ("customer", "Right, here it is. five three one, two oh eight, seven seven four.")], "en"),
+        ([("agent", "Назовите серию и номер паспорта."), ("customer", "Минуточку, сейчас достану..."),
+          ("customer", "Спасибо за просмотр и подписывайтесь на канал!", _HALLUCINATION),
+          ("customer", "Вот: сорок пять одиннадцать, двести три девятьсот сорок восемь.")], "ru"),
+    ],
+)  # fmt: skip
+def test_the_answer_after_a_stall_to_find_it_is_the_number_asked_for(turns, language):
+    assert _texts(turns, language)[-1].endswith("[ID].")
+
+
+def test_a_number_after_the_asked_one_was_taken_down_is_no_answer_to_it():
+    turns = [
+        ("agent", "Could I have your driver's license number?"),
+        ("customer", "It's 4412 7790 31."),
+        ("agent", "Got it, thank you."),
+        ("customer", "And the code on my voucher is 448 120 55."),
+    ]
+    assert _texts(turns)[-1] == turns[-1][1]
+
+
+def test_a_hotline_said_in_words_after_an_identity_number_stays():
+    turns = [
+        ("customer", "My policy number is H 7736 2291, can you check it?"),
+        ("agent", "Sure. For anything else, call us at one, eight hundred, 642, 7730."),
+    ]
+    assert _texts(turns)[-1] == turns[-1][1]
+
+
+def test_a_phone_the_dictated_reading_garbles_is_read_as_numbers():
+    # the card needs the dictated reading ("eighty, ninety-five"), which reads the phone after it as
+    # "2 00 12, 5 00 and 41": that part is read as numbers, and redacted
+    said = (
+        "To recap: the refund goes to the card forty-five double oh, twelve thirty-four, fifty-six seventy, "
+        "eighty, ninety-five, and we'll ring you on two hundred twelve, five hundred and forty-one, "
+        "thirty-three ninety."
+    )
+    out = filter_transcript(make_transcript_from_turns("recap", [("agent", said)]))
+    assert out["transcript"]["segments"][0]["text"] == (
+        "To recap: the refund goes to the card [CARD], and we'll ring you on [PHONE]."
+    )
+    assert out["pii"] == {"CARD": 1, "PHONE": 1}

@@ -1733,3 +1733,28 @@ def test_a_reference_named_further_back_or_a_car_policy_series_stays(text):
 )
 def test_a_passport_or_a_phone_beside_those_words_is_still_redacted(text):
     assert redact(text)[1]
+
+
+def test_a_pause_before_the_digits_that_end_a_local_part_is_in_the_address():
+    assert redact("it's lena dot frost, ninety-one at yahoo dot com")[0] == "it's [EMAIL]"
+
+
+def test_a_distance_after_the_digits_is_no_identity_number_asked_for():
+    assert redact("It's at 112,400 miles now.", asked="ident") == ("It's at 112,400 miles now.", {})
+
+
+def test_a_word_asking_to_write_down_names_no_phone_before_a_reference_word():
+    text = "Записывайте: номер обращения 4155550134"
+    assert redact(text) == (text, {})
+
+
+def test_socials_asked_for_in_the_plural_are_asked_for():
+    assert asked_id("I'll need both socials for the joint account.") == "ssn"
+
+
+def test_a_reference_named_as_where_an_identity_number_is_written_ends_nothing():
+    # "the application" is where the social is written, not what the digits are
+    assert (
+        redact("The social on the application is 212, 51, 4487.")[0]
+        == "The social on the application is [ID]."
+    )
