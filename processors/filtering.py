@@ -3264,6 +3264,13 @@ def _asks_code_only(text: str) -> bool:
     return asks_cvv(text) and not asks_id_last_four(text) and not asks_phone_last_four(text)
 
 
+def _words_as_stored(seg: dict[str, Any], said: str) -> dict[str, Any]:
+    """``seg`` without its word timestamps (``CALLSTREAM_WHISPER_KEEP_WORDS``) when its text was
+    redacted: they spell the text word by word, the number too (a security review found raw cards
+    in ``calls.scored`` and in dead letters)."""
+    return {**seg, "words": None} if seg.get("words") and seg["text"] != said else seg
+
+
 def filter_transcript(
     transcript: Mapping[str, Any], options: FilterOptions = FilterOptions()
 ) -> dict[str, Any]:
@@ -3434,9 +3441,9 @@ def filter_transcript(
     if where is not None:
         for k, i in enumerate(where):
             segments[i] = view[k]
-    out["segments"] = segments
+    out["segments"] = [_words_as_stored(seg, said) for seg, said in zip(segments, said_all, strict=True)]
     out["dropped_segments"] = [
-        {**seg, "text": _redact(seg["text"], options)[0], "kept": False}
+        _words_as_stored({**seg, "text": _redact(seg["text"], options)[0], "kept": False}, seg["text"])
         for seg in transcript.get("dropped_segments") or ()
     ]
     return {

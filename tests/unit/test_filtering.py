@@ -4107,3 +4107,30 @@ def test_a_phone_the_dictated_reading_garbles_is_read_as_numbers():
         "To recap: the refund goes to the card [CARD], and we'll ring you on [PHONE]."
     )
     assert out["pii"] == {"CARD": 1, "PHONE": 1}
+
+
+def test_word_timestamps_of_a_redacted_segment_are_not_stored():
+    """With CALLSTREAM_WHISPER_KEEP_WORDS the words spell the text: the filter replaced the text and
+    copied the words, so raw cards reached calls.scored and dead letters (security review)."""
+
+    def words(text: str) -> list[dict[str, Any]]:
+        return [
+            {"word": f" {w}", "start": i * 0.4, "end": i * 0.4 + 0.3, "probability": 0.9}
+            for i, w in enumerate(text.split())
+        ]
+
+    card = "My card number is 4111 1111 1111 1111 thanks."
+    plain = "I would like the pro plan please."
+    transcript = make_transcript_from_turns("words", [("customer", card), ("agent", plain)])
+    for s in transcript["segments"]:
+        s["words"] = words(s["text"])
+    transcript["dropped_segments"] = [
+        seg("my passport is 4510 123456 and card 5500 0000 0000 0004", index=9, start=60.0, end=62.0)
+        | {"channel": 1, "kept": False, "drop_reason": "past_end", "words": words("5500 0000 0000 0004")}
+    ]
+    out = filter_transcript(transcript)["transcript"]
+    redacted, kept = out["segments"]
+    assert "[CARD]" in redacted["text"] and redacted["words"] is None
+    assert kept["text"] == plain and kept["words"] == words(plain)  # nothing redacted: they stay
+    [dropped] = out["dropped_segments"]
+    assert "5500" not in dropped["text"] and dropped["words"] is None
