@@ -117,20 +117,19 @@ def register(rt: Runtime) -> None:
                 if msg.topic == dlq and STORED_HEADER in (event.headers or {}):
                     continue  # the sink's own dead letter, written before it was published
                 where = {"topic": msg.topic, "partition": msg.partition, "offset": msg.offset}
+                value = (
+                    event.value if event.value is not None else b""
+                )  # a tombstone: no bytes, as stages read it
                 try:
-                    rows, record, letter = rows_for(
-                        msg.topic, event.value, event.key, msg.partition, msg.offset
-                    )
-                    sink.add_rows(rows, **where, key=event.key, payload=event.value)
+                    rows, record, letter = rows_for(msg.topic, value, event.key, msg.partition, msg.offset)
+                    sink.add_rows(rows, **where, key=event.key, payload=value)
                     if letter is not None:
                         letters.append(letter)
                 except Exception as exc:
                     # A record whose rows cannot be built: raising here would end the loop, and
                     # take_events acks the whole batch in its ``finally``, unwritten. Store it as a
                     # dead letter row instead (add_rows buffers all of a record's rows or none).
-                    letter = dead_letter(
-                        "sink", key=event.key, payload=event.value, error=exc, attempts=1, **where
-                    )
+                    letter = dead_letter("sink", key=event.key, payload=value, error=exc, attempts=1, **where)
                     metrics.RECORDS_FAILED.labels("sink", type(exc).__name__).inc()
                     log.error("sink: cannot build rows for %s/%s/%s: %r", *where.values(), exc)
                     row = dead_letter_row(letter, row_version(letter["failed_at"]))
