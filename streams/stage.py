@@ -218,27 +218,52 @@ class StageRunner:
             letter = self._send_failed(letter_for(exc, 1), len(deliveries), encoded, topic_name)
             await self.send_dead_letter(letter)
             return _settled()
-        delivered = self._deliver(stage, deliveries, encoded, topic_name, letter_for, started)
+        delivered = self._deliver(stage, target, deliveries, encoded, topic_name, letter_for, started)
         return asyncio.ensure_future(delivered)
 
     async def _deliver(
         self,
         stage: Stage,
+        target: Any,
         deliveries: list[Awaitable[Any]],
         encoded: list[tuple[str | None, bytes]],
         topic_name: str,
         letter_for: Callable[[Exception, int], dict[str, Any]],
         started: float,
     ) -> None:
-        """Wait for the broker's answer to each output; an output it refused dead-letters the input.
-        ``send()`` only enqueues, and the producer flush Faust runs before committing offsets does not
-        raise when a batch failed: the event is acked only when this is done (:func:`register_stage`)."""
+        """Wait for the broker's answer to each output; an output it refused is sent again (up to
+        ``max_attempts``, with backoff: a broker just back answers errors for a while), then
+        dead-letters the input; one too large is dead-lettered at once. ``send()`` only enqueues, and
+        the producer flush Faust runs before committing offsets does not raise when a batch failed:
+        the event is acked only when this is done (:func:`register_stage`)."""
         for sent, delivery in enumerate(deliveries):
-            try:
-                await delivery
-            except Exception as exc:
-                await self.send_dead_letter(self._send_failed(letter_for(exc, 1), sent, encoded, topic_name))
-                return
+            attempts = 1
+            while True:
+                try:
+                    await delivery
+                    break
+                except Exception as exc:
+                    if attempts >= self.rt.settings.max_attempts or _too_large(exc):
+                        letter = self._send_failed(letter_for(exc, attempts), sent, encoded, topic_name)
+                        await self.send_dead_letter(letter)
+                        return
+                    metrics.RETRIES.labels(stage.name).inc()
+                    log.warning(
+                        "%s: sending %s to %s failed (%s: %s), retrying (%d)",
+                        stage.name,
+                        encoded[sent][0],
+                        topic_name,
+                        type(exc).__name__,
+                        exc,
+                        attempts,
+                    )
+                    await asyncio.sleep(self.backoff * 2 ** (attempts - 1))
+                    attempts += 1
+                    out_key, data = encoded[sent]
+                    try:
+                        delivery = await target.send(key=(out_key or "").encode(), value=data)
+                    except Exception as again:  # refused by send() itself now: the same as above
+                        delivery = _failed(again)
             metrics.RECORDS_OUT.labels(stage.name).inc()
         metrics.STAGE_LATENCY.labels(stage.name).observe(time.perf_counter() - started)
 
@@ -347,6 +372,25 @@ class StageRunner:
             type(exc).__name__,
             exc,
         )
+
+
+def _too_large(exc: BaseException) -> bool:
+    """Whether the broker or the producer refused a record for its size (sending again never helps):
+    aiokafka's MessageSizeTooLargeError / RecordTooLargeError, also inside Faust's ProducerSendError."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if "TooLarge" in type(seen).__name__ or "TooLarge" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _failed(exc: BaseException) -> asyncio.Future[None]:
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    future.set_exception(exc)
+    return future
 
 
 async def _delivered(delivery: Awaitable[Any]) -> None:

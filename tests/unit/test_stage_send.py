@@ -35,6 +35,8 @@ class FakeTopic:
     #: A value longer than this is accepted by send() but its delivery fails, as when the broker
     #: refuses a batch (over the topic's max.message.bytes) after send() returned.
     broker_max_bytes: int | None = None
+    #: Deliveries that fail first, as right after a broker restart ("[Error -1] UnknownError").
+    failing_deliveries: int = 0
     sent: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     def get_topic_name(self) -> str:
@@ -51,6 +53,9 @@ class FakeTopic:
         delivery: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if self.broker_max_bytes is not None and len(value) > self.broker_max_bytes:
             delivery.set_exception(BrokerRefused("[Error 10] MessageSizeTooLargeError"))
+        elif self.failing_deliveries > 0:
+            self.failing_deliveries -= 1
+            delivery.set_exception(BrokerRefused("[Error -1] UnknownError"))
         else:
             self.sent.append((key, value))
             delivery.set_result(None)
@@ -363,3 +368,27 @@ def test_alert_the_broker_refuses_dead_letters_the_score():
     [letter] = letters(rt)
     assert (letter["stage"], letter["offset"], letter["payload"]) == ("alerts", 5, value)
     assert "MessageSizeTooLargeError" in letter["error_message"]
+
+
+@pytest.mark.parametrize(("failures", "sent", "attempts"), [(2, 1, None), (5, 0, 3)])
+def test_a_delivery_the_broker_fails_for_a_while_is_sent_again(failures: int, sent: int, attempts: Any):
+    """Right after a broker restart a few deliveries failed ("UnknownError") and their calls were
+    dead-lettered at once, though a resend worked (chaos review): they are sent again up to
+    max_attempts; one still failing then is a dead letter saying how often it was tried."""
+    rt = FakeRuntime(max_attempts=3)
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, failing_deliveries=failures)
+    run(rt, rt.codec.encode("Transcript", make_transcript()))
+    assert len(rt.topic(FILTERED).sent) == sent
+    if attempts is None:
+        assert not rt.topic(DLQ).sent
+    else:
+        [letter] = letters(rt)
+        assert letter["attempts"] == attempts and "UnknownError" in letter["error_message"]
+
+
+def test_a_delivery_refused_for_its_size_is_not_sent_again():
+    rt = FakeRuntime(max_attempts=3)
+    rt.topics[FILTERED.name] = FakeTopic(FILTERED.name, broker_max_bytes=10)
+    run(rt, rt.codec.encode("Transcript", make_transcript()))
+    [letter] = letters(rt)
+    assert letter["attempts"] == 1
