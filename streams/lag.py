@@ -11,11 +11,14 @@ watermark, so the lag takes the larger of both, and is never below what a consum
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Iterable, Mapping
 
 from confluent_kafka import OFFSET_INVALID, Consumer, TopicPartition
+
+log = logging.getLogger(__name__)
 
 #: How long one fetch of the high-watermark probe waits for data. Tansu answers a fetch only when
 #: this wait is over, so it paces the probe; the response carries the high watermark with or
@@ -99,6 +102,19 @@ def consumer_lag(
             key = (tp.topic, tp.partition)
             high = max(listed[key], fetched.get(key, listed[key]))
             done = tp.offset if tp.offset >= 0 else 0
+            if done > high:
+                # Committed past the log's end: the topic was re-created or the broker lost its log
+                # (Tansu with memory storage restarted) and the group's old positions were committed
+                # into it. Records below the commit are never read: 0 would hide that (chaos review).
+                log.warning(
+                    "group %s committed offset %d on %s/%d, past its end %d: records below it are not "
+                    "read (topic re-created or broker log lost); reset the group's offsets (docs/deploy.md)",
+                    group,
+                    done,
+                    tp.topic,
+                    tp.partition,
+                    high,
+                )
             lag[tp.topic] = lag.get(tp.topic, 0) + max(0, high - done)
         return lag
     finally:

@@ -33,6 +33,7 @@ import logging
 import operator
 import pickle
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -118,9 +119,28 @@ DATA_ERROR_CODES = frozenset(
 _SERIALIZATION_ERRORS = (ValueError, TypeError, AttributeError, OverflowError, struct.error)
 
 
-def row_version(ts: datetime) -> int:
-    """ReplacingMergeTree version: the record's own timestamp, so a replay writes an identical row."""
-    return int(ts.timestamp() * 1000)
+#: How far ahead of the sink's clock a record's time may be before it is taken as a skewed clock.
+FUTURE_TOLERANCE_MS = 1000
+
+
+def row_version(ts: datetime, now: float | None = None) -> int:
+    """ReplacingMergeTree version: the record's own timestamp, so a replay writes an identical row.
+
+    Never ahead of the sink's clock (``now``, Unix seconds): the time comes from the worker that
+    made the record, and one whose clock ran ahead (an NTP step, a resumed VM) wrote versions no
+    later processing could beat; the sink then even deleted the newer processing's segments as
+    older (chaos review). Such a record is stored with the sink's time, and a warning."""
+    version = int(ts.timestamp() * 1000)
+    clock = int((time.time() if now is None else now) * 1000)
+    if version > clock + FUTURE_TOLERANCE_MS:
+        log.warning(
+            "a record's time %s is %.0f s ahead of this sink's clock: stored with the sink's time as its "
+            "version (check the clock of the worker that made it)",
+            ts.isoformat(),
+            (version - clock) / 1000,
+        )
+        return clock
+    return version
 
 
 def rejects_data(exc: BaseException) -> bool:

@@ -300,6 +300,37 @@ def test_a_call_processed_again_keeps_only_its_newest_child_rows(isolated_chdb):
     assert child_rows(isolated_chdb, "c-1") == ([(0, 3), (1, 3)], [("closing", 3), ("greeting", 3)])
 
 
+def test_a_processing_on_a_clock_ahead_does_not_hide_the_next_one(isolated_chdb, caplog):
+    """The version is the record's time from the worker that scored it: a score host 2 h ahead wrote
+    a version the corrected call sent again could not beat, and the sink deleted the corrected
+    call's segments as older (chaos review). Versions never run ahead of the sink's clock."""
+    from datetime import UTC, datetime, timedelta
+
+    from streams.sink import row_version
+
+    client = StatementClient(isolated_chdb)
+    sink = ClickHouseSink(client)
+    now = datetime.now(UTC)
+    skewed = processed_again("c-skew")  # two segments, from a host whose clock is 2 h ahead
+    skewed["scored_at"] = now + timedelta(hours=2)
+    with caplog.at_level(logging.WARNING, logger="streams.sink"):
+        first = row_version(skewed["scored_at"], now.timestamp())
+    assert "ahead of this sink's clock" in caplog.text
+    sink.add_rows(score_rows(skewed, first), topic=TOPIC, partition=0, offset=0)
+    sink.flush()
+    corrected = make_call_score("c-skew")  # sent again a minute later from a host with the right time
+    corrected["scored_at"] = now + timedelta(minutes=1)
+    second = row_version(corrected["scored_at"], (now + timedelta(minutes=1, seconds=2)).timestamp())
+    sink.add_rows(score_rows(corrected, second), topic=TOPIC, partition=0, offset=1)
+    sink.flush()
+    assert second > first
+    segments, _ = child_rows(isolated_chdb, "c-skew")
+    assert len(segments) == 5 and {v for _, v in segments} == {second}  # the corrected call's own
+    assert query(isolated_chdb, "SELECT _version FROM calls FINAL WHERE call_id = 'c-skew'")[1] == [(second,)]
+    far = datetime(9999, 12, 31, tzinfo=UTC)  # no longer pins a call for good
+    assert row_version(far, now.timestamp()) == int(now.timestamp() * 1000)
+
+
 def test_a_failed_retirement_is_done_by_the_next_flush(isolated_chdb):
     client = StatementClient(isolated_chdb, fail=1)
     sink = ClickHouseSink(client)

@@ -95,6 +95,19 @@ def test_the_lag_counts_every_record_of_a_batch(broker: EmbeddedBroker) -> None:
     assert consumer_lag(bootstrap, group, [topic]) == {topic: 4}
 
 
+def test_an_offset_committed_past_the_log_end_is_warned_not_read_as_zero_lag(
+    broker: EmbeddedBroker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a broker that lost its log came back, workers committed their old positions into the new
+    topics: the records below were never read, and the lag said 0 (chaos review)."""
+    bootstrap, topic, group = broker.bootstrap, new_topic(broker.bootstrap), f"g-{uuid.uuid4().hex[:6]}"
+    produce_batch(bootstrap, topic, 2, partition=0)
+    commit(bootstrap, group, [TopicPartition(topic, 0, 5)])  # the old broker's position
+    with caplog.at_level("WARNING", logger="streams.lag"):
+        assert consumer_lag(bootstrap, group, [topic]) == {topic: 0}
+    assert f"committed offset 5 on {topic}/0, past its end 2" in caplog.text
+
+
 def test_the_lag_counts_a_batch_faust_produced(broker: EmbeddedBroker) -> None:
     """aiokafka (Faust's client) batches too: what a stage sends within its linger is one batch."""
     bootstrap, group = broker.bootstrap, f"g-{uuid.uuid4().hex[:8]}"
