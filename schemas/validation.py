@@ -3,6 +3,7 @@ transcribe stage, since producers other than callstream's connectors may write t
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -61,6 +62,22 @@ def call_problems(call: Mapping[str, Any]) -> list[str]:
 
 MAX_NAME = 256
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1 (NEL) and the Unicode line breaks
+
+
+def score_problems(score: Mapping[str, Any]) -> list[str]:
+    """What the sink refuses to store of a CallScore: its call's own contract violations (a record
+    produced straight to a later topic skips the transcribe stage's check) and times that are not
+    finite, non-negative numbers (NaN, negative durations)."""
+    transcript = score["compressed"]["filtered"]["transcript"]
+    problems = [f"call.{problem}" for problem in call_problems(transcript["call"])]
+    if not (math.isfinite(transcript["duration"]) and transcript["duration"] >= 0):
+        problems.append(f"duration: {transcript['duration']} is not a finite number of seconds >= 0")
+    for seg in (*transcript["segments"], *(transcript.get("dropped_segments") or ())):
+        start, end = seg["start"], seg["end"]
+        if not (math.isfinite(start) and math.isfinite(end) and 0 <= start <= end):
+            problems.append(f"segment {seg['index']}: start {start} and end {end} are no time span")
+            break
+    return problems
 
 
 def check_call(call: Mapping[str, Any]) -> None:

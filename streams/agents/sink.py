@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from processors.rows import alert_row, dead_letter_row, score_rows
+from schemas.validation import InvalidCall, score_problems
 from streams import metrics
 from streams.app import Runtime
 from streams.sink import ClickHouseSink, row_version
@@ -67,6 +68,8 @@ def register(rt: Runtime) -> None:
             metrics.RECORDS_FAILED.labels("sink", type(exc).__name__).inc()
             return {"dead_letters": [dead_letter_row(letter, row_version(letter["failed_at"]))]}, None, letter
         if spec is SCORED:
+            if problems := score_problems(record):  # dead-lettered by the caller, like a refused row
+                raise InvalidCall(problems)
             return score_rows(record, row_version(record["scored_at"])), record, None
         if spec is ALERTS:
             return {"alerts": [alert_row(record, row_version(record["created_at"]))]}, None, None

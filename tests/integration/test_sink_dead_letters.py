@@ -40,15 +40,19 @@ async def run_sink(settings: Settings, bootstrap: str) -> dict[str, Any]:
         producer = Producer({"bootstrap.servers": bootstrap})
         evil = make_call_score("call-evil")
         evil["compressed"]["filtered"]["transcript"]["call"]["tenant"] = "evil"
+        absurd = make_call_score("call-absurd")  # produced straight to calls.scored: never validated
+        absurd["compressed"]["filtered"]["transcript"]["duration"] = float("nan")
+        absurd["compressed"]["filtered"]["transcript"]["call"]["agent"]["name"] = "x" * 5000
         for key, value in (
             (b"call-good", CODEC.encode("CallScore", make_call_score("call-good"))),
             (b"call-garbage", b"\x00not avro at all"),
             (b"call-evil", CODEC.encode("CallScore", evil)),
             (b"call-tomb", None),  # a tombstone: no value at all
+            (b"call-absurd", CODEC.encode("CallScore", absurd)),
         ):
             producer.produce(scored, key=key, value=value)
         assert await loop.run_in_executor(None, producer.flush, 30) == 0
-        letters = await loop.run_in_executor(None, read_topic, bootstrap, dlq, 3, 60)
+        letters = await loop.run_in_executor(None, read_topic, bootstrap, dlq, 4, 60)
 
         def rows() -> list[tuple]:
             sql = "SELECT stage, topic, offset, error_class FROM dead_letters ORDER BY offset"
@@ -88,7 +92,7 @@ def test_sink_dead_letters_reach_the_dlq_topic_and_are_stored_once(
     assert got["calls"] == [("call-good",)]
     letters = [(CODEC.decode("DeadLetter", m.value()), dict(m.headers() or [])) for m in got["letters"]]
     by_offset = {letter["offset"]: (letter, headers) for letter, headers in letters}
-    assert sorted(by_offset) == [1, 2, 3]
+    assert sorted(by_offset) == [1, 2, 3, 4]
     garbage, headers = by_offset[1]
     assert (garbage["stage"], garbage["topic"]) == ("sink", scored)
     assert garbage["payload"] == b"\x00not avro at all"
@@ -100,9 +104,13 @@ def test_sink_dead_letters_reach_the_dlq_topic_and_are_stored_once(
     assert headers == {STORED_HEADER: b"1"}
     # read back from calls.dlq and committed, yet one row each (no FINAL needed)
     assert got["lag"] == {scored: 0, dlq: 0}
-    assert [row[:3] for row in got["rows"]] == [("sink", scored, 1), ("sink", scored, 2), ("sink", scored, 3)]
+    assert [row[:3] for row in got["rows"]] == [("sink", scored, offset) for offset in (1, 2, 3, 4)]
     # a tombstone is a dead letter like any record without bytes (it was a ClickHouse refusal of the
     # letter itself: no call id, the wrong reason, and never on calls.dlq)
     tomb, headers = by_offset[3]
     assert tomb["call_id"] == "call-tomb" and tomb["payload"] == b"" and headers == {STORED_HEADER: b"1"}
     assert got["rows"][2][3] == tomb["error_class"] != "DataError"
+    absurd, _ = by_offset[4]
+    assert absurd["call_id"] == "call-absurd" and absurd["error_class"] == "InvalidCall"
+    assert "call.agent.name: no control characters" in absurd["error_message"]
+    assert "duration: nan is not a finite number" in absurd["error_message"]
