@@ -530,6 +530,42 @@ def _redact(
     )
     if not email and not partial and (found or not _numberish(text, words)):
         return out, found
+    # the readings of a number's shapes below: only for a text that holds one (most texts return above)
+    digit = _ASCII_DIGIT.search(text) is not None
+    if (
+        any(map(text.__contains__, _CONNECTOR_HINTS))
+        and (connected := _without_connectors(text)) != text
+        and _numberish(text, words)
+    ):
+        # the groups of one number joined by "дальше", "и", "then" after a pause ("восемьсот десять,
+        # дальше шесть, и шестьдесят, ..."): read as the pauses alone
+        connected_out, connected_found = _redact(connected, options, None, asked)
+        if sum(connected_found.values()) > sum(found.values()):
+            return connected_out, connected_found
+    if (
+        digit
+        and (" — " in text or " – " in text)
+        and (fields := _FIELD_LABEL.sub(_field_break, text)) != text
+    ):
+        # a document read by its numbered fields ("4b — 12.08.2024, 5 — 71, 69, ...", "box 2 — ..."): a
+        # field's number is no digit of its value (its dash a break no number runs over, put back after)
+        fields_out, fields_found = _redact(fields, options, None, asked)
+        if sum(fields_found.values()) > sum(found.values()):
+            return fields_out.translate(_FIELD_DASHES), fields_found
+    if digit and ":" in text and _TIME_GROUP.search(text) is not None and names_phone(text):
+        # a phone's first group heard as a time ("Can I get a callback number?, Okay, 2:01, 583, 4511"):
+        # its digits
+        timed_out, timed_found = _redact(_TIME_GROUP.sub(r"\1\2", text), options, None, asked)
+        if sum(timed_found.values()) > sum(found.values()):
+            return timed_out, timed_found
+    if digit and "/" in text and (slashed := _SLASHED.sub(_slashes_as_spaces, text)) != text:
+        # Whisper's slashes between a dictated number's groups ("8/987/107/09/22", "40817/810/2/6247/...",
+        # "DE/50/7209/..."): read as the pauses they are
+        slashed_out, slashed_found = _redact(slashed, options, None, asked)
+        if sum(slashed_found.values()) > sum(found.values()) or (
+            slashed_found and _readable_digits(slashed_out) < _readable_digits(out)
+        ):
+            return slashed_out, slashed_found
     bare = strip_disfluencies(text)
     # the hesitation first as a pause between groups ("восемь девятьсот три, так, сто двадцать
     # пять"), then as nothing: it may split one number word group ("девятьсот восемьдесят, секунду,
@@ -556,6 +592,57 @@ def _redact(
     return out, found
 
 
+#: A time opening a dictation after a pause, its groups after it ("..., 2:01, 583, 4511"): not after a
+#: word that makes it a time ("at 2:01", "в 10:30", "с 12:45 до ...").
+_TIME_GROUP = re.compile(
+    r"(?:^|(?<=[,.:?!]\s))(?<![\d:])(\d{1,2}):(\d{2})(?=,?\s+\d{3}(?:,?\s+\d{3,4}){1,2}(?![\d:]))"
+)
+#: A document's field by its number before a dash, then its value: "5 — 71 69 288564", "4a — ...".
+_FIELD_LABEL = re.compile(r"(?<![\w.,])(\d{1,2}[a-zа-я]?)\s+([—–])\s+(?=\w)")
+#: The dash after a field's number while its value is read: a private-use character no number runs
+#: over, the dash again after (:data:`_FIELD_DASHES`).
+_FIELD_BREAKS = {"—": "\ue0f0", "–": "\ue0f1"}
+_FIELD_DASHES = {ord(mark): f" {dash} " for dash, mark in _FIELD_BREAKS.items()}
+
+
+def _field_break(m: re.Match[str]) -> str:
+    return m.group(1) + _FIELD_BREAKS[m.group(2)]
+
+
+#: A word joining a number's groups after a pause ("810, дальше шесть, и шестьдесят", "34, then 1921"):
+#: a digit or a number word before and after it.
+_CONNECTOR = re.compile(r",\s+(?:и|а|дальше|потом|затем|then|and(?:\s+then)?)\s+(?=\w)", re.IGNORECASE)
+_CONNECTOR_HINTS = (", и ", ", а ", "дальше", "потом", "затем", "hen ", ", and ", ", And ")
+
+
+def _without_connectors(text: str) -> str:
+    """``text`` with each :data:`_CONNECTOR` between two digits or number words a pause (", ")."""
+    out: list[str] = []
+    done = 0
+    for m in _CONNECTOR.finditer(text):
+        before = _last_word(text[max(0, m.start() - 30) : m.start()])
+        after = _head(text[m.end() :])
+        if (before[-1:].isdigit() or before in NUMBER_WORDS) and (
+            after[:1].isdigit() or after in NUMBER_WORDS
+        ):
+            out += (text[done : m.start()], ", ")
+            done = m.end()
+    return "".join(out) + text[done:] if out else text
+
+
+#: Three groups of digits (an IBAN's country and bank code in capitals) or more with slashes between
+#: them and no space, "8/987/107/09/22": not a date (two slashes, the last group a year's or a day's)
+#: nor a fraction.
+_SLASHED = re.compile(r"(?<![\w/])[A-Z0-9]+(?:/[A-Z0-9]+){2,}(?![\w/])")
+_DATE_SLASHED = re.compile(r"\d{1,4}/\d{1,2}/\d{2}(?:\d{2})?")
+
+
+def _slashes_as_spaces(m: re.Match[str]) -> str:
+    """A run of :data:`_SLASHED` with spaces for its slashes, a date as it is."""
+    run = m.group()
+    return run if _DATE_SLASHED.fullmatch(run) is not None else run.replace("/", " ")
+
+
 #: Words that say a number's layout aloud: a group's separator ("пробел", "чёрточка", "тире", "dash",
 #: "hyphen", "space", "slash"), a bracket around a phone's code ("открываем скобку"), the "№" before a
 #: passport's number ("значок номера"). Only between two groups of digits or number words do they
@@ -563,16 +650,18 @@ def _redact(
 _LAYOUT_WORDS = frozenset(
     {"пробел", "пробелом", "черточка", "чёрточка", "черточку", "чёрточку", "черта", "тире", "дефис", "скобку",
      "скобка", "дробь", "слеш", "слэш", "знак", "значок", "dash", "hyphen", "space", "slash", "stroke",
-     "bracket", "parenthesis", "paren", "dot", "точка"}
+     "bracket", "parenthesis", "paren", "dot", "точка", "spaces", "пробелов", "слитно"}
 )  # fmt: skip
-_LAYOUT_ITEM = rf"(?:\d|{NUMBER_WORD}|oh(?![^\W\d_])|(?-i:[A-Z]{{2,4}})(?![^\W\d_]))"
+_LAYOUT_ITEM = rf"(?:\d|{NUMBER_WORD}|oh(?![^\W\d_])|(?-i:[A-Z]{{1,4}})(?![^\W\d_]))"
 _LAYOUT = re.compile(
     rf"(\d|(?<![^\W\d_]){_LAYOUT_ITEM})"
     r"[\s,.:;]*(?:(?:и|а|дальше|потом|then|and)[\s,]+)?"
     r"(?:(?:открываем|открываю|открыть|закрываем|закрываю|закрыть|open|close|opening|closing)\s+"
     r"(?:скобку|скобка|bracket|parenthesis|paren)|скобка\s+(?:открывается|закрывается)|"
     r"(?:через\s+|потом\s+)?пробел(?:ом)?|ч[её]рточк[аиу]|(?:косая\s+)?черта|тире|дефис|дробь|сл[еэ]ш|"
-    r"(?:значок|знак)\s+номера|dash|hyphen|space|(?:forward\s+)?slash|stroke|dot|точка|"
+    r"(?:значок|знак)\s+номера|(?:a\s+)?(?:dash|hyphen|space|(?:forward\s+)?slash)|stroke|dot|точка|"
+    # the rest said run together: "NL 15, then the rest with no spaces: ABNA...", "дальше слитно: ..."
+    r"(?:the\s+rest\s+)?(?:with\s+)?no\s+spaces|(?:остальное\s+)?(?:без\s+пробелов|слитно)|"
     r"(?:(?:the\s+)?number|pound|hash)\s+sign)"
     r"(?![^\W\d_])[\s,.:;]*(?:(?:и|а|дальше|then|and)[\s,]+)?(?:номер\s+)?"
     rf"(?=(?<![^\W\d_]){_LAYOUT_ITEM})",
@@ -668,7 +757,7 @@ def _homophones_as_digits(text: str) -> str:
 
 #: Digits left right before a placeholder, four short words at most between ("8 903, ну вот, [PHONE]",
 #: "4 2 8 4, uh, so, oh oh [PHONE]").
-_HEAD_LEFT = re.compile(r"\d[\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+){0,4}\[(?:PHONE|CARD|ID)\]")
+_HEAD_LEFT = re.compile(r"\d[\s,.…—–/-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+){0,4}\[(?:PHONE|CARD|ID)\]")
 #: Digits left right after a placeholder, a filler word at most between ("[PHONE], ну, 4 3").
 _TAIL_LEFT = re.compile(r"\[(?:PHONE|CARD|ID)\][\s,.…—–-]*(?:[^\W\d_]{1,3}[\s,.…—–-]+)?\d")
 
@@ -1062,17 +1151,20 @@ def _request(
     repeat that?" do not)."""
     end = len(segments) if end is None else end
     since: list[str] = []
-    answered = False  # ``role`` gave a number (its placeholder stored) and the asker took it since
+    gave: list[tuple[int, int]] = []  # ``role``'s segments since, with how many of the asker's came after
     for k in range(end - 1, max(-1, end - 1 - _ASK_SEGMENTS), -1):
         if segments[k]["role"] == role:
-            answered = answered or (
-                bool(since) and _TOOK_IT.match(since[-1]) is not None and _gave(segments[k])
-            )
+            if since:
+                gave.append((k, len(since)))
             continue
         kind = asks(k)
         if kind is not None:
             # read only once a request is found: most answers follow none
-            return None if answered or any(map(_asks_something, since)) else kind
+            if any(map(_asks_something, since)):
+                return None
+            # ``role`` gave a number (its placeholder stored) and the asker took it down since
+            answered = any(_TOOK_IT.match(since[n - 1]) is not None and _gave(segments[j]) for j, n in gave)
+            return None if answered else kind
         since.append(segments[k]["text"])
     return None
 
@@ -1134,13 +1226,23 @@ def _stalled(segments: list[dict[str, Any]], role: str) -> bool:
         if seg["role"] != role:
             return k < len(segments) - 1
         text = seg["text"]
-        if len(text) > _STALL_CHARS or _DIGIT.search(text) is not None or _LOOKING.search(text) is None:
+        if (
+            len(text) > _STALL_CHARS
+            or not any(map(text.__contains__, _STALL_HINTS))
+            or _DIGIT.search(text) is not None
+            or _LOOKING.search(text) is None
+        ):
             return False
     return False
 
 
 #: The longest stall (:func:`_stalled`): a longer breath says something of its own.
 _STALL_CHARS = 60
+#: Substrings one of which every :data:`_LOOKING` word holds (its cheap gate).
+_STALL_HINTS = (
+    "ang on", "old on", "sec", "moment", "minute", "ear with", "rest", "et me", "одожд", "огод", "екунд",
+    "инут", "ейчас", "вижу", "стальн",
+)  # fmt: skip
 
 
 def _card_answer(text: str, segments: list[dict[str, Any]], role: str) -> bool:
@@ -1314,6 +1416,7 @@ def _lead_end(text: str, asked_on: Callable[[], bool] | None = None) -> int:
         return end
     if (
         asked_on is not None
+        and ". " in text  # (a sentence first: most texts have none)
         and (back := _BACK_LEAD.match(text)) is not None
         and ((head := _head(text[back.end() :])).isdigit() or head in _NUMBERISH)
         and _NUMBERISH.isdisjoint(WORD_RE.findall(back.group().lower()))
@@ -3297,6 +3400,12 @@ def filter_transcript(
     def asked_before() -> str | None:
         return _asked(speech, role, seen=seen)  # type: ignore[arg-type]
 
+    def asked_after_stall() -> str | None:
+        # what a turn answering no one asks otherwise: a relative handed the phone (see _asked_here)
+        if _stalled(speech, role):  # type: ignore[arg-type]
+            return asked_before()
+        return _handed_over_kind(speech, role)  # type: ignore[arg-type]
+
     for seg in transcript["segments"]:
         noise = False
         if not seg["text"].isprintable() and _CONTROL.search(seg["text"]):  # not speech, never stored
@@ -3310,10 +3419,16 @@ def filter_transcript(
             # the identity number the other speaker asked for: looked up for a turn that may answer
             # it, right after theirs (kept or not: "Так, дальше." is dropped as a filler)
             role = seg["role"]
-            answering = ids and (
-                other or (bool(speech) and (speech[-1]["role"] != role or _stalled(speech, role)))
+            answering = ids and (other or (bool(speech) and speech[-1]["role"] != role))
+            # or after the speaker's own stall to find it (looked up only for a text that may hold a number)
+            stalled = not answering and ids and bool(speech)
+            asked = (
+                _asked_here(
+                    speech, role, text, asked_before if answering else asked_after_stall if stalled else None
+                )
+                if ids
+                else None
             )
-            asked = _asked_here(speech, role, text, asked_before if answering else None) if ids else None
             reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.
@@ -3328,7 +3443,15 @@ def filter_transcript(
                 last_kept_asked = last_kept_role == "agent" and proposes(last_kept_text, options)
                 if last_kept_asked:
                     reason, text, found = _judge(seg["text"], options, True, asked)
-            if not found and answering and options.pii.cards and _card_answer(seg["text"], speech, role):
+            if (
+                not found
+                and (
+                    answering
+                    or (stalled and _DIGIT.search(seg["text"]) is not None and _stalled(speech, role))
+                )
+                and options.pii.cards
+                and _card_answer(seg["text"], speech, role)
+            ):
                 # a card asked for a few turns back ("which card?" / "... let me start over." / "Okay.
                 # 2597, twenty-seven sixteen three eight nine one, ..."): its digits read as a card's
                 carded, card_found = _redact(seg["text"], options, asked="card")

@@ -354,7 +354,7 @@ _IDENT_WORDS = (
     r"national\s+insurance\s+(?:number|no\b|#)|ni\s+number|(?:insurance\s+)?policy\s+(?:number|no\b|#|id\b)|"
     r"member\s+(?:id|number|no)\b|insurance\s+(?:id|number)\b|subscriber\s+id\b|bank\s+account|"
     # a car's insurance (ОСАГО, КАСКО) is the car's contract, a reference
-    r"водительск|удостоверени|ву\b|права\b|полис\w*+(?!\s+(?:осаго|каско))|омс\b|дмс\b|"
+    r"водительск|удостоверени|ву\b|права\b|(?<=номер\s)прав\b|полис\w*+(?!\s+(?:осаго|каско))|омс\b|дмс\b|"
     # a child's birth certificate: an identity document ("свидетельство о рождении сына")
     r"свидетельств\w*\s+о\s+рождени\w*|birth\s+certificate"
 )
@@ -886,7 +886,8 @@ def _names(text: str, word: re.Match[str], ref: re.Match[str]) -> bool:
 #: without IGNORECASE, is over ten times faster).
 _ID_HINTS = re.compile(
     "паспорт|passport|загран|сери|series|снилс|snils|ssn|social|инн|inn|licen|dl|nhs|insurance|ni number|"
-    "policy|member|subscriber|bank|водительск|удостоверени|ву|права|полис|омс|дмс|свидетельств|birth"
+    "policy|member|subscriber|bank|водительск|удостоверени|ву|права|номер прав|полис|омс|дмс|свидетельств|"
+    "birth"
 )
 #: What makes a text naming an identity number a request for it ("Назовите ваш ИНН", "Do you have your
 #: NHS number handy?"), not a mention ("Хочу продлить полис.").
@@ -1884,6 +1885,18 @@ def _redact_text(text: str, options: PiiOptions, asked: str | None) -> tuple[str
     bare = _BARE_PASSPORT_PART.fullmatch(text) if asked == "passport" and options.ids else None
     if bare is not None and not is_year(said_digits(bare.group(1))):  # "В каком году выдан?" / "2015."
         return f"{text[: bare.start(1)]}[ID]{text[bare.end(1) :]}", {"ID": 1}
+    if "одразделени" in text and _DEPARTMENT_CODE.search(text) is not None:
+        # a passport's department code (its six digits in three and three) read before its series and
+        # number ("код подразделения 521-055, 65 10 100731"): the issuing office's, no more of the
+        # number; each read as a mark no pattern takes for a digit, as a hotline is below
+        codes: list[str] = []
+
+        def code_mark(m: re.Match[str]) -> str:
+            codes.append(m.group(2))
+            return m.group(1) + chr(_CODE_MARK + len(codes) - 1)
+
+        out, counts = _redact_text(_DEPARTMENT_CODE.sub(code_mark, text), options, asked)
+        return out.translate({_CODE_MARK + i: code for i, code in enumerate(codes)}), counts
     if "8" in text and _TOLL_FREE_HINT.search(text) is not None:
         if options.ids and _IBAN_START.search(text) is not None:
             # an IBAN's groups may hold 800 and 7 digits ("GB58. MIDL. 6330. 8001. 9822. 23"): it goes first
@@ -1894,7 +1907,16 @@ def _redact_text(text: str, options: PiiOptions, asked: str | None) -> tuple[str
         marks: dict[str, str] = {}
 
         def mark(m: re.Match[str]) -> str:
-            if _TOLL_FREE_DIGITS.fullmatch(re.sub(r"\D", "", m.group())) is None:
+            digits = re.sub(r"\D", "", m.group())
+            if _TOLL_FREE_DIGITS.fullmatch(digits) is None:
+                return m.group()
+            if (
+                asked == "passport"
+                and len(digits) == _PASSPORT_DIGITS
+                and tuple(map(len, _DIGIT_GROUPS.findall(m.group()))) not in _HOTLINE_GROUPS
+            ):
+                # "Серия и номер паспорта?" / "800 856 497 7": its ten digits regrouped, no hotline's
+                # "800-749-0357"
                 return m.group()
             marks[key := chr(_MARK + len(marks))] = m.group()
             return key
@@ -1933,8 +1955,19 @@ def says_toll_free(text: str) -> bool:
 
 #: Where an IBAN may start: a country's two capitals, then its check digits.
 _IBAN_START = re.compile(r"[A-Z][\s,.-]{0,2}[A-Z][\s,.-]{0,2}\d")
+#: A passport's department code after its words: "код подразделения 521-055".
+_DEPARTMENT_CODE = re.compile(
+    r"(код\w*\s+подразделени[яе][\s:№-]*)(\d{3}[\s-]?\d{3})(?![\s-]?\d)", re.IGNORECASE
+)
+#: A Russian passport's series and number: ten digits, a hotline's without its trunk ("800 ...") too.
+_PASSPORT_DIGITS = 10
+#: How a hotline of ten digits is grouped: "800-749-0357", "800 749 03 57", "8007490357".
+_HOTLINE_GROUPS = frozenset({(3, 3, 4), (3, 3, 2, 2), (3, 7), (10,)})
+_DIGIT_GROUPS = re.compile(r"\d+")
 #: The first private-use character a hotline is masked with while the rest is redacted.
 _MARK = 0xE100
+#: The same for a passport's department code.
+_CODE_MARK = 0xE180
 
 
 #: Letters as spoken when an address is spelled: Latin and Cyrillic letter names in Russian ("эм",

@@ -17,7 +17,19 @@ layout said aloud between two groups, "чёрточка", "через пробе
 "dash", "hyphen", "space", "slash", read as the pause between them; a reference word three words before
 its number in the same sentence, "Заявление на Госуслугах номер ..."; a car policy's three letters before
 its ten digits, "серия и номер ККК 0302414759"): 100 -> 54 leaked (11.3 %; silence_gap 43 -> 32,
-spoken_punct 41 -> 6), lost 32 -> 6, touched 16 -> 3."""
+spoken_punct 41 -> 6), lost 32 -> 6, touched 16 -> 3.
+
+After its second round (a number's pieces read together over the agent's hold, the queue's recording and
+a line check, "Алло? Вы меня слышите?" / "Да, слышу. Дальше: ..."; an answer after the caller's own stall
+to find it answers the request; "Ставьте лайки и подписывайтесь на канал!", "Please subscribe to my
+channel." and a doubted "you" are Whisper's noise; "socials" asks for socials; a reference naming where an
+identity number is written, "the social on the application is ...", ends nothing; a phone the dictated
+reading of a recap garbles is read as numbers; Whisper's slashes between groups, a phone's first group
+written as a time, groups joined by "дальше", "и", "then", a document's numbered fields, a passport's
+department code; a request closed once the asker takes the number down; a distance after digits; a
+hotline said in words): 54 -> 0 leaked, lost 6 -> 3, touched 3 -> 3. Left: an English car policy read
+from a claim form, "policy number PA 6911 0221" (a policy number is an identity number's word), lost in 3
+negatives."""
 
 from __future__ import annotations
 
@@ -27,13 +39,9 @@ import pytest
 
 from tests.pii_probe14 import evaluate, self_check
 
-LEAKS = 54
-LEAKS_PER_TYPE = {
-    "account/ru": 7, "card/en": 3, "card/ru": 3, "email/en": 1, "iban/en": 5, "inn/ru": 1,
-    "licence_ru/ru": 5, "ni/en": 1, "passport_ru/ru": 3, "passport_uk/en": 3,
-    "passport_us/en": 2, "phone_ru/ru": 4, "phone_uk/en": 2, "phone_us/en": 4, "snils/ru": 2, "ssn/en": 8,
-}  # fmt: skip  # every other type/language: 0
-LOST = 6
+LEAKS = 0
+LEAKS_PER_TYPE: dict[str, int] = {}  # every type/language: 0
+LOST = 3
 NEGATIVES_TOUCHED = 3
 
 

@@ -4134,3 +4134,56 @@ def test_word_timestamps_of_a_redacted_segment_are_not_stored():
     assert kept["text"] == plain and kept["words"] == words(plain)  # nothing redacted: they stay
     [dropped] = out["dropped_segments"]
     assert "5500" not in dropped["text"] and dropped["words"] is None
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        # Whisper's slashes between the groups
+        ([("agent", "Какой у вас мобильный?"), ("customer", "Пишите: 8/916/204/55/13.")], "ru"),
+        ([("agent", "Назовите номер счёта для возврата."),
+          ("customer", "Так, 40817/810/5/4201/2345678.")], "ru"),
+        # the groups joined by "дальше", "и" after a pause
+        ([("agent", "Продиктуйте номер счёта, двадцать цифр."),
+          ("customer", "четыреста восемь семнадцать восемьсот десять, дальше пять, и сорок два, "
+                       "ноль двенадцать тридцать четыре, пятьдесят шесть семьдесят восемь.")], "ru"),
+        # more of the layout said: "then a space, then", "the rest with no spaces", letters spelled apart
+        ([("agent", "What's your mobile number?"),
+          ("customer", "oh seven seven two one, then a space, then 483 920.")], "en"),
+        ([("agent", "Can you read me your IBAN?"),
+          ("customer", "NL 91, then the rest with no spaces: ABNA0417164300.")], "en"),
+        ([("agent", "Can you read me your IBAN?"),
+          ("customer", "N L ninety-one, dash, A B N A, dash, oh four one seven, dash, sixteen forty-three, "
+                       "dash, 00.")], "en"),
+        # a phone's first group written as a time
+        ([("agent", "What's the best number to call you back on?"),
+          ("customer", "Sure, 3:12, 496, 0187.")], "en"),
+    ],
+)  # fmt: skip
+def test_whisper_shapes_and_the_layout_said_of_a_dictated_number_are_read_through(turns, language):
+    stored = _texts(turns, language)[-1]
+    assert "[" in stored and not re.search(r"\d{2}|seven|sixteen|сорок|ABNA|A B N A", stored), stored
+
+
+@pytest.mark.parametrize(
+    ("turns", "language"),
+    [
+        ([("agent", "Когда был заключён договор?"),
+          ("customer", "Договор 47/9382/24 от 12/10/2024, оплата 03/2025.")], "ru"),
+        ([("agent", "When can we call you back?"),
+          ("customer", "Tomorrow, 3:15, 496 people will be there.")], "en"),
+        ([("agent", "Когда удобно перезвонить?"),
+          ("customer", "Завтра, в 10:30, 250 рублей я уже оплатила.")], "ru"),
+    ],
+)  # fmt: skip
+def test_slashes_and_times_that_are_no_dictated_number_stay(turns, language):
+    assert _texts(turns, language)[-1] == turns[-1][1]
+
+
+def test_a_document_read_by_its_numbered_fields_keeps_them_apart_from_the_number():
+    turns = [
+        ("agent", "Назовите серию и номер водительского удостоверения."),
+        ("customer", "Читаю по пунктам: 4a — 12.03.2021, 4b — 12.03.2031, 5 — 99, 12, тридцать четыре "
+                     "пятьдесят шесть семьдесят восемь."),
+    ]  # fmt: skip
+    assert _texts(turns, "ru")[-1] == "Читаю по пунктам: 4a — 12.03.2021, 4b — 12.03.2031, 5 — [ID]."

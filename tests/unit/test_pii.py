@@ -1758,3 +1758,19 @@ def test_a_reference_named_as_where_an_identity_number_is_written_ends_nothing()
         redact("The social on the application is 212, 51, 4487.")[0]
         == "The social on the application is [ID]."
     )
+
+
+def test_a_licence_asked_for_as_its_colloquial_plural():
+    assert asked_id("Продиктуйте номер прав, пожалуйста.") == "ident"
+    assert asked_id("Вы правы, номер верный?") is None
+
+
+def test_a_passport_asked_for_regrouped_from_800_is_no_hotline():
+    assert redact("Да, пишите: 800 415 723 6.", asked="passport")[0] == "Да, пишите: [ID]."
+    # a hotline's grouping stays the hotline, whatever was asked
+    assert redact("Горячая линия 800-749-0357.", asked="passport") == ("Горячая линия 800-749-0357.", {})
+
+
+def test_a_passports_department_code_is_no_part_of_its_number():
+    said = "код подразделения 612-004, 4 5, 0 7, 3 1 8 2 5 4"
+    assert redact(said, asked="passport")[0] == "код подразделения 612-004, [ID]"
