@@ -49,11 +49,11 @@ import pytest
 
 from tests.pii_probe12 import evaluate, self_check
 
-LEAKS = 20
+LEAKS = 19
 LEAKS_PER_TYPE = {
     "account/ru": 1, "account_us/en": 2, "birth_cert/ru": 1, "card/en": 1, "card/ru": 1, "dl_ca/en": 2,
     "email/en": 5, "member_id/en": 1, "oms/ru": 1, "passport_ru/ru": 2, "passport_us/en": 1,
-    "phone_uk/en": 1, "phone_us/en": 1,
+    "phone_uk/en": 1,
 }  # fmt: skip  # every other type/language: 0
 LOST = 27
 NEGATIVES_TOUCHED = 5
