@@ -9,6 +9,11 @@ worker start :func:`restore`\\ s it into the new broker before any agent reads. 
 committed offsets are not carried over: the restored tail starts at offset 0 of each partition,
 where a group without commits starts reading (``auto_offset_reset=earliest``).
 
+A damaged spool never keeps the worker from starting (a crash loop under systemd or Kubernetes): a
+line that cannot be restored is reported with its line number and kept aside, with the header, in
+``broker-spool.jsonl.rejected-<time>``; a file whose first line is not a spool header is moved aside
+whole, to ``broker-spool.jsonl.unreadable-<time>``.
+
 A crash (SIGKILL, out of memory, a power cut) still loses what the broker held: production points
 ``CALLSTREAM_KAFKA_BOOTSTRAP`` at a real Kafka cluster, which keeps its log on disk.
 """
@@ -33,14 +38,16 @@ from confluent_kafka.admin import AdminClient, NewTopic
 log = logging.getLogger(__name__)
 
 SPOOL_NAME = "broker-spool.jsonl"
-#: The spool file's first line says what it is; a file without it is not ours and is left alone.
+#: The spool file's first line says what it is; a file without it is moved aside, not restored.
 FORMAT = "callstream-broker-spool/1"
 #: Faust's table changelogs: read whole when restoring a table, whatever any group committed.
 CHANGELOG_SUFFIX = "-changelog"
+#: Bad lines logged one by one at a restore; the rest are counted (all of them are in the rejected file).
+MAX_LOGGED_LINES = 20
 
 
 class SpoolError(RuntimeError):
-    """The spool could not be read back into the broker (the file stays for the next try)."""
+    """The broker did not take the spool back (the file stays for the next try)."""
 
 
 @dataclass
@@ -50,6 +57,9 @@ class SpoolReport:
     path: Path
     records: dict[str, int]
     complete: bool = True
+    #: :func:`restore`: where the lines it could not restore were kept (None: every line was).
+    rejected: Path | None = None
+    rejected_lines: int = 0
 
     @property
     def total(self) -> int:
@@ -67,8 +77,12 @@ def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str | None) -> bytes | None:
-    return None if text is None else base64.b64decode(text)
+def _unb64(text: Any) -> bytes | None:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise ValueError(f"{type(text).__name__}, not base64 text")
+    return base64.b64decode(text, validate=True)  # binascii.Error is a ValueError
 
 
 def _starts(consumer: Consumer, group_topics: list[TopicPartition]) -> list[TopicPartition]:
@@ -167,25 +181,164 @@ def save(bootstrap: str, group: str, data_dir: Path, timeout: float = 30.0) -> S
     return SpoolReport(path, counts, complete=all(done.values()))
 
 
-def _lines(path: Path) -> tuple[dict[str, int], list[dict[str, Any]]]:
+@dataclass
+class _Record:
+    line: int  # in the spool file, from 1 (the header)
+    topic: str
+    partition: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes | None]]
+    timestamp: int
+
+
+@dataclass
+class _Rejected:
+    line: int
+    text: bytes  # the line as it was in the file
+    reason: str
+
+
+def _record(number: int, text: bytes, topics: dict[str, int]) -> _Record:
+    """One spool line, checked whole before anything is produced; ValueError says what is wrong."""
     try:
-        raw = path.read_text(encoding="utf-8").splitlines()
-        header = json.loads(raw[0]) if raw else {}
-        if header.get("format") != FORMAT:
-            raise SpoolError(f"{path}: not a callstream broker spool (first line {raw[0][:80]!r})")
-        return dict(header["topics"]), [json.loads(line) for line in raw[1:] if line.strip()]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SpoolError(f"{path}: unreadable broker spool: {exc}") from exc
+        rec = json.loads(text.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text at byte {exc.start}") from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg}, column {exc.colno})") from exc
+    if not isinstance(rec, dict):
+        raise ValueError(f"a JSON {type(rec).__name__}, not a record")
+    topic, partition, timestamp = rec.get("t"), rec.get("p"), rec.get("ts", 0)
+    if not isinstance(topic, str) or not topic:
+        raise ValueError('no topic ("t")')
+    if topic not in topics:
+        raise ValueError(f"topic {topic!r} is not in the spool's header")
+    if isinstance(partition, bool) or not isinstance(partition, int) or partition < 0:
+        raise ValueError(f'no partition ("p": {partition!r})')
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int | None):
+        raise ValueError(f'timestamp ("ts") {timestamp!r} is not a whole number')
+    fields: dict[str, bytes | None] = {}
+    for name in ("k", "v"):
+        try:
+            fields[name] = _unb64(rec.get(name))
+        except ValueError as exc:
+            raise ValueError(f'"{name}" is not base64: {exc}') from exc
+    headers = rec.get("h") or []
+    if not isinstance(headers, list):
+        raise ValueError('headers ("h") are not a list')
+    decoded: list[tuple[str, bytes | None]] = []
+    for header in headers:
+        if not (isinstance(header, list) and len(header) == 2 and isinstance(header[0], str)):
+            raise ValueError(f"header {header!r} is not [name, value]")
+        try:
+            decoded.append((header[0], _unb64(header[1])))
+        except ValueError as exc:
+            raise ValueError(f"header {header[0]!r} is not base64: {exc}") from exc
+    return _Record(number, topic, partition, fields["k"], fields["v"], decoded, timestamp or 0)
+
+
+def _header(first: bytes) -> dict[str, int]:
+    """The topics (name: partition count) of a spool's first line; ValueError when it is none."""
+    try:
+        header = json.loads(first.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"its first line is not JSON ({exc})") from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ValueError(f"its first line is not a {FORMAT} header ({first[:80]!r})")
+    topics = header.get("topics")
+    if not isinstance(topics, dict) or not all(
+        isinstance(name, str) and type(count) is int and count > 0 for name, count in topics.items()
+    ):
+        raise ValueError("its header has no valid topic list")
+    return topics
+
+
+def _parse(data: bytes) -> tuple[bytes, dict[str, int], list[_Record], list[_Rejected]]:
+    """The header line, its topics, the good records and the bad lines of a spool's content.
+    ValueError when the header is unusable (then no line can be trusted to a topic)."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if not lines:
+        raise ValueError("it is empty")
+    topics = _header(lines[0])
+    good: list[_Record] = []
+    bad: list[_Rejected] = []
+    for number, text in enumerate(lines[1:], start=2):
+        if not text.strip():
+            continue
+        try:
+            good.append(_record(number, text, topics))
+        except ValueError as exc:
+            bad.append(_Rejected(number, text, str(exc)))
+    return lines[0], topics, good, bad
+
+
+def _aside(path: Path, what: str) -> Path:
+    """A new name next to ``path`` for a file kept aside: ``<name>.<what>-<UTC time>[-n]``."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    for n in range(1, 1000):
+        candidate = path.with_name(f"{path.name}.{what}-{stamp}" + (f"-{n}" if n > 1 else ""))
+        if not candidate.exists():
+            return candidate
+    raise SpoolError(f"no free name to keep {path} aside")
+
+
+def _keep_rejected(path: Path, header: bytes, bad: list[_Rejected]) -> Path:
+    """Write the header and the bad lines, verbatim, to a new file next to the spool (owner only: they
+    hold unprocessed calls). Fixed, it can be renamed to the spool's name to be restored."""
+    target = _aside(path, "rejected")
+    with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(header + b"\n")
+        for rejected in bad:
+            out.write(rejected.text + b"\n")
+        out.flush()
+        os.fsync(out.fileno())
+    return target
+
+
+def _log_rejected(path: Path, bad: list[_Rejected], kept: Path) -> None:
+    for rejected in bad[:MAX_LOGGED_LINES]:
+        log.warning("%s line %d not restored: %s", path, rejected.line, rejected.reason)
+    more = f" ({len(bad) - MAX_LOGGED_LINES} more not listed)" if len(bad) > MAX_LOGGED_LINES else ""
+    log.warning(
+        "%d line(s) of %s could not be restored%s; they are kept in %s (fix them and rename the file "
+        "to %s to restore them at the next start)",
+        len(bad),
+        path,
+        more,
+        kept,
+        path.name,
+    )
 
 
 def restore(bootstrap: str, data_dir: Path, timeout: float = 60.0) -> SpoolReport | None:
     """Publish the spool into the (new, empty) broker at ``bootstrap``, each record to its topic and
-    partition with its key, headers and timestamp, then remove the file. None when there is none.
-    On any failure the file stays and :class:`SpoolError` says why: a second start tries again."""
+    partition with its key, headers and timestamp, then remove the file. None when there is none, or
+    when it has no spool header (it is then moved aside and a warning says where).
+
+    A line that cannot be restored (not JSON, a field missing or not base64, a topic not in the
+    header, a record the broker refuses) is logged with its line number and kept, with the header,
+    in a ``.rejected-<time>`` file next to the spool; the other lines are restored. :class:`SpoolError`
+    when the broker does not take the records (topics not created, deliveries timed out): the file
+    stays for the next start."""
     path = spool_path(data_dir)
-    if not path.exists():
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return None
-    topics, records = _lines(path)
+    except OSError as exc:
+        raise SpoolError(f"cannot read {path}: {exc}") from exc
+    try:
+        header, topics, records, bad = _parse(data)
+    except ValueError as exc:
+        moved = _aside(path, "unreadable")
+        path.replace(moved)
+        log.warning(
+            "%s is not a callstream broker spool: %s; moved to %s, nothing restored", path, exc, moved
+        )
+        return None
     admin = AdminClient({"bootstrap.servers": bootstrap})
     existing = admin.list_topics(timeout=10.0).topics
     missing = [NewTopic(name, count, 1) for name, count in topics.items() if name not in existing]
@@ -195,43 +348,82 @@ def restore(bootstrap: str, data_dir: Path, timeout: float = 60.0) -> SpoolRepor
                 future.result(timeout=15.0)
             except KafkaException as exc:
                 raise SpoolError(f"cannot create topic {name} to restore {path}: {exc}") from exc
-    errors: list[str] = []
+    partitions = {name: len(meta.partitions) for name, meta in admin.list_topics(timeout=10.0).topics.items()}
+    refused: list[_Rejected] = []
 
-    def delivered(err: Any, msg: Any) -> None:
-        if err is not None:
-            errors.append(f"{msg.topic()}[{msg.partition()}]: {err}")
+    def delivered(record: _Record, text: bytes) -> Any:
+        def report(err: Any, msg: Any) -> None:
+            if err is not None:
+                refused.append(_Rejected(record.line, text, f"the broker refused it: {err}"))
+
+        return report
 
     producer = Producer(
-        {"bootstrap.servers": bootstrap, "enable.idempotence": False, "linger.ms": 20, "acks": "all"}
+        {
+            "bootstrap.servers": bootstrap,
+            "enable.idempotence": False,
+            "linger.ms": 20,
+            "acks": "all",
+            # a record whose partition is beyond its topic's count goes where the pipeline's own
+            # producers (aiokafka, Java's default) would put its key, next to that call's other records
+            "partitioner": "murmur2_random",
+        }
     )
+    lines = data.split(b"\n")
     counts: dict[str, int] = {}
     for rec in records:
-        headers = [(name, _unb64(value)) for name, value in rec.get("h") or []]
-        kwargs: dict[str, Any] = {"timestamp": rec["ts"]} if rec.get("ts", 0) > 0 else {}
+        # The partition beyond the topic's count (the header's count, or a damaged "p"): the record
+        # is still a call to process, so it is produced key-hashed to a partition that exists rather
+        # than kept aside, where nothing would process it; a call's records share one key, so they
+        # land together (its order against the records already in that partition is not kept).
+        partition = rec.partition if rec.partition < partitions.get(rec.topic, 0) else None
+        if partition is None:
+            log.warning(
+                "%s line %d: partition %d of %s does not exist (%d partition(s)); produced by its key",
+                path,
+                rec.line,
+                rec.partition,
+                rec.topic,
+                partitions.get(rec.topic, 0),
+            )
+        kwargs: dict[str, Any] = {"timestamp": rec.timestamp} if rec.timestamp > 0 else {}
+        if partition is not None:
+            kwargs["partition"] = partition
         while True:
             try:
                 producer.produce(
-                    rec["t"],
-                    value=_unb64(rec["v"]),
-                    key=_unb64(rec["k"]),
-                    partition=rec["p"],
-                    headers=headers or None,
-                    on_delivery=delivered,
+                    rec.topic,
+                    value=rec.value,
+                    key=rec.key,
+                    headers=rec.headers or None,
+                    on_delivery=delivered(rec, lines[rec.line - 1]),
                     **kwargs,
                 )
                 break
             except BufferError:  # the local queue is full: let deliveries drain it
                 producer.poll(0.1)
-        if rec["t"].endswith(CHANGELOG_SUFFIX):
+            except (KafkaException, ValueError, TypeError) as exc:  # e.g. a record over the size limit
+                refused.append(_Rejected(rec.line, lines[rec.line - 1], f"not produced: {exc}"))
+                break
+        if rec.topic.endswith(CHANGELOG_SUFFIX):
             # Each changelog record its own batch: Tansu reports a partition's end offset as the
             # start of its last batch + 1, and Faust restores a table only up to that end, so the
             # later records of a batch would be lost to the table (docs/decisions/0005).
             producer.flush(timeout)
-        counts[rec["t"]] = counts.get(rec["t"], 0) + 1
+        counts[rec.topic] = counts.get(rec.topic, 0) + 1
     left = producer.flush(timeout)
-    if left or errors:
-        why = f"{left} record(s) not delivered in {timeout:g} s" if left else "; ".join(errors[:3])
-        raise SpoolError(f"restoring {path} failed ({why}); the file is kept for the next start")
+    if left:
+        raise SpoolError(
+            f"restoring {path} failed ({left} record(s) not delivered in {timeout:g} s); "
+            "the file is kept for the next start"
+        )
+    topic_of = {rec.line: rec.topic for rec in records}
+    for rejected in refused:
+        counts[topic_of[rejected.line]] -= 1
+    bad = sorted(bad + refused, key=lambda rejected: rejected.line)
+    kept = _keep_rejected(path, header, bad) if bad else None
+    if kept is not None:
+        _log_rejected(path, bad, kept)
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    return SpoolReport(path, counts)
+    return SpoolReport(path, counts, rejected=kept, rejected_lines=len(bad))

@@ -51,7 +51,7 @@ def kafka(
         log.info("embedded broker on %s", broker.bootstrap)
         if keep_unprocessed:
             restored = spool.restore(broker.bootstrap, settings.data_dir)
-            if restored is not None:
+            if restored is not None and restored.total:
                 print(
                     f"callstream worker: restored {restored.total} record(s) the last run left unprocessed "
                     f"({restored.summary()}) from {restored.path}",

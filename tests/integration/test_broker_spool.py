@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -121,9 +122,71 @@ def test_nothing_unprocessed_leaves_no_spool(tmp_path: Path) -> None:
     assert not (tmp_path / spool.SPOOL_NAME).exists()
 
 
-def test_a_file_that_is_no_spool_is_a_clear_error_and_stays(tmp_path: Path) -> None:
+def saved_spool(tmp_path: Path, topics: dict[str, int], records: list[tuple[str, int, bytes, bytes]]) -> Path:
+    """A spool written by :func:`spool.save` from a real broker holding ``records``, none processed."""
+    with EmbeddedBroker() as broker:
+        create(broker.bootstrap, topics)
+        produce(broker.bootstrap, records)
+        assert spool.save(broker.bootstrap, "callstream", tmp_path) is not None
+    return tmp_path / spool.SPOOL_NAME
+
+
+def test_damaged_lines_are_kept_aside_and_the_others_restored(tmp_path: Path, caplog) -> None:
+    """One bad line used to stop every worker start (a crash loop): now it is reported by its line in
+    the file and kept aside, and the worker starts with the other records."""
+    path = saved_spool(
+        tmp_path, {CALLS: 2}, [(CALLS, i % 2, f"k{i}".encode(), f"v{i}".encode()) for i in range(8)]
+    )
+    lines = path.read_text().splitlines()
+    assert len(lines) == 9  # the header, 4 records of partition 0, then 4 of partition 1
+    recs = [json.loads(line) for line in lines[1:]]
+    recs[1]["v"] = "not base64!"  # line 3
+    del recs[2]["t"]  # line 4
+    recs[3]["p"] = 9  # line 5: k6, partition 0 of a 2-partition topic
+    damaged = [lines[0], *(json.dumps(r, separators=(",", ":")) for r in recs)]
+    damaged[-1] = damaged[-1][:30]  # line 9: a torn write
+    path.write_text("\n".join(damaged) + "\n")
+
+    with EmbeddedBroker() as fresh, caplog.at_level(logging.WARNING, logger="streams.spool"):
+        restored = spool.restore(fresh.bootstrap, tmp_path)
+        got = read_all(fresh.bootstrap, {CALLS: 2})
+    assert restored is not None
+    assert restored.records == {CALLS: 5} and restored.rejected_lines == 3
+    assert not path.exists()
+    assert restored.rejected is not None and restored.rejected.name.startswith(
+        spool.SPOOL_NAME + ".rejected-"
+    )
+    assert restored.rejected.stat().st_mode & 0o777 == 0o600
+    # the header, then each bad line as it was: fixed, the file can be renamed back and restored
+    assert restored.rejected.read_text().splitlines() == [damaged[0], damaged[2], damaged[3], damaged[8]]
+    assert 'line 3 not restored: "v" is not base64' in caplog.text
+    assert "line 4 not restored: no topic" in caplog.text
+    assert "line 9 not restored: not JSON" in caplog.text
+    assert "line 5: partition 9 of calls.completed does not exist" in caplog.text
+    assert "3 line(s)" in caplog.text and str(restored.rejected) in caplog.text
+    keys = sorted(k for records in got.values() for k, _, _ in records)
+    assert keys == [b"k0", b"k1", b"k3", b"k5", b"k6"]  # k6 by its key, to a partition that exists
+    assert [k for k, _, _ in got[CALLS, 1] if k != b"k6"] == [b"k1", b"k3", b"k5"]  # in order
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"format": "something else"}) + "\n",
+        '{"format": "callstream-broker-spool/1", "topics": {"calls.compl',  # torn in its header
+        "",
+    ],
+    ids=["other-format", "torn-header", "empty"],
+)
+def test_a_file_without_a_spool_header_is_moved_aside_and_the_worker_starts(
+    tmp_path: Path, caplog, content: str
+) -> None:
     path = tmp_path / spool.SPOOL_NAME
-    path.write_text(json.dumps({"format": "something else"}) + "\n")
-    with EmbeddedBroker() as broker, pytest.raises(spool.SpoolError, match="not a callstream broker spool"):
-        spool.restore(broker.bootstrap, tmp_path)
-    assert path.exists()
+    path.write_text(content)
+    with EmbeddedBroker() as broker, caplog.at_level(logging.WARNING, logger="streams.spool"):
+        assert spool.restore(broker.bootstrap, tmp_path) is None
+    assert not path.exists()
+    [moved] = tmp_path.glob(spool.SPOOL_NAME + ".unreadable-*")
+    assert moved.read_text() == content
+    [line] = [r.getMessage() for r in caplog.records]
+    assert "not a callstream broker spool" in line and str(moved) in line
