@@ -12,7 +12,9 @@ where a group without commits starts reading (``auto_offset_reset=earliest``).
 A damaged spool never keeps the worker from starting (a crash loop under systemd or Kubernetes): a
 line that cannot be restored is reported with its line number and kept aside, with the header, in
 ``broker-spool.jsonl.rejected-<time>``; a file whose first line is not a spool header is moved aside
-whole, to ``broker-spool.jsonl.unreadable-<time>``.
+whole, to ``broker-spool.jsonl.unreadable-<time>``. Records restored to topics that no stage of this
+worker's configuration reads (saved under another ``CALLSTREAM_TOPIC_PREFIX`` or app id) are published
+all the same, with a warning that names them.
 
 A crash (SIGKILL, out of memory, a power cut) still loses what the broker held: production points
 ``CALLSTREAM_KAFKA_BOOTSTRAP`` at a real Kafka cluster, which keeps its log on disk.
@@ -28,12 +30,15 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from confluent_kafka import OFFSET_INVALID, Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
+
+from streams.settings import Settings
+from streams.topics import ALL
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,9 @@ SPOOL_NAME = "broker-spool.jsonl"
 FORMAT = "callstream-broker-spool/1"
 #: Faust's table changelogs: read whole when restoring a table, whatever any group committed.
 CHANGELOG_SUFFIX = "-changelog"
+#: The Faust tables' names before the topic prefix (streams/agents/alerts.py, streams/agents/notify.py):
+#: their changelogs are ``<app id>-<prefix><table>-changelog``.
+TABLES = ("alerts-cooldown", "notify-delivered")
 #: Bad lines logged one by one at a restore; the rest are counted (all of them are in the rejected file).
 MAX_LOGGED_LINES = 20
 
@@ -60,6 +68,8 @@ class SpoolReport:
     #: :func:`restore`: where the lines it could not restore were kept (None: every line was).
     rejected: Path | None = None
     rejected_lines: int = 0
+    #: :func:`restore`: restored topics that no stage of the worker's configuration reads.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -313,16 +323,26 @@ def _log_rejected(path: Path, bad: list[_Rejected], kept: Path) -> None:
     )
 
 
-def restore(bootstrap: str, data_dir: Path, timeout: float = 60.0) -> SpoolReport | None:
+def read_topics(settings: Settings) -> set[str]:
+    """The topics the stages of ``settings``' configuration read: its prefixed topics and the table
+    changelogs of its app id."""
+    names = {settings.topic(spec.name) for spec in ALL}
+    return names | {f"{settings.app_id}-{settings.topic(table)}{CHANGELOG_SUFFIX}" for table in TABLES}
+
+
+def restore(
+    bootstrap: str, data_dir: Path, timeout: float = 60.0, *, settings: Settings | None = None
+) -> SpoolReport | None:
     """Publish the spool into the (new, empty) broker at ``bootstrap``, each record to its topic and
     partition with its key, headers and timestamp, then remove the file. None when there is none, or
     when it has no spool header (it is then moved aside and a warning says where).
 
     A line that cannot be restored (not JSON, a field missing or not base64, a topic not in the
     header, a record the broker refuses) is logged with its line number and kept, with the header,
-    in a ``.rejected-<time>`` file next to the spool; the other lines are restored. :class:`SpoolError`
-    when the broker does not take the records (topics not created, deliveries timed out): the file
-    stays for the next start."""
+    in a ``.rejected-<time>`` file next to the spool; the other lines are restored. With ``settings``,
+    restored topics that none of its stages read (another ``CALLSTREAM_TOPIC_PREFIX``) are named in a
+    warning. :class:`SpoolError` when the broker does not take the records (topics not created,
+    deliveries timed out): the file stays for the next start."""
     path = spool_path(data_dir)
     try:
         data = path.read_bytes()
@@ -426,4 +446,17 @@ def restore(bootstrap: str, data_dir: Path, timeout: float = 60.0) -> SpoolRepor
         _log_rejected(path, bad, kept)
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    return SpoolReport(path, counts, rejected=kept, rejected_lines=len(bad))
+    report = SpoolReport(path, counts, rejected=kept, rejected_lines=len(bad))
+    if settings is not None:
+        read = read_topics(settings)
+        report.unread = sorted(topic for topic, count in counts.items() if count and topic not in read)
+        if report.unread:
+            log.warning(
+                "restored records to topic(s) that no stage of this worker reads: %s; they were saved "
+                "under another CALLSTREAM_TOPIC_PREFIX (now %r) or CALLSTREAM_APP_ID (now %r): run a "
+                "worker with the old setting to process them (until then each stop saves them again)",
+                ", ".join(f"{topic} ({counts[topic]})" for topic in report.unread),
+                settings.topic_prefix,
+                settings.app_id,
+            )
+    return report

@@ -50,7 +50,7 @@ def kafka(
     ) as broker:
         log.info("embedded broker on %s", broker.bootstrap)
         if keep_unprocessed:
-            restored = spool.restore(broker.bootstrap, settings.data_dir)
+            restored = spool.restore(broker.bootstrap, settings.data_dir, settings=settings)
             if restored is not None and restored.total:
                 print(
                     f"callstream worker: restored {restored.total} record(s) the last run left unprocessed "

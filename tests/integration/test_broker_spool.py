@@ -17,6 +17,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from streams import spool
 from streams.broker import EmbeddedBroker
+from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -190,3 +191,28 @@ def test_a_file_without_a_spool_header_is_moved_aside_and_the_worker_starts(
     assert moved.read_text() == content
     [line] = [r.getMessage() for r in caplog.records]
     assert "not a callstream broker spool" in line and str(moved) in line
+
+
+def test_records_of_topics_this_worker_does_not_read_are_restored_with_a_warning(
+    tmp_path: Path, caplog
+) -> None:
+    """A spool saved before a CALLSTREAM_TOPIC_PREFIX change: its topics are read by no stage now."""
+    saved_spool(tmp_path, {CALLS: 1, CHANGELOG: 1}, [(CALLS, 0, b"k", b"v"), (CHANGELOG, 0, b"a", b"1")])
+    with EmbeddedBroker() as fresh, caplog.at_level(logging.WARNING, logger="streams.spool"):
+        restored = spool.restore(fresh.bootstrap, tmp_path, settings=Settings(topic_prefix="v2."))
+        got = read_all(fresh.bootstrap, {CALLS: 1})
+    assert restored is not None and restored.total == 2
+    assert restored.unread == [CALLS, CHANGELOG]
+    assert (
+        f"{CALLS} (1), {CHANGELOG} (1)" in caplog.text
+        and "CALLSTREAM_TOPIC_PREFIX (now 'v2.')" in caplog.text
+    )
+    assert [k for k, _, _ in got[CALLS, 0]] == [b"k"]  # published all the same: nothing dropped
+
+
+def test_records_of_the_workers_own_topics_restore_without_a_warning(tmp_path: Path, caplog) -> None:
+    saved_spool(tmp_path, {CALLS: 1, CHANGELOG: 1}, [(CALLS, 0, b"k", b"v"), (CHANGELOG, 0, b"a", b"1")])
+    with EmbeddedBroker() as fresh, caplog.at_level(logging.WARNING, logger="streams.spool"):
+        restored = spool.restore(fresh.bootstrap, tmp_path, settings=Settings(topic_prefix=""))
+    assert restored is not None and restored.total == 2 and restored.unread == []
+    assert restored.rejected is None and not caplog.records

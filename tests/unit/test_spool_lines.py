@@ -9,6 +9,7 @@ import json
 import pytest
 
 from streams import spool
+from streams.settings import Settings
 
 HEADER = json.dumps({"format": spool.FORMAT, "topics": {"calls.completed": 2}}).encode()
 
@@ -75,3 +76,11 @@ def test_a_bad_line_is_set_aside_with_its_file_line_number_and_reason(text: byte
 def test_an_unusable_header_refuses_the_whole_file(data: bytes, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         spool._parse(data)
+
+
+def test_the_topics_a_worker_reads_follow_its_prefix_and_app_id() -> None:
+    plain = spool.read_topics(Settings(topic_prefix=""))
+    assert {"calls.completed", "calls.dlq", "callstream-notify-delivered-changelog"} <= plain
+    prefixed = spool.read_topics(Settings(topic_prefix="v2.", app_id="cs"))
+    assert {"v2.calls.completed", "cs-v2.alerts-cooldown-changelog"} <= prefixed
+    assert not plain & prefixed
