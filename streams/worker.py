@@ -20,7 +20,8 @@ import faust
 from streams import metrics, spool
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker
-from streams.observability import observe
+from streams.lag import reset_offsets_past_end
+from streams.observability import agent_topics, observe
 from streams.settings import Settings, make_data_dir
 from streams.table import escape_controls
 from streams.topics import ensure_topics
@@ -282,6 +283,12 @@ def run_worker(settings: Settings) -> int:
     port = metrics.serve(settings.metrics_port, settings.metrics_host)
     with kafka(settings, keep_unprocessed=True) as bootstrap:
         rt = prepare(settings, bootstrap)
+        try:  # before the group is joined: a topic created again must not skip its records
+            reset_offsets_past_end(
+                bootstrap, settings.app_id, agent_topics(rt.app), security=settings.kafka_client_config()
+            )
+        except Exception as exc:  # the broker not answering yet: the worker itself will say more
+            log.warning("offsets past their log's end not checked: %s", exc)
         if settings.web_port:
             from streams.web import attach, page_url
 

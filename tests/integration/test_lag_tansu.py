@@ -19,7 +19,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from streams.broker import EmbeddedBroker
 from streams.demo import _drain
-from streams.lag import consumer_lag
+from streams.lag import consumer_lag, reset_offsets_past_end
 from streams.settings import Settings
 from streams.topics import SCORED, ensure_topics
 
@@ -106,6 +106,20 @@ def test_an_offset_committed_past_the_log_end_is_warned_not_read_as_zero_lag(
     with caplog.at_level("WARNING", logger="streams.lag"):
         assert consumer_lag(bootstrap, group, [topic]) == {topic: 0}
     assert f"committed offset 5 on {topic}/0, past its end 2" in caplog.text
+
+
+def test_a_workers_start_reads_a_topic_created_again_from_its_start(broker: EmbeddedBroker) -> None:
+    """Offsets past the log's end (the group's positions in the old log) are moved to its first record
+    so nothing below them is skipped; offsets inside the log, also inside Tansu's last batch (its
+    listed end is below the true end), are left alone."""
+    bootstrap, group = broker.bootstrap, f"g-{uuid.uuid4().hex[:6]}"
+    recreated, busy = new_topic(bootstrap), new_topic(bootstrap)
+    produce_batch(bootstrap, recreated, 2, partition=0)
+    produce_batch(bootstrap, busy, 8, partition=0)  # one batch: Tansu lists its end as 1
+    commit(bootstrap, group, [TopicPartition(recreated, 0, 5), TopicPartition(busy, 0, 3)])
+    assert reset_offsets_past_end(bootstrap, group, [recreated, busy]) == [f"{recreated}/0: 5 -> 0"]
+    assert consumer_lag(bootstrap, group, [recreated, busy]) == {recreated: 2, busy: 5}
+    assert reset_offsets_past_end(bootstrap, group, [recreated, busy]) == []  # nothing left to do
 
 
 def test_the_lag_counts_a_batch_faust_produced(broker: EmbeddedBroker) -> None:
