@@ -354,6 +354,8 @@ class SingleObjectCodec:
             record = schemaless_reader(body, writer_schema, None if current else reader_schema)
         except Exception as exc:
             raise SchemaError(f"corrupt {name} body: {type(exc).__name__}: {exc}") from exc
+        if (extra := len(data) - 10 - body.tell()) > 0:  # a record ends where its schema says: corruption
+            raise SchemaError(f"corrupt {name} body: {extra} bytes after the record")
         return record, current, body.tell()  # type: ignore[return-value]
 
     @staticmethod
