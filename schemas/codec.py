@@ -318,9 +318,9 @@ class SingleObjectCodec:
         self, name: str, data: bytes, topic: str = ""
     ) -> tuple[dict[str, Any], Embedded | None]:
         """:meth:`decode`, plus the record's body for :meth:`encode` to reuse when it was written with
-        the current schema and nothing follows it (otherwise None: the output is encoded in full)."""
-        record, current, consumed = self._decode(name, data)
-        if not current or consumed != len(data) - 10:
+        the current schema (otherwise None: the output is encoded in full)."""
+        record, current, _ = self._decode(name, data)
+        if not current:
             return record, None
         return record, Embedded(name, bytes(data[10:]), record)
 
