@@ -21,6 +21,7 @@ import json
 import logging
 import socket
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -570,12 +571,62 @@ async def _json_errors(
         )
 
 
+#: Failed logins from one address within the window, after which it gets 429 until the window ends:
+#: Basic auth had no limit (a security review tried 300 passwords in 3.6 s, unlogged).
+LOGIN_FAILURES_ALLOWED = 10
+LOGIN_WINDOW_S = 60.0
+_LOGIN_ADDRESSES_KEPT = 10_000
+
+
+class LoginThrottle:
+    """Failed login times per client address (bounded: the oldest addresses are forgotten)."""
+
+    def __init__(self, allowed: int = LOGIN_FAILURES_ALLOWED, window: float = LOGIN_WINDOW_S) -> None:
+        self.allowed, self.window = allowed, window
+        self._failures: OrderedDict[str, list[float]] = OrderedDict()
+
+    def _recent(self, address: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(address, ()) if now - t < self.window]
+        if times:
+            self._failures[address] = times
+        else:
+            self._failures.pop(address, None)
+        return times
+
+    def retry_after(self, address: str, now: float | None = None) -> float | None:
+        """Seconds ``address`` must wait before it may try again, or None."""
+        now = time.monotonic() if now is None else now
+        times = self._recent(address, now)
+        return self.window - (now - times[0]) if len(times) >= self.allowed else None
+
+    def failed(self, address: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self._failures[address] = [*self._recent(address, now), now]
+        self._failures.move_to_end(address)
+        while len(self._failures) > _LOGIN_ADDRESSES_KEPT:
+            self._failures.popitem(last=False)
+
+
 def _basic_auth(users: dict[str, WebUser]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    throttle = LoginThrottle()
+
     @web.middleware
     async def middleware(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
         if request.path != "/healthz":
-            scope = _authorized(request.headers.get("Authorization", ""), users)
+            address = request.remote or "?"
+            wait = throttle.retry_after(address)
+            if wait is not None:
+                raise _error(
+                    web.HTTPTooManyRequests,
+                    "too many failed logins from this address",
+                    headers={"Retry-After": str(max(1, int(wait + 0.999)))},
+                )
+            header = request.headers.get("Authorization", "")
+            scope = _authorized(header, users)
             if scope is None:
+                if header:  # a login tried, not a browser's first request before its prompt
+                    throttle.failed(address)
+                    log.warning("live page: failed login from %s (user %r)", address, _login_user(header))
                 raise web.HTTPUnauthorized(
                     headers={"WWW-Authenticate": 'Basic realm="callstream", charset="UTF-8"'}
                 )
@@ -583,6 +634,16 @@ def _basic_auth(users: dict[str, WebUser]) -> Callable[..., Awaitable[web.Stream
         return await handler(request)
 
     return middleware
+
+
+def _login_user(header: str) -> str:
+    """The user name a Basic ``header`` tried (never its password), or ``?``."""
+    try:
+        return (
+            base64.b64decode(header.partition(" ")[2], validate=True).decode("utf-8").partition(":")[0][:64]
+        )
+    except (binascii.Error, UnicodeDecodeError):
+        return "?"
 
 
 def _authorized(header: str, users: dict[str, WebUser]) -> Scope | None:

@@ -64,3 +64,34 @@ def test_login_errors_are_json_and_keep_the_challenge() -> None:
         assert (await http.get("/")).status == 401
 
     serve(Settings(web_users="lead:s3cret", web_poll_seconds=0.2), body)
+
+
+def test_password_guessing_is_slowed_and_logged(caplog) -> None:
+    """300 wrong passwords took 3.6 s and left no trace (security review): after 10 failures within
+    a minute an address gets 429 with Retry-After, even with the right password, and each failure
+    is logged with the user tried, never the password."""
+
+    def basic(user: str, password: str) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+    async def body(http: TestClient) -> None:
+        assert (await http.get("/api/alerts")).status == 401  # a browser's first request: not counted
+        for attempt in range(10):
+            assert (await http.get("/api/alerts", headers=basic("lead", f"guess-{attempt}"))).status == 401
+        refused = await http.get("/api/alerts", headers=basic("lead", "s3cret"))
+        assert refused.status == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert "too many failed logins" in (await refused.json())["error"]
+        assert (await http.get("/healthz")).status == 200  # probes are never throttled
+
+    serve(Settings(web_users="lead:s3cret", web_poll_seconds=0.2), body)
+    assert caplog.text.count("failed login from") == 10 and "user 'lead'" in caplog.text
+    assert "guess-" not in caplog.text
+
+
+def test_the_login_throttle_forgets_after_its_window() -> None:
+    throttle = web.LoginThrottle(allowed=2, window=60)
+    throttle.failed("10.0.0.1", now=0)
+    throttle.failed("10.0.0.1", now=1)
+    assert throttle.retry_after("10.0.0.1", now=2) == 58
+    assert throttle.retry_after("10.0.0.2", now=2) is None  # another address is not held
+    assert throttle.retry_after("10.0.0.1", now=61) is None
