@@ -116,7 +116,7 @@ def test_demo_with_own_calls_file(tmp_path: Path) -> None:
     base = json.loads(SAMPLE_CALLS.read_text().splitlines()[1])
     good = dict(base, call_id="own-good", recording_uri=(audio / "complaint.wav").as_uri())
     zero = dict(base, call_id="own-zero", recording_uri=(audio / "zero.wav").as_uri())
-    big = dict(good, call_id="own-big", crm={"notes": "x" * 1_100_000})  # over message.max.bytes
+    big = dict(good, call_id="own-big", crm={"notes": "x" * 400_000})  # over CALLSTREAM_EVENT_MAX_BYTES
     calls = tmp_path / "my.jsonl"
     calls.write_text("\n".join([json.dumps(good), json.dumps(zero), "{not json}", json.dumps(big)]) + "\n")
 
@@ -128,7 +128,7 @@ def test_demo_with_own_calls_file(tmp_path: Path) -> None:
     assert "DEAD LETTER at transcribe: EmptyRecording" in lines["own-zero"]
     assert "DEAD LETTER at publish" in lines[f"{calls}:3"]
     # a line too large to publish is a bad line too, not the end of the run
-    assert re.search(rf"{calls}:4: record is \d+ bytes, over the producer's limit", result.stderr)
+    assert re.search(rf"{calls}:4: event is \d+ bytes, over CALLSTREAM_EVENT_MAX_BYTES", result.stderr)
     assert "DEAD LETTER at publish" in lines["own-big"], result.stdout
     assert "published 2 call(s), 2 bad line(s)" in result.stderr
     alerts = query_json("SELECT rule, severity FROM alerts FINAL WHERE call_id = 'own-good'", tmp_path)
