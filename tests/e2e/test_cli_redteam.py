@@ -83,7 +83,7 @@ def test_query_is_read_only_clear_and_valid_json(tmp_path: Path) -> None:
 
     refused = callstream("query", "DROP TABLE calls", cwd=tmp_path)
     assert refused.returncode == 1
-    assert "readonly mode" in refused.stderr and "unless given --write" in refused.stderr
+    assert "the statement writes (DROP); it only reads unless given --write" in refused.stderr
     assert refused.stderr.count("\n") == 1
 
     bad = callstream("query", "SELEC 1", cwd=tmp_path)
