@@ -132,23 +132,23 @@ async def run_while_broker_stalls(settings: Settings, broker: EmbeddedBroker) ->
                 None, consumer_lag, bootstrap, settings.app_id, [topic(TRANSCRIBED.name)]
             ),
             "out": await loop.run_in_executor(None, read_topic, bootstrap, topic(FILTERED.name), 1, 5),
-            "dlq": await loop.run_in_executor(None, read_topic, bootstrap, topic(DLQ.name), 1, 20),
+            "dlq": await loop.run_in_executor(None, read_topic, bootstrap, topic(DLQ.name), 1, 3),
         }
     finally:
         await rt.app.stop()
         rt.close()
 
 
-def test_output_whose_delivery_fails_after_send_returned_is_dead_lettered(tmp_path: Path) -> None:
+def test_output_whose_delivery_fails_after_send_returned_is_sent_again(tmp_path: Path) -> None:
     # Faust commits after a producer flush that does not raise when a batch failed: without awaiting
-    # the delivery, the input's offset was committed with neither output nor dead letter.
+    # the delivery, the input's offset was committed with neither output nor dead letter. A delivery
+    # that fails is now sent again (it was dead-lettered at once, though the broker was back: chaos
+    # review); one that keeps failing is a dead letter (tests/unit/test_stage_send.py).
     settings = filter_settings(tmp_path)
     with EmbeddedBroker() as broker:  # its own broker: this test stalls it
         got = asyncio.run(run_while_broker_stalls(settings, broker))
 
     assert got["lag"] == {settings.topic(TRANSCRIBED.name): 0}
-    assert not got["out"]
-    [msg] = got["dlq"]
-    letter = CODEC.decode("DeadLetter", msg.value())
-    assert letter["stage"] == "filter" and letter["call_id"] == "call-stalled" and letter["payload"]
-    assert f"to {settings.topic(FILTERED.name)} failed" in letter["error_message"]
+    [out] = got["out"]
+    assert out.key() == b"call-stalled"
+    assert not got["dlq"]
