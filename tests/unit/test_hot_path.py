@@ -24,7 +24,7 @@ from processors.compression import compress
 from processors.filtering import filter_transcript
 from processors.rows import NUMBER_MASK, score_rows
 from processors.scoring import Scorer
-from schemas.codec import MAGIC, Embedded, SingleObjectCodec, fingerprint_of, load
+from schemas.codec import MAGIC, Embedded, SchemaError, SingleObjectCodec, fingerprint_of, load
 from streams.bench import make_bench_transcript
 from tests.factories import make_call_score, make_transcript
 
@@ -100,9 +100,9 @@ def test_only_current_schema_bytes_read_to_the_end_are_reusable():
     record, embedded = codec.decode_embeddable("FilteredTranscript", data)
     assert embedded is not None and embedded.body == data[10:] and embedded.record is record
 
-    # Trailing bytes after the record: decoded as before, never copied into another record.
-    record2, embedded2 = codec.decode_embeddable("FilteredTranscript", data + b"junk")
-    assert record2 == record and embedded2 is None
+    # Trailing bytes after the record: a corrupt body, never copied into another record.
+    with pytest.raises(SchemaError, match="4 bytes after the record"):
+        codec.decode_embeddable("FilteredTranscript", data + b"junk")
 
     # Written with another (older) schema: the body is in that schema's layout, not reusable.
     old = load("FilteredTranscript")
