@@ -38,7 +38,7 @@ from confluent_kafka import OFFSET_INVALID, Consumer, KafkaException, Producer, 
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from streams.settings import Settings
-from streams.topics import ALL
+from streams.topics import ALL, COOLDOWN_TABLE, DELIVERED_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,9 @@ SPOOL_NAME = "broker-spool.jsonl"
 FORMAT = "callstream-broker-spool/1"
 #: Faust's table changelogs: read whole when restoring a table, whatever any group committed.
 CHANGELOG_SUFFIX = "-changelog"
-#: The Faust tables' names before the topic prefix (streams/agents/alerts.py, streams/agents/notify.py):
-#: their changelogs are ``<app id>-<prefix><table>-changelog``.
-TABLES = ("alerts-cooldown", "notify-delivered")
+#: The Faust tables' names before the topic prefix: their changelogs are
+#: ``<app id>-<prefix><table>-changelog``.
+TABLES = (COOLDOWN_TABLE, DELIVERED_TABLE)
 #: Bad lines logged one by one at a restore; the rest are counted (all of them are in the rejected file).
 MAX_LOGGED_LINES = 20
 

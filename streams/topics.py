@@ -43,6 +43,11 @@ DLQ = TopicSpec("calls.dlq", "DeadLetter")
 
 ALL = (COMPLETED, TRANSCRIBED, FILTERED, COMPRESSED, SCORED, ALERT_CANDIDATES, ALERTS, DLQ)
 
+#: Faust tables (before the topic prefix): the alerts stage's cool-down and the notify stage's
+#: delivered channels. Their changelogs are ``<app id>-<prefix><table>-changelog``.
+COOLDOWN_TABLE = "alerts-cooldown"
+DELIVERED_TABLE = "notify-delivered"
+
 
 class TopicSetupError(RuntimeError):
     """Topics could not be created or have the wrong layout."""

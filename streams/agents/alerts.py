@@ -37,7 +37,7 @@ from processors.alerts import (
 from streams import metrics
 from streams.app import Runtime
 from streams.stage import event_dead_letter
-from streams.topics import ALERT_CANDIDATES, ALERTS, SCORED, UNDELIVERED_HEADER
+from streams.topics import ALERT_CANDIDATES, ALERTS, COOLDOWN_TABLE, SCORED, UNDELIVERED_HEADER
 
 log = logging.getLogger(__name__)
 STAGE = "alerts"
@@ -53,7 +53,7 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
     settings = rt.settings
     rules = rulebook or AlertRulebook.load(settings.alert_rules_dir)  # a wrong file stops the worker here
     cooldowns = rt.app.Table(
-        settings.topic("alerts-cooldown"),
+        settings.topic(COOLDOWN_TABLE),
         default=None,
         partitions=settings.partitions,
         key_type=str,

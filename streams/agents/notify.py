@@ -29,7 +29,7 @@ from streams import metrics
 from streams.app import Runtime
 from streams.notifiers import DeliveryFailed, Notifier, deliver, notifiers_from_settings
 from streams.stage import event_dead_letter
-from streams.topics import ALERT_CANDIDATES, ALERTS, UNDELIVERED_HEADER
+from streams.topics import ALERT_CANDIDATES, ALERTS, DELIVERED_TABLE, UNDELIVERED_HEADER
 
 log = logging.getLogger(__name__)
 STAGE = "notify"
@@ -83,7 +83,7 @@ class TableDelivered:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.table = rt.app.Table(
-            rt.settings.topic("notify-delivered"),
+            rt.settings.topic(DELIVERED_TABLE),
             default=list,
             partitions=rt.settings.partitions,
             help="Channels each alert reached (an alert read again is not sent to them again).",
