@@ -47,7 +47,7 @@ from ml.prompts import (
     retry_message,
 )
 from processors.scorecard import Scorecard
-from streams.settings import llm_auth_problem, redact
+from streams.settings import llm_auth_problem, redact, without_secrets
 
 log = logging.getLogger(__name__)
 
@@ -303,10 +303,7 @@ class OpenAIBackend:
     def _hide(self, text: str) -> str:
         """``text`` (an exception's, a server's answer) without the URL's credentials or the API key,
         should it repeat them."""
-        text = text.replace(self._url, self._shown)
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        return without_secrets(text.replace(self._url, self._shown), self._secrets)
 
     @property
     def model_id(self) -> str:

@@ -319,13 +319,13 @@ class SingleObjectCodec:
     ) -> tuple[dict[str, Any], Embedded | None]:
         """:meth:`decode`, plus the record's body for :meth:`encode` to reuse when it was written with
         the current schema (otherwise None: the output is encoded in full)."""
-        record, current, _ = self._decode(name, data)
+        record, current = self._decode(name, data)
         if not current:
             return record, None
         return record, Embedded(name, bytes(data[10:]), record)
 
-    def _decode(self, name: str, data: bytes) -> tuple[dict[str, Any], bool, int]:
-        """(record, written with the current schema, body bytes read)."""
+    def _decode(self, name: str, data: bytes) -> tuple[dict[str, Any], bool]:
+        """(record, written with the current schema); bytes after the record are a corrupt body."""
         if len(data) < 10 or data[:2] != MAGIC:
             raise NotSingleObjectError(
                 f"not an Avro single-object encoded {name}: "
@@ -348,7 +348,7 @@ class SingleObjectCodec:
             if spliced is not None:
                 record = self._read_spliced(spliced)
                 if record is not None:
-                    return record, True, len(data) - 10
+                    return record, True
         body = io.BytesIO(data[10:])
         try:
             record = schemaless_reader(body, writer_schema, None if current else reader_schema)
@@ -356,7 +356,7 @@ class SingleObjectCodec:
             raise SchemaError(f"corrupt {name} body: {type(exc).__name__}: {exc}") from exc
         if (extra := len(data) - 10 - body.tell()) > 0:  # a record ends where its schema says: corruption
             raise SchemaError(f"corrupt {name} body: {extra} bytes after the record")
-        return record, current, body.tell()  # type: ignore[return-value]
+        return record, current
 
     @staticmethod
     def _read_spliced(spliced: _Spliced) -> dict[str, Any] | None:
@@ -469,10 +469,9 @@ class RegistryCodec:
 
     def _hide(self, exc: BaseException) -> str:
         """``exc`` as ``Class: text``, without the registry URL's credentials should it name them."""
-        text = f"{type(exc).__name__}: {exc}"
-        for secret in self._hidden:
-            text = text.replace(secret, "***")
-        return text
+        from streams.settings import without_secrets
+
+        return without_secrets(f"{type(exc).__name__}: {exc}", self._hidden)
 
     def decode_embeddable(
         self, name: str, data: bytes, topic: str = ""

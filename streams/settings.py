@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import ssl
+from collections.abc import Iterable
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
@@ -964,6 +965,14 @@ def redact_dsn(dsn: str) -> str:
     return dsn.replace(f":{password}@", ":***@", 1) if password else dsn
 
 
+def without_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every one of ``secrets`` it repeats written ``***`` (an error message that
+    quotes a URL's password, a key a server echoed)."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
 def llm_auth_problem(url: str, api_key: str | None) -> str | None:
     """Why an LLM ``url`` and ``api_key`` cannot be used together, or None. httpx turns a URL's
     ``user:password@`` into an ``Authorization: Basic`` header, which replaces the key's
@@ -1188,7 +1197,7 @@ def load_settings(**overrides: object) -> Settings:
             name, msg, given = str(err["loc"][0]) if err["loc"] else "", err["msg"], err.get("input")
             got = redact(name, given)  # never echo credentials
             if is_secret(name) and isinstance(given, str) and given.strip():
-                msg = msg.replace(given, "***")  # nor through a validator's message
+                msg = without_secrets(msg, [given])  # nor through a validator's message
             lines.append(f"  {var}: {msg} (got {got})")
         raise invalid_configuration(lines) from None
 

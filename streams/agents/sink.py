@@ -120,9 +120,8 @@ def register(rt: Runtime) -> None:
                 if msg.topic == dlq and STORED_HEADER in (event.headers or {}):
                     continue  # the sink's own dead letter, written before it was published
                 where = {"topic": msg.topic, "partition": msg.partition, "offset": msg.offset}
-                value = (
-                    event.value if event.value is not None else b""
-                )  # a tombstone: no bytes, as stages read it
+                # a tombstone has no value: no bytes, as the stages read it
+                value = event.value if event.value is not None else b""
                 try:
                     rows, record, letter = rows_for(msg.topic, value, event.key, msg.partition, msg.offset)
                     sink.add_rows(rows, **where, key=event.key, payload=value)
