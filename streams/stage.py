@@ -237,33 +237,17 @@ class StageRunner:
         the producer flush Faust runs before committing offsets does not raise when a batch failed:
         the event is acked only when this is done (:func:`register_stage`)."""
         for sent, delivery in enumerate(deliveries):
-            attempts = 1
-            while True:
-                try:
-                    await delivery
-                    break
-                except Exception as exc:
-                    if attempts >= self.rt.settings.max_attempts or _too_large(exc):
-                        letter = self._send_failed(letter_for(exc, attempts), sent, encoded, topic_name)
-                        await self.send_dead_letter(letter)
-                        return
-                    metrics.RETRIES.labels(stage.name).inc()
-                    log.warning(
-                        "%s: sending %s to %s failed (%s: %s), retrying (%d)",
-                        stage.name,
-                        encoded[sent][0],
-                        topic_name,
-                        type(exc).__name__,
-                        exc,
-                        attempts,
-                    )
-                    await asyncio.sleep(self.backoff * 2 ** (attempts - 1))
-                    attempts += 1
-                    out_key, data = encoded[sent]
-                    try:
-                        delivery = await target.send(key=(out_key or "").encode(), value=data)
-                    except Exception as again:  # refused by send() itself now: the same as above
-                        delivery = _failed(again)
+            out_key, data = encoded[sent]
+            key = (out_key or "").encode()
+            send = functools.partial(_send_once, target, [delivery], key, data)
+            tries = _Attempts()
+            try:
+                await self._retrying(stage, key, None, tries, send, retry_on=lambda exc: not _too_large(exc))
+            except Exception as exc:
+                await self.send_dead_letter(
+                    self._send_failed(letter_for(exc, tries.n), sent, encoded, topic_name)
+                )
+                return
             metrics.RECORDS_OUT.labels(stage.name).inc()
         metrics.STAGE_LATENCY.labels(stage.name).observe(time.perf_counter() - started)
 
@@ -284,17 +268,19 @@ class StageRunner:
         record: Mapping[str, Any] | None,
         tries: _Attempts,
         step: Callable[[], Any],
+        retry_on: Callable[[Exception], bool] = lambda exc: isinstance(exc, TRANSIENT),
     ) -> Any:
-        """``step()`` (awaited if it returns an awaitable), tried again on a TRANSIENT error up to
-        ``max_attempts`` times with exponential backoff; ``tries.n`` counts this step's attempts."""
+        """``step()`` (awaited if it returns an awaitable), tried again on an error ``retry_on``
+        accepts (a TRANSIENT one) up to ``max_attempts`` times with exponential backoff; ``tries.n``
+        counts this step's attempts."""
         tries.n = 0
         while True:
             tries.n += 1
             try:
                 result = step()
                 return await result if inspect.isawaitable(result) else result
-            except TRANSIENT as exc:
-                if tries.n >= self.rt.settings.max_attempts:
+            except Exception as exc:
+                if not retry_on(exc) or tries.n >= self.rt.settings.max_attempts:
                     raise
                 metrics.RETRIES.labels(stage.name).inc()
                 log.warning("%s: %s on %s, retrying (%d)", stage.name, exc, call_id_of(key, record), tries.n)
@@ -387,10 +373,9 @@ def _too_large(exc: BaseException) -> bool:
     return False
 
 
-def _failed(exc: BaseException) -> asyncio.Future[None]:
-    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    future.set_exception(exc)
-    return future
+async def _send_once(target: Any, first: list[Awaitable[Any]], key: bytes, value: bytes) -> None:
+    """Await the send already made (an output's first try), else send the output again."""
+    await (first.pop() if first else await target.send(key=key, value=value))
 
 
 async def _delivered(delivery: Awaitable[Any]) -> None:
