@@ -323,6 +323,39 @@ def make_long_transcript(call_id: str, rng: random.Random, language: str = "en",
     return make_transcript_from_turns(call_id, out, language)
 
 
+#: What a speaker adds to a sentence when saying it again, by language (see :func:`vary`).
+_ASIDES = {
+    "en": ("um,", "uh,", "you know,", "like,", "I mean,", "well,", "so,", "okay,", "right,"),
+    "ru": ("ну,", "э-э,", "как бы,", "вот,", "в общем,", "значит,", "короче,", "так,", "слушайте,"),
+}
+
+
+def vary(transcript: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """``transcript`` with each turn of three words or more said a little differently: a filler
+    inserted or a word repeated, as people and ASR render the same sentence differently each time.
+
+    :func:`make_long_transcript` draws its turns from small pools (about a hundred distinct texts in
+    a hundred calls), so a per-text cache in the stages would hit far more often than on real
+    traffic, where sentences rarely repeat. Backchannels ("Uh-huh.", "Угу.") are left as they are:
+    real calls repeat those. Words next to a number are left alone, so a price stays one price.
+    """
+    asides = _ASIDES[transcript["language"]]
+    for segment in transcript["segments"]:
+        words = segment["text"].split(" ")
+        if len(words) < 3:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(1, len(words))
+            if any(c.isdigit() for c in words[at - 1] + words[at]):
+                continue
+            if rng.random() < 0.7:
+                words.insert(at, rng.choice(asides))
+            elif words[at].isalpha():
+                words.insert(at, words[at] + ",")  # "the, the"
+        segment["text"] = " ".join(words)
+    return transcript
+
+
 # --- the benchmark -----------------------------------------------------------------------------------
 
 
@@ -348,7 +381,9 @@ def measure(calls: int = 200, seed: int = 11) -> dict[str, Any]:
     run = _pipeline(counter)
     rng = random.Random(seed)
     fixtures = [fixture_transcript(name) for name in FIXTURES]
-    generated = [make_long_transcript(f"gen-{i}", rng, "en" if i % 2 else "ru") for i in range(max(2, calls))]
+    generated = []
+    for i in range(max(2, calls)):
+        generated.append(vary(make_long_transcript(f"gen-{i}", rng, "en" if i % 2 else "ru"), rng))
     result: dict[str, Any] = {"calls": len(generated)}
     per_fixture: dict[str, float] = {}
     for label, batch in (("fixtures", fixtures), ("generated", generated)):
