@@ -950,8 +950,18 @@ def main(argv: list[str] | None = None) -> int:
         # (users press it twice) must not kill the interpreter with SIGINT instead of exit 130.
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _forget_unhandled_interrupt()
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _forget_unhandled_interrupt() -> None:
+    """Clear CPython's note that a KeyboardInterrupt went unhandled, which it takes when one escapes
+    code run by ``exec`` of a string (a dataclass or namedtuple being built when Ctrl-C came): we
+    handled it, but under ``python -m streams.cli`` the interpreter would still end by killing
+    itself with SIGINT (bpo-1054041's exit), status -2 instead of our 130. Running any source
+    string resets that note before running it."""
+    exec("")
 
 
 def _main(argv: list[str] | None) -> int:

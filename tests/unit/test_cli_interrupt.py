@@ -75,3 +75,32 @@ sys.exit(code)
 def test_ctrl_c_again_while_exiting_keeps_130(tmp_path: Path) -> None:
     done = run_program(PROGRAM_AGAIN, [], tmp_path)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
+
+
+# The Ctrl-C lands while a string of code runs under exec() (a dataclass or namedtuple being built by
+# a late import), and `callstream` is run as `python -m streams.cli` (how the tests and containers
+# start it): CPython notes that KeyboardInterrupt as unhandled and, though main() handled it, ended
+# the process with SIGINT after exiting (seen as status -2 in CI).
+MODULE_EXEC = """
+import sys
+import streams.cli as cli
+
+def interrupted(argv):
+    exec("raise KeyboardInterrupt")
+
+cli._main = interrupted
+sys.exit(cli.main([]))
+"""
+
+
+def test_ctrl_c_inside_exec_under_python_m_keeps_130(tmp_path: Path) -> None:
+    (tmp_path / "interrupted_in_exec.py").write_text(MODULE_EXEC)
+    done = subprocess.run(
+        [sys.executable, "-m", "interrupted_in_exec"],
+        env=cli_env({"PYTHONPATH": f"{tmp_path}:{Path(__file__).parents[2]}"}),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (130, "interrupted\n")
