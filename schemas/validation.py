@@ -64,11 +64,11 @@ MAX_NAME = 256
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1 (NEL) and the Unicode line breaks
 
 
-def score_problems(score: Mapping[str, Any]) -> list[str]:
-    """What the sink refuses to store of a CallScore: its call's own contract violations (a record
-    produced straight to a later topic skips the transcribe stage's check) and times that are not
-    finite, non-negative numbers (NaN, negative durations)."""
-    transcript = score["compressed"]["filtered"]["transcript"]
+def transcript_problems(transcript: Mapping[str, Any]) -> list[str]:
+    """What no stage after transcription accepts of a Transcript: its call's contract violations and
+    times that are not finite, non-negative numbers (NaN, negative durations). The transcribe stage
+    checks the call and measures the times itself; a record produced straight to a later topic
+    skips both, and would be filtered, compressed and scored only to be refused by the sink."""
     problems = [f"call.{problem}" for problem in call_problems(transcript["call"])]
     if not (math.isfinite(transcript["duration"]) and transcript["duration"] >= 0):
         problems.append(f"duration: {transcript['duration']} is not a finite number of seconds >= 0")
@@ -78,6 +78,19 @@ def score_problems(score: Mapping[str, Any]) -> list[str]:
             problems.append(f"segment {seg['index']}: start {start} and end {end} are no time span")
             break
     return problems
+
+
+def score_problems(score: Mapping[str, Any]) -> list[str]:
+    """What the sink refuses to store of a CallScore: the problems of the Transcript it carries
+    (:func:`transcript_problems`), checked again since any stage's topic may be written directly."""
+    return transcript_problems(score["compressed"]["filtered"]["transcript"])
+
+
+def check_transcript(transcript: Mapping[str, Any]) -> None:
+    """Raise :class:`InvalidCall` when ``transcript`` (or its call) breaks the contract."""
+    problems = transcript_problems(transcript)
+    if problems:
+        raise InvalidCall(problems)
 
 
 def check_call(call: Mapping[str, Any]) -> None:
