@@ -181,6 +181,10 @@ DECODE_BLOCK = 1 << 16
 TRUNCATED_SHARE = 0.95
 """A file decoding to less than this share of the length its header declares (less a second) ended
 early: a copy or upload cut short. Still transcribed, with a warning naming both lengths."""
+RECENT_WRITE_S = 10.0
+"""A file changed this recently whose WAV header gives no length may still be being written."""
+TELEPHONE_RATE = 8000
+"""The lowest sample rate that carries telephone speech (up to 4 kHz); below it words blur."""
 SILENT_ENERGY = 1e-8
 """Mean square below which a block of samples is silence (-80 dBFS)."""
 SAME_CHANNEL_RATIO = 1e-3
@@ -314,6 +318,15 @@ def probe_header(path: Path) -> tuple[int, float | None]:
                 raise CorruptRecording(
                     f"{path}: header declares an impossible {codec.sample_rate} Hz sample rate"
                 )
+            if codec.sample_rate < TELEPHONE_RATE:
+                log.warning(
+                    "%s: %d Hz audio, below the %d Hz of telephone speech: sounds above %d Hz are lost, "
+                    "expect a poor transcript",
+                    path,
+                    codec.sample_rate,
+                    TELEPHONE_RATE,
+                    codec.sample_rate // 2,
+                )
             if stream.duration is not None and stream.time_base is not None:
                 duration = float(stream.duration * stream.time_base)
             elif container.duration is not None:
@@ -435,14 +448,16 @@ def _same_signal(left: np.ndarray, right: np.ndarray) -> bool:
 
 
 def load_call_audio(
-    path: Path, layout: str, channels: Mapping[str, str], max_seconds: float
+    path: Path, layout: str, channels: Mapping[str, str], max_seconds: float, *, download: bool = False
 ) -> tuple[list[ChannelAudio], float]:
     """Decode ``path`` into one ChannelAudio per speaker (stereo) or one mixed track (mono).
 
     A stereo layout on a one-channel file is decoded as mono with role ``unknown``: the parties
     are mixed, so claiming roles would be wrong. So is a stereo file whose two channels carry the
     same signal (a mono mix written to both): transcribed per channel, every word came out twice,
-    once per role, all of it overtalk. Returns the channels and the duration in seconds.
+    once per role, all of it overtalk. A file its recorder seems not to have finished is transcribed
+    with a warning (not for a ``download``, whose copy is new and complete). Returns the channels and
+    the duration in seconds.
     """
     try:
         size = path.stat().st_size
@@ -484,7 +499,46 @@ def load_call_audio(
             duration,
             declared,
         )
+    if not download and (growing := _still_written(path, size)):
+        log.warning("%s: %s: still being written? transcribing the %.1f s read", path, growing, duration)
     return tracks, duration
+
+
+def _still_written(path: Path, size: int) -> str | None:
+    """Why ``path`` looks like a recording its writer has not finished (read as ``size`` bytes before
+    decoding), or None: it grew while being read, or its WAV header gives no length (a writer fills
+    it in on close: 0 or 0xFFFFFFFF bytes) and it changed in the last :data:`RECENT_WRITE_S` seconds.
+    A "call completed" event sent before the recorder closed the file gets a transcript of the
+    call's start only. A complete file from a pipe (no length, written long ago) is no warning."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if info.st_size > size:
+        return f"it grew from {size} to {info.st_size} bytes while being read"
+    age = time.time() - info.st_mtime
+    if age < RECENT_WRITE_S and _wav_data_size(path) in (0, 0xFFFFFFFF):
+        return f"its WAV header gives no length and it changed {max(age, 0.0):.1f} s ago"
+    return None
+
+
+def _wav_data_size(path: Path) -> int | None:
+    """The size a RIFF/WAVE file's ``data`` chunk header declares; None for another format or a
+    header without a ``data`` chunk in its first 64 KiB."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return None
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    at = 12
+    while at + 8 <= len(head):
+        chunk, size = head[at : at + 4], int.from_bytes(head[at + 4 : at + 8], "little")
+        if chunk == b"data":
+            return size
+        at += 8 + size + (size & 1)
+    return None
 
 
 def _declared_seconds(path: Path, estimate: float | None) -> float | None:
@@ -894,6 +948,11 @@ def _raise_s3_error(uri: str, response: Mapping[str, Any]) -> None:
     raise RecordingNotFound(f"{uri}: S3 {code or status}")
 
 
+def is_remote(uri: str) -> bool:
+    """Whether ``uri`` is fetched (``http(s)://``, ``s3://``) rather than read where it lies."""
+    return urlsplit(uri).scheme.lower() in ("http", "https", "s3")
+
+
 @contextmanager
 def open_recording(uri: str, settings: Settings, tenant: str | None = None) -> Iterator[Path]:
     """A local path for ``uri`` for the duration of the block: the file itself for local URIs,
@@ -901,7 +960,7 @@ def open_recording(uri: str, settings: Settings, tenant: str | None = None) -> I
     call's, for ``{tenant}`` in the recording roots and buckets."""
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https", "s3"):
+    if not is_remote(uri):
         yield resolve_recording(uri, settings.recording_roots, tenant)
         return
     name = uri.split("://", 1)[1].partition("/")[2] if scheme == "s3" else unquote(parts.path)

@@ -29,7 +29,7 @@ from faster_whisper import BatchedInferencePipeline
 from ml.vad import Interval, covered, refine_edges, speech_intervals
 from ml.whisper import Asr, WhisperOptions, get_asr, whisper_language
 from processors.acoustics import acoustic_metrics, union, vad_metrics
-from processors.audio import SAMPLE_RATE, ChannelAudio, load_call_audio, open_recording
+from processors.audio import SAMPLE_RATE, ChannelAudio, is_remote, load_call_audio, open_recording
 from processors.rules import language_mix
 
 if TYPE_CHECKING:
@@ -719,7 +719,11 @@ def run(call: Mapping, settings: Settings, options: WhisperOptions | None = None
     layout = call.get("audio") or {}
     with open_recording(call["recording_uri"], settings, call.get("tenant")) as path:
         audio, duration = load_call_audio(
-            path, layout.get("layout", "stereo"), layout.get("channels") or {}, settings.max_audio_seconds
+            path,
+            layout.get("layout", "stereo"),
+            layout.get("channels") or {},
+            settings.max_audio_seconds,
+            download=is_remote(call["recording_uri"]),
         )
     decode = time.perf_counter() - started
     options = options or WhisperOptions.from_settings(settings)

@@ -286,6 +286,62 @@ def test_a_whole_file_gives_no_truncation_warning(tmp_path: Path, caplog) -> Non
     assert "ends early" not in caplog.text
 
 
+def _placeholder_header(path: Path, size: int) -> Path:
+    """The WAV's RIFF and data sizes set to ``size``, as a recorder leaves them until it closes the file."""
+    data = bytearray(path.read_bytes())
+    data[4:8] = size.to_bytes(4, "little")
+    at = data.index(b"data") + 4
+    data[at : at + 4] = size.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("size", [0, 0xFFFFFFFF])
+def test_a_recording_still_being_written_is_transcribed_with_a_warning(
+    tmp_path: Path, caplog, size: int
+) -> None:
+    """Published before the recorder closed the file: what is there is transcribed, and the log
+    says the file may be unfinished. The same file written long ago (a pipe's WAV, complete), or a
+    fresh download of it, gives no warning."""
+    path = _placeholder_header(pcm_wav(tmp_path / "live.wav", [tone(3, 8000, 440), tone(3, 8000, 300)]), size)
+    tracks, duration = load_call_audio(path, "stereo", {}, 600)
+    assert len(tracks) == 2 and 2.9 < duration < 3.1
+    assert "its WAV header gives no length and it changed" in caplog.text
+    assert "still being written?" in caplog.text
+    caplog.clear()
+    load_call_audio(path, "stereo", {}, 600, download=True)
+    os.utime(path, (1e9, 1e9))
+    load_call_audio(path, "stereo", {}, 600)
+    assert "still being written" not in caplog.text
+
+
+def test_a_recording_growing_while_read_is_transcribed_with_a_warning(
+    tmp_path: Path, caplog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = pcm_wav(tmp_path / "growing.wav", [tone(3, 8000, 440)])
+    os.utime(path, (1e9, 1e9))
+    decode = audio.decode_channels
+
+    def decode_while_written(*args, **kwargs):  # the recorder appends a block meanwhile
+        out = decode(*args, **kwargs)
+        with path.open("ab") as fh:
+            fh.write(bytes(3200))
+        return out
+
+    monkeypatch.setattr(audio, "decode_channels", decode_while_written)
+    load_call_audio(path, "mono", {}, 600)
+    assert "it grew from" in caplog.text and "still being written?" in caplog.text
+
+
+def test_audio_below_telephone_rate_is_transcribed_with_a_warning(tmp_path: Path, caplog) -> None:
+    load_call_audio(pcm_wav(tmp_path / "ok.wav", [tone(2, 8000, 440)], 8000), "mono", {}, 600)
+    assert "telephone speech" not in caplog.text
+    tracks, _ = load_call_audio(pcm_wav(tmp_path / "low.wav", [tone(2, 2000, 440)], 2000), "mono", {}, 600)
+    assert len(tracks) == 1
+    assert "2000 Hz audio, below the 8000 Hz of telephone speech" in caplog.text
+    assert "sounds above 1000 Hz are lost" in caplog.text
+
+
 # --- formats that name other files ------------------------------------------------------------------
 
 

@@ -301,7 +301,7 @@ def test_keep_words_setting_reaches_the_segments(
     monkeypatch.setattr(
         processors.transcribe, "open_recording", lambda uri, settings, tenant=None: nullcontext(uri)
     )
-    monkeypatch.setattr(processors.transcribe, "load_call_audio", lambda *args: (TEN_SECONDS, 10.0))
+    monkeypatch.setattr(processors.transcribe, "load_call_audio", lambda *args, **kw: (TEN_SECONDS, 10.0))
     monkeypatch.setattr(processors.transcribe, "get_asr", lambda settings: FakeAsr())
     monkeypatch.setattr(processors.transcribe, "speech_intervals", lambda samples, config: [(0.5, 2.5)])
     ScriptedPipeline.segments = [segment(0.1, 1.0, " hello", [(0.1, 1.0, " hello")])]
