@@ -65,9 +65,10 @@ _COUNTRY = (
 #: Small change after an amount: "2 рубля 50 копеек", "$39 and 99 cents" are one amount.
 _CHANGE = r"(?:\s+(?:and\s+|и\s+)?\d{1,2}\s?(?:коп(?:еек|ейк[аиу]?)?\.?|cents?|¢)(?![\w-]))?"
 #: Currency words and codes after an amount, whole words only ("3 рубашки", "евроремонт", "евро-окна"
-#: are no money). Not bare "rub" (a verb; Whisper writes "rubles").
+#: are no money). "rub" the code ("2990 RUB") only when no object follows it ("2 rub of cream", "rub it in").
 _CURRENCY = (
     r"(?:[$€£₽₸₴¢]|(?:руб|долл|р|коп|грн|у\.\s?е)\.|(?:dollars?|bucks?|euros?|pounds?|quid|cents?|usd|eur|gbp|"
+    r"rub(?!\s+(?:of|in|on|into|it|them|the|an?)\b)|"
     rf"r(?:o?ubles?)|{_RUB_WORD}|руб|евро|тенге|гривен|гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|грн|"
     r"коп(?:еек|ейк[аиу]?))(?![\w-]))"
 )
@@ -110,7 +111,7 @@ _WEIGHT_CUE = re.compile(
 #: texts without any are skipped cheaply.
 _CURRENCY_HINTS = (
     "$", "€", "£", "₽", "₸", "₴", "¢", "dollar", "buck", "euro", "pound", "quid", "cent", "usd", "eur",
-    "gbp", "roub", "rubl", "руб", "р.", "долл", "доллар", "бакс", "евро", "тенге", "гривн", "гривен", "грн",
+    "gbp", "rub", "руб", "р.", "долл", "доллар", "бакс", "евро", "тенге", "гривн", "гривен", "грн",
     "коп", "у.е", "у. е",
 )  # fmt: skip
 #: A bare "р" right after a digit ("2 990 р"), lower-case; starts with its letter, so the engine
@@ -337,6 +338,9 @@ def price_mentions(texts: Iterable[str]) -> int:
             _amounts(folded, price)  # type: ignore[arg-type]
             for i in _texts_holding(texts, joined, _CURRENCY_HINTS, _BARE_RUB_RE)
             if (folded := fold(texts[i])) is not None
+        ) + sum(
+            _cued_amounts(texts[i], [m.span() for m in PRICE_RE.finditer(texts[i])])
+            for i in _texts_holding(texts, joined, _CUE_HINTS)
         )
     hint = case_sensitive_twin(_CURRENCY_HINT)
     total = 0
@@ -347,6 +351,9 @@ def price_mentions(texts: Iterable[str]) -> int:
                 total += _amounts(text, PRICE_RE)
         elif hint.search(folded):  # type: ignore[union-attr]
             total += _amounts(folded, price)  # type: ignore[arg-type]
+        lowered = text.lower()
+        if any(cue in lowered for cue in _CUE_HINTS):
+            total += _cued_amounts(text, [m.span() for m in PRICE_RE.finditer(text)])
     return total
 
 
@@ -361,10 +368,58 @@ def _amounts(text: str, price: re.Pattern[str]) -> int:
     # a list holds two amounts with a joiner between them: digits, then no digit, then digits
     for m in _PRICE_LIST_RE.finditer(text) if _TWO_NUMBERS.search(text) is not None else ():
         if _LIST_JOINER.search(m.group()):
-            # list items not already inside an amount ("$39 and 99 cents" is one)
-            starts = (m.start() + item.start() for item in _AMOUNT.finditer(m.group()))
-            n += sum(1 for at in starts if not any(a <= at < b for a, b in found))
+            priced = _AMOUNT.search(text, m.end())
+            # list items not already inside an amount ("$39 and 99 cents" is one), of the priced
+            # amount's order ("с 9 до 18 и 500 рублей" lists hours) and not a label's number
+            # ("заказ 4417 и 2990 рублей")
+            for item in _AMOUNT.finditer(m.group()):
+                at = m.start() + item.start()
+                if any(a <= at < b for a, b in found) or _LABEL_BEFORE.search(text, 0, at):
+                    continue
+                n += priced is None or _same_order(item.group(), priced.group())
     return n
+
+
+#: An amount right after a word that prices it, with no currency said: "будет стоить двадцать две
+#: тысячи", "стоимость 4500", "it costs twenty two thousand". Not a time or a count after it
+#: ("стоит 5 минут подождать", "costs 2 hours").
+_CUED_PRICE = re.compile(
+    r"(?<!\w)(?:стои(?:т|ть|ло|ла|ли|ат)|стоимост[ьи]|цен[аеуы]|обойд[её]тся|costs?|priced\s+at|price\s+is)"
+    r"[\s,:—–-]+(?:(?:всего|только|примерно|около|где-то|just|only|about|around)\s+)?"
+    rf"(?P<amount>{_NUM}(?:\s?{_SCALE})?|(?:{_NUM_WORDS_RU}(?:\s+|$))+|(?:{_NUM_WORDS_EN}(?:[\s-]+|$))+)"
+    r"(?!\s*(?:минут|секунд|час|дн|недел|раз|попыт|minute|second|hour|day|week|time|tr(?:y|ies))\w*)",
+    re.IGNORECASE | re.UNICODE,
+)
+#: Lower-case pieces every :data:`_CUED_PRICE` match holds one of (texts without any are skipped).
+_CUE_HINTS = ("стои", "цен", "обойд", "cost", "price")
+
+
+def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
+    """:data:`_CUED_PRICE` amounts in ``text`` outside the amounts ``found`` with their currency."""
+    return sum(
+        1
+        for m in _CUED_PRICE.finditer(text)
+        if not any(a < m.end("amount") and m.start("amount") < b for a, b in found)
+    )
+
+
+#: A noun whose number names a thing, not an amount: "заказ 4417", "квартира 12", "order 4417".
+_LABEL_BEFORE = re.compile(
+    r"(?<!\w)(?:заказ\w*|номер\w*|квартир\w*|дом|дома|кв|д|офис\w*|код\w*|договор\w*|счёт|счет|"
+    r"order|room|apartment|apt|suite|unit|ticket|case|code|account|invoice|no|№|#)\.?\s*$",
+    re.IGNORECASE,
+)
+#: How far a list item may be from the priced amount it shares a currency with: "990, 1490 и 2990
+#: рублей" and "от 500 до 10 000 рублей" are one list; "с 9 до 18 и 500 рублей" is hours, then a price.
+_LIST_SPREAD = 25.0
+
+
+def _same_order(item: str, priced: str) -> bool:
+    """Whether two digit amounts ("2 990", "39.99") are within :data:`_LIST_SPREAD` of each other."""
+    a, b = (float(re.sub(r"\s", "", x).replace(",", ".") or 0) for x in (item, priced))
+    if a <= 0 or b <= 0:
+        return True
+    return max(a, b) / min(a, b) <= _LIST_SPREAD
 
 
 def _texts_holding(

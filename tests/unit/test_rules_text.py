@@ -152,6 +152,23 @@ def test_price_mentions_anchor_currency_words(text, n):
         ("Офис в 5 р-не города.", 0),
         ("Дайте 10 рублёвых монет.", 0),
         ("Apply 2 rub of cream.", 0),
+        # a list's other numbers that are no amounts: hours, a label's number (an evaluator's finds)
+        ("С 9 до 18 и 500 рублей доставка.", 1),
+        ("Заказ 4417 и 2990 рублей к оплате.", 1),
+        ("Квартира 12, дом 4 и 300 рублей за доставку.", 1),
+        ("От 500 до 10 000 рублей.", 2),
+        ("1 500 и 2 990 рублей", 2),
+        # the currency code after the amount
+        ("Итого 2990 RUB.", 1),
+        # an amount a price word names, with no currency said
+        ("Окна будет стоить двадцать две тысячи, с установкой двадцать пять пятьсот.", 1),
+        ("Стоимость 4500 в месяц.", 1),
+        ("It costs twenty two thousand.", 1),
+        ("The price is 45 a month.", 1),
+        ("Это стоит 2990 рублей.", 1),  # once, with its currency
+        ("Стоит 5 минут подождать.", 0),
+        ("It costs 2 hours of work.", 0),
+        ("Сколько стоит?", 0),
     ],
 )
 def test_price_lists_cases_change_and_look_alikes(text, n):
