@@ -75,9 +75,19 @@ def _total(intervals: Iterable[Interval]) -> float:
     return sum(end - start for start, end in intervals)
 
 
+#: The shortest turn that counts as an interruption: shorter ones started inside the other party's
+#: turn are backchannels ("mm-hmm", "угу", "okay" take 0.3-0.7 s), the sign of a listener, not of
+#: someone cutting in.
+MIN_INTERRUPTION_S = 1.0
+
+
 def _interruptions(own: Sequence[Interval], other: Sequence[Interval]) -> int:
-    """Turns of ``own`` that start strictly inside a turn of ``other``."""
-    return sum(any(o_start < start < o_end for o_start, o_end in other) for start, _ in own)
+    """Turns of ``own`` of at least :data:`MIN_INTERRUPTION_S` that start strictly inside a turn of
+    ``other``."""
+    return sum(
+        end - start >= MIN_INTERRUPTION_S and any(o_start < start < o_end for o_start, o_end in other)
+        for start, end in own
+    )
 
 
 def _clip(segment: Mapping, duration: float) -> Interval:

@@ -112,3 +112,16 @@ def test_record_validates_against_the_avro_schema(layout: str) -> None:
     m = acoustic_metrics([seg("agent", 0, 1), seg("customer", 0.5, 2)], duration=3, layout=layout)
     assert set(m) == {field["name"] for field in schema["fields"]}
     assert validate(m, parse_schema(schema))
+
+
+def test_backchannels_during_the_other_partys_turn_are_no_interruptions() -> None:
+    """An evaluator's find: "mm-hmm" at 4 s, "uh-huh" at 6 s and "okay" at 8 s while the agent spoke
+    counted as three customer interruptions, ranking attentive listeners as rude. A second-long
+    "Wait, that's wrong" still counts."""
+    backchannels = [seg("customer", 4, 4.5), seg("customer", 6, 6.4), seg("customer", 8, 8.6)]
+    listening = [seg("agent", 0, 10), *backchannels]
+    m = acoustic_metrics(listening, duration=12, layout="stereo")
+    assert (m["agent_interruptions"], m["customer_interruptions"]) == (0, 0)
+    assert m["overtalk_count"] == 3  # the overlap itself is still measured
+    cutting_in = [seg("agent", 0, 10), seg("customer", 4, 5.5)]
+    assert acoustic_metrics(cutting_in, duration=12, layout="stereo")["customer_interruptions"] == 1
