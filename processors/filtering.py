@@ -117,6 +117,7 @@ from processors.pii import (
     said_digits,
     says_toll_free,
     spelling_of,
+    takes_back,
 )
 from processors.rules import price_mentions
 from processors.text import (
@@ -2236,6 +2237,8 @@ def _abandoned(segments: list[dict[str, Any]], said: list[str]) -> None:
     the start of the number they then say in full and is redacted (its first 4 digits the same, in
     the next few segments): its placeholder, not counted again."""
     for i, seg in enumerate(segments):
+        if not takes_back(seg["text"]):
+            continue  # both readings below need a take-back word: one scan for most segments, not two
         run = abandoned_digits(seg["text"])
         if run is not None:
             starts = {said_digits(run.group())[:4]}
