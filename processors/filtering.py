@@ -775,6 +775,8 @@ def _numberish(text: str, words: list[str] | None) -> bool:
             return True
     if words is None:
         words = WORD_RE.findall(text.lower())
+    if digits < _NUMBERISH_MIN // 2 and _SAID_NUMBER_WORDS.isdisjoint(words):
+        return False  # most texts: no number word and too few digits for the homophones to count
     said = digits + sum(map(_SAID_NUMBER_WORDS.__contains__, words))
     if said >= _NUMBERISH_MIN or said < _NUMBERISH_MIN // 2:
         return said >= _NUMBERISH_MIN
@@ -881,7 +883,7 @@ _WORDS_BEFORE_PLACEHOLDER = re.compile(
 
 def _readable_digits(text: str) -> int:
     """How many digits ``text`` says, its number words read as dictated."""
-    return sum(c.isdigit() for c in dictated_digits(text))
+    return sum(map(str.isdigit, dictated_digits(text)))
 
 
 def _said_again(

@@ -119,6 +119,16 @@ _ID_12 = re.compile(r"\d(?<![\d-]\d)\d{11}(?![\d-])")
 _ACCOUNT = re.compile(r"4(?<!\d4)(?:[\s,.-]{0,2}\d){19}(?![\s,.-]{0,2}\d)")
 #: An "oh" or "o" read for a zero: the cheap gate for :data:`_NI` in a text of fewer than six digits.
 _OH_HINTS = (" oh", " Oh", " OH", " o ", " o,", " O ", " O,")
+
+
+def _any_of(hints: tuple[str, ...]) -> re.Pattern[str]:
+    """Whether a text holds any of the substrings ``hints``, in one scan: an alternation of literals,
+    which the regex engine skips along on their first characters, costs half of one ``in`` test
+    per hint (``any(map(text.__contains__, hints))`` is a call from C into Python for each)."""
+    return re.compile("|".join(map(re.escape, hints)))
+
+
+_OH_HINT = _any_of(_OH_HINTS)
 _FIVE_DIGITS = re.compile(r"\d(?:\D*+\d){4}")
 #: A UK National Insurance number: two capital letters, six digits (in pairs or not), a letter A-D
 #: ("NP 82 93 14 D", "QQ604980 C", "A B 06, 19, 18 C", "S K, 0 5, 4 0, 6 4, B").
@@ -1831,6 +1841,7 @@ _CVV_HINTS = (
     "обратной",
     "сзади",  # "код сзади 816"
 )
+_CVV_HINT = _any_of(_CVV_HINTS)
 
 
 #: A bare answer to a request for a passport ("Серия?" / "55 15", "Номер паспорта?" / "856 998."): its
@@ -2484,12 +2495,12 @@ def _redact(
         if counts:
             return out, counts
     # a card's security code: 3-4 digits after its word (cheap gate: "cv", "ecurity", "цифр", "оборот")
-    cvv = options.cards and any(map(text.__contains__, _CVV_HINTS))
+    cvv = options.cards and _CVV_HINT.search(text) is not None
     if counted is None:
         # a National Insurance number read with an "oh" for a zero has five digits ("N M, 2 6, 1 7, 5 oh, D")
         six = (
             options.ids
-            and any(map(text.__contains__, _OH_HINTS))
+            and _OH_HINT.search(text) is not None
             and _FIVE_DIGITS.search(text) is not None
             and _NI.search(text) is not None
         )
