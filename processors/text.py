@@ -910,6 +910,12 @@ def _mend(text: str, parts: list[str], last: int, start: int, stop: int, until: 
     ``until``: where the text ends in ``text`` (its end when None)."""
     if until is None:
         until = len(text)
+    if last > start:
+        # the filler before this one opened a sentence and the letter it capitalised is this filler's
+        # first ("Да. Ну, как бы, я" gave "Да. К я"): take that capital back, and only spaces and
+        # commas lay between the two, so this filler opens the sentence now and passes the capital on
+        parts.pop()
+        last = start
     piece = text[last:start]
     parts.append(piece)
     # _output_tail(parts) only where it is read: for _boundary past its first test, and where the

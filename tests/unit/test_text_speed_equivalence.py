@@ -81,6 +81,9 @@ def _plain_strip_fillers(text: str) -> str:
     parts: list[str] = []
     last = 0
     for start, stop in spans:
+        if last > start:  # the capital went to this filler's first letter: this filler passes it on
+            parts.pop()
+            last = start
         parts.append(text[last:start])
         last = stop
         tail = T._output_tail(parts)
