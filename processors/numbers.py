@@ -12,7 +12,10 @@ Russian singular "тысяча"/"миллион" takes only a count ending in on
 card said in groups ("четыре тысячи сто одиннадцать тысяча сто одиннадцать") is "4111 1111".
 Russian cardinals count in their oblique cases too ("около двух тысяч" → "около 2000"), "полторы
 тысячи" is 1500, and a count in digits takes a multiplier word ("5 тысяч" → "5000", "2,5 миллиона"
-→ "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first" → "21st").
+→ "2500000"). An ordinal ends a number ("двадцать четвёртом" → "24-м", "twenty first" → "21st"),
+and after a round amount it is the amount's only as a compound ordinal is said: with a thousand, a
+year ("две тысячи двадцать пятого года" → "2025-го года"); else unless a date or a payment is said
+around it, when it is a day ("пять тысяч десятого числа" → "5000 10-го числа", never "5010-го").
 Digit groups with a thousands space ("2 990") are joined ("2990") when a currency follows.
 
 A wrong number is far worse than a number left in words, so whatever is unsure stays as it was: a
@@ -242,9 +245,10 @@ def _dictated(words: list[str], i: int) -> bool:
     )
 
 
-def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
+def _parse(words: list[str], lead: Fraction | None, context: str = "") -> list[_Piece] | None:
     """The numbers said by ``words`` (lower-case words of one run), split where the magnitudes stop
-    falling; ``lead`` is a count said in digits before the run. None: leave the run as it is."""
+    falling; ``lead`` is a count said in digits before the run. None: leave the run as it is.
+    ``context``: what is said around a run ending in an ordinal (see :func:`_ordinal_context`)."""
     out: list[_Piece] = []
     total: Fraction | int = 0
     current: Fraction | int = lead or 0  # the addends since the last multiplier
@@ -267,8 +271,23 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
                 out.append((i, i, None, ""))
             elif w in _AMBIGUOUS_ORDINALS:
                 return None
+            elif context == "count" and out and out[-1][2] is not None and out[-1][1] == start - 1:
+                # "триста сорок девять пятьдесят первые три месяца": 349.50 for the first three months
+                # or 349 and a 51st; an ordinal before a count is mostly "first N", so its words stay
+                out.append((start, i, None, ""))
+                start = None
             else:
-                out.append((start, i, total + current + value, w))
+                # the day said after a round amount ("пять тысяч десятого числа", "two hundred fifth of
+                # May"): the ordinal's tens and units, when the number before them is no ordinal's
+                low_at, low = addend if last == 2 and addend is not None else (i, 0)
+                head = total + current - low
+                if head and _split_day(words, start, i, total + current + value, low + value, context):
+                    out.append((start, low_at - 1, head, ""))
+                    if low + value > 31:
+                        return None  # no day either: unsure, in words
+                    out.append((low_at, i, low + value, w))
+                else:
+                    out.append((start, i, total + current + value, w))
                 start = None
         elif w in _HALF:
             close(i - 1)
@@ -322,6 +341,34 @@ def _parse(words: list[str], lead: Fraction | None) -> list[_Piece] | None:
             addend = (i, value)
     close(len(words) - 1)
     return out
+
+
+#: Endings of a Russian ordinal a date's day takes ("десятого числа", "на третье"): a year said "в две
+#: тысячи пятнадцатом" or a rank "сто первый" is no day.
+_DAY_ENDINGS = ("ого", "его", "ое", "ье")
+#: Russian forms of "тысяча" no compound ordinal holds: its words before the last are nominative
+#: ("две тысячи пятнадцатого"), so "тысячу третьего" is an amount and a day.
+_OBLIQUE_THOUSAND = frozenset({"тысячу", "тыщу", "тысяче", "тысячей", "тысячью"})
+
+
+def _split_day(words: list[str], start: int, at: int, whole: int, day: int, context: str) -> bool:
+    """Whether the ordinal ``words[at]`` that completes a number from ``words[start]`` on (``whole``,
+    with a round amount before the ``day`` it ends in) is no compound ordinal but an amount and a day.
+
+    A compound ordinal with a thousand is a year: "две тысячи двадцать пятого года" is 2025, and so is
+    one said with no "года" when the year is one (1000-2099) said in the nominative a year takes; an
+    amount and a day otherwise ("три тысячи двадцатого" is 3000 on the 20th, never the year 3020,
+    "тысячу третьего" is 1000 on the 3rd). Below a thousand ("сто первый", "one hundred and first") it
+    is a compound unless a date is said ("of May", "марта", "числа") or a payment is ("заплачу
+    триста третьего"). Only a Russian ordinal in a day's case is a day ("в две тысячи пятнадцатом" is
+    the year)."""
+    word = words[at]
+    if context == "year" or (not word.isascii() and not word.endswith(_DAY_ENDINGS)):
+        return False
+    if whole < 1000:
+        return context in ("day", "money") and day <= 31
+    nominative = _OBLIQUE_THOUSAND.isdisjoint(words[max(start, 0) : at])
+    return context != "" or not (1000 <= whole < 2100 and nominative)
 
 
 def _ordinal_suffix(word: str, value: int) -> str:
@@ -402,6 +449,37 @@ def _in_dictation(match: re.Match[str]) -> bool:
     )
 
 
+_MONTHS_RU = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+_MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
+#: After an ordinal: a date's day ("десятого числа", "пятнадцатого марта", "fifth of May").
+_DAY_AFTER = re.compile(rf"\s+(?:числа|{_MONTHS_RU}|of\s+(?:the\s+month|{_MONTHS_EN}))(?!\w)", re.IGNORECASE)
+#: After an ordinal: a year ("двадцать пятого года", "в 2015-м г.").
+_YEAR_AFTER = re.compile(r"\s*(?:год\w*|г\.|year)(?!\w)", re.IGNORECASE)
+#: After an ordinal: a count, as "first" takes one ("первые три месяца", "the first 2 weeks").
+_COUNT_AFTER = re.compile(rf"\s+(?:\d|{NUMBER_WORD})", re.IGNORECASE)
+#: Before a run: a payment is promised or asked for, so an ordinal after its amount is a day.
+_PAYMENT_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:за|о|до|у)?пла[тч]\w*|внес\w*|внош\w*|внесу|перевед\w*|перекин\w*|верн\w*|отда\w*|"
+    r"погаш\w*|погас\w*|pay\w*|paid)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _ordinal_context(match: re.Match[str]) -> str:
+    """What is said around a run that ends in an ordinal: "year" ("... года"), "day" ("... марта",
+    "... of May"), "count" ("... первые три месяца"), "money" (a payment before it) or ""."""
+    text, end = match.string, match.end()
+    if _YEAR_AFTER.match(text, end) is not None:
+        return "year"
+    if _DAY_AFTER.match(text, end) is not None:
+        return "day"
+    if _COUNT_AFTER.match(text, end) is not None:
+        return "count"
+    if _PAYMENT_BEFORE.search(text, max(0, match.start() - 40), match.start()) is not None:
+        return "money"
+    return ""
+
+
 def _replace_run(match: re.Match[str]) -> str:
     text = match.group()
     run_at = match.start("run") - match.start()
@@ -416,7 +494,7 @@ def _replace_run(match: re.Match[str]) -> str:
             return text
     elif (words[0] in _BIG or words[0] in _HUNDRED) and _digits_before(match.string, match.start()):
         return text
-    pieces = _parse(words, lead)
+    pieces = _parse(words, lead, _ordinal_context(match) if len(words) > 1 and words[-1] in _ORDINALS else "")
     if pieces is None:
         return text
     numbers = [(first, last, value, ordinal) for first, last, value, ordinal in pieces if value is not None]
