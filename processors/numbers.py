@@ -22,7 +22,9 @@ A wrong number is far worse than a number left in words, so whatever is unsure s
 lone "one"/"один"/"одна" ("no one", "one second"), a lone word that is also something else ("сорока"
 is a magpie, "с нуля" is "from scratch"), a lone ordinal ("в первую очередь"), a plural multiplier
 without a count ("тысячи людей", "десятки тысяч"), a multiplier after digits that may not be its
-count ("1 200 тысяч", "1,500 thousand"), and "twenty second", which is 22nd or a 20-second pause.
+count ("1 200 тысяч", "1,500 thousand"), a multiplier after a half ("one and a half thousand"), a price
+said the short way ("two ninety-nine", "two fifty a month": 2.50 or 250, never "2 50"), and "twenty
+second", which is 22nd or a 20-second pause. "twenty twenty-five" is the year 2025, not "20 25".
 """
 
 from __future__ import annotations
@@ -480,6 +482,10 @@ def _ordinal_context(match: re.Match[str]) -> str:
     return ""
 
 
+#: Before a multiplier said with no count: a half counts it ("one and a half thousand", "half a million").
+_HALF_BEFORE = re.compile(r"(?<!\w)half(?:\s+an?)?\s+$", re.IGNORECASE)
+
+
 def _replace_run(match: re.Match[str]) -> str:
     text = match.group()
     run_at = match.start("run") - match.start()
@@ -492,8 +498,11 @@ def _replace_run(match: re.Match[str]) -> str:
         lead = Fraction(match.group("lead").replace(",", "."))
         if not lead:
             return text
-    elif (words[0] in _BIG or words[0] in _HUNDRED) and _digits_before(match.string, match.start()):
-        return text
+    elif (words[0] in _BIG or words[0] in _HUNDRED) and (
+        _digits_before(match.string, match.start())
+        or _HALF_BEFORE.search(match.string, max(0, match.start() - 10), match.start()) is not None
+    ):
+        return text  # "one and a half thousand", "half a million": not "one and a half 1000"
     pieces = _parse(words, lead, _ordinal_context(match) if len(words) > 1 and words[-1] in _ORDINALS else "")
     if pieces is None:
         return text
@@ -524,6 +533,14 @@ def _replace_run(match: re.Match[str]) -> str:
                 and not _number_next_to(match)
             ):
                 return str(a * 1000 + b)  # "три пятьсот" is 3500 said the short way, not "3 500"
+            if (
+                a == 20
+                and 10 <= b < 40
+                and words[f1].isascii()
+                and _MONEY_AFTER.match(match.string, match.end()) is None
+                and _PRICE_BEFORE.search(match.string, max(0, match.start() - 40), match.start()) is None
+            ):
+                return str(2000 + b)  # "twenty twenty-five" is the year 2025, not "20 25"
         # (never after a zero: "ноль сорок три" is a phone's 0 43, no price is said that way; nor in a
         # Russian dictation, after or before other groups: "..., 2981, одиннадцать сорок три" is 11 43;
         # English ones are read whole by the redaction's dictated digits, "oh"s and all)
@@ -534,6 +551,22 @@ def _replace_run(match: re.Match[str]) -> str:
             and 20 < b < 100
             and b % 10
             and (words[f1].isascii() or not _number_next_to(match))
+        ):
+            return text
+        # ... nor a round tens after a unit or a teen where a price is said: "two fifty a month" is 2.50
+        # or 250, never "2 50" (elsewhere it is a time, "expiring ten thirty", or a dictation's group,
+        # "503, 778, eighteen ninety", which the redaction reads as digits)
+        if (
+            f1 == l1
+            and (0 < a < 20 or (a == 20 and words[f1].isascii()))  # "twenty fifty a month" too
+            and l2 == f2
+            and 20 <= b < 100
+            and b % 10 == 0
+            and not _number_next_to(match)
+            and (
+                _MONEY_AFTER.match(match.string, match.end()) is not None
+                or _PRICE_BEFORE.search(match.string, max(0, match.start() - 40), match.start()) is not None
+            )
         ):
             return text
     big = _BIG.keys() & set(words)

@@ -1,0 +1,46 @@
+"""Number words whose meaning a digit-by-digit reading loses (evaluator findings): they stay as said,
+or become the one number they say."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.numbers import normalise_numbers
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a half counts the multiplier: never "one and a half 1000"
+        "one and a half thousand",
+        "half a million",
+        # a price said the short way (2.50 or 250): never "2 50"
+        "two fifty a month",
+        "it costs two fifty",
+        "twenty fifty a month",
+        "twenty twenty a month",
+        "стоит три сорок",
+    ],
+)
+def test_a_short_price_or_a_counted_half_stays_in_words(said: str) -> None:
+    assert normalise_numbers(said) == said
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Twenty twenty-five", "2025"),  # a year, not "20 25"
+        ("in twenty twenty-four", "in 2024"),
+        # still: a time, a colloquial thousand, a dictated pair
+        ("в три сорок", "в 3:40"),
+        ("at five twenty", "at 5:20"),
+        ("Три пятьсот.", "3500."),
+        ("nine sixteen", "9 16"),
+        # a round tens with no price said: a time or a dictated group, as before
+        ("expiring ten thirty", "expiring 10 30"),
+        ("text me at 503, 778, eighteen ninety", "text me at 503, 778, 18 90"),
+        ("two hundred fifty", "250"),
+    ],
+)
+def test_a_year_said_in_pairs_is_one_number(said: str, expected: str) -> None:
+    assert normalise_numbers(said) == expected
