@@ -3,7 +3,10 @@
 A key fact is a (kind, anchor) pair found in a segment's text after number normalisation and
 PII redaction (so anchors are what the compressed text will literally contain):
 
-- ``number``: any digit run ("2990", "39", "14") — prices, quantities, dates, terms;
+- ``number``: any digit run ("2990", "39", "14") — prices, quantities, dates, terms; as a key fact
+  (:func:`facts_in`, :func:`with_amounts`) an amount keeps its currency or percent ("$50", "50
+  рублей", "15%"): "$50" is another fact than the "50" of "50 gigs", and a text that kept only the
+  latter lost the price;
 - ``pii``: a redaction placeholder ("[PHONE]"): the fact that a number or card was given;
 - ``objection``: "too expensive", "need to think", "другие дешевле", ...;
 - ``refusal``: "no", "not interested", "нет", "отказываюсь", "cancel", "don't call", what the agent
@@ -489,8 +492,36 @@ def _asks(text: str, folded: str | None, question: re.Pattern[str], start: re.Pa
 
 
 def facts_in(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, str]]:
-    """The key facts (kinds in :data:`FACT_KINDS`) of ``text``."""
-    return [(k, a) for k, a in signals(text, lexicon) if k in FACT_KINDS]
+    """The key facts (kinds in :data:`FACT_KINDS`) of ``text``, amounts with their unit
+    (:func:`with_amounts`)."""
+    return [(k, a) for k, a in with_amounts(text, signals(text, lexicon)) if k in FACT_KINDS]
+
+
+#: A number as :func:`signals` finds it (the same digit runs: no lexicon phrase holds a digit, so the
+#: scanner's number alternative starts at each run's first digit), with the currency sign before it
+#: ("$50", "€20") or the currency or percent after it ("50 рублей", "45 dollars", "15%", "400$").
+_AMOUNT = re.compile(
+    r"[$€£₽]?\d+(?:[.,]\d+)*(?:[ \xa0]?(?:[$€£₽%]|(?:dollars?|bucks|euros?|cents?|percent|"
+    r"рубл(?:ей|я|ь|ю|ями|ях)|руб|копе(?:ек|йки|йка|йку)|коп|евро|доллар(?:ов|а|ы)?|процент(?:ов|а|ы)?)"
+    r"(?![^\W\d_])))?",
+    re.IGNORECASE,
+)
+#: What an amount's unit starts with (a currency sign, "%", or a letter of a unit word's first).
+_UNIT_HINTS = frozenset("$€£₽%dbecpрк")
+
+
+def with_amounts(text: str, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``found`` (the :func:`signals` of ``text``) with each number that is an amount anchored with
+    its unit, lower-case: "$50" and "50 рублей", not "50". A price is another fact than the same
+    digits of another unit ("50 gigs"), and the metric and the steps of compression must tell them
+    apart. One scan of ``text``, only where a number may be an amount."""
+    if not any(kind == "number" for kind, _ in found):
+        return found
+    lower = text.lower()
+    if _UNIT_HINTS.isdisjoint(lower):
+        return found
+    amounts = iter([" ".join(m.group().split()) for m in _AMOUNT.finditer(lower)])
+    return [(kind, next(amounts, anchor) if kind == "number" else anchor) for kind, anchor in found]
 
 
 #: Segments dropped for these reasons were not speech: their words are not facts of the call.
@@ -520,12 +551,19 @@ def extract_key_facts(
 
 
 def missing_facts(facts: Iterable[Mapping[str, str]], text: str) -> list[Mapping[str, str]]:
-    """The facts whose anchor does not appear (on word boundaries, case-insensitive) in ``text``."""
+    """The facts whose anchor does not appear (on word boundaries, case-insensitive) in ``text``.
+
+    An amount's anchor holds its unit ("$50", "50 рублей"): a text that kept "50 gigs" but lost the
+    price misses it."""
     lower = " ".join(text.lower().split()).replace("’", "'")
     missing = []
     for f in facts:
-        anchor = re.escape(f["anchor"].replace("’", "'"))
-        edge = (r"(?<!\d)", r"(?!\d)") if f["kind"] == "number" else (r"(?<!\w)", r"(?!\w)")
+        raw = f["anchor"].replace("’", "'")
+        anchor = re.escape(raw)
+        if f["kind"] != "number":
+            edge = (r"(?<!\w)", r"(?!\w)")
+        else:  # "$50" not inside "$500"; "50 рублей" not inside "150 рублей"
+            edge = (r"(?<!\d)", r"(?![^\W\d_])" if raw[-1:].isalpha() else r"(?!\d)")
         if not re.search(edge[0] + anchor + edge[1], lower):
             missing.append(f)
     return missing

