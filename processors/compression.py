@@ -31,12 +31,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals_of
+from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals_of, with_amounts
 from processors.numbers import DIGIT_NOUN, expand_repeats, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, redact, trim_seam
 from processors.text import (
@@ -201,6 +201,7 @@ class _Sentence:
     keep: bool = True
     # read often by the steps below: found once (the word count again when ``text`` is another string)
     _facts: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    _said: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
     _words: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -212,6 +213,15 @@ class _Sentence:
         return facts
 
     @property
+    def said(self) -> set[tuple[str, str]]:
+        """:attr:`facts` and the bare digits of each amount: "$59" says "59" too (a later "59, right"
+        restates it), but "50 gigs" says no "$50" (:func:`processors.keyfacts.with_amounts`)."""
+        said = self._said
+        if said is None:
+            said = self._said = self.facts | {("number", _bare(a)) for k, a in self.facts if k == "number"}
+        return said
+
+    @property
     def words(self) -> int:
         """``len(self.text.split())``."""
         known = self._words
@@ -221,6 +231,15 @@ class _Sentence:
 
 
 _FACT_KINDS = frozenset(FACT_KINDS)
+_DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _bare(anchor: str) -> str:
+    """The digits of a number fact's anchor without its unit ("$59" → "59", "50 рублей" → "50")."""
+    if anchor[:1].isdigit() and anchor[-1:].isdigit():
+        return anchor
+    m = _DIGIT_RUN.search(anchor)
+    return m.group() if m is not None else anchor
 
 
 def density(items: list[_Sentence]) -> float:
@@ -248,15 +267,31 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
             known = polarities[id(sentence)] = _polarity(sentence.text)
         return known
 
-    for s in items:
+    # A question asked again and answered otherwise ("Does it include calls?" "No, it does not." ...
+    # the same question, "Yes, it does.") is a second exchange: folded, its two answers would read as
+    # one ("No, it does not. Yes, it does."). Where each sentence stands, to find the answers.
+    at: dict[int, int] = {}
+
+    def answered_otherwise(first: _Sentence, i: int) -> bool:
+        before, now = _answer_stance(items, at[id(first)]), _answer_stance(items, i)
+        if before is None or now is None or before == now:
+            return False
+        # a yes after a no, or a negation in one answer only: "No, it does not." / "It does include..."
+        return before[1] != now[1] or (before[0] != now[0] and "" not in (before[0], now[0]))
+
+    for i, s in enumerate(items):
+        at[id(s)] = i
         if not _LETTER.search(s.text):
             continue  # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat
         if s.words < _MIN_FOLD_WORDS:
             continue
         facts = s.facts
+        asks = "?" in s.text
         key = (s.role, s.text.lower())
         known = exact.get(key)
         first = None
+        if known is not None and asks and answered_otherwise(known[0], i):
+            known = None  # look for a telling answered alike, else this is a new one
         if known is None:
             lo, hi = _length_window(len(s.text))
             for cand, m, cand_facts in firsts.get(s.role, ()):
@@ -266,17 +301,36 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
                     and fuzz.token_sort_ratio(cand.text, s.text, score_cutoff=similarity)
                     and polarity(s) == polarity(cand)
                     and not _contrast(cand.text, s.text)
+                    and not (asks and answered_otherwise(cand, i))
                 ):
                     first = cand
                     break
-        elif facts <= known[1]:
+        elif facts <= known[0].said:
             first = known[0]
         if first is None:
             exact[key] = (s, facts)
-            firsts.setdefault(s.role, []).append((s, len(s.text), facts))
+            firsts.setdefault(s.role, []).append((s, len(s.text), s.said))
         else:
             first.count += 1
             s.keep = False
+
+
+#: How an answer starts: its yes or its no.
+_YES_NO = re.compile(
+    r"\W*(?:(?P<yes>yes|yeah|yep|sure|of course|correct|да|конечно|верно)|(?P<no>no|nope|нет))(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _answer_stance(items: list[_Sentence], i: int) -> tuple[str, bool] | None:
+    """The yes or no and whether it negates, of the other speaker's first sentence after ``items[i]``
+    (the answer to a question there); None when nobody answered."""
+    role = items[i].role
+    answer = next((x for x in islice(items, i + 1, None) if x.role != role), None)
+    if answer is None:
+        return None
+    start = _YES_NO.match(answer.text)
+    return (start.lastgroup or "") if start is not None else "", _negates(answer.text)
 
 
 @cache
@@ -359,10 +413,9 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
         s.keep = False
     _keep_what_is_answered(kept)
     if options.fold_echoes:
-        # a short answer to a question is no echo ("the 49 or the 59 dollar plan?" "59, yes."); a
-        # longer one restating the price is ("how much?" "So it is 59 dollars, as I said.")
-        answered = {id(s) for s in kept if s.words <= _SHORT_ANSWER_WORDS}
-        _fold_echoes([s for s in kept if s.keep], edges | (_answers_to_asks(kept, offers=False) & answered))
+        # an answer to a question is no echo, whatever it restates: "the 49 or the 59 dollar plan?"
+        # "59, yes."; "And without autopay?" "It's $45 too." (folded, the question has no answer)
+        _fold_echoes([s for s in kept if s.keep], edges | _answers_to_asks(kept, offers=False))
         _drop_repeated_clauses([s for s in kept if s.keep], options.similarity)
     return depth
 
@@ -545,15 +598,22 @@ _QUESTION_ANSWER_SENTENCES = 2
 
 def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
     """Drop sentences that only repeat figures already said ("So it's 59 dollars a month", "12,
-    okay"): folded, with a count, into the speaker's own earlier sentence; another speaker's echo
-    just goes. Sentences with anything else (a question, a promise, an objection) stay."""
+    okay"): folded into the speaker's own earlier sentence, which counts one more telling when the
+    echo restates all its figures; another speaker's echo just goes. Sentences with anything else (a
+    question, a promise, an objection) stay, and so do the answers in ``edges`` and a sentence right
+    after the other speaker negated something: "I see 2 here." after "I ordered 4, not 2." holds
+    the agent's side of a dispute, whatever it restates."""
     said: dict[tuple[str, str], _Sentence] = {}
     position = {id(s): i for i, s in enumerate(kept)}
+    prev: _Sentence | None = None
     for s in kept:
         facts = s.facts
+        disputed = prev is not None and prev.role != s.role and _negates(prev.text)
+        prev = s
         if (
             facts
             and id(s) not in edges
+            and not disputed
             and _LETTER.search(s.text)  # digits only: a piece of a number dictated, not an echo
             and all(kind in ECHO_KINDS for kind, _ in s.signals)
             and all(f in said for f in facts)
@@ -564,11 +624,20 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
             == _polarity((first := min((said[f] for f in facts), key=lambda x: position[id(x)])).text)
         ):  # "You said 20" after "not 20" is no echo
             s.keep = False
-            if first.role == s.role:
+            # "[×N]" says the sentence was said N times: "I see 2 here" is no retelling of "2 items,
+            # 3 units each, shipping in 5 to 7 days"
+            if first.role == s.role and {_bare(a) for k, a in first.facts if k in ECHO_KINDS} <= {
+                _bare(a) for _, a in facts
+            }:
                 first.count += s.count
             continue
-        for f in facts:
+        for f in s.said:
             said.setdefault(f, s)
+
+
+def _negates(text: str) -> bool:
+    """Whether ``text`` says "not", "no", "without", "не", "без", ...: a correction or a denial."""
+    return any(p != "?" and p for p in _polarity(text))
 
 
 #: Words an echo says around the figure without adding to it ("so it is 59, as I said, right").
@@ -633,17 +702,21 @@ _ECHO_WORDS = frozenset(
 #: Short words that change what a restated figure means: "not 20", "ещё 500", "also 20 dollars",
 #: and contrasts: "Я 5 дней без интернета, а вы мне 150 рублей" is a complaint, not a restatement.
 _ADDING = frozenset(
-    ("not", "no", "plus", "also", "extra", "more", "but", "whereas", "не", "нет", "ни", "ещё", "еще", "плюс",
-     "тоже", "а", "но", "зато")
+    ("not", "no", "plus", "also", "extra", "more", "but", "whereas", "without", "except", "instead", "only",
+     "не", "нет", "ни", "ещё", "еще", "плюс", "тоже", "а", "но", "зато", "без", "кроме", "вместо", "только")
 )  # fmt: skip
 
 
 def _new_words(s: _Sentence, earlier: list[_Sentence]) -> bool:
     """Whether ``s`` says a content word (4+ letters) none of ``earlier`` said: "$49 per month,
-    billed yearly" after "$49" brings the billing terms and is no echo."""
-    before = {w[:4] for e in earlier for w in WORD_RE.findall(e.text.lower())}  # a stem: "рубля", "рублей"
+    billed yearly" after "$49" brings the billing terms and is no echo. The words of
+    :data:`_ADDING` are compared whole, not by stem: "without" is no "with"."""
+    before_words = {w for e in earlier for w in WORD_RE.findall(e.text.lower())}
+    before = {w[:4] for w in before_words}  # a stem: "рубля", "рублей"
     return any(
-        (w in _ADDING or len(w) >= 4) and not w.isdigit() and w not in _ECHO_WORDS and w[:4] not in before
+        (w not in before_words if w in _ADDING else len(w) >= 4 and w[:4] not in before)
+        and not w.isdigit()
+        and w not in _ECHO_WORDS
         for w in WORD_RE.findall(s.text.lower())
     )
 
@@ -785,7 +858,11 @@ def compress_text(
         return text, "+".join(level), 0.0
     said = [(role, i, sent) for i, (role, parts) in enumerate(turns) for sent in sentences(" ".join(parts))]
     found = signals_of([sent for _, _, sent in said], options.lexicon)
-    items = [_Sentence(role, i, sent, kinds) for (role, i, sent), kinds in zip(said, found, strict=True)]
+    # amounts with their unit: "$50" is another fact than the "50" of "50 gigs"
+    items = [
+        _Sentence(role, i, sent, with_amounts(sent, kinds))
+        for (role, i, sent), kinds in zip(said, found, strict=True)
+    ]
     if options.semantic:
         _fold_repeats(items, options.similarity)
         level.append("semantic")
