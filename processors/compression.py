@@ -410,8 +410,12 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
             continue
         if depth == "medium" and s.words >= options.medium_min_words:
             continue
+        if _says_something(s.text) and not _is_hold(s):
+            continue
         s.keep = False
     _keep_what_is_answered(kept)
+    _keep_what_is_asked_about(kept)
+    _keep_turns_apart(kept)
     if options.fold_echoes:
         # an answer to a question is no echo, whatever it restates: "the 49 or the 59 dollar plan?"
         # "59, yes."; "And without autopay?" "It's $45 too." (folded, the question has no answer)
@@ -490,6 +494,118 @@ def _keep_what_is_answered(kept: list[_Sentence]) -> None:
     for prev, s in pairwise(kept):
         if s.keep and not prev.keep and prev.role != s.role and _ANSWER_START.match(s.text):
             prev.keep = True
+
+
+#: What a sentence without a key fact may still say that the call means nothing without: how a step
+#: turned out ("It didn't help.", "Nothing.", "Не помогло."), what one asks of the other ("Please don't
+#: close it.", "Try a different outlet.", "Включите роутер."), a decision or need ("Нужен выезд
+#: мастера.", "We have to replace it."), a reason ("I'm not watching it anyway.", "потому что ..."),
+#: what something costs or shows ("The visit is free.", "Красная горит."). Matched on lower-case text.
+_CONTENT = (
+    # outcomes, mostly negated
+    "didn't help", "did not help", "doesn't help", "does not help", "didn't work", "did not work",
+    "nothing", "no luck", "no change", "same thing", "still the same", "not anymore", "no longer",
+    "не помогло", "не помогает", "не помог", "ничего", "без изменений", "то же самое", "всё так же",
+    "все так же", "не получилось", "не вышло",
+    # requests
+    "please", "пожалуйста", "прошу", "don't", "do not",
+    # decisions: what is to be done about the problem (not every "нужно": "Нужно свидетельство и
+    # паспорт" is a list of papers, and kept, it makes the PII pass read the next number as an ID)
+    "need a technician", "need to replace", "needs to be replaced", "have to replace", "will have to",
+    "need to send", "need to come out", "нужен выезд", "нужен мастер", "нужна замена", "нужно заменить",
+    "нужно менять", "надо менять", "надо заменить", "придётся", "придется", "требуется выезд",
+    # reasons
+    "because", "since", "cause", "due to", "потому что", "так как", "поэтому", "ведь",
+    "всё равно", "все равно", "из-за",
+    # a diagnosis
+    "likely", "probably", "seems", "looks like", "must be", "скорее всего", "похоже", "видимо", "наверное",
+    # what it costs or shows
+    "free", "горит", "мигает", "не горит", "светится", "blinking", "flashing", "light is", "lights are",
+)  # fmt: skip
+#: An imperative opening a sentence (after lead words): English verbs of a support call (not "hold" or
+#: "wait": "Hold on, one moment" is a hold phrase, said also with fillers inside), a Russian
+#: polite imperative ("выключите", "попробуйте", "проверьте"), not an apology ("Извините.") or an
+#: opener ("Смотрите, ...", "Слушайте, ...").
+_IMPERATIVE = re.compile(
+    rf"(?:(?:{_words_alternation(LEAD_WORDS)}|now|then|теперь|тогда)(?!\w)[\s,]*)*"
+    r"(?:try|check|restart|reboot|reset|unplug|plug|turn|press|click|open|go|call|switch|"
+    r"make sure|keep|leave|send|bring|take|"
+    r"(?!(?:простите|извините|смотрите|слушайте)(?!\w))[^\W\d_]{2,}(?:ите|йте|ьте))(?!\w)"
+)
+_CONTENT_RE = re.compile(rf"(?<!\w)(?:{_words_alternation(_CONTENT)})(?!\w)")
+#: Every match of :data:`_CONTENT_RE` holds one of these: a substring test rules most sentences out.
+_CONTENT_HINTS = tuple(sorted({w[:3] for w in _CONTENT}))
+
+
+def _says_something(text: str) -> bool:
+    """Whether ``text`` says an outcome, a request, a decision, a reason or a state
+    (:data:`_CONTENT`, :data:`_IMPERATIVE`): content a depth keeps though it holds no key fact."""
+    low = text.lower()
+    if _IMPERATIVE.match(low) is not None:
+        return True
+    if any(map(low.__contains__, _CONTENT_HINTS)) and _CONTENT_RE.search(low) is not None:
+        return True
+    # a reason given with a denial: "I'm not watching it anyway." ("..., hasn't it anyway" is chat)
+    return any(map(low.__contains__, _ANYWAY)) and _DENIES.search(low) is not None
+
+
+_ANYWAY = ("anyway", "всё равно", "все равно", "так и так")
+_DENIES = re.compile(r"(?<!\w)(?:not|never|don't|doesn't|didn't|won't|не|ни)(?!\w)")
+
+
+def _keep_what_is_asked_about(kept: list[_Sentence]) -> None:
+    """Keep the other speaker's sentence a short question follows up: one that picks up its word
+    ("Лампочка ... красная горит." / "Красная, да?") or a bare "Когда?" / "How much?" ("Нужен выезд
+    мастера." / "Когда?"). Without it the question hangs. "Ещё вопросы есть?" follows up nothing."""
+    for prev, s in pairwise(kept):
+        if (
+            s.keep
+            and not prev.keep
+            and prev.role != s.role
+            and s.words <= 3
+            and "?" in s.text
+            and ((s.words <= 2 and _ASKS_WHAT.match(s.text) is not None) or _picks_up(s.text, prev.text))
+        ):
+            prev.keep = True
+
+
+#: A question word opening a follow-up question ("Когда?", "И сколько?", "When?", "How much?").
+_ASKS_WHAT = re.compile(
+    r"\W*(?:(?:and|и|а)\s+)?(?:when|where|how|what|which|who|why|когда|где|куда|сколько|как|какой|какая|"
+    r"какие|кто|почему|зачем|что)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _picks_up(question: str, before: str) -> bool:
+    """Whether ``question`` repeats a word (4+ letters, by stem) of ``before``: "Красная, да?"."""
+    stems = {w[:4] for w in WORD_RE.findall(before.lower()) if len(w) >= 4}
+    return any(len(w) >= 4 and w[:4] in stems for w in WORD_RE.findall(question.lower()))
+
+
+def _keep_turns_apart(kept: list[_Sentence]) -> None:
+    """Keep the last sentence of a turn cut whole when the other speaker's kept sentences before and
+    after it would merge and the one after gives a number or a placeholder: the cut turn says what is
+    given ("Паспорт, серия и номер." / "Серия [ID]."), and without it two answers read as one line
+    ("[PHONE]. Серия [ID].")."""
+    last: _Sentence | None = None  # the last kept sentence before the turn at i
+    i = 0
+    while i < len(kept):
+        j = i
+        while j < len(kept) and kept[j].role == kept[i].role:
+            j += 1
+        nxt = kept[j] if j < len(kept) else None
+        if (
+            nxt is not None
+            and last is not None
+            and last.role == nxt.role
+            and nxt.keep
+            and not any(s.keep for s in kept[i:j])
+            and any(kind in ECHO_KINDS for kind, _ in nxt.signals)
+        ):
+            kept[j - 1].keep = True
+        last = next((s for s in reversed(kept[i:j]) if s.keep), last)
+        i = j
 
 
 #: A sentence of the customer's with this many words is past the greeting: the reason for the call.
