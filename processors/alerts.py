@@ -23,7 +23,7 @@ import json
 import math
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -556,6 +556,43 @@ class AlertRulebook:
 
 
 @cache
+def _keyword_paths(condition: Condition | None) -> Iterator[tuple[str, str]]:
+    """(path, dictionary entry) of every ``rules.*keyword_hits.<entry>`` in ``condition``."""
+    if isinstance(condition, AllOf | AnyOf):
+        for inner in condition.conditions:
+            yield from _keyword_paths(inner)
+    elif isinstance(condition, Compare):
+        root, _, rest = condition.path.partition(".")
+        name, _, entry = rest.partition(".")
+        if root == "rules" and name.endswith("keyword_hits"):
+            yield condition.path, entry
+
+
+def check_keyword_entries(
+    rulebook: AlertRulebook, dictionaries: Mapping[str | None, Mapping[str, Any]]
+) -> None:
+    """Refuse (:class:`AlertRuleError`) a rule reading a keyword entry no dictionary defines: it
+    would read 0 for every call and never fire. ``dictionaries``: by tenant (None: the default), as
+    ``processors.rules.check_dictionaries_dir`` loads them. A ``*`` set must find the entry in the
+    default dictionary or a tenant's; a set naming tenants, in each one's (the default for a tenant
+    without a file of its own)."""
+    default = dictionaries.get(None, {})
+    anywhere = {entry for d in dictionaries.values() for entry in d}
+    for rule_set in rulebook.sets.values():
+        where = str(rule_set.path or f"alert rules {rule_set.id}")
+        for rule in rule_set.rules:
+            for path, entry in _keyword_paths(rule.when):
+                for tenant in rule_set.tenants:
+                    defined = anywhere if tenant == "*" else set(dictionaries.get(tenant, default))
+                    if entry not in defined:
+                        scope = "any keyword dictionary" if tenant == "*" else f"the dictionary of {tenant!r}"
+                        known = ", ".join(sorted(defined)) or "none"
+                        raise AlertRuleError(
+                            f"{where}: rule {rule.id!r} reads {path} but {scope} defines no entry "
+                            f"{entry!r} (defined: {known}); it would never fire"
+                        )
+
+
 def default_rulebook() -> AlertRulebook:
     """The packaged rule sets only."""
     return AlertRulebook.load()

@@ -30,11 +30,10 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from processors.keyfacts import NOT_SPEECH
 from processors.numbers import RU_NUMBER_WORDS, alternation
 from processors.pii import PLACEHOLDER_RE, count_placeholders
+from processors.tenant_config import read_yaml
 from processors.text import (
     WORD_RE,
     WordGate,
@@ -243,10 +242,14 @@ class Entry(tuple[str, ...]):
         return entry
 
 
+class DictionaryError(ValueError):
+    """A keyword dictionary file is invalid; the message names the file (and entry)."""
+
+
 def _read_dictionary(path: Path) -> dict[str, Entry]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, DictionaryError) or {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: a keyword dictionary is a mapping of entry name -> list of phrases")
+        raise DictionaryError(f"{path}: a keyword dictionary is a mapping of entry name -> list of phrases")
     out = {}
     for name, value in data.items():
         phrases, negatable = value, False
@@ -254,14 +257,14 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
             unknown = set(value) - {"phrases", "negatable"}
             negatable = value.get("negatable", False)
             if unknown or "phrases" not in value or not isinstance(negatable, bool):
-                raise ValueError(
+                raise DictionaryError(
                     f"{path}: entry {name!r}: write a list of phrases or {{phrases: [...], negatable: true}}"
                 )
             phrases = value["phrases"]
         if isinstance(phrases, str):
             phrases = [phrases]
         if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
-            raise ValueError(f"{path}: entry {name!r} must be a list of phrases")
+            raise DictionaryError(f"{path}: entry {name!r} must be a list of phrases")
         out[str(name)] = Entry.of((str(p) for p in phrases), negatable)
     return out
 
@@ -273,14 +276,34 @@ def load_dictionary(tenant: str | None = None, folder: Path | None = None) -> di
     entries = _read_dictionary(DEFAULT_DICTIONARY)
     if tenant and folder is not None:
         safe = re.sub(r"[^\w.-]", "_", tenant).lstrip(".")
-        path = Path(folder) / f"{safe}.yaml"
-        try:
-            exists = path.is_file()
-        except OSError:  # a tenant name too long for a file name: no such dictionary
-            exists = False
-        if exists:
-            entries |= _read_dictionary(path)
+        found = []
+        for suffix in (".yaml", ".yml"):
+            path = Path(folder) / f"{safe}{suffix}"
+            try:
+                if path.is_file():
+                    found.append(path)
+            except OSError:  # a tenant name too long for a file name: no such dictionary
+                pass
+        if len(found) > 1:
+            raise DictionaryError(f"{found[0]} and {found[1]}: two dictionaries of tenant {tenant!r}")
+        if found:
+            entries |= _read_dictionary(found[0])
     return entries
+
+
+def dictionary_tenants(folder: Path | None) -> list[str]:
+    """The tenants with a dictionary file (``<tenant>.yaml`` or ``.yml``) in ``folder``."""
+    if folder is None or not Path(folder).is_dir():
+        return []
+    return sorted({p.stem for suffix in ("*.yaml", "*.yml") for p in Path(folder).glob(suffix)})
+
+
+def check_dictionaries_dir(folder: Path | None) -> dict[str | None, dict[str, Entry]]:
+    """Every dictionary of ``folder`` loaded, by tenant (None: the default): a broken file stops the
+    worker at start (:class:`DictionaryError`) instead of dead-lettering each of its tenant's calls."""
+    if folder is not None and not Path(folder).is_dir():
+        raise DictionaryError(f"{folder}: keyword dictionaries directory does not exist")
+    return {tenant: load_dictionary(tenant, folder) for tenant in [None, *dictionary_tenants(folder)]}
 
 
 #: Default phrase dictionary (``dictionaries/default.yaml``): name -> phrases.

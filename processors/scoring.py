@@ -31,7 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from processors.baseline import BASELINE_VERSION, baseline_scores, turns_from_segments
-from processors.rules import RuleOptions, default_rule_options, load_dictionary, rule_metrics
+from processors.rules import (
+    RuleOptions,
+    check_dictionaries_dir,
+    default_rule_options,
+    load_dictionary,
+    rule_metrics,
+)
 from processors.scorecard import (
     Criterion,
     Scorecard,
@@ -293,7 +299,8 @@ def check_dictionaries(registry: ScorecardRegistry, options: RuleOptions) -> Non
     """Refuse (:class:`processors.scorecard.ScorecardError`) a ``keyword:<name>`` criterion that no
     keyword dictionary defines, naming the criterion, the name and the names that exist."""
     folder = Path(options.dictionaries_dir) if options.dictionaries_dir else None
-    tenants = sorted(p.stem for p in folder.glob("*.yaml")) if folder and folder.is_dir() else []
+    loaded = check_dictionaries_dir(folder)  # every file, so a broken one stops the worker here
+    tenants = [tenant for tenant in loaded if tenant is not None]
     check_keyword_rules(registry.cards.values(), lambda tenant: load_dictionary(tenant, folder), tenants)
 
 

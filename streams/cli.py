@@ -31,6 +31,7 @@ chDB under ./.callstream/ and CPU Whisper models shipped on PyPI."""
 USER_ERRORS = (
     ("processors.alerts", "AlertRuleError"),
     ("processors.scorecard", "ScorecardError"),
+    ("processors.rules", "DictionaryError"),
     ("processors.text_config", "TextConfigError"),
     ("ml.evaluation", "LabelsError"),
     ("ml.whisper", "ModelNotFound"),

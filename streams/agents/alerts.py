@@ -29,11 +29,13 @@ from processors.alerts import (
     DEFAULT_COOLDOWN_S,
     AlertRulebook,
     apply_cooldown,
+    check_keyword_entries,
     cooldown_key,
     evaluate,
     partition_key,
     release_cooldown,
 )
+from processors.rules import check_dictionaries_dir
 from streams import metrics
 from streams.app import Runtime
 from streams.stage import event_dead_letter
@@ -52,6 +54,7 @@ ALERTS_RAISED = Counter(
 def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
     settings = rt.settings
     rules = rulebook or AlertRulebook.load(settings.alert_rules_dir)  # a wrong file stops the worker here
+    check_keyword_entries(rules, check_dictionaries_dir(settings.dictionaries_dir))  # and a typo'd entry
     cooldowns = rt.app.Table(
         settings.topic(COOLDOWN_TABLE),
         default=None,

@@ -220,7 +220,9 @@ def _cooldown_stage() -> tuple[dict[str, Any], dict[str, Any], Any]:
 
     rt = FakeRuntime()
     rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
-    rt.settings = SimpleNamespace(topic=lambda name: name, partitions=1, max_attempts=1)  # type: ignore[assignment]
+    rt.settings = SimpleNamespace(  # type: ignore[assignment]
+        topic=lambda name: name, partitions=1, max_attempts=1, dictionaries_dir=None
+    )
     rt.app = SimpleNamespace(  # type: ignore[attr-defined]
         agent=lambda topic, name: lambda fn: agents.setdefault(name, fn),
         Table=lambda *a, **k: table,

@@ -65,3 +65,56 @@ def test_a_dictionary_entry_of_the_wrong_shape_is_refused(tmp_path):
     (tmp_path / "bad.yaml").write_text("refund: {phrase: [refund]}\n")
     with pytest.raises(ValueError, match=r"entry 'refund': write a list of phrases or"):
         load_dictionary("bad", tmp_path)
+
+
+def test_a_broken_tenant_dictionary_stops_the_worker_at_start_naming_the_file(tmp_path):
+    """A YAML error in acme.yaml was found per call: every acme call became a dead letter at score
+    ("ParserError ... <unicode string>"), after transcription, while the worker looked healthy."""
+    from processors.rules import DictionaryError, check_dictionaries_dir
+    from processors.scorecard import ScorecardRegistry
+    from processors.scoring import check_dictionaries
+
+    (tmp_path / "acme.yaml").write_text("billing_error: [charged twice, double charge\n")
+    with pytest.raises(DictionaryError, match=r"acme\.yaml: not valid YAML"):
+        check_dictionaries_dir(tmp_path)
+    with pytest.raises(DictionaryError, match=r"acme\.yaml"):
+        check_dictionaries(ScorecardRegistry.load(None), RuleOptions(dictionaries_dir=tmp_path))
+    with pytest.raises(DictionaryError, match="does not exist"):
+        check_dictionaries_dir(tmp_path / "missing")
+
+
+def test_a_yml_tenant_dictionary_is_read_and_two_files_of_one_tenant_are_refused(tmp_path):
+    from processors.rules import DictionaryError, check_dictionaries_dir, load_dictionary
+
+    (tmp_path / "acme.yml").write_text("billing_error: [charged twice]\n")
+    assert "billing_error" in load_dictionary("acme", tmp_path)
+    assert "billing_error" in check_dictionaries_dir(tmp_path)["acme"]
+    (tmp_path / "acme.yaml").write_text("refund: [refund]\n")
+    load_dictionary.cache_clear()  # read once per process: workers restart to pick up edits
+    with pytest.raises(DictionaryError, match="two dictionaries of tenant 'acme'"):
+        load_dictionary("acme", tmp_path)
+
+
+def test_an_alert_rule_reading_an_entry_no_dictionary_defines_is_refused(tmp_path):
+    """`rules.customer_keyword_hits.biling_error` (a typo) loaded, and the rule never fired."""
+    from processors.alerts import AlertRulebook, AlertRuleError, check_keyword_entries
+    from processors.rules import check_dictionaries_dir
+
+    dicts, rules = tmp_path / "dicts", tmp_path / "rules"
+    dicts.mkdir()
+    rules.mkdir()
+    (dicts / "acme.yaml").write_text("billing_error: [charged twice]\n")
+    rule = "{id: billing, severity: warning, when: {any: [total < 10, rules.customer_keyword_hits.%s >= 1]}}"
+    (rules / "acme.yaml").write_text(
+        f"id: acme\nversion: '1'\ntenants: [acme]\nrules:\n  - {rule % 'billing_error'}\n"
+    )
+    check_keyword_entries(AlertRulebook.load(rules), check_dictionaries_dir(dicts))
+    (rules / "acme.yaml").write_text(
+        f"id: acme\nversion: '1'\ntenants: [acme]\nrules:\n  - {rule % 'biling_error'}\n"
+    )
+    with pytest.raises(
+        AlertRuleError, match=r"rule 'billing' reads .*biling_error but the dictionary of 'acme' defines no"
+    ):
+        check_keyword_entries(AlertRulebook.load(rules), check_dictionaries_dir(dicts))
+    # the packaged rules read entries of the packaged dictionary
+    check_keyword_entries(AlertRulebook.load(None), check_dictionaries_dir(None))
