@@ -689,15 +689,16 @@ def cmd_llm_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from streams.settings import Settings, is_secret, redact
+    from streams.settings import Settings, env_text, is_secret, redact
 
     settings = _settings()
     for name, field in Settings.model_fields.items():
         env = f"CALLSTREAM_{name.upper()}"
         value = getattr(settings, name)
-        # credentials, and URLs that carry or are one (a DSN password, a Slack webhook), never print
-        shown = redact(name, value) if value and is_secret(name) else value
-        print(f"{env}={shown if shown is not None else ''}\n    {field.description}")
+        # credentials, and URLs that carry or are one (a DSN password, a Slack webhook), never print;
+        # the rest as the variable is written, so a line pasted back means the same
+        shown = redact(name, value, quoted=False) if value and is_secret(name) else env_text(value)
+        print(f"{env}={shown}\n    {field.description}")
     return 0
 
 

@@ -237,7 +237,7 @@ class Settings(BaseSettings):
         "avg_logprob is checked: the language is detected and, when another is likely enough, the call "
         "transcribed again in it (a wrong hint makes Whisper translate into it). A hint outside "
         "CALLSTREAM_LANGUAGES, or whose transcript is over a fifth in another of them, is checked whatever "
-        "it scores. Unset: trust hints.",
+        "it scores. Empty (CALLSTREAM_WHISPER_HINT_CHECK_LOGPROB=): trust hints.",
     )
     whisper_hint_switch_probability: float = Field(
         0.8,
@@ -1085,10 +1085,25 @@ def is_secret(name: str) -> bool:
     return not SECRET_PARTS.isdisjoint(parts)
 
 
-def redact(name: str, value: object) -> str:
-    """How a value may be shown: as given, or for secret fields scheme://host of a URL, else ***."""
+def env_text(value: object) -> str:
+    """``value`` as its CALLSTREAM_* variable is written: lists comma-separated, true/false, paths as
+    text, nothing for None (what ``callstream config`` prints, so a line can be pasted back)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | tuple):
+        return ",".join(env_text(item) for item in value)
+    if isinstance(value, SecretStr):
+        return "***"
+    return str(getattr(value, "value", value))  # an Enum's value
+
+
+def redact(name: str, value: object, quoted: bool = True) -> str:
+    """How a value may be shown: as given, or for secret fields scheme://host of a URL, else ***
+    (``quoted``: in Python's quotes, for a message; without, as the variable is written)."""
     if not is_secret(name):
-        return repr(value)
+        return repr(value) if quoted else env_text(value)
     if isinstance(value, SecretStr):
         value = value.get_secret_value()
     if isinstance(value, str):
@@ -1098,7 +1113,8 @@ def redact(name: str, value: object) -> str:
         except ValueError:  # a bad port or IPv6 literal
             return "***"
         if url.scheme and url.hostname:
-            return repr(shown) + (" (rest hidden)" if value.strip().rstrip("/") != shown else "")
+            hidden = " (rest hidden)" if value.strip().rstrip("/") != shown else ""
+            return (repr(shown) if quoted else shown) + hidden
     return "***"
 
 

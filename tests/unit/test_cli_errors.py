@@ -212,9 +212,28 @@ def test_config_never_prints_credentials(
     assert main(["config"]) == 0
     out = capsys.readouterr().out
     assert "s3cret" not in out
-    assert "CALLSTREAM_CLICKHOUSE_DSN='http://clickhouse:8123' (rest hidden)" in out
+    assert "CALLSTREAM_CLICKHOUSE_DSN=http://clickhouse:8123 (rest hidden)" in out
     assert "CALLSTREAM_PARTITIONS=7" in out  # the rest is shown as set
     assert "CALLSTREAM_CUSTOMER_HASH_KEY=***" in out
+
+
+def test_config_prints_values_as_their_variables_are_written(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Printed as Python ("['transcribe', 'filter']", "[PosixPath('/a')]", "True"), a line pasted back
+    into the environment was refused ("unknown stage(s)") or meant something else."""
+    given = {
+        "CALLSTREAM_STAGES": "transcribe,filter",
+        "CALLSTREAM_RECORDING_ROOTS": "/a,/b",
+        "CALLSTREAM_WHISPER_KEEP_WORDS": "true",
+        "CALLSTREAM_WHISPER_HINT_CHECK_LOGPROB": "",
+        "CALLSTREAM_LOG_LEVEL": "info",
+    }
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    assert main(["config"]) == 0
+    lines = {line.partition("=")[0]: line.partition("=")[2] for line in capsys.readouterr().out.splitlines()}
+    assert {name: lines[name] for name in given} == given
 
 
 # --- red-team findings ---------------------------------------------------------------------------------
