@@ -17,9 +17,24 @@ def read_yaml(path: Path, error: type[Exception]) -> Any:
     try:
         return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise error(f"{path}: not valid YAML: {exc}") from None
+        raise error(f"{path}{_yaml_where(exc)}: not valid YAML: {_yaml_problem(exc)}") from None
     except OSError as exc:
         raise error(f"{path}: cannot read: {exc}") from None
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """``:line:column`` of a YAML error (1-based, as editors count), or nothing when unknown."""
+    mark = getattr(exc, "problem_mark", None)
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML error in one line: what is wrong and what it was in ("while parsing a flow sequence"),
+    without PyYAML's excerpt of the text and its "<unicode string>" positions."""
+    problem, context = getattr(exc, "problem", None), getattr(exc, "context", None)
+    if not problem:
+        return " ".join(str(exc).split())
+    return f"{problem} ({context})" if context else str(problem)
 
 
 def yaml_files(packaged: Path, extra_dir: Path | None, what: str, error: type[Exception]) -> list[Path]:

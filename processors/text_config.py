@@ -53,6 +53,18 @@ class TextConfigError(ValueError):
 
 #: Fields a YAML file may not set: objects built in code, not settings.
 _NOT_CONFIGURABLE = {"pii", "lexicon"}
+#: The range a number must lie in (bounds included; None: unbounded): a probability above 1 or a
+#: similarity of 750 would silently keep or drop everything.
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "min_vad_speech": (0, 1),
+    "max_no_speech_prob": (0, 1),
+    "min_avg_logprob": (None, 0),
+    "min_words": (0, 100),
+    "similarity": (0, 100),
+    "dense_at": (0, None),
+    "simple_below": (0, None),
+    "medium_min_words": (0, 1000),
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,14 @@ def _options(cls: type[Any], raw: Any, where: str, **fixed: Any) -> Any:
         except ValidationError as exc:
             message = exc.errors()[0]["msg"]
             raise TextConfigError(f"{where}.{name}: {message} (got {value!r})") from None
+        low, high = _RANGES.get(name, (None, None))
+        if (low is not None and values[name] < low) or (high is not None and values[name] > high):
+            span = (
+                f"from {low} to {high}"
+                if low is not None and high is not None
+                else (f"at least {low}" if low is not None else f"at most {high}")
+            )
+            raise TextConfigError(f"{where}.{name}: must be {span} (got {value!r})")
     return cls(**values)
 
 

@@ -1214,7 +1214,10 @@ def load_settings(**overrides: object) -> Settings:
             got = redact(name, given)  # never echo credentials
             if is_secret(name) and isinstance(given, str) and given.strip():
                 msg = without_secrets(msg, [given])  # nor through a validator's message
-            lines.append(f"  {var}: {msg} (got {got})")
+            msg = msg.removeprefix("Value error, ")  # pydantic's words for our validators' ValueError
+            # a message that names the value already (a config file's path and line) says it once
+            named = isinstance(given, str) and given.strip() and given in msg and not is_secret(name)
+            lines.append(f"  {var}: {msg}" + ("" if named else f" (got {got})"))
         raise invalid_configuration(lines) from None
 
 

@@ -98,6 +98,13 @@ def test_compression_steps_switch_off(tmp_path):
         ("- filter\n", "must be a mapping"),
         ("filter: [1, 2]\n", "filter: must be a mapping"),
         ("filter: {min_words: [3\n", "not valid YAML"),
+        ("filter:\n  fillers: [um, uh\n  min_words: 3\n", "text.yaml:3:12: not valid YAML: expected ','"),
+        # numbers out of their range kept or dropped everything without a word
+        ("compress: {similarity: 750}\n", "compress.similarity: must be from 0 to 100 (got 750)"),
+        ("filter: {min_words: -5}\n", "filter.min_words: must be from 0 to 100 (got -5)"),
+        ("filter: {max_no_speech_prob: 1.5}\n", "filter.max_no_speech_prob: must be from 0 to 1"),
+        ("filter: {min_avg_logprob: 0.5}\n", "filter.min_avg_logprob: must be at most 0"),
+        ("compress: {dense_at: -1.0}\n", "compress.dense_at: must be at least 0"),
     ],
 )
 def test_bad_files_name_the_file_and_key(tmp_path, yaml_text, message):
@@ -133,3 +140,13 @@ def test_documented_examples_load(tmp_path, where, text):
     config = TextConfig.load(write(tmp_path, text))
     assert config != TextConfig(), where
     assert "okay" not in config.filter.fillers
+
+
+def test_a_bad_file_is_one_line_naming_the_file_once(tmp_path, monkeypatch, capsys):
+    from streams.cli import main
+
+    monkeypatch.setenv("CALLSTREAM_TEXT_CONFIG", str(write(tmp_path, "filter: {filers: [um]}\n")))
+    assert main(["config"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.count("text.yaml") == 1, err
+    assert "Value error" not in err and "CALLSTREAM_TEXT_CONFIG: " in err
