@@ -27,8 +27,9 @@ matches any ending)::
       emails: true
       ids: true
 
-An unknown key or a value of the wrong type is an error naming the file and the key, raised when
-the worker starts (settings validation), not on the first call.
+An unknown key, a value of the wrong type or a number out of its range (:data:`_RANGES`) is an
+error naming the file and the key, raised when the worker starts (settings validation), not on the
+first call.
 """
 
 from __future__ import annotations
