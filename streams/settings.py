@@ -857,8 +857,15 @@ class Settings(BaseSettings):
     @field_validator("notify_smtp_to", mode="after")
     @classmethod
     def _smtp_addresses(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        if info.data.get("notify_smtp_host") and (not value or not info.data.get("notify_smtp_from")):
-            raise ValueError("CALLSTREAM_NOTIFY_SMTP_HOST is set: set NOTIFY_SMTP_FROM and NOTIFY_SMTP_TO")
+        if info.data.get("notify_smtp_host"):
+            missing = [
+                name
+                for name, given in (("FROM", info.data.get("notify_smtp_from")), ("TO", value))
+                if not given
+            ]
+            if missing:  # reported under NOTIFY_SMTP_TO (validated last): name what is missing
+                unset = " and ".join(f"CALLSTREAM_NOTIFY_SMTP_{name}" for name in missing)
+                raise ValueError(f"CALLSTREAM_NOTIFY_SMTP_HOST is set: set {unset} too")
         bad = [addr for addr in value if "@" not in addr]
         if bad:
             raise ValueError(f"not e-mail addresses: {', '.join(bad)}")

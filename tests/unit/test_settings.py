@@ -544,3 +544,20 @@ def test_a_new_data_folder_is_its_owners_only(tmp_path: Path) -> None:
     shared.mkdir(mode=0o750)
     make_data_dir(shared)
     assert shared.stat().st_mode & 0o777 == 0o750
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"CALLSTREAM_NOTIFY_SMTP_TO": "a@b.c"}, "set CALLSTREAM_NOTIFY_SMTP_FROM too"),
+        ({"CALLSTREAM_NOTIFY_SMTP_FROM": "cs@b.c"}, "set CALLSTREAM_NOTIFY_SMTP_TO too"),
+        ({}, "set CALLSTREAM_NOTIFY_SMTP_FROM and CALLSTREAM_NOTIFY_SMTP_TO too"),
+    ],
+)
+def test_smtp_without_its_addresses_names_the_one_missing(monkeypatch, tmp_path, env, missing):
+    """With SMTP_TO set and SMTP_FROM not, the error named SMTP_TO and asked for both."""
+    monkeypatch.setenv("CALLSTREAM_NOTIFY_SMTP_HOST", "smtp.example.com")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=missing):
+        Settings(data_dir=tmp_path)
