@@ -699,7 +699,28 @@ def cmd_config(args: argparse.Namespace) -> int:
         # the rest as the variable is written, so a line pasted back means the same
         shown = redact(name, value, quoted=False) if value and is_secret(name) else env_text(value)
         print(f"{env}={shown}\n    {field.description}")
+    if args.check:
+        check_config_files(settings)
+        print(
+            "config files: alert rules, scorecards, keyword dictionaries and text config load",
+            file=sys.stderr,
+        )
     return 0
+
+
+def check_config_files(settings: Settings) -> None:
+    """Load what the score and alerts stages load at start (alert rules, scorecards, keyword
+    dictionaries and the entries rules and scorecards name; the text config is checked with the
+    settings): the first problem raises as it would stop a worker."""
+    from processors.alerts import AlertRulebook, check_keyword_entries
+    from processors.rules import RuleOptions, check_dictionaries_dir
+    from processors.scorecard import ScorecardRegistry
+    from processors.scoring import check_dictionaries
+
+    check_keyword_entries(
+        AlertRulebook.load(settings.alert_rules_dir), check_dictionaries_dir(settings.dictionaries_dir)
+    )
+    check_dictionaries(ScorecardRegistry.load(settings.scorecards_dir), RuleOptions.from_settings(settings))
 
 
 def _version() -> str:
@@ -937,6 +958,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print every setting: its CALLSTREAM_* variable, its value (from the environment, "
         "./.env or the file named by CALLSTREAM_CONFIG; credentials hidden) and what it means. "
         "Exit status 2 when a value is invalid, with one line per wrong variable.",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="also load the alert rules, scorecards and keyword dictionaries the settings name, as a "
+        "worker does at start: exit 2 naming the file of the first problem",
     )
     p.set_defaults(func=cmd_config)
     return parser

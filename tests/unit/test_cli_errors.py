@@ -397,3 +397,22 @@ def test_demo_says_what_it_still_waits_for(monkeypatch: pytest.MonkeyPatch) -> N
     assert lines[0] == "  1/2 call(s) in ClickHouse"
     assert any(re.fullmatch(r"  1/2 call\(s\) in ClickHouse; \d+ s, still processing long", x) for x in lines)
     assert lines[-1] == "timed out after 2s"
+
+
+def test_config_check_loads_rules_scorecards_and_dictionaries(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
+) -> None:
+    """A bad alert rule passed `callstream config` (exit 0) and stopped only the worker."""
+    assert main(["config", "--check"]) == 0
+    assert "load" in capsys.readouterr().err
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "x.yaml").write_text(
+        "id: x\nversion: '1'\nrules:\n  - {id: r, severity: warning, when: rules.keyword_hits.nope >= 1}\n"
+    )
+    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
+    assert main(["config"]) == 0  # without --check, the settings only
+    capsys.readouterr()
+    assert main(["config", "--check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"callstream: {rules / 'x.yaml'}: rule 'r' reads rules.keyword_hits.nope")
