@@ -159,6 +159,19 @@ FIXTURES: dict[str, dict[str, Any]] = {
             ("customer", "Cool, thanks."),
         ],
     },
+    "en_second_price": {  # the agent's retelling must fold, the other price (an answer) must stay
+        "language": "en",
+        "facts": ["$45", "$50", "without autopay", "not include"],
+        "turns": [
+            ("agent", "The unlimited plan is $45 a month with autopay and includes 50 gigs of hotspot."),
+            ("customer", "Does it include international calls?"),
+            ("agent", "No, it does not include international calls."),
+            ("agent", "So again, the unlimited plan is $45 a month with autopay and it includes 50 gigs of hotspot."),  # noqa: E501
+            ("customer", "And without autopay?"),
+            ("agent", "Without autopay it's $50 a month."),
+            ("customer", "Fine, I'll take it without autopay."),
+        ],
+    },
     "ru_repeated_terms": {
         "language": "ru",
         "facts": ["6", "процентов 0", "3000", "рассрочка", "оформлю"],
