@@ -278,17 +278,11 @@ def _wav_header_only(path: Path) -> bool:
     """Whether ``path`` is a RIFF/WAVE file with a usable ``fmt`` chunk that ends before any sample:
     cut at 44 bytes (a recorder killed early, ``head -c 44``) after a LIST chunk, it lacks even the
     ``data`` chunk header, and FFmpeg refuses it as invalid data rather than as empty."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError:
+    head = _wav_head(path)
+    if head is None:
         return False
-    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        return False
-    at, usable = 12, False
-    while at + 8 <= len(head):
-        chunk, size = head[at : at + 4], int.from_bytes(head[at + 4 : at + 8], "little")
-        body = head[at + 8 : at + 8 + size]
+    usable = False
+    for chunk, _, body in _wav_chunks(head):
         if chunk == b"data":
             return usable and not body
         if chunk == b"fmt ":
@@ -297,8 +291,26 @@ def _wav_header_only(path: Path) -> bool:
             channels = int.from_bytes(body[2:4], "little")
             rate = int.from_bytes(body[4:8], "little")
             usable = channels >= 1 and MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE
-        at += 8 + size + (size & 1)  # chunks are padded to an even size
     return usable and len(head) < 1 << 16  # the file ended (in or after a chunk) with no data chunk
+
+
+def _wav_head(path: Path) -> bytes | None:
+    """The first 64 KiB of ``path`` when it is a RIFF/WAVE file, else (or unreadable) None."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return None
+    return head if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE" else None
+
+
+def _wav_chunks(head: bytes) -> Iterator[tuple[bytes, int, bytes]]:
+    """(id, declared size, the body bytes ``head`` holds) of each chunk of a RIFF/WAVE ``head``."""
+    at = 12
+    while at + 8 <= len(head):
+        chunk, size = head[at : at + 4], int.from_bytes(head[at + 4 : at + 8], "little")
+        yield chunk, size, head[at + 8 : at + 8 + size]
+        at += 8 + size + (size & 1)  # chunks are padded to an even size
 
 
 def probe_header(path: Path) -> tuple[int, float | None]:
@@ -525,20 +537,8 @@ def _still_written(path: Path, size: int) -> str | None:
 def _wav_data_size(path: Path) -> int | None:
     """The size a RIFF/WAVE file's ``data`` chunk header declares; None for another format or a
     header without a ``data`` chunk in its first 64 KiB."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError:
-        return None
-    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        return None
-    at = 12
-    while at + 8 <= len(head):
-        chunk, size = head[at : at + 4], int.from_bytes(head[at + 4 : at + 8], "little")
-        if chunk == b"data":
-            return size
-        at += 8 + size + (size & 1)
-    return None
+    head = _wav_head(path)
+    return next((size for chunk, size, _ in _wav_chunks(head) if chunk == b"data"), None) if head else None
 
 
 def _declared_seconds(path: Path, estimate: float | None) -> float | None:
