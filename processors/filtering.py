@@ -4,6 +4,13 @@ Every segment stays in the record (and in ``call_segments``) with ``kept``/``dro
 the kept ones reach compression and the rule metrics. Reasons, tried in this order:
 
 - ``empty``: no letter or digit at all.
+- ``hallucination``: text Whisper writes on silence or music, learnt from subtitled video
+  ("Продолжение следует...", "Субтитры сделал DimaTorzok", "Thank you for watching!", "[MUSIC]",
+  "Добро пожаловать на наш канал"): the whole segment is one of ``hallucinations``, a web address
+  alone ("www.mooji.org"; not after a turn naming a site or link: a dictated address), or holds a
+  subtitle credit; a closing ("Thank you.", "Спасибо.") only when Whisper's no-speech probability
+  is high and VAD heard no speech. Asked before the two below, whatever Whisper's doubt: BI counts
+  a stock phrase as a hallucination, not as silence.
 - ``no_vad``: Silero VAD heard speech under less than ``min_vad_speech`` of the segment's time
   (``vad_speech``). When VAD did not run, or heard speech under less than half of it (breath,
   music, line noise fire it too), Whisper's own pair decides: ``no_speech`` when
@@ -11,10 +18,6 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   silent windows; either one alone is not enough). A breath so doubted that goes on (or starts) a
   number the same speaker's kept breaths dictate ("заказ номер 412..." / "307..." / "95.") is kept
   with them: the LLM reads the whole number.
-- ``hallucination``: text Whisper writes on silence or music, learnt from subtitled video
-  ("Продолжение следует...", "Субтитры сделал DimaTorzok", "Thank you for watching!", "[MUSIC]"):
-  the whole segment is one of ``hallucinations``, or holds a subtitle credit; a closing ("Thank
-  you.", "Спасибо.") only when Whisper's no-speech probability is high and VAD heard no speech.
 - ``filler``: nothing left once filler words/phrases are removed ("угу", "ага", "да-да", "мм",
   "uh-huh", "okay", "one second", "секундочку", ...), unless it answers the other speaker's
   question or the agent's proposal (then "okay" / "да" is an agreement and is kept).
@@ -189,12 +192,17 @@ PROPOSAL_WORDS = (
 HALLUCINATIONS = (
     "thank you for watching", "thanks for watching", "thank you so much for watching",
     "please subscribe", "please like and subscribe", "like and subscribe", "subscribe to my channel",
-    "please subscribe to my channel",
+    "please subscribe to my channel", "welcome to my channel", "welcome back to my channel",
+    "welcome to the channel",
     "don't forget to subscribe", "see you in the next video", "i'll see you in the next video",
     "subtitles by the amara.org community", "music", "applause", "laughter", "blank_audio",
     "продолжение следует", "спасибо за просмотр", "подписывайтесь на канал", "подписывайтесь на наш канал",
     "ставьте лайки", "ставьте лайк и подписывайтесь на канал", "до новых встреч", "музыка",
     "аплодисменты", "смех",
+    # YouTube channel phrases: never a whole turn of a call
+    "подписывайтесь на мой канал", "подпишитесь на канал", "подпишитесь на наш канал", "ставьте лайк",
+    "добро пожаловать на канал", "добро пожаловать на наш канал", "добро пожаловать в наш канал",
+    "добро пожаловать на мой канал", "добро пожаловать в мой канал",
 )  # fmt: skip
 #: Never said in a call, anywhere in a segment: subtitle credits Whisper learnt with the speech.
 _HALLUCINATION_MARKERS = (
@@ -217,7 +225,7 @@ CLOSINGS = (
 _NOT_LETTERS = re.compile(r"[\W_]+")
 #: Why Whisper's noise on a silence is dropped ("Продолжение следует...", "[MUSIC]", "Thank you for
 #: watching!"): with no digit or number word, no piece of a number, and nothing the other passes read.
-_NOISE = frozenset({"empty", "no_speech", "no_vad", "hallucination"})
+_NOISE = frozenset({"empty", "hallucination"})
 #: Control characters (C0 but tab and newline, DEL, C1): not speech, dropped from the stored text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DIGIT = re.compile(r"\d")
@@ -332,12 +340,17 @@ def _key(text: str) -> str:
     return _NOT_LETTERS.sub(" ", text.lower()).strip()
 
 
-def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
-    """Whether the segment is text Whisper writes on silence (see :data:`HALLUCINATIONS`)."""
+def _hallucination(segment: Mapping[str, Any], options: FilterOptions, before: tuple[str, ...] = ()) -> bool:
+    """Whether the segment is text Whisper writes on silence (see :data:`HALLUCINATIONS`), or a
+    web address alone ("www.mooji.org"), unless a text ``before`` it (the segment before, the last
+    kept turn) names a site or a link: a dictated address ("Наш сайт:" / "www.example.ru.")."""
     text = segment["text"]
     low = text.lower()
     if _has_marker(low):
         return True
+    # substring tests first: an address is rare, and the pattern runs only on one
+    if ("www." in low or "://" in low) and _URL_ALONE.fullmatch(low.strip()) is not None:
+        return not any(_NAMES_SITE.search(b) for b in before)
     nsp = segment.get("no_speech_prob")
     if len(text) > options._max_key_chars:  # longer than any listed phrase with its punctuation
         # unless it starts with one and Whisper doubted the window: it went on past the phrase
@@ -358,6 +371,15 @@ def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
         return nsp is not None and nsp > options.max_no_speech_prob and (vad is None or vad < 0.5)
     return False
 
+
+#: A whole segment that is one web address: Whisper writes one it learnt from video credits on a
+#: silence ("www.mooji.org", "http://www.youtube.com"), even when sure of it. In a sentence ("go to
+#: www.example.com") it is speech.
+_URL_ALONE = re.compile(r"\W*(?:https?://|www\.)\S+")
+#: What a turn before a dictated address says: then the address alone is speech.
+_NAMES_SITE = re.compile(
+    r"сайт|ссылк|адрес|страниц|портал|site|link|address|url|page|web|go to|visit|www|http", re.IGNORECASE
+)
 
 #: What joins two of Whisper's stock phrases into one ("like and subscribe", "ставьте лайки и ...").
 _JOINED_PHRASES = re.compile(r" (?:и|and) ")
@@ -404,10 +426,10 @@ def drop_reason(
     text = segment["text"]
     if not has_words(text):
         return "empty"
+    if _hallucination(segment, options):  # before the no-speech pair, as filter_transcript asks
+        return "hallucination"
     if reason := _no_speech(segment, options):
         return reason
-    if _hallucination(segment, options):
-        return "hallucination"
     return _text_reason(text, options, answers_question)[0]
 
 
@@ -3417,9 +3439,14 @@ def filter_transcript(
             seg = {**seg, "text": _printable(seg["text"])}
         text = seg["text"]
         other = last_kept_role not in (None, seg["role"])
-        reason = "empty" if not has_words(text) else _no_speech(seg, options)
-        if reason is None and _hallucination(seg, options):
+        # a stock phrase is a hallucination whatever Whisper's doubt: asked before the no-speech
+        # pair, so BI counts "Thank you for watching!" under hallucination, not no_speech
+        if not has_words(text):
+            reason: str | None = "empty"
+        elif _hallucination(seg, options, (segments[-1]["text"] if segments else "", last_kept_text)):
             reason = "hallucination"
+        else:
+            reason = _no_speech(seg, options)
         if reason is None:
             # the identity number the other speaker asked for: looked up for a turn that may answer
             # it, right after theirs (kept or not: "Так, дальше." is dropped as a filler)
@@ -3470,13 +3497,10 @@ def filter_transcript(
             words = WORD_RE.findall(text.lower())
             if ids and _may_be_id(text, words):
                 asked_kind = _asked(speech, seg["role"], seen=seen)
-            # a breath Whisper doubted may be a piece of an address or a number ("dot...", "pruitt..."):
-            # noise only when its words are what Whisper writes on a silence
-            noise = (
-                reason in _NOISE
-                and (reason in ("empty", "hallucination") or _hallucination(seg, options))
-                and not _says_digits(text, words)
-            )
+            # a breath Whisper doubted (no_speech, no_vad) may be a piece of an address or a number
+            # ("dot...", "pruitt..."): noise only when its words are what Whisper writes on a silence,
+            # and those were judged a hallucination first
+            noise = reason in _NOISE and not _says_digits(text, words)
             if noise and speech is segments:
                 speech = segments.copy()  # the first noise: from here on the two lists differ
             text, found = _redact(text, options, words, asked_kind)
