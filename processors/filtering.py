@@ -33,7 +33,9 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
 
 The other speaker's previous kept turn is a question when it holds a "?", and a proposal when
 the agent said it with a number (a price) or an offer or commitment ("оформляю вам тариф за 2990
-рублей.", "I'll set you up on the pro plan."): a bare "Хорошо." / "Sure." after it is consent.
+рублей.", "I'll set you up on the pro plan."): a bare "Хорошо." / "Sure." after it is consent. A
+backchannel ("Mm-hmm.", "Мм-хм.") is consent after a question or an action the agent announces in
+words ("We'll charge your card now."), the same as "Okay."; after a price stated alone it listens.
 
 Repeats are collapsed ("да-да-да-да" → "да", "yeah yeah yeah" → "yeah") before judging a turn, so
 "да-да-да" is a filler like "да"; the segment itself keeps its words as said (compression collapses
@@ -145,7 +147,8 @@ FILLERS_RU = (
     "одну секунду", "сейчас", "сейчас посмотрю", "я уточню", "минуточку", "вот", "слушаю", "алло",
     "как бы", "значит", "и", "хм", "хмм", "мм-хм",
 )  # fmt: skip
-#: Backchannels: an answer to a question ("Do you agree to the terms?" / "Mm-hmm."), not to a proposal.
+#: Backchannels: an answer to a question ("Do you agree to the terms?" / "Mm-hmm.") or to an action
+#: the agent announces ("We'll charge your card now."), not to a price stated (see :func:`announces`).
 _BACKCHANNEL = re.compile(r"(?:mm-hmm|uh-huh|mhm|мм-хм)[.!,…]*", re.IGNORECASE)
 #: Short answers that are an agreement only when they answer a question or proposal.
 ANSWER_WORDS = (
@@ -186,6 +189,10 @@ PROPOSAL_WORDS = (
     "offer", "we can offer", "i can offer", "i'm setting *", "i am setting *", "we're setting *",
     "предлагаю", "предлагаем", "можем предложить", "оформляю", "оформляем", "подключаю", "подключаем",
     "записываю", "записываем", "отправляю", "отправляем",
+    # an action announced as it is done: "Okay."/"Mm-hmm." after it is consent
+    "i'm sending *", "i'm charging *", "i'm cancelling *", "i'm canceling *", "i'm booking *",
+    "we're sending *", "we're charging *", "we're cancelling *", "we're canceling *", "we're booking *",
+    "списываю", "списываем", "отменяю", "отменяем", "бронирую", "бронируем",
 )  # fmt: skip
 #: What Whisper writes on silence, music or noise (learnt from subtitled video): a segment that is
 #: exactly one of these (case, punctuation and spaces aside) is dropped as ``hallucination``.
@@ -444,6 +451,15 @@ def proposes(text: str, options: FilterOptions = FilterOptions()) -> bool:
         return True
     spoken = normalise_numbers(text)  # a price in words
     return spoken != text and _DIGIT.search(spoken) is not None and _offers_terms(spoken)
+
+
+def announces(text: str, options: FilterOptions = FilterOptions()) -> bool:
+    """Whether an agent turn announces an action or makes an offer in words (``options.proposal_words``:
+    "We'll charge your card now.", "Оформляю вам тариф."): a bare "Mm-hmm"/"Мм-хм" after it is consent,
+    as "Okay." is. A number alone ("So the total is 49 dollars a month.") makes :func:`proposes`
+    true, not this: a backchannel after a price only listens."""
+    matcher, subject = ci_view(options._proposal_re, text)
+    return matcher.search(subject) is not None
 
 
 #: What makes a number in an agent's turn an offer: a price or a term ("2990 в месяц", "20% off"),
@@ -3415,6 +3431,7 @@ def filter_transcript(
     last_kept_role: str | None = None
     last_kept_text = ""
     last_kept_asked: bool | None = False
+    last_kept_announces: bool | None = None  # whether it announces an action in words (see announces)
     ids = options.pii.enabled and options.pii.ids
     seen: dict[int, str | None] = {}  # what each segment asks for (see _asked)
     role: str | None = None
@@ -3469,11 +3486,18 @@ def filter_transcript(
                 and other
                 and last_kept_asked is None
                 and options._answer_re.search(seg["text"])
-                # "Mm-hmm" answers a question ("Do you agree?"); after a statement it only listens
-                and not _BACKCHANNEL.fullmatch(seg["text"].strip())
             ):
-                last_kept_asked = last_kept_role == "agent" and proposes(last_kept_text, options)
-                if last_kept_asked:
+                if _BACKCHANNEL.fullmatch(seg["text"].strip()):
+                    # "Mm-hmm" after an action the agent announces ("We'll charge your card now.") is
+                    # consent as "Okay." is; after a price stated alone ("So the total is 49 dollars a
+                    # month.") it only listens. Asked once per agent turn: backchannels are frequent.
+                    if last_kept_announces is None:
+                        last_kept_announces = last_kept_role == "agent" and announces(last_kept_text, options)
+                    consent = last_kept_announces
+                else:
+                    consent = last_kept_role == "agent" and proposes(last_kept_text, options)
+                    last_kept_asked = consent
+                if consent:
                     reason, text, found = _judge(seg["text"], options, True, asked)
             if (
                 not found
@@ -3524,6 +3548,7 @@ def filter_transcript(
             kept += 1
             last_kept_role, last_kept_text = seg["role"], text
             last_kept_asked = True if "?" in text else None  # "Вам удобно? Я могу ещё ..." asks too
+            last_kept_announces = None
     said_all = [s["text"] for s in transcript["segments"]]
     # the passes over several segments read the speech only (see ``speech``), then store what they
     # redacted in place
