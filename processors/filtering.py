@@ -347,17 +347,16 @@ def _key(text: str) -> str:
     return _NOT_LETTERS.sub(" ", text.lower()).strip()
 
 
-def _hallucination(segment: Mapping[str, Any], options: FilterOptions, before: tuple[str, ...] = ()) -> bool:
+def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
     """Whether the segment is text Whisper writes on silence (see :data:`HALLUCINATIONS`), or a
-    web address alone ("www.mooji.org"), unless a text ``before`` it (the segment before, the last
-    kept turn) names a site or a link: a dictated address ("Наш сайт:" / "www.example.ru.")."""
+    web address alone ("www.mooji.org"; :func:`_dictated_address` tells one said in a call)."""
     text = segment["text"]
     low = text.lower()
     if _has_marker(low):
         return True
     # substring tests first: an address is rare, and the pattern runs only on one
     if ("www." in low or "://" in low) and _URL_ALONE.fullmatch(low.strip()) is not None:
-        return not any(_NAMES_SITE.search(b) for b in before)
+        return True
     nsp = segment.get("no_speech_prob")
     if len(text) > options._max_key_chars:  # longer than any listed phrase with its punctuation
         # unless it starts with one and Whisper doubted the window: it went on past the phrase
@@ -387,6 +386,16 @@ _URL_ALONE = re.compile(r"\W*(?:https?://|www\.)\S+")
 _NAMES_SITE = re.compile(
     r"сайт|ссылк|адрес|страниц|портал|site|link|address|url|page|web|go to|visit|www|http", re.IGNORECASE
 )
+
+
+def _dictated_address(text: str, before: str, last_kept: str) -> bool:
+    """Whether ``text``, judged a hallucination, is a web address alone said after a turn naming a
+    site or a link (the segment ``before`` it or the ``last_kept`` turn): dictated ("Наш сайт:" /
+    "www.example.ru."), speech. Asked only of a hallucination: no cost on the other segments."""
+    if "www." not in text.lower() and "://" not in text:
+        return False  # a stock phrase, no address
+    return _NAMES_SITE.search(before) is not None or _NAMES_SITE.search(last_kept) is not None
+
 
 #: What joins two of Whisper's stock phrases into one ("like and subscribe", "ставьте лайки и ...").
 _JOINED_PHRASES = re.compile(r" (?:и|and) ")
@@ -3460,7 +3469,9 @@ def filter_transcript(
         # pair, so BI counts "Thank you for watching!" under hallucination, not no_speech
         if not has_words(text):
             reason: str | None = "empty"
-        elif _hallucination(seg, options, (segments[-1]["text"] if segments else "", last_kept_text)):
+        elif _hallucination(seg, options) and not _dictated_address(
+            text, segments[-1]["text"] if segments else "", last_kept_text
+        ):
             reason = "hallucination"
         else:
             reason = _no_speech(seg, options)
