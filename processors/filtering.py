@@ -25,9 +25,11 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   holds a number (a digit's noun too: "тройка."), a negation or refusal ("no", "нет", "не надо"),
   an explicit agreement ("I agree", "согласен", "deal"), an action ("send it", "отправьте
   договор", "подождите"), a question, a politeness marker (greeting, thanks, goodbye: scoring
-  needs them), a key fact (objection, commitment, legal word), or when it answers the other
-  speaker's question or the agent's proposal (a name, a place, a choice: "Сергей.", "Monthly.",
-  "Верно.").
+  needs them), an outcome, state or attitude ("Still nothing.", "It works!", "Same error.", "Too
+  late.", "Whatever.", "Без изменений.", "Заработало!", "Поздно.", "Всё равно."), a key fact
+  (objection, commitment, legal word), a confirmation repeating the other speaker's verb ("Вы
+  оставляли заявку на замер." / "Да, оставлял."), or when it answers the other speaker's question
+  or the agent's proposal (a name, a place, a choice: "Сергей.", "Monthly.", "Верно.").
 - ``repeat``: the same text as the same speaker's previous kept segment, nobody else in between
   (Whisper looping on hold music); the first copy stays.
 
@@ -169,6 +171,13 @@ KEEP_WORDS = (
     "bye", "goodbye", "sorry", "здравствуйте", "добрый день", "доброе утро", "добрый вечер",
     "спасибо", "благодарю", "до свидания", "всего доброго", "извините", "простите", "привет",
     "you too", "likewise", "same to you", "и вам", "взаимно", "слушаю вас",
+    # outcomes, states and attitudes: what an instruction or a date did ("Try a different outlet." /
+    # "Still nothing.", "Мастер придёт в пятницу." / "Поздно.")
+    "nothing", "still", "same", "works", "worked", "working", "broken", "error", "errors", "fixed",
+    "late", "whatever", "useless", "helped", "again",
+    "ничего", "заработал*", "работает", "работают", "сломал*", "сломан*", "то же", "без изменений",
+    "поздно", "всё равно", "все равно", "всё так же", "все так же", "по-прежнему", "опять", "снова",
+    "ошибка", "ошибку", "помогло", "починил*", "исправил*", "бесполезно", "без разницы", "неважно",
 )  # fmt: skip
 #: Requests and instructions: a short turn with one is kept ("Send it.", "Отправьте договор.").
 ACTION_WORDS = (
@@ -515,6 +524,39 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
             return None, words
         return "short", words
     return None, words
+
+
+#: The shortest stem two forms of one word share in :func:`_confirms_by_echo` ("оставлял" and
+#: "оставляли", "подписал" and "подписывали", "received" and "receive").
+_ECHO_STEM = 5
+#: How many letters past the shared stem each form may have: an ending, a suffix of aspect.
+_ECHO_ENDING = 3
+
+
+def _confirms_by_echo(text: str, before: str, options: FilterOptions) -> bool:
+    """Whether the short ``text`` confirms the other speaker's ``before`` by repeating its verb,
+    with a yes or alone (the Russian "yes"): "Вы оставляли заявку на замер." / "Да, оставлял." or
+    "Оставлял." (a statement asked as a question, no "?" to make it one). Called only for a turn
+    about to be dropped as ``short``."""
+    words = WORD_RE.findall(text.lower())
+    if len(words) > 1 and options._answer_re.search(text) is None:
+        return False
+    # a yes itself is no echo ("давайте я посмотрю" / "Ну, давайте.")
+    mine = [
+        w
+        for w in words
+        if len(w) >= _ECHO_STEM and w not in options._filler_words and not options._answer_re.fullmatch(w)
+    ]
+    if not mine:
+        return False
+    theirs = {w for w in WORD_RE.findall(before.lower()) if len(w) >= _ECHO_STEM}
+    for word in mine:
+        for said in theirs:
+            # one stem, each form at most an ending past it
+            stem = max(_ECHO_STEM, len(word) - _ECHO_ENDING, len(said) - _ECHO_ENDING)
+            if stem <= min(len(word), len(said)) and word[:stem] == said[:stem]:
+                return True
+    return False
 
 
 def _kept_whatever_repeats(text: str, words: list[str], options: FilterOptions) -> bool:
@@ -3510,6 +3552,8 @@ def filter_transcript(
                     last_kept_asked = consent
                 if consent:
                     reason, text, found = _judge(seg["text"], options, True, asked)
+            if reason == "short" and other and _confirms_by_echo(seg["text"], last_kept_text, options):
+                reason = None  # "Вы оставляли заявку на замер." / "Да, оставлял.": a confirmation
             if (
                 not found
                 and (
