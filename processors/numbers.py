@@ -688,12 +688,54 @@ def dictated_digits(text: str) -> str:
     dictated in groups: "four fifteen, five fifty-five, oh one thirty-four" → "4 15, 5 55, 0 1 34",
     "сорок два семьдесят шесть" → "42 76"; "hundred" → "00", "thousand" → "000", "oh" (next to a
     number word) → "0", "double seven" / "три семёрки" → "7 7" / "7 7 7". Only for finding PII: as
-    arithmetic it is wrong ("five hundred" is "5 00")."""
+    arithmetic it is wrong ("five hundred" is "5 00"). An amount with a thousand or a million, of
+    10 000 or more or before a currency, is the amount ("сто шестьдесят семь тысяч" → "167000", see
+    :func:`_amounts`): read in groups it had a card's digits."""
     return dictated_pieces(text)[1]
 
 
 #: One number read as dictated: (start, end) of its words in the source, (start, end) of its digits.
 Piece = tuple[int, int, int, int]
+
+
+#: A currency right after a number ("... dollars", "... рублей", "... ₽").
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:[$€£₽]|(?:dollars?|bucks|euros?|pounds?|рубл\w*|руб\.?|долл\w*|евро)(?!\w))", re.IGNORECASE
+)
+
+
+def _amounts(text: str) -> dict[int, tuple[int, str]]:
+    """The runs of number words in ``text`` that say one amount with a thousand or a million in it, of
+    10 000 or more or with a currency after it ("one hundred sixty-seven thousand four hundred
+    thirteen", "два миллиона девяносто девять тысяч ...", "пять тысяч сто рублей"), by where they
+    start: (their end, the amount's digits). Read group by group ("1 00 67 000 4 00 13") such an amount
+    has a card's 13-19 digits, one in ten of them Luhn-valid; no group of a phone or a card has five
+    digits or more said with a thousand, and a currency says what the number is. A smaller one without
+    a currency may be a group said so ("тысяча двести" of a phone: "1000 200" as before). A run saying
+    more than one number ("четыре тысячи сто одиннадцать тысяча сто одиннадцать", a card's groups) or
+    ending in an ordinal is left out."""
+    amounts: dict[int, tuple[int, str]] = {}
+    for m in _RUN_RE.finditer(text):
+        if m.group("lead") is not None:
+            continue
+        words = [w.lower() for w in _TOKEN_RE.findall(m.group("run")) if w.lower() != "and"]
+        if len(words) < 2 or _BIG.keys().isdisjoint(words) or words[-1] in _ORDINALS:
+            continue
+        if not _KNOWN.issuperset(words):
+            continue
+        pieces = _parse(words, None)
+        if not pieces or len(pieces) != 1:
+            continue
+        first, last, value, _ = pieces[0]
+        if (
+            first == 0
+            and last == len(words) - 1
+            and value is not None
+            and value.denominator == 1
+            and (value >= 10_000 or _CURRENCY_AFTER.match(text, m.end()) is not None)
+        ):
+            amounts[m.start("run")] = (m.end("run"), str(int(value)))
+    return amounts
 
 
 def dictated_pieces(text: str) -> tuple[str, str, list[Piece]]:
@@ -704,6 +746,9 @@ def dictated_pieces(text: str) -> tuple[str, str, list[Piece]]:
     words = list(_DICTATION_RE.finditer(text))
     if not words:
         return text, text, []
+    # an amount with a thousand or a million in it is read as the amount (see _amounts); a set look-up
+    # a word first, the run pattern only for the few texts that say one
+    amounts = _amounts(text) if any(m.group().lower() in _BIG for m in words) else {}
     pieces: list[Piece] = []
     length = 0
     out: list[str] = []
@@ -712,6 +757,16 @@ def dictated_pieces(text: str) -> tuple[str, str, list[Piece]]:
     while i < len(words):
         m = words[i]
         word = m.group().lower()
+        if m.start() in amounts:
+            end, digits = amounts[m.start()]
+            length += m.start() - done
+            pieces.append((m.start(), end, length, length + len(digits)))
+            length += len(digits)
+            out += (text[done : m.start()], digits)
+            done = end
+            while i < len(words) and words[i].start() < end:
+                i += 1
+            continue
         value = 0 if word == "oh" else _VALUES.get(word)
         end = m.end()
         # a hundreds word ("девятьсот") takes the tens and units after it, a tens word ("fifty",
