@@ -1281,6 +1281,47 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
     return "".join(out)
 
 
+#: A word joining a dictated number's groups as a pause does: "seven one eight, then five five five, then
+#: oh one nine nine", "916 потом 123", "..., and then 0199", "..., и 45": between a digit and a digit (or a
+#: zero said "oh", a "one" left in words). "and"/"и" alone (group ``bare``) only after a pause ("5 and 6"
+#: is a range), and not after a year ("March 27, 1974, and 4 4 6 6": a date, then a social's last four).
+_JOINER = re.compile(
+    r"(?<=\d)(?:[,.…]*\s+(?:(?:and|а|и)\s+)?(?:then|потом|дальше|затем)[,:]?|(?P<bare>,\s+(?:and|и)))"
+    rf"\s+(?=\d|{_WORD_DIGIT})",
+    re.IGNORECASE,
+)
+#: Its gate, one literal scan: most texts with digits hold none of these.
+_JOINER_HINT = _any_of(
+    ("then", "Then", "потом", "Потом", "дальше", "Дальше", "затем", "Затем", ", and ", ", и ")
+)
+_YEAR_BEFORE = re.compile(r"(?<!\d)\d{4}$")
+
+
+def _as_pause(m: re.Match[str]) -> str:
+    """A :data:`_JOINER` as the pause it stands for, a bare "and" after a year as it is."""
+    if m.group("bare") is not None:
+        year = _YEAR_BEFORE.search(m.string, max(0, m.start() - 5), m.start())
+        if year is not None and is_year(year.group()):
+            return m.group()
+    return ", "
+
+
+def _redact_joined_runs(text: str, options: PiiOptions, counts: Counter[str], asked: str | None) -> str:
+    """:func:`_redact_runs`, and where words join the groups (:data:`_JOINER`) once more with each a
+    pause: that reading is kept when it finds more (its joiners then read as commas, as the filter
+    stores a number's groups joined after a pause)."""
+    if _JOINER_HINT.search(text) is None or (joined := _JOINER.sub(_as_pause, text)) == text:
+        return _redact_runs(text, options, counts, asked)
+    found: Counter[str] = Counter()
+    out = _redact_runs(text, options, found, asked)
+    again: Counter[str] = Counter()
+    joined_out = _redact_runs(joined, options, again, asked)
+    if again.total() > found.total():
+        out, found = joined_out, again
+    counts.update(found)
+    return out
+
+
 def _find(
     groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool, not_phone: bool, options: PiiOptions
 ) -> list[tuple[int, int, str]]:
@@ -2713,7 +2754,7 @@ def _redact_gated(
                 sub(_PHONE_THEN, "PHONE", lambda m: not is_amount(m.string, m.start(), m.end()))
             sub(_PHONE, "PHONE", not_an_id_asked)
         if options.cards or options.ids or options.phones:
-            text = _redact_runs(text, options, counts, asked)
+            text = _redact_joined_runs(text, options, counts, asked)
         if options.ids and _TEN_DIGITS.search(text):  # after phones: "89161234567" is a phone
             sub(_ID_11, "ID", lambda m: snils_ok(m.group()) and not _ups_tail(m.string, m.start()))
             sub(_ID_12, "ID", lambda m: inn_ok(m.group()) and no_reference(m))
@@ -2721,7 +2762,7 @@ def _redact_gated(
         if options.ids:
             letter_ids()
         if options.phones or options.ids:
-            text = _redact_runs(text, options, counts, asked)
+            text = _redact_joined_runs(text, options, counts, asked)
     if cvv:
         sub(_CVV, "CARD")
         if _CVV_WORD.search(text):
