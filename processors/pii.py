@@ -10,10 +10,11 @@ Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD
   only mail not even a top-level domain ("at gmail"). The word right before "at" is not one that
   comes before "at" in plain speech ("look at google dot com", "the phone at amazon dot com");
 - ``[CARD]``: 13-19 digits that pass the Luhn check, so an order number of the same length is not
-  mistaken for a card, in a row or grouped as cards are read: 4-4-4-4, 4-6-5, 4-4-4-4-3 (also
-  over the comma-separated parts: "42 76, 3800, 12 34, 56 79"), digit by digit, Whisper's
-  thousands commas (``4,111,111,111,111,111``), in pairs after the word card/карта; digits after
-  it (an expiry date) stay;
+  mistaken for a card (right after a word naming a card, 15-19 digits in a card's groups whatever their
+  check: a digit misheard, see :func:`names_card_before`), in a row or grouped as cards are read:
+  4-4-4-4, 4-6-5, 4-4-4-4-3 (also over the comma-separated parts: "42 76, 3800, 12 34, 56 79"),
+  digit by digit, Whisper's thousands commas (``4,111,111,111,111,111``), in pairs after the word
+  card/карта; digits after it (an expiry date) stay;
 - ``[ID]``: US SSN ``123-45-6789`` / ``123 45 6789`` / ``123.45.6789`` (any grouping after SSN or
   social), Russian SNILS ``123-456-789 01`` / ``123 456 789 01`` (other separators, any grouping
   after СНИЛС, or 11 digits in a row: with a valid checksum), Russian passport ``4510 123456``
@@ -1013,15 +1014,56 @@ def _counting(groups: list[_Group]) -> bool:
     return steps == {1} or (len(groups) > 3 and len(steps) == 1 and 0 not in steps)
 
 
-def _card(groups: list[_Group], cue: str | None) -> bool:
+#: A word naming a card itself (not its code, nor "карточке" of a customer's record): after one, a
+#: card's length in a card's groups is a card even when it fails Luhn (a digit misheard).
+_CARD_NAME = re.compile(
+    r"(?<!\[)(?:карт(?:а|ы|у|ой|очк[аиу]|очкой)?|card|visa|виза|mastercard|мастеркард|amex|american\s+express|мир)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def names_card_before(text: str, start: int, asked: str | None = None) -> bool:
+    """Whether the words right before ``start`` name a card itself ("Номер карты ...", "card number
+    ...", "Карта мир ..."), or ``asked`` is "card" (the other speaker asked for its number) and no other
+    kind is named: not its code ("CVV"), no reference after the card word ("картой, заказ ...")."""
+    if _cue(text, start, asked) != "card" or _reference_before(text, start):
+        return False
+    # in its own line (a dialogue's other lines are another speaker's), not a placeholder ("[CARD].
+    # Номер ордера ...": the card given before, then another number)
+    cues = list(_CUE.finditer(text, max(0, start - _CUE_CHARS, text.rfind("\n", 0, start) + 1), start))
+    # the card word that made it a card's ("card number is": the card, "номер" or "number" tell nothing)
+    said = [m for m in cues if m.lastgroup == "card"]
+    if not said:
+        # answering the request with no word of its own ("It's 4532 ..."): a "номер ордера" says it is
+        # another number than the one asked for
+        return asked == "card" and not cues
+    return _CARD_NAME.match(text, said[-1].start()) is not None
+
+
+def misheard_card(sizes: tuple[int, ...], chunks: tuple[int, ...] = ()) -> bool:
+    """Whether digit groups of ``sizes`` (``chunks``: their digits between pauses, see :func:`_chunks`)
+    are a card's length in a card's groups (4-4-4-4, 4-6-5, one block, one by one, "2200, 7001, 2345, 6
+    7 8 9"): after a word naming a card, such digits are the card whatever their Luhn check says, a
+    digit misheard or misread ("Номер карты 2200 7001 2345 6789")."""
+    return 15 <= sum(sizes) <= 19 and (
+        sizes in _CARD_GROUPS or chunks in _CARD_GROUPS or len(sizes) == 1 or set(sizes) == {1}
+    )
+
+
+def _card(groups: list[_Group], cue: str | None, named: bool = False) -> bool:
+    """Whether ``groups`` read out a card; ``named``: a card is named right before them
+    (:func:`names_card_before`), so a card's length in its groups need not pass Luhn."""
     digits = "".join(g.digits for g in groups)
+    sizes = tuple(len(g.digits) for g in groups)
+    if named and cue == "card" and misheard_card(sizes, _chunks(groups)) and not luhn_ok(digits):
+        return _tidy(groups) and not _counting(groups)
     # after a card word, a card read in pieces may mix three separators ("4532-1959, один три четыре
     # два, шестьдесят восемь ...")
     if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or not (_tidy(groups) or cue == "card"):
         return False
     if _counting(groups) or sum(is_year(g.digits) for g in groups) > 1:
         return False  # a list of years
-    sizes = tuple(len(g.digits) for g in groups)
     if sizes in _CARD_GROUPS or _chunks(groups) in _CARD_GROUPS or all(g.single for g in groups):
         return True
     if all(g.after == "," for g in groups[:-1]) and sizes[0] <= 3 and set(sizes[1:]) == {3}:
@@ -1265,7 +1307,8 @@ def _redact_runs(text: str, options: PiiOptions, counts: Counter[str], asked: st
         not_phone = _not_phone_context(text, start, run.end())
         if cue == "inn" and not plus and not only_a_phone("".join(g.digits for g in groups)):
             not_phone = True  # answering "Ваш ИНН?": a company's INN, unless only a phone has its shape
-        found = _find(groups, cue, plus, spoken_plus, not_phone, options)
+        named_card = cue == "card" and options.cards and names_card_before(text, start, asked)
+        found = _find(groups, cue, plus, spoken_plus, not_phone, options, named_card)
         if not found and cue == "card" and asked in ID_KINDS:
             # "What's your driver's license number?" / "I've got the card right here, S, 302, 922, ...":
             # no card's digits, the card the asked number is written on
@@ -1323,7 +1366,13 @@ def _redact_joined_runs(text: str, options: PiiOptions, counts: Counter[str], as
 
 
 def _find(
-    groups: list[_Group], cue: str | None, plus: bool, spoken_plus: bool, not_phone: bool, options: PiiOptions
+    groups: list[_Group],
+    cue: str | None,
+    plus: bool,
+    spoken_plus: bool,
+    not_phone: bool,
+    options: PiiOptions,
+    named_card: bool = False,
 ) -> list[tuple[int, int, str]]:
     """(first group, last group, placeholder) of each card, ID or phone in a run, left to right.
 
@@ -1352,7 +1401,7 @@ def _find(
                 if size >= 13:
                     ends.append((size != 16, -size, j))
             for *_, j in sorted(ends):
-                if _card(groups[i : j + 1], kind):
+                if _card(groups[i : j + 1], kind, named_card and not found):
                     hit = (i, j, "CARD")
                     break
         # a phone or an ID: up to 18 digits, an identity number after its word 20 (a bank account)
@@ -2639,6 +2688,14 @@ def _redact_gated(
             return None
         return "CARD"
 
+    def card_check(m: re.Match[str]) -> bool:
+        """Luhn-valid; or, right after a word naming a card, a card's length in its groups (a digit
+        misheard: "Номер карты 2200 7001 2345 6789" was stored whole)."""
+        if luhn_ok(re.sub(r"\D", "", m.group())):
+            return True
+        sizes = tuple(map(len, re.split(r"[ -]", m.group())))
+        return misheard_card(sizes) and names_card_before(m.string, m.start(), asked)
+
     def id_cue(m: re.Match[str]) -> str | None:
         """The kind _cue tells for ``m``, when it may be an identity number's (else None): no word of
         one in the words before and none asked, the common case, is told by a plain substring scan."""
@@ -2736,7 +2793,7 @@ def _redact_gated(
         if options.ids:  # before cards: a card's shape fits the first 19 of its 20 digits
             sub(_ACCOUNT, "ID", _personal_account)
         if options.cards:
-            sub(_CARD, card_or_id, lambda m: luhn_ok(re.sub(r"\D", "", m.group())))
+            sub(_CARD, card_or_id, card_check)
         if options.ids:
             check = no_reference
             if asks_inn(text):
