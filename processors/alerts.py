@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from processors.acoustics import METRICS
+from processors.rules import negated_hits
 from processors.tenant_config import document_header, read_yaml, specificity, str_list, yaml_files
 from processors.text import phrase_pattern
 
@@ -194,11 +195,13 @@ class Phrases:
             if s.get("kept", True) and (self.by == "anyone" or s.get("role") == self.by)
         ]
         found = [m.group(0).lower() for text in said for m in self.pattern.finditer(text)]
-        if len(found) < self.at_least:
+        # "I don't want to talk to a manager" asks for none (see processors.rules.negated_hits)
+        negated = sum(negated_hits(self.pattern, text) for text in said) if found else 0
+        if len(found) - negated < self.at_least:
             return None
         quoted = ", ".join(dict.fromkeys(f'"{f}"' for f in found))
         who = "someone" if self.by == "anyone" else f"the {self.by}"
-        return Match(float(len(found)), float(self.at_least), f"{who} said {quoted}")
+        return Match(float(len(found) - negated), float(self.at_least), f"{who} said {quoted}")
 
 
 @cache

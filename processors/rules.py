@@ -311,25 +311,105 @@ DEFAULT_KEYWORDS: dict[str, Entry] = load_dictionary()
 
 #: Words that negate what follows in their clause, for :class:`Entry.negatable` entries. Not "can't"
 #: or "не могу": "I can't cancel" still wants to cancel.
-_NEGATION = re.compile(
-    r"(?<!\w)(?:not|don'?t|do not|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|won'?t|never|no|нет|ни|никогда|"
-    r"не(?!\s+(?:мо[гж]|получа|удаётся|удается)))(?!\w)",
-    re.IGNORECASE,
+#: Words that negate the intent after them in their clause.
+_NEGATIONS = frozenset(
+    [
+        "not",
+        "don't",
+        "dont",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "won't",
+        "never",
+        "ни",
+        "никогда",
+        "не",
+    ]
+)
+#: Words that may stand between a negation and the intent it negates: "don't [want to] cancel",
+#: "не [хочу] отменять", "not [that] expensive", "не [так уж] дорого", "don't [do a] refund". Any
+#: other word makes them two thoughts: "it's not working so cancel it", "если не почините я
+#: откажусь" still cancel. "no" and "нет" negate no intent after them ("Нет я хочу отменить").
+_NEGATION_BRIDGE = frozenset(
+    [
+        "want",
+        "wanna",
+        "to",
+        "need",
+        "going",
+        "gonna",
+        "plan",
+        "planning",
+        "intend",
+        "really",
+        "even",
+        "that",
+        "so",
+        "very",
+        "at",
+        "all",
+        "хочу",
+        "хотим",
+        "хотел",
+        "хотела",
+        "хочется",
+        "буду",
+        "будем",
+        "надо",
+        "нужно",
+        "собираюсь",
+        "собираемся",
+        "планирую",
+        "стану",
+        "так",
+        "уж",
+        "очень",
+        "слишком",
+        "совсем",
+        # what an intent takes between: "don't do a refund", "не буду это отменять"
+        "do",
+        "does",
+        "a",
+        "an",
+        "the",
+        "any",
+        "my",
+        "your",
+        "this",
+        "it",
+        "ever",
+        "мне",
+        "вам",
+        "это",
+        "эту",
+        "этот",
+        "мою",
+        "вашу",
+    ]
 )
 #: How far back a negation reaches: the words before a hit in its clause (no , . ; : ! ? between).
-_NEGATION_WORDS = 3
+_NEGATION_WORDS = 4
 _CLAUSE_END = re.compile(r"[,.;:!?\n—–]")
+#: "не" before "can" is inability, not refusal: "не могу отменить" still wants to cancel.
+_UNABLE = re.compile(r"мо[гж]|получа|удаётся|удается")
 
 
 def negated_hits(pattern: re.Pattern[str], text: str) -> int:
-    """How many matches of ``pattern`` in ``text`` have a negation among the up to
-    :data:`_NEGATION_WORDS` words before them in their clause."""
+    """How many matches of ``pattern`` in ``text`` follow a negation (:data:`_NEGATIONS`) in their
+    clause with only :data:`_NEGATION_BRIDGE` words between, at most :data:`_NEGATION_WORDS` back."""
     n = 0
     for m in pattern.finditer(text):
-        before = text[max(0, m.start() - 80) : m.start()]
-        clause = _CLAUSE_END.split(before)[-1]
-        words = " ".join(clause.split()[-_NEGATION_WORDS:])
-        n += _NEGATION.search(words) is not None
+        before = text[max(0, m.start() - 80) : m.start()].replace("’", "'").lower()
+        words = _CLAUSE_END.split(before)[-1].split()[-_NEGATION_WORDS:]
+        for at in range(len(words) - 1, -1, -1):
+            if words[at] in _NEGATIONS:
+                n += not (at + 1 < len(words) and _UNABLE.match(words[at + 1]))
+                break
+            if words[at] not in _NEGATION_BRIDGE:
+                break
     return n
 
 
@@ -413,17 +493,31 @@ _CUED_PRICE = re.compile(
     r"(?!\s*(?:минут|секунд|час|дн|недел|раз|попыт|minute|second|hour|day|week|time|tr(?:y|ies))\w*)",
     re.IGNORECASE | re.UNICODE,
 )
-#: Lower-case pieces every :data:`_CUED_PRICE` match holds one of (texts without any are skipped).
-_CUE_HINTS = ("стои", "цен", "обойд", "cost", "price")
+#: An amount right before a period it is paid for, with no currency said: "Тариф Профи — 2990 в
+#: месяц", "It's 49.99 a month per user", "forty nine ninety nine a month". Not a count's noun
+#: between ("2 раза в месяц", "3 calls a month": the period must follow the number itself).
+_PERIOD_PRICE = re.compile(
+    rf"(?P<amount>(?<![\w.,]){_NUM}(?:\s?{_SCALE})?|(?<!\w)(?:{_NUM_WORDS_RU}\s+)+|(?<!\w)(?:{_NUM_WORDS_EN}[\s-]+)+)"
+    r"\s*(?:в|за|a|an|per|/)\s*(?:месяц|мес\.|год|month|year|mo\.?)(?!\w)",
+    re.IGNORECASE | re.UNICODE,
+)
+#: Lower-case pieces every :data:`_CUED_PRICE` or :data:`_PERIOD_PRICE` match holds one of (texts
+#: without any are skipped).
+_CUE_HINTS = ("стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo")
 
 
 def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
-    """:data:`_CUED_PRICE` amounts in ``text`` outside the amounts ``found`` with their currency."""
-    return sum(
-        1
-        for m in _CUED_PRICE.finditer(text)
-        if not any(a < m.end("amount") and m.start("amount") < b for a, b in found)
-    )
+    """:data:`_CUED_PRICE` and :data:`_PERIOD_PRICE` amounts in ``text`` outside the amounts ``found``
+    with their currency (each amount once)."""
+    spans = list(found)
+    n = 0
+    for pattern in (_CUED_PRICE, _PERIOD_PRICE):
+        for m in pattern.finditer(text):
+            a, b = m.span("amount")
+            if not any(x < b and a < y for x, y in spans):
+                spans.append((a, b))
+                n += 1
+    return n
 
 
 #: A noun whose number names a thing, not an amount: "заказ 4417", "квартира 12", "order 4417".

@@ -125,3 +125,13 @@ def test_backchannels_during_the_other_partys_turn_are_no_interruptions() -> Non
     assert m["overtalk_count"] == 3  # the overlap itself is still measured
     cutting_in = [seg("agent", 0, 10), seg("customer", 4, 5.5)]
     assert acoustic_metrics(cutting_in, duration=12, layout="stereo")["customer_interruptions"] == 1
+
+
+def test_a_start_in_the_last_moment_of_the_others_turn_is_a_handover() -> None:
+    """An evaluator's find: the agent starting at 7.5 s as the customer finished at 8 s counted as an
+    interruption; the customer must go on talking a second after the start for it to be one."""
+    handover = [seg("customer", 0, 8), seg("agent", 7.5, 12)]
+    m = acoustic_metrics(handover, duration=25, layout="stereo")
+    assert (m["agent_interruptions"], m["customer_interruptions"], m["overtalk_count"]) == (0, 0, 1)
+    cut_off = [seg("customer", 0, 8), seg("agent", 6.5, 12)]
+    assert acoustic_metrics(cut_off, duration=25, layout="stereo")["agent_interruptions"] == 1

@@ -54,8 +54,8 @@ def test_negated_hits_are_left_out_of_the_callscore_and_the_agents_share(tmp_pat
     transcript = make_transcript_from_turns("neg", turns, "en")
     transcript["call"]["tenant"] = "acme"
     got = rule_metrics(transcript, RuleOptions(dictionaries_dir=tmp_path))
-    # "No refund" is negated too: a negatable entry counts intents, not every mention
-    assert got["keyword_hits"]["refund"] == 1 and "refund" not in got["agent_keyword_hits"]
+    # the agent's "don't do a refund" is negated; "No refund, no deal" demands one ("no" negates no intent)
+    assert got["keyword_hits"]["refund"] == 2 and "refund" not in got["agent_keyword_hits"]
     assert got["keyword_hits"]["brand"] == 1
 
 
@@ -118,3 +118,55 @@ def test_an_alert_rule_reading_an_entry_no_dictionary_defines_is_refused(tmp_pat
         check_keyword_entries(AlertRulebook.load(rules), check_dictionaries_dir(dicts))
     # the packaged rules read entries of the packaged dictionary
     check_keyword_entries(AlertRulebook.load(None), check_dictionaries_dir(None))
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "n"),
+    [
+        # a negation of something else in the clause negates no intent after it (round two's finds)
+        ("It's not working so cancel it.", "cancel", 1),
+        ("Интернет не работает отмените подписку.", "cancel", 1),
+        ("Если не почините я откажусь.", "cancel", 1),
+        ("Нет я хочу отменить.", "cancel", 1),
+        ("I don't want to cancel.", "cancel", 0),
+        ("I'd never cancel.", "cancel", 0),
+        ("не так уж дорого", "too_expensive", 0),
+        # cancellations the entry missed
+        ("I want my subscription cancelled today.", "cancel", 1),
+        ("Please process my cancellation.", "cancel", 1),
+        ("Хочу отключить услугу.", "cancel", 1),
+        ("Закройте мой счёт.", "cancel", 1),
+        ("Я ухожу к другому оператору.", "cancel", 1),
+        ("There is a fee for the cancellation.", "cancel", 0),
+        # legal words said of something else
+        ("I'm in court all day tomorrow.", "legal", 0),
+        ("I'll report you to my manager as the best agent ever!", "legal", 0),
+        ("У меня претензия к курьеру.", "legal", 0),
+        ("Я в суде работаю секретарём.", "legal", 0),
+        ("Я подам в суд.", "legal", 1),
+        ("I'm going to report you to the regulator.", "legal", 1),
+    ],
+)
+def test_default_dictionary_round_two(text: str, entry: str, n: int) -> None:
+    from processors.rules import keyword_hits
+
+    assert keyword_hits([text]).get(entry, 0) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Жалоб нет, всё отлично, спасибо.", False),
+        ("My supervisor asked me to call about the invoice.", False),
+        ("I don't want to talk to a manager, just fix it.", False),
+        ("Get me a manager.", True),
+        ("Дайте мне вашего начальника.", True),
+        ("Соедините со старшим.", True),
+    ],
+)
+def test_escalation_request_hears_a_request_for_someone_above(text: str, fires: bool) -> None:
+    from processors.alerts import default_rulebook
+
+    rule = default_rulebook().rule("t", None, "escalation_request")
+    score = {"compressed": {"filtered": {"transcript": {"segments": [{"text": text, "role": "customer"}]}}}}
+    assert (rule.when.check(score) is not None) is fires

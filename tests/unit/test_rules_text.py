@@ -169,6 +169,15 @@ def test_price_mentions_anchor_currency_words(text, n):
         ("Стоит 5 минут подождать.", 0),
         ("It costs 2 hours of work.", 0),
         ("Сколько стоит?", 0),
+        # an amount before the period it is paid for
+        ("Тариф Профи — 2990 в месяц.", 1),
+        ("It's 49.99 a month per user.", 1),
+        ("forty nine ninety nine a month", 1),
+        ("2990 рублей в месяц", 1),
+        ("Стоимость 4500 в месяц.", 1),
+        ("Звоню 2 раза в месяц.", 0),
+        ("About 3 calls a month.", 0),
+        ("В 2025 году.", 0),
     ],
 )
 def test_price_lists_cases_change_and_look_alikes(text, n):
