@@ -91,7 +91,9 @@ PRICE_RE = re.compile(
 #: The amounts of a list that names its currency once, before the priced amount: "990, 1490 и 2990
 #: рублей", "от 500 до 1000 рублей", "29, 49 or 99 dollars", "500-1000 рублей". A list needs a word or
 #: a dash between two amounts ("заказ 4417, 2990 рублей" is no list), and ends right at the priced one.
-_LIST_ITEM = rf"{_NUM}\s*(?:,\s*(?:(?:и|или|or|and)\s+)?|[-–—]\s*|\s(?:и|или|до|to|or|and)\s+)(?:(?:за|от|from)\s+)?"
+_LIST_ITEM = (
+    rf"{_NUM}\s*(?:,\s*(?:(?:и|или|or|and)\s+)?|[-–—]\s*|\s(?:и|или|до|to|or|and)\s+)(?:(?:за|от|from)\s+)?"
+)
 _PRICE_LIST_RE = re.compile(
     rf"(?<![\w.,])(?:(?:от|from)\s+)?(?:{_LIST_ITEM})+(?={_NUM}\s?{_SCALE}?{_COUNTRY}?{_CURRENCY})",
     re.IGNORECASE | re.UNICODE,

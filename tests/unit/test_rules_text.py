@@ -176,6 +176,7 @@ def test_price_mentions_anchor_currency_words(text, n):
         ("2990 рублей в месяц", 1),
         ("Стоимость 4500 в месяц.", 1),
         ("Звоню 2 раза в месяц.", 0),
+        ("Plans at 1200, 1500, and 2400 dollars.", 3),  # the Oxford comma is one joiner
         ("About 3 calls a month.", 0),
         ("В 2025 году.", 0),
     ],
