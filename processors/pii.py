@@ -1,4 +1,7 @@
-"""PII redaction: personal data never reaches the LLM or ClickHouse as text.
+"""PII redaction: phone, card, e-mail and ID numbers never reach the LLM or ClickHouse as text.
+
+Names, dates of birth, street addresses, PINs and passwords are not redacted (docs/security.md
+says where they live and how to protect them; docs/pii.md lists the known gaps).
 
 Replaced by typed placeholders so the dialogue stays readable ("my card is [CARD]"):
 
