@@ -16,7 +16,8 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
    the speaker's earlier clause go (``fold_echoes``), and openers and hedges are cut (``trim``).
 
 Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, agreement, dates,
-legal words) are never cut by any step; ``level`` records what was applied, e.g.
+legal words, and the agent's manner: rudeness, apologies, empathy, escalation requests, recording
+notices) are never cut by any step; ``level`` records what was applied, e.g.
 ``structural+semantic+dynamic:deep``.
 PII is redacted once more on the final text, a line at a time read after the line before it:
 numbers said in words only become a recognisable phone or card after step 1. ``tokens_before``
@@ -475,9 +476,15 @@ register_fast_twin(
 )
 
 
+#: Facts of the agent's manner: a hold phrase with an apology ("Sorry about the wait.", "Ещё секундочку,
+#: извините.") is kept for it, yet is still no answer to anything.
+MANNER_KINDS = frozenset({"tone", "apology", "empathy", "escalation", "recording"})
+
+
 def _is_hold(s: _Sentence) -> bool:
-    """Whether ``s`` is a hold phrase: one carrying no fact ("Минутку, не кладите трубку.")."""
-    if s.facts:
+    """Whether ``s`` is a hold phrase: one carrying no fact but the speaker's manner ("Минутку, не
+    кладите трубку.", "Thank you for your patience, sorry about the wait.")."""
+    if any(kind not in MANNER_KINDS for kind, _ in s.facts):
         return False
     matcher, subject = ci_view(_HOLD_RE, s.text)  # on lower-cased fold-safe text, its twin
     return matcher.search(subject) is not None
@@ -705,8 +712,11 @@ _OPEN_QUESTION = re.compile(
 
 
 def _backchannel(s: _Sentence) -> bool:
-    """Whether ``s`` only acknowledges ("Okay.", "Угу.", "Sure, go ahead."): no question, no fact."""
-    return s.words <= 3 and not any(kind in ASK_KINDS or kind in _FACT_KINDS for kind, _ in s.signals)
+    """Whether ``s`` only acknowledges ("Okay.", "Угу.", "Sure, go ahead.", "I understand."): no
+    question, no fact but the speaker's manner."""
+    return s.words <= 3 and not any(
+        kind in ASK_KINDS or (kind in _FACT_KINDS and kind not in MANNER_KINDS) for kind, _ in s.signals
+    )
 
 
 _QUESTION_ANSWER_SENTENCES = 2

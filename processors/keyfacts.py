@@ -21,7 +21,16 @@ PII redaction (so anchors are what the compressed text will literally contain):
 - ``legal``: complaint and legal words ("lawyer", "refund", "жалоба", "жаловаться", "мошенники", ...);
 - ``issue``: why the customer calls and what hurts: the reason ("calling about", "хотел узнать"), a
   pain point ("is killing us", "не работает"), a demand ("I want it off", "уберите"), a repeat contact
-  ("третий раз звоню") and the cause the agent finds ("авария на линии", "outage").
+  ("третий раз звоню") and the cause the agent finds ("авария на линии", "outage");
+- ``tone``: rudeness and blame ("shut up", "not my problem", "calm down", "you should have read",
+  "сами виноваты", "успокойтесь"): politeness is a fatal criterion, and a call without these lines
+  reads polite;
+- ``apology`` and ``empathy``: "sorry", "I apologize", "извините", "спасибо за терпение"; "I understand",
+  "понимаю": what politeness and empathy are scored on, however short the line;
+- ``escalation``: a request for a manager ("let me speak with a manager", "позовите руководителя",
+  "соедините со старшим");
+- ``recording``: a notice that the call is recorded, by either side ("this call is recorded", "I'm
+  recording this call", "разговор записывается"): a compliance point.
 
 Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
 ignored, so "Sure, no problem" is not kept as a refusal.
@@ -56,6 +65,7 @@ from processors.text import (
 
 FACT_KINDS = (
     "number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal", "issue",
+    "tone", "apology", "empathy", "escalation", "recording",
 )  # fmt: skip
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
@@ -168,6 +178,56 @@ ISSUE = (
     # the cause
     "outage", "авари*", "поврежд*", "повредил*", "сбой",
 )  # fmt: skip
+#: Rudeness and blame of the agent's (what the scorer's politeness, a fatal criterion, is judged on):
+#: one such line makes a call rude, so no depth may cut it.
+TONE = (
+    "shut up", "not my problem", "not our problem", "calm down", "you should have read",
+    "you should've read", "should have read the", "your own fault", "your fault", "whatever",
+    "i don't care", "i do not care", "i already told you", "you people", "are you deaf", "stop yelling",
+    "сами виноваты", "сам виноват", "сама виновата", "не мои проблемы", "не моя проблема",
+    "это ваши проблемы", "успокойтесь", "читать надо", "надо было читать", "я же сказал*", "я уже сказал*",
+    "мне всё равно", "мне все равно", "не ваше дело", "не кричите", "замолчите", "помолчите",
+)  # fmt: skip
+#: Apologies, and thanks for waiting (the courtesy the scorer counts; not the hold phrase itself).
+APOLOGY = (
+    "sorry", "apologi*", "apologis*", "my apologies",
+    "thank you for your patience", "thanks for your patience", "thank you for waiting",
+    "thanks for waiting",
+    "извините", "извиняюсь", "извинит*", "простите", "прошу прощения", "приношу извинения",
+    "приносим извинения", "приносим свои извинения", "примите извинения", "примите наши извинения",
+    "спасибо за терпение", "спасибо за ожидание", "спасибо, что подождали",
+)  # fmt: skip
+EMPATHY = (
+    "i understand", "i hear you", "i totally understand", "i completely understand", "i can understand",
+    "that must be frustrating", "sorry to hear", "понимаю", "я вас понимаю", "понимаю вас", "сочувствую",
+)  # fmt: skip
+#: A request for someone senior: "speak with a manager", "put me through to your boss". Their manager,
+#: not the customer's own: "посоветоваться с руководителем" and "talk to my boss" are objections.
+ESCALATION = (
+    *(
+        f"{verb} {prep} {det} {who}"
+        for verb in ("speak", "talk")
+        for prep in ("to", "with")
+        for det in ("a", "your", "the")
+        for who in ("manager", "supervisor", "boss")
+        if (det, who) != ("the", "boss")
+    ),
+    "put me through", "transfer me to", "get me your *", "your supervisor", "a supervisor",
+    "someone more senior", "someone senior", "escalate*",
+    "позовите", "дайте начальника", "дайте мне начальника", "дайте руководителя", "дайте старшего",
+    "соедините с*", "со старшим", "вашего руководителя", "вашему руководителю", "вашим руководителем",
+    "вашего начальника", "вашему начальнику", "вашим начальником", "ваше руководство", "вашему руководству",
+    "вашего старшего", "вышестоящ*", "старшего менеджера", "старшему менеджеру",
+)  # fmt: skip
+#: A notice that the call is recorded, by either side.
+RECORDING = (
+    "call is recorded", "call is being recorded", "call may be recorded", "calls are recorded",
+    "calls may be recorded", "recorded for quality", "recording this call", "recording the call",
+    "recording this conversation", "i'm recording", "i am recording",
+    "разговор записывается", "звонок записывается", "разговоры записываются", "звонки записываются",
+    "записываю разговор", "записываю наш разговор", "записываю этот разговор", "ведётся запись",
+    "ведется запись", "запись разговора",
+)  # fmt: skip
 #: Courtesy phrases that contain a refusal word; matched first and dropped (not a signal).
 COURTESY = (
     "no problem", "no problems", "not a problem", "no worries", "no rush", "no hurry",
@@ -184,7 +244,7 @@ EMOTION = (
     "angry", "furious", "ridiculous", "terrible", "awful", "unacceptable", "disappointed",
     "frustrat*", "upset", "outrageous", "worst", "scam", "fed up",
     "безобразие", "ужас*", "возмутительн*", "надоел*", "издевательство", "кошмар", "бесит",
-    "обман*", "разочарован*", "хамство", "достали",
+    "обман*", "разочарован*", "хамство", "достали", "недовол*", "unhappy", "not happy",
 )  # fmt: skip
 QUESTION_WORDS = (
     "what", "how", "why", "when", "where", "which", "who", "could you", "can you", "do you",
@@ -207,6 +267,11 @@ class Lexicon:
     courtesy: tuple[str, ...] = COURTESY
     legal: tuple[str, ...] = LEGAL
     issue: tuple[str, ...] = ISSUE
+    tone: tuple[str, ...] = TONE
+    apology: tuple[str, ...] = APOLOGY
+    empathy: tuple[str, ...] = EMPATHY
+    escalation: tuple[str, ...] = ESCALATION
+    recording: tuple[str, ...] = RECORDING
     emotion: tuple[str, ...] = EMOTION
     question_words: tuple[str, ...] = QUESTION_WORDS
 
@@ -234,7 +299,8 @@ _NUMBER_PII = r"(?P<number>\d+(?:[.,]\d+)*)|(?P<pii>\[(?:PHONE|CARD|EMAIL|ID)\])
 
 #: The kinds of :func:`_pattern`'s groups, in the order they are tried.
 _KIND_ORDER = (
-    "courtesy", "legal", "objection", "commitment", "agreement", "offer", "date", "issue", "refusal",
+    "courtesy", "tone", "apology", "empathy", "escalation", "recording", "legal", "objection", "commitment",
+    "agreement", "offer", "date", "issue", "refusal",
     "emotion",
 )  # fmt: skip
 #: :data:`_NUMBER_PII` without group names.
@@ -245,7 +311,9 @@ _DIGITS = frozenset("0123456789")
 
 @cache
 def _pattern(lexicon: Lexicon) -> re.Pattern[str]:
-    """One pass finds every kind: named groups, courtesy first (consumed, then ignored), legal and
+    """One pass finds every kind: named groups, courtesy first (consumed, then ignored), then what the
+    scorer judges the agent's manner on (tone, apology, empathy, escalation, recording: "не мои
+    проблемы" is rudeness before an issue, "записываю разговор" a recording before a promise), legal and
     commitment before refusal ("I won't" is a refusal, "I'll cancel" a commitment to cancel, kept
     either way), objection before agreement ("не подходит" is an objection), offer before refusal
     ("no charge" is an offer)."""
