@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice, pairwise
@@ -41,6 +41,7 @@ from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals_of
 from processors.numbers import DIGIT_NOUN, expand_repeats, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, redact, trim_seam
 from processors.text import (
+    DISFLUENCIES,
     WORD_RE,
     case_sensitive_twin,
     ci_findall,
@@ -349,15 +350,32 @@ def _length_window(n: int) -> tuple[int, int]:
 
 
 def _contrast(first: str, later: str) -> bool:
-    """Whether two alike sentences differ in exactly one word, both of them words of content: the
-    same sentence about another thing ("The pro plan is 49 dollars." / "The team plan is 49
-    dollars.", "Тариф базовый ..." / "Тариф премиум ..."), which folding would lose. A retelling
-    differs in more than one word or in their number."""
-    a, b = WORD_RE.findall(first.lower()), WORD_RE.findall(later.lower())
-    if len(a) != len(b):
+    """Whether ``later`` says a word of content that ``first`` lacks (by stem: "evenings" is in
+    "evening", "телефон" is not in "телевидение"): the same sentence about another thing ("How much is
+    the premium plan?" / "Sorry, how much is the basic plan?", "... down in the kitchen." / "... in the
+    bedroom too.", "У меня не работает телевидение." / "И телефон у меня не работает."), which folding
+    would lose and count as a retelling. A retelling only adds fillers, hedges and function words ("So
+    it is 59 dollars per user per month, as I said."), or leaves words out."""
+    before = WORD_RE.findall(first.lower())
+    known = set(before)
+    for w in WORD_RE.findall(later.lower()):
+        if w in known or w in _FUNCTION_WORDS or (len(w) <= 2 and not w.isdigit()):
+            continue
+        if not any(_same_stem(w, v) for v in before):
+            return True
+    return False
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one word in two forms: a common start of 4+ letters that leaves at most
+    2 letters of the shorter ("plan"/"plans", "рубля"/"рублей"; not "телефон"/"телевидение")."""
+    n = min(len(a), len(b))
+    if n < 4 or a[:4] != b[:4]:
         return False
-    swaps = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(swaps) == 1 and all(len(w) >= 3 and w.isalpha() for w in swaps[0])
+    common = 4
+    while common < n and a[common] == b[common]:
+        common += 1
+    return common >= n - 2
 
 
 #: Sentences shorter than this are answers, not explanations: never folded as repeats.
@@ -420,8 +438,9 @@ def _choose_depth(items: list[_Sentence], options: CompressOptions) -> str:
     if options.fold_echoes:
         # an answer to a question is no echo, whatever it restates: "the 49 or the 59 dollar plan?"
         # "59, yes."; "And without autopay?" "It's $45 too." (folded, the question has no answer)
-        _fold_echoes([s for s in kept if s.keep], edges | _answers_to_asks(kept, offers=False))
-        _drop_repeated_clauses([s for s in kept if s.keep], options.similarity)
+        answers = _answers_to_asks(kept, offers=False)
+        _fold_echoes([s for s in kept if s.keep], edges | answers)
+        _drop_repeated_clauses([s for s in kept if s.keep], options.similarity, answers)
     return depth
 
 
@@ -730,6 +749,10 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
     after the other speaker negated something: "I see 2 here." after "I ordered 4, not 2." holds
     the agent's side of a dispute, whatever it restates."""
     said: dict[tuple[str, str], _Sentence] = {}
+    # the latest sentence that said each fact: an echo restates the first telling only when nothing
+    # said its figures since ("The basic plan is 500 dollars a year." between "The premium plan is 500
+    # dollars a year." and "500 dollars a year.")
+    last: dict[tuple[str, str], _Sentence] = {}
     position = {id(s): i for i, s in enumerate(kept)}
     prev: _Sentence | None = None
     for s in kept:
@@ -752,13 +775,16 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
             s.keep = False
             # "[×N]" says the sentence was said N times: "I see 2 here" is no retelling of "2 items,
             # 3 units each, shipping in 5 to 7 days"
-            if first.role == s.role and {_bare(a) for k, a in first.facts if k in ECHO_KINDS} <= {
-                _bare(a) for _, a in facts
-            }:
+            if (
+                first.role == s.role
+                and {_bare(a) for k, a in first.facts if k in ECHO_KINDS} <= {_bare(a) for _, a in facts}
+                and all(last[f] is first for f in facts)
+            ):
                 first.count += s.count
             continue
         for f in s.said:
             said.setdefault(f, s)
+            last[f] = s
 
 
 def _negates(text: str) -> bool:
@@ -825,6 +851,41 @@ _ECHO_WORDS = frozenset(
 )
 
 
+#: Words that say nothing of what a sentence is about: function words, pronouns, auxiliaries, fillers,
+#: hedges, answers and courtesy (negations differ in :func:`_polarity` already). Two sentences that
+#: differ only in these are one sentence told twice. Words of 1-2 letters count as these too ("in",
+#: "at", "в", "у", and the pieces of "it's", "don't").
+_FUNCTION_WORDS = frozenset(
+    (
+        "the", "this", "that", "these", "those", "its", "was", "were", "are", "been", "being", "have",
+        "has", "had", "does", "did", "will", "would", "can", "could", "should", "shall", "may", "might",
+        "must", "you", "your", "yours", "our", "ours", "they", "them", "their", "his", "her", "hers",
+        "him", "she", "with", "from", "about", "into", "onto", "over", "under", "for", "and", "but",
+        "then", "than", "too", "also", "just", "really", "very", "quite", "pretty", "again", "still",
+        "even", "only", "already", "now", "well", "okay", "yeah", "yes", "yep", "sure", "right", "like",
+        "please", "sorry", "actually", "basically", "literally", "there", "here", "what", "which", "who",
+        "whom", "how", "when", "where", "why", "said", "say", "says", "told", "tell", "mean", "meant",
+        "know", "see", "look", "thing", "any", "some", "all", "one", "don", "doesn", "didn", "isn", "aren",
+        "wasn", "won", "let", "ain", "hey", "wow", "hmm", "umm", "uhm", "mhm", "что", "чтобы", "как",
+        "так", "это", "этот", "эта", "эти", "этого", "этой", "тот", "того", "там", "тут", "здесь", "вот",
+        "ещё", "еще", "тоже", "также", "очень", "просто", "вообще", "сейчас", "опять", "снова", "всё",
+        "все", "весь", "вся", "был", "была", "было", "были", "есть", "будет", "значит", "короче", "типа",
+        "вроде", "конечно", "хорошо", "ладно", "понятно", "пожалуйста", "извините", "спасибо", "сказал",
+        "сказала", "говорю", "говорил", "говорила", "меня", "мне", "мной", "нас", "нам", "вас", "вам",
+        "его", "ему", "мой", "моя", "моё", "мое", "мои", "наш", "наша", "наше", "наши", "ваш", "ваша",
+        "ваше", "ваши", "они", "оно", "она", "тебя", "тебе", "для", "при", "про", "без", "над", "под",
+        "или", "уже", "когда", "где", "какой", "какая", "какие", "кто", "зачем", "почему", "сколько",
+        "тогда", "потом", "даже", "именно", "может", "можно", "нужно", "надо",
+    )
+) | (
+    # fillers, openers, hedges and the words an echo says around a figure ("Ну, смотрите, в общем,
+    # рассрочка ..." retells "Рассрочка ...", "Ещё раз, тариф ..." retells "Тариф ...")
+    {w for phrase in (*DISFLUENCIES, *LEAD_WORDS, *HEDGES) for w in phrase.split()}
+    | {"раз", "целом", "принципе", "кстати", "слушай", "смотри", "anyway", "kind", "sort"}
+    | _ECHO_WORDS
+)  # fmt: skip
+
+
 #: Short words that change what a restated figure means: "not 20", "ещё 500", "also 20 dollars",
 #: and contrasts: "Я 5 дней без интернета, а вы мне 150 рублей" is a complaint, not a restatement.
 _ADDING = frozenset(
@@ -861,13 +922,14 @@ _CONNECTIVES = frozenset(
 )  # fmt: skip
 
 
-def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
+def _drop_repeated_clauses(kept: list[_Sentence], similarity: float, answers: Container[int] = ()) -> None:
     """Cut the clauses of a sentence that repeat a clause the speaker said before ("Процентов 0,
     рассрочка на 6 месяцев, ..." after the terms were given: "Процентов 0"), when the clause brings
     no fact the earlier sentence lacks and the next clause does not lean on it ("..., а вы мне").
     The earlier sentence counts one more telling only when the cut clauses are at least 2/3 of
     its length: "[×N]" says that sentence was said N times, and a cut "more or less" is no retelling
-    of the figure before it. Runs on the few sentences a depth keeps, so it stays cheap."""
+    of the figure before it. An answer to a question (its id in ``answers``) keeps a clause with its
+    figure. Runs on the few sentences a depth keeps, so it stays cheap."""
     said: dict[str, list[tuple[str, set[tuple[str, str]], _Sentence, tuple[str, ...]]]] = {}
     for s in kept:
         clauses = _CLAUSE_COMMA.split(s.text)
@@ -895,6 +957,8 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                             if facts <= before
                             and polarity == said_so
                             and fuzz.token_sort_ratio(low, prev, score_cutoff=similarity)
+                            # "how much is the basic plan?" repeats no "how much is the premium plan?"
+                            and not _contrast(prev, low)
                         ),
                         None,
                     )
@@ -914,6 +978,10 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float) -> None:
                     keep[i] = clauses[i]
             kept_clauses = [c for c in keep if c is not None]
             text = ",".join(kept_clauses).rstrip(",;: ")
+            if id(s) in answers and all_facts and not any(_has_anchor(text.lower(), f) for f in all_facts):
+                # an answer cut to no figure at all answers nothing: "How much?" / "It's 5000 dollars
+                # a year, yes." read "Yes."
+                kept_clauses, source = clauses, None
             # a cut clause's facts are all in the earlier sentence (``facts <= before``), still kept
             if source is not None and kept_clauses and len(kept_clauses) < len(clauses):
                 cut_words = sum(len(c.split()) for c, k in zip(clauses, keep, strict=True) if k is None)

@@ -21,11 +21,17 @@ def test_a_restated_price_folds_into_the_first_telling_and_an_echo_goes():
     )
     text, level, _ = compress_text(segs)
     assert level.endswith("dynamic:deep")
-    assert text.count("59") == 1, text
-    assert "59 dollars per user per month. [×2]" in text
     assert "how much did you say?" in text  # a question is not an echo
+    # ... and its answer keeps the price (it read "As I said.", an answer with nothing in it); the
+    # customer's echo goes
+    assert "59 dollars per user per month, as I said." in text and text.count("59") == 2, text
     off, _, _ = compress_text(segs, CompressOptions(fold_echoes=False))
     assert off.count("59") == 3
+    # no question in between: the retelling folds into the first telling
+    told = [*segs[:2], ("customer", "Okay, I see."), *segs[3:]]
+    told = [x if isinstance(x, dict) else _segs(x)[0] for x in told]
+    text, _, _ = compress_text(told)
+    assert text.count("59") == 1 and "59 dollars per user per month. [×2]" in text, text
 
 
 def test_a_repeated_clause_goes_and_the_new_one_stays():
