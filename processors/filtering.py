@@ -28,8 +28,11 @@ the kept ones reach compression and the rule metrics. Reasons, tried in this ord
   needs them), an outcome, state or attitude ("Still nothing.", "It works!", "Same error.", "Too
   late.", "Whatever.", "Без изменений.", "Заработало!", "Поздно.", "Всё равно."), a key fact
   (objection, commitment, legal word), a confirmation repeating the other speaker's verb ("Вы
-  оставляли заявку на замер." / "Да, оставлял."), or when it answers the other speaker's question
-  or the agent's proposal (a name, a place, a choice: "Сергей.", "Monthly.", "Верно.").
+  оставляли заявку на замер." / "Да, оставлял."), a word that states something (one outside
+  ``empty_words``, the fillers and the answer words, not only echoing the other speaker: "Интернет
+  пропал.", "Деньги списали.", "Router died."; not "Got it.", "Ага, ясно."), or when it answers the
+  other speaker's question or the agent's proposal (a name, a place, a choice: "Сергей.", "Monthly.",
+  "Верно.").
 - ``repeat``: the same text as the same speaker's previous kept segment, nobody else in between
   (Whisper looping on hold music); the first copy stays.
 
@@ -179,6 +182,62 @@ KEEP_WORDS = (
     "поздно", "всё равно", "все равно", "всё так же", "все так же", "по-прежнему", "опять", "снова",
     "ошибка", "ошибку", "помогло", "починил*", "исправил*", "бесполезно", "без разницы", "неважно",
 )  # fmt: skip
+#: Words that say nothing on their own: function words, backchannels, acknowledgements, courtesy,
+#: hesitation and hold words (with :data:`FILLERS_EN`/:data:`FILLERS_RU` and the answer words). A short
+#: turn made only of these ("Got it.", "Sounds nice.", "Ага, ясно.", "Понимаю вас.") is dropped as
+#: ``short``; one other word keeps it, as it states something ("Интернет пропал.", "Деньги списали.",
+#: "Router died.", "Overcharged."): a list of the words that mean nothing is short and stable, a list
+#: of every word that means something never is. Single words (a contraction's pieces too: "it's" is
+#: "it" and "s").
+EMPTY_WORDS = (
+    # English function words
+    "a", "an", "the", "i", "me", "my", "mine", "myself", "you", "your", "yours", "he", "him", "his",
+    "she", "her", "it", "its", "we", "us", "our", "they", "them", "their", "this", "that", "these",
+    "those", "there", "here", "is", "am", "are", "was", "were", "be", "been", "being", "do", "does",
+    "did", "done", "have", "has", "had", "will", "would", "shall", "should", "can", "could", "may",
+    "might", "must", "s", "re", "ve", "ll", "d", "m", "t", "to", "of", "in", "on", "at", "for",
+    "with", "from", "by", "about", "as", "into", "onto", "up", "and", "or", "but", "if", "then",
+    "than", "too", "very", "just", "also", "only", "really", "quite", "pretty", "much", "more",
+    "some", "any", "all", "both", "each", "even", "yet", "now", "maybe", "perhaps", "probably",
+    "actually", "basically", "like", "kind", "sort", "course", "anyway", "anyways", "thing", "stuff",
+    "one", "ones", "lot", "bit",
+    # English acknowledgements, backchannels, courtesy and hold words
+    "yes", "yeah", "yep", "yup", "ya", "yah", "ok", "okay", "okey", "alright", "alrighty", "right",
+    "sure", "fine", "good", "great", "cool", "nice", "perfect", "excellent", "wonderful", "awesome",
+    "lovely", "fantastic", "brilliant", "super", "gotcha", "got", "get", "see", "understood",
+    "understand", "noted", "makes", "sense", "sounds", "true", "indeed", "exactly", "absolutely",
+    "definitely", "certainly", "correct", "totally", "interesting", "wow", "huh", "hey", "oh", "ah",
+    "aha", "hmm", "mhm", "uh", "um", "er", "erm", "well", "so", "please", "pardon", "welcome",
+    "cheers", "fair", "enough", "gosh", "oops", "hm", "moment", "second", "sec", "minute", "hold",
+    "hang", "look", "listen", "guess", "suppose", "think", "mean", "know",
+    # go-aheads between a dictation's groups ("Okay, writing.", "Mhm, next."): kept, they split it
+    "go", "ahead", "next", "continue", "keep", "going", "writing", "typing", "ready",
+    # Russian function words
+    "я", "ты", "вы", "он", "она", "оно", "мы", "они", "меня", "мне", "мной", "тебя", "тебе", "вас",
+    "вам", "вами", "его", "её", "ее", "ему", "ей", "ней", "нас", "нам", "нами", "их", "им", "ими",
+    "себя", "себе", "свой", "мой", "моя", "моё", "мое", "мои", "твой", "ваш", "ваша", "ваше",
+    "ваши", "наш", "наша", "наше", "наши", "это", "этот", "эта", "эти", "этого", "то", "тот", "та",
+    "те", "того", "там", "тут", "здесь", "вот", "так", "же", "ли", "бы", "уж", "ведь", "вон", "что",
+    "как", "чтобы", "если", "в", "во", "на", "с", "со", "к", "ко", "по", "за", "из", "от", "до", "о",
+    "об", "про", "у", "для", "при", "и", "а", "но", "или", "да", "весь", "всё", "все", "вся", "ещё",
+    "еще", "уже", "тоже", "также", "просто", "вообще", "очень", "сейчас", "потом", "тогда",
+    "значит", "короче", "типа", "общем", "вроде", "кстати", "наверное", "наверно", "может", "быть",
+    "есть", "был", "была", "было", "были", "буду", "будет", "ну", "такой", "такая", "такое",
+    "собственно", "именно", "прям", "прямо",
+    # Russian acknowledgements, backchannels, courtesy and hold words
+    "ага", "угу", "ясно", "понятно", "понял", "поняла", "поняли", "понимаю", "понимаем",
+    "хорошо", "ладно", "отлично", "прекрасно", "замечательно", "супер", "класс", "здорово",
+    "чудесно", "превосходно", "великолепно", "ок", "окей", "конечно", "разумеется", "точно",
+    "верно", "правильно", "интересно", "ясненько", "понятненько", "ладушки", "добро", "принято",
+    "записал", "записала", "записываю", "отметил", "отметила", "запомнил", "запомнила", "услышал",
+    "услышала", "слышу", "слушаю", "ого", "ух", "ах", "ох", "ой", "вау", "пожалуйста",
+    "смотрите", "слушайте", "послушайте", "секунду", "секундочку", "минуту", "минутку",
+    "минуточку", "момент", "одну", "давайте", "давай", "можно",
+    # go-aheads between a dictation's groups ("Ага, пишу.", "Угу, дальше.")
+    "пишу", "пишите", "записывайте", "дальше", "далее", "продолжайте", "диктуйте", "следующие",
+    "следующая", "следующий",
+    "готов", "готова",
+)  # fmt: skip
 #: Requests and instructions: a short turn with one is kept ("Send it.", "Отправьте договор.").
 ACTION_WORDS = (
     "send", "call", "email", "write", "wait", "stop", "check", "confirm", "sign", "book", "schedule",
@@ -270,6 +329,9 @@ class FilterOptions:
     keep_words: tuple[str, ...] = KEEP_WORDS
     #: Requests and instructions that keep a short turn, like ``keep_words``.
     action_words: tuple[str, ...] = ACTION_WORDS
+    #: Words that say nothing on their own (:data:`EMPTY_WORDS`): a short turn with a word outside
+    #: them, the fillers and the answer words states something and is kept.
+    empty_words: tuple[str, ...] = EMPTY_WORDS
     #: What makes an agent turn a proposal that a bare yes/okay answers (besides a number).
     proposal_words: tuple[str, ...] = PROPOSAL_WORDS
     #: Whole-segment Whisper hallucinations (``hallucination``), and closings dropped as one when
@@ -304,6 +366,13 @@ class FilterOptions:
     @cached_property
     def _filler_words(self) -> frozenset[str]:
         return frozenset(w for p in self.fillers for w in WORD_RE.findall(p.lower()))
+
+    @cached_property
+    def _empty_words(self) -> frozenset[str]:
+        """The words of ``empty_words``, the fillers and the answer words: what says nothing alone;
+        with a spoken address's joiners ("dot", "точка", "собака"): a piece of a dictation."""
+        phrases = self.empty_words + self.fillers + self.answer_words
+        return frozenset(w for p in phrases for w in WORD_RE.findall(p.lower())) | EMAIL_WORDS
 
     @cached_property
     def _answer_re(self) -> re.Pattern[str]:
@@ -455,7 +524,10 @@ def drop_reason(
         return "hallucination"
     if reason := _no_speech(segment, options):
         return reason
-    return _text_reason(text, options, answers_question)[0]
+    reason = _text_reason(text, options, answers_question)[0]
+    if reason == "short" and _states_something(text, options):
+        return None  # "Интернет пропал.": the reason for a call, however short
+    return reason
 
 
 def proposes(text: str, options: FilterOptions = FilterOptions()) -> bool:
@@ -533,6 +605,36 @@ _ECHO_STEM = 5
 _ECHO_ENDING = 3
 
 
+#: The most letters a word spelled out letter by letter has in one breath ("АВ...", "C.", "ТК..."):
+#: no content word is that short but a few ("TV", "ад"), which a short turn seldom is alone.
+_SPELLED = 2
+
+
+def _states_something(text: str, options: FilterOptions, before: str = "") -> bool:
+    """Whether the short ``text`` states something: it holds a word that is none of
+    ``options.empty_words``, the fillers and the answer words ("Интернет пропал.", "Деньги списали.",
+    "Router died.", "Overcharged."; not "Got it.", "Sounds nice.", "Понимаю вас."), and not only one
+    the other speaker's ``before`` just said ("Вы оставляли заявку на замер." / "Ну, заявку.": an echo
+    with no yes adds nothing). Called only for a turn about to be dropped as ``short`` (a few words)."""
+    empty = options._empty_words
+    # a word of one or two letters is a letter spelled ("АВ...", "C."), a piece of a dictation
+    mine = [w for w in WORD_RE.findall(text.lower()) if len(w) > _SPELLED and w not in empty]
+    if not mine or not before:
+        return bool(mine)
+    theirs = WORD_RE.findall(before.lower())
+    return not all(any(_one_word(word, said) for said in theirs) for word in mine)
+
+
+def _one_word(word: str, said: str) -> bool:
+    """Whether ``word`` and ``said`` are one word: the same, or two forms of one stem of at least
+    :data:`_ECHO_STEM` letters, each at most :data:`_ECHO_ENDING` letters past it ("оставлял" and
+    "оставляли", "received" and "receive")."""
+    if word == said:
+        return True
+    stem = max(_ECHO_STEM, len(word) - _ECHO_ENDING, len(said) - _ECHO_ENDING)
+    return stem <= min(len(word), len(said)) and word[:stem] == said[:stem]
+
+
 def _confirms_by_echo(text: str, before: str, options: FilterOptions) -> bool:
     """Whether the short ``text`` confirms the other speaker's ``before`` by repeating its verb,
     with a yes or alone (the Russian "yes"): "Вы оставляли заявку на замер." / "Да, оставлял." or
@@ -550,13 +652,7 @@ def _confirms_by_echo(text: str, before: str, options: FilterOptions) -> bool:
     if not mine:
         return False
     theirs = {w for w in WORD_RE.findall(before.lower()) if len(w) >= _ECHO_STEM}
-    for word in mine:
-        for said in theirs:
-            # one stem, each form at most an ending past it
-            stem = max(_ECHO_STEM, len(word) - _ECHO_ENDING, len(said) - _ECHO_ENDING)
-            if stem <= min(len(word), len(said)) and word[:stem] == said[:stem]:
-                return True
-    return False
+    return any(_one_word(word, said) for word in mine for said in theirs)
 
 
 def _kept_whatever_repeats(text: str, words: list[str], options: FilterOptions) -> bool:
@@ -3552,7 +3648,12 @@ def filter_transcript(
                     last_kept_asked = consent
                 if consent:
                     reason, text, found = _judge(seg["text"], options, True, asked)
-            if reason == "short" and other and _confirms_by_echo(seg["text"], last_kept_text, options):
+            if reason == "short" and (
+                (other and _confirms_by_echo(seg["text"], last_kept_text, options))
+                # "Интернет пропал." after "Связь-Про, слушаю вас.": what the call is about, not a
+                # backchannel; an echo of the other speaker's word says nothing new
+                or _states_something(seg["text"], options, last_kept_text if other else "")
+            ):
                 reason = None  # "Вы оставляли заявку на замер." / "Да, оставлял.": a confirmation
             if (
                 not found

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from processors.compression import CompressOptions, compress
-from processors.filtering import FilterOptions, drop_reason, filter_transcript, proposes
+from processors.filtering import EMPTY_WORDS, FilterOptions, drop_reason, filter_transcript, proposes
 from processors.pii import luhn_ok
 from streams.bench_text import make_transcript_from_turns
 
@@ -85,7 +85,10 @@ def test_short_turn_rule(text, reason):
 
 
 def test_action_words_are_configurable():
-    assert drop_reason(seg("Send it."), FilterOptions(action_words=())) == "short"
+    # "send" alone states something (a content word): declared empty, only the action words keep it
+    no_send = (*EMPTY_WORDS, "send")
+    assert drop_reason(seg("Send it."), FilterOptions(empty_words=no_send)) is None
+    assert drop_reason(seg("Send it."), FilterOptions(action_words=(), empty_words=no_send)) == "short"
     assert drop_reason(seg("Сделайте скидку."), FilterOptions(action_words=("сделайте",))) is None
 
 
@@ -294,7 +297,9 @@ def test_a_stock_phrase_whisper_went_on_from_is_a_hallucination_when_it_doubted(
 )
 def test_a_short_answer_to_a_question_is_kept(question, answer):
     assert _reasons([("agent", question), ("customer", answer)]) == [None, None]
-    assert _reasons([("agent", "Хорошо."), ("customer", answer)])[1] in ("short", "filler")  # no question
+    # no question: a bare yes goes; a word that states something ("Сергей.", "Monthly.") stays
+    alone = _reasons([("agent", "Хорошо."), ("customer", answer)])[1]
+    assert alone in (("short", "filler") if answer in ("Верно.", "Correct.", "Да.") else (None,))
 
 
 @pytest.mark.parametrize(
