@@ -131,6 +131,7 @@ from processors.pii import (
 )
 from processors.rules import price_mentions
 from processors.text import (
+    SO_SO,
     WORD_RE,
     ci_view,
     collapse_repeats_words,
@@ -151,6 +152,8 @@ FILLERS_RU = (
     "ясно", "понятно", "хорошо", "ладно", "ок", "окей", "секунду", "секундочку", "минутку",
     "одну секунду", "сейчас", "сейчас посмотрю", "я уточню", "минуточку", "вот", "слушаю", "алло",
     "как бы", "значит", "и", "хм", "хмм", "мм-хм",
+    # a filler of two words, dropped whole: never "Сказать." left of it
+    "так сказать",
 )  # fmt: skip
 #: Backchannels: an answer to a question ("Do you agree to the terms?" / "Mm-hmm.") or to an action
 #: the agent announces ("We'll charge your card now."), not to a price stated (see :func:`announces`).
@@ -181,6 +184,8 @@ KEEP_WORDS = (
     "ничего", "заработал*", "работает", "работают", "сломал*", "сломан*", "то же", "без изменений",
     "поздно", "всё равно", "все равно", "всё так же", "все так же", "по-прежнему", "опять", "снова",
     "ошибка", "ошибку", "помогло", "починил*", "исправил*", "бесполезно", "без разницы", "неважно",
+    # words of their own, not a filler ("так", "so") and a word: "Стало лучше?" / "Так же."
+    "так же", "так себе", "so so", "so-so",
 )  # fmt: skip
 #: Words that say nothing on their own: function words, backchannels, acknowledgements, courtesy,
 #: hesitation and hold words (with :data:`FILLERS_EN`/:data:`FILLERS_RU` and the answer words). A short
@@ -582,6 +587,7 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
         options.drop_fillers
         and options._filler_words.issuperset(words)  # fast path: a word outside every filler
         and not has_words(options._filler_re.sub(" ", text))
+        and SO_SO.search(text) is None  # "So so.": so-so, an answer, not two fillers
     ):
         return (None if answer else "filler"), words
     if options.drop_short and len(words) < options.min_words:

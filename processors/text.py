@@ -161,6 +161,8 @@ def _collapse(
             pos = m.start() + 1
         elif m.group() == f"{unit}-{unit}" and " " not in unit and unit.lower() not in _HYPHEN_REPEATS:
             pos = m.end()
+        elif unit.lower() == "so" and (so_so := SO_SO.match(text, m.start())) and so_so.end() == m.end():
+            pos = m.end()  # so-so written with a space: a word of its own
         else:
             parts += (text[last : m.start()], unit)
             last = pos = m.end()
@@ -181,6 +183,11 @@ def _digit_oh(text: str, start: int, end: int) -> bool:
     after = _WORD_AFTER.match(text, end)
     words = [m.group(1) for m in (before, after) if m is not None]
     return any(w.isdigit() or w.lower() in NUMBER_WORDS for w in words)
+
+
+#: "so so" at a clause's end is one word, so-so ("How is it?" / "So so."), however Whisper spaces it:
+#: no stutter of "so" to collapse to a bare "So.", nor two fillers ("It was so so slow" is a stutter).
+SO_SO = re.compile(r"(?<![\w‑-])so[ ‑-]so(?=\s*+(?:[.!?…]|$))", re.IGNORECASE)
 
 
 #: Backchannels written doubled with a hyphen, collapsed like any repeat ("да-да" → "да").

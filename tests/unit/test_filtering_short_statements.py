@@ -1,5 +1,6 @@
 """processors.filtering: a short turn that states something ("Интернет пропал.", "Router died.") is
-kept whatever came before it; one that only acknowledges ("Got it.", "Ага, ясно.") is still dropped."""
+kept whatever came before it; one that only acknowledges ("Got it.", "Ага, ясно.") is still dropped;
+"so so", "так же", "так себе" are words of their own, "так сказать" a filler dropped whole."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from processors.filtering import EMPTY_WORDS, FilterOptions, filter_transcript
+from processors.text import clean_speech, collapse_repeats
 from processors.text_config import TextConfig
 from streams.bench_text import make_transcript_from_turns
 
@@ -79,3 +81,31 @@ def test_empty_words_are_configurable(tmp_path: Path):
     # with none of them, every word states something: "Понятно." is still a filler
     bare = FilterOptions(empty_words=())
     assert _reasons([("agent", GREETING["ru"]), ("customer", "Понятно.")], "ru", bare)[1] == "filler"
+
+
+# --- finding 2: a filler and a word that are one word ---------------------------------------------
+
+
+@pytest.mark.parametrize("agent", ["How is it?", "Try a different outlet."])
+def test_so_so_is_an_answer_not_two_fillers(agent):
+    assert _reasons([("agent", agent), ("customer", "So so.")], "en")[1] is None
+    assert _reasons([("agent", agent), ("customer", "So-so.")], "en")[1] is None
+
+
+def test_so_so_is_not_collapsed_but_a_stutter_of_so_is():
+    assert collapse_repeats("So so.") == "So so."
+    assert clean_speech("Well, so so.")[0] == "Well, so so."
+    assert collapse_repeats("It was so so slow.") == "It was so slow."
+    assert collapse_repeats("So, so, what we do is this.") == "So, what we do is this."
+    assert collapse_repeats("So so so.") == "So."
+
+
+@pytest.mark.parametrize("answer", ["Так же.", "Так себе."])
+def test_tak_zhe_and_tak_sebe_are_words_of_their_own(answer):
+    # after an instruction, not a question: kept as a state, as "Без изменений." is
+    assert _reasons([("agent", "Перезагрузите роутер."), ("customer", answer)], "ru")[1] is None
+
+
+@pytest.mark.parametrize("agent", ["Как работает?", "Перезагрузите роутер."])
+def test_tak_skazat_is_a_filler_dropped_whole(agent):
+    assert _reasons([("agent", agent), ("customer", "Так сказать.")], "ru")[1] == "filler"

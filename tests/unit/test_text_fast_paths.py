@@ -134,6 +134,8 @@ def _plain_collapse(text: str) -> str:
         unit = m.group(1)  # a word doubled with a hyphen ("so-so") is a word, unless a backchannel
         if unit.lower() == "oh" and T._digit_oh(text, m.start(), m.end()):
             return m.group()  # a zero among number words ("one oh oh three")
+        if unit.lower() == "so" and (so_so := T.SO_SO.match(text, m.start())) and so_so.end() == m.end():
+            return m.group()  # "So so." at a clause's end: so-so, a word
         keep = m.group() == f"{unit}-{unit}" and " " not in unit and unit.lower() not in T._HYPHEN_REPEATS
         return m.group() if keep else unit
 
