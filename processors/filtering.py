@@ -596,9 +596,9 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
             return None, words
         if not DIGIT_NOUN.isdisjoint(words):  # a digit's noun ends a dictation ("... двойка..." / "тройка.")
             return None, words
-        if signals(
-            normalise_numbers(text, words)
-        ):  # number words, objections, commitments, legal, emotion, question words
+        # number words, objections, commitments, legal, emotion, question words, apologies; not an
+        # empathy phrase alone: a short "Понимаю." / "I understand." acknowledges, from either side
+        if any(kind != "empathy" for kind, _ in signals(normalise_numbers(text, words))):
             return None, words
         return "short", words
     return None, words
@@ -1150,6 +1150,11 @@ def _judge(
             memo.clear()
         memo[(text, answers)] = (reason, out, found, may)
     return reason, out, found
+
+
+def _says_empathy(text: str) -> bool:
+    """Whether ``text`` holds an empathy phrase ("понимаю вас", "I understand")."""
+    return any(kind == "empathy" for kind, _ in signals(text))
 
 
 def _says_digits(text: str, words: list[str]) -> bool:
@@ -3661,6 +3666,8 @@ def filter_transcript(
                 or _states_something(seg["text"], options, last_kept_text if other else "")
             ):
                 reason = None  # "Вы оставляли заявку на замер." / "Да, оставлял.": a confirmation
+            if reason == "short" and role == "agent" and _says_empathy(seg["text"]):
+                reason = None  # the agent's "Понимаю вас." is scored as empathy; a customer's acknowledges
             if (
                 not found
                 and (

@@ -109,3 +109,19 @@ def test_tak_zhe_and_tak_sebe_are_words_of_their_own(answer):
 @pytest.mark.parametrize("agent", ["Как работает?", "Перезагрузите роутер."])
 def test_tak_skazat_is_a_filler_dropped_whole(agent):
     assert _reasons([("agent", agent), ("customer", "Так сказать.")], "ru")[1] == "filler"
+
+
+def test_the_agents_short_empathy_is_kept_a_customers_acknowledgement_goes() -> None:
+    """ "Понимаю вас." is what the agent's empathy is scored on (a key fact since the compress stage
+    keeps the agent's manner); the same words from the customer only acknowledge."""
+    from processors.filtering import filter_transcript
+    from streams.bench_text import make_transcript_from_turns
+
+    turns = [
+        ("customer", "У меня третий день нет интернета, я очень недоволен."),
+        ("agent", "Понимаю вас."),
+        ("agent", "Мастер придёт в пятницу."),
+        ("customer", "Понимаю вас."),
+    ]
+    segments = filter_transcript(make_transcript_from_turns("emp", turns, "ru"))["transcript"]["segments"]
+    assert [s["kept"] for s in segments] == [True, True, True, False]
