@@ -101,8 +101,11 @@ def _words_alternation(words: Iterable[str]) -> str:
 #: Not before a digit: "Oh one three four" is "0 1 3 4" said aloud, and "So 5" keeps its lead-in.
 #: "Ну что, подумали?", "Ну как?": a question, whose "ну" is no lead word to trim.
 _NU_ASKS = r"(?!(?<=ну)[\s,]*(?:что|как(?![\s,]+бы(?!\w)))(?!\w))"
+#: "Так же.", "Так себе.", "Так и есть.": "так" there is a word of the phrase, not a lead-in.
+_TAK_PHRASE = r"(?!(?<=так)\s+(?:же|себе|и\s+есть|точно|надо|нельзя)(?!\w))"
 _LEAD_RE = re.compile(
-    rf"^(?:(?:{_words_alternation(LEAD_WORDS)})(?!\w){_NU_ASKS}(?![\s,]*\d)[\s,]*)+", re.IGNORECASE
+    rf"^(?:(?:{_words_alternation(LEAD_WORDS)})(?!\w){_NU_ASKS}{_TAK_PHRASE}(?![\s,]*\d)[\s,]*)+",
+    re.IGNORECASE,
 )
 _HEDGE_RE = re.compile(rf",?\s*(?<!\w)(?:{_words_alternation(HEDGES)})(?!\w),?", re.IGNORECASE)
 _HEDGE_FIRST = tuple({h.split()[0] for h in HEDGES})

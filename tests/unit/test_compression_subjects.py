@@ -6,6 +6,8 @@ hand-written calls, through the pipeline as ``streams.bench_text`` runs it."""
 
 from __future__ import annotations
 
+import pytest
+
 from processors.compression import compress
 from processors.filtering import filter_transcript
 from streams.bench_text import make_transcript_from_turns
@@ -104,3 +106,11 @@ def test_a_retelling_with_fillers_still_folds():
         ]
     )
     assert "I was charged twice this month. [×2]" in text, text
+
+
+@pytest.mark.parametrize("said", ["Так же.", "Так себе.", "Так и есть."])
+def test_tak_of_a_phrase_is_no_lead_in_to_trim(said: str) -> None:
+    """ "Так же." came out "Же.": the opener trim took "так" for a lead-in ("Так, ну, давайте...")."""
+    turns = [("agent", "Как вам наш сервис, всё работает?"), ("customer", said)]
+    text = compress(filter_transcript(make_transcript_from_turns("tak", turns, "ru")), len, "t")["text"]
+    assert text.endswith(f"Customer: {said}")
