@@ -11,17 +11,7 @@ import pytest
 from processors.compression import compress
 from processors.filtering import filter_transcript
 from streams.bench_text import make_transcript_from_turns
-
-
-def _compress(turns: list[tuple[str, str]], language: str = "en") -> str:
-    out = compress(filter_transcript(make_transcript_from_turns("subjects", turns, language)), len, "len")
-    assert "dynamic:full" not in out["level"], out["level"]  # the folds under test run below "full"
-    return out["text"]
-
-
-def _line_after(text: str, start: str) -> str:
-    lines = text.splitlines()
-    return lines[next(i for i, line in enumerate(lines) if start in line) + 1]
+from tests.unit.test_compression_echoes import _compress, _line_after
 
 
 def test_a_question_about_another_plan_is_no_repeat():

@@ -3,24 +3,13 @@ YouTube channel phrases and web addresses it writes on a silence while sure of t
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from processors.filtering import drop_reason, filter_transcript
 from streams.bench_text import make_transcript_from_turns
+from tests.unit.test_filtering import seg
 
 DOUBTED = {"no_speech_prob": 0.9, "avg_logprob": -1.5}
-
-
-def seg(text: str, role: str = "customer", **extra: Any) -> dict[str, Any]:
-    return {
-        "role": role,
-        "text": text,
-        "no_speech_prob": 0.02,
-        "avg_logprob": -0.2,
-        "vad_speech": None,
-    } | extra
 
 
 @pytest.mark.parametrize(
