@@ -34,6 +34,7 @@ USER_ERRORS = (
     ("processors.rules", "DictionaryError"),
     ("processors.text_config", "TextConfigError"),
     ("ml.evaluation", "LabelsError"),
+    ("streams.alerts_try", "DialogueError"),
     ("ml.whisper", "ModelNotFound"),
     ("ml.vad", "VadModelMissing"),
     ("streams.broker", "BrokerError"),
@@ -681,6 +682,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_alerts_try(args: argparse.Namespace) -> int:
+    from streams.alerts_try import read_calls, try_alerts
+
+    settings = _settings()
+    calls = read_calls(
+        args.file, tenant=args.tenant, queue=args.queue, agent=args.agent, language=args.language
+    )
+    try_alerts(calls, settings, show_all=args.all)
+    return 0
+
+
 def cmd_llm_serve(args: argparse.Namespace) -> int:
     from ml.llm_serve import serve
 
@@ -935,6 +947,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--worst", type=_count(0), default=5, help="disagreements to show (default: %(default)s)")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("alerts", help="alert rule helpers")
+    alerts = p.add_subparsers(dest="alerts_command", required=True, metavar="ALERTS_COMMAND")
+    q = alerts.add_parser(
+        "try",
+        help="show which alert rules fire on a dialogue you write (no broker, no ClickHouse)",
+        description="Run a dialogue through filter, compress and score as the worker does, with the "
+        "configured alert rules, scorecards, dictionaries and scorer, and print the alerts it raises. "
+        "FILE holds 'agent: ...' / 'customer: ...' lines, or JSON lines {call_id, turns: [{role, text}]} "
+        "as `callstream eval --calls` reads; - reads stdin. No cool-down applies.",
+    )
+    q.add_argument("file", help="dialogue text or JSON lines; - for stdin")
+    q.add_argument("--tenant", help="tenant the call belongs to (picks tenant rule sets)")
+    q.add_argument("--queue", help="queue the call came through (picks queue rule sets)")
+    q.add_argument("--agent", help="agent name shown in the alert messages")
+    q.add_argument("--language", choices=("en", "ru"), help="call language (default: guessed from the text)")
+    q.add_argument("--all", action="store_true", help="also list the rules that do not fire")
+    q.set_defaults(func=cmd_alerts_try)
 
     p = sub.add_parser("llm", help="LLM server helpers (gpu extra)")
     llm = p.add_subparsers(dest="llm_command", required=True, metavar="LLM_COMMAND")

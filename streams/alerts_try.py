@@ -1,0 +1,157 @@
+"""``callstream alerts try``: which alert rules a written dialogue raises, without Kafka or ClickHouse.
+
+A supervisor writing a rule wants to see it fire (and stay quiet) on a call they can type. This runs
+the same pure functions the worker runs (filter → compress → score → :func:`processors.alerts.evaluate`)
+with the configured rules, scorecards, dictionaries and scorer, on a dialogue given as text
+(``agent: ...`` / ``customer: ...`` lines) or as the JSON lines ``callstream eval --calls`` reads.
+No cool-down applies: each call is judged alone, as the rules see it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from processors.alerts import DEFAULT_TENANT
+
+#: Speaker prefixes a dialogue line may start with, by role.
+ROLE_PREFIXES = {
+    "agent": "agent",
+    "a": "agent",
+    "operator": "agent",
+    "оператор": "agent",
+    "менеджер": "agent",
+    "customer": "customer",
+    "c": "customer",
+    "client": "customer",
+    "клиент": "customer",
+}
+_LINE = re.compile(r"^\s*([^\W\d_]+)\s*:\s*(.*)$")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+
+class DialogueError(ValueError):
+    """A dialogue file this command cannot read; the message names the file and line."""
+
+
+def parse_dialogue(text: str, source: str = "<dialogue>") -> list[tuple[str, str]]:
+    """``agent: ...`` / ``customer: ...`` lines (blank lines and ``#`` comments skipped) as turns."""
+    turns: list[tuple[str, str]] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        m = _LINE.match(raw)
+        role = ROLE_PREFIXES.get(m.group(1).lower()) if m else None
+        if m is None or role is None:
+            raise DialogueError(
+                f"{source}:{lineno}: a line starts with the speaker: 'agent: ...' or 'customer: ...' "
+                f"(also a:, c:, оператор:, клиент:); got {raw.strip()[:40]!r}"
+            )
+        if m.group(2).strip():
+            turns.append((role, m.group(2).strip()))
+    if not turns:
+        raise DialogueError(f"{source}: no dialogue lines ('agent: ...' / 'customer: ...')")
+    return turns
+
+
+def guess_language(turns: Sequence[tuple[str, str]]) -> str:
+    """``ru`` when Cyrillic letters outnumber Latin ones, else ``en`` (the two sample languages)."""
+    joined = " ".join(text for _, text in turns)
+    return "ru" if len(_CYRILLIC.findall(joined)) > len(_LATIN.findall(joined)) else "en"
+
+
+def transcript_from_turns(
+    call_id: str,
+    turns: Sequence[tuple[str, str]],
+    language: str | None = None,
+    tenant: str | None = None,
+    queue: str | None = None,
+    agent: str | None = None,
+) -> dict[str, Any]:
+    """A Transcript as the transcribe stage would write it for this dialogue (timings estimated
+    from word counts, one channel per role)."""
+    from streams.bench_text import make_transcript_from_turns
+
+    transcript = make_transcript_from_turns(call_id, list(turns), language or guess_language(turns))
+    call = transcript["call"]
+    call["call_id"] = call_id
+    call["tenant"] = tenant or DEFAULT_TENANT
+    call["queue"] = queue
+    call["agent"] = {"id": agent or "unknown", "name": agent}
+    return transcript
+
+
+def read_calls(path: Path | str, stdin: TextIO | None = None, **call: Any) -> list[dict[str, Any]]:
+    """Transcripts from ``path`` (``-``: stdin): a dialogue text, or JSON lines (``call_id`` +
+    ``turns`` ``[{role, text}]``, as ``callstream eval --calls`` reads)."""
+    source = "<stdin>" if str(path) == "-" else str(path)
+    text = (stdin or sys.stdin).read() if source == "<stdin>" else Path(path).read_text(encoding="utf-8")
+    if not text.lstrip().startswith("{"):
+        name = "stdin" if source == "<stdin>" else Path(path).stem
+        return [transcript_from_turns(name, parse_dialogue(text, source), **call)]
+    out = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+            turns = [(t["role"], t["text"]) for t in line["turns"]]
+            call_id = str(line["call_id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DialogueError(
+                f"{source}:{lineno}: a JSON line needs call_id and turns [{{role, text}}] ({exc!r})"
+            ) from None
+        fields = dict(call)
+        for key in ("language", "tenant", "queue"):
+            if line.get(key) is not None and fields.get(key) is None:
+                fields[key] = line[key]
+        out.append(transcript_from_turns(call_id, turns, **fields))
+    return out
+
+
+def try_alerts(
+    transcripts: Sequence[dict[str, Any]], settings: Any, show_all: bool = False, out: TextIO | None = None
+) -> int:
+    """Print, per call, the alerts its score raises (with ``show_all``, the rules that stay quiet as
+    well). Returns the number of alerts raised."""
+    out = out or sys.stdout
+    from ml.tokenizer import TokenCounter
+    from processors.alerts import AlertRulebook, check_keyword_entries, evaluate
+    from processors.compression import compress
+    from processors.filtering import filter_transcript
+    from processors.rules import check_dictionaries_dir
+    from processors.scoring import build_scorer
+    from processors.text_config import TextConfig
+
+    rulebook = AlertRulebook.load(settings.alert_rules_dir)
+    check_keyword_entries(rulebook, check_dictionaries_dir(settings.dictionaries_dir))
+    scorer = build_scorer(settings)
+    text_config = TextConfig.from_settings(settings)
+    counter = TokenCounter(settings.tokenizer)
+    raised = 0
+    for transcript in transcripts:
+        filtered = filter_transcript(transcript, options=text_config.filter)
+        compressed = compress(filtered, counter, counter.name, text_config.compress)
+        score = scorer.score(compressed)
+        alerts = evaluate(score, rulebook)
+        raised += len(alerts)
+        call = transcript["call"]
+        rules = rulebook.rules_for(call["tenant"], call.get("queue"))
+        print(
+            f"{transcript['call_id']}: {len(alerts)} of {len(rules)} rule(s) fire "
+            f"(tenant {call['tenant']}, queue {call.get('queue') or '-'}, scorer {score['scorer']})",
+            file=out,
+        )
+        fired = {a["rule"]: a for a in alerts}
+        for rule in rules:
+            alert = fired.get(rule.id)
+            if alert is not None:
+                print(f"  FIRES  {rule.id} [{rule.severity}]: {alert['message']}", file=out)
+            elif show_all:
+                print(f"  quiet  {rule.id} [{rule.severity}]", file=out)
+    return raised

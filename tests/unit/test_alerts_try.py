@@ -1,0 +1,107 @@
+"""`callstream alerts try`: a typed dialogue through filter, compress, score and the alert rules, with
+no broker and no ClickHouse; rules from CALLSTREAM_ALERT_RULES_DIR apply, bad input is one line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from streams.alerts_try import DialogueError, guess_language, parse_dialogue, read_calls
+from streams.cli import main
+
+pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
+
+THREAT = """# a customer threatening to sue
+agent: Good morning, Northwind, this is Dana.
+customer: My internet has been down for three days, I will sue you.
+"""
+CALM = """agent: Good morning, Northwind, this is Dana, how can I help?
+customer: I would like to know the price of the pro plan.
+agent: The pro plan is thirty nine dollars a month.
+customer: Great, thank you, sign me up.
+"""
+
+
+def test_dialogue_lines_become_turns_with_roles() -> None:
+    turns = parse_dialogue("A: Hello.\n\n# note\nклиент: Здравствуйте.\nOperator:  Hi  \ncustomer:\n")
+    assert turns == [("agent", "Hello."), ("customer", "Здравствуйте."), ("agent", "Hi")]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("agent: Hi.\nhello there\n", "f.txt:2:"),
+        ("boss: Hi.\n", "f.txt:1:"),
+        ("# only a comment\n", "f.txt:"),
+    ],
+)
+def test_a_line_without_a_speaker_names_file_and_line(text: str, where: str) -> None:
+    with pytest.raises(DialogueError, match=f"^{where}"):
+        parse_dialogue(text, "f.txt")
+
+
+def test_language_is_guessed_from_the_script() -> None:
+    assert guess_language([("agent", "Здравствуйте, компания Север, OK.")]) == "ru"
+    assert guess_language([("agent", "Hello, Sever company, да.")]) == "en"
+
+
+def test_json_lines_keep_their_call_ids_and_tenants(tmp_path: Path) -> None:
+    path = tmp_path / "calls.jsonl"
+    lines = [
+        {"call_id": "c1", "tenant": "acme", "turns": [{"role": "agent", "text": "Hello."}]},
+        {"call_id": "c2", "turns": [{"role": "customer", "text": "Здравствуйте."}]},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    calls = read_calls(path, queue="vip")
+    assert [(c["call_id"], c["call"]["tenant"], c["call"]["queue"], c["language"]) for c in calls] == [
+        ("c1", "acme", "vip", "en"),
+        ("c2", "default", "vip", "ru"),
+    ]
+    path.write_text('{"call_id": "c3"}\n', encoding="utf-8")
+    with pytest.raises(DialogueError, match=r"calls.jsonl:1: a JSON line needs call_id and turns"):
+        read_calls(path)
+
+
+def test_a_legal_threat_fires_and_a_calm_call_does_not(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "threat.txt").write_text(THREAT, encoding="utf-8")
+    (tmp_path / "calm.txt").write_text(CALM, encoding="utf-8")
+    assert main(["alerts", "try", str(tmp_path / "threat.txt"), "--agent", "Dana"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("threat: ")
+    assert "FIRES  legal_threat [critical]" in out
+    assert "agent Dana" in out
+    assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "FIRES  legal_threat" not in out
+    assert "quiet  legal_threat [critical]" in out
+
+
+def test_rules_from_the_configured_folder_apply_per_tenant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "acme.yaml").write_text(
+        "id: acme\ntenants: [acme]\nrules:\n"
+        "  - id: price_named\n    severity: info\n    when: rules.price_mentions >= 1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
+    stdin = io.StringIO(CALM)
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["alerts", "try", "-", "--tenant", "acme"]) == 0
+    assert "FIRES  price_named [info]" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO(CALM))
+    assert main(["alerts", "try", "-"]) == 0  # tenant "default": the acme set does not apply
+    assert "price_named" not in capsys.readouterr().out
+
+
+def test_a_bad_dialogue_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "bad.txt").write_text("hello\n", encoding="utf-8")
+    assert main(["alerts", "try", str(tmp_path / "bad.txt")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"callstream: {tmp_path / 'bad.txt'}:1: a line starts with the speaker")
+    assert err.count("\n") == 1
