@@ -37,12 +37,19 @@ T = TypeVar("T")
 
 RESULT_SQL = """
 SELECT c.call_id, c.agent_name, c.language, c.duration_s, c.agent_talk_s, c.customer_talk_s, c.words,
-       c.price_mentions, c.scorer, k.scored, k.criteria, c._version
+       c.price_mentions, c.scorer, k.scored, k.criteria, a.rules, c._version
 FROM calls AS c FINAL
 LEFT JOIN (
     SELECT tenant, call_id, countIf(status = 'scored') AS scored, count() AS criteria
     FROM call_criteria FINAL WHERE call_id IN %(ids)s GROUP BY tenant, call_id
 ) AS k ON k.tenant = c.tenant AND k.call_id = c.call_id
+LEFT JOIN (
+    -- most severe first; this run's alerts only (an alert's version is its call's scored_at)
+    SELECT tenant, call_id,
+           arraySort(r -> (-indexOf(['info', 'warning', 'critical'], r.1), r.2),
+                     groupUniqArray((severity, rule))) AS rules
+    FROM alerts FINAL WHERE call_id IN %(ids)s AND _version >= %(since)s GROUP BY tenant, call_id
+) AS a ON a.tenant = c.tenant AND a.call_id = c.call_id
 WHERE c.call_id IN %(ids)s AND c._version >= %(since)s ORDER BY c.call_id
 """
 DEAD_SQL = """
@@ -402,9 +409,9 @@ def print_outcome(outcome: Outcome) -> None:
     rows = []
     for call_id in outcome.ids:
         if call_id in outcome.done:
-            agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total = outcome.done[call_id][
-                1:11
-            ]
+            agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total, alerts = outcome.done[
+                call_id
+            ][1:12]
             rows.append(
                 [
                     call_id,
@@ -416,17 +423,37 @@ def print_outcome(outcome: Outcome) -> None:
                     words,
                     prices,
                     f"{scored}/{total} ({scorer})",
+                    alerts_cell(alerts),
                 ]
             )
         elif call_id in outcome.dead:
             stage, err, msg = outcome.dead[call_id][1:4]
-            rows.append([call_id, "", "", "", "", "", "", "", f"DEAD LETTER at {stage}: {err}: {msg[:70]}"])
+            rows.append([call_id, *[""] * 7, f"DEAD LETTER at {stage}: {err}: {msg[:70]}", ""])
         else:
-            rows.append([call_id, "", "", "", "", "", "", "", "not finished"])
+            rows.append([call_id, *[""] * 7, "not finished", ""])
     print_table(
-        ["call", "agent", "lang", "duration", "agent talk", "customer talk", "words", "prices", "scores"],
+        [
+            "call",
+            "agent",
+            "lang",
+            "duration",
+            "agent talk",
+            "customer talk",
+            "words",
+            "prices",
+            "scores",
+            "alerts",
+        ],
         rows,
     )
+
+
+def alerts_cell(alerts: Sequence[tuple[str, str]] | None) -> str:
+    """``critical: legal_threat; warning: low_total, ...`` (most severe first), ``-`` for none."""
+    by_severity: dict[str, list[str]] = {}
+    for severity, rule in alerts or ():
+        by_severity.setdefault(severity, []).append(rule)
+    return "; ".join(f"{severity}: {', '.join(rules)}" for severity, rules in by_severity.items()) or "-"
 
 
 def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float = 900.0) -> int:

@@ -80,6 +80,9 @@ def test_demo_twice_on_bundled_samples(tmp_path: Path) -> None:
     assert "DEAD LETTER" not in first.stdout
     # No LLM configured: the baseline scorer fills every criterion and the table names it.
     assert "7/7 (baseline)" in first.stdout
+    lines = {line.split()[0]: line for line in first.stdout.splitlines() if line.strip()}
+    assert "  critical: legal_threat" in lines["sample-en-complaint"]  # the customer threatens to sue
+    assert lines["sample-en-sale"].rstrip().endswith(" -")  # no alert: the column says so
     assert (tmp_path / ".callstream" / "clickhouse").is_dir()
     bootstrap = re.search(r"Kafka (127\.0\.0\.1:\d+)", first.stderr).group(1)
     assert brokers_on(bootstrap) == [], "the demo left a broker process behind"

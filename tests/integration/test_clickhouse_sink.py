@@ -392,7 +392,30 @@ def test_the_demo_counts_a_call_s_criteria_under_its_own_tenant(isolated_chdb):
     sink.add_rows(score_rows(make_call_score("c-1", tenant="new"), 2), topic=TOPIC, partition=0, offset=1)
     sink.flush()
     rows = query(isolated_chdb, RESULT_SQL.replace("%(ids)s", "['c-1']").replace("%(since)s", "2"))[1]
-    assert [(row[0], row[-3], row[-2], row[-1]) for row in rows] == [("c-1", 2, 3, 2)]
+    assert [(row[0], row[9], row[10], row[-1]) for row in rows] == [("c-1", 2, 3, 2)]
+
+
+def test_the_demo_lists_this_run_s_alerts_of_a_call_most_severe_first(isolated_chdb):
+    from streams.demo import RESULT_SQL, alerts_cell
+
+    sink = ClickHouseSink(isolated_chdb)
+    sink.add_rows(score_rows(make_call_score("c-1", tenant="acme"), 5), topic=TOPIC, partition=0, offset=0)
+    raised = [
+        dict(make_alert("c-1", rule="low_total"), severity="warning"),
+        dict(make_alert("c-1", rule="legal_threat"), severity="critical"),
+        dict(make_alert("c-1", rule="cancellation_risk"), severity="warning"),
+    ]
+    for offset, alert in enumerate(raised):
+        sink.add("alerts", alert_row(alert, 5), topic="calls.alerts", partition=0, offset=offset)
+    earlier = make_alert("c-1", rule="sale_without_price")  # an earlier run's: not this run's alert
+    sink.add("alerts", alert_row(earlier, 1), topic="calls.alerts", partition=0, offset=9)
+    other = make_alert("c-1", tenant="other", rule="escalation_request")  # another tenant's call c-1
+    sink.add("alerts", alert_row(other, 5), topic="calls.alerts", partition=0, offset=10)
+    sink.flush()
+    sql = RESULT_SQL.replace("%(ids)s", "['c-1']").replace("%(since)s", "2")
+    [row] = query(isolated_chdb, sql)[1]
+    assert alerts_cell(row[11]) == "critical: legal_threat; warning: cancellation_risk, low_total"
+    assert alerts_cell([]) == "-"
 
 
 def test_raw_customer_number_is_never_stored(isolated_chdb):
