@@ -68,6 +68,11 @@ DENSITY_WEIGHTS = {
     "agreement": 1.0,
     "offer": 1.0,
     "issue": 1.0,
+    # the agent's manner: rudeness and escalation are conflict; apology and empathy answer one
+    "tone": 3.0,
+    "escalation": 3.0,
+    "apology": 1.0,
+    "empathy": 1.0,
     "date": 0.5,
     "number": 0.5,
     "pii": 0.5,
