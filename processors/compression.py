@@ -37,7 +37,14 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from processors.keyfacts import DEFAULT_LEXICON, FACT_KINDS, Lexicon, signals_of, with_amounts
+from processors.keyfacts import (
+    DEFAULT_LEXICON,
+    FACT_KINDS,
+    Lexicon,
+    problem_statements,
+    signals_of,
+    with_amounts,
+)
 from processors.numbers import DIGIT_NOUN, expand_repeats, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, PiiOptions, redact, trim_seam
 from processors.text import (
@@ -1065,6 +1072,10 @@ def compress_text(
         _Sentence(role, i, sent, with_amounts(sent, kinds))
         for (role, i, sent), kinds in zip(said, found, strict=True)
     ]
+    # the customer's first problem statements ("Интернет пропал."): the reason for the call, a key fact
+    theirs = [s for s in items if s.role == "customer"]
+    for s, problems in zip(theirs, problem_statements([s.text for s in theirs]), strict=True):
+        s.signals += [("problem", anchor) for anchor in problems]
     if options.semantic:
         _fold_repeats(items, options.similarity)
         level.append("semantic")

@@ -31,6 +31,10 @@ PII redaction (so anchors are what the compressed text will literally contain):
   "соедините со старшим");
 - ``recording``: a notice that the call is recorded, by either side ("this call is recorded", "I'm
   recording this call", "разговор записывается"): a compliance point.
+- ``problem``: the customer's first :data:`PROBLEM_STATEMENTS` statements of what went wrong, a
+  subject and a failure verb ("Интернет пропал.", "Списали деньги.", "My internet is down.", "The app
+  crashes when I log in."): the reason for the call, however short. Not from the lexicon scan: only
+  the customer's first ones (:func:`problem_statements`), so not every complaint of a call is a key fact.
 
 Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
 ignored, so "Sure, no problem" is not kept as a refusal.
@@ -65,7 +69,7 @@ from processors.text import (
 
 FACT_KINDS = (
     "number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal", "issue",
-    "tone", "apology", "empathy", "escalation", "recording",
+    "tone", "apology", "empathy", "escalation", "recording", "problem",
 )  # fmt: skip
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
@@ -592,6 +596,63 @@ def with_amounts(text: str, found: list[tuple[str, str]]) -> list[tuple[str, str
     return [(kind, next(amounts, anchor) if kind == "number" else anchor) for kind, anchor in found]
 
 
+#: What fails, as a customer names it: the service, the device, the money (stems; any ending follows).
+PROBLEM_SUBJECTS = (
+    "интернет", "связь", "сеть", "роутер", "модем", "вай-фай", "вайфай", "wi-fi", "телефон", "мобильн",
+    "телевидени", "тв", "приставк", "пульт", "приложени", "сайт", "кабинет", "карт", "оплат", "плат[её]ж",
+    "деньг", "денег", "сч[её]т", "баланс", "сигнал", "скорост", "канал", "звонк", "домофон", "камер",
+    "заказ", "доставк", "посылк", "симк", "сим-карт", "почт", "свет",
+    "internet", "connection", "wifi", "wi-fi", "router", "modem", "phone", "line", "tv", "cable", "app",
+    "application", "website", "site", "account", "card", "payment", "bill", "order", "package",
+    "delivery", "service", "signal", "email", "login", "password", "screen", "device", "box",
+)  # fmt: skip
+#: How it fails: a verb of breaking, vanishing, or money taken (regex pieces; "\w*": any ending).
+PROBLEM_VERBS = (
+    r"пропа\w*", r"сгорел\w*", r"слома\w*", r"не\s+работа\w*", r"перестал\w*", r"отключил\w*",
+    r"отвалил\w*", r"не\s+включа\w*", r"не\s+грузи\w*", r"не\s+загружа\w*", r"не\s+открыва\w*",
+    r"не\s+приход\w*", r"не\s+приш[её]л", r"не\s+пришл\w*", r"тормоз\w*", r"глюч\w*", r"вылета\w*",
+    r"зависа\w*", r"завис\w*", r"висн\w*", r"списа\w*", r"списыва\w*", r"сняли", r"упал\w*", r"пада\w*",
+    r"барахл\w*", r"не\s+лови\w*", r"не\s+показыва\w*", r"не\s+проход\w*", r"не\s+подключа\w*",
+    r"(?:is|was|['’]s|went|goes|keeps\s+going)\s+(?:down|dead|out|broken)", r"keeps\s+\w+ing",
+    r"crash\w*", r"died", r"dies", r"dropp\w*", r"drops", r"stopped\s+working", r"(?:is|was)n['’]t\s+working",
+    r"(?:is|was)\s+not\s+working", r"(?:does|did)n['’]t\s+work", r"(?:does|did)\s+not\s+work",
+    r"won['’]t\s+\w+", r"broke", r"freez\w*", r"froze", r"never\s+arrived", r"hasn['’]t\s+arrived",
+    r"(?:was|got)\s+declined", r"(?:was|got)\s+charged\s+twice", r"disappeared",
+    r"(?:is|was)\s+(?:so\s+)?slow", r"cuts?\s+out", r"(?:keeps\s+)?disconnect\w*",
+)  # fmt: skip
+_PROBLEM_SUBJECT = "|".join(rf"{stem}[^\W\d_]*" for stem in PROBLEM_SUBJECTS)
+_PROBLEM_VERB = "|".join(PROBLEM_VERBS)
+#: A subject then its failure (two words between at most: "my internet connection keeps dropping",
+#: "интернет у меня пропадает"), or the failure then its subject, as Russian says it ("Пропал интернет.",
+#: "Списали деньги."), within one clause (no comma between).
+_PROBLEM = re.compile(
+    rf"(?<![^\W\d_])(?:(?:{_PROBLEM_SUBJECT})(?:[ \t]+[^\W\d_]+){{0,2}}?(?:[ \t]+|(?=['’]))"
+    rf"(?:{_PROBLEM_VERB})"
+    rf"|(?:{_PROBLEM_VERB})(?:[ \t]+[^\W\d_]+){{0,1}}?[ \t]+(?:{_PROBLEM_SUBJECT}))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: How many problem statements of the customer's are key facts: the reason for the call, and its
+#: restatement or a second symptom; not every complaint of a long call.
+PROBLEM_STATEMENTS = 2
+
+
+def problem_statements(texts: Iterable[str], limit: int = PROBLEM_STATEMENTS) -> list[list[str]]:
+    """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
+    of the first ``limit`` problem statements (:data:`_PROBLEM`) of them all."""
+    out: list[list[str]] = []
+    left = limit
+    for text in texts:
+        found = []
+        if left:
+            for m in _PROBLEM.finditer(text):
+                found.append(" ".join(m.group().lower().split()))
+                left -= 1
+                if not left:
+                    break
+        out.append(found)
+    return out
+
+
 #: Segments dropped for these reasons were not speech: their words are not facts of the call.
 NOT_SPEECH = frozenset({"empty", "no_speech", "no_vad", "hallucination"})
 
@@ -607,14 +668,20 @@ def extract_key_facts(
     """
     seen: set[tuple[str, str]] = set()
     out = []
-    for seg in transcript["segments"]:
-        if seg.get("drop_reason") in NOT_SPEECH:
-            continue
-        text = redact(strip_disfluencies(normalise_numbers(seg["text"])))[0]
-        for kind, anchor in facts_in(text, lexicon):
+    said = [
+        (seg["role"], redact(strip_disfluencies(normalise_numbers(seg["text"])))[0])
+        for seg in transcript["segments"]
+        if seg.get("drop_reason") not in NOT_SPEECH
+    ]
+    problems = iter(problem_statements([text for role, text in said if role == "customer"]))
+    for role, text in said:
+        found = facts_in(text, lexicon)
+        if role == "customer":
+            found += [("problem", anchor) for anchor in next(problems)]
+        for kind, anchor in found:
             if (kind, anchor) not in seen:
                 seen.add((kind, anchor))
-                out.append({"kind": kind, "anchor": anchor, "role": seg["role"]})
+                out.append({"kind": kind, "anchor": anchor, "role": role})
     return out
 
 
