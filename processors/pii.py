@@ -1838,13 +1838,13 @@ def asks_phone_last_four(text: str) -> bool:
 
 #: A digit of a code said one by one: normalisation leaves a lone "one"/"oh" in words.
 _CODE_DIGIT = r"(?:\d|(?:one|один|oh)(?![^\W\d_]))"
-_CVV = re.compile(
+#: The words before a card's code in :data:`_CVV` (also before its placeholder: :func:`count_placeholders`).
+_CVV_LEAD = (
     # a filler between the words and the digits too: "И код сзади сразу: 816."
-    rf"({_CVV_WORDS}(?:\s+(?:сразу|тогда|вот|там|ну|then|so|here|there)(?![^\W\d_]))?"
-    rf"(?:[\s:,-]*(?:код|code|is|are|это|—))?[\s:,.—-]*)"
-    rf"{_CODE_DIGIT}(?:[\s,.-]{{0,2}}{_CODE_DIGIT}){{2,3}}(?![\d])",
-    re.I,
+    rf"{_CVV_WORDS}(?:\s+(?:сразу|тогда|вот|там|ну|then|so|here|there)(?![^\W\d_]))?"
+    rf"(?:[\s:,-]*(?:код|code|is|are|это|—))?[\s:,.—-]*"
 )
+_CVV = re.compile(rf"({_CVV_LEAD}){_CODE_DIGIT}(?:[\s,.-]{{0,2}}{_CODE_DIGIT}){{2,3}}(?![\d])", re.I)
 _CVV_WORD = re.compile(_CVV_WORDS, re.I)
 #: "Код 827." after the code was asked for ("…и код на обороте, пожалуйста."): the bare word will do.
 _BARE_CODE = re.compile(r"(?<![^\W\d_])((?:код|code)[\s:—-]*)\d{3,4}(?!\d)", re.I)
@@ -1857,10 +1857,14 @@ _CODE_ITEM = rf"(?:\d|{_DIGIT_WORD})"
 #: A card's code after the bare word, once a card was given in the call: "and the code is 852",
 #: "код 7 2 6", "Код 354 я никому не говорила". The code's digits follow "код"/"code" directly, so
 #: "код подтверждения 4821" and "код города 495" never match; "area code", "zip code", "promo code"
-#: are other codes; a price or count after the digits ("код 300 рублей") is no code.
+#: are other codes; a price or count after the digits ("код 300 рублей") is no code. Its words
+#: (``_CARD_CODE_LEAD``, where a word starts) also come before the code's placeholder.
+_CARD_CODE_LEAD = (
+    r"(?<!area\s)(?<!zip\s)(?<!postal\s)(?<!promo\s)(?<!access\s)(?<!sms\s)"
+    r"(?<!смс\s)(?<!промо\s)(?:the\s+)?(?:code|код)(?:['’]s|\s+(?:is|это))?[\s:,—-]*"
+)
 _CARD_CODE = re.compile(
-    r"(?<![^\W\d_])((?<!area\s)(?<!zip\s)(?<!postal\s)(?<!promo\s)(?<!access\s)(?<!sms\s)"
-    r"(?<!смс\s)(?<!промо\s)(?:the\s+)?(?:code|код)(?:['’]s|\s+(?:is|это))?[\s:,—-]*)"
+    rf"(?<![^\W\d_])({_CARD_CODE_LEAD})"
     rf"{_CODE_ITEM}(?:(?:[\s,-]{{1,2}}|\.\s?){_CODE_ITEM}){{2,3}}(?![\d-]|[\s,.-]{{0,2}}\d)"
     rf"(?![\s,.-]{{0,2}}{_DIGIT_WORD}|{_UNIT_AFTER.pattern})"
     r"|(?<![^\W\d_])((?<!area\s)(?<!zip\s)(?<!promo\s)(?:the\s+)?(?:code|код)(?:['’]s|\s+(?:is|это))?[\s:,—-]*)"
@@ -1887,15 +1891,16 @@ def redact_card_code(text: str) -> tuple[str, int]:
 #: A card's code said right after the card and its expiry date, in one breath ("[CARD], 10 29, 227",
 #: "[CARD], expires 09/31, and the code is 9 15", "[CARD], до 12/30, код 427", "[CARD], действует до
 #: 01/27, а сзади 425", "[CARD], exp 01/26, and on the back 8, 2, 9", "[CARD], 03/30, the code's 920").
-_CODE_AFTER_EXPIRY = re.compile(
-    r"(\[CARD\][\s,.;:–—-]+"
+_CODE_AFTER_EXPIRY_LEAD = (
+    r"\[CARD\][\s,.;:–—-]+"
     r"(?:(?:exp(?:ires|iry|iration)?(?:\s+date)?|valid\s+(?:thru|through|until)"
     r"|(?:(?:срок(?:\s+действия)?|действует|действительна|годна)\s+)?до|срок(?:\s+действия)?)[\s:,]*)?"
     r"(?:0?\s?[1-9]|1[0-2])\s?[/.\s-]\s?(?:20)?\d{2}[\s,.;:–—-]+"
     r"(?:(?:and\s+|а\s+)?(?:the\s+)?(?:cvv|cvc|cvv2|security\s+code|code|код|cvv-код|on\s+the\s+back"
-    r"|сзади|на\s+обороте|с\s+обратной\s+стороны)(?:['’]s|\s+(?:is|it's))?[\s,:–—-]*)?)"
-    r"\d(?:[\s,.-]{0,2}\d){2,3}(?![\s,.-]{0,2}\d)",
-    re.IGNORECASE,
+    r"|сзади|на\s+обороте|с\s+обратной\s+стороны)(?:['’]s|\s+(?:is|it's))?[\s,:–—-]*)?"
+)
+_CODE_AFTER_EXPIRY = re.compile(
+    rf"({_CODE_AFTER_EXPIRY_LEAD})\d(?:[\s,.-]{{0,2}}\d){{2,3}}(?![\s,.-]{{0,2}}\d)", re.IGNORECASE
 )
 
 
@@ -3089,27 +3094,125 @@ def trim_seam(before: str, after: str) -> str:
     return before[: tail.start()].rstrip()
 
 
+#: A card's code placeholder after the words that name it, in the text that says it ("а CVV [CARD].",
+#: "the code on the back is [CARD]", "[CARD], 10 29, [CARD]"); not one another [CARD] follows right
+#: after ("CVV: [CARD], [CARD]": which is the card is not said).
+_CODE_PLACEHOLDER = re.compile(
+    rf"(?:{_CVV_LEAD}|{_CODE_AFTER_EXPIRY_LEAD})\[CARD\](?![\s,.;:–—-]*\[CARD\])", re.IGNORECASE
+)
+#: ... after the bare word ("Код [CARD] я никому не говорила"): a code once a card came before it.
+_BARE_CODE_PLACEHOLDER = re.compile(
+    rf"(?<![^\W\d_]){_CARD_CODE_LEAD}\[CARD\](?![\s,.;:–—-]*\[CARD\])", re.IGNORECASE
+)
+#: A code's placeholder taken back with a bare "no" before its correction ("CVV [CARD], no, [CARD]").
+_CODE_NO_AGAIN = re.compile(r"\[CARD\][\s,.…]*(?<![^\W\d_])no[\s,.…]+(?=\[CARD\])", re.IGNORECASE)
+#: A request for the card's number along with its code ("Card number and the CVV, please?").
+_CARD_NUMBER_ASK = re.compile(
+    r"card\s+number|number\s+on\s+the\s+(?:card|front)|long\s+number|номер\w*\s+карт|карт\w*\s+номер", re.I
+)
+#: Words besides placeholders in a short answer that gives a card's code ("Um, it's [CARD].").
+_CODE_ANSWER_WORDS = 8
+
+
+def _short(text: str) -> bool:
+    return len(PLACEHOLDER_RE.sub(" ", text).split()) <= _CODE_ANSWER_WORDS
+
+
+def _card_code_placeholders(
+    texts: list[str] | tuple[str, ...], roles: list[str] | tuple[str, ...] | None
+) -> dict[int, dict[int, str | None]]:
+    """Which ``[CARD]`` placeholders in ``texts`` stand for a card's security code, which the filter
+    redacts with the card's placeholder (PCI DSS forbids storing it): text index -> the placeholder's
+    start -> "CVV", or None for the code read back by its asker (counted once). A code after its words,
+    or the short answer to its request (``roles`` needed) with the asker reading it back after it."""
+    marks: dict[int, dict[int, str | None]] = {}
+    card_before = False
+    for i, text in enumerate(texts):
+        if "[CARD]" not in text:
+            continue
+        for m in _CODE_PLACEHOLDER.finditer(text):
+            marks.setdefault(i, {})[m.end() - 6] = "CVV"
+        if ("од" in text or "ode" in text or "ОД" in text or "ODE" in text) and (
+            card_before or text.count("[CARD]") > 1
+        ):
+            for m in _BARE_CODE_PLACEHOLDER.finditer(text):
+                if card_before or "[CARD]" in text[: m.start()]:
+                    marks.setdefault(i, {})[m.end() - 6] = "CVV"
+        card_before = True
+    if roles is None:
+        return marks
+    for i, text in enumerate(texts):
+        if not asks_cvv(text) or asks_id_last_four(text) or asks_phone_last_four(text):
+            continue
+        asker = roles[i]
+        # "the card number and the code?" / "[CARD], [CARD]": the card first
+        card_first = _CARD_NUMBER_ASK.search(text) is not None
+        taken = None
+        for j in (j for j in range(i + 1, min(i + 4, len(texts))) if roles[j] != asker):
+            if "[CARD]" not in texts[j] or not _short(texts[j]):
+                if taken is not None or "[CARD]" in texts[j]:
+                    break
+                continue  # "Hang on, let me flip it over...": a stall before the answer
+            for m in re.finditer(r"\[CARD\]", texts[j]):
+                if card_first:
+                    card_first = False
+                    continue
+                marks.setdefault(j, {})[m.start()] = "CVV"
+            taken = j
+        if taken is None:
+            continue
+        for k in range(taken + 1, min(taken + 3, len(texts))):  # the asker reading the code back
+            if roles[k] == asker and texts[k].count("[CARD]") == 1 and _short(texts[k]):
+                marks.setdefault(k, {}).setdefault(texts[k].index("[CARD]"), None)
+                break
+    return marks
+
+
 def count_placeholders(
     texts: list[str] | tuple[str, ...], roles: list[str] | tuple[str, ...] | None = None
 ) -> dict[str, int]:
     """Placeholders already in ``texts`` by type: what an upstream stage redacted. With the
     segments' ``roles``, a placeholder that ends a speaker's segment and starts their next one is
-    one number cut by Whisper's segmentation (the filter puts it in both pieces), counted once."""
+    one number cut by Whisper's segmentation (the filter puts it in both pieces), counted once. A
+    card's security code, stored as ``[CARD]`` too, counts as "CVV": no second card
+    (:func:`_card_code_placeholders`)."""
     counts: Counter[str] = Counter()
     ending: dict[str, str | None] = {}  # role -> the placeholder its previous segment ended with
+    codes = _card_code_placeholders(texts, roles) if any("[CARD]" in t for t in texts) else {}
     for i, text in enumerate(texts):
         if "[" not in text:
             if roles is not None:
                 ending[roles[i]] = None
             continue
-        counts.update(PLACEHOLDER_RE.findall(text))
-        if "[" in text[1:]:  # a second placeholder, or one after a read-back cue
-            counts.subtract(_READ_BACK_PLACEHOLDER.findall(text) + _TAKEN_BACK_PLACEHOLDER.findall(text))
+        marks = codes.get(i)
+        if marks is None:
+            counts.update(PLACEHOLDER_RE.findall(text))
+            if "[" in text[1:]:  # a second placeholder, or one after a read-back cue
+                counts.subtract(_READ_BACK_PLACEHOLDER.findall(text) + _TAKEN_BACK_PLACEHOLDER.findall(text))
+        else:
+            kinds = {m.start(): marks.get(m.start(), m.group(1)) for m in PLACEHOLDER_RE.finditer(text)}
+            for m in _TAKEN_BACK_PLACEHOLDER.finditer(text):  # the code taken back: its correction one too
+                after = PLACEHOLDER_RE.search(text, m.end())
+                if after is not None and kinds[m.start()] == "CVV":
+                    kinds[after.start()] = "CVV"
+            for m in _CODE_NO_AGAIN.finditer(text):  # "CVV [CARD], no, [CARD]": one code, said again
+                if kinds[m.start()] == "CVV":
+                    kinds[m.start()], kinds[m.end()] = None, "CVV"
+            counts.update(kind for kind in kinds.values() if kind is not None)
+            taken = [m.start(1) - 1 for m in _READ_BACK_PLACEHOLDER.finditer(text)]
+            taken += [m.start() for m in _TAKEN_BACK_PLACEHOLDER.finditer(text)]
+            counts.subtract(kind for at in taken if (kind := kinds[at]) is not None)
         if roles is not None:
             role = roles[i]
             lead = _LEADING.match(text)
-            if lead is not None and ending.get(role) == lead.group(1):
-                counts[lead.group(1)] -= 1
+            lead_kind = None
+            if lead is not None:
+                lead_kind = marks.get(lead.start(1) - 1, lead.group(1)) if marks else lead.group(1)
+            if lead_kind is not None and ending.get(role) == lead_kind:
+                counts[lead_kind] -= 1
             tail = _TRAILING.search(text)
-            ending[role] = tail.group(1) if tail is not None else None
+            tail_kind = None
+            if tail is not None:
+                tail_kind = marks.get(tail.start(), tail.group(1)) if marks else tail.group(1)
+            ending[role] = tail_kind
     return dict(counts)
