@@ -412,6 +412,13 @@ _MONEY_AFTER = re.compile(
     r"\s*(?:a|per|each|an|dollars?|bucks|cents?|euros?|pounds?|руб|рубл|долл|евро|за|в\s+месяц|в\s+год)(?!\w)",
     re.IGNORECASE,
 )
+#: After a figure: a rate per period or unit ("a month", "per user", "each"): what a price with its
+#: cents said the short way comes before ("forty nine ninety five a month" is 49.95).
+_RATE_AFTER = re.compile(
+    r"\s*(?:(?:a|an|per|each|every)\s+(?:month|year|week|day|mo|yr|user|seat|person|head|line|licen[cs]e|piece)"
+    r"|monthly|apiece|each|/mo)(?!\w)",
+    re.IGNORECASE,
+)
 #: Before a figure: a price is named ("costs", "обойдётся в", "стоит"), so no time of day.
 _PRICE_BEFORE = re.compile(
     r"(?<!\w)(?:costs?|price|priced|pay|paying|for|обойд[её]тся|стоит|стоимость|цена|плат\w*|заплат\w*)\b[^.?!]{0,15}$",
@@ -541,6 +548,20 @@ def _replace_run(match: re.Match[str]) -> str:
                 and _PRICE_BEFORE.search(match.string, max(0, match.start() - 40), match.start()) is None
             ):
                 return str(2000 + b)  # "twenty twenty-five" is the year 2025, not "20 25"
+        if (
+            l1 == f1 + 1
+            and f2 == l1 + 1
+            and 20 < a < 100
+            and a % 10
+            and 10 <= b < 100
+            and words[f1].isascii()
+            and _RATE_AFTER.match(match.string, match.end()) is not None
+            and not _number_next_to(match)
+        ):
+            # "forty nine ninety five a month" is a price and its cents, 49.95, never "49 95"; with
+            # no rate after it may be a car's 4995 as well, or a phone's or a card's groups ("forty
+            # five forty five"), which stay apart
+            return f"{a}.{b:02d}"
         # (never after a zero: "ноль сорок три" is a phone's 0 43, no price is said that way; nor in a
         # Russian dictation, after or before other groups: "..., 2981, одиннадцать сорок три" is 11 43;
         # English ones are read whole by the redaction's dictated digits, "oh"s and all)

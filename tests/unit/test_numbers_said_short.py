@@ -44,3 +44,29 @@ def test_a_short_price_or_a_counted_half_stays_in_words(said: str) -> None:
 )
 def test_a_year_said_in_pairs_is_one_number(said: str, expected: str) -> None:
     assert normalise_numbers(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # a price with its cents said the short way, a rate after it: one price
+        ("It's forty nine ninety five a month.", "It's 49.95 a month."),
+        ("twenty nine ninety-nine per user", "29.99 per user"),
+        ("forty-nine ninety-five each", "49.95 each"),
+        # no rate: a car's 4995 too, or a dictation's groups, which the redaction reads as digits
+        ("it costs forty nine ninety five", "it costs 49 95"),
+        ("forty nine ninety five dollars", "49 95 dollars"),
+        ("call me at four one five, forty five forty five", "call me at 4 1 5, 45 45"),
+        ("four one five, forty five forty five a month", "4 1 5, 45 45 a month"),
+        # a teen or a unit first stays in words as before (19.99 or a laptop's 1999)
+        ("nineteen ninety nine a month", "nineteen ninety nine a month"),
+    ],
+)
+def test_a_price_with_its_cents_before_a_rate_is_one_price(said: str, expected: str) -> None:
+    assert normalise_numbers(said) == expected
+
+
+def test_digits_said_one_by_one_read_alike_in_both_languages() -> None:
+    """Zeros are digits of their own, spaced, in English and Russian alike: the redaction reads the
+    spaced digits as one run; joining them here would hide where the speaker paused."""
+    assert normalise_numbers("zero zero four") == normalise_numbers("ноль ноль четыре") == "0 0 4"
