@@ -1991,6 +1991,17 @@ def join_pieces(text: str) -> tuple[str, Counter[str]]:
     return text, joined
 
 
+def _nothing_to_redact(text: str, options: PiiOptions) -> bool:
+    """Whether :func:`redact` leaves ``text`` as it is for want of a digit: most turns have none, and
+    with no digit only an e-mail or a card's code said in words ("CVV one oh one") is redacted; every
+    other path needs one (tests/unit/test_pii_fast_path.py checks it against the plain code)."""
+    return (
+        _DIGIT_ANY.search(text) is None
+        and not _says_at(text, options)
+        and not (options.cards and _CVV_HINT.search(text) is not None)
+    )
+
+
 def redact(
     text: str, options: PiiOptions = PiiOptions(), asked: str | None = None
 ) -> tuple[str, dict[str, int]]:
@@ -1999,6 +2010,8 @@ def redact(
     "card" (:func:`asks_for_card`): digits in ``text`` are that number unless a word in it says
     otherwise."""
     if not options.enabled:
+        return text, {}
+    if _nothing_to_redact(text, options):
         return text, {}
     if options.ids and ("ast fo" in text or "ast 4" in text):
         # "the last four of my social are 4735": a social's last four named, asked for or not
@@ -2573,19 +2586,24 @@ def _said_letters_back(view: str, spans: list[tuple[int, int, str]], redacted: s
     return "".join(out)
 
 
-def _redact(
-    text: str, options: PiiOptions, corrections: bool = True, asked: str | None = None, letters: bool = True
-) -> tuple[str, dict[str, int]]:
-    # Cheap gates: an e-mail needs "@" or a spoken at ("обак"/"обач" also find "Собака", "собачка";
-    # the rare forms are looked for behind a more common substring), every digit pattern 7 digits
-    # but a National Insurance number's and an identity number's after its word (6).
-    spoken_at = options.emails and (
+def _says_at(text: str, options: PiiOptions) -> bool:
+    """Whether ``text`` may say an e-mail: "@" or a spoken at ("обак"/"обач" also find "Собака",
+    "собачка"; the rare forms are looked for behind a more common substring)."""
+    return options.emails and (
         "@" in text
         or " at " in text
         or ("оба" in text and ("обак" in text or "обач" in text))
         or (" A" in text and (" At " in text or " AT " in text))
         or " эт " in text
     )
+
+
+def _redact(
+    text: str, options: PiiOptions, corrections: bool = True, asked: str | None = None, letters: bool = True
+) -> tuple[str, dict[str, int]]:
+    # Cheap gates: an e-mail needs "@" or a spoken at, every digit pattern 7 digits but a National
+    # Insurance number's and an identity number's after its word (6).
+    spoken_at = _says_at(text, options)
     counted = _SIX_DIGITS.search(text)
     if counted is not None and _FUSED.search(text) is not None:
         # "it's under my phone6542007729": Whisper ran a word into the digits; read them apart
