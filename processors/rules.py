@@ -39,6 +39,7 @@ from processors.text import (
     WordGate,
     case_sensitive_twin,
     ci_findall,
+    ci_finditer,
     find_all,
     fold,
     phrase_pattern,
@@ -402,9 +403,14 @@ _UNABLE = re.compile(r"мо[гж]|получа|удаётся|удается")
 def negated_hits(pattern: re.Pattern[str], text: str) -> int:
     """How many matches of ``pattern`` in ``text`` follow a negation (:data:`_NEGATIONS`) in their
     clause with only :data:`_NEGATION_BRIDGE` words between, at most :data:`_NEGATION_WORDS` back."""
+    return _negated(text, [m.start() for m in ci_finditer(pattern, text)])
+
+
+def _negated(text: str, starts: Iterable[int]) -> int:
+    """:func:`negated_hits` of the matches that start at ``starts`` in ``text``."""
     n = 0
-    for m in pattern.finditer(text):
-        before = text[max(0, m.start() - 80) : m.start()].replace("’", "'").lower()
+    for start in starts:
+        before = text[max(0, start - 80) : start].replace("’", "'").lower()
         words = _CLAUSE_END.split(before)[-1].split()[-_NEGATION_WORDS:]
         for at in range(len(words) - 1, -1, -1):
             if words[at] in _NEGATIONS:
@@ -415,14 +421,37 @@ def negated_hits(pattern: re.Pattern[str], text: str) -> int:
     return n
 
 
+def _match_starts(phrases: tuple[str, ...], text: str, folded: str | None) -> list[int]:
+    """Where the matches of the entry ``phrases`` start in ``text`` (``folded``: :func:`fold` of it).
+
+    Tried at its first words only where the entry has a gate (:class:`WordGate`), as
+    :func:`_keyword_hits` counts them: a regex scan of a whole call costs far more than the hits."""
+    pattern, gate = _entry(phrases)
+    at = gate.starts(folded) if gate is not None and folded is not None else None
+    if at is None:
+        return [m.start() for m in ci_finditer(pattern, text, folded)]
+    twin = case_sensitive_twin(pattern)
+    found = []
+    end = 0
+    for i in at:  # as WordGate.count_at, keeping where each match starts
+        if i >= end and (m := twin.match(folded, i)) is not None:  # type: ignore[union-attr, arg-type]
+            found.append(i)
+            end = m.end()
+    return found
+
+
 def _without_negated(
     hits: dict[str, int], text: str, keywords: Mapping[str, Iterable[str]]
 ) -> dict[str, int]:
     """``hits`` (of ``text``) less the negated hits of the :class:`Entry.negatable` entries."""
     out = dict(hits)
+    folded: str | None = None
     for name, n in hits.items():
         if getattr(keywords[name], "negatable", False):
-            left = n - negated_hits(_entry_pattern(tuple(keywords[name])), text)
+            if folded is None:
+                folded = fold(text) or ""
+            starts = _match_starts(tuple(keywords[name]), text, folded or None)
+            left = n - _negated(text, starts)
             if left > 0:
                 out[name] = left
             else:
