@@ -468,34 +468,43 @@ def price_mentions(texts: Iterable[str]) -> int:
     if joined is not None:
         # All texts fold-safe: find the few that hold a currency hint with plain substring search
         # (much faster than a regex scan) and match PRICE_RE in those only.
-        return sum(
-            _amounts(folded, price)  # type: ignore[arg-type]
+        priced = {
+            i: _priced(folded, price)  # type: ignore[arg-type]
             for i in _texts_holding(texts, joined, _CURRENCY_HINTS, _BARE_RUB_RE)
             if (folded := fold(texts[i])) is not None
-        ) + sum(
-            _cued_amounts(texts[i], [m.span() for m in PRICE_RE.finditer(texts[i])])
+        }
+        return sum(n for n, _ in priced.values()) + sum(
+            _cued_amounts(texts[i], priced[i][1] if i in priced else [])
             for i in _texts_holding(texts, joined, _CUE_HINTS)
         )
     hint = case_sensitive_twin(_CURRENCY_HINT)
     total = 0
     for text in texts:
+        n, found = 0, []  # a text with no currency hint has no PRICE_RE match (see _CURRENCY_HINTS)
         folded = fold(text) if price is not None and hint is not None else None
         if folded is None:  # see processors.text.ci_finditer
             if _CURRENCY_HINT.search(text):
-                total += _amounts(text, PRICE_RE)
+                n, found = _priced(text, PRICE_RE)
         elif hint.search(folded):  # type: ignore[union-attr]
-            total += _amounts(folded, price)  # type: ignore[arg-type]
+            n, found = _priced(folded, price)  # type: ignore[arg-type]
+        total += n
         lowered = text.lower()
         if any(cue in lowered for cue in _CUE_HINTS):
-            total += _cued_amounts(text, [m.span() for m in PRICE_RE.finditer(text)])
+            total += _cued_amounts(text, found)
     return total
 
 
 def _amounts(text: str, price: re.Pattern[str]) -> int:
     """The amounts in one text (``price``: :data:`PRICE_RE` or its twin for folded text)."""
+    return _priced(text, price)[0]
+
+
+def _priced(text: str, price: re.Pattern[str]) -> tuple[int, list[tuple[int, int]]]:
+    """:func:`_amounts` of ``text`` and the spans of its ``price`` matches, which
+    :func:`_cued_amounts` needs too (one scan of ``price`` for both)."""
     found = [m.span() for m in price.finditer(text)]
     if not found:
-        return 0
+        return 0, found
     n = len(found)
     if "pound" in text.lower() and _WEIGHT_CUE.search(text):
         n -= sum(1 for a, b in found if "pound" in text[a:b].lower())
@@ -511,7 +520,7 @@ def _amounts(text: str, price: re.Pattern[str]) -> int:
                 if any(a <= at < b for a, b in found) or _LABEL_BEFORE.search(text, 0, at):
                     continue
                 n += priced is None or _same_order(item.group(), priced.group())
-    return n
+    return n, found
 
 
 #: An amount right after a word that prices it, with no currency said: "будет стоить двадцать две

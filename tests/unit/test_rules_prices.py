@@ -1,0 +1,48 @@
+"""processors.rules.price_mentions: one scan of PRICE_RE per text gives what two gave, and amounts that
+continue one another (kopecks, cents) or list number words count as they are said."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from processors import rules
+
+_WORDS = (
+    "стоит", "стоимость", "цена", "costs", "price is", "в месяц", "a month", "per year", "рублей", "руб.",
+    "dollars", "$", "€", "евро", "копеек", "cents", "и", "and", ",", "от", "до", "pounds", "weighs",
+    "2990", "49.99", "1 500", "500", "99", "5", "пятьсот", "двадцать", "twenty", "fifty", "тысяч", "р",
+    "Тариф", "The plan", "заказ", "order", "минут", "Straße", "\u212a", "[PHONE]",
+)  # fmt: skip
+
+
+def _texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 14))) for _ in range(n)]
+
+
+def _two_scans(texts: list[str]) -> int:
+    """price_mentions as it read before: PRICE_RE scanned again for the cued amounts."""
+    total = 0
+    for text in texts:
+        if rules._CURRENCY_HINT.search(text):
+            total += rules._amounts(text, rules.PRICE_RE)
+        if any(cue in text.lower() for cue in rules._CUE_HINTS):
+            total += rules._cued_amounts(text, [m.span() for m in rules.PRICE_RE.finditer(text)])
+    return total
+
+
+def test_price_mentions_scan_once_as_they_counted_with_two_scans() -> None:
+    rng = random.Random(4)
+    texts = _texts(4, 3000)
+    for text in texts:
+        assert rules.price_mentions([text]) == _two_scans([text]), text
+    for _ in range(300):
+        some = rng.sample(texts, rng.randint(0, 5))
+        assert rules.price_mentions(some) == _two_scans(some), some
+
+
+@pytest.mark.parametrize("text", ["стоит 2990 рублей", "Цена 1 500 ₽ в месяц", "It costs $49.99 a month"])
+def test_a_priced_amount_after_a_cue_counts_once(text: str) -> None:
+    assert rules.price_mentions([text]) == 1
