@@ -398,44 +398,65 @@ _NEGATION_WORDS = 4
 _CLAUSE_END = re.compile(r"[,.;:!?\n—–]")
 #: "не" before "can" is inability, not refusal: "не могу отменить" still wants to cancel.
 _UNABLE = re.compile(r"мо[гж]|получа|удаётся|удается")
+#: A rhetorical question before an intent denies it as a negation does: "Why would I cancel? I love
+#: it.", "Зачем мне отменять?" (words, lower-case, ending at the one right before the bridge words).
+_RHETORICAL = (("why", "would", "i"), ("why", "would", "we"), ("why", "should", "i"), ("why", "should", "we"),
+               ("why'd", "i"), ("зачем",))  # fmt: skip
+#: A question about the terms after an intent asks whether one may, not that one will: "Can I cancel
+#: anytime?", "Можно отменить в любой момент?" (the rest of the hit's sentence, up to its "?").
+_ANY_TIME = re.compile(
+    r"(?<!\w)(?:any\s?time|at\s+any\s+(?:time|point|moment)|whenever|в\s+любо[йе]\s+(?:момент|время)|"
+    r"когда\s+(?:угодно|захочу|захотим))(?!\w)[^.!?\n]*+\?",
+    re.IGNORECASE,
+)
+_SENTENCE_REST = re.compile(r"[^.!?\n]*[.!?\n]?")
 
 
 def negated_hits(pattern: re.Pattern[str], text: str) -> int:
     """How many matches of ``pattern`` in ``text`` follow a negation (:data:`_NEGATIONS`) in their
-    clause with only :data:`_NEGATION_BRIDGE` words between, at most :data:`_NEGATION_WORDS` back."""
-    return _negated(text, [m.start() for m in ci_finditer(pattern, text)])
+    clause with only :data:`_NEGATION_BRIDGE` words between, at most :data:`_NEGATION_WORDS` back, or
+    a rhetorical "why would I" (:data:`_RHETORICAL`), or ask about the terms ("Can I cancel anytime?")."""
+    return _negated(text, [m.span() for m in ci_finditer(pattern, text)])
 
 
-def _negated(text: str, starts: Iterable[int]) -> int:
-    """:func:`negated_hits` of the matches that start at ``starts`` in ``text``."""
+def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
+    """:func:`negated_hits` of the matches at ``spans`` in ``text``."""
     n = 0
-    for start in starts:
+    for start, end in spans:
         before = text[max(0, start - 80) : start].replace("’", "'").lower()
-        words = _CLAUSE_END.split(before)[-1].split()[-_NEGATION_WORDS:]
+        clause = _CLAUSE_END.split(before)[-1].split()
+        words = clause[-_NEGATION_WORDS:]
+        negated = False
         for at in range(len(words) - 1, -1, -1):
             if words[at] in _NEGATIONS:
-                n += not (at + 1 < len(words) and _UNABLE.match(words[at + 1]))
+                negated = not (at + 1 < len(words) and _UNABLE.match(words[at + 1]))
                 break
             if words[at] not in _NEGATION_BRIDGE:
+                cut = len(clause) - len(words) + at + 1  # the clause's words up to this one
+                negated = any(tuple(clause[max(0, cut - len(cue)) : cut]) == cue for cue in _RHETORICAL)
                 break
+        if not negated:
+            stop = _SENTENCE_REST.match(text, end).end()  # type: ignore[union-attr]
+            negated = _ANY_TIME.search(text, end, stop) is not None
+        n += negated
     return n
 
 
-def _match_starts(phrases: tuple[str, ...], text: str, folded: str | None) -> list[int]:
-    """Where the matches of the entry ``phrases`` start in ``text`` (``folded``: :func:`fold` of it).
+def _match_spans(phrases: tuple[str, ...], text: str, folded: str | None) -> list[tuple[int, int]]:
+    """The spans of the entry ``phrases``' matches in ``text`` (``folded``: :func:`fold` of it).
 
     Tried at its first words only where the entry has a gate (:class:`WordGate`), as
     :func:`_keyword_hits` counts them: a regex scan of a whole call costs far more than the hits."""
     pattern, gate = _entry(phrases)
     at = gate.starts(folded) if gate is not None and folded is not None else None
     if at is None:
-        return [m.start() for m in ci_finditer(pattern, text, folded)]
+        return [m.span() for m in ci_finditer(pattern, text, folded)]
     twin = case_sensitive_twin(pattern)
     found = []
     end = 0
-    for i in at:  # as WordGate.count_at, keeping where each match starts
+    for i in at:  # as WordGate.count_at, keeping each match's span
         if i >= end and (m := twin.match(folded, i)) is not None:  # type: ignore[union-attr, arg-type]
-            found.append(i)
+            found.append(m.span())
             end = m.end()
     return found
 
@@ -450,8 +471,7 @@ def _without_negated(
         if getattr(keywords[name], "negatable", False):
             if folded is None:
                 folded = fold(text) or ""
-            starts = _match_starts(tuple(keywords[name]), text, folded or None)
-            left = n - _negated(text, starts)
+            left = n - _negated(text, _match_spans(tuple(keywords[name]), text, folded or None))
             if left > 0:
                 out[name] = left
             else:

