@@ -55,6 +55,12 @@ _NUM_WORDS_EN = (
 #: Every Russian number word in every case ("от двадцати рублей", "полтора рубля"): the vocabulary of
 #: processors.numbers, so the two never disagree on what a number is.
 _NUM_WORDS_RU = f"(?:{alternation(RU_NUMBER_WORDS)})"
+#: Small change after an amount, in digits or words: "2 рубля 50 копеек", "$39 and 99 cents", "сто рублей
+#: пятьдесят копеек", "twenty dollars and fifty cents" are one amount.
+_CHANGE = (
+    rf"(?:\s+(?:and\s+|и\s+)?(?:\d{{1,2}}\s?|(?:{_NUM_WORDS_RU}\s+)+|(?:{_NUM_WORDS_EN}[\s-]+)+)"
+    r"(?:коп(?:еек|ейк[аиу]?)?\.?|cents?|¢|цент(?:а|ов)?)(?![\w-]))?"
+)
 #: Russian currency nouns (not the adjectives "рублёвый", "долларовый": "10 рублёвых монет").
 _RUB_WORD = r"(?:рубл(?:ь|я|ю|ем|е|ей|ям|ями|ях)|доллар(?:а|у|ом|е|ов|ам|ами|ах)?|бакс(?:а|у|ов|ами?|ах)?)"
 #: A country adjective between an amount and its currency ("100 американских долларов", "100 US dollars").
@@ -62,8 +68,6 @@ _COUNTRY = (
     r"(?:(?:us|american|canadian|australian|hong\s+kong|singapore|new\s+zealand|американск\w+|канадск\w+|"
     r"австралийск\w+|белорусск\w+|российск\w+|гонконгск\w+|сингапурск\w+)\s+)"
 )
-#: Small change after an amount: "2 рубля 50 копеек", "$39 and 99 cents" are one amount.
-_CHANGE = r"(?:\s+(?:and\s+|и\s+)?\d{1,2}\s?(?:коп(?:еек|ейк[аиу]?)?\.?|cents?|¢)(?![\w-]))?"
 #: Currency words and codes after an amount, whole words only ("3 рубашки", "евроремонт", "евро-окна"
 #: are no money). "rub" the code ("2990 RUB") only when no object follows it ("2 rub of cream", "rub it in").
 _CURRENCY = (
@@ -84,9 +88,9 @@ PRICE_RE = re.compile(
     rf"(?:[$€£₽]\s?{_NUM}{_CHANGE})|(?:(?<!\w)(?:usd|eur|gbp)\s?{_NUM})"
     rf"|(?:{_NUM}(?:\s?{_SCALE}?{_COUNTRY}?{_CURRENCY}{_CHANGE}|(?<=\d) ?р(?![\w-])))"
     rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+{_SCALE}?{_COUNTRY}?(?:dollars?|bucks?|euros?|pounds?|quid|cents?|"
-    rf"r(?:o?ubles?))(?![\w-])(?:\s+and\s+(?:{_NUM_WORDS_EN}[\s-]+)+cents?(?!\w))?)"
+    rf"r(?:o?ubles?))(?![\w-]){_CHANGE})"
     rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+{_SCALE}?{_COUNTRY}?(?:(?:руб|долл|коп)\.|(?:{_RUB_WORD}|руб|евро|тенге|"
-    r"гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|гривен|коп(?:еек|ейк[аиу]?))(?![\w-])))",
+    rf"гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|гривен|коп(?:еек|ейк[аиу]?))(?![\w-])){_CHANGE})",
     re.IGNORECASE | re.UNICODE,
 )
 #: The amounts of a list that names its currency once, before the priced amount: "990, 1490 и 2990

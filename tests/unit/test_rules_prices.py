@@ -46,3 +46,22 @@ def test_price_mentions_scan_once_as_they_counted_with_two_scans() -> None:
 @pytest.mark.parametrize("text", ["стоит 2990 рублей", "Цена 1 500 ₽ в месяц", "It costs $49.99 a month"])
 def test_a_priced_amount_after_a_cue_counts_once(text: str) -> None:
     assert rules.price_mentions([text]) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сто рублей пятьдесят копеек",
+        "сто рублей и пятьдесят копеек",
+        "девять тысяч девятьсот девяносто девять рублей девяносто девять копеек",
+        "9999 рублей 99 копеек",
+        "9999 рублей девяносто девять копеек",
+        "двадцать долларов пятьдесят центов",
+        "20 долларов 50 центов",
+        "twenty dollars and fifty cents",
+        "twenty dollars fifty cents",
+        "$39 and ninety nine cents",
+    ],
+)
+def test_kopecks_and_cents_continue_the_amount_before_them(text: str) -> None:
+    assert rules.price_mentions([text]) == 1
