@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from processors.keyfacts import NOT_SPEECH
-from processors.numbers import RU_NUMBER_WORDS, alternation
+from processors.numbers import RU_NUMBER_WORDS, alternation, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, count_placeholders
 from processors.tenant_config import read_yaml
 from processors.text import (
@@ -101,6 +101,17 @@ _LIST_ITEM = (
 )
 _PRICE_LIST_RE = re.compile(
     rf"(?<![\w.,])(?:(?:от|from)\s+)?(?:{_LIST_ITEM})+(?={_NUM}\s?{_SCALE}?{_COUNTRY}?{_CURRENCY})",
+    re.IGNORECASE | re.UNICODE,
+)
+#: An amount in number words: "триста", "девятьсот девяносто девять", "fourteen ninety".
+_WORD_AMOUNT = rf"(?:{_NUM_WORDS_RU}(?:\s+{_NUM_WORDS_RU})*|{_NUM_WORDS_EN}(?:[\s-]+{_NUM_WORDS_EN})*)(?!\w)"
+_WORD_AMOUNT_RE = re.compile(_WORD_AMOUNT, re.IGNORECASE | re.UNICODE)
+#: A list of amounts in words right before a priced amount in words, as :data:`_PRICE_LIST_RE` for
+#: digits: "триста, пятьсот и семьсот рублей", "nine ninety, fourteen ninety and twenty nine ninety
+#: dollars" (searched up to where the priced amount starts: the ``$`` is there).
+_WORD_LIST_RE = re.compile(
+    rf"(?<![\w.,-])(?:(?:от|from)\s+)?(?:{_WORD_AMOUNT}\s*(?:,\s*(?:(?:и|или|or|and)\s+)?|[-–—]\s*|"
+    r"\s(?:и|или|до|to|or|and)\s+)(?:(?:за|от|from)\s+)?)+$",
     re.IGNORECASE | re.UNICODE,
 )
 #: What every match of _PRICE_LIST_RE holds (an amount, a joiner, and the next amount it looks ahead to).
@@ -544,6 +555,21 @@ def _priced(text: str, price: re.Pattern[str]) -> tuple[int, list[tuple[int, int
                 if any(a <= at < b for a, b in found) or _LABEL_BEFORE.search(text, 0, at):
                     continue
                 n += priced is None or _same_order(item.group(), priced.group())
+    for a, _ in found:  # the same for an amount in words ("триста, пятьсот и семьсот рублей": 3)
+        if (
+            text[a].isalpha()
+            and (priced_words := _WORD_AMOUNT_RE.match(text, a)) is not None
+            and (m := _WORD_LIST_RE.search(text, max(0, a - 200), a)) is not None
+            and _LIST_JOINER.search(m.group())
+        ):
+            priced_value = _worded(priced_words.group())
+            for item in _WORD_AMOUNT_RE.finditer(m.group()):
+                at = m.start() + item.start()
+                if any(x <= at < y for x, y in found) or _LABEL_BEFORE.search(text, 0, at):
+                    continue
+                # a word amount of no known value ("one, and fifty dollars") is no list item
+                value = _worded(item.group())
+                n += value is not None and _within_spread(value, priced_value)
     return n, found
 
 
@@ -598,9 +624,23 @@ _LIST_SPREAD = 25.0
 def _same_order(item: str, priced: str) -> bool:
     """Whether two digit amounts ("2 990", "39.99") are within :data:`_LIST_SPREAD` of each other."""
     a, b = (float(re.sub(r"\s", "", x).replace(",", ".") or 0) for x in (item, priced))
-    if a <= 0 or b <= 0:
+    return _within_spread(a, b)
+
+
+def _within_spread(a: float | None, b: float | None) -> bool:
+    """Whether two amounts are within :data:`_LIST_SPREAD` of each other (yes when one is unknown)."""
+    if a is None or b is None or a <= 0 or b <= 0:
         return True
     return max(a, b) / min(a, b) <= _LIST_SPREAD
+
+
+def _worded(amount: str) -> float | None:
+    """The value of an amount in words ("пятьсот": 500; "nine ninety", read 9 90: 9.9), None when
+    :func:`processors.numbers.normalise_numbers` leaves it in words ("one")."""
+    digits = re.findall(r"\d+", normalise_numbers(amount))
+    if not digits:
+        return None
+    return float(digits[0] + (f".{digits[1]}" if len(digits) > 1 else ""))
 
 
 def _texts_holding(

@@ -65,3 +65,25 @@ def test_a_priced_amount_after_a_cue_counts_once(text: str) -> None:
 )
 def test_kopecks_and_cents_continue_the_amount_before_them(text: str) -> None:
     assert rules.price_mentions([text]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # a list in words that names its currency once counts each amount, as the digit form does
+        ("тарифы триста, пятьсот и семьсот рублей", 3),
+        ("тарифы 300, 500 и 700 рублей", 3),
+        ("Тарифы за триста или пятьсот рублей в месяц", 2),
+        ("от трёхсот до пятисот рублей", 2),
+        ("plans are ten, twenty or thirty bucks", 3),
+        ("nine ninety, fourteen ninety and twenty nine ninety dollars", 3),
+        # no list: no joiner, hours or counts of another order, a label's number, a word of no value
+        ("триста, пятьсот рублей", 1),
+        ("с девяти до шести и пятьсот рублей", 1),
+        ("один, два и пятьсот рублей", 1),
+        ("заказ сорок, и пятьсот рублей", 1),
+        ("I have one, and fifty dollars", 1),
+    ],
+)
+def test_amounts_in_words_listed_before_their_currency_count_each(text: str, n: int) -> None:
+    assert rules.price_mentions([text]) == n
