@@ -812,20 +812,41 @@ def _call_language_mix(texts: list[str], joined: str, languages: tuple[str, ...]
     return _language_mix(texts, "\n".join(texts), languages)
 
 
+#: Brands and tech words Russian speech writes in lower-case Latin ("приложение whatsapp", "роутер
+#: tp-link"): names like their capitalised forms, where a lower-case English word ("нужен refund")
+#: is a switch to English.
+_LOWER_NAMES = frozenset(
+    ("whatsapp", "telegram", "viber", "skype", "zoom", "wifi", "wi-fi", "iphone", "ipad", "android", "ios",
+     "windows", "google", "gmail", "yandex", "youtube", "instagram", "facebook", "tiktok", "vk", "netflix",
+     "samsung", "xiaomi", "huawei", "tp-link", "d-link", "keenetic", "mikrotik", "bluetooth", "usb", "sim",
+     "esim", "lte", "sms", "email", "e-mail", "paypal", "visa", "mastercard", "ozon", "avito", "wildberries")
+)  # fmt: skip
+#: What may stand between two words of one phrase ("whatsapp или", "в «telegram»"); a comma ends it
+#: ("в whatsapp, ok?": the brand is alone among Cyrillic words).
+_BETWEEN_WORDS = " \t—–-\"'«»()"
+
+
 def _latin_names(texts: list[str], joined: str) -> dict[int, list[tuple[int, int]]]:
     """Text index -> spans (in that text) of its Latin names: "Wi-Fi", "WhatsApp", "iPhone",
     "Business" in a segment with Cyrillic words. A name has a capital after its first letter, or a
-    capital first letter not at a sentence start ("Okay, понял" is English)."""
+    capital first letter not at a sentence start ("Okay, понял" is English), or is a lower-case brand
+    (:data:`_LOWER_NAMES`) alone among Cyrillic words ("can you repeat on whatsapp" is English)."""
     starts = _starts(texts)
     names: dict[int, list[tuple[int, int]]] = {}
     cyrillic: dict[int, bool] = {}
     for m in _LATIN_WORD.finditer(joined):
         word = m.group()
-        if word.islower():
+        if word.islower() and word not in _LOWER_NAMES:
             continue
         i = bisect_right(starts, m.start()) - 1
         text, at = texts[i], m.start() - starts[i]
-        if word[1:] == word[1:].lower():  # capitalised: a name unless it starts a sentence
+        if word.islower():
+            before = text[:at].rstrip(_BETWEEN_WORDS)[-1:]
+            after = text[at + len(word) :].lstrip(_BETWEEN_WORDS)[:1]
+            near = [c for c in (before, after) if c]  # the letters next to it in its sentence, if any
+            if any(_LATIN.match(c) for c in near) or not any(_CYRILLIC.match(c) for c in near):
+                continue
+        elif word[1:] == word[1:].lower():  # capitalised: a name unless it starts a sentence
             before = text[:at].rstrip()
             if not before or before[-1] in ".!?…":
                 continue
