@@ -418,9 +418,17 @@ class FilterOptions:
         return max(map(len, (*self.hallucinations, *self.closings)), default=0) + 12
 
     @cached_property
-    def _memo(self) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int], bool | None]]:
+    def _hallucination_memo(self) -> dict[str, int]:
+        """What :func:`_short_hallucination` told of each short text, per options."""
+        return {}
+
+    @cached_property
+    def _memo(
+        self,
+    ) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int], bool | None, bool | None]]:
         """Verdicts on short texts (see ``_judge``), per options: they depend on every field; with
-        whether the text may hold an identity number (see ``_may_be_id``; None: not asked yet)."""
+        whether it holds an empathy phrase (see ``_text_reason``) and whether it may hold an identity
+        number (see ``_may_be_id``; None: not asked yet)."""
         return {}
 
 
@@ -434,31 +442,57 @@ def _hallucination(segment: Mapping[str, Any], options: FilterOptions) -> bool:
     """Whether the segment is text Whisper writes on silence (see :data:`HALLUCINATIONS`), or a
     web address alone ("www.mooji.org"; :func:`_dictated_address` tells one said in a call)."""
     text = segment["text"]
+    if len(text) <= options._max_key_chars:
+        # a short text's verdict is its text's (a closing's but for Whisper's doubt): remembered per
+        # options, as backchannels and stock phrases come again and again
+        memo = options._hallucination_memo
+        verdict = memo.get(text)
+        if verdict is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            verdict = memo[text] = _short_hallucination(text, options)
+        if verdict != _CLOSING:
+            return verdict == _STOCK
+        nsp = segment.get("no_speech_prob")
+        vad = segment.get("vad_speech")
+        return nsp is not None and nsp > options.max_no_speech_prob and (vad is None or vad < 0.5)
     low = text.lower()
     if _has_marker(low):
         return True
     # substring tests first: an address is rare, and the pattern runs only on one
     if ("www." in low or "://" in low) and _URL_ALONE.fullmatch(low.strip()) is not None:
         return True
+    # longer than any listed phrase with its punctuation: unless it starts with one and Whisper
+    # doubted the window: it went on past the phrase
     nsp = segment.get("no_speech_prob")
-    if len(text) > options._max_key_chars:  # longer than any listed phrase with its punctuation
-        # unless it starts with one and Whisper doubted the window: it went on past the phrase
-        return (
-            nsp is not None
-            and nsp > options.max_no_speech_prob
-            and bool(options._hallucination_start.match(low))
-        )
+    return (
+        nsp is not None and nsp > options.max_no_speech_prob and bool(options._hallucination_start.match(low))
+    )
+
+
+#: What :func:`_short_hallucination` tells of a short text: speech, a stock phrase, or a closing
+#: (a hallucination only when Whisper doubted it and VAD heard no speech).
+_SPEECH, _STOCK, _CLOSING = 0, 1, 2
+
+
+def _short_hallucination(text: str, options: FilterOptions) -> int:
+    """:func:`_hallucination` of a text at most ``options._max_key_chars`` long, up to the segment's
+    no-speech probability and VAD share that decide a closing."""
+    low = text.lower()
+    if _has_marker(low):
+        return _STOCK
+    if ("www." in low or "://" in low) and _URL_ALONE.fullmatch(low.strip()) is not None:
+        return _STOCK
     key = _NOT_LETTERS.sub(" ", low).strip()  # _key(low): low is lower-case already
     if key in options._hallucination_keys:
-        return True
+        return _STOCK
     if (" и " in key or " and " in key) and all(
         part in options._hallucination_keys for part in _JOINED_PHRASES.split(key)
     ):
-        return True  # two stock phrases in one: "Ставьте лайки и подписывайтесь на канал!"
+        return _STOCK  # two stock phrases in one: "Ставьте лайки и подписывайтесь на канал!"
     if key in options._closing_keys:
-        vad = segment.get("vad_speech")
-        return nsp is not None and nsp > options.max_no_speech_prob and (vad is None or vad < 0.5)
-    return False
+        return _CLOSING
+    return _SPEECH
 
 
 #: A whole segment that is one web address: Whisper writes one it learnt from video credits on a
@@ -569,16 +603,22 @@ def _offers_terms(text: str) -> bool:
     return _TERMS.search(text) is not None or price_mentions([text]) > 0
 
 
-def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str | None, list[str]]:
+def _text_reason(
+    text: str, options: FilterOptions, answers: bool
+) -> tuple[str | None, list[str], bool | None]:
     """The checks of :func:`drop_reason` that read only the text (with repeats collapsed when
-    ``options.collapse_repeats``): (reason, the lower-case words of the text judged)."""
+    ``options.collapse_repeats``): (reason, the lower-case words of the text judged, whether ``text``
+    holds an empathy phrase). The last is known only for a ``short`` turn whose signals were read on
+    ``text`` as said (no repeat collapsed, no number word made a digit), else None: the filter asks it
+    of an agent's short turn (:func:`_says_empathy`), which then needs no second reading."""
+    said = text
     low = text.lower()
     words = WORD_RE.findall(low)
     if "uh-uh" in low:  # "no" in American speech; "uh" alone is a filler
-        return None, words
+        return None, words, None
     if options.collapse_repeats:
         if _kept_whatever_repeats(text, words, options):
-            return None, words
+            return None, words, None
         text, same = collapse_repeats_words(text, words)
         if same is None:
             words = WORD_RE.findall(text.lower())
@@ -589,19 +629,24 @@ def _text_reason(text: str, options: FilterOptions, answers: bool) -> tuple[str 
         and not has_words(options._filler_re.sub(" ", text))
         and SO_SO.search(text) is None  # "So so.": so-so, an answer, not two fillers
     ):
-        return (None if answer else "filler"), words
+        return (None if answer else "filler"), words, None
     if options.drop_short and len(words) < options.min_words:
         # not a filler, and the other speaker asked or proposed: an answer ("Сергей.", "Monthly.")
         if answers or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
-            return None, words
+            return None, words, None
         if not DIGIT_NOUN.isdisjoint(words):  # a digit's noun ends a dictation ("... двойка..." / "тройка.")
-            return None, words
+            return None, words, None
         # number words, objections, commitments, legal, emotion, question words, apologies; not an
         # empathy phrase alone: a short "Понимаю." / "I understand." acknowledges, from either side
-        if any(kind != "empathy" for kind, _ in signals(normalise_numbers(text, words))):
-            return None, words
-        return "short", words
-    return None, words
+        read = normalise_numbers(text, words)
+        kinds = {kind for kind, _ in signals(read)}
+        if not kinds <= _EMPATHY_ONLY:
+            return None, words, None
+        return "short", words, ("empathy" in kinds if read == said else None)
+    return None, words, None
+
+
+_EMPATHY_ONLY = frozenset({"empathy"})
 
 
 #: The shortest stem two forms of one word share in :func:`_confirms_by_echo` ("оставлял" and
@@ -1125,21 +1170,22 @@ _MEMO_SIZE = 4096
 
 def _judge(
     text: str, options: FilterOptions, answers: bool, asked: Callable[[], str | None] | None = None
-) -> tuple[str | None, str, dict[str, int]]:
-    """(reason from the text, the text to store, PII counts) for a segment that is speech. ``asked``
-    tells the identity number the other speaker asked for (:func:`_asked`); called only for a text
-    with a digit or a number word, the few that may answer it (such verdicts are not remembered)."""
+) -> tuple[str | None, str, dict[str, int], bool | None]:
+    """(reason from the text, the text to store, PII counts, whether it holds an empathy phrase when
+    :func:`_text_reason` found out, else None) for a segment that is speech. ``asked`` tells the
+    identity number the other speaker asked for (:func:`_asked`); called only for a text with a digit
+    or a number word, the few that may answer it (such verdicts are not remembered)."""
     memo = options._memo if len(text) <= _MEMO_CHARS else None
     if memo is not None and (known := memo.get((text, answers))) is not None:
         if asked is None:
-            return known[:3]
-        if (may := known[3]) is None:  # not yet asked of this text
+            return known[:4]
+        if (may := known[4]) is None:  # not yet asked of this text
             may = _may_be_id(text, WORD_RE.findall(text.lower()))
-            memo[(text, answers)] = (*known[:3], may)
+            memo[(text, answers)] = (*known[:4], may)
         if not may or asked() is None:
-            return known[:3]
+            return known[:4]
         memo = None
-    reason, words = _text_reason(text, options, answers)
+    reason, words, empathy = _text_reason(text, options, answers)
     may = _may_be_id(text, words) if asked is not None else None
     kind = asked() if may else None
     # every segment is stored as said (repeats too, only PII redacted): BI audits the original;
@@ -1148,8 +1194,8 @@ def _judge(
     if memo is not None and kind is None:
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
-        memo[(text, answers)] = (reason, out, found, may)
-    return reason, out, found
+        memo[(text, answers)] = (reason, out, found, empathy, may)
+    return reason, out, found, empathy
 
 
 def _says_empathy(text: str) -> bool:
@@ -1591,6 +1637,11 @@ def _lead_end(text: str, asked_on: Callable[[], bool] | None = None) -> int:
     or the next piece of an e-mail after fillers; 0 when none lead them. ``asked_on``: whether the
     other speaker just asked for the rest (:data:`_GO_ON_ASK`), so fillers alone lead it too (asked
     last: most texts never need it)."""
+    first = _PLAIN_FIRST_WORD.match(text)
+    if first is not None and (word := first.group().lower()) not in _LEAD_WORDS and word.strip("э"):
+        # a first word no lead starts with ("Okay" does, "Thanks" does not): both leads match
+        # nothing, and only a sentence before the rest may lead (most texts; two costly matches spared)
+        return _back_lead_end(text, asked_on)
     lead = _GROUP_LEAD.match(text)
     end = lead.end()  # type: ignore[union-attr]  # it matches the empty string
     # "Так, двадцать два ...": a filler, no group named, unless the rest was asked for ("повторите
@@ -1613,6 +1664,16 @@ def _lead_end(text: str, asked_on: Callable[[], bool] | None = None) -> int:
         if count and len(said) != _COUNTS[count.lower()]:
             return lead.start(group)  # type: ignore[union-attr]
         return end
+    if back_end := _back_lead_end(text, asked_on):
+        return back_end
+    # an e-mail dictated a piece a breath: "Так, собака бэ ка", "So, at gmail", "Then dot com"
+    end = _FILLER_LEAD.match(text).end()  # type: ignore[union-attr]
+    return end if end and _head(text[end:]) in _EMAIL_JOINS else 0
+
+
+def _back_lead_end(text: str, asked_on: Callable[[], bool] | None) -> int:
+    """Where the rest of a number starts after a sentence about the line (:data:`_BACK_LEAD`), asked
+    for by the other speaker; 0 when it does not."""
     if (
         asked_on is not None
         and ". " in text  # (a sentence first: most texts have none)
@@ -1624,9 +1685,22 @@ def _lead_end(text: str, asked_on: Callable[[], bool] | None = None) -> int:
         # "Алло? Вы меня слышите?" / "Да, слышу. Дальше: 2, 3682, ...", "Sorry, you cut out." / "Yeah,
         # sorry, bad signal. Then 1983.": a few words about the line, then the rest
         return back.end()
-    # an e-mail dictated a piece a breath: "Так, собака бэ ка", "So, at gmail", "Then dot com"
-    end = _FILLER_LEAD.match(text).end()  # type: ignore[union-attr]
-    return end if end and _head(text[end:]) in _EMAIL_JOINS else 0
+    return 0
+
+
+#: A text's first word in plain Latin or Russian letters, a non-letter after it: when it is none of
+#: :data:`_LEAD_WORDS` (nor "э", "ээ"), neither :data:`_GROUP_LEAD` nor :data:`_FILLER_LEAD` matches
+#: anything, as each of their words must be a whole first word (its end is a non-letter or a space).
+#: Only these letters: others may match a word's under IGNORECASE ("ſo", "K" for k), so those texts
+#: take the two matches.
+_PLAIN_FIRST_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+(?![^\W\d_])")
+#: Every word :data:`_GROUP_LEAD` or :data:`_FILLER_LEAD` may start with (lower-case; "э+" apart).
+_LEAD_WORDS = frozenset(
+    {"так", "ну", "и", "а", "дальше", "потом", "затем", "and", "okay", "ok", "so", "then", "нет", "да",
+     "no", "yes", "yeah", "я", "i", "the", "first", "next", "last", "final", "second", "third", "fourth",
+     "other", "первые", "следующие", "последние", "вторые", "третьи", "четвертые", "четвёртые", "um",
+     "uh"}
+)  # fmt: skip
 
 
 #: A sentence of a few words before the rest of a number (see :func:`_lead_end`), perhaps with a word
@@ -3638,7 +3712,7 @@ def filter_transcript(
                 if ids
                 else None
             )
-            reason, text, found = _judge(text, options, other and last_kept_asked is True, asked)
+            reason, text, found, empathy = _judge(text, options, other and last_kept_asked is True, asked)
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.
             if (
@@ -3658,7 +3732,7 @@ def filter_transcript(
                     consent = last_kept_role == "agent" and proposes(last_kept_text, options)
                     last_kept_asked = consent
                 if consent:
-                    reason, text, found = _judge(seg["text"], options, True, asked)
+                    reason, text, found, empathy = _judge(seg["text"], options, True, asked)
             if reason == "short" and (
                 (other and _confirms_by_echo(seg["text"], last_kept_text, options))
                 # "Интернет пропал." after "Связь-Про, слушаю вас.": what the call is about, not a
@@ -3666,7 +3740,12 @@ def filter_transcript(
                 or _states_something(seg["text"], options, last_kept_text if other else "")
             ):
                 reason = None  # "Вы оставляли заявку на замер." / "Да, оставлял.": a confirmation
-            if reason == "short" and role == "agent" and _says_empathy(seg["text"]):
+            if (
+                reason == "short"
+                and role == "agent"
+                # (read by _text_reason when it judged the text as said: signals once a turn)
+                and (empathy if empathy is not None else _says_empathy(seg["text"]))
+            ):
                 reason = None  # the agent's "Понимаю вас." is scored as empathy; a customer's acknowledges
             if (
                 not found
