@@ -68,7 +68,7 @@ import dataclasses
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import chain, pairwise
@@ -580,6 +580,31 @@ def proposes(text: str, options: FilterOptions = FilterOptions()) -> bool:
         return True
     spoken = normalise_numbers(text)  # a price in words
     return spoken != text and _DIGIT.search(spoken) is not None and _offers_terms(spoken)
+
+
+def states_price(text: str) -> bool:
+    """Whether an agent turn states a price or terms in figures or words ("So the total is 49 dollars
+    a month.", "Это будет две тысячи рублей в месяц."): :func:`proposes` without its proposal words
+    and placeholders."""
+    if _DIGIT.search(text) and _offers_terms(text):
+        return True
+    spoken = normalise_numbers(text)  # a price in words
+    return spoken != text and _DIGIT.search(spoken) is not None and _offers_terms(spoken)
+
+
+#: What opens an agent's turn that goes on with a list after the customer's backchannel ("And the
+#: setup fee.", "Plus tax.", "А ещё подключение."): the backchannel between only listened.
+_GOES_ON = re.compile(
+    r"\W*(?:and|plus|also|as\s+well|и|а\s+ещ[её]|плюс|ещ[её]|также|кроме\s+того)(?![^\W\d_])", re.IGNORECASE
+)
+
+
+def _agent_goes_on(segments: Sequence[Mapping[str, Any]], at: int) -> bool:
+    """Whether the segment after ``segments[at]`` is the agent's, going on with a list (:data:`_GOES_ON`)."""
+    if at + 1 >= len(segments):
+        return False
+    after = segments[at + 1]
+    return after.get("role") == "agent" and _GOES_ON.match(after["text"]) is not None
 
 
 def announces(text: str, options: FilterOptions = FilterOptions()) -> bool:
@@ -3682,7 +3707,7 @@ def filter_transcript(
             return asked_before()
         return _handed_over_kind(speech, role)  # type: ignore[arg-type]
 
-    for seg in transcript["segments"]:
+    for at, seg in enumerate(transcript["segments"]):
         noise = False
         if not seg["text"].isprintable() and _CONTROL.search(seg["text"]):  # not speech, never stored
             seg = {**seg, "text": _printable(seg["text"])}
@@ -3723,11 +3748,19 @@ def filter_transcript(
             ):
                 if _BACKCHANNEL.fullmatch(seg["text"].strip()):
                     # "Mm-hmm" after an action the agent announces ("We'll charge your card now.") is
-                    # consent as "Okay." is; after a price stated alone ("So the total is 49 dollars a
-                    # month.") it only listens. Asked once per agent turn: backchannels are frequent.
+                    # consent as "Okay." is. Asked once per agent turn: backchannels are frequent.
                     if last_kept_announces is None:
                         last_kept_announces = last_kept_role == "agent" and announces(last_kept_text, options)
-                    consent = last_kept_announces
+                    consent = last_kept_announces or (
+                        # so is one right after the agent's turn that ends stating a price ("So the
+                        # total is 49 dollars a month." / "Uh-huh."), unless the agent goes on with
+                        # the list ("And the setup fee."): then it only listened
+                        last_kept_role == "agent"
+                        and segments[-1]["kept"]
+                        and segments[-1]["role"] == "agent"
+                        and states_price(last_kept_text)
+                        and not _agent_goes_on(transcript["segments"], at)
+                    )
                 else:
                     consent = last_kept_role == "agent" and proposes(last_kept_text, options)
                     last_kept_asked = consent

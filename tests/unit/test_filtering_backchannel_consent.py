@@ -35,9 +35,44 @@ def test_a_backchannel_after_a_statement_that_proposes_nothing_is_a_filler(answe
     assert _reason([("agent", "The weather is lovely today."), ("customer", answer)]) == "filler"
 
 
-def test_a_backchannel_after_a_price_alone_still_only_listens():
-    # the rule test_compression_meaning holds: a number makes a proposal for "Okay." only
-    assert _reason([("agent", "So the total is 49 dollars a month."), ("customer", "Uh-huh.")]) == "filler"
+@pytest.mark.parametrize(
+    ("agent", "answer", "language"),
+    [
+        ("So the total is 49 dollars a month.", "Uh-huh.", "en"),
+        ("The pro plan is $39 a month per user.", "Mm-hmm.", "en"),
+        ("Итого две тысячи девятьсот рублей в месяц.", "Угу.", "ru"),
+        ("Со скидкой выйдет 1990 в месяц.", "Мм-хм.", "ru"),
+    ],
+)
+def test_a_backchannel_right_after_a_stated_price_is_consent(agent, answer, language):
+    # the agent stated the price and stopped: the customer's "Uh-huh." acknowledges it (an evaluator
+    # found it dropped as a filler, the price then read as unanswered)
+    assert _reason([("agent", agent), ("customer", answer)], language) is None
+
+
+def test_a_backchannel_while_the_agent_lists_prices_only_listens():
+    # the rule test_compression_meaning holds: the agent goes on with the list after it
+    turns = [
+        ("agent", "So the total is 49 dollars a month."),
+        ("customer", "Uh-huh."),
+        ("agent", "And the setup fee."),
+    ]
+    out = filter_transcript(make_transcript_from_turns("bc", turns, "en"))
+    assert out["transcript"]["segments"][1]["drop_reason"] == "filler"
+
+
+def test_a_backchannel_after_a_price_then_other_words_only_listens():
+    # the price was not the last the agent said: the backchannel answers "Let me check the address."
+    turns = [
+        ("agent", "It's 49 dollars a month."),
+        ("agent", "Let me check the address."),
+        ("customer", "Uh-huh."),
+    ]
+    assert _reason(turns) == "filler"
+
+
+def test_a_backchannel_after_a_number_that_is_no_price_only_listens():
+    assert _reason([("agent", "Our office is open until 6."), ("customer", "Mm-hmm.")]) == "filler"
 
 
 def test_announces_reads_words_not_numbers():
