@@ -7,7 +7,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parser
 from collections.abc import Iterator, Sequence
-from itertools import chain, pairwise
+from itertools import chain
 from typing import Any
 
 from processors.numbers import DIGIT_NOUN, DIGIT_NOUN_WORD, NUMBER_WORD, NUMBER_WORDS
@@ -94,10 +94,10 @@ def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[s
         # "oh" among number words may be a zero ("one oh oh three"): _collapse tells which
         keys = [object() if w in _COUNTING_WORDS or w == "oh" else w for w in words]
         single = any(map(operator.eq, keys, keys[1:]))
-    if not single and not apostrophe:
-        pairs = list(pairwise(keys))
-        if not any(map(operator.eq, pairs, pairs[2:])):
-            return text, words
+    # a pair repeats where a word equals the one two on, and so does the word after it (no pair
+    # tuples built: one byte a word)
+    if not single and not apostrophe and b"\x01\x01" not in bytes(map(operator.eq, keys, keys[2:])):
+        return text, words
     # a unit is one or two words of letters, each one \w+ run or two around an apostrophe
     # (in a short text the search costs less than finding where to search)
     span = _repeat_span(text, words, (1, 2, 3, 4) if apostrophe else (1, 2)) if len(text) >= 60 else None
@@ -1070,17 +1070,21 @@ def clean_speech_of(texts: list[str]) -> list[tuple[str, list[str] | None]]:
     return [_clean_stripped(out) for out in strip_fillers_of(texts)]
 
 
-def _collapse_long(text: str, words: list[str] | None) -> tuple[str, list[str] | None]:
+def _collapse_long(text: str, words: list[str] | None, repeats: bool = False) -> tuple[str, list[str] | None]:
     """Three-word repeats of ``text`` (``words``: its lower-case words, or None) collapsed, as
-    :func:`collapse_repeats_words` answers."""
+    :func:`collapse_repeats_words` answers. ``repeats``: a word of ``words`` is known to come twice."""
     if words is None:
         words = WORD_RE.findall(text.lower())
-    if len(set(words)) == len(words):
+    if not repeats and len(set(words)) == len(words):
         return text, words  # no word said twice: no unit repeats (the common case, read faster)
-    # a number word or a spelled letter ("K L M K L M" is a code read out) never repeats a unit
-    keys: Sequence[object] = [object() if w in NUMBER_WORDS or len(w) == 1 else w for w in words]
     # a unit with apostrophes is three to six \w+ runs
     gaps = range(3, 7) if "'" in text or "’" in text else (3,)
+    # the words themselves first: a key equals another only where their words do (the common case:
+    # no word comes again three words on, and no keys need building)
+    if not any(any(map(operator.eq, words, words[gap:])) for gap in gaps):
+        return text, words
+    # a number word or a spelled letter ("K L M K L M" is a code read out) never repeats a unit
+    keys: Sequence[object] = [object() if w in NUMBER_WORDS or len(w) == 1 else w for w in words]
     if not any(any(map(operator.eq, keys, keys[gap:])) for gap in gaps):
         return text, words
     span = _repeat_span(text, words, gaps)
@@ -1105,5 +1109,6 @@ def _clean_stripped(out: str) -> tuple[str, list[str] | None]:
     if len(set(words)) == len(words):
         # no word said twice: no unit of any length repeats, and both collapses return the text as is
         return out, words
-    out, words = collapse_repeats_words(out, words)
-    return _collapse_long(out, words)
+    collapsed, same = collapse_repeats_words(out, words)
+    # unchanged, its words are ``words``, one said twice (known above: no set to build again)
+    return _collapse_long(collapsed, same, same is not None)
