@@ -68,7 +68,7 @@ import dataclasses
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import chain, pairwise
@@ -425,10 +425,10 @@ class FilterOptions:
     @cached_property
     def _memo(
         self,
-    ) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int], bool | None, bool | None]]:
+    ) -> dict[tuple[str, bool], tuple[str | None, str, dict[str, int], bool | None, bool, bool | None]]:
         """Verdicts on short texts (see ``_judge``), per options: they depend on every field; with
-        whether it holds an empathy phrase (see ``_text_reason``) and whether it may hold an identity
-        number (see ``_may_be_id``; None: not asked yet)."""
+        whether it holds an empathy phrase and whether no number-ish word (see ``_text_reason``), and
+        whether it may hold an identity number (see ``_may_be_id``; None: not asked yet)."""
         return {}
 
 
@@ -630,20 +630,22 @@ def _offers_terms(text: str) -> bool:
 
 def _text_reason(
     text: str, options: FilterOptions, answers: bool
-) -> tuple[str | None, list[str], bool | None]:
+) -> tuple[str | None, list[str], bool | None, bool]:
     """The checks of :func:`drop_reason` that read only the text (with repeats collapsed when
     ``options.collapse_repeats``): (reason, the lower-case words of the text judged, whether ``text``
     holds an empathy phrase). The last is known only for a ``short`` turn whose signals were read on
     ``text`` as said (no repeat collapsed, no number word made a digit), else None: the filter asks it
-    of an agent's short turn (:func:`_says_empathy`), which then needs no second reading."""
+    of an agent's short turn (:func:`_says_empathy`), which then needs no second reading. And last,
+    whether ``text`` as said has no word of :data:`_NUMBERISH` (see :func:`_says_number`)."""
     said = text
     low = text.lower()
     words = WORD_RE.findall(low)
+    plain = _NUMBERISH.isdisjoint(words)
     if "uh-uh" in low:  # "no" in American speech; "uh" alone is a filler
-        return None, words, None
+        return None, words, None, plain
     if options.collapse_repeats:
         if _kept_whatever_repeats(text, words, options):
-            return None, words, None
+            return None, words, None, plain
         text, same = collapse_repeats_words(text, words)
         if same is None:
             words = WORD_RE.findall(text.lower())
@@ -654,21 +656,21 @@ def _text_reason(
         and not has_words(options._filler_re.sub(" ", text))
         and SO_SO.search(text) is None  # "So so.": so-so, an answer, not two fillers
     ):
-        return (None if answer else "filler"), words, None
+        return (None if answer else "filler"), words, None, plain
     if options.drop_short and len(words) < options.min_words:
         # not a filler, and the other speaker asked or proposed: an answer ("Сергей.", "Monthly.")
         if answers or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
-            return None, words, None
+            return None, words, None, plain
         if not DIGIT_NOUN.isdisjoint(words):  # a digit's noun ends a dictation ("... двойка..." / "тройка.")
-            return None, words, None
+            return None, words, None, plain
         # number words, objections, commitments, legal, emotion, question words, apologies; not an
         # empathy phrase alone: a short "Понимаю." / "I understand." acknowledges, from either side
         read = normalise_numbers(text, words)
         kinds = {kind for kind, _ in signals(read)}
         if not kinds <= _EMPATHY_ONLY:
-            return None, words, None
-        return "short", words, ("empathy" in kinds if read == said else None)
-    return None, words, None
+            return None, words, None, plain
+        return "short", words, ("empathy" in kinds if read == said else None), plain
+    return None, words, None, plain
 
 
 _EMPATHY_ONLY = frozenset({"empathy"})
@@ -1195,22 +1197,23 @@ _MEMO_SIZE = 4096
 
 def _judge(
     text: str, options: FilterOptions, answers: bool, asked: Callable[[], str | None] | None = None
-) -> tuple[str | None, str, dict[str, int], bool | None]:
+) -> tuple[str | None, str, dict[str, int], bool | None, bool]:
     """(reason from the text, the text to store, PII counts, whether it holds an empathy phrase when
-    :func:`_text_reason` found out, else None) for a segment that is speech. ``asked`` tells the
-    identity number the other speaker asked for (:func:`_asked`); called only for a text with a digit
-    or a number word, the few that may answer it (such verdicts are not remembered)."""
+    :func:`_text_reason` found out, else None, whether it has no number-ish word) for a segment that
+    is speech. ``asked`` tells the identity number the other speaker asked for (:func:`_asked`);
+    called only for a text with a digit or a number word, the few that may answer it (such verdicts
+    are not remembered)."""
     memo = options._memo if len(text) <= _MEMO_CHARS else None
     if memo is not None and (known := memo.get((text, answers))) is not None:
         if asked is None:
-            return known[:4]
-        if (may := known[4]) is None:  # not yet asked of this text
+            return known[:5]
+        if (may := known[5]) is None:  # not yet asked of this text
             may = _may_be_id(text, WORD_RE.findall(text.lower()))
-            memo[(text, answers)] = (*known[:4], may)
+            memo[(text, answers)] = (*known[:5], may)
         if not may or asked() is None:
-            return known[:4]
+            return known[:5]
         memo = None
-    reason, words, empathy = _text_reason(text, options, answers)
+    reason, words, empathy, plain = _text_reason(text, options, answers)
     may = _may_be_id(text, words) if asked is not None else None
     kind = asked() if may else None
     # every segment is stored as said (repeats too, only PII redacted): BI audits the original;
@@ -1219,8 +1222,8 @@ def _judge(
     if memo is not None and kind is None:
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
-        memo[(text, answers)] = (reason, out, found, empathy, may)
-    return reason, out, found, empathy
+        memo[(text, answers)] = (reason, out, found, empathy, plain, may)
+    return reason, out, found, empathy, plain
 
 
 def _says_empathy(text: str) -> bool:
@@ -1738,10 +1741,15 @@ _BACK_LEAD = re.compile(
 )
 
 
-def _says_number(text: str, head: str) -> bool:
-    """Whether ``text`` may hold a number: a digit, or number words ("Yeah, it's nine one seven")."""
+def _says_number(text: str, head: str, plain: Set[str] = frozenset()) -> bool:
+    """Whether ``text`` may hold a number: a digit, or number words ("Yeah, it's nine one seven").
+    ``plain``: texts known to have no word (``WORD_RE``) of :data:`_NUMBERISH`, so none of the words
+    split below: each of those is all word characters between spaces and punctuation, one of the
+    text's ``WORD_RE`` words too."""
     if head.isdigit() or head in _NUMBERISH or _DIGIT.search(text):
         return True
+    if text in plain:
+        return False
     # words split on spaces, their punctuation off: a third of WORD_RE's cost on every segment
     return len(_NUMBERISH.intersection(_NO_PUNCT.sub(" ", text.lower()).split())) >= 2
 
@@ -2862,7 +2870,9 @@ def _code_answers(
                     break
 
 
-def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str]) -> bool:
+def _redact_seams(
+    segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str], plain: Set[str] = frozenset()
+) -> bool:
     """Redact PII said across segments: Whisper cuts a dictated phone, card or e-mail wherever the
     speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."), and each piece alone
     is no PII; a bare local number ("555 0134.") is a phone only as the answer to "What's your
@@ -2911,7 +2921,7 @@ def _redact_seams(segments: list[dict[str, Any]], options: FilterOptions, pii: C
             i
             and segments[i - 1].get("role") != role
             and _near(segments[i - 1], seg)
-            and _says_number(seg["text"], head)
+            and _says_number(seg["text"], head, plain)
             and cue_at_end(segments[i - 1]["text"])
             # "Срок действия и CVV?": the expiry comes first, no code's digits (the code is
             # _code_answers')
@@ -3692,6 +3702,9 @@ def filter_transcript(
     ids = options.pii.enabled and options.pii.ids
     seen: dict[int, str | None] = {}  # what each segment asks for (see _asked)
     role: str | None = None
+    # texts stored as said whose words (WORD_RE) hold none of _NUMBERISH: _redact_seams asks
+    # _says_number of most segments, which need not split them again
+    plain_texts: set[str] = set()
 
     # the segments that are speech or may be (every one but Whisper's noise on a silence, "Продолжение
     # следует...", "[MUSIC]"): what the passes over several segments read, a number's pieces and the
@@ -3737,7 +3750,9 @@ def filter_transcript(
                 if ids
                 else None
             )
-            reason, text, found, empathy = _judge(text, options, other and last_kept_asked is True, asked)
+            reason, text, found, empathy, plain = _judge(
+                text, options, other and last_kept_asked is True, asked
+            )
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
             # a yes/okay that would be dropped without it (rare), then judge it as an answer.
             if (
@@ -3765,7 +3780,7 @@ def filter_transcript(
                     consent = last_kept_role == "agent" and proposes(last_kept_text, options)
                     last_kept_asked = consent
                 if consent:
-                    reason, text, found, empathy = _judge(seg["text"], options, True, asked)
+                    reason, text, found, empathy, plain = _judge(seg["text"], options, True, asked)
             if reason == "short" and (
                 (other and _confirms_by_echo(seg["text"], last_kept_text, options))
                 # "Интернет пропал." after "Связь-Про, слушаю вас.": what the call is about, not a
@@ -3806,6 +3821,7 @@ def filter_transcript(
             # ("dot...", "pruitt..."): noise only when its words are what Whisper writes on a silence,
             # and those were judged a hallucination first
             noise = reason in _NOISE and not _says_digits(text, words)
+            plain = _NUMBERISH.isdisjoint(words)
             if noise and speech is segments:
                 speech = segments.copy()  # the first noise: from here on the two lists differ
             text, found = _redact(text, options, words, asked_kind)
@@ -3817,6 +3833,8 @@ def filter_transcript(
             and _key(text) == _key(last_kept_text)
         ):
             reason = "repeat"  # Whisper looping on hold music ("Thank you." x4); the first copy stays
+        if plain and text == seg["text"]:
+            plain_texts.add(text)  # stored as said, no number-ish word: see _says_number
         if found:
             pii.update(found)
         stored = {**seg, "text": text, "kept": reason is None, "drop_reason": reason}
@@ -3850,7 +3868,7 @@ def filter_transcript(
         # speaker's digits before the question ("02.06 в 17:52." / ... / "4782572799.") is no phone
         said_texts = [said_all[i] for i in where] if where is not None else said_all
         _answers_reference(view, said_texts, options, pii)
-        if _redact_seams(view, options, pii):
+        if _redact_seams(view, options, pii, plain_texts):
             _answers_reference(view, said_texts, options, pii)
         if pii:
             _rejoin_taken_pieces(view, said_texts, options, pii)

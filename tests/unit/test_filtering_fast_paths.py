@@ -1,0 +1,56 @@
+"""processors.filtering: each fast path gives what the plain code it stands for gives."""
+
+from __future__ import annotations
+
+import random
+
+from processors import filtering as f
+from processors.text import WORD_RE
+from streams.bench_text import make_long_transcript, vary
+
+EDGES = [
+    "Okay, 5753.", "Так, двадцать два ноль ноль.", "the next four are 1621", "Первые четыре 4276",
+    "Ээ, собака мейл точка ру", "э-э, 45", "ok1 two", "ſo, 55 12", "K, 45 12", "İ said 45",
+    "No, I said, 263.",
+    "Thanks, bye.", "Yeah, sorry, bad signal. Then 1983.", "Да, слышу. Дальше: 2, 3682", "and then 45",
+    "  so, at gmail", ", 55", "четвёртые две 12", "И последние пять две девятки три", "Um, nine one seven",
+    "Thank you for watching!", "♪ Music ♪", "www.mooji.org", "Спасибо за просмотр!", "Goodbye.", "Bye.",
+    "Ставьте лайки и подписывайтесь на канал!", "До свидания.", "[MUSIC]", "Продолжение следует...",
+]  # fmt: skip
+
+
+def _texts() -> list[str]:
+    rng = random.Random(3)
+    calls = [vary(make_long_transcript(f"fp{i}", rng, "en" if i % 2 else "ru"), rng) for i in range(6)]
+    return EDGES + [s["text"] for call in calls for s in call["segments"]]
+
+
+def test_the_first_word_gate_skips_only_texts_no_lead_starts():
+    gated = 0
+    for text in _texts():
+        first = f._PLAIN_FIRST_WORD.match(text)
+        word = first.group().lower() if first is not None else ""
+        if word and word not in f._LEAD_WORDS and word.strip("э"):
+            gated += 1
+            # what _lead_end skips for such a text: both patterns match nothing there
+            assert f._GROUP_LEAD.match(text).end() == 0, text
+            assert f._FILLER_LEAD.match(text).end() == 0, text
+    assert gated > 100
+
+
+def test_a_short_texts_remembered_verdict_is_the_segments_own():
+    options = f.FilterOptions()
+    for text in _texts():
+        for nsp, vad in ((None, None), (0.9, None), (0.9, 0.2), (0.9, 0.8), (0.1, None)):
+            seg = {"text": text, "no_speech_prob": nsp, "vad_speech": vad}
+            first = f._hallucination(seg, options)
+            again = f._hallucination(seg, options)  # from the memo
+            plain = f._hallucination(seg, f.FilterOptions())  # fresh options: computed
+            assert first == again == plain, (text, nsp, vad)
+
+
+def test_a_text_known_to_have_no_number_word_says_no_number_as_split():
+    for text in _texts():
+        if f._NUMBERISH.isdisjoint(WORD_RE.findall(text.lower())):
+            head = f._head(text)
+            assert f._says_number(text, head, {text}) == f._says_number(text, head), text
