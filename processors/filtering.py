@@ -784,7 +784,10 @@ def _redact(
     # an e-mail said with a filler in it ("linda dot ortiz at, um, mailbox dot com", "ivan, э-э,
     # petrov собака ..."): read again even when a part was found; else a phone, card or ID holds 7+
     # digits: a price or a count among fillers is no reason to look again
-    email = _SPOKEN_EMAIL.search(text) is not None
+    # (English text first asks for the dot word: case-insensitively, ASCII text holds it only so)
+    email = (
+        not text.isascii() or "dot" in (low := text.lower()) or "period" in low
+    ) and _SPOKEN_EMAIL.search(text) is not None
     # a number found in part, its last groups left after a filler ("[PHONE], ну, 4 3, э, 9 2"): read
     # again too, and that reading kept only when it leaves fewer digits
     # and so is one found beside another number still said in full after it ("Social is [ID], and
@@ -1518,10 +1521,11 @@ _STALL_HINTS = (
 )  # fmt: skip
 
 
-def _card_answer(text: str, segments: list[dict[str, Any]], role: str) -> bool:
+def _card_answer(text: str, segments: list[dict[str, Any]], role: str, plain: bool = False) -> bool:
     """Whether ``text`` of ``role`` says enough digits for a card (13) right after the other speaker
-    asked for one (:func:`_request`)."""
-    if _ASCII_DIGIT.search(text) is None and NUMBER_WORDS.isdisjoint(text.lower().split()):
+    asked for one (:func:`_request`). ``plain``: ``text`` is known to have no word of :data:`_NUMBERISH`
+    (see :func:`_text_reason`), so none of the number words split below (each is a word of it)."""
+    if _ASCII_DIGIT.search(text) is None and (plain or NUMBER_WORDS.isdisjoint(text.lower().split())):
         return False
     if _readable_digits(text) < 13:
         return False
@@ -3802,7 +3806,7 @@ def filter_transcript(
                     or (stalled and _DIGIT.search(seg["text"]) is not None and _stalled(speech, role))
                 )
                 and options.pii.cards
-                and _card_answer(seg["text"], speech, role)
+                and _card_answer(seg["text"], speech, role, plain)
             ):
                 # a card asked for a few turns back ("which card?" / "... let me start over." / "Okay.
                 # 2597, twenty-seven sixteen three eight nine one, ..."): its digits read as a card's

@@ -54,3 +54,25 @@ def test_a_text_known_to_have_no_number_word_says_no_number_as_split():
         if f._NUMBERISH.isdisjoint(WORD_RE.findall(text.lower())):
             head = f._head(text)
             assert f._says_number(text, head, {text}) == f._says_number(text, head), text
+
+
+def test_a_card_answer_is_told_alike_with_the_plain_flag():
+    asked = [{"role": "agent", "text": "Can I get the card number, please?"}]
+    texts = [*_texts(), "4111 1111 1111 1111", "four one one one, 1111 1111 1111", "It's on the back."]
+    for text in texts:
+        if f._NUMBERISH.isdisjoint(WORD_RE.findall(text.lower())):
+            assert f._card_answer(text, asked, "customer", True) == f._card_answer(text, asked, "customer"), (
+                text
+            )
+
+
+def test_a_spoken_address_is_found_in_english_and_russian_text():
+    # the ASCII gate of _redact reads "dot" case-insensitively, as the pattern does
+    for text in (
+        "it's ivan at gmail DOT com ok",
+        "linda at, um, mailbox Period com now",
+        "иван собака мейл точка ру",
+    ):
+        assert f._SPOKEN_EMAIL.search(text) is not None
+        options = f.FilterOptions()
+        assert f._redact(text, options)[1].get("EMAIL"), text
