@@ -107,6 +107,7 @@ from processors.pii import (
     asks_inn,
     asks_phone_last_four,
     card_grouped,
+    count_placeholders,
     cue_at_end,
     has_cue,
     inn_ok,
@@ -2661,6 +2662,19 @@ def _echo_digits(text: str, numbers: list[tuple[int, str, set[str]]], about_grou
     return best
 
 
+def _count_card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
+    """Count a card's security code, stored as ``[CARD]`` (PCI DSS forbids storing it), as "CVV",
+    not as a second card: the same reading as the rule metrics' count (``count_placeholders``), so
+    the filter's record and ``calls.pii_redacted`` agree."""
+    codes = count_placeholders([s["text"] for s in segments], [s["role"] for s in segments]).get("CVV", 0)
+    moved = min(codes, pii["CARD"])
+    if moved:
+        pii["CARD"] -= moved
+        pii["CVV"] += moved
+        if not pii["CARD"]:
+            del pii["CARD"]
+
+
 def _card_codes(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
     """A card's code after the bare word in a later turn than the card ("Вижу карту [CARD]" / "Код
     шесть один два я никому не говорила"): once a card is in the call, "код"/"code" and 3-4 digits
@@ -3918,6 +3932,8 @@ def filter_transcript(
         if pii and dropped.get("repeat"):
             _repeats_as_kept(view, said_texts)
         pii = +pii  # counts the reference pass took back to 0 go
+        if pii.get("CARD"):
+            _count_card_codes(view, pii)
     if where is not None:
         for k, i in enumerate(where):
             segments[i] = view[k]
