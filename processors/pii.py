@@ -3058,18 +3058,23 @@ _NO_THEN_DIGITS = re.compile(r"[\s,.…]*(?<![^\W\d_])no[\s,.…]+(?=\d)", re.IG
 def _redact_taken_back(text: str) -> str:
     """Digits said and taken back next to a redacted number ("903, 717... нет, подождите, [PHONE]",
     "[PHONE], ой, нет, 36 в конце, 70-36", "The CVV is [CARD], no, 1, 7, 8."): part of the same
-    number, redacted with its placeholder. Not counted again: it is the same number."""
+    number, redacted with its placeholder. Not counted again: it is the same number. Only in the
+    placeholder's own line: the next line is another speaker's turn ("Agent: ... it's [EMAIL]?" /
+    "Customer: Номер заказа 123... ой, нет, 45-67." took the order number into the e-mail)."""
     spans: list[tuple[int, int, str]] = []
     for m in PLACEHOLDER_RE.finditer(text):
-        lo = max(0, m.start() - _TAKE_BACK_CHARS)
+        first = text.rfind("\n", 0, m.start()) + 1
+        last = text.find("\n", m.end())
+        last = len(text) if last < 0 else last
+        lo = max(first, m.start() - _TAKE_BACK_CHARS)
         before = list(_TAKE_BACK.finditer(text, lo, m.start()))
         if before:  # pieces before the last take-back word
             spans += [(p.start(), p.end(), m.group()) for p in _PIECE.finditer(text, lo, before[-1].start())]
-        after = _TAKE_BACK.search(text, m.end(), m.end() + _TAKE_BACK_CHARS) or _NO_THEN_DIGITS.match(
-            text, m.end()
-        )
+        after = _TAKE_BACK.search(
+            text, m.end(), min(last, m.end() + _TAKE_BACK_CHARS)
+        ) or _NO_THEN_DIGITS.match(text, m.end(), last)
         if after is not None:
-            hi = min(len(text), after.end() + _TAKE_BACK_CHARS)
+            hi = min(last, after.end() + _TAKE_BACK_CHARS)
             piece = _CODE_PIECE if m.group() == "[CARD]" else _PIECE
             spans += [(p.start(), p.end(), m.group()) for p in piece.finditer(text, after.end(), hi)]
     if not spans:
