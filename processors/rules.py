@@ -547,12 +547,21 @@ def _priced(text: str, price: re.Pattern[str]) -> tuple[int, list[tuple[int, int
     for m in _PRICE_LIST_RE.finditer(text) if _TWO_NUMBERS.search(text) is not None else ():
         if _LIST_JOINER.search(m.group()):
             priced = _AMOUNT.search(text, m.end())
+            clock = [
+                c.span()
+                for c in _CLOCK_SPAN.finditer(text, max(0, m.start() - 20), m.end())
+                if int(c["a"]) <= 24 and int(c["b"]) <= 24
+            ]
             # list items not already inside an amount ("$39 and 99 cents" is one), of the priced
             # amount's order ("с 9 до 18 и 500 рублей" lists hours) and not a label's number
             # ("заказ 4417 и 2990 рублей")
             for item in _AMOUNT.finditer(m.group()):
                 at = m.start() + item.start()
-                if any(a <= at < b for a, b in found) or _LABEL_BEFORE.search(text, 0, at):
+                if (
+                    any(a <= at < b for a, b in found)
+                    or any(a <= at < b for a, b in clock)
+                    or _LABEL_BEFORE.search(text, 0, at)
+                ):
                     continue
                 n += priced is None or _same_order(item.group(), priced.group())
     for a, _ in found:  # the same for an amount in words ("триста, пятьсот и семьсот рублей": 3)
@@ -619,6 +628,14 @@ _LABEL_BEFORE = re.compile(
 #: How far a list item may be from the priced amount it shares a currency with: "990, 1490 и 2990
 #: рублей" and "от 500 до 10 000 рублей" are one list; "с 9 до 18 и 500 рублей" is hours, then a price.
 _LIST_SPREAD = 25.0
+#: Hours of the day as a span, "from 9 to 5", "с 9 до 18", "с 10:00 до 20:00": two numbers up to 24.
+#: Only a span that ends before the priced amount is hours ("from 9 to 5, and 50 dollars"); one that
+#: ends at it is a price range ("from 9 to 12 dollars"): it is searched up to the priced amount only.
+_CLOCK_SPAN = re.compile(
+    r"(?<!\w)(?:с|со|from|от)\s+(?P<a>\d{1,2})(?::\d\d)?\s*(?:до|to|till|until|[-–—])\s*"
+    r"(?P<b>\d{1,2})(?::\d\d)?(?![\d.,]\d)",
+    re.IGNORECASE,
+)
 
 
 def _same_order(item: str, priced: str) -> bool:

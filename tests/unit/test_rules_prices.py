@@ -87,3 +87,22 @@ def test_kopecks_and_cents_continue_the_amount_before_them(text: str) -> None:
 )
 def test_amounts_in_words_listed_before_their_currency_count_each(text: str, n: int) -> None:
     assert rules.price_mentions([text]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # hours of the day before a list's priced amount are no items (an evaluator's find, b27)
+        ("from 9 to 5, and 50 dollars", 1),
+        ("с 9 до 18 и 50 рублей", 1),
+        ("с 10:00 до 20:00 и 30 рублей", 1),
+        ("Работаем с 9 до 21, доставка 300 рублей", 1),
+        # a range that ends at the priced amount is a price range, hours or not
+        ("from 9 to 12 dollars", 2),
+        ("от 5 до 10 рублей", 2),
+        ("с 10 до 5 рублей", 2),
+    ],
+)
+def test_hours_of_the_day_are_no_list_items(text: str, n: int) -> None:
+    assert rules.price_mentions([text]) == n
+    assert rules.price_mentions([text, "Straße"]) == n
