@@ -124,6 +124,26 @@ _WEIGHT_CUE = re.compile(
     re.IGNORECASE,
 )
 
+#: Words that make the "pounds" after them money again: "it weighs two pounds and costs ten pounds".
+_MONEY_CUE = re.compile(
+    r"(?<!\w)(?:cost\w*|pric\w*|pay\w*|paid|charg\w*|fees?|spen[dt]\w*)(?!\w)", re.IGNORECASE
+)
+
+
+def _weighed(text: str, a: int, b: int) -> bool:
+    """Whether the "pounds" amount at ``text[a:b]`` is a weight: the nearest weight or money word
+    before it is a weight word, or none is and a weight word follows ("ten pounds lighter")."""
+    if re.match(r"\s+of\b", text[b:], re.IGNORECASE):
+        return True
+    cues = [(m.start(), True) for m in _WEIGHT_CUE.finditer(text, 0, a)]
+    cues += [(m.start(), False) for m in _MONEY_CUE.finditer(text, 0, a)]
+    if cues:
+        return max(cues)[1]
+    after = _WEIGHT_CUE.search(text, b)
+    money = _MONEY_CUE.search(text, b)
+    return after is not None and (money is None or after.start() < money.start())
+
+
 #: Every PRICE_RE match contains one of these, or a bare "р" after a digit (:data:`_BARE_RUB`):
 #: texts without any are skipped cheaply.
 _CURRENCY_HINTS = (
@@ -542,7 +562,7 @@ def _priced(text: str, price: re.Pattern[str]) -> tuple[int, list[tuple[int, int
         return 0, found
     n = len(found)
     if "pound" in text.lower() and _WEIGHT_CUE.search(text):
-        n -= sum(1 for a, b in found if "pound" in text[a:b].lower())
+        n -= sum(1 for a, b in found if "pound" in text[a:b].lower() and _weighed(text, a, b))
     # a list holds two amounts with a joiner between them: digits, then no digit, then digits
     for m in _PRICE_LIST_RE.finditer(text) if _TWO_NUMBERS.search(text) is not None else ():
         if _LIST_JOINER.search(m.group()):

@@ -106,3 +106,22 @@ def test_amounts_in_words_listed_before_their_currency_count_each(text: str, n: 
 def test_hours_of_the_day_are_no_list_items(text: str, n: int) -> None:
     assert rules.price_mentions([text]) == n
     assert rules.price_mentions([text, "Straße"]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # the nearest weight or money word before "pounds" says which they are
+        ("it weighs two pounds and costs ten pounds", 1),
+        ("It costs 10 pounds and weighs 5 pounds", 1),
+        ("5 pounds of sugar costs 3 pounds", 1),
+        ("The package weighs 5 pounds.", 0),
+        ("I lost five pounds this month", 0),
+        ("I lost weight. It was 5 pounds.", 0),
+        ("ten pounds lighter", 0),
+        ("It costs 20 pounds.", 1),
+    ],
+)
+def test_pounds_are_a_weight_after_a_weight_word_and_money_after_a_price_word(text: str, n: int) -> None:
+    assert rules.price_mentions([text]) == n
+    assert rules.price_mentions([text, "Straße"]) == n
