@@ -584,6 +584,7 @@ def _priced(text: str, price: re.Pattern[str]) -> tuple[int, list[tuple[int, int
                 ):
                     continue
                 n += priced is None or _same_order(item.group(), priced.group())
+    n += _contrasted(text, found)
     for a, _ in found:  # the same for an amount in words ("триста, пятьсот и семьсот рублей": 3)
         if (
             text[a].isalpha()
@@ -600,6 +601,53 @@ def _priced(text: str, price: re.Pattern[str]) -> tuple[int, list[tuple[int, int
                 value = _worded(item.group())
                 n += value is not None and _within_spread(value, priced_value)
     return n, found
+
+
+#: An amount with no currency of its own, in digits or words.
+_BARE_AMOUNT = rf"(?:{_NUM}(?:\s?{_SCALE})?|{_WORD_AMOUNT})"
+#: Not a count of something else after a contrasted amount ("500 рублей вместо 100 минут").
+_NOT_COUNTED = (
+    r"(?!\s*(?:минут|секунд|час|дн|дед|недел|месяц|лет|год|раз|штук|гб|мб|minute|second|hour|day|week|"
+    r"month|year|time|gb|mb)\w*)"
+)
+#: The amount a priced one is set against, which shares its currency: "не пятьсот, а пять тысяч рублей",
+#: "not 50 but 500 dollars" (before it); "399 рублей вместо шестисот", "$29 instead of 49", "$20, not
+#: 25" (after it).
+_CONTRAST_BEFORE = re.compile(
+    rf"(?<!\w)(?:не|not)\s+(?P<amount>{_BARE_AMOUNT})\s*,?\s*(?:а|but)\s+$", re.IGNORECASE | re.UNICODE
+)
+_CONTRAST_AFTER = re.compile(
+    rf"(?:\s*,\s*(?:а\s+не|not)|\s*,?\s*(?:вместо|instead\s+of|rather\s+than))\s+"
+    rf"(?P<amount>{_BARE_AMOUNT}){_NOT_COUNTED}",
+    re.IGNORECASE | re.UNICODE,
+)
+
+
+def _contrasted(text: str, found: list[tuple[int, int]]) -> int:
+    """Amounts with no currency set against a priced amount ``found`` right before or after them, of
+    its order (:data:`_LIST_SPREAD`): "не 500, а 5000 рублей" and "399 рублей вместо 600" name two."""
+    n = 0
+    for a, b in found:
+        priced = _value(text[a:b])
+        for m in (_CONTRAST_BEFORE.search(text, max(0, a - 80), a), _CONTRAST_AFTER.match(text, b)):
+            if m is None or any(x <= m.start("amount") < y for x, y in found):
+                continue
+            value = _value(m["amount"])  # one of no known value ("$20 instead of one") is no amount
+            n += priced is not None and value is not None and _within_spread(value, priced)
+    return n
+
+
+def _value(amount: str) -> float | None:
+    """The value of an amount in digits or words, its currency and anything after it left out."""
+    digits = _AMOUNT.search(amount)
+    if digits is not None:
+        try:  # a run of several decimals ("49.99 49.99") has no one value
+            value = float(re.sub(r"\s", "", digits.group()).replace(",", ".") or 0)
+        except ValueError:
+            return None
+        return value * 1000 if re.match(r"\s?(?:тыс|тысяч|thousand|k|к)", amount[digits.end() :]) else value
+    words = _WORD_AMOUNT_RE.search(amount)
+    return _worded(words.group()) if words is not None else None
 
 
 #: An amount right after a word that prices it, with no currency said: "будет стоить двадцать две

@@ -125,3 +125,30 @@ def test_hours_of_the_day_are_no_list_items(text: str, n: int) -> None:
 def test_pounds_are_a_weight_after_a_weight_word_and_money_after_a_price_word(text: str, n: int) -> None:
     assert rules.price_mentions([text]) == n
     assert rules.price_mentions([text, "Straße"]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # an amount set against a priced one shares its currency: two amounts named, in digits or words
+        ("не пятьсот, а пять тысяч рублей", 2),
+        ("не 500, а 5000 рублей", 2),
+        ("тариф за триста девяносто девять рублей вместо шестисот", 2),
+        ("399 рублей вместо 600", 2),
+        ("399 рублей вместо 600 рублей", 2),
+        ("1000 рублей, а не 900", 2),
+        ("not 50 but 500 dollars", 2),
+        ("$29 instead of 49", 2),
+        ("$20, not 25", 2),
+        # a count of something else, another order, no comma before "not", no known value
+        ("500 рублей вместо 100 минут", 1),
+        ("500 рублей вместо 2 раз", 1),
+        ("не 5, а 5000 рублей", 1),
+        ("It costs 20 dollars, not 2 hours", 1),
+        ("$50 not 10 people", 1),
+        ("$20 instead of one", 1),
+    ],
+)
+def test_an_amount_set_against_a_priced_one_counts(text: str, n: int) -> None:
+    assert rules.price_mentions([text]) == n
+    assert rules.price_mentions([text, "Straße"]) == n
