@@ -628,13 +628,21 @@ def _contrasted(text: str, found: list[tuple[int, int]]) -> int:
     its order (:data:`_LIST_SPREAD`): "не 500, а 5000 рублей" and "399 рублей вместо 600" name two."""
     n = 0
     for a, b in found:
-        priced = _value(text[a:b])
-        for m in (_CONTRAST_BEFORE.search(text, max(0, a - 80), a), _CONTRAST_AFTER.match(text, b)):
-            if m is None or any(x <= m.start("amount") < y for x, y in found):
-                continue
-            value = _value(m["amount"])  # one of no known value ("$20 instead of one") is no amount
-            n += priced is not None and value is not None and _within_spread(value, priced)
+        # a cheap look for "а"/"but" right before the amount first: most amounts have neither
+        before = text[max(0, a - 6) : a].lower()
+        if "а " in before or "but" in before:
+            n += _against(text, a, b, _CONTRAST_BEFORE.search(text, max(0, a - 80), a), found)
+        n += _against(text, a, b, _CONTRAST_AFTER.match(text, b), found)
     return n
+
+
+def _against(text: str, a: int, b: int, m: re.Match[str] | None, found: list[tuple[int, int]]) -> bool:
+    """Whether ``m`` holds an amount set against the priced ``text[a:b]``, of its order, and not an
+    amount of its own (``found``); one of no known value ("$20 instead of one") is none."""
+    if m is None or any(x <= m.start("amount") < y for x, y in found):
+        return False
+    priced, value = _value(text[a:b]), _value(m["amount"])
+    return priced is not None and value is not None and _within_spread(value, priced)
 
 
 def _value(amount: str) -> float | None:
