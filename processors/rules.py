@@ -81,6 +81,16 @@ _SCALE = (
     r"(?:(?:thousand|million|billion|k|m|bn|тыс|тысяч\w*|млн|миллион\w*|млрд|миллиард\w*|(?<=\d)к)"
     r"(?!\w)\.?\s?)"
 )
+#: Slang that is an amount by itself: "пятихатка" (500 roubles), "косарь", "пять косарей" (1000 roubles
+#: each), "a grand", "two grand" ($1000 each). "grand" needs "a" or a number before it and nothing
+#: it could qualify after it ("a grand total", "two grand pianos", "Grand Hotel" are no money).
+_SLANG = (
+    rf"(?:(?<!\w)(?:(?:{_NUM_WORDS_RU}\s+)+|{_NUM}\s?)?(?:пятихат(?:ка|ки|ке|ку|кой|ок|кам|ками|ках)|"
+    r"косар(?:ь|я|ю|ём|ем|е|и|ей|ям|ями|ях))(?![\w-]))"
+    rf"|(?:(?:(?<!\w)a\s+|(?<!\w)(?:{_NUM_WORDS_EN}[\s-]+)+|{_NUM}\s?)grand(?![\w-])"
+    r"(?=\s*(?:$|[.,!?;:)—–]|(?:a|an|per|for|each|in|on|or|and|to|from|more|less|extra|plus|up|off|at|"
+    r"with|cash|upfront|now|down|back|already)\b)))"
+)
 #: A money amount: a currency sign or code before a number, or a currency word after a number (digits
 #: or number words, maybe with a scale word or a country between), Russian or English; a bare "р" only
 #: right after the digits ("2 990 р"), where it cannot be a word.
@@ -90,7 +100,8 @@ PRICE_RE = re.compile(
     rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+{_SCALE}?{_COUNTRY}?(?:dollars?|bucks?|euros?|pounds?|quid|cents?|"
     rf"r(?:o?ubles?))(?![\w-]){_CHANGE})"
     rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+{_SCALE}?{_COUNTRY}?(?:(?:руб|долл|коп)\.|(?:{_RUB_WORD}|руб|евро|тенге|"
-    rf"гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|гривен|коп(?:еек|ейк[аиу]?))(?![\w-])){_CHANGE})",
+    rf"гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|гривен|коп(?:еек|ейк[аиу]?))(?![\w-])){_CHANGE})"
+    rf"|{_SLANG}",
     re.IGNORECASE | re.UNICODE,
 )
 #: The amounts of a list that names its currency once, before the priced amount: "990, 1490 и 2990
@@ -149,7 +160,7 @@ def _weighed(text: str, a: int, b: int) -> bool:
 _CURRENCY_HINTS = (
     "$", "€", "£", "₽", "₸", "₴", "¢", "dollar", "buck", "euro", "pound", "quid", "cent", "usd", "eur",
     "gbp", "rub", "руб", "р.", "долл", "доллар", "бакс", "евро", "тенге", "гривн", "гривен", "грн",
-    "коп", "у.е", "у. е",
+    "коп", "у.е", "у. е", "grand", "пятихат", "косар",
 )  # fmt: skip
 #: A bare "р" right after a digit ("2 990 р"), lower-case; starts with its letter, so the engine
 #: finds candidates as fast as ``str.find`` would.

@@ -152,3 +152,30 @@ def test_pounds_are_a_weight_after_a_weight_word_and_money_after_a_price_word(te
 def test_an_amount_set_against_a_priced_one_counts(text: str, n: int) -> None:
     assert rules.price_mentions([text]) == n
     assert rules.price_mentions([text, "Straße"]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # slang that is an amount by itself: one mention each, with its number
+        ("пятихатка", 1),
+        ("стоит пятихатку", 1),
+        ("косарь", 1),
+        ("пять косарей", 1),
+        ("5 косарей", 1),
+        ("пятихатку и два косаря", 2),
+        ("a grand", 1),
+        ("two grand", 1),
+        ("It cost me a grand.", 1),
+        ("10 grand a month", 1),
+        # "grand" with no "a" or number before it, or qualifying what follows
+        ("grand total", 0),
+        ("Grand Hotel", 0),
+        ("a grand plan", 0),
+        ("two grand pianos", 0),
+        ("a grand total of 50 dollars", 1),
+    ],
+)
+def test_slang_amounts_count_once(text: str, n: int) -> None:
+    assert rules.price_mentions([text]) == n
+    assert rules.price_mentions([text, "Straße"]) == n
