@@ -606,19 +606,25 @@ PROBLEM_SUBJECTS = (
     "application", "website", "site", "account", "card", "payment", "bill", "order", "package",
     "delivery", "service", "signal", "email", "login", "password", "screen", "device", "box",
 )  # fmt: skip
-#: How it fails: a verb of breaking, vanishing, or money taken (regex pieces; "\w*": any ending).
+#: How it fails: a verb of breaking, vanishing, or money taken (regex pieces; "\w*": any ending). Each
+#: starts with a plain character (no group, class or escape first), so the hint's twin is factored by
+#: first letter (:data:`_PROBLEM_HINT`): "(?:is|was) down" is written "is down", "was down".
 PROBLEM_VERBS = (
     r"пропа\w*", r"сгорел\w*", r"слома\w*", r"не\s+работа\w*", r"перестал\w*", r"отключил\w*",
     r"отвалил\w*", r"не\s+включа\w*", r"не\s+грузи\w*", r"не\s+загружа\w*", r"не\s+открыва\w*",
     r"не\s+приход\w*", r"не\s+приш[её]л", r"не\s+пришл\w*", r"тормоз\w*", r"глюч\w*", r"вылета\w*",
     r"зависа\w*", r"завис\w*", r"висн\w*", r"списа\w*", r"списыва\w*", r"сняли", r"упал\w*", r"пада\w*",
     r"барахл\w*", r"не\s+лови\w*", r"не\s+показыва\w*", r"не\s+проход\w*", r"не\s+подключа\w*",
-    r"(?:is|was|['’]s|went|goes|keeps\s+going)\s+(?:down|dead|out|broken)", r"keeps\s+\w+ing",
-    r"crash\w*", r"died", r"dies", r"dropp\w*", r"drops", r"stopped\s+working", r"(?:is|was)n['’]t\s+working",
-    r"(?:is|was)\s+not\s+working", r"(?:does|did)n['’]t\s+work", r"(?:does|did)\s+not\s+work",
+    r"is\s+(?:down|dead|out|broken)", r"was\s+(?:down|dead|out|broken)", r"'s\s+(?:down|dead|out|broken)",
+    r"’s\s+(?:down|dead|out|broken)", r"went\s+(?:down|dead|out|broken)", r"goes\s+(?:down|dead|out|broken)",
+    r"keeps\s+going\s+(?:down|dead|out|broken)", r"keeps\s+\w+ing",
+    r"crash\w*", r"died", r"dies", r"dropp\w*", r"drops", r"stopped\s+working", r"isn['’]t\s+working",
+    r"wasn['’]t\s+working", r"is\s+not\s+working", r"was\s+not\s+working", r"doesn['’]t\s+work",
+    r"didn['’]t\s+work", r"does\s+not\s+work", r"did\s+not\s+work",
     r"won['’]t\s+\w+", r"broke", r"freez\w*", r"froze", r"never\s+arrived", r"hasn['’]t\s+arrived",
-    r"(?:was|got)\s+declined", r"(?:was|got)\s+charged\s+twice", r"disappeared",
-    r"(?:is|was)\s+(?:so\s+)?slow", r"cuts?\s+out", r"(?:keeps\s+)?disconnect\w*",
+    r"was\s+declined", r"got\s+declined", r"was\s+charged\s+twice", r"got\s+charged\s+twice", r"disappeared",
+    r"is\s+(?:so\s+)?slow", r"was\s+(?:so\s+)?slow", r"cuts?\s+out", r"keeps\s+disconnect\w*",
+    r"disconnect\w*",
 )  # fmt: skip
 _PROBLEM_SUBJECT = "|".join(rf"{stem}[^\W\d_]*" for stem in PROBLEM_SUBJECTS)
 _PROBLEM_VERB = "|".join(PROBLEM_VERBS)
@@ -635,6 +641,11 @@ _PROBLEM = re.compile(
 #: scan of the verbs rules out most texts (most calls state no failure), the full pattern at every word
 #: start costs about ten times as much.
 _PROBLEM_HINT = re.compile(_PROBLEM_VERB, re.IGNORECASE)
+# Its twin factored by first letter (each verb starts with a plain character): the regex engine skips
+# to the next position holding one of those letters instead of trying every verb at every character
+# (about 10x as fast as the plain twin, the same matches).
+if all(is_char_piece(v[0]) for v in PROBLEM_VERBS):
+    register_fast_twin(_PROBLEM_HINT, factored([[v[0], v[1:]] for v in PROBLEM_VERBS]))
 #: How many problem statements of the customer's are key facts: the reason for the call, and its
 #: restatement or a second symptom; not every complaint of a long call.
 PROBLEM_STATEMENTS = 2
@@ -645,16 +656,26 @@ def problem_statements(texts: Iterable[str], limit: int = PROBLEM_STATEMENTS) ->
     of the first ``limit`` problem statements (:data:`_PROBLEM`) of them all."""
     texts = list(texts)
     out: list[list[str]] = [[] for _ in texts]
-    if not limit or _PROBLEM_HINT.search("\n".join(texts)) is None:
+    if not limit or not texts:
         return out
+    # The texts holding a verb: one scan of them all, joined by a character no verb matches (so each
+    # match lies in one text, and after a text's match the scan goes on to the next text's first one).
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        hinted = [i for i, text in enumerate(texts) if _PROBLEM_HINT.search(text) is not None]
+    else:
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        hinted = sorted({bisect_right(starts, m.start()) - 1 for m in ci_finditer(_PROBLEM_HINT, joined)})
     left = limit
-    for text, found in zip(texts, out, strict=True):
-        if left and _PROBLEM_HINT.search(text) is not None:
-            for m in _PROBLEM.finditer(text):
-                found.append(" ".join(m.group().lower().split()))
-                left -= 1
-                if not left:
-                    break
+    for i in hinted:
+        for m in _PROBLEM.finditer(texts[i]):
+            out[i].append(" ".join(m.group().lower().split()))
+            left -= 1
+            if not left:
+                return out
     return out
 
 
