@@ -28,6 +28,7 @@ counts the full transcript (every segment, as an LLM would read it without this 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ from processors.text import (
     ci_view,
     clean_speech_of,
     factored_parts,
+    fold,
     fold_safe,
     normalise_space,
     register_fast_twin,
@@ -276,13 +278,22 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
     # per first occurrence: the sentence, its length and facts (read once, compared often)
     firsts: dict[str, list[tuple[_Sentence, int, set[tuple[str, str]]]]] = {}
     exact: dict[tuple[str, str], tuple[_Sentence, set[tuple[str, str]]]] = {}
-    polarities: dict[int, tuple[str, ...]] = {}  # id(sentence) -> _polarity, read when first needed
+    # the sentences compared (most are: a call repeats itself) and their polarity, found in one scan
+    compared = [s for s in items if s.words >= _MIN_FOLD_WORDS and _LETTER.search(s.text)]
+    polarities = dict(zip(map(id, compared), _polarities_of([s.text for s in compared]), strict=True))
+    words: dict[int, list[str]] = {}  # id(sentence) -> its lower-case words, for _contrast
 
     def polarity(sentence: _Sentence) -> tuple[str, ...]:
-        known = polarities.get(id(sentence))
-        if known is None:
-            known = polarities[id(sentence)] = _polarity(sentence.text)
-        return known
+        return polarities[id(sentence)]
+
+    def contrast(first: _Sentence, later: _Sentence) -> bool:
+        before = words.get(id(first))
+        if before is None:
+            before = words[id(first)] = WORD_RE.findall(first.text.lower())
+        now = words.get(id(later))
+        if now is None:
+            now = words[id(later)] = WORD_RE.findall(later.text.lower())
+        return _contrast_words(before, now)
 
     # A question asked again and answered otherwise ("Does it include calls?" "No, it does not." ...
     # the same question, "Yes, it does.") is a second exchange: folded, its two answers would read as
@@ -298,9 +309,9 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
 
     for i, s in enumerate(items):
         at[id(s)] = i
-        if not _LETTER.search(s.text):
-            continue  # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat
-        if s.words < _MIN_FOLD_WORDS:
+        if id(s) not in polarities:
+            # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat; or fewer
+            # than _MIN_FOLD_WORDS words
             continue
         facts = s.facts
         asks = "?" in s.text
@@ -317,7 +328,7 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
                     and facts <= cand_facts
                     and fuzz.token_sort_ratio(cand.text, s.text, score_cutoff=similarity)
                     and polarity(s) == polarity(cand)
-                    and not _contrast(cand.text, s.text)
+                    and not contrast(cand, s)
                     and not (asks and answered_otherwise(cand, i))
                 ):
                     first = cand
@@ -371,9 +382,13 @@ def _contrast(first: str, later: str) -> bool:
     bedroom too.", "У меня не работает телевидение." / "И телефон у меня не работает."), which folding
     would lose and count as a retelling. A retelling only adds fillers, hedges and function words ("So
     it is 59 dollars per user per month, as I said."), or leaves words out."""
-    before = WORD_RE.findall(first.lower())
+    return _contrast_words(WORD_RE.findall(first.lower()), WORD_RE.findall(later.lower()))
+
+
+def _contrast_words(before: list[str], later: list[str]) -> bool:
+    """:func:`_contrast` of the texts whose lower-case words (``WORD_RE``) are ``before`` and ``later``."""
     known = set(before)
-    for w in WORD_RE.findall(later.lower()):
+    for w in later:
         if w in known or w in _FUNCTION_WORDS or (len(w) <= 2 and not w.isdigit()):
             continue
         if not any(_same_stem(w, v) for v in before):
@@ -418,6 +433,26 @@ def _polarity(text: str) -> tuple[str, ...]:
 
 
 _NEGATION_TWIN = case_sensitive_twin(_NEGATION)
+
+
+def _polarities_of(texts: list[str]) -> list[tuple[str, ...]]:
+    r"""``[_polarity(text) for text in texts]``, with one scan of them all: joined by a character no
+    negation holds and that ``(?<!\w)``/``(?!\w)`` read as a text's edge, so each match lies in one text
+    and is the one a scan of that text alone finds."""
+    joined = "\x00".join(texts)
+    folded = fold(joined)
+    if folded is None or _NEGATION_TWIN is None or joined.count("\x00") != len(texts) - 1:
+        return [_polarity(text) for text in texts]
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    found: list[list[str]] = [[] for _ in texts]
+    for m in _NEGATION_TWIN.finditer(folded):
+        found[bisect_right(starts, m.start()) - 1].append(m.group())
+    return [
+        (*sorted(negations), "?" if "?" in text else "") for negations, text in zip(found, texts, strict=True)
+    ]
 
 
 def _polarity_of_lower(low: str) -> tuple[str, ...]:
