@@ -42,7 +42,9 @@ from processors.keyfacts import (
     DEFAULT_LEXICON,
     FACT_KINDS,
     Lexicon,
+    context_statements,
     problem_statements,
+    pushed_back,
     signals_of,
     with_amounts,
 )
@@ -1109,8 +1111,15 @@ def compress_text(
     ]
     # the customer's first problem statements ("Интернет пропал."): the reason for the call, a key fact
     theirs = [s for s in items if s.role == "customer"]
-    for s, problems in zip(theirs, problem_statements([s.text for s in theirs]), strict=True):
-        s.signals += [("problem", anchor) for anchor in problems]
+    problems = problem_statements([s.text for s in theirs])
+    # and who they are ("I work from home."), in a call where they push back: what the agent's answer
+    # to the objection is judged against
+    pushback = pushed_back((s.signals for s in theirs), problems)
+    for s, problem in zip(theirs, problems, strict=True):
+        s.signals += [("problem", anchor) for anchor in problem]
+    if pushback:
+        for s, context in zip(theirs, context_statements([s.text for s in theirs]), strict=True):
+            s.signals += [("context", anchor) for anchor in context]
     if options.semantic:
         _fold_repeats(items, options.similarity)
         level.append("semantic")

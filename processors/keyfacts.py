@@ -35,6 +35,10 @@ PII redaction (so anchors are what the compressed text will literally contain):
   subject and a failure verb ("Интернет пропал.", "Списали деньги.", "My internet is down.", "The app
   crashes when I log in."): the reason for the call, however short. Not from the lexicon scan: only
   the customer's first ones (:func:`problem_statements`), so not every complaint of a call is a key fact.
+- ``context``: the customer's first :data:`CONTEXT_STATEMENTS` statements of their circumstances
+  ("I have two kids at home.", "I work from home.", "I'm a doctor.", "У меня двое детей.", "Нас в
+  команде пятеро."), only in a call with an objection or a problem statement: what an analyst judges
+  the agent's answer to the objection against (:func:`context_statements`).
 
 Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
 ignored, so "Sure, no problem" is not kept as a refusal.
@@ -69,7 +73,7 @@ from processors.text import (
 
 FACT_KINDS = (
     "number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal", "issue",
-    "tone", "apology", "empathy", "escalation", "recording", "problem",
+    "tone", "apology", "empathy", "escalation", "recording", "problem", "context",
 )  # fmt: skip
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
@@ -679,6 +683,77 @@ def problem_statements(texts: Iterable[str], limit: int = PROBLEM_STATEMENTS) ->
     return out
 
 
+#: Who the customer is, in their own first-person words: a household, work or team noun after "I have",
+#: "I work", "I'm a", "we are a team of" and their Russian analogues (numbers as digits, as compression
+#: and :func:`extract_key_facts` read them: "I have 2 kids").
+_EN_COUNT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)"
+_EN_HOUSEHOLD = (
+    r"(?:(?:small|young|little|school-age|teenage)\s+)?(?:kids?|children|child|bab(?:y|ies)|toddlers?|sons?|"
+    r"daughters?|teenagers?|twins|grandkids|grandchildren|family)"
+)
+_EN_PROFESSION = (
+    r"(?:doctor|nurse|teacher|student|freelancer|developer|programmer|driver|retiree|pensioner|designer|"
+    r"lawyer|accountant|engineer|paramedic|firefighter|police\s+officer|surgeon|pilot|contractor|trucker|"
+    r"single\s+(?:mom|mother|dad|father|parent)|stay-at-home\s+(?:mom|dad|parent)|(?:small\s+)?business\s+owner)"
+)
+_RU_COUNT = r"(?:\d+|двое|трое|четверо|пятеро|шестеро|семеро|восьмеро|десятеро)"
+_RU_HOUSEHOLD = (
+    r"(?:(?:\d+|один|одна|двое|трое|четверо|пятеро)\s+)?(?:маленьк\w+\s+)?(?:дет(?:ей|и)|реб[её]н(?:ок|ка)|"
+    r"сын(?:а|овья|овей)?|доч(?:ь|ка|ки|ери|ерей)|семья|внук(?:и|ов)?|близнец(?:ы|ов)|малыш(?:и|ей)?)"
+)
+_RU_PROFESSION = (
+    r"(?:врач|медсестра|учитель(?:ница)?|студент(?:ка)?|пенсионер(?:ка)?|программист(?:ка)?|фрилансер|"
+    r"водитель|юрист|бухгалтер|инженер|дизайнер|фельдшер|предприниматель(?:ница)?|мать-одиночка|в\s+декрете)"
+)
+_RU_WORK_AS = (
+    r"(?:врачом|медсестрой|учител(?:ем|ьницей)|программистом|фрилансером|водителем|юристом|бухгалтером|"
+    r"инженером|дизайнером|фельдшером)"
+)
+_RU_GROUP = r"(?:команде|семье|офисе|отделе|компании|фирме)"
+_CONTEXT = re.compile(
+    r"(?<![^\W\d_])(?:"
+    rf"i\s+(?:have|['’]ve\s+got|have\s+got)\s+(?:{_EN_COUNT}\s+)?{_EN_HOUSEHOLD}"
+    r"|i\s+work\s+(?:from\s+home|at\s+home|remotely|nights|night\s+shifts?|shifts|from\s+my\s+(?:home|house|"
+    rf"apartment|flat)|as\s+an?\s+{_EN_PROFESSION})"
+    rf"|i(?:['’]m|\s+am)\s+(?:an?\s+{_EN_PROFESSION}|on\s+call)"
+    rf"|we(?:['’]re|\s+are)\s+a\s+(?:small\s+)?(?:team|family|company|office|business)\s+of\s+{_EN_COUNT}"
+    rf"|there\s+are\s+{_EN_COUNT}\s+of\s+us"
+    rf"|у\s+меня\s+{_RU_HOUSEHOLD}"
+    rf"|я\s+работаю\s+(?:из\s+дома|дома|на\s+дому|уд[ао]л[её]нно|по\s+ночам|ночами|посменно|сменами|"
+    rf"в\s+ночн\w+\s+смен\w+|{_RU_WORK_AS})"
+    rf"|я\s+{_RU_PROFESSION}"
+    rf"|(?:у\s+)?нас\s+(?:в\s+{_RU_GROUP}\s+{_RU_COUNT}|{_RU_COUNT}\s+в\s+{_RU_GROUP})(?:\s+человек)?"
+    r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: How many context statements of the customer's are key facts: who they are, not every detail.
+CONTEXT_STATEMENTS = 2
+
+
+def context_statements(texts: Iterable[str], limit: int = CONTEXT_STATEMENTS) -> list[list[str]]:
+    """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
+    of the first ``limit`` context statements (:data:`_CONTEXT`) of them all. The caller asks only in a
+    call with an objection or a problem statement (:func:`pushed_back`)."""
+    texts = list(texts)
+    out: list[list[str]] = [[] for _ in texts]
+    left = limit
+    for text, found in zip(texts, out, strict=True):
+        if not left:
+            break
+        for m in _CONTEXT.finditer(text):
+            found.append(" ".join(m.group().lower().split()))
+            left -= 1
+            if not left:
+                break
+    return out
+
+
+def pushed_back(signals: Iterable[Iterable[tuple[str, str]]], problems: Iterable[list[str]]) -> bool:
+    """Whether the customer objected or stated a problem: ``signals``, the customer's signals per text;
+    ``problems``, their :func:`problem_statements`. Only then is their context a key fact."""
+    return any(problems) or any(kind == "objection" for found in signals for kind, _ in found)
+
+
 #: Segments dropped for these reasons were not speech: their words are not facts of the call.
 NOT_SPEECH = frozenset({"empty", "no_speech", "no_vad", "hallucination"})
 
@@ -699,11 +774,19 @@ def extract_key_facts(
         for seg in transcript["segments"]
         if seg.get("drop_reason") not in NOT_SPEECH
     ]
-    problems = iter(problem_statements([text for role, text in said if role == "customer"]))
-    for role, text in said:
-        found = facts_in(text, lexicon)
-        if role == "customer":
-            found += [("problem", anchor) for anchor in next(problems)]
+    theirs = [text for role, text in said if role == "customer"]
+    facts = [facts_in(text, lexicon) for _, text in said]
+    problems = problem_statements(theirs)
+    customer_facts = [found for (role, _), found in zip(said, facts, strict=True) if role == "customer"]
+    if pushed_back(customer_facts, problems):
+        contexts = iter(context_statements(theirs))
+        for found, problem in zip(customer_facts, problems, strict=True):
+            found += [("problem", anchor) for anchor in problem]
+            found += [("context", anchor) for anchor in next(contexts)]
+    else:
+        for found, problem in zip(customer_facts, problems, strict=True):
+            found += [("problem", anchor) for anchor in problem]
+    for (role, _), found in zip(said, facts, strict=True):
         for kind, anchor in found:
             if (kind, anchor) not in seen:
                 seen.add((kind, anchor))
