@@ -108,3 +108,12 @@ def test_the_agents_context_is_no_key_fact():
     turns = [*EN[:-1], ("agent", "I have two kids too, I work from home myself."), EN[-1]]
     transcript = make_transcript_from_turns("context", turns, "en")
     assert [f["role"] for f in extract_key_facts(transcript) if f["kind"] == "context"] == ["customer"]
+
+
+def test_a_bench_fixture_states_a_problem_gives_context_and_objects():
+    """The bench's recall counts the problem and context kinds on at least one call (every fixture's
+    facts must survive: tests/unit/test_compression.py)."""
+    from streams.bench_text import FIXTURES, fixture_transcript
+
+    kinds = {f["kind"] for name in FIXTURES for f in extract_key_facts(fixture_transcript(name))}
+    assert {"problem", "context", "objection"} <= kinds
