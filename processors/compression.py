@@ -45,6 +45,7 @@ from processors.keyfacts import (
     context_statements,
     problem_statements,
     pushed_back,
+    resolution_statements,
     signals_of,
     with_amounts,
 )
@@ -316,6 +317,13 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
             # than _MIN_FOLD_WORDS words
             continue
         facts = s.facts
+        if (
+            any(kind == "pii" for kind, _ in facts)
+            and len(PLACEHOLDER_RE.sub(" ", s.text).split()) < _MIN_FOLD_WORDS
+        ):
+            # what it shares with an earlier sentence is little but a placeholder, which stands for
+            # any number: "Полис номер [ID]." and "СНИЛС [ID]." are two numbers
+            continue
         asks = "?" in s.text
         key = (s.role, s.text.lower())
         known = exact.get(key)
@@ -817,6 +825,9 @@ def _fold_echoes(kept: list[_Sentence], edges: set[int]) -> None:
             and not disputed
             and _LETTER.search(s.text)  # digits only: a piece of a number dictated, not an echo
             and all(kind in ECHO_KINDS for kind, _ in s.signals)
+            # a placeholder stands for any number: two "[ID]" are two numbers (a policy, then SNILS),
+            # and compression cannot see whether they are the same
+            and not any(kind == "pii" for kind, _ in facts)
             and all(f in said for f in facts)
             and not _new_words(s, [said[f] for f in facts])
             # the earliest sentence that said them (not a set's arbitrary first: that changed the
@@ -997,7 +1008,10 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float, answers: Co
             all_facts = s.facts
             for i, clause in enumerate(clauses):
                 match = None
-                if (low := long.get(i)) is not None:
+                if (low := long.get(i)) is not None and (
+                    # a placeholder stands for any number: it makes no clause a repeat by itself
+                    "[" not in low or len(PLACEHOLDER_RE.sub(" ", low.upper()).split()) >= 3
+                ):
                     facts = {f for f in all_facts if _has_anchor(low, f)}
                     # the same for every earlier clause: read once
                     said_so = polarities[i] = polarity_of(low)
@@ -1117,6 +1131,9 @@ def compress_text(
     pushback = pushed_back((s.signals for s in theirs), problems)
     for s, problem in zip(theirs, problems, strict=True):
         s.signals += [("problem", anchor) for anchor in problem]
+    # and their word that the fix worked ("Да! Заработал."): whether the call resolved the problem
+    for s, resolution in zip(theirs, resolution_statements([s.text for s in theirs], problems), strict=True):
+        s.signals += [("resolution", anchor) for anchor in resolution]
     if pushback:
         for s, context in zip(theirs, context_statements([s.text for s in theirs]), strict=True):
             s.signals += [("context", anchor) for anchor in context]

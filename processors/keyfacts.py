@@ -75,7 +75,7 @@ from processors.text import (
 
 FACT_KINDS = (
     "number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal", "issue",
-    "tone", "apology", "empathy", "escalation", "recording", "problem", "context",
+    "tone", "apology", "empathy", "escalation", "recording", "problem", "context", "resolution",
 )  # fmt: skip
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
@@ -124,6 +124,9 @@ COMMITMENT = (
     "напишем", "скинем", "сообщим", "передадим", "подключим", "вернём", "вернем", "привезём",
     "привезем", "приедем", "подготовим", "позвоним", "укажу", "отмечу", "запишу", "записываю",
     "оформляю", "отправляю", "подключаю", "восстановим", "починим", "исправим",
+    # an action the agent announces as done right now: "Карту я блокирую прямо сейчас."
+    "блокирую", "заблокирую", "блокируем", "заблокируем", "перевыпущу", "перевыпустим",
+    "i'm blocking", "i am blocking", "we're blocking", "we are blocking",
     # what someone else will do for the customer: "мастер позвонит", "вам позвонят", "they'll call"
     "he'll call", "she'll call", "they'll call", "he will call", "she will call", "they will call",
     "they'll send", "they will send", "they'll come", "they will come", "they'll fix", "they will fix",
@@ -143,6 +146,8 @@ AGREEMENT = (
     "yearly then", "monthly then", "annually then", "that one then", "this one then", "let's do it then",
     "let's go with", "okay fine", "ok fine", "alright fine", "fine then", "давайте тогда", "тогда давайте",
     "выбираю", "выберу", "остановимся на", "возьмём", "возьмем",
+    # a decision that names the choice after it: "Ладно, давайте Бизнес за год."
+    "ладно давайте", "хорошо давайте", "ну давайте", "ок давайте", "окей давайте",
     # buying signals
     "what we need", "the part we need", "exactly what", "sounds interesting", "that would help",
     "that'd help", "that would be helpful", "that'd be helpful", "то, что нужно", "то что надо",
@@ -593,13 +598,40 @@ def with_amounts(text: str, found: list[tuple[str, str]]) -> list[tuple[str, str
     its unit, lower-case: "$50" and "50 рублей", not "50". A price is another fact than the same
     digits of another unit ("50 gigs"), and the metric and the steps of compression must tell them
     apart. One scan of ``text``, only where a number may be an amount."""
-    if not any(kind == "number" for kind, _ in found):
+    if any(map(text.__contains__, _SLANG_HINTS)):
+        found = found + _slang_amounts(text)
+    if not any(kind == "number" and anchor[:1].isdigit() for kind, anchor in found):
         return found
     lower = text.lower()
     if _UNIT_HINTS.isdisjoint(lower):
         return found
     amounts = iter([" ".join(m.group().split()) for m in _AMOUNT.finditer(lower)])
-    return [(kind, next(amounts, anchor) if kind == "number" else anchor) for kind, anchor in found]
+    return [
+        (kind, next(amounts, anchor) if kind == "number" and anchor[:1].isdigit() else anchor)
+        for kind, anchor in found
+    ]
+
+
+#: What slang amounts hold ("пятихатка", "косарь", "a grand"), the first letter left off for its case.
+_SLANG_HINTS = ("ятихат", "осар", "grand")
+
+
+@cache
+def _price_re() -> re.Pattern[str]:
+    """:data:`processors.rules.PRICE_RE`, imported on first use: rules imports this module."""
+    from processors.rules import PRICE_RE
+
+    return PRICE_RE
+
+
+def _slang_amounts(text: str) -> list[tuple[str, str]]:
+    """Amounts said in slang without a digit ("Диагностика пятихатка.", "It's a grand.") as number
+    facts, lower-case: the money rules.py counts as a price, which compression must keep."""
+    return [
+        ("number", " ".join(m.group().lower().split()))
+        for m in _price_re().finditer(text)
+        if not any(map(str.isdigit, m.group()))
+    ]
 
 
 #: What fails, as a customer names it: the service, the device, the money (stems; any ending follows).
@@ -678,6 +710,59 @@ def problem_statements(texts: Iterable[str], limit: int = PROBLEM_STATEMENTS) ->
     left = limit
     for i in hinted:
         for m in _PROBLEM.finditer(texts[i]):
+            out[i].append(" ".join(m.group().lower().split()))
+            left -= 1
+            if not left:
+                return out
+    return out
+
+
+#: The customer saying the fix worked: the counterpart of a problem statement, what tells a resolved
+#: call (first-call resolution) from one that was only answered. Not after a negation ("не работает",
+#: "it's not working" do not match: the verb must follow no "не"/"not").
+_RESOLVED_PARTS = (
+    r"(?<!не\s)(?<!ни\s)(?:(?:снова|опять|теперь|сейчас|всё|все|уже)\s+)?заработал[аио]?",
+    r"(?<!не\s)(?<!ни\s)(?:снова|опять|теперь|сейчас|всё|все|уже)\s+работа(?:ет|ют)",
+    r"(?<!не\s)(?<!ни\s)работа(?:ет|ют)(?:\s+(?:снова|опять|теперь|сейчас|уже))?(?=\s*[.!…]|\s*$)",
+    r"(?<!не\s)(?:вс[её]\s+)?получилось",
+    r"(?<!не\s)помогло",
+    r"(?<!не\s)появил(?:ся|ась|ось|ись)",
+    r"it\s+works(?:\s+(?:now|again|fine))?",
+    r"it\s+worked",
+    r"(?:it|that)['’]s\s+working(?:\s+(?:now|again))?",
+    r"it\s+is\s+working(?:\s+(?:now|again))?",
+    r"works\s+now",
+    r"working\s+again",
+    r"(?:that|this)\s+(?:fixed|did)\s+it",
+    r"it['’]s\s+back(?:\s+(?:on|up))?",
+    r"(?:that|it)\s+helped",
+    r"problem\s+solved",
+)
+_RESOLVED = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(_RESOLVED_PARTS)})(?![^\W\d_])", re.IGNORECASE)
+#: How many resolution statements of the customer's are key facts: the first says it, the rest repeat it.
+RESOLUTION_STATEMENTS = 1
+
+
+def resolution_statements(
+    texts: Iterable[str], problems: Iterable[list[str]], limit: int = RESOLUTION_STATEMENTS
+) -> list[list[str]]:
+    """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
+    of the first ``limit`` statements that the problem is solved ("Да! Заработал.", "It works now."),
+    only in the texts after the first one holding a problem statement (``problems``, their
+    :func:`problem_statements`), or after the first text where none does (a failure the lexicon does
+    not know: "The phone says no service."), never in a question ("Работает?")."""
+    texts = list(texts)
+    out: list[list[str]] = [[] for _ in texts]
+    first = next((i for i, problem in enumerate(problems) if problem), 0)
+    if not limit:
+        return out
+    left = limit
+    for i in range(first + 1, len(texts)):
+        text = texts[i]
+        for m in _RESOLVED.finditer(text):
+            end = re.search(r"[.!?…]", text[m.end() :])
+            if end is not None and end.group() == "?":
+                continue
             out[i].append(" ".join(m.group().lower().split()))
             left -= 1
             if not left:
@@ -798,6 +883,8 @@ def extract_key_facts(
     facts = [facts_in(text, lexicon) for _, text in said]
     problems = problem_statements(theirs)
     customer_facts = [found for (role, _), found in zip(said, facts, strict=True) if role == "customer"]
+    for found, resolution in zip(customer_facts, resolution_statements(theirs, problems), strict=True):
+        found += [("resolution", anchor) for anchor in resolution]
     if pushed_back(customer_facts, problems):
         contexts = iter(context_statements(theirs))
         for found, problem in zip(customer_facts, problems, strict=True):
