@@ -1049,9 +1049,19 @@ def strip_fillers_of(texts: list[str]) -> list[str]:
     return out
 
 
+#: What :func:`_strippable_in` compares of a disfluency found: its words lower-cased, one space between
+#: them (a few spellings recur: "как бы", "you know"), worked out once for each.
+_PHRASES: dict[str, str] = {}
+
+
 def _strippable_in(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     """:func:`_strippable` of a text that is ``text[lo:hi]``, given where in ``text`` it is."""
-    phrase = " ".join(text[start:end].lower().split())
+    found = text[start:end]
+    phrase = _PHRASES.get(found)
+    if phrase is None:
+        phrase = " ".join(found.lower().split())
+        if len(_PHRASES) < 4096:
+            _PHRASES[found] = phrase
     if phrase not in AMBIGUOUS_DISFLUENCIES:
         return True
     if phrase in _JOINED_BY_HYPHEN and "-" in text[max(start - 1, lo) : start] + text[end : min(end + 1, hi)]:
