@@ -1839,9 +1839,16 @@ def asks_phone_last_four(text: str) -> bool:
 #: A digit of a code said one by one: normalisation leaves a lone "one"/"oh" in words.
 _CODE_DIGIT = r"(?:\d|(?:one|один|oh)(?![^\W\d_]))"
 #: The words before a card's code in :data:`_CVV` (also before its placeholder: :func:`count_placeholders`).
+#: The code told to someone later in the sentence that names it ("спрашивали код на обороте, я сказала
+#: 321", "asked for the code on the back, and I gave them 4 5 6"): a verb of saying right before the digits.
+_CVV_TOLD = (
+    r"(?:[\s,]+[^.?!;\d\[\]]{0,40}?(?<![^\W\d_])(?:(?:с|на|про|по)?(?:сказал|назвал|диктовал|говорил|сообщил)[аи]?"
+    r"|said|told(?:\s+(?:them|him|her))?|gave(?:\s+(?:them|him|her|it\s+to\s+(?:them|him|her)))?)"
+    r"(?:\s+(?:им|ему|ей))?(?![^\W\d_]))?"
+)
 _CVV_LEAD = (
     # a filler between the words and the digits too: "И код сзади сразу: 816."
-    rf"{_CVV_WORDS}(?:\s+(?:сразу|тогда|вот|там|ну|then|so|here|there)(?![^\W\d_]))?"
+    rf"{_CVV_WORDS}{_CVV_TOLD}(?:\s+(?:сразу|тогда|вот|там|ну|then|so|here|there)(?![^\W\d_]))?"
     rf"(?:[\s:,-]*(?:код|code|is|are|это|—))?[\s:,.—-]*"
 )
 _CVV = re.compile(rf"({_CVV_LEAD}){_CODE_DIGIT}(?:[\s,.-]{{0,2}}{_CODE_DIGIT}){{2,3}}(?![\d])", re.I)
@@ -2858,8 +2865,8 @@ def _redact_gated(
             letter_ids()
         if options.phones or options.ids:
             text = _redact_joined_runs(text, options, counts, asked)
-    if cvv:
-        sub(_CVV, "CARD")
+    if cvv:  # not an amount told after the code's words ("код на обороте стёрся, сказали 300 рублей")
+        sub(_CVV, "CARD", lambda m: _UNIT_AFTER.match(m.string, m.end()) is None)
         if _CVV_WORD.search(text):
             sub(_BARE_CODE, "CARD")
     if options.cards and "[CARD]" in text:  # the card given, its code after the bare word

@@ -73,3 +73,41 @@ def test_the_code_answering_its_request_is_no_second_card(turns, lang):
 )
 def test_code_placeholders_count_as_cvv(texts, roles, counts):
     assert count_placeholders(texts, roles) == counts
+
+
+@pytest.mark.parametrize(
+    ("told", "lang", "stored"),
+    [
+        (
+            "Мне звонили, спрашивали код на обороте, я сказала три два один.",
+            "ru",
+            "Мне звонили, спрашивали код на обороте, я сказала [CARD].",
+        ),
+        (
+            "Мне звонили, спрашивали код на обороте, я сказала 321.",
+            "ru",
+            "Мне звонили, спрашивали код на обороте, я сказала [CARD].",
+        ),
+        (
+            "Someone called and asked for the code on the back, and I gave them four five six.",
+            "en",
+            "Someone called and asked for the code on the back, and I gave them [CARD].",
+        ),
+        # an amount told after the code's words is no code
+        (
+            "Код на обороте стёрся, мне сказали 300 рублей за перевыпуск.",
+            "ru",
+            "Код на обороте стёрся, мне сказали 300 рублей за перевыпуск.",
+        ),
+    ],
+)
+def test_a_code_told_to_someone_in_a_later_turn_is_redacted(told, lang, stored):
+    """The code's words, a verb of saying and the digits in one sentence (PCI DSS: the code must go),
+    in a turn after the card, with no request of the agent's before it."""
+    card = "2200 7001 2345 6789." if lang == "ru" else "4111 1111 1111 1111."
+    turns = [(A, "Card number please."), (C, card), (A, "I see the charge."), (C, told)]
+    filtered = filter_transcript(make_transcript_from_turns("cvv", turns, lang))
+    assert filtered["transcript"]["segments"][-1]["text"] == stored
+    counts = {"CARD": 1, "CVV": 1} if "[CARD]" in stored else {"CARD": 1}
+    assert filtered["pii"] == counts
+    assert rule_metrics(filtered["transcript"])["pii"] == counts
