@@ -87,6 +87,7 @@ from processors.numbers import (
     normalise_numbers,
 )
 from processors.pii import (
+    CORRECTS,
     EMAIL_WORDS,
     IBAN_COUNTRIES,
     NOT_ADDRESS_WORDS,
@@ -2241,6 +2242,39 @@ def _read_backs(segments: list[dict[str, Any]]) -> None:
             segments[i] = {**seg, "text": _READ_BACK.sub(r"\1[PHONE]", text)}
 
 
+_GROUP_RUN = re.compile(
+    rf"(?<![^\W\d_])(?:\d+|{NUMBER_WORD})(?:[\s,-]+(?:\d+|{NUMBER_WORD}))*(?![^\W\d_])", re.IGNORECASE
+)
+#: Words besides the digits of such an answer, and the digits of each group it says again.
+_CORRECTION_WORDS, _CORRECTION_GROUP = 10, 4
+
+
+def _corrected_groups(segments: list[dict[str, Any]]) -> None:
+    """A group of a phone the speaker corrects right after the other read it back ("So [PHONE]?" /
+    "Four four zero eight, actually."): the same phone's digits, redacted with its placeholder, not
+    counted again. Only a short turn with a word that corrects, groups of 1-4 digits each, the phone
+    given by this speaker in the segments before the read-back."""
+    for i in range(2, len(segments)):
+        seg, back = segments[i], segments[i - 1]
+        role, text = seg["role"], seg["text"]
+        if (
+            back["role"] == role
+            or "[PHONE]" not in back["text"]
+            or "?" not in back["text"][back["text"].rindex("[PHONE]") :]
+            or CORRECTS.search(text) is None
+            or not any(
+                s["role"] == role and "[PHONE]" in s["text"]
+                for s in segments[max(0, i - 1 - _READ_BACK_SEGMENTS) : i - 1]
+            )
+        ):
+            continue
+        runs = [m for m in _GROUP_RUN.finditer(text) if not is_amount(text, m.start(), m.end())]
+        if not runs or len(_GROUP_RUN.sub(" ", text).split()) > _CORRECTION_WORDS:
+            continue
+        if all(1 <= _readable_digits(m.group()) <= _CORRECTION_GROUP for m in runs):
+            segments[i] = {**seg, "text": _replace_runs(text, runs, "[PHONE]")}
+
+
 #: Segments after a redacted number in which its digits said again are that number's.
 _ECHO_SEGMENTS = 4
 #: Digits a number said again holds at least in full (7, any segment), at least with one of them
@@ -3919,6 +3953,7 @@ def filter_transcript(
                 _series_heads(view)
         if pii.get("PHONE"):
             _read_backs(view)
+            _corrected_groups(view)
         if pii:
             _echoes(view, said_texts, pii)
             _abandoned(view, said_texts)

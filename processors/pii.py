@@ -3121,6 +3121,56 @@ _TAKEN_BACK_PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(rf"\s*{PLACEHOLDER_RE.pattern}")
+#: The other speaker asking only for the rest of the number ("А дальше?", "Повторите конец?", "Go on."):
+#: no request for another one.
+_GO_ON = re.compile(
+    r"(?<![^\W\d_])(?:дальше|продолжайте|повторите|ещё\s+раз|go\s+(?:on|ahead)|keep\s+going|carry\s+on|"
+    r"and\s+then|what'?s\s+next|repeat|say\s+(?:it|that)\s+again)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+#: The other speaker's turn that only reads a number back, asking ("So [PHONE]?", "Итак, [PHONE], верно?",
+#: "Let me read that back: [PHONE].", "[PHONE]?"): a cue before it or a question after it.
+_ECHO = re.compile(
+    r"\W*(?:(?:(?:so|okay|ok|alright|right|and|let\s+me\s+read\s+(?:that|it)\s+back|to\s+confirm|confirming|"
+    r"итак|так|значит|проверяю|повторяю|записываю|записал[аи]?)(?![^\W\d_])[\s,:—–-]*)+"
+    r"\[(EMAIL|CARD|ID|PHONE)\][\s,]*(?:(?:right|correct|is\s+that\s+right|yes|да|верно|правильно)[\s,]*)?[.?!…]*"
+    r"|\[(EMAIL|CARD|ID|PHONE)\][\s,]*(?:(?:right|correct|is\s+that\s+right|да|верно|правильно)[\s,]*)?\?)\s*",
+    re.IGNORECASE,
+)
+#: The answer to a number read back that corrects a group of it ("Four four zero eight, actually. Eight at
+#: the end.", "Нет, в конце шестьдесят восемь. Сорок пять, шестьдесят восемь."): a word that corrects.
+CORRECTS = re.compile(
+    r"(?<![^\W\d_])(?:нет|не\s+так|неправильно|точнее|вернее|в\s+конце|на\s+конце|последн\w*|"
+    r"no|nope|actually|at\s+the\s+end|last\s+(?:digit|one|group|part|bit)|not\s+quite|wrong|ending)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: Words besides placeholders of such a correction.
+_CORRECTION_WORDS = 10
+_NUMBER_ONLY = re.compile(r"\W*(?:(?:так|а|и|ну|okay|ok|and)\W+)*(?:номер|number)\W*", re.IGNORECASE)
+
+
+def _asks_another(text: str) -> bool:
+    """Whether ``text`` (the other speaker's, between two of a speaker's segments) asks for a number of
+    its own ("И СНИЛС, пожалуйста.", "And your wife's number, as a second contact?"): what the speaker
+    says next is a new number, not the rest of one cut by Whisper's segmentation ("Угу.", a hold, "А
+    дальше?" are no request)."""
+    if _GO_ON.search(text) is not None or PLACEHOLDER_RE.search(text) is not None:
+        return False
+    # a passport's number asked after its series is the same passport ("серия [ID]" / "Номер?" / "[ID]")
+    named = named_id(text) if _DIGIT_ANY.search(text) is None else None
+    if named == "passport" or (named is None and _NUMBER_ONLY.fullmatch(text) is not None):
+        return False
+    return (
+        named is not None
+        or (text.rstrip().endswith("?") and cue_at_end(text))
+        or asks_for_card(text)
+        or asks_cvv(text)
+        or (names_phone(text) and _DIGIT_ANY.search(text) is None)
+    )
+
+
 _TRAILING = re.compile(rf"{PLACEHOLDER_RE.pattern}[\s.,;:!?]*$")
 
 
@@ -3215,7 +3265,8 @@ def count_placeholders(
 ) -> dict[str, int]:
     """Placeholders already in ``texts`` by type: what an upstream stage redacted. With the
     segments' ``roles``, a placeholder that ends a speaker's segment and starts their next one is
-    one number cut by Whisper's segmentation (the filter puts it in both pieces), counted once. A
+    one number cut by Whisper's segmentation (the filter puts it in both pieces), counted once;
+    not when the other speaker asked for another number between them (:func:`_asks_another`). A
     card's security code, stored as ``[CARD]`` too, counts as "CVV": no second card
     (:func:`_card_code_placeholders`)."""
     counts: Counter[str] = Counter()
@@ -3225,10 +3276,32 @@ def count_placeholders(
         if "[" not in text:
             if roles is not None:
                 ending[roles[i]] = None
+                if any(ending.values()) and _asks_another(text):  # the other speaker's next number follows
+                    ending = dict.fromkeys(ending)
             continue
         marks = codes.get(i)
         if marks is None:
             counts.update(PLACEHOLDER_RE.findall(text))
+            if (
+                roles is not None
+                and i
+                and roles[i - 1] != roles[i]
+                and (echo := _ECHO.fullmatch(text)) is not None
+                and f"[{(kind := echo.group(1) or echo.group(2))}]" in texts[i - 1]
+            ):  # the other speaker reading back the number just given: no second one
+                counts[kind] -= 1
+            elif (
+                roles is not None
+                and i > 1
+                and roles[i - 1] != roles[i]
+                and (echo := _ECHO.fullmatch(texts[i - 1])) is not None
+                and CORRECTS.search(text) is not None
+                and len(PLACEHOLDER_RE.sub(" ", text).split()) <= _CORRECTION_WORDS
+                and set(found := PLACEHOLDER_RE.findall(text)) == {echo.group(1) or echo.group(2)}
+            ):  # its groups corrected after that read-back ("[PHONE], actually. [PHONE] at the end.")
+                counts[found[0]] -= len(found)
+                ending[roles[i]] = None  # nor joined to the speaker's number before
+                continue
             if "[" in text[1:]:  # a second placeholder, or one after a read-back cue
                 counts.subtract(_READ_BACK_PLACEHOLDER.findall(text) + _TAKEN_BACK_PLACEHOLDER.findall(text))
         else:

@@ -1775,3 +1775,106 @@ def test_a_passport_asked_for_regrouped_from_800_is_no_hotline():
 def test_a_passports_department_code_is_no_part_of_its_number():
     said = "код подразделения 612-004, 4 5, 0 7, 3 1 8 2 5 4"
     assert redact(said, asked="passport")[0] == "код подразделения 612-004, [ID]"
+
+
+@pytest.mark.parametrize(
+    ("texts", "roles", "counts"),
+    [
+        # the other speaker asked for another number between: two numbers, not one cut in two
+        (["Полис номер [ID].", "И СНИЛС, пожалуйста.", "[ID]."], ["c", "a", "c"], {"ID": 2}),
+        (
+            ["It's [PHONE].", "And your wife's number, as a second contact?", "[PHONE]."],
+            ["c", "a", "c"],
+            {"PHONE": 2},
+        ),
+        # a backchannel, a hold, a request for the rest, a passport's number after its series: one number
+        (["It's [PHONE]", "Yeah.", "[PHONE]."], ["c", "a", "c"], {"PHONE": 1}),
+        (["Номер [PHONE]", "А дальше?", "[PHONE]."], ["c", "a", "c"], {"PHONE": 1}),
+        (["Номер [PHONE]", "Алло? Вы меня слышите?", "[PHONE]."], ["c", "a", "c"], {"PHONE": 1}),
+        (["Серия [ID].", "Так, номер?", "[ID]."], ["c", "a", "c"], {"ID": 1}),
+        # the other speaker reading back the number just given: the same number
+        (["[PHONE].", "So [PHONE]?"], ["c", "a"], {"PHONE": 1}),
+        (["[PHONE].", "Итак, [PHONE], верно?"], ["c", "a"], {"PHONE": 1}),
+        (["[PHONE].", "Let me read that back: [PHONE]."], ["c", "a"], {"PHONE": 1}),
+        # ... not a number of their own
+        (["It's [PHONE].", "Our number is [PHONE]."], ["c", "a"], {"PHONE": 2}),
+    ],
+)
+def test_stored_counts_join_a_speakers_pieces_only_with_no_request_between(texts, roles, counts):
+    """calls.pii_redacted (count_placeholders with roles) agrees with the filter's count."""
+    assert count_placeholders(texts, roles) == counts
+
+
+@pytest.mark.parametrize(
+    ("turns", "lang", "counts"),
+    [
+        (
+            [("agent", "Полис ОМС?"), ("customer", "Полис номер 7700 1234 5678 9012."),
+             ("agent", "И СНИЛС, пожалуйста."), ("customer", "123-456-789 64.")],
+            "ru",
+            {"ID": 2},
+        ),
+        (
+            [("agent", "Your phone number?"), ("customer", "It's 617 555 2941."),
+             ("agent", "And your wife's number, as a second contact?"), ("customer", "617 555 3380.")],
+            "en",
+            {"PHONE": 2},
+        ),
+        (
+            [("agent", "And the new phone number?"),
+             ("customer", "Five five five, two three one, four four zero nine."),
+             ("agent", "So 555 231 4409?")],
+            "en",
+            {"PHONE": 1},
+        ),
+    ],
+)  # fmt: skip
+def test_stored_counts_agree_with_the_filter(turns, lang, counts):
+    from processors.filtering import filter_transcript
+    from processors.rules import rule_metrics
+    from streams.bench_text import make_transcript_from_turns
+
+    filtered = filter_transcript(make_transcript_from_turns("n", turns, lang))
+    assert filtered["pii"] == counts
+    assert rule_metrics(filtered["transcript"])["pii"] == counts
+
+
+@pytest.mark.parametrize(
+    ("turns", "lang", "stored"),
+    [
+        (
+            [("agent", "And the new phone number?"),
+             ("customer", "Five five five, two three one, four four zero nine."),
+             ("agent", "So 555 231 4409?"),
+             ("customer", "Four four zero eight, actually. Eight at the end.")],
+            "en",
+            "[PHONE], actually. [PHONE] at the end.",
+        ),
+        (
+            [("agent", "Ваш телефон?"),
+             ("customer", "Восемь девятьсот шестнадцать, сто двадцать три, сорок пять, шестьдесят семь."),
+             ("agent", "8 916 123 45 67?"),
+             ("customer", "Нет, в конце шестьдесят восемь. Сорок пять, шестьдесят восемь.")],
+            "ru",
+            "Нет, в конце [PHONE]. [PHONE].",
+        ),
+        # an answer that corrects nothing keeps its numbers
+        (
+            [("agent", "And the new phone number?"),
+             ("customer", "Five five five, two three one, four four zero nine."),
+             ("agent", "So 555 231 4409?"),
+             ("customer", "Yes. And I'd like 2 of the routers.")],
+            "en",
+            "Yes. And I'd like 2 of the routers.",
+        ),
+    ],
+)  # fmt: skip
+def test_a_phones_group_corrected_after_its_read_back_is_the_phone(turns, lang, stored):
+    from processors.filtering import filter_transcript
+    from processors.rules import rule_metrics
+    from streams.bench_text import make_transcript_from_turns
+
+    filtered = filter_transcript(make_transcript_from_turns("n", turns, lang))
+    assert filtered["transcript"]["segments"][-1]["text"] == stored
+    assert filtered["pii"] == {"PHONE": 1}
+    assert rule_metrics(filtered["transcript"])["pii"] == {"PHONE": 1}
