@@ -930,6 +930,11 @@ _LOWER_NAMES = frozenset(
 _BETWEEN_WORDS = " \t—–-\"'«»()"
 
 
+#: The last letter before a word, and the first after it, in its sentence (digits stop the look).
+_LETTER_BEFORE = re.compile(r"([^\W\d_])[^\w.!?…]*$")
+_LETTER_AFTER = re.compile(r"[^\w.!?…]*([^\W\d_])")
+
+
 def _latin_names(texts: list[str], joined: str) -> dict[int, list[tuple[int, int]]]:
     """Text index -> spans (in that text) of its Latin names: "Wi-Fi", "WhatsApp", "iPhone",
     "Business" in a segment with Cyrillic words. A name has a capital after its first letter, or a
@@ -948,6 +953,17 @@ def _latin_names(texts: list[str], joined: str) -> dict[int, list[tuple[int, int
             before = text[:at].rstrip(_BETWEEN_WORDS)[-1:]
             after = text[at + len(word) :].lstrip(_BETWEEN_WORDS)[:1]
             near = [c for c in (before, after) if c]  # the letters next to it in its sentence, if any
+            if not any(c.isalpha() for c in near):
+                # only punctuation next to it ("роутер есть, tp-link."): the nearest letters of its
+                # sentence tell, beyond a comma too, as no other word is next to it
+                near = [
+                    m[1]
+                    for m in (
+                        _LETTER_BEFORE.search(text, max(0, at - 80), at),
+                        _LETTER_AFTER.match(text, at + len(word)),
+                    )
+                    if m
+                ]
             if any(_LATIN.match(c) for c in near) or not any(_CYRILLIC.match(c) for c in near):
                 continue
         elif word[1:] == word[1:].lower():  # capitalised: a name unless it starts a sentence

@@ -21,6 +21,10 @@ def _switching(*said: str) -> tuple[str | None, float | None]:
         (("Скачайте приложение WhatsApp или Telegram.", "У меня Wi-Fi не ловит, роутер TP-Link."), "ru", 0.0),
         (("Напишите в «telegram», пожалуйста.",), "ru", 0.0),
         (("Скиньте в whatsapp, ok?",), "ru", 1 / 3),  # "ok" is English
+        # a brand alone after a comma at the sentence end: its sentence's nearest letters are Cyrillic
+        (("А у меня свой роутер есть, tp-link.",), "ru", 0.0),
+        (("Нет, whatsapp.", "Понял."), "ru", 0.0),
+        (("Хорошо, я понял. Okay, whatsapp.",), "ru", 2 / 5),  # after an English word it is English
         # English words and clauses still switch
         (("Здравствуйте.", "Okay, понял. Sorry, я не расслышал, can you repeat?"), "ru", 0.5),
         (("Okay, понял, нужен refund на iPhone.",), "ru", 2 / 5),  # a lower-case English word is no brand
