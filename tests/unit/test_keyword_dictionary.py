@@ -138,6 +138,21 @@ def test_an_alert_rule_reading_an_entry_no_dictionary_defines_is_refused(tmp_pat
         ("Закройте мой счёт.", "cancel", 1),
         ("Я ухожу к другому оператору.", "cancel", 1),
         ("There is a fee for the cancellation.", "cancel", 0),
+        # churn threats: to another provider, a competitor, a named one (round three)
+        ("Если ещё раз такое будет, уйду к другому провайдеру.", "cancel", 1),
+        ("Уйду к конкурентам.", "cancel", 1),
+        ("Всё, я ухожу к Билайну.", "cancel", 1),
+        ("Я подумываю перейти к другому оператору.", "cancel", 1),
+        ("Перейду на МТС.", "cancel", 1),
+        ("I'm switching to Comcast.", "cancel", 1),
+        ("I'm switching to AT&T.", "cancel", 1),
+        ("I'll take my business elsewhere.", "cancel", 1),
+        ("I'm switching providers.", "cancel", 1),
+        # a topic or a plan change is no churn
+        ("I'm switching to the new plan.", "cancel", 0),
+        ("Перейду к другому вопросу.", "cancel", 0),
+        ("Я перейду к другому тарифу.", "cancel", 0),
+        ("Я не уйду к другому провайдеру.", "cancel", 0),
         # legal words said of something else
         ("I'm in court all day tomorrow.", "legal", 0),
         ("I'll report you to my manager as the best agent ever!", "legal", 0),
