@@ -611,6 +611,14 @@ def _priced(text: str, price: re.Pattern[str]) -> tuple[int, list[tuple[int, int
                 # a word amount of no known value ("one, and fifty dollars") is no list item
                 value = _worded(item.group())
                 n += value is not None and _within_spread(value, priced_value)
+    priced_spans = list(found)
+    for m in _AFTER_PRICE.finditer(text, found[0][0]):
+        a, b = m.span("amount")
+        before = [span for span in priced_spans if span[1] <= m.start()]
+        # of the order of the priced amount before it: "500 рублей, всего 3." is a count
+        if before and not any(x < b and a < y for x, y in found) and _against(text, *before[-1], m, found):
+            found.append((a, b))  # so that _cued_amounts does not count it again
+            n += 1
     return n, found
 
 
@@ -669,6 +677,21 @@ def _value(amount: str) -> float | None:
     return _worded(words.group()) if words is not None else None
 
 
+#: An amount with no currency after a priced one, introduced as a total, an instalment, a purchase
+#: price or a rate, which shares its currency: "шестьсот рублей, итого две тысячи четыреста", "$20
+#: each, in total 60", "1 200 рублей ... 2 платежа по 5 000", "сто рублей в месяц или купить за две
+#: тысячи", "49 980 рублей за год, а помесячно четыре девятьсот". It ends its clause: "всего 3 товара",
+#: "итого 45 дней", "купить за 3 дня" are counts.
+_AFTER_PRICE = re.compile(
+    r"(?<!\w)(?:итого|всего|в\s+сумме|in\s+total|total(?:\s+of)?|altogether|"
+    r"(?:платеж|платёж|взнос|payment|instal?lment)\w*\s+(?:по|of)|"
+    r"(?:купить|выкупить|приобрести|buy|purchase)(?:\s+(?:it|them))?\s+(?:за|for)|"
+    r"помесячно|ежемесячно|monthly|в\s+месяц|a\s+month|per\s+month)"
+    r"[\s,:—–-]+(?:(?:только|примерно|около|just|only|about|around)\s+)?"
+    rf"(?P<amount>(?<![\w.,]){_NUM}(?:\s?{_SCALE})?|{_WORD_AMOUNT})"
+    r"(?=\s*(?:[.,;!?)]|$))",
+    re.IGNORECASE | re.UNICODE,
+)
 #: An amount right after a word that prices it, with no currency said: "будет стоить двадцать две
 #: тысячи", "стоимость 4500", "it costs twenty two thousand". Not a time or a count after it
 #: ("стоит 5 минут подождать", "costs 2 hours").

@@ -179,3 +179,25 @@ def test_an_amount_set_against_a_priced_one_counts(text: str, n: int) -> None:
 def test_slang_amounts_count_once(text: str, n: int) -> None:
     assert rules.price_mentions([text]) == n
     assert rules.price_mentions([text, "Straße"]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # a total, an instalment, a purchase price or a rate after a priced amount shares its currency
+        ("Да, ЭКГ ещё шестьсот рублей, итого две тысячи четыреста.", 2),
+        ("Пени 1 200 рублей, просрочка 45 дней, 2 платежа по 5 000.", 2),
+        ("Роутер в аренду за сто рублей в месяц или купить за две тысячи четыреста.", 2),
+        ("Выйдет сорок девять тысяч девятьсот восемьдесят рублей за год, а помесячно четыре девятьсот.", 2),
+        ("Two items at $20, total of 60.", 2),
+        # counts, durations, dates and an amount with its own currency stay as they were
+        ("Доставка 15 марта, заказ на 3 товара, итого 4 500 рублей.", 1),
+        ("Your order 5521 ships on the 12th, 3 items, total $84.50.", 1),
+        ("Стоит 500 рублей, итого 45 дней.", 1),
+        ("Это 300 рублей, итого 3 товара.", 1),
+        ("Стоит 500 рублей, всего 3.", 1),  # not of the priced amount's order
+        ("Помесячно четыре девятьсот, без скидки.", 0),  # no priced amount before it
+    ],
+)
+def test_an_amount_after_a_priced_one_as_its_total_or_rate_counts(text: str, n: int) -> None:
+    assert rules.price_mentions([text]) == n
