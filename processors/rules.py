@@ -456,6 +456,22 @@ _ANY_TIME = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_REST = re.compile(r"[^.!?\n]*[.!?\n]?")
+#: A past intention right before an intent ("I was going to cancel", "я хотела отменить"), up to one
+#: word between, matched at the end of the hit's clause before it (lower-case).
+_PAST_INTENT = re.compile(
+    r"(?:(?<!\w)(?:was|were)\s+(?:going\s+to|gonna|thinking\s+(?:about|of)|planning\s+(?:to|on)|about\s+to)|"
+    r"(?<!\w)(?:wanted|meant)\s+to|(?<!\w)(?:хотел[аи]?|собирал(?:ся|ась|ись)|думал[аи]?|подумывал[аи]?))"
+    r"(?:\s+\S+)?\s*$"
+)
+#: A "but" after it in its sentence withdraws that intention ("I was going to cancel, but okay", "я
+#: хотела отменить, но ладно"), unless what follows says it is still unmet ("but nobody helped", "но
+#: не смогла", "but you didn't fix it").
+_BUT = re.compile(r"(?<!\w)(?:but|но)(?!\w)", re.IGNORECASE)
+_STILL_UNMET = re.compile(
+    r"(?<!\w)(?:not|no|nobody|never|can't|cannot|couldn't|wouldn't|won't|didn't|doesn't|don't|isn't|wasn't|"
+    r"не|ни|никто|никак|нельзя|нет)(?!\w)|n't(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def negated_hits(pattern: re.Pattern[str], text: str) -> int:
@@ -483,9 +499,20 @@ def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
                 break
         if not negated:
             stop = _SENTENCE_REST.match(text, end).end()  # type: ignore[union-attr]
-            negated = _ANY_TIME.search(text, end, stop) is not None
+            negated = _ANY_TIME.search(text, end, stop) is not None or _withdrawn(
+                " ".join(clause), text[end:stop]
+            )
         n += negated
     return n
+
+
+def _withdrawn(clause: str, rest: str) -> bool:
+    """Whether an intent after ``clause`` (lower-case words before it) is a past intention that a "but"
+    in ``rest`` (its sentence after it) withdraws (:data:`_PAST_INTENT`, :data:`_BUT`)."""
+    if _PAST_INTENT.search(clause) is None:
+        return False
+    but = _BUT.search(rest)
+    return but is not None and _STILL_UNMET.search(rest, but.end()) is None
 
 
 def _match_spans(phrases: tuple[str, ...], text: str, folded: str | None) -> list[tuple[int, int]]:

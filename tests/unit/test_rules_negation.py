@@ -69,3 +69,23 @@ def test_gated_hits_and_negations_as_the_plain_pattern_finds_them(name: str) -> 
 )
 def test_rhetorical_and_terms_questions_are_no_cancel(text: str, n: int) -> None:
     assert rules.keyword_hits([text]).get("cancel", 0) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # a past intention that a "but" in its sentence withdraws is no cancel
+        ("Okay, fine. That's actually fair. I was going to cancel, but okay.", 0),
+        ("I was thinking about cancelling, but you fixed it.", 0),
+        ("Я хотела отменить, но ладно.", 0),
+        ("Я хотела отключить услугу, но ладно.", 0),
+        # still an intent: no "but", or what follows it says the intent is unmet
+        ("I was going to cancel anyway.", 1),
+        ("I wanted to cancel yesterday and nobody helped.", 1),
+        ("I wanted to cancel, but nobody answered.", 1),
+        ("Я хотел расторгнуть договор, но не смог дозвониться.", 1),
+        ("I want to cancel, but first tell me the fee.", 1),  # a present intent
+    ],
+)
+def test_a_withdrawn_past_intention_is_no_cancel(text: str, n: int) -> None:
+    assert rules.keyword_hits([text]).get("cancel", 0) == n
