@@ -229,6 +229,20 @@ PRESENTATION = _lex(
     "предлож*",
     "услуг*",
 )
+#: The agent collecting a debt: a call that asks the customer to pay what is owed sells nothing, however
+#: much it names amounts, a contract ("по договору займа") and the customer's "давайте, заплачу".
+COLLECTION = _lex(
+    "collect a debt",
+    "debt collection",
+    "overdue",
+    "past due",
+    "outstanding balance",
+    "задолженност*",
+    "просрочк*",
+    "просроченн*",
+    "погасить долг",
+    "погасите долг",
+)
 NEEDS = _lex(
     "what do you need",
     "what are you looking for",
@@ -412,6 +426,11 @@ def _sale_probability(call: _Call) -> BaselineValue:
     if not (s.price or s.offer or s.closing):
         return BaselineValue(
             5.0, None, f"no price, offer or closing words: no sales conversation → 5{call.note}"
+        )
+    collection = call.find(COLLECTION, "agent")
+    if collection and not s.offer:
+        return BaselineValue(
+            5.0, None, f"debt collection {_q(collection)} and no offer: no sales conversation → 5{call.note}"
         )
     value = 30 + 25 * bool(s.agreement) + 25 * bool(s.closing) + 10 * bool(s.price) - 25 * bool(s.hesitation)
     parts = [
