@@ -33,7 +33,14 @@ from urllib.parse import quote
 
 from processors.acoustics import METRICS
 from processors.rules import negated_hits
-from processors.tenant_config import document_header, read_yaml, specificity, str_list, yaml_files
+from processors.tenant_config import (
+    document_header,
+    read_yaml,
+    specificity,
+    str_list,
+    unknown_keys,
+    yaml_files,
+)
 from processors.text import phrase_pattern
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
@@ -243,6 +250,27 @@ class AnyOf:
 Condition = Compare | Phrases | AllOf | AnyOf
 
 
+def explain(condition: Condition, score: Mapping[str, Any]) -> str:
+    """What each part of ``condition`` read in ``score``, for a person asking why a rule is quiet:
+    ``criteria.politeness = 72 (needs < 40)``, ``acoustics.longest_silence_s = n/a``, ``the customer
+    said none of "manager", ...``."""
+    if isinstance(condition, AllOf | AnyOf):
+        joiner = "; " if isinstance(condition, AllOf) else " / "
+        return joiner.join(explain(inner, score) for inner in condition.conditions)
+    if isinstance(condition, Phrases):
+        who = "someone" if condition.by == "anyone" else f"the {condition.by}"
+        if condition.check(score) is not None:
+            return f"{who} said one of them"
+        listed = ", ".join(f'"{p}"' for p in condition.phrases[:3])
+        more = f" (+{len(condition.phrases) - 3} more)" if len(condition.phrases) > 3 else ""
+        times = f" {condition.at_least} times" if condition.at_least > 1 else ""
+        return f"{who} did not say{times} any of {listed}{more} (negated ones do not count)"
+    value = resolve(score, condition.path)
+    shown = "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else _fmt(value)
+    needs = f" (needs {condition.op} {_fmt(condition.literal)})" if condition.op else " (needs a true value)"
+    return f"{condition.path} = {shown[:MAX_QUOTED]}{needs}"
+
+
 def resolve(score: Mapping[str, Any], path: str) -> Any:
     """The value at a (validated) condition path of a CallScore; None when absent."""
     root, _, rest = path.partition(".")
@@ -320,6 +348,12 @@ def _check_path(path: str, where: str) -> None:
         )
 
 
+#: What people write to combine conditions in one string ("a >= 1 && b < 2"), which a value cannot hold.
+_JOINED = re.compile(r"(&&|\|\|)|\s(and|or)\s+[a-z_][a-z0-9_.]*\s*(?:[<>!=]|$)", re.IGNORECASE)
+#: A YAML list item indented too little: the plain scalar before it runs on into "... - next.path".
+_LIST_ITEM = re.compile(r"\s-\s+[a-z_]+\.[a-z_]")
+
+
 def _literal(text: str, where: str) -> float | str | bool:
     text = text.strip()
     if _NUMBER.match(text):
@@ -331,6 +365,18 @@ def _literal(text: str, where: str) -> float | str | bool:
     if text.lower() in ("null", "none", "~"):
         raise AlertRuleError(f"{where}: {text!r}: a missing or null value never matches; name a value")
     if not _WORD.match(text):
+        if joined := _JOINED.search(text):
+            word = joined.group(1) or joined.group(2)
+            combine = "{any: [...]}" if word.lower() in ("||", "or") else "{all: [...]}"
+            raise AlertRuleError(
+                f"{where}: {word!r} does not combine conditions: write each condition on its own and "
+                f"combine them with {combine}"
+            )
+        if _LIST_ITEM.search(text):
+            raise AlertRuleError(
+                f"{where}: {text!r}: a list item ('- ...') ran into this value: indent it like the "
+                "items before it"
+            )
         raise AlertRuleError(
             f'{where}: {text!r}: one word, or "quoted text"; combine conditions with {{all: [...]}} '
             "or {any: [...]}"
@@ -368,7 +414,7 @@ def parse_condition(raw: Any, where: str) -> Condition:
         if "phrases" in keys:
             unknown = keys - _PHRASE_KEYS
             if unknown:
-                raise AlertRuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+                raise AlertRuleError(f"{where}: {unknown_keys(unknown, _PHRASE_KEYS)}")
             phrases = raw["phrases"]
             if isinstance(phrases, str):
                 phrases = [phrases]
@@ -446,7 +492,7 @@ def _rule(raw: Any, where: str, cooldown_s: float) -> AlertRule:
     where = f"{where} ({rid})"
     unknown = set(raw) - _RULE_KEYS
     if unknown:
-        raise AlertRuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise AlertRuleError(f"{where}: {unknown_keys(unknown, _RULE_KEYS)}")
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise AlertRuleError(f"{where}.enabled: must be true or false (got {enabled!r})")
@@ -594,6 +640,50 @@ def check_keyword_entries(
                             f"{where}: rule {rule.id!r} reads {path} but {scope} defines no entry "
                             f"{entry!r} (defined: {known}); it would never fire"
                         )
+
+
+def _criterion_paths(condition: Condition | None) -> Iterator[tuple[str, str]]:
+    """(path, criterion id) of every ``criteria.<id>[.value|.label]`` in ``condition``."""
+    if isinstance(condition, AllOf | AnyOf):
+        for inner in condition.conditions:
+            yield from _criterion_paths(inner)
+    elif isinstance(condition, Compare):
+        root, _, rest = condition.path.partition(".")
+        if root == "criteria":
+            yield condition.path, rest.partition(".")[0]
+
+
+def check_criterion_paths(rulebook: AlertRulebook, scorecards: Any) -> None:
+    """Refuse (:class:`AlertRuleError`) a rule reading a criterion its calls' scorecard lacks: the
+    value is missing for every call, and a missing value never matches, so the rule would never
+    fire. ``scorecards``: a :class:`processors.scorecard.ScorecardRegistry`. A ``*`` set needs the
+    criterion in some scorecard (a typo is in none); a set naming tenants, in the scorecard each
+    tenant's calls get (a tenant scorecard may leave out a criterion of the default one)."""
+    cards = list(scorecards.cards.values())
+    for rule_set in rulebook.sets.values():
+        where = str(rule_set.path or f"alert rules {rule_set.id}")
+        for rule in rule_set.rules:
+            for path, criterion in _criterion_paths(rule.when):
+                if "*" in rule_set.tenants:
+                    if not any(criterion in {c.id for c in card.criteria} for card in cards):
+                        known = ", ".join(sorted({c.id for card in cards for c in card.criteria}))
+                        raise AlertRuleError(
+                            f"{where}: rule {rule.id!r} reads {path} but no scorecard has a criterion "
+                            f"{criterion!r} (criteria: {known}); it would never fire"
+                        )
+                    continue
+                queues = [None] if "*" in rule_set.queues else list(rule_set.queues)
+                for tenant in rule_set.tenants:
+                    for queue in queues:
+                        card = scorecards.for_call(tenant, queue)
+                        ids = [c.id for c in card.criteria]
+                        if criterion not in ids:
+                            calls = f"tenant {tenant!r}" + (f", queue {queue!r}" if queue else "")
+                            raise AlertRuleError(
+                                f"{where}: rule {rule.id!r} reads {path} but scorecard {card.id!r}, the one "
+                                f"for calls of {calls}, has no criterion {criterion!r} (criteria: "
+                                f"{', '.join(ids)}); it would never fire for them"
+                            )
 
 
 def default_rulebook() -> AlertRulebook:

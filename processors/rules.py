@@ -33,7 +33,7 @@ from typing import Any
 from processors.keyfacts import NOT_SPEECH
 from processors.numbers import RU_NUMBER_WORDS, alternation, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, count_placeholders
-from processors.tenant_config import read_yaml
+from processors.tenant_config import read_yaml, unknown_keys
 from processors.text import (
     WORD_RE,
     WordGate,
@@ -305,7 +305,12 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
         if isinstance(value, dict):
             unknown = set(value) - {"phrases", "negatable"}
             negatable = value.get("negatable", False)
-            if unknown or "phrases" not in value or not isinstance(negatable, bool):
+            if unknown:
+                raise DictionaryError(
+                    f"{path}: entry {name!r}: {unknown_keys(unknown, ('phrases', 'negatable'))}; write a "
+                    "list of phrases or {phrases: [...], negatable: true}"
+                )
+            if "phrases" not in value or not isinstance(negatable, bool):
                 raise DictionaryError(
                     f"{path}: entry {name!r}: write a list of phrases or {{phrases: [...], negatable: true}}"
                 )

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from processors.tenant_config import document_header, read_yaml, specificity, str_list, yaml_files
+from processors.tenant_config import (
+    document_header,
+    read_yaml,
+    specificity,
+    str_list,
+    unknown_keys,
+    yaml_files,
+)
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "scorecards"
 KINDS = ("score", "yes_no", "category", "count")
@@ -164,7 +171,7 @@ def _criterion(raw: Any, where: str) -> Criterion:
         raise ScorecardError(f"{where}: must be a mapping with id, title, type, source (got {raw!r})")
     unknown = set(raw) - _CRITERION_KEYS
     if unknown:
-        raise ScorecardError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise ScorecardError(f"{where}: {unknown_keys(unknown, _CRITERION_KEYS)}")
     for key in ("id", "title", "type", "source"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise ScorecardError(f"{where}.{key}: required string")

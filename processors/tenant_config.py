@@ -4,8 +4,9 @@ exception type so each file kind keeps its own message prefix."""
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,17 @@ def yaml_files(packaged: Path, extra_dir: Path | None, what: str, error: type[Ex
 _ID_RE = re.compile(r"[\w.-]{1,64}")
 
 
+def unknown_keys(unknown: Iterable[Any], known: Iterable[str]) -> str:
+    """``unknown key(s) severty (did you mean severity?)``: the words of a config error naming keys
+    no reader knows, each with its closest known key when one is close."""
+    known = sorted(known)
+    named = []
+    for key in sorted(map(str, unknown)):
+        close = difflib.get_close_matches(key, known, n=1)
+        named.append(f"{key} (did you mean {close[0]}?)" if close else key)
+    return f"unknown key(s) {', '.join(named)}"
+
+
 def document_header(
     raw: Any, where: str, keys: frozenset[str], error: type[Exception], *, body: str, version_hint: str
 ) -> tuple[str, str]:
@@ -60,7 +72,7 @@ def document_header(
         raise error(f"{where}: must be a mapping with id, version, {body}")
     unknown = set(raw) - keys
     if unknown:
-        raise error(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise error(f"{where}: {unknown_keys(unknown, keys)}")
     doc_id = raw.get("id")
     if not isinstance(doc_id, str) or not _ID_RE.fullmatch(doc_id):
         raise error(f"{where}.id: required, letters/digits/._- (got {doc_id!r})")

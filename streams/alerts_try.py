@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from processors.acoustics import METRICS
 from processors.alerts import DEFAULT_TENANT
 
 #: Speaker prefixes a dialogue line may start with, by role.
@@ -78,6 +79,13 @@ def transcript_from_turns(
     from streams.bench_text import make_transcript_from_turns
 
     transcript = make_transcript_from_turns(call_id, list(turns), language or guess_language(turns))
+    # no audio: the talk times estimated from word counts stay, no acoustic measurement is made up
+    estimated = ("duration_s", "agent_talk_s", "customer_talk_s", "silence_s")
+    transcript["metrics"] = {
+        **{name: None for name in METRICS},
+        **{name: transcript["metrics"][name] for name in estimated},
+        "source": "segments",
+    }
     call = transcript["call"]
     call["call_id"] = call_id
     call["tenant"] = tenant or DEFAULT_TENANT
@@ -121,16 +129,25 @@ def try_alerts(
     well). Returns the number of alerts raised."""
     out = out or sys.stdout
     from ml.tokenizer import TokenCounter
-    from processors.alerts import AlertRulebook, check_keyword_entries, evaluate
+    from processors.alerts import (
+        AlertRulebook,
+        check_criterion_paths,
+        check_keyword_entries,
+        evaluate,
+        explain,
+        severity_rank,
+    )
     from processors.compression import compress
     from processors.filtering import filter_transcript
     from processors.rules import check_dictionaries_dir
+    from processors.scorecard import ScorecardRegistry
     from processors.scoring import build_scorer
     from processors.text_config import TextConfig
 
     rulebook = AlertRulebook.load(settings.alert_rules_dir)
     check_keyword_entries(rulebook, check_dictionaries_dir(settings.dictionaries_dir))
     scorer = build_scorer(settings)
+    check_criterion_paths(rulebook, ScorecardRegistry.load(settings.scorecards_dir))
     text_config = TextConfig.from_settings(settings)
     counter = TokenCounter(settings.tokenizer)
     raised = 0
@@ -141,17 +158,41 @@ def try_alerts(
         alerts = evaluate(score, rulebook)
         raised += len(alerts)
         call = transcript["call"]
-        rules = rulebook.rules_for(call["tenant"], call.get("queue"))
+        tenant, queue = call["tenant"], call.get("queue")
+        rules = rulebook.rules_for(tenant, queue)
+        sets = [s.id for s in rulebook.sets.values() if s.specificity(tenant, queue) is not None]
         print(
             f"{transcript['call_id']}: {len(alerts)} of {len(rules)} rule(s) fire "
-            f"(tenant {call['tenant']}, queue {call.get('queue') or '-'}, scorer {score['scorer']})",
+            f"(tenant {tenant}, queue {queue or '-'}, rule sets {', '.join(sorted(sets))}, "
+            f"scorecard {score['scorecard_id']}, scorer {score['scorer']})",
             file=out,
         )
+        if (twin := _tenant_twin(rulebook, tenant)) is not None:
+            print(
+                f"  note: no rule set names tenant {tenant!r}; one names {twin!r} (tenants match exactly)",
+                file=out,
+            )
         fired = {a["rule"]: a for a in alerts}
-        for rule in rules:
+        for rule in sorted(rules, key=lambda r: (r.id not in fired, -severity_rank(r.severity))):
             alert = fired.get(rule.id)
             if alert is not None:
                 print(f"  FIRES  {rule.id} [{rule.severity}]: {alert['message']}", file=out)
-            elif show_all:
-                print(f"  quiet  {rule.id} [{rule.severity}]", file=out)
+            elif show_all and rule.when is not None:
+                print(f"  quiet  {rule.id} [{rule.severity}]: {explain(rule.when, score)}", file=out)
+    if show_all:
+        print(
+            "(a typed dialogue has no audio: acoustics.* read n/a, and talk times are estimated from "
+            "word counts)",
+            file=out,
+        )
     return raised
+
+
+def _tenant_twin(rulebook: Any, tenant: str) -> str | None:
+    """A tenant some rule set names that differs from ``tenant`` only in case or spaces, when no set
+    names ``tenant`` itself: the likely typo behind rules that never apply."""
+    named = {t for s in rulebook.sets.values() for t in s.tenants if t != "*"}
+    if tenant in named:
+        return None
+    fold = tenant.strip().casefold()
+    return next((t for t in sorted(named) if t.strip().casefold() == fold), None)

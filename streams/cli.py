@@ -712,6 +712,11 @@ def cmd_config(args: argparse.Namespace) -> int:
         shown = redact(name, value, quoted=False) if value and is_secret(name) else env_text(value)
         print(f"{env}={shown}\n    {field.description}")
     if args.check:
+        from streams.settings import config_file, unknown_settings
+
+        if unknown := unknown_settings(config_file()):
+            print(f"callstream: unknown setting(s): {'; '.join(unknown)}", file=sys.stderr)
+            return 2
         check_config_files(settings)
         print(
             "config files: alert rules, scorecards, keyword dictionaries and text config load",
@@ -724,15 +729,16 @@ def check_config_files(settings: Settings) -> None:
     """Load what the score and alerts stages load at start (alert rules, scorecards, keyword
     dictionaries and the entries rules and scorecards name; the text config is checked with the
     settings): the first problem raises as it would stop a worker."""
-    from processors.alerts import AlertRulebook, check_keyword_entries
+    from processors.alerts import AlertRulebook, check_criterion_paths, check_keyword_entries
     from processors.rules import RuleOptions, check_dictionaries_dir
     from processors.scorecard import ScorecardRegistry
     from processors.scoring import check_dictionaries
 
-    check_keyword_entries(
-        AlertRulebook.load(settings.alert_rules_dir), check_dictionaries_dir(settings.dictionaries_dir)
-    )
-    check_dictionaries(ScorecardRegistry.load(settings.scorecards_dir), RuleOptions.from_settings(settings))
+    rulebook = AlertRulebook.load(settings.alert_rules_dir)
+    check_keyword_entries(rulebook, check_dictionaries_dir(settings.dictionaries_dir))
+    scorecards = ScorecardRegistry.load(settings.scorecards_dir)
+    check_dictionaries(scorecards, RuleOptions.from_settings(settings))
+    check_criterion_paths(rulebook, scorecards)
 
 
 def _version() -> str:

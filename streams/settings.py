@@ -1125,7 +1125,7 @@ def redact(name: str, value: object, quoted: bool = True) -> str:
     return "***"
 
 
-def _config_file() -> str:
+def config_file() -> str:
     """The settings file: CALLSTREAM_CONFIG (must be readable) or an optional ./.env."""
     path = os.environ.get("CALLSTREAM_CONFIG", "").strip()
     if not path:
@@ -1159,10 +1159,11 @@ def _check_env_file(env_file: str) -> None:
     try:
         with path.open(encoding="utf-8") as fh:
             bad = [binding.original for binding in parse_stream(fh) if binding.error]
-    except (OSError, UnicodeDecodeError) as exc:  # as _config_file: a typo must not go unnoticed
+    except (OSError, UnicodeDecodeError) as exc:  # as config_file: a typo must not go unnoticed
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise SettingsError(f"callstream: {env_file}: cannot read it ({reason})") from None
     errors, warnings = [], []
+    own = bool(os.environ.get("CALLSTREAM_CONFIG", "").strip())
     for original in bad:
         lines = original.string.splitlines()
         # A quote left open runs on to the next quote: one bad statement can hide several lines.
@@ -1170,6 +1171,15 @@ def _check_env_file(env_file: str) -> None:
             found[1]
             for line in lines
             if (found := re.match(r"\s*(?:export\s+)?(CALLSTREAM_\w*)", line, re.IGNORECASE))
+        ]
+        # a setting written as YAML ("alert_rules_dir: /etc/rules") in callstream's own settings file
+        # (./.env may be another tool's too): the file is NAME=value lines
+        lost += [
+            f"CALLSTREAM_{found[1].upper()}"
+            for line in lines
+            if own
+            and (found := re.match(r"\s*(\w+)\s*:", line))
+            and found[1].lower() in Settings.model_fields
         ]
         where = f"{env_file} line {original.line}"
         why = "expected NAME=value" + (
@@ -1187,27 +1197,39 @@ def _check_env_file(env_file: str) -> None:
         raise invalid_configuration(errors)
 
 
-def _warn_unknown(env_file: str) -> None:
-    """Log CALLSTREAM_* names that no setting reads (typos), with the closest known name."""
+def unknown_settings(env_file: str) -> list[str]:
+    """CALLSTREAM_* names that no setting reads (typos), each with where it is set and the closest
+    known name; and, in the settings file, a setting's bare name (``alert_rules_dir=...``), which
+    only its CALLSTREAM_ variable sets."""
     fields = [f"CALLSTREAM_{name.upper()}" for name in Settings.model_fields]
     known = set(fields) | OTHER_VARS
     sources = {name: "environment" for name in os.environ}
-    if Path(env_file).is_file():
-        sources |= {name: env_file for name in dotenv_values(env_file) if name not in sources}
+    in_file = set(dotenv_values(env_file)) if Path(env_file).is_file() else set()
+    # a file CALLSTREAM_CONFIG names is callstream's own; ./.env may be shared with other tools
+    own = bool(os.environ.get("CALLSTREAM_CONFIG", "").strip())
+    sources |= {name: env_file for name in in_file if name not in sources}
     notes = []
     for name, where in sources.items():
         upper = name.upper()  # names are case-insensitive, as pydantic-settings reads them
+        if own and where == env_file and f"CALLSTREAM_{upper}" in known:
+            notes.append(f"{name} ({where}): did you mean CALLSTREAM_{upper}?")
+            continue
         if not upper.startswith("CALLSTREAM_") or upper in known or upper.startswith(OTHER_PREFIXES):
             continue
         close = difflib.get_close_matches(upper, fields, n=1)
         notes.append(f"{name} ({where})" + (f": did you mean {close[0]}?" if close else ""))
-    if notes:
-        log.warning("callstream: ignoring unknown setting(s): %s", "; ".join(sorted(notes)))
+    return sorted(notes)
+
+
+def _warn_unknown(env_file: str) -> None:
+    """Log :func:`unknown_settings` (a worker still starts: ``callstream config --check`` refuses)."""
+    if notes := unknown_settings(env_file):
+        log.warning("callstream: ignoring unknown setting(s): %s", "; ".join(notes))
 
 
 def load_settings(**overrides: object) -> Settings:
     """Read and validate settings; exit with one line per wrong value, naming its env var."""
-    env_file = _config_file()
+    env_file = config_file()
     _check_env_file(env_file)
     _warn_unknown(env_file)
     try:

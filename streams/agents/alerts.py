@@ -29,6 +29,7 @@ from processors.alerts import (
     DEFAULT_COOLDOWN_S,
     AlertRulebook,
     apply_cooldown,
+    check_criterion_paths,
     check_keyword_entries,
     cooldown_key,
     evaluate,
@@ -36,6 +37,7 @@ from processors.alerts import (
     release_cooldown,
 )
 from processors.rules import check_dictionaries_dir
+from processors.scorecard import ScorecardRegistry
 from streams import metrics
 from streams.app import Runtime
 from streams.stage import event_dead_letter
@@ -55,6 +57,7 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
     settings = rt.settings
     rules = rulebook or AlertRulebook.load(settings.alert_rules_dir)  # a wrong file stops the worker here
     check_keyword_entries(rules, check_dictionaries_dir(settings.dictionaries_dir))  # and a typo'd entry
+    check_criterion_paths(rules, ScorecardRegistry.load(settings.scorecards_dir))  # or criterion
     cooldowns = rt.app.Table(
         settings.topic(COOLDOWN_TABLE),
         default=None,

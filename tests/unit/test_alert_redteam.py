@@ -162,10 +162,11 @@ def test_a_long_quoted_value_is_cut_and_the_message_keeps_agent_and_call():
 @pytest.mark.parametrize(
     ("when", "named"),
     [
-        ("call.queue == sales && total < 40", 'one word, or "quoted text"'),
-        ("call.queue == sales and total < 40", "combine conditions with {all: [...]}"),
-        ("call.direction == 'outbound' || x", "one word"),
-        ("call.crm.tier == gold or silver", "one word"),
+        ("call.queue == sales && total < 40", "'&&' does not combine conditions"),
+        ("call.queue == sales and total < 40", "'and' does not combine conditions: write each condition on"),
+        ("call.direction == 'outbound' || x", "'||' does not combine conditions"),
+        ("call.crm.tier == gold or silver", "'or' does not combine conditions"),
+        ("call.crm.tier == gold silver", 'one word, or "quoted text"'),
         ("call.queue == null", "a missing or null value never matches"),
         ("call.queue != None", "a missing or null value never matches"),
     ],
@@ -221,7 +222,7 @@ def _cooldown_stage() -> tuple[dict[str, Any], dict[str, Any], Any]:
     rt = FakeRuntime()
     rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
     rt.settings = SimpleNamespace(  # type: ignore[assignment]
-        topic=lambda name: name, partitions=1, max_attempts=1, dictionaries_dir=None
+        topic=lambda name: name, partitions=1, max_attempts=1, dictionaries_dir=None, scorecards_dir=None
     )
     rt.app = SimpleNamespace(  # type: ignore[attr-defined]
         agent=lambda topic, name: lambda fn: agents.setdefault(name, fn),

@@ -105,3 +105,45 @@ def test_a_bad_dialogue_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Ca
     err = capsys.readouterr().err
     assert err.startswith(f"callstream: {tmp_path / 'bad.txt'}:1: a line starts with the speaker")
     assert err.count("\n") == 1
+
+
+def test_a_quiet_rule_says_what_it_read_and_a_typed_dialogue_has_no_acoustics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "acme.yaml").write_text(
+        "id: acme\ntenants: [acme]\nrules:\n"
+        "  - id: long_silence\n    severity: warning\n    when: acoustics.longest_silence_s >= 20\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
+    (tmp_path / "calm.txt").write_text(CALM, encoding="utf-8")
+    assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--all", "--tenant", "acme"]) == 0
+    out = capsys.readouterr().out
+    assert "rule sets acme, default" in out
+    assert "quiet  long_silence [warning]: acoustics.longest_silence_s = n/a (needs >= 20)" in out
+    assert "quiet  legal_threat [critical]: rules.customer_keyword_hits.legal = 0 (needs >= 1)" in out
+    assert "a typed dialogue has no audio" in out
+    calls = read_calls(tmp_path / "calm.txt")
+    assert calls[0]["metrics"]["overtalk_count"] is None and calls[0]["metrics"]["agent_talk_s"] > 0
+
+
+def test_a_tenant_a_rule_set_names_in_other_letters_is_pointed_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "r.yaml").write_text(
+        "id: r\ntenants: [rostelecom-demo]\nrules:\n  - id: any_price\n    severity: info\n"
+        "    when: rules.price_mentions >= 1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
+    (tmp_path / "calm.txt").write_text(CALM, encoding="utf-8")
+    assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--tenant", "Rostelecom-Demo"]) == 0
+    out = capsys.readouterr().out
+    assert "note: no rule set names tenant 'Rostelecom-Demo'; one names 'rostelecom-demo'" in out
+    assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--tenant", "rostelecom-demo"]) == 0
+    out = capsys.readouterr().out
+    assert "note:" not in out and "FIRES  any_price" in out

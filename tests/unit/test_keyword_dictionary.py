@@ -63,6 +63,11 @@ def test_a_dictionary_entry_of_the_wrong_shape_is_refused(tmp_path):
     from processors.rules import load_dictionary
 
     (tmp_path / "bad.yaml").write_text("refund: {phrase: [refund]}\n")
+    with pytest.raises(
+        ValueError, match=r"entry 'refund': unknown key\(s\) phrase \(did you mean phrases\?\)"
+    ):
+        load_dictionary("bad", tmp_path)
+    (tmp_path / "bad.yaml").write_text("refund: {negatable: true}\n")
     with pytest.raises(ValueError, match=r"entry 'refund': write a list of phrases or"):
         load_dictionary("bad", tmp_path)
 

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from streams.settings import STAGES, Settings, SettingsError, is_secret, load_settings, make_data_dir, redact
+from streams.settings import (
+    STAGES,
+    Settings,
+    SettingsError,
+    is_secret,
+    load_settings,
+    make_data_dir,
+    redact,
+    unknown_settings,
+)
 
 pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside, no stray .env
 
@@ -353,6 +362,29 @@ def test_unknown_callstream_variables_are_warned_about(monkeypatch, tmp_path, ca
         "CALLSTREAM_CONFIG",
     ):
         assert quiet not in text
+
+
+def test_a_setting_s_bare_name_in_callstream_s_own_file_is_pointed_out(monkeypatch, tmp_path, capsys):
+    """``alert_rules_dir=...`` (or YAML, ``alert_rules_dir: ...``) in the file CALLSTREAM_CONFIG names
+    sets nothing; ./.env may be another tool's, so its bare names are left alone."""
+    from streams.cli import main
+
+    conf = tmp_path / "callstream.env"
+    conf.write_text("alert_rules_dir=/etc/rules\nCALLSTREAM_PARTITIONS=2\n")
+    monkeypatch.setenv("CALLSTREAM_CONFIG", str(conf))
+    assert unknown_settings(str(conf)) == [
+        f"alert_rules_dir ({conf}): did you mean CALLSTREAM_ALERT_RULES_DIR?"
+    ]
+    assert main(["config", "--check"]) == 2  # a CI gate on the config fails; a worker only warns
+    assert "callstream: unknown setting(s): alert_rules_dir" in capsys.readouterr().err
+    conf.write_text("alert_rules_dir: /etc/rules\n")
+    with pytest.raises(SettingsError, match=rf"CALLSTREAM_ALERT_RULES_DIR: {conf} line 1 cannot be parsed"):
+        load_settings()
+    monkeypatch.delenv("CALLSTREAM_CONFIG")
+    (tmp_path / ".env").write_text("log_level=debug\nlog_level: debug\n")
+    monkeypatch.chdir(tmp_path)
+    assert unknown_settings(".env") == []
+    load_settings()
 
 
 def test_known_variables_do_not_warn(monkeypatch, caplog):
