@@ -130,6 +130,7 @@ _HEDGE_FIRST = tuple({h.split()[0] for h in HEDGES})
 #: ("to" and "по", first words, are in most sentences; "honest" and "сути" are in few).
 _HEDGE_WORDS = tuple({max(h.split(), key=len) for h in HEDGES})
 _LETTER = re.compile(r"[^\W\d_]")
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 
 
 @dataclass(frozen=True)
@@ -310,20 +311,29 @@ def _fold_repeats(items: list[_Sentence], similarity: float) -> None:
         # a yes after a no, or a negation in one answer only: "No, it does not." / "It does include..."
         return before[1] != now[1] or (before[0] != now[0] and "" not in (before[0], now[0]))
 
+    # the short sentences said in each merged turn: an exact repeat there folds whatever its length
+    # ("Интернет пропал. Интернет пропал."): no answer came between, so it means what it meant
+    in_turn: dict[tuple[int, str], _Sentence] = {}
     for i, s in enumerate(items):
         at[id(s)] = i
+        if PLACEHOLDER_RE.search(s.text) is not None:
+            # a placeholder stands for any number and compression sees only the redacted text:
+            # "My phone number is [PHONE]." said twice may be two numbers (a correction), so a
+            # sentence holding one is never folded, nor a sentence folded into it
+            continue
         if id(s) not in polarities:
             # digits only ("4111.", "5 5 5."): a number dictated in pieces, never a repeat; or fewer
-            # than _MIN_FOLD_WORDS words
+            # than _MIN_FOLD_WORDS words: folded only into the same sentence of the same turn
+            if _TWO_LETTERS.search(s.text):  # not a name or code spelled letter by letter ("N. N.")
+                here = (s.turn, s.text.lower())
+                first = in_turn.get(here)
+                if first is None:
+                    in_turn[here] = s
+                else:
+                    first.count += 1
+                    s.keep = False
             continue
         facts = s.facts
-        if (
-            any(kind == "pii" for kind, _ in facts)
-            and len(PLACEHOLDER_RE.sub(" ", s.text).split()) < _MIN_FOLD_WORDS
-        ):
-            # what it shares with an earlier sentence is little but a placeholder, which stands for
-            # any number: "Полис номер [ID]." and "СНИЛС [ID]." are two numbers
-            continue
         asks = "?" in s.text
         key = (s.role, s.text.lower())
         known = exact.get(key)
@@ -1009,8 +1019,9 @@ def _drop_repeated_clauses(kept: list[_Sentence], similarity: float, answers: Co
             for i, clause in enumerate(clauses):
                 match = None
                 if (low := long.get(i)) is not None and (
-                    # a placeholder stands for any number: it makes no clause a repeat by itself
-                    "[" not in low or len(PLACEHOLDER_RE.sub(" ", low.upper()).split()) >= 3
+                    # a placeholder stands for any number, and compression sees only the redacted
+                    # text: a clause holding one is no repeat ("my number is [PHONE]" twice: a correction)
+                    "[" not in low or PLACEHOLDER_RE.search(low.upper()) is None
                 ):
                     facts = {f for f in all_facts if _has_anchor(low, f)}
                     # the same for every earlier clause: read once
