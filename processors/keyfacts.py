@@ -664,26 +664,53 @@ PROBLEM_VERBS = (
     r"is\s+(?:so\s+)?slow", r"was\s+(?:so\s+)?slow", r"cuts?\s+out", r"keeps\s+disconnect\w*",
     r"disconnect\w*",
 )  # fmt: skip
+#: A failure stated without a subject and a verb: a service missing ("No service since yesterday.",
+#: "Нет сети.", "Не ловит.") or what the device says ("It says SIM not registered.", "Пишет ошибку.").
+#: "no service" only where the clause ends or goes on with when or where: "no service fee" is none.
+#: Each starts with a plain character, as :data:`PROBLEM_VERBS` (they share the hint below).
+_EN_MISSING = r"(?:service|signal|reception|internet|connection|network|dial\s+tone|wi-?fi|data)"
+_EN_AFTER = (
+    r"(?=[ \t]*(?:[.,!?…;:)\"”»]|$)|[ \t]+(?:since|for|at|in|on|anymore|again|today|now|here|there|all|"
+    r"whatsoever|and|or|but|even|when|while|after|from|bars?)(?![^\W\d_]))"
+)
+_EN_SAYS = ("says", "shows", "showing", "displays", "displaying", "said", "showed")
+_EN_ERROR = r"\s+(?:an?\s+|the\s+|some\s+)?(?:[^\W\d_]+\s+)?errors?"
+_EN_SAYS_WHAT = (
+    r"\s+[\"“']?(?:sim\s+)?(?:card\s+)?(?:not\s+(?:registered|provisioned|recognized|recognised|connected|"
+    r"available|supported|valid)|invalid|offline|emergency\s+calls\s+only|sos\s+only)"
+)
+_RU_SAYS = ("пишет", "показывает", "выда[её]т", "выдал[аио]?", "высвечива\\w+", "высветил[аио]?")
+_RU_ERROR = r"\s+[«\"]?(?:[^\W\d_]+(?:-[^\W\d_]+)?\s+)?(?:ошибк\w*|сбой|недоступ\w*|отклон\w*)"
+PROBLEM_ALONE = (
+    rf"no\s+{_EN_MISSING}{_EN_AFTER}",
+    *(verb + _EN_ERROR for verb in (*_EN_SAYS, r"gives\s+me", r"gave\s+me", "throws")),
+    *(verb + _EN_SAYS_WHAT for verb in _EN_SAYS),
+    r"нет\s+(?:сети|связи|сигнала|интернета|подключения|соединения|гудка)",
+    r"не\s+лови(?:т|л[аио]?)",
+    *(verb + _RU_ERROR for verb in _RU_SAYS),
+)
 _PROBLEM_SUBJECT = "|".join(rf"{stem}[^\W\d_]*" for stem in PROBLEM_SUBJECTS)
 _PROBLEM_VERB = "|".join(PROBLEM_VERBS)
+_PROBLEM_ALONE = "|".join(PROBLEM_ALONE)
 #: A subject then its failure (two words between at most: "my internet connection keeps dropping",
 #: "интернет у меня пропадает"), or the failure then its subject, as Russian says it ("Пропал интернет.",
 #: "Списали деньги."), within one clause (no comma between).
 _PROBLEM = re.compile(
     rf"(?<![^\W\d_])(?:(?:{_PROBLEM_SUBJECT})(?:[ \t]+[^\W\d_]+){{0,2}}?(?:[ \t]+|(?=['’]))"
     rf"(?:{_PROBLEM_VERB})"
-    rf"|(?:{_PROBLEM_VERB})(?:[ \t]+[^\W\d_]+){{0,1}}?[ \t]+(?:{_PROBLEM_SUBJECT}))(?![^\W\d_])",
+    rf"|(?:{_PROBLEM_VERB})(?:[ \t]+[^\W\d_]+){{0,1}}?[ \t]+(?:{_PROBLEM_SUBJECT})"
+    rf"|{_PROBLEM_ALONE})(?![^\W\d_])",
     re.IGNORECASE,
 )
 #: Every match of :data:`_PROBLEM` holds a match of this (its verb, found without the word edges): one
 #: scan of the verbs rules out most texts (most calls state no failure), the full pattern at every word
 #: start costs about ten times as much.
-_PROBLEM_HINT = re.compile(_PROBLEM_VERB, re.IGNORECASE)
+_PROBLEM_HINT = re.compile(f"{_PROBLEM_VERB}|{_PROBLEM_ALONE}", re.IGNORECASE)
 # Its twin factored by first letter (each verb starts with a plain character): the regex engine skips
 # to the next position holding one of those letters instead of trying every verb at every character
 # (about 10x as fast as the plain twin, the same matches).
-if all(is_char_piece(v[0]) for v in PROBLEM_VERBS):
-    register_fast_twin(_PROBLEM_HINT, factored([[v[0], v[1:]] for v in PROBLEM_VERBS]))
+if all(is_char_piece(v[0]) for v in (*PROBLEM_VERBS, *PROBLEM_ALONE)):
+    register_fast_twin(_PROBLEM_HINT, factored([[v[0], v[1:]] for v in (*PROBLEM_VERBS, *PROBLEM_ALONE)]))
 #: How many problem statements of the customer's are key facts: the reason for the call, and its
 #: restatement or a second symptom; not every complaint of a long call.
 PROBLEM_STATEMENTS = 2
@@ -750,7 +777,8 @@ def resolution_statements(
     of the first ``limit`` statements that the problem is solved ("Да! Заработал.", "It works now."),
     only in the texts after the first one holding a problem statement (``problems``, their
     :func:`problem_statements`), or after the first text where none does (a failure the lexicon does
-    not know: "The phone says no service."), never in a question ("Работает?")."""
+    not know: "I can't make calls abroad.", "Телефон какой-то странный."), never in a question
+    ("Работает?")."""
     texts = list(texts)
     out: list[list[str]] = [[] for _ in texts]
     first = next((i for i, problem in enumerate(problems) if problem), 0)
