@@ -45,6 +45,8 @@ from processors.keyfacts import (
     context_statements,
     problem_statements,
     pushed_back,
+    reason_statements,
+    reported_causes,
     resolution_statements,
     signals_of,
     with_amounts,
@@ -1148,6 +1150,13 @@ def compress_text(
     if pushback:
         for s, context in zip(theirs, context_statements([s.text for s in theirs]), strict=True):
             s.signals += [("context", anchor) for anchor in context]
+        # and why they push back ("We barely used it.", "Those charges aren't mine.")
+        for s, reason in zip(theirs, reason_statements([s.text for s in theirs]), strict=True):
+            s.signals += [("reason", anchor) for anchor in reason]
+    # the agent relaying why a delivery or visit failed ("Курьер отметил, что не смог дозвониться.")
+    for s in items:
+        if s.role == "agent":
+            s.signals += [("reason", anchor) for anchor in reported_causes(s.text)]
     if options.semantic:
         _fold_repeats(items, options.similarity)
         level.append("semantic")

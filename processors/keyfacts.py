@@ -39,6 +39,11 @@ PII redaction (so anchors are what the compressed text will literally contain):
   ("I have two kids at home.", "I work from home.", "I'm a doctor.", "У меня двое детей.", "Нас в
   команде пятеро."), only in a call with an objection or a problem statement: what an analyst judges
   the agent's answer to the objection against (:func:`context_statements`).
+- ``reason``: why, in a narrow set of forms: the customer's first :data:`REASON_STATEMENTS` reasons for
+  an objection, a refusal or a problem ("We barely used it.", "Those charges aren't mine.", "Мы почти
+  не пользовались."), only in a call where they push back (:func:`reason_statements`); and the agent
+  relaying a third party's report of what failed ("Курьер отметил, что не смог дозвониться.", "The
+  technician noted that nobody was home.": :func:`reported_causes`).
 
 Courtesy phrases that look like a refusal ("no problem", "без проблем") are matched first and
 ignored, so "Sure, no problem" is not kept as a refusal.
@@ -76,6 +81,7 @@ from processors.text import (
 FACT_KINDS = (
     "number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal", "issue",
     "tone", "apology", "empathy", "escalation", "recording", "problem", "context", "resolution",
+    "reason",
 )  # fmt: skip
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
@@ -881,6 +887,56 @@ def context_statements(texts: Iterable[str], limit: int = CONTEXT_STATEMENTS) ->
     return out
 
 
+#: The customer's reason, in forms that say nothing else: little use of what they cancel, charges they
+#: did not make. Each alternative starts with a plain letter.
+_REASON_PARTS = (
+    r"(?:we|i)\s+(?:barely|hardly|rarely|never)\s+(?:ever\s+)?used?\s+(?:it|this|that|them)",
+    r"(?:we|i)\s+(?:don['’]t|didn['’]t|do\s+not|did\s+not)\s+(?:really\s+|even\s+)?use\s+(?:it|this|that|them)",
+    r"(?:those|these|the|that|this)\s+(?:charges?|purchases?|transactions?|payments?)\s+(?:aren['’]t|are\s+not|"
+    r"isn['’]t|is\s+not|weren['’]t|were\s+not|wasn['’]t|was\s+not)\s+mine",
+    r"(?:i|we)\s+(?:never|didn['’]t|did\s+not)\s+(?:make|made|order|ordered|authori[sz]e|buy)\s+(?:those|these|"
+    r"that|this|them|it|anything)",
+    r"(?:мы|я)\s+(?:им\s+|ей\s+|этим\s+|ими\s+)?(?:почти|практически|вообще|совсем|толком)\s+не\s+"
+    r"(?:пользу\w+|пользовал\w*)",
+    r"(?:это|эти)\s+не\s+мои\s+(?:списани\w+|покупк\w+|операци\w+|платеж\w+|платёж\w+|траты)",
+    r"я\s+(?:ничего\s+)?не\s+(?:покупал\w*|заказывал\w*)",
+)  # fmt: skip
+_REASON = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(_REASON_PARTS)})(?![^\W\d_])", re.IGNORECASE)
+#: How many reasons of the customer's are key facts: the reason and a second one, not every complaint.
+REASON_STATEMENTS = 2
+#: A third party's report of what failed, as the agent relays it: who (courier, technician, ...), a
+#: verb of reporting, "что"/"that", and a negation within three words ("не смог", "nobody was home").
+_REPORT = re.compile(
+    r"(?<![^\W\d_])(?:"
+    r"(?:курьер|мастер|техник|монтажник|водител|инженер|установщик)[^\W\d_]*\s+(?:отметил|сообщил|указал|"
+    r"написал|передал|зафиксировал|сказал|пишет|говорит)[^\W\d_]*\s*,?\s+что\s+(?:[^\W\d_]+\s+){0,3}?"
+    r"(?:не|никого|никто|нет)"
+    r"|(?:courier|driver|technician|tech|engineer|installer|carrier)\s+(?:noted|reported|said|says|marked|"
+    r"indicated|wrote)\s+(?:that\s+)?(?:[^\W\d_]+\s+){0,3}?(?:no\s+one|nobody|couldn['’]t|could\s+not|"
+    r"wasn['’]t|was\s+not|weren['’]t|were\s+not|didn['’]t|did\s+not|was\s+unable|were\s+unable)"
+    r")(?![^\W\d_])",
+    re.IGNORECASE,
+)  # fmt: skip
+
+
+def reason_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> list[list[str]]:
+    """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
+    of the first ``limit`` reasons (:data:`_REASON`) of them all. The caller asks only in a call with an
+    objection or a problem statement (:func:`pushed_back`)."""
+    texts = list(texts)
+    out: list[list[str]] = [[] for _ in texts]
+    found = ((i, m) for i, text in enumerate(texts) for m in _REASON.finditer(text))
+    for i, m in islice(found, limit):
+        out[i].append(" ".join(m.group().lower().split()))
+    return out
+
+
+def reported_causes(text: str) -> list[str]:
+    """The anchors (lower-case, whitespace collapsed) of the third-party reports of a failure
+    (:data:`_REPORT`) in one of the agent's ``text``: why the delivery or the visit failed."""
+    return [" ".join(m.group().lower().split()) for m in _REPORT.finditer(text)]
+
+
 def pushed_back(signals: Iterable[Iterable[tuple[str, str]]], problems: Iterable[list[str]]) -> bool:
     """Whether the customer objected or stated a problem: ``signals``, the customer's signals per text;
     ``problems``, their :func:`problem_statements`. Only then is their context a key fact."""
@@ -913,11 +969,16 @@ def extract_key_facts(
     customer_facts = [found for (role, _), found in zip(said, facts, strict=True) if role == "customer"]
     for found, resolution in zip(customer_facts, resolution_statements(theirs, problems), strict=True):
         found += [("resolution", anchor) for anchor in resolution]
+    for (role, text), found in zip(said, facts, strict=True):
+        if role == "agent":
+            found += [("reason", anchor) for anchor in reported_causes(text)]
     if pushed_back(customer_facts, problems):
         contexts = iter(context_statements(theirs))
+        reasons = iter(reason_statements(theirs))
         for found, problem in zip(customer_facts, problems, strict=True):
             found += [("problem", anchor) for anchor in problem]
             found += [("context", anchor) for anchor in next(contexts)]
+            found += [("reason", anchor) for anchor in next(reasons)]
     else:
         for found, problem in zip(customer_facts, problems, strict=True):
             found += [("problem", anchor) for anchor in problem]
