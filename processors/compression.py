@@ -7,7 +7,10 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
    ("две тысячи девятьсот девяносто рублей" → "2990 рублей").
 2. **semantic**: a sentence that nearly repeats an earlier one of the same speaker (rapidfuzz
    similarity ≥ ``similarity``) is folded into it, which gets a count: "... [×3]" reads "said this
-   3 times". A repeat carrying a key fact the first one lacks (another price) is never folded.
+   3 times". A repeat carrying a key fact the first one lacks (another price) is never folded, nor
+   a sentence holding a PII placeholder (the redacted text hides whether the numbers were the same).
+   Short sentences fold only as an exact repeat within one merged turn ("Интернет пропал. Интернет
+   пропал.").
 3. **dynamic**: a density score (key facts, emotions and questions per sentence) picks the depth.
    Dense (conflict) calls keep every sentence; simple calls keep only sentences with a key fact,
    a question or an emotion, plus the opening and closing line, the agent's answer to each
@@ -16,9 +19,9 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
    the speaker's earlier clause go (``fold_echoes``), and openers and hedges are cut (``trim``).
 
 Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, agreement, dates,
-legal words, and the agent's manner: rudeness, apologies, empathy, escalation requests, recording
-notices) are never cut by any step; ``level`` records what was applied, e.g.
-``structural+semantic+dynamic:deep``.
+legal words, the customer's problem, context, reasons and resolution, and the agent's manner:
+rudeness, apologies, empathy, escalation requests, recording notices) are never cut by any step;
+``level`` records what was applied, e.g. ``structural+semantic+dynamic:deep``.
 PII is redacted once more on the final text, a line at a time read after the line before it:
 numbers said in words only become a recognisable phone or card after step 1. ``tokens_before``
 counts the full transcript (every segment, as an LLM would read it without this stage),
