@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -640,6 +640,21 @@ def _slang_amounts(text: str) -> list[tuple[str, str]]:
     ]
 
 
+def _matches_in(pattern: re.Pattern[str], texts: list[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(index of the text, match) of an IGNORECASE ``pattern`` in ``texts``, in order: one scan of
+    them all joined by :data:`_SEPARATOR`, which no pattern here matches and their word-edge
+    lookarounds read as an edge, so each match lies in one text (spans are the joined text's: read
+    ``m.group()``). Texts holding the separator are scanned one by one."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        return ((i, m) for i, text in enumerate(texts) for m in pattern.finditer(text))
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    return ((bisect_right(starts, m.start()) - 1, m) for m in ci_finditer(pattern, joined))
+
+
 #: What fails, as a customer names it: the service, the device, the money (stems; any ending follows).
 PROBLEM_SUBJECTS = (
     "интернет", "связь", "сеть", "роутер", "модем", "вай-фай", "вайфай", "wi-fi", "телефон", "мобильн",
@@ -729,17 +744,7 @@ def problem_statements(texts: Iterable[str], limit: int = PROBLEM_STATEMENTS) ->
     out: list[list[str]] = [[] for _ in texts]
     if not limit or not texts:
         return out
-    # The texts holding a verb: one scan of them all, joined by a character no verb matches (so each
-    # match lies in one text, and after a text's match the scan goes on to the next text's first one).
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:
-        hinted = [i for i, text in enumerate(texts) if _PROBLEM_HINT.search(text) is not None]
-    else:
-        starts, at = [], 0
-        for text in texts:
-            starts.append(at)
-            at += len(text) + 1
-        hinted = sorted({bisect_right(starts, m.start()) - 1 for m in ci_finditer(_PROBLEM_HINT, joined)})
+    hinted = sorted({i for i, _ in _matches_in(_PROBLEM_HINT, texts)})  # the texts holding a verb
     left = limit
     for i in hinted:
         for m in _PROBLEM.finditer(texts[i]):
@@ -872,17 +877,7 @@ def context_statements(texts: Iterable[str], limit: int = CONTEXT_STATEMENTS) ->
     out: list[list[str]] = [[] for _ in texts]
     if not limit or not texts:
         return out
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:
-        found = [(i, m) for i, text in enumerate(texts) for m in _CONTEXT.finditer(text)]
-    else:
-        # one scan of them all: no match runs over the separator, which the lookarounds read as an edge
-        starts, at = [], 0
-        for text in texts:
-            starts.append(at)
-            at += len(text) + 1
-        found = ((bisect_right(starts, m.start()) - 1, m) for m in ci_finditer(_CONTEXT, joined))
-    for i, m in islice(found, limit):
+    for i, m in islice(_matches_in(_CONTEXT, texts), limit):
         out[i].append(" ".join(m.group().lower().split()))
     return out
 
