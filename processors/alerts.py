@@ -41,7 +41,7 @@ from processors.tenant_config import (
     unknown_keys,
     yaml_files,
 )
-from processors.text import phrase_pattern
+from processors.text import WILDCARD_HINT, inner_wildcard, phrase_pattern
 
 PACKAGED_DIR = Path(__file__).resolve().parent / "alert_rules"
 #: The schema's default tenant: its alert ids keep the historical ``<call_id>:<rule>`` form.
@@ -424,6 +424,8 @@ def parse_condition(raw: Any, where: str) -> Condition:
                 or not all(isinstance(p, str) and p.strip() for p in phrases)
             ):
                 raise AlertRuleError(f"{where}.phrases: must be a non-empty list of phrases")
+            if (bad := inner_wildcard(phrases)) is not None:
+                raise AlertRuleError(f"{where}.phrases: {bad!r}: {WILDCARD_HINT}")
             by = raw.get("by", "anyone")
             if by not in _ROLES:
                 raise AlertRuleError(f"{where}.by: must be one of {', '.join(_ROLES)} (got {by!r})")

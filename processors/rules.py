@@ -35,6 +35,7 @@ from processors.numbers import RU_NUMBER_WORDS, alternation, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, count_placeholders
 from processors.tenant_config import read_yaml, unknown_keys
 from processors.text import (
+    WILDCARD_HINT,
     WORD_RE,
     WordGate,
     case_sensitive_twin,
@@ -42,6 +43,7 @@ from processors.text import (
     ci_finditer,
     find_all,
     fold,
+    inner_wildcard,
     phrase_pattern,
 )
 
@@ -319,6 +321,8 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
             phrases = [phrases]
         if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
             raise DictionaryError(f"{path}: entry {name!r} must be a list of phrases")
+        if (bad := inner_wildcard(phrases)) is not None:
+            raise DictionaryError(f"{path}: entry {name!r}: {bad!r}: {WILDCARD_HINT}")
         out[str(name)] = Entry.of((str(p) for p in phrases), negatable)
     return out
 

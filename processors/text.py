@@ -6,7 +6,7 @@ import operator
 import re
 import re._constants as _sre
 import re._parser as _sre_parser
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any
 
@@ -342,6 +342,20 @@ def register_fast_twin(pattern: re.Pattern[str], source: str) -> None:
     if len(_fast_sources) >= 4096:  # patterns built on the fly: keep the table bounded
         _fast_sources.clear()
     _fast_sources[(pattern.pattern, pattern.flags)] = source
+
+
+#: What a config error says of a ``*`` inside a phrase.
+WILDCARD_HINT = (
+    "'*' ends the last word of a phrase only (one inside is read as a star and never matches); "
+    "write each form of the other words as a phrase of its own"
+)
+
+
+def inner_wildcard(phrases: Iterable[Any]) -> str | None:
+    """The first phrase with a ``*`` before its end ("позови* руководител*"): :func:`phrase_pattern`
+    reads ``*`` only as the end of a phrase, so such a phrase would look for a literal star and never
+    match. Config readers refuse it, naming it."""
+    return next((p for p in map(str, phrases) if "*" in p.strip().rstrip("*")), None)
 
 
 def phrase_pattern(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> re.Pattern[str]:

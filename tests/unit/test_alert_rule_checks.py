@@ -115,3 +115,16 @@ def test_explain_says_what_each_part_of_a_quiet_rule_read() -> None:
     assert 'the customer did not say any of "manager" (negated ones do not count)' in said
     score["compressed"]["filtered"]["transcript"]["metrics"]["longest_silence_s"] = None
     assert "acoustics.longest_silence_s = n/a (needs >= 20)" in explain(when, score)
+
+
+def test_a_star_inside_a_phrase_is_refused_as_it_would_never_match(tmp_path: Path) -> None:
+    from processors.rules import load_dictionary
+
+    with pytest.raises(AlertRuleError, match=r"\.phrases: 'позови\* руководител\*': '\*' ends the last word"):
+        parse_condition({"phrases": ["позовите руководител*", "позови* руководител*"]}, "r.when")
+    parse_condition({"phrases": ["позовите руководител*"]}, "r.when")  # at the end: a stem
+    (tmp_path / "acme.yaml").write_text("churn: [уйду к друг* оператору]\n", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"entry 'churn': 'уйду к друг\* оператору': '\*' ends the last word"
+    ):
+        load_dictionary("acme", tmp_path)
