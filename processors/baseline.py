@@ -99,7 +99,32 @@ RUDE = _lex(
     "мне всё равно",
     "мне все равно",
     "не ваше дело",
+    # "это не ваши проблемы, мы всё исправим" does not hold "это ваши проблемы": as the English
+    # markers, these are the rude wordings whole, each negation in them as said
+    "это ваши проблемы",
+    "не мои проблемы",
+    "сами виноваты",
+    "не морочьте голову",
+    "не морочьте мне голову",
+    "что вы от меня хотите",
+    "чего вы от меня хотите",
+    "что вы хотите от меня",
+    "чего вы хотите от меня",
+    # abuse addressed to the customer; a bare "ты" is too ambiguous to count
+    "ты дурак",
+    "вы дурак",
+    "ты дура",
+    "вы дура",
+    "вы что, дурак",
+    "вы что дурак",
+    "ты что, дурак",
+    "ты что дурак",
+    "ты идиот*",
+    "вы идиот*",
 )
+#: Polite wordings that hold a rude marker: the agent taking the blame ("мы сами виноваты, простите").
+#: Matched with :data:`RUDE` (longest, leftmost first), so the marker inside them does not count.
+NOT_RUDE = _lex("мы сами виноваты", "мы сами и виноваты")
 OBJECTION = _lex(
     "too expensive",
     "expensive",
@@ -363,7 +388,7 @@ class _Call:
 
 def _politeness(call: _Call) -> BaselineValue:
     groups = {name: hits for name, phrases in POLITE.items() if (hits := call.find(phrases, "agent"))}
-    rude = call.find(RUDE, "agent")
+    rude = [m for m in call.find(RUDE + NOT_RUDE, "agent") if not _pattern(NOT_RUDE).fullmatch(m)]
     value = max(0, min(100, 40 + 12 * len(groups) - 30 * len(rude)))
     fired = "; ".join(f"{name} {_q(hits)}" for name, hits in groups.items()) or "none"
     why = f"agent politeness markers: {fired}; rude markers: {_q(rude) if rude else 'none'}"
