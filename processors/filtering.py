@@ -2316,6 +2316,11 @@ def _one_off(digits: str, heard: str) -> bool:
     return False
 
 
+#: A group of digits broken off and taken back, with the take-back after it ("2 1... sorry, "): cut out,
+#: it leaves the number as meant.
+_RESTARTED = re.compile(rf"\d(?:[ -]?\d)*[\s.,…—–-]*{TAKE_BACK.pattern}[\s.,…—–:-]*", re.IGNORECASE)
+
+
 def _echoes(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) -> None:
     """Digits that say again a number redacted in the segments just before (``said``: the segments
     as said) are that number's, whatever their shape or cue, and take its placeholder (not counted
@@ -2346,6 +2351,10 @@ def _echoes(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) 
         views.append(
             _OH_AFTER_DIGIT.sub(r"\g<1>0", _OH_AFTER_DIGIT.sub(r"\g<1>0", mixed)) if "o" in mixed else mixed
         )
+        if takes_back(alone):
+            # a group taken back and said again ("five five five, two one... sorry, two three one, ..."):
+            # the number as meant, which a read-back says ("So 555 231 4409?")
+            views += [restarted for view in views if (restarted := _RESTARTED.sub(" ", view)) != view]
         own = {d for view in views if (d := said_digits(view))}
         if found.group() == "[PHONE]" and segments[j]["text"].count("[") == 1:
             # a read-back regrouped so that it took a phone's shape ("Повторю: семь четыре девять ..."
@@ -2448,6 +2457,35 @@ def _kept_digits(text: str) -> set[str]:
 #: underscores or hyphens, no "@" after it.
 _LOCAL_PART = re.compile(r"(?<![\w@.])[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+(?![\w@])")
 _PART_SEPARATORS = re.compile(r"[._-]")
+
+
+#: An address said, up to its domain's end: what a breath's placeholder took past it ("... dot com. Is
+#: that J-S-M-I-T-H?") is no part of it.
+_ADDRESS_END = re.compile(
+    r".*(?:\.|\bdot|\bточка)\s*(?:com|net|org|ru|рф|ру|ком|io|info|biz|edu|gov|uk|de|me|us|co)(?![^\W\d_])|.*",
+    re.IGNORECASE | re.DOTALL,
+)
+#: Letters an address said again has at least: shorter, a piece of one dictated a breath at a time.
+_ADDRESS_AGAIN = 6
+
+
+def _emails_said_again(segments: list[dict[str, Any]], said: list[str], pii: Counter[str]) -> None:
+    """An address said again whole in the segments just after it was redacted, whoever says it (the
+    agent reading it back, "J smith 84 at outlook dot com?", "Записала: [EMAIL], верно?"; the caller
+    repeating it): the same address, its count taken back, as a number said again is counted once.
+    Compared by its letters, number words as digits ("eighty four" is 84); the first count stays."""
+    heard: list[tuple[int, str]] = []  # (segment, the letters its addresses took)
+    for j, seg in enumerate(segments):
+        text = seg["text"]
+        if "[EMAIL]" not in text:
+            continue
+        heard = [h for h in heard if j - h[0] <= _ECHO_SEGMENTS]
+        taken = normalise_numbers(_taken(said[j], text))
+        letters = address_letters(taken)
+        core = address_letters(_ADDRESS_END.match(taken).group())  # type: ignore[union-attr]
+        if pii["EMAIL"] > 1 and len(core) >= _ADDRESS_AGAIN and any(core in h for _, h in heard):
+            pii["EMAIL"] -= 1
+        heard.append((j, letters))
 
 
 def _email_echoes(segments: list[dict[str, Any]], said: list[str]) -> None:
@@ -3959,6 +3997,7 @@ def filter_transcript(
             _abandoned(view, said_texts)
             _pieces_joined(view, pii)
         if pii.get("EMAIL"):
+            _emails_said_again(view, said_texts, pii)
             _email_echoes(view, said_texts)
             _email_starts(view)
             _spellings_after(view, said_texts)

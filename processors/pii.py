@@ -3131,14 +3131,44 @@ _GO_ON = re.compile(
 
 
 #: The other speaker's turn that only reads a number back, asking ("So [PHONE]?", "Итак, [PHONE], верно?",
-#: "Let me read that back: [PHONE].", "[PHONE]?"): a cue before it or a question after it.
+#: "Let me read that back: [PHONE].", "Got it, so that's [EMAIL].", "Так, [ID]. Правильно?", "[PHONE]?"): a
+#: cue before it or a question after it.
+_ECHO_CHECK = r"(?:right|correct|is\s+that\s+(?:right|correct)|yes|да|верно|правильно|всё\s+верно|updated)"
 _ECHO = re.compile(
-    r"\W*(?:(?:(?:so|okay|ok|alright|right|and|let\s+me\s+read\s+(?:that|it)\s+back|to\s+confirm|confirming|"
-    r"итак|так|значит|проверяю|повторяю|записываю|записал[аи]?)(?![^\W\d_])[\s,:—–-]*)+"
-    r"\[(EMAIL|CARD|ID|PHONE)\][\s,]*(?:(?:right|correct|is\s+that\s+right|yes|да|верно|правильно)[\s,]*)?[.?!…]*"
-    r"|\[(EMAIL|CARD|ID|PHONE)\][\s,]*(?:(?:right|correct|is\s+that\s+right|да|верно|правильно)[\s,]*)?\?)\s*",
+    r"\W*(?:(?:(?:so|okay|ok|alright|right|and|got\s+it|that'?s|that\s+is|thank\s+you|thanks|i\s+repeat|"
+    r"repeating|let\s+me\s+(?:read\s+(?:that|it)\s+back|repeat|check|confirm)|to\s+confirm|confirming|"
+    r"итак|так|значит|хорошо|понял[аи]?|проверяю|повторяю|записываю|записал[аи]?|исправил[аи]?|извините)"
+    r"(?![^\W\d_])[\s,:—–.-]*)+"
+    rf"\[(EMAIL|CARD|ID|PHONE)\][\s,.]*(?:{_ECHO_CHECK}[\s,]*)?[.?!…]*"
+    rf"|\[(EMAIL|CARD|ID|PHONE)\][\s,.]*(?:{_ECHO_CHECK}[\s,]*)?\?)\s*",
     re.IGNORECASE,
 )
+#: A word that reads a number back anywhere in a short turn ("[PHONE], got it.", "Let me repeat that,
+#: [PHONE]", "Вы назвали: [PHONE]. Это верно?", "So altogether [PHONE], right?").
+_ECHO_CUE = re.compile(
+    r"(?<![^\W\d_])(?:so|got\s+it|repeat|read\s+(?:that|it)\s+back|confirm\w*|altogether|in\s+total|"
+    r"you\s+said|right|correct|итак|итого|записал[аи]?|записываю|повторяю|проверяю|вы\s+назвали|верно|"
+    r"правильно)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: Words besides its placeholder such a turn has at most.
+_ECHO_WORDS = 8
+
+
+def _echoed(text: str) -> str | None:
+    """The kind of number ``text`` only reads back (:data:`_ECHO`, or one placeholder in a short turn
+    with a read-back word or a question), or None."""
+    if (echo := _ECHO.fullmatch(text)) is not None:
+        return echo.group(1) or echo.group(2)
+    found = PLACEHOLDER_RE.findall(text)
+    if len(found) != 1 or _DIGIT_ANY.search(text) is not None:
+        return None
+    rest = PLACEHOLDER_RE.sub(" ", text)
+    if len(rest.split()) > _ECHO_WORDS or ("?" not in text and _ECHO_CUE.search(rest) is None):
+        return None
+    return str(found[0])
+
+
 #: The answer to a number read back that corrects a group of it ("Four four zero eight, actually. Eight at
 #: the end.", "Нет, в конце шестьдесят восемь. Сорок пять, шестьдесят восемь."): a word that corrects.
 CORRECTS = re.compile(
@@ -3168,7 +3198,17 @@ def _asks_another(text: str) -> bool:
         or asks_for_card(text)
         or asks_cvv(text)
         or (names_phone(text) and _DIGIT_ANY.search(text) is None)
+        or ("?" in text and _ASKS_ANOTHER.search(text) is not None)
     )
+
+
+#: A question for an address or for another one ("And your work email?", "And a second one?", "Ещё
+#: почту?"): the speaker's next address is a new one.
+_ASKS_ANOTHER = re.compile(
+    r"(?<![^\W\d_])(?:e-?mail|почт\w*|another|second|other|ещё\s+(?:один|одну|адрес|номер)|"
+    r"втор\w+|друг\w+)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 _TRAILING = re.compile(rf"{PLACEHOLDER_RE.pattern}[\s.,;:!?]*$")
@@ -3280,16 +3320,18 @@ def count_placeholders(
                     ending = dict.fromkeys(ending)
             continue
         marks = codes.get(i)
+        echoed = False  # the turn only reads back the number just given: counted none, joined to none
         if marks is None:
             counts.update(PLACEHOLDER_RE.findall(text))
             if (
                 roles is not None
                 and i
                 and roles[i - 1] != roles[i]
-                and (echo := _ECHO.fullmatch(text)) is not None
-                and f"[{(kind := echo.group(1) or echo.group(2))}]" in texts[i - 1]
+                and (kind := _echoed(text)) is not None
+                and f"[{kind}]" in texts[i - 1]
             ):  # the other speaker reading back the number just given: no second one
                 counts[kind] -= 1
+                echoed = True
             elif (
                 roles is not None
                 and i > 1
@@ -3302,7 +3344,7 @@ def count_placeholders(
                 counts[found[0]] -= len(found)
                 ending[roles[i]] = None  # nor joined to the speaker's number before
                 continue
-            if "[" in text[1:]:  # a second placeholder, or one after a read-back cue
+            if "[" in text[1:] and not echoed:  # a second placeholder, or one after a read-back cue
                 counts.subtract(_READ_BACK_PLACEHOLDER.findall(text) + _TAKEN_BACK_PLACEHOLDER.findall(text))
         else:
             kinds = {m.start(): marks.get(m.start(), m.group(1)) for m in PLACEHOLDER_RE.finditer(text)}
@@ -3323,7 +3365,7 @@ def count_placeholders(
             lead_kind = None
             if lead is not None:
                 lead_kind = marks.get(lead.start(1) - 1, lead.group(1)) if marks else lead.group(1)
-            if lead_kind is not None and ending.get(role) == lead_kind:
+            if lead_kind is not None and ending.get(role) == lead_kind and not echoed:
                 counts[lead_kind] -= 1
             tail = _TRAILING.search(text)
             tail_kind = None

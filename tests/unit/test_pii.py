@@ -1878,3 +1878,72 @@ def test_a_phones_group_corrected_after_its_read_back_is_the_phone(turns, lang, 
     assert filtered["transcript"]["segments"][-1]["text"] == stored
     assert filtered["pii"] == {"PHONE": 1}
     assert rule_metrics(filtered["transcript"])["pii"] == {"PHONE": 1}
+
+
+def _both_counts(turns: list[tuple[str, str]], lang: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The filter's count and the stored one (count_placeholders over the filtered segments)."""
+    from processors.filtering import filter_transcript
+    from streams.bench_text import make_transcript_from_turns
+
+    filtered = filter_transcript(make_transcript_from_turns("n", turns, lang))
+    segments = filtered["transcript"]["segments"]
+    return filtered["pii"], count_placeholders([s["text"] for s in segments], [s["role"] for s in segments])
+
+
+def test_an_address_and_a_phone_corrected_and_read_back_are_one_each():
+    """Call c06 (UAT round 3): an old address taken back for the new one, the agent reading it back; a
+    phone with a group restarted, read back, a group corrected, read back again. One e-mail, one phone."""
+    turns = [
+        ("agent", "Sure. What's the new email?"),
+        ("customer", "It's john dot smith... no wait, sorry, that's my old one. "
+                     "It's j smith eighty four at outlook dot com."),
+        ("agent", "J smith 84 at outlook dot com. Is that J-S-M-I-T-H?"),
+        ("customer", "Yes, yes, exactly."),
+        ("agent", "And the new phone number?"),
+        ("customer", "Five five five, two one... sorry, two three one, four four zero nine."),
+        ("agent", "So 555 231 4409?"),
+        ("customer", "Four four zero eight, actually. Eight at the end."),
+        ("agent", "555 231 4408. Got it. And the new service address?"),
+    ]  # fmt: skip
+    assert _both_counts(turns, "en") == ({"EMAIL": 1, "PHONE": 1}, {"EMAIL": 1, "PHONE": 1})
+
+
+@pytest.mark.parametrize(
+    ("turns", "lang", "counts"),
+    [
+        # an address read back by the other speaker is no second one, whatever the cue
+        ([("agent", "What's the email?"), ("customer", "It's ivan at gmail dot com."),
+          ("agent", "Ivan at gmail dot com, right?")], "en", {"EMAIL": 1}),
+        ([("agent", "What's the email?"), ("customer", "It's j smith eighty four at outlook dot com."),
+          ("agent", "J smith 84 at outlook dot com?")], "en", {"EMAIL": 1}),
+        ([("agent", "What's the email?"), ("customer", "It's ivan at gmail dot com."),
+          ("agent", "Got it, so that's ivan at gmail dot com.")], "en", {"EMAIL": 1}),
+        ([("agent", "Почта?"), ("customer", "petrov точка anna собака mail точка ru."),
+          ("agent", "Повторяю: petrov точка anna собака mail точка ru. Верно?")], "ru", {"EMAIL": 1}),
+        # two addresses of one domain are two
+        ([("agent", "What's the email?"), ("customer", "It's ivan at gmail dot com."),
+          ("agent", "And a second one?"), ("customer", "Maria at gmail dot com.")], "en", {"EMAIL": 2}),
+        # a phone with a group restarted, read back as meant
+        ([("agent", "And the new phone number?"),
+          ("customer", "Five five five, two one... sorry, two three one, four four zero nine."),
+          ("agent", "So 555 231 4409?")], "en", {"PHONE": 1}),
+    ],
+)  # fmt: skip
+def test_a_number_or_address_read_back_is_counted_once_by_both(turns, lang, counts):
+    assert _both_counts(turns, lang) == (counts, counts)
+
+
+@pytest.mark.parametrize(
+    "read_back",
+    [
+        "Let me repeat: [ID]?",
+        "Thank you, [ID], updated.",
+        "Так, [ID]. Правильно?",
+        "Got it, so that's [ID].",
+        "Let me read that back: [ID], is that correct?",
+        "Поняла, записала: [ID].",
+        "Извините, исправил: [ID].",
+    ],
+)
+def test_the_stored_count_reads_more_read_back_cues(read_back):
+    assert count_placeholders(["[ID].", read_back], ["c", "a"]) == {"ID": 1}
