@@ -3121,6 +3121,13 @@ _TAKEN_BACK_PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(rf"\s*{PLACEHOLDER_RE.pattern}")
+#: ... perhaps after a few words that go on with it ("Okay, [ID].", "Так, [ID].", "Да, слышу. Дальше: [ID]"):
+#: the speaker's next breath of the number, for the stored count.
+_GOES_ON = re.compile(
+    r"\s*(?:(?:okay|ok|so|uh|um|and|then|yeah|так|ну|да|ага|угу|сейчас|дальше|продолжаю|потом|слышу)"
+    rf"(?![^\W\d_])[\s,.:;—–-]*){{0,3}}{PLACEHOLDER_RE.pattern}",
+    re.IGNORECASE,
+)
 #: The other speaker asking only for the rest of the number ("А дальше?", "Повторите конец?", "Go on."):
 #: no request for another one.
 _GO_ON = re.compile(
@@ -3148,11 +3155,13 @@ _ECHO = re.compile(
 _ECHO_CUE = re.compile(
     r"(?<![^\W\d_])(?:so|got\s+it|repeat|read\s+(?:that|it)\s+back|confirm\w*|altogether|in\s+total|"
     r"you\s+said|right|correct|итак|итого|записал[аи]?|записываю|повторяю|проверяю|вы\s+назвали|верно|"
-    r"правильно)(?![^\W\d_])",
+    r"правильно|повторю)(?![^\W\d_])",
     re.IGNORECASE,
 )
+#: ... a placeholder alone, perhaps after a backchannel ("[ID],", "угу... [ID],").
+_BACKCHANNEL_ONLY = re.compile(r"[\W_]*(?:(?:угу|ага|mm-hmm|uh-huh|okay|ok)(?![^\W\d_])[\W_]*)?", re.I)
 #: Words besides its placeholder such a turn has at most.
-_ECHO_WORDS = 8
+_ECHO_WORDS = 10
 
 
 def _echoed(text: str) -> str | None:
@@ -3164,6 +3173,8 @@ def _echoed(text: str) -> str | None:
     if len(found) != 1 or _DIGIT_ANY.search(text) is not None:
         return None
     rest = PLACEHOLDER_RE.sub(" ", text)
+    if _BACKCHANNEL_ONLY.fullmatch(rest) is not None:
+        return str(found[0])  # alone or after "угу...": a piece echoed while it is dictated
     if len(rest.split()) > _ECHO_WORDS or ("?" not in text and _ECHO_CUE.search(rest) is None):
         return None
     return str(found[0])
@@ -3361,7 +3372,7 @@ def count_placeholders(
             counts.subtract(kind for at in taken if (kind := kinds[at]) is not None)
         if roles is not None:
             role = roles[i]
-            lead = _LEADING.match(text)
+            lead = _GOES_ON.match(text)
             lead_kind = None
             if lead is not None:
                 lead_kind = marks.get(lead.start(1) - 1, lead.group(1)) if marks else lead.group(1)

@@ -1947,3 +1947,19 @@ def test_a_number_or_address_read_back_is_counted_once_by_both(turns, lang, coun
 )
 def test_the_stored_count_reads_more_read_back_cues(read_back):
     assert count_placeholders(["[ID].", read_back], ["c", "a"]) == {"ID": 1}
+
+
+@pytest.mark.parametrize(
+    ("texts", "roles", "counts"),
+    [
+        # the speaker's next breath of the number, after a word that goes on with it
+        (["Uh, [ID]...", "[ID]...", "Okay, [ID]."], ["c", "c", "c"], {"ID": 1}),
+        (["[ID]...", "Да, слышу. Дальше: [ID]."], ["c", "c"], {"ID": 1}),
+        # the other speaker echoing a piece while it is dictated
+        (["Пишите: [ID]...", "угу... [ID],", "[ID]."], ["c", "a", "c"], {"ID": 1}),
+        # ... not a number of their own after a word
+        (["It's [PHONE]", "Угу.", "[PHONE].", "[PHONE] again"], ["c", "a", "c", "a"], {"PHONE": 2}),
+    ],
+)
+def test_the_stored_count_joins_a_number_going_on_and_its_echoes(texts, roles, counts):
+    assert count_placeholders(texts, roles) == counts
