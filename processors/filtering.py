@@ -2216,6 +2216,24 @@ def _series_heads(segments: list[dict[str, Any]]) -> None:
         segments[i] = {**seg, "text": view[: m.start()] + view[m.end() :]}
 
 
+#: Capital letters said one by one right before an identity number's placeholder ("member ID W [ID]",
+#: "X J H, [ID]", "It's H [ID]"): its prefix (a member, policy or licence number's letters). A lone
+#: pronoun or one-letter word ("I", "A", "В", "С") is no prefix.
+_LETTERS_BEFORE_ID = re.compile(
+    r"(?<![\w'’\[\].-])(?:(?:[A-ZА-ЯЁ][\s,]+){1,2}[A-ZА-ЯЁ]|[B-HJ-ZБГДЕЁЖЗЙЛМНПРТФХЦЧШЩЭЮ])[\s,]+(?=\[ID\])"
+)
+
+
+def _letters_before_ids(segments: list[dict[str, Any]]) -> None:
+    """The letters an identity number starts with, said before its digits and left outside its
+    placeholder, go into it (the number's, not counted again)."""
+    for i, seg in enumerate(segments):
+        if "[ID]" in seg["text"]:
+            text = _LETTERS_BEFORE_ID.sub("", seg["text"])
+            if text != seg["text"]:
+                segments[i] = {**seg, "text": text}
+
+
 _READ_BACK_WORDS = re.compile(READ_BACK_CUE, re.IGNORECASE)
 _READ_BACK = re.compile(rf"({READ_BACK_CUE}[\s:,—–-]*)\d(?:[\s‑–-]?\d){{3}}(?!\d)", re.IGNORECASE)
 #: Segments back a read-back may refer to.
@@ -3989,6 +4007,7 @@ def filter_transcript(
             _placeholder_heads(view)
             if pii.get("ID"):
                 _series_heads(view)
+                _letters_before_ids(view)
         if pii.get("PHONE"):
             _read_backs(view)
             _corrected_groups(view)

@@ -1630,8 +1630,9 @@ def _redact_spelled(said: str, text: str) -> str:
         # right before a take-back that leads to the e-mail: elsewhere in the call ("Linda Ortiz",
         # "Thank you, Linda") the words are a name, not an e-mail.
         name = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        # (with the words joined before it: "john dot smith... no wait, ..." leaves no "john dot")
         run = (
-            rf"(?<![^\W\d_])(?:{name})(?:\s+{_EMAIL_JOINER}\s+[\w-]+)*(?![^\W\d_])"
+            rf"(?<![^\W\d_])(?:[\w-]+\s+{_EMAIL_JOINER}\s+)*(?:{name})(?:\s+{_EMAIL_JOINER}\s+[\w-]+)*(?![^\W\d_])"
             rf"(?=[\s.,…—–-]*(?:(?:no|nope|нет)[\s.,…—–-]+)?{_TAKE_BACK.pattern}"
             rf"[^\[\]]{{0,{_TAKE_BACK_CHARS}}}?\[EMAIL\])"
         )

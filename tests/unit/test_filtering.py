@@ -1405,7 +1405,7 @@ def test_the_first_group_of_a_number_said_before_the_breath_redacted_after_it():
             ("customer", "fifty-eight oh three nineteen."),
         ]
     )
-    assert texts[1] == "The policy number is H X [ID]." and texts[3] == "[ID].", texts
+    assert texts[1] == "The policy number is [ID]." and texts[3] == "[ID].", texts
 
 
 def test_the_last_group_of_a_number_said_in_words_in_the_next_breath():
@@ -3292,7 +3292,7 @@ def test_a_phone_asked_for_with_a_piece_in_the_other_channel():
         ),
         (
             [("agent", "And your driver's license number?"), ("customer", "Sure, it's У, 73O8O15.")],
-            "Sure, it's Y, [ID].",
+            "Sure, it's [ID].",
         ),
     ],
 )
@@ -4193,3 +4193,33 @@ def test_a_document_read_by_its_numbered_fields_keeps_them_apart_from_the_number
                      "пятьдесят шесть семьдесят восемь."),
     ]  # fmt: skip
     assert _texts(turns, "ru")[-1] == "Читаю по пунктам: 4a — 12.03.2021, 4b — 12.03.2031, 5 — [ID]."
+
+
+@pytest.mark.parametrize(
+    ("turns", "stored"),
+    [
+        ([("agent", "And your member ID?"), ("customer", "Yes, it's Aetna now, member ID W 585 686 961.")],
+         "Yes, it's Aetna now, member ID [ID]."),
+        ([("agent", "And your member ID?"),
+          ("customer", "Member ID X J H, seven eight five, seven zero nine, three nine zero.")],
+         "Member ID [ID]."),
+        ([("agent", "And your driver's license number?"), ("customer", "It's H 115 0959.")], "It's [ID]."),
+    ],
+)  # fmt: skip
+def test_the_letters_an_id_starts_with_go_into_its_placeholder(turns, stored):
+    filtered = filter_transcript(make_transcript_from_turns("n", turns, "en"))
+    assert filtered["transcript"]["segments"][-1]["text"] == stored
+    assert filtered["pii"] == {"ID": 1}
+
+
+def test_an_address_taken_back_leaves_none_of_its_words():
+    turns = [
+        ("agent", "What's the new email?"),
+        ("customer", "It's john dot smith... no wait, sorry, that's my old one. "
+                     "It's j smith eighty four at outlook dot com."),
+    ]  # fmt: skip
+    filtered = filter_transcript(make_transcript_from_turns("n", turns, "en"))
+    assert filtered["transcript"]["segments"][-1]["text"] == (
+        "It's [EMAIL], no wait, sorry, that's my old one. It's [EMAIL]."
+    )
+    assert filtered["pii"] == {"EMAIL": 1}
