@@ -606,17 +606,23 @@ class AlertRulebook:
         return next((r for r in self.rules_for(tenant, queue) if r.id == rule_id), None)
 
 
-@cache
-def _keyword_paths(condition: Condition | None) -> Iterator[tuple[str, str]]:
-    """(path, dictionary entry) of every ``rules.*keyword_hits.<entry>`` in ``condition``."""
+def _compares(condition: Condition | None) -> Iterator[Compare]:
+    """Every ``path op value`` of ``condition``, however nested. (Not cached: a cached generator is
+    spent after its first use, and a second check of the same rule would find nothing to check.)"""
     if isinstance(condition, AllOf | AnyOf):
         for inner in condition.conditions:
-            yield from _keyword_paths(inner)
+            yield from _compares(inner)
     elif isinstance(condition, Compare):
-        root, _, rest = condition.path.partition(".")
+        yield condition
+
+
+def _keyword_paths(condition: Condition | None) -> Iterator[tuple[str, str]]:
+    """(path, dictionary entry) of every ``rules.*keyword_hits.<entry>`` in ``condition``."""
+    for compare in _compares(condition):
+        root, _, rest = compare.path.partition(".")
         name, _, entry = rest.partition(".")
         if root == "rules" and name.endswith("keyword_hits"):
-            yield condition.path, entry
+            yield compare.path, entry
 
 
 def check_keyword_entries(
@@ -646,13 +652,10 @@ def check_keyword_entries(
 
 def _criterion_paths(condition: Condition | None) -> Iterator[tuple[str, str]]:
     """(path, criterion id) of every ``criteria.<id>[.value|.label]`` in ``condition``."""
-    if isinstance(condition, AllOf | AnyOf):
-        for inner in condition.conditions:
-            yield from _criterion_paths(inner)
-    elif isinstance(condition, Compare):
-        root, _, rest = condition.path.partition(".")
+    for compare in _compares(condition):
+        root, _, rest = compare.path.partition(".")
         if root == "criteria":
-            yield condition.path, rest.partition(".")[0]
+            yield compare.path, rest.partition(".")[0]
 
 
 def check_criterion_paths(rulebook: AlertRulebook, scorecards: Any) -> None:

@@ -128,3 +128,17 @@ def test_a_star_inside_a_phrase_is_refused_as_it_would_never_match(tmp_path: Pat
         ValueError, match=r"entry 'churn': 'уйду к друг\* оператору': '\*' ends the last word"
     ):
         load_dictionary("acme", tmp_path)
+
+
+def test_a_rule_is_checked_every_time_it_is_loaded() -> None:
+    """The walk over a condition was cached as a generator, spent after its first use: the second
+    load of an equal rule (a worker's check after `config --check` in one process) checked nothing."""
+    from processors.alerts import check_keyword_entries
+
+    rule = {"id": "r", "severity": "info", "when": "rules.keyword_hits.nope >= 1"}
+    raw = {"id": "acme", "version": "1", "rules": [rule]}
+    dictionaries = {None: {"legal": 1, "cancel": 1}}
+    for _ in range(2):
+        book = AlertRulebook([*default_rulebook().sets.values(), parse_rule_set(raw, "acme.yaml")])
+        with pytest.raises(AlertRuleError, match="defines no entry 'nope'"):
+            check_keyword_entries(book, dictionaries)
