@@ -25,6 +25,17 @@ customer: Great, thank you, sign me up.
 """
 
 
+def with_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    """A rules folder holding ``text`` as its one file, named by CALLSTREAM_ALERT_RULES_DIR, and the
+    calm dialogue written to ``calm.txt`` (returned)."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "set.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
+    (tmp_path / "calm.txt").write_text(CALM, encoding="utf-8")
+    return tmp_path / "calm.txt"
+
+
 def test_dialogue_lines_become_turns_with_roles() -> None:
     turns = parse_dialogue("A: Hello.\n\n# note\nклиент: Здравствуйте.\nOperator:  Hi  \ncustomer:\n")
     assert turns == [("agent", "Hello."), ("customer", "Здравствуйте."), ("agent", "Hi")]
@@ -82,16 +93,13 @@ def test_a_legal_threat_fires_and_a_calm_call_does_not(tmp_path: Path, capsys: p
 def test_rules_from_the_configured_folder_apply_per_tenant(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "acme.yaml").write_text(
+    with_rules(
+        tmp_path,
+        monkeypatch,
         "id: acme\ntenants: [acme]\nrules:\n"
         "  - id: price_named\n    severity: info\n    when: rules.price_mentions >= 1\n",
-        encoding="utf-8",
     )
-    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
-    stdin = io.StringIO(CALM)
-    monkeypatch.setattr("sys.stdin", stdin)
+    monkeypatch.setattr("sys.stdin", io.StringIO(CALM))
     assert main(["alerts", "try", "-", "--tenant", "acme"]) == 0
     assert "FIRES  price_named [info]" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO(CALM))
@@ -110,40 +118,34 @@ def test_a_bad_dialogue_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Ca
 def test_a_quiet_rule_says_what_it_read_and_a_typed_dialogue_has_no_acoustics(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "acme.yaml").write_text(
+    calm = with_rules(
+        tmp_path,
+        monkeypatch,
         "id: acme\ntenants: [acme]\nrules:\n"
         "  - id: long_silence\n    severity: warning\n    when: acoustics.longest_silence_s >= 20\n",
-        encoding="utf-8",
     )
-    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
-    (tmp_path / "calm.txt").write_text(CALM, encoding="utf-8")
-    assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--all", "--tenant", "acme"]) == 0
+    assert main(["alerts", "try", str(calm), "--all", "--tenant", "acme"]) == 0
     out = capsys.readouterr().out
     assert "rule sets acme, default" in out
     assert "quiet  long_silence [warning]: acoustics.longest_silence_s = n/a (needs >= 20)" in out
     assert "quiet  legal_threat [critical]: rules.customer_keyword_hits.legal = 0 (needs >= 1)" in out
     assert "a typed dialogue has no audio" in out
-    calls = read_calls(tmp_path / "calm.txt")
+    calls = read_calls(calm)
     assert calls[0]["metrics"]["overtalk_count"] is None and calls[0]["metrics"]["agent_talk_s"] > 0
 
 
 def test_a_tenant_a_rule_set_names_in_other_letters_is_pointed_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "r.yaml").write_text(
+    calm = with_rules(
+        tmp_path,
+        monkeypatch,
         "id: r\ntenants: [rostelecom-demo]\nrules:\n  - id: any_price\n    severity: info\n"
         "    when: rules.price_mentions >= 1\n",
-        encoding="utf-8",
     )
-    monkeypatch.setenv("CALLSTREAM_ALERT_RULES_DIR", str(rules))
-    (tmp_path / "calm.txt").write_text(CALM, encoding="utf-8")
-    assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--tenant", "Rostelecom-Demo"]) == 0
+    assert main(["alerts", "try", str(calm), "--tenant", "Rostelecom-Demo"]) == 0
     out = capsys.readouterr().out
     assert "note: no rule set names tenant 'Rostelecom-Demo'; one names 'rostelecom-demo'" in out
-    assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--tenant", "rostelecom-demo"]) == 0
+    assert main(["alerts", "try", str(calm), "--tenant", "rostelecom-demo"]) == 0
     out = capsys.readouterr().out
     assert "note:" not in out and "FIRES  any_price" in out
