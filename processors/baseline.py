@@ -125,6 +125,22 @@ RUDE = _lex(
 #: Polite wordings that hold a rude marker: the agent taking the blame ("мы сами виноваты, простите").
 #: Matched with :data:`RUDE` (longest, leftmost first), so the marker inside them does not count.
 NOT_RUDE = _lex("мы сами виноваты", "мы сами и виноваты")
+#: Rude markers that are rude only in some sentences, and what else they are: the text of the sentence
+#: before the marker (``before``) or after it (``after``, up to and with its end mark) that says so.
+#: "Вы не сами виноваты", "Не думайте, что вы сами виноваты": the blame negated.
+_NOT_BLAME = re.compile(r"(?<!\w)не\s+(?:вы\s+)?$|(?<!\w)не\s+\w+[^.!?…]*?(?<!\w)что\s+(?:и\s+)?(?:вы\s+)?$")
+#: "Это ваши проблемы со связью или с роутером?": whose equipment, asked; dismissive is the clause ended
+#: ("Это ваши проблемы.") or carried on ("..., а не наши", "..., разбирайтесь сами").
+_WHOSE_PROBLEM = re.compile(r"^\s*(?:(?:с|со|или)(?!\w)|[^.!…]*\?)")
+#: "Что вы от меня хотите?" whole is exasperated; "что вы от меня хотите получить: возврат или замену?"
+#: asks what the customer needs.
+_WANT_ENDS = re.compile(r"^(?:[\s,]*(?:вообще|ещё|еще|тогда|опять|снова|же)(?!\w))*\s*(?:[.!?…]|$)")
+#: "Whatever." / "Yeah, whatever, ..." is a dismissive reply; "whatever works best for you" is service.
+_WHATEVER_ALONE_BEFORE = re.compile(r"^(?:(?:yeah|yes|ok|okay|fine|sure|oh|well)\W+)*$")
+_WHATEVER_ALONE_AFTER = re.compile(r"^\s*(?:[.,!?…;—-]|$)")
+#: "I don't care how long it takes, I'll stay on the line": a commitment, not indifference.
+_CARE_COMMITMENT = re.compile(r"^\s*(?:how\s+long|how\s+much\s+time|what\s+it\s+takes)(?!\w)")
+_SENTENCE_END = re.compile(r"[.!?…\n]")
 OBJECTION = _lex(
     "too expensive",
     "expensive",
@@ -386,9 +402,48 @@ class _Call:
         return "" if self.roles_known else " (speaker roles unknown: markers counted in every turn)"
 
 
+def _rude_in_sentence(marker: str, before: str, after: str) -> bool:
+    """Whether ``marker`` is rude with ``before``/``after`` it in its sentence (lower-cased)."""
+    if marker == "сами виноваты":
+        return _NOT_BLAME.search(before) is None
+    if marker == "это ваши проблемы":
+        return _WHOSE_PROBLEM.match(after) is None
+    if marker in (
+        "что вы от меня хотите",
+        "чего вы от меня хотите",
+        "что вы хотите от меня",
+        "чего вы хотите от меня",
+    ):
+        return _WANT_ENDS.match(after) is not None
+    if marker == "whatever":
+        return _WHATEVER_ALONE_BEFORE.match(before.strip()) is not None and bool(
+            _WHATEVER_ALONE_AFTER.match(after)
+        )
+    if marker == "i don't care":
+        return _CARE_COMMITMENT.match(after) is None
+    return True
+
+
+def _rude(text: str) -> list[str]:
+    """The rude markers of :data:`RUDE` in ``text`` (lower-cased, deduplicated), less those inside a
+    :data:`NOT_RUDE` wording and those its sentence shows are meant otherwise."""
+    low = text.lower()
+    hits: list[str] = []
+    for m in ci_finditer(_pattern(RUDE + NOT_RUDE), text, fold(text)):
+        marker = re.sub(r"\s+", " ", m.group().lower())
+        if _pattern(NOT_RUDE).fullmatch(marker):
+            continue
+        start = max((e.end() for e in _SENTENCE_END.finditer(low, 0, m.start())), default=0)
+        end = _SENTENCE_END.search(low, m.end())
+        after = low[m.end() : end.end() if end else len(low)]
+        if _rude_in_sentence(marker, low[start : m.start()], after):
+            hits.append(marker)
+    return list(dict.fromkeys(hits))
+
+
 def _politeness(call: _Call) -> BaselineValue:
     groups = {name: hits for name, phrases in POLITE.items() if (hits := call.find(phrases, "agent"))}
-    rude = [m for m in call.find(RUDE + NOT_RUDE, "agent") if not _pattern(NOT_RUDE).fullmatch(m)]
+    rude = _rude(call.text("agent"))
     value = max(0, min(100, 40 + 12 * len(groups) - 30 * len(rude)))
     fired = "; ".join(f"{name} {_q(hits)}" for name, hits in groups.items()) or "none"
     why = f"agent politeness markers: {fired}; rude markers: {_q(rude) if rude else 'none'}"

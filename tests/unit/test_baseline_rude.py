@@ -63,3 +63,43 @@ def test_the_customers_rude_words_do_not_cost_the_agent() -> None:
 def test_the_agent_taking_the_blame_is_not_blaming_the_customer() -> None:
     assert _politeness("Простите, мы сами виноваты, сбой на нашей стороне.") == 52.0  # the apology only
     assert _politeness("Мы сами виноваты. А вы сами виноваты в остальном.") == 10.0
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Не думайте, что вы сами виноваты, такое бывает у всех.",
+        "Вы не сами виноваты, это наш сбой, извините.",
+        "Никто не говорит, что вы сами виноваты.",
+        "Это ваши проблемы со связью или с роутером? Давайте проверим.",
+        "Это ваши проблемы с оплатой? Сейчас посмотрю.",
+        "Это ваши проблемы или общие по району?",
+        "Подскажите, что вы от меня хотите получить: возврат или замену?",
+        "Whatever works best for you, sir, we can do Monday or Tuesday.",
+        "We can do whatever you need.",
+        "I don't care how long it takes, I'll stay on the line until it's fixed.",
+        "I don't care what it takes, we will fix it today.",
+    ],
+)
+def test_a_rude_marker_meant_otherwise_in_its_sentence_is_not_rude(said: str) -> None:
+    assert _politeness(said) >= 40.0
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Это ваши проблемы, разбирайтесь сами.",
+        "Это ваши проблемы, а не наши.",
+        "Это ваши проблемы",
+        "Не звоните сюда больше. Вы сами виноваты.",
+        "Я не знаю, чем помочь. Сами виноваты, надо было читать договор.",
+        "Что вы от меня хотите вообще?",
+        "Я вообще не пойму, чего вы от меня хотите.",
+        "Whatever.",
+        "Yeah, whatever, call back tomorrow.",
+        "I don't care.",
+        "I don't care about your router.",
+    ],
+)
+def test_the_rude_wordings_whole_stay_rude(said: str) -> None:
+    assert _politeness(said) == 10.0
