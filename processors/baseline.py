@@ -19,7 +19,9 @@ only in customer turns; with unknown roles, e.g. mono calls, in every turn):
   objection; clamped to 0-100.
 - ``sale_probability`` (score): no sales context (no price, offer or closing words) → 5. Otherwise
   30 + 25 customer agreement + 25 agent closing step (contract, invoice, trial start) + 10 price
-  named − 25 hesitation; a customer refusal caps it at 5.
+  named − 25 hesitation; a customer refusal caps it at 5. A debt-collection call (an agent collection
+  marker) is 5 unless an agent sentence not about the debt offers or prices something: a repayment
+  plan (restructuring, installments, a payment plan) is no sale.
 - ``deal_stage`` (category): the furthest stage with a marker: closing (agreement or a closing
   step, without refusal) > objections > presentation (price or product/offer words) > needs (the
   agent asks about needs) > start.
@@ -284,6 +286,46 @@ COLLECTION = _lex(
     "погасить долг",
     "погасите долг",
 )
+#: What a collection call offers instead of a product: a way to pay the debt. In a call with a collection
+#: marker, a sentence with one of these (or a debt word) is about the debt, whatever it offers or prices.
+REPAYMENT = _lex(
+    "debt",
+    "debts",
+    "owe",
+    "owed",
+    "owes",
+    "payment plan",
+    "repayment*",
+    "settlement",
+    "settle the",
+    "restructur*",
+    "installment*",
+    "pay off",
+    "pay it off",
+    "pay in full",
+    "lump sum",
+    "долг",
+    "долга",
+    "долгу",
+    "долгом",
+    "долги",
+    "долгов",
+    "реструктуризац*",
+    "рассрочк*",
+    "отсрочк*",
+    "график погашения",
+    "график платежей",
+    "погашени*",
+    "частями",
+    "единовременно",
+)
+#: Words that make a priced sentence with no offer marker a demand for payment or a sum owed ("the
+#: minimum payment is $50", "сумма — сорок семь тысяч рублей"), not a price of something sold.
+PAYMENT = _lex(
+    "pay", "payment*", "paid", "amount", "balance", "оплат*", "заплат*", "платёж*", "платеж*", "сумм*"
+)
+#: Sentence ends inside a turn: a full stop before a space or the end, not the one in "4.50".
+_SENTENCE_SPLIT = re.compile(r"[.!?…]+(?=\s|$)|\n")
 NEEDS = _lex(
     "what do you need",
     "what are you looking for",
@@ -501,6 +543,24 @@ class _Sales:
         )
 
 
+def _pitch(call: _Call) -> list[str]:
+    """The offer markers and prices of the agent's sentences that are not about a debt: in a call with a
+    collection marker, they are what is sold besides ("an overdue bill of 200 rubles; TV for 299 a
+    month"), where the debt, its restructuring or a demand to pay are no sale."""
+    found: list[str] = []
+    for turn in call.of("agent"):
+        for sentence in _SENTENCE_SPLIT.split(turn.text):
+            folded = fold(sentence)
+            if find(COLLECTION + REPAYMENT, sentence, folded):
+                continue
+            offer = find(RESOLVE + PRESENTATION, sentence, folded)
+            if offer or not find(PAYMENT, sentence, folded):
+                found += offer + [
+                    sentence[m.start() : m.end()] for m in ci_finditer(PRICE_RE, sentence, folded)
+                ]
+    return found
+
+
 def _sale_probability(call: _Call) -> BaselineValue:
     s = call.sales
     if not (s.price or s.offer or s.closing):
@@ -508,9 +568,12 @@ def _sale_probability(call: _Call) -> BaselineValue:
             5.0, None, f"no price, offer or closing words: no sales conversation → 5{call.note}"
         )
     collection = call.find(COLLECTION, "agent")
-    if collection and not s.offer:
+    if collection and not _pitch(call):
         return BaselineValue(
-            5.0, None, f"debt collection {_q(collection)} and no offer: no sales conversation → 5{call.note}"
+            5.0,
+            None,
+            f"debt collection {_q(collection)} and no offer besides a repayment: no sales conversation → 5"
+            f"{call.note}",
         )
     value = 30 + 25 * bool(s.agreement) + 25 * bool(s.closing) + 10 * bool(s.price) - 25 * bool(s.hesitation)
     parts = [
