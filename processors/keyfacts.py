@@ -758,13 +758,17 @@ def problem_statements(texts: Iterable[str], limit: int = PROBLEM_STATEMENTS) ->
 #: The customer saying the fix worked: the counterpart of a problem statement, what tells a resolved
 #: call (first-call resolution) from one that was only answered. Not after a negation ("не работает",
 #: "it's not working" do not match: the verb must follow no "не"/"not").
+_RESOLVED_SUBJECT = r"(?:связь|сеть|интернет|сигнал|звук|изображение|картинка|гудок|доступ|вай-?фай|wi-?fi)"
 _RESOLVED_PARTS = (
     r"(?<!не\s)(?<!ни\s)(?:(?:снова|опять|теперь|сейчас|всё|все|уже)\s+)?заработал[аио]?",
     r"(?<!не\s)(?<!ни\s)(?:снова|опять|теперь|сейчас|всё|все|уже)\s+работа(?:ет|ют)",
     r"(?<!не\s)(?<!ни\s)работа(?:ет|ют)(?:\s+(?:снова|опять|теперь|сейчас|уже))?(?=\s*[.!…]|\s*$)",
     r"(?<!не\s)(?:вс[её]\s+)?получилось",
     r"(?<!не\s)помогло",
-    r"(?<!не\s)появил(?:ся|ась|ось|ись)",
+    # "появилась" only with the service as its subject ("Связь появилась", "Появился интернет"), never
+    # a new symptom ("Появилась какая-то ошибка 651").
+    rf"(?:{_RESOLVED_SUBJECT})\s+(?:(?:снова|опять|теперь|уже)\s+)?появил(?:ся|ась|ось|ись)",
+    rf"(?<!не\s)появил(?:ся|ась|ось|ись)(?:\s+(?:снова|опять|теперь|уже))?\s+(?:{_RESOLVED_SUBJECT})",
     r"it\s+works(?:\s+(?:now|again|fine))?",
     r"it\s+worked",
     r"(?:it|that)['’]s\s+working(?:\s+(?:now|again))?",
@@ -772,11 +776,48 @@ _RESOLVED_PARTS = (
     r"works\s+now",
     r"working\s+again",
     r"(?:that|this)\s+(?:fixed|did)\s+it",
-    r"it['’]s\s+back(?:\s+(?:on|up))?",
+    r"it['’]s\s+back(?:\s+(?:on|up))?(?!\s+to\s)",  # not "back to square one"
     r"(?:that|it)\s+helped",
     r"problem\s+solved",
 )
 _RESOLVED = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(_RESOLVED_PARTS)})(?![^\W\d_])", re.IGNORECASE)
+#: Where a clause starts: what came before it in the sentence is another thought ("Not sure what you
+#: did, but it works now").
+_CLAUSE_START = re.compile(r"[,;:.!?…—]|(?<![^\W\d_])(?:but|though|но|однако|а)(?![^\W\d_])", re.IGNORECASE)
+#: Before the match in its clause: a negation ("I don't think it works"), a condition ("if it works",
+#: "если заработает"), or someone else's service ("У соседей интернет работает", "у вас горячая линия
+#: работает"): none says the customer's fix worked.
+_RESOLVED_NOT_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:not|no|never|nothing|don['’]t|doesn['’]t|didn['’]t|isn['’]t|can['’]t|won['’]t|"
+    r"if|whether|unless|once|when|не|ни|нет|никак|ничего|если|когда|пока|чтобы|как\s+только|"
+    r"у\s+(?!меня(?![^\W\d_])|нас(?![^\W\d_]))[^\W\d_]+)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: After the match in its sentence: a past that is over ("It worked yesterday"), a fix that holds only
+#: at times ("working intermittently", "иногда"), or a contrast then a failure ("That helped for five
+#: minutes, then it dropped again", "It worked yesterday, but today it's dead again").
+_RESOLVED_NOT_AFTER = re.compile(
+    r"^\s*(?:yesterday|before|earlier|last\s+[^\W\d_]+|вчера|раньше|до\s+этого)(?![^\W\d_])"
+    r"|(?<![^\W\d_])(?:intermittent\w*|sometimes|on\s+and\s+off|off\s+and\s+on|иногда|периодически|"
+    r"через\s+раз|временами)(?![^\W\d_])"
+    r"|(?<![^\W\d_])(?:but|then|though|until|но|потом|затем|однако|а)(?![^\W\d_]).*?(?<![^\W\d_])"
+    r"(?:dead|drop\w*|down|nothing|again|still|not|no|stopp\w*|broke\w*|off|fail\w*|cut\w*|"
+    r"не|нет|ничего|опять|снова|пропал\w*|отвал\w*|перестал\w*|упал\w*|сломал\w*)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _resolution_holds(text: str, m: re.Match[str]) -> bool:
+    """Whether the match ``m`` of :data:`_RESOLVED` in ``text`` says the fix worked: no negation,
+    condition or other subject before it in its clause, no lapse after it in its sentence."""
+    starts = [b.end() for b in _CLAUSE_START.finditer(text, 0, m.start())]
+    if _RESOLVED_NOT_BEFORE.search(text, starts[-1] if starts else 0, m.start()):
+        return False
+    end = re.search(r"[.!?…]", text[m.end() :])
+    tail = text[m.end() : m.end() + end.start()] if end is not None else text[m.end() :]
+    return _RESOLVED_NOT_AFTER.search(tail) is None
+
+
 #: How many resolution statements of the customer's are key facts: the first says it, the rest repeat it.
 RESOLUTION_STATEMENTS = 1
 
@@ -800,7 +841,7 @@ def resolution_statements(
         text = texts[i]
         for m in _RESOLVED.finditer(text):
             end = re.search(r"[.!?…]", text[m.end() :])
-            if end is not None and end.group() == "?":
+            if (end is not None and end.group() == "?") or not _resolution_holds(text, m):
                 continue
             out[i].append(" ".join(m.group().lower().split()))
             left -= 1
