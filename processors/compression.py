@@ -46,6 +46,8 @@ from processors.keyfacts import (
     FACT_KINDS,
     Lexicon,
     context_statements,
+    done_actions,
+    loss_statements,
     problem_statements,
     pushed_back,
     reason_statements,
@@ -1150,6 +1152,9 @@ def compress_text(
     # and their word that the fix worked ("Да! Заработал."): whether the call resolved the problem
     for s, resolution in zip(theirs, resolution_statements([s.text for s in theirs], problems), strict=True):
         s.signals += [("resolution", anchor) for anchor in resolution]
+    # and a theft or loss ("кошелёк украли"): why a card is blocked, in any call
+    for s, loss in zip(theirs, loss_statements([s.text for s in theirs]), strict=True):
+        s.signals += [("reason", anchor) for anchor in loss]
     if pushback:
         for s, context in zip(theirs, context_statements([s.text for s in theirs]), strict=True):
             s.signals += [("context", anchor) for anchor in context]
@@ -1160,6 +1165,8 @@ def compress_text(
     for s in items:
         if s.role == "agent":
             s.signals += [("reason", anchor) for anchor in reported_causes(s.text)]
+            # and what they did ("Обе карты заблокированы.", "Я перевыпустил."): the call's outcome
+            s.signals += [("commitment", anchor) for anchor in done_actions(s.text)]
     if options.semantic:
         _fold_repeats(items, options.similarity)
         level.append("semantic")

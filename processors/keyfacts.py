@@ -101,6 +101,9 @@ OBJECTION = (
     # a dispute over what the customer was told (the compliance point of a billing call)
     "nobody told me", "no one told me", "never told me", "wasn't told", "was not told",
     "никто не сказал", "никто не предупредил", "не предупредили", "не предупреждали",
+    # what an offer leaves out: "But that doesn't cover the mold."
+    "doesn't cover", "does not cover", "doesn't include", "does not include", "не покрывает",
+    "не входит",
 )  # fmt: skip
 REFUSAL = (
     "no", "nope", "uh-uh", "nah", "not interested", "don't want", "do not want", "won't", "will not",
@@ -955,6 +958,26 @@ _REPORT = re.compile(
 )  # fmt: skip
 
 
+#: A theft or a loss, the reason for a call in any call (a card block needs no pushback to have one):
+#: "кошелёк украли", "потеряла кошелёк", "my card was stolen", "I lost my wallet".
+_LOSS = re.compile(
+    r"(?<![^\W\d_])(?:(?:[^\W\d_]+\s+)?украли|потерял[аи]?\s+[^\W\d_]+|(?:was|were|got)\s+stolen|"
+    r"(?:i|we)\s+lost\s+(?:my|our)\s+[^\W\d_]+)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def loss_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> list[list[str]]:
+    """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
+    of the first ``limit`` thefts or losses (:data:`_LOSS`) of them all."""
+    texts = list(texts)
+    out: list[list[str]] = [[] for _ in texts]
+    found = ((i, m) for i, text in enumerate(texts) for m in _LOSS.finditer(text))
+    for i, m in islice(found, limit):
+        out[i].append(" ".join(m.group().lower().split()))
+    return out
+
+
 def reason_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> list[list[str]]:
     """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
     of the first ``limit`` reasons (:data:`_REASON`) of them all. The caller asks only in a call with an
@@ -971,6 +994,28 @@ def reported_causes(text: str) -> list[str]:
     """The anchors (lower-case, whitespace collapsed) of the third-party reports of a failure
     (:data:`_REPORT`) in one of the agent's ``text``: why the delivery or the visit failed."""
     return [" ".join(m.group().lower().split()) for m in _REPORT.finditer(text)]
+
+
+#: An action the agent reports as done for the customer: a passive state ("Обе карты заблокированы.",
+#: "Your card has been blocked.") or a first-person past ("Я перевыпустил.", "I've reset it."). Agent
+#: sentences only (a customer's "Карта заблокирована." is a problem); no "не"/"not" right before.
+_DONE = re.compile(
+    r"(?<![^\W\d_])(?<!не\s)(?<!not\s)(?:"
+    r"(?:за|раз)блокирован[аоы]?|перевыпущен[аоы]?|отменен[аоы]?|отменён|аннулирован[аоы]?"
+    r"|я\s+(?:уже\s+|всё\s+|все\s+|вам\s+)?(?:перевыпустил|сбросил|отправил|исправил|подключил|"
+    r"заблокировал|разблокировал|отменил|вернул|восстановил|починил|оформил|перевёл|перевел)[аи]?"
+    r"|(?:has|have)\s+been\s+(?:blocked|unblocked|cancell?ed|reissued|reset|refunded|restored|fixed|sent)"
+    r"|i['’]ve\s+(?:just\s+|already\s+)?(?:reset|reissued|sent|fixed|blocked|unblocked|cancell?ed|"
+    r"refunded|restored|connected)"
+    r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def done_actions(text: str) -> list[str]:
+    """The anchors (lower-case, whitespace collapsed) of the actions (:data:`_DONE`) one of the agent's
+    ``text`` reports as done: the outcome of the call, a commitment already kept."""
+    return [" ".join(m.group().lower().split()) for m in _DONE.finditer(text)]
 
 
 def pushed_back(signals: Iterable[Iterable[tuple[str, str]]], problems: Iterable[list[str]]) -> bool:
@@ -1005,9 +1050,12 @@ def extract_key_facts(
     customer_facts = [found for (role, _), found in zip(said, facts, strict=True) if role == "customer"]
     for found, resolution in zip(customer_facts, resolution_statements(theirs, problems), strict=True):
         found += [("resolution", anchor) for anchor in resolution]
+    for found, loss in zip(customer_facts, loss_statements(theirs), strict=True):
+        found += [("reason", anchor) for anchor in loss]
     for (role, text), found in zip(said, facts, strict=True):
         if role == "agent":
             found += [("reason", anchor) for anchor in reported_causes(text)]
+            found += [("commitment", anchor) for anchor in done_actions(text)]
     if pushed_back(customer_facts, problems):
         contexts = iter(context_statements(theirs))
         reasons = iter(reason_statements(theirs))
