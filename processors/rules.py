@@ -465,6 +465,23 @@ _ANY_TIME = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_REST = re.compile(r"[^.!?\n]*[.!?\n]?")
+#: A booking's terms asked with its condition: "Can I cancel online if plans change?" is no intent either
+#: (nor a plain "I'll cancel if my plans change": only a change of plans would make it one).
+_IF_PLANS_CHANGE = re.compile(
+    r"(?<!\w)(?:if|in\s+case)\s+(?:my\s+|our\s+|the\s+)?plans?\s+change|"
+    r"(?<!\w)если\s+(?:мои\s+|наши\s+)?планы\s+(?:изменятся|поменяются)",
+    re.IGNORECASE,
+)
+#: Someone else's cancelling or switching is not the customer's intent: a passive "my flight was
+#: cancelled" (an auxiliary right before the participle), "the technician cancelled" (a past form with
+#: no first person or request before it in its clause: "I want my subscription cancelled" counts), "my
+#: neighbour is switching to Comcast" (a third person's "is"/"he's" right before an -ing intent).
+_PASSIVE = frozenset(["was", "were", "been", "got", "gets", "is", "are", "being"])
+_FIRST_PERSON = frozenset(
+    ["i", "we", "me", "us", "my", "our", "i'm", "we're", "i've", "we've", "i'd", "we'd", "i'll", "we'll",
+     "want", "wanted", "need", "needs", "please", "get", "have"]
+)  # fmt: skip
+_THIRD_PERSON_IS = frozenset(["is", "he's", "she's", "they're", "it's"])
 #: A past intention right before an intent ("I was going to cancel", "я хотела отменить"), up to one
 #: word between, matched at the end of the hit's clause before it (lower-case).
 _PAST_INTENT = re.compile(
@@ -483,11 +500,26 @@ _STILL_UNMET = re.compile(
 )
 
 
+#: An alert phrase naming a boss or a senior, then whose: not the agent's superior but a business
+#: contact ("руководителем проекта", "руководителем отдела продаж", "someone higher up in sales",
+#: "your manager's email") or a relative or craftsman ("старшего сына", "старшего мастера"). Matched
+#: right after the phrase; "Дайте старшего смены" and "I want your manager, now" still count.
+_QUALIFIED = re.compile(
+    r"(?:'|’)s(?!\w)|\s+(?:in|from)\s+(?:sales|purchasing|procurement|marketing)(?!\w)|"
+    r"\s+(?:проект\w*|отдел[аеу]?|департамент\w*|направлени[яею]|продаж|закупок|маркетинг\w*|"
+    r"сын\w*|доч\w*|брат\w*|сестр\w*|внук\w*|внучк\w*|мастер\w*|техник\w*|инженер\w*|монтажник\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def negated_hits(pattern: re.Pattern[str], text: str) -> int:
     """How many matches of ``pattern`` in ``text`` follow a negation (:data:`_NEGATIONS`) in their
     clause with only :data:`_NEGATION_BRIDGE` words between, at most :data:`_NEGATION_WORDS` back, or
-    a rhetorical "why would I" (:data:`_RHETORICAL`), or ask about the terms ("Can I cancel anytime?")."""
-    return _negated(text, [m.span() for m in ci_finditer(pattern, text)])
+    a rhetorical "why would I" (:data:`_RHETORICAL`), or ask about the terms ("Can I cancel anytime?"),
+    or (alert phrases) name whose boss right after it (:data:`_QUALIFIED`)."""
+    spans = [m.span() for m in ci_finditer(pattern, text)]
+    kept = [(a, b) for a, b in spans if _QUALIFIED.match(text, b) is None]
+    return len(spans) - len(kept) + _negated(text, kept)
 
 
 def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
@@ -508,11 +540,23 @@ def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
                 break
         if not negated:
             stop = _SENTENCE_REST.match(text, end).end()  # type: ignore[union-attr]
-            negated = _ANY_TIME.search(text, end, stop) is not None or _withdrawn(
-                " ".join(clause), text[end:stop]
+            negated = (
+                _ANY_TIME.search(text, end, stop) is not None
+                or _IF_PLANS_CHANGE.search(text, end, stop) is not None
+                or _withdrawn(" ".join(clause), text[end:stop])
+                or _someone_else(clause, text[start:end].lower())
             )
         n += negated
     return n
+
+
+def _someone_else(clause: list[str], hit: str) -> bool:
+    """Whether an English ``hit`` after ``clause`` (its lower-case words before it) is someone else's
+    doing (:data:`_PASSIVE`, :data:`_FIRST_PERSON`, :data:`_THIRD_PERSON_IS`)."""
+    first = hit.split()[0] if hit.split() else ""
+    if first.endswith("ed"):
+        return (bool(clause) and clause[-1] in _PASSIVE) or not _FIRST_PERSON.intersection(clause)
+    return first.endswith("ing") and bool(clause) and clause[-1] in _THIRD_PERSON_IS
 
 
 def _withdrawn(clause: str, rest: str) -> bool:

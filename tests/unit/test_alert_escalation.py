@@ -32,9 +32,9 @@ def _fires(text: str, role: str = "customer") -> bool:
         "Хочу поговорить с руководством.",
         "Can I talk to someone higher up?",
         "Let me speak to someone higher up.",
-        "I want your supervisor.",
+        "I want your supervisor now.",
         "I want your manager, now.",
-        "Put your manager on.",
+        "Put your manager on the line.",
         "Put your supervisor on the phone.",
     ],
 )
