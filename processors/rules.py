@@ -776,7 +776,8 @@ _AFTER_PRICE = re.compile(
 #: тысячи", "стоимость 4500", "it costs twenty two thousand". Not a time or a count after it
 #: ("стоит 5 минут подождать", "costs 2 hours").
 _CUED_PRICE = re.compile(
-    r"(?<!\w)(?:стои(?:т|ть|ло|ла|ли|ат)|стоимост[ьи]|цен[аеуы]|обойд[её]тся|costs?|priced\s+at|price\s+is)"
+    r"(?<!\w)(?:стои(?:т|ть|ло|ла|ли|ат)|стоимост[ьи]|цен[аеуы]|обойд[её]тся|costs?|priced\s+at|"
+    r"price(?:\s+(?:this|next|last)\s+(?:year|month|quarter|term))?\s+is)"
     r"[\s,:—–-]+(?:(?:всего|только|примерно|около|где-то|just|only|about|around)\s+)?"
     rf"(?P<amount>{_NUM}(?:\s?{_SCALE})?|(?:{_NUM_WORDS_RU}(?:\s+|$))+|(?:{_NUM_WORDS_EN}(?:[\s-]+|$))+)"
     r"(?!\s*(?:минут|секунд|час|дн|недел|раз|попыт|minute|second|hour|day|week|time|tr(?:y|ies))\w*)",
@@ -790,9 +791,18 @@ _PERIOD_PRICE = re.compile(
     r"\s*(?:в|за|a|an|per|/)\s*(?:месяц|мес\.|год|month|year|mo\.?)(?!\w)",
     re.IGNORECASE | re.UNICODE,
 )
-#: Lower-case pieces every :data:`_CUED_PRICE` or :data:`_PERIOD_PRICE` match holds one of (texts
-#: without any are skipped).
-_CUE_HINTS = ("стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo")
+#: A seller's offer in a negotiation, with no currency said: "I can go to forty five thousand for two
+#: years", "we could go down to 48 000", "45k". Only thousands in digit groups or hundreds and more
+#: in words: "I can go to five tomorrow", "go to two people", "go to 221 Baker Street" are no price.
+_OFFER_PRICE = re.compile(
+    r"(?<!\w)(?:can|could|will|'ll)\s+go\s+(?:down\s+)?to\s+"
+    rf"(?P<amount>(?<![\w.,])\d{{1,3}}(?:[\s,]\d{{3}})+(?!\d)|\d+\s?k(?!\w)|"
+    rf"(?:{_NUM_WORDS_EN}[\s-]+)*(?:hundred|thousand)(?:[\s-]+{_NUM_WORDS_EN}(?!\w))*)",
+    re.IGNORECASE | re.UNICODE,
+)
+#: Lower-case pieces every :data:`_CUED_PRICE`, :data:`_PERIOD_PRICE` or :data:`_OFFER_PRICE` match
+#: holds one of (texts without any are skipped).
+_CUE_HINTS = ("стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo", "go ")
 
 
 def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
@@ -800,7 +810,7 @@ def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
     with their currency (each amount once)."""
     spans = list(found)
     n = 0
-    for pattern in (_CUED_PRICE, _PERIOD_PRICE):
+    for pattern in (_CUED_PRICE, _PERIOD_PRICE, _OFFER_PRICE):
         for m in pattern.finditer(text):
             a, b = m.span("amount")
             if not any(x < b and a < y for x, y in spans):
