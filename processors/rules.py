@@ -482,6 +482,9 @@ _FIRST_PERSON = frozenset(
      "want", "wanted", "need", "needs", "please", "get", "have"]
 )  # fmt: skip
 _THIRD_PERSON_IS = frozenset(["is", "he's", "she's", "they're", "it's"])
+#: The intent words those read (a tenant's negatable "charged twice" keeps its "I was charged twice").
+_DONE = frozenset(["cancelled", "canceled", "terminated", "unsubscribed"])
+_DOING = frozenset(["cancelling", "canceling", "switching", "going", "taking", "terminating"])
 #: A past intention right before an intent ("I was going to cancel", "я хотела отменить"), up to one
 #: word between, matched at the end of the hit's clause before it (lower-case).
 _PAST_INTENT = re.compile(
@@ -554,9 +557,9 @@ def _someone_else(clause: list[str], hit: str) -> bool:
     """Whether an English ``hit`` after ``clause`` (its lower-case words before it) is someone else's
     doing (:data:`_PASSIVE`, :data:`_FIRST_PERSON`, :data:`_THIRD_PERSON_IS`)."""
     first = hit.split()[0] if hit.split() else ""
-    if first.endswith("ed"):
+    if first in _DONE:
         return (bool(clause) and clause[-1] in _PASSIVE) or not _FIRST_PERSON.intersection(clause)
-    return first.endswith("ing") and bool(clause) and clause[-1] in _THIRD_PERSON_IS
+    return first in _DOING and bool(clause) and clause[-1] in _THIRD_PERSON_IS
 
 
 def _withdrawn(clause: str, rest: str) -> bool:

@@ -70,3 +70,11 @@ def _escalates(text: str) -> bool:
 )
 def test_escalation_request_is_quiet_on_a_boss_named_with_whose(text: str, fires: bool) -> None:
     assert _escalates(text) is fires, text
+
+
+def test_a_tenants_negatable_participle_is_not_read_as_someone_elses() -> None:
+    # only the cancel words are read for a passive or another subject: "I was charged twice" still counts
+    from processors.rules import Entry
+
+    entries = {"billing_error": Entry.of(["charged twice", "charging me twice"], negatable=True)}
+    assert keyword_hits(["I was charged twice.", "He is charging me twice."], entries) == {"billing_error": 2}
