@@ -2192,9 +2192,13 @@ def _placeholder_heads(segments: list[dict[str, Any]]) -> None:
 
 #: Four digits said right before an identity number's placeholder in the same breath: its series
 #: ("Серия и номер девяносто девять семьдесят три, [ID]").
-#: Also with the number's word or sign between ("45 07 № [ID]", "52 11, номер, [ID]").
+#: Also with the number's word or sign between ("45 07 № [ID]", "52 11, номер, [ID]"), and its digits
+#: grouped as number words read ("Сорок пять ноль восемь, номер [ID]" → "45 0 8"; no group of a longer
+#: number before them).
 _SERIES_BEFORE_ID = re.compile(
-    r"(?<![\w\d])(\d\d[\s-]?\d\d)(?=[\s,:;№-])[\s,:;-]*(?:(?:№|номер|number)[\s,:;-]*)?(?=\[ID\])", re.I
+    r"(?<![\w\d])(\d\d[\s-]?\d\d|(?<!\d[\s-])\d(?:[\s-]?\d){3})(?=[\s,:;№-])[\s,:;-]*"
+    r"(?:(?:№|номер|number)[\s,:;-]*)?(?=\[ID\])",
+    re.I,
 )
 
 
