@@ -3129,6 +3129,19 @@ _GOES_ON = re.compile(
     rf"(?![^\W\d_])[\s,.:;—–-]*){{0,3}}{PLACEHOLDER_RE.pattern}",
     re.IGNORECASE,
 )
+#: A passport's series and its number, each redacted with its word kept ("Серия [ID], номер [ID]",
+#: "Номер паспорта [ID], серия [ID]"): one passport, one ID (the filter counts it so).
+_SERIES_WORD = r"(?:сери[яиюей]|series)"
+_NUMBER_WORD = r"(?:номер(?:\s+паспорта)?|№|number)"
+_PASSPORT_PARTS = re.compile(
+    rf"(?<![^\W\d_])(?:{_SERIES_WORD}[\s:№,-]*\[ID\][\s,.;:—–-]*(?:(?:и|а|and)\s+)?{_NUMBER_WORD}"
+    rf"|{_NUMBER_WORD}[\s:№,-]*\[ID\][\s,.;:—–-]*(?:(?:и|а|and)\s+)?{_SERIES_WORD})[\s:№,-]*\[ID\]",
+    re.IGNORECASE,
+)
+#: A breath that ends with a passport's series ("Серия [ID],") and the speaker's next that starts with
+#: its number ("номер [ID]."): the same passport.
+_ENDS_WITH_SERIES = re.compile(rf"(?<![^\W\d_]){_SERIES_WORD}[\s:№,-]*\[ID\][\s,.;:…—–-]*$", re.IGNORECASE)
+_STARTS_WITH_NUMBER = re.compile(rf"\s*(?:(?:и|а|and)\s+)?{_NUMBER_WORD}[\s:№,-]*\[ID\]", re.IGNORECASE)
 #: The other speaker asking only for the rest of the number ("А дальше?", "Повторите конец?", "Go on."):
 #: no request for another one.
 _GO_ON = re.compile(
@@ -3323,6 +3336,7 @@ def count_placeholders(
     (:func:`_card_code_placeholders`)."""
     counts: Counter[str] = Counter()
     ending: dict[str, str | None] = {}  # role -> the placeholder its previous segment ended with
+    series_end: dict[str, bool] = {}  # role -> whether that placeholder was a passport's series
     codes = _card_code_placeholders(texts, roles) if any("[CARD]" in t for t in texts) else {}
     for i, text in enumerate(texts):
         if "[" not in text:
@@ -3358,6 +3372,8 @@ def count_placeholders(
                 continue
             if "[" in text[1:] and not echoed:  # a second placeholder, or one after a read-back cue
                 counts.subtract(_READ_BACK_PLACEHOLDER.findall(text) + _TAKEN_BACK_PLACEHOLDER.findall(text))
+                if "[ID]" in text and (parts := len(_PASSPORT_PARTS.findall(text))):
+                    counts["ID"] -= parts
         else:
             kinds = {m.start(): marks.get(m.start(), m.group(1)) for m in PLACEHOLDER_RE.finditer(text)}
             for m in _TAKEN_BACK_PLACEHOLDER.finditer(text):  # the code taken back: its correction one too
@@ -3379,9 +3395,16 @@ def count_placeholders(
                 lead_kind = marks.get(lead.start(1) - 1, lead.group(1)) if marks else lead.group(1)
             if lead_kind is not None and ending.get(role) == lead_kind and not echoed:
                 counts[lead_kind] -= 1
+            elif (
+                ending.get(role) == "ID"
+                and series_end.get(role)
+                and _STARTS_WITH_NUMBER.match(text) is not None
+            ):  # "Серия [ID]," / "номер [ID].": the series' passport
+                counts["ID"] -= 1
             tail = _TRAILING.search(text)
             tail_kind = None
             if tail is not None:
                 tail_kind = marks.get(tail.start(), tail.group(1)) if marks else tail.group(1)
             ending[role] = tail_kind
+            series_end[role] = tail_kind == "ID" and _ENDS_WITH_SERIES.search(text) is not None
     return dict(counts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from processors.filtering import filter_transcript
 from processors.pii import count_placeholders
 from streams.bench_text import make_transcript_from_turns
@@ -25,3 +27,34 @@ def test_a_series_in_words_without_its_word_before_the_number_is_redacted_with_i
     )
     assert texts == ["[ID]."]
     assert found == stored == {"ID": 1}
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [("customer", "Серия сорок пять ноль восемь, номер семьсот двенадцать триста сорок пять.")],
+        [("customer", "Номер 712345, серия 4508.")],
+        # the number in the next breath
+        [
+            ("customer", "Серия сорок пять ноль восемь,"),
+            ("customer", "номер семьсот двенадцать триста сорок пять."),
+        ],
+    ],
+)
+def test_a_series_and_its_number_count_one_id(answers):
+    texts, found, stored = _filtered(answers)
+    assert not any(ch.isdigit() for t in texts for ch in t), texts
+    assert found == stored == {"ID": 1}, texts
+
+
+def test_another_identity_number_after_the_passport_still_counts():
+    texts, found, stored = _filtered([("customer", "Серия 4508, номер 712345. А СНИЛС 112-233-445 95.")])
+    assert found == stored == {"ID": 2}, texts
+
+
+def test_the_stored_count_joins_only_a_series_and_a_number():
+    assert count_placeholders(["Серия [ID], номер [ID]."]) == {"ID": 1}
+    assert count_placeholders(["СНИЛС [ID], номер полиса [ID]."]) == {"ID": 2}
+    # the other speaker asked for another number between the breaths
+    texts = ["Серия [ID].", "А номер СНИЛС?", "Номер [ID]."]
+    assert count_placeholders(texts, ["customer", "agent", "customer"]) == {"ID": 2}
