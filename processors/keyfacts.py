@@ -658,6 +658,16 @@ def _matches_in(pattern: re.Pattern[str], texts: list[str]) -> Iterator[tuple[in
     return ((bisect_right(starts, m.start()) - 1, m) for m in ci_finditer(pattern, joined))
 
 
+def _first_anchors(found: Iterable[tuple[int, re.Match[str]]], count: int, limit: int) -> list[list[str]]:
+    """For each of ``count`` texts, the anchors (lower-case, whitespace collapsed) of the first
+    ``limit`` of ``found`` ((index of the text, match), in order; read lazily, so no match past the
+    limit is looked for) that lie in it."""
+    out: list[list[str]] = [[] for _ in range(count)]
+    for i, m in islice(found, limit):
+        out[i].append(" ".join(m.group().lower().split()))
+    return out
+
+
 #: What fails, as a customer names it: the service, the device, the money (stems; any ending follows).
 PROBLEM_SUBJECTS = (
     "интернет", "связь", "сеть", "роутер", "модем", "вай-фай", "вайфай", "wi-fi", "телефон", "мобильн",
@@ -744,18 +754,10 @@ def problem_statements(texts: Iterable[str], limit: int = PROBLEM_STATEMENTS) ->
     """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
     of the first ``limit`` problem statements (:data:`_PROBLEM`) of them all."""
     texts = list(texts)
-    out: list[list[str]] = [[] for _ in texts]
     if not limit or not texts:
-        return out
+        return [[] for _ in texts]
     hinted = sorted({i for i, _ in _matches_in(_PROBLEM_HINT, texts)})  # the texts holding a verb
-    left = limit
-    for i in hinted:
-        for m in _PROBLEM.finditer(texts[i]):
-            out[i].append(" ".join(m.group().lower().split()))
-            left -= 1
-            if not left:
-                return out
-    return out
+    return _first_anchors(((i, m) for i in hinted for m in _PROBLEM.finditer(texts[i])), len(texts), limit)
 
 
 #: The customer saying the fix worked: the counterpart of a problem statement, what tells a resolved
@@ -835,22 +837,20 @@ def resolution_statements(
     not know: "I can't make calls abroad.", "Телефон какой-то странный."), never in a question
     ("Работает?")."""
     texts = list(texts)
-    out: list[list[str]] = [[] for _ in texts]
     first = next((i for i, problem in enumerate(problems) if problem), 0)
-    if not limit:
-        return out
-    left = limit
-    for i in range(first + 1, len(texts)):
-        text = texts[i]
-        for m in _RESOLVED.finditer(text):
-            end = re.search(r"[.!?…]", text[m.end() :])
-            if (end is not None and end.group() == "?") or not _resolution_holds(text, m):
-                continue
-            out[i].append(" ".join(m.group().lower().split()))
-            left -= 1
-            if not left:
-                return out
-    return out
+    found = (
+        (i, m)
+        for i in range(first + 1, len(texts))
+        for m in _RESOLVED.finditer(texts[i])
+        if not _asked(texts[i], m) and _resolution_holds(texts[i], m)
+    )
+    return _first_anchors(found, len(texts), limit)
+
+
+def _asked(text: str, m: re.Match[str]) -> bool:
+    """Whether the sentence of ``m`` ends in a question mark ("Работает?")."""
+    end = re.search(r"[.!?…]", text[m.end() :])
+    return end is not None and end.group() == "?"
 
 
 #: Who the customer is, in their own first-person words: a household, work or team noun after "I have",
@@ -918,12 +918,7 @@ def context_statements(texts: Iterable[str], limit: int = CONTEXT_STATEMENTS) ->
     of the first ``limit`` context statements (:data:`_CONTEXT`) of them all. The caller asks only in a
     call with an objection or a problem statement (:func:`pushed_back`)."""
     texts = list(texts)
-    out: list[list[str]] = [[] for _ in texts]
-    if not limit or not texts:
-        return out
-    for i, m in islice(_matches_in(_CONTEXT, texts), limit):
-        out[i].append(" ".join(m.group().lower().split()))
-    return out
+    return _first_anchors(_matches_in(_CONTEXT, texts), len(texts), limit)
 
 
 #: The customer's reason, in forms that say nothing else: little use of what they cancel, charges they
@@ -971,11 +966,8 @@ def loss_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> lis
     """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
     of the first ``limit`` thefts or losses (:data:`_LOSS`) of them all."""
     texts = list(texts)
-    out: list[list[str]] = [[] for _ in texts]
     found = ((i, m) for i, text in enumerate(texts) for m in _LOSS.finditer(text))
-    for i, m in islice(found, limit):
-        out[i].append(" ".join(m.group().lower().split()))
-    return out
+    return _first_anchors(found, len(texts), limit)
 
 
 def reason_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> list[list[str]]:
@@ -983,11 +975,8 @@ def reason_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> l
     of the first ``limit`` reasons (:data:`_REASON`) of them all. The caller asks only in a call with an
     objection or a problem statement (:func:`pushed_back`)."""
     texts = list(texts)
-    out: list[list[str]] = [[] for _ in texts]
     found = ((i, m) for i, text in enumerate(texts) for m in _REASON.finditer(text))
-    for i, m in islice(found, limit):
-        out[i].append(" ".join(m.group().lower().split()))
-    return out
+    return _first_anchors(found, len(texts), limit)
 
 
 def reported_causes(text: str) -> list[str]:
