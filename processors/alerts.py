@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from processors.acoustics import METRICS
-from processors.rules import negated_hits
+from processors.rules import check_dictionaries_dir, negated_hits
 from processors.tenant_config import (
     document_header,
     read_yaml,
@@ -689,6 +689,19 @@ def check_criterion_paths(rulebook: AlertRulebook, scorecards: Any) -> None:
                                 f"for calls of {calls}, has no criterion {criterion!r} (criteria: "
                                 f"{', '.join(ids)}); it would never fire for them"
                             )
+
+
+def load_checked_rulebook(
+    rules_dir: Path | None, dictionaries_dir: Path | None, scorecards: Any
+) -> AlertRulebook:
+    """The rule book a worker runs: the packaged sets and ``rules_dir``'s, refused
+    (:class:`AlertRuleError`) when a rule reads a keyword entry no dictionary in ``dictionaries_dir``
+    defines or a criterion its calls' scorecard (``scorecards``) lacks. One loader for the alerts
+    agent, ``callstream config --check`` and ``callstream alerts try``, so all three refuse alike."""
+    rulebook = AlertRulebook.load(rules_dir)
+    check_keyword_entries(rulebook, check_dictionaries_dir(dictionaries_dir))
+    check_criterion_paths(rulebook, scorecards)
+    return rulebook
 
 
 def default_rulebook() -> AlertRulebook:

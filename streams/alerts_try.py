@@ -129,25 +129,14 @@ def try_alerts(
     well). Returns the number of alerts raised."""
     out = out or sys.stdout
     from ml.tokenizer import TokenCounter
-    from processors.alerts import (
-        AlertRulebook,
-        check_criterion_paths,
-        check_keyword_entries,
-        evaluate,
-        explain,
-        severity_rank,
-    )
+    from processors.alerts import evaluate, explain, load_checked_rulebook, severity_rank
     from processors.compression import compress
     from processors.filtering import filter_transcript
-    from processors.rules import check_dictionaries_dir
-    from processors.scorecard import ScorecardRegistry
     from processors.scoring import build_scorer
     from processors.text_config import TextConfig
 
-    rulebook = AlertRulebook.load(settings.alert_rules_dir)
-    check_keyword_entries(rulebook, check_dictionaries_dir(settings.dictionaries_dir))
-    scorer = build_scorer(settings)
-    check_criterion_paths(rulebook, ScorecardRegistry.load(settings.scorecards_dir))
+    scorer = build_scorer(settings)  # as the score stage: a bad scorecard or dictionary stops here
+    rulebook = load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorer.registry)
     text_config = TextConfig.from_settings(settings)
     counter = TokenCounter(settings.tokenizer)
     raised = 0

@@ -729,16 +729,14 @@ def check_config_files(settings: Settings) -> None:
     """Load what the score and alerts stages load at start (alert rules, scorecards, keyword
     dictionaries and the entries rules and scorecards name; the text config is checked with the
     settings): the first problem raises as it would stop a worker."""
-    from processors.alerts import AlertRulebook, check_criterion_paths, check_keyword_entries
-    from processors.rules import RuleOptions, check_dictionaries_dir
+    from processors.alerts import load_checked_rulebook
+    from processors.rules import RuleOptions
     from processors.scorecard import ScorecardRegistry
     from processors.scoring import check_dictionaries
 
-    rulebook = AlertRulebook.load(settings.alert_rules_dir)
-    check_keyword_entries(rulebook, check_dictionaries_dir(settings.dictionaries_dir))
     scorecards = ScorecardRegistry.load(settings.scorecards_dir)
-    check_dictionaries(scorecards, RuleOptions.from_settings(settings))
-    check_criterion_paths(rulebook, scorecards)
+    check_dictionaries(scorecards, RuleOptions.from_settings(settings))  # as build_scorer, without a client
+    load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorecards)
 
 
 def _version() -> str:

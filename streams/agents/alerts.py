@@ -29,14 +29,12 @@ from processors.alerts import (
     DEFAULT_COOLDOWN_S,
     AlertRulebook,
     apply_cooldown,
-    check_criterion_paths,
-    check_keyword_entries,
     cooldown_key,
     evaluate,
+    load_checked_rulebook,
     partition_key,
     release_cooldown,
 )
-from processors.rules import check_dictionaries_dir
 from processors.scorecard import ScorecardRegistry
 from streams import metrics
 from streams.app import Runtime
@@ -55,9 +53,10 @@ ALERTS_RAISED = Counter(
 
 def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
     settings = rt.settings
-    rules = rulebook or AlertRulebook.load(settings.alert_rules_dir)  # a wrong file stops the worker here
-    check_keyword_entries(rules, check_dictionaries_dir(settings.dictionaries_dir))  # and a typo'd entry
-    check_criterion_paths(rules, ScorecardRegistry.load(settings.scorecards_dir))  # or criterion
+    if rulebook is None:  # a wrong file, a typo'd entry or criterion stops the worker here
+        scorecards = ScorecardRegistry.load(settings.scorecards_dir)
+        rulebook = load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorecards)
+    rules = rulebook
     cooldowns = rt.app.Table(
         settings.topic(COOLDOWN_TABLE),
         default=None,
