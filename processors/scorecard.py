@@ -78,7 +78,7 @@ class Criterion:
         if self.kind == "score":
             return None if value is None else max(0.0, min(100.0, value))
         if self.kind == "yes_no":
-            return None if label is None else (100.0 if label == "yes" else 0.0)
+            return None if label is None else (0.0 if label in self.bad_answers else 100.0)
         if self.kind == "category":
             if label not in self.values:
                 return None
@@ -93,8 +93,14 @@ class Criterion:
             threshold = self.pass_threshold if self.pass_threshold is not None else 50.0
             return value is not None and value < threshold
         if self.kind == "yes_no":
-            return label == "no"
+            return label in self.bad_answers
         return label is not None and label in self.fail_values
+
+    @property
+    def bad_answers(self) -> tuple[str, ...]:
+        """A yes_no criterion's failing answer: ``no`` unless ``fail_values: [yes]`` says a hit is the
+        fault (a forbidden phrase was said)."""
+        return self.fail_values or ("no",)
 
 
 @dataclass(frozen=True)
@@ -207,8 +213,18 @@ def _criterion(raw: Any, where: str) -> Criterion:
         raise ScorecardError(f"{where}.values: only category criteria have values")
     fail_values: tuple[str, ...] = ()
     if "fail_values" in raw:
+        if kind not in ("category", "yes_no"):
+            raise ScorecardError(
+                f"{where}.fail_values: for category and yes_no criteria only ({kind} criteria fail "
+                "below pass_threshold)"
+            )
         fail_values = str_list(raw["fail_values"], f"{where}.fail_values", ScorecardError)
-        bad = [v for v in fail_values if v not in values]
+        if kind == "yes_no" and fail_values not in (("yes",), ("no",)):
+            raise ScorecardError(
+                f"{where}.fail_values: a yes_no criterion names its one failing answer, [yes] or [no] "
+                f"(got {list(fail_values)})"
+            )
+        bad = [v for v in fail_values if v not in values] if kind == "category" else []
         if bad:
             raise ScorecardError(f"{where}.fail_values: {', '.join(bad)} not in values")
     if kind == "category" and fatal and not fail_values:

@@ -5,6 +5,7 @@ never a silent 0, for a call whose tenant's dictionary lacks it."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,53 @@ def test_an_agent_keyword_rule_needs_the_entry_in_the_dictionary(dicts):
     check_dictionaries(registry(card("agent_keyword:apology")), RuleOptions(dicts))
     with pytest.raises(ScorecardError, match="agent_keyword:apologies"):
         check_dictionaries(registry(card("agent_keyword:apologies")), RuleOptions(dicts))
+
+
+def test_a_forbidden_phrase_criterion_fails_the_call_on_one_agent_hit(tmp_path):
+    """``fail_values: [yes]``: "the agent said a forbidden phrase" fails a fatal criterion on a hit
+    (and a yes scores 0); the same phrase from the customer, or no hit, passes."""
+    folder = tmp_path / "dicts"
+    folder.mkdir()
+    (folder / "acme.yaml").write_text("forbidden: [not my problem, не мои проблемы]\n", encoding="utf-8")
+    raw = card("agent_keyword:forbidden", ["acme"], "acme")
+    raw["criteria"][1] |= {"fail_values": ["yes"], "fatal": True, "weight": 1}
+    scorer = Scorer(registry(raw), scorer="rules", rule_options=RuleOptions(folder))
+
+    def scored(agent: str, customer: str) -> dict[str, Any]:
+        compressed = copy.deepcopy(make_call_score("c-forbidden", tenant="acme")["compressed"])
+        for seg in compressed["filtered"]["transcript"]["segments"]:
+            seg["text"] = agent if seg["role"] == "agent" else customer
+        return scorer.score(compressed)
+
+    rude = scored("Honestly, that is not my problem.", "My internet is down again.")
+    assert rows(rude)["competitor"]["label"] == "yes"
+    assert rude["fatal_failed"] is True and rude["total"] == 0.0
+
+    fine = scored("Let me check the line for you.", "Is it not my problem then?")  # the customer says it
+    assert rows(fine)["competitor"]["label"] == "no"
+    assert fine["fatal_failed"] is False and fine["total"] is not None and fine["total"] > 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"fail_values": ["maybe"]}, "[yes] or [no]"),
+        ({"fail_values": ["yes", "no"]}, "[yes] or [no]"),
+        ({"type": "count", "fail_values": ["yes"]}, "for category and yes_no criteria only"),
+    ],
+)
+def test_a_yes_no_criterion_names_one_failing_answer(change, message):
+    raw = card("agent_keyword:apology")
+    raw["criteria"][1] |= change
+    with pytest.raises(ScorecardError, match=re.escape(message)):
+        parse_scorecard(raw)
+
+
+def test_fail_values_yes_turns_the_points_and_the_failure_around():
+    default = parse_scorecard(card("agent_keyword:apology")).criterion("competitor")
+    raw = card("agent_keyword:apology")
+    raw["criteria"][1] |= {"fail_values": ["yes"], "fatal": True}
+    forbidden = parse_scorecard(raw).criterion("competitor")
+    assert (default.points(1.0, "yes"), default.points(0.0, "no")) == (100.0, 0.0)
+    assert (forbidden.points(1.0, "yes"), forbidden.points(0.0, "no")) == (0.0, 100.0)
+    assert forbidden.failed(1.0, "yes") and not forbidden.failed(0.0, "no")
