@@ -538,22 +538,22 @@ def parse_rule_set(raw: Any, where: str = "alert rules") -> RuleSet:
     set_id, version = document_header(
         raw, where, _SET_KEYS, AlertRuleError, body="rules", version_hint='a string such as "2"'
     )
-    cooldown = parse_duration(raw.get("cooldown", DEFAULT_COOLDOWN_S), f"{where}.cooldown")
+    cooldown = parse_duration(raw.get("cooldown", DEFAULT_COOLDOWN_S), f"{where}: cooldown")
     items = raw.get("rules")
     if not isinstance(items, list) or not items:
-        raise AlertRuleError(f"{where}.rules: required, a non-empty list")
+        raise AlertRuleError(f"{where}: rules: required, a non-empty list")
     rules = tuple(_rule(r, f"{where}: rules[{i}]", cooldown) for i, r in enumerate(items))
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise AlertRuleError(f"{where}.rules: duplicate rule id {rule.id!r}")
+            raise AlertRuleError(f"{where}: rules: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
     return RuleSet(
         id=set_id,
         version=version,
         rules=rules,
-        tenants=str_list(raw.get("tenants", ["*"]), f"{where}.tenants", AlertRuleError),
-        queues=str_list(raw.get("queues", ["*"]), f"{where}.queues", AlertRuleError),
+        tenants=str_list(raw.get("tenants", ["*"]), f"{where}: tenants", AlertRuleError),
+        queues=str_list(raw.get("queues", ["*"]), f"{where}: queues", AlertRuleError),
     )
 
 

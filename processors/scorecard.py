@@ -286,25 +286,25 @@ def parse_scorecard(raw: Any, where: str = "scorecard") -> Scorecard:
     )
     crits = raw.get("criteria")
     if not isinstance(crits, list) or not crits:
-        raise ScorecardError(f"{where}.criteria: required, a non-empty list")
-    criteria = tuple(_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(crits))
+        raise ScorecardError(f"{where}: criteria: required, a non-empty list")
+    criteria = tuple(_criterion(c, f"{where}: criteria[{i}]") for i, c in enumerate(crits))
     seen: set[str] = set()
     for c in criteria:
         if c.id in seen:
-            raise ScorecardError(f"{where}.criteria: duplicate id {c.id!r}")
+            raise ScorecardError(f"{where}: criteria: duplicate id {c.id!r}")
         seen.add(c.id)
     for reserved in ("reasoning", "summary"):
         if reserved in seen:
-            raise ScorecardError(f"{where}.criteria: {reserved!r} is reserved for the LLM answer")
+            raise ScorecardError(f"{where}: criteria: {reserved!r} is reserved for the LLM answer")
     if not any(c.weight > 0 for c in criteria):
-        raise ScorecardError(f"{where}.criteria: every weight is 0, so no call would ever get a total")
+        raise ScorecardError(f"{where}: criteria: every weight is 0, so no call would ever get a total")
     return Scorecard(
         id=card_id,
         version=version,
         criteria=criteria,
         title=str(raw.get("title") or card_id),
-        tenants=str_list(raw.get("tenants", ["*"]), f"{where}.tenants", ScorecardError),
-        queues=str_list(raw.get("queues", ["*"]), f"{where}.queues", ScorecardError),
+        tenants=str_list(raw.get("tenants", ["*"]), f"{where}: tenants", ScorecardError),
+        queues=str_list(raw.get("queues", ["*"]), f"{where}: queues", ScorecardError),
     )
 
 

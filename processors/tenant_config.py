@@ -75,10 +75,10 @@ def document_header(
         raise error(f"{where}: {unknown_keys(unknown, keys)}")
     doc_id = raw.get("id")
     if not isinstance(doc_id, str) or not _ID_RE.fullmatch(doc_id):
-        raise error(f"{where}.id: required, letters/digits/._- (got {doc_id!r})")
+        raise error(f"{where}: id: required, letters/digits/._- (got {doc_id!r})")
     version = raw.get("version")
     if isinstance(version, bool) or not isinstance(version, str | int) or not str(version).strip():
-        raise error(f"{where}.version: {version_hint} (got {version!r})")
+        raise error(f"{where}: version: {version_hint} (got {version!r})")
     return doc_id, str(version)
 
 

@@ -359,15 +359,15 @@ def test_invalid_rules_name_the_file_rule_and_field(tmp_path: Path, rule, named)
 @pytest.mark.parametrize(
     ("text", "named"),
     [
-        ("id: x\nrules: []\n", ".rules: required, a non-empty list"),
-        ("rules: [{id: r, severity: info, when: total < 1}]\n", ".id: required"),
+        ("id: x\nrules: []\n", ": rules: required, a non-empty list"),
+        ("rules: [{id: r, severity: info, when: total < 1}]\n", ": id: required"),
         (
             "id: x\nqueues: []\nrules: [{id: r, severity: info, when: total < 1}]\n",
-            ".queues: must be a non-empty",
+            ": queues: must be a non-empty",
         ),
         (
             "id: x\ncooldown: -5\nrules: [{id: r, severity: info, when: total < 1}]\n",
-            ".cooldown: must be >= 0",
+            ": cooldown: must be >= 0",
         ),
         ("id: x\nowner: me\nrules: [{id: r, severity: info, when: total < 1}]\n", "unknown key(s) owner"),
         (

@@ -28,12 +28,12 @@ def test_a_valid_header_gives_the_id_and_the_version_as_text():
     [
         (["id"], "f.yaml: must be a mapping with id, version, items"),
         ({"id": "a", "version": "1", "extra": 1}, "unknown key(s) extra"),
-        ({"id": "a b", "version": "1"}, "f.yaml.id: required"),
-        ({"id": "a\n", "version": "1"}, "f.yaml.id: required"),  # "$" would let a trailing newline in
-        ({"id": "x" * 65, "version": "1"}, "f.yaml.id: required"),
-        ({"id": "a"}, "f.yaml.version: required (got None)"),
-        ({"id": "a", "version": True}, "f.yaml.version"),
-        ({"id": "a", "version": "  "}, "f.yaml.version"),
+        ({"id": "a b", "version": "1"}, "f.yaml: id: required"),
+        ({"id": "a\n", "version": "1"}, "f.yaml: id: required"),  # "$" would let a trailing newline in
+        ({"id": "x" * 65, "version": "1"}, "f.yaml: id: required"),
+        ({"id": "a"}, "f.yaml: version: required (got None)"),
+        ({"id": "a", "version": True}, "f.yaml: version"),
+        ({"id": "a", "version": "  "}, "f.yaml: version"),
     ],
 )
 def test_a_bad_header_names_the_file_and_the_field(raw, message):
@@ -45,7 +45,7 @@ def test_a_bad_header_names_the_file_and_the_field(raw, message):
 def test_each_document_kind_raises_its_own_error_type():
     with pytest.raises(ScorecardError, match="version: required"):
         parse_scorecard({"id": "card", "criteria": []})
-    with pytest.raises(AlertRuleError, match=r"\.id: required"):
+    with pytest.raises(AlertRuleError, match=r"alert rules: id: required"):
         parse_rule_set({"id": "bad id", "rules": []})
 
 
