@@ -693,6 +693,70 @@ def cmd_alerts_try(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dlq(args: argparse.Namespace) -> int:
+    from streams import dlq
+    from streams.clickhouse import ClickHouseUnavailable, connect, migrate
+    from streams.table import print_json, print_table
+
+    try:
+        since = dlq.parse_since(args.since) if args.since else None
+    except ValueError as exc:
+        print(f"callstream dlq: {exc}", file=sys.stderr)
+        return 2
+    replaying = args.dlq_command == "replay"
+    settings = _settings()
+    if replaying and not args.dry_run and settings.embedded_broker:
+        print(
+            "callstream dlq replay: no broker configured; set CALLSTREAM_KAFKA_BOOTSTRAP=host:port (the "
+            "embedded broker lives only inside `callstream demo` / `callstream worker`); --dry-run shows "
+            "what would be replayed",
+            file=sys.stderr,
+        )
+        return 2
+    busy = _data_dir_busy(f"dlq {args.dlq_command}", settings)
+    if busy is not None:
+        return busy
+    limit = args.limit if args.limit is not None else (None if replaying else dlq.DEFAULT_LIST_LIMIT)
+    chosen = dlq.LetterFilter(
+        stage=args.stage,
+        error_class=args.error_class,
+        tenant=args.tenant,
+        call_ids=tuple(args.call_id or ()),
+        since=since,
+        limit=limit,
+        again=replaying and args.again,
+    )
+    try:
+        client = connect(settings.effective_clickhouse_dsn)
+        migrate(client)
+        letters = dlq.fetch(client, chosen)
+    except ClickHouseUnavailable as exc:
+        print(f"callstream dlq: {exc}", file=sys.stderr)
+        return 2
+    topics = dlq.replay_topics(settings)
+    if not replaying:
+        rows = dlq.list_rows(letters, topics)
+        if args.format == "json":
+            print_json(dlq.LIST_HEADERS, rows, out=sys.stdout)
+        else:
+            print_table(dlq.LIST_HEADERS, rows, out=sys.stdout)
+            if limit is not None and len(letters) == limit:
+                print(
+                    f"(the oldest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr
+                )
+        return 0
+    report = dlq.plan(letters, topics, again=chosen.again)
+    if report.replayed and not args.dry_run:
+        from streams.topics import ensure_topics
+        from streams.worker import kafka
+
+        with kafka(settings) as bootstrap:
+            ensure_topics(settings, bootstrap)
+            dlq.send(settings, bootstrap, client, report)
+    dlq.print_report(report, dry_run=args.dry_run)
+    return 1 if report.failed else 0
+
+
 def cmd_llm_serve(args: argparse.Namespace) -> int:
     from ml.llm_serve import serve
 
@@ -969,6 +1033,47 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--language", choices=("en", "ru"), help="call language (default: guessed from the text)")
     q.add_argument("--all", action="store_true", help="also list the rules that do not fire")
     q.set_defaults(func=cmd_alerts_try)
+
+    p = sub.add_parser(
+        "dlq",
+        help="list dead letters, or send their records back to the topic they failed on",
+        description="Work on the dead letters in ClickHouse (`dead_letters`, written by the sink). `list` "
+        "shows them, oldest first, with their status: open, replayed Nx, resolved (the call reached "
+        "`calls` after the failure) or not replayable. `replay` sends each chosen letter's original "
+        "record, key and value untouched, back to the topic it was read from, once its cause is fixed "
+        "(a recording that arrived late, an LLM server that was down, a corrected config): the stage "
+        "that failed reads it again. Replays are recorded in `dead_letter_replays`; a letter replayed "
+        "before or resolved since is skipped unless --again. Lines refused by publish, ingest, import or "
+        "connect were never events: fix the source and publish them again.",
+        epilog="Exit status: 0 done (also when nothing matched), 1 a record was not acknowledged by the "
+        "broker (run it again: only unsent letters go), 2 bad arguments, settings or no broker.",
+    )
+    dlq_sub = p.add_subparsers(dest="dlq_command", required=True, metavar="DLQ_COMMAND")
+    for name, help_text in (
+        ("list", "show dead letters (default: the oldest 50)"),
+        ("replay", "send dead letters' records back to their topics (needs CALLSTREAM_KAFKA_BOOTSTRAP)"),
+    ):
+        q = dlq_sub.add_parser(name, help=help_text, description=help_text)
+        q.add_argument("--stage", help="only letters of this stage (transcribe, filter, ..., sink, notify)")
+        q.add_argument("--error-class", help="only this error class (e.g. RecordingNotFound)")
+        q.add_argument("--tenant", help="only this tenant's letters")
+        q.add_argument(
+            "--call-id", action="append", metavar="ID", help="only this call's letters (repeatable)"
+        )
+        q.add_argument(
+            "--since", metavar="WHEN", help="failed since: a duration (90m, 2h, 1d) or an ISO time"
+        )
+        q.add_argument("--limit", type=_count(1), metavar="N", help="at most N letters, oldest first")
+        if name == "list":
+            q.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+        else:
+            q.add_argument("--dry-run", action="store_true", help="say what would be replayed; send nothing")
+            q.add_argument(
+                "--again",
+                action="store_true",
+                help="also letters replayed before or whose call has reached `calls` since",
+            )
+        q.set_defaults(func=cmd_dlq)
 
     p = sub.add_parser("llm", help="LLM server helpers (gpu extra)")
     llm = p.add_subparsers(dest="llm_command", required=True, metavar="LLM_COMMAND")

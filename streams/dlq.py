@@ -1,0 +1,335 @@
+"""``callstream dlq list|replay``: find dead letters in ClickHouse and send their records back.
+
+A dead letter keeps the record it failed on untouched (``dead_letters.payload`` and ``key``) with
+the topic it was read from. Once the cause is fixed (a recording that arrived late, an LLM server
+that was down, a scorecard or config corrected), ``replay`` produces each chosen letter's record
+again, key and value as they were, to that topic, so the stage that failed reads it again and the
+call goes on through the pipeline; the sink's idempotent writes absorb a call processed twice.
+
+Only records read from a pipeline topic can go back: a line refused by ``publish``, ``ingest``,
+``import`` or ``connect`` never was a valid event (fix the source and publish it again), and a
+letter without its payload (an event over the size limit) has nothing to send. A replay is recorded
+in ``dead_letter_replays`` after the broker acknowledged the record, so ``replay`` skips a letter
+sent back before unless given ``--again``; a letter whose call has since reached ``calls`` is skipped
+the same way (it was resolved by other means). A record that fails again is a new dead letter.
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TextIO
+
+from streams.settings import Settings
+from streams.topics import ALL, DLQ
+
+#: Stages whose dead letters concern a call after its ``calls`` row (a newer row does not resolve them).
+AFTER_CALLS_ROW = frozenset({"alerts", "notify"})
+#: How many letters ``list`` shows unless told otherwise.
+DEFAULT_LIST_LIMIT = 50
+
+_LETTERS_SQL = """
+SELECT d.topic, d.partition, d.offset, d.stage, d.payload_hash, d.call_id, d.tenant, d.key, d.payload,
+       d.error_class, d.error_message, d.attempts, d.failed_at,
+       r.replays, r.last_replayed_at, c.processed_at
+FROM dead_letters AS d FINAL
+LEFT JOIN (
+    SELECT topic, partition, offset, stage, payload_hash, count() AS replays,
+           max(replayed_at) AS last_replayed_at
+    FROM dead_letter_replays GROUP BY topic, partition, offset, stage, payload_hash
+) AS r ON r.topic = d.topic AND r.partition = d.partition AND r.offset = d.offset
+      AND r.stage = d.stage AND r.payload_hash = d.payload_hash
+LEFT JOIN (
+    SELECT call_id, max(_version) AS processed_at FROM calls FINAL GROUP BY call_id
+) AS c ON c.call_id = assumeNotNull(d.call_id)
+WHERE {where}
+ORDER BY d.failed_at, d.topic, d.partition, d.offset
+{limit}
+"""
+
+
+@dataclass(frozen=True)
+class LetterFilter:
+    """Which dead letters a command works on (every given condition must hold)."""
+
+    stage: str | None = None
+    error_class: str | None = None
+    tenant: str | None = None
+    call_ids: tuple[str, ...] = ()
+    since: datetime | None = None
+    limit: int | None = None
+    #: Also letters replayed before or resolved since (a newer ``calls`` row).
+    again: bool = False
+
+    def sql(self) -> tuple[str, dict[str, Any]]:
+        """The WHERE clause and LIMIT of :data:`_LETTERS_SQL` with their parameters (values are
+        always bound, never pasted into the SQL)."""
+        where, params = ["1"], {}
+        for column, value in (
+            ("stage", self.stage),
+            ("error_class", self.error_class),
+            ("tenant", self.tenant),
+        ):
+            if value is not None:
+                where.append(f"d.{column} = %({column})s")
+                params[column] = value
+        if self.call_ids:
+            where.append("d.call_id IN %(call_ids)s")
+            params["call_ids"] = list(self.call_ids)
+        if self.since is not None:
+            where.append("d.failed_at >= %(since)s")
+            params["since"] = self.since.astimezone(UTC).replace(tzinfo=None)
+        limit = ""
+        if self.limit is not None:
+            limit = "LIMIT %(limit)s"
+            params["limit"] = self.limit
+        return _LETTERS_SQL.format(where=" AND ".join(where), limit=limit), params
+
+
+@dataclass
+class Letter:
+    """One ``dead_letters`` row with what is known of its replays and its call since."""
+
+    topic: str
+    partition: int
+    offset: int
+    stage: str
+    payload_hash: int
+    call_id: str | None
+    tenant: str
+    key: bytes | None
+    payload: bytes
+    error_class: str
+    error_message: str
+    attempts: int
+    failed_at: datetime
+    replays: int = 0
+    last_replayed_at: datetime | None = None
+    #: ``calls._version`` (ms) of the call's newest row, if it has one.
+    processed_at: int | None = None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Letter:
+        letter = cls(*row)
+        for name in ("key", "payload"):  # String columns come back as str unless bytes were asked for
+            value = getattr(letter, name)
+            if isinstance(value, str):
+                setattr(letter, name, value.encode("utf-8", "surrogateescape"))
+        letter.replays = int(letter.replays or 0)
+        if not letter.replays:  # LEFT JOIN without a match: default values, not replays
+            letter.last_replayed_at = None
+        letter.processed_at = int(letter.processed_at) if letter.processed_at else None
+        return letter
+
+    @property
+    def resolved(self) -> bool:
+        """The call reached ``calls`` after this failure (published again, or replayed and done)."""
+        if self.processed_at is None or self.stage in AFTER_CALLS_ROW:
+            return False
+        failed_ms = int(self.failed_at.replace(tzinfo=self.failed_at.tzinfo or UTC).timestamp() * 1000)
+        return self.processed_at > failed_ms
+
+    @property
+    def status(self) -> str:
+        if self.resolved:
+            return "resolved"
+        return f"replayed {self.replays}x" if self.replays else "open"
+
+
+def replay_topics(settings: Settings) -> frozenset[str]:
+    """The topics a dead letter's record may go back to: every pipeline topic but the DLQ itself."""
+    return frozenset(settings.topic(spec.name) for spec in ALL if spec != DLQ)
+
+
+def why_not(letter: Letter, topics: frozenset[str]) -> str | None:
+    """Why ``letter`` cannot be replayed, None when it can."""
+    if letter.topic not in topics:
+        if letter.partition < 0:
+            return f"refused at {letter.stage} before it was an event (fix the source and publish it again)"
+        return f"read from {letter.topic}, not a topic of this configuration (CALLSTREAM_TOPIC_PREFIX?)"
+    if not letter.payload:
+        return "its record was not kept (over the size limit)"
+    return None
+
+
+def fetch(client: Any, letters: LetterFilter) -> list[Letter]:
+    """The letters ``letters`` selects, oldest failure first."""
+    sql, params = letters.sql()
+    rows = client.query(
+        sql, parameters=params, column_formats={"key": "bytes", "payload": "bytes"}
+    ).result_rows
+    return [Letter.from_row(row) for row in rows]
+
+
+@dataclass
+class ReplayReport:
+    replayed: list[Letter] = field(default_factory=list)
+    skipped: list[tuple[Letter, str]] = field(default_factory=list)
+    failed: list[tuple[Letter, str]] = field(default_factory=list)
+
+
+def plan(letters: Iterable[Letter], topics: frozenset[str], again: bool) -> ReplayReport:
+    """Which letters go back (``replayed``, not yet sent) and which not, with the reason."""
+    report = ReplayReport()
+    for letter in letters:
+        reason = why_not(letter, topics)
+        if reason is None and not again and letter.resolved:
+            reason = "its call has reached `calls` since (--again replays it anyway)"
+        if reason is None and not again and letter.replays:
+            reason = f"replayed {letter.replays}x already (--again replays it once more)"
+        if reason is None:
+            report.replayed.append(letter)
+        else:
+            report.skipped.append((letter, reason))
+    return report
+
+
+def _who() -> str:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name (a container without /etc/passwd entry)
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def send(
+    settings: Settings, bootstrap: str, client: Any, report: ReplayReport, timeout: float = 60.0
+) -> None:
+    """Produce each planned letter's record to its topic and record the acknowledged ones in
+    ``dead_letter_replays``; a record the broker did not take moves to ``report.failed``."""
+    from confluent_kafka import KafkaError, Producer
+
+    from streams.kafka_errors import ClientErrors
+
+    errors = ClientErrors()
+    producer = Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            "acks": "all",
+            "enable.idempotence": settings.producer_idempotence,
+            "message.timeout.ms": int(timeout * 1000),
+            "client.id": f"{settings.app_id}-dlq-replay",
+            "error_cb": errors,
+            **settings.kafka_client_config(),
+        }
+    )
+    outcome: dict[int, str | None] = {}
+
+    def delivered(index: int) -> Any:
+        def report_delivery(err: KafkaError | None, _msg: Any) -> None:
+            outcome[index] = None if err is None else str(err)
+
+        return report_delivery
+
+    for index, letter in enumerate(report.replayed):
+        while True:
+            try:
+                producer.produce(
+                    letter.topic, key=letter.key, value=letter.payload, on_delivery=delivered(index)
+                )
+                break
+            except BufferError:  # local queue full: serve delivery reports, then try again
+                producer.poll(0.5)
+        producer.poll(0)
+    producer.flush(timeout)
+    acked: list[Letter] = []
+    for index, letter in enumerate(report.replayed):
+        error = outcome.get(
+            index, f"not acknowledged within {timeout:.0f}s ({errors.reason() or 'no reason'})"
+        )
+        if error is None:
+            acked.append(letter)
+        else:
+            report.failed.append((letter, error))
+    report.replayed = acked
+    if acked:
+        now, who = datetime.now(UTC), _who()
+        client.insert(
+            "dead_letter_replays",
+            [
+                [x.topic, x.partition, x.offset, x.stage, x.payload_hash, x.call_id, x.tenant, now, who]
+                for x in acked
+            ],
+            column_names=[
+                "topic",
+                "partition",
+                "offset",
+                "stage",
+                "payload_hash",
+                "call_id",
+                "tenant",
+                "replayed_at",
+                "replayed_by",
+            ],
+        )
+
+
+# --- output ----------------------------------------------------------------------------------------------
+
+LIST_HEADERS = ["failed_at", "call_id", "tenant", "stage", "error", "topic", "attempts", "status", "message"]
+
+
+def list_rows(letters: Iterable[Letter], topics: frozenset[str]) -> list[list[Any]]:
+    rows = []
+    for letter in letters:
+        status = letter.status
+        if status == "open" and why_not(letter, topics) is not None:
+            status = "not replayable"
+        rows.append(
+            [
+                letter.failed_at.strftime("%Y-%m-%d %H:%M:%S"),
+                letter.call_id or "",
+                letter.tenant,
+                letter.stage,
+                letter.error_class,
+                letter.topic,
+                letter.attempts,
+                status,
+                letter.error_message,
+            ]
+        )
+    return rows
+
+
+def describe(letter: Letter) -> str:
+    return f"{letter.call_id or '(no call id)'} ({letter.stage}: {letter.error_class}) from {letter.topic}"
+
+
+def print_report(report: ReplayReport, dry_run: bool, out: TextIO | None = None) -> None:
+    out = out or sys.stderr
+    verb = "would replay" if dry_run else "replayed"
+    for letter in report.replayed:
+        print(f"{verb} {describe(letter)}", file=out)
+    for letter, reason in report.failed:
+        print(f"FAILED {describe(letter)}: {reason}", file=out)
+    for letter, reason in report.skipped:
+        print(f"skipped {describe(letter)}: {reason}", file=out)
+    counts = f"{len(report.replayed)} dead letter(s) {'would be replayed' if dry_run else 'replayed'}"
+    if report.failed:
+        counts += f", {len(report.failed)} not acknowledged by the broker (try again)"
+    if report.skipped:
+        counts += f", {len(report.skipped)} skipped"
+    print(counts + ("; nothing sent" if dry_run else ""), file=out)
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    """``--since``: a duration back from now (``90m``, ``2h``, ``1d``) or an ISO time
+    (``2026-11-20T10:00:00Z``; without a zone, UTC)."""
+    from processors.alerts import AlertRuleError, parse_duration
+
+    try:
+        return (now or datetime.now(UTC)) - timedelta(seconds=parse_duration(text, "--since"))
+    except AlertRuleError:
+        pass
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"--since: a duration back from now (90m, 2h, 1d) or an ISO time such as 2026-11-20T10:00:00Z "
+            f"(got {text!r})"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -1,0 +1,117 @@
+"""``callstream dlq``: a call dead-lettered for a recording that was not there yet is replayed once
+the file arrives, on a real broker process and a real chDB engine, and goes through every stage."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Producer
+
+from connectors.events import SAMPLES_DIR
+from schemas.codec import SingleObjectCodec
+from streams import dlq
+from streams.app import Runtime
+from streams.broker import EmbeddedBroker
+from streams.cli import main
+from streams.demo import Outcome, process
+from streams.settings import Settings
+from streams.topics import COMPLETED
+from tests.integration.test_pipeline import sample_call
+
+pytestmark = pytest.mark.integration
+
+CODEC = SingleObjectCodec()
+
+
+def run(settings: Settings, bootstrap: str, feed, ids: list[str], since: int = 0) -> Outcome:
+    return asyncio.run(process(settings, bootstrap, feed, ids, timeout=240, progress=None, since=since))
+
+
+def test_a_late_recording_is_replayed_and_the_call_goes_through(
+    chdb_dsn, chdb_client, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    prefix = f"dlq-{uuid.uuid4().hex[:8]}."
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        clickhouse_dsn=chdb_dsn,
+        topic_prefix=prefix,
+        partitions=2,
+        recording_roots=[recordings],
+        metrics_port=0,
+    )
+    late = sample_call(f"{prefix}late", (recordings / "late.wav").as_uri())
+    garbage = (f"{prefix}garbage", b"\x00\x01 not avro")
+
+    def feed(rt: Runtime) -> None:
+        producer = Producer({"bootstrap.servers": rt.bootstrap, "acks": "all"})
+        completed = settings.topic(COMPLETED.name)
+        producer.produce(completed, key=late["call_id"].encode(), value=CODEC.encode("CallCompleted", late))
+        producer.produce(completed, key=garbage[0].encode(), value=garbage[1])
+        assert producer.flush(30) == 0
+
+    ids = [late["call_id"], garbage[0]]
+    with EmbeddedBroker() as broker:
+        first = run(settings, broker.bootstrap, feed, ids)
+        assert first.dead[late["call_id"]][1:3] == ("transcribe", "RecordingNotFound"), first.dead
+
+        mine = dlq.LetterFilter(call_ids=tuple(ids))
+        letters = {letter.call_id: letter for letter in dlq.fetch(chdb_client, mine)}
+        assert letters[late["call_id"]].status == "open"
+        # the record as it was read, bytes for bytes, for the replay to send
+        assert letters[garbage[0]].payload == garbage[1]
+        assert CODEC.decode("CallCompleted", letters[late["call_id"]].payload)["call_id"] == late["call_id"]
+
+        shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", recordings / "late.wav")  # the file arrives
+        since = int(time.time() * 1000)
+        for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
+            monkeypatch.delenv(name)
+        for name, value in {
+            "KAFKA_BOOTSTRAP": broker.bootstrap,
+            "CLICKHOUSE_DSN": chdb_dsn,
+            "TOPIC_PREFIX": prefix,
+            "PARTITIONS": "2",
+            "DATA_DIR": str(tmp_path / "cli-data"),
+        }.items():
+            monkeypatch.setenv(f"CALLSTREAM_{name}", value)
+        # only the recording errors: the garbage would only fail again
+        chosen = ["--error-class", "RecordingNotFound", "--call-id", ids[0], "--call-id", ids[1]]
+        assert main(["dlq", "replay", "--dry-run", *chosen]) == 0
+        assert "1 dead letter(s) would be replayed; nothing sent" in capsys.readouterr().err
+        assert main(["dlq", "replay", *chosen]) == 0
+        assert f"replayed {late['call_id']} (transcribe: RecordingNotFound)" in capsys.readouterr().err
+
+        # sent once: a second replay skips it unless told --again
+        topics = dlq.replay_topics(settings)
+        recording = dlq.LetterFilter(call_ids=tuple(ids), error_class="RecordingNotFound")
+        again = dlq.plan(dlq.fetch(chdb_client, recording), topics, again=False)
+        assert not again.replayed and "replayed 1x already" in again.skipped[0][1]
+
+        second = run(settings, broker.bootstrap, lambda rt: None, [late["call_id"]], since=since)
+        assert late["call_id"] in second.done, (second.done, second.dead)
+
+    words = chdb_client.query(
+        "SELECT words, price_mentions FROM calls FINAL WHERE call_id = %(id)s",
+        parameters={"id": late["call_id"]},
+    ).result_rows
+    assert words and words[0][0] > 20 and words[0][1] == 2, words
+    after = {letter.call_id: letter for letter in dlq.fetch(chdb_client, mine)}
+    assert after[late["call_id"]].status == "resolved"  # the call reached `calls` after it failed
+    assert after[garbage[0]].status == "open"
+    assert len(dlq.plan(after.values(), topics, again=True).replayed) == 2  # --again would send both
+    assert main(["dlq", "list", "--format", "json", "--call-id", ids[0], "--call-id", ids[1]]) == 0
+    listed = {row["call_id"]: row["status"] for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert listed == {late["call_id"]: "resolved", garbage[0]: "open"}
+    replays = chdb_client.query(
+        "SELECT count(), any(stage), any(replayed_by) != '' FROM dead_letter_replays WHERE call_id = %(id)s",
+        parameters={"id": late["call_id"]},
+    ).result_rows
+    assert replays == [(1, "transcribe", True)]

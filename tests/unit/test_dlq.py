@@ -1,0 +1,135 @@
+"""``callstream dlq``: which dead letters may go back, and the filters (the replay itself runs on a
+real broker and chDB in tests/integration/test_dlq_replay.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from streams import dlq
+from streams.cli import main
+from streams.settings import Settings
+
+FAILED = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def letter(**changes: object) -> dlq.Letter:
+    fields: dict[str, object] = {
+        "topic": "calls.completed",
+        "partition": 1,
+        "offset": 7,
+        "stage": "transcribe",
+        "payload_hash": 42,
+        "call_id": "c-1",
+        "tenant": "acme",
+        "key": b"c-1",
+        "payload": b"\xc3\x01record",
+        "error_class": "RecordingNotFound",
+        "error_message": "no such file",
+        "attempts": 1,
+        "failed_at": FAILED,
+    }
+    return dlq.Letter(**(fields | changes))  # type: ignore[arg-type]
+
+
+TOPICS = dlq.replay_topics(Settings())
+
+
+def test_the_replay_topics_are_the_pipeline_topics_under_the_prefix_without_the_dlq():
+    prefixed = dlq.replay_topics(Settings(topic_prefix="prod."))
+    assert "prod.calls.completed" in prefixed and "prod.calls.scored" in prefixed
+    assert "prod.calls.dlq" not in prefixed and "calls.completed" not in prefixed
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({}, None),
+        ({"topic": "calls.jsonl", "partition": -1, "stage": "publish"}, "refused at publish before it was"),
+        ({"topic": "stage.calls.completed"}, "not a topic of this configuration"),
+        ({"payload": b""}, "was not kept"),
+    ],
+)
+def test_why_a_letter_cannot_go_back(changes, reason):
+    found = dlq.why_not(letter(**changes), TOPICS)
+    assert found is None if reason is None else reason in found
+
+
+def test_a_letter_replayed_before_or_resolved_since_is_skipped_unless_again():
+    after_ms = int((FAILED + timedelta(minutes=5)).timestamp() * 1000)
+    before_ms = int((FAILED - timedelta(minutes=5)).timestamp() * 1000)
+    letters = [
+        letter(call_id="open"),
+        letter(call_id="older-row", processed_at=before_ms),  # the calls row is from before the failure
+        letter(call_id="replayed", replays=2),
+        letter(call_id="resolved", processed_at=after_ms),
+        letter(call_id="alert", stage="notify", processed_at=after_ms),  # a calls row does not undo it
+        letter(call_id="publish", topic="x.jsonl", partition=-1, stage="publish"),
+    ]
+    report = dlq.plan(letters, TOPICS, again=False)
+    assert [x.call_id for x in report.replayed] == ["open", "older-row", "alert"]
+    reasons = {x.call_id: why for x, why in report.skipped}
+    assert "replayed 2x already" in reasons["replayed"] and "reached `calls`" in reasons["resolved"]
+    again = dlq.plan(letters, TOPICS, again=True)
+    assert [x.call_id for x, _ in again.skipped] == ["publish"]  # never an event: --again cannot help
+    assert [x.status for x in letters[:5]] == ["open", "open", "replayed 2x", "resolved", "open"]
+
+
+def test_the_filter_binds_every_value():
+    sql, params = dlq.LetterFilter(
+        stage="sink", tenant="acme'; DROP TABLE calls; --", call_ids=("a", "b"), since=FAILED, limit=5
+    ).sql()
+    assert "DROP" not in sql and "acme" not in sql
+    assert params == {
+        "stage": "sink",
+        "tenant": "acme'; DROP TABLE calls; --",
+        "call_ids": ["a", "b"],
+        "since": FAILED.replace(tzinfo=None),
+        "limit": 5,
+    }
+    assert "LIMIT %(limit)s" in sql and "d.call_id IN %(call_ids)s" in sql
+    everything, none = dlq.LetterFilter().sql()
+    assert none == {} and "LIMIT" not in everything
+
+
+def test_since_takes_a_duration_or_an_iso_time():
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    assert dlq.parse_since("2h", now) == now - timedelta(hours=2)
+    assert dlq.parse_since("2026-11-20T10:00:00Z") == FAILED
+    assert dlq.parse_since("2026-11-20T10:00:00") == FAILED  # no zone: UTC
+    with pytest.raises(ValueError, match="a duration back from now"):
+        dlq.parse_since("yesterday")
+
+
+def test_a_text_payload_column_is_read_back_as_its_bytes():
+    row = [*letter().__dict__.values()][:13]
+    row[7], row[8] = "c-1", "record \udcff"  # as a client without column_formats returns a String
+    got = dlq.Letter.from_row([*row, 0, None, 0])
+    assert got.key == b"c-1" and got.payload == b"record \xff"
+    assert (got.replays, got.last_replayed_at, got.processed_at) == (0, None, None)
+
+
+def test_the_report_says_what_happened(capsys):
+    report = dlq.ReplayReport(
+        replayed=[letter()],
+        skipped=[(letter(call_id="p", stage="publish"), "refused")],
+        failed=[(letter(call_id="f"), "timed out")],
+    )
+    dlq.print_report(report, dry_run=False)
+    err = capsys.readouterr().err
+    assert "replayed c-1 (transcribe: RecordingNotFound) from calls.completed" in err
+    assert "FAILED f" in err and "skipped p" in err
+    assert "1 dead letter(s) replayed, 1 not acknowledged by the broker (try again), 1 skipped" in err
+
+
+def test_replay_without_a_broker_is_refused_before_anything_runs(monkeypatch, tmp_path, capsys):
+    for name in list(__import__("os").environ):
+        if name.startswith("CALLSTREAM_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CALLSTREAM_DATA_DIR", str(tmp_path / "data"))
+    assert main(["dlq", "replay"]) == 2
+    assert "no broker configured" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()  # refused before the data folder was touched
+    assert main(["dlq", "list", "--since", "last week"]) == 2
+    assert "--since: a duration back from now" in capsys.readouterr().err
