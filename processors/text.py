@@ -91,8 +91,9 @@ def collapse_repeats_words(text: str, words: list[str] | None = None) -> tuple[s
     # двойка") do not count: each one becomes an object equal to nothing else
     keys: Sequence[object] = words
     if not _COUNTING_WORDS.isdisjoint(words):
-        # "oh" among number words may be a zero ("one oh oh three"): _collapse tells which
-        keys = [object() if w in _COUNTING_WORDS or w == "oh" else w for w in words]
+        # "oh oh" stays a repeat here: whether it is zeros ("one oh oh three") depends on the words
+        # next to it, which only _collapse looks at (a number word elsewhere in the text says nothing)
+        keys = [object() if w in _COUNTING_WORDS else w for w in words]
         single = any(map(operator.eq, keys, keys[1:]))
     # a pair repeats where a word equals the one two on, and so does the word after it (no pair
     # tuples built: one byte a word)

@@ -234,3 +234,15 @@ def test_filter_remembers_short_verdicts_without_changing_them():
             assert filter_transcript(transcript, options) == fresh, (i, j)
     assert 0 < len(options._memo) <= filtering._MEMO_SIZE
     assert all(len(text) <= filtering._MEMO_CHARS for text, _ in options._memo)
+
+
+@pytest.mark.parametrize(
+    ("text", "collapsed"),
+    [
+        ("Oh oh, that is bad, two dollars.", "Oh, that is bad, two dollars."),  # a number word elsewhere
+        ("oh, oh see you in court ... 15 2 990 девятьсот", "oh see you in court ... 15 2 990 девятьсот"),
+        ("It is one oh oh three.", "It is one oh oh three."),  # zeros next to a number word
+    ],
+)
+def test_a_sigh_repeated_collapses_whatever_numbers_the_text_holds_elsewhere(text, collapsed):
+    assert T.collapse_repeats(text) == _plain_collapse(text) == collapsed
