@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from processors.acoustics import METRICS
-from processors.rules import check_dictionaries_dir, negated_hits
+from processors.rules import NO_QUALIFIERS, Qualifiers, check_dictionaries_dir, negated_hits, read_qualifiers
 from processors.tenant_config import (
     document_header,
     read_yaml,
@@ -55,7 +55,7 @@ MAX_QUOTED = 200
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _SET_KEYS = {"id", "version", "title", "description", "tenants", "queues", "cooldown", "rules"}
 _RULE_KEYS = {"id", "title", "severity", "when", "cooldown", "message", "enabled"}
-_PHRASE_KEYS = {"phrases", "by", "at_least"}
+_PHRASE_KEYS = {"phrases", "by", "at_least", "not_followed_by", "not_in_sentence_with"}
 _ROLES = ("agent", "customer", "anyone")
 
 #: Scalar fields of RuleMetrics (``rules.<name>``); the maps are ``rules.keyword_hits.<entry>``,
@@ -184,11 +184,14 @@ class Compare:
 
 @dataclass(frozen=True)
 class Phrases:
-    """Phrases said in the call's kept segments (by one role or anyone), at least ``at_least`` times."""
+    """Phrases said in the call's kept segments (by one role or anyone), at least ``at_least`` times;
+    ``qualifiers``: what voids a hit of these phrases only (``not_followed_by``, ``not_in_sentence_with``,
+    as a dictionary entry's: :class:`processors.rules.Qualifiers`)."""
 
     phrases: tuple[str, ...]
     by: str = "anyone"
     at_least: int = 1
+    qualifiers: Qualifiers = NO_QUALIFIERS
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -203,7 +206,7 @@ class Phrases:
         ]
         found = [m.group(0).lower() for text in said for m in self.pattern.finditer(text)]
         # "I don't want to talk to a manager" asks for none (see processors.rules.negated_hits)
-        negated = sum(negated_hits(self.pattern, text) for text in said) if found else 0
+        negated = sum(negated_hits(self.pattern, text, self.qualifiers) for text in said) if found else 0
         if len(found) - negated < self.at_least:
             return None
         quoted = ", ".join(dict.fromkeys(f'"{f}"' for f in found))
@@ -386,7 +389,7 @@ def _literal(text: str, where: str) -> float | str | bool:
 
 def parse_condition(raw: Any, where: str) -> Condition:
     """A condition from YAML: ``"path op value"``, ``{all: [...]}``, ``{any: [...]}`` or
-    ``{phrases: [...], by: customer, at_least: 1}``."""
+    ``{phrases: [...], by: customer, at_least: 1}`` (and ``not_followed_by``, ``not_in_sentence_with``)."""
     if isinstance(raw, str):
         m = _COMPARE.match(raw)
         if not m:
@@ -432,7 +435,8 @@ def parse_condition(raw: Any, where: str) -> Condition:
             at_least = raw.get("at_least", 1)
             if isinstance(at_least, bool) or not isinstance(at_least, int) or at_least < 1:
                 raise AlertRuleError(f"{where}.at_least: must be an integer >= 1 (got {at_least!r})")
-            return Phrases(tuple(p.strip() for p in phrases), by, at_least)
+            qualifiers = read_qualifiers(raw, where, AlertRuleError)
+            return Phrases(tuple(p.strip() for p in phrases), by, at_least, qualifiers)
     raise AlertRuleError(
         f"{where}: a condition is 'path op value', {{all: [...]}}, {{any: [...]}} or "
         f"{{phrases: [...], by: ...}} (got {raw!r})"

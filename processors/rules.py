@@ -33,7 +33,7 @@ from typing import Any
 from processors.keyfacts import NOT_SPEECH
 from processors.numbers import RU_NUMBER_WORDS, alternation, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, count_placeholders
-from processors.tenant_config import read_yaml, unknown_keys
+from processors.tenant_config import read_yaml, str_list, unknown_keys
 from processors.text import (
     WILDCARD_HINT,
     WORD_RE,
@@ -279,18 +279,73 @@ def _codes(languages: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in languages.split(",") if x.strip())
 
 
+@dataclass(frozen=True)
+class Qualifiers:
+    """What makes a hit of an entry (or of an alert's phrases) mean something else, for the entries that
+    need it: one of ``not_followed_by`` right after it names whose it is ("руководителем проекта", "your
+    manager's email": not the agent's boss) or narrows it ("не звоните мне больше после шести" is a time
+    preference); one of ``not_in_sentence_with`` in its sentence gives it another purpose ("..., чтобы
+    поблагодарить Ольгу"). Phrases as the entry's: whole words, a trailing ``*`` for any ending; a
+    ``not_followed_by`` phrase starting with an apostrophe follows directly ("'s")."""
+
+    not_followed_by: tuple[str, ...] = ()
+    not_in_sentence_with: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.not_followed_by or self.not_in_sentence_with)
+
+    def voids(self, text: str, start: int, end: int) -> bool:
+        """Whether the hit at ``text[start:end]`` is qualified away."""
+        if self.not_followed_by and _follow_pattern(self.not_followed_by).match(text, end) is not None:
+            return True
+        if not self.not_in_sentence_with:
+            return False
+        first = max(text.rfind(stop, 0, start) for stop in ".!?\n") + 1
+        last = _SENTENCE_STOP.search(text, end)
+        return (
+            _entry_pattern(self.not_in_sentence_with).search(text, first, last.start() if last else len(text))
+            is not None
+        )
+
+
+NO_QUALIFIERS = Qualifiers()
+_SENTENCE_STOP = re.compile(r"[.!?\n]")
+
+
+@cache
+def _follow_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches right after a hit: spaces, then one of ``phrases`` as whole words (one starting with an
+    apostrophe with no space: "manager's"; "’" reads as "'")."""
+    alts = []
+    for p in sorted({p.lower().replace("’", "'") for p in phrases if p}, key=len, reverse=True):
+        body = re.escape(p.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
+        body += r"\w*" if p.endswith("*") else ""
+        alts.append(body if p.startswith("'") else r"\s+" + body)
+    return re.compile(rf"(?:{'|'.join(alts)})(?!\w)", re.IGNORECASE | re.UNICODE)
+
+
 class Entry(tuple[str, ...]):
     """A dictionary entry's phrases; ``negatable``: a hit after a negation in its clause ("I don't want
     to cancel", "это не дорого") does not count. For intents (cancel, too expensive), not for
-    mentions: "no thanks" is still thanks, "not Acme" still names the competitor."""
+    mentions: "no thanks" is still thanks, "not Acme" still names the competitor. ``qualifiers``: what
+    voids a hit of this entry only (:class:`Qualifiers`)."""
 
     negatable: bool = False
+    qualifiers: Qualifiers = NO_QUALIFIERS
 
     @classmethod
-    def of(cls, phrases: Iterable[str], negatable: bool = False) -> Entry:
+    def of(
+        cls, phrases: Iterable[str], negatable: bool = False, qualifiers: Qualifiers = NO_QUALIFIERS
+    ) -> Entry:
         entry = cls(phrases)
         entry.negatable = negatable
+        entry.qualifiers = qualifiers
         return entry
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether some hits of it may not count (negated or qualified away)."""
+        return self.negatable or bool(self.qualifiers)
 
 
 class DictionaryError(ValueError):
@@ -303,13 +358,13 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
         raise DictionaryError(f"{path}: a keyword dictionary is a mapping of entry name -> list of phrases")
     out = {}
     for name, value in data.items():
-        phrases, negatable = value, False
+        phrases, negatable, qualifiers = value, False, NO_QUALIFIERS
         if isinstance(value, dict):
-            unknown = set(value) - {"phrases", "negatable"}
+            unknown = set(value) - set(_ENTRY_KEYS)
             negatable = value.get("negatable", False)
             if unknown:
                 raise DictionaryError(
-                    f"{path}: entry {name!r}: {unknown_keys(unknown, ('phrases', 'negatable'))}; write a "
+                    f"{path}: entry {name!r}: {unknown_keys(unknown, _ENTRY_KEYS)}; write a "
                     "list of phrases or {phrases: [...], negatable: true}"
                 )
             if "phrases" not in value or not isinstance(negatable, bool):
@@ -317,14 +372,31 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
                     f"{path}: entry {name!r}: write a list of phrases or {{phrases: [...], negatable: true}}"
                 )
             phrases = value["phrases"]
+            qualifiers = read_qualifiers(value, f"{path}: entry {name!r}", DictionaryError)
         if isinstance(phrases, str):
             phrases = [phrases]
         if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
             raise DictionaryError(f"{path}: entry {name!r} must be a list of phrases")
         if (bad := inner_wildcard(phrases)) is not None:
             raise DictionaryError(f"{path}: entry {name!r}: {bad!r}: {WILDCARD_HINT}")
-        out[str(name)] = Entry.of((str(p) for p in phrases), negatable)
+        out[str(name)] = Entry.of((str(p) for p in phrases), negatable, qualifiers)
     return out
+
+
+_ENTRY_KEYS = ("phrases", "negatable", "not_followed_by", "not_in_sentence_with")
+
+
+def read_qualifiers(raw: Mapping[str, Any], where: str, error: type[Exception]) -> Qualifiers:
+    """The :class:`Qualifiers` of a dictionary entry or an alert's phrases condition (YAML keys
+    ``not_followed_by``, ``not_in_sentence_with``: lists of phrases)."""
+    lists = {}
+    for key in ("not_followed_by", "not_in_sentence_with"):
+        if key in raw:
+            phrases = str_list(raw[key], f"{where}.{key}", error)
+            if (bad := inner_wildcard(phrases)) is not None:
+                raise error(f"{where}.{key}: {bad!r}: {WILDCARD_HINT}")
+            lists[key] = tuple(p.strip() for p in phrases)
+    return Qualifiers(**lists) if lists else NO_QUALIFIERS
 
 
 @lru_cache(maxsize=1024)  # per tenant; bounded, as tenants come from the events
@@ -503,25 +575,14 @@ _STILL_UNMET = re.compile(
 )
 
 
-#: An alert phrase naming a boss or a senior, then whose: not the agent's superior but a business
-#: contact ("руководителем проекта", "руководителем отдела продаж", "someone higher up in sales",
-#: "your manager's email") or a relative or craftsman ("старшего сына", "старшего мастера"). Matched
-#: right after the phrase; "Дайте старшего смены" and "I want your manager, now" still count.
-_QUALIFIED = re.compile(
-    r"(?:'|’)s(?!\w)|\s+(?:in|from)\s+(?:sales|purchasing|procurement|marketing)(?!\w)|"
-    r"\s+(?:проект\w*|отдел[аеу]?|департамент\w*|направлени[яею]|продаж|закупок|маркетинг\w*|"
-    r"сын\w*|доч\w*|брат\w*|сестр\w*|внук\w*|внучк\w*|мастер\w*|техник\w*|инженер\w*|монтажник\w*)(?!\w)",
-    re.IGNORECASE,
-)
-
-
-def negated_hits(pattern: re.Pattern[str], text: str) -> int:
+def negated_hits(pattern: re.Pattern[str], text: str, qualifiers: Qualifiers = NO_QUALIFIERS) -> int:
     """How many matches of ``pattern`` in ``text`` follow a negation (:data:`_NEGATIONS`) in their
     clause with only :data:`_NEGATION_BRIDGE` words between, at most :data:`_NEGATION_WORDS` back, or
     a rhetorical "why would I" (:data:`_RHETORICAL`), or ask about the terms ("Can I cancel anytime?"),
-    or (alert phrases) name whose boss right after it (:data:`_QUALIFIED`)."""
+    or are voided by the phrases' own ``qualifiers`` (an alert's ``not_followed_by``: "руководителем
+    проекта")."""
     spans = [m.span() for m in ci_finditer(pattern, text)]
-    kept = [(a, b) for a, b in spans if _QUALIFIED.match(text, b) is None]
+    kept = [(a, b) for a, b in spans if not qualifiers.voids(text, a, b)] if qualifiers else spans
     return len(spans) - len(kept) + _negated(text, kept)
 
 
@@ -593,14 +654,19 @@ def _match_spans(phrases: tuple[str, ...], text: str, folded: str | None) -> lis
 def _without_negated(
     hits: dict[str, int], text: str, keywords: Mapping[str, Iterable[str]]
 ) -> dict[str, int]:
-    """``hits`` (of ``text``) less the negated hits of the :class:`Entry.negatable` entries."""
+    """``hits`` (of ``text``) less the negated hits of the :class:`Entry.negatable` entries and the hits
+    an entry's own :class:`Qualifiers` void."""
     out = dict(hits)
     folded: str | None = None
     for name, n in hits.items():
-        if getattr(keywords[name], "negatable", False):
+        negatable = getattr(keywords[name], "negatable", False)
+        qualifiers = getattr(keywords[name], "qualifiers", NO_QUALIFIERS)
+        if negatable or qualifiers:
             if folded is None:
                 folded = fold(text) or ""
-            left = n - _negated(text, _match_spans(tuple(keywords[name]), text, folded or None))
+            spans = _match_spans(tuple(keywords[name]), text, folded or None)
+            kept = [(a, b) for a, b in spans if not qualifiers.voids(text, a, b)] if qualifiers else spans
+            left = n - (len(spans) - len(kept)) - (_negated(text, kept) if negatable else 0)
             if left > 0:
                 out[name] = left
             else:
@@ -1142,7 +1208,7 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     agent = [s.get("role") == "agent" for s in said]
     # by the agent only: "did the agent apologise / greet" (a customer's "Sorry?" is no apology)
     hits, by_agent = _keyword_hits_and_agent(speech, spoken, agent, dictionary)
-    if any(getattr(dictionary[name], "negatable", False) for name in hits):
+    if any(getattr(dictionary[name], "narrowed", False) for name in hits):
         hits = _without_negated(hits, spoken, dictionary)
         by_agent = _without_negated(
             by_agent, "\n".join(t for t, own in zip(speech, agent, strict=True) if own), dictionary

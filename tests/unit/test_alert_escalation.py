@@ -59,3 +59,56 @@ def test_escalation_request_hears_a_request_with_words_between(text: str) -> Non
 )
 def test_escalation_request_is_quiet_on_other_words_about_bosses(text: str, role: str) -> None:
     assert not _fires(text, role), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Хочу поговорить с руководителем, чтобы поблагодарить Ольгу.",
+        "Соедините меня с руководителем, хочу похвалить оператора.",
+        "I'd like to speak to your supervisor to thank Dana, she was fantastic.",
+        "Can I talk to your manager and tell them how helpful Dana was?",
+        "I want your supervisor to know Dana was fantastic.",
+        "Мне нужно поговорить с вашим руководителем проекта о сроках внедрения.",
+        "Соедините меня с руководителем отдела продаж.",
+        "Дайте мне старшего сына к телефону.",
+        "Позовите мне старшего мастера.",
+        "I want your manager's email for the invoice.",
+        "Can I talk to someone higher up in sales about volume pricing?",
+    ],
+)
+def test_escalation_request_is_quiet_on_praise_and_on_someone_elses_boss(text: str) -> None:
+    assert not _fires(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a courtesy or a refusal to thank is no praise; praise in another sentence is another thought
+        "Хочу поговорить с руководителем, спасибо.",
+        "Get me a manager, thank you.",
+        "Соедините меня с руководителем. Хочу поблагодарить Ольгу, а вами я недоволен.",
+        "Позовите руководителя, благодарить вас не за что.",
+        "Дайте старшего смены.",
+    ],
+)
+def test_escalation_request_still_hears_a_demand_near_a_thanks(text: str) -> None:
+    assert _fires(text), text
+
+
+def test_the_qualifiers_belong_to_the_escalation_rule_only() -> None:
+    """A tenant's own phrases are not narrowed by the escalation rule's words ("Acme's offer", "my son")."""
+    from processors.alerts import parse_condition
+
+    said = [
+        {"text": "Acme's offer is cheaper, my son says.", "role": "customer"},
+        {"text": "Хочу вызвать мастера.", "role": "customer"},
+    ]
+    score = {"compressed": {"filtered": {"transcript": {"segments": said}}}}
+    assert parse_condition({"phrases": ["acme"], "by": "customer"}, "r.when").check(score) is not None
+    assert parse_condition({"phrases": ["хочу вызвать"], "by": "customer"}, "r.when").check(score) is not None
+    assert parse_condition({"phrases": ["offer is"], "by": "customer"}, "r.when").check(score) is not None
+    narrowed = parse_condition({"phrases": ["acme"], "by": "customer", "not_followed_by": ["'s"]}, "r.when")
+    assert narrowed.check(score) is None
+    purpose = {"phrases": ["offer is"], "not_in_sentence_with": ["my son"]}
+    assert parse_condition(purpose, "r.when").check(score) is None

@@ -242,13 +242,16 @@ def test_keyword_hits_as_the_plain_patterns_count_them(entries: dict[str, tuple[
 
 def plain_keyword_hits(entries: Mapping[str, Sequence[str]], joined: str) -> dict[str, int]:
     """Each entry's matches of its plain pattern in ``joined``, less the negated ones of a negatable
-    entry (``processors.rules.Entry``)."""
+    entry and those its qualifiers void (``processors.rules.Entry``)."""
     out = {}
     for name, phrases in entries.items():
         pattern = rules._entry_pattern(tuple(phrases))
         n = len(pattern.findall(joined))
+        qualifiers = getattr(phrases, "qualifiers", rules.NO_QUALIFIERS)
         if getattr(phrases, "negatable", False):
-            n -= rules.negated_hits(pattern, joined)
+            n -= rules.negated_hits(pattern, joined, qualifiers)
+        elif qualifiers:
+            n -= sum(qualifiers.voids(joined, *m.span()) for m in pattern.finditer(joined))
         if n:
             out[name] = n
     return out
