@@ -137,7 +137,7 @@ def test_a_rule_is_checked_every_time_it_is_loaded() -> None:
 
     rule = {"id": "r", "severity": "info", "when": "rules.keyword_hits.nope >= 1"}
     raw = {"id": "acme", "version": "1", "rules": [rule]}
-    dictionaries = {None: {"legal": 1, "cancel": 1}}
+    dictionaries = {None: {"legal": 1, "cancel": 1, "do_not_call": 1}}  # the default rules' entries
     for _ in range(2):
         book = AlertRulebook([*default_rulebook().sets.values(), parse_rule_set(raw, "acme.yaml")])
         with pytest.raises(AlertRuleError, match="defines no entry 'nope'"):
