@@ -24,7 +24,8 @@ only in customer turns; with unknown roles, e.g. mono calls, in every turn):
   plan (restructuring, installments, a payment plan) is no sale.
 - ``deal_stage`` (category): the furthest stage with a marker: closing (agreement or a closing
   step, without refusal) > objections > presentation (price or product/offer words) > needs (the
-  agent asks about needs) > start.
+  agent asks about needs) > start. A debt-collection call with no offer besides a repayment (as for
+  ``sale_probability``) is ``start``: it reached no sales stage.
 - ``case_examples`` (yes_no): yes when the agent uses a case-example phrase.
 
 Any other LLM criterion of a custom scorecard stays ``pending``: the baseline does not guess.
@@ -439,6 +440,13 @@ class _Call:
     def first_objection(self) -> tuple[int, list[str]] | None:
         return _first_objection(self)
 
+    @cached_property
+    def collection(self) -> list[str]:
+        """The agent's collection markers when the call collects a debt and offers nothing besides a
+        repayment (:func:`_pitch`); [] otherwise. Sale probability and deal stage both read it."""
+        found = self.find(COLLECTION, "agent")
+        return found if found and not _pitch(self) else []
+
     @property
     def note(self) -> str:
         return "" if self.roles_known else " (speaker roles unknown: markers counted in every turn)"
@@ -567,8 +575,8 @@ def _sale_probability(call: _Call) -> BaselineValue:
         return BaselineValue(
             5.0, None, f"no price, offer or closing words: no sales conversation → 5{call.note}"
         )
-    collection = call.find(COLLECTION, "agent")
-    if collection and not _pitch(call):
+    collection = call.collection
+    if collection:
         return BaselineValue(
             5.0,
             None,
@@ -594,7 +602,12 @@ def _deal_stage(call: _Call, values: Sequence[str]) -> BaselineValue:
     s = call.sales
     objection = call.first_objection
     needs = call.find(NEEDS, "agent")
-    if (s.agreement or s.closing) and not s.refusal:
+    collection = call.collection
+    if collection:
+        # as in _sale_probability: a promise to pay a debt closes no deal, a "no money now" objects to
+        # no offer; the call reached no sales stage
+        stage, why = "start", f"debt collection {_q(collection)} and no offer besides a repayment: no sale"
+    elif (s.agreement or s.closing) and not s.refusal:
         stage, why = "closing", f"agreement/closing step {_q(s.agreement + s.closing)}"
     elif objection:
         stage, why = "objections", f"customer objection {_q(objection[1])}"

@@ -98,3 +98,21 @@ def test_a_repayment_plan_is_no_sales_offer(turns: list) -> None:
     got = baseline_scores([Turn(r, t) for r, t in turns], DEFAULT_CRITERIA)["sale_probability"]
     assert got.value == 5.0, got.reasoning
     assert "debt collection" in got.reasoning
+
+
+@pytest.mark.parametrize("turns", [DEBT_RU, DEBT_EN, RESTRUCTURING_RU, PAYMENT_PLAN_EN, SUM_OWED_RU])
+def test_a_debt_collection_call_reaches_no_sales_stage(turns: list) -> None:
+    """A promise to pay ("Двадцать пятого заплачу", "sounds good, I'll pay") closes no deal."""
+    got = baseline_scores([Turn(r, t) for r, t in turns], DEFAULT_CRITERIA)["deal_stage"]
+    assert got.label == "start", got.reasoning
+    assert "debt collection" in got.reasoning
+
+
+def test_a_sale_besides_an_overdue_bill_still_reaches_closing() -> None:
+    turns = [
+        ("agent", "У вас небольшая задолженность, 300 рублей. Могу предложить тариф Профи за 990 рублей."),
+        ("customer", "Давайте, согласен."),
+        ("agent", "Оформляю договор."),
+    ]
+    got = baseline_scores([Turn(r, t) for r, t in turns], DEFAULT_CRITERIA)["deal_stage"]
+    assert got.label == "closing", got.reasoning
