@@ -812,9 +812,24 @@ _RESOLVED_NOT_AFTER = re.compile(
 )
 
 
+#: A courtesy with a "no" or "не" in it, which negates nothing: "It works now, but no worries", "No
+#: problem it works now", "заработал, но ничего страшного", "всё работает, не переживайте". Blanked
+#: out before the negation and lapse tests read the text ("it still doesn't work" keeps its "not").
+_COURTESY = re.compile(
+    r"(?<![^\W\d_])(?:no\s+(?:worries|worry|problems?|big\s+deal|rush|harm\s+done|hard\s+feelings|"
+    r"need\s+to\s+(?:apologi[sz]e|be\s+sorry)|thanks\s+to)|not\s+a\s+problem|"
+    r"ничего\s+страшного|не\s+(?:переживайте|волнуйтесь|беспокойтесь|страшно)|без\s+проблем|нет\s+проблем)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
 def _resolution_holds(text: str, m: re.Match[str]) -> bool:
     """Whether the match ``m`` of :data:`_RESOLVED` in ``text`` says the fix worked: no negation,
-    condition or other subject before it in its clause, no lapse after it in its sentence."""
+    condition or other subject before it in its clause, no lapse after it in its sentence (a courtesy,
+    :data:`_COURTESY`, is neither)."""
+    if _COURTESY.search(text) is not None:
+        text = _COURTESY.sub(lambda c: " " * len(c.group()), text)  # same length: m's offsets hold
     starts = [b.end() for b in _CLAUSE_START.finditer(text, 0, m.start())]
     if _RESOLVED_NOT_BEFORE.search(text, starts[-1] if starts else 0, m.start()):
         return False

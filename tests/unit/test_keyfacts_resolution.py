@@ -50,3 +50,35 @@ def test_no_resolution(line, lang):
 )
 def test_a_resolution_stays(line, lang, anchor):
     assert _resolved(line, lang) == [anchor]
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "anchor"),
+    [
+        ("It works now, but no worries.", "en", "it works now"),
+        ("Works now, no problem.", "en", "works now"),
+        ("It works now, but no problem at all, thanks!", "en", "it works now"),
+        ("No problem it works now.", "en", "it works now"),
+        ("It works now, but no thanks to your app.", "en", "it works now"),
+        ("Заработал, но ничего страшного.", "ru", "заработал"),
+        ("Всё работает, не переживайте.", "ru", "всё работает"),
+    ],
+)
+def test_a_courtesy_after_a_resolution_negates_nothing(line, lang, anchor):
+    """ "no worries", "no problem", "ничего страшного" are a courtesy, not a "no" about the fix."""
+    assert _resolved(line, lang) == [anchor]
+
+
+@pytest.mark.parametrize(
+    ("line", "lang"),
+    [
+        ("It still doesn't work.", "en"),
+        ("No, it's not working now.", "en"),
+        ("No, it's not working now, no worries though.", "en"),
+        ("It works now, but no worries, it dropped again.", "en"),
+        ("It works now, but no internet on the TV.", "en"),
+        ("Ничего страшного, но не работает.", "ru"),
+    ],
+)
+def test_a_courtesy_keeps_a_real_negation_or_lapse(line, lang):
+    assert _resolved(line, lang) == []
