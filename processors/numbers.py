@@ -24,7 +24,8 @@ is a magpie, "с нуля" is "from scratch"), a lone ordinal ("в первую 
 without a count ("тысячи людей", "десятки тысяч"), a multiplier after digits that may not be its
 count ("1 200 тысяч", "1,500 thousand"), a multiplier after a half ("one and a half thousand"), a price
 said the short way ("two ninety-nine", "two fifty a month": 2.50 or 250, never "2 50"), and "twenty
-second", which is 22nd or a 20-second pause. "twenty twenty-five" is the year 2025, not "20 25".
+second", which is 22nd or a 20-second pause. "twenty twenty-five" is the year 2025, not "20 25"; "a
+hundred and twenty dollars" is "120 dollars", the article its count.
 """
 
 from __future__ import annotations
@@ -192,10 +193,13 @@ _LEAD = (
     r"(?<![\w,.‑-])(?<![\d,.][\s\u00a0])(?P<lead>\d+(?:[.,]\d{1,2})?)[\s\u00a0]+"
     rf"(?=(?:{alternation({**_HUNDRED, **_BIG})})(?!\w))"
 )
+#: "a" before a multiplier said with no count ("a hundred and twenty dollars", "a thousand rubles"):
+#: the count the article says goes with the number, "120 dollars", never "a 120 dollars".
+_ARTICLE = r"(?P<article>(?<![\w‑-])a\s+)(?=(?:hundred|thousand|million)(?!\w))"
 #: A run of number words joined by spaces, hyphens or "and" ("two hundred and fifty"), maybe ending
-#: in an ordinal, maybe after a count in digits.
+#: in an ordinal, maybe after a count in digits or an article.
 _RUN_RE = re.compile(
-    rf"(?:{_LEAD})?(?P<run>(?<!\w){NUMBER_WORD}(?:{_SEP}{NUMBER_WORD})*(?:{_SEP}(?:{alternation(_ORDINALS)})(?!\w))?)",
+    rf"(?:{_LEAD}|{_ARTICLE})?(?P<run>(?<!\w){NUMBER_WORD}(?:{_SEP}{NUMBER_WORD})*(?:{_SEP}(?:{alternation(_ORDINALS)})(?!\w))?)",
     re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(r"\w+")
@@ -605,6 +609,8 @@ def _replace_run(match: re.Match[str]) -> str:
     was_number = False
     for first, last, value, ordinal in pieces:
         start = 0 if first < 0 else tokens[first].start()
+        if not out and value is None:
+            out.append(text[:start])  # an article before a word left as it is stays
         if out:
             gap = text[end:start]
             if was_number and value is not None:  # numbers said one after another: one space

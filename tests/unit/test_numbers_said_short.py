@@ -70,3 +70,24 @@ def test_digits_said_one_by_one_read_alike_in_both_languages() -> None:
     """Zeros are digits of their own, spaced, in English and Russian alike: the redaction reads the
     spaced digits as one run; joining them here would hide where the speaker paused."""
     assert normalise_numbers("zero zero four") == normalise_numbers("ноль ноль четыре") == "0 0 4"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # the article is the count of a multiplier said alone: never "a 120 dollars"
+        ("I was charged a hundred and twenty dollars twice.", "I was charged 120 dollars twice."),
+        ("a hundred dollars", "100 dollars"),
+        ("a thousand rubles", "1000 rubles"),
+        ("A hundred thousand dollars", "100000 dollars"),
+        ("about a thousand people", "about 1000 people"),
+        # a half before it: in words, as before
+        ("half a million", "half a million"),
+        ("one and a half thousand", "one and a half thousand"),
+        # an article before any other word stays
+        ("a two hundred dollar fee", "a 200 dollar fee"),
+        ("a hundredth", "a hundredth"),
+    ],
+)
+def test_an_article_before_a_multiplier_goes_with_the_number(said: str, expected: str) -> None:
+    assert normalise_numbers(said) == expected
