@@ -23,9 +23,10 @@ lone "one"/"один"/"одна" ("no one", "one second"), a lone word that is a
 is a magpie, "с нуля" is "from scratch"), a lone ordinal ("в первую очередь"), a plural multiplier
 without a count ("тысячи людей", "десятки тысяч"), a multiplier after digits that may not be its
 count ("1 200 тысяч", "1,500 thousand"), a multiplier after a half ("one and a half thousand"), a price
-said the short way ("two ninety-nine", "two fifty a month": 2.50 or 250, never "2 50"), and "twenty
-second", which is 22nd or a 20-second pause. "twenty twenty-five" is the year 2025, not "20 25"; "a
-hundred and twenty dollars" is "120 dollars", the article its count.
+said the short way ("two ninety-nine", "two fifty a month": 2.50 or 250, never "2 50") unless a night's
+rate or a price in hundreds said in full beside it says hundreds ("219 dollars a night, or one eighty
+nine": 189), and "twenty second", which is 22nd or a 20-second pause. "twenty twenty-five" is the year
+2025, not "20 25"; "a hundred and twenty dollars" is "120 dollars", the article its count.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ _SPOKEN: dict[str, int] = {
     "семсот": 700, "восемсот": 800, "девятсот": 900, "niner": 9, "nought": 0,
 }  # fmt: skip
 _VALUES = {**_EN, **_RU, **_RU_OBLIQUE, **_SPOKEN}
+_EN_ONES = [w for w, v in _EN.items() if 1 <= v <= 9]
 #: "hundred" multiplies what came before ("five hundred"); Russian hundreds are words of their own.
 _HUNDRED = {"hundred": 100}
 #: Thousand and million close a group. These forms mean one thousand (million) when said alone.
@@ -430,6 +432,48 @@ _PRICE_BEFORE = re.compile(
 )
 
 
+#: After a figure: a currency, or a night's rate (no hotel night costs 1.89): a price in hundreds said
+#: the short way ("one eighty nine a night") comes before one.
+_CURRENCY_OR_NIGHT_AFTER = re.compile(
+    r"\s*(?:(?P<night>(?:a|per|each)\s+night|nightly)|dollars?|bucks|euros?|pounds?|quid)(?!\w)",
+    re.IGNORECASE,
+)
+#: Right before a figure: where a price goes ("at", "for", "costs", "is", "$").
+_PRICE_SLOT_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:at|for|costs?|is|was|priced|pay|paying|charges?|charged|only|just)\s+|[$€£]\s?)$",
+    re.IGNORECASE,
+)
+_EN_WORD = rf"{alternation(_EN)}(?!\w)"
+#: A price in hundreds said in full: "$219", "219 dollars", "two hundred nineteen dollars a night".
+_HUNDREDS_PRICE = re.compile(
+    r"[$€£]\s?[1-9]\d{2}(?!\d|[.,]\d{3})|"
+    rf"(?:(?<![\w.,$€£])[1-9]\d{{2}}(?![\w.,]?\d)|(?<!\w){alternation(_EN_ONES)}(?!\w)[\s‑-]+hundred"
+    rf"(?:(?:[\s‑-]+|\s+and\s+){_EN_WORD})*)(?={_CURRENCY_OR_NIGHT_AFTER.pattern})",
+    re.IGNORECASE,
+)
+
+
+def _short_hundreds(match: re.Match[str], tens: int) -> bool:
+    """Whether an English unit and ``tens`` said one after another ("one eighty nine", "two forty nine")
+    are a price in hundreds said the short way (189), not 1.89, a time or groups of a dictation: a
+    night's rate after it, or a price in hundreds said in full elsewhere in the text ("219 dollars a
+    night, or a city-view at one eighty nine") and a currency after it, or a price's place before it
+    when it can be no time's minutes ("at one eighty nine", never "is five thirty")."""
+    text = match.string
+    if _number_next_to(match):
+        return False
+    after = _CURRENCY_OR_NIGHT_AFTER.match(text, match.end())
+    if after is not None and after.group("night"):
+        return True
+    if after is None and (
+        tens < 60 or _PRICE_SLOT_BEFORE.search(text, max(0, match.start() - 12), match.start()) is None
+    ):
+        return False
+    return any(
+        not (m.start() < match.end() and match.start() < m.end()) for m in _HUNDREDS_PRICE.finditer(text)
+    )
+
+
 def _at_time(match: re.Match[str]) -> bool:
     """Whether the run of ``match`` is said where a time of day goes: a time word after it ("p.m.",
     "o'clock"), or "at"/"в" before it with no price around ("at three thirty", not "at four forty-nine
@@ -566,6 +610,8 @@ def _replace_run(match: re.Match[str]) -> str:
             # no rate after it may be a car's 4995 as well, or a phone's or a card's groups ("forty
             # five forty five"), which stay apart
             return f"{a}.{b:02d}"
+        if f1 == l1 and 1 <= a <= 9 and 20 <= b < 100 and words[f1].isascii() and _short_hundreds(match, b):
+            return str(a * 100 + b)  # "a city-view at one eighty nine" next to "219 dollars a night": 189
         # (never after a zero: "ноль сорок три" is a phone's 0 43, no price is said that way; nor in a
         # Russian dictation, after or before other groups: "..., 2981, одиннадцать сорок три" is 11 43;
         # English ones are read whole by the redaction's dictated digits, "oh"s and all)

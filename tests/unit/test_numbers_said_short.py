@@ -75,6 +75,54 @@ def test_digits_said_one_by_one_read_alike_in_both_languages() -> None:
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
+        # a price in hundreds said the short way, next to one said in full or before a night's rate
+        (
+            "A double at two hundred nineteen dollars a night, or a city-view at one eighty nine.",
+            "A double at 219 dollars a night, or a city-view at 189.",
+        ),
+        ("A double at $219, or a city-view at one eighty nine.", "A double at $219, or a city-view at 189."),
+        (
+            "The suite is 350 dollars, a double two forty nine dollars.",
+            "The suite is 350 dollars, a double 249 dollars.",
+        ),
+        ("It's one eighty nine a night.", "It's 189 a night."),
+        ("two forty nine per night", "249 per night"),
+        ("for nine ninety nine, or 399 dollars", "for 999, or 399 dollars"),
+    ],
+)
+def test_a_price_in_hundreds_said_the_short_way_is_one_number(said: str, expected: str) -> None:
+    assert normalise_numbers(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # nothing says hundreds: 1.89 or 189, 9.99 or 999
+        ("a city-view at one eighty nine.", "a city-view at one eighty nine."),
+        ("it is two forty nine dollars", "it is two forty nine dollars"),
+        ("nine ninety nine a month", "nine ninety nine a month"),
+        # a number that is no price, even next to one
+        ("room two forty five, 219 dollars a night", "room two forty five, 219 dollars a night"),
+        ("flight one eighty nine at 300 dollars", "flight one eighty nine at 300 dollars"),
+        ("in nineteen eighty nine it was 300 dollars", "in nineteen eighty nine it was 300 dollars"),
+        # a time stays a time, also where a price in hundreds is said
+        (
+            "It's 219 dollars a night, check-in at three thirty.",
+            "It's 219 dollars a night, check-in at 3:30.",
+        ),
+        ("219 dollars, and we open at nine fifteen", "219 dollars, and we open at 9:15"),
+        ("It is 219 dollars, breakfast is at five thirty.", "It is 219 dollars, breakfast is at 5:30."),
+        # a dictation's group stays in words for the redaction to read, never 249
+        ("219 dollars, call two forty nine, five five five", "219 dollars, call two forty nine, 5 5 5"),
+    ],
+)
+def test_a_short_pair_that_says_no_hundreds_stays_as_it_was(said: str, expected: str) -> None:
+    assert normalise_numbers(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
         # the article is the count of a multiplier said alone: never "a 120 dollars"
         ("I was charged a hundred and twenty dollars twice.", "I was charged 120 dollars twice."),
         ("a hundred dollars", "100 dollars"),
