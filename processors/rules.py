@@ -860,18 +860,29 @@ _PERIOD_PRICE = re.compile(
     r"\s*(?:в|за|a|an|per|/)\s*(?:месяц|мес\.|год|month|year|mo\.?)(?!\w)",
     re.IGNORECASE | re.UNICODE,
 )
-#: A seller's offer in a negotiation, with no currency said: "I can go to forty five thousand for two
-#: years", "we could go down to 48 000", "45k". Only thousands in digit groups or hundreds and more
-#: in words: "I can go to five tomorrow", "go to two people", "go to 221 Baker Street" are no price.
+#: A seller's offer in a negotiation or what was paid, with no currency said: "I can go to forty five
+#: thousand for two years", "we could go down to 48 000", "come down to 45k", "meet you at 45000",
+#: "last year we paid forty eight thousand". Only thousands (in digits, not a year's 19xx/20xx) or
+#: hundreds and more in words, and nothing they count after them: "I can go to five tomorrow", "go to
+#: two people", "go to 221 Baker Street", "go to 1500 Main Street", "paid 3 visits", "we paid
+#: attention" are no price.
 _OFFER_PRICE = re.compile(
-    r"(?<!\w)(?:can|could|will|'ll)\s+go\s+(?:down\s+)?to\s+"
+    r"(?<!\w)(?:(?:can|could|will|'ll|would|'d|willing\s+to|able\s+to)\s+(?:go|come)\s+(?:down\s+)?to"
+    r"|(?:go|come|drop|bring\s+it)\s+down\s+to|meet\s+you\s+(?:halfway\s+)?at|paid)\s+"
+    r"(?:(?:only|just|about|around|roughly|like)\s+)?"
     rf"(?P<amount>(?<![\w.,])\d{{1,3}}(?:[\s,]\d{{3}})+(?!\d)|\d+\s?k(?!\w)|"
-    rf"(?:{_NUM_WORDS_EN}[\s-]+)*(?:hundred|thousand)(?:[\s-]+{_NUM_WORDS_EN}(?!\w))*)",
+    r"(?<![\w.,])(?!(?:19|20)\d\d(?!\d))[1-9]\d{3,}(?!\d|[.,]\d)|"
+    rf"(?:a\s+|(?:{_NUM_WORDS_EN}[\s-]+)*)(?:hundred|thousand)(?:[\s-]+(?:and\s+)?{_NUM_WORDS_EN}(?!\w))*)"
+    r"(?=\s*(?:[.,;:!?)—–\"”»]|['’](?!\w)|$|(?:for|if|per|a|an|each|in|on|with|and|but|so|or|then|last|this|next|total|"
+    r"upfront|back|annually|yearly|monthly|now|today|flat|tops|max|minimum|dollars?|bucks|euros?|pounds?)(?!\w)))",
     re.IGNORECASE | re.UNICODE,
 )
 #: Lower-case pieces every :data:`_CUED_PRICE`, :data:`_PERIOD_PRICE` or :data:`_OFFER_PRICE` match
 #: holds one of (texts without any are skipped).
-_CUE_HINTS = ("стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo", "go ")
+_CUE_HINTS = (
+    "стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo", "go ", "down to",
+    "meet you", "paid",
+)  # fmt: skip
 
 
 def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:

@@ -1,5 +1,6 @@
-"""Prices in number words with no currency: after "price this year is" and in a seller's offer ("I can go
-to forty five thousand") they count as the digit form does; a time, a count or an address does not."""
+"""Prices in number words with no currency: after "price this year is", in a seller's offer ("I can go
+to forty five thousand", "meet you at 45000") and after "paid" they count as the digit form does; a time,
+a count, a year or an address does not."""
 
 from __future__ import annotations
 
@@ -26,6 +27,28 @@ from processors.rules import price_mentions
         ("We can go to two people per room.", 0),
         ("You can go to 221 Baker street.", 0),
         ("I'll go to 12 tomorrow.", 0),
+        # what was paid, and more ways to offer one; digits as normalise_numbers writes them
+        ("Last year we paid forty eight thousand.", 1),
+        ("Last year we paid 48000.", 1),
+        ("Last year we paid a hundred thousand.", 1),
+        ("We paid 1,200 for the first year.", 1),
+        ("I can go to 45000 for 2 years.", 1),
+        ("I can go to 48000.", 1),
+        ("We can come down to forty five thousand.", 1),
+        ("We can come down to 45k.", 1),
+        ("I can meet you at 45000.", 1),
+        ("We paid 48000 dollars last year.", 1),  # once, with its currency
+        # no price
+        ("We paid 3 visits to the site.", 0),
+        ("We paid 1200 visits.", 0),
+        ("We paid attention to it.", 0),
+        ("We paid the bill.", 0),
+        ("We paid 2019 invoices late.", 0),
+        ("I can go to 5 stores.", 0),
+        ("You can go to 1500 Main Street.", 0),
+        ("We can go to 2027 with this.", 0),
+        ("We can come down to two people.", 0),
+        ("I can meet you at five.", 0),
     ],
 )
 def test_a_worded_price_without_currency_after_its_cue_counts(text: str, n: int) -> None:
