@@ -739,8 +739,11 @@ def _phone_match_ok(m: re.Match[str]) -> bool:
 
 #: A car's insurance said before "полис"/"policy" in the same sentence ("КАСКО, полис AI164956119", "По
 #: ОСАГО ремонт, полис ААС 5222331058"): the policy is the car's contract, a reference, no identity number.
+#: So is a policy after a claim's date of loss ("claim number ..., date of loss ..., policy number PA 6911
+#: 0221"): a loss is what a car's or a home's insurance pays; a health claim has a date of service.
 _CAR_INSURANCE = re.compile(
-    r"(?<![^\W\d_])(?:осаго|каско|osago|kasko|car\s+insurance|auto\s+insurance)", re.I
+    r"(?<![^\W\d_])(?:осаго|каско|osago|kasko|car\s+insurance|auto\s+insurance|date\s+of\s+loss|loss\s+date)",
+    re.I,
 )
 _CAR_POLICY_CHARS = 40
 

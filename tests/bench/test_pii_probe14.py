@@ -29,7 +29,10 @@ written as a time, groups joined by "дальше", "и", "then", a document's n
 department code; a request closed once the asker takes the number down; a distance after digits; a
 hotline said in words): 54 -> 0 leaked, lost 6 -> 3, touched 3 -> 3. Left: an English car policy read
 from a claim form, "policy number PA 6911 0221" (a policy number is an identity number's word), lost in 3
-negatives."""
+negatives.
+
+After a policy after a claim's "date of loss" was read as a car's or a home's contract: lost 3 -> 0,
+touched 3 -> 0."""
 
 from __future__ import annotations
 
@@ -41,8 +44,8 @@ from tests.pii_probe14 import evaluate, self_check
 
 LEAKS = 0
 LEAKS_PER_TYPE: dict[str, int] = {}  # every type/language: 0
-LOST = 3
-NEGATIVES_TOUCHED = 3
+LOST = 0
+NEGATIVES_TOUCHED = 0
 
 
 @pytest.fixture(scope="module")

@@ -1469,6 +1469,32 @@ def test_a_car_policy_named_by_its_vehicle_word_stays(said):
 
 
 @pytest.mark.parametrize(
+    "said",
+    [
+        # a claim form's date of loss: a car's or a home's insurance, its policy a contract (probe 14)
+        "The claim form says: claim number 3045-355-51, date of loss 12/10/2024, policy number PA 6911 0221.",
+        "claim number CLM-1687814, date of loss 25 July 2025, policy number AP-66062-0534, deductible $8,250",
+    ],
+)
+def test_a_policy_after_a_claims_date_of_loss_stays(said):
+    assert redact(said)[0] == said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "My health insurance policy number is 6911 0221 55.",
+        # a date of service is a health claim's: the policy is the person's
+        "claim number CLM-1687814, date of service 25 July 2025, policy number 4208 0069 55.",
+        # the date of loss in another sentence names nothing
+        "The date of loss was 25 July 2025. My policy number is 4208 0069 55.",
+    ],
+)
+def test_a_policy_without_a_date_of_loss_before_it_is_redacted(said):
+    assert "[ID]" in redact(said)[0]
+
+
+@pytest.mark.parametrize(
     ("text", "named"),
     [
         ("the claim number, so 5521", True),
