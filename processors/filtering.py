@@ -1123,7 +1123,7 @@ def _redact_said(
                 counts = dict(Counter(found) + Counter(dictated_found))
                 said_out, again = _said_again(out, dictated, options, asked)
                 return said_out, dict(Counter(counts) + Counter(again))
-        return spoken, counts
+        return _OH_BEFORE_PHONE.sub("[PHONE]", spoken), counts
     if dictation:
         dictated, dictated_found = redact(dictated_digits(out), options.pii, asked)
         if dictated_found:
@@ -1141,6 +1141,9 @@ def _redact_said(
     return out, found
 
 
+#: A UK number's leading zero said "oh" ("It's oh seven nine four six, ..."): the number reading takes
+#: "oh" for a word, not a digit, and found the phone after it; the zero is the phone's first digit.
+_OH_BEFORE_PHONE = re.compile(r"(?<![^\W\d_])oh\s+\[PHONE\]", re.IGNORECASE)
 #: Number words right after a placeholder: the rest of its number, perhaps.
 _WORDS_AFTER_PLACEHOLDER = re.compile(rf"\[(?:PHONE|CARD|ID)\][\s,]*{NUMBER_WORD}", re.IGNORECASE)
 #: Number words right before a placeholder: the start of its number, perhaps.
