@@ -125,6 +125,7 @@ from processors.pii import (
     redact,
     redact_card_code,
     redact_code_after_expiry,
+    redact_series_alone,
     reference_named_before,
     said_digits,
     says_toll_free,
@@ -2985,6 +2986,24 @@ def _code_answers(
                     break
 
 
+def _series_alone(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
+    """A passport's series said alone that the seams left readable ("Серия 45 08." answering "паспорт:
+    серия и номер", its number never said or said after a question): one ID. After the seams, which read
+    a series and its number said in the next breath as one ("серия три четыре ноль два" / "Так." /
+    "номер ...")."""
+    for i, seg in enumerate(segments):
+        text = seg["text"]
+        if not ("ери" in text or "ERI" in text or "eri" in text):
+            continue
+        before = reversed(segments[max(0, i - 2) : i])
+        other = next((s for s in before if s.get("role") != seg.get("role")), None)
+        request = other["text"] if other is not None else ""
+        out = redact_series_alone(text, request) or redact_series_alone(normalise_numbers(text), request)
+        if out is not None:
+            segments[i] = {**seg, "text": out}
+            pii["ID"] += 1
+
+
 def _redact_seams(
     segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str], plain: Set[str] = frozenset()
 ) -> bool:
@@ -3989,6 +4008,8 @@ def filter_transcript(
             _rejoin_taken_pieces(view, said_texts, options, pii)
         _started_by_other(view, said_texts, options, pii)
         _crosstalk(view, said_texts, options, pii)
+        if ids:
+            _series_alone(view, pii)
         # the answers to a code's request first: what they redact may be said again ("Последние: ...")
         said = "\n".join(s["text"] for s in view)
         # an IBAN's country code still stored (rare: the cheap scan first)

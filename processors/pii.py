@@ -1246,6 +1246,21 @@ def _redact_passport_parts(text: str, counts: Counter[str], asked: bool = False)
     return text
 
 
+def redact_series_alone(text: str, request: str = "") -> str | None:
+    """``text`` with a passport's series said alone redacted ("Серия 45 08." answering "паспорт: серия и
+    номер"), or None: only with the word passport in the text or in the other speaker's ``request`` for
+    it, as "серия" alone is a TV series' too ("серия 3"), and "Назовите серию." names no passport. The
+    filter's pass over what its passes joining a series with its number in a later breath left; one ID."""
+    if not ("ери" in text or "ERI" in text or "eri" in text):
+        return None
+    if _PASSPORT_WORD.search(text) is None and not (
+        _PASSPORT_WORD.search(request) is not None and asked_id(request) == "passport"
+    ):
+        return None
+    m = _SERIES_PART.search(text)
+    return None if m is None else f"{text[: m.end(1)]}[ID]{text[m.end() :]}"
+
+
 def _named_reference(text: str, start: int) -> bool:
     """Whether the last word before ``start`` that names a kind of number names a reference ("бронь",
     "заказ", "запись"), or the "номер"/"number" right after such a word ("паспорт ..., договор номер

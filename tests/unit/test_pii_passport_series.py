@@ -58,3 +58,41 @@ def test_the_stored_count_joins_only_a_series_and_a_number():
     # the other speaker asked for another number between the breaths
     texts = ["Серия [ID].", "А номер СНИЛС?", "Номер [ID]."]
     assert count_placeholders(texts, ["customer", "agent", "customer"]) == {"ID": 2}
+
+
+@pytest.mark.parametrize("said", ["Серия сорок пять ноль восемь.", "Серия 45 08.", "Серия 4508."])
+def test_a_series_said_alone_answering_the_passport_request_is_one_id(said):
+    """The series alone (its number said later, or never) is as readable as with its number."""
+    texts, found, stored = _filtered([("customer", said)])
+    assert texts == ["Серия [ID]."]
+    assert found == stored == {"ID": 1}
+
+
+def test_a_series_alone_then_its_number_after_a_question_count_one_id():
+    texts, found, stored = _filtered(
+        [("customer", "Серия 45 08."), ("agent", "Так, а номер?"), ("customer", "Номер 712345.")]
+    )
+    assert texts[0] == "Серия [ID]." and not any(ch.isdigit() for t in texts for ch in t), texts
+    assert found == stored == {"ID": 1}
+
+
+def test_a_series_alone_with_the_word_passport_is_redacted():
+    said = [("customer", "Паспорт старый, серия 45 08.")]
+    f = filter_transcript(make_transcript_from_turns("p", said, "ru"))
+    assert f["transcript"]["segments"][0]["text"] == "Паспорт старый, серия [ID]."
+    assert f["pii"] == {"ID": 1}
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("Какой сериал вы смотрели?", "Серия 45 08 была лучше, серия 3 тоже."),  # no passport named
+        ("Для перевыпуска нужен паспорт: серия и номер.", "Секунду, это серия 3 моего сериала играет."),
+        ("Какой сериал вы смотрели?", "Серия сорок пять ноль восемь."),
+        ("Назовите серию.", "Серия 45 10"),  # no passport named: a device's, a banknote's series
+    ],
+)
+def test_a_series_that_is_no_passport_stays(asked, said):
+    f = filter_transcript(make_transcript_from_turns("p", [("agent", asked), ("customer", said)], "ru"))
+    assert f["transcript"]["segments"][1]["text"] == said
+    assert not f["pii"]
