@@ -169,3 +169,15 @@ def test_a_segment_index_call_segments_cannot_keep_is_refused_with_the_reason(in
     transcript["dropped_segments"] = [{**transcript["segments"][0], "index": index, "kept": False}]
     with pytest.raises(ValueError, match=re.escape(why)):
         score_rows(score, VERSION)
+
+
+def test_pii_redacted_is_the_filters_count_plus_the_compressors_new_placeholders():
+    """The filter joined a passport's series and number said with a filler between (one ID); the
+    placeholders left in the text read as two. The stored count is the filter's, as in its record."""
+    score = make_call_score("c-pii")
+    score["compressed"]["filtered"]["pii"] = {"ID": 1, "PHONE": 1}
+    score["rules"]["pii"] = {"ID": 2, "PHONE": 1}
+    score["compressed"]["pii"] = {"CARD": 1}  # a card only the merged dialogue showed
+    assert score_rows(score, VERSION)["calls"][0]["pii_redacted"] == {"ID": 1, "PHONE": 1, "CARD": 1}
+    del score["compressed"]["filtered"]["pii"]  # a record without the filter's count: the placeholders'
+    assert score_rows(score, VERSION)["calls"][0]["pii_redacted"] == {"ID": 2, "PHONE": 1, "CARD": 1}
