@@ -40,6 +40,7 @@ USER_ERRORS = (
     ("streams.broker", "BrokerError"),
     ("streams.topics", "TopicSetupError"),
     ("streams.clickhouse", "ClickHouseUnavailable"),
+    ("streams.spool", "SpoolError"),  # dlq replay: a damaged spool in the way
     ("connectors.publisher", "PublishError"),
     ("schemas.codec", "RegistryUnavailableError"),  # publish, import, demo: the registry is down
 )
@@ -705,14 +706,6 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         return 2
     replaying = args.dlq_command == "replay"
     settings = _settings()
-    if replaying and not args.dry_run and settings.embedded_broker:
-        print(
-            "callstream dlq replay: no broker configured; set CALLSTREAM_KAFKA_BOOTSTRAP=host:port (the "
-            "embedded broker lives only inside `callstream demo` / `callstream worker`); --dry-run shows "
-            "what would be replayed",
-            file=sys.stderr,
-        )
-        return 2
     busy = _data_dir_busy(f"dlq {args.dlq_command}", settings)
     if busy is not None:
         return busy
@@ -746,14 +739,17 @@ def cmd_dlq(args: argparse.Namespace) -> int:
                 )
         return 0
     report = dlq.plan(letters, topics, again=chosen.again)
+    spooled = None
     if report.replayed and not args.dry_run:
-        from streams.topics import ensure_topics
-        from streams.worker import kafka
+        if settings.embedded_broker:  # no worker runs here (the data folder is ours): its spool waits
+            spooled = dlq.queue(settings, client, report)
+        else:
+            from streams.topics import ensure_topics
 
-        with kafka(settings) as bootstrap:
-            ensure_topics(settings, bootstrap)
-            dlq.send(settings, bootstrap, client, report)
-    dlq.print_report(report, dry_run=args.dry_run)
+            assert settings.kafka_bootstrap is not None
+            ensure_topics(settings, settings.kafka_bootstrap)
+            dlq.send(settings, settings.kafka_bootstrap, client, report)
+    dlq.print_report(report, dry_run=args.dry_run, spooled=spooled)
     return 1 if report.failed else 0
 
 
@@ -1044,14 +1040,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(a recording that arrived late, an LLM server that was down, a corrected config): the stage "
         "that failed reads it again. Replays are recorded in `dead_letter_replays`; a letter replayed "
         "before or resolved since is skipped unless --again. Lines refused by publish, ingest, import or "
-        "connect were never events: fix the source and publish them again.",
+        "connect were never events: fix the source and publish them again. Without "
+        "CALLSTREAM_KAFKA_BOOTSTRAP the records are queued in the data folder's broker spool, which the "
+        "next `callstream worker` publishes before any stage reads.",
         epilog="Exit status: 0 done (also when nothing matched), 1 a record was not acknowledged by the "
-        "broker (run it again: only unsent letters go), 2 bad arguments, settings or no broker.",
+        "broker (run it again: only unsent letters go), 2 bad arguments or settings.",
     )
     dlq_sub = p.add_subparsers(dest="dlq_command", required=True, metavar="DLQ_COMMAND")
     for name, help_text in (
         ("list", "show dead letters (default: the oldest 50)"),
-        ("replay", "send dead letters' records back to their topics (needs CALLSTREAM_KAFKA_BOOTSTRAP)"),
+        ("replay", "send dead letters' records back to their topics"),
     ):
         q = dlq_sub.add_parser(name, help=help_text, description=help_text)
         q.add_argument("--stage", help="only letters of this stage (transcribe, filter, ..., sink, notify)")

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TextIO
 
 from streams.settings import Settings
@@ -246,26 +247,46 @@ def send(
         else:
             report.failed.append((letter, error))
     report.replayed = acked
-    if acked:
-        now, who = datetime.now(UTC), _who()
-        client.insert(
-            "dead_letter_replays",
-            [
-                [x.topic, x.partition, x.offset, x.stage, x.payload_hash, x.call_id, x.tenant, now, who]
-                for x in acked
-            ],
-            column_names=[
-                "topic",
-                "partition",
-                "offset",
-                "stage",
-                "payload_hash",
-                "call_id",
-                "tenant",
-                "replayed_at",
-                "replayed_by",
-            ],
-        )
+    record_replays(client, acked)
+
+
+def queue(settings: Settings, client: Any, report: ReplayReport) -> Path:
+    """Without a broker (the embedded one lives only inside a worker): add the planned letters'
+    records to the data folder's broker spool, which the next ``callstream worker`` publishes before
+    any stage reads, each to the partition it was read from (its key's), and record the replays."""
+    from streams import spool
+    from streams.settings import make_data_dir
+
+    make_data_dir(settings.data_dir)
+    records = [(x.topic, x.partition, x.key, x.payload) for x in report.replayed]
+    path = spool.append(settings.data_dir, records, settings.partitions)
+    record_replays(client, report.replayed, how="spool")
+    return path
+
+
+def record_replays(client: Any, letters: Sequence[Letter], how: str = "broker") -> None:
+    """One ``dead_letter_replays`` row per letter sent back (``how``: to the broker, or the spool)."""
+    if not letters:
+        return
+    now, who = datetime.now(UTC), _who() + ("" if how == "broker" else f" ({how})")
+    client.insert(
+        "dead_letter_replays",
+        [
+            [x.topic, x.partition, x.offset, x.stage, x.payload_hash, x.call_id, x.tenant, now, who]
+            for x in letters
+        ],
+        column_names=[
+            "topic",
+            "partition",
+            "offset",
+            "stage",
+            "payload_hash",
+            "call_id",
+            "tenant",
+            "replayed_at",
+            "replayed_by",
+        ],
+    )
 
 
 # --- output ----------------------------------------------------------------------------------------------
@@ -299,21 +320,28 @@ def describe(letter: Letter) -> str:
     return f"{letter.call_id or '(no call id)'} ({letter.stage}: {letter.error_class}) from {letter.topic}"
 
 
-def print_report(report: ReplayReport, dry_run: bool, out: TextIO | None = None) -> None:
+def print_report(
+    report: ReplayReport, dry_run: bool, out: TextIO | None = None, spooled: Path | None = None
+) -> None:
+    """One line per letter, then the counts; ``spooled``: the records went to this broker spool."""
     out = out or sys.stderr
-    verb = "would replay" if dry_run else "replayed"
+    verb = "would replay" if dry_run else "queued" if spooled else "replayed"
     for letter in report.replayed:
         print(f"{verb} {describe(letter)}", file=out)
     for letter, reason in report.failed:
         print(f"FAILED {describe(letter)}: {reason}", file=out)
     for letter, reason in report.skipped:
         print(f"skipped {describe(letter)}: {reason}", file=out)
-    counts = f"{len(report.replayed)} dead letter(s) {'would be replayed' if dry_run else 'replayed'}"
+    counts = f"{len(report.replayed)} dead letter(s) {'would be replayed' if dry_run else verb}"
     if report.failed:
         counts += f", {len(report.failed)} not acknowledged by the broker (try again)"
     if report.skipped:
         counts += f", {len(report.skipped)} skipped"
-    print(counts + ("; nothing sent" if dry_run else ""), file=out)
+    if dry_run:
+        counts += "; nothing sent"
+    elif spooled is not None and report.replayed:
+        counts += f"; in {spooled}, which the next `callstream worker` on this data folder publishes"
+    print(counts, file=out)
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:

@@ -191,6 +191,53 @@ def save(bootstrap: str, group: str, data_dir: Path, timeout: float = 30.0) -> S
     return SpoolReport(path, counts, complete=all(done.values()))
 
 
+def append(data_dir: Path, records: list[tuple[str, int, bytes | None, bytes]], partitions: int) -> Path:
+    """Add records (topic, partition, key, value) to the spool, for the next worker start to publish
+    (``callstream dlq replay`` without a broker). The header gains their topics (``partitions`` each)
+    and the file is rewritten atomically, owner only; a spool a worker could not read is refused
+    (:class:`SpoolError`) rather than replaced. No worker may run on ``data_dir`` meanwhile: its stop
+    would write the spool anew."""
+    path = spool_path(data_dir)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    lines = data.split(b"\n") if data else []
+    topics: dict[str, int] = {}
+    if lines:
+        try:
+            topics = _header(lines[0])
+        except ValueError as exc:
+            raise SpoolError(
+                f"{path} is not a spool a worker can restore ({exc}); move it aside first"
+            ) from exc
+        lines = [line for line in lines[1:] if line.strip()]
+    for topic, _, _, _ in records:
+        topics.setdefault(topic, partitions)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            out.write(json.dumps({"format": FORMAT, "topics": topics}).encode() + b"\n")
+            for line in lines:
+                out.write(line + b"\n")
+            for topic, partition, key, value in records:
+                line = {
+                    "t": topic,
+                    "p": max(partition, 0),
+                    "k": _b64(key),
+                    "v": _b64(value),
+                    "h": [],
+                    "ts": 0,
+                }
+                out.write(json.dumps(line, separators=(",", ":")).encode() + b"\n")
+            out.flush()
+            os.fsync(out.fileno())
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 @dataclass
 class _Record:
     line: int  # in the spool file, from 1 (the header)

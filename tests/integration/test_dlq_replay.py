@@ -15,15 +15,17 @@ import pytest
 from confluent_kafka import Producer
 
 from connectors.events import SAMPLES_DIR
+from processors.rows import TABLE_COLUMNS, dead_letter_row
 from schemas.codec import SingleObjectCodec
-from streams import dlq
+from streams import dlq, spool
 from streams.app import Runtime
 from streams.broker import EmbeddedBroker
 from streams.cli import main
 from streams.demo import Outcome, process
 from streams.settings import Settings
 from streams.topics import COMPLETED
-from tests.integration.test_pipeline import sample_call
+from tests.factories import make_dead_letter
+from tests.integration.test_pipeline import read_topic, sample_call
 
 pytestmark = pytest.mark.integration
 
@@ -115,3 +117,46 @@ def test_a_late_recording_is_replayed_and_the_call_goes_through(
         parameters={"id": late["call_id"]},
     ).result_rows
     assert replays == [(1, "transcribe", True)]
+
+
+def test_without_a_broker_the_records_wait_in_the_spool_for_the_next_worker(
+    chdb_dsn, chdb_client, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The embedded broker lives only inside a worker: a replay queues the records in the data
+    folder's broker spool, which a worker start publishes, each to the partition it was read from."""
+    prefix = f"spool-{uuid.uuid4().hex[:8]}."
+    letters = [
+        make_dead_letter(
+            offset, topic=f"{prefix}calls.transcribed", payload=b"\xc3\x01transcript %d" % offset
+        )
+        for offset in (3, 4)
+    ]
+    letters[1] |= {"call_id": f"{prefix}b", "key": f"{prefix}b".encode(), "partition": 0}
+    letters[0] |= {"call_id": f"{prefix}a", "key": f"{prefix}a".encode()}  # partition 2
+    rows = [dead_letter_row(letter, 1) for letter in letters]
+    chdb_client.insert(
+        "dead_letters",
+        [[row[c] for c in TABLE_COLUMNS["dead_letters"]] for row in rows],
+        column_names=TABLE_COLUMNS["dead_letters"],
+    )
+    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
+        monkeypatch.delenv(name)
+    data = tmp_path / "data"
+    for name, value in {"CLICKHOUSE_DSN": chdb_dsn, "TOPIC_PREFIX": prefix, "DATA_DIR": str(data)}.items():
+        monkeypatch.setenv(f"CALLSTREAM_{name}", value)
+
+    assert main(["dlq", "replay", "--call-id", f"{prefix}a", "--call-id", f"{prefix}b"]) == 0
+    err = capsys.readouterr().err
+    assert "2 dead letter(s) queued; in " in err and "the next `callstream worker`" in err, err
+    assert main(["dlq", "replay", "--call-id", f"{prefix}a"]) == 0  # queued once: not twice
+    assert "replayed 1x already" in capsys.readouterr().err
+
+    with EmbeddedBroker() as broker:
+        report = spool.restore(broker.bootstrap, data)
+        assert report is not None and report.records == {f"{prefix}calls.transcribed": 2}
+        got = read_topic(broker.bootstrap, f"{prefix}calls.transcribed", 2)
+    assert sorted((m.partition(), m.key(), m.value()) for m in got) == [
+        (0, f"{prefix}b".encode(), b"\xc3\x01transcript 4"),
+        (2, f"{prefix}a".encode(), b"\xc3\x01transcript 3"),
+    ]
+    assert not spool.spool_path(data).exists()  # published, then removed

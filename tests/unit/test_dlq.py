@@ -3,6 +3,7 @@ real broker and chDB in tests/integration/test_dlq_replay.py)."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -123,13 +124,36 @@ def test_the_report_says_what_happened(capsys):
     assert "1 dead letter(s) replayed, 1 not acknowledged by the broker (try again), 1 skipped" in err
 
 
-def test_replay_without_a_broker_is_refused_before_anything_runs(monkeypatch, tmp_path, capsys):
-    for name in list(__import__("os").environ):
+def test_a_bad_since_is_refused_before_anything_runs(monkeypatch, tmp_path, capsys):
+    for name in list(os.environ):
         if name.startswith("CALLSTREAM_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("CALLSTREAM_DATA_DIR", str(tmp_path / "data"))
-    assert main(["dlq", "replay"]) == 2
-    assert "no broker configured" in capsys.readouterr().err
-    assert not (tmp_path / "data").exists()  # refused before the data folder was touched
     assert main(["dlq", "list", "--since", "last week"]) == 2
     assert "--since: a duration back from now" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()  # refused before the data folder was touched
+
+
+def test_records_queued_in_the_spool_add_to_what_a_stop_left_there(tmp_path):
+    from streams import spool
+
+    first = spool.append(tmp_path, [("p.calls.completed", 1, b"k1", b"v1")], partitions=4)
+    second = spool.append(tmp_path, [("p.calls.scored", 3, None, b"v2")], partitions=4)
+    assert first == second == spool.spool_path(tmp_path)
+    assert oct(second.stat().st_mode & 0o777) == "0o600"  # calls not yet processed: owner only
+    _, topics, records, bad = spool._parse(second.read_bytes())
+    assert topics == {"p.calls.completed": 4, "p.calls.scored": 4} and not bad
+    assert [(r.topic, r.partition, r.key, r.value) for r in records] == [
+        ("p.calls.completed", 1, b"k1", b"v1"),
+        ("p.calls.scored", 3, None, b"v2"),
+    ]
+
+
+def test_a_spool_no_worker_could_restore_is_not_replaced(tmp_path):
+    from streams import spool
+
+    damaged = spool.spool_path(tmp_path)
+    damaged.write_bytes(b"not a header\n")
+    with pytest.raises(spool.SpoolError, match="move it aside first"):
+        spool.append(tmp_path, [("t", 0, b"k", b"v")], partitions=1)
+    assert damaged.read_bytes() == b"not a header\n"
