@@ -718,6 +718,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         since=since,
         limit=limit,
         again=replaying and args.again,
+        newest_first=not replaying,
     )
     try:
         client = connect(settings.effective_clickhouse_dsn)
@@ -735,7 +736,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
             print_table(dlq.LIST_HEADERS, rows, out=sys.stdout)
             if limit is not None and len(letters) == limit:
                 print(
-                    f"(the oldest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr
+                    f"(the newest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr
                 )
         return 0
     report = dlq.plan(letters, topics, again=chosen.again)
@@ -1034,7 +1035,7 @@ def build_parser() -> argparse.ArgumentParser:
         "dlq",
         help="list dead letters, or send their records back to the topic they failed on",
         description="Work on the dead letters in ClickHouse (`dead_letters`, written by the sink). `list` "
-        "shows them, oldest first, with their status: open, replayed Nx, resolved (the call reached "
+        "shows them, newest first, with their status: open, replayed Nx, resolved (the call reached "
         "`calls` after the failure) or not replayable. `replay` sends each chosen letter's original "
         "record, key and value untouched, back to the topic it was read from, once its cause is fixed "
         "(a recording that arrived late, an LLM server that was down, a corrected config): the stage "
@@ -1048,7 +1049,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dlq_sub = p.add_subparsers(dest="dlq_command", required=True, metavar="DLQ_COMMAND")
     for name, help_text in (
-        ("list", "show dead letters (default: the oldest 50)"),
+        ("list", "show dead letters, newest first (default: the newest 50)"),
         ("replay", "send dead letters' records back to their topics"),
     ):
         q = dlq_sub.add_parser(name, help=help_text, description=help_text)
@@ -1061,7 +1062,7 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument(
             "--since", metavar="WHEN", help="failed since: a duration (90m, 2h, 1d) or an ISO time"
         )
-        q.add_argument("--limit", type=_count(1), metavar="N", help="at most N letters, oldest first")
+        q.add_argument("--limit", type=_count(1), metavar="N", help="at most N letters")
         if name == "list":
             q.add_argument("--format", choices=("table", "json"), default="table", help="output format")
         else:

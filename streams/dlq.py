@@ -48,7 +48,7 @@ LEFT JOIN (
     SELECT call_id, max(_version) AS processed_at FROM calls FINAL GROUP BY call_id
 ) AS c ON c.call_id = assumeNotNull(d.call_id)
 WHERE {where}
-ORDER BY d.failed_at, d.topic, d.partition, d.offset
+ORDER BY d.failed_at {order}, d.topic, d.partition, d.offset
 {limit}
 """
 
@@ -65,6 +65,8 @@ class LetterFilter:
     limit: int | None = None
     #: Also letters replayed before or resolved since (a newer ``calls`` row).
     again: bool = False
+    #: ``list``: the newest failures first (what an operator looks at); ``replay`` keeps failure order.
+    newest_first: bool = False
 
     def sql(self) -> tuple[str, dict[str, Any]]:
         """The WHERE clause and LIMIT of :data:`_LETTERS_SQL` with their parameters (values are
@@ -88,7 +90,8 @@ class LetterFilter:
         if self.limit is not None:
             limit = "LIMIT %(limit)s"
             params["limit"] = self.limit
-        return _LETTERS_SQL.format(where=" AND ".join(where), limit=limit), params
+        order = "DESC" if self.newest_first else "ASC"
+        return _LETTERS_SQL.format(where=" AND ".join(where), order=order, limit=limit), params
 
 
 @dataclass
@@ -158,7 +161,7 @@ def why_not(letter: Letter, topics: frozenset[str]) -> str | None:
 
 
 def fetch(client: Any, letters: LetterFilter) -> list[Letter]:
-    """The letters ``letters`` selects, oldest failure first."""
+    """The letters ``letters`` selects, in failure order (newest first if it says so)."""
     sql, params = letters.sql()
     rows = client.query(
         sql, parameters=params, column_formats={"key": "bytes", "payload": "bytes"}

@@ -92,6 +92,8 @@ def test_the_filter_binds_every_value():
     assert "LIMIT %(limit)s" in sql and "d.call_id IN %(call_ids)s" in sql
     everything, none = dlq.LetterFilter().sql()
     assert none == {} and "LIMIT" not in everything
+    assert "d.failed_at ASC" in everything  # replay: in failure order
+    assert "d.failed_at DESC" in dlq.LetterFilter(newest_first=True).sql()[0]  # list: the newest
 
 
 def test_since_takes_a_duration_or_an_iso_time():
