@@ -1786,8 +1786,33 @@ _CVV_ASK_SCAN = _scanning(
 
 
 def asks_cvv(text: str) -> bool:
-    """Whether ``text`` asks for a card's security code (:data:`CVV_ASK`)."""
-    return any(map(text.__contains__, _CVV_ASK_HINTS)) and _CVV_ASK_SCAN.search(text) is not None
+    """Whether ``text`` asks for a card's security code (:data:`CVV_ASK`), not only for the card's
+    last four (:func:`asks_card_last_four`: its "4 digits" are no code)."""
+    if not any(map(text.__contains__, _CVV_ASK_HINTS)) or _CVV_ASK_SCAN.search(text) is None:
+        return False
+    # the card's last four asked: a code only where asked besides them (also elsewhere in a call's text)
+    return not asks_card_last_four(text) or _CVV_ASK_SCAN.search(_CARD_LAST_FOUR.sub(" ", text)) is not None
+
+
+#: A request for a card's last (or first) four digits: "What are the last four digits of the card?",
+#: "Последние 4 цифры карты?". PCI DSS lets them be stored and docs/pii.md keeps them: the "4 digits"
+#: of :data:`_CVV_WORDS` there are no security code. Only where the card is named: the last four of
+#: an account ("последние четыре цифры счёта") are still read as a code, whose placeholder hides them.
+#: (Its "4 digits" still count where a code is asked besides: "the last four of the card and the 3
+#: digits on the back".)
+_CARD_LAST_FOUR = re.compile(
+    r"(?<![^\W\d_])(?:(?:last|final|first)\s+(?:four|4)(?:\s+digits)?\s+(?:of|on|from)\s+"
+    r"(?:(?:the|your|this|that|his|her)\s+)?(?:[^\W\d_]+\s+)?card"
+    r"|(?:последни[еих]|первы[еих])\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:[^\W\d_]+\s+){0,2}?карт)",
+    re.I,
+)
+
+
+def asks_card_last_four(text: str) -> bool:
+    """Whether ``text`` asks for a card's last or first four digits (:data:`_CARD_LAST_FOUR`)."""
+    return ("ast" in text or "irst" in text or "inal" in text or "оследн" in text or "ерв" in text) and (
+        _CARD_LAST_FOUR.search(text) is not None
+    )
 
 
 #: A request for the last four digits of an identity number: "And the last four of your social?",
