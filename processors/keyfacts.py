@@ -101,6 +101,11 @@ OBJECTION = (
     # a dispute over what the customer was told (the compliance point of a billing call)
     "nobody told me", "no one told me", "never told me", "wasn't told", "was not told",
     "никто не сказал", "никто не предупредил", "не предупредили", "не предупреждали",
+    # a dispute over what happened: the customer denies the contact the agent's record reports ("Курьер
+    # не смог связаться" / "Мне никто не звонил!"), the call's point of contention
+    "nobody called", "no one called", "nobody came", "no one came", "nobody showed up", "no one showed up",
+    "никто не звонил", "никто не позвонил", "никто не приходил", "никто не пришёл", "никто не пришел",
+    "никто не связывался", "никто не приезжал",
     # what an offer leaves out: "But that doesn't cover the mold."
     "doesn't cover", "does not cover", "doesn't include", "does not include", "не покрывает",
     "не входит",
@@ -211,6 +216,9 @@ TONE = (
     "сами виноваты", "сам виноват", "сама виновата", "не мои проблемы", "не моя проблема",
     "это ваши проблемы", "успокойтесь", "читать надо", "надо было читать", "я же сказал*", "я уже сказал*",
     "мне всё равно", "мне все равно", "не ваше дело", "не кричите", "замолчите", "помолчите",
+    # brushing the customer off: "Вам же сказали ждите.", "Это не ко мне."
+    "вам же сказали", "вам уже сказали", "вам же объяснили", "вам уже объяснили", "это не ко мне",
+    "not my department", "not my job",
 )  # fmt: skip
 #: Apologies, and thanks for waiting (the courtesy the scorer counts; not the hold phrase itself).
 APOLOGY = (
@@ -269,6 +277,10 @@ EMOTION = (
     "frustrat*", "upset", "outrageous", "worst", "scam", "fed up",
     "безобразие", "ужас*", "возмутительн*", "надоел*", "издевательство", "кошмар", "бесит",
     "обман*", "разочарован*", "хамство", "достали", "недовол*", "unhappy", "not happy",
+    # insults: a customer's abuse of the agent is what a supervisor reviews the call for ("You're useless,
+    # all of you.", "This is pathetic."), and what the agent's calm is judged against
+    "useless", "pathetic", "an insult", "insulting", "idiot*", "incompetent", "moron*",
+    "идиот*", "бестолков*", "некомпетентн*", "позорище", "дебил*",
 )  # fmt: skip
 QUESTION_WORDS = (
     "what", "how", "why", "when", "where", "which", "who", "could you", "can you", "do you",
@@ -949,6 +961,11 @@ _REASON_PARTS = (
     r"(?:пользу\w+|пользовал\w*)",
     r"(?:это|эти)\s+не\s+мои\s+(?:списани\w+|покупк\w+|операци\w+|платеж\w+|платёж\w+|траты)",
     r"я\s+(?:ничего\s+)?не\s+(?:покупал\w*|заказывал\w*)",
+    # no longer needed, bought elsewhere: why a refund, not a redelivery ("Я купила в другом магазине.")
+    r"(?:я|мы)\s+(?:уже\s+)?(?:купил\w*|заказал\w*|нашл\w*|наш[её]л)\s+(?:[^\W\d_]+\s+)?(?:в|у)\s+"
+    r"(?:другом|другой|других|другого|конкурент\w*)",
+    r"(?:i|we)\s+(?:already\s+)?(?:bought|got|found|ordered)\s+(?:it|one|them|a\s+[^\W\d_]+)\s+"
+    r"(?:elsewhere|somewhere\s+else|(?:from|at)\s+(?:another|a\s+different))",
 )  # fmt: skip
 _REASON = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(_REASON_PARTS)})(?![^\W\d_])", re.IGNORECASE)
 #: How many reasons of the customer's are key facts: the reason and a second one, not every complaint.
