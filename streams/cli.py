@@ -709,7 +709,8 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     busy = _data_dir_busy(f"dlq {args.dlq_command}", settings)
     if busy is not None:
         return busy
-    limit = args.limit if args.limit is not None else (None if replaying else dlq.DEFAULT_LIST_LIMIT)
+    # replay: --limit counts the letters sent back, not those skipped (see dlq.plan)
+    limit = None if replaying else args.limit if args.limit is not None else dlq.DEFAULT_LIST_LIMIT
     chosen = dlq.LetterFilter(
         stage=args.stage,
         error_class=args.error_class,
@@ -739,7 +740,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
                     f"(the newest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr
                 )
         return 0
-    report = dlq.plan(letters, topics, again=chosen.again)
+    report = dlq.plan(letters, topics, again=chosen.again, limit=args.limit)
     spooled = None
     if report.replayed and not args.dry_run:
         if settings.embedded_broker:  # no worker runs here (the data folder is ours): its spool waits
@@ -1035,7 +1036,7 @@ def build_parser() -> argparse.ArgumentParser:
         "dlq",
         help="list dead letters, or send their records back to the topic they failed on",
         description="Work on the dead letters in ClickHouse (`dead_letters`, written by the sink). `list` "
-        "shows them, newest first, with their status: open, replayed Nx, resolved (the call reached "
+        "shows them, newest first, with their status: open, replayed Nx, failed again after N replay(s), resolved (the call reached "
         "`calls` after the failure) or not replayable. `replay` sends each chosen letter's original "
         "record, key and value untouched, back to the topic it was read from, once its cause is fixed "
         "(a recording that arrived late, an LLM server that was down, a corrected config): the stage "
@@ -1062,7 +1063,12 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument(
             "--since", metavar="WHEN", help="failed since: a duration (90m, 2h, 1d) or an ISO time"
         )
-        q.add_argument("--limit", type=_count(1), metavar="N", help="at most N letters")
+        q.add_argument(
+            "--limit",
+            type=_count(1),
+            metavar="N",
+            help="at most N letters" + (" sent back (skipped ones do not count)" if name == "replay" else ""),
+        )
         if name == "list":
             q.add_argument("--format", choices=("table", "json"), default="table", help="output format")
         else:

@@ -138,10 +138,25 @@ class Letter:
         return self.processed_at > failed_ms
 
     @property
+    def failed_again(self) -> bool:
+        """It failed after its last replay: a replayed record that fails the same way again where it
+        was read before (the embedded broker restarts its topics at offset 0) collapses into this
+        letter, whose ``failed_at`` then moves past the replay. That replay did not fix it."""
+        if not self.replays or self.last_replayed_at is None:
+            return False
+        return _utc(self.failed_at) > _utc(self.last_replayed_at)
+
+    @property
     def status(self) -> str:
         if self.resolved:
             return "resolved"
+        if self.failed_again:
+            return f"failed again after {self.replays} replay(s)"
         return f"replayed {self.replays}x" if self.replays else "open"
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def replay_topics(settings: Settings) -> frozenset[str]:
@@ -176,14 +191,19 @@ class ReplayReport:
     failed: list[tuple[Letter, str]] = field(default_factory=list)
 
 
-def plan(letters: Iterable[Letter], topics: frozenset[str], again: bool) -> ReplayReport:
-    """Which letters go back (``replayed``, not yet sent) and which not, with the reason."""
+def plan(
+    letters: Iterable[Letter], topics: frozenset[str], again: bool, limit: int | None = None
+) -> ReplayReport:
+    """Which letters go back (``replayed``, not yet sent) and which not, with the reason; ``limit``
+    counts the letters that go back (not the skipped ones), so ``--limit N`` run again goes on."""
     report = ReplayReport()
     for letter in letters:
+        if limit is not None and len(report.replayed) >= limit:
+            break
         reason = why_not(letter, topics)
         if reason is None and not again and letter.resolved:
             reason = "its call has reached `calls` since (--again replays it anyway)"
-        if reason is None and not again and letter.replays:
+        if reason is None and not again and letter.replays and not letter.failed_again:
             reason = f"replayed {letter.replays}x already (--again replays it once more)"
         if reason is None:
             report.replayed.append(letter)

@@ -77,6 +77,26 @@ def test_a_letter_replayed_before_or_resolved_since_is_skipped_unless_again():
     assert [x.status for x in letters[:5]] == ["open", "open", "replayed 2x", "resolved", "open"]
 
 
+def test_a_letter_that_failed_again_after_its_replay_goes_back_again():
+    # the embedded broker restarts at offset 0: a replayed record failing the same way again has this
+    # letter's key, so the letter's failed_at moves past its replay instead of a new letter appearing
+    failed_again = letter(
+        call_id="again", failed_at=FAILED, replays=1, last_replayed_at=FAILED - timedelta(minutes=1)
+    )
+    waiting = letter(call_id="waiting", replays=1, last_replayed_at=FAILED + timedelta(minutes=1))
+    report = dlq.plan([failed_again, waiting], TOPICS, again=False)
+    assert [x.call_id for x in report.replayed] == ["again"]
+    assert [x.call_id for x, _ in report.skipped] == ["waiting"]
+    assert failed_again.status == "failed again after 1 replay(s)" and waiting.status == "replayed 1x"
+
+
+def test_replay_limit_counts_the_letters_sent_back_not_the_skipped_ones():
+    letters = [letter(call_id="done", replays=1), letter(call_id="a"), letter(call_id="b")]
+    report = dlq.plan(letters, TOPICS, again=False, limit=1)
+    assert [x.call_id for x in report.replayed] == ["a"]
+    assert [x.call_id for x, _ in report.skipped] == ["done"]
+
+
 def test_the_filter_binds_every_value():
     sql, params = dlq.LetterFilter(
         stage="sink", tenant="acme'; DROP TABLE calls; --", call_ids=("a", "b"), since=FAILED, limit=5
