@@ -1036,9 +1036,10 @@ def build_parser() -> argparse.ArgumentParser:
         "dlq",
         help="list dead letters, or send their records back to the topic they failed on",
         description="Work on the dead letters in ClickHouse (`dead_letters`, written by the sink). `list` "
-        "shows them, newest first, with their status: open, replayed Nx, failed again after N replay(s), resolved (the call reached "
-        "`calls` after the failure) or not replayable. `replay` sends each chosen letter's original "
-        "record, key and value untouched, back to the topic it was read from, once its cause is fixed "
+        "shows them, newest first, with their status: open, replayed Nx, failed again after N "
+        "replay(s), resolved (the call reached `calls` after the failure) or not replayable. `replay` "
+        "sends each chosen letter's original record, key and value untouched, back to the topic it was "
+        "read from, once its cause is fixed "
         "(a recording that arrived late, an LLM server that was down, a corrected config): the stage "
         "that failed reads it again. Replays are recorded in `dead_letter_replays`; a letter replayed "
         "before or resolved since is skipped unless --again. Lines refused by publish, ingest, import or "
