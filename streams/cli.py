@@ -1055,7 +1055,11 @@ def build_parser() -> argparse.ArgumentParser:
         ("replay", "send dead letters' records back to their topics"),
     ):
         q = dlq_sub.add_parser(name, help=help_text, description=help_text)
-        q.add_argument("--stage", help="only letters of this stage (transcribe, filter, ..., sink, notify)")
+        q.add_argument(
+            "--stage",
+            choices=(*STAGES, "publish", "ingest"),  # and the stages that refuse input before Kafka
+            help="only letters of this stage",
+        )
         q.add_argument("--error-class", help="only this error class (e.g. RecordingNotFound)")
         q.add_argument("--tenant", help="only this tenant's letters")
         q.add_argument(

@@ -36,11 +36,11 @@ DEFAULT_LIST_LIMIT = 50
 _LETTERS_SQL = """
 SELECT d.topic, d.partition, d.offset, d.stage, d.payload_hash, d.call_id, d.tenant, d.key, d.payload,
        d.error_class, d.error_message, d.attempts, d.failed_at,
-       r.replays, r.last_replayed_at, c.processed_at
+       r.replays, r.last_replayed_at, c.processed_at, r.last_replayed_by
 FROM dead_letters AS d FINAL
 LEFT JOIN (
     SELECT topic, partition, offset, stage, payload_hash, count() AS replays,
-           max(replayed_at) AS last_replayed_at
+           max(replayed_at) AS last_replayed_at, argMax(replayed_by, replayed_at) AS last_replayed_by
     FROM dead_letter_replays GROUP BY topic, partition, offset, stage, payload_hash
 ) AS r ON r.topic = d.topic AND r.partition = d.partition AND r.offset = d.offset
       AND r.stage = d.stage AND r.payload_hash = d.payload_hash
@@ -115,6 +115,8 @@ class Letter:
     last_replayed_at: datetime | None = None
     #: ``calls._version`` (ms) of the call's newest row, if it has one.
     processed_at: int | None = None
+    #: Who sent it back last; ``... (spool)`` when it was queued in the embedded broker's spool.
+    last_replayed_by: str = ""
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Letter:
@@ -127,6 +129,7 @@ class Letter:
         if not letter.replays:  # LEFT JOIN without a match: default values, not replays
             letter.last_replayed_at = None
         letter.processed_at = int(letter.processed_at) if letter.processed_at else None
+        letter.last_replayed_by = letter.last_replayed_by or ""
         return letter
 
     @property
@@ -152,7 +155,11 @@ class Letter:
             return "resolved"
         if self.failed_again:
             return f"failed again after {self.replays} replay(s)"
-        return f"replayed {self.replays}x" if self.replays else "open"
+        if not self.replays:
+            return "open"
+        # a spooled record is sent only when a worker starts: until then it may still be lost
+        spooled = " (last one queued in the spool)" if self.last_replayed_by.endswith("(spool)") else ""
+        return f"replayed {self.replays}x{spooled}"
 
 
 def _utc(when: datetime) -> datetime:
@@ -189,6 +196,13 @@ class ReplayReport:
     replayed: list[Letter] = field(default_factory=list)
     skipped: list[tuple[Letter, str]] = field(default_factory=list)
     failed: list[tuple[Letter, str]] = field(default_factory=list)
+    #: (older letter, newer letter of the same record): the older goes back with the newer.
+    same_record: list[tuple[Letter, Letter]] = field(default_factory=list)
+
+    def sent_with(self, letters: Sequence[Letter]) -> list[Letter]:
+        """``letters`` and the older letters of the same records, which went back with them."""
+        going = {id(x) for x in letters}
+        return [*letters, *(older for older, newer in self.same_record if id(newer) in going)]
 
 
 def plan(
@@ -197,6 +211,7 @@ def plan(
     """Which letters go back (``replayed``, not yet sent) and which not, with the reason; ``limit``
     counts the letters that go back (not the skipped ones), so ``--limit N`` run again goes on."""
     report = ReplayReport()
+    sent: dict[tuple[str, bytes | None, bytes], Letter] = {}
     for letter in letters:
         if limit is not None and len(report.replayed) >= limit:
             break
@@ -205,7 +220,13 @@ def plan(
             reason = "its call has reached `calls` since (--again replays it anyway)"
         if reason is None and not again and letter.replays and not letter.failed_again:
             reason = f"replayed {letter.replays}x already (--again replays it once more)"
+        if reason is None and (same := sent.get((letter.topic, letter.key, letter.payload))) is not None:
+            # one record that failed more than once (--again): sent once, as its newest letter
+            report.replayed.remove(same)
+            report.skipped.append((same, "the same record as a newer letter, which goes instead"))
+            report.same_record.append((same, letter))
         if reason is None:
+            sent[(letter.topic, letter.key, letter.payload)] = letter
             report.replayed.append(letter)
         else:
             report.skipped.append((letter, reason))
@@ -270,7 +291,7 @@ def send(
         else:
             report.failed.append((letter, error))
     report.replayed = acked
-    record_replays(client, acked)
+    record_replays(client, report.sent_with(acked))
 
 
 def queue(settings: Settings, client: Any, report: ReplayReport) -> Path:
@@ -283,7 +304,7 @@ def queue(settings: Settings, client: Any, report: ReplayReport) -> Path:
     make_data_dir(settings.data_dir)
     records = [(x.topic, x.partition, x.key, x.payload) for x in report.replayed]
     path = spool.append(settings.data_dir, records, settings.partitions)
-    record_replays(client, report.replayed, how="spool")
+    record_replays(client, report.sent_with(report.replayed), how="spool")
     return path
 
 

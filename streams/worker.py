@@ -54,8 +54,8 @@ def kafka(
             restored = spool.restore(broker.bootstrap, settings.data_dir, settings=settings)
             if restored is not None and restored.total:
                 print(
-                    f"callstream worker: restored {restored.total} record(s) the last run left unprocessed "
-                    f"({restored.summary()}) from {restored.path}",
+                    f"callstream worker: restored {restored.total} record(s) ({restored.summary()}) from "
+                    f"{restored.path}: what the last run left unprocessed and what `dlq replay` queued",
                     file=sys.stderr,
                     flush=True,
                 )

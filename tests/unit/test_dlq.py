@@ -31,7 +31,13 @@ def letter(**changes: object) -> dlq.Letter:
         "attempts": 1,
         "failed_at": FAILED,
     }
-    return dlq.Letter(**(fields | changes))  # type: ignore[arg-type]
+    fields |= changes
+    call = str(fields["call_id"]).encode()
+    if "key" not in changes:
+        fields["key"] = call
+    if "payload" not in changes:  # each call its own record
+        fields["payload"] = b"\xc3\x01record " + call
+    return dlq.Letter(**fields)  # type: ignore[arg-type]
 
 
 TOPICS = dlq.replay_topics(Settings())
@@ -179,3 +185,26 @@ def test_a_spool_no_worker_could_restore_is_not_replaced(tmp_path):
     with pytest.raises(spool.SpoolError, match="move it aside first"):
         spool.append(tmp_path, [("t", 0, b"k", b"v")], partitions=1)
     assert damaged.read_bytes() == b"not a header\n"
+
+
+def test_one_record_that_failed_twice_goes_back_once_as_its_newest_letter():
+    """--again over a letter and the letter of its failed replay: one record, sent once; both count
+    as replayed afterwards."""
+    older = letter(offset=1, replays=1, last_replayed_at=FAILED)
+    newer = letter(offset=9, failed_at=FAILED + timedelta(hours=1))
+    other = letter(offset=5, call_id="c-2", key=b"c-2", payload=b"other")
+    report = dlq.plan([older, other, newer], TOPICS, again=True)
+    assert report.replayed == [other, newer]
+    assert report.skipped == [(older, "the same record as a newer letter, which goes instead")]
+    assert report.sent_with([newer]) == [newer, older] and report.sent_with([other]) == [other]
+
+
+def test_a_replay_queued_in_the_spool_says_so_until_the_call_goes_through():
+    queued = letter(
+        replays=1, last_replayed_at=FAILED + timedelta(minutes=1), last_replayed_by="ops@h (spool)"
+    )
+    assert queued.status == "replayed 1x (last one queued in the spool)"
+    sent = letter(replays=2, last_replayed_at=FAILED + timedelta(minutes=1), last_replayed_by="ops@h")
+    assert sent.status == "replayed 2x"
+    again = letter(replays=1, last_replayed_at=FAILED - timedelta(minutes=1), last_replayed_by="ops@h")
+    assert again.status == "failed again after 1 replay(s)"
