@@ -730,11 +730,10 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         return 2
     topics = dlq.replay_topics(settings)
     if not replaying:
-        rows = dlq.list_rows(letters, topics)
         if args.format == "json":
-            print_json(dlq.LIST_HEADERS, rows, out=sys.stdout)
+            print_json(dlq.JSON_HEADERS, dlq.list_rows(letters, topics, full=True), out=sys.stdout)
         else:
-            print_table(dlq.LIST_HEADERS, rows, out=sys.stdout)
+            print_table(dlq.LIST_HEADERS, dlq.list_rows(letters, topics), out=sys.stdout)
             if limit is not None and len(letters) == limit:
                 print(
                     f"(the newest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr
@@ -1047,7 +1046,9 @@ def build_parser() -> argparse.ArgumentParser:
         "CALLSTREAM_KAFKA_BOOTSTRAP the records are queued in the data folder's broker spool, which the "
         "next `callstream worker` publishes before any stage reads.",
         epilog="Exit status: 0 done (also when nothing matched), 1 a record was not acknowledged by the "
-        "broker (run it again: only unsent letters go), 2 bad arguments or settings.",
+        "broker (run it again: only unsent letters go), 2 bad arguments or settings, the data folder in use "
+        "by a worker (the embedded ClickHouse), or a broker or ClickHouse that cannot be reached. Times "
+        "are UTC.",
     )
     dlq_sub = p.add_subparsers(dest="dlq_command", required=True, metavar="DLQ_COMMAND")
     for name, help_text in (

@@ -336,27 +336,51 @@ def record_replays(client: Any, letters: Sequence[Letter], how: str = "broker") 
 # --- output ----------------------------------------------------------------------------------------------
 
 LIST_HEADERS = ["failed_at", "call_id", "tenant", "stage", "error", "topic", "attempts", "status", "message"]
+#: ``list --format json`` adds what names a letter exactly and what became of it.
+JSON_HEADERS = [
+    *LIST_HEADERS,
+    "partition",
+    "offset",
+    "payload_hash",
+    "payload_bytes",
+    "why_not_replayable",
+    "replays",
+    "last_replayed_at",
+    "last_replayed_by",
+]
 
 
-def list_rows(letters: Iterable[Letter], topics: frozenset[str]) -> list[list[Any]]:
+def list_rows(letters: Iterable[Letter], topics: frozenset[str], full: bool = False) -> list[list[Any]]:
+    """One row per letter (``failed_at`` in UTC); ``full``: the :data:`JSON_HEADERS` columns."""
     rows = []
     for letter in letters:
-        status = letter.status
-        if status == "open" and why_not(letter, topics) is not None:
+        status, reason = letter.status, why_not(letter, topics)
+        if status == "open" and reason is not None:
             status = "not replayable"
-        rows.append(
-            [
-                letter.failed_at.strftime("%Y-%m-%d %H:%M:%S"),
-                letter.call_id or "",
-                letter.tenant,
-                letter.stage,
-                letter.error_class,
-                letter.topic,
-                letter.attempts,
-                status,
-                letter.error_message,
+        row = [
+            letter.failed_at.strftime("%Y-%m-%d %H:%M:%S"),
+            letter.call_id or "",
+            letter.tenant,
+            letter.stage,
+            letter.error_class,
+            letter.topic,
+            letter.attempts,
+            status,
+            letter.error_message,
+        ]
+        if full:
+            replayed = letter.last_replayed_at
+            row += [
+                letter.partition,
+                letter.offset,
+                letter.payload_hash,
+                len(letter.payload),
+                reason,
+                letter.replays,
+                replayed.strftime("%Y-%m-%d %H:%M:%S") if replayed else None,
+                letter.last_replayed_by or None,
             ]
-        )
+        rows.append(row)
     return rows
 
 
