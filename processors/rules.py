@@ -877,26 +877,80 @@ _OFFER_PRICE = re.compile(
     r"upfront|back|annually|yearly|monthly|now|today|flat|tops|max|minimum|dollars?|bucks|euros?|pounds?)(?!\w)))",
     re.IGNORECASE | re.UNICODE,
 )
-#: Lower-case pieces every :data:`_CUED_PRICE`, :data:`_PERIOD_PRICE` or :data:`_OFFER_PRICE` match
-#: holds one of (texts without any are skipped).
+#: A money noun or a listing, with no currency said: "залог 65 000", "комиссия агентства 50 процентов, то
+#: есть 32500", "предоплату 10000", "listed at 34995", "a trade-in would be around twelve to thirteen
+#: thousand", "the deposit is 500". The amount follows in its sentence, up to :data:`_NOUN_GAP` words
+#: after the noun, and ends its clause or is followed by a word no count takes ("65000, и", "10000,
+#: чтобы", "2000 upfront"): "34,000 miles", "3 months", "50 процентов", "2 people", "221 Baker Street",
+#: "19:00" are no price. :func:`_noun_priced` then drops a time, a year, a label's number ("заказ 4417")
+#: and, further from the noun than its verb, an amount under 100 ("залог вернём через 10").
+_MONEY_NOUN = (
+    r"(?:(?:security\s+)?deposits?|down\s?payments?|fees?|commissions?|rent(?:al)?|pre-?payments?|retainer|"
+    r"trade[\s-]?ins?(?:\s+value)?|listed\s+(?:at|for)|asking(?:\s+price)?|"
+    r"залог\w*|комисси\w*|предоплат\w*|аренд\w*|депозит\w*|аванс\w*|задат(?:ок|к\w*)|"
+    r"первоначальн\w*\s+взнос\w*)(?!\w)"
+)
+_NOUN_GAP = 6
+#: Words between a money noun and its amount that still make them one phrase ("the deposit is 500",
+#: "залог равен 65 000", "комиссия составит 3000").
+_NOUN_LINK = re.compile(
+    r"(?:is|was|will|be|would|of|at|just|only|about|around|roughly|approximately|like|равн\w*|составл\w*|"
+    r"составит|будет|в|размере|всего|только|примерно|около)",
+    re.IGNORECASE,
+)
+_NOUN_PRICE = re.compile(
+    rf"(?<!\w){_MONEY_NOUN}(?P<gap>(?:[\s,:—–-]+[^\s.!?;,:—–-]+){{0,{_NOUN_GAP}}}?)[\s,:—–-]+"
+    r"(?P<amount>(?<![\w.,:])(?<!\d\s)(?:\d{1,3}(?:[\s,]\d{3})+|\d+\s?[kк]|\d{1,7}(?:[.,]\d{1,2})?)"
+    rf"(?:\s?{_SCALE})?(?!\w|[.,:]\d)|(?<!\w){_WORD_AMOUNT})"
+    r"(?=\s*(?:[.,;!?)\"”»—–]|:(?!\d)|['’](?!\w)|$|(?:for|if|per|a|an|each|in|on|with|and|but|so|or|then|"
+    r"this|next|total|upfront|back|now|today|flat|tops|max|before|after|plus|и|а|но|или|в|за|на|плюс|до|"
+    r"сразу|тоже|уже|ещё|еще|то|чтобы|если|сейчас|вперёд|вперед)(?!\w)))",
+    re.IGNORECASE | re.UNICODE,
+)
+#: Lower-case pieces every :data:`_CUED_PRICE`, :data:`_PERIOD_PRICE`, :data:`_OFFER_PRICE` or
+#: :data:`_NOUN_PRICE` match holds one of (texts without any are skipped).
 _CUE_HINTS = (
     "стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo", "go ", "down to",
-    "meet you", "paid",
+    "meet you", "paid", "deposit", "payment", "fee", "commission", "rent", "retainer", "trade", "listed",
+    "asking", "залог", "комисси", "предоплат", "аренд", "депозит", "аванс", "задат", "задатк", "взнос",
 )  # fmt: skip
 
 
 def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
-    """:data:`_CUED_PRICE` and :data:`_PERIOD_PRICE` amounts in ``text`` outside the amounts ``found``
+    """:data:`_CUED_PRICE`, :data:`_PERIOD_PRICE`, :data:`_OFFER_PRICE` and :data:`_NOUN_PRICE` amounts in
+    ``text`` outside the amounts ``found``
     with their currency (each amount once)."""
     spans = list(found)
     n = 0
-    for pattern in (_CUED_PRICE, _PERIOD_PRICE, _OFFER_PRICE):
+    for pattern in (_CUED_PRICE, _PERIOD_PRICE, _OFFER_PRICE, _NOUN_PRICE):
         for m in pattern.finditer(text):
             a, b = m.span("amount")
+            if pattern is _NOUN_PRICE and not _noun_priced(text, m, found):
+                continue
             if not any(x < b and a < y for x, y in spans):
                 spans.append((a, b))
                 n += 1
     return n
+
+
+#: A list joiner right before a priced amount: "залог 30 000 или 40 000 рублей" lists one currency's
+#: amounts, which the list counts already.
+_BEFORE_LISTED = re.compile(r"\s*(?:,\s*)?(?:[-–—]|(?:и|или|до|to|or|and)(?!\w))?\s*")
+
+
+def _noun_priced(text: str, m: re.Match[str], found: list[tuple[int, int]]) -> bool:
+    """Whether the :data:`_NOUN_PRICE` match ``m`` prices something: of a known value of 10 or more
+    (100 or more with other words than a verb between it and its noun), not a year after other words,
+    not a label's number, not an item of a list a priced amount ``found`` ends."""
+    a, b = m.span("amount")
+    grouped = re.match(r"\d{1,3}(?:[\s,]\d{3})+(?!\d)", m["amount"])  # "2,000" is no 2.0
+    value = float(re.sub(r"\D", "", grouped.group())) if grouped else _value(m["amount"])
+    if value is None or value < 10 or _LABEL_BEFORE.search(text, 0, a):
+        return False
+    if any(x == _BEFORE_LISTED.match(text, b).end() for x, _ in found):  # type: ignore[union-attr]
+        return False
+    gap = [w for w in re.split(r"[\s,:—–-]+", m["gap"]) if w and not _NOUN_LINK.fullmatch(w)]
+    return not gap or (value >= 100 and re.fullmatch(r"(?:19|20)\d\d", m["amount"]) is None)
 
 
 #: A noun whose number names a thing, not an amount: "заказ 4417", "квартира 12", "order 4417".
