@@ -918,8 +918,7 @@ _CUE_HINTS = (
 
 def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
     """:data:`_CUED_PRICE`, :data:`_PERIOD_PRICE`, :data:`_OFFER_PRICE` and :data:`_NOUN_PRICE` amounts in
-    ``text`` outside the amounts ``found``
-    with their currency (each amount once)."""
+    ``text`` outside the amounts ``found`` with their currency (each amount once)."""
     spans = list(found)
     n = 0
     for pattern in (_CUED_PRICE, _PERIOD_PRICE, _OFFER_PRICE, _NOUN_PRICE):
