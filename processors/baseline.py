@@ -40,6 +40,7 @@ from functools import cache, cached_property
 from itertools import islice
 from typing import Any
 
+from processors.keyfacts import BRUSH_OFF
 from processors.rules import PRICE_RE
 from processors.text import ci_findall, ci_finditer, fold
 
@@ -124,6 +125,8 @@ RUDE = _lex(
     "ты что дурак",
     "ты идиот*",
     "вы идиот*",
+    # brushing the customer off (the key facts' tone lines): "Вам же сказали ждите.", "Это не ко мне."
+    *(p for p in BRUSH_OFF if p != "i already told you"),
 )
 #: Polite wordings that hold a rude marker: the agent taking the blame ("мы сами виноваты, простите").
 #: Matched with :data:`RUDE` (longest, leftmost first), so the marker inside them does not count.
@@ -144,6 +147,14 @@ _WHATEVER_ALONE_AFTER = re.compile(r"^\s*(?:[.,!?…;—-]|$)")
 #: "I don't care how long it takes, I'll stay on the line": a commitment, not indifference.
 _CARE_COMMITMENT = re.compile(r"^\s*(?:how\s+long|how\s+much\s+time|what\s+it\s+takes)(?!\w)")
 _SENTENCE_END = re.compile(r"[.!?…\n]")
+#: Brush-off markers that are a question or a hand-over in some sentences: "Вам уже сказали, когда
+#: придёт возврат?" asks; "That's not my department, but let me transfer you" helps.
+_BRUSH_OFF = frozenset(p.rstrip("*") for p in BRUSH_OFF)
+_ASKED = re.compile(r"[^.!…]*\?")
+_HANDED_OVER = re.compile(
+    r"(?<!\w)(?:let\s+me|i'll|i\s+will|i\s+can|i'm\s+going\s+to|transfer\w*|connect\w*|put\s+you\s+through|"
+    r"переключ\w*|соедин\w*|переведу|передам|перевожу|сейчас\s+уточню|давайте\s+(?:я|уточню|проверю))(?!\w)"
+)
 OBJECTION = _lex(
     "too expensive",
     "expensive",
@@ -471,6 +482,8 @@ def _rude_in_sentence(marker: str, before: str, after: str) -> bool:
         )
     if marker == "i don't care":
         return _CARE_COMMITMENT.match(after) is None
+    if any(marker.startswith(p) for p in _BRUSH_OFF):
+        return _ASKED.match(after) is None and _HANDED_OVER.search(after) is None
     return True
 
 

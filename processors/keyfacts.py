@@ -207,18 +207,27 @@ ISSUE = (
     # the cause
     "outage", "авари*", "поврежд*", "повредил*", "сбой",
 )  # fmt: skip
+#: The agent brushing the customer off: "Вам же сказали ждите.", "Это не ко мне.", "Я вам уже всё
+#: сказала.", "Not my department.", "I already told you." Part of :data:`TONE`, and rude markers of the
+#: baseline scorer (processors.baseline), which judges them per sentence.
+BRUSH_OFF = (
+    "вам же сказали", "вам уже сказали", "вам же объяснили", "вам уже объяснили", "это не ко мне",
+    "я вам уже всё сказал*", "я вам уже все сказал*", "я вам всё сказал*", "я вам уже сказал*",
+    "я же вам сказал*", "я же вам объяснил*", "я вам уже объяснил*",
+    "not my department", "not my job", "i already told you", "i've already told you", "i told you already",
+    "i already said", "i've already said",
+)  # fmt: skip
 #: Rudeness and blame of the agent's (what the scorer's politeness, a fatal criterion, is judged on):
 #: one such line makes a call rude, so no depth may cut it.
 TONE = (
     "shut up", "not my problem", "not our problem", "calm down", "you should have read",
     "you should've read", "should have read the", "your own fault", "your fault", "whatever",
-    "i don't care", "i do not care", "i already told you", "you people", "are you deaf", "stop yelling",
+    "i don't care", "i do not care", "you people", "are you deaf", "stop yelling",
     "сами виноваты", "сам виноват", "сама виновата", "не мои проблемы", "не моя проблема",
     "это ваши проблемы", "успокойтесь", "читать надо", "надо было читать", "я же сказал*", "я уже сказал*",
     "мне всё равно", "мне все равно", "не ваше дело", "не кричите", "замолчите", "помолчите",
     # brushing the customer off: "Вам же сказали ждите.", "Это не ко мне."
-    "вам же сказали", "вам уже сказали", "вам же объяснили", "вам уже объяснили", "это не ко мне",
-    "not my department", "not my job",
+    *BRUSH_OFF,
 )  # fmt: skip
 #: Apologies, and thanks for waiting (the courtesy the scorer counts; not the hold phrase itself).
 APOLOGY = (
