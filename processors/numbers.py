@@ -537,6 +537,134 @@ def _ordinal_context(match: re.Match[str]) -> str:
     return ""
 
 
+#: After a time said as hour and minutes with no "at" before it: what a slot of a schedule is said to do
+#: ("the two fifteen works", "the two fifteen slot", "девятнадцать ноль ноль подойдёт").
+_SLOT_AFTER = re.compile(
+    r"\s*(?:slot|appointment|works?|would\s+(?:work|be\s+(?:fine|good|great|perfect|better))|suits?|"
+    r"is\s+(?:fine|good|great|perfect|better|free|open|available|booked|taken)|"
+    r"подойд[её]т|подходит|устроит|удобно|свободн\w*|занят\w*|час\w*|мск|по\s+москве)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _clock(words: list[str], numbers: list[_Piece], match: re.Match[str]) -> str | None:
+    """The time of day said by a run of two or three numbers, or None: an hour and its minutes where a
+    time goes ("at three thirty", "в восемнадцать тридцать", "the two fifteen works": 3:30, 18:30,
+    2:15), or an hour and "ноль ноль"/"zero zero" ("девятнадцать ноль ноль": 19:00), or "ноль" and a
+    unit where a time goes ("в девять ноль пять": 9:05). The hour is a 12-hour one in English, any of
+    0-23 in Russian, where the clock has 24 ("zero zero" after it: either). Never next to other numbers
+    or after a word that asks for PII ("код девятнадцать ноль ноль" is a code's digits, "19 0 0")."""
+    hour = numbers[0][2]
+    if any(first != numbers[k - 1][1] + 1 for k, (first, *_) in enumerate(numbers) if k):
+        return None
+    english = words[0].isascii()
+    if len(numbers) == 2:
+        minutes = numbers[1][2]
+        if not (1 <= hour <= (12 if english else 23) and 10 <= minutes < 60):
+            return None
+        if not (_at_time(match) or _SLOT_AFTER.match(match.string, match.end()) is not None):
+            return None
+    else:
+        (_, _, zero, _), (f3, l3, minutes, _) = numbers[1:]
+        if zero != 0 or f3 != l3 or not 0 <= minutes <= 9 or not 0 <= hour <= 23:
+            return None
+        if minutes and not (_at_time(match) or _SLOT_AFTER.match(match.string, match.end()) is not None):
+            return None  # "семнадцать ноль пять" is a time only where one goes; "ноль ноль" always is
+    if _number_near(match) or _cue_before(match):
+        return None
+    return f"{hour}:{minutes:02d}"
+
+
+#: A number before or after a run across punctuation and up to two short words ("... ну, ", "... so...
+#: hold on... ", "no wait, ", "oh"): the run goes on a dictation broken by a pause or a correction.
+_GAP = r"(?:[\s,.…;:!?‑–-]+|[\s,.…;:!?‑–-]*(?<!\w)\w{1,4}(?!\w)[\s,.…;:!?‑–-]+){1,3}"
+_NUMBER_NEAR_BEFORE = re.compile(rf"(?:\d|(?<!\w){NUMBER_WORD}){_GAP}$", re.IGNORECASE)
+_NUMBER_NEAR_AFTER = re.compile(rf"{_GAP}(?:\d|{NUMBER_WORD})", re.IGNORECASE)
+
+
+def _number_near(match: re.Match[str]) -> bool:
+    """Whether a digit or a number word comes near the run (see :data:`_GAP`): it may be a dictation's."""
+    text = match.string
+    return (
+        _NUMBER_NEAR_BEFORE.search(text, max(0, match.start() - 60), match.start()) is not None
+        or _NUMBER_NEAR_AFTER.match(text, match.end()) is not None
+    )
+
+
+#: A code's word: what :func:`processors.pii.has_cue` needs no cue for (a code is no phone or card).
+_CODE_BEFORE = re.compile(
+    r"(?<!\w)(?:код\w*|code|pin|пин\w*|парол\w*|password|passcode|otp|смс|sms|cvv|cvc|digits|цифр\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _cue_before(match: re.Match[str]) -> bool:
+    """Whether a word asking for PII or a code ("номер", "card", "код", "PIN") is said in the 60
+    characters before."""
+    from processors.pii import has_cue  # pii reads this module's words: imported when first needed
+
+    before = match.string[max(0, match.start() - 60) : match.start()]
+    return _CODE_BEFORE.search(before) is not None or has_cue(before)
+
+
+def _price_in_thousands(words: list[str], numbers: list[_Piece], match: re.Match[str]) -> str | None:
+    """A price in thousands said the short way, as a car's is, in English where a price is said: "it
+    costs thirty four four ninety five", "thirty four four ninety five dollars" is 34495, the thousands
+    (10-99), the hundreds' one word and the tens. With no price said: None (a dictation's groups, or
+    unsure, in words)."""
+    if len(numbers) != 3 or not words[0].isascii():
+        return None
+    (_, l1, a, _), (f2, l2, b, _), (f3, _, c, _) = numbers
+    if not (10 <= a < 100 and f2 == l1 + 1 and f2 == l2 and 1 <= b <= 9 and f3 == l2 + 1 and 10 <= c < 100):
+        return None
+    text = match.string
+    if _number_next_to(match) or (
+        _CURRENCY_OR_NIGHT_AFTER.match(text, match.end()) is None
+        and _PRICE_BEFORE.search(text, max(0, match.start() - 40), match.start()) is None
+    ):
+        return None
+    return str(a * 1000 + b * 100 + c)
+
+
+def _said_as_one(words: list[str], pieces: list[_Piece], match: re.Match[str]) -> bool:
+    """Whether a run whose numbers would come out one after another ("14 5", "34 4 95", "109 99", "2 15")
+    says one number the short way that no rule here reads safely (14500? 14.5?), so that its words
+    stay: digits apart would read as several numbers. Not so, and its numbers are digits as before,
+    where the speaker said them apart: digit by digit ("five five five", "два три четыре пять"), some
+    digits so ("восемьсот пять пять пять"), with a zero ("семьдесят ноль один"), as round numbers
+    ("ten thirty", "триста пятьсот"), all in hundreds ("nine hundred two six hundred"), with a thousand
+    or a million ("пять тысяч пять тысяч"), seven digits or more (a phone's groups: "восемь девятьсот
+    шестнадцать сто двадцать три"), two numbers the last a round tens ("nine ninety": 9.90 or 990, a
+    time, as before), pairs where no price is said (the last four of an SSN,
+    "twenty-eight sixty-seven"; "forty nine ninety five dollars" is 49.95 or 4995: words), next to
+    other numbers (a dictation's groups) or after a word that asks for PII ("номер сорок пять сорок пять")."""
+    if len(pieces) < 2 or any(value is None or ordinal for _, _, value, ordinal in pieces):
+        return False
+    values = [int(value) for _, _, value, _ in pieces]  # type: ignore[arg-type]
+    digits = [first == last and value < 10 for (first, last, _, _), value in zip(pieces, values, strict=True)]
+    if sum(digits) >= 2:  # digits said one by one, maybe after a group: "восемьсот пять пять пять"
+        return False
+    if 0 in values or all(value >= 10 and value % 10 == 0 for value in values) or min(values) >= 100:
+        return False
+    if any(value >= 1000 for value in values) or not _BIG.keys().isdisjoint(words):
+        return False
+    if sum(len(str(value)) for value in values) >= 7:
+        return False
+    if len(values) == 2 and values[1] % 10 == 0:
+        # a round tens last ("nine ninety", "twenty nine ninety dollars"): digits as before, where a price
+        # is said it stays in words above already; rules.price_mentions reads "9 90" as 9.90
+        return False
+    text = match.string
+    if (
+        all(10 <= value < 100 for value in values)
+        and _CURRENCY_OR_NIGHT_AFTER.match(text, match.end()) is None
+        and _MONEY_AFTER.match(text, match.end()) is None
+        and _PRICE_BEFORE.search(text, max(0, match.start() - 40), match.start()) is None
+    ):
+        return False  # pairs where no price is said: a code's or a phone's ("twenty-eight sixty-seven")
+    return not _number_near(match) and not _cue_before(match)
+
+
 #: Before a multiplier said with no count: a half counts it ("one and a half thousand", "half a million").
 _HALF_BEFORE = re.compile(r"(?<!\w)half(?:\s+an?)?\s+$", re.IGNORECASE)
 
@@ -574,12 +702,17 @@ def _replace_run(match: re.Match[str]) -> str:
             and _PRONOUN_AFTER.match(match.string, match.end())
         ):
             return text  # "for you two?": the people spoken to, not a figure
+    if lead is None and len(pieces) == len(numbers) in (2, 3) and not any(o for *_, o in numbers):
+        clock = _clock(words, numbers, match)
+        if clock is not None:
+            return clock  # "at three thirty" is 3:30, "девятнадцать ноль ноль" 19:00, not "3 30", "19 0 0"
+        price = _price_in_thousands(words, numbers, match)
+        if price is not None:
+            return price  # "it's priced at thirty four four ninety five" is 34495, not "34 4 95"
     if lead is None and len(pieces) == 2 and len(numbers) == 2 and not any(o for *_, o in numbers):
         # "two ninety-nine", "девять девяносто девять": 2.99 or 299 said the short way, not "2 99"
         (f1, l1, a, _), (f2, l2, b, _) = numbers
         if f1 == l1 and f2 == l1 + 1:
-            if 1 <= a <= 12 and 10 <= b < 60 and _at_time(match):
-                return f"{a}:{b:02d}"  # "at three thirty" is 3:30, not "3 30"
             if (
                 not words[f1].isascii()
                 and 2 <= a <= 9
@@ -640,6 +773,8 @@ def _replace_run(match: re.Match[str]) -> str:
             )
         ):
             return text
+    if lead is None and _said_as_one(words, pieces, match):
+        return text  # "fourteen five", "a hundred and nine ninety nine": one number said short, never "14 5"
     big = _BIG.keys() & set(words)
     if lead is None and not big and _SHARED_BIG.match(match.string, match.end()):
         return text  # "от пяти до шести тысяч": the multiplier is the range's, not "5 до 6000"

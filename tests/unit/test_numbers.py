@@ -165,7 +165,9 @@ def test_a_colloquial_price_or_a_range_with_one_multiplier_stays_in_words(text):
 
 def test_dictated_pairs_still_become_digits():
     assert normalise_numbers("сорок пять сорок пять") == "45 45"
-    assert normalise_numbers("nine sixteen") == "9 16"
+    # a unit and a teen alone may be a time or a room ("two fifteen"): in words; in a dictation, digits
+    assert normalise_numbers("nine sixteen") == "nine sixteen"
+    assert normalise_numbers("call nine one six, nine sixteen") == "call 9 1 6, 9 16"
 
 
 @pytest.mark.parametrize(

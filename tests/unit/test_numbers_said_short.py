@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from processors.numbers import normalise_numbers
+from processors.numbers import dictated_digits, normalise_numbers
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_a_short_price_or_a_counted_half_stays_in_words(said: str) -> None:
         ("в три сорок", "в 3:40"),
         ("at five twenty", "at 5:20"),
         ("Три пятьсот.", "3500."),
-        ("nine sixteen", "9 16"),
+        ("at nine sixteen", "at 9:16"),
         # a round tens with no price said: a time or a dictated group, as before
         ("expiring ten thirty", "expiring 10 30"),
         ("text me at 503, 778, eighteen ninety", "text me at 503, 778, 18 90"),
@@ -53,9 +53,10 @@ def test_a_year_said_in_pairs_is_one_number(said: str, expected: str) -> None:
         ("It's forty nine ninety five a month.", "It's 49.95 a month."),
         ("twenty nine ninety-nine per user", "29.99 per user"),
         ("forty-nine ninety-five each", "49.95 each"),
-        # no rate: a car's 4995 too, or a dictation's groups, which the redaction reads as digits
-        ("it costs forty nine ninety five", "it costs 49 95"),
-        ("forty nine ninety five dollars", "49 95 dollars"),
+        # no rate: 49.95 or a car's 4995, in words (never "49 95", two numbers); a dictation's groups
+        # are digits, which the redaction reads
+        ("it costs forty nine ninety five", "it costs forty nine ninety five"),
+        ("forty nine ninety five dollars", "forty nine ninety five dollars"),
         ("call me at four one five, forty five forty five", "call me at 4 1 5, 45 45"),
         ("four one five, forty five forty five a month", "4 1 5, 45 45 a month"),
         # a teen or a unit first stays in words as before (19.99 or a laptop's 1999)
@@ -139,3 +140,82 @@ def test_a_short_pair_that_says_no_hundreds_stays_as_it_was(said: str, expected:
 )
 def test_an_article_before_a_multiplier_goes_with_the_number(said: str, expected: str) -> None:
     assert normalise_numbers(said) == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # one number said the short way that no rule reads safely (evaluator findings): never "14 5",
+        # "34 4 95", "109 99", which read as several numbers
+        "I'd give you fourteen five for the trade-in.",
+        "fourteen five dollars",
+        "The car is thirty four four ninety five out the door.",
+        "It's a hundred and nine ninety nine.",
+        "It costs a hundred and nine ninety nine a month",
+        "сто девять девяносто девять рублей",
+        # a unit and a teen with no time's place around: a time, a room or a flight
+        "I'll take the two fifteen.",
+        "nine sixteen",
+    ],
+)
+def test_one_number_said_short_stays_in_words_not_in_groups(said: str) -> None:
+    assert normalise_numbers(said) == said
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # a time of day: after "at"/"в", before what a slot does, or an hour and "ноль ноль"
+        ("The two fifteen works for me.", "The 2:15 works for me."),
+        ("the two fifteen slot", "the 2:15 slot"),
+        ("Встреча в девятнадцать ноль ноль.", "Встреча в 19:00."),
+        ("девятнадцать ноль ноль подойдёт", "19:00 подойдёт"),
+        ("Давайте в двадцать один ноль ноль", "Давайте в 21:00"),
+        ("в девять ноль пять", "в 9:05"),
+        ("в восемнадцать тридцать", "в 18:30"),  # a Russian clock has 24 hours
+        # a car's price said the short way where a price is said: thousands, hundreds, tens
+        ("It's priced at thirty four four ninety five.", "It's priced at 34495."),
+        ("thirty four four ninety five dollars", "34495 dollars"),
+    ],
+)
+def test_a_time_or_a_price_said_in_groups_is_one_number(said: str, expected: str) -> None:
+    assert normalise_numbers(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # digits dictated one by one, in both languages: groups, as the redaction reads them
+        ("my number is five five five, one two three four", "my number is 5 5 5, 1 2 3 4"),
+        ("one two three four", "1 2 3 4"),
+        ("пять пять пять", "5 5 5"),
+        ("два три четыре пять", "2 3 4 5"),
+        ("девять ноль пять", "9 0 5"),  # no time's place: a zero is a digit of its own
+        # a code's or a phone's digits, never a time or words: a code's word before, numbers around
+        ("код девятнадцать ноль ноль", "код 19 0 0"),
+        ("my PIN is fourteen five", "my PIN is 14 5"),
+        ("восемь девятьсот шестнадцать девятнадцать ноль ноль", "8 916 19 0 0"),
+        ("two eight seven, no wait, twenty-eight sixty-seven.", "2 8 7, no wait, 28 67."),
+        ("девять два девять, ну, два двадцать один сорок", "9 2 9, ну, 2 21 40"),
+        ("fifty-two sixty-nine... hold on... five thirty-four forty-three", "52 69... hold on... 5 34 43"),
+        ("четыре один один один, сорок один одиннадцать", "4 1 1 1, 41 11"),
+        ("Номер сорок пять сорок пять", "Номер 45 45"),
+        ("сорок пять сорок пять сорок пять", "45 45 45"),
+        # a round tens last, no price said: as before (a time, a group; rules read "9 90" as 9.90)
+        ("nine ninety", "9 90"),
+        # a room, a year, a score: as before
+        ("room two forty five", "room two forty five"),
+        ("in nineteen eighty nine", "in nineteen eighty nine"),
+        ("Twenty twenty-five", "2025"),
+        ("we won three two", "we won 3 2"),
+        ("they won three-two", "they won 3-2"),
+    ],
+)
+def test_numbers_said_apart_stay_apart(said: str, expected: str) -> None:
+    assert normalise_numbers(said) == expected
+
+
+def test_the_redaction_still_reads_groups_left_in_words() -> None:
+    """What stays in words here is still read as digits by :func:`dictated_digits` for PII."""
+    assert dictated_digits("fourteen five") == "14 5"
+    assert dictated_digits("thirty four four ninety five") == "34 4 95"
