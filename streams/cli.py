@@ -705,6 +705,11 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         print(f"callstream dlq: {exc}", file=sys.stderr)
         return 2
     replaying = args.dlq_command == "replay"
+    if not replaying and args.payload and args.format != "json":
+        print(
+            "callstream dlq list: --payload needs --format json (a record is no table cell)", file=sys.stderr
+        )
+        return 2
     settings = _settings()
     busy = _data_dir_busy(f"dlq {args.dlq_command}", settings)
     if busy is not None:
@@ -731,7 +736,13 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     topics = dlq.replay_topics(settings)
     if not replaying:
         if args.format == "json":
-            print_json(dlq.JSON_HEADERS, dlq.list_rows(letters, topics, full=True), out=sys.stdout)
+            headers, show = dlq.JSON_HEADERS, None
+            if args.payload:
+                from schemas.codec import make_codec
+
+                codec = make_codec(settings.schema_registry_url)
+                headers, show = [*headers, "payload"], lambda x: dlq.payload_record(x, settings, codec)
+            print_json(headers, dlq.list_rows(letters, topics, full=True, payload=show), out=sys.stdout)
         else:
             print_table(dlq.LIST_HEADERS, dlq.list_rows(letters, topics), out=sys.stdout)
             if limit is not None and len(letters) == limit:
@@ -1077,6 +1088,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "list":
             q.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+            q.add_argument(
+                "--payload",
+                action="store_true",
+                help="with --format json: each letter's record too, decoded (the Avro record its topic "
+                "holds, or the refused line as text); narrow with --call-id, transcripts are long",
+            )
         else:
             q.add_argument("--dry-run", action="store_true", help="say what would be replayed; send nothing")
             q.add_argument(

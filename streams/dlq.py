@@ -19,7 +19,7 @@ from __future__ import annotations
 import getpass
 import socket
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -350,8 +350,14 @@ JSON_HEADERS = [
 ]
 
 
-def list_rows(letters: Iterable[Letter], topics: frozenset[str], full: bool = False) -> list[list[Any]]:
-    """One row per letter (``failed_at`` in UTC); ``full``: the :data:`JSON_HEADERS` columns."""
+def list_rows(
+    letters: Iterable[Letter],
+    topics: frozenset[str],
+    full: bool = False,
+    payload: Callable[[Letter], Any] | None = None,
+) -> list[list[Any]]:
+    """One row per letter (``failed_at`` in UTC); ``full``: the :data:`JSON_HEADERS` columns;
+    ``payload``: a last column, the record (:func:`payload_record`)."""
     rows = []
     for letter in letters:
         status, reason = letter.status, why_not(letter, topics)
@@ -380,8 +386,26 @@ def list_rows(letters: Iterable[Letter], topics: frozenset[str], full: bool = Fa
                 replayed.strftime("%Y-%m-%d %H:%M:%S") if replayed else None,
                 letter.last_replayed_by or None,
             ]
+        if payload is not None:
+            row.append(payload(letter))
         rows.append(row)
     return rows
+
+
+def payload_record(letter: Letter, settings: Settings, codec: Any) -> Any:
+    """``list --payload``: the letter's record as data: the Avro record its topic holds, decoded
+    (a transcript, a score: what the failing stage read), the text of a line refused before Kafka,
+    or why it cannot be shown. Nothing here raises: a payload that broke a stage may break this."""
+    if not letter.payload:
+        return None
+    records = {settings.topic(spec.name): spec.record for spec in ALL}
+    name = records.get(letter.topic)
+    if name is None:  # a line publish, ingest or import refused: JSON or a path, as it was given
+        return letter.payload.decode("utf-8", errors="replace")
+    try:
+        return codec.decode(name, letter.payload, letter.topic)
+    except Exception as exc:
+        return f"(not a readable {name}: {type(exc).__name__}: {exc})"
 
 
 def describe(letter: Letter) -> str:

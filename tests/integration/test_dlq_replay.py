@@ -109,7 +109,9 @@ def test_a_late_recording_is_replayed_and_the_call_goes_through(
     assert after[late["call_id"]].status == "resolved"  # the call reached `calls` after it failed
     assert after[garbage[0]].status == "open"
     assert len(dlq.plan(after.values(), topics, again=True).replayed) == 2  # --again would send both
-    assert main(["dlq", "list", "--format", "json", "--call-id", ids[0], "--call-id", ids[1]]) == 0
+    assert (
+        main(["dlq", "list", "--format", "json", "--payload", "--call-id", ids[0], "--call-id", ids[1]]) == 0
+    )
     listed = {row["call_id"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
     assert {call: row["status"] for call, row in listed.items()} == {
         late["call_id"]: "resolved",
@@ -120,6 +122,9 @@ def test_a_late_recording_is_replayed_and_the_call_goes_through(
         replayed["replays"] == 1 and replayed["last_replayed_by"] and replayed["why_not_replayable"] is None
     )
     assert listed[garbage[0]]["payload_bytes"] == len(garbage[1]) and listed[garbage[0]]["offset"] >= 0
+    # --payload: the record the stage read, decoded; bytes no codec reads say why
+    assert replayed["payload"]["call_id"] == late["call_id"] and replayed["payload"]["tenant"] == "it"
+    assert listed[garbage[0]]["payload"].startswith("(not a readable CallCompleted: ")
     replays = chdb_client.query(
         "SELECT count(), any(stage), any(replayed_by) != '' FROM dead_letter_replays WHERE call_id = %(id)s",
         parameters={"id": late["call_id"]},

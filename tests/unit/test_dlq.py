@@ -208,3 +208,22 @@ def test_a_replay_queued_in_the_spool_says_so_until_the_call_goes_through():
     assert sent.status == "replayed 2x"
     again = letter(replays=1, last_replayed_at=FAILED - timedelta(minutes=1), last_replayed_by="ops@h")
     assert again.status == "failed again after 1 replay(s)"
+
+
+def test_payload_needs_json(monkeypatch, capsys):
+    for name in list(os.environ):
+        if name.startswith("CALLSTREAM_"):
+            monkeypatch.delenv(name)
+    assert main(["dlq", "list", "--payload"]) == 2
+    assert "--payload needs --format json" in capsys.readouterr().err
+
+
+def test_a_refused_line_shows_as_its_text_and_a_record_decoded():
+    from schemas.codec import SingleObjectCodec
+
+    codec, settings = SingleObjectCodec(), Settings()
+    line = letter(topic="calls.jsonl", partition=-1, stage="publish", payload=b'{"call_id": "x"')
+    assert dlq.payload_record(line, settings, codec) == '{"call_id": "x"'
+    broken = letter(payload=b"\xc3\x01 no schema")
+    assert dlq.payload_record(broken, settings, codec).startswith("(not a readable CallCompleted: ")
+    assert dlq.payload_record(letter(payload=b""), settings, codec) is None
