@@ -723,7 +723,6 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         call_ids=tuple(args.call_id or ()),
         since=since,
         limit=limit,
-        again=replaying and args.again,
         newest_first=not replaying,
     )
     try:
@@ -750,7 +749,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
                     f"(the newest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr
                 )
         return 0
-    report = dlq.plan(letters, topics, again=chosen.again, limit=args.limit)
+    report = dlq.plan(letters, topics, again=args.again, limit=args.limit)
     spooled = None
     if report.replayed and not args.dry_run:
         if settings.embedded_broker:  # no worker runs here (the data folder is ours): its spool waits

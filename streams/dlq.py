@@ -63,8 +63,6 @@ class LetterFilter:
     call_ids: tuple[str, ...] = ()
     since: datetime | None = None
     limit: int | None = None
-    #: Also letters replayed before or resolved since (a newer ``calls`` row).
-    again: bool = False
     #: ``list``: the newest failures first (what an operator looks at); ``replay`` keeps failure order.
     newest_first: bool = False
 
