@@ -28,6 +28,19 @@ only in customer turns; with unknown roles, e.g. mono calls, in every turn):
   ``sale_probability``) is ``start``: it reached no sales stage.
 - ``case_examples`` (yes_no): yes when the agent uses a case-example phrase.
 
+The support scorecard (``scorecards/support.yaml``) adds:
+
+- ``complaint_handling`` (score): ``objection_handling``'s rule (a complaint is a support call's
+  objection: the objection lexicon holds "not working", "жалоб*", "charged twice" style words).
+- ``identity_verified`` (yes_no): yes when the agent uses a check marker (full name, account
+  number, date of birth, code word); no when either party talks of the caller's account, bill,
+  order or card without one; yes when no account was touched (no check was due).
+- ``issue_resolved`` (category): resolved when an agent turn says the fix is made ("I have
+  refunded", "исправили") and no later customer turn says it still fails; else escalated when the
+  agent hands the problem on (ticket, technician, call back, transfer); else unresolved.
+- ``next_steps`` (yes_no): yes when the agent says what happens next ("you'll receive", "within",
+  "в течение", "номер заявки").
+
 Any other LLM criterion of a custom scorecard stays ``pending``: the baseline does not guess.
 """
 
@@ -366,6 +379,208 @@ CASE_EXAMPLES = _lex(
 )
 
 
+#: Support scorecard (``scorecards/support.yaml``). The agent checking who calls: a name, an account
+#: or contract number, a date of birth, a code word.
+VERIFY = _lex(
+    "verify",
+    "verification",
+    "security question",
+    "date of birth",
+    "zip code",
+    "postcode",
+    "post code",
+    "postal code",
+    "full name",
+    "account number",
+    "phone number on the account",
+    "passcode",
+    "mother's maiden name",
+    "идентификац*",
+    "верификац*",
+    "для подтверждения личности",
+    "кодовое слово",
+    "кодовую фразу",
+    "дату рождения",
+    "дата рождения",
+    "датой рождения",
+    "паспортные данные",
+    "номер договора",
+    "лицевой счёт",
+    "лицевой счет",
+    "лицевого счёта",
+    "лицевого счета",
+    "фио",
+    "назовите ваш*",
+    "назовите, пожалуйста, ваш*",
+)
+#: What makes a check due, said by either party: the caller's own account, bill, order or card.
+ACCOUNT = _lex(
+    "my account",
+    "your account",
+    "the account",
+    "my bill",
+    "your bill",
+    "my subscription",
+    "your subscription",
+    "my order",
+    "your order",
+    "my card",
+    "my contract",
+    "my address",
+    "delivery address",
+    "billing address",
+    "my details",
+    "my password",
+    "charged",
+    "refund*",
+    "мой счёт",
+    "мой счет",
+    "мой тариф",
+    "ваш тариф",
+    "мой заказ",
+    "ваш заказ",
+    "мой договор",
+    "ваш договор",
+    "мой адрес",
+    "адрес доставки",
+    "мои данные",
+    "мой пароль",
+    "моей карты",
+    "мою карту",
+    "списа*",
+    "возврат*",
+    "баланс*",
+)
+#: The agent saying the fix is made, in the call (a promise to fix is not).
+DONE = _lex(
+    "i have refunded",
+    "i've refunded",
+    "has been refunded",
+    "i have removed",
+    "i've removed",
+    "is removed",
+    "has been removed",
+    "i have cancelled",
+    "i've cancelled",
+    "has been cancelled",
+    "i have reset",
+    "i've reset",
+    "has been reset",
+    "i have fixed",
+    "i've fixed",
+    "is fixed",
+    "has been fixed",
+    "is resolved",
+    "has been resolved",
+    "i have updated",
+    "i've updated",
+    "has been updated",
+    "i've applied",
+    "i have applied",
+    "i've credited",
+    "i have credited",
+    "the credit is on",
+    "is working now",
+    "should work now",
+    "you're all set",
+    "you are all set",
+    "готово",
+    "сделано",
+    "исправил*",
+    "вернул*",
+    "оформил* возврат",
+    "отключил*",
+    "восстановил*",
+    "сбросил*",
+    "зачислил*",
+    "перевыпустил*",
+    "всё работает",
+    "все работает",
+    "проблема решена",
+)
+#: The customer saying the fix did not take: it outweighs the agent's "done" said before it.
+STILL_BROKEN = _lex(
+    "still not",
+    "still doesn't",
+    "still does not",
+    "still isn't",
+    "still can't",
+    "still broken",
+    "всё равно не",
+    "все равно не",
+    "по-прежнему не",
+    "так и не",
+    "всё ещё не",
+    "все еще не",
+)
+#: The agent handing the problem on: a ticket, a technician, a specialist's call back, a transfer.
+ESCALATE = _lex(
+    "escalat*",
+    "ticket",
+    "case number",
+    "technician",
+    "engineer will",
+    "specialist will",
+    "supervisor will",
+    "will call you back",
+    "transfer you",
+    "i'll transfer",
+    "i will transfer",
+    "заявк*",
+    "передам",
+    "передал*",
+    "специалист перезвонит",
+    "специалист свяжется",
+    "техник*",
+    "мастер приедет",
+    "переведу вас",
+    "соединю вас",
+)
+#: The agent saying what happens next and when.
+NEXT_STEPS = _lex(
+    "you will receive",
+    "you'll receive",
+    "you will get",
+    "you'll get",
+    "i'll email",
+    "i will email",
+    "i'll send",
+    "i will send",
+    "we'll send",
+    "we will send",
+    "within",
+    "business days",
+    "working days",
+    "by tomorrow",
+    "next bill",
+    "next invoice",
+    "call you back",
+    "follow up",
+    "confirmation",
+    "reference number",
+    "ticket number",
+    "case number",
+    "в течение",
+    "рабочих дней",
+    "придёт",
+    "придет",
+    "пришлём",
+    "пришлем",
+    "отправим",
+    "вышлем",
+    "вышлю",
+    "пришлю",
+    "перезвоним",
+    "перезвонит",
+    "свяжется",
+    "свяжемся",
+    "номер заявки",
+    "номер обращения",
+    "в следующем счёте",
+    "в следующем счете",
+)
+
+
 @cache
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Whole-phrase alternatives; ``stem*`` matches any word ending."""
@@ -522,17 +737,19 @@ def _first_objection(call: _Call) -> tuple[int, list[str]] | None:
     return None
 
 
-def _objection_handling(call: _Call) -> BaselineValue:
+def _objection_handling(call: _Call, what: str = "objection") -> BaselineValue:
+    """``what``: the word the reasoning uses (the support card's complaint_handling reads the same
+    markers: a complaint is the objection of a support call)."""
     found = call.first_objection
     if found is None:
-        return BaselineValue(80.0, None, f"no customer objection found → 80 (nothing to handle){call.note}")
+        return BaselineValue(80.0, None, f"no customer {what} found → 80 (nothing to handle){call.note}")
     index, objections = found
     after = "\n".join(t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent")
     folded = fold(after)
     ack, fix, ask = (find(phrases, after, folded) for phrases in (ACKNOWLEDGE, RESOLVE, CLARIFY))
     value = 20 + 25 * bool(ack) + 40 * bool(fix) + 15 * bool(ask)
     parts = [
-        f"objection {_q(objections)}",
+        f"{what} {_q(objections)}",
         f"acknowledged {_q(ack)} +25" if ack else "not acknowledged",
         f"offer/fix {_q(fix)} +40" if fix else "no offer or fix",
         f"clarifying question {_q(ask)} +15" if ask else "no clarifying question",
@@ -644,6 +861,59 @@ def _case_examples(call: _Call) -> BaselineValue:
     )
 
 
+def _identity_verified(call: _Call) -> BaselineValue:
+    checks = call.find(VERIFY, "agent")
+    if checks:
+        return BaselineValue(1.0, "yes", f"agent identity check {_q(checks)} → yes{call.note}")
+    account = list(dict.fromkeys(call.find(ACCOUNT, "agent") + call.find(ACCOUNT, "customer")))
+    if account:
+        return BaselineValue(
+            0.0, "no", f"account talk {_q(account)} and no identity check by the agent → no{call.note}"
+        )
+    return BaselineValue(1.0, "yes", f"no account talk and no identity check: none was due → yes{call.note}")
+
+
+def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
+    done_at = [
+        i
+        for i, t in enumerate(call.turns)
+        if (not call.roles_known or t.role == "agent") and find(DONE, t.text)
+    ]
+    broken = []
+    if done_at:
+        broken = [
+            hit
+            for t in call.turns[done_at[-1] + 1 :]
+            if not call.roles_known or t.role == "customer"
+            for hit in find(STILL_BROKEN, t.text)
+        ]
+    escalated = call.find(ESCALATE, "agent")
+    if done_at and not broken:
+        done = list(dict.fromkeys(h for i in done_at for h in find(DONE, call.turns[i].text)))
+        label, why = "resolved", f"agent fix made {_q(done)}"
+    elif escalated:
+        label, why = (
+            "escalated",
+            f"handed on {_q(escalated)}" + (f"; customer: still broken {_q(broken)}" if broken else ""),
+        )
+    elif broken:
+        label, why = "unresolved", f"customer: still broken {_q(broken)} after the agent's fix"
+    else:
+        label, why = "unresolved", "no fix made in the call and no hand-over (ticket, technician, call back)"
+    if label not in values:  # a custom scorecard with other labels: do not guess
+        return BaselineValue(None, None, f"baseline label {label!r} is not one of {list(values)}")
+    return BaselineValue(None, label, f"{why} → {label}{call.note}")
+
+
+def _next_steps(call: _Call) -> BaselineValue:
+    hits = call.find(NEXT_STEPS, "agent")
+    if hits:
+        return BaselineValue(1.0, "yes", f"next-step phrase {_q(hits)} → yes{call.note}")
+    return BaselineValue(
+        0.0, "no", f"no next-step phrase (e.g. 'you'll receive', 'within', 'в течение') → no{call.note}"
+    )
+
+
 def baseline_scores(turns: Sequence[Turn], criteria: Iterable[Any]) -> dict[str, BaselineValue]:
     """Values for the criteria the baseline knows (by id and kind); unknown ones are left out."""
     call = _Call(turns)
@@ -661,4 +931,14 @@ def baseline_scores(turns: Sequence[Turn], criteria: Iterable[Any]) -> dict[str,
                 out[c.id] = result
         elif c.id == "case_examples" and c.kind == "yes_no":
             out[c.id] = _case_examples(call)
+        elif c.id == "complaint_handling" and c.kind == "score":
+            out[c.id] = _objection_handling(call, "complaint or objection")
+        elif c.id == "identity_verified" and c.kind == "yes_no":
+            out[c.id] = _identity_verified(call)
+        elif c.id == "issue_resolved" and c.kind == "category":
+            result = _issue_resolved(call, c.values)
+            if result.label is not None:
+                out[c.id] = result
+        elif c.id == "next_steps" and c.kind == "yes_no":
+            out[c.id] = _next_steps(call)
     return out

@@ -5,8 +5,9 @@ answers is only the per-criterion values and reasoning; the weighted total and f
 computed here, in code, so they are reproducible and never depend on a model's arithmetic.
 
 The packaged ``processors/scorecards/*.yaml`` are always loaded (``default.yaml`` matches every
-call); ``CALLSTREAM_SCORECARDS_DIR`` adds or overrides scorecards by id. The most specific match
-wins: tenant and queue, then tenant, then queue, then ``*``/``*``.
+call, ``support.yaml`` the support and service queues); ``CALLSTREAM_SCORECARDS_DIR`` adds or
+overrides scorecards by id. The most specific match wins: tenant and queue, then tenant, then
+queue, then ``*``/``*``; at a tie, a deployment's own card before a packaged one.
 """
 
 from __future__ import annotations
@@ -334,14 +335,16 @@ class ScorecardRegistry:
         return cls(list(cards.values()))
 
     def for_call(self, tenant: str, queue: str | None) -> Scorecard:
-        """The most specific scorecard for this tenant and queue (ties: the lowest id)."""
+        """The most specific scorecard for this tenant and queue. Ties: a deployment's own card before
+        a packaged one (a card of yours for ``queues: [support]`` replaces the packaged ``support``
+        card whatever its id), then the lowest id."""
         ranked = [
-            (rank, card.id, card)
+            (rank, card.path is not None and card.path.parent == PACKAGED_DIR, card.id, card)
             for card in self.cards.values()
             if (rank := card.specificity(tenant, queue)) is not None
         ]
-        ranked.sort(key=lambda item: (-item[0], item[1]))
-        return ranked[0][2]
+        ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
+        return ranked[0][3]
 
     def get(self, card_id: str) -> Scorecard:
         return self.cards[card_id]

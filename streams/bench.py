@@ -144,7 +144,7 @@ def make_bench_transcript(
         "ended_at": ended,
         "agent": {"id": f"agent-{agent.split()[0].lower()}", "name": agent},
         "customer": {"number": number, "number_hash": hashlib.sha256(number.encode()).hexdigest()},
-        "queue": rng.choice(("sales", "renewals", "support")),
+        "queue": rng.choice(("sales", "renewals", "upsell")),
         "recording_uri": f"file:///var/spool/recordings/{call_id}.wav",
         "audio": {"layout": "stereo", "channels": {"0": "agent", "1": "customer"}},
         "language": "en",

@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 RESULT_SQL = """
 SELECT c.call_id, c.agent_name, c.language, c.duration_s, c.agent_talk_s, c.customer_talk_s, c.words,
-       c.price_mentions, c.scorer, k.scored, k.criteria, a.rules, c._version
+       c.price_mentions, c.scorer, k.scored, k.criteria, a.rules, c.scorecard_id, c._version
 FROM calls AS c FINAL
 LEFT JOIN (
     SELECT tenant, call_id, countIf(status = 'scored') AS scored, count() AS criteria
@@ -409,9 +409,9 @@ def print_outcome(outcome: Outcome) -> None:
     rows = []
     for call_id in outcome.ids:
         if call_id in outcome.done:
-            agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total, alerts = outcome.done[
-                call_id
-            ][1:12]
+            agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total, alerts, card = (
+                outcome.done[call_id][1:13]
+            )
             rows.append(
                 [
                     call_id,
@@ -422,7 +422,7 @@ def print_outcome(outcome: Outcome) -> None:
                     fmt_s(c_talk),
                     words,
                     prices,
-                    f"{scored}/{total} ({scorer})",
+                    f"{scored}/{total} {card} ({scorer})",  # which card: a support call has other criteria
                     alerts_cell(alerts),
                 ]
             )

@@ -358,7 +358,8 @@ class Settings(BaseSettings):
     # --- scoring (LLM) ----------------------------------------------------------------------------------
     scorecards_dir: Path | None = Field(
         None,
-        description="Directory of scorecard YAML files (per tenant/queue) added to the packaged default.",
+        description="Directory of scorecard YAML files (per tenant/queue) added to the packaged `default` "
+        "and `support` cards (same id: replaces it).",
     )
     llm_url: str | None = Field(
         None, description="Base URL of an OpenAI-compatible server (vLLM: http://host:8000/v1)."

@@ -79,8 +79,11 @@ def test_demo_twice_on_bundled_samples(tmp_path: Path) -> None:
         assert call_id in first.stdout
     assert "DEAD LETTER" not in first.stdout
     # No LLM configured: the baseline scorer fills every criterion and the table names it.
-    assert "7/7 (baseline)" in first.stdout
     lines = {line.split()[0]: line for line in first.stdout.splitlines() if line.strip()}
+    # Each call by its queue's scorecard: the sales calls by the default card, the support calls by
+    # the packaged support card (no sale probability for a call that sells nothing).
+    assert "7/7 default (baseline)" in lines["sample-en-sale"]
+    assert "6/6 support (baseline)" in lines["sample-en-complaint"]
     assert "  critical: legal_threat" in lines["sample-en-complaint"]  # the customer threatens to sue
     assert lines["sample-en-sale"].rstrip().endswith(" -")  # no alert: the column says so
     assert (tmp_path / ".callstream" / "clickhouse").is_dir()
