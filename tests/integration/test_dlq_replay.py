@@ -36,6 +36,24 @@ def run(settings: Settings, bootstrap: str, feed, ids: list[str], since: int = 0
     return asyncio.run(process(settings, bootstrap, feed, ids, timeout=240, progress=None, since=since))
 
 
+def use_cli_env(monkeypatch, **values: str) -> None:
+    """Only these CALLSTREAM_* settings (short names) for the `callstream` commands run in-process."""
+    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
+        monkeypatch.delenv(name)
+    for name, value in values.items():
+        monkeypatch.setenv(f"CALLSTREAM_{name}", value)
+
+
+def store_letters(client, letters: list[dict], version: int = 1) -> None:
+    """Write dead letters (DeadLetter dicts, tests.factories.make_dead_letter) as the sink does."""
+    rows = [dead_letter_row(letter, version) for letter in letters]
+    client.insert(
+        "dead_letters",
+        [[row[c] for c in TABLE_COLUMNS["dead_letters"]] for row in rows],
+        column_names=TABLE_COLUMNS["dead_letters"],
+    )
+
+
 def test_a_late_recording_is_replayed_and_the_call_goes_through(
     chdb_dsn, chdb_client, tmp_path: Path, monkeypatch, capsys
 ) -> None:
@@ -74,16 +92,14 @@ def test_a_late_recording_is_replayed_and_the_call_goes_through(
 
         shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", recordings / "late.wav")  # the file arrives
         since = int(time.time() * 1000)
-        for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
-            monkeypatch.delenv(name)
-        for name, value in {
-            "KAFKA_BOOTSTRAP": broker.bootstrap,
-            "CLICKHOUSE_DSN": chdb_dsn,
-            "TOPIC_PREFIX": prefix,
-            "PARTITIONS": "2",
-            "DATA_DIR": str(tmp_path / "cli-data"),
-        }.items():
-            monkeypatch.setenv(f"CALLSTREAM_{name}", value)
+        use_cli_env(
+            monkeypatch,
+            KAFKA_BOOTSTRAP=broker.bootstrap,
+            CLICKHOUSE_DSN=chdb_dsn,
+            TOPIC_PREFIX=prefix,
+            PARTITIONS="2",
+            DATA_DIR=str(tmp_path / "cli-data"),
+        )
         # only the recording errors: the garbage would only fail again
         chosen = ["--error-class", "RecordingNotFound", "--call-id", ids[0], "--call-id", ids[1]]
         assert main(["dlq", "replay", "--dry-run", *chosen]) == 0
@@ -146,17 +162,9 @@ def test_without_a_broker_the_records_wait_in_the_spool_for_the_next_worker(
     ]
     letters[1] |= {"call_id": f"{prefix}b", "key": f"{prefix}b".encode(), "partition": 0}
     letters[0] |= {"call_id": f"{prefix}a", "key": f"{prefix}a".encode()}  # partition 2
-    rows = [dead_letter_row(letter, 1) for letter in letters]
-    chdb_client.insert(
-        "dead_letters",
-        [[row[c] for c in TABLE_COLUMNS["dead_letters"]] for row in rows],
-        column_names=TABLE_COLUMNS["dead_letters"],
-    )
-    for name in [n for n in os.environ if n.startswith("CALLSTREAM_")]:
-        monkeypatch.delenv(name)
+    store_letters(chdb_client, letters)
     data = tmp_path / "data"
-    for name, value in {"CLICKHOUSE_DSN": chdb_dsn, "TOPIC_PREFIX": prefix, "DATA_DIR": str(data)}.items():
-        monkeypatch.setenv(f"CALLSTREAM_{name}", value)
+    use_cli_env(monkeypatch, CLICKHOUSE_DSN=chdb_dsn, TOPIC_PREFIX=prefix, DATA_DIR=str(data))
 
     assert main(["dlq", "replay", "--call-id", f"{prefix}a", "--call-id", f"{prefix}b"]) == 0
     err = capsys.readouterr().err
