@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from clickhouse_connect.driver.client import Client
 
+    from streams.dlq import Letter
     from streams.settings import Settings
 
 EPILOG = """\
@@ -103,6 +104,16 @@ def _stages(text: str) -> str:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return text
+
+
+def _dlq_statuses(text: str) -> tuple[str, ...]:
+    """``dlq list --status``: checked here, so a typo is an argparse error naming the valid ones."""
+    from streams.dlq import parse_statuses
+
+    try:
+        return parse_statuses([text])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--status: ")) from None
 
 
 def _settings(**overrides: object) -> Settings:
@@ -697,25 +708,28 @@ def cmd_alerts_try(args: argparse.Namespace) -> int:
 def cmd_dlq(args: argparse.Namespace) -> int:
     from streams import dlq
     from streams.clickhouse import ClickHouseUnavailable, connect, migrate
-    from streams.table import print_json, print_table
 
+    command = args.dlq_command
     try:
         since = dlq.parse_since(args.since) if args.since else None
     except ValueError as exc:
         print(f"callstream dlq: {exc}", file=sys.stderr)
         return 2
-    replaying = args.dlq_command == "replay"
-    if not replaying and args.payload and args.format != "json":
+    if command == "list" and args.payload and args.format != "json":
         print(
             "callstream dlq list: --payload needs --format json (a record is no table cell)", file=sys.stderr
         )
         return 2
+    if command == "dismiss" and not args.reason.strip():
+        print("callstream dlq dismiss: --reason must say why (it is the audit record)", file=sys.stderr)
+        return 2
     settings = _settings()
-    busy = _data_dir_busy(f"dlq {args.dlq_command}", settings)
-    if busy is not None:
-        return busy
-    # replay: --limit counts the letters sent back, not those skipped (see dlq.plan)
-    limit = None if replaying else args.limit if args.limit is not None else dlq.DEFAULT_LIST_LIMIT
+    topics = dlq.replay_topics(settings)
+    # replay, dismiss: --limit counts the letters acted on, not those skipped (see dlq.plan)
+    listing = command == "list"
+    limit = args.limit if command == "export" else None
+    if listing:
+        limit = args.limit if args.limit is not None else dlq.DEFAULT_LIST_LIMIT
     chosen = dlq.LetterFilter(
         stage=args.stage,
         error_class=args.error_class,
@@ -723,32 +737,39 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         call_ids=tuple(args.call_id or ()),
         since=since,
         limit=limit,
-        newest_first=not replaying,
+        newest_first=listing,
+        statuses=tuple(s for given in getattr(args, "status", None) or () for s in given),
+        topics=topics,
     )
+    if command == "dismiss" and not chosen.selects and not args.all:
+        print(
+            "callstream dlq dismiss: no letters named; narrow with --stage, --error-class, --tenant, "
+            "--call-id or --since, or pass --all to dismiss every dead letter",
+            file=sys.stderr,
+        )
+        return 2
+    busy = _data_dir_busy(f"dlq {command}", settings)
+    if busy is not None:
+        return busy
     try:
         client = connect(settings.effective_clickhouse_dsn)
         migrate(client)
         letters = dlq.fetch(client, chosen)
+        if not letters and (why := dlq.why_none(client, chosen)):  # a typo, not an empty queue
+            print(f"callstream dlq {command}: {why}", file=sys.stderr)
     except ClickHouseUnavailable as exc:
         print(f"callstream dlq: {exc}", file=sys.stderr)
         return 2
-    topics = dlq.replay_topics(settings)
-    if not replaying:
-        if args.format == "json":
-            headers, show = dlq.JSON_HEADERS, None
-            if args.payload:
-                from schemas.codec import make_codec
-
-                codec = make_codec(settings.schema_registry_url)
-                headers, show = [*headers, "payload"], lambda x: dlq.payload_record(x, settings, codec)
-            print_json(headers, dlq.list_rows(letters, topics, full=True, payload=show), out=sys.stdout)
-        else:
-            print_table(dlq.LIST_HEADERS, dlq.list_rows(letters, topics), out=sys.stdout)
-            if limit is not None and len(letters) == limit:
-                print(
-                    f"(the newest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr
-                )
+    if listing:
+        return _dlq_list(args, settings, letters, topics, limit)
+    if command == "dismiss":
+        report = dlq.plan_dismiss(letters, limit=args.limit)
+        if not args.dry_run:
+            dlq.record_dismissals(client, report.dismissed, args.reason.strip())
+        dlq.print_dismiss_report(report, dry_run=args.dry_run)
         return 0
+    if command == "export":
+        return _dlq_export(args.output, settings, letters)
     report = dlq.plan(letters, topics, again=args.again, limit=args.limit)
     spooled = None
     if report.replayed and not args.dry_run:
@@ -762,6 +783,43 @@ def cmd_dlq(args: argparse.Namespace) -> int:
             dlq.send(settings, settings.kafka_bootstrap, client, report)
     dlq.print_report(report, dry_run=args.dry_run, spooled=spooled)
     return 1 if report.failed else 0
+
+
+def _dlq_list(
+    args: argparse.Namespace, settings: Settings, letters: list[Letter], topics: frozenset[str], limit: int
+) -> int:
+    from streams import dlq
+    from streams.table import print_json, print_table
+
+    if args.format == "json":
+        headers, show = dlq.JSON_HEADERS, None
+        if args.payload:
+            from schemas.codec import make_codec
+
+            codec = make_codec(settings.schema_registry_url)
+            headers, show = [*headers, "payload"], lambda x: dlq.payload_record(x, settings, codec)
+        print_json(headers, dlq.list_rows(letters, topics, full=True, payload=show), out=sys.stdout)
+    else:
+        print_table(dlq.LIST_HEADERS, dlq.list_rows(letters, topics), out=sys.stdout)
+        if len(letters) == limit:
+            print(f"(the newest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr)
+    return 0
+
+
+def _dlq_export(output: str, settings: Settings, letters: list[Letter]) -> int:
+    """``dlq export``: the calls as JSON lines to ``output`` (``-``: stdout), the account on stderr."""
+    from schemas.codec import make_codec
+    from streams import dlq
+
+    codec = make_codec(settings.schema_registry_url)
+    if output == "-":
+        sys.stdout.flush()
+        report = dlq.export(letters, settings, codec, sys.stdout.buffer)
+    else:
+        with open(output, "wb") as fh:
+            report = dlq.export(letters, settings, codec, fh)
+    dlq.print_export_report(report, "stdout" if output == "-" else output)
+    return 0
 
 
 def cmd_llm_serve(args: argparse.Namespace) -> int:
@@ -1043,16 +1101,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "dlq",
-        help="list dead letters, or send their records back to the topic they failed on",
+        help="list dead letters, send their records back, dismiss them, or export their calls",
         description="Work on the dead letters in ClickHouse (`dead_letters`, written by the sink). `list` "
         "shows them, newest first, with their status: open, replayed Nx, failed again after N "
-        "replay(s), resolved (the call reached `calls` after the failure) or not replayable. `replay` "
-        "sends each chosen letter's original record, key and value untouched, back to the topic it was "
-        "read from, once its cause is fixed "
+        "replay(s), resolved (the call reached `calls` after the failure), dismissed or not replayable. "
+        "`replay` sends each chosen letter's original record, key and value untouched, back to the topic "
+        "it was read from, once its cause is fixed "
         "(a recording that arrived late, an LLM server that was down, a corrected config): the stage "
         "that failed reads it again. Replays are recorded in `dead_letter_replays`; a letter replayed "
-        "before or resolved since is skipped unless --again. Lines refused by publish, ingest, import or "
-        "connect were never events: fix the source and publish them again. Without "
+        "before, resolved or dismissed since is skipped unless --again. `dismiss --reason TEXT` marks "
+        "letters handled without a replay (a test call, junk for good), recorded in "
+        "`dead_letter_dismissals` with who, when and why. `export` writes the chosen letters' calls as "
+        "the JSON lines `callstream publish` reads, to correct and publish again. Lines refused by "
+        "publish, ingest, import or connect were never events: export them, fix them and publish them "
+        "again. Without "
         "CALLSTREAM_KAFKA_BOOTSTRAP the records are queued in the data folder's broker spool, which the "
         "next `callstream worker` publishes before any stage reads.",
         epilog="Exit status: 0 done (also when nothing matched), 1 a record was not acknowledged by the "
@@ -1064,6 +1126,17 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text in (
         ("list", "show dead letters, newest first (default: the newest 50)"),
         ("replay", "send dead letters' records back to their topics"),
+        (
+            "dismiss",
+            "mark dead letters handled without replaying them (a test call, a record that is junk for "
+            "good), with the reason; `replay` then skips them unless --again",
+        ),
+        (
+            "export",
+            "write the calls of dead letters as the JSON lines `callstream publish` reads (a letter "
+            "whose record is a later stage's is skipped, with the reason on stderr), to correct and "
+            "publish again",
+        ),
     ):
         q = dlq_sub.add_parser(name, help=help_text, description=help_text)
         q.add_argument(
@@ -1071,7 +1144,7 @@ def build_parser() -> argparse.ArgumentParser:
             choices=(*STAGES, "publish", "ingest"),  # and the stages that refuse input before Kafka
             help="only letters of this stage",
         )
-        q.add_argument("--error-class", help="only this error class (e.g. RecordingNotFound)")
+        q.add_argument("--error-class", help="only this error class, in any case (e.g. RecordingNotFound)")
         q.add_argument("--tenant", help="only this tenant's letters")
         q.add_argument(
             "--call-id", action="append", metavar="ID", help="only this call's letters (repeatable)"
@@ -1083,9 +1156,22 @@ def build_parser() -> argparse.ArgumentParser:
             "--limit",
             type=_count(1),
             metavar="N",
-            help="at most N letters" + (" sent back (skipped ones do not count)" if name == "replay" else ""),
+            help="at most N letters"
+            + {
+                "replay": " sent back (skipped ones do not count)",
+                "dismiss": " dismissed (skipped ones do not count)",
+                "export": " looked at, oldest first",
+            }.get(name, ""),
         )
         if name == "list":
+            q.add_argument(
+                "--status",
+                action="append",
+                type=_dlq_statuses,
+                metavar="STATUS",
+                help="only letters with this status: open, replayed, failed-again, resolved, dismissed, "
+                "not-replayable (repeatable, or a comma list)",
+            )
             q.add_argument("--format", choices=("table", "json"), default="table", help="output format")
             q.add_argument(
                 "--payload",
@@ -1093,12 +1179,33 @@ def build_parser() -> argparse.ArgumentParser:
                 help="with --format json: each letter's record too, decoded (the Avro record its topic "
                 "holds, or the refused line as text); narrow with --call-id, transcripts are long",
             )
-        else:
+        elif name == "replay":
             q.add_argument("--dry-run", action="store_true", help="say what would be replayed; send nothing")
             q.add_argument(
                 "--again",
                 action="store_true",
-                help="also letters replayed before or whose call has reached `calls` since",
+                help="also letters replayed before, dismissed, or whose call has reached `calls` since",
+            )
+        elif name == "dismiss":
+            q.add_argument(
+                "--reason", required=True, metavar="TEXT", help="why (kept with who and when, for the audit)"
+            )
+            q.add_argument(
+                "--all",
+                action="store_true",
+                help="allow dismissing without --stage, --error-class, --tenant, --call-id or --since: "
+                "every dead letter",
+            )
+            q.add_argument(
+                "--dry-run", action="store_true", help="say what would be dismissed; record nothing"
+            )
+        else:
+            q.add_argument(
+                "-o",
+                "--output",
+                default="-",
+                metavar="FILE",
+                help="where the JSON lines go (default -: stdout); the account goes to stderr",
             )
         q.set_defaults(func=cmd_dlq)
 

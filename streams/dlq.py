@@ -1,4 +1,5 @@
-"""``callstream dlq list|replay``: find dead letters in ClickHouse and send their records back.
+"""``callstream dlq list|replay|dismiss|export``: find dead letters in ClickHouse, send their records
+back, mark them handled, or hand their calls to an integrator to correct.
 
 A dead letter keeps the record it failed on untouched (``dead_letters.payload`` and ``key``) with
 the topic it was read from. Once the cause is fixed (a recording that arrived late, an LLM server
@@ -12,31 +13,41 @@ letter without its payload (an event over the size limit) has nothing to send. A
 in ``dead_letter_replays`` after the broker acknowledged the record, so ``replay`` skips a letter
 sent back before unless given ``--again``; a letter whose call has since reached ``calls`` is skipped
 the same way (it was resolved by other means). A record that fails again is a new dead letter.
+
+A letter that needs no replay (a test call, a record that is junk for good) is ``dismiss``ed: an audit
+row in ``dead_letter_dismissals`` with who, when and why; ``replay`` then skips it unless ``--again``.
+``export`` writes the calls of the chosen letters as the JSON lines ``callstream publish`` reads, so
+a call whose record was wrong is corrected and published again rather than replayed as it was.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
+import json
 import socket
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from streams.settings import Settings
-from streams.topics import ALL, DLQ
+from streams.topics import ALL, COMPLETED, DLQ
 
 #: Stages whose dead letters concern a call after its ``calls`` row (a newer row does not resolve them).
 AFTER_CALLS_ROW = frozenset({"alerts", "notify"})
 #: How many letters ``list`` shows unless told otherwise.
 DEFAULT_LIST_LIMIT = 50
+#: What ``list --status`` picks from (:meth:`Letter.state`).
+STATES = ("open", "replayed", "failed-again", "resolved", "dismissed", "not-replayable")
 
 _LETTERS_SQL = """
 SELECT d.topic, d.partition, d.offset, d.stage, d.payload_hash, d.call_id, d.tenant, d.key, d.payload,
        d.error_class, d.error_message, d.attempts, d.failed_at,
-       r.replays, r.last_replayed_at, c.processed_at, r.last_replayed_by
+       r.replays, r.last_replayed_at, c.processed_at, r.last_replayed_by,
+       x.dismissals, x.last_dismissed_at, x.dismissed_reason, x.last_dismissed_by
 FROM dead_letters AS d FINAL
 LEFT JOIN (
     SELECT topic, partition, offset, stage, payload_hash, count() AS replays,
@@ -45,11 +56,35 @@ LEFT JOIN (
 ) AS r ON r.topic = d.topic AND r.partition = d.partition AND r.offset = d.offset
       AND r.stage = d.stage AND r.payload_hash = d.payload_hash
 LEFT JOIN (
+    SELECT topic, partition, offset, stage, payload_hash, count() AS dismissals,
+           max(dismissed_at) AS last_dismissed_at, argMax(reason, dismissed_at) AS dismissed_reason,
+           argMax(dismissed_by, dismissed_at) AS last_dismissed_by
+    FROM dead_letter_dismissals GROUP BY topic, partition, offset, stage, payload_hash
+) AS x ON x.topic = d.topic AND x.partition = d.partition AND x.offset = d.offset
+      AND x.stage = d.stage AND x.payload_hash = d.payload_hash
+LEFT JOIN (
     SELECT call_id, max(_version) AS processed_at FROM calls FINAL GROUP BY call_id
 ) AS c ON c.call_id = assumeNotNull(d.call_id)
 WHERE {where}
 ORDER BY d.failed_at {order}, d.topic, d.partition, d.offset
 {limit}
+"""
+
+#: :meth:`Letter.state` in SQL, so ``list --status`` filters before its LIMIT (the newest 50 open
+#: letters, not the open ones among the newest 50). A LEFT JOIN without a match gives 0 and the epoch,
+#: never NULL. Keep in step with :meth:`Letter.state` (tests/integration/test_dlq_commands.py compares).
+_STATE_SQL = """multiIf(
+    c.processed_at > toUnixTimestamp64Milli(d.failed_at) AND d.stage NOT IN %(after_calls_row)s, 'resolved',
+    x.dismissals > 0 AND x.last_dismissed_at >= d.failed_at
+        AND (r.replays = 0 OR x.last_dismissed_at >= r.last_replayed_at), 'dismissed',
+    r.replays > 0 AND d.failed_at > r.last_replayed_at, 'failed-again',
+    r.replays > 0, 'replayed',
+    d.topic NOT IN %(replay_topics)s OR length(d.payload) = 0, 'not-replayable',
+    'open')"""
+
+_ERROR_CLASSES_SQL = """
+SELECT d.error_class, count() FROM dead_letters AS d FINAL WHERE {where}
+GROUP BY d.error_class ORDER BY count() DESC, d.error_class
 """
 
 
@@ -65,31 +100,62 @@ class LetterFilter:
     limit: int | None = None
     #: ``list``: the newest failures first (what an operator looks at); ``replay`` keeps failure order.
     newest_first: bool = False
+    #: ``list --status``: only letters in one of these :data:`STATES`.
+    statuses: tuple[str, ...] = ()
+    #: The topics a record may go back to (:func:`replay_topics`): what ``not-replayable`` is judged by.
+    topics: frozenset[str] = frozenset()
 
-    def sql(self) -> tuple[str, dict[str, Any]]:
-        """The WHERE clause and LIMIT of :data:`_LETTERS_SQL` with their parameters (values are
-        always bound, never pasted into the SQL)."""
+    @property
+    def selects(self) -> bool:
+        """Whether a condition narrows the letters (``--limit`` alone does not: it takes any N)."""
+        given = (self.stage, self.error_class, self.tenant, self.since)
+        return any(value is not None for value in given) or bool(self.call_ids or self.statuses)
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """The WHERE condition with its parameters (values are always bound, never pasted in)."""
         where, params = ["1"], {}
-        for column, value in (
-            ("stage", self.stage),
-            ("error_class", self.error_class),
-            ("tenant", self.tenant),
-        ):
+        for column, value in (("stage", self.stage), ("tenant", self.tenant)):
             if value is not None:
                 where.append(f"d.{column} = %({column})s")
                 params[column] = value
+        if self.error_class is not None:  # people type `filenotfounderror`
+            where.append("lower(d.error_class) = lower(%(error_class)s)")
+            params["error_class"] = self.error_class
         if self.call_ids:
             where.append("d.call_id IN %(call_ids)s")
             params["call_ids"] = list(self.call_ids)
         if self.since is not None:
             where.append("d.failed_at >= %(since)s")
             params["since"] = self.since.astimezone(UTC).replace(tzinfo=None)
+        if self.statuses:
+            where.append(f"{_STATE_SQL} IN %(statuses)s")
+            params["statuses"] = list(self.statuses)
+            params["after_calls_row"] = sorted(AFTER_CALLS_ROW)
+            params["replay_topics"] = sorted(self.topics) or [""]  # IN () is no SQL
+        return " AND ".join(where), params
+
+    def sql(self) -> tuple[str, dict[str, Any]]:
+        """:data:`_LETTERS_SQL` with this WHERE and LIMIT, and their parameters."""
+        where, params = self.where()
         limit = ""
         if self.limit is not None:
             limit = "LIMIT %(limit)s"
             params["limit"] = self.limit
         order = "DESC" if self.newest_first else "ASC"
-        return _LETTERS_SQL.format(where=" AND ".join(where), order=order, limit=limit), params
+        return _LETTERS_SQL.format(where=where, order=order, limit=limit), params
+
+
+def parse_statuses(texts: Iterable[str]) -> tuple[str, ...]:
+    """``--status`` values, each one a state or a comma list of them; ValueError names the valid ones."""
+    chosen: list[str] = []
+    for text in texts:
+        for name in (part.strip().lower() for part in text.split(",")):
+            name = name.replace("_", "-").replace(" ", "-")
+            if name not in STATES:
+                raise ValueError(f"--status: unknown status {name!r}; choose from {', '.join(STATES)}")
+            if name not in chosen:
+                chosen.append(name)
+    return tuple(chosen)
 
 
 @dataclass
@@ -115,6 +181,11 @@ class Letter:
     processed_at: int | None = None
     #: Who sent it back last; ``... (spool)`` when it was queued in the embedded broker's spool.
     last_replayed_by: str = ""
+    dismissals: int = 0
+    last_dismissed_at: datetime | None = None
+    #: The reason given with the last dismissal.
+    dismissed_reason: str = ""
+    last_dismissed_by: str = ""
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Letter:
@@ -128,6 +199,11 @@ class Letter:
             letter.last_replayed_at = None
         letter.processed_at = int(letter.processed_at) if letter.processed_at else None
         letter.last_replayed_by = letter.last_replayed_by or ""
+        letter.dismissals = int(letter.dismissals or 0)
+        if not letter.dismissals:
+            letter.last_dismissed_at = None
+        letter.dismissed_reason = letter.dismissed_reason or ""
+        letter.last_dismissed_by = letter.last_dismissed_by or ""
         return letter
 
     @property
@@ -148,9 +224,32 @@ class Letter:
         return _utc(self.failed_at) > _utc(self.last_replayed_at)
 
     @property
+    def dismissed(self) -> bool:
+        """Marked handled (``dismiss``) since it last failed and since its last replay: a replay
+        after the dismissal (``--again``), or a failure after it, opens the letter again."""
+        when = self.last_dismissed_at
+        if not self.dismissals or when is None or _utc(when) < _utc(self.failed_at):
+            return False
+        return not self.replays or self.last_replayed_at is None or _utc(when) >= _utc(self.last_replayed_at)
+
+    def state(self, topics: frozenset[str]) -> str:
+        """One of :data:`STATES` (what ``list --status`` selects; the SQL twin is :data:`_STATE_SQL`)."""
+        if self.resolved:
+            return "resolved"
+        if self.dismissed:
+            return "dismissed"
+        if self.failed_again:
+            return "failed-again"
+        if self.replays:
+            return "replayed"
+        return "open" if why_not(self, topics) is None else "not-replayable"
+
+    @property
     def status(self) -> str:
         if self.resolved:
             return "resolved"
+        if self.dismissed:
+            return "dismissed"
         if self.failed_again:
             return f"failed again after {self.replays} replay(s)"
         if not self.replays:
@@ -189,6 +288,33 @@ def fetch(client: Any, letters: LetterFilter) -> list[Letter]:
     return [Letter.from_row(row) for row in rows]
 
 
+def error_classes(client: Any, letters: LetterFilter) -> dict[str, int]:
+    """The error classes of the letters ``letters`` selects when its error class is left out, with
+    their counts, the commonest first: what ``--error-class`` could have said."""
+    others = dataclasses.replace(letters, error_class=None, statuses=(), limit=None)
+    where, params = others.where()
+    rows = client.query(_ERROR_CLASSES_SQL.format(where=where), parameters=params).result_rows
+    return {str(name): int(count) for name, count in rows}
+
+
+def why_none(client: Any, letters: LetterFilter) -> str | None:
+    """When ``letters`` selected nothing: why, if it is an error class no letter there has."""
+    if letters.error_class is None:
+        return None
+    return unknown_error_class(letters.error_class, error_classes(client, letters))
+
+
+def unknown_error_class(given: str, classes: Mapping[str, int]) -> str | None:
+    """Why ``--error-class given`` matched nothing when no letter of the selection has that class (in
+    any case), else None (the class exists; other conditions left nothing)."""
+    if given.lower() in {name.lower() for name in classes}:
+        return None
+    if not classes:
+        return f"no dead letters of error class {given!r}: none match the other conditions either"
+    known = ", ".join(f"{name} ({count})" for name, count in classes.items())
+    return f"no dead letters of error class {given!r}; the error classes there are: {known}"
+
+
 @dataclass
 class ReplayReport:
     replayed: list[Letter] = field(default_factory=list)
@@ -216,6 +342,8 @@ def plan(
         reason = why_not(letter, topics)
         if reason is None and not again and letter.resolved:
             reason = "its call has reached `calls` since (--again replays it anyway)"
+        if reason is None and not again and letter.dismissed:
+            reason = f"dismissed: {letter.dismissed_reason} (--again replays it anyway)"
         if reason is None and not again and letter.replays and not letter.failed_again:
             reason = f"replayed {letter.replays}x already (--again replays it once more)"
         if reason is None and (same := sent.get((letter.topic, letter.key, letter.payload))) is not None:
@@ -331,6 +459,153 @@ def record_replays(client: Any, letters: Sequence[Letter], how: str = "broker") 
     )
 
 
+# --- dismiss ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DismissReport:
+    dismissed: list[Letter] = field(default_factory=list)
+    skipped: list[tuple[Letter, str]] = field(default_factory=list)
+
+
+def plan_dismiss(letters: Iterable[Letter], limit: int | None = None) -> DismissReport:
+    """Which letters get dismissed and which not, with the reason; ``limit`` counts the dismissed
+    ones, as ``replay --limit`` counts those sent back."""
+    report = DismissReport()
+    for letter in letters:
+        if limit is not None and len(report.dismissed) >= limit:
+            break
+        if letter.resolved:
+            report.skipped.append((letter, "its call has reached `calls` since: nothing to dismiss"))
+        elif letter.dismissed:
+            by = f" by {letter.last_dismissed_by}" if letter.last_dismissed_by else ""
+            report.skipped.append((letter, f"dismissed already{by}: {letter.dismissed_reason}"))
+        else:
+            report.dismissed.append(letter)
+    return report
+
+
+def record_dismissals(client: Any, letters: Sequence[Letter], reason: str) -> None:
+    """One ``dead_letter_dismissals`` row per letter: the audit of who set it aside, when and why."""
+    if not letters:
+        return
+    now, who = datetime.now(UTC), _who()
+    client.insert(
+        "dead_letter_dismissals",
+        [
+            [x.topic, x.partition, x.offset, x.stage, x.payload_hash, x.call_id, x.tenant, reason, now, who]
+            for x in letters
+        ],
+        column_names=[
+            "topic",
+            "partition",
+            "offset",
+            "stage",
+            "payload_hash",
+            "call_id",
+            "tenant",
+            "reason",
+            "dismissed_at",
+            "dismissed_by",
+        ],
+    )
+
+
+def print_dismiss_report(report: DismissReport, dry_run: bool, out: TextIO | None = None) -> None:
+    out = out or sys.stderr
+    verb = "would dismiss" if dry_run else "dismissed"
+    for letter in report.dismissed:
+        print(f"{verb} {describe(letter)}", file=out)
+    for letter, reason in report.skipped:
+        print(f"skipped {describe(letter)}: {reason}", file=out)
+    counts = f"{len(report.dismissed)} dead letter(s) {'would be dismissed' if dry_run else 'dismissed'}"
+    if report.skipped:
+        counts += f", {len(report.skipped)} skipped"
+    if dry_run:
+        counts += "; nothing recorded"
+    print(counts, file=out)
+
+
+# --- export ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportReport:
+    exported: list[Letter] = field(default_factory=list)
+    skipped: list[tuple[Letter, str]] = field(default_factory=list)
+
+
+def call_json(record: Mapping[str, Any]) -> str:
+    """A decoded CallCompleted as the JSON line ``publish`` reads. ``received_at`` is left out:
+    ``publish`` stamps the time the corrected call is accepted, so latency and "failed after it was
+    received" (docs/bi.md) measure the new event, not the one that failed."""
+    call = {name: value for name, value in record.items() if name != "received_at"}
+    return json.dumps(call, ensure_ascii=False, default=_iso)
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _utc(value).isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def export_line(letter: Letter, settings: Settings, codec: Any) -> tuple[bytes | None, str | None]:
+    """``(line, None)``: what ``export`` writes for ``letter`` (without its newline); ``(None, why)``
+    when it has no call to write."""
+    if not letter.payload:
+        return None, "its record was not kept (over the size limit)"
+    records = {settings.topic(spec.name): spec.record for spec in ALL}
+    name = records.get(letter.topic)
+    if name is None:  # refused before Kafka: the line as it was given (bytes: a cp1251 line stays so)
+        line = letter.payload.rstrip(b"\r\n")
+        if b"\n" in line:  # a pretty-printed body (ingest): one line, if it is JSON at all
+            try:
+                line = json.dumps(json.loads(line), ensure_ascii=False).encode("utf-8")
+            except ValueError:
+                return None, "its text is not JSON and spans several lines"
+        return line, None
+    if name != COMPLETED.record:
+        return None, (
+            f"its record is a {name}, not a CallCompleted (the call was accepted and failed at "
+            f"{letter.stage}; `dlq replay` it once the cause is fixed)"
+        )
+    record = payload_record(letter, settings, codec)
+    if not isinstance(record, dict):
+        return None, str(record).strip("()")  # why it cannot be read
+    return call_json(record).encode("utf-8"), None
+
+
+def export(
+    letters: Iterable[Letter], settings: Settings, codec: Any, out: BinaryIO | None = None
+) -> ExportReport:
+    """Write one JSON line per chosen letter's call (:func:`export_line`); a record that failed more
+    than once is written once."""
+    out = out or sys.stdout.buffer
+    report, seen = ExportReport(), set()
+    for letter in letters:
+        line, why = export_line(letter, settings, codec)
+        if line is not None and (letter.topic, letter.payload) in seen:
+            line, why = None, "the same record as a letter exported before it"
+        if line is None:
+            report.skipped.append((letter, why or ""))
+            continue
+        seen.add((letter.topic, letter.payload))
+        out.write(line + b"\n")
+        report.exported.append(letter)
+    out.flush()
+    return report
+
+
+def print_export_report(report: ExportReport, target: str, out: TextIO | None = None) -> None:
+    out = out or sys.stderr
+    for letter, reason in report.skipped:
+        print(f"skipped {describe(letter)}: {reason}", file=out)
+    counts = f"exported {len(report.exported)} call(s) to {target}"
+    if report.skipped:
+        counts += f"; {len(report.skipped)} dead letter(s) skipped, with the reason above"
+    print(counts, file=out)
+
+
 # --- output ----------------------------------------------------------------------------------------------
 
 LIST_HEADERS = ["failed_at", "call_id", "tenant", "stage", "error", "topic", "attempts", "status", "message"]
@@ -345,6 +620,9 @@ JSON_HEADERS = [
     "replays",
     "last_replayed_at",
     "last_replayed_by",
+    "dismissed_reason",
+    "dismissed_at",
+    "dismissed_by",
 ]
 
 
@@ -359,7 +637,7 @@ def list_rows(
     rows = []
     for letter in letters:
         status, reason = letter.status, why_not(letter, topics)
-        if status == "open" and reason is not None:
+        if letter.state(topics) == "not-replayable":
             status = "not replayable"
         row = [
             letter.failed_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -383,6 +661,13 @@ def list_rows(
                 letter.replays,
                 replayed.strftime("%Y-%m-%d %H:%M:%S") if replayed else None,
                 letter.last_replayed_by or None,
+            ]
+            # the last dismissal, also when a later failure or replay opened the letter again
+            dismissed = letter.last_dismissed_at
+            row += [
+                letter.dismissed_reason or None,
+                dismissed.strftime("%Y-%m-%d %H:%M:%S") if dismissed else None,
+                letter.last_dismissed_by or None,
             ]
         if payload is not None:
             row.append(payload(letter))

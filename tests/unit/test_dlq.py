@@ -227,3 +227,239 @@ def test_a_refused_line_shows_as_its_text_and_a_record_decoded():
     broken = letter(payload=b"\xc3\x01 no schema")
     assert dlq.payload_record(broken, settings, codec).startswith("(not a readable CallCompleted: ")
     assert dlq.payload_record(letter(payload=b""), settings, codec) is None
+
+
+# --- dismiss, --status, --error-class, export -------------------------------------------------------------
+
+
+def dismissed(at: datetime = FAILED + timedelta(minutes=1), **changes: object) -> dlq.Letter:
+    fields: dict[str, object] = {
+        "dismissals": 1,
+        "last_dismissed_at": at,
+        "dismissed_reason": "test call",
+        "last_dismissed_by": "ops@h",
+    }
+    return letter(**(fields | changes))
+
+
+def test_a_dismissed_letter_stays_dismissed_until_it_fails_or_is_replayed_after_it():
+    assert dismissed().status == "dismissed" and dismissed().state(TOPICS) == "dismissed"
+    # failed again (the embedded broker's letter moves on) after the dismissal: open again
+    later = dismissed(at=FAILED - timedelta(minutes=1))
+    assert not later.dismissed and later.status == "open"
+    # replayed with --again after the dismissal: the replay's outcome counts, not the dismissal
+    replayed = dismissed(replays=1, last_replayed_at=FAILED + timedelta(minutes=2))
+    assert not replayed.dismissed and replayed.state(TOPICS) == "replayed"
+    # dismissed after the replay failed again: dismissed
+    settled = dismissed(
+        at=FAILED + timedelta(minutes=5), replays=1, last_replayed_at=FAILED - timedelta(minutes=1)
+    )
+    assert settled.failed_again and settled.state(TOPICS) == "dismissed"
+    # a call that went through anyway is resolved, dismissed or not
+    done = dismissed(processed_at=int((FAILED + timedelta(hours=1)).timestamp() * 1000))
+    assert done.state(TOPICS) == "resolved"
+
+
+def test_replay_skips_a_dismissed_letter_unless_again():
+    letters = [dismissed(call_id="junk"), letter(call_id="real")]
+    report = dlq.plan(letters, TOPICS, again=False)
+    assert [x.call_id for x in report.replayed] == ["real"]
+    assert report.skipped[0][1] == "dismissed: test call (--again replays it anyway)"
+    assert [x.call_id for x in dlq.plan(letters, TOPICS, again=True).replayed] == ["junk", "real"]
+
+
+def test_dismiss_sets_aside_open_letters_only_and_its_limit_counts_the_dismissed():
+    resolved = letter(call_id="done", processed_at=int((FAILED + timedelta(hours=1)).timestamp() * 1000))
+    letters = [resolved, dismissed(call_id="old"), letter(call_id="a"), letter(call_id="b")]
+    report = dlq.plan_dismiss(letters, limit=1)
+    assert [x.call_id for x in report.dismissed] == ["a"]
+    reasons = {x.call_id: why for x, why in report.skipped}
+    assert reasons == {
+        "done": "its call has reached `calls` since: nothing to dismiss",
+        "old": "dismissed already by ops@h: test call",
+    }
+    # a letter that failed again after its replay is open again, so it can be dismissed
+    again = letter(call_id="again", replays=1, last_replayed_at=FAILED - timedelta(minutes=1))
+    assert dlq.plan_dismiss([again]).dismissed == [again]
+
+
+class FakeClient:
+    def __init__(self, rows: list[tuple] | None = None) -> None:
+        self.inserts: list[tuple[str, list, list[str]]] = []
+        self.queries: list[tuple[str, dict]] = []
+        self.rows = rows or []
+
+    def insert(self, table: str, rows: list, column_names: list[str]) -> None:
+        self.inserts.append((table, rows, column_names))
+
+    def query(self, sql: str, parameters: dict) -> object:
+        self.queries.append((sql, parameters))
+        return type("Result", (), {"result_rows": self.rows})()
+
+
+def test_each_dismissal_is_an_audit_row_with_who_when_and_why():
+    client = FakeClient()
+    dlq.record_dismissals(client, [letter(call_id="c-9", tenant="t")], "test call")
+    dlq.record_dismissals(client, [], "nothing")  # nothing chosen: no empty insert
+    [(table, [row], columns)] = client.inserts
+    audit = dict(zip(columns, row, strict=True))
+    assert table == "dead_letter_dismissals" and audit["reason"] == "test call"
+    assert (audit["call_id"], audit["tenant"], audit["offset"], audit["payload_hash"]) == ("c-9", "t", 7, 42)
+    assert "@" in audit["dismissed_by"] and audit["dismissed_at"].tzinfo is not None
+
+
+def test_the_dismiss_report_says_what_was_set_aside(capsys):
+    report = dlq.DismissReport(dismissed=[letter()], skipped=[(letter(call_id="d"), "dismissed already")])
+    dlq.print_dismiss_report(report, dry_run=True)
+    err = capsys.readouterr().err
+    assert "would dismiss c-1 (transcribe: RecordingNotFound)" in err and "skipped d" in err
+    assert "1 dead letter(s) would be dismissed, 1 skipped; nothing recorded" in err
+
+
+def test_list_json_names_the_dismissal():
+    [row] = dlq.list_rows([dismissed()], TOPICS, full=True)
+    shown = dict(zip(dlq.JSON_HEADERS, row, strict=True))
+    assert shown["status"] == "dismissed" and shown["dismissed_reason"] == "test call"
+    assert shown["dismissed_at"] == "2026-11-20 10:01:00" and shown["dismissed_by"] == "ops@h"
+    [plain] = dlq.list_rows([letter()], TOPICS, full=True)
+    assert plain[-3:] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("changes", "state"),
+    [
+        ({}, "open"),
+        ({"replays": 1, "last_replayed_at": FAILED + timedelta(minutes=1)}, "replayed"),
+        ({"replays": 1, "last_replayed_at": FAILED - timedelta(minutes=1)}, "failed-again"),
+        ({"processed_at": int((FAILED + timedelta(minutes=1)).timestamp() * 1000)}, "resolved"),
+        ({"topic": "calls.jsonl", "partition": -1, "stage": "publish"}, "not-replayable"),
+        ({"payload": b""}, "not-replayable"),
+    ],
+)
+def test_each_letter_has_one_state_of_the_status_filter(changes, state):
+    assert letter(**changes).state(TOPICS) == state and state in dlq.STATES
+
+
+def test_status_takes_repeats_and_comma_lists_and_names_the_valid_ones():
+    assert dlq.parse_statuses(["open", "Failed_Again, dismissed", "open"]) == (
+        "open",
+        "failed-again",
+        "dismissed",
+    )
+    with pytest.raises(ValueError, match="unknown status 'done'; choose from open, replayed, failed-again"):
+        dlq.parse_statuses(["open,done"])
+
+
+def test_an_unknown_status_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["dlq", "list", "--status", "closed"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--status: unknown status 'closed'; choose from open, replayed, failed-again, resolved" in err
+
+
+def test_the_filter_matches_the_error_class_in_any_case_and_the_status_in_sql():
+    sql, params = dlq.LetterFilter(
+        error_class="filenotfounderror", statuses=("open", "dismissed"), topics=TOPICS
+    ).sql()
+    assert "lower(d.error_class) = lower(%(error_class)s)" in sql
+    assert "'dismissed'" in sql and "IN %(statuses)s" in sql
+    assert params["statuses"] == ["open", "dismissed"] and params["replay_topics"] == sorted(TOPICS)
+    assert params["after_calls_row"] == ["alerts", "notify"]
+    assert "%(statuses)s" not in dlq.LetterFilter().sql()[0]
+
+
+def test_what_counts_as_naming_letters():
+    assert not dlq.LetterFilter().selects and not dlq.LetterFilter(limit=5).selects
+    assert dlq.LetterFilter(call_ids=("x",)).selects and dlq.LetterFilter(since=FAILED).selects
+    assert dlq.LetterFilter(error_class="").selects  # given, even if empty: it narrows
+
+
+def test_an_error_class_no_letter_has_is_named_with_the_ones_there():
+    classes = {"RecordingNotFound": 3, "FileNotFoundError": 1}
+    assert dlq.unknown_error_class("filenotfounderror", classes) is None  # known: other filters emptied it
+    assert dlq.unknown_error_class("FileNotFound", classes) == (
+        "no dead letters of error class 'FileNotFound'; the error classes there are: "
+        "RecordingNotFound (3), FileNotFoundError (1)"
+    )
+    assert "none match the other conditions either" in dlq.unknown_error_class("X", {})
+
+
+def test_the_error_classes_are_looked_up_without_the_class_status_or_limit():
+    client = FakeClient(rows=[("RecordingNotFound", 2)])
+    chosen = dlq.LetterFilter(tenant="acme", error_class="nope", statuses=("open",), limit=3, topics=TOPICS)
+    assert "RecordingNotFound (2)" in (dlq.why_none(client, chosen) or "")
+    [(sql, params)] = client.queries
+    assert params == {"tenant": "acme"} and "LIMIT" not in sql and "GROUP BY d.error_class" in sql
+    assert dlq.why_none(client, dlq.LetterFilter(tenant="acme")) is None  # no class given: nothing to say
+
+
+def test_dismiss_without_naming_letters_needs_all(monkeypatch, tmp_path, capsys):
+    for name in list(os.environ):
+        if name.startswith("CALLSTREAM_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CALLSTREAM_DATA_DIR", str(tmp_path / "data"))
+    assert main(["dlq", "dismiss", "--reason", "cleanup", "--limit", "5"]) == 2
+    assert "pass --all to dismiss every dead letter" in capsys.readouterr().err
+    assert main(["dlq", "dismiss", "--tenant", "t", "--reason", "  "]) == 2
+    assert "--reason must say why" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()  # refused before the data folder was touched
+    with pytest.raises(SystemExit):  # --reason is required
+        main(["dlq", "dismiss", "--all"])
+
+
+def test_export_writes_calls_publish_reads_and_says_what_it_skipped():
+    import io
+
+    from connectors.events import call_from_json, read_jsonl
+    from schemas.codec import SingleObjectCodec
+
+    codec, settings = SingleObjectCodec(), Settings()
+    call = {
+        "call_id": "c-1",
+        "tenant": "acme",
+        "started_at": "2026-11-20T10:00:00Z",
+        "ended_at": "2026-11-20T10:05:00Z",
+        "agent": {"id": "a-1"},
+        "customer": {"number": "+15550001111"},
+        "recording_uri": "file:///rec/c-1.wav",
+        "crm": {"deal": "42"},
+    }
+    record = call_from_json(call)
+    good = letter(payload=codec.encode("CallCompleted", record))
+    letters = [
+        good,
+        letter(offset=8, payload=good.payload),  # the same record failed twice: one line
+        letter(call_id="t", topic="calls.transcribed", stage="filter", payload=b"\xc3\x01t"),
+        letter(call_id="junk", payload=b"\xc3\x01 no schema"),
+        letter(call_id="big", payload=b""),
+        letter(call_id="l", topic="calls.jsonl", partition=-1, stage="publish", payload=b'{"call_id": "l"\n'),
+        letter(call_id="cp", topic="calls.jsonl", partition=-1, stage="publish", payload=b'{"x": "\xe9"}'),
+        letter(
+            call_id="body", topic="ingest", partition=-1, stage="ingest", payload=b'{\n  "call_id": "b"\n}'
+        ),
+    ]
+    out = io.BytesIO()
+    report = dlq.export(letters, settings, codec, out)
+    lines = out.getvalue().splitlines(keepends=True)
+    assert lines[1:] == [b'{"call_id": "l"\n', b'{"x": "\xe9"}\n', b'{"call_id": "b"}\n']  # as given
+    [parsed] = list(read_jsonl(lines[:1]))  # what `callstream publish` reads
+    assert parsed.error is None
+    assert {k: v for k, v in parsed.record.items() if k != "received_at"} == {
+        k: v for k, v in record.items() if k != "received_at"
+    }
+    assert b"received_at" not in lines[0]  # publish stamps the new acceptance
+    assert [x.call_id for x in report.exported] == ["c-1", "l", "cp", "body"]
+    reasons = {x.call_id + str(x.offset): why for x, why in report.skipped}
+    assert reasons["c-18"] == "the same record as a letter exported before it"
+    assert reasons["t7"].startswith("its record is a Transcript, not a CallCompleted")
+    assert reasons["junk7"].startswith("not a readable CallCompleted: ")
+    assert reasons["big7"] == "its record was not kept (over the size limit)"
+
+
+def test_the_export_report_counts_the_skipped(capsys):
+    report = dlq.ExportReport(exported=[letter()], skipped=[(letter(call_id="t"), "a Transcript")])
+    dlq.print_export_report(report, "out.jsonl")
+    err = capsys.readouterr().err
+    assert "skipped t (transcribe: RecordingNotFound) from calls.completed: a Transcript" in err
+    assert "exported 1 call(s) to out.jsonl; 1 dead letter(s) skipped, with the reason above" in err
