@@ -19,7 +19,7 @@ Three steps, each switchable (:class:`CompressOptions`), applied to the kept seg
    the speaker's earlier clause go (``fold_echoes``), and openers and hedges are cut (``trim``).
 
 Key facts (``processors.keyfacts``: numbers, objections, refusals, commitments, agreement, dates,
-legal words, the customer's problem, context, reasons and resolution, and the agent's manner:
+legal words, the customer's problem, intent, context, reasons and resolution, and the agent's manner:
 rudeness, apologies, empathy, escalation requests, recording notices) are never cut by any step;
 ``level`` records what was applied, e.g. ``structural+semantic+dynamic:deep``.
 PII is redacted once more on the final text, a line at a time read after the line before it:
@@ -47,6 +47,7 @@ from processors.keyfacts import (
     Lexicon,
     context_statements,
     done_actions,
+    intent_statements,
     loss_statements,
     problem_statements,
     pushed_back,
@@ -1155,6 +1156,9 @@ def compress_text(
     # and a theft or loss ("кошелёк украли"): why a card is blocked, in any call
     for s, loss in zip(theirs, loss_statements([s.text for s in theirs]), strict=True):
         s.signals += [("reason", anchor) for anchor in loss]
+    # and what they mean to do ("And I want to trade in my car."): what the call is about, in any call
+    for s, intent in zip(theirs, intent_statements([s.text for s in theirs]), strict=True):
+        s.signals += [("intent", anchor) for anchor in intent]
     if pushback:
         for s, context in zip(theirs, context_statements([s.text for s in theirs]), strict=True):
             s.signals += [("context", anchor) for anchor in context]

@@ -81,7 +81,7 @@ from processors.text import (
 FACT_KINDS = (
     "number", "pii", "objection", "refusal", "commitment", "agreement", "offer", "date", "legal", "issue",
     "tone", "apology", "empathy", "escalation", "recording", "problem", "context", "resolution",
-    "reason",
+    "reason", "intent",
 )  # fmt: skip
 SIGNAL_KINDS = (*FACT_KINDS, "emotion", "question")
 
@@ -1011,6 +1011,48 @@ def loss_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> lis
     return _first_anchors(found, len(texts), limit)
 
 
+#: What the customer means to do, said as a want, a need or a plan and an action of a sales or service
+#: call ("And I want to trade in my car.", "Я хочу сдать машину в трейд-ин."): what the call is about. Only
+#: these actions: "I want to say thanks", "хочу уточнить" are chit-chat. The subject is next to the modal,
+#: so "I don't want to", "мне не нужно" do not match; "не хочу" is ruled out by the lookbehind.
+_EN_WANT = (
+    r"(?:i|we)\s+(?:really\s+|just\s+|also\s+|still\s+)?(?:want|need|plan)\s+to"
+    r"|(?:i|we)\s+(?:would|['’]d)\s+like\s+to|(?:i|we)['’]d\s+like\s+to"
+    r"|(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+(?:planning|looking|hoping)\s+to"
+    r"|(?:i|we)\s+wanna"
+)
+_EN_ACTIONS = (
+    r"trade\s+in|trade|buy|purchase|sell|lease|finance|refinance|cancel|return|exchange|upgrade|downgrade"
+    r"|switch|transfer|close|open|book|schedule|reschedule|order|renew|extend|add|remove|port|sign\s+up"
+    r"|pay|test\s+drive|unsubscribe|terminate|dispute|replace|move|apply|reserve"
+)
+_RU_WANT = (
+    r"(?:(?:я|мы)\s+)?(?:очень\s+)?(?:хочу|хотим|хотел[аи]?\s+бы|собираюсь|собираемся|планирую|планируем)"
+    r"|(?:(?:мне|нам)\s+)?(?:нужно|надо|необходимо|хотелось\s+бы)"
+)
+_RU_ACTIONS = (
+    r"сдать|купить|приобрести|продать|отменить|вернуть|расторгнуть|отключить|подключить|поменять|сменить"
+    r"|заменить|обменять|перейти|записаться|оформить|заказать|оплатить|погасить|перевести|закрыть|открыть"
+    r"|продлить|перенести|забронировать|отказаться|отписаться|заблокировать|перевыпустить|взять"
+)
+_INTENT = re.compile(
+    rf"(?<![^\W\d_])(?<!не\s)(?:(?:{_EN_WANT})\s+(?:also\s+|just\s+)?(?:{_EN_ACTIONS})"
+    rf"|(?:{_RU_WANT})\s+(?:бы\s+|ещё\s+|еще\s+|также\s+|тоже\s+|срочно\s+)?(?:{_RU_ACTIONS}))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: How many intents of the customer's are key facts: what they came for and one more, not every wish.
+INTENT_STATEMENTS = 2
+
+
+def intent_statements(texts: Iterable[str], limit: int = INTENT_STATEMENTS) -> list[list[str]]:
+    """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
+    of the first ``limit`` stated intents (:data:`_INTENT`) of them all, never in a question ("Do I
+    need to pay now?")."""
+    texts = list(texts)
+    found = ((i, m) for i, text in enumerate(texts) for m in _INTENT.finditer(text) if not _asked(text, m))
+    return _first_anchors(found, len(texts), limit)
+
+
 def reason_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> list[list[str]]:
     """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
     of the first ``limit`` reasons (:data:`_REASON`) of them all. The caller asks only in a call with an
@@ -1082,6 +1124,8 @@ def extract_key_facts(
         found += [("resolution", anchor) for anchor in resolution]
     for found, loss in zip(customer_facts, loss_statements(theirs), strict=True):
         found += [("reason", anchor) for anchor in loss]
+    for found, intent in zip(customer_facts, intent_statements(theirs), strict=True):
+        found += [("intent", anchor) for anchor in intent]
     for (role, text), found in zip(said, facts, strict=True):
         if role == "agent":
             found += [("reason", anchor) for anchor in reported_causes(text)]
