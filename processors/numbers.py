@@ -488,6 +488,13 @@ def _at_time(match: re.Match[str]) -> bool:
     )
 
 
+def _round_cents(cents: int, match: re.Match[str]) -> bool:
+    """Whether ``cents``, a round tens, is followed by a currency (no night's rate): "twenty nine ninety
+    dollars" is a price and its cents said the short way, which as "29 90 dollars" reads as two numbers."""
+    after = _CURRENCY_OR_NIGHT_AFTER.match(match.string, match.end())
+    return cents % 10 == 0 and after is not None and after.group("night") is None
+
+
 def _number_next_to(match: re.Match[str]) -> bool:
     """Whether a digit or number word comes right before or after the run, across commas or spaces."""
     text = match.string
@@ -547,6 +554,26 @@ _SLOT_AFTER = re.compile(
 )
 
 
+#: Before a time picked from the slots offered: "I'll take the two fifteen", "book the three thirty".
+_SLOT_BEFORE = re.compile(
+    r"(?<!\w)(?:take|book|grab|prefer|pick|choose|go\s+(?:with|for))\s+the\s+$", re.IGNORECASE
+)
+#: ... and what ends it there: the sentence or a clause ("the two fifteen plan" is no time).
+_SLOT_END = re.compile(r"\s*(?:[.!?,;…]|$|(?:one|please|then|instead)(?!\w))", re.IGNORECASE)
+
+
+def _in_slot(match: re.Match[str]) -> bool:
+    """Whether the run of ``match`` is said as a slot: before what a slot does ("the two fifteen works")
+    or picked from the slots after "take the", "book the" ("I'll take the two fifteen.")."""
+    text = match.string
+    if _SLOT_AFTER.match(text, match.end()) is not None:
+        return True
+    return (
+        _SLOT_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
+        and _SLOT_END.match(text, match.end()) is not None
+    )
+
+
 def _clock(words: list[str], numbers: list[_Piece], match: re.Match[str]) -> str | None:
     """The time of day said by a run of two or three numbers, or None: an hour and its minutes where a
     time goes ("at three thirty", "в восемнадцать тридцать", "the two fifteen works": 3:30, 18:30,
@@ -562,13 +589,13 @@ def _clock(words: list[str], numbers: list[_Piece], match: re.Match[str]) -> str
         minutes = numbers[1][2]
         if not (1 <= hour <= (12 if english else 23) and 10 <= minutes < 60):
             return None
-        if not (_at_time(match) or _SLOT_AFTER.match(match.string, match.end()) is not None):
+        if not (_at_time(match) or _in_slot(match)):
             return None
     else:
         (_, _, zero, _), (f3, l3, minutes, _) = numbers[1:]
         if zero != 0 or f3 != l3 or not 0 <= minutes <= 9 or not 0 <= hour <= 23:
             return None
-        if minutes and not (_at_time(match) or _SLOT_AFTER.match(match.string, match.end()) is not None):
+        if minutes and not (_at_time(match) or _in_slot(match)):
             return None  # "семнадцать ноль пять" is a time only where one goes; "ноль ноль" always is
     if _number_near(match) or _cue_before(match):
         return None
@@ -736,12 +763,12 @@ def _replace_run(match: re.Match[str]) -> str:
             and a % 10
             and 10 <= b < 100
             and words[f1].isascii()
-            and _RATE_AFTER.match(match.string, match.end()) is not None
+            and (_RATE_AFTER.match(match.string, match.end()) is not None or _round_cents(b, match))
             and not _number_next_to(match)
         ):
             # "forty nine ninety five a month" is a price and its cents, 49.95, never "49 95"; with
             # no rate after it may be a car's 4995 as well, or a phone's or a card's groups ("forty
-            # five forty five"), which stay apart
+            # five forty five"), which stay apart; "twenty nine ninety dollars" is 29.90
             return f"{a}.{b:02d}"
         if f1 == l1 and 1 <= a <= 9 and 20 <= b < 100 and words[f1].isascii() and _short_hundreds(match, b):
             return str(a * 100 + b)  # "a city-view at one eighty nine" next to "219 dollars a night": 189
@@ -807,6 +834,25 @@ def _replace_run(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+_EN_HOURS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+)  # fmt: skip
+#: An hour, "oh" and a unit ("seven oh five"): "oh" is no number word, so the run would read "7 oh 5".
+_OH_TIME_RE = re.compile(
+    rf"(?<![\w‑-])(?P<hour>{'|'.join(_EN_HOURS)})[\s-]+oh[\s-]+(?P<minute>{'|'.join(_EN_HOURS[:9])})(?![\w‑-])",
+    re.IGNORECASE,
+)
+
+
+def _oh_time(match: re.Match[str]) -> str:
+    """An hour, "oh" and a unit ("seven oh five") as 7:05 where a time goes (see :func:`_clock`);
+    elsewhere as it is (a room, a flight, a dictation's digits, which :func:`dictated_digits` reads)."""
+    if not (_at_time(match) or _in_slot(match)) or _number_near(match) or _cue_before(match):
+        return match.group()
+    hour, minute = (_VALUES[match.group(g).lower()] for g in ("hour", "minute"))
+    return f"{hour}:{minute:02d}"
+
+
 def normalise_numbers(text: str, words: list[str] | None = None) -> str:
     """Number words → digits and "2 990 ₽" → "2990 ₽" (see the module doc for the rules).
 
@@ -819,6 +865,8 @@ def normalise_numbers(text: str, words: list[str] | None = None) -> str:
     if (" " in text or " " in text) and _SPACED_HINT.search(text):
         text = _SPACED_RE.sub(lambda m: re.sub(r"\s", "", m.group(1)), text)
     if not NUMBER_WORDS.isdisjoint(words):  # fast path: no number word
+        if "oh" in words:
+            text = _OH_TIME_RE.sub(_oh_time, text)
         text = _RUN_RE.sub(_replace_run, text)
     return text
 

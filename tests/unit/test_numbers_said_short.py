@@ -53,6 +53,9 @@ def test_a_year_said_in_pairs_is_one_number(said: str, expected: str) -> None:
         ("It's forty nine ninety five a month.", "It's 49.95 a month."),
         ("twenty nine ninety-nine per user", "29.99 per user"),
         ("forty-nine ninety-five each", "49.95 each"),
+        # ... or a round tens of cents before a currency: "29 90 dollars" read as two numbers
+        ("twenty nine ninety dollars", "29.90 dollars"),
+        ("It's twenty-nine fifty bucks.", "It's 29.50 bucks."),
         # no rate: 49.95 or a car's 4995, in words (never "49 95", two numbers); a dictation's groups
         # are digits, which the redaction reads
         ("it costs forty nine ninety five", "it costs forty nine ninety five"),
@@ -154,7 +157,7 @@ def test_an_article_before_a_multiplier_goes_with_the_number(said: str, expected
         "It costs a hundred and nine ninety nine a month",
         "сто девять девяносто девять рублей",
         # a unit and a teen with no time's place around: a time, a room or a flight
-        "I'll take the two fifteen.",
+        "Room two fifteen.",
         "nine sixteen",
     ],
 )
@@ -168,6 +171,12 @@ def test_one_number_said_short_stays_in_words_not_in_groups(said: str) -> None:
         # a time of day: after "at"/"в", before what a slot does, or an hour and "ноль ноль"
         ("The two fifteen works for me.", "The 2:15 works for me."),
         ("the two fifteen slot", "the 2:15 slot"),
+        # ... or picked from the slots offered; an hour, "oh" and a unit where a time goes
+        ("I'll take the two fifteen.", "I'll take the 2:15."),
+        ("Let's book the three thirty, please.", "Let's book the 3:30, please."),
+        ("See you at seven oh five.", "See you at 7:05."),
+        ("The seven oh five works.", "The 7:05 works."),
+        ("seven oh five p.m.", "7:05 p.m."),
         ("Встреча в девятнадцать ноль ноль.", "Встреча в 19:00."),
         ("девятнадцать ноль ноль подойдёт", "19:00 подойдёт"),
         ("Давайте в двадцать один ноль ноль", "Давайте в 21:00"),
@@ -191,6 +200,9 @@ def test_a_time_or_a_price_said_in_groups_is_one_number(said: str, expected: str
         ("пять пять пять", "5 5 5"),
         ("два три четыре пять", "2 3 4 5"),
         ("девять ноль пять", "9 0 5"),  # no time's place: a zero is a digit of its own
+        ("room seven oh five", "room 7 oh 5"),
+        ("call me at seven oh five, one two three", "call me at 7 oh 5, 1 2 3"),  # a dictation
+        ("I'll take the two fifty plan", "I'll take the 2 50 plan"),  # no slot: a plan's name
         # a code's or a phone's digits, never a time or words: a code's word before, numbers around
         ("код девятнадцать ноль ноль", "код 19 0 0"),
         ("my PIN is fourteen five", "my PIN is 14 5"),

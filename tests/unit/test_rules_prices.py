@@ -8,6 +8,7 @@ import random
 import pytest
 
 from processors import rules
+from processors.numbers import normalise_numbers
 
 _WORDS = (
     "стоит", "стоимость", "цена", "costs", "price is", "в месяц", "a month", "per year", "рублей", "руб.",
@@ -201,3 +202,10 @@ def test_slang_amounts_count_once(text: str, n: int) -> None:
 )
 def test_an_amount_after_a_priced_one_as_its_total_or_rate_counts(text: str, n: int) -> None:
     assert rules.price_mentions([text]) == n
+
+
+def test_a_price_with_round_cents_said_the_short_way_is_one_price() -> None:
+    """A price said "twenty nine ninety dollars" came out "29 90 dollars": two numbers, one with no unit."""
+    said = normalise_numbers("It's twenty nine ninety dollars.")
+    assert said == "It's 29.90 dollars."
+    assert rules.price_mentions([said]) == 1
