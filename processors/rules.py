@@ -862,19 +862,30 @@ _PERIOD_PRICE = re.compile(
 )
 #: A seller's offer in a negotiation or what was paid, with no currency said: "I can go to forty five
 #: thousand for two years", "we could go down to 48 000", "come down to 45k", "meet you at 45000",
-#: "last year we paid forty eight thousand". Only thousands (in digits, not a year's 19xx/20xx) or
-#: hundreds and more in words, and nothing they count after them: "I can go to five tomorrow", "go to
-#: two people", "go to 221 Baker Street", "go to 1500 Main Street", "paid 3 visits", "we paid
-#: attention" are no price.
+#: "last year we paid forty eight thousand", "OK, go to 48000". Only thousands (in digits, not a year's
+#: 19xx/20xx) or hundreds and more in words, and nothing they count after them: "I can go to five
+#: tomorrow", "go to two people", "go to 221 Baker Street", "go to 1500 Main Street", "paid 3 visits",
+#: "we paid attention" are no price.
+_OFFER_END = (
+    r"(?=\s*(?:[.,;:!?)—–\"”»]|['’](?!\w)|$|(?:for|if|per|a|an|each|in|on|with|and|but|so|or|then|last|this|next|total|"
+    r"upfront|back|annually|yearly|monthly|now|today|flat|tops|max|minimum|dollars?|bucks|euros?|pounds?)(?!\w)))"
+)
 _OFFER_PRICE = re.compile(
     r"(?<!\w)(?:(?:can|could|will|'ll|would|'d|willing\s+to|able\s+to)\s+(?:go|come)\s+(?:down\s+)?to"
-    r"|(?:go|come|drop|bring\s+it)\s+down\s+to|meet\s+you\s+(?:halfway\s+)?at|paid)\s+"
+    r"|(?:go|come|drop|bring\s+it)\s+(?:down\s+)?to|meet\s+you\s+(?:halfway\s+)?at|paid)\s+"
     r"(?:(?:only|just|about|around|roughly|like)\s+)?"
     rf"(?P<amount>(?<![\w.,])\d{{1,3}}(?:[\s,]\d{{3}})+(?!\d)|\d+\s?k(?!\w)|"
     r"(?<![\w.,])(?!(?:19|20)\d\d(?!\d))[1-9]\d{3,}(?!\d|[.,]\d)|"
     rf"(?:a\s+|(?:{_NUM_WORDS_EN}[\s-]+)*)(?:hundred|thousand)(?:[\s-]+(?:and\s+)?{_NUM_WORDS_EN}(?!\w))*)"
-    r"(?=\s*(?:[.,;:!?)—–\"”»]|['’](?!\w)|$|(?:for|if|per|a|an|each|in|on|with|and|but|so|or|then|last|this|next|total|"
-    r"upfront|back|annually|yearly|monthly|now|today|flat|tops|max|minimum|dollars?|bucks|euros?|pounds?)(?!\w)))",
+    + _OFFER_END,
+    re.IGNORECASE | re.UNICODE,
+)
+#: What was paid in tens or hundreds ("We paid 200 for the installation.", "She paid 49.99 last month."):
+#: after "paid" a sum ends its clause as a count does not ("paid 20 visits", "paid 12 times"); a lone
+#: digit ("paid 5 and left") is too unsure.
+_PAID_PRICE = re.compile(
+    r"(?<!\w)paid\s+(?:(?:only|just|about|around|roughly|like)\s+)?"
+    r"(?P<amount>(?<![\w.,])[1-9]\d{1,2}(?:[.,]\d{1,2})?(?!\d|[.,]\d))" + _OFFER_END,
     re.IGNORECASE | re.UNICODE,
 )
 #: A money noun or a listing, with no currency said: "залог 65 000", "комиссия агентства 50 процентов, то
@@ -907,8 +918,8 @@ _NOUN_PRICE = re.compile(
     r"сразу|тоже|уже|ещё|еще|то|чтобы|если|сейчас|вперёд|вперед)(?!\w)))",
     re.IGNORECASE | re.UNICODE,
 )
-#: Lower-case pieces every :data:`_CUED_PRICE`, :data:`_PERIOD_PRICE`, :data:`_OFFER_PRICE` or
-#: :data:`_NOUN_PRICE` match holds one of (texts without any are skipped).
+#: Lower-case pieces every :data:`_CUED_PRICE`, :data:`_PERIOD_PRICE`, :data:`_OFFER_PRICE`,
+#: :data:`_PAID_PRICE` or :data:`_NOUN_PRICE` match holds one of (texts without any are skipped).
 _CUE_HINTS = (
     "стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo", "go ", "down to",
     "meet you", "paid", "deposit", "payment", "fee", "commission", "rent", "retainer", "trade", "listed",
@@ -917,11 +928,12 @@ _CUE_HINTS = (
 
 
 def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
-    """:data:`_CUED_PRICE`, :data:`_PERIOD_PRICE`, :data:`_OFFER_PRICE` and :data:`_NOUN_PRICE` amounts in
-    ``text`` outside the amounts ``found`` with their currency (each amount once)."""
+    """:data:`_CUED_PRICE`, :data:`_PERIOD_PRICE`, :data:`_OFFER_PRICE`, :data:`_PAID_PRICE` and
+    :data:`_NOUN_PRICE` amounts in ``text`` outside the amounts ``found`` with their currency (each
+    amount once)."""
     spans = list(found)
     n = 0
-    for pattern in (_CUED_PRICE, _PERIOD_PRICE, _OFFER_PRICE, _NOUN_PRICE):
+    for pattern in (_CUED_PRICE, _PERIOD_PRICE, _OFFER_PRICE, _PAID_PRICE, _NOUN_PRICE):
         for m in pattern.finditer(text):
             a, b = m.span("amount")
             if pattern is _NOUN_PRICE and not _noun_priced(text, m, found):

@@ -53,3 +53,27 @@ from processors.rules import price_mentions
 )
 def test_a_worded_price_without_currency_after_its_cue_counts(text: str, n: int) -> None:
     assert price_mentions([text]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # an offer with no modal before "go to", what was paid in tens or hundreds
+        ("Okay, go to 48000 and we have a deal.", 1),
+        ("Fine, go to 48000.", 1),
+        ("If you go down to 45k, we sign today.", 1),
+        ("We paid 200 for the installation.", 1),
+        ("I paid 200.", 1),
+        ("She paid 49.99 last month.", 1),
+        # no price: a place, a distance, a count, a year, a lone digit
+        ("Go to 1500 Main Street.", 0),
+        ("Go to 12 tomorrow.", 0),
+        ("The odometer will go to 100000 miles.", 0),
+        ("Go to 2027 with this.", 0),
+        ("We paid 20 visits to the site.", 0),
+        ("I paid 12 times already.", 0),
+        ("I paid 5 and left.", 0),
+    ],
+)
+def test_an_offer_without_a_modal_and_a_small_sum_paid_count(text: str, n: int) -> None:
+    assert price_mentions([text]) == n
