@@ -523,6 +523,9 @@ _NEGATION_BRIDGE = frozenset(
 #: How far back a negation reaches: the words before a hit in its clause (no , . ; : ! ? between).
 _NEGATION_WORDS = 4
 _CLAUSE_END = re.compile(r"[,.;:!?\n—–]")
+#: A negation right before a hit that makes it the condition of a threat demands it: "If you don't stop
+#: calling me, I'll report you", "if you guys do not cancel it" (not "if I don't cancel", a question).
+_THREAT = re.compile(r"(?<!\S)if\s+(?:you|y'all|you\s+guys|they)\s+(?:do\s+|will\s+)?(?:not|don't|won't)$")
 #: "не" before "can" is inability, not refusal: "не могу отменить" still wants to cancel.
 _UNABLE = re.compile(r"мо[гж]|получа|удаётся|удается")
 #: A rhetorical question before an intent denies it as a negation does: "Why would I cancel? I love
@@ -597,6 +600,8 @@ def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
         for at in range(len(words) - 1, -1, -1):
             if words[at] in _NEGATIONS:
                 negated = not (at + 1 < len(words) and _UNABLE.match(words[at + 1]))
+                if negated and at == len(words) - 1:
+                    negated = not _THREAT.search(" ".join(clause[: len(clause) - len(words) + at + 1]))
                 break
             if words[at] not in _NEGATION_BRIDGE:
                 cut = len(clause) - len(words) + at + 1  # the clause's words up to this one

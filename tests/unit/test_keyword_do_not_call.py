@@ -28,6 +28,9 @@ def _dnc(text: str) -> int:
         "Take me off your call list, please.",
         "I'm on the do not call list, why are you calling?",
         "Don't call me again, after all this I'm done.",  # the comma ends the request
+        # a negation that makes the request a threat's condition demands it
+        "If you don't stop calling me, I'll report you.",
+        "if you guys do not stop calling me i will sue",
     ],
 )
 def test_a_do_not_call_request_is_heard(text: str) -> None:
@@ -52,6 +55,8 @@ def test_a_do_not_call_request_is_heard(text: str) -> None:
         "What if I say stop calling me?",
         "I'm not asking you to remove me from your list.",
         "Я не прошу удалить мой номер.",
+        "I don't mind you calling.",
+        "If I don't stop calling you, will you block me?",
     ],
 )
 def test_a_preference_or_a_hypothetical_is_no_do_not_call_request(text: str) -> None:
@@ -86,6 +91,11 @@ def test_the_default_rules_alert_on_the_customers_request_not_the_agents_words()
     assert "do_not_call_request" in _alerts(customer)
     assert "do_not_call_request" not in _alerts(agent)
     assert "do_not_call_request" not in _alerts(time)
+    threat = [
+        ("agent", "Hi, this is Dan from Solar Bright."),
+        ("customer", "If you don't stop calling me, I'll report you."),
+    ]
+    assert "do_not_call_request" in _alerts(threat)
 
 
 def test_an_entrys_qualifiers_are_read_and_narrow_that_entry_only(tmp_path) -> None:
