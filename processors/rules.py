@@ -285,7 +285,8 @@ class Qualifiers:
     need it: one of ``not_followed_by`` right after it names whose it is ("руководителем проекта", "your
     manager's email": not the agent's boss) or narrows it ("не звоните мне больше после шести" is a time
     preference); one of ``not_in_sentence_with`` in its sentence gives it another purpose ("..., чтобы
-    поблагодарить Ольгу"). Phrases as the entry's: whole words, a trailing ``*`` for any ending; a
+    поблагодарить Ольгу"), unless a "but" stands between ("I wanted to thank you, but get me your
+    manager"). Phrases as the entry's: whole words, a trailing ``*`` for any ending; a
     ``not_followed_by`` phrase starting with an apostrophe follows directly ("'s")."""
 
     not_followed_by: tuple[str, ...] = ()
@@ -301,6 +302,9 @@ class Qualifiers:
         if not self.not_in_sentence_with:
             return False
         first = max(text.rfind(stop, 0, start) for stop in ".!?\n") + 1
+        # a "but" before the hit sets it against what comes before: "Thank you, but I want to speak to
+        # your manager now" demands, whatever the thanks said
+        first = max([first, *(m.end() for m in _CONTRAST.finditer(text, first, start))])
         last = _SENTENCE_STOP.search(text, end)
         return (
             _entry_pattern(self.not_in_sentence_with).search(text, first, last.start() if last else len(text))
@@ -310,6 +314,7 @@ class Qualifiers:
 
 NO_QUALIFIERS = Qualifiers()
 _SENTENCE_STOP = re.compile(r"[.!?\n]")
+_CONTRAST = re.compile(r"(?<!\w)(?:but|however|но|однако)(?!\w)", re.IGNORECASE)
 
 
 @cache

@@ -67,6 +67,8 @@ def test_escalation_request_is_quiet_on_other_words_about_bosses(text: str, role
         "Хочу поговорить с руководителем, чтобы поблагодарить Ольгу.",
         "Соедините меня с руководителем, хочу похвалить оператора.",
         "I'd like to speak to your supervisor to thank Dana, she was fantastic.",
+        "I'd like to speak to your manager to thank her.",
+        "I'd like to speak to your manager, but only to thank her.",
         "Can I talk to your manager and tell them how helpful Dana was?",
         "I want your supervisor to know Dana was fantastic.",
         "Мне нужно поговорить с вашим руководителем проекта о сроках внедрения.",
@@ -90,6 +92,12 @@ def test_escalation_request_is_quiet_on_praise_and_on_someone_elses_boss(text: s
         "Соедините меня с руководителем. Хочу поблагодарить Ольгу, а вами я недоволен.",
         "Позовите руководителя, благодарить вас не за что.",
         "Дайте старшего смены.",
+        # praise and a demand in one sentence: the demand after the "but" stands
+        "Thank you, but I want to speak to your manager now.",
+        "I wanted to thank you, but I want to speak to your manager now.",
+        "Thank you so much, I'd like to say thanks, but get me your manager now.",
+        "Thanks, but put me through to your supervisor, I want to complain.",
+        "Хочу сказать спасибо, но позовите руководителя.",
     ],
 )
 def test_escalation_request_still_hears_a_demand_near_a_thanks(text: str) -> None:
