@@ -107,7 +107,7 @@ def _stages(text: str) -> str:
 
 
 def _dlq_statuses(text: str) -> tuple[str, ...]:
-    """``dlq list --status``: checked here, so a typo is an argparse error naming the valid ones."""
+    """``dlq ... --status``: checked here, so a typo is an argparse error naming the valid ones."""
     from streams.dlq import parse_statuses
 
     try:
@@ -738,15 +738,11 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         since=since,
         limit=limit,
         newest_first=listing,
-        statuses=tuple(s for given in getattr(args, "status", None) or () for s in given),
+        statuses=tuple(s for given in args.status or () for s in given),
         topics=topics,
     )
-    if command == "dismiss" and not chosen.selects and not args.all:
-        print(
-            "callstream dlq dismiss: no letters named; narrow with --stage, --error-class, --tenant, "
-            "--call-id or --since, or pass --all to dismiss every dead letter",
-            file=sys.stderr,
-        )
+    if (refused := _dlq_unselected(command, args, chosen.selects)) is not None:
+        print(refused, file=sys.stderr)
         return 2
     busy = _data_dir_busy(f"dlq {command}", settings)
     if busy is not None:
@@ -782,7 +778,31 @@ def cmd_dlq(args: argparse.Namespace) -> int:
             ensure_topics(settings, settings.kafka_bootstrap)
             dlq.send(settings, settings.kafka_bootstrap, client, report)
     dlq.print_report(report, dry_run=args.dry_run, spooled=spooled)
+    if args.dry_run and report.replayed and not chosen.selects and not args.all:
+        print("(to send them all back: `callstream dlq replay --all`)", file=sys.stderr)
     return 1 if report.failed else 0
+
+
+_SELECTORS = "--stage, --error-class, --tenant, --call-id, --since or --status"
+
+
+def _dlq_unselected(command: str, args: argparse.Namespace, selects: bool) -> str | None:
+    """Why ``dismiss`` or ``replay`` is refused when no selector names letters: acting on the whole
+    queue must be said (``--all``), not follow from a forgotten filter. A replay's ``--dry-run``
+    sends nothing, so it may count the whole queue. None when it may go on."""
+    if selects or command not in ("dismiss", "replay") or args.all:
+        return None
+    if command == "dismiss":
+        return (
+            f"callstream dlq dismiss: no letters named; narrow with {_SELECTORS}, "
+            "or pass --all to dismiss every dead letter"
+        )
+    if args.dry_run:
+        return None
+    return (
+        f"callstream dlq replay: no letters named; narrow with {_SELECTORS}, or pass --all to send "
+        "back every open or failed-again dead letter (--dry-run says how many)"
+    )
 
 
 def _dlq_list(
@@ -1109,7 +1129,9 @@ def build_parser() -> argparse.ArgumentParser:
         "it was read from, once its cause is fixed "
         "(a recording that arrived late, an LLM server that was down, a corrected config): the stage "
         "that failed reads it again. Replays are recorded in `dead_letter_replays`; a letter replayed "
-        "before, resolved or dismissed since is skipped unless --again. `dismiss --reason TEXT` marks "
+        "before, resolved or dismissed since is skipped unless --again. `replay` and `dismiss` need a "
+        "selector (--stage, --error-class, --tenant, --call-id, --since, --status) or --all. "
+        "`dismiss --reason TEXT` marks "
         "letters handled without a replay (a test call, junk for good), recorded in "
         "`dead_letter_dismissals` with who, when and why. `export` writes the chosen letters' calls as "
         "the JSON lines `callstream publish` reads, to correct and publish again. Lines refused by "
@@ -1129,7 +1151,8 @@ def build_parser() -> argparse.ArgumentParser:
         (
             "dismiss",
             "mark dead letters handled without replaying them (a test call, a record that is junk for "
-            "good), with the reason; `replay` then skips them unless --again",
+            "good), with the reason; `replay` then skips them unless --again. There is no undismiss: "
+            "`replay --again` or a new failure of the letter after the dismissal opens it again",
         ),
         (
             "export",
@@ -1163,15 +1186,19 @@ def build_parser() -> argparse.ArgumentParser:
                 "export": " looked at, oldest first",
             }.get(name, ""),
         )
+        q.add_argument(
+            "--status",
+            action="append",
+            type=_dlq_statuses,
+            metavar="STATUS",
+            help="only letters with this status: open, replayed, failed-again, resolved, dismissed, "
+            "not-replayable (repeatable, or a comma list; chosen before --limit)"
+            + {
+                "replay": "; `--status failed-again` sends back only what failed again after a replay; "
+                "letters replayed before, dismissed or resolved are still skipped unless --again",
+            }.get(name, ""),
+        )
         if name == "list":
-            q.add_argument(
-                "--status",
-                action="append",
-                type=_dlq_statuses,
-                metavar="STATUS",
-                help="only letters with this status: open, replayed, failed-again, resolved, dismissed, "
-                "not-replayable (repeatable, or a comma list)",
-            )
             q.add_argument("--format", choices=("table", "json"), default="table", help="output format")
             q.add_argument(
                 "--payload",
@@ -1180,11 +1207,20 @@ def build_parser() -> argparse.ArgumentParser:
                 "holds, or the refused line as text); narrow with --call-id, transcripts are long",
             )
         elif name == "replay":
-            q.add_argument("--dry-run", action="store_true", help="say what would be replayed; send nothing")
+            q.add_argument(
+                "--dry-run",
+                action="store_true",
+                help="say what would be replayed; send nothing (allowed without a selector: counts them)",
+            )
             q.add_argument(
                 "--again",
                 action="store_true",
                 help="also letters replayed before, dismissed, or whose call has reached `calls` since",
+            )
+            q.add_argument(
+                "--all",
+                action="store_true",
+                help=f"allow replaying without {_SELECTORS}: every open or failed-again dead letter",
             )
         elif name == "dismiss":
             q.add_argument(
@@ -1193,8 +1229,7 @@ def build_parser() -> argparse.ArgumentParser:
             q.add_argument(
                 "--all",
                 action="store_true",
-                help="allow dismissing without --stage, --error-class, --tenant, --call-id or --since: "
-                "every dead letter",
+                help=f"allow dismissing without {_SELECTORS}: every dead letter",
             )
             q.add_argument(
                 "--dry-run", action="store_true", help="say what would be dismissed; record nothing"

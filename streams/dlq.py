@@ -40,7 +40,7 @@ from streams.topics import ALL, COMPLETED, DLQ
 AFTER_CALLS_ROW = frozenset({"alerts", "notify"})
 #: How many letters ``list`` shows unless told otherwise.
 DEFAULT_LIST_LIMIT = 50
-#: What ``list --status`` picks from (:meth:`Letter.state`).
+#: What ``--status`` picks from (:meth:`Letter.state`).
 STATES = ("open", "replayed", "failed-again", "resolved", "dismissed", "not-replayable")
 
 _LETTERS_SQL = """
@@ -70,9 +70,10 @@ ORDER BY d.failed_at {order}, d.topic, d.partition, d.offset
 {limit}
 """
 
-#: :meth:`Letter.state` in SQL, so ``list --status`` filters before its LIMIT (the newest 50 open
-#: letters, not the open ones among the newest 50). A LEFT JOIN without a match gives 0 and the epoch,
-#: never NULL. Keep in step with :meth:`Letter.state` (tests/integration/test_dlq_commands.py compares).
+#: :meth:`Letter.state` in SQL, so ``--status`` filters before the LIMIT (``list``: the newest 50 open
+#: letters, not the open ones among the newest 50; ``export --limit`` alike). A LEFT JOIN without a
+#: match gives 0 and the epoch, never NULL. Keep in step with :meth:`Letter.state`
+#: (tests/integration/test_dlq_commands.py compares).
 _STATE_SQL = """multiIf(
     c.processed_at > toUnixTimestamp64Milli(d.failed_at) AND d.stage NOT IN %(after_calls_row)s, 'resolved',
     x.dismissals > 0 AND x.last_dismissed_at >= d.failed_at
@@ -100,7 +101,7 @@ class LetterFilter:
     limit: int | None = None
     #: ``list``: the newest failures first (what an operator looks at); ``replay`` keeps failure order.
     newest_first: bool = False
-    #: ``list --status``: only letters in one of these :data:`STATES`.
+    #: ``--status``: only letters in one of these :data:`STATES`.
     statuses: tuple[str, ...] = ()
     #: The topics a record may go back to (:func:`replay_topics`): what ``not-replayable`` is judged by.
     topics: frozenset[str] = frozenset()
@@ -233,7 +234,7 @@ class Letter:
         return not self.replays or self.last_replayed_at is None or _utc(when) >= _utc(self.last_replayed_at)
 
     def state(self, topics: frozenset[str]) -> str:
-        """One of :data:`STATES` (what ``list --status`` selects; the SQL twin is :data:`_STATE_SQL`)."""
+        """One of :data:`STATES` (what ``--status`` selects; the SQL twin is :data:`_STATE_SQL`)."""
         if self.resolved:
             return "resolved"
         if self.dismissed:

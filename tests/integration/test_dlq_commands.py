@@ -139,11 +139,31 @@ def test_a_dismissed_letter_is_audited_listed_and_left_out_of_replays(
     assert "no dead letters of error class 'FileNotFound'; the error classes there are: " in err
     assert "RecordingNotFound (3), FileNotFoundError (1), InvalidCall (1)" in err
 
-    # replay skips the dismissed letter (and the resolved, the refused line) until --again
-    assert main(["dlq", "replay", "--tenant", tenant]) == 0
+    # dismiss --status: only the letters of that status
+    by_status = ["dlq", "dismiss", "--tenant", tenant, "--status", "not-replayable", "--reason", "x"]
+    assert main([*by_status, "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert f"would dismiss {ids['line']} (publish: InvalidCall)" in err
+    assert "1 dead letter(s) would be dismissed; nothing recorded" in err
+
+    # replay without a selector is refused; its dry run says what would go (other tests' letters too)
+    assert main(["dlq", "replay"]) == 2
+    assert "no letters named; narrow with " in capsys.readouterr().err
+    assert main(["dlq", "replay", "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert f"would replay {ids['late']} (" in err and f"would replay {ids['again']} (" in err
+    assert "; nothing sent" in err and "(to send them all back: `callstream dlq replay --all`)" in err
+    # --status failed-again: only what failed again after its replay goes
+    assert main(["dlq", "replay", "--tenant", tenant, "--status", "failed-again"]) == 0
+    err = capsys.readouterr().err
+    assert f"queued {ids['again']} (" in err and "1 dead letter(s) queued" in err
+    assert ids["late"] not in err
+    # --all skips the dismissed letter (and the resolved, the refused line, the replayed) until --again
+    assert main(["dlq", "replay", "--all"]) == 0
     err = capsys.readouterr().err
     assert f"skipped {ids['test']} (transcribe: FileNotFoundError) from {completed}: dismissed: a test" in err
-    assert "2 dead letter(s) queued" in err  # late, again
+    assert f"skipped {ids['again']} (transcribe: RecordingNotFound) from {completed}: replayed 2x" in err
+    assert f"queued {ids['late']} (" in err and "1 dead letter(s) queued" in err
     assert main(["dlq", "replay", "--call-id", ids["test"], "--again"]) == 0
     assert "1 dead letter(s) queued" in capsys.readouterr().err
     # replayed after its dismissal: the replay's outcome counts now
@@ -193,6 +213,15 @@ def test_exported_calls_are_published_again_as_they_were(
     assert main(["publish", "--dry-run", str(everything)]) == 1
     err = capsys.readouterr().err
     assert "dry run: 1 valid call(s), 1 bad line(s)" in err and f"{everything}:2: invalid JSON" in err
+
+    # --status in SQL before --limit: the newest letter is the one not replayable, the refused line
+    refused = tmp_path / "refused.jsonl"
+    export = ["dlq", "export", "--tenant", tenant, "--status", "not-replayable", "--limit", "1"]
+    assert main([*export, "-o", str(refused)]) == 0
+    assert f"exported 1 call(s) to {refused}" in capsys.readouterr().err
+    assert refused.read_bytes() == b'{"call_id": "' + prefix.encode() + b'line",\n'
+    assert main(["dlq", "export", "--tenant", tenant, "--status", "open", "-o", str(refused)]) == 0
+    assert "exported 1 call(s)" in capsys.readouterr().err  # the call; the transcript is skipped
 
     calls = tmp_path / "calls.jsonl"
     assert main(["dlq", "export", "--tenant", tenant, "--stage", "transcribe", "-o", str(calls)]) == 0

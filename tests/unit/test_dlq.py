@@ -350,12 +350,78 @@ def test_status_takes_repeats_and_comma_lists_and_names_the_valid_ones():
         dlq.parse_statuses(["open,done"])
 
 
-def test_an_unknown_status_is_a_usage_error(capsys):
+@pytest.mark.parametrize(
+    "command", [["list"], ["replay"], ["dismiss", "--reason", "x"], ["export"]], ids=lambda c: c[0]
+)
+def test_an_unknown_status_is_a_usage_error(command, capsys):
     with pytest.raises(SystemExit) as exit_:
-        main(["dlq", "list", "--status", "closed"])
+        main(["dlq", *command, "--status", "closed"])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "--status: unknown status 'closed'; choose from open, replayed, failed-again, resolved" in err
+
+
+def _no_callstream_env(monkeypatch, data) -> None:
+    for name in list(os.environ):
+        if name.startswith("CALLSTREAM_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CALLSTREAM_DATA_DIR", str(data))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["replay", "--status", "failed-again"],
+        ["dismiss", "--reason", "junk", "--status", "open,not-replayable"],
+        ["export", "--limit", "3", "--status", "failed-again"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_every_command_takes_the_status_filter_into_its_sql(command, monkeypatch, tmp_path, capsys):
+    """``--status`` narrows replay, dismiss and export as it does list: in SQL, before a LIMIT, and it
+    names letters (dismiss and replay need no --all with it)."""
+    import streams.clickhouse
+
+    _no_callstream_env(monkeypatch, tmp_path / "data")
+    chosen: list[dlq.LetterFilter] = []
+    monkeypatch.setattr(streams.clickhouse, "connect", lambda dsn: FakeClient())
+    monkeypatch.setattr(streams.clickhouse, "migrate", lambda client: None)
+    monkeypatch.setattr(dlq, "fetch", lambda client, letters: chosen.append(letters) or [])
+    assert main(["dlq", *command]) == 0
+    [letters] = chosen
+    assert letters.statuses == dlq.parse_statuses([command[-1]]) and letters.topics == TOPICS
+    sql, params = letters.sql()
+    assert "IN %(statuses)s" in sql and params["statuses"] == list(letters.statuses)
+    # export's --limit is the SQL LIMIT, so it counts letters of that status; replay's, dismiss's count later
+    assert params.get("limit") == (3 if command[0] == "export" else None)
+    capsys.readouterr()
+
+
+def test_replay_without_naming_letters_needs_all_but_a_dry_run_may_count_them(monkeypatch, tmp_path, capsys):
+    _no_callstream_env(monkeypatch, tmp_path / "data")
+    for refused in (["replay"], ["replay", "--again"], ["replay", "--limit", "5"]):
+        assert main(["dlq", *refused]) == 2, refused
+        err = capsys.readouterr().err
+        assert (
+            "callstream dlq replay: no letters named; narrow with --stage, --error-class, --tenant, " in err
+        )
+        assert "--call-id, --since or --status, or pass --all to send back every open" in err
+    assert not (tmp_path / "data").exists()  # refused before the data folder was touched
+    from streams.cli import _dlq_unselected, build_parser
+
+    parser = build_parser()
+    for argv in (["replay", "--dry-run"], ["replay", "--all"], ["list"], ["export"]):
+        assert _dlq_unselected(argv[0], parser.parse_args(["dlq", *argv]), selects=False) is None, argv
+    dismiss = parser.parse_args(["dlq", "dismiss", "--reason", "x", "--dry-run"])
+    assert "pass --all to dismiss every dead letter" in (_dlq_unselected("dismiss", dismiss, False) or "")
+    assert dlq.LetterFilter(statuses=("failed-again",)).selects  # --status names letters
+
+
+def test_dismiss_help_says_what_opens_a_dismissed_letter_again(capsys):
+    with pytest.raises(SystemExit):
+        main(["dlq", "dismiss", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "`replay --again` or a new failure of the letter after the dismissal opens it again" in text
 
 
 def test_the_filter_matches_the_error_class_in_any_case_and_the_status_in_sql():
@@ -400,7 +466,9 @@ def test_dismiss_without_naming_letters_needs_all(monkeypatch, tmp_path, capsys)
             monkeypatch.delenv(name)
     monkeypatch.setenv("CALLSTREAM_DATA_DIR", str(tmp_path / "data"))
     assert main(["dlq", "dismiss", "--reason", "cleanup", "--limit", "5"]) == 2
-    assert "pass --all to dismiss every dead letter" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "narrow with --stage, --error-class, --tenant, --call-id, --since or --status, " in err
+    assert "pass --all to dismiss every dead letter" in err
     assert main(["dlq", "dismiss", "--tenant", "t", "--reason", "  "]) == 2
     assert "--reason must say why" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()  # refused before the data folder was touched
