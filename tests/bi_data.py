@@ -3,7 +3,8 @@
 Three agents × three days (relative to now, so "this week" queries find them) × two calls, scored
 on the packaged default scorecard (totals and fatal failures computed by ``processors.scorecard``),
 plus alerts and dead letters; everything written through the real sink (``ClickHouseSink``) with
-``processors.rows`` rows, exactly as the pipeline writes them.
+``processors.rows`` rows, exactly as the pipeline writes them, and the ``dead_letter_dismissals`` and
+``dead_letter_replays`` audit rows ``callstream dlq`` adds.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from processors.rows import alert_row, dead_letter_row, score_rows
+from processors.rows import alert_row, dead_letter_row, failure_hash, score_rows
 from processors.scorecard import default_scorecard, totals
 from streams.sink import ClickHouseSink
 from tests.factories import make_alert, make_call_score, make_dead_letter
@@ -37,6 +38,18 @@ class BiData:
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)  # call_id -> newest CallScore
     alerts: list[dict[str, Any]] = field(default_factory=list)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    #: ``dlq dismiss`` and ``dlq replay`` of letters above: (letter, when).
+    dismissals: list[tuple[dict[str, Any], datetime]] = field(default_factory=list)
+    replays: list[tuple[dict[str, Any], datetime]] = field(default_factory=list)
+
+    def set_aside(self, letter: dict[str, Any]) -> bool:
+        """Whether ``letter`` counts as dismissed, as ``callstream dlq list`` judges it: dismissed
+        since its last failure and not replayed after the dismissal."""
+        dismissed = max((when for x, when in self.dismissals if x is letter), default=None)
+        replayed = max((when for x, when in self.replays if x is letter), default=None)
+        if dismissed is None or dismissed < letter["failed_at"]:
+            return False
+        return replayed is None or dismissed >= replayed
 
     def politeness(self, agent_id: str, day: Any) -> float:
         """Expected agent-day average politeness (newest version of each call)."""
@@ -195,6 +208,31 @@ def build(now: datetime | None = None) -> BiData:
         failed_at=fixed["scored_at"] - timedelta(hours=1),
     )
     data.dead_letters.append(letter)
+    # set aside with `dlq dismiss`: a test call (left out of "not resolved"); one that failed again
+    # after its dismissal, and one replayed (--again) after it: both open again
+    for offset, call_id, failed, dismissed, replayed in [
+        (6, "bi-dlq-test-call", timedelta(hours=2), timedelta(minutes=90), None),
+        (7, "bi-dlq-failed-after-dismissal", timedelta(minutes=20), timedelta(hours=1), None),
+        (
+            8,
+            "bi-dlq-replayed-after-dismissal",
+            timedelta(hours=2),
+            timedelta(minutes=100),
+            timedelta(minutes=80),
+        ),
+    ]:
+        letter = make_dead_letter(offset, topic="calls.completed")
+        letter.update(
+            stage="transcribe",
+            call_id=call_id,
+            key=call_id.encode(),
+            error_class="RecordingNotFound",
+            failed_at=now - failed,
+        )
+        data.dead_letters.append(letter)
+        data.dismissals.append((letter, now - dismissed))
+        if replayed is not None:
+            data.replays.append((letter, now - replayed))
     # bytes no tenant can be read from
     letter = make_dead_letter(4, topic="calls.transcribed", payload=b"\x00garbage")
     letter.update(key=None, call_id=None, tenant=None, error_class="NotSingleObjectError", failed_at=now)
@@ -233,6 +271,8 @@ def write(client: Client, data: BiData, *, replay: bool = True) -> BiData:
         )
         offset += 1
     sink.flush()
+    _audit(client, "dead_letter_dismissals", "dismissed", data.dismissals)
+    _audit(client, "dead_letter_replays", "replayed", data.replays)
     if not replay:
         return data
     # 1. the same records again at other offsets: other dedup tokens, so physical duplicates
@@ -273,3 +313,27 @@ def write(client: Client, data: BiData, *, replay: bool = True) -> BiData:
     sink.flush()
     data.calls[REPLAYED_CALL] = rescored
     return data
+
+
+def _audit(client: Client, table: str, verb: str, rows: list[tuple[dict[str, Any], datetime]]) -> None:
+    """``dead_letter_dismissals`` or ``dead_letter_replays`` rows, as ``callstream dlq`` writes them."""
+    if not rows:
+        return
+    columns = ["topic", "partition", "offset", "stage", "payload_hash", "call_id", "tenant"]
+    reason = {"reason": "a test call"} if verb == "dismissed" else {}
+    client.insert(
+        table,
+        [
+            [
+                *(x[c] for c in columns[:4]),
+                failure_hash(x),
+                x["call_id"],
+                x["tenant"],
+                *reason.values(),
+                when,
+                "bi",
+            ]
+            for x, when in rows
+        ],
+        column_names=[*columns, *reason, f"{verb}_at", f"{verb}_by"],
+    )

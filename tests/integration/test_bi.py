@@ -226,8 +226,37 @@ def test_unresolved_dead_letters_are_those_newer_than_their_calls_last_result(bi
     expected = sorted(
         (d["call_id"], d["error_class"])
         for d in data.dead_letters
-        if d["tenant"] == "acme" and (d["call_id"] not in last or last[d["call_id"]] < d["failed_at"])
+        if d["tenant"] == "acme"
+        and (d["call_id"] not in last or last[d["call_id"]] < d["failed_at"])
+        and not data.set_aside(d)
     )
     assert got == expected
     assert any(call_id in last for call_id, _ in got)  # the re-sent call whose recording broke
     assert "RecordingNotAllowed" not in {error for _, error in got}  # fixed and scored since
+
+
+def test_a_dismissed_letter_is_not_listed_unresolved_until_it_fails_or_is_replayed_again(bi):
+    """docs/bi.md leaves dismissed letters out as `callstream dlq list` does: a dismissal counts only
+    while no newer failure of the letter and no replay after it exist."""
+    client, data = bi
+    [sql] = [sql for heading, sql in DOC_QUERIES if heading == "Dead letters not resolved since"]
+    got = {r["call_id"] for r in rows(client, sql)}
+    dismissed = {x["call_id"]: data.set_aside(x) for x, _ in data.dismissals}
+    assert dismissed == {
+        "bi-dlq-test-call": True,
+        "bi-dlq-failed-after-dismissal": False,
+        "bi-dlq-replayed-after-dismissal": False,
+    }
+    assert "bi-dlq-test-call" not in got
+    assert {"bi-dlq-failed-after-dismissal", "bi-dlq-replayed-after-dismissal"} <= got
+    # the same verdict as `dlq list --status`
+    from streams import dlq
+    from streams.settings import Settings
+
+    topics = dlq.replay_topics(Settings())
+    letters = dlq.fetch(client, dlq.LetterFilter(call_ids=tuple(dismissed), topics=topics))
+    assert {x.call_id: x.state(topics) for x in letters} == {
+        "bi-dlq-test-call": "dismissed",
+        "bi-dlq-failed-after-dismissal": "open",
+        "bi-dlq-replayed-after-dismissal": "replayed",
+    }
