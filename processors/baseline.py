@@ -31,15 +31,21 @@ only in customer turns; with unknown roles, e.g. mono calls, in every turn):
 The support scorecard (``scorecards/support.yaml``) adds:
 
 - ``complaint_handling`` (score): ``objection_handling``'s rule (a complaint is a support call's
-  objection: the objection lexicon holds "not working", "жалоб*", "charged twice" style words).
+  objection: the objection lexicon holds "not working", "жалоб*", "charged twice" style words, plus
+  support complaints such as "can't log in", "не могу войти"); a fix made or a hand-over (the
+  markers of ``issue_resolved`` below) counts as the answer, as an offer does.
 - ``identity_verified`` (yes_no): yes when the agent uses a check marker (full name, account
   number, date of birth, code word); no when either party talks of the caller's account, bill,
   order or card without one; yes when no account was touched (no check was due).
 - ``issue_resolved`` (category): resolved when an agent turn says the fix is made ("I have
   refunded", "исправили") and no later customer turn says it still fails; else escalated when the
-  agent hands the problem on (ticket, technician, call back, transfer); else unresolved.
-- ``next_steps`` (yes_no): yes when the agent says what happens next ("you'll receive", "within",
-  "в течение", "номер заявки").
+  agent hands the problem on (ticket, technician, call back, transfer); else unresolved. A fix or
+  hand-over marker in a question ("Вы уже сбросили пароль?") or right after a negation ("ещё не
+  вернули", "I can't escalate") says nothing was done; a promise ("I will refund") has no marker.
+  An answered question ("до скольки работает офис?") stays unresolved: a lexicon cannot tell an
+  answer from a non-answer.
+- ``next_steps`` (yes_no): yes when the agent says what happens next ("you'll receive", "within
+  48 hours" – "within" only with a time –, "в течение", "номер заявки", "мастер приедет").
 
 Any other LLM criterion of a custom scorecard stays ``pending``: the baseline does not guess.
 """
@@ -196,6 +202,19 @@ OBJECTION = _lex(
     "расторг*",
     "жалоб*",
     "юрист*",
+)
+#: Support complaints the sales objections above miss: the customer cannot get in or was not reached.
+#: Read by ``complaint_handling`` only, so a sales call's deal stage does not change.
+COMPLAINT = _lex(
+    "can't log in",
+    "cannot log in",
+    "can't sign in",
+    "cannot sign in",
+    "locked out",
+    "never arrived",
+    "не могу войти",
+    "не могу зайти",
+    "не приходит",
 )
 ACKNOWLEDGE = POLITE["empathy"] + POLITE["apology"]
 RESOLVE = _lex(
@@ -477,6 +496,19 @@ DONE = _lex(
     "has been updated",
     "i've applied",
     "i have applied",
+    # a refund is made when it is issued ("I've issued a full refund"); "I've issued a ticket" is not a fix
+    "issued a refund",
+    "issued a full refund",
+    "issued you a refund",
+    "issued a credit",
+    "refund has been issued",
+    "i've unblocked",
+    "i have unblocked",
+    "has been unblocked",
+    "i've restarted",
+    "i have restarted",
+    "i've rebooted",
+    "i have rebooted",
     "i've credited",
     "i have credited",
     "the credit is on",
@@ -494,6 +526,8 @@ DONE = _lex(
     "сбросил*",
     "зачислил*",
     "перевыпустил*",
+    "разблокировал*",
+    "перезагрузил*",
     "всё работает",
     "все работает",
     "проблема решена",
@@ -519,22 +553,38 @@ ESCALATE = _lex(
     "ticket",
     "case number",
     "technician",
-    "engineer will",
+    "engineer",
     "specialist will",
     "supervisor will",
-    "will call you back",
+    # any promised call back, the agent's own included ("I'll chase them and call you back tomorrow")
+    "call you back",
     "transfer you",
     "i'll transfer",
     "i will transfer",
     "заявк*",
     "передам",
     "передал*",
-    "специалист перезвонит",
-    "специалист свяжется",
+    # Russian word order is free: "вам перезвонит специалист", "с вами свяжется мастер"
+    "перезвоню",
+    "перезвоним",
+    "перезвонит",
+    "перезвонят",
+    "свяжется",
+    "свяжемся",
+    "свяжутся",
     "техник*",
     "мастер приедет",
     "переведу вас",
     "соединю вас",
+)
+#: A DONE or ESCALATE marker that states nothing: in a question ("Вы уже сбросили пароль?") or negated
+#: by the word before it ("деньги ещё не вернули", "I can't escalate").
+_NEGATION = re.compile(r"(?<!\w)(?:не|ни|not|never|\w+n['’]t)\W*$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.!?…]+(?=\s|$)|\n")
+#: "within" is a next step only with a time ("within 48 hours", "within the next two days"); "Spain is
+#: within the EU roaming zone" is not.
+_WITHIN_TIME = re.compile(
+    r"(?<!\w)within\s+(?:[\w-]+\s+){0,3}?(?:minute|hour|day|week|month)s?(?!\w)", re.IGNORECASE
 )
 #: The agent saying what happens next and when.
 NEXT_STEPS = _lex(
@@ -548,7 +598,6 @@ NEXT_STEPS = _lex(
     "i will send",
     "we'll send",
     "we will send",
-    "within",
     "business days",
     "working days",
     "by tomorrow",
@@ -556,6 +605,13 @@ NEXT_STEPS = _lex(
     "next invoice",
     "call you back",
     "follow up",
+    # a visit booked ("I've booked an engineer visit for Tuesday", "мастер приедет в четверг")
+    "i've booked",
+    "i have booked",
+    "will come",
+    "will arrive",
+    "приедет",
+    "приедут",
     "confirmation",
     "reference number",
     "ticket number",
@@ -599,6 +655,18 @@ def find(phrases: tuple[str, ...], text: str, folded: str | None = None) -> list
     """
     # The pattern has no capturing group: findall gives each whole match.
     return list(dict.fromkeys(map(str.lower, ci_findall(_pattern(phrases), text, folded))))
+
+
+def _stated(phrases: tuple[str, ...], text: str) -> list[str]:
+    """:func:`find`, less the markers in a question sentence or right after a negation (:data:`_NEGATION`)."""
+    hits = []
+    for m in ci_finditer(_pattern(phrases), text, fold(text)):
+        start = max((e.end() for e in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
+        end = _CLAUSE_END.search(text, m.end())
+        if (end and end.group().startswith("?")) or _NEGATION.search(text, start, m.start()):
+            continue
+        hits.append(re.sub(r"\s+", " ", m.group().lower()))
+    return list(dict.fromkeys(hits))
 
 
 @dataclass(frozen=True)
@@ -730,23 +798,27 @@ def _politeness(call: _Call) -> BaselineValue:
     )
 
 
-def _first_objection(call: _Call) -> tuple[int, list[str]] | None:
+def _first_objection(call: _Call, phrases: tuple[str, ...] = OBJECTION) -> tuple[int, list[str]] | None:
     for i, turn in enumerate(call.turns):
-        if (not call.roles_known or turn.role == "customer") and (hits := find(OBJECTION, turn.text)):
+        if (not call.roles_known or turn.role == "customer") and (hits := find(phrases, turn.text)):
             return i, hits
     return None
 
 
-def _objection_handling(call: _Call, what: str = "objection") -> BaselineValue:
-    """``what``: the word the reasoning uses (the support card's complaint_handling reads the same
-    markers: a complaint is the objection of a support call)."""
-    found = call.first_objection
+def _objection_handling(call: _Call, what: str = "objection", support: bool = False) -> BaselineValue:
+    """``what``: the word the reasoning uses. ``support``: the support card's complaint_handling, which
+    reads the objection markers plus :data:`COMPLAINT` (a complaint is a support call's objection) and
+    takes a fix made or a hand-over (DONE, ESCALATE: "я перезагрузила порт", "мастер приедет") as the
+    answer, besides an offer."""
+    found = _first_objection(call, OBJECTION + COMPLAINT) if support else call.first_objection
     if found is None:
         return BaselineValue(80.0, None, f"no customer {what} found → 80 (nothing to handle){call.note}")
     index, objections = found
     after = "\n".join(t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent")
     folded = fold(after)
     ack, fix, ask = (find(phrases, after, folded) for phrases in (ACKNOWLEDGE, RESOLVE, CLARIFY))
+    if support:
+        fix = list(dict.fromkeys(fix + _stated(DONE + ESCALATE, after)))
     value = 20 + 25 * bool(ack) + 40 * bool(fix) + 15 * bool(ask)
     parts = [
         f"{what} {_q(objections)}",
@@ -877,7 +949,7 @@ def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
     done_at = [
         i
         for i, t in enumerate(call.turns)
-        if (not call.roles_known or t.role == "agent") and find(DONE, t.text)
+        if (not call.roles_known or t.role == "agent") and _stated(DONE, t.text)
     ]
     broken = []
     if done_at:
@@ -887,9 +959,9 @@ def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
             if not call.roles_known or t.role == "customer"
             for hit in find(STILL_BROKEN, t.text)
         ]
-    escalated = call.find(ESCALATE, "agent")
+    escalated = _stated(ESCALATE, call.text("agent"))
     if done_at and not broken:
-        done = list(dict.fromkeys(h for i in done_at for h in find(DONE, call.turns[i].text)))
+        done = list(dict.fromkeys(h for i in done_at for h in _stated(DONE, call.turns[i].text)))
         label, why = "resolved", f"agent fix made {_q(done)}"
     elif escalated:
         label, why = (
@@ -906,7 +978,10 @@ def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
 
 
 def _next_steps(call: _Call) -> BaselineValue:
-    hits = call.find(NEXT_STEPS, "agent")
+    text = call.text("agent")
+    hits = call.find(NEXT_STEPS, "agent") + [
+        " ".join(m.group().lower().split()) for m in _WITHIN_TIME.finditer(text)
+    ]
     if hits:
         return BaselineValue(1.0, "yes", f"next-step phrase {_q(hits)} → yes{call.note}")
     return BaselineValue(
@@ -932,7 +1007,7 @@ def baseline_scores(turns: Sequence[Turn], criteria: Iterable[Any]) -> dict[str,
         elif c.id == "case_examples" and c.kind == "yes_no":
             out[c.id] = _case_examples(call)
         elif c.id == "complaint_handling" and c.kind == "score":
-            out[c.id] = _objection_handling(call, "complaint or objection")
+            out[c.id] = _objection_handling(call, "complaint or objection", support=True)
         elif c.id == "identity_verified" and c.kind == "yes_no":
             out[c.id] = _identity_verified(call)
         elif c.id == "issue_resolved" and c.kind == "category":
