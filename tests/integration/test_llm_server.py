@@ -133,3 +133,34 @@ def test_real_server_scores_reach_clickhouse_through_the_worker(
         assert [letter[3] for letter in got["letters"]] == ["InvalidLlmAnswer"]
     else:
         assert got["letters"] == []
+
+
+def test_real_server_answers_the_support_scorecard(server_url: str) -> None:
+    """The packaged support card's criteria (a category with its own labels, two yes/no) go through the
+    same JSON-schema request and validation: a valid answer holds exactly its criteria, in range."""
+    from processors.scorecard import ScorecardRegistry
+
+    card = ScorecardRegistry.load().get("support")
+    backend = OpenAIBackend(
+        LLMConfig(
+            url=server_url, model="smollm2", timeout_s=300, max_tokens=600, response_format="json_object"
+        )
+    )
+    dialogue = (
+        "Agent: Brightline support, this is Emily. How can I help you?\n"
+        "Customer: I was charged twice for my subscription. If this is not fixed, I will cancel.\n"
+        "Agent: I am very sorry. Can I have your full name and account number, please?\n"
+        "Customer: Linda Ortiz, account [ID].\n"
+        "Agent: Thank you. I have refunded the double charge; you'll get a confirmation email today."
+    )
+    try:
+        result = backend.score(card, dialogue, "en")
+    except LLMAnswerError as exc:
+        assert "raw answer" in str(exc)  # a 135M model may break a range: validation says so
+        print(f"rejected by validation: {exc}")
+        return
+    print(f"valid support answer: {result.values}")
+    assert set(result.values) == {c.id for c in card.llm_criteria}
+    assert result.values["issue_resolved"][1] in card.criterion("issue_resolved").values
+    assert result.values["identity_verified"][1] in ("yes", "no")
+    assert 0 <= result.values["complaint_handling"][0] <= 100
