@@ -418,11 +418,12 @@ _MONEY_AFTER = re.compile(
     r"\s*(?:a|per|each|an|dollars?|bucks|cents?|euros?|pounds?|руб|рубл|долл|евро|за|в\s+месяц|в\s+год)(?!\w)",
     re.IGNORECASE,
 )
-#: After a figure: a rate per period or unit ("a month", "per user", "each"): what a price with its
-#: cents said the short way comes before ("forty nine ninety five a month" is 49.95).
+#: After a figure: a rate per period or unit ("a month", "per user", "each", "a night"): what a price with
+#: its cents said the short way comes before ("forty nine ninety five a month" is 49.95, "twenty nine
+#: fifty a night" 29.50; "twenty nine fifty people" stays two numbers).
 _RATE_AFTER = re.compile(
-    r"\s*(?:(?:a|an|per|each|every)\s+(?:month|year|week|day|mo|yr|user|seat|person|head|line|licen[cs]e|piece)"
-    r"|monthly|apiece|each|/mo)(?!\w)",
+    r"\s*(?:(?:a|an|per|each|every)\s+(?:month|year|week|day|night|mo|yr|user|seat|person|head|line|"
+    r"licen[cs]e|piece)|monthly|nightly|apiece|each|/mo)(?!\w)",
     re.IGNORECASE,
 )
 #: Before a figure: a price is named ("costs", "обойдётся в", "стоит"), so no time of day.

@@ -870,6 +870,14 @@ _PERIOD_PRICE = re.compile(
     r"\s*(?:в|за|a|an|per|/)\s*(?:месяц|мес\.|год|month|year|mo\.?)(?!\w)",
     re.IGNORECASE | re.UNICODE,
 )
+#: An amount in digits right before a night's or a day's rate, with no currency said: "29.50 a night",
+#: "12.99 per day", "3500 за ночь", "2000 в сутки". A night's rate takes two digits or more (no "2 a
+#: night"), a day's or a week's cents too: "take 3 a day", "20 a day" (cigarettes) are counts.
+_STAY_PRICE = re.compile(
+    r"(?P<amount>(?<![\w.,])(?:\d+[.,]\d\d|[1-9]\d{1,5}(?=\s*(?:a|an|per|за|в|/)\s*(?:night|ночь|сутки)(?!\w))))"
+    r"(?![\d.,]\d)\s*(?:(?:a|an|per|за|в|/)\s*(?:night|day|week|ночь|сутки|день|неделю)|nightly|daily|weekly)(?!\w)",
+    re.IGNORECASE | re.UNICODE,
+)
 #: A seller's offer in a negotiation or what was paid, with no currency said: "I can go to forty five
 #: thousand for two years", "we could go down to 48 000", "come down to 45k", "meet you at 45000",
 #: "last year we paid forty eight thousand", "OK, go to 48000". Only thousands (in digits, not a year's
@@ -896,6 +904,18 @@ _OFFER_PRICE = re.compile(
 _PAID_PRICE = re.compile(
     r"(?<!\w)paid\s+(?:(?:only|just|about|around|roughly|like)\s+)?"
     r"(?P<amount>(?<![\w.,])[1-9]\d{1,2}(?:[.,]\d{1,2})?(?!\d|[.,]\d))" + _OFFER_END,
+    re.IGNORECASE | re.UNICODE,
+)
+#: The same in Russian, in tens or more ("заплатил 200", "заплатила 4 500 за установку", "оплатили 1200
+#: сразу"; "двести" reads 200 by then): not "заплатил 3 раза", "заплатила 2 взноса" (a count's noun
+#: after it is no word that ends the sum).
+_PAID_PRICE_RU = re.compile(
+    r"(?<!\w)(?:за|у|о)?плати(?:л|ла|ли|м|ть)\s+(?:(?:всего|только|примерно|около|где-то|уже|ещё|еще)\s+)?"
+    r"(?P<amount>(?<![\w.,])(?:\d{1,3}(?:\s\d{3})+|[1-9]\d{1,6}(?:[.,]\d{1,2})?)(?!\d|[.,]\d)(?:\s?"
+    + _SCALE
+    + r")?)"
+    r"(?=\s*(?:[.,;:!?)—–\"”»]|$|(?:за|и|а|но|или|в|на|сразу|уже|тогда|вперёд|вперед|наличными|картой|"
+    r"сверху|плюс|ещё|еще|потом|тоже|как|по|с|из|чтобы|если|когда)(?!\w)))",
     re.IGNORECASE | re.UNICODE,
 )
 #: A money noun or a listing, with no currency said: "залог 65 000", "комиссия агентства 50 процентов, то
@@ -934,6 +954,7 @@ _CUE_HINTS = (
     "стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo", "go ", "down to",
     "meet you", "paid", "deposit", "payment", "fee", "commission", "rent", "retainer", "trade", "listed",
     "asking", "залог", "комисси", "предоплат", "аренд", "депозит", "аванс", "задат", "задатк", "взнос",
+    "night", "day", "week", "ноч", "сутк", "день", "недел", "плати",
 )  # fmt: skip
 
 
@@ -943,7 +964,15 @@ def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
     amount once)."""
     spans = list(found)
     n = 0
-    for pattern in (_CUED_PRICE, _PERIOD_PRICE, _OFFER_PRICE, _PAID_PRICE, _NOUN_PRICE):
+    for pattern in (
+        _CUED_PRICE,
+        _PERIOD_PRICE,
+        _STAY_PRICE,
+        _OFFER_PRICE,
+        _PAID_PRICE,
+        _PAID_PRICE_RU,
+        _NOUN_PRICE,
+    ):
         for m in pattern.finditer(text):
             a, b = m.span("amount")
             if pattern is _NOUN_PRICE and not _noun_priced(text, m, found):

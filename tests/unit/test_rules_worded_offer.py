@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.numbers import normalise_numbers
 from processors.rules import price_mentions
 
 
@@ -77,3 +78,48 @@ def test_a_worded_price_without_currency_after_its_cue_counts(text: str, n: int)
 )
 def test_an_offer_without_a_modal_and_a_small_sum_paid_count(text: str, n: int) -> None:
     assert price_mentions([text]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # what was paid, in Russian, as "paid 200" counts; words as normalise_numbers writes them
+        ("заплатил 200", 1),
+        ("Я заплатил двести.", 1),
+        ("заплатила двести рублей", 1),
+        ("Мы заплатили 4 500 за установку.", 1),
+        ("Оплатил 1200 сразу.", 1),
+        ("Мы заплатили 48 000 в прошлом году.", 1),
+        # a count, a lone digit, a year
+        ("Я заплатил 3 раза.", 0),
+        ("Заплатила 2 взноса.", 0),
+        ("Я заплатил 5, и всё.", 0),
+        ("Заплатили в 2020 году.", 0),
+    ],
+)
+def test_a_sum_paid_said_in_russian_counts(text: str, n: int) -> None:
+    assert price_mentions([normalise_numbers(text)]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "n"),
+    [
+        # a price and its cents said the short way before a night's or a day's rate
+        ("It's twenty nine fifty a night.", "It's 29.50 a night.", 1),
+        ("twenty nine fifty per night", "29.50 per night", 1),
+        ("twenty nine fifty per day", "29.50 per day", 1),
+        ("twenty nine fifty a month", "29.50 a month", 1),
+        ("twenty nine fifty dollars", "29.50 dollars", 1),
+        ("The room is 89 a night.", "The room is 89 a night.", 1),
+        ("Номер 3500 за ночь.", "Номер 3500 за ночь.", 1),
+        ("Две тысячи в сутки.", "2000 в сутки.", 1),
+        # no unit of price after it: two numbers, or a count
+        ("twenty nine fifty people", "29 50 people", 0),
+        ("I take 3 a day.", "I take 3 a day.", 0),
+        ("I smoke 20 a day.", "I smoke 20 a day.", 0),
+        ("Два раза в сутки.", "2 раза в сутки.", 0),
+    ],
+)
+def test_a_rate_per_night_or_day_is_a_price(text: str, said: str, n: int) -> None:
+    assert normalise_numbers(text) == said
+    assert price_mentions([said]) == n
