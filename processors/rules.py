@@ -531,6 +531,11 @@ _CLAUSE_END = re.compile(r"[,.;:!?\n—–]")
 #: A negation right before a hit that makes it the condition of a threat demands it: "If you don't stop
 #: calling me, I'll report you", "if you guys do not cancel it" (not "if I don't cancel", a question).
 _THREAT = re.compile(r"(?<!\S)if\s+(?:you|y'all|you\s+guys|they)\s+(?:do\s+|will\s+)?(?:not|don't|won't)$")
+#: The same in Russian: "Если вы не перестанете мне звонить, я пожалуюсь", "если ты не прекратишь звонить";
+#: with no "вы"/"ты" the hit's own second person says whose ("Если не перестанете звонить, ..."; not "если
+#: не отказаться", a condition's terms).
+_THREAT_RU = re.compile(r"(?<!\S)если\s+(?P<you>(?:вы|ты|они)\s+)?не$")
+_SECOND_PERSON_RU = re.compile(r"\w+(?:те|шь)(?!\w)")
 #: "не" before "can" is inability, not refusal: "не могу отменить" still wants to cancel.
 _UNABLE = re.compile(r"мо[гж]|получа|удаётся|удается")
 #: A rhetorical question before an intent denies it as a negation does: "Why would I cancel? I love
@@ -606,7 +611,9 @@ def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
             if words[at] in _NEGATIONS:
                 negated = not (at + 1 < len(words) and _UNABLE.match(words[at + 1]))
                 if negated and at == len(words) - 1:
-                    negated = not _THREAT.search(" ".join(clause[: len(clause) - len(words) + at + 1]))
+                    negated = not _threat(
+                        " ".join(clause[: len(clause) - len(words) + at + 1]), text[start:end]
+                    )
                 break
             if words[at] not in _NEGATION_BRIDGE:
                 cut = len(clause) - len(words) + at + 1  # the clause's words up to this one
@@ -622,6 +629,15 @@ def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
             )
         n += negated
     return n
+
+
+def _threat(before: str, hit: str) -> bool:
+    """Whether the negation ending ``before`` (lower-case words) makes ``hit`` a threat's condition
+    (:data:`_THREAT`, :data:`_THREAT_RU`), which demands it rather than denies it."""
+    if _THREAT.search(before) is not None:
+        return True
+    m = _THREAT_RU.search(before)
+    return m is not None and (m["you"] is not None or _SECOND_PERSON_RU.match(hit.lower()) is not None)
 
 
 def _someone_else(clause: list[str], hit: str) -> bool:

@@ -31,6 +31,10 @@ def _dnc(text: str) -> int:
         # a negation that makes the request a threat's condition demands it
         "If you don't stop calling me, I'll report you.",
         "if you guys do not stop calling me i will sue",
+        "Если вы не перестанете мне звонить, я пожалуюсь.",
+        "Если не перестанете звонить, я пожалуюсь.",
+        "Если вы не прекратите мне звонить, я подам в суд.",
+        "Если ты не перестанешь мне звонить, я заблокирую номер.",
     ],
 )
 def test_a_do_not_call_request_is_heard(text: str) -> None:
@@ -57,6 +61,8 @@ def test_a_do_not_call_request_is_heard(text: str) -> None:
         "Я не прошу удалить мой номер.",
         "I don't mind you calling.",
         "If I don't stop calling you, will you block me?",
+        "Вы же не перестанете звонить, я знаю.",  # a complaint, no request
+        "Я не перестану вам звонить.",
     ],
 )
 def test_a_preference_or_a_hypothetical_is_no_do_not_call_request(text: str) -> None:
@@ -96,6 +102,11 @@ def test_the_default_rules_alert_on_the_customers_request_not_the_agents_words()
         ("customer", "If you don't stop calling me, I'll report you."),
     ]
     assert "do_not_call_request" in _alerts(threat)
+    threat_ru = [
+        ("agent", "Здравствуйте, компания «Окна Плюс»."),
+        ("customer", "Если вы не перестанете мне звонить, я пожалуюсь."),
+    ]
+    assert "do_not_call_request" in _alerts(threat_ru)
 
 
 def test_an_entrys_qualifiers_are_read_and_narrow_that_entry_only(tmp_path) -> None:
