@@ -541,14 +541,30 @@ _UNABLE = re.compile(r"мо[гж]|получа|удаётся|удается")
 #: A rhetorical question before an intent denies it as a negation does: "Why would I cancel? I love
 #: it.", "Зачем мне отменять?" (words, lower-case, ending at the one right before the bridge words).
 _RHETORICAL = (("why", "would", "i"), ("why", "would", "we"), ("why", "should", "i"), ("why", "should", "we"),
-               ("why'd", "i"), ("зачем",))  # fmt: skip
+               ("why'd", "i"), ("why", "on", "earth", "would", "i"), ("why", "would", "anyone"),
+               ("why", "would", "anybody"), ("зачем",), ("почему", "я", "должен"), ("почему", "я", "должна"),
+               ("почему", "мы", "должны"))  # fmt: skip
 #: A question about the terms after an intent asks whether one may, not that one will: "Can I cancel
-#: anytime?", "Можно отменить в любой момент?" (the rest of the hit's sentence, up to its "?").
+#: anytime?", "Можно отменить в любой момент?", "Can I cancel later without a fee?", "А отказаться
+#: потом можно?" (the rest of the hit's sentence, up to its "?").
 _ANY_TIME = re.compile(
-    r"(?<!\w)(?:any\s?time|at\s+any\s+(?:time|point|moment)|whenever|в\s+любо[йе]\s+(?:момент|время)|"
-    r"когда\s+(?:угодно|захочу|захотим))(?!\w)[^.!?\n]*+\?",
+    r"(?<!\w)(?:any\s?time|at\s+any\s+(?:time|point|moment)|whenever|later|"
+    r"without\s+(?:a\s+|any\s+)?(?:fee|penalty|charge|paying|cost)|free\s+of\s+charge|"
+    r"during\s+the\s+(?:free\s+)?trial|within\s+(?:the\s+)?(?:first\s+)?\S+\s+days|"
+    r"в\s+любо[йе]\s+(?:момент|время)|когда\s+(?:угодно|захочу|захотим)|потом|позже|"
+    r"без\s+(?:штраф|комисси|неустойк|доплат)\w*|бесплатно|в\s+течение|"
+    r"if\s+(?:i|we)\s+(?:don't|do\s+not)\s+like|if\s+it\s+(?:doesn't|does\s+not)\s+work|"
+    r"если\s+не\s+(?:понравится|подойд[её]т))(?!\w)[^.!?\n]*+\?",
     re.IGNORECASE,
 )
+#: An intent imagined as a question's condition asks what it would bring, not that one will: "What
+#: happens if I cancel?", "Is there a fee if we cancel?", "Что будет, если я откажусь?", "А если я
+#: захочу отменить, это бесплатно?" (the first person, up to two words between, and a "?" ending the
+#: hit's sentence; "If you don't cancel it, ..." is a threat, read before).
+#: Words of a present intent before a hit, and of a question or a condition, which make it asked again.
+_STATED = frozenset(["want", "wanna", "need", "хочу", "хотим", "нужно", "надо"])
+_ASKING = frozenset(["can", "could", "may", "if", "what", "is", "если", "можно", "могу", "ли", "что"])
+_IF_I = re.compile(r"(?<!\S)(?:if\s+(?:i|we)|если(?:\s+(?:я|мы))?)(?:\s+\S+){0,2}$")
 _SENTENCE_REST = re.compile(r"[^.!?\n]*[.!?\n]?")
 #: A booking's terms asked with its condition: "Can I cancel online if plans change?" is no intent either
 #: (nor a plain "I'll cancel if my plans change": only a change of plans would make it one).
@@ -621,10 +637,17 @@ def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
                 break
         if not negated:
             stop = _SENTENCE_REST.match(text, end).end()  # type: ignore[union-attr]
+            # an intent stated before its question still stands: "Я хочу отменить, без штрафа можно?"
+            asked = not _STATED.intersection(clause) or bool(_ASKING.intersection(clause))
             negated = (
-                _ANY_TIME.search(text, end, stop) is not None
+                (asked and _ANY_TIME.search(text, end, stop) is not None)
                 or _IF_PLANS_CHANGE.search(text, end, stop) is not None
                 or _withdrawn(" ".join(clause), text[end:stop])
+                or (
+                    asked
+                    and text[end:stop].rstrip().endswith("?")
+                    and _IF_I.search(" ".join(clause)) is not None
+                )
                 or _someone_else(clause, text[start:end].lower())
             )
         n += negated

@@ -89,3 +89,39 @@ def test_rhetorical_and_terms_questions_are_no_cancel(text: str, n: int) -> None
 )
 def test_a_withdrawn_past_intention_is_no_cancel(text: str, n: int) -> None:
     assert rules.keyword_hits([text]).get("cancel", 0) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # more rhetorical questions
+        ("Why on earth would I cancel?", 0),
+        ("Why would anyone cancel? It's great.", 0),
+        ("Почему я должен отменять?", 0),
+        # more questions about the terms: when, at what cost, on what condition
+        ("Can I cancel later?", 0),
+        ("Can I cancel without a fee?", 0),
+        ("Can I cancel during the trial?", 0),
+        ("Can I cancel within thirty days?", 0),
+        ("Can I cancel if I don't like it?", 0),
+        ("А отказаться потом можно?", 0),
+        ("Можно будет отменить, если не понравится?", 0),
+        ("А отменить без штрафа можно?", 0),
+        # an intent imagined as a question's condition
+        ("What happens if I cancel?", 0),
+        ("Is there a fee if we cancel?", 0),
+        ("What if I want to cancel?", 0),
+        ("Что будет, если я откажусь?", 0),
+        ("А если я захочу отменить, это бесплатно?", 0),
+        # still an intent: said, asked for, a threat's condition, no question
+        ("I want to cancel. What happens if I cancel today?", 1),
+        ("I want to cancel later today.", 1),
+        ("If I cancel today, that's on you.", 1),
+        ("Can I cancel online?", 1),
+        ("Я хочу отменить подписку, без штрафа можно?", 1),  # the intent is said before the question
+        ("Если вы не отмените подписку, я пожалуюсь.", 1),
+        ("Why do I have to call three times to cancel?", 1),
+    ],
+)
+def test_more_questions_about_cancelling_are_no_cancel(text: str, n: int) -> None:
+    assert rules.keyword_hits([text]).get("cancel", 0) == n
