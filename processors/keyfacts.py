@@ -260,6 +260,18 @@ ESCALATION = (
     "вашего начальника", "вашему начальнику", "вашим начальником", "ваше руководство", "вашему руководству",
     "вашего старшего", "вышестоящ*", "старшего менеджера", "старшему менеджеру",
 )  # fmt: skip
+#: In an escalation's sentence, a call to praise makes it none: "I'd like to speak to your manager to
+#: thank her", "... с руководителем, чтобы поблагодарить Ольгу" (unless a "but" stands between: "I
+#: wanted to thank you, but get me your manager"). The default escalation_request alert's
+#: ``not_in_sentence_with``, which a test keeps equal, so the key fact and the alert agree.
+PRAISE_PURPOSE = (
+    "поблагодарить", "похвалить", "сказать спасибо", "выразить благодарность", "передать благодарность",
+    "оставить благодарность", "объявить благодарность", "хороший отзыв", "положительный отзыв", "to thank",
+    "and thank", "thank her", "thank him", "thank them", "to praise", "praise her", "praise him",
+    "to compliment", "compliment her", "compliment him", "a compliment", "to commend", "commend her",
+    "commend him", "say thank you", "say thanks", "positive feedback", "how great", "how helpful",
+    "how wonderful", "how amazing", "how fantastic", "what a great job",
+)  # fmt: skip
 #: A notice that the call is recorded, by either side.
 RECORDING = (
     "call is recorded", "call is being recorded", "call may be recorded", "calls are recorded",
@@ -499,6 +511,7 @@ def signals(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[tuple[str, st
             for m in ci_finditer(pattern, text, folded)
             if (kind := (m.lastgroup or "number").partition("_")[0]) != "courtesy"
         ]
+    found = _without_praise(text, found)
     if "?" in text:
         found.append(("question", "?"))
     elif folded is not None and start_twin is not None:
@@ -581,6 +594,8 @@ def signals_of(texts: list[str], lexicon: Lexicon = DEFAULT_LEXICON) -> list[lis
         kind = (named.lastgroup or "number").partition("_")[0]  # type: ignore[union-attr]
         if kind != "courtesy":
             found[i].append((kind, " ".join(anchor.split())))
+    for i, text_found in enumerate(found):
+        found[i] = _without_praise(texts[i], text_found)
     hinted = set()
     if any(map(folded.__contains__, _REQUEST_HINTS)):
         starts = [a for a, _ in bounds]
@@ -593,6 +608,28 @@ def signals_of(texts: list[str], lexicon: Lexicon = DEFAULT_LEXICON) -> list[lis
         ):
             found[i].append(("question", "?"))
     return found
+
+
+def _without_praise(text: str, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``found`` (the signals of ``text``) less the escalations whose sentence calls to praise
+    (:data:`PRAISE_PURPOSE`), as the escalation_request alert reads them."""
+    if all(kind != "escalation" for kind, _ in found):
+        return found
+    from processors.rules import Qualifiers  # rules imports this module: not at its top
+
+    praise = Qualifiers(not_in_sentence_with=PRAISE_PURPOSE)
+    spans: dict[str, Iterator[re.Match[str]]] = {}
+    out = []
+    for kind, anchor in found:
+        if kind == "escalation":
+            if anchor not in spans:
+                words = r"[\s,]+".join(map(re.escape, anchor.split()))
+                spans[anchor] = re.finditer(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE)
+            m = next(spans[anchor], None)
+            if m is not None and praise.voids(text, *m.span()):
+                continue
+        out.append((kind, anchor))
+    return out
 
 
 def _asks(text: str, folded: str | None, question: re.Pattern[str], start: re.Pattern[str]) -> bool:
