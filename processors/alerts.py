@@ -155,7 +155,7 @@ class Compare:
     literal: float | str | bool | None = None
 
     def check(self, score: Mapping[str, Any]) -> Match | None:
-        value = resolve(score, self.path)
+        value = resolve(score, self.path, text=isinstance(self.literal, str))
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return None  # NaN is no measurement: like null, it never matches (not even !=)
         # Text (every CRM field is text) tested as a flag or against a number / true / false is read
@@ -268,14 +268,16 @@ def explain(condition: Condition, score: Mapping[str, Any]) -> str:
         more = f" (+{len(condition.phrases) - 3} more)" if len(condition.phrases) > 3 else ""
         times = f" {condition.at_least} times" if condition.at_least > 1 else ""
         return f"{who} did not say{times} any of {listed}{more} (negated ones do not count)"
-    value = resolve(score, condition.path)
+    value = resolve(score, condition.path, text=isinstance(condition.literal, str))
     shown = "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else _fmt(value)
     needs = f" (needs {condition.op} {_fmt(condition.literal)})" if condition.op else " (needs a true value)"
     return f"{condition.path} = {shown[:MAX_QUOTED]}{needs}"
 
 
-def resolve(score: Mapping[str, Any], path: str) -> Any:
-    """The value at a (validated) condition path of a CallScore; None when absent."""
+def resolve(score: Mapping[str, Any], path: str, text: bool = False) -> Any:
+    """The value at a (validated) condition path of a CallScore; None when absent. ``text``: the
+    condition compares with a word, so a bare ``criteria.<id>`` of a yes_no criterion reads its label
+    ("criteria.identity_verified == no"), not its 0/1 value, which no word equals."""
     root, _, rest = path.partition(".")
     if root in _TOP:
         return score.get(root)
@@ -288,6 +290,8 @@ def resolve(score: Mapping[str, Any], path: str) -> Any:
             return row.get("label")
         if part == "value":
             return row.get("value")
+        if text and row.get("label") is not None:
+            return row["label"]
         return row.get("value") if row.get("value") is not None else row.get("label")
     if root == "rules":
         metrics = score["rules"]
@@ -654,6 +658,31 @@ def check_keyword_entries(
                         )
 
 
+def _answers(criterion: Any, part: str) -> tuple[str, ...] | None:
+    """The words a criterion's ``criteria.<id>[.label]`` can equal, None when any may (a score's or a
+    count's value is a number: no word; a category's label, one of its values; a yes_no's, yes/no)."""
+    if part == "value":
+        return ()
+    if criterion.kind == "category":
+        return tuple(criterion.values)
+    if criterion.kind == "yes_no":
+        return ("yes", "no")
+    return ()
+
+
+def _word_never_answered(compare: Compare, card: Any) -> str | None:
+    """Why ``compare`` (a criterion against a word) can never hold on ``card``'s calls, or None."""
+    if not isinstance(compare.literal, str) or compare.op != "==":
+        return None
+    cid, _, part = compare.path.removeprefix("criteria.").partition(".")
+    criterion = next((c for c in card.criteria if c.id == cid), None)
+    answers = None if criterion is None else _answers(criterion, part)
+    if answers is None or compare.literal in answers:
+        return None
+    said = f"one of {', '.join(answers)}" if answers else f"a number ({criterion.kind})"
+    return f"{compare.path} is {said} on scorecard {card.id!r}, never {compare.literal!r}"
+
+
 def _criterion_paths(condition: Condition | None) -> Iterator[tuple[str, str]]:
     """(path, criterion id) of every ``criteria.<id>[.value|.label]`` in ``condition``."""
     for compare in _compares(condition):
@@ -672,6 +701,15 @@ def check_criterion_paths(rulebook: AlertRulebook, scorecards: Any) -> None:
     for rule_set in rulebook.sets.values():
         where = str(rule_set.path or f"alert rules {rule_set.id}")
         for rule in rule_set.rules:
+            for compare in _compares(rule.when):
+                # a word no answer of the criterion equals ("criteria.issue_resolved == fixed", a
+                # score == "high"): refused where every scorecard with the criterion says so
+                if not compare.path.startswith("criteria."):
+                    continue
+                why = [w for card in cards if (w := _word_never_answered(compare, card))]
+                having = [c for c in cards if compare.path.split(".")[1] in {x.id for x in c.criteria}]
+                if why and len(why) == len(having):
+                    raise AlertRuleError(f"{where}: rule {rule.id!r}: {why[0]}; it would never hold")
             for path, criterion in _criterion_paths(rule.when):
                 if "*" in rule_set.tenants:
                     if not any(criterion in {c.id for c in card.criteria} for card in cards):
