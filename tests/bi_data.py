@@ -1,22 +1,25 @@
 """Realistic scored calls for BI views, docs/bi.md queries and Grafana panels.
 
-Three agents × three days (relative to now, so "this week" queries find them) × two calls, scored
-on the packaged default scorecard (totals and fatal failures computed by ``processors.scorecard``),
-plus alerts and dead letters; everything written through the real sink (``ClickHouseSink``) with
-``processors.rows`` rows, exactly as the pipeline writes them, and the ``dead_letter_dismissals`` and
-``dead_letter_replays`` audit rows ``callstream dlq`` adds.
+Three sales agents × three days (relative to now, so "this week" queries find them) × two calls, scored
+on the packaged default scorecard, and support-queue calls scored on the packaged ``support`` card
+(two support agents every day, and one sales agent covering support for a call; totals and fatal
+failures computed by ``processors.scorecard``), plus alerts and dead letters; everything written
+through the real sink (``ClickHouseSink``) with ``processors.rows`` rows, exactly as the pipeline
+writes them, and the ``dead_letter_dismissals`` and ``dead_letter_replays`` audit rows
+``callstream dlq`` adds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
 from processors.rows import alert_row, dead_letter_row, failure_hash, score_rows
-from processors.scorecard import default_scorecard, totals
+from processors.scorecard import Scorecard, ScorecardRegistry, default_scorecard, totals
 from streams.sink import ClickHouseSink
 from tests.factories import make_alert, make_call_score, make_dead_letter
 
@@ -28,6 +31,39 @@ DEAL_STAGES = ("presentation", "closing")
 DAYS = 3
 REPLAYED_CALL = "bi-agent-2-d0-c1"  # re-scored later with a new politeness value
 RESCORED_POLITENESS = 65.0
+# Support queues, scored on the packaged `support` card: agent -> (name, queue).
+SUPPORT_AGENTS = {"agent-4": ("Dana Ruiz", "support"), "agent-5": ("Eli Moss", "service")}
+NAMES = {**AGENTS, **{agent_id: name for agent_id, (name, _) in SUPPORT_AGENTS.items()}}
+
+
+@dataclass(frozen=True)
+class Support:
+    """What the support card's LLM criteria answered for one call (and the rule's money amounts)."""
+
+    politeness: float
+    complaint_handling: float
+    identity_verified: str
+    issue_resolved: str
+    next_steps: str
+    price_mentions: int
+    summary: str
+
+
+# per support agent and call of the day: agent-4 checks the caller and fixes or hands on; agent-5
+# discusses a bill unchecked and leaves it unresolved (a low total), then fixes a login
+SUPPORT_CALLS = {
+    "agent-4": (
+        Support(85.0, 80.0, "yes", "resolved", "yes", 1, "Charged twice; account checked, $49 refunded."),
+        Support(80.0, 70.0, "yes", "escalated", "yes", 0, "Outage; ticket opened, technician Friday."),
+    ),
+    "agent-5": (
+        Support(60.0, 45.0, "no", "unresolved", "no", 1, "Disputed a $120 late fee unchecked; no fix."),
+        Support(70.0, 65.0, "yes", "resolved", "no", 0, "Login failed; birth date checked, reset."),
+    ),
+}
+# agent-3 (sales) covers the support queue for one call today
+COVER_CALL = "bi-agent-3-support-d0"
+COVER = Support(75.0, 60.0, "no", "escalated", "yes", 0, "Router return; transferred to the returns team.")
 
 
 @dataclass
@@ -84,7 +120,7 @@ def scored_call(
     """A CallScore on the default scorecard, its total computed by the real scorecard code."""
     score = make_call_score(call_id, tenant=TENANT, started_at=started_at)
     call = _call(score)
-    call["agent"] = {"id": agent_id, "name": AGENTS[agent_id]}
+    call["agent"] = {"id": agent_id, "name": NAMES[agent_id]}
     card = default_scorecard()
     case = "yes" if politeness >= 75 else "no"
     named = "yes" if price_mentions else "no"
@@ -131,6 +167,95 @@ def scored_call(
     return score
 
 
+# the kept lines of a support call (the factory's dialogue keeps its dropped filler between them)
+SUPPORT_DIALOGUE = [
+    "Thanks for calling Acme support, this is {name}. How can I help?",
+    "I have a problem with my bill and I'm not happy about it.",
+    "I'm sorry about that. Can I have your account number and date of birth first?",
+    "Sure, it ends in 4471.",
+]
+
+
+@cache
+def support_card() -> Scorecard:
+    return ScorecardRegistry.load().get("support")
+
+
+def support_call(
+    call_id: str,
+    *,
+    agent_id: str,
+    queue: str,
+    started_at: datetime,
+    answers: Support,
+    keywords: dict[str, int],
+    scorer: str = "llm",
+    scored_after: timedelta = timedelta(minutes=2),
+) -> dict[str, Any]:
+    """A CallScore of a support queue on the packaged ``support`` card, its total computed by the real
+    scorecard code."""
+    score = make_call_score(call_id, tenant=TENANT, started_at=started_at)
+    call = _call(score)
+    call["agent"] = {"id": agent_id, "name": NAMES[agent_id]}
+    call["queue"] = queue
+    transcript = score["compressed"]["filtered"]["transcript"]
+    kept = [segment for segment in transcript["segments"] if segment["kept"]]
+    for segment, text in zip(kept, SUPPORT_DIALOGUE, strict=True):
+        segment["text"] = text.format(name=NAMES[agent_id].split()[0])
+    score["compressed"]["text"] = "\n".join(f"{s['role'].upper()}: {s['text']}" for s in kept)
+    card = support_card()
+    a = answers
+    criteria = [
+        ("politeness", "score", "llm", a.politeness, None, f"politeness {a.politeness:.0f}: tone, apology"),
+        ("complaint_handling", "score", "llm", a.complaint_handling, None, "complaint taken up"),
+        (
+            "identity_verified",
+            "yes_no",
+            "llm",
+            float(a.identity_verified == "yes"),
+            a.identity_verified,
+            "check",
+        ),
+        ("issue_resolved", "category", "llm", None, a.issue_resolved, f"issue {a.issue_resolved}"),
+        ("next_steps", "yes_no", "llm", float(a.next_steps == "yes"), a.next_steps, "what happens next"),
+        ("price_mentions", "count", "rule", float(a.price_mentions), None, "computed by rule"),
+    ]
+    score["criteria"] = [
+        {
+            "id": cid,
+            "title": card.criterion(cid).title,
+            "kind": kind,
+            "source": source,
+            "status": "scored",
+            "value": value,
+            "label": label,
+            "reasoning": why,
+        }
+        for cid, kind, source, value, label, why in criteria
+    ]
+    total, fatal = totals(card, score["criteria"])
+    latency = 1.2 + a.price_mentions / 10
+    score.update(
+        scorecard_id=card.id,
+        scorecard_version=card.version,
+        scorer=scorer,
+        model_id="qwen2.5-7b-instruct" if scorer == "llm" else None,
+        prompt_version="v3" if scorer == "llm" else "baseline-v1",
+        llm_tokens_in=700 + 10 * a.price_mentions if scorer == "llm" else None,
+        llm_tokens_out=200 if scorer == "llm" else None,
+        llm_latency_s=latency if scorer == "llm" else None,
+        cost_usd=round(latency * 2.5 / 3600, 6) if scorer == "llm" else None,
+        total=total,
+        fatal_failed=fatal,
+        summary=a.summary,
+        scored_at=started_at + scored_after,
+    )
+    score["rules"]["price_mentions"] = a.price_mentions
+    score["rules"]["keyword_hits"] = dict(keywords)
+    score["rules"]["agent_keyword_hits"] = {"apology": 1} if a.complaint_handling >= 60 else {}
+    return score
+
+
 def build(now: datetime | None = None) -> BiData:
     """The calls, alerts and dead letters (not yet written)."""
     now = (now or datetime.now(UTC)).replace(microsecond=0)
@@ -159,6 +284,32 @@ def build(now: datetime | None = None) -> BiData:
                     keywords=keywords,
                     scorer="llm" if day < 2 else "baseline",
                 )
+    # support queues: calls at 01:30/01:40 and 02:30/02:40, agent-3's cover call at 02:50
+    for agent_index, (agent_id, (_, queue)) in enumerate(SUPPORT_AGENTS.items()):
+        for day in range(DAYS):
+            for c, answers in enumerate(SUPPORT_CALLS[agent_id]):
+                call_id = f"bi-{agent_id}-d{day}-c{c}"
+                started = today - timedelta(days=day) + timedelta(hours=1 + c, minutes=30 + 10 * agent_index)
+                keywords = {"thanks": 1, "greeting": 1}
+                if answers.issue_resolved == "unresolved":
+                    keywords["cancel"] = 1
+                data.calls[call_id] = support_call(
+                    call_id,
+                    agent_id=agent_id,
+                    queue=queue,
+                    started_at=started,
+                    answers=answers,
+                    keywords=keywords,
+                    scorer="llm" if day < 2 else "baseline",
+                )
+    data.calls[COVER_CALL] = support_call(
+        COVER_CALL,
+        agent_id="agent-3",
+        queue="support",
+        started_at=today + timedelta(hours=2, minutes=50),
+        answers=COVER,
+        keywords={"thanks": 1},
+    )
     for score in data.calls.values():
         if score["fatal_failed"]:
             call = _call(score)
@@ -179,6 +330,19 @@ def build(now: datetime | None = None) -> BiData:
                 agent_id=call["agent"]["id"],
                 created_at=score["scored_at"] + timedelta(seconds=1),
                 suppressed=score["call_id"].endswith("-c1"),  # within the cool-down of the c0 alert
+            )
+            data.alerts.append(alert)
+        if score["scorecard_id"] == "support" and score["total"] is not None and score["total"] < 40:
+            call = _call(score)
+            alert = make_alert(score["call_id"], tenant=TENANT, rule="low_total")
+            alert.update(
+                value=score["total"],
+                threshold=40.0,
+                agent_id=call["agent"]["id"],
+                agent_name=call["agent"]["name"],
+                queue=call["queue"],
+                message=f"Call score {score['total']:.0f} is below 40",
+                created_at=score["scored_at"] + timedelta(seconds=1),
             )
             data.alerts.append(alert)
     for offset in range(3):

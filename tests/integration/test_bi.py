@@ -152,7 +152,12 @@ def test_worst_agent_this_week_is_the_rude_one(bi):
     # stays apart (a scorer change never blends into the average) and has too few calls to be listed
     rude = {r["scorer"]: r["fatal_failed"] for r in result if r["agent_id"] == "agent-2"}
     assert rude == {"llm": 2}
-    assert result[-1]["agent_id"] == "agent-1"
+    # totals of different scorecards are not compared: the best of the sales (default card) rows
+    sales = [r for r in result if r["scorecard_id"] == "default"]
+    assert sales[0] == result[0] and sales[-1]["agent_id"] == "agent-1"
+    # support agents are ranked on their own card's rows; agent-3's one support call is not listed
+    support = {(r["agent_id"], r["scorer"]) for r in result if r["scorecard_id"] == "support"}
+    assert support == {("agent-4", "llm"), ("agent-5", "llm")}
 
 
 def test_price_named_but_no_close(bi):
@@ -162,7 +167,7 @@ def test_price_named_but_no_close(bi):
     expected = set()
     for call_id, score in data.calls.items():
         labels = {c["id"]: c["label"] for c in score["criteria"]}
-        if labels["price_named"] == "yes" and labels["deal_stage"] != "closing":
+        if labels.get("price_named") == "yes" and labels.get("deal_stage") != "closing":  # sales calls
             expected.add(call_id)
     assert expected and got == expected
 
@@ -260,3 +265,53 @@ def test_a_dismissed_letter_is_not_listed_unresolved_until_it_fails_or_is_replay
         "bi-dlq-failed-after-dismissal": "open",
         "bi-dlq-replayed-after-dismissal": "replayed",
     }
+
+
+def test_support_resolution_and_identity_checks_per_agent(bi):
+    client, data = bi
+    [sql] = [
+        sql for heading, sql in DOC_QUERIES if heading == "Support: resolution and identity checks per agent"
+    ]
+    got = {(r["agent_id"], r["scorecard_version"], r["scorer"]): r for r in rows(client, sql)}
+    expected: dict[tuple[str, str, str], list[dict]] = {}
+    for score in data.calls.values():
+        if score["scorecard_id"] == "support":
+            agent = score["compressed"]["filtered"]["transcript"]["call"]["agent"]["id"]
+            expected.setdefault((agent, score["scorecard_version"], score["scorer"]), []).append(score)
+    assert set(got) == set(expected)
+    assert {agent for agent, _, _ in got} == {"agent-3", "agent-4", "agent-5"}  # agent-3 covered a call
+    for key, scores in expected.items():
+        answers = [{c["id"]: c for c in s["criteria"]} for s in scores]
+        n = len(answers)
+
+        def share(criterion: str, label: str, answers=answers, n=n) -> float:
+            return round(sum(a[criterion]["label"] == label for a in answers) / n, 2)
+
+        row = got[key]
+        assert row["judged_calls"] == n, key
+        for label in ("resolved", "escalated", "unresolved"):
+            assert row[f"{label}_share"] == pytest.approx(share("issue_resolved", label)), (key, label)
+        assert row["identity_verified_share"] == pytest.approx(share("identity_verified", "yes")), key
+        assert row["next_steps_share"] == pytest.approx(share("next_steps", "yes")), key
+        complaint = round(sum(a["complaint_handling"]["value"] for a in answers) / n, 1)
+        assert row["complaint_handling"] == pytest.approx(complaint), key
+    # least resolved first: agent-5 leaves its first call of each day unresolved
+    assert next(iter(got))[0] in {"agent-3", "agent-5"}
+    assert got[("agent-5", "1", "llm")]["unresolved_share"] == pytest.approx(0.5)
+    assert got[("agent-4", "1", "llm")]["identity_verified_share"] == pytest.approx(1.0)
+
+
+def test_sales_queries_leave_support_calls_out(bi):
+    """The default card's criteria (price named, deal stage, sale probability) exist only on sales calls:
+    the sales questions neither list nor count support calls."""
+    client, data = bi
+    support = {call_id for call_id, s in data.calls.items() if s["scorecard_id"] == "support"}
+    assert support and any(data.calls[c]["rules"]["price_mentions"] for c in support)  # money named
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Calls with a price named but no close"]
+    assert not {r["call_id"] for r in rows(client, sql)} & support
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "An agent's scorecard, day by day"]
+    for row in rows(client, sql.replace("agent-1", "agent-3")):  # agent-3 covered a support call
+        assert row["sale_probability"] is not None and row["objection_handling"] is not None
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Deal stages reached, per queue"]
+    queues = {r["queue"] for r in rows(client, sql)}
+    assert queues == {"sales"}
