@@ -20,7 +20,7 @@ from clickhouse_connect.driver.client import Client
 
 from processors.rows import alert_row, dead_letter_row, failure_hash, score_rows
 from processors.scorecard import Scorecard, ScorecardRegistry, default_scorecard, totals
-from streams.sink import ClickHouseSink
+from streams.sink import ClickHouseSink, row_version
 from tests.factories import make_alert, make_call_score, make_dead_letter
 
 TENANT = "acme"
@@ -64,6 +64,11 @@ SUPPORT_CALLS = {
 # agent-3 (sales) covers the support queue for one call today
 COVER_CALL = "bi-agent-3-support-d0"
 COVER = Support(75.0, 60.0, "no", "escalated", "yes", 0, "Router return; transferred to the returns team.")
+# A support call scored by a worker whose clock ran 2 h ahead: the sink stored it with its own clock
+# as `_version` (streams.sink.row_version), so `scored_at` is later than the row's version. The call
+# was sent again since and failed: `dlq list` (which compares `_version`) has that letter open.
+SKEWED_CALL = "bi-support-skewed-clock"
+SKEW = timedelta(hours=2)
 
 
 @dataclass
@@ -72,6 +77,8 @@ class BiData:
 
     now: datetime
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)  # call_id -> newest CallScore
+    #: When the sink stored a call whose record's time was ahead of its clock (call_id -> sink's time).
+    stored_at: dict[str, datetime] = field(default_factory=dict)
     alerts: list[dict[str, Any]] = field(default_factory=list)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
     #: ``dlq dismiss`` and ``dlq replay`` of letters above: (letter, when).
@@ -86,6 +93,21 @@ class BiData:
         if dismissed is None or dismissed < letter["failed_at"]:
             return False
         return replayed is None or dismissed >= replayed
+
+    def version(self, score: dict[str, Any]) -> int:
+        """The ``_version`` the sink stores ``score`` under (``row_version``: the record's time, or the
+        sink's clock where the record's time was ahead of it)."""
+        stored = self.stored_at.get(score["call_id"])
+        return row_version(score["scored_at"], None if stored is None else stored.timestamp())
+
+    def resolved(self, letter: dict[str, Any]) -> bool:
+        """Whether ``letter`` counts as resolved, as ``callstream dlq list`` judges it: its call has a
+        ``calls`` row of a newer ``_version`` than the failure, and the letter's stage is not one that
+        runs after the row (``alerts``, ``notify``)."""
+        score = self.calls.get(letter["call_id"] or "")
+        if score is None or letter["stage"] in ("alerts", "notify"):
+            return False
+        return self.version(score) > _version(letter["failed_at"])
 
     def politeness(self, agent_id: str, day: Any) -> float:
         """Expected agent-day average politeness (newest version of each call)."""
@@ -310,6 +332,17 @@ def build(now: datetime | None = None) -> BiData:
         answers=COVER,
         keywords={"thanks": 1},
     )
+    skewed_start = now - timedelta(hours=3)
+    data.calls[SKEWED_CALL] = support_call(
+        SKEWED_CALL,
+        agent_id="agent-4",
+        queue="support",
+        started_at=skewed_start,
+        answers=SUPPORT_CALLS["agent-4"][0],
+        keywords={"thanks": 1, "greeting": 1},
+        scored_after=timedelta(minutes=5) + SKEW,
+    )
+    data.stored_at[SKEWED_CALL] = skewed_start + timedelta(minutes=5)
     for score in data.calls.values():
         if score["fatal_failed"]:
             call = _call(score)
@@ -397,6 +430,30 @@ def build(now: datetime | None = None) -> BiData:
         data.dismissals.append((letter, now - dismissed))
         if replayed is not None:
             data.replays.append((letter, now - replayed))
+    # the alerts stage failed on the first scoring of the call re-scored later: a newer `calls` row
+    # does not resolve it (alerts and notify run after the row), as `dlq list` judges it
+    rescored_first = data.calls[REPLAYED_CALL]
+    letter = make_dead_letter(9, topic="calls.scored")
+    letter.update(
+        stage="alerts",
+        call_id=REPLAYED_CALL,
+        key=REPLAYED_CALL.encode(),
+        error_class="KafkaTimeoutError",
+        error_message="alert candidate not acknowledged",
+        failed_at=rescored_first["scored_at"] + timedelta(minutes=1),
+    )
+    data.dead_letters.append(letter)
+    # the call scored by the skewed clock, sent again since and failed after its stored version, before
+    # its (future-dated) scored_at
+    letter = make_dead_letter(10, topic="calls.completed")
+    letter.update(
+        stage="transcribe",
+        call_id=SKEWED_CALL,
+        key=SKEWED_CALL.encode(),
+        error_class="RecordingNotFound",
+        failed_at=data.stored_at[SKEWED_CALL] + timedelta(hours=1),
+    )
+    data.dead_letters.append(letter)
     # bytes no tenant can be read from
     letter = make_dead_letter(4, topic="calls.transcribed", payload=b"\x00garbage")
     letter.update(key=None, call_id=None, tenant=None, error_class="NotSingleObjectError", failed_at=now)
@@ -415,7 +472,7 @@ def write(client: Client, data: BiData, *, replay: bool = True) -> BiData:
     offset = 0
     for score in data.calls.values():
         sink.add_rows(
-            score_rows(score, _version(score["scored_at"])), topic="calls.scored", partition=0, offset=offset
+            score_rows(score, data.version(score)), topic="calls.scored", partition=0, offset=offset
         )
         offset += 1
     for alert in data.alerts:
@@ -442,7 +499,7 @@ def write(client: Client, data: BiData, *, replay: bool = True) -> BiData:
     # 1. the same records again at other offsets: other dedup tokens, so physical duplicates
     for score in data.calls.values():
         sink.add_rows(
-            score_rows(score, _version(score["scored_at"])), topic="calls.scored", partition=1, offset=offset
+            score_rows(score, data.version(score)), topic="calls.scored", partition=1, offset=offset
         )
         offset += 1
     for alert in data.alerts:
@@ -469,7 +526,7 @@ def write(client: Client, data: BiData, *, replay: bool = True) -> BiData:
         scored_after=timedelta(minutes=30),
     )
     sink.add_rows(
-        score_rows(rescored, _version(rescored["scored_at"])),
+        score_rows(rescored, data.version(rescored)),
         topic="calls.scored",
         partition=2,
         offset=offset,

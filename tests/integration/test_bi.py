@@ -227,17 +227,47 @@ def test_unresolved_dead_letters_are_those_newer_than_their_calls_last_result(bi
     client, data = bi
     [sql] = [sql for heading, sql in DOC_QUERIES if heading == "Dead letters not resolved since"]
     got = sorted((r["call_id"], r["error_class"]) for r in rows(client, sql))
-    last = {call_id: score["scored_at"] for call_id, score in data.calls.items()}
     expected = sorted(
         (d["call_id"], d["error_class"])
         for d in data.dead_letters
-        if d["tenant"] == "acme"
-        and (d["call_id"] not in last or last[d["call_id"]] < d["failed_at"])
-        and not data.set_aside(d)
+        if d["tenant"] == "acme" and not data.resolved(d) and not data.set_aside(d)
     )
     assert got == expected
-    assert any(call_id in last for call_id, _ in got)  # the re-sent call whose recording broke
+    assert any(call_id in data.calls for call_id, _ in got)  # the re-sent call whose recording broke
     assert "RecordingNotAllowed" not in {error for _, error in got}  # fixed and scored since
+
+
+def test_unresolved_dead_letters_judge_the_calls_row_by_version_and_stage_as_dlq_list_does(bi):
+    """A newer `calls` row resolves a letter only if its `_version` (not `scored_at`) is newer than the
+    failure, and never one of the alerts or notify stage: the same verdict as `dlq list --status`."""
+    client, data = bi
+    [sql] = [sql for heading, sql in DOC_QUERIES if heading == "Dead letters not resolved since"]
+    got = {(r["call_id"], r["stage"]) for r in rows(client, sql)}
+    # the alerts stage failed on the first scoring of a call scored again after the failure
+    rescored = data.calls[bi_data.REPLAYED_CALL]["scored_at"]
+    [alerts] = [d for d in data.dead_letters if d["stage"] == "alerts"]
+    assert alerts["call_id"] == bi_data.REPLAYED_CALL and rescored > alerts["failed_at"]
+    assert (bi_data.REPLAYED_CALL, "alerts") in got
+    # the call whose scored_at (a clock 2 h ahead) is later than a failure after its stored version
+    skewed = data.calls[bi_data.SKEWED_CALL]
+    [failure] = [d for d in data.dead_letters if d["call_id"] == bi_data.SKEWED_CALL]
+    assert skewed["scored_at"] > failure["failed_at"] and not data.resolved(failure)
+    assert (bi_data.SKEWED_CALL, "transcribe") in got
+    from streams import dlq
+    from streams.settings import Settings
+
+    topics = dlq.replay_topics(Settings())
+    letters = dlq.fetch(client, dlq.LetterFilter(tenant="acme", topics=topics))
+    assert len(letters) == sum(d["tenant"] == "acme" for d in data.dead_letters)
+    states = {(x.call_id, x.stage, x.offset): x.state(topics) for x in letters}
+    assert "resolved" in states.values() and "dismissed" in states.values()
+    listed = {(call_id, stage) for (call_id, stage, _), state in states.items()}
+    assert got == {
+        (call_id, stage)
+        for (call_id, stage, _), state in states.items()
+        if state not in ("resolved", "dismissed")
+    }
+    assert listed > got
 
 
 def test_a_dismissed_letter_is_not_listed_unresolved_until_it_fails_or_is_replayed_again(bi):
