@@ -253,10 +253,12 @@ ESCALATION = (
         for who in ("manager", "supervisor", "boss")
         if (det, who) != ("the", "boss")
     ),
-    "put me through", "transfer me to", "get me your *", "your supervisor", "a supervisor",
+    "put me through", "transfer me to", "get me your *", "get me a manager", "get me a supervisor",
+    "get me the manager", "get me the supervisor", "your supervisor", "a supervisor",
     "someone more senior", "someone senior", "escalate*",
     "позовите", "дайте начальника", "дайте мне начальника", "дайте руководителя", "дайте старшего",
-    "соедините с*", "со старшим", "вашего руководителя", "вашему руководителю", "вашим руководителем",
+    "соедините с*", "соедините меня с*", "переключите меня на*", "переключите на руководител*",
+    "переключите на начальник*", "со старшим", "вашего руководителя", "вашему руководителю", "вашим руководителем",
     "вашего начальника", "вашему начальнику", "вашим начальником", "ваше руководство", "вашему руководству",
     "вашего старшего", "вышестоящ*", "старшего менеджера", "старшему менеджеру",
 )  # fmt: skip

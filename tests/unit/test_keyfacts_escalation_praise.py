@@ -46,6 +46,8 @@ def test_a_call_to_praise_is_no_escalation_fact(text: str) -> None:
         "I wanted to thank you, but I want to speak to your manager now.",
         "Хочу сказать спасибо, но позовите руководителя.",
         "Let me speak to your manager. I want to thank Dana, but not you.",  # praise in another sentence
+        "Get me a manager.",  # the alert's phrasings the key fact missed
+        "Соедините меня с руководителем.",
     ],
 )
 def test_a_demand_is_an_escalation_fact_and_an_alert(text: str) -> None:
