@@ -539,8 +539,13 @@ class ExportReport:
 def call_json(record: Mapping[str, Any]) -> str:
     """A decoded CallCompleted as the JSON line ``publish`` reads. ``received_at`` is left out:
     ``publish`` stamps the time the corrected call is accepted, so latency and "failed after it was
-    received" (docs/bi.md) measure the new event, not the one that failed."""
+    received" (docs/bi.md) measure the new event, not the one that failed. ``customer.number_hash``
+    is left out when the number is there: ``publish`` derives it again, so a corrected number gets
+    its own hash, not the wrong number's."""
     call = {name: value for name, value in record.items() if name != "received_at"}
+    customer = call.get("customer")
+    if isinstance(customer, Mapping) and customer.get("number"):
+        call["customer"] = {name: value for name, value in customer.items() if name != "number_hash"}
     return json.dumps(call, ensure_ascii=False, default=_iso)
 
 

@@ -3,6 +3,7 @@ real broker and chDB in tests/integration/test_dlq_replay.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
 
@@ -531,3 +532,27 @@ def test_the_export_report_counts_the_skipped(capsys):
     err = capsys.readouterr().err
     assert "skipped t (transcribe: RecordingNotFound) from calls.completed: a Transcript" in err
     assert "exported 1 call(s) to out.jsonl; 1 dead letter(s) skipped, with the reason above" in err
+
+
+def test_an_exported_call_leaves_out_the_number_hash_publish_derives_from_its_number():
+    """An integrator corrects a wrong customer number in the exported line: the published call must
+    hash the corrected number, not keep the wrong one's hash (a silently broken join)."""
+    from connectors.events import call_from_json, hash_number
+
+    record = call_from_json(
+        {
+            "call_id": "c-1",
+            "recording_uri": "file:///r/c-1.wav",
+            "agent": {"id": "201"},
+            "customer": {"number": "+15550000000"},
+            "started_at": "2026-11-20T10:00:00Z",
+            "ended_at": "2026-11-20T10:01:00Z",
+        }
+    )
+    line = json.loads(dlq.call_json(record))
+    assert line["customer"] == {"number": "+15550000000"}
+    line["customer"]["number"] = "+15551111111"  # the correction
+    assert call_from_json(line)["customer"]["number_hash"] == hash_number("+15551111111")
+    # a call that carries only the hash (no number) keeps it: nothing could derive it again
+    record["customer"] = {"number": None, "number_hash": "abc"}
+    assert json.loads(dlq.call_json(record))["customer"] == {"number": None, "number_hash": "abc"}
