@@ -809,8 +809,11 @@ def _dlq_list(
     args: argparse.Namespace, settings: Settings, letters: list[Letter], topics: frozenset[str], limit: int
 ) -> int:
     from streams import dlq
+    from streams.spool import spool_path
     from streams.table import print_json, print_table
 
+    # a replay queued in the spool waits there only until a worker publishes (and removes) the file
+    pending = spool_path(settings.data_dir).exists()
     if args.format == "json":
         headers, show = dlq.JSON_HEADERS, None
         if args.payload:
@@ -818,9 +821,10 @@ def _dlq_list(
 
             codec = make_codec(settings.schema_registry_url)
             headers, show = [*headers, "payload"], lambda x: dlq.payload_record(x, settings, codec)
-        print_json(headers, dlq.list_rows(letters, topics, full=True, payload=show), out=sys.stdout)
+        rows = dlq.list_rows(letters, topics, full=True, payload=show, spool_pending=pending)
+        print_json(headers, rows, out=sys.stdout)
     else:
-        print_table(dlq.LIST_HEADERS, dlq.list_rows(letters, topics), out=sys.stdout)
+        print_table(dlq.LIST_HEADERS, dlq.list_rows(letters, topics, spool_pending=pending), out=sys.stdout)
         if len(letters) == limit:
             print(f"(the newest {limit} shown; --limit N or narrower filters for others)", file=sys.stderr)
     return 0

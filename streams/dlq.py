@@ -247,6 +247,11 @@ class Letter:
 
     @property
     def status(self) -> str:
+        return self.status_text()
+
+    def status_text(self, spool_pending: bool = True) -> str:
+        """:attr:`status`; ``spool_pending``: the data folder's broker spool still holds records (once
+        a worker published it, a replay queued there is no longer waiting in it)."""
         if self.resolved:
             return "resolved"
         if self.dismissed:
@@ -256,7 +261,8 @@ class Letter:
         if not self.replays:
             return "open"
         # a spooled record is sent only when a worker starts: until then it may still be lost
-        spooled = " (last one queued in the spool)" if self.last_replayed_by.endswith("(spool)") else ""
+        queued = spool_pending and self.last_replayed_by.endswith("(spool)")
+        spooled = " (last one queued in the spool)" if queued else ""
         return f"replayed {self.replays}x{spooled}"
 
 
@@ -637,12 +643,14 @@ def list_rows(
     topics: frozenset[str],
     full: bool = False,
     payload: Callable[[Letter], Any] | None = None,
+    spool_pending: bool = True,
 ) -> list[list[Any]]:
     """One row per letter (``failed_at`` in UTC); ``full``: the :data:`JSON_HEADERS` columns;
-    ``payload``: a last column, the record (:func:`payload_record`)."""
+    ``payload``: a last column, the record (:func:`payload_record`); ``spool_pending``: see
+    :meth:`Letter.status_text`."""
     rows = []
     for letter in letters:
-        status, reason = letter.status, why_not(letter, topics)
+        status, reason = letter.status_text(spool_pending), why_not(letter, topics)
         if letter.state(topics) == "not-replayable":
             status = "not replayable"
         row = [

@@ -176,6 +176,8 @@ def test_a_dismissed_letter_is_audited_listed_and_left_out_of_replays(
         assert spool.restore(broker.bootstrap, data) is not None
         got = read_topic(broker.bootstrap, completed, 3)
     assert sorted(m.key().decode() for m in got) == sorted([ids["late"], ids["again"], ids["test"]])
+    # a worker published the spool: the replay waits in it no longer
+    assert listed(capsys, "--call-id", ids["test"])[ids["test"]]["status"] == "replayed 1x"
 
 
 def test_exported_calls_are_published_again_as_they_were(

@@ -205,6 +205,7 @@ def test_a_replay_queued_in_the_spool_says_so_until_the_call_goes_through():
         replays=1, last_replayed_at=FAILED + timedelta(minutes=1), last_replayed_by="ops@h (spool)"
     )
     assert queued.status == "replayed 1x (last one queued in the spool)"
+    assert queued.status_text(spool_pending=False) == "replayed 1x"  # a worker published the spool
     sent = letter(replays=2, last_replayed_at=FAILED + timedelta(minutes=1), last_replayed_by="ops@h")
     assert sent.status == "replayed 2x"
     again = letter(replays=1, last_replayed_at=FAILED - timedelta(minutes=1), last_replayed_by="ops@h")
