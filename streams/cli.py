@@ -276,7 +276,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if settings.embedded_broker:
         print(
             "callstream publish: no broker configured; set CALLSTREAM_KAFKA_BOOTSTRAP=host:port "
-            "(the embedded broker lives only inside `callstream demo` / `callstream worker`)",
+            "(the embedded broker lives only inside `callstream demo` / `callstream worker`: use the "
+            "Kafka address a running `callstream worker` prints, or `callstream demo --calls FILE`)",
             file=sys.stderr,
         )
         return 2

@@ -416,3 +416,15 @@ def test_config_check_loads_rules_scorecards_and_dictionaries(
     assert main(["config", "--check"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"callstream: {rules / 'x.yaml'}: rule 'r' reads rules.keyword_hits.nope")
+
+
+def test_publish_without_a_broker_says_how_to_reach_the_embedded_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """An operator of the embedded stack who corrected an exported line has no Kafka of their own:
+    the refusal names the two ways in (a running worker's broker, or demo --calls)."""
+    assert main(["publish", str(SAMPLE_CALLS)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("callstream publish: no broker configured; set CALLSTREAM_KAFKA_BOOTSTRAP")
+    assert "the Kafka address a running `callstream worker` prints" in err
+    assert "`callstream demo --calls FILE`" in err
