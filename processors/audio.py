@@ -147,7 +147,10 @@ def resolve_recording(uri: str, roots: Sequence[Path], tenant: str | None = None
         raise RecordingNotAllowed(f"{uri}: cannot resolve path ({exc})") from None
     allowed = [SAMPLES_DIR, *(Path(root).resolve() for root in for_tenant(roots, tenant))]
     if not any(real.is_relative_to(root) for root in allowed):
-        raise RecordingNotAllowed(f"{uri}: resolves to {real}, outside the recording roots")
+        # the setting is named: an operator replaying such a letter needs to know what to widen
+        raise RecordingNotAllowed(
+            f"{uri}: resolves to {real}, outside the recording roots (CALLSTREAM_RECORDING_ROOTS)"
+        )
     try:
         mode = real.stat().st_mode
     except FileNotFoundError:

@@ -90,6 +90,17 @@ def test_symlink_escaping_root_is_not_allowed(root: Path) -> None:
         resolve_recording(str(root / "evil.wav"), [root])
 
 
+def test_a_recording_outside_the_roots_names_the_setting_that_allows_it(root: Path, tmp_path: Path) -> None:
+    """The dead letter an operator reads says which setting lets the folder in."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "call.wav").write_bytes(b"RIFF")
+    with pytest.raises(
+        RecordingNotAllowed, match=r"outside the recording roots \(CALLSTREAM_RECORDING_ROOTS\)"
+    ):
+        resolve_recording(f"file://{elsewhere}/call.wav", [root])
+
+
 @pytest.mark.parametrize(
     ("uri", "why"),
     [
