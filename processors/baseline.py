@@ -826,7 +826,9 @@ def _objection_handling(call: _Call, what: str = "objection", support: bool = Fa
         f"offer/fix {_q(fix)} +40" if fix else "no offer or fix",
         f"clarifying question {_q(ask)} +15" if ask else "no clarifying question",
     ]
-    return BaselineValue(float(min(100, value)), None, "; ".join(parts) + f" → {value}{call.note}")
+    # the sum spelled out, as politeness's is: the reasoning names the +25/+40/+15 but not the base 20
+    terms = f"20 + {25 * bool(ack)} + {40 * bool(fix)} + {15 * bool(ask)}"
+    return BaselineValue(float(min(100, value)), None, "; ".join(parts) + f" → {terms} = {value}{call.note}")
 
 
 @dataclass(frozen=True)
