@@ -75,8 +75,24 @@ class SpoolReport:
     def total(self) -> int:
         return sum(self.records.values())
 
-    def summary(self) -> str:
-        return ", ".join(f"{topic} {count}" for topic, count in sorted(self.records.items()) if count)
+    def summary(self, changelogs: bool | None = None) -> str:
+        """``topic count, ...``; ``changelogs``: only the table changelogs (True) or only the others."""
+        return ", ".join(
+            f"{topic} {count}"
+            for topic, count in sorted(self.records.items())
+            if count and (changelogs is None or topic.endswith(CHANGELOG_SUFFIX) == changelogs)
+        )
+
+    def kept(self) -> str:
+        """What :func:`save` kept, in words: the alert tables' changelogs are state, not records a
+        stage has still to process (after a run that processed everything they are all there is)."""
+        state = sum(n for topic, n in self.records.items() if topic.endswith(CHANGELOG_SUFFIX))
+        parts = []
+        if pending := self.total - state:
+            parts.append(f"{pending} unprocessed record(s) ({self.summary(changelogs=False)})")
+        if state:
+            parts.append(f"{state} record(s) of the alert tables' state ({self.summary(changelogs=True)})")
+        return " and ".join(parts)
 
 
 def spool_path(data_dir: Path) -> Path:

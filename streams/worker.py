@@ -84,7 +84,7 @@ def _save_unprocessed(settings: Settings, bootstrap: str, timeout: float = 30.0)
     if kept is not None:
         what = "kept" if kept.complete else "kept only part of"
         print(
-            f"callstream worker: {what} {kept.total} unprocessed record(s) ({kept.summary()}) in "
+            f"callstream worker: {what} {kept.kept()} in "
             f"{kept.path}; the next `callstream worker` publishes them again",
             file=sys.stderr,
             flush=True,

@@ -557,3 +557,17 @@ def test_an_exported_call_leaves_out_the_number_hash_publish_derives_from_its_nu
     # a call that carries only the hash (no number) keeps it: nothing could derive it again
     record["customer"] = {"number": None, "number_hash": "abc"}
     assert json.loads(dlq.call_json(record))["customer"] == {"number": None, "number_hash": "abc"}
+
+
+def test_a_clean_stop_says_the_alert_tables_state_is_no_unprocessed_work(tmp_path):
+    """After a run that processed every call, the worker kept only the cool-down table's changelog:
+    calling that "unprocessed records" made an operator look for calls that never landed."""
+    from streams.spool import SpoolReport
+
+    state = SpoolReport(tmp_path, {"callstream-alerts-cooldown-changelog": 2})
+    assert state.kept() == "2 record(s) of the alert tables' state (callstream-alerts-cooldown-changelog 2)"
+    both = SpoolReport(tmp_path, {"calls.transcribed": 3, "callstream-alerts-cooldown-changelog": 2})
+    assert both.kept() == (
+        "3 unprocessed record(s) (calls.transcribed 3) and "
+        "2 record(s) of the alert tables' state (callstream-alerts-cooldown-changelog 2)"
+    )
