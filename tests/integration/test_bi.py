@@ -207,7 +207,12 @@ def test_cost_per_call(bi):
 @pytest.mark.parametrize("heading,sql", DOC_QUERIES, ids=[h for h, _ in DOC_QUERIES])
 def test_docs_queries_never_average_scores_across_scorecard_versions_or_scorers(heading, sql):
     """docs/bi.md says never to blend scorecard versions or scorers: its own examples must not."""
-    averages_scores = re.search(r"\bsum\((sum_total|sum_value)\)|sumIf\(sum_value", sql)
+    # an average of totals or values, and an answer share (a yes share or a label's share averages
+    # a yes_no or category criterion the same way)
+    averages_scores = re.search(
+        r"\bsum(?:If)?\((?:sum_total|sum_value|yes_count|labels\[)|\bavg(?:If)?\((?:total|value|yes_share)\b",
+        sql,
+    )
     if averages_scores:
         group_by = sql[sql.index("GROUP BY") :].split("\n", 1)[0]
         assert "scorecard_version" in group_by and "scorer" in group_by, heading
