@@ -3,6 +3,7 @@ real schema (chDB, all migrations) against realistic rows, and answers something
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,11 +13,13 @@ from tests.deploy_checks import DASHBOARDS, datasource_type, expand_grafana_sql,
 pytestmark = pytest.mark.integration
 
 # Template variable values a user would pick (agent-2 has fatal failures and alerts; the queues are
-# the sales queue and the two support queues, whose calls the support scorecard judges).
+# the sales queue and the two support queues, whose calls the support scorecard judges; the panels
+# that average scores show one scorecard, the sales one here).
 VARIABLES = {
     "tenant": ["acme"],
     "queue": ["sales", "support", "service"],
     "agent": ["agent-2"],
+    "scorecard": ["default"],
     "severity": ["critical", "warning"],
 }
 
@@ -80,10 +83,17 @@ def test_time_series_panels_return_a_time_column_first(db):
 
 
 def panel_rows(db, dashboard: str, title: str, variables: dict[str, list[str]] = VARIABLES) -> list[dict]:
+    return panel_rows_of(db, dashboard, title, None, variables)
+
+
+def panel_rows_of(
+    db, dashboard: str, title: str, ref_id: str | None, variables: dict[str, list[str]] = VARIABLES
+) -> list[dict]:
+    """The rows of a panel's query (its only one, or the one of ``ref_id``)."""
     client, data = db
     [path] = [p for p in DASHBOARDS if p.stem == dashboard]
     [panel] = [p for p in panels(load_dashboard(path)) if p["title"] == title]
-    [target] = panel["targets"]
+    [target] = [t for t in panel["targets"] if ref_id is None or t["refId"] == ref_id]
     sql = expand_grafana_sql(
         target["rawSql"], variables, data.now - timedelta(days=14), data.now + timedelta(minutes=5)
     )
@@ -127,16 +137,150 @@ def test_support_panels_show_the_support_scorecards_answers(db):
     assert not panel_rows(db, "qa-overview", "Support: identity check rate by agent", sales_only)
 
 
-def test_worst_agents_panel_keeps_an_agents_scorecards_apart(db):
-    """agent-3 covered a support call: its total on the support card is not blended into its sales one."""
+def _agent(score: dict) -> str:
+    return score["compressed"]["filtered"]["transcript"]["call"]["agent"]["id"]
+
+
+def _avg_total(scores: list[dict]) -> float | None:
+    totals = [s["total"] for s in scores if s["total"] is not None]
+    return sum(totals) / len(totals) if totals else None
+
+
+def _value(score: dict, criterion: str) -> float:
+    return next(c["value"] for c in score["criteria"] if c["id"] == criterion)
+
+
+def _by_version_and_scorer(scores: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    out: dict[tuple[str, str], list[dict]] = {}
+    for s in scores:
+        out.setdefault((s["scorecard_version"], s["scorer"]), []).append(s)
+    return out
+
+
+def test_worst_agents_panel_keeps_an_agents_scorecards_versions_and_scorers_apart(db):
+    """agent-3 covered a support call: its total on the support card is not blended into its sales one,
+    nor the LLM's totals into the baseline scorer's."""
     _, data = db
     got = panel_rows(db, "qa-overview", "Worst agents")
     assert {r["scorecard_id"] for r in got if r["agent_id"] == "agent-3"} == {"default", "support"}
+    assert {r["scorer"] for r in got if r["agent_id"] == "agent-2"} == {"llm", "baseline"}
     for r in got:
         mine = [
             s
             for s in data.calls.values()
-            if s["compressed"]["filtered"]["transcript"]["call"]["agent"]["id"] == r["agent_id"]
-            and s["scorecard_id"] == r["scorecard_id"]
+            if _agent(s) == r["agent_id"]
+            and (s["scorecard_id"], s["scorecard_version"], s["scorer"])
+            == (r["scorecard_id"], r["scorecard_version"], r["scorer"])
         ]
         assert r["total_calls"] == len(mine), r
+        assert r["avg_total"] == pytest.approx(_avg_total(mine), abs=0.051), r
+
+
+@pytest.mark.parametrize("scorecard", ["default", "support"])
+def test_agent_scorecard_shows_one_scorecard_per_version_and_scorer(db, scorecard):
+    """agent-3 works on both cards: its average total, the team's and its criteria are those of the
+    chosen card only, per scorecard version and scorer (politeness of the two cards is not blended)."""
+    _, data = db
+    variables = {**VARIABLES, "agent": ["agent-3"], "scorecard": [scorecard]}
+    card = [s for s in data.calls.values() if s["scorecard_id"] == scorecard]
+    mine = [s for s in card if _agent(s) == "agent-3"]
+    assert mine
+    got = {
+        r["version_scorer"]: r["avg_total"]
+        for r in panel_rows(db, "agent-scorecard", "Average total", variables)
+    }
+    expected = {f"{v} / {scorer}": _avg_total(ss) for (v, scorer), ss in _by_version_and_scorer(mine).items()}
+    assert got == pytest.approx(expected, abs=0.051)
+    got = {
+        r["version_scorer"]: r["team_avg_total"]
+        for r in panel_rows(db, "agent-scorecard", "Team average total", variables)
+    }
+    expected = {f"{v} / {scorer}": _avg_total(ss) for (v, scorer), ss in _by_version_and_scorer(card).items()}
+    assert got == pytest.approx(expected, abs=0.051)
+    rows = panel_rows(db, "agent-scorecard", "Agent vs team, per criterion", variables)
+    politeness = {(r["scorecard_version"], r["scorer"]): r for r in rows if r["criterion_id"] == "politeness"}
+    assert set(politeness) == set(_by_version_and_scorer(mine))
+    for key, ss in _by_version_and_scorer(mine).items():
+        agent = sum(_value(s, "politeness") for s in ss) / len(ss)
+        team_scores = _by_version_and_scorer(card)[key]
+        team = sum(_value(s, "politeness") for s in team_scores) / len(team_scores)
+        assert politeness[key]["agent_avg"] == pytest.approx(agent, abs=0.0051), key
+        assert politeness[key]["team_avg"] == pytest.approx(team, abs=0.0051), key
+    criteria = {r["criterion_id"] for r in rows}
+    assert ("issue_resolved" in criteria) == (scorecard == "support")
+    assert ("deal_stage" in criteria) == (scorecard == "default")
+    series = panel_rows(db, "agent-scorecard", "Criteria per day", variables)
+    for r in series:
+        ss = [
+            s
+            for s in mine
+            if (s["scorecard_version"], s["scorer"]) == (r["scorecard_version"], r["scorer"])
+            and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date() == r["time"].date()
+        ]
+        assert r["value"] == pytest.approx(sum(_value(s, r["criterion_id"]) for s in ss) / len(ss), abs=0.051)
+    assert {r["criterion_id"] for r in series} <= criteria
+
+
+def test_qa_overview_politeness_per_day_keeps_scorecards_and_scorers_apart(db):
+    _, data = db
+    for scorecard in ("default", "support"):
+        variables = {**VARIABLES, "scorecard": [scorecard]}
+        rows = panel_rows_of(db, "qa-overview", "Average total and politeness per day", "B", variables)
+        assert {r["scorer"] for r in rows} == {"llm", "baseline"}
+        for r in rows:
+            ss = [
+                s
+                for s in data.calls.values()
+                if (s["scorecard_id"], s["scorecard_version"], s["scorer"])
+                == (scorecard, r["scorecard_version"], r["scorer"])
+                and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date() == r["time"].date()
+            ]
+            expected = sum(_value(s, "politeness") for s in ss) / len(ss)
+            assert r["politeness"] == pytest.approx(expected, abs=0.051), (scorecard, r)
+
+
+def test_recent_calls_show_each_calls_own_scorecard_answers(db):
+    rows = panel_rows(db, "agent-scorecard", "Recent calls", {**VARIABLES, "agent": ["agent-3"]})
+    assert {r["scorecard_id"] for r in rows} == {"default", "support"}
+    for r in rows:
+        assert ("issue_resolved: " in r["answers"]) == (r["scorecard_id"] == "support"), r
+        assert ("deal_stage: " in r["answers"]) == (r["scorecard_id"] == "default"), r
+
+
+def clickhouse_panel_queries() -> list[tuple[str, str, str]]:
+    """(dashboard, panel title [refId], SQL) of every ClickHouse panel query."""
+    out = []
+    for path in DASHBOARDS:
+        for panel in panels(load_dashboard(path)):
+            for target in panel.get("targets", []):
+                if datasource_type(panel, target) == "grafana-clickhouse-datasource":
+                    out.append((path.stem, f"{panel['title']} [{target['refId']}]", target["rawSql"]))
+    return out
+
+
+# A panel averages scores when it reads totals or criterion values (the views' sums and averages).
+AVERAGES_SCORES = re.compile(
+    r"\b(sum_total|sum_value|avg_total|avg_value|min_value|max_value)\b|avg\(\s*(total|value)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "dashboard,title,sql",
+    clickhouse_panel_queries(),
+    ids=[f"{d}: {t}" for d, t, _ in clickhouse_panel_queries()],
+)
+def test_panels_never_average_scores_across_scorecards_versions_or_scorers(dashboard, title, sql):
+    """docs/bi.md: totals and criteria of different scorecards, scorecard versions or scorers are never
+    averaged together. A panel that averages them shows one scorecard (the dashboard's `scorecard`
+    variable, or a card it names) or groups by scorecard_id, and groups by scorecard_version and scorer."""
+    if not AVERAGES_SCORES.search(sql):
+        return
+    assert "GROUP BY" in sql, f"{dashboard}: {title} averages scores over every scorecard version and scorer"
+    group_by = re.split(r"\b(ORDER BY|HAVING|LIMIT)\b", sql[sql.rindex("GROUP BY") :])[0]
+    one_card = re.search(r"scorecard_id = '(\$\{scorecard\}|[a-z0-9_-]+)'", sql)
+    assert one_card or "scorecard_id" in group_by, f"{dashboard}: {title} averages several scorecards"
+    assert "scorecard_version" in group_by and "scorer" in group_by, f"{dashboard}: {title}"
+    if one_card and one_card.group(1) == "${scorecard}":
+        [path] = [p for p in DASHBOARDS if p.stem == dashboard]
+        names = {v["name"] for v in load_dashboard(path)["templating"]["list"]}
+        assert "scorecard" in names, f"{dashboard} has no scorecard variable"
