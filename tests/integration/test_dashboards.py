@@ -117,22 +117,29 @@ def test_support_panels_show_the_support_scorecards_answers(db):
         mine = [
             s
             for s in support
-            if call(s)["queue"] == r["queue"] and call(s)["started_at"].date() == r["time"].date()
+            if call(s)["queue"] == r["queue"]
+            and call(s)["started_at"].date() == r["time"].date()
+            and (s["scorecard_version"], s["scorer"]) == (r["scorecard_version"], r["scorer"])
         ]
         resolved = sum(label(s, "issue_resolved") == "resolved" for s in mine) / len(mine)
         escalated = sum(label(s, "issue_resolved") == "escalated" for s in mine) / len(mine)
         assert r["resolved_share"] == pytest.approx(round(resolved, 2)), r
         assert r["escalated_share"] == pytest.approx(round(escalated, 2)), r
     got = {
-        r["agent_id"]: r["identity_verified_share"]
+        (r["agent_id"], r["scorecard_version"], r["scorer"]): r["identity_verified_share"]
         for r in panel_rows(db, "qa-overview", "Support: identity check rate by agent")
     }
     expected = {}
-    for agent in {call(s)["agent"]["id"] for s in support}:
-        mine = [label(s, "identity_verified") for s in support if call(s)["agent"]["id"] == agent]
-        expected[agent] = round(mine.count("yes") / len(mine), 2)
+    for key in {(call(s)["agent"]["id"], s["scorecard_version"], s["scorer"]) for s in support}:
+        mine = [
+            label(s, "identity_verified")
+            for s in support
+            if (call(s)["agent"]["id"], s["scorecard_version"], s["scorer"]) == key
+        ]
+        expected[key] = round(mine.count("yes") / len(mine), 2)
     assert got == pytest.approx(expected)
-    assert next(iter(got)) == "agent-3"  # lowest first: the sales agent's one support call was unchecked
+    assert {scorer for _, _, scorer in got} == {"llm", "baseline"}  # the scorers' answers kept apart
+    assert next(iter(got))[0] == "agent-3"  # lowest first: the sales agent's one support call was unchecked
     sales_only = {**VARIABLES, "queue": ["sales"]}
     assert not panel_rows(db, "qa-overview", "Support: identity check rate by agent", sales_only)
 
@@ -258,9 +265,11 @@ def clickhouse_panel_queries() -> list[tuple[str, str, str]]:
     return out
 
 
-# A panel averages scores when it reads totals or criterion values (the views' sums and averages).
+# A panel averages scores when it reads totals or criterion values (the views' sums and averages), or
+# shares of a criterion's answers (a yes_no criterion's yes share, a category's label counts).
 AVERAGES_SCORES = re.compile(
-    r"\b(sum_total|sum_value|avg_total|avg_value|min_value|max_value)\b|avg\(\s*(total|value)\b"
+    r"\b(sum_total|sum_value|avg_total|avg_value|min_value|max_value|yes_count|yes_share)\b"
+    r"|avg\(\s*(total|value)\b|sum\(labels\["
 )
 
 
