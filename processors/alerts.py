@@ -270,6 +270,13 @@ def explain(condition: Condition, score: Mapping[str, Any]) -> str:
         return f"{who} did not say{times} any of {listed}{more} (negated ones do not count)"
     value = resolve(score, condition.path, text=isinstance(condition.literal, str))
     shown = "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else _fmt(value)
+    if value is None and condition.path.startswith("criteria."):
+        cid = condition.path.split(".")[1]
+        row = next((c for c in score.get("criteria") or () if c["id"] == cid), None)
+        if row is None:  # the call's scorecard has no such criterion: why the rule never fires for it
+            shown = f"n/a (scorecard {score.get('scorecard_id')} has no {cid})"
+        elif row.get("status") != "scored":
+            shown = f"n/a ({row.get('status')})"
     needs = f" (needs {condition.op} {_fmt(condition.literal)})" if condition.op else " (needs a true value)"
     return f"{condition.path} = {shown[:MAX_QUOTED]}{needs}"
 

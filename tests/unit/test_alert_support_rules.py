@@ -89,3 +89,16 @@ def test_a_word_no_answer_equals_is_refused_at_load(when: str, said: str) -> Non
 def test_a_word_some_answer_equals_is_accepted() -> None:
     for when in ("criteria.issue_resolved == escalated", "criteria.deal_stage.label == closing"):
         check_criterion_paths(rules(when), ScorecardRegistry.load())
+
+
+def test_a_quiet_rule_says_the_call_s_scorecard_has_no_such_criterion() -> None:
+    from processors.alerts import explain
+
+    rule = default_rulebook().rule("t", "support", "sale_without_price")
+    score = scored(UNCHECKED, "support")
+    assert "criteria.sale_probability = n/a (scorecard support has no sale_probability)" in explain(
+        rule.when, score
+    )
+    next(c for c in score["criteria"] if c["id"] == "issue_resolved")["status"] = "pending"
+    churn = default_rulebook().rule("t", "support", "unresolved_churn_risk")
+    assert "criteria.issue_resolved = n/a (pending)" in explain(churn.when, score)
