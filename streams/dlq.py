@@ -443,26 +443,22 @@ def queue(settings: Settings, client: Any, report: ReplayReport) -> Path:
 
 def record_replays(client: Any, letters: Sequence[Letter], how: str = "broker") -> None:
     """One ``dead_letter_replays`` row per letter sent back (``how``: to the broker, or the spool)."""
+    who = _who() + ("" if how == "broker" else f" ({how})")
+    _audit(client, "dead_letter_replays", letters, replayed_at=datetime.now(UTC), replayed_by=who)
+
+
+#: A letter's key in ``dead_letters`` and what it is about: the first columns of every audit table.
+_LETTER_COLUMNS = ("topic", "partition", "offset", "stage", "payload_hash", "call_id", "tenant")
+
+
+def _audit(client: Any, table: str, letters: Sequence[Letter], **same: Any) -> None:
+    """One row per letter in the audit ``table``: its key columns, then ``same`` (one value for all)."""
     if not letters:
         return
-    now, who = datetime.now(UTC), _who() + ("" if how == "broker" else f" ({how})")
     client.insert(
-        "dead_letter_replays",
-        [
-            [x.topic, x.partition, x.offset, x.stage, x.payload_hash, x.call_id, x.tenant, now, who]
-            for x in letters
-        ],
-        column_names=[
-            "topic",
-            "partition",
-            "offset",
-            "stage",
-            "payload_hash",
-            "call_id",
-            "tenant",
-            "replayed_at",
-            "replayed_by",
-        ],
+        table,
+        [[*(getattr(x, c) for c in _LETTER_COLUMNS), *same.values()] for x in letters],
+        column_names=[*_LETTER_COLUMNS, *same],
     )
 
 
@@ -494,27 +490,13 @@ def plan_dismiss(letters: Iterable[Letter], limit: int | None = None) -> Dismiss
 
 def record_dismissals(client: Any, letters: Sequence[Letter], reason: str) -> None:
     """One ``dead_letter_dismissals`` row per letter: the audit of who set it aside, when and why."""
-    if not letters:
-        return
-    now, who = datetime.now(UTC), _who()
-    client.insert(
+    _audit(
+        client,
         "dead_letter_dismissals",
-        [
-            [x.topic, x.partition, x.offset, x.stage, x.payload_hash, x.call_id, x.tenant, reason, now, who]
-            for x in letters
-        ],
-        column_names=[
-            "topic",
-            "partition",
-            "offset",
-            "stage",
-            "payload_hash",
-            "call_id",
-            "tenant",
-            "reason",
-            "dismissed_at",
-            "dismissed_by",
-        ],
+        letters,
+        reason=reason,
+        dismissed_at=datetime.now(UTC),
+        dismissed_by=_who(),
     )
 
 
