@@ -53,7 +53,7 @@ Any other LLM criterion of a custom scorecard stays ``pending``: the baseline do
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import islice
@@ -992,30 +992,28 @@ def _next_steps(call: _Call) -> BaselineValue:
 
 
 def baseline_scores(turns: Sequence[Turn], criteria: Iterable[Any]) -> dict[str, BaselineValue]:
-    """Values for the criteria the baseline knows (by id and kind); unknown ones are left out."""
+    """Values for the criteria the baseline knows (by id and kind); unknown ones are left out, and so
+    is a category whose labels are not the baseline's (a custom card's own stage names)."""
     call = _Call(turns)
     out: dict[str, BaselineValue] = {}
     for c in criteria:
-        if c.id == "politeness" and c.kind == "score":
-            out[c.id] = _politeness(call)
-        elif c.id == "objection_handling" and c.kind == "score":
-            out[c.id] = _objection_handling(call)
-        elif c.id == "sale_probability" and c.kind == "score":
-            out[c.id] = _sale_probability(call)
-        elif c.id == "deal_stage" and c.kind == "category":
-            result = _deal_stage(call, c.values)
-            if result.label is not None:
-                out[c.id] = result
-        elif c.id == "case_examples" and c.kind == "yes_no":
-            out[c.id] = _case_examples(call)
-        elif c.id == "complaint_handling" and c.kind == "score":
-            out[c.id] = _objection_handling(call, "complaint or objection", support=True)
-        elif c.id == "identity_verified" and c.kind == "yes_no":
-            out[c.id] = _identity_verified(call)
-        elif c.id == "issue_resolved" and c.kind == "category":
-            result = _issue_resolved(call, c.values)
-            if result.label is not None:
-                out[c.id] = result
-        elif c.id == "next_steps" and c.kind == "yes_no":
-            out[c.id] = _next_steps(call)
+        rule = _RULES.get((c.id, c.kind))
+        if rule is not None and ((result := rule(call, c)).label is not None or c.kind != "category"):
+            out[c.id] = result
     return out
+
+
+#: The baseline's rule per (criterion id, kind): the default card's and the support card's.
+_RULES: dict[tuple[str, str], Callable[[_Call, Any], BaselineValue]] = {
+    ("politeness", "score"): lambda call, _: _politeness(call),
+    ("objection_handling", "score"): lambda call, _: _objection_handling(call),
+    ("sale_probability", "score"): lambda call, _: _sale_probability(call),
+    ("deal_stage", "category"): lambda call, c: _deal_stage(call, c.values),
+    ("case_examples", "yes_no"): lambda call, _: _case_examples(call),
+    ("complaint_handling", "score"): lambda call, _: _objection_handling(
+        call, "complaint or objection", True
+    ),
+    ("identity_verified", "yes_no"): lambda call, _: _identity_verified(call),
+    ("issue_resolved", "category"): lambda call, c: _issue_resolved(call, c.values),
+    ("next_steps", "yes_no"): lambda call, _: _next_steps(call),
+}
