@@ -665,9 +665,9 @@ def check_keyword_entries(
                         )
 
 
-def _answers(criterion: Any, part: str) -> tuple[str, ...] | None:
-    """The words a criterion's ``criteria.<id>[.label]`` can equal, None when any may (a score's or a
-    count's value is a number: no word; a category's label, one of its values; a yes_no's, yes/no)."""
+def _answers(criterion: Any, part: str) -> tuple[str, ...]:
+    """The words a criterion's ``criteria.<id>[.value|.label]`` can equal: a category's label, one of
+    its values; a yes_no's, yes or no; none for a value (a score's, a count's, any ``.value``)."""
     if part == "value":
         return ()
     if criterion.kind == "category":
