@@ -130,6 +130,9 @@ COMMITMENT = (
     "отправлю", "пришлю", "вышлю", "перезвоню", "позвоню", "сделаю", "оформлю", "подготовлю",
     "отправим", "пришлём", "пришлем", "вышлем", "перезвоним", "свяжемся", "оформим", "договорились",
     "обещаю",
+    # a consent the agent binds the work to ("Понял, только с вашего согласия."): the customer's terms
+    "с вашего согласия", "без вашего согласия", "with your approval", "without your approval",
+    "with your consent", "without your consent",
     # Russian has no "will": a promise is a perfective verb in the first person, listed form by form
     # (a stem such as "оплач*" would also take "оплачивается", "оплачено").
     "подпишу", "оплачу", "заплачу", "переведу", "направлю", "наберу", "напишу", "скину", "сообщу",
@@ -160,6 +163,8 @@ AGREEMENT = (
     "yearly then", "monthly then", "annually then", "that one then", "this one then", "let's do it then",
     "let's go with", "okay fine", "ok fine", "alright fine", "fine then", "давайте тогда", "тогда давайте",
     "выбираю", "выберу", "остановимся на", "возьмём", "возьмем",
+    # a choice that defers the rest: "Yeah I think just the return for now."
+    "for now",
     # a decision that names the choice after it: "Ладно, давайте Бизнес за год."
     "ладно давайте", "хорошо давайте", "ну давайте", "ок давайте", "окей давайте",
     # buying signals
@@ -201,6 +206,11 @@ ISSUE = (
     # a demand
     "i want it", "i want that", "i want this", "i want them", "i want the", "get rid of", "take it off",
     "хочу, чтобы", "нужно, чтобы", "надо, чтобы", "уберите", "отключите",
+    "требую", "требуем", "настаиваю", "i demand", "i insist", "без моего согласия", "without my consent",
+    "without my approval",
+    # the cost of a failure to the customer's business: "We're losing money every hour this is down."
+    "losing money", "losing business", "losing customers", "теряем деньги", "теряю деньги",
+    "теряем клиентов",
     # a repeat contact
     "third time", "second time", "already called", "called before", "третий раз", "второй раз",
     "который раз", "уже звонил*", "звоню уже",
@@ -759,6 +769,14 @@ PROBLEM_VERBS = (
     r"is\s+(?:so\s+)?slow", r"was\s+(?:so\s+)?slow", r"cuts?\s+out", r"keeps\s+disconnect\w*",
     r"disconnect\w*",
 )  # fmt: skip
+#: A noise or a leak the customer hears or sees, said without a subject ("Ещё там стучит что-то спереди
+#: справа.", "It's making a grinding noise."): the fault a car or appliance service call is about.
+#: Each starts with a plain character, as the verbs do.
+PROBLEM_NOISES = (
+    r"стуч(?:ит|ат|ал[аио]?)", r"застучал\w*", r"скрип(?:ит|ят|ел[аио]?)", r"гремит", r"гремят",
+    r"дребезж\w*", r"подтека\w*", r"knocking", r"rattl(?:es|ing)", r"squeak(?:s|ing)", r"squeal(?:s|ing)",
+    r"grinding", r"leak(?:s|ing)",
+)  # fmt: skip
 #: A failure stated without a subject and a verb: a service missing ("No service since yesterday.",
 #: "Нет сети.", "Не ловит.") or what the device says ("It says SIM not registered.", "Пишет ошибку.").
 #: "no service" only where the clause ends or goes on with when or where: "no service fee" is none.
@@ -783,6 +801,7 @@ PROBLEM_ALONE = (
     r"нет\s+(?:сети|связи|сигнала|интернета|подключения|соединения|гудка)",
     r"не\s+лови(?:т|л[аио]?)",
     *(verb + _RU_ERROR for verb in _RU_SAYS),
+    *PROBLEM_NOISES,
 )
 _PROBLEM_SUBJECT = "|".join(rf"{stem}[^\W\d_]*" for stem in PROBLEM_SUBJECTS)
 _PROBLEM_VERB = "|".join(PROBLEM_VERBS)
