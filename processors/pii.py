@@ -1822,7 +1822,8 @@ _ID_LAST_FOUR = re.compile(
     # whose number it is: "the account holder's Social", "the primary holder's SSN"
     r"(?:[^\W\d_]+\s+)?(?:[^\W\d_]+(?:'s|’s)\s+)?"
     r"(?:social|ssn|sin|passport|id\b|driver|licen[cs]e|policy|member|nhs|national\s+insurance)"
-    r"|(?:social|ssn)\b[^.?!]{0,30}\blast\s+(?:four|4)\b|"
+    # the purpose may stand between: "Your social for the engagement letter, the last four is fine."
+    r"|(?:social|ssn)\b[^.?!]{0,50}\blast\s+(?:four|4)\b|"
     r"последни[еих]\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:вашего\s+|от\s+)?(?:паспорт|снилс|инн|полис|прав))",
     re.I,
 )
@@ -1847,7 +1848,7 @@ _ID_LAST_FOUR_SCAN = _scanning(
             r"(?:social|ssn|sin|passport|id\b|driver|licen[cs]e|policy|member|nhs|national\s+insurance)",
             "",
         ),
-        "s": (r"(?:ocial|sn)\b[^.?!]{0,30}\blast\s+(?:four|4)\b", ""),
+        "s": (r"(?:ocial|sn)\b[^.?!]{0,50}\blast\s+(?:four|4)\b", ""),
         "п": (
             r"оследни[еих]\s+(?:четыре|4)\s+цифр[ыа]?\s+(?:вашего\s+|от\s+)?(?:паспорт|снилс|инн|полис|прав)",
             "",
@@ -3391,6 +3392,7 @@ def count_placeholders(
         marks = codes.get(i)
         echoed = False  # the turn only reads back the number just given: counted none, joined to none
         if marks is None:
+            before = counts.copy()
             counts.update(PLACEHOLDER_RE.findall(text))
             if (
                 roles is not None
@@ -3414,7 +3416,9 @@ def count_placeholders(
                 ending[roles[i]] = None  # nor joined to the speaker's number before
                 continue
             if "[" in text[1:] and not echoed:  # a second placeholder, or one after a read-back cue
-                counts.subtract(_READ_BACK_PLACEHOLDER.findall(text) + _TAKEN_BACK_PLACEHOLDER.findall(text))
+                # a read-back repeats a number counted before; "Last four is [ID]." first is the number
+                backs = [kind for kind in _READ_BACK_PLACEHOLDER.findall(text) if before[kind] > 0]
+                counts.subtract(backs + _TAKEN_BACK_PLACEHOLDER.findall(text))
                 if "[ID]" in text and (parts := len(_PASSPORT_PARTS.findall(text))):
                     counts["ID"] -= parts
         else:

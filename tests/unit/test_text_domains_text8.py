@@ -10,7 +10,8 @@ import pytest
 
 from processors.compression import compress
 from processors.filtering import filter_transcript
-from processors.rules import keyword_hits
+from processors.pii import count_placeholders
+from processors.rules import keyword_hits, rule_metrics
 from streams.bench_text import make_transcript_from_turns
 
 CAR_SERVICE = [
@@ -116,3 +117,19 @@ def test_compression_keeps_the_domain_fact(turns: list[tuple[str, str]], languag
 )
 def test_terminating_a_contract_is_churn(text: str, n: int) -> None:
     assert keyword_hits([text]).get("cancel", 0) == n
+
+
+TAX_SOCIAL = [
+    ("agent", "Got it. And your social for the engagement letter, the last four is fine."),
+    ("customer", "Last four is six six one nine."),
+    ("agent", "Thanks Jenna, you'll get the letter today."),
+]
+
+
+def test_the_last_four_of_a_social_asked_with_its_purpose_between_are_redacted() -> None:
+    filtered = filter_transcript(make_transcript_from_turns("tax", TAX_SOCIAL, "en"))
+    texts = [s["text"] for s in filtered["transcript"]["segments"]]
+    assert "six six one nine" not in " ".join(texts) and "[ID]" in texts[1]
+    # an answer's "Last four is [ID]." is the number given, not a read-back of one counted before
+    assert rule_metrics(filtered["transcript"])["pii"] == {"ID": 1}
+    assert count_placeholders(["My social is [ID].", "Last four is [ID]."]) == {"ID": 1}
