@@ -894,7 +894,9 @@ _AFTER_PRICE = re.compile(
 #: тысячи", "стоимость 4500", "it costs twenty two thousand". Not a time or a count after it
 #: ("стоит 5 минут подождать", "costs 2 hours").
 _CUED_PRICE = re.compile(
-    r"(?<!\w)(?:стои(?:т|ть|ло|ла|ли|ат)|стоимост[ьи]|цен[аеуы]|обойд[её]тся|costs?|priced\s+at|"
+    # the thing priced may follow its noun: "Стоимость работ 4800", "цена ремонта — 12 000"
+    r"(?<!\w)(?:стои(?:т|ть|ло|ла|ли|ат)|(?:стоимост[ьи]|цен[аеуы])(?:\s+[^\W\d_]{3,})?|обойд[её]тся|costs?|"
+    r"priced\s+at|"
     r"price(?:\s+(?:this|next|last)\s+(?:year|month|quarter|term))?\s+is)"
     r"[\s,:—–-]+(?:(?:всего|только|примерно|около|где-то|just|only|about|around)\s+)?"
     rf"(?P<amount>{_NUM}(?:\s?{_SCALE})?|(?:{_NUM_WORDS_RU}(?:\s+|$))+|(?:{_NUM_WORDS_EN}(?:[\s-]+|$))+)"

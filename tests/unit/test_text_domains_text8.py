@@ -11,7 +11,7 @@ import pytest
 from processors.compression import compress
 from processors.filtering import filter_transcript
 from processors.pii import count_placeholders
-from processors.rules import keyword_hits, rule_metrics
+from processors.rules import keyword_hits, price_mentions, rule_metrics
 from streams.bench_text import make_transcript_from_turns
 
 CAR_SERVICE = [
@@ -133,3 +133,19 @@ def test_the_last_four_of_a_social_asked_with_its_purpose_between_are_redacted()
     # an answer's "Last four is [ID]." is the number given, not a read-back of one counted before
     assert rule_metrics(filtered["transcript"])["pii"] == {"ID": 1}
     assert count_placeholders(["My social is [ID].", "Last four is [ID]."]) == {"ID": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("Стоимость работ четыре тысячи восемьсот, плюс запчасти около семи тысяч.", 1),
+        ("Стоимость доставки 300.", 1),
+        ("Цена ремонта — 12 000.", 1),
+        ("Цена вопроса 5 минут.", 0),
+        # out of reach: "по работе 4800, плюс запчасти около 7000" names no price word (a bare number
+        # after a noun is as often a mileage or a count), nor does "Стоимость замены масла 1200" right
+        # after its noun (two words between)
+    ],
+)
+def test_a_price_cue_may_name_what_it_prices(text: str, n: int) -> None:
+    assert price_mentions([text]) == n
