@@ -919,6 +919,15 @@ _STAY_PRICE = re.compile(
     r"(?![\d.,]\d)\s*(?:(?:a|an|per|за|в|/)\s*(?:night|day|week|ночь|сутки|день|неделю)|nightly|daily|weekly)(?!\w)",
     re.IGNORECASE | re.UNICODE,
 )
+#: A night's rate in words, hundreds or more: "шесть тысяч двести за ночь", "two hundred a night" ("две
+#: за ночь", "three a night" are counts).
+_RU_HUNDREDS = r"(?:тысяч[аи]?|сто|двести|триста|четыреста|пятьсот|шестьсот|семьсот|восемьсот|девятьсот)"
+_STAY_PRICE_WORDS = re.compile(
+    rf"(?P<amount>(?<!\w)(?:(?:{_NUM_WORDS_RU}\s+)*?{_RU_HUNDREDS}(?:\s+{_NUM_WORDS_RU})*"
+    rf"|(?:{_NUM_WORDS_EN}[\s-]+)*?(?:hundred|thousand)(?:[\s-]+{_NUM_WORDS_EN})*))"
+    r"\s+(?:(?:a|an|per|за|в)\s+(?:night|ночь|сутки)|nightly)(?!\w)",
+    re.IGNORECASE | re.UNICODE,
+)
 #: A seller's offer in a negotiation or what was paid, with no currency said: "I can go to forty five
 #: thousand for two years", "we could go down to 48 000", "come down to 45k", "meet you at 45000",
 #: "last year we paid forty eight thousand", "OK, go to 48000". Only thousands (in digits, not a year's
@@ -1009,6 +1018,7 @@ def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
         _CUED_PRICE,
         _PERIOD_PRICE,
         _STAY_PRICE,
+        _STAY_PRICE_WORDS,
         _OFFER_PRICE,
         _PAID_PRICE,
         _PAID_PRICE_RU,

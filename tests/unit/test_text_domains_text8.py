@@ -149,3 +149,20 @@ def test_the_last_four_of_a_social_asked_with_its_purpose_between_are_redacted()
 )
 def test_a_price_cue_may_name_what_it_prices(text: str, n: int) -> None:
     assert price_mentions([text]) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # a hotel's rate for new dates, in words as Whisper writes them
+        (
+            "Стандарт есть, но тариф выше, шесть тысяч двести за ночь вместо пяти четыреста.",
+            1,
+        ),
+        ("The suite is two hundred forty nine a night.", 1),
+        ("Две за ночь.", 0),
+        ("Three a night.", 0),
+    ],
+)
+def test_a_nights_rate_in_words_is_a_price(text: str, n: int) -> None:
+    assert price_mentions([text]) == n
