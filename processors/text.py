@@ -206,14 +206,22 @@ _ABBREVIATION = re.compile(
 )
 #: Titles a name follows ("Mr. Smith"), whatever its case.
 _TITLES = ("mr.", "mrs.", "ms.", "dr.")
+#: A time zone after a clock time's "a.m."/"p.m." ("by 3 p.m. Eastern"): the same sentence, or the zone
+#: is a sentence of one word that compression cuts.
+_CLOCK_END = ("a.m.", "p.m.")
+_TIME_ZONE = re.compile(
+    r"(?:eastern|central|pacific|mountain|atlantic|alaska|hawaii|[ecmp][sd]?t|gmt|utc|bst|cet|cest|msk)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 def sentences(text: str) -> list[str]:
     """Split on sentence-ending punctuation, keeping it; blank pieces are dropped. A piece that
     starts with a lower-case letter goes on the sentence before: the "." was an abbreviation's
     ("500 руб. в месяц", "т.е. вы", "approx. five"), as Whisper starts every sentence with a
-    capital. So does a number after a known abbreviation ("т.е. 2990", "п. 3") and a name after
-    a title ("Mr. Smith")."""
+    capital. So does a number after a known abbreviation ("т.е. 2990", "п. 3"), a name after
+    a title ("Mr. Smith") and a time zone after a clock time ("3 p.m. Eastern")."""
     out: list[str] = []
     start = end = 0  # where the last sentence is in ``text``, so a joined sentence is as written
     search = WORD_RE.search
@@ -232,6 +240,7 @@ def sentences(text: str) -> list[str]:
                     first.islower()
                     or (first.isdigit() and _ABBREVIATION.search(text, max(0, at - 8), at) is not None)
                     or text[max(0, at - 4) : at].lower().endswith(_TITLES)
+                    or (text[max(0, at - 4) : at].lower() in _CLOCK_END and _TIME_ZONE.match(piece))
                 ):
                     end = m.end()
                     out[-1] = text[start:end].strip()

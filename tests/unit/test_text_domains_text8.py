@@ -12,6 +12,7 @@ from processors.compression import compress
 from processors.filtering import filter_transcript
 from processors.pii import count_placeholders
 from processors.rules import keyword_hits, price_mentions, rule_metrics
+from processors.text import sentences
 from streams.bench_text import make_transcript_from_turns
 
 CAR_SERVICE = [
@@ -166,3 +167,17 @@ def test_a_price_cue_may_name_what_it_prices(text: str, n: int) -> None:
 )
 def test_a_nights_rate_in_words_is_a_price(text: str, n: int) -> None:
     assert price_mentions([text]) == n
+
+
+def test_a_time_zone_after_pm_stays_in_its_sentence() -> None:
+    # a one-word sentence "Eastern." was cut from a B2B support call's fix time
+    assert sentences("The fix is rolling out by 3 p.m. Eastern. You'll get an update at 1 p.m. Okay?") == [
+        "The fix is rolling out by 3 p.m. Eastern.",
+        "You'll get an update at 1 p.m.",
+        "Okay?",
+    ]
+    support = [
+        ("customer", "Our whole team can't log in since the update this morning. When is it fixed?"),
+        ("agent", "Okay. Understood. Right. The fix is rolling out by three p.m. Eastern. Will do."),
+    ]
+    assert "3 p.m. Eastern" in _compressed("support", support, "en")
