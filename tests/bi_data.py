@@ -127,6 +127,40 @@ def _criterion(score: dict[str, Any], criterion_id: str) -> dict[str, Any]:
     return next(c for c in score["criteria"] if c["id"] == criterion_id)
 
 
+def scored_on(score: dict[str, Any], card: Any, criteria: list[tuple]) -> tuple[float | None, bool]:
+    """Fill ``score["criteria"]`` with ``(id, kind, source, value, label, reasoning)`` rows, all scored,
+    and return (total, fatal_failed) as the real scorecard code computes them."""
+    score["criteria"] = [
+        {
+            "id": cid,
+            "title": card.criterion(cid).title,
+            "kind": kind,
+            "source": source,
+            "status": "scored",
+            "value": value,
+            "label": label,
+            "reasoning": why,
+        }
+        for cid, kind, source, value, label, why in criteria
+    ]
+    return totals(card, score["criteria"])
+
+
+def scorer_fields(scorer: str, model: str, tokens_in: int, tokens_out: int, latency: float) -> dict[str, Any]:
+    """The CallScore fields that say who scored: the LLM's model, tokens, latency and cost, or the
+    baseline's prompt version and nothing else."""
+    llm = scorer == "llm"
+    return {
+        "scorer": scorer,
+        "model_id": model if llm else None,
+        "prompt_version": "v3" if llm else "baseline-v1",
+        "llm_tokens_in": tokens_in if llm else None,
+        "llm_tokens_out": tokens_out if llm else None,
+        "llm_latency_s": latency if llm else None,
+        "cost_usd": round(latency * 2.5 / 3600, 6) if llm else None,
+    }
+
+
 def scored_call(
     call_id: str,
     *,
@@ -155,31 +189,12 @@ def scored_call(
         ("price_named", "yes_no", "rule", 1.0 if named == "yes" else 0.0, named, "computed by rule"),
         ("price_mentions", "count", "rule", float(price_mentions), None, "computed by rule"),
     ]
-    score["criteria"] = [
-        {
-            "id": cid,
-            "title": card.criterion(cid).title,
-            "kind": kind,
-            "source": source,
-            "status": "scored",
-            "value": value,
-            "label": label,
-            "reasoning": why,
-        }
-        for cid, kind, source, value, label, why in criteria
-    ]
-    total, fatal = totals(card, score["criteria"])
+    total, fatal = scored_on(score, card, criteria)
     latency = 1.5 + price_mentions / 10
     score.update(
         scorecard_id=card.id,
         scorecard_version=card.version,
-        scorer=scorer,
-        model_id="qwen2.5-7b-instruct+sales" if scorer == "llm" else None,
-        prompt_version="v3" if scorer == "llm" else "baseline-v1",
-        llm_tokens_in=800 + 10 * price_mentions if scorer == "llm" else None,
-        llm_tokens_out=220 if scorer == "llm" else None,
-        llm_latency_s=latency if scorer == "llm" else None,
-        cost_usd=round(latency * 2.5 / 3600, 6) if scorer == "llm" else None,
+        **scorer_fields(scorer, "qwen2.5-7b-instruct+sales", 800 + 10 * price_mentions, 220, latency),
         total=total,
         fatal_failed=fatal,
         scored_at=started_at + scored_after,
@@ -242,31 +257,12 @@ def support_call(
         ("next_steps", "yes_no", "llm", float(a.next_steps == "yes"), a.next_steps, "what happens next"),
         ("price_mentions", "count", "rule", float(a.price_mentions), None, "computed by rule"),
     ]
-    score["criteria"] = [
-        {
-            "id": cid,
-            "title": card.criterion(cid).title,
-            "kind": kind,
-            "source": source,
-            "status": "scored",
-            "value": value,
-            "label": label,
-            "reasoning": why,
-        }
-        for cid, kind, source, value, label, why in criteria
-    ]
-    total, fatal = totals(card, score["criteria"])
+    total, fatal = scored_on(score, card, criteria)
     latency = 1.2 + a.price_mentions / 10
     score.update(
         scorecard_id=card.id,
         scorecard_version=card.version,
-        scorer=scorer,
-        model_id="qwen2.5-7b-instruct" if scorer == "llm" else None,
-        prompt_version="v3" if scorer == "llm" else "baseline-v1",
-        llm_tokens_in=700 + 10 * a.price_mentions if scorer == "llm" else None,
-        llm_tokens_out=200 if scorer == "llm" else None,
-        llm_latency_s=latency if scorer == "llm" else None,
-        cost_usd=round(latency * 2.5 / 3600, 6) if scorer == "llm" else None,
+        **scorer_fields(scorer, "qwen2.5-7b-instruct", 700 + 10 * a.price_mentions, 200, latency),
         total=total,
         fatal_failed=fatal,
         summary=a.summary,
