@@ -35,17 +35,26 @@ The support scorecard (``scorecards/support.yaml``) adds:
   support complaints such as "can't log in", "не могу войти"); a fix made or a hand-over (the
   markers of ``issue_resolved`` below) counts as the answer, as an offer does.
 - ``identity_verified`` (yes_no): yes when the agent uses a check marker (full name, account
-  number, date of birth, code word); no when either party talks of the caller's account, bill,
-  order or card without one; yes when no account was touched (no check was due).
+  number, date of birth, code word) or asks for the phone number or address on file ("Назовите
+  номер телефона, на который оформлен договор", "confirm the address on the account"; a delivery or
+  new address is no check); no when either party talks of the caller's account, bill, order or card
+  without one; yes when no account was touched (no check was due).
 - ``issue_resolved`` (category): resolved when an agent turn says the fix is made ("I have
   refunded", "исправили") and no later customer turn says it still fails; else escalated when the
-  agent hands the problem on (ticket, technician, call back, transfer); else unresolved. A fix or
-  hand-over marker in a question ("Вы уже сбросили пароль?") or right after a negation ("ещё не
-  вернули", "I can't escalate") says nothing was done; a promise ("I will refund") has no marker.
-  An answered question ("до скольки работает офис?") stays unresolved: a lexicon cannot tell an
-  answer from a non-answer.
+  agent hands the problem on (ticket, technician, someone else's call back, transfer); else
+  unresolved when the agent promises to call back themself ("I'll check and call you back", "я
+  перезвоню": a pending follow-up nobody else took on); else resolved when the call only asked for
+  information and got it: a customer question ("?", "подскажите") with no complaint or fault in
+  the call, an agent turn after it that informs (a figure or number word, a yes/no opening a
+  sentence, a day, an address) with no "I don't know" after the question, and a satisfied last
+  customer turn ("Нет, спасибо", "perfect, thanks"; no question, no "but"); else unresolved. A
+  fix or hand-over marker in a question ("Вы уже сбросили пароль?") or right after a negation
+  ("ещё не вернули", "I can't escalate") says nothing was done; a promise ("I will refund") has no
+  marker. A lexicon cannot tell a right answer from a wrong one: an answered question is one the
+  customer thanked for, with information in the reply.
 - ``next_steps`` (yes_no): yes when the agent says what happens next ("you'll receive", "within
-  48 hours" – "within" only with a time –, "в течение", "номер заявки", "мастер приедет").
+  48 hours" – "within" only with a time –, "в течение", "номер заявки", "мастер приедет", "я
+  перезвоню").
 
 Any other LLM criterion of a custom scorecard stays ``pending``: the baseline does not guess.
 """
@@ -53,13 +62,14 @@ Any other LLM criterion of a custom scorecard stays ``pending``: the baseline do
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import islice
 from typing import Any
 
-from processors.keyfacts import BRUSH_OFF
+from processors.keyfacts import BRUSH_OFF, problem_statements
+from processors.numbers import NUMBER_WORD
 from processors.rules import PRICE_RE
 from processors.text import ci_findall, ci_finditer, fold
 
@@ -432,6 +442,22 @@ VERIFY = _lex(
     "назовите ваш*",
     "назовите, пожалуйста, ваш*",
 )
+#: The agent asking for the phone number or the address on file as the check, which the lexicon above
+#: cannot say whole: "Назовите, пожалуйста, номер телефона, на который оформлен договор", "Подтвердите
+#: адрес подключения", "Can you confirm the address on the account?". An address asked for a delivery
+#: or a change ("адрес доставки", "What's the new address?") is none.
+_CHECK_ASK = re.compile(
+    r"(?<!\w)(?:(?:назовите|продиктуйте|подтвердите|скажите|уточните|сообщите)(?:,?\s+пожалуйста,?)?"
+    r"\s+(?:ваш\w*\s+|свой\s+|свою\s+)?(?:номер\s+телефона|телефон|адрес)(?!\w)(?!\s+(?:доставки|куда))"
+    r"|(?:номер\w*\s+телефона|адрес\w*),?\s+(?:на\s+который|по\s+которому|привязанн\w+|указанн\w+)"
+    r"|адрес\w*\s+(?:регистрации|прописки|подключения|установки)"
+    r"|(?:confirm|verify|tell\s+me|give\s+me|(?:can|could|may)\s+i\s+(?:have|get|take))\s+(?:your|the)"
+    r"\s+(?:home\s+|registered\s+)?(?:address|(?:tele|mobile\s+|cell\s+)?phone\s+number)(?!\w)"
+    r"|(?:address|phone\s+number)\s+(?:on\s+(?:the|your)\s+account|on\s+file|we\s+have|registered|linked"
+    r"|associated|that's\s+registered|that\s+is\s+registered)"
+    r"|first\s+line\s+of\s+(?:your|the)\s+address)",
+    re.IGNORECASE,
+)
 #: What makes a check due, said by either party: the caller's own account, bill, order or card.
 ACCOUNT = _lex(
     "my account",
@@ -556,26 +582,44 @@ ESCALATE = _lex(
     "engineer",
     "specialist will",
     "supervisor will",
-    # any promised call back, the agent's own included ("I'll chase them and call you back tomorrow")
+    # someone else's call back ("an adjuster will call you back"); the agent's own is no hand-over:
+    # :func:`_handed_on` drops it (:data:`OWN_CALL_BACK`)
     "call you back",
+    "get back to you",
     "transfer you",
     "i'll transfer",
     "i will transfer",
     "заявк*",
     "передам",
     "передал*",
-    # Russian word order is free: "вам перезвонит специалист", "с вами свяжется мастер"
-    "перезвоню",
-    "перезвоним",
+    # Russian word order is free: "вам перезвонит специалист", "с вами свяжется мастер"; the agent's
+    # own "перезвоню", "свяжемся" are :data:`OWN_CALL_BACK`
     "перезвонит",
     "перезвонят",
     "свяжется",
-    "свяжемся",
     "свяжутся",
     "техник*",
     "мастер приедет",
     "переведу вас",
     "соединю вас",
+)
+#: The agent promising to call back themself ("я перезвоню вам завтра", "мы с вами свяжемся"): a pending
+#: follow-up that nobody else took on, not a hand-over. The English "call you back" is the agent's own
+#: when its subject is "I"/"we" (:data:`_OWN_SUBJECT`).
+OWN_CALL_BACK = _lex("перезвоню", "перезвоним", "свяжусь", "свяжемся", "позвоню вам", "наберу вас")
+_EN_CALL_BACK = frozenset({"call you back", "get back to you"})
+#: What comes right before the agent's own call back: "I'll ", "we will ", "I can ", "I'll personally ".
+_OWN_SUBJECT = re.compile(
+    r"(?<!\w)(?:i|we)(?:['’](?:ll|d)|\s+(?:will|shall|can|could|would|am\s+going\s+to|are\s+going\s+to)"
+    r"|['’](?:m|re)\s+going\s+to)?\s+(?:(?:personally|just|then|also|definitely|certainly)\s+)*$",
+    re.IGNORECASE,
+)
+#: "I'll chase them today and call you back": a second verb of the clause's subject, read when that
+#: subject (the last one before it, :data:`_SUBJECT`) is "I"/"we".
+_AND_BEFORE = re.compile(r"(?<!\w)and\s+(?:then\s+)?$", re.IGNORECASE)
+_SUBJECT = re.compile(
+    r"(?<![\w'’])([\w'’]+?)(?:['’](?:ll|m|re|d)|\s+(?:will|shall|can|am|are|is|would|could))(?!\w)",
+    re.IGNORECASE,
 )
 #: A DONE or ESCALATE marker that states nothing: in a question ("Вы уже сбросили пароль?") or negated
 #: by the word before it ("деньги ещё не вернули", "I can't escalate").
@@ -604,6 +648,7 @@ NEXT_STEPS = _lex(
     "next bill",
     "next invoice",
     "call you back",
+    "get back to you",
     "follow up",
     # a visit booked ("I've booked an engineer visit for Tuesday", "мастер приедет в четверг")
     "i've booked",
@@ -626,14 +671,101 @@ NEXT_STEPS = _lex(
     "вышлем",
     "вышлю",
     "пришлю",
+    "перезвоню",
     "перезвоним",
     "перезвонит",
+    "свяжусь",
     "свяжется",
     "свяжемся",
     "номер заявки",
     "номер обращения",
     "в следующем счёте",
     "в следующем счете",
+)
+
+
+#: A customer asking for information: besides a sentence ending in "?" (Whisper writes them), these.
+ASK = _lex(
+    "подскажите",
+    "скажите",
+    "хотел* узнать",
+    "хотел* уточнить",
+    "хотел* спросить",
+    "can you tell me",
+    "could you tell me",
+    "i'd like to know",
+    "i would like to know",
+    "i was wondering",
+    "quick question",
+    "i wanted to ask",
+    "i want to know",
+)
+#: The agent not answering: a call with one after the question is not "answered".
+NO_ANSWER = _lex(
+    "не знаю",
+    "не могу сказать",
+    "не могу подсказать",
+    "не могу ответить",
+    "нет информации",
+    "нет такой информации",
+    "не располагаю",
+    "посмотрите на сайте",
+    "уточните на сайте",
+    "i don't know",
+    "i do not know",
+    "i'm not sure",
+    "i am not sure",
+    "i can't tell",
+    "i cannot tell",
+    "i can't say",
+    "i don't have that information",
+    "i don't have any information",
+    "no information",
+    "check our website",
+    "check the website",
+)
+#: The customer closing satisfied after an answer ("Нет, спасибо", "Понятно", "Perfect, thanks").
+SATISFIED = _lex(
+    "спасибо",
+    "благодар*",
+    "понятно",
+    "ясно",
+    "отлично",
+    "thanks",
+    "thank you",
+    "got it",
+    "perfect",
+    "great",
+    "that's all i needed",
+    "that helps",
+    "makes sense",
+)
+#: The customer saying the answer did not help: it outweighs a "спасибо" in the same turn.
+NOT_SATISFIED = _lex(
+    "не понял*",
+    "непонятно",
+    "не ответили",
+    "это не ответ",
+    "не то",
+    "doesn't help",
+    "does not help",
+    "didn't answer",
+    "not what i asked",
+    "don't understand",
+    "still",
+    "но",
+    "but",
+)
+#: What an informative answer holds (in a sentence that is no question): a figure or a number word ("до
+#: восьми вечера", "9 a.m."), a yes or no opening the sentence ("Да, нужен паспорт", "Yes, Spain is ..."),
+#: a day, an address.
+_INFO = re.compile(
+    rf"\d|(?<!\w){NUMBER_WORD}"
+    r"|^\W*(?:да|нет|конечно|разумеется|yes|no|yeah|yep|nope|sure|of\s+course|absolutely)(?!\w)"
+    r"|(?<!\w)(?:(?:понедельник|вторник|сред[ау]|четверг|пятниц|суббот|воскресень|выходн|будн|круглосуточн"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|weekend|noon|midnight"
+    r"|улиц|проспект|переул|шоссе|street|avenue|road)\w*|ул\.)",
+    re.IGNORECASE,
 )
 
 
@@ -657,16 +789,45 @@ def find(phrases: tuple[str, ...], text: str, folded: str | None = None) -> list
     return list(dict.fromkeys(map(str.lower, ci_findall(_pattern(phrases), text, folded))))
 
 
-def _stated(phrases: tuple[str, ...], text: str) -> list[str]:
-    """:func:`find`, less the markers in a question sentence or right after a negation (:data:`_NEGATION`)."""
-    hits = []
+def _stated_in(phrases: tuple[str, ...], text: str) -> Iterator[tuple[str, str]]:
+    """Each marker of ``phrases`` stated in ``text`` (lower-cased) with its clause before it: not in a
+    question sentence, not right after a negation (:data:`_NEGATION`)."""
     for m in ci_finditer(_pattern(phrases), text, fold(text)):
         start = max((e.end() for e in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
         end = _CLAUSE_END.search(text, m.end())
         if (end and end.group().startswith("?")) or _NEGATION.search(text, start, m.start()):
             continue
-        hits.append(re.sub(r"\s+", " ", m.group().lower()))
-    return list(dict.fromkeys(hits))
+        yield re.sub(r"\s+", " ", m.group().lower()), text[start : m.start()]
+
+
+def _stated(phrases: tuple[str, ...], text: str) -> list[str]:
+    """:func:`find`, less the markers in a question sentence or right after a negation (:data:`_NEGATION`)."""
+    return list(dict.fromkeys(marker for marker, _ in _stated_in(phrases, text)))
+
+
+def _own_subject(before: str) -> bool:
+    """Whether an English call back with ``before`` it in its clause is the agent's own ("I'll call you
+    back", "I'll chase them and call you back"), not someone else's ("an adjuster will call you back",
+    "I'll ask billing to call you back")."""
+    if _OWN_SUBJECT.search(before):
+        return True
+    if _AND_BEFORE.search(before):
+        subjects = _SUBJECT.findall(before)
+        return bool(subjects) and subjects[-1].lower() in ("i", "we")
+    return False
+
+
+def _handed_on(text: str) -> tuple[list[str], list[str]]:
+    """The agent's stated hand-overs in ``text`` (:data:`ESCALATE`) and own call backs
+    (:data:`OWN_CALL_BACK`, "I'll call you back"): a call back the agent makes is no hand-over."""
+    escalated: list[str] = []
+    own: list[str] = []
+    for marker, before in _stated_in(ESCALATE + OWN_CALL_BACK, text):
+        if marker in _EN_CALL_BACK:
+            (own if _own_subject(before) else escalated).append(marker)
+        else:
+            (own if _pattern(OWN_CALL_BACK).fullmatch(marker) else escalated).append(marker)
+    return list(dict.fromkeys(escalated)), list(dict.fromkeys(own))
 
 
 @dataclass(frozen=True)
@@ -818,7 +979,7 @@ def _objection_handling(call: _Call, what: str = "objection", support: bool = Fa
     folded = fold(after)
     ack, fix, ask = (find(phrases, after, folded) for phrases in (ACKNOWLEDGE, RESOLVE, CLARIFY))
     if support:
-        fix = list(dict.fromkeys(fix + _stated(DONE + ESCALATE, after)))
+        fix = list(dict.fromkeys(fix + _stated(DONE + ESCALATE + OWN_CALL_BACK, after)))
     value = 20 + 25 * bool(ack) + 40 * bool(fix) + 15 * bool(ask)
     parts = [
         f"{what} {_q(objections)}",
@@ -936,7 +1097,8 @@ def _case_examples(call: _Call) -> BaselineValue:
 
 
 def _identity_verified(call: _Call) -> BaselineValue:
-    checks = call.find(VERIFY, "agent")
+    asked = [" ".join(m.group().lower().split()) for m in _CHECK_ASK.finditer(call.text("agent"))]
+    checks = call.find(VERIFY, "agent") + asked
     if checks:
         return BaselineValue(1.0, "yes", f"agent identity check {_q(checks)} → yes{call.note}")
     account = list(dict.fromkeys(call.find(ACCOUNT, "agent") + call.find(ACCOUNT, "customer")))
@@ -945,6 +1107,52 @@ def _identity_verified(call: _Call) -> BaselineValue:
             0.0, "no", f"account talk {_q(account)} and no identity check by the agent → no{call.note}"
         )
     return BaselineValue(1.0, "yes", f"no account talk and no identity check: none was due → yes{call.note}")
+
+
+def _informs(text: str) -> list[str]:
+    """The information an agent turn gives: :data:`_INFO` in its sentences that are no question."""
+    found = []
+    start = 0
+    for end in [*_CLAUSE_END.finditer(text), None]:
+        sentence = text[start : end.start() if end else len(text)]
+        if not (end and end.group().startswith("?")):
+            found += [" ".join(m.group().split()).lower() for m in _INFO.finditer(sentence.strip())]
+        start = end.end() if end else len(text)
+    return list(dict.fromkeys(found))
+
+
+def _answered_question(call: _Call) -> str | None:
+    """Why the call is an information request answered, or None: the customer asked (a "?" or
+    :data:`ASK`) without a complaint or fault (the objection, complaint and problem markers: those need a
+    fix), an agent turn after it informs (:func:`_informs`) and no agent turn after it says it cannot
+    tell (:data:`NO_ANSWER`), and the customer's last turn, after that answer, closes satisfied
+    (:data:`SATISFIED`, no question, no :data:`NOT_SATISFIED`). Roles must be known: who asked and who
+    answered is the whole point."""
+    if not call.roles_known or _first_objection(call, OBJECTION + COMPLAINT) is not None:
+        return None
+    customer = [i for i, t in enumerate(call.turns) if t.role == "customer"]
+    if not customer or any(problem_statements([call.turns[i].text for i in customer], 1)):
+        return None
+    asked = next((i for i in customer if "?" in call.turns[i].text or find(ASK, call.turns[i].text)), None)
+    if asked is None:
+        return None
+    answer: tuple[int, list[str]] | None = None
+    for i in range(asked + 1, len(call.turns)):
+        turn = call.turns[i]
+        if turn.role != "agent":
+            continue
+        if find(NO_ANSWER, turn.text):
+            return None
+        if answer is None and (info := _informs(turn.text)):
+            answer = (i, info)
+    last = customer[-1]
+    if answer is None or last <= answer[0]:
+        return None
+    closing = call.turns[last].text
+    thanks = find(SATISFIED, closing)
+    if not thanks or "?" in closing or find(NOT_SATISFIED + STILL_BROKEN, closing):
+        return None
+    return f"customer's question answered {_q(answer[1])} and closed satisfied {_q(thanks)}; no complaint"
 
 
 def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
@@ -961,7 +1169,7 @@ def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
             if not call.roles_known or t.role == "customer"
             for hit in find(STILL_BROKEN, t.text)
         ]
-    escalated = _stated(ESCALATE, call.text("agent"))
+    escalated, own = _handed_on(call.text("agent"))
     if done_at and not broken:
         done = list(dict.fromkeys(h for i in done_at for h in _stated(DONE, call.turns[i].text)))
         label, why = "resolved", f"agent fix made {_q(done)}"
@@ -972,6 +1180,11 @@ def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
         )
     elif broken:
         label, why = "unresolved", f"customer: still broken {_q(broken)} after the agent's fix"
+    elif own:
+        # checked before an answer: "I'll check and call you back" is what the agent says instead of one
+        label, why = "unresolved", f"agent's own call back {_q(own)}: a pending follow-up, not a hand-over"
+    elif answered := _answered_question(call):
+        label, why = "resolved", answered
     else:
         label, why = "unresolved", "no fix made in the call and no hand-over (ticket, technician, call back)"
     if label not in values:  # a custom scorecard with other labels: do not guess

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from processors.scorecard import ScorecardRegistry
 from streams.clickhouse import DDL_DIR, split_statements
 from tests import bi_data
 
@@ -332,8 +333,9 @@ def test_support_resolution_and_identity_checks_per_agent(bi):
         assert row["complaint_handling"] == pytest.approx(complaint), key
     # least resolved first: agent-5 leaves its first call of each day unresolved
     assert next(iter(got))[0] in {"agent-3", "agent-5"}
-    assert got[("agent-5", "1", "llm")]["unresolved_share"] == pytest.approx(0.5)
-    assert got[("agent-4", "1", "llm")]["identity_verified_share"] == pytest.approx(1.0)
+    version = ScorecardRegistry.load().get("support").version
+    assert got[("agent-5", version, "llm")]["unresolved_share"] == pytest.approx(0.5)
+    assert got[("agent-4", version, "llm")]["identity_verified_share"] == pytest.approx(1.0)
 
 
 def test_sales_queries_leave_support_calls_out(bi):

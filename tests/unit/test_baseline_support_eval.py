@@ -3,6 +3,8 @@
 Each call carries the analyst's answer for the support card's criteria: complaint_handling as a band
 (the baseline's 0-100 is coarse), identity_verified, issue_resolved and next_steps as labels. A label of
 ``None`` is an answer a lexicon cannot reach; the comment next to it says why, and it is not asserted.
+``callstream eval`` measures the same rules end to end on ``tests/fixtures/support_calls.jsonl``
+(test_eval_support.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ SUPPORT = ScorecardRegistry.load().get("support")
 
 @dataclass(frozen=True)
 class Analyst:
-    complaint: tuple[int, int]  # complaint_handling: the band an analyst's rough score allows
+    complaint: tuple[int, int] | None  # complaint_handling: the band an analyst's rough score allows
     identity: str | None
     issue: str | None
     next_steps: str | None
@@ -252,9 +254,8 @@ CALLS: dict[str, tuple[list[tuple[str, str]], Analyst]] = {
             (C, "Нет, спасибо."),
             (A, "Всего доброго."),
         ],
-        # issue: the question was answered, which an analyst calls resolved; a lexicon cannot tell an
-        # answer from a non-answer, and the baseline calls "resolved" only a fix it can see made
-        Analyst(complaint=(70, 100), identity="yes", issue=None, next_steps="no"),
+        # two questions, each answered with information, and a satisfied "Нет, спасибо"
+        Analyst(complaint=(70, 100), identity="yes", issue="resolved", next_steps="no"),
     ),
     "en_general_question": (
         [
@@ -265,8 +266,7 @@ CALLS: dict[str, tuple[list[tuple[str, str]], Analyst]] = {
             (C, "Perfect, thanks."),
             (A, "You're welcome, have a nice trip."),
         ],
-        # issue: as in ru_general_question, an answered question is out of a lexicon's reach
-        Analyst(complaint=(70, 100), identity="yes", issue=None, next_steps="no"),
+        Analyst(complaint=(70, 100), identity="yes", issue="resolved", next_steps="no"),
     ),
     "ru_callback_tomorrow": (
         [
@@ -296,8 +296,119 @@ CALLS: dict[str, tuple[list[tuple[str, str]], Analyst]] = {
             (A, "I'll chase them today and call you back tomorrow before noon with a firm date."),
             (C, "OK. Please do."),
         ],
-        # the agent hands the problem to the warehouse and promises a call back with the answer
+        # the agent keeps the problem: she chases the warehouse herself and calls back herself, so the
+        # issue is pending (support card v2: the agent's own call back is no hand-over), not escalated
+        Analyst(complaint=(55, 100), identity="yes", issue="unresolved", next_steps="yes"),
+    ),
+    "ru_office_hours_answered": (
+        [
+            (C, "Алло, здравствуйте. Подскажите, до скольки у вас работает офис на Садовой в пятницу?"),
+            (A, "Здравствуйте. В пятницу офис на Садовой работает с девяти до восьми вечера."),
+            (C, "А по адресу Садовая, двенадцать, да?"),
+            (A, "Да, Садовая, двенадцать, второй этаж."),
+            (C, "Спасибо, понятно."),
+            (A, "Всего доброго."),
+        ],
+        Analyst(complaint=(70, 100), identity="yes", issue="resolved", next_steps="no"),
+    ),
+    "en_opening_hours_answered": (
+        [
+            (A, "Thanks for calling Brightline, this is Mark. How can I help?"),
+            (C, "Hi, um, what time does the Main Street store open on Sunday?"),
+            (A, "On Sundays it opens at 10 a.m. and closes at 4."),
+            (C, "Great, that's all I needed. Thanks."),
+            (A, "You're welcome, have a great day."),
+        ],
+        Analyst(complaint=(70, 100), identity="yes", issue="resolved", next_steps="no"),
+    ),
+    "ru_question_not_answered": (
+        [
+            (C, "Здравствуйте. Подскажите, можно ли у вас оплатить счёт наличными в офисе?"),
+            (A, "Здравствуйте. Ой, я не знаю, честно. Посмотрите на сайте, там всё написано."),
+            (C, "Ну ладно, спасибо."),
+        ],
+        # the customer thanks out of politeness: nothing was answered
+        Analyst(complaint=(70, 100), identity="yes", issue="unresolved", next_steps="no"),
+    ),
+    "en_fault_explained_not_fixed": (
+        [
+            (C, "Hi, my internet keeps dropping every evening. Is there an outage in my area?"),
+            (A, "Let me see. Can I have your account number to verify?"),
+            (C, "It's two two five oh eight."),
+            (A, "Thanks. No, there's no outage in your area, the network looks fine from here."),
+            (C, "Oh. OK, thanks."),
+        ],
+        # the question was answered, but the fault it was about is not fixed nor handed on. complaint:
+        # an analyst gives about 40 (checked, nothing done); "keeps dropping" holds no complaint marker,
+        # so the baseline sees nothing to handle (80)
+        Analyst(complaint=None, identity="yes", issue="unresolved", next_steps="no"),
+    ),
+    "ru_own_callback": (
+        [
+            (C, "Здравствуйте. Мне не пришло подтверждение брони на субботу, хочу проверить, всё ли в силе."),
+            (A, "Здравствуйте. Назовите, пожалуйста, номер телефона, на который оформлена бронь."),
+            (C, "Девятьсот двадцать пять, сто десять, двадцать, тридцать."),
+            (A, "Спасибо. Вижу ваш заказ на субботу, но статус не обновился, мне нужно проверить в системе."),
+            (A, "Я перезвоню вам завтра до обеда и всё подтвержу."),
+            (C, "Хорошо, жду."),
+        ],
+        # the phone number the booking is on is the check; the agent's own call back is pending
+        Analyst(complaint=(70, 100), identity="yes", issue="unresolved", next_steps="yes"),
+    ),
+    "en_own_callback": (
+        [
+            (C, "Hi, I was told a replacement for my card was sent out, but I never got a tracking number."),
+            (A, "Sure. Could I take the first line of your address, please?"),
+            (C, "Forty two Elm Road."),
+            (A, "Thank you. I can see the request, but not the dispatch yet."),
+            (A, "I'll call you back tomorrow once I've checked with the dispatch system."),
+            (C, "OK, thanks."),
+        ],
+        # an address-only check; a follow-up the agent keeps
+        Analyst(complaint=(70, 100), identity="yes", issue="unresolved", next_steps="yes"),
+    ),
+    "ru_address_check_fixed": (
+        [
+            (C, "Здравствуйте. У меня с утра не показывает телевидение, пишет «нет сигнала»."),
+            (A, "Здравствуйте. Для проверки назовите, пожалуйста, адрес подключения."),
+            (C, "Лесная, семь, квартира сорок."),
+            (A, "Спасибо, вижу ваш договор. Приставка не получила обновление, я её перезагрузила удалённо."),
+            (A, "Проверьте, пожалуйста, каналы появились?"),
+            (C, "Да, всё показывает. Спасибо."),
+        ],
+        Analyst(complaint=(55, 100), identity="yes", issue="resolved", next_steps="no"),
+    ),
+    "en_phone_check_transfer": (
+        [
+            (C, "Hi, there's a charge on my bill I don't recognise, forty dollars for premium something."),
+            (A, "I'm sorry about that. Can you confirm the phone number on your account?"),
+            (C, "Five five five, two one two, eight eight nine oh."),
+            (A, "Thank you. That charge is from our billing partner, so I'll transfer you to billing now."),
+            (C, "OK."),
+        ],
+        # a transfer to another team stays a hand-over
+        Analyst(complaint=(70, 100), identity="yes", issue="escalated", next_steps="no"),
+    ),
+    "ru_ticket_other_team": (
+        [
+            (C, "Здравствуйте. В приложении не открывается история платежей, белый экран."),
+            (A, "Здравствуйте. Продиктуйте, пожалуйста, номер телефона, привязанный к приложению."),
+            (C, "Девятьсот шестнадцать, пятьсот, сорок, сорок."),
+            (A, "Спасибо. Я оформила заявку в отдел разработки, с вами свяжутся в течение двух дней."),
+            (C, "Спасибо."),
+        ],
         Analyst(complaint=(55, 100), identity="yes", issue="escalated", next_steps="yes"),
+    ),
+    "en_account_change_no_check": (
+        [
+            (C, "Hi, I want to change the email on my account to a new one."),
+            (A, "Sure, what's the new email?"),
+            (C, "It's jane dot doe at mail dot com."),
+            (A, "Done, I've updated it. You'll get a confirmation at the new address."),
+            (C, "Thanks."),
+        ],
+        # the account was changed and nobody checked who was calling
+        Analyst(complaint=(70, 100), identity="no", issue="resolved", next_steps="yes"),
     ),
 }
 
@@ -310,9 +421,10 @@ def _scores(turns: list[tuple[str, str]]) -> dict:
 def test_the_baseline_agrees_with_the_analyst(name: str) -> None:
     turns, want = CALLS[name]
     got = _scores(turns)
-    lo, hi = want.complaint
-    value = got["complaint_handling"].value
-    assert value is not None and lo <= value <= hi, got["complaint_handling"].reasoning
+    if want.complaint is not None:
+        lo, hi = want.complaint
+        value = got["complaint_handling"].value
+        assert value is not None and lo <= value <= hi, got["complaint_handling"].reasoning
     for criterion, label in (
         ("identity_verified", want.identity),
         ("issue_resolved", want.issue),
@@ -324,7 +436,7 @@ def test_the_baseline_agrees_with_the_analyst(name: str) -> None:
 
 def test_the_set_is_balanced() -> None:
     langs = [name[:2] for name in CALLS]
-    assert langs.count("ru") == langs.count("en") == 10
+    assert langs.count("ru") == langs.count("en") == 15
 
 
 @pytest.mark.parametrize(
