@@ -771,12 +771,11 @@ _INFO = re.compile(
 
 @cache
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-phrase alternatives; ``stem*`` matches any word ending."""
+    """Whole-phrase alternatives; ``stem*`` matches any word ending, inside a phrase too ("оформил*
+    возврат": before, the inner ``*`` was a literal one, so that marker never matched)."""
     parts = []
     for phrase in sorted(phrases, key=len, reverse=True):
-        stem = phrase.endswith("*")
-        body = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
-        parts.append(body + (r"\w*" if stem else ""))
+        parts.append(re.escape(phrase).replace(r"\ ", r"\s+").replace(r"\*", r"\w*"))
     return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE)
 
 

@@ -150,3 +150,17 @@ def test_the_phone_number_or_address_on_file_is_an_identity_check(asked: str, ch
 def test_a_delivery_address_or_a_number_given_is_no_check(asked: str) -> None:
     got = scores([(C, "I have a question about my order."), (A, asked), (C, "OK."), (A, "Thanks.")])
     assert got["identity_verified"].label == "no", got["identity_verified"].reasoning
+
+
+@pytest.mark.parametrize(
+    ("turns", "label"),
+    [
+        # "оформил* возврат": a stem inside a phrase matches any ending (the "*" was a literal one)
+        ([(C, "Списали дважды."), (A, "Я оформила возврат 499 рублей.")], "resolved"),
+        # "хотел* узнать" asks without a "?"
+        ([(C, "Хотела узнать, до скольки работает офис."), (A, "До восьми."), (C, "Спасибо.")], "resolved"),
+    ],
+)
+def test_a_stem_inside_a_phrase_matches_any_ending(turns: list[tuple[str, str]], label: str) -> None:
+    got = scores(turns)["issue_resolved"]
+    assert got.label == label, got.reasoning
