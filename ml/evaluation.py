@@ -4,7 +4,7 @@ Input is the analysts' spreadsheet (CSV, or XLSX with openpyxl): one row per cal
 column, one column per criterion id holding the human value (0-100, yes/no, a category label, a
 count; empty = not labelled), and an optional ``comment`` column (plus optional ``<id>_comment``
 columns per criterion). Predictions come from ClickHouse (``call_criteria``) or are scored now from
-``--calls`` (see :func:`compressed_from_call`).
+``--calls`` (see :func:`compressed_from_call`) on the scorecard the labels follow.
 
 Metrics (small, exact implementations; no scikit-learn needed):
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,10 @@ def _rows(path: Path) -> list[dict[str, str]]:
         fh.seek(0)
         try:
             dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            # The sniffer says "no doubled quotes" whenever a field with one also holds the delimiter
+            # ("Brushes him off (""wait, not my job"")"), and the comment then ends at that quote;
+            # spreadsheets write a quote inside a quoted field doubled, and nothing else escapes it.
+            dialect.doublequote = dialect.escapechar is None
         except csv.Error:
             dialect = csv.excel
         return [
@@ -482,6 +486,10 @@ def run_eval(
         labels = read_labels(labels_path, card)
         if calls_path is not None:
             scorer = build_scorer(settings)
+            # The labels follow ``card``: every call is scored on it, whatever card its tenant and queue
+            # would get in the pipeline (a support call without "queue" would get the default card,
+            # and none of the support criteria would be scored).
+            scorer.registry = ScorecardRegistry([replace(card, tenants=("*",), queues=("*",))])
             wanted = {row.call_id for row in labels}
             scores = [scorer.score(c) for c in read_calls(calls_path) if c["call_id"] in wanted]
             predictions, scorer_name = predictions_from_scores(scores), scorer.scorer
