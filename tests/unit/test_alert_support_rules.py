@@ -62,6 +62,14 @@ def test_an_unresolved_problem_with_a_cancel_threat_is_critical_and_a_fixed_one_
     assert "unresolved_churn_risk" not in fired(fixed)
 
 
+def test_a_cancel_threat_left_to_the_agents_own_call_back_is_critical_and_a_transfer_is_not() -> None:
+    threat = ("customer", "My refund never arrived, I will cancel.")
+    own = scored([threat, ("agent", "Sorry. I'll check and call you back tomorrow.")], "support", cancel=1)
+    assert "unresolved_churn_risk" in fired(own)  # nobody else has the problem yet
+    handed = scored([threat, ("agent", "Sorry. I'll transfer you to billing now.")], "support", cancel=1)
+    assert "unresolved_churn_risk" not in fired(handed)
+
+
 def test_the_support_rules_never_fire_on_a_sales_call() -> None:
     score = scored(BROKEN, "sales", cancel=1)
     assert score["scorecard_id"] == "default"
