@@ -86,6 +86,17 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _rate(text: str) -> float:
+    """``dlq replay --rate``: records a second, a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of records a second, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of records a second above 0, got {text}")
+    return value
+
+
 def _port(text: str) -> int:
     value = _count(1)(text)
     if value > 65535:
@@ -725,6 +736,13 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         print("callstream dlq dismiss: --reason must say why (it is the audit record)", file=sys.stderr)
         return 2
     settings = _settings()
+    if command == "replay" and args.rate is not None and not args.dry_run and settings.embedded_broker:
+        print(
+            "callstream dlq replay: --rate needs CALLSTREAM_KAFKA_BOOTSTRAP: without a broker the records "
+            "are queued in the data folder's spool, which the next `callstream worker` publishes at once",
+            file=sys.stderr,
+        )
+        return 2
     topics = dlq.replay_topics(settings)
     # replay, dismiss: --limit counts the letters acted on, not those skipped (see dlq.plan)
     listing = command == "list"
@@ -767,7 +785,13 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         return 0
     if command == "export":
         return _dlq_export(args.output, settings, letters)
-    report = dlq.plan(letters, topics, again=args.again, limit=args.limit)
+    causes = None
+    if args.dry_run or args.skip_unfixed:  # the dry run checks each letter's cause (dlq.check_cause)
+        from schemas.codec import make_codec
+
+        causes = dlq.CauseChecks(settings, make_codec(settings.schema_registry_url))
+    unfixed = causes.unfixed if causes is not None and args.skip_unfixed else None
+    report = dlq.plan(letters, topics, again=args.again, limit=args.limit, unfixed=unfixed)
     spooled = None
     if report.replayed and not args.dry_run:
         if settings.embedded_broker:  # no worker runs here (the data folder is ours): its spool waits
@@ -777,8 +801,8 @@ def cmd_dlq(args: argparse.Namespace) -> int:
 
             assert settings.kafka_bootstrap is not None
             ensure_topics(settings, settings.kafka_bootstrap)
-            dlq.send(settings, settings.kafka_bootstrap, client, report)
-    dlq.print_report(report, dry_run=args.dry_run, spooled=spooled)
+            dlq.send(settings, settings.kafka_bootstrap, client, report, rate=args.rate)
+    dlq.print_report(report, dry_run=args.dry_run, spooled=spooled, causes=causes if args.dry_run else None)
     if args.dry_run and report.replayed and not chosen.selects and not args.all:
         print("(to send them all back: `callstream dlq replay --all`)", file=sys.stderr)
     return 1 if report.failed else 0
@@ -1215,7 +1239,11 @@ def build_parser() -> argparse.ArgumentParser:
             q.add_argument(
                 "--dry-run",
                 action="store_true",
-                help="say what would be replayed; send nothing (allowed without a selector: counts them)",
+                help="say what would be replayed, and for each letter whether its cause is still "
+                "there where a cheap offline check tells: its recording (the transcribe stage's "
+                "resolver and recording roots, size, header) or its record's decoding and validation "
+                "('would fail again: ...', 'cause gone: ...', 'cause not checked: ...'), with the counts; "
+                "send nothing (allowed without a selector: counts them)",
             )
             q.add_argument(
                 "--again",
@@ -1226,6 +1254,21 @@ def build_parser() -> argparse.ArgumentParser:
                 "--all",
                 action="store_true",
                 help=f"allow replaying without {_SELECTORS}: every open or failed-again dead letter",
+            )
+            q.add_argument(
+                "--skip-unfixed",
+                action="store_true",
+                help="leave out letters whose cause is still there, as the --dry-run check finds it "
+                "(a recording still missing, empty or corrupt; a record that still does not decode or "
+                "validate); letters it cannot check go back",
+            )
+            q.add_argument(
+                "--rate",
+                type=_rate,
+                metavar="N",
+                help="send at most N records a second (a large backlog without flooding the stage it "
+                "goes back to), with progress on stderr every few seconds; needs "
+                "CALLSTREAM_KAFKA_BOOTSTRAP",
             )
         elif name == "dismiss":
             q.add_argument(

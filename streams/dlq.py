@@ -27,6 +27,7 @@ import getpass
 import json
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -337,10 +338,16 @@ class ReplayReport:
 
 
 def plan(
-    letters: Iterable[Letter], topics: frozenset[str], again: bool, limit: int | None = None
+    letters: Iterable[Letter],
+    topics: frozenset[str],
+    again: bool,
+    limit: int | None = None,
+    unfixed: Callable[[Letter], str | None] | None = None,
 ) -> ReplayReport:
     """Which letters go back (``replayed``, not yet sent) and which not, with the reason; ``limit``
-    counts the letters that go back (not the skipped ones), so ``--limit N`` run again goes on."""
+    counts the letters that go back (not the skipped ones), so ``--limit N`` run again goes on.
+    ``unfixed`` (``--skip-unfixed``: :meth:`CauseChecks.unfixed`): why a letter that would go back
+    stays, its cause still there; asked only of those letters, before ``limit`` counts them."""
     report = ReplayReport()
     sent: dict[tuple[str, bytes | None, bytes], Letter] = {}
     for letter in letters:
@@ -353,6 +360,8 @@ def plan(
             reason = f"dismissed: {letter.dismissed_reason} (--again replays it anyway)"
         if reason is None and not again and letter.replays and not letter.failed_again:
             reason = f"replayed {letter.replays}x already (--again replays it once more)"
+        if reason is None and unfixed is not None:
+            reason = unfixed(letter)
         if reason is None and (same := sent.get((letter.topic, letter.key, letter.payload))) is not None:
             # one record that failed more than once (--again): sent once, as its newest letter
             report.replayed.remove(same)
@@ -366,6 +375,173 @@ def plan(
     return report
 
 
+# --- cause check (``replay --dry-run``, ``--skip-unfixed``) ------------------------------------------------
+
+#: Error classes of a record that a stage could not decode (:mod:`schemas.codec`) or that broke the
+#: contract (:mod:`schemas.validation`): decoding and validating the kept payload again tells.
+RECORD_ERRORS = frozenset({"SchemaError", "NotSingleObjectError", "UnknownSchemaError", "InvalidCall"})
+#: Error classes of the transcribe stage about the recording itself (:mod:`processors.audio`), which a
+#: look at the file tells without transcribing it. ``RecordingTooLarge`` is a download's: not checked.
+RECORDING_ERRORS = frozenset(
+    {
+        "RecordingNotFound",
+        "RecordingNotAllowed",
+        "EmptyRecording",
+        "CorruptRecording",
+        "RecordingTooLong",
+        "RecordingUnavailable",
+    }
+)
+#: :attr:`Cause.state` values, in the order the summary names them.
+CAUSE_STATES = ("again", "gone", "unknown")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What a cheap, offline look found of a letter's cause: ``again`` (still there: a replay would
+    fail again), ``gone`` (what failed reads now), ``unknown`` (not checkable without the replay)."""
+
+    state: str
+    reason: str
+
+    def __str__(self) -> str:
+        lead = {"again": "would fail again", "gone": "cause gone"}.get(self.state, "cause not checked")
+        return f"{lead}: {self.reason}"
+
+
+def _validation_problems(stage: str, record_name: str, record: Mapping[str, Any]) -> list[str]:
+    """What ``stage`` refuses of a decoded ``record`` before its work (the checks its agent runs:
+    streams/agents/*.py), or nothing when that stage checks no contract."""
+    from schemas.validation import call_problems, score_problems, transcript_problems
+
+    if stage == "transcribe" and record_name == COMPLETED.record:
+        return call_problems(record)
+    if stage == "filter" and record_name == "Transcript":
+        return transcript_problems(record)
+    if stage == "compress" and record_name == "FilteredTranscript":
+        return transcript_problems(record["transcript"])
+    if stage == "sink" and record_name == "CallScore":
+        return score_problems(record)
+    return []
+
+
+def check_cause(letter: Letter, settings: Settings, codec: Any) -> Cause:
+    """Whether ``letter``'s replay would fail again for the same reason, where that is cheap to tell
+    offline: the stage's own decoding and validation run again on the kept payload, and for a
+    recording error the stage's resolver (recording roots, ``{tenant}``) and header probe run on the
+    recording, without decoding or transcribing it. Never raises: a payload that broke a stage may
+    break this."""
+    error = letter.error_class
+    if error not in RECORD_ERRORS and error not in RECORDING_ERRORS:
+        return Cause("unknown", f"{error} is no recording, decoding or validation error (replay to find out)")
+    if error in RECORDING_ERRORS and letter.stage != "transcribe":
+        return Cause("unknown", f"a {error} at {letter.stage} is not one the transcribe stage raised")
+    name = {settings.topic(spec.name): spec.record for spec in ALL}.get(letter.topic)
+    if name is None or not letter.payload:
+        return Cause("unknown", why_not(letter, replay_topics(settings)) or "no record to check")
+    try:
+        return _check_record(letter, name, settings, codec)
+    except Exception as exc:  # a check must not end the dry run
+        return Cause("unknown", f"the check itself failed: {type(exc).__name__}: {exc}")
+
+
+def _check_record(letter: Letter, name: str, settings: Settings, codec: Any) -> Cause:
+    from schemas.codec import RegistryUnavailableError
+
+    try:
+        record = codec.decode(name, letter.payload, letter.topic)
+    except (RegistryUnavailableError, ConnectionError, TimeoutError) as exc:
+        return Cause("unknown", f"the record cannot be decoded without the schema registry ({exc})")
+    except Exception as exc:
+        return Cause("again", f"the record still does not decode: {type(exc).__name__}: {exc}")
+    if problems := _validation_problems(letter.stage, name, record):
+        how = " (`dlq export` it, correct and publish it)" if name == COMPLETED.record else ""
+        return Cause("again", f"the record is still invalid: {'; '.join(problems)}{how}")
+    if letter.error_class in RECORD_ERRORS:
+        return Cause("gone", f"the record decodes as a {name} and passes {letter.stage}'s checks now")
+    return _check_recording(letter, record, settings)
+
+
+def _check_recording(letter: Letter, call: Mapping[str, Any], settings: Settings) -> Cause:
+    """A recording error's cause: the transcribe stage's own steps up to the audio header
+    (processors/audio.py: :func:`resolve_recording`, the size and :func:`probe_header`), never a
+    download or a decode."""
+    from processors.audio import AudioError, EmptyRecording, is_remote, probe_header, resolve_recording
+
+    uri = str(call["recording_uri"])
+    if is_remote(uri):
+        return Cause("unknown", "a remote recording (http(s), s3) is not downloaded by this check")
+    path: Path | None = None
+    try:
+        path = resolve_recording(uri, settings.recording_roots, call.get("tenant"))
+        info = path.stat()
+        if info.st_size == 0:
+            raise EmptyRecording(f"{path}: file is zero bytes")
+        with path.open("rb") as fh:
+            fh.read(1)
+        _, seconds = probe_header(path)
+    except AudioError as exc:
+        return Cause("again", f"{_recording_problem(type(exc).__name__, letter.error_class)}: {exc}")
+    except OSError as exc:
+        return Cause("again", f"{_recording_problem('unreadable', letter.error_class)}: {path}: {exc}")
+    limit = settings.max_audio_seconds
+    if letter.error_class == "RecordingTooLong":
+        if seconds is None:
+            return Cause("unknown", f"{path}: its header gives no length (the decoded one is not checked)")
+        if seconds > limit:
+            return Cause("again", f"recording still too long: {path}: {seconds:.0f} s, limit {limit:.0f} s")
+        return Cause("gone", f"{path}: its header says {seconds:.0f} s, within the {limit:.0f} s limit now")
+    if letter.error_class in ("EmptyRecording", "CorruptRecording"):
+        changed = max(info.st_mtime, info.st_ctime)
+        if changed <= _utc(letter.failed_at).timestamp():
+            return Cause(
+                "unknown",
+                f"{path}: unchanged since the failure; its header reads, but the failure may be in "
+                "decoding, which this check does not do",
+            )
+        return Cause("gone", f"recording replaced since the failure and its header reads: {path}")
+    return Cause("gone", f"recording now readable: {path} ({info.st_size} bytes)")
+
+
+_RECORDING_PROBLEMS = {
+    "RecordingNotFound": "missing",
+    "RecordingNotAllowed": "not allowed",
+    "EmptyRecording": "empty",
+    "CorruptRecording": "not decodable",
+    "RecordingTooLong": "too long",
+    "RecordingUnavailable": "unreachable",
+    "unreadable": "unreadable",
+}
+
+
+def _recording_problem(found: str, failed: str) -> str:
+    """``recording still missing`` when the same error stands, ``recording now empty`` when another."""
+    return f"recording {'still' if found == failed else 'now'} {_RECORDING_PROBLEMS.get(found, found)}"
+
+
+class CauseChecks:
+    """:func:`check_cause` of each letter once (a dry run shows what ``--skip-unfixed`` decided)."""
+
+    def __init__(self, settings: Settings, codec: Any) -> None:
+        self.settings, self.codec = settings, codec
+        self._found: dict[int, tuple[Letter, Cause]] = {}
+
+    def __call__(self, letter: Letter) -> Cause:
+        if id(letter) not in self._found:  # the letter is kept too, so its id is not reused
+            self._found[id(letter)] = (letter, check_cause(letter, self.settings, self.codec))
+        return self._found[id(letter)][1]
+
+    def unfixed(self, letter: Letter) -> str | None:
+        """``--skip-unfixed``: why ``letter`` stays out of the replay, None when it goes."""
+        cause = self(letter)
+        return f"{cause} (--skip-unfixed)" if cause.state == "again" else None
+
+    def counts(self) -> dict[str, int]:
+        """How many letters were found in each :data:`CAUSE_STATES` state."""
+        found = [cause.state for _, cause in self._found.values()]
+        return {state: found.count(state) for state in CAUSE_STATES}
+
+
 def _who() -> str:
     try:
         user = getpass.getuser()
@@ -374,11 +550,90 @@ def _who() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
+#: Seconds between two ``--rate`` progress lines of a long replay.
+PROGRESS_EVERY_S = 5.0
+#: How far a paced replay that fell behind (a slow broker) may catch up at once: one second of records.
+MAX_BURST_S = 1.0
+
+
+class Pacer:
+    """At most ``rate`` records a second (``replay --rate``): :meth:`wait` before each record.
+    ``clock`` and ``sleep`` are injected (tests; ``send`` sleeps in ``producer.poll`` so delivery
+    reports are served meanwhile). Behind schedule, it catches up by at most :data:`MAX_BURST_S`."""
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
+        if not rate > 0:
+            raise ValueError(f"rate must be above 0, got {rate}")
+        self.rate, self.clock, self.sleep = rate, clock, sleep
+        self._next: float | None = None
+
+    def wait(self) -> None:
+        now = self.clock()
+        if self._next is None or now - self._next > MAX_BURST_S:
+            self._next = now if self._next is None else now - MAX_BURST_S
+        while (left := self._next - self.clock()) > 0:
+            self.sleep(left)
+        self._next += 1.0 / self.rate
+
+
+class Progress:
+    """A line on ``out`` every ``every`` seconds of a long replay: sent/total, rate, ETA."""
+
+    def __init__(
+        self,
+        total: int,
+        out: TextIO | None = None,
+        every: float = PROGRESS_EVERY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.total, self.out, self.every, self.clock = total, out, every, clock
+        self.started = self._last = clock()
+
+    def update(self, sent: int, acked: int) -> None:
+        now = self.clock()
+        if now - self._last < self.every:
+            return
+        self._last = now
+        print(progress_line(sent, acked, self.total, now - self.started), file=self.out or sys.stderr)
+
+
+def progress_line(sent: int, acked: int, total: int, elapsed: float) -> str:
+    """``dlq replay: 120/500 sent (118 acknowledged), 10.0/s, ETA 38s``."""
+    rate = sent / elapsed if elapsed > 0 else 0.0
+    eta = f"ETA {_duration((total - sent) / rate)}" if rate > 0 else "ETA unknown"
+    return f"dlq replay: {sent}/{total} sent ({acked} acknowledged), {rate:.1f}/s, {eta}"
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
 def send(
-    settings: Settings, bootstrap: str, client: Any, report: ReplayReport, timeout: float = 60.0
+    settings: Settings,
+    bootstrap: str,
+    client: Any,
+    report: ReplayReport,
+    timeout: float = 60.0,
+    rate: float | None = None,
+    progress_out: TextIO | None = None,
 ) -> None:
     """Produce each planned letter's record to its topic and record the acknowledged ones in
-    ``dead_letter_replays``; a record the broker did not take moves to ``report.failed``."""
+    ``dead_letter_replays``; a record the broker did not take moves to ``report.failed``. ``rate``:
+    at most that many records a second (:class:`Pacer`), so a large backlog does not flood the
+    stage it goes back to; a replay longer than :data:`PROGRESS_EVERY_S` reports its progress on
+    ``progress_out`` (stderr)."""
     from confluent_kafka import KafkaError, Producer
 
     from streams.kafka_errors import ClientErrors
@@ -396,28 +651,48 @@ def send(
         }
     )
     outcome: dict[int, str | None] = {}
+    taken = [0]  # how many the broker acknowledged so far (progress)
 
     def delivered(index: int) -> Any:
         def report_delivery(err: KafkaError | None, _msg: Any) -> None:
             outcome[index] = None if err is None else str(err)
+            taken[0] += err is None
 
         return report_delivery
 
-    for index, letter in enumerate(report.replayed):
-        while True:
-            try:
-                producer.produce(
-                    letter.topic, key=letter.key, value=letter.payload, on_delivery=delivered(index)
-                )
-                break
-            except BufferError:  # local queue full: serve delivery reports, then try again
-                producer.poll(0.5)
-        producer.poll(0)
+    # the pacer sleeps serving delivery reports; poll() returns early when it served one
+    pacer = None if rate is None else Pacer(rate, sleep=lambda s: producer.poll(min(s, 0.5)))
+    progress = Progress(len(report.replayed), progress_out)
+    produced = 0
+    try:
+        for index, letter in enumerate(report.replayed):
+            if pacer is not None:
+                pacer.wait()
+            while True:
+                try:
+                    producer.produce(
+                        letter.topic, key=letter.key, value=letter.payload, on_delivery=delivered(index)
+                    )
+                    break
+                except BufferError:  # local queue full: serve delivery reports, then try again
+                    producer.poll(0.5)
+            produced = index + 1
+            producer.poll(0)
+            progress.update(produced, taken[0])
+    except KeyboardInterrupt:  # a long paced replay stopped: what went is still recorded below
+        print(
+            f"dlq replay: interrupted after {produced} record(s); recording those sent",
+            file=progress_out or sys.stderr,
+        )
     producer.flush(timeout)
     acked: list[Letter] = []
     for index, letter in enumerate(report.replayed):
+        unsent = "not sent: the replay was interrupted (run it again: only unsent letters go)"
         error = outcome.get(
-            index, f"not acknowledged within {timeout:.0f}s ({errors.reason() or 'no reason'})"
+            index,
+            unsent
+            if index >= produced
+            else f"not acknowledged within {timeout:.0f}s ({errors.reason() or 'no reason'})",
         )
         if error is None:
             acked.append(letter)
@@ -692,13 +967,19 @@ def describe(letter: Letter) -> str:
 
 
 def print_report(
-    report: ReplayReport, dry_run: bool, out: TextIO | None = None, spooled: Path | None = None
+    report: ReplayReport,
+    dry_run: bool,
+    out: TextIO | None = None,
+    spooled: Path | None = None,
+    causes: CauseChecks | None = None,
 ) -> None:
-    """One line per letter, then the counts; ``spooled``: the records went to this broker spool."""
+    """One line per letter, then the counts; ``spooled``: the records went to this broker spool;
+    ``causes`` (a dry run): each letter that would go back says what the check found of its cause."""
     out = out or sys.stderr
     verb = "would replay" if dry_run else "queued" if spooled else "replayed"
     for letter in report.replayed:
-        print(f"{verb} {describe(letter)}", file=out)
+        found = f": {causes(letter)}" if causes is not None else ""
+        print(f"{verb} {describe(letter)}{found}", file=out)
     for letter, reason in report.failed:
         print(f"FAILED {describe(letter)}: {reason}", file=out)
     for letter, reason in report.skipped:
@@ -713,6 +994,12 @@ def print_report(
     elif spooled is not None and report.replayed:
         counts += f"; in {spooled}, which the next `callstream worker` on this data folder publishes"
     print(counts, file=out)
+    if causes is not None and (found := causes.counts()) and any(found.values()):
+        print(
+            f"causes: {found['again']} would fail again, {found['gone']} gone, "
+            f"{found['unknown']} not checked",
+            file=out,
+        )
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:

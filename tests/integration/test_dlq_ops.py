@@ -1,0 +1,137 @@
+"""``callstream dlq replay --dry-run`` naming each letter's cause, ``--skip-unfixed`` and ``--rate``, on
+a real chDB engine, real recordings and (``--rate``) a real broker process."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from connectors.events import SAMPLES_DIR
+from streams import spool
+from streams.broker import EmbeddedBroker
+from streams.cli import main
+from tests.factories import make_call_completed, make_dead_letter
+from tests.integration.test_dlq_replay import CODEC, store_letters, use_cli_env
+from tests.integration.test_pipeline import read_topic
+
+pytestmark = pytest.mark.integration
+
+
+def recording_letter(prefix: str, name: str, offset: int, uri: str) -> dict:
+    """A transcribe-stage RecordingNotFound letter of a call whose recording is ``uri``."""
+    call = make_call_completed(f"{prefix}{name}", tenant=prefix.rstrip("."))
+    call["recording_uri"] = uri
+    letter = make_dead_letter(
+        offset, topic=f"{prefix}calls.completed", payload=CODEC.encode("CallCompleted", call)
+    )
+    return letter | {
+        "stage": "transcribe",
+        "partition": 0,
+        "call_id": call["call_id"],
+        "key": call["call_id"].encode(),
+        "tenant": call["tenant"],
+        "error_class": "RecordingNotFound",
+        "error_message": f"{uri}: no such file",
+    }
+
+
+def test_the_dry_run_says_which_replays_would_fail_again_and_skip_unfixed_leaves_them_out(
+    chdb_dsn, chdb_client, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    prefix = f"cause-{uuid.uuid4().hex[:8]}."
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    arrived, lost = recordings / "arrived.wav", recordings / "lost.wav"
+    store_letters(
+        chdb_client,
+        [
+            recording_letter(prefix, "arrived", 1, arrived.as_uri()),
+            recording_letter(prefix, "lost", 2, lost.as_uri()),
+        ],
+    )
+    shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", arrived)  # one recording came late; one never did
+    data = tmp_path / "data"
+    use_cli_env(
+        monkeypatch,
+        CLICKHOUSE_DSN=chdb_dsn,
+        TOPIC_PREFIX=prefix,
+        DATA_DIR=str(data),
+        RECORDING_ROOTS=str(recordings),
+    )
+    tenant = ["--tenant", prefix.rstrip(".")]
+
+    assert main(["dlq", "replay", "--dry-run", *tenant]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"would replay {prefix}arrived (transcribe: RecordingNotFound) from {prefix}calls.completed: " in err
+    )
+    assert f": cause gone: recording now readable: {arrived} (" in err
+    assert f"would replay {prefix}lost (transcribe: RecordingNotFound) from {prefix}calls.completed: " in err
+    assert f": would fail again: recording still missing: {lost.as_uri()}: no such file {lost}" in err
+    assert "2 dead letter(s) would be replayed; nothing sent" in err
+    assert "causes: 1 would fail again, 1 gone, 0 not checked" in err
+    assert not data.exists() or not spool.spool_path(data).exists()  # a dry run queues nothing
+
+    # the recording roots are the stage's: without them the arrived file is out of bounds
+    use_cli_env(monkeypatch, CLICKHOUSE_DSN=chdb_dsn, TOPIC_PREFIX=prefix, DATA_DIR=str(data))
+    assert main(["dlq", "replay", "--dry-run", *tenant]) == 0
+    assert "causes: 2 would fail again, 0 gone, 0 not checked" in capsys.readouterr().err
+
+    use_cli_env(
+        monkeypatch,
+        CLICKHOUSE_DSN=chdb_dsn,
+        TOPIC_PREFIX=prefix,
+        DATA_DIR=str(data),
+        RECORDING_ROOTS=str(recordings),
+    )
+    assert main(["dlq", "replay", "--skip-unfixed", *tenant]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"skipped {prefix}lost (transcribe: RecordingNotFound) from {prefix}calls.completed: would fail "
+        in err
+    )
+    assert "(--skip-unfixed)" in err and "1 dead letter(s) queued, 1 skipped" in err
+    assert "causes:" not in err  # a real replay reports what it did, not the check
+    queued = spool._parse(spool.spool_path(data).read_bytes())[2]
+    assert [r.key for r in queued] == [f"{prefix}arrived".encode()]
+    # the unfixed letter stays open, to go once its recording is there
+    assert main(["dlq", "list", "--format", "json", *tenant, "--status", "open"]) == 0
+    assert f'"{prefix}lost"' in capsys.readouterr().out
+
+
+def test_a_paced_replay_spreads_the_records_at_the_rate_on_a_real_broker(
+    chdb_dsn, chdb_client, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    prefix = f"rate-{uuid.uuid4().hex[:8]}."
+    count, rate = 9, 4.0
+    letters = []
+    for offset in range(count):
+        call_id = f"{prefix}{offset}"
+        letter = make_dead_letter(
+            offset, topic=f"{prefix}calls.transcribed", payload=b"\xc3\x01t %d" % offset
+        )
+        letters.append(letter | {"call_id": call_id, "key": call_id.encode(), "tenant": prefix.rstrip(".")})
+    store_letters(chdb_client, letters)
+    with EmbeddedBroker() as broker:
+        use_cli_env(
+            monkeypatch,
+            KAFKA_BOOTSTRAP=broker.bootstrap,
+            CLICKHOUSE_DSN=chdb_dsn,
+            TOPIC_PREFIX=prefix,
+            DATA_DIR=str(tmp_path / "data"),
+        )
+        assert main(["dlq", "replay", "--tenant", prefix.rstrip("."), "--rate", str(rate)]) == 0
+        assert f"{count} dead letter(s) replayed" in capsys.readouterr().err
+        got = read_topic(broker.bootstrap, f"{prefix}calls.transcribed", count)
+    assert sorted(m.value() for m in got) == sorted(x["payload"] for x in letters)
+    # the producer stamps each record when it is produced: paced, they span (count - 1) / rate seconds
+    # (unpaced, a few milliseconds)
+    stamps = sorted(m.timestamp()[1] for m in got)
+    assert (stamps[-1] - stamps[0]) / 1000 >= (count - 1) / rate - 0.1, stamps
+    replays = chdb_client.query(
+        "SELECT count() FROM dead_letter_replays WHERE tenant = %(t)s", parameters={"t": prefix.rstrip(".")}
+    ).result_rows
+    assert replays == [(count,)]
