@@ -325,3 +325,58 @@ def test_replay_help_names_the_new_flags(capsys):
         main(["dlq", "replay", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--skip-unfixed" in out and "--rate N" in out and "would fail again" in out
+
+
+class FakeProducer:
+    """confluent_kafka.Producer as ``send`` uses it: every record is acknowledged at the next poll;
+    ``stop_at``: the produce call that is interrupted (Ctrl-C)."""
+
+    stop_at: int | None = None
+
+    def __init__(self, _config: dict) -> None:
+        self.produced: list[bytes] = []
+        self.pending: list = []
+
+    def produce(self, topic: str, key: bytes | None, value: bytes, on_delivery) -> None:
+        if len(self.produced) == self.stop_at:
+            raise KeyboardInterrupt
+        self.produced.append(value)
+        self.pending.append(on_delivery)
+
+    def poll(self, _timeout: float = 0) -> int:
+        served, self.pending = self.pending, []
+        for report in served:
+            report(None, None)
+        return len(served)
+
+    def flush(self, _timeout: float = 0) -> int:
+        self.poll()
+        return 0
+
+
+class Inserts:
+    """A ClickHouse client that keeps what was inserted."""
+
+    def __init__(self) -> None:
+        self.rows: list = []
+
+    def insert(self, table: str, rows: list, column_names: list) -> None:
+        self.rows += [(table, dict(zip(column_names, row, strict=True))) for row in rows]
+
+
+def test_an_interrupted_replay_records_what_was_sent_and_says_what_was_not(monkeypatch, capsys):
+    import confluent_kafka
+
+    monkeypatch.setattr(FakeProducer, "stop_at", 2)
+    monkeypatch.setattr(confluent_kafka, "Producer", FakeProducer)
+    letters = [call_letter(make_call_completed(f"c-{i}"), call_id=f"c-{i}", offset=i) for i in range(4)]
+    report = dlq.plan(letters, dlq.replay_topics(Settings()), again=False)
+    client = Inserts()
+    dlq.send(Settings(), "127.0.0.1:1", client, report, rate=1000)
+    assert [x.call_id for x in report.replayed] == ["c-0", "c-1"]
+    assert [(x.call_id, why.split(":")[0]) for x, why in report.failed] == [
+        ("c-2", "not sent"),
+        ("c-3", "not sent"),
+    ]
+    assert [row["call_id"] for table, row in client.rows if table == "dead_letter_replays"] == ["c-0", "c-1"]
+    assert "dlq replay: interrupted after 2 record(s); recording those sent" in capsys.readouterr().err
