@@ -784,7 +784,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         dlq.print_dismiss_report(report, dry_run=args.dry_run)
         return 0
     if command == "export":
-        return _dlq_export(args.output, settings, letters)
+        return _dlq_export(args.output, settings, letters, args.later_stages)
     causes = None
     if args.dry_run or args.skip_unfixed:  # the dry run checks each letter's cause (dlq.check_cause)
         from schemas.codec import make_codec
@@ -855,18 +855,19 @@ def _dlq_list(
     return 0
 
 
-def _dlq_export(output: str, settings: Settings, letters: list[Letter]) -> int:
-    """``dlq export``: the calls as JSON lines to ``output`` (``-``: stdout), the account on stderr."""
+def _dlq_export(output: str, settings: Settings, letters: list[Letter], later_stages: bool = False) -> int:
+    """``dlq export``: the calls as JSON lines to ``output`` (``-``: stdout), the account on stderr;
+    ``later_stages``: also the calls later stages' records carry."""
     from schemas.codec import make_codec
     from streams import dlq
 
     codec = make_codec(settings.schema_registry_url)
     if output == "-":
         sys.stdout.flush()
-        report = dlq.export(letters, settings, codec, sys.stdout.buffer)
+        report = dlq.export(letters, settings, codec, sys.stdout.buffer, later_stages)
     else:
         with open(output, "wb") as fh:
-            report = dlq.export(letters, settings, codec, fh)
+            report = dlq.export(letters, settings, codec, fh, later_stages)
     dlq.print_export_report(report, "stdout" if output == "-" else output)
     return 0
 
@@ -1186,8 +1187,8 @@ def build_parser() -> argparse.ArgumentParser:
         (
             "export",
             "write the calls of dead letters as the JSON lines `callstream publish` reads (a letter "
-            "whose record is a later stage's is skipped, with the reason on stderr), to correct and "
-            "publish again",
+            "whose record is a later stage's is skipped, with the reason on stderr, unless "
+            "--later-stages), to correct and publish again",
         ),
     ):
         q = dlq_sub.add_parser(name, help=help_text, description=help_text)
@@ -1289,6 +1290,13 @@ def build_parser() -> argparse.ArgumentParser:
                 default="-",
                 metavar="FILE",
                 help="where the JSON lines go (default -: stdout); the account goes to stderr",
+            )
+            q.add_argument(
+                "--later-stages",
+                action="store_true",
+                help="also the call a later stage's record carries (a Transcript failing at filter, a "
+                "CallScore at sink: each embeds its CallCompleted); published again, such a call is "
+                "transcribed again, where `replay` re-runs only the stage that failed",
             )
         q.set_defaults(func=cmd_dlq)
 

@@ -17,7 +17,12 @@ the same way (it was resolved by other means). A record that fails again is a ne
 A letter that needs no replay (a test call, a record that is junk for good) is ``dismiss``ed: an audit
 row in ``dead_letter_dismissals`` with who, when and why; ``replay`` then skips it unless ``--again``.
 ``export`` writes the calls of the chosen letters as the JSON lines ``callstream publish`` reads, so
-a call whose record was wrong is corrected and published again rather than replayed as it was.
+a call whose record was wrong is corrected and published again rather than replayed as it was
+(``--later-stages``: also the call a later stage's record carries).
+
+``replay --dry-run`` says per letter whether the replay would just fail again (:func:`check_cause`:
+the recording still missing, the record still invalid), ``--skip-unfixed`` leaves those out, and
+``--rate`` paces a large backlog (:class:`Pacer`).
 """
 
 from __future__ import annotations
@@ -797,6 +802,19 @@ def print_dismiss_report(report: DismissReport, dry_run: bool, out: TextIO | Non
 class ExportReport:
     exported: list[Letter] = field(default_factory=list)
     skipped: list[tuple[Letter, str]] = field(default_factory=list)
+    #: Exported letters whose call came out of a later stage's record (``--later-stages``).
+    from_later: list[Letter] = field(default_factory=list)
+
+
+#: Where a later stage's record carries the CallCompleted it started from (schemas/*.avsc: a
+#: CallScore embeds its CompressedTranscript, that its FilteredTranscript, that its Transcript,
+#: that its call), by record name. An Alert or a DeadLetter carries none.
+CALL_INSIDE: Mapping[str, tuple[str, ...]] = {
+    "Transcript": ("call",),
+    "FilteredTranscript": ("transcript", "call"),
+    "CompressedTranscript": ("filtered", "transcript", "call"),
+    "CallScore": ("compressed", "filtered", "transcript", "call"),
+}
 
 
 def call_json(record: Mapping[str, Any]) -> str:
@@ -818,9 +836,13 @@ def _iso(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def export_line(letter: Letter, settings: Settings, codec: Any) -> tuple[bytes | None, str | None]:
+def export_line(
+    letter: Letter, settings: Settings, codec: Any, later_stages: bool = False
+) -> tuple[bytes | None, str | None]:
     """``(line, None)``: what ``export`` writes for ``letter`` (without its newline); ``(None, why)``
-    when it has no call to write."""
+    when it has no call to write. ``later_stages``: a later stage's record (a Transcript failing at
+    ``filter``) gives the call it carries (:data:`CALL_INSIDE`); otherwise it is skipped, since
+    ``replay`` re-runs only the stage that failed while a call published again is transcribed again."""
     if not letter.payload:
         return None, "its record was not kept (over the size limit)"
     records = {settings.topic(spec.name): spec.record for spec in ALL}
@@ -833,36 +855,57 @@ def export_line(letter: Letter, settings: Settings, codec: Any) -> tuple[bytes |
             except ValueError:
                 return None, "its text is not JSON and spans several lines"
         return line, None
-    if name != COMPLETED.record:
+    path = () if name == COMPLETED.record else CALL_INSIDE.get(name)
+    if path is None or (path and not later_stages):
+        carries = "; --later-stages exports the call it carries" if path else ", which carries no call"
         return None, (
-            f"its record is a {name}, not a CallCompleted (the call was accepted and failed at "
-            f"{letter.stage}; `dlq replay` it once the cause is fixed)"
+            f"its record is {'an' if name[0] in 'AEIOU' else 'a'} {name}, not a CallCompleted (the call "
+            f"was accepted and failed at {letter.stage}; `dlq replay` it once the cause is fixed{carries})"
         )
     record = payload_record(letter, settings, codec)
     if not isinstance(record, dict):
         return None, str(record).strip("()")  # why it cannot be read
+    for name_inside in path:
+        record = record.get(name_inside)
+        if not isinstance(record, dict):  # never from a decoded record: its schema requires the call
+            return None, f"its {name} carries no call at {'.'.join(path)}"
     return call_json(record).encode("utf-8"), None
 
 
 def export(
-    letters: Iterable[Letter], settings: Settings, codec: Any, out: BinaryIO | None = None
+    letters: Iterable[Letter],
+    settings: Settings,
+    codec: Any,
+    out: BinaryIO | None = None,
+    later_stages: bool = False,
 ) -> ExportReport:
     """Write one JSON line per chosen letter's call (:func:`export_line`); a record that failed more
-    than once is written once."""
+    than once is written once, and so is a call that several letters carry (``later_stages``: its
+    Transcript failed at ``filter``, its score at ``sink``)."""
     out = out or sys.stdout.buffer
-    report, seen = ExportReport(), set()
+    report, seen, lines = ExportReport(), set(), set()
     for letter in letters:
-        line, why = export_line(letter, settings, codec)
+        line, why = export_line(letter, settings, codec, later_stages)
         if line is not None and (letter.topic, letter.payload) in seen:
             line, why = None, "the same record as a letter exported before it"
+        elif line is not None and line in lines:
+            line, why = None, "the same call as a letter exported before it"
         if line is None:
             report.skipped.append((letter, why or ""))
             continue
         seen.add((letter.topic, letter.payload))
+        lines.add(line)
         out.write(line + b"\n")
         report.exported.append(letter)
+        if _record_name(letter, settings) in CALL_INSIDE:
+            report.from_later.append(letter)
     out.flush()
     return report
+
+
+def _record_name(letter: Letter, settings: Settings) -> str | None:
+    """The Avro record ``letter``'s topic holds; None for a line refused before Kafka."""
+    return {settings.topic(spec.name): spec.record for spec in ALL}.get(letter.topic)
 
 
 def print_export_report(report: ExportReport, target: str, out: TextIO | None = None) -> None:
@@ -873,6 +916,13 @@ def print_export_report(report: ExportReport, target: str, out: TextIO | None = 
     if report.skipped:
         counts += f"; {len(report.skipped)} dead letter(s) skipped, with the reason above"
     print(counts, file=out)
+    if report.from_later:
+        print(
+            f"{len(report.from_later)} of them taken from a later stage's record: publishing such a call "
+            "runs the whole pipeline again, transcription included (`dlq replay` re-runs only the stage "
+            "that failed)",
+            file=out,
+        )
 
 
 # --- output ----------------------------------------------------------------------------------------------

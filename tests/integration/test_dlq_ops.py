@@ -135,3 +135,43 @@ def test_a_paced_replay_spreads_the_records_at_the_rate_on_a_real_broker(
         "SELECT count() FROM dead_letter_replays WHERE tenant = %(t)s", parameters={"t": prefix.rstrip(".")}
     ).result_rows
     assert replays == [(count,)]
+
+
+def test_export_later_stages_writes_the_call_a_transcript_letter_carries(
+    chdb_dsn, chdb_client, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """A Transcript produced straight to calls.transcribed with a call breaking the contract fails at
+    `filter`: the integrator takes the call out, corrects it and publishes it again."""
+    from connectors.events import read_jsonl
+    from tests.factories import make_transcript
+
+    prefix = f"later-{uuid.uuid4().hex[:8]}."
+    tenant = prefix.rstrip(".")
+    transcript = make_transcript(f"{prefix}t", tenant=tenant)
+    transcript["call"]["recording_uri"] = ""
+    letter = make_dead_letter(
+        1, topic=f"{prefix}calls.transcribed", payload=CODEC.encode("Transcript", transcript)
+    )
+    letter |= {
+        "call_id": f"{prefix}t",
+        "key": f"{prefix}t".encode(),
+        "tenant": tenant,
+        "error_class": "InvalidCall",
+    }
+    store_letters(chdb_client, [letter])
+    use_cli_env(monkeypatch, CLICKHOUSE_DSN=chdb_dsn, TOPIC_PREFIX=prefix, DATA_DIR=str(tmp_path / "data"))
+    out = tmp_path / "calls.jsonl"
+
+    assert main(["dlq", "export", "--tenant", tenant, "-o", str(out)]) == 0
+    assert "--later-stages exports the call it carries" in capsys.readouterr().err
+    assert out.read_bytes() == b""
+
+    assert main(["dlq", "export", "--tenant", tenant, "--later-stages", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"exported 1 call(s) to {out}" in err and "1 of them taken from a later stage's record" in err
+    [line] = list(read_jsonl(out.read_bytes().splitlines()))
+    assert line.error is not None and "recording_uri: must not be empty" in line.error  # publish refuses it
+    fixed = out.read_text().replace('"recording_uri": ""', '"recording_uri": "file:///r/t.wav"')
+    [corrected] = list(read_jsonl(fixed.splitlines()))  # the correction is all it takes
+    assert corrected.error is None and corrected.record["call_id"] == f"{prefix}t"
+    assert corrected.record["tenant"] == tenant

@@ -380,3 +380,74 @@ def test_an_interrupted_replay_records_what_was_sent_and_says_what_was_not(monke
     ]
     assert [row["call_id"] for table, row in client.rows if table == "dead_letter_replays"] == ["c-0", "c-1"]
     assert "dlq replay: interrupted after 2 record(s); recording those sent" in capsys.readouterr().err
+
+
+def test_export_takes_the_call_out_of_a_later_stages_record_only_when_told(capsys):
+    from connectors.events import read_jsonl
+    from tests.factories import make_alert, make_call_score
+
+    transcript = make_transcript("c-t")
+    letters = [
+        call_letter(
+            transcript["call"],
+            "InvalidCall",
+            stage="filter",
+            topic="calls.transcribed",
+            payload=CODEC.encode("Transcript", transcript),
+        ),
+        # the same call failing later, at the sink: written once
+        call_letter(
+            transcript["call"],
+            "InvalidCall",
+            stage="sink",
+            topic="calls.scored",
+            offset=9,
+            payload=CODEC.encode("CallScore", make_call_score("c-t")),
+        ),
+        call_letter(
+            make_call_completed("c-a"),
+            "NotifyFailed",
+            call_id="c-a",
+            stage="notify",
+            topic="calls.alerts",
+            payload=CODEC.encode("Alert", make_alert("c-a")),
+        ),
+        call_letter(
+            make_call_completed("c-x"),
+            "SchemaError",
+            call_id="c-x",
+            stage="filter",
+            topic="calls.transcribed",
+        ),
+    ]
+    letters[3].payload = b"\xc3\x01 broken"
+    settings = Settings()
+    default = dlq.export(letters, settings, CODEC, io.BytesIO())
+    assert not default.exported
+    assert (
+        "--later-stages exports the call it carries"
+        in dict((x.call_id, y) for x, y in default.skipped)["c-t"]
+    )
+
+    out = io.BytesIO()
+    report = dlq.export(letters, settings, CODEC, out, later_stages=True)
+    [parsed] = list(read_jsonl(out.getvalue().splitlines()))  # what `callstream publish` reads
+    assert parsed.error is None
+    assert {k: v for k, v in parsed.record.items() if k != "received_at"} == {
+        k: v for k, v in transcript["call"].items() if k != "received_at"
+    }
+    assert report.exported == report.from_later == [letters[0]]
+    reasons = [(x.stage, why) for x, why in report.skipped]
+    assert reasons[0] == ("sink", "the same call as a letter exported before it")
+    assert reasons[1][0] == "notify"
+    assert (
+        reasons[1][1].startswith("its record is an Alert, not a CallCompleted")
+        and "carries no call" in reasons[1][1]
+    )
+    assert reasons[2] == ("filter", reasons[2][1]) and reasons[2][1].startswith("not a readable Transcript: ")
+    dlq.print_export_report(report, "out.jsonl")
+    err = capsys.readouterr().err
+    assert "exported 1 call(s) to out.jsonl; 3 dead letter(s) skipped" in err
+    assert (
+        "1 of them taken from a later stage's record: publishing such a call runs the whole pipeline" in err
+    )
