@@ -471,24 +471,31 @@ def _check_recording(letter: Letter, call: Mapping[str, Any], settings: Settings
     """A recording error's cause: the transcribe stage's own steps up to the audio header
     (processors/audio.py: :func:`resolve_recording`, the size and :func:`probe_header`), never a
     download or a decode."""
-    from processors.audio import AudioError, EmptyRecording, is_remote, probe_header, resolve_recording
+    from processors.audio import (
+        AudioError,
+        EmptyRecording,
+        _unreadable,  # the stage's own naming of an OS error on a recording
+        is_remote,
+        probe_header,
+        resolve_recording,
+    )
 
     uri = str(call["recording_uri"])
     if is_remote(uri):
         return Cause("unknown", "a remote recording (http(s), s3) is not downloaded by this check")
-    path: Path | None = None
     try:
         path = resolve_recording(uri, settings.recording_roots, call.get("tenant"))
-        info = path.stat()
-        if info.st_size == 0:
-            raise EmptyRecording(f"{path}: file is zero bytes")
-        with path.open("rb") as fh:
-            fh.read(1)
+        try:
+            info = path.stat()
+            if info.st_size == 0:
+                raise EmptyRecording(f"{path}: file is zero bytes")
+            with path.open("rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
         _, seconds = probe_header(path)
     except AudioError as exc:
         return Cause("again", f"{_recording_problem(type(exc).__name__, letter.error_class)}: {exc}")
-    except OSError as exc:
-        return Cause("again", f"{_recording_problem('unreadable', letter.error_class)}: {path}: {exc}")
     limit = settings.max_audio_seconds
     if letter.error_class == "RecordingTooLong":
         if seconds is None:
@@ -515,7 +522,6 @@ _RECORDING_PROBLEMS = {
     "CorruptRecording": "not decodable",
     "RecordingTooLong": "too long",
     "RecordingUnavailable": "unreachable",
-    "unreadable": "unreadable",
 }
 
 

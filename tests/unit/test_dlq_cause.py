@@ -451,3 +451,14 @@ def test_export_takes_the_call_out_of_a_later_stages_record_only_when_told(capsy
     assert (
         "1 of them taken from a later stage's record: publishing such a call runs the whole pipeline" in err
     )
+
+
+def test_a_folder_where_the_recording_should_be_is_still_missing_as_the_stage_says(roots):
+    folder = roots / "call.wav"
+    folder.mkdir()
+    cause = check(call_letter(recording_call(folder.as_uri())), roots)
+    assert (
+        cause.state == "again"
+        and "recording still missing" in str(cause)
+        and "not a regular file" in str(cause)
+    )
