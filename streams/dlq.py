@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import json
+import re
 import socket
 import sys
 import time
@@ -498,11 +499,21 @@ def _check_recording(letter: Letter, call: Mapping[str, Any], settings: Settings
         return Cause("again", f"{_recording_problem(type(exc).__name__, letter.error_class)}: {exc}")
     limit = settings.max_audio_seconds
     if letter.error_class == "RecordingTooLong":
-        if seconds is None:
-            return Cause("unknown", f"{path}: its header gives no length (the decoded one is not checked)")
-        if seconds > limit:
+        if seconds is not None and seconds > limit:
             return Cause("again", f"recording still too long: {path}: {seconds:.0f} s, limit {limit:.0f} s")
-        return Cause("gone", f"{path}: its header says {seconds:.0f} s, within the {limit:.0f} s limit now")
+        # within the limit by its header: it failed on its decoded length, or the limit was raised
+        before = _TOO_LONG_LIMIT.search(letter.error_message)
+        if before is None:
+            return Cause("unknown", f"{path}: the limit it failed against is not in its error message")
+        if limit <= float(before.group(1)):
+            return Cause(
+                "again",
+                f"recording still too long: {path}: the limit is still {limit:.0f} s (the decoded length)",
+            )
+        header = f"its header says {seconds:.0f} s" if seconds is not None else "its header gives no length"
+        return Cause(
+            "gone", f"{path}: the limit was raised from {before.group(1)} s to {limit:.0f} s; {header}"
+        )
     if letter.error_class in ("EmptyRecording", "CorruptRecording"):
         changed = max(info.st_mtime, info.st_ctime)
         if changed <= _utc(letter.failed_at).timestamp():
@@ -514,6 +525,9 @@ def _check_recording(letter: Letter, call: Mapping[str, Any], settings: Settings
         return Cause("gone", f"recording replaced since the failure and its header reads: {path}")
     return Cause("gone", f"recording now readable: {path} ({info.st_size} bytes)")
 
+
+#: The limit in a ``RecordingTooLong`` message (processors/audio.py: "exceeds the 14400 s limit").
+_TOO_LONG_LIMIT = re.compile(r"exceeds the (\d+) s limit")
 
 _RECORDING_PROBLEMS = {
     "RecordingNotFound": "missing",
@@ -561,7 +575,7 @@ def _who() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-#: Seconds between two ``--rate`` progress lines of a long replay.
+#: Seconds between two progress lines of a long (``--rate``) replay.
 PROGRESS_EVERY_S = 5.0
 #: How far a paced replay that fell behind (a slow broker) may catch up at once: one second of records.
 MAX_BURST_S = 1.0

@@ -123,10 +123,22 @@ def test_the_check_uses_the_stages_recording_roots_and_tenant(tmp_path, roots):
 def test_a_too_long_recording_is_judged_against_the_limit_now(roots):
     path = roots / "long.wav"
     shutil.copy(SAMPLE, path)
-    letter = call_letter(recording_call(path.as_uri()), "RecordingTooLong")
+    letter = call_letter(
+        recording_call(path.as_uri()),
+        "RecordingTooLong",
+        error_message=f"{path}: 38 s exceeds the 30 s limit",
+    )
     still = check(letter, roots, max_audio_seconds=1)
     assert still.state == "again" and "recording still too long" in str(still) and "limit 1 s" in str(still)
-    assert check(letter, roots, max_audio_seconds=3600).state == "gone"
+    raised = check(letter, roots, max_audio_seconds=3600)
+    assert raised.state == "gone" and "the limit was raised from 30 s to 3600 s; its header says " in str(
+        raised
+    )
+    # within the limit by its header, the same limit: it was the decoded length that was too long
+    same = check(letter, roots, max_audio_seconds=30)
+    assert same.state == "again" and "the limit is still 30 s" in str(same)
+    unknown = check(dataclasses.replace(letter, error_message="too long"), roots, max_audio_seconds=3600)
+    assert unknown.state == "unknown"
 
 
 def test_a_remote_recording_is_not_downloaded(roots):
