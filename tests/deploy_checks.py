@@ -98,12 +98,37 @@ def panels(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from panel.get("panels", [])
 
 
+#: The value Grafana gives a variable set to "All" (in ``current`` and the URL): never sent as such; a
+#: variable with a custom ``allValue`` sends that, unformatted, whatever the format asked for.
+ALL = "$__all"
+
+
+def all_values(dashboard: dict[str, Any]) -> dict[str, str]:
+    """The custom ``allValue`` of each variable of ``dashboard`` that offers "All" with one."""
+    return {
+        var["name"]: var["allValue"]
+        for var in dashboard.get("templating", {}).get("list", [])
+        if var.get("includeAll") and var.get("allValue")
+    }
+
+
 def datasource_type(panel: dict[str, Any], target: dict[str, Any]) -> str:
     return (target.get("datasource") or panel.get("datasource") or {}).get("type", "")
 
 
-def expand_grafana_sql(sql: str, variables: dict[str, list[str]], start: datetime, end: datetime) -> str:
-    """Expand the ClickHouse plugin's macros and template variables as Grafana would send them."""
+def expand_grafana_sql(
+    sql: str,
+    variables: dict[str, list[str]],
+    start: datetime,
+    end: datetime,
+    all_values: dict[str, str] | None = None,
+) -> str:
+    """Expand the ClickHouse plugin's macros and template variables as Grafana would send them.
+
+    A variable whose values are ``[ALL]`` is "All": Grafana sends its custom ``allValue`` (from
+    ``all_values``) as it is, for every format (its templateSrv skips formatting a custom all value).
+    A variable without one would send all its options: list them instead.
+    """
     t0, t1 = int(start.timestamp()), int(end.timestamp())
     interval_s = max(1, (t1 - t0) // 100)
 
@@ -129,6 +154,15 @@ def expand_grafana_sql(sql: str, variables: dict[str, list[str]], start: datetim
     sql = sql.replace("$__fromTime", f"toDateTime({t0})").replace("$__toTime", f"toDateTime({t1})")
     sql = sql.replace("$__interval_s", str(interval_s))
     for name, values in variables.items():
+        used = re.search(rf"\$\{{{name}(:\w+)?\}}|\${name}\b", sql)
+        if values == [ALL] and used:
+            if name not in (all_values or {}):
+                raise ValueError(f"variable {name!r} has no custom allValue: list its values instead")
+            raw = (all_values or {})[name].replace("\\", "\\\\")  # a literal replacement for re.sub
+            sql = re.sub(rf"\$\{{{name}(:\w+)?\}}", raw, sql)
+            sql = re.sub(rf"\${name}\b", raw, sql)
+        if values == [ALL]:
+            continue
         quoted = ",".join("'" + v.replace("'", "\\'") + "'" for v in values)
         sql = sql.replace(f"${{{name}:singlequote}}", quoted).replace(f"${{{name}:sqlstring}}", quoted)
         sql = sql.replace(f"${{{name}}}", values[0])

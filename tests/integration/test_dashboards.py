@@ -4,17 +4,25 @@ real schema (chDB, all migrations) against realistic rows, and answers something
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.deploy_checks import DASHBOARDS, datasource_type, expand_grafana_sql, load_dashboard, panels
+from tests.deploy_checks import (
+    ALL,
+    DASHBOARDS,
+    all_values,
+    datasource_type,
+    expand_grafana_sql,
+    load_dashboard,
+    panels,
+)
 
 pytestmark = pytest.mark.integration
 
 # Template variable values a user would pick (agent-2 has fatal failures and alerts; the queues are
-# the sales queue and the two support queues, whose calls the support scorecard judges; the panels
-# that average scores show one scorecard, the sales one here).
+# the sales queue and the two support queues, whose calls the support scorecard judges; the sales
+# scorecard here: tests that look at another card or at "All" say so).
 VARIABLES = {
     "tenant": ["acme"],
     "queue": ["sales", "support", "service"],
@@ -22,6 +30,8 @@ VARIABLES = {
     "scorecard": ["default"],
     "severity": ["critical", "warning"],
 }
+# The Scorecard choices checked: each card of the data set and "All".
+CHOICES = ["default", "support", ALL]
 
 
 def clickhouse_queries() -> list[tuple[str, str]]:
@@ -39,6 +49,11 @@ def clickhouse_queries() -> list[tuple[str, str]]:
 
 
 QUERIES = clickhouse_queries()
+#: Each dashboard's custom "All" values (the `scorecard` variable's), by dashboard name.
+ALL_VALUES = {path.stem: all_values(load_dashboard(path)) for path in DASHBOARDS}
+#: Panels named for one scorecard's criteria ("Sales: ...", "Support: ...") and the card of the data
+#: set that asks them: with another card chosen they are empty.
+SCOPED = {"Sales:": "default", "Support:": "support"}
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +66,28 @@ def test_every_dashboard_has_clickhouse_queries():
     assert len(QUERIES) >= 30
 
 
+@pytest.mark.parametrize("scorecard", CHOICES)
 @pytest.mark.parametrize("name,sql", QUERIES, ids=[n for n, _ in QUERIES])
-def test_dashboard_query_runs_on_the_real_schema(db, name, sql):
+def test_dashboard_query_runs_on_the_real_schema(db, name, sql, scorecard):
+    """Every query runs for every choice of the Scorecard variable, "All" included (sent as its custom
+    allValue, unquoted), and answers, except a panel named for another card's criteria: empty. (On
+    "support" it need not answer: agent-2 has no support calls, and no support call failed fatally.)"""
     client, data = db
+    dashboard, title = name.split(": ", 1)
     expanded = expand_grafana_sql(
-        sql, VARIABLES, data.now - timedelta(days=14), data.now + timedelta(minutes=5)
+        sql,
+        {**VARIABLES, "scorecard": [scorecard]},
+        data.now - timedelta(days=14),
+        data.now + timedelta(minutes=5),
+        ALL_VALUES[dashboard],
     )
     assert "$" not in expanded, f"unexpanded macro or variable in {name}: {expanded}"
     result = client.query(expanded)
-    assert result.result_rows, f"{name} returned no rows on realistic data"
+    other_card = any(title.startswith(p) and card != scorecard != ALL for p, card in SCOPED.items())
+    if other_card:
+        assert not result.result_rows, f"{name} shows calls of another card than {scorecard}"
+    elif scorecard != "support":
+        assert result.result_rows, f"{name} returned no rows on realistic data ({scorecard})"
 
 
 def test_time_series_panels_return_a_time_column_first(db):
@@ -73,9 +101,10 @@ def test_time_series_panels_return_a_time_column_first(db):
                     continue
                 sql = expand_grafana_sql(
                     target["rawSql"],
-                    VARIABLES,
+                    {**VARIABLES, "scorecard": [ALL]},  # every panel answers
                     data.now - timedelta(days=14),
                     data.now + timedelta(minutes=5),
+                    ALL_VALUES[path.stem],
                 )
                 result = client.query(sql)
                 assert result.column_names[0] == "time", f"{path.stem}: {panel['title']}"
@@ -95,7 +124,11 @@ def panel_rows_of(
     [panel] = [p for p in panels(load_dashboard(path)) if p["title"] == title]
     [target] = [t for t in panel["targets"] if ref_id is None or t["refId"] == ref_id]
     sql = expand_grafana_sql(
-        target["rawSql"], variables, data.now - timedelta(days=14), data.now + timedelta(minutes=5)
+        target["rawSql"],
+        variables,
+        data.now - timedelta(days=14),
+        data.now + timedelta(minutes=5),
+        ALL_VALUES[dashboard],
     )
     result = client.query(sql)
     return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
@@ -111,7 +144,8 @@ def test_support_panels_show_the_support_scorecards_answers(db):
     def label(score: dict, criterion: str) -> str:
         return next(c["label"] for c in score["criteria"] if c["id"] == criterion)
 
-    got = panel_rows(db, "qa-overview", "Support: issue resolution share by queue")
+    every_card = {**VARIABLES, "scorecard": [ALL]}
+    got = panel_rows(db, "qa-overview", "Support: issue resolution share by queue", every_card)
     assert {r["queue"] for r in got} == {"support", "service"}  # not the sales queue
     for r in got:
         mine = [
@@ -127,7 +161,7 @@ def test_support_panels_show_the_support_scorecards_answers(db):
         assert r["escalated_share"] == pytest.approx(round(escalated, 2)), r
     got = {
         (r["agent_id"], r["scorecard_version"], r["scorer"]): r["identity_verified_share"]
-        for r in panel_rows(db, "qa-overview", "Support: identity check rate by agent")
+        for r in panel_rows(db, "qa-overview", "Support: identity check rate by agent", every_card)
     }
     expected = {}
     for key in {(call(s)["agent"]["id"], s["scorecard_version"], s["scorer"]) for s in support}:
@@ -140,8 +174,13 @@ def test_support_panels_show_the_support_scorecards_answers(db):
     assert got == pytest.approx(expected)
     assert {scorer for _, _, scorer in got} == {"llm", "baseline"}  # the scorers' answers kept apart
     assert next(iter(got))[0] == "agent-3"  # lowest first: the sales agent's one support call was unchecked
-    sales_only = {**VARIABLES, "queue": ["sales"]}
+    sales_only = {**every_card, "queue": ["sales"]}
     assert not panel_rows(db, "qa-overview", "Support: identity check rate by agent", sales_only)
+    on_support = {**VARIABLES, "scorecard": ["support"]}
+    assert panel_rows(db, "qa-overview", "Support: identity check rate by agent", on_support) == panel_rows(
+        db, "qa-overview", "Support: identity check rate by agent", every_card
+    )
+    assert not panel_rows(db, "qa-overview", "Support: identity check rate by agent", VARIABLES)  # default
 
 
 def _agent(score: dict) -> str:
@@ -157,20 +196,16 @@ def _value(score: dict, criterion: str) -> float:
     return next(c["value"] for c in score["criteria"] if c["id"] == criterion)
 
 
-def _by_version_and_scorer(scores: list[dict]) -> dict[tuple[str, str], list[dict]]:
-    out: dict[tuple[str, str], list[dict]] = {}
-    for s in scores:
-        out.setdefault((s["scorecard_version"], s["scorer"]), []).append(s)
-    return out
-
-
-def test_worst_agents_panel_keeps_an_agents_scorecards_versions_and_scorers_apart(db):
-    """agent-3 covered a support call: its total on the support card is not blended into its sales one,
-    nor the LLM's totals into the baseline scorer's."""
+@pytest.mark.parametrize("scorecard", CHOICES)
+def test_worst_agents_panel_keeps_an_agents_scorecards_versions_and_scorers_apart(db, scorecard):
+    """agent-3 covered a support call: its total on the support card is not blended into its sales one
+    (with "All", both are listed apart), nor the LLM's totals into the baseline scorer's."""
     _, data = db
-    got = panel_rows(db, "qa-overview", "Worst agents")
-    assert {r["scorecard_id"] for r in got if r["agent_id"] == "agent-3"} == {"default", "support"}
-    assert {r["scorer"] for r in got if r["agent_id"] == "agent-2"} == {"llm", "baseline"}
+    got = panel_rows(db, "qa-overview", "Worst agents", {**VARIABLES, "scorecard": [scorecard]})
+    cards = {"default", "support"} if scorecard == ALL else {scorecard}
+    assert {r["scorecard_id"] for r in got if r["agent_id"] == "agent-3"} == cards
+    if "default" in cards:
+        assert {r["scorer"] for r in got if r["agent_id"] == "agent-2"} == {"llm", "baseline"}
     for r in got:
         mine = [
             s
@@ -183,63 +218,87 @@ def test_worst_agents_panel_keeps_an_agents_scorecards_versions_and_scorers_apar
         assert r["avg_total"] == pytest.approx(_avg_total(mine), abs=0.051), r
 
 
-@pytest.mark.parametrize("scorecard", ["default", "support"])
+def _by_card_version_and_scorer(scores: list[dict]) -> dict[tuple[str, str, str], list[dict]]:
+    out: dict[tuple[str, str, str], list[dict]] = {}
+    for s in scores:
+        out.setdefault((s["scorecard_id"], s["scorecard_version"], s["scorer"]), []).append(s)
+    return out
+
+
+def _label(card: str, version: str, scorer: str) -> str:
+    """A stat panel's name for one scorecard, version and scorer (its card_version_scorer column)."""
+    return f"{card} v{version} / {scorer}"
+
+
+@pytest.mark.parametrize("scorecard", CHOICES)
 def test_agent_scorecard_shows_one_scorecard_per_version_and_scorer(db, scorecard):
     """agent-3 works on both cards: its average total, the team's and its criteria are those of the
-    chosen card only, per scorecard version and scorer (politeness of the two cards is not blended)."""
+    chosen card only, per scorecard version and scorer (politeness of the two cards is not blended);
+    with "All", each card's values are shown apart, the same as when that card is chosen."""
     _, data = db
     variables = {**VARIABLES, "agent": ["agent-3"], "scorecard": [scorecard]}
-    card = [s for s in data.calls.values() if s["scorecard_id"] == scorecard]
+    cards = {"default", "support"} if scorecard == ALL else {scorecard}
+    card = [s for s in data.calls.values() if s["scorecard_id"] in cards]
     mine = [s for s in card if _agent(s) == "agent-3"]
-    assert mine
+    assert {s["scorecard_id"] for s in mine} == cards
     got = {
-        r["version_scorer"]: r["avg_total"]
+        r["card_version_scorer"]: r["avg_total"]
         for r in panel_rows(db, "agent-scorecard", "Average total", variables)
     }
-    expected = {f"{v} / {scorer}": _avg_total(ss) for (v, scorer), ss in _by_version_and_scorer(mine).items()}
+    expected = {_label(*key): _avg_total(ss) for key, ss in _by_card_version_and_scorer(mine).items()}
     assert got == pytest.approx(expected, abs=0.051)
     got = {
-        r["version_scorer"]: r["team_avg_total"]
+        r["card_version_scorer"]: r["team_avg_total"]
         for r in panel_rows(db, "agent-scorecard", "Team average total", variables)
     }
-    expected = {f"{v} / {scorer}": _avg_total(ss) for (v, scorer), ss in _by_version_and_scorer(card).items()}
+    expected = {_label(*key): _avg_total(ss) for key, ss in _by_card_version_and_scorer(card).items()}
     assert got == pytest.approx(expected, abs=0.051)
     rows = panel_rows(db, "agent-scorecard", "Agent vs team, per criterion", variables)
-    politeness = {(r["scorecard_version"], r["scorer"]): r for r in rows if r["criterion_id"] == "politeness"}
-    assert set(politeness) == set(_by_version_and_scorer(mine))
-    for key, ss in _by_version_and_scorer(mine).items():
+    politeness = {
+        (r["scorecard_id"], r["scorecard_version"], r["scorer"]): r
+        for r in rows
+        if r["criterion_id"] == "politeness"
+    }
+    assert set(politeness) == set(_by_card_version_and_scorer(mine))
+    for key, ss in _by_card_version_and_scorer(mine).items():
         agent = sum(_value(s, "politeness") for s in ss) / len(ss)
-        team_scores = _by_version_and_scorer(card)[key]
+        team_scores = _by_card_version_and_scorer(card)[key]
         team = sum(_value(s, "politeness") for s in team_scores) / len(team_scores)
         assert politeness[key]["agent_avg"] == pytest.approx(agent, abs=0.0051), key
         assert politeness[key]["team_avg"] == pytest.approx(team, abs=0.0051), key
-    criteria = {r["criterion_id"] for r in rows}
-    assert ("issue_resolved" in criteria) == (scorecard == "support")
-    assert ("deal_stage" in criteria) == (scorecard == "default")
+    criteria = {(r["scorecard_id"], r["criterion_id"]) for r in rows}
+    assert {c for c, criterion in criteria if criterion == "issue_resolved"} == cards & {"support"}
+    assert {c for c, criterion in criteria if criterion == "deal_stage"} == cards & {"default"}
     series = panel_rows(db, "agent-scorecard", "Criteria per day", variables)
+    assert {r["scorecard_id"] for r in series} == cards
     for r in series:
         ss = [
             s
             for s in mine
-            if (s["scorecard_version"], s["scorer"]) == (r["scorecard_version"], r["scorer"])
+            if (s["scorecard_id"], s["scorecard_version"], s["scorer"])
+            == (r["scorecard_id"], r["scorecard_version"], r["scorer"])
             and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date() == r["time"].date()
         ]
         assert r["value"] == pytest.approx(sum(_value(s, r["criterion_id"]) for s in ss) / len(ss), abs=0.051)
-    assert {r["criterion_id"] for r in series} <= criteria
+    assert {(r["scorecard_id"], r["criterion_id"]) for r in series} <= criteria
+    calls = panel_rows(db, "agent-scorecard", "Calls", variables)
+    assert calls == [{"calls": len(mine)}]
 
 
 def test_qa_overview_politeness_per_day_keeps_scorecards_and_scorers_apart(db):
     _, data = db
-    for scorecard in ("default", "support"):
+    for scorecard in CHOICES:
         variables = {**VARIABLES, "scorecard": [scorecard]}
         rows = panel_rows_of(db, "qa-overview", "Average total and politeness per day", "B", variables)
         assert {r["scorer"] for r in rows} == {"llm", "baseline"}
+        cards = {"default", "support"} if scorecard == ALL else {scorecard}
+        assert {r["scorecard_id"] for r in rows} == cards
         for r in rows:
             ss = [
                 s
                 for s in data.calls.values()
                 if (s["scorecard_id"], s["scorecard_version"], s["scorer"])
-                == (scorecard, r["scorecard_version"], r["scorer"])
+                == (r["scorecard_id"], r["scorecard_version"], r["scorer"])
                 and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date() == r["time"].date()
             ]
             expected = sum(_value(s, "politeness") for s in ss) / len(ss)
@@ -247,8 +306,15 @@ def test_qa_overview_politeness_per_day_keeps_scorecards_and_scorers_apart(db):
 
 
 def test_recent_calls_show_each_calls_own_scorecard_answers(db):
-    rows = panel_rows(db, "agent-scorecard", "Recent calls", {**VARIABLES, "agent": ["agent-3"]})
+    rows = panel_rows(
+        db, "agent-scorecard", "Recent calls", {**VARIABLES, "agent": ["agent-3"], "scorecard": [ALL]}
+    )
     assert {r["scorecard_id"] for r in rows} == {"default", "support"}
+    for card in ("default", "support"):
+        chosen = {**VARIABLES, "agent": ["agent-3"], "scorecard": [card]}
+        assert panel_rows(db, "agent-scorecard", "Recent calls", chosen) == [
+            r for r in rows if r["scorecard_id"] == card
+        ]
     for r in rows:
         assert ("issue_resolved: " in r["answers"]) == (r["scorecard_id"] == "support"), r
         assert ("deal_stage: " in r["answers"]) == (r["scorecard_id"] == "default"), r
@@ -269,27 +335,89 @@ def clickhouse_panel_queries() -> list[tuple[str, str, str]]:
 # shares of a criterion's answers (a yes_no criterion's yes share, a category's label counts).
 AVERAGES_SCORES = re.compile(
     r"\b(sum_total|sum_value|avg_total|avg_value|min_value|max_value|yes_count|yes_share)\b"
-    r"|avg\(\s*(total|value)\b|sum\(labels\["
+    r"|avg\(\s*(total|value)\b|sum\(labels\[|ARRAY JOIN mapKeys\(labels\)"
 )
 
 
+@pytest.mark.parametrize("scorecard", CHOICES)
 @pytest.mark.parametrize(
     "dashboard,title,sql",
     clickhouse_panel_queries(),
     ids=[f"{d}: {t}" for d, t, _ in clickhouse_panel_queries()],
 )
-def test_panels_never_average_scores_across_scorecards_versions_or_scorers(dashboard, title, sql):
+def test_panels_never_average_scores_across_scorecards_versions_or_scorers(dashboard, title, sql, scorecard):
     """docs/bi.md: totals and criteria of different scorecards, scorecard versions or scorers are never
-    averaged together. A panel that averages them shows one scorecard (the dashboard's `scorecard`
-    variable, or a card it names) or groups by scorecard_id, and groups by scorecard_version and scorer."""
+    averaged together. A panel that averages them, as Grafana sends it for a choice of the dashboard's
+    `scorecard` variable ("All" included), shows one scorecard (the one chosen, or a card it names) or
+    groups by scorecard_id, and groups by scorecard_version and scorer."""
     if not AVERAGES_SCORES.search(sql):
         return
-    assert "GROUP BY" in sql, f"{dashboard}: {title} averages scores over every scorecard version and scorer"
-    group_by = re.split(r"\b(ORDER BY|HAVING|LIMIT)\b", sql[sql.rindex("GROUP BY") :])[0]
-    one_card = re.search(r"scorecard_id = '(\$\{scorecard\}|[a-z0-9_-]+)'", sql)
+    variables = {**VARIABLES, "scorecard": [scorecard]}
+    now = datetime.now(UTC)
+    sent = expand_grafana_sql(sql, variables, now - timedelta(days=1), now, ALL_VALUES[dashboard])
+    assert "GROUP BY" in sent, f"{dashboard}: {title} averages scores over every scorecard version and scorer"
+    group_by = re.split(r"\b(ORDER BY|HAVING|LIMIT)\b", sent[sent.rindex("GROUP BY") :])[0]
+    # a card named, or the one chosen: `scorecard_id = 'x'`, `'x' IN ('<all value>', scorecard_id)`
+    card = r"'([A-Za-z0-9._-]+)'"
+    one_card = re.search(rf"scorecard_id = {card}|{card} IN \('[^']*', (\w+\.)?scorecard_id\)", sent)
     assert one_card or "scorecard_id" in group_by, f"{dashboard}: {title} averages several scorecards"
     assert "scorecard_version" in group_by and "scorer" in group_by, f"{dashboard}: {title}"
-    if one_card and one_card.group(1) == "${scorecard}":
+    if "${scorecard}" in sql or "$scorecard" in sql:
         [path] = [p for p in DASHBOARDS if p.stem == dashboard]
         names = {v["name"] for v in load_dashboard(path)["templating"]["list"]}
         assert "scorecard" in names, f"{dashboard} has no scorecard variable"
+
+
+def test_the_no_blending_check_sees_a_panel_blend_cards_under_all():
+    """The check above fails a panel that filters by the chosen card only (`scorecard_id = '${scorecard}'`,
+    with "All": a filter on the all value) or that, with "All", does not group by scorecard_id."""
+    only_chosen = (
+        "SELECT round(sum(sum_total) / nullIf(sum(scored_calls), 0), 1) AS t FROM bi_agent_day "
+        "WHERE '${scorecard}' IN ('*', scorecard_id) GROUP BY scorecard_version, scorer"
+    )
+    test_panels_never_average_scores_across_scorecards_versions_or_scorers(
+        "qa-overview", "x", only_chosen, "default"
+    )
+    with pytest.raises(AssertionError, match="averages several scorecards"):
+        test_panels_never_average_scores_across_scorecards_versions_or_scorers(
+            "qa-overview", "x", only_chosen, ALL
+        )
+    split = only_chosen.replace("GROUP BY scorecard_version", "GROUP BY scorecard_id, scorecard_version")
+    test_panels_never_average_scores_across_scorecards_versions_or_scorers("qa-overview", "x", split, ALL)
+
+
+def test_sales_panels_show_only_cards_that_ask_their_criteria(db):
+    """ "Sales: ..." panels list and count only calls of a card that asks deal_stage (and price_named):
+    with "All" the support card's calls, money amounts named or not, are left out, and each card,
+    version and scorer's stage shares add up to one apart."""
+    _, data = db
+    every_card = {**VARIABLES, "scorecard": [ALL]}
+    listed = panel_rows(db, "qa-overview", "Sales: price named, no close", every_card)
+    assert listed and {r["scorecard_id"] for r in listed} == {"default"}
+    expected = {
+        s["call_id"]
+        for s in data.calls.values()
+        if s["scorecard_id"] == "default"
+        and s["rules"]["price_mentions"] > 0
+        and next(c["label"] for c in s["criteria"] if c["id"] == "deal_stage") != "closing"
+    }
+    assert {r["call_id"] for r in listed} == expected
+    assert any(s["scorecard_id"] == "support" and s["rules"]["price_mentions"] for s in data.calls.values())
+    stages = panel_rows(db, "qa-overview", "Sales: deal stage reached", every_card)
+    assert {r["scorecard_id"] for r in stages} == {"default"}
+    groups: dict[tuple[str, str, str], list[dict]] = {}
+    for r in stages:
+        groups.setdefault((r["scorecard_id"], r["scorecard_version"], r["scorer"]), []).append(r)
+    assert {scorer for _, _, scorer in groups} == {"llm", "baseline"}
+    for key, rs in groups.items():
+        assert sum(r["share"] for r in rs) == pytest.approx(1.0), key
+        for r in rs:
+            n = sum(
+                next(c["label"] for c in s["criteria"] if c["id"] == "deal_stage") == r["stage"]
+                for s in data.calls.values()
+                if (s["scorecard_id"], s["scorecard_version"], s["scorer"]) == key
+            )
+            assert r["calls"] == n, r
+    on_support = {**VARIABLES, "scorecard": ["support"]}
+    assert not panel_rows(db, "qa-overview", "Sales: deal stage reached", on_support)
+    assert not panel_rows(db, "qa-overview", "Sales: price named, no close", on_support)

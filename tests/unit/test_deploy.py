@@ -24,12 +24,14 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from processors.scorecard import ScorecardError, parse_scorecard
 from streams.settings import STAGES, Settings
 from streams.topics import ALL
 from tests.deploy_checks import (
     DASHBOARDS,
     DEPLOY,
     ROOT,
+    all_values,
     datasource_type,
     grafana_promql,
     load_dashboard,
@@ -418,6 +420,47 @@ def test_grafana_provisioning_matches_the_dashboards():
                 assert target.get("rawSql") or target.get("expr"), f"{path.name}: {panel['title']}"
         for var in board["templating"]["list"]:
             assert (var["datasource"]["type"], var["datasource"]["uid"]) in provisioned
+
+
+# How a panel follows the `scorecard` variable: any card with "All" (its allValue), else the one chosen.
+def _follows_scorecard(all_value: str) -> re.Pattern[str]:
+    return re.compile(rf"'\$\{{scorecard\}}' IN \('{re.escape(all_value)}', (\w+\.)?scorecard_id\)")
+
+
+def test_scorecard_variables_offer_all_without_blending_cards():
+    """A `scorecard` variable offers "All" as a custom allValue no scorecard id can be (Grafana sends it
+    as it is, unquoted), one card at a time otherwise. Every ClickHouse panel of its dashboard follows
+    it as `'${scorecard}' IN ('<all value>', scorecard_id)` (every card, or the chosen one; never
+    `scorecard_id = '${scorecard}'`, which "All" would leave empty), or says it covers every scorecard."""
+    boards = 0
+    for path in DASHBOARDS:
+        board = load_dashboard(path)
+        [var] = [v for v in board["templating"]["list"] if v["name"] == "scorecard"] or [None]
+        if var is None:
+            continue
+        boards += 1
+        assert var["includeAll"] and not var["multi"], path.name
+        all_value = all_values(board)["scorecard"]
+        with pytest.raises(ScorecardError, match="id"):
+            parse_scorecard({"id": all_value, "version": "1", "criteria": []})
+        follows = _follows_scorecard(all_value)
+        for panel in panels(board):
+            for target in panel.get("targets", []):
+                if datasource_type(panel, target) != "grafana-clickhouse-datasource":
+                    continue
+                sql, name = target["rawSql"], f"{path.name}: {panel['title']}"
+                mentions = len(re.findall(r"\$\{?scorecard\b", sql))
+                assert mentions == len(follows.findall(sql)), f"{name}: ${{scorecard}} used otherwise"
+                if not mentions:
+                    assert panel["description"].startswith("Every scorecard"), name
+    assert boards == 2
+
+
+def test_the_scorecard_variable_check_knows_the_all_value():
+    follows = _follows_scorecard("*")
+    assert follows.search("WHERE '${scorecard}' IN ('*', c.scorecard_id)")
+    assert not follows.search("WHERE scorecard_id = '${scorecard}'")
+    assert not follows.search("WHERE '${scorecard}' IN ('__all', scorecard_id)")
 
 
 def test_pipeline_health_dashboard_covers_throughput_lag_rtf_and_errors():
