@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 
+from processors.rules import price_mentions
 from processors.scorecard import ScorecardRegistry
-from streams.clickhouse import DDL_DIR, split_statements
+from streams.clickhouse import DDL_DIR, connect, migrate, split_statements
 from tests import bi_data
 
 pytestmark = pytest.mark.integration
@@ -140,7 +143,9 @@ def test_agent_day_scorecard_values(bi):
             assert got["scored"] == sum(s["total"] is not None for s in mine)
             assert got["sum_total"] == pytest.approx(sum(s["total"] or 0 for s in mine))
             assert got["fatal"] == sum(bool(s["fatal_failed"]) for s in mine)
-            assert got["priced"] == sum(s["rules"]["price_mentions"] > 0 for s in mine)
+            # prices are named on the sales card only (price_named): support amounts are no prices
+            sales = [s for s in mine if s["scorecard_id"] == "default"]
+            assert got["priced"] == sum(s["rules"]["price_mentions"] > 0 for s in sales)
             assert got["cost"] == pytest.approx(sum(s["cost_usd"] or 0 for s in mine))
 
 
@@ -171,6 +176,90 @@ def test_price_named_but_no_close(bi):
         if labels.get("price_named") == "yes" and labels.get("deal_stage") != "closing":  # sales calls
             expected.add(call_id)
     assert expected and got == expected
+
+
+def _price_named_calls(client) -> dict[tuple[str, str, str, str, str], int | None]:
+    """bi_agent_day.price_named_calls by (agent, day, scorecard, version, scorer)."""
+    return {
+        (r["agent_id"], str(r["day"]), r["scorecard_id"], r["scorecard_version"], r["scorer"]): r["n"]
+        for r in rows(
+            client,
+            "SELECT agent_id, day, scorecard_id, scorecard_version, scorer, price_named_calls AS n "
+            "FROM bi_agent_day WHERE tenant = 'acme'",
+        )
+    }
+
+
+def _expected_price_named_calls(data) -> dict[tuple[str, str, str, str, str], int | None]:
+    """Sales calls (the default card asks price_named) with a money amount, per agent-day row; None for
+    rows of a card that does not ask it (support: its amounts are refunds, charges, credits)."""
+    out: dict[tuple[str, str, str, str, str], int | None] = {}
+    for s in data.calls.values():
+        call = s["compressed"]["filtered"]["transcript"]["call"]
+        key = (
+            call["agent"]["id"],
+            str(call["started_at"].date()),
+            s["scorecard_id"],
+            s["scorecard_version"],
+            s["scorer"],
+        )
+        asks = any(c["id"] == "price_named" for c in s["criteria"])
+        out[key] = (out.get(key) or 0) + (s["rules"]["price_mentions"] > 0) if asks else None
+    return out
+
+
+def test_price_named_calls_count_sales_prices_not_support_refunds(bi):
+    """A support call that only refunded money named an amount, as the price rule counts amounts, but
+    named no price: bi_agent_day leaves it out (NULL for the support card); a sales call with a price
+    counts."""
+    client, data = bi
+    assert price_mentions(["I'm sorry, I've refunded the $49 to your card."]) == 1  # no price, still counted
+    refund = data.calls["bi-agent-4-d0-c0"]
+    assert refund["scorecard_id"] == "support" and "refunded" in refund["summary"]
+    assert refund["rules"]["price_mentions"] == 1
+    stored = rows(client, "SELECT price_mentions FROM calls FINAL WHERE call_id = 'bi-agent-4-d0-c0'")
+    assert stored == [{"price_mentions": 1}]  # the stored amount count cannot tell it from a price
+    got = _price_named_calls(client)
+    call = refund["compressed"]["filtered"]["transcript"]["call"]
+    key = (
+        "agent-4",
+        str(call["started_at"].date()),
+        "support",
+        refund["scorecard_version"],
+        refund["scorer"],
+    )
+    assert got[key] is None
+    sale = data.calls["bi-agent-1-d0-c1"]
+    assert sale["scorecard_id"] == "default" and sale["rules"]["price_mentions"] > 0
+    call = sale["compressed"]["filtered"]["transcript"]["call"]
+    key = ("agent-1", str(call["started_at"].date()), "default", sale["scorecard_version"], sale["scorer"])
+    assert got[key] == 1  # c1 named a price, c0 did not
+    assert got == _expected_price_named_calls(data)
+
+
+def test_price_named_calls_migration_fixes_rows_written_before_it(chdb_dsn, chdb_client, tmp_path):
+    """013 replaces the plain view: calls stored under 006's view (which counted refunds) are counted
+    right as soon as it is applied, with no backfill."""
+    database = f"bi_{uuid.uuid4().hex[:10]}"
+    chdb_client.command(f"CREATE DATABASE {database}")
+    try:
+        client = connect(f"{chdb_dsn}?database={database}")
+        [fix] = DDL_DIR.glob("013_*.sql")
+        for path in DDL_DIR.glob("*.sql"):
+            if path.name < fix.name:
+                shutil.copy(path, tmp_path / path.name)
+        migrate(client, tmp_path)
+        data = bi_data.write(client, bi_data.build(), replay=False)
+        before = _price_named_calls(client)
+        assert any(n for (_, _, card, _, _), n in before.items() if card == "support")  # the refunds
+        assert migrate(client) == [fix.name]
+        after = _price_named_calls(client)
+        assert after.keys() == before.keys()
+        assert after == _expected_price_named_calls(data)
+        assert {n for (_, _, card, _, _), n in after.items() if card == "support"} == {None}
+        assert migrate(client) == []
+    finally:
+        chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
 
 
 def test_keyword_hits_and_alert_counts(bi):
