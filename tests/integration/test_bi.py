@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -300,7 +301,8 @@ def test_docs_queries_never_average_scores_across_scorecard_versions_or_scorers(
     # an average of totals or values, and an answer share (a yes share or a label's share averages
     # a yes_no or category criterion the same way)
     averages_scores = re.search(
-        r"\bsum(?:If)?\((?:sum_total|sum_value|yes_count|labels\[)|\bavg(?:If)?\((?:total|value|yes_share)\b",
+        r"\bsum(?:If)?\((?:sum_total|sum_value|yes_count|labels\[)|\bavg(?:If)?\((?:total|value|yes_share)\b"
+        r"|ARRAY JOIN mapKeys\(labels\)",
         sql,
     )
     if averages_scores:
@@ -439,5 +441,28 @@ def test_sales_queries_leave_support_calls_out(bi):
     for row in rows(client, sql.replace("agent-1", "agent-3")):  # agent-3 covered a support call
         assert row["sale_probability"] is not None and row["objection_handling"] is not None
     ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Deal stages reached, per queue"]
-    queues = {r["queue"] for r in rows(client, sql)}
-    assert queues == {"sales"}
+    stages = rows(client, sql)
+    assert {r["queue"] for r in stages} == {"sales"}
+    groups: dict[tuple, float] = {}
+    for r in stages:  # shares of one queue, card, version and scorer, never of all scorers together
+        key = (r["queue"], r["scorecard_id"], r["scorecard_version"], r["scorer"])
+        groups[key] = groups.get(key, 0) + r["share"]
+    assert {scorer for *_, scorer in groups} == {"llm", "baseline"}
+    assert all(total == pytest.approx(1, abs=0.02) for total in groups.values()), groups
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Price named per agent, sales scorecards"]
+    priced = rows(client, sql)
+    assert {r["scorecard_id"] for r in priced} == {"default"}
+    for r in priced:
+        mine = [
+            s
+            for s in data.calls.values()
+            if s["compressed"]["filtered"]["transcript"]["call"]["agent"]["id"] == r["agent_id"]
+            and (s["scorecard_id"], s["scorecard_version"], s["scorer"])
+            == (r["scorecard_id"], r["scorecard_version"], r["scorer"])
+            and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date()
+            >= datetime.now(UTC).date() - timedelta(days=6)
+        ]
+        assert (r["total_calls"], r["priced_calls"]) == (
+            len(mine),
+            sum(s["rules"]["price_mentions"] > 0 for s in mine),
+        ), r
