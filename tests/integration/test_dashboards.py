@@ -384,12 +384,20 @@ def test_the_no_blending_check_sees_a_panel_blend_cards_under_all():
         )
     split = only_chosen.replace("GROUP BY scorecard_version", "GROUP BY scorecard_id, scorecard_version")
     test_panels_never_average_scores_across_scorecards_versions_or_scorers("qa-overview", "x", split, ALL)
+    equals = only_chosen.replace("'${scorecard}' IN ('*', scorecard_id)", "scorecard_id = '${scorecard}'")
+    test_panels_never_average_scores_across_scorecards_versions_or_scorers(
+        "qa-overview", "x", equals, "support"
+    )
+    with pytest.raises(AssertionError, match="averages several scorecards"):
+        test_panels_never_average_scores_across_scorecards_versions_or_scorers(
+            "qa-overview", "x", equals, ALL
+        )
 
 
 def test_sales_panels_show_only_cards_that_ask_their_criteria(db):
-    """ "Sales: ..." panels list and count only calls of a card that asks deal_stage (and price_named):
-    with "All" the support card's calls, money amounts named or not, are left out, and each card,
-    version and scorer's stage shares add up to one apart."""
+    """The panels named "Sales: ..." list and count only calls of a card that asks deal_stage (and
+    price_named): with "All" the support card's calls, money amounts named or not, are left out, and
+    each card, version and scorer's stage shares add up to one apart."""
     _, data = db
     every_card = {**VARIABLES, "scorecard": [ALL]}
     listed = panel_rows(db, "qa-overview", "Sales: price named, no close", every_card)
