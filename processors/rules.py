@@ -523,6 +523,14 @@ _NEGATION_BRIDGE = frozenset(
         "этот",
         "мою",
         "вашу",
+        # "не буду пока отказываться", "не буду от неё отказываться": "yet", and what one gives up
+        # said before the verb
+        "пока",
+        "от",
+        "неё",
+        "нее",
+        "него",
+        "них",
     ]
 )
 #: How far back a negation reaches: the words before a hit in its clause (no , . ; : ! ? between).

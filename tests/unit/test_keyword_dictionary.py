@@ -17,9 +17,10 @@ from streams.bench_text import make_transcript_from_turns
         ("The pressure regulator on my boiler is leaking.", {}),
         ("We met at the food court.", {}),
         # complaints the first dictionary missed
-        ("I am filing a complaint with the Better Business Bureau.", {"legal": 2}),
+        # a complaint and the body it goes to are one mention
+        ("I am filing a complaint with the Better Business Bureau.", {"legal": 1}),
         ("Подам иск.", {"legal": 1}),
-        ("Я буду жаловаться в ЦБ.", {"legal": 2}),
+        ("Я буду жаловаться в ЦБ.", {"legal": 1}),
         ("I'm not going to sue you, but I want a lawyer to look at this.", {"legal": 2}),  # not negatable
         # negatable intents: a negation before the hit in its clause
         ("I do not want to cancel.", {}),

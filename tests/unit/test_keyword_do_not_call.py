@@ -118,7 +118,8 @@ def test_an_entrys_qualifiers_are_read_and_narrow_that_entry_only(tmp_path) -> N
     )
     entries = load_dictionary("acme", tmp_path)
     assert entries["rival"].qualifiers.not_followed_by == ("'s", "shares")
-    assert not entries["boss"].qualifiers and not entries["cancel"].qualifiers
+    # the tenant's qualifiers stay its entry's: the default cancel keeps its own ("отказываюсь платить")
+    assert not entries["boss"].qualifiers and "shares" not in entries["cancel"].qualifiers.not_followed_by
     text = [
         "Acme is cheaper. Acme's offer too, and Acme shares are up.",
         "Thank you, but no thanks to the app. Thank you.",

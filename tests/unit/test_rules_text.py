@@ -277,7 +277,9 @@ def test_the_default_dictionary_hears_common_russian_forms_and_phrases():
         "I will file a complaint and cancel.",
     ]
     hits = keyword_hits(texts)
-    assert hits["legal"] == 3 and hits["cancel"] == 2 and hits["apology"] == 1
+    # "претензию в Роспотребнадзор" is one mention (the claim and the body it goes to), "file a complaint"
+    # another
+    assert hits["legal"] == 2 and hits["cancel"] == 2 and hits["apology"] == 1
     assert hits["too_expensive"] == 1 and hits["greeting"] == 2
 
 

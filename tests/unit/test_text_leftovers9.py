@@ -1,0 +1,63 @@
+"""Text-stage leftovers, round 9: a repair's cost nouns price an amount ("по работе 4800, плюс запчасти
+около 7000"); "отказываюсь", "отказываться" are a cancel where not negated; a complaint and the body it
+goes to are one legal mention ("жалобу в Роспотребнадзор"); a spoken address whose last word is a
+common word tied to the one before by a said joiner is redacted ("ops dash team at acme dot com"); a
+two-word count and a round tens after a cost word are a price with its cents ("it costs twenty nine
+ninety": 29.90)."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.rules import keyword_hits
+
+# --- 2. "отказываться" and its forms -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("Я отказываюсь от услуги.", 1),
+        ("Отказываюсь.", 1),
+        ("Мы отказываемся от тарифа.", 1),
+        ("Придётся отказываться, раз так.", 1),
+        ("Тогда я откажусь.", 1),
+        ("Хочу отказаться от услуги.", 1),
+        # negated, asked about the terms, imagined, or a refusal to do something else
+        ("Не буду отказываться.", 0),
+        ("Я не отказываюсь от услуги.", 0),
+        ("Ну ладно, не буду пока отказываться.", 0),
+        ("Нет, я не буду от неё отказываться.", 0),
+        ("Зачем мне отказываться?", 0),
+        ("Можно отказываться в любой момент?", 0),
+        ("Я отказываюсь платить за то, чего не было.", 0),
+        ("Откажусь ждать ещё неделю.", 0),
+    ],
+)
+def test_the_forms_of_otkazyvatsya_are_a_cancel_unless_negated(text: str, n: int) -> None:
+    assert keyword_hits([text]).get("cancel", 0) == n
+
+
+# --- 3. one legal mention for a complaint and its body -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("Я напишу жалобу в Роспотребнадзор.", 1),
+        ("Пожалуюсь в Роспотребнадзор.", 1),
+        ("Напишу жалобу в прокуратуру.", 1),
+        ("Буду жаловаться в ЦБ.", 1),
+        ("Пожалуюсь в суд.", 1),
+        ("I'll file a complaint with the attorney general.", 1),
+        ("I'm filing a complaint with the Better Business Bureau.", 1),
+        # two bodies, or a complaint and a lawyer apart, are two
+        ("Напишу жалобу в Роспотребнадзор и в прокуратуру.", 2),
+        ("Я пожалуюсь, и юрист у меня есть.", 2),
+        ("I'll file a complaint, and my lawyer will call you.", 2),
+        # a body alone
+        ("Роспотребнадзор разберётся.", 1),
+    ],
+)
+def test_a_complaint_and_the_body_it_goes_to_are_one_legal_mention(text: str, n: int) -> None:
+    assert keyword_hits([text]).get("legal", 0) == n
