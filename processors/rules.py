@@ -987,8 +987,14 @@ _MONEY_NOUN = (
     r"(?:(?:security\s+)?deposits?|down\s?payments?|fees?|commissions?|rent(?:al)?|pre-?payments?|retainer|"
     r"trade[\s-]?ins?(?:\s+value)?|listed\s+(?:at|for)|asking(?:\s+price)?|"
     r"залог\w*|комисси\w*|предоплат\w*|аренд\w*|депозит\w*|аванс\w*|задат(?:ок|к\w*)|"
-    r"первоначальн\w*\s+взнос\w*)(?!\w)"
+    r"первоначальн\w*\s+взнос\w*|"
+    # a repair's cost nouns ("по работе 4800, плюс запчасти около 7000", "labor 4800, parts about 7000"):
+    # hundreds or more only (see _WORK_NOUN)
+    r"(?:по|за)\s+работ[уеы]|запчаст\w*|labou?r|parts)(?!\w)"
 )
+#: The cost nouns of a repair whose words say other things too ("звоню по работе", "parts 2 and 3"):
+#: their amount is 100 or more, no year ("parts 2019") and no date ("по работе 15.03").
+_WORK_NOUN = re.compile(r"(?:по|за)\s+работ|запчаст|labou?r|parts", re.IGNORECASE)
 _NOUN_GAP = 6
 #: Words between a money noun and its amount that still make them one phrase ("the deposit is 500",
 #: "залог равен 65 000", "комиссия составит 3000").
@@ -1012,7 +1018,8 @@ _CUE_HINTS = (
     "стои", "цен", "обойд", "cost", "price", "месяц", "мес.", "год", "month", "year", "/mo", "go ", "down to",
     "meet you", "paid", "deposit", "payment", "fee", "commission", "rent", "retainer", "trade", "listed",
     "asking", "залог", "комисси", "предоплат", "аренд", "депозит", "аванс", "задат", "задатк", "взнос",
-    "night", "day", "week", "ноч", "сутк", "день", "недел", "плати",
+    "night", "day", "week", "ноч", "сутк", "день", "недел", "плати", "работ", "запчаст", "labor", "labour",
+    "parts",
 )  # fmt: skip
 
 
@@ -1057,6 +1064,10 @@ def _noun_priced(text: str, m: re.Match[str], found: list[tuple[int, int]]) -> b
     if value is None or value < 10 or _LABEL_BEFORE.search(text, 0, a):
         return False
     if any(x == _BEFORE_LISTED.match(text, b).end() for x, _ in found):  # type: ignore[union-attr]
+        return False
+    if _WORK_NOUN.match(text, m.start()) is not None and (
+        value < 100 or re.fullmatch(r"(?:19|20)\d\d|\d{1,2}[.,]\d\d", m["amount"]) is not None
+    ):
         return False
     gap = [w for w in re.split(r"[\s,:—–-]+", m["gap"]) if w and not _NOUN_LINK.fullmatch(w)]
     return not gap or (value >= 100 and re.fullmatch(r"(?:19|20)\d\d", m["amount"]) is None)

@@ -9,7 +9,40 @@ from __future__ import annotations
 
 import pytest
 
-from processors.rules import keyword_hits
+from processors.rules import keyword_hits, price_mentions
+
+# --- 1. a repair's cost nouns ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("По работе 4800, плюс запчасти около 7000.", 2),
+        ("За работу 4800.", 1),
+        ("Запчасти около 7000, если в наличии.", 1),
+        ("За работу возьмём 2500, запчасти — 12 000.", 2),
+        ("Labor is 4800, plus parts about 7000.", 2),
+        ("Labour 350 and parts 120.", 2),
+        # with its currency: counted once
+        ("По работе 4800 рублей.", 1),
+        # no price: an order or a phone number, a date, a year, a count, hours, a rating
+        ("Я звоню по работе, заказ 4417.", 0),
+        ("Звоню по работе, мой номер 8 916 123 45 67.", 0),
+        ("Запчасти придут 15.03.", 0),
+        ("По работе 15.03 всё было готово.", 0),
+        ("Запчасти на 2019 год.", 0),
+        ("Запчасти 5 штук.", 0),
+        ("По работе 2 часа.", 0),
+        ("Я по работе с 9 до 18.", 0),
+        ("Спасибо за работу, 10 из 10.", 0),
+        ("I need parts 45 and 46.", 0),
+        ("The parts 2019 model.", 0),
+        ("Labor Day 2024.", 0),
+    ],
+)
+def test_a_repairs_cost_nouns_price_their_amount_and_nothing_else(text: str, n: int) -> None:
+    assert price_mentions([text]) == n
+
 
 # --- 2. "отказываться" and its forms -------------------------------------------------------------------
 
