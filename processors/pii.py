@@ -1528,6 +1528,23 @@ _JOINERS = frozenset(
 )  # fmt: skip
 #: The words of an address said aloud that are none of its own: the joiners and the at.
 EMAIL_WORDS = _JOINERS | {"at", "собака", "собачка", "эт"}
+#: Words a said joiner never ties into an address: "a dash home at ...", "it's me dot ..." are speech.
+#: Any other word of :data:`_NOT_LOCAL` is one of its parts when a said joiner ties it to another word
+#: ("ops dash team at acme dot com", "sales underscore info at ..."): no plain speech joins two words so.
+_NEVER_JOINED = frozenset(
+    ("i", "me", "us", "we", "you", "it", "he", "she", "they", "them", "him", "her", "is", "am", "are",
+     "was", "were", "be", "been", "the", "a", "an", "to", "my", "your", "our", "his", "their", "its",
+     "this", "that", "and", "or", "but", "so", "at", "on", "in", "for", "from", "with", "by", "of", "as",
+     "via", "email", "e-mail", "address", "please", "почта", "почту", "почты", "адрес", "мой", "моя",
+     "мою", "это", "вот", "на", "в", "к", "по", "у", "и", "или", "а", "но", "я", "мы", "вы", "он", "она",
+     "они", "меня", "мне", "собака", "собачка", "эт")
+)  # fmt: skip
+#: A word and a said joiner right before a place: the word a joiner ties to the one after it.
+_JOINED_BEFORE = re.compile(
+    r"(?<![^\W\d_])([^\W\d_]+)\s+(?:dot|period|underscore|dash|hyphen|точка|дефис|тире|(?:нижнее\s+)?"
+    r"подч[её]ркивание)\s+$",
+    re.IGNORECASE,
+)
 #: Said between a local part and "at": skipped.
 _THATS = frozenset(("that's", "that’s", "thats", "это"))
 _LOCAL_TOKEN = re.compile(r"[\w+'’-]+")
@@ -1538,6 +1555,18 @@ _LOCAL_NUMBER_WORDS = 16  # a phone number's digits said one by one, as a local 
 def _said_number(word: str) -> bool:
     """Whether ``word`` (lower-case) is digits or number words ("fifty-five")."""
     return word.isdigit() or all(part in NUMBER_WORDS for part in word.split("-"))
+
+
+def _tied(text: str, start: int, low: str) -> bool:
+    """Whether the word ``low`` at ``start`` is tied by a said joiner to a word before it, neither of
+    them one of :data:`_NEVER_JOINED` (nor the word before a joiner itself)."""
+    if low in _NEVER_JOINED:
+        return False
+    m = _JOINED_BEFORE.search(text, max(0, start - 60), start)
+    if m is None:
+        return False
+    before = m.group(1).lower()
+    return before not in _NEVER_JOINED and before not in _JOINERS
 
 
 def _local_start(text: str, end: int) -> int | None:
@@ -1559,7 +1588,12 @@ def _local_start(text: str, end: int) -> int | None:
             if low in _THATS and pos == end:  # "ivan dot petrov, that's at gmail dot com"
                 pos = tok.start()
                 continue
-            if not letter and (low in _NOT_LOCAL or low in _JOINERS or "'" in word or "’" in word):
+            if not letter and (
+                (low in _NOT_LOCAL and not _tied(text, tok.start(), low))
+                or low in _JOINERS
+                or "'" in word
+                or "’" in word
+            ):
                 return None
             start, words, spelled, pos = tok.start(), 1, letter, tok.start()
             after_digits = only_digits = _said_number(low)
@@ -1583,7 +1617,10 @@ def _local_start(text: str, end: int) -> int | None:
         # count as one word
         # a letter before digits is an initial ("frolov точка a девятнадцать семьдесят шесть"), no article
         if not (letter and (spelled or after_digits)) and (
-            low in _NOT_LOCAL or "'" in word or "’" in word or (words >= _LOCAL_WORDS and not numeric)
+            (low in _NOT_LOCAL and not (joiner and low not in _NEVER_JOINED))
+            or "'" in word
+            or "’" in word
+            or (words >= _LOCAL_WORDS and not numeric)
         ):
             break
         if numeric:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.pii import redact
 from processors.rules import keyword_hits, price_mentions
 
 # --- 1. a repair's cost nouns ------------------------------------------------------------------------
@@ -94,3 +95,38 @@ def test_the_forms_of_otkazyvatsya_are_a_cancel_unless_negated(text: str, n: int
 )
 def test_a_complaint_and_the_body_it_goes_to_are_one_legal_mention(text: str, n: int) -> None:
     assert keyword_hits([text]).get("legal", 0) == n
+
+
+# --- 4. a spoken address with a common word tied into its local part ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("ops dash team at acme dot com", "[EMAIL]"),
+        ("My email is ops dash team at acme dot com.", "My email is [EMAIL]."),
+        ("It's sales underscore info at acme dot org.", "It's [EMAIL]."),
+        ("Contact the support dash team at acme dot com.", "Contact the [EMAIL]."),
+        ("Пишите на отдел тире продаж собака ромашка точка ру", "Пишите на [EMAIL]"),
+        ("иванов собака мейл точка ру", "[EMAIL]"),
+    ],
+)
+def test_a_common_word_tied_by_a_said_joiner_is_part_of_a_spoken_address(text: str, redacted: str) -> None:
+    out, counts = redact(text)
+    assert (out, counts) == (redacted, {"EMAIL": 1})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meet at noon dot",
+        "The ops team at acme dot com handles it.",
+        "We met the sales team at acme dot com last year.",
+        "I made a dash home at acme dot com.",  # an article before the joiner: speech
+        "it's me dot at acme dot com",
+        "ops dash team at acme dot foo",  # no known top-level domain
+        "Our support team at Acme is great, dot.",
+    ],
+)
+def test_speech_with_at_and_dot_stays(text: str) -> None:
+    assert redact(text) == (text, {})
