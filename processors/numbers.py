@@ -433,6 +433,21 @@ _PRICE_BEFORE = re.compile(
 )
 
 
+#: Right before a figure: a word that prices it ("it costs", "the price is", "стоит", "за"), maybe with
+#: "only"/"about" between; a round tens after a two-word count is then its cents ("costs twenty nine
+#: ninety" is 29.90). Not "at"/"for": "at twenty nine ninety" may be a time or a year.
+_COST_CUE = re.compile(
+    r"(?<!\w)(?:costs?|cost\s+me|price\s+is|priced\s+at|стои(?:т|ть|ло|ла|ли|ат)|цена|за)\s+"
+    r"(?:(?:only|just|about|around|всего|только|примерно|около)\s+)?$",
+    re.IGNORECASE,
+)
+#: What ends such a price: its clause, a currency, a rate or a joiner ("за двадцать пять тридцать минут"
+#: is a range of minutes, "costs twenty nine ninety p.m." no price).
+_COST_END = re.compile(
+    r"\s*(?:[.,;:!?…)]|$|(?:a|an|per|each|dollars?|bucks|euros?|руб\w*|долл\w*|евро|за|в|and|и|but|но|or|или|"
+    r"plus|плюс|now|сейчас|with|с|including|включая|total|итого)(?!\w))",
+    re.IGNORECASE,
+)
 #: After a figure: a currency, or a night's rate (no hotel night costs 1.89): a price in hundreds said
 #: the short way ("one eighty nine a night") comes before one.
 _CURRENCY_OR_NIGHT_AFTER = re.compile(
@@ -770,6 +785,20 @@ def _replace_run(match: re.Match[str]) -> str:
             # "forty nine ninety five a month" is a price and its cents, 49.95, never "49 95"; with
             # no rate after it may be a car's 4995 as well, or a phone's or a card's groups ("forty
             # five forty five"), which stay apart; "twenty nine ninety dollars" is 29.90
+            return f"{a}.{b:02d}"
+        if (
+            l1 == f1 + 1
+            and f2 == l2 == l1 + 1
+            and 20 < a < 100
+            and a % 10
+            and 10 <= b < 100
+            and b % 10 == 0
+            and _COST_CUE.search(match.string, max(0, match.start() - 30), match.start()) is not None
+            and not _number_next_to(match)
+            and _COST_END.match(match.string, match.end()) is not None
+        ):
+            # "it costs twenty nine ninety", "стоит двадцать девять девяносто": a price and its round
+            # cents said the short way, as before a currency (see _round_cents), never "29 90"
             return f"{a}.{b:02d}"
         if f1 == l1 and 1 <= a <= 9 and 20 <= b < 100 and words[f1].isascii() and _short_hundreds(match, b):
             return str(a * 100 + b)  # "a city-view at one eighty nine" next to "219 dollars a night": 189

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.numbers import normalise_numbers
 from processors.pii import redact
 from processors.rules import keyword_hits, price_mentions
 
@@ -130,3 +131,34 @@ def test_a_common_word_tied_by_a_said_joiner_is_part_of_a_spoken_address(text: s
 )
 def test_speech_with_at_and_dot_stays(text: str) -> None:
     assert redact(text) == (text, {})
+
+
+# --- 5. a price's round cents after a cost word --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        ("It costs twenty nine ninety.", "It costs 29.90."),
+        ("it costs twenty-nine ninety", "it costs 29.90"),
+        ("The price is thirty four fifty, with tax.", "The price is 34.50, with tax."),
+        ("Стоит двадцать девять девяносто.", "Стоит 29.90."),
+        ("Отдадим за сорок пять двадцать.", "Отдадим за 45.20."),
+        # with a currency after, as before
+        ("It costs twenty nine ninety dollars.", "It costs 29.90 dollars."),
+        # not a price: no cost word, a time, a range of minutes, cents not round (4995 or 49.95), a year
+        ("Meet me at twenty nine ninety.", "Meet me at 29 90."),
+        ("At two fifteen, then.", "At 2:15, then."),
+        ("Сделаем за двадцать пять тридцать минут.", "Сделаем за 25 30 минут."),
+        ("It costs forty nine ninety nine.", "It costs forty nine ninety nine."),
+        ("It costs nineteen ninety.", "It costs nineteen ninety."),
+        ("It costs twenty nine ninety p.m.", "It costs 29 90 p.m."),
+    ],
+)
+def test_a_round_tens_after_a_two_word_count_and_a_cost_word_is_its_cents(text: str, out: str) -> None:
+    assert normalise_numbers(text) == out
+
+
+def test_a_cost_words_price_with_its_cents_counts_once() -> None:
+    assert price_mentions([normalise_numbers("It costs twenty nine ninety.")]) == 1
+    assert price_mentions([normalise_numbers("Стоит двадцать девять девяносто.")]) == 1
