@@ -10,9 +10,14 @@ How each default criterion is computed (markers are the lexicons below, matched 
 on whole words / word stems in kept segments; agent markers only in agent turns, customer markers
 only in customer turns; with unknown roles, e.g. mono calls, in every turn):
 
-- ``politeness`` (score): 40 + 12 per distinct politeness marker group used by the agent
-  (greeting, introduction, offer of help, please, thanks, apology, empathy, goodbye), − 30 per
-  rude marker; clamped to 0-100.
+- ``politeness`` (score): 40 + what an analyst checks, item by item, in the agent's turns: an opening
+  (greeting, introduction, offer of help: 35 for two or more, 20 for one; a formal opening is one
+  item, not three), please or thanks 10, apology or empathy 10, a goodbye 15; − 30 per rude marker
+  (blame, brush-offs, "calm down", talking over the customer: "let me finish!", "не перебивайте").
+  At most 90 (the rubric's top needs a warm tone, which words do not show); at most 70 when the
+  customer states a problem (:data:`COMPLAINT` or a problem statement; a sales objection is none) and
+  the agent neither apologises nor empathises; at most 55 (the rubric's "I can't help you, but thank
+  you for calling") when the agent sends a complaint elsewhere unanswered (:data:`DEFLECT`); at least 0.
 - ``objection_handling`` (score): no customer objection → 80 ("nothing to handle", the rubric's
   anchor). Otherwise 20 + 25 if the agent acknowledged it (empathy/apology) + 40 if the agent
   answered with an offer or a fix + 15 if the agent asked a clarifying question, after the
@@ -30,10 +35,14 @@ only in customer turns; with unknown roles, e.g. mono calls, in every turn):
 
 The support scorecard (``scorecards/support.yaml``) adds:
 
-- ``complaint_handling`` (score): ``objection_handling``'s rule (a complaint is a support call's
-  objection: the objection lexicon holds "not working", "жалоб*", "charged twice" style words, plus
-  support complaints such as "can't log in", "не могу войти"); a fix made or a hand-over (the
-  markers of ``issue_resolved`` below) counts as the answer, as an offer does.
+- ``complaint_handling`` (score): the first customer complaint or objection: an objection marker, a
+  :data:`COMPLAINT` marker (a fault or grievance without a complaint word: "не пришло подтверждение",
+  "I still haven't seen the refund") or a problem statement of the key facts ("my internet keeps
+  dropping", "the app crashes"). None → 80 (nothing to handle). Otherwise 20 + 50 answered (an offer,
+  a fix made that the customer does not then say still fails, a hand-over or the agent's own call back:
+  the markers of ``issue_resolved`` below) + 20 a clarifying question asked + 10 acknowledged (an
+  apology alone fixes nothing; politeness counts it) − 20 per brush-off after it (a rude marker, or,
+  with no answer, a deflection: "ничем не могу помочь", "call the bank"); clamped to 0-100.
 - ``identity_verified`` (yes_no): yes when the agent uses a check marker (full name, account
   number, date of birth, code word) or asks for the phone number or address on file ("Назовите
   номер телефона, на который оформлен договор", "confirm the address on the account"; a delivery or
@@ -54,7 +63,8 @@ The support scorecard (``scorecards/support.yaml``) adds:
   customer thanked for, with information in the reply.
 - ``next_steps`` (yes_no): yes when the agent says what happens next ("you'll receive", "within
   48 hours" – "within" only with a time –, "в течение", "номер заявки", "мастер приедет", "я
-  перезвоню").
+  перезвоню"), a transfer said as it happens included ("I'll transfer you to billing now",
+  "Соединяю вас со специалистом"; not one offered in a question or refused).
 
 Any other LLM criterion of a custom scorecard stays ``pending``: the baseline does not guess.
 """
@@ -105,7 +115,16 @@ POLITE: dict[str, tuple[str, ...]] = {
     "please": _lex("please", "could you", "would you", "пожалуйста", "будьте добры", "будьте любезны"),
     "thanks": _lex("thank you", "thanks", "спасибо", "благодар*"),
     "apology": _lex("sorry", "apologi*", "извин*", "прошу прощения", "простите"),
-    "empathy": _lex("i understand", "i see", "понимаю", "понятно", "i hear you"),
+    "empathy": _lex(
+        "i understand",
+        "i see",
+        "понимаю",
+        "понятно",
+        "i hear you",
+        "that must be frustrating",
+        "сожалею",
+        "сочувствую",
+    ),
     "goodbye": _lex(
         "have a great day",
         "have a nice day",
@@ -154,6 +173,20 @@ RUDE = _lex(
     "ты что дурак",
     "ты идиот*",
     "вы идиот*",
+    # blaming the customer's problem on someone else's door: "That's not our problem."
+    "not our problem",
+    "не наша проблема",
+    "не наши проблемы",
+    # talking over the customer ("Let me finish!", "Дайте договорить"): what a transcript shows of an
+    # interruption; "let me finish checking" is no rebuke (:func:`_rude_in_sentence`)
+    "let me finish",
+    "don't interrupt me",
+    "do not interrupt me",
+    "stop interrupting",
+    "не перебивайте",
+    "дайте договорить",
+    "дайте мне договорить",
+    "дайте мне сказать",
     # brushing the customer off (the key facts' tone lines): "Вам же сказали ждите.", "Это не ко мне."
     *(p for p in BRUSH_OFF if p != "i already told you"),
 )
@@ -175,6 +208,10 @@ _WHATEVER_ALONE_BEFORE = re.compile(r"^(?:(?:yeah|yes|ok|okay|fine|sure|oh|well)
 _WHATEVER_ALONE_AFTER = re.compile(r"^\s*(?:[.,!?…;—-]|$)")
 #: "I don't care how long it takes, I'll stay on the line": a commitment, not indifference.
 _CARE_COMMITMENT = re.compile(r"^\s*(?:how\s+long|how\s+much\s+time|what\s+it\s+takes)(?!\w)")
+#: "Let me finish!" / "Let me finish, please." rebukes; "let me finish checking your account" is work.
+_FINISH_ALONE = re.compile(
+    r"^[\s,]*(?:(?:speaking|talking|my\s+sentence|please|sir|ma['’]am|madam)[\s,]*)*(?:[.!?…]|$)"
+)
 _SENTENCE_END = re.compile(r"[.!?…\n]")
 #: Brush-off markers that are a question or a hand-over in some sentences: "Вам уже сказали, когда
 #: придёт возврат?" asks; "That's not my department, but let me transfer you" helps.
@@ -213,18 +250,106 @@ OBJECTION = _lex(
     "жалоб*",
     "юрист*",
 )
-#: Support complaints the sales objections above miss: the customer cannot get in or was not reached.
-#: Read by ``complaint_handling`` only, so a sales call's deal stage does not change.
+#: A fault or a grievance told without a complaint word: the customer cannot get in, something did not
+#: arrive, stopped or was taken wrongly ("не пришло подтверждение", "my card got declined"). With the
+#: key facts' problem statements (a subject and its failure: "my internet keeps dropping", "the app
+#: crashes") it is the support card's complaint (``complaint_handling``) and a problem an apology or
+#: empathy is due for (``politeness``); a sales objection ("too expensive") is no problem. Not read by
+#: the default card's objection rules, so a sales call's deal stage does not change.
 COMPLAINT = _lex(
+    # the objection markers that are faults, not sales objections
+    "charged twice",
+    "doesn't work",
+    "does not work",
+    "not fixed",
+    "complain*",
+    "не работает",
+    "жалоб*",
     "can't log in",
     "cannot log in",
     "can't sign in",
     "cannot sign in",
     "locked out",
     "never arrived",
+    "never got",
+    "never received",
+    "haven't received",
+    "haven't got",
+    "haven't heard",
+    "haven't seen",
+    "still haven't",
+    "didn't arrive",
+    "hasn't arrived",
+    "not working",
+    "isn't working",
+    "is down",
+    "been down",
+    "went down",
+    "stopped working",
+    "don't recognise",
+    "don't recognize",
+    "overcharged",
+    "never ordered",
+    "didn't order",
+    "did not order",
+    "never signed up",
+    "wrong charge",
+    "got declined",
+    "was declined",
+    "been declined",
+    "getting declined",
+    "card declined",
+    "payment declined",
+    "frustrat*",
+    "unacceptable",
     "не могу войти",
     "не могу зайти",
     "не приходит",
+    "не пришло",
+    "не пришёл",
+    "не пришел",
+    "не пришла",
+    "не пришли",
+    "так и не",
+    "до сих пор не",
+    "до сих пор ничего",
+    "заблокировали",
+    "списали дважды",
+    "не заказывал*",
+    "не подключал*",
+    "дважды списали",
+    "перестал* работать",
+    "какая-то ошибка",
+    "издеваетесь",
+    "безобразие",
+)
+#: The agent sending a complaint elsewhere instead of taking it: "I can't help you", "ничем не могу
+#: помочь", and (:data:`_REDIRECT`) "call the bank", "обращайтесь к производителю". In a complaint call
+#: with no answer (no offer, fix or hand-over) it is a brush-off: ``complaint_handling`` drops below its
+#: base, and ``politeness`` is at most the rubric's "I can't help you, but thank you for calling" (55).
+DEFLECT = _lex(
+    "i can't help you",
+    "i cannot help you",
+    "can't help you with that",
+    "cannot help you with that",
+    "nothing i can do",
+    "nothing we can do",
+    "ничем не могу помочь",
+    "ничем не могу вам помочь",
+    "не могу ничем помочь",
+    "не могу вам ничем помочь",
+    "ничем помочь не могу",
+    "ничего не могу сделать",
+    "ничего не можем сделать",
+    "ничего не могу поделать",
+)
+#: Sending the customer to another party: a bank, a department, the maker, the courier.
+_REDIRECT = re.compile(
+    r"(?<!\w)(?:call|contact|ring|phone|talk\s+to|speak\s+to|go\s+to)\s+(?:the|your)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:bank|department|manufacturer|provider|courier|seller|store|shop|police|carrier)s?(?!\w)"
+    r"|(?<!\w)(?:звоните|позвоните|звонить|обращайтесь|обратитесь|обращаться|идите)\s+(?:сами\s+)?(?:в|во|к)\s+"
+    r"(?:\w+\s+)?(?:банк|отдел|производител|провайдер|курьер|продав|магазин|полици|техподдерж|поддержк)\w*",
+    re.IGNORECASE,
 )
 ACKNOWLEDGE = POLITE["empathy"] + POLITE["apology"]
 RESOLVE = _lex(
@@ -602,6 +727,16 @@ ESCALATE = _lex(
     "мастер приедет",
     "переведу вас",
     "соединю вас",
+    # a transfer in any tense ("I'm transferring you", "перевожу вас"): :data:`TRANSFER`
+    "transferring you",
+    "put you through",
+    "putting you through",
+    "connect you to",
+    "connect you with",
+    "перевожу вас",
+    "переключу вас",
+    "переключаю вас",
+    "соединяю вас",
 )
 #: The agent promising to call back themself ("я перезвоню вам завтра", "мы с вами свяжемся"): a pending
 #: follow-up that nobody else took on, not a hand-over. The English "call you back" is the agent's own
@@ -681,6 +816,26 @@ NEXT_STEPS = _lex(
     "номер обращения",
     "в следующем счёте",
     "в следующем счете",
+)
+
+
+#: The agent transferring the call: the customer is told what happens next, and that it is now ("I'll
+#: transfer you to billing now", "Соединяю вас со специалистом"). Stated only: "Can I transfer you?"
+#: offers, "I can't transfer you" refuses.
+TRANSFER = _lex(
+    "transfer you",
+    "transferring you",
+    "put you through",
+    "putting you through",
+    "connect you to",
+    "connect you with",
+    "connecting you",
+    "переведу вас",
+    "перевожу вас",
+    "переключу вас",
+    "переключаю вас",
+    "соединю вас",
+    "соединяю вас",
 )
 
 
@@ -895,6 +1050,23 @@ class _Call:
         return _first_objection(self)
 
     @cached_property
+    def problem_statements(self) -> list[tuple[int, list[str]]]:
+        """Each customer turn's index with its problem statements (:func:`keyfacts.problem_statements`)."""
+        customer = [i for i, t in enumerate(self.turns) if not self.roles_known or t.role == "customer"]
+        return list(zip(customer, problem_statements([self.turns[i].text for i in customer]), strict=True))
+
+    @cached_property
+    def complaint(self) -> tuple[int, list[str]] | None:
+        """The first customer complaint or objection (the support card's complaint_handling)."""
+        return _first_complaint(self, OBJECTION + COMPLAINT)
+
+    @cached_property
+    def problem(self) -> tuple[int, list[str]] | None:
+        """The first customer turn stating a problem (a fault or a grievance; no sales objection): an
+        apology or empathy is due for it."""
+        return _first_complaint(self, COMPLAINT)
+
+    @cached_property
     def collection(self) -> list[str]:
         """The agent's collection markers when the call collects a debt and offers nothing besides a
         repayment (:func:`_pitch`); [] otherwise. Sale probability and deal stage both read it."""
@@ -925,6 +1097,8 @@ def _rude_in_sentence(marker: str, before: str, after: str) -> bool:
         )
     if marker == "i don't care":
         return _CARE_COMMITMENT.match(after) is None
+    if marker == "let me finish":
+        return _FINISH_ALONE.match(after) is not None
     if any(marker.startswith(p) for p in _BRUSH_OFF):
         return _ASKED.match(after) is None and _HANDED_OVER.search(after) is None
     return True
@@ -947,15 +1121,70 @@ def _rude(text: str) -> list[str]:
     return list(dict.fromkeys(hits))
 
 
+#: Politeness items (what an analyst checks, after the rubric): a proper opening, please/thank you,
+#: apology or empathy, a goodbye. The opening's three marker groups are one item: a formal greeting,
+#: introduction and offer of help earn the opening once, not three times, and no warmth.
+_OPENING = ("greeting", "introduction", "offer_help")
+_OPENING_FULL, _OPENING_PART, _COURTESY, _CARE, _GOODBYE, _RUDE_COST = 35, 20, 10, 10, 15, 30
+#: The most markers can earn: the rubric's top needs a calm, warm tone, which words alone do not show.
+_POLITE_MAX = 90
+#: The most without an apology or empathy when the customer states a problem ("apologies where due").
+_POLITE_NO_CARE = 70
+#: The most when the agent sends the complaint elsewhere unanswered: the rubric's "I can't help you,
+#: but thank you for calling" is about 55.
+_POLITE_NO_HELP = 55
+
+
+def _deflected(call: _Call, index: int) -> list[str]:
+    """The agent's deflections (:data:`DEFLECT`, :data:`_REDIRECT`) after customer turn ``index``, each
+    judged in its sentence as a brush-off marker is: none in a question or before a hand-over ("I can't
+    help you with that, but let me transfer you to billing")."""
+    found: list[str] = []
+    for turn in call.turns[index + 1 :]:
+        if call.roles_known and turn.role != "agent":
+            continue
+        low = turn.text.lower()
+        matches = [*ci_finditer(_pattern(DEFLECT), turn.text, fold(turn.text)), *_REDIRECT.finditer(low)]
+        for m in matches:
+            end = _SENTENCE_END.search(low, m.end())
+            after = low[m.end() : end.end() if end else len(low)]
+            if _ASKED.match(after) is None and _HANDED_OVER.search(after) is None:
+                found.append(re.sub(r"\s+", " ", m.group().lower()))
+    return list(dict.fromkeys(found))
+
+
 def _politeness(call: _Call) -> BaselineValue:
     groups = {name: hits for name, phrases in POLITE.items() if (hits := call.find(phrases, "agent"))}
     rude = _rude(call.text("agent"))
-    value = max(0, min(100, 40 + 12 * len(groups) - 30 * len(rude)))
+    opening = [g for g in _OPENING if g in groups]
+    items = {
+        "opening": _OPENING_FULL if len(opening) > 1 else _OPENING_PART if opening else 0,
+        "please/thanks": _COURTESY * bool(groups.keys() & {"please", "thanks"}),
+        "apology/empathy": _CARE * bool(groups.keys() & {"apology", "empathy"}),
+        "goodbye": _GOODBYE * ("goodbye" in groups),
+    }
+    raw = 40 + sum(items.values()) - _RUDE_COST * len(rude)
+    cap, capped = _POLITE_MAX, "a lexicon cannot hear a warm tone"
+    problem = call.problem
+    if problem is not None and not items["apology/empathy"]:
+        cap, capped = _POLITE_NO_CARE, f"no apology or empathy for the customer's problem {_q(problem[1])}"
+    complaint = call.complaint
+    if (
+        complaint is not None
+        and not _answers(call, complaint[0])
+        and (sent := _deflected(call, complaint[0]))
+    ):
+        cap, capped = _POLITE_NO_HELP, f"the complaint sent elsewhere unanswered {_q(sent)}"
+    value = max(0, min(cap, raw))
     fired = "; ".join(f"{name} {_q(hits)}" for name, hits in groups.items()) or "none"
     why = f"agent politeness markers: {fired}; rude markers: {_q(rude) if rude else 'none'}"
-    return BaselineValue(
-        float(value), None, f"{why} → 40 + 12×{len(groups)} − 30×{len(rude)} = {value}{call.note}"
-    )
+    terms = " + ".join(f"{v} {k}" for k, v in items.items())
+    sum_ = f"40 + {terms} − {_RUDE_COST}×{len(rude)} = {raw}"
+    if raw > cap:
+        sum_ += f", at most {cap} ({capped})"
+    if value != raw:
+        sum_ += f" → {value}"
+    return BaselineValue(float(value), None, f"{why} → {sum_}{call.note}")
 
 
 def _first_objection(call: _Call, phrases: tuple[str, ...] = OBJECTION) -> tuple[int, list[str]] | None:
@@ -965,23 +1194,45 @@ def _first_objection(call: _Call, phrases: tuple[str, ...] = OBJECTION) -> tuple
     return None
 
 
-def _objection_handling(call: _Call, what: str = "objection", support: bool = False) -> BaselineValue:
-    """``what``: the word the reasoning uses. ``support``: the support card's complaint_handling, which
-    reads the objection markers plus :data:`COMPLAINT` (a complaint is a support call's objection) and
-    takes a fix made or a hand-over (DONE, ESCALATE: "я перезагрузила порт", "мастер приедет") as the
-    answer, besides an offer."""
-    found = _first_objection(call, OBJECTION + COMPLAINT) if support else call.first_objection
+def _first_complaint(call: _Call, phrases: tuple[str, ...]) -> tuple[int, list[str]] | None:
+    """The first customer turn with a marker of ``phrases`` or a problem statement (a fault told without
+    a complaint word: "my internet keeps dropping", "the app crashes"), and what was found in it."""
+    for i, problems in call.problem_statements:
+        if found := list(dict.fromkeys(find(phrases, call.turns[i].text) + problems)):
+            return i, found
+    return None
+
+
+def _answers(call: _Call, index: int) -> list[str]:
+    """The agent's answers to a complaint in customer turn ``index``: an offer (:data:`RESOLVE`), a fix
+    made (:data:`DONE`), a hand-over or the agent's own call back (:data:`ESCALATE`,
+    :data:`OWN_CALL_BACK`), stated after it. A fix the customer then says still fails is no answer."""
+    found: list[str] = []
+    for i in range(index + 1, len(call.turns)):
+        text = call.turns[i].text
+        if call.roles_known and call.turns[i].role != "agent":
+            continue
+        done = _stated(DONE, text)
+        later = call.turns[i + 1 :]
+        if done and any(
+            find(STILL_BROKEN, t.text) for t in later if not call.roles_known or t.role == "customer"
+        ):
+            done = []
+        found += find(RESOLVE, text) + done + _stated(ESCALATE + OWN_CALL_BACK, text)
+    return list(dict.fromkeys(found))
+
+
+def _objection_handling(call: _Call) -> BaselineValue:
+    found = call.first_objection
     if found is None:
-        return BaselineValue(80.0, None, f"no customer {what} found → 80 (nothing to handle){call.note}")
+        return BaselineValue(80.0, None, f"no customer objection found → 80 (nothing to handle){call.note}")
     index, objections = found
     after = "\n".join(t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent")
     folded = fold(after)
     ack, fix, ask = (find(phrases, after, folded) for phrases in (ACKNOWLEDGE, RESOLVE, CLARIFY))
-    if support:
-        fix = list(dict.fromkeys(fix + _stated(DONE + ESCALATE + OWN_CALL_BACK, after)))
     value = 20 + 25 * bool(ack) + 40 * bool(fix) + 15 * bool(ask)
     parts = [
-        f"{what} {_q(objections)}",
+        f"objection {_q(objections)}",
         f"acknowledged {_q(ack)} +25" if ack else "not acknowledged",
         f"offer/fix {_q(fix)} +40" if fix else "no offer or fix",
         f"clarifying question {_q(ask)} +15" if ask else "no clarifying question",
@@ -989,6 +1240,65 @@ def _objection_handling(call: _Call, what: str = "objection", support: bool = Fa
     # the sum spelled out, as politeness's is: the reasoning names the +25/+40/+15 but not the base 20
     terms = f"20 + {25 * bool(ack)} + {40 * bool(fix)} + {15 * bool(ask)}"
     return BaselineValue(float(min(100, value)), None, "; ".join(parts) + f" → {terms} = {value}{call.note}")
+
+
+#: Support complaint handling: what the rubric's 100 needs is the answer (an offer, a fix, a hand-over,
+#: the agent's own follow-up); asking what happened is how the agent finds it; an apology alone fixes
+#: nothing (politeness counts it). Each brush-off (a rude marker, or a deflection with no answer) −20.
+_ANSWER, _ASK, _ACK, _BRUSH_OFF_COST = 50, 20, 10, 20
+
+
+#: Clarifying markers that ask whatever the sentence ends with ("Could you tell me the error?",
+#: "Уточните модель."); the rest ("why", "что именно") ask only in a question: "I can't see why the
+#: refund hasn't gone out" asks nothing.
+_ASKING = frozenset({"could you tell me", "may i ask", "можно уточнить", "уточните"})
+
+
+def _asked(phrases: tuple[str, ...], texts: Iterable[str]) -> list[str]:
+    """The markers of ``phrases`` in ``texts`` that ask: :data:`_ASKING` ones anywhere, the others in a
+    sentence that ends with a question mark."""
+    found: list[str] = []
+    for text in texts:
+        for m in ci_finditer(_pattern(phrases), text, fold(text)):
+            marker = re.sub(r"\s+", " ", m.group().lower())
+            end = _CLAUSE_END.search(text, m.end())
+            if marker in _ASKING or (end is not None and end.group().startswith("?")):
+                found.append(marker)
+    return list(dict.fromkeys(found))
+
+
+def _complaint_handling(call: _Call) -> BaselineValue:
+    """The support card's complaint_handling: the objection markers plus :data:`COMPLAINT` and the
+    problem statements (a complaint is a support call's objection, and a fault needs handling however it
+    is worded), answered by an offer, a fix that held or a hand-over (:func:`_answers`)."""
+    found = call.complaint
+    if found is None:
+        return BaselineValue(
+            80.0, None, f"no customer complaint or objection found → 80 (nothing to handle){call.note}"
+        )
+    index, complaints = found
+    agent = [t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent"]
+    after = "\n".join(agent)
+    folded = fold(after)
+    ack = find(ACKNOWLEDGE, after, folded)
+    ask = _asked(CLARIFY, agent)
+    fix = _answers(call, index)
+    brush = _rude(after) + ([] if fix else _deflected(call, index))
+    value = 20 + _ACK * bool(ack) + _ANSWER * bool(fix) + _ASK * bool(ask) - _BRUSH_OFF_COST * len(brush)
+    parts = [
+        f"complaint or objection {_q(complaints)}",
+        f"acknowledged {_q(ack)} +{_ACK}" if ack else "not acknowledged",
+        f"offer/fix/hand-over {_q(fix)} +{_ANSWER}" if fix else "no offer, fix or hand-over",
+        f"clarifying question {_q(ask)} +{_ASK}" if ask else "no clarifying question",
+    ]
+    if brush:
+        parts.append(f"brushed off {_q(brush)} −{_BRUSH_OFF_COST} each")
+    terms = f"20 + {_ACK * bool(ack)} + {_ANSWER * bool(fix)} + {_ASK * bool(ask)}"
+    if brush:
+        terms += f" − {_BRUSH_OFF_COST}×{len(brush)}"
+    clamped = max(0, min(100, value))
+    end = f" = {value}" + (f" → {clamped}" if clamped != value else "")
+    return BaselineValue(float(clamped), None, "; ".join(parts) + f" → {terms}{end}{call.note}")
 
 
 @dataclass(frozen=True)
@@ -1127,10 +1437,10 @@ def _answered_question(call: _Call) -> str | None:
     tell (:data:`NO_ANSWER`), and the customer's last turn, after that answer, closes satisfied
     (:data:`SATISFIED`, no question, no :data:`NOT_SATISFIED`). Roles must be known: who asked and who
     answered is the whole point."""
-    if not call.roles_known or _first_objection(call, OBJECTION + COMPLAINT) is not None:
+    if not call.roles_known or call.complaint is not None:
         return None
     customer = [i for i, t in enumerate(call.turns) if t.role == "customer"]
-    if not customer or any(problem_statements([call.turns[i].text for i in customer], 1)):
+    if not customer:
         return None
     asked = next((i for i in customer if "?" in call.turns[i].text or find(ASK, call.turns[i].text)), None)
     if asked is None:
@@ -1193,9 +1503,11 @@ def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
 
 def _next_steps(call: _Call) -> BaselineValue:
     text = call.text("agent")
-    hits = call.find(NEXT_STEPS, "agent") + [
-        " ".join(m.group().lower().split()) for m in _WITHIN_TIME.finditer(text)
-    ]
+    hits = (
+        call.find(NEXT_STEPS, "agent")
+        + [" ".join(m.group().lower().split()) for m in _WITHIN_TIME.finditer(text)]
+        + _stated(TRANSFER, text)
+    )
     if hits:
         return BaselineValue(1.0, "yes", f"next-step phrase {_q(hits)} → yes{call.note}")
     return BaselineValue(
@@ -1222,9 +1534,7 @@ _RULES: dict[tuple[str, str], Callable[[_Call, Any], BaselineValue]] = {
     ("sale_probability", "score"): lambda call, _: _sale_probability(call),
     ("deal_stage", "category"): lambda call, c: _deal_stage(call, c.values),
     ("case_examples", "yes_no"): lambda call, _: _case_examples(call),
-    ("complaint_handling", "score"): lambda call, _: _objection_handling(
-        call, "complaint or objection", True
-    ),
+    ("complaint_handling", "score"): lambda call, _: _complaint_handling(call),
     ("identity_verified", "yes_no"): lambda call, _: _identity_verified(call),
     ("issue_resolved", "category"): lambda call, c: _issue_resolved(call, c.values),
     ("next_steps", "yes_no"): lambda call, _: _next_steps(call),

@@ -57,11 +57,12 @@ def test_polite_or_neutral_russian_is_not_rude(said: str) -> None:
 
 def test_the_customers_rude_words_do_not_cost_the_agent() -> None:
     turns = [Turn("customer", "Это ваши проблемы, вы идиот."), Turn("agent", "Здравствуйте, понимаю вас.")]
-    assert baseline_scores(turns, DEFAULT_CRITERIA)["politeness"].value == 64.0
+    # the greeting (an opening, 20) and the empathy (10): the customer's words cost nothing
+    assert baseline_scores(turns, DEFAULT_CRITERIA)["politeness"].value == 70.0
 
 
 def test_the_agent_taking_the_blame_is_not_blaming_the_customer() -> None:
-    assert _politeness("Простите, мы сами виноваты, сбой на нашей стороне.") == 52.0  # the apology only
+    assert _politeness("Простите, мы сами виноваты, сбой на нашей стороне.") == 50.0  # the apology only
     assert _politeness("Мы сами виноваты. А вы сами виноваты в остальном.") == 10.0
 
 

@@ -46,9 +46,9 @@ def test_every_llm_criterion_of_the_support_card_has_a_baseline_rule() -> None:
     got = baseline_scores([Turn(t["role"], t["text"]) for t in timeline["turns"]], SUPPORT.llm_criteria)
     assert set(got) == {c.id for c in SUPPORT.llm_criteria}
     # "charged twice", then "I am very sorry ... let me check" and "I have refunded the double charge"
-    assert got["complaint_handling"].value == 85.0, got["complaint_handling"].reasoning
+    assert got["complaint_handling"].value == 80.0, got["complaint_handling"].reasoning
     # an analyst can add it up: the base is named with the bonuses
-    assert got["complaint_handling"].reasoning.endswith("no clarifying question → 20 + 25 + 40 + 0 = 85")
+    assert got["complaint_handling"].reasoning.endswith("no clarifying question → 20 + 10 + 50 + 0 = 80")
     assert got["issue_resolved"].label == "resolved", got["issue_resolved"].reasoning
     # the subscription and its charge were discussed, and nobody asked who was calling
     assert got["identity_verified"].label == "no", got["identity_verified"].reasoning

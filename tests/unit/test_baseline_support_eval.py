@@ -1,5 +1,8 @@
 """The baseline against a QA analyst on realistic support calls (Russian and English, as Whisper writes them).
 
+The first 30 calls carry no politeness label; the weak-spot cases after them (a fault told without a
+complaint word, a brush-off, a transfer, a formal but curt or an interrupting agent) do.
+
 Each call carries the analyst's answer for the support card's criteria: complaint_handling as a band
 (the baseline's 0-100 is coarse), identity_verified, issue_resolved and next_steps as labels. A label of
 ``None`` is an answer a lexicon cannot reach; the comment next to it says why, and it is not asserted.
@@ -25,6 +28,7 @@ class Analyst:
     identity: str | None
     issue: str | None
     next_steps: str | None
+    politeness: tuple[int, int] | None = None  # a band, as complaint's; labelled on the later cases only
 
 
 A, C = "agent", "customer"
@@ -339,9 +343,9 @@ CALLS: dict[str, tuple[list[tuple[str, str]], Analyst]] = {
             (C, "Oh. OK, thanks."),
         ],
         # the question was answered, but the fault it was about is not fixed nor handed on. complaint:
-        # an analyst gives about 40 (checked, nothing done); "keeps dropping" holds no complaint marker,
-        # so the baseline sees nothing to handle (80)
-        Analyst(complaint=None, identity="yes", issue="unresolved", next_steps="no"),
+        # an analyst gives about 40 (checked, nothing done), a band of 20-60 as the others are ±20; "keeps
+        # dropping" is a complaint (a problem statement), taken up with no word of regret nor a fix: 20
+        Analyst(complaint=(20, 60), identity="yes", issue="unresolved", next_steps="no"),
     ),
     "ru_own_callback": (
         [
@@ -386,8 +390,9 @@ CALLS: dict[str, tuple[list[tuple[str, str]], Analyst]] = {
             (A, "Thank you. That charge is from our billing partner, so I'll transfer you to billing now."),
             (C, "OK."),
         ],
-        # a transfer to another team stays a hand-over
-        Analyst(complaint=(70, 100), identity="yes", issue="escalated", next_steps="no"),
+        # a transfer to another team stays a hand-over; "I'll transfer you to billing now" tells the
+        # customer what happens next and when (was "no": the rubric's next step is what happens next)
+        Analyst(complaint=(70, 100), identity="yes", issue="escalated", next_steps="yes"),
     ),
     "ru_ticket_other_team": (
         [
@@ -410,6 +415,105 @@ CALLS: dict[str, tuple[list[tuple[str, str]], Analyst]] = {
         # the account was changed and nobody checked who was calling
         Analyst(complaint=(70, 100), identity="no", issue="resolved", next_steps="yes"),
     ),
+    # weak spots: a fault told without a complaint word, a brush-off, a transfer, a formal but curt agent
+    "en_app_crashes_fixed": (
+        [
+            (C, "Hi, the app crashes every time I try to pay for my order."),
+            (A, "Sorry about that. Can I have your full name and the order number?"),
+            (C, "Maria Lopez, order five five two one."),
+            (A, "Thanks, Maria. Your saved card had expired, so the payment screen failed."),
+            (A, "I've removed it from your profile. Please add the card again and try once more."),
+            (C, "OK... yes, it went through now. Thanks."),
+            (A, "You're welcome, have a nice day."),
+        ],
+        # "the app crashes" is the complaint, though no complaint word says so; no greeting
+        Analyst(complaint=(70, 100), identity="yes", issue="resolved", next_steps="no", politeness=(65, 90)),
+    ),
+    "ru_app_crashes_fixed": (
+        [
+            (C, "Здравствуйте. У меня приложение вылетает, когда я пытаюсь оплатить."),
+            (
+                A,
+                "Здравствуйте. Приношу извинения. Уточните, пожалуйста, какая версия приложения у вас стоит?",
+            ),
+            (C, "Кажется, четыре и два."),
+            (A, "Понятно. Я сбросила кэш оплаты на нашей стороне, попробуйте ещё раз."),
+            (C, "Да, прошло. Спасибо."),
+            (A, "Пожалуйста, всего доброго."),
+        ],
+        Analyst(complaint=(80, 100), identity="yes", issue="resolved", next_steps="no", politeness=(80, 100)),
+    ),
+    "ru_no_confirmation_brushed_off": (
+        [
+            (C, "Здравствуйте. Я оплатил заказ, а подтверждение так и не пришло."),
+            (A, "Ничем не могу помочь, звоните в банк."),
+            (C, "Но деньги же списали у вас!"),
+            (A, "Я вам уже сказала, это вопрос к банку."),
+        ],
+        # sent elsewhere twice, nothing looked at. identity: the agent never opened the order, so whether
+        # a check was due is a judgement call (the baseline says "no": the customer's "списали")
+        Analyst(complaint=(0, 15), identity=None, issue="unresolved", next_steps="no", politeness=(0, 29)),
+    ),
+    "en_payment_declined_call_the_bank": (
+        [
+            (C, "Hi, my payment to you keeps getting declined, and the bank says it's fine on their side."),
+            (A, "That's not our problem. You have to call the bank."),
+            (C, "They told me to call you!"),
+            (A, "There's nothing I can do, sir."),
+        ],
+        # blamed on the bank and brushed off; no account was looked at, so no check was due
+        Analyst(complaint=(0, 15), identity="yes", issue="unresolved", next_steps="no", politeness=(0, 29)),
+    ),
+    "ru_transfer_to_claims": (
+        [
+            (C, "Здравствуйте. Мне начислили штраф за расторжение, хотя договор ещё действует."),
+            (A, "Здравствуйте. Назовите, пожалуйста, номер договора."),
+            (C, "Двенадцать сорок."),
+            (A, "Спасибо. Вижу начисление. Извините, штрафы ведёт отдел претензий."),
+            (A, "Я переведу вас туда, оставайтесь на линии."),
+            (C, "Хорошо."),
+        ],
+        # the transfer is the next step, said as it happens
+        Analyst(
+            complaint=(70, 100), identity="yes", issue="escalated", next_steps="yes", politeness=(65, 90)
+        ),
+    ),
+    "en_transfer_to_billing": (
+        [
+            (C, "Hi, I was charged a cancellation fee but I never cancelled anything."),
+            (A, "I'm sorry about that. Can you confirm your full name and date of birth?"),
+            (C, "Tom Reed, March third, 1985."),
+            (A, "Thank you, Tom. Fees are handled by our billing team, so I'm transferring you to them now."),
+            (A, "Please stay on the line."),
+        ],
+        Analyst(
+            complaint=(70, 100), identity="yes", issue="escalated", next_steps="yes", politeness=(60, 90)
+        ),
+    ),
+    "ru_formal_no_apology": (
+        [
+            (A, "Здравствуйте, компания Связьком, меня зовут Олег. Чем могу помочь?"),
+            (C, "Здравствуйте. У меня второй день не работает интернет, я работаю из дома."),
+            (A, "Номер договора."),
+            (C, "Ноль четыре семь семь."),
+            (A, "Авария на линии. Заявка уже есть, мастер приедет завтра с десяти до двух."),
+            (C, "А раньше никак?"),
+            (A, "Нет. Всего доброго."),
+        ],
+        # a formal greeting and goodbye, but curt, and no word of regret for two days without internet
+        Analyst(complaint=(55, 85), identity="yes", issue="escalated", next_steps="yes", politeness=(50, 70)),
+    ),
+    "en_agent_interrupts": (
+        [
+            (C, "Hi, I was charged for a premium channel I never ordered, and I want..."),
+            (A, "Let me finish! You signed up for it online last month."),
+            (C, "I did not, I never..."),
+            (A, "Don't interrupt me. It's on your account, so you have to pay it."),
+            (C, "This is ridiculous."),
+        ],
+        # talked over and blamed; the account was discussed without any check
+        Analyst(complaint=(0, 25), identity="no", issue="unresolved", next_steps="no", politeness=(0, 29)),
+    ),
 }
 
 
@@ -421,10 +525,11 @@ def _scores(turns: list[tuple[str, str]]) -> dict:
 def test_the_baseline_agrees_with_the_analyst(name: str) -> None:
     turns, want = CALLS[name]
     got = _scores(turns)
-    if want.complaint is not None:
-        lo, hi = want.complaint
-        value = got["complaint_handling"].value
-        assert value is not None and lo <= value <= hi, got["complaint_handling"].reasoning
+    for criterion, band in (("complaint_handling", want.complaint), ("politeness", want.politeness)):
+        if band is not None:
+            lo, hi = band
+            value = got[criterion].value
+            assert value is not None and lo <= value <= hi, f"{criterion}: {got[criterion].reasoning}"
     for criterion, label in (
         ("identity_verified", want.identity),
         ("issue_resolved", want.issue),
@@ -436,7 +541,7 @@ def test_the_baseline_agrees_with_the_analyst(name: str) -> None:
 
 def test_the_set_is_balanced() -> None:
     langs = [name[:2] for name in CALLS]
-    assert langs.count("ru") == langs.count("en") == 15
+    assert langs.count("ru") == langs.count("en") == 19
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,9 @@ def test_a_call_back_offered_as_a_question_is_neither() -> None:
 
 def test_an_own_call_back_still_answers_a_complaint() -> None:
     got = scores([(C, "It doesn't work."), (A, "I'm sorry. I'll check and call you back today.")])
-    assert got["complaint_handling"].value == 85.0, got["complaint_handling"].reasoning
+    # 20 + 10 acknowledged + 50 answered: the follow-up the agent keeps is an answer, as a hand-over is
+    assert got["complaint_handling"].value == 80.0, got["complaint_handling"].reasoning
+    assert "'call you back' +50" in got["complaint_handling"].reasoning
 
 
 @pytest.mark.parametrize(

@@ -66,8 +66,12 @@ def test_the_support_card_is_evaluated_end_to_end(tmp_path: Path, capsys: pytest
     for criterion in ("identity_verified", "issue_resolved", "next_steps"):
         assert rows[criterion][4] == "1.00" and rows[criterion][5] == "100%", rows[criterion]
     assert rows["price_mentions"][3] == "0.0"
-    # politeness is the coarse one: 40 + 12 per marker group reads a formal greeting as warmth
-    assert _percent(rows["politeness"][5]) < _percent(rows["issue_resolved"][5])
+    # complaint handling: a fault without a complaint word ("не пришло подтверждение", "I still haven't
+    # seen the refund") is a complaint to handle, and the brush-off call scores below the base 20 (0)
+    assert rows["complaint_handling"][5] == "100%", rows["complaint_handling"]
+    # politeness by item (opening, please/thanks, apology/empathy where due, goodbye; at most 90): 7 of 8.
+    # The one off is support-en-no-check, which the analyst marks down for the missing identity check.
+    assert rows["politeness"][5] == "88%" and float(rows["politeness"][3]) <= 5.0, rows["politeness"]
     md = (report / "eval.md").read_text(encoding="utf-8")
     assert "| issue_resolved | category | 8 |" in md and "| complaint_handling | score | 8 |" in md
 

@@ -170,7 +170,8 @@ def test_baseline_refusal_is_not_a_sale_and_rudeness_costs():
     assert "refusal" in out["sale_probability"].reasoning
     assert out["politeness"].value < 40
     assert (
-        "rude markers: 'whatever', 'i already told you' → 40 + 12×2 − 30×2 = 4" in out["politeness"].reasoning
+        "rude markers: 'whatever', 'i already told you' → 40 + 35 opening + 0 please/thanks"
+        " + 0 apology/empathy + 0 goodbye − 30×2 = 15" in out["politeness"].reasoning
     )
 
 
