@@ -83,7 +83,9 @@ from processors.numbers import NUMBER_WORD
 from processors.rules import PRICE_RE
 from processors.text import ci_findall, ci_finditer, fold
 
-BASELINE_VERSION = "baseline-v1"
+#: Goes into ``prompt_version``: which rules scored a call. v2: politeness by item (opening, thanks,
+#: apology, goodbye, rudeness), support complaints from problem statements, brush-offs, transfers.
+BASELINE_VERSION = "baseline-v2"
 
 
 def _lex(*phrases: str) -> tuple[str, ...]:

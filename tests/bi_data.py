@@ -153,7 +153,7 @@ def scorer_fields(scorer: str, model: str, tokens_in: int, tokens_out: int, late
     return {
         "scorer": scorer,
         "model_id": model if llm else None,
-        "prompt_version": "v3" if llm else "baseline-v1",
+        "prompt_version": "v3" if llm else "baseline-v2",
         "llm_tokens_in": tokens_in if llm else None,
         "llm_tokens_out": tokens_out if llm else None,
         "llm_latency_s": latency if llm else None,
