@@ -50,10 +50,12 @@ from processors.text import (
 #: An amount in digits ("2 990", "39.99", "1,500"), from the start of its run only and possessive: a
 #: long run of digit groups with no currency after it is tried once, not from each of its digits.
 _NUM = r"(?<![\d.,])(?<!\d\s)\d(?:[.,]?\d|\s(?=\d))*+"
-_NUM_WORDS_EN = (
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)"
-)
+_EN_NUMBER_WORDS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+    "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+)  # fmt: skip
+_NUM_WORDS_EN = f"(?:{'|'.join(_EN_NUMBER_WORDS)})"
 #: Every Russian number word in every case ("от двадцати рублей", "полтора рубля"): the vocabulary of
 #: processors.numbers, so the two never disagree on what a number is.
 _NUM_WORDS_RU = f"(?:{alternation(RU_NUMBER_WORDS)})"
@@ -748,6 +750,7 @@ def price_mentions(texts: Iterable[str]) -> int:
         return sum(n for n, _ in priced.values()) + sum(
             _cued_amounts(texts[i], priced[i][1] if i in priced else [])
             for i in _texts_holding(texts, joined, _CUE_HINTS)
+            if _may_cue_amount(texts[i].lower())  # each text is fold-safe, as their join is
         )
     hint = case_sensitive_twin(_CURRENCY_HINT)
     total = 0
@@ -1047,6 +1050,25 @@ def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
                 spans.append((a, b))
                 n += 1
     return n
+
+
+#: The number words the amounts of :func:`_cued_amounts`' patterns are made of, lower-case.
+_AMOUNT_WORDS = frozenset(w.lower() for w in (*RU_NUMBER_WORDS, *_EN_NUMBER_WORDS))
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def _may_cue_amount(folded: str) -> bool:
+    """False where :func:`_cued_amounts` finds nothing in the fold-safe text whose lower-case form is
+    ``folded``: every amount its patterns match holds a digit, or a number word as a whole word (each
+    starts after a non-word character and ends at a space, a hyphen or no word character), or
+    "hundred" or "thousand" (:data:`_OFFER_PRICE` lets a word follow those). Most texts with a cue
+    word ("day", "месяц", "работ") name no amount, and this costs far less than the patterns' scans."""
+    return (
+        _ANY_DIGIT.search(folded) is not None
+        or "hundred" in folded
+        or "thousand" in folded
+        or not _AMOUNT_WORDS.isdisjoint(WORD_RE.findall(folded))
+    )
 
 
 #: A list joiner right before a priced amount: "залог 30 000 или 40 000 рублей" lists one currency's
