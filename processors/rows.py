@@ -106,6 +106,9 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "value",
         "label",
         "reasoning",
+        "fatal",
+        "fatal_failed",
+        "rule",
         "scorecard_id",
         "scorecard_version",
         "scorer",
@@ -252,6 +255,7 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
             "value": crit.get("value"),
             "label": crit.get("label"),
             "reasoning": crit.get("reasoning"),
+            **_criterion_facts(crit),
             "scorecard_id": score["scorecard_id"],
             "scorecard_version": score["scorecard_version"],
             "scorer": score["scorer"],
@@ -267,6 +271,27 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
     if number and number.strip():
         _mask_rows(rows, number)
     return rows
+
+
+#: What a criterion written before CallScore said whether it is fatal is taken to be: the packaged
+#: cards' one fatal criterion (politeness, failing below 30 on both). The same guess as the columns'
+#: defaults in deploy/clickhouse/014_criterion_facts.sql, for rows written before that migration.
+LEGACY_FATAL = {"politeness": 30.0}
+
+
+def _criterion_facts(crit: Mapping[str, Any]) -> dict[str, Any]:
+    """``call_criteria``'s fatal, fatal_failed and rule of a criterion; a record written before
+    the Criterion had them gets the legacy guess (:data:`LEGACY_FATAL`; the rule: the id, which a rule
+    criterion's rule defaults to)."""
+    fatal, failed, rule = crit.get("fatal"), crit.get("fatal_failed"), crit.get("rule")
+    if fatal is None:
+        threshold = LEGACY_FATAL.get(crit["id"])
+        value = crit.get("value") if crit["status"] == "scored" else None
+        fatal = threshold is not None
+        failed = threshold is not None and value is not None and value < threshold
+    if rule is None and crit["source"] == "rule":
+        rule = crit["id"]
+    return {"fatal": int(bool(fatal)), "fatal_failed": int(bool(failed)), "rule": rule or ""}
 
 
 def _check_indices(segments: list[dict[str, Any]]) -> None:

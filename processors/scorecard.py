@@ -146,12 +146,7 @@ def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[floa
     weighted = weights = 0.0
     complete = True
     for c in card.criteria:
-        row = rows.get(c.id)
-        value, label = (
-            (row.get("value"), row.get("label")) if row and row["status"] == "scored" else (None, None)
-        )
-        if value is not None and not (isinstance(value, int | float) and math.isfinite(value)):
-            value = None
+        value, label = _answer(rows.get(c.id))
         if c.failed(value, label):
             fatal = True
         elif c.fatal and value is None and label is None:
@@ -168,6 +163,30 @@ def totals(card: Scorecard, criteria: Iterable[Mapping[str, Any]]) -> tuple[floa
     if not complete or weights == 0:
         return None, False
     return round(weighted / weights, 2), False
+
+
+def _answer(row: Mapping[str, Any] | None) -> tuple[float | None, str | None]:
+    """(value, label) of a criterion row as :func:`totals` judges it: none unless scored, and a value
+    that is not a finite number counts as none."""
+    if not row or row["status"] != "scored":
+        return None, None
+    value, label = row.get("value"), row.get("label")
+    if value is not None and not (isinstance(value, int | float) and math.isfinite(value)):
+        value = None
+    return value, label
+
+
+def describe_criteria(card: Scorecard, criteria: Iterable[dict[str, Any]], judged: bool = True) -> None:
+    """Add to each criterion row (in place) what BI cannot read from its value: ``fatal`` (the card
+    marks it fatal), ``fatal_failed`` (it failed the call, as :func:`totals` judges; never when the
+    call was not ``judged``) and ``rule`` (what computed a rule criterion, None for llm ones), so a
+    tenant's card with its own ids is found by what its criteria are, not by their names."""
+    for row in criteria:
+        c = card.criterion(row["id"])
+        value, label = _answer(row)
+        row["fatal"] = c.fatal
+        row["fatal_failed"] = judged and c.failed(value, label)
+        row["rule"] = (c.rule or c.id) if c.source == "rule" else None
 
 
 # --- loading and validation ----------------------------------------------------------------------------

@@ -15,7 +15,9 @@ Who fills the LLM criteria is a setting, and every record says which one did (``
 Rule criteria (price named, price mentions, keyword hits) are always computed in code; a
 ``keyword:<name>`` criterion whose name the call's keyword dictionary lacks is ``failed`` with the
 reason, never a silent 0 (:func:`build_scorer` refuses names no dictionary defines at start). The
-total and ``fatal_failed`` come from :func:`processors.scorecard.totals`, never from the model.
+total and ``fatal_failed`` come from :func:`processors.scorecard.totals`, never from the model; each
+criterion says whether it is fatal, whether it failed the call and which rule computed it
+(:func:`processors.scorecard.describe_criteria`), for BI.
 
 When the LLM scored a transcript cut to fit its context (:attr:`ml.llm.LLMResult.warnings`), the
 score's ``warnings`` say so.
@@ -44,6 +46,7 @@ from processors.scorecard import (
     ScorecardRegistry,
     check_keyword_rules,
     default_scorecard,
+    describe_criteria,
     keyword_rule,
     keyword_rules,
     totals,
@@ -248,6 +251,7 @@ class Scorer:
         # Without speech nothing is judged, rule criteria included: a fatal rule ("disclaimer said")
         # fails on silence, and a 0 total would rate the agent for an empty recording.
         total, fatal = totals(card, criteria) if speech else (None, False)
+        describe_criteria(card, criteria, judged=speech)
 
         latencies = {f"transcribe_{k}": v for k, v in transcript.get("timings", {}).items()}
         if result is not None:

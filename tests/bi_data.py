@@ -19,7 +19,14 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from processors.rows import alert_row, dead_letter_row, failure_hash, score_rows
-from processors.scorecard import Scorecard, ScorecardRegistry, default_scorecard, totals
+from processors.scorecard import (
+    Scorecard,
+    ScorecardRegistry,
+    default_scorecard,
+    describe_criteria,
+    parse_scorecard,
+    totals,
+)
 from streams.sink import ClickHouseSink, row_version
 from tests.factories import make_alert, make_call_score, make_dead_letter
 
@@ -128,8 +135,9 @@ def _criterion(score: dict[str, Any], criterion_id: str) -> dict[str, Any]:
 
 
 def scored_on(score: dict[str, Any], card: Any, criteria: list[tuple]) -> tuple[float | None, bool]:
-    """Fill ``score["criteria"]`` with ``(id, kind, source, value, label, reasoning)`` rows, all scored,
-    and return (total, fatal_failed) as the real scorecard code computes them."""
+    """Fill ``score["criteria"]`` with ``(id, kind, source, value, label, reasoning)`` rows, all scored
+    (each with its card's fatal, fatal_failed and rule), and return (total, fatal_failed) as the real
+    scorecard code computes them."""
     score["criteria"] = [
         {
             "id": cid,
@@ -143,6 +151,7 @@ def scored_on(score: dict[str, Any], card: Any, criteria: list[tuple]) -> tuple[
         }
         for cid, kind, source, value, label, why in criteria
     ]
+    describe_criteria(card, score["criteria"])
     return totals(card, score["criteria"])
 
 
@@ -554,3 +563,138 @@ def _audit(client: Client, table: str, verb: str, rows: list[tuple[dict[str, Any
         ],
         column_names=[*columns, *reason, f"{verb}_at", f"{verb}_by"],
     )
+
+
+# --- a tenant's own card ----------------------------------------------------------------------------
+
+#: Another tenant, with its own sales card: its fatal criteria and its price_named rule criterion have
+#: other ids than the packaged cards' (no `politeness`, no `price_named`), and one fatal criterion is
+#: a rule.
+OTHER_TENANT = "globex"
+TENANT_CARD = {
+    "id": "globex_sales",
+    "version": "1",
+    "tenants": [OTHER_TENANT],
+    "criteria": [
+        {
+            "id": "courtesy",
+            "title": "Courtesy",
+            "type": "score",
+            "source": "llm",
+            "weight": 2,
+            "fatal": True,
+            "pass_threshold": 40,
+            "rubric": "How courteous the agent is.",
+        },
+        {
+            "id": "disclaimer_read",
+            "title": "Recording disclaimer read",
+            "type": "yes_no",
+            "source": "rule",
+            "rule": "agent_keyword:disclaimer",
+            "fatal": True,
+        },
+        {
+            "id": "quote_given",
+            "title": "Quote given",
+            "type": "yes_no",
+            "source": "rule",
+            "rule": "price_named",
+        },
+        {
+            "id": "deal_stage",
+            "title": "Deal stage",
+            "type": "category",
+            "source": "llm",
+            "values": ["start", "needs", "presentation", "objections", "closing"],
+            "rubric": "Furthest stage.",
+        },
+        {
+            "id": "amounts",
+            "title": "Amounts named",
+            "type": "count",
+            "source": "rule",
+            "rule": "price_mentions",
+        },
+    ],
+}
+TENANT_AGENT = ("agent-9", "Gil Ortiz")
+
+
+@dataclass(frozen=True)
+class TenantCall:
+    """What the tenant card's criteria answered for one call."""
+
+    courtesy: float
+    disclaimer_read: str
+    price_mentions: int
+    deal_stage: str
+
+
+#: c0 fails on courtesy, c1 on the disclaimer (a rule), c2 passes; c0 and c3 named a price, no close.
+TENANT_CALLS = (
+    TenantCall(20.0, "yes", 1, "presentation"),
+    TenantCall(80.0, "no", 2, "closing"),
+    TenantCall(85.0, "yes", 0, "needs"),
+    TenantCall(70.0, "yes", 1, "objections"),
+)
+
+
+@cache
+def tenant_card() -> Scorecard:
+    return parse_scorecard(TENANT_CARD, "tenant card")
+
+
+def tenant_calls(now: datetime) -> dict[str, dict[str, Any]]:
+    """The other tenant's calls (today, one an hour from 01:00), scored on its own card by the real
+    scorecard code: call_id -> CallScore."""
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if now - today < timedelta(hours=len(TENANT_CALLS) + 1):  # keep every call in the past
+        today -= timedelta(days=1)
+    card = tenant_card()
+    out = {}
+    for i, a in enumerate(TENANT_CALLS):
+        call_id = f"bi-{OTHER_TENANT}-c{i}"
+        started = today + timedelta(hours=1 + i)
+        score = make_call_score(call_id, tenant=OTHER_TENANT, started_at=started)
+        call = _call(score)
+        call["agent"] = {"id": TENANT_AGENT[0], "name": TENANT_AGENT[1]}
+        call["queue"] = "sales"
+        named = "yes" if a.price_mentions else "no"
+        criteria = [
+            ("courtesy", "score", "llm", a.courtesy, None, f"courtesy {a.courtesy:.0f}"),
+            (
+                "disclaimer_read",
+                "yes_no",
+                "rule",
+                float(a.disclaimer_read == "yes"),
+                a.disclaimer_read,
+                "rule",
+            ),
+            ("quote_given", "yes_no", "rule", float(named == "yes"), named, "computed by rule"),
+            ("deal_stage", "category", "llm", None, a.deal_stage, f"reached {a.deal_stage}"),
+            ("amounts", "count", "rule", float(a.price_mentions), None, "computed by rule"),
+        ]
+        total, fatal = scored_on(score, card, criteria)
+        score.update(
+            scorecard_id=card.id,
+            scorecard_version=card.version,
+            **scorer_fields("llm", "qwen2.5-7b-instruct", 700, 200, 1.0),
+            total=total,
+            fatal_failed=fatal,
+            scored_at=started + timedelta(minutes=2),
+        )
+        score["rules"]["price_mentions"] = a.price_mentions
+        score["rules"]["agent_keyword_hits"] = {"disclaimer": 1} if a.disclaimer_read == "yes" else {}
+        out[call_id] = score
+    return out
+
+
+def write_scores(client: Client, scores: dict[str, dict[str, Any]]) -> None:
+    """Write CallScores through the sink, as the pipeline does."""
+    sink = ClickHouseSink(client)
+    for offset, score in enumerate(scores.values()):
+        sink.add_rows(
+            score_rows(score, _version(score["scored_at"])), topic="calls.scored", partition=7, offset=offset
+        )
+    sink.flush()

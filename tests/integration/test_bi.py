@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from processors.rows import score_rows
 from processors.rules import price_mentions
 from processors.scorecard import ScorecardRegistry
 from streams.clickhouse import DDL_DIR, connect, migrate, split_statements
@@ -204,7 +205,7 @@ def _expected_price_named_calls(data) -> dict[tuple[str, str, str, str, str], in
             s["scorecard_version"],
             s["scorer"],
         )
-        asks = any(c["id"] == "price_named" for c in s["criteria"])
+        asks = any(c["rule"] == "price_named" for c in s["criteria"])
         out[key] = (out.get(key) or 0) + (s["rules"]["price_mentions"] > 0) if asks else None
     return out
 
@@ -250,17 +251,96 @@ def test_price_named_calls_migration_fixes_rows_written_before_it(chdb_dsn, chdb
             if path.name < fix.name:
                 shutil.copy(path, tmp_path / path.name)
         migrate(client, tmp_path)
-        data = bi_data.write(client, bi_data.build(), replay=False)
+        data = bi_data.build()
+        _write_before_014(client, data)
         before = _price_named_calls(client)
         assert any(n for (_, _, card, _, _), n in before.items() if card == "support")  # the refunds
-        assert migrate(client) == [fix.name]
+        shutil.copy(fix, tmp_path / fix.name)
+        assert migrate(client, tmp_path) == [fix.name]
         after = _price_named_calls(client)
         assert after.keys() == before.keys()
         assert after == _expected_price_named_calls(data)
         assert {n for (_, _, card, _, _), n in after.items() if card == "support"} == {None}
+        assert migrate(client) == [p.name for p in sorted(DDL_DIR.glob("*.sql")) if p.name > fix.name]
+        assert _price_named_calls(client) == after  # 014 counts by the rule: the same calls
         assert migrate(client) == []
     finally:
         chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+#: call_criteria columns of migration 014: what a sink before it did not write.
+CRITERION_FACTS = ("fatal", "fatal_failed", "rule")
+
+
+def _write_before_014(client, data) -> None:
+    """The calls and criteria of ``data`` as a sink before migration 014 wrote them: without the
+    criterion facts (the rest of the rows as processors.rows makes them)."""
+    for score in data.calls.values():
+        written = score_rows(score, data.version(score))
+        for table in ("calls", "call_criteria"):
+            left_out = CRITERION_FACTS if table == "call_criteria" else ()  # calls.fatal_failed is 004's
+            values = [{k: v for k, v in r.items() if k not in left_out} for r in written[table]]
+            client.insert(table, [list(v.values()) for v in values], column_names=list(values[0]))
+
+
+def test_criterion_facts_migration_reads_older_rows_as_the_packaged_cards_say(
+    chdb_dsn, chdb_client, tmp_path
+):
+    """014 adds fatal, fatal_failed and rule to call_criteria: rows stored before it read what the
+    packaged cards say (politeness fatal, failing below 30; a rule criterion's rule is its id), which
+    is what the real scorecard code says of those same calls; the fatal failures query of docs/bi.md
+    then lists the politeness rows of the fatally failed calls, as before."""
+    database = f"bi_{uuid.uuid4().hex[:10]}"
+    chdb_client.command(f"CREATE DATABASE {database}")
+    try:
+        client = connect(f"{chdb_dsn}?database={database}")
+        [fix] = DDL_DIR.glob("014_*.sql")
+        for path in DDL_DIR.glob("*.sql"):
+            if path.name < fix.name:
+                shutil.copy(path, tmp_path / path.name)
+        migrate(client, tmp_path)
+        data = bi_data.build()
+        _write_before_014(client, data)
+        shutil.copy(fix, tmp_path / fix.name)
+        assert migrate(client, tmp_path) == [fix.name]
+        assert migrate(client, tmp_path) == []
+        stored = {
+            (r["call_id"], r["criterion_id"]): (r["fatal"], r["fatal_failed"], r["rule"])
+            for r in rows(
+                client, "SELECT call_id, criterion_id, fatal, fatal_failed, rule FROM call_criteria FINAL"
+            )
+        }
+        expected = {
+            (call_id, c["id"]): (int(c["fatal"]), int(c["fatal_failed"]), c["rule"] or "")
+            for call_id, s in data.calls.items()
+            for c in s["criteria"]
+        }
+        assert stored == expected
+        assert (
+            {k for k, (_, failed, _) in stored.items() if failed}
+            == {(call_id, "politeness") for call_id, s in data.calls.items() if s["fatal_failed"]}
+            != set()
+        )
+        assert {rule for _, _, rule in stored.values()} == {"", "price_named", "price_mentions"}
+        ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Fatal failures with the reason"]
+        listed = {(r["call_id"], r["criterion_id"]) for r in rows(client, sql.replace("7 DAY", "30 DAY"))}
+        assert listed == {k for k, (_, failed, _) in stored.items() if failed}
+    finally:
+        chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+def test_fatal_failures_list_the_criteria_that_failed(bi):
+    client, data = bi
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Fatal failures with the reason"]
+    got = {(r["call_id"], r["criterion_id"]): r["reasoning"] for r in rows(client, sql)}
+    expected = {
+        (call_id, c["id"]): c["reasoning"]
+        for call_id, s in data.calls.items()
+        if s["compressed"]["filtered"]["transcript"]["call"]["started_at"] >= data.now - timedelta(days=7)
+        for c in s["criteria"]
+        if c["fatal_failed"]
+    }
+    assert got == expected and expected
 
 
 def test_keyword_hits_and_alert_counts(bi):

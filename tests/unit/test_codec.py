@@ -285,6 +285,7 @@ def test_records_from_before_dropped_segments_decode_with_the_default(name):
     _transcript_in(record, name).pop("dropped_segments", None)
     if name == "CallScore":
         record["rules"]["agent_keyword_hits"] = {}  # a later field: that writer leaves its default
+        _without_criterion_facts(record)
     data = single_object(old, record)
 
     decoded = SingleObjectCodec().decode(name, data)
@@ -320,6 +321,8 @@ def test_old_readers_skip_dropped_segments(name):
     record.pop("warnings", None)  # later CallScore fields, which that reader does not know either
     if "rules" in record:
         record["rules"].pop("agent_keyword_hits", None)
+    if "criteria" in record:
+        _without_criterion_facts(record, drop=True)
     assert old_view == record
 
 
@@ -332,11 +335,13 @@ def test_call_scores_from_before_warnings_decode_with_no_warnings():
     record = sample("CallScore")
     record.pop("warnings", None)
     record["rules"]["agent_keyword_hits"] = {}  # a later field, left at its default by that writer
+    _without_criterion_facts(record)
     decoded = SingleObjectCodec().decode("CallScore", single_object(old, record))
     assert decoded["warnings"] == [] and decoded == {**record, "warnings": []}
     new = {**record, "warnings": ["transcript cut to fit the model's context"]}
     data = SingleObjectCodec().encode("CallScore", new)
     del record["rules"]["agent_keyword_hits"]
+    _without_criterion_facts(record, drop=True)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
 
 
@@ -348,11 +353,51 @@ def test_call_scores_from_before_agent_keyword_hits_decode_with_none():
     )
     record = sample("CallScore")
     record["rules"].pop("agent_keyword_hits", None)
+    _without_criterion_facts(record)  # later fields, left at their defaults by that writer
     decoded = SingleObjectCodec().decode("CallScore", single_object(old, record))
     assert decoded["rules"]["agent_keyword_hits"] == {}
     new = {**record, "rules": {**record["rules"], "agent_keyword_hits": {"apology": 2}}}
     data = SingleObjectCodec().encode("CallScore", new)
+    _without_criterion_facts(record, drop=True)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
+
+
+#: The Criterion fields BI reads a card by (fatal, fatal_failed, rule): later than every schema in
+#: schemas/history.
+CRITERION_FACTS = ("fatal", "fatal_failed", "rule")
+
+
+def _without_criterion_facts(record: dict[str, Any], drop: bool = False) -> None:
+    """``record``'s criteria as a writer before CRITERION_FACTS leaves them (each null, the default),
+    or, with ``drop``, as a reader before them sees them (absent)."""
+    for criterion in record["criteria"]:
+        for key in CRITERION_FACTS:
+            if drop:
+                criterion.pop(key, None)
+            else:
+                criterion[key] = None
+
+
+def test_call_scores_from_before_criterion_facts_decode_with_none():
+    """Backward: a CallScore written before Criterion.fatal, fatal_failed and rule (schemas/history)
+    reads them as null (the sink then guesses, processors/rows.py); forward: a reader on that schema
+    reads the new bytes without them."""
+    old = parse_schema(
+        json.loads((codec.HISTORY_DIR / "callstream.CallScore.4c4f962.avsc").read_text()), _write_hint=False
+    )
+    assert fingerprint_of(old) != fingerprint_of(load("CallScore"))
+    record = sample("CallScore")
+    assert any(c["fatal"] for c in record["criteria"]) and any(c["rule"] for c in record["criteria"])
+    old_record = copy.deepcopy(record)
+    _without_criterion_facts(old_record, drop=True)
+    decoded = SingleObjectCodec().decode("CallScore", single_object(old, old_record))
+    assert [{k: c[k] for k in CRITERION_FACTS} for c in decoded["criteria"]] == [
+        dict.fromkeys(CRITERION_FACTS) for _ in record["criteria"]
+    ]
+    _without_criterion_facts(decoded, drop=True)
+    assert decoded == old_record
+    data = SingleObjectCodec().encode("CallScore", record)
+    assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == old_record
 
 
 def test_dead_letters_from_before_tenant_decode_with_none():

@@ -347,6 +347,9 @@ def test_score_rule_criteria_price_named_yes(counter):
         "value": 1.0,
         "label": "yes",
         "reasoning": "computed by rule",
+        "fatal": False,
+        "fatal_failed": False,
+        "rule": "price_named",
     }
     assert by_id["price_mentions"]["value"] == 2.0
     assert score["rules"]["price_mentions"] == 2
