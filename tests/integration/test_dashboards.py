@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests import bi_data
 from tests.deploy_checks import (
     ALL,
     DASHBOARDS,
@@ -58,7 +59,24 @@ SCOPED = {"Sales:": "default", "Support:": "support"}
 
 @pytest.fixture(scope="module")
 def db(bi_db):
+    """The BI data set, plus another tenant's calls on its own card (bi_data.tenant_calls: its fatal
+    and price criteria have other ids than the packaged cards')."""
+    client, data = bi_db
+    bi_data.write_scores(client, tenant_scores(data))
     return bi_db
+
+
+def tenant_scores(data) -> dict[str, dict]:
+    return bi_data.tenant_calls(data.now)
+
+
+#: The other tenant's dashboard choices (its one agent, its sales queue).
+TENANT_VARIABLES = {
+    **VARIABLES,
+    "tenant": [bi_data.OTHER_TENANT],
+    "queue": ["sales"],
+    "agent": [bi_data.TENANT_AGENT[0]],
+}
 
 
 def test_every_dashboard_has_clickhouse_queries():
@@ -429,3 +447,74 @@ def test_sales_panels_show_only_cards_that_ask_their_criteria(db):
     on_support = {**VARIABLES, "scorecard": ["support"]}
     assert not panel_rows(db, "qa-overview", "Sales: deal stage reached", on_support)
     assert not panel_rows(db, "qa-overview", "Sales: price named, no close", on_support)
+
+
+def _failed(scores: dict[str, dict]) -> set[tuple[str, str]]:
+    """(call, criterion) of each criterion that failed its call, as the scorecard code judged it."""
+    return {(call_id, c["id"]) for call_id, s in scores.items() for c in s["criteria"] if c["fatal_failed"]}
+
+
+@pytest.mark.parametrize("scorecard", [ALL, bi_data.TENANT_CARD["id"]])
+def test_fatal_failures_panel_shows_whichever_criteria_a_card_marks_fatal(db, scorecard):
+    """The tenant's card has no politeness: its calls that failed on courtesy (an LLM score) or on the
+    disclaimer (a rule) are listed with the criterion that failed them, and only it; the packaged
+    cards' calls still show their politeness failures."""
+    _, data = db
+    scores = tenant_scores(data)
+    got = panel_rows(
+        db, "agent-scorecard", "Fatal failures with reasoning", {**TENANT_VARIABLES, "scorecard": [scorecard]}
+    )
+    expected = _failed(scores)
+    assert {(r["call_id"], r["criterion_id"]) for r in got} == expected
+    assert {criterion for _, criterion in expected} == {"courtesy", "disclaimer_read"}  # not politeness
+    assert len({call for call, _ in expected}) == len(expected)  # each call failed on one criterion
+    assert {call for call, s in scores.items() if s["fatal_failed"]} == {call for call, _ in expected}
+    for r in got:
+        criterion = next(c for c in scores[r["call_id"]]["criteria"] if c["id"] == r["criterion_id"])
+        assert (r["value"], r["label"], r["reasoning"]) == (
+            criterion["value"],
+            criterion["label"],
+            criterion["reasoning"],
+        )
+    on_default = {**TENANT_VARIABLES, "scorecard": ["default"]}
+    assert not panel_rows(db, "agent-scorecard", "Fatal failures with reasoning", on_default)
+    packaged = panel_rows(
+        db, "agent-scorecard", "Fatal failures with reasoning", {**VARIABLES, "scorecard": [ALL]}
+    )
+    mine = {call_id: s for call_id, s in data.calls.items() if _agent(s) == "agent-2"}
+    assert {(r["call_id"], r["criterion_id"]) for r in packaged} == _failed(mine) != set()
+    assert {r["criterion_id"] for r in packaged} == {"politeness"}
+
+
+def test_sales_panel_finds_the_price_rule_under_a_tenant_cards_own_id(db):
+    """The tenant's card asks "price named" as `quote_given` (rule price_named): its priced calls that
+    did not close are listed; bi_agent_day counts them as price named, and the support card's still
+    not at all."""
+    client, data = db
+    scores = tenant_scores(data)
+
+    def answer(s: dict, criterion: str) -> str:
+        return next(c["label"] for c in s["criteria"] if c["id"] == criterion)
+
+    expected = {
+        call_id
+        for call_id, s in scores.items()
+        if answer(s, "quote_given") == "yes" and answer(s, "deal_stage") != "closing"
+    }
+    assert expected and not any(c["id"] == "price_named" for s in scores.values() for c in s["criteria"])
+    for scorecard in (ALL, bi_data.TENANT_CARD["id"]):
+        listed = panel_rows(
+            db, "qa-overview", "Sales: price named, no close", {**TENANT_VARIABLES, "scorecard": [scorecard]}
+        )
+        assert {r["call_id"] for r in listed} == expected, scorecard
+        assert {r["scorecard_id"] for r in listed} == {bi_data.TENANT_CARD["id"]}
+    result = client.query(
+        f"SELECT sum(price_named_calls), sum(calls) FROM bi_agent_day WHERE tenant = '{bi_data.OTHER_TENANT}'"
+    )
+    assert result.result_rows == [
+        (sum(answer(s, "quote_given") == "yes" for s in scores.values()), len(scores))
+    ]
+    result = client.query(
+        "SELECT countIf(price_named_calls IS NOT NULL) FROM bi_agent_day WHERE scorecard_id = 'support'"
+    )
+    assert result.result_rows == [(0,)]
