@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from processors.scorecard import Criterion, Scorecard
 
@@ -269,23 +270,32 @@ def evaluate(
 # --- predictions ----------------------------------------------------------------------------------------
 
 PREDICTIONS_SQL = """
-SELECT call_id, criterion_id, value, label, reasoning, status, scorer
+SELECT call_id, criterion_id, value, label, reasoning, status, scorer, scorecard_id
 FROM call_criteria FINAL WHERE call_id IN %(ids)s
 """
 
 
 def predictions_from_clickhouse(
-    client: Any, call_ids: Sequence[str]
-) -> tuple[dict[str, dict[str, Prediction]], str]:
-    """Scores already in ClickHouse for these calls, and the scorer(s) that produced them."""
+    client: Any, call_ids: Sequence[str], scorecard_id: str | None = None
+) -> tuple[dict[str, dict[str, Prediction]], str, dict[str, str]]:
+    """Scores already in ClickHouse for these calls, the scorer(s) that produced them, and the
+    calls scored on another scorecard than ``scorecard_id`` (call id -> that card), left out.
+
+    A call of the support queue is scored on the support card: its ``politeness`` is not the
+    sales card's, and its missing sales criteria are no "unscored" answers, so comparing it with
+    labels written for another card would mix two rubrics into one figure."""
     out: dict[str, dict[str, Prediction]] = {}
+    other: dict[str, str] = {}
     scorers = set()
-    for call_id, cid, value, label, reasoning, status, scorer in client.query(
+    for call_id, cid, value, label, reasoning, status, scorer, card in client.query(
         PREDICTIONS_SQL, parameters={"ids": list(call_ids)}
     ).result_rows:
+        if scorecard_id is not None and card != scorecard_id:
+            other[call_id] = card
+            continue
         out.setdefault(call_id, {})[cid] = Prediction(value, label, reasoning, status)
         scorers.add(scorer)
-    return out, ",".join(sorted(scorers))
+    return out, ",".join(sorted(scorers)), {k: v for k, v in other.items() if k not in out}
 
 
 def compressed_from_call(line: Mapping[str, Any]) -> dict[str, Any]:
@@ -455,6 +465,22 @@ def plot(report: EvalReport, path: Path) -> bool:
     return True
 
 
+def print_other_cards(other: Mapping[str, str], card_id: str, out: TextIO | None = None) -> None:
+    """Say which labelled calls ClickHouse holds scored on another card, so "with scores N" below
+    is not read as calls that failed to score."""
+    out = out if out is not None else sys.stdout
+    by_card: dict[str, list[str]] = {}
+    for call_id, card in sorted(other.items()):
+        by_card.setdefault(card, []).append(call_id)
+    cards = "; ".join(f"{card}: {', '.join(ids)}" for card, ids in sorted(by_card.items()))
+    print(
+        f"callstream eval: {len(other)} labelled call(s) were scored on another scorecard than "
+        f"{card_id!r}, left out ({cards}); evaluate them with labels for their card and --scorecard, "
+        f"or score them on {card_id!r} now with --calls",
+        file=out,
+    )
+
+
 # --- `callstream eval` ----------------------------------------------------------------------------------
 
 
@@ -467,8 +493,6 @@ def run_eval(
     worst: int = 5,
 ) -> int:
     """Print MAE/F1/agreement and the worst disagreements; write ``eval.md`` + ``eval.png``."""
-    import sys
-
     from processors.scorecard import ScorecardError, ScorecardRegistry
     from processors.scoring import build_scorer
     from streams.table import print_table
@@ -498,10 +522,14 @@ def run_eval(
 
             client = connect(settings.effective_clickhouse_dsn)
             migrate(client)
-            predictions, scorer_name = predictions_from_clickhouse(client, [row.call_id for row in labels])
+            predictions, scorer_name, other_cards = predictions_from_clickhouse(
+                client, [row.call_id for row in labels], card.id
+            )
     except (LabelsError, OSError) as exc:
         print(f"callstream eval: {exc}", file=sys.stderr)
         return 2
+    if calls_path is None and other_cards:
+        print_other_cards(other_cards, card.id, out=sys.stderr)
     report = evaluate(card, labels, predictions, scorer_name)
     if not report.calls_matched:
         print(

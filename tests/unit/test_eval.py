@@ -91,6 +91,37 @@ def test_eval_reads_scores_from_clickhouse(isolated_chdb, chdb_dsn, tmp_path, ca
     assert "scorer: baseline" in out and "with scores 4" in out
 
 
+def test_eval_from_clickhouse_leaves_out_calls_scored_on_another_card(isolated_chdb, chdb_dsn, capsys):
+    """After `callstream demo`, the two support-queue samples are scored on the support card: their
+    politeness is that card's and their sales criteria are absent, not unscored, so comparing them
+    with the sales labels would mix two rubrics. They are left out, named, with what to do."""
+    from dataclasses import replace
+
+    from ml.evaluation import compressed_from_call, run_eval
+    from processors.scorecard import ScorecardRegistry
+
+    support = ScorecardRegistry.load(None).get("support")
+    on_support = Scorer(scorer="baseline")
+    on_support.registry = ScorecardRegistry([replace(support, tenants=("*",), queues=("*",))])
+    for path in sorted(SAMPLES.glob("*.timeline.json")):
+        compressed = compressed_from_call(json.loads(path.read_text()))
+        compressed["filtered"]["transcript"]["call"] = {"tenant": "demo", "queue": None}
+        scorer = on_support if "sale" not in path.name else Scorer(scorer="baseline")
+        criteria = score_rows_criteria(scorer.score(compressed))
+        isolated_chdb.insert(
+            "call_criteria", [list(r.values()) for r in criteria], column_names=list(criteria[0])
+        )
+    settings = load_settings(clickhouse_dsn=f"{chdb_dsn}?database={isolated_chdb.database}")
+
+    assert run_eval(settings, LABELS) == 0
+    captured = capsys.readouterr()
+    assert "calls labelled 4, with scores 2" in captured.out
+    politeness = next(line.split() for line in captured.out.splitlines() if line.startswith("politeness"))
+    assert politeness[2] == "2" and politeness[-1] == "0"  # n, unscored: the sales calls only
+    assert "2 labelled call(s) were scored on another scorecard than 'default'" in captured.err
+    assert "(support: sample-en-complaint, sample-en-mono)" in captured.err and "--calls" in captured.err
+
+
 def score_rows_criteria(score: dict) -> list[dict]:
     """call_criteria rows for a score built from a bare timeline (no call metadata)."""
     from datetime import UTC, datetime
