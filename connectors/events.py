@@ -283,3 +283,22 @@ def anchor_relative(calls: Iterable[dict[str, Any]], base: Path) -> None:
         here = base.absolute() / uri
         if here.exists() or not (_CONNECTORS_DIR / uri).exists():
             call["recording_uri"] = here.as_uri()
+
+
+def unanchored_recording(uri: str) -> str | None:
+    """Why ``uri``, sent with no calls file around it (the ingest API), names no recording a worker
+    could read, or None. A relative path other than a bundled sample has no folder to be read from:
+    the workers would look for it in the callstream package and dead-letter the call after a 202."""
+    if urlsplit(uri).scheme or uri.startswith("/"):
+        return None
+    try:
+        bundled = (_CONNECTORS_DIR / uri).resolve()
+    except (OSError, ValueError, RuntimeError):
+        bundled = None
+    if bundled is not None and bundled.is_relative_to(SAMPLES_DIR) and bundled.is_file():
+        return None
+    return (
+        f"recording_uri: {uri!r} is a relative path, which names no folder here (only the bundled "
+        "samples/... are read relative to callstream); send file:///abs/path.wav inside the workers' "
+        "CALLSTREAM_RECORDING_ROOTS, or an http(s):// or s3:// URL"
+    )

@@ -45,7 +45,7 @@ from prometheus_client import Counter
 
 from connectors.auth import AuthError, TenantAuth, twilio_signature
 from connectors.crm import CrmEnricher
-from connectors.events import call_from_json
+from connectors.events import call_from_json, unanchored_recording
 from connectors.mapping import MappingError, WebhookMapping, load_webhook_mapping
 from connectors.openapi import OPENAPI
 from connectors.publisher import Backpressure, CallPublisher, PublishError, RecordTooLarge
@@ -288,10 +288,17 @@ async def _accept(
                 letter = Letter(index, raw(index), message, _named_id(item))
                 return _refuse(request, tenant, source, 403, message, [letter])
         try:
-            calls.append(call_from_json(item))
+            parsed = call_from_json(item)
         except InvalidCall as exc:
             errors.append({"index": index, "problems": exc.problems})
             letters.append(Letter(index, raw(index), str(exc), _named_id(item)))
+            continue
+        problem = unanchored_recording(parsed["recording_uri"])
+        if problem is not None:  # a 202 now would only become a transcribe dead letter
+            errors.append({"index": index, "problems": [problem]})
+            letters.append(Letter(index, raw(index), problem, parsed["call_id"]))
+            continue
+        calls.append(parsed)
     if errors:
         return _refuse(
             request, tenant, source, 400, "invalid call(s); nothing was published", letters, errors=errors

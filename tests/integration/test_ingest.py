@@ -118,6 +118,32 @@ def test_ingest_answers_every_request_with_a_reason(broker: EmbeddedBroker, tmp_
     assert got == [("in-1", "demo"), ("in-1", "demo"), ("in-2", "demo"), ("in-3", "other")]
 
 
+def test_a_relative_recording_path_is_refused_saying_what_to_send(
+    broker: EmbeddedBroker, tmp_path: Path
+) -> None:
+    """An integrator's first POST named its recording as in a calls file, `rec/call-a.wav`: it got a
+    202 and the call became a transcribe dead letter naming a folder of the installed package. Over
+    HTTP there is no calls file to read it from, so it is a 400 that says what to send; a bundled
+    sample (`samples/...`, as in connectors/samples/calls.jsonl) is still accepted."""
+    settings = Settings(data_dir=tmp_path, topic_prefix="ingest-rel.")
+    ensure_topics(settings, broker.bootstrap)
+    bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+    requests = [
+        (bearer, json.dumps(call("rel-1", recording_uri="rec/call-a.wav")).encode()),
+        (bearer, json.dumps(call("rel-2", recording_uri="samples/../events.py")).encode()),
+        (bearer, json.dumps(call("rel-ok")).encode()),
+        (bearer, json.dumps(call("abs-ok", recording_uri="file:///var/spool/x.wav")).encode()),
+    ]
+    answers = asyncio.run(serve_and(settings, broker.bootstrap, requests))
+    assert [status for status, _ in answers[:-1]] == [400, 400, 202, 202]
+    (problem,) = answers[0][1]["errors"][0]["problems"]
+    assert problem.startswith("recording_uri: 'rec/call-a.wav' is a relative path")
+    assert "file:///abs/path.wav" in problem and "CALLSTREAM_RECORDING_ROOTS" in problem
+    assert answers[1][1]["errors"][0]["problems"][0].startswith("recording_uri: 'samples/../events.py'")
+    letters = read_topic(broker.bootstrap, settings.topic("calls.dlq"), 2)
+    assert sorted(m.key().decode() for m in letters) == ["rel-1", "rel-2"]
+
+
 def test_checked_in_openapi_document_is_current() -> None:
     checked_in = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
     assert checked_in == OPENAPI
