@@ -804,7 +804,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
             dlq.send(settings, settings.kafka_bootstrap, client, report, rate=args.rate)
     dlq.print_report(report, dry_run=args.dry_run, spooled=spooled, causes=causes if args.dry_run else None)
     if args.dry_run and report.replayed and not chosen.selects and not args.all:
-        print("(to send them all back: `callstream dlq replay --all`)", file=sys.stderr)
+        print(dlq.replay_all_hint(report, causes), file=sys.stderr)
     return 1 if report.failed else 0
 
 

@@ -1072,6 +1072,25 @@ def print_report(
         )
 
 
+def replay_all_hint(report: ReplayReport, causes: CauseChecks | None) -> str:
+    """The next step after a dry run without a selector: sending everything back, unless the cause
+    check found letters that would only fail again (then that is said first, with how to leave
+    them out, or set them aside when none would go through)."""
+    again = sum(causes(letter).state == "again" for letter in report.replayed) if causes else 0
+    if again and again == len(report.replayed):
+        return (
+            f"(all {again} would fail again as things stand: fix the cause first (the recording, "
+            "CALLSTREAM_RECORDING_ROOTS of the workers, the LLM server), or set them aside with "
+            "`callstream dlq dismiss --status open,failed-again --reason TEXT`)"
+        )
+    if again:
+        return (
+            f"(to send them all back: `callstream dlq replay --all`; {again} of them would fail again: "
+            "`--skip-unfixed` leaves those out)"
+        )
+    return "(to send them all back: `callstream dlq replay --all`)"
+
+
 def parse_since(text: str, now: datetime | None = None) -> datetime:
     """``--since``: a duration back from now (``90m``, ``2h``, ``1d``) or an ISO time
     (``2026-11-20T10:00:00Z``; without a zone, UTC)."""

@@ -474,3 +474,30 @@ def test_a_folder_where_the_recording_should_be_is_still_missing_as_the_stage_sa
         and "recording still missing" in str(cause)
         and "not a regular file" in str(cause)
     )
+
+
+def test_the_dry_run_hint_does_not_offer_replay_all_for_letters_that_would_only_fail_again(roots):
+    """A dry run without a selector ended "(to send them all back: `callstream dlq replay --all`)"
+    even when its own cause check had just found that every letter would fail again."""
+    late, missing = roots / "late.wav", roots / "missing.wav"
+    letters = [
+        call_letter(recording_call(late.as_uri()) | {"call_id": "c-late"}, call_id="c-late"),
+        call_letter(recording_call(missing.as_uri()) | {"call_id": "c-gone"}, call_id="c-gone"),
+    ]
+    causes = dlq.CauseChecks(Settings(recording_roots=[roots]), CODEC)
+    report = dlq.ReplayReport(replayed=letters)
+    hint = dlq.replay_all_hint(report, causes)
+    assert hint.startswith("(all 2 would fail again as things stand: fix the cause first")
+    assert "dlq dismiss --status open,failed-again --reason TEXT" in hint and "replay --all" not in hint
+
+    shutil.copy(SAMPLE, late)  # one recording arrives: the rest is named, and how to leave it out
+    causes = dlq.CauseChecks(Settings(recording_roots=[roots]), CODEC)
+    hint = dlq.replay_all_hint(report, causes)
+    assert hint == (
+        "(to send them all back: `callstream dlq replay --all`; 1 of them would fail again: "
+        "`--skip-unfixed` leaves those out)"
+    )
+    shutil.copy(SAMPLE, missing)
+    causes = dlq.CauseChecks(Settings(recording_roots=[roots]), CODEC)
+    assert dlq.replay_all_hint(report, causes) == "(to send them all back: `callstream dlq replay --all`)"
+    assert dlq.replay_all_hint(report, None) == "(to send them all back: `callstream dlq replay --all`)"
