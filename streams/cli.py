@@ -1165,8 +1165,8 @@ def build_parser() -> argparse.ArgumentParser:
         "letters handled without a replay (a test call, junk for good), recorded in "
         "`dead_letter_dismissals` with who, when and why. `export` writes the chosen letters' calls as "
         "the JSON lines `callstream publish` reads, to correct and publish again. Lines refused by "
-        "publish, ingest, import or connect were never events: export them, fix them and publish them "
-        "again. Without "
+        "publish, ingest or connect were never events: export them, fix them and publish them "
+        "again; a recording import refused is fixed and imported again (export skips it). Without "
         "CALLSTREAM_KAFKA_BOOTSTRAP the records are queued in the data folder's broker spool, which the "
         "next `callstream worker` publishes before any stage reads.",
         epilog="Exit status: 0 done (also when nothing matched), 1 a record was not acknowledged by the "

@@ -282,9 +282,28 @@ def replay_topics(settings: Settings) -> frozenset[str]:
     return frozenset(settings.topic(spec.name) for spec in ALL if spec != DLQ)
 
 
+def imported_file(letter: Letter) -> str | None:
+    """The recording ``callstream import`` refused, when ``letter`` is such a refusal (its "line" is
+    the file's path under the imported folder, its topic), else None: no JSON line to correct."""
+    if letter.stage != "publish" or letter.partition >= 0 or letter.offset != 0 or not letter.payload:
+        return None
+    path = letter.payload.decode("utf-8", errors="replace")
+    folder = letter.topic.rstrip("/")
+    return path if folder.startswith("/") and path.startswith(folder + "/") else None
+
+
+def _import_again(letter: Letter, path: str) -> str:
+    return (
+        f"a recording `callstream import` refused ({path}): fix or replace the file and run "
+        f"`callstream import {letter.topic}` again (same options), which publishes only what it has not"
+    )
+
+
 def why_not(letter: Letter, topics: frozenset[str]) -> str | None:
     """Why ``letter`` cannot be replayed, None when it can."""
     if letter.topic not in topics:
+        if (path := imported_file(letter)) is not None:
+            return _import_again(letter, path)
         if letter.partition < 0:
             return f"refused at {letter.stage} before it was an event (fix the source and publish it again)"
         return f"read from {letter.topic}, not a topic of this configuration (CALLSTREAM_TOPIC_PREFIX?)"
@@ -867,6 +886,8 @@ def export_line(
         return None, "its record was not kept (over the size limit)"
     records = {settings.topic(spec.name): spec.record for spec in ALL}
     name = records.get(letter.topic)
+    if name is None and (path := imported_file(letter)) is not None:  # a file, not a line to correct
+        return None, _import_again(letter, path)
     if name is None:  # refused before Kafka: the line as it was given (bytes: a cp1251 line stays so)
         line = letter.payload.rstrip(b"\r\n")
         if b"\n" in line:  # a pretty-printed body (ingest): one line, if it is JSON at all

@@ -11,7 +11,9 @@ import pytest
 
 from connectors.events import SAMPLES_DIR
 from schemas.codec import SingleObjectCodec
+from streams import dlq as dead_letters
 from streams.broker import EmbeddedBroker
+from streams.settings import Settings
 from tests.e2e.test_cli import callstream
 from tests.integration.test_pipeline import read_topic
 
@@ -69,6 +71,24 @@ def test_import_asterisk_folder_resumes_and_reports_bad_files(tmp_path: Path) ->
             "q-203-1763640000.44.wav",
             "q-999-orphan.wav",
         ]
+        # `dlq export` wrote these file paths into its JSON lines, which `publish` then refused as
+        # "invalid JSON"; they are files to fix and import again, and export and replay say so
+        for d in letters:
+            fields = {k: d[k] for k in ("topic", "partition", "offset", "stage", "call_id", "key", "payload")}
+            row = dead_letters.Letter(
+                **fields,
+                payload_hash=1,
+                tenant=d["tenant"] or "",
+                error_class=d["error_class"],
+                error_message=d["error_message"],
+                attempts=d["attempts"],
+                failed_at=d["failed_at"],
+            )
+            line, why = dead_letters.export_line(row, Settings(), CODEC)
+            assert line is None and why is not None
+            assert why.startswith(f"a recording `callstream import` refused ({d['payload'].decode()})")
+            assert f"run `callstream import {recordings}` again (same options)" in why
+            assert dead_letters.why_not(row, dead_letters.replay_topics(Settings())) == why
 
         second = callstream(*args, cwd=tmp_path, env=env)
         assert "imported 0 call(s), skipped 2 already published" in second.stderr
