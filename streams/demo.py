@@ -405,8 +405,11 @@ def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], N
     return feed
 
 
-def print_outcome(outcome: Outcome) -> None:
-    rows = []
+def print_outcome(outcome: Outcome, out: TextIO | None = None) -> None:
+    """One row per call; then each dead letter's whole reason, which would not fit a cell (cut, it
+    lost the part an integrator acts on: the path, the setting to widen)."""
+    out = out if out is not None else sys.stdout
+    rows, reasons = [], []
     for call_id in outcome.ids:
         if call_id in outcome.done:
             agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total, alerts, card = (
@@ -428,7 +431,8 @@ def print_outcome(outcome: Outcome) -> None:
             )
         elif call_id in outcome.dead:
             stage, err, msg = outcome.dead[call_id][1:4]
-            rows.append([call_id, *[""] * 7, f"DEAD LETTER at {stage}: {err}: {msg[:70]}", ""])
+            rows.append([call_id, *[""] * 7, f"DEAD LETTER at {stage}: {err}", ""])
+            reasons.append(f"  {escape_controls(call_id)}: {escape_controls(msg)}")
         else:
             rows.append([call_id, *[""] * 7, "not finished", ""])
     print_table(
@@ -445,7 +449,11 @@ def print_outcome(outcome: Outcome) -> None:
             "alerts",
         ],
         rows,
+        out=out,
     )
+    if reasons:
+        print("dead letters (`callstream dlq list` shows them again, `dlq replay` once fixed):", file=out)
+        print("\n".join(reasons), file=out)
 
 
 def alerts_cell(alerts: Sequence[tuple[str, str]] | None) -> str:

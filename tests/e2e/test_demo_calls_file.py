@@ -40,6 +40,10 @@ def test_demo_refuses_links_and_dotdot_out_and_names_repeats_and_bad_lines(tmp_p
         assert "DEAD LETTER at transcribe: RecordingNotAllowed" in rows[call_id], result.stdout
     assert "DEAD LETTER at publish: InvalidCall" in rows["uat-invalid"], result.stdout
     assert "DEAD LETTER at publish" in rows[f"{calls}:5"], result.stdout
+    # the whole reason, under the table (cut to 70 characters in the cell, it lost the setting to widen)
+    reasons = result.stdout.split("dead letters (`callstream dlq list` shows them again", 1)[1]
+    assert "outside the recording roots (CALLSTREAM_RECORDING_ROOTS)" in rows["uat-link:"], reasons
+    assert rows["uat-invalid:"].strip().startswith("uat-invalid: started_at: "), reasons
 
     letters = query_json("SELECT call_id, topic, offset, error_class FROM dead_letters FINAL", tmp_path)
     by_id = {row["call_id"]: row for row in letters}
