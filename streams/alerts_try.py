@@ -161,6 +161,9 @@ def try_alerts(
                 f"  note: no rule set names tenant {tenant!r}; one names {twin!r} (tenants match exactly)",
                 file=out,
             )
+        hint = None if queue else _other_card_hint(rules, scorer.registry, score["scorecard_id"])
+        if hint is not None:  # no queue was chosen: say which choice lets the quiet rules fire
+            print(f"  note: {hint}", file=out)
         fired = {a["rule"]: a for a in alerts}
         for rule in sorted(rules, key=lambda r: (r.id not in fired, -severity_rank(r.severity))):
             alert = fired.get(rule.id)
@@ -175,6 +178,30 @@ def try_alerts(
             file=out,
         )
     return raised
+
+
+def _other_card_hint(rules: Sequence[Any], registry: Any, card_id: str) -> str | None:
+    """Which rules cannot fire because they read criteria the chosen scorecard lacks, when an option
+    picks a card that has them: a support dialogue tried without ``--queue support`` is scored on the
+    sales card, where ``identity_not_verified`` stays quiet with no word about why."""
+    from processors.alerts import _criterion_paths
+
+    have = {c.id for c in registry.get(card_id).criteria}
+    lacking = {r.id: cid for r in rules for _, cid in _criterion_paths(r.when) if cid not in have}
+    picks = []
+    for card in sorted(registry.cards.values(), key=lambda c: c.id):
+        if card.id == card_id or not set(lacking.values()) & {c.id for c in card.criteria}:
+            continue
+        if card.queues != ("*",):
+            picks.append(f"--queue {card.queues[0]}")
+        elif card.tenants != ("*",):
+            picks.append(f"--tenant {card.tenants[0]}")
+    if not picks:  # only the catch-all card has them: nothing to choose
+        return None
+    return (
+        f"{', '.join(sorted(lacking))} read criteria scorecard {card_id} does not have and cannot fire "
+        f"here; {' or '.join(picks)} scores the dialogue on a card that has them"
+    )
 
 
 def _tenant_twin(rulebook: Any, tenant: str) -> str | None:

@@ -148,4 +148,30 @@ def test_a_tenant_a_rule_set_names_in_other_letters_is_pointed_out(
     assert "note: no rule set names tenant 'Rostelecom-Demo'; one names 'rostelecom-demo'" in out
     assert main(["alerts", "try", str(calm), "--tenant", "rostelecom-demo"]) == 0
     out = capsys.readouterr().out
-    assert "note:" not in out and "FIRES  any_price" in out
+    assert "note: no rule set names tenant" not in out and "FIRES  any_price" in out
+
+
+def test_without_a_queue_a_note_names_the_rules_only_another_card_lets_fire(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A supervisor typed a support call (an account touched without an identity check) without
+    --queue: it was scored on the sales card, and identity_not_verified stayed silent with no word
+    about why. A note names those rules and the --queue that scores the call on the support card."""
+    dialogue = tmp_path / "support.txt"
+    dialogue.write_text(
+        "agent: Hello, Northwind support, this is Dana.\n"
+        "customer: I was charged twice this month.\n"
+        "agent: I see the double charge on your account and I have refunded it.\n",
+        encoding="utf-8",
+    )
+    assert main(["alerts", "try", str(dialogue)]) == 0
+    out = capsys.readouterr().out
+    assert "scorecard default" in out and "identity_not_verified [info]" not in out
+    note = next(line for line in out.splitlines() if line.startswith("  note: "))
+    assert "identity_not_verified, unresolved_churn_risk read criteria scorecard default" in note
+    assert note.endswith("--queue support scores the dialogue on a card that has them")
+    # what the note says to do makes the rule fire, and the note is gone once a queue is chosen
+    assert main(["alerts", "try", str(dialogue), "--queue", "support"]) == 0
+    out = capsys.readouterr().out
+    assert "scorecard support" in out and "FIRES  identity_not_verified [info]" in out
+    assert "note:" not in out
