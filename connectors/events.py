@@ -113,7 +113,10 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
         if not isinstance(obj.get(field), str):
             problems.append(f"{field}: required string")
     agent = obj.get("agent")
-    if (
+    if agent is not None and not isinstance(agent, Mapping):  # "agent": "Anna": say what it must be
+        problems.append(f'agent: must be an object {{"id": ..., "name": ...}}, got {type(agent).__name__}')
+        agent = {}
+    elif (
         not isinstance(agent, Mapping)
         or not isinstance(agent.get("id"), str | int)
         or isinstance(agent["id"], bool)

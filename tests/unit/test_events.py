@@ -211,7 +211,7 @@ def test_bad_direction():
         ("customer", "bob", "customer"),
         ("audio", ["stereo"], "audio"),
         ("crm", [1, 2], "crm"),
-        ("agent", "a-7", "agent.id"),
+        ("agent", "a-7", "agent"),
         ("queue", 5, "queue"),
         ("language", ["en"], "language"),
     ],
@@ -219,6 +219,17 @@ def test_bad_direction():
 def test_wrong_shapes_are_named(field, value, path):
     problems = problems_of(call_json(**{field: value}))
     assert any(p.startswith(path + ":") for p in problems), problems
+
+
+def test_an_agent_given_as_a_name_says_it_must_be_an_object():
+    """`"agent": "Anna"` was reported as "agent.id: required string (an extension number is accepted
+    too)", which sent an integrator looking for a missing id instead of the object around it."""
+    assert problems_of(call_json(agent="Anna")) == [
+        'agent: must be an object {"id": ..., "name": ...}, got str'
+    ]
+    assert problems_of(call_json(agent={"name": "Anna"})) == [
+        "agent.id: required string (an extension number is accepted too)"
+    ]
 
 
 def test_nested_wrong_types_are_named_not_left_for_the_encoder():
