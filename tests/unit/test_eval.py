@@ -267,3 +267,13 @@ def test_llm_serve_needs_a_model(capsys, monkeypatch):
     monkeypatch.delenv("CALLSTREAM_LLM_SERVE_MODEL", raising=False)
     assert main(["llm", "serve", "--dry-run"]) == 2
     assert "CALLSTREAM_LLM_SERVE_MODEL" in capsys.readouterr().err
+
+
+def test_without_report_nothing_is_written(sample_calls, tmp_path, capsys, monkeypatch):
+    """The README said eval "writes eval.md + eval.png"; it does only with --report DIR."""
+    monkeypatch.delenv("CALLSTREAM_LLM_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    before = set(tmp_path.rglob("*"))
+    assert main(["eval", str(LABELS), "--calls", str(sample_calls)]) == 0
+    assert "report:" not in capsys.readouterr().out
+    assert set(tmp_path.rglob("*")) == before
