@@ -669,7 +669,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             if args.format == "json":
                 print_json(headers, rows, out=sys.stdout)
             else:
-                print_table(headers, rows, out=sys.stdout, sample=TABLE_SAMPLE_ROWS)
+                print_table(headers, rows, out=sys.stdout, sample=TABLE_SAMPLE_ROWS, null="NULL")
     except ClickHouseConnectError as exc:  # the server failed halfway through the result
         return refused(exc)
     if fresh:  # an empty result from the wrong directory must not look like "no calls"

@@ -28,9 +28,9 @@ def escape_controls(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, null: str = "") -> str:
     if value is None:
-        return ""
+        return null
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".")
     return escape_controls(str(value))
@@ -41,9 +41,11 @@ def print_table(
     rows: Iterable[Sequence[Any]],
     out: TextIO = sys.stdout,
     sample: int | None = None,
+    null: str = "",
 ) -> None:
     """Left-aligned columns separated by two spaces, with a rule under the header. Control
     characters in a value or a column name are printed escaped (:func:`escape_controls`), never raw.
+    ``null`` stands for a None value (``callstream query``: ``NULL``, so it differs from ``''``).
 
     With ``sample``, the widths come from the first ``sample`` rows and the rest are printed as they
     arrive, so a result of any size needs memory for ``sample`` rows only; a longer value after those
@@ -51,7 +53,7 @@ def print_table(
     """
     rows = iter(rows)
     headers = [escape_controls(h) for h in headers]  # a column alias is the user's text too
-    head = [[_cell(v) for v in row] for row in islice(rows, sample)]
+    head = [[_cell(v, null) for v in row] for row in islice(rows, sample)]
     widths = [max([len(h)] + [len(r[i]) for r in head]) for i, h in enumerate(headers)]
     if headers:  # a statement without columns (DDL, OPTIMIZE): only the count, not two blank lines
         line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
@@ -62,7 +64,7 @@ def print_table(
         print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip(), file=out)
         count += 1
     for row in rows:
-        cells = [_cell(v) for v in row]
+        cells = [_cell(v, null) for v in row]
         print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip(), file=out)
         count += 1
     print(f"({count} row{'s' if count != 1 else ''})", file=out)

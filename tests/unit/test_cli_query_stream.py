@@ -142,3 +142,21 @@ def test_other_errors_are_not_retried() -> None:
     with pytest.raises(DatabaseError, match="SYNTAX_ERROR"):
         stream_query(client, "SELEC 1")  # type: ignore[arg-type]
     assert client.ran == []
+
+
+def test_a_null_is_printed_null_not_blank_like_an_empty_string(
+    isolated_chdb: Any, chdb_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A mono call's agent_talk_s is NULL (the demo shows n/a) and an unnamed agent is '': the table
+    printed both as blanks, so an analyst could not tell "not measured" from "empty"."""
+    monkeypatch.setenv("CALLSTREAM_CLICKHOUSE_DSN", f"{chdb_dsn}?database={isolated_chdb.database}")
+    sql = "SELECT CAST(NULL AS Nullable(Float64)) AS talk, '' AS name, 1.5 AS n"
+    assert main(["query", sql]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "talk  name  n",
+        "----  ----  ---",
+        "NULL        1.5",
+        "(1 row)",
+    ]
+    assert main(["query", sql, "--format", "json"]) == 0
+    assert capsys.readouterr().out == '{"talk": null, "name": "", "n": 1.5}\n'
