@@ -880,9 +880,21 @@ def cmd_llm_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    import logging
+
     from streams.settings import Settings, env_text, is_secret, redact
 
-    settings = _settings()
+    def not_ignored(record: logging.LogRecord) -> bool:
+        # --check refuses unknown names below: a warning that they are "ignored" would contradict it
+        return not record.getMessage().startswith("callstream: ignoring unknown setting(s)")
+
+    settings_log = logging.getLogger("streams.settings")
+    if args.check:
+        settings_log.addFilter(not_ignored)
+    try:
+        settings = _settings()
+    finally:
+        settings_log.removeFilter(not_ignored)
     for name, field in Settings.model_fields.items():
         env = f"CALLSTREAM_{name.upper()}"
         value = getattr(settings, name)

@@ -207,6 +207,24 @@ def test_invalid_configuration_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_config_check_names_a_misspelt_variable_once_as_refused(tmp_path: Path) -> None:
+    """`config --check` said "ignoring unknown setting(s): CALLSTREAM_PARTITONS" and then, for the
+    same name, "unknown setting(s)" with exit 2: the first line contradicted the verdict. Without
+    --check (a worker starting) the name is still only warned about."""
+    env = {"CALLSTREAM_PARTITONS": "8"}
+    checked = callstream("config", "--check", cwd=tmp_path, env=env)
+    assert checked.returncode == 2
+    assert checked.stderr.splitlines() == [
+        "callstream: unknown setting(s): CALLSTREAM_PARTITONS (environment): "
+        "did you mean CALLSTREAM_PARTITIONS?"
+    ]
+    shown = callstream("config", cwd=tmp_path, env=env)
+    assert (
+        shown.returncode == 0
+        and "callstream: ignoring unknown setting(s): CALLSTREAM_PARTITONS" in shown.stderr
+    )
+
+
 #: The demo's table header: printed only when the demo ran to the end.
 TABLE_HEADER = "customer talk"
 
