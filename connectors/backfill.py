@@ -288,6 +288,9 @@ class Planned(NamedTuple):
     call: dict[str, Any] | None
     why: str | None
     call_id: str
+    #: The dead letter's class: the recording's own error (CorruptRecording, EmptyRecording, ...),
+    #: so `dlq list --error-class` and `bi_dead_letters_hourly` find an imported file with the others.
+    error_class: str = "InvalidCall"
 
 
 def plan(
@@ -337,7 +340,7 @@ def _plan(
         try:
             call = call_for(probe(path), meta, tenant, cdr, tz, file_id)
         except Exception as exc:  # an unreadable file is reported, and the import goes on
-            yield Planned(path, None, f"{type(exc).__name__}: {exc}", row_id)
+            yield Planned(path, None, f"{type(exc).__name__}: {exc}", row_id, type(exc).__name__)
             continue
         other = first_with.setdefault(call["call_id"], path)
         if other != path:

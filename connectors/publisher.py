@@ -209,9 +209,11 @@ class CallPublisher:
         stage: str = "publish",
         on_delivery: Callable[[KafkaError | None, Any], None] | None = None,
         tenant: str | None = None,
+        error_class: str = "InvalidCall",
     ) -> None:
         """Send unpublishable input to the DLQ (``topic`` = ``source``; offset = line number);
-        ``tenant``: whose input it is, else the ``tenant`` a JSON object payload names.
+        ``tenant``: whose input it is, else the ``tenant`` a JSON object payload names;
+        ``error_class``: what was wrong (a recording ``import`` could not read names its error).
 
         ``on_delivery``: the letter's own delivery report, for a caller that cannot wait for
         :meth:`flush` (the ingest API); with it, a full producer queue raises :class:`Backpressure`
@@ -226,7 +228,7 @@ class CallPublisher:
             "key": call_id.encode() if call_id else None,
             "call_id": call_id,
             "payload": payload,
-            "error_class": "InvalidCall",
+            "error_class": error_class,
             "error_message": error,
             "attempts": 1,
             "failed_at": datetime.now(UTC),

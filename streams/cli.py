@@ -415,7 +415,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     published = skipped = bad = 0
     batch: list[tuple[str, str]] = []
     with tqdm(items, desc="import", unit="call", disable=args.quiet) as bar:
-        for path, call_json, problem, call_id in bar:
+        for item in bar:
+            path, call_json, problem, call_id = item.path, item.call, item.why, item.call_id
+            error_class = item.error_class
             try:
                 if problem is None:
                     call = call_from_json(call_json)
@@ -434,7 +436,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                         publisher.publish(call)
                         batch.append((call["call_id"], recording))
             except (InvalidCall, RecordTooLarge) as exc:
-                problem = str(exc)
+                problem, error_class = str(exc), type(exc).__name__
             if problem is not None:
                 bad += 1
                 bar.write(escape_controls(f"{path}: {problem}"), file=sys.stderr)
@@ -447,6 +449,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     error=f"{path.relative_to(directory).as_posix()}: {problem}",
                     call_id=call_id,
                     tenant=(call_json or {}).get("tenant") or args.tenant,  # a metadata row may name one
+                    error_class=error_class,
                 )
             if len(batch) >= 100:
                 publisher.flush()

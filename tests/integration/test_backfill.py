@@ -184,3 +184,7 @@ def test_import_with_a_generic_csv_derives_the_missing_time_and_letters_carry_ca
             "0002.wav: CorruptRecording"
         )
         assert letters["0003"]["error_message"] == "0003.wav: no metadata row matches this file"
+        # an unreadable recording's letter carries its own error class, as a transcribe letter does
+        # (every one was "InvalidCall", so `dlq list --error-class CorruptRecording` missed it)
+        assert letters["bf-0002"]["error_class"] == "CorruptRecording"
+        assert letters["0003"]["error_class"] == "InvalidCall"

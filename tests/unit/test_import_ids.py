@@ -24,8 +24,8 @@ def recordings(root: Path, *names: str) -> Path:
 def outcome(directory: Path, **kwargs: object) -> dict[str, tuple[str | None, str | None]]:
     """{file below directory: (call id or None, why not)}"""
     return {
-        path.relative_to(directory).as_posix(): (call["call_id"] if call else None, why)
-        for path, call, why, _ in plan(directory, None, "acme", **kwargs)  # type: ignore[arg-type]
+        p.path.relative_to(directory).as_posix(): (p.call["call_id"] if p.call else None, p.why)
+        for p in plan(directory, None, "acme", **kwargs)  # type: ignore[arg-type]
     }
 
 
@@ -48,7 +48,8 @@ def test_call_id_from_path_gives_each_file_its_own_valid_id(tmp_path: Path) -> N
         "2026-11-02/0001.wav": ("2026-11-02/0001", None),
         "solo.wav": ("solo", None),
     }
-    for _, call, _, _ in plan(root, None, "acme", call_id_from="path"):
+    for planned in plan(root, None, "acme", call_id_from="path"):
+        call = planned.call
         assert call is not None and call_from_json(call)["call_id"] == call["call_id"]  # "/" is allowed
 
 
@@ -69,7 +70,8 @@ def test_a_metadata_row_matching_two_files_publishes_one(tmp_path: Path) -> None
            "DOCUMENTATION", "1763632800.42", ""]  # fmt: skip
     with master.open("w", newline="") as fh:
         csv.writer(fh, quoting=csv.QUOTE_ALL).writerow(row)
-    (_, call, why, _), (_, none, reused, reused_id) = plan(root, master, "acme")
+    first, second = plan(root, master, "acme")
+    call, why, none, reused, reused_id = first.call, first.why, second.call, second.why, second.call_id
     assert call is not None and call["call_id"] == "1763632800.42" and why is None
     assert none is None and reused is not None and "metadata row matches both files" in reused
     assert reused_id == "1763632800.42"  # its dead letter is found by the row's call id
