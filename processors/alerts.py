@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from processors.acoustics import METRICS
+from processors.rows import LEGACY_FATAL
 from processors.rules import NO_QUALIFIERS, Qualifiers, check_dictionaries_dir, negated_hits, read_qualifiers
 from processors.tenant_config import (
     document_header,
@@ -52,6 +53,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Longest text value quoted in an alert's message (a CRM note, a label): the message keeps its
 #: agent and call id, which a notifier's length limit would otherwise cut off.
 MAX_QUOTED = 200
+#: A failed fatal criterion's reasoning quoted in an alert: enough to say what went wrong, short enough
+#: that several criteria, the agent and the call id fit a chat message.
+MAX_REASONING = 80
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _SET_KEYS = {"id", "version", "title", "description", "tenants", "queues", "cooldown", "rules"}
 _RULE_KEYS = {"id", "title", "severity", "when", "cooldown", "message", "enabled"}
@@ -162,7 +166,11 @@ class Compare:
         # as one: "5000" > 1000, "True" == true, "0" is false.
         typed = _text_value(value) if isinstance(value, str) and not isinstance(self.literal, str) else value
         if self.op is None:
-            return Match(_num(typed), None, self.path) if typed else None
+            if not typed:
+                return None
+            # a bare fatal_failed names the criteria that failed: the flag alone tells a supervisor little
+            text = fatal_failures(score) if self.path == "fatal_failed" else self.path
+            return Match(_num(typed), None, text)
         left: Any = typed
         right: Any = self.literal
         if isinstance(right, bool):
@@ -176,10 +184,42 @@ class Compare:
         if not _OPS[self.op](left, right):
             return None
         threshold = self.literal if isinstance(self.literal, float) else None
+        if self.path == "fatal_failed" and self.literal is True:
+            return Match(_num(typed), threshold, fatal_failures(score))
         shown = _fmt(value)
         if len(shown) > MAX_QUOTED:
             shown = shown[: MAX_QUOTED - 1] + "…"
         return Match(_num(typed), threshold, f"{self.path} = {shown} ({self.op} {_fmt(self.literal)})")
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= MAX_REASONING else flat[: MAX_REASONING - 1].rstrip() + "…"
+
+
+def fatal_failures(score: Mapping[str, Any]) -> str:
+    """Which fatal criteria failed the call, for the people an alert on ``fatal_failed`` reaches:
+    ``Politeness = 10 ("The agent called the customer ..."), Disclaimer read = no failed the call``.
+
+    A record written before criteria said ``fatal_failed`` is read as the sink reads it (the packaged
+    cards' politeness below 30: :data:`processors.rows.LEGACY_FATAL`); when that names none either,
+    the text says a fatal criterion failed without naming it."""
+    named = []
+    for row in score.get("criteria") or ():
+        failed = row.get("fatal_failed")
+        if failed is None and row.get("fatal") is None and row.get("status") == "scored":
+            threshold = LEGACY_FATAL.get(row["id"])
+            value = _num(row.get("value"))
+            failed = threshold is not None and value is not None and value < threshold
+        if not failed:
+            continue
+        answer = row.get("label") if row.get("label") is not None else row.get("value")
+        title = _excerpt(str(row.get("title") or row["id"]))
+        why = f' ("{_excerpt(row["reasoning"])}")' if (row.get("reasoning") or "").strip() else ""
+        named.append(f"{title} = {_fmt(answer) if answer is not None else 'n/a'}{why}")
+    if not named:
+        return "a fatal criterion failed the call (the record does not say which)"
+    return ", ".join(named) + " failed the call"
 
 
 @dataclass(frozen=True)
