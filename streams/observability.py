@@ -18,6 +18,11 @@ clocks), the lag gauges are dropped (a gap, not a stale number; ``CallstreamLagC
 fires) and ``/readyz`` answers 503 "broker unreachable". ``/healthz`` stays 200: a restart does
 not bring a broker back. ``callstream_consumer_lag_checked_timestamp_seconds`` is the time of the
 last successful check.
+
+:class:`ProgressReporter` (a daemon thread too) writes one ``streams.progress`` line to the worker's log every
+``CALLSTREAM_PROGRESS_INTERVAL_S`` seconds in which something changed: records in/out/failed per
+stage, calls written, dead letters and the consumer lag, read from the same Prometheus counters as
+``/metrics`` so both tell the same numbers. Idle, it writes nothing.
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from streams import metrics
 from streams.lag import consumer_lag
+from streams.settings import STAGES
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +203,143 @@ def serve_health(health: Health, port: int, host: str = "127.0.0.1") -> HTTPServ
     return server
 
 
+#: The logger of the progress lines: at INFO even when the worker logs at WARNING (the default), the
+#: operator's only sign, without /metrics or the live page, that an import or ingest was processed.
+PROGRESS_LOG = logging.getLogger("streams.progress")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the progress line reports, as totals since the worker started."""
+
+    stages: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # stage → in, out, failed
+    calls_written: float = 0.0  # ``calls`` rows this worker's sink wrote to ClickHouse
+    letters_written: float = 0.0  # ``dead_letters`` rows: any stage's, ingest's, import's, the sink's own
+
+
+def _totals(counter: Any) -> dict[tuple[str, ...], float]:
+    """The ``_total`` samples of a labelled prometheus counter, by label values."""
+    found: dict[tuple[str, ...], float] = {}
+    for family in counter.collect():
+        for sample in family.samples:
+            if sample.name.endswith("_total"):
+                found[tuple(sample.labels.values())] = sample.value
+    return found
+
+
+def read_counts() -> Counts:
+    """The current totals of :mod:`streams.metrics`' counters (records failed summed over errors)."""
+    ins = {labels[0]: v for labels, v in _totals(metrics.RECORDS_IN).items()}
+    outs = {labels[0]: v for labels, v in _totals(metrics.RECORDS_OUT).items()}
+    failed: dict[str, float] = {}
+    for (stage, _error), value in _totals(metrics.RECORDS_FAILED).items():
+        failed[stage] = failed.get(stage, 0.0) + value
+    names = set(ins) | set(outs) | set(failed)
+    stages = {name: (ins.get(name, 0.0), outs.get(name, 0.0), failed.get(name, 0.0)) for name in names}
+    rows = {labels[0]: v for labels, v in _totals(metrics.SINK_ROWS).items()}
+    return Counts(stages, rows.get("calls", 0.0), rows.get("dead_letters", 0.0))
+
+
+def _stage_order(name: str) -> tuple[int, str]:
+    return (STAGES.index(name) if name in STAGES else len(STAGES), name)
+
+
+def _n(value: float) -> str:
+    return f"{value:g}"
+
+
+def _written(calls: float, letters: float) -> str:
+    return f"{_n(calls)} call{'s' * (calls != 1)}, {_n(letters)} dead letter{'s' * (letters != 1)}"
+
+
+def progress_line(
+    before: Counts, now: Counts, seconds: float, lag: int | None = None, lag_before: int | None = None
+) -> str | None:
+    """The progress line (its logger, ``streams.progress``, names it) for what changed from ``before``
+    to ``now`` in ``seconds``; None when nothing did, so an idle worker stays silent. What was written
+    to ClickHouse is said where this worker runs the sink.
+
+    ``lag``: records the worker's group has not committed yet, all topics (None: not checked). A
+    change from ``lag_before`` is news too: records waiting while a long call is transcribed, or the
+    last check after a burst saying all of it is done."""
+    parts = []
+    for name in sorted(now.stages, key=_stage_order):
+        old = before.stages.get(name, (0.0, 0.0, 0.0))
+        d_in, d_out, d_failed = (new - was for new, was in zip(now.stages[name], old, strict=True))
+        if d_in or d_out or d_failed:
+            parts.append(f"{name} {_n(d_in)} in/{_n(d_out)} out/{_n(d_failed)} failed")
+    calls = now.calls_written - before.calls_written
+    letters = now.letters_written - before.letters_written
+    lag_moved = lag is not None and lag != (lag_before or 0)  # the first check finding 0 is no news
+    if not parts and not calls and not letters and not lag_moved:
+        return None
+    line, window = ", ".join(parts) or "no records", f"last {seconds:.0f} s"
+    if "sink" in now.stages or now.calls_written or now.letters_written:
+        line += (
+            f"; {_written(calls, letters)} written to ClickHouse ({window}; "
+            f"{_written(now.calls_written, now.letters_written)} since start)"
+        )
+    else:
+        line += f" ({window})"
+    return f"{line}; lag {'unknown' if lag is None else lag}"
+
+
+class ProgressReporter:
+    """Logs :func:`progress_line` every ``interval`` seconds on ``PROGRESS_LOG`` (0: never), and once
+    more on :meth:`stop` for what the last interval saw."""
+
+    def __init__(
+        self,
+        interval: float,
+        *,
+        lag: Callable[[], int | None] = lambda: None,
+        counts: Callable[[], Counts] = read_counts,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval, self.lag, self.counts, self.clock = interval, lag, counts, clock
+        self.last = counts()  # what this process counted before (a demo run earlier) is not news
+        self.last_at = clock()
+        self.last_lag: int | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def tick(self) -> str | None:
+        """Log the line for what changed since the last tick, if anything did; returns it."""
+        now, at, lag = self.counts(), self.clock(), self.lag()
+        line = progress_line(self.last, now, at - self.last_at, lag, self.last_lag)
+        self.last, self.last_at, self.last_lag = now, at, lag
+        if line is not None:
+            PROGRESS_LOG.info("%s", line)
+        return line
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.tick()
+            except Exception as exc:  # a progress line is never worth the worker
+                log.debug("progress line failed: %r", exc)
+
+    def start(self) -> ProgressReporter:
+        if self.interval > 0 and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="callstream-progress", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+            self._thread = None
+            with contextlib.suppress(Exception):
+                self.tick()
+
+
+def show_progress(log_level: str) -> None:
+    """Let ``PROGRESS_LOG``'s INFO lines through at the default level (warning); ``error`` hides them."""
+    if logging.getLevelName(log_level.upper()) <= logging.WARNING:
+        PROGRESS_LOG.setLevel(logging.INFO)
+
+
 @contextlib.contextmanager
 def observe(rt: Any, bootstrap: str) -> Iterator[Health]:
     """Attach the heartbeat task to the worker's app, start the lag reporter and health endpoint
@@ -223,9 +367,16 @@ def observe(rt: Any, bootstrap: str) -> Iterator[Health]:
         except OSError as exc:
             log.warning("health endpoint not started on port %d: %s", settings.health_port, exc)
     lag.start()
+
+    def lag_now() -> int | None:
+        return sum(lag.last.values()) if lag.last_checked is not None and lag.last else None
+
+    show_progress(settings.log_level)
+    progress = ProgressReporter(settings.progress_interval_s, lag=lag_now).start()
     try:
         yield health
     finally:
+        progress.stop()
         lag.stop()
         if server is not None:
             server.shutdown()

@@ -503,6 +503,13 @@ class Settings(BaseSettings):
         description="Seconds between consumer-lag checks exported as callstream_consumer_lag{topic}; "
         "0 disables them.",
     )
+    progress_interval_s: float = Field(
+        30.0,
+        ge=0,
+        description="Seconds between the worker's progress lines on stderr (records in/out/failed per "
+        "stage, calls written, dead letters, consumer lag; from the /metrics counters), written only when "
+        "something changed; shown at the default log level, hidden by LOG_LEVEL=error; 0 disables them.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "warning", description="Worker log level."
     )

@@ -4,6 +4,7 @@ uncommitted records, and a real `callstream worker` process."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -69,6 +70,7 @@ def test_sink_worker_serves_health_lag_and_end_to_end_latency(tmp_path: Path) ->
             "CALLSTREAM_HEALTH_PORT": str(health_port),
             "CALLSTREAM_LAG_INTERVAL": "1",
             "CALLSTREAM_WEB_PORT": "0",
+            "CALLSTREAM_PROGRESS_INTERVAL_S": "1",
         }
     )
     worker = subprocess.Popen(
@@ -117,3 +119,18 @@ def test_sink_worker_serves_health_lag_and_end_to_end_latency(tmp_path: Path) ->
         worker.send_signal(signal.SIGINT)
         out, _ = worker.communicate(timeout=60)
     assert worker.returncode == 0, out[-3000:]
+    # The progress lines on stderr (default log level) tell the same numbers as /metrics; an idle
+    # second writes none (the worker ran for many seconds at a one-second interval).
+    progress = [line for line in out.splitlines() if "streams.progress: " in line]
+    assert progress, out[-3000:]
+    assert len(progress) <= 5, progress
+    summed = {
+        what: sum(int(n) for line in progress for n in re.findall(pattern, line))
+        for what, pattern in {
+            "in": r"sink (\d+) in/",
+            "out": r"sink \d+ in/(\d+) out/",
+            "calls": r"; (\d+) calls?, \d+ dead letters? written",
+        }.items()
+    }
+    assert summed == {"in": 1, "out": 1, "calls": 1}, progress
+    assert "1 call, 0 dead letters since start" in progress[-1], progress
