@@ -898,6 +898,15 @@ def cmd_config(args: argparse.Namespace) -> int:
         settings = _settings()
     finally:
         settings_log.removeFilter(not_ignored)
+    if args.check:  # the verdict only: the table of every setting would bury it
+        from streams.settings import config_file, unknown_settings
+
+        if unknown := unknown_settings(config_file()):
+            print(f"callstream: unknown setting(s): {'; '.join(unknown)}", file=sys.stderr)
+            return 2
+        check_config_files(settings)
+        print(config_verdict(settings, config_file()), file=sys.stderr)
+        return 0
     for name, field in Settings.model_fields.items():
         env = f"CALLSTREAM_{name.upper()}"
         value = getattr(settings, name)
@@ -905,18 +914,20 @@ def cmd_config(args: argparse.Namespace) -> int:
         # the rest as the variable is written, so a line pasted back means the same
         shown = redact(name, value, quoted=False) if value and is_secret(name) else env_text(value)
         print(f"{env}={shown}\n    {field.description}")
-    if args.check:
-        from streams.settings import config_file, unknown_settings
-
-        if unknown := unknown_settings(config_file()):
-            print(f"callstream: unknown setting(s): {'; '.join(unknown)}", file=sys.stderr)
-            return 2
-        check_config_files(settings)
-        print(
-            "config files: alert rules, scorecards, keyword dictionaries and text config load",
-            file=sys.stderr,
-        )
     return 0
+
+
+def config_verdict(settings: Settings, env_file: str) -> str:
+    """``config --check``'s line when all is well: how many settings there are and where the ones
+    not at their default come from, so a user sees their variables were read at all."""
+    environ = {name.upper() for name in os.environ}  # names are case-insensitive, as pydantic reads them
+    given = settings.model_fields_set
+    from_env = sum(f"CALLSTREAM_{name.upper()}" in environ for name in given)
+    return (
+        f"config ok: {len(type(settings).model_fields)} settings, {from_env} set from the environment, "
+        f"{len(given) - from_env} from {env_file}; alert rules, scorecards, keyword dictionaries and "
+        "text config load"
+    )
 
 
 def check_config_files(settings: Settings) -> None:
@@ -1341,8 +1352,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--check",
         action="store_true",
-        help="also load the alert rules, scorecards and keyword dictionaries the settings name, as a "
-        "worker does at start: exit 2 naming the file of the first problem",
+        help="check instead of printing: validate the settings, refuse unknown CALLSTREAM_* names and "
+        "load the alert rules, scorecards and keyword dictionaries the settings name, as a worker does "
+        "at start; print only the verdict (one 'config ok' line, or exit 2 naming each wrong variable "
+        "or the file of the first problem)",
     )
     p.set_defaults(func=cmd_config)
     return parser

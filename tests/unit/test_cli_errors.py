@@ -418,6 +418,35 @@ def test_config_check_loads_rules_scorecards_and_dictionaries(
     assert err.startswith(f"callstream: {rules / 'x.yaml'}: rule 'r' reads rules.keyword_hits.nope")
 
 
+def test_config_check_prints_the_verdict_not_the_table(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
+) -> None:
+    """A user trial: `config --check` printed every setting (two lines each) before its verdict, which
+    scrolled out of sight. The table is `config`'s alone; --check says only what it found."""
+    from streams.settings import Settings
+
+    monkeypatch.setenv("CALLSTREAM_PARTITIONS", "3")
+    monkeypatch.setenv("callstream_log_level", "debug")  # names are case-insensitive
+    (tmp_path / ".env").write_text(
+        "CALLSTREAM_REPLICATION_FACTOR=2\nCALLSTREAM_PARTITIONS=5\n"
+    )  # the environment wins
+    assert main(["config"]) == 0
+    table = capsys.readouterr()
+    assert "CALLSTREAM_PARTITIONS=3" in table.out and "CALLSTREAM_REPLICATION_FACTOR=2" in table.out
+    assert main(["config", "--check"]) == 0
+    checked = capsys.readouterr()
+    assert checked.out == ""
+    fields = len(Settings.model_fields)
+    assert checked.err.splitlines() == [
+        f"config ok: {fields} settings, 2 set from the environment, 1 from .env; "
+        "alert rules, scorecards, keyword dictionaries and text config load"
+    ]
+    monkeypatch.setenv("CALLSTREAM_PARTITIONS", "many")
+    assert main(["config", "--check"]) == 2
+    wrong = capsys.readouterr()
+    assert wrong.out == "" and "CALLSTREAM_PARTITIONS" in wrong.err and "config ok" not in wrong.err
+
+
 def test_publish_without_a_broker_says_how_to_reach_the_embedded_one(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
