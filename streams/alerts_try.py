@@ -32,8 +32,8 @@ ROLE_PREFIXES = {
     "клиент": "customer",
 }
 _LINE = re.compile(r"^\s*([^\W\d_]+)\s*:\s*(.*)$")
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+#: The languages ``--language`` offers (those of the sample dialogues and dictionaries).
+LANGUAGES = ("en", "ru")
 
 
 class DialogueError(ValueError):
@@ -61,9 +61,13 @@ def parse_dialogue(text: str, source: str = "<dialogue>") -> list[tuple[str, str
 
 
 def guess_language(turns: Sequence[tuple[str, str]]) -> str:
-    """``ru`` when Cyrillic letters outnumber Latin ones, else ``en`` (the two sample languages)."""
-    joined = " ".join(text for _, text in turns)
-    return "ru" if len(_CYRILLIC.findall(joined)) > len(_LATIN.findall(joined)) else "en"
+    """The language most words are in, counted as the score stage counts them
+    (:func:`processors.rules.language_mix`) over the two languages ``--language`` offers; ``en`` for
+    a dialogue without words."""
+    from processors.rules import language_mix
+
+    mix = language_mix((text for _, text in turns), LANGUAGES)
+    return mix.most_common(1)[0][0] if mix else "en"
 
 
 def transcript_from_turns(
@@ -123,11 +127,18 @@ def read_calls(path: Path | str, stdin: TextIO | None = None, **call: Any) -> li
 
 
 def try_alerts(
-    transcripts: Sequence[dict[str, Any]], settings: Any, show_all: bool = False, out: TextIO | None = None
+    transcripts: Sequence[dict[str, Any]],
+    settings: Any,
+    show_all: bool = False,
+    out: TextIO | None = None,
+    language: str | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """Print, per call, the alerts its score raises (with ``show_all``, the rules that stay quiet as
-    well). Returns the number of alerts raised."""
+    well). ``language``: the ``--language`` given, if any; a call whose words the score stage finds
+    in another language gets a note on ``err``. Returns the number of alerts raised."""
     out = out or sys.stdout
+    err = err or sys.stderr
     from ml.tokenizer import TokenCounter
     from processors.alerts import evaluate, explain, load_checked_rulebook, severity_rank
     from processors.compression import compress
@@ -150,12 +161,17 @@ def try_alerts(
         tenant, queue = call["tenant"], call.get("queue")
         rules = rulebook.rules_for(tenant, queue)
         sets = [s.id for s in rulebook.sets.values() if s.specificity(tenant, queue) is not None]
+        told, detected = transcript["language"], score["rules"].get("language")
         print(
             f"{transcript['call_id']}: {len(alerts)} of {len(rules)} rule(s) fire "
-            f"(tenant {tenant}, queue {queue or '-'}, rule sets {', '.join(sorted(sets))}, "
-            f"scorecard {score['scorecard_id']}, scorer {score['scorer']})",
+            f"(tenant {tenant}, queue {queue or '-'}, "
+            f"{'detected ' if language is None and told == detected else ''}language {told}, "
+            f"rule sets {', '.join(sorted(sets))}, scorecard {score['scorecard_id']}, "
+            f"scorer {score['scorer']})",
             file=out,
         )
+        if detected is not None and detected != told:
+            print(_language_note(transcript["call_id"], told, detected, given=language is not None), file=err)
         if (twin := _tenant_twin(rulebook, tenant)) is not None:
             print(
                 f"  note: no rule set names tenant {tenant!r}; one names {twin!r} (tenants match exactly)",
@@ -178,6 +194,18 @@ def try_alerts(
             file=out,
         )
     return raised
+
+
+def _language_note(call_id: str, told: str, detected: str, given: bool) -> str:
+    """A call said to be in one language whose words are mostly in another: the scorer is told (and
+    ``call.language`` reads) the one given while ``rules.language`` goes by the words, so a rule or
+    an LLM criterion written for one of them may silently not match."""
+    how = f"--language {told}" if given else f"its language is {told}"
+    return (
+        f"callstream alerts try: note: {call_id}: {how}, but most of its words are {detected} (as the "
+        f"score stage counts them): the scorer is told {told} and call.language reads {told}, while "
+        f"rules.language reads {detected}" + (f"; leave --language out to use {detected}" if given else "")
+    )
 
 
 def _other_card_hint(rules: Sequence[Any], registry: Any, card_id: str) -> str | None:

@@ -716,7 +716,7 @@ def cmd_alerts_try(args: argparse.Namespace) -> int:
     calls = read_calls(
         args.file, tenant=args.tenant, queue=args.queue, agent=args.agent, language=args.language
     )
-    try_alerts(calls, settings, show_all=args.all)
+    try_alerts(calls, settings, show_all=args.all, language=args.language)
     return 0
 
 
@@ -1171,7 +1171,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--tenant", help="tenant the call belongs to (picks tenant rule sets)")
     q.add_argument("--queue", help="queue the call came through (picks queue rule sets)")
     q.add_argument("--agent", help="agent name shown in the alert messages")
-    q.add_argument("--language", choices=("en", "ru"), help="call language (default: guessed from the text)")
+    q.add_argument(
+        "--language",
+        choices=("en", "ru"),
+        help="call language (default: detected from the words, as the score stage does; a note on "
+        "stderr when the words are mostly in the other one)",
+    )
     q.add_argument("--all", action="store_true", help="also list the rules that do not fire")
     q.set_defaults(func=cmd_alerts_try)
 

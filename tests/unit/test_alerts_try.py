@@ -175,3 +175,47 @@ def test_without_a_queue_a_note_names_the_rules_only_another_card_lets_fire(
     out = capsys.readouterr().out
     assert "scorecard support" in out and "FIRES  identity_not_verified [info]" in out
     assert "note:" not in out
+
+
+RU_THREAT = """оператор: Добрый день, компания Север, меня зовут Дана.
+клиент: У меня три дня не работает интернет, я подам на вас в суд.
+"""
+
+
+@pytest.mark.parametrize(
+    ("dialogue", "given", "words"),
+    [(RU_THREAT, "en", "ru"), (THREAT, "ru", "en")],
+    ids=["ru-as-en", "en-as-ru"],
+)
+def test_a_language_the_words_are_not_in_is_pointed_out(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    dialogue: str,
+    given: str,
+    words: str,
+) -> None:
+    """A user trial: `--language en` on a Russian dialogue said nothing, and a rule on call.language
+    (or an LLM told the wrong language) silently missed. The score stage's own count of the words
+    decides; without --language that count is what the call gets, and the header says so."""
+    with_rules(
+        tmp_path,
+        monkeypatch,
+        f"id: lang\nrules:\n  - id: by_language\n    severity: info\n    when: call.language == {words}\n",
+    )
+    (tmp_path / "call.txt").write_text(dialogue, encoding="utf-8")
+    assert main(["alerts", "try", str(tmp_path / "call.txt"), "--language", given]) == 0
+    told = capsys.readouterr()
+    assert "FIRES  by_language" not in told.out and f", language {given}, " in told.out
+    assert told.err.splitlines() == [
+        f"callstream alerts try: note: call: --language {given}, but most of its words are {words} (as "
+        f"the score stage counts them): the scorer is told {given} and call.language reads {given}, "
+        f"while rules.language reads {words}; leave --language out to use {words}"
+    ]
+    assert main(["alerts", "try", str(tmp_path / "call.txt")]) == 0
+    detected = capsys.readouterr()
+    assert detected.err == ""
+    assert f", detected language {words}, " in detected.out and "FIRES  by_language [info]" in detected.out
+    assert main(["alerts", "try", str(tmp_path / "call.txt"), "--language", words]) == 0
+    agreed = capsys.readouterr()
+    assert agreed.err == "" and f", language {words}, " in agreed.out and "detected" not in agreed.out
