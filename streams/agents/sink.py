@@ -66,6 +66,16 @@ def register(rt: Runtime) -> None:
                 attempts=1,
             )
             metrics.RECORDS_FAILED.labels("sink", type(exc).__name__).inc()
+            # as Runner.send_dead_letter logs every other stage's (publish below only delivers it)
+            log.warning(
+                "dead letter from sink (call %s, %s:%s@%s): %s: %s",
+                letter["call_id"],
+                topic,
+                partition,
+                offset,
+                letter["error_class"],
+                letter["error_message"],
+            )
             return {"dead_letters": [dead_letter_row(letter, row_version(letter["failed_at"]))]}, None, letter
         if spec is SCORED:
             if problems := score_problems(record):  # dead-lettered by the caller, like a refused row

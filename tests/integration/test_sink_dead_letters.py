@@ -6,6 +6,7 @@ does not write them twice."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from pathlib import Path
@@ -75,7 +76,7 @@ async def run_sink(settings: Settings, bootstrap: str) -> dict[str, Any]:
 
 
 def test_sink_dead_letters_reach_the_dlq_topic_and_are_stored_once(
-    tmp_path: Path, chdb_dsn: str, isolated_chdb: Any
+    tmp_path: Path, chdb_dsn: str, isolated_chdb: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = Settings(
         data_dir=tmp_path / "data",
@@ -85,7 +86,7 @@ def test_sink_dead_letters_reach_the_dlq_topic_and_are_stored_once(
         stages=["sink"],
         sink_flush_seconds=0.5,
     )
-    with EmbeddedBroker() as broker:
+    with EmbeddedBroker() as broker, caplog.at_level(logging.WARNING, logger="streams.agents.sink"):
         got = asyncio.run(run_sink(settings, broker.bootstrap))
 
     scored, dlq = settings.topic(SCORED.name), settings.topic(DLQ.name)
@@ -110,6 +111,13 @@ def test_sink_dead_letters_reach_the_dlq_topic_and_are_stored_once(
     tomb, headers = by_offset[3]
     assert tomb["call_id"] == "call-tomb" and tomb["payload"] == b"" and headers == {STORED_HEADER: b"1"}
     assert got["rows"][2][3] == tomb["error_class"] != "DataError"
+    # an undecodable record is logged once, as every other stage's dead letter is (it was counted only)
+    warned = [r.getMessage() for r in caplog.records if r.name == "streams.agents.sink"]
+    for letter in (garbage, tomb):
+        where = f"{scored}:0@{letter['offset']}): {letter['error_class']}: "
+        assert [m for m in warned if where in m and m.startswith("dead letter from sink (call ")] == [
+            f"dead letter from sink (call {letter['call_id']}, {where}{letter['error_message']}"
+        ]
     absurd, _ = by_offset[4]
     assert absurd["call_id"] == "call-absurd" and absurd["error_class"] == "InvalidCall"
     assert "call.agent.name: no control characters" in absurd["error_message"]
