@@ -8,6 +8,7 @@ field path.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import hmac
 import json
@@ -25,6 +26,7 @@ from streams.table import escape_controls
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 SAMPLE_CALLS = SAMPLES_DIR / "calls.jsonl"
 STEREO_DEFAULT = {"0": "agent", "1": "customer"}
+_SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "callstream.CallCompleted.avsc"
 
 
 #: CALLSTREAM_CUSTOMER_HASH_KEY as bytes, once a command has loaded its settings
@@ -104,8 +106,67 @@ def _opt_str(value: Any, field: str, problems: list[str]) -> str | None:
     return None
 
 
+def _record_fields(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Field name -> None for a plain field, or the nested record's own fields; maps (``crm``,
+    ``audio.channels``) are free-form, so their keys are never checked."""
+    fields: dict[str, Any] = {}
+    for field in schema["fields"]:
+        kind = field["type"]
+        nested = isinstance(kind, dict) and kind["type"] == "record"
+        fields[field["name"]] = _record_fields(kind) if nested else None
+    return fields
+
+
+#: The CallCompleted schema's field names, nested records included: what an unknown field is checked
+#: against (read from the schema file, so a new field is never called unknown).
+SCHEMA_FIELDS = _record_fields(json.loads(_SCHEMA.read_text()))
+#: Fields the Avro record requires but JSON may leave out or send as null: the default they get.
+_NULL_DEFAULTS = {"tenant": "default", "source": "api", "direction": "unknown"}
+
+
+def _unknown_fields(obj: Mapping[str, Any], fields: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+    for key, value in obj.items():
+        name = str(key)
+        if name not in fields:
+            # the key is the sender's text: escaped, as a control character would forge a line
+            shown = escape_controls(prefix + name)
+            close = difflib.get_close_matches(name, list(fields), n=1)
+            hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
+            yield f"unknown field '{shown}' dropped{hint}"
+        elif fields[name] is not None and isinstance(value, Mapping):
+            yield from _unknown_fields(value, fields[name], f"{prefix}{name}.")
+
+
+def call_warnings(obj: Mapping[str, Any]) -> list[str]:
+    """What of the JSON ``obj`` is accepted but doubtful: a field the schema does not have (dropped;
+    a misspelt optional one such as ``qeue`` would otherwise vanish unseen), null where a default is
+    taken, a time without a time zone (taken as UTC). Accepted so that producers never break and
+    newer senders stay compatible, but said, by ``publish`` and the ingest API alike."""
+    warnings = list(_unknown_fields(obj, SCHEMA_FIELDS))
+    for field, default in _NULL_DEFAULTS.items():
+        if field in obj and obj[field] is None:
+            warnings.append(f"{field}: null taken as '{default}'")
+    for field in ("started_at", "ended_at", "received_at"):
+        value = obj.get(field)
+        if not isinstance(value, str):  # epoch seconds are UTC by definition
+            continue
+        try:
+            naive = datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is None
+        except ValueError:  # a problem, reported as such
+            continue
+        if naive:
+            warnings.append(f"{field}: {value!r} has no time zone; taken as UTC")
+    return warnings
+
+
 def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, Any]:
     """A CallCompleted record from its JSON form; raises :class:`InvalidCall` listing every problem."""
+    return parse_call(obj, received_at)[0]
+
+
+def parse_call(obj: Any, received_at: datetime | None = None) -> tuple[dict[str, Any], list[str]]:
+    """A CallCompleted record from its JSON form and its :func:`call_warnings`; raises
+    :class:`InvalidCall` listing every problem."""
     if not isinstance(obj, Mapping):
         raise InvalidCall([f"expected a JSON object, got {type(obj).__name__}"])
     problems: list[str] = []
@@ -169,7 +230,7 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
         problems.append(f"text that is not valid Unicode ({exc.reason}: {exc.object[exc.start : exc.end]!r})")
     if problems:
         raise InvalidCall(problems)
-    return record
+    return record, call_warnings(obj)
 
 
 @dataclass(frozen=True)
@@ -182,6 +243,8 @@ class ParsedLine:
     error: str | None
     #: The line's bytes as read, when read as bytes: what the dead letter carries.
     data: bytes | None = None
+    #: What is accepted but doubtful in a valid line (:func:`call_warnings`).
+    warnings: tuple[str, ...] = ()
 
     @property
     def payload(self) -> bytes:
@@ -259,7 +322,8 @@ def read_jsonl(lines: Iterable[str] | Iterable[bytes]) -> Iterator[ParsedLine]:
         try:
             # without its line end: an error at the end of a cut-off line is at its last column, not
             # at "line 2, column 1"
-            yield ParsedLine(lineno, raw, call_from_json(json.loads(raw.rstrip("\r\n"))), None, raw_bytes)
+            record, warnings = parse_call(json.loads(raw.rstrip("\r\n")))
+            yield ParsedLine(lineno, raw, record, None, raw_bytes, tuple(warnings))
         except json.JSONDecodeError as exc:
             yield ParsedLine(lineno, raw, None, f"invalid JSON: {exc.msg} at column {exc.colno}", raw_bytes)
         except InvalidCall as exc:

@@ -10,13 +10,14 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 # Only the standard library at import time: main() reports a Ctrl-C (one line, exit 130) only once it
 # runs, and the entry point imports this module before that; pydantic (settings) comes in main().
 if TYPE_CHECKING:
     from clickhouse_connect.driver.client import Client
 
+    from connectors.events import ParsedLine
     from streams.dlq import Letter
     from streams.settings import Settings
 
@@ -253,6 +254,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker(settings)
 
 
+def _doubtful_line(source: str, line: ParsedLine, strict: bool, out: TextIO | None = None) -> str | None:
+    """A valid line's warnings (accepted but doubtful input): each printed as ``SOURCE:LINE: warning:
+    ...``, the line still good (None); with ``--strict`` they are its error instead, so it is a bad
+    line, dead-lettered like any other."""
+    if not line.warnings:
+        return None
+    if strict:
+        return "; ".join(f"{warning} (refused by --strict)" for warning in line.warnings)
+    for warning in line.warnings:
+        print(f"{source}:{line.lineno}: warning: {warning}", file=out or sys.stderr)
+    return None
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     from connectors.events import RepeatedIds, anchor_relative, read_jsonl
     from connectors.publisher import CallPublisher, RecordTooLarge
@@ -272,7 +286,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
             repeated = RepeatedIds()
             for line in read_jsonl(fh):
                 # a record over message.max.bytes is a bad line, as a real publish finds
-                error = line.error if line.record is None else too_large(settings, codec, line.record)
+                error = (
+                    line.error
+                    if line.record is None
+                    else _doubtful_line(source, line, args.strict) or too_large(settings, codec, line.record)
+                )
                 if error is None:
                     good += 1
                     if note := repeated.note(line):
@@ -304,8 +322,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         base = Path.cwd() if args.file == "-" else Path(args.file).parent
         repeated = RepeatedIds()  # both lines are published (the later wins), but not in silence
         for line in read_jsonl(fh):
-            error = line.error
-            if line.record is not None:
+            error = line.error if line.record is None else _doubtful_line(source, line, args.strict)
+            if line.record is not None and error is None:
                 anchor_relative([line.record], base)  # "rec/a.wav" next to the file, not in the package
                 try:
                     publisher.publish(line.record)
@@ -1017,10 +1035,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Bad lines are reported on stderr as FILE:LINE: error and sent to calls.dlq; the good "
         "ones are still published. Exit status: 0 all published, 1 some line was bad, "
         "2 no broker configured, unreadable file or broker error. Input is read and published line "
-        "by line, so a pipe streams. --dry-run only validates (no broker needed; exit 1 if a line is bad).",
+        "by line, so a pipe streams. --dry-run only validates (no broker needed; exit 1 if a line is bad). "
+        "Input accepted but doubtful (an unknown field, dropped; a null tenant; a time without a time "
+        "zone, taken as UTC) is published with a FILE:LINE: warning, unless --strict.",
     )
     p.add_argument("file", help="JSON-lines file, or - for standard input")
     p.add_argument("--dry-run", action="store_true", help="validate only; publish nothing, need no broker")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="a line with a warning (unknown field, null tenant, time without time zone) is a bad line",
+    )
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser(

@@ -79,3 +79,50 @@ def test_relative_recordings_are_published_from_the_calls_files_folder(tmp_path:
         ]
     uris = sorted(v["recording_uri"] for v in values)
     assert uris == sorted([(tmp_path / "in" / "rec" / "a.wav").resolve().as_uri(), call["recording_uri"]])
+
+
+def test_doubtful_lines_are_published_with_a_warning_and_refused_with_strict(tmp_path: Path) -> None:
+    """A misspelt optional field vanished in silence (the call got no queue, so the wrong scorecard):
+    it is published with a FILE:LINE warning that is no bad line; --strict makes it one."""
+    from schemas.codec import SingleObjectCodec
+
+    good = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])
+    doubtful = {k: v for k, v in good.items() if k != "queue"} | {"call_id": "warned", "qeue": "sales"}
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text(
+        "\n".join(
+            json.dumps(c)
+            for c in (good, doubtful, {**good, "call_id": "naive", "started_at": "2026-11-20T10:00:00"})
+        )
+        + "\n"
+    )
+    qeue = f"{calls}:2: warning: unknown field 'qeue' dropped (did you mean 'queue'?)"
+    naive = f"{calls}:3: warning: started_at: '2026-11-20T10:00:00' has no time zone; taken as UTC"
+
+    dry = callstream("publish", "--dry-run", str(calls), cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert qeue in dry.stderr.splitlines() and naive in dry.stderr.splitlines()
+    assert "dry run: 3 valid call(s), 0 bad line(s)" in dry.stderr
+    strict_dry = callstream("publish", "--dry-run", "--strict", str(calls), cwd=tmp_path)
+    assert strict_dry.returncode == 1 and "dry run: 1 valid call(s), 2 bad line(s)" in strict_dry.stderr
+
+    with EmbeddedBroker() as broker:
+        env = {"CALLSTREAM_KAFKA_BOOTSTRAP": broker.bootstrap}
+        result = callstream("publish", str(calls), cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        assert qeue in result.stderr.splitlines() and naive in result.stderr.splitlines()
+        assert "published 3 call(s); 0 bad line(s)" in result.stderr
+        published = {
+            m.key().decode(): SingleObjectCodec().decode("CallCompleted", m.value())
+            for m in read_topic(broker.bootstrap, "calls.completed", 3)
+        }
+        assert published["warned"]["queue"] is None  # dropped, as the warning says
+
+        strict = callstream("publish", "--strict", str(calls), cwd=tmp_path, env=env)
+        assert strict.returncode == 1, strict.stderr
+        assert f"{calls}:2: unknown field 'qeue' dropped (did you mean 'queue'?) (refused by --strict)" in (
+            strict.stderr
+        )
+        assert "published 1 call(s); 2 bad line(s) sent to the dead-letter topic" in strict.stderr
+        letters = read_topic(broker.bootstrap, "calls.dlq", 2)
+        assert sorted(m.key().decode() for m in letters) == ["naive", "warned"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from connectors.events import SAMPLE_CALLS, call_from_json, hash_number, read_jsonl
+from connectors.events import SAMPLE_CALLS, call_from_json, hash_number, parse_call, read_jsonl
 from schemas.codec import SingleObjectCodec
 from schemas.validation import InvalidCall
 
@@ -352,3 +352,82 @@ def test_a_crm_key_with_a_line_break_is_reported_escaped():
     assert problems == [
         r"crm.a\n2026-11-24 CRITICAL forged\x1b[2J: must be a string, number or null, got list"
     ]
+
+
+def warnings_of(obj: dict[str, Any]) -> list[str]:
+    record, warnings = parse_call(obj, received_at=RECEIVED)
+    assert record == call_from_json(obj, received_at=RECEIVED)  # accepted all the same
+    return warnings
+
+
+def test_a_clean_call_and_the_bundled_samples_have_no_warnings():
+    assert warnings_of(call_json()) == []
+    samples = list(read_jsonl(SAMPLE_CALLS.read_text().splitlines()))
+    assert samples and all(line.record is not None and line.warnings == () for line in samples)
+
+
+def test_a_misspelt_optional_field_is_dropped_with_a_did_you_mean():
+    obj = call_json(qeue="support")
+    del obj["queue"]
+    assert warnings_of(obj) == ["unknown field 'qeue' dropped (did you mean 'queue'?)"]
+    assert call_from_json(obj, received_at=RECEIVED)["queue"] is None
+
+
+def test_an_unknown_field_with_no_close_name_gets_no_guess():
+    assert warnings_of(call_json(priority_score=3)) == ["unknown field 'priority_score' dropped"]
+
+
+def test_unknown_fields_of_nested_records_are_named_by_path():
+    obj = call_json(
+        agent={"id": "a-7", "nmae": "Dana"}, customer={"number": "+15551234567", "segment": "vip"}
+    )
+    assert warnings_of(obj) == [
+        "unknown field 'agent.nmae' dropped (did you mean 'agent.name'?)",
+        "unknown field 'customer.segment' dropped",
+    ]
+    assert warnings_of(call_json(audio={"layot": "mono"})) == [
+        "unknown field 'audio.layot' dropped (did you mean 'audio.layout'?)"
+    ]
+
+
+def test_free_form_maps_take_any_key():
+    obj = call_json(
+        crm={"qeue": "x", "anything": "y"}, audio={"layout": "stereo", "channels": {"0": "agent"}}
+    )
+    assert warnings_of(obj) == []
+
+
+def test_an_unknown_key_with_a_line_break_is_reported_escaped():
+    (warning,) = warnings_of(call_json(**{"evil\nx.jsonl:9: forged": 1}))
+    assert "\n" not in warning and warning.startswith("unknown field 'evil")
+
+
+def test_a_null_tenant_source_or_direction_is_said_with_the_default_taken():
+    obj = call_json(tenant=None, source=None, direction=None)
+    assert warnings_of(obj) == [
+        "tenant: null taken as 'default'",
+        "source: null taken as 'api'",
+        "direction: null taken as 'unknown'",
+    ]
+    assert call_from_json(obj, received_at=RECEIVED)["tenant"] == "default"
+    left_out = call_json()
+    del left_out["tenant"]
+    assert warnings_of(left_out) == []  # leaving it out is the documented way to get the default
+
+
+def test_a_time_without_a_time_zone_is_taken_as_utc_with_a_warning():
+    obj = call_json(started_at="2025-03-14T09:30:00", received_at="2025-03-14 12:00:00")
+    assert warnings_of(obj) == [
+        "started_at: '2025-03-14T09:30:00' has no time zone; taken as UTC",
+        "received_at: '2025-03-14 12:00:00' has no time zone; taken as UTC",
+    ]
+    assert call_from_json(obj)["started_at"] == datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+    # a zone, Z or epoch seconds say when: nothing to warn about
+    assert warnings_of(call_json(started_at="2025-03-14T12:30:00+03:00", ended_at=1741945890.5)) == []
+
+
+def test_read_jsonl_carries_the_warnings_of_a_valid_line_only():
+    lines = [json.dumps(call_json(qeue="x")), json.dumps(call_json(call_id="", qeue="x"))]
+    good, bad = read_jsonl(lines)
+    assert good.error is None and good.warnings == ("unknown field 'qeue' dropped (did you mean 'queue'?)",)
+    assert bad.record is None and bad.warnings == ()
