@@ -3,7 +3,9 @@
 
 Answers, each counted in ``callstream_ingest_requests_total{status}``:
 
-- 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all);
+- 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all), with
+  ``"warnings": [{"index": i, "call_id": ..., "warnings": [...]}]`` for calls accepted with doubtful
+  input (an unknown field, dropped; a time without a time zone, taken as UTC);
 - 400 ``{"errors": [{"index": i, "problems": [...]}]}`` with field paths; a batch is all or nothing;
 - 401 no/unknown token or bad signature (before anything else is looked at: a webhook's source
   too), 403 a call for another tenant. The token (Twilio: the ``?tenant=`` and its signature
@@ -45,7 +47,7 @@ from prometheus_client import Counter
 
 from connectors.auth import AuthError, TenantAuth, twilio_signature
 from connectors.crm import CrmEnricher
-from connectors.events import call_from_json, unanchored_recording
+from connectors.events import parse_call, unanchored_recording
 from connectors.mapping import MappingError, WebhookMapping, load_webhook_mapping
 from connectors.openapi import OPENAPI
 from connectors.publisher import Backpressure, CallPublisher, PublishError, RecordTooLarge
@@ -274,6 +276,7 @@ async def _accept(
         message = f"batch of {len(items)} calls; at most {request.app[MAX_BATCH]} per request"
         return _refuse(request, tenant, source, 413, message, [Letter(0, body)])
     calls, errors, letters = [], [], []
+    warnings: list[dict[str, Any]] = []  # accepted but doubtful: said in the 202, not refused
     for index, item in enumerate(items):
         if isinstance(item, dict):
             item.setdefault("tenant", tenant)
@@ -288,7 +291,7 @@ async def _accept(
                 letter = Letter(index, raw(index), message, _named_id(item))
                 return _refuse(request, tenant, source, 403, message, [letter])
         try:
-            parsed = call_from_json(item)
+            parsed, doubts = parse_call(item)
         except InvalidCall as exc:
             errors.append({"index": index, "problems": exc.problems})
             letters.append(Letter(index, raw(index), str(exc), _named_id(item)))
@@ -299,6 +302,8 @@ async def _accept(
             letters.append(Letter(index, raw(index), problem, parsed["call_id"]))
             continue
         calls.append(parsed)
+        if doubts:
+            warnings.append({"index": index, "call_id": parsed["call_id"], "warnings": doubts})
     if errors:
         return _refuse(
             request, tenant, source, 400, "invalid call(s); nothing was published", letters, errors=errors
@@ -328,7 +333,10 @@ async def _accept(
         return _error(503, "the broker did not acknowledge the call(s); retry later")
     REQUESTS.labels("202").inc()
     CALLS.labels(tenant).inc(len(calls))
-    return web.json_response({"accepted": [c["call_id"] for c in calls]}, status=202)
+    answer: dict[str, Any] = {"accepted": [c["call_id"] for c in calls]}
+    if warnings:  # only then: an answer without any stays as it always was
+        answer["warnings"] = warnings
+    return web.json_response(answer, status=202)
 
 
 async def openapi(request: web.Request) -> web.Response:

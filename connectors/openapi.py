@@ -122,7 +122,24 @@ OPENAPI: dict[str, Any] = {
                                 "schema": {
                                     "type": "object",
                                     "properties": {
-                                        "accepted": {"type": "array", "items": {"type": "string"}}
+                                        "accepted": {"type": "array", "items": {"type": "string"}},
+                                        "warnings": {
+                                            "type": "array",
+                                            "description": "Present when a call was accepted with "
+                                            "doubtful input: an unknown field (dropped; with a "
+                                            "did-you-mean), a time without a time zone (taken as UTC).",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "index": {"type": "integer"},
+                                                    "call_id": {"type": "string"},
+                                                    "warnings": {
+                                                        "type": "array",
+                                                        "items": {"type": "string"},
+                                                    },
+                                                },
+                                            },
+                                        },
                                     },
                                 }
                             }

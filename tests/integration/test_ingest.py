@@ -144,6 +144,47 @@ def test_a_relative_recording_path_is_refused_saying_what_to_send(
     assert sorted(m.key().decode() for m in letters) == ["rel-1", "rel-2"]
 
 
+def test_doubtful_calls_are_accepted_with_their_warnings_in_the_answer(
+    broker: EmbeddedBroker, tmp_path: Path
+) -> None:
+    """A misspelt optional field was dropped in silence (no queue, so the wrong scorecard); the call is
+    still accepted (producers must not break), and the 202 says what was doubtful, per call."""
+    settings = Settings(data_dir=tmp_path, topic_prefix="ingest-warn.")
+    ensure_topics(settings, broker.bootstrap)
+    bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+    misspelt = {k: v for k, v in call("w-1", qeue="sales").items() if k != "queue"}
+    batch = [
+        call("w-0"),
+        misspelt,
+        call("w-2", started_at="2026-11-20T10:00:00", agent={"id": "a", "nmae": "X"}),
+    ]
+    answers = asyncio.run(serve_and(settings, broker.bootstrap, [(bearer, json.dumps(batch).encode())]))
+    assert answers[0] == (
+        202,
+        {
+            "accepted": ["w-0", "w-1", "w-2"],
+            "warnings": [
+                {
+                    "index": 1,
+                    "call_id": "w-1",
+                    "warnings": ["unknown field 'qeue' dropped (did you mean 'queue'?)"],
+                },
+                {
+                    "index": 2,
+                    "call_id": "w-2",
+                    "warnings": [
+                        "unknown field 'agent.nmae' dropped (did you mean 'agent.name'?)",
+                        "started_at: '2026-11-20T10:00:00' has no time zone; taken as UTC",
+                    ],
+                },
+            ],
+        },
+    )
+    messages = read_topic(broker.bootstrap, settings.topic("calls.completed"), 3)
+    queues = {m.key().decode(): CODEC.decode("CallCompleted", m.value())["queue"] for m in messages}
+    assert queues == {"w-0": SAMPLE["queue"], "w-1": None, "w-2": SAMPLE["queue"]}
+
+
 def test_checked_in_openapi_document_is_current() -> None:
     checked_in = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
     assert checked_in == OPENAPI
