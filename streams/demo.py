@@ -476,6 +476,8 @@ def run_demo(settings: Settings, calls_file: Path | None = None, timeout: float 
         problem = line.error or repeated.note(line)
         if problem:
             print(f"{source}:{line.lineno}: {escape_controls(problem)}", file=sys.stderr)
+        for warning in line.warnings:  # accepted but doubtful, as `publish` says (a dropped 'qeue')
+            print(f"{source}:{line.lineno}: warning: {warning}", file=sys.stderr)
     calls = [line.record for line in lines if line.record is not None]
     if not calls:  # nothing to run the stack for: not a table of dead letters and exit 0
         problem = f"{len(lines)} line(s), none a valid call (see above)" if lines else "no calls in it"

@@ -1,7 +1,7 @@
 """`callstream demo --calls` on the user acceptance review's edge file, in one run of the real stack:
 a symlink and a `..` path out of the calls' folder are refused unread (they were read, and /etc
-allowed), a repeated call id is said and shown once, and a bad line's dead letter goes under its own
-call id (it went under FILE:LINE)."""
+allowed), a repeated call id is said and shown once, a misspelt field is warned of (as `publish`
+does), and a bad line's dead letter goes under its own call id (it went under FILE:LINE)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_demo_refuses_links_and_dotdot_out_and_names_repeats_and_bad_lines(tmp_p
     up = "../" * (len(calls_dir.parts) + 2)  # past / from anywhere: `..` at / stays at /
     base = json.loads(SAMPLE_CALLS.read_text().splitlines()[0])
     lines = [
-        dict(base, call_id="uat-link", recording_uri="sub/link.wav"),
+        dict(base, call_id="uat-link", recording_uri="sub/link.wav", qeue="sales"),  # a typo: dropped, said
         dict(base, call_id="uat-dotdot", recording_uri=f"../calls/{up}etc/hosts"),
         dict(base, call_id="uat-dotdot", recording_uri=f"../calls/{up}etc/hosts"),
         dict(base, call_id="uat-invalid", started_at="yesterday"),
@@ -34,6 +34,7 @@ def test_demo_refuses_links_and_dotdot_out_and_names_repeats_and_bad_lines(tmp_p
     result = callstream("demo", "--calls", str(calls), "--timeout", "120", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"{calls}:3: call_id uat-dotdot already on line 2; the later line replaces it" in result.stderr
+    assert f"{calls}:1: warning: unknown field 'qeue' dropped (did you mean 'queue'?)" in result.stderr
     rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
     assert [line.split()[0] for line in result.stdout.splitlines()].count("uat-dotdot") == 1
     for call_id in ("uat-link", "uat-dotdot"):
