@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -239,18 +242,28 @@ def test_price_named_calls_count_sales_prices_not_support_refunds(bi):
     assert got == _expected_price_named_calls(data)
 
 
-def test_price_named_calls_migration_fixes_rows_written_before_it(chdb_dsn, chdb_client, tmp_path):
-    """013 replaces the plain view: calls stored under 006's view (which counted refunds) are counted
-    right as soon as it is applied, with no backfill."""
+@contextlib.contextmanager
+def _database_before(migration: str, chdb_dsn, chdb_client, tmp_path: Path) -> Iterator[tuple[Any, Path]]:
+    """A fresh database migrated up to, not including, ``migration`` (its file is the second value:
+    copy it into ``tmp_path`` to apply it); dropped afterwards."""
     database = f"bi_{uuid.uuid4().hex[:10]}"
     chdb_client.command(f"CREATE DATABASE {database}")
     try:
         client = connect(f"{chdb_dsn}?database={database}")
-        [fix] = DDL_DIR.glob("013_*.sql")
+        [fix] = DDL_DIR.glob(f"{migration}_*.sql")
         for path in DDL_DIR.glob("*.sql"):
             if path.name < fix.name:
                 shutil.copy(path, tmp_path / path.name)
         migrate(client, tmp_path)
+        yield client, fix
+    finally:
+        chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+def test_price_named_calls_migration_fixes_rows_written_before_it(chdb_dsn, chdb_client, tmp_path):
+    """013 replaces the plain view: calls stored under 006's view (which counted refunds) are counted
+    right as soon as it is applied, with no backfill."""
+    with _database_before("013", chdb_dsn, chdb_client, tmp_path) as (client, fix):
         data = bi_data.build()
         _write_before_014(client, data)
         before = _price_named_calls(client)
@@ -264,8 +277,6 @@ def test_price_named_calls_migration_fixes_rows_written_before_it(chdb_dsn, chdb
         assert migrate(client) == [p.name for p in sorted(DDL_DIR.glob("*.sql")) if p.name > fix.name]
         assert _price_named_calls(client) == after  # 014 counts by the rule: the same calls
         assert migrate(client) == []
-    finally:
-        chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
 
 
 #: call_criteria columns of migration 014: what a sink before it did not write.
@@ -290,15 +301,7 @@ def test_criterion_facts_migration_reads_older_rows_as_the_packaged_cards_say(
     packaged cards say (politeness fatal, failing below 30; a rule criterion's rule is its id), which
     is what the real scorecard code says of those same calls; the fatal failures query of docs/bi.md
     then lists the politeness rows of the fatally failed calls, as before."""
-    database = f"bi_{uuid.uuid4().hex[:10]}"
-    chdb_client.command(f"CREATE DATABASE {database}")
-    try:
-        client = connect(f"{chdb_dsn}?database={database}")
-        [fix] = DDL_DIR.glob("014_*.sql")
-        for path in DDL_DIR.glob("*.sql"):
-            if path.name < fix.name:
-                shutil.copy(path, tmp_path / path.name)
-        migrate(client, tmp_path)
+    with _database_before("014", chdb_dsn, chdb_client, tmp_path) as (client, fix):
         data = bi_data.build()
         _write_before_014(client, data)
         shutil.copy(fix, tmp_path / fix.name)
@@ -325,8 +328,6 @@ def test_criterion_facts_migration_reads_older_rows_as_the_packaged_cards_say(
         ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Fatal failures with the reason"]
         listed = {(r["call_id"], r["criterion_id"]) for r in rows(client, sql.replace("7 DAY", "30 DAY"))}
         assert listed == {k for k, (_, failed, _) in stored.items() if failed}
-    finally:
-        chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
 
 
 def test_fatal_failures_list_the_criteria_that_failed(bi):

@@ -16,6 +16,7 @@ from processors.rules import RuleOptions
 from processors.scorecard import ScorecardRegistry, default_scorecard, parse_scorecard
 from processors.scoring import Scorer
 from streams.cli import main
+from tests.bi_data import TENANT_CARD  # globex's own card: other fatal and price_named ids
 from tests.factories import make_call_score
 
 pytestmark = pytest.mark.usefixtures("clean_env")  # no CALLSTREAM_* from outside
@@ -24,31 +25,6 @@ RUDE = "Northwind. What do you want? Not my problem, calm down."
 POLITE_WITH_DISCLAIMER = "Good morning, this call is recorded. Thank you for calling, goodbye."
 
 #: A tenant's card whose fatal criteria have their own ids and titles (no politeness).
-TENANT_CARD = {
-    "id": "globex_sales",
-    "version": "1",
-    "tenants": ["globex"],
-    "criteria": [
-        {
-            "id": "courtesy",
-            "title": "Courtesy towards the caller",
-            "type": "score",
-            "source": "llm",
-            "fatal": True,
-            "pass_threshold": 40,
-            "rubric": "How courteous the agent is.",
-        },
-        {
-            "id": "disclaimer_read",
-            "title": "Recording disclaimer read",
-            "type": "yes_no",
-            "source": "rule",
-            "rule": "agent_keyword:disclaimer",
-            "fatal": True,
-        },
-        {"id": "amounts", "title": "Amounts", "type": "count", "source": "rule", "rule": "price_mentions"},
-    ],
-}
 DICTIONARY = "disclaimer: [this call is recorded]\n"
 
 
@@ -113,7 +89,7 @@ def test_every_failed_criterion_is_named_and_a_long_reasoning_is_cut(dicts: Path
         status="scored", value=12.0, fatal_failed=True, reasoning="The agent\nsnapped at the caller. " * 20
     )
     message = fatal_message(score)
-    assert 'Courtesy towards the caller = 12 ("The agent snapped at the caller. The agent' in message
+    assert 'Courtesy = 12 ("The agent snapped at the caller. The agent' in message
     assert "\n" not in message
     assert '…"), Recording disclaimer read = no' in message
     assert len(message) < 400

@@ -15,42 +15,11 @@ from processors.rules import RuleOptions
 from processors.scorecard import ScorecardRegistry, default_scorecard, parse_scorecard
 from processors.scoring import Scorer
 from schemas.codec import SingleObjectCodec
+from tests.bi_data import TENANT_CARD  # globex's own card: other fatal and price_named ids
 from tests.factories import make_call_score
 
 #: A tenant's sales card: a fatal LLM criterion and a fatal rule criterion with their own ids, and the
 #: price_named / price_mentions rules under other ids than the packaged card's.
-TENANT_CARD = {
-    "id": "globex_sales",
-    "version": "1",
-    "tenants": ["globex"],
-    "criteria": [
-        {
-            "id": "courtesy",
-            "title": "Courtesy",
-            "type": "score",
-            "source": "llm",
-            "fatal": True,
-            "pass_threshold": 40,
-            "rubric": "How courteous the agent is.",
-        },
-        {
-            "id": "disclaimer_read",
-            "title": "Disclaimer read",
-            "type": "yes_no",
-            "source": "rule",
-            "rule": "agent_keyword:disclaimer",
-            "fatal": True,
-        },
-        {
-            "id": "quote_given",
-            "title": "Quote given",
-            "type": "yes_no",
-            "source": "rule",
-            "rule": "price_named",
-        },
-        {"id": "amounts", "title": "Amounts", "type": "count", "source": "rule", "rule": "price_mentions"},
-    ],
-}
 
 
 @pytest.fixture
@@ -83,6 +52,7 @@ def test_a_failed_fatal_rule_criterion_says_so_and_names_its_rule(scorer):
         "courtesy": (True, False, None),
         "disclaimer_read": (True, True, "agent_keyword:disclaimer"),
         "quote_given": (False, False, "price_named"),
+        "deal_stage": (False, False, None),
         "amounts": (False, False, "price_mentions"),
     }
     assert got["quote_given"]["label"] == "yes"
@@ -96,7 +66,7 @@ def test_no_criterion_failed_when_the_call_passed_or_was_not_judged(scorer):
     silent = scorer.score(globex_call("", speech=False))  # nothing said: nothing judged, nothing failed
     assert silent["fatal_failed"] is False and silent["total"] is None
     assert not any(c["fatal_failed"] for c in silent["criteria"])
-    assert [c["fatal"] for c in silent["criteria"]] == [True, True, False, False]
+    assert [c["fatal"] for c in silent["criteria"]] == [True, True, False, False, False]
 
 
 def test_the_facts_travel_through_avro_into_call_criteria(scorer):
@@ -109,6 +79,7 @@ def test_the_facts_travel_through_avro_into_call_criteria(scorer):
         "courtesy": (1, 0, ""),
         "disclaimer_read": (1, 1, "agent_keyword:disclaimer"),
         "quote_given": (0, 0, "price_named"),
+        "deal_stage": (0, 0, ""),
         "amounts": (0, 0, "price_mentions"),
     }
 
