@@ -54,13 +54,8 @@ def test_the_dry_run_says_which_replays_would_fail_again_and_skip_unfixed_leaves
     )
     shutil.copy(SAMPLES_DIR / "sample-en-sale.wav", arrived)  # one recording came late; one never did
     data = tmp_path / "data"
-    use_cli_env(
-        monkeypatch,
-        CLICKHOUSE_DSN=chdb_dsn,
-        TOPIC_PREFIX=prefix,
-        DATA_DIR=str(data),
-        RECORDING_ROOTS=str(recordings),
-    )
+    env = {"CLICKHOUSE_DSN": chdb_dsn, "TOPIC_PREFIX": prefix, "DATA_DIR": str(data)}
+    use_cli_env(monkeypatch, **env, RECORDING_ROOTS=str(recordings))
     tenant = ["--tenant", prefix.rstrip(".")]
 
     assert main(["dlq", "replay", "--dry-run", *tenant]) == 0
@@ -76,17 +71,11 @@ def test_the_dry_run_says_which_replays_would_fail_again_and_skip_unfixed_leaves
     assert not data.exists() or not spool.spool_path(data).exists()  # a dry run queues nothing
 
     # the recording roots are the stage's: without them the arrived file is out of bounds
-    use_cli_env(monkeypatch, CLICKHOUSE_DSN=chdb_dsn, TOPIC_PREFIX=prefix, DATA_DIR=str(data))
+    use_cli_env(monkeypatch, **env)
     assert main(["dlq", "replay", "--dry-run", *tenant]) == 0
     assert "causes: 2 would fail again, 0 gone, 0 not checked" in capsys.readouterr().err
 
-    use_cli_env(
-        monkeypatch,
-        CLICKHOUSE_DSN=chdb_dsn,
-        TOPIC_PREFIX=prefix,
-        DATA_DIR=str(data),
-        RECORDING_ROOTS=str(recordings),
-    )
+    use_cli_env(monkeypatch, **env, RECORDING_ROOTS=str(recordings))
     assert main(["dlq", "replay", "--skip-unfixed", *tenant]) == 0
     err = capsys.readouterr().err
     assert (
