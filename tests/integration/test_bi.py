@@ -330,6 +330,47 @@ def test_criterion_facts_migration_reads_older_rows_as_the_packaged_cards_say(
         assert listed == {k for k, (_, failed, _) in stored.items() if failed}
 
 
+def _roles(client) -> dict[str, tuple[float | None, str | None]]:
+    """bi_call_scores (fatal_score, deal_stage) by call."""
+    return {
+        r["call_id"]: (r["fatal_score"], r["deal_stage"])
+        for r in rows(client, "SELECT call_id, fatal_score, deal_stage FROM bi_call_scores")
+    }
+
+
+def test_criterion_roles_migration_finds_politeness_and_deal_stage_of_older_rows(
+    chdb_dsn, chdb_client, tmp_path
+):
+    """015 finds politeness (a fatal score criterion) and the deal stage (a sales card's category
+    criterion) by what the card says of them: rows stored before 014 (no facts: its defaults) give the
+    packaged cards' politeness and the default card's deal_stage at once, none for the support card,
+    and the hourly view's politeness rows are those of the `politeness` criterion."""
+    with _database_before("015", chdb_dsn, chdb_client, tmp_path) as (client, fix):
+        data = bi_data.build()
+        _write_before_014(client, data)
+        shutil.copy(fix, tmp_path / fix.name)
+        assert migrate(client, tmp_path) == [fix.name]
+        assert migrate(client, tmp_path) == []
+
+        def answer(s: dict, criterion: str, field: str) -> Any:
+            return next((c[field] for c in s["criteria"] if c["id"] == criterion), None)
+
+        expected = {
+            call_id: (answer(s, "politeness", "value"), answer(s, "deal_stage", "label"))
+            for call_id, s in data.calls.items()
+        }
+        assert _roles(client) == expected
+        assert {
+            stage
+            for call_id, (_, stage) in expected.items()
+            if data.calls[call_id]["scorecard_id"] == "support"
+        } == {None}
+        fatal_scores = rows(
+            client, "SELECT DISTINCT criterion_id FROM bi_criteria_hourly WHERE kind = 'score' AND fatal = 1"
+        )
+        assert fatal_scores == [{"criterion_id": "politeness"}]
+
+
 def test_fatal_failures_list_the_criteria_that_failed(bi):
     client, data = bi
     ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Fatal failures with the reason"]
