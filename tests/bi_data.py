@@ -567,9 +567,10 @@ def _audit(client: Client, table: str, verb: str, rows: list[tuple[dict[str, Any
 
 # --- a tenant's own card ----------------------------------------------------------------------------
 
-#: Another tenant, with its own sales card: its fatal criteria and its price_named rule criterion have
-#: other ids than the packaged cards' (no `politeness`, no `price_named`), and one fatal criterion is
-#: a rule.
+#: Another tenant, with its own sales card: its fatal criteria, its price_named rule criterion and its
+#: deal stage have other ids than the packaged cards' (no `politeness`, no `price_named`, no
+#: `deal_stage`), one fatal criterion is a rule, and a score criterion that is not fatal (`rapport`)
+#: is no politeness.
 OTHER_TENANT = "globex"
 TENANT_CARD = {
     "id": "globex_sales",
@@ -602,8 +603,8 @@ TENANT_CARD = {
             "rule": "price_named",
         },
         {
-            "id": "deal_stage",
-            "title": "Deal stage",
+            "id": "pipeline_stage",
+            "title": "Pipeline stage",
             "type": "category",
             "source": "llm",
             "values": ["start", "needs", "presentation", "objections", "closing"],
@@ -615,6 +616,14 @@ TENANT_CARD = {
             "type": "count",
             "source": "rule",
             "rule": "price_mentions",
+        },
+        {
+            "id": "rapport",
+            "title": "Rapport built",
+            "type": "score",
+            "source": "llm",
+            "weight": 0,
+            "rubric": "How well the agent built rapport.",
         },
     ],
 }
@@ -628,15 +637,17 @@ class TenantCall:
     courtesy: float
     disclaimer_read: str
     price_mentions: int
-    deal_stage: str
+    pipeline_stage: str
+    rapport: float
 
 
 #: c0 fails on courtesy, c1 on the disclaimer (a rule), c2 passes; c0 and c3 named a price, no close.
+#: rapport is never courtesy's value, so a panel that took it for politeness would show otherwise.
 TENANT_CALLS = (
-    TenantCall(20.0, "yes", 1, "presentation"),
-    TenantCall(80.0, "no", 2, "closing"),
-    TenantCall(85.0, "yes", 0, "needs"),
-    TenantCall(70.0, "yes", 1, "objections"),
+    TenantCall(20.0, "yes", 1, "presentation", 90.0),
+    TenantCall(80.0, "no", 2, "closing", 10.0),
+    TenantCall(85.0, "yes", 0, "needs", 50.0),
+    TenantCall(70.0, "yes", 1, "objections", 35.0),
 )
 
 
@@ -672,8 +683,9 @@ def tenant_calls(now: datetime) -> dict[str, dict[str, Any]]:
                 "rule",
             ),
             ("quote_given", "yes_no", "rule", float(named == "yes"), named, "computed by rule"),
-            ("deal_stage", "category", "llm", None, a.deal_stage, f"reached {a.deal_stage}"),
+            ("pipeline_stage", "category", "llm", None, a.pipeline_stage, f"reached {a.pipeline_stage}"),
             ("amounts", "count", "rule", float(a.price_mentions), None, "computed by rule"),
+            ("rapport", "score", "llm", a.rapport, None, f"rapport {a.rapport:.0f}"),
         ]
         total, fatal = scored_on(score, card, criteria)
         score.update(

@@ -319,6 +319,7 @@ def test_qa_overview_politeness_per_day_keeps_scorecards_and_scorers_apart(db):
                 == (r["scorecard_id"], r["scorecard_version"], r["scorer"])
                 and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date() == r["time"].date()
             ]
+            assert r["criterion_id"] == "politeness", r  # the packaged cards' one fatal score criterion
             expected = sum(_value(s, "politeness") for s in ss) / len(ss)
             assert r["politeness"] == pytest.approx(expected, abs=0.051), (scorecard, r)
 
@@ -497,17 +498,18 @@ def test_sales_panel_finds_the_price_rule_under_a_tenant_cards_own_id(db):
         return next(c["label"] for c in s["criteria"] if c["id"] == criterion)
 
     expected = {
-        call_id
+        call_id: answer(s, "pipeline_stage")
         for call_id, s in scores.items()
-        if answer(s, "quote_given") == "yes" and answer(s, "deal_stage") != "closing"
+        if answer(s, "quote_given") == "yes" and answer(s, "pipeline_stage") != "closing"
     }
     assert expected and not any(c["id"] == "price_named" for s in scores.values() for c in s["criteria"])
     for scorecard in (ALL, bi_data.TENANT_CARD["id"]):
         listed = panel_rows(
             db, "qa-overview", "Sales: price named, no close", {**TENANT_VARIABLES, "scorecard": [scorecard]}
         )
-        assert {r["call_id"] for r in listed} == expected, scorecard
+        assert {r["call_id"]: r["deal_stage"] for r in listed} == expected, scorecard
         assert {r["scorecard_id"] for r in listed} == {bi_data.TENANT_CARD["id"]}
+        assert {r["sale_probability"] for r in listed} == {None}  # the card asks none: not 0
     result = client.query(
         f"SELECT sum(price_named_calls), sum(calls) FROM bi_agent_day WHERE tenant = '{bi_data.OTHER_TENANT}'"
     )
@@ -518,3 +520,59 @@ def test_sales_panel_finds_the_price_rule_under_a_tenant_cards_own_id(db):
         "SELECT countIf(price_named_calls IS NOT NULL) FROM bi_agent_day WHERE scorecard_id = 'support'"
     )
     assert result.result_rows == [(0,)]
+
+
+def _tenant_variables(scorecard: str) -> dict[str, list[str]]:
+    return {**TENANT_VARIABLES, "scorecard": [scorecard]}
+
+
+@pytest.mark.parametrize("scorecard", [ALL, bi_data.TENANT_CARD["id"]])
+def test_deal_stage_panel_finds_a_tenant_cards_stage_under_its_own_id(db, scorecard):
+    """The tenant's card asks the deal stage as `pipeline_stage` (a category criterion of a card with
+    a price_named rule criterion): "Sales: deal stage reached" counts its calls per stage, shares of
+    its own card; with the packaged `default` card chosen it is empty."""
+    _, data = db
+    scores = tenant_scores(data)
+    stages = [next(c["label"] for c in s["criteria"] if c["id"] == "pipeline_stage") for s in scores.values()]
+    assert not any(c["id"] == "deal_stage" for s in scores.values() for c in s["criteria"])
+    got = panel_rows(db, "qa-overview", "Sales: deal stage reached", _tenant_variables(scorecard))
+    assert {r["scorecard_id"] for r in got} == {bi_data.TENANT_CARD["id"]}
+    assert {r["stage"]: r["calls"] for r in got} == {stage: stages.count(stage) for stage in stages}
+    assert sum(r["share"] for r in got) == pytest.approx(1.0)
+    assert not panel_rows(db, "qa-overview", "Sales: deal stage reached", _tenant_variables("default"))
+
+
+@pytest.mark.parametrize("scorecard", [ALL, bi_data.TENANT_CARD["id"]])
+def test_politeness_panels_read_a_tenant_cards_fatal_score_criterion(db, scorecard):
+    """The tenant's card has no `politeness`: its fatal score criterion (`courtesy`) is the politeness
+    of "Average total and politeness per day" and of "Recent calls", not its other score criterion
+    (`rapport`, not fatal) nor its fatal rule criterion (`disclaimer_read`, yes/no)."""
+    _, data = db
+    scores = tenant_scores(data)
+    rows = panel_rows_of(
+        db, "qa-overview", "Average total and politeness per day", "B", _tenant_variables(scorecard)
+    )
+    courtesy = [_value(s, "courtesy") for s in scores.values()]  # all on one day, one version, one scorer
+    assert [(r["scorecard_id"], r["criterion_id"], r["politeness"]) for r in rows] == [
+        (bi_data.TENANT_CARD["id"], "courtesy", pytest.approx(sum(courtesy) / len(courtesy), abs=0.051))
+    ]
+    assert sum(courtesy) / len(courtesy) != pytest.approx(
+        sum(_value(s, "rapport") for s in scores.values()) / len(scores), abs=0.051
+    )
+    recent = panel_rows(db, "agent-scorecard", "Recent calls", _tenant_variables(scorecard))
+    assert {r["call_id"]: r["politeness"] for r in recent} == {
+        call_id: _value(s, "courtesy") for call_id, s in scores.items()
+    }
+    assert all("pipeline_stage: " in r["answers"] for r in recent)
+
+
+def test_recent_calls_show_the_packaged_cards_politeness(db):
+    """The packaged cards' calls show their `politeness` value, each on its own card."""
+    _, data = db
+    recent = panel_rows(
+        db, "agent-scorecard", "Recent calls", {**VARIABLES, "agent": ["agent-3"], "scorecard": [ALL]}
+    )
+    assert {r["scorecard_id"] for r in recent} == {"default", "support"}
+    assert {r["call_id"]: r["politeness"] for r in recent} == {
+        r["call_id"]: _value(data.calls[r["call_id"]], "politeness") for r in recent
+    }

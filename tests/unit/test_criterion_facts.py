@@ -52,8 +52,9 @@ def test_a_failed_fatal_rule_criterion_says_so_and_names_its_rule(scorer):
         "courtesy": (True, False, None),
         "disclaimer_read": (True, True, "agent_keyword:disclaimer"),
         "quote_given": (False, False, "price_named"),
-        "deal_stage": (False, False, None),
+        "pipeline_stage": (False, False, None),
         "amounts": (False, False, "price_mentions"),
+        "rapport": (False, False, None),
     }
     assert got["quote_given"]["label"] == "yes"
 
@@ -66,7 +67,7 @@ def test_no_criterion_failed_when_the_call_passed_or_was_not_judged(scorer):
     silent = scorer.score(globex_call("", speech=False))  # nothing said: nothing judged, nothing failed
     assert silent["fatal_failed"] is False and silent["total"] is None
     assert not any(c["fatal_failed"] for c in silent["criteria"])
-    assert [c["fatal"] for c in silent["criteria"]] == [True, True, False, False, False]
+    assert [c["fatal"] for c in silent["criteria"]] == [True, True, False, False, False, False]
 
 
 def test_the_facts_travel_through_avro_into_call_criteria(scorer):
@@ -79,8 +80,9 @@ def test_the_facts_travel_through_avro_into_call_criteria(scorer):
         "courtesy": (1, 0, ""),
         "disclaimer_read": (1, 1, "agent_keyword:disclaimer"),
         "quote_given": (0, 0, "price_named"),
-        "deal_stage": (0, 0, ""),
+        "pipeline_stage": (0, 0, ""),
         "amounts": (0, 0, "price_mentions"),
+        "rapport": (0, 0, ""),
     }
 
 
