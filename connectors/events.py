@@ -64,7 +64,7 @@ def _timestamp(
     value = obj.get(field)
     if value is None:
         if required:
-            problems.append(f"{field}: required")
+            problems.append(f"{field}: required" + _misspelt(obj, field, SCHEMA_FIELDS))
         return None
     try:
         if isinstance(value, int | float):
@@ -124,17 +124,38 @@ SCHEMA_FIELDS = _record_fields(json.loads(_SCHEMA.read_text()))
 _NULL_DEFAULTS = {"tenant": "default", "source": "api", "direction": "unknown"}
 
 
+def _did_you_mean(name: str, fields: Mapping[str, Any]) -> str | None:
+    """The schema field an unknown ``name`` is most likely a misspelling of, or None: one guess for
+    both what is dropped (``qeue``) and what is then missing (``cal_id`` for ``call_id``)."""
+    close = difflib.get_close_matches(name, list(fields), n=1)
+    return close[0] if close else None
+
+
 def _unknown_fields(obj: Mapping[str, Any], fields: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
     for key, value in obj.items():
         name = str(key)
         if name not in fields:
             # the key is the sender's text: escaped, as a control character would forge a line
             shown = escape_controls(prefix + name)
-            close = difflib.get_close_matches(name, list(fields), n=1)
-            hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
+            close = _did_you_mean(name, fields)
+            hint = f" (did you mean '{prefix}{close}'?)" if close else ""
             yield f"unknown field '{shown}' dropped{hint}"
         elif fields[name] is not None and isinstance(value, Mapping):
             yield from _unknown_fields(value, fields[name], f"{prefix}{name}.")
+
+
+def _misspelt(obj: Any, field: str, fields: Mapping[str, Any], prefix: str = "") -> str:
+    """`` (found 'cal_id': did you mean 'call_id'?)`` when ``obj`` lacks the required ``field`` but
+    has an unknown key that :func:`_did_you_mean` takes for it, else "": a misspelt required field
+    is refused as missing, and the refusal alone would not say which key was meant."""
+    if not isinstance(obj, Mapping) or field in obj:
+        return ""
+    for key in obj:
+        name = str(key)
+        if name not in fields and _did_you_mean(name, fields) == field:
+            shown = escape_controls(prefix + name)
+            return f" (found '{shown}': did you mean '{prefix}{field}'?)"
+    return ""
 
 
 def call_warnings(obj: Mapping[str, Any]) -> list[str]:
@@ -172,7 +193,7 @@ def parse_call(obj: Any, received_at: datetime | None = None) -> tuple[dict[str,
     problems: list[str] = []
     for field in ("call_id", "recording_uri"):
         if not isinstance(obj.get(field), str):
-            problems.append(f"{field}: required string")
+            problems.append(f"{field}: required string" + _misspelt(obj, field, SCHEMA_FIELDS))
     agent = obj.get("agent")
     if agent is not None and not isinstance(agent, Mapping):  # "agent": "Anna": say what it must be
         problems.append(f'agent: must be an object {{"id": ..., "name": ...}}, got {type(agent).__name__}')
@@ -182,7 +203,13 @@ def parse_call(obj: Any, received_at: datetime | None = None) -> tuple[dict[str,
         or not isinstance(agent.get("id"), str | int)
         or isinstance(agent["id"], bool)
     ):
-        problems.append("agent.id: required string (an extension number is accepted too)")
+        # no agent at all: a misspelt "agnt"; an agent without an id: a misspelt "agent.idd"
+        hint = (
+            _misspelt(agent, "id", SCHEMA_FIELDS["agent"], "agent.")
+            if isinstance(agent, Mapping)
+            else _misspelt(obj, "agent", SCHEMA_FIELDS)
+        )
+        problems.append("agent.id: required string (an extension number is accepted too)" + hint)
         agent = {}
     customer = obj.get("customer") or {}
     if not isinstance(customer, Mapping):

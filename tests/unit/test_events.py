@@ -167,6 +167,31 @@ def test_empty_object_lists_every_required_field():
         assert any(p.startswith(field + ":") for p in problems), field
 
 
+def test_a_misspelt_required_field_is_refused_naming_the_key_found():
+    """A misspelt required field was refused as plainly missing ("call_id: required string") while a
+    misspelt optional one got a did-you-mean: the refusal now names the key it found."""
+    obj = call_json(cal_id="x", recording_url="file:///rec/x.wav", strated_at="2025-03-14T09:30:00Z")
+    for field in ("call_id", "recording_uri", "started_at"):
+        del obj[field]
+    assert problems_of(obj) == [
+        "call_id: required string (found 'cal_id': did you mean 'call_id'?)",
+        "recording_uri: required string (found 'recording_url': did you mean 'recording_uri'?)",
+        "started_at: required (found 'strated_at': did you mean 'started_at'?)",
+    ]
+    agent_id = "agent.id: required string (an extension number is accepted too)"
+    no_agent = call_json(agnt={"id": "a-7"})
+    del no_agent["agent"]
+    assert problems_of(no_agent) == [f"{agent_id} (found 'agnt': did you mean 'agent'?)"]
+    assert problems_of(call_json(agent={"idd": "a-7"})) == [
+        f"{agent_id} (found 'agent.idd': did you mean 'agent.id'?)"
+    ]
+    # a key with no close field, or a field sent as null, gets no guess
+    assert problems_of(call_json(agent={"name": "Dana"}, call_id=None)) == [
+        "call_id: required string",
+        agent_id,
+    ]
+
+
 def test_a_missing_field_is_reported_once():
     obj = call_json()
     del obj["recording_uri"]
