@@ -131,7 +131,22 @@ def _did_you_mean(name: str, fields: Mapping[str, Any]) -> str | None:
     return close[0] if close else None
 
 
-def _unknown_fields(obj: Mapping[str, Any], fields: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+class CallWarning(str):
+    """One of :func:`call_warnings`: its text, and its ``kind`` (``unknown_field``, ``null_default``,
+    ``naive_time``), a bounded label for counting them (the ingest API's
+    ``callstream_ingest_warnings_total``) where the text names the sender's fields."""
+
+    kind: str
+
+    def __new__(cls, text: str, kind: str) -> CallWarning:
+        warning = super().__new__(cls, text)
+        warning.kind = kind
+        return warning
+
+
+def _unknown_fields(
+    obj: Mapping[str, Any], fields: Mapping[str, Any], prefix: str = ""
+) -> Iterator[CallWarning]:
     for key, value in obj.items():
         name = str(key)
         if name not in fields:
@@ -139,7 +154,7 @@ def _unknown_fields(obj: Mapping[str, Any], fields: Mapping[str, Any], prefix: s
             shown = escape_controls(prefix + name)
             close = _did_you_mean(name, fields)
             hint = f" (did you mean '{prefix}{close}'?)" if close else ""
-            yield f"unknown field '{shown}' dropped{hint}"
+            yield CallWarning(f"unknown field '{shown}' dropped{hint}", "unknown_field")
         elif fields[name] is not None and isinstance(value, Mapping):
             yield from _unknown_fields(value, fields[name], f"{prefix}{name}.")
 
@@ -158,15 +173,15 @@ def _misspelt(obj: Any, field: str, fields: Mapping[str, Any], prefix: str = "")
     return ""
 
 
-def call_warnings(obj: Mapping[str, Any]) -> list[str]:
+def call_warnings(obj: Mapping[str, Any], default_tenant: str = "default") -> list[CallWarning]:
     """What of the JSON ``obj`` is accepted but doubtful: a field the schema does not have (dropped;
     a misspelt optional one such as ``qeue`` would otherwise vanish unseen), null where a default is
     taken, a time without a time zone (taken as UTC). Accepted so that producers never break and
     newer senders stay compatible, but said, by ``publish`` and the ingest API alike."""
     warnings = list(_unknown_fields(obj, SCHEMA_FIELDS))
-    for field, default in _NULL_DEFAULTS.items():
+    for field, default in {**_NULL_DEFAULTS, "tenant": default_tenant}.items():
         if field in obj and obj[field] is None:
-            warnings.append(f"{field}: null taken as '{default}'")
+            warnings.append(CallWarning(f"{field}: null taken as '{default}'", "null_default"))
     for field in ("started_at", "ended_at", "received_at"):
         value = obj.get(field)
         if not isinstance(value, str):  # epoch seconds are UTC by definition
@@ -176,7 +191,7 @@ def call_warnings(obj: Mapping[str, Any]) -> list[str]:
         except ValueError:  # a problem, reported as such
             continue
         if naive:
-            warnings.append(f"{field}: {value!r} has no time zone; taken as UTC")
+            warnings.append(CallWarning(f"{field}: {value!r} has no time zone; taken as UTC", "naive_time"))
     return warnings
 
 
@@ -185,9 +200,12 @@ def call_from_json(obj: Any, received_at: datetime | None = None) -> dict[str, A
     return parse_call(obj, received_at)[0]
 
 
-def parse_call(obj: Any, received_at: datetime | None = None) -> tuple[dict[str, Any], list[str]]:
+def parse_call(
+    obj: Any, received_at: datetime | None = None, default_tenant: str = "default"
+) -> tuple[dict[str, Any], list[CallWarning]]:
     """A CallCompleted record from its JSON form and its :func:`call_warnings`; raises
-    :class:`InvalidCall` listing every problem."""
+    :class:`InvalidCall` listing every problem. ``default_tenant``: the tenant of a call that leaves
+    it out or sends null (the ingest API: the token's)."""
     if not isinstance(obj, Mapping):
         raise InvalidCall([f"expected a JSON object, got {type(obj).__name__}"])
     problems: list[str] = []
@@ -224,7 +242,7 @@ def parse_call(obj: Any, received_at: datetime | None = None) -> tuple[dict[str,
     channels = _str_map(audio, "channels", problems) or (STEREO_DEFAULT if layout == "stereo" else {})
     record = {
         "call_id": str(obj.get("call_id", "")),
-        "tenant": _opt_str(obj.get("tenant"), "tenant", problems) or "default",
+        "tenant": _opt_str(obj.get("tenant"), "tenant", problems) or default_tenant,
         "source": _opt_str(obj.get("source"), "source", problems) or "api",
         "direction": _opt_str(obj.get("direction"), "direction", problems) or "unknown",
         "started_at": _timestamp(obj, "started_at", problems),
@@ -257,7 +275,7 @@ def parse_call(obj: Any, received_at: datetime | None = None) -> tuple[dict[str,
         problems.append(f"text that is not valid Unicode ({exc.reason}: {exc.object[exc.start : exc.end]!r})")
     if problems:
         raise InvalidCall(problems)
-    return record, call_warnings(obj)
+    return record, call_warnings(obj, default_tenant)
 
 
 @dataclass(frozen=True)
@@ -271,7 +289,7 @@ class ParsedLine:
     #: The line's bytes as read, when read as bytes: what the dead letter carries.
     data: bytes | None = None
     #: What is accepted but doubtful in a valid line (:func:`call_warnings`).
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[CallWarning, ...] = ()
 
     @property
     def payload(self) -> bytes:

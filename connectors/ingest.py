@@ -5,7 +5,9 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
 
 - 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all), with
   ``"warnings": [{"index": i, "call_id": ..., "warnings": [...]}]`` for calls accepted with doubtful
-  input (an unknown field, dropped; a time without a time zone, taken as UTC);
+  input (an unknown field, dropped; a null tenant, source or direction, defaulted: the tenant to the
+  token's; a time without a time zone, taken as UTC), each call's also logged (one WARNING line)
+  and counted in ``callstream_ingest_warnings_total{kind}``;
 - 400 ``{"errors": [{"index": i, "problems": [...]}]}`` with field paths; a batch is all or nothing;
 - 401 no/unknown token or bad signature (before anything else is looked at: a webhook's source
   too), 403 a call for another tenant. The token (Twilio: the ``?tenant=`` and its signature
@@ -58,6 +60,11 @@ log = logging.getLogger(__name__)
 
 REQUESTS = Counter("callstream_ingest_requests_total", "Ingest API requests by answer.", ["status"])
 CALLS = Counter("callstream_ingest_calls_total", "Calls accepted by the ingest API.", ["tenant"])
+#: by kind (unknown_field, null_default, naive_time: connectors.events.CallWarning), never by the
+#: field named: that is the sender's text, and would make a label value per typo
+WARNINGS = Counter(
+    "callstream_ingest_warnings_total", "Doubtful input in calls the ingest API accepted.", ["kind"]
+)
 
 PUBLISHER = web.AppKey("publisher", CallPublisher)
 AUTH = web.AppKey("auth", TenantAuth)
@@ -279,19 +286,20 @@ async def _accept(
     warnings: list[dict[str, Any]] = []  # accepted but doubtful: said in the 202, not refused
     for index, item in enumerate(items):
         if isinstance(item, dict):
+            # left out or null: the token's tenant, as `publish` takes 'default' (null with a warning)
             item.setdefault("tenant", tenant)
-            if not isinstance(item["tenant"], str):  # else a 403 naming a Python repr (None)
+            if item["tenant"] is not None and not isinstance(item["tenant"], str):  # else a 403 (7 != 'x')
                 kind = type(item["tenant"]).__name__
                 problem = f"tenant: must be a string (leave it out for the token's tenant), got {kind}"
                 errors.append({"index": index, "problems": [problem]})
                 letters.append(Letter(index, raw(index), problem, _named_id(item)))
                 continue
-            if item["tenant"] != tenant:  # a misconfigured sender: its letter is the token's tenant's
+            if item["tenant"] not in (None, tenant):  # a misconfigured sender: the token's tenant's letter
                 message = f"call {index} is for tenant {item['tenant']!r}; this token is for {tenant!r}"
                 letter = Letter(index, raw(index), message, _named_id(item))
                 return _refuse(request, tenant, source, 403, message, [letter])
         try:
-            parsed, doubts = parse_call(item)
+            parsed, doubts = parse_call(item, default_tenant=tenant)
         except InvalidCall as exc:
             errors.append({"index": index, "problems": exc.problems})
             letters.append(Letter(index, raw(index), str(exc), _named_id(item)))
@@ -333,6 +341,15 @@ async def _accept(
         return _error(503, "the broker did not acknowledge the call(s); retry later")
     REQUESTS.labels("202").inc()
     CALLS.labels(tenant).inc(len(calls))
+    for said in warnings:  # the 202 alone is read by nobody when a sender ignores its body
+        for doubt in said["warnings"]:
+            WARNINGS.labels(doubt.kind).inc()
+        log.warning(
+            "ingest: call %s from tenant %s accepted with warnings: %s",
+            escape_controls(said["call_id"]),
+            escape_controls(tenant),
+            "; ".join(said["warnings"]),  # escaped where they quote the sender's text
+        )
     answer: dict[str, Any] = {"accepted": [c["call_id"] for c in calls]}
     if warnings:  # only then: an answer without any stays as it always was
         answer["warnings"] = warnings

@@ -10,7 +10,10 @@ _CALL: dict[str, Any] = {
     "required": ["call_id", "recording_uri", "agent", "started_at", "ended_at"],
     "properties": {
         "call_id": {"type": "string", "minLength": 1, "description": "Unique call id; the idempotency key."},
-        "tenant": {"type": "string", "description": "Defaults to the token's tenant; another tenant is 403."},
+        "tenant": {
+            "type": ["string", "null"],
+            "description": "Defaults to the token's tenant (null: with a warning); another tenant is 403.",
+        },
         "source": {"type": "string", "description": "PBX/CRM name."},
         "direction": {"type": "string", "enum": ["inbound", "outbound", "internal", "unknown"]},
         "started_at": {"type": "string", "format": "date-time"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import re
 import urllib.parse
 from pathlib import Path
@@ -16,6 +17,7 @@ from aiohttp import web
 from aiokafka import AIOKafkaConsumer
 from fastavro import schemaless_reader
 from fastavro.schema import fingerprint, load_schema, to_parsing_canonical_form
+from prometheus_client import REGISTRY
 
 from connectors.auth import TenantAuth, sign, twilio_signature
 from connectors.events import SAMPLE_CALLS
@@ -144,11 +146,17 @@ def test_a_relative_recording_path_is_refused_saying_what_to_send(
     assert sorted(m.key().decode() for m in letters) == ["rel-1", "rel-2"]
 
 
+def warnings_counted(kind: str) -> float:
+    return REGISTRY.get_sample_value("callstream_ingest_warnings_total", {"kind": kind}) or 0.0
+
+
 def test_doubtful_calls_are_accepted_with_their_warnings_in_the_answer(
-    broker: EmbeddedBroker, tmp_path: Path
+    broker: EmbeddedBroker, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A misspelt optional field was dropped in silence (no queue, so the wrong scorecard); the call is
-    still accepted (producers must not break), and the 202 says what was doubtful, per call."""
+    still accepted (producers must not break), and the 202 says what was doubtful, per call; the
+    operator, who never sees the 202, gets a log line per call and a counter by kind. A null tenant
+    is the token's, with a warning, as `publish` takes 'default' (it was a 400)."""
     settings = Settings(data_dir=tmp_path, topic_prefix="ingest-warn.")
     ensure_topics(settings, broker.bootstrap)
     bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
@@ -157,12 +165,16 @@ def test_doubtful_calls_are_accepted_with_their_warnings_in_the_answer(
         call("w-0"),
         misspelt,
         call("w-2", started_at="2026-11-20T10:00:00", agent={"id": "a", "nmae": "X"}),
+        call("w-3", tenant=None),
     ]
-    answers = asyncio.run(serve_and(settings, broker.bootstrap, [(bearer, json.dumps(batch).encode())]))
+    kinds = ("unknown_field", "naive_time", "null_default")
+    before = {kind: warnings_counted(kind) for kind in kinds}
+    with caplog.at_level(logging.WARNING, logger="connectors.ingest"):
+        answers = asyncio.run(serve_and(settings, broker.bootstrap, [(bearer, json.dumps(batch).encode())]))
     assert answers[0] == (
         202,
         {
-            "accepted": ["w-0", "w-1", "w-2"],
+            "accepted": ["w-0", "w-1", "w-2", "w-3"],
             "warnings": [
                 {
                     "index": 1,
@@ -177,12 +189,34 @@ def test_doubtful_calls_are_accepted_with_their_warnings_in_the_answer(
                         "started_at: '2026-11-20T10:00:00' has no time zone; taken as UTC",
                     ],
                 },
+                {"index": 3, "call_id": "w-3", "warnings": ["tenant: null taken as 'demo'"]},
             ],
         },
     )
-    messages = read_topic(broker.bootstrap, settings.topic("calls.completed"), 3)
-    queues = {m.key().decode(): CODEC.decode("CallCompleted", m.value())["queue"] for m in messages}
-    assert queues == {"w-0": SAMPLE["queue"], "w-1": None, "w-2": SAMPLE["queue"]}
+    messages = read_topic(broker.bootstrap, settings.topic("calls.completed"), 4)
+    records = {m.key().decode(): CODEC.decode("CallCompleted", m.value()) for m in messages}
+    assert {call_id: r["queue"] for call_id, r in records.items()} == {
+        "w-0": SAMPLE["queue"],
+        "w-1": None,
+        "w-2": SAMPLE["queue"],
+        "w-3": SAMPLE["queue"],
+    }
+    assert records["w-3"]["tenant"] == "demo"
+    logged = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert logged == [
+        "ingest: call w-1 from tenant demo accepted with warnings: "
+        "unknown field 'qeue' dropped (did you mean 'queue'?)",
+        "ingest: call w-2 from tenant demo accepted with warnings: "
+        "unknown field 'agent.nmae' dropped (did you mean 'agent.name'?); "
+        "started_at: '2026-11-20T10:00:00' has no time zone; taken as UTC",
+        "ingest: call w-3 from tenant demo accepted with warnings: tenant: null taken as 'demo'",
+    ]
+    # by kind, never by the sender's field names
+    assert {kind: warnings_counted(kind) - before[kind] for kind in kinds} == {
+        "unknown_field": 2,
+        "naive_time": 1,
+        "null_default": 1,
+    }
 
 
 def test_checked_in_openapi_document_is_current() -> None:

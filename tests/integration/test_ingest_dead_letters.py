@@ -71,7 +71,7 @@ def test_refused_payloads_of_authenticated_requests_go_to_the_dead_letter_topic(
         ("/v1/calls", BEARER, bad_one),
         ("/v1/calls", BEARER, json.dumps([call("fine-1"), call("bad-2", agent={})]).encode()),
         ("/v1/calls", BEARER, b"{not json"),
-        ("/v1/calls", BEARER, json.dumps(call("null-tenant", tenant=None)).encode()),
+        ("/v1/calls", BEARER, json.dumps(call("int-tenant", tenant=7)).encode()),
         ("/v1/calls", BEARER, big),
         ("/v1/calls", BEARER, json.dumps([call("mine"), call("theirs", tenant="other")]).encode()),  # 403
     ]
@@ -87,8 +87,8 @@ def test_refused_payloads_of_authenticated_requests_go_to_the_dead_letter_topic(
         statuses = [status for status, _ in answers]
         assert statuses == [400, 400, 400, 400, 400, 400, 400, 413, 403, 401, 401, 401], answers
         assert answers[0][1]["errors"] == [{"index": 0, "problems": ["started_at: required"]}]
-        null_tenant = answers[6][1]["errors"][0]["problems"]
-        assert null_tenant == ["tenant: must be a string (leave it out for the token's tenant), got NoneType"]
+        int_tenant = answers[6][1]["errors"][0]["problems"]
+        assert int_tenant == ["tenant: must be a string (leave it out for the token's tenant), got int"]
 
         dlq = read_topic(broker.bootstrap, settings.topic("calls.dlq"), len(refused) + 1, timeout=10)
         letters = [CODEC.decode("DeadLetter", m.value()) for m in dlq]
@@ -107,7 +107,7 @@ def test_refused_payloads_of_authenticated_requests_go_to_the_dead_letter_topic(
         assert batch["offset"] == 1 and json.loads(batch["payload"])["call_id"] == "bad-2"
         [unnamed] = [letter for letter in letters if letter["call_id"].startswith("ingest:calls:")]
         assert unnamed["payload"] == b"{not json" and "not JSON" in unnamed["error_message"]
-        assert "tenant: must be a string" in by_id["null-tenant"]["error_message"]
+        assert "tenant: must be a string" in by_id["int-tenant"]["error_message"]
         assert by_id["big"]["payload"] == b"" and "payload left out" in by_id["big"]["error_message"]
         assert "message.max.bytes" in by_id["big"]["error_message"]
         theirs = by_id["theirs"]  # only the other tenant's call, under the token's tenant

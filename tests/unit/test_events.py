@@ -440,6 +440,22 @@ def test_a_null_tenant_source_or_direction_is_said_with_the_default_taken():
     assert warnings_of(left_out) == []  # leaving it out is the documented way to get the default
 
 
+def test_each_warning_has_a_kind_to_count_it_by():
+    """The ingest API counts warnings by kind: a bounded label, where the text names the sender's keys."""
+    obj = call_json(qeue="x", tenant=None, started_at="2025-03-14T09:30:00")
+    _, warnings = parse_call(obj, received_at=RECEIVED)
+    assert [(w.kind, w) for w in warnings] == [
+        ("unknown_field", "unknown field 'qeue' dropped (did you mean 'queue'?)"),
+        ("null_default", "tenant: null taken as 'default'"),
+        ("naive_time", "started_at: '2025-03-14T09:30:00' has no time zone; taken as UTC"),
+    ]
+
+
+def test_a_null_tenant_takes_the_default_tenant_given():
+    record, warnings = parse_call(call_json(tenant=None), received_at=RECEIVED, default_tenant="acme")
+    assert record["tenant"] == "acme" and warnings == ["tenant: null taken as 'acme'"]
+
+
 def test_a_time_without_a_time_zone_is_taken_as_utc_with_a_warning():
     obj = call_json(started_at="2025-03-14T09:30:00", received_at="2025-03-14 12:00:00")
     assert warnings_of(obj) == [
