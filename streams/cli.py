@@ -935,7 +935,14 @@ def cmd_config(args: argparse.Namespace) -> int:
 def config_verdict(settings: Settings, env_file: str) -> str:
     """``config --check``'s line when all is well: how many settings there are and where the ones
     not at their default come from, so a user sees their variables were read at all."""
-    environ = {name.upper() for name in os.environ}  # names are case-insensitive, as pydantic reads them
+    from streams.settings import blank_is_unset
+
+    # names are case-insensitive, as pydantic reads them; an empty one is unset, as the settings take it
+    environ = {
+        name.upper()
+        for name, value in os.environ.items()
+        if not blank_is_unset(name.upper().removeprefix("CALLSTREAM_").lower(), value)
+    }
     given = settings.model_fields_set
     from_env = sum(f"CALLSTREAM_{name.upper()}" in environ for name in given)
     return (

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 if TYPE_CHECKING:
     from faust.types.auth import CredentialsT
@@ -55,6 +56,45 @@ _BROKER = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5
 #: A host name a server may listen on (letters, digits, hyphens, underscores; dot-separated labels).
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+#: Settings whose empty value (``CALLSTREAM_X=``) is read rather than taken as unset: the log-prob
+#: check's means "trust hints" (and is how ``callstream config`` prints it), a listen host's is
+#: refused with why (elsewhere an empty host binds every interface).
+EMPTY_IS_READ = frozenset({"whisper_hint_check_logprob", "web_host", "metrics_host", "ingest_host"})
+
+
+def blank_is_unset(field: str, value: object) -> bool:
+    """Whether an environment or settings-file value of setting ``field`` counts as not given:
+    empty or blank (``CALLSTREAM_X=``, what an unset ``${X}`` in a compose file or a shell script
+    leaves), so the next source or the default decides, unless :data:`EMPTY_IS_READ`. Both the
+    settings and ``config --check``'s count of what was set use it."""
+    return isinstance(value, str) and not value.strip() and field not in EMPTY_IS_READ
+
+
+class _BlankIsUnset(PydanticBaseSettingsSource):
+    """An environment or dotenv source without its :func:`blank_is_unset` values. Not
+    pydantic-settings' ``env_ignore_empty``: that has no exceptions (:data:`EMPTY_IS_READ`), and
+    leaves a blank-but-not-empty value in."""
+
+    def __init__(self, source: PydanticBaseSettingsSource) -> None:
+        super().__init__(source.settings_cls)
+        self.source = source
+        self.__name__ = type(source).__name__  # what pydantic-settings files the source's values under
+
+    def _set_current_state(self, state: dict[str, object]) -> None:
+        super()._set_current_state(state)
+        self.source._set_current_state(state)
+
+    def _set_settings_sources_data(self, states: dict[str, dict[str, object]]) -> None:
+        super()._set_settings_sources_data(states)
+        self.source._set_settings_sources_data(states)
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[object, str, bool]:
+        return self.source.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, object]:
+        return {name: value for name, value in self.source().items() if not blank_is_unset(name, value)}
+
+
 # Name parts of fields whose values are credentials, or URLs that may carry or be one.
 SECRET_PARTS = frozenset(
     {"dsn", "url", "password", "secret", "secrets", "token", "tokens", "key", "webhook", "users"}
@@ -71,6 +111,25 @@ class Settings(BaseSettings):
         extra="ignore",
         allow_inf_nan=False,  # "inf" seconds or bytes is a typo, and a timeout of inf a hang
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """An empty variable is an unset one (:func:`blank_is_unset`): ``CALLSTREAM_DATA_DIR=`` was
+        the current folder, ``CALLSTREAM_PARTITIONS=`` an error, ``CALLSTREAM_APP_ID=`` an empty id,
+        and an empty variable hid the settings file's value."""
+        return (
+            init_settings,
+            _BlankIsUnset(env_settings),
+            _BlankIsUnset(dotenv_settings),
+            file_secret_settings,
+        )
 
     # --- where things live -------------------------------------------------------------------
     data_dir: Path = Field(

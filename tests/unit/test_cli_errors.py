@@ -447,6 +447,29 @@ def test_config_check_prints_the_verdict_not_the_table(
     assert wrong.out == "" and "CALLSTREAM_PARTITIONS" in wrong.err and "config ok" not in wrong.err
 
 
+def test_an_empty_variable_is_unset_for_the_settings_and_for_config_check_s_count(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
+) -> None:
+    """`CALLSTREAM_DATA_DIR=` was counted "set from the environment" (and was the current folder);
+    an empty variable is now unset for both: the settings file or the default decides, and the count
+    says so. An empty log-prob check is read ("trust hints"): it counts."""
+    from streams.settings import Settings, load_settings
+
+    for name in ("CALLSTREAM_DATA_DIR", "CALLSTREAM_PARTITIONS", "callstream_app_id"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("CALLSTREAM_WHISPER_HINT_CHECK_LOGPROB", "")
+    (tmp_path / ".env").write_text("CALLSTREAM_PARTITIONS=5\nCALLSTREAM_REPLICATION_FACTOR=\n")
+    settings = load_settings()
+    assert settings.data_dir == Path(".callstream") and settings.app_id == "callstream"
+    assert settings.partitions == 5  # the empty variable no longer hides the file's value
+    assert settings.replication_factor == 1 and settings.whisper_hint_check_logprob is None
+    assert main(["config", "--check"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"config ok: {len(Settings.model_fields)} settings, 1 set from the environment, 1 from .env; "
+        "alert rules, scorecards, keyword dictionaries and text config load"
+    ]
+
+
 def test_publish_without_a_broker_says_how_to_reach_the_embedded_one(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
