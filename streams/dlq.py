@@ -515,9 +515,14 @@ def _check_recording(letter: Letter, call: Mapping[str, Any], settings: Settings
             raise _unreadable(path, exc) from None
         _, seconds = probe_header(path)
     except AudioError as exc:
+        if not settings.recording_roots and "CALLSTREAM_RECORDING_ROOTS" in str(exc):
+            # outside the roots of a shell that has none: the workers' roots decide, not this shell's
+            return _not_set_here("CALLSTREAM_RECORDING_ROOTS")
         return Cause("again", f"{_recording_problem(type(exc).__name__, letter.error_class)}: {exc}")
     limit = settings.max_audio_seconds
     if letter.error_class == "RecordingTooLong":
+        if "max_audio_seconds" not in settings.model_fields_set:  # the default here; the workers'?
+            return _not_set_here("CALLSTREAM_MAX_AUDIO_SECONDS")
         if seconds is not None and seconds > limit:
             return Cause("again", f"recording still too long: {path}: {seconds:.0f} s, limit {limit:.0f} s")
         # within the limit by its header: it failed on its decoded length, or the limit was raised
@@ -543,6 +548,12 @@ def _check_recording(letter: Letter, call: Mapping[str, Any], settings: Settings
             )
         return Cause("gone", f"recording replaced since the failure and its header reads: {path}")
     return Cause("gone", f"recording now readable: {path} ({info.st_size} bytes)")
+
+
+def _not_set_here(variable: str) -> Cause:
+    """The check runs with the command's own settings: a verdict that hangs on one this shell does
+    not set would be a false "would fail again" (every recording outside the default roots)."""
+    return Cause("unknown", f"{variable} is not set in this shell (the workers' setting decides)")
 
 
 #: The limit in a ``RecordingTooLong`` message (processors/audio.py: "exceeds the 14400 s limit").

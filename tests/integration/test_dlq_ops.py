@@ -70,10 +70,12 @@ def test_the_dry_run_says_which_replays_would_fail_again_and_skip_unfixed_leaves
     assert "causes: 1 would fail again, 1 gone, 0 not checked" in err
     assert not data.exists() or not spool.spool_path(data).exists()  # a dry run queues nothing
 
-    # the recording roots are the stage's: without them the arrived file is out of bounds
+    # the recording roots are the workers': a shell without them cannot tell, and says so
     use_cli_env(monkeypatch, **env)
     assert main(["dlq", "replay", "--dry-run", *tenant]) == 0
-    assert "causes: 2 would fail again, 0 gone, 0 not checked" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "causes: 0 would fail again, 0 gone, 2 not checked" in err
+    assert "cause not checked: CALLSTREAM_RECORDING_ROOTS is not set in this shell" in err
 
     use_cli_env(monkeypatch, **env, RECORDING_ROOTS=str(recordings))
     assert main(["dlq", "replay", "--skip-unfixed", *tenant]) == 0

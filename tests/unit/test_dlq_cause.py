@@ -120,6 +120,40 @@ def test_the_check_uses_the_stages_recording_roots_and_tenant(tmp_path, roots):
     assert other.state == "again" and "recording still not allowed" in str(other)
 
 
+def test_without_recording_roots_in_this_shell_a_recording_outside_them_is_not_checked(tmp_path, roots):
+    """The check runs with the command's own settings: a shell without the workers'
+    CALLSTREAM_RECORDING_ROOTS read every recording letter as "would fail again: not allowed"."""
+    path = roots / "call.wav"
+    shutil.copy(SAMPLE, path)
+    for error in ("RecordingNotFound", "RecordingNotAllowed"):
+        cause = dlq.check_cause(call_letter(recording_call(path.as_uri()), error), Settings(), CODEC)
+        assert cause.state == "unknown", cause
+        assert str(cause) == (
+            "cause not checked: CALLSTREAM_RECORDING_ROOTS is not set in this shell "
+            "(the workers' setting decides)"
+        )
+    # what no roots change is still judged: a bundled sample reads, a remote host is refused
+    sample = dlq.check_cause(call_letter(recording_call(SAMPLE.as_uri())), Settings(), CODEC)
+    assert sample.state == "gone", sample
+    remote = call_letter(recording_call("file://fileserver/rec/c.wav"), "RecordingNotAllowed")
+    assert dlq.check_cause(remote, Settings(), CODEC).state == "again"
+    # roots set in this shell, the recording outside them: this shell's verdict stands
+    assert check(call_letter(recording_call(path.as_uri())), tmp_path / "other").state == "again"
+
+
+def test_a_too_long_recording_is_not_judged_against_a_limit_this_shell_does_not_set(roots):
+    path = roots / "long.wav"
+    shutil.copy(SAMPLE, path)
+    error = f"{path}: 38 s exceeds the 14400 s limit"
+    letter = call_letter(recording_call(path.as_uri()), "RecordingTooLong", error_message=error)
+    cause = dlq.check_cause(letter, Settings(recording_roots=[roots]), CODEC)
+    assert str(cause) == (
+        "cause not checked: CALLSTREAM_MAX_AUDIO_SECONDS is not set in this shell "
+        "(the workers' setting decides)"
+    )
+    assert check(letter, roots, max_audio_seconds=14400).state == "again"  # set here: judged
+
+
 def test_a_too_long_recording_is_judged_against_the_limit_now(roots):
     path = roots / "long.wav"
     shutil.copy(SAMPLE, path)
