@@ -12,16 +12,19 @@ only in customer turns; with unknown roles, e.g. mono calls, in every turn):
 
 - ``politeness`` (score): 40 + what an analyst checks, item by item, in the agent's turns: an opening
   (greeting, introduction, offer of help: 35 for two or more, 20 for one; a formal opening is one
-  item, not three), please or thanks 10, apology or empathy 10, a goodbye 15; − 30 per rude marker
+  item, not three), please or thanks 10, apology or empathy 10 ("sorry to hear", "понимаю, это
+  неприятно"; a bare "I see" / "понятно" / "ясно" only acknowledges), a goodbye 15; − 30 per rude marker
   (blame, brush-offs, "calm down", talking over the customer: "let me finish!", "не перебивайте").
   At most 90 (the rubric's top needs a warm tone, which words do not show); at most 70 when the
   customer states a problem (:data:`COMPLAINT` or a problem statement; a sales objection is none) and
   the agent neither apologises nor empathises; at most 55 (the rubric's "I can't help you, but thank
   you for calling") when the agent sends a complaint elsewhere unanswered (:data:`DEFLECT`); at least 0.
 - ``objection_handling`` (score): no customer objection → 80 ("nothing to handle", the rubric's
-  anchor). Otherwise 20 + 25 if the agent acknowledged it (empathy/apology) + 40 if the agent
-  answered with an offer or a fix + 15 if the agent asked a clarifying question, after the
-  objection; clamped to 0-100.
+  anchor). Otherwise 20 + 25 if the agent acknowledged it (empathy, apology or a bare "I see" /
+  "понятно") + 40 if the agent answered with an offer or a fix + 15 if the agent asked a clarifying
+  question ("why", "почему" in a question or opening its clause: "That's why we ..." asks nothing),
+  after the objection; clamped to 0-100. Cancel and termination words in every inflection
+  ("cancelled", "cancellation", "расторжение") are objections.
 - ``sale_probability`` (score): no sales context (no price, offer or closing words) → 5. Otherwise
   30 + 25 customer agreement + 25 agent closing step (contract, invoice, trial start) + 10 price
   named − 25 hesitation; a customer refusal caps it at 5. A debt-collection call (an agent collection
@@ -38,11 +41,13 @@ The support scorecard (``scorecards/support.yaml``) adds:
 - ``complaint_handling`` (score): the first customer complaint or objection: an objection marker, a
   :data:`COMPLAINT` marker (a fault or grievance without a complaint word: "не пришло подтверждение",
   "I still haven't seen the refund") or a problem statement of the key facts ("my internet keeps
-  dropping", "the app crashes"). None → 80 (nothing to handle). Otherwise 20 + 50 answered (an offer,
+  dropping", "the app crashes", a device's function negated or stopped: "не отжимает", "stopped
+  cooling"). None → 80 (nothing to handle). Otherwise 20 + 50 answered (an offer,
   a fix made that the customer does not then say still fails, a hand-over or the agent's own call back:
   the markers of ``issue_resolved`` below) + 20 a clarifying question asked + 10 acknowledged (an
-  apology alone fixes nothing; politeness counts it) − 20 per brush-off after it (a rude marker, or,
-  with no answer, a deflection: "ничем не могу помочь", "call the bank"); clamped to 0-100.
+  apology, empathy or a bare "I see" / "понятно"; an apology alone fixes nothing, politeness counts
+  it) − 20 per brush-off after it (a rude marker, or, with no answer, a deflection: "ничем не могу
+  помочь", "call the bank"); clamped to 0-100.
 - ``identity_verified`` (yes_no): yes when the agent uses a check marker (full name, account
   number, date of birth, code word) or asks for the phone number or address on file ("Назовите
   номер телефона, на который оформлен договор", "confirm the address on the account"; a delivery or
@@ -84,8 +89,10 @@ from processors.rules import PRICE_RE
 from processors.text import ci_findall, ci_finditer, fold
 
 #: Goes into ``prompt_version``: which rules scored a call. v2: politeness by item (opening, thanks,
-#: apology, goodbye, rudeness), support complaints from problem statements, brush-offs, transfers.
-BASELINE_VERSION = "baseline-v2"
+#: apology, goodbye, rudeness), support complaints from problem statements, brush-offs, transfers. v3: a
+#: bare "I see" / "понятно" is no empathy, a "why" asks only as a question, every inflection of cancel and
+#: "расторж*" object, a device's failing function is a problem.
+BASELINE_VERSION = "baseline-v3"
 
 
 def _lex(*phrases: str) -> tuple[str, ...]:
@@ -117,13 +124,21 @@ POLITE: dict[str, tuple[str, ...]] = {
     "please": _lex("please", "could you", "would you", "пожалуйста", "будьте добры", "будьте любезны"),
     "thanks": _lex("thank you", "thanks", "спасибо", "благодар*"),
     "apology": _lex("sorry", "apologi*", "извин*", "прошу прощения", "простите"),
+    # feeling with the customer; a bare "I see" / "понятно" / "ясно" only takes the words in
+    # (:data:`_ACK_ONLY`): it earns the complaint's "acknowledged", not politeness's empathy
     "empathy": _lex(
         "i understand",
-        "i see",
-        "понимаю",
-        "понятно",
         "i hear you",
+        "i can imagine",
+        "sorry to hear",
         "that must be frustrating",
+        "that must be annoying",
+        "понимаю",
+        "представляю, как",
+        "это неприятно",
+        "неприятная ситуация",
+        "жаль это слышать",
+        "мне очень жаль",
         "сожалею",
         "сочувствую",
     ),
@@ -236,7 +251,8 @@ OBJECTION = _lex(
     "doesn't work",
     "does not work",
     "not fixed",
-    "cancel",
+    # every inflection: cancel, cancels, cancelled/canceled, cancelling, cancellation
+    "cancel*",
     "complain*",
     "lawyer",
     "дорого",
@@ -248,7 +264,9 @@ OBJECTION = _lex(
     "не уверен*",
     "не работает",
     "отменить",
+    # the verb's stem ("расторгнуть", "расторгаем") and the noun's ("расторжение", "расторжения")
     "расторг*",
+    "расторж*",
     "жалоб*",
     "юрист*",
 )
@@ -354,6 +372,14 @@ _REDIRECT = re.compile(
     re.IGNORECASE,
 )
 ACKNOWLEDGE = POLITE["empathy"] + POLITE["apology"]
+#: A bare acknowledgement: the agent taking the words in ("I see.", "Понятно, сейчас проверю", "Got it"),
+#: the marker ending its clause ("I see two payments" reads the account) and not negated ("не понятно").
+#: It earns the "acknowledged" of objection and complaint handling (:func:`_acknowledged`), which the
+#: rubrics ask for, but not politeness's apology/empathy item: it feels nothing with the customer.
+_ACK_ONLY = re.compile(
+    r"(?<![\w-])(?<!не\s)(?<!not\s)(?:i\s+see|got\s+it|понятно|ясно|понял|поняла)(?=[ \t]*(?:[.,!…;:—-]|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
 RESOLVE = _lex(
     "trial",
     "discount",
@@ -1224,14 +1250,23 @@ def _answers(call: _Call, index: int) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _acknowledged(text: str, folded: str | None = None) -> list[str]:
+    """The agent's acknowledgements in ``text``: an apology or empathy (:data:`ACKNOWLEDGE`) or a bare
+    "I see" / "понятно" (:data:`_ACK_ONLY`)."""
+    bare = [" ".join(m.group().lower().split()) for m in _ACK_ONLY.finditer(text)]
+    return list(dict.fromkeys(find(ACKNOWLEDGE, text, folded) + bare))
+
+
 def _objection_handling(call: _Call) -> BaselineValue:
     found = call.first_objection
     if found is None:
         return BaselineValue(80.0, None, f"no customer objection found → 80 (nothing to handle){call.note}")
     index, objections = found
-    after = "\n".join(t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent")
+    agent = [t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent"]
+    after = "\n".join(agent)
     folded = fold(after)
-    ack, fix, ask = (find(phrases, after, folded) for phrases in (ACKNOWLEDGE, RESOLVE, CLARIFY))
+    # a "why" asks only as a question: "That's why we offer a discount" asks nothing (:func:`_asked`)
+    ack, fix, ask = _acknowledged(after, folded), find(RESOLVE, after, folded), _asked(CLARIFY, agent)
     value = 20 + 25 * bool(ack) + 40 * bool(fix) + 15 * bool(ask)
     parts = [
         f"objection {_q(objections)}",
@@ -1252,19 +1287,33 @@ _ANSWER, _ASK, _ACK, _BRUSH_OFF_COST = 50, 20, 10, 20
 
 #: Clarifying markers that ask whatever the sentence ends with ("Could you tell me the error?",
 #: "Уточните модель."); the rest ("why", "что именно") ask only in a question: "I can't see why the
-#: refund hasn't gone out" asks nothing.
+#: refund hasn't gone out", "That's why we left" ask nothing.
 _ASKING = frozenset({"could you tell me", "may i ask", "можно уточнить", "уточните"})
+#: Where a clause starts, and what may stand before an interrogative that opens it ("And why is that",
+#: "А почему вы так решили", "OK, why did you ...": a question though Whisper dropped its "?").
+_CLAUSE_MARK = re.compile(r"[.!?…,;:—\n]")
+_OPENS_CLAUSE = re.compile(
+    r"\s*(?:(?:and|so|but|then|ok|okay|well|а|и|но|так|тогда|хорошо|ну|ладно)(?!\w)\W*)*", re.IGNORECASE
+)
 
 
 def _asked(phrases: tuple[str, ...], texts: Iterable[str]) -> list[str]:
     """The markers of ``phrases`` in ``texts`` that ask: :data:`_ASKING` ones anywhere, the others in a
-    sentence that ends with a question mark."""
+    sentence that ends with a question mark or opening their clause (:data:`_OPENS_CLAUSE`); never
+    "почему-то" ("somehow")."""
     found: list[str] = []
     for text in texts:
         for m in ci_finditer(_pattern(phrases), text, fold(text)):
+            if text.startswith("-", m.end()):
+                continue
             marker = re.sub(r"\s+", " ", m.group().lower())
             end = _CLAUSE_END.search(text, m.end())
-            if marker in _ASKING or (end is not None and end.group().startswith("?")):
+            start = max((e.end() for e in _CLAUSE_MARK.finditer(text, 0, m.start())), default=0)
+            if (
+                marker in _ASKING
+                or (end is not None and end.group().startswith("?"))
+                or _OPENS_CLAUSE.fullmatch(text, start, m.start())
+            ):
                 found.append(marker)
     return list(dict.fromkeys(found))
 
@@ -1282,7 +1331,7 @@ def _complaint_handling(call: _Call) -> BaselineValue:
     agent = [t.text for t in call.turns[index + 1 :] if not call.roles_known or t.role == "agent"]
     after = "\n".join(agent)
     folded = fold(after)
-    ack = find(ACKNOWLEDGE, after, folded)
+    ack = _acknowledged(after, folded)
     ask = _asked(CLARIFY, agent)
     fix = _answers(call, index)
     brush = _rude(after) + ([] if fix else _deflected(call, index))

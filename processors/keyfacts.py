@@ -754,7 +754,8 @@ PROBLEM_SUBJECTS = (
 #: first letter (:data:`_PROBLEM_HINT`): "(?:is|was) down" is written "is down", "was down".
 PROBLEM_VERBS = (
     r"пропа\w*", r"сгорел\w*", r"слома\w*", r"не\s+работа\w*", r"перестал\w*", r"отключил\w*",
-    r"отвалил\w*", r"не\s+включа\w*", r"не\s+грузи\w*", r"не\s+загружа\w*", r"не\s+открыва\w*",
+    r"отвалил\w*", r"не\s+включа\w*(?![ \t]+во?[ \t])", r"не\s+грузи\w*", r"не\s+загружа\w*",
+    r"не\s+открыва\w*",
     r"не\s+приход\w*", r"не\s+приш[её]л", r"не\s+пришл\w*", r"тормоз\w*", r"глюч\w*", r"вылета\w*",
     r"зависа\w*", r"завис\w*", r"висн\w*", r"списа\w*", r"списыва\w*", r"сняли", r"упал\w*", r"пада\w*",
     r"барахл\w*", r"не\s+лови\w*", r"не\s+показыва\w*", r"не\s+проход\w*", r"не\s+подключа\w*",
@@ -794,8 +795,52 @@ _EN_SAYS_WHAT = (
 )
 _RU_SAYS = ("пишет", "показывает", "выда[её]т", "выдал[аио]?", "высвечива\\w+", "высветил[аио]?")
 _RU_ERROR = r"\s+[«\"]?(?:[^\W\d_]+(?:-[^\W\d_]+)?\s+)?(?:ошибк\w*|сбой|недоступ\w*|отклон\w*)"
+#: A device failing at what it is for, said without a subject the lists above know ("Стиральная машина не
+#: отжимает.", "Холодильник перестал морозить.", "My fridge stopped cooling.", "The TV won't turn on."):
+#: the appliance and service calls state a fault so. A function verb negated or stopped, as a verb of
+#: failure, not one phrase per device. Russian: the stem's 3rd-person and past forms after "не", its
+#: infinitive after "перестал*"; "включа"/"запуска"/"завод" only reflexive ("тариф не включает роуминг"
+#: includes nothing), and not "не включается в стоимость" (is not included in).
+_RU_FUNCTIONS_1 = ("отжима", "слива", "нагрева", "охлажда", "заряжа", "печата", "стира", "гре")
+_RU_FUNCTIONS_2 = ("мороз", "холод", "крут", "суш")
+_RU_REFLEXIVE_1 = ("включа", "запуска")
+_RU_REFLEXIVE_2 = ("завод",)
+_RU_NOT_IN = r"(?![ \t]+во?[ \t])"
+_RU_FUNCTION_FAILS = (
+    rf"не\s+(?:{'|'.join(_RU_FUNCTIONS_1)})(?:ет|ют|л[аио]?|ется|ются|лся|л[аио]сь)",
+    rf"не\s+(?:{'|'.join(_RU_FUNCTIONS_2)})(?:ит|ят|ат|ил[аио]?|ится|ятся|атся|ился|ил[аио]сь)",
+    rf"не\s+(?:{'|'.join(_RU_REFLEXIVE_1)})(?:ется|ются|лся|л[аио]сь){_RU_NOT_IN}",
+    rf"не\s+(?:{'|'.join(_RU_REFLEXIVE_2)})(?:ится|ятся|ился|ил[аио]сь)",
+    rf"перестал\w*\s+(?:{'|'.join(_RU_FUNCTIONS_1 + _RU_REFLEXIVE_1)})ть(?:ся)?",
+    rf"перестал\w*\s+(?:{'|'.join(_RU_FUNCTIONS_2 + _RU_REFLEXIVE_2)})ить(?:ся)?",
+)
+#: English: the function (base form, -ing form) after a negation or "stopped", the clause ending or going
+#: on with a word of time or manner ("won't spin anymore", "stopped heating last night"): "They stopped
+#: charging me the fee", "The bank doesn't charge a fee" state no fault.
+_EN_FUNCTIONS = (
+    ("cool", "cooling"), ("heat", "heating"), ("spin", "spinning"), ("drain", "draining"),
+    ("charge", "charging"), ("start", "starting"), (r"turn\s+on", r"turning\s+on"),
+    (r"switch\s+on", r"switching\s+on"), (r"power\s+on", r"powering\s+on"), ("boot", "booting"),
+    ("print", "printing"), ("flush", "flushing"),
+)  # fmt: skip
+_EN_FUNCTION_AFTER = (
+    r"(?=[ \t]*(?:[.,!?…;:)\"”»]|$)|[ \t]+(?:up|anymore|any\s+more|at|properly|again|now|today|yesterday|"
+    r"tonight|last|this|since|when|while|after|and|or|but|either|completely|fully|right)(?![^\W\d_]))"
+)
+_EN_BASE = "|".join(base for base, _ in _EN_FUNCTIONS)
+_EN_ING = "|".join(ing for _, ing in _EN_FUNCTIONS)
+_EN_FUNCTION_FAILS = (
+    *(rf"{neg}\s+(?:{_EN_BASE}){_EN_FUNCTION_AFTER}" for neg in (
+        r"doesn['’]t", r"does\s+not", r"didn['’]t", r"did\s+not", r"won['’]t", r"will\s+not",
+    )),
+    *(rf"{neg}\s+(?:{_EN_ING}){_EN_FUNCTION_AFTER}" for neg in (
+        "stopped", r"isn['’]t", r"wasn['’]t", r"is\s+not", r"was\s+not", r"not",
+    )),
+)  # fmt: skip
 PROBLEM_ALONE = (
     rf"no\s+{_EN_MISSING}{_EN_AFTER}",
+    *_RU_FUNCTION_FAILS,
+    *_EN_FUNCTION_FAILS,
     *(verb + _EN_ERROR for verb in (*_EN_SAYS, r"gives\s+me", r"gave\s+me", "throws")),
     *(verb + _EN_SAYS_WHAT for verb in _EN_SAYS),
     r"нет\s+(?:сети|связи|сигнала|интернета|подключения|соединения|гудка)",
