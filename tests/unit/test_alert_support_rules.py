@@ -62,12 +62,41 @@ def test_an_unresolved_problem_with_a_cancel_threat_is_critical_and_a_fixed_one_
     assert "unresolved_churn_risk" not in fired(fixed)
 
 
-def test_a_cancel_threat_left_to_the_agents_own_call_back_is_critical_and_a_transfer_is_not() -> None:
-    threat = ("customer", "My refund never arrived, I will cancel.")
-    own = scored([threat, ("agent", "Sorry. I'll check and call you back tomorrow.")], "support", cancel=1)
-    assert "unresolved_churn_risk" in fired(own)  # nobody else has the problem yet
-    handed = scored([threat, ("agent", "Sorry. I'll transfer you to billing now.")], "support", cancel=1)
+@pytest.mark.parametrize(
+    ("threat", "call_back"),
+    [
+        (
+            "My refund never arrived, I will cancel.",
+            "Sorry. I'll check and call you back tomorrow before noon.",
+        ),
+        (
+            "Возврат так и не пришёл, я расторгну договор.",
+            "Извините. Я уточню и перезвоню вам завтра до двенадцати.",
+        ),
+    ],
+)
+def test_a_cancel_threat_left_to_the_agents_own_call_back_warns_and_is_not_critical(
+    threat: str, call_back: str
+) -> None:
+    # a call back promised for a stated time is a follow-up the agent owns (the labelled
+    # support-*-own-callback calls end "Хорошо, жду звонка", "OK, please do"): no page to a supervisor,
+    # the cancel threat's warning
+    own = scored([("customer", threat), ("agent", call_back)], "support", cancel=1)
+    criteria = {c["id"]: c["label"] for c in own["criteria"]}
+    assert (criteria["issue_resolved"], criteria["next_steps"]) == ("unresolved", "yes")
+    assert "unresolved_churn_risk" not in fired(own)
+    assert next(a for a in evaluate(own) if a["rule"] == "cancellation_risk")["severity"] == "warning"
+    handed = scored(
+        [("customer", threat), ("agent", "Sorry. I'll transfer you to billing now.")], "support", cancel=1
+    )
     assert "unresolved_churn_risk" not in fired(handed)
+
+
+def test_a_cancel_threat_left_with_no_next_step_is_critical() -> None:
+    threat = ("customer", "My refund never arrived, I will cancel.")
+    left = scored([threat, ("agent", "Sorry, I don't know what happened.")], "support", cancel=1)
+    assert {c["id"]: c["label"] for c in left["criteria"]}["next_steps"] == "no"
+    assert next(a for a in evaluate(left) if a["rule"] == "unresolved_churn_risk")["severity"] == "critical"
 
 
 def test_the_support_rules_never_fire_on_a_sales_call() -> None:
