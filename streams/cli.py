@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import signal
@@ -48,6 +49,8 @@ USER_ERRORS = (
 )
 #: A file the user named that cannot be read (``demo --calls``, ``publish FILE``, ...).
 FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+#: Seconds between two progress lines of ``import`` where stderr is no terminal (a log, a pipe).
+IMPORT_PROGRESS_EVERY_S = 10.0
 
 
 def user_error(exc: BaseException) -> str | None:
@@ -401,6 +404,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from connectors.publisher import CallPublisher, RecordTooLarge
     from schemas.codec import make_codec
     from schemas.validation import InvalidCall
+    from streams.progress import ProgressLines, rate_and_eta
     from streams.table import escape_controls
     from streams.topics import ensure_topics
 
@@ -429,8 +433,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     items = list(planned)
     published = skipped = bad = 0
     batch: list[tuple[str, str]] = []
-    with tqdm(items, desc="import", unit="call", disable=args.quiet) as bar:
-        for item in bar:
+    # a bar on a terminal; in a log or a pipe, a plain line every few seconds (a bar's carriage
+    # returns would make one endless line of the log, mixed with the per-file error lines)
+    interactive = sys.stderr.isatty()
+    lines = None if args.quiet or interactive else ProgressLines(IMPORT_PROGRESS_EVERY_S)
+
+    def progress_line(done: int, elapsed: float) -> str:
+        return (
+            f"import: {done}/{len(items)} file(s), {published + len(batch)} published, {skipped} skipped, "
+            f"{bad} not importable, {rate_and_eta(done, len(items), elapsed)}"
+        )
+
+    with tqdm(items, desc="import", unit="call", disable=args.quiet or not interactive) as bar:
+        for done, item in enumerate(bar):
+            if lines is not None:
+                lines.update(functools.partial(progress_line, done))
             path, call_json, problem, call_id = item.path, item.call, item.why, item.call_id
             error_class = item.error_class
             try:
@@ -1076,7 +1093,11 @@ def build_parser() -> argparse.ArgumentParser:
         "0001) or path (below DIRECTORY, without the suffix: 2026-11-01/0001); keep it across re-runs",
     )
     p.add_argument("--state", type=Path, help="state file (default: DIRECTORY/.callstream-import.json)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress (a bar on a terminal; elsewhere a line every 10 s: done/total, rate, ETA)",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(

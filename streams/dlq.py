@@ -40,6 +40,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from streams.progress import ProgressLines, rate_and_eta
 from streams.settings import Settings
 from streams.topics import ALL, COMPLETED, DLQ
 
@@ -646,33 +647,16 @@ class Progress:
         every: float = PROGRESS_EVERY_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.total, self.out, self.every, self.clock = total, out, every, clock
-        self.started = self._last = clock()
+        self.total = total
+        self.lines = ProgressLines(every, out, clock)
 
     def update(self, sent: int, acked: int) -> None:
-        now = self.clock()
-        if now - self._last < self.every:
-            return
-        self._last = now
-        print(progress_line(sent, acked, self.total, now - self.started), file=self.out or sys.stderr)
+        self.lines.update(lambda elapsed: progress_line(sent, acked, self.total, elapsed))
 
 
 def progress_line(sent: int, acked: int, total: int, elapsed: float) -> str:
     """``dlq replay: 120/500 sent (118 acknowledged), 10.0/s, ETA 38s``."""
-    rate = sent / elapsed if elapsed > 0 else 0.0
-    eta = f"ETA {_duration((total - sent) / rate)}" if rate > 0 else "ETA unknown"
-    return f"dlq replay: {sent}/{total} sent ({acked} acknowledged), {rate:.1f}/s, {eta}"
-
-
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m{seconds:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
+    return f"dlq replay: {sent}/{total} sent ({acked} acknowledged), {rate_and_eta(sent, total, elapsed)}"
 
 
 def send(

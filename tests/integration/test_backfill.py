@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -106,6 +107,31 @@ def test_import_without_metadata_uses_file_names(tmp_path: Path) -> None:
         duration = json.loads((SAMPLES_DIR / "sample-ru-sale.timeline.json").read_text())["duration"]
         assert (call["ended_at"] - call["started_at"]).total_seconds() == pytest.approx(duration, abs=0.01)
         assert call["recording_uri"] == (tmp_path / "call-7.wav").resolve().as_uri()
+
+
+def test_import_in_a_log_writes_progress_lines_not_a_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Redirected to a log (stderr no terminal), the bar's carriage returns made one endless line
+    mixed with the error lines: it is plain lines there, each with done/total, rate and ETA."""
+    from streams import cli
+
+    for n in range(3):
+        shutil.copy(SAMPLES_DIR / "sample-en-mono.wav", tmp_path / f"call-{n}.wav")
+    (tmp_path / "call-9.wav").write_bytes(b"")
+    monkeypatch.setattr(cli, "IMPORT_PROGRESS_EVERY_S", 0.0)  # a line for every file
+    with EmbeddedBroker() as broker:
+        monkeypatch.setenv("CALLSTREAM_KAFKA_BOOTSTRAP", broker.bootstrap)
+        assert cli.main(["import", str(tmp_path)]) == 1  # the empty file is not importable
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    lines = err.splitlines()
+    progress = [line for line in lines if line.startswith("import: ")]
+    assert [line.split(",")[0] for line in progress] == [f"import: {n}/4 file(s)" for n in range(4)]
+    assert progress[-1].split(", ")[1:4] == ["3 published", "0 skipped", "0 not importable"]
+    assert all(re.search(r", \d+\.\d/s, ETA (\d+s|unknown)$", line) for line in progress)
+    assert any(line.startswith(f"{tmp_path / 'call-9.wav'}: ") for line in lines)  # the error: its own line
+    assert "imported 3 call(s), skipped 0 already published, 1 not importable" in err
 
 
 def test_import_never_publishes_two_recordings_under_one_call_id(tmp_path: Path) -> None:
