@@ -14,8 +14,12 @@ _CALL: dict[str, Any] = {
             "type": ["string", "null"],
             "description": "Defaults to the token's tenant (null: with a warning); another tenant is 403.",
         },
-        "source": {"type": "string", "description": "PBX/CRM name."},
-        "direction": {"type": "string", "enum": ["inbound", "outbound", "internal", "unknown"]},
+        "source": {"type": ["string", "null"], "description": "PBX/CRM name (null: 'api', with a warning)."},
+        "direction": {
+            "type": ["string", "null"],
+            "enum": ["inbound", "outbound", "internal", "unknown", None],
+            "description": "null: 'unknown', with a warning.",
+        },
         "started_at": {"type": "string", "format": "date-time"},
         "ended_at": {"type": "string", "format": "date-time"},
         "agent": {
