@@ -91,7 +91,8 @@ from processors.text import ci_findall, ci_finditer, fold
 #: Goes into ``prompt_version``: which rules scored a call. v2: politeness by item (opening, thanks,
 #: apology, goodbye, rudeness), support complaints from problem statements, brush-offs, transfers. v3: a
 #: bare "I see" / "понятно" is no empathy, a "why" asks only as a question, every inflection of cancel and
-#: "расторж*" object, a device's failing function is a problem.
+#: "расторж*" object, a device's failing function is a problem, the opening is read in the agent's first
+#: two turns only.
 BASELINE_VERSION = "baseline-v3"
 
 
@@ -1181,8 +1182,18 @@ def _deflected(call: _Call, index: int) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+#: Agent turns that make the opening: a greeting, introduction or offer of help later in the call is
+#: no opening ("how frustrating this is" introduces no one; "наша компания предлагает" neither).
+_OPENING_TURNS = 2
+
+
 def _politeness(call: _Call) -> BaselineValue:
-    groups = {name: hits for name, phrases in POLITE.items() if (hits := call.find(phrases, "agent"))}
+    opening_text = "\n".join(t.text for t in call.of("agent")[:_OPENING_TURNS])
+    groups = {
+        name: hits
+        for name, phrases in POLITE.items()
+        if (hits := find(phrases, opening_text) if name in _OPENING else call.find(phrases, "agent"))
+    }
     rude = _rude(call.text("agent"))
     opening = [g for g in _OPENING if g in groups]
     items = {

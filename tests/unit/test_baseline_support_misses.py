@@ -138,3 +138,24 @@ def test_i_see_in_a_lookup_is_no_acknowledgement() -> None:
 def test_why_is_a_clarifying_question_only_when_asked(turns: list[tuple[str, str]], asked: bool) -> None:
     got = default(turns)["objection_handling"]
     assert ("no clarifying question" not in got.reasoning) is asked, got.reasoning
+
+
+@pytest.mark.parametrize(
+    ("later", "marker"),
+    [
+        ("I understand how frustrating this is.", "this is"),
+        ("Наша компания предлагает скидку.", "компания"),
+        ("Hi again, sorry, still checking.", "hi"),
+    ],
+)
+def test_an_opening_marker_later_in_the_call_is_no_opening(later: str, marker: str) -> None:
+    """The opening is the agent's first turns: "how frustrating this is" introduces no one."""
+    turns = [(A, "Yes?"), (C, "My order is late."), (A, "Let me check."), (C, "Okay."), (A, later)]
+    for card in (support, default):
+        got = card(turns)["politeness"]
+        assert "introduction" not in got.reasoning and "greeting" not in got.reasoning, got.reasoning
+        assert "+ 0 opening +" in got.reasoning, got.reasoning
+    # said as the call opens, the same words are its opening
+    opened = support([(A, f"Hello, {later}"), *turns[1:]])["politeness"]
+    assert "+ 20 opening +" in opened.reasoning or "+ 35 opening +" in opened.reasoning, opened.reasoning
+    assert marker in opened.reasoning
