@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from streams.progress import ProgressLines, rate_and_eta
+from streams.progress import ProgressLines, Ticker, rate_and_eta
 from streams.settings import Settings
 from streams.topics import ALL, COMPLETED, DLQ
 
@@ -608,6 +608,8 @@ def _who() -> str:
 
 #: Seconds between two progress lines of a long (``--rate``) replay.
 PROGRESS_EVERY_S = 5.0
+#: Seconds between two writes of the replays acknowledged so far to ``dead_letter_replays``.
+RECORD_EVERY_S = 5.0
 #: How far a paced replay that fell behind (a slow broker) may catch up at once: one second of records.
 MAX_BURST_S = 1.0
 
@@ -703,6 +705,17 @@ def send(
     pacer = None if rate is None else Pacer(rate, sleep=lambda s: producer.poll(min(s, 0.5)))
     progress = Progress(len(report.replayed), progress_out)
     produced = 0
+    recorded: set[int] = set()  # letters whose replay is in dead_letter_replays already
+
+    def record_acknowledged() -> None:
+        """Record what the broker took so far: a long replay killed outright (SIGKILL, a lost shell)
+        must not send those again on the next run, each costing the stage's work once more."""
+        done = [i for i, error in list(outcome.items()) if error is None and i not in recorded]
+        if done:
+            record_replays(client, report.sent_with([report.replayed[i] for i in done]))
+            recorded.update(done)
+
+    recording = Ticker(RECORD_EVERY_S)
     try:
         for index, letter in enumerate(report.replayed):
             if pacer is not None:
@@ -718,6 +731,8 @@ def send(
             produced = index + 1
             producer.poll(0)
             progress.update(produced, taken[0])
+            if recording.due() is not None:
+                record_acknowledged()
     except KeyboardInterrupt:  # a long paced replay stopped: what went is still recorded below
         print(
             f"dlq replay: interrupted after {produced} record(s); recording those sent",
@@ -737,8 +752,8 @@ def send(
             acked.append(letter)
         else:
             report.failed.append((letter, error))
+    record_acknowledged()
     report.replayed = acked
-    record_replays(client, report.sent_with(acked))
 
 
 def queue(settings: Settings, client: Any, report: ReplayReport) -> Path:

@@ -32,6 +32,22 @@ def rate_and_eta(done: int, total: int, elapsed: float) -> str:
     return f"{rate:.1f}/s, {eta}"
 
 
+class Ticker:
+    """Says when ``every`` seconds or more passed since it last did (or since the start)."""
+
+    def __init__(self, every: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every, self.clock = every, clock
+        self.started = self._last = clock()
+
+    def due(self) -> float | None:
+        """The seconds since the start when a tick is due (the next one counts from now), else None."""
+        now = self.clock()
+        if now - self._last < self.every:
+            return None
+        self._last = now
+        return now - self.started
+
+
 class ProgressLines:
     """Writes ``line(elapsed)`` to ``out`` (stderr) when :meth:`update` is called ``every`` seconds or
     more after the last line (or the start): a long command calls it once per item, cheaply."""
@@ -42,14 +58,12 @@ class ProgressLines:
         out: TextIO | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.every, self.out, self.clock = every, out, clock
-        self.started = self._last = clock()
+        self.ticker, self.out = Ticker(every, clock), out
 
     def update(self, line: Callable[[float], str]) -> bool:
         """Write the line if one is due; ``line`` gets the seconds since the start. True if written."""
-        now = self.clock()
-        if now - self._last < self.every:
+        elapsed = self.ticker.due()
+        if elapsed is None:
             return False
-        self._last = now
-        print(line(now - self.started), file=self.out or sys.stderr, flush=True)
+        print(line(elapsed), file=self.out or sys.stderr, flush=True)
         return True

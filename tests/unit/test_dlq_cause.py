@@ -428,6 +428,48 @@ def test_an_interrupted_replay_records_what_was_sent_and_says_what_was_not(monke
     assert "dlq replay: interrupted after 2 record(s); recording those sent" in capsys.readouterr().err
 
 
+class Killed(BaseException):
+    """The process ending outright (SIGKILL, a lost shell): nothing after it runs."""
+
+
+def test_a_long_replay_records_what_the_broker_took_as_it_goes(monkeypatch):
+    """Recorded only after the final flush, a replay killed half-way recorded nothing, and the next run
+    sent every record again (each transcribed once more): now what was acknowledged is recorded every
+    few seconds."""
+    import confluent_kafka
+
+    class DiesAtFour(FakeProducer):
+        def produce(self, topic: str, key: bytes | None, value: bytes, on_delivery) -> None:
+            if len(self.produced) == 4:
+                raise Killed
+            super().produce(topic, key, value, on_delivery)
+
+    monkeypatch.setattr(confluent_kafka, "Producer", DiesAtFour)
+    monkeypatch.setattr(dlq, "RECORD_EVERY_S", 0.0)  # every record is a few seconds later, here
+    letters = [call_letter(make_call_completed(f"c-{i}"), call_id=f"c-{i}", offset=i) for i in range(6)]
+    report = dlq.plan(letters, dlq.replay_topics(Settings()), again=False)
+    client = Inserts()
+    with pytest.raises(Killed):
+        dlq.send(Settings(), "127.0.0.1:1", client, report, rate=1000)
+    recorded = [row["call_id"] for table, row in client.rows if table == "dead_letter_replays"]
+    # acknowledged at the poll after each produce: c-0..c-3 were taken, each recorded once
+    assert recorded == ["c-0", "c-1", "c-2", "c-3"]
+
+
+def test_each_replay_is_recorded_once_however_often_it_records(monkeypatch):
+    import confluent_kafka
+
+    monkeypatch.setattr(confluent_kafka, "Producer", FakeProducer)
+    monkeypatch.setattr(dlq, "RECORD_EVERY_S", 0.0)
+    letters = [call_letter(make_call_completed(f"c-{i}"), call_id=f"c-{i}", offset=i) for i in range(5)]
+    report = dlq.plan(letters, dlq.replay_topics(Settings()), again=False)
+    client = Inserts()
+    dlq.send(Settings(), "127.0.0.1:1", client, report)
+    recorded = [row["call_id"] for table, row in client.rows if table == "dead_letter_replays"]
+    assert recorded == [f"c-{i}" for i in range(5)]
+    assert [x.call_id for x in report.replayed] == recorded
+
+
 def test_export_takes_the_call_out_of_a_later_stages_record_only_when_told(capsys):
     from connectors.events import read_jsonl
     from tests.factories import make_alert, make_call_score
