@@ -12,8 +12,9 @@ only in customer turns; with unknown roles, e.g. mono calls, in every turn):
 
 - ``politeness`` (score): 40 + what an analyst checks, item by item, in the agent's turns: an opening
   (greeting, introduction, offer of help, in the agent's first two turns: 35 for two or more, 20 for
-  one; a formal opening is one item, not three), please or thanks 10, apology or empathy 10 ("sorry to hear", "понимаю, это
-  неприятно"; a bare "I see" / "понятно" / "ясно" only acknowledges), a goodbye 15; − 30 per rude marker
+  one; a formal opening is one item, not three), please or thanks 10, apology or empathy 10 ("sorry to
+  hear", "понимаю, это неприятно"; a bare "I see" / "понятно" / "ясно" only acknowledges), a goodbye
+  15; − 30 per rude marker
   (blame, brush-offs, "calm down", talking over the customer: "let me finish!", "не перебивайте").
   At most 90 (the rubric's top needs a warm tone, which words do not show); at most 70 when the
   customer states a problem (:data:`COMPLAINT` or a problem statement; a sales objection is none) and
