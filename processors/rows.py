@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from processors.acoustics import METRICS
+from processors.scorecard import ROLES
 
 NUMBER_MASK = "[customer-number]"
 
@@ -109,6 +110,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "fatal",
         "fatal_failed",
         "rule",
+        "role",
         "scorecard_id",
         "scorecard_version",
         "scorer",
@@ -256,6 +258,7 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
             "label": crit.get("label"),
             "reasoning": crit.get("reasoning"),
             **_criterion_facts(crit),
+            "role": _role(score["scorecard_id"], crit),
             "scorecard_id": score["scorecard_id"],
             "scorecard_version": score["scorecard_version"],
             "scorer": score["scorer"],
@@ -292,6 +295,23 @@ def _criterion_facts(crit: Mapping[str, Any]) -> dict[str, Any]:
     if rule is None and crit["source"] == "rule":
         rule = crit["id"]
     return {"fatal": int(bool(fatal)), "fatal_failed": int(bool(failed)), "rule": rule or ""}
+
+
+#: Whose criteria a CallScore written before Criterion.role is taken to give a role: the packaged
+#: cards, which name each of their role criteria by the role (politeness, and on ``default``
+#: objection_handling, sale_probability, deal_stage). The same guess as the column's default in
+#: deploy/clickhouse/016_criterion_role.sql, for rows written before that migration.
+LEGACY_ROLE_CARDS = ("default", "support")
+
+
+def _role(scorecard_id: str, crit: Mapping[str, Any]) -> str:
+    """``call_criteria.role`` of a criterion ('' for none). A null role is also what a record from
+    before the field says: on a packaged card, a criterion named as a role has it (:data:`ROLES`);
+    a tenant card's criteria get none, and the views fall back to their guess (migration 015)."""
+    role = crit.get("role")
+    if role is None and scorecard_id in LEGACY_ROLE_CARDS and crit["id"] in ROLES:
+        role = crit["id"]
+    return role or ""
 
 
 def _check_indices(segments: list[dict[str, Any]]) -> None:

@@ -32,6 +32,15 @@ PACKAGED_DIR = Path(__file__).resolve().parent / "scorecards"
 KINDS = ("score", "yes_no", "category", "count")
 SOURCES = ("llm", "rule")
 RULES = ("price_named", "price_mentions")  # plus keyword:<name>, agent_keyword:<name>
+#: What a criterion may declare it means for BI (``role:``), and the kind each role needs: dashboards
+#: and docs/bi.md find politeness, the deal stage, ... by role, so a tenant's card with its own ids
+#: shows in them. At most one criterion per role on a card.
+ROLES = {
+    "politeness": "score",
+    "objection_handling": "score",
+    "sale_probability": "score",
+    "deal_stage": "category",
+}
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _CRITERION_KEYS = {
     "id",
@@ -45,6 +54,7 @@ _CRITERION_KEYS = {
     "pass_threshold",
     "fail_values",
     "rule",
+    "role",
 }
 _CARD_KEYS = {"id", "version", "title", "tenants", "queues", "criteria", "description"}
 #: A title is stored with every criterion row; a rubric is sent in every prompt.
@@ -73,6 +83,7 @@ class Criterion:
     pass_threshold: float | None = None
     fail_values: tuple[str, ...] = ()
     rule: str | None = None
+    role: str | None = None
 
     def points(self, value: float | None, label: str | None) -> float | None:
         """The criterion's 0-100 contribution to the total (None when it has no value)."""
@@ -179,14 +190,16 @@ def _answer(row: Mapping[str, Any] | None) -> tuple[float | None, str | None]:
 def describe_criteria(card: Scorecard, criteria: Iterable[dict[str, Any]], judged: bool = True) -> None:
     """Add to each criterion row (in place) what BI cannot read from its value: ``fatal`` (the card
     marks it fatal), ``fatal_failed`` (it failed the call, as :func:`totals` judges; never when the
-    call was not ``judged``) and ``rule`` (what computed a rule criterion, None for llm ones), so a
-    tenant's card with its own ids is found by what its criteria are, not by their names."""
+    call was not ``judged``), ``rule`` (what computed a rule criterion, None for llm ones) and ``role``
+    (what it means for BI, None when the card gives it none), so a tenant's card with its own ids is
+    found by what its criteria are, not by their names."""
     for row in criteria:
         c = card.criterion(row["id"])
         value, label = _answer(row)
         row["fatal"] = c.fatal
         row["fatal_failed"] = judged and c.failed(value, label)
         row["rule"] = (c.rule or c.id) if c.source == "rule" else None
+        row["role"] = c.role
 
 
 # --- loading and validation ----------------------------------------------------------------------------
@@ -272,6 +285,12 @@ def _criterion(raw: Any, where: str) -> Criterion:
             )
     elif rule is not None:
         raise ScorecardError(f"{where}.rule: only source=rule criteria name a rule")
+    role = raw.get("role")
+    if role is not None:
+        if not isinstance(role, str) or role not in ROLES:
+            raise ScorecardError(f"{where}.role: must be one of {', '.join(ROLES)} (got {role!r})")
+        if kind != ROLES[role]:
+            raise ScorecardError(f"{where}.role: a {role} criterion is of type {ROLES[role]} (got {kind!r})")
     rubric = raw.get("rubric", "")
     if not isinstance(rubric, str):
         raise ScorecardError(f"{where}.rubric: must be text")
@@ -291,6 +310,7 @@ def _criterion(raw: Any, where: str) -> Criterion:
         pass_threshold=None if threshold is None else float(threshold),
         fail_values=fail_values,
         rule=rule,
+        role=role,
     )
 
 
@@ -309,10 +329,18 @@ def parse_scorecard(raw: Any, where: str = "scorecard") -> Scorecard:
         raise ScorecardError(f"{where}: criteria: required, a non-empty list")
     criteria = tuple(_criterion(c, f"{where}: criteria[{i}]") for i, c in enumerate(crits))
     seen: set[str] = set()
+    roles: dict[str, str] = {}
     for c in criteria:
         if c.id in seen:
             raise ScorecardError(f"{where}: criteria: duplicate id {c.id!r}")
         seen.add(c.id)
+        if c.role is not None and c.role in roles:
+            raise ScorecardError(
+                f"{where}: criteria: role {c.role!r} is declared by both {roles[c.role]!r} and {c.id!r}; "
+                "a card has at most one criterion per role"
+            )
+        if c.role is not None:
+            roles[c.role] = c.id
     for reserved in ("reasoning", "summary"):
         if reserved in seen:
             raise ScorecardError(f"{where}: criteria: {reserved!r} is reserved for the LLM answer")

@@ -570,7 +570,9 @@ def _audit(client: Client, table: str, verb: str, rows: list[tuple[dict[str, Any
 #: Another tenant, with its own sales card: its fatal criteria, its price_named rule criterion and its
 #: deal stage have other ids than the packaged cards' (no `politeness`, no `price_named`, no
 #: `deal_stage`), one fatal criterion is a rule, and a score criterion that is not fatal (`rapport`)
-#: is no politeness.
+#: is no politeness. The card says what its criteria mean for BI (`role:`): `courtesy` is its
+#: politeness, `pipeline_stage` its deal stage, `win_chance` its sale probability; `compliance`, a
+#: fatal score criterion too, is no politeness (migration 015's guess took every fatal score for one).
 OTHER_TENANT = "globex"
 TENANT_CARD = {
     "id": "globex_sales",
@@ -585,6 +587,7 @@ TENANT_CARD = {
             "weight": 2,
             "fatal": True,
             "pass_threshold": 40,
+            "role": "politeness",
             "rubric": "How courteous the agent is.",
         },
         {
@@ -608,6 +611,7 @@ TENANT_CARD = {
             "type": "category",
             "source": "llm",
             "values": ["start", "needs", "presentation", "objections", "closing"],
+            "role": "deal_stage",
             "rubric": "Furthest stage.",
         },
         {
@@ -625,6 +629,25 @@ TENANT_CARD = {
             "weight": 0,
             "rubric": "How well the agent built rapport.",
         },
+        {
+            "id": "compliance",
+            "title": "Script compliance",
+            "type": "score",
+            "source": "llm",
+            "weight": 0,
+            "fatal": True,
+            "pass_threshold": 10,
+            "rubric": "How closely the agent followed the compliance script.",
+        },
+        {
+            "id": "win_chance",
+            "title": "Chance of a deal",
+            "type": "score",
+            "source": "llm",
+            "weight": 0,
+            "role": "sale_probability",
+            "rubric": "How likely the call ends in a deal, 0-100.",
+        },
     ],
 }
 TENANT_AGENT = ("agent-9", "Gil Ortiz")
@@ -639,15 +662,19 @@ class TenantCall:
     price_mentions: int
     pipeline_stage: str
     rapport: float
+    compliance: float
+    win_chance: float
 
 
 #: c0 fails on courtesy, c1 on the disclaimer (a rule), c2 passes; c0 and c3 named a price, no close.
-#: rapport is never courtesy's value, so a panel that took it for politeness would show otherwise.
+#: rapport is never courtesy's value, so a panel that took it for politeness would show otherwise;
+#: compliance (fatal, never failing: >= 10) is below courtesy on some calls, so a panel that took the
+#: lowest fatal score for politeness would too.
 TENANT_CALLS = (
-    TenantCall(20.0, "yes", 1, "presentation", 90.0),
-    TenantCall(80.0, "no", 2, "closing", 10.0),
-    TenantCall(85.0, "yes", 0, "needs", 50.0),
-    TenantCall(70.0, "yes", 1, "objections", 35.0),
+    TenantCall(20.0, "yes", 1, "presentation", 90.0, 15.0, 40.0),
+    TenantCall(80.0, "no", 2, "closing", 10.0, 30.0, 90.0),
+    TenantCall(85.0, "yes", 0, "needs", 50.0, 95.0, 20.0),
+    TenantCall(70.0, "yes", 1, "objections", 35.0, 12.0, 35.0),
 )
 
 
@@ -686,6 +713,8 @@ def tenant_calls(now: datetime) -> dict[str, dict[str, Any]]:
             ("pipeline_stage", "category", "llm", None, a.pipeline_stage, f"reached {a.pipeline_stage}"),
             ("amounts", "count", "rule", float(a.price_mentions), None, "computed by rule"),
             ("rapport", "score", "llm", a.rapport, None, f"rapport {a.rapport:.0f}"),
+            ("compliance", "score", "llm", a.compliance, None, f"compliance {a.compliance:.0f}"),
+            ("win_chance", "score", "llm", a.win_chance, None, f"win chance {a.win_chance:.0f}"),
         ]
         total, fatal = scored_on(score, card, criteria)
         score.update(

@@ -15,7 +15,7 @@ import pytest
 
 from processors.rows import score_rows
 from processors.rules import price_mentions
-from processors.scorecard import ScorecardRegistry
+from processors.scorecard import ROLES, ScorecardRegistry
 from streams.clickhouse import DDL_DIR, connect, migrate, split_statements
 from tests import bi_data
 
@@ -281,16 +281,24 @@ def test_price_named_calls_migration_fixes_rows_written_before_it(chdb_dsn, chdb
 
 #: call_criteria columns of migration 014: what a sink before it did not write.
 CRITERION_FACTS = ("fatal", "fatal_failed", "rule")
+#: call_criteria column of migration 016.
+CRITERION_ROLE = ("role",)
 
 
 def _write_before_014(client, data) -> None:
     """The calls and criteria of ``data`` as a sink before migration 014 wrote them: without the
     criterion facts (the rest of the rows as processors.rows makes them)."""
-    for score in data.calls.values():
-        written = score_rows(score, data.version(score))
+    _write_without(client, data.calls, lambda score: data.version(score), (*CRITERION_FACTS, *CRITERION_ROLE))
+
+
+def _write_without(client, scores: dict[str, dict], version: Any, left_out: tuple[str, ...]) -> None:
+    """The calls and criteria of ``scores`` as processors.rows makes them, without the call_criteria
+    columns ``left_out`` (what an older sink did not write); ``version``: a score's row version."""
+    for score in scores.values():
+        written = score_rows(score, version(score))
         for table in ("calls", "call_criteria"):
-            left_out = CRITERION_FACTS if table == "call_criteria" else ()  # calls.fatal_failed is 004's
-            values = [{k: v for k, v in r.items() if k not in left_out} for r in written[table]]
+            dropped = left_out if table == "call_criteria" else ()  # calls.fatal_failed is 004's
+            values = [{k: v for k, v in r.items() if k not in dropped} for r in written[table]]
             client.insert(table, [list(v.values()) for v in values], column_names=list(values[0]))
 
 
@@ -369,6 +377,78 @@ def test_criterion_roles_migration_finds_politeness_and_deal_stage_of_older_rows
             client, "SELECT DISTINCT criterion_id FROM bi_criteria_hourly WHERE kind = 'score' AND fatal = 1"
         )
         assert fatal_scores == [{"criterion_id": "politeness"}]
+
+
+def _role_columns(client, tenant: str) -> dict[str, tuple[Any, ...]]:
+    """bi_call_scores (politeness, deal_stage, sale_probability, fatal_score) by call of ``tenant``."""
+    return {
+        r["call_id"]: (r["politeness"], r["deal_stage"], r["sale_probability"], r["fatal_score"])
+        for r in rows(
+            client,
+            "SELECT call_id, politeness, deal_stage, sale_probability, fatal_score FROM bi_call_scores "
+            f"WHERE tenant = '{tenant}'",
+        )
+    }
+
+
+def test_criterion_role_migration_reads_older_rows_by_the_packaged_cards_ids_and_falls_back(
+    chdb_dsn, chdb_client, tmp_path
+):
+    """016 adds call_criteria.role: rows stored before it read the packaged cards' roles (by their ids,
+    as the cards declare them); a tenant card's older rows have none, so the views fall back to 015's
+    guess (politeness: the lowest fatal score, here `compliance` where it is below `courtesy`). Once
+    the tenant's calls are stored with their card's roles, its politeness is `courtesy` alone, in
+    bi_call_scores and in bi_criteria_hourly."""
+    with _database_before("016", chdb_dsn, chdb_client, tmp_path) as (client, fix):
+        data = bi_data.build()
+        tenant = bi_data.tenant_calls(data.now)
+        version = data.version
+        _write_without(client, data.calls, version, CRITERION_ROLE)
+        _write_without(client, tenant, version, CRITERION_ROLE)
+        shutil.copy(fix, tmp_path / fix.name)
+        assert migrate(client, tmp_path) == [fix.name]
+        assert migrate(client, tmp_path) == []
+        stored = {
+            (r["call_id"], r["criterion_id"]): r["role"]
+            for r in rows(client, "SELECT call_id, criterion_id, role FROM call_criteria FINAL")
+        }
+        packaged = {
+            (call_id, c["id"]): c["role"] or "" for call_id, s in data.calls.items() for c in s["criteria"]
+        }
+        assert {k: v for k, v in stored.items() if k in packaged} == packaged
+        assert set(packaged.values()) == {"", *ROLES}
+        assert {v for (call_id, _), v in stored.items() if call_id in tenant} == {""}
+
+        def value(s: dict, criterion: str, field: str = "value") -> Any:
+            return next(c[field] for c in s["criteria"] if c["id"] == criterion)
+
+        lowest = {call_id: min(value(s, "courtesy"), value(s, "compliance")) for call_id, s in tenant.items()}
+        guessed = {
+            call_id: (lowest[call_id], value(s, "pipeline_stage", "label"), None, lowest[call_id])
+            for call_id, s in tenant.items()
+        }
+        assert _role_columns(client, bi_data.OTHER_TENANT) == guessed
+        assert any(lowest[call_id] != value(s, "courtesy") for call_id, s in tenant.items())
+        hourly = (
+            "SELECT DISTINCT criterion_id FROM bi_criteria_hourly WHERE role = 'politeness' AND tenant = '{}'"
+        )
+        assert {r["criterion_id"] for r in rows(client, hourly.format(bi_data.OTHER_TENANT))} == {
+            "courtesy",
+            "compliance",
+        }
+
+        bi_data.write_scores(client, tenant)  # scored again by a sink that writes the card's roles
+        assert _role_columns(client, bi_data.OTHER_TENANT) == {
+            call_id: (
+                value(s, "courtesy"),
+                value(s, "pipeline_stage", "label"),
+                value(s, "win_chance"),
+                lowest[call_id],
+            )
+            for call_id, s in tenant.items()
+        }
+        assert {r["criterion_id"] for r in rows(client, hourly.format(bi_data.OTHER_TENANT))} == {"courtesy"}
+        assert {r["criterion_id"] for r in rows(client, hourly.format(bi_data.TENANT))} == {"politeness"}
 
 
 def test_fatal_failures_list_the_criteria_that_failed(bi):

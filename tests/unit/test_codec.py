@@ -362,9 +362,9 @@ def test_call_scores_from_before_agent_keyword_hits_decode_with_none():
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
 
 
-#: The Criterion fields BI reads a card by (fatal, fatal_failed, rule): later than every schema in
-#: schemas/history.
-CRITERION_FACTS = ("fatal", "fatal_failed", "rule")
+#: The Criterion fields BI reads a card by (fatal, fatal_failed, rule, role): later than every schema
+#: in schemas/history but the newest (d48eea2, which lacks role only).
+CRITERION_FACTS = ("fatal", "fatal_failed", "rule", "role")
 
 
 def _without_criterion_facts(record: dict[str, Any], drop: bool = False) -> None:
@@ -396,6 +396,29 @@ def test_call_scores_from_before_criterion_facts_decode_with_none():
     ]
     _without_criterion_facts(decoded, drop=True)
     assert decoded == old_record
+    data = SingleObjectCodec().encode("CallScore", record)
+    assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == old_record
+
+
+def test_call_scores_from_before_criterion_role_decode_with_none():
+    """Backward: a CallScore written before Criterion.role (schemas/history, with fatal, fatal_failed
+    and rule) reads it as null (the sink then guesses from a packaged card's ids, processors/rows.py);
+    forward: a reader on that schema reads the new bytes without it."""
+    old = parse_schema(
+        json.loads((codec.HISTORY_DIR / "callstream.CallScore.d48eea2.avsc").read_text()), _write_hint=False
+    )
+    assert fingerprint_of(old) != fingerprint_of(load("CallScore"))
+    record = sample("CallScore")
+    assert any(c["role"] for c in record["criteria"])
+    old_record = copy.deepcopy(record)
+    for criterion in old_record["criteria"]:
+        del criterion["role"]
+    decoded = SingleObjectCodec().decode("CallScore", single_object(old, old_record))
+    assert [c["role"] for c in decoded["criteria"]] == [None] * len(record["criteria"])
+    assert decoded == {
+        **old_record,
+        "criteria": [{**c, "role": None} for c in old_record["criteria"]],
+    }
     data = SingleObjectCodec().encode("CallScore", record)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == old_record
 

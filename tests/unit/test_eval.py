@@ -141,6 +141,7 @@ def score_rows_criteria(score: dict) -> list[dict]:
             "fatal": int(c["fatal"]),
             "fatal_failed": int(c["fatal_failed"]),
             "rule": c["rule"] or "",
+            "role": c["role"] or "",
             "scorecard_id": score["scorecard_id"],
             "scorecard_version": score["scorecard_version"],
             "scorer": score["scorer"],

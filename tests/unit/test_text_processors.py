@@ -350,6 +350,7 @@ def test_score_rule_criteria_price_named_yes(counter):
         "fatal": False,
         "fatal_failed": False,
         "rule": "price_named",
+        "role": None,
     }
     assert by_id["price_mentions"]["value"] == 2.0
     assert score["rules"]["price_mentions"] == 2
