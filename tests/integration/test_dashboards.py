@@ -509,7 +509,9 @@ def test_sales_panel_finds_the_price_rule_under_a_tenant_cards_own_id(db):
         )
         assert {r["call_id"]: r["deal_stage"] for r in listed} == expected, scorecard
         assert {r["scorecard_id"] for r in listed} == {bi_data.TENANT_CARD["id"]}
-        assert {r["sale_probability"] for r in listed} == {None}  # the card asks none: not 0
+        assert {r["call_id"]: r["sale_probability"] for r in listed} == {
+            call_id: _value(scores[call_id], "win_chance") for call_id in expected
+        }  # the card's `role: sale_probability` criterion, under its own id
     result = client.query(
         f"SELECT sum(price_named_calls), sum(calls) FROM bi_agent_day WHERE tenant = '{bi_data.OTHER_TENANT}'"
     )
@@ -543,10 +545,11 @@ def test_deal_stage_panel_finds_a_tenant_cards_stage_under_its_own_id(db, scorec
 
 
 @pytest.mark.parametrize("scorecard", [ALL, bi_data.TENANT_CARD["id"]])
-def test_politeness_panels_read_a_tenant_cards_fatal_score_criterion(db, scorecard):
-    """The tenant's card has no `politeness`: its fatal score criterion (`courtesy`) is the politeness
-    of "Average total and politeness per day" and of "Recent calls", not its other score criterion
-    (`rapport`, not fatal) nor its fatal rule criterion (`disclaimer_read`, yes/no)."""
+def test_politeness_panels_read_a_tenant_cards_politeness_role(db, scorecard):
+    """The tenant's card has no `politeness`: the criterion it declares `role: politeness` (`courtesy`)
+    is the politeness of "Average total and politeness per day" and of "Recent calls", not its other
+    fatal score criterion (`compliance`, below courtesy on some calls), nor its other score criterion
+    (`rapport`, not fatal), nor its fatal rule criterion (`disclaimer_read`, yes/no)."""
     _, data = db
     scores = tenant_scores(data)
     rows = panel_rows_of(
@@ -563,6 +566,9 @@ def test_politeness_panels_read_a_tenant_cards_fatal_score_criterion(db, scoreca
     assert {r["call_id"]: r["politeness"] for r in recent} == {
         call_id: _value(s, "courtesy") for call_id, s in scores.items()
     }
+    fatal_scores = [c for c in bi_data.TENANT_CARD["criteria"] if c["type"] == "score" and c.get("fatal")]
+    assert {c["id"] for c in fatal_scores} == {"courtesy", "compliance"}  # 015's guess: both
+    assert any(_value(s, "compliance") < _value(s, "courtesy") for s in scores.values())
     assert all("pipeline_stage: " in r["answers"] for r in recent)
 
 
