@@ -668,3 +668,53 @@ def test_sales_queries_leave_support_calls_out(bi):
             len(mine),
             sum(s["rules"]["price_mentions"] > 0 for s in mine),
         ), r
+
+
+def test_a_support_call_does_not_pull_the_average_sale_probability_to_zero(bi):
+    """bi_call_scores.sale_probability is NULL on a call whose card asks none (support), so `avg` over
+    every call of the tenant is the sales calls' average; the bare map lookup would count each support
+    call as 0 (what the panels and docs/bi.md no longer do)."""
+    client, data = bi
+    sales = [
+        next(c["value"] for c in s["criteria"] if c["role"] == "sale_probability")
+        for s in data.calls.values()
+        if s["scorecard_id"] == "default"
+    ]
+    assert any(s["scorecard_id"] == "support" for s in data.calls.values())
+    [got] = rows(
+        client,
+        "SELECT avg(sale_probability) AS by_role, avg(scores['sale_probability']) AS bare, "
+        "countIf(sale_probability IS NULL AND scorecard_id = 'support') AS support_nulls, "
+        "countIf(scorecard_id = 'support') AS support FROM bi_call_scores WHERE tenant = 'acme'",
+    )
+    assert got["by_role"] == pytest.approx(sum(sales) / len(sales))
+    assert got["bare"] < got["by_role"]  # the missing key read as 0
+    assert got["support_nulls"] == got["support"] > 0
+
+
+#: A map lookup with a criterion id as the key: 0 for a missing key unless guarded by mapContains.
+SCORE_LOOKUP = re.compile(r"scores\['(\w+)'\]")
+
+
+def _unguarded_score_lookups(sql: str) -> list[str]:
+    return [
+        m.group(0)
+        for m in SCORE_LOOKUP.finditer(sql)
+        if not sql[: m.start()].endswith(f"if(mapContains(scores, '{m.group(1)}'), ")
+    ]
+
+
+def test_no_panel_or_docs_query_reads_a_missing_score_as_zero():
+    """Every `scores['x']` in the dashboards, the migrations' views and docs/bi.md's queries is guarded
+    (`if(mapContains(scores, 'x'), scores['x'], NULL)`), or reads a role column instead."""
+    assert _unguarded_score_lookups("SELECT avg(scores['sale_probability'])")  # the check can fail
+    assert not _unguarded_score_lookups("if(mapContains(scores, 'x'), scores['x'], NULL)")
+    sources = {f"docs/bi.md: {heading}": sql for heading, sql in DOC_QUERIES}
+    for path in [*(ROOT / "deploy").rglob("*.json"), *(ROOT / "deploy").rglob("*.sql")]:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".sql":
+            text = "\n".join(line.split("--", 1)[0] for line in text.splitlines())
+        sources[str(path.relative_to(ROOT))] = text
+    assert any(p.endswith(".json") for p in sources)
+    found = {where: lookups for where, sql in sources.items() if (lookups := _unguarded_score_lookups(sql))}
+    assert found == {}
