@@ -142,3 +142,17 @@ def test_a_rule_is_checked_every_time_it_is_loaded() -> None:
         book = AlertRulebook([*default_rulebook().sets.values(), parse_rule_set(raw, "acme.yaml")])
         with pytest.raises(AlertRuleError, match="defines no entry 'nope'"):
             check_keyword_entries(book, dictionaries)
+
+
+def test_the_readmes_rule_set_example_loads_as_written(tmp_path: Path) -> None:
+    """The README's example set was refused at start (a support queue reading the sales card's
+    criteria.sale_probability): what a user copies first must work."""
+    from processors.alerts import load_checked_rulebook
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\nid: acme-")[1].split("```")[0]
+    (tmp_path / "acme.yaml").write_text("id: acme-" + block, encoding="utf-8")
+    book = load_checked_rulebook(tmp_path, None, ScorecardRegistry.load())
+    sales = {r.id for r in book.rules_for("acme", "sales")}
+    assert {"rude_agent", "legal_threat", "lost_sale", "manager_requested"} <= sales
+    assert "cancellation_risk" not in sales  # switched off by the example
