@@ -93,7 +93,7 @@ from processors.text import ci_findall, ci_finditer, fold
 #: apology, goodbye, rudeness), support complaints from problem statements, brush-offs, transfers. v3: a
 #: bare "I see" / "понятно" is no empathy, a "why" asks only as a question, every inflection of cancel and
 #: "расторж*" object, a device's failing function is a problem, the opening is read in the agent's first
-#: two turns only.
+#: two turns only, a closing step is a verb ("подключу"), not the product's noun ("подключение").
 BASELINE_VERSION = "baseline-v3"
 
 
@@ -439,10 +439,28 @@ CLOSING = _lex(
     "договор*",
     "счёт",
     "счет",
-    "оформ*",
+    # the verbs of doing it, not the nouns: "сколько стоит подключение", "оформление займёт день"
+    # name the product or the procedure, a step nobody took yet
+    "оформлю",
+    "оформим",
+    "оформляю",
+    "оформляем",
+    "оформить",
+    "оформил*",
+    "оформлен",
+    "оформлена",
+    "оформлено",
     "пришлю",
     "вышлю",
-    "подключ*",
+    "подключу",
+    "подключим",
+    "подключаю",
+    "подключаем",
+    "подключить",
+    "подключил*",
+    "подключен",
+    "подключена",
+    "подключено",
 )
 HESITATION = _lex(
     "i need to think",

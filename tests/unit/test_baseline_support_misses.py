@@ -159,3 +159,18 @@ def test_an_opening_marker_later_in_the_call_is_no_opening(later: str, marker: s
     opened = support([(A, f"Hello, {later}"), *turns[1:]])["politeness"]
     assert "+ 20 opening +" in opened.reasoning or "+ 35 opening +" in opened.reasoning, opened.reasoning
     assert marker in opened.reasoning
+
+
+def test_a_product_noun_is_no_closing_step() -> None:
+    """A price of "подключение" names the product: that customer objected and asked for a manager,
+    and the baseline called it a closing with 65 % sale probability (new-user trial)."""
+    turns = [
+        (A, "Здравствуйте, компания Сигнал. Подключение стоит пятьсот рублей, оформление займёт день."),
+        (C, "Это очень дорого. Позовите вашего руководителя."),
+        (A, "Хорошо, минуту."),
+    ]
+    got = default(turns)
+    assert got["deal_stage"].label == "objections", got["deal_stage"].reasoning
+    assert "no closing step" in got["sale_probability"].reasoning
+    done = default([*turns[:2], (A, "Понимаю. Давайте я подключу вам тариф со скидкой, договорились?")])
+    assert "подключу" in done["sale_probability"].reasoning
