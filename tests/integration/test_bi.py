@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 
-from processors.rows import score_rows
+from processors.rows import alert_row, score_rows
 from processors.rules import price_mentions
 from processors.scorecard import ROLES, ScorecardRegistry
 from streams.clickhouse import DDL_DIR, connect, migrate, split_statements
+from streams.sink import ClickHouseSink
 from tests import bi_data
+from tests.factories import make_alert, make_call_score
 
 pytestmark = pytest.mark.integration
 
@@ -489,12 +491,145 @@ def test_keyword_hits_and_alert_counts(bi):
 
 def test_cost_per_call(bi):
     client, data = bi
-    priced = [s for s in data.calls.values() if s["cost_usd"] is not None]
+    # a known cost: the LLM's priced calls, and every call of the baseline scorer (it costs nothing)
+    priced = [s for s in data.calls.values() if s["cost_usd"] is not None or s["scorer"] != "llm"]
+    assert any(s["scorer"] == "baseline" for s in priced)
     got = rows(client, "SELECT sum(priced_calls) AS n, sum(cost_usd_total) AS cost FROM bi_costs_daily")[0]
     assert got["n"] == len(priced)
-    assert got["cost"] == pytest.approx(sum(s["cost_usd"] for s in priced))
+    assert got["cost"] == pytest.approx(sum(s["cost_usd"] or 0 for s in priced))
     per_call = rows(client, f"SELECT cost_usd FROM bi_call_costs WHERE call_id = '{bi_data.REPLAYED_CALL}'")
     assert len(per_call) == 1
+
+
+def _talk_and_cost_calls() -> dict[str, dict]:
+    """One day of acme calls that tell talk time from call length and a free scorer from an unpriced
+    LLM: a stereo and a mono call priced by the LLM, a stereo LLM call with no GPU price, and a
+    stereo call of the baseline scorer (which runs no model)."""
+    started = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    calls = {
+        # call id: (agent, layout, duration, scorer, model, cost_usd)
+        "talk-priced": ("agent-1", "stereo", 60.0, "llm", "m-priced", 0.002),
+        "talk-mono": ("agent-2", "mono", 30.0, "llm", "m-priced", 0.001),
+        "talk-unpriced": ("agent-1", "stereo", 40.0, "llm", "m-unpriced", None),
+        "talk-baseline": ("agent-1", "stereo", 50.0, "baseline", None, None),
+    }
+    out = {}
+    for i, (call_id, (agent, layout, duration, scorer, model, cost)) in enumerate(calls.items()):
+        at = started + timedelta(minutes=10 * i)
+        score = make_call_score(call_id, started_at=at, duration_s=duration, layout=layout)
+        score["compressed"]["filtered"]["transcript"]["call"]["agent"] = {"id": agent, "name": agent}
+        score.update(**bi_data.scorer_fields(scorer, model or "", 700, 200, 1.0), scored_at=at)
+        score["cost_usd"] = cost
+        out[call_id] = score
+    return out
+
+
+def test_agent_day_tells_talk_time_from_call_length(isolated_chdb):
+    """talk_s stays the calls' length (duration_s, as before migration 017); agent_talk_s and
+    customer_talk_s sum the speakers' talk times of the calls that have them, which a mono call has
+    not: talk_time_calls counts the calls behind the sums, and a row of mono calls only has NULL sums."""
+    scores = _talk_and_cost_calls()
+    bi_data.write_scores(isolated_chdb, scores)
+    got = {
+        (r["agent_id"], r["scorer"]): r
+        for r in rows(
+            isolated_chdb,
+            "SELECT agent_id, scorer, calls, talk_s, duration_s, agent_talk_s, customer_talk_s, "
+            "talk_time_calls FROM bi_agent_day",
+        )
+    }
+    metrics = {k: s["compressed"]["filtered"]["transcript"]["metrics"] for k, s in scores.items()}
+    llm = got[("agent-1", "llm")]
+    assert llm["calls"] == 2 and llm["talk_s"] == llm["duration_s"] == pytest.approx(100.0)
+    stereo = ("talk-priced", "talk-unpriced")
+    assert llm["agent_talk_s"] == pytest.approx(sum(metrics[c]["agent_talk_s"] for c in stereo))
+    assert llm["customer_talk_s"] == pytest.approx(sum(metrics[c]["customer_talk_s"] for c in stereo))
+    assert llm["agent_talk_s"] + llm["customer_talk_s"] < llm["duration_s"]  # silence is no talk
+    assert llm["talk_time_calls"] == 2
+    mono = got[("agent-2", "llm")]
+    assert metrics["talk-mono"]["agent_talk_s"] is None
+    assert (mono["calls"], mono["duration_s"], mono["talk_time_calls"]) == (1, pytest.approx(30.0), 0)
+    assert mono["agent_talk_s"] is None and mono["customer_talk_s"] is None  # unknown, not 0
+
+
+def test_costs_are_zero_for_a_scorer_without_llm_and_null_when_not_priced(isolated_chdb):
+    """The baseline scorer runs no model: its calls cost 0, per call and per audio hour too; an LLM
+    call with no GPU price has no known cost: NULL in every cost column, never 0."""
+    bi_data.write_scores(isolated_chdb, _talk_and_cost_calls())
+    daily = {
+        (r["scorer"], r["model_id"]): r
+        for r in rows(
+            isolated_chdb,
+            "SELECT scorer, model_id, calls, priced_calls, cost_usd_total, cost_usd_per_call, "
+            "cost_usd_per_audio_hour, priced_audio_hours FROM bi_costs_daily",
+        )
+    }
+    baseline = daily[("baseline", "")]
+    assert (baseline["calls"], baseline["priced_calls"]) == (1, 1)
+    assert (
+        baseline["cost_usd_total"]
+        == baseline["cost_usd_per_call"]
+        == baseline["cost_usd_per_audio_hour"]
+        == 0
+    )
+    unpriced = daily[("llm", "m-unpriced")]
+    assert (unpriced["calls"], unpriced["priced_calls"], unpriced["priced_audio_hours"]) == (1, 0, 0)
+    assert unpriced["cost_usd_total"] is None and unpriced["cost_usd_per_call"] is None
+    assert unpriced["cost_usd_per_audio_hour"] is None
+    priced = daily[("llm", "m-priced")]
+    assert priced["priced_calls"] == 2 and priced["cost_usd_total"] == pytest.approx(0.003)
+    assert priced["cost_usd_per_call"] == pytest.approx(0.0015)
+    assert priced["cost_usd_per_audio_hour"] == pytest.approx(0.003 / (90 / 3600))
+    per_call = {
+        r["call_id"]: r["cost_usd"]
+        for r in rows(isolated_chdb, "SELECT call_id, cost_usd FROM bi_call_costs")
+    }
+    assert per_call == {"talk-priced": 0.002, "talk-mono": 0.001, "talk-unpriced": None, "talk-baseline": 0}
+
+
+def test_talk_time_migration_keeps_talk_s_as_it_was(chdb_dsn, chdb_client, tmp_path):
+    """017 replaces bi_agent_day: a dashboard reading talk_s keeps its numbers (the calls' length),
+    and duration_s says the same under its own name."""
+    with _database_before("017", chdb_dsn, chdb_client, tmp_path) as (client, fix):
+        bi_data.write(client, bi_data.build(), replay=False)
+        key = "day, tenant, queue, agent_id, scorecard_id, scorecard_version, scorer"
+        before = {
+            tuple(r.values())[:-1]: r["talk_s"]
+            for r in rows(client, f"SELECT {key}, talk_s FROM bi_agent_day")
+        }
+        shutil.copy(fix, tmp_path / fix.name)
+        assert migrate(client, tmp_path) == [fix.name]
+        assert migrate(client, tmp_path) == []
+        after = rows(client, f"SELECT {key}, talk_s, duration_s FROM bi_agent_day")
+        assert {tuple(r.values())[:-2]: r["talk_s"] for r in after} == before != {}
+        assert all(r["duration_s"] == r["talk_s"] for r in after)
+
+
+def test_a_backfills_alerts_count_on_the_scoring_day_or_by_the_docs_query_on_the_calls_day(isolated_chdb):
+    """Alerts are dated when raised (the call's scoring time): calls of five days ago imported today
+    show their alerts today in bi_alert_counts; docs/bi.md "Alerts per day of the call" puts them on
+    the calls' day."""
+    today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    call_day = today - timedelta(days=5)
+    scores = {}
+    for i in range(2):
+        score = make_call_score(f"backfill-{i}", started_at=call_day + timedelta(minutes=i))
+        score["scored_at"] = today + timedelta(minutes=i)
+        scores[score["call_id"]] = score
+    bi_data.write_scores(isolated_chdb, scores)
+    sink = ClickHouseSink(isolated_chdb)
+    for offset, call_id in enumerate(scores):
+        alert = make_alert(call_id, rule="low_total")
+        alert["created_at"] = scores[call_id]["scored_at"] + timedelta(seconds=1)
+        sink.add_rows({"alerts": [alert_row(alert, 1)]}, topic="calls.alerts", partition=0, offset=offset)
+    sink.flush()
+    by_hour = rows(
+        isolated_chdb, "SELECT toDate(hour) AS day, sum(alerts) AS n FROM bi_alert_counts GROUP BY day"
+    )
+    assert by_hour == [{"day": today.date(), "n": 2}]
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Alerts per day of the call"]
+    by_call = rows(isolated_chdb, sql)
+    assert [(r["call_day"], r["rule"], r["alerts"]) for r in by_call] == [(call_day.date(), "low_total", 2)]
 
 
 @pytest.mark.parametrize("heading,sql", DOC_QUERIES, ids=[h for h, _ in DOC_QUERIES])
