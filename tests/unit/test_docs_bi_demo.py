@@ -23,6 +23,13 @@ def test_the_demo_note_names_the_samples_tenant_queues_date_and_agents() -> None
     assert f"took place on\n{day}" in note or f"took place on {day}" in note
     agents = sorted(c["agent"]["id"] for c in calls)
     assert f"`{agents[0]}`..`{agents[-1]}`" in note
+    # "Worst agents" keeps agents with at least 3 scored calls: the note says so, and gives the
+    # threshold that a demo agent reaches, as long as the demo agents have fewer calls than that
+    (threshold,) = set(re.findall(r"HAVING sum\(scored_calls\) >= (\d+)", doc))
+    per_agent = max(agents.count(a) for a in agents)
+    assert per_agent < int(threshold)
+    assert f"`HAVING sum(scored_calls) >= {threshold}`" in note
+    assert f"put `>= {per_agent}` for `>= {threshold}`" in note
     # the example the note gives reads the demo's tenant, and the doc's examples still read 'acme'
     assert re.search(rf"tenant = '{tenant}'\"`", note)
     assert "tenant = 'acme'" in doc
