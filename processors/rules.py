@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -339,20 +339,28 @@ class Entry(tuple[str, ...]):
 
     negatable: bool = False
     qualifiers: Qualifiers = NO_QUALIFIERS
+    #: Hits joined only by "и"/"или"/"and"/"or" (and a preposition, an article, a possessive) are one
+    #: mention: "обращусь к юристу и в суд", "my lawyer and my attorney" name two venues of one threat.
+    joined_once: bool = False
 
     @classmethod
     def of(
-        cls, phrases: Iterable[str], negatable: bool = False, qualifiers: Qualifiers = NO_QUALIFIERS
+        cls,
+        phrases: Iterable[str],
+        negatable: bool = False,
+        qualifiers: Qualifiers = NO_QUALIFIERS,
+        joined_once: bool = False,
     ) -> Entry:
         entry = cls(phrases)
         entry.negatable = negatable
         entry.qualifiers = qualifiers
+        entry.joined_once = joined_once
         return entry
 
     @property
     def narrowed(self) -> bool:
-        """Whether some hits of it may not count (negated or qualified away)."""
-        return self.negatable or bool(self.qualifiers)
+        """Whether some hits of it may not count (negated, qualified away or joined to the next)."""
+        return self.negatable or bool(self.qualifiers) or self.joined_once
 
 
 class DictionaryError(ValueError):
@@ -365,10 +373,11 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
         raise DictionaryError(f"{path}: a keyword dictionary is a mapping of entry name -> list of phrases")
     out = {}
     for name, value in data.items():
-        phrases, negatable, qualifiers = value, False, NO_QUALIFIERS
+        phrases, negatable, qualifiers, joined_once = value, False, NO_QUALIFIERS, False
         if isinstance(value, dict):
             unknown = set(value) - set(_ENTRY_KEYS)
             negatable = value.get("negatable", False)
+            joined_once = value.get("joined_once", False)
             if unknown:
                 raise DictionaryError(
                     f"{path}: entry {name!r}: {unknown_keys(unknown, _ENTRY_KEYS)}; write a "
@@ -378,6 +387,8 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
                 raise DictionaryError(
                     f"{path}: entry {name!r}: write a list of phrases or {{phrases: [...], negatable: true}}"
                 )
+            if not isinstance(joined_once, bool):
+                raise DictionaryError(f"{path}: entry {name!r}: write joined_once: true or false")
             phrases = value["phrases"]
             qualifiers = read_qualifiers(value, f"{path}: entry {name!r}", DictionaryError)
         if isinstance(phrases, str):
@@ -386,11 +397,11 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
             raise DictionaryError(f"{path}: entry {name!r} must be a list of phrases")
         if (bad := inner_wildcard(phrases)) is not None:
             raise DictionaryError(f"{path}: entry {name!r}: {bad!r}: {WILDCARD_HINT}")
-        out[str(name)] = Entry.of((str(p) for p in phrases), negatable, qualifiers)
+        out[str(name)] = Entry.of((str(p) for p in phrases), negatable, qualifiers, joined_once)
     return out
 
 
-_ENTRY_KEYS = ("phrases", "negatable", "not_followed_by", "not_in_sentence_with")
+_ENTRY_KEYS = ("phrases", "negatable", "not_followed_by", "not_in_sentence_with", "joined_once")
 
 
 def read_qualifiers(raw: Mapping[str, Any], where: str, error: type[Exception]) -> Qualifiers:
@@ -720,17 +731,30 @@ def _without_negated(
     for name, n in hits.items():
         negatable = getattr(keywords[name], "negatable", False)
         qualifiers = getattr(keywords[name], "qualifiers", NO_QUALIFIERS)
-        if negatable or qualifiers:
+        joined_once = getattr(keywords[name], "joined_once", False)
+        if negatable or qualifiers or joined_once:
             if folded is None:
                 folded = fold(text) or ""
             spans = _match_spans(tuple(keywords[name]), text, folded or None)
             kept = [(a, b) for a, b in spans if not qualifiers.voids(text, a, b)] if qualifiers else spans
             left = n - (len(spans) - len(kept)) - (_negated(text, kept) if negatable else 0)
+            if joined_once:  # a hit joined to the next by a conjunction only is one mention with it
+                left -= sum(_JOINED.fullmatch(text, b, a) is not None for (_, b), (a, _) in pairwise(kept))
             if left > 0:
                 out[name] = left
             else:
                 del out[name]
     return out
+
+
+#: What joins two hits of a :attr:`Entry.joined_once` entry into one mention: a conjunction, then
+#: prepositions, articles or possessives ("к юристу и в суд", "my lawyer and the attorney general");
+#: not a line break (another turn), a comma or a verb ("I'll sue you and report you").
+_JOINED = re.compile(
+    r"[ \t]+(?:и|или|либо|а\s+также|and|or|as\s+well\s+as)"
+    r"(?:[ \t]+(?:в|во|к|ко|с|со|мой|моему|моего|своему|своего|to|with|the|my|a|an|our|your))*[ \t]*",
+    re.IGNORECASE,
+)
 
 
 def price_mentions(texts: Iterable[str]) -> int:
@@ -1046,10 +1070,60 @@ def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
             a, b = m.span("amount")
             if pattern is _NOUN_PRICE and not _noun_priced(text, m, found):
                 continue
+            if _DOC_PART_BEFORE.search(text, max(0, a - 20), a) or _DOC_PART_AFTER.match(text, b):
+                continue  # "see page 150", "раздел 300", "300 страниц": a document's part, no price
+            if pattern in _RATES and _clock(text, a, b, m["amount"]):
+                continue
             if not any(x < b and a < y for x, y in spans):
                 spans.append((a, b))
                 n += 1
     return n
+
+
+#: A document's part, whose number (right after it, or right before it: "300 страниц") is no amount.
+#: Not "parts" (a repair's cost noun: "parts 120"; see :data:`_DOC_PARTS_OF`).
+_DOC_PART = (
+    r"(?:pages?|pp|sections?|chapters?|clauses?|paragraphs?|part|§|"
+    r"пункт(?:а|е|у|ом|ы|ов|ам|ах)?|стр|страниц(?:а|ы|е|у|ей|ам|ах)?|раздел(?:а|е|у|ом|ы|ов|ам|ах)?|"
+    r"глав(?:а|ы|е|у|ой|ам|ах)?|част(?:ь|и|ью|ей|ям|ях)|абзац(?:а|е|у|ем|ы|ев)?|стать(?:я|и|е|ю|ей))"
+)
+_DOC_PART_BEFORE = re.compile(rf"(?<!\w){_DOC_PART}\.?\s*$", re.IGNORECASE)
+_DOC_PART_AFTER = re.compile(rf"\s*{_DOC_PART}(?!\w)", re.IGNORECASE)
+#: "parts" of a document, not a repair's: its numbers (a list maybe) are of something ("parts 100 and
+#: 200 of the manual", "parts 3, 4 and 5 in the contract").
+_DOC_PARTS_OF = re.compile(
+    r"(?:\s*(?:,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)\d+)*\s+(?:of|in|from)\s+"
+    r"(?:the|this|that|your|our|my|a|an)(?!\w)",
+    re.IGNORECASE,
+)
+#: The patterns that price an amount by the period after it alone, with no cost word.
+_RATES = (_PERIOD_PRICE, _STAY_PRICE, _STAY_PRICE_WORDS)
+#: A time preposition right before an amount: "в 14.30", "к пяти тридцати", "at ten thirty".
+_AT_TIME = re.compile(
+    r"(?<!\w)(?P<prep>в|во|к|ко|около|после|до|с|со|at|by|around|until|till|before|after|from|since)\s+$",
+    re.IGNORECASE,
+)
+#: A cost word that makes an amount after a time preposition a price still: "Стоимость в 14.30 в день".
+_COST_WORD = re.compile(
+    r"(?<!\w)(?:cost\w*|pric\w*|pay\w*|paid|charg\w*|fees?|стои\w*|цен\w*|(?:о|за|у)?плат\w*|обойд\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _clock(text: str, a: int, b: int, amount: str) -> bool:
+    """Whether the rate's amount ``text[a:b]`` is a clock time after a time preposition, "в 14.30 в день
+    приёма", "at ten thirty a month from now": hours up to 23 and minutes up to 59 (after "at", which
+    prices too, "a plan at 9.99 a month", a quarter hour), and no cost word in its clause."""
+    prep = _AT_TIME.search(text, max(0, a - 12), a)
+    if prep is None:
+        return False
+    numbers = re.findall(r"\d+", amount if _ANY_DIGIT.search(amount) else normalise_numbers(amount))
+    if len(numbers) != 2 or len(numbers[1]) != 2 or int(numbers[0]) > 23 or int(numbers[1]) > 59:
+        return False
+    if prep["prep"].lower() == "at" and int(numbers[1]) % 15:
+        return False
+    clause = max(text.rfind(stop, 0, a) for stop in ".,;!?\n") + 1
+    return _COST_WORD.search(text, clause, a) is None
 
 
 #: The number words the amounts of :func:`_cued_amounts`' patterns are made of, lower-case.
@@ -1088,7 +1162,9 @@ def _noun_priced(text: str, m: re.Match[str], found: list[tuple[int, int]]) -> b
     if any(x == _BEFORE_LISTED.match(text, b).end() for x, _ in found):  # type: ignore[union-attr]
         return False
     if _WORK_NOUN.match(text, m.start()) is not None and (
-        value < 100 or re.fullmatch(r"(?:19|20)\d\d|\d{1,2}[.,]\d\d", m["amount"]) is not None
+        value < 100
+        or re.fullmatch(r"(?:19|20)\d\d|\d{1,2}[.,]\d\d", m["amount"]) is not None
+        or _DOC_PARTS_OF.match(text, b) is not None
     ):
         return False
     gap = [w for w in re.split(r"[\s,:—–-]+", m["gap"]) if w and not _NOUN_LINK.fullmatch(w)]
@@ -1098,7 +1174,7 @@ def _noun_priced(text: str, m: re.Match[str], found: list[tuple[int, int]]) -> b
 #: A noun whose number names a thing, not an amount: "заказ 4417", "квартира 12", "order 4417".
 _LABEL_BEFORE = re.compile(
     r"(?<!\w)(?:заказ\w*|номер\w*|квартир\w*|дом|дома|кв|д|офис\w*|код\w*|договор\w*|счёт|счет|"
-    r"order|room|apartment|apt|suite|unit|ticket|case|code|account|invoice|no|№|#)\.?\s*$",
+    rf"order|room|apartment|apt|suite|unit|ticket|case|code|account|invoice|no|№|#|{_DOC_PART})\.?\s*$",
     re.IGNORECASE,
 )
 #: How far a list item may be from the priced amount it shares a currency with: "990, 1490 и 2990

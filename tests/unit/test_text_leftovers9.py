@@ -86,8 +86,8 @@ def test_the_forms_of_otkazyvatsya_are_a_cancel_unless_negated(text: str, n: int
         ("Пожалуюсь в суд.", 1),
         ("I'll file a complaint with the attorney general.", 1),
         ("I'm filing a complaint with the Better Business Bureau.", 1),
-        # two bodies, or a complaint and a lawyer apart, are two
-        ("Напишу жалобу в Роспотребнадзор и в прокуратуру.", 2),
+        # two bodies joined by "и" are one threat's (round 10); a complaint and a lawyer apart are two
+        ("Напишу жалобу в Роспотребнадзор и в прокуратуру.", 1),
         ("Я пожалуюсь, и юрист у меня есть.", 2),
         ("I'll file a complaint, and my lawyer will call you.", 2),
         # a body alone
