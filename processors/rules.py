@@ -711,21 +711,26 @@ def _match_spans(phrases: tuple[str, ...], text: str, folded: str | None) -> lis
     at = gate.starts(folded) if gate is not None and folded is not None else None
     if at is None:
         return [m.span() for m in ci_finditer(pattern, text, folded)]
-    twin = case_sensitive_twin(pattern)
+    return _spans_at(case_sensitive_twin(pattern), folded, at)  # type: ignore[arg-type]
+
+
+def _spans_at(twin: re.Pattern[str], folded: str, at: list[int]) -> list[tuple[int, int]]:
+    """The spans of ``twin``'s matches in ``folded`` tried at ``at`` (:meth:`WordGate.starts`), as
+    :meth:`WordGate.count_at` counts them."""
     found = []
     end = 0
-    for i in at:  # as WordGate.count_at, keeping each match's span
-        if i >= end and (m := twin.match(folded, i)) is not None:  # type: ignore[union-attr, arg-type]
+    for i in at:
+        if i >= end and (m := twin.match(folded, i)) is not None:
             found.append(m.span())
             end = m.end()
     return found
 
 
 def _without_negated(
-    hits: dict[str, int], text: str, keywords: Mapping[str, Iterable[str]]
+    hits: dict[str, int], text: str, keywords: Mapping[str, Iterable[str]], known: Spans | None = None
 ) -> dict[str, int]:
     """``hits`` (of ``text``) less the negated hits of the :class:`Entry.negatable` entries and the hits
-    an entry's own :class:`Qualifiers` void."""
+    an entry's own :class:`Qualifiers` void (``known``: the entries' spans, where already found)."""
     out = dict(hits)
     folded: str | None = None
     for name, n in hits.items():
@@ -733,9 +738,12 @@ def _without_negated(
         qualifiers = getattr(keywords[name], "qualifiers", NO_QUALIFIERS)
         joined_once = getattr(keywords[name], "joined_once", False)
         if negatable or qualifiers or joined_once:
-            if folded is None:
-                folded = fold(text) or ""
-            spans = _match_spans(tuple(keywords[name]), text, folded or None)
+            if known is not None and name in known:
+                spans = known[name]
+            else:
+                if folded is None:
+                    folded = fold(text) or ""
+                spans = _match_spans(tuple(keywords[name]), text, folded or None)
             kept = [(a, b) for a, b in spans if not qualifiers.voids(text, a, b)] if qualifiers else spans
             left = n - (len(spans) - len(kept)) - (_negated(text, kept) if negatable else 0)
             if joined_once:  # a hit joined to the next by a conjunction only is one mention with it
@@ -1258,11 +1266,17 @@ def _keyword_hits(joined: str, folded: str | None, keywords: Mapping[str, Iterab
     return hits
 
 
+#: Spans of the hits of the :attr:`Entry.narrowed` entries, by entry name, as :func:`_match_spans` finds
+#: them: :func:`_keyword_hits_and_agent` keeps them so that :func:`_without_negated` needs no new scan.
+Spans = dict[str, list[tuple[int, int]]]
+
+
 def _keyword_hits_and_agent(
     speech: list[str], spoken: str, agent: list[bool], keywords: Mapping[str, Iterable[str]]
-) -> tuple[dict[str, int], dict[str, int]]:
+) -> tuple[dict[str, int], dict[str, int], Spans | None, Spans | None]:
     """:func:`_keyword_hits` of ``spoken`` (``speech`` joined by "\\n") and of the agent's texts of it
-    (``agent``: whether each is the agent's) joined by "\\n" ({} when that is empty).
+    (``agent``: whether each is the agent's) joined by "\\n" ({} when that is empty), and the
+    :data:`Spans` of both (None when not kept).
 
     Where first words are looked for (:meth:`WordGate.starts`), the agent's join takes the places
     found in ``spoken`` that lie in the agent's texts, moved to where those texts are in it: a first
@@ -1274,6 +1288,8 @@ def _keyword_hits_and_agent(
         return (
             _keyword_hits(spoken, folded, keywords),
             _keyword_hits(by_agent, fold(by_agent), keywords) if by_agent else {},
+            None,
+            None,
         )
     agent_folded = by_agent.lower()
     starts = _starts(speech)
@@ -1284,22 +1300,35 @@ def _keyword_hits_and_agent(
         at += (len(text) + 1) if own else 0
     hits: dict[str, int] = {}
     agent_hits: dict[str, int] = {}
+    spans: Spans = {}
+    agent_spans: Spans = {}
     for name, phrases in keywords.items():
         pattern, gate = _entry(tuple(phrases))
         found = gate.starts(folded) if gate is not None else None
+        narrowed = getattr(phrases, "narrowed", False)
         if found is None:
-            n = len(ci_findall(pattern, spoken, folded))
-            mine = len(ci_findall(pattern, by_agent, agent_folded))
+            if narrowed:  # the spans too, for _without_negated
+                spans[name] = [m.span() for m in ci_finditer(pattern, spoken, folded)]
+                agent_spans[name] = [m.span() for m in ci_finditer(pattern, by_agent, agent_folded)]
+                n, mine = len(spans[name]), len(agent_spans[name])
+            else:
+                n = len(ci_findall(pattern, spoken, folded))
+                mine = len(ci_findall(pattern, by_agent, agent_folded))
         else:
             twin = case_sensitive_twin(pattern)
-            n = gate.count_at(twin, folded, found)  # type: ignore[arg-type, union-attr]
             moved = [i + by for i in found if (by := shift[bisect_right(starts, i) - 1]) is not None]
-            mine = gate.count_at(twin, agent_folded, moved)  # type: ignore[arg-type, union-attr]
+            if narrowed:
+                spans[name] = _spans_at(twin, folded, found)  # type: ignore[arg-type]
+                agent_spans[name] = _spans_at(twin, agent_folded, moved)  # type: ignore[arg-type]
+                n, mine = len(spans[name]), len(agent_spans[name])
+            else:
+                n = gate.count_at(twin, folded, found)  # type: ignore[arg-type, union-attr]
+                mine = gate.count_at(twin, agent_folded, moved)  # type: ignore[arg-type, union-attr]
         if n:
             hits[name] = n
         if mine:
             agent_hits[name] = mine
-    return hits, agent_hits
+    return hits, agent_hits, spans, agent_spans
 
 
 @cache
@@ -1490,11 +1519,14 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     dictionary = load_dictionary(tenant, Path(folder) if folder else None)
     agent = [s.get("role") == "agent" for s in said]
     # by the agent only: "did the agent apologise / greet" (a customer's "Sorry?" is no apology)
-    hits, by_agent = _keyword_hits_and_agent(speech, spoken, agent, dictionary)
+    hits, by_agent, spans, agent_spans = _keyword_hits_and_agent(speech, spoken, agent, dictionary)
     if any(getattr(dictionary[name], "narrowed", False) for name in hits):
-        hits = _without_negated(hits, spoken, dictionary)
+        hits = _without_negated(hits, spoken, dictionary, spans)
         by_agent = _without_negated(
-            by_agent, "\n".join(t for t, own in zip(speech, agent, strict=True) if own), dictionary
+            by_agent,
+            "\n".join(t for t, own in zip(speech, agent, strict=True) if own),
+            dictionary,
+            agent_spans,
         )
     return {
         "price_mentions": price_mentions(texts),
