@@ -1064,16 +1064,10 @@ def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
     amount once)."""
     spans = list(found)
     n = 0
-    for pattern in (
-        _CUED_PRICE,
-        _PERIOD_PRICE,
-        _STAY_PRICE,
-        _STAY_PRICE_WORDS,
-        _OFFER_PRICE,
-        _PAID_PRICE,
-        _PAID_PRICE_RU,
-        _NOUN_PRICE,
-    ):
+    folded = fold(text)  # where lower-casing is what IGNORECASE matches by (see processors.text.fold)
+    for pattern, needles in _CUED_PATTERNS:
+        if folded is not None and not any(needle in folded for needle in needles):
+            continue  # a scan of each pattern costs far more than these few substring checks
         for m in pattern.finditer(text):
             a, b = m.span("amount")
             if pattern is _NOUN_PRICE and not _noun_priced(text, m, found):
@@ -1088,6 +1082,23 @@ def _cued_amounts(text: str, found: list[tuple[int, int]]) -> int:
     return n
 
 
+#: :func:`_cued_amounts`' patterns, in the order they claim an amount, each with lower-case pieces
+#: every one of its matches holds one of (its cue words: a text with none is not scanned).
+_CUED_PATTERNS = (
+    (_CUED_PRICE, ("стои", "цен", "обойд", "cost", "price")),
+    (_PERIOD_PRICE, ("мес", "год", "mo", "year")),
+    (_STAY_PRICE, ("night", "day", "daily", "week", "ноч", "сутки", "день", "недел")),
+    (_STAY_PRICE_WORDS, ("night", "ноч", "сутки")),
+    (_OFFER_PRICE, ("go", "come", "drop", "bring", "meet", "paid")),
+    (_PAID_PRICE, ("paid",)),
+    (_PAID_PRICE_RU, ("плати",)),
+    (
+        _NOUN_PRICE,
+        ("deposit", "payment", "fee", "commission", "rent", "retainer", "trade", "listed", "asking",
+         "залог", "комисси", "предоплат", "аренд", "депозит", "аванс", "задат", "первоначальн", "работ",
+         "запчаст", "labo", "parts"),
+    ),
+)  # fmt: skip
 #: A document's part, whose number (right after it, or right before it: "300 страниц") is no amount.
 #: Not "parts" (a repair's cost noun: "parts 120"; see :data:`_DOC_PARTS_OF`).
 _DOC_PART = (
