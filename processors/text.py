@@ -426,10 +426,13 @@ class WordGate:
         at = self.starts(folded)
         return None if at is None else self.count_at(twin, folded, at)
 
-    def starts(self, folded: str) -> list[int] | None:
+    def starts(self, folded: str, most: int = 64) -> list[int] | None:
         """Where in ``folded`` a first word occurs (ascending), or None where :meth:`count` counts
-        by the pattern. Each place lies inside a word, so inside one of texts joined by a separator."""
-        if self.always or len(self.firsts) > 64:
+        by the pattern: a phrase that is no word, or more than ``most`` first words (one ``str.find``
+        scan of the text each: past some number one regex scan costs less; a caller that uses the
+        places for more than one count may allow more). Each place lies inside a word, so inside one
+        of texts joined by a separator."""
+        if self.always or len(self.firsts) > most:
             return None
         return sorted([i for word in self.needles for i in find_all(folded, word)])
 
