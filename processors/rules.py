@@ -1317,10 +1317,11 @@ def _keyword_hits_and_agent(
     agent_hits: dict[str, int] = {}
     spans: Spans = {}
     agent_spans: Spans = {}
+    seen: dict[str, list[int]] = {}  # first word -> its places in folded, for every entry's gate
     for name, phrases in keywords.items():
         pattern, gate = _entry(tuple(phrases))
         # the places serve the agent's join and the spans too: worth their scans for more first words
-        found = gate.starts(folded, _MOST_FIRSTS_SHARED) if gate is not None else None
+        found = gate.starts(folded, _MOST_FIRSTS_SHARED, seen) if gate is not None else None
         narrowed = getattr(phrases, "narrowed", False)
         if found is None:
             if narrowed:  # the spans too, for _without_negated

@@ -7,6 +7,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parser
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -426,15 +427,28 @@ class WordGate:
         at = self.starts(folded)
         return None if at is None else self.count_at(twin, folded, at)
 
-    def starts(self, folded: str, most: int = 64) -> list[int] | None:
-        """Where in ``folded`` a first word occurs (ascending), or None where :meth:`count` counts
-        by the pattern: a phrase that is no word, or more than ``most`` first words (one ``str.find``
-        scan of the text each: past some number one regex scan costs less; a caller that uses the
-        places for more than one count may allow more). Each place lies inside a word, so inside one
-        of texts joined by a separator."""
+    def starts(
+        self, folded: str, most: int = 64, seen: dict[str, list[int]] | None = None
+    ) -> list[int] | None:
+        """Where in ``folded`` a first word occurs (ascending; places inside a word, where no match
+        starts, may be left out), or None where :meth:`count` counts by the pattern: a phrase that is
+        no word, or more than ``most`` first words (one ``str.find`` scan of the text each: past some
+        number one regex scan costs less; a caller that uses the places for more than one count may
+        allow more). Each place lies inside a word, so inside one of texts joined by a separator.
+        ``seen``: the places of each first word found in ``folded`` so far, shared by the gates of
+        several entries ("i", "не" start phrases of several)."""
         if self.always or len(self.firsts) > most:
             return None
-        return sorted([i for word in self.needles for i in find_all(folded, word)])
+        found: list[int] = []
+        for word in self.needles:
+            at = seen.get(word) if seen is not None else None
+            if at is None:
+                at = _word_places(folded, word)
+                if seen is not None:
+                    seen[word] = at
+            found += at
+        found.sort()
+        return found
 
     @staticmethod
     def count_at(twin: re.Pattern[str], folded: str, at: list[int]) -> int:
@@ -445,6 +459,21 @@ class WordGate:
                 n += 1
                 end = m.end()
         return n
+
+
+def _word_places(folded: str, word: str) -> list[int]:
+    """Places of ``word`` in ``folded`` for :meth:`WordGate.starts`: a short one ("i", "в", "не") is
+    mostly inside other words, where the engine's scan for it at a word start (:func:`_word_start`)
+    drops it in C; a longer one is rare enough that ``str.find`` finds each place faster."""
+    if len(word) <= 2:
+        return [m.start() for m in _word_start(word).finditer(folded)]
+    return find_all(folded, word)
+
+
+@lru_cache(maxsize=4096)  # first words of the dictionaries' entries: bounded, tenants add a few
+def _word_start(word: str) -> re.Pattern[str]:
+    """``word`` where no word character stands before it; the literal first, so the engine skips to it."""
+    return re.compile(rf"{re.escape(word)}(?<!\w{re.escape(word)})")
 
 
 def find_all(text: str, sub: str) -> list[int]:

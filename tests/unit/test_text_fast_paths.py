@@ -246,3 +246,22 @@ def test_filter_remembers_short_verdicts_without_changing_them():
 )
 def test_a_sigh_repeated_collapses_whatever_numbers_the_text_holds_elsewhere(text, collapsed):
     assert T.collapse_repeats(text) == _plain_collapse(text) == collapsed
+
+
+def test_first_word_gates_sharing_their_places_find_every_match_of_the_plain_pattern():
+    """WordGate.starts skips short first words inside other words ("i" in "this", "в" in "слово") and
+    shares the places of a first word between entries ("i" starts phrases of legal and do_not_call)."""
+    rng = random.Random(6)
+    for _ in range(300):
+        joined = "\n".join(rng.sample(TEXTS, rng.randint(1, 8)))
+        folded = T.fold(joined)
+        if folded is None:
+            continue
+        seen: dict[str, list[int]] = {}
+        for entry in rules.DEFAULT_KEYWORDS.values():
+            pattern, gate = rules._entry(tuple(entry))
+            assert gate is not None
+            at = gate.starts(folded, 128, seen)
+            assert at is not None
+            plain = [m.span() for m in pattern.finditer(joined)]
+            assert rules._spans_at(T.case_sensitive_twin(pattern), folded, at) == plain, joined
