@@ -86,8 +86,13 @@ def test_agent_keyword_hits_from_the_places_found_in_all_speech() -> None:
                 rules._keyword_hits(spoken, T.fold(spoken), keywords),
                 rules._keyword_hits(by_agent, T.fold(by_agent), keywords) if by_agent else {},
             )
-            assert rules._keyword_hits_and_agent(texts, spoken, agent, keywords) == expected, (texts, agent)
+            hits, mine, spans, agent_spans = rules._keyword_hits_and_agent(texts, spoken, agent, keywords)
+            assert (hits, mine) == expected, (texts, agent)
             agents += bool(expected[1])
+            # the spans kept for _without_negated are the ones it would find itself
+            for found, text in ((spans, spoken), (agent_spans, by_agent)):
+                for name, at in (found or {}).items():
+                    assert at == rules._match_spans(tuple(keywords[name]), text, T.fold(text)), (texts, agent)
     assert agents > 1000
 
 
