@@ -95,6 +95,8 @@ _SLANG = (
     r"(?=\s*(?:$|[.,!?;:)—–]|(?:a|an|per|for|each|in|on|or|and|to|from|more|less|extra|plus|up|off|at|"
     r"with|cash|upfront|now|down|back|already)\b)))"
 )
+#: What may follow a currency word hyphenated into an adjective: "nine-dollar-per-month", "$9-a-month".
+_PER_TAIL = r"(?=-(?:a|an|per)-[^\W\d_])"
 #: A money amount: a currency sign or code before a number, or a currency word after a number (digits
 #: or number words, maybe with a scale word or a country between), Russian or English; a bare "р" only
 #: right after the digits ("2 990 р"), where it cannot be a word.
@@ -102,7 +104,10 @@ PRICE_RE = re.compile(
     rf"(?:[$€£₽]\s?{_NUM}{_CHANGE})|(?:(?<!\w)(?:usd|eur|gbp)\s?{_NUM})"
     rf"|(?:{_NUM}(?:\s?{_SCALE}?{_COUNTRY}?{_CURRENCY}{_CHANGE}|(?<=\d) ?р(?![\w-])))"
     rf"|(?:\b(?:{_NUM_WORDS_EN}[\s-]+)+{_SCALE}?{_COUNTRY}?(?:dollars?|bucks?|euros?|pounds?|quid|cents?|"
-    rf"r(?:o?ubles?))(?![\w-]){_CHANGE})"
+    rf"r(?:o?ubles?))(?:(?![\w-]){_CHANGE}|{_PER_TAIL}))"
+    # an amount joined to its currency as one adjective: "a 9-dollar plan", "the 29-dollar-a-month plan"
+    # (Whisper hyphenates those); no "5-pound" (a bag's weight as often as a price)
+    rf"|(?:{_NUM}-(?:dollar|euro|buck|cent)(?:(?![\w-])|{_PER_TAIL}))"
     rf"|(?:(?<!\w)(?:{_NUM_WORDS_RU}\s+)+{_SCALE}?{_COUNTRY}?(?:(?:руб|долл|коп)\.|(?:{_RUB_WORD}|руб|евро|тенге|"
     rf"гривн(?:а|ы|е|у|ой|ей|ям|ами|ях)?|гривен|коп(?:еек|ейк[аиу]?))(?![\w-])){_CHANGE})"
     rf"|{_SLANG}",
@@ -938,7 +943,7 @@ _AFTER_PRICE = re.compile(
 #: ("стоит 5 минут подождать", "costs 2 hours").
 _CUED_PRICE = re.compile(
     # the thing priced may follow its noun: "Стоимость работ 4800", "цена ремонта — 12 000"
-    r"(?<!\w)(?:стои(?:т|ть|ло|ла|ли|ат)|(?:стоимост[ьи]|цен[аеуы])(?:\s+[^\W\d_]{3,})?|обойд[её]тся|costs?|"
+    r"(?<!\w)(?:стои(?:т|ть|ло|ла|ли|ат)|(?:стоимост[ьи]|цен[аеуы])(?:\s+[^\W\d_]{3,})?|обойд[её]тся(?:(?:\s+(?:вам|нам|им|тебе|ему|ей))?\s+в(?=\s))?|costs?|"
     r"priced\s+at|"
     r"price(?:\s+(?:this|next|last)\s+(?:year|month|quarter|term))?\s+is)"
     r"[\s,:—–-]+(?:(?:всего|только|примерно|около|где-то|just|only|about|around)\s+)?"

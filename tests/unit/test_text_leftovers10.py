@@ -131,3 +131,27 @@ def test_a_tenant_entry_may_count_joined_hits_once_and_a_wrong_value_is_refused(
     load_dictionary.cache_clear()
     with pytest.raises(DictionaryError, match="entry 'rivals': write joined_once: true or false"):
         load_dictionary("acme", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # Whisper hyphenates an amount and its currency into one adjective (new-user trial: 3 of 11
+        # English calls showed no price in BI)
+        ("The basic plan is for the nine-dollar-per-month.", 1),
+        ("It is a nine-dollar plan.", 1),
+        ("The twenty-nine-dollar-a-month plan.", 1),
+        ("A 9-dollar fee, and a 5-euro one.", 2),
+        ("A $9-a-month plan.", 1),
+        ("A 5-pound bag of flour.", 0),  # a weight as often as a price
+        ("A 10-dollar-bill and a 2-dollar-store.", 0),  # a thing named by its price, no price named
+        # "обойдётся (вам) в" prices the amount after it as "стоит" does
+        ("Это обойдётся в 2000.", 1),
+        ("Это обойдётся вам в две тысячи.", 1),
+        ("Обойдётся в копеечку.", 0),
+        ("Это обойдётся в 3 раза дороже.", 0),
+    ],
+)
+def test_hyphenated_currency_adjectives_and_obojdetsya_v_are_prices(text: str, n: int) -> None:
+    assert price_mentions([normalise_numbers(text)]) == n
+    assert price_mentions([text]) == n  # as said, before the numbers are normalised
