@@ -519,6 +519,12 @@ class Settings(BaseSettings):
     notify_max_delay: float = Field(
         60.0, ge=0, description="Longest wait between notification retries, Retry-After included."
     )
+    notify_concurrency: int = Field(
+        8,
+        ge=1,
+        le=256,
+        description="Alerts delivered at once per worker: one channel's retries do not hold the next alert.",
+    )
 
     # --- CRM enrichment (ingest and PBX connectors) ------------------------------------------------
     crm_kind: Literal["", "generic", "bitrix24", "amocrm"] = Field(

@@ -2,8 +2,13 @@
 
 Suppressed alerts (cool-down) and alerts below ``CALLSTREAM_NOTIFY_MIN_SEVERITY`` are skipped.
 An alert goes to every configured channel at once; each channel retries its transient failures
-(``streams/notifiers.deliver``). A channel that gives up makes the alert a dead letter (stage
-``notify``, the reason per failed channel, the original Alert bytes for replay); the loop goes on.
+(``streams/notifiers.deliver``). Up to ``CALLSTREAM_NOTIFY_CONCURRENCY`` alerts are delivered at once
+(Faust agent concurrency: that many actors share the topics' queue), so a channel in backoff holds only
+its own alert, not the ones behind it. Offsets are still committed only up to the oldest alert not done
+(Faust commits the contiguous acked offsets), and two events of one alert id are never delivered at
+the same time (a lock per id), so the delivered table below sees them one after the other. A channel
+that gives up makes the alert a dead letter (stage ``notify``, the alert id, rule and call, the reason
+per failed channel, the original Alert bytes for replay); the loop goes on.
 When *every* channel gave up, the alert also goes back to ``calls.alerts.candidates`` (keyed by
 agent, header ``callstream-undelivered``) so the cool-down does not keep the window it opened:
 no supervisor heard of it, so the agent's next alert must not be suppressed by it.
@@ -21,6 +26,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -104,14 +111,42 @@ class TableDelivered:
             log.error("notify: delivered channels of %s not flushed: %r", alert["alert_id"], exc)
 
 
+class KeyedLock:
+    """One :class:`asyncio.Lock` per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 class Notify:
-    """The notify stage's work on one event (kept out of the agent so tests can drive it)."""
+    """The notify stage's work on one event (kept out of the agent so tests can drive it). Safe to
+    call for several events at once (the agent's concurrency)."""
 
     def __init__(self, rt: Runtime, channels: list[Notifier], delivered: Delivered | None = None) -> None:
         self.rt = rt
         self.channels = channels
         self.least = severity_rank(rt.settings.notify_min_severity)
         self.delivered: Delivered = delivered if delivered is not None else MemoryDelivered()
+        #: Events of one alert id (a re-read, a replay, an upstream duplicate) wait for each other:
+        #: both reading the delivered table before either wrote it would send the alert twice.
+        self.alert_locks = KeyedLock()
 
     def wanted(self, alert: dict[str, Any]) -> bool:
         """Whether to send: a channel exists, no cool-down suppressed it, severe enough."""
@@ -123,7 +158,12 @@ class Notify:
 
     async def send(self, alert: dict[str, Any]) -> int:
         """Deliver to every channel that has not taken the alert yet, at once, and remember which took
-        it; :class:`NotifyFailed` names each channel that gave up. Returns the number of deliveries."""
+        it; :class:`NotifyFailed` names each channel that gave up. Returns the number of deliveries.
+        One alert id at a time; other alerts go on meanwhile."""
+        async with self.alert_locks.hold(alert["alert_id"]):
+            return await self._send(alert)
+
+    async def _send(self, alert: dict[str, Any]) -> int:
         done = self.delivered.get(alert)
         channels = [n for n in self.channels if n.name not in done]
         if not channels:
@@ -140,6 +180,7 @@ class Notify:
             attempts = max((f.attempts for f in failed if isinstance(f, DeliveryFailed)), default=1)
             reasons = "; ".join(str(f) for f in failed)
             raise NotifyFailed(
+                f"alert {alert['alert_id']} (rule {alert['rule']}, call {alert['call_id']}): "
                 f"{len(failed)} of {len(channels)} channel(s) failed: {reasons}",
                 attempts,
                 every=not done and not took,
@@ -209,7 +250,9 @@ def register(rt: Runtime, notifiers: list[Notifier] | None = None) -> None:
     notify = Notify(rt, channels, TableDelivered(rt) if channels else None)  # no channel: nothing to keep
 
     async def notify_agent(stream: Any) -> None:
+        # Each of the agent's `concurrency` actors runs this loop on the shared queue; an event is
+        # acked when its actor takes the next one, i.e. after handle() delivered or dead-lettered it.
         async for event in stream.events():
             await notify.handle(event)
 
-    rt.app.agent(rt.topic(ALERTS), name=STAGE)(notify_agent)
+    rt.app.agent(rt.topic(ALERTS), name=STAGE, concurrency=rt.settings.notify_concurrency)(notify_agent)

@@ -72,6 +72,11 @@ def test_next_alert_is_notified_only_when_the_first_reached_no_channel(
         # The failed notifications are still dead letters, as before.
         assert sorted(r[0] for r in letters) == [first["call_id"]] * 2
         assert all("1 of 1 channel(s) failed: webhook: HTTP 404" in r[1] for r in letters)
+        # Each names its own alert (legal_threat, cancellation_risk): the rows are not identical.
+        assert sorted(r[1].split(")")[0] for r in letters) == [
+            f"alert {first['call_id']}:{rule}@demo (rule {rule}, call {first['call_id']}"
+            for rule in ("cancellation_risk", "legal_threat")
+        ]
     else:
         assert sorted(sent) == [
             (first["call_id"], "cancellation_risk", False),

@@ -40,6 +40,8 @@ ALERT = {
     "agent_name": "Dana Smith",
 }
 TOKEN = "123456:SECRET-bot-token"
+#: How a NotifyFailed dead letter of ALERT begins: which alert, rule and call.
+NAMED = "alert call-9:legal_threat (rule legal_threat, call call-9): "
 
 
 class Sleeps(list):
@@ -313,7 +315,7 @@ def test_stage_dead_letters_a_permanent_failure_with_the_reason():
         asyncio.run(notify.handle(event(payload, offset=8)))
     (letter,) = runner.letters
     assert letter["stage"] == "notify" and letter["error_class"] == "NotifyFailed"
-    assert letter["error_message"] == "1 of 1 channel(s) failed: webhook: HTTP 410: gone"
+    assert letter["error_message"] == f"{NAMED}1 of 1 channel(s) failed: webhook: HTTP 410: gone"
     assert (letter["topic"], letter["partition"], letter["offset"]) == ("calls.alerts", 1, 8)
     assert letter["payload"] == payload and letter["call_id"] == "call-9" and letter["attempts"] == 1
     CODEC.encode("DeadLetter", letter)
@@ -329,7 +331,7 @@ def test_stage_sends_back_only_alerts_that_no_channel_delivered():
         notify, runner = stage(f"{server.url}/hook", notify_slack_webhook_url=f"{server.url}/slack")
         asyncio.run(notify.handle(event(CODEC.encode("Alert", ALERT))))  # the webhook got it
         (letter,) = runner.letters
-        assert letter["error_message"] == "1 of 2 channel(s) failed: slack: HTTP 404: no_service"
+        assert letter["error_message"] == f"{NAMED}1 of 2 channel(s) failed: slack: HTTP 404: no_service"
         assert runner.sent == []  # a supervisor got it: its cool-down window stands
         no_agent = {**ALERT, "agent_id": None}
         notify, runner = stage(f"{server.url}/slack")
@@ -366,7 +368,7 @@ def test_stage_sends_an_alert_read_again_only_to_the_channels_that_did_not_take_
     assert sorted(r.path for r in server.requests) == ["/hook", "/hook", "/slack", "/slack", "/slack"]
     assert notify.delivered.get(ALERT) == {"webhook", "slack"}
     (letter,) = runner.letters  # the first read's Slack failure; the re-read delivered
-    assert letter["error_message"] == "1 of 2 channel(s) failed: slack: HTTP 404: no_service"
+    assert letter["error_message"] == f"{NAMED}1 of 2 channel(s) failed: slack: HTTP 404: no_service"
     assert runner.sent == [], "a supervisor got it on the first read: no send-back to the cool-down"
 
 
@@ -381,3 +383,20 @@ def test_stage_sends_back_a_re_read_alert_only_when_no_channel_ever_took_it():
         asyncio.run(notify.handle(event(payload)))
     assert len(server.requests) == 2 and len(runner.letters) == 1
     assert runner.sent and runner.sent[0][0] == "calls.alerts.candidates"
+
+
+def test_stage_delivers_two_events_of_one_alert_one_after_the_other():
+    # The agent runs several events at once (CALLSTREAM_NOTIFY_CONCURRENCY): two copies of one alert
+    # (an upstream duplicate, a replay) must not both read "no channel has it" and both send it.
+    with http_server() as server:
+        notify, runner = stage(server.url)
+        payload = CODEC.encode("Alert", ALERT)
+        other = CODEC.encode("Alert", {**ALERT, "alert_id": "call-9:other"})
+
+        async def together() -> None:
+            await asyncio.gather(*(notify.handle(event(p)) for p in (payload, payload, other)))
+
+        asyncio.run(together())
+    sent = sorted(r.json()["alert"]["alert_id"] for r in server.requests)
+    assert sent == ["call-9:legal_threat", "call-9:other"], "a copy of an alert was sent twice"
+    assert runner.letters == [] and len(notify.alert_locks) == 0

@@ -71,7 +71,9 @@ def test_numbers_and_literals_from_env(monkeypatch):
     monkeypatch.setenv("CALLSTREAM_BROKER_MAX_POLL_INTERVAL", "1800.5")
     monkeypatch.setenv("CALLSTREAM_WHISPER_DEVICE", "cuda")
     monkeypatch.setenv("CALLSTREAM_LOG_LEVEL", "info")
+    monkeypatch.setenv("CALLSTREAM_NOTIFY_CONCURRENCY", "32")
     s = load_settings()
+    assert s.notify_concurrency == 32
     assert s.partitions == 12
     assert s.broker_max_poll_interval == 1800.5
     assert s.whisper_device == "cuda"
@@ -119,6 +121,8 @@ def test_no_stage_is_an_error(monkeypatch):
         ("CALLSTREAM_SINK_FLUSH_SECONDS", "-1"),
         ("CALLSTREAM_WHISPER_DEVICE", "tpu"),
         ("CALLSTREAM_LOG_LEVEL", "chatty"),
+        ("CALLSTREAM_NOTIFY_CONCURRENCY", "0"),
+        ("CALLSTREAM_NOTIFY_CONCURRENCY", "1000"),
     ],
 )
 def test_invalid_value_is_named(monkeypatch, var, value):
