@@ -33,7 +33,14 @@ from urllib.parse import quote
 
 from processors.acoustics import METRICS
 from processors.rows import LEGACY_FATAL
-from processors.rules import NO_QUALIFIERS, Qualifiers, check_dictionaries_dir, negated_hits, read_qualifiers
+from processors.rules import (
+    NO_QUALIFIERS,
+    Qualifiers,
+    check_dictionaries_dir,
+    counted_hits,
+    negated_hits,
+    read_qualifiers,
+)
 from processors.tenant_config import (
     document_header,
     read_yaml,
@@ -77,6 +84,10 @@ RULE_METRICS = (
     "interruptions",
 )
 RULE_MAPS = ("keyword_hits", "agent_keyword_hits", "customer_keyword_hits", "pii")
+#: The keyword maps an alert's message quotes the hits of, and whose words they count.
+_QUOTED_MAPS = {"keyword_hits": "anyone", "agent_keyword_hits": "agent", "customer_keyword_hits": "customer"}
+#: A dictionary per tenant (None: the default), as :func:`processors.rules.check_dictionaries_dir` loads them.
+Dictionaries = Mapping[str | None, Mapping[str, Sequence[str]]]
 #: Fields of the transcript's AcousticMetrics (``acoustics.<name>``).
 ACOUSTICS = ("duration_s", *METRICS)
 #: CallCompleted fields (``call.<name>``; ``call.crm.<key>`` reads a CRM field).
@@ -158,7 +169,22 @@ class Compare:
     op: str | None = None
     literal: float | str | bool | None = None
 
-    def check(self, score: Mapping[str, Any]) -> Match | None:
+    def check(
+        self, score: Mapping[str, Any], dictionary: Mapping[str, Sequence[str]] | None = None
+    ) -> Match | None:
+        """The match, or None; ``dictionary``: the call's tenant's keyword dictionary, so a match on a
+        keyword count quotes the hits it counted (None: it does not)."""
+        match = self._check(score)
+        if match is None or dictionary is None:
+            return match
+        root, _, rest = self.path.partition(".")
+        name, _, entry = rest.partition(".")
+        if root != "rules" or name not in _QUOTED_MAPS or entry not in dictionary:
+            return match
+        said = quote_hits(score, dictionary[entry], _QUOTED_MAPS[name])
+        return Match(match.value, match.threshold, f"{match.text}, {said}") if said else match
+
+    def _check(self, score: Mapping[str, Any]) -> Match | None:
         value = resolve(score, self.path, text=isinstance(self.literal, str))
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return None  # NaN is no measurement: like null, it never matches (not even !=)
@@ -195,6 +221,27 @@ class Compare:
 def _excerpt(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= MAX_REASONING else flat[: MAX_REASONING - 1].rstrip() + "…"
+
+
+def quote_hits(score: Mapping[str, Any], entry: Sequence[str], by: str) -> str:
+    """What a keyword count counted, for the people an alert reaches: ``the customer said "юристу",
+    "в суд"`` (``by``: whose hits, as :func:`processors.rules.counted_hits`), each phrase once, as many
+    as fit :data:`MAX_REASONING` characters (then ``(+2 more)``); "" when none are found (a dictionary
+    edited since the call was scored)."""
+    hits = counted_hits(score["compressed"]["filtered"]["transcript"], entry, by)
+    found = list(dict.fromkeys(_excerpt(text).lower() for _, text in hits))
+    if not found:
+        return ""
+    # one party's words on a stereo call; "someone" on a mono one (role unknown) or where both said them
+    roles = {role for role, _ in hits}
+    who = f"the {next(iter(roles))}" if roles in ({"agent"}, {"customer"}) else "someone"
+    shown = [f'"{found[0]}"']
+    for phrase in found[1:]:
+        if sum(len(q) + 2 for q in shown) + len(phrase) + 2 > MAX_REASONING:
+            break
+        shown.append(f'"{phrase}"')
+    more = f" (+{len(found) - len(shown)} more)" if len(found) > len(shown) else ""
+    return f"{who} said {', '.join(shown)}{more}"
 
 
 def fatal_failures(score: Mapping[str, Any]) -> str:
@@ -237,7 +284,9 @@ class Phrases:
     def pattern(self) -> re.Pattern[str]:
         return _phrases(self.phrases)
 
-    def check(self, score: Mapping[str, Any]) -> Match | None:
+    def check(
+        self, score: Mapping[str, Any], dictionary: Mapping[str, Sequence[str]] | None = None
+    ) -> Match | None:
         segments = score["compressed"]["filtered"]["transcript"]["segments"]
         said = [
             s["text"]
@@ -265,10 +314,12 @@ class AllOf:
 
     conditions: tuple[Condition, ...]
 
-    def check(self, score: Mapping[str, Any]) -> Match | None:
+    def check(
+        self, score: Mapping[str, Any], dictionary: Mapping[str, Sequence[str]] | None = None
+    ) -> Match | None:
         matches = []
         for condition in self.conditions:
-            match = condition.check(score)
+            match = condition.check(score, dictionary)
             if match is None:
                 return None
             matches.append(match)
@@ -282,9 +333,11 @@ class AnyOf:
 
     conditions: tuple[Condition, ...]
 
-    def check(self, score: Mapping[str, Any]) -> Match | None:
+    def check(
+        self, score: Mapping[str, Any], dictionary: Mapping[str, Sequence[str]] | None = None
+    ) -> Match | None:
         for condition in self.conditions:
-            match = condition.check(score)
+            match = condition.check(score, dictionary)
             if match is not None:
                 return match
         return None
@@ -809,22 +862,29 @@ class _MessageFields(dict):
 
 
 def evaluate(
-    score: Mapping[str, Any], rulebook: AlertRulebook | None = None, now: datetime | None = None
+    score: Mapping[str, Any],
+    rulebook: AlertRulebook | None = None,
+    now: datetime | None = None,
+    dictionaries: Dictionaries | None = None,
 ) -> list[dict[str, Any]]:
     """CallScore -> the Alert records it raises (possibly none).
 
     ``alert_id`` is :func:`alert_id_for` and ``created_at`` the call's ``scored_at`` (unless ``now`` is
     given), so evaluating the same score twice gives identical records: replays are idempotent.
+    ``dictionaries``: the keyword dictionaries by tenant (:func:`processors.rules.check_dictionaries_dir`);
+    with them a match on a keyword count quotes in its message the phrases counted (value and
+    threshold stay the count), without them the message names the count only.
     """
     rulebook = rulebook or default_rulebook()
     call = score["compressed"]["filtered"]["transcript"]["call"]
     tenant, queue = call["tenant"], call.get("queue")
+    dictionary = None if dictionaries is None else dictionaries.get(tenant, dictionaries.get(None))
     agent = call.get("agent") or {}
     created_at = now or score.get("scored_at") or datetime.now(UTC)
     alerts = []
     for rule in rulebook.rules_for(tenant, queue):
         assert rule.when is not None  # enabled rules always have one
-        match = rule.when.check(score)
+        match = rule.when.check(score, dictionary)
         if match is None:
             continue
         fields = _MessageFields(

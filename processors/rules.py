@@ -739,19 +739,18 @@ def _without_negated(
     out = dict(hits)
     folded: str | None = None
     for name, n in hits.items():
-        negatable = getattr(keywords[name], "negatable", False)
-        qualifiers = getattr(keywords[name], "qualifiers", NO_QUALIFIERS)
-        joined_once = getattr(keywords[name], "joined_once", False)
-        if negatable or qualifiers or joined_once:
+        entry = keywords[name]
+        if getattr(entry, "narrowed", False):
             if known is not None and name in known:
                 spans = known[name]
             else:
                 if folded is None:
                     folded = fold(text) or ""
-                spans = _match_spans(tuple(keywords[name]), text, folded or None)
-            kept = [(a, b) for a, b in spans if not qualifiers.voids(text, a, b)] if qualifiers else spans
-            left = n - (len(spans) - len(kept)) - (_negated(text, kept) if negatable else 0)
-            if joined_once:  # a hit joined to the next by a conjunction only is one mention with it
+                spans = _match_spans(tuple(entry), text, folded or None)
+            kept = _counted(entry, text, spans)
+            left = n - (len(spans) - len(kept))
+            if getattr(entry, "joined_once", False):  # a hit joined to the next by a conjunction only is
+                # one mention with it
                 left -= sum(_JOINED.fullmatch(text, b, a) is not None for (_, b), (a, _) in pairwise(kept))
             if left > 0:
                 out[name] = left
@@ -768,6 +767,48 @@ _JOINED = re.compile(
     r"(?:[ \t]+(?:в|во|к|ко|с|со|мой|моему|моего|своему|своего|to|with|the|my|a|an|our|your))*[ \t]*",
     re.IGNORECASE,
 )
+
+
+def _counted(entry: Iterable[str], text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ``spans`` of ``entry``'s matches in ``text`` that count: less the hits its :class:`Qualifiers`
+    void and, for a :class:`Entry.negatable` one, the negated hits."""
+    qualifiers = getattr(entry, "qualifiers", NO_QUALIFIERS)
+    kept = [(a, b) for a, b in spans if not qualifiers.voids(text, a, b)] if qualifiers else spans
+    if getattr(entry, "negatable", False):
+        kept = [span for span in kept if not _negated(text, [span])]
+    return kept
+
+
+def _speech(segments: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The segments keyword hits read: every one that was speech, also the ones the filter dropped as
+    short or filler ("Тарифы МТС." names a competitor)."""
+    return [s for s in segments if s.get("kept", True) or s.get("drop_reason") not in NOT_SPEECH]
+
+
+def counted_hits(
+    transcript: Mapping[str, Any], entry: Iterable[str], by: str = "anyone"
+) -> list[tuple[str, str]]:
+    """The hits of the dictionary ``entry`` that :func:`rule_metrics` counts in ``transcript``, as (role
+    of the segment, the words as said), in the order said: ``by`` ``anyone`` those of ``keyword_hits``,
+    ``agent`` those of ``agent_keyword_hits``, ``customer`` the hits of ``keyword_hits`` in segments not
+    the agent's (``customer_keyword_hits``, all hits less the agent's: anyone's on a mono call).
+
+    Read from the same text as the counts (the segments joined by "\\n", negation and qualifiers
+    included), so an alert quotes exactly what its number counted."""
+    said = _speech(transcript["segments"])
+    if by == "agent":
+        said = [s for s in said if s.get("role") == "agent"]
+    texts = [s["text"] for s in said]
+    if not texts:
+        return []
+    text = "\n".join(texts)
+    starts = _starts(texts)
+    out = []
+    for a, b in _counted(entry, text, _match_spans(tuple(entry), text, fold(text))):
+        role = said[bisect_right(starts, a) - 1].get("role") or "unknown"
+        if by != "customer" or role != "agent":
+            out.append((role, text[a:b]))
+    return out
 
 
 def price_mentions(texts: Iterable[str]) -> int:
@@ -1514,7 +1555,7 @@ def rule_metrics(transcript: Mapping[str, Any], options: RuleOptions | None = No
     options = options or default_rule_options()
     segments = transcript["segments"]
     texts = [s["text"] for s in segments if s.get("kept", True)]
-    said = [s for s in segments if s.get("kept", True) or s.get("drop_reason") not in NOT_SPEECH]
+    said = _speech(segments)
     speech = [s["text"] for s in said]
     metrics = transcript["metrics"]
     agent, customer = _measure(metrics.get("agent_talk_s")), _measure(metrics.get("customer_talk_s"))

@@ -143,11 +143,13 @@ def try_alerts(
     from processors.alerts import evaluate, explain, load_checked_rulebook, severity_rank
     from processors.compression import compress
     from processors.filtering import filter_transcript
+    from processors.rules import check_dictionaries_dir
     from processors.scoring import build_scorer
     from processors.text_config import TextConfig
 
     scorer = build_scorer(settings)  # as the score stage: a bad scorecard or dictionary stops here
     rulebook = load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorer.registry)
+    dictionaries = check_dictionaries_dir(settings.dictionaries_dir)  # as the alerts worker quotes hits
     text_config = TextConfig.from_settings(settings)
     counter = TokenCounter(settings.tokenizer)
     raised = 0
@@ -155,7 +157,7 @@ def try_alerts(
         filtered = filter_transcript(transcript, options=text_config.filter)
         compressed = compress(filtered, counter, counter.name, text_config.compress)
         score = scorer.score(compressed)
-        alerts = evaluate(score, rulebook)
+        alerts = evaluate(score, rulebook, dictionaries=dictionaries)
         raised += len(alerts)
         call = transcript["call"]
         tenant, queue = call["tenant"], call.get("queue")

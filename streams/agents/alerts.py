@@ -35,6 +35,7 @@ from processors.alerts import (
     partition_key,
     release_cooldown,
 )
+from processors.rules import check_dictionaries_dir
 from processors.scorecard import ScorecardRegistry
 from streams import metrics
 from streams.app import Runtime
@@ -57,6 +58,8 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
         scorecards = ScorecardRegistry.load(settings.scorecards_dir)
         rulebook = load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorecards)
     rules = rulebook
+    # loaded once per worker, as the score stage's (restart to pick up edits): messages quote keyword hits
+    dictionaries = check_dictionaries_dir(settings.dictionaries_dir)
     cooldowns = rt.app.Table(
         settings.topic(COOLDOWN_TABLE),
         default=None,
@@ -78,7 +81,7 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
             target = rt.topic(ALERT_CANDIDATES)
             out = [
                 (partition_key(a), rt.codec.encode(ALERTS.record, a, target.get_topic_name()))
-                for a in evaluate(score, rules)
+                for a in evaluate(score, rules, dictionaries=dictionaries)
             ]
         except Exception as exc:
             await fail(event, value, exc, score)

@@ -83,7 +83,8 @@ def test_a_legal_threat_fires_and_a_calm_call_does_not(tmp_path: Path, capsys: p
     out = capsys.readouterr().out
     assert out.startswith("threat: ")
     assert "FIRES  legal_threat [critical]" in out
-    assert "agent Dana" in out
+    # the message quotes what the customer said, as the alerts worker's does
+    assert 'rules.customer_keyword_hits.legal = 1 (>= 1), the customer said "i will sue"; agent Dana' in out
     assert main(["alerts", "try", str(tmp_path / "calm.txt"), "--all"]) == 0
     out = capsys.readouterr().out
     assert "FIRES  legal_threat" not in out
