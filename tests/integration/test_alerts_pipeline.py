@@ -117,6 +117,11 @@ def test_rule_breaking_call_reaches_webhook_and_clickhouse_with_cooldown(
     )
     assert body["event"] == "alert" and body["alert"]["suppressed"] is False
     assert body["alert"]["severity"] == "critical" and "Emily Carter" in body["alert"]["message"]
+    # the worker quotes what its count counted, from the dictionaries it loaded at start
+    assert (
+        'rules.customer_keyword_hits.legal = 1 (>= 1), the customer said "lawyer";'
+        in body["alert"]["message"]
+    )
     expected = "sha256=" + hmac.new(SECRET.encode(), request.body, hashlib.sha256).hexdigest()
     assert request.headers["X-Callstream-Signature"] == expected
     assert request.headers["X-Callstream-Alert-Id"] == notified[1]
