@@ -66,6 +66,8 @@ CANCEL_WAIT_S = 5.0
 #: With no call finished for this long, the progress line is repeated with the calls still waited
 #: for: a long recording on CPU takes minutes, which must not look like a hang.
 PROGRESS_EVERY_S = 30.0
+#: Seconds of waiting for records in flight, once every call is in ClickHouse, before the demo says so.
+DRAIN_SAY_AFTER_S = 3.0
 
 
 class Interrupted(Exception):
@@ -345,7 +347,7 @@ async def _run(
             print(line, file=progress, flush=True)
             last, said = len(outcome.finished), now
         if outcome.complete:
-            await _drain(rt, deadline)
+            await _drain(rt, deadline, progress)
             interrupt.check()
             # Rows written while draining (a late stage's dead letter) may change an outcome.
             return Outcome(ids, *await rt.in_clickhouse_thread(_results, rt, ids, since))
@@ -356,18 +358,35 @@ async def _run(
         await asyncio.sleep(0.5)
 
 
-async def _drain(rt: Runtime, deadline: float) -> None:
+async def _drain(rt: Runtime, deadline: float, progress: TextIO | None = None) -> None:
     """Wait until the worker's group has committed every record of every topic it reads, so
-    follow-up records (alerts, dead letters of late stages) are written before we stop."""
+    follow-up records (alerts, dead letters of late stages) are written before we stop. A wait past
+    a few seconds is said on ``progress``, with the topics still in flight: a notify channel retrying
+    a dead webhook holds the exit for its whole backoff, which looked like a hang."""
     topics = [rt.settings.topic(spec.name) for spec in ALL]
     loop = asyncio.get_running_loop()
     lag_of = functools.partial(
         consumer_lag, rt.bootstrap, rt.settings.app_id, topics, security=rt.settings.kafka_client_config()
     )
+    started = said = time.monotonic()
     while time.monotonic() < deadline:
         lag = await loop.run_in_executor(None, lag_of)
         if not any(lag.values()):
             return
+        now = time.monotonic()
+        if (
+            progress
+            and now - started >= DRAIN_SAY_AFTER_S
+            and (said == started or now - said >= PROGRESS_EVERY_S)
+        ):
+            busy = ", ".join(f"{topic} {n}" for topic, n in lag.items() if n)
+            print(
+                f"  every call is in ClickHouse; waiting for records still in flight ({busy}; "
+                "alerts wait for their channels, a failing one retries with backoff)",
+                file=progress,
+                flush=True,
+            )
+            said = now
         await asyncio.sleep(0.5)
 
 

@@ -6,6 +6,7 @@ a consumer can read. Real broker process."""
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 import uuid
 from collections.abc import Iterator
@@ -159,11 +160,15 @@ def test_the_demo_waits_for_the_rest_of_a_batch(broker: EmbeddedBroker, tmp_path
     commit(bootstrap, settings.app_id, [TopicPartition(scored, 0, 2)])
     rt = SimpleNamespace(bootstrap=bootstrap, settings=settings)
 
-    started = time.monotonic()
-    asyncio.run(_drain(rt, started + 4))  # type: ignore[arg-type]
+    started, said = time.monotonic(), io.StringIO()
+    asyncio.run(_drain(rt, started + 4, said))  # type: ignore[arg-type]
     assert time.monotonic() - started >= 3.5, "the demo stopped waiting with 4 records of calls.scored unread"
+    # a wait past a few seconds is said, with what is still in flight (it looked like a hang)
+    assert said.getvalue().count("waiting for records still in flight") == 1, said.getvalue()
+    assert f"({scored} 4;" in said.getvalue()
 
     commit(bootstrap, settings.app_id, [TopicPartition(scored, 0, 6)])
-    started = time.monotonic()
-    asyncio.run(_drain(rt, started + 60))  # type: ignore[arg-type]
+    started, said = time.monotonic(), io.StringIO()
+    asyncio.run(_drain(rt, started + 60, said))  # type: ignore[arg-type]
     assert time.monotonic() - started < 30
+    assert said.getvalue() == ""  # nothing to wait for: nothing said
