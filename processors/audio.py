@@ -463,17 +463,35 @@ def _same_signal(left: np.ndarray, right: np.ndarray) -> bool:
 
 
 def load_call_audio(
-    path: Path, layout: str, channels: Mapping[str, str], max_seconds: float, *, download: bool = False
+    path: Path,
+    layout: str,
+    channels: Mapping[str, str],
+    max_seconds: float,
+    *,
+    download: bool = False,
+    warnings: list[str] | None = None,
 ) -> tuple[list[ChannelAudio], float]:
     """Decode ``path`` into one ChannelAudio per speaker (stereo) or one mixed track (mono).
 
     A stereo layout on a one-channel file is decoded as mono with role ``unknown``: the parties
     are mixed, so claiming roles would be wrong. So is a stereo file whose two channels carry the
     same signal (a mono mix written to both): transcribed per channel, every word came out twice,
-    once per role, all of it overtalk. A file its recorder seems not to have finished is transcribed
-    with a warning (not for a ``download``, whose copy is new and complete). Returns the channels and
-    the duration in seconds.
+    once per role, all of it overtalk. A mono layout on a two-channel file is mixed as declared (no
+    roles are guessed). A file its recorder seems not to have finished is transcribed with a warning
+    (not for a ``download``, whose copy is new and complete). Returns the channels and the duration
+    in seconds.
+
+    Where the recording disagrees with the event (the layout, a channel map naming one channel only)
+    or with itself (a cut-short file), the call is still transcribed and the doubt, worded for the
+    user, is logged at WARNING and appended to ``warnings``: the transcript carries it to
+    ``calls.warnings``.
     """
+
+    def doubt(text: str) -> None:
+        log.warning("%s: %s", path, text)
+        if warnings is not None:
+            warnings.append(text)
+
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -483,22 +501,48 @@ def load_call_audio(
     n_channels, estimate = probe_header(path)
     if estimate is not None and estimate > max_seconds:
         raise RecordingTooLong(f"{path}: {estimate:.0f} s exceeds the {max_seconds:.0f} s limit")
-    stereo = layout == "stereo" and n_channels >= 2
+    # a mono layout on a two-channel file decodes both: one signal written twice is no doubt
+    stereo = n_channels >= 2 and (layout == "stereo" or n_channels == 2)
     if layout == "stereo" and not stereo:
-        log.info("%s: layout says stereo but the file has %d channel(s); treating as mono", path, n_channels)
+        doubt(
+            "recording is mono but the event declares stereo: the parties are mixed, so roles and "
+            "per-speaker talk time are unknown; send layout 'mono' or the stereo file"
+        )
     elif n_channels > 2:
         # the decoder downmixes to what the layout asks for: channels 2+ land in the first two
         # (stereo) or the mix (mono), so their speakers cannot keep a role of their own
-        log.warning("%s: %d channels; downmixed to %s", path, n_channels, "two" if stereo else "one")
+        doubt(
+            f"{n_channels} channels; downmixed to {'two' if layout == 'stereo' else 'one'}: the speakers "
+            "of channels 2 and up have no role of their own; record one party per channel, two channels"
+        )
     decoded = decode_channels(path, stereo, max_seconds)
     if decoded.shape[1] == 0:
         raise EmptyRecording(f"{path}: no audio samples")
     if stereo and _same_signal(decoded[0], decoded[1]):
-        log.warning("%s: both channels carry the same audio (a mono mix); transcribing it as mono", path)
+        if layout == "stereo":
+            doubt(
+                "both channels of the recording carry the same audio (one mix written twice) but the "
+                "event declares stereo: transcribed as mono, so roles and per-speaker talk time are "
+                "unknown; send layout 'mono' or the recorder's one-party-per-channel file"
+            )
         decoded, stereo = decoded[:1].copy(), False  # a copy: a view would keep both channels alive
+    elif stereo and layout != "stereo":
+        doubt(
+            "recording is stereo (two different channels) but the event declares mono: the channels "
+            "were mixed, so roles and per-speaker talk time are unknown; send layout 'stereo' with "
+            "audio.channels naming each channel's party"
+        )
+        decoded, stereo = decoded.mean(axis=0, keepdims=True), False
     if stereo:
         roles = channels or DEFAULT_STEREO_ROLES
         tracks = [ChannelAudio(i, roles.get(str(i), "unknown"), samples) for i, samples in enumerate(decoded)]
+        if unnamed := [t.channel for t in tracks if str(t.channel) not in roles]:
+            named = ", ".join(f'"{k}": "{v}"' for k, v in sorted(roles.items()))
+            doubt(
+                f"audio.channels ({{{named}}}) names no party for channel {unnamed[0]}: its speech has "
+                "role 'unknown', so per-speaker talk time and that party's rules miss it; name both "
+                'channels, e.g. {"0": "agent", "1": "customer"}'
+            )
     else:
         tracks = [ChannelAudio(0, "unknown", decoded[0])]
     duration = decoded.shape[1] / SAMPLE_RATE
@@ -507,15 +551,12 @@ def load_call_audio(
     declared = _declared_seconds(path, estimate)
     # a header past the limit is a placeholder (a WAV still being written says 0xFFFFFFFF bytes)
     if declared is not None and declared <= max_seconds and duration < declared * TRUNCATED_SHARE - 1.0:
-        log.warning(
-            "%s: %.1f s of audio where its header says %.1f s: the file ends early (an upload or copy "
-            "cut short?); transcribing what is there",
-            path,
-            duration,
-            declared,
+        doubt(
+            f"{duration:.1f} s of audio where its header says {declared:.1f} s: the file ends early (an "
+            "upload or copy cut short?); transcribing what is there"
         )
     if not download and (growing := _still_written(path, size)):
-        log.warning("%s: %s: still being written? transcribing the %.1f s read", path, growing, duration)
+        doubt(f"{growing}: still being written? transcribing the {duration:.1f} s read")
     return tracks, duration
 
 

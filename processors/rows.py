@@ -181,7 +181,9 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
         "recording_uri": call["recording_uri"],
         "language": transcript["language"],
         "duration_s": transcript["duration"],
-        "layout": call["audio"]["layout"],
+        # what was decoded, not what the event declared (a mono file declared stereo is mono);
+        # a transcript from before Transcript.layout has the event's only
+        "layout": transcript.get("layout") or call["audio"]["layout"],
         **{name: metrics.get(name) for name in METRICS},
         "metrics_source": metrics.get("source", "segments"),
         "segments_total": len(transcript["segments"]),
@@ -214,7 +216,8 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
         "pii_redacted": _pii_redacted(score),
         "compression_density": score["compressed"].get("density"),
         "summary": score.get("summary"),
-        "warnings": list(score.get("warnings") or ()),
+        # the recording's doubts (transcribe) first, then how the score was made
+        "warnings": [*(transcript.get("warnings") or ()), *(score.get("warnings") or ())],
         "latencies": dict(score.get("latencies") or {}),
         "crm": dict(call.get("crm") or {}),
         "asr_model": transcript["model"],

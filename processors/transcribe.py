@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -30,6 +31,7 @@ from ml.vad import Interval, covered, refine_edges, speech_intervals
 from ml.whisper import Asr, WhisperOptions, get_asr, whisper_language
 from processors.acoustics import acoustic_metrics, union, vad_metrics
 from processors.audio import SAMPLE_RATE, ChannelAudio, is_remote, load_call_audio, open_recording
+from processors.baseline import POLITE, find
 from processors.rules import language_mix
 
 if TYPE_CHECKING:
@@ -59,6 +61,18 @@ BLEED_CORRELATION = 0.8
 BLEED_FRAME = SAMPLE_RATE // 50
 BLEED_MAX_LAG = 16
 """Frames (320 ms) an echo may lag the speech it repeats."""
+
+
+DURATION_SLACK_S = 30.0
+"""The event's ``started_at`` to ``ended_at`` and the recording's length are doubted when they differ
+by more than this and the longer is over twice the shorter: a recorder starting after an announcement
+or a hang-up's tail differ by seconds, a recording of another call or one cut short by far more."""
+OPENING_GROUPS = ("greeting", "introduction", "offer_help")
+"""The agent opening's marker groups (:data:`processors.baseline.POLITE`): one who says two of them in
+their first turn ("Good morning, this is Daniel from Brightline") answers the call as its agent. Only
+the first turn: a customer's later "this is not fixed" would read as an introduction."""
+AGENT_ONLY_GROUPS = ("introduction", "offer_help")
+"""Opening groups a customer's first turn seldom holds (a "Hi." it often does)."""
 
 
 class TimedWord(NamedTuple):
@@ -604,6 +618,7 @@ def transcribe_call(
     duration: float,
     asr: Asr,
     options: WhisperOptions | None = None,
+    warnings: Sequence[str] = (),
 ) -> dict:
     """Transcript record (callstream.Transcript.avsc) for ``call`` from its decoded channels.
 
@@ -616,6 +631,11 @@ def transcribe_call(
     counted in ``dropped`` by reason and, but for ``empty`` ones (no text), kept as Whisper heard
     them in ``dropped_segments`` (``kept`` false, ``drop_reason`` the guard's), numbered after the
     dialogue: BI can audit them, no later stage reads them as dialogue.
+
+    ``layout`` is what was decoded (``audio``'s channels), not what the event declared. ``warnings``
+    (the decoder's doubts, :func:`processors.audio.load_call_audio`) get the transcript's own: an event
+    whose times disagree with the recording's length (:func:`duration_doubt`), a channel map that
+    looks swapped (:func:`swapped_channels_doubt`); each is logged at WARNING.
     """
     options = options or WhisperOptions()
     timings: dict[str, float] = {}
@@ -698,6 +718,10 @@ def transcribe_call(
         metrics = vad_metrics(timed, segments, duration, layout)
     else:
         metrics = acoustic_metrics(segments, duration, layout)
+    swapped = swapped_channels_doubt(segments) if layout == "stereo" else None
+    doubts = [text for text in (duration_doubt(call, duration), swapped) if text]
+    for text in doubts:
+        log.warning("call %s: %s", call["call_id"], text)
     return {
         "call_id": call["call_id"],
         "call": dict(call),
@@ -710,13 +734,74 @@ def transcribe_call(
         "model": asr.model_name(language),
         "timings": timings,
         "dropped_segments": removed,
+        "layout": layout,
+        "warnings": [*warnings, *doubts],
     }
+
+
+def duration_doubt(call: Mapping, duration: float) -> str | None:
+    """Why the event's ``started_at`` to ``ended_at`` and the recording's ``duration`` do not fit
+    together (:data:`DURATION_SLACK_S`), or None: the recording may be another call's or cut short, or
+    the event's times wrong."""
+    started, ended = call.get("started_at"), call.get("ended_at")
+    if not (isinstance(started, datetime) and isinstance(ended, datetime)):
+        return None
+    span = (ended - started).total_seconds()
+    if abs(span - duration) <= DURATION_SLACK_S or max(span, duration) <= 2 * min(span, duration):
+        return None
+    if span > duration:
+        return (
+            f"the event says the call lasted {span:.0f} s (started_at to ended_at) but the recording "
+            f"holds {duration:.0f} s: the recording may be cut short or another call's; check "
+            "recording_uri and the recorder, or the event's times"
+        )
+    return (
+        f"the recording holds {duration:.0f} s but the event says the call lasted {span:.0f} s "
+        "(started_at to ended_at): the recording may be another call's; check recording_uri, or the "
+        "event's times"
+    )
+
+
+def _opening(segments: Sequence[Mapping], role: str) -> dict[str, str]:
+    """Group -> first marker of the agent opening (:data:`OPENING_GROUPS`) in ``role``'s first turn:
+    its segments (time-ordered) up to the first segment of another role."""
+    texts: list[str] = []
+    for seg in segments:
+        if seg["role"] == role:
+            texts.append(seg["text"])
+        elif texts:
+            break
+    text = "\n".join(texts)
+    return {group: hits[0] for group in OPENING_GROUPS if (hits := find(POLITE[group], text))}
+
+
+def swapped_channels_doubt(segments: Sequence[Mapping]) -> str | None:
+    """Why the channel map looks swapped, or None: the customer channel's first turn holds an agent
+    opening (two of :data:`OPENING_GROUPS`) and the agent channel's holds no introduction or offer of
+    help. Only a hint, never acted on: were it right, the customer's rules and alerts read the agent's
+    words, so the user is told to check."""
+    channel = {s["role"]: s["channel"] for s in segments}
+    if "agent" not in channel or "customer" not in channel:
+        return None
+    heard = _opening(segments, "customer")
+    if len(heard) < 2 or _opening(segments, "agent").keys() & set(AGENT_ONLY_GROUPS):
+        return None
+    said = ", ".join(f'"{m}"' for m in heard.values())
+    fix = sorted([(channel["agent"], "customer"), (channel["customer"], "agent")])
+    swapped = "{" + ", ".join(f'"{ch}": "{role}"' for ch, role in fix) + "}"
+    return (
+        f"channel {channel['customer']}, mapped to the customer, opens like an agent ({said}) and "
+        f"channel {channel['agent']}, mapped to the agent, does not: audio.channels may be swapped, so "
+        "the customer's rules and alerts read the agent's words; check the recorder's channel order "
+        f"and send audio.channels {swapped} if so"
+    )
 
 
 def run(call: Mapping, settings: Settings, options: WhisperOptions | None = None) -> dict:
     """Recording URI to Transcript in one blocking call: what the transcribe agent runs in an executor."""
     started = time.perf_counter()
     layout = call.get("audio") or {}
+    warnings: list[str] = []
     with open_recording(call["recording_uri"], settings, call.get("tenant")) as path:
         audio, duration = load_call_audio(
             path,
@@ -724,9 +809,10 @@ def run(call: Mapping, settings: Settings, options: WhisperOptions | None = None
             layout.get("channels") or {},
             settings.max_audio_seconds,
             download=is_remote(call["recording_uri"]),
+            warnings=warnings,
         )
     decode = time.perf_counter() - started
     options = options or WhisperOptions.from_settings(settings)
-    transcript = transcribe_call(call, audio, duration, get_asr(settings), options)
+    transcript = transcribe_call(call, audio, duration, get_asr(settings), options, warnings)
     transcript["timings"] = {"decode": decode, **transcript["timings"]}
     return transcript

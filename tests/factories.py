@@ -106,6 +106,8 @@ def make_transcript(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
         "dropped": {"past_end": 1},
         "model": "tiny.en/int8",
         "timings": {"decode": 0.05, "asr": 2.1},
+        "layout": call["audio"]["layout"],
+        "warnings": [],
     }
 
 

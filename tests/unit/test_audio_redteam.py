@@ -171,7 +171,7 @@ def test_identical_channels_are_one_mono_track(tmp_path: Path, caplog) -> None:
     path = encode(tmp_path / "dual.mp3", [mix, mix], 8000, "libmp3lame")
     tracks, _ = load_call_audio(path, "stereo", {}, 60)
     assert [(t.channel, t.role) for t in tracks] == [(0, "unknown")]
-    assert "both channels carry the same audio" in caplog.text
+    assert "both channels of the recording carry the same audio" in caplog.text
 
 
 @pytest.mark.parametrize(

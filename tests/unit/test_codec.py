@@ -269,6 +269,21 @@ def _transcript_in(record: dict[str, Any], name: str) -> dict[str, Any]:
     return record
 
 
+#: Transcript fields later than every Transcript in schemas/history (the recording's doubts).
+TRANSCRIPT_DOUBTS = {"layout": None, "warnings": []}
+
+
+def _without_transcript_doubts(record: dict[str, Any], name: str, drop: bool = False) -> None:
+    """``record``'s transcript as a writer before TRANSCRIPT_DOUBTS leaves it (each at its default),
+    or, with ``drop``, as a reader before them sees it (absent)."""
+    transcript = _transcript_in(record, name)
+    for key, default in TRANSCRIPT_DOUBTS.items():
+        if drop:
+            transcript.pop(key, None)
+        else:
+            transcript[key] = copy.deepcopy(default)
+
+
 def _before_dropped_segments(name: str) -> dict[str, Any]:
     """The writer schema of ``name`` before Transcript.dropped_segments, as schemas/history ships it."""
     path = codec.HISTORY_DIR / f"callstream.{name}.fc1e46b.avsc"
@@ -283,6 +298,7 @@ def test_records_from_before_dropped_segments_decode_with_the_default(name):
     assert fingerprint_of(old) != fingerprint_of(load(name))
     record = sample(name)
     _transcript_in(record, name).pop("dropped_segments", None)
+    _without_transcript_doubts(record, name)  # later fields: that writer leaves their defaults
     if name == "CallScore":
         record["rules"]["agent_keyword_hits"] = {}  # a later field: that writer leaves its default
         _without_criterion_facts(record)
@@ -318,6 +334,7 @@ def test_old_readers_skip_dropped_segments(name):
 
     assert "dropped_segments" not in _transcript_in(old_view, name)
     del transcript["dropped_segments"]
+    _without_transcript_doubts(record, name, drop=True)
     record.pop("warnings", None)  # later CallScore fields, which that reader does not know either
     if "rules" in record:
         record["rules"].pop("agent_keyword_hits", None)
@@ -336,12 +353,14 @@ def test_call_scores_from_before_warnings_decode_with_no_warnings():
     record.pop("warnings", None)
     record["rules"]["agent_keyword_hits"] = {}  # a later field, left at its default by that writer
     _without_criterion_facts(record)
+    _without_transcript_doubts(record, "CallScore")
     decoded = SingleObjectCodec().decode("CallScore", single_object(old, record))
     assert decoded["warnings"] == [] and decoded == {**record, "warnings": []}
     new = {**record, "warnings": ["transcript cut to fit the model's context"]}
     data = SingleObjectCodec().encode("CallScore", new)
     del record["rules"]["agent_keyword_hits"]
     _without_criterion_facts(record, drop=True)
+    _without_transcript_doubts(record, "CallScore", drop=True)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
 
 
@@ -354,11 +373,13 @@ def test_call_scores_from_before_agent_keyword_hits_decode_with_none():
     record = sample("CallScore")
     record["rules"].pop("agent_keyword_hits", None)
     _without_criterion_facts(record)  # later fields, left at their defaults by that writer
+    _without_transcript_doubts(record, "CallScore")
     decoded = SingleObjectCodec().decode("CallScore", single_object(old, record))
     assert decoded["rules"]["agent_keyword_hits"] == {}
     new = {**record, "rules": {**record["rules"], "agent_keyword_hits": {"apology": 2}}}
     data = SingleObjectCodec().encode("CallScore", new)
     _without_criterion_facts(record, drop=True)
+    _without_transcript_doubts(record, "CallScore", drop=True)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == record
 
 
@@ -387,6 +408,7 @@ def test_call_scores_from_before_criterion_facts_decode_with_none():
     )
     assert fingerprint_of(old) != fingerprint_of(load("CallScore"))
     record = sample("CallScore")
+    _without_transcript_doubts(record, "CallScore")  # later fields, left at their defaults by that writer
     assert any(c["fatal"] for c in record["criteria"]) and any(c["rule"] for c in record["criteria"])
     old_record = copy.deepcopy(record)
     _without_criterion_facts(old_record, drop=True)
@@ -397,6 +419,7 @@ def test_call_scores_from_before_criterion_facts_decode_with_none():
     _without_criterion_facts(decoded, drop=True)
     assert decoded == old_record
     data = SingleObjectCodec().encode("CallScore", record)
+    _without_transcript_doubts(old_record, "CallScore", drop=True)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == old_record
 
 
@@ -409,6 +432,7 @@ def test_call_scores_from_before_criterion_role_decode_with_none():
     )
     assert fingerprint_of(old) != fingerprint_of(load("CallScore"))
     record = sample("CallScore")
+    _without_transcript_doubts(record, "CallScore")  # later fields, left at their defaults by that writer
     assert any(c["role"] for c in record["criteria"])
     old_record = copy.deepcopy(record)
     for criterion in old_record["criteria"]:
@@ -420,7 +444,42 @@ def test_call_scores_from_before_criterion_role_decode_with_none():
         "criteria": [{**c, "role": None} for c in old_record["criteria"]],
     }
     data = SingleObjectCodec().encode("CallScore", record)
+    _without_transcript_doubts(old_record, "CallScore", drop=True)
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load("CallScore")), old) == old_record
+
+
+#: The newest schema in schemas/history of each record holding a Transcript: the last before
+#: Transcript.layout and Transcript.warnings.
+BEFORE_TRANSCRIPT_DOUBTS = {
+    "Transcript": "4c4f962",
+    "FilteredTranscript": "4c4f962",
+    "CompressedTranscript": "4c4f962",
+    "CallScore": "f8d1fe2",
+}
+
+
+@pytest.mark.parametrize("name", TRANSCRIPT_AT)
+def test_records_from_before_transcript_doubts_decode_with_the_defaults(name):
+    """Backward: a record written before Transcript.layout and warnings (schemas/history) reads them
+    as null (the sink then takes the event's layout) and []; forward: a reader on that schema reads
+    the new bytes without them."""
+    path = codec.HISTORY_DIR / f"callstream.{name}.{BEFORE_TRANSCRIPT_DOUBTS[name]}.avsc"
+    old = parse_schema(json.loads(path.read_text()), _write_hint=False)
+    assert fingerprint_of(old) != fingerprint_of(load(name))
+    record = sample(name)
+    _without_transcript_doubts(record, name, drop=True)
+    decoded = SingleObjectCodec().decode(name, single_object(old, record))
+    assert {key: _transcript_in(decoded, name)[key] for key in TRANSCRIPT_DOUBTS} == TRANSCRIPT_DOUBTS
+    _without_transcript_doubts(decoded, name, drop=True)
+    assert decoded == record
+
+    new = copy.deepcopy(record)
+    _transcript_in(new, name).update(
+        layout="mono", warnings=["recording is mono but the event declares stereo: ..."]
+    )
+    data = SingleObjectCodec().encode(name, new)
+    assert SingleObjectCodec().decode(name, data) == new
+    assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load(name)), old) == record
 
 
 def test_dead_letters_from_before_tenant_decode_with_none():
