@@ -175,6 +175,8 @@ def make_bench_transcript(
         "dropped": {},
         "model": "tiny.en/int8",
         "timings": {"decode": 0.4, "asr": round(duration / 12, 2)},
+        "layout": "stereo",
+        "warnings": [],
     }
 
 
