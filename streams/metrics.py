@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import threading
@@ -126,7 +127,13 @@ def serve(port: int, host: str = "0.0.0.0") -> int:
     try:
         start_server(port, host)
     except OSError as exc:
-        log.warning("metrics endpoint not started on %s:%d: %s", host, port, exc)
+        # another callstream process on this machine (a worker beside `ingest`) usually holds the port
+        hint = (
+            "set CALLSTREAM_METRICS_PORT to a free port for this process (0: no metrics endpoint)"
+            if exc.errno == errno.EADDRINUSE
+            else "check CALLSTREAM_METRICS_HOST and CALLSTREAM_METRICS_PORT"
+        )
+        log.warning("metrics endpoint not started on %s:%d: %s; %s", host, port, exc.strerror or exc, hint)
         return 0
     log.info("metrics on http://%s:%d/metrics", host if ":" not in host else f"[{host}]", port)
     return port

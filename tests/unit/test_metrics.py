@@ -102,6 +102,8 @@ def test_metrics_host_in_use_is_logged_not_raised(caplog: pytest.LogCaptureFixtu
         port = taken.getsockname()[1]
         assert metrics.serve(port, "127.0.0.1") == 0
     assert f"127.0.0.1:{port}" in caplog.text
+    # `ingest` beside a worker: the message names the setting that gives this process another port
+    assert "Address already in use; set CALLSTREAM_METRICS_PORT to a free port" in caplog.text
 
 
 def test_metrics_off() -> None:
