@@ -133,8 +133,8 @@ def _did_you_mean(name: str, fields: Mapping[str, Any]) -> str | None:
 
 class CallWarning(str):
     """One of :func:`call_warnings`: its text, and its ``kind`` (``unknown_field``, ``null_default``,
-    ``naive_time``), a bounded label for counting them (the ingest API's
-    ``callstream_ingest_warnings_total``) where the text names the sender's fields."""
+    ``naive_time``, ``language``; the ingest API's ``repeated_id``), a bounded label for counting them
+    (the ingest API's ``callstream_ingest_warnings_total``) where the text names the sender's fields."""
 
     kind: str
 
@@ -173,11 +173,75 @@ def _misspelt(obj: Any, field: str, fields: Mapping[str, Any], prefix: str = "")
     return ""
 
 
+#: Every ISO 639-1 code: what ``language`` holds (the transcribe stage's Whisper hint), plus the
+#: codes Whisper takes beyond it (Hawaiian, Cantonese).
+_ISO_639_1_CODES = (
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de "
+    "dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id "
+    "ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu "
+    "lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu "
+    "rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr "
+    "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"
+)
+ISO_639_1 = frozenset(_ISO_639_1_CODES.split()) | {"haw", "yue"}
+
+
+def language_code(value: str) -> str | None:
+    """The ISO 639-1 code a ``language`` that is not one means, or None when there is no good guess:
+    the primary subtag of a BCP 47 tag or POSIX locale (``en-US``, ``pt_BR``, ``EN``), an English
+    language name (``English``) or an ISO 639-2/3 code (``rus``)."""
+    primary = re.split(r"[-_.@\s]", value.strip().lower(), maxsplit=1)[0]
+    if primary in ISO_639_1:
+        return primary
+    if not primary.isalpha() or len(primary) < 3:
+        return None
+    from lingua import IsoCode639_3, Language  # cheap to import; its models load only on detection
+
+    try:
+        if len(primary) == 3:
+            language = Language.from_iso_code_639_3(IsoCode639_3.from_str(primary))
+        else:
+            language = Language.from_str(value.strip())
+    except ValueError:
+        return None
+    code = language.iso_code_639_1.name.lower()
+    return code if code in ISO_639_1 else None
+
+
+def _language(value: str | None) -> str | None:
+    """What ``language`` is published as: an ISO 639-1 code as sent, the code :func:`language_code`
+    finds for anything else (``en-US`` -> ``en``; :func:`call_warnings` says so), else as sent
+    (detection decides)."""
+    if not value or not value.strip():  # blank: no hint, as null
+        return None
+    if value in ISO_639_1:
+        return value
+    return language_code(value) or value
+
+
+def _language_warning(value: Any) -> CallWarning | None:
+    if not isinstance(value, str) or not value.strip() or value in ISO_639_1:
+        return None
+    shown = escape_controls(value)
+    code = language_code(value)
+    if code is None:
+        return CallWarning(
+            f"language: {shown!r} is not an ISO-639-1 code (en, ru, ...); kept as sent, the transcribe "
+            "stage detects the language",
+            "language",
+        )
+    return CallWarning(
+        f"language: {shown!r} is not an ISO-639-1 code (did you mean {code!r}?); taken as {code!r}",
+        "language",
+    )
+
+
 def call_warnings(obj: Mapping[str, Any], default_tenant: str = "default") -> list[CallWarning]:
     """What of the JSON ``obj`` is accepted but doubtful: a field the schema does not have (dropped;
     a misspelt optional one such as ``qeue`` would otherwise vanish unseen), null where a default is
-    taken, a time without a time zone (taken as UTC). Accepted so that producers never break and
-    newer senders stay compatible, but said, by ``publish`` and the ingest API alike."""
+    taken, a time without a time zone (taken as UTC), a ``language`` that is no ISO 639-1 code (``en-US``,
+    ``English``: taken as ``en``). Accepted so that producers never break and newer senders stay
+    compatible, but said, by ``publish`` and the ingest API alike."""
     warnings = list(_unknown_fields(obj, SCHEMA_FIELDS))
     for field, default in {**_NULL_DEFAULTS, "tenant": default_tenant}.items():
         if field in obj and obj[field] is None:
@@ -192,6 +256,8 @@ def call_warnings(obj: Mapping[str, Any], default_tenant: str = "default") -> li
             continue
         if naive:
             warnings.append(CallWarning(f"{field}: {value!r} has no time zone; taken as UTC", "naive_time"))
+    if (doubt := _language_warning(obj.get("language"))) is not None:
+        warnings.append(doubt)
     return warnings
 
 
@@ -259,7 +325,7 @@ def parse_call(
         "queue": _opt_str(obj.get("queue"), "queue", problems),
         "recording_uri": str(obj.get("recording_uri", "")),
         "audio": {"layout": layout, "channels": channels},
-        "language": _opt_str(obj.get("language"), "language", problems) or None,
+        "language": _language(_opt_str(obj.get("language"), "language", problems)),
         "crm": _str_map(obj, "crm", problems),
         "received_at": _timestamp(obj, "received_at", problems, required=False)
         or received_at

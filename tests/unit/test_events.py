@@ -472,3 +472,33 @@ def test_read_jsonl_carries_the_warnings_of_a_valid_line_only():
     good, bad = read_jsonl(lines)
     assert good.error is None and good.warnings == ("unknown field 'qeue' dropped (did you mean 'queue'?)",)
     assert bad.record is None and bad.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("English", "en"), ("english", "en"), ("en-US", "en"), ("pt_BR", "pt"), ("EN", "en"), ("rus", "ru")],
+)
+def test_a_language_that_is_no_iso_639_1_code_is_taken_as_its_code_with_a_warning(given, code):
+    """BCP 47 tags, locales, names and ISO 639-3 codes pass the contract; each is taken as the
+    primary ISO 639-1 code it means (what Whisper takes as a hint), and said."""
+    record, warnings = parse_call(call_json(language=given), received_at=RECEIVED)
+    assert record["language"] == code
+    assert warnings == [
+        f"language: {given!r} is not an ISO-639-1 code (did you mean {code!r}?); taken as {code!r}"
+    ]
+    assert [w.kind for w in warnings] == ["language"]
+
+
+def test_a_language_with_no_guess_is_kept_as_sent_with_a_warning():
+    record, warnings = parse_call(call_json(language="Klingon"), received_at=RECEIVED)
+    assert record["language"] == "Klingon"  # detection decides, as before
+    assert warnings == [
+        "language: 'Klingon' is not an ISO-639-1 code (en, ru, ...); kept as sent, the transcribe stage "
+        "detects the language"
+    ]
+
+
+def test_iso_codes_and_no_language_say_nothing():
+    for language in ("en", "ru", "yue", None, ""):
+        assert warnings_of(call_json(language=language)) == []
+    assert call_from_json(call_json(language="  "))["language"] is None  # blank: no hint, as null
