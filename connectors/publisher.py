@@ -17,7 +17,7 @@ from confluent_kafka import KafkaError, KafkaException, Producer
 
 from connectors.events import json_field
 from schemas.codec import Codec
-from streams.kafka_errors import ClientErrors
+from streams.kafka_errors import ClientErrors, LibrdkafkaLog
 from streams.settings import Settings
 from streams.topics import COMPLETED, DLQ
 
@@ -71,6 +71,17 @@ def too_large(settings: Settings, codec: Codec, call: Mapping[str, Any]) -> Reco
 LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
 
 
+class BrokerUnreachable(PublishError):
+    """The broker is known to be unreachable (librdkafka said so) and did not acknowledge the records
+    within :data:`UNREACHABLE_WAIT_S`: the caller should retry later (HTTP 503). The records stay queued
+    and are delivered if the broker comes back in time (resending them is safe: keyed by call id)."""
+
+
+#: How long :meth:`CallPublisher.publish_acked` waits for acknowledgements while the broker is known to
+#: be unreachable, instead of librdkafka's ``message.timeout.ms`` (30 s): a client learns in seconds.
+UNREACHABLE_WAIT_S = 2.0
+
+
 class Backpressure(RuntimeError):
     """The producer's local queue is full: the caller should retry later (HTTP 503)."""
 
@@ -78,6 +89,16 @@ class Backpressure(RuntimeError):
 def _over_size_limit(exc: KafkaException) -> bool:
     """librdkafka's own size check refused the record in ``produce()`` (message.max.bytes)."""
     return bool(exc.args) and exc.args[0].code() == KafkaError.MSG_SIZE_TOO_LARGE
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    """Give ``future`` its delivery report, unless the caller stopped waiting for it (cancelled)."""
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
 
 
 def _size(msg: Any) -> int:
@@ -111,6 +132,9 @@ class CallPublisher:
             "enable.idempotence": settings.producer_idempotence,
             "client.id": f"{settings.app_id}-publisher",
             "error_cb": self._client_errors,
+            # librdkafka's log lines through Python logging (callstream.kafka), not raw on stderr; a
+            # failed connection is one WARNING per state change (ClientErrors), not a line per retry
+            "logger": LibrdkafkaLog(),
             **settings.kafka_client_config(),
             **(config or {}),
         }
@@ -121,7 +145,15 @@ class CallPublisher:
 
     def _why(self, err: KafkaError | str) -> str:
         reason = self._client_errors.reason()
+        if reason is None and (down := self._client_errors.unreachable) is not None:
+            reason = f"broker {down}"
         return f"{err} ({reason})" if reason else str(err)
+
+    @property
+    def unreachable(self) -> str | None:
+        """``"127.0.0.1:19092: Connection refused"`` while librdkafka reports the broker unreachable
+        (until it acknowledges a record again), else None."""
+        return self._client_errors.unreachable
 
     def _too_large(self, size: int, refused_by_broker: bool, index: int | None = None) -> RecordTooLarge:
         """The reason librdkafka (or the broker) refused a record of ``size`` bytes (key + value)."""
@@ -140,15 +172,18 @@ class CallPublisher:
             self._errors.append(f"{msg.key()!r}: {self._why(err)}")
         else:
             self.delivered += 1
+            self._client_errors.reachable()
 
     async def publish_acked(self, calls: list[Mapping[str, Any]]) -> None:
         """Publish ``calls`` and return once the broker acknowledged every one of them.
 
         Needs :meth:`poll` running (e.g. in a thread) to serve delivery reports. Raises
         :class:`Backpressure` when the local queue is full, :class:`RecordTooLarge` (with the call's
-        index) when a record is over the size limit and :class:`PublishError` when a record was not
-        acknowledged; nothing is acknowledged to an API caller before the broker did. The records
-        before a refused one may have been published (the call id makes resending them safe).
+        index) when a record is over the size limit, :class:`BrokerUnreachable` when the broker is
+        known to be unreachable and did not acknowledge within :data:`UNREACHABLE_WAIT_S`, and
+        :class:`PublishError` when a record was not acknowledged; nothing is acknowledged to an API
+        caller before the broker did. The records before a refused one may have been published (the
+        call id makes resending them safe).
         """
         loop = asyncio.get_running_loop()
         topic = self.settings.topic(COMPLETED.name)
@@ -160,14 +195,15 @@ class CallPublisher:
                 err: KafkaError | None, msg: Any, future: asyncio.Future[None] = future, index: int = index
             ) -> None:
                 if err is None:
-                    loop.call_soon_threadsafe(future.set_result, None)
+                    self._client_errors.reachable()
+                    loop.call_soon_threadsafe(_settle, future, None)
                     return
                 error: PublishError
                 if err.code() == KafkaError.MSG_SIZE_TOO_LARGE:
                     error = self._too_large(_size(msg), True, index)
                 else:
                     error = PublishError(f"{msg.key()!r} not acknowledged: {self._why(err)}")
-                loop.call_soon_threadsafe(future.set_exception, error)
+                loop.call_soon_threadsafe(_settle, future, error)
 
             key, value = call["call_id"].encode(), self.codec.encode(COMPLETED.record, call, topic)
             if (refused := _over_event_limit(len(value), self.settings.event_max_bytes, index)) is not None:
@@ -184,7 +220,17 @@ class CallPublisher:
                 await asyncio.gather(*futures, return_exceptions=True)
                 raise self._too_large(len(key) + len(value), False, index) from exc
             futures.append(future)
-        await asyncio.gather(*futures)
+        if self.unreachable is None:
+            await asyncio.gather(*futures)  # settled by message.timeout.ms at the latest
+            return
+        # Known down: librdkafka would hold them for message.timeout.ms; the caller hears it in seconds.
+        try:
+            await asyncio.wait_for(asyncio.gather(*futures), UNREACHABLE_WAIT_S)
+        except TimeoutError:
+            raise BrokerUnreachable(
+                f"{len(futures)} record(s) not acknowledged within {UNREACHABLE_WAIT_S:g} s: "
+                f"broker {self.unreachable or 'unreachable'}"
+            ) from None
 
     def poll(self, timeout: float = 0.1) -> None:
         """Serve delivery reports (call repeatedly from one thread)."""
