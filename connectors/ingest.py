@@ -6,9 +6,11 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
 - 202 ``{"accepted": [call ids]}`` once the broker acknowledged every call (acks=all), with
   ``"warnings": [{"index": i, "call_id": ..., "warnings": [...]}]`` for calls accepted with doubtful
   input (an unknown field, dropped; a null tenant, source or direction, defaulted: the tenant to the
-  token's; a time without a time zone, taken as UTC), each call's also logged (one WARNING line)
-  and counted in ``callstream_ingest_warnings_total{kind}``;
-- 400 ``{"errors": [{"index": i, "problems": [...]}]}`` with field paths; a batch is all or nothing;
+  token's; a time without a time zone, taken as UTC; a language that is no ISO-639-1 code; a call id
+  already earlier in the batch, the later call replacing it), each call's also logged (one WARNING
+  line) and counted in ``callstream_ingest_warnings_total{kind}``;
+- 400 ``{"errors": [{"index": i, "call_id": ..., "problems": [...]}]}`` with field paths (``call_id``
+  when the call names one); a batch is all or nothing;
 - 401 no/unknown token or bad signature (before anything else is looked at: a webhook's source
   too), 403 a call for another tenant. The token (Twilio: the ``?tenant=`` and its signature
   header) is checked from the headers before the body is read, so an unauthenticated client never
@@ -17,10 +19,15 @@ Answers, each counted in ``callstream_ingest_requests_total{status}``:
 - 413 body over ``CALLSTREAM_INGEST_MAX_BODY_BYTES``, batch over ``CALLSTREAM_INGEST_MAX_BATCH``, or a
   call over ``CALLSTREAM_EVENT_MAX_BYTES`` or the producer's ``message.max.bytes`` (``errors`` names
   it; calls before it in the batch may have been published: resending them is safe);
-- 503 + ``Retry-After`` when the producer cannot keep up (backpressure).
+- 415 a declared Content-Type that is not JSON on ``/v1/calls`` (``text/plain``, a form); JSON is
+  ``application/json`` or ``application/*+json``, and a body without a Content-Type or with
+  ``application/octet-stream`` is read as JSON. Webhooks take what their mapping's format says;
+- 503 + ``Retry-After`` when the producer cannot keep up (backpressure, ``Retry-After: 1``) or the
+  broker did not acknowledge (``Retry-After: 10``): within seconds when librdkafka already reports
+  the broker unreachable, ``message.timeout.ms`` (30 s) otherwise; ``error`` says why.
 
 What an authenticated request sent and was refused (400; 403, a call for another tenant; 413 for a
-batch or a call too large) goes to ``calls.dlq`` with stage ``ingest``, its reason, call id and the
+batch or a call too large; 415) goes to ``calls.dlq`` with stage ``ingest``, its reason, call id and the
 token's tenant, and is logged: bad input never disappears, even when the sender drops the answer.
 Unauthenticated requests are only answered, and so is a body refused before it could be
 authenticated (413 over the body limit, 408 stalled: a signature covers the whole body).
@@ -49,10 +56,16 @@ from prometheus_client import Counter
 
 from connectors.auth import AuthError, TenantAuth, twilio_signature
 from connectors.crm import CrmEnricher
-from connectors.events import parse_call, unanchored_recording
+from connectors.events import CallWarning, parse_call, unanchored_recording
 from connectors.mapping import MappingError, WebhookMapping, load_webhook_mapping
 from connectors.openapi import OPENAPI
-from connectors.publisher import Backpressure, CallPublisher, PublishError, RecordTooLarge
+from connectors.publisher import (
+    Backpressure,
+    BrokerUnreachable,
+    CallPublisher,
+    PublishError,
+    RecordTooLarge,
+)
 from schemas.validation import InvalidCall
 from streams.table import escape_controls
 
@@ -73,10 +86,35 @@ ENRICHER = web.AppKey("enricher", object)
 HTTP = web.AppKey("http", httpx.AsyncClient)
 
 
-def _error(status: int, message: str, **extra: Any) -> web.Response:
+#: Retry-After of a 503: the producer's queue drains in about a second; a broker that is unreachable
+#: or did not acknowledge (restarting, a network fault) takes longer, and librdkafka's reconnect
+#: backoff grows to 10 s.
+RETRY_BUSY_S = 1
+RETRY_BROKER_S = 10
+#: Content types ``/v1/calls`` takes as JSON; a missing Content-Type and ``application/octet-stream``
+#: (what HTTP libraries send for raw bytes: "no type declared") are read as JSON too.
+_JSON_TYPES = ("application/json", "application/octet-stream")
+
+
+def _error(status: int, message: str, retry_after: int = RETRY_BUSY_S, **extra: Any) -> web.Response:
     REQUESTS.labels(str(status)).inc()
-    headers = {"Retry-After": "1"} if status == 503 else None
+    headers = {"Retry-After": str(retry_after)} if status == 503 else None
     return web.json_response({"error": message, **extra}, status=status, headers=headers)
+
+
+def _not_json(request: web.Request) -> str | None:
+    """Why ``request``'s declared Content-Type is not JSON (a 415), or None: ``text/plain`` or
+    ``curl -d``'s form encoding would otherwise be read as JSON as if that were what was meant."""
+    if "Content-Type" not in request.headers:
+        return None
+    kind = request.content_type.lower()
+    if kind in _JSON_TYPES or (kind.startswith("application/") and kind.endswith("+json")):
+        return None
+    shown = escape_controls(request.headers["Content-Type"][:100])
+    return (
+        f"Content-Type {shown!r} is not JSON: send the call(s) as application/json "
+        "(curl: -H 'Content-Type: application/json' --data-binary @call.json)"
+    )
 
 
 async def _read(request: web.Request) -> bytes | web.Response:
@@ -87,7 +125,11 @@ async def _read(request: web.Request) -> bytes | web.Response:
         async with asyncio.timeout(settings.ingest_read_timeout_s):
             return await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return _error(413, f"body larger than {settings.ingest_max_body_bytes} bytes")
+        return _error(
+            413,
+            f"body larger than {settings.ingest_max_body_bytes} bytes (CALLSTREAM_INGEST_MAX_BODY_BYTES): "
+            "split the batch into smaller requests",
+        )
     except TimeoutError:
         return _error(408, f"body not received within {settings.ingest_read_timeout_s:g} s")
 
@@ -117,6 +159,8 @@ async def post_calls(request: web.Request) -> web.Response:
     if isinstance(checked, web.Response):
         return checked
     tenant, body = checked
+    if (not_json := _not_json(request)) is not None:
+        return _refuse(request, tenant, "calls", 415, not_json, [Letter(0, body)])
     try:
         payload = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:  # nesting too deep: bad input
@@ -203,6 +247,11 @@ class Letter:
     call_id: str | None = None
 
 
+def _problems(index: int, call_id: str | None, problems: list[str]) -> dict[str, Any]:
+    """One entry of a 400's ``errors``: the call's index, its call id when it names one."""
+    return {"index": index, **({"call_id": call_id} if call_id else {}), "problems": problems}
+
+
 def _item_bytes(items: list[Any]) -> Callable[[int], bytes]:
     return lambda index: json.dumps(items[index]).encode()
 
@@ -284,6 +333,7 @@ async def _accept(
         return _refuse(request, tenant, source, 413, message, [Letter(0, body)])
     calls, errors, letters = [], [], []
     warnings: list[dict[str, Any]] = []  # accepted but doubtful: said in the 202, not refused
+    first_index: dict[str, int] = {}  # call id -> index of the batch's first call with it
     for index, item in enumerate(items):
         if isinstance(item, dict):
             # left out or null: the token's tenant, as `publish` takes 'default' (null with a warning)
@@ -291,7 +341,7 @@ async def _accept(
             if item["tenant"] is not None and not isinstance(item["tenant"], str):  # else a 403 (7 != 'x')
                 kind = type(item["tenant"]).__name__
                 problem = f"tenant: must be a string (leave it out for the token's tenant), got {kind}"
-                errors.append({"index": index, "problems": [problem]})
+                errors.append(_problems(index, _named_id(item), [problem]))
                 letters.append(Letter(index, raw(index), problem, _named_id(item)))
                 continue
             if item["tenant"] not in (None, tenant):  # a misconfigured sender: the token's tenant's letter
@@ -301,15 +351,26 @@ async def _accept(
         try:
             parsed, doubts = parse_call(item, default_tenant=tenant)
         except InvalidCall as exc:
-            errors.append({"index": index, "problems": exc.problems})
+            errors.append(_problems(index, _named_id(item), exc.problems))
             letters.append(Letter(index, raw(index), str(exc), _named_id(item)))
             continue
         problem = unanchored_recording(parsed["recording_uri"])
         if problem is not None:  # a 202 now would only become a transcribe dead letter
-            errors.append({"index": index, "problems": [problem]})
+            errors.append(_problems(index, parsed["call_id"], [problem]))
             letters.append(Letter(index, raw(index), problem, parsed["call_id"]))
             continue
         calls.append(parsed)
+        # both are published (the later wins, as in `publish`), but one call merging into another
+        # under a mistaken id is said
+        first = first_index.setdefault(parsed["call_id"], index)
+        if first != index:
+            doubts.append(
+                CallWarning(
+                    f"call_id {escape_controls(parsed['call_id'])} already at index {first}; "
+                    "the later call replaces it",
+                    "repeated_id",
+                )
+            )
         if doubts:
             warnings.append({"index": index, "call_id": parsed["call_id"], "warnings": doubts})
     if errors:
@@ -322,7 +383,14 @@ async def _accept(
     try:
         await request.app[PUBLISHER].publish_acked(calls)
     except Backpressure:
-        return _error(503, "busy: retry later")
+        return _error(503, "busy: the producer's queue is full; retry later")
+    except BrokerUnreachable as exc:  # known down: said within seconds, not after message.timeout.ms
+        log.error("ingest: publish failed: %s", escape_controls(str(exc)))
+        return _error(
+            503,
+            f"the broker did not acknowledge the call(s): {exc}; retry later (resending is safe)",
+            RETRY_BROKER_S,
+        )
     except RecordTooLarge as exc:  # resending it never helps: the caller's to fix, not a 503 (or a 500)
         index = exc.index or 0
         sent = f"; calls 0-{index - 1} of the batch were sent (resending them is safe)" if index else ""
@@ -334,11 +402,15 @@ async def _accept(
             413,
             f"call {index}: {exc}{sent}",
             [letter],
-            errors=[{"index": index, "problems": [str(exc)]}],
+            errors=[_problems(index, calls[index]["call_id"], [str(exc)])],
         )
     except PublishError as exc:
         log.error("ingest: publish failed: %s", escape_controls(str(exc)))
-        return _error(503, "the broker did not acknowledge the call(s); retry later")
+        return _error(
+            503,
+            f"the broker did not acknowledge the call(s): {exc}; retry later (resending is safe)",
+            RETRY_BROKER_S,
+        )
     REQUESTS.labels("202").inc()
     CALLS.labels(tenant).inc(len(calls))
     for said in warnings:  # the 202 alone is read by nobody when a sender ignores its body

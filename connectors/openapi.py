@@ -47,7 +47,11 @@ _CALL: dict[str, Any] = {
                 },
             },
         },
-        "language": {"type": ["string", "null"], "description": "ISO-639-1 hint; null = detect."},
+        "language": {
+            "type": ["string", "null"],
+            "description": "ISO-639-1 hint; null = detect. A BCP 47 tag, locale or English name "
+            "(en-US, pt_BR, English) is taken as its code, with a warning.",
+        },
         "crm": {
             "type": "object",
             "description": "Free-form fields, stored as text (null as an empty string).",
@@ -67,12 +71,19 @@ _ERROR: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "index": {"type": "integer"},
+                    "call_id": {"type": "string", "description": "When the call names one."},
                     "problems": {"type": "array", "items": {"type": "string"}},
                 },
             },
         },
     },
 }
+
+
+_UNAVAILABLE = (
+    "The producer's queue is full (Retry-After: 1) or the broker did not acknowledge (Retry-After: 10; "
+    "within seconds when it is known to be unreachable, error says why). Resending is safe."
+)
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -134,7 +145,9 @@ OPENAPI: dict[str, Any] = {
                                             "type": "array",
                                             "description": "Present when a call was accepted with "
                                             "doubtful input: an unknown field (dropped; with a "
-                                            "did-you-mean), a time without a time zone (taken as UTC).",
+                                            "did-you-mean), a time without a time zone (taken as UTC), "
+                                            "a language that is no ISO-639-1 code, a call id already "
+                                            "earlier in the batch (the later call replaces it).",
                                             "items": {
                                                 "type": "object",
                                                 "properties": {
@@ -164,7 +177,12 @@ OPENAPI: dict[str, Any] = {
                         "(CALLSTREAM_EVENT_MAX_BYTES, or the message size; errors names it; "
                         "a batch or call too large goes to calls.dlq)."
                     ),
-                    "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
+                    "415": _error_response(
+                        "A declared Content-Type that is not JSON (text/plain, a form: curl -d without "
+                        "-H 'Content-Type: application/json'); application/json, application/*+json, "
+                        "application/octet-stream or none are read as JSON. The body goes to calls.dlq."
+                    ),
+                    "503": _error_response(_UNAVAILABLE),
                 },
             }
         },
@@ -206,7 +224,7 @@ OPENAPI: dict[str, Any] = {
                         "Body too large, or the call over the event size limit "
                         "(CALLSTREAM_EVENT_MAX_BYTES, or the message size; it goes to calls.dlq)."
                     ),
-                    "503": _error_response("Backpressure or broker unavailable; see Retry-After."),
+                    "503": _error_response(_UNAVAILABLE),
                 },
             }
         },

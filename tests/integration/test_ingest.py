@@ -219,6 +219,138 @@ def test_doubtful_calls_are_accepted_with_their_warnings_in_the_answer(
     }
 
 
+def test_a_batch_says_repeated_ids_names_bad_calls_and_refuses_what_is_not_json(
+    broker: EmbeddedBroker, tmp_path: Path
+) -> None:
+    """A new user's trial: a call id twice in one batch was accepted in silence (the later call
+    replaces the earlier, as `publish` warns); a 400 named the bad call by index only; a form or
+    text body (curl -d) was read as JSON and accepted; the 413 did not say which setting or what to
+    do; "language": "en-US" passed unsaid."""
+    settings = Settings(data_dir=tmp_path, topic_prefix="ingest-batch.", ingest_max_body_bytes=4096)
+    ensure_topics(settings, broker.bootstrap)
+    bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+    one = json.dumps(call("ct-1")).encode()
+    requests = [
+        (bearer, json.dumps([call("x-dup"), call("x-other", language="en-US"), call("x-dup")]).encode()),
+        (bearer, json.dumps([call("ok-1"), call("bad-1", started_at="soon"), {"queue": "x"}]).encode()),
+        ({"Authorization": "Bearer t-demo", "Content-Type": "text/plain"}, one),
+        ({"Authorization": "Bearer t-demo", "Content-Type": "application/x-www-form-urlencoded"}, one),
+        ({"Authorization": "Bearer t-demo", "Content-Type": "application/vnd.acme+json"}, one),
+        ({"Authorization": "Bearer t-demo", "Content-Type": "application/json; charset=utf-8"}, one),
+        (bearer, b" " * 5000),
+    ]
+    answers = asyncio.run(serve_and(settings, broker.bootstrap, requests))
+    assert [status for status, _ in answers[:-1]] == [202, 400, 415, 415, 202, 202, 413]
+    assert answers[0][1] == {
+        "accepted": ["x-dup", "x-other", "x-dup"],
+        "warnings": [
+            {
+                "index": 1,
+                "call_id": "x-other",
+                "warnings": [
+                    "language: 'en-US' is not an ISO-639-1 code (did you mean 'en'?); taken as 'en'"
+                ],
+            },
+            {
+                "index": 2,
+                "call_id": "x-dup",
+                "warnings": ["call_id x-dup already at index 0; the later call replaces it"],
+            },
+        ],
+    }
+    errors = answers[1][1]["errors"]
+    assert [(e["index"], e.get("call_id")) for e in errors] == [(1, "bad-1"), (2, None)]
+    assert answers[2][1]["error"].startswith("Content-Type 'text/plain' is not JSON: send the call(s) as")
+    assert "-H 'Content-Type: application/json'" in answers[3][1]["error"]
+    assert answers[6][1]["error"] == (
+        "body larger than 4096 bytes (CALLSTREAM_INGEST_MAX_BODY_BYTES): "
+        "split the batch into smaller requests"
+    )
+    published = read_topic(broker.bootstrap, settings.topic("calls.completed"), 5)
+    languages = {m.key().decode(): CODEC.decode("CallCompleted", m.value())["language"] for m in published}
+    assert languages["x-other"] == "en"  # the primary subtag: what Whisper takes as a hint
+    # a refused body is a dead letter as a 400's is: found by the call id it names
+    letters = read_topic(broker.bootstrap, settings.topic("calls.dlq"), 4)
+    decoded = [CODEC.decode("DeadLetter", m.value()) for m in letters]
+    refused_types = [d for d in decoded if d["error_message"].startswith("Content-Type")]
+    assert len(refused_types) == 2 and all(d["tenant"] == "demo" for d in refused_types)
+
+
+async def post_while_down(
+    settings: Settings, broker: EmbeddedBroker, wait_for: Any
+) -> tuple[tuple[int, dict, str | None], tuple[int, dict, str | None]]:
+    """Serve the API, stop ``broker``, ``wait_for(publisher)``, POST a call (the answer while it is
+    down), start it again on its port and POST until a 202 (the answer once it is back)."""
+    auth = TenantAuth({"demo": "t-demo"}, {})
+    publisher = CallPublisher(settings, broker.bootstrap, CODEC, settings.ingest_max_queued)
+    runner = web.AppRunner(create_app(publisher, auth))
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+
+    async def post(session: aiohttp.ClientSession, call_id: str) -> tuple[int, dict, str | None]:
+        body = json.dumps(call(call_id)).encode()
+        async with session.post(f"http://127.0.0.1:{port}/v1/calls", headers=bearer, data=body) as resp:
+            return resp.status, await resp.json(), resp.headers.get("Retry-After")
+
+    try:
+        async with aiohttp.ClientSession() as session:
+            assert (await post(session, "up-1"))[0] == 202
+            broker.stop()
+            await wait_for(publisher)
+            down = await post(session, "down-1")
+            broker.start()
+            ensure_topics(settings, broker.bootstrap)
+            back = await post(session, "back-1")
+            for attempt in range(60):  # librdkafka reconnects with a backoff of up to 10 s
+                if back[0] == 202:
+                    break
+                await asyncio.sleep(1)
+                back = await post(session, f"back-{attempt + 2}")
+    finally:
+        await runner.cleanup()
+    return down, back
+
+
+def test_a_broker_that_goes_away_is_said_once_and_answered_quickly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial: with the broker gone, librdkafka printed a raw `%3|...|FAIL|...` line on
+    stderr every few dozen ms, between requests too, and each POST waited 30 s for its 503. Now its
+    lines go through logging, a failure is one WARNING per state change, and a POST while the broker
+    is known to be down gets its 503 with the reason as soon as the short grace is over."""
+
+    async def retried_a_few_times(publisher: CallPublisher) -> None:
+        for _ in range(600):  # until librdkafka has retried (and failed) a few times
+            failures = [r for r in caplog.records if r.getMessage().startswith("FAIL ")]
+            if publisher.unreachable is not None and len(failures) >= 3:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"librdkafka did not report the broker down: {caplog.text}")
+
+    settings = Settings(data_dir=tmp_path, topic_prefix="ingest-down.")
+    with EmbeddedBroker() as broker, caplog.at_level(logging.DEBUG, logger="callstream.kafka"):
+        ensure_topics(settings, broker.bootstrap)
+        down, back = asyncio.run(post_while_down(settings, broker, retried_a_few_times))
+    address = broker.bootstrap
+    status, answer, retry_after = down
+    assert status == 503 and retry_after == "10"
+    assert answer["error"] == (
+        "the broker did not acknowledge the call(s): 1 record(s) not acknowledged within 2 s: "
+        f"broker {address}: Connection refused; retry later (resending is safe)"
+    )
+    assert back[0] == 202
+    said = [
+        r.getMessage() for r in caplog.records if r.name == "callstream.kafka" and r.levelno >= logging.INFO
+    ]
+    assert said == [
+        f"broker {address} unreachable: Connection refused (retrying)",
+        f"broker {address} reachable again",
+    ]
+    assert "|FAIL|" not in capfd.readouterr().err  # nothing raw from librdkafka on stderr
+
+
 def test_checked_in_openapi_document_is_current() -> None:
     checked_in = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
     assert checked_in == OPENAPI

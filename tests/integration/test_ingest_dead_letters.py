@@ -86,7 +86,9 @@ def test_refused_payloads_of_authenticated_requests_go_to_the_dead_letter_topic(
             answers = asyncio.run(post_all(settings, broker.bootstrap, refused + unauthenticated))
         statuses = [status for status, _ in answers]
         assert statuses == [400, 400, 400, 400, 400, 400, 400, 413, 403, 401, 401, 401], answers
-        assert answers[0][1]["errors"] == [{"index": 0, "problems": ["started_at: required"]}]
+        assert answers[0][1]["errors"] == [
+            {"index": 0, "call_id": "a-leg", "problems": ["started_at: required"]}
+        ]
         int_tenant = answers[6][1]["errors"][0]["problems"]
         assert int_tenant == ["tenant: must be a string (leave it out for the token's tenant), got int"]
 
