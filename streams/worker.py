@@ -296,7 +296,10 @@ def run_worker(settings: Settings) -> int:
         metrics.UP.labels(",".join(settings.stages)).set(1)
         endpoint = f":{port}/metrics" if port else "off"
         if settings.metrics_port and not port:  # taken (logged above): never a silent "off"
-            endpoint = f"off (not started on {settings.metrics_host}:{settings.metrics_port})"
+            endpoint = (
+                f"off (not started on {settings.metrics_host}:{settings.metrics_port}; "
+                "CALLSTREAM_METRICS_PORT picks another port)"
+            )
         page = page_url(settings) if settings.web_port else "off"
         # the embedded broker keeps records in memory: say so where an integrator points `publish`
         kept = " (embedded, in memory: kept over a clean stop, lost in a crash)" * settings.embedded_broker
