@@ -365,7 +365,13 @@ def observe(rt: Any, bootstrap: str) -> Iterator[Health]:
             # the metrics address: both endpoints answer probes/scrapes from the same network
             server = serve_health(health, settings.health_port, settings.metrics_host)
         except OSError as exc:
-            log.warning("health endpoint not started on port %d: %s", settings.health_port, exc)
+            # a second worker on this machine usually holds the port
+            log.warning(
+                "health endpoint not started on port %d: %s; set CALLSTREAM_HEALTH_PORT to a free port for "
+                "this process (0: no health endpoint)",
+                settings.health_port,
+                exc.strerror or exc,
+            )
     lag.start()
 
     def lag_now() -> int | None:

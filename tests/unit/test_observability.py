@@ -229,6 +229,34 @@ def test_health_endpoint_binds_the_metrics_address(monkeypatch):
     assert bound == ["0.0.0.0"]
 
 
+def test_a_health_port_in_use_names_the_setting_to_change(monkeypatch, caplog):
+    """A second worker on one machine found the port taken: the warning says which variable frees it."""
+    import errno
+    import types
+
+    from streams import observability
+
+    def taken(health, port, host="127.0.0.1"):
+        raise OSError(errno.EADDRINUSE, "Address already in use")
+
+    monkeypatch.setattr(observability, "serve_health", taken)
+    monkeypatch.setattr(LagReporter, "start", lambda self: None)
+    monkeypatch.setattr(LagReporter, "stop", lambda self: None)
+    rt = types.SimpleNamespace(
+        settings=Settings(health_port=18081, stages=["filter"]),
+        app=types.SimpleNamespace(task=lambda fn: fn, agents={}),
+    )
+    with (
+        caplog.at_level("WARNING", logger="streams.observability"),
+        observability.observe(rt, "127.0.0.1:9092"),
+    ):
+        pass
+    assert (
+        "health endpoint not started on port 18081: Address already in use; set CALLSTREAM_HEALTH_PORT"
+        in (caplog.text)
+    )
+
+
 def test_end_to_end_latency_counts_from_the_events_acceptance_when_later_than_the_calls_end():
     from datetime import UTC, datetime, timedelta
 
