@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 RESULT_SQL = """
 SELECT c.call_id, c.agent_name, c.language, c.duration_s, c.agent_talk_s, c.customer_talk_s, c.words,
-       c.price_mentions, c.scorer, k.scored, k.criteria, a.rules, c.scorecard_id, c._version
+       c.price_mentions, c.scorer, k.scored, k.criteria, a.rules, c.scorecard_id, c.warnings, c._version
 FROM calls AS c FINAL
 LEFT JOIN (
     SELECT tenant, call_id, countIf(status = 'scored') AS scored, count() AS criteria
@@ -426,14 +426,18 @@ def publish_lines(lines: list[ParsedLine], source: str) -> Callable[[Runtime], N
 
 def print_outcome(outcome: Outcome, out: TextIO | None = None) -> None:
     """One row per call; then each dead letter's whole reason, which would not fit a cell (cut, it
-    lost the part an integrator acts on: the path, the setting to widen)."""
+    lost the part an integrator acts on: the path, the setting to widen), and each call's warnings
+    (``calls.warnings``: an event that disagrees with its recording, a channel map that looks swapped)."""
     out = out if out is not None else sys.stdout
-    rows, reasons = [], []
+    rows, reasons, warned = [], [], []
     for call_id in outcome.ids:
         if call_id in outcome.done:
             agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total, alerts, card = (
                 outcome.done[call_id][1:13]
             )
+            row = outcome.done[call_id]
+            warnings = row[13] if len(row) > 14 else ()  # an older query's row has none
+            warned += [f"  {escape_controls(call_id)}: {escape_controls(w)}" for w in warnings or ()]
             rows.append(
                 [
                     call_id,
@@ -473,6 +477,9 @@ def print_outcome(outcome: Outcome, out: TextIO | None = None) -> None:
     if reasons:
         print("dead letters (`callstream dlq list` shows them again, `dlq replay` once fixed):", file=out)
         print("\n".join(reasons), file=out)
+    if warned:
+        print("warnings (processed, but check the event; also in calls.warnings):", file=out)
+        print("\n".join(warned), file=out)
 
 
 def alerts_cell(alerts: Sequence[tuple[str, str]] | None) -> str:
