@@ -677,7 +677,7 @@ def send(
     ``progress_out`` (stderr)."""
     from confluent_kafka import KafkaError, Producer
 
-    from streams.kafka_errors import ClientErrors
+    from streams.kafka_errors import ClientErrors, LibrdkafkaLog
 
     errors = ClientErrors()
     producer = Producer(
@@ -688,6 +688,7 @@ def send(
             "message.timeout.ms": int(timeout * 1000),
             "client.id": f"{settings.app_id}-dlq-replay",
             "error_cb": errors,
+            "logger": LibrdkafkaLog(),  # through logging, not raw lines on stderr (see publisher)
             **settings.kafka_client_config(),
         }
     )

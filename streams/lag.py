@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 
 from confluent_kafka import OFFSET_INVALID, Consumer, KafkaException, TopicPartition
 
+from streams.kafka_errors import LibrdkafkaLog
+
 log = logging.getLogger(__name__)
 
 #: How long one fetch of the high-watermark probe waits for data. Tansu answers a fetch only when
@@ -62,6 +64,9 @@ def _probe(bootstrap: str, group: str, security: Mapping[str, str] | None) -> Co
             "fetch.max.bytes": 1024 * 1024,
             "max.partition.fetch.bytes": 1024,
             "queued.max.messages.kbytes": 1024,
+            # librdkafka's lines through logging (callstream.kafka), not raw on stderr: a probe of an
+            # unreachable broker every lag interval printed its connection failures each time
+            "logger": LibrdkafkaLog(),
             **(security or {}),
         }
     )

@@ -66,3 +66,17 @@ def test_librdkafka_lines_go_to_python_logging_connection_failures_at_debug(
         (logging.WARNING, "CONFWARN"),
         (logging.DEBUG, "CONFWARN"),
     ]
+
+
+def test_the_workers_lag_probe_of_an_unreachable_broker_writes_no_raw_librdkafka_lines(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The worker probes the lag every interval with a new consumer: against an unreachable broker
+    each probe printed librdkafka's ``%3|...|FAIL|`` lines on stderr, one every 50 ms."""
+    from confluent_kafka import KafkaException
+
+    from streams.lag import consumer_lag
+
+    with pytest.raises(KafkaException):
+        consumer_lag("127.0.0.1:1", "g-unreachable", ["calls.completed"], timeout=1.0)
+    assert "|FAIL|" not in capfd.readouterr().err
