@@ -46,13 +46,13 @@ from processors.keyfacts import (
     FACT_KINDS,
     Lexicon,
     context_statements,
-    done_actions,
+    done_actions_of,
     intent_statements,
     loss_statements,
     problem_statements,
     pushed_back,
     reason_statements,
-    reported_causes,
+    reported_causes_of,
     resolution_statements,
     signals_of,
     with_amounts,
@@ -1166,11 +1166,14 @@ def compress_text(
         for s, reason in zip(theirs, reason_statements([s.text for s in theirs]), strict=True):
             s.signals += [("reason", anchor) for anchor in reason]
     # the agent relaying why a delivery or visit failed ("Курьер отметил, что не смог дозвониться.")
-    for s in items:
-        if s.role == "agent":
-            s.signals += [("reason", anchor) for anchor in reported_causes(s.text)]
-            # and what they did ("Обе карты заблокированы.", "Я перевыпустил."): the call's outcome
-            s.signals += [("commitment", anchor) for anchor in done_actions(s.text)]
+    ours = [s for s in items if s.role == "agent"]
+    said_by_agent = [s.text for s in ours]
+    for s, causes, done in zip(
+        ours, reported_causes_of(said_by_agent), done_actions_of(said_by_agent), strict=True
+    ):
+        s.signals += [("reason", anchor) for anchor in causes]
+        # and what they did ("Обе карты заблокированы.", "Я перевыпустил."): the call's outcome
+        s.signals += [("commitment", anchor) for anchor in done]
     if options.semantic:
         _fold_repeats(items, options.similarity)
         level.append("semantic")

@@ -729,6 +729,25 @@ def _matches_in(pattern: re.Pattern[str], texts: list[str]) -> Iterator[tuple[in
     return ((bisect_right(starts, m.start()) - 1, m) for m in ci_finditer(pattern, joined))
 
 
+def _holding(texts: list[str], hints: tuple[str, ...]) -> range | set[int]:
+    """The indexes of ``texts`` whose lower-case form holds one of ``hints``: the only ones an IGNORECASE
+    pattern every match of which holds a hint (lower-case) can match. One fold and one search per hint
+    for them all, instead of the pattern tried at every character of each text (most texts hold none).
+    Every index where a text is not fold-safe (lower-casing it is then no case folding)."""
+    joined = _SEPARATOR.join(texts)
+    folded = fold(joined)
+    if folded is None or joined.count(_SEPARATOR) != len(texts) - 1:
+        return range(len(texts))
+    found = [at for hint in hints if hint in folded for at in find_all(folded, hint)]
+    if not found:  # the common case: no text to find by its start
+        return set()
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    return {bisect_right(starts, at) - 1 for at in found}
+
+
 def _first_anchors(found: Iterable[tuple[int, re.Match[str]]], count: int, limit: int) -> list[list[str]]:
     """For each of ``count`` texts, the anchors (lower-case, whitespace collapsed) of the first
     ``limit`` of ``found`` ((index of the text, match), in order; read lazily, so no match past the
@@ -911,6 +930,19 @@ _RESOLVED_PARTS = (
     r"problem\s+solved",
 )
 _RESOLVED = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(_RESOLVED_PARTS)})(?![^\W\d_])", re.IGNORECASE)
+#: Every match of :data:`_RESOLVED` holds one of these, lower-case (see :func:`_holding`).
+_RESOLVED_HINTS = (
+    "работа",
+    "получилось",
+    "помогло",
+    "появил",
+    "work",
+    "fixed",
+    "did",
+    "back",
+    "helped",
+    "solved",
+)
 #: Where a clause starts: what came before it in the sentence is another thought ("Not sure what you
 #: did, but it works now").
 _CLAUSE_START = re.compile(r"[,;:.!?…—]|(?<![^\W\d_])(?:but|though|но|однако|а)(?![^\W\d_])", re.IGNORECASE)
@@ -978,10 +1010,12 @@ def resolution_statements(
     ("Работает?")."""
     texts = list(texts)
     first = next((i for i, problem in enumerate(problems) if problem), 0)
+    hinted = _holding(texts, _RESOLVED_HINTS)
     # ci_finditer: the same spans (all the tests below read), found about twice as fast
     found = (
         (i, m)
         for i in range(first + 1, len(texts))
+        if i in hinted
         for m in ci_finditer(_RESOLVED, texts[i])
         if not _asked(texts[i], m) and _resolution_holds(texts[i], m)
     )
@@ -1106,13 +1140,16 @@ _LOSS = re.compile(
     r"(?:i|we)\s+lost\s+(?:my|our)\s+[^\W\d_]+)(?![^\W\d_])",
     re.IGNORECASE,
 )
+#: Every match of :data:`_LOSS` holds one of these, lower-case (see :func:`_holding`).
+_LOSS_HINTS = ("украли", "потерял", "stolen", "lost")
 
 
 def loss_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> list[list[str]]:
     """For each of ``texts`` (the customer's, in order), the anchors (lower-case, whitespace collapsed)
     of the first ``limit`` thefts or losses (:data:`_LOSS`) of them all."""
     texts = list(texts)
-    found = ((i, m) for i, text in enumerate(texts) for m in _LOSS.finditer(text))
+    hinted = _holding(texts, _LOSS_HINTS)
+    found = ((i, m) for i, text in enumerate(texts) if i in hinted for m in _LOSS.finditer(text))
     return _first_anchors(found, len(texts), limit)
 
 
@@ -1145,6 +1182,11 @@ _INTENT = re.compile(
     rf"|(?:{_RU_WANT})\s+(?:бы\s+|ещё\s+|еще\s+|также\s+|тоже\s+|срочно\s+)?(?:{_RU_ACTIONS}))(?![^\W\d_])",
     re.IGNORECASE,
 )
+#: Every match of :data:`_INTENT` holds one of these, lower-case: its want (see :func:`_holding`).
+_INTENT_HINTS = (
+    "want", "need", "plan", "like", "looking", "hoping", "wanna", "хочу", "хотим", "хотел", "собира",
+    "планиру", "нужно", "надо", "необходимо",
+)  # fmt: skip
 #: How many intents of the customer's are key facts: what they came for and one more, not every wish.
 INTENT_STATEMENTS = 2
 
@@ -1154,9 +1196,14 @@ def intent_statements(texts: Iterable[str], limit: int = INTENT_STATEMENTS) -> l
     of the first ``limit`` stated intents (:data:`_INTENT`) of them all, never in a question ("Do I
     need to pay now?")."""
     texts = list(texts)
+    hinted = _holding(texts, _INTENT_HINTS)
     # ci_finditer: the same spans (_asked reads them), found about twice as fast
     found = (
-        (i, m) for i, text in enumerate(texts) for m in ci_finditer(_INTENT, text) if not _asked(text, m)
+        (i, m)
+        for i, text in enumerate(texts)
+        if i in hinted
+        for m in ci_finditer(_INTENT, text)
+        if not _asked(text, m)
     )
     return _first_anchors(found, len(texts), limit)
 
@@ -1167,6 +1214,20 @@ def reason_statements(texts: Iterable[str], limit: int = REASON_STATEMENTS) -> l
     objection or a problem statement (:func:`pushed_back`)."""
     texts = list(texts)
     return _first_anchors(_matches_in(_REASON, texts), len(texts), limit)
+
+
+#: Every match of :data:`_REPORT` holds one of these, lower-case: its subject (see :func:`_holding`).
+_REPORT_HINTS = (
+    "курьер", "мастер", "техник", "монтажник", "водител", "инженер", "установщик",
+    "courier", "driver", "tech", "engineer", "installer", "carrier",
+)  # fmt: skip
+
+
+def reported_causes_of(texts: list[str]) -> list[list[str]]:
+    """``[reported_causes(text) for text in texts]``, the pattern run only on the texts naming a
+    subject of it (:data:`_REPORT_HINTS`)."""
+    hinted = _holding(texts, _REPORT_HINTS)
+    return [reported_causes(text) if i in hinted else [] for i, text in enumerate(texts)]
 
 
 def reported_causes(text: str) -> list[str]:
@@ -1190,6 +1251,22 @@ _DONE = re.compile(
     r")(?![^\W\d_])",
     re.IGNORECASE,
 )
+
+
+#: Every match of :data:`_DONE` holds one of these, lower-case: a participle's or a verb's stem, "been"
+#: or "i've" (see :func:`_holding`).
+_DONE_HINTS = (
+    "блокирован", "перевыпу", "отмен", "аннулирован", "сбросил", "отправил", "исправил", "подключил",
+    "блокировал", "вернул", "восстановил", "починил", "оформил", "перевёл", "перевел", "been", "i've",
+    "i’ve",
+)  # fmt: skip
+
+
+def done_actions_of(texts: list[str]) -> list[list[str]]:
+    """``[done_actions(text) for text in texts]``, the pattern run only on the texts holding a stem of
+    it (:data:`_DONE_HINTS`)."""
+    hinted = _holding(texts, _DONE_HINTS)
+    return [done_actions(text) if i in hinted else [] for i, text in enumerate(texts)]
 
 
 def done_actions(text: str) -> list[str]:
