@@ -633,22 +633,24 @@ def _offers_terms(text: str) -> bool:
 
 def _text_reason(
     text: str, options: FilterOptions, answers: bool
-) -> tuple[str | None, list[str], bool | None, bool]:
+) -> tuple[str | None, list[str], bool | None, bool, bool]:
     """The checks of :func:`drop_reason` that read only the text (with repeats collapsed when
     ``options.collapse_repeats``): (reason, the lower-case words of the text judged, whether ``text``
     holds an empathy phrase). The last is known only for a ``short`` turn whose signals were read on
     ``text`` as said (no repeat collapsed, no number word made a digit), else None: the filter asks it
     of an agent's short turn (:func:`_says_empathy`), which then needs no second reading. And last,
-    whether ``text`` as said has no word of :data:`_NUMBERISH` (see :func:`_says_number`)."""
+    whether ``text`` as said has no word of :data:`_NUMBERISH` (see :func:`_says_number`), and whether it
+    has none of :data:`_LEAD_HEADS` either (see :func:`_unled`)."""
     said = text
     low = text.lower()
     words = WORD_RE.findall(low)
     plain = _NUMBERISH.isdisjoint(words)
+    unled = plain and _unled(text, words)
     if "uh-uh" in low:  # "no" in American speech; "uh" alone is a filler
-        return None, words, None, plain
+        return None, words, None, plain, unled
     if options.collapse_repeats:
         if _kept_whatever_repeats(text, words, options):
-            return None, words, None, plain
+            return None, words, None, plain, unled
         text, same = collapse_repeats_words(text, words)
         if same is None:
             words = WORD_RE.findall(text.lower())
@@ -659,21 +661,21 @@ def _text_reason(
         and not has_words(options._filler_re.sub(" ", text))
         and SO_SO.search(text) is None  # "So so.": so-so, an answer, not two fillers
     ):
-        return (None if answer else "filler"), words, None, plain
+        return (None if answer else "filler"), words, None, plain, unled
     if options.drop_short and len(words) < options.min_words:
         # not a filler, and the other speaker asked or proposed: an answer ("Сергей.", "Monthly.")
         if answers or _DIGIT.search(text) or "?" in text or options._keep_re.search(text):
-            return None, words, None, plain
+            return None, words, None, plain, unled
         if not DIGIT_NOUN.isdisjoint(words):  # a digit's noun ends a dictation ("... двойка..." / "тройка.")
-            return None, words, None, plain
+            return None, words, None, plain, unled
         # number words, objections, commitments, legal, emotion, question words, apologies; not an
         # empathy phrase alone: a short "Понимаю." / "I understand." acknowledges, from either side
         read = normalise_numbers(text, words)
         kinds = {kind for kind, _ in signals(read)}
         if not kinds <= _EMPATHY_ONLY:
-            return None, words, None, plain
-        return "short", words, ("empathy" in kinds if read == said else None), plain
-    return None, words, None, plain
+            return None, words, None, plain, unled
+        return "short", words, ("empathy" in kinds if read == said else None), plain, unled
+    return None, words, None, plain, unled
 
 
 _EMPATHY_ONLY = frozenset({"empathy"})
@@ -1206,23 +1208,24 @@ _MEMO_SIZE = 4096
 
 def _judge(
     text: str, options: FilterOptions, answers: bool, asked: Callable[[], str | None] | None = None
-) -> tuple[str | None, str, dict[str, int], bool | None, bool]:
+) -> tuple[str | None, str, dict[str, int], bool | None, bool, bool]:
     """(reason from the text, the text to store, PII counts, whether it holds an empathy phrase when
-    :func:`_text_reason` found out, else None, whether it has no number-ish word) for a segment that
+    :func:`_text_reason` found out, else None, whether it has no number-ish word, whether no word leads a
+    number in it either: :func:`_unled`) for a segment that
     is speech. ``asked`` tells the identity number the other speaker asked for (:func:`_asked`);
     called only for a text with a digit or a number word, the few that may answer it (such verdicts
     are not remembered)."""
     memo = options._memo if len(text) <= _MEMO_CHARS else None
     if memo is not None and (known := memo.get((text, answers))) is not None:
         if asked is None:
-            return known[:5]
-        if (may := known[5]) is None:  # not yet asked of this text
+            return known[:6]
+        if (may := known[6]) is None:  # not yet asked of this text
             may = _may_be_id(text, WORD_RE.findall(text.lower()))
-            memo[(text, answers)] = (*known[:5], may)
+            memo[(text, answers)] = (*known[:6], may)
         if not may or asked() is None:
-            return known[:5]
+            return known[:6]
         memo = None
-    reason, words, empathy, plain = _text_reason(text, options, answers)
+    reason, words, empathy, plain, unled = _text_reason(text, options, answers)
     may = _may_be_id(text, words) if asked is not None else None
     kind = asked() if may else None
     # every segment is stored as said (repeats too, only PII redacted): BI audits the original;
@@ -1231,8 +1234,8 @@ def _judge(
     if memo is not None and kind is None:
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
-        memo[(text, answers)] = (reason, out, found, empathy, plain, may)
-    return reason, out, found, empathy, plain
+        memo[(text, answers)] = (reason, out, found, empathy, plain, unled, may)
+    return reason, out, found, empathy, plain, unled
 
 
 def _says_empathy(text: str) -> bool:
@@ -1739,6 +1742,20 @@ _LEAD_WORDS = frozenset(
      "other", "первые", "следующие", "последние", "вторые", "третьи", "четвертые", "четвёртые", "um",
      "uh"}
 )  # fmt: skip
+
+
+#: The words besides :data:`_NUMBERISH` that :func:`_lead_end` reads a lead to: an e-mail's joins.
+_LEAD_HEADS = _EMAIL_JOINS - _NUMBERISH
+
+
+def _unled(text: str, words: list[str]) -> bool:
+    """Whether :func:`_lead_end` is 0 for ``text`` (its lower-case ``words``, none of :data:`_NUMBERISH`),
+    whoever asked what: it has no digit, no "@" and none of :data:`_LEAD_HEADS`. Every lead it reads
+    is followed by a digit, a number word or an e-mail's join (the word :func:`_head` reads after it:
+    a whole word of the text, one of ``words``, or a digit right after the lead's last letter). A
+    digit (``str.isdigit``: superscripts too, which a pattern's digit class leaves out) is a word
+    character and its own lower case: in ``words``, which then are not all letters."""
+    return "@" not in text and _LEAD_HEADS.isdisjoint(words) and "".join(words).isalpha()
 
 
 #: A sentence of a few words before the rest of a number (see :func:`_lead_end`), perhaps with a word
@@ -3005,14 +3022,19 @@ def _series_alone(segments: list[dict[str, Any]], pii: Counter[str]) -> None:
 
 
 def _redact_seams(
-    segments: list[dict[str, Any]], options: FilterOptions, pii: Counter[str], plain: Set[str] = frozenset()
+    segments: list[dict[str, Any]],
+    options: FilterOptions,
+    pii: Counter[str],
+    plain: Set[str] = frozenset(),
+    unled: Set[str] = frozenset(),
 ) -> bool:
     """Redact PII said across segments: Whisper cuts a dictated phone, card or e-mail wherever the
     speaker paused ("Восемь девятьсот шестнадцать" / "сто двадцать три ..."), and each piece alone
     is no PII; a bare local number ("555 0134.") is a phone only as the answer to "What's your
     phone number?". Runs of one speaker's segments joined at seams (:func:`_seam`), after the
     other speaker's cue when there is one, are redacted together; what that finds is cut back
-    into the speaker's segments, in place."""
+    into the speaker's segments, in place. ``plain``: texts with no word of :data:`_NUMBERISH` (see
+    :func:`_says_number`); ``unled``: texts :func:`_unled` tells no lead is read in."""
     last: dict[str, int] = {}  # role -> index of its previous segment
     ids = options.pii.enabled and options.pii.ids
     runs: list[_Run] = []
@@ -3025,7 +3047,9 @@ def _redact_seams(
         role = seg.get("role")
         j = last.get(role)
         last[role] = i
-        head = _head(seg["text"][_lead_end(seg["text"], partial(_asked_on, segments, i)) :])
+        text = seg["text"]
+        # (most texts hold no digit nor a word a lead is read to: the lead's two matches spared)
+        head = _head(text if text in unled else text[_lead_end(text, partial(_asked_on, segments, i)) :])
         near = j is not None and _near(segments[j], seg)
         if (
             j is not None
@@ -3839,6 +3863,7 @@ def filter_transcript(
     # texts stored as said whose words (WORD_RE) hold none of _NUMBERISH: _redact_seams asks
     # _says_number of most segments, which need not split them again
     plain_texts: set[str] = set()
+    unled_texts: set[str] = set()  # of those, the texts _lead_end reads no lead in (see _unled)
 
     # the segments that are speech or may be (every one but Whisper's noise on a silence, "Продолжение
     # следует...", "[MUSIC]"): what the passes over several segments read, a number's pieces and the
@@ -3884,7 +3909,7 @@ def filter_transcript(
                 if ids
                 else None
             )
-            reason, text, found, empathy, plain = _judge(
+            reason, text, found, empathy, plain, unled = _judge(
                 text, options, other and last_kept_asked is True, asked
             )
             # Answering only ever keeps a turn: ask whether the agent proposed something only for
@@ -3914,7 +3939,7 @@ def filter_transcript(
                     consent = last_kept_role == "agent" and proposes(last_kept_text, options)
                     last_kept_asked = consent
                 if consent:
-                    reason, text, found, empathy, plain = _judge(seg["text"], options, True, asked)
+                    reason, text, found, empathy, plain, unled = _judge(seg["text"], options, True, asked)
             if reason == "short" and (
                 (other and _confirms_by_echo(seg["text"], last_kept_text, options))
                 # "Интернет пропал." after "Связь-Про, слушаю вас.": what the call is about, not a
@@ -3956,6 +3981,7 @@ def filter_transcript(
             # and those were judged a hallucination first
             noise = reason in _NOISE and not _says_digits(text, words)
             plain = _NUMBERISH.isdisjoint(words)
+            unled = plain and _unled(text, words)
             if noise and speech is segments:
                 speech = segments.copy()  # the first noise: from here on the two lists differ
             text, found = _redact(text, options, words, asked_kind)
@@ -3969,6 +3995,8 @@ def filter_transcript(
             reason = "repeat"  # Whisper looping on hold music ("Thank you." x4); the first copy stays
         if plain and text == seg["text"]:
             plain_texts.add(text)  # stored as said, no number-ish word: see _says_number
+            if unled:
+                unled_texts.add(text)  # nor any other word a number's lead is read to: see _unled
         if found:
             pii.update(found)
         stored = {**seg, "text": text, "kept": reason is None, "drop_reason": reason}
@@ -4002,7 +4030,7 @@ def filter_transcript(
         # speaker's digits before the question ("02.06 в 17:52." / ... / "4782572799.") is no phone
         said_texts = [said_all[i] for i in where] if where is not None else said_all
         _answers_reference(view, said_texts, options, pii)
-        if _redact_seams(view, options, pii, plain_texts):
+        if _redact_seams(view, options, pii, plain_texts, unled_texts):
             _answers_reference(view, said_texts, options, pii)
         if pii:
             _rejoin_taken_pieces(view, said_texts, options, pii)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 
 from processors import filtering as f
 from processors.text import WORD_RE
@@ -36,6 +37,26 @@ def test_the_first_word_gate_skips_only_texts_no_lead_starts():
             assert f._GROUP_LEAD.match(text).end() == 0, text
             assert f._FILLER_LEAD.match(text).end() == 0, text
     assert gated > 100
+
+
+def test_a_text_with_no_digit_nor_a_word_a_lead_is_read_to_has_no_lead():
+    # what _redact_seams skips for such a text: _lead_end, whoever asked what
+    texts = [*_texts(), "Так²", "Ну, ²³", "so, at gmail", "Okay, ok_5", "So, @ gmail", "Да. Потомок"]
+    unled = 0
+    for text in texts:
+        words = WORD_RE.findall(text.lower())
+        if f._NUMBERISH.isdisjoint(words) and f._unled(text, words):
+            unled += 1
+            for asked_on in (None, lambda: True, lambda: False):
+                assert f._lead_end(text, asked_on) == 0, text
+    assert unled > 100
+
+
+def test_every_digit_is_a_lower_case_word_character():
+    # what _unled reads a digit by: its words are not all letters
+    digits = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isdigit()]
+    assert all(c.lower() == c and WORD_RE.fullmatch(c) for c in digits)
+    assert not f._unled("Так²", WORD_RE.findall("так²"))
 
 
 def test_a_short_texts_remembered_verdict_is_the_segments_own():
