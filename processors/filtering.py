@@ -763,16 +763,26 @@ _SAID_NUMBER_WORDS = NUMBER_WORDS | DIGIT_NOUN
 _NUMBERISH_MIN = 6
 #: A spoken at and a spoken dot after it: an e-mail said aloud may be in the text.
 _SPOKEN_EMAIL = re.compile(r"\s(?:at|собака|собачка|эт)\W.*?\s(?:dot|точка|period)\s", re.IGNORECASE)
+#: The letters :data:`_SPOKEN_EMAIL`'s "at" words match case-insensitively whose lower case is their own,
+#: not the pattern's (the Cyrillic narrow o, wide es and tall te): a text with none that matches it has
+#: one of those words among its lower-case words.
+_OWN_LOWER_FOLDS = re.compile("[\u1c82-\u1c85]")
 
 
 def _redact(
-    text: str, options: FilterOptions, words: list[str] | None = None, asked: str | None = None
+    text: str,
+    options: FilterOptions,
+    words: list[str] | None = None,
+    asked: str | None = None,
+    bare: bool = False,
 ) -> tuple[str, dict[str, int]]:
     """:func:`_redact_said`, and when that finds nothing in a text with digits or number words (or
     may have missed part of an e-mail said aloud), once more without its disfluencies: "it's, uh,
     206, uh, 868, uh, 2910" is a phone only without the "uh"s, and is then stored without them (as
     compression would show it to the LLM). ``asked``: the identity number the other speaker asked
-    for (:func:`processors.pii.asked_id`)."""
+    for (:func:`processors.pii.asked_id`). ``bare``: ``text`` is known to have no digit, no "@", none
+    of ``words`` a number word nor any of :data:`_LEAD_HEADS` (see :func:`_unled`): when nothing is
+    found, there is neither a number nor an e-mail said aloud to read again."""
     if not options.pii.enabled:
         return _redact_said(text, options, words, asked)
     if words is None:  # once, for _redact_said and the layout check below
@@ -786,6 +796,8 @@ def _redact(
             laid_found and _readable_digits(laid_out) < _readable_digits(out)
         ):
             return laid_out, laid_found
+    if bare and not found and (text.isascii() or _OWN_LOWER_FOLDS.search(text) is None):
+        return out, found  # what the tests below tell such a text at a cost (no "at" for _SPOKEN_EMAIL)
     # an e-mail said with a filler in it ("linda dot ortiz at, um, mailbox dot com", "ivan, э-э,
     # petrov собака ..."): read again even when a part was found; else a phone, card or ID holds 7+
     # digits: a price or a count among fillers is no reason to look again
@@ -1220,17 +1232,20 @@ def _judge(
         if asked is None:
             return known[:6]
         if (may := known[6]) is None:  # not yet asked of this text
-            may = _may_be_id(text, WORD_RE.findall(text.lower()))
+            may = not known[5] and _may_be_id(text, WORD_RE.findall(text.lower()))
             memo[(text, answers)] = (*known[:6], may)
         if not may or asked() is None:
             return known[:6]
         memo = None
     reason, words, empathy, plain, unled = _text_reason(text, options, answers)
-    may = _may_be_id(text, words) if asked is not None else None
+    # no digit and no number word (``words`` are those of the text judged, its repeats collapsed):
+    # most texts, which no number reading needs to look at
+    bare = unled and _SAID_NUMBER_WORDS.isdisjoint(words)
+    may = (not bare and _may_be_id(text, words)) if asked is not None else None
     kind = asked() if may else None
     # every segment is stored as said (repeats too, only PII redacted): BI audits the original;
     # compression collapses the repeats in what the LLM reads
-    out, found = _redact(text, options, words, kind)
+    out, found = _redact(text, options, words, kind, bare)
     if memo is not None and kind is None:
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
@@ -3961,6 +3976,7 @@ def filter_transcript(
                     or (stalled and _DIGIT.search(seg["text"]) is not None and _stalled(speech, role))
                 )
                 and options.pii.cards
+                and not unled  # (no digit, no number word: no card; most turns)
                 and _card_answer(seg["text"], speech, role, plain)
             ):
                 # a card asked for a few turns back ("which card?" / "... let me start over." / "Okay.

@@ -59,6 +59,22 @@ def test_every_digit_is_a_lower_case_word_character():
     assert not f._unled("Так²", WORD_RE.findall("так²"))
 
 
+def test_a_text_with_no_digit_nor_number_word_is_redacted_alike_without_the_readings_again():
+    # what _judge skips for such a text: _redact's readings again, the card answer, the ID check
+    options = f.FilterOptions()
+    asked = [{"role": "agent", "text": "Can I get the card number, please?"}]
+    texts = [*_texts(), "Пишите: ivan ᲃобака mail ᲄочка ru, спасибо", "ivan, um, petrov ᲃобака mail ᲄочка ru"]
+    bare = 0
+    for text in texts:
+        words = WORD_RE.findall(text.lower())
+        if f._NUMBERISH.isdisjoint(words) and f._unled(text, words):
+            bare += 1
+            assert f._redact(text, options, words, None, True) == f._redact(text, options, words), text
+            assert not f._card_answer(text, asked, "customer", True), text
+            assert not f._may_be_id(text, words), text
+    assert bare > 100
+
+
 def test_a_short_texts_remembered_verdict_is_the_segments_own():
     options = f.FilterOptions()
     for text in _texts():
