@@ -1618,6 +1618,12 @@ def _seam(before: str, head: str) -> bool:
     return before[-10:].rstrip(" .,").lower().endswith(_EMAIL_ENDS) and _last_word(before) in _EMAIL_JOINS
 
 
+#: The letters a homophone (:data:`_HOMOPHONES`) starts with, in either case: the only first words of a
+#: text with no digit, number word nor e-mail's join (see :func:`_unled`) that :func:`_seam` may join to
+#: such a segment before (a homophone may read as a digit after a letter "o" ending the cut tail of it:
+#: "... anyone o" / "for ..."; the other first words it joins need a digit or number word before).
+_HOMOPHONE_STARTS = "".join(sorted({w[0] for w in _HOMOPHONES} | {w[0].upper() for w in _HOMOPHONES}))
+
 #: An ID's letters, a breath of their own between its digits ("семьдесят семь..." / "МН..." / ...).
 _SERIES_LETTERS = re.compile(r"[A-ZА-ЯЁ](?:[\s-]?[A-ZА-ЯЁ]){0,2}")
 #: The longest breath such letters make ("М-Н...", "A B C..."): longer ones are looked at no further.
@@ -3049,7 +3055,8 @@ def _redact_seams(
     phone number?". Runs of one speaker's segments joined at seams (:func:`_seam`), after the
     other speaker's cue when there is one, are redacted together; what that finds is cut back
     into the speaker's segments, in place. ``plain``: texts with no word of :data:`_NUMBERISH` (see
-    :func:`_says_number`); ``unled``: texts :func:`_unled` tells no lead is read in."""
+    :func:`_says_number`); ``unled``: texts :func:`_unled` tells no lead is read in: no digit, no "@",
+    no number word nor e-mail's join."""
     last: dict[str, int] = {}  # role -> index of its previous segment
     ids = options.pii.enabled and options.pii.ids
     runs: list[_Run] = []
@@ -3063,8 +3070,20 @@ def _redact_seams(
         j = last.get(role)
         last[role] = i
         text = seg["text"]
-        # (most texts hold no digit nor a word a lead is read to: the lead's two matches spared)
-        head = _head(text if text in unled else text[_lead_end(text, partial(_asked_on, segments, i)) :])
+        if text in unled:  # no lead read in it (most texts: the lead's two matches spared)
+            if j is None or (
+                segments[j]["text"] in unled
+                # its first word no homophone (a letter none starts with tells most texts at once)
+                and (
+                    (text[0].isalpha() and text[0] not in _HOMOPHONE_STARTS) or _head(text) not in _HOMOPHONES
+                )
+            ):
+                # no digit, number word nor e-mail's join on either side of the seam, and no number
+                # said (what _seam, _series_letters_between and _says_number tell such texts): no run
+                continue
+            head = _head(text)
+        else:
+            head = _head(text[_lead_end(text, partial(_asked_on, segments, i)) :])
         near = j is not None and _near(segments[j], seg)
         if (
             j is not None

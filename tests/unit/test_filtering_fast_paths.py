@@ -75,6 +75,40 @@ def test_a_text_with_no_digit_nor_number_word_is_redacted_alike_without_the_read
     assert bare > 100
 
 
+def test_a_seam_between_texts_with_no_digit_nor_number_word_joins_nothing():
+    # what _redact_seams skips for such a pair: _seam, _series_letters_between, _says_number
+    texts = [
+        *_texts(),
+        "МН...",
+        "A B C.",
+        "AB",
+        "Okay.",
+        "No.",
+        "For",
+        "Ivan_dot",
+        "Да, ивана",
+        "Mr. Ivan",
+        "Thanks for",
+    ]
+    unled = [t for t in texts if f._NUMBERISH.isdisjoint(w := WORD_RE.findall(t.lower())) and f._unled(t, w)]
+    assert len(unled) > 100
+    shorts = [t for t in unled if len(t) <= f._SERIES_CHARS]
+    assert "МН..." in unled and "AB" in unled
+    for text in unled:
+        head = f._head(text)
+        assert not f._says_number(text, head), text
+        for before in unled[:: max(1, len(unled) // 60)] + shorts:
+            assert not f._series_letters_between(before, text, head), (before, text)
+            if head not in f._HOMOPHONES:
+                assert not f._seam(before, head), (before, text)
+
+
+def test_a_letter_no_homophone_starts_with_starts_none_in_any_case():
+    starts = {w[0] for w in f._HOMOPHONES}
+    letters = (chr(i) for i in range(sys.maxunicode + 1))
+    assert {c for c in letters if c.isalpha() and c.lower()[0] in starts} <= set(f._HOMOPHONE_STARTS)
+
+
 def test_a_short_texts_remembered_verdict_is_the_segments_own():
     options = f.FilterOptions()
     for text in _texts():
