@@ -2084,10 +2084,14 @@ def join_pieces(text: str) -> tuple[str, Counter[str]]:
 #: digit, :func:`_says_at`'s signs ("обак"/"обач" hold its "оба") and :data:`_CVV_HINTS` with their
 #: shared starts factored out ("CVN" holds "CV"): 40 % less time than the three scans on the turns of
 #: 200 generated calls. tests/unit/test_pii_fast_path.py checks it against them.
-_ANY_TO_REDACT = re.compile(
-    r"[\d@]| (?:at|At|AT|эт) |C(?:[Vv]|ID)|cv|ecurity|ECURITY|ard code|цифр|об(?:орот|ратной|ак|ач)|езопасн"
+_NOT_DIGITS_NOR_AT = (
+    r"C(?:[Vv]|ID)|cv|ecurity|ECURITY|ard code|цифр|об(?:орот|ратной|ак|ач)|езопасн"
     r"|igit(?:s| code)|on the back|сзади"
 )
+_ANY_TO_REDACT = re.compile(r"[\d@]| (?:at|At|AT|эт) |" + _NOT_DIGITS_NOR_AT)
+#: :data:`_ANY_TO_REDACT` for a text known to hold no digit, no "@" and no word "at" nor "эт": the same
+#: verdict, without trying the spoken "at" at every space (a third of the time).
+ANY_TO_REDACT_WITHOUT_DIGITS = re.compile(_NOT_DIGITS_NOR_AT)
 
 
 def _nothing_to_redact(text: str, options: PiiOptions) -> bool:

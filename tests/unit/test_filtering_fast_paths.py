@@ -6,6 +6,7 @@ import random
 import sys
 
 from processors import filtering as f
+from processors import pii
 from processors.text import WORD_RE
 from streams.bench_text import make_long_transcript, vary
 
@@ -107,6 +108,36 @@ def test_a_letter_no_homophone_starts_with_starts_none_in_any_case():
     starts = {w[0] for w in f._HOMOPHONES}
     letters = (chr(i) for i in range(sys.maxunicode + 1))
     assert {c for c in letters if c.isalpha() and c.lower()[0] in starts} <= set(f._HOMOPHONE_STARTS)
+
+
+def test_a_bare_text_told_unredacted_is_what_redact_leaves_it():
+    # what _judge skips for such a text: _redact, and redact's scan with the digits and spoken "at"
+    texts = [
+        *_texts(),
+        "What's the CVV on the back?",
+        "Назовите три цифры на обороте.",
+        "The security code, please.",
+        "через пробел, пожалуйста",
+        "ivan собачкой gmail.com",
+        "Пишите: ivan ᲃобака mail ᲄочка ru, спасибо",
+    ]
+    options = [
+        f.FilterOptions(),
+        *(f.FilterOptions(pii=pii.PiiOptions(**{k: False})) for k in ("enabled", "emails")),
+    ]
+    told = 0
+    for text in texts:
+        words = WORD_RE.findall(text.lower())
+        if not (f._NUMBERISH.isdisjoint(words) and f._unled(text, words)):
+            continue
+        found = pii._ANY_TO_REDACT.search(text) is not None
+        assert (pii.ANY_TO_REDACT_WITHOUT_DIGITS.search(text) is not None) == found, text
+        for option in options:
+            if f._unredacted(text, words, option):
+                told += 1
+                assert f._redact(text, option, words, None, True) == (text, {}), text
+                assert f._redact(text, option, words) == (text, {}), text
+    assert told > 100
 
 
 def test_a_short_texts_remembered_verdict_is_the_segments_own():
