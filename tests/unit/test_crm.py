@@ -116,7 +116,8 @@ def test_failures_never_block_the_call(crm_url: str) -> None:
     [slow] = enrich(CrmEnricher("generic", f"{crm_url}/slow", timeout=0.2), "+15550101")
     [broken] = enrich(CrmEnricher("generic", f"{crm_url}/broken"), "+15550101")
     [no_number] = enrich(CrmEnricher("generic", f"{crm_url}/lookup"), None)
-    assert slow["enrichment"] == "failed: ReadTimeout"
+    # a read timeout (the CRM answers late); on a loaded machine the 0.2 s may end while connecting
+    assert slow["enrichment"] in ("failed: ReadTimeout", "failed: ConnectTimeout")
     # the status only: the exception's text holds the URL, with the CRM's secret and the raw number
     assert broken["enrichment"].startswith("failed: HTTP 5")
     assert "15550101" not in broken["enrichment"] and "broken" not in broken["enrichment"]
