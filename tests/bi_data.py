@@ -18,6 +18,7 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from processors.audio import SAMPLES_DIR, load_call_audio
 from processors.rows import alert_row, dead_letter_row, failure_hash, score_rows
 from processors.scorecard import (
     Scorecard,
@@ -27,6 +28,7 @@ from processors.scorecard import (
     parse_scorecard,
     totals,
 )
+from processors.transcribe import duration_doubt, swapped_channels_doubt
 from streams.sink import ClickHouseSink, row_version
 from tests.factories import make_alert, make_call_score, make_dead_letter
 
@@ -348,6 +350,7 @@ def build(now: datetime | None = None) -> BiData:
         scored_after=timedelta(minutes=5) + SKEW,
     )
     data.stored_at[SKEWED_CALL] = skewed_start + timedelta(minutes=5)
+    add_warnings(data)
     for score in data.calls.values():
         if score["fatal_failed"]:
             call = _call(score)
@@ -464,6 +467,47 @@ def build(now: datetime | None = None) -> BiData:
     letter.update(key=None, call_id=None, tenant=None, error_class="NotSingleObjectError", failed_at=now)
     data.dead_letters.append(letter)
     return data
+
+
+# Calls whose event disagrees with its recording (calls.warnings, migration 018's bi_call_warnings):
+# a sales call whose channel map names the agent only and whose LLM read a cut transcript; a support
+# call from another PBX whose event times are far off its recording; a service call whose channel
+# map looks swapped.
+CHANNEL_MAP_CALL = "bi-agent-1-d0-c0"
+DURATION_CALL = "bi-agent-4-d1-c0"
+DURATION_SOURCE = "genesys"
+SWAPPED_CALL = "bi-agent-5-d0-c1"
+WARNED_CALLS = (CHANNEL_MAP_CALL, DURATION_CALL, SWAPPED_CALL)
+CUT_WARNING = "transcript cut to fit the model's context (4096 tokens): 12 of 80 lines cut"  # ml/llm.py
+
+
+@cache
+def channel_map_warning() -> str:
+    """What the transcribe stage says of a stereo sample whose event names channel 0 only."""
+    warnings: list[str] = []
+    load_call_audio(SAMPLES_DIR / "sample-en-sale.wav", "stereo", {"0": "agent"}, 600, warnings=warnings)
+    [warning] = warnings
+    return warning
+
+
+def add_warnings(data: BiData) -> None:
+    """Give the calls above the warnings the real transcribe code words for them (and the scorer's)."""
+    transcript = data.calls[CHANNEL_MAP_CALL]["compressed"]["filtered"]["transcript"]
+    transcript["warnings"] = [channel_map_warning()]
+    data.calls[CHANNEL_MAP_CALL]["warnings"] = [CUT_WARNING]
+    score = data.calls[DURATION_CALL]
+    call = _call(score)
+    call["source"] = DURATION_SOURCE
+    call["ended_at"] = call["started_at"] + timedelta(minutes=20)
+    transcript = score["compressed"]["filtered"]["transcript"]
+    transcript["warnings"] = [duration_doubt(call, transcript["duration"])]
+    transcript = data.calls[SWAPPED_CALL]["compressed"]["filtered"]["transcript"]
+    # the roles a swapped map would give the same channels (the stored segments keep theirs)
+    other = {"agent": "customer", "customer": "agent"}
+    swapped = [{**s, "role": other.get(s["role"], s["role"])} for s in transcript["segments"] if s["kept"]]
+    transcript["warnings"] = [swapped_channels_doubt(swapped)]
+    doubts = [data.calls[c]["compressed"]["filtered"]["transcript"]["warnings"][0] for c in WARNED_CALLS]
+    assert all(doubts), "the data set no longer raises the doubts it stands for"
 
 
 def _version(ts: datetime) -> int:

@@ -582,3 +582,64 @@ def test_recent_calls_show_the_packaged_cards_politeness(db):
     assert {r["call_id"]: r["politeness"] for r in recent} == {
         r["call_id"]: _value(data.calls[r["call_id"]], "politeness") for r in recent
     }
+
+
+def _warnings(score: dict) -> list[str]:
+    """calls.warnings of a call as the sink writes it: the transcript's, then the scorer's."""
+    return [*score["compressed"]["filtered"]["transcript"]["warnings"], *score.get("warnings", [])]
+
+
+@pytest.mark.parametrize("scorecard", CHOICES)
+def test_calls_with_warnings_lists_each_calls_warnings_in_order(db, scorecard):
+    """The table lists the calls of the chosen card (All: every card) with warnings, each once, its
+    warnings joined in calls.warnings' order (the transcribe stage's before the scorer's) and the kind
+    of each; calls without warnings are not listed."""
+    _, data = db
+    got = panel_rows(db, "qa-overview", "Calls with warnings", {**VARIABLES, "scorecard": [scorecard]})
+    expected = {
+        call_id: s
+        for call_id, s in data.calls.items()
+        if _warnings(s) and scorecard in (ALL, s["scorecard_id"])
+    }
+    assert {r["call_id"] for r in got} == set(expected) != set()
+    for r in got:
+        score = expected[r["call_id"]]
+        call = score["compressed"]["filtered"]["transcript"]["call"]
+        assert r["warnings"] == " | ".join(_warnings(score)), r
+        assert (r["tenant"], r["queue"], r["agent"], r["source"]) == (
+            "acme",
+            call["queue"],
+            call["agent"]["name"],
+            call["source"],
+        )
+        assert r["time"].replace(tzinfo=UTC) == call["started_at"]
+    kinds = {r["call_id"]: r["kinds"] for r in got}
+    if scorecard != "support":
+        assert kinds[bi_data.CHANNEL_MAP_CALL] == "channel_map_incomplete, transcript_cut"
+    if scorecard != "default":
+        assert kinds[bi_data.DURATION_CALL] == "duration_mismatch"
+        assert kinds[bi_data.SWAPPED_CALL] == "channels_swapped"
+    assert [r["time"] for r in got] == sorted((r["time"] for r in got), reverse=True)
+
+
+def test_calls_with_warnings_per_day_counts_calls_by_kind(db):
+    """Each call counts once per day under each kind of its warnings."""
+    _, data = db
+    got = panel_rows(
+        db, "qa-overview", "Calls with warnings per day by kind", {**VARIABLES, "scorecard": [ALL]}
+    )
+    expected = [
+        (bi_data.CHANNEL_MAP_CALL, "channel_map_incomplete"),
+        (bi_data.CHANNEL_MAP_CALL, "transcript_cut"),
+        (bi_data.DURATION_CALL, "duration_mismatch"),
+        (bi_data.SWAPPED_CALL, "channels_swapped"),
+    ]
+    counts: dict[tuple, int] = {}
+    for call_id, kind in expected:
+        day = data.calls[call_id]["compressed"]["filtered"]["transcript"]["call"]["started_at"].date()
+        counts[(day, kind)] = counts.get((day, kind), 0) + 1
+    assert {(r["time"].date(), r["kind"]): r["calls"] for r in got} == counts
+    sales = panel_rows(
+        db, "qa-overview", "Calls with warnings per day by kind", {**VARIABLES, "queue": ["sales"]}
+    )
+    assert {r["kind"] for r in sales} == {"channel_map_incomplete", "transcript_cut"}
