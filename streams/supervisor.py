@@ -33,6 +33,9 @@ CALL_COLUMNS = (
     "total",
     "fatal_failed",
     "scored_at",
+    # an event that disagrees with its recording (layout, channel map, times, a swapped map), then
+    # the scorer's doubts: the row shows a marker, the drill-down the texts
+    "warnings",
 )
 #: What the supervisor sees of an alert: the sink's columns up to ``suppressed`` (true: raised within
 #: its rule's cool-down, stored but not notified), without the routing and bookkeeping that follow.

@@ -297,6 +297,9 @@
     return el("td", { class: `score ${cls}` }, fmtNum(call.total, 0));
   }
 
+  // calls.warnings: an event that disagrees with its recording, then the scorer's doubts
+  const warnings = (call) => (Array.isArray(call.warnings) ? call.warnings : []);
+
   function renderCalls() {
     const calls = [...state.calls.values()]
       .sort((a, b) => (b.scored_at || "").localeCompare(a.scored_at || "") || a.call_id.localeCompare(b.call_id))
@@ -319,7 +322,14 @@
         el("td", {}, c.queue || ""),
         el("td", {}, fmtDuration(c.duration_s)),
         scoreCell(c),
-        el("td", {}, alerts.map((a) => severityBadge(a.severity, a.rule))),
+        el(
+          "td",
+          {},
+          alerts.map((a) => severityBadge(a.severity, a.rule)),
+          warnings(c).length
+            ? el("span", { class: "call-warnings", title: warnings(c).join("\n") }, `⚠ ${warnings(c).length}`)
+            : null,
+        ),
       );
     });
     $("#calls tbody").replaceChildren(
@@ -522,6 +532,12 @@
         ["Scorecard", `${call.scorecard_id} v${call.scorecard_version}`],
       ]),
       call.summary ? el("p", { class: "summary" }, call.summary) : null,
+      warnings(call).length
+        ? [
+            el("h3", {}, "Warnings"),
+            el("ul", { id: "call-warnings", class: "warnings" }, warnings(call).map((w) => el("li", {}, w))),
+          ]
+        : null,
       audioBlock(data.audio),
       alerts.length
         ? [

@@ -72,6 +72,11 @@ CRITERIA_JS = """[...document.querySelectorAll('#criteria tbody tr')].map(r => (
   reasoning: r.querySelector('.reasoning').textContent}))"""
 
 
+# a warning as calls.warnings holds one, with markup in the event's own words (a channel map is user
+# content): shown as text
+CRAFTED_WARNING = 'audio.channels ({"0": "<img src=x onerror=window.__xss=3>"}) names no party for channel 1'
+
+
 def clock(seconds: float) -> str:
     minutes = int(seconds // 60)
     return f"{minutes}:{seconds - minutes * 60:04.1f}"
@@ -146,6 +151,9 @@ def test_live_page_shows_a_new_call_and_its_alerts_and_drills_down(
             found["segments"] = await browser.evaluate(SEGMENTS_JS)
             found["criteria"] = await browser.evaluate(CRITERIA_JS)
             found["rules"] = await browser.evaluate("document.querySelector('#rules').textContent")
+            found["warnings"] = await browser.evaluate(
+                "[...document.querySelectorAll('#call-warnings li')].map(li => li.textContent)"
+            )
             found["dropped"] = await browser.evaluate(
                 "[...document.querySelectorAll('#dropped-reasons li')].map(li => li.dataset.reason)"
             )
@@ -171,6 +179,7 @@ def test_live_page_shows_a_new_call_and_its_alerts_and_drills_down(
             crafted["compressed"]["filtered"]["transcript"]["segments"][0]["text"] = (
                 '<img src=x onerror="window.__xss=1">'
             )
+            crafted["compressed"]["filtered"]["transcript"]["warnings"] = [CRAFTED_WARNING]
             await asyncio.wrap_future(rt.clickhouse_executor.submit(write, rt.clickhouse, [crafted]))
             crafted_row = '#calls tr[data-call-id="<b>crafted</b>"]'
             await browser.wait_for(f"document.querySelector('{crafted_row}')", 30, "the crafted call")
@@ -184,6 +193,12 @@ def test_live_page_shows_a_new_call_and_its_alerts_and_drills_down(
             )
             found["crafted_agent"] = await browser.evaluate(
                 f"document.querySelector('{crafted_row} td:nth-child(3)').textContent"
+            )
+            found["crafted_warnings"] = await browser.evaluate(
+                "[...document.querySelectorAll('#call-warnings li')].map(li => li.textContent)"
+            )
+            found["crafted_marker"] = await browser.evaluate(
+                f"document.querySelector('{crafted_row} .call-warnings').title"
             )
             found["injected_elements"] = await browser.evaluate(
                 "document.querySelectorAll('#detail img, #lists b, #lists script').length"
@@ -210,7 +225,8 @@ def test_live_page_shows_a_new_call_and_its_alerts_and_drills_down(
     # The call and its alerts came over the live stream, seconds after the call was scored.
     (db_call,) = rows(
         isolated_chdb,
-        "SELECT scored_at, dropped, keyword_hits, segments_total FROM calls FINAL WHERE call_id = %(id)s",
+        "SELECT scored_at, dropped, keyword_hits, segments_total, warnings FROM calls FINAL "
+        "WHERE call_id = %(id)s",
         call_id,
     )
     assert found["via"] == "stream"
@@ -291,6 +307,8 @@ def test_live_page_shows_a_new_call_and_its_alerts_and_drills_down(
     assert crafted[0]["text"] == '<img src=x onerror="window.__xss=1">'
     assert found["crafted_agent"] == "<script>window.__xss=2</script>"
     assert found["injected_elements"] == 0
+    assert found["crafted_warnings"] == [CRAFTED_WARNING] and found["crafted_marker"] == CRAFTED_WARNING
+    assert found["warnings"] == list(db_call["warnings"])  # the drill-down shows the stored ones
     assert found["xss"] is None
     assert found["errors"] == []
     for path in saved:

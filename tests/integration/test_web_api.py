@@ -153,6 +153,9 @@ def test_a_supervisor_sees_which_alerts_were_not_notified(isolated_chdb: Client)
 
 def test_drill_down_has_dialogue_drops_scores_rules_and_alerts(isolated_chdb: Client) -> None:
     score = scored("call/with:odd id")  # ids come from PBXs: slashes and colons must round-trip
+    doubt = "recording is mono but the event declares stereo: ...; send layout 'mono' or the stereo file"
+    score["compressed"]["filtered"]["transcript"]["warnings"] = [doubt]
+    score["warnings"] = ["transcript cut to fit the model's context (4096 tokens): 3 of 9 lines cut"]
     write(isolated_chdb, [score], [alert_for(score)])
 
     async def body(http: TestClient) -> None:
@@ -163,6 +166,9 @@ def test_drill_down_has_dialogue_drops_scores_rules_and_alerts(isolated_chdb: Cl
         assert call["keyword_hits"] == {"contract": 1, "quote": 1}
         assert call["dropped"] == {"past_end": 1, "filler": 1}
         assert call["price_mentions"] == 1 and call["scorer"] == "baseline"
+        assert call["warnings"] == [doubt, score["warnings"][0]]  # the transcribe stage's first
+        listed = (await get_json(http, "/api/calls"))["calls"]
+        assert [x["warnings"] for x in listed] == [call["warnings"]]  # the list row's marker
 
         segments = detail["segments"]
         assert [s["role"] for s in segments] == ["agent", "customer", "customer", "agent", "customer"]
