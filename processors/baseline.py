@@ -86,8 +86,8 @@ from typing import Any
 
 from processors.keyfacts import BRUSH_OFF, problem_statements
 from processors.numbers import NUMBER_WORD
-from processors.rules import PRICE_RE
-from processors.text import ci_findall, ci_finditer, fold
+from processors.rules import CURRENCY_HINTS, PRICE_RE
+from processors.text import ci_findall, ci_finditer, ci_view, fold
 
 #: Goes into ``prompt_version``: which rules scored a call. v2: politeness by item (opening, thanks,
 #: apology, goodbye, rudeness), support complaints from problem statements, brush-offs, transfers. v3: a
@@ -1393,17 +1393,51 @@ class _Sales:
 
     @classmethod
     def of(cls, call: _Call) -> _Sales:
-        everything = "\n".join(t.text for t in call.turns)
-        # The scan stops at the last price read instead of running over the whole call.
-        prices = islice(ci_finditer(PRICE_RE, everything), _PRICES_KEPT)
         return cls(
-            price=[everything[m.start() : m.end()] for m in prices],
+            price=_prices("\n".join(t.text for t in call.turns), _PRICES_KEPT),
             offer=call.find(RESOLVE + PRESENTATION, "agent"),
             agreement=call.find(AGREEMENT, "customer"),
             closing=call.find(CLOSING, "agent"),
             hesitation=call.find(HESITATION, "customer"),
             refusal=call.find(REFUSAL, "customer"),
         )
+
+
+#: What every :data:`PRICE_RE` match holds (lower-cased): a currency hint of the rules, "roubl" (their
+#: "rub" is not in "roubles") or "у." (a "у.\nе" across two turns holds no "у.е" nor "у. е").
+_PRICE_NEEDLES = (*CURRENCY_HINTS, "roubl", "у.")
+#: A bare "р" right after a digit ("2 990 р"), the one :data:`PRICE_RE` match with no needle.
+_BARE_RUB = re.compile(r"р(?![\w-])(?:(?<=\dр)|(?<=\d р))")
+#: The last character before a position that :data:`PRICE_RE` never consumes: it takes only word
+#: characters, spaces, ".", ",", "-" and currency signs (its "?", "!" are in lookaheads), so no match
+#: runs across one.
+_LAST_CUT = re.compile(r"(?s:.*)[^\w\s.,$€£₽₸₴¢-]")
+
+
+def _prices(text: str, limit: int | None) -> list[str]:
+    """The first ``limit`` (None: all) :data:`PRICE_RE` matches in ``text`` (as ``finditer`` gives them), each
+    scan started at the last character no match takes (:data:`_LAST_CUT`) before the next currency
+    needle: a match holds a needle, so none starts between the previous match and that character,
+    and the needle-free stretches of a call (most of it) are never scanned."""
+    folded = fold(text)
+    if folded is None:
+        return [text[m.start() : m.end()] for m in islice(ci_finditer(PRICE_RE, text), limit)]
+    matcher, subject = ci_view(PRICE_RE, text, folded)
+    found: list[str] = []
+    pos = 0
+    while limit is None or len(found) < limit:
+        hits = [at for needle in _PRICE_NEEDLES if (at := folded.find(needle, pos)) >= 0]
+        if (bare := _BARE_RUB.search(folded, pos)) is not None:
+            hits.append(bare.start())
+        if not hits:
+            break
+        cut = _LAST_CUT.match(folded, pos, min(hits))
+        m = matcher.search(subject, cut.end() if cut is not None else pos)
+        if m is None:
+            break
+        found.append(text[m.start() : m.end()])
+        pos = m.end()
+    return found
 
 
 def _pitch(call: _Call) -> list[str]:

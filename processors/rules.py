@@ -171,6 +171,7 @@ _CURRENCY_HINTS = (
     "gbp", "rub", "руб", "р.", "долл", "доллар", "бакс", "евро", "тенге", "гривн", "гривен", "грн",
     "коп", "у.е", "у. е", "grand", "пятихат", "косар",
 )  # fmt: skip
+CURRENCY_HINTS = _CURRENCY_HINTS
 #: A bare "р" right after a digit ("2 990 р"), lower-case; starts with its letter, so the engine
 #: finds candidates as fast as ``str.find`` would.
 _BARE_RUB = r"р(?![\w-])(?:(?<=\dр)|(?<=\d р))"
