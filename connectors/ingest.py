@@ -30,7 +30,8 @@ What an authenticated request sent and was refused (400; 403, a call for another
 batch or a call too large; 415) goes to ``calls.dlq`` with stage ``ingest``, its reason, call id and the
 token's tenant, and is logged: bad input never disappears, even when the sender drops the answer.
 Unauthenticated requests are only answered, and so is a body refused before it could be
-authenticated (413 over the body limit, 408 stalled: a signature covers the whole body).
+authenticated (413 over the body limit, 408 stalled: a signature covers the whole body); those two
+are logged (a WARNING with the client's address).
 
 Publishing is idempotent by call id: the record key is the call id, and every stage and the
 ClickHouse sink are idempotent by it, so a client retrying after a timeout never duplicates a call.
@@ -60,6 +61,7 @@ from connectors.events import CallWarning, parse_call, unanchored_recording
 from connectors.mapping import MappingError, WebhookMapping, load_webhook_mapping
 from connectors.openapi import OPENAPI
 from connectors.publisher import (
+    UNREACHABLE_WAIT_S,
     Backpressure,
     BrokerUnreachable,
     CallPublisher,
@@ -91,6 +93,8 @@ HTTP = web.AppKey("http", httpx.AsyncClient)
 #: backoff grows to 10 s.
 RETRY_BUSY_S = 1
 RETRY_BROKER_S = 10
+#: How long a stopping ingest waits for its queued records (dead letters) to be acknowledged.
+SHUTDOWN_FLUSH_S = 30.0
 #: Content types ``/v1/calls`` takes as JSON; a missing Content-Type and ``application/octet-stream``
 #: (what HTTP libraries send for raw bytes: "no type declared") are read as JSON too.
 _JSON_TYPES = ("application/json", "application/octet-stream")
@@ -125,12 +129,16 @@ async def _read(request: web.Request) -> bytes | web.Response:
         async with asyncio.timeout(settings.ingest_read_timeout_s):
             return await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return _error(
-            413,
+        # only answered (the body was not read, so there is nothing to dead-letter), but logged: an
+        # operator must see a sender whose calls bounce
+        message = (
             f"body larger than {settings.ingest_max_body_bytes} bytes (CALLSTREAM_INGEST_MAX_BODY_BYTES): "
-            "split the batch into smaller requests",
+            "split the batch into smaller requests, or raise the limit for a single call this large"
         )
+        log.warning("ingest: 413 to %s: %s", request.remote, message)
+        return _error(413, message)
     except TimeoutError:
+        log.warning("ingest: 408 to %s: body not received in time", request.remote)
         return _error(408, f"body not received within {settings.ingest_read_timeout_s:g} s")
 
 
@@ -467,8 +475,18 @@ async def _delivery_reports(app: web.Application) -> Any:
     thread = threading.Thread(target=serve, name="callstream-ingest-delivery", daemon=True)
     thread.start()
     yield
-    try:  # dead letters are not awaited by their requests: give them their chance to be delivered
-        await asyncio.get_running_loop().run_in_executor(None, publisher.flush, 30.0)
+    # dead letters are not awaited by their requests: give them their chance to be delivered; with the
+    # broker known down, only a short chance (a stop must not hang 30 s in silence), said first
+    wait = SHUTDOWN_FLUSH_S
+    if (down := publisher.unreachable) is not None:
+        wait = UNREACHABLE_WAIT_S
+        log.warning(
+            "ingest: stopping while the broker is unreachable (%s): waiting %g s for queued records",
+            down,
+            wait,
+        )
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, publisher.flush, wait)
     except PublishError as exc:
         log.error("ingest: at shutdown: %s", exc)
     stop.set()

@@ -540,8 +540,8 @@ def load_call_audio(
             named = ", ".join(f'"{k}": "{v}"' for k, v in sorted(roles.items()))
             doubt(
                 f"audio.channels ({{{named}}}) names no party for channel {unnamed[0]}: its speech has "
-                "role 'unknown', so per-speaker talk time and that party's rules miss it; name both "
-                'channels, e.g. {"0": "agent", "1": "customer"}'
+                "role 'unknown', so no per-speaker talk time is measured (for either party) and that "
+                'party\'s rules miss it; name both channels, e.g. {"0": "agent", "1": "customer"}'
             )
     else:
         tracks = [ChannelAudio(0, "unknown", decoded[0])]

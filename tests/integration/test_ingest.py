@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from prometheus_client import REGISTRY
 
 from connectors.auth import TenantAuth, sign, twilio_signature
 from connectors.events import SAMPLE_CALLS
-from connectors.ingest import REQUESTS, create_app
+from connectors.ingest import REQUESTS, SHUTDOWN_FLUSH_S, create_app
 from connectors.openapi import OPENAPI
 from connectors.publisher import CallPublisher
 from schemas.codec import SingleObjectCodec
@@ -264,7 +265,7 @@ def test_a_batch_says_repeated_ids_names_bad_calls_and_refuses_what_is_not_json(
     assert "-H 'Content-Type: application/json'" in answers[3][1]["error"]
     assert answers[6][1]["error"] == (
         "body larger than 4096 bytes (CALLSTREAM_INGEST_MAX_BODY_BYTES): "
-        "split the batch into smaller requests"
+        "split the batch into smaller requests, or raise the limit for a single call this large"
     )
     published = read_topic(broker.bootstrap, settings.topic("calls.completed"), 5)
     languages = {m.key().decode(): CODEC.decode("CallCompleted", m.value())["language"] for m in published}
@@ -349,6 +350,46 @@ def test_a_broker_that_goes_away_is_said_once_and_answered_quickly(
         f"broker {address} reachable again",
     ]
     assert "|FAIL|" not in capfd.readouterr().err  # nothing raw from librdkafka on stderr
+
+
+def test_a_stop_with_the_broker_down_says_so_and_waits_only_the_short_grace(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A new user's trial: stopped (SIGTERM) while the broker was down, ingest waited 30 s for its
+    queued records in silence. Now it says so and waits the short grace (UNREACHABLE_WAIT_S)."""
+    settings = Settings(data_dir=tmp_path, topic_prefix="ingest-stop.")
+
+    async def serve_and_stop(broker: EmbeddedBroker) -> float:
+        auth = TenantAuth({"demo": "t-demo"}, {})
+        publisher = CallPublisher(settings, broker.bootstrap, CODEC, settings.ingest_max_queued)
+        runner = web.AppRunner(create_app(publisher, auth))
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+        try:
+            broker.stop()
+            for _ in range(600):
+                if publisher.unreachable is not None:
+                    break
+                await asyncio.sleep(0.1)
+            async with aiohttp.ClientSession() as session:
+                body = json.dumps(call("stop-1")).encode()
+                async with session.post(
+                    f"http://127.0.0.1:{port}/v1/calls", headers=bearer, data=body
+                ) as resp:
+                    assert resp.status == 503  # queued, not acknowledged
+        finally:
+            started = time.monotonic()
+            await runner.cleanup()
+        return time.monotonic() - started
+
+    with EmbeddedBroker() as broker, caplog.at_level(logging.WARNING, logger="connectors.ingest"):
+        ensure_topics(settings, broker.bootstrap)
+        stopping = asyncio.run(serve_and_stop(broker))
+    assert f"ingest: stopping while the broker is unreachable ({broker.bootstrap}: " in caplog.text
+    assert "waiting 2 s for queued records" in caplog.text
+    assert stopping < SHUTDOWN_FLUSH_S / 2, stopping  # the short grace, not the 30 s (a wide margin)
 
 
 def test_checked_in_openapi_document_is_current() -> None:

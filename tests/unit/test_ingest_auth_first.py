@@ -108,7 +108,12 @@ def test_a_dead_letter_the_broker_cannot_take_still_answers_the_400(caplog: pyte
         for r in caplog.records
         if r.levelno == logging.WARNING and r.name == "connectors.ingest"
     ]
-    assert len(warnings) == 2 and "bad: started_at" in warnings[0]
+    assert len(warnings) == 3 and "bad: started_at" in warnings[0]
+    # the stop, with the broker unreachable, says it waits the short grace for the queued records
+    assert warnings[-1] == (
+        "ingest: stopping while the broker is unreachable (127.0.0.1:1: Connection refused): "
+        "waiting 2 s for queued records"
+    )
 
 
 def test_the_refusal_log_line_escapes_what_the_request_sent(caplog: pytest.LogCaptureFixture) -> None:

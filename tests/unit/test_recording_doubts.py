@@ -90,8 +90,8 @@ def test_channel_map_naming_one_channel_warns_about_the_other(caplog) -> None:
     assert roles == ["agent", "unknown"]
     assert warnings == [
         'audio.channels ({"0": "agent"}) names no party for channel 1: its speech has role '
-        "'unknown', so per-speaker talk time and that party's rules miss it; name both channels, "
-        'e.g. {"0": "agent", "1": "customer"}'
+        "'unknown', so no per-speaker talk time is measured (for either party) and that party's rules "
+        'miss it; name both channels, e.g. {"0": "agent", "1": "customer"}'
     ]
     assert any(r.levelno == logging.WARNING for r in caplog.records)
 
