@@ -78,6 +78,7 @@ Any other LLM criterion of a custom scorecard stays ``pending``: the baseline do
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -1005,20 +1006,28 @@ def _find_gated(
     (:meth:`WordGate.starts`; ``seen``: the places found so far in it): a few ``str.find`` scans of a
     whole role's text cost less than one regex scan. Matches are taken left to right, none inside the
     one before, as ``findall`` takes them."""
+    return list(dict.fromkeys(marker for _, marker in _markers(phrases, text, folded, seen)))
+
+
+def _markers(
+    phrases: tuple[str, ...], text: str, folded: str | None, seen: dict[str, list[int]]
+) -> list[tuple[int, str]]:
+    """Where each match of :func:`_pattern` (``phrases``) starts in ``text`` and what it matched
+    (lower-cased), as :func:`_find_gated` finds them."""
     pattern = _pattern(phrases)
     twin = case_sensitive_twin(pattern)
     at = None
     if twin is not None and folded is not None and "" not in phrases:
         at = _gate(phrases).starts(folded, 64, seen)
     if at is None:
-        return find(phrases, text, folded)
-    found: list[str] = []
+        return [(m.start(), m.group().lower()) for m in ci_finditer(pattern, text, folded)]
+    found: list[tuple[int, str]] = []
     end = 0
     for i in at:
         if i >= end and (m := twin.match(folded, i)) is not None:  # type: ignore[union-attr, arg-type]
-            found.append(m.group())
+            found.append((i, m.group()))
             end = m.end()
-    return list(dict.fromkeys(found))
+    return found
 
 
 def _stated_in(phrases: tuple[str, ...], text: str) -> Iterator[tuple[str, str]]:
@@ -1104,6 +1113,8 @@ class _Call:
         self._texts: dict[str, str] = {}
         self._folded: dict[str, str | None] = {}
         self._seen: dict[str, dict[str, list[int]]] = {}  # role -> first word -> its places (_find_gated)
+        self._by_turn: dict[tuple[str, ...], dict[int, list[str]]] = {}
+        self._customer: tuple[list[int], list[int], str, str | None, dict[str, list[int]]] | None = None
 
     def of(self, role: str) -> list[Turn]:
         return [t for t in self.turns if not self.roles_known or t.role == role]
@@ -1119,6 +1130,28 @@ class _Call:
         if role not in self._folded:
             self._folded[role] = fold(self.text(role))
         return _find_gated(phrases, self.text(role), self._folded[role], self._seen.setdefault(role, {}))
+
+    def customer_hits(self, phrases: tuple[str, ...]) -> dict[int, list[str]]:
+        """:func:`find` in each customer turn with a marker of ``phrases``, by the turn's index: one scan
+        of the customer's turns joined by "\\x00", which no match spans (no phrase holds it; it is no
+        space nor word character, so it ends a word as the end of a text does)."""
+        found = self._by_turn.get(phrases)
+        if found is not None:
+            return found
+        if self._customer is None:
+            index = [i for i, t in enumerate(self.turns) if not self.roles_known or t.role == "customer"]
+            joined = "\x00".join(self.turns[i].text for i in index)
+            starts, at = [], 0
+            for i in index:
+                starts.append(at)
+                at += len(self.turns[i].text) + 1
+            self._customer = index, starts, joined, fold(joined), {}
+        index, starts, joined, folded, seen = self._customer
+        hits: dict[int, list[str]] = {}
+        for at, marker in _markers(phrases, joined, folded, seen):
+            hits.setdefault(index[bisect_right(starts, at) - 1], []).append(marker)
+        found = self._by_turn[phrases] = {i: list(dict.fromkeys(h)) for i, h in hits.items()}
+        return found
 
     @cached_property
     def sales(self) -> _Sales:
@@ -1277,17 +1310,16 @@ def _politeness(call: _Call) -> BaselineValue:
 
 
 def _first_objection(call: _Call, phrases: tuple[str, ...] = OBJECTION) -> tuple[int, list[str]] | None:
-    for i, turn in enumerate(call.turns):
-        if (not call.roles_known or turn.role == "customer") and (hits := find(phrases, turn.text)):
-            return i, hits
-    return None
+    hits = call.customer_hits(phrases)
+    return min(hits.items()) if hits else None
 
 
 def _first_complaint(call: _Call, phrases: tuple[str, ...]) -> tuple[int, list[str]] | None:
     """The first customer turn with a marker of ``phrases`` or a problem statement (a fault told without
     a complaint word: "my internet keeps dropping", "the app crashes"), and what was found in it."""
+    hits = call.customer_hits(phrases)
     for i, problems in call.problem_statements:
-        if found := list(dict.fromkeys(find(phrases, call.turns[i].text) + problems)):
+        if found := list(dict.fromkeys(hits.get(i, []) + problems)):
             return i, found
     return None
 
@@ -1302,10 +1334,7 @@ def _answers(call: _Call, index: int) -> list[str]:
         if call.roles_known and call.turns[i].role != "agent":
             continue
         done = _stated(DONE, text)
-        later = call.turns[i + 1 :]
-        if done and any(
-            find(STILL_BROKEN, t.text) for t in later if not call.roles_known or t.role == "customer"
-        ):
+        if done and max(call.customer_hits(STILL_BROKEN), default=-1) > i:  # a customer turn after it
             done = []
         found += find(RESOLVE, text) + done + _stated(ESCALATE + OWN_CALL_BACK, text)
     return list(dict.fromkeys(found))
