@@ -137,10 +137,14 @@ class CallWarning(str):
     (the ingest API's ``callstream_ingest_warnings_total``) where the text names the sender's fields."""
 
     kind: str
+    #: What is wrong, without what was done about it ("taken as 'en'", "dropped"): the text of a line
+    #: ``publish --strict`` refuses, where nothing was taken or dropped.
+    refusal: str
 
-    def __new__(cls, text: str, kind: str) -> CallWarning:
+    def __new__(cls, text: str, kind: str, refusal: str | None = None) -> CallWarning:
         warning = super().__new__(cls, text)
         warning.kind = kind
+        warning.refusal = refusal if refusal is not None else text
         return warning
 
 
@@ -154,7 +158,9 @@ def _unknown_fields(
             shown = escape_controls(prefix + name)
             close = _did_you_mean(name, fields)
             hint = f" (did you mean '{prefix}{close}'?)" if close else ""
-            yield CallWarning(f"unknown field '{shown}' dropped{hint}", "unknown_field")
+            yield CallWarning(
+                f"unknown field '{shown}' dropped{hint}", "unknown_field", f"unknown field '{shown}'{hint}"
+            )
         elif fields[name] is not None and isinstance(value, Mapping):
             yield from _unknown_fields(value, fields[name], f"{prefix}{name}.")
 
@@ -225,15 +231,12 @@ def _language_warning(value: Any) -> CallWarning | None:
     shown = escape_controls(value)
     code = language_code(value)
     if code is None:
+        refusal = f"language: {shown!r} is not an ISO-639-1 code (en, ru, ...)"
         return CallWarning(
-            f"language: {shown!r} is not an ISO-639-1 code (en, ru, ...); kept as sent, the transcribe "
-            "stage detects the language",
-            "language",
+            f"{refusal}; kept as sent, the transcribe stage detects the language", "language", refusal
         )
-    return CallWarning(
-        f"language: {shown!r} is not an ISO-639-1 code (did you mean {code!r}?); taken as {code!r}",
-        "language",
-    )
+    refusal = f"language: {shown!r} is not an ISO-639-1 code (did you mean {code!r}?)"
+    return CallWarning(f"{refusal}; taken as {code!r}", "language", refusal)
 
 
 def call_warnings(obj: Mapping[str, Any], default_tenant: str = "default") -> list[CallWarning]:
@@ -245,7 +248,11 @@ def call_warnings(obj: Mapping[str, Any], default_tenant: str = "default") -> li
     warnings = list(_unknown_fields(obj, SCHEMA_FIELDS))
     for field, default in {**_NULL_DEFAULTS, "tenant": default_tenant}.items():
         if field in obj and obj[field] is None:
-            warnings.append(CallWarning(f"{field}: null taken as '{default}'", "null_default"))
+            warnings.append(
+                CallWarning(
+                    f"{field}: null taken as '{default}'", "null_default", f"{field}: null (send a string)"
+                )
+            )
     for field in ("started_at", "ended_at", "received_at"):
         value = obj.get(field)
         if not isinstance(value, str):  # epoch seconds are UTC by definition
@@ -255,7 +262,10 @@ def call_warnings(obj: Mapping[str, Any], default_tenant: str = "default") -> li
         except ValueError:  # a problem, reported as such
             continue
         if naive:
-            warnings.append(CallWarning(f"{field}: {value!r} has no time zone; taken as UTC", "naive_time"))
+            naive_said = f"{field}: {value!r} has no time zone"
+            warnings.append(
+                CallWarning(f"{naive_said}; taken as UTC", "naive_time", f"{naive_said} (add Z or +03:00)")
+            )
     if (doubt := _language_warning(obj.get("language"))) is not None:
         warnings.append(doubt)
     return warnings

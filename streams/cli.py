@@ -261,7 +261,8 @@ def _doubtful_line(source: str, line: ParsedLine, strict: bool, out: TextIO | No
     if not line.warnings:
         return None
     if strict:
-        return "; ".join(f"{warning} (refused by --strict)" for warning in line.warnings)
+        # what is wrong, not what a lenient publish would have done about it ("taken as", "dropped")
+        return "; ".join(f"{getattr(w, 'refusal', w)} (refused by --strict)" for w in line.warnings)
     for warning in line.warnings:
         print(f"{source}:{line.lineno}: warning: {warning}", file=out or sys.stderr)
     return None

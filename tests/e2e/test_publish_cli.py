@@ -120,9 +120,12 @@ def test_doubtful_lines_are_published_with_a_warning_and_refused_with_strict(tmp
 
         strict = callstream("publish", "--strict", str(calls), cwd=tmp_path, env=env)
         assert strict.returncode == 1, strict.stderr
-        assert f"{calls}:2: unknown field 'qeue' dropped (did you mean 'queue'?) (refused by --strict)" in (
+        # what is wrong, not "dropped" / "taken as UTC": a refused line had nothing dropped or taken
+        assert f"{calls}:2: unknown field 'qeue' (did you mean 'queue'?) (refused by --strict)" in (
             strict.stderr
         )
+        assert "has no time zone (add Z or +03:00) (refused by --strict)" in strict.stderr
+        assert "taken as" not in strict.stderr and "dropped" not in strict.stderr
         assert "published 1 call(s); 2 bad line(s) sent to the dead-letter topic" in strict.stderr
         letters = read_topic(broker.bootstrap, "calls.dlq", 2)
         assert sorted(m.key().decode() for m in letters) == ["naive", "warned"]
