@@ -312,7 +312,11 @@ def _refuse(
                 type(exc).__name__,
                 escape_controls(str(exc)),
             )
-    reasons = "; ".join(f"{i}: {letter.why or message}" for i, letter in zip(ids, letters, strict=True))
+    # a batch's calls by index and id, one " | " apart: their own reasons hold "; " already
+    reasons = " | ".join(
+        f"{f'#{letter.index} ' if len(letters) > 1 else ''}{i}: {letter.why or message}"
+        for i, letter in zip(ids, letters, strict=True)
+    )
     # Call ids and reasons come from the request: a newline in one would start a forged log line.
     log.warning(
         "ingest: %s from tenant %s refused with %d, sent to the dead-letter topic: %s",

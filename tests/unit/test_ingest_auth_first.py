@@ -134,3 +134,17 @@ def test_the_refusal_log_line_escapes_what_the_request_sent(caplog: pytest.LogCa
         assert not any(ch in message for ch in "\n\r\x1b"), message
     assert r"evil\n2026-11-24 06:00:00,000 CRITICAL" in refusals[0] and r"\x1b[2J" in refusals[0]
     assert r"crm.k\r\nFORGED" in refusals[1]
+
+
+def test_a_refused_batch_is_logged_call_by_call(caplog: pytest.LogCaptureFixture) -> None:
+    """A new user's trial: the 400 log line ran every call's problems together ("...; ended_at:
+    required; q: recording_uri: ..."), the first call unlabelled. Each is its index and id now."""
+    body = json.dumps([{"cal_id": "z", "agent": {"id": "a"}}, {"call_id": "q"}]).encode()
+    with caplog.at_level(logging.WARNING, logger="connectors.ingest"):
+        [(status, _)] = asyncio.run(post_all([("/v1/calls", TOKEN, body)]))
+    assert status == 400
+    [line] = [r.getMessage() for r in caplog.records if "refused with 400" in r.getMessage()]
+    reasons = line.split("sent to the dead-letter topic: ", 1)[1].split(" | ")
+    assert [r.split(":", 1)[0] for r in reasons] == ["#0 ingest", "#1 q"]
+    assert "call_id: required string (found 'cal_id': did you mean 'call_id'?)" in reasons[0]
+    assert reasons[1].startswith("#1 q: ") and "recording_uri" in reasons[1]
