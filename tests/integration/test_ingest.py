@@ -9,6 +9,7 @@ import logging
 import re
 import time
 import urllib.parse
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -277,11 +278,14 @@ def test_a_batch_says_repeated_ids_names_bad_calls_and_refuses_what_is_not_json(
     assert len(refused_types) == 2 and all(d["tenant"] == "demo" for d in refused_types)
 
 
-async def post_while_down(
-    settings: Settings, broker: EmbeddedBroker, wait_for: Any
-) -> tuple[tuple[int, dict, str | None], tuple[int, dict, str | None]]:
-    """Serve the API, stop ``broker``, ``wait_for(publisher)``, POST a call (the answer while it is
-    down), start it again on its port and POST until a 202 (the answer once it is back)."""
+Answer = tuple[int, dict, str | None]  # status, JSON body, Retry-After
+
+
+async def serve_demo_tenant(
+    settings: Settings, broker: EmbeddedBroker
+) -> tuple[CallPublisher, web.AppRunner, Callable[[aiohttp.ClientSession, str], Awaitable[Answer]]]:
+    """Serve the API on a free port for tenant ``demo`` (token ``t-demo``): its publisher, the runner
+    (clean it up: that is the stop) and ``post(session, call_id)``, which POSTs a valid call."""
     auth = TenantAuth({"demo": "t-demo"}, {})
     publisher = CallPublisher(settings, broker.bootstrap, CODEC, settings.ingest_max_queued)
     runner = web.AppRunner(create_app(publisher, auth))
@@ -290,11 +294,18 @@ async def post_while_down(
     await web.TCPSite(runner, "127.0.0.1", port).start()
     bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
 
-    async def post(session: aiohttp.ClientSession, call_id: str) -> tuple[int, dict, str | None]:
+    async def post(session: aiohttp.ClientSession, call_id: str) -> Answer:
         body = json.dumps(call(call_id)).encode()
         async with session.post(f"http://127.0.0.1:{port}/v1/calls", headers=bearer, data=body) as resp:
             return resp.status, await resp.json(), resp.headers.get("Retry-After")
 
+    return publisher, runner, post
+
+
+async def post_while_down(settings: Settings, broker: EmbeddedBroker, wait_for: Any) -> tuple[Answer, Answer]:
+    """Serve the API, stop ``broker``, ``wait_for(publisher)``, POST a call (the answer while it is
+    down), start it again on its port and POST until a 202 (the answer once it is back)."""
+    publisher, runner, post = await serve_demo_tenant(settings, broker)
     try:
         async with aiohttp.ClientSession() as session:
             assert (await post(session, "up-1"))[0] == 202
@@ -360,13 +371,7 @@ def test_a_stop_with_the_broker_down_says_so_and_waits_only_the_short_grace(
     settings = Settings(data_dir=tmp_path, topic_prefix="ingest-stop.")
 
     async def serve_and_stop(broker: EmbeddedBroker) -> float:
-        auth = TenantAuth({"demo": "t-demo"}, {})
-        publisher = CallPublisher(settings, broker.bootstrap, CODEC, settings.ingest_max_queued)
-        runner = web.AppRunner(create_app(publisher, auth))
-        await runner.setup()
-        port = free_port()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        bearer = {"Authorization": "Bearer t-demo", "Content-Type": "application/json"}
+        publisher, runner, post = await serve_demo_tenant(settings, broker)
         try:
             broker.stop()
             for _ in range(600):
@@ -374,11 +379,7 @@ def test_a_stop_with_the_broker_down_says_so_and_waits_only_the_short_grace(
                     break
                 await asyncio.sleep(0.1)
             async with aiohttp.ClientSession() as session:
-                body = json.dumps(call("stop-1")).encode()
-                async with session.post(
-                    f"http://127.0.0.1:{port}/v1/calls", headers=bearer, data=body
-                ) as resp:
-                    assert resp.status == 503  # queued, not acknowledged
+                assert (await post(session, "stop-1"))[0] == 503  # queued, not acknowledged
         finally:
             started = time.monotonic()
             await runner.cleanup()
