@@ -753,7 +753,8 @@ def duration_doubt(call: Mapping, duration: float) -> str | None:
         return (
             f"the event says the call lasted {span:.0f} s (started_at to ended_at) but the recording "
             f"holds {duration:.0f} s: the recording may be cut short or another call's; check "
-            "recording_uri and the recorder, or the event's times"
+            "recording_uri and the recorder, or the event's times (started_at is when the call was "
+            "answered, not when it rang or queued)"
         )
     return (
         f"the recording holds {duration:.0f} s but the event says the call lasted {span:.0f} s "

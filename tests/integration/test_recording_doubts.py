@@ -82,7 +82,7 @@ def test_mono_recording_declared_stereo_lasting_20_minutes(isolated_chdb, tmp_pa
         "per-speaker talk time are unknown; send layout 'mono' or the stereo file",
         "the event says the call lasted 1200 s (started_at to ended_at) but the recording holds 14 s: "
         "the recording may be cut short or another call's; check recording_uri and the recorder, or "
-        "the event's times",
+        "the event's times (started_at is when the call was answered, not when it rang or queued)",
     ]
 
 

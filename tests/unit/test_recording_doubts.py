@@ -147,7 +147,7 @@ def test_times_far_from_the_recording_are_doubted() -> None:
     assert duration_doubt(call_lasting(1200), 32.0) == (
         "the event says the call lasted 1200 s (started_at to ended_at) but the recording holds 32 s: "
         "the recording may be cut short or another call's; check recording_uri and the recorder, or "
-        "the event's times"
+        "the event's times (started_at is when the call was answered, not when it rang or queued)"
     )
     longer = duration_doubt(call_lasting(20), 300.0)
     assert longer is not None and longer.startswith("the recording holds 300 s but the event says")
