@@ -337,6 +337,9 @@ def test_recent_calls_show_each_calls_own_scorecard_answers(db):
     for r in rows:
         assert ("issue_resolved: " in r["answers"]) == (r["scorecard_id"] == "support"), r
         assert ("deal_stage: " in r["answers"]) == (r["scorecard_id"] == "default"), r
+        # answers in criterion order by name, so two runs of the panel (or two calls) read alike
+        names = [part.split(": ")[0] for part in r["answers"].split(", ")]
+        assert names == sorted(names), r
 
 
 def clickhouse_panel_queries() -> list[tuple[str, str, str]]:
