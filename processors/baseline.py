@@ -68,8 +68,9 @@ The support scorecard (``scorecards/support.yaml``) adds:
   marker. A lexicon cannot tell a right answer from a wrong one: an answered question is one the
   customer thanked for, with information in the reply.
 - ``next_steps`` (yes_no): yes when the agent says what happens next ("you'll receive", "within
-  48 hours" – "within" only with a time –, "в течение", "номер заявки", "мастер приедет", "я
-  перезвоню"), a transfer said as it happens included ("I'll transfer you to billing now",
+  48 hours" – "within" only with a time –, "в течение", "номер заявки", "мастер приедет"; a call
+  back only with its time: "I'll call you back tomorrow", "перезвоню в четверг", not a bare "I'll
+  call you back"), a transfer said as it happens included ("I'll transfer you to billing now",
   "Соединяю вас со специалистом"; not one offered in a question or refused).
 
 Any other LLM criterion of a custom scorecard stays ``pending``: the baseline does not guess.
@@ -94,8 +95,9 @@ from processors.text import WordGate, case_sensitive_twin, ci_findall, ci_findit
 #: apology, goodbye, rudeness), support complaints from problem statements, brush-offs, transfers. v3: a
 #: bare "I see" / "понятно" is no empathy, a "why" asks only as a question, every inflection of cancel and
 #: "расторж*" object, a device's failing function is a problem, the opening is read in the agent's first
-#: two turns only, a closing step is a verb ("подключу"), not the product's noun ("подключение").
-BASELINE_VERSION = "baseline-v3"
+#: two turns only, a closing step is a verb ("подключу"), not the product's noun ("подключение"). v4: a
+#: call back is a next step only with its time ("I'll call you back tomorrow").
+BASELINE_VERSION = "baseline-v4"
 
 
 def _lex(*phrases: str) -> tuple[str, ...]:
@@ -831,9 +833,6 @@ NEXT_STEPS = _lex(
     "by tomorrow",
     "next bill",
     "next invoice",
-    "call you back",
-    "get back to you",
-    "follow up",
     # a visit booked ("I've booked an engineer visit for Tuesday", "мастер приедет в четверг")
     "i've booked",
     "i have booked",
@@ -855,12 +854,6 @@ NEXT_STEPS = _lex(
     "вышлем",
     "вышлю",
     "пришлю",
-    "перезвоню",
-    "перезвоним",
-    "перезвонит",
-    "свяжусь",
-    "свяжется",
-    "свяжемся",
     "номер заявки",
     "номер обращения",
     "в следующем счёте",
@@ -1676,17 +1669,67 @@ def _issue_resolved(call: _Call, values: Sequence[str]) -> BaselineValue:
     return BaselineValue(None, label, f"{why} → {label}{call.note}")
 
 
+#: A call back or follow-up: a next step only with its time in the same sentence (the rubric asks what
+#: happens next *and when*): "I'll call you back tomorrow", "перезвоню вам в четверг" are; a bare
+#: "I'll call you back" or "мы с вами свяжемся" leaves the customer not knowing when.
+CALL_BACK_STEPS = _lex(
+    "call you back",
+    "get back to you",
+    "follow up",
+    "перезвоню",
+    "перезвоним",
+    "перезвонит",
+    "перезвонят",
+    "свяжусь",
+    "свяжется",
+    "свяжемся",
+    "свяжутся",
+)
+_DAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"понедельник\w*|вторник\w*|сред[уыа]|четверг\w*|пятниц[уыа]|суббот[уыа]|воскресень[ея]"
+)
+_WHEN = re.compile(
+    rf"(?<!\w)(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|next\s+week|"
+    rf"(?:on|by|before|until)\s+(?:{_DAYS}|the\s+\d+\w*)|{_DAYS}|"
+    r"in\s+(?:an?|one|two|three|four|five|ten|fifteen|twenty|thirty|half\s+an|a\s+couple\s+of|\d+)\s+"
+    r"(?:minutes?|hours?|days?|weeks?)|within|at\s+\d|at\s+(?:noon|nine|ten|eleven|twelve|one|two|three|"
+    r"four|five|six)|\d{1,2}[:.]\d{2}|end\s+of\s+(?:the\s+)?(?:day|week)|"
+    r"сегодня|завтра|послезавтра|через\s+\w+|в\s+течение|до\s+конца|к\s+концу|на\s+этой\s+неделе|"
+    r"на\s+следующей\s+неделе|утром|вечером|днём|днем|после\s+обеда|в\s+\d|к\s+\d|до\s+\d)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _timed_call_backs(text: str) -> list[str]:
+    """The call backs of ``text`` (:data:`CALL_BACK_STEPS`) whose sentence says when; not one offered in
+    a question ("Can I call you back tomorrow?" promises nothing yet)."""
+    out = []
+    for m in ci_finditer(_pattern(CALL_BACK_STEPS), text, fold(text)):
+        start = max((e.end() for e in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
+        end = _CLAUSE_END.search(text, m.end())
+        if end and end.group().startswith("?"):
+            continue
+        if _WHEN.search(text, start, end.start() if end else len(text)):
+            out.append(" ".join(m.group().lower().split()))
+    return list(dict.fromkeys(out))
+
+
 def _next_steps(call: _Call) -> BaselineValue:
     text = call.text("agent")
     hits = (
         call.find(NEXT_STEPS, "agent")
         + [" ".join(m.group().lower().split()) for m in _WITHIN_TIME.finditer(text)]
+        + _timed_call_backs(text)
         + _stated(TRANSFER, text)
     )
     if hits:
         return BaselineValue(1.0, "yes", f"next-step phrase {_q(hits)} → yes{call.note}")
     return BaselineValue(
-        0.0, "no", f"no next-step phrase (e.g. 'you'll receive', 'within', 'в течение') → no{call.note}"
+        0.0,
+        "no",
+        "no next-step phrase (e.g. 'you'll receive', 'within', 'в течение'; a call back without when)"
+        f" → no{call.note}",
     )
 
 

@@ -102,8 +102,34 @@ def test_an_answered_information_request_is_resolved(turns: list[tuple[str, str]
 def test_the_agents_own_call_back_is_pending_not_handed_on(said: str, label: str) -> None:
     got = scores([(C, "My order never arrived."), (A, said), (C, "OK.")])
     assert got["issue_resolved"].label == label, got["issue_resolved"].reasoning
-    if "call you back" in said or "перезвон" in said or "свяж" in said:  # the call back is a next step
-        assert got["next_steps"].label == "yes", got["next_steps"].reasoning
+    if "call you back" in said or "перезвон" in said or "свяж" in said:  # a call back with its time
+        timed = label == "unresolved" or "within" in said  # the untimed ones are handed on
+        assert got["next_steps"].label == ("yes" if timed else "no"), got["next_steps"].reasoning
+
+
+@pytest.mark.parametrize(
+    ("said", "label"),
+    [
+        ("I'll call you back tomorrow.", "yes"),
+        ("I'll call you back in two hours.", "yes"),
+        ("We'll follow up on Monday with the new quote.", "yes"),
+        ("I'll get back to you by the 15th.", "yes"),
+        ("Перезвоню вам через час.", "yes"),
+        ("Мы свяжемся с вами в понедельник.", "yes"),
+        ("Специалист перезвонит до 18:00.", "yes"),
+        # when is left open: the customer does not know what happens next
+        ("I'll call you back.", "no"),
+        ("Someone will get back to you.", "no"),
+        ("Мы с вами свяжемся.", "no"),
+        ("Я перезвоню.", "no"),
+        # offered, not promised
+        ("Can I call you back tomorrow?", "no"),
+        ("Вам перезвонить завтра?", "no"),
+    ],
+)
+def test_a_call_back_is_a_next_step_only_with_its_time(said: str, label: str) -> None:
+    got = scores([(C, "My router keeps dropping."), (A, said), (C, "OK.")])["next_steps"]
+    assert got.label == label, got.reasoning
 
 
 def test_a_call_back_offered_as_a_question_is_neither() -> None:

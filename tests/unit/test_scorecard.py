@@ -191,7 +191,7 @@ def test_baseline_scorer_record_is_labelled_and_encodes():
     assert score["scorer"] == "baseline"
     assert score["model_id"] is None and score["summary"] is None  # never presented as an LLM result
     assert score["llm_tokens_in"] is None and score["cost_usd"] is None
-    assert score["prompt_version"] == "baseline-v3"
+    assert score["prompt_version"] == "baseline-v4"
     assert all(c["status"] == "scored" for c in score["criteria"])
     assert score["total"] is not None and isinstance(score["fatal_failed"], bool)
     codec = SingleObjectCodec()
