@@ -34,11 +34,13 @@ from urllib.parse import quote
 from processors.acoustics import METRICS
 from processors.rows import LEGACY_FATAL
 from processors.rules import (
+    MAX_QUOTE,
     NO_QUALIFIERS,
     Qualifiers,
     check_dictionaries_dir,
-    counted_hits,
+    excerpt,
     negated_hits,
+    quoted_hits,
     read_qualifiers,
 )
 from processors.tenant_config import (
@@ -62,7 +64,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_QUOTED = 200
 #: A failed fatal criterion's reasoning quoted in an alert: enough to say what went wrong, short enough
 #: that several criteria, the agent and the call id fit a chat message.
-MAX_REASONING = 80
+MAX_REASONING = MAX_QUOTE
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _SET_KEYS = {"id", "version", "title", "description", "tenants", "queues", "cooldown", "rules"}
 _RULE_KEYS = {"id", "title", "severity", "when", "cooldown", "message", "enabled"}
@@ -219,29 +221,12 @@ class Compare:
 
 
 def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= MAX_REASONING else flat[: MAX_REASONING - 1].rstrip() + "…"
+    return excerpt(text, MAX_REASONING)
 
 
 def quote_hits(score: Mapping[str, Any], entry: Sequence[str], by: str) -> str:
-    """What a keyword count counted, for the people an alert reaches: ``the customer said "юристу",
-    "в суд"`` (``by``: whose hits, as :func:`processors.rules.counted_hits`), each phrase once, as many
-    as fit :data:`MAX_REASONING` characters (then ``(+2 more)``); "" when none are found (a dictionary
-    edited since the call was scored)."""
-    hits = counted_hits(score["compressed"]["filtered"]["transcript"], entry, by)
-    found = list(dict.fromkeys(_excerpt(text).lower() for _, text in hits))
-    if not found:
-        return ""
-    # one party's words on a stereo call; "someone" on a mono one (role unknown) or where both said them
-    roles = {role for role, _ in hits}
-    who = f"the {next(iter(roles))}" if roles in ({"agent"}, {"customer"}) else "someone"
-    shown = [f'"{found[0]}"']
-    for phrase in found[1:]:
-        if sum(len(q) + 2 for q in shown) + len(phrase) + 2 > MAX_REASONING:
-            break
-        shown.append(f'"{phrase}"')
-    more = f" (+{len(found) - len(shown)} more)" if len(found) > len(shown) else ""
-    return f"{who} said {', '.join(shown)}{more}"
+    """What a keyword count counted (:func:`processors.rules.quoted_hits`) in a CallScore's call."""
+    return quoted_hits(score["compressed"]["filtered"]["transcript"], entry, by)
 
 
 def fatal_failures(score: Mapping[str, Any]) -> str:

@@ -23,7 +23,7 @@ import os
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, pairwise
@@ -810,6 +810,37 @@ def counted_hits(
         if by != "customer" or role != "agent":
             out.append((role, text[a:b]))
     return out
+
+
+#: Longest phrase :func:`quoted_hits` quotes, and the most characters of quotes it writes: enough to
+#: say what was counted, short enough for a chat message or a criterion's reasoning.
+MAX_QUOTE = 80
+
+
+def excerpt(text: str, limit: int = MAX_QUOTE) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "…"."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def quoted_hits(transcript: Mapping[str, Any], entry: Sequence[str], by: str = "anyone") -> str:
+    """What a keyword count counted, for people: ``the customer said "юристу", "в суд"`` (``by``:
+    whose hits, as :func:`counted_hits`), each phrase once, as many as fit :data:`MAX_QUOTE`
+    characters (then ``(+2 more)``); "" when none are found."""
+    hits = counted_hits(transcript, entry, by)
+    found = list(dict.fromkeys(excerpt(text).lower() for _, text in hits))
+    if not found:
+        return ""
+    # one party's words on a stereo call; "someone" on a mono one (role unknown) or where both said them
+    roles = {role for role, _ in hits}
+    who = f"the {next(iter(roles))}" if roles in ({"agent"}, {"customer"}) else "someone"
+    shown = [f'"{found[0]}"']
+    for phrase in found[1:]:
+        if sum(len(q) + 2 for q in shown) + len(phrase) + 2 > MAX_QUOTE:
+            break
+        shown.append(f'"{phrase}"')
+    more = f" (+{len(found) - len(shown)} more)" if len(found) > len(shown) else ""
+    return f"{who} said {', '.join(shown)}{more}"
 
 
 def price_mentions(texts: Iterable[str]) -> int:

@@ -38,6 +38,7 @@ from processors.rules import (
     check_dictionaries_dir,
     default_rule_options,
     load_dictionary,
+    quoted_hits,
     rule_metrics,
 )
 from processors.scorecard import (
@@ -123,6 +124,42 @@ def _rule_value(
             return (1.0 if hits else 0.0), ("yes" if hits else "no")
         return float(hits), None
     raise KeyError(f"no rule computes criterion {c.id!r}")
+
+
+def _roles_unknown(c: Criterion, transcript: Mapping[str, Any]) -> str | None:
+    """Why an ``agent_keyword:`` rule cannot be judged on this call, or None: with no speaker roles
+    (a mono recording, or no channel map) the agent's words cannot be told from the customer's, and a
+    "no" would fail the agent for what nobody can tell (a fatal "disclosure said" every mono call)."""
+    found = keyword_rule(c.rule or c.id)
+    if found is None or found[0] != "agent_keyword_hits":
+        return None
+    if any(seg.get("role") in ("agent", "customer") for seg in transcript["segments"]):
+        return None
+    return (
+        f"rule {c.rule}: speaker roles are unknown (layout {transcript.get('layout') or 'mono'}), so the "
+        "agent's words cannot be told apart; send stereo recordings with audio.channels to judge it"
+    )
+
+
+def _rule_reasoning(
+    c: Criterion, rules: Mapping[str, Any], transcript: Mapping[str, Any], keywords: Mapping[str, Any] | None
+) -> str:
+    """What a rule criterion counted, quoted where it can be (``rule agent_keyword:greeting: the agent
+    said "hello, this is"``), so a QA reviewer sees why it was yes or no without the transcript."""
+    rule = c.rule or c.id
+    if rule in ("price_named", "price_mentions"):
+        n = rules["price_mentions"]
+        return f"rule {rule}: {n} price mention{'' if n == 1 else 's'}"
+    found = keyword_rule(rule)
+    if found is None or keywords is None:
+        return f"rule {rule}"
+    field, name = found
+    hits = (rules.get(field) or {}).get(name, 0)
+    if not hits:
+        by = " by the agent" if field == "agent_keyword_hits" else ""
+        return f"rule {rule}: no phrase of {name!r} said{by}"
+    said = quoted_hits(transcript, keywords[name], "agent" if field == "agent_keyword_hits" else "anyone")
+    return f"rule {rule}: {hits} hit{'' if hits == 1 else 's'}" + (f", {said}" if said else "")
 
 
 def cost_usd(
@@ -229,8 +266,11 @@ class Scorer:
                 except UnknownKeyword as exc:
                     row |= {"status": "failed", "value": None, "label": None, "reasoning": exc.args[0]}
                 else:
-                    why = "computed by rule"
-                    row |= {"status": "scored", "value": value, "label": label, "reasoning": why}
+                    if (why := _roles_unknown(c, transcript)) is not None:
+                        row |= {"status": "no_roles", "value": None, "label": None, "reasoning": why}
+                    else:
+                        why = _rule_reasoning(c, rules, transcript, keywords)
+                        row |= {"status": "scored", "value": value, "label": label, "reasoning": why}
             elif c.id in llm_values:
                 value, label, why = llm_values[c.id]
                 row |= {"status": "scored", "value": value, "label": label, "reasoning": why}

@@ -193,3 +193,51 @@ def test_fail_values_yes_turns_the_points_and_the_failure_around():
     assert (default.points(1.0, "yes"), default.points(0.0, "no")) == (100.0, 0.0)
     assert (forbidden.points(1.0, "yes"), forbidden.points(0.0, "no")) == (0.0, 100.0)
     assert forbidden.failed(1.0, "yes") and not forbidden.failed(0.0, "no")
+
+
+def test_a_rule_criterion_quotes_what_it_counted(dicts):
+    """A QA reviewer sees why a keyword criterion is yes without opening the transcript."""
+    compressed = copy.deepcopy(make_call_score("c-sorry", tenant="acme")["compressed"])
+    for seg in compressed["filtered"]["transcript"]["segments"]:
+        seg["text"] = "I'm sorry for the wait." if seg["role"] == "agent" else "We use Globex now."
+    scorer = Scorer(
+        registry(card("agent_keyword:apology", ["acme"])), scorer="rules", rule_options=RuleOptions(dicts)
+    )
+    got = rows(scorer.score(copy.deepcopy(compressed)))
+    assert got["competitor"]["label"] == "yes"
+    assert re.fullmatch(
+        r'rule agent_keyword:apology: \d+ hits?, the agent said "sorry"', got["competitor"]["reasoning"]
+    )
+    assert got["price_named"]["reasoning"] == "rule price_named: 0 price mentions"
+    scorer = Scorer(
+        registry(card("keyword:legal", ["acme"])), scorer="rules", rule_options=RuleOptions(dicts)
+    )
+    assert (
+        rows(scorer.score(compressed))["competitor"]["reasoning"]
+        == "rule keyword:legal: no phrase of 'legal' said"
+    )
+
+
+def test_an_agent_keyword_rule_is_not_judged_without_speaker_roles(dicts):
+    """A mono recording mixes both parties: "did the agent say X" cannot be told, so the criterion has
+    no value (and the total none) rather than a "no" that would fail the agent on every mono call;
+    a keyword rule on anyone's words is still judged."""
+    compressed = copy.deepcopy(make_call_score("c-mono", tenant="acme")["compressed"])
+    transcript = compressed["filtered"]["transcript"]
+    transcript["layout"] = "mono"
+    for seg in transcript["segments"]:
+        seg["role"], seg["channel"] = "unknown", 0
+        seg["text"] = "Hello, I'm sorry for the wait."
+    raw = card("agent_keyword:apology", ["acme"])
+    raw["criteria"][1]["weight"] = 1
+    scorer = Scorer(registry(raw), scorer="rules", rule_options=RuleOptions(dicts))
+    score = scorer.score(copy.deepcopy(compressed))
+    row = rows(score)["competitor"]
+    assert (row["status"], row["value"], row["label"]) == ("no_roles", None, None)
+    assert "speaker roles are unknown (layout mono)" in row["reasoning"]
+    assert score["total"] is None
+    scorer = Scorer(
+        registry(card("keyword:apology", ["acme"])), scorer="rules", rule_options=RuleOptions(dicts)
+    )
+    row = rows(scorer.score(compressed))["competitor"]
+    assert (row["status"], row["label"]) == ("scored", "yes")

@@ -346,7 +346,7 @@ def test_score_rule_criteria_price_named_yes(counter):
         "status": "scored",
         "value": 1.0,
         "label": "yes",
-        "reasoning": "computed by rule",
+        "reasoning": "rule price_named: 2 price mentions",
         "fatal": False,
         "fatal_failed": False,
         "rule": "price_named",
