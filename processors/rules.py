@@ -631,6 +631,30 @@ _STILL_UNMET = re.compile(
 )
 
 
+#: A negated belief before an intent denies it: "I don't think I'll cancel", "I do not think we will need
+#: to pay", "Не думаю, что откажусь" (its comma included). Up to three :data:`_NEGATION_BRIDGE` words
+#: may stand between (``rest``); "I don't think that's fair, cancel it" still cancels.
+_BELIEF_NEGATION = re.compile(
+    r"(?<!\S)(?:(?:don't|dont|do\s+not|doesn't|does\s+not|didn't|did\s+not)\s+"
+    r"(?:think|believe|expect|suppose|reckon|imagine)|не\s+(?:думаю|думаем|считаю|считаем|верю))"
+    r"(?:\s*,)?(?:\s+(?:that|что|чтобы))?"
+    r"(?:\s+(?:i|we|i'll|we'll|i'd|we'd|i'm|we're|я|мы))?"
+    r"(?:\s+(?:will|would|shall|am|are|буду|будем|стану|станем))?"
+    r"(?P<rest>(?:\s+\S+){0,3}?)\s*$"
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _belief_negated(before: str) -> bool:
+    """Whether ``before`` (lower-case, up to a hit) ends in a negated belief about it
+    (:data:`_BELIEF_NEGATION`)."""
+    sentence = _SENTENCE_END.split(before)[-1]
+    if "n" not in sentence and "не" not in sentence:  # every form holds one: most texts skip the regex
+        return False
+    found = _BELIEF_NEGATION.search(sentence)
+    return found is not None and all(w in _NEGATION_BRIDGE for w in found["rest"].split())
+
+
 def negated_hits(pattern: re.Pattern[str], text: str, qualifiers: Qualifiers = NO_QUALIFIERS) -> int:
     """How many matches of ``pattern`` in ``text`` follow a negation (:data:`_NEGATIONS`) in their
     clause with only :data:`_NEGATION_BRIDGE` words between, at most :data:`_NEGATION_WORDS` back, or
@@ -662,6 +686,7 @@ def _negated(text: str, spans: Iterable[tuple[int, int]]) -> int:
                 cut = len(clause) - len(words) + at + 1  # the clause's words up to this one
                 negated = any(tuple(clause[max(0, cut - len(cue)) : cut]) == cue for cue in _RHETORICAL)
                 break
+        negated = negated or _belief_negated(before)
         if not negated:
             stop = _SENTENCE_REST.match(text, end).end()  # type: ignore[union-attr]
             # an intent stated before its question still stands: "Я хочу отменить, без штрафа можно?"
