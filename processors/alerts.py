@@ -42,6 +42,7 @@ from processors.rules import (
     negated_hits,
     quoted_hits,
     read_qualifiers,
+    roles_known,
 )
 from processors.tenant_config import (
     document_header,
@@ -217,7 +218,11 @@ class Compare:
         shown = _fmt(value)
         if len(shown) > MAX_QUOTED:
             shown = shown[: MAX_QUOTED - 1] + "…"
-        return Match(_num(typed), threshold, f"{self.path} = {shown} ({self.op} {_fmt(self.literal)})")
+        number = _num(typed)
+        if number is None and self.path.startswith("criteria."):
+            # a yes_no criterion matched by its label ("== no") still has a value: 0/1 in alerts.value
+            number = _num(resolve(score, f"criteria.{self.path.split('.')[1]}.value"))
+        return Match(number, threshold, f"{self.path} = {shown} ({self.op} {_fmt(self.literal)})")
 
 
 def _excerpt(text: str) -> str:
@@ -384,6 +389,10 @@ def resolve(score: Mapping[str, Any], path: str, text: bool = False) -> Any:
         if name == "customer_keyword_hits":
             hits = (metrics.get("keyword_hits") or {}).get(key, 0)
             return hits - (metrics.get("agent_keyword_hits") or {}).get(key, 0)
+        if name == "agent_keyword_hits" and not roles_known(
+            score["compressed"]["filtered"]["transcript"]["segments"]
+        ):
+            return None  # a mono call: what the agent said is unknown, not 0 (a "== 0" rule never matches)
         if name in RULE_MAPS:
             return (metrics.get(name) or {}).get(key, 0)
         return metrics.get(name)

@@ -837,6 +837,12 @@ def counted_hits(
     return out
 
 
+def roles_known(segments: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the segments tell the agent from the customer: not a mono recording (or one without a
+    channel map), where ``agent_keyword_hits`` is empty because nobody knows who said what."""
+    return any(seg.get("role") in ("agent", "customer") for seg in segments)
+
+
 #: Longest phrase :func:`quoted_hits` quotes, and the most characters of quotes it writes: enough to
 #: say what was counted, short enough for a chat message or a criterion's reasoning.
 MAX_QUOTE = 80

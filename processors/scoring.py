@@ -39,6 +39,7 @@ from processors.rules import (
     default_rule_options,
     load_dictionary,
     quoted_hits,
+    roles_known,
     rule_metrics,
 )
 from processors.scorecard import (
@@ -133,7 +134,7 @@ def _roles_unknown(c: Criterion, transcript: Mapping[str, Any]) -> str | None:
     found = keyword_rule(c.rule or c.id)
     if found is None or found[0] != "agent_keyword_hits":
         return None
-    if any(seg.get("role") in ("agent", "customer") for seg in transcript["segments"]):
+    if roles_known(transcript["segments"]):
         return None
     return (
         f"rule {c.rule}: speaker roles are unknown (layout {transcript.get('layout') or 'mono'}), so the "

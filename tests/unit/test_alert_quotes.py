@@ -156,3 +156,28 @@ def test_a_count_the_dictionary_no_longer_finds_keeps_the_plain_message() -> Non
     s = call([("agent", "Hello."), ("customer", "I will call my attorney.")])
     edited = {None: {**PACKAGED[None], "legal": ["small claims"]}}
     assert by_rule(s, dictionaries=edited)["legal_threat"]["message"] == by_rule(s)["legal_threat"]["message"]
+
+
+def test_a_mono_call_has_no_agent_count_for_a_rule_to_match() -> None:
+    """On a mono call nobody knows what the agent said: "agent_keyword_hits.greeting == 0" must not
+    fire (a missing value never matches), while a stereo call without a greeting does."""
+    rule = {"id": "no_greeting", "severity": "warning", "when": "rules.agent_keyword_hits.greeting == 0"}
+    rulebook = AlertRulebook([parse_rule_set({"id": "t", "rules": [rule]}, "t.yaml")])
+    mono = call([("unknown", "Yes?"), ("unknown", "I have a question about my bill.")])
+    assert evaluate(mono, rulebook, dictionaries=PACKAGED) == []
+    stereo = call([("agent", "Yes?"), ("customer", "I have a question about my bill.")])
+    assert [a["rule"] for a in evaluate(stereo, rulebook, dictionaries=PACKAGED)] == ["no_greeting"]
+
+
+def test_an_alert_on_a_yes_no_label_stores_its_value() -> None:
+    """alerts.value holds what was compared: a yes_no criterion matched by its label gets its 0/1."""
+    s = call([("agent", "Hello."), ("customer", "Hi.")])
+    s["criteria"] = [
+        {"id": "disclosure", "title": "Disclosure", "kind": "yes_no", "source": "rule", "status": "scored",
+         "value": 0.0, "label": "no", "reasoning": "", "fatal": False, "fatal_failed": False},
+    ]  # fmt: skip
+    rule = {"id": "no_disclosure", "severity": "critical", "when": "criteria.disclosure == no"}
+    rulebook = AlertRulebook([parse_rule_set({"id": "t", "rules": [rule]}, "t.yaml")])
+    [alert] = evaluate(s, rulebook)
+    assert alert["value"] == 0.0
+    assert "criteria.disclosure = no (== no)" in alert["message"]
