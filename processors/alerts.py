@@ -675,7 +675,9 @@ class AlertRulebook:
     @classmethod
     def load(cls, extra_dir: Path | None = None) -> AlertRulebook:
         """Packaged rule sets, then ``extra_dir`` (the same id replaces the packaged set)."""
-        paths = yaml_files(PACKAGED_DIR, extra_dir, "alert rules", AlertRuleError)
+        paths = yaml_files(
+            PACKAGED_DIR, extra_dir, "alert rules", AlertRuleError, "CALLSTREAM_ALERT_RULES_DIR"
+        )
         sets: dict[str, RuleSet] = {}
         for path in paths:
             rule_set = load_rule_set(path)
@@ -683,7 +685,10 @@ class AlertRulebook:
             # Replacing a packaged set is the point of the id; two files of the rules dir with one
             # id (a copy left next to its original) would silently drop the first file's rules.
             if earlier is not None and earlier.path is not None and earlier.path.parent != PACKAGED_DIR:
-                raise AlertRuleError(f"{path}.id: {rule_set.id!r} is the id of {earlier.path} as well")
+                raise AlertRuleError(
+                    f"{path}: id {rule_set.id!r} is the id of {earlier.path} as well; give one of them "
+                    "another id"
+                )
             sets[rule_set.id] = rule_set
         return cls(list(sets.values()))
 

@@ -33,7 +33,7 @@ from typing import Any
 from processors.keyfacts import NOT_SPEECH
 from processors.numbers import RU_NUMBER_WORDS, alternation, normalise_numbers
 from processors.pii import PLACEHOLDER_RE, count_placeholders
-from processors.tenant_config import read_yaml, str_list, unknown_keys
+from processors.tenant_config import check_dir, read_yaml, str_list, unknown_keys
 from processors.text import (
     WILDCARD_HINT,
     WORD_RE,
@@ -397,10 +397,15 @@ def _read_dictionary(path: Path) -> dict[str, Entry]:
                 raise DictionaryError(f"{path}: entry {name!r}: write joined_once: true or false")
             phrases = value["phrases"]
             qualifiers = read_qualifiers(value, f"{path}: entry {name!r}", DictionaryError)
-        if isinstance(phrases, str):
-            phrases = [phrases]
+        if isinstance(phrases, str | int):
+            phrases = [phrases]  # one phrase: a number ("42") as a word ("refund") is
+        if isinstance(phrases, list) and any(isinstance(p, bool) for p in phrases):
+            raise DictionaryError(  # "True" would be matched, not the word written
+                f"{path}: entry {name!r}: YAML reads a bare yes/no/on/off/true/false as a boolean (got "
+                f'{phrases!r}); quote the phrase: ["yes"]'
+            )
         if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
-            raise DictionaryError(f"{path}: entry {name!r} must be a list of phrases")
+            raise DictionaryError(f"{path}: entry {name!r} must be a list of phrases (got {phrases!r})")
         if (bad := inner_wildcard(phrases)) is not None:
             raise DictionaryError(f"{path}: entry {name!r}: {bad!r}: {WILDCARD_HINT}")
         out[str(name)] = Entry.of((str(p) for p in phrases), negatable, qualifiers, joined_once)
@@ -455,8 +460,8 @@ def dictionary_tenants(folder: Path | None) -> list[str]:
 def check_dictionaries_dir(folder: Path | None) -> dict[str | None, dict[str, Entry]]:
     """Every dictionary of ``folder`` loaded, by tenant (None: the default): a broken file stops the
     worker at start (:class:`DictionaryError`) instead of dead-lettering each of its tenant's calls."""
-    if folder is not None and not Path(folder).is_dir():
-        raise DictionaryError(f"{folder}: keyword dictionaries directory does not exist")
+    if folder is not None:
+        check_dir(folder, "keyword dictionaries", DictionaryError, "CALLSTREAM_DICTIONARIES_DIR")
     return {tenant: load_dictionary(tenant, folder) for tenant in [None, *dictionary_tenants(folder)]}
 
 

@@ -7,7 +7,9 @@ computed here, in code, so they are reproducible and never depend on a model's a
 The packaged ``processors/scorecards/*.yaml`` are always loaded (``default.yaml`` matches every
 call, ``support.yaml`` the support and service queues); ``CALLSTREAM_SCORECARDS_DIR`` adds or
 overrides scorecards by id. The most specific match wins: tenant and queue, then tenant, then
-queue, then ``*``/``*``; at a tie, a deployment's own card before a packaged one.
+queue, then ``*``/``*``; at a tie, a deployment's own card before a packaged one. Two of a
+deployment's cards tying for some call (or sharing an id) are refused at load: which one a call got
+would depend on how the ids sort.
 """
 
 from __future__ import annotations
@@ -205,9 +207,26 @@ def describe_criteria(card: Scorecard, criteria: Iterable[dict[str, Any]], judge
 # --- loading and validation ----------------------------------------------------------------------------
 
 
+def _labels(value: Any, where: str, kind: str) -> tuple[str, ...]:
+    """A list of answer labels. YAML 1.1 reads a bare ``yes``/``no`` as true/false, so a yes_no
+    criterion's ``fail_values: [yes]`` arrives as ``[True]``: a yes_no's answers are yes and no, so
+    true and false can only mean them. A category's labels are its own words: a boolean there is
+    refused with the quoting that keeps the word (``on`` and ``yes`` both read as true)."""
+    if isinstance(value, list) and kind == "yes_no":
+        value = [("yes" if v else "no") if isinstance(v, bool) else v for v in value]
+    elif isinstance(value, list) and any(isinstance(v, bool) for v in value):
+        raise ScorecardError(
+            f"{where}: YAML reads a bare yes/no/on/off/true/false as a boolean (got {value!r}); quote "
+            'the labels: ["yes", "no"]'
+        )
+    return str_list(value, where, ScorecardError)
+
+
 def _criterion(raw: Any, where: str) -> Criterion:
     if not isinstance(raw, Mapping):
         raise ScorecardError(f"{where}: must be a mapping with id, title, type, source (got {raw!r})")
+    if isinstance(raw.get("id"), str) and raw["id"].strip():  # name the criterion in every message
+        where = f"{where} ({raw['id']})"
     unknown = set(raw) - _CRITERION_KEYS
     if unknown:
         raise ScorecardError(f"{where}: {unknown_keys(unknown, _CRITERION_KEYS)}")
@@ -215,7 +234,6 @@ def _criterion(raw: Any, where: str) -> Criterion:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise ScorecardError(f"{where}.{key}: required string")
     cid = raw["id"]
-    where = f"{where} ({cid})"
     if not _ID.match(cid):
         raise ScorecardError(f"{where}.id: must be snake_case [a-z][a-z0-9_]* (got {cid!r})")
     kind, source = raw["type"], raw["source"]
@@ -239,7 +257,7 @@ def _criterion(raw: Any, where: str) -> Criterion:
         raise ScorecardError(f"{where}.fatal: must be true or false (got {fatal!r})")
     values: tuple[str, ...] = ()
     if kind == "category":
-        values = str_list(raw.get("values"), f"{where}.values", ScorecardError)
+        values = _labels(raw.get("values"), f"{where}.values", kind)
         if len(set(values)) != len(values) or len(values) < 2:
             raise ScorecardError(f"{where}.values: need at least two distinct values")
     elif "values" in raw:
@@ -251,7 +269,7 @@ def _criterion(raw: Any, where: str) -> Criterion:
                 f"{where}.fail_values: for category and yes_no criteria only ({kind} criteria fail "
                 "below pass_threshold)"
             )
-        fail_values = str_list(raw["fail_values"], f"{where}.fail_values", ScorecardError)
+        fail_values = _labels(raw["fail_values"], f"{where}.fail_values", kind)
         if kind == "yes_no" and fail_values not in (("yes",), ("no",)):
             raise ScorecardError(
                 f"{where}.fail_values: a yes_no criterion names its one failing answer, [yes] or [no] "
@@ -369,15 +387,31 @@ class ScorecardRegistry:
     def __init__(self, cards: Sequence[Scorecard]) -> None:
         self.cards = {card.id: card for card in cards}
         if not any(c.tenants == ("*",) and c.queues == ("*",) for c in self.cards.values()):
+            default = self.cards.get("default")
+            if default is not None and default.path is not None and default.path.parent != PACKAGED_DIR:
+                raise ScorecardError(
+                    f"{default.path}: id 'default' replaces the packaged default card, the one that "
+                    f"matches every call, but this one has tenants: {list(default.tenants)}, queues: "
+                    f"{list(default.queues)}; no scorecard matches every call now: give it tenants: ['*'] "
+                    "and queues: ['*'], or another id"
+                )
             raise ScorecardError("no scorecard matches every call (tenants: ['*'], queues: ['*'])")
+        check_ambiguous(self.cards.values())
 
     @classmethod
     def load(cls, extra_dir: Path | None = None) -> ScorecardRegistry:
-        """Packaged scorecards, then ``extra_dir`` (same id overrides the packaged one)."""
-        paths = yaml_files(PACKAGED_DIR, extra_dir, "scorecards", ScorecardError)
+        """Packaged scorecards, then ``extra_dir`` (same id overrides the packaged one; two files of
+        ``extra_dir`` with one id are refused: a copy left next to its original would silently win)."""
+        paths = yaml_files(PACKAGED_DIR, extra_dir, "scorecards", ScorecardError, "CALLSTREAM_SCORECARDS_DIR")
         cards: dict[str, Scorecard] = {}
         for path in paths:
             card = load_scorecard(path)
+            earlier = cards.get(card.id)
+            if earlier is not None and not _packaged(earlier):
+                raise ScorecardError(
+                    f"{path}: id {card.id!r} is the id of {earlier.path} as well; give one of them another "
+                    "id (a new version of a card is the same file with its version bumped)"
+                )
             cards[card.id] = card
         return cls(list(cards.values()))
 
@@ -385,16 +419,59 @@ class ScorecardRegistry:
         """The most specific scorecard for this tenant and queue. Ties: a deployment's own card before
         a packaged one (a card of yours for ``queues: [support]`` replaces the packaged ``support``
         card whatever its id), then the lowest id."""
-        ranked = [
-            (rank, card.path is not None and card.path.parent == PACKAGED_DIR, card.id, card)
-            for card in self.cards.values()
-            if (rank := card.specificity(tenant, queue)) is not None
-        ]
-        ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
-        return ranked[0][3]
+        return _ranked(self.cards.values(), tenant, queue)[0][3]
 
     def get(self, card_id: str) -> Scorecard:
         return self.cards[card_id]
+
+
+def _packaged(card: Scorecard) -> bool:
+    return card.path is not None and card.path.parent == PACKAGED_DIR
+
+
+def _ranked(
+    cards: Iterable[Scorecard], tenant: str, queue: str | None
+) -> list[tuple[int, bool, str, Scorecard]]:
+    """The cards matching a call, best first: by specificity, a deployment's before a packaged one,
+    then by id."""
+    ranked = [
+        (rank, _packaged(card), card.id, card)
+        for card in cards
+        if (rank := card.specificity(tenant, queue)) is not None
+    ]
+    ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
+    return ranked
+
+
+#: A tenant no card names (no tenant name holds a NUL).
+_UNNAMED = "\0unnamed"
+
+
+def check_ambiguous(cards: Iterable[Scorecard]) -> None:
+    """Refuse two cards of which :meth:`ScorecardRegistry.for_call` would choose by id alone: for
+    some call both match, at the same specificity, both a deployment's (or both packaged), and no
+    card outranks them. (A deployment's card outranking a packaged one at a tie is the design.)
+    A match depends only on whether the call's tenant and queue are among those a card names, so
+    the calls tried are every named tenant and one named by none, by every named queue and none."""
+    cards = list(cards)
+    tenants = [*sorted({t for c in cards for t in c.tenants if t != "*"}), _UNNAMED]
+    queues: list[str | None] = [*sorted({q for c in cards for q in c.queues if q != "*"}), None]
+    for tenant in tenants:
+        for queue in queues:
+            ranked = _ranked(cards, tenant, queue)
+            if len(ranked) < 2 or ranked[0][:2] != ranked[1][:2]:
+                continue
+            first, second = ranked[0][3], ranked[1][3]
+            calls = "every tenant" if tenant == _UNNAMED else f"tenant {tenant!r}"
+            calls += f", queue {queue!r}" if queue is not None else ", any queue they do not name"
+            raise ScorecardError(
+                f"{second.path or second.id}: scorecard {second.id!r} and {first.id!r} "
+                f"({first.path or 'packaged'}) both match calls of {calls} equally (tenants "
+                f"{list(second.tenants)} / {list(first.tenants)}, queues {list(second.queues)} / "
+                f"{list(first.queues)}), and {first.id!r} would be used only because its id sorts "
+                "first. For a new version of a card, edit that file and bump its version (scores keep "
+                "the version they were made with); to keep both, give them different queues or tenants"
+            )
 
 
 #: Keyword rules: ``keyword:<name>`` counts a dictionary entry in what either speaker said,

@@ -38,14 +38,28 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return f"{problem} ({context})" if context else str(problem)
 
 
-def yaml_files(packaged: Path, extra_dir: Path | None, what: str, error: type[Exception]) -> list[Path]:
+def yaml_files(
+    packaged: Path, extra_dir: Path | None, what: str, error: type[Exception], setting: str
+) -> list[Path]:
     """Packaged files, then those of ``extra_dir`` (loaded later, so the same id replaces)."""
     paths = sorted(packaged.glob("*.yaml"))
     if extra_dir is not None:
-        if not Path(extra_dir).is_dir():
-            raise error(f"{extra_dir}: {what} directory does not exist")
+        check_dir(extra_dir, what, error, setting)
         paths += sorted([*Path(extra_dir).glob("*.yaml"), *Path(extra_dir).glob("*.yml")])
     return paths
+
+
+def check_dir(folder: Path, what: str, error: type[Exception], setting: str) -> None:
+    """Raise ``error`` unless ``folder`` is a directory: a file named instead (the one config file
+    rather than its folder) is told apart from a missing folder, with the setting to change."""
+    folder = Path(folder)
+    if folder.is_file():
+        raise error(
+            f"{folder}: {setting} names a file, not a folder; it takes the folder of the {what} files: "
+            f"{setting}={folder.parent}"
+        )
+    if not folder.is_dir():
+        raise error(f"{folder}: {what} directory does not exist")
 
 
 _ID_RE = re.compile(r"[\w.-]{1,64}")
