@@ -19,11 +19,12 @@ rules, change one (same id) or switch one off (``enabled: false``) without copyi
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
 import string
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -38,6 +39,7 @@ from processors.rules import (
     NO_QUALIFIERS,
     Qualifiers,
     check_dictionaries_dir,
+    dictionary_hint,
     excerpt,
     negated_hits,
     quoted_hits,
@@ -733,13 +735,16 @@ def _keyword_paths(condition: Condition | None) -> Iterator[tuple[str, str]]:
 
 
 def check_keyword_entries(
-    rulebook: AlertRulebook, dictionaries: Mapping[str | None, Mapping[str, Any]]
+    rulebook: AlertRulebook,
+    dictionaries: Mapping[str | None, Mapping[str, Any]],
+    hint: Callable[[str | None], str] = lambda tenant: "",
 ) -> None:
     """Refuse (:class:`AlertRuleError`) a rule reading a keyword entry no dictionary defines: it
     would read 0 for every call and never fire. ``dictionaries``: by tenant (None: the default), as
     ``processors.rules.check_dictionaries_dir`` loads them. A ``*`` set must find the entry in the
     default dictionary or a tenant's; a set naming tenants, in each one's (the default for a tenant
-    without a file of its own)."""
+    without a file of its own). ``hint(tenant)``: words on why that tenant's dictionary may not be
+    the file meant (:func:`processors.rules.dictionary_hint`)."""
     default = dictionaries.get(None, {})
     anywhere = {entry for d in dictionaries.values() for entry in d}
     for rule_set in rulebook.sets.values():
@@ -753,7 +758,7 @@ def check_keyword_entries(
                         known = ", ".join(sorted(defined)) or "none"
                         raise AlertRuleError(
                             f"{where}: rule {rule.id!r} reads {path} but {scope} defines no entry "
-                            f"{entry!r} (defined: {known}); it would never fire"
+                            f"{entry!r} (defined: {known}{hint(tenant)}); it would never fire"
                         )
 
 
@@ -828,8 +833,21 @@ def check_criterion_paths(rulebook: AlertRulebook, scorecards: Any) -> None:
                             raise AlertRuleError(
                                 f"{where}: rule {rule.id!r} reads {path} but scorecard {card.id!r}, the one "
                                 f"for calls of {calls}, has no criterion {criterion!r} (criteria: "
-                                f"{', '.join(ids)}); it would never fire for them"
+                                f"{', '.join(ids)}{_card_tenant_hint(tenant, cards)}); it would never fire "
+                                "for them"
                             )
+
+
+def _card_tenant_hint(tenant: str, cards: Sequence[Any]) -> str:
+    """``; no scorecard names tenant 'nortwind' (did you mean 'northwind'?)`` when a rule set's tenant
+    is no card's but close to one's: the likely typo behind a rule read against the default card."""
+    named = sorted({t for card in cards for t in card.tenants if t != "*"})
+    if tenant in named:
+        return ""
+    close = difflib.get_close_matches(tenant, named, n=1) or [
+        t for t in named if t.casefold() == tenant.casefold()
+    ]
+    return f"; no scorecard names tenant {tenant!r} (did you mean {close[0]!r}?)" if close else ""
 
 
 def load_checked_rulebook(
@@ -840,7 +858,11 @@ def load_checked_rulebook(
     defines or a criterion its calls' scorecard (``scorecards``) lacks. One loader for the alerts
     agent, ``callstream config --check`` and ``callstream alerts try``, so all three refuse alike."""
     rulebook = AlertRulebook.load(rules_dir)
-    check_keyword_entries(rulebook, check_dictionaries_dir(dictionaries_dir))
+    check_keyword_entries(
+        rulebook,
+        check_dictionaries_dir(dictionaries_dir),
+        lambda tenant: dictionary_hint(tenant, dictionaries_dir),
+    )
     check_criterion_paths(rulebook, scorecards)
     return rulebook
 

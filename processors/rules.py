@@ -18,6 +18,7 @@ Cyrillic words ("WhatsApp", "iPhone") do not count as English.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -455,6 +456,28 @@ def dictionary_tenants(folder: Path | None) -> list[str]:
     if folder is None or not Path(folder).is_dir():
         return []
     return sorted({p.stem for suffix in ("*.yaml", "*.yml") for p in Path(folder).glob(suffix)})
+
+
+def dictionary_hint(tenant: str | None, folder: Path | None) -> str:
+    """Why a tenant's calls may read the default dictionary rather than the file meant for them, as
+    words to append to an error listing the entries found (empty when there is nothing to say):
+    ``CALLSTREAM_DICTIONARIES_DIR`` unset, a file named in other letters (``Northwind.yaml`` for
+    ``northwind``: names match exactly) or a tenant close to one with a file (``nortwind``)."""
+    if folder is None:
+        return "; CALLSTREAM_DICTIONARIES_DIR is unset, so only the packaged default dictionary is read"
+    if not tenant or tenant == "*":
+        return ""
+    tenants = dictionary_tenants(folder)
+    if tenant in tenants:
+        return ""
+    twin = next((t for t in tenants if t.casefold() == tenant.casefold()), None)
+    if twin is not None:
+        return (
+            f"; {twin}.yaml in {folder} differs from tenant {tenant!r} only by case, and file names match "
+            f"tenants exactly: rename it {tenant}.yaml"
+        )
+    close = difflib.get_close_matches(tenant, tenants, n=1)
+    return f"; no dictionary file for tenant {tenant!r} (did you mean {close[0]!r}?)" if close else ""
 
 
 def check_dictionaries_dir(folder: Path | None) -> dict[str | None, dict[str, Entry]]:

@@ -500,6 +500,7 @@ def check_keyword_rules(
     cards: Iterable[Scorecard],
     dictionary: Callable[[str | None], Mapping[str, Any]],
     tenants_with_dictionaries: Iterable[str] = (),
+    hint: Callable[[str | None], str] = lambda tenant: "",
 ) -> None:
     """Raise :class:`ScorecardError` for a ``keyword:<name>`` criterion no keyword dictionary defines.
 
@@ -508,6 +509,8 @@ def check_keyword_rules(
     tenants must find the name in each one's dictionary. A ``*`` card must find it in the default
     dictionary or at least one tenant's: a name only some tenants define is allowed (the score stage
     marks the criterion ``failed`` for calls of the others), one defined nowhere is a typo.
+    ``hint(tenant)``: words on why that tenant's dictionary may not be the file meant
+    (:func:`processors.rules.dictionary_hint`).
     """
     tenant_names = list(tenants_with_dictionaries)
     anywhere: set[str] | None = None
@@ -526,8 +529,8 @@ def check_keyword_rules(
                 if name not in defined:
                     raise ScorecardError(
                         f"{where}: criterion {c.id!r} has rule {c.rule} but {scope} defines no "
-                        f"entry {name!r} (defined: {', '.join(sorted(defined)) or 'none'}); it would "
-                        "never count a hit"
+                        f"entry {name!r} (defined: {', '.join(sorted(defined)) or 'none'}{hint(tenant)}); "
+                        "it would never count a hit"
                     )
 
 

@@ -37,6 +37,7 @@ from processors.rules import (
     RuleOptions,
     check_dictionaries_dir,
     default_rule_options,
+    dictionary_hint,
     load_dictionary,
     quoted_hits,
     roles_known,
@@ -346,7 +347,12 @@ def check_dictionaries(registry: ScorecardRegistry, options: RuleOptions) -> Non
     folder = Path(options.dictionaries_dir) if options.dictionaries_dir else None
     loaded = check_dictionaries_dir(folder)  # every file, so a broken one stops the worker here
     tenants = [tenant for tenant in loaded if tenant is not None]
-    check_keyword_rules(registry.cards.values(), lambda tenant: load_dictionary(tenant, folder), tenants)
+    check_keyword_rules(
+        registry.cards.values(),
+        lambda tenant: load_dictionary(tenant, folder),
+        tenants,
+        lambda tenant: dictionary_hint(tenant, folder),
+    )
 
 
 def build_scorer(settings: Any) -> Scorer:

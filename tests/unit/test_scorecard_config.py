@@ -161,3 +161,86 @@ def test_a_phrase_yaml_reads_as_a_boolean_is_refused_with_the_quoting(tmp_path: 
     load_dictionary.cache_clear()
     with pytest.raises(DictionaryError, match=r"entry 'confirm': YAML reads a bare yes/no.*quote the phrase"):
         load_dictionary("acme", tmp_path)
+
+
+def keyword_card(tenants: list[str], rule: str = "keyword:refund") -> str:
+    raw = copy.deepcopy(DEFAULT_RAW)
+    raw.update(id="kw", version="1", tenants=tenants, queues=["kw"])
+    raw["criteria"].append(
+        {"id": "refund_said", "title": "Refund", "type": "yes_no", "source": "rule", "rule": rule}
+    )
+    return yaml.safe_dump(raw)
+
+
+def check_cards(cards: Path, dictionaries: Path | None) -> None:
+    from processors.rules import RuleOptions
+    from processors.scoring import check_dictionaries
+
+    load_dictionary.cache_clear()
+    check_dictionaries(ScorecardRegistry.load(cards), RuleOptions(dictionaries_dir=dictionaries))
+
+
+def test_a_keyword_entry_with_no_dictionaries_dir_says_the_setting_is_unset(tmp_path: Path) -> None:
+    (tmp_path / "kw.yaml").write_text(keyword_card(["*"]))
+    with pytest.raises(ScorecardError) as err:
+        check_cards(tmp_path, None)
+    assert "defines no entry 'refund'" in str(err.value)
+    assert "CALLSTREAM_DICTIONARIES_DIR is unset, so only the packaged default dictionary is read" in str(
+        err.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("tenant", "hint"),
+    [
+        ("northwind", "Northwind.yaml in {dicts} differs from tenant 'northwind' only by case"),
+        ("nortwind", "no dictionary file for tenant 'nortwind' (did you mean 'Northwind'?)"),
+    ],
+)
+def test_a_tenant_s_dictionary_in_other_letters_or_a_close_name_is_pointed_out(
+    tmp_path: Path, tenant: str, hint: str
+) -> None:
+    cards, dicts = tmp_path / "cards", tmp_path / "dicts"
+    cards.mkdir()
+    dicts.mkdir()
+    (dicts / "Northwind.yaml").write_text("refund: [refund]\n")
+    (cards / "kw.yaml").write_text(keyword_card([tenant]))
+    with pytest.raises(ScorecardError) as err:
+        check_cards(cards, dicts)
+    assert f"the keyword dictionary of tenant {tenant!r} defines no entry 'refund'" in str(err.value)
+    assert hint.format(dicts=dicts) in str(err.value)
+    if tenant == "northwind":
+        assert "rename it northwind.yaml" in str(err.value)
+
+
+def test_an_alert_rule_set_s_tenant_close_to_a_dictionary_s_or_a_card_s_gets_a_did_you_mean(
+    tmp_path: Path,
+) -> None:
+    from processors.alerts import load_checked_rulebook
+
+    cards, dicts, rules = tmp_path / "cards", tmp_path / "dicts", tmp_path / "rules"
+    for folder in (cards, dicts, rules):
+        folder.mkdir()
+    (dicts / "northwind.yaml").write_text("refund: [refund]\n")
+    (rules / "nw.yaml").write_text(
+        "id: nw\ntenants: [nortwind]\nrules:\n"
+        "  - {id: r, severity: info, when: rules.keyword_hits.refund >= 1}\n"
+    )
+    load_dictionary.cache_clear()
+    with pytest.raises(AlertRuleError) as err:
+        load_checked_rulebook(rules, dicts, ScorecardRegistry.load(None))
+    assert "the dictionary of 'nortwind' defines no entry 'refund'" in str(err.value)
+    assert "(did you mean 'northwind'?)" in str(err.value)
+    raw = copy.deepcopy(DEFAULT_RAW)
+    raw.update(id="nw", version="1", tenants=["northwind"], queues=["*"])
+    raw["criteria"].append(
+        {"id": "greeted", "title": "Greeted", "type": "yes_no", "source": "llm", "rubric": "x"}
+    )
+    (cards / "nw.yaml").write_text(yaml.safe_dump(raw))
+    (rules / "nw.yaml").write_text(
+        "id: nw\ntenants: [nortwind]\nrules:\n  - {id: r, severity: info, when: criteria.greeted == no}\n"
+    )
+    with pytest.raises(AlertRuleError) as err:
+        load_checked_rulebook(rules, dicts, ScorecardRegistry.load(cards))
+    assert "has no criterion 'greeted'" in str(err.value)
+    assert "no scorecard names tenant 'nortwind' (did you mean 'northwind'?)" in str(err.value)
