@@ -1757,3 +1757,9 @@ _RULES: dict[tuple[str, str], Callable[[_Call, Any], BaselineValue]] = {
     ("issue_resolved", "category"): lambda call, c: _issue_resolved(call, c.values),
     ("next_steps", "yes_no"): lambda call, _: _next_steps(call),
 }
+
+
+def has_rule(criterion: Any) -> bool:
+    """Whether the baseline answers this criterion (by id and kind): without an LLM, one it does not
+    stays pending."""
+    return (criterion.id, criterion.kind) in _RULES

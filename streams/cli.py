@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 # Only the standard library at import time: main() reports a Ctrl-C (one line, exit 130) only once it
 # runs, and the entry point imports this module before that; pydantic (settings) comes in main().
@@ -937,8 +937,9 @@ def cmd_config(args: argparse.Namespace) -> int:
         if unknown := unknown_settings(config_file()):
             print(f"callstream: unknown setting(s): {'; '.join(unknown)}", file=sys.stderr)
             return 2
-        check_config_files(settings)
+        scorecards, rulebook = check_config_files(settings)
         print(config_verdict(settings, config_file()), file=sys.stderr)
+        describe_config(settings, scorecards, rulebook, out=sys.stderr)
         return 0
     for name, field in Settings.model_fields.items():
         env = f"CALLSTREAM_{name.upper()}"
@@ -970,10 +971,11 @@ def config_verdict(settings: Settings, env_file: str) -> str:
     )
 
 
-def check_config_files(settings: Settings) -> None:
+def check_config_files(settings: Settings) -> tuple[Any, Any]:
     """Load what the score and alerts stages load at start (alert rules, scorecards, keyword
     dictionaries and the entries rules and scorecards name; the text config is checked with the
-    settings): the first problem raises as it would stop a worker."""
+    settings): the first problem raises as it would stop a worker. Returns (scorecard registry,
+    alert rule book)."""
     from processors.alerts import load_checked_rulebook
     from processors.rules import RuleOptions
     from processors.scorecard import ScorecardRegistry
@@ -981,7 +983,69 @@ def check_config_files(settings: Settings) -> None:
 
     scorecards = ScorecardRegistry.load(settings.scorecards_dir)
     check_dictionaries(scorecards, RuleOptions.from_settings(settings))  # as build_scorer, without a client
-    load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorecards)
+    return scorecards, load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorecards)
+
+
+def describe_config(settings: Settings, scorecards: Any, rulebook: Any, out: TextIO | None = None) -> None:
+    """``config --check``'s account of what loaded, so a user sees their files were read at all
+    (``config ok`` alone said nothing of a folder of cards that matched nothing): each scorecard and
+    alert rule set with its version and file, the tenants with a keyword dictionary, then a warning
+    per card whose total the configured scorer can never give (see :func:`unanswered_criteria`)."""
+    from processors.alerts import PACKAGED_DIR as RULES_DIR
+    from processors.rules import dictionary_tenants
+    from processors.scorecard import PACKAGED_DIR as CARDS_DIR
+
+    out = out or sys.stdout
+
+    def source(path: Path | None, packaged: Path) -> str:
+        return "packaged" if path is None or path.parent == packaged else str(path)
+
+    cards = sorted(scorecards.cards.values(), key=lambda c: c.id)
+    sets = sorted(rulebook.sets.values(), key=lambda s: s.id)
+    folder = settings.dictionaries_dir
+    tenants = dictionary_tenants(folder)
+    print(
+        "  scorecards: " + ", ".join(f"{c.id} {c.version} ({source(c.path, CARDS_DIR)})" for c in cards),
+        file=out,
+    )
+    print(
+        "  keyword dictionaries: default (packaged); tenants: "
+        + (
+            f"{', '.join(tenants) or 'none'} ({folder})"
+            if folder is not None
+            else "none (CALLSTREAM_DICTIONARIES_DIR unset)"
+        ),
+        file=out,
+    )
+    print(
+        "  alert rules: " + ", ".join(f"{s.id} {s.version} ({source(s.path, RULES_DIR)})" for s in sets),
+        file=out,
+    )
+    scorer = settings.scoring_backend
+    for card in cards:
+        if missing := unanswered_criteria(card, scorer):
+            print(
+                f"callstream: warning: {card.path or card.id}: scorecard {card.id!r}: the {scorer} scorer "
+                f"answers no llm criterion {', '.join(missing)} (weighted or fatal), so every call's total "
+                "on this card will be null and total-based alerts never fire; configure an LLM "
+                "(CALLSTREAM_LLM_URL), give them weight: 0 and no fatal, or make them source: rule",
+                file=out,
+            )
+
+
+def unanswered_criteria(card: Any, scorer: str) -> list[str]:
+    """The weighted or fatal ``source: llm`` criteria of ``card`` the scorer (``openai``,
+    ``baseline`` or ``rules``) leaves pending: with any, the card's total is always null. The baseline
+    answers the criteria it has a rule for (by id and type)."""
+    from processors.baseline import has_rule
+
+    if scorer == "openai":
+        return []
+    return [
+        c.id
+        for c in card.llm_criteria
+        if (c.weight > 0 or c.fatal) and (scorer != "baseline" or not has_rule(c))
+    ]
 
 
 def _version() -> str:
@@ -1410,8 +1474,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check instead of printing: validate the settings, refuse unknown CALLSTREAM_* names and "
         "load the alert rules, scorecards and keyword dictionaries the settings name, as a worker does "
-        "at start; print only the verdict (one 'config ok' line, or exit 2 naming each wrong variable "
-        "or the file of the first problem)",
+        "at start; print only the verdict ('config ok' and the scorecards, dictionary tenants and rule "
+        "sets that loaded, with a warning for a card whose total the scorer can never give; or exit 2 "
+        "naming each wrong variable or the file of the first problem)",
     )
     p.set_defaults(func=cmd_config)
     return parser

@@ -437,14 +437,58 @@ def test_config_check_prints_the_verdict_not_the_table(
     checked = capsys.readouterr()
     assert checked.out == ""
     fields = len(Settings.model_fields)
-    assert checked.err.splitlines() == [
+    assert checked.err.splitlines()[0] == (
         f"config ok: {fields} settings, 2 set from the environment, 1 from .env; "
         "alert rules, scorecards, keyword dictionaries and text config load"
-    ]
+    )
     monkeypatch.setenv("CALLSTREAM_PARTITIONS", "many")
     assert main(["config", "--check"]) == 2
     wrong = capsys.readouterr()
     assert wrong.out == "" and "CALLSTREAM_PARTITIONS" in wrong.err and "config ok" not in wrong.err
+
+
+def test_config_check_lists_what_loaded_and_warns_of_a_card_whose_total_is_always_null(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
+) -> None:
+    """A trial: `config ok` and nothing else, whether the folder's cards were read or not. It now
+    names each card, dictionary tenant and rule set with its file, and warns (exit 0) of a card with
+    a weighted llm criterion no configured scorer answers: its total would always be null."""
+    import yaml
+
+    from processors.scorecard import PACKAGED_DIR
+
+    cards, dicts = tmp_path / "cards", tmp_path / "dicts"
+    cards.mkdir()
+    dicts.mkdir()
+    raw = yaml.safe_load((PACKAGED_DIR / "default.yaml").read_text())
+    raw.update(id="northwind-collections", version="1", tenants=["northwind"], queues=["collections"])
+    raw["criteria"].append(
+        {"id": "payment_plan", "title": "Plan offered", "type": "yes_no", "source": "llm", "rubric": "x"}
+    )
+    (cards / "nw.yaml").write_text(yaml.safe_dump(raw))
+    (dicts / "northwind.yaml").write_text("refund: [refund]\n")
+    monkeypatch.setenv("CALLSTREAM_SCORECARDS_DIR", str(cards))
+    monkeypatch.setenv("CALLSTREAM_DICTIONARIES_DIR", str(dicts))
+    assert main(["config", "--check"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("config ok: ")
+    assert lines[1] == (
+        f"  scorecards: default 2 (packaged), northwind-collections 1 ({cards / 'nw.yaml'}), "
+        "support 4 (packaged)"
+    )
+    assert lines[2] == f"  keyword dictionaries: default (packaged); tenants: northwind ({dicts})"
+    assert lines[3].startswith("  alert rules: default ") and lines[3].endswith(" (packaged)")
+    assert lines[4] == (
+        f"callstream: warning: {cards / 'nw.yaml'}: scorecard 'northwind-collections': the baseline "
+        "scorer answers no llm criterion payment_plan (weighted or fatal), so every call's total on this "
+        "card will be null and total-based alerts never fire; configure an LLM (CALLSTREAM_LLM_URL), "
+        "give them weight: 0 and no fatal, or make them source: rule"
+    )
+    assert len(lines) == 5  # the packaged cards are fully answered by the baseline
+    raw["criteria"][-1]["weight"] = 0
+    (cards / "nw.yaml").write_text(yaml.safe_dump(raw))
+    assert main(["config", "--check"]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_an_empty_variable_is_unset_for_the_settings_and_for_config_check_s_count(
@@ -464,10 +508,10 @@ def test_an_empty_variable_is_unset_for_the_settings_and_for_config_check_s_coun
     assert settings.partitions == 5  # the empty variable no longer hides the file's value
     assert settings.replication_factor == 1 and settings.whisper_hint_check_logprob is None
     assert main(["config", "--check"]) == 0
-    assert capsys.readouterr().err.splitlines() == [
+    assert capsys.readouterr().err.splitlines()[0] == (
         f"config ok: {len(Settings.model_fields)} settings, 1 set from the environment, 1 from .env; "
         "alert rules, scorecards, keyword dictionaries and text config load"
-    ]
+    )
 
 
 def test_publish_without_a_broker_says_how_to_reach_the_embedded_one(
