@@ -179,6 +179,8 @@ def try_alerts(
                 f"  note: no rule set names tenant {tenant!r}; one names {twin!r} (tenants match exactly)",
                 file=out,
             )
+        for note in _other_queue_notes(rulebook, scorer.registry, tenant, queue, score["scorecard_id"]):
+            print(f"  note: {note}", file=out)
         hint = None if queue else _other_card_hint(rules, scorer.registry, score["scorecard_id"])
         if hint is not None:  # no queue was chosen: say which choice lets the quiet rules fire
             print(f"  note: {hint}", file=out)
@@ -242,3 +244,34 @@ def _tenant_twin(rulebook: Any, tenant: str) -> str | None:
         return None
     fold = tenant.strip().casefold()
     return next((t for t in sorted(named) if t.strip().casefold() == fold), None)
+
+
+def _other_queue_notes(
+    rulebook: Any, registry: Any, tenant: str, queue: str | None, card_id: str
+) -> list[str]:
+    """Notes for a call that fell back to a card or rule sets not naming its tenant while some name
+    the tenant for other queues: ``--queue`` left out or misspelt (``collection`` for
+    ``collections``) scores the dialogue on the default card, with nothing saying the tenant's own
+    card was passed over."""
+
+    def elsewhere(items: Any) -> list[str]:
+        return [
+            f"{item.id} (queues {', '.join(item.queues)})"
+            for item in sorted(items, key=lambda i: i.id)
+            if tenant in item.tenants and item.specificity(tenant, queue) is None
+        ]
+
+    given = f"queue {queue!r}" if queue else "no --queue"
+    notes = []
+    if tenant not in registry.get(card_id).tenants and (cards := elsewhere(registry.cards.values())):
+        notes.append(
+            f"scorecard {card_id} scored this call ({given}); tenant {tenant!r} has scorecard "
+            f"{', '.join(cards)} for other queues: give one of them with --queue"
+        )
+    applying = [s for s in rulebook.sets.values() if s.specificity(tenant, queue) is not None]
+    if not any(tenant in s.tenants for s in applying) and (sets := elsewhere(rulebook.sets.values())):
+        notes.append(
+            f"no rule set of tenant {tenant!r} applies ({given}); rule set {', '.join(sets)} names it for "
+            "other queues: give one of them with --queue"
+        )
+    return notes

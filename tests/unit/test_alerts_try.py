@@ -220,3 +220,42 @@ def test_a_language_the_words_are_not_in_is_pointed_out(
     assert main(["alerts", "try", str(tmp_path / "call.txt"), "--language", words]) == 0
     agreed = capsys.readouterr()
     assert agreed.err == "" and f", language {words}, " in agreed.out and "detected" not in agreed.out
+
+
+def test_a_queue_that_falls_back_to_the_default_card_and_rules_names_the_tenant_s_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A trial tried `--tenant northwind` with no --queue (and with `collection` for `collections`):
+    the dialogue was scored on the default card and the default rules, with no word of the tenant's
+    own card and rule set for its collections queue."""
+    import yaml
+
+    from processors.scorecard import PACKAGED_DIR
+
+    calm = with_rules(
+        tmp_path,
+        monkeypatch,
+        "id: nw\ntenants: [northwind]\nqueues: [collections]\nrules:\n"
+        "  - id: any_price\n    severity: info\n    when: rules.price_mentions >= 1\n",
+    )
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    raw = yaml.safe_load((PACKAGED_DIR / "default.yaml").read_text())
+    raw.update(id="nw-collections", version="1", tenants=["northwind"], queues=["collections"])
+    (cards / "nw.yaml").write_text(yaml.safe_dump(raw))
+    monkeypatch.setenv("CALLSTREAM_SCORECARDS_DIR", str(cards))
+    for queue in ([], ["--queue", "collection"]):
+        assert main(["alerts", "try", str(calm), "--tenant", "northwind", *queue]) == 0
+        out = capsys.readouterr().out
+        given = "queue 'collection'" if queue else "no --queue"
+        assert (
+            f"  note: scorecard default scored this call ({given}); tenant 'northwind' has scorecard "
+            "nw-collections (queues collections) for other queues: give one of them with --queue"
+        ) in out
+        assert (
+            f"  note: no rule set of tenant 'northwind' applies ({given}); rule set nw (queues "
+            "collections) names it for other queues"
+        ) in out
+    assert main(["alerts", "try", str(calm), "--tenant", "northwind", "--queue", "collections"]) == 0
+    out = capsys.readouterr().out
+    assert "scorecard nw-collections" in out and "FIRES  any_price" in out and "note:" not in out
