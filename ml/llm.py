@@ -46,6 +46,7 @@ from ml.prompts import (
     check_answer,
     retry_message,
 )
+from processors.doubts import TRANSCRIPT_CUT, Doubt
 from processors.scorecard import Scorecard
 from streams.settings import llm_auth_problem, redact, without_secrets
 
@@ -160,8 +161,9 @@ class LLMResult:
     failed: dict[str, str] = field(default_factory=dict)
     #: The last raw answer, capped at :data:`RAW_LIMIT`, when it was invalid.
     raw_answer: str | None = None
-    #: What the score was judged on short of the whole call (the transcript cut to fit the context).
-    warnings: tuple[str, ...] = ()
+    #: What the score was judged on short of the whole call (the transcript cut to fit the context),
+    #: each naming its kind (:mod:`processors.doubts`).
+    warnings: tuple[Doubt, ...] = ()
 
 
 def _tokens(usage: Any, key: str) -> int:
@@ -391,7 +393,9 @@ class OpenAIBackend:
             return cap
         return seconds
 
-    def _fit(self, dialogue: str, messages: list[dict[str, str]], exc: LLMContextTooLong) -> tuple[str, str]:
+    def _fit(
+        self, dialogue: str, messages: list[dict[str, str]], exc: LLMContextTooLong
+    ) -> tuple[str, Doubt]:
         """(the dialogue cut to fit the context the refusal names, a warning saying so); raises
         :class:`LLMContextTooLong` when no cut of the dialogue can make the prompt fit."""
         share = _keep_share(exc, messages, dialogue, self.config.max_tokens)
@@ -404,7 +408,10 @@ class OpenAIBackend:
             ) from exc
         cut, lines, total = cut_dialogue(dialogue, int(len(dialogue.strip()) * min(share, 1.0)))
         context = f" ({exc.limit} tokens)" if exc.limit else ""
-        warning = f"transcript cut to fit the model's context{context}: {lines} of {total} lines cut"
+        warning = Doubt(
+            f"transcript cut to fit the model's context{context}: {lines} of {total} lines cut",
+            TRANSCRIPT_CUT,
+        )
         log.warning("%s: %s", self._shown, warning)
         return cut, warning
 
@@ -417,7 +424,7 @@ class OpenAIBackend:
         tokens_in = tokens_out = 0
         started = time.perf_counter()
         error = raw = ""
-        warnings: tuple[str, ...] = ()
+        warnings: tuple[Doubt, ...] = ()
         checked: CheckedAnswer | None = None
         for attempt in (1, 2):
             while True:

@@ -35,6 +35,16 @@ import httpx
 import numpy as np
 
 import connectors
+from processors.doubts import (
+    CHANNEL_MAP_INCOMPLETE,
+    EXTRA_CHANNELS,
+    MONO_DECLARED_STEREO,
+    ONE_MIX_DECLARED_STEREO,
+    RECORDING_STILL_WRITTEN,
+    RECORDING_TRUNCATED,
+    STEREO_DECLARED_MONO,
+    Doubt,
+)
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -469,7 +479,7 @@ def load_call_audio(
     max_seconds: float,
     *,
     download: bool = False,
-    warnings: list[str] | None = None,
+    warnings: list[Doubt] | None = None,
 ) -> tuple[list[ChannelAudio], float]:
     """Decode ``path`` into one ChannelAudio per speaker (stereo) or one mixed track (mono).
 
@@ -483,14 +493,14 @@ def load_call_audio(
 
     Where the recording disagrees with the event (the layout, a channel map naming one channel only)
     or with itself (a cut-short file), the call is still transcribed and the doubt, worded for the
-    user, is logged at WARNING and appended to ``warnings``: the transcript carries it to
-    ``calls.warnings``.
+    user, is logged at WARNING and appended to ``warnings`` as a :class:`~processors.doubts.Doubt`
+    naming its kind: the transcript carries both to ``calls.warnings`` and ``calls.warning_kinds``.
     """
 
-    def doubt(text: str) -> None:
+    def doubt(kind: str, text: str) -> None:
         log.warning("%s: %s", path, text)
         if warnings is not None:
-            warnings.append(text)
+            warnings.append(Doubt(text, kind))
 
     try:
         size = path.stat().st_size
@@ -505,15 +515,17 @@ def load_call_audio(
     stereo = n_channels >= 2 and (layout == "stereo" or n_channels == 2)
     if layout == "stereo" and not stereo:
         doubt(
+            MONO_DECLARED_STEREO,
             "recording is mono but the event declares stereo: the parties are mixed, so roles and "
-            "per-speaker talk time are unknown; send layout 'mono' or the stereo file"
+            "per-speaker talk time are unknown; send layout 'mono' or the stereo file",
         )
     elif n_channels > 2:
         # the decoder downmixes to what the layout asks for: channels 2+ land in the first two
         # (stereo) or the mix (mono), so their speakers cannot keep a role of their own
         doubt(
+            EXTRA_CHANNELS,
             f"{n_channels} channels; downmixed to {'two' if layout == 'stereo' else 'one'}: the speakers "
-            "of channels 2 and up have no role of their own; record one party per channel, two channels"
+            "of channels 2 and up have no role of their own; record one party per channel, two channels",
         )
     decoded = decode_channels(path, stereo, max_seconds)
     if decoded.shape[1] == 0:
@@ -521,16 +533,18 @@ def load_call_audio(
     if stereo and _same_signal(decoded[0], decoded[1]):
         if layout == "stereo":
             doubt(
+                ONE_MIX_DECLARED_STEREO,
                 "both channels of the recording carry the same audio (one mix written twice) but the "
                 "event declares stereo: transcribed as mono, so roles and per-speaker talk time are "
-                "unknown; send layout 'mono' or the recorder's one-party-per-channel file"
+                "unknown; send layout 'mono' or the recorder's one-party-per-channel file",
             )
         decoded, stereo = decoded[:1].copy(), False  # a copy: a view would keep both channels alive
     elif stereo and layout != "stereo":
         doubt(
+            STEREO_DECLARED_MONO,
             "recording is stereo (two different channels) but the event declares mono: the channels "
             "were mixed, so roles and per-speaker talk time are unknown; send layout 'stereo' with "
-            "audio.channels naming each channel's party"
+            "audio.channels naming each channel's party",
         )
         decoded, stereo = decoded.mean(axis=0, keepdims=True), False
     if stereo:
@@ -539,9 +553,10 @@ def load_call_audio(
         if unnamed := [t.channel for t in tracks if str(t.channel) not in roles]:
             named = ", ".join(f'"{k}": "{v}"' for k, v in sorted(roles.items()))
             doubt(
+                CHANNEL_MAP_INCOMPLETE,
                 f"audio.channels ({{{named}}}) names no party for channel {unnamed[0]}: its speech has "
                 "role 'unknown', so no per-speaker talk time is measured (for either party) and that "
-                'party\'s rules miss it; name both channels, e.g. {"0": "agent", "1": "customer"}'
+                'party\'s rules miss it; name both channels, e.g. {"0": "agent", "1": "customer"}',
             )
     else:
         tracks = [ChannelAudio(0, "unknown", decoded[0])]
@@ -552,11 +567,14 @@ def load_call_audio(
     # a header past the limit is a placeholder (a WAV still being written says 0xFFFFFFFF bytes)
     if declared is not None and declared <= max_seconds and duration < declared * TRUNCATED_SHARE - 1.0:
         doubt(
+            RECORDING_TRUNCATED,
             f"{duration:.1f} s of audio where its header says {declared:.1f} s: the file ends early (an "
-            "upload or copy cut short?); transcribing what is there"
+            "upload or copy cut short?); transcribing what is there",
         )
     if not download and (growing := _still_written(path, size)):
-        doubt(f"{growing}: still being written? transcribing the {duration:.1f} s read")
+        doubt(
+            RECORDING_STILL_WRITTEN, f"{growing}: still being written? transcribing the {duration:.1f} s read"
+        )
     return tracks, duration
 
 

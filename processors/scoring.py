@@ -20,7 +20,7 @@ criterion says whether it is fatal, whether it failed the call and which rule co
 (:func:`processors.scorecard.describe_criteria`), for BI.
 
 When the LLM scored a transcript cut to fit its context (:attr:`ml.llm.LLMResult.warnings`), the
-score's ``warnings`` say so.
+score's ``warnings`` say so (``warning_kinds``: ``transcript_cut``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from processors.baseline import BASELINE_VERSION, baseline_scores, turns_from_segments
+from processors.doubts import kinds_of
 from processors.rules import (
     RuleOptions,
     check_dictionaries_dir,
@@ -313,6 +314,7 @@ class Scorer:
             "rules": rules,
             "summary": result.summary if result else None,
             "warnings": list(result.warnings) if result else [],
+            "warning_kinds": kinds_of(result.warnings) if result else [],
             "llm_tokens_in": result.tokens_in if result else None,
             "llm_tokens_out": result.tokens_out if result else None,
             "latencies": latencies,

@@ -32,6 +32,7 @@ from ml.whisper import Asr, WhisperOptions, get_asr, whisper_language
 from processors.acoustics import acoustic_metrics, union, vad_metrics
 from processors.audio import SAMPLE_RATE, ChannelAudio, is_remote, load_call_audio, open_recording
 from processors.baseline import POLITE, find
+from processors.doubts import CHANNELS_SWAPPED, DURATION_MISMATCH, Doubt, kinds_of
 from processors.rules import language_mix
 
 if TYPE_CHECKING:
@@ -635,7 +636,8 @@ def transcribe_call(
     ``layout`` is what was decoded (``audio``'s channels), not what the event declared. ``warnings``
     (the decoder's doubts, :func:`processors.audio.load_call_audio`) get the transcript's own: an event
     whose times disagree with the recording's length (:func:`duration_doubt`), a channel map that
-    looks swapped (:func:`swapped_channels_doubt`); each is logged at WARNING.
+    looks swapped (:func:`swapped_channels_doubt`); each is logged at WARNING. ``warning_kinds`` holds
+    each warning's kind code (:mod:`processors.doubts`), '' for a plain string.
     """
     options = options or WhisperOptions()
     timings: dict[str, float] = {}
@@ -719,9 +721,10 @@ def transcribe_call(
     else:
         metrics = acoustic_metrics(segments, duration, layout)
     swapped = swapped_channels_doubt(segments) if layout == "stereo" else None
-    doubts = [text for text in (duration_doubt(call, duration), swapped) if text]
-    for text in doubts:
+    own = [text for text in (duration_doubt(call, duration), swapped) if text]
+    for text in own:
         log.warning("call %s: %s", call["call_id"], text)
+    doubts = [*warnings, *own]
     return {
         "call_id": call["call_id"],
         "call": dict(call),
@@ -735,11 +738,12 @@ def transcribe_call(
         "timings": timings,
         "dropped_segments": removed,
         "layout": layout,
-        "warnings": [*warnings, *doubts],
+        "warnings": doubts,
+        "warning_kinds": kinds_of(doubts),
     }
 
 
-def duration_doubt(call: Mapping, duration: float) -> str | None:
+def duration_doubt(call: Mapping, duration: float) -> Doubt | None:
     """Why the event's ``started_at`` to ``ended_at`` and the recording's ``duration`` do not fit
     together (:data:`DURATION_SLACK_S`), or None: the recording may be another call's or cut short, or
     the event's times wrong."""
@@ -750,16 +754,18 @@ def duration_doubt(call: Mapping, duration: float) -> str | None:
     if abs(span - duration) <= DURATION_SLACK_S or max(span, duration) <= 2 * min(span, duration):
         return None
     if span > duration:
-        return (
+        return Doubt(
             f"the event says the call lasted {span:.0f} s (started_at to ended_at) but the recording "
             f"holds {duration:.0f} s: the recording may be cut short or another call's; check "
             "recording_uri and the recorder, or the event's times (started_at is when the call was "
-            "answered, not when it rang or queued)"
+            "answered, not when it rang or queued)",
+            DURATION_MISMATCH,
         )
-    return (
+    return Doubt(
         f"the recording holds {duration:.0f} s but the event says the call lasted {span:.0f} s "
         "(started_at to ended_at): the recording may be another call's; check recording_uri, or the "
-        "event's times"
+        "event's times",
+        DURATION_MISMATCH,
     )
 
 
@@ -776,7 +782,7 @@ def _opening(segments: Sequence[Mapping], role: str) -> dict[str, str]:
     return {group: hits[0] for group in OPENING_GROUPS if (hits := find(POLITE[group], text))}
 
 
-def swapped_channels_doubt(segments: Sequence[Mapping]) -> str | None:
+def swapped_channels_doubt(segments: Sequence[Mapping]) -> Doubt | None:
     """Why the channel map looks swapped, or None: the customer channel's first turn holds an agent
     opening (two of :data:`OPENING_GROUPS`) and the agent channel's holds no introduction or offer of
     help. Only a hint, never acted on: were it right, the customer's rules and alerts read the agent's
@@ -790,11 +796,12 @@ def swapped_channels_doubt(segments: Sequence[Mapping]) -> str | None:
     said = ", ".join(f'"{m}"' for m in heard.values())
     fix = sorted([(channel["agent"], "customer"), (channel["customer"], "agent")])
     swapped = "{" + ", ".join(f'"{ch}": "{role}"' for ch, role in fix) + "}"
-    return (
+    return Doubt(
         f"channel {channel['customer']}, mapped to the customer, opens like an agent ({said}) and "
         f"channel {channel['agent']}, mapped to the agent, does not: audio.channels may be swapped, so "
         "the customer's rules and alerts read the agent's words; check the recorder's channel order "
-        f"and send audio.channels {swapped} if so"
+        f"and send audio.channels {swapped} if so",
+        CHANNELS_SWAPPED,
     )
 
 
@@ -802,7 +809,7 @@ def run(call: Mapping, settings: Settings, options: WhisperOptions | None = None
     """Recording URI to Transcript in one blocking call: what the transcribe agent runs in an executor."""
     started = time.perf_counter()
     layout = call.get("audio") or {}
-    warnings: list[str] = []
+    warnings: list[Doubt] = []
     with open_recording(call["recording_uri"], settings, call.get("tenant")) as path:
         audio, duration = load_call_audio(
             path,

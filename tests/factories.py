@@ -108,6 +108,7 @@ def make_transcript(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
         "timings": {"decode": 0.05, "asr": 2.1},
         "layout": call["audio"]["layout"],
         "warnings": [],
+        "warning_kinds": [],
     }
 
 
@@ -207,6 +208,7 @@ def make_call_score(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
         "llm_latency_s": None,
         "cost_usd": None,
         "warnings": [],
+        "warning_kinds": [],
     }
 
 

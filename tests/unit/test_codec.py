@@ -269,19 +269,23 @@ def _transcript_in(record: dict[str, Any], name: str) -> dict[str, Any]:
     return record
 
 
-#: Transcript fields later than every Transcript in schemas/history (the recording's doubts).
-TRANSCRIPT_DOUBTS = {"layout": None, "warnings": []}
+#: Transcript fields later than every Transcript in schemas/history but the newest (the recording's
+#: doubts; 9514fcf has all but warning_kinds).
+TRANSCRIPT_DOUBTS = {"layout": None, "warnings": [], "warning_kinds": []}
 
 
 def _without_transcript_doubts(record: dict[str, Any], name: str, drop: bool = False) -> None:
     """``record``'s transcript as a writer before TRANSCRIPT_DOUBTS leaves it (each at its default),
-    or, with ``drop``, as a reader before them sees it (absent)."""
+    or, with ``drop``, as a reader before them sees it (absent; a CallScore's own warning_kinds too,
+    which no schema in schemas/history has either)."""
     transcript = _transcript_in(record, name)
     for key, default in TRANSCRIPT_DOUBTS.items():
         if drop:
             transcript.pop(key, None)
         else:
             transcript[key] = copy.deepcopy(default)
+    if drop and name == "CallScore":
+        record.pop("warning_kinds", None)
 
 
 def _before_dropped_segments(name: str) -> dict[str, Any]:
@@ -336,6 +340,7 @@ def test_old_readers_skip_dropped_segments(name):
     del transcript["dropped_segments"]
     _without_transcript_doubts(record, name, drop=True)
     record.pop("warnings", None)  # later CallScore fields, which that reader does not know either
+    record.pop("warning_kinds", None)
     if "rules" in record:
         record["rules"].pop("agent_keyword_hits", None)
     if "criteria" in record:
@@ -475,11 +480,43 @@ def test_records_from_before_transcript_doubts_decode_with_the_defaults(name):
 
     new = copy.deepcopy(record)
     _transcript_in(new, name).update(
-        layout="mono", warnings=["recording is mono but the event declares stereo: ..."]
+        layout="mono",
+        warnings=["recording is mono but the event declares stereo: ..."],
+        warning_kinds=["mono_declared_stereo"],
     )
+    if name == "CallScore":
+        new["warning_kinds"] = []
     data = SingleObjectCodec().encode(name, new)
     assert SingleObjectCodec().decode(name, data) == new
     assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load(name)), old) == record
+
+
+@pytest.mark.parametrize("name", TRANSCRIPT_AT)
+def test_records_from_before_warning_kinds_decode_with_none(name):
+    """Backward: a record written before Transcript.warning_kinds (and CallScore.warning_kinds),
+    schemas/history's 9514fcf, reads them as [] (the sink pads them with ''); forward: a reader on that
+    schema reads the new bytes, warnings and all, without them."""
+    path = codec.HISTORY_DIR / f"callstream.{name}.9514fcf.avsc"
+    old = parse_schema(json.loads(path.read_text()), _write_hint=False)
+    assert fingerprint_of(old) != fingerprint_of(load(name))
+    record = sample(name)
+    _transcript_in(record, name)["warnings"] = ["recording is mono but the event declares stereo: ..."]
+    if name == "CallScore":
+        record["warnings"] = ["transcript cut to fit the model's context"]
+    old_record = copy.deepcopy(record)
+    del _transcript_in(old_record, name)["warning_kinds"]
+    old_record.pop("warning_kinds", None)
+
+    decoded = SingleObjectCodec().decode(name, single_object(old, old_record))
+    assert _transcript_in(decoded, name)["warning_kinds"] == []
+    assert decoded == record  # the sample's kinds are [] as well
+
+    _transcript_in(record, name)["warning_kinds"] = ["mono_declared_stereo"]
+    if name == "CallScore":
+        record["warning_kinds"] = ["transcript_cut"]
+    data = SingleObjectCodec().encode(name, record)
+    assert SingleObjectCodec().decode(name, data) == record
+    assert schemaless_reader(io.BytesIO(data[10:]), parse_schema(load(name)), old) == old_record
 
 
 def test_dead_letters_from_before_tenant_decode_with_none():
