@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from processors.acoustics import METRICS
+from processors.doubts import parallel_kinds
 from processors.scorecard import ROLES
 
 NUMBER_MASK = "[customer-number]"
@@ -72,6 +73,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "compression_density",
         "summary",
         "warnings",
+        "warning_kinds",
         "latencies",
         "crm",
         "asr_model",
@@ -163,6 +165,9 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
     rules = score["rules"]
     tenant, call_id, started_at = call["tenant"], score["call_id"], call["started_at"]
 
+    transcript_warnings = list(transcript.get("warnings") or ())
+    score_warnings = list(score.get("warnings") or ())
+
     dropped = dict(transcript.get("dropped") or {})
     for reason, count in (filtered.get("dropped") or {}).items():
         dropped[reason] = dropped.get(reason, 0) + count
@@ -217,7 +222,12 @@ def score_rows(score: Mapping[str, Any], version: int) -> dict[str, list[dict[st
         "compression_density": score["compressed"].get("density"),
         "summary": score.get("summary"),
         # the recording's doubts (transcribe) first, then how the score was made
-        "warnings": [*(transcript.get("warnings") or ()), *(score.get("warnings") or ())],
+        "warnings": [*transcript_warnings, *score_warnings],
+        # one code per warning, '' where a record (from before warning_kinds) names none
+        "warning_kinds": [
+            *parallel_kinds(transcript_warnings, transcript.get("warning_kinds")),
+            *parallel_kinds(score_warnings, score.get("warning_kinds")),
+        ],
         "latencies": dict(score.get("latencies") or {}),
         "crm": dict(call.get("crm") or {}),
         "asr_model": transcript["model"],

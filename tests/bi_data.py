@@ -19,6 +19,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from processors.audio import SAMPLES_DIR, load_call_audio
+from processors.doubts import TRANSCRIPT_CUT, Doubt, kinds_of
 from processors.rows import alert_row, dead_letter_row, failure_hash, score_rows
 from processors.scorecard import (
     Scorecard,
@@ -478,7 +479,10 @@ DURATION_CALL = "bi-agent-4-d1-c0"
 DURATION_SOURCE = "genesys"
 SWAPPED_CALL = "bi-agent-5-d0-c1"
 WARNED_CALLS = (CHANNEL_MAP_CALL, DURATION_CALL, SWAPPED_CALL)
-CUT_WARNING = "transcript cut to fit the model's context (4096 tokens): 12 of 80 lines cut"  # ml/llm.py
+# worded as ml/llm.py _fit words it
+CUT_WARNING = Doubt(
+    "transcript cut to fit the model's context (4096 tokens): 12 of 80 lines cut", TRANSCRIPT_CUT
+)
 
 
 @cache
@@ -508,6 +512,10 @@ def add_warnings(data: BiData) -> None:
     transcript["warnings"] = [swapped_channels_doubt(swapped)]
     doubts = [data.calls[c]["compressed"]["filtered"]["transcript"]["warnings"][0] for c in WARNED_CALLS]
     assert all(doubts), "the data set no longer raises the doubts it stands for"
+    for score in data.calls.values():  # each with its code, as the pipeline's records carry them
+        transcript = score["compressed"]["filtered"]["transcript"]
+        transcript["warning_kinds"] = kinds_of(transcript["warnings"])
+        score["warning_kinds"] = kinds_of(score["warnings"])
 
 
 def _version(ts: datetime) -> int:

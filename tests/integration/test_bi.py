@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 
 from processors.audio import SAMPLES_DIR, load_call_audio
+from processors.doubts import KINDS, MONO_DECLARED_STEREO, TRANSCRIPT_CUT, kind_of
 from processors.rows import alert_row, score_rows
 from processors.rules import price_mentions
 from processors.scorecard import ROLES, ScorecardRegistry
 from processors.transcribe import duration_doubt, swapped_channels_doubt
 from streams.clickhouse import DDL_DIR, connect, migrate, split_statements
-from streams.sink import ClickHouseSink
+from streams.sink import ClickHouseSink, row_version
 from tests import bi_data
 from tests.factories import make_alert, make_call_score
 
@@ -297,13 +298,18 @@ def _write_before_014(client, data) -> None:
     _write_without(client, data.calls, lambda score: data.version(score), (*CRITERION_FACTS, *CRITERION_ROLE))
 
 
+#: calls columns later than every migration the tests here stop before (019's warning_kinds).
+CALLS_LATER = ("warning_kinds",)
+
+
 def _write_without(client, scores: dict[str, dict], version: Any, left_out: tuple[str, ...]) -> None:
     """The calls and criteria of ``scores`` as processors.rows makes them, without the call_criteria
-    columns ``left_out`` (what an older sink did not write); ``version``: a score's row version."""
+    columns ``left_out`` (what an older sink did not write) nor CALLS_LATER; ``version``: a score's
+    row version."""
     for score in scores.values():
         written = score_rows(score, version(score))
         for table in ("calls", "call_criteria"):
-            dropped = left_out if table == "call_criteria" else ()  # calls.fatal_failed is 004's
+            dropped = left_out if table == "call_criteria" else CALLS_LATER  # calls.fatal_failed is 004's
             values = [{k: v for k, v in r.items() if k not in dropped} for r in written[table]]
             client.insert(table, [list(v.values()) for v in values], column_names=list(values[0]))
 
@@ -443,7 +449,8 @@ def test_criterion_role_migration_reads_older_rows_by_the_packaged_cards_ids_and
             "compliance",
         }
 
-        bi_data.write_scores(client, tenant)  # scored again by a sink that writes the card's roles
+        # scored again by a sink that writes the card's roles (the calls table still before 019)
+        _write_without(client, tenant, lambda score: row_version(score["scored_at"]), ())
         assert _role_columns(client, bi_data.OTHER_TENANT) == {
             call_id: (
                 value(s, "courtesy"),
@@ -595,7 +602,8 @@ def test_talk_time_migration_keeps_talk_s_as_it_was(chdb_dsn, chdb_client, tmp_p
     """017 replaces bi_agent_day: a dashboard reading talk_s keeps its numbers (the calls' length),
     and duration_s says the same under its own name."""
     with _database_before("017", chdb_dsn, chdb_client, tmp_path) as (client, fix):
-        bi_data.write(client, bi_data.build(), replay=False)
+        data = bi_data.build()
+        _write_without(client, data.calls, data.version, ())  # a calls table before 019
         key = "day, tenant, queue, agent_id, scorecard_id, scorecard_version, scorer"
         before = {
             tuple(r.values())[:-1]: r["talk_s"]
@@ -916,6 +924,7 @@ def _real_warnings(tmp_path: Path) -> dict[str, str]:
     }
     for kind, texts in found.items():
         assert len(texts) == 1 and texts[0], f"the pipeline no longer warns {kind}: {texts}"
+        assert kind_of(texts[0]) == kind  # the code the pipeline gives it is the kind its wording tells
     out = {kind: texts[0] for kind, texts in found.items()}
     out["duration_mismatch_longer"] = duration_doubt(lasting(20), 300.0) or ""
     # worded as processors/audio.py _still_written and ml/llm.py _fit word them (not reached from here
@@ -934,6 +943,7 @@ def test_call_warnings_view_tells_each_kind_from_the_pipelines_own_wording(isola
     warnings = _real_warnings(tmp_path)
     row = score_rows(make_call_score("warned", tenant="acme"), 1)["calls"][0]
     row["warnings"] = list(warnings.values())
+    assert row["warning_kinds"] == []  # no codes (as a row from before 019): the wording tells the kind
     sink = ClickHouseSink(isolated_chdb)
     sink.add_rows({"calls": [row]}, topic="calls.scored", partition=0, offset=0)
     sink.flush()
@@ -949,6 +959,71 @@ def test_call_warnings_view_tells_each_kind_from_the_pipelines_own_wording(isola
     assert {r["stage"] for r in got if r["kind"] in mismatches} == {"transcribe"}
     assert {r["source"] for r in got} == {"asterisk"}
     assert "`bi_call_warnings`" in BI_DOC.read_text(encoding="utf-8")
+
+
+def test_call_warnings_view_reports_each_kinds_code_flag_and_stage(isolated_chdb):
+    """019: a warning written with its code (calls.warning_kinds) is reported by it whatever its
+    wording, with the event_mismatch flag and stage processors/doubts.py gives the kind; a code the view
+    does not know (a newer worker's) is reported as written, flagged 0, stage ''."""
+    row = score_rows(make_call_score("coded", tenant="acme"), 1)["calls"][0]
+    codes = [*KINDS, "future_kind"]
+    row["warnings"] = [f"worded otherwise {i}" for i in range(len(codes))]
+    row["warning_kinds"] = codes
+    sink = ClickHouseSink(isolated_chdb)
+    sink.add_rows({"calls": [row]}, topic="calls.scored", partition=0, offset=0)
+    sink.flush()
+    got = rows(isolated_chdb, "SELECT kind, event_mismatch, stage FROM bi_call_warnings ORDER BY warning_no")
+    assert got == [
+        *(
+            {"kind": k.code, "event_mismatch": int(k.event_mismatch), "stage": k.stage}
+            for k in KINDS.values()
+        ),
+        {"kind": "future_kind", "event_mismatch": 0, "stage": ""},
+    ]
+
+
+def test_warning_kinds_migration_reads_codes_and_keeps_the_wording_for_older_rows(
+    chdb_dsn, chdb_client, tmp_path
+):
+    """019 adds calls.warning_kinds: a row stored before it (no codes) keeps the kind 018 told from its
+    wording; a row written with codes is reported by them even where its wording would read 'other',
+    and a warning whose code is '' falls back to the wording."""
+    (tmp_path / "audio").mkdir()
+    texts = _real_warnings(tmp_path / "audio")
+    ddl = tmp_path / "ddl"
+    ddl.mkdir()
+    with _database_before("019", chdb_dsn, chdb_client, ddl) as (client, fix):
+        old = score_rows(make_call_score("before-019", tenant="acme"), 1)["calls"][0]
+        old["warnings"] = [texts["duration_mismatch"], texts["other"]]
+        del old["warning_kinds"]  # what a sink before 019 wrote
+        client.insert("calls", [list(old.values())], column_names=list(old))
+        shutil.copy(fix, ddl / fix.name)
+        assert migrate(client, ddl) == [fix.name]
+        assert migrate(client, ddl) == []
+        new = score_rows(make_call_score("with-kinds", tenant="acme"), 1)["calls"][0]
+        new["warnings"] = [
+            "the recording has one channel only",
+            "the LLM read part of it",
+            texts["channel_map_incomplete"],
+        ]
+        new["warning_kinds"] = [MONO_DECLARED_STEREO, TRANSCRIPT_CUT, ""]
+        sink = ClickHouseSink(client)
+        sink.add_rows({"calls": [new]}, topic="calls.scored", partition=0, offset=0)
+        sink.flush()
+        columns = "call_id, warning_no, kind, event_mismatch, stage"
+        got = rows(client, f"SELECT {columns} FROM bi_call_warnings ORDER BY call_id, warning_no")
+        stored = rows(client, "SELECT call_id, warning_kinds FROM calls FINAL ORDER BY call_id")
+    assert [tuple(r.values()) for r in got] == [
+        ("before-019", 1, "duration_mismatch", 1, "transcribe"),
+        ("before-019", 2, "other", 0, ""),
+        ("with-kinds", 1, "mono_declared_stereo", 1, "transcribe"),
+        ("with-kinds", 2, "transcript_cut", 0, "score"),
+        ("with-kinds", 3, "channel_map_incomplete", 1, "transcribe"),
+    ]
+    assert stored == [
+        {"call_id": "before-019", "warning_kinds": []},
+        {"call_id": "with-kinds", "warning_kinds": [MONO_DECLARED_STEREO, TRANSCRIPT_CUT, ""]},
+    ]
 
 
 def test_call_warnings_view_lists_the_data_sets_warned_calls_only(bi):
