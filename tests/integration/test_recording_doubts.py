@@ -1,6 +1,7 @@
-"""An event that disagrees with its recording reaches ClickHouse with the doubt in ``calls.warnings``:
-real Whisper on the bundled samples (``processors.transcribe.run``), then filter → compress → rules
-scorer → sink → chDB, every hop through Avro as the topics carry it."""
+"""An event that disagrees with its recording reaches ClickHouse with the doubt in ``calls.warnings``
+and its kind in ``calls.warning_kinds``: real Whisper on the bundled samples
+(``processors.transcribe.run``), then filter → compress → rules scorer → sink → chDB, every hop
+through Avro as the topics carry it."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def to_clickhouse(client, transcript: dict) -> None:
 
 def calls_row(client, call_id: str) -> dict:
     result = client.query(
-        "SELECT layout, warnings, agent_talk_s FROM calls FINAL WHERE call_id = {id:String}",
+        "SELECT layout, warnings, warning_kinds, agent_talk_s FROM calls FINAL WHERE call_id = {id:String}",
         parameters={"id": call_id},
     )
     [row] = result.result_rows
@@ -84,6 +85,7 @@ def test_mono_recording_declared_stereo_lasting_20_minutes(isolated_chdb, tmp_pa
         "the recording may be cut short or another call's; check recording_uri and the recorder, or "
         "the event's times (started_at is when the call was answered, not when it rang or queued)",
     ]
+    assert row["warning_kinds"] == ["mono_declared_stereo", "duration_mismatch"]  # through every hop
 
 
 def test_swapped_channel_map_is_warned_and_kept(isolated_chdb, tmp_path: Path) -> None:
@@ -103,4 +105,5 @@ def test_swapped_channel_map_is_warned_and_kept(isolated_chdb, tmp_path: Path) -
     [warning] = row["warnings"]
     assert warning.startswith("channel 0, mapped to the customer, opens like an agent (")
     assert warning.endswith('send audio.channels {"0": "agent", "1": "customer"} if so')
+    assert row["warning_kinds"] == ["channels_swapped"]
     assert calls_row(isolated_chdb, "sample-en-complaint")["warnings"] == []

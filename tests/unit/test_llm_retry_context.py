@@ -22,6 +22,7 @@ from ml.llm import (
     cut_dialogue,
     retry_after_s,
 )
+from processors.doubts import TRANSCRIPT_CUT, kind_of
 from processors.rows import score_rows
 from processors.scorecard import default_scorecard
 from processors.scoring import Scorer
@@ -146,6 +147,7 @@ def test_context_too_long_is_retried_once_with_the_middle_cut(waits):
     # 4608 prompt tokens for a budget of (4096 - 512) x 0.85: the dialogue shrinks by about a third.
     assert 0.45 < len(second) / len(dialogue) < 0.7
     assert result.warnings and "transcript cut to fit the model's context (4096 tokens)" in result.warnings[0]
+    assert [kind_of(w) for w in result.warnings] == [TRANSCRIPT_CUT]
     assert result.values["sale_probability"][0] == 94.0
 
 
@@ -155,15 +157,18 @@ def test_the_cut_reaches_the_score_warnings_and_clickhouse_rows():
     compressed = {**compressed, "text": long_dialogue()}
     score = Scorer(scorer="llm", llm=fake.backend()).score(compressed)
     assert len(score["warnings"]) == 1 and score["warnings"][0].startswith("transcript cut to fit")
+    assert score["warning_kinds"] == [TRANSCRIPT_CUT]
     assert score["summary"] == good_answer()["summary"]
     codec = SingleObjectCodec()
-    assert codec.decode("CallScore", codec.encode("CallScore", score))["warnings"] == score["warnings"]
-    assert score_rows(score, 1)["calls"][0]["warnings"] == score["warnings"]
+    decoded = codec.decode("CallScore", codec.encode("CallScore", score))
+    assert decoded["warnings"] == score["warnings"] and decoded["warning_kinds"] == [TRANSCRIPT_CUT]
+    [row] = score_rows(decoded, 1)["calls"]
+    assert row["warnings"] == score["warnings"] and row["warning_kinds"] == [TRANSCRIPT_CUT]
 
 
 def test_a_score_without_a_cut_has_no_warnings():
     score = Scorer(scorer="llm", llm=Fake(OK).backend()).score(make_call_score("c-ok")["compressed"])
-    assert score["warnings"] == []
+    assert score["warnings"] == [] and score["warning_kinds"] == []
 
 
 def test_still_too_long_after_the_cut_raises_a_request_error(waits):
