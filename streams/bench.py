@@ -177,6 +177,7 @@ def make_bench_transcript(
         "timings": {"decode": 0.4, "asr": round(duration / 12, 2)},
         "layout": "stereo",
         "warnings": [],
+        "warning_kinds": [],
     }
 
 
