@@ -117,6 +117,8 @@ def make_call_score(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
     transcript = make_transcript(call_id, **call_kwargs)
     kept = [s for s in transcript["segments"] if s["kept"]]
     started_at = transcript["call"]["started_at"]
+    # a mono recording has no speaker roles: no per-speaker rule results (processors.rules)
+    stereo = transcript["layout"] == "stereo"
     return {
         "call_id": call_id,
         "compressed": {
@@ -188,14 +190,14 @@ def make_call_score(call_id: str = "call-0001", **call_kwargs: Any) -> dict[str,
         "rules": {
             "price_mentions": 1,
             "keyword_hits": {"contract": 1, "quote": 1},
-            "agent_keyword_hits": {"quote": 1},
+            "agent_keyword_hits": {"quote": 1} if stereo else {},
             "words": 44,
-            "agent_talk_ratio": 0.51,
+            "agent_talk_ratio": 0.51 if stereo else None,
             "language": "en",
             "code_switching": 0.0,
             "duration_s": 42.5,
             "silence_share": 0.62,
-            "interruptions": 1,
+            "interruptions": 1 if stereo else None,
             "pii": {"PHONE": 1},
         },
         "summary": "Customer asked for a quote; agent quoted the standard plan; contract to be sent.",

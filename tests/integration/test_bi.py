@@ -515,7 +515,8 @@ def test_cost_per_call(bi):
 def _talk_and_cost_calls() -> dict[str, dict]:
     """One day of acme calls that tell talk time from call length and a free scorer from an unpriced
     LLM: a stereo and a mono call priced by the LLM, a stereo LLM call with no GPU price, and a
-    stereo call of the baseline scorer (which runs no model)."""
+    stereo call of the baseline scorer (which runs no model); another agent's mono LLM call with no
+    GPU price (nothing of it measured: a row of unknowns)."""
     started = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=1)
     calls = {
         # call id: (agent, layout, duration, scorer, model, cost_usd)
@@ -523,6 +524,7 @@ def _talk_and_cost_calls() -> dict[str, dict]:
         "talk-mono": ("agent-2", "mono", 30.0, "llm", "m-priced", 0.001),
         "talk-unpriced": ("agent-1", "stereo", 40.0, "llm", "m-unpriced", None),
         "talk-baseline": ("agent-1", "stereo", 50.0, "baseline", None, None),
+        "talk-mono-unpriced": ("agent-3", "mono", 20.0, "llm", "m-nogpu", None),
     }
     out = {}
     for i, (call_id, (agent, layout, duration, scorer, model, cost)) in enumerate(calls.items()):
@@ -595,7 +597,74 @@ def test_costs_are_zero_for_a_scorer_without_llm_and_null_when_not_priced(isolat
         r["call_id"]: r["cost_usd"]
         for r in rows(isolated_chdb, "SELECT call_id, cost_usd FROM bi_call_costs")
     }
-    assert per_call == {"talk-priced": 0.002, "talk-mono": 0.001, "talk-unpriced": None, "talk-baseline": 0}
+    assert per_call == {
+        "talk-priced": 0.002,
+        "talk-mono": 0.001,
+        "talk-unpriced": None,
+        "talk-baseline": 0,
+        "talk-mono-unpriced": None,
+    }
+
+
+def test_agent_day_and_scoring_costs_read_null_where_nothing_was_measured(isolated_chdb):
+    """A mono call has no interruptions and an unpriced LLM call no cost: a row with no call that has
+    the metric reads NULL (interruptions_total, cost_usd_total of bi_agent_day and scoring_costs),
+    never 0; a row with some sums theirs; the baseline scorer's calls cost 0 (migration 020)."""
+    scores = _talk_and_cost_calls()
+    bi_data.write_scores(isolated_chdb, scores)
+    columns = (
+        "calls, talk_time_calls, interruptions_total, avg_agent_talk_ratio, avg_silence_share, "
+        "agent_talk_s, customer_talk_s, cost_usd_total"
+    )
+    got = {
+        (r.pop("agent_id"), r.pop("scorer")): r
+        for r in rows(isolated_chdb, f"SELECT agent_id, scorer, {columns} FROM bi_agent_day")
+    }
+    rules = {k: s["rules"] for k, s in scores.items()}
+    assert rules["talk-mono"]["interruptions"] is None and rules["talk-priced"]["interruptions"] == 1
+    unknown = got[("agent-3", "llm")]  # one mono call, no GPU price
+    assert (unknown["calls"], unknown["talk_time_calls"]) == (1, 0)
+    assert unknown["interruptions_total"] is None and unknown["cost_usd_total"] is None
+    assert unknown["avg_agent_talk_ratio"] is None and unknown["agent_talk_s"] is None
+    assert unknown["avg_silence_share"] == pytest.approx(rules["talk-mono-unpriced"]["silence_share"])
+    mono = got[("agent-2", "llm")]  # mono, priced
+    assert mono["interruptions_total"] is None and mono["cost_usd_total"] == pytest.approx(0.001)
+    stereo = got[("agent-1", "llm")]  # a priced and an unpriced stereo call: the known ones summed
+    assert stereo["interruptions_total"] == sum(
+        rules[c]["interruptions"] for c in ("talk-priced", "talk-unpriced")
+    )
+    assert stereo["cost_usd_total"] == pytest.approx(0.002)
+    assert got[("agent-1", "baseline")]["cost_usd_total"] == 0  # no LLM: costs nothing
+    costs = {
+        (r["scorer"], r["model_id"]): (r["calls"], r["cost_usd_total"], r["cost_usd_per_call"])
+        for r in rows(
+            isolated_chdb,
+            "SELECT scorer, model_id, calls, cost_usd_total, cost_usd_per_call FROM scoring_costs",
+        )
+    }
+    assert costs == {
+        ("llm", "m-priced"): (2, pytest.approx(0.003), pytest.approx(0.0015)),
+        ("llm", "m-unpriced"): (1, None, None),
+        ("llm", "m-nogpu"): (1, None, None),
+        ("baseline", ""): (1, 0, 0),
+    }
+
+
+def test_the_null_sums_migration_keeps_each_views_columns_in_order(chdb_dsn, chdb_client, tmp_path):
+    """020 re-creates bi_agent_day, scoring_costs and bi_alert_counts: a query or dashboard reading
+    their columns by position keeps reading the same ones; bi_alert_counts adds `queue` last."""
+
+    def columns(client, view: str) -> list[str]:
+        return [r["name"] for r in rows(client, f"DESCRIBE TABLE {view}")]
+
+    views = ("bi_agent_day", "scoring_costs", "bi_alert_counts")
+    with _database_before("020", chdb_dsn, chdb_client, tmp_path) as (client, fix):
+        before = {view: columns(client, view) for view in views}
+        shutil.copy(fix, tmp_path / fix.name)
+        assert migrate(client, tmp_path) == [fix.name]
+        assert migrate(client, tmp_path) == []
+        after = {view: columns(client, view) for view in views}
+    assert after == {**before, "bi_alert_counts": [*before["bi_alert_counts"], "queue"]}
 
 
 def test_talk_time_migration_keeps_talk_s_as_it_was(chdb_dsn, chdb_client, tmp_path):
