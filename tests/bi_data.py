@@ -361,6 +361,7 @@ def build(now: datetime | None = None) -> BiData:
                 value=_criterion(score, "politeness")["value"],
                 threshold=30.0,
                 agent_id=call["agent"]["id"],
+                queue=call["queue"],
                 message="Fatal criterion failed: politeness",
                 created_at=score["scored_at"] + timedelta(seconds=1),
             )
@@ -370,6 +371,7 @@ def build(now: datetime | None = None) -> BiData:
             alert = make_alert(score["call_id"], tenant=TENANT, rule="legal_threat")
             alert.update(
                 agent_id=call["agent"]["id"],
+                queue=call["queue"],
                 created_at=score["scored_at"] + timedelta(seconds=1),
                 suppressed=score["call_id"].endswith("-c1"),  # within the cool-down of the c0 alert
             )
@@ -791,3 +793,28 @@ def write_scores(client: Client, scores: dict[str, dict[str, Any]]) -> None:
             score_rows(score, _version(score["scored_at"])), topic="calls.scored", partition=7, offset=offset
         )
     sink.flush()
+
+
+#: talk_ratio_calls: (call id, days back, layout, the agent's talk ratio), one agent's calls.
+TALK_RATIO_CALLS = (
+    ("ratio-d1-stereo", 1, "stereo", 0.8),
+    ("ratio-d1-mono-a", 1, "mono", None),
+    ("ratio-d1-mono-b", 1, "mono", None),
+    ("ratio-d2-stereo-a", 2, "stereo", 0.4),
+    ("ratio-d2-stereo-b", 2, "stereo", 0.4),
+)
+
+
+def talk_ratio_calls(now: datetime) -> dict[str, dict[str, Any]]:
+    """agent-1's calls of two days: a stereo call and two mono ones (no talk ratio: no speaker roles),
+    then two stereo calls, so a day's average weighted by its calls (mono ones included) is not the
+    average over the calls that have a ratio (0.53, not 0.64)."""
+    out = {}
+    for i, (call_id, days, layout, ratio) in enumerate(TALK_RATIO_CALLS):
+        at = now.replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=days, minutes=-10 * i)
+        score = make_call_score(call_id, tenant=TENANT, started_at=at, layout=layout)
+        _call(score)["agent"] = {"id": "agent-1", "name": NAMES["agent-1"]}
+        score["rules"]["agent_talk_ratio"] = ratio
+        score["scored_at"] = at + timedelta(minutes=2)
+        out[call_id] = score
+    return out

@@ -512,6 +512,39 @@ def test_cost_per_call(bi):
     assert len(per_call) == 1
 
 
+def test_most_expensive_calls_lists_priced_llm_calls_ties_by_call_id(bi):
+    """Calls scored without an LLM cost 0: the docs query lists none of them, only calls of a known,
+    non-zero cost, ties (calls of the same latency) in call id order, the same every run."""
+    client, data = bi
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Most expensive calls"]
+    got = [(r["call_id"], r["cost_usd"]) for r in rows(client, sql)]
+    since = datetime.now(UTC).date() - timedelta(days=6)
+    priced = [
+        (call_id, s["cost_usd"])
+        for call_id, s in data.calls.items()
+        if s["cost_usd"] and s["compressed"]["filtered"]["transcript"]["call"]["started_at"].date() >= since
+    ]
+    assert any(s["scorer"] == "baseline" for s in data.calls.values())  # cost 0: not listed
+    assert got == sorted(priced, key=lambda c: (-c[1], c[0]))[:20]
+    assert len({cost for _, cost in got}) < len(got)  # ties, told apart by the call id
+
+
+def test_agents_who_talk_too_much_weigh_the_calls_with_a_talk_ratio(isolated_chdb):
+    """docs/bi.md "Agents who talk too much": the talk ratio is the average over the calls that have
+    one (stereo), a day row's average weighted by its talk_time_calls: a day of one stereo call and two
+    mono calls does not weigh three times; `talk_calls` counts the stereo calls only."""
+    scores = bi_data.talk_ratio_calls(datetime.now(UTC))
+    bi_data.write_scores(isolated_chdb, scores)
+    ((_, sql),) = [q for q in DOC_QUERIES if q[0] == "Agents who talk too much or leave long silences"]
+    [got] = rows(isolated_chdb, sql)
+    ratios = [s["rules"]["agent_talk_ratio"] for s in scores.values()]
+    measured = [r for r in ratios if r is not None]
+    assert (got["total_calls"], got["talk_calls"]) == (len(ratios), len(measured)) == (5, 3)
+    assert got["agent_talk_ratio"] == pytest.approx(round(sum(measured) / len(measured), 2)) == 0.53
+    assert got["interruptions"] == sum(s["rules"]["interruptions"] or 0 for s in scores.values()) == 3
+    assert got["silence_share"] == pytest.approx(0.62)  # mono calls have a silence share: all 5
+
+
 def _talk_and_cost_calls() -> dict[str, dict]:
     """One day of acme calls that tell talk time from call length and a free scorer from an unpriced
     LLM: a stereo and a mono call priced by the LLM, a stereo LLM call with no GPU price, and a

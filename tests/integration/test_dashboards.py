@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -18,6 +19,7 @@ from tests.deploy_checks import (
     load_dashboard,
     panels,
 )
+from tests.factories import make_call_score
 
 pytestmark = pytest.mark.integration
 
@@ -216,24 +218,43 @@ def _value(score: dict, criterion: str) -> float:
 
 @pytest.mark.parametrize("scorecard", CHOICES)
 def test_worst_agents_panel_keeps_an_agents_scorecards_versions_and_scorers_apart(db, scorecard):
-    """agent-3 covered a support call: its total on the support card is not blended into its sales one
-    (with "All", both are listed apart), nor the LLM's totals into the baseline scorer's."""
+    """agent-3 covered a support call: its total on the support card is not blended into its sales one,
+    nor the LLM's totals into the baseline scorer's. As docs/bi.md "Worst agents this week", a row is
+    listed with at least 3 scored calls: agent-3's one support call, and the baseline scorer's one day
+    (2 calls an agent), are too few."""
     _, data = db
     got = panel_rows(db, "qa-overview", "Worst agents", {**VARIABLES, "scorecard": [scorecard]})
-    cards = {"default", "support"} if scorecard == ALL else {scorecard}
-    assert {r["scorecard_id"] for r in got if r["agent_id"] == "agent-3"} == cards
-    if "default" in cards:
-        assert {r["scorer"] for r in got if r["agent_id"] == "agent-2"} == {"llm", "baseline"}
+    groups: dict[tuple[str, str, str, str], list[dict]] = {}
+    for s in data.calls.values():
+        if scorecard in (ALL, s["scorecard_id"]):
+            key = (_agent(s), s["scorecard_id"], s["scorecard_version"], s["scorer"])
+            groups.setdefault(key, []).append(s)
+    listed = {k for k, ss in groups.items() if sum(s["total"] is not None for s in ss) >= 3}
+    assert listed != set(groups)  # the threshold leaves rows out
+    assert {(r["agent_id"], r["scorecard_id"], r["scorecard_version"], r["scorer"]) for r in got} == listed
+    sales = {"default"} if scorecard in ("default", ALL) else set()
+    assert {r["scorecard_id"] for r in got if r["agent_id"] == "agent-3"} == sales  # not its support call
+    assert {r["scorer"] for r in got} <= {"llm"}
     for r in got:
-        mine = [
-            s
-            for s in data.calls.values()
-            if _agent(s) == r["agent_id"]
-            and (s["scorecard_id"], s["scorecard_version"], s["scorer"])
-            == (r["scorecard_id"], r["scorecard_version"], r["scorer"])
-        ]
+        mine = groups[(r["agent_id"], r["scorecard_id"], r["scorecard_version"], r["scorer"])]
         assert r["total_calls"] == len(mine), r
         assert r["avg_total"] == pytest.approx(_avg_total(mine), abs=0.051), r
+    assert [(r["avg_total"], r["agent_id"]) for r in got] == sorted(
+        (r["avg_total"], r["agent_id"]) for r in got
+    )
+
+
+def test_critical_alerts_panel_counts_the_chosen_queues_alerts(db):
+    """The critical alerts (agent-2's fatal failures, sales calls) count under the sales queue, and not
+    with only the support queues chosen."""
+    _, data = db
+    critical = [a for a in data.alerts if a["severity"] == "critical"]
+    assert critical and {a["queue"] for a in critical} == {"sales"}
+    assert panel_rows(db, "qa-overview", "Critical alerts") == [{"alerts": len(critical)}]
+    sales = panel_rows(db, "qa-overview", "Critical alerts", {**VARIABLES, "queue": ["sales"]})
+    assert sales == [{"alerts": len(critical)}]
+    support = panel_rows(db, "qa-overview", "Critical alerts", {**VARIABLES, "queue": ["support", "service"]})
+    assert support == [{"alerts": 0}]
 
 
 def _by_card_version_and_scorer(scores: list[dict]) -> dict[tuple[str, str, str], list[dict]]:
@@ -646,3 +667,37 @@ def test_calls_with_warnings_per_day_counts_calls_by_kind(db):
         db, "qa-overview", "Calls with warnings per day by kind", {**VARIABLES, "queue": ["sales"]}
     )
     assert {r["kind"] for r in sales} == {"channel_map_incomplete", "transcript_cut"}
+
+
+def _panel_rows_on(
+    client, now: datetime, dashboard: str, title: str, variables: dict[str, list[str]]
+) -> list[dict]:
+    """A panel's rows on a database of its own (calls written by the test)."""
+    return panel_rows((client, SimpleNamespace(now=now)), dashboard, title, variables)
+
+
+def test_fatal_rate_panel_divides_by_the_scored_calls(isolated_chdb):
+    """Calls with no total (no kept speech: not judged) are no passes: of two judged calls one failed
+    fatally, whatever the number of calls not judged next to them."""
+    now = datetime.now(UTC)
+    scores = {}
+    for i, (total, fatal) in enumerate([(0.0, True), (80.0, False), (None, False), (None, False)]):
+        score = make_call_score(f"fatal-rate-{i}", started_at=now - timedelta(hours=2, minutes=-i))
+        score.update(total=total, fatal_failed=fatal, scored_at=now - timedelta(hours=1))
+        scores[score["call_id"]] = score
+    bi_data.write_scores(isolated_chdb, scores)
+    got = _panel_rows_on(isolated_chdb, now, "qa-overview", "Fatal rate", {**VARIABLES, "scorecard": [ALL]})
+    assert got == [{"scorecard_id": "sales-default", "fatal_rate": 0.5}]
+
+
+def test_agent_talk_ratio_panel_weighs_the_calls_with_a_talk_ratio(isolated_chdb):
+    """A day of one stereo and two mono calls (no talk ratio) weighs one call, not three, next to a
+    day of two stereo calls: as docs/bi.md "Agents who talk too much"."""
+    now = datetime.now(UTC)
+    scores = bi_data.talk_ratio_calls(now)
+    bi_data.write_scores(isolated_chdb, scores)
+    measured = [r for r in (s["rules"]["agent_talk_ratio"] for s in scores.values()) if r is not None]
+    variables = {**VARIABLES, "agent": ["agent-1"], "scorecard": [ALL]}
+    got = _panel_rows_on(isolated_chdb, now, "agent-scorecard", "Agent talk ratio", variables)
+    assert got == [{"talk_ratio": pytest.approx(round(sum(measured) / len(measured), 2))}]
+    assert got[0]["talk_ratio"] == pytest.approx(0.53)
