@@ -512,6 +512,43 @@ def test_cost_per_call(bi):
     assert len(per_call) == 1
 
 
+#: Session time zones whose date differs from the UTC date at any time of day: UTC+14 from 10:00 UTC,
+#: UTC-12 before 12:00 UTC (POSIX Etc/ names have the sign reversed).
+FAR_ZONES = ("Etc/GMT-14", "Etc/GMT+12")
+
+
+def test_docs_day_windows_are_utc_days_in_any_session_time_zone(chdb_dsn, chdb_client):
+    """`day` columns are UTC dates: the docs queries answer the same in a session far east or west of
+    UTC (today() would be another date there, moving `day >= today() - 6` by a day at its oldest end)."""
+    now = datetime.now(UTC)
+    zones = [
+        z
+        for z in FAR_ZONES
+        if rows(chdb_client, f"SELECT today() AS d SETTINGS session_timezone = '{z}'")[0]["d"] != now.date()
+    ]
+    assert zones  # at least one of them is on another date now: the test can fail
+    windowed = [(h, sql) for h, sql in DOC_QUERIES if re.search(r"\bday >= ", sql)]
+    assert len(windowed) >= 8 and not [h for h, sql in DOC_QUERIES if "today()" in sql]
+    database = f"bi_{uuid.uuid4().hex[:10]}"
+    chdb_client.command(f"CREATE DATABASE {database}")
+    try:
+        client = connect(f"{chdb_dsn}?database={database}")
+        migrate(client)
+        # the data set's calls 6, 7 and 8 days back (UTC): the oldest end of a 7-day window
+        bi_data.write(client, bi_data.build(now.replace(hour=12) - timedelta(days=6)), replay=False)
+        answered = 0
+        for heading, sql in windowed:
+            sql = re.sub(r"\nLIMIT \d+$", "", sql)  # ties at a LIMIT's cut could differ between runs
+            utc = sorted(map(repr, client.query(sql, settings={"session_timezone": "UTC"}).result_rows))
+            answered += bool(utc)
+            for zone in zones:
+                got = sorted(map(repr, client.query(sql, settings={"session_timezone": zone}).result_rows))
+                assert got == utc, (heading, zone)
+        assert answered >= 6
+    finally:
+        chdb_client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
 def test_most_expensive_calls_lists_priced_llm_calls_ties_by_call_id(bi):
     """Calls scored without an LLM cost 0: the docs query lists none of them, only calls of a known,
     non-zero cost, ties (calls of the same latency) in call id order, the same every run."""
