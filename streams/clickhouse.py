@@ -173,22 +173,47 @@ def format_query(client: Client, sql: str) -> str:
 _NOT_STREAMABLE = "Streaming query is not supported"
 
 
+#: Strings read as bytes and decoded here: clickhouse-connect shows a String that is not valid UTF-8 (a
+#: byte-based ``substring`` cutting a Cyrillic letter) as bare hex, which reads as corrupted data.
+_STRINGS_AS_BYTES = {"String": "bytes", "FixedString": "bytes"}
+
+
+def _text(value: Any) -> Any:
+    """``value`` with every bytes string in it (arrays, tuples and maps too) decoded as UTF-8, a bad
+    byte shown as U+FFFD."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, list | tuple):
+        return [_text(item) for item in value]
+    if isinstance(value, dict):
+        return {_text(key): _text(item) for key, item in value.items()}
+    return value
+
+
+def _decoded(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [_text(value) for value in row]
+
+
 def stream_query(
     client: Client, sql: str, settings: dict[str, Any] | None = None
 ) -> tuple[list[str], Iterable[Sequence[Any]], AbstractContextManager[Any]]:
     """Column names, rows as they arrive and the context that must be open while they are read.
 
     Rows come block by block (about 65k rows), so memory does not grow with the result. A
-    statement chDB cannot stream (all of them small results) is run the ordinary way.
+    statement chDB cannot stream (all of them small results) is run the ordinary way. Strings that
+    are not valid UTF-8 read with U+FFFD where a byte is wrong, not as hex.
     """
+    formats = _STRINGS_AS_BYTES
     try:
-        stream = client.query_rows_stream(sql, settings=settings)
+        stream = client.query_rows_stream(sql, settings=settings, query_formats=formats)
     except ClickHouseConnectError as exc:
         if _NOT_STREAMABLE not in str(exc):
             raise
-        result = client.query(sql, settings=settings)
-        return list(result.column_names) or _columns(client, sql, settings), result.result_rows, nullcontext()
-    return list(stream.source.column_names) or _columns(client, sql, settings), stream, stream
+        result = client.query(sql, settings=settings, query_formats=formats)
+        names = list(result.column_names) or _columns(client, sql, settings)
+        return names, _decoded(result.result_rows), nullcontext()
+    return list(stream.source.column_names) or _columns(client, sql, settings), _decoded(stream), stream
 
 
 def _columns(client: Client, sql: str, settings: dict[str, Any] | None) -> list[str]:

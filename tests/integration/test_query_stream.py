@@ -65,3 +65,26 @@ def test_large_result_streams_in_bounded_memory(fmt: str, tmp_path: Path) -> Non
     else:
         assert (int(lines), last) == (ROWS + 3, f"({ROWS} rows)")
     assert int(peak) < PEAK_LIMIT, f"peak {int(peak) / 2**20:.0f} MiB"
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_string_that_is_not_utf8_shows_a_replacement_character_not_hex(fmt: str, tmp_path: Path) -> None:
+    """A byte-based substring cuts "→" in half: the cell reads "�" (as every UTF-8 reader shows a bad
+    byte), where clickhouse-connect alone printed the bytes as hex ("e286"), which reads as data.
+    Nested strings (arrays, maps) and valid ones are text as before."""
+    env = cli_env({"CALLSTREAM_DATA_DIR": str(tmp_path / "data")})
+    sql = "SELECT substring('→ok', 1, 2) AS cut, [substring('юг', 1, 1), 'b'] AS arr, map('k', 'в') AS m"
+    done = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "query", sql, "--format", fmt],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "e286" not in done.stdout and "d1" not in done.stdout
+    if fmt == "json":
+        assert json.loads(done.stdout) == {"cut": "\ufffd", "arr": ["\ufffd", "b"], "m": {"k": "в"}}
+    else:
+        assert "\ufffd" in done.stdout.splitlines()[2] and "{'k': 'в'}" in done.stdout

@@ -115,13 +115,13 @@ class RefusingClient:
     def __init__(self) -> None:
         self.ran: list[str] = []
 
-    def query_rows_stream(self, sql: str, settings: dict[str, Any] | None = None) -> None:
+    def query_rows_stream(self, sql: str, settings: dict[str, Any] | None = None, **formats: Any) -> None:
         raise DatabaseError(f"Code: 36. DB::Exception: Streaming query is not supported for query: {sql}")
 
-    def query(self, sql: str, settings: dict[str, Any] | None = None) -> Any:
+    def query(self, sql: str, settings: dict[str, Any] | None = None, **formats: Any) -> Any:
         self.ran.append(sql)
         result = type("Result", (), {})()
-        result.column_names, result.result_rows = ("name",), [("calls",)]
+        result.column_names, result.result_rows = ("name",), [(b"calls",)]  # strings read as bytes
         return result
 
 
@@ -129,13 +129,13 @@ def test_a_statement_chdb_cannot_stream_runs_unstreamed() -> None:
     client = RefusingClient()
     headers, rows, context = stream_query(client, "SHOW TABLES")  # type: ignore[arg-type]
     with context:
-        assert (headers, list(rows)) == (["name"], [("calls",)])
+        assert (headers, list(rows)) == (["name"], [["calls"]])
     assert client.ran == ["SHOW TABLES"]
 
 
 def test_other_errors_are_not_retried() -> None:
     class Broken(RefusingClient):
-        def query_rows_stream(self, sql: str, settings: dict[str, Any] | None = None) -> None:
+        def query_rows_stream(self, sql: str, settings: dict[str, Any] | None = None, **formats: Any) -> None:
             raise DatabaseError("Code: 62. DB::Exception: Syntax error. (SYNTAX_ERROR)")
 
     client = Broken()
