@@ -36,8 +36,11 @@ EXTRA_CHANNELS = "extra_channels"
 RECORDING_TRUNCATED = "recording_truncated"
 RECORDING_STILL_WRITTEN = "recording_still_written"
 TRANSCRIPT_CUT = "transcript_cut"
+RECORDING_CLIPPED = "recording_clipped"
+SILENT_CHANNEL = "silent_channel"
+NO_SPEECH_FOUND = "no_speech_found"
 
-#: Every kind by code, in the order 018/019 list them.
+#: Every kind by code, in the order 018, 019 and 021 list them.
 KINDS: dict[str, Kind] = {
     kind.code: kind
     for kind in (
@@ -56,8 +59,15 @@ KINDS: dict[str, Kind] = {
         Kind(RECORDING_TRUNCATED, False, "transcribe", "shorter than its header says (a copy cut short)"),
         Kind(RECORDING_STILL_WRITTEN, False, "transcribe", "the recorder had not finished the file"),
         Kind(TRANSCRIPT_CUT, False, "score", "the scorer's LLM read a transcript cut to fit its context"),
+        # added by 021 (coded from the start: no wording fallback)
+        Kind(RECORDING_CLIPPED, False, "transcribe", "much of a channel at full scale (a gain set too high)"),
+        Kind(SILENT_CHANNEL, False, "transcribe", "one channel holds no speech (a leg not recorded?)"),
+        Kind(NO_SPEECH_FOUND, False, "transcribe", "no speech anywhere in the recording"),
     )
 }
+#: The kinds 018 told from their wording, which 019's and 021's fallback still tell for rows stored
+#: without codes; a kind added later was coded from the start.
+WORDED_KINDS = tuple(KINDS)[: tuple(KINDS).index(TRANSCRIPT_CUT) + 1]
 
 #: What ``bi_call_warnings`` reports for a warning of no known kind (never dropped).
 OTHER = "other"

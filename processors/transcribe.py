@@ -32,8 +32,16 @@ from ml.whisper import Asr, WhisperOptions, get_asr, whisper_language
 from processors.acoustics import acoustic_metrics, union, vad_metrics
 from processors.audio import SAMPLE_RATE, ChannelAudio, is_remote, load_call_audio, open_recording
 from processors.baseline import POLITE, find
-from processors.doubts import CHANNELS_SWAPPED, DURATION_MISMATCH, Doubt, kinds_of
+from processors.doubts import (
+    CHANNELS_SWAPPED,
+    DURATION_MISMATCH,
+    NO_SPEECH_FOUND,
+    SILENT_CHANNEL,
+    Doubt,
+    kinds_of,
+)
 from processors.rules import language_mix
+from processors.text import has_words
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -721,7 +729,8 @@ def transcribe_call(
     else:
         metrics = acoustic_metrics(segments, duration, layout)
     swapped = swapped_channels_doubt(segments) if layout == "stereo" else None
-    own = [text for text in (duration_doubt(call, duration), swapped) if text]
+    silence = silence_doubt(segments, audio, duration)
+    own = [text for text in (silence, duration_doubt(call, duration), swapped) if text]
     for text in own:
         log.warning("call %s: %s", call["call_id"], text)
     doubts = [*warnings, *own]
@@ -741,6 +750,41 @@ def transcribe_call(
         "warnings": doubts,
         "warning_kinds": kinds_of(doubts),
     }
+
+
+#: Speech on one channel (seconds) above which the other channel's silence is a doubt: a call the
+#: customer hung up on after a word is no recorder fault.
+SILENT_CHANNEL_SPEECH_S = 5.0
+
+
+def silence_doubt(
+    segments: Sequence[Mapping], audio: Sequence[ChannelAudio], duration: float
+) -> Doubt | None:
+    """Why the transcript's speech does not look like a call's, or None: no speech anywhere (a silent
+    file, hold music only, the wrong recording), or none on one channel of a stereo call while the
+    other speaks (a PBX that recorded one leg, a muted line). Both score a call as if a party said
+    nothing, so the reader is told."""
+    spoken: dict[int, float] = {}
+    for seg in segments:
+        if has_words(seg["text"]):
+            spoken[seg["channel"]] = spoken.get(seg["channel"], 0.0) + seg["end"] - seg["start"]
+    if not spoken:
+        return Doubt(
+            f"no speech found in the {duration:.1f} s recording: a silent file, hold music only or the "
+            "wrong recording? check the file recording_uri points at",
+            NO_SPEECH_FOUND,
+        )
+    if len(audio) < 2 or len(spoken) > 1 or max(spoken.values()) < SILENT_CHANNEL_SPEECH_S:
+        return None
+    [talking] = spoken
+    silent = next(t for t in audio if t.channel != talking)
+    party = f" ({silent.role})" if silent.role != "unknown" else ""
+    return Doubt(
+        f"channel {silent.channel}{party} holds no speech while channel {talking} speaks "
+        f"{spoken[talking]:.0f} s: was that party's leg recorded (a PBX recording one leg, a muted line)? "
+        "its talk time reads 0 and its words are missing from the scores",
+        SILENT_CHANNEL,
+    )
 
 
 def duration_doubt(call: Mapping, duration: float) -> Doubt | None:

@@ -1101,9 +1101,10 @@ def test_call_warnings_view_tells_each_kind_from_the_pipelines_own_wording(isola
 
 
 def test_call_warnings_view_reports_each_kinds_code_flag_and_stage(isolated_chdb):
-    """019: a warning written with its code (calls.warning_kinds) is reported by it whatever its
+    """019/021: a warning written with its code (calls.warning_kinds) is reported by it whatever its
     wording, with the event_mismatch flag and stage processors/doubts.py gives the kind; a code the view
-    does not know (a newer worker's) is reported as written, flagged 0, stage ''."""
+    does not know (a newer worker's) is reported as written, flagged 0, stage 'transcribe' (021: every
+    kind but the scorer's is the transcribe stage's)."""
     row = score_rows(make_call_score("coded", tenant="acme"), 1)["calls"][0]
     codes = [*KINDS, "future_kind"]
     row["warnings"] = [f"worded otherwise {i}" for i in range(len(codes))]
@@ -1117,7 +1118,7 @@ def test_call_warnings_view_reports_each_kinds_code_flag_and_stage(isolated_chdb
             {"kind": k.code, "event_mismatch": int(k.event_mismatch), "stage": k.stage}
             for k in KINDS.values()
         ),
-        {"kind": "future_kind", "event_mismatch": 0, "stage": ""},
+        {"kind": "future_kind", "event_mismatch": 0, "stage": "transcribe"},
     ]
 
 

@@ -13,10 +13,10 @@ import pytest
 
 import processors.transcribe
 from processors import doubts
-from processors.audio import SAMPLES_DIR, load_call_audio
+from processors.audio import SAMPLES_DIR, ChannelAudio, load_call_audio
 from processors.doubts import Doubt, kind_of
 from processors.rows import score_rows
-from processors.transcribe import duration_doubt, swapped_channels_doubt, transcribe_call
+from processors.transcribe import duration_doubt, silence_doubt, swapped_channels_doubt, transcribe_call
 from schemas.codec import SingleObjectCodec
 from tests.factories import make_call_score
 from tests.unit.test_transcribe_guards import TEN_SECONDS, FakeAsr, ScriptedPipeline, segment
@@ -135,6 +135,7 @@ def test_every_decoder_warning_names_its_kind(tmp_path: Path) -> None:
         doubts.EXTRA_CHANNELS: (write_twice(MONO, tmp_path / "three.wav", 3), "mono", {}),
         doubts.RECORDING_TRUNCATED: (cut_short(MONO, tmp_path / "cut.wav"), "mono", {}),
         doubts.RECORDING_STILL_WRITTEN: (still_written(MONO, tmp_path / "live.wav"), "mono", {}),
+        doubts.RECORDING_CLIPPED: (louder(tmp_path / "loud.wav", 30.0), "stereo", AGENT_FIRST),
     }
     for kind, (path, layout, channels) in cases.items():
         _, warnings = load(path, layout, channels)
@@ -144,7 +145,13 @@ def test_every_decoder_warning_names_its_kind(tmp_path: Path) -> None:
 
 
 #: The kinds not made by the decoder: the transcript's own (below) and the scorer's (test_llm_retry_context).
-_MADE_ELSEWHERE = {doubts.DURATION_MISMATCH, doubts.CHANNELS_SWAPPED, doubts.TRANSCRIPT_CUT}
+_MADE_ELSEWHERE = {
+    doubts.DURATION_MISMATCH,
+    doubts.CHANNELS_SWAPPED,
+    doubts.SILENT_CHANNEL,
+    doubts.NO_SPEECH_FOUND,
+    doubts.TRANSCRIPT_CUT,
+}
 
 
 def test_swapped_map_decodes_as_declared_without_a_decoder_warning() -> None:
@@ -264,3 +271,66 @@ def test_calls_row_has_a_kind_per_warning_padding_records_without_them() -> None
     transcript["warning_kinds"] = [doubts.MONO_DECLARED_STEREO, doubts.DURATION_MISMATCH]
     decoded = codec.decode("CallScore", codec.encode("CallScore", score))
     assert decoded["compressed"]["filtered"]["transcript"]["warning_kinds"] == transcript["warning_kinds"]
+
+
+# --- recordings that do not sound like a call (audio trial) -------------------------------------------
+
+
+def louder(target: Path, gain: float) -> Path:
+    """The mono sample ``gain`` times louder as 16-bit PCM on two channels, clipped at full scale as a
+    recorder with its gain set too high writes it."""
+    import numpy as np
+
+    with wave.open(str(MONO), "rb") as r:
+        params, frames = r.getparams(), r.readframes(r.getnframes())
+    samples = np.clip(np.frombuffer(frames, dtype="<i2").astype(np.float64) * gain, -32768, 32767)
+    stereo = np.repeat(samples.astype("<i2"), 2)
+    stereo[1::2] //= 4  # two different channels: the customer's quieter, not clipped
+    with wave.open(str(target), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(params.sampwidth)
+        w.setframerate(params.framerate)
+        w.writeframes(stereo.tobytes())
+    return target
+
+
+def test_a_clipped_channel_is_warned_with_its_fix(tmp_path: Path) -> None:
+    _, warnings = load(louder(tmp_path / "loud.wav", 30.0), "stereo", AGENT_FIRST)
+    [warning] = warnings
+    assert kind_of(warning) == doubts.RECORDING_CLIPPED
+    assert warning.startswith("channel 0 (agent) is clipped: ") and "lower the recorder's gain" in warning
+    _, warnings = load(louder(tmp_path / "fine.wav", 1.0), "stereo", AGENT_FIRST)
+    assert warnings == []
+
+
+def test_a_recording_over_the_limit_names_the_setting(tmp_path: Path) -> None:
+    from processors.audio import RecordingTooLong
+
+    with pytest.raises(
+        RecordingTooLong, match=r"exceeds the 5 s limit \(CALLSTREAM_MAX_AUDIO_SECONDS; raise"
+    ):
+        load_call_audio(SALE, "stereo", AGENT_FIRST, 5)
+
+
+def spoken(channel: int, role: str, seconds: float) -> dict:
+    return {"channel": channel, "role": role, "start": 1.0, "end": 1.0 + seconds, "text": "hello there"}
+
+
+def test_no_speech_anywhere_is_warned() -> None:
+    doubt = silence_doubt([{**spoken(0, "agent", 1.0), "text": " "}], TEN_SECONDS, 0.5)
+    assert doubt is not None and kind_of(doubt) == doubts.NO_SPEECH_FOUND
+    assert doubt.startswith("no speech found in the 0.5 s recording")
+
+
+def test_a_stereo_call_with_one_silent_leg_is_warned() -> None:
+    stereo = [
+        ChannelAudio(0, "agent", TEN_SECONDS[0].samples),
+        ChannelAudio(1, "customer", TEN_SECONDS[0].samples),
+    ]
+    doubt = silence_doubt([spoken(0, "agent", 4.0), spoken(0, "agent", 4.0)], stereo, 30.0)
+    assert doubt is not None and kind_of(doubt) == doubts.SILENT_CHANNEL
+    assert doubt.startswith("channel 1 (customer) holds no speech while channel 0 speaks 8 s")
+    # both speak, a party that said a word and hung up, or a mono call: no doubt
+    assert silence_doubt([spoken(0, "agent", 8.0), spoken(1, "customer", 0.5)], stereo, 30.0) is None
+    assert silence_doubt([spoken(0, "agent", 3.0)], stereo, 30.0) is None
+    assert silence_doubt([spoken(0, "unknown", 20.0)], stereo[:1], 30.0) is None
