@@ -70,8 +70,35 @@ def kafka(
         try:
             yield broker.bootstrap
         finally:
-            BEFORE_FORCED_EXIT.remove(last_save)
-        _save_unprocessed(settings, broker.bootstrap)
+            # Saved however the block ends (a Ctrl-C once Faust's loop is gone raises KeyboardInterrupt
+            # here: the save was skipped and every unprocessed call lost), and a stop signal during the
+            # save waits for it: the broker dies with this process.
+            with signals_held("saving the embedded broker's unprocessed records"):
+                try:
+                    _save_unprocessed(settings, broker.bootstrap)
+                finally:
+                    BEFORE_FORCED_EXIT.remove(last_save)
+
+
+@contextlib.contextmanager
+def signals_held(doing: str) -> Iterator[None]:
+    """SIGINT and SIGTERM do not interrupt the block (the main thread's; elsewhere it runs as is): each
+    says what is being done and is otherwise ignored. For a short, bounded step that must finish, such
+    as saving what only this process holds; the stop timer (:data:`SHUTDOWN_TIMEOUT_S`) still ends it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def held(signum: int, _frame: object) -> None:
+        # os.write, not logging: a signal handler may run while the main thread holds a logging lock
+        os.write(2, f"callstream worker: {signal.Signals(signum).name} ignored while {doing}\n".encode())
+
+    previous = {sig: signal.signal(sig, held) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _save_unprocessed(settings: Settings, bootstrap: str, timeout: float = 30.0) -> None:

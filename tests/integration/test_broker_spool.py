@@ -216,3 +216,58 @@ def test_records_of_the_workers_own_topics_restore_without_a_warning(tmp_path: P
         restored = spool.restore(fresh.bootstrap, tmp_path, settings=Settings(topic_prefix=""))
     assert restored is not None and restored.total == 2 and restored.unread == []
     assert restored.rejected is None and not caplog.records
+
+
+# --- the worker's embedded broker: saved however the worker's block ends (operator trial) -----------
+
+
+def embedded(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", kafka_bootstrap=None)
+
+
+def test_an_interrupt_inside_the_workers_block_still_saves_the_unprocessed(tmp_path: Path) -> None:
+    """A Ctrl-C once Faust's loop is gone raises KeyboardInterrupt in the worker's block: the records
+    the embedded broker held were lost (the save came after the block, and was skipped)."""
+    from streams import worker
+
+    settings = embedded(tmp_path)
+    with pytest.raises(KeyboardInterrupt), worker.kafka(settings, keep_unprocessed=True) as bootstrap:
+        create(bootstrap, {CALLS: 1})
+        produce(bootstrap, [(CALLS, 0, f"k{i}".encode(), b"v") for i in range(3)])
+        raise KeyboardInterrupt
+    saved = spool.spool_path(settings.data_dir)
+    assert saved.exists()
+    with EmbeddedBroker() as fresh:
+        restored = spool.restore(fresh.bootstrap, settings.data_dir)
+        assert restored is not None and restored.records == {CALLS: 3}
+
+
+def test_a_stop_signal_during_the_save_waits_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture
+) -> None:
+    """A second Ctrl-C or a SIGTERM while the unprocessed records are saved is said and ignored: the
+    save finishes (the broker, and what it holds, dies with the process)."""
+    import os
+    import signal
+    import time
+
+    from streams import worker
+
+    real = worker._save_unprocessed
+
+    def interrupted_save(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.2)  # the handlers run here, between bytecodes of the main thread
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker, "_save_unprocessed", interrupted_save)
+    settings = embedded(tmp_path)
+    with worker.kafka(settings, keep_unprocessed=True) as bootstrap:
+        create(bootstrap, {CALLS: 1})
+        produce(bootstrap, [(CALLS, 0, b"k", b"v")])
+    assert spool.spool_path(settings.data_dir).exists()
+    err = capfd.readouterr().err
+    assert "SIGINT ignored while saving the embedded broker's unprocessed records" in err
+    assert "SIGTERM ignored while saving" in err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored after the save
