@@ -940,6 +940,8 @@ def cmd_config(args: argparse.Namespace) -> int:
         scorecards, rulebook = check_config_files(settings)
         print(config_verdict(settings, config_file()), file=sys.stderr)
         describe_config(settings, scorecards, rulebook, out=sys.stderr)
+        for note in config_notes(settings):
+            print(f"callstream: warning: {note}", file=sys.stderr)
         return 0
     for name, field in Settings.model_fields.items():
         env = f"CALLSTREAM_{name.upper()}"
@@ -969,6 +971,32 @@ def config_verdict(settings: Settings, env_file: str) -> str:
         f"{len(given) - from_env} from {env_file}; alert rules, scorecards, keyword dictionaries and "
         "text config load"
     )
+
+
+def config_notes(settings: Settings) -> list[str]:
+    """What ``config --check`` warns of without failing: values that work, but maybe not as meant
+    (a recording root that is not there yet may be a volume mounted later)."""
+    from streams.settings import dsn_database
+    from streams.table import escape_controls
+
+    notes = []
+    dsn = settings.clickhouse_dsn
+    if dsn and not dsn.startswith("chdb:") and dsn_database(dsn) is None:
+        notes.append(
+            f"CALLSTREAM_CLICKHOUSE_DSN ({settings.clickhouse_dsn_display}) names no database: the tables go "
+            "to the ClickHouse user's default database (`default` unless the user's profile sets another); "
+            "add /callstream (or your database) to the DSN to choose"
+        )
+    for root in settings.recording_roots:
+        # "/recordings/{tenant}": the part before the first placeholder must exist
+        fixed = Path(str(root).split("{", 1)[0] or ".")
+        if not fixed.is_dir():
+            what = "is not a folder" if fixed.exists() else "does not exist"
+            notes.append(
+                f"CALLSTREAM_RECORDING_ROOTS: {escape_controls(str(fixed))} {what}: no file:// recording "
+                "under it can be read until it does"
+            )
+    return notes
 
 
 def check_config_files(settings: Settings) -> tuple[Any, Any]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -21,6 +21,8 @@ from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from streams.table import escape_controls
 
 if TYPE_CHECKING:
     from faust.types.auth import CredentialsT
@@ -839,6 +841,8 @@ class Settings(BaseSettings):
     def _dsn_scheme(cls, value: str | None) -> str | None:
         if value and value.split("://", 1)[0] not in ("chdb", "http", "https", "clickhouse", "clickhouses"):
             raise ValueError("must start with chdb://, http://, https://, clickhouse:// or clickhouses://")
+        if value and (problem := dsn_problem(value)):
+            raise ValueError(problem)
         return value
 
     @field_validator("whisper_model_en", "whisper_model")
@@ -1039,10 +1043,56 @@ def is_loopback(host: str) -> bool:
         return host.lower() == "localhost"
 
 
+def dsn_problem(dsn: str) -> str | None:
+    """Why a ClickHouse DSN can never work, or None. Its value is not repeated (it may hold a password).
+
+    clickhouse-connect reads ``host:99999`` as an error only at the first connection and ``host:0``
+    as port 0; ``chdb://`` with neither a path nor a location opens chDB in memory: everything the
+    sink writes is gone when the worker stops."""
+    parts = urlsplit(dsn)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or over 65535
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        return (
+            "the port must be a number 1-65535 (scheme://user:password@host:port/database; a '/' or '@' "
+            "in the password is written %2F, %40)"
+        )
+    if parts.scheme == "chdb" and not parts.netloc and not parts.path:
+        return (
+            "names no data folder, so chDB would keep the tables in memory and lose them at exit: "
+            "write chdb:///absolute/folder, or leave it unset for DATA_DIR/clickhouse"
+        )
+    return None
+
+
+def dsn_database(dsn: str) -> str | None:
+    """The database a DSN names (clickhouse-connect: the path's first part; chDB's ``chdb:///folder``
+    form names a folder, not a database), None when it names none."""
+    parts = urlsplit(dsn)
+    if parts.scheme == "chdb" and not parts.netloc:
+        return None
+    return unquote(parts.path[1:].split("/")[0]) or None
+
+
+#: Query parameters of a DSN that clickhouse-connect reads as credentials.
+_DSN_SECRET_PARAM = re.compile(r"(?i)([?&][^=&]*(?:pass|token|secret|key)[^=&]*=)[^&#]*")
+
+
 def redact_dsn(dsn: str) -> str:
-    """``dsn`` without its password, for what is printed, logged or raised."""
-    password = urlsplit(dsn).password
-    return dsn.replace(f":{password}@", ":***@", 1) if password else dsn
+    """``dsn`` without its password (in the userinfo or a ``?password=`` parameter), for what is
+    printed, logged or raised. A value without URL structure has no password and is shown as is;
+    one with an ``@`` but no scheme hides what comes before it."""
+    dsn = _DSN_SECRET_PARAM.sub(r"\1***", dsn)
+    scheme, sep, rest = dsn.partition("://")
+    if not sep:
+        return f"***@{dsn.rpartition('@')[2]}" if "@" in dsn else dsn
+    # the last "@" before the query, not before the first "/": a password may hold a "/"
+    userinfo, at, _ = re.split(r"[?#]", rest, maxsplit=1)[0].rpartition("@")
+    if not at or ":" not in userinfo:
+        return dsn
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{rest[len(userinfo) + 1 :]}"
 
 
 def without_secrets(text: str, secrets: Iterable[str]) -> str:
@@ -1186,6 +1236,8 @@ def redact(name: str, value: object, quoted: bool = True) -> str:
         return repr(value) if quoted else env_text(value)
     if isinstance(value, SecretStr):
         value = value.get_secret_value()
+    if isinstance(value, str) and name.endswith("dsn"):  # only its password is secret
+        return repr(redact_dsn(value)) if quoted else escape_controls(redact_dsn(value))
     if isinstance(value, str):
         try:  # userinfo, path and query may be the credential (DSN password, Slack/Telegram URL)
             url = urlsplit(value.strip())
@@ -1222,13 +1274,13 @@ class _DotenvParseWarnings(logging.Filter):
 logging.getLogger("dotenv.main").addFilter(_DotenvParseWarnings())
 
 
-def _check_env_file(env_file: str) -> None:
-    """Stop on a line of the settings file that cannot be parsed and names (or swallows) a
-    CALLSTREAM_* setting: python-dotenv skips it, so the setting would silently keep its default.
-    Other unparsable lines (another tool's) are only warned about."""
+def _check_env_file(env_file: str) -> list[str]:
+    """The problems (``  VAR: ...`` each) of lines of the settings file that cannot be parsed and
+    name (or swallow) a CALLSTREAM_* setting: python-dotenv skips them, so the setting would
+    silently keep its default. Other unparsable lines (another tool's) are only warned about."""
     path = Path(env_file)
     if not path.is_file():
-        return
+        return []
     try:
         with path.open(encoding="utf-8") as fh:
             bad = [binding.original for binding in parse_stream(fh) if binding.error]
@@ -1260,14 +1312,13 @@ def _check_env_file(env_file: str) -> None:
             if len(lines) > 1
             else ""
         )
-        if lost:
-            errors.append(f"  {lost[0].upper()}: {where} cannot be parsed ({why})")
+        if lost:  # each setting the statement swallowed: every one keeps its default
+            errors += [f"  {name.upper()}: {where} cannot be parsed ({why})" for name in dict.fromkeys(lost)]
         else:
             warnings.append(f"{where} ({why})")
     if warnings:
         log.warning("callstream: ignoring unparsable line(s): %s", "; ".join(warnings))
-    if errors:
-        raise invalid_configuration(errors)
+    return errors
 
 
 def unknown_settings(env_file: str) -> list[str]:
@@ -1303,24 +1354,29 @@ def _warn_unknown(env_file: str) -> None:
 def load_settings(**overrides: object) -> Settings:
     """Read and validate settings; exit with one line per wrong value, naming its env var."""
     env_file = config_file()
-    _check_env_file(env_file)
+    # reported with the wrong values, not before them: a fix then a run finds the next one
+    lines = _check_env_file(env_file)
     _warn_unknown(env_file)
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type,call-arg]
+        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type,call-arg]
     except ValidationError as exc:
-        lines = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
             var = f"CALLSTREAM_{field.upper()}" if err["loc"] else "settings"
             name, msg, given = str(err["loc"][0]) if err["loc"] else "", err["msg"], err.get("input")
             got = redact(name, given)  # never echo credentials
-            if is_secret(name) and isinstance(given, str) and given.strip():
+            if name.endswith("dsn") and isinstance(given, str) and given.strip():
+                msg = msg.replace(given, redact_dsn(given))  # a DSN's only secret is its password
+            elif is_secret(name) and isinstance(given, str) and given.strip():
                 msg = without_secrets(msg, [given])  # nor through a validator's message
             msg = msg.removeprefix("Value error, ")  # pydantic's words for our validators' ValueError
             # a message that names the value already (a config file's path and line) says it once
             named = isinstance(given, str) and given.strip() and given in msg and not is_secret(name)
             lines.append(f"  {var}: {msg}" + ("" if named else f" (got {got})"))
         raise invalid_configuration(lines) from None
+    if lines:
+        raise invalid_configuration(lines)
+    return settings
 
 
 def make_data_dir(path: Path) -> Path:

@@ -212,7 +212,8 @@ def test_config_never_prints_credentials(
     assert main(["config"]) == 0
     out = capsys.readouterr().out
     assert "s3cret" not in out
-    assert "CALLSTREAM_CLICKHOUSE_DSN=http://clickhouse:8123 (rest hidden)" in out
+    # the password only
+    assert "CALLSTREAM_CLICKHOUSE_DSN=http://callstream:***@clickhouse:8123/callstream" in out
     assert "CALLSTREAM_PARTITIONS=7" in out  # the rest is shown as set
     assert "CALLSTREAM_CUSTOMER_HASH_KEY=***" in out
 
@@ -445,6 +446,32 @@ def test_config_check_prints_the_verdict_not_the_table(
     assert main(["config", "--check"]) == 2
     wrong = capsys.readouterr()
     assert wrong.out == "" and "CALLSTREAM_PARTITIONS" in wrong.err and "config ok" not in wrong.err
+
+
+def test_config_check_warns_of_a_dsn_without_database_and_a_missing_recording_root(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
+) -> None:
+    """An operator trial: both said only "config ok". Each works (exit 0), maybe not as meant: the DSN's
+    tables go to the user's default database, and a root mounted later may be fine."""
+    monkeypatch.setenv("CALLSTREAM_CLICKHOUSE_DSN", "http://ch:S3CRET@clickhouse:8123")
+    monkeypatch.setenv("CALLSTREAM_RECORDING_ROOTS", f"/does/not/exist,{tmp_path},/absent/{{tenant}}")
+    assert main(["config", "--check"]) == 0
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if line.startswith("callstream: warning:")]
+    assert warnings == [
+        "callstream: warning: CALLSTREAM_CLICKHOUSE_DSN (http://ch:***@clickhouse:8123) names no database: "
+        "the tables go to the ClickHouse user's default database (`default` unless the user's profile sets "
+        "another); add /callstream (or your database) to the DSN to choose",
+        "callstream: warning: CALLSTREAM_RECORDING_ROOTS: /does/not/exist does not exist: no file:// "
+        "recording under it can be read until it does",
+        "callstream: warning: CALLSTREAM_RECORDING_ROOTS: /absent does not exist: no file:// recording "
+        "under it can be read until it does",
+    ]
+    assert err.startswith("config ok") and "S3CRET" not in err
+    monkeypatch.setenv("CALLSTREAM_CLICKHOUSE_DSN", "http://clickhouse:8123/callstream")
+    monkeypatch.setenv("CALLSTREAM_RECORDING_ROOTS", str(tmp_path))
+    assert main(["config", "--check"]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_config_check_lists_what_loaded_and_warns_of_a_card_whose_total_is_always_null(

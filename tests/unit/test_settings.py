@@ -192,6 +192,30 @@ def test_whisper_keep_words(monkeypatch):
     assert "CALLSTREAM_WHISPER_KEEP_WORDS:" in message and "'sometimes'" in message
 
 
+@pytest.mark.parametrize(
+    ("dsn", "says"),
+    [
+        ("http://u:p@host:99999/db", "the port must be a number 1-65535"),
+        ("http://host:0/db", "the port must be a number 1-65535"),
+        ("clickhouse://host:port/db", "the port must be a number 1-65535"),
+        ("chdb://", "names no data folder"),
+    ],
+)
+def test_dsn_that_can_never_work_is_refused(monkeypatch, dsn, says):
+    """An operator trial: `config --check` said "config ok" to these; the worker failed on them later
+    (or, for chdb://, kept the tables in memory and lost them at exit)."""
+    message = invalid(monkeypatch, CALLSTREAM_CLICKHOUSE_DSN=dsn)
+    assert message.startswith(f"callstream: invalid configuration: CALLSTREAM_CLICKHOUSE_DSN: {says}")
+
+
+def test_a_dsn_without_url_structure_is_shown_not_hidden(monkeypatch):
+    """`notadsn` was reported as `(got ***)`: a value with no URL structure has no password to hide."""
+    message = invalid(monkeypatch, CALLSTREAM_CLICKHOUSE_DSN="notadsn")
+    assert message.endswith("(got 'notadsn')")
+    message = invalid(monkeypatch, CALLSTREAM_CLICKHOUSE_DSN="not\x1ba dsn")
+    assert "(got 'not\\x1ba dsn')" in message and "\x1b" not in message.replace("\\x1b", "")
+
+
 def test_effective_clickhouse_dsn_defaults_under_data_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("CALLSTREAM_DATA_DIR", str(tmp_path / "state"))
     s = load_settings()
@@ -245,8 +269,20 @@ def test_unreadable_callstream_config_is_an_error(monkeypatch, tmp_path, name):
 @pytest.mark.parametrize(
     ("var", "value", "secret", "shown"),
     [
-        ("CALLSTREAM_CLICKHOUSE_DSN", "mysql://user:s3cret@db:3306/x", "s3cret", "'mysql://db:3306'"),
-        ("CALLSTREAM_CLICKHOUSE_DSN", "user:s3cret@db:8123", "s3cret", "***"),
+        (
+            "CALLSTREAM_CLICKHOUSE_DSN",
+            "mysql://user:s3cret@db:3306/x",
+            "s3cret",
+            "'mysql://user:***@db:3306/x'",
+        ),
+        ("CALLSTREAM_CLICKHOUSE_DSN", "user:s3cret@db:8123", "s3cret", "'***@db:8123'"),
+        ("CALLSTREAM_CLICKHOUSE_DSN", "http://u:s3cret@db:99999/x", "s3cret", "'http://u:***@db:99999/x'"),
+        (
+            "CALLSTREAM_CLICKHOUSE_DSN",
+            "http://u@db:0/x?password=s3cret",
+            "s3cret",
+            "'http://u@db:0/x?password=***'",
+        ),
         (
             "CALLSTREAM_NOTIFY_SLACK_WEBHOOK_URL",
             "ftp://hooks.slack.com/services/T0/B0/XoXoS3cret",
@@ -338,7 +374,8 @@ def test_what_counts_as_secret():
     assert redact("partitions", "zero") == "'zero'"
     assert redact("llm_url", "http://u:pw@vllm:8000") == "'http://vllm:8000' (rest hidden)"
     assert redact("llm_url", "http://vllm:8000/") == "'http://vllm:8000'"
-    assert redact("clickhouse_dsn", "http://u:pw@[::1") == "***"  # unparsable: nothing shown
+    assert redact("clickhouse_dsn", "http://u:pw@[::1") == "'http://u:***@[::1'"  # only the password hidden
+    assert redact("clickhouse_dsn", "notadsn") == "'notadsn'"  # no URL structure, no password
 
 
 def test_unknown_callstream_variables_are_warned_about(monkeypatch, tmp_path, caplog):
@@ -526,6 +563,21 @@ def test_quote_that_swallows_a_setting_is_an_error(tmp_path):
         load_settings()
     assert "CALLSTREAM_PARTITIONS: .env line 1 cannot be parsed" in str(info.value)
     assert "a quote is not closed, so lines 1-3 are lost" in str(info.value)
+    assert "CALLSTREAM_APP_ID: .env line 1 cannot be parsed" in str(info.value)  # each one it swallowed
+
+
+def test_an_unparsable_line_and_a_wrong_value_are_reported_together(tmp_path):
+    """An operator trial: a .env with two bad lines reported only the first; after fixing it, the next
+    run found the second. The README promises an exit "naming each wrong variable"."""
+    (tmp_path / ".env").write_text("CALLSTREAM_LAG_INTERVAL 5\nCALLSTREAM_PROGRESS_INTERVAL_S=often\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert str(info.value).splitlines()[1:] == [
+        "  CALLSTREAM_LAG_INTERVAL: .env line 1 cannot be parsed (expected NAME=value)",
+        "  CALLSTREAM_PROGRESS_INTERVAL_S: Input should be a valid number, unable to parse string as a "
+        "number "
+        "(got 'often')",
+    ]
 
 
 def test_other_unparsable_lines_are_warned_about_once(tmp_path, caplog):
