@@ -81,7 +81,11 @@ class EmbeddedBroker:
         if port_in_use(self.port):
             # Otherwise the readiness probe below would connect to the other listener and report
             # success while the broker, unable to bind, exits.
-            raise BrokerError(f"cannot start the embedded broker: 127.0.0.1:{self.port} is already in use")
+            raise BrokerError(
+                f"cannot start the embedded broker: 127.0.0.1:{self.port} is already in use (another "
+                f"callstream worker? `ss -ltnp 'sport = :{self.port}'` shows what holds it): pick another "
+                "CALLSTREAM_EMBEDDED_BROKER_PORT, or 0 for a free one at every start"
+            )
         url = f"tcp://127.0.0.1:{self.port}"
         cmd = [
             broker_binary(),

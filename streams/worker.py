@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from time import monotonic
-from typing import Any
+from typing import Any, TextIO
 
 import faust
 
@@ -304,6 +304,42 @@ def loud_kafka() -> None:
         handler.removeFilter(_BROKER_GONE_FILTER)
 
 
+def print_start(
+    settings: Settings, bootstrap: str, metrics_port: int, page: str, out: TextIO | None = None
+) -> None:
+    """The worker's start banner: what it runs and where it can be reached. With the embedded broker,
+    how to publish to it too: its port is a new free one at every start unless
+    ``CALLSTREAM_EMBEDDED_BROKER_PORT`` fixes it, and `publish` must be pointed at it each time."""
+    out = out or sys.stdout
+    endpoint = f":{metrics_port}/metrics" if metrics_port else "off"
+    if settings.metrics_port and not metrics_port:  # taken (logged by metrics.serve): never a silent "off"
+        endpoint = (
+            f"off (not started on {settings.metrics_host}:{settings.metrics_port}; "
+            "CALLSTREAM_METRICS_PORT picks another port)"
+        )
+    # the embedded broker keeps records in memory: say so where an integrator points `publish`
+    kept = " (embedded, in memory: kept over a clean stop, lost in a crash)" * settings.embedded_broker
+    print(
+        f"callstream worker: stages {', '.join(settings.stages)}; Kafka {bootstrap}{kept}; "
+        f"ClickHouse {settings.clickhouse_dsn_display}; metrics {endpoint}; live page {page}",
+        file=out,
+        flush=True,
+    )
+    if settings.embedded_broker:
+        port = bootstrap.rpartition(":")[2]
+        fixed = (
+            "fixed by CALLSTREAM_EMBEDDED_BROKER_PORT"
+            if settings.embedded_broker_port
+            else f"a new one at every start; CALLSTREAM_EMBEDDED_BROKER_PORT={port} keeps it"
+        )
+        print(
+            f"callstream worker: publish to it with CALLSTREAM_KAFKA_BOOTSTRAP={bootstrap} callstream "
+            f"publish FILE (port {fixed})",
+            file=out,
+            flush=True,
+        )
+
+
 def run_worker(settings: Settings) -> int:
     """``callstream worker``: run until SIGINT/SIGTERM; the embedded broker (if any) stops with it."""
     setup_logging(settings)
@@ -321,20 +357,7 @@ def run_worker(settings: Settings) -> int:
 
             attach(rt)
         metrics.UP.labels(",".join(settings.stages)).set(1)
-        endpoint = f":{port}/metrics" if port else "off"
-        if settings.metrics_port and not port:  # taken (logged above): never a silent "off"
-            endpoint = (
-                f"off (not started on {settings.metrics_host}:{settings.metrics_port}; "
-                "CALLSTREAM_METRICS_PORT picks another port)"
-            )
-        page = page_url(settings) if settings.web_port else "off"
-        # the embedded broker keeps records in memory: say so where an integrator points `publish`
-        kept = " (embedded, in memory: kept over a clean stop, lost in a crash)" * settings.embedded_broker
-        print(
-            f"callstream worker: stages {', '.join(settings.stages)}; Kafka {bootstrap}{kept}; "
-            f"ClickHouse {settings.clickhouse_dsn_display}; metrics {endpoint}; live page {page}",
-            flush=True,
-        )
+        print_start(settings, bootstrap, port, page_url(settings) if settings.web_port else "off")
         try:
             with observe(rt, bootstrap):  # consumer-lag gauge + /healthz, /readyz (CALLSTREAM_HEALTH_PORT)
                 faust_worker(rt).execute_from_commandline()

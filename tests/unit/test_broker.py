@@ -100,9 +100,12 @@ def test_port_already_in_use_is_an_error_not_a_false_start():
         other.listen()
         port = other.getsockname()[1]
         broker = EmbeddedBroker(port=port)
-        with pytest.raises(BrokerError, match="already in use"):
+        with pytest.raises(BrokerError, match="already in use") as info:
             broker.start()
         assert broker.pid is None
+        # what to do about it: the operator's trial found a bare "already in use"
+        assert "another callstream worker?" in str(info.value)
+        assert "pick another CALLSTREAM_EMBEDDED_BROKER_PORT" in str(info.value)
 
 
 def test_is_running_for_unknown_pid():
