@@ -6,6 +6,7 @@ import errno
 import logging
 import socket
 import threading
+from collections.abc import Iterable
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -56,6 +57,23 @@ LAG_CHECKED = Gauge(
     "Unix time of the worker's last successful consumer-lag check.",
 )
 LAG_CHECK_FAILURES = Counter("callstream_lag_check_failures_total", "Consumer-lag checks that failed.")
+
+
+def init_stages(stages: Iterable[str]) -> None:
+    """Create the 0-valued series of the worker's ``stages`` at start (prometheus-client: one
+    ``.labels(...)`` call creates a child at 0). A series that first appears at 1 hides that first
+    event from ``rate()`` and ``increase()``: the first retry, or the first row ClickHouse refused to
+    delete, would never fire an alert. ``_records_failed_total``'s ``error`` is a failure class, not
+    known in advance: deploy/prometheus/alerts.yml also catches a series new in its window."""
+    for stage in stages:
+        for family in (RECORDS_IN, RECORDS_OUT, RETRIES, STAGE_LATENCY):
+            family.labels(stage)
+    if "compress" in stages:
+        for when in ("before", "after"):
+            TOKENS.labels(when)
+    if "sink" in stages:
+        for outcome in ("deleted", "refused"):
+            SINK_RETIRED.labels(outcome)
 
 
 #: Connections the metrics and health endpoints serve at once, and how long one may send nothing.

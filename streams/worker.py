@@ -357,6 +357,7 @@ def run_worker(settings: Settings) -> int:
 
             attach(rt)
         metrics.UP.labels(",".join(settings.stages)).set(1)
+        metrics.init_stages(settings.stages)
         print_start(settings, bootstrap, port, page_url(settings) if settings.web_port else "off")
         try:
             with observe(rt, bootstrap):  # consumer-lag gauge + /healthz, /readyz (CALLSTREAM_HEALTH_PORT)

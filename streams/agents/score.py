@@ -43,6 +43,10 @@ def score_stage(scorer: Scorer) -> Stage:
     """The score stage: a call whose LLM answer stayed invalid goes on with its failed criteria, the
     answer beside it as a dead letter (:class:`streams.stage.WithProblem`)."""
 
+    if scorer.uses_llm:  # 0-valued series from the start: rate() then sees the first tokens
+        for direction in ("in", "out"):
+            LLM_TOKENS.labels(direction)
+
     def run(compressed: dict[str, Any]) -> dict[str, Any] | WithProblem:
         scored = scorer.outcome(compressed)
         out = scored.score

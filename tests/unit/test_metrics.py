@@ -108,3 +108,37 @@ def test_metrics_host_in_use_is_logged_not_raised(caplog: pytest.LogCaptureFixtu
 
 def test_metrics_off() -> None:
     assert metrics.serve(0, "127.0.0.1") == 0
+
+
+def test_a_workers_stage_series_exist_at_0_from_the_start() -> None:
+    """An operator trial: callstream_retries_total and the like appeared only at their first event, so
+    rate()/increase() missed that event and alerts saw nothing. A fresh process (its own registry)
+    shows what init_stages creates."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from prometheus_client import generate_latest\n"
+        "from streams import metrics\n"
+        "metrics.init_stages(['transcribe', 'compress', 'sink'])\n"
+        "print(generate_latest().decode())\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root}
+    text = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
+    ).stdout
+    for series in (
+        'callstream_retries_total{stage="transcribe"} 0.0',
+        'callstream_records_in_total{stage="sink"} 0.0',
+        'callstream_records_out_total{stage="compress"} 0.0',
+        'callstream_stage_seconds_count{stage="transcribe"} 0.0',
+        'callstream_tokens_total{when="after"} 0.0',
+        'callstream_sink_superseded_calls_total{outcome="refused"} 0.0',  # an alert's increase()
+    ):
+        assert series in text.splitlines(), series
+    assert 'stage="filter"' not in text  # only this worker's stages
+    # a failure class is not known in advance: no made-up error="none" series
+    assert "callstream_records_failed_total{" not in text
