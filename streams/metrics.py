@@ -23,6 +23,11 @@ RECORDS_FAILED = Counter(
     "callstream_records_failed_total", "Records a stage sent to the dead-letter topic.", ["stage", "error"]
 )
 RETRIES = Counter("callstream_retries_total", "Transient failures retried.", ["stage"])
+IN_PROGRESS = Gauge(
+    "callstream_records_in_progress",
+    "Records a stage is processing now (a long call being transcribed).",
+    ["stage"],
+)
 STAGE_LATENCY = Histogram(
     "callstream_stage_seconds", "Time a stage spent on one record.", ["stage"], buckets=_LATENCY_BUCKETS
 )
@@ -66,7 +71,7 @@ def init_stages(stages: Iterable[str]) -> None:
     delete, would never fire an alert. ``_records_failed_total``'s ``error`` is a failure class, not
     known in advance: deploy/prometheus/alerts.yml also catches a series new in its window."""
     for stage in stages:
-        for family in (RECORDS_IN, RECORDS_OUT, RETRIES, STAGE_LATENCY):
+        for family in (RECORDS_IN, RECORDS_OUT, RETRIES, STAGE_LATENCY, IN_PROGRESS):
             family.labels(stage)
     if "compress" in stages:
         for when in ("before", "after"):

@@ -215,6 +215,7 @@ class Counts:
     stages: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # stage → in, out, failed
     calls_written: float = 0.0  # ``calls`` rows this worker's sink wrote to ClickHouse
     letters_written: float = 0.0  # ``dead_letters`` rows: any stage's, ingest's, import's, the sink's own
+    in_progress: dict[str, float] = field(default_factory=dict)  # stage → records being processed now
 
 
 def _totals(counter: Any) -> dict[tuple[str, ...], float]:
@@ -227,6 +228,28 @@ def _totals(counter: Any) -> dict[tuple[str, ...], float]:
     return found
 
 
+def _samples(gauge: Any) -> dict[tuple[str, ...], float]:
+    """The samples of a labelled prometheus gauge, by label values."""
+    return {tuple(s.labels.values()): s.value for family in gauge.collect() for s in family.samples}
+
+
+#: How the progress line says what a stage is busy with (``transcribing 1 call``).
+_DOING = {
+    "transcribe": "transcribing",
+    "filter": "filtering",
+    "compress": "compressing",
+    "score": "scoring",
+}
+
+
+def _busy(in_progress: dict[str, float]) -> str:
+    return ", ".join(
+        f"{_DOING.get(name, name)} {_n(n)} call{'s' * (n != 1)}"
+        for name, n in sorted(in_progress.items(), key=lambda item: _stage_order(item[0]))
+        if n
+    )
+
+
 def read_counts() -> Counts:
     """The current totals of :mod:`streams.metrics`' counters (records failed summed over errors)."""
     ins = {labels[0]: v for labels, v in _totals(metrics.RECORDS_IN).items()}
@@ -237,7 +260,8 @@ def read_counts() -> Counts:
     names = set(ins) | set(outs) | set(failed)
     stages = {name: (ins.get(name, 0.0), outs.get(name, 0.0), failed.get(name, 0.0)) for name in names}
     rows = {labels[0]: v for labels, v in _totals(metrics.SINK_ROWS).items()}
-    return Counts(stages, rows.get("calls", 0.0), rows.get("dead_letters", 0.0))
+    busy = {labels[0]: v for labels, v in _samples(metrics.IN_PROGRESS).items() if v}
+    return Counts(stages, rows.get("calls", 0.0), rows.get("dead_letters", 0.0), busy)
 
 
 def _stage_order(name: str) -> tuple[int, str]:
@@ -253,7 +277,12 @@ def _written(calls: float, letters: float) -> str:
 
 
 def progress_line(
-    before: Counts, now: Counts, seconds: float, lag: int | None = None, lag_before: int | None = None
+    before: Counts,
+    now: Counts,
+    seconds: float,
+    lag: int | None = None,
+    lag_before: int | None = None,
+    lag_age: float | None = None,
 ) -> str | None:
     """The progress line (its logger, ``streams.progress``, names it) for what changed from ``before``
     to ``now`` in ``seconds``; None when nothing did, so an idle worker stays silent. What was written
@@ -261,7 +290,11 @@ def progress_line(
 
     ``lag``: records the worker's group has not committed yet, all topics (None: not checked). A
     change from ``lag_before`` is news too: records waiting while a long call is transcribed, or the
-    last check after a burst saying all of it is done."""
+    last check after a burst saying all of it is done. ``lag_age``: seconds since that check (it runs
+    every CALLSTREAM_LAG_INTERVAL), said beside it.
+
+    Records a stage is processing now are said (``transcribing 1 call``), and are news on their own:
+    a long recording being transcribed finishes nothing for minutes, and must not read as idle."""
     parts = []
     for name in sorted(now.stages, key=_stage_order):
         old = before.stages.get(name, (0.0, 0.0, 0.0))
@@ -271,9 +304,11 @@ def progress_line(
     calls = now.calls_written - before.calls_written
     letters = now.letters_written - before.letters_written
     lag_moved = lag is not None and lag != (lag_before or 0)  # the first check finding 0 is no news
-    if not parts and not calls and not letters and not lag_moved:
+    busy = _busy(now.in_progress)
+    if not parts and not calls and not letters and not lag_moved and not busy:
         return None
-    line, window = ", ".join(parts) or "no records", f"last {seconds:.0f} s"
+    line = ", ".join(parts) or ("no record finished" if busy else "no records")
+    window = f"last {seconds:.0f} s"
     if "sink" in now.stages or now.calls_written or now.letters_written:
         line += (
             f"; {_written(calls, letters)} written to ClickHouse ({window}; "
@@ -281,7 +316,10 @@ def progress_line(
         )
     else:
         line += f" ({window})"
-    return f"{line}; lag {'unknown' if lag is None else lag}"
+    if busy:
+        line += f"; {busy}"
+    age = f" ({lag_age:.0f} s ago)" if lag is not None and lag_age is not None else ""
+    return f"{line}; lag {'unknown' if lag is None else lag}{age}"
 
 
 class ProgressReporter:
@@ -295,8 +333,10 @@ class ProgressReporter:
         lag: Callable[[], int | None] = lambda: None,
         counts: Callable[[], Counts] = read_counts,
         clock: Callable[[], float] = time.monotonic,
+        lag_age: Callable[[], float | None] = lambda: None,
     ) -> None:
         self.interval, self.lag, self.counts, self.clock = interval, lag, counts, clock
+        self.lag_age = lag_age
         self.last = counts()  # what this process counted before (a demo run earlier) is not news
         self.last_at = clock()
         self.last_lag: int | None = None
@@ -306,7 +346,7 @@ class ProgressReporter:
     def tick(self) -> str | None:
         """Log the line for what changed since the last tick, if anything did; returns it."""
         now, at, lag = self.counts(), self.clock(), self.lag()
-        line = progress_line(self.last, now, at - self.last_at, lag, self.last_lag)
+        line = progress_line(self.last, now, at - self.last_at, lag, self.last_lag, self.lag_age())
         self.last, self.last_at, self.last_lag = now, at, lag
         if line is not None:
             PROGRESS_LOG.info("%s", line)
@@ -377,8 +417,11 @@ def observe(rt: Any, bootstrap: str) -> Iterator[Health]:
     def lag_now() -> int | None:
         return sum(lag.last.values()) if lag.last_checked is not None and lag.last else None
 
+    def lag_age() -> float | None:  # the check runs every CALLSTREAM_LAG_INTERVAL: say how old it is
+        return None if lag.last_checked is None else max(0.0, time.time() - lag.last_checked)
+
     show_progress(settings.log_level)
-    progress = ProgressReporter(settings.progress_interval_s, lag=lag_now).start()
+    progress = ProgressReporter(settings.progress_interval_s, lag=lag_now, lag_age=lag_age).start()
     try:
         yield health
     finally:

@@ -180,7 +180,9 @@ class StageRunner:
             record, embedded = await self._retrying(
                 stage, key, None, tries, lambda: codec.decode_embeddable(source, value, msg.topic)
             )
-            result = await self._retrying(stage, key, record, tries, lambda: self._process(stage, record))
+            # said by the progress line: a long call being transcribed is not an idle worker
+            with metrics.IN_PROGRESS.labels(stage.name).track_inprogress():
+                result = await self._retrying(stage, key, record, tries, lambda: self._process(stage, record))
             if isinstance(result, WithProblem):
                 letter = letter_for(result.problem, result.attempts)
                 if result.failed_at is not None:

@@ -143,3 +143,39 @@ def test_progress_shows_at_the_default_log_level_and_hides_at_error(level, shown
     finally:
         PROGRESS_LOG.setLevel(was)
         logging.getLogger().setLevel(root)
+
+
+def test_a_call_being_transcribed_is_said_not_read_as_idle():
+    """An operator trial: `no records (last 10 s); lag 9` while a long recording was transcribed read
+    as an idle worker, with a lag up to CALLSTREAM_LAG_INTERVAL old and not saying so."""
+    before = counts(transcribe=(1, 0, 0))
+    busy = Counts(dict(transcribe=(1, 0, 0)), in_progress={"transcribe": 1.0})
+    assert progress_line(before, busy, 10, lag=9, lag_before=9, lag_age=12.4) == (
+        "no record finished (last 10 s); transcribing 1 call; lag 9 (12 s ago)"
+    )
+    # busy alone is news: each interval says the call is still under way
+    assert progress_line(busy, busy, 30) == "no record finished (last 30 s); transcribing 1 call; lag unknown"
+    two = Counts(dict(filter=(3, 1, 0)), in_progress={"filter": 2.0, "score": 1.0})
+    line = progress_line(counts(), two, 30, lag=0, lag_before=0, lag_age=3)
+    assert line == (
+        "filter 3 in/1 out/0 failed (last 30 s); filtering 2 calls, scoring 1 call; lag 0 (3 s ago)"
+    )
+
+
+def test_records_in_progress_are_read_from_their_gauge():
+    gauge = metrics.IN_PROGRESS.labels("transcribe")
+    with gauge.track_inprogress():
+        assert read_counts().in_progress.get("transcribe") == 1.0
+    assert "transcribe" not in read_counts().in_progress  # 0: not busy
+
+
+def test_the_reporter_says_how_old_the_lag_is():
+    clock = iter([0.0, 30.0])
+    reporter = ProgressReporter(
+        30,
+        counts=lambda: counts(transcribe=(1, 0, 0)),
+        clock=lambda: next(clock),
+        lag=lambda: 4,
+        lag_age=lambda: 7.0,
+    )
+    assert reporter.tick() == "no records (last 30 s); lag 4 (7 s ago)"
