@@ -94,6 +94,18 @@ def connect(dsn: str) -> Client:
         return client
 
 
+#: DSN schemes that mean TLS. clickhouse-connect reads a DSN's host, port, user and database but not its
+#: scheme: ``https://host/db`` without a port went to plain http on 8123.
+TLS_SCHEMES = frozenset({"https", "clickhouses"})
+
+
+def tls_of(dsn: str) -> dict[str, Any]:
+    """What clickhouse-connect needs besides ``dsn`` to use the transport its scheme names: TLS (and
+    its default port 8443) for ``https://`` and ``clickhouses://``; nothing for the others."""
+    scheme = urlparse(dsn).scheme
+    return {"interface": "https", "secure": True} if scheme in TLS_SCHEMES else {}
+
+
 def _open(dsn: str) -> Client:
     parsed = urlparse(dsn)
     embedded = parsed.scheme == "chdb"
@@ -101,7 +113,7 @@ def _open(dsn: str) -> Client:
         Path(parsed.path).mkdir(parents=True, exist_ok=True)
     try:
         with _quiet_connect():  # its failure is said once, below
-            client = clickhouse_connect.get_client(dsn=dsn)
+            client = clickhouse_connect.get_client(dsn=dsn, **tls_of(dsn))
     except ClickHouseConnectError as exc:
         if embedded:
             hint = (
