@@ -181,6 +181,43 @@ def call_facts(
     return {(row.pop("tenant"), row.pop("call_id")): row for row in rows}
 
 
+#: How a notify dead letter names its alert: its message starts ``alert <alert_id> (rule ...``
+#: (``streams.agents.notify.NotifyFailed``, pinned by its tests). No backslash: the pattern travels
+#: as a bound string literal.
+LETTER_ALERT_ID = "^alert (.+?) [(]rule "
+
+
+def delivery_failures(
+    client: Client, scope: Scope, alerts: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """(tenant, alert_id) → the newest notify dead letter's reason, for alerts a channel gave up on.
+
+    The notify stage keeps which channels took an alert in a Faust table only its workers hold; what
+    reaches ClickHouse is its dead letter (every failed delivery makes one), so that is what the page
+    reads: a supervisor must not take an alert no one was paged for as notified."""
+    keys = sorted(set(alerts))
+    if not keys:
+        return {}
+    params: dict[str, Any] = {"keys": keys, "pattern": LETTER_ALERT_ID}
+    rows = _dicts(
+        client,
+        "SELECT tenant, alert_id, argMax(error_message, failed_at) AS error FROM ("
+        "SELECT tenant, extract(error_message, %(pattern)s) AS alert_id, error_message, failed_at "
+        f"FROM dead_letters WHERE stage = 'notify' AND {_in_scope(scope, params)}) "
+        "WHERE (tenant, alert_id) IN %(keys)s GROUP BY tenant, alert_id",
+        params,
+    )
+    return {(row["tenant"], row["alert_id"]): row["error"] for row in rows}
+
+
+def with_delivery(client: Client, scope: Scope, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``delivery_failed`` to each alert: why its notification failed, or ``None``."""
+    failed = delivery_failures(client, scope, ((a["tenant"], a["alert_id"]) for a in alerts))
+    for alert in alerts:
+        alert["delivery_failed"] = failed.get((alert["tenant"], alert["alert_id"]))
+    return alerts
+
+
 def recent_calls(client: Client, scope: Scope, filters: Filters, limit: int) -> list[dict[str, Any]]:
     """The most recently scored calls of ``scope``, with their alerts."""
     where, params = _call_where(filters, scope)
@@ -197,7 +234,9 @@ def recent_calls(client: Client, scope: Scope, filters: Filters, limit: int) -> 
 
 
 def decorate_alerts(client: Client, scope: Scope, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add the call's queue and agent name to each alert (``None`` while the call has no row)."""
+    """Add the call's queue and agent name to each alert (``None`` while the call has no row), and
+    whether its delivery failed."""
+    with_delivery(client, scope, alerts)
     facts = call_facts(client, scope, ((a["tenant"], a["call_id"]) for a in alerts))
     for alert in alerts:
         fact = facts.get((alert["tenant"], alert["call_id"]), {})
@@ -289,6 +328,7 @@ def call_detail(
         "AND call_id = %(id)s ORDER BY created_at",
         params,
     )
+    with_delivery(client, scope, alerts)
     return {"call": call, "segments": segments, "criteria": criteria, "alerts": alerts}
 
 
@@ -324,14 +364,16 @@ def calls_inserted_since(client: Client, scope: Scope, since_ms: int) -> list[di
 
 
 def alerts_created_since(client: Client, scope: Scope, since_ms: int) -> list[dict[str, Any]]:
-    """Alert rows of ``scope`` created after ``since_ms``, oldest first (``alerts`` has no insert
-    time: the caller looks back far enough to cover the sink's delay and de-duplicates by
-    ``alert_id``)."""
+    """Alert rows of ``scope`` created after ``since_ms``, oldest first, as they stand now (FINAL: an
+    alert re-sent unsuppressed replaces its suppressed row under the same id and version) and with
+    ``delivery_failed``. ``alerts`` has no insert time: the caller looks back far enough to cover the
+    sink's delay and compares each alert with what it sent before."""
     params: dict[str, Any] = {"since": since_ms, "limit": POLL_LIMIT}
-    return _dicts(
+    alerts = _dicts(
         client,
         f"SELECT {', '.join(ALERT_COLUMNS)}, toUnixTimestamp64Milli(created_at) AS created_ms "
-        "FROM alerts WHERE created_at > fromUnixTimestamp64Milli(%(since)s, 'UTC') "
+        "FROM alerts FINAL WHERE created_at > fromUnixTimestamp64Milli(%(since)s, 'UTC') "
         f"AND {_in_scope(scope, params)} ORDER BY created_at LIMIT %(limit)s",
         params,
     )
+    return with_delivery(client, scope, alerts)

@@ -135,8 +135,11 @@ class LiveFeed:
 
     Watermarks are ClickHouse server time (``inserted_at``) for calls and the alert's
     ``created_at`` for alerts; each poll re-reads an overlap window (rows become visible a little
-    after their timestamp) and drops what it already sent. An alert whose call has no row yet waits
-    up to ``hold_seconds`` for it, so a queue filter can see the alert's queue.
+    after their timestamp) and drops what it already sent. An alert within the look-back is sent
+    again when it changed (re-sent unsuppressed after its cool-down's alert went undelivered, or a
+    notify dead letter says its delivery failed): the page replaces it by ``alert_id``. An alert
+    whose call has no row yet waits up to ``hold_seconds`` for it, so a queue filter can see the
+    alert's queue.
     """
 
     def __init__(
@@ -159,7 +162,8 @@ class LiveFeed:
         self._calls_mark = 0
         self._alerts_mark = 0
         self._seen_calls: dict[tuple[str, str, int], int] = {}
-        self._seen_alerts: dict[str, int] = {}
+        #: alert_id → (created_ms, what the pages were told: suppressed, delivery failure)
+        self._seen_alerts: dict[str, tuple[int, tuple[Any, ...]]] = {}
         self._held: dict[str, tuple[dict[str, Any], float]] = {}
 
     async def subscribe(self, scope: Scope, filters: Filters) -> Subscriber:
@@ -221,9 +225,14 @@ class LiveFeed:
         for alert in alerts:
             created = alert.pop("created_ms")
             self._alerts_mark = max(self._alerts_mark, created)
-            if alert["alert_id"] not in self._seen_alerts:
-                self._seen_alerts[alert["alert_id"]] = created
-                self._held[alert["alert_id"]] = (alert, time.monotonic())
+            alert_id, state = alert["alert_id"], _alert_state(alert)
+            seen = self._seen_alerts.get(alert_id)
+            if seen is None or seen[1] != state:
+                # new, or changed since sent (re-sent unsuppressed, its delivery failed): the page
+                # replaces its copy by alert_id
+                self._seen_alerts[alert_id] = (created, state)
+                since = self._held[alert_id][1] if alert_id in self._held else time.monotonic()
+                self._held[alert_id] = (alert, since)
         self._forget(calls_since, alerts_since)
         if not publish:
             self._held.clear()
@@ -257,7 +266,12 @@ class LiveFeed:
     def _forget(self, calls_since: int, alerts_since: int) -> None:
         """Drop seen keys older than the windows: those rows are never read again."""
         self._seen_calls = {k: t for k, t in self._seen_calls.items() if t > calls_since}
-        self._seen_alerts = {k: t for k, t in self._seen_alerts.items() if t > alerts_since}
+        self._seen_alerts = {k: v for k, v in self._seen_alerts.items() if v[0] > alerts_since}
+
+
+def _alert_state(alert: dict[str, Any]) -> tuple[Any, ...]:
+    """What of an alert can change after it was stored, and the page shows."""
+    return bool(alert.get("suppressed")), alert.get("delivery_failed")
 
 
 # The feed reads once for every open page, so its reads span every tenant: each page gets only

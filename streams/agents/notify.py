@@ -180,6 +180,8 @@ class Notify:
             attempts = max((f.attempts for f in failed if isinstance(f, DeliveryFailed)), default=1)
             reasons = "; ".join(str(f) for f in failed)
             raise NotifyFailed(
+                # "alert <id> (rule ": the live page finds the alert's dead letter by this start
+                # (streams.supervisor.LETTER_ALERT_ID)
                 f"alert {alert['alert_id']} (rule {alert['rule']}, call {alert['call_id']}): "
                 f"{len(failed)} of {len(channels)} channel(s) failed: {reasons}",
                 attempts,

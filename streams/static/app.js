@@ -91,6 +91,15 @@
     return el("span", { class: `badge sev-${SEVERITY_RANK[severity] === undefined ? "other" : severity}` }, text);
   }
 
+  // Whether anyone was paged: a cool-down kept it quiet, or every channel (or some) gave up on it.
+  function notifiedBadge(a) {
+    if (a.delivery_failed)
+      return el("span", { class: "delivery-failed", title: a.delivery_failed }, "delivery failed");
+    if (a.suppressed)
+      return el("span", { class: "suppressed", title: "Raised within the rule's cool-down: stored, not notified" }, "not notified (cool-down)");
+    return null;
+  }
+
   // --- filters and URL ------------------------------------------------------------------------
   function readUrl() {
     const params = new URLSearchParams(location.search);
@@ -283,7 +292,7 @@
         severityBadge(a.severity, a.severity),
         el("strong", {}, a.rule),
         el("span", { class: "message" }, a.message),
-        a.suppressed ? el("span", { class: "suppressed", title: "Raised within the rule's cool-down: stored, not notified" }, "not notified (cool-down)") : null,
+        notifiedBadge(a),
         el("span", { class: "muted" }, `${a.agent_name || a.agent_id || "unknown agent"} · ${a.queue || "no queue"} · ${fmtWhen(a.created_at)}`),
       ),
     );
@@ -545,7 +554,7 @@
             el(
               "ul",
               { id: "call-alerts", class: "alerts" },
-              alerts.map((a) => el("li", { dataset: { alertId: a.alert_id } }, severityBadge(a.severity, a.severity), el("strong", {}, a.rule), el("span", { class: "message" }, a.message), a.suppressed ? el("span", { class: "suppressed" }, "not notified (cool-down)") : null)),
+              alerts.map((a) => el("li", { dataset: { alertId: a.alert_id } }, severityBadge(a.severity, a.severity), el("strong", {}, a.rule), el("span", { class: "message" }, a.message), notifiedBadge(a))),
             ),
           ]
         : null,

@@ -7,6 +7,7 @@ import asyncio
 import base64
 import json
 import shutil
+import socket
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -19,9 +20,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from clickhouse_connect.driver.client import Client
 
 from connectors.events import SAMPLES_DIR
-from processors.rows import alert_row, score_rows
+from processors.rows import alert_row, dead_letter_row, score_rows
+from streams.agents.notify import Notify
+from streams.notifiers import notifiers_from_settings
 from streams.settings import Settings
 from streams.sink import ClickHouseSink
+from streams.stage import dead_letter
 from streams.web import Reader, create_app, runtime_reader
 from tests.factories import make_alert, make_call_score
 
@@ -329,6 +333,83 @@ def test_stream_sends_new_calls_and_alerts_to_the_pages_they_match(isolated_chdb
         assert [(kind, row["call_id"]) for kind, row in nxt] == [("call", "s-later")]
         everything.close()
         support.close()
+
+    try:
+        serve(isolated_chdb, body, reader=Reader(lambda: isolated_chdb, executor))
+    finally:
+        executor.shutdown()
+
+
+def notify_dead_letter(client: Client, alert: dict[str, Any]) -> None:
+    """What the notify stage stores when every channel gave up on ``alert``: the real stage's error
+    (a webhook to a closed port, no retries), as a ``dead_letters`` row written by the sink."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # closed once the block ends: nothing listens there
+    settings = Settings(notify_webhook_url=f"http://127.0.0.1:{closed}/hook", notify_retries=0)
+    notify = Notify(SimpleNamespace(settings=settings), notifiers_from_settings(settings))
+    with pytest.raises(Exception) as failed:
+        asyncio.run(notify.send(alert))
+    letter = dead_letter(
+        "notify",
+        topic="calls.alerts",
+        partition=0,
+        offset=next(_offsets),
+        key=alert["call_id"].encode(),
+        payload=b"alert bytes",
+        error=failed.value,
+        attempts=1,
+        call_id=alert["call_id"],
+        tenant=alert["tenant"],
+    )
+    sink = ClickHouseSink(client)
+    version = int(letter["failed_at"].timestamp() * 1000)
+    sink.add_rows(
+        {"dead_letters": [dead_letter_row(letter, version)]}, topic="calls.dlq", partition=0, offset=0
+    )
+    sink.flush()
+
+
+def test_an_open_page_learns_of_a_re_sent_alert_and_of_a_failed_delivery(isolated_chdb: Client) -> None:
+    """The cool-down hands its window to a suppressed alert when the window's alert went undelivered:
+    that alert is stored again unsuppressed (same id and version), and the failed one has a notify
+    dead letter. An open page must see both without a reload."""
+    first = scored("r-first", now=True)
+    held = scored("r-held", now=True)
+    executor = ThreadPoolExecutor(max_workers=1)
+
+    def in_ch_thread(fn: Callable[[], Any]) -> Any:
+        return asyncio.get_running_loop().run_in_executor(executor, fn)
+
+    async def body(http: TestClient) -> None:
+        page = await http.get("/api/stream")
+        assert (await read_events(page, 1))[0][0] == "ready"
+        sent, quiet = alert_for(first), alert_for(held)
+        quiet["suppressed"] = True
+        await in_ch_thread(lambda: write(isolated_chdb, [first, held], [sent, quiet]))
+        got = [row for kind, row in await read_events(page, 4) if kind == "alert"]
+        assert {(a["call_id"], a["suppressed"], a["delivery_failed"]) for a in got} == {
+            ("r-first", False, None),
+            ("r-held", True, None),
+        }
+
+        await in_ch_thread(lambda: notify_dead_letter(isolated_chdb, sent))
+        resent = {**quiet, "suppressed": False}
+        await in_ch_thread(lambda: write(isolated_chdb, alerts=[resent]))
+        updates = {row["alert_id"]: row for _, row in await read_events(page, 2)}
+        assert updates[quiet["alert_id"]]["suppressed"] is False
+        assert updates[quiet["alert_id"]]["delivery_failed"] is None
+        failed = updates[sent["alert_id"]]["delivery_failed"]
+        assert failed.startswith(f"alert {sent['alert_id']} (rule legal_threat") and "1 of 1" in failed
+        assert updates[sent["alert_id"]]["queue"] == "sales"  # decorated as a new alert is
+        page.close()
+
+        # a reload says the same
+        listed = {a["alert_id"]: a for a in (await get_json(http, "/api/alerts"))["alerts"]}
+        assert listed[sent["alert_id"]]["delivery_failed"] == failed
+        assert listed[quiet["alert_id"]]["suppressed"] is False
+        detail = await get_json(http, "/api/calls/r-first?tenant=acme")
+        assert [a["delivery_failed"] for a in detail["alerts"]] == [failed]
 
     try:
         serve(isolated_chdb, body, reader=Reader(lambda: isolated_chdb, executor))

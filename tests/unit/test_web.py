@@ -110,6 +110,33 @@ def test_feed_sends_each_new_row_once_to_the_pages_it_matches() -> None:
     asyncio.run(main())
 
 
+def test_an_alert_that_changed_is_sent_again_and_only_then() -> None:
+    async def main() -> None:
+        ch = FakeClickHouse()
+        feed = web.LiveFeed(ch, interval=3600)  # type: ignore[arg-type]
+        page = await feed.subscribe(EVERY_TENANT, Filters())
+        ch.add_call("held", NOW + 50)
+        ch.add_alert("held", NOW + 100)
+        ch.alerts[-1]["suppressed"] = True
+        await feed.poll()
+        assert drain(page) == [("call", "held"), ("alert", "held")]
+        await feed.poll()
+        assert drain(page) == []
+
+        ch.alerts[-1]["suppressed"] = False  # re-sent unsuppressed: the same id, stored again
+        await feed.poll()
+        assert drain(page) == [("alert", "held")]
+        ch.alerts[-1]["delivery_failed"] = "alert held:rule (rule r, call held): 1 of 1 channel(s) failed"
+        await feed.poll()
+        item = page.queue.get_nowait()
+        assert item is not None and item[1]["delivery_failed"].endswith("failed")
+        assert item[1]["queue"] == "sales"
+        await feed.poll()
+        assert drain(page) == []
+
+    asyncio.run(main())
+
+
 def test_alert_waits_for_its_call_row_to_know_the_queue() -> None:
     async def main() -> None:
         ch = FakeClickHouse()
