@@ -9,13 +9,14 @@ UTC strings and NaN/inf become ``None`` (JSON has neither).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from processors.alerts import SEVERITIES
 from processors.rows import TABLE_COLUMNS
 
 #: Columns of a call in the live list (the drill-down reads the whole row).
@@ -245,9 +246,26 @@ def decorate_alerts(client: Client, scope: Scope, alerts: list[dict[str, Any]]) 
     return alerts
 
 
-def recent_alerts(client: Client, scope: Scope, filters: Filters, limit: int) -> list[dict[str, Any]]:
-    """The newest alerts of ``scope``, with the queue and agent name of their call."""
+def recent_alerts(
+    client: Client,
+    scope: Scope,
+    filters: Filters,
+    limit: int,
+    severities: Sequence[str] | None = None,
+    min_severity: str | None = None,
+) -> list[dict[str, Any]]:
+    """The newest alerts of ``scope``, with the queue and agent name of their call; only
+    ``severities`` when given, only ``min_severity`` and above when given (a severity callstream does
+    not know counts as critical, as the notify stage ranks it)."""
     where, params = _alert_where(filters, scope)
+    if severities is not None:
+        where += " AND severity IN %(severities)s"
+        params["severities"] = list(severities)
+    if min_severity is not None:
+        below = SEVERITIES[: SEVERITIES.index(min_severity)]
+        if below:
+            where += " AND severity NOT IN %(below)s"
+            params["below"] = list(below)
     alerts = _dicts(
         client,
         f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts FINAL WHERE {where} "
@@ -271,8 +289,9 @@ def choices(client: Client, scope: Scope) -> dict[str, Any]:
     ]
     agents = _dicts(
         client,
-        f"SELECT agent_id, anyLast(agent_name) AS agent_name FROM calls WHERE {where} GROUP BY agent_id "
-        "ORDER BY agent_name, agent_id LIMIT 5000",
+        # per tenant: two tenants' "agent-7" are two people, listed (and filtered) apart
+        f"SELECT tenant, agent_id, anyLast(agent_name) AS agent_name FROM calls WHERE {where} "
+        "GROUP BY tenant, agent_id ORDER BY agent_name, agent_id, tenant LIMIT 5000",
         params,
     )
     tenants = [
@@ -282,6 +301,32 @@ def choices(client: Client, scope: Scope) -> dict[str, Any]:
         )
     ]
     return {"queues": queues, "agents": agents, "tenants": tenants}
+
+
+class AmbiguousCall(LookupError):
+    """A call id asked for without a tenant that several tenants of the scope have."""
+
+    def __init__(self, call_id: str, tenants: list[str]) -> None:
+        super().__init__(
+            f"call {call_id!r} exists in tenants {', '.join(tenants)}: ask for one with ?tenant="
+        )
+        self.call_id, self.tenants = call_id, tenants
+
+
+def _which_tenant(client: Client, scope: Scope, call_id: str, tenant: str | None) -> str | None:
+    """``tenant``, or the one tenant of ``scope`` with that call id; ``None``: none has it.
+    :class:`AmbiguousCall` when several do (answering one of them would be a guess)."""
+    if tenant is not None:
+        return tenant
+    params: dict[str, Any] = {"id": call_id}
+    rows = client.query(
+        f"SELECT DISTINCT tenant FROM calls WHERE call_id = %(id)s AND {_in_scope(scope, params)} "
+        "ORDER BY tenant LIMIT 100",
+        parameters=params,
+    ).result_rows
+    if len(rows) > 1:
+        raise AmbiguousCall(call_id, [row[0] for row in rows])
+    return rows[0][0] if rows else None
 
 
 def _one_call(call_id: str, tenant: str | None, scope: Scope) -> tuple[str, dict[str, Any]]:
@@ -299,7 +344,11 @@ def call_detail(
     client: Client, scope: Scope, call_id: str, tenant: str | None = None
 ) -> dict[str, Any] | None:
     """Everything the drill-down shows: the call row, every segment (kept or dropped, with the
-    reason), the criteria with reasoning and the call's alerts. ``None``: no such call in ``scope``."""
+    reason), the criteria with reasoning and the call's alerts. ``None``: no such call in ``scope``;
+    :class:`AmbiguousCall`: no ``tenant`` given and several tenants have the id."""
+    tenant = _which_tenant(client, scope, call_id, tenant)
+    if tenant is None:
+        return None
     where, params = _one_call(call_id, tenant, scope)
     calls = _dicts(client, f"SELECT * FROM calls FINAL WHERE {where} ORDER BY tenant LIMIT 1", params)
     if not calls:
@@ -336,7 +385,10 @@ def recording_uri(
     client: Client, scope: Scope, call_id: str, tenant: str | None = None
 ) -> tuple[str, str] | None:
     """The call's (``recording_uri``, tenant) within ``scope`` (the player asks for it on every
-    range request: kept light)."""
+    range request: kept light; the page's player always names the tenant)."""
+    tenant = _which_tenant(client, scope, call_id, tenant)
+    if tenant is None:
+        return None
     where, params = _one_call(call_id, tenant, scope)
     rows = client.query(
         f"SELECT recording_uri, tenant FROM calls FINAL WHERE {where} ORDER BY tenant LIMIT 1",

@@ -33,6 +33,7 @@ import mode
 from aiohttp import web
 from clickhouse_connect.driver.client import Client
 
+from processors.alerts import SEVERITIES
 from processors.audio import (
     AudioError,
     RecordingNotAllowed,
@@ -347,8 +348,46 @@ def _limit(request: web.Request, default: int = 100) -> int:
     try:
         limit = int(request.query.get("limit", default))
     except ValueError:
-        raise _error(web.HTTPBadRequest, "limit must be an integer") from None
-    return max(1, min(limit, MAX_LIMIT))
+        raise _error(web.HTTPBadRequest, f"limit must be an integer from 1 to {MAX_LIMIT}") from None
+    if not 1 <= limit <= MAX_LIMIT:  # clamped, a page would take 500 rows for the 100000 it asked
+        raise _error(web.HTTPBadRequest, f"limit must be from 1 to {MAX_LIMIT} (got {limit})")
+    return limit
+
+
+#: The query parameters of each API route. Any other is a 400 naming these: a misspelt or
+#: unsupported filter (``before=``, ``offset=``) silently ignored shows other rows than asked for.
+FILTER_PARAMS = ("tenant", "queue", "agent")
+ROUTE_PARAMS: dict[str, tuple[str, ...]] = {
+    "calls": (*FILTER_PARAMS, "limit"),
+    "alerts": (*FILTER_PARAMS, "severity", "min_severity", "limit"),
+    "stream": FILTER_PARAMS,
+    "call": ("tenant",),
+    "audio": ("tenant",),
+    "filters": (),
+}
+
+
+def _known_params(request: web.Request, route: str) -> None:
+    known = ROUTE_PARAMS[route]
+    unknown = sorted(set(request.query) - set(known))
+    if unknown:
+        takes = ", ".join(known) if known else "no query parameters"
+        raise _error(
+            web.HTTPBadRequest,
+            f"unknown query parameter(s) {', '.join(unknown)}: {request.path} takes {takes}",
+        )
+
+
+def _severities(request: web.Request) -> tuple[tuple[str, ...] | None, str | None]:
+    """``severity=`` (one or a comma list: exactly those) and ``min_severity=`` (that and above)."""
+    exact, least = request.query.get("severity"), request.query.get("min_severity")
+    names = tuple(v.strip() for v in exact.split(",") if v.strip()) if exact is not None else None
+    for value in (*(names or ()), *((least.strip(),) if least is not None else ())):
+        if value not in SEVERITIES:
+            raise _error(web.HTTPBadRequest, f"unknown severity {value!r}: one of {', '.join(SEVERITIES)}")
+    if names is not None and not names:
+        raise _error(web.HTTPBadRequest, f"severity is empty: one or more of {', '.join(SEVERITIES)}")
+    return names, least.strip() if least is not None else None
 
 
 def _error(kind: type[web.HTTPException], message: str, **kwargs: Any) -> web.HTTPException:
@@ -366,6 +405,11 @@ async def _read(request: web.Request, fn: Callable[..., Any], *args: Any) -> Any
         return await request.app[READER](fn, *args)
     except ClickHouseUnavailable as exc:
         raise _error(web.HTTPServiceUnavailable, str(exc)) from None
+    except supervisor.AmbiguousCall as exc:
+        body = {"error": str(exc), "tenants": exc.tenants}
+        raise web.HTTPConflict(
+            text=json.dumps(body, ensure_ascii=False), content_type="application/json"
+        ) from None
     except Exception as exc:
         log.exception("live page: query failed")
         # the driver's message quotes the whole SQL (schema, bound values): it stays in the log
@@ -382,16 +426,21 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def list_calls(request: web.Request) -> web.Response:
+    _known_params(request, "calls")
     rows = await _read(request, supervisor.recent_calls, *_scoped_filters(request), _limit(request))
     return _json({"calls": rows})
 
 
 async def list_alerts(request: web.Request) -> web.Response:
-    rows = await _read(request, supervisor.recent_alerts, *_scoped_filters(request), _limit(request))
+    _known_params(request, "alerts")
+    scope, filters = _scoped_filters(request)
+    names, least = _severities(request)
+    rows = await _read(request, supervisor.recent_alerts, scope, filters, _limit(request), names, least)
     return _json({"alerts": rows})
 
 
 async def filter_choices(request: web.Request) -> web.Response:
+    _known_params(request, "filters")
     return _json(await _read(request, supervisor.choices, _scope(request)))
 
 
@@ -417,10 +466,12 @@ def audio_source(call_id: str, tenant: str, uri: str, settings: Settings) -> dic
 
 
 async def call_detail(request: web.Request) -> web.Response:
+    _known_params(request, "call")
     call_id = request.match_info["call_id"]
-    tenant = _filters(request).tenant
-    # a call of a tenant outside the scope reads as missing: its existence is not revealed
-    detail = await _read(request, supervisor.call_detail, _scope(request), call_id, tenant)
+    # ?tenant= outside the scope: 403, as on the lists; a call of another tenant asked for without
+    # one reads as missing (its existence is not revealed)
+    scope, filters = _scoped_filters(request)
+    detail = await _read(request, supervisor.call_detail, scope, call_id, filters.tenant)
     if detail is None:
         return _json({"error": f"no call {call_id!r} in ClickHouse"}, status=404)
     call = detail["call"]
@@ -433,8 +484,10 @@ async def call_detail(request: web.Request) -> web.Response:
 async def audio(request: web.Request) -> web.StreamResponse:
     """The recording of a call, when it is a local file inside the recording roots (the same path
     check the transcribe stage applies). Range requests work, so the player can seek."""
+    _known_params(request, "audio")
     call_id = request.match_info["call_id"]
-    found = await _read(request, supervisor.recording_uri, _scope(request), call_id, _filters(request).tenant)
+    scope, filters = _scoped_filters(request)
+    found = await _read(request, supervisor.recording_uri, scope, call_id, filters.tenant)
     if found is None:
         raise _error(web.HTTPNotFound, "no such call")
     uri, tenant = found
@@ -515,6 +568,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
 
 
 async def _stream(request: web.Request) -> web.StreamResponse:
+    _known_params(request, "stream")
     feed = request.app[FEED]
     timeout = request.app[SETTINGS].web_stream_write_timeout
     try:

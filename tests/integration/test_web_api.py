@@ -124,6 +124,7 @@ def test_lists_filter_by_queue_agent_and_tenant(isolated_chdb: Client) -> None:
         assert [x["call_id"] for x in by_tenant] == ["c-other-tenant"]
         assert len((await get_json(http, "/api/calls?limit=1"))["calls"]) == 1
         await get_json(http, "/api/calls?limit=lots", status=400)
+        assert len((await get_json(http, "/api/alerts?limit=500"))["alerts"]) == 2
 
         alerts = (await get_json(http, "/api/alerts?queue=support"))["alerts"]
         assert {x["rule"] for x in alerts} == {"legal_threat", "cancellation_risk"}
@@ -134,7 +135,52 @@ def test_lists_filter_by_queue_agent_and_tenant(isolated_chdb: Client) -> None:
         choices = await get_json(http, "/api/filters")
         assert choices["queues"] == ["sales", "support"]
         assert choices["tenants"] == ["acme", "globex"]
-        assert {"agent_id": "agent-9", "agent_name": "Omar Reyes"} in choices["agents"]
+        assert {"tenant": "acme", "agent_id": "agent-9", "agent_name": "Omar Reyes"} in choices["agents"]
+
+    serve(isolated_chdb, body)
+
+
+def test_a_limit_out_of_range_or_an_unknown_parameter_is_a_400_that_says_what_is_known(
+    isolated_chdb: Client,
+) -> None:
+    async def body(http: TestClient) -> None:
+        for path in ("/api/calls", "/api/alerts"):
+            for limit in (0, -3, 501, 100000):
+                error = (await get_json(http, f"{path}?limit={limit}", status=400))["error"]
+                assert error == f"limit must be from 1 to 500 (got {limit})", path
+        for path, unknown, known in (
+            ("/api/calls?before=2026-01-01", "before", "tenant, queue, agent, limit"),
+            ("/api/calls?offset=100&limit=5", "offset", "tenant, queue, agent, limit"),
+            ("/api/alerts?sevrity=critical", "sevrity", "severity, min_severity, limit"),
+            ("/api/stream?limit=5", "limit", "tenant, queue, agent"),
+            ("/api/calls/x?queue=sales", "queue", "takes tenant"),
+            ("/api/filters?tenant=acme", "tenant", "no query parameters"),
+        ):
+            error = (await get_json(http, path, status=400))["error"]
+            assert f"unknown query parameter(s) {unknown}:" in error and known in error, path
+        error = (await get_json(http, "/api/alerts?severity=urgent", status=400))["error"]
+        assert error == "unknown severity 'urgent': one of info, warning, critical"
+
+    serve(isolated_chdb, body)
+
+
+def test_alerts_filter_by_severity(isolated_chdb: Client) -> None:
+    score = scored("c-sev")
+    write(
+        isolated_chdb,
+        [score],
+        [alert_for(score, "r-info", "info"), alert_for(score, "r-warn", "warning"), alert_for(score)],
+    )
+
+    async def body(http: TestClient) -> None:
+        async def rules(query: str) -> set[str]:
+            return {a["rule"] for a in (await get_json(http, f"/api/alerts?{query}"))["alerts"]}
+
+        assert await rules("") == {"r-info", "r-warn", "legal_threat"}  # the API's default: every one
+        assert await rules("severity=critical") == {"legal_threat"}
+        assert await rules("severity=info,warning") == {"r-info", "r-warn"}
+        assert await rules("min_severity=warning") == {"r-warn", "legal_threat"}
+        assert await rules("min_severity=info") == {"r-info", "r-warn", "legal_threat"}
 
     serve(isolated_chdb, body)
 

@@ -94,7 +94,9 @@ def test_a_scoped_login_sees_only_its_tenant_on_every_route(
         choices = await get_json(http, "/api/filters", headers=me)
         assert choices["tenants"] == [tenant]
         assert choices["queues"] == sorted({"support", "sales" if tenant == "acme" else "vip"})
-        assert [a["agent_id"] for a in choices["agents"]] == ["a-1" if tenant == "acme" else "g-1"]
+        assert [(a["tenant"], a["agent_id"]) for a in choices["agents"]] == [
+            (tenant, "a-1" if tenant == "acme" else "g-1")
+        ]
 
         # the drill-down: the shared id is this tenant's call; the other's reads as missing
         detail = await get_json(http, "/api/calls/shared", headers=me)
@@ -102,17 +104,19 @@ def test_a_scoped_login_sees_only_its_tenant_on_every_route(
         assert detail["audio"]["url"] == f"/api/audio/shared?tenant={tenant}"
         missing = await get_json(http, "/api/calls/no-such-call", status=404, headers=me)
         assert missing == {"error": "no call 'no-such-call' in ClickHouse"}
-        for call_id, query in (("shared", f"?tenant={other}"), (f"only-{other}", "")):
-            hidden = await get_json(http, f"/api/calls/{call_id}{query}", status=404, headers=me)
-            assert hidden == {"error": f"no call {call_id!r} in ClickHouse"}  # as if it did not exist
+        hidden = await get_json(http, f"/api/calls/only-{other}", status=404, headers=me)
+        assert hidden == {"error": f"no call 'only-{other}' in ClickHouse"}  # as if it did not exist
+        # naming the other tenant is a 403, as on the lists (the docs say so)
+        for path in (f"/api/calls/shared?tenant={other}", f"/api/audio/shared?tenant={other}"):
+            refused = (await get_json(http, path, status=403, headers=me))["error"]
+            assert other in refused and "may see" in refused, path
 
         # recordings: its own plays, the other tenant's is "no such call"
         played = await http.get("/api/audio/shared", headers=me)
         assert played.status == 200
         assert await played.read() == (tmp_path / tenant / "r.wav").read_bytes()
         nothing = await get_json(http, "/api/audio/no-such-call", status=404, headers=me)
-        for path in (f"/api/audio/shared?tenant={other}", f"/api/audio/only-{other}"):
-            assert await get_json(http, path, status=404, headers=me) == nothing, path
+        assert await get_json(http, f"/api/audio/only-{other}", status=404, headers=me) == nothing
 
     serve(isolated_chdb, body, settings=settings(tmp_path))
 
@@ -131,8 +135,34 @@ def test_a_login_without_tenants_and_one_with_both_see_everything(
             assert (await get_json(http, "/api/filters", headers=me))["tenants"] == ["acme", "globex"]
             detail = await get_json(http, "/api/calls/shared?tenant=globex", headers=me)
             assert detail["call"]["tenant"] == "globex"
+            # both tenants have "shared": without ?tenant= that is a 409 naming them, not a guess
+            for path in ("/api/calls/shared", "/api/audio/shared"):
+                both = await get_json(http, path, status=409, headers=me)
+                assert both["tenants"] == ["acme", "globex"], path
+                assert "acme, globex" in both["error"] and "?tenant=" in both["error"]
+            assert (await get_json(http, "/api/calls/only-acme", headers=me))["call"]["tenant"] == "acme"
             assert (await http.get("/api/audio/only-globex", headers=me)).status == 200
         assert (await http.get("/api/calls")).status == 401  # a login is still needed
+
+    serve(isolated_chdb, body, settings=settings(tmp_path))
+
+
+def test_one_agent_id_in_two_tenants_is_two_agents(isolated_chdb: Client, tmp_path: Path) -> None:
+    """The same agent id in two tenants is two people: the filter menu lists both, apart."""
+    rows = [
+        scored("x-acme", tenant="acme", agent=("agent-7", "Ann Acme")),
+        scored("x-globex", tenant="globex", agent=("agent-7", "Gus Globex"), minutes=1),
+    ]
+    write(isolated_chdb, rows)
+
+    async def body(http: TestClient) -> None:
+        agents = (await get_json(http, "/api/filters", headers=login("both")))["agents"]
+        assert sorted((a["tenant"], a["agent_id"], a["agent_name"]) for a in agents) == [
+            ("acme", "agent-7", "Ann Acme"),
+            ("globex", "agent-7", "Gus Globex"),
+        ]
+        picked = await get_json(http, "/api/calls?agent=agent-7&tenant=globex", headers=login("both"))
+        assert [c["call_id"] for c in picked["calls"]] == ["x-globex"]
 
     serve(isolated_chdb, body, settings=settings(tmp_path))
 
