@@ -24,7 +24,11 @@
     source: null,
     retry: null,
     filters: { tenant: "", queue: "", agent: "" },
+    // agents: key(tenant, agent_id) -> {tenant, id, name}: one agent id in two tenants is two people
     choices: { tenants: new Set(), queues: new Set(), agents: new Map() },
+    // The alert list shows warning and above unless asked: never-sent info alerts would push a
+    // critical one off the page's 50 latest.
+    showInfo: false,
     detail: null, // {tenant, callId}
     renderQueued: false,
   };
@@ -124,8 +128,9 @@
   function remember(row) {
     if (row.tenant) state.choices.tenants.add(row.tenant);
     if (row.queue) state.choices.queues.add(row.queue);
-    if (row.agent_id && (row.agent_name || !state.choices.agents.has(row.agent_id)))
-      state.choices.agents.set(row.agent_id, row.agent_name || "");
+    const k = key(row.tenant, row.agent_id);
+    if (row.agent_id && (row.agent_name || !state.choices.agents.has(k)))
+      state.choices.agents.set(k, { tenant: row.tenant, id: row.agent_id, name: row.agent_name || "" });
   }
   function fillSelect(select, options, selected) {
     const current = [...select.options].map((o) => `${o.value}\u0000${o.textContent}`).join("\u0001");
@@ -140,15 +145,29 @@
     const sorted = (set) => [...set].sort().map((v) => [v, v]);
     fillSelect($("#f-tenant"), sorted(state.choices.tenants), state.filters.tenant);
     fillSelect($("#f-queue"), sorted(state.choices.queues), state.filters.queue);
-    const agents = [...state.choices.agents.entries()]
-      .map(([id, name]) => [id, name ? `${name} (${id})` : id])
+    // Several tenants visible: an option is one tenant's agent (picking it sets the tenant too).
+    const several = state.choices.tenants.size > 1;
+    const agents = [...state.choices.agents.values()]
+      .filter((a) => !state.filters.tenant || a.tenant === state.filters.tenant)
+      .map((a) => {
+        const label = a.name ? `${a.name} (${a.id})` : a.id;
+        return [several ? JSON.stringify([a.tenant, a.id]) : a.id, several ? `${label} · ${a.tenant}` : label];
+      })
       .sort((a, b) => a[1].localeCompare(b[1]));
-    fillSelect($("#f-agent"), agents, state.filters.agent);
+    const { tenant, agent } = state.filters;
+    const selected = agent && several && tenant ? JSON.stringify([tenant, agent]) : agent;
+    fillSelect($("#f-agent"), agents, selected);
   }
   function onFilterChange() {
     state.filters.tenant = $("#f-tenant").value;
     state.filters.queue = $("#f-queue").value;
     state.filters.agent = $("#f-agent").value;
+    if (state.filters.agent.startsWith("[")) {
+      const [tenant, agent] = JSON.parse(state.filters.agent);
+      // another tenant picked than the agent's: the agent no longer applies
+      if (state.filters.tenant && state.filters.tenant !== tenant) state.filters.agent = "";
+      else Object.assign(state.filters, { tenant, agent });
+    }
     state.calls.clear();
     state.alerts.clear();
     writeUrl();
@@ -161,12 +180,17 @@
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
+      let body = null;
       try {
-        message = (await response.json()).error || message;
+        body = await response.json();
+        message = body.error || message;
       } catch (_) {
         /* not JSON */
       }
-      throw new Error(message);
+      const error = new Error(message);
+      error.status = response.status;
+      error.body = body;
+      throw error;
     }
     return response.json();
   }
@@ -203,7 +227,7 @@
     try {
       const [calls, alerts, choices] = await Promise.all([
         getJson(`/api/calls?${filterQuery({ limit: 100 })}`),
-        getJson(`/api/alerts?${filterQuery({ limit: 50 })}`),
+        getJson(`/api/alerts?${filterQuery(state.showInfo ? { limit: 50 } : { limit: 50, min_severity: "warning" })}`),
         getJson("/api/filters"),
       ]);
       choices.tenants.forEach((t) => state.choices.tenants.add(t));
@@ -276,10 +300,13 @@
   }
 
   function renderAlerts() {
-    const alerts = [...state.alerts.values()]
+    const all = [...state.alerts.values()];
+    const alerts = all
+      .filter((a) => state.showInfo || a.severity !== "info")
       .sort((a, b) => (b.created_at || "").localeCompare(a.created_at || ""))
       .slice(0, MAX_ROWS);
     $("#alert-count").textContent = alerts.length ? String(alerts.length) : "";
+    $("#show-info").checked = state.showInfo;
     const items = alerts.map((a) =>
       el(
         "li",
@@ -365,7 +392,14 @@
       renderDetail(data);
       if (scroll) panel.scrollIntoView({ block: "start" });
     } catch (error) {
-      panel.replaceChildren(el("p", { class: "error", role: "alert" }, `Could not load ${callId}: ${error.message}`));
+      // a #call= link without its tenant, and several tenants have that id: offer each
+      const tenants = error.status === 409 && error.body && Array.isArray(error.body.tenants) ? error.body.tenants : [];
+      panel.replaceChildren(
+        el("p", { class: "error", role: "alert" }, `Could not load ${callId}: ${error.message}`),
+        tenants.length
+          ? el("p", { id: "pick-tenant" }, "Open it in: ", tenants.map((t) => el("button", { type: "button", on: { click: () => openDetail(t, callId) } }, t)))
+          : null,
+      );
       panel.dataset.state = "error";
     }
   }
@@ -580,6 +614,11 @@
     readUrl();
     renderFilters();
     for (const id of ["#f-tenant", "#f-queue", "#f-agent"]) $(id).addEventListener("change", onFilterChange);
+    $("#show-info").addEventListener("change", () => {
+      state.showInfo = $("#show-info").checked;
+      scheduleRender();
+      if (state.showInfo) reload(); // the list load left info alerts out
+    });
     $("#f-clear").addEventListener("click", () => {
       for (const id of ["#f-tenant", "#f-queue", "#f-agent"]) $(id).value = "";
       onFilterChange();

@@ -11,11 +11,13 @@ import json
 import os
 import time
 import uuid
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestServer
 from clickhouse_connect.driver.client import Client
 from confluent_kafka import Producer
 
@@ -26,8 +28,9 @@ from streams.broker import EmbeddedBroker, free_port
 from streams.demo import process
 from streams.settings import Settings
 from streams.topics import COMPLETED
+from streams.web import Reader, create_app
 from tests.e2e.browser import Browser, chromium_path
-from tests.integration.test_web_api import scored, write
+from tests.integration.test_web_api import alert_for, notify_dead_letter, scored, write
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 CODEC = SingleObjectCodec()
@@ -313,3 +316,57 @@ def test_live_page_shows_a_new_call_and_its_alerts_and_drills_down(
     assert found["errors"] == []
     for path in saved:
         assert path.stat().st_size > 10_000
+
+
+def test_the_alert_list_keeps_what_a_supervisor_must_act_on(isolated_chdb: Client, tmp_path: Path) -> None:
+    """Never-sent info alerts do not push a 12-minute-old legal threat off the page (warning and above
+    unless "show info"), an alert no channel delivered says so, and one agent id in two tenants is
+    two entries of the agent menu."""
+    threat = scored("t-threat", tenant="acme", now=True)
+    threat["scored_at"] -= timedelta(minutes=12)
+    chatter = [scored(f"t-info-{i}", tenant="acme", now=True) for i in range(60)]
+    other = scored("t-globex", tenant="globex", now=True)  # agent-7 again, another tenant's person
+    other["compressed"]["filtered"]["transcript"]["call"]["agent"]["name"] = "Gus Globex"
+    failed = alert_for(threat)
+    write(
+        isolated_chdb,
+        [threat, other, *chatter],
+        [failed] + [alert_for(c, "long_hold", "info") for c in chatter],
+    )
+    notify_dead_letter(isolated_chdb, failed)
+    found: dict[str, Any] = {}
+
+    async def main() -> None:
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            app = create_app(Settings(web_poll_seconds=0.2), Reader(lambda: isolated_chdb, executor))
+            async with TestServer(app, host="127.0.0.1") as server, Browser(tmp_path / "chromium") as browser:
+                await browser.navigate(f"http://127.0.0.1:{server.port}/")
+                await browser.wait_for("document.querySelectorAll('#alerts li.alert').length", 30, "alerts")
+                found["alerts"] = await browser.evaluate(
+                    "[...document.querySelectorAll('#alerts li.alert')].map(li => li.dataset.callId)"
+                )
+                found["failed"] = await browser.evaluate(
+                    "document.querySelector('#alerts li[data-call-id=\"t-threat\"] .delivery-failed')"
+                    "?.textContent"
+                )
+                found["agents"] = await browser.evaluate(
+                    "[...document.querySelectorAll('#f-agent option')].map(o => o.textContent)"
+                )
+                await browser.click("#show-info")
+                await browser.wait_for(
+                    "document.querySelectorAll('#alerts li.alert').length > 1", 30, "info alerts shown"
+                )
+                found["with_info"] = await browser.evaluate(
+                    "document.querySelectorAll('#alerts li.alert').length"
+                )
+                found["errors"] = list(browser.errors)
+
+    asyncio.run(main())
+    assert found["alerts"] == ["t-threat"]
+    assert found["failed"] == "delivery failed"
+    assert (
+        "Dana Smith (agent-7) · acme" in found["agents"]
+        and "Gus Globex (agent-7) · globex" in found["agents"]
+    )
+    assert found["with_info"] == 51  # the 50 latest, info included, once asked for, and the threat
+    assert found["errors"] == []
