@@ -126,11 +126,18 @@ class AlertRuleError(ValueError):
 
 @dataclass(frozen=True)
 class Match:
-    """Why a condition holds: the value seen, the threshold it was compared with, and as text."""
+    """Why a condition holds: the value seen, the threshold it was compared with, and as text.
+
+    ``text`` is the whole explanation (alert messages, ``{condition}``); notifications show its two
+    parts apart, a supervisor's first: ``said`` (what was said or found: quoted hits, the fatal
+    criteria) and ``technical`` (the paths and numbers compared; empty when ``said`` is all of it).
+    """
 
     value: float | None
     threshold: float | None
     text: str
+    said: str = ""
+    technical: str = ""
 
 
 def _num(value: Any) -> float | None:
@@ -187,7 +194,9 @@ class Compare:
         if root != "rules" or name not in _QUOTED_MAPS or entry not in dictionary:
             return match
         said = quote_hits(score, dictionary[entry], _QUOTED_MAPS[name])
-        return Match(match.value, match.threshold, f"{match.text}, {said}") if said else match
+        if not said:
+            return match
+        return Match(match.value, match.threshold, f"{match.text}, {said}", said, match.technical)
 
     def _check(self, score: Mapping[str, Any]) -> Match | None:
         value = resolve(score, self.path, text=isinstance(self.literal, str))
@@ -200,8 +209,10 @@ class Compare:
             if not typed:
                 return None
             # a bare fatal_failed names the criteria that failed: the flag alone tells a supervisor little
-            text = fatal_failures(score) if self.path == "fatal_failed" else self.path
-            return Match(_num(typed), None, text)
+            if self.path == "fatal_failed":
+                failed = fatal_failures(score)
+                return Match(_num(typed), None, failed, failed, "fatal_failed")
+            return Match(_num(typed), None, self.path, "", self.path)
         left: Any = typed
         right: Any = self.literal
         if isinstance(right, bool):
@@ -216,7 +227,8 @@ class Compare:
             return None
         threshold = self.literal if isinstance(self.literal, float) else None
         if self.path == "fatal_failed" and self.literal is True:
-            return Match(_num(typed), threshold, fatal_failures(score))
+            failed = fatal_failures(score)
+            return Match(_num(typed), threshold, failed, failed, "fatal_failed == true")
         shown = _fmt(value)
         if len(shown) > MAX_QUOTED:
             shown = shown[: MAX_QUOTED - 1] + "…"
@@ -224,7 +236,8 @@ class Compare:
         if number is None and self.path.startswith("criteria."):
             # a yes_no criterion matched by its label ("== no") still has a value: 0/1 in alerts.value
             number = _num(resolve(score, f"criteria.{self.path.split('.')[1]}.value"))
-        return Match(number, threshold, f"{self.path} = {shown} ({self.op} {_fmt(self.literal)})")
+        text = f"{self.path} = {shown} ({self.op} {_fmt(self.literal)})"
+        return Match(number, threshold, text, "", text)
 
 
 def _excerpt(text: str) -> str:
@@ -292,7 +305,8 @@ class Phrases:
             return None
         quoted = ", ".join(dict.fromkeys(f'"{f}"' for f in found))
         who = "someone" if self.by == "anyone" else f"the {self.by}"
-        return Match(float(len(found) - negated), float(self.at_least), f"{who} said {quoted}")
+        said = f"{who} said {quoted}"
+        return Match(float(len(found) - negated), float(self.at_least), said, said)
 
 
 @cache
@@ -316,7 +330,13 @@ class AllOf:
                 return None
             matches.append(match)
         lead = next((m for m in matches if m.value is not None), matches[0])
-        return Match(lead.value, lead.threshold, " and ".join(m.text for m in matches))
+        return Match(
+            lead.value,
+            lead.threshold,
+            " and ".join(m.text for m in matches),
+            "; ".join(m.said for m in matches if m.said),
+            " and ".join(m.technical for m in matches if m.technical),
+        )
 
 
 @dataclass(frozen=True)
@@ -942,6 +962,11 @@ def evaluate(
                 "suppressed": False,
                 "queue": queue,
                 "agent_name": agent.get("name"),
+                # the parts notifications show apart, a supervisor's first (streams/notifiers.py)
+                "title": fields["title"],
+                "said": match.said or None,
+                "condition": match.technical or None,
+                "call_started_at": call.get("started_at"),
             }
         )
     return alerts
@@ -990,7 +1015,7 @@ def cooldown_key(alert: Mapping[str, Any]) -> str | None:
 
 
 def apply_cooldown(
-    alert: Mapping[str, Any], last: Mapping[str, Any] | None, cooldown_s: float
+    alert: Mapping[str, Any], last: Mapping[str, Any] | None, cooldown_s: float, notified: bool = True
 ) -> tuple[bool, dict[str, Any] | None]:
     """(suppressed, new state or None to keep the old one) for ``alert``.
 
@@ -998,9 +1023,11 @@ def apply_cooldown(
     its ``created_at`` in epoch seconds), plus ``held``: the latest alert the window suppressed (see
     :func:`release_cooldown`). An alert within ``cooldown_s`` of it is suppressed and does not extend
     the window, but is held in it when it is the latest suppressed one. The same call again (a
-    replay) is never suppressed by itself.
+    replay) is never suppressed by itself. ``notified``: whether a channel would send the alert
+    (its severity is at least ``CALLSTREAM_NOTIFY_MIN_SEVERITY``); one that would not reached no
+    supervisor, so it opens no window and is not shown as held back by one.
     """
-    if cooldown_s <= 0 or cooldown_key(alert) is None:
+    if cooldown_s <= 0 or cooldown_key(alert) is None or not notified:
         return False, None
     at = alert["created_at"].timestamp()
     state = {"call_id": alert["call_id"], "at": at}

@@ -25,15 +25,16 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import parsedate_to_datetime
+from email.utils import formatdate, make_msgid, parseaddr, parsedate_to_datetime
 from functools import cache
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import certifi
 import httpx
 from prometheus_client import Counter
 
+from processors.alerts import DEFAULT_TENANT
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -135,24 +136,124 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def alert_text(alert: Mapping[str, Any]) -> str:
-    """One line for chat messages: severity, then the rule's message (title, condition, agent, call)."""
-    return f"{alert['severity'].upper()}: {alert['message']}"
+def call_url(alert: Mapping[str, Any], web_url: str | None) -> str | None:
+    """The call's drill-down on the live page (``<web_url>/#call=<id>&tenant=<tenant>``, the form the
+    page itself writes), or None without ``CALLSTREAM_WEB_PUBLIC_URL``."""
+    if not web_url:
+        return None
+    return f"{web_url.rstrip('/')}/#{urlencode({'call': alert['call_id'], 'tenant': alert['tenant']})}"
 
 
-def email_message(alert: Mapping[str, Any], sender: str, recipients: list[str]) -> EmailMessage:
-    """Plain text (no HTML: nothing in it is markup); the subject has no line breaks and at most
-    :data:`EMAIL_MAX_SUBJECT` characters."""
-    msg = EmailMessage()
+def _short_time(at: Any) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if isinstance(at, datetime) else ""
+
+
+def _when(alert: Mapping[str, Any]) -> str:
+    """The call's start (short, UTC); an alert written before it was carried says when it was scored."""
+    if isinstance(alert.get("call_started_at"), datetime):
+        return f"started {_short_time(alert['call_started_at'])}"
+    return f"scored {_short_time(alert.get('created_at'))}".rstrip()
+
+
+def _who(alert: Mapping[str, Any]) -> str:
+    parts = [f"Agent {alert.get('agent_name') or alert.get('agent_id') or 'unknown'}"]
+    if alert.get("queue"):
+        parts.append(f"queue {alert['queue']}")
+    if alert.get("tenant") and alert["tenant"] != DEFAULT_TENANT:
+        parts.append(f"tenant {alert['tenant']}")  # two tenants sharing a channel stay apart
+    return " · ".join(parts)
+
+
+def _custom_message(alert: Mapping[str, Any]) -> str | None:
+    """The rule's own ``message`` template, filled in; None for the generated one (title and
+    condition, which the lines already show)."""
+    title = alert.get("title")
+    return None if not title or alert["message"].startswith(f"{title}: ") else alert["message"]
+
+
+def alert_lines(alert: Mapping[str, Any], web_url: str | None = None) -> list[tuple[str, bool]]:
+    """A notification's lines, supervisor first, as ``(text, may be cut)``: what happened, who (agent,
+    queue, tenant unless the default one), which call and when, what was said or measured, the link
+    to the call, then the technical condition and the alert's reference (``ref <alert_id>``, what
+    a receiver de-duplicates by: delivery is at-least-once). An alert written before these parts
+    were carried (no ``title``) leads with its message."""
+    title = alert.get("title")
+    lines: list[tuple[str, bool]] = [(f"{alert['severity'].upper()}: {title or alert['message']}", True)]
+    lines.append((_who(alert), False))
+    lines.append((f"Call {alert['call_id']}, {_when(alert)}".rstrip(", "), False))
+    if title:
+        said, condition = alert.get("said"), alert.get("condition")
+        if said:
+            lines.append((said[:1].upper() + said[1:], True))
+        custom = _custom_message(alert)
+        if custom:
+            lines.append((custom, True))
+        if condition and not said and not custom:  # a number alone: it is what was measured
+            lines.append((condition, True))
+            condition = None
+    url = call_url(alert, web_url)
+    if url:
+        lines.append((url, False))
+    if title and condition:
+        lines.append((condition, True))
+    lines.append((f"ref {alert['alert_id']}", False))
+    # one line each: a line break in an agent name or a quote must not forge a line ("ref ...")
+    return [(_HEADER_BREAKS.sub(" ", text), cut) for text, cut in lines]
+
+
+def fit_lines(lines: list[tuple[str, bool]], limit: int, *, utf16: bool = False) -> str:
+    """``lines`` joined, at most ``limit`` characters (UTF-16 units with ``utf16``): the longest lines
+    that may be cut are cut first, so the who, the link and the reference survive a long quote."""
+    size = (lambda t: len(t.encode("utf-16-le")) // 2) if utf16 else len
+    texts = [text for text, _ in lines]
+    for _ in range(len(lines)):
+        over = sum(size(t) for t in texts) + len(texts) - 1 - limit
+        cuttable = [i for i, (_, cut) in enumerate(lines) if cut and size(texts[i]) > 1]
+        if over <= 0 or not cuttable:
+            break
+        i = max(cuttable, key=lambda j: size(texts[j]))
+        texts[i] = truncate(texts[i], max(1, size(texts[i]) - over), utf16=utf16)
+    return truncate("\n".join(texts), limit, utf16=utf16)
+
+
+def alert_text(alert: Mapping[str, Any], web_url: str | None = None, limit: int = TELEGRAM_MAX_TEXT) -> str:
+    """Plain text for a chat message or an e-mail body (:func:`alert_lines`)."""
+    return fit_lines(alert_lines(alert, web_url), limit, utf16=True)
+
+
+def email_subject(alert: Mapping[str, Any]) -> str:
+    """``[callstream] CRITICAL Legal threat: Dana (acme), call c-7, 2024-05-01 14:03 UTC``."""
+    tenant = alert.get("tenant")
     agent = alert.get("agent_name") or alert.get("agent_id") or "unknown agent"
-    subject = f"[callstream] {alert['severity'].upper()} {alert['rule']}: {agent}, call {alert['call_id']}"
-    msg["Subject"] = truncate(_HEADER_BREAKS.sub(" ", subject), EMAIL_MAX_SUBJECT)
+    if tenant and tenant != DEFAULT_TENANT:
+        agent = f"{agent} ({tenant})"
+    at = _short_time(alert.get("call_started_at") or alert.get("created_at"))
+    title = alert.get("title") or alert["rule"]
+    subject = f"[callstream] {alert['severity'].upper()} {title}: {agent}, call {alert['call_id']}"
+    return f"{subject}, {at}" if at else subject
+
+
+def email_message(
+    alert: Mapping[str, Any], sender: str, recipients: list[str], web_url: str | None = None
+) -> EmailMessage:
+    """Plain text (no HTML: nothing in it is markup); the subject has no line breaks and at most
+    :data:`EMAIL_MAX_SUBJECT` characters; ``Date`` and ``Message-ID`` as RFC 5322 wants."""
+    msg = EmailMessage()
+    msg["Subject"] = truncate(_HEADER_BREAKS.sub(" ", email_subject(alert)), EMAIL_MAX_SUBJECT)
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = make_msgid(domain=_sender_domain(sender))
     msg["X-Callstream-Alert-Id"] = header_alert_id(alert["alert_id"])
     fields = "\n".join(f"{k}: {'' if v is None else v}" for k, v in alert_json(alert).items())
-    msg.set_content(f"{alert['message']}\n\n{fields}\n")
+    msg.set_content(f"{fit_lines(alert_lines(alert, web_url), 100_000)}\n\n{fields}\n")
     return msg
+
+
+def _sender_domain(sender: str) -> str | None:
+    """The sender's domain for Message-ID (the local host name when it has none)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    return domain if re.fullmatch(r"[A-Za-z0-9.-]+", domain or "") else None
 
 
 # --- HTTP channels -------------------------------------------------------------------------------------
@@ -204,8 +305,25 @@ class HttpNotifier:
                 return await client.post(url, content=body, headers={"User-Agent": "callstream", **headers})
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise PermanentNotifyError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
-        except httpx.TransportError as exc:  # connect/read/write errors and timeouts
-            raise TransientNotifyError(f"{self.name}: {type(exc).__name__}: {exc or 'no details'}") from exc
+        except httpx.TimeoutException as exc:  # str() is empty: say what timed out
+            what = _TIMEOUTS.get(type(exc), "no answer")
+            raise TransientNotifyError(
+                f"{self.name}: {type(exc).__name__}: {what} within {self.timeout:g} s"
+            ) from exc
+        except httpx.TransportError as exc:  # connect/read/write errors
+            raise TransientNotifyError(
+                f"{self.name}: {type(exc).__name__}: {str(exc) or 'no details'}"
+            ) from exc
+
+
+#: What each httpx timeout means, for the log and the dead letter (a read timeout after the request
+#: went out may still have reached the receiver: the retry then sends the alert again).
+_TIMEOUTS: dict[type[Exception], str] = {
+    httpx.ConnectTimeout: "no connection",
+    httpx.WriteTimeout: "request not sent",
+    httpx.ReadTimeout: "no answer",
+    httpx.PoolTimeout: "no free connection",
+}
 
 
 @cache
@@ -223,13 +341,23 @@ class WebhookNotifier(HttpNotifier):
 
     name = "webhook"
 
-    def __init__(self, url: str, secret: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, secret: str | None = None, timeout: float = 10.0, web_url: str | None = None
+    ) -> None:
         super().__init__(timeout)
         self.url = url
         self.secret = secret
+        self.web_url = web_url
 
     def body(self, alert: Mapping[str, Any]) -> bytes:
-        payload = {"event": "alert", "sent_at": datetime.now(UTC).isoformat(), "alert": alert_json(alert)}
+        payload: dict[str, Any] = {
+            "event": "alert",
+            "sent_at": datetime.now(UTC).isoformat(),
+            "alert": alert_json(alert),
+        }
+        url = call_url(alert, self.web_url)
+        if url:
+            payload["call_url"] = url
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
     async def send(self, alert: Mapping[str, Any]) -> None:
@@ -250,19 +378,36 @@ def sign(secret: str, body: bytes) -> str:
 
 class SlackNotifier(HttpNotifier):
     """Slack incoming webhook (``{"text": ...}``; mrkdwn, with & < > escaped as Slack requires, at
-    most :data:`SLACK_MAX_TEXT` characters, links not unfurled)."""
+    most :data:`SLACK_MAX_TEXT` characters, links not unfurled): :func:`alert_lines`, the first in
+    bold, the link to the call as a Slack link, the reference in italics."""
 
     name = "slack"
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, web_url: str | None = None) -> None:
         super().__init__(timeout)
         self.url = url
+        self.web_url = web_url
+
+    def text(self, alert: Mapping[str, Any]) -> str:
+        icon = _SLACK_ICONS.get(alert["severity"], ":bell:")
+        url = call_url(alert, self.web_url)
+        lines = []
+        for i, (line, cut) in enumerate(alert_lines(alert, self.web_url)):
+            if i == 0:
+                line = f"{icon} *{slack_escape(line)}*"
+            elif line == url:
+                line = f"<{slack_escape(line)}|Open the call>"
+            elif line.startswith("ref "):
+                line = f"_{slack_escape(line)}_"
+            else:
+                line = slack_escape(line)
+            lines.append((line, cut))
+        # no entity cut in half ("&am…") at the end of a cut line
+        cut = fit_lines(lines, SLACK_MAX_TEXT).split("\n")
+        return "\n".join(re.sub(r"&[a-z]{0,3}…$", ELLIPSIS, t) for t in cut)
 
     async def send(self, alert: Mapping[str, Any]) -> None:
-        icon = _SLACK_ICONS.get(alert["severity"], ":bell:")
-        severity = slack_escape(alert["severity"].upper())
-        text = truncate(f"{icon} *{severity}* {slack_escape(alert['message'])}", SLACK_MAX_TEXT)
-        text = re.sub(r"&[a-z]{0,3}…$", ELLIPSIS, text)  # no entity cut in half ("&am…")
+        text = self.text(alert)
         # No previews: a link in a producer's text must not make Slack fetch it and show its page.
         payload = {"text": text, "unfurl_links": False, "unfurl_media": False}
         body = json.dumps(payload, ensure_ascii=False).encode()
@@ -277,17 +422,23 @@ class TelegramNotifier(HttpNotifier):
     name = "telegram"
 
     def __init__(
-        self, token: str, chat_id: str, api_url: str = "https://api.telegram.org", timeout: float = 10.0
+        self,
+        token: str,
+        chat_id: str,
+        api_url: str = "https://api.telegram.org",
+        timeout: float = 10.0,
+        web_url: str | None = None,
     ):
         super().__init__(timeout)
         self.url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
         self.chat_id = chat_id
+        self.web_url = web_url
 
     async def send(self, alert: Mapping[str, Any]) -> None:
         icon = _ICONS.get(alert["severity"], "")
         payload = {
             "chat_id": self.chat_id,
-            "text": truncate(f"{icon} {alert_text(alert)}", TELEGRAM_MAX_TEXT, utf16=True),
+            "text": f"{icon} {alert_text(alert, self.web_url, TELEGRAM_MAX_TEXT - 3)}",
             "disable_web_page_preview": True,
         }
         response = await self.post(
@@ -329,7 +480,9 @@ class EmailNotifier:
         user: str | None = None,
         password: str | None = None,
         timeout: float = 10.0,
+        web_url: str | None = None,
     ) -> None:
+        self.web_url = web_url
         self.host, self.port = host, port
         self.sender, self.recipients = sender, recipients
         self.starttls, self.use_ssl = starttls, use_ssl
@@ -337,7 +490,7 @@ class EmailNotifier:
         self.timeout = timeout
 
     async def send(self, alert: Mapping[str, Any]) -> None:
-        await asyncio.to_thread(self._send, email_message(alert, self.sender, self.recipients))
+        await asyncio.to_thread(self._send, email_message(alert, self.sender, self.recipients, self.web_url))
 
     def _send(self, msg: EmailMessage) -> None:
         try:
@@ -387,14 +540,16 @@ def _secret(value: Any) -> str | None:
 
 def notifiers_from_settings(settings: Settings) -> list[Notifier]:
     """One notifier per configured channel (none configured: an empty list)."""
-    timeout = settings.notify_timeout
+    timeout, web_url = settings.notify_timeout, settings.web_public_url
     out: list[Notifier] = []
     if settings.notify_webhook_url:
         out.append(
-            WebhookNotifier(settings.notify_webhook_url, _secret(settings.notify_webhook_secret), timeout)
+            WebhookNotifier(
+                settings.notify_webhook_url, _secret(settings.notify_webhook_secret), timeout, web_url
+            )
         )
     if settings.notify_slack_webhook_url:
-        out.append(SlackNotifier(_secret(settings.notify_slack_webhook_url) or "", timeout))
+        out.append(SlackNotifier(_secret(settings.notify_slack_webhook_url) or "", timeout, web_url))
     if settings.notify_telegram_bot_token and settings.notify_telegram_chat_id:
         out.append(
             TelegramNotifier(
@@ -402,6 +557,7 @@ def notifiers_from_settings(settings: Settings) -> list[Notifier]:
                 settings.notify_telegram_chat_id,
                 settings.notify_telegram_api_url,
                 timeout,
+                web_url,
             )
         )
     if settings.notify_smtp_host and settings.notify_smtp_from and settings.notify_smtp_to:
@@ -416,6 +572,7 @@ def notifiers_from_settings(settings: Settings) -> list[Notifier]:
                 user=settings.notify_smtp_user,
                 password=_secret(settings.notify_smtp_password),
                 timeout=timeout,
+                web_url=web_url,
             )
         )
     return out

@@ -415,6 +415,11 @@ class Settings(BaseSettings):
         description="Seconds one live-stream event may wait for the page to read it; a page that stops "
         "reading is dropped (a browser reconnects).",
     )
+    web_public_url: str | None = Field(
+        None,
+        description="Address supervisors open the live page at (https://calls.example.com, behind its "
+        "proxy); alert notifications then link to the call's drill-down there. Unset: no link.",
+    )
 
     # --- scoring (LLM) ----------------------------------------------------------------------------------
     scorecards_dir: Path | None = Field(
@@ -913,6 +918,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "recording_s3_endpoint_url",
+        "web_public_url",
         "notify_webhook_url",
         "notify_slack_webhook_url",
         "notify_telegram_api_url",

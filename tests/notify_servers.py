@@ -39,6 +39,9 @@ class HttpCapture:
     routes: dict[str, Response] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     url: str = ""
+    #: Seconds to wait before answering (after recording the request): a receiver slower than the
+    #: notifier's timeout got the alert, though the notifier sees a timeout.
+    delay: float = 0.0
 
     def answer(self, path: str) -> Response:
         if path in self.routes:
@@ -57,15 +60,18 @@ class HttpCapture:
 
 @contextmanager
 def http_server(
-    script: list[Response] | None = None, routes: dict[str, Response] | None = None
+    script: list[Response] | None = None,
+    routes: dict[str, Response] | None = None,
+    delay: float = 0.0,
 ) -> Iterator[HttpCapture]:
-    capture = HttpCapture(script=list(script or []), routes=dict(routes or {}))
+    capture = HttpCapture(script=list(script or []), routes=dict(routes or {}), delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             capture.requests.append(Request(self.path, dict(self.headers.items()), body, time.time()))
             status, headers, reply = capture.answer(self.path)
+            time.sleep(capture.delay)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

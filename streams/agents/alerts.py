@@ -7,7 +7,8 @@ Two thin loops, because a cool-down needs state across calls and calls are keyed
    partition and one worker owns that agent's state.
 2. ``alerts_cooldown``: per candidate, the last notified alert of the same agent and rule is read
    from a Faust table (in memory, backed by a changelog topic, restored on restart or rebalance);
-   ``processors.alerts.apply_cooldown`` (pure) decides whether it is suppressed. Every alert goes
+   ``processors.alerts.apply_cooldown`` (pure) decides whether it is suppressed; an alert below
+   ``CALLSTREAM_NOTIFY_MIN_SEVERITY`` is never sent, so it opens no window. Every alert goes
    to ``calls.alerts`` keyed by ``call_id`` (the sink stores suppressed ones too, for BI); only
    unsuppressed ones are notified (``streams/agents/notify.py``). The state also holds the latest
    alert the window suppressed: when the notify stage sends back the window's alert as undelivered
@@ -34,6 +35,7 @@ from processors.alerts import (
     load_checked_rulebook,
     partition_key,
     release_cooldown,
+    severity_rank,
 )
 from processors.rules import check_dictionaries_dir
 from processors.scorecard import ScorecardRegistry
@@ -58,6 +60,7 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
         scorecards = ScorecardRegistry.load(settings.scorecards_dir)
         rulebook = load_checked_rulebook(settings.alert_rules_dir, settings.dictionaries_dir, scorecards)
     rules = rulebook
+    least = severity_rank(settings.notify_min_severity)  # the notify stage's threshold (same setting)
     # loaded once per worker, as the score stage's (restart to pick up edits): messages quote keyword hits
     dictionaries = check_dictionaries_dir(settings.dictionaries_dir)
     cooldowns = rt.app.Table(
@@ -146,7 +149,10 @@ def register(rt: Runtime, rulebook: AlertRulebook | None = None) -> None:
             rule = rules.rule(alert["tenant"], alert.get("queue"), alert["rule"])
             key = cooldown_key(alert)
             last = cooldowns.get(key) if key else None
-            suppressed, state = apply_cooldown(alert, last, rule.cooldown_s if rule else DEFAULT_COOLDOWN_S)
+            cooldown_s = rule.cooldown_s if rule else DEFAULT_COOLDOWN_S
+            # below CALLSTREAM_NOTIFY_MIN_SEVERITY no channel sends it: it must not open a window
+            notified = severity_rank(alert["severity"]) >= least
+            suppressed, state = apply_cooldown(alert, last, cooldown_s, notified)
             alert["suppressed"] = suppressed
             target = rt.topic(ALERTS)
             data = rt.codec.encode(ALERTS.record, alert, target.get_topic_name())

@@ -440,6 +440,14 @@ def test_cooldown_first_alert_opens_a_window():
     assert not suppressed and state == {"call_id": "c1", "at": alert("c1", 0)["created_at"].timestamp()}
 
 
+def test_cooldown_an_alert_no_channel_sends_opens_no_window():
+    """An info alert below CALLSTREAM_NOTIFY_MIN_SEVERITY reached nobody: a later copy must not read
+    "not notified (cool-down)" as if a supervisor had heard of the first."""
+    assert apply_cooldown(alert("c1", 0), None, 600, notified=False) == (False, None)
+    _, state = apply_cooldown(alert("c1", 0), None, 600)
+    assert apply_cooldown(alert("c2", 1), state, 600, notified=False) == (False, None)
+
+
 def test_cooldown_suppresses_within_the_window_without_extending_it():
     _, state = apply_cooldown(alert("c1", 0), None, 600)
     suppressed, held = apply_cooldown(alert("c2", 9.9), state, 600)
@@ -569,13 +577,18 @@ def test_alerts_of_the_previous_schema_still_decode():
 
     from schemas.codec import HISTORY_DIR, MAGIC, fingerprint_of
 
-    (path,) = HISTORY_DIR.glob("callstream.Alert.*.avsc")
-    old = parse_schema(json.loads(path.read_text()), _write_hint=False)
-    record = dict(evaluate(score(rules={"keyword_hits": {"legal": 1}}))[0])
-    for new_field in ("suppressed", "queue", "agent_name"):
-        del record[new_field]
-    buf = io.BytesIO(MAGIC + fingerprint_of(old))
-    buf.seek(0, 2)
-    schemaless_writer(buf, old, record)
-    decoded = SingleObjectCodec().decode("Alert", buf.getvalue())
-    assert decoded == {**record, "suppressed": False, "queue": None, "agent_name": None}
+    notified = {"title": None, "said": None, "condition": None, "call_started_at": None}
+    for version, added in (
+        ("6c5dcd5", {"suppressed": False, "queue": None, "agent_name": None, **notified}),
+        ("bc029a6", notified),  # before the parts notifications show apart
+    ):
+        path = HISTORY_DIR / f"callstream.Alert.{version}.avsc"
+        old = parse_schema(json.loads(path.read_text()), _write_hint=False)
+        record = dict(evaluate(score(rules={"keyword_hits": {"legal": 1}}))[0])
+        for new_field in added:
+            del record[new_field]
+        buf = io.BytesIO(MAGIC + fingerprint_of(old))
+        buf.seek(0, 2)
+        schemaless_writer(buf, old, record)
+        decoded = SingleObjectCodec().decode("Alert", buf.getvalue())
+        assert decoded == {**record, **added}, version

@@ -73,13 +73,15 @@ def test_slack_mentions_and_links_are_shown_not_acted_upon():
 
 def test_slack_long_text_is_cut_not_refused_and_no_entity_is_split():
     for filler in ("x", "&", "<"):
-        alert = {**ALERT, "message": "Legal threat: " + filler * 10_000}
+        alert = {**ALERT, "title": "Legal threat", "said": "the customer said " + filler * 10_000}
         with http_server() as server:
             send(SlackNotifier(server.url), alert)
         text = server.requests[0].json()["text"]
-        assert len(text) <= SLACK_MAX_TEXT and text.endswith("…")
-        assert text.startswith(":rotating_light: *CRITICAL* Legal threat: ")
-        head = text.removesuffix("…")
+        assert len(text) <= SLACK_MAX_TEXT > len(text) - 3  # cut at the limit, not far before it
+        said = text.split("\n")[3]
+        assert said.startswith("The customer said ") and said.endswith("…")
+        assert text.endswith("\n_ref call-9:legal_threat_")  # the long quote is cut, not the reference
+        head = said.removesuffix("…")
         assert head.rsplit("&", 1)[-1] in ("", "amp;", "lt;", "gt;") or "&" not in head
 
 
@@ -92,7 +94,7 @@ def test_telegram_is_plain_text_so_reserved_characters_cannot_break_it():
         send(TelegramNotifier("1:T", "42", api_url=server.url), alert)
     body = server.requests[0].json()
     assert "parse_mode" not in body  # MarkdownV2/HTML would need escaping, or a 400 loses the alert
-    assert body["text"].endswith(alert["message"]) and body["disable_web_page_preview"] is True
+    assert alert["message"] in body["text"] and body["disable_web_page_preview"] is True
 
 
 @pytest.mark.parametrize("filler", ["x", "🚨", "я"])
@@ -101,9 +103,19 @@ def test_telegram_long_text_is_cut_to_4096_utf16_units(filler):
     with http_server() as server:
         send(TelegramNotifier("1:T", "42", api_url=server.url), alert)
     text = server.requests[0].json()["text"]
-    assert utf16_len(text) <= TELEGRAM_MAX_TEXT and text.endswith("…")
-    assert text.startswith("🚨 CRITICAL: Legal threat: ")
-    assert utf16_len(text) > TELEGRAM_MAX_TEXT - 3  # cut at the limit, not far before it
+    assert utf16_len(text) <= TELEGRAM_MAX_TEXT
+    assert utf16_len(text) > TELEGRAM_MAX_TEXT - 4  # cut at the limit, not far before it
+    first, *rest = text.split("\n")
+    assert first.startswith("🚨 CRITICAL: Legal threat: ") and first.endswith("…")
+    assert rest[-1] == "ref call-9:legal_threat"  # the long message is cut, not the reference
+
+
+def test_a_line_break_in_a_name_cannot_forge_a_line_of_the_message():
+    alert = {**ALERT, "agent_name": "Dana\nref other-call:legal_threat\u2028x"}
+    with http_server() as server:
+        send(TelegramNotifier("1:T", "42", api_url=server.url), alert)
+    lines = server.requests[0].json()["text"].split("\n")
+    assert [line for line in lines if line.startswith("ref ")] == ["ref call-9:legal_threat"]
 
 
 def test_truncate_keeps_short_text_and_never_splits_a_surrogate_pair():
@@ -144,7 +156,10 @@ def test_email_subject_line_breaks_do_not_inject_or_lose_the_alert(name):
         assert send(email(smtp.port), alert) == 1
     msg = received(smtp)
     subject = header(msg, "Subject")
-    assert subject == "[callstream] CRITICAL legal_threat: Dana Bcc: evil@example.com, call call-9"
+    assert subject == (
+        "[callstream] CRITICAL legal_threat: Dana Bcc: evil@example.com (acme), call call-9,"
+        " 2025-03-14 09:33 UTC"
+    )
     assert msg["Bcc"] is None and msg.get_content_type() == "text/plain"
 
 

@@ -7,9 +7,11 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
 import socket
+import time
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,6 +25,7 @@ from streams.notifiers import (
     SlackNotifier,
     TelegramNotifier,
     WebhookNotifier,
+    alert_text,
     deliver,
     notifiers_from_settings,
     retry_after_seconds,
@@ -38,6 +41,10 @@ ALERT = {
     "suppressed": False,
     "queue": "sales",
     "agent_name": "Dana Smith",
+    "title": "Legal threat",
+    "said": 'the customer said "i will sue" & <more>',
+    "condition": "rules.keyword_hits.legal = 1 (>= 1)",
+    "call_started_at": datetime(2025, 3, 14, 9, 30, 5, tzinfo=UTC),
 }
 TOKEN = "123456:SECRET-bot-token"
 #: How a NotifyFailed dead letter of ALERT begins: which alert, rule and call.
@@ -139,6 +146,24 @@ def test_retry_after_values(value, seconds):
     assert retry_after_seconds(value) == seconds
 
 
+def test_a_slow_receiver_is_a_timeout_that_says_what_timed_out_and_is_sent_again():
+    """httpx timeouts have an empty str(): the log and the dead letter said "ReadTimeout: " and no more.
+    The receiver did get the request, so the retry sends it again (at-least-once: the alert id
+    is what it de-duplicates by)."""
+    with http_server(delay=0.6) as server:
+        failure, _ = fails(WebhookNotifier(server.url, timeout=0.2), retries=1)
+        assert server.wait_for(2, timeout=3)
+    assert str(failure) == "webhook: gave up after 2 attempts: ReadTimeout: no answer within 0.2 s"
+    ids = {r.headers["X-Callstream-Alert-Id"] for r in server.requests}
+    assert len(server.requests) == 2 and ids == {"call-9:legal_threat"}
+
+
+def test_the_request_timeout_is_a_setting():
+    settings = Settings(_env_file=None, notify_webhook_url="http://127.0.0.1:1/h", notify_timeout=2.5)
+    (notifier,) = notifiers_from_settings(settings)
+    assert notifier.timeout == 2.5
+
+
 # --- Slack -----------------------------------------------------------------------------------------------
 
 
@@ -146,8 +171,37 @@ def test_slack_message_is_escaped_mrkdwn():
     with http_server() as server:
         send(SlackNotifier(f"{server.url}/services/T/B/x"))
     text = server.requests[0].json()["text"]
-    assert text.startswith(":rotating_light: *CRITICAL* Legal threat:")
-    assert "Dana &lt;Smith&gt; &amp; co" in text
+    assert text.split("\n") == [
+        ":rotating_light: *CRITICAL: Legal threat*",
+        "Agent Dana Smith · queue sales · tenant acme",
+        "Call call-9, started 2025-03-14 09:30 UTC",
+        'The customer said "i will sue" &amp; &lt;more&gt;',
+        "rules.keyword_hits.legal = 1 (&gt;= 1)",
+        "_ref call-9:legal_threat_",  # what a reader de-duplicates a re-sent alert by
+    ]
+
+
+def test_chat_texts_link_to_the_call_on_the_live_page_and_omit_the_default_tenant():
+    alert = {**ALERT, "tenant": "default", "call_id": "c 1&x"}
+    web = "https://calls.example.com/"
+    with http_server() as server:
+        send(SlackNotifier(f"{server.url}/s", web_url=web), alert)
+        send(TelegramNotifier(TOKEN, "1", api_url=server.url, web_url=web), alert)
+    slack, telegram = (r.json()["text"].split("\n") for r in server.requests)
+    link = "https://calls.example.com/#call=c+1%26x&tenant=default"  # as the page reads its #hash
+    assert f"<{link.replace('&', '&amp;')}|Open the call>" in slack  # Slack reads entities in a link too
+    assert telegram[1] == "Agent Dana Smith · queue sales" and telegram[-3] == link
+    assert telegram[0] == "🚨 CRITICAL: Legal threat" and telegram[-1] == "ref call-9:legal_threat"
+
+
+def test_an_alert_of_the_previous_schema_leads_with_its_message():
+    old = {k: v for k, v in ALERT.items() if k not in ("title", "said", "condition", "call_started_at")}
+    assert alert_text(old).split("\n") == [
+        f"CRITICAL: {ALERT['message']}",
+        "Agent Dana Smith · queue sales · tenant acme",
+        "Call call-9, scored 2025-03-14 09:33 UTC",
+        "ref call-9:legal_threat",
+    ]
 
 
 def test_slack_retry_then_success_and_permanent_failure():
@@ -168,7 +222,8 @@ def test_telegram_send_message():
     assert request.path == f"/bot{TOKEN}/sendMessage"
     body = request.json()
     assert body["chat_id"] == "-100123"
-    assert "CRITICAL: Legal threat" in body["text"] and "Dana <Smith> & co" in body["text"]
+    assert body["text"].startswith("🚨 CRITICAL: Legal threat\nAgent Dana Smith")
+    assert 'The customer said "i will sue" & <more>' in body["text"]
 
 
 def test_telegram_429_waits_as_the_body_says():
@@ -201,11 +256,16 @@ def test_email_is_sent():
         assert send(email(smtp.port)) == (1, [])
     ((rcpt, msg),) = smtp.messages
     assert rcpt == ["qa@example.com", "lead@example.com"]
-    assert msg["Subject"] == "[callstream] CRITICAL legal_threat: Dana Smith, call call-9"
+    assert " ".join(msg["Subject"].split()) == (  # unfolded
+        "[callstream] CRITICAL Legal threat: Dana Smith (acme), call call-9, 2025-03-14 09:30 UTC"
+    )
     assert msg["From"] == "callstream@example.com"
     assert msg["X-Callstream-Alert-Id"] == "call-9:legal_threat"
+    # RFC 5322: Date is required; Message-ID lets mail clients thread and drop duplicates
+    assert abs(parsedate_to_datetime(msg["Date"]).timestamp() - time.time()) < 60
+    assert re.fullmatch(r"<[^<>@\s]+@example\.com>", msg["Message-ID"])
     body = msg.get_payload(decode=True).decode()
-    assert body.startswith("Legal threat:") and "call_id: call-9" in body
+    assert body.startswith("CRITICAL: Legal threat\r\nAgent Dana Smith") and "call_id: call-9" in body
 
 
 def test_email_4xx_is_retried_then_sent():
