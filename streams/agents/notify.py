@@ -17,8 +17,9 @@ read again (a worker crashed or lost its partition before committing the offset)
 to a channel that already took it: the channels each alert reached are kept in a windowed Faust table
 (``<prefix>notify-delivered``, restored from its changelog; see :class:`TableDelivered`), flushed to
 the broker before the stage moves on; a replay of a dead-lettered alert within about a day goes only to
-the channels that failed. What is left is the moment between a channel's answer and that flush;
-receivers that can de-duplicate do so by ``alert_id`` (webhook header ``X-Callstream-Alert-Id``).
+the channels that failed. What is left is the moment between a channel's answer and that flush, and
+a request that timed out after the receiver took it (retried, so sent again); receivers that can
+de-duplicate do so by ``alert_id`` (webhook header ``X-Callstream-Alert-Id``, the chat texts' ``ref``).
 """
 
 from __future__ import annotations

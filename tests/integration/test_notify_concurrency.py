@@ -140,9 +140,8 @@ def test_a_channel_in_backoff_does_not_hold_the_next_alerts(broker, tmp_path: Pa
 
     ids = [a["alert_id"] for a in batch]
     slack = [r for r in requests if r.path == SLACK]
-    assert sorted(r.json()["text"].rsplit("call ", 1)[1] for r in slack) == sorted(
-        a["call_id"] for a in batch
-    )
+    # each Slack text ends in its alert's reference, "_ref <alert_id>_"
+    assert sorted(r.json()["text"].rsplit("\n_ref ", 1)[1].removesuffix("_") for r in slack) == sorted(ids)
     tries = {
         i: [r.at for r in requests if r.path == HOOK and r.headers["X-Callstream-Alert-Id"] == i] for i in ids
     }
