@@ -231,6 +231,11 @@ def make_alert(
         "suppressed": False,
         "queue": "sales",
         "agent_name": "Dana Smith",
+        # what notifications lay out apart (None: as an alert written before them reads)
+        "title": None,
+        "said": None,
+        "condition": None,
+        "call_started_at": None,
     }
 
 

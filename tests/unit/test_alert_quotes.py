@@ -71,14 +71,17 @@ def test_a_russian_legal_threat_is_quoted_and_a_negated_cancel_is_not() -> None:
     assert "отменять" not in alerts["cancellation_risk"]["message"]
 
 
-def test_quotes_change_the_message_only() -> None:
+def test_quotes_change_the_message_and_said_only() -> None:
     s = call([("agent", "Hello."), ("customer", "I will sue you and call my attorney.")], tenant="acme")
     plain, quoted = evaluate(s), evaluate(s, dictionaries=PACKAGED)
     assert [a["alert_id"] for a in quoted] == [a["alert_id"] for a in plain] == ["call-1:legal_threat@acme"]
     assert [(a["value"], a["threshold"]) for a in quoted] == [(a["value"], a["threshold"]) for a in plain]
-    assert [{k: v for k, v in a.items() if k != "message"} for a in quoted] == [
-        {k: v for k, v in a.items() if k != "message"} for a in plain
+    assert [{k: v for k, v in a.items() if k not in ("message", "said")} for a in quoted] == [
+        {k: v for k, v in a.items() if k not in ("message", "said")} for a in plain
     ]
+    # notifications show what was said apart from the technical condition
+    assert quoted[0]["said"] == 'the customer said "i will sue", "attorney"' and plain[0]["said"] is None
+    assert quoted[0]["condition"] == "rules.customer_keyword_hits.legal = 2 (>= 1)"
     # an old caller (no dictionaries): the count alone, as before
     assert plain[0]["message"].startswith(
         "Legal threat (lawyer, court): rules.customer_keyword_hits.legal = 2 (>= 1);"

@@ -222,7 +222,12 @@ def _cooldown_stage() -> tuple[dict[str, Any], dict[str, Any], Any]:
     rt = FakeRuntime()
     rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
     rt.settings = SimpleNamespace(  # type: ignore[assignment]
-        topic=lambda name: name, partitions=1, max_attempts=1, dictionaries_dir=None, scorecards_dir=None
+        topic=lambda name: name,
+        partitions=1,
+        max_attempts=1,
+        dictionaries_dir=None,
+        scorecards_dir=None,
+        notify_min_severity="warning",
     )
     rt.app = SimpleNamespace(  # type: ignore[attr-defined]
         agent=lambda topic, name: lambda fn: agents.setdefault(name, fn),

@@ -353,7 +353,12 @@ def test_alert_the_broker_refuses_dead_letters_the_score():
     rt = FakeRuntime()
     rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
     rt.settings = SimpleNamespace(  # type: ignore[assignment]
-        topic=lambda name: name, partitions=1, max_attempts=1, dictionaries_dir=None, scorecards_dir=None
+        topic=lambda name: name,
+        partitions=1,
+        max_attempts=1,
+        dictionaries_dir=None,
+        scorecards_dir=None,
+        notify_min_severity="warning",
     )
     rt.app = SimpleNamespace(  # type: ignore[attr-defined]
         agent=lambda topic, name: lambda fn: agents.setdefault(name, fn), Table=lambda *a, **k: {}
