@@ -211,7 +211,7 @@ def _cooldown_stage() -> tuple[dict[str, Any], dict[str, Any], Any]:
     """The cool-down stage registered on a fake runtime: (its agents by name, its table, the runtime)."""
     from streams.agents import alerts as stage
     from streams.stage import StageRunner
-    from tests.unit.test_stage_send import FakeRuntime
+    from tests.unit.test_stage_send import FakeRuntime, alerts_stage_settings
 
     agents: dict[str, Any] = {}
     table: dict[str, Any] = {}
@@ -221,14 +221,7 @@ def _cooldown_stage() -> tuple[dict[str, Any], dict[str, Any], Any]:
 
     rt = FakeRuntime()
     rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
-    rt.settings = SimpleNamespace(  # type: ignore[assignment]
-        topic=lambda name: name,
-        partitions=1,
-        max_attempts=1,
-        dictionaries_dir=None,
-        scorecards_dir=None,
-        notify_min_severity="warning",
-    )
+    rt.settings = alerts_stage_settings()  # type: ignore[assignment]
     rt.app = SimpleNamespace(  # type: ignore[attr-defined]
         agent=lambda topic, name: lambda fn: agents.setdefault(name, fn),
         Table=lambda *a, **k: table,

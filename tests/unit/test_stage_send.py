@@ -342,6 +342,19 @@ def test_agent_acks_after_delivery_and_never_acks_a_lost_record():
     assert [type(c) for c in crashes] == [BrokerRefused]
 
 
+def alerts_stage_settings() -> SimpleNamespace:
+    """The settings the alerts stage reads, for a fake runtime: one partition, one attempt, the packaged
+    dictionaries, scorecards and alert rules, the default notify severity floor."""
+    return SimpleNamespace(
+        topic=lambda name: name,
+        partitions=1,
+        max_attempts=1,
+        dictionaries_dir=None,
+        scorecards_dir=None,
+        notify_min_severity="warning",
+    )
+
+
 def test_alert_the_broker_refuses_dead_letters_the_score():
     """An alert whose delivery fails is not lost behind the acked score: the score is dead-lettered."""
     from processors.alerts import AlertRulebook
@@ -352,14 +365,7 @@ def test_alert_the_broker_refuses_dead_letters_the_score():
     agents: dict[str, Any] = {}
     rt = FakeRuntime()
     rt.runner = StageRunner(rt, backoff=0)  # type: ignore[attr-defined]
-    rt.settings = SimpleNamespace(  # type: ignore[assignment]
-        topic=lambda name: name,
-        partitions=1,
-        max_attempts=1,
-        dictionaries_dir=None,
-        scorecards_dir=None,
-        notify_min_severity="warning",
-    )
+    rt.settings = alerts_stage_settings()  # type: ignore[assignment]
     rt.app = SimpleNamespace(  # type: ignore[attr-defined]
         agent=lambda topic, name: lambda fn: agents.setdefault(name, fn), Table=lambda *a, **k: {}
     )
