@@ -753,6 +753,12 @@ def cmd_alerts_try(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alerts_notify_test(args: argparse.Namespace) -> int:
+    from streams.notify_test import run_notify_test
+
+    return run_notify_test(_settings(), tenant=args.tenant, severity=args.severity)
+
+
 def cmd_dlq(args: argparse.Namespace) -> int:
     from streams import dlq
     from streams.clickhouse import ClickHouseUnavailable, connect, migrate
@@ -1322,6 +1328,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("--all", action="store_true", help="also list the rules that do not fire")
     q.set_defaults(func=cmd_alerts_try)
+    q = alerts.add_parser(
+        "notify-test",
+        help="send one test alert through every configured notification channel",
+        description="Send one alert that says it is a test through each configured channel (webhook, "
+        "Slack, Telegram, e-mail: the CALLSTREAM_NOTIFY_* settings), once, without retries, and print "
+        "each channel's result. Exit 0 when every channel took it, 1 when one failed, 2 when none is "
+        "configured. Needs no broker and no ClickHouse.",
+    )
+    q.add_argument("--tenant", default="default", help="tenant the test alert names (default: %(default)s)")
+    q.add_argument(
+        "--severity",
+        choices=("info", "warning", "critical"),
+        default="warning",
+        help="severity of the test alert (default: %(default)s)",
+    )
+    q.set_defaults(func=cmd_alerts_notify_test)
 
     p = sub.add_parser(
         "dlq",
