@@ -191,24 +191,45 @@ LETTER_ALERT_ID = "^alert (.+?) [(]rule "
 def delivery_failures(
     client: Client, scope: Scope, alerts: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
-    """(tenant, alert_id) → the newest notify dead letter's reason, for alerts a channel gave up on.
+    """(tenant, alert_id) → the newest notify dead letter's reason, for alerts a channel gave up on
+    and nobody has replayed (``dlq replay``) or dismissed (``dlq dismiss``) since.
 
     The notify stage keeps which channels took an alert in a Faust table only its workers hold; what
     reaches ClickHouse is its dead letter (every failed delivery makes one), so that is what the page
-    reads: a supervisor must not take an alert no one was paged for as notified."""
+    reads: a supervisor must not take an alert no one was paged for as notified. A replay that fails
+    again makes a newer letter, which marks the alert again."""
     keys = sorted(set(alerts))
     if not keys:
         return {}
     params: dict[str, Any] = {"keys": keys, "pattern": LETTER_ALERT_ID}
+    # the newest letter per alert, with its key in the audit tables; an audit row at or after its
+    # failure handled it (a LEFT JOIN without a match reads the epoch)
+    newest = ", ".join(f"argMax({c}, failed_at) AS {c}" for c in _LETTER_KEY)
+    on = " AND ".join(f"{{t}}.{c} = l.{c}" for c in _LETTER_KEY)
+    handled = " ".join(
+        f"LEFT JOIN (SELECT {', '.join(_LETTER_KEY)}, max({at}) AS at FROM {table} WHERE stage = 'notify' "
+        f"GROUP BY {', '.join(_LETTER_KEY)}) AS {alias} ON {on.format(t=alias)}"
+        for table, at, alias in (
+            ("dead_letter_replays", "replayed_at", "r"),
+            ("dead_letter_dismissals", "dismissed_at", "x"),
+        )
+    )
     rows = _dicts(
         client,
-        "SELECT tenant, alert_id, argMax(error_message, failed_at) AS error FROM ("
-        "SELECT tenant, extract(error_message, %(pattern)s) AS alert_id, error_message, failed_at "
-        f"FROM dead_letters WHERE stage = 'notify' AND {_in_scope(scope, params)}) "
-        "WHERE (tenant, alert_id) IN %(keys)s GROUP BY tenant, alert_id",
+        "SELECT l.tenant AS tenant, l.alert_id AS alert_id, l.error AS error FROM ("
+        "SELECT tenant, alert_id, argMax(error_message, failed_at) AS error, max(failed_at) AS failed, "
+        f"{newest} "
+        "FROM (SELECT tenant, extract(error_message, %(pattern)s) AS alert_id, error_message, failed_at, "
+        f"{', '.join(_LETTER_KEY)} FROM dead_letters WHERE stage = 'notify' AND {_in_scope(scope, params)}) "
+        f"WHERE (tenant, alert_id) IN %(keys)s GROUP BY tenant, alert_id) AS l {handled} "
+        "WHERE r.at < l.failed AND x.at < l.failed",
         params,
     )
     return {(row["tenant"], row["alert_id"]): row["error"] for row in rows}
+
+
+#: A dead letter's key in ``dead_letters`` and in the replay and dismissal audit tables.
+_LETTER_KEY = ("topic", "partition", "offset", "stage", "payload_hash")
 
 
 def with_delivery(client: Client, scope: Scope, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:

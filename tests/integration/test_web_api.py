@@ -416,6 +416,31 @@ def notify_dead_letter(client: Client, alert: dict[str, Any]) -> None:
     sink.flush()
 
 
+def test_a_failed_delivery_replayed_or_dismissed_is_no_longer_marked(isolated_chdb: Client) -> None:
+    """`dlq replay` sent the alert again (a replay that failed makes a newer letter, marked again), or
+    `dlq dismiss` set it aside: the page no longer says its delivery failed."""
+    from streams import dlq
+
+    calls = [scored(f"d-{i}", now=True) for i in range(3)]
+    alerts = [alert_for(call) for call in calls]
+    write(isolated_chdb, calls, alerts)
+    for alert in alerts:
+        notify_dead_letter(isolated_chdb, alert)
+    letters = {
+        letter.call_id: letter for letter in dlq.fetch(isolated_chdb, dlq.LetterFilter(stage="notify"))
+    }
+    dlq.record_replays(isolated_chdb, [letters["d-0"]])
+    dlq.record_dismissals(isolated_chdb, [letters["d-1"]], "paged by phone")
+
+    async def body(http: TestClient) -> None:
+        listed = {a["call_id"]: a for a in (await get_json(http, "/api/alerts"))["alerts"]}
+        assert listed["d-0"]["delivery_failed"] is None  # replayed
+        assert listed["d-1"]["delivery_failed"] is None  # dismissed
+        assert listed["d-2"]["delivery_failed"].startswith(f"alert {alerts[2]['alert_id']} (rule ")
+
+    serve(isolated_chdb, body)
+
+
 def test_an_open_page_learns_of_a_re_sent_alert_and_of_a_failed_delivery(isolated_chdb: Client) -> None:
     """The cool-down hands its window to a suppressed alert when the window's alert went undelivered:
     that alert is stored again unsuppressed (same id and version), and the failed one has a notify
