@@ -930,18 +930,21 @@ def cmd_config(args: argparse.Namespace) -> int:
         # --check refuses unknown names below: a warning that they are "ignored" would contradict it
         return not record.getMessage().startswith("callstream: ignoring unknown setting(s)")
 
+    from streams.settings import config_file, unknown_settings
+
     settings_log = logging.getLogger("streams.settings")
+    unknown: list[str] = []
     if args.check:
         settings_log.addFilter(not_ignored)
+        # said before the values are read: a wrong value ends the check there, and both need fixing
+        if unknown := unknown_settings(config_file()):
+            print(f"callstream: unknown setting(s): {'; '.join(unknown)}", file=sys.stderr)
     try:
         settings = _settings()
     finally:
         settings_log.removeFilter(not_ignored)
     if args.check:  # the verdict only: the table of every setting would bury it
-        from streams.settings import config_file, unknown_settings
-
-        if unknown := unknown_settings(config_file()):
-            print(f"callstream: unknown setting(s): {'; '.join(unknown)}", file=sys.stderr)
+        if unknown:
             return 2
         scorecards, rulebook = check_config_files(settings)
         print(config_verdict(settings, config_file()), file=sys.stderr)
