@@ -405,3 +405,28 @@ def test_a_delivery_refused_for_its_size_is_not_sent_again():
     run(rt, rt.codec.encode("Transcript", make_transcript()))
     [letter] = letters(rt)
     assert letter["attempts"] == 1
+
+
+def test_a_record_being_processed_counts_in_progress_until_done():
+    """callstream_records_in_progress{stage} is 1 while a stage works on a record (the progress line
+    says "transcribing 1 call" from it) and back to 0 after, also when the processing failed."""
+    from streams import metrics
+
+    gauge = metrics.IN_PROGRESS.labels("filter")
+    seen: list[float] = []
+
+    def watched(record: dict[str, Any]) -> dict[str, Any]:
+        seen.append(gauge._value.get())
+        return filter_transcript(record)
+
+    def failing(record: dict[str, Any]) -> dict[str, Any]:
+        seen.append(gauge._value.get())
+        raise ValueError("bad record")
+
+    rt = FakeRuntime(max_attempts=1)
+    before = gauge._value.get()
+    run(rt, rt.codec.encode("Transcript", make_transcript()), Stage("filter", TRANSCRIBED, FILTERED, watched))
+    run(rt, rt.codec.encode("Transcript", make_transcript()), Stage("filter", TRANSCRIBED, FILTERED, failing))
+    assert seen == [before + 1, before + 1]
+    assert gauge._value.get() == before
+    assert len(letters(rt)) == 1  # the failing one was dead-lettered, not left counted
