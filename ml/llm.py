@@ -30,6 +30,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -123,6 +124,20 @@ class LLMAnswerError(ValueError):
     def __init__(self, message: str, result: LLMResult) -> None:
         super().__init__(message)
         self.result = result
+
+
+#: What a server says when it does not take the request's ``response_format`` (llama-cpp-python: "Input
+#: should be 'text' or 'json_object'"; others name the field).
+_FORMAT_REFUSED = re.compile(r"response_format|json_schema|'json_object'", re.IGNORECASE)
+
+
+def _format_refused(text: str, body: Mapping[str, Any]) -> str | None:
+    """The fix when ``text`` (an error answer) refuses the request's ``response_format``, else None."""
+    fmt = body.get("response_format")
+    if not isinstance(fmt, Mapping) or not _FORMAT_REFUSED.search(text):
+        return None
+    other = "json_object" if fmt.get("type") == "json_schema" else "none"
+    return f"set CALLSTREAM_LLM_RESPONSE_FORMAT={other}: this server does not take {fmt.get('type')!r}"
 
 
 @dataclass(frozen=True)
@@ -348,6 +363,15 @@ class OpenAIBackend:
             except httpx.TransportError as exc:
                 last = self._hide(f"{type(exc).__name__}: {exc}")
             else:
+                if response.status_code >= 400 and (hint := _format_refused(response.text[:4000], body)):
+                    # llama-cpp-python answers a response_format it does not take with a 500: no retry
+                    # fixes a setting (12 retries per call dead-lettered every call after a minute)
+                    raise LLMRequestError(
+                        self._hide(
+                            f"{self._shown} refused the request's response_format: HTTP "
+                            f"{response.status_code}: {response.text[:300]} ({hint})"
+                        )
+                    )
                 if response.status_code in _RETRY_STATUSES or response.status_code >= 500:
                     last = self._hide(f"HTTP {response.status_code}: {response.text[:200]}")
                     if response.status_code in _RETRY_AFTER_STATUSES:
@@ -376,6 +400,12 @@ class OpenAIBackend:
                     )
             log.warning("LLM request to %s failed (%s), attempt %d", self._shown, last, attempt + 1)
         raise LLMUnavailable(f"{self._shown} unavailable after {self.config.retries + 1} tries: {last}")
+
+    def _answered_by(self, data: Mapping[str, Any]) -> str:
+        """The model the server says answered (a server may serve another model than the one asked
+        for: llama-cpp-python serves its one model whatever the name), else the configured one."""
+        model = data.get("model")
+        return model if isinstance(model, str) and model.strip() else self.config.model
 
     def _retry_after(self, response: httpx.Response) -> float | None:
         """The response's ``Retry-After`` in seconds, at most :attr:`LLMConfig.max_retry_after_s`."""
@@ -450,6 +480,7 @@ class OpenAIBackend:
                     dialogue, warning = self._fit(dialogue, body["messages"], exc)
                     warnings = (warning,)
                     messages = build_messages(card, dialogue, language)
+            answered_by = self._answered_by(data)
             tokens_in += _tokens(data.get("usage"), "prompt_tokens")
             tokens_out += _tokens(data.get("usage"), "completion_tokens")
             content, finish = _content(data)
@@ -468,7 +499,7 @@ class OpenAIBackend:
                         tokens_out=tokens_out,
                         latency_s=time.perf_counter() - started,
                         attempts=attempt,
-                        model_id=self.config.model,
+                        model_id=answered_by,
                         warnings=warnings,
                     )
                 error = "; ".join(checked.problems)
@@ -489,7 +520,7 @@ class OpenAIBackend:
             tokens_out=tokens_out,
             latency_s=time.perf_counter() - started,
             attempts=2,
-            model_id=self.config.model,
+            model_id=answered_by,
             failed=failed,
             raw_answer=raw[:RAW_LIMIT],
             warnings=warnings,

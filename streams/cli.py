@@ -46,6 +46,8 @@ USER_ERRORS = (
     ("streams.spool", "SpoolError"),  # dlq replay: a damaged spool in the way
     ("connectors.publisher", "PublishError"),
     ("schemas.codec", "RegistryUnavailableError"),  # publish, import, demo: the registry is down
+    ("ml.llm", "LLMUnavailable"),  # alerts try, eval --calls, bench scoring: the LLM server is down
+    ("ml.llm", "LLMRequestError"),  # ... or refuses the request (a wrong model name, response_format)
 )
 #: A file the user named that cannot be read (``demo --calls``, ``publish FILE``, ...).
 FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)

@@ -259,3 +259,24 @@ def test_a_queue_that_falls_back_to_the_default_card_and_rules_names_the_tenant_
     assert main(["alerts", "try", str(calm), "--tenant", "northwind", "--queue", "collections"]) == 0
     out = capsys.readouterr().out
     assert "scorecard nw-collections" in out and "FIRES  any_price" in out and "note:" not in out
+
+
+def test_an_llm_server_that_is_down_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """LLM trial: a wrong port or model name printed a traceback; it is the user's setting to fix."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens once the block ends
+    monkeypatch.setenv("CALLSTREAM_LLM_URL", f"http://127.0.0.1:{closed}/v1")
+    monkeypatch.setenv("CALLSTREAM_LLM_MODEL", "sales-lora")
+    monkeypatch.setenv("CALLSTREAM_LLM_RETRIES", "0")
+    (tmp_path / "call.txt").write_text("agent: Hello, how can I help?\ncustomer: I want a refund.\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["alerts", "try", str(tmp_path / "call.txt")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("callstream: LLM server 'http://127.0.0.1:") and "Traceback" not in err
+    assert "unavailable after 1 tries: ConnectError" in err
+    assert err.count("\n") == 1

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ml.llm import LLMAnswerError, LLMConfig, LLMRequestError, LLMUnavailable, OpenAIBackend, chat_url
-from ml.prompts import PROMPT_VERSION, REASONING_MAX_CHARS, answer_schema
+from ml.prompts import PROMPT_VERSION, REASONING_MAX_CHARS, answer_schema, check_answer
 from processors.scorecard import default_scorecard
 from processors.scoring import Scorer, cost_usd
 from streams.stage import TRANSIENT
@@ -340,3 +340,41 @@ def test_bench_scoring_with_and_without_compression_on_both_backends(server, cap
     assert [r[2] if r[0] == "llm" else r[1] for r in rows] == ["compressed", "raw"] * 2
     assert len(server.requests) == 10  # 5 calls x (compressed, raw)
     assert "compressed/raw tokens" in out
+
+
+# --- the CPU server trial ------------------------------------------------------------------------------
+
+
+def test_a_refused_response_format_is_a_request_error_with_the_fix_not_retried(server):
+    """llama-cpp-python answers json_schema with a 500 ("Input should be 'text' or 'json_object'"):
+    retried 12 times per call, every call dead-lettered as "unavailable" after a minute."""
+    refusal = {
+        "detail": [
+            {"loc": ["body", "response_format", "type"], "msg": "Input should be 'text' or 'json_object'"}
+        ]
+    }
+    server.replies = [(500, refusal)]
+    with pytest.raises(LLMRequestError, match=r"set CALLSTREAM_LLM_RESPONSE_FORMAT=json_object"):
+        backend(server).score(CARD, "Agent: Hello.")
+    assert len(server.requests) == 1
+    server.replies = [(500, {"error": "overloaded"}), (200, completion(json.dumps(good_answer())))]
+    assert backend(server).score(CARD, "Agent: Hello.").attempts == 1  # a plain 500 is still retried
+
+
+def test_model_id_is_the_model_that_answered(server):
+    """A server serving another model than the one asked for (llama-cpp-python serves its one model
+    under any name) is recorded as what answered, not as the configured name."""
+    server.replies = [(200, {**completion(json.dumps(good_answer())), "model": "smollm2"})]
+    assert backend(server, model="gpt-4o").score(CARD, "Agent: Hello.").model_id == "smollm2"
+    server.replies = [(200, {k: v for k, v in completion(json.dumps(good_answer())).items() if k != "model"})]
+    assert backend(server, model="gpt-4o").score(CARD, "Agent: Hello.").model_id == "gpt-4o"
+
+
+@pytest.mark.parametrize("why", ["10", "8.7", ".34", "...", "—", "1/5"])
+def test_a_bare_number_is_no_reasoning(why):
+    answer = good_answer()
+    answer["reasoning"] = {**answer["reasoning"], "politeness": why}
+    checked = check_answer(CARD, json.dumps(answer))
+    assert "reasoning.politeness must explain the value in words" in "; ".join(checked.problems)
+    answer["reasoning"]["politeness"] = "OK, greeted"
+    assert not check_answer(CARD, json.dumps(answer)).problems
