@@ -340,6 +340,9 @@ async def _run(
         now = time.monotonic()
         if progress and (len(outcome.finished) != last or now - said >= PROGRESS_EVERY_S):
             line = f"  {len(outcome.finished)}/{len(ids)} call(s) in ClickHouse"
+            if dead := [call_id for call_id in outcome.dead if call_id not in outcome.done]:
+                # a dead letter is an outcome too, but not a processed call: said, not counted as one
+                line += f" ({len(dead)} as dead letters)"
             if len(outcome.finished) == last:
                 waiting = [call_id for call_id in ids if call_id not in outcome.finished]
                 more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""

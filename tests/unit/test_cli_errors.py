@@ -400,6 +400,30 @@ def test_demo_says_what_it_still_waits_for(monkeypatch: pytest.MonkeyPatch) -> N
     assert lines[-1] == "timed out after 2s"
 
 
+def test_demo_progress_says_how_many_calls_ended_as_dead_letters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LLM trial: every call dead-lettered (the LLM server refused each request) read "4/4 call(s) in
+    ClickHouse", as if all had been scored."""
+    import streams.demo
+
+    class App:
+        async def start(self) -> None:
+            pass
+
+    class Rt:
+        app = App()
+
+        async def in_clickhouse_thread(self, fn: object, *args: object) -> tuple[dict, dict]:
+            return {"ok": ("ok",)}, {"bad": ("bad",), "worse": ("worse",)}
+
+    out = io.StringIO()
+    monkeypatch.setattr(streams.demo, "_drain", lambda *a: asyncio.sleep(0))
+    outcome = asyncio.run(
+        streams.demo._run(Rt(), lambda rt: None, ["ok", "bad", "worse"], 5, out, 0, streams.demo.Interrupt())  # type: ignore[arg-type]
+    )
+    assert outcome.complete
+    assert out.getvalue().splitlines()[0] == "  3/3 call(s) in ClickHouse (2 as dead letters)"
+
+
 def test_config_check_loads_rules_scorecards_and_dictionaries(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
 ) -> None:
