@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, TextIO, TypeVar
@@ -252,9 +252,15 @@ def newest_outcomes(
 def _results(rt: Runtime, ids: list[str], since: int) -> tuple[dict[str, tuple], dict[str, tuple]]:
     params = {"ids": ids, "since": since}
     client = rt.clickhouse
-    done = client.query(RESULT_SQL, parameters=params).result_rows
-    dead = client.query(DEAD_SQL, parameters=params).result_rows
-    return newest_outcomes(done, dead)
+    done_rows = client.query(RESULT_SQL, parameters=params).result_rows
+    dead_rows = client.query(DEAD_SQL, parameters=params).result_rows
+    done, dead = newest_outcomes(done_rows, dead_rows)
+    # a call scored in part (an LLM answer that failed validation for some criteria) has its row and
+    # the score stage's letter: the row is the outcome, the letter says what is missing from it
+    partly = {
+        row[0]: row for row in sorted(dead_rows, key=lambda r: r[-1]) if row[0] in done and row[1] == "score"
+    }
+    return done, dead, partly
 
 
 @dataclass
@@ -264,6 +270,8 @@ class Outcome:
     ids: list[str]
     done: dict[str, tuple]
     dead: dict[str, tuple]
+    #: Calls in ``done`` whose score stage also dead-lettered (criteria the LLM's answer failed): the letter.
+    partly: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def finished(self) -> set[str]:
@@ -432,7 +440,7 @@ def print_outcome(outcome: Outcome, out: TextIO | None = None) -> None:
     lost the part an integrator acts on: the path, the setting to widen), and each call's warnings
     (``calls.warnings``: an event that disagrees with its recording, a channel map that looks swapped)."""
     out = out if out is not None else sys.stdout
-    rows, reasons, warned = [], [], []
+    rows, reasons, warned, partly = [], [], [], []
     for call_id in outcome.ids:
         if call_id in outcome.done:
             agent, lang, dur, a_talk, c_talk, words, prices, scorer, scored, total, alerts, card = (
@@ -441,6 +449,8 @@ def print_outcome(outcome: Outcome, out: TextIO | None = None) -> None:
             row = outcome.done[call_id]
             warnings = row[13] if len(row) > 14 else ()  # an older query's row has none
             warned += [f"  {escape_controls(call_id)}: {escape_controls(w)}" for w in warnings or ()]
+            if call_id in outcome.partly:
+                partly.append(f"  {escape_controls(call_id)}: {escape_controls(outcome.partly[call_id][3])}")
             rows.append(
                 [
                     call_id,
@@ -480,6 +490,11 @@ def print_outcome(outcome: Outcome, out: TextIO | None = None) -> None:
     if reasons:
         print("dead letters (`callstream dlq list` shows them again, `dlq replay` once fixed):", file=out)
         print("\n".join(reasons), file=out)
+    if partly:
+        print(
+            "scored in part (criteria the LLM's answer failed are `failed`; `dlq list` shows why):", file=out
+        )
+        print("\n".join(partly), file=out)
     if warned:
         print("warnings (processed, but check the event; also in calls.warnings):", file=out)
         print("\n".join(warned), file=out)

@@ -36,3 +36,22 @@ def test_no_warnings_no_section() -> None:
     out = io.StringIO()
     print_outcome(Outcome(["c-1"], {"c-1": done_row("c-1", [])}, {}), out)
     assert "warnings (" not in out.getvalue()
+
+
+def test_a_call_scored_in_part_says_which_criteria_the_llm_failed() -> None:
+    """LLM trial: an answer that failed validation for some criteria left the call in ClickHouse (its
+    row is the outcome) and a score-stage dead letter the demo did not show."""
+    why = (
+        "scored without politeness (1 of 5 LLM criteria failed): reasoning.politeness must explain the value"
+    )
+    outcome = Outcome(
+        ["c-1", "c-2"],
+        {"c-1": done_row("c-1", []), "c-2": done_row("c-2", [])},
+        {},
+        {"c-1": ("c-1", "score", "InvalidLlmAnswer", why, 6)},
+    )
+    out = io.StringIO()
+    print_outcome(outcome, out)
+    text = out.getvalue()
+    assert "scored in part (criteria the LLM's answer failed are `failed`; `dlq list` shows why):" in text
+    assert f"  c-1: {why}\n" in text and "  c-2:" not in text
