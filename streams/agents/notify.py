@@ -90,6 +90,10 @@ class TableDelivered:
 
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
+        # One write and its flush at a time: alerts delivered at once (CALLSTREAM_NOTIFY_CONCURRENCY)
+        # wrote first and flushed after, so two writes went out in one batch and a restart restored
+        # only the first: the other alert, read again, was sent again.
+        self._writing = asyncio.Lock()
         self.table = rt.app.Table(
             rt.settings.topic(DELIVERED_TABLE),
             default=list,
@@ -105,11 +109,12 @@ class TableDelivered:
         return frozenset(self.table.table[self._key(alert)])
 
     async def add(self, alert: dict[str, Any], channels: frozenset[str]) -> None:
-        self.table.table[self._key(alert)] = sorted(channels)
-        try:
-            await self.rt.app.producer.flush()
-        except Exception as exc:  # the table holds it; its changelog catches up later
-            log.error("notify: delivered channels of %s not flushed: %r", alert["alert_id"], exc)
+        async with self._writing:
+            self.table.table[self._key(alert)] = sorted(channels)
+            try:
+                await self.rt.app.producer.flush()
+            except Exception as exc:  # the table holds it; its changelog catches up later
+                log.error("notify: delivered channels of %s not flushed: %r", alert["alert_id"], exc)
 
 
 class KeyedLock:
