@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import uuid
-import wave
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from streams.clickhouse import DDL_DIR, connect, migrate, split_statements
 from streams.sink import ClickHouseSink, row_version
 from tests import bi_data
 from tests.factories import make_alert, make_call_score
+from tests.unit.test_recording_doubts import cut_short, write_twice
 
 pytestmark = pytest.mark.integration
 
@@ -1009,27 +1009,6 @@ def test_no_panel_or_docs_query_reads_a_missing_score_as_zero():
 # --- calls.warnings by kind (018_bi_call_warnings.sql) -------------------------------------------------
 
 
-def _wav_like(source: Path, target: Path, channels: int, keep: float = 1.0) -> Path:
-    """``source`` (16-bit PCM mono) written on ``channels`` channels; ``keep`` < 1 cuts the file's bytes
-    short while its header still declares the whole length (a copy cut short)."""
-    with wave.open(str(source), "rb") as r:
-        params, frames = r.getparams(), r.readframes(r.getnframes())
-    samples = memoryview(frames).cast("h")
-    out = bytearray(len(frames) * channels)
-    view = memoryview(out).cast("h")
-    for ch in range(channels):
-        view[ch::channels] = samples
-    with wave.open(str(target), "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(params.sampwidth)
-        w.setframerate(params.framerate)
-        w.writeframes(bytes(out))
-    if keep < 1.0:
-        data = target.read_bytes()
-        target.write_bytes(data[: int(len(data) * keep)])
-    return target
-
-
 def _doubts(path: Path, layout: str, channels: dict[str, str]) -> list[str]:
     warnings: list[str] = []
     load_call_audio(path, layout, channels, 600, warnings=warnings)
@@ -1054,10 +1033,10 @@ def _real_warnings(tmp_path: Path) -> dict[str, str]:
     found = {
         "mono_declared_stereo": _doubts(mono, "stereo", {"0": "agent", "1": "customer"}),
         "stereo_declared_mono": _doubts(sale, "mono", {}),
-        "one_mix_declared_stereo": _doubts(_wav_like(mono, tmp_path / "twice.wav", 2), "stereo", {}),
+        "one_mix_declared_stereo": _doubts(write_twice(mono, tmp_path / "twice.wav"), "stereo", {}),
         "channel_map_incomplete": _doubts(sale, "stereo", {"0": "agent"}),
-        "extra_channels": _doubts(_wav_like(mono, tmp_path / "three.wav", 3), "mono", {}),
-        "recording_truncated": _doubts(_wav_like(mono, tmp_path / "cut.wav", 1, keep=0.3), "mono", {}),
+        "extra_channels": _doubts(write_twice(mono, tmp_path / "three.wav", 3), "mono", {}),
+        "recording_truncated": _doubts(cut_short(mono, tmp_path / "cut.wav"), "mono", {}),
         "duration_mismatch": [duration_doubt(lasting(1200), 32.0)],
         "channels_swapped": [swapped_channels_doubt(swapped)],
     }

@@ -372,26 +372,35 @@ def test_relative_recordings_are_read_next_to_the_calls_file(tmp_path: Path) -> 
     assert recording_dirs(calls[:1]) == [(tmp_path / "rec").resolve()]
 
 
-def test_demo_says_what_it_still_waits_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 10-minute recording takes minutes on CPU: the progress line is repeated with the calls still
-    being processed, so the wait does not look like a hang."""
-    import streams.demo
+class DemoRuntime:
+    """What the demo's wait loop uses of a runtime: an app to start and the ClickHouse results it
+    polls (``done``, ``dead``: the outcome rows by call id), always the same."""
 
     class App:
         async def start(self) -> None:
             pass
 
-    class Rt:
-        app = App()
+    app = App()
 
-        async def in_clickhouse_thread(self, fn: object, *args: object) -> tuple[dict, dict]:
-            return {"short": ("short",)}, {}
+    def __init__(self, done: dict[str, tuple], dead: dict[str, tuple]) -> None:
+        self.results = done, dead
+
+    async def in_clickhouse_thread(self, fn: object, *args: object) -> tuple[dict, dict]:
+        return self.results
+
+
+def test_demo_says_what_it_still_waits_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 10-minute recording takes minutes on CPU: the progress line is repeated with the calls still
+    being processed, so the wait does not look like a hang."""
+    import streams.demo
 
     monkeypatch.setattr(streams.demo, "PROGRESS_EVERY_S", 0.4)
     out = io.StringIO()
     interrupt = streams.demo.Interrupt()
     outcome = asyncio.run(
-        streams.demo._run(Rt(), lambda rt: None, ["long", "short"], 1.6, out, 0, interrupt)  # type: ignore[arg-type]
+        streams.demo._run(
+            DemoRuntime({"short": ("short",)}, {}), lambda rt: None, ["long", "short"], 1.6, out, 0, interrupt
+        )  # type: ignore[arg-type]
     )
     assert not outcome.complete
     lines = out.getvalue().splitlines()
@@ -405,20 +414,11 @@ def test_demo_progress_says_how_many_calls_ended_as_dead_letters(monkeypatch: py
     ClickHouse", as if all had been scored."""
     import streams.demo
 
-    class App:
-        async def start(self) -> None:
-            pass
-
-    class Rt:
-        app = App()
-
-        async def in_clickhouse_thread(self, fn: object, *args: object) -> tuple[dict, dict]:
-            return {"ok": ("ok",)}, {"bad": ("bad",), "worse": ("worse",)}
-
+    rt = DemoRuntime({"ok": ("ok",)}, {"bad": ("bad",), "worse": ("worse",)})
     out = io.StringIO()
     monkeypatch.setattr(streams.demo, "_drain", lambda *a: asyncio.sleep(0))
     outcome = asyncio.run(
-        streams.demo._run(Rt(), lambda rt: None, ["ok", "bad", "worse"], 5, out, 0, streams.demo.Interrupt())  # type: ignore[arg-type]
+        streams.demo._run(rt, lambda rt: None, ["ok", "bad", "worse"], 5, out, 0, streams.demo.Interrupt())  # type: ignore[arg-type]
     )
     assert outcome.complete
     assert out.getvalue().splitlines()[0] == "  3/3 call(s) in ClickHouse (2 as dead letters)"
