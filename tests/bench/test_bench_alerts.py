@@ -58,7 +58,7 @@ def test_bench_alerts_cli(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     print(out)
-    medians = [float(m.replace(",", "")) for m in re.findall(r"p50 ([\d,]+) ms", out)]
+    medians = [float(m.replace(",", "")) for m in re.findall(r"p50 ([\d,.]+) ms", out)]
     assert len(medians) == 2, out
     base, pipe = medians
     assert 0 < base < pipe, out
